@@ -1,0 +1,195 @@
+/**
+ * The five case events of SPEC §2, as io-ts codecs. The JSON body is the same on
+ * the wire and in the store. Decoding failures name the offending field
+ * (see `describeErrors`).
+ */
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+
+const CASE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// ISO-8601 instant with a mandatory offset (Z or ±hh:mm), optional seconds/fraction.
+const INSTANT_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+interface CaseIdBrand { readonly CaseId: unique symbol }
+export const CaseId = t.brand(t.string, (s): s is t.Branded<string, CaseIdBrand> => CASE_ID_RE.test(s), 'CaseId');
+export type CaseId = t.TypeOf<typeof CaseId>;
+
+interface UuidBrand { readonly Uuid: unique symbol }
+export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => UUID_RE.test(s), 'Uuid');
+
+interface InstantBrand { readonly Instant: unique symbol }
+/** An ISO-8601 instant string that carries an offset and denotes a real time. */
+export const Instant = t.brand(
+  t.string,
+  (s): s is t.Branded<string, InstantBrand> => INSTANT_RE.test(s) && Number.isFinite(Date.parse(s)),
+  'Instant',
+);
+export type Instant = t.TypeOf<typeof Instant>;
+
+interface NonNegIntBrand { readonly NonNegInt: unique symbol }
+export const NonNegInt = t.brand(
+  t.number,
+  (n): n is t.Branded<number, NonNegIntBrand> => Number.isSafeInteger(n) && n >= 0 && n <= 100_000,
+  'NonNegInt',
+);
+
+const boundedString = (max: number, name: string) => {
+  interface B { readonly Bounded: unique symbol }
+  return t.brand(t.string, (s): s is t.Branded<string, B> => s.length >= 1 && s.length <= max, name as 'Bounded');
+};
+const Name = boundedString(200, 'String1to200');
+const Note = boundedString(2000, 'String1to2000');
+
+export const CaseKind = t.keyof({ instant: null, promised: null, joint: null, referred: null });
+export const Channel = t.keyof({ window: null, online: null });
+export const Category = t.keyof({ licensing: null, 'public-service': null });
+export const PauseReason = t.keyof({
+  supplement: null, hearing: null, tender: null, auction: null, inspection: null, testing: null,
+  quarantine: null, appraisal: null, 'expert-review': null, 'site-survey': null, 'public-notice': null, other: null,
+});
+export type PauseReason = t.TypeOf<typeof PauseReason>;
+export const EscalationLevel = t.keyof({ reminder: null, supervision: null, referral: null });
+export type EscalationLevel = t.TypeOf<typeof EscalationLevel>;
+export const Outcome = t.keyof({ approved: null, rejected: null, withdrawn: null });
+
+const common = {
+  caseId: CaseId,
+  occurredAt: Instant,
+};
+const commonOptional = {
+  eventId: Uuid,
+  actor: Name,
+};
+
+export const CaseAccepted = t.exact(t.intersection([
+  t.type({
+    type: t.literal('CaseAccepted'),
+    ...common,
+    centerId: Name,
+    departmentId: Name,
+    matterCode: Name,
+    kind: CaseKind,
+    promisedDays: NonNegInt,
+    channel: Channel,
+  }),
+  t.partial({ ...commonOptional, matterName: Name, legalDays: NonNegInt, category: Category }),
+]), 'CaseAccepted');
+
+export const CasePaused = t.exact(t.intersection([
+  t.type({ type: t.literal('CasePaused'), ...common, pauseId: Name, reason: PauseReason }),
+  t.partial({ ...commonOptional, declaredDays: NonNegInt, note: Note }),
+]), 'CasePaused');
+
+export const CaseResumed = t.exact(t.intersection([
+  t.type({ type: t.literal('CaseResumed'), ...common, pauseId: Name }),
+  t.partial({ ...commonOptional }),
+]), 'CaseResumed');
+
+export const CaseEscalated = t.exact(t.intersection([
+  t.type({ type: t.literal('CaseEscalated'), ...common, level: EscalationLevel, by: Name }),
+  t.partial({ ...commonOptional, respondWithinDays: NonNegInt, note: Note }),
+]), 'CaseEscalated');
+
+export const CaseCompleted = t.exact(t.intersection([
+  t.type({ type: t.literal('CaseCompleted'), ...common, outcome: Outcome }),
+  t.partial({ ...commonOptional }),
+]), 'CaseCompleted');
+
+export type CaseAccepted = t.TypeOf<typeof CaseAccepted>;
+export type CasePaused = t.TypeOf<typeof CasePaused>;
+export type CaseResumed = t.TypeOf<typeof CaseResumed>;
+export type CaseEscalated = t.TypeOf<typeof CaseEscalated>;
+export type CaseCompleted = t.TypeOf<typeof CaseCompleted>;
+export type CaseEvent = CaseAccepted | CasePaused | CaseResumed | CaseEscalated | CaseCompleted;
+export type CaseEventType = CaseEvent['type'];
+
+export const EVENT_TYPES: readonly CaseEventType[] = [
+  'CaseAccepted', 'CasePaused', 'CaseResumed', 'CaseEscalated', 'CaseCompleted',
+];
+
+const codecByType = {
+  CaseAccepted, CasePaused, CaseResumed, CaseEscalated, CaseCompleted,
+} as const;
+
+/** A field-level validation problem, e.g. `{ field: "promisedDays", message: "..." }`. */
+export interface FieldError { readonly field: string; readonly message: string }
+
+export type DecodeResult =
+  | { readonly ok: true; readonly event: CaseEvent }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+/**
+ * Decode an unknown JSON value into a case event. Extra fields are stripped;
+ * missing or malformed fields are reported by name. Cross-field rules of SPEC §2
+ * (instant ⇒ promisedDays 0, legalDays ≥ promisedDays) are checked here too.
+ */
+export function decodeCaseEvent(input: unknown): DecodeResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(body)', message: 'expected a JSON object' }] };
+  }
+  const type = (input as Record<string, unknown>)['type'];
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(codecByType, type)) {
+    return {
+      ok: false,
+      errors: [{ field: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }],
+    };
+  }
+  const codec = codecByType[type as CaseEventType] as t.Type<CaseEvent, unknown, unknown>;
+  const result = codec.decode(input);
+  if (isLeft(result)) return { ok: false, errors: describeErrors(result.left) };
+  const event = result.right;
+  const crossErrors = crossFieldErrors(event);
+  if (crossErrors.length > 0) return { ok: false, errors: crossErrors };
+  return { ok: true, event };
+}
+
+function crossFieldErrors(event: CaseEvent): FieldError[] {
+  if (event.type !== 'CaseAccepted') return [];
+  const errors: FieldError[] = [];
+  if (event.kind === 'instant' && event.promisedDays !== 0) {
+    errors.push({ field: 'promisedDays', message: 'must be 0 for kind "instant"' });
+  }
+  if (event.legalDays !== undefined && event.legalDays < event.promisedDays) {
+    errors.push({ field: 'legalDays', message: 'must be ≥ promisedDays' });
+  }
+  return errors;
+}
+
+const EXPECTATIONS: Record<string, string> = {
+  CaseId: 'a string of 1–64 characters from [A-Za-z0-9._-]',
+  Uuid: 'a UUID',
+  Instant: 'an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00',
+  NonNegInt: 'an integer ≥ 0',
+  String1to200: 'a string of 1–200 characters',
+  String1to2000: 'a string of 1–2000 characters',
+};
+
+/** Turn io-ts errors into one message per field, naming the field path. */
+export function describeErrors(errors: t.Errors): FieldError[] {
+  const seen = new Map<string, string>();
+  for (const error of errors) {
+    const path = error.context
+      .map((c) => c.key)
+      .filter((k) => k !== '' && !/^\d+$/.test(k))
+      .join('.');
+    const field = path === '' ? '(body)' : path;
+    if (seen.has(field)) continue;
+    const last = error.context[error.context.length - 1];
+    const typeName = last?.type.name ?? 'value';
+    const expected = EXPECTATIONS[typeName] ?? (typeName.includes(' | ') ? `one of ${typeName}` : typeName);
+    const got = error.value === undefined ? 'it is missing' : `got ${safeShow(error.value)}`;
+    seen.set(field, `must be ${expected}; ${got}`);
+  }
+  return [...seen].map(([field, message]) => ({ field, message }));
+}
+
+function safeShow(value: unknown): string {
+  try {
+    const s = JSON.stringify(value);
+    return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return typeof value;
+  }
+}

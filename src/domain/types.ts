@@ -1,0 +1,163 @@
+/**
+ * Shared shapes of the timing core. Other layers (projections, API, web) depend
+ * on these names; change them only together with their users.
+ *
+ * Conventions:
+ * - An instant inside the domain is epoch milliseconds (`number`); on the wire it
+ *   is an ISO-8601 string with offset, rendered in the deployment zone
+ *   (e.g. `2024-02-23T00:00:00.000+08:00`).
+ * - A local date inside the domain is an epoch day (`number`, days since
+ *   1970-01-01 of the local calendar date in ZONE); on the wire `YYYY-MM-DD`.
+ */
+import type { CaseAccepted, EscalationLevel, PauseReason } from './events.js';
+
+export type EpochMs = number;
+export type EpochDay = number;
+
+/** A working-day calendar. All ranges are `(a, b]`: after a, up to and including b. */
+export interface Calendar {
+  readonly version: string;
+  readonly zone: string;
+  isWorkday(day: EpochDay): boolean;
+  /** Working days in (a, b]; 0 when b ≤ a. */
+  countWorkdays(a: EpochDay, b: EpochDay): number;
+  /** The n-th working day after a (n ≥ 1); a itself for n = 0. */
+  nthWorkdayAfter(a: EpochDay, n: number): EpochDay;
+  /** True for a date past the last published year (Mon–Fri fallback). */
+  isProvisional(day: EpochDay): boolean;
+  /** Local date of an instant in the calendar's zone. */
+  dayOf(instant: EpochMs): EpochDay;
+  /** The instant 00:00 local of a date. */
+  startOfDay(day: EpochDay): EpochMs;
+}
+
+export type CardRule =
+  | 'deadline-warning'
+  | 'overdue'
+  | 'pause-warning'
+  | 'overlong-pause'
+  | 'escalation-unanswered'
+  | 'late-record';
+export type CardColor = 'yellow' | 'red';
+
+export interface PauseState {
+  readonly pauseId: string;
+  readonly reason: PauseReason;
+  readonly pausedAt: EpochMs;
+  readonly resumedAt?: EpochMs;
+  readonly declaredDays?: number;
+  readonly note?: string;
+  /** When the store recorded the CasePaused event (for retroactive-pause detection). */
+  readonly recordedAt?: EpochMs;
+}
+
+export interface EscalationState {
+  readonly level: EscalationLevel;
+  readonly at: EpochMs;
+  readonly by: string;
+  readonly respondWithinDays?: number;
+  readonly note?: string;
+}
+
+/** A late-recorded event: recordedAt − occurredAt > 24 h. */
+export interface LateRecord {
+  readonly eventType: string;
+  readonly revision: number;
+  readonly occurredAt: EpochMs;
+  readonly recordedAt: EpochMs;
+}
+
+export type CaseStatus = 'open' | 'paused' | 'completed';
+
+/** The folded state of one case. `revision` is the stream revision of its last event (-1: none). */
+export interface CaseState {
+  readonly caseId: string;
+  readonly revision: number;
+  /** undefined until CaseAccepted. */
+  readonly accepted?: Omit<CaseAccepted, 'type' | 'caseId' | 'occurredAt' | 'eventId' | 'actor'>;
+  readonly acceptedAt?: EpochMs;
+  readonly status?: CaseStatus;
+  readonly pauses: readonly PauseState[];
+  readonly escalations: readonly EscalationState[];
+  readonly completedAt?: EpochMs;
+  readonly outcome?: 'approved' | 'rejected' | 'withdrawn';
+  readonly lastOccurredAt?: EpochMs;
+  readonly lateRecords: readonly LateRecord[];
+}
+
+/** Metadata the store adds to an event; evolve uses it for late-record and retroactive pauses. */
+export interface EventMeta {
+  readonly revision: number;
+  readonly recordedAt?: EpochMs;
+}
+
+export interface Card {
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly startedAt: string;
+  readonly clearedAt?: string;
+  readonly pauseId?: string;
+  /** Index into `escalations` for escalation-unanswered. */
+  readonly escalation?: number;
+  /** Why, in numbers (see Explain in the timing core). */
+  readonly explain?: unknown;
+  readonly details?: Record<string, unknown>;
+  readonly calendarVersion: string;
+  readonly policyVersion: string;
+}
+
+export interface PauseView {
+  readonly pauseId: string;
+  readonly reason: PauseReason;
+  readonly pausedAt: string;
+  readonly resumedAt?: string;
+  readonly declaredDays?: number;
+  readonly note?: string;
+  readonly allowanceDays: number;
+  readonly countedDays: number;
+  readonly open: boolean;
+  readonly retroactive?: boolean;
+}
+
+export interface EscalationView {
+  readonly level: EscalationLevel;
+  readonly at: string;
+  readonly by: string;
+  readonly respondWithinDays: number;
+  readonly respondBy: string;
+  readonly note?: string;
+}
+
+/** Everything SPEC §3 and `GET /cases/{id}` need, evaluated at one instant. */
+export interface CaseEvaluation {
+  readonly caseId: string;
+  readonly asOf: string;
+  readonly status: CaseStatus;
+  readonly centerId: string;
+  readonly departmentId: string;
+  readonly matterCode: string;
+  readonly matterName?: string;
+  readonly kind: CaseAccepted['kind'];
+  readonly promisedDays: number;
+  readonly legalDays?: number;
+  readonly channel: CaseAccepted['channel'];
+  readonly category?: CaseAccepted['category'];
+  readonly acceptedAt: string;
+  readonly acceptedDate: string;
+  readonly deadlineDate: string;
+  readonly dueAt: string;
+  readonly usedDays: number;
+  readonly remainingDays: number;
+  readonly overdueDays: number;
+  readonly pauses: readonly PauseView[];
+  readonly escalations: readonly EscalationView[];
+  readonly completedAt: string | null;
+  readonly outcome: CaseState['outcome'] | null;
+  readonly onTime: boolean | null;
+  readonly early: boolean | null;
+  readonly cards: readonly Card[];
+  readonly provisional: boolean;
+  readonly calendarVersion: string;
+  readonly policyVersion: string;
+  readonly revision: number;
+}

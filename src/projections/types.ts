@@ -1,0 +1,72 @@
+/**
+ * What the read side offers the API and the web pages. The projection runner
+ * keeps these read models up to date from the event store's subscription.
+ */
+import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
+
+/** One alert active now (SPEC §3: a rule in force for open work). */
+export interface AlertView {
+  /** Stable identity of the alert, e.g. `EX-01/overdue` or `EX-07/pause-warning/p1`. */
+  readonly key: string;
+  readonly caseId: string;
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly centerId: string;
+  readonly departmentId: string;
+  readonly matterCode: string;
+  readonly matterName?: string;
+  readonly startedAt: string;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  readonly calendarVersion: string;
+  readonly policyVersion: string;
+}
+
+export interface AlertEvent {
+  readonly type: 'alert-raised' | 'alert-cleared';
+  /** When it was raised or cleared (the rule's instant, not the wall clock). */
+  readonly at: string;
+  readonly alert: AlertView;
+}
+
+export interface AlertFilter {
+  readonly centerId?: string;
+  readonly departmentId?: string;
+  readonly color?: CardColor;
+  readonly rule?: CardRule;
+}
+
+export type StatsGroupBy = 'center' | 'department' | 'matter' | 'category';
+
+export interface StatsQuery {
+  /** Local dates YYYY-MM-DD, period [from, to). */
+  readonly from: string;
+  readonly to: string;
+  readonly centerId?: string;
+  readonly departmentId?: string;
+  readonly groupBy?: StatsGroupBy;
+}
+
+export interface ProjectionStatus {
+  readonly caughtUp: boolean;
+  readonly lagEvents: number;
+  /** Last processed global position (string for the wire), "-1" before any. */
+  readonly checkpoint: string;
+  readonly headPosition: string;
+}
+
+export interface ReadModels {
+  getCaseState(caseId: string): CaseState | undefined;
+  /** The case evaluated at `asOf` using only events that occurred by then. */
+  evaluateCase(caseId: string, asOf: EpochMs): CaseEvaluation | undefined;
+  activeAlerts(filter?: AlertFilter): AlertView[];
+  /** Subscribe to alert-raised / alert-cleared; returns an unsubscribe function. */
+  onAlert(listener: (event: AlertEvent) => void): () => void;
+  stats(query: StatsQuery): unknown;
+  monthlyReport(month: string, filter?: { centerId?: string }): unknown;
+  monthlyReportCsv(month: string, filter?: { centerId?: string }): string;
+  status(): ProjectionStatus;
+  /** For scrape-time gauges; labels never carry a case id. */
+  openCaseCounts(): Array<{ center: string; status: 'open' | 'paused'; count: number }>;
+  alertCounts(): Array<{ rule: CardRule; color: CardColor; center: string; count: number }>;
+}

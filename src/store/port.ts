@@ -1,0 +1,128 @@
+/**
+ * The event-store port. Semantics follow the EventStoreDB client:
+ * - stream revisions count from 0; `no_stream` means the stream must not exist;
+ * - global positions are bigint, monotonically increasing in commit order
+ *   (strings on the wire);
+ * - readAll is inclusive of `fromPosition`; subscribeToAll is exclusive of it;
+ * - an append is atomic: all events of the batch or none.
+ */
+
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/** An event to append. `data` is the JSON body of SPEC §2, stored as is. */
+export interface EventData {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface RecordedEvent {
+  readonly streamId: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Revision within its stream, from 0. */
+  readonly revision: bigint;
+  /** Global position in the store (commit order). */
+  readonly position: bigint;
+  /** The store's clock when the event was committed, ISO-8601 UTC. */
+  readonly recordedAt: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the batch (= the next expected revision). */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last event of the batch. */
+  readonly position: bigint;
+  /** True when every eventId of the batch was already stored: nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision?: ExpectedRevision; // default 'any'
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: bigint; // inclusive, default 0
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  readonly fromPosition?: bigint; // inclusive, default start
+  readonly maxCount?: number;
+  readonly streamPrefixes?: readonly string[];
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this position; 'start' delivers from the beginning. */
+  readonly fromPosition?: bigint | 'start';
+  /** Server-side filter on stream name prefixes, e.g. ['case-']. */
+  readonly streamPrefixes?: readonly string[];
+  /** Emit a checkpoint after at most this many events scanned (default 32). */
+  readonly checkpointInterval?: number;
+}
+
+export type SubscriptionMessage =
+  | { readonly kind: 'event'; readonly event: RecordedEvent }
+  | { readonly kind: 'checkpoint'; readonly position: bigint }
+  | { readonly kind: 'caught-up'; readonly position: bigint };
+
+/** A live subscription: consume with `for await`; `close()` ends the iteration. */
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Human-readable name for logs and errors, e.g. "sqlite:./data/events.db". */
+  readonly name: string;
+  append(streamId: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** Position of the last committed event (-1n when empty). */
+  headPosition(): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+export const CASE_STREAM_PREFIX = 'case-';
+export const caseStreamId = (caseId: string): string => `${CASE_STREAM_PREFIX}${caseId}`;
+
+/** Base of every typed store error. */
+export class StoreError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The expected revision did not match (optimistic concurrency). */
+export class WrongExpectedRevisionError extends StoreError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super('wrong-expected-revision', `stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/** The store cannot be reached or is closed; nothing was written. */
+export class StoreUnavailableError extends StoreError {
+  constructor(readonly storeName: string, reason: string) {
+    super('store-unavailable', `event store ${storeName} unavailable: ${reason}`);
+  }
+}
+
+/** Bad input to the port (empty batch, bad stream name, bad eventId…). */
+export class InvalidAppendError extends StoreError {
+  constructor(readonly field: string, message: string) {
+    super('invalid-append', `${field}: ${message}`);
+  }
+}
+
+/** Some but not all eventIds of a batch were already stored, or an eventId was reused with different content. */
+export class DuplicateEventConflictError extends StoreError {
+  constructor(readonly eventId: string, message: string) {
+    super('duplicate-event-conflict', message);
+  }
+}
