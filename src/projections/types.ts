@@ -66,7 +66,19 @@ export interface ReadModels {
   monthlyReport(month: string, filter?: { centerId?: string }): unknown;
   monthlyReportCsv(month: string, filter?: { centerId?: string }): string;
   status(): ProjectionStatus;
+  /** Resolves true once every event up to `position` is projected (false on timeout). */
+  waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;
   /** For scrape-time gauges; labels never carry a case id. */
   openCaseCounts(): Array<{ center: string; status: 'open' | 'paused'; count: number }>;
   alertCounts(): Array<{ rule: CardRule; color: CardColor; center: string; count: number }>;
+}
+
+/**
+ * Counters the projections report as they fold events (wired to prom-client by
+ * the API layer). Called once per event/card in the life of the process.
+ */
+export interface ProjectionMetricsSink {
+  caseAccepted(center: string, kind: string): void;
+  caseCompleted(center: string, kind: string, timeliness: 'on_time' | 'late', sameDay: boolean): void;
+  cardIssued(rule: CardRule, color: CardColor, center: string): void;
 }
