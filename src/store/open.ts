@@ -1,0 +1,38 @@
+/**
+ * Opens the event store selected by STORE (SPEC §6):
+ * `sqlite:<path>` (default `sqlite:./data/events.db`), `memory`,
+ * or an EventStoreDB connection string (`esdb://…`, `esdb+discover://…`).
+ */
+import type { EventStore } from './port.js';
+import type { StoreClock } from './core/clock.js';
+import { MemoryEventStore } from './memory/memory-store.js';
+import { SqliteEventStore } from './sqlite/sqlite-store.js';
+
+export const DEFAULT_STORE_SPEC = 'sqlite:./data/events.db';
+
+export interface OpenStoreOptions {
+  /** The store's clock for `recordedAt` (epoch ms or Date); default the system clock. */
+  readonly clock?: StoreClock;
+}
+
+export class StoreSpecError extends Error {
+  constructor(readonly spec: string, reason: string) {
+    super(`STORE="${spec}" is not a valid event store: ${reason}. ` +
+      'Use sqlite:<path> (e.g. sqlite:./data/events.db), memory, or esdb://host:2113?tls=false');
+    this.name = 'StoreSpecError';
+  }
+}
+
+export async function openStore(spec: string = DEFAULT_STORE_SPEC, options: OpenStoreOptions = {}): Promise<EventStore> {
+  const trimmed = spec.trim();
+  if (trimmed === 'memory') return new MemoryEventStore(options);
+  if (trimmed.startsWith('sqlite:')) {
+    const path = trimmed.slice('sqlite:'.length);
+    if (path.length === 0) throw new StoreSpecError(spec, 'the sqlite path is empty');
+    return new SqliteEventStore(path, options);
+  }
+  if (trimmed.startsWith('esdb://') || trimmed.startsWith('esdb+discover://')) {
+    throw new StoreSpecError(spec, 'the EventStoreDB adapter is not committed yet');
+  }
+  throw new StoreSpecError(spec, 'unknown scheme');
+}

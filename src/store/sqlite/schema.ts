@@ -1,0 +1,24 @@
+/**
+ * Schema of the embedded store. The global position is the INTEGER PRIMARY KEY
+ * (the rowid), assigned in commit order by the single writer connection.
+ */
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY,
+  stream      TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  event_id    TEXT    NOT NULL,
+  type        TEXT    NOT NULL,
+  data        TEXT    NOT NULL,
+  recorded_at TEXT    NOT NULL,
+  CONSTRAINT events_stream_revision UNIQUE (stream, revision),
+  CONSTRAINT events_event_id UNIQUE (event_id)
+);
+`;
+
+export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, recorded_at';
+
+/** A row read with `raw()`, in EVENT_COLUMNS order. */
+export type EventRow = [number, string, number, string, string, string, string];
+
+export type SynchronousMode = 'NORMAL' | 'FULL';

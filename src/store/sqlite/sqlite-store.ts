@@ -1,0 +1,224 @@
+/**
+ * Durable embedded event store on better-sqlite3 (STORE=sqlite:<path>).
+ * WAL journal, one IMMEDIATE transaction per append, unique (stream, revision)
+ * and unique eventId. Subscribers are woken in-process after each commit.
+ * Durability: see docs/event-store.md (synchronous NORMAL vs FULL).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  StoreError,
+  StoreUnavailableError,
+  type AppendOptions,
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../port.js';
+import { CatchUpSubscription } from '../core/catch-up-subscription.js';
+import { checkExpectedRevision, resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
+import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
+import { CommitNotifier } from '../core/notifier.js';
+import {
+  matchesPrefixes,
+  validateAppend,
+  validateMaxCount,
+  validatePosition,
+  validatePrefixes,
+  validateStreamId,
+  type ValidAppend,
+} from '../core/validate.js';
+import { EVENT_COLUMNS, SCHEMA_SQL, type EventRow, type SynchronousMode } from './schema.js';
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /** PRAGMA synchronous in WAL mode; default NORMAL (see docs/event-store.md). */
+  readonly synchronous?: SynchronousMode;
+  /** Fallback poll for subscribers, catching commits made by another process (ms, default 1000). */
+  readonly pollMs?: number;
+}
+
+const READ_PAGE = 4096;
+
+const toEvent = (row: EventRow): RecordedEvent => ({
+  streamId: row[1],
+  eventId: row[3],
+  type: row[4],
+  data: JSON.parse(row[5]) as Record<string, unknown>,
+  revision: BigInt(row[2]),
+  position: BigInt(row[0]),
+  recordedAt: row[6],
+});
+
+const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof Database.SqliteError && e.code.startsWith('SQLITE_CONSTRAINT');
+
+export class SqliteEventStore implements EventStore {
+  readonly name: string;
+  private readonly db: Database.Database;
+  private readonly clock: StoreClock;
+  private readonly notifier = new CommitNotifier();
+  private readonly pollMs: number;
+  private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
+  private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
+
+  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    this.name = `sqlite:${path}`;
+    this.clock = options.clock ?? systemClock;
+    this.pollMs = options.pollMs ?? 1000;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA_SQL);
+      this.stmts = this.prepare();
+    } catch (e) {
+      throw new StoreUnavailableError(this.name, `cannot open the database (${(e as Error).message})`);
+    }
+    this.appendTxn = this.db.transaction((batch: ValidAppend, recordedAt: string) => this.write(batch, recordedAt)).immediate;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      streamHead: db.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck(),
+      insert: db.prepare<[string, number, string, string, string, string]>(
+        'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      findById: db.prepare<[string], { stream: string; revision: number; position: number }>(
+        'SELECT stream, revision, position FROM events WHERE event_id = ?',
+      ),
+      readAfter: db
+        .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .raw(),
+      readStream: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+        )
+        .raw(),
+      head: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
+    };
+  }
+
+  async append(streamId: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.ensureOpen();
+    const batch = validateAppend(streamId, events, options.expectedRevision);
+    let result: AppendResult;
+    try {
+      result = this.appendTxn(batch, recordedAtNow(this.clock));
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      if (isUniqueViolation(e)) {
+        const duplicate = this.resolveStored(batch);
+        if (duplicate) return duplicate;
+      }
+      throw new StoreUnavailableError(this.name, `append failed, nothing written (${(e as Error).message})`);
+    }
+    if (!result.duplicate) this.notifier.notify();
+    return result;
+  }
+
+  /** Runs inside the IMMEDIATE transaction; any throw rolls the whole batch back. */
+  private write(batch: ValidAppend, recordedAt: string): AppendResult {
+    const { streamId } = batch;
+    const head = this.stmts.streamHead.get(streamId);
+    const current = head === null || head === undefined ? undefined : BigInt(head);
+    try {
+      checkExpectedRevision(streamId, batch.expectedRevision, current);
+    } catch (e) {
+      // A retry carries its original (now stale) expected revision: answer it first.
+      const duplicate = this.resolveStored(batch);
+      if (duplicate) return duplicate;
+      throw e;
+    }
+    let revision = head === null || head === undefined ? 0 : head + 1;
+    let position = 0;
+    for (const e of batch.events) {
+      const info = this.stmts.insert.run(streamId, revision, e.eventId, e.type, e.json, recordedAt);
+      position = Number(info.lastInsertRowid);
+      revision++;
+    }
+    return { nextExpectedRevision: BigInt(revision - 1), position: BigInt(position), duplicate: false };
+  }
+
+  private resolveStored(batch: ValidAppend): AppendResult | undefined {
+    const ids = batch.events.map((e) => e.eventId);
+    const found = ids.map((id): StoredLocation | undefined => {
+      const row = this.stmts.findById.get(id);
+      return row && { streamId: row.stream, revision: BigInt(row.revision), position: BigInt(row.position) };
+    });
+    return resolveDuplicates(batch.streamId, ids, found);
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    validateStreamId(streamId);
+    const from = validatePosition(options.fromRevision, 'fromRevision') ?? 0n;
+    let remaining = validateMaxCount(options.maxCount);
+    let next = Number(from < 0n ? 0n : from);
+    while (remaining > 0) {
+      const rows = this.guard(() => this.stmts.readStream.all(streamId, next, Math.min(READ_PAGE, remaining)));
+      for (const row of rows) yield toEvent(row);
+      if (rows.length < READ_PAGE) return;
+      remaining -= rows.length;
+      next += rows.length;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
+    let remaining = validateMaxCount(options.maxCount);
+    const prefixes = validatePrefixes(options.streamPrefixes);
+    let after = Number(from) - 1;
+    while (remaining > 0) {
+      const rows = this.guard(() => this.stmts.readAfter.all(after, READ_PAGE));
+      for (const row of rows) {
+        after = row[0];
+        if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
+        yield toEvent(row);
+        if (--remaining <= 0) return;
+      }
+      if (rows.length < READ_PAGE) return;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    this.ensureOpen();
+    return new CatchUpSubscription(
+      {
+        notifier: this.notifier,
+        pollMs: this.pollMs,
+        readAfter: (after, limit) => this.guard(() => this.stmts.readAfter.all(Number(after), limit)).map(toEvent),
+      },
+      options,
+    );
+  }
+
+  async headPosition(): Promise<bigint> {
+    const head = this.guard(() => this.stmts.head.get());
+    return head === null || head === undefined ? -1n : BigInt(head);
+  }
+
+  async close(): Promise<void> {
+    this.notifier.close();
+    if (this.db.open) this.db.close();
+  }
+
+  private ensureOpen(): void {
+    if (!this.db.open) throw new StoreUnavailableError(this.name, 'the store is closed');
+  }
+
+  private guard<T>(read: () => T): T {
+    this.ensureOpen();
+    try {
+      return read();
+    } catch (e) {
+      throw new StoreUnavailableError(this.name, `read failed (${(e as Error).message})`);
+    }
+  }
+}
