@@ -1,0 +1,14 @@
+export { WorkCalendar, mergeDayRanges, calendarVersion, SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from './work-calendar.js';
+export type { DayRange, DayKind } from './work-calendar.js';
+export { chineseDaysData } from './data.js';
+export type { CalendarData, RegionalDay, YearDays, YearSource } from './data.js';
+export { createCalendarService, validateYearInput, validateRegionalInput } from './service.js';
+export type { CalendarService, CalendarListener, YearInput, RegionalInput, YearView } from './service.js';
+
+import { chineseDaysData } from './data.js';
+import { WorkCalendar } from './work-calendar.js';
+
+/** The default calendar (chinese-days data, no run-time overrides) for a zone. */
+export function defaultCalendar(zone = 'Asia/Shanghai'): WorkCalendar {
+  return new WorkCalendar(zone, chineseDaysData());
+}

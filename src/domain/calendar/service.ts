@@ -1,0 +1,186 @@
+/**
+ * The calendar in force and its run-time corrections (pure, no I/O): publish or
+ * correct a year (full replacement of its holidays and make-up days), add
+ * regional days. Every change makes a new immutable WorkCalendar with a new
+ * version and notifies listeners so projections can recompute.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { EpochDay } from '../types.js';
+import type { FieldError } from '../events.js';
+import { formatDate, tryParseDate, yearOfDay } from '../time.js';
+import { chineseDaysData, type CalendarData, type RegionalDay, type YearDays, type YearSource } from './data.js';
+import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR, WorkCalendar } from './work-calendar.js';
+
+export interface YearInput {
+  readonly holidays: readonly string[];
+  readonly workdays: readonly string[];
+}
+
+export interface RegionalInput {
+  readonly region: string;
+  readonly holidays?: readonly string[];
+  readonly workdays?: readonly string[];
+}
+
+export interface YearView {
+  readonly year: number;
+  readonly holidays: readonly string[];
+  readonly workdays: readonly string[];
+  readonly regional: readonly { readonly region: string; readonly date: string; readonly kind: 'holiday' | 'workday' }[];
+  /** True when the year has no published data (Mon–Fri fallback). */
+  readonly provisional: boolean;
+  readonly source: YearSource | 'none';
+  readonly version: string;
+}
+
+export type CalendarListener = (calendar: WorkCalendar, previous: WorkCalendar) => void;
+
+export interface CalendarService {
+  readonly zone: string;
+  current(): WorkCalendar;
+  publishYear(year: number, input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
+  addRegionalDays(input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
+  getYear(year: number): YearView | undefined;
+  /** Subscribe to calendar changes; returns the unsubscribe function. */
+  onChange(listener: CalendarListener): () => void;
+}
+
+const REGION_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createCalendarService(zone: string, initial: CalendarData = chineseDaysData()): CalendarService {
+  let calendar = new WorkCalendar(zone, initial);
+  const listeners = new Set<CalendarListener>();
+
+  const replace = (data: CalendarData): WorkCalendar => {
+    const previous = calendar;
+    const next = new WorkCalendar(zone, data);
+    calendar = next;
+    if (next.version !== previous.version) for (const l of [...listeners]) l(next, previous);
+    return next;
+  };
+
+  return {
+    zone,
+    current: () => calendar,
+    publishYear(year, input) {
+      const checked = validateYearInput(year, input);
+      if (E.isLeft(checked)) return checked;
+      const years = new Map(calendar.data.years);
+      years.set(year, { ...checked.right, source: 'published' });
+      return E.right(replace({ ...calendar.data, years }));
+    },
+    addRegionalDays(input) {
+      const checked = validateRegionalInput(input);
+      if (E.isLeft(checked)) return checked;
+      const added = checked.right;
+      const keep = calendar.data.regional.filter(
+        (r) => !added.some((a) => a.day === r.day && a.region === r.region),
+      );
+      return E.right(replace({ ...calendar.data, regional: [...keep, ...added] }));
+    },
+    getYear(year) {
+      if (!Number.isInteger(year)) return undefined;
+      const y = calendar.data.years.get(year);
+      return {
+        year,
+        holidays: (y?.holidays ?? []).map(formatDate),
+        workdays: (y?.workdays ?? []).map(formatDate),
+        regional: calendar.data.regional
+          .filter((r) => yearOfDay(r.day) === year)
+          .sort((a, b) => a.day - b.day)
+          .map((r) => ({ region: r.region, date: formatDate(r.day), kind: r.kind })),
+        provisional: y === undefined,
+        source: y?.source ?? 'none',
+        version: calendar.version,
+      };
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function parseDateList(
+  field: string,
+  value: unknown,
+  year: number | undefined,
+  errors: FieldError[],
+): EpochDay[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    errors.push({ field, message: 'must be an array of dates YYYY-MM-DD' });
+    return [];
+  }
+  const days: EpochDay[] = [];
+  value.forEach((item: unknown, i) => {
+    const f = `${field}[${i}]`;
+    const day = typeof item === 'string' ? tryParseDate(item) : undefined;
+    if (day === undefined) {
+      errors.push({ field: f, message: `must be a valid date YYYY-MM-DD; got ${JSON.stringify(item)}` });
+    } else if (year !== undefined && yearOfDay(day) !== year) {
+      errors.push({ field: f, message: `${String(item)} is not in ${year}` });
+    } else if (year === undefined && (yearOfDay(day) < SPAN_FIRST_YEAR || yearOfDay(day) > SPAN_LAST_YEAR)) {
+      errors.push({ field: f, message: `must be within ${SPAN_FIRST_YEAR}–${SPAN_LAST_YEAR}` });
+    } else {
+      days.push(day);
+    }
+  });
+  return days;
+}
+
+function checkDisjoint(holidays: readonly EpochDay[], workdays: readonly EpochDay[], errors: FieldError[]): void {
+  const h = new Set(holidays);
+  workdays.forEach((d, i) => {
+    if (h.has(d)) errors.push({ field: `workdays[${i}]`, message: `${formatDate(d)} is also listed in holidays` });
+  });
+}
+
+const uniqueSorted = (days: readonly EpochDay[]): EpochDay[] => [...new Set(days)].sort((a, b) => a - b);
+
+export function validateYearInput(
+  year: number,
+  input: unknown,
+): E.Either<readonly FieldError[], Omit<YearDays, 'source'>> {
+  const errors: FieldError[] = [];
+  if (!Number.isInteger(year) || year < SPAN_FIRST_YEAR || year > SPAN_LAST_YEAR) {
+    errors.push({ field: 'year', message: `must be an integer year within ${SPAN_FIRST_YEAR}–${SPAN_LAST_YEAR}` });
+    return E.left(errors);
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return E.left([{ field: '(body)', message: 'expected an object {holidays: [...], workdays: [...]}' }]);
+  }
+  const body = input as Record<string, unknown>;
+  for (const key of ['holidays', 'workdays']) {
+    if (body[key] === undefined) errors.push({ field: key, message: 'must be an array of dates YYYY-MM-DD; it is missing' });
+  }
+  const holidays = parseDateList('holidays', body['holidays'], year, errors);
+  const workdays = parseDateList('workdays', body['workdays'], year, errors);
+  checkDisjoint(holidays, workdays, errors);
+  if (errors.length > 0) return E.left(errors);
+  return E.right({ holidays: uniqueSorted(holidays), workdays: uniqueSorted(workdays) });
+}
+
+export function validateRegionalInput(input: unknown): E.Either<readonly FieldError[], RegionalDay[]> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return E.left([{ field: '(body)', message: 'expected an object {region, holidays?, workdays?}' }]);
+  }
+  const body = input as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  const region = body['region'];
+  if (typeof region !== 'string' || !REGION_RE.test(region)) {
+    errors.push({ field: 'region', message: 'must be a string of 1–64 characters from [A-Za-z0-9._-]' });
+  }
+  const holidays = parseDateList('holidays', body['holidays'], undefined, errors);
+  const workdays = parseDateList('workdays', body['workdays'], undefined, errors);
+  checkDisjoint(holidays, workdays, errors);
+  if (holidays.length + workdays.length === 0 && errors.length === 0) {
+    errors.push({ field: 'holidays', message: 'at least one holiday or workday is required' });
+  }
+  if (errors.length > 0) return E.left(errors);
+  const r = region as string;
+  return E.right([
+    ...uniqueSorted(holidays).map((day) => ({ region: r, day, kind: 'holiday' as const })),
+    ...uniqueSorted(workdays).map((day) => ({ region: r, day, kind: 'workday' as const })),
+  ]);
+}

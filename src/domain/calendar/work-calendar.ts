@@ -1,0 +1,225 @@
+/**
+ * An immutable working-day calendar with an O(1) index: prefix counts of
+ * working days over a fixed span of epoch days plus the inverse (ordinal → day).
+ * Outside the span and in unpublished years it is Monday–Friday (closed form).
+ */
+import type { Calendar, EpochDay, EpochMs } from '../types.js';
+import { dayFromYmd, ymdFromDay, weekdayOf } from '../time.js';
+import { zoneClock, type ZoneClock } from '../zone.js';
+import { weekdaysThrough, weekdayWithOrdinal } from './weekdays.js';
+import type { CalendarData } from './data.js';
+import { fnv1aHex } from './hash.js';
+
+export const SPAN_FIRST_YEAR = 1970;
+export const SPAN_LAST_YEAR = 2150;
+const S = dayFromYmd(SPAN_FIRST_YEAR, 1, 1);
+const E = dayFromYmd(SPAN_LAST_YEAR, 12, 31);
+const N = E - S + 1;
+const W_BEFORE = weekdaysThrough(S - 1);
+const W_LAST = weekdaysThrough(E);
+
+/** A pause's days `(after, through]`; a list of them is sorted and disjoint once merged. */
+export interface DayRange {
+  readonly after: EpochDay;
+  readonly through: EpochDay;
+}
+
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup';
+
+const K_WORK = 0;
+const K_WEEKEND = 1;
+const K_HOLIDAY = 2;
+const K_MAKEUP = 3;
+const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup'];
+
+export class WorkCalendar implements Calendar {
+  readonly version: string;
+  readonly zone: string;
+  readonly data: CalendarData;
+  /** The last year with published data (default or run-time). */
+  readonly lastPublishedYear: number;
+  private readonly clock: ZoneClock;
+  private readonly kinds: Uint8Array;
+  /** cum[i] = working days among span days [S, S + i). */
+  private readonly cum: Int32Array;
+  /** ord[j] = the (j + 1)-th working day of the span. */
+  private readonly ord: Int32Array;
+  private readonly regionOf: Map<EpochDay, string>;
+  private readonly published: ReadonlySet<number>;
+
+  constructor(zone: string, data: CalendarData) {
+    this.zone = zone;
+    this.data = data;
+    this.clock = zoneClock(zone);
+    this.published = new Set(data.years.keys());
+    this.lastPublishedYear = Math.max(data.baseLastYear, ...data.years.keys());
+    this.kinds = buildKinds(data);
+    this.regionOf = new Map(data.regional.map((r) => [r.day, r.region]));
+    this.cum = new Int32Array(N + 1);
+    let count = 0;
+    for (let i = 0; i < N; i++) {
+      const k = this.kinds[i]!;
+      if (k === K_WORK || k === K_MAKEUP) count++;
+      this.cum[i + 1] = count;
+    }
+    this.ord = new Int32Array(count);
+    for (let i = 0, j = 0; i < N; i++) {
+      const k = this.kinds[i]!;
+      if (k === K_WORK || k === K_MAKEUP) this.ord[j++] = S + i;
+    }
+    this.version = calendarVersion(data);
+  }
+
+  isWorkday(day: EpochDay): boolean {
+    if (day < S || day > E) {
+      const w = weekdayOf(day);
+      return w !== 0 && w !== 6;
+    }
+    const k = this.kinds[day - S]!;
+    return k === K_WORK || k === K_MAKEUP;
+  }
+
+  /** Why a day is or is not a working day. */
+  dayKind(day: EpochDay): DayKind {
+    if (day < S || day > E) {
+      const w = weekdayOf(day);
+      return w === 0 || w === 6 ? 'weekend' : 'workday';
+    }
+    return KIND_NAMES[this.kinds[day - S]!]!;
+  }
+
+  /** The region tag of a regional day, if the day's kind comes from a regional entry. */
+  regionOfDay(day: EpochDay): string | undefined {
+    return this.regionOf.get(day);
+  }
+
+  /** Working days in [S, d] (negative before the span); differences give counts. */
+  private prefix(d: EpochDay): number {
+    if (d < S) return weekdaysThrough(d) - W_BEFORE;
+    if (d <= E) return this.cum[d - S + 1]!;
+    return this.cum[N]! + weekdaysThrough(d) - W_LAST;
+  }
+
+  /** The smallest day d with prefix(d) ≥ target. */
+  private dayWithPrefix(target: number): EpochDay {
+    if (target <= 0) return weekdayWithOrdinal(target + W_BEFORE);
+    const total = this.cum[N]!;
+    if (target <= total) return this.ord[target - 1]!;
+    return weekdayWithOrdinal(target - total + W_LAST);
+  }
+
+  countWorkdays(a: EpochDay, b: EpochDay): number {
+    return b <= a ? 0 : this.prefix(b) - this.prefix(a);
+  }
+
+  nthWorkdayAfter(a: EpochDay, n: number): EpochDay {
+    if (n <= 0) return a;
+    return this.dayWithPrefix(this.prefix(a) + n);
+  }
+
+  /** Working days in (a, b] lying in none of `merged` (sorted, disjoint: see mergeDayRanges). O(k). */
+  countWorkdaysExcluding(a: EpochDay, b: EpochDay, merged: readonly DayRange[]): number {
+    if (b <= a) return 0;
+    let total = this.prefix(b) - this.prefix(a);
+    for (let i = 0; i < merged.length; i++) {
+      const r = merged[i]!;
+      if (r.after >= b) break;
+      const lo = r.after > a ? r.after : a;
+      const hi = r.through < b ? r.through : b;
+      if (hi > lo) total -= this.prefix(hi) - this.prefix(lo);
+    }
+    return total;
+  }
+
+  /** The n-th working day after a that lies in none of `merged`; a itself for n = 0. O(k). */
+  nthCountedDayAfter(a: EpochDay, n: number, merged: readonly DayRange[]): EpochDay {
+    if (n <= 0) return a;
+    let cur = a;
+    let pCur = this.prefix(cur);
+    let rem = n;
+    for (let i = 0; i < merged.length; i++) {
+      const r = merged[i]!;
+      if (r.through <= cur) continue;
+      if (r.after > cur) {
+        const pAfter = this.prefix(r.after);
+        const avail = pAfter - pCur;
+        if (rem <= avail) return this.dayWithPrefix(pCur + rem);
+        rem -= avail;
+      }
+      cur = r.through;
+      pCur = this.prefix(cur);
+    }
+    return this.dayWithPrefix(pCur + rem);
+  }
+
+  isProvisional(day: EpochDay): boolean {
+    return !this.published.has(ymdFromDay(day).year);
+  }
+
+  isYearPublished(year: number): boolean {
+    return this.published.has(year);
+  }
+
+  dayOf(instant: EpochMs): EpochDay {
+    return this.clock.dayOf(instant);
+  }
+
+  startOfDay(day: EpochDay): EpochMs {
+    return this.clock.startOfDay(day);
+  }
+}
+
+/** Sort and merge day ranges `(after, through]`, dropping empty ones; overlapping or touching ranges unite. */
+export function mergeDayRanges(ranges: readonly DayRange[]): DayRange[] {
+  const sorted = ranges.filter((r) => r.through > r.after).sort((x, y) => x.after - y.after);
+  const out: DayRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && r.after <= last.through) {
+      if (r.through > last.through) out[out.length - 1] = { after: last.after, through: r.through };
+    } else {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+function buildKinds(data: CalendarData): Uint8Array {
+  const kinds = new Uint8Array(N);
+  for (let i = 0; i < N; i++) {
+    const w = weekdayOf(S + i);
+    kinds[i] = w === 0 || w === 6 ? K_WEEKEND : K_WORK;
+  }
+  const set = (day: EpochDay, kind: number) => {
+    if (day >= S && day <= E) kinds[day - S] = kind;
+  };
+  for (const y of data.years.values()) {
+    for (const d of y.holidays) set(d, K_HOLIDAY);
+    for (const d of y.workdays) set(d, K_MAKEUP);
+  }
+  // Regional days override the national calendar.
+  for (const r of data.regional) set(r.day, r.kind === 'holiday' ? K_HOLIDAY : K_MAKEUP);
+  return kinds;
+}
+
+/**
+ * Deterministic from content: `cn-<last default year>` plus `+y<year>` per
+ * run-time published year and `+r.<region>` per region, then `@<hash>` of everything.
+ */
+export function calendarVersion(data: CalendarData): string {
+  const years = [...data.years.entries()].sort((a, b) => a[0] - b[0]);
+  const published = years.filter(([, y]) => y.source === 'published').map(([year]) => `+y${year}`);
+  const regions = [...new Set(data.regional.map((r) => r.region))].sort().map((r) => `+r.${r}`);
+  const content = [
+    data.baseId,
+    ...years.map(([year, y]) => `${year}:${y.source}:h${y.holidays.join(',')}:w${y.workdays.join(',')}`),
+    ...[...data.regional]
+      .sort((a, b) => a.day - b.day || a.region.localeCompare(b.region))
+      .map((r) => `${r.region}:${r.day}:${r.kind}`),
+  ].join('|');
+  return `cn-${data.baseLastYear}${published.join('')}${regions.join('')}@${fnv1aHex(content)}`;
+}
+
+export function spanOfIndex(): { readonly first: EpochDay; readonly last: EpochDay } {
+  return { first: S, last: E };
+}

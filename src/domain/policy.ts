@@ -1,0 +1,142 @@
+/**
+ * The timing policy in force (SPEC §3 "Default policy"): a versioned value.
+ * `parsePolicy` merges a partial JSON override onto the default; the version is
+ * the one given, else derived from the content.
+ */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { describeErrors, type EscalationLevel, type FieldError, type PauseReason } from './events.js';
+import { fnv1aHex } from './calendar/hash.js';
+
+export interface Policy {
+  readonly version: string;
+  /** deadline-warning starts at counted day ⌈ratio × promisedDays⌉. */
+  readonly deadlineWarningRatio: number;
+  /** pause-warning starts at the pause's ⌈ratio × allowance⌉-th day. */
+  readonly pauseWarningRatio: number;
+  readonly pauseAllowanceDays: Readonly<Record<PauseReason, number>>;
+  readonly respondWithinDays: Readonly<Record<EscalationLevel, number>>;
+  /** late-record: recordedAt − occurredAt strictly more than this. */
+  readonly lateRecordHours: number;
+  /** decide rejects occurredAt more than this after now. */
+  readonly futureToleranceMinutes: number;
+}
+
+type PolicyContent = Omit<Policy, 'version'>;
+
+const DEFAULT_CONTENT: PolicyContent = {
+  deadlineWarningRatio: 0.8,
+  pauseWarningRatio: 0.8,
+  pauseAllowanceDays: {
+    hearing: 25,
+    tender: 30,
+    auction: 30,
+    inspection: 30,
+    testing: 30,
+    quarantine: 30,
+    appraisal: 30,
+    'expert-review': 30,
+    'site-survey': 10,
+    'public-notice': 10,
+    supplement: 15,
+    other: 10,
+  },
+  respondWithinDays: { reminder: 3, supervision: 2, referral: 5 },
+  lateRecordHours: 24,
+  futureToleranceMinutes: 5,
+};
+
+/** Canonical JSON (sorted keys) so the derived version does not depend on key order. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+export function policyVersionOf(content: PolicyContent): string {
+  return `policy@${fnv1aHex(canonical(content))}`;
+}
+
+export const DEFAULT_POLICY: Policy = { version: policyVersionOf(DEFAULT_CONTENT), ...DEFAULT_CONTENT };
+
+interface RatioBrand { readonly Ratio: unique symbol }
+const Ratio = t.brand(t.number, (n): n is t.Branded<number, RatioBrand> => n > 0 && n <= 1, 'Ratio');
+interface DaysBrand { readonly Days: unique symbol }
+const Days = t.brand(
+  t.number,
+  (n): n is t.Branded<number, DaysBrand> => Number.isInteger(n) && n >= 0 && n <= 10_000,
+  'Days',
+);
+interface NonNegativeBrand { readonly NonNegative: unique symbol }
+const NonNegative = t.brand(
+  t.number,
+  (n): n is t.Branded<number, NonNegativeBrand> => Number.isFinite(n) && n >= 0,
+  'NonNegative',
+);
+const Version = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 100, 'Version');
+
+const reasonKeys = Object.keys(DEFAULT_CONTENT.pauseAllowanceDays) as PauseReason[];
+const levelKeys = Object.keys(DEFAULT_CONTENT.respondWithinDays) as EscalationLevel[];
+
+const PolicyOverride = t.exact(t.partial({
+  version: Version,
+  deadlineWarningRatio: Ratio,
+  pauseWarningRatio: Ratio,
+  pauseAllowanceDays: t.exact(t.partial(Object.fromEntries(reasonKeys.map((k) => [k, Days])) as Record<PauseReason, typeof Days>)),
+  respondWithinDays: t.exact(t.partial(Object.fromEntries(levelKeys.map((k) => [k, Days])) as Record<EscalationLevel, typeof Days>)),
+  lateRecordHours: NonNegative,
+  futureToleranceMinutes: NonNegative,
+}));
+
+const EXPECTED: Record<string, string> = {
+  Ratio: 'a number in (0, 1]',
+  Days: 'an integer number of working days ≥ 0',
+  NonNegative: 'a number ≥ 0',
+  Version: 'a string of 1–100 characters',
+};
+
+function unknownKeys(input: Record<string, unknown>): FieldError[] {
+  const errors: FieldError[] = [];
+  const top = new Set([...Object.keys(DEFAULT_CONTENT), 'version']);
+  for (const key of Object.keys(input)) if (!top.has(key)) errors.push({ field: key, message: 'is not a policy setting' });
+  const nested: [string, readonly string[]][] = [['pauseAllowanceDays', reasonKeys], ['respondWithinDays', levelKeys]];
+  for (const [key, allowed] of nested) {
+    const v = input[key];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const k of Object.keys(v)) if (!allowed.includes(k)) errors.push({ field: `${key}.${k}`, message: `must be one of ${allowed.join(', ')}` });
+    }
+  }
+  return errors;
+}
+
+/** Parse a policy JSON value: partial overrides merged onto `base` (default: DEFAULT_POLICY). */
+export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): E.Either<readonly FieldError[], Policy> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return E.left([{ field: '(policy)', message: 'expected a JSON object' }]);
+  }
+  const decoded = PolicyOverride.decode(input);
+  if (E.isLeft(decoded)) {
+    return E.left(describeErrors(decoded.left).map((e) => ({
+      field: e.field,
+      message: Object.entries(EXPECTED).reduce((m, [name, text]) => m.replace(`be ${name};`, `be ${text};`), e.message),
+    })));
+  }
+  const extra = unknownKeys(input as Record<string, unknown>);
+  if (extra.length > 0) return E.left(extra);
+  const o = decoded.right;
+  const content: PolicyContent = {
+    deadlineWarningRatio: o.deadlineWarningRatio ?? base.deadlineWarningRatio,
+    pauseWarningRatio: o.pauseWarningRatio ?? base.pauseWarningRatio,
+    pauseAllowanceDays: { ...base.pauseAllowanceDays, ...o.pauseAllowanceDays },
+    respondWithinDays: { ...base.respondWithinDays, ...o.respondWithinDays },
+    lateRecordHours: o.lateRecordHours ?? base.lateRecordHours,
+    futureToleranceMinutes: o.futureToleranceMinutes ?? base.futureToleranceMinutes,
+  };
+  return E.right({ version: o.version ?? policyVersionOf(content), ...content });
+}
+
+/** ⌈ratio × n⌉ without floating-point surprises (0.8 × 10 must be 8, not 9). */
+export function ceilRatio(ratio: number, n: number): number {
+  return Math.ceil(ratio * n - 1e-9);
+}

@@ -1,0 +1,135 @@
+/**
+ * Civil-date arithmetic and ISO-8601 parsing/formatting without `Date` objects on
+ * the hot path. Epoch day 0 is 1970-01-01 (a Thursday).
+ */
+import type { EpochDay, EpochMs } from './types.js';
+import { zoneClock } from './zone.js';
+
+export const MS_PER_DAY = 86_400_000;
+export const MS_PER_HOUR = 3_600_000;
+export const MS_PER_MINUTE = 60_000;
+
+/** Epoch day of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function dayFromYmd(year: number, month: number, day: number): EpochDay {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+export interface Ymd { readonly year: number; readonly month: number; readonly day: number }
+
+/** Inverse of dayFromYmd (civil_from_days). */
+export function ymdFromDay(epochDay: EpochDay): Ymd {
+  const z = epochDay + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekdayOf(epochDay: EpochDay): number {
+  return (((epochDay + 4) % 7) + 7) % 7;
+}
+
+export function yearOfDay(epochDay: EpochDay): number {
+  return ymdFromDay(epochDay).year;
+}
+
+function pad2(n: number): string { return n < 10 ? `0${n}` : `${n}`; }
+function pad3(n: number): string { return n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`; }
+function padYear(y: number): string {
+  if (y >= 0 && y <= 9999) return y < 1000 ? `000${y}`.slice(-4) : `${y}`;
+  const a = Math.abs(y);
+  return `${y < 0 ? '-' : '+'}${`00000${a}`.slice(-6)}`;
+}
+
+/** `YYYY-MM-DD` of an epoch day. */
+export function formatDate(epochDay: EpochDay): string {
+  const { year, month, day } = ymdFromDay(epochDay);
+  return `${padYear(year)}-${pad2(month)}-${pad2(day)}`;
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Epoch day of a `YYYY-MM-DD` string, or undefined when it is not a real date. */
+export function tryParseDate(text: string): EpochDay | undefined {
+  const m = DATE_RE.exec(text);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const epochDay = dayFromYmd(year, month, day);
+  const back = ymdFromDay(epochDay);
+  return back.month === month && back.day === day ? epochDay : undefined;
+}
+
+/** Epoch day of a `YYYY-MM-DD` string; throws RangeError naming the input otherwise. */
+export function parseDate(text: string): EpochDay {
+  const d = tryParseDate(text);
+  if (d === undefined) throw new RangeError(`not a valid date YYYY-MM-DD: ${JSON.stringify(text)}`);
+  return d;
+}
+
+const INSTANT_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** Epoch ms of an ISO-8601 instant with offset (fractions beyond ms are truncated), or undefined. */
+export function tryParseInstant(text: string): EpochMs | undefined {
+  const m = INSTANT_RE.exec(text);
+  if (m === null) return undefined;
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  if (hour > 24 || minute > 59 || second > 59) return undefined;
+  if (hour === 24 && (minute !== 0 || second !== 0 || ms !== 0)) return undefined;
+  const epochDay = tryParseDate(`${m[1]}-${m[2]}-${m[3]}`);
+  if (epochDay === undefined) return undefined;
+  let offsetMinutes = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  return epochDay * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + ms
+    - offsetMinutes * MS_PER_MINUTE;
+}
+
+/** Epoch ms of an ISO-8601 instant with offset; throws RangeError naming the input otherwise. */
+export function parseInstant(text: string): EpochMs {
+  const t = tryParseInstant(text);
+  if (t === undefined) {
+    throw new RangeError(`not an ISO-8601 instant with offset: ${JSON.stringify(text)}`);
+  }
+  return t;
+}
+
+/** `2024-02-23T00:00:00.000+08:00`: the instant rendered in `zone` with its offset there. */
+export function formatInstant(instant: EpochMs, zone: string): string {
+  const offsetMs = zoneClock(zone).offsetAt(instant);
+  const local = instant + offsetMs;
+  const epochDay = Math.floor(local / MS_PER_DAY);
+  let rest = local - epochDay * MS_PER_DAY;
+  const hour = Math.floor(rest / MS_PER_HOUR);
+  rest -= hour * MS_PER_HOUR;
+  const minute = Math.floor(rest / MS_PER_MINUTE);
+  rest -= minute * MS_PER_MINUTE;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  const offMin = Math.round(offsetMs / MS_PER_MINUTE);
+  const sign = offMin < 0 ? '-' : '+';
+  const absMin = Math.abs(offMin);
+  const offset = `${sign}${pad2(Math.floor(absMin / 60))}:${pad2(absMin % 60)}`;
+  return `${formatDate(epochDay)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${pad3(milli)}${offset}`;
+}
