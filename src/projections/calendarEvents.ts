@@ -1,0 +1,121 @@
+/**
+ * The calendar is event-sourced: `PUT /calendar/{year}` appends a
+ * `CalendarYearPublished` event to stream `calendar-CN`; the projection runner
+ * applies it to the calendar service, so a published or corrected year
+ * survives restarts and replays in commit order with the case events.
+ */
+import { randomUUID } from 'node:crypto';
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { Instant, describeErrors, tryParseDate, validateYearInput, type FieldError } from '../domain/index.js';
+import type { EventData, RecordedEvent } from '../store/port.js';
+
+export const CALENDAR_STREAM_ID = 'calendar-CN';
+export const CALENDAR_STREAM_PREFIX = 'calendar-';
+export const CALENDAR_EVENT_TYPE = 'CalendarYearPublished';
+
+interface LocalDateBrand { readonly LocalDate: unique symbol }
+/** A real calendar date `YYYY-MM-DD`. */
+export const LocalDate = t.brand(
+  t.string,
+  (s): s is t.Branded<string, LocalDateBrand> => tryParseDate(s) !== undefined,
+  'LocalDate',
+);
+
+interface CalendarYearBrand { readonly CalendarYear: unique symbol }
+export const CalendarYear = t.brand(
+  t.number,
+  (n): n is t.Branded<number, CalendarYearBrand> => Number.isInteger(n) && n >= 1970 && n <= 2150,
+  'CalendarYear',
+);
+
+interface RegionBrand { readonly Region: unique symbol }
+interface CalNoteBrand { readonly CalNote: unique symbol }
+const Region = t.brand(
+  t.string,
+  (s): s is t.Branded<string, RegionBrand> => /^[A-Za-z0-9._-]{1,64}$/.test(s),
+  'Region',
+);
+const Note = t.brand(
+  t.string,
+  (s): s is t.Branded<string, CalNoteBrand> => s.length >= 1 && s.length <= 2000,
+  'CalNote',
+);
+
+/** The body of `PUT /calendar/{year}` (the year comes from the path). */
+export const CalendarYearBody = t.exact(t.intersection([
+  t.type({ holidays: t.array(LocalDate), workdays: t.array(LocalDate) }),
+  t.partial({ region: Region, note: Note }),
+]), 'CalendarYearBody');
+export type CalendarYearBody = t.TypeOf<typeof CalendarYearBody>;
+
+/** The stored event's data. */
+export const CalendarYearPublished = t.exact(t.intersection([
+  t.type({ year: CalendarYear, holidays: t.array(LocalDate), workdays: t.array(LocalDate), publishedAt: Instant }),
+  t.partial({ region: Region, note: Note }),
+]), 'CalendarYearPublished');
+
+export interface CalendarYearPublishedData {
+  readonly year: number;
+  readonly holidays: readonly string[];
+  readonly workdays: readonly string[];
+  readonly region?: string;
+  readonly note?: string;
+  /** ISO-8601 instant with offset. */
+  readonly publishedAt: string;
+}
+
+export type CalendarDecodeResult =
+  | { readonly ok: true; readonly value: CalendarYearPublishedData }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+/**
+ * Validate a `PUT /calendar/{year}` request: `year` from the path, `body` the
+ * JSON body, `publishedAt` the server's instant. Dates must be in that year and
+ * not both a holiday and a make-up working day (the calendar service's rules).
+ */
+export function decodeCalendarYearRequest(year: unknown, body: unknown, publishedAt: string): CalendarDecodeResult {
+  const yearNum = typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : year;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, errors: [{ field: '(body)', message: 'expected a JSON object' }] };
+  }
+  return decodeCalendarYearPublished({ ...(body as Record<string, unknown>), year: yearNum, publishedAt });
+}
+
+/** Validate the data of a stored (or to-be-stored) `CalendarYearPublished` event. */
+export function decodeCalendarYearPublished(input: unknown): CalendarDecodeResult {
+  const result = CalendarYearPublished.decode(input);
+  if (isLeft(result)) {
+    const errors = describeErrors(result.left).map((e) =>
+      e.message.includes('LocalDate')
+        ? { field: e.field, message: e.message.replace('LocalDate', 'a date YYYY-MM-DD') }
+        : e.message.includes('CalendarYear')
+          ? { field: e.field, message: e.message.replace('CalendarYear', 'a year between 1970 and 2150') }
+          : e,
+    );
+    return { ok: false, errors };
+  }
+  const v = result.right;
+  // Content rules (dates in that year, disjoint lists) are the calendar's own.
+  const checked = validateYearInput(v.year, { holidays: v.holidays, workdays: v.workdays });
+  if (isLeft(checked)) return { ok: false, errors: checked.left };
+  const value: CalendarYearPublishedData = {
+    year: v.year,
+    holidays: [...v.holidays].sort(),
+    workdays: [...v.workdays].sort(),
+    publishedAt: v.publishedAt,
+    ...(v.region !== undefined ? { region: v.region } : {}),
+    ...(v.note !== undefined ? { note: v.note } : {}),
+  };
+  return { ok: true, value };
+}
+
+/** The event to append for a validated publication (`eventId` defaults to a new UUID). */
+export function calendarEventData(value: CalendarYearPublishedData, eventId: string = randomUUID()): EventData {
+  return { eventId, type: CALENDAR_EVENT_TYPE, data: { ...value } };
+}
+
+/** True for a recorded calendar event this module understands. */
+export function isCalendarEvent(event: Pick<RecordedEvent, 'streamId' | 'type'>): boolean {
+  return event.streamId.startsWith(CALENDAR_STREAM_PREFIX) && event.type === CALENDAR_EVENT_TYPE;
+}

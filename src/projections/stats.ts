@@ -1,0 +1,267 @@
+/**
+ * Statistics of SPEC §5 over local dates, period [from, to). Two bases are kept
+ * apart on purpose (DOMAIN.md §3: a month can complete more cases than it
+ * accepted):
+ * - cohort: the cases accepted in the period, followed to `to`;
+ * - flow: what happened in the period, whatever the acceptance date.
+ * Rates are in [0, 1], rounded to 4 decimals, null when their base is 0.
+ * Computed on demand from the case entries (one pass, no per-tick work).
+ */
+import type { CardColor, CardRule, EpochMs } from '../domain/types.js';
+import type { EscalationLevel } from '../domain/events.js';
+import { tryParseDate, zoneClock } from '../domain/index.js';
+import { FLAG_EARLY, FLAG_ON_TIME, FLAG_SAME_DAY, type CaseEntry } from './caseEntry.js';
+import type { StatsGroupBy, StatsQuery } from './types.js';
+
+export const RATE_DECIMALS = 4;
+export const DAYS_DECIMALS = 2;
+
+/** A bad stats query; `field` names the parameter. */
+export class StatsQueryError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'StatsQueryError';
+  }
+}
+
+export interface CohortFigures {
+  readonly accepted: number;
+  /** Of the accepted, completed before `to`. */
+  readonly completed: number;
+  readonly inProgress: number;
+  /** 办结率 = completed / accepted. */
+  readonly completionRate: number | null;
+  /** Completed on their acceptance date. */
+  readonly completedSameDay: number;
+  /** 现场办结率 = completedSameDay / accepted. */
+  readonly instantCompletionRate: number | null;
+  readonly instantKind: number;
+  /** 即办件率 = kind instant / accepted. */
+  readonly instantShare: number | null;
+}
+
+export interface CardCount { readonly rule: CardRule; readonly color: CardColor; readonly count: number }
+
+export interface FlowFigures {
+  readonly completedInPeriod: number;
+  readonly onTime: number;
+  readonly late: number;
+  /** 按时办结率 = onTime / completedInPeriod. */
+  readonly onTimeRate: number | null;
+  /** Completed in the period with promisedDays ≥ 1 (承诺件办结). */
+  readonly promisedCompleted: number;
+  readonly early: number;
+  /** 提前办结率 = early / promisedCompleted. */
+  readonly earlyRate: number | null;
+  /** Accepted before `to` and not completed before `to`. */
+  readonly openAtEnd: number;
+  /** Of those, overdue at `to`. */
+  readonly overdueOpenAtEnd: number;
+  /** 逾期率 = (late + overdueOpenAtEnd) / (completedInPeriod + openAtEnd). */
+  readonly overdueRate: number | null;
+  /** Mean counted days used by the promisedCompleted cases (承诺件平均办结用时). */
+  readonly avgUsedDays: number | null;
+  readonly cards: readonly CardCount[];
+  readonly cardsTotal: number;
+  readonly escalations: { readonly total: number } & Readonly<Record<EscalationLevel, number>>;
+}
+
+export interface KpiSet {
+  readonly cohort: CohortFigures;
+  readonly flow: FlowFigures;
+}
+
+export interface StatsGroup extends KpiSet {
+  readonly key: string;
+  readonly label?: string;
+}
+
+export interface StatsResult extends KpiSet {
+  readonly from: string;
+  readonly to: string;
+  readonly zone: string;
+  readonly filter: { readonly centerId?: string; readonly departmentId?: string };
+  /** The instant the figures were computed; figures about the future are as of this instant. */
+  readonly asOf: EpochMs;
+  readonly groupBy?: StatsGroupBy;
+  readonly groups?: readonly StatsGroup[];
+}
+
+const GROUP_BYS: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
+
+export const roundTo = (x: number, decimals: number): number => {
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+};
+export const rate = (num: number, den: number): number | null => (den === 0 ? null : roundTo(num / den, RATE_DECIMALS));
+
+const RULES: readonly CardRule[] = ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause', 'escalation-unanswered', 'late-record'];
+const RULE_INDEX = new Map(RULES.map((r, i) => [r, i]));
+
+class Accumulator {
+  accepted = 0;
+  completed = 0;
+  completedSameDay = 0;
+  instantKind = 0;
+  completedInPeriod = 0;
+  onTime = 0;
+  promisedCompleted = 0;
+  early = 0;
+  usedDaysSum = 0;
+  openAtEnd = 0;
+  overdueOpenAtEnd = 0;
+  // cards[ruleIndex * 2 + (red ? 1 : 0)]
+  readonly cards = new Array<number>(RULES.length * 2).fill(0);
+  reminder = 0;
+  supervision = 0;
+  referral = 0;
+
+  add(e: CaseEntry, fromMs: number, toMs: number): void {
+    const s = e.state;
+    const acceptedAt = s.acceptedAt as number;
+    if (acceptedAt >= toMs) return;
+    const completedAt = s.completedAt;
+    const accepted = s.accepted!;
+    if (acceptedAt >= fromMs) {
+      this.accepted++;
+      if (accepted.kind === 'instant') this.instantKind++;
+      if (completedAt !== undefined && completedAt < toMs) {
+        this.completed++;
+        if (e.flags & FLAG_SAME_DAY) this.completedSameDay++;
+      }
+    }
+    if (completedAt !== undefined && completedAt >= fromMs && completedAt < toMs) {
+      this.completedInPeriod++;
+      if (e.flags & FLAG_ON_TIME) this.onTime++;
+      if (accepted.promisedDays >= 1) {
+        this.promisedCompleted++;
+        if (e.flags & FLAG_EARLY) this.early++;
+        if (e.usedDays >= 0) this.usedDaysSum += e.usedDays;
+      }
+    }
+    if (completedAt === undefined || completedAt >= toMs) {
+      this.openAtEnd++;
+      if (e.overdueAt <= toMs) this.overdueOpenAtEnd++; // NaN compares false
+    }
+    const cards = e.cards;
+    if (cards !== undefined) {
+      for (const c of cards) {
+        if (c.startedAt >= fromMs && c.startedAt < toMs) {
+          this.cards[(RULE_INDEX.get(c.rule) ?? 0) * 2 + (c.color === 'red' ? 1 : 0)]! += 1;
+        }
+      }
+    }
+    for (const esc of s.escalations) {
+      if (esc.at >= fromMs && esc.at < toMs) this[esc.level]++;
+    }
+  }
+
+  result(): KpiSet {
+    const late = this.completedInPeriod - this.onTime;
+    const cards: CardCount[] = [];
+    let cardsTotal = 0;
+    RULES.forEach((rule, i) => {
+      for (const color of ['yellow', 'red'] as const) {
+        const count = this.cards[i * 2 + (color === 'red' ? 1 : 0)] ?? 0;
+        if (count > 0) cards.push({ rule, color, count });
+        cardsTotal += count;
+      }
+    });
+    return {
+      cohort: {
+        accepted: this.accepted,
+        completed: this.completed,
+        inProgress: this.accepted - this.completed,
+        completionRate: rate(this.completed, this.accepted),
+        completedSameDay: this.completedSameDay,
+        instantCompletionRate: rate(this.completedSameDay, this.accepted),
+        instantKind: this.instantKind,
+        instantShare: rate(this.instantKind, this.accepted),
+      },
+      flow: {
+        completedInPeriod: this.completedInPeriod,
+        onTime: this.onTime,
+        late,
+        onTimeRate: rate(this.onTime, this.completedInPeriod),
+        promisedCompleted: this.promisedCompleted,
+        early: this.early,
+        earlyRate: rate(this.early, this.promisedCompleted),
+        openAtEnd: this.openAtEnd,
+        overdueOpenAtEnd: this.overdueOpenAtEnd,
+        overdueRate: rate(late + this.overdueOpenAtEnd, this.completedInPeriod + this.openAtEnd),
+        avgUsedDays: this.promisedCompleted === 0 ? null : roundTo(this.usedDaysSum / this.promisedCompleted, DAYS_DECIMALS),
+        cards,
+        cardsTotal,
+        escalations: {
+          total: this.reminder + this.supervision + this.referral,
+          reminder: this.reminder,
+          supervision: this.supervision,
+          referral: this.referral,
+        },
+      },
+    };
+  }
+}
+
+export interface ResolvedPeriod { readonly fromMs: EpochMs; readonly toMs: EpochMs }
+
+/** Validate `from`/`to` (dates, to exclusive, from < to) and turn them into instants in `zone`. */
+export function resolvePeriod(from: unknown, to: unknown, zone: string): ResolvedPeriod {
+  const fromDay = typeof from === 'string' ? tryParseDate(from) : undefined;
+  if (fromDay === undefined) throw new StatsQueryError('from', 'must be a date YYYY-MM-DD');
+  const toDay = typeof to === 'string' ? tryParseDate(to) : undefined;
+  if (toDay === undefined) throw new StatsQueryError('to', 'must be a date YYYY-MM-DD');
+  if (toDay <= fromDay) throw new StatsQueryError('to', 'must be after from (the period is [from, to))');
+  const clock = zoneClock(zone);
+  return { fromMs: clock.startOfDay(fromDay), toMs: clock.startOfDay(toDay) };
+}
+
+function groupKey(e: CaseEntry, by: StatsGroupBy): string {
+  const a = e.state.accepted!;
+  switch (by) {
+    case 'center': return a.centerId;
+    case 'department': return a.departmentId;
+    case 'matter': return a.matterCode;
+    case 'category': return a.category ?? 'unspecified';
+  }
+}
+
+/** SPEC §5 statistics over `entries` (every accepted case the read model holds). */
+export function computeStats(entries: Iterable<CaseEntry>, query: StatsQuery, zone: string, asOf: EpochMs): StatsResult {
+  const { fromMs, toMs } = resolvePeriod(query.from, query.to, zone);
+  const by = query.groupBy;
+  if (by !== undefined && !GROUP_BYS.includes(by)) {
+    throw new StatsQueryError('groupBy', `must be one of ${GROUP_BYS.join(', ')}`);
+  }
+  const { centerId, departmentId } = query;
+  const total = new Accumulator();
+  const groups = new Map<string, { acc: Accumulator; label?: string }>();
+  for (const e of entries) {
+    const a = e.state.accepted;
+    if (a === undefined) continue;
+    if (centerId !== undefined && a.centerId !== centerId) continue;
+    if (departmentId !== undefined && a.departmentId !== departmentId) continue;
+    total.add(e, fromMs, toMs);
+    if (by !== undefined) {
+      const key = groupKey(e, by);
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = { acc: new Accumulator() };
+        if (by === 'matter' && a.matterName !== undefined) g.label = a.matterName;
+        groups.set(key, g);
+      }
+      g.acc.add(e, fromMs, toMs);
+    }
+  }
+  const filter = {
+    ...(centerId !== undefined ? { centerId } : {}),
+    ...(departmentId !== undefined ? { departmentId } : {}),
+  };
+  const result: StatsResult = { from: query.from, to: query.to, zone, filter, asOf, ...total.result() };
+  if (by === undefined) return result;
+  const list: StatsGroup[] = [...groups.entries()]
+    .map(([key, g]) => ({ key, ...(g.label !== undefined ? { label: g.label } : {}), ...g.acc.result() }))
+    .filter((g) => g.cohort.accepted + g.flow.completedInPeriod + g.flow.openAtEnd + g.flow.cardsTotal + g.flow.escalations.total > 0)
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return { ...result, groupBy: by, groups: list };
+}
