@@ -32,7 +32,15 @@ const K_HOLIDAY = 2;
 const K_MAKEUP = 3;
 const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup'];
 
-export class WorkCalendar implements Calendar {
+/** What the rules need beyond the basic Calendar: pause-aware counting and day kinds. */
+export interface TimingCalendar extends Calendar {
+  countWorkdaysExcluding(a: EpochDay, b: EpochDay, merged: readonly DayRange[]): number;
+  nthCountedDayAfter(a: EpochDay, n: number, merged: readonly DayRange[]): EpochDay;
+  dayKind(day: EpochDay): DayKind;
+  regionOfDay(day: EpochDay): string | undefined;
+}
+
+export class WorkCalendar implements TimingCalendar {
   readonly version: string;
   readonly zone: string;
   readonly data: CalendarData;

@@ -1,0 +1,96 @@
+/**
+ * Command side of a case: may this event be appended to this state at `now`?
+ * Transition rules of SPEC §2 (→ 409) and time rules (→ 422).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { CaseEvent } from './events.js';
+import type { CaseState, EpochMs } from './types.js';
+import { formatInstant, parseInstant, MS_PER_MINUTE } from './time.js';
+import { DEFAULT_POLICY } from './policy.js';
+
+export type DomainErrorCode = 'transition-not-allowed' | 'time-rejected';
+
+export interface DomainError {
+  readonly code: DomainErrorCode;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** HTTP status of each domain error (SPEC §4). */
+export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
+  'transition-not-allowed': 409,
+  'time-rejected': 422,
+};
+
+export interface DecideOptions {
+  readonly futureToleranceMinutes?: number;
+  /** Zone used to render instants in messages. */
+  readonly zone?: string;
+}
+
+const transition = (message: string): E.Either<DomainError, never> =>
+  E.left({ code: 'transition-not-allowed', message });
+
+function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainError, CaseEvent> {
+  const id = state.caseId;
+  if (state.accepted === undefined) {
+    return event.type === 'CaseAccepted'
+      ? E.right(event)
+      : transition(`case ${id} has not been accepted: its first event must be CaseAccepted, not ${event.type}`);
+  }
+  if (event.type === 'CaseAccepted') return transition(`case ${id} was already accepted; CaseAccepted may occur only once`);
+  if (state.completedAt !== undefined) return transition(`case ${id} is completed; nothing may follow CaseCompleted`);
+  switch (event.type) {
+    case 'CasePaused':
+      return state.pauses.some((p) => p.pauseId === event.pauseId)
+        ? transition(`pause ${event.pauseId} was already used in case ${id}; choose a new pauseId`)
+        : E.right(event);
+    case 'CaseResumed': {
+      const pause = state.pauses.find((p) => p.pauseId === event.pauseId);
+      if (pause === undefined) return transition(`pause ${event.pauseId} is not open: case ${id} has no such pause`);
+      if (pause.resumedAt !== undefined) return transition(`pause ${event.pauseId} is not open: it was already resumed`);
+      return E.right(event);
+    }
+    case 'CaseEscalated':
+      return E.right(event);
+    case 'CaseCompleted': {
+      const open = state.pauses.filter((p) => p.resumedAt === undefined).map((p) => p.pauseId);
+      return open.length > 0
+        ? transition(`case ${id} has open pause${open.length > 1 ? 's' : ''} ${open.join(', ')}; resume before CaseCompleted`)
+        : E.right(event);
+    }
+  }
+}
+
+function checkTime(state: CaseState, event: CaseEvent, now: EpochMs, options: DecideOptions): E.Either<DomainError, CaseEvent> {
+  const zone = options.zone ?? 'Asia/Shanghai';
+  const at = parseInstant(event.occurredAt);
+  if (state.lastOccurredAt !== undefined && at < state.lastOccurredAt) {
+    return E.left({
+      code: 'time-rejected',
+      message: `occurredAt ${formatInstant(at, zone)} is before the case's last event at ${formatInstant(state.lastOccurredAt, zone)}`,
+      details: { field: 'occurredAt' },
+    });
+  }
+  const tolerance = (options.futureToleranceMinutes ?? DEFAULT_POLICY.futureToleranceMinutes) * MS_PER_MINUTE;
+  if (at > now + tolerance) {
+    return E.left({
+      code: 'time-rejected',
+      message: `occurredAt ${formatInstant(at, zone)} is more than ${tolerance / MS_PER_MINUTE} minutes in the future (now ${formatInstant(now, zone)})`,
+      details: { field: 'occurredAt' },
+    });
+  }
+  return E.right(event);
+}
+
+/** Accept the event (Right) or say why not (Left). Transition errors are reported before time errors. */
+export function decide(
+  state: CaseState,
+  event: CaseEvent,
+  now: EpochMs,
+  options: DecideOptions = {},
+): E.Either<DomainError, CaseEvent> {
+  const t = checkTransition(state, event);
+  if (E.isLeft(t)) return t;
+  return checkTime(state, event, now, options);
+}

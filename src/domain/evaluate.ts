@@ -1,0 +1,160 @@
+/**
+ * The rules of SPEC §3 applied to a case at an instant: deadline, counters,
+ * cards. Pure; the calendar and policy in force are inputs and their versions
+ * are shown with the result.
+ */
+import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, PauseView } from './types.js';
+import type { TimingCalendar } from './calendar/work-calendar.js';
+import type { Policy } from './policy.js';
+import { formatDate, formatInstant } from './time.js';
+import { timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { explainRawCard } from './explain.js';
+import { stateAsOf } from './state-as-of.js';
+
+export { stateAsOf };
+
+export interface EvaluateOptions {
+  /** Attach `explain` to every card (slower; for the case page). */
+  readonly explain?: boolean;
+}
+
+/** The case at `asOf`, or null when it had not been accepted by then. */
+export function evaluate(
+  state: CaseState,
+  asOf: EpochMs,
+  policy: Policy,
+  calendar: TimingCalendar,
+  options: EvaluateOptions = {},
+): CaseEvaluation | null {
+  const s = stateAsOf(state, asOf);
+  const tl = timelineOf(s, asOf, policy, calendar);
+  if (tl === null || s.accepted === undefined || s.acceptedAt === undefined) return null;
+  const zone = calendar.zone;
+  const fmt = (ms: EpochMs) => formatInstant(ms, zone);
+  const a = s.accepted;
+  const retroIds = tl.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId);
+
+  const cards: Card[] = [];
+  for (const raw of tl.cards) {
+    if (raw.start > asOf) continue;
+    const details = cardDetails(raw, s, tl, retroIds);
+    const card: { -readonly [K in keyof Card]: Card[K] } = {
+      rule: raw.rule,
+      color: raw.color,
+      startedAt: fmt(raw.start),
+      calendarVersion: calendar.version,
+      policyVersion: policy.version,
+    };
+    if (raw.clear !== undefined && raw.clear <= asOf) card.clearedAt = fmt(raw.clear);
+    if (raw.pauseId !== undefined) card.pauseId = raw.pauseId;
+    if (raw.escalation !== undefined) card.escalation = raw.escalation;
+    if (details !== undefined) card.details = details;
+    if (options.explain === true) card.explain = explainRawCard(raw, s, tl, policy, calendar);
+    cards.push(card);
+  }
+
+  const pauses = tl.pauses.map((f): PauseView => {
+    const p = f.pause;
+    const view: { -readonly [K in keyof PauseView]: PauseView[K] } = {
+      pauseId: p.pauseId,
+      reason: p.reason,
+      pausedAt: fmt(p.pausedAt),
+      allowanceDays: f.allowanceDays,
+      countedDays: f.countedDays,
+      open: p.resumedAt === undefined,
+    };
+    if (p.resumedAt !== undefined) view.resumedAt = fmt(p.resumedAt);
+    if (p.declaredDays !== undefined) view.declaredDays = p.declaredDays;
+    if (p.note !== undefined) view.note = p.note;
+    if (f.retroactive) view.retroactive = true;
+    return view;
+  });
+
+  const escalations = s.escalations.map((e, i): EscalationView => {
+    const f = tl.escalations[i]!;
+    return {
+      level: e.level,
+      at: fmt(e.at),
+      by: e.by,
+      respondWithinDays: f.respondWithinDays,
+      respondBy: fmt(f.respondBy),
+      ...(e.note === undefined ? {} : { note: e.note }),
+    };
+  });
+
+  return {
+    caseId: s.caseId,
+    asOf: fmt(asOf),
+    status: s.status ?? 'open',
+    centerId: a.centerId,
+    departmentId: a.departmentId,
+    matterCode: a.matterCode,
+    ...(a.matterName === undefined ? {} : { matterName: a.matterName }),
+    kind: a.kind,
+    promisedDays: a.promisedDays,
+    ...(a.legalDays === undefined ? {} : { legalDays: a.legalDays }),
+    channel: a.channel,
+    ...(a.category === undefined ? {} : { category: a.category }),
+    acceptedAt: fmt(s.acceptedAt),
+    acceptedDate: formatDate(tl.acceptedDay),
+    deadlineDate: formatDate(tl.deadlineDay),
+    dueAt: fmt(tl.dueAt),
+    usedDays: tl.usedDays,
+    remainingDays: tl.remainingDays,
+    overdueDays: tl.overdueDays,
+    pauses,
+    escalations,
+    completedAt: s.completedAt === undefined ? null : fmt(s.completedAt),
+    outcome: s.outcome ?? null,
+    onTime: tl.onTime,
+    early: tl.early,
+    cards,
+    provisional: tl.provisional,
+    calendarVersion: calendar.version,
+    policyVersion: policy.version,
+    revision: s.revision,
+  };
+}
+
+function cardDetails(
+  raw: RawCard,
+  s: CaseState,
+  tl: Timeline,
+  retroIds: readonly string[],
+): Record<string, unknown> | undefined {
+  if (raw.rule === 'overdue') {
+    const d: Record<string, unknown> = { overdueDays: tl.overdueDays };
+    if (retroIds.length > 0) d['retroactivePause'] = retroIds;
+    return d;
+  }
+  if (raw.rule === 'late-record' && raw.lateRecord !== undefined) {
+    const r = s.lateRecords[raw.lateRecord]!;
+    const d: Record<string, unknown> = {
+      eventType: r.eventType,
+      revision: r.revision,
+      delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10,
+    };
+    if (r.eventType === 'CasePaused') {
+      const pause = tl.pauses.find((p) => p.pause.pausedAt === r.occurredAt && p.pause.recordedAt === r.recordedAt);
+      if (pause?.retroactive === true) d['retroactivePause'] = pause.pause.pauseId;
+    }
+    return d;
+  }
+  return undefined;
+}
+
+/**
+ * The next instant strictly after `asOf` at which a card starts or clears,
+ * assuming no event after `asOf` (events in the state that occurred later are
+ * ignored: they are "new events"); null when nothing can change without one.
+ */
+export function nextBoundary(state: CaseState, asOf: EpochMs, policy: Policy, calendar: TimingCalendar): EpochMs | null {
+  const tl = timelineOf(stateAsOf(state, asOf), asOf, policy, calendar);
+  if (tl === null) return null;
+  let next = Number.POSITIVE_INFINITY;
+  for (const c of tl.cards) {
+    if (c.start > asOf && c.start < next) next = c.start;
+    if (c.clear !== undefined && c.clear > asOf && c.clear < next) next = c.clear;
+  }
+  return next === Number.POSITIVE_INFINITY ? null : next;
+}

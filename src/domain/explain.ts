@@ -1,0 +1,165 @@
+/**
+ * Why a card was raised, in numbers an auditor can check against a printed
+ * calendar: which dates counted, which were paused, which were skipped as
+ * holidays or weekends, which make-up days counted, and the threshold.
+ * Walks days one by one, so it is computed only on request.
+ */
+import type { CardRule, CaseState, EpochDay, EpochMs } from './types.js';
+import type { TimingCalendar, DayRange } from './calendar/work-calendar.js';
+import type { Policy } from './policy.js';
+import { formatDate, formatInstant } from './time.js';
+import { timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { stateAsOf } from './state-as-of.js';
+
+/** Explanations list at most this many days per category (a case page, not a report). */
+const MAX_LISTED = 400;
+
+interface DayBreakdown {
+  readonly countedDates: string[];
+  readonly pausedWorkdays: string[];
+  readonly holidaysSkipped: string[];
+  readonly weekendsSkipped: string[];
+  readonly makeUpDaysCounted: string[];
+  readonly regionalDays: { date: string; region: string }[];
+}
+
+const inRanges = (day: EpochDay, merged: readonly DayRange[]) => merged.some((r) => day > r.after && day <= r.through);
+
+function breakdown(cal: TimingCalendar, after: EpochDay, through: EpochDay, merged: readonly DayRange[]): DayBreakdown {
+  const out: DayBreakdown = {
+    countedDates: [], pausedWorkdays: [], holidaysSkipped: [], weekendsSkipped: [], makeUpDaysCounted: [], regionalDays: [],
+  };
+  const last = Math.min(through, after + MAX_LISTED);
+  for (let d = after + 1; d <= last; d++) {
+    const kind = cal.dayKind(d);
+    const date = formatDate(d);
+    const region = cal.regionOfDay(d);
+    if (region !== undefined) out.regionalDays.push({ date, region });
+    if (kind === 'holiday') out.holidaysSkipped.push(date);
+    else if (kind === 'weekend') out.weekendsSkipped.push(date);
+    else if (inRanges(d, merged)) out.pausedWorkdays.push(date);
+    else {
+      out.countedDates.push(date);
+      if (kind === 'makeup') out.makeUpDaysCounted.push(date);
+    }
+  }
+  return out;
+}
+
+export function explainRawCard(
+  raw: RawCard,
+  state: CaseState,
+  tl: Timeline,
+  policy: Policy,
+  cal: TimingCalendar,
+): Record<string, unknown> {
+  const fmt = (ms: EpochMs) => formatInstant(ms, cal.zone);
+  const common = { calendarVersion: cal.version, policyVersion: policy.version, asOf: fmt(tl.asOf) };
+  switch (raw.rule) {
+    case 'deadline-warning':
+    case 'overdue': {
+      const through = Math.max(tl.deadlineDay, raw.rule === 'overdue' ? tl.endDay : tl.deadlineDay);
+      return {
+        ...common,
+        acceptedDate: formatDate(tl.acceptedDay),
+        promisedDays: tl.promisedDays,
+        warningRatio: policy.deadlineWarningRatio,
+        warnAtDay: tl.warnAtDay,
+        warnDate: tl.warnDay === undefined ? null : formatDate(tl.warnDay),
+        deadlineDate: formatDate(tl.deadlineDay),
+        dueAt: fmt(tl.dueAt),
+        usedDays: tl.usedDays,
+        overdueDays: tl.overdueDays,
+        pauses: tl.merged.map((r) => ({ after: formatDate(r.after), through: formatDate(r.through) })),
+        rule: raw.rule === 'overdue'
+          ? 'red at dueAt (24:00 of deadlineDate) while the case is still open'
+          : 'yellow at 00:00 of counted day warnAtDay = ⌈ratio × promisedDays⌉; clears at completion or when overdue starts',
+        ...breakdown(cal, tl.acceptedDay, through, tl.merged),
+      };
+    }
+    case 'pause-warning':
+    case 'overlong-pause': {
+      const f = tl.pauses.find((p) => p.pause.pauseId === raw.pauseId);
+      if (f === undefined) return common;
+      const through = Math.max(f.throughDay, cal.dayOf(f.overlongStart) - 1);
+      const own = breakdown(cal, f.pausedDay, through, []);
+      return {
+        ...common,
+        pauseId: f.pause.pauseId,
+        reason: f.pause.reason,
+        pausedDate: formatDate(f.pausedDay),
+        allowanceDays: f.allowanceDays,
+        allowanceSource: f.pause.declaredDays === undefined ? `policy default for ${f.pause.reason}` : 'declaredDays',
+        warningRatio: policy.pauseWarningRatio,
+        warnAtDay: f.warnAtDay,
+        overlongAt: fmt(f.overlongStart),
+        countedDays: f.countedDays,
+        retroactive: f.retroactive,
+        rule: 'the pause\'s own working days after the pause date count against its allowance',
+        pauseWorkdays: own.countedDates,
+        holidaysSkipped: own.holidaysSkipped,
+        weekendsSkipped: own.weekendsSkipped,
+        makeUpDaysCounted: own.makeUpDaysCounted,
+      };
+    }
+    case 'escalation-unanswered': {
+      const i = raw.escalation ?? 0;
+      const e = state.escalations[i];
+      const f = tl.escalations[i];
+      if (e === undefined || f === undefined) return common;
+      const own = breakdown(cal, cal.dayOf(e.at), f.respondByDay, []);
+      return {
+        ...common,
+        level: e.level,
+        escalatedDate: formatDate(cal.dayOf(e.at)),
+        respondWithinDays: f.respondWithinDays,
+        respondByDate: formatDate(f.respondByDay),
+        respondBy: fmt(f.respondBy),
+        workdays: own.countedDates,
+        holidaysSkipped: own.holidaysSkipped,
+        weekendsSkipped: own.weekendsSkipped,
+        makeUpDaysCounted: own.makeUpDaysCounted,
+      };
+    }
+    case 'late-record': {
+      const r = raw.lateRecord === undefined ? undefined : state.lateRecords[raw.lateRecord];
+      if (r === undefined) return common;
+      return {
+        ...common,
+        eventType: r.eventType,
+        revision: r.revision,
+        occurredAt: fmt(r.occurredAt),
+        recordedAt: fmt(r.recordedAt),
+        delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10,
+        thresholdHours: policy.lateRecordHours,
+      };
+    }
+  }
+}
+
+export interface CardRef {
+  readonly rule: CardRule;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  /** For late-record: the revision of the late event. */
+  readonly revision?: number;
+}
+
+/** The explanation of one card of a case at `asOf` (null when there is no such card). */
+export function explainCard(
+  state: CaseState,
+  ref: CardRef,
+  asOf: EpochMs,
+  policy: Policy,
+  cal: TimingCalendar,
+): Record<string, unknown> | null {
+  const s = stateAsOf(state, asOf);
+  const tl = timelineOf(s, asOf, policy, cal);
+  if (tl === null) return null;
+  const raw = tl.cards.find((c) =>
+    c.start <= asOf && c.rule === ref.rule
+    && (ref.pauseId === undefined || c.pauseId === ref.pauseId)
+    && (ref.escalation === undefined || c.escalation === ref.escalation)
+    && (ref.revision === undefined || (c.lateRecord !== undefined && s.lateRecords[c.lateRecord]?.revision === ref.revision)));
+  return raw === undefined ? null : explainRawCard(raw, s, tl, policy, cal);
+}

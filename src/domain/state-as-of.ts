@@ -1,0 +1,38 @@
+import type { CaseState, CaseStatus, EpochMs, PauseState } from './types.js';
+
+/**
+ * The state as it was at `asOf`: only the events that occurred by then. Lets a
+ * read model answer `?asOf=` without keeping events. `revision` is left as is
+ * (the state does not remember per-event revisions).
+ */
+export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
+  if (state.lastOccurredAt === undefined || state.lastOccurredAt <= asOf) return state;
+  const lateRecords = state.lateRecords.filter((r) => r.occurredAt <= asOf);
+  if (state.acceptedAt === undefined || state.acceptedAt > asOf) {
+    return { caseId: state.caseId, revision: state.revision, pauses: [], escalations: [], lateRecords };
+  }
+  const pauses = state.pauses
+    .filter((p) => p.pausedAt <= asOf)
+    .map((p): PauseState => {
+      if (p.resumedAt === undefined || p.resumedAt <= asOf) return p;
+      const { resumedAt: _dropped, ...rest } = p;
+      return rest;
+    });
+  const escalations = state.escalations.filter((e) => e.at <= asOf);
+  const completed = state.completedAt !== undefined && state.completedAt <= asOf;
+  let last = state.acceptedAt;
+  for (const p of pauses) last = Math.max(last, p.pausedAt, p.resumedAt ?? last);
+  for (const e of escalations) last = Math.max(last, e.at);
+  if (completed) last = Math.max(last, state.completedAt!);
+  const status: CaseStatus = completed ? 'completed' : pauses.some((p) => p.resumedAt === undefined) ? 'paused' : 'open';
+  const { completedAt: _c, outcome: _o, ...rest } = state;
+  return {
+    ...rest,
+    ...(completed ? { completedAt: state.completedAt!, outcome: state.outcome! } : {}),
+    pauses,
+    escalations,
+    lateRecords,
+    lastOccurredAt: last,
+    status,
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * SPEC §3 in numbers: the deadline arithmetic and every card of a case at an
+ * instant T, as epoch values (no strings). `evaluate` formats it, `nextBoundary`
+ * reads the future instants off it, `explainCard` re-derives the reasons.
+ *
+ * The state given must hold only events that occurred by T (see stateAsOf).
+ */
+import type { CardColor, CardRule, CaseState, EpochDay, EpochMs, PauseState } from './types.js';
+import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
+import { ceilRatio, type Policy } from './policy.js';
+import { MS_PER_HOUR } from './time.js';
+
+export interface RawCard {
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly start: EpochMs;
+  /** When a yellow card clears, if that is already determined (may lie after T). */
+  readonly clear?: EpochMs;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  /** For late-record: the index into state.lateRecords. */
+  readonly lateRecord?: number;
+}
+
+export interface PauseFacts {
+  readonly pause: PauseState;
+  readonly pausedDay: EpochDay;
+  /** Last day the pause covers: the resume date, or the date of T while open. */
+  readonly throughDay: EpochDay;
+  /** Resume instant, or completion for a (malformed) pause left open at completion. */
+  readonly endAt?: EpochMs;
+  readonly allowanceDays: number;
+  readonly countedDays: number;
+  readonly warnAtDay: number;
+  readonly warnStart?: EpochMs;
+  readonly overlongStart: EpochMs;
+  readonly retroactive: boolean;
+}
+
+export interface EscalationFacts {
+  readonly respondWithinDays: number;
+  readonly respondByDay: EpochDay;
+  /** End (24:00) of the respondBy day: when escalation-unanswered starts if still open. */
+  readonly respondBy: EpochMs;
+}
+
+export interface Timeline {
+  readonly asOf: EpochMs;
+  readonly acceptedDay: EpochDay;
+  readonly promisedDays: number;
+  readonly completedAt?: EpochMs;
+  /** The date of completion, else of T. */
+  readonly endDay: EpochDay;
+  readonly anyPauseOpen: boolean;
+  readonly merged: readonly DayRange[];
+  readonly deadlineDay: EpochDay;
+  readonly dueAt: EpochMs;
+  readonly warnAtDay: number;
+  readonly warnDay?: EpochDay;
+  readonly usedDays: number;
+  readonly remainingDays: number;
+  readonly overdueDays: number;
+  readonly onTime: boolean | null;
+  readonly early: boolean | null;
+  readonly pauses: readonly PauseFacts[];
+  readonly escalations: readonly EscalationFacts[];
+  readonly provisional: boolean;
+  /** Cards determined by the events so far, including ones starting after T if nothing else happens. */
+  readonly cards: readonly RawCard[];
+}
+
+const RULE_ORDER: Readonly<Record<CardRule, number>> = {
+  'deadline-warning': 0,
+  overdue: 1,
+  'pause-warning': 2,
+  'overlong-pause': 3,
+  'escalation-unanswered': 4,
+  'late-record': 5,
+};
+
+export function compareCards(a: RawCard, b: RawCard): number {
+  return a.start - b.start || RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || (a.pauseId ?? '').localeCompare(b.pauseId ?? '')
+    || (a.escalation ?? 0) - (b.escalation ?? 0) || (a.lateRecord ?? 0) - (b.lateRecord ?? 0);
+}
+
+/** "Open at t": not ended before t (an end exactly at t is not before t). */
+const openAt = (endAt: EpochMs | undefined, t: EpochMs): boolean => endAt === undefined || endAt >= t;
+
+export function allowanceOf(pause: PauseState, policy: Policy): number {
+  return pause.declaredDays ?? policy.pauseAllowanceDays[pause.reason];
+}
+
+/** Null when the case has not been accepted. */
+export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: TimingCalendar): Timeline | null {
+  const accepted = state.accepted;
+  if (accepted === undefined || state.acceptedAt === undefined) return null;
+  const A = cal.dayOf(state.acceptedAt);
+  const promised = accepted.promisedDays;
+  const C = state.completedAt;
+  const endDay = cal.dayOf(C ?? T);
+
+  const ranges: DayRange[] = [];
+  let anyPauseOpen = false;
+  for (const p of state.pauses) {
+    const endAt = p.resumedAt ?? C;
+    if (p.resumedAt === undefined && C === undefined) anyPauseOpen = true;
+    ranges.push({ after: cal.dayOf(p.pausedAt), through: cal.dayOf(endAt ?? T) });
+  }
+  const merged = ranges.length === 0 ? ranges : mergeDayRanges(ranges);
+  const deadlineDay = cal.nthCountedDayAfter(A, promised, merged);
+  const dueAt = cal.startOfDay(deadlineDay + 1);
+  const usedDays = cal.countWorkdaysExcluding(A, endDay, merged);
+  const overdueDays = cal.countWorkdaysExcluding(deadlineDay, endDay, merged);
+  const cards: RawCard[] = [];
+  // A due instant that still moves with T (open pause, not yet due) cannot start or clear anything yet.
+  const dueFixed = !anyPauseOpen || dueAt <= T;
+  const overdueStarts = dueFixed && openAt(C, dueAt);
+
+  let warnAtDay = 0;
+  let warnDay: EpochDay | undefined;
+  if (promised > 0) {
+    warnAtDay = Math.min(promised, Math.max(1, ceilRatio(policy.deadlineWarningRatio, promised)));
+    warnDay = cal.nthCountedDayAfter(A, warnAtDay, merged);
+    const start = cal.startOfDay(warnDay);
+    if ((start <= T || !anyPauseOpen) && openAt(C, start)) {
+      const clear = minDefined(C, overdueStarts ? dueAt : undefined);
+      cards.push(withClear({ rule: 'deadline-warning', color: 'yellow', start }, clear));
+    }
+  }
+  if (overdueStarts) cards.push({ rule: 'overdue', color: 'red', start: dueAt });
+
+  const pauses = state.pauses.map((p, i): PauseFacts => {
+    const range = ranges[i]!;
+    const allowanceDays = allowanceOf(p, policy);
+    const endAt = p.resumedAt ?? C;
+    const warnAt = ceilRatio(policy.pauseWarningRatio, allowanceDays);
+    const overlongStart = cal.startOfDay(cal.nthWorkdayAfter(range.after, allowanceDays) + 1);
+    const overlong = openAt(endAt, overlongStart);
+    let warnStart: EpochMs | undefined;
+    if (warnAt >= 1) {
+      warnStart = cal.startOfDay(cal.nthWorkdayAfter(range.after, warnAt));
+      if (openAt(endAt, warnStart)) {
+        const clear = minDefined(endAt, overlong ? overlongStart : undefined);
+        cards.push(withClear({ rule: 'pause-warning', color: 'yellow', start: warnStart, pauseId: p.pauseId }, clear));
+      }
+    }
+    if (overlong) cards.push({ rule: 'overlong-pause', color: 'red', start: overlongStart, pauseId: p.pauseId });
+    return {
+      pause: p,
+      pausedDay: range.after,
+      throughDay: range.through,
+      ...(endAt === undefined ? {} : { endAt }),
+      allowanceDays,
+      countedDays: cal.countWorkdays(range.after, range.through),
+      warnAtDay: warnAt,
+      ...(warnStart === undefined ? {} : { warnStart }),
+      overlongStart,
+      retroactive: isRetroactive(p, i, ranges, A, promised, cal),
+    };
+  });
+
+  const escalations = state.escalations.map((e, i): EscalationFacts => {
+    const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
+    const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
+    const respondBy = cal.startOfDay(respondByDay + 1);
+    if (openAt(C, respondBy)) cards.push({ rule: 'escalation-unanswered', color: 'red', start: respondBy, escalation: i });
+    return { respondWithinDays, respondByDay, respondBy };
+  });
+
+  const lateMs = policy.lateRecordHours * MS_PER_HOUR;
+  state.lateRecords.forEach((r, i) => {
+    if (r.recordedAt - r.occurredAt > lateMs) {
+      cards.push({ rule: 'late-record', color: 'yellow', start: r.recordedAt, lateRecord: i });
+    }
+  });
+  cards.sort(compareCards);
+
+  return {
+    asOf: T,
+    acceptedDay: A,
+    promisedDays: promised,
+    ...(C === undefined ? {} : { completedAt: C }),
+    endDay,
+    anyPauseOpen,
+    merged,
+    deadlineDay,
+    dueAt,
+    warnAtDay,
+    ...(warnDay === undefined ? {} : { warnDay }),
+    usedDays,
+    remainingDays: Math.max(0, promised - usedDays),
+    overdueDays,
+    onTime: C === undefined ? null : C < dueAt,
+    early: C === undefined ? null : promised >= 1 && cal.dayOf(C) < deadlineDay,
+    pauses,
+    escalations,
+    provisional: cal.isProvisional(A) || cal.isProvisional(Math.max(deadlineDay, endDay)),
+    cards,
+  };
+}
+
+/**
+ * A pause recorded at or after the instant the case would have been due without
+ * it: the pattern of hiding an overdue case with a back-dated 停止计时.
+ */
+function isRetroactive(
+  pause: PauseState,
+  index: number,
+  ranges: readonly DayRange[],
+  A: EpochDay,
+  promised: number,
+  cal: TimingCalendar,
+): boolean {
+  if (pause.recordedAt === undefined || pause.recordedAt <= pause.pausedAt) return false;
+  const others = mergeDayRanges(ranges.filter((_, j) => j !== index));
+  const dueWithout = cal.startOfDay(cal.nthCountedDayAfter(A, promised, others) + 1);
+  return pause.recordedAt >= dueWithout;
+}
+
+function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a < b ? a : b;
+}
+
+function withClear(card: RawCard, clear: EpochMs | undefined): RawCard {
+  return clear === undefined ? card : { ...card, clear };
+}
