@@ -1,0 +1,108 @@
+/**
+ * The engine's HTTP application (SPEC §4). Everything is injected, so tests
+ * build it on the memory store with a fake clock.
+ */
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import type { TokenConfig } from '../config/tokens.js';
+import type { CalendarService } from '../domain/calendar/service.js';
+import type { EpochMs } from '../domain/types.js';
+import type { ReadModels } from '../projections/types.js';
+import type { EventStore } from '../store/port.js';
+import { memoryAccessTrail, type AccessTrail } from './accessTrail.js';
+import { createAuthenticator } from './auth.js';
+import { finalErrorHandler, notFoundHandler } from './errors.js';
+import type { Policy } from './history.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { alertRoutes } from './routes/alerts.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { caseRoutes } from './routes/cases.js';
+import { eventRoutes } from './routes/events.js';
+import { opsRoutes } from './routes/ops.js';
+import { statsRoutes } from './routes/stats.js';
+
+export const BODY_LIMIT = '1mb';
+
+export interface AppDeps {
+  readonly store: EventStore;
+  readonly readModels: ReadModels;
+  readonly calendarService: CalendarService;
+  readonly policy: Policy;
+  readonly clock: () => EpochMs;
+  readonly tokens: readonly TokenConfig[];
+  readonly zone: string;
+  readonly logger: Logger;
+  /** Shared with the projections (their counters); created here when absent. */
+  readonly metrics?: Metrics;
+  /** Where auditor reads are recorded; in memory when absent. */
+  readonly accessTrail?: AccessTrail;
+  /** The web pages (src/web); mounted before the API so `/cases/:id` can serve HTML to browsers. */
+  readonly webRouter?: Router;
+  readonly options?: Partial<AppOptions>;
+}
+
+export interface AppOptions {
+  readonly maxAlertStreams: number;
+  readonly sseHeartbeatMs: number;
+  /** PUT /calendar waits this long for the projections to apply the publication. */
+  readonly calendarApplyTimeoutMs: number;
+  /** GET /cases/{id} waits this long for the projections to reach the store head. */
+  readonly readYourWritesMs: number;
+}
+
+const DEFAULT_OPTIONS: AppOptions = {
+  maxAlertStreams: 100,
+  sseHeartbeatMs: 15_000,
+  calendarApplyTimeoutMs: 10_000,
+  readYourWritesMs: 2_000,
+};
+
+export type SupervisionApp = Express & {
+  readonly metrics: Metrics;
+  /** Ends open SSE streams (call before server.close()). */
+  closeStreams(): void;
+};
+
+export function createApp(deps: AppDeps): SupervisionApp {
+  const options = { ...DEFAULT_OPTIONS, ...deps.options };
+  const metrics = deps.metrics ?? createMetrics();
+  metrics.bind({ readModels: deps.readModels, store: deps.store });
+  const auth = createAuthenticator(deps.tokens);
+  const accessTrail = deps.accessTrail ?? memoryAccessTrail();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use(metrics.httpMiddleware);
+  app.use(helmet());
+  app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
+  if (deps.webRouter !== undefined) app.use(deps.webRouter);
+
+  const alerts = alertRoutes({ readModels: deps.readModels, maxStreams: options.maxAlertStreams, heartbeatMs: options.sseHeartbeatMs }, auth);
+  app.use(eventRoutes({ store: deps.store, clock: deps.clock, metrics, policy: deps.policy, zone: deps.zone }, auth));
+  app.use(caseRoutes({
+    store: deps.store,
+    readModels: deps.readModels,
+    calendarService: deps.calendarService,
+    policy: deps.policy,
+    clock: deps.clock,
+    accessTrail,
+    readYourWritesMs: options.readYourWritesMs,
+  }, auth));
+  app.use(alerts.router);
+  app.use(statsRoutes({ readModels: deps.readModels }, auth));
+  app.use(calendarRoutes({
+    store: deps.store,
+    readModels: deps.readModels,
+    calendarService: deps.calendarService,
+    clock: deps.clock,
+    applyTimeoutMs: options.calendarApplyTimeoutMs,
+  }, auth));
+  app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics }, auth));
+  app.use(notFoundHandler);
+  app.use(finalErrorHandler(deps.logger));
+
+  return Object.assign(app, { metrics, closeStreams: alerts.closeAll });
+}

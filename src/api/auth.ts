@@ -1,0 +1,134 @@
+/**
+ * Bearer-token auth (SPEC §4). Tokens are compared in constant time on their
+ * SHA-256 digests; a principal carries the role, the recorder's centers and a
+ * short fingerprint (for the audit trail — never the token itself).
+ *
+ * Least privilege (admin may do everything):
+ *   recorder → POST events
+ *   monitor  → alerts, alert stream, stats, reports, calendar read, case read
+ *   auditor  → case read, case history
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { Role, TokenConfig } from '../config/tokens.js';
+import { ApiError } from './errors.js';
+import { isLoopbackAddress } from './net.js';
+
+export interface Principal {
+  readonly role: Role;
+  readonly centers?: readonly string[];
+  /** First 8 hex digits of the token's SHA-256: identifies a token in logs without revealing it. */
+  readonly fingerprint: string;
+}
+
+export type Permission =
+  | 'events:write'
+  | 'case:read'
+  | 'case:history'
+  | 'alerts:read'
+  | 'stats:read'
+  | 'calendar:read'
+  | 'calendar:write';
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  recorder: ['events:write'],
+  monitor: ['alerts:read', 'stats:read', 'calendar:read', 'case:read'],
+  auditor: ['case:read', 'case:history'],
+  admin: ['events:write', 'case:read', 'case:history', 'alerts:read', 'stats:read', 'calendar:read', 'calendar:write'],
+};
+
+interface StoredToken {
+  readonly digest: Buffer;
+  readonly principal: Principal;
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+export interface Authenticator {
+  /** The principal of a bearer token, or undefined when unknown. */
+  identify(token: string): Principal | undefined;
+  /** Middleware: 401 without a known token, 403 without the permission. */
+  require(permission: Permission): RequestHandler;
+  /** `/metrics`: any known token; none needed from loopback. */
+  requireForMetrics(): RequestHandler;
+}
+
+export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticator {
+  const stored: StoredToken[] = tokens.map((t) => {
+    const digest = sha256(t.token);
+    const principal: Principal = {
+      role: t.role,
+      fingerprint: digest.subarray(0, 4).toString('hex'),
+      ...(t.centers === undefined ? {} : { centers: [...t.centers] }),
+    };
+    return { digest, principal };
+  });
+
+  const identify = (token: string): Principal | undefined => {
+    const digest = sha256(token);
+    let found: Principal | undefined;
+    // Compare against every entry so the time does not depend on which one matches.
+    for (const entry of stored) {
+      if (timingSafeEqual(entry.digest, digest)) found = entry.principal;
+    }
+    return found;
+  };
+
+  const authenticate = (req: Request): Principal => {
+    const token = bearerToken(req);
+    if (token === undefined) {
+      throw new ApiError(401, 'unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
+    }
+    const principal = identify(token);
+    if (principal === undefined) throw new ApiError(401, 'unauthorized', 'unknown token');
+    return principal;
+  };
+
+  return {
+    identify,
+    require(permission) {
+      return (req, res, next) => {
+        const principal = authenticate(req);
+        if (!ROLE_PERMISSIONS[principal.role].includes(permission)) {
+          throw new ApiError(403, 'forbidden', `role ${principal.role} may not ${describe(permission)}`);
+        }
+        res.locals['principal'] = principal;
+        next();
+      };
+    },
+    requireForMetrics() {
+      return (req, res, next) => {
+        if (bearerToken(req) === undefined && isLoopbackAddress(req.socket.remoteAddress)) {
+          next();
+          return;
+        }
+        res.locals['principal'] = authenticate(req);
+        next();
+      };
+    },
+  };
+}
+
+/** The authenticated principal set by `require` (throws if the route forgot it). */
+export function principalOf(res: { locals: Record<string, unknown> }): Principal {
+  const p = res.locals['principal'] as Principal | undefined;
+  if (p === undefined) throw new Error('route has no auth middleware');
+  return p;
+}
+
+/** A recorder limited to some centers may write only cases of those centers. */
+export function mayWriteCenter(principal: Principal, centerId: string): boolean {
+  return principal.centers === undefined || principal.centers.includes(centerId);
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match?.[1];
+}
+
+function describe(permission: Permission): string {
+  const [what, action] = permission.split(':');
+  return `${action === 'write' ? 'write' : 'read'} ${what}${action === 'history' ? ' history' : ''}`;
+}

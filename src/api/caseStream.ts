@@ -1,0 +1,35 @@
+/**
+ * Reads one case stream from the store and folds it with the domain's `evolve`.
+ * The write path folds the stream it must read anyway, so decisions are made on
+ * the committed state, never on the (eventually consistent) read models.
+ */
+import { evolve, initialCaseState } from '../domain/evolve.js';
+import type { CaseEvent } from '../domain/events.js';
+import type { CaseState } from '../domain/types.js';
+import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
+
+export interface StoredCaseEvent {
+  readonly event: CaseEvent;
+  readonly recorded: RecordedEvent;
+}
+
+export interface LoadedCase {
+  readonly state: CaseState;
+  readonly events: readonly StoredCaseEvent[];
+  /** eventId (lower case) → where it is stored. */
+  readonly byEventId: ReadonlyMap<string, { revision: bigint; position: bigint }>;
+}
+
+export async function loadCase(store: EventStore, caseId: string, lateRecordHours: number): Promise<LoadedCase> {
+  let state = initialCaseState(caseId);
+  const events: StoredCaseEvent[] = [];
+  const byEventId = new Map<string, { revision: bigint; position: bigint }>();
+  for await (const recorded of store.readStream(caseStreamId(caseId))) {
+    // Case streams only hold events validated by decodeCaseEvent on the way in.
+    const event = recorded.data as unknown as CaseEvent;
+    state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, { lateRecordHours });
+    events.push({ event, recorded });
+    byEventId.set(recorded.eventId.toLowerCase(), { revision: recorded.revision, position: recorded.position });
+  }
+  return { state, events, byEventId };
+}

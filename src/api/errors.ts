@@ -1,0 +1,91 @@
+/**
+ * The error shape of SPEC §4, `{"error": {"code", "message", "details"?}}`, and
+ * the final error handler that maps known failures to their status codes.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { StoreUnavailableError } from '../store/port.js';
+import type { Logger } from './logger.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
+}
+
+export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+export const badRequest = (field: string, message: string): ApiError =>
+  new ApiError(400, 'invalid-request', `${field}: ${message}`, [{ field, message }]);
+
+/** Known failures of the store and of body parsing, as API errors; undefined for anything else. */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof StoreUnavailableError) {
+    return new ApiError(503, 'store-unavailable', 'the event store is unavailable; nothing was written');
+  }
+  if (typeof err === 'object' && err !== null && 'type' in err) {
+    // body-parser errors (express.json)
+    const type = (err as { type?: unknown }).type;
+    if (type === 'entity.too.large') return new ApiError(413, 'payload-too-large', 'request body is larger than 1 MB');
+    if (type === 'entity.parse.failed') return new ApiError(400, 'malformed-json', 'request body is not valid JSON');
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      return new ApiError(400, 'unsupported-encoding', 'request body encoding or charset is not supported; send UTF-8 JSON');
+    }
+    if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') {
+      return new ApiError(400, 'bad-request-body', 'request body could not be read');
+    }
+  }
+  return undefined;
+}
+
+export const sendError = (res: Parameters<RequestHandler>[1], err: ApiError): void => {
+  if (res.headersSent) return;
+  res.status(err.status).json(errorBody(err.code, err.message, err.details));
+};
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'not-found', `no route ${req.method} ${req.path}`));
+};
+
+/**
+ * Last handler. A 500 is a bug: it is logged with method, route pattern and the
+ * error's stack only (never the body, headers or tokens).
+ */
+export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const known = toApiError(err);
+    if (known !== undefined) {
+      sendError(res, known);
+      return;
+    }
+    logger.error('unexpected error', {
+      method: req.method,
+      route: routePattern(req),
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(500).json(errorBody('internal', 'unexpected server error'));
+  };
+}
+
+/** The express route pattern of a request (never the raw path: ids stay out of logs and labels). */
+export function routePattern(req: { baseUrl?: string; route?: { path?: unknown } }): string {
+  const path = req.route?.path;
+  if (typeof path !== 'string') return 'unmatched';
+  return `${req.baseUrl ?? ''}${path}`;
+}

@@ -1,0 +1,166 @@
+/**
+ * Prometheus metrics with the names of SPEC §7, on a dedicated registry.
+ * Gauges are computed at scrape time from the read models and the store;
+ * counters are fed by the write path and by the projections (`sink`).
+ * No label ever carries a case id.
+ */
+import client from 'prom-client';
+import type { RequestHandler } from 'express';
+import type { EventStore } from '../store/port.js';
+import type { ProjectionMetricsSink, ReadModels } from '../projections/types.js';
+import { routePattern } from './errors.js';
+
+export interface Metrics {
+  readonly registry: client.Registry;
+  /** Hand this to the projections. */
+  readonly sink: ProjectionMetricsSink;
+  /** Scrape-time sources; bind once they exist (projections need `sink` first). */
+  bind(sources: { readModels?: ReadModels; store?: EventStore }): void;
+  eventAppended(type: string): void;
+  /** Starts a timer for one append; call the result when it ends. */
+  startAppendTimer(): () => void;
+  readonly httpMiddleware: RequestHandler;
+  /** Text exposition of every metric. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+const STORE_PROBE_TIMEOUT_MS = 2000;
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new client.Registry();
+  if (options.defaultMetrics !== false) {
+    client.collectDefaultMetrics({ register: registry });
+  }
+  let readModels: ReadModels | undefined;
+  let store: EventStore | undefined;
+
+  const eventsAppended = new client.Counter({
+    name: 'supervision_events_appended_total',
+    help: 'Case events appended through the API, by event type.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const casesAccepted = new client.Counter({
+    name: 'supervision_cases_accepted_total',
+    help: 'Cases accepted (受理), by center and kind, as folded by the projections.',
+    labelNames: ['center', 'kind'] as const,
+    registers: [registry],
+  });
+  const casesCompleted = new client.Counter({
+    name: 'supervision_cases_completed_total',
+    help: 'Cases completed (办结), by center, kind, timeliness (on_time|late) and same_day (true|false).',
+    labelNames: ['center', 'kind', 'timeliness', 'same_day'] as const,
+    registers: [registry],
+  });
+  const cardsIssued = new client.Counter({
+    name: 'supervision_cards_issued_total',
+    help: 'Yellow and red cards issued, by rule, colour and center.',
+    labelNames: ['rule', 'color', 'center'] as const,
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'supervision_cases_open',
+    help: 'Cases not yet completed, by center and status (open|paused), computed at scrape time.',
+    labelNames: ['center', 'status'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const row of readModels?.openCaseCounts() ?? []) this.set({ center: row.center, status: row.status }, row.count);
+    },
+  });
+  new client.Gauge({
+    name: 'supervision_alerts_active',
+    help: 'Alerts in force now, by rule, colour and center, computed at scrape time.',
+    labelNames: ['rule', 'color', 'center'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const row of readModels?.alertCounts() ?? []) {
+        this.set({ rule: row.rule, color: row.color, center: row.center }, row.count);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'supervision_projection_lag_events',
+    help: 'Events committed to the store but not yet projected.',
+    registers: [registry],
+    collect() {
+      if (readModels !== undefined) this.set(readModels.status().lagEvents);
+    },
+  });
+  new client.Gauge({
+    name: 'supervision_store_up',
+    help: '1 when the event store answered a head-position probe at scrape time, else 0.',
+    registers: [registry],
+    async collect() {
+      this.set(store === undefined ? 0 : (await probeStore(store)) ? 1 : 0);
+    },
+  });
+  const appendDuration = new client.Histogram({
+    name: 'supervision_append_duration_seconds',
+    help: 'Time to append one batch of case events to the store (read, decide and write).',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const httpDuration = new client.Histogram({
+    name: 'supervision_http_request_duration_seconds',
+    help: 'HTTP request duration by method, express route pattern and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+
+  const sink: ProjectionMetricsSink = {
+    caseAccepted: (center, kind) => casesAccepted.inc({ center, kind }),
+    caseCompleted: (center, kind, timeliness, sameDay) =>
+      casesCompleted.inc({ center, kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
+    cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center }),
+  };
+
+  const httpMiddleware: RequestHandler = (req, res, next) => {
+    const end = httpDuration.startTimer();
+    res.once('finish', () => {
+      // SSE streams would skew the histogram with their lifetime; they are counted once they end too.
+      end({ method: req.method, route: routePattern(req), status: String(res.statusCode) });
+    });
+    next();
+  };
+
+  return {
+    registry,
+    sink,
+    bind(sources) {
+      if (sources.readModels !== undefined) readModels = sources.readModels;
+      if (sources.store !== undefined) store = sources.store;
+    },
+    eventAppended: (type) => eventsAppended.inc({ type }),
+    startAppendTimer: () => {
+      const end = appendDuration.startTimer();
+      return () => {
+        end();
+      };
+    },
+    httpMiddleware,
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}
+
+async function probeStore(store: EventStore): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      store.headPosition().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), STORE_PROBE_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+export { probeStore };

@@ -1,0 +1,63 @@
+/**
+ * `GET /calendar/{year}` and `PUT /calendar/{year}`. A publication is an event
+ * (`CalendarYearPublished` on `calendar-CN`); the projections apply it to the
+ * calendar service, and the answer waits until they have.
+ */
+import { Router } from 'express';
+import type { CalendarService } from '../../domain/calendar/service.js';
+import type { EpochMs } from '../../domain/types.js';
+import {
+  CALENDAR_STREAM_ID,
+  calendarEventData,
+  decodeCalendarYearRequest,
+} from '../../projections/calendarEvents.js';
+import type { ReadModels } from '../../projections/types.js';
+import type { EventStore } from '../../store/port.js';
+import type { Authenticator } from '../auth.js';
+import { ApiError, badRequest } from '../errors.js';
+import { pathParam, requireJson } from '../validation.js';
+
+export interface CalendarRouteDeps {
+  readonly store: EventStore;
+  readonly readModels: ReadModels;
+  readonly calendarService: CalendarService;
+  readonly clock: () => EpochMs;
+  readonly applyTimeoutMs: number;
+}
+
+export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Router {
+  const router = Router();
+
+  router.get('/calendar/:year', auth.require('calendar:read'), (req, res) => {
+    const year = yearParam(pathParam(req, 'year'));
+    const view = deps.calendarService.getYear(year);
+    if (view === undefined) throw new ApiError(404, 'year-not-found', `the calendar does not cover year ${year}`);
+    res.json(view);
+  });
+
+  router.put('/calendar/:year', auth.require('calendar:write'), requireJson, async (req, res) => {
+    const year = yearParam(pathParam(req, 'year'));
+    const decoded = decodeCalendarYearRequest(String(year), req.body, new Date(deps.clock()).toISOString());
+    if (!decoded.ok) {
+      throw new ApiError(400, 'invalid-calendar', decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '), decoded.errors);
+    }
+    const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
+    const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
+    if (!applied) {
+      throw new ApiError(503, 'projection-timeout',
+        `the publication of ${year} is stored (position ${result.position}) but not yet applied; read it again shortly`);
+    }
+    const view = deps.calendarService.getYear(year);
+    if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
+    res.status(200).json({ ...view, position: result.position.toString() });
+  });
+
+  return router;
+}
+
+function yearParam(text: string | undefined): number {
+  if (text === undefined || !/^\d{4}$/.test(text)) throw badRequest('year', 'must be a four-digit year, e.g. 2025');
+  const year = Number(text);
+  if (year < 1990 || year > 2200) throw badRequest('year', 'must be between 1990 and 2200');
+  return year;
+}

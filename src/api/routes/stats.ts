@@ -1,0 +1,45 @@
+/** `GET /stats` and `GET /reports/monthly` (SPEC §5). */
+import { Router } from 'express';
+import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
+import type { Authenticator } from '../auth.js';
+import { badRequest } from '../errors.js';
+import { dateParam, enumParam, idParam, monthParam } from '../validation.js';
+
+const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
+
+export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
+  const router = Router();
+
+  router.get('/stats', auth.require('stats:read'), (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const from = dateParam(q, 'from', true) as string;
+    const to = dateParam(q, 'to', true) as string;
+    if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
+    const centerId = idParam(q, 'centerId');
+    const departmentId = idParam(q, 'departmentId');
+    const groupBy = enumParam(q, 'groupBy', GROUP_BY);
+    res.json(deps.readModels.stats({
+      from, to,
+      ...(centerId === undefined ? {} : { centerId }),
+      ...(departmentId === undefined ? {} : { departmentId }),
+      ...(groupBy === undefined ? {} : { groupBy }),
+    }));
+  });
+
+  router.get('/reports/monthly', auth.require('stats:read'), (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const month = monthParam(q, 'month');
+    const centerId = idParam(q, 'centerId');
+    const filter = centerId === undefined ? {} : { centerId };
+    if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+      res.status(200)
+        .type('text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="report-${month}.csv"`)
+        .send(deps.readModels.monthlyReportCsv(month, filter));
+      return;
+    }
+    res.json(deps.readModels.monthlyReport(month, filter));
+  });
+
+  return router;
+}

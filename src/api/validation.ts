@@ -1,0 +1,82 @@
+/** Query and header validation shared by the routes: every failure names the parameter. */
+import type { Request, RequestHandler } from 'express';
+import { Instant } from '../domain/events.js';
+import type { EpochMs } from '../domain/types.js';
+import { ApiError, badRequest } from './errors.js';
+
+/** Bodies must be declared as JSON (express.json parses only those). */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    throw new ApiError(400, 'unsupported-content-type', 'Content-Type must be application/json', [
+      { field: 'Content-Type', message: 'must be application/json' },
+    ]);
+  }
+  next();
+};
+
+/** A single optional query parameter as a string (repeated → 400). */
+export function queryString(query: Record<string, unknown>, name: string): string | undefined {
+  const v = query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw badRequest(name, 'must be given once, as a plain value');
+  return v;
+}
+
+/** `?asOf=` as epoch ms: an ISO-8601 instant with offset; default `now`. */
+export function asOfParam(query: Record<string, unknown>, now: EpochMs): EpochMs {
+  const text = queryString(query, 'asOf');
+  if (text === undefined) return now;
+  if (!Instant.is(text)) throw badRequest('asOf', 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+  return Date.parse(text);
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date `YYYY-MM-DD`. */
+export function dateParam(query: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const text = queryString(query, name);
+  if (text === undefined) {
+    if (required) throw badRequest(name, 'is required (a date YYYY-MM-DD)');
+    return undefined;
+  }
+  const m = DATE_RE.exec(text);
+  if (m === null || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    throw badRequest(name, `must be a date YYYY-MM-DD; got "${text.slice(0, 40)}"`);
+  }
+  return text;
+}
+
+export function monthParam(query: Record<string, unknown>, name: string): string {
+  const text = queryString(query, name);
+  if (text === undefined) throw badRequest(name, 'is required (a month YYYY-MM)');
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (m === null || Number(m[2]) < 1 || Number(m[2]) > 12) throw badRequest(name, `must be a month YYYY-MM; got "${text.slice(0, 40)}"`);
+  return text;
+}
+
+export function enumParam<T extends string>(query: Record<string, unknown>, name: string, values: readonly T[]): T | undefined {
+  const text = queryString(query, name);
+  if (text === undefined) return undefined;
+  if (!(values as readonly string[]).includes(text)) throw badRequest(name, `must be one of ${values.join(', ')}`);
+  return text as T;
+}
+
+/** A free-text id filter (1–200 characters). */
+export function idParam(query: Record<string, unknown>, name: string): string | undefined {
+  const text = queryString(query, name);
+  if (text === undefined) return undefined;
+  if (text.length < 1 || text.length > 200) throw badRequest(name, 'must be 1–200 characters');
+  return text;
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= (days[m - 1] ?? 0);
+}
+
+/** A named path parameter as a string ('' when absent). */
+export function pathParam(req: Request, name: string): string {
+  const v: unknown = req.params[name];
+  return typeof v === 'string' ? v : '';
+}

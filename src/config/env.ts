@@ -1,0 +1,94 @@
+/**
+ * Process configuration from the environment (SPEC §6). Every problem throws a
+ * `ConfigError` naming the variable, so `main` can fail fast with one line.
+ */
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { ConfigError, parseTokens, type TokenConfig } from './tokens.js';
+
+export { ConfigError } from './tokens.js';
+
+export interface Config {
+  /** `sqlite:<path>`, `memory`, or `esdb://…` / `esdb+discover://…`. */
+  readonly store: string;
+  readonly port: number;
+  readonly host: string;
+  readonly zone: string;
+  readonly policyFile?: string;
+  readonly tokens: readonly TokenConfig[];
+  /** True when no token was configured and one admin token was generated. */
+  readonly generatedToken: boolean;
+  readonly demo: boolean;
+  /** Where auditor reads are recorded (JSON lines); see docs/api.md. */
+  readonly auditLogFile: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env): Config {
+  const store = nonBlank(env, 'STORE') ?? 'sqlite:./data/events.db';
+  if (!(store === 'memory' || store.startsWith('sqlite:') || /^esdb(\+discover)?:\/\//.test(store))) {
+    throw new ConfigError('STORE', `must be "sqlite:<path>", "memory" or an EventStoreDB connection string (esdb://…); got "${store}"`);
+  }
+  if (store.startsWith('sqlite:') && store.length === 'sqlite:'.length) {
+    throw new ConfigError('STORE', 'sqlite: needs a file path, e.g. sqlite:./data/events.db');
+  }
+  const port = parsePort(nonBlank(env, 'PORT') ?? '8080');
+  const host = nonBlank(env, 'HOST') ?? '127.0.0.1';
+  if (host !== 'localhost' && isIP(host) === 0) {
+    throw new ConfigError('HOST', `must be an IP address or "localhost"; got "${host}"`);
+  }
+  const zone = nonBlank(env, 'ZONE') ?? 'Asia/Shanghai';
+  if (!isValidZone(zone)) throw new ConfigError('ZONE', `"${zone}" is not an IANA time zone, e.g. Asia/Shanghai`);
+  const policyFile = nonBlank(env, 'POLICY_FILE');
+  const demo = parseOnOff(nonBlank(env, 'DEMO') ?? 'on', 'DEMO');
+
+  let tokens = parseTokens(env['SUPERVISION_TOKENS']);
+  const generatedToken = tokens.length === 0;
+  if (generatedToken) {
+    if (!isLoopback(host)) {
+      throw new ConfigError(
+        'HOST',
+        `no SUPERVISION_TOKENS configured, so the engine only listens on loopback; set SUPERVISION_TOKENS to bind ${host}`,
+      );
+    }
+    tokens = [{ token: randomBytes(24).toString('base64url'), role: 'admin' }];
+  }
+  const auditLogFile = nonBlank(env, 'AUDIT_LOG') ?? './data/audit-access.log';
+  return {
+    store, port, host, zone, tokens, generatedToken, demo, auditLogFile,
+    ...(policyFile === undefined ? {} : { policyFile }),
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '::ffff:127.0.0.1';
+}
+
+function nonBlank(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
+    throw new ConfigError('PORT', `must be an integer 0–65535; got "${text}"`);
+  }
+  return Number(text);
+}
+
+function parseOnOff(text: string, variable: string): boolean {
+  const v = text.toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(v)) return true;
+  if (['off', 'false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(variable, `must be "on" or "off"; got "${text}"`);
+}
+
+function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accepted, call, startTestServer, TOKENS, unusedReadModels, type TestServer } from './harness.js';
+
+let srv: TestServer;
+beforeEach(async () => {
+  srv = await startTestServer({ now: '2025-09-22T10:00:00+08:00', readModels: unusedReadModels });
+});
+afterEach(async () => {
+  await srv.close();
+});
+
+const post = (path: string, body: unknown, token: string = TOKENS.recorder, headers: Record<string, string> = {}) =>
+  call(srv.baseUrl, 'POST', path, { token, body, headers });
+const acceptBody = (extra: Record<string, unknown> = {}) => {
+  const { caseId: _omit, ...rest } = accepted('x', '2025-09-22T09:00:00+08:00', extra);
+  return rest;
+};
+async function streamOf(caseId: string) {
+  const out = [];
+  for await (const e of srv.store.readStream(`case-${caseId}`)) out.push(e);
+  return out;
+}
+
+describe('POST /cases/{caseId}/events', () => {
+  it('appends an event and answers 201 with caseId, revision, position and eventId', async () => {
+    const res = await post('/cases/C-1/events', acceptBody());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ caseId: 'C-1', revision: 0 });
+    expect(typeof res.body.position).toBe('string');
+    expect(res.body.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    const stored = await streamOf('C-1');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.type).toBe('CaseAccepted');
+    expect(stored[0]?.data).toMatchObject({ caseId: 'C-1', centerId: 'center-A', eventId: res.body.eventId });
+    expect(stored[0]?.position.toString()).toBe(res.body.position);
+  });
+
+  it('accepts a body carrying the same caseId and rejects a different one naming caseId', async () => {
+    expect((await post('/cases/C-2/events', { ...acceptBody(), caseId: 'C-2' })).status).toBe(201);
+    const bad = await post('/cases/C-3/events', { ...acceptBody(), caseId: 'other' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('caseId');
+    expect(await streamOf('C-3')).toHaveLength(0);
+  });
+
+  it('answers a repeated eventId with 200 and the original result, storing it once', async () => {
+    const eventId = randomUUID();
+    const first = await post('/cases/C-4/events', acceptBody({ eventId }));
+    const again = await post('/cases/C-4/events', acceptBody({ eventId }));
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await streamOf('C-4')).toHaveLength(1);
+  });
+
+  it('honours If-Match as the exact expected revision', async () => {
+    await post('/cases/C-5/events', acceptBody());
+    const esc = { type: 'CaseEscalated', occurredAt: '2025-09-22T09:30:00+08:00', level: 'reminder', by: 'office' };
+    const ok = await post('/cases/C-5/events', esc, TOKENS.recorder, { 'if-match': '0' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.revision).toBe(1);
+    const stale = await post('/cases/C-5/events', esc, TOKENS.recorder, { 'if-match': '"0"' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('revision-conflict');
+    const bad = await post('/cases/C-5/events', esc, TOKENS.recorder, { 'if-match': 'abc' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('If-Match');
+    expect(await streamOf('C-5')).toHaveLength(2);
+  });
+
+  it('rejects transitions the case does not allow with 409', async () => {
+    const pauseFirst = await post('/cases/C-6/events', { type: 'CasePaused', occurredAt: '2025-09-22T09:00:00+08:00', pauseId: 'p1', reason: 'testing' });
+    expect(pauseFirst.status).toBe(409);
+    expect(pauseFirst.body.error.code).toBe('transition-not-allowed');
+    await post('/cases/C-6/events', acceptBody());
+    expect((await post('/cases/C-6/events', acceptBody())).status).toBe(409);
+    const done = { type: 'CaseCompleted', occurredAt: '2025-09-22T09:10:00+08:00', outcome: 'approved' };
+    expect((await post('/cases/C-6/events', done)).status).toBe(201);
+    expect((await post('/cases/C-6/events', { ...done, occurredAt: '2025-09-22T09:20:00+08:00' })).status).toBe(409);
+    expect(await streamOf('C-6')).toHaveLength(2);
+  });
+
+  it('answers 422 for an occurredAt before the last event or more than 5 minutes ahead', async () => {
+    await post('/cases/C-7/events', acceptBody());
+    const back = await post('/cases/C-7/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T08:00:00+08:00', outcome: 'approved' });
+    expect(back.status).toBe(422);
+    expect(back.body.error.code).toBe('time-rejected');
+    const future = await post('/cases/C-7/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T10:05:01+08:00', outcome: 'approved' });
+    expect(future.status).toBe(422);
+    const edge = await post('/cases/C-7/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T10:05:00+08:00', outcome: 'approved' });
+    expect(edge.status).toBe(201);
+  });
+
+  it('answers 400 naming the invalid field', async () => {
+    const res = await post('/cases/C-8/events', acceptBody({ promisedDays: -1 }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid-event');
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain('promisedDays');
+    const noType = await post('/cases/C-8/events', { occurredAt: '2025-09-22T09:00:00+08:00' });
+    expect(noType.body.error.details[0].field).toBe('type');
+    const badCase = await post('/cases/bad%20id/events', acceptBody());
+    expect(badCase.status).toBe(400);
+    expect(badCase.body.error.details[0].field).toBe('caseId');
+  });
+
+  it('answers 400 for malformed JSON, a non-object body and a wrong content type; 413 over 1 MB', async () => {
+    const malformed = await call(srv.baseUrl, 'POST', '/cases/C-9/events', {
+      token: TOKENS.recorder, rawBody: '{"type": ', headers: { 'content-type': 'application/json' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('malformed-json');
+    const array = await post('/cases/C-9/events', [1, 2]);
+    expect(array.status).toBe(400);
+    const text = await call(srv.baseUrl, 'POST', '/cases/C-9/events', {
+      token: TOKENS.recorder, rawBody: JSON.stringify(acceptBody()), headers: { 'content-type': 'text/plain' },
+    });
+    expect(text.status).toBe(400);
+    expect(text.body.error.code).toBe('unsupported-content-type');
+    const huge = await post('/cases/C-9/events', { ...acceptBody(), matterName: 'x'.repeat(1_100_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload-too-large');
+    expect(await streamOf('C-9')).toHaveLength(0);
+  });
+
+  it('answers 401 without or with an unknown token and 403 for a role that may not write', async () => {
+    const none = await call(srv.baseUrl, 'POST', '/cases/C-10/events', { body: acceptBody() });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthorized');
+    expect((await post('/cases/C-10/events', acceptBody(), 'not-a-known-token-xxxxxxxx')).status).toBe(401);
+    for (const token of [TOKENS.monitor, TOKENS.auditor]) {
+      const res = await post('/cases/C-10/events', acceptBody(), token);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    expect((await post('/cases/C-10/events', acceptBody(), TOKENS.admin)).status).toBe(201);
+  });
+
+  it("limits a recorder with centers to cases of those centers (an existing case's CaseAccepted centerId)", async () => {
+    expect((await post('/cases/C-11/events', acceptBody({ centerId: 'center-B' }), TOKENS.recorderA)).status).toBe(403);
+    expect((await post('/cases/C-11/events', acceptBody({ centerId: 'center-B' }), TOKENS.recorder)).status).toBe(201);
+    const pause = { type: 'CasePaused', occurredAt: '2025-09-22T09:30:00+08:00', pauseId: 'p1', reason: 'testing' };
+    const denied = await post('/cases/C-11/events', pause, TOKENS.recorderA);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('forbidden-center');
+    expect((await post('/cases/C-12/events', acceptBody({ centerId: 'center-A' }), TOKENS.recorderA)).status).toBe(201);
+    expect((await post('/cases/C-12/events', pause, TOKENS.recorderA)).status).toBe(201);
+    expect(await streamOf('C-11')).toHaveLength(1);
+  });
+
+  it('lets concurrent valid writers all succeed without If-Match (re-read and re-decide)', async () => {
+    await post('/cases/C-13/events', acceptBody());
+    const writers = Array.from({ length: 12 }, (_, i) =>
+      post('/cases/C-13/events', { type: 'CasePaused', occurredAt: '2025-09-22T09:30:00+08:00', pauseId: `p${i}`, reason: 'testing' }));
+    const results = await Promise.all(writers);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    expect(new Set(results.map((r) => r.body.revision)).size).toBe(12);
+    expect(await streamOf('C-13')).toHaveLength(13);
+  });
+
+  it('gives exactly one 201 to concurrent conflicting writers; the others get 409', async () => {
+    await post('/cases/C-14/events', acceptBody());
+    const complete = () => post('/cases/C-14/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T09:30:00+08:00', outcome: 'approved' });
+    const results = await Promise.all(Array.from({ length: 6 }, complete));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(5);
+  });
+
+  it('answers 503 store-unavailable when the store is down, writing nothing', async () => {
+    await srv.store.close();
+    const res = await post('/cases/C-15/events', acceptBody());
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('store-unavailable');
+  });
+});
+
+describe('POST /events', () => {
+  it('answers one result per event in order; bad events are not written and do not stop good ones', async () => {
+    const dupId = randomUUID();
+    const events = [
+      accepted('B-1', '2025-09-22T09:00:00+08:00'),
+      { type: 'CasePaused', caseId: 'B-1', occurredAt: '2025-09-22T09:10:00+08:00', pauseId: 'p1', reason: 'nope' },
+      accepted('B-2', '2025-09-22T09:00:00+08:00', { eventId: dupId }),
+      { type: 'CaseCompleted', caseId: 'B-1', occurredAt: '2025-09-22T09:20:00+08:00', outcome: 'approved' },
+      { type: 'CaseResumed', caseId: 'B-3', occurredAt: '2025-09-22T09:20:00+08:00', pauseId: 'p1' },
+      accepted('B-2', '2025-09-22T09:00:00+08:00', { eventId: dupId }),
+      { type: 'CaseCompleted', caseId: 'B-1', occurredAt: '2025-09-22T09:30:00+08:00', outcome: 'approved' },
+      { type: 'CaseCompleted', caseId: 'B-2', occurredAt: '2025-09-22T11:00:00+08:00', outcome: 'approved' },
+      accepted('B-4', '2025-09-22T09:00:00+08:00', { centerId: 'center-B' }),
+    ];
+    const res = await post('/events', { events }, TOKENS.recorderA);
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400, 201, 201, 409, 200, 409, 422, 403]);
+    expect(res.body.results[1].error.details[0].field).toBe('reason');
+    expect(res.body.results[5]).toMatchObject({ eventId: dupId, revision: res.body.results[2].revision });
+    expect(res.body.results[3].revision).toBe(1);
+    expect((await streamOf('B-1')).map((e) => e.type)).toEqual(['CaseAccepted', 'CaseCompleted']);
+    expect(await streamOf('B-2')).toHaveLength(1);
+    expect(await streamOf('B-3')).toHaveLength(0);
+    expect(await streamOf('B-4')).toHaveLength(0);
+    const again = await post('/events', { events: [accepted('B-2', '2025-09-22T09:00:00+08:00', { eventId: dupId })] });
+    expect(again.body.results[0]).toMatchObject({ status: 200, eventId: dupId });
+  });
+
+  it('rejects an envelope that is not {"events": [1..1000 events]} with 400 naming events', async () => {
+    for (const body of [{}, { events: 'x' }, { events: [] }, { events: Array.from({ length: 1001 }, (_, i) => accepted(`E-${i}`, '2025-09-22T09:00:00+08:00')) }]) {
+      const res = await post('/events', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].field).toBe('events');
+    }
+    expect(await srv.store.headPosition()).toBe(-1n);
+  });
+
+  it('accepts exactly 1000 events', async () => {
+    const events = Array.from({ length: 1000 }, (_, i) => accepted(`K-${i % 100}`, '2025-09-22T09:00:00+08:00', { eventId: randomUUID() }))
+      .map((e, i) => (i < 100 ? e : { type: 'CaseEscalated', caseId: e.caseId, occurredAt: '2025-09-22T09:30:00+08:00', level: 'reminder', by: 'x' }));
+    const res = await post('/events', { events });
+    expect(res.body.results.every((r: { status: number }) => r.status === 201)).toBe(true);
+    expect(await srv.store.headPosition()).toBe(999n);
+  });
+
+  it('marks every event 503 when the store is down', async () => {
+    await srv.store.close();
+    const res = await post('/events', { events: [accepted('D-1', '2025-09-22T09:00:00+08:00'), accepted('D-2', '2025-09-22T09:00:00+08:00')] });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([503, 503]);
+  });
+});
+
+describe('unknown routes', () => {
+  it('answer 404 with the error shape', async () => {
+    const res = await call(srv.baseUrl, 'GET', '/nope', { token: TOKENS.admin });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not-found');
+  });
+});
