@@ -1,0 +1,283 @@
+/**
+ * One case's whole life, planned from its acceptance: which matter, whether it
+ * pauses (补正, 检测, 专家评审, 公示…), is escalated, completes early, on the
+ * deadline day or late. Every plan obeys SPEC §2 by construction: the events are
+ * produced in order on a working-day axis (non-decreasing occurredAt), pauses
+ * are resumed before completion and pause ids are unique.
+ */
+import type { CaseAccepted, CaseCompleted, CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
+import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
+import { formatInstant } from '../domain/time.js';
+import type { Center, Matter, MatterMix } from './catalog.js';
+import { Rng } from './prng.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/** Allowance in working days when no days were declared (SPEC §3 defaults). */
+export const DEFAULT_ALLOWANCE: Readonly<Record<PauseReason, number>> = {
+  hearing: 25, tender: 30, auction: 30, inspection: 30, testing: 30, quarantine: 30, appraisal: 30,
+  'expert-review': 30, 'site-survey': 10, 'public-notice': 10, supplement: 15, other: 10,
+};
+
+const PAUSE_NOTES: Readonly<Record<PauseReason, string>> = {
+  supplement: '申请材料不齐全，一次性告知补正', hearing: '申请人依法申请听证', tender: '依法组织招标',
+  auction: '依法组织拍卖', inspection: '委托检验', testing: '委托第三方检测', quarantine: '依法检疫',
+  appraisal: '委托鉴定', 'expert-review': '组织专家评审', 'site-survey': '现场勘查', 'public-notice': '依法公示',
+  other: '其他依法不计时环节',
+};
+
+/** A generated case: its events in order, each with a planned recording lag. */
+export interface GeneratedCase {
+  readonly caseId: string;
+  readonly centerId: string;
+  readonly events: readonly CaseEvent[];
+  /** Epoch ms of each event's occurredAt (same order as events). */
+  readonly at: readonly EpochMs[];
+  /** How long after occurring each event is meant to be recorded (window-system sync; rarely > 24 h). */
+  readonly recordLagMs: readonly number[];
+}
+
+/** Shares of each fate among promised cases; the rest complete comfortably early. */
+export interface FateMix {
+  /** Completed within the last 20% of the promised days (a yellow deadline-warning). */
+  readonly nearDeadline: number;
+  /** Completed 1–5 working days late (red overdue). */
+  readonly late: number;
+  /** Stuck for weeks (still open and overdue at the end of most histories). */
+  readonly stuck: number;
+  /** Chance that any event is recorded more than 24 h after it occurred (补录). */
+  readonly lateRecord: number;
+}
+
+export const DEFAULT_FATES: FateMix = { nearDeadline: 0.06, late: 0.015, stuck: 0.003, lateRecord: 0.002 };
+
+export interface PlanContext {
+  readonly calendar: Calendar;
+  readonly zone: string;
+  readonly fates?: FateMix;
+}
+
+/** Minute of day inside office hours 09:00–12:00, 13:00–17:00 (a little busier in the morning). */
+export function officeMinute(rng: Rng): number {
+  return rng.chance(0.55) ? rng.int(9 * 60, 12 * 60 - 1) : rng.int(13 * 60, 17 * 60 - 1);
+}
+
+export function pickMatter(rng: Rng, mix: MatterMix): Matter {
+  const instant = mix.instant.length > 0 && (mix.promised.length === 0 || rng.chance(mix.instantShare));
+  return rng.weighted(instant ? mix.instant : mix.promised);
+}
+
+/** An event without its instant yet (checked by decodeCaseEvent in the tests), on working day `w` after acceptance. */
+type Draft = Readonly<Record<string, unknown>>;
+
+interface Step {
+  readonly w: number;
+  readonly event: Draft;
+}
+
+interface PausePlan {
+  readonly reason: PauseReason;
+  readonly s: number;
+  readonly length: number;
+  readonly declaredDays?: number;
+  readonly parallel: boolean;
+}
+
+interface EscalationPlan {
+  readonly s: number;
+  readonly level: CaseEscalated['level'];
+}
+
+/**
+ * Plan a case accepted at `acceptAt` (an instant on date `acceptDay`). The rng
+ * should be dedicated to this case so that plans are independent of each other.
+ */
+export function planCase(
+  ctx: PlanContext, rng: Rng, caseId: string, center: Center, matter: Matter, acceptAt: EpochMs,
+): GeneratedCase {
+  const fates = ctx.fates ?? DEFAULT_FATES;
+  const cal = ctx.calendar;
+  const acceptDay = cal.dayOf(acceptAt);
+  const window = `窗口${String(rng.int(1, 24)).padStart(2, '0')}`;
+  const kind: CaseAccepted['kind'] = matter.promisedDays === 0 ? 'instant'
+    : matter.referred === true ? 'referred'
+      : rng.chance(matter.jointShare ?? 0) ? 'joint' : 'promised';
+  const accepted: Draft = {
+    type: 'CaseAccepted', caseId, eventId: rng.uuid(), actor: window,
+    centerId: center.id, departmentId: matter.departmentId, matterCode: matter.code, matterName: matter.name,
+    kind, promisedDays: matter.promisedDays, legalDays: matter.legalDays,
+    channel: rng.chance(matter.onlineShare) ? 'online' : 'window', category: matter.category,
+  };
+  const steps: Step[] = [{ w: 0, event: accepted }];
+  if (kind === 'instant') planInstant(rng, steps, caseId);
+  else planPromised(rng, fates, matter, steps, caseId);
+  return timeSteps(ctx, rng, fates, caseId, center.id, acceptDay, acceptAt, steps);
+}
+
+function outcome(rng: Rng, hadSupplement: boolean): CaseCompleted['outcome'] {
+  return rng.weighted<CaseCompleted['outcome']>([
+    ['approved', hadSupplement ? 0.9 : 0.95], ['rejected', 0.03], ['withdrawn', hadSupplement ? 0.07 : 0.02],
+  ]);
+}
+
+const completed = (rng: Rng, caseId: string, hadSupplement: boolean): Draft => ({
+  type: 'CaseCompleted', caseId, eventId: rng.uuid(), outcome: outcome(rng, hadSupplement),
+});
+
+/** 即办件: done the same day, rarely after a same-day 补正, now and then only the next working day. */
+function planInstant(rng: Rng, steps: Step[], caseId: string): void {
+  const r = rng.next();
+  if (r < 0.025) {
+    steps.push({ w: 0, event: { type: 'CasePaused', caseId, eventId: rng.uuid(), pauseId: 'p1', reason: 'supplement', note: PAUSE_NOTES.supplement } });
+    steps.push({ w: 0, event: { type: 'CaseResumed', caseId, eventId: rng.uuid(), pauseId: 'p1' } });
+    steps.push({ w: 0, event: completed(rng, caseId, true) });
+  } else if (r < 0.04) {
+    if (rng.chance(0.5)) steps.push({ w: 1, event: escalation(rng, caseId, 'reminder') });
+    steps.push({ w: 1, event: completed(rng, caseId, false) });
+  } else {
+    steps.push({ w: 0, event: completed(rng, caseId, false) });
+  }
+}
+
+function escalation(rng: Rng, caseId: string, level: CaseEscalated['level']): Draft {
+  const by = level === 'reminder' ? '电子监察系统' : level === 'supervision' ? '区效能办' : '派驻纪检监察组';
+  const note = level === 'reminder' ? '临近承诺时限，请抓紧办理' : level === 'supervision' ? '已超承诺时限，督促办理并说明原因' : '超期未办结，上报处理';
+  const e: Record<string, unknown> = { type: 'CaseEscalated', caseId, eventId: rng.uuid(), level, by, note };
+  if (rng.chance(0.3)) e['respondWithinDays'] = level === 'referral' ? 5 : level === 'supervision' ? 2 : 3;
+  return e;
+}
+
+/** Working days a pause lasts: mostly well inside its allowance, sometimes near it, rarely over. */
+function pauseLength(rng: Rng, reason: PauseReason, declaredDays: number | undefined): number {
+  const allowance = declaredDays ?? DEFAULT_ALLOWANCE[reason];
+  const warnAt = Math.ceil(0.8 * allowance);
+  const r = rng.next();
+  if (reason === 'supplement') {
+    if (r < 0.85) return rng.int(1, 5);
+    if (r < 0.95) return rng.int(6, warnAt - 1);
+  } else if (r < 0.9) {
+    return rng.int(1, Math.max(1, warnAt - 1));
+  }
+  if (r < 0.98) return rng.int(warnAt, allowance);
+  return allowance + rng.int(1, 8);
+}
+
+function planPromised(rng: Rng, fates: FateMix, matter: Matter, steps: Step[], caseId: string): void {
+  const P = matter.promisedDays;
+  const warnDay = Math.ceil(0.8 * P);
+  const r = rng.next();
+  let U: number;
+  let fate: 'normal' | 'near' | 'late' | 'stuck' = 'normal';
+  if (r < fates.stuck) { fate = 'stuck'; U = P + rng.int(15, 60); }
+  else if (r < fates.stuck + fates.late) { fate = 'late'; U = P + rng.int(1, 5); }
+  else if (r < fates.stuck + fates.late + fates.nearDeadline) { fate = 'near'; U = rng.int(warnDay, P); }
+  // Most cases finish far ahead of the promise; a quarter on the spot (现场办结).
+  else U = warnDay < 2 || rng.chance(0.25) ? 0 : 1 + Math.floor(rng.next() ** 1.6 * (warnDay - 1));
+
+  const pauses: PausePlan[] = [];
+  const hadSupplement = rng.chance(matter.supplement);
+  if (hadSupplement) {
+    pauses.push({ reason: 'supplement', s: rng.int(0, Math.min(U, 2)), length: pauseLength(rng, 'supplement', undefined), parallel: false });
+  }
+  for (const step of matter.steps) {
+    if (!rng.chance(step.probability)) continue;
+    const prev = pauses[pauses.length - 1];
+    const parallel = step.parallel === true && prev !== undefined && prev.reason !== 'supplement';
+    pauses.push({
+      reason: step.reason, s: parallel && prev !== undefined ? prev.s : rng.int(0, U),
+      length: pauseLength(rng, step.reason, step.declaredDays), parallel,
+      ...(step.declaredDays === undefined ? {} : { declaredDays: step.declaredDays }),
+    });
+  }
+  pauses.sort((a, b) => a.s - b.s);
+
+  const escalations: EscalationPlan[] = [];
+  if ((fate === 'near' && rng.chance(0.4)) || (fate !== 'normal' && fate !== 'near' && rng.chance(0.5))) {
+    escalations.push({ s: Math.max(1, warnDay), level: 'reminder' });
+  }
+  if ((fate === 'late' || fate === 'stuck') && rng.chance(0.8)) escalations.push({ s: P + 1, level: 'supervision' });
+  if (fate === 'stuck' && rng.chance(0.6)) escalations.push({ s: P + 5, level: 'referral' });
+
+  walkDays(rng, caseId, U, pauses, escalations, hadSupplement, steps);
+}
+
+/** Walks working days from acceptance, counting days outside pauses, emitting steps in order. */
+function walkDays(
+  rng: Rng, caseId: string, U: number, pending: PausePlan[], escalations: EscalationPlan[],
+  hadSupplement: boolean, steps: Step[],
+): void {
+  const open: { pauseId: string; resumeW: number }[] = [];
+  let counted = 0;
+  let pauseSeq = 0;
+  for (let w = 0; ; w++) {
+    if (w > 0 && open.length === 0) counted++;
+    for (let i = open.length - 1; i >= 0; i--) {
+      const p = open[i];
+      if (p !== undefined && p.resumeW === w) {
+        steps.push({ w, event: { type: 'CaseResumed', caseId, eventId: rng.uuid(), pauseId: p.pauseId } });
+        open.splice(i, 1);
+      }
+    }
+    while (pending.length > 0) {
+      const next = pending[0] as PausePlan;
+      if (next.s > counted || (open.length > 0 && !next.parallel)) break;
+      pending.shift();
+      const pauseId = `p${++pauseSeq}`;
+      const e: Record<string, unknown> = { type: 'CasePaused', caseId, eventId: rng.uuid(), pauseId, reason: next.reason, note: PAUSE_NOTES[next.reason] };
+      if (next.declaredDays !== undefined) e['declaredDays'] = next.declaredDays;
+      steps.push({ w, event: e });
+      if (next.length === 0) {
+        steps.push({ w, event: { type: 'CaseResumed', caseId, eventId: rng.uuid(), pauseId } });
+      } else {
+        open.push({ pauseId, resumeW: w + next.length });
+      }
+    }
+    while (escalations.length > 0 && (escalations[0] as EscalationPlan).s <= counted) {
+      const e = escalations.shift() as EscalationPlan;
+      if (counted < U || open.length > 0 || pending.length > 0) steps.push({ w, event: escalation(rng, caseId, e.level) });
+    }
+    if (counted >= U && open.length === 0 && pending.length === 0) {
+      steps.push({ w, event: completed(rng, caseId, hadSupplement) });
+      return;
+    }
+  }
+}
+
+/** Gives each step an instant: office hours on its working day, strictly after the previous step. */
+function timeSteps(
+  ctx: PlanContext, rng: Rng, fates: FateMix, caseId: string, centerId: string,
+  acceptDay: EpochDay, acceptAt: EpochMs, steps: readonly Step[],
+): GeneratedCase {
+  const cal = ctx.calendar;
+  const events: CaseEvent[] = [];
+  const at: EpochMs[] = [];
+  const lags: number[] = [];
+  let prev = acceptAt;
+  let i = 0;
+  while (i < steps.length) {
+    const w = (steps[i] as Step).w;
+    let j = i;
+    while (j < steps.length && (steps[j] as Step).w === w) j++;
+    const day = w === 0 ? acceptDay : cal.nthWorkdayAfter(acceptDay, w);
+    const start = cal.startOfDay(day);
+    const minutes: number[] = [];
+    for (let k = i; k < j; k++) minutes.push(officeMinute(rng));
+    minutes.sort((a, b) => a - b);
+    for (let k = i; k < j; k++) {
+      let t: number;
+      if (k === 0) t = acceptAt;
+      else {
+        t = start + (minutes[k - i] as number) * MINUTE + rng.int(0, 59) * 1000;
+        if (t <= prev) t = prev + rng.int(2, 25) * MINUTE + rng.int(0, 59) * 1000;
+      }
+      prev = t;
+      const step = steps[k] as Step;
+      events.push({ ...step.event, occurredAt: formatInstant(t, ctx.zone) } as unknown as CaseEvent);
+      at.push(t);
+      lags.push(rng.chance(fates.lateRecord) ? rng.int(25, 72) * HOUR : rng.int(5, 600) * 1000);
+    }
+    i = j;
+  }
+  return { caseId, centerId, events, at, recordLagMs: lags };
+}
