@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createRequire } from 'node:module';
+import * as E from 'fp-ts/lib/Either.js';
+import { defaultCalendar, createCalendarService, mergeDayRanges, type DayRange } from './index.js';
+import { dayFromYmd, formatDate, parseDate } from '../time.js';
+
+// chinese-days computes weekdays with local-time Date methods: pin the process zone.
+process.env.TZ = 'UTC';
+const require = createRequire(import.meta.url);
+const chineseDays = require('chinese-days') as { isWorkday(d: string): boolean };
+
+const cal = defaultCalendar('Asia/Shanghai');
+const D2015 = dayFromYmd(2015, 1, 1);
+const D2027END = dayFromYmd(2027, 12, 31);
+const day = fc.integer({ min: D2015, max: D2027END });
+
+/** Slow reference: walk day by day over chinese-days' own isWorkday. */
+const slowIsWorkday = (d: number) => chineseDays.isWorkday(formatDate(d));
+function slowCount(a: number, b: number, merged: readonly DayRange[] = []): number {
+  let n = 0;
+  for (let d = a + 1; d <= b; d++) if (slowIsWorkday(d) && !merged.some((r) => d > r.after && d <= r.through)) n++;
+  return n;
+}
+function slowNth(a: number, n: number, merged: readonly DayRange[] = []): number {
+  let d = a;
+  while (n > 0) {
+    d++;
+    if (slowIsWorkday(d) && !merged.some((r) => d > r.after && d <= r.through)) n--;
+  }
+  return d;
+}
+
+const rangesArb = fc.array(
+  fc.tuple(day, fc.integer({ min: 0, max: 60 })).map(([after, len]): DayRange => ({ after, through: after + len })),
+  { maxLength: 5 },
+);
+
+describe('default calendar (chinese-days data)', () => {
+  it('agrees with chinese-days isWorkday on every date of 2015–2027 (2027 is past its data: Mon–Fri)', () => {
+    const mismatches: string[] = [];
+    for (let d = D2015; d <= D2027END; d++) if (cal.isWorkday(d) !== slowIsWorkday(d)) mismatches.push(formatDate(d));
+    expect(mismatches).toEqual([]);
+  });
+
+  it('derives the last published year from the data and marks later dates provisional', () => {
+    expect(cal.lastPublishedYear).toBe(2026);
+    expect(cal.isProvisional(parseDate('2026-12-31'))).toBe(false);
+    expect(cal.isProvisional(parseDate('2027-01-01'))).toBe(true);
+    expect(cal.isWorkday(parseDate('2027-01-01'))).toBe(true); // a Friday, no data yet
+  });
+
+  it('knows the make-up days and holidays of the State Council notices', () => {
+    expect(cal.dayKind(parseDate('2024-02-18'))).toBe('makeup');
+    expect(cal.dayKind(parseDate('2024-02-12'))).toBe('holiday');
+    expect(cal.dayKind(parseDate('2024-02-24'))).toBe('weekend');
+    expect(cal.dayKind(parseDate('2024-02-23'))).toBe('workday');
+  });
+
+  it('DOMAIN §7 case 1: accepted Fri 2026-02-13, limit 5 → Fri 2026-02-27', () => {
+    expect(formatDate(cal.nthWorkdayAfter(parseDate('2026-02-13'), 5))).toBe('2026-02-27');
+  });
+
+  it('counting is additive over adjacent ranges', () => {
+    fc.assert(fc.property(day, day, day, (x, y, z) => {
+      const [a, b, c] = [x, y, z].sort((p, q) => p - q) as [number, number, number];
+      expect(cal.countWorkdays(a, b) + cal.countWorkdays(b, c)).toBe(cal.countWorkdays(a, c));
+    }), { numRuns: 300 });
+  });
+
+  it('nthWorkdayAfter then count round-trips, and lands on a working day', () => {
+    fc.assert(fc.property(day, fc.integer({ min: 1, max: 400 }), (a, n) => {
+      const d = cal.nthWorkdayAfter(a, n);
+      expect(cal.countWorkdays(a, d)).toBe(n);
+      expect(cal.isWorkday(d)).toBe(true);
+      expect(d).toBe(slowNth(a, n));
+    }), { numRuns: 200 });
+  });
+
+  it('is Mon–Fri outside its indexed span, consistently across the span edges', () => {
+    const a = dayFromYmd(2150, 12, 20);
+    for (let n = 1; n <= 30; n++) {
+      const d = cal.nthWorkdayAfter(a, n);
+      expect(cal.countWorkdays(a, d)).toBe(n);
+      expect(cal.isWorkday(d)).toBe(true);
+    }
+    const b = dayFromYmd(1969, 12, 1);
+    expect(cal.countWorkdays(b, dayFromYmd(1970, 1, 31))).toBe(slowCount(b, dayFromYmd(1970, 1, 31)));
+    expect(cal.nthWorkdayAfter(dayFromYmd(1960, 1, 1), 1)).toBe(dayFromYmd(1960, 1, 4));
+  });
+});
+
+describe('pause-aware counting', () => {
+  it('matches the day-by-day reference for random pause sets', () => {
+    fc.assert(fc.property(day, fc.integer({ min: 0, max: 120 }), rangesArb, (a, n, ranges) => {
+      const merged = mergeDayRanges(ranges);
+      const d = cal.nthCountedDayAfter(a, n, merged);
+      expect(d).toBe(slowNth(a, n, merged));
+      expect(cal.countWorkdaysExcluding(a, d, merged)).toBe(n);
+      expect(cal.countWorkdaysExcluding(a, d + 45, merged)).toBe(slowCount(a, d + 45, merged));
+    }), { numRuns: 150 });
+  });
+
+  it('pauses lying only on non-working days change nothing', () => {
+    const offDays: number[] = [];
+    for (let d = D2015; d <= D2027END; d++) if (!cal.isWorkday(d)) offDays.push(d);
+    const offRange = fc.integer({ min: 0, max: offDays.length - 1 }).map((i): DayRange => {
+      const d = offDays[i]!;
+      return { after: d - 1, through: d }; // covers exactly the off day d
+    });
+    fc.assert(fc.property(day, fc.integer({ min: 0, max: 200 }), fc.array(offRange, { maxLength: 6 }), (a, n, ranges) => {
+      const merged = mergeDayRanges(ranges);
+      expect(cal.nthCountedDayAfter(a, n, merged)).toBe(cal.nthWorkdayAfter(a, n));
+      expect(cal.countWorkdaysExcluding(a, a + 300, merged)).toBe(cal.countWorkdays(a, a + 300));
+    }), { numRuns: 200 });
+  });
+
+  it('overlapping pauses never count twice: union ≤ sum, = when disjoint', () => {
+    fc.assert(fc.property(rangesArb, (ranges) => {
+      const merged = mergeDayRanges(ranges);
+      const lo = D2015 - 1;
+      const hi = D2027END + 100;
+      const paused = cal.countWorkdays(lo, hi) - cal.countWorkdaysExcluding(lo, hi, merged);
+      const sum = ranges.reduce((s, r) => s + cal.countWorkdays(r.after, r.through), 0);
+      expect(paused).toBeLessThanOrEqual(sum);
+      const disjoint = ranges.every((r, i) => ranges.every((q, j) => i === j || r.through <= q.after || q.through <= r.after));
+      if (disjoint) expect(paused).toBe(sum);
+    }), { numRuns: 300 });
+  });
+
+  it('adding a pause never makes a deadline earlier', () => {
+    fc.assert(fc.property(day, fc.integer({ min: 0, max: 60 }), rangesArb, day, fc.integer({ min: 0, max: 40 }), (a, n, ranges, p, len) => {
+      const before = cal.nthCountedDayAfter(a, n, mergeDayRanges(ranges));
+      const after = cal.nthCountedDayAfter(a, n, mergeDayRanges([...ranges, { after: p, through: p + len }]));
+      expect(after).toBeGreaterThanOrEqual(before);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('calendar service', () => {
+  it('DOMAIN §7 case 10: a year published later moves the deadline and changes the version', () => {
+    const partial2026 = { holidays: ['2026-01-01'], workdays: [] };
+    const svc = createCalendarService('Asia/Shanghai');
+    const seen: string[] = [];
+    svc.onChange((next) => seen.push(next.version));
+    const early = svc.publishYear(2026, partial2026);
+    expect(E.isRight(early)).toBe(true);
+    const acceptedOn = parseDate('2025-12-31');
+    expect(formatDate(svc.current().nthWorkdayAfter(acceptedOn, 1))).toBe('2026-01-02');
+    const v1 = svc.current().version;
+    expect(v1).toMatch(/^cn-2026\+y2026@[0-9a-f]{8}$/);
+    const full = defaultCalendar().data.years.get(2026)!;
+    svc.publishYear(2026, { holidays: full.holidays.map(formatDate), workdays: full.workdays.map(formatDate) });
+    expect(formatDate(svc.current().nthWorkdayAfter(acceptedOn, 1))).toBe('2026-01-04');
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).not.toBe(v1);
+  });
+
+  it('versions are deterministic from content', () => {
+    const a = createCalendarService('Asia/Shanghai');
+    const b = createCalendarService('Asia/Shanghai');
+    expect(a.current().version).toBe(b.current().version);
+    const input = { holidays: ['2027-01-01', '2027-02-08'], workdays: ['2027-02-06'] };
+    a.publishYear(2027, input);
+    b.publishYear(2027, { holidays: ['2027-02-08', '2027-01-01'], workdays: ['2027-02-06'] });
+    expect(a.current().version).toBe(b.current().version);
+    expect(a.current().version).toMatch(/^cn-2026\+y2027@/);
+    expect(a.current().isProvisional(parseDate('2027-03-01'))).toBe(false);
+    expect(a.current().lastPublishedYear).toBe(2027);
+    expect(a.current().isWorkday(parseDate('2027-02-06'))).toBe(true); // a Saturday made a working day
+    expect(a.getYear(2027)).toMatchObject({ year: 2027, provisional: false, source: 'published', holidays: ['2027-01-01', '2027-02-08'] });
+    expect(a.getYear(2030)).toMatchObject({ provisional: true, source: 'none', holidays: [] });
+    expect(a.getYear(2025)).toMatchObject({ provisional: false, source: 'chinese-days' });
+  });
+
+  it('rejects bad input naming the field, and changes nothing', () => {
+    const svc = createCalendarService('Asia/Shanghai');
+    const before = svc.current().version;
+    const bad = svc.publishYear(2027, { holidays: ['2027-02-30', '2026-12-31', '2027-03-01'], workdays: ['2027-03-01', 7] });
+    expect(E.isLeft(bad)).toBe(true);
+    const fields = E.isLeft(bad) ? bad.left.map((e) => e.field) : [];
+    expect(fields).toEqual(['holidays[0]', 'holidays[1]', 'workdays[1]', 'workdays[0]']);
+    const msgs = E.isLeft(bad) ? bad.left.map((e) => e.message).join(' | ') : '';
+    expect(msgs).toContain('not in 2027');
+    expect(msgs).toContain('also listed in holidays');
+    expect(svc.publishYear(1800, { holidays: [], workdays: [] })).toMatchObject({ _tag: 'Left', left: [{ field: 'year' }] });
+    expect(svc.publishYear(2027, { holidays: [] })).toMatchObject({ _tag: 'Left', left: [{ field: 'workdays' }] });
+    expect(svc.current().version).toBe(before);
+  });
+
+  it('adds regional days tagged with their region', () => {
+    const svc = createCalendarService('Asia/Shanghai');
+    const tuesday = parseDate('2025-04-01');
+    expect(svc.current().isWorkday(tuesday)).toBe(true);
+    const r = svc.addRegionalDays({ region: 'xj', holidays: ['2025-04-01'] });
+    expect(E.isRight(r)).toBe(true);
+    const c = svc.current();
+    expect(c.isWorkday(tuesday)).toBe(false);
+    expect(c.regionOfDay(tuesday)).toBe('xj');
+    expect(c.version).toMatch(/\+r\.xj@/);
+    expect(svc.getYear(2025)?.regional).toEqual([{ region: 'xj', date: '2025-04-01', kind: 'holiday' }]);
+    expect(E.isLeft(svc.addRegionalDays({ region: 'bad region', holidays: ['2025-04-01'] }))).toBe(true);
+  });
+});
