@@ -1,0 +1,242 @@
+// Case page for auditors: the case evaluated at an instant, its timeline, cards
+// with their explanation, and the event history; replayable to any instant.
+import { ApiError, apiJson } from './api.js';
+import { CATEGORIES, CHANNELS, COLORS, EVENT_TYPES, KINDS, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
+import { el, fmtInstant, getZone, instantFromLocalInput, isoInZone, loadConfig, localDateTimeInput } from './format.js';
+import { renderExplain } from './explain.js';
+import { renderTimeline } from './timeline.js';
+import { wireHeader } from './nav.js';
+
+const $ = (id) => document.getElementById(id);
+const MINUTE = 60_000;
+const caseId = decodeURIComponent(location.pathname.replace(/^\/cases\//, '').replace(/\/$/, ''));
+const enc = encodeURIComponent(caseId);
+
+let life = { start: 0, end: 0 };
+let current = null; // last CaseEvaluation shown
+let requestSeq = 0;
+
+function showError(message) { $('error').textContent = message ?? ''; }
+
+const yesNo = (b) => (b === null || b === undefined ? '—' : b ? '是 yes' : '否 no');
+
+function renderFacts(ev) {
+  const facts = [
+    ['status', '状态 Status', label(STATUS, ev.status)],
+    ['center', '服务中心 Center', ev.centerId],
+    ['department', '部门 Department', ev.departmentId],
+    ['matter', '事项 Matter', ev.matterName ? `${ev.matterName} (${ev.matterCode})` : ev.matterCode],
+    ['kind', '类型 Kind', label(KINDS, ev.kind)],
+    ['channel', '渠道 Channel', label(CHANNELS, ev.channel)],
+    ['category', '类别 Category', ev.category ? label(CATEGORIES, ev.category) : '—'],
+    ['promisedDays', '承诺时限 Promised', `${ev.promisedDays} 工作日 working days`],
+    ['legalDays', '法定时限 Legal', ev.legalDays === undefined ? '—' : `${ev.legalDays} 工作日 working days`],
+    ['acceptedAt', '受理 Accepted', fmtInstant(ev.acceptedAt)],
+    ['deadlineDate', '办结时限 Deadline date', ev.deadlineDate + (ev.provisional ? ' (暂定 provisional)' : '')],
+    ['dueAt', '截止时刻 Due at', fmtInstant(ev.dueAt)],
+    ['usedDays', '已用 Used', `${ev.usedDays} 天 days`],
+    ['remainingDays', '剩余 Remaining', `${ev.remainingDays} 天 days`],
+    ['overdueDays', '逾期 Overdue', `${ev.overdueDays} 天 days`],
+    ['completedAt', '办结 Completed', ev.completedAt ? `${fmtInstant(ev.completedAt)} ${label(OUTCOMES, ev.outcome)}` : '—'],
+    ['onTime', '按时 On time', yesNo(ev.onTime)],
+    ['early', '提前 Early', yesNo(ev.early)],
+    ['versions', '日历/规则版本 Calendar / policy', `${ev.calendarVersion} / ${ev.policyVersion}`],
+    ['revision', '版本号 Revision', String(ev.revision)],
+  ];
+  $('facts').replaceChildren(...facts.map(([key, name, text]) =>
+    el('div', { dataset: { field: key } }, el('dt', {}, name), el('dd', {}, text))));
+  const status = $('case-status');
+  status.className = `badge status-${ev.status}`;
+  status.textContent = label(STATUS, ev.status);
+}
+
+function renderCards(ev) {
+  const items = ev.cards.map((c) => {
+    const ref = c.pauseId ? ` · 暂停 pause ${c.pauseId}`
+      : c.escalation !== undefined ? ` · 督办 escalation #${c.escalation + 1}` : '';
+    return el('li', { class: c.color, dataset: { rule: c.rule, color: c.color, startedAt: c.startedAt } },
+      el('div', {},
+        el('span', { class: `badge ${c.color}` }, label(COLORS, c.color)), ' ',
+        el('strong', {}, label(RULES, c.rule)), ref),
+      el('div', { class: 'muted' },
+        '开始 started ', el('time', { datetime: c.startedAt }, fmtInstant(c.startedAt)),
+        c.clearedAt ? [' · 解除 cleared ', el('time', { datetime: c.clearedAt }, fmtInstant(c.clearedAt))]
+          : c.color === 'yellow' ? ' · 仍有效 still active' : ' · 红牌留档 red cards stay on record'),
+      renderExplain(c.explain) ?? el('p', { class: 'muted' }, '无说明 No explanation given'));
+  });
+  $('cards').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, '此时点无红黄牌 No cards as of this instant')]));
+}
+
+function emptyRow(cols, text) {
+  return el('tr', {}, el('td', { colspan: String(cols), class: 'muted' }, text));
+}
+
+function renderPauses(ev) {
+  const rows = ev.pauses.map((p) => el('tr', { dataset: { pauseId: p.pauseId } },
+    el('td', {}, p.pauseId, p.retroactive ? el('span', { class: 'muted' }, ' (补录 retroactive)') : null),
+    el('td', {}, label(REASONS, p.reason)),
+    el('td', {}, fmtInstant(p.pausedAt)),
+    el('td', {}, p.resumedAt ? fmtInstant(p.resumedAt) : '未恢复 open'),
+    el('td', { class: 'num' }, String(p.countedDays)),
+    el('td', { class: 'num' }, `${p.allowanceDays}${p.declaredDays !== undefined ? '（书面告知 declared）' : ''}`),
+    el('td', { class: 'hide-narrow' }, p.note ?? '')));
+  $('pauses').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
+}
+
+function renderEscalations(ev) {
+  const rows = ev.escalations.map((e) => el('tr', {},
+    el('td', {}, label(LEVELS, e.level)), el('td', {}, fmtInstant(e.at)), el('td', {}, e.by),
+    el('td', { class: 'num' }, `${e.respondWithinDays} 工作日 days`), el('td', {}, fmtInstant(e.respondBy))));
+  $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5, '无 None')]));
+}
+
+/** History entries, whether the API sends an array or `{entries|events|history: [...]}`. */
+function historyEntries(body) {
+  if (Array.isArray(body)) return body;
+  return body?.entries ?? body?.events ?? body?.history ?? body?.items ?? [];
+}
+
+function stateSummary(state) {
+  if (!state || typeof state !== 'object') return '';
+  const parts = [];
+  if (state.status) parts.push(label(STATUS, state.status));
+  if (state.deadlineDate) parts.push(`时限 ${state.deadlineDate}`);
+  if (typeof state.usedDays === 'number') parts.push(`已用 ${state.usedDays}`);
+  if (typeof state.remainingDays === 'number') parts.push(`剩余 ${state.remainingDays}`);
+  if (typeof state.overdueDays === 'number' && state.overdueDays > 0) parts.push(`逾期 ${state.overdueDays}`);
+  return parts.join(' · ');
+}
+
+function renderHistory(body) {
+  const rows = historyEntries(body).map((entry) => {
+    const card = entry.card ?? (entry.kind === 'card' ? entry : null);
+    if (card && card.rule) {
+      return el('tr', { class: `row-${card.color}`, dataset: { kind: 'card' } },
+        el('td', { class: 'num' }, ''), el('td', { class: 'num' }, ''),
+        el('td', {}, el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)), ' ', label(RULES, card.rule)),
+        el('td', {}, fmtInstant(entry.at ?? card.startedAt)), el('td', {}, '—'),
+        el('td', { class: 'hide-narrow' }, entry.type === 'card-cleared' || entry.cleared ? '解除 cleared' : '开始 started'));
+    }
+    const event = entry.event ?? entry.data ?? entry;
+    const type = entry.type ?? event.type;
+    return el('tr', { dataset: { kind: 'event', revision: String(entry.revision) } },
+      el('td', { class: 'num' }, String(entry.revision ?? '')),
+      el('td', { class: 'num' }, String(entry.position ?? '')),
+      el('td', {}, label(EVENT_TYPES, type),
+        event.pauseId ? ` ${event.pauseId}` : '',
+        event.reason ? ` ${label(REASONS, event.reason)}` : '',
+        event.level ? ` ${label(LEVELS, event.level)}` : '',
+        event.outcome ? ` ${label(OUTCOMES, event.outcome)}` : ''),
+      el('td', {}, fmtInstant(entry.occurredAt ?? event.occurredAt)),
+      el('td', {}, fmtInstant(entry.recordedAt)),
+      el('td', { class: 'hide-narrow' }, stateSummary(entry.state ?? entry.stateAfter ?? entry.after)));
+  });
+  $('history').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(6, '无 None')]));
+}
+
+function render(ev) {
+  current = ev;
+  renderFacts(ev);
+  renderTimeline($('timeline'), ev);
+  renderCards(ev);
+  renderPauses(ev);
+  renderEscalations(ev);
+}
+
+function syncControls(asOfMs) {
+  $('asof-input').value = localDateTimeInput(asOfMs);
+  const slider = $('asof-slider');
+  slider.value = String(Math.round((Math.min(Math.max(asOfMs, life.start), life.end) - life.start) / MINUTE));
+  slider.setAttribute('aria-valuetext', `${localDateTimeInput(asOfMs).replace('T', ' ')}`);
+}
+
+async function show(asOfIso) {
+  const seq = ++requestSeq;
+  const q = `asOf=${encodeURIComponent(asOfIso)}`;
+  $('asof-status').textContent = `加载中 Loading ${fmtInstant(asOfIso)}…`;
+  const [evResult, histResult] = await Promise.allSettled([
+    apiJson(`/cases/${enc}?${q}`),
+    apiJson(`/cases/${enc}/history?${q}`),
+  ]);
+  if (seq !== requestSeq) return; // a newer instant was asked for meanwhile
+  history.replaceState(null, '', `${location.pathname}?${q}`);
+  if (evResult.status === 'rejected') {
+    const e = evResult.reason;
+    showError(e instanceof ApiError && e.status === 404
+      ? `该时点案件尚未受理或不存在 No such case as of ${fmtInstant(asOfIso)}` : `加载失败 Could not load: ${e.message}`);
+    $('asof-status').textContent = '';
+    return;
+  }
+  showError('');
+  render(evResult.value);
+  if (histResult.status === 'fulfilled') renderHistory(histResult.value);
+  else $('history').tBodies[0].replaceChildren(emptyRow(6, `历史不可用 History unavailable: ${histResult.reason.message}`));
+  $('asof-status').textContent = `显示 ${fmtInstant(evResult.value.asOf)} 时的状态 Showing the case as of ${fmtInstant(evResult.value.asOf)}`;
+}
+
+function showMs(asOfMs) {
+  syncControls(asOfMs);
+  return show(isoInZone(asOfMs));
+}
+
+function wireControls() {
+  const slider = $('asof-slider');
+  let timer;
+  slider.addEventListener('input', () => {
+    const t = life.start + Number(slider.value) * MINUTE;
+    $('asof-input').value = localDateTimeInput(t);
+    slider.setAttribute('aria-valuetext', localDateTimeInput(t).replace('T', ' '));
+    clearTimeout(timer);
+    timer = setTimeout(() => void show(isoInZone(t)), 250);
+  });
+  $('asof-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const iso = instantFromLocalInput($('asof-input').value);
+    if (!iso) { showError('请输入有效时间 Enter a valid date and time'); return; }
+    syncControls(Date.parse(iso));
+    void show(iso);
+  });
+  for (const button of document.querySelectorAll('[data-step]')) {
+    button.addEventListener('click', () => {
+      const base = current ? Date.parse(current.asOf) : Date.now();
+      void showMs(base + Number(button.dataset.step) * MINUTE);
+    });
+  }
+  $('asof-now').addEventListener('click', () => void showMs(Date.now()));
+  let resize;
+  window.addEventListener('resize', () => {
+    clearTimeout(resize);
+    resize = setTimeout(() => { if (current) renderTimeline($('timeline'), current); }, 150);
+  });
+}
+
+async function main() {
+  wireHeader();
+  await loadConfig();
+  document.title = `案件 ${caseId} — 电子监察`;
+  $('case-id').textContent = caseId;
+  for (const z of document.querySelectorAll('.zone')) z.textContent = getZone();
+  wireControls();
+  let now;
+  try {
+    now = await apiJson(`/cases/${enc}`);
+  } catch (e) {
+    showError(e instanceof ApiError && e.status === 404 ? `未找到案件 No case ${caseId}` : `加载失败 Could not load: ${e.message}`);
+    return;
+  }
+  life = { start: Date.parse(now.acceptedAt), end: now.completedAt ? Date.parse(now.completedAt) : Date.parse(now.asOf) };
+  const slider = $('asof-slider');
+  slider.max = String(Math.max(1, Math.round((life.end - life.start) / MINUTE)));
+  $('asof-range').textContent = `${fmtInstant(now.acceptedAt)} – ${now.completedAt ? fmtInstant(now.completedAt) : '现在 now'}`;
+  const wanted = new URLSearchParams(location.search).get('asOf');
+  const wantedMs = wanted ? Date.parse(wanted) : NaN;
+  if (Number.isFinite(wantedMs)) {
+    syncControls(wantedMs);
+    await show(wanted);
+  } else {
+    syncControls(Date.parse(now.asOf));
+    await show(now.asOf);
+  }
+}
+
+void main();

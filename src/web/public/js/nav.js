@@ -1,0 +1,15 @@
+// Header behaviour shared by every page: case lookup and sign-out.
+import { forgetToken } from './api.js';
+
+export function wireHeader() {
+  const form = document.getElementById('case-jump');
+  form?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const id = new FormData(form).get('caseId')?.toString().trim();
+    if (id) location.assign(`/cases/${encodeURIComponent(id)}`);
+  });
+  document.getElementById('sign-out')?.addEventListener('click', () => {
+    forgetToken();
+    location.reload();
+  });
+}
