@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/env.js';
+import { loadPolicy } from '../../src/config/policy.js';
+import { parseTokens } from '../../src/config/tokens.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+
+const tok = 'a-long-enough-token-123456';
+const errorOf = (f: () => unknown): ConfigError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('applies the defaults of SPEC §6 and generates one admin token bound to loopback', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ store: 'sqlite:./data/events.db', port: 8080, host: '127.0.0.1', zone: 'Asia/Shanghai', demo: true, generatedToken: true });
+    expect(c.tokens).toHaveLength(1);
+    expect(c.tokens[0]?.role).toBe('admin');
+    expect(c.tokens[0]?.token.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).tokens[0]?.token).not.toBe(c.tokens[0]?.token);
+  });
+
+  it('refuses a non-loopback HOST when no tokens are configured, naming HOST', () => {
+    const e = errorOf(() => loadConfig({ HOST: '0.0.0.0' }));
+    expect(e.variable).toBe('HOST');
+    expect(e.message).toMatch(/SUPERVISION_TOKENS/);
+    expect(loadConfig({ HOST: '0.0.0.0', SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'monitor' }]) }).host).toBe('0.0.0.0');
+  });
+
+  it.each([
+    [{ PORT: '99999' }, 'PORT'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ ZONE: 'Mars/Olympus' }, 'ZONE'],
+    [{ STORE: 'postgres://x' }, 'STORE'],
+    [{ STORE: 'sqlite:' }, 'STORE'],
+    [{ DEMO: 'maybe' }, 'DEMO'],
+    [{ HOST: 'not a host' }, 'HOST'],
+    [{ SUPERVISION_TOKENS: '[{' }, 'SUPERVISION_TOKENS'],
+  ])('fails fast on %j naming %s', (env, variable) => {
+    expect(errorOf(() => loadConfig(env)).variable).toBe(variable);
+  });
+
+  it('reads DEMO=off and the other variables', () => {
+    const c = loadConfig({ DEMO: 'off', STORE: 'memory', PORT: '0', ZONE: 'UTC', SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'admin' }]) });
+    expect(c).toMatchObject({ demo: false, store: 'memory', port: 0, zone: 'UTC', generatedToken: false });
+  });
+});
+
+describe('parseTokens', () => {
+  it('accepts recorders with centers and the four roles', () => {
+    const tokens = parseTokens(JSON.stringify([
+      { token: `${tok}1`, role: 'recorder', centers: ['c1'] },
+      { token: `${tok}2`, role: 'monitor' },
+      { token: `${tok}3`, role: 'auditor' },
+      { token: `${tok}4`, role: 'admin' },
+    ]));
+    expect(tokens.map((t) => t.role)).toEqual(['recorder', 'monitor', 'auditor', 'admin']);
+    expect(tokens[0]?.centers).toEqual(['c1']);
+  });
+
+  it.each([
+    ['{}', /JSON array/],
+    [JSON.stringify([{ token: tok, role: 'boss' }]), /entry \[0\].*role/],
+    [JSON.stringify([{ token: 'short', role: 'admin' }]), /entry \[0\].*token: must be a string of 16/],
+    [JSON.stringify([{ token: tok, role: 'monitor', centers: ['c'] }]), /recorder only/],
+    [JSON.stringify([{ token: tok, role: 'recorder', centers: [] }]), /at least one center/],
+    [JSON.stringify([{ token: tok, role: 'admin' }, { token: tok, role: 'monitor' }]), /entry \[1\] repeats/],
+  ])('rejects %s with a message naming the problem', (text, pattern) => {
+    const e = errorOf(() => parseTokens(text));
+    expect(e.variable).toBe('SUPERVISION_TOKENS');
+    expect(e.message).toMatch(pattern);
+  });
+
+  it('never echoes a token in its error messages', () => {
+    const secret = 'sneaky secret with spaces';
+    expect(errorOf(() => parseTokens(JSON.stringify([{ token: secret, role: 'admin' }]))).message).not.toContain('sneaky');
+  });
+});
+
+describe('loadPolicy', () => {
+  it('uses the default policy without POLICY_FILE and names POLICY_FILE on bad input', () => {
+    expect(loadPolicy(undefined)).toBe(DEFAULT_POLICY);
+    expect(errorOf(() => loadPolicy('/nonexistent/policy.json')).variable).toBe('POLICY_FILE');
+    expect(errorOf(() => loadPolicy('p.json', () => '{nope')).message).toMatch(/not valid JSON/);
+  });
+});
