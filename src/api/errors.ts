@@ -3,6 +3,7 @@
  * the final error handler that maps known failures to their status codes.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { StatsQueryError } from '../projections/stats.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { Logger } from './logger.js';
 
@@ -32,6 +33,7 @@ export const badRequest = (field: string, message: string): ApiError =>
 /** Known failures of the store and of body parsing, as API errors; undefined for anything else. */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (err instanceof StatsQueryError) return badRequest(err.field, err.message.replace(`${err.field}: `, ''));
   if (err instanceof StoreUnavailableError) {
     return new ApiError(503, 'store-unavailable', 'the event store is unavailable; nothing was written');
   }

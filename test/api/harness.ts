@@ -13,6 +13,7 @@ import type { TokenConfig } from '../../src/config/tokens.js';
 import { createCalendarService, type CalendarService } from '../../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import type { ReadModels } from '../../src/projections/types.js';
+import { createManualScheduler, type ManualScheduler } from '../../src/projections/scheduler.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
 
@@ -34,14 +35,22 @@ export const TOKEN_CONFIG: TokenConfig[] = [
   { token: TOKENS.auditor, role: 'auditor' },
 ];
 
+/** The fake clock is a manual scheduler: moving it fires the projections' due timers. */
 export class FakeClock {
-  constructor(public now: number) {}
-  readonly fn = (): number => this.now;
+  readonly scheduler: ManualScheduler;
+  constructor(start: number) {
+    this.scheduler = createManualScheduler(start);
+  }
+  get now(): number {
+    return this.scheduler.clock();
+  }
+  readonly fn = (): number => this.scheduler.clock();
+  /** Move forward to `iso` (never backwards). */
   set(iso: string): void {
-    this.now = Date.parse(iso);
+    this.scheduler.advanceTo(Date.parse(iso));
   }
   advance(ms: number): void {
-    this.now += ms;
+    this.scheduler.advanceBy(ms);
   }
 }
 
@@ -114,6 +123,7 @@ async function realProjections(ctx: { store: EventStore; clock: FakeClock; calen
     clock: ctx.clock.fn,
     zone: ZONE,
     metrics: ctx.metrics.sink,
+    scheduler: ctx.clock.scheduler,
   });
   await projections.start();
   return { readModels: projections.readModels, stop: () => projections.stop() };

@@ -1,0 +1,200 @@
+/**
+ * HTTP benchmarks (issue #5): the engine in-process on the embedded sqlite store
+ * (temp dir) with its projections running, driven over keep-alive connections.
+ *   - baseline: GET /healthz, 16 concurrent clients;
+ *   - single-event appends: POST /cases/{id}/events, 16 concurrent clients;
+ *   - batch appends: POST /events with 1000 events per request.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/api/app.js';
+import { silentLogger } from '../src/api/logger.js';
+import { createMetrics } from '../src/api/metrics.js';
+import { createCalendarService } from '../src/domain/calendar/index.js';
+import { DEFAULT_POLICY } from '../src/domain/policy.js';
+import { createProjections } from '../src/projections/index.js';
+import { openStore } from '../src/store/open.js';
+import type { Benchmark, BenchOptions, BenchRow } from './types.js';
+
+const TOKEN = 'bench-admin-token-0123456789';
+const CLIENTS = 16;
+
+interface Server { readonly port: number; close(): Promise<void> }
+
+async function startServer(dir: string): Promise<Server> {
+  const store = await openStore(`sqlite:${join(dir, 'events.db')}`);
+  const calendarService = createCalendarService('Asia/Shanghai');
+  const metrics = createMetrics({ defaultMetrics: false });
+  const clock = (): number => Date.now();
+  const projections = createProjections({
+    store, calendarService, policy: DEFAULT_POLICY, clock, zone: 'Asia/Shanghai', metrics: metrics.sink,
+  });
+  await projections.start();
+  const app = createApp({
+    store, readModels: projections.readModels, calendarService, policy: DEFAULT_POLICY, clock,
+    tokens: [{ token: TOKEN, role: 'admin' }], zone: 'Asia/Shanghai', logger: silentLogger, metrics,
+  });
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      app.closeStreams();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await projections.stop();
+      await store.close();
+    },
+  };
+}
+
+function request(agent: http.Agent, port: number, method: string, path: string, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      agent, host: '127.0.0.1', port, method, path,
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+      },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+interface Load { readonly count: number; readonly seconds: number; readonly latenciesMs: number[]; readonly failures: number }
+
+/** `clients` loops, each issuing `next(client, i)` until `perClient` requests are done. */
+async function drive(
+  port: number,
+  clients: number,
+  perClient: number,
+  next: (client: number, i: number) => { method: string; path: string; body?: string; ok: number[] },
+): Promise<Load> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const latenciesMs: number[] = [];
+  let failures = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: clients }, async (_, client) => {
+    for (let i = 0; i < perClient; i++) {
+      const r = next(client, i);
+      const t0 = process.hrtime.bigint();
+      const status = await request(agent, port, r.method, r.path, r.body);
+      latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (!r.ok.includes(status)) failures++;
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return { count: clients * perClient, seconds, latenciesMs, failures };
+}
+
+const p99 = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+};
+
+/** A case's life as single events: accept, escalate ×3, complete (5 requests per case). */
+function singleEvent(runId: string, client: number, i: number): { method: string; path: string; body: string; ok: number[] } {
+  const caseId = `${runId}-${client}-${Math.floor(i / 5)}`;
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const step = i % 5;
+  const event = step === 0
+    ? { type: 'CaseAccepted', occurredAt: at, centerId: `c${client % 4}`, departmentId: 'd1', matterCode: 'M1', kind: 'promised', promisedDays: 5, channel: 'window' }
+    : step < 4
+      ? { type: 'CaseEscalated', occurredAt: at, level: 'reminder', by: 'office' }
+      : { type: 'CaseCompleted', occurredAt: at, outcome: 'approved' };
+  return { method: 'POST', path: `/cases/${caseId}/events`, body: JSON.stringify(event), ok: [201] };
+}
+
+/** 1000 events: 200 cases × (accept, pause, resume, escalate, complete), in order. */
+function batchBody(runId: string, n: number): string {
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const events: unknown[] = [];
+  for (let c = 0; c < 200; c++) {
+    const caseId = `${runId}-b${n}-${c}`;
+    events.push(
+      { type: 'CaseAccepted', caseId, eventId: randomUUID(), occurredAt: at, centerId: `c${c % 4}`, departmentId: 'd1', matterCode: 'M1', kind: 'promised', promisedDays: 5, channel: 'online' },
+      { type: 'CasePaused', caseId, occurredAt: at, pauseId: 'p1', reason: 'supplement' },
+      { type: 'CaseResumed', caseId, occurredAt: at, pauseId: 'p1' },
+      { type: 'CaseEscalated', caseId, occurredAt: at, level: 'reminder', by: 'office' },
+      { type: 'CaseCompleted', caseId, occurredAt: at, outcome: 'approved' },
+    );
+  }
+  return JSON.stringify({ events });
+}
+
+async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'supervision-http-bench-'));
+  const server = await startServer(dir);
+  const runId = randomUUID().slice(0, 8);
+  try {
+    const scale = options.quick ? 1 : 4;
+    // Warm-up (JIT, sqlite page cache).
+    await drive(server.port, CLIENTS, 20, (c, i) => singleEvent(`w${runId}`, c, i));
+
+    const health = await drive(server.port, CLIENTS, 250 * scale, () => ({ method: 'GET', path: '/healthz', ok: [200] }));
+    const healthRate = health.count / health.seconds;
+
+    const single = await drive(server.port, CLIENTS, 125 * scale, (c, i) => singleEvent(runId, c, i));
+    const singleRate = single.count / single.seconds;
+    const singleP99 = p99(single.latenciesMs);
+
+    const batches = 2 * scale;
+    const bodies = Array.from({ length: batches * 2 }, (_, n) => batchBody(runId, n));
+    const batch = await drive(server.port, 2, batches, (c, i) => ({ method: 'POST', path: '/events', body: bodies[c * batches + i] as string, ok: [200] }));
+    const batchRate = (batch.count * 1000) / batch.seconds;
+
+    const ratio = singleRate / healthRate;
+    return [
+      { name: 'http GET /healthz, 16 clients (baseline)', value: Math.round(healthRate), unit: 'req/s', note: `p99 ${p99(health.latenciesMs).toFixed(2)} ms` },
+      {
+        name: 'http POST /cases/{id}/events, 16 clients, sqlite',
+        value: Math.round(singleRate),
+        unit: 'events/s',
+        baselineName: 'http GET /healthz, 16 clients (baseline)',
+        baseline: Math.round(healthRate),
+        ratio: Number(ratio.toFixed(3)),
+        target: '>= 2,000 events/s, p99 < 25 ms, >= 0.25x /healthz',
+        pass: singleRate >= 2000 && singleP99 < 25 && ratio >= 0.25 && single.failures === 0,
+        note: `p99 ${singleP99.toFixed(2)} ms; ${single.failures} failures of ${single.count}`,
+      },
+      {
+        name: 'http POST /events (1000 per request), sqlite',
+        value: Math.round(batchRate),
+        unit: 'events/s',
+        baselineName: 'http POST /cases/{id}/events, 16 clients, sqlite',
+        baseline: Math.round(singleRate),
+        ratio: Number((batchRate / singleRate).toFixed(2)),
+        target: '>= 30,000 events/s',
+        pass: batchRate >= 30_000 && batch.failures === 0,
+        note: `${batch.count} requests, 2 clients; 200 cases x 5 events each`,
+      },
+    ];
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const benchmarks: Benchmark[] = [httpBench];
+
+// Run directly: `npx tsx bench/http.bench.ts [--quick]`
+if (import.meta.url === `file://${process.argv[1]}`) {
+  httpBench({ quick: process.argv.includes('--quick') }).then((rows) => {
+    console.table(rows);
+  }, (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
