@@ -20,6 +20,8 @@ export interface AlertView {
   readonly escalation?: number;
   readonly calendarVersion: string;
   readonly policyVersion: string;
+  /** Why, when there is more to say: e.g. `retroactivePause` (pause ids), or the late event for late-record. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 export interface AlertEvent {

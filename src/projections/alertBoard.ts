@@ -1,0 +1,94 @@
+/**
+ * The live alert board: every alert active now, keyed by its stable identity,
+ * with running counts by (rule, colour, center) for the gauges. Raising or
+ * clearing one alert is O(1) here; listeners hear about it synchronously.
+ */
+import type { CardColor, CardRule } from '../domain/types.js';
+import type { AlertEvent, AlertFilter, AlertView } from './types.js';
+
+export class AlertBoard {
+  private readonly active = new Map<string, AlertView>();
+  private readonly counts = new Map<string, { rule: CardRule; color: CardColor; center: string; count: number }>();
+  private readonly listeners = new Set<(event: AlertEvent) => void>();
+  /** When false (catching up at start), changes are applied silently. */
+  publishing = false;
+
+  get size(): number {
+    return this.active.size;
+  }
+
+  get(key: string): AlertView | undefined {
+    return this.active.get(key);
+  }
+
+  /** Raise, or replace an active alert with the same key (e.g. recomputed with a new calendar). */
+  raise(alert: AlertView, at: string): void {
+    const previous = this.active.get(alert.key);
+    if (previous !== undefined) this.count(previous, -1);
+    this.active.set(alert.key, alert);
+    this.count(alert, +1);
+    this.emit({ type: 'alert-raised', at, alert });
+  }
+
+  clear(key: string, at: string): void {
+    const alert = this.active.get(key);
+    if (alert === undefined) return;
+    this.active.delete(key);
+    this.count(alert, -1);
+    this.emit({ type: 'alert-cleared', at, alert });
+  }
+
+  list(filter: AlertFilter = {}): AlertView[] {
+    const out: AlertView[] = [];
+    for (const a of this.active.values()) {
+      if (filter.centerId !== undefined && a.centerId !== filter.centerId) continue;
+      if (filter.departmentId !== undefined && a.departmentId !== filter.departmentId) continue;
+      if (filter.color !== undefined && a.color !== filter.color) continue;
+      if (filter.rule !== undefined && a.rule !== filter.rule) continue;
+      out.push(a);
+    }
+    // Most urgent first: red before yellow, then oldest first, then key.
+    return out.sort((x, y) =>
+      (x.color === y.color ? 0 : x.color === 'red' ? -1 : 1)
+      || (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0)
+      || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  }
+
+  countsByRuleColorCenter(): Array<{ rule: CardRule; color: CardColor; center: string; count: number }> {
+    return [...this.counts.values()].filter((c) => c.count > 0).map((c) => ({ ...c }));
+  }
+
+  onAlert(listener: (event: AlertEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  clearAll(): void {
+    this.active.clear();
+    this.counts.clear();
+  }
+
+  private count(alert: AlertView, delta: number): void {
+    const k = `${alert.rule}\u0000${alert.color}\u0000${alert.centerId}`;
+    let c = this.counts.get(k);
+    if (c === undefined) {
+      c = { rule: alert.rule, color: alert.color, center: alert.centerId, count: 0 };
+      this.counts.set(k, c);
+    }
+    c.count += delta;
+    if (c.count === 0) this.counts.delete(k);
+  }
+
+  private emit(event: AlertEvent): void {
+    if (!this.publishing) return;
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A failing listener (e.g. a closed SSE socket) must not break the fold.
+      }
+    }
+  }
+}

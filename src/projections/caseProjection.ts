@@ -1,0 +1,356 @@
+/**
+ * The fold behind the read models: case states, alerts active now, the
+ * figures statistics need, and the due-queue that lets time raise and clear
+ * alerts with no new event.
+ *
+ * Two phases. While catching up at start (`live = false`) an event only
+ * evolves its case's state (cheap); `goLive(now)` then evaluates every case
+ * once. Live, each event re-evaluates its case at the clock's instant and
+ * publishes alert changes synchronously, and the due-queue re-evaluates a
+ * case exactly at its next boundary (O(log n) per case, no scan per tick).
+ * Everything derived is a function of (states, calendar, policy, now), which
+ * is why a rebuild and an incremental run agree.
+ */
+import {
+  dayFromYmd, evolve, formatInstant, initialCaseState, stateAsOf, timelineOf, type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs,
+  type EventMeta, type Policy, type WorkCalendar, type CalendarService,
+} from '../domain/index.js';
+import {
+  FLAG_EARLY, FLAG_EVALUATED, FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CardRecord, type CaseEntry,
+} from './caseEntry.js';
+import { AlertBoard } from './alertBoard.js';
+import { DueQueue } from './priorityQueue.js';
+import type { Scheduler, TimerHandle } from './scheduler.js';
+import type { AlertView, ProjectionMetricsSink } from './types.js';
+
+export interface CaseProjectionOptions {
+  readonly calendarService: CalendarService;
+  readonly policy: Policy;
+  readonly scheduler: Scheduler;
+  readonly metrics?: ProjectionMetricsSink;
+}
+
+const EMPTY_ALERTS: readonly AlertView[] = [];
+
+function cardSuffix(c: RawCard): string {
+  if (c.pauseId !== undefined) return `${c.rule}/${c.pauseId}`;
+  if (c.escalation !== undefined) return `${c.rule}/${c.escalation}`;
+  if (c.lateRecord !== undefined) return `${c.rule}/${c.lateRecord}`;
+  return c.rule;
+}
+
+export class CaseProjection {
+  readonly entries = new Map<string, CaseEntry>();
+  readonly board = new AlertBoard();
+  private readonly queue = new DueQueue<CaseEntry>((e) => (e.dueAt === e.dueAt ? e.dueAt : undefined));
+  private readonly openCounts = new Map<string, { center: string; status: 'open' | 'paused'; count: number }>();
+  private timer: { handle: TimerHandle; at: EpochMs } | undefined;
+  private live = false;
+  private readonly unsubscribeCalendar: () => void;
+  /** Events the fold could not apply (malformed in the store); counted, never fatal. */
+  skippedEvents = 0;
+
+  constructor(private readonly options: CaseProjectionOptions) {
+    this.unsubscribeCalendar = options.calendarService.onChange((next, previous) => this.calendarChanged(next, previous));
+  }
+
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  private get calendar(): WorkCalendar {
+    return this.options.calendarService.current();
+  }
+
+  /** Fold one case event. `caseId` comes from the stream name. */
+  applyCaseEvent(caseId: string, event: CaseEvent, meta: EventMeta): void {
+    let entry = this.entries.get(caseId);
+    const before = entry?.state ?? initialCaseState(caseId);
+    let state: CaseState;
+    try {
+      state = evolve(before, event, meta, { lateRecordHours: this.options.policy.lateRecordHours });
+    } catch {
+      this.skippedEvents++;
+      return;
+    }
+    if (state === before) return; // a replay (revision already folded)
+    if (entry === undefined) {
+      entry = newEntry(caseId, state);
+      this.entries.set(caseId, entry);
+    } else {
+      entry.state = state;
+    }
+    this.countOpen(before, -1);
+    this.countOpen(state, +1);
+    if (!this.live) return;
+    const now = this.options.scheduler.clock();
+    this.refresh(entry, now, now);
+    const metrics = this.options.metrics;
+    if (metrics !== undefined && state.accepted !== undefined) {
+      if (event.type === 'CaseAccepted' && before.accepted === undefined) {
+        metrics.caseAccepted(state.accepted.centerId, state.accepted.kind);
+      } else if (event.type === 'CaseCompleted' && before.completedAt === undefined && state.completedAt !== undefined) {
+        metrics.caseCompleted(
+          state.accepted.centerId, state.accepted.kind,
+          entry.flags & FLAG_ON_TIME ? 'on_time' : 'late', (entry.flags & FLAG_SAME_DAY) !== 0,
+        );
+      }
+    }
+    this.arm();
+  }
+
+  /** Put a state loaded from a snapshot in place (catch-up phase only). */
+  restoreState(state: CaseState): void {
+    const entry = newEntry(state.caseId, state);
+    this.entries.set(state.caseId, entry);
+    this.countOpen(state, +1);
+  }
+
+  /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
+  goLive(now: EpochMs): void {
+    if (this.live) return;
+    for (const entry of this.entries.values()) this.refresh(entry, now, now);
+    this.live = true;
+    this.board.publishing = true;
+    this.arm();
+  }
+
+  /** Re-evaluate the cases whose next boundary has come (the timer's callback). */
+  tick(): void {
+    this.timer = undefined;
+    const now = this.options.scheduler.clock();
+    for (;;) {
+      const entry = this.queue.popDue(now);
+      if (entry === undefined) break;
+      const at = entry.dueAt;
+      entry.dueAt = Number.NaN;
+      this.refresh(entry, now, at);
+    }
+    if (this.queue.size > 2 * this.entries.size + 1024) this.queue.compact();
+    this.arm();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) this.options.scheduler.clearTimer(this.timer.handle);
+    this.timer = undefined;
+    this.unsubscribeCalendar();
+    this.live = false;
+    this.board.publishing = false;
+  }
+
+  openCaseCounts(): Array<{ center: string; status: 'open' | 'paused'; count: number }> {
+    return [...this.openCounts.values()].filter((c) => c.count > 0).map((c) => ({ ...c }));
+  }
+
+  /** Earliest queued re-evaluation instant (for tests and status). */
+  nextDueAt(): EpochMs | undefined {
+    return this.queue.peek();
+  }
+
+  /**
+   * Evaluate one case at `now`: alerts (diffed against the board, published),
+   * the figures statistics read, and its place in the due-queue.
+   * `eventAt` is the instant to report for alerts that end without a card
+   * clearing (e.g. the case was completed).
+   */
+  private refresh(entry: CaseEntry, now: EpochMs, eventAt: EpochMs): void {
+    const calendar = this.calendar;
+    const policy = this.options.policy;
+    const state = entry.state;
+    if (state.accepted === undefined || state.acceptedAt === undefined) return;
+    // Events up to 5 minutes ahead of the clock are accepted: fold them only once they occur.
+    const future = state.lastOccurredAt !== undefined && state.lastOccurredAt > now;
+    const s = future ? stateAsOf(state, now) : state;
+    const tl = timelineOf(s, now, policy, calendar);
+    if (tl === null) {
+      this.setAlerts(entry, EMPTY_ALERTS, eventAt, calendar);
+      this.schedule(entry, future ? nextEventAfter(state, now) : undefined);
+      return;
+    }
+    this.updateFacts(entry, s, tl, calendar);
+    this.setAlerts(entry, this.alertsOf(entry, s, tl, now, calendar), eventAt, calendar);
+    let next = future ? nextEventAfter(state, now) : undefined;
+    for (const c of tl.cards) {
+      if (c.start > now && (next === undefined || c.start < next)) next = c.start;
+      if (c.clear !== undefined && c.clear > now && (next === undefined || c.clear < next)) next = c.clear;
+    }
+    this.schedule(entry, next);
+  }
+
+  private updateFacts(entry: CaseEntry, s: CaseState, tl: Timeline, calendar: WorkCalendar): void {
+    let flags = FLAG_EVALUATED;
+    if (tl.onTime === true) flags |= FLAG_ON_TIME;
+    if (tl.early === true) flags |= FLAG_EARLY;
+    if (s.completedAt !== undefined && calendar.dayOf(s.completedAt) === tl.acceptedDay) flags |= FLAG_SAME_DAY;
+    entry.flags = flags;
+    entry.usedDays = s.completedAt !== undefined ? tl.usedDays : -1;
+    let overdueAt = Number.NaN;
+    let cards: CardRecord[] | undefined;
+    const previous = entry.cards;
+    const metrics = this.live ? this.options.metrics : undefined;
+    for (const c of tl.cards) {
+      if (c.start > tl.asOf) continue;
+      if (c.rule === 'overdue') overdueAt = c.start;
+      const key = cardSuffix(c);
+      (cards ??= []).push({ key, rule: c.rule, color: c.color, startedAt: c.start });
+      if (metrics !== undefined && (previous === undefined || !previous.some((p) => p.key === key))) {
+        metrics.cardIssued(c.rule, c.color, s.accepted!.centerId);
+      }
+    }
+    entry.overdueAt = overdueAt;
+    entry.cards = cards;
+  }
+
+  /** SPEC §3: alerts are the rules in force now for open work (see docs/projections.md). */
+  private alertsOf(entry: CaseEntry, s: CaseState, tl: Timeline, now: EpochMs, calendar: WorkCalendar): readonly AlertView[] {
+    if (s.completedAt !== undefined && s.completedAt <= now) return EMPTY_ALERTS;
+    let out: AlertView[] | undefined;
+    const a = s.accepted!;
+    const zone = calendar.zone;
+    for (const c of tl.cards) {
+      if (c.start > now) continue;
+      if (c.clear !== undefined && c.clear <= now) continue;
+      let pauseRetro = false;
+      if (c.pauseId !== undefined) {
+        const pause = tl.pauses.find((p) => p.pause.pauseId === c.pauseId);
+        if (c.rule === 'overlong-pause' && pause?.endAt !== undefined && pause.endAt <= now) continue;
+        pauseRetro = pause?.retroactive === true;
+      }
+      const details = alertDetails(c, s, tl, pauseRetro);
+      const view: { -readonly [K in keyof AlertView]: AlertView[K] } = {
+        key: `${entry.caseId}/${cardSuffix(c)}`,
+        caseId: entry.caseId,
+        rule: c.rule,
+        color: c.color,
+        centerId: a.centerId,
+        departmentId: a.departmentId,
+        matterCode: a.matterCode,
+        startedAt: formatInstant(c.start, zone),
+        calendarVersion: calendar.version,
+        policyVersion: this.options.policy.version,
+      };
+      if (a.matterName !== undefined) view.matterName = a.matterName;
+      if (c.pauseId !== undefined) view.pauseId = c.pauseId;
+      if (c.escalation !== undefined) view.escalation = c.escalation;
+      if (details !== undefined) view.details = details;
+      (out ??= []).push(view);
+    }
+    return out ?? EMPTY_ALERTS;
+  }
+
+  private setAlerts(entry: CaseEntry, next: readonly AlertView[], eventAt: EpochMs, calendar: WorkCalendar): void {
+    const previous = entry.alerts ?? EMPTY_ALERTS;
+    if (previous.length === 0 && next.length === 0) return;
+    const zone = calendar.zone;
+    const clearedAt = formatInstant(eventAt, zone);
+    for (const old of previous) {
+      if (!next.some((n) => n.key === old.key)) this.board.clear(old.key, clearedAt);
+    }
+    for (const n of next) {
+      const old = previous.find((p) => p.key === n.key);
+      if (old === undefined || !sameAlert(old, n)) this.board.raise(n, n.startedAt);
+    }
+    entry.alerts = next.length === 0 ? undefined : next;
+  }
+
+  private schedule(entry: CaseEntry, at: EpochMs | undefined): void {
+    if (at === undefined) {
+      entry.dueAt = Number.NaN;
+      return;
+    }
+    if (entry.dueAt === at) return;
+    entry.dueAt = at;
+    this.queue.push(at, entry);
+  }
+
+  /** Keep one timer, set to the earliest queued instant. */
+  private arm(): void {
+    if (!this.live) return;
+    const at = this.queue.peek();
+    const scheduler = this.options.scheduler;
+    if (this.timer !== undefined && this.timer.at === at) return;
+    if (this.timer !== undefined) scheduler.clearTimer(this.timer.handle);
+    this.timer = undefined;
+    if (at === undefined) return;
+    this.timer = { at, handle: scheduler.setTimer(at, () => this.tick()) };
+  }
+
+  private countOpen(state: CaseState, delta: number): void {
+    const status = state.status;
+    if (state.accepted === undefined || (status !== 'open' && status !== 'paused')) return;
+    const center = state.accepted.centerId;
+    const k = `${center}\u0000${status}`;
+    let c = this.openCounts.get(k);
+    if (c === undefined) this.openCounts.set(k, (c = { center, status, count: 0 }));
+    c.count += delta;
+  }
+
+  /** A year or regional days changed: re-evaluate every case whose span touches the changed days. */
+  private calendarChanged(next: WorkCalendar, previous: WorkCalendar): void {
+    if (!this.live) return; // catching up: goLive evaluates everything with the final calendar
+    const range = changedDays(next, previous);
+    const now = this.options.scheduler.clock();
+    for (const entry of this.entries.values()) {
+      const s = entry.state;
+      if (s.acceptedAt === undefined) continue;
+      if (range !== undefined) {
+        const startDay = next.dayOf(s.acceptedAt);
+        if (startDay > range.last) continue;
+        // A completed case is final before the changed days begin; an open one runs on (provisional) into the future.
+        if (s.completedAt !== undefined && next.dayOf(s.completedAt) < range.first) continue;
+      }
+      this.refresh(entry, now, now);
+    }
+    this.arm();
+  }
+}
+
+function sameAlert(a: AlertView, b: AlertView): boolean {
+  return a.startedAt === b.startedAt && a.calendarVersion === b.calendarVersion && a.policyVersion === b.policyVersion
+    && JSON.stringify(a.details) === JSON.stringify(b.details);
+}
+
+/** Why, for the board: retroactive pauses on overdue / pause alerts, the late event on late-record. */
+function alertDetails(c: RawCard, s: CaseState, tl: Timeline, pauseRetro: boolean): Record<string, unknown> | undefined {
+  if (c.rule === 'overdue') {
+    const retro = tl.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId);
+    return retro.length > 0 ? { retroactivePause: retro } : undefined;
+  }
+  if (c.pauseId !== undefined) return pauseRetro ? { retroactivePause: c.pauseId } : undefined;
+  if (c.rule === 'late-record' && c.lateRecord !== undefined) {
+    const r = s.lateRecords[c.lateRecord];
+    if (r === undefined) return undefined;
+    return { eventType: r.eventType, revision: r.revision, delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10 };
+  }
+  return undefined;
+}
+
+/** Days whose kind differs between two calendars, as a range of years; undefined = unknown (recompute all). */
+function changedDays(next: WorkCalendar, previous: WorkCalendar): { first: EpochDay; last: EpochDay } | undefined {
+  if (next.data.regional !== previous.data.regional) return undefined;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const years = new Set([...next.data.years.keys(), ...previous.data.years.keys()]);
+  for (const y of years) {
+    if (next.data.years.get(y) === previous.data.years.get(y)) continue;
+    first = Math.min(first, dayFromYmd(y, 1, 1));
+    last = Math.max(last, dayFromYmd(y, 12, 31));
+  }
+  return first === Number.POSITIVE_INFINITY ? { first: 1, last: 0 } : { first, last };
+}
+
+/** The first instant after `now` at which an already-folded event occurs. */
+function nextEventAfter(state: CaseState, now: EpochMs): EpochMs | undefined {
+  let next: EpochMs | undefined;
+  const consider = (t: EpochMs | undefined) => {
+    if (t !== undefined && t > now && (next === undefined || t < next)) next = t;
+  };
+  consider(state.acceptedAt);
+  consider(state.completedAt);
+  for (const p of state.pauses) {
+    consider(p.pausedAt);
+    consider(p.resumedAt);
+  }
+  for (const e of state.escalations) consider(e.at);
+  return next;
+}

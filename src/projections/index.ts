@@ -1,0 +1,12 @@
+/** Public API of the read side. */
+export { createProjections } from './runner.js';
+export type { Projections, ProjectionsOptions } from './runner.js';
+export * from './types.js';
+export * from './calendarEvents.js';
+export { createRealScheduler, createManualScheduler } from './scheduler.js';
+export type { Scheduler, ManualScheduler, TimerHandle } from './scheduler.js';
+export { computeStats, resolvePeriod, StatsQueryError, RATE_DECIMALS } from './stats.js';
+export type { StatsResult, KpiSet, CohortFigures, FlowFigures, StatsGroup } from './stats.js';
+export { computeMonthlyReport, monthlyReportToCsv, monthPeriod, MONTHLY_CSV_HEADER } from './report.js';
+export type { MonthlyReport, MonthlyDepartmentRow } from './report.js';
+export { defaultCheckpointFile } from './checkpointPath.js';

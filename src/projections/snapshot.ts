@@ -1,0 +1,136 @@
+/**
+ * Snapshot of the read models' source of truth: every case's folded state, the
+ * calendar publications applied, and the checkpoint (last global position
+ * folded), written together atomically (temp file, fsync, rename). Everything
+ * else (alerts, statistics figures, the due-queue) is derived again from these
+ * at start, so a restart from a snapshot equals a rebuild from zero.
+ *
+ * Format: NDJSON. Line 1 is the header, then one CaseState per line, then a
+ * trailer `{"end":true,"cases":N}` that proves the file is complete.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { intern, type CaseState } from '../domain/index.js';
+import type { CalendarYearPublishedData } from './calendarEvents.js';
+
+export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
+export const SNAPSHOT_VERSION = 1;
+
+export interface SnapshotHeader {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly version: number;
+  /** Last global position folded into the states (string: bigint). */
+  readonly checkpoint: string;
+  readonly storeName: string;
+  readonly cases: number;
+  /** Calendar publications applied, in commit order. */
+  readonly calendarEvents: readonly CalendarYearPublishedData[];
+  readonly policyVersion: string;
+  readonly calendarVersion: string;
+}
+
+export interface SnapshotContent {
+  readonly header: SnapshotHeader;
+  readonly states: readonly CaseState[];
+}
+
+const CHUNK_CHARS = 1 << 20;
+
+/** Write atomically: a reader sees the old snapshot or the new one, never a mix. */
+export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, 'format' | 'version' | 'cases'>, states: readonly CaseState[]): Promise<void> {
+  await fs.mkdir(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const fh = await fs.open(tmp, 'w');
+  try {
+    const full: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, cases: states.length, ...header };
+    let chunk = `${JSON.stringify(full)}\n`;
+    for (const state of states) {
+      chunk += `${JSON.stringify(state)}\n`;
+      if (chunk.length >= CHUNK_CHARS) {
+        await fh.write(chunk);
+        chunk = '';
+      }
+    }
+    chunk += `${JSON.stringify({ end: true, cases: states.length })}\n`;
+    await fh.write(chunk);
+    await fh.sync();
+  } catch (error) {
+    await fh.close();
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+  await fh.close();
+  await fs.rename(tmp, file);
+  try {
+    const dir = await fs.open(dirname(file), 'r');
+    await dir.sync().finally(() => dir.close());
+  } catch {
+    // Directory fsync is not supported everywhere; the rename itself is atomic.
+  }
+}
+
+export class SnapshotError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`projection snapshot ${file}: ${reason}`);
+    this.name = 'SnapshotError';
+  }
+}
+
+/** Read a snapshot; undefined when the file does not exist; SnapshotError when it is unusable. */
+export async function readSnapshot(file: string): Promise<SnapshotContent | undefined> {
+  try {
+    await fs.access(file);
+  } catch {
+    return undefined;
+  }
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let header: SnapshotHeader | undefined;
+  const states: CaseState[] = [];
+  let ended = false;
+  for await (const line of lines) {
+    if (line.length === 0) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new SnapshotError(file, `line ${states.length + 2} is not JSON`);
+    }
+    if (header === undefined) {
+      const h = value as Partial<SnapshotHeader>;
+      if (h.format !== SNAPSHOT_FORMAT || h.version !== SNAPSHOT_VERSION || typeof h.checkpoint !== 'string' || !/^-?\d+$/.test(h.checkpoint)) {
+        throw new SnapshotError(file, 'not a snapshot of this version');
+      }
+      header = h as SnapshotHeader;
+      continue;
+    }
+    if ((value as { end?: unknown }).end === true) {
+      ended = true;
+      break;
+    }
+    states.push(compactState(value as CaseState));
+  }
+  if (header === undefined) throw new SnapshotError(file, 'empty file');
+  if (!ended || states.length !== header.cases) throw new SnapshotError(file, 'truncated');
+  return { header, states };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Share repeated strings and empty arrays, as the fold does, to keep memory per case small. */
+function compactState(state: CaseState): CaseState {
+  const s = state as { -readonly [K in keyof CaseState]: CaseState[K] };
+  if (s.pauses.length === 0) s.pauses = NONE;
+  if (s.escalations.length === 0) s.escalations = NONE;
+  else s.escalations = s.escalations.map((e) => ({ ...e, by: intern(e.by) }));
+  if (s.lateRecords.length === 0) s.lateRecords = NONE;
+  const a = s.accepted as Record<string, unknown> | undefined;
+  if (a !== undefined) {
+    for (const k of ['centerId', 'departmentId', 'matterCode', 'matterName', 'kind', 'channel', 'category']) {
+      const v = a[k];
+      if (typeof v === 'string') a[k] = intern(v);
+    }
+  }
+  if (typeof s.status === 'string') s.status = intern(s.status) as CaseState['status'];
+  return s;
+}
