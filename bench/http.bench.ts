@@ -1,16 +1,19 @@
 /**
- * HTTP benchmarks (issue #5): the engine in-process on the embedded sqlite store
- * (temp dir) with its projections running, driven over keep-alive connections.
+ * HTTP benchmarks (issue #5): the engine in a child process (its own event loop,
+ * as in production) on the embedded sqlite store (temp dir) with its
+ * projections running, driven over keep-alive connections from this process.
  *   - baseline: GET /healthz, 16 concurrent clients;
  *   - single-event appends: POST /cases/{id}/events, 16 concurrent clients;
  *   - batch appends: POST /events with 1000 events per request.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createApp } from '../src/api/app.js';
 import { silentLogger } from '../src/api/logger.js';
 import { createMetrics } from '../src/api/metrics.js';
@@ -50,6 +53,29 @@ async function startServer(dir: string): Promise<Server> {
       await projections.stop();
       await store.close();
     },
+  };
+}
+
+/** The engine as a child process running this file with `--serve <dir>`. */
+async function startChildServer(dir: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m !== null) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited early (${code})`)));
+  });
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
   };
 }
 
@@ -136,7 +162,7 @@ function batchBody(runId: string, n: number): string {
 
 async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'supervision-http-bench-'));
-  const server = await startServer(dir);
+  const server = await startChildServer(dir);
   const runId = randomUUID().slice(0, 8);
   try {
     const scale = options.quick ? 1 : 4;
@@ -189,8 +215,16 @@ async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
 
 export const benchmarks: Benchmark[] = [httpBench];
 
-// Run directly: `npx tsx bench/http.bench.ts [--quick]`
-if (import.meta.url === `file://${process.argv[1]}`) {
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly && process.argv[2] === '--serve') {
+  // Child mode: serve until SIGTERM.
+  const server = await startServer(process.argv[3] as string);
+  process.stdout.write(`listening ${server.port}\n`);
+  process.once('SIGTERM', () => {
+    void server.close().then(() => process.exit(0));
+  });
+} else if (invokedDirectly) {
+  // Run directly: `npx tsx bench/http.bench.ts [--quick]`
   httpBench({ quick: process.argv.includes('--quick') }).then((rows) => {
     console.table(rows);
   }, (e: unknown) => {
