@@ -50,6 +50,29 @@ function renderFacts(ev) {
   status.textContent = label(STATUS, ev.status);
 }
 
+/**
+ * When the API sent no `explain` for a card, the figures of the evaluation that
+ * bear on its rule (nothing recomputed here: the numbers are the engine's).
+ */
+function factsOf(c, ev) {
+  const base = { startedAt: c.startedAt, ...(c.clearedAt ? { clearedAt: c.clearedAt } : {}) };
+  if (c.rule === 'deadline-warning' || c.rule === 'overdue') {
+    return { ...base, acceptedDate: ev.acceptedDate, promisedDays: ev.promisedDays, usedDays: ev.usedDays,
+      deadlineDate: ev.deadlineDate, dueAt: ev.dueAt, overdueDays: ev.overdueDays, ...(c.details ?? {}) };
+  }
+  if (c.rule === 'pause-warning' || c.rule === 'overlong-pause') {
+    const p = ev.pauses.find((x) => x.pauseId === c.pauseId);
+    return p ? { ...base, pauseId: p.pauseId, reason: label(REASONS, p.reason), pausedAt: p.pausedAt,
+      resumedAt: p.resumedAt ?? null, countedDays: p.countedDays, allowanceDays: p.allowanceDays, ...(c.details ?? {}) } : base;
+  }
+  if (c.rule === 'escalation-unanswered' && c.escalation !== undefined) {
+    const e = ev.escalations[c.escalation];
+    return e ? { ...base, level: label(LEVELS, e.level), escalatedAt: e.at, respondWithinDays: e.respondWithinDays,
+      respondBy: e.respondBy, ...(c.details ?? {}) } : base;
+  }
+  return { ...base, ...(c.details ?? {}) };
+}
+
 function renderCards(ev) {
   const items = ev.cards.map((c) => {
     const ref = c.pauseId ? ` · 暂停 pause ${c.pauseId}`
@@ -62,7 +85,7 @@ function renderCards(ev) {
         '开始 started ', el('time', { datetime: c.startedAt }, fmtInstant(c.startedAt)),
         c.clearedAt ? [' · 解除 cleared ', el('time', { datetime: c.clearedAt }, fmtInstant(c.clearedAt))]
           : c.color === 'yellow' ? ' · 仍有效 still active' : ' · 红牌留档 red cards stay on record'),
-      renderExplain(c.explain) ?? el('p', { class: 'muted' }, '无说明 No explanation given'));
+      renderExplain(c.explain ?? factsOf(c, ev)));
   });
   $('cards').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, '此时点无红黄牌 No cards as of this instant')]));
 }
@@ -109,13 +132,13 @@ function stateSummary(state) {
 
 function renderHistory(body) {
   const rows = historyEntries(body).map((entry) => {
-    const card = entry.card ?? (entry.kind === 'card' ? entry : null);
+    const card = entry.card ?? null;
     if (card && card.rule) {
       return el('tr', { class: `row-${card.color}`, dataset: { kind: 'card' } },
         el('td', { class: 'num' }, ''), el('td', { class: 'num' }, ''),
         el('td', {}, el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)), ' ', label(RULES, card.rule)),
         el('td', {}, fmtInstant(entry.at ?? card.startedAt)), el('td', {}, '—'),
-        el('td', { class: 'hide-narrow' }, entry.type === 'card-cleared' || entry.cleared ? '解除 cleared' : '开始 started'));
+        el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'));
     }
     const event = entry.event ?? entry.data ?? entry;
     const type = entry.type ?? event.type;
@@ -132,6 +155,16 @@ function renderHistory(body) {
       el('td', { class: 'hide-narrow' }, stateSummary(entry.state ?? entry.stateAfter ?? entry.after)));
   });
   $('history').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(6, '无 None')]));
+}
+
+const cardKey = (c) => [c.rule, Date.parse(c.startedAt), c.pauseId ?? '', c.escalation ?? ''].join('|');
+
+/** Cards carry `explain` when the API computed it; the history's `current` evaluation may have it too. */
+function withExplanations(ev, hist) {
+  const explained = new Map();
+  for (const c of hist?.current?.cards ?? []) if (c.explain !== undefined) explained.set(cardKey(c), c.explain);
+  if (explained.size === 0) return ev;
+  return { ...ev, cards: ev.cards.map((c) => (c.explain === undefined && explained.has(cardKey(c)) ? { ...c, explain: explained.get(cardKey(c)) } : c)) };
 }
 
 function render(ev) {
@@ -168,7 +201,7 @@ async function show(asOfIso) {
     return;
   }
   showError('');
-  render(evResult.value);
+  render(withExplanations(evResult.value, histResult.status === 'fulfilled' ? histResult.value : null));
   if (histResult.status === 'fulfilled') renderHistory(histResult.value);
   else $('history').tBodies[0].replaceChildren(emptyRow(6, `历史不可用 History unavailable: ${histResult.reason.message}`));
   $('asof-status').textContent = `显示 ${fmtInstant(evResult.value.asOf)} 时的状态 Showing the case as of ${fmtInstant(evResult.value.asOf)}`;

@@ -16,7 +16,12 @@ const NAMES = {
   recordedAt: '记录 recorded', delayHours: '延迟小时 delay hours', lateByHours: '迟录小时 hours late',
   calendarVersion: '日历版本 calendar', policyVersion: '规则版本 policy', reason: '原因 reason',
   pauseId: '暂停编号 pause', level: '级别 level', nthDay: '第 n 个计时日 n-th counted day',
-  workdays: '工作日 working days', holidays: '节假日 holidays', makeupDays: '调休上班 make-up days',
+  workdays: '工作日 working days', warningRatio: '预警比例 warning ratio', warnAtDay: '预警计时日 warning counted day',
+  warnDate: '预警日 warning date', countedDates: '计时日 counted dates', pausedWorkdays: '暂停的工作日 paused working days',
+  holidaysSkipped: '跳过的节假日 holidays skipped', weekendsSkipped: '跳过的周末 weekends skipped',
+  makeUpDaysCounted: '计入的调休上班日 make-up days counted', regionalDays: '地方假日 regional days', asOf: '查看时点 as of',
+  after: '自（不含）after', through: '至 through', pauses: '暂停区间 pauses', eventType: '事件 event', revision: '版本 revision',
+  retroactivePause: '补录暂停 retroactive pause', holidays: '节假日 holidays', makeupDays: '调休上班 make-up days',
 };
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -31,7 +36,12 @@ function value(v, depth) {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10000) / 10000);
   if (typeof v === 'boolean') return v ? '是 yes' : '否 no';
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x !== 'object' || x === null)) return v.map((x) => value(x, depth)).join('、');
+    if (v.length === 0) return '无 none';
+    if (v.every((x) => typeof x !== 'object' || x === null)) {
+      const text = v.map((x) => value(x, depth)).join('、');
+      // Long date lists fold away; the count is what one reads first.
+      return v.length <= 8 ? `${text}（${v.length}）` : el('details', {}, el('summary', {}, `${v.length} 天 days`), text);
+    }
     return el('ol', {}, v.map((x) => el('li', {}, value(x, depth + 1))));
   }
   if (depth > 4) return JSON.stringify(v);

@@ -1,0 +1,172 @@
+/**
+ * The live alert board in headless Chromium against the real engine:
+ * loads with data, updates live from /alerts/stream, survives a dropped
+ * connection, asks for a token and asks again after a 401.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  DESKTOP, PHONE, TOKENS, getJson, launchBrowser, openPage, postEvents, screenshot, shanghaiIso, startWebServer,
+  type WebServer,
+} from './harness.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const accepted = (caseId: string, occurredAt: string, extra: Record<string, unknown> = {}) => ({
+  type: 'CaseAccepted', caseId, occurredAt, centerId: 'center-A', departmentId: 'dep-permits',
+  matterCode: 'M-101', matterName: '食品经营许可', kind: 'promised', promisedDays: 5, channel: 'window', ...extra,
+});
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  const recent = shanghaiIso(-60_000);
+  await postEvents(server.baseUrl, [
+    accepted('DEMO-1', recent),
+    accepted('DEMO-2', recent, { kind: 'instant', promisedDays: 0, centerId: 'center-B', departmentId: 'dep-tax' }),
+    { type: 'CaseCompleted', caseId: 'DEMO-2', occurredAt: shanghaiIso(-30_000), outcome: 'approved' },
+    accepted('DEMO-3', shanghaiIso(-20 * DAY), { promisedDays: 3, departmentId: 'dep-health' }),
+    accepted('DEMO-4', shanghaiIso(-12 * DAY), { promisedDays: 8, centerId: 'center-B', departmentId: 'dep-tax' }),
+    accepted('DEMO-5', shanghaiIso(-9 * DAY), { promisedDays: 15 }),
+    { type: 'CasePaused', caseId: 'DEMO-5', occurredAt: shanghaiIso(-8 * DAY), pauseId: 'p1', reason: 'testing', declaredDays: 2 },
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('alert board', () => {
+  it('shows every active alert from /alerts, grouped and counted, with today\'s KPI tiles', async () => {
+    const api = await getJson(server.baseUrl, '/alerts');
+    expect(api.alerts.length).toBeGreaterThan(0);
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#conn[data-state="open"]').waitFor();
+    await expect.poll(() => page.locator('#alerts tbody tr[data-key]').count()).toBe(api.alerts.length);
+
+    const keys = await page.locator('#alerts tbody tr[data-key]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['key']));
+    expect(new Set(keys)).toEqual(new Set(api.alerts.map((a: { key: string }) => a.key)));
+    // Newest first.
+    const started = await page.locator('#alerts tbody tr[data-key] time').evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
+    expect([...started].sort((a, b) => b - a)).toEqual(started);
+
+    const reds = api.alerts.filter((a: { color: string }) => a.color === 'red').length;
+    expect(reds).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-kpi="openRed"]').textContent()).toBe(String(reds));
+    const today = shanghaiIso(0).slice(0, 10);
+    const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+    const stats = await getJson(server.baseUrl, `/stats?from=${today}&to=${tomorrow}`);
+    await expect.poll(() => page.locator('[data-kpi="accepted"]').textContent()).toBe(String(stats.cohort.accepted));
+    expect(await page.locator('[data-kpi="completedInPeriod"]').textContent()).toBe(String(stats.flow.completedInPeriod));
+
+    // Counts per rule add up to the number of alerts.
+    const counts = await page.locator('#rule-counts li .n').allTextContents();
+    expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(api.alerts.length);
+
+    await screenshot(page, 'board-desktop');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'board-phone');
+    await page.context().close();
+  });
+
+  it('filters by colour, center and rule, and keeps the filter in the address', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#alerts tbody tr[data-key]').first().waitFor();
+    await page.getByLabel('颜色 Colour').selectOption('red');
+    const colors = await page.locator('#alerts tbody tr[data-key]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['color']));
+    expect(colors.length).toBeGreaterThan(0);
+    expect(new Set(colors)).toEqual(new Set(['red']));
+    expect(page.url()).toContain('color=red');
+
+    await page.getByLabel('服务中心 Center').selectOption('center-B');
+    const api = await getJson(server.baseUrl, '/alerts?color=red&centerId=center-B');
+    await expect.poll(() => page.locator('#alerts tbody tr[data-key]').count()).toBe(api.alerts.length);
+    await page.getByRole('button', { name: /清除筛选/ }).click();
+    const all = await getJson(server.baseUrl, '/alerts');
+    await expect.poll(() => page.locator('#alerts tbody tr[data-key]').count()).toBe(all.alerts.length);
+    await page.context().close();
+  });
+
+  it('shows an overdue case posted through the API within 2 s, without a reload', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#conn[data-state="open"]').waitFor();
+    await page.locator('#alerts tbody tr[data-key]').first().waitFor();
+    let reloaded = false;
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) reloaded = true; });
+
+    await postEvents(server.baseUrl, [accepted('LIVE-1', shanghaiIso(-10 * DAY), { promisedDays: 2, departmentId: 'dep-live' })]);
+    const row = page.locator('#alerts tbody tr[data-case-id="LIVE-1"][data-rule="overdue"]');
+    await row.waitFor({ timeout: 2000 });
+    expect(await row.getAttribute('data-color')).toBe('red');
+    expect(await page.locator('#announcer').textContent()).toContain('LIVE-1');
+    expect(reloaded).toBe(false);
+    await page.context().close();
+  });
+
+  it('says when the stream drops, reconnects, and catches up on what it missed', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#conn[data-state="open"]').waitFor();
+
+    server.app.closeStreams();
+    await page.locator('#conn[data-state="reconnecting"]').waitFor({ timeout: 3000 });
+    expect(await page.locator('#conn').textContent()).toMatch(/连接中断|重新连接/);
+    // Raised while the board was disconnected: only the resync after reconnecting can show it.
+    await postEvents(server.baseUrl, [accepted('MISSED-1', shanghaiIso(-10 * DAY), { promisedDays: 1 })]);
+    await page.locator('#conn[data-state="open"]').waitFor({ timeout: 10_000 });
+    await page.locator('#alerts tbody tr[data-case-id="MISSED-1"][data-rule="overdue"]').waitFor({ timeout: 3000 });
+    await page.context().close();
+  });
+});
+
+describe('sign-in', () => {
+  it('asks for a token once, keeps it for the session, and asks again after a 401', async () => {
+    const page = await openPage(browser, server.baseUrl, null, DESKTOP);
+    await page.goto(`${server.baseUrl}/`);
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await page.screenshot({ path: `${(await import('./harness.js')).ARTIFACTS}sign-in.png` });
+    await page.getByLabel('访问令牌 Access token').fill('not-a-valid-token-000000');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#token-message').textContent()).toMatch(/令牌无效/);
+    expect(await dialog.isVisible()).toBe(true);
+    await page.getByLabel('访问令牌 Access token').fill(TOKENS.monitor);
+    await page.getByRole('button', { name: /确定/ }).click();
+    await page.locator('#conn[data-state="open"]').waitFor();
+    await page.locator('#alerts tbody tr[data-key]').first().waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('supervision.token'))).toBe(TOKENS.monitor);
+
+    // Same session, another page: no second prompt.
+    await page.goto(`${server.baseUrl}/reports?month=2024-10`);
+    await page.locator('#kpis tbody tr').first().waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('is usable from the keyboard: skip link first, labelled controls, visible focus', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#alerts tbody tr[data-key]').first().waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/跳到内容/);
+    // Every form control has a label.
+    const unlabelled = await page.locator('select, input').evaluateAll((els) =>
+      els.filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id));
+    expect(unlabelled).toEqual([]);
+    // The colour filter can be reached and changed with the keyboard alone.
+    await page.getByLabel('颜色 Colour').focus();
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.press('ArrowDown'); // → red
+    await expect.poll(() => page.url()).toContain('color=red');
+    expect(await page.locator('#announcer').getAttribute('aria-live')).toBe('polite');
+    await page.context().close();
+  });
+});

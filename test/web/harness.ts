@@ -1,0 +1,133 @@
+/**
+ * The real engine (createApp on the memory store, real projections, real clock)
+ * with the web router mounted, plus a headless Chromium driven by playwright-core.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp, type SupervisionApp } from '../../src/api/app.js';
+import { silentLogger } from '../../src/api/logger.js';
+import { createMetrics } from '../../src/api/metrics.js';
+import type { TokenConfig } from '../../src/config/tokens.js';
+import { createCalendarService } from '../../src/domain/calendar/index.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { createProjections } from '../../src/projections/index.js';
+import type { ReadModels } from '../../src/projections/types.js';
+import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import { createWebRouter } from '../../src/web/router.js';
+
+export const ZONE = 'Asia/Shanghai';
+export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+
+export const TOKENS = {
+  admin: 'web-admin-token-0123456789',
+  monitor: 'web-monitor-token-0123456789',
+  auditor: 'web-auditor-token-0123456789',
+} as const;
+
+const TOKEN_CONFIG: TokenConfig[] = [
+  { token: TOKENS.admin, role: 'admin' },
+  { token: TOKENS.monitor, role: 'monitor' },
+  { token: TOKENS.auditor, role: 'auditor' },
+];
+
+export interface WebServer {
+  readonly baseUrl: string;
+  readonly app: SupervisionApp;
+  readonly readModels: ReadModels;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(): Promise<WebServer> {
+  const clock = (): number => Date.now();
+  const store = new MemoryEventStore({ clock });
+  const calendarService = createCalendarService(ZONE);
+  const metrics = createMetrics({ defaultMetrics: false });
+  const projections = createProjections({
+    store, calendarService, policy: DEFAULT_POLICY, clock, zone: ZONE, metrics: metrics.sink,
+  });
+  await projections.start();
+  const app = createApp({
+    store,
+    readModels: projections.readModels,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    tokens: TOKEN_CONFIG,
+    zone: ZONE,
+    logger: silentLogger,
+    metrics,
+    webRouter: createWebRouter({ zone: ZONE }),
+    options: { sseHeartbeatMs: 1000 },
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    readModels: projections.readModels,
+    async close() {
+      app.closeStreams();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await projections.stop();
+      await store.close();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A page whose session already holds `token` (the sign-in form is tested separately). */
+export async function openPage(browser: Browser, baseUrl: string, token: string | null, viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: ZONE, acceptDownloads: true });
+  if (token !== null) {
+    await context.addInitScript((t) => { if (!sessionStorage.getItem('supervision.token')) sessionStorage.setItem('supervision.token', t); }, token);
+  }
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  void baseUrl;
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+}
+
+/** POST /events with the admin token; throws unless every event was stored. */
+export async function postEvents(baseUrl: string, events: readonly Record<string, unknown>[]): Promise<void> {
+  const res = await fetch(`${baseUrl}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
+  const body = (await res.json()) as { results?: Array<{ status: string | number; error?: unknown }> };
+  if (res.status !== 200) throw new Error(`POST /events: ${res.status} ${JSON.stringify(body)}`);
+  const bad = (body.results ?? []).filter((r) => r.error !== undefined);
+  if (bad.length > 0) throw new Error(`POST /events rejected: ${JSON.stringify(bad)}`);
+}
+
+export async function getJson(baseUrl: string, path: string, token: string = TOKENS.admin): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** An ISO instant with the +08:00 offset, `days` days from now (negative: in the past). */
+export function shanghaiIso(msFromNow: number): string {
+  const t = new Date(Date.now() + msFromNow + 8 * 3_600_000);
+  return `${t.toISOString().slice(0, 19)}+08:00`;
+}
