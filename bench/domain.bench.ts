@@ -1,0 +1,123 @@
+/**
+ * Timing-core benchmarks (issue #2), single thread. Baseline: chinese-days'
+ * own `findWorkday` (day-by-day walk) on the same inputs in the same run.
+ *   - deadline: nthWorkdayAfter, and nthCountedDayAfter with two merged pauses;
+ *   - count: countWorkdays, and countWorkdaysExcluding with two merged pauses;
+ *   - full evaluate() of a case with a pause and an escalation.
+ */
+import { createRequire } from 'node:module';
+import { defaultCalendar, mergeDayRanges, type DayRange } from '../src/domain/calendar/index.js';
+import { DEFAULT_POLICY } from '../src/domain/policy.js';
+import { evaluate } from '../src/domain/evaluate.js';
+import { evolve, initialCaseState } from '../src/domain/evolve.js';
+import { decodeCaseEvent, type CaseEvent } from '../src/domain/events.js';
+import { dayFromYmd, formatDate, MS_PER_DAY } from '../src/domain/time.js';
+import type { Benchmark, BenchOptions, BenchRow } from './types.js';
+
+const require = createRequire(import.meta.url);
+const chineseDays = require('chinese-days') as { findWorkday(delta: number, date: string): string };
+
+const INPUTS = 4096;
+const MASK = INPUTS - 1;
+
+/** Deterministic pseudo-random inputs (xorshift), so runs are comparable. */
+function makeInputs() {
+  let x = 0x9e3779b9;
+  const rnd = (n: number) => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+  const first = dayFromYmd(2015, 1, 1);
+  const days = new Int32Array(INPUTS);
+  const ns = new Int32Array(INPUTS);
+  const pauses: DayRange[][] = [];
+  for (let i = 0; i < INPUTS; i++) {
+    days[i] = first + rnd(12 * 365);
+    ns[i] = 1 + rnd(30);
+    const p1 = days[i]! + rnd(10);
+    const p2 = p1 + rnd(15);
+    pauses.push(mergeDayRanges([{ after: p1, through: p1 + 1 + rnd(20) }, { after: p2, through: p2 + 1 + rnd(10) }]));
+  }
+  return { days, ns, pauses, dates: Array.from(days, formatDate) };
+}
+
+let sink = 0;
+
+/** Ops per second of `op(i)` over about `ms` milliseconds. */
+function measure(ms: number, op: (i: number) => number): number {
+  for (let i = 0; i < 20_000; i++) sink += op(i & MASK); // warm-up
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let i = 0; i < 1000; i++) sink += op((ops + i) & MASK);
+    ops += 1000;
+    elapsed = performance.now() - start;
+  }
+  return ops / (elapsed / 1000);
+}
+
+function measureSlow(ms: number, op: (i: number) => number): number {
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    sink += op(ops & MASK);
+    ops++;
+    elapsed = performance.now() - start;
+  }
+  return ops / (elapsed / 1000);
+}
+
+function sampleCase(): ReturnType<typeof initialCaseState> {
+  const raw = [
+    { type: 'CaseAccepted', occurredAt: '2024-08-01T09:00:00+08:00', centerId: 'c1', departmentId: 'd1', matterCode: 'M1', kind: 'promised', promisedDays: 20, channel: 'window' },
+    { type: 'CasePaused', occurredAt: '2024-08-05T10:00:00+08:00', pauseId: 'p1', reason: 'expert-review', declaredDays: 5 },
+    { type: 'CaseResumed', occurredAt: '2024-08-09T10:00:00+08:00', pauseId: 'p1' },
+    { type: 'CaseEscalated', occurredAt: '2024-08-20T10:00:00+08:00', level: 'reminder', by: 'office' },
+  ];
+  let s = initialCaseState('B-1');
+  raw.forEach((r, i) => {
+    const d = decodeCaseEvent({ ...r, caseId: 'B-1' });
+    if (!d.ok) throw new Error(JSON.stringify(d.errors));
+    s = evolve(s, d.event as CaseEvent, { revision: i, recordedAt: Date.parse(r.occurredAt) });
+  });
+  return s;
+}
+
+const TARGET = '>= 5,000,000 ops/s and >= 50x findWorkday';
+
+export const benchmarks: Benchmark[] = [
+  async (options: BenchOptions): Promise<BenchRow[]> => {
+    const ms = options.quick ? 200 : 1000;
+    const cal = defaultCalendar('Asia/Shanghai');
+    const { days, ns, pauses, dates } = makeInputs();
+    const baseline = measureSlow(ms, (i) => chineseDays.findWorkday(ns[i]!, dates[i]!).length);
+    const row = (name: string, value: number, fast: boolean): BenchRow => ({
+      name,
+      value: Math.round(value),
+      unit: 'ops/s',
+      baselineName: 'chinese-days findWorkday(n, date)',
+      baseline: Math.round(baseline),
+      ratio: Math.round((value / baseline) * 10) / 10,
+      ...(fast ? { target: TARGET, pass: value >= 5_000_000 && value / baseline >= 50 } : {}),
+    });
+    const nth = measure(ms, (i) => cal.nthWorkdayAfter(days[i]!, ns[i]!));
+    const nthPaused = measure(ms, (i) => cal.nthCountedDayAfter(days[i]!, ns[i]!, pauses[i]!));
+    const count = measure(ms, (i) => cal.countWorkdays(days[i]!, days[i]! + 40));
+    const countPaused = measure(ms, (i) => cal.countWorkdaysExcluding(days[i]!, days[i]! + 40, pauses[i]!));
+    const state = sampleCase();
+    const t0 = Date.parse('2024-09-01T12:00:00+08:00');
+    const evalOps = measure(ms, (i) => evaluate(state, t0 + (i & 63) * MS_PER_DAY / 4, DEFAULT_POLICY, cal)!.usedDays);
+    const rows: BenchRow[] = [
+      { name: 'domain: baseline chinese-days findWorkday', value: Math.round(baseline), unit: 'ops/s', note: 'day-by-day walk; n = 1..30' },
+      row('domain: deadline nthWorkdayAfter', nth, true),
+      row('domain: deadline nthCountedDayAfter (2 pauses)', nthPaused, true),
+      row('domain: count countWorkdays (40-day range)', count, true),
+      row('domain: count countWorkdaysExcluding (2 pauses)', countPaused, true),
+      { ...row('domain: evaluate() full case (pause + escalation)', evalOps, false), note: 'formats dates and cards; no target' },
+    ];
+    if (sink === 42) rows.push({ name: 'sink', value: sink, unit: '' });
+    return rows;
+  },
+];
