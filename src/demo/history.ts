@@ -120,7 +120,7 @@ export function* casesOfDay(input: DayCasesInput): Generator<GeneratedCase> {
   centers.forEach((_, i) => {
     const count = input.counts[i] ?? 0;
     if (count <= 0) return;
-    const times = acceptanceTimes(calendar, new Rng(mixSeed(seed, i, day, -1)), day, count);
+    const times = acceptanceTimes(calendar, new Rng(seed, i, day, -1), day, count);
     const first = input.firstSeq?.[i] ?? 1;
     times.forEach((at, k) => arrivals.push({ center: i, at, seq: first + k }));
   });
@@ -128,7 +128,7 @@ export function* casesOfDay(input: DayCasesInput): Generator<GeneratedCase> {
   const ctx = { calendar, zone, ...(input.fates === undefined ? {} : { fates: input.fates }) };
   for (const a of arrivals) {
     const center = centers[a.center] as Center;
-    const rng = new Rng(mixSeed(seed, a.center, day, a.seq));
+    const rng = new Rng(seed, a.center, day, a.seq);
     const matter = pickMatter(rng, input.mixes[a.center] as MatterMix);
     yield planCase(ctx, rng, caseIdOf(center, day, a.seq), center, matter, a.at);
   }

@@ -1,5 +1,5 @@
 /**
- * A small seeded PRNG (mulberry32) and the draws the generators need. Pure and
+ * A small seeded PRNG (sfc32) and the draws the generators need. Pure and
  * deterministic: the same seed gives the same sequence on every machine. No
  * Math.random anywhere in the demo code.
  */
@@ -23,19 +23,36 @@ export function mixSeed(...parts: readonly number[]): number {
   return h >>> 0;
 }
 
+/**
+ * sfc32 (128-bit state): fast, passes PractRand, and its state is wide enough
+ * that millions of per-case streams and UUIDs do not collide (a 32-bit state
+ * such as mulberry32's would repeat UUIDs after ~10^5 of them).
+ */
 export class Rng {
-  private state: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
+  /** Seeds from any integers: each state word is a different mix of them. */
+  constructor(...seed: readonly number[]) {
+    // The salt goes first: a 32-bit hash state shared by all three words would cap the seed at 32 bits.
+    this.a = mixSeed(0x9e37, ...seed);
+    this.b = mixSeed(0x79b9, ...seed);
+    this.c = mixSeed(0x7f4a, ...seed);
+    this.d = 1;
+    for (let i = 0; i < 12; i++) this.next();
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return (t >>> 0) / 4_294_967_296;
   }
 
   /** Integer in [min, max] (both inclusive). */

@@ -1,0 +1,168 @@
+/**
+ * The demo feed: keeps a fresh install alive. On start it posts a backlog of the
+ * last working days (POST /events, batches of ≤ 1000, back-dated occurredAt),
+ * then emits live events at a human pace through POST /cases/{id}/events —
+ * the same path and bearer token as any recorder — so the board shows alerts
+ * appearing and clearing. Retries reuse the eventId, so they are idempotent.
+ *
+ * Late records: every backlog event older than 24 h is, truthfully, recorded
+ * late and raises a late-record card (what happens when a center's existing
+ * work is migrated in); live 补录 acceptances (~3% of actions) are back-dated
+ * 25–50 h on purpose. See docs/demo.md.
+ */
+import type { CaseEvent } from '../domain/events.js';
+import { defaultCalendar } from '../domain/calendar/index.js';
+import type { Calendar, EpochMs } from '../domain/types.js';
+import { LiveGenerator } from './live.js';
+
+export interface DemoFeedOptions {
+  readonly baseUrl: string;
+  readonly token: string;
+  /** Event-rate multiplier (10 for the soak test). Default 1: ~3 events a minute per center. */
+  readonly speed?: number;
+  readonly seed?: number;
+  readonly clock?: () => EpochMs;
+  readonly zone?: string;
+  readonly calendar?: Calendar;
+  /** Working days of backlog to seed (0: none). Default 10. */
+  readonly backlogDays?: number;
+  /** Backlog cases a working day at a district center. Default 60. */
+  readonly backlogCasesPerDay?: number;
+  /** One line per message (no case ids). Default: stderr. */
+  readonly log?: (message: string) => void;
+  /** Injected for tests; default global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+export interface DemoFeedStats {
+  backlogEvents: number;
+  liveEvents: number;
+  rejected: number;
+  retries: number;
+}
+
+export interface DemoFeed {
+  /** Stops the feed and waits for the request in flight. */
+  stop(): Promise<void>;
+  /** Resolves once the backlog is posted (or the feed stopped). */
+  readonly ready: Promise<void>;
+  readonly stats: Readonly<DemoFeedStats>;
+}
+
+const BATCH = 1000;
+const MAX_ATTEMPTS = 8;
+
+class Stopped extends Error {}
+
+export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
+  const zone = options.zone ?? 'Asia/Shanghai';
+  const calendar = options.calendar ?? defaultCalendar(zone);
+  const clock = options.clock ?? Date.now;
+  const doFetch = options.fetch ?? fetch;
+  const log = options.log ?? ((m: string) => process.stderr.write(`[demo] ${m}\n`));
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const generator = new LiveGenerator({
+    seed: options.seed ?? 20250922, calendar, zone, ...(options.speed === undefined ? {} : { speed: options.speed }),
+  });
+  const stats: DemoFeedStats = { backlogEvents: 0, liveEvents: 0, rejected: 0, retries: 0 };
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    if (stopped) { resolve(); return; }
+    wake = resolve;
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+
+  async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+    for (let attempt = 1; ; attempt++) {
+      if (stopped) throw new Stopped();
+      try {
+        const res = await doFetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+          body: JSON.stringify(body),
+        });
+        const json: unknown = await res.json().catch(() => undefined);
+        if (res.status < 500 && res.status !== 429) return { status: res.status, json };
+        if (attempt >= MAX_ATTEMPTS) return { status: res.status, json };
+      } catch (e) {
+        if (attempt >= MAX_ATTEMPTS) throw e;
+      }
+      stats.retries++;
+      await sleep(Math.min(30_000, 250 * 2 ** attempt));
+    }
+  }
+
+  async function seedBacklog(): Promise<void> {
+    const days = options.backlogDays ?? 10;
+    if (days <= 0) return;
+    const cases = generator.backlog(clock(), days, options.backlogCasesPerDay ?? 60);
+    // Post in occurrence order, so the store's order follows business time.
+    const events = cases.flatMap((c) => c.events.map((event, k) => ({ event, at: c.at[k] as number })));
+    events.sort((a, b) => a.at - b.at);
+    for (let i = 0; i < events.length; i += BATCH) {
+      const batch = events.slice(i, i + BATCH).map((e) => e.event);
+      const { status, json } = await post('/events', { events: batch });
+      if (status !== 200) throw new Error(`backlog batch refused with HTTP ${status}`);
+      const results = (json as { results?: { status?: number }[] } | undefined)?.results ?? [];
+      const bad = results.filter((r) => r.status !== 200 && r.status !== 201).length;
+      stats.backlogEvents += batch.length - bad;
+      stats.rejected += bad;
+    }
+    log(`backlog seeded: ${stats.backlogEvents} events of ${cases.length} cases over ${days} working days` +
+      (stats.rejected > 0 ? `, ${stats.rejected} refused` : ''));
+  }
+
+  async function emit(event: CaseEvent): Promise<void> {
+    const { caseId, ...body } = event;
+    const { status } = await post(`/cases/${encodeURIComponent(caseId)}/events`, body);
+    if (status === 200 || status === 201) stats.liveEvents++;
+    else {
+      stats.rejected++;
+      generator.drop(caseId);
+      log(`a live ${event.type} was refused with HTTP ${status}; its case is dropped from the feed`);
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!stopped) {
+      await sleep(generator.nextDelayMs());
+      if (stopped) return;
+      for (const event of generator.step(clock())) {
+        try {
+          await emit(event);
+        } catch (e) {
+          if (e instanceof Stopped) throw e;
+          stats.rejected++;
+          generator.drop(event.caseId);
+          log(`a live ${event.type} could not be sent (${(e as Error).message}); its case is dropped from the feed`);
+        }
+      }
+    }
+  }
+
+  const ready = (async () => {
+    try {
+      await seedBacklog();
+    } catch (e) {
+      if (!(e instanceof Stopped)) log(`backlog not seeded: ${(e as Error).message}`);
+    }
+  })();
+  const running = ready.then(run).catch((e: unknown) => {
+    if (!(e instanceof Stopped)) log(`feed stopped: ${(e as Error).message}`);
+  });
+
+  return {
+    ready,
+    stats,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      wake?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * The live part of the demo: a pure, seeded generator of what service windows
+ * record "now" — new acceptances, completions, pauses and resumes, escalations of
+ * old cases — plus the backlog of recent history that makes the board non-empty
+ * on first start. It keeps just enough bookkeeping (open pauses, completed
+ * cases) to emit only events that SPEC §2 allows; the HTTP side is feed.ts.
+ */
+import type { CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
+import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
+import { formatInstant } from '../domain/time.js';
+import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
+import { planCase, pickMatter, officeMinute, type GeneratedCase } from './case-plan.js';
+import { caseIdOf, casesOfDay, cutAt, dayWeight } from './history.js';
+import { mixSeed, Rng } from './prng.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+export interface LiveOptions {
+  readonly seed: number;
+  readonly calendar: Calendar;
+  readonly zone: string;
+  readonly centers?: readonly Center[];
+  /** Multiplies the event rate and shortens follow-ups (10 for the soak test). Default 1. */
+  readonly speed?: number;
+  /** Mean events a minute per center at speed 1. Default 3. */
+  readonly eventsPerMinutePerCenter?: number;
+}
+
+interface OpenCase {
+  readonly caseId: string;
+  readonly center: number;
+  readonly acceptedAt: EpochMs;
+  readonly instant: boolean;
+  lastAt: EpochMs;
+  pauseSeq: number;
+  readonly openPauses: string[];
+  escalations: number;
+}
+
+interface FollowUp { readonly at: EpochMs; readonly caseId: string }
+
+type Action = 'accept' | 'complete' | 'pause' | 'resume' | 'escalate' | 'late-accept';
+
+const ACTIONS: readonly (readonly [Action, number])[] = [
+  ['accept', 0.37], ['complete', 0.33], ['pause', 0.07], ['resume', 0.13], ['escalate', 0.07], ['late-accept', 0.03],
+];
+
+const LIVE_PAUSES: readonly (readonly [PauseReason, number])[] = [
+  ['supplement', 0.55], ['site-survey', 0.12], ['testing', 0.08], ['expert-review', 0.08], ['public-notice', 0.08],
+  ['inspection', 0.03], ['appraisal', 0.02], ['quarantine', 0.02], ['hearing', 0.01], ['other', 0.01],
+];
+
+export class LiveGenerator {
+  private readonly rng: Rng;
+  private readonly centers: readonly Center[];
+  private readonly mixes: readonly MatterMix[];
+  private readonly speed: number;
+  private readonly meanGapMs: number;
+  private readonly open = new Map<string, OpenCase>();
+  private readonly byCenter: string[][];
+  private readonly nextSeq = new Map<string, number>();
+  private followUps: FollowUp[] = [];
+
+  constructor(private readonly options: LiveOptions) {
+    this.rng = new Rng(options.seed, 0x11fe);
+    this.centers = options.centers ?? CENTERS;
+    this.mixes = this.centers.map((c) => matterMix(c.tier));
+    this.byCenter = this.centers.map(() => []);
+    this.speed = options.speed ?? 1;
+    if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
+    const perMinute = (options.eventsPerMinutePerCenter ?? 3) * this.centers.length * this.speed;
+    this.meanGapMs = MINUTE / perMinute;
+  }
+
+  /** Open (not completed) cases the generator knows of. */
+  openCount(): number {
+    return this.open.size;
+  }
+
+  /** Milliseconds until the next step (exponential: a Poisson stream of events). */
+  nextDelayMs(): number {
+    return Math.max(1, Math.round(this.rng.exponential(this.meanGapMs)));
+  }
+
+  /**
+   * The recent history: cases accepted on the last `workingDays` working days up to
+   * `now` (including today so far), each cut at `now`, in acceptance order. Open
+   * cases are taken over by the live stream.
+   */
+  backlog(now: EpochMs, workingDays: number, casesPerDistrictDay = 60): GeneratedCase[] {
+    const { calendar, zone, seed } = this.options;
+    const today = calendar.dayOf(now);
+    const days: EpochDay[] = [];
+    for (let d = today; days.length < workingDays && d > today - 60; d--) {
+      if (calendar.isWorkday(d) || d === today) days.unshift(d);
+    }
+    const out: GeneratedCase[] = [];
+    for (const day of days) {
+      const counts = this.centers.map((c) => Math.round(casesPerDistrictDay * c.volume * dayWeight(calendar, day, c)));
+      for (const c of casesOfDay({ seed: mixSeed(seed, 0xb0c), calendar, zone, day, centers: this.centers, counts, mixes: this.mixes })) {
+        const kept = cutAt(c, now);
+        if (kept === undefined) continue;
+        out.push(kept);
+        this.observeCase(kept);
+      }
+      this.centers.forEach((center, i) => this.bumpSeq(center, day, (counts[i] ?? 0) + 1));
+    }
+    return out;
+  }
+
+  /** The events due at `now`: follow-ups that fell due, then one random action. */
+  step(now: EpochMs): CaseEvent[] {
+    const out: CaseEvent[] = [];
+    const due = this.followUps.filter((f) => f.at <= now);
+    this.followUps = this.followUps.filter((f) => f.at > now);
+    for (const f of due) {
+      const c = this.open.get(f.caseId);
+      if (c === undefined) continue;
+      for (const pauseId of [...c.openPauses]) out.push(this.resume(c, pauseId, now));
+      out.push(this.complete(c, now));
+    }
+    const center = this.rng.weighted(this.centers.map((c, i) => [i, 0.5 + c.volume] as const));
+    const action = this.rng.weighted(ACTIONS);
+    const event = this.act(action, center, now) ?? this.accept(center, now);
+    out.push(event);
+    return out;
+  }
+
+  /** Forget a case (e.g. the server refused one of its events). */
+  drop(caseId: string): void {
+    const c = this.open.get(caseId);
+    if (c === undefined) return;
+    this.open.delete(caseId);
+    const list = this.byCenter[c.center];
+    if (list !== undefined) {
+      const k = list.indexOf(caseId);
+      if (k >= 0) list.splice(k, 1);
+    }
+  }
+
+  private act(action: Action, center: number, now: EpochMs): CaseEvent | undefined {
+    switch (action) {
+      case 'accept': return this.accept(center, now);
+      case 'late-accept': return this.lateAccept(center, now);
+      case 'complete': {
+        const c = this.oldest(center, (x) => x.openPauses.length === 0);
+        return c === undefined ? undefined : this.complete(c, now);
+      }
+      case 'pause': {
+        const c = this.any(center, (x) => !x.instant && x.openPauses.length === 0);
+        return c === undefined ? undefined : this.pause(c, now);
+      }
+      case 'resume': {
+        const c = this.oldest(center, (x) => x.openPauses.length > 0);
+        const pauseId = c?.openPauses[0];
+        return c === undefined || pauseId === undefined ? undefined : this.resume(c, pauseId, now);
+      }
+      case 'escalate': {
+        const c = this.oldest(center, (x) => x.escalations < 2);
+        return c === undefined ? undefined : this.escalate(c, now);
+      }
+    }
+  }
+
+  private accept(center: number, now: EpochMs, at: EpochMs = now): CaseEvent {
+    const { calendar, zone } = this.options;
+    const c = this.centers[center] as Center;
+    const day = calendar.dayOf(at);
+    const seq = this.takeSeq(c, day);
+    const rng = new Rng(this.options.seed, 0x1ce, center, day, seq);
+    const matter = pickMatter(rng, this.mixes[center] as MatterMix);
+    const planned = planCase({ calendar, zone }, rng, caseIdOf(c, day, seq), c, matter, at);
+    const event = planned.events[0] as CaseEvent;
+    const state = this.track(planned.caseId, center, at, matter.promisedDays === 0);
+    if (state.instant) {
+      this.followUps.push({ at: now + Math.round(this.rng.int(2, 15) * MINUTE / this.speed), caseId: planned.caseId });
+    }
+    return event;
+  }
+
+  /** A paper case recorded 1–2 days after it was accepted (补录): raises a late-record card. */
+  private lateAccept(center: number, now: EpochMs): CaseEvent {
+    const { calendar } = this.options;
+    let day = calendar.dayOf(now - 26 * HOUR);
+    while (!calendar.isWorkday(day)) day--;
+    const at = Math.min(calendar.startOfDay(day) + officeMinute(this.rng) * MINUTE, now - 25 * HOUR);
+    return this.accept(center, now, at);
+  }
+
+  private complete(c: OpenCase, now: EpochMs): CaseEvent {
+    const at = this.at(c, now);
+    this.drop(c.caseId);
+    const outcome = this.rng.weighted([['approved', 0.94], ['rejected', 0.03], ['withdrawn', 0.03]] as const);
+    return this.event({ type: 'CaseCompleted', caseId: c.caseId, outcome, actor: this.window() }, at);
+  }
+
+  private pause(c: OpenCase, now: EpochMs): CaseEvent {
+    const at = this.at(c, now);
+    const reason = this.rng.weighted(LIVE_PAUSES);
+    const pauseId = `p${++c.pauseSeq}`;
+    c.openPauses.push(pauseId);
+    const body: Record<string, unknown> = { type: 'CasePaused', caseId: c.caseId, pauseId, reason };
+    if (reason !== 'supplement' && this.rng.chance(0.6)) body['declaredDays'] = this.rng.int(3, 20);
+    return this.event(body, at);
+  }
+
+  private resume(c: OpenCase, pauseId: string, now: EpochMs): CaseEvent {
+    const at = this.at(c, now);
+    c.openPauses.splice(c.openPauses.indexOf(pauseId), 1);
+    return this.event({ type: 'CaseResumed', caseId: c.caseId, pauseId }, at);
+  }
+
+  private escalate(c: OpenCase, now: EpochMs): CaseEvent {
+    const at = this.at(c, now);
+    const level: CaseEscalated['level'] = c.escalations === 0 ? 'reminder' : 'supervision';
+    c.escalations++;
+    const by = level === 'reminder' ? '电子监察系统' : '区效能办';
+    return this.event({ type: 'CaseEscalated', caseId: c.caseId, level, by, respondWithinDays: level === 'reminder' ? 3 : 2 }, at);
+  }
+
+  private event(body: Record<string, unknown>, at: EpochMs): CaseEvent {
+    return { ...body, eventId: this.rng.uuid(), occurredAt: formatInstant(at, this.options.zone) } as unknown as CaseEvent;
+  }
+
+  private window(): string {
+    return `窗口${String(this.rng.int(1, 24)).padStart(2, '0')}`;
+  }
+
+  /** occurredAt never before the case's last event. */
+  private at(c: OpenCase, now: EpochMs): EpochMs {
+    const at = Math.max(now, c.lastAt);
+    c.lastAt = at;
+    return at;
+  }
+
+  private any(center: number, ok: (c: OpenCase) => boolean): OpenCase | undefined {
+    const list = this.byCenter[center] ?? [];
+    for (let tries = 0; tries < 8 && list.length > 0; tries++) {
+      const c = this.open.get(this.rng.pick(list));
+      if (c !== undefined && ok(c)) return c;
+    }
+    return undefined;
+  }
+
+  /** The oldest of a few random candidates: windows work roughly first-in, first-out. */
+  private oldest(center: number, ok: (c: OpenCase) => boolean): OpenCase | undefined {
+    let best: OpenCase | undefined;
+    for (let k = 0; k < 3; k++) {
+      const c = this.any(center, ok);
+      if (c !== undefined && (best === undefined || c.acceptedAt < best.acceptedAt)) best = c;
+    }
+    return best;
+  }
+
+  private track(caseId: string, center: number, acceptedAt: EpochMs, instant: boolean): OpenCase {
+    const c: OpenCase = { caseId, center, acceptedAt, instant, lastAt: acceptedAt, pauseSeq: 0, openPauses: [], escalations: 0 };
+    this.open.set(caseId, c);
+    this.byCenter[center]?.push(caseId);
+    return c;
+  }
+
+  private observeCase(gc: GeneratedCase): void {
+    const center = this.centers.findIndex((c) => c.id === gc.centerId);
+    const first = gc.events[0];
+    if (center < 0 || first?.type !== 'CaseAccepted') return;
+    if (gc.events.some((e) => e.type === 'CaseCompleted')) return;
+    const c = this.track(gc.caseId, center, gc.at[0] as number, first.kind === 'instant');
+    for (const e of gc.events) {
+      if (e.type === 'CasePaused') { c.openPauses.push(e.pauseId); c.pauseSeq++; }
+      if (e.type === 'CaseResumed') c.openPauses.splice(c.openPauses.indexOf(e.pauseId), 1);
+      if (e.type === 'CaseEscalated') c.escalations++;
+    }
+    c.lastAt = gc.at[gc.at.length - 1] as number;
+  }
+
+  private takeSeq(center: Center, day: EpochDay): number {
+    const key = `${center.id}|${day}`;
+    const seq = this.nextSeq.get(key) ?? 1;
+    this.nextSeq.set(key, seq + 1);
+    return seq;
+  }
+
+  private bumpSeq(center: Center, day: EpochDay, next: number): void {
+    const key = `${center.id}|${day}`;
+    this.nextSeq.set(key, Math.max(next, this.nextSeq.get(key) ?? 1));
+  }
+}
