@@ -1,0 +1,292 @@
+import http from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+let srv: TestServer;
+beforeEach(async () => {
+  srv = await startTestServer({ now: '2025-09-01T10:00:00+08:00', options: { sseHeartbeatMs: 50, maxAlertStreams: 2 } });
+});
+afterEach(async () => {
+  await srv.close();
+});
+
+const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
+  call(srv.baseUrl, 'GET', path, { ...(token === undefined ? {} : { token }), headers });
+const write = async (caseId: string, body: Record<string, unknown>) => {
+  const res = await call(srv.baseUrl, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body });
+  expect(res.status).toBe(201);
+  return res.body as { position: string; revision: number };
+};
+
+/** A promised 3-day case accepted Mon 2025-09-01 (deadline Thu 09-04, due 09-05 00:00), center-A. */
+async function seedCase(caseId = 'R-1', extra: Record<string, unknown> = {}) {
+  const { caseId: _c, ...body } = accepted(caseId, '2025-09-01T09:00:00+08:00', { promisedDays: 3, ...extra });
+  return write(caseId, body);
+}
+
+describe('GET /cases/{caseId}', () => {
+  it('evaluates the case now and at asOf, right after the write (read-your-writes)', async () => {
+    await seedCase();
+    const now = await get('/cases/R-1', TOKENS.monitor);
+    expect(now.status).toBe(200);
+    expect(now.body).toMatchObject({ caseId: 'R-1', status: 'open', centerId: 'center-A', deadlineDate: '2025-09-04', dueAt: '2025-09-05T00:00:00.000+08:00', usedDays: 0, remainingDays: 3, overdueDays: 0, completedAt: null, onTime: null, early: null });
+    expect(now.body.cards).toEqual([]);
+    expect(typeof now.body.calendarVersion).toBe('string');
+    expect(typeof now.body.policyVersion).toBe('string');
+    const later = await get(`/cases/R-1?asOf=${encodeURIComponent('2025-09-08T12:00:00+08:00')}`, TOKENS.auditor);
+    expect(later.body).toMatchObject({ usedDays: 5, remainingDays: 0, overdueDays: 2 });
+    expect(later.body.cards.map((c: { rule: string }) => c.rule)).toEqual(['deadline-warning', 'overdue']);
+  });
+
+  it('answers 404 for an unknown case or one not accepted by asOf, 400 for a bad asOf', async () => {
+    await seedCase();
+    expect((await get('/cases/nope', TOKENS.monitor)).body.error.code).toBe('case-not-found');
+    expect((await get(`/cases/R-1?asOf=${encodeURIComponent('2025-08-01T00:00:00+08:00')}`, TOKENS.monitor)).status).toBe(404);
+    for (const asOf of ['yesterday', '2025-09-01', '2025-09-01T10:00:00']) {
+      const res = await get(`/cases/R-1?asOf=${encodeURIComponent(asOf)}`, TOKENS.monitor);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].field).toBe('asOf');
+    }
+    expect((await get('/cases/R-1?asOf=a&asOf=b', TOKENS.monitor)).status).toBe(400);
+  });
+
+  it('records auditor reads in the access trail (role and token fingerprint, never the token)', async () => {
+    await seedCase();
+    await get('/cases/R-1', TOKENS.auditor);
+    await get('/cases/R-1/history', TOKENS.auditor);
+    await get('/cases/R-1', TOKENS.monitor);
+    expect(srv.accessTrail.entries.map((e) => [e.role, e.caseId, e.what])).toEqual([['auditor', 'R-1', 'case'], ['auditor', 'R-1', 'history']]);
+    const entry = srv.accessTrail.entries[0];
+    expect(entry?.token).toMatch(/^[0-9a-f]{8}$/);
+    expect(JSON.stringify(srv.accessTrail.entries)).not.toContain(TOKENS.auditor);
+    expect(entry?.at).toBe(new Date(srv.clock.now).toISOString());
+  });
+});
+
+describe('GET /cases/{caseId}/history', () => {
+  it('lists every event with revision, position, recordedAt and the state after it, cards interleaved', async () => {
+    await seedCase();
+    srv.clock.set('2025-09-02T10:00:00+08:00');
+    await write('R-1', { type: 'CasePaused', occurredAt: '2025-09-02T10:00:00+08:00', pauseId: 'p1', reason: 'supplement' });
+    srv.clock.set('2025-09-03T10:00:00+08:00');
+    await write('R-1', { type: 'CaseResumed', occurredAt: '2025-09-03T10:00:00+08:00', pauseId: 'p1' });
+    srv.clock.set('2025-09-09T10:00:00+08:00');
+    const done = await write('R-1', { type: 'CaseCompleted', occurredAt: '2025-09-09T10:00:00+08:00', outcome: 'approved' });
+    const res = await get('/cases/R-1/history', TOKENS.auditor);
+    expect(res.status).toBe(200);
+    const kinds = res.body.entries.map((e: { kind: string; type?: string; card?: { rule: string } }) => e.type ?? `${e.kind}:${e.card?.rule}`);
+    expect(kinds).toEqual(['CaseAccepted', 'CasePaused', 'CaseResumed', 'card-raised:deadline-warning', 'card-cleared:deadline-warning', 'card-raised:overdue', 'CaseCompleted']);
+    const events = res.body.entries.filter((e: { kind: string }) => e.kind === 'event');
+    expect(events.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2, 3]);
+    expect(events[3].position).toBe(done.position);
+    expect(events[1].recordedAt).toBe('2025-09-02T02:00:00.000Z');
+    expect(events[1].state.status).toBe('paused');
+    expect(events[2].state.status).toBe('open');
+    expect(events[3].state).toMatchObject({ status: 'completed', onTime: false });
+    const times = res.body.entries.map((e: { at: string }) => Date.parse(e.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+    const cut = await get(`/cases/R-1/history?asOf=${encodeURIComponent('2025-09-02T12:00:00+08:00')}`, TOKENS.auditor);
+    expect(cut.body.entries.map((e: { type?: string }) => e.type)).toEqual(['CaseAccepted', 'CasePaused']);
+    expect(cut.body.current.status).toBe('paused');
+  });
+
+  it('is for auditors (and admin): a monitor gets 403, an unknown case 404', async () => {
+    await seedCase();
+    expect((await get('/cases/R-1/history', TOKENS.monitor)).status).toBe(403);
+    expect((await get('/cases/R-1/history', TOKENS.admin)).status).toBe(200);
+    expect((await get('/cases/zzz/history', TOKENS.auditor)).status).toBe(404);
+  });
+});
+
+describe('GET /alerts and /alerts/stream', () => {
+  it('lists active alerts with filters and rejects bad filter values', async () => {
+    await seedCase('R-1');
+    await seedCase('R-2', { centerId: 'center-B' });
+    srv.clock.set('2025-09-05T08:00:00+08:00');
+    const all = await get('/alerts', TOKENS.monitor);
+    expect(all.status).toBe(200);
+    expect(all.body.alerts.map((a: { caseId: string; rule: string }) => `${a.caseId}:${a.rule}`).sort()).toEqual(['R-1:overdue', 'R-2:overdue']);
+    const b = await get('/alerts?centerId=center-B&color=red&rule=overdue', TOKENS.monitor);
+    expect(b.body.alerts.map((a: { caseId: string }) => a.caseId)).toEqual(['R-2']);
+    expect((await get('/alerts?color=yellow', TOKENS.monitor)).body.count).toBe(0);
+    expect((await get('/alerts?color=blue', TOKENS.monitor)).body.error.details[0].field).toBe('color');
+    expect((await get('/alerts?rule=late', TOKENS.monitor)).status).toBe(400);
+    expect((await get('/alerts', TOKENS.auditor)).status).toBe(403);
+    expect((await get('/alerts', TOKENS.recorder)).status).toBe(403);
+  });
+
+  it('streams alert-raised and alert-cleared raised by the passing of time, honouring filters, with heartbeats', async () => {
+    await seedCase('R-1');
+    await seedCase('R-2', { centerId: 'center-B' });
+    const stream = await openStream('/alerts/stream?centerId=center-A');
+    await stream.waitFor(': connected');
+    srv.clock.set('2025-09-04T00:00:01+08:00'); // deadline-warning (day ⌈0.8×3⌉ = 3 starts 09-04)
+    srv.clock.set('2025-09-05T00:00:01+08:00'); // overdue starts; the yellow clears
+    await stream.waitFor('event: alert-cleared');
+    await stream.waitFor('"rule":"overdue"');
+    await stream.waitFor(': heartbeat');
+    stream.close();
+    const messages = stream.messages();
+    expect(messages.map((m) => `${m.event}:${m.data.rule}`).sort()).toEqual([
+      'alert-cleared:deadline-warning', 'alert-raised:deadline-warning', 'alert-raised:overdue',
+    ]);
+    expect(messages[0]?.event).toBe('alert-raised');
+    expect(messages.every((m) => m.data.centerId === 'center-A')).toBe(true);
+    expect(messages.find((m) => m.data.rule === 'overdue')?.data.startedAt).toBe('2025-09-05T00:00:00.000+08:00');
+  });
+
+  it('caps concurrent streams with 503', async () => {
+    const a = await openStream('/alerts/stream');
+    const b = await openStream('/alerts/stream');
+    await a.waitFor(': connected');
+    await b.waitFor(': connected');
+    const third = await get('/alerts/stream', TOKENS.monitor);
+    expect(third.status).toBe(503);
+    expect(third.body.error.code).toBe('too-many-streams');
+    a.close();
+    b.close();
+  });
+});
+
+async function openStream(path: string) {
+  let text = '';
+  const waiters: { needle: string; resolve: () => void }[] = [];
+  const req = http.get(`${srv.baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKENS.monitor}` } });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    text += chunk;
+    for (const w of [...waiters]) if (text.includes(w.needle)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  res.on('error', () => {});
+  return {
+    waitFor: (needle: string) => (text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve }))),
+    close: () => req.destroy(),
+    messages: () => text.split('\n\n').filter((block) => block.includes('data: ')).map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, string>;
+      return { event, data };
+    }),
+  };
+}
+
+describe('GET /stats and /reports/monthly', () => {
+  it('answers KPIs and validates from, to, groupBy', async () => {
+    await seedCase('R-1');
+    const res = await get('/stats?from=2025-09-01&to=2025-10-01&groupBy=center', TOKENS.monitor);
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).toContain('"accepted":1');
+    for (const [q, field] of [['from=2025-09-01', 'to'], ['from=2025-13-01&to=2025-10-01', 'from'], ['from=2025-09-01&to=2025-02-30', 'to'], ['from=2025-10-01&to=2025-09-01', 'to'], ['from=2025-09-01&to=2025-10-01&groupBy=city', 'groupBy']]) {
+      const bad = await get(`/stats?${q}`, TOKENS.monitor);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details[0].field).toBe(field);
+    }
+    expect((await get('/stats?from=2025-09-01&to=2025-10-01', TOKENS.recorder)).status).toBe(403);
+  });
+
+  it('answers the monthly report as JSON, or CSV on Accept: text/csv; 400 for a bad month', async () => {
+    await seedCase('R-1');
+    const json = await get('/reports/monthly?month=2025-09', TOKENS.monitor);
+    expect(json.status).toBe(200);
+    expect(json.headers.get('content-type')).toMatch(/application\/json/);
+    const csv = await get('/reports/monthly?month=2025-09', TOKENS.monitor, { accept: 'text/csv' });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.text.split('\n')[0]).toContain(',');
+    expect(csv.text).toContain('dep-1');
+    for (const m of ['2025-9', '2025-13', 'sept']) expect((await get(`/reports/monthly?month=${m}`, TOKENS.monitor)).body.error.details[0].field).toBe('month');
+    expect((await get('/reports/monthly', TOKENS.monitor)).status).toBe(400);
+  });
+});
+
+describe('GET and PUT /calendar/{year}', () => {
+  it('reads a year, publishes a correction (admin) that changes deadlines, and validates', async () => {
+    const before = await get('/calendar/2025', TOKENS.monitor);
+    expect(before.status).toBe(200);
+    expect(before.body.holidays).toContain('2025-10-01');
+    await seedCase('R-1');
+    const body = { holidays: [...before.body.holidays, '2025-09-02'], workdays: before.body.workdays };
+    expect((await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.monitor, body })).status).toBe(403);
+    const put = await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.admin, body });
+    expect(put.status).toBe(200);
+    expect(put.body.holidays).toContain('2025-09-02');
+    expect(put.body.version).not.toBe(before.body.version);
+    expect((await get('/calendar/2025', TOKENS.monitor)).body.version).toBe(put.body.version);
+    const c = await get('/cases/R-1', TOKENS.monitor);
+    expect(c.body.deadlineDate).toBe('2025-09-05');
+    expect(c.body.calendarVersion).toBe(put.body.version);
+
+    const bad = await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.admin, body: { holidays: ['2024-01-01'], workdays: [] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('holidays[0]');
+    expect((await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.admin, body: { holidays: [] } })).body.error.details[0].field).toBe('workdays');
+    expect((await get('/calendar/25', TOKENS.monitor)).body.error.details[0].field).toBe('year');
+    expect((await get('/calendar/2025', TOKENS.auditor)).status).toBe(403);
+  });
+});
+
+describe('health, readiness and metrics', () => {
+  it('serves /healthz and /readyz without a token', async () => {
+    expect((await get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', store: 'up' });
+    await srv.store.close();
+    const down = await get('/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body.store).toBe('down');
+  });
+
+  it('serves /metrics without a token on loopback, 401 with an unknown token, and never a case id in labels', async () => {
+    await seedCase('SECRET-CASE-42');
+    srv.clock.set('2025-09-05T08:00:00+08:00');
+    await get('/cases/SECRET-CASE-42', TOKENS.monitor);
+    const res = await get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('supervision_events_appended_total{type="CaseAccepted"} 1');
+    expect(res.text).toContain('supervision_cases_accepted_total{center="center-A",kind="promised"} 1');
+    expect(res.text).toContain('supervision_alerts_active{rule="overdue",color="red",center="center-A"} 1');
+    expect(res.text).toContain('supervision_cases_open{center="center-A",status="open"} 1');
+    expect(res.text).toMatch(/supervision_cards_issued_total\{rule="overdue",color="red",center="center-A"\} 1/);
+    expect(res.text).toContain('supervision_store_up 1');
+    expect(res.text).toMatch(/supervision_projection_lag_events \d+/);
+    expect(res.text).toContain('supervision_append_duration_seconds_count 1');
+    expect(res.text).toContain('route="/cases/:caseId",status="200"');
+    expect(res.text).not.toContain('SECRET-CASE-42');
+    expect((await get('/metrics', 'unknown-token-xxxxxxxxxxxx')).status).toBe(401);
+    expect((await get('/metrics', TOKENS.recorder)).status).toBe(200);
+  });
+});
+
+describe('role table', () => {
+  it('grants each role exactly its routes', async () => {
+    await seedCase('R-1');
+    const routes: [string, string][] = [
+      ['GET', '/cases/R-1'], ['GET', '/cases/R-1/history'], ['GET', '/alerts'], ['GET', '/stats?from=2025-09-01&to=2025-09-02'],
+      ['GET', '/reports/monthly?month=2025-09'], ['GET', '/calendar/2025'],
+    ];
+    const allowed: Record<string, string[]> = {
+      recorder: [],
+      monitor: ['/cases/R-1', '/alerts', '/stats?from=2025-09-01&to=2025-09-02', '/reports/monthly?month=2025-09', '/calendar/2025'],
+      auditor: ['/cases/R-1', '/cases/R-1/history'],
+      admin: routes.map(([, p]) => p),
+    };
+    for (const [role, paths] of Object.entries(allowed)) {
+      for (const [, path] of routes) {
+        const res = await get(path, TOKENS[role as keyof typeof TOKENS]);
+        expect({ role, path, status: res.status }).toEqual({ role, path, status: paths.includes(path) ? 200 : 403 });
+      }
+    }
+    expect((await get('/alerts')).status).toBe(401);
+    expect((await get('/alerts', undefined, { authorization: 'Basic abc' })).status).toBe(401);
+  });
+});
