@@ -108,7 +108,8 @@ export async function readSnapshot(file: string): Promise<SnapshotContent | unde
       ended = true;
       break;
     }
-    states.push(compactState(value as CaseState));
+    if (!looksLikeState(value)) throw new SnapshotError(file, `line ${states.length + 2} is not a case state`);
+    states.push(compactState(value));
   }
   if (header === undefined) throw new SnapshotError(file, 'empty file');
   if (!ended || states.length !== header.cases) throw new SnapshotError(file, 'truncated');
@@ -116,6 +117,12 @@ export async function readSnapshot(file: string): Promise<SnapshotContent | unde
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+
+function looksLikeState(v: unknown): v is CaseState {
+  const s = v as Partial<CaseState> | null;
+  return typeof s === 'object' && s !== null && typeof s.caseId === 'string' && typeof s.revision === 'number'
+    && Array.isArray(s.pauses) && Array.isArray(s.escalations) && Array.isArray(s.lateRecords);
+}
 
 /** Share repeated strings and empty arrays, as the fold does, to keep memory per case small. */
 function compactState(state: CaseState): CaseState {
