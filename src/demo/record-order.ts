@@ -1,0 +1,112 @@
+/**
+ * Turns generated cases (in acceptance order) into appends in the order a live
+ * store would have recorded them: by recordedAt = occurredAt + the planned lag.
+ * Events of a case that occur within a few hours of each other (and are not
+ * late) are recorded together, as a window system syncing its queue would. A
+ * late-recorded event (lag > 24 h) holds back the rest of its case, since a
+ * stream's order is its revision order.
+ */
+import type { CaseEvent } from '../domain/events.js';
+import type { EpochMs } from '../domain/types.js';
+import type { GeneratedCase } from './case-plan.js';
+
+export interface ScheduledAppend {
+  readonly caseId: string;
+  readonly events: readonly CaseEvent[];
+  /** Revision of the batch's first event (0: the stream must not exist yet). */
+  readonly firstRevision: number;
+  /** The instant the store should record the batch at. */
+  readonly recordedAt: EpochMs;
+  /** Events of the batch recorded more than 24 h after they occurred. */
+  readonly lateEvents: number;
+}
+
+const GROUP_WITHIN_MS = 6 * 3_600_000;
+const LATE_MS = 24 * 3_600_000;
+
+/** Splits a case into batches with non-decreasing recordedAt. */
+export function batchesOf(c: GeneratedCase): ScheduledAppend[] {
+  const out: ScheduledAppend[] = [];
+  let start = 0;
+  let prevRecorded = -Infinity;
+  while (start < c.events.length) {
+    let end = start + 1;
+    const late = (k: number) => (c.recordLagMs[k] as number) > LATE_MS;
+    if (!late(start)) {
+      while (end < c.events.length && !late(end) && (c.at[end] as number) - (c.at[start] as number) < GROUP_WITHIN_MS) end++;
+    }
+    const last = end - 1;
+    const natural = (c.at[last] as number) + (c.recordLagMs[last] as number);
+    const recordedAt = Math.max(natural, prevRecorded + 1);
+    let lateEvents = 0;
+    for (let k = start; k < end; k++) if (recordedAt - (c.at[k] as number) > LATE_MS) lateEvents++;
+    out.push({ caseId: c.caseId, events: c.events.slice(start, end), firstRevision: start, recordedAt, lateEvents });
+    prevRecorded = recordedAt;
+    start = end;
+  }
+  return out;
+}
+
+/** A binary min-heap on (recordedAt, arrival). */
+class Heap {
+  private readonly items: { key: number; seq: number; value: ScheduledAppend }[] = [];
+  private seq = 0;
+  get size(): number { return this.items.length; }
+  peek(): number | undefined { return this.items[0]?.key; }
+  push(value: ScheduledAppend): void {
+    const items = this.items;
+    items.push({ key: value.recordedAt, seq: this.seq++, value });
+    let i = items.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      [items[i], items[p]] = [items[p]!, items[i]!];
+      i = p;
+    }
+  }
+  pop(): ScheduledAppend | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined) return undefined;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.less(l, m)) m = l;
+        if (r < items.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top.value;
+  }
+  private less(i: number, j: number): boolean {
+    const a = this.items[i]!;
+    const b = this.items[j]!;
+    return a.key < b.key || (a.key === b.key && a.seq < b.seq);
+  }
+}
+
+/**
+ * Appends in recording order. A batch is released once the next case's
+ * acceptance is later than its recordedAt (nothing generated later can be
+ * recorded earlier). Batches recorded after `horizon` are not yet recorded:
+ * dropped, with the rest of their case.
+ */
+export function* inRecordOrder(cases: Iterable<GeneratedCase>, horizon = Infinity): Generator<ScheduledAppend> {
+  const heap = new Heap();
+  for (const c of cases) {
+    const accepted = c.at[0] as number;
+    while (heap.size > 0 && (heap.peek() as number) <= accepted) yield heap.pop() as ScheduledAppend;
+    for (const b of batchesOf(c)) {
+      if (b.recordedAt > horizon) break;
+      heap.push(b);
+    }
+  }
+  while (heap.size > 0) yield heap.pop() as ScheduledAppend;
+}
