@@ -1,0 +1,108 @@
+/**
+ * The exposition and rules checked by Prometheus' own tools, and a real
+ * Prometheus scraping the engine and answering a PromQL query.
+ * Missing binaries fail the test in CI (CI=true) and skip it locally.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+const RULES = fileURLToPath(new URL('../../prometheus/rules.yml', import.meta.url));
+const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+const haveBinaries = has('promtool') && has('prometheus');
+if (!haveBinaries && process.env['CI'] === 'true') {
+  throw new Error('promtool and prometheus are required in CI (apt-get install prometheus)');
+}
+if (!haveBinaries) console.warn('prometheus.int.test: skipped locally — promtool/prometheus not installed (apt-get install prometheus)');
+
+describe.skipIf(!haveBinaries)('Prometheus', () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ now: '2025-09-01T10:00:00+08:00' });
+    const { caseId: _c, ...body } = accepted('P-1', '2025-09-01T09:00:00+08:00', { promisedDays: 1 });
+    const res = await call(srv.baseUrl, 'POST', '/cases/P-1/events', { token: TOKENS.recorder, body });
+    expect(res.status).toBe(201);
+    await srv.readModels.waitForPosition(BigInt(res.body.position), 5000);
+    srv.clock.set('2025-09-03T09:00:00+08:00'); // past dueAt (09-03 00:00): overdue
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it('promtool check metrics accepts the live /metrics exposition', async () => {
+    const metrics = await call(srv.baseUrl, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: metrics.text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+
+  it('promtool check rules accepts prometheus/rules.yml', () => {
+    const check = spawnSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' });
+    expect(check.stdout).toContain('SUCCESS');
+    expect(check.status).toBe(0);
+  });
+
+  it('a real prometheus scrapes the engine and answers the overdue count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'supervision-prom-'));
+    const port = await freePort();
+    const target = new URL(srv.baseUrl).host;
+    writeFileSync(join(dir, 'prometheus.yml'), [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${RULES}`,
+      'scrape_configs:',
+      '  - job_name: supervision',
+      '    static_configs:',
+      `      - targets: ['${target}']`,
+      '',
+    ].join('\n'));
+    const prom: ChildProcess = spawn('prometheus', [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    prom.stderr?.on('data', (c: Buffer) => {
+      log = (log + c.toString()).slice(-4000);
+    });
+    try {
+      const query = 'sum(supervision_alerts_active{rule="overdue",color="red"})';
+      const deadline = Date.now() + 45_000;
+      let value: string | undefined;
+      while (Date.now() < deadline && value !== '1') {
+        await new Promise((r) => setTimeout(r, 500));
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(query)}`);
+          const body = (await res.json()) as { status: string; data: { result: { value: [number, string] }[] } };
+          value = body.data.result[0]?.value[1];
+        } catch {
+          // not up yet
+        }
+      }
+      expect(value, `prometheus log tail:\n${log}`).toBe('1');
+    } finally {
+      prom.kill('SIGTERM');
+      await new Promise((r) => prom.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
