@@ -1,0 +1,60 @@
+/** The engine process: generated token on loopback, fail-fast config, graceful shutdown. */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const run = (env: Record<string, string>) => spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  env: { PATH: process.env['PATH'] ?? '', AUDIT_LOG: join(tmpdir(), `supervision-audit-${process.pid}.log`), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+});
+
+describe('src/main.ts', () => {
+  it('generates and prints an admin token when none is configured, serves, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const child = run({ STORE: 'memory', PORT: String(port), DEMO: 'off' });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    const deadline = Date.now() + 30_000;
+    while (!/engine listening/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const token = /generated an admin token[^\n]*\n\n\s+(\S+)/.exec(out)?.[1];
+    expect(token, out).toBeDefined();
+    const alerts = await fetch(`http://127.0.0.1:${port}/alerts`, { headers: { authorization: `Bearer ${token}` } });
+    expect(alerts.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/alerts`)).status).toBe(401);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(out).toContain('"message":"stopped"');
+  }, 45_000);
+
+  it('refuses a non-loopback HOST without tokens, naming HOST', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', HOST: '0.0.0.0', DEMO: 'off' }, encoding: 'utf8', timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/HOST: no SUPERVISION_TOKENS configured/);
+  }, 45_000);
+
+  it('fails fast naming a bad variable', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', SUPERVISION_TOKENS: '[{"role":"admin"}]' }, encoding: 'utf8', timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/SUPERVISION_TOKENS: entry \[0\] is invalid: token/);
+  }, 45_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+    });
+  });
+}
