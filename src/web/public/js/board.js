@@ -96,7 +96,7 @@ function renderAlerts(list) {
       el('td', {}, el('span', { class: `badge ${a.color}` }, label(COLORS, a.color))),
       el('td', {}, label(RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
       el('td', {}, el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId)),
-      el('td', {}, a.centerId), el('td', {}, a.departmentId),
+      el('td', { class: 'hide-narrow' }, a.centerId), el('td', {}, a.departmentId),
       el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
       el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))));
     return tr;

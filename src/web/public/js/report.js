@@ -27,14 +27,19 @@ function figure(kpis, part, field) {
   return v && typeof v === 'object' && 'total' in v ? v.total : v;
 }
 
-function delta(now, before, kind) {
+// Which way is better, for colouring the year-on-year change (others stay neutral).
+const HIGHER_IS_BETTER = new Set(['completionRate', 'instantCompletionRate', 'onTimeRate', 'earlyRate']);
+const LOWER_IS_BETTER = new Set(['overdueRate', 'avgUsedDays', 'cardsTotal', 'inProgress']);
+
+function delta(now, before, kind, field) {
   if (typeof now !== 'number' || typeof before !== 'number') return { text: '—', cls: '' };
   const d = now - before;
   if (d === 0) return { text: '0', cls: '' };
   const sign = d > 0 ? '+' : '−';
   const abs = Math.abs(d);
   const text = kind === 'rate' ? `${sign}${(abs * 100).toFixed(1)} 个百分点 pp` : `${sign}${fmtNumber(kind === 'days' ? Math.round(abs * 100) / 100 : abs, kind === 'days' ? 2 : 0)}`;
-  return { text, cls: d > 0 ? 'delta-up' : 'delta-down' };
+  const better = HIGHER_IS_BETTER.has(field) ? d > 0 : LOWER_IS_BETTER.has(field) ? d < 0 : null;
+  return { text, cls: better === null ? '' : better ? 'delta-good' : 'delta-bad' };
 }
 
 function renderKpis(report) {
@@ -45,7 +50,7 @@ function renderKpis(report) {
   const rows = KPIS.map(([field, part, zhName, enName, kind]) => {
     const a = figure(now, part, field);
     const b = figure(before, part, field);
-    const d = delta(a, b, kind);
+    const d = delta(a, b, kind, field);
     return el('tr', { dataset: { kpi: field } },
       el('th', { scope: 'row' }, `${zhName} `, el('span', { class: 'muted' }, enName)),
       el('td', { class: 'num', dataset: { value: String(a ?? ''), role: 'now' } }, fmtKpi(a, kind)),
@@ -59,7 +64,7 @@ function renderKpis(report) {
       el('th', { scope: 'row' }, '催办督办 ', el('span', { class: 'muted' }, 'escalations')),
       el('td', { class: 'num', dataset: { value: String(esc.total), role: 'now' } }, fmtNumber(esc.total)),
       el('td', { class: 'num', dataset: { value: String(b?.total ?? ''), role: 'before' } }, fmtNumber(b?.total)),
-      el('td', { class: 'num' }, delta(esc.total, b?.total, 'count').text)));
+      el('td', { class: 'num' }, delta(esc.total, b?.total, 'count', 'escalations').text)));
   }
   $('kpis').tBodies[0].replaceChildren(...rows);
 }

@@ -66,6 +66,10 @@ export function renderTimeline(container, ev) {
   const t0 = lo - margin;
   const t1 = hi + margin;
   const plot = width - 2 * PAD;
+  // On a phone the labels drop their English half.
+  const narrow = width < 560;
+  const L = (table, code) => (narrow ? zh(table, code) : label(table, code));
+  const en = (text) => (narrow ? '' : text);
   const x = (t) => PAD + ((t - t0) / (t1 - t0)) * plot;
 
   const rows = [];
@@ -83,11 +87,9 @@ export function renderTimeline(container, ev) {
     `案件 ${ev.caseId} 时间线：受理 ${fmtInstant(ev.acceptedAt)}，办结时限 ${ev.deadlineDate}，` +
     `${ev.completedAt ? `办结 ${fmtInstant(ev.completedAt)}` : '未办结'}，${ev.cards.length} 张红黄牌`));
 
-  // Label placed after x, or before it when it would run off the right edge.
-  const labelAt = (px, y, text, cls) => {
-    const right = px > width * 0.62;
-    return s('text', { x: right ? px - 6 : px + 6, y, 'text-anchor': right ? 'end' : 'start', class: cls }, text);
-  };
+  // Labels start just after their mark; fitLabels() moves those that would run off the edge.
+  const labelAt = (px, y, text, cls) =>
+    s('text', { x: px + 6, y, 'data-anchor-x': px, class: cls ? `label ${cls}` : 'label' }, text.replace(/\s+/g, ' ').trim());
 
   // Axis and grid.
   const axisY = TOP + rows.length * ROW + 4;
@@ -115,8 +117,8 @@ export function renderTimeline(container, ev) {
         mark.append(s('title', {}, `办结 completed ${fmtInstant(ev.completedAt)}`));
         g.append(mark);
       }
-      g.append(labelAt(xa, y + 12, `受理 accepted ${short(ev.acceptedAt)}` +
-        (Number.isFinite(completed) ? ` → 办结 completed ${short(ev.completedAt)}` : ` · ${zh({ open: ['办理中'], paused: ['暂停计时'] }, ev.status)}`)));
+      g.append(labelAt(xa, y + 12, `受理 ${en('accepted')} ${short(ev.acceptedAt)}` +
+        (Number.isFinite(completed) ? ` → 办结 ${en('completed')} ${short(ev.completedAt)}` : ` · ${zh({ open: ['办理中'], paused: ['暂停计时'] }, ev.status)}`)));
     } else if (row.kind === 'pause') {
       const { p } = row;
       const xs = x(ms(p.pausedAt));
@@ -127,7 +129,7 @@ export function renderTimeline(container, ev) {
         fill: over ? '#f3b5b0' : '#c9ced8', stroke: over ? '#c62828' : '#8a94a6', 'stroke-dasharray': p.open ? '4 2' : undefined,
       }));
       g.append(labelAt(xs, y + 12,
-        `暂停 ${p.pauseId} ${label(REASONS, p.reason)} · 计 ${p.countedDays}/${p.allowanceDays} 天 days${p.open ? ' (未恢复 open)' : ''}`));
+        `暂停 ${p.pauseId} ${L(REASONS, p.reason)} · 计 ${p.countedDays}/${p.allowanceDays} 天 ${en('days')}${p.open ? ` (未恢复 ${en('open')})` : ''}`));
     } else if (row.kind === 'escalation') {
       const { e } = row;
       const xs = x(ms(e.at));
@@ -135,7 +137,7 @@ export function renderTimeline(container, ev) {
       g.append(s('line', { x1: xs, x2: xr, y1: barY + 5, y2: barY + 5, stroke: '#6a3fb5', 'stroke-width': 2, 'stroke-dasharray': '5 3' }));
       g.append(s('path', { d: `M${xs - 6},${barY + 11} L${xs},${barY - 1} L${xs + 6},${barY + 11} Z`, fill: '#6a3fb5' }));
       g.append(s('line', { x1: xr, x2: xr, y1: barY - 2, y2: barY + 12, stroke: '#6a3fb5', 'stroke-width': 2 }));
-      g.append(labelAt(xs, y + 12, `${label(LEVELS, e.level)} ${short(e.at)} → 回复截止 respond by ${short(e.respondBy)}`));
+      g.append(labelAt(xs, y + 12, `${L(LEVELS, e.level)} ${short(e.at)} → 回复截止 ${en('respond by')} ${short(e.respondBy)}`));
     } else {
       const { c } = row;
       const xs = x(ms(c.startedAt));
@@ -147,7 +149,7 @@ export function renderTimeline(container, ev) {
       const flag = s('path', { d: `M${xs},${barY + 12} L${xs},${barY - 4} L${xs + 11},${barY + 1} L${xs},${barY + 5}`, fill, stroke: fill, 'stroke-width': 1.5 });
       flag.append(s('title', {}, `${label(COLORS, c.color)} ${label(RULES, c.rule)} ${fmtInstant(c.startedAt)}`));
       g.append(flag);
-      g.append(labelAt(xs, y + 12, `${zh(COLORS, c.color)} ${label(RULES, c.rule)} ${short(c.startedAt)}` +
+      g.append(labelAt(xs, y + 12, `${zh(COLORS, c.color)} ${L(RULES, c.rule)} ${short(c.startedAt)}` +
         (c.clearedAt ? ` – ${short(c.clearedAt)}` : '')));
     }
     svg.append(g);
@@ -157,11 +159,23 @@ export function renderTimeline(container, ev) {
   if (Number.isFinite(due)) {
     const xd = x(due);
     svg.append(s('line', { x1: xd, x2: xd, y1: TOP - 6, y2: axisY, stroke: '#c62828', 'stroke-width': 2, 'stroke-dasharray': '6 3', 'data-line': 'deadline' }));
-    svg.append(labelAt(xd, 13, `时限 deadline ${ev.deadlineDate}（${short(ev.dueAt)} 止）`, 'deadline-label'));
+    svg.append(labelAt(xd, 13, `时限 ${en('deadline')} ${ev.deadlineDate}（${short(ev.dueAt)} 止）`, 'deadline-label'));
   }
   const xo = x(asOf);
   svg.append(s('line', { x1: xo, x2: xo, y1: TOP - 6, y2: axisY, stroke: '#1a56a8', 'stroke-width': 1.5, 'data-line': 'asof' }));
   svg.lastChild.append(s('title', {}, `查看时点 as of ${fmtInstant(ev.asOf)}`));
 
   container.replaceChildren(svg);
+  fitLabels(svg, width);
+}
+
+/** Keeps every label inside the picture: after its mark, else before it, else flush right. */
+function fitLabels(svg, width) {
+  for (const t of svg.querySelectorAll('text.label')) {
+    const w = t.getComputedTextLength();
+    const px = Number(t.getAttribute('data-anchor-x'));
+    let left = px + 6;
+    if (left + w > width - 2) left = px - 6 - w >= 2 ? px - 6 - w : Math.max(2, width - 2 - w);
+    t.setAttribute('x', String(left));
+  }
 }
