@@ -32,7 +32,8 @@ export async function openStore(spec: string = DEFAULT_STORE_SPEC, options: Open
     return new SqliteEventStore(path, options);
   }
   if (trimmed.startsWith('esdb://') || trimmed.startsWith('esdb+discover://')) {
-    throw new StoreSpecError(spec, 'the EventStoreDB adapter is not committed yet');
+    const { openEsdbStore } = await import('./esdb/esdb-store.js');
+    return openEsdbStore(trimmed);
   }
   throw new StoreSpecError(spec, 'unknown scheme');
 }

@@ -4,4 +4,6 @@ import { describeEventStoreContract } from './contract.js';
 describeEventStoreContract('memory', async (clock) => new MemoryEventStore({ clock }), {
   injectableClock: true,
   startsEmpty: true,
+  uniquePositions: true,
+  eventIdsUniqueAcrossStreams: true,
 });

@@ -12,4 +12,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describeEventStoreContract('sqlite', async (clock) => new SqliteEventStore(join(dir, `nested/events-${n++}.db`), { clock }), {
   injectableClock: true,
   startsEmpty: true,
+  uniquePositions: true,
+  eventIdsUniqueAcrossStreams: true,
 });

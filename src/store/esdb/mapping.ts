@@ -1,0 +1,92 @@
+/**
+ * Pure mappings between the port and the EventStoreDB client: revisions,
+ * positions, events and errors. Positions: the port's bigint position is the
+ * event's commit position; see docs/event-store.md for the subtlety.
+ */
+import { jsonEvent } from '@eventstore/db-client';
+import {
+  StoreError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+  type ExpectedRevision,
+  type RecordedEvent,
+} from '../port.js';
+import type { ValidEvent } from '../core/validate.js';
+import type { EsdbEventData, EsdbExpectedRevision, EsdbPosition, EsdbReadPosition, EsdbRecordedEvent } from './client-like.js';
+
+/** The port's expected revision as the client's (the client's constants are the same strings). */
+export const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision => expected;
+
+/** The event as `jsonEvent` builds it: the SPEC body as data, our eventId as the event id. */
+export const toEsdbEvent = (event: ValidEvent): EsdbEventData =>
+  jsonEvent({ id: event.eventId, type: event.type, data: event.data as Record<string, unknown> }) as EsdbEventData;
+
+/** Start of a subscription (exclusive): 'start', or the commit position p as {commit: p, prepare: p}. */
+export function toSubscribeFrom(from: bigint | 'start' | undefined): EsdbReadPosition {
+  if (from === undefined || from === 'start' || from < 0n) return 'start';
+  return { commit: from, prepare: from };
+}
+
+/** Start of a readAll (inclusive). */
+export const toReadAllFrom = (from: bigint | undefined): EsdbReadPosition =>
+  from === undefined || from <= 0n ? 'start' : { commit: from, prepare: from };
+
+export const comparePositions = (a: EsdbPosition, b: EsdbPosition): number =>
+  a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
+
+export const isSystemEvent = (event: EsdbRecordedEvent): boolean =>
+  event.streamId.startsWith('$') || event.type.startsWith('$');
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A stored event as the port's RecordedEvent, or undefined for system and non-JSON-object events. */
+export function fromEsdbEvent(event: EsdbRecordedEvent | undefined): RecordedEvent | undefined {
+  if (event === undefined || isSystemEvent(event) || !event.isJson || !isPlainObject(event.data)) return undefined;
+  return {
+    streamId: event.streamId,
+    eventId: event.id.toLowerCase(),
+    type: event.type,
+    data: event.data,
+    revision: event.revision,
+    // Stream reads on older servers carry no position: -1n means "unknown" (see docs/event-store.md).
+    position: event.position?.commit ?? -1n,
+    recordedAt: event.created.toISOString(),
+  };
+}
+
+/** The client's error, as seen structurally (the real errors carry `type`, see ErrorType). */
+interface ClientErrorShape {
+  readonly type?: unknown;
+  readonly message?: unknown;
+  readonly code?: unknown;
+  readonly actualVersion?: unknown;
+}
+
+export const errorType = (e: unknown): string | undefined => {
+  const type = (e as ClientErrorShape | null)?.type;
+  return typeof type === 'string' ? type : undefined;
+};
+
+export const isStreamNotFound = (e: unknown): boolean => errorType(e) === 'stream-not-found';
+
+/** Maps any client error to a typed store error; never lets a raw driver exception through. */
+export function mapEsdbError(
+  e: unknown,
+  storeName: string,
+  context: { streamId?: string; expected?: ExpectedRevision } = {},
+): StoreError {
+  if (e instanceof StoreError) return e;
+  const type = errorType(e);
+  const message = String((e as ClientErrorShape | null)?.message ?? e);
+  if (type === 'wrong-expected-version' && context.streamId !== undefined) {
+    const actual = (e as ClientErrorShape).actualVersion;
+    return new WrongExpectedRevisionError(
+      context.streamId,
+      context.expected ?? 'any',
+      typeof actual === 'bigint' ? actual : 'no_stream',
+    );
+  }
+  const reason = type === undefined ? message : `${type}: ${message}`;
+  return new StoreUnavailableError(storeName, reason);
+}
