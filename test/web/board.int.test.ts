@@ -48,6 +48,7 @@ describe('alert board', () => {
     await page.goto(`${server.baseUrl}/`);
     await page.locator('#conn[data-state="open"]').waitFor();
     await expect.poll(() => page.locator('#alerts tbody tr[data-key]').count()).toBe(api.alerts.length);
+    expect(await page.locator('#error').textContent()).toBe('');
 
     const keys = await page.locator('#alerts tbody tr[data-key]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['key']));
     expect(new Set(keys)).toEqual(new Set(api.alerts.map((a: { key: string }) => a.key)));

@@ -108,9 +108,15 @@ function renderAlerts(list) {
   $('alerts-more').textContent = sorted.length > MAX_ROWS ? `仅显示最新 ${MAX_ROWS} 条 Showing the newest ${MAX_ROWS} of ${sorted.length}` : '';
 }
 
+let loaded = false; // nothing is claimed ("no alerts", "0 red") before the first snapshot
+
 function render() {
   const f = currentFilters();
   refreshFilterOptions(f);
+  if (!loaded) {
+    $('alerts').tBodies[0].replaceChildren(el('tr', {}, el('td', { colspan: '7', class: 'muted' }, '加载中 Loading…')));
+    return;
+  }
   const list = [...alerts.values()].filter((a) => matches(a, f));
   renderRuleCounts(list);
   renderGroups(list);
@@ -138,19 +144,22 @@ function syncUrl() {
 }
 
 // Live events that arrive while a snapshot is loading are replayed on top of it.
-let replayDuringLoad = null;
+// Each load has its own buffer, so overlapping loads (first open + reconnect) stay correct.
+const replayBuffers = new Set();
 async function loadAlerts() {
-  replayDuringLoad = [];
+  const replay = [];
+  replayBuffers.add(replay);
   try {
     const body = await apiJson('/alerts');
     const list = Array.isArray(body) ? body : (body.alerts ?? []);
     alerts.clear();
     for (const a of list) alerts.set(a.key, a);
-    for (const [type, a] of replayDuringLoad) {
+    for (const [type, a] of replay) {
       if (type === 'alert-raised') alerts.set(a.key, a); else alerts.delete(a.key);
     }
+    loaded = true;
   } finally {
-    replayDuringLoad = null;
+    replayBuffers.delete(replay);
   }
   render();
 }
@@ -189,7 +198,7 @@ function onAlertEvent(msg) {
   // The stream sends the AlertView flattened with `at`; accept the nested AlertEvent shape too.
   const a = ev.alert ?? ev;
   if (!a?.key) return;
-  replayDuringLoad?.push([msg.event, a]);
+  for (const buffer of replayBuffers) buffer.push([msg.event, a]);
   if (msg.event === 'alert-raised') {
     alerts.set(a.key, a);
     fresh.add(a.key);

@@ -98,9 +98,8 @@ function renderBars(report) {
       el('div', {
         class: 'bar-track', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct),
         'aria-label': `${d.departmentId} 按时办结率 on-time rate ${fmtRate(r)}`,
-      },
-      fill,
-      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`)));
+      }, fill),
+      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`));
   });
   $('bars').replaceChildren(...(bars.length ? bars : [el('p', { class: 'muted' }, '无数据 No data')]));
 }
