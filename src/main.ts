@@ -16,7 +16,7 @@ import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { startDemoFeed } from './demo/feed.js';
 import { createCalendarService } from './domain/calendar/index.js';
-import { createProjections } from './projections/index.js';
+import { createProjections, defaultCheckpointFile } from './projections/index.js';
 import { openStore } from './store/open.js';
 import { createWebRouter } from './web/router.js';
 
@@ -33,8 +33,11 @@ async function main(): Promise<void> {
   const calendarService = createCalendarService(config.zone);
   const metrics = createMetrics();
   const clock = (): number => Date.now();
+  const checkpointFile = defaultCheckpointFile(config.store);
   const projections = createProjections({
     store, calendarService, policy, clock, zone: config.zone, metrics: metrics.sink,
+    ...(checkpointFile === undefined ? {} : { checkpointFile }),
+    log: (message) => logger.info(message, { component: 'projections' }),
   });
   await projections.start();
 
@@ -66,7 +69,8 @@ async function main(): Promise<void> {
     const writer = config.tokens.find((t) => t.role === 'admin' || (t.role === 'recorder' && t.centers === undefined));
     if (writer === undefined) logger.warn('demo feed not started: no admin or unrestricted recorder token');
     else {
-      demo = startDemoFeed({ baseUrl, token: writer.token });
+      const local = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${config.port}` : baseUrl;
+      demo = startDemoFeed({ baseUrl: local, token: writer.token, zone: config.zone, calendar: calendarService.current() });
       logger.info('demo feed started (DEMO=off disables it)');
     }
   }
