@@ -60,7 +60,7 @@ class Heap {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(i, p)) break;
-      [items[i], items[p]] = [items[p]!, items[i]!];
+      this.swap(i, p);
       i = p;
     }
   }
@@ -79,11 +79,16 @@ class Heap {
         if (l < items.length && this.less(l, m)) m = l;
         if (r < items.length && this.less(r, m)) m = r;
         if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
+        this.swap(i, m);
         i = m;
       }
     }
     return top.value;
+  }
+  private swap(i: number, j: number): void {
+    const t = this.items[i]!;
+    this.items[i] = this.items[j]!;
+    this.items[j] = t;
   }
   private less(i: number, j: number): boolean {
     const a = this.items[i]!;
