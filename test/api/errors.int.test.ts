@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadModels } from '../../src/projections/types.js';
+import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+/** Read models whose case lookup has a bug: the app must answer 500 and log without secrets. */
+const buggyReadModels = async () => {
+  const readModels = {
+    status: () => ({ caughtUp: true, lagEvents: 0, checkpoint: '-1', headPosition: '-1' }),
+    waitForPosition: async () => true,
+    evaluateCase: () => {
+      throw new TypeError('boom in a read model');
+    },
+  } as unknown as ReadModels;
+  return { readModels, stop: async () => {} };
+};
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startTestServer({ readModels: buggyReadModels });
+});
+afterAll(async () => {
+  await srv.close();
+});
+
+describe('unexpected errors', () => {
+  it('answer 500 internal and are logged with the route pattern, never the token, path ids or body', async () => {
+    const res = await call(srv.baseUrl, 'GET', '/cases/PRIVATE-77?asOf=2025-09-22T10:00:00%2B08:00', { token: TOKENS.monitor });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'unexpected server error' } });
+    const logged = JSON.stringify(srv.logger.entries);
+    expect(srv.logger.entries.find((e) => e.level === 'error')?.fields).toMatchObject({ method: 'GET', route: '/cases/:caseId' });
+    expect(logged).toContain('boom in a read model');
+    expect(logged).not.toContain(TOKENS.monitor);
+    expect(logged).not.toContain('PRIVATE-77');
+  });
+
+  it('sets security headers (helmet) and hides x-powered-by', async () => {
+    const res = await call(srv.baseUrl, 'GET', '/healthz');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+});
