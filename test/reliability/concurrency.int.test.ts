@@ -85,11 +85,12 @@ describe(`${CLIENTS} clients racing on one case over HTTP`, () => {
   it('exclusive transitions are won once: the same pauseId paused, resumed, then the case completed', async () => {
     const caseId = `RACE-${randomUUID().slice(0, 8)}`;
     expect((await post(caseId, acceptedBody())).status).toBe(201);
-    for (const make of [
+    const steps: Array<() => Record<string, unknown>> = [
       () => ({ type: 'CasePaused', pauseId: 'p1', reason: 'testing', occurredAt: shanghai(-50_000), eventId: randomUUID() }),
       () => ({ type: 'CaseResumed', pauseId: 'p1', occurredAt: shanghai(-40_000), eventId: randomUUID() }),
       () => ({ type: 'CaseCompleted', outcome: 'approved', occurredAt: shanghai(-30_000), eventId: randomUUID() }),
-    ]) {
+    ];
+    for (const make of steps) {
       const { answers } = await race(caseId, Array.from({ length: CLIENTS }, make));
       expect(statuses(answers).filter((s) => s !== 201 && s !== 409)).toEqual([]);
       expect(count(answers, 201)).toBe(1);
