@@ -13,7 +13,7 @@
 import type { CaseEvent } from '../domain/events.js';
 import { defaultCalendar } from '../domain/calendar/index.js';
 import type { Calendar, EpochMs } from '../domain/types.js';
-import { LiveGenerator } from './live.js';
+import { LiveGenerator, type BacklogMode } from './live.js';
 
 export interface DemoFeedOptions {
   readonly baseUrl: string;
@@ -26,6 +26,8 @@ export interface DemoFeedOptions {
   readonly calendar?: Calendar;
   /** Working days of backlog to seed (0: none). Default 10. */
   readonly backlogDays?: number;
+  /** See BacklogMode in live.ts. Default 'migration'. */
+  readonly backlogMode?: BacklogMode;
   /** Backlog cases a working day at a district center. Default 60. */
   readonly backlogCasesPerDay?: number;
   /** One line per message (no case ids). Default: stderr. */
@@ -99,7 +101,7 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
   async function seedBacklog(): Promise<void> {
     const days = options.backlogDays ?? 10;
     if (days <= 0) return;
-    const cases = generator.backlog(clock(), days, options.backlogCasesPerDay ?? 60);
+    const cases = generator.backlog(clock(), days, options.backlogCasesPerDay ?? 60, options.backlogMode ?? 'migration');
     // Post in occurrence order, so the store's order follows business time.
     const events = cases.flatMap((c) => c.events.map((event, k) => ({ event, at: c.at[k] as number })));
     events.sort((a, b) => a.at - b.at);

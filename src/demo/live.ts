@@ -51,6 +51,23 @@ const LIVE_PAUSES: readonly (readonly [PauseReason, number])[] = [
   ['inspection', 0.03], ['appraisal', 0.02], ['quarantine', 0.02], ['hearing', 0.01], ['other', 0.01],
 ];
 
+/**
+ * How the backlog treats what would be recorded late: `migration` posts every
+ * case of the window (events older than 24 h raise late-record cards, as when a
+ * center's existing work is back-filled); `recent` keeps only cases whose open
+ * part is within 24 h — older cases only if already completed (their late-record
+ * cards are on record but never active alerts).
+ */
+export type BacklogMode = 'migration' | 'recent';
+
+const DAY_MS = 24 * HOUR;
+
+/** True when posting the case now raises no active late-record alert. */
+function recordedInTime(c: GeneratedCase, now: EpochMs): boolean {
+  const completed = c.events[c.events.length - 1]?.type === 'CaseCompleted';
+  return completed || now - (c.at[0] as number) < DAY_MS - 5 * MINUTE;
+}
+
 export class LiveGenerator {
   private readonly rng: Rng;
   private readonly centers: readonly Center[];
@@ -88,7 +105,7 @@ export class LiveGenerator {
    * `now` (including today so far), each cut at `now`, in acceptance order. Open
    * cases are taken over by the live stream.
    */
-  backlog(now: EpochMs, workingDays: number, casesPerDistrictDay = 60): GeneratedCase[] {
+  backlog(now: EpochMs, workingDays: number, casesPerDistrictDay = 60, mode: BacklogMode = 'migration'): GeneratedCase[] {
     const { calendar, zone, seed } = this.options;
     const today = calendar.dayOf(now);
     const days: EpochDay[] = [];
@@ -101,6 +118,7 @@ export class LiveGenerator {
       for (const c of casesOfDay({ seed: mixSeed(seed, 0xb0c), calendar, zone, day, centers: this.centers, counts, mixes: this.mixes })) {
         const kept = cutAt(c, now);
         if (kept === undefined) continue;
+        if (mode === 'recent' && !recordedInTime(kept, now)) continue;
         out.push(kept);
         this.observeCase(kept);
       }
