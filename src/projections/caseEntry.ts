@@ -7,14 +7,20 @@
 import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js';
 import type { AlertView } from './types.js';
 
-/** A card issued so far, as statistics need it. */
-export interface CardRecord {
-  /** Stable identity within the case: rule plus pause id / escalation index / ordinal. */
-  readonly key: string;
-  readonly rule: CardRule;
-  readonly color: CardColor;
-  readonly startedAt: EpochMs;
-}
+/** The rules in a fixed order; a card's colour follows from its rule (SPEC §3 table). */
+export const RULES: readonly CardRule[] = ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause', 'escalation-unanswered', 'late-record'];
+export const RULE_COLOR: readonly CardColor[] = ['yellow', 'red', 'yellow', 'red', 'red', 'yellow'];
+export const RULE_INDEX: ReadonlyMap<CardRule, number> = new Map(RULES.map((r, i) => [r, i]));
+export const OVERDUE = 1;
+
+/**
+ * Cards issued so far, flat: `[startedAt0, code0, startedAt1, code1, …]` where
+ * code = ruleIndex + 8 × (pause / escalation / late-record index). A plain
+ * number array (8 bytes a slot) instead of an object per card.
+ */
+export type CardList = number[];
+export const cardCode = (ruleIndex: number, ordinal: number): number => ruleIndex + 8 * ordinal;
+export const ruleIndexOf = (code: number): number => code & 7;
 
 export const FLAG_EVALUATED = 1;
 export const FLAG_ON_TIME = 2;
@@ -28,10 +34,8 @@ export interface CaseEntry {
   flags: number;
   /** Counted days used at completion (completed cases), −1 otherwise. */
   usedDays: number;
-  /** Instant the overdue card started, NaN when the case has none. */
-  overdueAt: number;
   /** Cards issued by the last evaluation instant; undefined when none. */
-  cards: readonly CardRecord[] | undefined;
+  cards: CardList | undefined;
   /** Alerts active now; undefined when none. */
   alerts: readonly AlertView[] | undefined;
   /** The instant this case is queued for re-evaluation (lazy-deletion key), NaN when not queued. */
@@ -39,7 +43,15 @@ export interface CaseEntry {
 }
 
 export function newEntry(caseId: string, state: CaseState): CaseEntry {
-  return { caseId, state, flags: 0, usedDays: -1, overdueAt: Number.NaN, cards: undefined, alerts: undefined, dueAt: Number.NaN };
+  return { caseId, state, flags: 0, usedDays: -1, cards: undefined, alerts: undefined, dueAt: Number.NaN };
+}
+
+/** When the overdue card started, NaN when there is none. */
+export function overdueStart(entry: CaseEntry): EpochMs {
+  const cards = entry.cards;
+  if (cards === undefined) return Number.NaN;
+  for (let i = 0; i < cards.length; i += 2) if (ruleIndexOf(cards[i + 1]!) === OVERDUE) return cards[i]!;
+  return Number.NaN;
 }
 
 export const isOpen = (entry: CaseEntry): boolean =>

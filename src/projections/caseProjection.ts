@@ -16,7 +16,7 @@ import {
   type EventMeta, type Policy, type WorkCalendar, type CalendarService,
 } from '../domain/index.js';
 import {
-  FLAG_EARLY, FLAG_EVALUATED, FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CardRecord, type CaseEntry,
+  FLAG_EARLY, FLAG_EVALUATED, FLAG_ON_TIME, FLAG_SAME_DAY, RULE_INDEX, cardCode, newEntry, type CardList, type CaseEntry,
 } from './caseEntry.js';
 import { AlertBoard } from './alertBoard.js';
 import { DueQueue } from './priorityQueue.js';
@@ -31,6 +31,16 @@ export interface CaseProjectionOptions {
 }
 
 const EMPTY_ALERTS: readonly AlertView[] = [];
+
+/**
+ * A string built by concatenation is a rope (a tree of cons cells, ~32 bytes
+ * each); strings kept for long are flattened once so the rope can be freed.
+ * Converting to a number makes V8 flatten the string in place.
+ */
+function flat(s: string): string {
+  Number(s);
+  return s;
+}
 
 function cardSuffix(c: RawCard): string {
   if (c.pauseId !== undefined) return `${c.rule}/${c.pauseId}`;
@@ -80,8 +90,10 @@ export class CaseProjection {
     } else {
       entry.state = state;
     }
-    this.countOpen(before, -1);
-    this.countOpen(state, +1);
+    if (before.status !== state.status || before.accepted !== state.accepted) {
+      this.countOpen(before, -1);
+      this.countOpen(state, +1);
+    }
     if (!this.live) return;
     const now = this.options.scheduler.clock();
     this.refresh(entry, now, now);
@@ -184,20 +196,15 @@ export class CaseProjection {
     if (s.completedAt !== undefined && calendar.dayOf(s.completedAt) === tl.acceptedDay) flags |= FLAG_SAME_DAY;
     entry.flags = flags;
     entry.usedDays = s.completedAt !== undefined ? tl.usedDays : -1;
-    let overdueAt = Number.NaN;
-    let cards: CardRecord[] | undefined;
+    let cards: CardList | undefined;
     const previous = entry.cards;
     const metrics = this.live ? this.options.metrics : undefined;
     for (const c of tl.cards) {
       if (c.start > tl.asOf) continue;
-      if (c.rule === 'overdue') overdueAt = c.start;
-      const key = cardSuffix(c);
-      (cards ??= []).push({ key, rule: c.rule, color: c.color, startedAt: c.start });
-      if (metrics !== undefined && (previous === undefined || !previous.some((p) => p.key === key))) {
-        metrics.cardIssued(c.rule, c.color, s.accepted!.centerId);
-      }
+      const code = cardCode(RULE_INDEX.get(c.rule) ?? 0, cardOrdinal(c, s));
+      (cards ??= []).push(c.start, code);
+      if (metrics !== undefined && !hasCode(previous, code)) metrics.cardIssued(c.rule, c.color, s.accepted!.centerId);
     }
-    entry.overdueAt = overdueAt;
     entry.cards = cards;
   }
 
@@ -217,22 +224,23 @@ export class CaseProjection {
         pauseRetro = pause?.retroactive === true;
       }
       const details = alertDetails(c, s, tl, pauseRetro);
-      const view: { -readonly [K in keyof AlertView]: AlertView[K] } = {
-        key: `${entry.caseId}/${cardSuffix(c)}`,
+      // One literal with every field (absent ones undefined, which JSON omits): one hidden class, all in-object.
+      const view: AlertView = {
+        key: flat(`${entry.caseId}/${cardSuffix(c)}`),
         caseId: entry.caseId,
         rule: c.rule,
         color: c.color,
         centerId: a.centerId,
         departmentId: a.departmentId,
         matterCode: a.matterCode,
-        startedAt: formatInstant(c.start, zone),
+        matterName: a.matterName,
+        startedAt: flat(formatInstant(c.start, zone)),
+        pauseId: c.pauseId,
+        escalation: c.escalation,
         calendarVersion: calendar.version,
         policyVersion: this.options.policy.version,
-      };
-      if (a.matterName !== undefined) view.matterName = a.matterName;
-      if (c.pauseId !== undefined) view.pauseId = c.pauseId;
-      if (c.escalation !== undefined) view.escalation = c.escalation;
-      if (details !== undefined) view.details = details;
+        details,
+      } as AlertView;
       (out ??= []).push(view);
     }
     return out ?? EMPTY_ALERTS;
@@ -303,6 +311,18 @@ export class CaseProjection {
     }
     this.arm();
   }
+}
+
+/** Which pause / escalation / late record a card is about (0 for case-wide rules). */
+function cardOrdinal(c: RawCard, s: CaseState): number {
+  if (c.pauseId !== undefined) return Math.max(0, s.pauses.findIndex((p) => p.pauseId === c.pauseId));
+  return c.escalation ?? c.lateRecord ?? 0;
+}
+
+function hasCode(cards: CardList | undefined, code: number): boolean {
+  if (cards === undefined) return false;
+  for (let i = 1; i < cards.length; i += 2) if (cards[i] === code) return true;
+  return false;
 }
 
 function sameAlert(a: AlertView, b: AlertView): boolean {

@@ -51,6 +51,12 @@ export interface Projections {
 const STREAM_PREFIXES = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX];
 const RETRY_MS = 1_000;
 
+/** The store writes recordedAt as ISO-8601 UTC (`…Z`); the native parser is the fast path for that form. */
+function parseRecordedAt(text: string): EpochMs | undefined {
+  const ms = text.endsWith('Z') ? Date.parse(text) : Number.NaN;
+  return ms === ms ? ms : tryParseInstant(text);
+}
+
 interface Waiter { readonly position: bigint; readonly resolve: (ok: boolean) => void; timer?: ReturnType<typeof setTimeout> }
 
 export function createProjections(options: ProjectionsOptions): Projections {
@@ -103,7 +109,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         return;
       }
       const event = (data['type'] === e.type && data['caseId'] === caseId ? data : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
-      const recordedAt = tryParseInstant(e.recordedAt);
+      const recordedAt = parseRecordedAt(e.recordedAt);
       projection.applyCaseEvent(caseId, event, {
         revision: Number(e.revision),
         ...(recordedAt !== undefined ? { recordedAt } : {}),

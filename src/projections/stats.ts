@@ -10,7 +10,7 @@
 import type { CardColor, CardRule, EpochMs } from '../domain/types.js';
 import type { EscalationLevel } from '../domain/events.js';
 import { tryParseDate, zoneClock } from '../domain/index.js';
-import { FLAG_EARLY, FLAG_ON_TIME, FLAG_SAME_DAY, type CaseEntry } from './caseEntry.js';
+import { FLAG_EARLY, FLAG_ON_TIME, FLAG_SAME_DAY, RULES, RULE_COLOR, overdueStart, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import type { StatsGroupBy, StatsQuery } from './types.js';
 
 export const RATE_DECIMALS = 4;
@@ -95,8 +95,6 @@ export const roundTo = (x: number, decimals: number): number => {
 };
 export const rate = (num: number, den: number): number | null => (den === 0 ? null : roundTo(num / den, RATE_DECIMALS));
 
-const RULES: readonly CardRule[] = ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause', 'escalation-unanswered', 'late-record'];
-const RULE_INDEX = new Map(RULES.map((r, i) => [r, i]));
 
 class Accumulator {
   accepted = 0;
@@ -110,8 +108,8 @@ class Accumulator {
   usedDaysSum = 0;
   openAtEnd = 0;
   overdueOpenAtEnd = 0;
-  // cards[ruleIndex * 2 + (red ? 1 : 0)]
-  readonly cards = new Array<number>(RULES.length * 2).fill(0);
+  /** Cards issued in the period, per rule index (the colour follows from the rule). */
+  readonly cards = new Array<number>(RULES.length).fill(0);
   reminder = 0;
   supervision = 0;
   referral = 0;
@@ -141,14 +139,13 @@ class Accumulator {
     }
     if (completedAt === undefined || completedAt >= toMs) {
       this.openAtEnd++;
-      if (e.overdueAt <= toMs) this.overdueOpenAtEnd++; // NaN compares false
+      if (overdueStart(e) <= toMs) this.overdueOpenAtEnd++; // NaN (none) compares false
     }
     const cards = e.cards;
     if (cards !== undefined) {
-      for (const c of cards) {
-        if (c.startedAt >= fromMs && c.startedAt < toMs) {
-          this.cards[(RULE_INDEX.get(c.rule) ?? 0) * 2 + (c.color === 'red' ? 1 : 0)]! += 1;
-        }
+      for (let i = 0; i < cards.length; i += 2) {
+        const startedAt = cards[i]!;
+        if (startedAt >= fromMs && startedAt < toMs) this.cards[ruleIndexOf(cards[i + 1]!)]! += 1;
       }
     }
     for (const esc of s.escalations) {
@@ -161,11 +158,9 @@ class Accumulator {
     const cards: CardCount[] = [];
     let cardsTotal = 0;
     RULES.forEach((rule, i) => {
-      for (const color of ['yellow', 'red'] as const) {
-        const count = this.cards[i * 2 + (color === 'red' ? 1 : 0)] ?? 0;
-        if (count > 0) cards.push({ rule, color, count });
-        cardsTotal += count;
-      }
+      const count = this.cards[i] ?? 0;
+      if (count > 0) cards.push({ rule, color: RULE_COLOR[i]!, count });
+      cardsTotal += count;
     });
     return {
       cohort: {

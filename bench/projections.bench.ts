@@ -1,0 +1,154 @@
+/**
+ * Projection benchmarks (issue #4):
+ *  - rebuild of all read models from the embedded (sqlite) store, events/s,
+ *    against a baseline that only reads and parses the same events through the
+ *    same subscription in the same run (target ≥ 150,000 events/s and ≥ 0.3×);
+ *  - heap per open case with 1,000,000 open cases (100,000 in --quick), read
+ *    models only (target ≤ 1 KB).
+ * Events come from the demo history generator (a district month at real scale).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant, type CaseEvent } from '../src/domain/index.js';
+import { simulateHistory } from '../src/demo/history.js';
+import { inRecordOrder } from '../src/demo/record-order.js';
+import { openStore } from '../src/store/open.js';
+import { caseStreamId, type EventStore } from '../src/store/port.js';
+import { createProjections } from '../src/projections/runner.js';
+import { CaseProjection } from '../src/projections/caseProjection.js';
+import { createManualScheduler } from '../src/projections/scheduler.js';
+import type { Benchmark, BenchRow } from './types.js';
+
+const ZONE = 'Asia/Shanghai';
+
+
+/** Read and parse every event through the same subscription the runner uses, until caught up. */
+async function readOnly(store: EventStore): Promise<number> {
+  const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: ['case-', 'calendar-'], checkpointInterval: 1024 });
+  let n = 0;
+  let sink = 0;
+  for await (const m of sub) {
+    if (m.kind === 'event') {
+      n++;
+      sink += (m.event.data['occurredAt'] as string).length; // touch the parsed body
+    } else if (m.kind === 'caught-up') break;
+  }
+  await sub.close();
+  if (sink < 0) throw new Error('unreachable');
+  return n;
+}
+
+const rebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-proj-'));
+  let recordedAt = 0;
+  const store = await openStore(`sqlite:${join(dir, 'events.db')}`, { clock: () => recordedAt });
+  try {
+    // Recorded on time: the store clock follows each batch.
+    let events = 0;
+    let end = 0;
+    for (const b of inRecordOrder(simulateHistory({ seed: 7, months: quick ? 1 : 3, casesPerMonth: quick ? 15_000 : 35_000, startMonth: '2025-06' }))) {
+      recordedAt = b.recordedAt;
+      await store.append(caseStreamId(b.caseId), b.events.map((e) => ({ eventId: e.eventId as string, type: e.type, data: e as unknown as Record<string, unknown> })));
+      events += b.events.length;
+      end = Math.max(end, b.recordedAt);
+    }
+    const now = end + 3_600_000;
+    const runs = quick ? 2 : 3;
+    let bestRead = Number.POSITIVE_INFINITY;
+    let bestRebuild = Number.POSITIVE_INFINITY;
+    let cases = 0;
+    let alerts = 0;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const read = await readOnly(store);
+      bestRead = Math.min(bestRead, performance.now() - t0);
+      if (read !== events) throw new Error(`baseline read ${read} of ${events} events`);
+
+      const scheduler = createManualScheduler(now);
+      const projections = createProjections({
+        store, calendarService: createCalendarService(ZONE), policy: DEFAULT_POLICY, clock: scheduler.clock, zone: ZONE, scheduler,
+      });
+      const t1 = performance.now();
+      await projections.start();
+      bestRebuild = Math.min(bestRebuild, performance.now() - t1);
+      const info = projections.info();
+      if (info.eventsFolded !== events) throw new Error(`rebuild folded ${info.eventsFolded} of ${events} events`);
+      cases = info.cases;
+      alerts = info.alerts;
+      await projections.stop();
+    }
+    const value = events / (bestRebuild / 1000);
+    const baseline = events / (bestRead / 1000);
+    const ratio = value / baseline;
+    return [{
+      name: 'rebuild all read models from sqlite', value, unit: 'events/s',
+      baselineName: 'read + parse only (same subscription)', baseline, ratio,
+      target: '≥ 150,000 events/s and ≥ 0.3× baseline', pass: value >= 150_000 && ratio >= 0.3,
+      note: `${events.toLocaleString('en')} events, ${cases.toLocaleString('en')} cases, ${alerts.toLocaleString('en')} alerts at the end; best of ${runs}; includes the final evaluation of every case`,
+    }];
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+function gcFunction(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g !== undefined) return g;
+  v8.setFlagsFromString('--expose_gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+function heapUsed(gc: () => void): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const n = quick ? 100_000 : 1_000_000;
+  const gc = gcFunction();
+  const now = parseInstant('2025-09-30T12:00:00+08:00');
+  const calendarService = createCalendarService(ZONE);
+  calendarService.current(); // the calendar index is shared, not per case
+  const scheduler = createManualScheduler(now);
+  const before = heapUsed(gc);
+  const projection = new CaseProjection({ calendarService, policy: DEFAULT_POLICY, scheduler });
+  // Open work skews recent (older cases are mostly completed): accepted over the last 10 days,
+  // promised days as a service center's matters give them.
+  const span = 10 * 86_400_000;
+  const start = now - span;
+  const PROMISED = [1, 3, 5, 5, 7, 10, 15, 20, 20, 30];
+  for (let i = 0; i < n; i++) {
+    const at = start + Math.floor((i / n) * span);
+    const caseId = `2025-${String(i).padStart(8, '0')}`;
+    const promised = PROMISED[i % PROMISED.length]!;
+    const accepted = {
+      type: 'CaseAccepted', caseId, occurredAt: formatInstant(at, ZONE), centerId: `center-${i % 20}`,
+      departmentId: `center-${i % 20}-dept-${i % 37}`, matterCode: `M${String(i % 1000).padStart(5, '0')}`,
+      matterName: `事项 ${i % 1000}`, kind: 'promised', promisedDays: promised, channel: i % 3 === 0 ? 'online' : 'window',
+      category: 'licensing',
+    } as unknown as CaseEvent;
+    projection.applyCaseEvent(caseId, accepted, { revision: 0, recordedAt: at });
+    if (i % 10 === 0) {
+      const paused = { type: 'CasePaused', caseId, occurredAt: formatInstant(at + 3_600_000, ZONE), pauseId: 'p1', reason: 'supplement' } as unknown as CaseEvent;
+      projection.applyCaseEvent(caseId, paused, { revision: 1, recordedAt: at + 3_600_000 });
+    }
+  }
+  projection.goLive(now);
+  const after = heapUsed(gc);
+  const perCase = (after - before) / n;
+  const open = projection.openCaseCounts().reduce((s, c) => s + c.count, 0);
+  const alerts = projection.board.size;
+  projection.stop();
+  if (open !== n) throw new Error(`expected ${n} open cases, got ${open}`);
+  return [{
+    name: `heap per open case (${n.toLocaleString('en')} open cases)`, value: perCase, unit: 'bytes',
+    target: '≤ 1,024 bytes per open case', pass: perCase <= 1024,
+    note: `read models only (states, due-queue, ${alerts.toLocaleString('en')} active alerts); 10% paused; heapUsed delta after GC`,
+  }];
+};
+
+export const benchmarks: Benchmark[] = [rebuild, memory];
