@@ -24,6 +24,7 @@ import { CatchUpSubscription } from '../core/catch-up-subscription.js';
 import { checkExpectedRevision, resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
 import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
 import { CommitNotifier } from '../core/notifier.js';
+import { pagedIterable } from '../core/paged-iterable.js';
 import {
   matchesPrefixes,
   validateAppend,
@@ -43,6 +44,10 @@ export interface SqliteStoreOptions extends StoreOptions {
 }
 
 const READ_PAGE = 4096;
+/** Page cache: 64 MiB (negative = KiB, SQLite convention). */
+export const CACHE_KIB = -65_536;
+/** Checkpoint the WAL into the database every ~40 MB of WAL (10,000 pages of 4 KiB) instead of ~4 MB. */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 const toEvent = (row: EventRow): RecordedEvent => ({
   streamId: row[1],
@@ -76,6 +81,10 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       this.db.pragma('busy_timeout = 5000');
+      // The eventId index is random-ordered: keep it in cache rather than re-reading pages per insert.
+      this.db.pragma(`cache_size = ${CACHE_KIB}`);
+      // Fewer, larger checkpoints: each one syncs the database file (measured 2x on appends; docs/event-store.md).
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       this.db.exec(SCHEMA_SQL);
       this.stmts = this.prepare();
     } catch (e) {
@@ -156,35 +165,45 @@ export class SqliteEventStore implements EventStore {
     return resolveDuplicates(batch.streamId, ids, found);
   }
 
-  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    validateStreamId(streamId);
-    const from = validatePosition(options.fromRevision, 'fromRevision') ?? 0n;
-    let remaining = validateMaxCount(options.maxCount);
-    let next = Number(from < 0n ? 0n : from);
-    while (remaining > 0) {
-      const rows = this.guard(() => this.stmts.readStream.all(streamId, next, Math.min(READ_PAGE, remaining)));
-      for (const row of rows) yield toEvent(row);
-      if (rows.length < READ_PAGE) return;
-      remaining -= rows.length;
-      next += rows.length;
-    }
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    return pagedIterable(() => {
+      validateStreamId(streamId);
+      const from = validatePosition(options.fromRevision, 'fromRevision') ?? 0n;
+      let remaining = validateMaxCount(options.maxCount);
+      let next = Number(from < 0n ? 0n : from);
+      return () => {
+        if (remaining <= 0) return undefined;
+        const rows = this.guard(() => this.stmts.readStream.all(streamId, next, Math.min(READ_PAGE, remaining)));
+        if (rows.length === 0) return undefined;
+        remaining = rows.length < Math.min(READ_PAGE, remaining) ? 0 : remaining - rows.length;
+        next += rows.length;
+        return rows.map(toEvent);
+      };
+    });
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
-    let remaining = validateMaxCount(options.maxCount);
-    const prefixes = validatePrefixes(options.streamPrefixes);
-    let after = Number(from) - 1;
-    while (remaining > 0) {
-      const rows = this.guard(() => this.stmts.readAfter.all(after, READ_PAGE));
-      for (const row of rows) {
-        after = row[0];
-        if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
-        yield toEvent(row);
-        if (--remaining <= 0) return;
-      }
-      if (rows.length < READ_PAGE) return;
-    }
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return pagedIterable(() => {
+      const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
+      let remaining = validateMaxCount(options.maxCount);
+      const prefixes = validatePrefixes(options.streamPrefixes);
+      let after = Number(from) - 1;
+      let exhausted = false;
+      return () => {
+        const page: RecordedEvent[] = [];
+        while (page.length === 0 && remaining > 0 && !exhausted) {
+          const rows = this.guard(() => this.stmts.readAfter.all(after, READ_PAGE));
+          exhausted = rows.length < READ_PAGE;
+          for (const row of rows) {
+            after = row[0];
+            if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
+            page.push(toEvent(row));
+            if (--remaining <= 0) break;
+          }
+        }
+        return page.length === 0 ? undefined : page;
+      };
+    });
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

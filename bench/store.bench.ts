@@ -1,0 +1,203 @@
+/**
+ * Event-store benchmarks (issue #3), one core:
+ *  - sqlite append in batches of 100 (target >= 50,000 events/s), against raw
+ *    better-sqlite3 inserts of the same rows in one transaction per 100 rows;
+ *  - sqlite append with synchronous=FULL against NORMAL (the durability trade-off);
+ *  - sqlite readAll, events parsed (target >= 500,000 events/s), against a raw
+ *    paged select + JSON.parse of the same rows;
+ *  - sqlite catch-up subscription (what a projection rebuild reads through);
+ *  - memory store append and readAll, against plain array pushes / iteration.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MemoryEventStore } from '../src/store/memory/memory-store.js';
+import { CACHE_KIB, SqliteEventStore, WAL_AUTOCHECKPOINT_PAGES } from '../src/store/sqlite/sqlite-store.js';
+import { SCHEMA_SQL, type SynchronousMode } from '../src/store/sqlite/schema.js';
+import type { EventData, EventStore } from '../src/store/port.js';
+import type { Benchmark, BenchRow } from './types.js';
+
+const BATCH = 100;
+
+function makeBatches(total: number): { streamId: string; events: EventData[] }[] {
+  const batches: { streamId: string; events: EventData[] }[] = [];
+  for (let b = 0; b < total / BATCH; b++) {
+    const caseId = `bench${b}`;
+    batches.push({
+      streamId: `case-${caseId}`,
+      events: Array.from({ length: BATCH }, (_, i) => ({
+        eventId: randomUUID(),
+        type: 'CaseAccepted',
+        data: {
+          type: 'CaseAccepted', caseId, occurredAt: '2025-09-22T10:15:00+08:00', centerId: 'c01', departmentId: `d${i % 30}`,
+          matterCode: '11440100MB2C1234X4000117001', matterName: '食品经营许可', kind: 'promised', promisedDays: 10,
+          legalDays: 20, channel: 'window', category: 'licensing', actor: `staff-${i % 50}`,
+        },
+      })),
+    });
+  }
+  return batches;
+}
+
+const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000);
+
+async function appendAll(store: EventStore, batches: ReturnType<typeof makeBatches>): Promise<number> {
+  const t = performance.now();
+  for (const b of batches) await store.append(b.streamId, b.events, { expectedRevision: 'no_stream' });
+  return performance.now() - t;
+}
+
+function rawInsert(path: string, batches: ReturnType<typeof makeBatches>, synchronous: SynchronousMode): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma(`cache_size = ${CACHE_KIB}`);
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  db.exec(SCHEMA_SQL);
+  const insert = db.prepare('INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const txn = db.transaction((b: (typeof batches)[number], recordedAt: string) => {
+    b.events.forEach((e, i) => insert.run(b.streamId, i, e.eventId.toLowerCase(), e.type, JSON.stringify(e.data), recordedAt));
+  });
+  const t = performance.now();
+  for (const b of batches) txn(b, new Date().toISOString());
+  const ms = performance.now() - t;
+  db.close();
+  return ms;
+}
+
+function rawSelect(path: string): { ms: number; n: number } {
+  const db = new Database(path, { readonly: true });
+  const select = db.prepare('SELECT position, stream, revision, event_id, type, data, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 4096').raw();
+  let n = 0;
+  let after = 0;
+  let sink = 0;
+  const t = performance.now();
+  for (;;) {
+    const rows = select.all(after) as [number, string, number, string, string, string, string][];
+    for (const row of rows) {
+      const data = JSON.parse(row[5]) as { caseId: string };
+      sink += data.caseId.length;
+      n++;
+      after = row[0];
+    }
+    if (rows.length < 4096) break;
+  }
+  const ms = performance.now() - t;
+  db.close();
+  if (sink < 0) throw new Error('unreachable');
+  return { ms, n };
+}
+
+async function readAll(store: EventStore): Promise<{ ms: number; n: number }> {
+  let n = 0;
+  let sink = 0;
+  const t = performance.now();
+  for await (const e of store.readAll()) {
+    sink += (e.data['caseId'] as string).length;
+    n++;
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return { ms: performance.now() - t, n };
+}
+
+async function subscribeAll(store: EventStore): Promise<{ ms: number; n: number }> {
+  let n = 0;
+  const t = performance.now();
+  const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: ['case-'], checkpointInterval: 1024 });
+  for await (const m of sub) {
+    if (m.kind === 'event') n++;
+    else if (m.kind === 'caught-up') break;
+  }
+  await sub.close();
+  return { ms: performance.now() - t, n };
+}
+
+const sqlite: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const total = quick ? 50_000 : 200_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  try {
+    const batches = makeBatches(total);
+    const rawMs = rawInsert(join(dir, 'raw.db'), batches, 'NORMAL');
+    const store = new SqliteEventStore(join(dir, 'events.db'));
+    const appendMs = await appendAll(store, batches);
+    await store.close();
+
+    const fullBatches = makeBatches(quick ? 10_000 : 50_000);
+    const normalStore = new SqliteEventStore(join(dir, 'normal.db'), { synchronous: 'NORMAL' });
+    const normalMs = await appendAll(normalStore, fullBatches);
+    await normalStore.close();
+    const fullStore = new SqliteEventStore(join(dir, 'full.db'), { synchronous: 'FULL' });
+    const fullMs = await appendAll(fullStore, fullBatches);
+    await fullStore.close();
+
+    const raw = rawSelect(join(dir, 'events.db'));
+    const reader = new SqliteEventStore(join(dir, 'events.db'));
+    const read = await readAll(reader);
+    const sub = await subscribeAll(reader);
+    await reader.close();
+    if (read.n !== total || raw.n !== total || sub.n !== total) throw new Error(`read ${read.n}/${raw.n}/${sub.n} of ${total}`);
+
+    const appendRate = rate(total, appendMs);
+    const rawRate = rate(total, rawMs);
+    const readRate = rate(total, read.ms);
+    const rawReadRate = rate(total, raw.ms);
+    const n2 = fullBatches.length * BATCH;
+    return [
+      {
+        name: 'sqlite append, batches of 100', value: appendRate, unit: 'events/s',
+        baselineName: 'raw better-sqlite3 insert, same rows, 1 txn per 100', baseline: rawRate, ratio: appendRate / rawRate,
+        target: '>= 50,000 events/s', pass: appendRate >= 50_000, note: `${total} events, synchronous=NORMAL`,
+      },
+      {
+        name: 'sqlite append, synchronous=FULL', value: rate(n2, fullMs), unit: 'events/s',
+        baselineName: 'same store, synchronous=NORMAL', baseline: rate(n2, normalMs), ratio: normalMs / fullMs,
+        note: 'FULL also survives power loss (fsync of the WAL per commit); NORMAL survives a process crash',
+      },
+      {
+        name: 'sqlite readAll, events parsed', value: readRate, unit: 'events/s',
+        baselineName: 'raw paged select + JSON.parse', baseline: rawReadRate, ratio: readRate / rawReadRate,
+        target: '>= 500,000 events/s', pass: readRate >= 500_000,
+      },
+      {
+        name: 'sqlite subscribeToAll catch-up', value: rate(total, sub.ms), unit: 'events/s',
+        baselineName: 'raw paged select + JSON.parse', baseline: rawReadRate, ratio: rate(total, sub.ms) / rawReadRate,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const total = quick ? 50_000 : 200_000;
+  const batches = makeBatches(total);
+  // Baseline: what the memory store fundamentally does, serialise a copy and push it.
+  const plain: unknown[] = [];
+  let t = performance.now();
+  for (const b of batches) for (const e of b.events) plain.push({ ...e, data: JSON.parse(JSON.stringify(e.data)) as unknown });
+  const plainMs = performance.now() - t;
+  const store = new MemoryEventStore();
+  const appendMs = await appendAll(store, batches);
+  t = performance.now();
+  let sink = 0;
+  for (const e of plain) sink += (e as { eventId: string }).eventId.length;
+  const plainReadMs = performance.now() - t;
+  const read = await readAll(store);
+  await store.close();
+  if (read.n !== total || sink < 0) throw new Error(`read ${read.n} of ${total}`);
+  return [
+    {
+      name: 'memory append, batches of 100', value: rate(total, appendMs), unit: 'events/s',
+      baselineName: 'array push of a JSON copy', baseline: rate(total, plainMs), ratio: plainMs / appendMs,
+    },
+    {
+      name: 'memory readAll', value: rate(total, read.ms), unit: 'events/s',
+      baselineName: 'plain array iteration', baseline: rate(total, plainReadMs), ratio: plainReadMs / read.ms,
+    },
+  ];
+};
+
+export const benchmarks: Benchmark[] = [sqlite, memory];
