@@ -60,7 +60,10 @@ export class CaseProjection {
   /** Events the fold could not apply (malformed in the store); counted, never fatal. */
   skippedEvents = 0;
 
+  private readonly evolveOptions: { readonly lateRecordHours: number };
+
   constructor(private readonly options: CaseProjectionOptions) {
+    this.evolveOptions = { lateRecordHours: options.policy.lateRecordHours };
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) => this.calendarChanged(next, previous));
   }
 
@@ -78,7 +81,7 @@ export class CaseProjection {
     const before = entry?.state ?? initialCaseState(caseId);
     let state: CaseState;
     try {
-      state = evolve(before, event, meta, { lateRecordHours: this.options.policy.lateRecordHours });
+      state = evolve(before, event, meta, this.evolveOptions);
     } catch {
       this.skippedEvents++;
       return;
