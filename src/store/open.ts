@@ -1,12 +1,13 @@
 /**
  * Opens the event store selected by STORE (SPEC §6):
- * `sqlite:<path>` (default `sqlite:./data/events.db`), `memory`,
+ * `sqlite:<path>[?synchronous=normal|full]` (default `sqlite:./data/events.db`), `memory`,
  * or an EventStoreDB connection string (`esdb://…`, `esdb+discover://…`).
  */
 import type { EventStore } from './port.js';
 import type { StoreClock } from './core/clock.js';
 import { MemoryEventStore } from './memory/memory-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-store.js';
+import type { SynchronousMode } from './sqlite/schema.js';
 
 export const DEFAULT_STORE_SPEC = 'sqlite:./data/events.db';
 
@@ -23,13 +24,25 @@ export class StoreSpecError extends Error {
   }
 }
 
+/** `sqlite:<path>?synchronous=full` trades append speed for durability against power loss. */
+function parseSqliteQuery(spec: string, query: string | undefined): { synchronous?: SynchronousMode } {
+  if (query === undefined || query === '') return {};
+  const params = new URLSearchParams(query);
+  for (const key of params.keys()) {
+    if (key !== 'synchronous') throw new StoreSpecError(spec, `unknown sqlite option "${key}" (known: synchronous)`);
+  }
+  const mode = params.get('synchronous')?.toUpperCase();
+  if (mode !== 'NORMAL' && mode !== 'FULL') throw new StoreSpecError(spec, 'synchronous must be normal or full');
+  return { synchronous: mode };
+}
+
 export async function openStore(spec: string = DEFAULT_STORE_SPEC, options: OpenStoreOptions = {}): Promise<EventStore> {
   const trimmed = spec.trim();
   if (trimmed === 'memory') return new MemoryEventStore(options);
   if (trimmed.startsWith('sqlite:')) {
-    const path = trimmed.slice('sqlite:'.length);
+    const [path = '', query] = trimmed.slice('sqlite:'.length).split('?', 2);
     if (path.length === 0) throw new StoreSpecError(spec, 'the sqlite path is empty');
-    return new SqliteEventStore(path, options);
+    return new SqliteEventStore(path, { ...options, ...parseSqliteQuery(spec, query) });
   }
   if (trimmed.startsWith('esdb://') || trimmed.startsWith('esdb+discover://')) {
     const { openEsdbStore } = await import('./esdb/esdb-store.js');
