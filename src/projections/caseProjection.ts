@@ -183,7 +183,7 @@ export class CaseProjection {
       return;
     }
     this.updateFacts(entry, s, tl, calendar);
-    this.setAlerts(entry, this.alertsOf(entry, s, tl, now, calendar), eventAt, calendar);
+    this.setAlerts(entry, this.alertsOf(entry, s, tl, now, calendar), eventAt, calendar, s, tl);
     let next = future ? nextEventAfter(state, now) : undefined;
     for (const c of tl.cards) {
       if (c.start > now && (next === undefined || c.start < next)) next = c.start;
@@ -249,13 +249,16 @@ export class CaseProjection {
     return out ?? EMPTY_ALERTS;
   }
 
-  private setAlerts(entry: CaseEntry, next: readonly AlertView[], eventAt: EpochMs, calendar: WorkCalendar): void {
+  private setAlerts(
+    entry: CaseEntry, next: readonly AlertView[], eventAt: EpochMs, calendar: WorkCalendar, s?: CaseState, tl?: Timeline,
+  ): void {
     const previous = entry.alerts ?? EMPTY_ALERTS;
     if (previous.length === 0 && next.length === 0) return;
     const zone = calendar.zone;
-    const clearedAt = formatInstant(eventAt, zone);
     for (const old of previous) {
-      if (!next.some((n) => n.key === old.key)) this.board.clear(old.key, clearedAt);
+      if (next.some((n) => n.key === old.key)) continue;
+      const at = s !== undefined && tl !== undefined ? endOfAlert(old, s, tl, eventAt) : eventAt;
+      this.board.clear(old.key, formatInstant(at, zone));
     }
     for (const n of next) {
       const old = previous.find((p) => p.key === n.key);
@@ -326,6 +329,22 @@ function hasCode(cards: CardList | undefined, code: number): boolean {
   if (cards === undefined) return false;
   for (let i = 1; i < cards.length; i += 2) if (cards[i] === code) return true;
   return false;
+}
+
+/**
+ * The instant an alert stopped being in force: its card's clearing (yellow),
+ * else the completion, else the resume of its pause; `fallback` (the instant of
+ * the evaluation) when it was withdrawn by a recomputation.
+ */
+function endOfAlert(alert: AlertView, s: CaseState, tl: Timeline, fallback: EpochMs): EpochMs {
+  const card = tl.cards.find((c) => c.rule === alert.rule && c.pauseId === alert.pauseId && c.escalation === alert.escalation);
+  if (card?.clear !== undefined && card.clear <= fallback) return card.clear;
+  if (card !== undefined) {
+    if (s.completedAt !== undefined && s.completedAt <= fallback) return s.completedAt;
+    const pause = alert.pauseId === undefined ? undefined : tl.pauses.find((p) => p.pause.pauseId === alert.pauseId);
+    if (pause?.endAt !== undefined && pause.endAt <= fallback) return pause.endAt;
+  }
+  return fallback;
 }
 
 function sameAlert(a: AlertView, b: AlertView): boolean {

@@ -58,13 +58,14 @@ describe('time drives alerts', () => {
     expect(rig.projections.info().nextDueAt).toBeUndefined();
   });
 
-  it('a completion clears the open alerts at its instant, and the red card stays on record', async () => {
+  it('a completion clears the open alerts at its own instant, and the red card stays on record', async () => {
     const rig = await makeRig('2024-02-09T10:00:00+08:00');
     rigs.push(rig);
     const base = { caseId: 'C1', centerId: 'c', departmentId: 'd', matterCode: 'm', kind: 'promised', promisedDays: 5, channel: 'window' };
     await rig.append({ ...base, type: 'CaseAccepted', occurredAt: '2024-02-09T10:00:00+08:00' });
-    rig.scheduler.advanceTo(parseInstant('2024-02-26T09:00:00+08:00'));
+    rig.scheduler.advanceTo(parseInstant('2024-02-26T11:00:00+08:00'));
     expect(rig.projections.readModels.activeAlerts().map((a) => a.rule)).toEqual(['overdue']);
+    // Recorded two hours after it happened: the alert ends at the completion's instant, not the recording's.
     await rig.append({ caseId: 'C1', type: 'CaseCompleted', occurredAt: '2024-02-26T09:00:00+08:00', outcome: 'approved' });
     expect(rig.projections.readModels.activeAlerts()).toEqual([]);
     expect(rig.alerts.at(-1)).toMatchObject({ type: 'alert-cleared', at: '2024-02-26T09:00:00.000+08:00', alert: { rule: 'overdue' } });
