@@ -53,7 +53,8 @@ export class CaseProjection {
   readonly entries = new Map<string, CaseEntry>();
   readonly board = new AlertBoard();
   private readonly queue = new DueQueue<CaseEntry>((e) => (e.dueAt === e.dueAt ? e.dueAt : undefined));
-  private readonly openCounts = new Map<string, { center: string; status: 'open' | 'paused'; count: number }>();
+  /** Open and paused cases per center (center ids are interned, so lookups hash nothing new). */
+  private readonly openCounts = new Map<string, { open: number; paused: number }>();
   private timer: { handle: TimerHandle; at: EpochMs } | undefined;
   private live = false;
   private readonly unsubscribeCalendar: () => void;
@@ -154,7 +155,12 @@ export class CaseProjection {
   }
 
   openCaseCounts(): Array<{ center: string; status: 'open' | 'paused'; count: number }> {
-    return [...this.openCounts.values()].filter((c) => c.count > 0).map((c) => ({ ...c }));
+    const out: Array<{ center: string; status: 'open' | 'paused'; count: number }> = [];
+    for (const [center, c] of this.openCounts) {
+      if (c.open > 0) out.push({ center, status: 'open', count: c.open });
+      if (c.paused > 0) out.push({ center, status: 'paused', count: c.paused });
+    }
+    return out;
   }
 
   /** Earliest queued re-evaluation instant (for tests and status). */
@@ -293,10 +299,9 @@ export class CaseProjection {
     const status = state.status;
     if (state.accepted === undefined || (status !== 'open' && status !== 'paused')) return;
     const center = state.accepted.centerId;
-    const k = `${center}\u0000${status}`;
-    let c = this.openCounts.get(k);
-    if (c === undefined) this.openCounts.set(k, (c = { center, status, count: 0 }));
-    c.count += delta;
+    let c = this.openCounts.get(center);
+    if (c === undefined) this.openCounts.set(center, (c = { open: 0, paused: 0 }));
+    c[status] += delta;
   }
 
   /** A year or regional days changed: re-evaluate every case whose span touches the changed days. */

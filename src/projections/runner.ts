@@ -6,13 +6,14 @@
  * store (readiness); from then on they follow it live.
  */
 import {
-  EVENT_TYPES, evaluate, tryParseInstant, type CalendarService, type CaseEvent, type EpochMs, type Policy,
+  EVENT_TYPES, evaluate, type CalendarService, type CaseEvent, type EpochMs, type Policy,
 } from '../domain/index.js';
 import { CASE_STREAM_PREFIX, type EventStore, type RecordedEvent, type Subscription } from '../store/port.js';
 import {
   CALENDAR_EVENT_TYPE, CALENDAR_STREAM_PREFIX, decodeCalendarYearPublished, type CalendarYearPublishedData,
 } from './calendarEvents.js';
 import { CaseProjection } from './caseProjection.js';
+import { parseRecordedAt } from './recordedAt.js';
 import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
 import { createRealScheduler, type Scheduler } from './scheduler.js';
 import { readSnapshot, writeSnapshot, SnapshotError } from './snapshot.js';
@@ -49,13 +50,8 @@ export interface Projections {
 }
 
 const STREAM_PREFIXES = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX];
+const CASE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const RETRY_MS = 1_000;
-
-/** The store writes recordedAt as ISO-8601 UTC (`…Z`); the native parser is the fast path for that form. */
-function parseRecordedAt(text: string): EpochMs | undefined {
-  const ms = text.endsWith('Z') ? Date.parse(text) : Number.NaN;
-  return ms === ms ? ms : tryParseInstant(text);
-}
 
 interface Waiter { readonly position: bigint; readonly resolve: (ok: boolean) => void; timer?: ReturnType<typeof setTimeout> }
 
@@ -90,6 +86,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     if (to <= position) return;
     position = to;
     if (position > head) head = position;
+    if (waiters.size === 0) return;
     for (const w of waiters) {
       if (w.position <= position) {
         waiters.delete(w);
@@ -103,7 +100,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     if (e.streamId.startsWith(CASE_STREAM_PREFIX)) {
       const caseId = e.streamId.slice(CASE_STREAM_PREFIX.length);
       const data = e.data as Record<string, unknown>;
-      if (!(EVENT_TYPES as readonly string[]).includes(e.type) || typeof data['occurredAt'] !== 'string') {
+      if (!CASE_EVENT_TYPES.has(e.type) || typeof data['occurredAt'] !== 'string') {
         projection.skippedEvents++;
         log(`projections: skipped a malformed ${e.type} event at position ${e.position}`);
         return;
