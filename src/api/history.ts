@@ -74,7 +74,7 @@ export async function buildHistory(deps: HistoryDeps, caseId: string, asOf: Epoc
     });
   }
   if (state.accepted === undefined) return undefined;
-  const current = evaluated(evaluate(state, asOf, policy, calendar));
+  const current = evaluated(evaluate(state, asOf, policy, calendar, { explain: true }));
   for (const card of current.cards) {
     entries.push({ sortKey: Date.parse(card.startedAt), order: order++, entry: { kind: 'card-raised', at: card.startedAt, card } });
     if (card.clearedAt !== undefined && Date.parse(card.clearedAt) <= asOf) {

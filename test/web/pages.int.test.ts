@@ -62,7 +62,7 @@ describe('case page', () => {
       expect(await svg.locator('g[data-row="card"]').count()).toBe((await page.locator('#cards > li[data-rule]').count()));
       expect(await svg.locator('g[data-row="pause"]').count()).toBe(s.events.filter((e) => e['type'] === 'CasePaused').length);
       // Every card is explained in numbers: the deadline cards name the deadline date.
-      expect(await page.locator('#cards > li[data-rule] .explain dl').count()).toBe(await page.locator('#cards > li[data-rule]').count());
+      expect(await page.locator('#cards > li[data-rule] .explain > dl').count()).toBe(await page.locator('#cards > li[data-rule]').count());
       const deadlineCard = page.locator('#cards > li[data-rule="overdue"] .explain, #cards > li[data-rule="deadline-warning"] .explain').first();
       if (await deadlineCard.count() > 0) expect(await deadlineCard.textContent()).toContain(s.expect.deadlineDate);
 
