@@ -80,7 +80,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     try {
       const res = await fetch(`${engine.url}/alerts/stream`, { headers: auth, signal: sse.signal });
       const decoder = new TextDecoder();
-      for await (const chunk of res.body ?? []) sseEvents += (decoder.decode(chunk as Uint8Array).match(/^event: /gm) ?? []).length;
+      const reader = res.body?.getReader();
+      for (;;) {
+        const chunk = await reader?.read();
+        if (chunk === undefined || chunk.done) break;
+        sseEvents += (decoder.decode(chunk.value).match(/^event: /gm) ?? []).length;
+      }
     } catch {
       // aborted at the end
     }
