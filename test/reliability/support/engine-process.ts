@@ -15,7 +15,7 @@ export interface EngineOptions {
   /** STORE, e.g. `sqlite:/tmp/x/events.db`. */
   readonly store: string;
   readonly port: number;
-  readonly tokens: readonly { token: string; role: string; centers?: string[] }[];
+  readonly tokens: readonly { readonly token: string; readonly role: string; readonly centers?: readonly string[] }[];
   readonly auditLog: string;
   /** Extra environment (DEMO defaults to off). */
   readonly env?: Readonly<Record<string, string>>;
