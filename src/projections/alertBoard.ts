@@ -30,12 +30,13 @@ export class AlertBoard {
     this.emit({ type: 'alert-raised', at, alert });
   }
 
-  clear(key: string, at: string): void {
+  /** Clear an active alert; `details` (optional) replaces the alert's details in the published event. */
+  clear(key: string, at: string, details?: Readonly<Record<string, unknown>>): void {
     const alert = this.active.get(key);
     if (alert === undefined) return;
     this.active.delete(key);
     this.count(alert, -1);
-    this.emit({ type: 'alert-cleared', at, alert });
+    this.emit({ type: 'alert-cleared', at, alert: details === undefined ? alert : { ...alert, details } });
   }
 
   list(filter: AlertFilter = {}): AlertView[] {

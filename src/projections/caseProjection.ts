@@ -261,10 +261,14 @@ export class CaseProjection {
     const previous = entry.alerts ?? EMPTY_ALERTS;
     if (previous.length === 0 && next.length === 0) return;
     const zone = calendar.zone;
+    const retro = tl?.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId) ?? [];
     for (const old of previous) {
       if (next.some((n) => n.key === old.key)) continue;
       const at = s !== undefined && tl !== undefined ? endOfAlert(old, s, tl, eventAt) : eventAt;
-      this.board.clear(old.key, formatInstant(at, zone));
+      // An alert withdrawn while a back-dated pause is on the case says so (the pause may be what hid it).
+      const withdrawnBy = retro.length > 0 && (s?.completedAt === undefined || s.completedAt > eventAt)
+        ? { ...old.details, retroactivePause: retro } : undefined;
+      this.board.clear(old.key, formatInstant(at, zone), withdrawnBy);
     }
     for (const n of next) {
       const old = previous.find((p) => p.key === n.key);
@@ -367,7 +371,14 @@ function alertDetails(c: RawCard, s: CaseState, tl: Timeline, pauseRetro: boolea
   if (c.rule === 'late-record' && c.lateRecord !== undefined) {
     const r = s.lateRecords[c.lateRecord];
     if (r === undefined) return undefined;
-    return { eventType: r.eventType, revision: r.revision, delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10 };
+    const d: Record<string, unknown> = {
+      eventType: r.eventType, revision: r.revision, delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10,
+    };
+    if (r.eventType === 'CasePaused') {
+      const pause = tl.pauses.find((p) => p.pause.pausedAt === r.occurredAt && p.pause.recordedAt === r.recordedAt);
+      if (pause?.retroactive === true) d['retroactivePause'] = pause.pause.pauseId;
+    }
+    return d;
   }
   return undefined;
 }

@@ -79,6 +79,26 @@ describe('time drives alerts', () => {
     expect(stats.flow.late).toBe(1);
   });
 
+  it('a back-dated pause recorded after the case was due is flagged on the alerts it touches', async () => {
+    const rig = await makeRig('2025-09-22T10:00:00+08:00');
+    rigs.push(rig);
+    await rig.append({
+      type: 'CaseAccepted', caseId: 'RP', occurredAt: '2025-09-22T10:00:00+08:00', centerId: 'c', departmentId: 'd',
+      matterCode: 'm', kind: 'promised', promisedDays: 2, channel: 'window',
+    });
+    // Deadline Wed 09-24: overdue from 09-25 00:00.
+    rig.scheduler.advanceTo(parseInstant('2025-09-25T09:00:00+08:00'));
+    expect(rig.projections.readModels.activeAlerts().map((a) => a.rule)).toEqual(['overdue']);
+    // Recorded on 09-25, 48 h after it supposedly happened: a retroactive pause, and a late record.
+    await rig.append({ type: 'CasePaused', caseId: 'RP', occurredAt: '2025-09-23T09:00:00+08:00', pauseId: 'p1', reason: 'supplement' });
+    const cleared = rig.alerts.find((a) => a.type === 'alert-cleared' && a.alert.rule === 'overdue');
+    expect(cleared?.alert.details).toEqual({ retroactivePause: ['p1'] });
+    const late = rig.projections.readModels.activeAlerts().find((a) => a.rule === 'late-record');
+    expect(late).toMatchObject({ color: 'yellow', startedAt: '2025-09-25T09:00:00.000+08:00' });
+    expect(late?.details).toMatchObject({ eventType: 'CasePaused', delayHours: 48, retroactivePause: 'p1' });
+    expect(rig.projections.readModels.evaluateCase('RP', rig.scheduler.clock())?.pauses[0]?.retroactive).toBe(true);
+  });
+
   describe('every worked case of timing.json: the alerts raised live, event by event and tick by tick, are its cards', () => {
     for (const sc of scenarios) {
       it(`${sc.caseId}: ${sc.why}`, async () => {
