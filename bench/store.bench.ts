@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { MemoryEventStore } from '../src/store/memory/memory-store.js';
 import { CACHE_KIB, SqliteEventStore, WAL_AUTOCHECKPOINT_PAGES } from '../src/store/sqlite/sqlite-store.js';
@@ -201,3 +202,17 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
 };
 
 export const benchmarks: Benchmark[] = [sqlite, memory];
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  // Run directly: `npx tsx bench/store.bench.ts [--quick]`
+  void (async () => {
+    for (const bench of benchmarks) {
+      const rows = await bench({ quick: process.argv.includes('--quick') });
+      console.table(rows.map((r) => ({ name: r.name, value: r.value, baseline: r.baseline, ratio: r.ratio === undefined ? undefined : Number(r.ratio.toFixed(3)), pass: r.pass })));
+    }
+  })().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

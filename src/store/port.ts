@@ -36,7 +36,24 @@ export interface AppendResult {
   readonly position: bigint;
   /** True when every eventId of the batch was already stored: nothing new was written. */
   readonly duplicate: boolean;
+  /**
+   * The stored recordedAt of the batch's events (ISO-8601 UTC), when the adapter
+   * knows it without another read (embedded stores; absent on EventStoreDB).
+   */
+  readonly recordedAt?: string;
 }
+
+/** One stream's part of `appendMany`. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventData[];
+  readonly expectedRevision?: ExpectedRevision; // default 'any'
+}
+
+/** The outcome of one stream's append in `appendMany`: its result, or the typed error that refused it. */
+export type AppendOutcome =
+  | { readonly ok: true; readonly result: AppendResult }
+  | { readonly ok: false; readonly error: StoreError };
 
 export interface AppendOptions {
   readonly expectedRevision?: ExpectedRevision; // default 'any'
@@ -51,6 +68,11 @@ export interface ReadAllOptions {
   readonly fromPosition?: bigint; // inclusive, default start
   readonly maxCount?: number;
   readonly streamPrefixes?: readonly string[];
+}
+
+export interface ReadAllBatchesOptions extends ReadAllOptions {
+  /** Largest array yielded (default 4096); arrays are never empty. */
+  readonly batchSize?: number;
 }
 
 export interface SubscribeOptions {
@@ -76,8 +98,21 @@ export interface EventStore {
   /** Human-readable name for logs and errors, e.g. "sqlite:./data/events.db". */
   readonly name: string;
   append(streamId: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one call, in request order, as if by
+   * successive `append`s: each request is atomic and independent (a conflict or
+   * bad input refuses that request only, as an `ok: false` outcome), and the
+   * outcomes come back in request order. Embedded stores commit all requests in
+   * one transaction (one commit); a rejected promise (StoreUnavailableError)
+   * means nothing was written. EventStoreDB has no multi-stream transaction:
+   * the adapter appends one request after the other, and once the server is
+   * unavailable that request and all later ones get StoreUnavailableError outcomes.
+   */
+  appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** The same events as `readAll`, yielded as non-empty arrays in commit order (one await per array, for rebuilds). */
+  readAllBatches(options?: ReadAllBatchesOptions): AsyncIterable<readonly RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last committed event (-1n when empty). */
   headPosition(): Promise<bigint>;

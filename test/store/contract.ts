@@ -215,6 +215,102 @@ export function describeEventStoreContract(name: string, makeStore: MakeStore, c
       }));
     });
 
+    describe('appendMany', () => {
+      it('appends to several streams in request order, each request atomic and independent', withStore(async (store, p) => {
+        await store.append(`${p}-2`, events(1));
+        const a = events(2);
+        const b = events(1);
+        const c = events(3);
+        const outcomes = await store.appendMany([
+          { streamId: `${p}-1`, events: a, expectedRevision: 'no_stream' },
+          { streamId: `${p}-2`, events: b, expectedRevision: 5n },
+          { streamId: `${p}-3`, events: c },
+          { streamId: `${p}-1`, events: events(1), expectedRevision: 1n },
+        ]);
+        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
+        const [first, refused, third, fourth] = outcomes;
+        expect(first!.ok && first!.result).toMatchObject({ nextExpectedRevision: 1n, duplicate: false });
+        expect(!refused!.ok && refused!.error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(!refused!.ok && refused!.error).toMatchObject({ actual: 0n, expected: 5n });
+        expect(third!.ok && third!.result.nextExpectedRevision).toBe(2n);
+        expect(fourth!.ok && fourth!.result.nextExpectedRevision).toBe(2n);
+        expect((await collect(store.readStream(`${p}-1`))).length).toBe(3);
+        expect((await collect(store.readStream(`${p}-2`))).length).toBe(1);
+        const read3 = await collect(store.readStream(`${p}-3`));
+        expect(read3.map((e) => e.eventId)).toEqual(c.map((e) => e.eventId));
+        expect(third!.ok && third!.result.position).toBe(read3.at(-1)!.position);
+        const all = await collect(store.readAll({ streamPrefixes: [p] }));
+        expect(all.map((e) => e.streamId.slice(p.length))).toEqual(['-2', '-1', '-1', '-3', '-3', '-3', '-1']);
+        expect(await store.appendMany([])).toEqual([]);
+      }));
+
+      it('refuses bad input, a mixed retry or a reused eventId for that request only, writing none of it', withStore(async (store, p) => {
+        const stored = events(2);
+        const first = await store.append(`${p}-1`, stored);
+        const good = events(2);
+        const outcomes = await store.appendMany([
+          { streamId: `${p}-2`, events: [event(), { ...event(), eventId: 'not-a-uuid' }] },
+          { streamId: `${p}-1`, events: [stored[0]!, event()] },
+          { streamId: `${p}-1`, events: stored, expectedRevision: 'no_stream' },
+          { streamId: `${p}-4`, events: good },
+        ]);
+        expect(outcomes.map((o) => o.ok)).toEqual([false, false, true, true]);
+        expect(!outcomes[0]!.ok && outcomes[0]!.error).toMatchObject({ name: 'InvalidAppendError', field: 'events[1].eventId' });
+        expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(DuplicateEventConflictError);
+        expect(outcomes[2]!.ok && outcomes[2]!.result).toEqual({ ...first, duplicate: true });
+        expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
+        expect((await collect(store.readStream(`${p}-1`))).length).toBe(2);
+        expect((await collect(store.readStream(`${p}-4`))).map((e) => e.eventId)).toEqual(good.map((e) => e.eventId));
+      }));
+
+      it.skipIf(!caps.eventIdsUniqueAcrossStreams)('rolls back a request whose later event reuses an eventId of another stream, keeping the others', withStore(async (store, p) => {
+        const stored = event();
+        await store.append(`${p}-1`, [stored]);
+        const before = events(1);
+        const after = events(1);
+        const outcomes = await store.appendMany([
+          { streamId: `${p}-0`, events: before },
+          { streamId: `${p}-2`, events: [event(), event(), stored] },
+          { streamId: `${p}-3`, events: after },
+        ]);
+        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+        expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(DuplicateEventConflictError);
+        expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
+        expect((await collect(store.readStream(`${p}-0`))).map((e) => e.eventId)).toEqual([before[0]!.eventId]);
+        expect((await collect(store.readStream(`${p}-3`))).map((e) => e.eventId)).toEqual([after[0]!.eventId]);
+      }));
+
+      it('wakes live subscribers with every written request', withStore(async (store, p) => {
+        const sub = store.subscribeToAll({ fromPosition: await store.headPosition(), streamPrefixes: [p] });
+        await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
+        const a = events(1);
+        const b = events(2);
+        await store.appendMany([{ streamId: `${p}-1`, events: a }, { streamId: `${p}-2`, events: b }]);
+        const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 3);
+        expect(eventsOf(got).map((e) => e.eventId)).toEqual([...a, ...b].map((e) => e.eventId));
+        await sub.close();
+      }));
+    });
+
+    describe('readAllBatches', () => {
+      it('yields the events of readAll in non-empty arrays of at most batchSize', withStore(async (store, p) => {
+        for (let i = 0; i < 4; i++) await store.append(`${p}-${i}`, events(3));
+        const firstPos = (await collect(store.readStream(`${p}-0`)))[0]!.position;
+        const options = { fromPosition: firstPos, streamPrefixes: [p] };
+        const expected = await collect(store.readAll(options));
+        const batches = await collect(store.readAllBatches({ ...options, batchSize: 5 }));
+        expect(batches.flat().map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
+        for (const b of batches) {
+          expect(b.length).toBeGreaterThan(0);
+          expect(b.length).toBeLessThanOrEqual(5);
+        }
+        const capped = await collect(store.readAllBatches({ ...options, maxCount: 4 }));
+        expect(capped.flat().map((e) => e.eventId)).toEqual(expected.slice(0, 4).map((e) => e.eventId));
+        const error = await collect(store.readAllBatches({ batchSize: 0 })).then(() => undefined, (e: unknown) => e);
+        expect(error).toMatchObject({ name: 'InvalidAppendError', field: 'batchSize' });
+      }));
+    });
+
     describe('bad input', () => {
       const cases: [string, (store: EventStore, p: string) => Promise<unknown>][] = [
         ['events', (s, p) => s.append(`${p}-1`, [])],
@@ -347,6 +443,11 @@ export function describeEventStoreContract(name: string, makeStore: MakeStore, c
       const store = await open();
       await store.close();
       await expect(store.append('case-closed', [event()])).rejects.toBeInstanceOf(StoreUnavailableError);
+      const many = await store.appendMany([{ streamId: 'case-closed', events: [event()] }]).then(
+        (outcomes) => (outcomes[0]?.ok === false ? outcomes[0].error : undefined),
+        (e: unknown) => e,
+      );
+      expect(many).toBeInstanceOf(StoreUnavailableError);
     });
   });
 }

@@ -21,6 +21,7 @@ export interface StoredLocation {
   readonly streamId: string;
   readonly revision: bigint;
   readonly position: bigint;
+  readonly recordedAt?: string;
 }
 
 /** Throws when the stream's current revision (undefined: no stream) does not satisfy `expected`. */
@@ -64,5 +65,7 @@ export function resolveDuplicates(
     }
   }
   const last = found[found.length - 1] as StoredLocation;
-  return { nextExpectedRevision: last.revision, position: last.position, duplicate: true };
+  return last.recordedAt === undefined
+    ? { nextExpectedRevision: last.revision, position: last.position, duplicate: true }
+    : { nextExpectedRevision: last.revision, position: last.position, duplicate: true, recordedAt: last.recordedAt };
 }

@@ -96,6 +96,12 @@ export function validateMaxCount(maxCount: unknown): number {
   throw new InvalidAppendError('maxCount', 'must be an integer >= 0');
 }
 
+export function validateBatchSize(batchSize: unknown, fallback: number): number {
+  if (batchSize === undefined) return fallback;
+  if (typeof batchSize === 'number' && Number.isInteger(batchSize) && batchSize >= 1) return batchSize;
+  throw new InvalidAppendError('batchSize', 'must be an integer >= 1');
+}
+
 export function validatePosition(position: unknown, field: string): bigint | undefined {
   if (position === undefined) return undefined;
   if (typeof position === 'bigint' && position >= -1n) return position;

@@ -6,15 +6,20 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import {
   DuplicateEventConflictError,
+  InvalidAppendError,
+  StoreError,
   WrongExpectedRevisionError,
   type AppendOptions,
+  type AppendOutcome,
   type AppendResult,
   type EventData,
   type EventStore,
+  type ReadAllBatchesOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
+  type StreamAppend,
   type Subscription,
   StoreUnavailableError,
 } from '../port.js';
@@ -23,6 +28,7 @@ import { resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
 import {
   matchesPrefixes,
   validateAppend,
+  validateBatchSize,
   validateMaxCount,
   validatePosition,
   validatePrefixes,
@@ -89,6 +95,34 @@ export class EsdbEventStore implements EventStore {
     // The server answers an idempotent retry (all eventIds already there) with success and no position.
     if (result.position === undefined) return this.originalResult(batch, result.nextExpectedRevision);
     return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit, duplicate: false };
+  }
+
+  /**
+   * EventStoreDB has no multi-stream transaction: the requests are appended one
+   * after the other, each atomic on its own. Once the server is unavailable, that
+   * request and every later one get a StoreUnavailableError outcome (the earlier
+   * ones are written).
+   */
+  async appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]> {
+    this.ensureOpen();
+    if (!Array.isArray(requests)) throw new InvalidAppendError('requests', 'must be an array');
+    const outcomes: AppendOutcome[] = [];
+    let unavailable: StoreUnavailableError | undefined;
+    for (const r of requests) {
+      if (unavailable !== undefined) {
+        outcomes.push({ ok: false, error: unavailable });
+        continue;
+      }
+      try {
+        const options = r?.expectedRevision === undefined ? {} : { expectedRevision: r.expectedRevision };
+        outcomes.push({ ok: true, result: await this.append(r?.streamId, r?.events, options) });
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        if (e instanceof StoreUnavailableError) unavailable = e;
+        outcomes.push({ ok: false, error: e });
+      }
+    }
+    return outcomes;
   }
 
   /**
@@ -183,6 +217,19 @@ export class EsdbEventStore implements EventStore {
       if (page.length < PAGE || fresh === 0 || after === undefined) return;
       start = after;
     }
+  }
+
+  async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
+    const size = validateBatchSize(options.batchSize, PAGE);
+    let batch: RecordedEvent[] = [];
+    for await (const event of this.readAll(options)) {
+      batch.push(event);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -3,15 +3,20 @@
  * nothing survives the process. Positions are indexes into the global log.
  */
 import {
+  InvalidAppendError,
+  StoreError,
   StoreUnavailableError,
   type AppendOptions,
+  type AppendOutcome,
   type AppendResult,
   type EventData,
   type EventStore,
+  type ReadAllBatchesOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
+  type StreamAppend,
   type Subscription,
 } from '../port.js';
 import { CatchUpSubscription } from '../core/catch-up-subscription.js';
@@ -21,6 +26,7 @@ import { CommitNotifier } from '../core/notifier.js';
 import {
   matchesPrefixes,
   validateAppend,
+  validateBatchSize,
   validateMaxCount,
   validatePosition,
   validatePrefixes,
@@ -49,20 +55,42 @@ export class MemoryEventStore implements EventStore {
 
   async append(streamId: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
     this.ensureOpen();
-    const batch = validateAppend(streamId, events, options.expectedRevision);
+    const result = this.write(streamId, events, options.expectedRevision);
+    if (!result.duplicate) this.notifier.notify();
+    return result;
+  }
+
+  async appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]> {
+    this.ensureOpen();
+    if (!Array.isArray(requests)) throw new InvalidAppendError('requests', 'must be an array');
+    const outcomes = requests.map((r): AppendOutcome => {
+      try {
+        return { ok: true, result: this.write(r?.streamId, r?.events, r?.expectedRevision) };
+      } catch (e) {
+        if (e instanceof StoreError) return { ok: false, error: e };
+        throw e;
+      }
+    });
+    if (outcomes.some((o) => o.ok && !o.result.duplicate)) this.notifier.notify();
+    return outcomes;
+  }
+
+  /** One atomic append: every check happens before the first event is stored. */
+  private write(streamId: unknown, events: unknown, expectedRevision: unknown): AppendResult {
+    const batch = validateAppend(streamId, events, expectedRevision);
     const ids = batch.events.map((e) => e.eventId);
-    const duplicate = resolveDuplicates(streamId, ids, ids.map((id) => this.byEventId.get(id)));
+    const duplicate = resolveDuplicates(batch.streamId, ids, ids.map((id) => this.byEventId.get(id)));
     if (duplicate) return duplicate;
-    const stream = this.streams.get(streamId);
+    const stream = this.streams.get(batch.streamId);
     const current = stream === undefined ? undefined : BigInt(stream.length - 1);
-    checkExpectedRevision(streamId, batch.expectedRevision, current);
+    checkExpectedRevision(batch.streamId, batch.expectedRevision, current);
 
     const recordedAt = recordedAtNow(this.clock);
     const target = stream ?? [];
     let last: RecordedEvent | undefined;
     for (const e of batch.events) {
       last = Object.freeze({
-        streamId,
+        streamId: batch.streamId,
         eventId: e.eventId,
         type: e.type,
         data: deepFreeze(JSON.parse(e.json) as Record<string, unknown>),
@@ -74,10 +102,9 @@ export class MemoryEventStore implements EventStore {
       this.log.push(last);
       this.byEventId.set(e.eventId, last);
     }
-    if (stream === undefined) this.streams.set(streamId, target);
-    this.notifier.notify();
+    if (stream === undefined) this.streams.set(batch.streamId, target);
     const end = last as RecordedEvent;
-    return { nextExpectedRevision: end.revision, position: end.position, duplicate: false };
+    return { nextExpectedRevision: end.revision, position: end.position, duplicate: false, recordedAt };
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -104,6 +131,19 @@ export class MemoryEventStore implements EventStore {
       count++;
       yield event;
     }
+  }
+
+  async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
+    const size = validateBatchSize(options.batchSize, 4096);
+    let batch: RecordedEvent[] = [];
+    for await (const event of this.readAll(options)) {
+      batch.push(event);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -8,16 +8,20 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
+  InvalidAppendError,
   StoreError,
   StoreUnavailableError,
   type AppendOptions,
+  type AppendOutcome,
   type AppendResult,
   type EventData,
   type EventStore,
+  type ReadAllBatchesOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
+  type StreamAppend,
   type Subscription,
 } from '../port.js';
 import { CatchUpSubscription } from '../core/catch-up-subscription.js';
@@ -28,6 +32,7 @@ import { pagedIterable } from '../core/paged-iterable.js';
 import {
   matchesPrefixes,
   validateAppend,
+  validateBatchSize,
   validateMaxCount,
   validatePosition,
   validatePrefixes,
@@ -70,6 +75,9 @@ export class SqliteEventStore implements EventStore {
   private readonly pollMs: number;
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
+  private readonly appendManyTxn: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
+  /** One stream's append inside appendManyTxn: better-sqlite3 runs a nested transaction as a SAVEPOINT. */
+  private readonly savepointWrite: (batch: ValidAppend, recordedAt: string) => AppendResult;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     this.name = `sqlite:${path}`;
@@ -90,7 +98,12 @@ export class SqliteEventStore implements EventStore {
     } catch (e) {
       throw new StoreUnavailableError(this.name, `cannot open the database (${(e as Error).message})`);
     }
-    this.appendTxn = this.db.transaction((batch: ValidAppend, recordedAt: string) => this.write(batch, recordedAt)).immediate;
+    const write = this.db.transaction((batch: ValidAppend, recordedAt: string) => this.write(batch, recordedAt));
+    this.appendTxn = write.immediate;
+    this.savepointWrite = write;
+    this.appendManyTxn = this.db.transaction((requests: readonly StreamAppend[], recordedAt: string) =>
+      requests.map((r) => this.writeOneOfMany(r, recordedAt)),
+    ).immediate;
   }
 
   private prepare() {
@@ -100,8 +113,8 @@ export class SqliteEventStore implements EventStore {
       insert: db.prepare<[string, number, string, string, string, string]>(
         'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      findById: db.prepare<[string], { stream: string; revision: number; position: number }>(
-        'SELECT stream, revision, position FROM events WHERE event_id = ?',
+      findById: db.prepare<[string], { stream: string; revision: number; position: number; recorded_at: string }>(
+        'SELECT stream, revision, position, recorded_at FROM events WHERE event_id = ?',
       ),
       readAfter: db
         .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
@@ -133,6 +146,49 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
+  async appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]> {
+    this.ensureOpen();
+    if (!Array.isArray(requests)) throw new InvalidAppendError('requests', 'must be an array');
+    if (requests.length === 0) return [];
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.appendManyTxn(requests, recordedAtNow(this.clock));
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) throw e;
+      throw new StoreUnavailableError(this.name, `append failed, nothing written (${(e as Error).message})`);
+    }
+    if (outcomes.some((o) => o.ok && !o.result.duplicate)) this.notifier.notify();
+    return outcomes;
+  }
+
+  /**
+   * One request of appendMany, inside the outer IMMEDIATE transaction: a typed
+   * refusal rolls back its savepoint only; anything else aborts the whole call.
+   */
+  private writeOneOfMany(request: StreamAppend, recordedAt: string): AppendOutcome {
+    let batch: ValidAppend;
+    try {
+      batch = validateAppend(request?.streamId, request?.events, request?.expectedRevision);
+    } catch (e) {
+      if (e instanceof StoreError) return { ok: false, error: e };
+      throw e;
+    }
+    try {
+      return { ok: true, result: this.savepointWrite(batch, recordedAt) };
+    } catch (e) {
+      if (e instanceof StoreError) return { ok: false, error: e };
+      if (!isUniqueViolation(e)) throw e;
+      try {
+        const duplicate = this.resolveStored(batch);
+        if (duplicate) return { ok: true, result: duplicate };
+      } catch (conflict) {
+        if (conflict instanceof StoreError) return { ok: false, error: conflict };
+        throw conflict;
+      }
+      throw e;
+    }
+  }
+
   /** Runs inside the IMMEDIATE transaction; any throw rolls the whole batch back. */
   private write(batch: ValidAppend, recordedAt: string): AppendResult {
     const { streamId } = batch;
@@ -153,14 +209,14 @@ export class SqliteEventStore implements EventStore {
       position = Number(info.lastInsertRowid);
       revision++;
     }
-    return { nextExpectedRevision: BigInt(revision - 1), position: BigInt(position), duplicate: false };
+    return { nextExpectedRevision: BigInt(revision - 1), position: BigInt(position), duplicate: false, recordedAt };
   }
 
   private resolveStored(batch: ValidAppend): AppendResult | undefined {
     const ids = batch.events.map((e) => e.eventId);
     const found = ids.map((id): StoredLocation | undefined => {
       const row = this.stmts.findById.get(id);
-      return row && { streamId: row.stream, revision: BigInt(row.revision), position: BigInt(row.position) };
+      return row && { streamId: row.stream, revision: BigInt(row.revision), position: BigInt(row.position), recordedAt: row.recorded_at };
     });
     return resolveDuplicates(batch.streamId, ids, found);
   }
@@ -183,27 +239,40 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return pagedIterable(() => this.allPages(options, READ_PAGE));
+  }
+
+  readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     return pagedIterable(() => {
-      const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
-      let remaining = validateMaxCount(options.maxCount);
-      const prefixes = validatePrefixes(options.streamPrefixes);
-      let after = Number(from) - 1;
-      let exhausted = false;
+      const nextPage = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
       return () => {
-        const page: RecordedEvent[] = [];
-        while (page.length === 0 && remaining > 0 && !exhausted) {
-          const rows = this.guard(() => this.stmts.readAfter.all(after, READ_PAGE));
-          exhausted = rows.length < READ_PAGE;
-          for (const row of rows) {
-            after = row[0];
-            if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
-            page.push(toEvent(row));
-            if (--remaining <= 0) break;
-          }
-        }
-        return page.length === 0 ? undefined : page;
+        const page = nextPage();
+        return page === undefined ? undefined : [page];
       };
     });
+  }
+
+  /** Validates the options, then returns a reader of successive non-empty pages (undefined at the end). */
+  private allPages(options: ReadAllOptions, pageSize: number): () => RecordedEvent[] | undefined {
+    const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
+    let remaining = validateMaxCount(options.maxCount);
+    const prefixes = validatePrefixes(options.streamPrefixes);
+    let after = Number(from) - 1;
+    let exhausted = false;
+    return () => {
+      const page: RecordedEvent[] = [];
+      while (page.length === 0 && remaining > 0 && !exhausted) {
+        const rows = this.guard(() => this.stmts.readAfter.all(after, pageSize));
+        exhausted = rows.length < pageSize;
+        for (const row of rows) {
+          after = row[0];
+          if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
+          page.push(toEvent(row));
+          if (--remaining <= 0) break;
+        }
+      }
+      return page.length === 0 ? undefined : page;
+    };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
