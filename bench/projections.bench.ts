@@ -25,15 +25,24 @@ import type { Benchmark, BenchRow } from './types.js';
 const ZONE = 'Asia/Shanghai';
 
 
-/** Read and parse every event through the same subscription the runner uses, until caught up. */
+/** Read and parse every event through the same read path the runner uses (stored arrays, then the subscription), until caught up. */
 async function readOnly(store: EventStore): Promise<number> {
-  const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: ['case-', 'calendar-'], checkpointInterval: 1024 });
+  const prefixes = ['case-', 'calendar-'];
   let n = 0;
   let sink = 0;
+  let last = -1n;
+  if (typeof store.readAllBatches === 'function') {
+    for await (const batch of store.readAllBatches({ fromPosition: 0n, streamPrefixes: prefixes, batchSize: 4096 })) {
+      for (const e of batch) sink += (e.data['occurredAt'] as string).length + e.recordedAt.length; // touch the parsed body
+      n += batch.length;
+      last = batch[batch.length - 1]!.position;
+    }
+  }
+  const sub = store.subscribeToAll({ fromPosition: last < 0n ? 'start' : last, streamPrefixes: prefixes, checkpointInterval: 1024 });
   for await (const m of sub) {
     if (m.kind === 'event') {
       n++;
-      sink += (m.event.data['occurredAt'] as string).length; // touch the parsed body
+      sink += (m.event.data['occurredAt'] as string).length + m.event.recordedAt.length;
     } else if (m.kind === 'caught-up') break;
   }
   await sub.close();
@@ -85,7 +94,7 @@ const rebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
     const ratio = value / baseline;
     return [{
       name: 'rebuild all read models from sqlite', value, unit: 'events/s',
-      baselineName: 'read + parse only (same subscription)', baseline, ratio,
+      baselineName: 'read + parse only (same read path)', baseline, ratio,
       target: '≥ 150,000 events/s and ≥ 0.3× baseline', pass: value >= 150_000 && ratio >= 0.3,
       note: `${events.toLocaleString('en')} events, ${cases.toLocaleString('en')} cases, ${alerts.toLocaleString('en')} alerts at the end; best of ${runs}; includes the final evaluation of every case`,
     }];

@@ -157,9 +157,27 @@ export function createProjections(options: ProjectionsOptions): Projections {
     log(`projections: resumed from snapshot at position ${checkpoint} (${content.states.length} cases)`);
   }
 
+  /**
+   * Catch-up fast path: read what is already stored in arrays (one await per
+   * array, not per event), then let the subscription take over from there.
+   */
+  async function catchUpInBatches(): Promise<void> {
+    if (typeof store.readAllBatches !== 'function') return;
+    const from = position + 1n; // readAll is inclusive of fromPosition
+    for await (const batch of store.readAllBatches({ fromPosition: from, streamPrefixes: STREAM_PREFIXES, batchSize: 4096 })) {
+      if (stopped) return;
+      for (const e of batch) applyEvent(e);
+      eventsFolded += batch.length;
+      sinceSnapshot += batch.length;
+      advance(batch[batch.length - 1]!.position);
+    }
+  }
+
   async function run(): Promise<void> {
     while (!stopped) {
       try {
+        if (!caughtUp) await catchUpInBatches();
+        if (stopped) break;
         subscription = store.subscribeToAll({
           fromPosition: position < 0n ? 'start' : position,
           streamPrefixes: STREAM_PREFIXES,
