@@ -35,6 +35,8 @@ export interface CrashLoadOptions {
 
 export interface CrashLoadReport {
   readonly kills: number;
+  /** Restarts that found a (possibly stale) projection snapshot to resume from. */
+  readonly restartsFromSnapshot: number;
   readonly requests: number;
   readonly connectionErrors: number;
   readonly eventsAcknowledged: number;
@@ -53,6 +55,8 @@ export interface CrashLoadReport {
 }
 
 const TOKEN = 'crash-load-admin-token-0123456789';
+/** Written by the projections next to the sqlite file (src/projections/checkpointPath.ts). */
+const SNAPSHOT_FILE = 'projections.snapshot.ndjson';
 const CENTERS = ['center-1', 'center-2', 'center-3'];
 
 /** An ISO instant with +08:00, to the second. */
@@ -220,12 +224,14 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   const writers = Array.from({ length: options.clients }, (_, i) =>
     (i % 4 === 3 ? batchWriter : singleWriter)(i, target, tally, () => running));
   let kills = 0;
+  let restartsFromSnapshot = 0;
   try {
     for (let k = 0; k < options.kills; k++) {
       await pause(options.intervalMs);
       await engine.kill();
       kills++;
       log(`kill ${kills}: ${tally.acked.size} events acknowledged so far`);
+      if (existsSync(join(dir, 'live', SNAPSHOT_FILE))) restartsFromSnapshot++;
       engine = await startEngine(engineOptions(`sqlite:${dbPath}`, port));
     }
     await pause(options.intervalMs);
@@ -278,6 +284,7 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
 
   return {
     kills,
+    restartsFromSnapshot,
     requests: tally.requests,
     connectionErrors: tally.connectionErrors,
     eventsAcknowledged: tally.acked.size,
