@@ -12,7 +12,7 @@
  * is why a rebuild and an incremental run agree.
  */
 import {
-  dayFromYmd, evolve, formatInstant, initialCaseState, stateAsOf, timelineOf, type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs,
+  dayFromYmd, evolve, formatInstant, initialCaseState, timelineOf, type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs,
   type EventMeta, type Policy, type WorkCalendar, type CalendarService,
 } from '../domain/index.js';
 import {
@@ -174,23 +174,23 @@ export class CaseProjection {
    * `eventAt` is the instant to report for alerts that end without a card
    * clearing (e.g. the case was completed).
    */
-  private refresh(entry: CaseEntry, now: EpochMs, eventAt: EpochMs): void {
+  private refresh(entry: CaseEntry, clockNow: EpochMs, eventAt: EpochMs): void {
     const calendar = this.calendar;
     const policy = this.options.policy;
-    const state = entry.state;
-    if (state.accepted === undefined || state.acceptedAt === undefined) return;
-    // Events up to 5 minutes ahead of the clock are accepted: fold them only once they occur.
-    const future = state.lastOccurredAt !== undefined && state.lastOccurredAt > now;
-    const s = future ? stateAsOf(state, now) : state;
+    const s = entry.state;
+    if (s.accepted === undefined || s.acceptedAt === undefined) return;
+    // The API accepts events up to 5 minutes ahead of the clock: such a case is
+    // evaluated at its last event's instant, so what was recorded is what counts.
+    const now = s.lastOccurredAt !== undefined && s.lastOccurredAt > clockNow ? s.lastOccurredAt : clockNow;
     const tl = timelineOf(s, now, policy, calendar);
     if (tl === null) {
       this.setAlerts(entry, EMPTY_ALERTS, eventAt, calendar);
-      this.schedule(entry, future ? nextEventAfter(state, now) : undefined);
+      this.schedule(entry, undefined);
       return;
     }
     this.updateFacts(entry, s, tl, calendar);
-    this.setAlerts(entry, this.alertsOf(entry, s, tl, now, calendar), eventAt, calendar, s, tl);
-    let next = future ? nextEventAfter(state, now) : undefined;
+    this.setAlerts(entry, this.alertsOf(entry, s, tl, now, calendar), Math.max(eventAt, now), calendar, s, tl);
+    let next: EpochMs | undefined;
     for (const c of tl.cards) {
       if (c.start > now && (next === undefined || c.start < next)) next = c.start;
       if (c.clear !== undefined && c.clear > now && (next === undefined || c.clear < next)) next = c.clear;
@@ -395,20 +395,4 @@ function changedDays(next: WorkCalendar, previous: WorkCalendar): { first: Epoch
     last = Math.max(last, dayFromYmd(y, 12, 31));
   }
   return first === Number.POSITIVE_INFINITY ? { first: 1, last: 0 } : { first, last };
-}
-
-/** The first instant after `now` at which an already-folded event occurs. */
-function nextEventAfter(state: CaseState, now: EpochMs): EpochMs | undefined {
-  let next: EpochMs | undefined;
-  const consider = (t: EpochMs | undefined) => {
-    if (t !== undefined && t > now && (next === undefined || t < next)) next = t;
-  };
-  consider(state.acceptedAt);
-  consider(state.completedAt);
-  for (const p of state.pauses) {
-    consider(p.pausedAt);
-    consider(p.resumedAt);
-  }
-  for (const e of state.escalations) consider(e.at);
-  return next;
 }
