@@ -290,7 +290,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     readModels,
     async start() {
       if (loop !== undefined) throw new Error('projections already started');
-      stopped = false;
+      if (stopped) throw new Error('projections were stopped; create a new instance to start again');
       await loadSnapshot();
       head = await store.headPosition().catch(() => head);
       // Until the store answers, start() stays pending and the loop keeps retrying.
