@@ -33,3 +33,27 @@ export async function loadCase(store: EventStore, caseId: string, lateRecordHour
   }
   return { state, events, byEventId };
 }
+
+export interface StoredAt {
+  readonly revision: bigint;
+  readonly position: bigint;
+}
+
+export interface CaseSnapshot {
+  readonly state: CaseState;
+  /** eventId (lower case) → where it is stored. */
+  readonly byEventId: ReadonlyMap<string, StoredAt>;
+}
+
+/** What the write path needs of a stream: its state and where each eventId is stored (no event list kept). */
+export async function loadCaseSnapshot(store: EventStore, caseId: string, lateRecordHours: number): Promise<CaseSnapshot> {
+  let state = initialCaseState(caseId);
+  const byEventId = new Map<string, StoredAt>();
+  const options = { lateRecordHours };
+  for await (const recorded of store.readStream(caseStreamId(caseId))) {
+    const event = recorded.data as unknown as CaseEvent;
+    state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, options);
+    byEventId.set(recorded.eventId.toLowerCase(), { revision: recorded.revision, position: recorded.position });
+  }
+  return { state, byEventId };
+}

@@ -1,9 +1,8 @@
 /** `POST /cases/{caseId}/events` and `POST /events` (SPEC §4). */
 import { Router } from 'express';
 import { CaseId, decodeCaseEvent, type CaseEvent } from '../../domain/events.js';
-import { StoreUnavailableError } from '../../store/port.js';
 import { principalOf, type Authenticator } from '../auth.js';
-import { appendCaseGroup, isAppended, withEventId, type AppendDeps, type Candidate, type EventOutcome } from '../appendService.js';
+import { appendCaseGroup, appendCaseGroups, isAppended, withEventId, type AppendDeps, type Candidate, type EventOutcome } from '../appendService.js';
 import { ApiError, badRequest } from '../errors.js';
 import { pathParam, requireJson } from '../validation.js';
 
@@ -40,7 +39,7 @@ export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
     const events = batchOf(req.body);
     const principal = principalOf(res);
     const results: (EventOutcome | undefined)[] = events.map(() => undefined);
-    // Group by case, keeping each case's events in request order; each group is one atomic append.
+    // Group by case, keeping each case's events in request order; each group is appended atomically.
     const groups = new Map<string, { indexes: number[]; candidates: Candidate[] }>();
     events.forEach((raw, index) => {
       const decoded = decodeCaseEvent(raw);
@@ -55,21 +54,15 @@ export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
       group.candidates.push({ event: withEventId(event) });
       groups.set(event.caseId, group);
     });
-    for (const [caseId, group] of groups) {
-      let outcomes: EventOutcome[];
-      try {
-        outcomes = await appendCaseGroup(deps, caseId, group.candidates, principal);
-      } catch (err) {
-        if (!(err instanceof StoreUnavailableError)) throw err;
-        outcomes = group.candidates.map(({ event }) => ({
-          status: 503, caseId, eventId: event.eventId,
-          error: { code: 'store-unavailable', message: 'the event store is unavailable; this event was not written' },
-        }));
-      }
+    // One store call for every case of the request (one commit on sqlite); conflicts retry their own case only.
+    const entries = [...groups];
+    const outcomes = await appendCaseGroups(deps, entries.map(([caseId, g]) => ({ caseId, candidates: g.candidates })), principal);
+    entries.forEach(([, group], g) => {
+      const groupOutcomes = outcomes[g] ?? [];
       group.indexes.forEach((index, k) => {
-        results[index] = outcomes[k];
+        results[index] = groupOutcomes[k];
       });
-    }
+    });
     res.status(200).json({ results: results.map((r) => (r === undefined ? missing() : toWire(r))) });
   });
 
