@@ -404,6 +404,41 @@ describe('limits', () => {
     tried += MAX_STREAMS + 2;
   });
 
+  it('SSE: the default cap is 100 streams per engine', async () => {
+    const other = await startAppServer(new MemoryEventStore());
+    const open: AbortController[] = [];
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 101; i++) {
+        const ac = new AbortController();
+        const res = await fetch(`${other.url}/alerts/stream`, { headers: { authorization: `Bearer ${TOKENS.monitor}` }, signal: ac.signal });
+        statuses.push(res.status);
+        if (res.status === 200) open.push(ac);
+        else await res.text();
+      }
+      expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+      expect(statuses.at(-1)).toBe(503);
+      tried += 101;
+    } finally {
+      for (const ac of open) ac.abort();
+      await other.close();
+    }
+  });
+
+  it('hostile query strings at /alerts/stream are refused (400) before a stream opens', async () => {
+    for (const q of ['color=blue', 'rule=x', 'color=red&color=yellow', `centerId=${'x'.repeat(300)}`, 'departmentId=']) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 2000); // a stream that opened would never end by itself
+      const res = await fetch(`${srv.url}/alerts/stream?${q}`, { headers: { authorization: `Bearer ${TOKENS.monitor}` }, signal: ac.signal });
+      const status = res.status;
+      if (status !== 200) await res.text();
+      clearTimeout(timer);
+      ac.abort();
+      tried++;
+      expect(status, q.slice(0, 40)).toBe(400);
+    }
+  });
+
   // MISSING FEATURE (reported in docs/reliability.md): the API has no per-token request-rate limit.
   // This test states the expected behaviour and is marked `fails` until one exists; when it starts
   // passing, vitest reports it, and the marker must be removed.
