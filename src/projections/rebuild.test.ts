@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatInstant, parseInstant } from '../domain/index.js';
+import { createCalendarService, formatInstant, parseInstant } from '../domain/index.js';
+import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
 import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
 import { writeSnapshot } from './snapshot.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +34,7 @@ const caseArb = fc.record({
   lateRecord: fc.option(fc.integer({ min: 25, max: 60 }), { freq: 4 }),
 });
 
-interface Planned { body: Body; recordAt: number }
+interface Planned { body: Body; recordAt: number; calendar?: { holidays: string[]; workdays: string[] } }
 
 /** A valid event history per case (SPEC §2 transitions), occurredAt non-decreasing, some recorded late. */
 function plan(cases: Array<{ startHours: number; promisedDays: number; center: string; department: string; steps: Step[]; complete: number | null; lateRecord: number | null }>): Planned[] {
@@ -106,21 +107,41 @@ afterEach(async () => {
 describe('incremental projection equals a rebuild from scratch', () => {
   it('for random valid histories, folded live with time passing, then rebuilt at the same instant', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(caseArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 24 * 40 }), async (cases, tailHours) => {
+      fc.asyncProperty(
+        fc.array(caseArb, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 24 * 40 }),
+        fc.option(fc.record({ atHours: fc.integer({ min: 0, max: 24 * 60 }), extraHoliday: fc.integer({ min: 0, max: 70 }) }), { freq: 2 }),
+        async (cases, tailHours, republish) => {
         const planned = plan(cases as never);
+        if (republish !== null) {
+          // An operator corrects 2025 mid-stream: one more holiday in Sept–Nov.
+          const base = createCalendarService(ZONE).getYear(2025)!;
+          const extra = formatInstant(BASE + republish.extraHoliday * 24 * H, ZONE).slice(0, 10);
+          const holidays = [...new Set([...base.holidays, extra])].filter((d) => !base.workdays.includes(d));
+          planned.push({ body: undefined as never, recordAt: BASE + republish.atHours * H, calendar: { holidays, workdays: [...base.workdays] } });
+          planned.sort((a, b) => a.recordAt - b.recordAt);
+        }
         const live = await makeRig(BASE);
         rigs.push(live);
         for (const p of planned) {
           live.scheduler.advanceTo(Math.max(p.recordAt, live.scheduler.clock()));
-          await live.append(p.body);
+          if (p.calendar !== undefined) {
+            const decoded = decodeCalendarYearRequest('2025', p.calendar, new Date(live.scheduler.clock()).toISOString());
+            if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
+            const r = await live.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
+            expect(await live.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+          } else {
+            await live.append(p.body);
+          }
         }
         const end = live.scheduler.clock() + tailHours * H;
         live.scheduler.advanceTo(end);
-        const ids = [...new Set(planned.map((p) => p.body.caseId))];
+        const ids = [...new Set(planned.filter((p) => p.calendar === undefined).map((p) => p.body.caseId))];
 
         const rebuilt = await makeRig(end, { store: live.store });
         rigs.push(rebuilt);
         expect(rebuilt.alerts).toEqual([]); // catching up publishes nothing
+        expect(rebuilt.calendarService.current().version).toBe(live.calendarService.current().version);
         expect(observe(rebuilt, ids)).toEqual(observe(live, ids));
 
         // Delivering every event a second time (a snapshot whose checkpoint is behind its states) changes nothing.
@@ -134,6 +155,7 @@ describe('incremental projection equals a rebuild from scratch', () => {
           const twice = await makeRig(end, { store: live.store, checkpointFile: file });
           rigs.push(twice);
           expect(twice.projections.info().eventsFolded).toBe(planned.length);
+          expect(twice.calendarService.current().version).toBe(live.calendarService.current().version);
           expect(observe(twice, ids)).toEqual(observe(live, ids));
         } finally {
           rmSync(dir, { recursive: true, force: true });
