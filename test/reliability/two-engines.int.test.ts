@@ -1,0 +1,84 @@
+/**
+ * Two engine processes on one sqlite file (a second instance started by
+ * mistake, or a rolling restart): 50 clients split between them race on one
+ * case. The store's revision check must hold across processes: one acceptance,
+ * no lost event, and each engine's read models see the other's writes.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/decide.js';
+import type { CaseEvent } from '../../src/domain/events.js';
+import { evolve, initialCaseState } from '../../src/domain/evolve.js';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
+import { caseStreamId, type RecordedEvent } from '../../src/store/port.js';
+import { acceptedBody, http, shanghai, TOKEN_CONFIG, TOKENS } from './support/app-server.js';
+import { freePort, startEngine, type Engine } from './support/engine-process.js';
+
+let dir: string;
+let engines: Engine[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rel-two-'));
+  const store = `sqlite:${join(dir, 'events.db')}`;
+  const first = await startEngine({ store, port: await freePort(), tokens: TOKEN_CONFIG, auditLog: join(dir, 'a1.log') });
+  const second = await startEngine({ store, port: await freePort(), tokens: TOKEN_CONFIG, auditLog: join(dir, 'a2.log') });
+  engines = [first, second];
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(engines.map((e) => e.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function stored(caseId: string): Promise<RecordedEvent[]> {
+  const store = new SqliteEventStore(join(dir, 'events.db'));
+  const out: RecordedEvent[] = [];
+  try {
+    for await (const e of store.readStream(caseStreamId(caseId))) out.push(e);
+  } finally {
+    await store.close();
+  }
+  return out;
+}
+
+describe('two engines on one sqlite file', () => {
+  it('50 clients split across both: one acceptance, one completion, every 201 stored once, stream valid', async () => {
+    const caseId = `TWO-${randomUUID().slice(0, 8)}`;
+    const via = (i: number) => (engines[i % 2] as Engine).url;
+    const race = (make: () => Record<string, unknown>) =>
+      Promise.all(Array.from({ length: 50 }, (_, i) => {
+        const body = make();
+        return http(via(i), 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }).then((a) => ({ a, body }));
+      }));
+    const accepts = await race(() => acceptedBody({ eventId: randomUUID() }));
+    const escalations = await race(() => ({ type: 'CaseEscalated', level: 'reminder', by: 'x', occurredAt: shanghai(-20_000), eventId: randomUUID() }));
+    const completions = await race(() => ({ type: 'CaseCompleted', outcome: 'approved', occurredAt: shanghai(-10_000), eventId: randomUUID() }));
+    const all = [...accepts, ...escalations, ...completions];
+    expect(all.filter(({ a }) => a.status !== 201 && a.status !== 409).map(({ a }) => a.text)).toEqual([]);
+    expect(accepts.filter(({ a }) => a.status === 201)).toHaveLength(1);
+    expect(completions.filter(({ a }) => a.status === 201)).toHaveLength(1);
+
+    const events = await stored(caseId);
+    const ids = events.map((e) => e.eventId);
+    for (const { a, body } of all) expect(ids.filter((id) => id === body['eventId']).length).toBe(a.status === 201 ? 1 : 0);
+    let state = initialCaseState(caseId);
+    events.forEach((e, i) => {
+      expect(e.revision).toBe(BigInt(i));
+      const verdict = decide(state, e.data as unknown as CaseEvent, Date.parse(e.recordedAt));
+      expect(isLeft(verdict) ? verdict.left.message : 'valid').toBe('valid');
+      state = evolve(state, e.data as unknown as CaseEvent, { revision: i, recordedAt: Date.parse(e.recordedAt) });
+    });
+
+    // Both engines' read models converge on the same case (each sees the other's commits).
+    const reads = await Promise.all(engines.map((e) => http(e.url, 'GET', `/cases/${caseId}?asOf=${encodeURIComponent(shanghai(60_000))}`, { token: TOKENS.monitor })));
+    for (const r of reads) {
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe('completed');
+      expect(r.body.escalations).toHaveLength(events.filter((e) => e.type === 'CaseEscalated').length);
+    }
+    expect(reads[0]?.text).toBe(reads[1]?.text);
+  }, 120_000);
+});
