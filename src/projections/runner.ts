@@ -62,7 +62,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   const log = options.log ?? (() => {});
   const snapshotEvery = options.snapshotEveryEvents ?? 10_000;
 
-  let projection = newProjection();
+  const projection = new CaseProjection({ calendarService, policy, scheduler, ...(options.metrics ? { metrics: options.metrics } : {}) });
   let position = -1n;
   let head = -1n;
   let headRefreshing = false;
@@ -73,14 +73,10 @@ export function createProjections(options: ProjectionsOptions): Projections {
   let eventsFolded = 0;
   let sinceSnapshot = 0;
   let snapshotting: Promise<void> | undefined;
-  let calendarLog: CalendarYearPublishedData[] = [];
+  const calendarLog: CalendarYearPublishedData[] = [];
   let skippedCalendar = 0;
   const waiters = new Set<Waiter>();
   let resolveCaughtUp: (() => void) | undefined;
-
-  function newProjection(): CaseProjection {
-    return new CaseProjection({ calendarService, policy, scheduler, ...(options.metrics ? { metrics: options.metrics } : {}) });
-  }
 
   function advance(to: bigint): void {
     if (to <= position) return;
