@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant, type CaseEvent } from '../src/domain/index.js';
@@ -161,3 +162,18 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
 };
 
 export const benchmarks: Benchmark[] = [rebuild, memory];
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  // Run directly: `npx tsx bench/projections.bench.ts [--quick] [--rebuild-only]`
+  void (async () => {
+    const selected = process.argv.includes('--rebuild-only') ? [rebuild] : benchmarks;
+    for (const bench of selected) {
+      const rows = await bench({ quick: process.argv.includes('--quick') });
+      console.table(rows.map((r) => ({ name: r.name, value: Math.round(r.value), baseline: r.baseline === undefined ? undefined : Math.round(r.baseline), ratio: r.ratio === undefined ? undefined : Number(r.ratio.toFixed(3)), pass: r.pass })));
+    }
+  })().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
