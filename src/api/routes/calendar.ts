@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import type { CalendarService } from '../../domain/calendar/service.js';
+import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from '../../domain/calendar/work-calendar.js';
 import type { EpochMs } from '../../domain/types.js';
 import {
   CALENDAR_STREAM_ID,
@@ -58,6 +59,9 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
 function yearParam(text: string | undefined): number {
   if (text === undefined || !/^\d{4}$/.test(text)) throw badRequest('year', 'must be a four-digit year, e.g. 2025');
   const year = Number(text);
-  if (year < 1990 || year > 2200) throw badRequest('year', 'must be between 1990 and 2200');
+  // The calendar index spans these years; outside it, dates fall back to Mon–Fri.
+  if (year < SPAN_FIRST_YEAR || year > SPAN_LAST_YEAR) {
+    throw badRequest('year', `must be between ${SPAN_FIRST_YEAR} and ${SPAN_LAST_YEAR}`);
+  }
   return year;
 }
