@@ -9,7 +9,9 @@
  *   - projection: the live projection (CaseProjection: evolve, evaluate at each
  *     event, alert board, due-queue timers fired as the clock advances), which
  *     keeps every case it has seen, as the read models do.
- * Nothing is written to disk. Figures go to docs/scaling.md.
+ * Nothing is written to disk. Figures go to docs/scaling.md. The projection keeps
+ * every case of the year (~4.2 M): give it a heap above Node's default 4 GB,
+ * e.g. NODE_OPTIONS=--max-old-space-size=12000.
  */
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
@@ -140,6 +142,6 @@ function runProjection(): void {
 }
 
 process.stdout.write(`replay-province: ${TARGET.toLocaleString('en')} events, seed ${SEED}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}\n`);
-runGenerate();
+if (values.mode === 'both') runGenerate();
 if (values.mode !== 'projection') runFold();
 if (values.mode !== 'fold') runProjection();
