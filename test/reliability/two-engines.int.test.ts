@@ -81,4 +81,52 @@ describe('two engines on one sqlite file', () => {
     }
     expect(reads[0]?.text).toBe(reads[1]?.text);
   }, 120_000);
+
+  it('the same eventId sent to both engines by 50 clients is stored once: one 201, the rest 200 with the same revision', async () => {
+    const caseId = `TWO-IDEM-${randomUUID().slice(0, 6)}`;
+    expect((await http(engines[0]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() })).status).toBe(201);
+    // Warm both engines' view of the case first, so any cached state is in play.
+    expect((await http(engines[1]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder,
+      body: { type: 'CaseEscalated', level: 'reminder', by: 'x', occurredAt: shanghai(-40_000) } })).status).toBe(201);
+    const body = { type: 'CaseEscalated', level: 'supervision', by: 'x', occurredAt: shanghai(-30_000), eventId: randomUUID() };
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      http(engines[i % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(49);
+    expect(new Set(answers.map((a) => a.body.revision))).toEqual(new Set([2]));
+    expect((await stored(caseId)).map((e) => e.eventId).filter((id) => id === body.eventId)).toHaveLength(1);
+  }, 60_000);
+
+  it('10 rounds of 50 random events split across both engines: every stream replays through decide, nothing lost', async () => {
+    const kinds = [
+      (p: string) => ({ type: 'CasePaused', pauseId: p, reason: 'testing' }),
+      (p: string) => ({ type: 'CaseResumed', pauseId: p }),
+      () => ({ type: 'CaseEscalated', level: 'reminder', by: 'x' }),
+      () => ({ type: 'CaseCompleted', outcome: 'approved' }),
+    ];
+    let seed = 42;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 10; round++) {
+      const caseId = `TWO-MIX-${round}-${randomUUID().slice(0, 6)}`;
+      expect((await http(engines[round % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() })).status).toBe(201);
+      const sent = await Promise.all(Array.from({ length: 50 }, (_, i) => {
+        const body = { ...(kinds[rand(kinds.length)] as (p: string) => Record<string, unknown>)(`p${rand(3)}`), occurredAt: shanghai(-30_000), eventId: randomUUID() };
+        return http(engines[i % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }).then((a) => ({ a, body }));
+      }));
+      expect(sent.filter(({ a }) => a.status !== 201 && a.status !== 409).map(({ a }) => a.text)).toEqual([]);
+      const events = await stored(caseId);
+      const ids = events.map((e) => e.eventId);
+      for (const { a, body } of sent) expect(ids.filter((id) => id === body['eventId']).length).toBe(a.status === 201 ? 1 : 0);
+      let state = initialCaseState(caseId);
+      events.forEach((e, i) => {
+        expect(e.revision).toBe(BigInt(i));
+        const verdict = decide(state, e.data as unknown as CaseEvent, Date.parse(e.recordedAt));
+        expect(isLeft(verdict) ? verdict.left.message : 'valid', `${caseId} rev ${i}`).toBe('valid');
+        state = evolve(state, e.data as unknown as CaseEvent, { revision: i, recordedAt: Date.parse(e.recordedAt) });
+      });
+    }
+  }, 120_000);
 });
