@@ -10,7 +10,8 @@
  * concurrent valid writers both succeed), for the conflicting cases only.
  *
  * Every group of a request goes to the store in one `appendMany` call (one
- * commit on sqlite). The state decided on comes from the write cache when the
+ * commit on sqlite), shared with the other requests of the same event-loop
+ * turn (groupCommit.ts). The state decided on comes from the write cache when the
  * case is there (no read), else from reading the stream; an answer other than
  * "append it" (a rejection, or an eventId already stored) is only ever given
  * from a fresh read, so idempotent retries still answer 200 with the original
@@ -35,6 +36,7 @@ import {
 import { mayWriteCenter, type Principal } from './auth.js';
 import { loadCaseSnapshot, type StoredAt } from './caseStream.js';
 import type { Metrics } from './metrics.js';
+import { groupCommitterOf } from './groupCommit.js';
 import { writeCacheOf, type CaseWriteCache } from './writeCache.js';
 
 export const MAX_CONFLICT_RETRIES = 20;
@@ -172,7 +174,7 @@ export async function appendCaseGroups(
       const stopTimer = deps.metrics.startAppendTimer();
       let outcomes: AppendOutcome[];
       try {
-        outcomes = await deps.store.appendMany(requests);
+        outcomes = await groupCommitterOf(deps.store).appendMany(requests);
       } finally {
         stopTimer();
       }

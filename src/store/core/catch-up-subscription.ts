@@ -18,6 +18,7 @@ export interface PageSource {
 }
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 32;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const PAGE_SIZE = 512;
 
 export function parseSubscribeOptions(options: SubscribeOptions): {
@@ -79,7 +80,10 @@ export class CatchUpSubscription implements Subscription {
             yield { kind: 'checkpoint', position: after };
           }
         }
-        if (page.length < PAGE_SIZE) {
+        if (page.length === PAGE_SIZE) {
+          // Catching up: let the event loop serve I/O (HTTP) between pages.
+          await yieldToEventLoop();
+        } else {
           if (!caughtUp) {
             caughtUp = true;
             yield { kind: 'caught-up', position: after };

@@ -1,10 +1,14 @@
 /**
  * In-process commit notifier: the embedded stores call `notify()` after each
  * commit; subscribers wait for the version to move past the one they last read at.
+ * Wake-ups are coalesced: the version moves at once, but waiters are woken once
+ * per event-loop turn (setImmediate), so a burst of commits (16 concurrent
+ * writers, say) costs each subscriber one read, not one read per commit.
  */
 export class CommitNotifier {
   private current = 0;
   private closedFlag = false;
+  private wakeScheduled = false;
   private readonly waiters = new Set<() => void>();
 
   get version(): number {
@@ -17,7 +21,12 @@ export class CommitNotifier {
 
   notify(): void {
     this.current++;
-    this.wakeAll();
+    if (this.wakeScheduled || this.waiters.size === 0) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wakeAll();
+    });
   }
 
   close(): void {
