@@ -13,7 +13,10 @@ import { DEFAULT_POLICY } from './policy.js';
 const NONE: readonly never[] = Object.freeze([]);
 
 export function initialCaseState(caseId: string): CaseState {
-  return { caseId, revision: -1, pauses: NONE, escalations: NONE, lateRecords: NONE };
+  return {
+    caseId, revision: -1, accepted: undefined, acceptedAt: undefined, status: undefined, pauses: NONE, escalations: NONE,
+    completedAt: undefined, outcome: undefined, lastOccurredAt: undefined, lateRecords: NONE,
+  };
 }
 
 export interface EvolveOptions {
@@ -23,8 +26,11 @@ export interface EvolveOptions {
 
 function statusOf(completedAt: number | undefined, pauses: readonly PauseState[]): CaseStatus {
   if (completedAt !== undefined) return 'completed';
-  return pauses.some((p) => p.resumedAt === undefined) ? 'paused' : 'open';
+  for (const p of pauses) if (p.resumedAt === undefined) return 'paused';
+  return 'open';
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, options: EvolveOptions = {}): CaseState {
   if (meta.revision <= state.revision) return state;
@@ -35,15 +41,25 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
     const record: LateRecord = { eventType: event.type, revision: meta.revision, occurredAt: at, recordedAt: meta.recordedAt };
     lateRecords = [...lateRecords, record];
   }
-  const base = {
-    ...state,
+  // One allocation per event: the next state, copied field by field and then changed by the
+  // switch before anyone sees it. Every field is present (absent ones undefined) and in the same
+  // order as in initialCaseState, so all folded states share one hidden class (in-object fields).
+  const next: Mutable<CaseState> = {
+    caseId: state.caseId,
     revision: meta.revision,
-    lastOccurredAt: state.lastOccurredAt === undefined ? at : Math.max(state.lastOccurredAt, at),
+    accepted: state.accepted,
+    acceptedAt: state.acceptedAt,
+    status: state.status,
+    pauses: state.pauses,
+    escalations: state.escalations,
+    completedAt: state.completedAt,
+    outcome: state.outcome,
+    lastOccurredAt: state.lastOccurredAt === undefined || at > state.lastOccurredAt ? at : state.lastOccurredAt,
     lateRecords,
   };
   switch (event.type) {
     case 'CaseAccepted': {
-      if (state.accepted !== undefined) return base;
+      if (state.accepted !== undefined) break;
       const accepted: Record<string, unknown> = {
         centerId: intern(event.centerId),
         departmentId: intern(event.departmentId),
@@ -55,16 +71,14 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       if (event.matterName !== undefined) accepted['matterName'] = intern(event.matterName);
       if (event.legalDays !== undefined) accepted['legalDays'] = event.legalDays;
       if (event.category !== undefined) accepted['category'] = event.category;
-      return {
-        ...base,
-        accepted: accepted as unknown as NonNullable<CaseState['accepted']>,
-        acceptedAt: at,
-        status: statusOf(state.completedAt, state.pauses),
-      };
+      next.accepted = accepted as unknown as NonNullable<CaseState['accepted']>;
+      next.acceptedAt = at;
+      next.status = statusOf(state.completedAt, state.pauses);
+      break;
     }
     case 'CasePaused': {
-      if (state.completedAt !== undefined || state.pauses.some((p) => p.pauseId === event.pauseId)) return base;
-      const pause: { -readonly [K in keyof PauseState]: PauseState[K] } = {
+      if (state.completedAt !== undefined || state.pauses.some((p) => p.pauseId === event.pauseId)) break;
+      const pause: Mutable<PauseState> = {
         pauseId: intern(event.pauseId),
         reason: event.reason,
         pausedAt: at,
@@ -72,26 +86,34 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       if (event.declaredDays !== undefined) pause.declaredDays = event.declaredDays;
       if (event.note !== undefined) pause.note = event.note;
       if (meta.recordedAt !== undefined) pause.recordedAt = meta.recordedAt;
-      const pauses = [...state.pauses, pause];
-      return { ...base, pauses, status: state.accepted === undefined ? undefined : statusOf(undefined, pauses) };
+      next.pauses = [...state.pauses, pause];
+      next.status = state.accepted === undefined ? undefined : 'paused';
+      break;
     }
     case 'CaseResumed': {
       const i = state.pauses.findIndex((p) => p.pauseId === event.pauseId && p.resumedAt === undefined);
-      if (i < 0) return base;
+      if (i < 0) break;
       const pauses = state.pauses.map((p, j) => (j === i ? { ...p, resumedAt: at } : p));
-      return { ...base, pauses, status: state.accepted === undefined ? undefined : statusOf(state.completedAt, pauses) };
+      next.pauses = pauses;
+      next.status = state.accepted === undefined ? undefined : statusOf(state.completedAt, pauses);
+      break;
     }
     case 'CaseEscalated': {
       const escalation: Record<string, unknown> = { level: event.level, at, by: intern(event.by) };
       if (event.respondWithinDays !== undefined) escalation['respondWithinDays'] = event.respondWithinDays;
       if (event.note !== undefined) escalation['note'] = event.note;
-      return { ...base, escalations: [...state.escalations, escalation as unknown as CaseState['escalations'][number]] };
+      next.escalations = [...state.escalations, escalation as unknown as CaseState['escalations'][number]];
+      break;
     }
     case 'CaseCompleted': {
-      if (state.completedAt !== undefined) return base;
-      return { ...base, completedAt: at, outcome: event.outcome, status: 'completed' };
+      if (state.completedAt !== undefined) break;
+      next.completedAt = at;
+      next.outcome = event.outcome;
+      next.status = 'completed';
+      break;
     }
   }
+  return next;
 }
 
 /** Fold a list of events (revisions 0, 1, … unless given) from the initial state. */

@@ -85,6 +85,69 @@ const INSTANT_RE =
 
 /** Epoch ms of an ISO-8601 instant with offset (fractions beyond ms are truncated), or undefined. */
 export function tryParseInstant(text: string): EpochMs | undefined {
+  const fast = parseFixedInstant(text);
+  return fast === fast ? fast : tryParseInstantByPattern(text);
+}
+
+/** Two ASCII digits at `i` as a number, or NaN. */
+function digits2(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * The common forms `YYYY-MM-DDTHH:mm:ss[.sss](Z|±HH:mm)` read by character codes
+ * (occurredAt is parsed once per event on every rebuild). NaN for anything else,
+ * including valid instants in other forms (hour 24, other fraction lengths): the
+ * caller then uses the pattern, which decides. Same result as the pattern where both apply.
+ */
+export function parseFixedInstant(text: string): EpochMs {
+  const n = text.length;
+  const hasMs = n === 24 || n === 29;
+  if (!(hasMs || n === 20 || n === 25)) return Number.NaN;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84
+    || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN; // - - T : :
+  const year = digits2(text, 0) * 100 + digits2(text, 2);
+  const month = digits2(text, 5);
+  const day = digits2(text, 8);
+  const hour = digits2(text, 11);
+  const minute = digits2(text, 14);
+  const second = digits2(text, 17);
+  let i = 19;
+  let ms = 0;
+  if (hasMs) {
+    if (text.charCodeAt(19) !== 46) return Number.NaN; // .
+    const d = text.charCodeAt(22) - 48;
+    if (!(d >= 0 && d <= 9)) return Number.NaN;
+    ms = digits2(text, 20) * 10 + d;
+    i = 23;
+  }
+  // Comparisons with NaN are false, so a non-digit anywhere fails these checks.
+  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return Number.NaN;
+  if (day > daysInMonth(year, month)) return Number.NaN;
+  let offsetMinutes = 0;
+  const sign = text.charCodeAt(i);
+  if (sign === 90 /* Z */) {
+    if (n !== i + 1) return Number.NaN;
+  } else {
+    if (n !== i + 6 || (sign !== 43 && sign !== 45) || text.charCodeAt(i + 3) !== 58) return Number.NaN; // + - :
+    const oh = digits2(text, i + 1);
+    const om = digits2(text, i + 4);
+    if (!(oh <= 23 && om <= 59)) return Number.NaN;
+    offsetMinutes = (sign === 45 ? -1 : 1) * (oh * 60 + om);
+  }
+  return dayFromYmd(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + ms
+    - offsetMinutes * MS_PER_MINUTE;
+}
+
+/** The general parser behind tryParseInstant (exported so tests can compare the fast path with it). */
+export function tryParseInstantByPattern(text: string): EpochMs | undefined {
   const m = INSTANT_RE.exec(text);
   if (m === null) return undefined;
   const hour = Number(m[4]);
