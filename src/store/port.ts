@@ -71,7 +71,7 @@ export interface ReadAllOptions {
 }
 
 export interface ReadAllBatchesOptions extends ReadAllOptions {
-  /** Largest array yielded (default 4096); arrays are never empty. */
+  /** Largest array yielded (default 1024 on the embedded stores, 1000 on EventStoreDB); arrays are never empty. */
   readonly batchSize?: number;
 }
 

@@ -134,7 +134,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
-    const size = validateBatchSize(options.batchSize, 4096);
+    const size = validateBatchSize(options.batchSize, 1024);
     let batch: RecordedEvent[] = [];
     for await (const event of this.readAll(options)) {
       batch.push(event);

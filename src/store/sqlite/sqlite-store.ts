@@ -48,7 +48,7 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly pollMs?: number;
 }
 
-const READ_PAGE = 4096;
+const READ_PAGE = 1024;
 /** Page cache: 64 MiB (negative = KiB, SQLite convention). */
 export const CACHE_KIB = -65_536;
 /** Checkpoint the WAL into the database every ~40 MB of WAL (10,000 pages of 4 KiB) instead of ~4 MB. */
