@@ -124,10 +124,10 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     const start = cal.startOfDay(warnDay);
     if ((start <= T || !anyPauseOpen) && openAt(C, start)) {
       const clear = minDefined(C, overdueStarts ? dueAt : undefined);
-      cards.push(withClear({ rule: 'deadline-warning', color: 'yellow', start }, clear));
+      cards.push(card('deadline-warning', 'yellow', start, clear, undefined, undefined, undefined));
     }
   }
-  if (overdueStarts) cards.push({ rule: 'overdue', color: 'red', start: dueAt });
+  if (overdueStarts) cards.push(card('overdue', 'red', dueAt, undefined, undefined, undefined, undefined));
 
   const pauses = state.pauses.map((p, i): PauseFacts => {
     const range = ranges[i]!;
@@ -141,19 +141,19 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
       warnStart = cal.startOfDay(cal.nthWorkdayAfter(range.after, warnAt));
       if (openAt(endAt, warnStart)) {
         const clear = minDefined(endAt, overlong ? overlongStart : undefined);
-        cards.push(withClear({ rule: 'pause-warning', color: 'yellow', start: warnStart, pauseId: p.pauseId }, clear));
+        cards.push(card('pause-warning', 'yellow', warnStart, clear, p.pauseId, undefined, undefined));
       }
     }
-    if (overlong) cards.push({ rule: 'overlong-pause', color: 'red', start: overlongStart, pauseId: p.pauseId });
+    if (overlong) cards.push(card('overlong-pause', 'red', overlongStart, undefined, p.pauseId, undefined, undefined));
     return {
       pause: p,
       pausedDay: range.after,
       throughDay: range.through,
-      ...(endAt === undefined ? {} : { endAt }),
+      endAt,
       allowanceDays,
       countedDays: cal.countWorkdays(range.after, range.through),
       warnAtDay: warnAt,
-      ...(warnStart === undefined ? {} : { warnStart }),
+      warnStart,
       overlongStart,
       retroactive: isRetroactive(p, i, ranges, A, promised, cal),
     };
@@ -163,30 +163,30 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
     const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
     const respondBy = cal.startOfDay(respondByDay + 1);
-    if (openAt(C, respondBy)) cards.push({ rule: 'escalation-unanswered', color: 'red', start: respondBy, escalation: i });
+    if (openAt(C, respondBy)) cards.push(card('escalation-unanswered', 'red', respondBy, undefined, undefined, i, undefined));
     return { respondWithinDays, respondByDay, respondBy };
   });
 
   const lateMs = policy.lateRecordHours * MS_PER_HOUR;
-  state.lateRecords.forEach((r, i) => {
-    if (r.recordedAt - r.occurredAt > lateMs) {
-      cards.push({ rule: 'late-record', color: 'yellow', start: r.recordedAt, lateRecord: i });
-    }
-  });
-  cards.sort(compareCards);
+  const late = state.lateRecords;
+  for (let i = 0; i < late.length; i++) {
+    const r = late[i]!;
+    if (r.recordedAt - r.occurredAt > lateMs) cards.push(card('late-record', 'yellow', r.recordedAt, undefined, undefined, undefined, i));
+  }
+  if (cards.length > 1) cards.sort(compareCards);
 
   return {
     asOf: T,
     acceptedDay: A,
     promisedDays: promised,
-    ...(C === undefined ? {} : { completedAt: C }),
+    completedAt: C,
     endDay,
     anyPauseOpen,
     merged,
     deadlineDay,
     dueAt,
     warnAtDay,
-    ...(warnDay === undefined ? {} : { warnDay }),
+    warnDay,
     usedDays,
     remainingDays: Math.max(0, promised - usedDays),
     overdueDays,
@@ -223,6 +223,13 @@ function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | u
   return a < b ? a : b;
 }
 
-function withClear(card: RawCard, clear: EpochMs | undefined): RawCard {
-  return clear === undefined ? card : { ...card, clear };
+/**
+ * Every card is built here with all its fields (absent ones undefined): one
+ * hidden class for all cards, so the loops that read them stay monomorphic.
+ */
+function card(
+  rule: CardRule, color: CardColor, start: EpochMs, clear: EpochMs | undefined,
+  pauseId: string | undefined, escalation: number | undefined, lateRecord: number | undefined,
+): RawCard {
+  return { rule, color, start, clear, pauseId, escalation, lateRecord };
 }
