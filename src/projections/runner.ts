@@ -102,11 +102,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         return;
       }
       const event = (data['type'] === e.type && data['caseId'] === caseId ? data : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
-      const recordedAt = parseRecordedAt(e.recordedAt);
-      projection.applyCaseEvent(caseId, event, {
-        revision: Number(e.revision),
-        ...(recordedAt !== undefined ? { recordedAt } : {}),
-      });
+      projection.applyCaseEvent(caseId, event, { revision: Number(e.revision), recordedAt: parseRecordedAt(e.recordedAt) });
     } else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
       const decoded = decodeCalendarYearPublished(e.data);
       if (!decoded.ok || !applyCalendar(decoded.value)) {
