@@ -12,7 +12,8 @@
  * Every group of a request goes to the store in one `appendMany` call (one
  * commit on sqlite), shared with the other requests of the same event-loop
  * turn (groupCommit.ts). The state decided on comes from the write cache when the
- * case is there (no read), else from reading the stream; an answer other than
+ * case is there, or is guessed empty when the group opens with CaseAccepted
+ * (no read: appended with expected revision no_stream), else from reading the stream; an answer other than
  * "append it" (a rejection, or an eventId already stored) is only ever given
  * from a fresh read, so idempotent retries still answer 200 with the original
  * result and a stale cache never refuses an event.
@@ -20,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { decide } from '../domain/decide.js';
-import { evolve } from '../domain/evolve.js';
+import { evolve, initialCaseState } from '../domain/evolve.js';
 import type { Policy } from '../domain/policy.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState, EpochMs } from '../domain/types.js';
@@ -37,7 +38,7 @@ import { mayWriteCenter, type Principal } from './auth.js';
 import { loadCaseSnapshot, type StoredAt } from './caseStream.js';
 import type { Metrics } from './metrics.js';
 import { groupCommitterOf } from './groupCommit.js';
-import { writeCacheOf, type CaseWriteCache } from './writeCache.js';
+import { writeCacheOf, type CachedCase, type CaseWriteCache } from './writeCache.js';
 
 export const MAX_CONFLICT_RETRIES = 20;
 
@@ -196,15 +197,21 @@ export async function appendCaseGroups(
 /** Decide the group on the cached state when there is one and it says "append"; on a fresh read otherwise. */
 async function planGroup(deps: AppendDeps, cache: CaseWriteCache, job: Job, principal: Principal, now: EpochMs): Promise<Plan> {
   const { caseId } = job.group;
-  const cached = cache.get(caseId);
-  if (cached !== undefined) {
-    const plan = decideGroup(deps, job, principal, now, cached.state, cached.eventIds);
+  const guess = cache.get(caseId) ?? (job.attempt === 0 && opensCase(job.group) ? newCase(caseId) : undefined);
+  if (guess !== undefined) {
+    const plan = decideGroup(deps, job, principal, now, guess.state, guess.eventIds);
     if (plan !== undefined) return plan;
   }
   const loaded = await loadCaseSnapshot(deps.store, caseId, deps.policy.lateRecordHours);
   cache.set(caseId, { state: loaded.state, eventIds: new Set(loaded.byEventId.keys()) });
   return decideGroup(deps, job, principal, now, loaded.state, loaded.byEventId) as Plan;
 }
+
+const NO_EVENT_IDS: ReadonlySet<string> = new Set();
+
+/** A group starting with CaseAccepted is most likely a new case: guess "no stream" rather than read it. */
+const opensCase = (group: CaseGroup): boolean => group.candidates[0]?.event.type === 'CaseAccepted';
+const newCase = (caseId: string): CachedCase => ({ state: initialCaseState(caseId), eventIds: NO_EVENT_IDS });
 
 /**
  * Decides each event of the group on a running state. With a cached basis

@@ -80,7 +80,7 @@ describe('POST /events store usage', () => {
 });
 
 describe('write cache', () => {
-  it('reads a case once for successive appends made through this process', async () => {
+  it('does not read a case it opens with CaseAccepted, nor for successive appends made through this process', async () => {
     const spy = spiedStore();
     srv = await startTestServer({ now: NOW, store: spy.store, readModels: unusedReadModels });
     const path = '/cases/W-1/events';
@@ -90,7 +90,25 @@ describe('write cache', () => {
       const { caseId: _w, ...esc } = escalation('W-1');
       expect((await post(path, esc)).body.revision).toBe(i + 1);
     }
+    expect(spy.calls.readStream).toBe(0);
+    const { caseId: _e, ...esc } = escalation('W-2');
+    expect((await post('/cases/W-2/events', esc)).status).toBe(409);
     expect(spy.calls.readStream).toBe(1);
+  });
+
+  it('answers a CaseAccepted for a case opened behind its back from the stream: 409, or 200 for its own eventId', async () => {
+    srv = await startTestServer({ now: NOW, readModels: unusedReadModels });
+    const eventId = randomUUID();
+    const body = accepted('S-4', '2025-09-22T09:00:00+08:00', { eventId });
+    const written = await srv.store.append('case-S-4', [{ eventId, type: 'CaseAccepted', data: body }]);
+    const { caseId: _c, ...again } = body;
+    const retry = await post('/cases/S-4/events', again);
+    expect(retry).toMatchObject({ status: 200, body: { revision: 0, position: written.position.toString(), eventId } });
+    const { caseId: _d, eventId: _i, ...other } = body;
+    expect((await post('/cases/S-4/events', other)).status).toBe(409);
+    const batch = await post('/events', { events: [accepted('S-4', '2025-09-22T09:00:00+08:00'), escalation('S-4')] });
+    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([409, 201]);
+    expect(await typesOf('S-4')).toEqual(['CaseAccepted', 'CaseEscalated']);
   });
 
   it('never refuses from a stale state: a case completed behind its back answers 409 from the stream', async () => {
