@@ -104,7 +104,7 @@ describe('write cache', () => {
     const { caseId: _c, ...again } = body;
     const retry = await post('/cases/S-4/events', again);
     expect(retry).toMatchObject({ status: 200, body: { revision: 0, position: written.position.toString(), eventId } });
-    const { caseId: _d, eventId: _i, ...other } = body;
+    const { caseId: _d, ...other } = accepted('S-4', '2025-09-22T09:00:00+08:00');
     expect((await post('/cases/S-4/events', other)).status).toBe(409);
     const batch = await post('/events', { events: [accepted('S-4', '2025-09-22T09:00:00+08:00'), escalation('S-4')] });
     expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([409, 201]);
