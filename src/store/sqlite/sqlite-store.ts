@@ -64,6 +64,9 @@ const toEvent = (row: EventRow): RecordedEvent => ({
   recordedAt: row[6],
 });
 
+/** Aborts the savepoint-free appendMany transaction so it is redone with a savepoint per request. */
+class NeedsSavepoints extends Error {}
+
 const isUniqueViolation = (e: unknown): boolean =>
   e instanceof Database.SqliteError && e.code.startsWith('SQLITE_CONSTRAINT');
 
@@ -75,8 +78,11 @@ export class SqliteEventStore implements EventStore {
   private readonly pollMs: number;
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
-  private readonly appendManyTxn: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
-  /** One stream's append inside appendManyTxn: better-sqlite3 runs a nested transaction as a SAVEPOINT. */
+  /** appendMany without savepoints: aborted (NeedsSavepoints) when an insert fails part-way through a request. */
+  private readonly appendManyFast: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
+  /** appendMany with a savepoint per request, so a request failing part-way rolls back alone. */
+  private readonly appendManyIsolated: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
+  /** One stream's append inside appendManyIsolated: better-sqlite3 runs a nested transaction as a SAVEPOINT. */
   private readonly savepointWrite: (batch: ValidAppend, recordedAt: string) => AppendResult;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
@@ -101,8 +107,11 @@ export class SqliteEventStore implements EventStore {
     const write = this.db.transaction((batch: ValidAppend, recordedAt: string) => this.write(batch, recordedAt));
     this.appendTxn = write.immediate;
     this.savepointWrite = write;
-    this.appendManyTxn = this.db.transaction((requests: readonly StreamAppend[], recordedAt: string) =>
-      requests.map((r) => this.writeOneOfMany(r, recordedAt)),
+    this.appendManyFast = this.db.transaction((requests: readonly StreamAppend[], recordedAt: string) =>
+      requests.map((r) => this.writeOneOfMany(r, recordedAt, false)),
+    ).immediate;
+    this.appendManyIsolated = this.db.transaction((requests: readonly StreamAppend[], recordedAt: string) =>
+      requests.map((r) => this.writeOneOfMany(r, recordedAt, true)),
     ).immediate;
   }
 
@@ -150,9 +159,16 @@ export class SqliteEventStore implements EventStore {
     this.ensureOpen();
     if (!Array.isArray(requests)) throw new InvalidAppendError('requests', 'must be an array');
     if (requests.length === 0) return [];
+    const recordedAt = recordedAtNow(this.clock);
     let outcomes: AppendOutcome[];
     try {
-      outcomes = this.appendManyTxn(requests, recordedAtNow(this.clock));
+      try {
+        outcomes = this.appendManyFast(requests, recordedAt);
+      } catch (e) {
+        if (!(e instanceof NeedsSavepoints)) throw e;
+        // Rare (an eventId reused across streams): the whole transaction was rolled back; redo it request by request.
+        outcomes = this.appendManyIsolated(requests, recordedAt);
+      }
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw e;
       throw new StoreUnavailableError(this.name, `append failed, nothing written (${(e as Error).message})`);
@@ -162,10 +178,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * One request of appendMany, inside the outer IMMEDIATE transaction: a typed
-   * refusal rolls back its savepoint only; anything else aborts the whole call.
+   * One request of appendMany, inside the outer IMMEDIATE transaction. Typed
+   * refusals (bad input, wrong expected revision, a conflicting retry) are all
+   * found before the request's first insert, so they need no rollback. Only an
+   * insert failing part-way (unique eventId) does: without a savepoint
+   * (`isolated` false) that aborts the whole transaction with NeedsSavepoints;
+   * with one, it rolls back this request alone. Anything else aborts the call.
    */
-  private writeOneOfMany(request: StreamAppend, recordedAt: string): AppendOutcome {
+  private writeOneOfMany(request: StreamAppend, recordedAt: string, isolated: boolean): AppendOutcome {
     let batch: ValidAppend;
     try {
       batch = validateAppend(request?.streamId, request?.events, request?.expectedRevision);
@@ -174,10 +194,11 @@ export class SqliteEventStore implements EventStore {
       throw e;
     }
     try {
-      return { ok: true, result: this.savepointWrite(batch, recordedAt) };
+      return { ok: true, result: isolated ? this.savepointWrite(batch, recordedAt) : this.write(batch, recordedAt) };
     } catch (e) {
       if (e instanceof StoreError) return { ok: false, error: e };
       if (!isUniqueViolation(e)) throw e;
+      if (!isolated) throw new NeedsSavepoints();
       try {
         const duplicate = this.resolveStored(batch);
         if (duplicate) return { ok: true, result: duplicate };
