@@ -191,8 +191,34 @@ export function formatInstant(instant: EpochMs, zone: string): string {
   const second = Math.floor(rest / 1000);
   const milli = rest - second * 1000;
   const offMin = Math.round(offsetMs / MS_PER_MINUTE);
-  const sign = offMin < 0 ? '-' : '+';
-  const absMin = Math.abs(offMin);
-  const offset = `${sign}${pad2(Math.floor(absMin / 60))}:${pad2(absMin % 60)}`;
-  return `${formatDate(epochDay)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${pad3(milli)}${offset}`;
+  return `${datePrefix(epochDay)}${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${pad3(milli)}${offsetText(offMin)}`;
+}
+
+// Read paths format many instants on few distinct days and offsets: remember those parts (bounded).
+const MAX_CACHED = 4096;
+const datePrefixes = new Map<EpochDay, string>();
+const offsetTexts = new Map<number, string>();
+
+/** `YYYY-MM-DDT` of an epoch day. */
+function datePrefix(epochDay: EpochDay): string {
+  let text = datePrefixes.get(epochDay);
+  if (text === undefined) {
+    if (datePrefixes.size >= MAX_CACHED) datePrefixes.clear();
+    text = `${formatDate(epochDay)}T`;
+    Number(text); // flatten the rope once, since it is kept
+    datePrefixes.set(epochDay, text);
+  }
+  return text;
+}
+
+/** `+08:00` of an offset in minutes. */
+function offsetText(offMin: number): string {
+  let text = offsetTexts.get(offMin);
+  if (text === undefined) {
+    const absMin = Math.abs(offMin);
+    text = `${offMin < 0 ? '-' : '+'}${pad2(Math.floor(absMin / 60))}:${pad2(absMin % 60)}`;
+    Number(text);
+    if (offsetTexts.size < MAX_CACHED) offsetTexts.set(offMin, text);
+  }
+  return text;
 }
