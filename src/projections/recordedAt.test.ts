@@ -16,6 +16,8 @@ describe('parseRecordedAt', () => {
   it('falls back to the general parser for other forms, and rejects garbage', () => {
     expect(parseRecordedAt('2025-09-22T10:15:00+08:00')).toBe(Date.parse('2025-09-22T10:15:00+08:00'));
     expect(parseRecordedAt('2025-13-22T10:15:00.000Z')).toBeUndefined();
+    expect(parseRecordedAt('2025-02-30T10:15:00.000Z')).toBeUndefined();
+    expect(parseRecordedAt('2025x02-20T10:15:00.000Z')).toBeUndefined();
     expect(parseRecordedAt('not a time')).toBeUndefined();
   });
 });
