@@ -152,6 +152,22 @@ describe('policy', () => {
   });
 });
 
+describe('an open pause that starts on or after the deadline date', () => {
+  // The pause covers only the days after its date, so it cannot move a deadline on or before that date:
+  // overdue still starts at the due instant, and nextBoundary says so while the pause is open.
+  it('promised 1 from Sat 2020-06-20, paused at 00:00 of the deadline date Mon 06-22: overdue at 06-23 00:00', () => {
+    const s = fold(ID, [accepted(ID, '2020-06-20T08:59:00+08:00', 1), paused(ID, '2020-06-22T00:00:00+08:00', 'p0', { reason: 'supplement' })]);
+    const pausedAt = at('2020-06-22T00:00:00+08:00');
+    expect(nextBoundary(s, pausedAt, DEFAULT_POLICY, cal)).toBe(at('2020-06-23T00:00:00+08:00'));
+    expect(rules(ev(s, '2020-06-23T00:00:00+08:00'))).toContain('overdue');
+  });
+  it('an instant case paused on its acceptance date is overdue at the next 00:00', () => {
+    const s = fold(ID, [accepted(ID, '2015-01-01T00:00:00+08:00', 0), paused(ID, '2015-01-01T00:01:00+08:00', 'p0', { reason: 'supplement' })]);
+    expect(nextBoundary(s, at('2015-01-01T00:01:00+08:00'), DEFAULT_POLICY, cal)).toBe(at('2015-01-02T00:00:00+08:00'));
+    expect(rules(ev(s, '2015-01-02T00:00:00+08:00'))).toEqual(['overdue']);
+  });
+});
+
 describe('properties', () => {
   it('completion one ms before dueAt is on time; at dueAt it is late and overdue starts at dueAt', () => {
     fc.assert(fc.property(historyArb({ complete: false }), (h) => {

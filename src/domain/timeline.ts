@@ -101,10 +101,17 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
 
   const ranges: DayRange[] = [];
   let anyPauseOpen = false;
+  // The earliest date an open pause starts from: it covers only days after it, so a
+  // deadline on or before that date no longer moves with T.
+  let openPauseAfter = Number.POSITIVE_INFINITY;
   for (const p of state.pauses) {
     const endAt = p.resumedAt ?? C;
-    if (p.resumedAt === undefined && C === undefined) anyPauseOpen = true;
-    ranges.push({ after: cal.dayOf(p.pausedAt), through: cal.dayOf(endAt ?? T) });
+    const after = cal.dayOf(p.pausedAt);
+    if (p.resumedAt === undefined && C === undefined) {
+      anyPauseOpen = true;
+      if (after < openPauseAfter) openPauseAfter = after;
+    }
+    ranges.push({ after, through: cal.dayOf(endAt ?? T) });
   }
   const merged = ranges.length === 0 ? ranges : mergeDayRanges(ranges);
   const deadlineDay = cal.nthCountedDayAfter(A, promised, merged);
@@ -113,7 +120,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
   const overdueDays = cal.countWorkdaysExcluding(deadlineDay, endDay, merged);
   const cards: RawCard[] = [];
   // A due instant that still moves with T (open pause, not yet due) cannot start or clear anything yet.
-  const dueFixed = !anyPauseOpen || dueAt <= T;
+  const dueFixed = !anyPauseOpen || dueAt <= T || deadlineDay <= openPauseAfter;
   const overdueStarts = dueFixed && openAt(C, dueAt);
 
   let warnAtDay = 0;
@@ -122,7 +129,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     warnAtDay = Math.min(promised, Math.max(1, ceilRatio(policy.deadlineWarningRatio, promised)));
     warnDay = cal.nthCountedDayAfter(A, warnAtDay, merged);
     const start = cal.startOfDay(warnDay);
-    if ((start <= T || !anyPauseOpen) && openAt(C, start)) {
+    if ((start <= T || !anyPauseOpen || warnDay <= openPauseAfter) && openAt(C, start)) {
       const clear = minDefined(C, overdueStarts ? dueAt : undefined);
       cards.push(card('deadline-warning', 'yellow', start, clear, undefined, undefined, undefined));
     }
