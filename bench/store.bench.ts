@@ -206,7 +206,7 @@ const sqlite: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
       {
         name: 'sqlite appendMany, 20 streams x 5 events per call', value: rate(total, manySpan.ms), unit: 'events/s',
         baselineName: 'raw better-sqlite3 insert, same rows, 1 txn per 100', baseline: rawRate, ratio: rate(total, manySpan.ms) / rawRate,
-        note: `one transaction per call, a savepoint per stream; ${cpuNote(total, manySpan, rawSpan)}`,
+        note: `one transaction per call (savepoints only to redo a call whose request failed part-way); ${cpuNote(total, manySpan, rawSpan)}`,
       },
       {
         name: 'sqlite append, synchronous=FULL', value: rate(n2, fullSpan.ms), unit: 'events/s',
