@@ -49,7 +49,21 @@ export function toApiError(err: unknown): ApiError | undefined {
       return new ApiError(400, 'bad-request-body', 'request body could not be read');
     }
   }
+  // Any other client error raised by express or its middleware (a malformed
+  // percent-escape in the path, a corrupt gzip/deflate/br body…) carries a 4xx
+  // status: answer it with a fixed message, never echoing the raw input.
+  const status = clientErrorStatus(err);
+  if (status !== undefined) {
+    return new ApiError(status, 'bad-request', status === 400 ? 'the request could not be read (malformed path or body)' : 'the request was refused');
+  }
   return undefined;
+}
+
+function clientErrorStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code < 500 ? code : undefined;
 }
 
 export const sendError = (res: Parameters<RequestHandler>[1], err: ApiError): void => {

@@ -50,12 +50,15 @@ describe('GET /cases/{caseId}', () => {
     expect((await get('/cases/R-1?asOf=a&asOf=b', TOKENS.monitor)).status).toBe(400);
   });
 
-  it('records auditor reads in the access trail (role and token fingerprint, never the token)', async () => {
+  it('records auditor and admin reads in the access trail (role and token fingerprint, never the token)', async () => {
     await seedCase();
     await get('/cases/R-1', TOKENS.auditor);
     await get('/cases/R-1/history', TOKENS.auditor);
     await get('/cases/R-1', TOKENS.monitor);
-    expect(srv.accessTrail.entries.map((e) => [e.role, e.caseId, e.what])).toEqual([['auditor', 'R-1', 'case'], ['auditor', 'R-1', 'history']]);
+    await get('/cases/R-1/history', TOKENS.admin);
+    expect(srv.accessTrail.entries.map((e) => [e.role, e.caseId, e.what])).toEqual([
+      ['auditor', 'R-1', 'case'], ['auditor', 'R-1', 'history'], ['admin', 'R-1', 'history'],
+    ]);
     const entry = srv.accessTrail.entries[0];
     expect(entry?.token).toMatch(/^[0-9a-f]{8}$/);
     expect(JSON.stringify(srv.accessTrail.entries)).not.toContain(TOKENS.auditor);

@@ -322,12 +322,12 @@ describe('header abuse', () => {
   });
 });
 
-// ---------------------------------------------------------------- known bugs (reported; fail until fixed)
+// ---------------------------------------------------------------- regressions found by the fuzzers
 
-describe('KNOWN BUGS found by the fuzzers (reported in docs/reliability.md; these fail until src/api/errors.ts is fixed)', () => {
-  // src/api/errors.ts toApiError ignores the `status` that express's router (URIError from decodeParam)
-  // and body-parser (http-errors, e.g. a zlib failure) put on their errors, so the final handler answers 500.
-  it('BUG: a malformed percent-escape in a path parameter answers 400, not 500', async () => {
+describe('regressions found by the fuzzers', () => {
+  // express's router (URIError from decodeParam) and body-parser (http-errors, e.g. a zlib failure) put a
+  // 4xx `status` on their errors; src/api/errors.ts once ignored it and answered 500.
+  it('a malformed percent-escape in a path parameter answers 400, not 500', async () => {
     for (const path of ['/cases/%', '/cases/%ff', '/cases/%E0%A4%A/history', '/calendar/%zz', '/cases/a%2/events']) {
       const res = await http(srv.url, path.endsWith('/events') ? 'POST' : 'GET', path, { token: TOKENS.admin, body: path.endsWith('/events') ? acceptedBody() : undefined });
       tried++;
@@ -336,7 +336,7 @@ describe('KNOWN BUGS found by the fuzzers (reported in docs/reliability.md; thes
     noErrorsLogged();
   });
 
-  it('BUG: a corrupt gzip, deflate or br body answers 400, not 500', async () => {
+  it('a corrupt gzip, deflate or br body answers 400, not 500', async () => {
     for (const encoding of ['gzip', 'deflate', 'br']) {
       const res = await rawRequest('/cases/GZ-1/events', {
         authorization: `Bearer ${TOKENS.recorder}`, 'content-type': 'application/json', 'content-encoding': encoding,

@@ -56,7 +56,8 @@ function unknownCase(caseId: string, asOf: EpochMs): ApiError {
 
 function trail(deps: CaseRouteDeps, req: Request, res: Response, caseId: string, what: 'case' | 'history'): void {
   const principal = principalOf(res);
-  if (principal.role !== 'auditor') return;
+  // Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures.
+  if (principal.role !== 'auditor' && principal.role !== 'admin') return;
   deps.accessTrail.record({
     at: new Date(deps.clock()).toISOString(),
     role: principal.role,
