@@ -1,7 +1,9 @@
 /**
  * The engine process (SPEC §6): configuration from the environment, the event
- * store, the projections, the HTTP API with the web pages, the demo feed on an
- * empty store, and a graceful shutdown on SIGTERM / SIGINT.
+ * store, the projections, the HTTP API with the web pages, the demo (on an
+ * empty store: a backlog seeded straight into the store before the projections
+ * start, then a live feed through the HTTP API), and a graceful shutdown on
+ * SIGTERM / SIGINT.
  *
  * An unreachable store at start is refused with a message naming it (exit 1);
  * if the store goes away later the engine keeps serving: writes answer 503 and
@@ -15,22 +17,34 @@ import { createMetrics, probeStore } from './api/metrics.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { startDemoFeed } from './demo/feed.js';
+import { LiveGenerator } from './demo/live.js';
+import { appendBacklog, planBacklog, settableClock } from './demo/seed.js';
 import { createCalendarService } from './domain/calendar/index.js';
 import { createProjections, defaultCheckpointFile } from './projections/index.js';
 import { openStore } from './store/open.js';
+import type { EventStore } from './store/port.js';
+import type { Calendar } from './domain/types.js';
+import type { SettableClock } from './demo/seed.js';
 import { createWebRouter } from './web/router.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const DEMO_SEED = 20250922;
+const DEMO_BACKLOG_DAYS = 10;
 
 async function main(): Promise<void> {
   const logger = jsonLogger();
   const config = configOrExit();
   const policy = loadPolicy(config.policyFile);
-  const store = await openStore(config.store);
+  // The store's clock is pinned to each append's recordedAt only while the demo backlog is seeded.
+  const storeClock = settableClock();
+  const store = await openStore(config.store, { clock: storeClock.now });
   if (!(await probeStore(store))) {
     fail(`cannot reach the event store ${store.name}; check STORE and that the server is running`);
   }
   const calendarService = createCalendarService(config.zone);
+  const demoGenerator = config.demo && (await store.headPosition()) < 0n
+    ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
+    : undefined;
   const metrics = createMetrics();
   const clock = (): number => Date.now();
   const checkpointFile = defaultCheckpointFile(config.store);
@@ -65,12 +79,12 @@ async function main(): Promise<void> {
   }
 
   let demo: { stop(): void | Promise<void> } | undefined;
-  if (config.demo && (await store.headPosition()) < 0n) {
+  if (demoGenerator !== undefined) {
     const writer = config.tokens.find((t) => t.role === 'admin' || (t.role === 'recorder' && t.centers === undefined));
     if (writer === undefined) logger.warn('demo feed not started: no admin or unrestricted recorder token');
     else {
       const local = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${config.port}` : baseUrl;
-      demo = startDemoFeed({ baseUrl: local, token: writer.token, zone: config.zone, calendar: calendarService.current() });
+      demo = startDemoFeed({ baseUrl: local, token: writer.token, zone: config.zone, calendar: calendarService.current(), generator: demoGenerator });
       logger.info('demo feed started (DEMO=off disables it)');
     }
   }
@@ -106,6 +120,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The demo's last 10 working days, recorded into the (empty) store as a live
+ * system would have recorded them; returns the generator that takes over the
+ * open cases for the live feed.
+ */
+async function seedDemoBacklog(
+  store: EventStore, clock: SettableClock, calendar: Calendar, zone: string, logger: ReturnType<typeof jsonLogger>,
+): Promise<LiveGenerator> {
+  const generator = new LiveGenerator({ seed: DEMO_SEED, calendar, zone });
+  const started = performance.now();
+  const plan = planBacklog(generator, Date.now(), DEMO_BACKLOG_DAYS);
+  await appendBacklog(store, clock, plan);
+  logger.info('demo backlog seeded', {
+    cases: plan.cases, events: plan.events, appends: plan.appends.length, lateEvents: plan.lateEvents,
+    workingDays: DEMO_BACKLOG_DAYS, ms: Math.round(performance.now() - started),
+  });
+  return generator;
 }
 
 function configOrExit(): Config {

@@ -1,13 +1,14 @@
 /**
- * The demo feed: keeps a fresh install alive. On start it posts a backlog of the
- * last working days (POST /events, batches of ≤ 1000, back-dated occurredAt),
- * then emits live events at a human pace through POST /cases/{id}/events —
+ * The demo feed: keeps a fresh install alive. It emits live events at a human pace through POST /cases/{id}/events —
  * the same path and bearer token as any recorder — so the board shows alerts
  * appearing and clearing. Retries reuse the eventId, so they are idempotent.
  *
- * Late records: every backlog event older than 24 h is, truthfully, recorded
- * late and raises a late-record card (what happens when a center's existing
- * work is migrated in); live 补录 acceptances (~3% of actions) are back-dated
+ * The backlog that makes the board non-empty is normally seeded straight into
+ * the store before the engine listens (seed.ts; main.ts passes the generator).
+ * Without a generator the feed can post the backlog itself (POST /events,
+ * batches of ≤ 1000, back-dated occurredAt), e.g. against a remote engine: then
+ * every backlog event older than 24 h is, truthfully, recorded late and raises a
+ * late-record card. Live 补录 acceptances (~3% of actions) are back-dated
  * 25–50 h on purpose. See docs/demo.md.
  */
 import type { CaseEvent } from '../domain/events.js';
@@ -24,7 +25,13 @@ export interface DemoFeedOptions {
   readonly clock?: () => EpochMs;
   readonly zone?: string;
   readonly calendar?: Calendar;
-  /** Working days of backlog to seed (0: none). Default 10. */
+  /**
+   * A generator that already took over a backlog seeded straight into the store
+   * (seed.ts, what main.ts does). The feed then continues its open cases; `seed`
+   * and `speed` are ignored and `backlogDays` defaults to 0.
+   */
+  readonly generator?: LiveGenerator;
+  /** Working days of backlog to post through POST /events (0: none). Default 10, or 0 with `generator`. */
   readonly backlogDays?: number;
   /** See BacklogMode in live.ts. Default 'migration'. */
   readonly backlogMode?: BacklogMode;
@@ -63,7 +70,7 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
   const doFetch = options.fetch ?? fetch;
   const log = options.log ?? ((m: string) => process.stderr.write(`[demo] ${m}\n`));
   const base = options.baseUrl.replace(/\/+$/, '');
-  const generator = new LiveGenerator({
+  const generator = options.generator ?? new LiveGenerator({
     seed: options.seed ?? 20250922, calendar, zone, ...(options.speed === undefined ? {} : { speed: options.speed }),
   });
   const stats: DemoFeedStats = { backlogEvents: 0, liveEvents: 0, rejected: 0, retries: 0 };
@@ -99,7 +106,7 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
   }
 
   async function seedBacklog(): Promise<void> {
-    const days = options.backlogDays ?? 10;
+    const days = options.backlogDays ?? (options.generator === undefined ? 10 : 0);
     if (days <= 0) return;
     const cases = generator.backlog(clock(), days, options.backlogCasesPerDay ?? 60, options.backlogMode ?? 'migration');
     // Post in occurrence order, so the store's order follows business time.

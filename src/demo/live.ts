@@ -106,6 +106,18 @@ export class LiveGenerator {
    * cases are taken over by the live stream.
    */
   backlog(now: EpochMs, workingDays: number, casesPerDistrictDay = 60, mode: BacklogMode = 'migration'): GeneratedCase[] {
+    const out = this.backlogCases(now, workingDays, casesPerDistrictDay)
+      .filter((c) => mode === 'migration' || recordedInTime(c, now));
+    this.observe(out);
+    return out;
+  }
+
+  /**
+   * The same recent history as `backlog`, without taking it over: the caller
+   * records it (or the part recorded by `now`, see seed.ts) and passes exactly
+   * that to `observe`.
+   */
+  backlogCases(now: EpochMs, workingDays: number, casesPerDistrictDay = 60): GeneratedCase[] {
     const { calendar, zone, seed } = this.options;
     const today = calendar.dayOf(now);
     const days: EpochDay[] = [];
@@ -117,14 +129,16 @@ export class LiveGenerator {
       const counts = this.centers.map((c) => Math.round(casesPerDistrictDay * c.volume * dayWeight(calendar, day, c)));
       for (const c of casesOfDay({ seed: mixSeed(seed, 0xb0c), calendar, zone, day, centers: this.centers, counts, mixes: this.mixes })) {
         const kept = cutAt(c, now);
-        if (kept === undefined) continue;
-        if (mode === 'recent' && !recordedInTime(kept, now)) continue;
-        out.push(kept);
-        this.observeCase(kept);
+        if (kept !== undefined) out.push(kept);
       }
       this.centers.forEach((center, i) => this.bumpSeq(center, day, (counts[i] ?? 0) + 1));
     }
     return out;
+  }
+
+  /** Takes over the open ones of these (recorded) cases: the live stream completes, pauses, resumes and escalates them. */
+  observe(cases: Iterable<GeneratedCase>): void {
+    for (const c of cases) this.observeCase(c);
   }
 
   /** The events due at `now`: follow-ups that fell due, then one random action. */

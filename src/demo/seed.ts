@@ -1,0 +1,96 @@
+/**
+ * Seeds the demo backlog straight into the event store, the way
+ * scripts/simulate.ts records a history: appends in the order a live store would
+ * have recorded them, with the store's clock set to each append's recordedAt.
+ * Only the planned 补录 events (~0.2%) come out more than 24 h late, so the board
+ * shows timing alerts rather than a wall of late-record cards (which is what
+ * posting the same backlog through the HTTP API "now" gives; see docs/demo.md).
+ *
+ * Used by main.ts on an empty store, before the projections start; the live
+ * feed (feed.ts) then carries on through the HTTP API with the same generator,
+ * which has taken over exactly the open cases that were recorded.
+ */
+import type { CaseEvent } from '../domain/events.js';
+import type { EpochMs } from '../domain/types.js';
+import { caseStreamId, type EventStore } from '../store/port.js';
+import type { GeneratedCase } from './case-plan.js';
+import type { LiveGenerator } from './live.js';
+import { inRecordOrder, type ScheduledAppend } from './record-order.js';
+
+/** A store clock that can be pinned while seeding: `now()` is the pinned instant, else `base()`. */
+export interface SettableClock {
+  readonly now: () => number;
+  /** Pin the clock to `at`; `undefined` releases it to the base clock. */
+  set(at: EpochMs | undefined): void;
+}
+
+export function settableClock(base: () => number = Date.now): SettableClock {
+  let pinned: EpochMs | undefined;
+  return {
+    now: () => pinned ?? base(),
+    set(at) { pinned = at; },
+  };
+}
+
+export interface BacklogPlan {
+  /** The appends, in recording order; every recordedAt ≤ now. */
+  readonly appends: readonly ScheduledAppend[];
+  readonly cases: number;
+  readonly events: number;
+  /** Events recorded more than 24 h after they occurred (the planned 补录). */
+  readonly lateEvents: number;
+}
+
+/**
+ * The last `workingDays` working days up to `now`, as the appends a live store
+ * would have recorded by `now`. Events that occurred by `now` but would be
+ * recorded later (a window system's few minutes of sync lag, or a 补录 not yet
+ * typed in) are left out, with the rest of their case. The generator takes over
+ * the open cases as recorded, so the live feed only sends what SPEC §2 allows.
+ */
+export function planBacklog(generator: LiveGenerator, now: EpochMs, workingDays: number, casesPerDistrictDay = 60): BacklogPlan {
+  const cases = generator.backlogCases(now, workingDays, casesPerDistrictDay);
+  const appends = [...inRecordOrder(cases, now)];
+  const recorded = new Map<string, number>();
+  let events = 0;
+  let lateEvents = 0;
+  for (const a of appends) {
+    recorded.set(a.caseId, a.firstRevision + a.events.length);
+    events += a.events.length;
+    lateEvents += a.lateEvents;
+  }
+  const taken: GeneratedCase[] = [];
+  for (const c of cases) {
+    const n = recorded.get(c.caseId) ?? 0;
+    if (n === 0) continue;
+    taken.push(n === c.events.length ? c : { ...c, events: c.events.slice(0, n), at: c.at.slice(0, n), recordLagMs: c.recordLagMs.slice(0, n) });
+  }
+  generator.observe(taken);
+  return { appends, cases: taken.length, events, lateEvents };
+}
+
+/**
+ * Appends the plan, one append per batch with its expected revision, pinning
+ * `clock` to each batch's recordedAt; releases the clock afterwards (also on
+ * failure). The store must have been opened with `clock.now` as its clock.
+ */
+export async function appendBacklog(store: EventStore, clock: SettableClock, plan: BacklogPlan): Promise<void> {
+  try {
+    for (const batch of plan.appends) {
+      clock.set(batch.recordedAt);
+      await store.append(
+        caseStreamId(batch.caseId),
+        batch.events.map((e) => ({ eventId: idOf(e), type: e.type, data: e as unknown as Record<string, unknown> })),
+        { expectedRevision: batch.firstRevision === 0 ? 'no_stream' : BigInt(batch.firstRevision - 1) },
+      );
+    }
+  } finally {
+    clock.set(undefined);
+  }
+}
+
+/** Generated events always carry their id (so a re-run is idempotent). */
+function idOf(event: CaseEvent): string {
+  if (event.eventId === undefined) throw new Error(`a generated ${event.type} has no eventId`);
+  return event.eventId;
+}
