@@ -9,6 +9,7 @@ import type { CalendarService } from '../domain/calendar/service.js';
 import type { EpochMs } from '../domain/types.js';
 import type { ReadModels } from '../projections/types.js';
 import type { EventStore } from '../store/port.js';
+import { perTokenRateLimit } from './rateLimit.js';
 import { memoryAccessTrail, type AccessTrail } from './accessTrail.js';
 import { createAuthenticator } from './auth.js';
 import { finalErrorHandler, notFoundHandler } from './errors.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   readonly calendarApplyTimeoutMs: number;
   /** GET /cases/{id} waits this long for the projections to reach the store head. */
   readonly readYourWritesMs: number;
+  /** Requests per second allowed per bearer token (429 above it); 0 disables the limit. */
+  readonly rateLimitPerSecond: number;
 }
 
 const DEFAULT_OPTIONS: AppOptions = {
@@ -56,6 +59,7 @@ const DEFAULT_OPTIONS: AppOptions = {
   sseHeartbeatMs: 15_000,
   calendarApplyTimeoutMs: 10_000,
   readYourWritesMs: 2_000,
+  rateLimitPerSecond: 500,
 };
 
 export type SupervisionApp = Express & {
@@ -77,6 +81,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.set('query parser', 'simple');
   app.use(metrics.httpMiddleware);
   app.use(helmet());
+  app.use(perTokenRateLimit(options.rateLimitPerSecond));
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   if (deps.webRouter !== undefined) app.use(deps.webRouter);
 

@@ -95,7 +95,9 @@ export async function startTestServer(options: HarnessOptions = {}): Promise<Tes
     logger,
     metrics,
     accessTrail,
-    ...(options.options === undefined ? {} : { options: options.options }),
+    // Property tests fire requests faster than the per-token limit; the limit itself is
+    // tested in test/reliability/hostile.int.test.ts.
+    options: { rateLimitPerSecond: 0, ...options.options },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
