@@ -21,6 +21,8 @@ export interface Config {
   readonly demo: boolean;
   /** Where auditor reads are recorded (JSON lines); see docs/api.md. */
   readonly auditLogFile: string;
+  /** Requests per second allowed per bearer token; 0 disables the limit. */
+  readonly rateLimitPerSecond: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -55,8 +57,9 @@ export function loadConfig(env: Env): Config {
     tokens = [{ token: randomBytes(24).toString('base64url'), role: 'admin' }];
   }
   const auditLogFile = nonBlank(env, 'AUDIT_LOG') ?? './data/audit-access.log';
+  const rateLimitPerSecond = parseRate(nonBlank(env, 'RATE_LIMIT_PER_SECOND') ?? '500');
   return {
-    store, port, host, zone, tokens, generatedToken, demo, auditLogFile,
+    store, port, host, zone, tokens, generatedToken, demo, auditLogFile, rateLimitPerSecond,
     ...(policyFile === undefined ? {} : { policyFile }),
   };
 }
@@ -73,6 +76,13 @@ function nonBlank(env: Env, name: string): string | undefined {
 function parsePort(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
     throw new ConfigError('PORT', `must be an integer 0–65535; got "${text}"`);
+  }
+  return Number(text);
+}
+
+function parseRate(text: string): number {
+  if (!/^\d{1,7}$/.test(text)) {
+    throw new ConfigError('RATE_LIMIT_PER_SECOND', `must be a whole number of requests per second (0 disables); got "${text}"`);
   }
   return Number(text);
 }

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     [{ STORE: 'postgres://x' }, 'STORE'],
     [{ STORE: 'sqlite:' }, 'STORE'],
     [{ DEMO: 'maybe' }, 'DEMO'],
+    [{ RATE_LIMIT_PER_SECOND: '-1' }, 'RATE_LIMIT_PER_SECOND'],
     [{ HOST: 'not a host' }, 'HOST'],
     [{ SUPERVISION_TOKENS: '[{' }, 'SUPERVISION_TOKENS'],
   ])('fails fast on %j naming %s', (env, variable) => {
@@ -48,6 +49,8 @@ describe('loadConfig', () => {
   it('reads DEMO=off and the other variables', () => {
     const c = loadConfig({ DEMO: 'off', STORE: 'memory', PORT: '0', ZONE: 'UTC', SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'admin' }]) });
     expect(c).toMatchObject({ demo: false, store: 'memory', port: 0, zone: 'UTC', generatedToken: false });
+    expect(loadConfig({}).rateLimitPerSecond).toBe(500);
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).rateLimitPerSecond).toBe(0);
   });
 });
 
