@@ -18,7 +18,7 @@ import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { startDemoFeed } from './demo/feed.js';
 import { LiveGenerator } from './demo/live.js';
-import { appendBacklog, planBacklog, settableClock } from './demo/seed.js';
+import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './demo/seed.js';
 import { createCalendarService } from './domain/calendar/index.js';
 import { createProjections, defaultCheckpointFile } from './projections/index.js';
 import { openStore } from './store/open.js';
@@ -29,7 +29,6 @@ import { createWebRouter } from './web/router.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const DEMO_SEED = 20250922;
-const DEMO_BACKLOG_DAYS = 10;
 
 async function main(): Promise<void> {
   const logger = jsonLogger();
@@ -123,7 +122,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * The demo's last 10 working days, recorded into the (empty) store as a live
+ * The demo's last working days (about a month), recorded into the (empty) store as a live
  * system would have recorded them; returns the generator that takes over the
  * open cases for the live feed.
  */
@@ -132,11 +131,11 @@ async function seedDemoBacklog(
 ): Promise<LiveGenerator> {
   const generator = new LiveGenerator({ seed: DEMO_SEED, calendar, zone });
   const started = performance.now();
-  const plan = planBacklog(generator, Date.now(), DEMO_BACKLOG_DAYS);
+  const plan = planBacklog(generator, Date.now(), DEMO_BACKLOG_WORKING_DAYS);
   await appendBacklog(store, clock, plan);
   logger.info('demo backlog seeded', {
     cases: plan.cases, events: plan.events, appends: plan.appends.length, lateEvents: plan.lateEvents,
-    workingDays: DEMO_BACKLOG_DAYS, ms: Math.round(performance.now() - started),
+    workingDays: DEMO_BACKLOG_WORKING_DAYS, ms: Math.round(performance.now() - started),
   });
   return generator;
 }

@@ -32,6 +32,12 @@ export function settableClock(base: () => number = Date.now): SettableClock {
   };
 }
 
+/**
+ * Working days of backlog main.ts seeds: about a month, so 10- and 20-day
+ * matters reach their warning day and every timing rule shows on the board.
+ */
+export const DEMO_BACKLOG_WORKING_DAYS = 20;
+
 export interface BacklogPlan {
   /** The appends, in recording order; every recordedAt ≤ now. */
   readonly appends: readonly ScheduledAppend[];
