@@ -9,7 +9,7 @@
  * if the store goes away later the engine keeps serving: writes answer 503 and
  * /readyz reports not ready until it is back.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { fileAccessTrail } from './api/accessTrail.js';
 import { createApp } from './api/app.js';
 import { jsonLogger } from './api/logger.js';
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     metrics,
     accessTrail: fileAccessTrail(config.auditLogFile),
     webRouter: createWebRouter({ zone: config.zone }),
+    options: { rateLimitPerSecond: config.rateLimitPerSecond },
   });
   const server = await listen(app, config);
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
@@ -157,8 +158,16 @@ function configOrExit(): Config {
 }
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+  // A client trickling its headers or body is cut off (408) instead of holding
+  // a socket for Node's default 5 minutes. SSE responses are not affected: the
+  // timeouts bound receiving the request, not sending the answer.
+  const server = createServer({
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
+    connectionsCheckingInterval: Math.min(config.requestTimeoutMs, 1_000),
+  }, app);
   return new Promise((resolve) => {
-    const server = app.listen(config.port, config.host, () => resolve(server));
+    server.listen(config.port, config.host, () => resolve(server));
     server.on('error', (e: NodeJS.ErrnoException) => {
       fail(`cannot listen on ${config.host}:${config.port}: ${e.code ?? e.message}`);
     });

@@ -23,6 +23,8 @@ export interface Config {
   readonly auditLogFile: string;
   /** Requests per second allowed per bearer token; 0 disables the limit. */
   readonly rateLimitPerSecond: number;
+  /** A request must be fully received within this time, else 408. */
+  readonly requestTimeoutMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -57,9 +59,11 @@ export function loadConfig(env: Env): Config {
     tokens = [{ token: randomBytes(24).toString('base64url'), role: 'admin' }];
   }
   const auditLogFile = nonBlank(env, 'AUDIT_LOG') ?? './data/audit-access.log';
-  const rateLimitPerSecond = parseRate(nonBlank(env, 'RATE_LIMIT_PER_SECOND') ?? '500');
+  const rateLimitPerSecond = parseWhole(nonBlank(env, 'RATE_LIMIT_PER_SECOND') ?? '500', 'RATE_LIMIT_PER_SECOND', 'requests per second (0 disables)');
+  const requestTimeoutMs = parseWhole(nonBlank(env, 'REQUEST_TIMEOUT_MS') ?? '30000', 'REQUEST_TIMEOUT_MS', 'milliseconds');
+  if (requestTimeoutMs < 100) throw new ConfigError('REQUEST_TIMEOUT_MS', `must be at least 100; got ${requestTimeoutMs}`);
   return {
-    store, port, host, zone, tokens, generatedToken, demo, auditLogFile, rateLimitPerSecond,
+    store, port, host, zone, tokens, generatedToken, demo, auditLogFile, rateLimitPerSecond, requestTimeoutMs,
     ...(policyFile === undefined ? {} : { policyFile }),
   };
 }
@@ -80,10 +84,8 @@ function parsePort(text: string): number {
   return Number(text);
 }
 
-function parseRate(text: string): number {
-  if (!/^\d{1,7}$/.test(text)) {
-    throw new ConfigError('RATE_LIMIT_PER_SECOND', `must be a whole number of requests per second (0 disables); got "${text}"`);
-  }
+function parseWhole(text: string, variable: string, unit: string): number {
+  if (!/^\d{1,7}$/.test(text)) throw new ConfigError(variable, `must be a whole number of ${unit}; got "${text}"`);
   return Number(text);
 }
 

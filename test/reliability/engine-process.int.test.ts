@@ -1,8 +1,7 @@
 /**
  * The real engine process: nothing it prints or writes to its access trail
  * holds a token; a client trickling a request body neither blocks other
- * clients nor crashes it, and (KNOWN GAP, see docs/reliability.md) is cut off
- * by a request timeout.
+ * clients nor crashes it, and is cut off by the request timeout.
  */
 import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEngine, type Engine } from './support/engine-process.js';
 import { acceptedBody, TOKEN_CONFIG, TOKENS } from './support/app-server.js';
 
+const REQUEST_TIMEOUT_MS = 3_000;
 const BAD_TOKENS = ['bad-token-that-nobody-configured-1', 'Bearer-looking-but-wrong-token-22'];
 let engine: Engine;
 let dir: string;
@@ -20,7 +20,10 @@ let auditLog: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rel-engine-'));
   auditLog = join(dir, 'audit.log');
-  engine = await startEngine({ store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: TOKEN_CONFIG, auditLog });
+  engine = await startEngine({
+    store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: TOKEN_CONFIG, auditLog,
+    env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+  });
 });
 afterAll(async () => {
   await engine.stop();
@@ -56,7 +59,10 @@ describe('the engine process', () => {
     for (const e of entries) expect(e['token']).toMatch(/^[0-9a-f]{8}$/);
     expect(statSync(auditLog).mode & 0o777).toBe(0o600);
     // Restart for the next test.
-    engine = await startEngine({ store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: TOKEN_CONFIG, auditLog });
+    engine = await startEngine({
+    store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: TOKEN_CONFIG, auditLog,
+    env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+  });
   }, 120_000);
 
   it('a trickled body does not block other clients or crash the engine', async () => {
@@ -70,12 +76,8 @@ describe('the engine process', () => {
     expect(await get('/readyz')).toBe(200);
   }, 60_000);
 
-  // KNOWN GAP (reported): src/main.ts keeps Node's defaults (requestTimeout 300 s, headersTimeout 60 s),
-  // so a client trickling a body holds a connection for 5 minutes. Expected: the engine cuts it off well
-  // within 35 s (Node checks timeouts every 30 s). Marked `fails` until main.ts sets a request timeout;
-  // when it starts passing vitest reports it, and the marker must be removed.
-  it.fails('KNOWN GAP: a request whose body trickles for 35 s is cut off (408 or closed) by a request timeout', async () => {
-    const outcome = await trickle(engine.url, 35_000);
+  it('a request whose body trickles past REQUEST_TIMEOUT_MS is cut off (408 or closed)', async () => {
+    const outcome = await trickle(engine.url, REQUEST_TIMEOUT_MS + 4_000);
     expect(outcome).not.toBe('still-open');
   }, 60_000);
 });
