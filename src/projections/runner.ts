@@ -156,7 +156,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   async function catchUpInBatches(): Promise<void> {
     if (typeof store.readAllBatches !== 'function') return;
     const from = position + 1n; // readAll is inclusive of fromPosition
-    for await (const batch of store.readAllBatches({ fromPosition: from, streamPrefixes: STREAM_PREFIXES, batchSize: 4096 })) {
+    for await (const batch of store.readAllBatches({ fromPosition: from, streamPrefixes: STREAM_PREFIXES })) {
       if (stopped) return;
       for (const e of batch) applyEvent(e);
       eventsFolded += batch.length;
