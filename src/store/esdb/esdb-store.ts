@@ -3,6 +3,7 @@
  * unreachable server yields StoreUnavailableError within seconds, never a hang.
  * Semantics that differ from the embedded stores are listed in docs/event-store.md.
  */
+import { batchesOf } from '../core/batches.js';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import {
   DuplicateEventConflictError,
@@ -220,16 +221,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
-    const size = validateBatchSize(options.batchSize, PAGE);
-    let batch: RecordedEvent[] = [];
-    for await (const event of this.readAll(options)) {
-      batch.push(event);
-      if (batch.length >= size) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+    yield* batchesOf(this.readAll(options), validateBatchSize(options.batchSize, PAGE));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

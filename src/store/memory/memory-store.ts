@@ -19,6 +19,7 @@ import {
   type StreamAppend,
   type Subscription,
 } from '../port.js';
+import { batchesOf } from '../core/batches.js';
 import { CatchUpSubscription } from '../core/catch-up-subscription.js';
 import { checkExpectedRevision, resolveDuplicates } from '../core/concurrency.js';
 import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
@@ -134,16 +135,7 @@ export class MemoryEventStore implements EventStore {
   }
 
   async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
-    const size = validateBatchSize(options.batchSize, 1024);
-    let batch: RecordedEvent[] = [];
-    for await (const event of this.readAll(options)) {
-      batch.push(event);
-      if (batch.length >= size) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+    yield* batchesOf(this.readAll(options), validateBatchSize(options.batchSize, 1024));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
