@@ -212,8 +212,11 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   const dbPath = join(dir, 'live', 'events.db');
   mkdirSync(join(dir, 'live'));
   const port = await freePort();
+  // One token drives all writers and the bulk read-back, far above a real
+  // recorder's rate: the per-token rate limit is off here (it is tested on its own).
   const engineOptions = (store: string, p: number) => ({
     store, port: p, tokens: [{ token: TOKEN, role: 'admin' }], auditLog: join(dir, 'audit.log'),
+    env: { RATE_LIMIT_PER_SECOND: '0' },
   });
   const problems: string[] = [];
   const tally: Tally = { requests: 0, connectionErrors: 0, unexpected: [], acked: new Map(), unknownGroups: [], sent: new Set() };
