@@ -66,11 +66,6 @@ export class AlertBoard {
     };
   }
 
-  clearAll(): void {
-    this.active.clear();
-    this.counts.clear();
-  }
-
   private count(alert: AlertView, delta: number): void {
     const k = `${alert.rule}\u0000${alert.color}\u0000${alert.centerId}`;
     let c = this.counts.get(k);

@@ -53,6 +53,3 @@ export function overdueStart(entry: CaseEntry): EpochMs {
   for (let i = 0; i < cards.length; i += 2) if (ruleIndexOf(cards[i + 1]!) === OVERDUE) return cards[i]!;
   return Number.NaN;
 }
-
-export const isOpen = (entry: CaseEntry): boolean =>
-  entry.state.acceptedAt !== undefined && entry.state.completedAt === undefined;

@@ -164,10 +164,6 @@ export class WorkCalendar implements TimingCalendar {
     return !this.published.has(ymdFromDay(day).year);
   }
 
-  isYearPublished(year: number): boolean {
-    return this.published.has(year);
-  }
-
   dayOf(instant: EpochMs): EpochDay {
     return this.clock.dayOf(instant);
   }
@@ -226,8 +222,4 @@ export function calendarVersion(data: CalendarData): string {
       .map((r) => `${r.region}:${r.day}:${r.kind}`),
   ].join('|');
   return `cn-${data.baseLastYear}${published.join('')}${regions.join('')}@${fnv1aHex(content)}`;
-}
-
-export function spanOfIndex(): { readonly first: EpochDay; readonly last: EpochDay } {
-  return { first: S, last: E };
 }
