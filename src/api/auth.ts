@@ -122,7 +122,11 @@ export function mayWriteCenter(principal: Principal, centerId: string): boolean 
 }
 
 function bearerToken(req: Request): string | undefined {
-  const header = req.headers.authorization;
+  return bearerTokenOf(req.headers.authorization);
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when absent or malformed. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return match?.[1];

@@ -7,9 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { bearerTokenOf } from './auth.js';
 import { errorBody } from './errors.js';
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export function perTokenRateLimit(requestsPerSecond: number): RequestHandler {
   if (requestsPerSecond <= 0) return (_req, _res, next) => next();
@@ -18,14 +17,10 @@ export function perTokenRateLimit(requestsPerSecond: number): RequestHandler {
     limit: requestsPerSecond,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skip: (req) => tokenOf(req.headers.authorization) === undefined,
-    keyGenerator: (req) => createHash('sha256').update(tokenOf(req.headers.authorization) ?? '').digest('hex'),
+    skip: (req) => bearerTokenOf(req.headers.authorization) === undefined,
+    keyGenerator: (req) => createHash('sha256').update(bearerTokenOf(req.headers.authorization) ?? '').digest('hex'),
     handler: (_req, res) => {
       res.status(429).json(errorBody('rate-limited', `more than ${requestsPerSecond} requests per second with this token; slow down`));
     },
   });
-}
-
-function tokenOf(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : BEARER.exec(header)?.[1];
 }
