@@ -6,33 +6,7 @@
 import { evolve, initialCaseState } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
-import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
-
-export interface StoredCaseEvent {
-  readonly event: CaseEvent;
-  readonly recorded: RecordedEvent;
-}
-
-export interface LoadedCase {
-  readonly state: CaseState;
-  readonly events: readonly StoredCaseEvent[];
-  /** eventId (lower case) → where it is stored. */
-  readonly byEventId: ReadonlyMap<string, { revision: bigint; position: bigint }>;
-}
-
-export async function loadCase(store: EventStore, caseId: string, lateRecordHours: number): Promise<LoadedCase> {
-  let state = initialCaseState(caseId);
-  const events: StoredCaseEvent[] = [];
-  const byEventId = new Map<string, { revision: bigint; position: bigint }>();
-  for await (const recorded of store.readStream(caseStreamId(caseId))) {
-    // Case streams only hold events validated by decodeCaseEvent on the way in.
-    const event = recorded.data as unknown as CaseEvent;
-    state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, { lateRecordHours });
-    events.push({ event, recorded });
-    byEventId.set(recorded.eventId.toLowerCase(), { revision: recorded.revision, position: recorded.position });
-  }
-  return { state, events, byEventId };
-}
+import { caseStreamId, type EventStore } from '../store/port.js';
 
 export interface StoredAt {
   readonly revision: bigint;
@@ -51,6 +25,7 @@ export async function loadCaseSnapshot(store: EventStore, caseId: string, lateRe
   const byEventId = new Map<string, StoredAt>();
   const options = { lateRecordHours };
   for await (const recorded of store.readStream(caseStreamId(caseId))) {
+    // Case streams only hold events validated by decodeCaseEvent on the way in.
     const event = recorded.data as unknown as CaseEvent;
     state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, options);
     byEventId.set(recorded.eventId.toLowerCase(), { revision: recorded.revision, position: recorded.position });
