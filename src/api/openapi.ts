@@ -2,6 +2,9 @@
  * OpenAPI 3.1 description of the HTTP API. A test checks that every route the
  * express app registers is described here and vice versa.
  */
+import { CARD_COLORS, CARD_RULES } from './routes/alerts.js';
+import { GROUP_BY } from './routes/stats.js';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
@@ -10,6 +13,7 @@ const errors = {
   '400': errorResponse('Malformed or invalid request; `details` names the bad field'),
   '401': errorResponse('Missing or unknown bearer token'),
   '403': errorResponse("The token's role (or a recorder's centers) does not allow this"),
+  '429': errorResponse('More than RATE_LIMIT_PER_SECOND requests in one second with this token (rate-limited)'),
 };
 const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
 
@@ -25,8 +29,8 @@ const asOfParam = q('asOf', 'ISO-8601 instant with offset; default now', { type:
 const alertFilters = [
   q('centerId', 'Only alerts of this center'),
   q('departmentId', 'Only alerts of this department'),
-  q('color', 'Only this colour', { enum: ['yellow', 'red'] }),
-  q('rule', 'Only this rule', { enum: ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause', 'escalation-unanswered', 'late-record'] }),
+  q('color', 'Only this colour', { enum: CARD_COLORS }),
+  q('rule', 'Only this rule', { enum: CARD_RULES }),
 ];
 
 export const openApiDocument = {
@@ -115,7 +119,7 @@ export const openApiDocument = {
           q('to', 'Date after the last one, YYYY-MM-DD', { type: 'string', format: 'date' }, true),
           q('centerId', 'Only this center'),
           q('departmentId', 'Only this department'),
-          q('groupBy', 'Break down by', { enum: ['center', 'department', 'matter', 'category'] }),
+          q('groupBy', 'Break down by', { enum: GROUP_BY }),
         ],
         responses: { '200': { description: 'The figures', content: json({ type: 'object' }) }, ...errors },
       },

@@ -5,7 +5,7 @@ import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { dateParam, enumParam, idParam, monthParam } from '../validation.js';
 
-const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
+export const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
 
 export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
   const router = Router();
