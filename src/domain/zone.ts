@@ -7,8 +7,8 @@
  */
 import { DateTime, IANAZone, FixedOffsetZone, type Zone } from 'luxon';
 import type { EpochDay, EpochMs } from './types.js';
+import { MS_PER_DAY, ymdFromDay } from './civil.js';
 
-const MS_PER_DAY = 86_400_000;
 /** Cached span: epoch days of 1900-01-01 … 2199-12-31. */
 const SPAN_FIRST = -25_567;
 const SPAN_LAST = 84_005;
@@ -32,11 +32,6 @@ function resolveZone(name: string): Zone {
   }
   if (!IANAZone.isValidZone(name)) throw new RangeError(`unknown time zone: ${JSON.stringify(name)}`);
   return IANAZone.create(name);
-}
-
-function ymdOf(day: EpochDay): { year: number; month: number; day: number } {
-  const d = new Date(day * MS_PER_DAY);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
 class CachedZoneClock implements ZoneClock {
@@ -70,7 +65,7 @@ class CachedZoneClock implements ZoneClock {
   }
 
   private computeStart(day: EpochDay): EpochMs {
-    const { year, month, day: dom } = ymdOf(day);
+    const { year, month, day: dom } = ymdFromDay(day);
     return DateTime.fromObject({ year, month, day: dom }, { zone: this.luxonZone }).startOf('day').toMillis();
   }
 }
