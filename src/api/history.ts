@@ -13,8 +13,6 @@ import type { Policy } from '../domain/policy.js';
 import type { Card, CaseEvaluation, EpochMs } from '../domain/types.js';
 import { caseStreamId, type EventStore } from '../store/port.js';
 
-export type { Policy } from '../domain/policy.js';
-
 export interface HistoryDeps {
   readonly store: EventStore;
   readonly calendarService: CalendarService;
