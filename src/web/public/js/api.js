@@ -107,12 +107,3 @@ export async function apiBlob(path, accept) {
   if (!res.ok) throw await errorOf(res);
   return res.blob();
 }
-
-/** Wires the "sign out" button present on every page. */
-export function wireSignOut() {
-  const button = document.getElementById('sign-out');
-  button?.addEventListener('click', () => {
-    forgetToken();
-    location.reload();
-  });
-}
