@@ -239,9 +239,3 @@ export function matterMix(tier: CenterTier): MatterMix {
     instantShare: INSTANT_SHARE[tier],
   };
 }
-
-export function centerById(id: string): Center {
-  const center = CENTERS.find((c) => c.id === id);
-  if (center === undefined) throw new RangeError(`unknown demo center "${id}"; known: ${CENTERS.map((c) => c.id).join(', ')}`);
-  return center;
-}
