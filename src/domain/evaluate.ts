@@ -7,7 +7,7 @@ import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, PauseVie
 import type { TimingCalendar } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
-import { timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { nextChangeOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
 import { explainRawCard } from './explain.js';
 import { stateAsOf } from './state-as-of.js';
 
@@ -150,11 +150,5 @@ function cardDetails(
  */
 export function nextBoundary(state: CaseState, asOf: EpochMs, policy: Policy, calendar: TimingCalendar): EpochMs | null {
   const tl = timelineOf(stateAsOf(state, asOf), asOf, policy, calendar);
-  if (tl === null) return null;
-  let next = Number.POSITIVE_INFINITY;
-  for (const c of tl.cards) {
-    if (c.start > asOf && c.start < next) next = c.start;
-    if (c.clear !== undefined && c.clear > asOf && c.clear < next) next = c.clear;
-  }
-  return next === Number.POSITIVE_INFINITY ? null : next;
+  return tl === null ? null : nextChangeOf(tl, asOf) ?? null;
 }

@@ -206,6 +206,16 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
   };
 }
 
+/** The first instant strictly after `after` at which a card of the timeline starts or clears; undefined when none. */
+export function nextChangeOf(tl: Timeline, after: EpochMs): EpochMs | undefined {
+  let next: EpochMs | undefined;
+  for (const c of tl.cards) {
+    if (c.start > after && (next === undefined || c.start < next)) next = c.start;
+    if (c.clear !== undefined && c.clear > after && (next === undefined || c.clear < next)) next = c.clear;
+  }
+  return next;
+}
+
 /**
  * A pause recorded at or after the instant the case would have been due without
  * it: the pattern of hiding an overdue case with a back-dated 停止计时.

@@ -12,7 +12,7 @@
  * is why a rebuild and an incremental run agree.
  */
 import {
-  dayFromYmd, evolve, formatInstant, initialCaseState, timelineOf, type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs,
+  dayFromYmd, evolve, formatInstant, initialCaseState, nextChangeOf, timelineOf, type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs,
   type EventMeta, type Policy, type WorkCalendar, type CalendarService,
 } from '../domain/index.js';
 import {
@@ -190,12 +190,7 @@ export class CaseProjection {
     }
     this.updateFacts(entry, s, tl, calendar);
     this.setAlerts(entry, this.alertsOf(entry, s, tl, now, calendar), Math.max(eventAt, now), calendar, s, tl);
-    let next: EpochMs | undefined;
-    for (const c of tl.cards) {
-      if (c.start > now && (next === undefined || c.start < next)) next = c.start;
-      if (c.clear !== undefined && c.clear > now && (next === undefined || c.clear < next)) next = c.clear;
-    }
-    this.schedule(entry, next);
+    this.schedule(entry, nextChangeOf(tl, now));
   }
 
   private updateFacts(entry: CaseEntry, s: CaseState, tl: Timeline, calendar: WorkCalendar): void {
