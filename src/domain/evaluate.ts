@@ -7,7 +7,9 @@ import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, PauseVie
 import type { TimingCalendar } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
-import { nextChangeOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
+import {
+  lateRecordDetails, nextChangeOf, retroactivePauseIds, timelineOf, type RawCard, type Timeline,
+} from './timeline.js';
 import { explainRawCard } from './explain.js';
 import { stateAsOf } from './state-as-of.js';
 
@@ -32,7 +34,7 @@ export function evaluate(
   const zone = calendar.zone;
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const a = s.accepted;
-  const retroIds = tl.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId);
+  const retroIds = retroactivePauseIds(tl);
 
   const cards: Card[] = [];
   for (const raw of tl.cards) {
@@ -127,19 +129,7 @@ function cardDetails(
     if (retroIds.length > 0) d['retroactivePause'] = retroIds;
     return d;
   }
-  if (raw.rule === 'late-record' && raw.lateRecord !== undefined) {
-    const r = s.lateRecords[raw.lateRecord]!;
-    const d: Record<string, unknown> = {
-      eventType: r.eventType,
-      revision: r.revision,
-      delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10,
-    };
-    if (r.eventType === 'CasePaused') {
-      const pause = tl.pauses.find((p) => p.pause.pausedAt === r.occurredAt && p.pause.recordedAt === r.recordedAt);
-      if (pause?.retroactive === true) d['retroactivePause'] = pause.pause.pauseId;
-    }
-    return d;
-  }
+  if (raw.rule === 'late-record' && raw.lateRecord !== undefined) return lateRecordDetails(s, tl, raw.lateRecord);
   return undefined;
 }
 

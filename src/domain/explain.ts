@@ -8,7 +8,7 @@ import type { CardRule, CaseState, EpochDay, EpochMs } from './types.js';
 import type { TimingCalendar, DayRange } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
-import { timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { delayHoursOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
 import { stateAsOf } from './state-as-of.js';
 
 /** Explanations list at most this many days per category (a case page, not a report). */
@@ -130,7 +130,7 @@ export function explainRawCard(
         revision: r.revision,
         occurredAt: fmt(r.occurredAt),
         recordedAt: fmt(r.recordedAt),
-        delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10,
+        delayHours: delayHoursOf(r),
         thresholdHours: policy.lateRecordHours,
       };
     }

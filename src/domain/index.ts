@@ -14,5 +14,5 @@ export { evaluate, nextBoundary, stateAsOf } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { explainCard } from './explain.js';
 export type { CardRef } from './explain.js';
-export { timelineOf, allowanceOf, nextChangeOf } from './timeline.js';
+export { timelineOf, allowanceOf, nextChangeOf, retroactivePauseIds, lateRecordDetails } from './timeline.js';
 export type { Timeline, RawCard, PauseFacts, EscalationFacts } from './timeline.js';

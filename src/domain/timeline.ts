@@ -5,7 +5,7 @@
  *
  * The state given must hold only events that occurred by T (see stateAsOf).
  */
-import type { CardColor, CardRule, CaseState, EpochDay, EpochMs, PauseState } from './types.js';
+import type { CardColor, CardRule, CaseState, EpochDay, EpochMs, LateRecord, PauseState } from './types.js';
 import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
 import { ceilRatio, type Policy } from './policy.js';
 import { MS_PER_HOUR } from './time.js';
@@ -214,6 +214,28 @@ export function nextChangeOf(tl: Timeline, after: EpochMs): EpochMs | undefined 
     if (c.clear !== undefined && c.clear > after && (next === undefined || c.clear < next)) next = c.clear;
   }
   return next;
+}
+
+/** The ids of the case's retroactive (back-dated) pauses. */
+export function retroactivePauseIds(tl: Timeline): string[] {
+  return tl.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId);
+}
+
+/** recordedAt − occurredAt in hours, one decimal. */
+export function delayHoursOf(r: LateRecord): number {
+  return Math.round(((r.recordedAt - r.occurredAt) / MS_PER_HOUR) * 10) / 10;
+}
+
+/** The details of a late-record card: the late event, and the pause it opened if that pause is retroactive. */
+export function lateRecordDetails(s: CaseState, tl: Timeline, index: number): Record<string, unknown> | undefined {
+  const r = s.lateRecords[index];
+  if (r === undefined) return undefined;
+  const d: Record<string, unknown> = { eventType: r.eventType, revision: r.revision, delayHours: delayHoursOf(r) };
+  if (r.eventType === 'CasePaused') {
+    const pause = tl.pauses.find((p) => p.pause.pausedAt === r.occurredAt && p.pause.recordedAt === r.recordedAt);
+    if (pause?.retroactive === true) d['retroactivePause'] = pause.pause.pauseId;
+  }
+  return d;
 }
 
 /**

@@ -12,8 +12,8 @@
  * is why a rebuild and an incremental run agree.
  */
 import {
-  dayFromYmd, evolve, formatInstant, initialCaseState, nextChangeOf, timelineOf, type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs,
-  type EventMeta, type Policy, type WorkCalendar, type CalendarService,
+  dayFromYmd, evolve, formatInstant, initialCaseState, lateRecordDetails, nextChangeOf, retroactivePauseIds, timelineOf,
+  type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs, type EventMeta, type Policy, type WorkCalendar, type CalendarService,
 } from '../domain/index.js';
 import {
   FLAG_EARLY, FLAG_EVALUATED, FLAG_ON_TIME, FLAG_SAME_DAY, RULE_INDEX, cardCode, newEntry, type CardList, type CaseEntry,
@@ -256,7 +256,7 @@ export class CaseProjection {
     const previous = entry.alerts ?? EMPTY_ALERTS;
     if (previous.length === 0 && next.length === 0) return;
     const zone = calendar.zone;
-    const retro = tl?.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId) ?? [];
+    const retro = tl === undefined ? [] : retroactivePauseIds(tl);
     for (const old of previous) {
       if (next.some((n) => n.key === old.key)) continue;
       const at = s !== undefined && tl !== undefined ? endOfAlert(old, s, tl, eventAt) : eventAt;
@@ -359,22 +359,11 @@ function sameAlert(a: AlertView, b: AlertView): boolean {
 /** Why, for the board: retroactive pauses on overdue / pause alerts, the late event on late-record. */
 function alertDetails(c: RawCard, s: CaseState, tl: Timeline, pauseRetro: boolean): Record<string, unknown> | undefined {
   if (c.rule === 'overdue') {
-    const retro = tl.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId);
+    const retro = retroactivePauseIds(tl);
     return retro.length > 0 ? { retroactivePause: retro } : undefined;
   }
   if (c.pauseId !== undefined) return pauseRetro ? { retroactivePause: c.pauseId } : undefined;
-  if (c.rule === 'late-record' && c.lateRecord !== undefined) {
-    const r = s.lateRecords[c.lateRecord];
-    if (r === undefined) return undefined;
-    const d: Record<string, unknown> = {
-      eventType: r.eventType, revision: r.revision, delayHours: Math.round(((r.recordedAt - r.occurredAt) / 3_600_000) * 10) / 10,
-    };
-    if (r.eventType === 'CasePaused') {
-      const pause = tl.pauses.find((p) => p.pause.pausedAt === r.occurredAt && p.pause.recordedAt === r.recordedAt);
-      if (pause?.retroactive === true) d['retroactivePause'] = pause.pause.pauseId;
-    }
-    return d;
-  }
+  if (c.rule === 'late-record' && c.lateRecord !== undefined) return lateRecordDetails(s, tl, c.lateRecord);
   return undefined;
 }
 
