@@ -129,3 +129,23 @@ describe('the fixed-form instant fast path', () => {
     expect(tryParseInstant('2025-04-31T10:15:00.000+08:00')).toBeUndefined();
   });
 });
+
+describe('tryParseInstant on the store\'s recordedAt', () => {
+  it('reads the store\'s toISOString form exactly as Date.parse does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2150, 11, 31) }), (ms) => {
+        const text = new Date(ms).toISOString();
+        expect(tryParseInstant(text)).toBe(ms);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('falls back to the general parser for other forms, and rejects garbage', () => {
+    expect(tryParseInstant('2025-09-22T10:15:00+08:00')).toBe(Date.parse('2025-09-22T10:15:00+08:00'));
+    expect(tryParseInstant('2025-13-22T10:15:00.000Z')).toBeUndefined();
+    expect(tryParseInstant('2025-02-30T10:15:00.000Z')).toBeUndefined();
+    expect(tryParseInstant('2025x02-20T10:15:00.000Z')).toBeUndefined();
+    expect(tryParseInstant('not a time')).toBeUndefined();
+  });
+});

@@ -6,14 +6,13 @@
  * store (readiness); from then on they follow it live.
  */
 import {
-  EVENT_TYPES, evaluate, type CalendarService, type CaseEvent, type EpochMs, type Policy,
+  EVENT_TYPES, evaluate, tryParseInstant, type CalendarService, type CaseEvent, type EpochMs, type Policy,
 } from '../domain/index.js';
 import { CASE_STREAM_PREFIX, type EventStore, type RecordedEvent, type Subscription } from '../store/port.js';
 import {
   CALENDAR_EVENT_TYPE, CALENDAR_STREAM_PREFIX, decodeCalendarYearPublished, type CalendarYearPublishedData,
 } from './calendarEvents.js';
 import { CaseProjection } from './caseProjection.js';
-import { parseRecordedAt } from './recordedAt.js';
 import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
 import { createRealScheduler, type Scheduler } from './scheduler.js';
 import { readSnapshot, writeSnapshot, SnapshotError } from './snapshot.js';
@@ -102,7 +101,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         return;
       }
       const event = (data['type'] === e.type && data['caseId'] === caseId ? data : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
-      projection.applyCaseEvent(caseId, event, { revision: Number(e.revision), recordedAt: parseRecordedAt(e.recordedAt) });
+      projection.applyCaseEvent(caseId, event, { revision: Number(e.revision), recordedAt: tryParseInstant(e.recordedAt) });
     } else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
       const decoded = decodeCalendarYearPublished(e.data);
       if (!decoded.ok || !applyCalendar(decoded.value)) {
