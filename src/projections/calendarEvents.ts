@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { Instant, describeErrors, tryParseDate, validateYearInput, type FieldError } from '../domain/index.js';
+import {
+  Instant, SPAN_FIRST_YEAR, SPAN_LAST_YEAR, describeErrors, isRegionId, tryParseDate, validateYearInput, type FieldError,
+} from '../domain/index.js';
 import type { EventData, RecordedEvent } from '../store/port.js';
 
 export const CALENDAR_STREAM_ID = 'calendar-CN';
@@ -25,7 +27,7 @@ export const LocalDate = t.brand(
 interface CalendarYearBrand { readonly CalendarYear: unique symbol }
 export const CalendarYear = t.brand(
   t.number,
-  (n): n is t.Branded<number, CalendarYearBrand> => Number.isInteger(n) && n >= 1970 && n <= 2150,
+  (n): n is t.Branded<number, CalendarYearBrand> => Number.isInteger(n) && n >= SPAN_FIRST_YEAR && n <= SPAN_LAST_YEAR,
   'CalendarYear',
 );
 
@@ -33,7 +35,7 @@ interface RegionBrand { readonly Region: unique symbol }
 interface CalNoteBrand { readonly CalNote: unique symbol }
 const Region = t.brand(
   t.string,
-  (s): s is t.Branded<string, RegionBrand> => /^[A-Za-z0-9._-]{1,64}$/.test(s),
+  (s): s is t.Branded<string, RegionBrand> => isRegionId(s),
   'Region',
 );
 const Note = t.brand(
@@ -90,7 +92,7 @@ export function decodeCalendarYearPublished(input: unknown): CalendarDecodeResul
       e.message.includes('LocalDate')
         ? { field: e.field, message: e.message.replace('LocalDate', 'a date YYYY-MM-DD') }
         : e.message.includes('CalendarYear')
-          ? { field: e.field, message: e.message.replace('CalendarYear', 'a year between 1970 and 2150') }
+          ? { field: e.field, message: e.message.replace('CalendarYear', `a year between ${SPAN_FIRST_YEAR} and ${SPAN_LAST_YEAR}`) }
           : e,
     );
     return { ok: false, errors };

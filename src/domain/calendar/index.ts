@@ -2,7 +2,7 @@ export { WorkCalendar, mergeDayRanges, calendarVersion, SPAN_FIRST_YEAR, SPAN_LA
 export type { DayRange, DayKind, TimingCalendar } from './work-calendar.js';
 export { chineseDaysData } from './data.js';
 export type { CalendarData, RegionalDay, YearDays, YearSource } from './data.js';
-export { createCalendarService, validateYearInput, validateRegionalInput } from './service.js';
+export { createCalendarService, validateYearInput, validateRegionalInput, isRegionId } from './service.js';
 export type { CalendarService, CalendarListener, YearInput, RegionalInput, YearView } from './service.js';
 
 import { chineseDaysData } from './data.js';

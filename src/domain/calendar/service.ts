@@ -47,6 +47,9 @@ export interface CalendarService {
 
 const REGION_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A region tag for regional days: 1–64 characters of [A-Za-z0-9._-]. */
+export const isRegionId = (s: string): boolean => REGION_RE.test(s);
+
 export function createCalendarService(zone: string, initial: CalendarData = chineseDaysData()): CalendarService {
   let calendar = new WorkCalendar(zone, initial);
   const listeners = new Set<CalendarListener>();
@@ -168,7 +171,7 @@ export function validateRegionalInput(input: unknown): E.Either<readonly FieldEr
   const body = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   const region = body['region'];
-  if (typeof region !== 'string' || !REGION_RE.test(region)) {
+  if (typeof region !== 'string' || !isRegionId(region)) {
     errors.push({ field: 'region', message: 'must be a string of 1–64 characters from [A-Za-z0-9._-]' });
   }
   const holidays = parseDateList('holidays', body['holidays'], undefined, errors);
