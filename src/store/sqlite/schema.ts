@@ -18,7 +18,10 @@ CREATE TABLE IF NOT EXISTS events (
 
 export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, recorded_at';
 
-/** A row read with `raw()`, in EVENT_COLUMNS order. */
-export type EventRow = [number, string, number, string, string, string, string];
+/**
+ * A row read with `raw()` and `safeIntegers()`, in EVENT_COLUMNS order: the
+ * driver hands position and revision over as bigint itself (see sqlite-store.ts).
+ */
+export type EventRow = [bigint, string, bigint, string, string, string, string];
 
 export type SynchronousMode = 'NORMAL' | 'FULL';
