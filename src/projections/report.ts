@@ -115,7 +115,6 @@ export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_D
   const asc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
   return rows
     .filter((r) => r.overdueRate !== null)
-    .slice()
     .sort((x, y) => desc(x.overdueRate, y.overdueRate) || asc(x.onTimeRate, y.onTimeRate)
       || (x.departmentId < y.departmentId ? -1 : x.departmentId > y.departmentId ? 1 : 0))
     .slice(0, limit);
