@@ -3,37 +3,22 @@
  * `readModels` defaults to the real projections; write-path tests may pass a
  * stub to prove the write path never consults them.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { createApp, type AppDeps, type SupervisionApp } from '../../src/api/app.js';
 import { memoryAccessTrail } from '../../src/api/accessTrail.js';
 import { memoryLogger } from '../../src/api/logger.js';
 import { createMetrics, type Metrics } from '../../src/api/metrics.js';
-import type { TokenConfig } from '../../src/config/tokens.js';
 import { createCalendarService, type CalendarService } from '../../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import type { ReadModels } from '../../src/projections/types.js';
 import { createManualScheduler, type ManualScheduler } from '../../src/projections/scheduler.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventStore } from '../../src/store/port.js';
+import { listen, request, TEST_TOKEN_CONFIG, TEST_TOKENS, type Answer } from '../support/server.js';
 
 export const ZONE = 'Asia/Shanghai';
 
-export const TOKENS = {
-  admin: 'admin-token-0123456789abcdef',
-  recorder: 'recorder-token-0123456789abcdef',
-  recorderA: 'recorder-a-token-0123456789abcdef',
-  monitor: 'monitor-token-0123456789abcdef',
-  auditor: 'auditor-token-0123456789abcdef',
-} as const;
-
-export const TOKEN_CONFIG: TokenConfig[] = [
-  { token: TOKENS.admin, role: 'admin' },
-  { token: TOKENS.recorder, role: 'recorder' },
-  { token: TOKENS.recorderA, role: 'recorder', centers: ['center-A'] },
-  { token: TOKENS.monitor, role: 'monitor' },
-  { token: TOKENS.auditor, role: 'auditor' },
-];
+export const TOKENS = TEST_TOKENS;
+export const TOKEN_CONFIG = TEST_TOKEN_CONFIG;
 
 /** The fake clock is a manual scheduler: moving it fires the projections' due timers. */
 export class FakeClock {
@@ -99,17 +84,12 @@ export async function startTestServer(options: HarnessOptions = {}): Promise<Tes
     // tested in test/reliability/hostile.int.test.ts.
     options: { rateLimitPerSecond: 0, ...options.options },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listen(app);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.baseUrl,
     store, clock, app, metrics, calendarService, readModels: projections.readModels, logger, accessTrail,
     async close() {
-      app.closeStreams();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await projections.stop();
       await store.close();
     },
@@ -140,33 +120,17 @@ export const unusedReadModels = async (): Promise<{ readModels: ReadModels; stop
   return { readModels, stop: async () => {} };
 };
 
-export interface Call {
-  readonly status: number;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly headers: Headers;
-  readonly text: string;
-}
+export type Call = Answer;
 
-/** fetch with a bearer token and a JSON body; the answer parsed when it is JSON. */
-export async function call(
+/** fetch with a bearer token and a JSON body (or `rawBody` as is); the answer parsed when it is JSON. */
+export function call(
   base: string,
   method: string,
   path: string,
   opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<Call> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.rawBody !== undefined) body = opts.rawBody;
-  else if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await res.text();
-  let parsed: unknown = undefined;
-  if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
-  return { status: res.status, body: parsed, headers: res.headers, text };
+  const { rawBody, ...rest } = opts;
+  return request(base, method, path, rawBody === undefined ? rest : { ...rest, raw: rawBody });
 }
 
 export const accepted = (caseId: string, occurredAt: string, extra: Record<string, unknown> = {}) => ({

@@ -3,34 +3,28 @@
  * with the web router mounted, plus a headless Chromium driven by playwright-core.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, type SupervisionApp } from '../../src/api/app.js';
 import { silentLogger } from '../../src/api/logger.js';
 import { createMetrics } from '../../src/api/metrics.js';
-import type { TokenConfig } from '../../src/config/tokens.js';
 import { createCalendarService } from '../../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { createProjections } from '../../src/projections/index.js';
 import type { ReadModels } from '../../src/projections/types.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { createWebRouter } from '../../src/web/router.js';
+import { listen, TEST_TOKENS } from '../support/server.js';
 
 export const ZONE = 'Asia/Shanghai';
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
-export const TOKENS = {
-  admin: 'web-admin-token-0123456789',
-  monitor: 'web-monitor-token-0123456789',
-  auditor: 'web-auditor-token-0123456789',
-} as const;
+export const TOKENS = { admin: TEST_TOKENS.admin, monitor: TEST_TOKENS.monitor, auditor: TEST_TOKENS.auditor } as const;
 
-const TOKEN_CONFIG: TokenConfig[] = [
+const TOKEN_CONFIG = [
   { token: TOKENS.admin, role: 'admin' },
   { token: TOKENS.monitor, role: 'monitor' },
   { token: TOKENS.auditor, role: 'auditor' },
-];
+] as const;
 
 export interface WebServer {
   readonly baseUrl: string;
@@ -61,18 +55,13 @@ export async function startWebServer(): Promise<WebServer> {
     webRouter: createWebRouter({ zone: ZONE }),
     options: { sseHeartbeatMs: 1000 },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listen(app);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.baseUrl,
     app,
     readModels: projections.readModels,
     async close() {
-      app.closeStreams();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await projections.stop();
       await store.close();
     },

@@ -3,35 +3,23 @@
  * system clock and any store, for the reliability tests that need to reach
  * inside (swap the store, read the logger, the access trail or the metrics).
  */
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { memoryAccessTrail } from '../../../src/api/accessTrail.js';
 import { createApp, type AppDeps, type SupervisionApp } from '../../../src/api/app.js';
 import { memoryLogger } from '../../../src/api/logger.js';
 import { createMetrics, type Metrics } from '../../../src/api/metrics.js';
-import type { TokenConfig } from '../../../src/config/tokens.js';
 import { createCalendarService } from '../../../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../../../src/domain/policy.js';
 import { createProjections, type Projections } from '../../../src/projections/index.js';
 import type { EventStore } from '../../../src/store/port.js';
+import { listen, request, TEST_TOKEN_CONFIG, TEST_TOKENS, type Answer, type RequestOptions } from '../../support/server.js';
+
+export type { Answer } from '../../support/server.js';
 
 export const ZONE = 'Asia/Shanghai';
 
-export const TOKENS = {
-  admin: 'rel-admin-token-aaaaaaaaaaaaaaaa',
-  recorder: 'rel-recorder-token-bbbbbbbbbbbbbbbb',
-  recorderA: 'rel-recorder-center-a-cccccccccccc',
-  monitor: 'rel-monitor-token-dddddddddddddddd',
-  auditor: 'rel-auditor-token-eeeeeeeeeeeeeeee',
-} as const;
-
-export const TOKEN_CONFIG: TokenConfig[] = [
-  { token: TOKENS.admin, role: 'admin' },
-  { token: TOKENS.recorder, role: 'recorder' },
-  { token: TOKENS.recorderA, role: 'recorder', centers: ['center-A'] },
-  { token: TOKENS.monitor, role: 'monitor' },
-  { token: TOKENS.auditor, role: 'auditor' },
-];
+export const TOKENS = TEST_TOKENS;
+export const TOKEN_CONFIG = TEST_TOKEN_CONFIG;
 
 export interface AppServer {
   readonly url: string;
@@ -63,49 +51,20 @@ export async function startAppServer(store: EventStore, options: AppDeps['option
     store, readModels: projections.readModels, calendarService, policy: DEFAULT_POLICY, clock,
     tokens: TOKEN_CONFIG, zone: ZONE, logger, metrics, accessTrail, options,
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listen(app);
   return {
-    url: `http://127.0.0.1:${port}`,
-    server, app, store, projections, metrics, logger, accessTrail, projectionLog,
+    url: listening.baseUrl,
+    server: listening.server, app, store, projections, metrics, logger, accessTrail, projectionLog,
     async close() {
-      app.closeStreams();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       await projections.stop();
       await store.close().catch(() => undefined);
     },
   };
 }
 
-export interface Answer {
-  readonly status: number;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly text: string;
-  readonly headers: Headers;
-}
-
-export async function http(
-  url: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
-  let body: string | undefined = opts.raw;
-  if (body === undefined && opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await res.text();
-  let parsed: unknown;
-  if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
-  return { status: res.status, body: parsed, text, headers: res.headers };
-}
+export const http = (url: string, method: string, path: string, opts: RequestOptions = {}): Promise<Answer> =>
+  request(url, method, path, opts);
 
 /** An ISO instant with +08:00 (to the second), `offsetMs` from now. */
 export function shanghai(offsetMs = 0): string {
