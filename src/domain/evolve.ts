@@ -24,7 +24,8 @@ export interface EvolveOptions {
   readonly lateRecordHours?: number;
 }
 
-function statusOf(completedAt: number | undefined, pauses: readonly PauseState[]): CaseStatus {
+/** Status of an accepted case from its completion and pauses. */
+export function statusOf(completedAt: number | undefined, pauses: readonly PauseState[]): CaseStatus {
   if (completedAt !== undefined) return 'completed';
   for (const p of pauses) if (p.resumedAt === undefined) return 'paused';
   return 'open';

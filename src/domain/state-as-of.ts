@@ -1,4 +1,5 @@
-import type { CaseState, CaseStatus, EpochMs, PauseState } from './types.js';
+import type { CaseState, EpochMs, PauseState } from './types.js';
+import { statusOf } from './evolve.js';
 
 /**
  * The state as it was at `asOf`: only the events that occurred by then. Lets a
@@ -24,7 +25,7 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
   for (const p of pauses) last = Math.max(last, p.pausedAt, p.resumedAt ?? last);
   for (const e of escalations) last = Math.max(last, e.at);
   if (completed) last = Math.max(last, state.completedAt!);
-  const status: CaseStatus = completed ? 'completed' : pauses.some((p) => p.resumedAt === undefined) ? 'paused' : 'open';
+  const status = statusOf(completed ? state.completedAt : undefined, pauses);
   const { completedAt: _c, outcome: _o, ...rest } = state;
   return {
     ...rest,
