@@ -84,7 +84,10 @@ async function main(): Promise<void> {
     if (writer === undefined) logger.warn('demo feed not started: no admin or unrestricted recorder token');
     else {
       const local = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${config.port}` : baseUrl;
-      demo = startDemoFeed({ baseUrl: local, token: writer.token, zone: config.zone, calendar: calendarService.current(), generator: demoGenerator });
+      demo = startDemoFeed({
+        baseUrl: local, token: writer.token, zone: config.zone, calendar: calendarService.current(), generator: demoGenerator,
+        log: (message) => logger.info(message, { component: 'demo' }),
+      });
       logger.info('demo feed started (DEMO=off disables it)');
     }
   }

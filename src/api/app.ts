@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.set('query parser', 'simple');
   app.use(metrics.httpMiddleware);
   app.use(helmet());
-  app.use(perTokenRateLimit(options.rateLimitPerSecond));
+  app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   if (deps.webRouter !== undefined) app.use(deps.webRouter);
 

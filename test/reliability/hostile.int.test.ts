@@ -444,4 +444,12 @@ describe('limits', () => {
       .then(() => http(srv.url, 'GET', '/alerts', { token: TOKENS.monitor }))));
     expect(answers.some((a) => a.status === 429)).toBe(true);
   });
+
+  it('a fresh random token on every request does not escape the limit (unknown tokens are keyed by address)', async () => {
+    await new Promise((r) => setTimeout(r, 1_100)); // a new one-second window
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) =>
+      http(srv.url, 'GET', '/alerts', { token: `random-unknown-token-${i}-${Math.random()}` })));
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThan(0);
+    expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
+  });
 });
