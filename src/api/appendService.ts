@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { decide } from '../domain/decide.js';
+import { DOMAIN_ERROR_STATUS, decide } from '../domain/decide.js';
 import { evolve, initialCaseState } from '../domain/evolve.js';
 import type { Policy } from '../domain/policy.js';
 import type { CaseEvent } from '../domain/events.js';
@@ -266,7 +266,7 @@ function decideGroup(
     if (isLeft(decision)) {
       if (fromCache) return undefined;
       const { code, message } = decision.left;
-      decided.set(index, rejected(code === 'time-rejected' ? 422 : 409, caseId, event.eventId, code, message));
+      decided.set(index, rejected(DOMAIN_ERROR_STATUS[code], caseId, event.eventId, code, message));
       continue;
     }
     inBatch.set(event.eventId, index);

@@ -17,7 +17,7 @@ export interface DomainError {
 }
 
 /** HTTP status of each domain error (SPEC §4). */
-export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, number>> = {
+export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, 409 | 422>> = {
   'transition-not-allowed': 409,
   'time-rejected': 422,
 };

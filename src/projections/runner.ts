@@ -191,7 +191,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
         }
       } catch (error) {
         if (stopped) break;
-        log(`projections: subscription failed (${(error as Error).message}); retrying from position ${position}`);
+        // Only the error's name: a store message may name a stream, i.e. a case id.
+        log(`projections: subscription failed (${(error as Error).name}); retrying from position ${position}`);
         await new Promise((r) => setTimeout(r, RETRY_MS).unref?.());
       }
     }
