@@ -206,6 +206,10 @@ describe('GET /stats and /reports/monthly', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text.split('\n')[0]).toContain(',');
     expect(csv.text).toContain('dep-1');
+    const raw = Buffer.from(await (await fetch(`${srv.baseUrl}/reports/monthly?month=2025-09`, {
+      headers: { authorization: `Bearer ${TOKENS.monitor}`, accept: 'text/csv' },
+    })).arrayBuffer());
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
     for (const m of ['2025-9', '2025-13', 'sept']) expect((await get(`/reports/monthly?month=${m}`, TOKENS.monitor)).body.error.details[0].field).toBe('month');
     expect((await get('/reports/monthly', TOKENS.monitor)).status).toBe(400);
   });

@@ -165,7 +165,8 @@ describe('monthly report page', () => {
       headers: { authorization: `Bearer ${TOKENS.monitor}`, accept: 'text/csv' },
     });
     expect(csv.status).toBe(200);
-    expect(readFileSync(file, 'utf8')).toBe(await csv.text());
+    // Bytes, not text: the download keeps the UTF-8 BOM that fetch's text() strips.
+    expect(readFileSync(file)).toEqual(Buffer.from(await csv.arrayBuffer()));
     await page.context().close();
   });
 });

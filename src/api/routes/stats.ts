@@ -35,7 +35,8 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
       res.status(200)
         .type('text/csv; charset=utf-8')
         .set('Content-Disposition', `attachment; filename="report-${month}.csv"`)
-        .send(deps.readModels.monthlyReportCsv(month, filter));
+        // A UTF-8 byte-order mark so Excel opens the Chinese names correctly.
+        .send(`\uFEFF${deps.readModels.monthlyReportCsv(month, filter)}`);
       return;
     }
     res.json(deps.readModels.monthlyReport(month, filter));
