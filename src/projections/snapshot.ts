@@ -11,7 +11,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { intern, type CaseState } from '../domain/index.js';
+import { initialCaseState, intern, type CaseState } from '../domain/index.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
 
 export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
@@ -124,10 +124,15 @@ function looksLikeState(v: unknown): v is CaseState {
     && Array.isArray(s.pauses) && Array.isArray(s.escalations) && Array.isArray(s.lateRecords);
 }
 
-/** Share repeated strings and empty arrays, as the fold does, to keep memory per case small. */
-function compactState(state: CaseState): CaseState {
-  const s = state as { -readonly [K in keyof CaseState]: CaseState[K] };
+/**
+ * Share repeated strings and empty arrays, as the fold does, to keep memory per
+ * case small; and give the state the same object shape as `evolve`'s (JSON drops
+ * undefined fields), so the fold stays fast after a restart.
+ */
+function compactState(parsed: CaseState): CaseState {
+  const s = Object.assign(initialCaseState(parsed.caseId), parsed) as { -readonly [K in keyof CaseState]: CaseState[K] };
   if (s.pauses.length === 0) s.pauses = NONE;
+  else s.pauses = s.pauses.map((p) => ({ ...p, pauseId: intern(p.pauseId) }));
   if (s.escalations.length === 0) s.escalations = NONE;
   else s.escalations = s.escalations.map((e) => ({ ...e, by: intern(e.by) }));
   if (s.lateRecords.length === 0) s.lateRecords = NONE;
