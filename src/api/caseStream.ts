@@ -6,7 +6,7 @@
 import { evolve, initialCaseState } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
-import { caseStreamId, type EventStore } from '../store/port.js';
+import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
 
 export interface StoredAt {
   readonly revision: bigint;
@@ -19,16 +19,32 @@ export interface CaseSnapshot {
   readonly byEventId: ReadonlyMap<string, StoredAt>;
 }
 
-/** What the write path needs of a stream: its state and where each eventId is stored (no event list kept). */
-export async function loadCaseSnapshot(store: EventStore, caseId: string, lateRecordHours: number): Promise<CaseSnapshot> {
+/** One stored event of a case stream with the case's state right after it. */
+export interface FoldedEvent {
+  readonly recorded: RecordedEvent;
+  readonly event: CaseEvent;
+  readonly state: CaseState;
+}
+
+/** Read a case stream in order, folding it with `evolve` as it goes. */
+export async function* foldCaseStream(store: EventStore, caseId: string, lateRecordHours: number): AsyncIterable<FoldedEvent> {
   let state = initialCaseState(caseId);
-  const byEventId = new Map<string, StoredAt>();
   const options = { lateRecordHours };
   for await (const recorded of store.readStream(caseStreamId(caseId))) {
     // Case streams only hold events validated by decodeCaseEvent on the way in.
     const event = recorded.data as unknown as CaseEvent;
     state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, options);
-    byEventId.set(recorded.eventId.toLowerCase(), { revision: recorded.revision, position: recorded.position });
+    yield { recorded, event, state };
+  }
+}
+
+/** What the write path needs of a stream: its state and where each eventId is stored (no event list kept). */
+export async function loadCaseSnapshot(store: EventStore, caseId: string, lateRecordHours: number): Promise<CaseSnapshot> {
+  let state = initialCaseState(caseId);
+  const byEventId = new Map<string, StoredAt>();
+  for await (const folded of foldCaseStream(store, caseId, lateRecordHours)) {
+    state = folded.state;
+    byEventId.set(folded.recorded.eventId.toLowerCase(), { revision: folded.recorded.revision, position: folded.recorded.position });
   }
   return { state, byEventId };
 }

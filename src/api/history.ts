@@ -5,13 +5,14 @@
  * are interleaved at the instants they started (and, for yellow, cleared).
  * `asOf` cuts the story: only events that occurred by then, cards as of then.
  */
-import { evolve, initialCaseState } from '../domain/evolve.js';
+import { initialCaseState } from '../domain/evolve.js';
 import { evaluate } from '../domain/evaluate.js';
 import type { CalendarService } from '../domain/calendar/service.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { Policy } from '../domain/policy.js';
 import type { Card, CaseEvaluation, EpochMs } from '../domain/types.js';
-import { caseStreamId, type EventStore } from '../store/port.js';
+import type { EventStore } from '../store/port.js';
+import { foldCaseStream } from './caseStream.js';
 
 export interface HistoryDeps {
   readonly store: EventStore;
@@ -49,13 +50,11 @@ export async function buildHistory(deps: HistoryDeps, caseId: string, asOf: Epoc
   let state = initialCaseState(caseId);
   const entries: { sortKey: number; order: number; entry: HistoryEntry }[] = [];
   let order = 0;
-  for await (const recorded of deps.store.readStream(caseStreamId(caseId))) {
-    const event = recorded.data as unknown as CaseEvent;
+  for await (const folded of foldCaseStream(deps.store, caseId, policy.lateRecordHours)) {
+    const { recorded, event } = folded;
     const occurredAt = Date.parse(event.occurredAt);
     if (occurredAt > asOf) break; // occurredAt never goes backwards within a case
-    state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, {
-      lateRecordHours: policy.lateRecordHours,
-    });
+    state = folded.state;
     entries.push({
       sortKey: occurredAt,
       order: order++,
