@@ -80,15 +80,7 @@ describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => 
     const single = await write('OUT-0', escalation());
     expect(single.status).toBe(503);
     expect(single.body.error.code).toBe('store-unavailable');
-    const batch = await http(url, 'POST', '/events', {
-      token: TOKENS.recorder, body: { events: [{ ...acceptedBody(), caseId: 'OUT-B1' }, { ...escalation(), caseId: 'OUT-1' }] },
-    });
-    expect(batch.status).toBe(200);
-    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([503, 503]);
-    const ready = await http(url, 'GET', '/readyz');
-    expect(ready.status).toBe(503);
-    expect(ready.body.store).toBe('down');
-    expect(await metric(url, 'supervision_store_up')).toBe(0);
+    await expectStoreDown(url, 'OUT-B1', 'OUT-1');
     const read = await http(url, 'GET', '/cases/OUT-0', { token: TOKENS.monitor });
     expect(read.status).not.toBe(500);
     expect(client.log.length).toBe(logBefore); // nothing written
@@ -151,15 +143,7 @@ describe('sqlite store unavailable (closed under the running API)', () => {
     expect(single.body.error.code).toBe('store-unavailable');
     const fresh = await http(url, 'POST', '/cases/SQ-2/events', { token: TOKENS.recorder, body: acceptedBody() });
     expect(fresh.status).toBe(503);
-    const batch = await http(url, 'POST', '/events', {
-      token: TOKENS.recorder, body: { events: [{ ...acceptedBody(), caseId: 'SQ-3' }, { ...escalation(), caseId: 'SQ-1' }] },
-    });
-    expect(batch.status).toBe(200);
-    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([503, 503]);
-    const ready = await http(url, 'GET', '/readyz');
-    expect(ready.status).toBe(503);
-    expect(ready.body.store).toBe('down');
-    expect(await metric(url, 'supervision_store_up')).toBe(0);
+    await expectStoreDown(url, 'SQ-3', 'SQ-1');
     expect((await http(url, 'GET', '/healthz')).status).toBe(200); // alive, just not ready
 
     const reopened = new SqliteEventStore(path);
@@ -170,3 +154,16 @@ describe('sqlite store unavailable (closed under the running API)', () => {
     expect(srv.logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 });
+
+/** With the store down: a batch answers 503 per event, /readyz is 503 with store down, the gauge is 0. */
+async function expectStoreDown(url: string, newCaseId: string, existingCaseId: string): Promise<void> {
+  const batch = await http(url, 'POST', '/events', {
+    token: TOKENS.recorder, body: { events: [{ ...acceptedBody(), caseId: newCaseId }, { ...escalation(), caseId: existingCaseId }] },
+  });
+  expect(batch.status).toBe(200);
+  expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([503, 503]);
+  const ready = await http(url, 'GET', '/readyz');
+  expect(ready.status).toBe(503);
+  expect(ready.body.store).toBe('down');
+  expect(await metric(url, 'supervision_store_up')).toBe(0);
+}
