@@ -60,7 +60,12 @@ async function serveChild(dir: string): Promise<void> {
   const calendarService = createCalendarService(ZONE);
   const metrics = createMetrics({ defaultMetrics: false });
   const projections = createProjections({
-    store, calendarService, policy: DEFAULT_POLICY, clock, zone: ZONE, metrics: metrics.sink,
+    store,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    zone: ZONE,
+    metrics: metrics.sink,
     scheduler: createRealScheduler(clock),
   });
   await projections.start();
@@ -71,8 +76,15 @@ async function serveChild(dir: string): Promise<void> {
     if (e.type === 'alert-raised' && late >= 0 && late < 60_000) emitted.push(late);
   });
   const app = createApp({
-    store, readModels: projections.readModels, calendarService, policy: DEFAULT_POLICY, clock,
-    tokens: [{ token: TOKEN, role: 'admin' }], zone: ZONE, logger: silentLogger, metrics,
+    store,
+    readModels: projections.readModels,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    tokens: [{ token: TOKEN, role: 'admin' }],
+    zone: ZONE,
+    logger: silentLogger,
+    metrics,
     options: { rateLimitPerSecond: 0 },
   });
   const server = await new Promise<http.Server>((resolve) => {
@@ -80,26 +92,38 @@ async function serveChild(dir: string): Promise<void> {
   });
   process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
   process.once('SIGTERM', () => {
-    if (emitted.length > 0) process.stdout.write(`emitted ${JSON.stringify({ count: emitted.length, first: emitted[0], last: emitted[emitted.length - 1] })}\n`);
+    if (emitted.length > 0)
+      process.stdout.write(
+        `emitted ${JSON.stringify({ count: emitted.length, first: emitted[0], last: emitted[emitted.length - 1] })}\n`,
+      );
     app.closeStreams();
     server.closeAllConnections();
     server.close(() => {
-      void projections.stop().then(() => store.close()).then(() => process.exit(0));
+      void projections
+        .stop()
+        .then(() => store.close())
+        .then(() => process.exit(0));
     });
   });
 }
 
-interface Emitted { readonly count: number; readonly first: number; readonly last: number }
-interface Server { readonly base: string; close(): Promise<Emitted | undefined> }
+interface Emitted {
+  readonly count: number;
+  readonly first: number;
+  readonly last: number;
+}
+interface Server {
+  readonly base: string;
+  close(): Promise<Emitted | undefined>;
+}
 
 /** Starts the child; `offsetFor()` is called once its modules are loaded, just before it opens the store. */
 async function startServer(dir: string, offsetFor: () => number): Promise<Server> {
   // ALERTS_BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env['ALERTS_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(
-    process.execPath, [...extra, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dir],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
     let sent = false;
@@ -116,21 +140,28 @@ async function startServer(dir: string, offsetFor: () => number): Promise<Server
   });
   return {
     base: `http://127.0.0.1:${port}`,
-    close: () => new Promise<Emitted | undefined>((resolve) => {
-      const emitted = (): Emitted | undefined => {
-        const m = /emitted (\{.*\})/.exec(out);
-        return m === null ? undefined : JSON.parse(m[1] as string) as Emitted;
-      };
-      if (child.exitCode !== null) return resolve(emitted());
-      child.once('exit', () => resolve(emitted()));
-      child.kill('SIGTERM');
-    }),
+    close: () =>
+      new Promise<Emitted | undefined>((resolve) => {
+        const emitted = (): Emitted | undefined => {
+          const m = /emitted (\{.*\})/.exec(out);
+          return m === null ? undefined : (JSON.parse(m[1] as string) as Emitted);
+        };
+        if (child.exitCode !== null) return resolve(emitted());
+        child.once('exit', () => resolve(emitted()));
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 // ---------------------------------------------------------------- SSE client
 
-interface Received { readonly caseId: string; readonly rule: string; readonly at: string; readonly mono: number; readonly wall: number }
+interface Received {
+  readonly caseId: string;
+  readonly rule: string;
+  readonly at: string;
+  readonly mono: number;
+  readonly wall: number;
+}
 
 interface AlertStream {
   /** Resolves with the `alert-raised` of `rule` for `caseId` (received before or after the call). */
@@ -151,7 +182,9 @@ async function openAlertStream(base: string): Promise<AlertStream> {
   const decoder = new TextDecoder();
   let buffer = '';
   let connected!: () => void;
-  const ready = new Promise<void>((r) => { connected = r; });
+  const ready = new Promise<void>((r) => {
+    connected = r;
+  });
   void (async () => {
     try {
       for (;;) {
@@ -211,16 +244,29 @@ async function openAlertStream(base: string): Promise<AlertStream> {
 function post(agent: http.Agent, base: string, path: string, body: string): Promise<{ status: number; text: string }> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: url.hostname, port: url.port, method: 'POST', path: url.pathname,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: url.pathname,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -229,10 +275,20 @@ function post(agent: http.Agent, base: string, path: string, body: string): Prom
 function get(agent: http.Agent, base: string, path: string): Promise<number> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: url.hostname, port: url.port, method: 'GET', path: url.pathname, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'GET',
+        path: url.pathname,
+        headers: { authorization: `Bearer ${TOKEN}` },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -241,14 +297,24 @@ function get(agent: http.Agent, base: string, path: string): Promise<number> {
 /** An instant case (promisedDays 0) accepted at `occurredAt`: overdue at the end of that local day. */
 function instantCase(occurredAt: string, i: number): Record<string, unknown> {
   return {
-    type: 'CaseAccepted', occurredAt, centerId: `c${i % 4}`, departmentId: 'd1', matterCode: 'M1',
-    kind: 'instant', promisedDays: 0, channel: 'window',
+    type: 'CaseAccepted',
+    occurredAt,
+    centerId: `c${i % 4}`,
+    departmentId: 'd1',
+    matterCode: 'M1',
+    kind: 'instant',
+    promisedDays: 0,
+    channel: 'window',
   };
 }
 
 // ---------------------------------------------------------------- figures
 
-interface Spread { readonly p50: number; readonly p99: number; readonly max: number }
+interface Spread {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
 
 function spread(xs: readonly number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
@@ -261,10 +327,22 @@ const fmtSpread = (s: Spread): string => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, ma
 
 // ---------------------------------------------------------------- event-driven
 
-interface EventRun { readonly delivery: number[]; readonly fromSend: number[]; readonly roundTrip: number[]; readonly early: number; readonly failures: number }
+interface EventRun {
+  readonly delivery: number[];
+  readonly fromSend: number[];
+  readonly roundTrip: number[];
+  readonly early: number;
+  readonly failures: number;
+}
 
 /** `clients` recorders each POST `perClient` overdue cases in turn; per case, 201 → alert-raised. */
-async function driveOverdue(base: string, stream: AlertStream, runId: string, clients: number, perClient: number): Promise<EventRun> {
+async function driveOverdue(
+  base: string,
+  stream: AlertStream,
+  runId: string,
+  clients: number,
+  perClient: number,
+): Promise<EventRun> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const todayMidnight = DateTime.now().setZone(ZONE).startOf('day');
   const occurredAt = todayMidnight.minus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) as string;
@@ -274,25 +352,34 @@ async function driveOverdue(base: string, stream: AlertStream, runId: string, cl
   let early = 0;
   let failures = 0;
   const pending: Promise<void>[] = [];
-  await Promise.all(Array.from({ length: clients }, async (_, client) => {
-    for (let i = 0; i < perClient; i++) {
-      const caseId = `${runId}-${client}-${i}`;
-      const body = JSON.stringify({ ...instantCase(occurredAt, i), eventId: randomUUID() });
-      const t0 = performance.now();
-      const res = await post(agent, base, `/cases/${caseId}/events`, body);
-      const t201 = performance.now();
-      if (res.status !== 201) {
-        failures++;
-        continue;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; i < perClient; i++) {
+        const caseId = `${runId}-${client}-${i}`;
+        const body = JSON.stringify({ ...instantCase(occurredAt, i), eventId: randomUUID() });
+        const t0 = performance.now();
+        const res = await post(agent, base, `/cases/${caseId}/events`, body);
+        const t201 = performance.now();
+        if (res.status !== 201) {
+          failures++;
+          continue;
+        }
+        roundTrip.push(t201 - t0);
+        pending.push(
+          stream.waitFor(caseId, 'overdue', 10_000).then(
+            (r) => {
+              if (r.mono < t201) early++;
+              delivery.push(Math.max(0, r.mono - t201));
+              fromSend.push(r.mono - t0);
+            },
+            () => {
+              failures++;
+            },
+          ),
+        );
       }
-      roundTrip.push(t201 - t0);
-      pending.push(stream.waitFor(caseId, 'overdue', 10_000).then((r) => {
-        if (r.mono < t201) early++;
-        delivery.push(Math.max(0, r.mono - t201));
-        fromSend.push(r.mono - t0);
-      }, () => { failures++; }));
-    }
-  }));
+    }),
+  );
   await Promise.all(pending);
   agent.destroy();
   return { delivery, fromSend, roundTrip, early, failures };
@@ -330,7 +417,8 @@ async function eventDriven(options: BenchOptions): Promise<BenchRow[]> {
       ratio: Number((d.p99 / rt.p99).toFixed(3)),
       target: `p99 <= ${EVENT_TARGET_MS} ms`,
       pass: d.p99 <= EVENT_TARGET_MS && run.failures === 0 && run.delivery.length > 0,
-      note: `${run.delivery.length} overdue instant cases (accepted yesterday 23:59 local); from the 201 to the chunk carrying ` +
+      note:
+        `${run.delivery.length} overdue instant cases (accepted yesterday 23:59 local); from the 201 to the chunk carrying ` +
         `its alert-raised on one /alerts/stream client: ${fmtSpread(d)}; ${run.early} alerts arrived before their 201 (counted as 0); ` +
         `from sending the request to the alert ${fmtSpread(spread(run.fromSend))}; 201 round trip ${fmtSpread(rt)}; ratio = alert p99 / round-trip p99 (lower is better); ${run.failures} failures`,
     };
@@ -339,7 +427,13 @@ async function eventDriven(options: BenchOptions): Promise<BenchRow[]> {
 
 // ---------------------------------------------------------------- time-driven
 
-interface TimeRun { readonly delays: number[]; readonly wrongInstant: number; readonly lead: number; readonly missing: number; readonly emitted?: Emitted }
+interface TimeRun {
+  readonly delays: number[];
+  readonly wrongInstant: number;
+  readonly lead: number;
+  readonly missing: number;
+  readonly emitted?: Emitted;
+}
 
 /**
  * An engine whose clock puts the next local midnight `leadMs` after it opens its
@@ -367,25 +461,39 @@ async function atMidnight(m: number, leadMs: number): Promise<TimeRun> {
       const occurredAt = DateTime.fromMillis(boundary - 60_000, { zone: ZONE }).toISO() as string;
       const ids = Array.from({ length: m }, (_, i) => `t${runId}-${i}`);
       for (let from = 0; from < m; from += 1000) {
-        const events = ids.slice(from, from + 1000).map((caseId, i) => ({ ...instantCase(occurredAt, i), caseId, eventId: randomUUID() }));
+        const events = ids
+          .slice(from, from + 1000)
+          .map((caseId, i) => ({ ...instantCase(occurredAt, i), caseId, eventId: randomUUID() }));
         const res = await post(agent, server.base, '/events', JSON.stringify({ events }));
         if (res.status !== 200) throw new Error(`POST /events answered ${res.status}: ${res.text.slice(0, 200)}`);
         const results = (JSON.parse(res.text) as { results: Array<{ status: number }> }).results;
         const bad = results.filter((r) => r.status !== 201);
-        if (results.length !== events.length || bad.length > 0) throw new Error(`POST /events refused part of the seed: ${JSON.stringify(bad[0])}`);
+        if (results.length !== events.length || bad.length > 0)
+          throw new Error(`POST /events refused part of the seed: ${JSON.stringify(bad[0])}`);
       }
       // GET /cases/{id} waits for the projections to reach the store head (read-your-writes).
       const last = ids[ids.length - 1] as string;
-      if ((await get(agent, server.base, `/cases/${last}`)) !== 200) throw new Error('the last seeded case is not readable');
+      if ((await get(agent, server.base, `/cases/${last}`)) !== 200)
+        throw new Error('the last seeded case is not readable');
       const lead = boundary - shifted();
-      if (lead <= 0) throw new Error(`seeding and projecting ${m} cases took past the midnight (${-lead} ms late): raise the lead`);
+      if (lead <= 0)
+        throw new Error(`seeding and projecting ${m} cases took past the midnight (${-lead} ms late): raise the lead`);
       let missing = 0;
       let wrongInstant = 0;
       const delays: number[] = [];
-      await Promise.all(ids.map((id) => stream.waitFor(id, 'overdue', leadMs + 15_000).then((r) => {
-        if (Date.parse(r.at) !== boundary) wrongInstant++;
-        delays.push(r.wall + offset - boundary);
-      }, () => { missing++; })));
+      await Promise.all(
+        ids.map((id) =>
+          stream.waitFor(id, 'overdue', leadMs + 15_000).then(
+            (r) => {
+              if (Date.parse(r.at) !== boundary) wrongInstant++;
+              delays.push(r.wall + offset - boundary);
+            },
+            () => {
+              missing++;
+            },
+          ),
+        ),
+      );
       run = { delays, wrongInstant, lead, missing };
     } finally {
       stream.close();
@@ -408,22 +516,25 @@ async function timeDriven(options: BenchOptions): Promise<BenchRow[]> {
   const b = single.delays[0] ?? Number.NaN;
   const missing = runs.reduce((n, r) => n + r.missing, 0) + single.missing;
   const wrong = runs.reduce((n, r) => n + r.wrongInstant, 0) + single.wrongInstant;
-  return [{
-    name: `time-driven alert: midnight → SSE alert-raised p99, ${m} cases due at once, sqlite`,
-    value: Number(d.p99.toFixed(2)),
-    unit: 'ms',
-    baselineName: 'one case alone at its midnight',
-    baseline: Number(b.toFixed(2)),
-    ratio: Number((d.p99 / b).toFixed(2)),
-    target: `every case <= ${TIME_TARGET_MS} ms after its instant (max)`,
-    pass: missing === 0 && wrong === 0 && d.max <= TIME_TARGET_MS,
-    note: `${runs.length} engines x ${m} instant cases accepted 23:59 local, overdue at the midnight of the engine's shifted clock with no new event ` +
-      `(seeded and projected ${runs.map((r) => r.lead).join(' / ')} ms before it); per case, midnight → receipt on one /alerts/stream client ` +
-      `(wall clock + the same shift; the engine's timer runs on Date.now(), ~1 ms resolution): pooled ${fmtSpread(d)}; ` +
-      `per engine: ${runs.map((r) => fmtSpread(spread(r.delays))).join(' | ')}; the engine itself published the ${m} alerts from ` +
-      `${runs.map((r) => (r.emitted === undefined ? '?' : `${r.emitted.first} to ${r.emitted.last} ms`)).join(' / ')} after the midnight (its clock); ${missing} missing, ${wrong} with an alert instant other than the midnight; ` +
-      `baseline: a lone case on its own engine ${ms(b)}; ratio = batch p99 / lone case (lower is better)`,
-  }];
+  return [
+    {
+      name: `time-driven alert: midnight → SSE alert-raised p99, ${m} cases due at once, sqlite`,
+      value: Number(d.p99.toFixed(2)),
+      unit: 'ms',
+      baselineName: 'one case alone at its midnight',
+      baseline: Number(b.toFixed(2)),
+      ratio: Number((d.p99 / b).toFixed(2)),
+      target: `every case <= ${TIME_TARGET_MS} ms after its instant (max)`,
+      pass: missing === 0 && wrong === 0 && d.max <= TIME_TARGET_MS,
+      note:
+        `${runs.length} engines x ${m} instant cases accepted 23:59 local, overdue at the midnight of the engine's shifted clock with no new event ` +
+        `(seeded and projected ${runs.map((r) => r.lead).join(' / ')} ms before it); per case, midnight → receipt on one /alerts/stream client ` +
+        `(wall clock + the same shift; the engine's timer runs on Date.now(), ~1 ms resolution): pooled ${fmtSpread(d)}; ` +
+        `per engine: ${runs.map((r) => fmtSpread(spread(r.delays))).join(' | ')}; the engine itself published the ${m} alerts from ` +
+        `${runs.map((r) => (r.emitted === undefined ? '?' : `${r.emitted.first} to ${r.emitted.last} ms`)).join(' / ')} after the midnight (its clock); ${missing} missing, ${wrong} with an alert instant other than the midnight; ` +
+        `baseline: a lone case on its own engine ${ms(b)}; ratio = batch p99 / lone case (lower is better)`,
+    },
+  ];
 }
 
 export const benchmarks: Benchmark[] = [eventDriven, timeDriven];

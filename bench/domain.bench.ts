@@ -24,7 +24,9 @@ const MASK = INPUTS - 1;
 function makeInputs() {
   let x = 0x9e3779b9;
   const rnd = (n: number) => {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     return (x >>> 0) % n;
   };
   const first = dayFromYmd(2015, 1, 1);
@@ -36,7 +38,12 @@ function makeInputs() {
     ns[i] = 1 + rnd(30);
     const p1 = days[i]! + rnd(10);
     const p2 = p1 + rnd(15);
-    pauses.push(mergeDayRanges([{ after: p1, through: p1 + 1 + rnd(20) }, { after: p2, through: p2 + 1 + rnd(10) }]));
+    pauses.push(
+      mergeDayRanges([
+        { after: p1, through: p1 + 1 + rnd(20) },
+        { after: p2, through: p2 + 1 + rnd(10) },
+      ]),
+    );
   }
   return { days, ns, pauses, dates: Array.from(days, formatDate) };
 }
@@ -71,8 +78,23 @@ function measureSlow(ms: number, op: (i: number) => number): number {
 
 function sampleCase(): ReturnType<typeof initialCaseState> {
   const raw = [
-    { type: 'CaseAccepted', occurredAt: '2024-08-01T09:00:00+08:00', centerId: 'c1', departmentId: 'd1', matterCode: 'M1', kind: 'promised', promisedDays: 20, channel: 'window' },
-    { type: 'CasePaused', occurredAt: '2024-08-05T10:00:00+08:00', pauseId: 'p1', reason: 'expert-review', declaredDays: 5 },
+    {
+      type: 'CaseAccepted',
+      occurredAt: '2024-08-01T09:00:00+08:00',
+      centerId: 'c1',
+      departmentId: 'd1',
+      matterCode: 'M1',
+      kind: 'promised',
+      promisedDays: 20,
+      channel: 'window',
+    },
+    {
+      type: 'CasePaused',
+      occurredAt: '2024-08-05T10:00:00+08:00',
+      pauseId: 'p1',
+      reason: 'expert-review',
+      declaredDays: 5,
+    },
     { type: 'CaseResumed', occurredAt: '2024-08-09T10:00:00+08:00', pauseId: 'p1' },
     { type: 'CaseEscalated', occurredAt: '2024-08-20T10:00:00+08:00', level: 'reminder', by: 'office' },
   ];
@@ -108,14 +130,25 @@ export const benchmarks: Benchmark[] = [
     const countPaused = measure(ms, (i) => cal.countWorkdaysExcluding(days[i]!, days[i]! + 40, pauses[i]!));
     const state = sampleCase();
     const t0 = Date.parse('2024-09-01T12:00:00+08:00');
-    const evalOps = measure(ms, (i) => evaluate(state, t0 + (i & 63) * MS_PER_DAY / 4, DEFAULT_POLICY, cal)!.usedDays);
+    const evalOps = measure(
+      ms,
+      (i) => evaluate(state, t0 + ((i & 63) * MS_PER_DAY) / 4, DEFAULT_POLICY, cal)!.usedDays,
+    );
     const rows: BenchRow[] = [
-      { name: 'domain: baseline chinese-days findWorkday', value: Math.round(baseline), unit: 'ops/s', note: 'day-by-day walk; n = 1..30' },
+      {
+        name: 'domain: baseline chinese-days findWorkday',
+        value: Math.round(baseline),
+        unit: 'ops/s',
+        note: 'day-by-day walk; n = 1..30',
+      },
       row('domain: deadline nthWorkdayAfter', nth, true),
       row('domain: deadline nthCountedDayAfter (2 pauses)', nthPaused, true),
       row('domain: count countWorkdays (40-day range)', count, true),
       row('domain: count countWorkdaysExcluding (2 pauses)', countPaused, true),
-      { ...row('domain: evaluate() full case (pause + escalation)', evalOps, false), note: 'formats dates and cards; no target' },
+      {
+        ...row('domain: evaluate() full case (pause + escalation)', evalOps, false),
+        note: 'formats dates and cards; no target',
+      },
     ];
     if (sink === 42) rows.push({ name: 'sink', value: sink, unit: '' });
     return rows;

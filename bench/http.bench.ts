@@ -32,7 +32,10 @@ const CLIENTS = 16;
  */
 const TOKENS = Array.from({ length: CLIENTS }, (_, i) => `bench-admin-token-${String(i).padStart(2, '0')}-0123456789`);
 
-interface Server { readonly port: number; close(): Promise<void> }
+interface Server {
+  readonly port: number;
+  close(): Promise<void>;
+}
 
 async function startServer(dir: string): Promise<Server> {
   const store = await openStore(`sqlite:${join(dir, 'events.db')}`);
@@ -40,12 +43,24 @@ async function startServer(dir: string): Promise<Server> {
   const metrics = createMetrics({ defaultMetrics: false });
   const clock = (): number => Date.now();
   const projections = createProjections({
-    store, calendarService, policy: DEFAULT_POLICY, clock, zone: 'Asia/Shanghai', metrics: metrics.sink,
+    store,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    zone: 'Asia/Shanghai',
+    metrics: metrics.sink,
   });
   await projections.start();
   const app = createApp({
-    store, readModels: projections.readModels, calendarService, policy: DEFAULT_POLICY, clock,
-    tokens: TOKENS.map((token) => ({ token, role: 'admin' as const })), zone: 'Asia/Shanghai', logger: silentLogger, metrics,
+    store,
+    readModels: projections.readModels,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    tokens: TOKENS.map((token) => ({ token, role: 'admin' as const })),
+    zone: 'Asia/Shanghai',
+    logger: silentLogger,
+    metrics,
   });
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -80,54 +95,88 @@ async function startChildServer(dir: string): Promise<Server> {
   });
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
-function request(agent: http.Agent, port: number, method: string, path: string, token: string | undefined, body?: string): Promise<number> {
+function request(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: '127.0.0.1', port, method, path,
-      headers: {
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+    const req = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: {
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
       },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();
   });
 }
 
-interface Load { readonly count: number; readonly seconds: number; readonly latenciesMs: number[]; readonly failures: number }
+interface Load {
+  readonly count: number;
+  readonly seconds: number;
+  readonly latenciesMs: number[];
+  readonly failures: number;
+}
 
 /** `clients` loops, each issuing `next(client, i)` until `perClient` requests are done. */
 async function drive(
   port: number,
   clients: number,
   perClient: number,
-  next: (client: number, i: number) => { method: string; path: string; body?: string; ok: number[]; anonymous?: boolean },
+  next: (
+    client: number,
+    i: number,
+  ) => { method: string; path: string; body?: string; ok: number[]; anonymous?: boolean },
 ): Promise<Load> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const latenciesMs: number[] = [];
   let failures = 0;
   const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: clients }, async (_, client) => {
-    for (let i = 0; i < perClient; i++) {
-      const r = next(client, i);
-      const t0 = process.hrtime.bigint();
-      const status = await request(agent, port, r.method, r.path, r.anonymous === true ? undefined : TOKENS[client], r.body);
-      latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      if (!r.ok.includes(status)) failures++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; i < perClient; i++) {
+        const r = next(client, i);
+        const t0 = process.hrtime.bigint();
+        const status = await request(
+          agent,
+          port,
+          r.method,
+          r.path,
+          r.anonymous === true ? undefined : TOKENS[client],
+          r.body,
+        );
+        latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (!r.ok.includes(status)) failures++;
+      }
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   return { count: clients * perClient, seconds, latenciesMs, failures };
@@ -139,15 +188,29 @@ const p99 = (xs: number[]): number => {
 };
 
 /** A case's life as single events: accept, escalate ×3, complete (5 requests per case). */
-function singleEvent(runId: string, client: number, i: number): { method: string; path: string; body: string; ok: number[] } {
+function singleEvent(
+  runId: string,
+  client: number,
+  i: number,
+): { method: string; path: string; body: string; ok: number[] } {
   const caseId = `${runId}-${client}-${Math.floor(i / 5)}`;
   const at = new Date(Date.now() - 60_000).toISOString();
   const step = i % 5;
-  const event = step === 0
-    ? { type: 'CaseAccepted', occurredAt: at, centerId: `c${client % 4}`, departmentId: 'd1', matterCode: 'M1', kind: 'promised', promisedDays: 5, channel: 'window' }
-    : step < 4
-      ? { type: 'CaseEscalated', occurredAt: at, level: 'reminder', by: 'office' }
-      : { type: 'CaseCompleted', occurredAt: at, outcome: 'approved' };
+  const event =
+    step === 0
+      ? {
+          type: 'CaseAccepted',
+          occurredAt: at,
+          centerId: `c${client % 4}`,
+          departmentId: 'd1',
+          matterCode: 'M1',
+          kind: 'promised',
+          promisedDays: 5,
+          channel: 'window',
+        }
+      : step < 4
+        ? { type: 'CaseEscalated', occurredAt: at, level: 'reminder', by: 'office' }
+        : { type: 'CaseCompleted', occurredAt: at, outcome: 'approved' };
   return { method: 'POST', path: `/cases/${caseId}/events`, body: JSON.stringify(event), ok: [201] };
 }
 
@@ -158,7 +221,18 @@ function batchBody(runId: string, n: number): string {
   for (let c = 0; c < 200; c++) {
     const caseId = `${runId}-b${n}-${c}`;
     events.push(
-      { type: 'CaseAccepted', caseId, eventId: randomUUID(), occurredAt: at, centerId: `c${c % 4}`, departmentId: 'd1', matterCode: 'M1', kind: 'promised', promisedDays: 5, channel: 'online' },
+      {
+        type: 'CaseAccepted',
+        caseId,
+        eventId: randomUUID(),
+        occurredAt: at,
+        centerId: `c${c % 4}`,
+        departmentId: 'd1',
+        matterCode: 'M1',
+        kind: 'promised',
+        promisedDays: 5,
+        channel: 'online',
+      },
       { type: 'CasePaused', caseId, occurredAt: at, pauseId: 'p1', reason: 'supplement' },
       { type: 'CaseResumed', caseId, occurredAt: at, pauseId: 'p1' },
       { type: 'CaseEscalated', caseId, occurredAt: at, level: 'reminder', by: 'office' },
@@ -177,7 +251,12 @@ async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
     // Warm-up (JIT, sqlite page cache).
     await drive(server.port, CLIENTS, 20, (c, i) => singleEvent(`w${runId}`, c, i));
 
-    const health = await drive(server.port, CLIENTS, 250 * scale, () => ({ method: 'GET', path: '/healthz', ok: [200], anonymous: true }));
+    const health = await drive(server.port, CLIENTS, 250 * scale, () => ({
+      method: 'GET',
+      path: '/healthz',
+      ok: [200],
+      anonymous: true,
+    }));
     const healthRate = health.count / health.seconds;
 
     const single = await drive(server.port, CLIENTS, 125 * scale, (c, i) => singleEvent(runId, c, i));
@@ -186,12 +265,22 @@ async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
 
     const batches = 2 * scale;
     const bodies = Array.from({ length: batches * 2 }, (_, n) => batchBody(runId, n));
-    const batch = await drive(server.port, 2, batches, (c, i) => ({ method: 'POST', path: '/events', body: bodies[c * batches + i] as string, ok: [200] }));
+    const batch = await drive(server.port, 2, batches, (c, i) => ({
+      method: 'POST',
+      path: '/events',
+      body: bodies[c * batches + i] as string,
+      ok: [200],
+    }));
     const batchRate = (batch.count * 1000) / batch.seconds;
 
     const ratio = singleRate / healthRate;
     return [
-      { name: 'http GET /healthz, 16 clients (baseline)', value: Math.round(healthRate), unit: 'req/s', note: `p99 ${p99(health.latenciesMs).toFixed(2)} ms; ${health.failures} failures of ${health.count}` },
+      {
+        name: 'http GET /healthz, 16 clients (baseline)',
+        value: Math.round(healthRate),
+        unit: 'req/s',
+        note: `p99 ${p99(health.latenciesMs).toFixed(2)} ms; ${health.failures} failures of ${health.count}`,
+      },
       {
         name: 'http POST /cases/{id}/events, 16 clients, sqlite',
         value: Math.round(singleRate),
@@ -233,10 +322,13 @@ if (invokedDirectly && process.argv[2] === '--serve') {
   });
 } else if (invokedDirectly) {
   // Run directly: `npx tsx bench/http.bench.ts [--quick]`
-  httpBench({ quick: process.argv.includes('--quick') }).then((rows) => {
-    console.table(rows);
-  }, (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+  httpBench({ quick: process.argv.includes('--quick') }).then(
+    (rows) => {
+      console.table(rows);
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

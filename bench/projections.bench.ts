@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant, type CaseEvent } from '../src/domain/index.js';
+import {
+  createCalendarService,
+  DEFAULT_POLICY,
+  formatInstant,
+  parseInstant,
+  type CaseEvent,
+} from '../src/domain/index.js';
 import { simulateHistory } from '../src/demo/history.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import { openStore } from '../src/store/open.js';
@@ -24,7 +30,6 @@ import { createManualScheduler } from '../src/projections/scheduler.js';
 import type { Benchmark, BenchRow } from './types.js';
 
 const ZONE = 'Asia/Shanghai';
-
 
 /** Read and parse every event through the same read path the runner uses (stored arrays, then the subscription), until caught up. */
 async function readOnly(store: EventStore): Promise<number> {
@@ -39,7 +44,11 @@ async function readOnly(store: EventStore): Promise<number> {
       last = batch[batch.length - 1]!.position;
     }
   }
-  const sub = store.subscribeToAll({ fromPosition: last < 0n ? 'start' : last, streamPrefixes: prefixes, checkpointInterval: 1024 });
+  const sub = store.subscribeToAll({
+    fromPosition: last < 0n ? 'start' : last,
+    streamPrefixes: prefixes,
+    checkpointInterval: 1024,
+  });
   for await (const m of sub) {
     if (m.kind === 'event') {
       n++;
@@ -59,9 +68,23 @@ const rebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
     // Recorded on time: the store clock follows each batch.
     let events = 0;
     let end = 0;
-    for (const b of inRecordOrder(simulateHistory({ seed: 7, months: quick ? 1 : 3, casesPerMonth: quick ? 15_000 : 35_000, startMonth: '2025-06' }))) {
+    for (const b of inRecordOrder(
+      simulateHistory({
+        seed: 7,
+        months: quick ? 1 : 3,
+        casesPerMonth: quick ? 15_000 : 35_000,
+        startMonth: '2025-06',
+      }),
+    )) {
       recordedAt = b.recordedAt;
-      await store.append(caseStreamId(b.caseId), b.events.map((e) => ({ eventId: e.eventId as string, type: e.type, data: e as unknown as Record<string, unknown> })));
+      await store.append(
+        caseStreamId(b.caseId),
+        b.events.map((e) => ({
+          eventId: e.eventId as string,
+          type: e.type,
+          data: e as unknown as Record<string, unknown>,
+        })),
+      );
       events += b.events.length;
       end = Math.max(end, b.recordedAt);
     }
@@ -79,7 +102,12 @@ const rebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
 
       const scheduler = createManualScheduler(now);
       const projections = createProjections({
-        store, calendarService: createCalendarService(ZONE), policy: DEFAULT_POLICY, clock: scheduler.clock, zone: ZONE, scheduler,
+        store,
+        calendarService: createCalendarService(ZONE),
+        policy: DEFAULT_POLICY,
+        clock: scheduler.clock,
+        zone: ZONE,
+        scheduler,
       });
       const t1 = performance.now();
       await projections.start();
@@ -93,12 +121,19 @@ const rebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
     const value = events / (bestRebuild / 1000);
     const baseline = events / (bestRead / 1000);
     const ratio = value / baseline;
-    return [{
-      name: 'rebuild all read models from sqlite', value, unit: 'events/s',
-      baselineName: 'read + parse only (same read path)', baseline, ratio,
-      target: '≥ 150,000 events/s and ≥ 0.3× baseline', pass: value >= 150_000 && ratio >= 0.3,
-      note: `${events.toLocaleString('en')} events, ${cases.toLocaleString('en')} cases, ${alerts.toLocaleString('en')} alerts at the end; best of ${runs}; includes the final evaluation of every case`,
-    }];
+    return [
+      {
+        name: 'rebuild all read models from sqlite',
+        value,
+        unit: 'events/s',
+        baselineName: 'read + parse only (same read path)',
+        baseline,
+        ratio,
+        target: '≥ 150,000 events/s and ≥ 0.3× baseline',
+        pass: value >= 150_000 && ratio >= 0.3,
+        note: `${events.toLocaleString('en')} events, ${cases.toLocaleString('en')} cases, ${alerts.toLocaleString('en')} alerts at the end; best of ${runs}; includes the final evaluation of every case`,
+      },
+    ];
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -136,14 +171,27 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
     const caseId = `2025-${String(i).padStart(8, '0')}`;
     const promised = PROMISED[i % PROMISED.length]!;
     const accepted = {
-      type: 'CaseAccepted', caseId, occurredAt: formatInstant(at, ZONE), centerId: `center-${i % 20}`,
-      departmentId: `center-${i % 20}-dept-${i % 37}`, matterCode: `M${String(i % 1000).padStart(5, '0')}`,
-      matterName: `事项 ${i % 1000}`, kind: 'promised', promisedDays: promised, channel: i % 3 === 0 ? 'online' : 'window',
+      type: 'CaseAccepted',
+      caseId,
+      occurredAt: formatInstant(at, ZONE),
+      centerId: `center-${i % 20}`,
+      departmentId: `center-${i % 20}-dept-${i % 37}`,
+      matterCode: `M${String(i % 1000).padStart(5, '0')}`,
+      matterName: `事项 ${i % 1000}`,
+      kind: 'promised',
+      promisedDays: promised,
+      channel: i % 3 === 0 ? 'online' : 'window',
       category: 'licensing',
     } as unknown as CaseEvent;
     projection.applyCaseEvent(caseId, accepted, { revision: 0, recordedAt: at });
     if (i % 10 === 0) {
-      const paused = { type: 'CasePaused', caseId, occurredAt: formatInstant(at + 3_600_000, ZONE), pauseId: 'p1', reason: 'supplement' } as unknown as CaseEvent;
+      const paused = {
+        type: 'CasePaused',
+        caseId,
+        occurredAt: formatInstant(at + 3_600_000, ZONE),
+        pauseId: 'p1',
+        reason: 'supplement',
+      } as unknown as CaseEvent;
       projection.applyCaseEvent(caseId, paused, { revision: 1, recordedAt: at + 3_600_000 });
     }
   }
@@ -154,11 +202,16 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   const alerts = projection.board.size;
   projection.stop();
   if (open !== n) throw new Error(`expected ${n} open cases, got ${open}`);
-  return [{
-    name: `heap per open case (${n.toLocaleString('en')} open cases)`, value: perCase, unit: 'bytes',
-    target: '≤ 1,024 bytes per open case', pass: perCase <= 1024,
-    note: `read models only (states, due-queue, ${alerts.toLocaleString('en')} active alerts); 10% paused; heapUsed delta after GC`,
-  }];
+  return [
+    {
+      name: `heap per open case (${n.toLocaleString('en')} open cases)`,
+      value: perCase,
+      unit: 'bytes',
+      target: '≤ 1,024 bytes per open case',
+      pass: perCase <= 1024,
+      note: `read models only (states, due-queue, ${alerts.toLocaleString('en')} active alerts); 10% paused; heapUsed delta after GC`,
+    },
+  ];
 };
 
 export const benchmarks: Benchmark[] = [rebuild, memory];
@@ -170,7 +223,15 @@ if (invokedDirectly) {
     const selected = process.argv.includes('--rebuild-only') ? [rebuild] : benchmarks;
     for (const bench of selected) {
       const rows = await bench({ quick: process.argv.includes('--quick') });
-      console.table(rows.map((r) => ({ name: r.name, value: Math.round(r.value), baseline: r.baseline === undefined ? undefined : Math.round(r.baseline), ratio: r.ratio === undefined ? undefined : Number(r.ratio.toFixed(3)), pass: r.pass })));
+      console.table(
+        rows.map((r) => ({
+          name: r.name,
+          value: Math.round(r.value),
+          baseline: r.baseline === undefined ? undefined : Math.round(r.baseline),
+          ratio: r.ratio === undefined ? undefined : Number(r.ratio.toFixed(3)),
+          pass: r.pass,
+        })),
+      );
     }
   })().catch((e: unknown) => {
     console.error(e);

@@ -33,9 +33,19 @@ function makeBatches(total: number): { streamId: string; events: EventData[] }[]
         eventId: randomUUID(),
         type: 'CaseAccepted',
         data: {
-          type: 'CaseAccepted', caseId, occurredAt: '2025-09-22T10:15:00+08:00', centerId: 'c01', departmentId: `d${i % 30}`,
-          matterCode: '11440100MB2C1234X4000117001', matterName: '食品经营许可', kind: 'promised', promisedDays: 10,
-          legalDays: 20, channel: 'window', category: 'licensing', actor: `staff-${i % 50}`,
+          type: 'CaseAccepted',
+          caseId,
+          occurredAt: '2025-09-22T10:15:00+08:00',
+          centerId: 'c01',
+          departmentId: `d${i % 30}`,
+          matterCode: '11440100MB2C1234X4000117001',
+          matterName: '食品经营许可',
+          kind: 'promised',
+          promisedDays: 10,
+          legalDays: 20,
+          channel: 'window',
+          category: 'licensing',
+          actor: `staff-${i % 50}`,
         },
       })),
     });
@@ -50,7 +60,10 @@ const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000);
  * time includes waiting for a core, CPU time (user + system of this process)
  * does not, so both are reported (CPU rates in the notes).
  */
-interface Span { readonly ms: number; readonly cpuMs: number }
+interface Span {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
 function startSpan(): () => Span {
   const wall = performance.now();
   const cpu = process.cpuUsage();
@@ -60,7 +73,7 @@ function startSpan(): () => Span {
   };
 }
 const cpuNote = (n: number, span: Span, base: Span, baseN = n): string =>
-  `per CPU-second: ${rate(n, span.cpuMs).toLocaleString('en')} vs baseline ${rate(baseN, base.cpuMs).toLocaleString('en')} (ratio ${((n / span.cpuMs) / (baseN / base.cpuMs)).toFixed(2)})`;
+  `per CPU-second: ${rate(n, span.cpuMs).toLocaleString('en')} vs baseline ${rate(baseN, base.cpuMs).toLocaleString('en')} (ratio ${(n / span.cpuMs / (baseN / base.cpuMs)).toFixed(2)})`;
 
 async function appendAll(store: EventStore, batches: ReturnType<typeof makeBatches>): Promise<Span> {
   const end = startSpan();
@@ -73,7 +86,9 @@ async function appendManyAll(store: EventStore, batches: ReturnType<typeof makeB
   const end = startSpan();
   for (const b of batches) {
     const requests = Array.from({ length: BATCH / 5 }, (_, s) => ({
-      streamId: `${b.streamId}x${s}`, events: b.events.slice(s * 5, s * 5 + 5), expectedRevision: 'no_stream' as const,
+      streamId: `${b.streamId}x${s}`,
+      events: b.events.slice(s * 5, s * 5 + 5),
+      expectedRevision: 'no_stream' as const,
     }));
     const outcomes = await store.appendMany(requests);
     if (!outcomes.every((o) => o.ok)) throw new Error('appendMany refused a request');
@@ -88,9 +103,13 @@ function rawInsert(path: string, batches: ReturnType<typeof makeBatches>, synchr
   db.pragma(`cache_size = ${CACHE_KIB}`);
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   db.exec(SCHEMA_SQL);
-  const insert = db.prepare('INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const txn = db.transaction((b: (typeof batches)[number], recordedAt: string) => {
-    b.events.forEach((e, i) => insert.run(b.streamId, i, e.eventId.toLowerCase(), e.type, JSON.stringify(e.data), recordedAt));
+    b.events.forEach((e, i) =>
+      insert.run(b.streamId, i, e.eventId.toLowerCase(), e.type, JSON.stringify(e.data), recordedAt),
+    );
   });
   const end = startSpan();
   for (const b of batches) txn(b, new Date().toISOString());
@@ -101,7 +120,11 @@ function rawInsert(path: string, batches: ReturnType<typeof makeBatches>, synchr
 
 function rawSelect(path: string): Span & { n: number } {
   const db = new Database(path, { readonly: true });
-  const select = db.prepare('SELECT position, stream, revision, event_id, type, data, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 4096').raw();
+  const select = db
+    .prepare(
+      'SELECT position, stream, revision, event_id, type, data, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 4096',
+    )
+    .raw();
   let n = 0;
   let after = 0;
   let sink = 0;
@@ -213,8 +236,7 @@ const sqlite: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   try {
     const { rawSpan, appendSpan, manySpan, normalSpan, fullSpan, n2 } = await writePhase(dir, total, quick);
     const { raw, read, batched, sub } = await readPhase(join(dir, 'events.db'), total);
-    const readNote = (run: ReadRun): string =>
-      `median of ${READ_ROUNDS} interleaved runs; ${cpuNote(total, run, raw)}`;
+    const readNote = (run: ReadRun): string => `median of ${READ_ROUNDS} interleaved runs; ${cpuNote(total, run, raw)}`;
 
     const appendRate = rate(total, appendSpan.ms);
     const rawRate = rate(total, rawSpan.ms);
@@ -222,34 +244,63 @@ const sqlite: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
     const rawReadRate = rate(total, raw.ms);
     return [
       {
-        name: 'sqlite append, batches of 100', value: appendRate, unit: 'events/s',
-        baselineName: 'raw better-sqlite3 insert, same rows, 1 txn per 100', baseline: rawRate, ratio: appendRate / rawRate,
-        target: '>= 50,000 events/s', pass: appendRate >= 50_000,
+        name: 'sqlite append, batches of 100',
+        value: appendRate,
+        unit: 'events/s',
+        baselineName: 'raw better-sqlite3 insert, same rows, 1 txn per 100',
+        baseline: rawRate,
+        ratio: appendRate / rawRate,
+        target: '>= 50,000 events/s',
+        pass: appendRate >= 50_000,
         note: `${total} events, synchronous=NORMAL; ${cpuNote(total, appendSpan, rawSpan)}`,
       },
       {
-        name: 'sqlite appendMany, 20 streams x 5 events per call', value: rate(total, manySpan.ms), unit: 'events/s',
-        baselineName: 'raw better-sqlite3 insert, same rows, 1 txn per 100', baseline: rawRate, ratio: rate(total, manySpan.ms) / rawRate,
+        name: 'sqlite appendMany, 20 streams x 5 events per call',
+        value: rate(total, manySpan.ms),
+        unit: 'events/s',
+        baselineName: 'raw better-sqlite3 insert, same rows, 1 txn per 100',
+        baseline: rawRate,
+        ratio: rate(total, manySpan.ms) / rawRate,
         note: `one transaction per call (savepoints only to redo a call whose request failed part-way); ${cpuNote(total, manySpan, rawSpan)}`,
       },
       {
-        name: 'sqlite append, synchronous=FULL', value: rate(n2, fullSpan.ms), unit: 'events/s',
-        baselineName: 'same store, synchronous=NORMAL', baseline: rate(n2, normalSpan.ms), ratio: normalSpan.ms / fullSpan.ms,
+        name: 'sqlite append, synchronous=FULL',
+        value: rate(n2, fullSpan.ms),
+        unit: 'events/s',
+        baselineName: 'same store, synchronous=NORMAL',
+        baseline: rate(n2, normalSpan.ms),
+        ratio: normalSpan.ms / fullSpan.ms,
         note: 'FULL also survives power loss (fsync of the WAL per commit); NORMAL survives a process crash',
       },
       {
-        name: 'sqlite readAll, events parsed', value: readRate, unit: 'events/s',
-        baselineName: 'raw paged select + JSON.parse', baseline: rawReadRate, ratio: readRate / rawReadRate,
-        target: '>= 500,000 events/s', pass: readRate >= 500_000, note: readNote(read),
+        name: 'sqlite readAll, events parsed',
+        value: readRate,
+        unit: 'events/s',
+        baselineName: 'raw paged select + JSON.parse',
+        baseline: rawReadRate,
+        ratio: readRate / rawReadRate,
+        target: '>= 500,000 events/s',
+        pass: readRate >= 500_000,
+        note: readNote(read),
       },
       {
-        name: 'sqlite readAllBatches, events parsed', value: rate(total, batched.ms), unit: 'events/s',
-        baselineName: 'raw paged select + JSON.parse', baseline: rawReadRate, ratio: rate(total, batched.ms) / rawReadRate,
-        target: '>= 500,000 events/s', pass: rate(total, batched.ms) >= 500_000, note: readNote(batched),
+        name: 'sqlite readAllBatches, events parsed',
+        value: rate(total, batched.ms),
+        unit: 'events/s',
+        baselineName: 'raw paged select + JSON.parse',
+        baseline: rawReadRate,
+        ratio: rate(total, batched.ms) / rawReadRate,
+        target: '>= 500,000 events/s',
+        pass: rate(total, batched.ms) >= 500_000,
+        note: readNote(batched),
       },
       {
-        name: 'sqlite subscribeToAll catch-up', value: rate(total, sub.ms), unit: 'events/s',
-        baselineName: 'raw paged select + JSON.parse', baseline: rawReadRate, ratio: rate(total, sub.ms) / rawReadRate,
+        name: 'sqlite subscribeToAll catch-up',
+        value: rate(total, sub.ms),
+        unit: 'events/s',
+        baselineName: 'raw paged select + JSON.parse',
+        baseline: rawReadRate,
+        ratio: rate(total, sub.ms) / rawReadRate,
         note: readNote(sub),
       },
     ];
@@ -264,7 +315,8 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   // Baseline: what the memory store fundamentally does, serialise a copy and push it.
   const plain: unknown[] = [];
   let t = performance.now();
-  for (const b of batches) for (const e of b.events) plain.push({ ...e, data: JSON.parse(JSON.stringify(e.data)) as unknown });
+  for (const b of batches)
+    for (const e of b.events) plain.push({ ...e, data: JSON.parse(JSON.stringify(e.data)) as unknown });
   const plainMs = performance.now() - t;
   const store = new MemoryEventStore();
   const appendMs = (await appendAll(store, batches)).ms;
@@ -277,12 +329,20 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   if (read.n !== total || sink < 0) throw new Error(`read ${read.n} of ${total}`);
   return [
     {
-      name: 'memory append, batches of 100', value: rate(total, appendMs), unit: 'events/s',
-      baselineName: 'array push of a JSON copy', baseline: rate(total, plainMs), ratio: plainMs / appendMs,
+      name: 'memory append, batches of 100',
+      value: rate(total, appendMs),
+      unit: 'events/s',
+      baselineName: 'array push of a JSON copy',
+      baseline: rate(total, plainMs),
+      ratio: plainMs / appendMs,
     },
     {
-      name: 'memory readAll', value: rate(total, read.ms), unit: 'events/s',
-      baselineName: 'plain array iteration', baseline: rate(total, plainReadMs), ratio: plainReadMs / read.ms,
+      name: 'memory readAll',
+      value: rate(total, read.ms),
+      unit: 'events/s',
+      baselineName: 'plain array iteration',
+      baseline: rate(total, plainReadMs),
+      ratio: plainReadMs / read.ms,
     },
   ];
 };
@@ -295,7 +355,15 @@ if (invokedDirectly) {
   void (async () => {
     for (const bench of benchmarks) {
       const rows = await bench({ quick: process.argv.includes('--quick') });
-      console.table(rows.map((r) => ({ name: r.name, value: r.value, baseline: r.baseline, ratio: r.ratio === undefined ? undefined : Number(r.ratio.toFixed(3)), pass: r.pass })));
+      console.table(
+        rows.map((r) => ({
+          name: r.name,
+          value: r.value,
+          baseline: r.baseline,
+          ratio: r.ratio === undefined ? undefined : Number(r.ratio.toFixed(3)),
+          pass: r.pass,
+        })),
+      );
       for (const r of rows) if (r.note !== undefined) console.log(`  ${r.name}: ${r.note}`);
     }
   })().catch((e: unknown) => {

@@ -29,7 +29,15 @@ const TIMEOUT_MS = (quick ? 240 : 1200) * 1000;
 
 function crashRow(area: string, name: string, error: unknown): ResultRow {
   const message = error instanceof Error ? error.message : String(error);
-  return { area, name, value: Number.NaN, unit: '', crashed: true, pass: false, note: `CRASHED: ${message.split('\n')[0]}` };
+  return {
+    area,
+    name,
+    value: Number.NaN,
+    unit: '',
+    crashed: true,
+    pass: false,
+    note: `CRASHED: ${message.split('\n')[0]}`,
+  };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -67,7 +75,9 @@ async function runFile(file: string): Promise<ResultRow[]> {
       if (!Array.isArray(out) || out.length === 0) throw new Error('returned no rows');
       for (const row of out) {
         if (typeof row?.name !== 'string' || typeof row.value !== 'number' || !Number.isFinite(row.value)) {
-          rows.push(crashRow(area, String(row?.name ?? name), new Error(`row without a finite value: ${JSON.stringify(row)}`)));
+          rows.push(
+            crashRow(area, String(row?.name ?? name), new Error(`row without a finite value: ${JSON.stringify(row)}`)),
+          );
         } else rows.push({ area, ...row, seconds });
       }
     } catch (e) {
@@ -88,9 +98,13 @@ const fmt = (n: number | undefined): string => {
 function table(rows: readonly ResultRow[]): string {
   const header = ['area', 'figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'pass'];
   const lines = rows.map((r) => [
-    r.area, r.name, r.crashed === true ? 'CRASHED' : fmt(r.value), r.unit,
+    r.area,
+    r.name,
+    r.crashed === true ? 'CRASHED' : fmt(r.value),
+    r.unit,
     r.baseline === undefined ? '' : `${fmt(r.baseline)}${r.baselineName === undefined ? '' : ` (${r.baselineName})`}`,
-    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`, r.target ?? '',
+    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
+    r.target ?? '',
     r.crashed === true ? 'CRASH' : r.pass === undefined ? '–' : r.pass ? 'yes' : 'MISSED',
   ]);
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length))));
@@ -100,7 +114,9 @@ function table(rows: readonly ResultRow[]): string {
 }
 
 async function main(): Promise<void> {
-  const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort()
+  const files = (await readdir(benchDir))
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
     .filter((f) => only === undefined || only.includes(f.replace(/\.bench\.ts$/, '')));
   process.stderr.write(`bench: ${quick ? 'quick' : 'full'} run of ${files.join(', ')}\n`);
   const started = performance.now();
@@ -111,8 +127,12 @@ async function main(): Promise<void> {
   for (const r of rows) if (r.note !== undefined) process.stdout.write(`  ${r.area} / ${r.name}: ${r.note}\n`);
   const crashed = rows.filter((r) => r.crashed === true);
   const missed = rows.filter((r) => r.crashed !== true && r.pass === false);
-  if (missed.length > 0) process.stdout.write(`\nMISSED TARGETS (${missed.length}): ${missed.map((r) => `${r.area} / ${r.name}`).join('; ')}\n`);
-  if (crashed.length > 0) process.stdout.write(`\nCRASHED (${crashed.length}): ${crashed.map((r) => `${r.area} / ${r.name}`).join('; ')}\n`);
+  if (missed.length > 0)
+    process.stdout.write(
+      `\nMISSED TARGETS (${missed.length}): ${missed.map((r) => `${r.area} / ${r.name}`).join('; ')}\n`,
+    );
+  if (crashed.length > 0)
+    process.stdout.write(`\nCRASHED (${crashed.length}): ${crashed.map((r) => `${r.area} / ${r.name}`).join('; ')}\n`);
 
   const cpu = cpus();
   const results = {
@@ -120,8 +140,11 @@ async function main(): Promise<void> {
     mode: quick ? 'quick' : 'full',
     seconds: Math.round((performance.now() - started) / 100) / 10,
     machine: {
-      cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30 * 10) / 10,
-      node: process.version, platform: `${platform()}-${arch()}`,
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
+      platform: `${platform()}-${arch()}`,
     },
     files,
     rows: rows.map((r) => ({ ...r, value: Number.isFinite(r.value) ? r.value : null })),

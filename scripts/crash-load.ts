@@ -70,11 +70,32 @@ type Body = Record<string, unknown> & { eventId: string; type: string };
 function casePlan(caseId: string, n: number): Array<(now: number) => Body> {
   const center = CENTERS[n % CENTERS.length] as string;
   const steps: Array<(now: number) => Body> = [
-    (now) => ({ type: 'CaseAccepted', eventId: randomUUID(), occurredAt: instant(now), centerId: center, departmentId: `dep-${n % 5}`,
-      matterCode: `M-${n % 7}`, kind: 'promised', promisedDays: 5, channel: 'window' }),
-    (now) => ({ type: 'CasePaused', eventId: randomUUID(), occurredAt: instant(now), pauseId: 'p1', reason: 'testing' }),
+    (now) => ({
+      type: 'CaseAccepted',
+      eventId: randomUUID(),
+      occurredAt: instant(now),
+      centerId: center,
+      departmentId: `dep-${n % 5}`,
+      matterCode: `M-${n % 7}`,
+      kind: 'promised',
+      promisedDays: 5,
+      channel: 'window',
+    }),
+    (now) => ({
+      type: 'CasePaused',
+      eventId: randomUUID(),
+      occurredAt: instant(now),
+      pauseId: 'p1',
+      reason: 'testing',
+    }),
     (now) => ({ type: 'CaseResumed', eventId: randomUUID(), occurredAt: instant(now), pauseId: 'p1' }),
-    (now) => ({ type: 'CaseEscalated', eventId: randomUUID(), occurredAt: instant(now), level: 'reminder', by: 'office' }),
+    (now) => ({
+      type: 'CaseEscalated',
+      eventId: randomUUID(),
+      occurredAt: instant(now),
+      level: 'reminder',
+      by: 'office',
+    }),
     (now) => ({ type: 'CaseCompleted', eventId: randomUUID(), occurredAt: instant(now), outcome: 'approved' }),
   ];
   // Some cases stay open (at 1, 3 or 4 events), the rest complete.
@@ -99,7 +120,11 @@ class Target {
   url = '';
 }
 
-async function post(target: Target, path: string, body: unknown): Promise<{ status: number; json: any } | 'connection-error'> {
+async function post(
+  target: Target,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: any } | 'connection-error'> {
   try {
     const res = await fetch(`${target.url}${path}`, {
       method: 'POST',
@@ -167,7 +192,8 @@ async function batchWriter(id: number, target: Target, tally: Tally, running: ()
     }
     for (const r of res.json.results as Array<{ eventId: string; caseId: string; status: number; error?: unknown }>) {
       if (r.status === 201 || r.status === 200) tally.acked.set(r.eventId, r.caseId);
-      else if (r.status !== 503) tally.unexpected.push(`batch item ${r.status} ${JSON.stringify(r.error).slice(0, 200)}`);
+      else if (r.status !== 503)
+        tally.unexpected.push(`batch item ${r.status} ${JSON.stringify(r.error).slice(0, 200)}`);
     }
   }
 }
@@ -190,7 +216,9 @@ async function readCases(url: string, caseIds: readonly string[], asOf: string):
   const worker = async (): Promise<void> => {
     while (next < caseIds.length) {
       const caseId = caseIds[next++] as string;
-      const res = await fetch(`${url}/cases/${caseId}?asOf=${encodeURIComponent(asOf)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const res = await fetch(`${url}/cases/${caseId}?asOf=${encodeURIComponent(asOf)}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       out.set(caseId, `${res.status} ${await res.text()}`);
     }
   };
@@ -200,7 +228,10 @@ async function readCases(url: string, caseIds: readonly string[], asOf: string):
 
 async function readSummary(url: string, from: string, to: string): Promise<string> {
   const h = { headers: { authorization: `Bearer ${TOKEN}` } };
-  const stats = (await (await fetch(`${url}/stats?from=${from}&to=${to}&groupBy=center`, h)).json()) as Record<string, unknown>;
+  const stats = (await (await fetch(`${url}/stats?from=${from}&to=${to}&groupBy=center`, h)).json()) as Record<
+    string,
+    unknown
+  >;
   delete stats['asOf']; // the instant of the request, not a figure
   const alerts = await (await fetch(`${url}/alerts`, h)).text();
   return `${JSON.stringify(stats)}\n${alerts}`;
@@ -215,17 +246,28 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   // One token drives all writers and the bulk read-back, far above a real
   // recorder's rate: the per-token rate limit is off here (it is tested on its own).
   const engineOptions = (store: string, p: number) => ({
-    store, port: p, tokens: [{ token: TOKEN, role: 'admin' }], auditLog: join(dir, 'audit.log'),
+    store,
+    port: p,
+    tokens: [{ token: TOKEN, role: 'admin' }],
+    auditLog: join(dir, 'audit.log'),
     env: { RATE_LIMIT_PER_SECOND: '0' },
   });
   const problems: string[] = [];
-  const tally: Tally = { requests: 0, connectionErrors: 0, unexpected: [], acked: new Map(), unknownGroups: [], sent: new Set() };
+  const tally: Tally = {
+    requests: 0,
+    connectionErrors: 0,
+    unexpected: [],
+    acked: new Map(),
+    unknownGroups: [],
+    sent: new Set(),
+  };
   const target = new Target();
   let engine: Engine = await startEngine(engineOptions(`sqlite:${dbPath}`, port));
   target.url = engine.url;
   let running = true;
   const writers = Array.from({ length: options.clients }, (_, i) =>
-    (i % 4 === 3 ? batchWriter : singleWriter)(i, target, tally, () => running));
+    (i % 4 === 3 ? batchWriter : singleWriter)(i, target, tally, () => running),
+  );
   let kills = 0;
   let restartsFromSnapshot = 0;
   try {
@@ -249,7 +291,9 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   const to = instant(Date.now() + 86_400_000 * 2).slice(0, 10);
   // Writers have stopped; sqlite's WAL lets this reader run beside the engine.
   const events = await readAllEvents(dbPath);
-  const caseIds = [...new Set(events.filter((e) => e.streamId.startsWith('case-')).map((e) => e.streamId.slice(5)))].sort();
+  const caseIds = [
+    ...new Set(events.filter((e) => e.streamId.startsWith('case-')).map((e) => e.streamId.slice(5))),
+  ].sort();
   const restarted = await readCases(engine.url, caseIds, asOf);
   const restartedSummary = await readSummary(engine.url, from, to);
   await engine.stop();
@@ -259,7 +303,8 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   for (const f of readdirSync(join(dir, 'live'))) {
     if (f.startsWith('events.db')) copyFileSync(join(dir, 'live', f), join(dir, 'fresh', f));
   }
-  if (readdirSync(join(dir, 'fresh')).some((f) => f.includes('snapshot'))) problems.push('the fresh copy holds a snapshot');
+  if (readdirSync(join(dir, 'fresh')).some((f) => f.includes('snapshot')))
+    problems.push('the fresh copy holds a snapshot');
   const fresh = await startEngine(engineOptions(`sqlite:${join(dir, 'fresh', 'events.db')}`, await freePort()));
   const rebuilt = await readCases(fresh.url, caseIds, asOf);
   const rebuiltSummary = await readSummary(fresh.url, from, to);
@@ -271,7 +316,8 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
     const b = rebuilt.get(caseId);
     if (a !== b || !a?.startsWith('200 ')) {
       mismatches++;
-      if (mismatches <= 3) problems.push(`case ${caseId}: restarted ${a?.slice(0, 300)} vs rebuilt ${b?.slice(0, 300)}`);
+      if (mismatches <= 3)
+        problems.push(`case ${caseId}: restarted ${a?.slice(0, 300)} vs rebuilt ${b?.slice(0, 300)}`);
     }
   }
   if (restartedSummary !== rebuiltSummary) {

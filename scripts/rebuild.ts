@@ -16,8 +16,10 @@ import { openStore, DEFAULT_STORE_SPEC } from '../src/store/open.js';
 import { createProjections, defaultCheckpointFile } from '../src/projections/index.js';
 
 function fail(message: string): never {
-  process.stderr.write(`rebuild: ${message}\n` +
-    'usage: npm run rebuild -- --store sqlite:./data/events.db [--checkpoint <file>] [--zone Asia/Shanghai] [--policy-file <file>]\n');
+  process.stderr.write(
+    `rebuild: ${message}\n` +
+      'usage: npm run rebuild -- --store sqlite:./data/events.db [--checkpoint <file>] [--zone Asia/Shanghai] [--policy-file <file>]\n',
+  );
   process.exit(2);
 }
 
@@ -54,7 +56,12 @@ async function main(): Promise<void> {
     await rm(checkpointFile, { force: true });
     const started = performance.now();
     const projections = createProjections({
-      store, calendarService: createCalendarService(zone), policy, clock: () => Date.now(), zone, checkpointFile,
+      store,
+      calendarService: createCalendarService(zone),
+      policy,
+      clock: () => Date.now(),
+      zone,
+      checkpointFile,
       log: (m) => process.stderr.write(`${m}\n`),
     });
     await projections.start();
@@ -65,10 +72,10 @@ async function main(): Promise<void> {
     await projections.saveSnapshot();
     process.stdout.write(
       `rebuilt read models from ${store.name}: ${info.eventsFolded.toLocaleString('en')} events, ` +
-      `${info.cases.toLocaleString('en')} cases, ${info.alerts.toLocaleString('en')} active alerts, ` +
-      `${info.skippedEvents} skipped, checkpoint ${status.checkpoint}, ` +
-      `${seconds.toFixed(2)} s (${Math.round(info.eventsFolded / Math.max(seconds, 1e-9)).toLocaleString('en')} events/s)\n` +
-      `snapshot: ${checkpointFile}\n`,
+        `${info.cases.toLocaleString('en')} cases, ${info.alerts.toLocaleString('en')} active alerts, ` +
+        `${info.skippedEvents} skipped, checkpoint ${status.checkpoint}, ` +
+        `${seconds.toFixed(2)} s (${Math.round(info.eventsFolded / Math.max(seconds, 1e-9)).toLocaleString('en')} events/s)\n` +
+        `snapshot: ${checkpointFile}\n`,
     );
   } finally {
     await store.close();

@@ -15,7 +15,14 @@
  */
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
-import { createCalendarService, defaultCalendar, evolve, initialCaseState, DEFAULT_POLICY, dayFromYmd } from '../src/domain/index.js';
+import {
+  createCalendarService,
+  defaultCalendar,
+  evolve,
+  initialCaseState,
+  DEFAULT_POLICY,
+  dayFromYmd,
+} from '../src/domain/index.js';
 import type { CaseState } from '../src/domain/types.js';
 import { matterMix, type Center } from '../src/demo/catalog.js';
 import { casesOfDay, allocate, dayWeight } from '../src/demo/history.js';
@@ -26,12 +33,18 @@ import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
 
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '10000000' }, mode: { type: 'string', default: 'both' }, seed: { type: 'string', default: '42' } },
+  options: {
+    events: { type: 'string', default: '10000000' },
+    mode: { type: 'string', default: 'both' },
+    seed: { type: 'string', default: '42' },
+  },
 });
 const TARGET = Number(values.events);
 const SEED = Number(values.seed);
-if (!Number.isInteger(TARGET) || TARGET < 1000) throw new RangeError(`--events must be an integer ≥ 1000, got ${values.events}`);
-if (!['fold', 'projection', 'both'].includes(values.mode)) throw new RangeError(`--mode must be fold, projection or both, got ${values.mode}`);
+if (!Number.isInteger(TARGET) || TARGET < 1000)
+  throw new RangeError(`--events must be an integer ≥ 1000, got ${values.events}`);
+if (!['fold', 'projection', 'both'].includes(values.mode))
+  throw new RangeError(`--mode must be fold, projection or both, got ${values.mode}`);
 
 const zone = 'Asia/Shanghai';
 const calendar = defaultCalendar(zone);
@@ -41,8 +54,22 @@ const EVENTS_PER_CASE = 2.35; // measured on the generator
 function provinceCenters(): Center[] {
   const rng = new Rng(SEED, 0x9a0);
   const centers: Center[] = [];
-  for (let i = 1; i <= 16; i++) centers.push({ id: `prefecture-${i}`, code: `P${i}`, name: `州市政务服务中心${i}`, tier: 'city', volume: 0.3 + rng.next() * 0.5 });
-  for (let i = 1; i <= 129; i++) centers.push({ id: `county-${i}`, code: `C${i}`, name: `县区政务服务中心${i}`, tier: 'district', volume: 0.05 + rng.next() ** 3 });
+  for (let i = 1; i <= 16; i++)
+    centers.push({
+      id: `prefecture-${i}`,
+      code: `P${i}`,
+      name: `州市政务服务中心${i}`,
+      tier: 'city',
+      volume: 0.3 + rng.next() * 0.5,
+    });
+  for (let i = 1; i <= 129; i++)
+    centers.push({
+      id: `county-${i}`,
+      code: `C${i}`,
+      name: `县区政务服务中心${i}`,
+      tier: 'district',
+      volume: 0.05 + rng.next() ** 3,
+    });
   return centers;
 }
 
@@ -55,7 +82,12 @@ function* provinceYear(): Generator<GeneratedCase> {
   const last = dayFromYmd(2026, 1, 1);
   const days: number[] = [];
   for (let d = first; d < last; d++) days.push(d);
-  const quotas = centers.map((c) => allocate(Math.round(casesPerVolumeYear * c.volume), days.map((d) => dayWeight(calendar, d, c))));
+  const quotas = centers.map((c) =>
+    allocate(
+      Math.round(casesPerVolumeYear * c.volume),
+      days.map((d) => dayWeight(calendar, d, c)),
+    ),
+  );
   let events = 0;
   for (let k = 0; k < days.length; k++) {
     const counts = quotas.map((q) => q[k] ?? 0);
@@ -63,7 +95,9 @@ function* provinceYear(): Generator<GeneratedCase> {
       if (events >= TARGET) return;
       const keep = Math.min(c.events.length, TARGET - events);
       events += keep;
-      yield keep === c.events.length ? c : { ...c, events: c.events.slice(0, keep), at: c.at.slice(0, keep), recordLagMs: c.recordLagMs.slice(0, keep) };
+      yield keep === c.events.length
+        ? c
+        : { ...c, events: c.events.slice(0, keep), at: c.at.slice(0, keep), recordLagMs: c.recordLagMs.slice(0, keep) };
     }
   }
 }
@@ -79,13 +113,16 @@ const mb = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString('en')} MB`;
 
 function report(label: string, events: number, seconds: number, extra: string): void {
   sample();
-  process.stdout.write(`${label}: ${events.toLocaleString('en')} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds).toLocaleString('en')} events/s; ` +
-    `peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}; ${extra}\n`);
+  process.stdout.write(
+    `${label}: ${events.toLocaleString('en')} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds).toLocaleString('en')} events/s; ` +
+      `peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}; ${extra}\n`,
+  );
 }
 
 /** Baseline: generating the year and putting it in recording order, with no fold. */
 function runGenerate(): number {
-  peakRss = 0; peakHeap = 0;
+  peakRss = 0;
+  peakHeap = 0;
   let events = 0;
   const t0 = performance.now();
   for (const b of inRecordOrder(provinceYear())) {
@@ -98,7 +135,8 @@ function runGenerate(): number {
 }
 
 function runFold(): void {
-  peakRss = 0; peakHeap = 0;
+  peakRss = 0;
+  peakHeap = 0;
   const open = new Map<string, CaseState>();
   let events = 0;
   let cases = 0;
@@ -115,33 +153,57 @@ function runFold(): void {
     if ((events & 0xffff) < b.events.length) sample();
     if (events % 1_000_000 < b.events.length) process.stderr.write(`fold: ${events.toLocaleString('en')} events\n`);
   }
-  report('fold (evolve, record order)', events, (performance.now() - t0) / 1000, `${cases.toLocaleString('en')} cases, ${open.size.toLocaleString('en')} open at the end`);
+  report(
+    'fold (evolve, record order)',
+    events,
+    (performance.now() - t0) / 1000,
+    `${cases.toLocaleString('en')} cases, ${open.size.toLocaleString('en')} open at the end`,
+  );
 }
 
 function runProjection(): void {
-  peakRss = 0; peakHeap = 0;
+  peakRss = 0;
+  peakHeap = 0;
   const scheduler = createManualScheduler(Date.parse('2025-01-01T00:00:00+08:00'));
-  const projection = new CaseProjection({ calendarService: createCalendarService(zone), policy: DEFAULT_POLICY, scheduler });
+  const projection = new CaseProjection({
+    calendarService: createCalendarService(zone),
+    policy: DEFAULT_POLICY,
+    scheduler,
+  });
   projection.goLive(scheduler.clock());
   let raised = 0;
   let cleared = 0;
-  projection.board.onAlert((a) => { if (a.type === 'alert-raised') raised++; else cleared++; });
+  projection.board.onAlert((a) => {
+    if (a.type === 'alert-raised') raised++;
+    else cleared++;
+  });
   let events = 0;
   const t0 = performance.now();
   for (const b of inRecordOrder(provinceYear())) {
     if (b.recordedAt > scheduler.clock()) scheduler.advanceTo(b.recordedAt);
-    b.events.forEach((e, k) => projection.applyCaseEvent(b.caseId, e, { revision: b.firstRevision + k, recordedAt: b.recordedAt }));
+    b.events.forEach((e, k) =>
+      projection.applyCaseEvent(b.caseId, e, { revision: b.firstRevision + k, recordedAt: b.recordedAt }),
+    );
     events += b.events.length;
     if ((events & 0xffff) < b.events.length) sample();
-    if (events % 1_000_000 < b.events.length) process.stderr.write(`projection: ${events.toLocaleString('en')} events, ${projection.board.size} alerts active\n`);
+    if (events % 1_000_000 < b.events.length)
+      process.stderr.write(
+        `projection: ${events.toLocaleString('en')} events, ${projection.board.size} alerts active\n`,
+      );
   }
   const seconds = (performance.now() - t0) / 1000;
-  report('projection (live CaseProjection, record order)', events, seconds,
-    `${projection.entries.size.toLocaleString('en')} cases kept, ${String(projection.board.size)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`);
+  report(
+    'projection (live CaseProjection, record order)',
+    events,
+    seconds,
+    `${projection.entries.size.toLocaleString('en')} cases kept, ${String(projection.board.size)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
+  );
   projection.stop();
 }
 
-process.stdout.write(`replay-province: ${TARGET.toLocaleString('en')} events, seed ${SEED}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}\n`);
+process.stdout.write(
+  `replay-province: ${TARGET.toLocaleString('en')} events, seed ${SEED}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}\n`,
+);
 if (values.mode === 'both') runGenerate();
 if (values.mode !== 'projection') runFold();
 if (values.mode !== 'fold') runProjection();

@@ -14,13 +14,20 @@
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/open.js';
 import { caseStreamId } from '../src/store/port.js';
-import { plannedCaseCount, simulateHistory, DEFAULT_CASES_PER_MONTH, type SimulateOptions } from '../src/demo/history.js';
+import {
+  plannedCaseCount,
+  simulateHistory,
+  DEFAULT_CASES_PER_MONTH,
+  type SimulateOptions,
+} from '../src/demo/history.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import type { GeneratedCase } from '../src/demo/case-plan.js';
 
 function usage(message: string): never {
-  process.stderr.write(`simulate: ${message}\n` +
-    'usage: npm run simulate -- --store sqlite:./data/sim.db --months 3 --centers 1 --seed 42 [--cases-per-month 35000] [--start-month YYYY-MM] [--force]\n');
+  process.stderr.write(
+    `simulate: ${message}\n` +
+      'usage: npm run simulate -- --store sqlite:./data/sim.db --months 3 --centers 1 --seed 42 [--cases-per-month 35000] [--start-month YYYY-MM] [--force]\n',
+  );
   process.exit(2);
 }
 
@@ -37,8 +44,12 @@ async function main(): Promise<void> {
     ({ values } = parseArgs({
       options: {
         store: { type: 'string', default: 'sqlite:./data/sim.db' },
-        months: { type: 'string' }, centers: { type: 'string' }, seed: { type: 'string' },
-        'cases-per-month': { type: 'string' }, 'start-month': { type: 'string' }, force: { type: 'boolean', default: false },
+        months: { type: 'string' },
+        centers: { type: 'string' },
+        seed: { type: 'string' },
+        'cases-per-month': { type: 'string' },
+        'start-month': { type: 'string' },
+        force: { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -66,7 +77,9 @@ async function main(): Promise<void> {
     if ((await store.headPosition()) >= 0n && values.force !== true) {
       usage(`${store.name} is not empty; simulate into a new store (or pass --force to add to it)`);
     }
-    process.stderr.write(`simulate: ${total.toLocaleString('en')} cases, ${options.months} month(s), ${String(options.centers)} center(s), seed ${options.seed} → ${store.name}\n`);
+    process.stderr.write(
+      `simulate: ${total.toLocaleString('en')} cases, ${options.months} month(s), ${String(options.centers)} center(s), seed ${options.seed} → ${store.name}\n`,
+    );
     const started = performance.now();
     let cases = 0;
     let events = 0;
@@ -81,21 +94,33 @@ async function main(): Promise<void> {
     })(simulateHistory(options));
     for (const batch of inRecordOrder(counted)) {
       recordedAt = batch.recordedAt;
-      await store.append(caseStreamId(batch.caseId), batch.events.map((e) => ({ eventId: e.eventId as string, type: e.type, data: e as unknown as Record<string, unknown> })), {
-        expectedRevision: batch.firstRevision === 0 ? 'no_stream' : BigInt(batch.firstRevision - 1),
-      });
+      await store.append(
+        caseStreamId(batch.caseId),
+        batch.events.map((e) => ({
+          eventId: e.eventId as string,
+          type: e.type,
+          data: e as unknown as Record<string, unknown>,
+        })),
+        {
+          expectedRevision: batch.firstRevision === 0 ? 'no_stream' : BigInt(batch.firstRevision - 1),
+        },
+      );
       appends++;
       events += batch.events.length;
       late += batch.lateEvents;
       if (total > 0 && cases / total >= nextReport) {
         const s = (performance.now() - started) / 1000;
-        process.stderr.write(`simulate: ${Math.round((cases / total) * 100)}%  ${cases.toLocaleString('en')} cases  ${events.toLocaleString('en')} events  ${Math.round(events / s).toLocaleString('en')} events/s\n`);
+        process.stderr.write(
+          `simulate: ${Math.round((cases / total) * 100)}%  ${cases.toLocaleString('en')} cases  ${events.toLocaleString('en')} events  ${Math.round(events / s).toLocaleString('en')} events/s\n`,
+        );
         while (cases / total >= nextReport) nextReport += 0.05;
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`simulate: done — ${cases.toLocaleString('en')} cases, ${events.toLocaleString('en')} events in ${appends.toLocaleString('en')} appends ` +
-      `(${late} recorded > 24 h late), ${seconds.toFixed(1)} s, ${Math.round(events / seconds).toLocaleString('en')} events/s; head ${await store.headPosition()}\n`);
+    process.stderr.write(
+      `simulate: done — ${cases.toLocaleString('en')} cases, ${events.toLocaleString('en')} events in ${appends.toLocaleString('en')} appends ` +
+        `(${late} recorded > 24 h late), ${seconds.toFixed(1)} s, ${Math.round(events / seconds).toLocaleString('en')} events/s; head ${await store.headPosition()}\n`,
+    );
   } finally {
     await store.close();
   }

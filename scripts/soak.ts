@@ -69,7 +69,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[soak] ${line}\n`));
   const dir = mkdtempSync(join(tmpdir(), 'soak-'));
   const engine = await startEngine({
-    store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: [{ token: TOKEN, role: 'admin' }], auditLog: join(dir, 'audit.log'),
+    store: `sqlite:${join(dir, 'events.db')}`,
+    port: await freePort(),
+    tokens: [{ token: TOKEN, role: 'admin' }],
+    auditLog: join(dir, 'audit.log'),
   });
   const auth = { authorization: `Bearer ${TOKEN}` };
   const problems: string[] = [];
@@ -92,7 +95,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   })();
 
   const feedLog: string[] = [];
-  const feed = startDemoFeed({ baseUrl: engine.url, token: TOKEN, speed: options.speed, backlogDays: options.backlogDays, log: (m) => feedLog.push(m) });
+  const feed = startDemoFeed({
+    baseUrl: engine.url,
+    token: TOKEN,
+    speed: options.speed,
+    backlogDays: options.backlogDays,
+    log: (m) => feedLog.push(m),
+  });
   await feed.ready;
   for (const line of feedLog) log(`feed: ${line}`);
   log(`backlog posted: ${feed.stats.backlogEvents} events; soaking for ${Math.round(options.durationMs / 1000)} s`);
@@ -109,7 +118,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       // What a dashboard does every few seconds.
       await (await fetch(`${engine.url}/alerts`, { headers: auth })).arrayBuffer();
-      await (await fetch(`${engine.url}/stats?from=${monthStart}&to=2100-01-01&groupBy=department`, { headers: auth })).arrayBuffer();
+      await (
+        await fetch(`${engine.url}/stats?from=${monthStart}&to=2100-01-01&groupBy=department`, { headers: auth })
+      ).arrayBuffer();
       const metrics = await (await fetch(`${engine.url}/metrics`, { headers: auth })).text();
       const rss = gauge(metrics, 'process_resident_memory_bytes');
       const heap = gauge(metrics, 'nodejs_heap_size_used_bytes');
@@ -126,7 +137,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
   const code = await engine.stop();
   if (code !== 0) problems.push(`the engine exited with code ${code} on SIGTERM`);
-  const engineErrors = engine.output().split('\n').filter((l) => l.includes('"level":"error"')).length;
+  const engineErrors = engine
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"level":"error"')).length;
   if (engineErrors > 0) problems.push(`the engine logged ${engineErrors} errors`);
   if (feed.stats.rejected > 0) problems.push(`the engine refused ${feed.stats.rejected} demo events`);
 

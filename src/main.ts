@@ -41,14 +41,20 @@ async function main(): Promise<void> {
     fail(`cannot reach the event store ${store.name}; check STORE and that the server is running`);
   }
   const calendarService = createCalendarService(config.zone);
-  const demoGenerator = config.demo && (await store.headPosition()) < 0n
-    ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
-    : undefined;
+  const demoGenerator =
+    config.demo && (await store.headPosition()) < 0n
+      ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
+      : undefined;
   const metrics = createMetrics();
   const clock = (): number => Date.now();
   const checkpointFile = defaultCheckpointFile(config.store);
   const projections = createProjections({
-    store, calendarService, policy, clock, zone: config.zone, metrics: metrics.sink,
+    store,
+    calendarService,
+    policy,
+    clock,
+    zone: config.zone,
+    metrics: metrics.sink,
     ...(checkpointFile === undefined ? {} : { checkpointFile }),
     log: (message) => logger.info(message, { component: 'projections' }),
   });
@@ -70,7 +76,12 @@ async function main(): Promise<void> {
   });
   const server = await listen(app, config);
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-  logger.info('engine listening', { url: baseUrl, store: store.name, zone: config.zone, policyVersion: policy.version });
+  logger.info('engine listening', {
+    url: baseUrl,
+    store: store.name,
+    zone: config.zone,
+    policyVersion: policy.version,
+  });
   if (config.generatedToken) {
     // The one place a token is printed: the operator needs it to sign in.
     process.stdout.write(
@@ -85,7 +96,11 @@ async function main(): Promise<void> {
     else {
       const local = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${config.port}` : baseUrl;
       demo = startDemoFeed({
-        baseUrl: local, token: writer.token, zone: config.zone, calendar: calendarService.current(), generator: demoGenerator,
+        baseUrl: local,
+        token: writer.token,
+        zone: config.zone,
+        calendar: calendarService.current(),
+        generator: demoGenerator,
         log: (message) => logger.info(message, { component: 'demo' }),
       });
       logger.info('demo feed started (DEMO=off disables it)');
@@ -131,7 +146,11 @@ async function main(): Promise<void> {
  * open cases for the live feed (undefined if the store refused the backlog).
  */
 async function seedDemoBacklog(
-  store: EventStore, clock: SettableClock, calendar: Calendar, zone: string, logger: ReturnType<typeof jsonLogger>,
+  store: EventStore,
+  clock: SettableClock,
+  calendar: Calendar,
+  zone: string,
+  logger: ReturnType<typeof jsonLogger>,
 ): Promise<LiveGenerator | undefined> {
   const generator = new LiveGenerator({ seed: DEMO_SEED, calendar, zone });
   const started = performance.now();
@@ -145,8 +164,12 @@ async function seedDemoBacklog(
     return undefined;
   }
   logger.info('demo backlog seeded', {
-    cases: plan.cases, events: plan.events, appends: plan.appends.length, lateEvents: plan.lateEvents,
-    workingDays: DEMO_BACKLOG_WORKING_DAYS, ms: Math.round(performance.now() - started),
+    cases: plan.cases,
+    events: plan.events,
+    appends: plan.appends.length,
+    lateEvents: plan.lateEvents,
+    workingDays: DEMO_BACKLOG_WORKING_DAYS,
+    ms: Math.round(performance.now() - started),
   });
   return generator;
 }
@@ -164,11 +187,14 @@ function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Serv
   // A client trickling its headers or body is cut off (408) instead of holding
   // a socket for Node's default 5 minutes. SSE responses are not affected: the
   // timeouts bound receiving the request, not sending the answer.
-  const server = createServer({
-    requestTimeout: config.requestTimeoutMs,
-    headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
-    connectionsCheckingInterval: Math.min(config.requestTimeoutMs, 1_000),
-  }, app);
+  const server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
+      connectionsCheckingInterval: Math.min(config.requestTimeoutMs, 1_000),
+    },
+    app,
+  );
   return new Promise((resolve) => {
     server.listen(config.port, config.host, () => resolve(server));
     server.on('error', (e: NodeJS.ErrnoException) => {

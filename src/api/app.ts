@@ -85,26 +85,39 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   if (deps.webRouter !== undefined) app.use(deps.webRouter);
 
-  const alerts = alertRoutes({ readModels: deps.readModels, maxStreams: options.maxAlertStreams, heartbeatMs: options.sseHeartbeatMs }, auth);
+  const alerts = alertRoutes(
+    { readModels: deps.readModels, maxStreams: options.maxAlertStreams, heartbeatMs: options.sseHeartbeatMs },
+    auth,
+  );
   app.use(eventRoutes({ store: deps.store, clock: deps.clock, metrics, policy: deps.policy, zone: deps.zone }, auth));
-  app.use(caseRoutes({
-    store: deps.store,
-    readModels: deps.readModels,
-    calendarService: deps.calendarService,
-    policy: deps.policy,
-    clock: deps.clock,
-    accessTrail,
-    readYourWritesMs: options.readYourWritesMs,
-  }, auth));
+  app.use(
+    caseRoutes(
+      {
+        store: deps.store,
+        readModels: deps.readModels,
+        calendarService: deps.calendarService,
+        policy: deps.policy,
+        clock: deps.clock,
+        accessTrail,
+        readYourWritesMs: options.readYourWritesMs,
+      },
+      auth,
+    ),
+  );
   app.use(alerts.router);
   app.use(statsRoutes({ readModels: deps.readModels }, auth));
-  app.use(calendarRoutes({
-    store: deps.store,
-    readModels: deps.readModels,
-    calendarService: deps.calendarService,
-    clock: deps.clock,
-    applyTimeoutMs: options.calendarApplyTimeoutMs,
-  }, auth));
+  app.use(
+    calendarRoutes(
+      {
+        store: deps.store,
+        readModels: deps.readModels,
+        calendarService: deps.calendarService,
+        clock: deps.clock,
+        applyTimeoutMs: options.calendarApplyTimeoutMs,
+      },
+      auth,
+    ),
+  );
   app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics }, auth));
   app.use(notFoundHandler);
   app.use(finalErrorHandler(deps.logger));

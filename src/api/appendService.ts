@@ -149,7 +149,11 @@ export async function appendCaseGroups(
 ): Promise<EventOutcome[][]> {
   const cache = writeCacheOf(deps.store);
   const jobs: Job[] = groups.map((group) => ({
-    group, results: group.candidates.map(() => undefined), excluded: new Set(), attempt: 0, done: false,
+    group,
+    results: group.candidates.map(() => undefined),
+    excluded: new Set(),
+    attempt: 0,
+    done: false,
   }));
   try {
     let active = jobs;
@@ -168,7 +172,9 @@ export async function appendCaseGroups(
         const plan = job.plan as Plan;
         return {
           streamId: caseStreamId(job.group.caseId),
-          events: plan.pending.map(({ event }): EventData => ({ eventId: event.eventId, type: event.type, data: event })),
+          events: plan.pending.map(
+            ({ event }): EventData => ({ eventId: event.eventId, type: event.type, data: event }),
+          ),
           expectedRevision: plan.base.revision < 0 ? ('no_stream' as const) : BigInt(plan.base.revision),
         };
       });
@@ -195,7 +201,13 @@ export async function appendCaseGroups(
 }
 
 /** Decide the group on the cached state when there is one and it says "append"; on a fresh read otherwise. */
-async function planGroup(deps: AppendDeps, cache: CaseWriteCache, job: Job, principal: Principal, now: EpochMs): Promise<Plan> {
+async function planGroup(
+  deps: AppendDeps,
+  cache: CaseWriteCache,
+  job: Job,
+  principal: Principal,
+  now: EpochMs,
+): Promise<Plan> {
   const { caseId } = job.group;
   const guess = cache.get(caseId) ?? (job.attempt === 0 && opensCase(job.group) ? newCase(caseId) : undefined);
   if (guess !== undefined) {
@@ -241,13 +253,22 @@ function decideGroup(
     const center = state.accepted?.centerId ?? (event.type === 'CaseAccepted' ? event.centerId : undefined);
     if (center !== undefined && !mayWriteCenter(principal, center)) {
       if (fromCache) return undefined;
-      decided.set(index, rejected(403, caseId, event.eventId, 'forbidden-center', `this token may not write cases of center ${center}`));
+      decided.set(
+        index,
+        rejected(403, caseId, event.eventId, 'forbidden-center', `this token may not write cases of center ${center}`),
+      );
       continue;
     }
     if (stored.has(event.eventId)) {
       if (fromCache) return undefined;
       const at = (stored as ReadonlyMap<string, StoredAt>).get(event.eventId) as StoredAt;
-      decided.set(index, { status: 200, caseId, eventId: event.eventId, revision: Number(at.revision), position: at.position.toString() });
+      decided.set(index, {
+        status: 200,
+        caseId,
+        eventId: event.eventId,
+        revision: Number(at.revision),
+        position: at.position.toString(),
+      });
       continue;
     }
     const earlier = inBatch.get(event.eventId);
@@ -257,9 +278,17 @@ function decideGroup(
     }
     if (ifMatch !== undefined && state.revision !== ifMatch) {
       if (fromCache) return undefined;
-      decided.set(index, rejected(409, caseId, event.eventId, 'revision-conflict',
-        `If-Match expects revision ${ifMatch} but the case is at revision ${state.revision}`,
-        { expected: ifMatch, actual: state.revision }));
+      decided.set(
+        index,
+        rejected(
+          409,
+          caseId,
+          event.eventId,
+          'revision-conflict',
+          `If-Match expects revision ${ifMatch} but the case is at revision ${state.revision}`,
+          { expected: ifMatch, actual: state.revision },
+        ),
+      );
       continue;
     }
     const decision = decide(state, event, now, decideOptions);
@@ -295,7 +324,13 @@ function settle(deps: AppendDeps, cache: CaseWriteCache, job: Job, outcome: Appe
     const first = Number(result.nextExpectedRevision) - (pending.length - 1);
     pending.forEach(({ index, event }, k) => {
       deps.metrics.eventAppended(event.type);
-      job.results[index] = { status: 201, caseId, eventId: event.eventId, revision: first + k, position: result.position.toString() };
+      job.results[index] = {
+        status: 201,
+        caseId,
+        eventId: event.eventId,
+        revision: first + k,
+        position: result.position.toString(),
+      };
     });
     remember(deps, cache, caseId, plan, first, result.recordedAt);
     job.done = true;
@@ -307,8 +342,14 @@ function settle(deps: AppendDeps, cache: CaseWriteCache, job: Job, outcome: Appe
   if (err instanceof WrongExpectedRevisionError) {
     if (ifMatch !== undefined) {
       for (const { index, event } of pending) {
-        job.results[index] = rejected(409, caseId, event.eventId, 'revision-conflict',
-          `If-Match expects revision ${ifMatch} but another write got there first`, { expected: ifMatch });
+        job.results[index] = rejected(
+          409,
+          caseId,
+          event.eventId,
+          'revision-conflict',
+          `If-Match expects revision ${ifMatch} but another write got there first`,
+          { expected: ifMatch },
+        );
       }
       job.done = true;
       return;
@@ -320,8 +361,13 @@ function settle(deps: AppendDeps, cache: CaseWriteCache, job: Job, outcome: Appe
     if (clash !== undefined && !plan.storedIds.has(clash.event.eventId) && job.attempt > 1) {
       // Stored in another stream (a first conflict re-reads: it may have been stored here concurrently).
       job.excluded.add(clash.index);
-      job.results[clash.index] = rejected(409, caseId, clash.event.eventId, 'event-id-conflict',
-        `eventId ${clash.event.eventId} is already used by another event`);
+      job.results[clash.index] = rejected(
+        409,
+        caseId,
+        clash.event.eventId,
+        'event-id-conflict',
+        `eventId ${clash.event.eventId} is already used by another event`,
+      );
     }
     if (retriesLeft) return;
   }
@@ -333,7 +379,14 @@ function settle(deps: AppendDeps, cache: CaseWriteCache, job: Job, outcome: Appe
 }
 
 /** Caches the state after a successful append, folded exactly as a re-read would fold it. */
-function remember(deps: AppendDeps, cache: CaseWriteCache, caseId: string, plan: Plan, first: number, recordedAt: string | undefined): void {
+function remember(
+  deps: AppendDeps,
+  cache: CaseWriteCache,
+  caseId: string,
+  plan: Plan,
+  first: number,
+  recordedAt: string | undefined,
+): void {
   const recordedMs = recordedAt === undefined ? Number.NaN : Date.parse(recordedAt);
   if (Number.isNaN(recordedMs)) {
     cache.delete(caseId);
@@ -351,8 +404,13 @@ function remember(deps: AppendDeps, cache: CaseWriteCache, caseId: string, plan:
 
 function gaveUp(job: Job): void {
   for (const { index, event } of job.plan?.pending ?? []) {
-    job.results[index] = rejected(409, job.group.caseId, event.eventId, 'concurrency-conflict',
-      `the case kept changing under ${MAX_CONFLICT_RETRIES} attempts; retry`);
+    job.results[index] = rejected(
+      409,
+      job.group.caseId,
+      event.eventId,
+      'concurrency-conflict',
+      `the case kept changing under ${MAX_CONFLICT_RETRIES} attempts; retry`,
+    );
   }
   job.done = true;
 }
@@ -362,7 +420,9 @@ function unavailable(job: Job): void {
   job.group.candidates.forEach(({ event }, index) => {
     if (job.excluded.has(index)) return;
     job.results[index] = {
-      status: 503, caseId: job.group.caseId, eventId: event.eventId,
+      status: 503,
+      caseId: job.group.caseId,
+      eventId: event.eventId,
       error: { code: 'store-unavailable', message: 'the event store is unavailable; this event was not written' },
     };
   });

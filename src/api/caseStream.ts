@@ -27,24 +27,40 @@ export interface FoldedEvent {
 }
 
 /** Read a case stream in order, folding it with `evolve` as it goes. */
-export async function* foldCaseStream(store: EventStore, caseId: string, lateRecordHours: number): AsyncIterable<FoldedEvent> {
+export async function* foldCaseStream(
+  store: EventStore,
+  caseId: string,
+  lateRecordHours: number,
+): AsyncIterable<FoldedEvent> {
   let state = initialCaseState(caseId);
   const options = { lateRecordHours };
   for await (const recorded of store.readStream(caseStreamId(caseId))) {
     // Case streams only hold events validated by decodeCaseEvent on the way in.
     const event = recorded.data as unknown as CaseEvent;
-    state = evolve(state, event, { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) }, options);
+    state = evolve(
+      state,
+      event,
+      { revision: Number(recorded.revision), recordedAt: Date.parse(recorded.recordedAt) },
+      options,
+    );
     yield { recorded, event, state };
   }
 }
 
 /** What the write path needs of a stream: its state and where each eventId is stored (no event list kept). */
-export async function loadCaseSnapshot(store: EventStore, caseId: string, lateRecordHours: number): Promise<CaseSnapshot> {
+export async function loadCaseSnapshot(
+  store: EventStore,
+  caseId: string,
+  lateRecordHours: number,
+): Promise<CaseSnapshot> {
   let state = initialCaseState(caseId);
   const byEventId = new Map<string, StoredAt>();
   for await (const folded of foldCaseStream(store, caseId, lateRecordHours)) {
     state = folded.state;
-    byEventId.set(folded.recorded.eventId.toLowerCase(), { revision: folded.recorded.revision, position: folded.recorded.position });
+    byEventId.set(folded.recorded.eventId.toLowerCase(), {
+      revision: folded.recorded.revision,
+      position: folded.recorded.position,
+    });
   }
   return { state, byEventId };
 }

@@ -43,7 +43,11 @@ export function toApiError(err: unknown): ApiError | undefined {
     if (type === 'entity.too.large') return new ApiError(413, 'payload-too-large', 'request body is larger than 1 MB');
     if (type === 'entity.parse.failed') return new ApiError(400, 'malformed-json', 'request body is not valid JSON');
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      return new ApiError(400, 'unsupported-encoding', 'request body encoding or charset is not supported; send UTF-8 JSON');
+      return new ApiError(
+        400,
+        'unsupported-encoding',
+        'request body encoding or charset is not supported; send UTF-8 JSON',
+      );
     }
     if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') {
       return new ApiError(400, 'bad-request-body', 'request body could not be read');
@@ -54,7 +58,11 @@ export function toApiError(err: unknown): ApiError | undefined {
   // status: answer it with a fixed message, never echoing the raw input.
   const status = clientErrorStatus(err);
   if (status !== undefined) {
-    return new ApiError(status, 'bad-request', status === 400 ? 'the request could not be read (malformed path or body)' : 'the request was refused');
+    return new ApiError(
+      status,
+      'bad-request',
+      status === 400 ? 'the request could not be read (malformed path or body)' : 'the request was refused',
+    );
   }
   return undefined;
 }

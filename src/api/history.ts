@@ -73,9 +73,17 @@ export async function buildHistory(deps: HistoryDeps, caseId: string, asOf: Epoc
   if (state.accepted === undefined) return undefined;
   const current = evaluated(evaluate(state, asOf, policy, calendar, { explain: true }));
   for (const card of current.cards) {
-    entries.push({ sortKey: Date.parse(card.startedAt), order: order++, entry: { kind: 'card-raised', at: card.startedAt, card } });
+    entries.push({
+      sortKey: Date.parse(card.startedAt),
+      order: order++,
+      entry: { kind: 'card-raised', at: card.startedAt, card },
+    });
     if (card.clearedAt !== undefined && Date.parse(card.clearedAt) <= asOf) {
-      entries.push({ sortKey: Date.parse(card.clearedAt), order: order++, entry: { kind: 'card-cleared', at: card.clearedAt, card } });
+      entries.push({
+        sortKey: Date.parse(card.clearedAt),
+        order: order++,
+        entry: { kind: 'card-cleared', at: card.clearedAt, card },
+      });
     }
   }
   entries.sort((a, b) => a.sortKey - b.sortKey || a.order - b.order);

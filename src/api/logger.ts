@@ -10,13 +10,19 @@ export function jsonLogger(now: () => number = Date.now): Logger {
   const write = (level: string, stream: NodeJS.WriteStream) => (message: string, fields?: Record<string, unknown>) => {
     stream.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, message, ...fields })}\n`);
   };
-  return { info: write('info', process.stdout), warn: write('warn', process.stderr), error: write('error', process.stderr) };
+  return {
+    info: write('info', process.stdout),
+    warn: write('warn', process.stderr),
+    error: write('error', process.stderr),
+  };
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Keeps entries in memory (tests). */
-export function memoryLogger(): Logger & { entries: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+export function memoryLogger(): Logger & {
+  entries: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+} {
   const entries: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   const add = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     entries.push(fields === undefined ? { level, message } : { level, message, fields });

@@ -66,7 +66,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
     collect() {
       this.reset();
-      for (const row of readModels?.openCaseCounts() ?? []) this.set({ center: row.center, status: row.status }, row.count);
+      for (const row of readModels?.openCaseCounts() ?? [])
+        this.set({ center: row.center, status: row.status }, row.count);
     },
   });
   new client.Gauge({

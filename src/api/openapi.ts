@@ -17,14 +17,30 @@ const errors = {
 };
 const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
 
-const q = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }, required = false) => ({
-  name, in: 'query', required, description, schema,
+const q = (
+  name: string,
+  description: string,
+  schema: Record<string, unknown> = { type: 'string' },
+  required = false,
+) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema,
 });
 const p = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
-  name, in: 'path', required: true, description, schema,
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema,
 });
 
-const caseIdParam = p('caseId', 'Case id: 1–64 characters of [A-Za-z0-9._-]', { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' });
+const caseIdParam = p('caseId', 'Case id: 1–64 characters of [A-Za-z0-9._-]', {
+  type: 'string',
+  pattern: '^[A-Za-z0-9._-]{1,64}$',
+});
 const asOfParam = q('asOf', 'ISO-8601 instant with offset; default now', { type: 'string', format: 'date-time' });
 const alertFilters = [
   q('centerId', 'Only alerts of this center'),
@@ -48,11 +64,23 @@ export const openApiDocument = {
     '/cases/{caseId}/events': {
       post: {
         summary: 'Append one event to a case (recorder)',
-        parameters: [caseIdParam, { name: 'If-Match', in: 'header', required: false, description: 'Expected stream revision of the case before this event', schema: { type: 'string', pattern: '^"?[0-9]+"?$' } }],
+        parameters: [
+          caseIdParam,
+          {
+            name: 'If-Match',
+            in: 'header',
+            required: false,
+            description: 'Expected stream revision of the case before this event',
+            schema: { type: 'string', pattern: '^"?[0-9]+"?$' },
+          },
+        ],
         requestBody: { required: true, content: json(ref('CaseEventBody')) },
         responses: {
           '201': { description: 'Appended', content: json(ref('AppendResult')) },
-          '200': { description: 'The eventId was already stored: the original result', content: json(ref('AppendResult')) },
+          '200': {
+            description: 'The eventId was already stored: the original result',
+            content: json(ref('AppendResult')),
+          },
           ...errors,
           '409': errorResponse('Transition not allowed, or If-Match revision conflict'),
           '413': errorResponse('Body larger than 1 MB'),
@@ -66,7 +94,11 @@ export const openApiDocument = {
         summary: 'Append up to 1000 events, each with caseId (recorder)',
         requestBody: {
           required: true,
-          content: json({ type: 'object', required: ['events'], properties: { events: { type: 'array', minItems: 1, maxItems: 1000, items: ref('CaseEvent') } } }),
+          content: json({
+            type: 'object',
+            required: ['events'],
+            properties: { events: { type: 'array', minItems: 1, maxItems: 1000, items: ref('CaseEvent') } },
+          }),
         },
         responses: {
           '200': { description: 'One result per event, in order', content: json(ref('BatchResults')) },
@@ -79,14 +111,22 @@ export const openApiDocument = {
       get: {
         summary: 'The case evaluated at asOf (auditor, monitor)',
         parameters: [caseIdParam, asOfParam],
-        responses: { '200': { description: 'The evaluation', content: json(ref('CaseEvaluation')) }, ...errors, '404': errorResponse('Unknown case') },
+        responses: {
+          '200': { description: 'The evaluation', content: json(ref('CaseEvaluation')) },
+          ...errors,
+          '404': errorResponse('Unknown case'),
+        },
       },
     },
     '/cases/{caseId}/history': {
       get: {
         summary: 'Every event with the state right after it, cards interleaved (auditor)',
         parameters: [caseIdParam, asOfParam],
-        responses: { '200': { description: 'The history', content: json(ref('CaseHistory')) }, ...errors, '404': errorResponse('Unknown case') },
+        responses: {
+          '200': { description: 'The history', content: json(ref('CaseHistory')) },
+          ...errors,
+          '404': errorResponse('Unknown case'),
+        },
       },
     },
     '/alerts': {
@@ -94,7 +134,13 @@ export const openApiDocument = {
         summary: 'Alerts active now (monitor)',
         parameters: alertFilters,
         responses: {
-          '200': { description: 'Active alerts', content: json({ type: 'object', properties: { count: { type: 'integer' }, alerts: { type: 'array', items: ref('Alert') } } }) },
+          '200': {
+            description: 'Active alerts',
+            content: json({
+              type: 'object',
+              properties: { count: { type: 'integer' }, alerts: { type: 'array', items: ref('Alert') } },
+            }),
+          },
           ...errors,
         },
       },
@@ -102,7 +148,8 @@ export const openApiDocument = {
     '/alerts/stream': {
       get: {
         summary: 'Server-Sent Events: alert-raised / alert-cleared (monitor)',
-        description: 'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats.',
+        description:
+          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats.',
         parameters: alertFilters,
         responses: {
           '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
@@ -127,9 +174,15 @@ export const openApiDocument = {
     '/reports/monthly': {
       get: {
         summary: 'Monthly report (monitor); Accept: text/csv gives the department table as CSV',
-        parameters: [q('month', 'YYYY-MM', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }, true), q('centerId', 'Only this center')],
+        parameters: [
+          q('month', 'YYYY-MM', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }, true),
+          q('centerId', 'Only this center'),
+        ],
         responses: {
-          '200': { description: 'The report', content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } } },
+          '200': {
+            description: 'The report',
+            content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } },
+          },
           ...errors,
         },
       },
@@ -138,7 +191,11 @@ export const openApiDocument = {
       get: {
         summary: "A year's holidays and make-up working days (monitor)",
         parameters: [p('year', 'Four-digit year', { type: 'string', pattern: '^[0-9]{4}$' })],
-        responses: { '200': { description: 'The year', content: json(ref('CalendarYear')) }, ...errors, '404': errorResponse('Year not covered') },
+        responses: {
+          '200': { description: 'The year', content: json(ref('CalendarYear')) },
+          ...errors,
+          '404': errorResponse('Year not covered'),
+        },
       },
       put: {
         summary: 'Publish or correct a year (admin); answers once the projections applied it',
@@ -150,31 +207,57 @@ export const openApiDocument = {
             required: ['holidays', 'workdays'],
             properties: {
               holidays: { type: 'array', items: { type: 'string', format: 'date' } },
-              workdays: { type: 'array', items: { type: 'string', format: 'date' }, description: 'Make-up working days (调休上班)' },
+              workdays: {
+                type: 'array',
+                items: { type: 'string', format: 'date' },
+                description: 'Make-up working days (调休上班)',
+              },
               region: { type: 'string' },
               note: { type: 'string' },
             },
           }),
         },
-        responses: { '200': { description: 'The year with its new version', content: json(ref('CalendarYear')) }, ...errors, ...storeDown },
+        responses: {
+          '200': { description: 'The year with its new version', content: json(ref('CalendarYear')) },
+          ...errors,
+          ...storeDown,
+        },
       },
     },
-    '/healthz': { get: { summary: 'Alive', security: [], responses: { '200': { description: 'ok', content: json({ type: 'object' }) } } } },
+    '/healthz': {
+      get: {
+        summary: 'Alive',
+        security: [],
+        responses: { '200': { description: 'ok', content: json({ type: 'object' }) } },
+      },
+    },
     '/readyz': {
       get: {
         summary: 'Ready once projections caught up and the store answers',
         security: [],
-        responses: { '200': { description: 'ready', content: json({ type: 'object' }) }, '503': { description: 'not ready', content: json({ type: 'object' }) } },
+        responses: {
+          '200': { description: 'ready', content: json({ type: 'object' }) },
+          '503': { description: 'not ready', content: json({ type: 'object' }) },
+        },
       },
     },
     '/metrics': {
       get: {
         summary: 'Prometheus exposition (any token; none needed from loopback)',
         security: [{ bearer: [] }, {}],
-        responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': errorResponse('Token needed') },
+        responses: {
+          '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '401': errorResponse('Token needed'),
+        },
       },
     },
-    '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } } },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        security: [],
+        responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -228,27 +311,63 @@ export const openApiDocument = {
               properties: {
                 eventId: { type: 'string' },
                 caseId: { type: 'string' },
-                status: { type: 'integer', description: '201 appended, 200 duplicate eventId, 400/403/409/422/503 rejected' },
+                status: {
+                  type: 'integer',
+                  description: '201 appended, 200 duplicate eventId, 400/403/409/422/503 rejected',
+                },
                 revision: { type: 'integer' },
                 position: { type: 'string', description: 'Commit position of the atomic append that stored it' },
-                error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
+                error: {
+                  type: 'object',
+                  properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+                },
               },
             },
           },
         },
       },
-      CaseEvaluation: { type: 'object', description: 'SPEC §4 GET /cases/{caseId}: status, fields, deadlineDate, dueAt, usedDays, remainingDays, overdueDays, pauses, escalations, completedAt, onTime, early, cards, calendarVersion, policyVersion' },
+      CaseEvaluation: {
+        type: 'object',
+        description:
+          'SPEC §4 GET /cases/{caseId}: status, fields, deadlineDate, dueAt, usedDays, remainingDays, overdueDays, pauses, escalations, completedAt, onTime, early, cards, calendarVersion, policyVersion',
+      },
       CaseHistory: {
         type: 'object',
         properties: {
           caseId: { type: 'string' },
           asOf: { type: 'string' },
-          entries: { type: 'array', items: { type: 'object', properties: { kind: { enum: ['event', 'card-raised', 'card-cleared'] }, at: { type: 'string' } } } },
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { kind: { enum: ['event', 'card-raised', 'card-cleared'] }, at: { type: 'string' } },
+            },
+          },
           current: ref('CaseEvaluation'),
         },
       },
-      Alert: { type: 'object', properties: { key: { type: 'string' }, caseId: { type: 'string' }, rule: { type: 'string' }, color: { enum: ['yellow', 'red'] }, centerId: { type: 'string' }, departmentId: { type: 'string' }, startedAt: { type: 'string' } } },
-      CalendarYear: { type: 'object', properties: { year: { type: 'integer' }, holidays: { type: 'array', items: { type: 'string' } }, workdays: { type: 'array', items: { type: 'string' } }, provisional: { type: 'boolean' }, version: { type: 'string' } } },
+      Alert: {
+        type: 'object',
+        properties: {
+          key: { type: 'string' },
+          caseId: { type: 'string' },
+          rule: { type: 'string' },
+          color: { enum: ['yellow', 'red'] },
+          centerId: { type: 'string' },
+          departmentId: { type: 'string' },
+          startedAt: { type: 'string' },
+        },
+      },
+      CalendarYear: {
+        type: 'object',
+        properties: {
+          year: { type: 'integer' },
+          holidays: { type: 'array', items: { type: 'string' } },
+          workdays: { type: 'array', items: { type: 'string' } },
+          provisional: { type: 'boolean' },
+          version: { type: 'string' },
+        },
+      },
     },
   },
 } as const;

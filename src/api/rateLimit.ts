@@ -21,10 +21,16 @@ export function perTokenRateLimit(requestsPerSecond: number, auth: Pick<Authenti
     skip: (req) => bearerTokenOf(req.headers.authorization) === undefined,
     keyGenerator: (req) => {
       const principal = auth.identify(bearerTokenOf(req.headers.authorization) ?? '');
-      return principal === undefined ? `unknown:${ipKeyGenerator(req.ip ?? 'unknown')}` : `token:${principal.fingerprint}`;
+      return principal === undefined
+        ? `unknown:${ipKeyGenerator(req.ip ?? 'unknown')}`
+        : `token:${principal.fingerprint}`;
     },
     handler: (_req, res) => {
-      res.status(429).json(errorBody('rate-limited', `more than ${requestsPerSecond} requests per second with this token; slow down`));
+      res
+        .status(429)
+        .json(
+          errorBody('rate-limited', `more than ${requestsPerSecond} requests per second with this token; slow down`),
+        );
     },
   });
 }

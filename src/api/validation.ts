@@ -26,7 +26,8 @@ export function queryString(query: Record<string, unknown>, name: string): strin
 export function asOfParam(query: Record<string, unknown>, now: EpochMs): EpochMs {
   const text = queryString(query, 'asOf');
   if (text === undefined) return now;
-  if (!Instant.is(text)) throw badRequest('asOf', 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+  if (!Instant.is(text))
+    throw badRequest('asOf', 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
   return Date.parse(text);
 }
 
@@ -50,11 +51,16 @@ export function monthParam(query: Record<string, unknown>, name: string): string
   const text = queryString(query, name);
   if (text === undefined) throw badRequest(name, 'is required (a month YYYY-MM)');
   const m = /^(\d{4})-(\d{2})$/.exec(text);
-  if (m === null || Number(m[2]) < 1 || Number(m[2]) > 12) throw badRequest(name, `must be a month YYYY-MM; got "${text.slice(0, 40)}"`);
+  if (m === null || Number(m[2]) < 1 || Number(m[2]) > 12)
+    throw badRequest(name, `must be a month YYYY-MM; got "${text.slice(0, 40)}"`);
   return text;
 }
 
-export function enumParam<T extends string>(query: Record<string, unknown>, name: string, values: readonly T[]): T | undefined {
+export function enumParam<T extends string>(
+  query: Record<string, unknown>,
+  name: string,
+  values: readonly T[],
+): T | undefined {
   const text = queryString(query, name);
   if (text === undefined) return undefined;
   if (!(values as readonly string[]).includes(text)) throw badRequest(name, `must be one of ${values.join(', ')}`);

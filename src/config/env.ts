@@ -32,7 +32,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export function loadConfig(env: Env): Config {
   const store = nonBlank(env, 'STORE') ?? 'sqlite:./data/events.db';
   if (!(store === 'memory' || store.startsWith('sqlite:') || /^esdb(\+discover)?:\/\//.test(store))) {
-    throw new ConfigError('STORE', `must be "sqlite:<path>", "memory" or an EventStoreDB connection string (esdb://…); got "${store}"`);
+    throw new ConfigError(
+      'STORE',
+      `must be "sqlite:<path>", "memory" or an EventStoreDB connection string (esdb://…); got "${store}"`,
+    );
   }
   if (store.startsWith('sqlite:') && store.length === 'sqlite:'.length) {
     throw new ConfigError('STORE', 'sqlite: needs a file path, e.g. sqlite:./data/events.db');
@@ -59,11 +62,29 @@ export function loadConfig(env: Env): Config {
     tokens = [{ token: randomBytes(24).toString('base64url'), role: 'admin' }];
   }
   const auditLogFile = nonBlank(env, 'AUDIT_LOG') ?? './data/audit-access.log';
-  const rateLimitPerSecond = parseWhole(nonBlank(env, 'RATE_LIMIT_PER_SECOND') ?? '500', 'RATE_LIMIT_PER_SECOND', 'requests per second (0 disables)');
-  const requestTimeoutMs = parseWhole(nonBlank(env, 'REQUEST_TIMEOUT_MS') ?? '30000', 'REQUEST_TIMEOUT_MS', 'milliseconds');
-  if (requestTimeoutMs < 100) throw new ConfigError('REQUEST_TIMEOUT_MS', `must be at least 100; got ${requestTimeoutMs}`);
+  const rateLimitPerSecond = parseWhole(
+    nonBlank(env, 'RATE_LIMIT_PER_SECOND') ?? '500',
+    'RATE_LIMIT_PER_SECOND',
+    'requests per second (0 disables)',
+  );
+  const requestTimeoutMs = parseWhole(
+    nonBlank(env, 'REQUEST_TIMEOUT_MS') ?? '30000',
+    'REQUEST_TIMEOUT_MS',
+    'milliseconds',
+  );
+  if (requestTimeoutMs < 100)
+    throw new ConfigError('REQUEST_TIMEOUT_MS', `must be at least 100; got ${requestTimeoutMs}`);
   return {
-    store, port, host, zone, tokens, generatedToken, demo, auditLogFile, rateLimitPerSecond, requestTimeoutMs,
+    store,
+    port,
+    host,
+    zone,
+    tokens,
+    generatedToken,
+    demo,
+    auditLogFile,
+    rateLimitPerSecond,
+    requestTimeoutMs,
     ...(policyFile === undefined ? {} : { policyFile }),
   };
 }

@@ -4,13 +4,19 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../domain/policy.js';
 import { ConfigError } from './tokens.js';
 
-export function loadPolicy(file: string | undefined, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): Policy {
+export function loadPolicy(
+  file: string | undefined,
+  read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): Policy {
   if (file === undefined) return DEFAULT_POLICY;
   let text: string;
   try {
     text = read(file);
   } catch (e) {
-    throw new ConfigError('POLICY_FILE', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(
+      'POLICY_FILE',
+      `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   let json: unknown;
   try {

@@ -11,7 +11,9 @@ export type Role = (typeof ROLES)[number];
 
 const Role = t.keyof({ recorder: null, monitor: null, auditor: null, admin: null });
 
-interface TokenTextBrand { readonly TokenText: unique symbol }
+interface TokenTextBrand {
+  readonly TokenText: unique symbol;
+}
 /** At least 16 characters, no whitespace: short tokens are guessable. */
 const TokenText = t.brand(
   t.string,
@@ -22,10 +24,7 @@ const TokenText = t.brand(
 const CenterId = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 200, 'CenterId');
 
 const TokenEntry = t.exact(
-  t.intersection([
-    t.type({ token: TokenText, role: Role }),
-    t.partial({ centers: t.array(CenterId) }),
-  ]),
+  t.intersection([t.type({ token: TokenText, role: Role }), t.partial({ centers: t.array(CenterId) })]),
 );
 
 export interface TokenConfig {
@@ -36,7 +35,10 @@ export interface TokenConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -59,7 +61,10 @@ export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TO
     const decoded = TokenEntry.decode(entry);
     if (isLeft(decoded)) {
       const problems = describeErrors(decoded.left)
-        .map((e) => `${e.field}: ${e.field === 'token' ? 'must be a string of 16–512 characters without spaces' : e.message}`)
+        .map(
+          (e) =>
+            `${e.field}: ${e.field === 'token' ? 'must be a string of 16–512 characters without spaces' : e.message}`,
+        )
         .join('; ');
       throw new ConfigError(variable, `entry [${i}] is invalid: ${problems}`);
     }
@@ -68,7 +73,10 @@ export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TO
       throw new ConfigError(variable, `entry [${i}]: "centers" applies to role recorder only, not ${role}`);
     }
     if (centers !== undefined && centers.length === 0) {
-      throw new ConfigError(variable, `entry [${i}]: "centers" must list at least one center (omit it for all centers)`);
+      throw new ConfigError(
+        variable,
+        `entry [${i}]: "centers" must list at least one center (omit it for all centers)`,
+      );
     }
     tokens.push(centers === undefined ? { token, role } : { token, role, centers });
   });

@@ -9,21 +9,39 @@ import type { CaseAccepted, CaseCompleted, CaseEscalated, CaseEvent, PauseReason
 import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
 import { formatInstant } from '../domain/time.js';
 import type { Center, Matter, MatterMix } from './catalog.js';
-import { Rng } from './prng.js';
+import type { Rng } from './prng.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 /** Allowance in working days when no days were declared (SPEC §3 defaults). */
 export const DEFAULT_ALLOWANCE: Readonly<Record<PauseReason, number>> = {
-  hearing: 25, tender: 30, auction: 30, inspection: 30, testing: 30, quarantine: 30, appraisal: 30,
-  'expert-review': 30, 'site-survey': 10, 'public-notice': 10, supplement: 15, other: 10,
+  hearing: 25,
+  tender: 30,
+  auction: 30,
+  inspection: 30,
+  testing: 30,
+  quarantine: 30,
+  appraisal: 30,
+  'expert-review': 30,
+  'site-survey': 10,
+  'public-notice': 10,
+  supplement: 15,
+  other: 10,
 };
 
 const PAUSE_NOTES: Readonly<Record<PauseReason, string>> = {
-  supplement: '申请材料不齐全，一次性告知补正', hearing: '申请人依法申请听证', tender: '依法组织招标',
-  auction: '依法组织拍卖', inspection: '委托检验', testing: '委托第三方检测', quarantine: '依法检疫',
-  appraisal: '委托鉴定', 'expert-review': '组织专家评审', 'site-survey': '现场勘查', 'public-notice': '依法公示',
+  supplement: '申请材料不齐全，一次性告知补正',
+  hearing: '申请人依法申请听证',
+  tender: '依法组织招标',
+  auction: '依法组织拍卖',
+  inspection: '委托检验',
+  testing: '委托第三方检测',
+  quarantine: '依法检疫',
+  appraisal: '委托鉴定',
+  'expert-review': '组织专家评审',
+  'site-survey': '现场勘查',
+  'public-notice': '依法公示',
   other: '其他依法不计时环节',
 };
 
@@ -94,20 +112,39 @@ interface EscalationPlan {
  * should be dedicated to this case so that plans are independent of each other.
  */
 export function planCase(
-  ctx: PlanContext, rng: Rng, caseId: string, center: Center, matter: Matter, acceptAt: EpochMs,
+  ctx: PlanContext,
+  rng: Rng,
+  caseId: string,
+  center: Center,
+  matter: Matter,
+  acceptAt: EpochMs,
 ): GeneratedCase {
   const fates = ctx.fates ?? DEFAULT_FATES;
   const cal = ctx.calendar;
   const acceptDay = cal.dayOf(acceptAt);
   const window = `窗口${String(rng.int(1, 24)).padStart(2, '0')}`;
-  const kind: CaseAccepted['kind'] = matter.promisedDays === 0 ? 'instant'
-    : matter.referred === true ? 'referred'
-      : rng.chance(matter.jointShare ?? 0) ? 'joint' : 'promised';
+  const kind: CaseAccepted['kind'] =
+    matter.promisedDays === 0
+      ? 'instant'
+      : matter.referred === true
+        ? 'referred'
+        : rng.chance(matter.jointShare ?? 0)
+          ? 'joint'
+          : 'promised';
   const accepted: Draft = {
-    type: 'CaseAccepted', caseId, eventId: rng.uuid(), actor: window,
-    centerId: center.id, departmentId: matter.departmentId, matterCode: matter.code, matterName: matter.name,
-    kind, promisedDays: matter.promisedDays, legalDays: matter.legalDays,
-    channel: rng.chance(matter.onlineShare) ? 'online' : 'window', category: matter.category,
+    type: 'CaseAccepted',
+    caseId,
+    eventId: rng.uuid(),
+    actor: window,
+    centerId: center.id,
+    departmentId: matter.departmentId,
+    matterCode: matter.code,
+    matterName: matter.name,
+    kind,
+    promisedDays: matter.promisedDays,
+    legalDays: matter.legalDays,
+    channel: rng.chance(matter.onlineShare) ? 'online' : 'window',
+    category: matter.category,
   };
   const steps: Step[] = [{ w: 0, event: accepted }];
   if (kind === 'instant') planInstant(rng, steps, caseId);
@@ -117,19 +154,34 @@ export function planCase(
 
 function outcome(rng: Rng, hadSupplement: boolean): CaseCompleted['outcome'] {
   return rng.weighted<CaseCompleted['outcome']>([
-    ['approved', hadSupplement ? 0.9 : 0.95], ['rejected', 0.03], ['withdrawn', hadSupplement ? 0.07 : 0.02],
+    ['approved', hadSupplement ? 0.9 : 0.95],
+    ['rejected', 0.03],
+    ['withdrawn', hadSupplement ? 0.07 : 0.02],
   ]);
 }
 
 const completed = (rng: Rng, caseId: string, hadSupplement: boolean): Draft => ({
-  type: 'CaseCompleted', caseId, eventId: rng.uuid(), outcome: outcome(rng, hadSupplement),
+  type: 'CaseCompleted',
+  caseId,
+  eventId: rng.uuid(),
+  outcome: outcome(rng, hadSupplement),
 });
 
 /** 即办件: done the same day, rarely after a same-day 补正, now and then only the next working day. */
 function planInstant(rng: Rng, steps: Step[], caseId: string): void {
   const r = rng.next();
   if (r < 0.025) {
-    steps.push({ w: 0, event: { type: 'CasePaused', caseId, eventId: rng.uuid(), pauseId: 'p1', reason: 'supplement', note: PAUSE_NOTES.supplement } });
+    steps.push({
+      w: 0,
+      event: {
+        type: 'CasePaused',
+        caseId,
+        eventId: rng.uuid(),
+        pauseId: 'p1',
+        reason: 'supplement',
+        note: PAUSE_NOTES.supplement,
+      },
+    });
     steps.push({ w: 0, event: { type: 'CaseResumed', caseId, eventId: rng.uuid(), pauseId: 'p1' } });
     steps.push({ w: 0, event: completed(rng, caseId, true) });
   } else if (r < 0.04) {
@@ -142,7 +194,12 @@ function planInstant(rng: Rng, steps: Step[], caseId: string): void {
 
 function escalation(rng: Rng, caseId: string, level: CaseEscalated['level']): Draft {
   const by = level === 'reminder' ? '电子监察系统' : level === 'supervision' ? '区效能办' : '派驻纪检监察组';
-  const note = level === 'reminder' ? '临近承诺时限，请抓紧办理' : level === 'supervision' ? '已超承诺时限，督促办理并说明原因' : '超期未办结，上报处理';
+  const note =
+    level === 'reminder'
+      ? '临近承诺时限，请抓紧办理'
+      : level === 'supervision'
+        ? '已超承诺时限，督促办理并说明原因'
+        : '超期未办结，上报处理';
   const e: Record<string, unknown> = { type: 'CaseEscalated', caseId, eventId: rng.uuid(), level, by, note };
   if (rng.chance(0.3)) e['respondWithinDays'] = level === 'referral' ? 5 : level === 'supervision' ? 2 : 3;
   return e;
@@ -169,24 +226,38 @@ function planPromised(rng: Rng, fates: FateMix, matter: Matter, steps: Step[], c
   const r = rng.next();
   let U: number;
   let fate: 'normal' | 'near' | 'late' | 'stuck' = 'normal';
-  if (r < fates.stuck) { fate = 'stuck'; U = P + rng.int(15, 60); }
-  else if (r < fates.stuck + fates.late) { fate = 'late'; U = P + rng.int(1, 5); }
-  else if (r < fates.stuck + fates.late + fates.nearDeadline) { fate = 'near'; U = rng.int(warnDay, P); }
+  if (r < fates.stuck) {
+    fate = 'stuck';
+    U = P + rng.int(15, 60);
+  } else if (r < fates.stuck + fates.late) {
+    fate = 'late';
+    U = P + rng.int(1, 5);
+  } else if (r < fates.stuck + fates.late + fates.nearDeadline) {
+    fate = 'near';
+    U = rng.int(warnDay, P);
+  }
   // Most cases finish far ahead of the promise; a quarter on the spot (现场办结).
   else U = warnDay < 2 || rng.chance(0.25) ? 0 : 1 + Math.floor(rng.next() ** 1.6 * (warnDay - 1));
 
   const pauses: PausePlan[] = [];
   const hadSupplement = rng.chance(matter.supplement);
   if (hadSupplement) {
-    pauses.push({ reason: 'supplement', s: rng.int(0, Math.min(U, 2)), length: pauseLength(rng, 'supplement', undefined), parallel: false });
+    pauses.push({
+      reason: 'supplement',
+      s: rng.int(0, Math.min(U, 2)),
+      length: pauseLength(rng, 'supplement', undefined),
+      parallel: false,
+    });
   }
   for (const step of matter.steps) {
     if (!rng.chance(step.probability)) continue;
     const prev = pauses[pauses.length - 1];
     const parallel = step.parallel === true && prev !== undefined && prev.reason !== 'supplement';
     pauses.push({
-      reason: step.reason, s: parallel && prev !== undefined ? prev.s : rng.int(0, U),
-      length: pauseLength(rng, step.reason, step.declaredDays), parallel,
+      reason: step.reason,
+      s: parallel && prev !== undefined ? prev.s : rng.int(0, U),
+      length: pauseLength(rng, step.reason, step.declaredDays),
+      parallel,
       ...(step.declaredDays === undefined ? {} : { declaredDays: step.declaredDays }),
     });
   }
@@ -204,8 +275,13 @@ function planPromised(rng: Rng, fates: FateMix, matter: Matter, steps: Step[], c
 
 /** Walks working days from acceptance, counting days outside pauses, emitting steps in order. */
 function walkDays(
-  rng: Rng, caseId: string, U: number, pending: PausePlan[], escalations: EscalationPlan[],
-  hadSupplement: boolean, steps: Step[],
+  rng: Rng,
+  caseId: string,
+  U: number,
+  pending: PausePlan[],
+  escalations: EscalationPlan[],
+  hadSupplement: boolean,
+  steps: Step[],
 ): void {
   const open: { pauseId: string; resumeW: number }[] = [];
   let counted = 0;
@@ -224,7 +300,14 @@ function walkDays(
       if (next.s > counted || (open.length > 0 && !next.parallel)) break;
       pending.shift();
       const pauseId = `p${++pauseSeq}`;
-      const e: Record<string, unknown> = { type: 'CasePaused', caseId, eventId: rng.uuid(), pauseId, reason: next.reason, note: PAUSE_NOTES[next.reason] };
+      const e: Record<string, unknown> = {
+        type: 'CasePaused',
+        caseId,
+        eventId: rng.uuid(),
+        pauseId,
+        reason: next.reason,
+        note: PAUSE_NOTES[next.reason],
+      };
       if (next.declaredDays !== undefined) e['declaredDays'] = next.declaredDays;
       steps.push({ w, event: e });
       if (next.length === 0) {
@@ -235,7 +318,8 @@ function walkDays(
     }
     while (escalations.length > 0 && (escalations[0] as EscalationPlan).s <= counted) {
       const e = escalations.shift() as EscalationPlan;
-      if (counted < U || open.length > 0 || pending.length > 0) steps.push({ w, event: escalation(rng, caseId, e.level) });
+      if (counted < U || open.length > 0 || pending.length > 0)
+        steps.push({ w, event: escalation(rng, caseId, e.level) });
     }
     if (counted >= U && open.length === 0 && pending.length === 0) {
       steps.push({ w, event: completed(rng, caseId, hadSupplement) });
@@ -246,8 +330,14 @@ function walkDays(
 
 /** Gives each step an instant: office hours on its working day, strictly after the previous step. */
 function timeSteps(
-  ctx: PlanContext, rng: Rng, fates: FateMix, caseId: string, centerId: string,
-  acceptDay: EpochDay, acceptAt: EpochMs, steps: readonly Step[],
+  ctx: PlanContext,
+  rng: Rng,
+  fates: FateMix,
+  caseId: string,
+  centerId: string,
+  acceptDay: EpochDay,
+  acceptAt: EpochMs,
+  steps: readonly Step[],
 ): GeneratedCase {
   const cal = ctx.calendar;
   const events: CaseEvent[] = [];

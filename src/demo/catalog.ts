@@ -88,11 +88,24 @@ const C: readonly CenterTier[] = ['city'];
 const DS: readonly CenterTier[] = ['district', 'street'];
 
 const m = (
-  code: string, name: string, departmentId: string, promisedDays: number, legalDays: number,
-  category: Matter['category'], weight: number, tiers: readonly CenterTier[],
+  code: string,
+  name: string,
+  departmentId: string,
+  promisedDays: number,
+  legalDays: number,
+  category: Matter['category'],
+  weight: number,
+  tiers: readonly CenterTier[],
   extra: Partial<Pick<Matter, 'jointShare' | 'referred' | 'onlineShare' | 'supplement' | 'steps'>> = {},
 ): Matter => ({
-  code, name, departmentId, promisedDays, legalDays, category, weight, tiers,
+  code,
+  name,
+  departmentId,
+  promisedDays,
+  legalDays,
+  category,
+  weight,
+  tiers,
   onlineShare: extra.onlineShare ?? 0.35,
   supplement: extra.supplement ?? (promisedDays === 0 ? 0.02 : 0.08),
   steps: extra.steps ?? [],
@@ -102,29 +115,41 @@ const m = (
 
 export const MATTERS: readonly Matter[] = [
   // 市场监管
-  m('XK-SCJG-001', '企业设立登记', 'market-regulation', 1, 15, 'licensing', 6, CD, { jointShare: 0.15, onlineShare: 0.7 }),
+  m('XK-SCJG-001', '企业设立登记', 'market-regulation', 1, 15, 'licensing', 6, CD, {
+    jointShare: 0.15,
+    onlineShare: 0.7,
+  }),
   m('XK-SCJG-002', '企业变更登记', 'market-regulation', 1, 15, 'licensing', 5, CD, { onlineShare: 0.6 }),
   m('XK-SCJG-003', '个体工商户设立登记', 'market-regulation', 0, 15, 'licensing', 5, ALL, { onlineShare: 0.5 }),
   m('XK-SCJG-004', '食品经营许可证核发', 'market-regulation', 7, 20, 'licensing', 4, CD, {
-    supplement: 0.12, steps: [{ reason: 'site-survey', probability: 0.25, declaredDays: 5 }],
+    supplement: 0.12,
+    steps: [{ reason: 'site-survey', probability: 0.25, declaredDays: 5 }],
   }),
   m('XK-SCJG-005', '药品零售企业经营许可', 'market-regulation', 15, 30, 'licensing', 0.5, CD, {
-    supplement: 0.15, steps: [{ reason: 'site-survey', probability: 0.4, declaredDays: 10 }],
+    supplement: 0.15,
+    steps: [{ reason: 'site-survey', probability: 0.4, declaredDays: 10 }],
   }),
   m('XK-SCJG-006', '特种设备使用登记', 'market-regulation', 5, 15, 'licensing', 1, CD, {
     steps: [{ reason: 'inspection', probability: 0.12, declaredDays: 10 }],
   }),
   // 住建
-  m('XK-ZJJ-001', '建筑工程施工许可证核发', 'housing-construction', 5, 15, 'licensing', 1, CD, { jointShare: 0.2, supplement: 0.2 }),
+  m('XK-ZJJ-001', '建筑工程施工许可证核发', 'housing-construction', 5, 15, 'licensing', 1, CD, {
+    jointShare: 0.2,
+    supplement: 0.2,
+  }),
   m('XK-ZJJ-002', '商品房预售许可', 'housing-construction', 10, 20, 'licensing', 0.3, CD, {
     steps: [{ reason: 'site-survey', probability: 0.5, declaredDays: 5 }],
   }),
   m('GG-ZJJ-003', '建设工程竣工验收备案', 'housing-construction', 3, 15, 'public-service', 1, CD),
   m('XK-ZJJ-004', '建筑业企业资质核准', 'housing-construction', 15, 20, 'licensing', 0.3, C, {
-    referred: true, steps: [{ reason: 'expert-review', probability: 0.3, declaredDays: 15 }],
+    referred: true,
+    steps: [{ reason: 'expert-review', probability: 0.3, declaredDays: 15 }],
   }),
   // 公安
-  m('GG-GAJ-001', '居民身份证换领', 'public-security', 20, 60, 'public-service', 6, ALL, { onlineShare: 0.05, supplement: 0.01 }),
+  m('GG-GAJ-001', '居民身份证换领', 'public-security', 20, 60, 'public-service', 6, ALL, {
+    onlineShare: 0.05,
+    supplement: 0.01,
+  }),
   m('GG-GAJ-002', '户口迁移', 'public-security', 5, 20, 'public-service', 3, DS, { onlineShare: 0.2 }),
   m('GG-GAJ-003', '无犯罪记录证明开具', 'public-security', 0, 5, 'public-service', 2, ALL, { onlineShare: 0.6 }),
   m('XK-GAJ-004', '普通护照签发', 'public-security', 7, 15, 'licensing', 2, CD, { onlineShare: 0.1, supplement: 0.03 }),
@@ -150,21 +175,34 @@ export const MATTERS: readonly Matter[] = [
   m('GG-SWJ-004', '税务注销', 'taxation', 3, 20, 'public-service', 1.5, CD),
   // 卫健
   m('XK-WJW-001', '公共场所卫生许可', 'health', 10, 20, 'licensing', 1.5, CD, {
-    steps: [{ reason: 'site-survey', probability: 0.5, declaredDays: 5 }, { reason: 'testing', probability: 0.1, declaredDays: 10, parallel: true }],
+    steps: [
+      { reason: 'site-survey', probability: 0.5, declaredDays: 5 },
+      { reason: 'testing', probability: 0.1, declaredDays: 10, parallel: true },
+    ],
   }),
   m('XK-WJW-002', '医疗机构执业登记', 'health', 20, 45, 'licensing', 0.2, C, {
-    steps: [{ reason: 'site-survey', probability: 0.5, declaredDays: 10 }, { reason: 'expert-review', probability: 0.5, declaredDays: 15, parallel: true }],
+    steps: [
+      { reason: 'site-survey', probability: 0.5, declaredDays: 10 },
+      { reason: 'expert-review', probability: 0.5, declaredDays: 15, parallel: true },
+    ],
   }),
   m('GG-WJW-003', '出生医学证明补发', 'health', 0, 20, 'public-service', 1, CD),
   // 自然资源和规划
   m('XK-ZRZY-001', '建设工程规划许可证核发', 'natural-resources', 10, 20, 'licensing', 0.5, CD, {
-    steps: [{ reason: 'expert-review', probability: 0.3, declaredDays: 10 }, { reason: 'public-notice', probability: 0.6, declaredDays: 7 }],
+    steps: [
+      { reason: 'expert-review', probability: 0.3, declaredDays: 10 },
+      { reason: 'public-notice', probability: 0.6, declaredDays: 7 },
+    ],
   }),
   m('XK-ZRZY-002', '建设用地规划许可证核发', 'natural-resources', 10, 20, 'licensing', 0.2, CD, {
     steps: [{ reason: 'public-notice', probability: 0.5, declaredDays: 7 }],
   }),
   m('XK-ZRZY-003', '国有建设用地使用权出让', 'natural-resources', 20, 60, 'licensing', 0.05, C, {
-    jointShare: 0.5, steps: [{ reason: 'auction', probability: 0.6, declaredDays: 20 }, { reason: 'tender', probability: 0.3, declaredDays: 20 }],
+    jointShare: 0.5,
+    steps: [
+      { reason: 'auction', probability: 0.6, declaredDays: 20 },
+      { reason: 'tender', probability: 0.3, declaredDays: 20 },
+    ],
   }),
   // 生态环境
   m('XK-STHJ-001', '建设项目环评审批（报告书）', 'ecology-environment', 30, 60, 'licensing', 0.1, C, {
@@ -185,7 +223,10 @@ export const MATTERS: readonly Matter[] = [
   m('XK-JTJ-002', '巡游出租汽车驾驶员从业资格注册', 'transport', 5, 20, 'licensing', 0.5, CD),
   // 农业农村
   m('XK-NYJ-001', '动物防疫条件合格证核发', 'agriculture', 10, 20, 'licensing', 0.3, CD, {
-    steps: [{ reason: 'site-survey', probability: 0.6, declaredDays: 5 }, { reason: 'quarantine', probability: 0.1, declaredDays: 10, parallel: true }],
+    steps: [
+      { reason: 'site-survey', probability: 0.6, declaredDays: 5 },
+      { reason: 'quarantine', probability: 0.1, declaredDays: 10, parallel: true },
+    ],
   }),
   m('XK-NYJ-002', '植物检疫证书核发', 'agriculture', 5, 20, 'licensing', 0.3, CD, {
     steps: [{ reason: 'quarantine', probability: 0.5, declaredDays: 5 }],
@@ -195,25 +236,36 @@ export const MATTERS: readonly Matter[] = [
   m('GG-MZJ-001', '婚姻登记', 'civil-affairs', 0, 1, 'public-service', 3, CD, { onlineShare: 0.02 }),
   m('GG-MZJ-002', '最低生活保障审核确认', 'civil-affairs', 20, 30, 'public-service', 0.8, DS, {
     onlineShare: 0.1,
-    steps: [{ reason: 'site-survey', probability: 0.7, declaredDays: 5 }, { reason: 'public-notice', probability: 0.8, declaredDays: 7 }],
+    steps: [
+      { reason: 'site-survey', probability: 0.7, declaredDays: 5 },
+      { reason: 'public-notice', probability: 0.8, declaredDays: 7 },
+    ],
   }),
   m('XK-MZJ-003', '社会团体成立登记', 'civil-affairs', 30, 60, 'licensing', 0.05, C, {
     steps: [{ reason: 'appraisal', probability: 0.3, declaredDays: 10 }],
   }),
   m('GG-MZJ-004', '老年人优待证办理', 'civil-affairs', 0, 5, 'public-service', 2, DS, { onlineShare: 0.1 }),
   // 医保
-  m('GG-YBJ-001', '基本医疗保险关系转移接续', 'medical-security', 10, 15, 'public-service', 2, ALL, { onlineShare: 0.5 }),
+  m('GG-YBJ-001', '基本医疗保险关系转移接续', 'medical-security', 10, 15, 'public-service', 2, ALL, {
+    onlineShare: 0.5,
+  }),
   m('GG-YBJ-002', '异地就医备案', 'medical-security', 0, 5, 'public-service', 3, ALL, { onlineShare: 0.8 }),
   // 水务
   m('XK-SWJ-001', '取水许可', 'water-resources', 20, 45, 'licensing', 0.1, CD, {
-    steps: [{ reason: 'appraisal', probability: 0.5, declaredDays: 15 }, { reason: 'expert-review', probability: 0.5, declaredDays: 10, parallel: true }],
+    steps: [
+      { reason: 'appraisal', probability: 0.5, declaredDays: 15 },
+      { reason: 'expert-review', probability: 0.5, declaredDays: 10, parallel: true },
+    ],
   }),
   m('XK-SWJ-002', '城镇污水排入排水管网许可', 'water-resources', 10, 20, 'licensing', 0.4, CD, {
     steps: [{ reason: 'testing', probability: 0.3, declaredDays: 7 }],
   }),
   // 城管
   m('XK-CGJ-001', '户外广告设施设置审批', 'urban-management', 10, 20, 'licensing', 0.5, CD, {
-    steps: [{ reason: 'site-survey', probability: 0.3, declaredDays: 3 }, { reason: 'public-notice', probability: 0.3, declaredDays: 5 }],
+    steps: [
+      { reason: 'site-survey', probability: 0.3, declaredDays: 3 },
+      { reason: 'public-notice', probability: 0.3, declaredDays: 5 },
+    ],
   }),
   m('XK-CGJ-002', '城市建筑垃圾处置核准', 'urban-management', 10, 20, 'licensing', 0.4, CD, {
     steps: [{ reason: 'site-survey', probability: 0.4, declaredDays: 3 }],

@@ -23,8 +23,14 @@ describe('startDemoFeed against the real API', () => {
     const s = server;
     const lines: string[] = [];
     feed = startDemoFeed({
-      baseUrl: s.baseUrl, token: TOKENS.recorder, clock: s.clock.fn, seed: 7, speed: 100,
-      backlogDays: 10, backlogCasesPerDay: 15, log: (m) => lines.push(m),
+      baseUrl: s.baseUrl,
+      token: TOKENS.recorder,
+      clock: s.clock.fn,
+      seed: 7,
+      speed: 100,
+      backlogDays: 10,
+      backlogCasesPerDay: 15,
+      log: (m) => lines.push(m),
     });
     await feed.ready;
     expect(feed.stats.backlogEvents).toBeGreaterThan(500);
@@ -38,14 +44,16 @@ describe('startDemoFeed against the real API', () => {
     await feed.stop();
     expect(feed.stats.liveEvents).toBeGreaterThanOrEqual(150);
     expect(feed.stats.rejected).toBe(0);
-    expect(await s.store.headPosition()).toBeGreaterThanOrEqual(BigInt(feed.stats.backlogEvents + feed.stats.liveEvents - 1));
+    expect(await s.store.headPosition()).toBeGreaterThanOrEqual(
+      BigInt(feed.stats.backlogEvents + feed.stats.liveEvents - 1),
+    );
     expect(lines.join('\n')).toMatch(/backlog seeded/);
     expect(lines.join('\n')).not.toMatch(/[A-Z]{2}-\d{8}-\d{5}/); // no case ids in the log
 
     const res = await fetch(`${s.baseUrl}/alerts`, { headers: { authorization: `Bearer ${TOKENS.monitor}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { alerts?: { rule: string }[] } | { rule: string }[];
-    const alerts = Array.isArray(body) ? body : body.alerts ?? [];
+    const alerts = Array.isArray(body) ? body : (body.alerts ?? []);
     const rules = new Set(alerts.map((a) => a.rule));
     expect(rules.has('deadline-warning') || rules.has('overdue')).toBe(true);
   });
@@ -53,9 +61,17 @@ describe('startDemoFeed against the real API', () => {
   it('keeps retrying (same eventIds) while the server is unreachable, and stops cleanly', async () => {
     const calls: string[] = [];
     feed = startDemoFeed({
-      baseUrl: 'http://127.0.0.1:9', token: 'x', seed: 1, backlogDays: 1, backlogCasesPerDay: 5, log: () => {},
+      baseUrl: 'http://127.0.0.1:9',
+      token: 'x',
+      seed: 1,
+      backlogDays: 1,
+      backlogCasesPerDay: 5,
+      log: () => {},
       clock: () => Date.parse('2025-09-24T15:00:00+08:00'),
-      fetch: (async (url: string | URL | Request) => { calls.push(String(url)); throw new Error('ECONNREFUSED'); }) as typeof fetch,
+      fetch: (async (url: string | URL | Request) => {
+        calls.push(String(url));
+        throw new Error('ECONNREFUSED');
+      }) as typeof fetch,
     });
     await waitFor(() => calls.length >= 2, 5_000);
     await feed.stop();

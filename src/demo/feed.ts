@@ -70,20 +70,29 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
   const doFetch = options.fetch ?? fetch;
   const log = options.log ?? ((m: string) => process.stderr.write(`[demo] ${m}\n`));
   const base = options.baseUrl.replace(/\/+$/, '');
-  const generator = options.generator ?? new LiveGenerator({
-    seed: options.seed ?? 20250922, calendar, zone, ...(options.speed === undefined ? {} : { speed: options.speed }),
-  });
+  const generator =
+    options.generator ??
+    new LiveGenerator({
+      seed: options.seed ?? 20250922,
+      calendar,
+      zone,
+      ...(options.speed === undefined ? {} : { speed: options.speed }),
+    });
   const stats: DemoFeedStats = { backlogEvents: 0, liveEvents: 0, rejected: 0, retries: 0 };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
 
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    if (stopped) { resolve(); return; }
-    wake = resolve;
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped) {
+        resolve();
+        return;
+      }
+      wake = resolve;
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
 
   async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
     for (let attempt = 1; ; attempt++) {
@@ -108,7 +117,12 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
   async function seedBacklog(): Promise<void> {
     const days = options.backlogDays ?? (options.generator === undefined ? 10 : 0);
     if (days <= 0) return;
-    const cases = generator.backlog(clock(), days, options.backlogCasesPerDay ?? 60, options.backlogMode ?? 'migration');
+    const cases = generator.backlog(
+      clock(),
+      days,
+      options.backlogCasesPerDay ?? 60,
+      options.backlogMode ?? 'migration',
+    );
     // Post in occurrence order, so the store's order follows business time.
     const events = cases.flatMap((c) => c.events.map((event, k) => ({ event, at: c.at[k] as number })));
     events.sort((a, b) => a.at - b.at);
@@ -121,8 +135,10 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
       stats.backlogEvents += batch.length - bad;
       stats.rejected += bad;
     }
-    log(`backlog seeded: ${stats.backlogEvents} events of ${cases.length} cases over ${days} working days` +
-      (stats.rejected > 0 ? `, ${stats.rejected} refused` : ''));
+    log(
+      `backlog seeded: ${stats.backlogEvents} events of ${cases.length} cases over ${days} working days` +
+        (stats.rejected > 0 ? `, ${stats.rejected} refused` : ''),
+    );
   }
 
   async function emit(event: CaseEvent): Promise<void> {

@@ -42,8 +42,14 @@ describe('simulateHistory', () => {
 
   it('every case is valid under SPEC §2: decide accepts each event, in order, when it is recorded', () => {
     const ordered: { event: CaseEvent; recordedAt: number }[] = [];
-    for (const c of cases) c.events.forEach((event, k) => ordered.push({ event, recordedAt: (c.at[k] as number) + (c.recordLagMs[k] as number) }));
-    const { refusals, states } = replayThroughDomain(ordered.map((o) => o.event), (_, i) => (ordered[i] as { recordedAt: number }).recordedAt);
+    for (const c of cases)
+      c.events.forEach((event, k) =>
+        ordered.push({ event, recordedAt: (c.at[k] as number) + (c.recordLagMs[k] as number) }),
+      );
+    const { refusals, states } = replayThroughDomain(
+      ordered.map((o) => o.event),
+      (_, i) => (ordered[i] as { recordedAt: number }).recordedAt,
+    );
     expect(refusals).toEqual([]);
     expect(states.size).toBe(cases.length);
   });
@@ -71,14 +77,21 @@ describe('simulateHistory', () => {
     const hours = wuhua.map((c) => Number(c.events[0]?.occurredAt.slice(11, 13)));
     expect(hours.every((h) => h >= 9 && h < 17)).toBe(true);
     const reasons = new Map<string, number>();
-    for (const e of wuhua.flatMap((c) => c.events)) if (e.type === 'CasePaused') reasons.set(e.reason, (reasons.get(e.reason) ?? 0) + 1);
+    for (const e of wuhua.flatMap((c) => c.events))
+      if (e.type === 'CasePaused') reasons.set(e.reason, (reasons.get(e.reason) ?? 0) + 1);
     const top = [...reasons].sort((a, b) => b[1] - a[1])[0];
     expect(top?.[0]).toBe('supplement');
     expect(reasons.size).toBeGreaterThanOrEqual(5);
   });
 
   it('yields a realistic mix of outcomes: ≥99% completed, a few overdue and escalated cases, cards of every timing rule', () => {
-    const month = all({ seed: 11, months: 1, casesPerMonth: 4000, startMonth: '2025-04', horizon: Date.parse('2025-08-01T00:00:00+08:00') });
+    const month = all({
+      seed: 11,
+      months: 1,
+      casesPerMonth: 4000,
+      startMonth: '2025-04',
+      horizon: Date.parse('2025-08-01T00:00:00+08:00'),
+    });
     const ordered = month.flatMap((c) => c.events);
     const { states } = replayThroughDomain(ordered, (e) => Date.parse(e.occurredAt) + 60_000);
     const asOf = Date.parse('2025-08-01T00:00:00+08:00');
@@ -95,7 +108,8 @@ describe('simulateHistory', () => {
     expect(completed / states.size).toBeGreaterThan(0.99);
     expect(late / states.size).toBeGreaterThan(0.005);
     expect(late / states.size).toBeLessThan(0.06);
-    for (const rule of ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause']) expect(rules.get(rule) ?? 0).toBeGreaterThan(0);
+    for (const rule of ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause'])
+      expect(rules.get(rule) ?? 0).toBeGreaterThan(0);
     expect(ordered.some((e) => e.type === 'CaseEscalated')).toBe(true);
   });
 

@@ -98,7 +98,11 @@ export function acceptanceTimes(calendar: Calendar, rng: Rng, day: EpochDay, cou
   return out.sort((a, b) => a - b);
 }
 
-interface Arrival { readonly center: number; readonly at: EpochMs; readonly seq: number }
+interface Arrival {
+  readonly center: number;
+  readonly at: EpochMs;
+  readonly seq: number;
+}
 
 export interface DayCasesInput {
   readonly seed: number;
@@ -154,12 +158,15 @@ export function plannedCaseCount(options: SimulateOptions): number {
 export function* simulateHistory(options: SimulateOptions): Generator<GeneratedCase> {
   const zone = options.zone ?? 'Asia/Shanghai';
   const calendar = options.calendar ?? defaultCalendar(zone);
-  if (!Number.isInteger(options.months) || options.months < 1) throw new RangeError(`months must be an integer ≥ 1, got ${options.months}`);
+  if (!Number.isInteger(options.months) || options.months < 1)
+    throw new RangeError(`months must be an integer ≥ 1, got ${options.months}`);
   const perMonth = options.casesPerMonth ?? DEFAULT_CASES_PER_MONTH;
-  if (!Number.isInteger(perMonth) || perMonth < 0) throw new RangeError(`casesPerMonth must be an integer ≥ 0, got ${perMonth}`);
+  if (!Number.isInteger(perMonth) || perMonth < 0)
+    throw new RangeError(`casesPerMonth must be an integer ≥ 0, got ${perMonth}`);
   const centers = resolveCenters(options.centers);
   const mixes = centers.map((c) => matterMix(c.tier));
-  const first = options.startMonth === undefined ? defaultStartMonth(options.months, calendar) : parseMonth(options.startMonth);
+  const first =
+    options.startMonth === undefined ? defaultStartMonth(options.months, calendar) : parseMonth(options.startMonth);
   const end = monthStart(first.year, first.month, options.months);
   const horizon = options.horizon ?? calendar.startOfDay(end);
 
@@ -168,11 +175,25 @@ export function* simulateHistory(options: SimulateOptions): Generator<GeneratedC
     const to = monthStart(first.year, first.month, m + 1);
     const days: EpochDay[] = [];
     for (let d = from; d < to; d++) days.push(d);
-    const quotas = centers.map((c) => allocate(Math.round(perMonth * c.volume), days.map((d) => dayWeight(calendar, d, c))));
+    const quotas = centers.map((c) =>
+      allocate(
+        Math.round(perMonth * c.volume),
+        days.map((d) => dayWeight(calendar, d, c)),
+      ),
+    );
     for (let k = 0; k < days.length; k++) {
       const day = days[k] as EpochDay;
       const counts = quotas.map((q) => q[k] ?? 0);
-      for (const c of casesOfDay({ seed: options.seed, calendar, zone, day, centers, counts, mixes, ...(options.fates === undefined ? {} : { fates: options.fates }) })) {
+      for (const c of casesOfDay({
+        seed: options.seed,
+        calendar,
+        zone,
+        day,
+        centers,
+        counts,
+        mixes,
+        ...(options.fates === undefined ? {} : { fates: options.fates }),
+      })) {
         const kept = cutAt(c, horizon);
         if (kept !== undefined) yield kept;
       }

@@ -28,8 +28,13 @@ describe('the demo feed generator', () => {
 
   it('an hour of the feed (after a 10-day backlog) is accepted by decide, event by event', () => {
     // The backlog is posted in occurrence order, as feed.ts does.
-    const ordered = [...posted.slice(0, backlog)].sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt)).concat(live);
-    const { refusals } = replayThroughDomain(ordered.map((p) => p.event), (_, i) => (ordered[i] as { now: number }).now);
+    const ordered = [...posted.slice(0, backlog)]
+      .sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt))
+      .concat(live);
+    const { refusals } = replayThroughDomain(
+      ordered.map((p) => p.event),
+      (_, i) => (ordered[i] as { now: number }).now,
+    );
     expect(refusals).toEqual([]);
     expect(backlog).toBeGreaterThan(1000);
   });
@@ -79,9 +84,13 @@ describe('the demo feed generator', () => {
 
   it('at 10× speed for an hour (the soak test) every event is still accepted', () => {
     const soak = runFeed(99, 60, 10);
-    const ordered = [...soak.posted.slice(0, soak.backlog)].sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt))
+    const ordered = [...soak.posted.slice(0, soak.backlog)]
+      .sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt))
       .concat(soak.posted.slice(soak.backlog));
-    const { refusals } = replayThroughDomain(ordered.map((p) => p.event), (_, i) => (ordered[i] as { now: number }).now);
+    const { refusals } = replayThroughDomain(
+      ordered.map((p) => p.event),
+      (_, i) => (ordered[i] as { now: number }).now,
+    );
     expect(refusals).toEqual([]);
   });
 });

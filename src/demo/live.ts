@@ -38,17 +38,33 @@ interface OpenCase {
   escalations: number;
 }
 
-interface FollowUp { readonly at: EpochMs; readonly caseId: string }
+interface FollowUp {
+  readonly at: EpochMs;
+  readonly caseId: string;
+}
 
 type Action = 'accept' | 'complete' | 'pause' | 'resume' | 'escalate' | 'late-accept';
 
 const ACTIONS: readonly (readonly [Action, number])[] = [
-  ['accept', 0.37], ['complete', 0.33], ['pause', 0.07], ['resume', 0.13], ['escalate', 0.07], ['late-accept', 0.03],
+  ['accept', 0.37],
+  ['complete', 0.33],
+  ['pause', 0.07],
+  ['resume', 0.13],
+  ['escalate', 0.07],
+  ['late-accept', 0.03],
 ];
 
 const LIVE_PAUSES: readonly (readonly [PauseReason, number])[] = [
-  ['supplement', 0.55], ['site-survey', 0.12], ['testing', 0.08], ['expert-review', 0.08], ['public-notice', 0.08],
-  ['inspection', 0.03], ['appraisal', 0.02], ['quarantine', 0.02], ['hearing', 0.01], ['other', 0.01],
+  ['supplement', 0.55],
+  ['site-survey', 0.12],
+  ['testing', 0.08],
+  ['expert-review', 0.08],
+  ['public-notice', 0.08],
+  ['inspection', 0.03],
+  ['appraisal', 0.02],
+  ['quarantine', 0.02],
+  ['hearing', 0.01],
+  ['other', 0.01],
 ];
 
 /**
@@ -105,9 +121,15 @@ export class LiveGenerator {
    * `now` (including today so far), each cut at `now`, in acceptance order. Open
    * cases are taken over by the live stream.
    */
-  backlog(now: EpochMs, workingDays: number, casesPerDistrictDay = 60, mode: BacklogMode = 'migration'): GeneratedCase[] {
-    const out = this.backlogCases(now, workingDays, casesPerDistrictDay)
-      .filter((c) => mode === 'migration' || recordedInTime(c, now));
+  backlog(
+    now: EpochMs,
+    workingDays: number,
+    casesPerDistrictDay = 60,
+    mode: BacklogMode = 'migration',
+  ): GeneratedCase[] {
+    const out = this.backlogCases(now, workingDays, casesPerDistrictDay).filter(
+      (c) => mode === 'migration' || recordedInTime(c, now),
+    );
     this.observe(out);
     return out;
   }
@@ -127,7 +149,15 @@ export class LiveGenerator {
     const out: GeneratedCase[] = [];
     for (const day of days) {
       const counts = this.centers.map((c) => Math.round(casesPerDistrictDay * c.volume * dayWeight(calendar, day, c)));
-      for (const c of casesOfDay({ seed: mixSeed(seed, 0xb0c), calendar, zone, day, centers: this.centers, counts, mixes: this.mixes })) {
+      for (const c of casesOfDay({
+        seed: mixSeed(seed, 0xb0c),
+        calendar,
+        zone,
+        day,
+        centers: this.centers,
+        counts,
+        mixes: this.mixes,
+      })) {
         const kept = cutAt(c, now);
         if (kept !== undefined) out.push(kept);
       }
@@ -173,8 +203,10 @@ export class LiveGenerator {
 
   private act(action: Action, center: number, now: EpochMs): CaseEvent | undefined {
     switch (action) {
-      case 'accept': return this.accept(center, now);
-      case 'late-accept': return this.lateAccept(center, now);
+      case 'accept':
+        return this.accept(center, now);
+      case 'late-accept':
+        return this.lateAccept(center, now);
       case 'complete': {
         const c = this.oldest(center, (x) => x.openPauses.length === 0);
         return c === undefined ? undefined : this.complete(c, now);
@@ -206,7 +238,10 @@ export class LiveGenerator {
     const event = planned.events[0] as CaseEvent;
     const state = this.track(planned.caseId, center, at, matter.promisedDays === 0);
     if (state.instant) {
-      this.followUps.push({ at: now + Math.round(this.rng.int(2, 15) * MINUTE / this.speed), caseId: planned.caseId });
+      this.followUps.push({
+        at: now + Math.round((this.rng.int(2, 15) * MINUTE) / this.speed),
+        caseId: planned.caseId,
+      });
     }
     return event;
   }
@@ -223,7 +258,11 @@ export class LiveGenerator {
   private complete(c: OpenCase, now: EpochMs): CaseEvent {
     const at = this.at(c, now);
     this.drop(c.caseId);
-    const outcome = this.rng.weighted([['approved', 0.94], ['rejected', 0.03], ['withdrawn', 0.03]] as const);
+    const outcome = this.rng.weighted([
+      ['approved', 0.94],
+      ['rejected', 0.03],
+      ['withdrawn', 0.03],
+    ] as const);
     return this.event({ type: 'CaseCompleted', caseId: c.caseId, outcome, actor: this.window() }, at);
   }
 
@@ -248,11 +287,18 @@ export class LiveGenerator {
     const level: CaseEscalated['level'] = c.escalations === 0 ? 'reminder' : 'supervision';
     c.escalations++;
     const by = level === 'reminder' ? '电子监察系统' : '区效能办';
-    return this.event({ type: 'CaseEscalated', caseId: c.caseId, level, by, respondWithinDays: level === 'reminder' ? 3 : 2 }, at);
+    return this.event(
+      { type: 'CaseEscalated', caseId: c.caseId, level, by, respondWithinDays: level === 'reminder' ? 3 : 2 },
+      at,
+    );
   }
 
   private event(body: Record<string, unknown>, at: EpochMs): CaseEvent {
-    return { ...body, eventId: this.rng.uuid(), occurredAt: formatInstant(at, this.options.zone) } as unknown as CaseEvent;
+    return {
+      ...body,
+      eventId: this.rng.uuid(),
+      occurredAt: formatInstant(at, this.options.zone),
+    } as unknown as CaseEvent;
   }
 
   private window(): string {
@@ -286,7 +332,16 @@ export class LiveGenerator {
   }
 
   private track(caseId: string, center: number, acceptedAt: EpochMs, instant: boolean): OpenCase {
-    const c: OpenCase = { caseId, center, acceptedAt, instant, lastAt: acceptedAt, pauseSeq: 0, openPauses: [], escalations: 0 };
+    const c: OpenCase = {
+      caseId,
+      center,
+      acceptedAt,
+      instant,
+      lastAt: acceptedAt,
+      pauseSeq: 0,
+      openPauses: [],
+      escalations: 0,
+    };
     this.open.set(caseId, c);
     this.byCenter[center]?.push(caseId);
     return c;
@@ -299,7 +354,10 @@ export class LiveGenerator {
     if (gc.events.some((e) => e.type === 'CaseCompleted')) return;
     const c = this.track(gc.caseId, center, gc.at[0] as number, first.kind === 'instant');
     for (const e of gc.events) {
-      if (e.type === 'CasePaused') { c.openPauses.push(e.pauseId); c.pauseSeq++; }
+      if (e.type === 'CasePaused') {
+        c.openPauses.push(e.pauseId);
+        c.pauseSeq++;
+      }
       if (e.type === 'CaseResumed') c.openPauses.splice(c.openPauses.indexOf(e.pauseId), 1);
       if (e.type === 'CaseEscalated') c.escalations++;
     }

@@ -3,7 +3,10 @@ import { mixSeed, Rng } from './prng.js';
 
 describe('Rng', () => {
   it('is deterministic per seed and differs between seeds', () => {
-    const draw = (...seed: number[]) => { const r = new Rng(...seed); return Array.from({ length: 5 }, () => r.next()); };
+    const draw = (...seed: number[]) => {
+      const r = new Rng(...seed);
+      return Array.from({ length: 5 }, () => r.next());
+    };
     expect(draw(42)).toEqual(draw(42));
     expect(draw(42)).not.toEqual(draw(43));
     expect(draw(1, 2)).not.toEqual(draw(2, 1));
@@ -13,7 +16,10 @@ describe('Rng', () => {
     const r = new Rng(7);
     let sum = 0;
     const seen = new Set<number>();
-    for (let i = 0; i < 20_000; i++) { sum += r.next(); seen.add(r.int(1, 6)); }
+    for (let i = 0; i < 20_000; i++) {
+      sum += r.next();
+      seen.add(r.int(1, 6));
+    }
     expect(sum / 20_000).toBeGreaterThan(0.49);
     expect(sum / 20_000).toBeLessThan(0.51);
     expect([...seen].sort()).toEqual([1, 2, 3, 4, 5, 6]);
@@ -29,7 +35,14 @@ describe('Rng', () => {
   it('picks by weight', () => {
     const r = new Rng(3);
     let a = 0;
-    for (let i = 0; i < 10_000; i++) if (r.weighted([['a', 3], ['b', 1]] as const) === 'a') a++;
+    for (let i = 0; i < 10_000; i++)
+      if (
+        r.weighted([
+          ['a', 3],
+          ['b', 1],
+        ] as const) === 'a'
+      )
+        a++;
     expect(a / 10_000).toBeGreaterThan(0.72);
     expect(a / 10_000).toBeLessThan(0.78);
     expect(() => r.pick([])).toThrow(/empty/);

@@ -3,7 +3,14 @@ import { simulateHistory } from './history.js';
 import { batchesOf, inRecordOrder } from './record-order.js';
 import { replayThroughDomain } from './replay.js';
 
-const opts = { seed: 5, months: 1, centers: 2, casesPerMonth: 3000, startMonth: '2025-05', fates: { nearDeadline: 0.06, late: 0.015, stuck: 0.003, lateRecord: 0.01 } } as const;
+const opts = {
+  seed: 5,
+  months: 1,
+  centers: 2,
+  casesPerMonth: 3000,
+  startMonth: '2025-05',
+  fates: { nearDeadline: 0.06, late: 0.015, stuck: 0.003, lateRecord: 0.01 },
+} as const;
 
 describe('inRecordOrder', () => {
   const cases = [...simulateHistory(opts)];
@@ -19,8 +26,10 @@ describe('inRecordOrder', () => {
   });
 
   it('records in non-decreasing recordedAt, never before an event occurred', () => {
-    for (let i = 1; i < appends.length; i++) expect(appends[i]!.recordedAt).toBeGreaterThanOrEqual(appends[i - 1]!.recordedAt);
-    for (const a of appends) for (const e of a.events) expect(a.recordedAt).toBeGreaterThanOrEqual(Date.parse(e.occurredAt));
+    for (let i = 1; i < appends.length; i++)
+      expect(appends[i]!.recordedAt).toBeGreaterThanOrEqual(appends[i - 1]!.recordedAt);
+    for (const a of appends)
+      for (const e of a.events) expect(a.recordedAt).toBeGreaterThanOrEqual(Date.parse(e.occurredAt));
   });
 
   it('only the planned 补录 events are recorded more than 24 h late, and the store order passes decide', () => {
@@ -30,7 +39,10 @@ describe('inRecordOrder', () => {
     expect(late).toBeGreaterThanOrEqual(planned);
     expect(late).toBeLessThan(planned * 3);
     const flat = appends.flatMap((a) => a.events.map((event) => ({ event, at: a.recordedAt })));
-    const { refusals } = replayThroughDomain(flat.map((f) => f.event), (_, i) => flat[i]!.at);
+    const { refusals } = replayThroughDomain(
+      flat.map((f) => f.event),
+      (_, i) => flat[i]!.at,
+    );
     expect(refusals).toEqual([]);
   });
 
@@ -42,7 +54,9 @@ describe('inRecordOrder', () => {
   });
 
   it('groups same-day events of a case into one append', () => {
-    const instant = cases.find((c) => c.events.length === 2 && c.recordLagMs.every((l) => l < 3_600_000) && c.at[1]! - c.at[0]! < 3_600_000);
+    const instant = cases.find(
+      (c) => c.events.length === 2 && c.recordLagMs.every((l) => l < 3_600_000) && c.at[1]! - c.at[0]! < 3_600_000,
+    );
     expect(instant).toBeDefined();
     expect(batchesOf(instant!)).toHaveLength(1);
   });

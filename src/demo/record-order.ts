@@ -33,7 +33,8 @@ export function batchesOf(c: GeneratedCase): ScheduledAppend[] {
     let end = start + 1;
     const late = (k: number) => (c.recordLagMs[k] as number) > LATE_MS;
     if (!late(start)) {
-      while (end < c.events.length && !late(end) && (c.at[end] as number) - (c.at[start] as number) < GROUP_WITHIN_MS) end++;
+      while (end < c.events.length && !late(end) && (c.at[end] as number) - (c.at[start] as number) < GROUP_WITHIN_MS)
+        end++;
     }
     const last = end - 1;
     const natural = (c.at[last] as number) + (c.recordLagMs[last] as number);
@@ -51,8 +52,12 @@ export function batchesOf(c: GeneratedCase): ScheduledAppend[] {
 class Heap {
   private readonly items: { key: number; seq: number; value: ScheduledAppend }[] = [];
   private seq = 0;
-  get size(): number { return this.items.length; }
-  peek(): number | undefined { return this.items[0]?.key; }
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): number | undefined {
+    return this.items[0]?.key;
+  }
   push(value: ScheduledAppend): void {
     const items = this.items;
     items.push({ key: value.recordedAt, seq: this.seq++, value });

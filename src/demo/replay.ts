@@ -17,7 +17,8 @@ export interface Refusal {
 
 /** Folds events in order; `now(i)` is the instant each is appended. Returns states and refusals. */
 export function replayThroughDomain(
-  events: readonly CaseEvent[], now: (event: CaseEvent, index: number) => EpochMs,
+  events: readonly CaseEvent[],
+  now: (event: CaseEvent, index: number) => EpochMs,
 ): { readonly states: Map<string, CaseState>; readonly refusals: Refusal[] } {
   const states = new Map<string, CaseState>();
   const refusals: Refusal[] = [];

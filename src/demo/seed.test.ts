@@ -36,7 +36,11 @@ afterAll(async () => {
 /** Active alerts by rule, as the engine's projections see the store at `now`. */
 async function alertsByRule(store: EventStore): Promise<Record<string, number>> {
   const projections = createProjections({
-    store, calendarService: createCalendarService(zone), policy: DEFAULT_POLICY, clock: () => now, zone,
+    store,
+    calendarService: createCalendarService(zone),
+    policy: DEFAULT_POLICY,
+    clock: () => now,
+    zone,
     scheduler: createManualScheduler(now),
   });
   running.push(projections);
@@ -80,7 +84,10 @@ describe('seeding the demo backlog straight into the store', () => {
   it('every seeded event passes decide, in store order, at its recording time', async () => {
     const { store } = await first;
     const events = await readAll(store);
-    const { refusals } = replayThroughDomain(events.map((e) => e.data as unknown as CaseEvent), (_, i) => Date.parse((events[i] as RecordedEvent).recordedAt));
+    const { refusals } = replayThroughDomain(
+      events.map((e) => e.data as unknown as CaseEvent),
+      (_, i) => Date.parse((events[i] as RecordedEvent).recordedAt),
+    );
     expect(refusals).toEqual([]);
   });
 
@@ -126,7 +133,10 @@ describe('seeding the demo backlog straight into the store', () => {
   it('the live feed carries on from the recorded backlog: an hour of it after the seed passes decide', async () => {
     const { generator, store } = await seeded(11);
     const seededEvents = await readAll(store);
-    const stream: { event: CaseEvent; at: number }[] = seededEvents.map((e) => ({ event: e.data as unknown as CaseEvent, at: Date.parse(e.recordedAt) }));
+    const stream: { event: CaseEvent; at: number }[] = seededEvents.map((e) => ({
+      event: e.data as unknown as CaseEvent,
+      at: Date.parse(e.recordedAt),
+    }));
     let t = now;
     let live = 0;
     while (t < now + 3_600_000) {
@@ -140,7 +150,10 @@ describe('seeding the demo backlog straight into the store', () => {
     const liveOnBacklog = stream.slice(seededEvents.length).filter((s) => backlogCases.has(s.event.caseId));
     expect(live).toBeGreaterThan(1000);
     expect(liveOnBacklog.length).toBeGreaterThan(50); // the feed completes, pauses and escalates backlog cases
-    const { refusals } = replayThroughDomain(stream.map((s) => s.event), (_, i) => (stream[i] as { at: number }).at);
+    const { refusals } = replayThroughDomain(
+      stream.map((s) => s.event),
+      (_, i) => (stream[i] as { at: number }).at,
+    );
     expect(refusals).toEqual([]);
   });
 });

@@ -28,7 +28,9 @@ export function settableClock(base: () => number = Date.now): SettableClock {
   let pinned: EpochMs | undefined;
   return {
     now: () => pinned ?? base(),
-    set(at) { pinned = at; },
+    set(at) {
+      pinned = at;
+    },
   };
 }
 
@@ -54,7 +56,12 @@ export interface BacklogPlan {
  * typed in) are left out, with the rest of their case. The generator takes over
  * the open cases as recorded, so the live feed only sends what SPEC §2 allows.
  */
-export function planBacklog(generator: LiveGenerator, now: EpochMs, workingDays: number, casesPerDistrictDay = 60): BacklogPlan {
+export function planBacklog(
+  generator: LiveGenerator,
+  now: EpochMs,
+  workingDays: number,
+  casesPerDistrictDay = 60,
+): BacklogPlan {
   const cases = generator.backlogCases(now, workingDays, casesPerDistrictDay);
   const appends = [...inRecordOrder(cases, now)];
   const recorded = new Map<string, number>();
@@ -69,7 +76,11 @@ export function planBacklog(generator: LiveGenerator, now: EpochMs, workingDays:
   for (const c of cases) {
     const n = recorded.get(c.caseId) ?? 0;
     if (n === 0) continue;
-    taken.push(n === c.events.length ? c : { ...c, events: c.events.slice(0, n), at: c.at.slice(0, n), recordLagMs: c.recordLagMs.slice(0, n) });
+    taken.push(
+      n === c.events.length
+        ? c
+        : { ...c, events: c.events.slice(0, n), at: c.at.slice(0, n), recordLagMs: c.recordLagMs.slice(0, n) },
+    );
   }
   generator.observe(taken);
   return { appends, cases: taken.length, events, lateEvents };

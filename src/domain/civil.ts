@@ -20,7 +20,11 @@ export function dayFromYmd(year: number, month: number, day: number): EpochDay {
   return era * 146_097 + doe - 719_468;
 }
 
-export interface Ymd { readonly year: number; readonly month: number; readonly day: number }
+export interface Ymd {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
 
 /** Inverse of dayFromYmd (civil_from_days). */
 export function ymdFromDay(epochDay: EpochDay): Ymd {

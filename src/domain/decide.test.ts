@@ -12,7 +12,11 @@ const NOW = parseInstant('2025-03-10T12:00:00+08:00');
 const acc = accepted(ID, '2025-03-03T09:00:00+08:00', 5);
 const open = fold(ID, [acc]);
 const withPause = fold(ID, [acc, paused(ID, '2025-03-04T09:00:00+08:00', 'p1')]);
-const resumedState = fold(ID, [acc, paused(ID, '2025-03-04T09:00:00+08:00', 'p1'), resumed(ID, '2025-03-05T09:00:00+08:00', 'p1')]);
+const resumedState = fold(ID, [
+  acc,
+  paused(ID, '2025-03-04T09:00:00+08:00', 'p1'),
+  resumed(ID, '2025-03-05T09:00:00+08:00', 'p1'),
+]);
 const done = fold(ID, [acc, completed(ID, '2025-03-06T09:00:00+08:00')]);
 
 function rejected(state: CaseState, event: CaseEvent, now = NOW): DomainError {
@@ -31,7 +35,10 @@ describe('decide: transitions (409)', () => {
     expect(e.message).toContain('has not been accepted');
   });
   it('CaseAccepted only once', () => {
-    expect(rejected(open, accepted(ID, later, 5))).toMatchObject({ code: 'transition-not-allowed', message: expect.stringContaining('already accepted') });
+    expect(rejected(open, accepted(ID, later, 5))).toMatchObject({
+      code: 'transition-not-allowed',
+      message: expect.stringContaining('already accepted'),
+    });
   });
   it('CasePaused needs an open case and an unused pauseId', () => {
     ok(open, paused(ID, later, 'p1'));
@@ -41,7 +48,10 @@ describe('decide: transitions (409)', () => {
   });
   it('CaseResumed needs that pause open', () => {
     ok(withPause, resumed(ID, later, 'p1'));
-    expect(rejected(open, resumed(ID, later, 'p1'))).toMatchObject({ code: 'transition-not-allowed', message: expect.stringContaining('pause p1 is not open') });
+    expect(rejected(open, resumed(ID, later, 'p1'))).toMatchObject({
+      code: 'transition-not-allowed',
+      message: expect.stringContaining('pause p1 is not open'),
+    });
     expect(rejected(resumedState, resumed(ID, later, 'p1')).message).toContain('already resumed');
   });
   it('CaseEscalated needs an open case', () => {
@@ -62,12 +72,15 @@ describe('decide: time rules (422)', () => {
     ok(withPause, resumed(ID, '2025-03-04T09:00:00+08:00', 'p1'));
     const e = rejected(withPause, resumed(ID, '2025-03-04T08:59:59+08:00', 'p1'));
     expect(e.code).toBe('time-rejected');
-    expect(e.message).toContain('before the case\'s last event at 2025-03-04T09:00:00.000+08:00');
+    expect(e.message).toContain("before the case's last event at 2025-03-04T09:00:00.000+08:00");
   });
   it('occurredAt at most 5 minutes after now', () => {
     ok(open, escalated(ID, '2025-03-10T12:05:00+08:00'));
     const e = rejected(open, escalated(ID, '2025-03-10T12:05:00.001+08:00'));
-    expect(e).toMatchObject({ code: 'time-rejected', message: expect.stringContaining('more than 5 minutes in the future') });
+    expect(e).toMatchObject({
+      code: 'time-rejected',
+      message: expect.stringContaining('more than 5 minutes in the future'),
+    });
   });
   it('the same instant written in another offset is the same instant', () => {
     ok(withPause, resumed(ID, '2025-03-04T01:00:00Z', 'p1'));

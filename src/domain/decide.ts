@@ -38,7 +38,8 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
       ? E.right(event)
       : transition(`case ${id} has not been accepted: its first event must be CaseAccepted, not ${event.type}`);
   }
-  if (event.type === 'CaseAccepted') return transition(`case ${id} was already accepted; CaseAccepted may occur only once`);
+  if (event.type === 'CaseAccepted')
+    return transition(`case ${id} was already accepted; CaseAccepted may occur only once`);
   if (state.completedAt !== undefined) return transition(`case ${id} is completed; nothing may follow CaseCompleted`);
   switch (event.type) {
     case 'CasePaused':
@@ -48,7 +49,8 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
     case 'CaseResumed': {
       const pause = state.pauses.find((p) => p.pauseId === event.pauseId);
       if (pause === undefined) return transition(`pause ${event.pauseId} is not open: case ${id} has no such pause`);
-      if (pause.resumedAt !== undefined) return transition(`pause ${event.pauseId} is not open: it was already resumed`);
+      if (pause.resumedAt !== undefined)
+        return transition(`pause ${event.pauseId} is not open: it was already resumed`);
       return E.right(event);
     }
     case 'CaseEscalated':
@@ -56,13 +58,20 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
     case 'CaseCompleted': {
       const open = state.pauses.filter((p) => p.resumedAt === undefined).map((p) => p.pauseId);
       return open.length > 0
-        ? transition(`case ${id} has open pause${open.length > 1 ? 's' : ''} ${open.join(', ')}; resume before CaseCompleted`)
+        ? transition(
+            `case ${id} has open pause${open.length > 1 ? 's' : ''} ${open.join(', ')}; resume before CaseCompleted`,
+          )
         : E.right(event);
     }
   }
 }
 
-function checkTime(state: CaseState, event: CaseEvent, now: EpochMs, options: DecideOptions): E.Either<DomainError, CaseEvent> {
+function checkTime(
+  state: CaseState,
+  event: CaseEvent,
+  now: EpochMs,
+  options: DecideOptions,
+): E.Either<DomainError, CaseEvent> {
   const zone = options.zone ?? 'Asia/Shanghai';
   const at = parseInstant(event.occurredAt);
   if (state.lastOccurredAt !== undefined && at < state.lastOccurredAt) {

@@ -8,7 +8,12 @@ import type { TimingCalendar } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
 import {
-  lateRecordDetails, nextChangeOf, retroactivePauseIds, timelineOf, type RawCard, type Timeline,
+  lateRecordDetails,
+  nextChangeOf,
+  retroactivePauseIds,
+  timelineOf,
+  type RawCard,
+  type Timeline,
 } from './timeline.js';
 import { explainRawCard } from './explain.js';
 import { stateAsOf } from './state-as-of.js';
@@ -138,7 +143,12 @@ function cardDetails(
  * assuming no event after `asOf` (events in the state that occurred later are
  * ignored: they are "new events"); null when nothing can change without one.
  */
-export function nextBoundary(state: CaseState, asOf: EpochMs, policy: Policy, calendar: TimingCalendar): EpochMs | null {
+export function nextBoundary(
+  state: CaseState,
+  asOf: EpochMs,
+  policy: Policy,
+  calendar: TimingCalendar,
+): EpochMs | null {
   const tl = timelineOf(stateAsOf(state, asOf), asOf, policy, calendar);
-  return tl === null ? null : nextChangeOf(tl, asOf) ?? null;
+  return tl === null ? null : (nextChangeOf(tl, asOf) ?? null);
 }

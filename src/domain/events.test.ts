@@ -5,8 +5,17 @@ import { initialCaseState } from './evolve.js';
 import { parseInstant } from './time.js';
 
 const body = (occurredAt: string) => ({
-  type: 'CaseAccepted', eventId: '6f1c1f4e-1111-4111-8111-111111111111', caseId: 'X1', occurredAt, actor: 'a',
-  centerId: 'c', departmentId: 'd', matterCode: 'm', kind: 'promised', promisedDays: 5, channel: 'window',
+  type: 'CaseAccepted',
+  eventId: '6f1c1f4e-1111-4111-8111-111111111111',
+  caseId: 'X1',
+  occurredAt,
+  actor: 'a',
+  centerId: 'c',
+  departmentId: 'd',
+  matterCode: 'm',
+  kind: 'promised',
+  promisedDays: 5,
+  channel: 'window',
 });
 
 describe('decodeCaseEvent occurredAt', () => {

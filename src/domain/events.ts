@@ -10,14 +10,20 @@ import { tryParseInstant } from './time.js';
 const CASE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface CaseIdBrand { readonly CaseId: unique symbol }
+interface CaseIdBrand {
+  readonly CaseId: unique symbol;
+}
 export const CaseId = t.brand(t.string, (s): s is t.Branded<string, CaseIdBrand> => CASE_ID_RE.test(s), 'CaseId');
 export type CaseId = t.TypeOf<typeof CaseId>;
 
-interface UuidBrand { readonly Uuid: unique symbol }
+interface UuidBrand {
+  readonly Uuid: unique symbol;
+}
 export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => UUID_RE.test(s), 'Uuid');
 
-interface InstantBrand { readonly Instant: unique symbol }
+interface InstantBrand {
+  readonly Instant: unique symbol;
+}
 /** An ISO-8601 instant string that carries an offset and denotes a real time. */
 export const Instant = t.brand(
   t.string,
@@ -27,7 +33,9 @@ export const Instant = t.brand(
 );
 export type Instant = t.TypeOf<typeof Instant>;
 
-interface NonNegIntBrand { readonly NonNegInt: unique symbol }
+interface NonNegIntBrand {
+  readonly NonNegInt: unique symbol;
+}
 export const NonNegInt = t.brand(
   t.number,
   (n): n is t.Branded<number, NonNegIntBrand> => Number.isSafeInteger(n) && n >= 0 && n <= 100_000,
@@ -35,7 +43,9 @@ export const NonNegInt = t.brand(
 );
 
 const boundedString = (max: number, name: string) => {
-  interface B { readonly Bounded: unique symbol }
+  interface B {
+    readonly Bounded: unique symbol;
+  }
   return t.brand(t.string, (s): s is t.Branded<string, B> => s.length >= 1 && s.length <= max, name as 'Bounded');
 };
 const Name = boundedString(200, 'String1to200');
@@ -45,8 +55,18 @@ export const CaseKind = t.keyof({ instant: null, promised: null, joint: null, re
 export const Channel = t.keyof({ window: null, online: null });
 export const Category = t.keyof({ licensing: null, 'public-service': null });
 export const PauseReason = t.keyof({
-  supplement: null, hearing: null, tender: null, auction: null, inspection: null, testing: null,
-  quarantine: null, appraisal: null, 'expert-review': null, 'site-survey': null, 'public-notice': null, other: null,
+  supplement: null,
+  hearing: null,
+  tender: null,
+  auction: null,
+  inspection: null,
+  testing: null,
+  quarantine: null,
+  appraisal: null,
+  'expert-review': null,
+  'site-survey': null,
+  'public-notice': null,
+  other: null,
 });
 export type PauseReason = t.TypeOf<typeof PauseReason>;
 export const EscalationLevel = t.keyof({ reminder: null, supervision: null, referral: null });
@@ -62,39 +82,54 @@ const commonOptional = {
   actor: Name,
 };
 
-export const CaseAccepted = t.exact(t.intersection([
-  t.type({
-    type: t.literal('CaseAccepted'),
-    ...common,
-    centerId: Name,
-    departmentId: Name,
-    matterCode: Name,
-    kind: CaseKind,
-    promisedDays: NonNegInt,
-    channel: Channel,
-  }),
-  t.partial({ ...commonOptional, matterName: Name, legalDays: NonNegInt, category: Category }),
-]), 'CaseAccepted');
+export const CaseAccepted = t.exact(
+  t.intersection([
+    t.type({
+      type: t.literal('CaseAccepted'),
+      ...common,
+      centerId: Name,
+      departmentId: Name,
+      matterCode: Name,
+      kind: CaseKind,
+      promisedDays: NonNegInt,
+      channel: Channel,
+    }),
+    t.partial({ ...commonOptional, matterName: Name, legalDays: NonNegInt, category: Category }),
+  ]),
+  'CaseAccepted',
+);
 
-export const CasePaused = t.exact(t.intersection([
-  t.type({ type: t.literal('CasePaused'), ...common, pauseId: Name, reason: PauseReason }),
-  t.partial({ ...commonOptional, declaredDays: NonNegInt, note: Note }),
-]), 'CasePaused');
+export const CasePaused = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CasePaused'), ...common, pauseId: Name, reason: PauseReason }),
+    t.partial({ ...commonOptional, declaredDays: NonNegInt, note: Note }),
+  ]),
+  'CasePaused',
+);
 
-export const CaseResumed = t.exact(t.intersection([
-  t.type({ type: t.literal('CaseResumed'), ...common, pauseId: Name }),
-  t.partial({ ...commonOptional }),
-]), 'CaseResumed');
+export const CaseResumed = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CaseResumed'), ...common, pauseId: Name }),
+    t.partial({ ...commonOptional }),
+  ]),
+  'CaseResumed',
+);
 
-export const CaseEscalated = t.exact(t.intersection([
-  t.type({ type: t.literal('CaseEscalated'), ...common, level: EscalationLevel, by: Name }),
-  t.partial({ ...commonOptional, respondWithinDays: NonNegInt, note: Note }),
-]), 'CaseEscalated');
+export const CaseEscalated = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CaseEscalated'), ...common, level: EscalationLevel, by: Name }),
+    t.partial({ ...commonOptional, respondWithinDays: NonNegInt, note: Note }),
+  ]),
+  'CaseEscalated',
+);
 
-export const CaseCompleted = t.exact(t.intersection([
-  t.type({ type: t.literal('CaseCompleted'), ...common, outcome: Outcome }),
-  t.partial({ ...commonOptional }),
-]), 'CaseCompleted');
+export const CaseCompleted = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CaseCompleted'), ...common, outcome: Outcome }),
+    t.partial({ ...commonOptional }),
+  ]),
+  'CaseCompleted',
+);
 
 export type CaseAccepted = t.TypeOf<typeof CaseAccepted>;
 export type CasePaused = t.TypeOf<typeof CasePaused>;
@@ -105,15 +140,26 @@ export type CaseEvent = CaseAccepted | CasePaused | CaseResumed | CaseEscalated 
 export type CaseEventType = CaseEvent['type'];
 
 export const EVENT_TYPES: readonly CaseEventType[] = [
-  'CaseAccepted', 'CasePaused', 'CaseResumed', 'CaseEscalated', 'CaseCompleted',
+  'CaseAccepted',
+  'CasePaused',
+  'CaseResumed',
+  'CaseEscalated',
+  'CaseCompleted',
 ];
 
 const codecByType = {
-  CaseAccepted, CasePaused, CaseResumed, CaseEscalated, CaseCompleted,
+  CaseAccepted,
+  CasePaused,
+  CaseResumed,
+  CaseEscalated,
+  CaseCompleted,
 } as const;
 
 /** A field-level validation problem, e.g. `{ field: "promisedDays", message: "..." }`. */
-export interface FieldError { readonly field: string; readonly message: string }
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
 
 export type DecodeResult =
   | { readonly ok: true; readonly event: CaseEvent }
@@ -129,7 +175,7 @@ export function decodeCaseEvent(input: unknown): DecodeResult {
     return { ok: false, errors: [{ field: '(body)', message: 'expected a JSON object' }] };
   }
   const type = (input as Record<string, unknown>)['type'];
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(codecByType, type)) {
+  if (typeof type !== 'string' || !Object.hasOwn(codecByType, type)) {
     return {
       ok: false,
       errors: [{ field: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }],

@@ -14,8 +14,17 @@ const NONE: readonly never[] = Object.freeze([]);
 
 export function initialCaseState(caseId: string): CaseState {
   return {
-    caseId, revision: -1, accepted: undefined, acceptedAt: undefined, status: undefined, pauses: NONE, escalations: NONE,
-    completedAt: undefined, outcome: undefined, lastOccurredAt: undefined, lateRecords: NONE,
+    caseId,
+    revision: -1,
+    accepted: undefined,
+    acceptedAt: undefined,
+    status: undefined,
+    pauses: NONE,
+    escalations: NONE,
+    completedAt: undefined,
+    outcome: undefined,
+    lastOccurredAt: undefined,
+    lateRecords: NONE,
   };
 }
 
@@ -39,7 +48,12 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
   const lateMs = (options.lateRecordHours ?? DEFAULT_POLICY.lateRecordHours) * MS_PER_HOUR;
   let lateRecords = state.lateRecords;
   if (meta.recordedAt !== undefined && meta.recordedAt - at > lateMs) {
-    const record: LateRecord = { eventType: event.type, revision: meta.revision, occurredAt: at, recordedAt: meta.recordedAt };
+    const record: LateRecord = {
+      eventType: event.type,
+      revision: meta.revision,
+      occurredAt: at,
+      recordedAt: meta.recordedAt,
+    };
     lateRecords = [...lateRecords, record];
   }
   // One allocation per event: the next state, copied field by field and then changed by the

@@ -27,7 +27,12 @@ const inRanges = (day: EpochDay, merged: readonly DayRange[]) => merged.some((r)
 
 function breakdown(cal: TimingCalendar, after: EpochDay, through: EpochDay, merged: readonly DayRange[]): DayBreakdown {
   const out: DayBreakdown = {
-    countedDates: [], pausedWorkdays: [], holidaysSkipped: [], weekendsSkipped: [], makeUpDaysCounted: [], regionalDays: [],
+    countedDates: [],
+    pausedWorkdays: [],
+    holidaysSkipped: [],
+    weekendsSkipped: [],
+    makeUpDaysCounted: [],
+    regionalDays: [],
   };
   const last = Math.min(through, after + MAX_LISTED);
   for (let d = after + 1; d <= last; d++) {
@@ -71,9 +76,10 @@ export function explainRawCard(
         usedDays: tl.usedDays,
         overdueDays: tl.overdueDays,
         pauses: tl.merged.map((r) => ({ after: formatDate(r.after), through: formatDate(r.through) })),
-        rule: raw.rule === 'overdue'
-          ? 'red at dueAt (24:00 of deadlineDate) while the case is still open'
-          : 'yellow at 00:00 of counted day warnAtDay = ⌈ratio × promisedDays⌉; clears at completion or when overdue starts',
+        rule:
+          raw.rule === 'overdue'
+            ? 'red at dueAt (24:00 of deadlineDate) while the case is still open'
+            : 'yellow at 00:00 of counted day warnAtDay = ⌈ratio × promisedDays⌉; clears at completion or when overdue starts',
         ...breakdown(cal, tl.acceptedDay, through, tl.merged),
       };
     }
@@ -95,7 +101,7 @@ export function explainRawCard(
         overlongAt: fmt(f.overlongStart),
         countedDays: f.countedDays,
         retroactive: f.retroactive,
-        rule: 'the pause\'s own working days after the pause date count against its allowance',
+        rule: "the pause's own working days after the pause date count against its allowance",
         pauseWorkdays: own.countedDates,
         holidaysSkipped: own.holidaysSkipped,
         weekendsSkipped: own.weekendsSkipped,
@@ -156,10 +162,14 @@ export function explainCard(
   const s = stateAsOf(state, asOf);
   const tl = timelineOf(s, asOf, policy, cal);
   if (tl === null) return null;
-  const raw = tl.cards.find((c) =>
-    c.start <= asOf && c.rule === ref.rule
-    && (ref.pauseId === undefined || c.pauseId === ref.pauseId)
-    && (ref.escalation === undefined || c.escalation === ref.escalation)
-    && (ref.revision === undefined || (c.lateRecord !== undefined && s.lateRecords[c.lateRecord]?.revision === ref.revision)));
+  const raw = tl.cards.find(
+    (c) =>
+      c.start <= asOf &&
+      c.rule === ref.rule &&
+      (ref.pauseId === undefined || c.pauseId === ref.pauseId) &&
+      (ref.escalation === undefined || c.escalation === ref.escalation) &&
+      (ref.revision === undefined ||
+        (c.lateRecord !== undefined && s.lateRecords[c.lateRecord]?.revision === ref.revision)),
+  );
   return raw === undefined ? null : explainRawCard(raw, s, tl, policy, cal);
 }

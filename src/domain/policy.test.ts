@@ -5,9 +5,25 @@ import { DEFAULT_POLICY, ceilRatio, parsePolicy } from './policy.js';
 describe('policy', () => {
   it('has the SPEC §3 defaults', () => {
     expect(DEFAULT_POLICY).toMatchObject({
-      deadlineWarningRatio: 0.8, pauseWarningRatio: 0.8, lateRecordHours: 24, futureToleranceMinutes: 5,
+      deadlineWarningRatio: 0.8,
+      pauseWarningRatio: 0.8,
+      lateRecordHours: 24,
+      futureToleranceMinutes: 5,
       respondWithinDays: { reminder: 3, supervision: 2, referral: 5 },
-      pauseAllowanceDays: { hearing: 25, tender: 30, auction: 30, inspection: 30, testing: 30, quarantine: 30, appraisal: 30, 'expert-review': 30, 'site-survey': 10, 'public-notice': 10, supplement: 15, other: 10 },
+      pauseAllowanceDays: {
+        hearing: 25,
+        tender: 30,
+        auction: 30,
+        inspection: 30,
+        testing: 30,
+        quarantine: 30,
+        appraisal: 30,
+        'expert-review': 30,
+        'site-survey': 10,
+        'public-notice': 10,
+        supplement: 15,
+        other: 10,
+      },
     });
   });
   it('merges partial overrides onto the default and derives a version from content', () => {
@@ -23,10 +39,18 @@ describe('policy', () => {
     expect(parsePolicy({ version: 'v7' })).toMatchObject({ right: { version: 'v7' } });
   });
   it('names the bad field', () => {
-    expect(parsePolicy({ deadlineWarningRatio: 1.5 })).toMatchObject({ left: [{ field: 'deadlineWarningRatio', message: expect.stringContaining('(0, 1]') }] });
-    expect(parsePolicy({ respondWithinDays: { reminder: -1 } })).toMatchObject({ left: [{ field: 'respondWithinDays.reminder' }] });
-    expect(parsePolicy({ pauseAllowanceDays: { nap: 3 } })).toMatchObject({ left: [{ field: 'pauseAllowanceDays.nap' }] });
-    expect(parsePolicy({ warningRatio: 0.5 })).toMatchObject({ left: [{ field: 'warningRatio', message: 'is not a policy setting' }] });
+    expect(parsePolicy({ deadlineWarningRatio: 1.5 })).toMatchObject({
+      left: [{ field: 'deadlineWarningRatio', message: expect.stringContaining('(0, 1]') }],
+    });
+    expect(parsePolicy({ respondWithinDays: { reminder: -1 } })).toMatchObject({
+      left: [{ field: 'respondWithinDays.reminder' }],
+    });
+    expect(parsePolicy({ pauseAllowanceDays: { nap: 3 } })).toMatchObject({
+      left: [{ field: 'pauseAllowanceDays.nap' }],
+    });
+    expect(parsePolicy({ warningRatio: 0.5 })).toMatchObject({
+      left: [{ field: 'warningRatio', message: 'is not a policy setting' }],
+    });
     expect(parsePolicy([])).toMatchObject({ left: [{ field: '(policy)' }] });
   });
   it('⌈ratio × n⌉ is exact for decimal ratios', () => {

@@ -60,15 +60,21 @@ export function policyVersionOf(content: PolicyContent): string {
 
 export const DEFAULT_POLICY: Policy = { version: policyVersionOf(DEFAULT_CONTENT), ...DEFAULT_CONTENT };
 
-interface RatioBrand { readonly Ratio: unique symbol }
+interface RatioBrand {
+  readonly Ratio: unique symbol;
+}
 const Ratio = t.brand(t.number, (n): n is t.Branded<number, RatioBrand> => n > 0 && n <= 1, 'Ratio');
-interface DaysBrand { readonly Days: unique symbol }
+interface DaysBrand {
+  readonly Days: unique symbol;
+}
 const Days = t.brand(
   t.number,
   (n): n is t.Branded<number, DaysBrand> => Number.isInteger(n) && n >= 0 && n <= 10_000,
   'Days',
 );
-interface NonNegativeBrand { readonly NonNegative: unique symbol }
+interface NonNegativeBrand {
+  readonly NonNegative: unique symbol;
+}
 const NonNegative = t.brand(
   t.number,
   (n): n is t.Branded<number, NonNegativeBrand> => Number.isFinite(n) && n >= 0,
@@ -79,15 +85,21 @@ const Version = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 100, 
 const reasonKeys = Object.keys(DEFAULT_CONTENT.pauseAllowanceDays) as PauseReason[];
 const levelKeys = Object.keys(DEFAULT_CONTENT.respondWithinDays) as EscalationLevel[];
 
-const PolicyOverride = t.exact(t.partial({
-  version: Version,
-  deadlineWarningRatio: Ratio,
-  pauseWarningRatio: Ratio,
-  pauseAllowanceDays: t.exact(t.partial(Object.fromEntries(reasonKeys.map((k) => [k, Days])) as Record<PauseReason, typeof Days>)),
-  respondWithinDays: t.exact(t.partial(Object.fromEntries(levelKeys.map((k) => [k, Days])) as Record<EscalationLevel, typeof Days>)),
-  lateRecordHours: NonNegative,
-  futureToleranceMinutes: NonNegative,
-}));
+const PolicyOverride = t.exact(
+  t.partial({
+    version: Version,
+    deadlineWarningRatio: Ratio,
+    pauseWarningRatio: Ratio,
+    pauseAllowanceDays: t.exact(
+      t.partial(Object.fromEntries(reasonKeys.map((k) => [k, Days])) as Record<PauseReason, typeof Days>),
+    ),
+    respondWithinDays: t.exact(
+      t.partial(Object.fromEntries(levelKeys.map((k) => [k, Days])) as Record<EscalationLevel, typeof Days>),
+    ),
+    lateRecordHours: NonNegative,
+    futureToleranceMinutes: NonNegative,
+  }),
+);
 
 const EXPECTED: Record<string, string> = {
   Ratio: 'a number in (0, 1]',
@@ -99,12 +111,18 @@ const EXPECTED: Record<string, string> = {
 function unknownKeys(input: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   const top = new Set([...Object.keys(DEFAULT_CONTENT), 'version']);
-  for (const key of Object.keys(input)) if (!top.has(key)) errors.push({ field: key, message: 'is not a policy setting' });
-  const nested: [string, readonly string[]][] = [['pauseAllowanceDays', reasonKeys], ['respondWithinDays', levelKeys]];
+  for (const key of Object.keys(input))
+    if (!top.has(key)) errors.push({ field: key, message: 'is not a policy setting' });
+  const nested: [string, readonly string[]][] = [
+    ['pauseAllowanceDays', reasonKeys],
+    ['respondWithinDays', levelKeys],
+  ];
   for (const [key, allowed] of nested) {
     const v = input[key];
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      for (const k of Object.keys(v)) if (!allowed.includes(k)) errors.push({ field: `${key}.${k}`, message: `must be one of ${allowed.join(', ')}` });
+      for (const k of Object.keys(v))
+        if (!allowed.includes(k))
+          errors.push({ field: `${key}.${k}`, message: `must be one of ${allowed.join(', ')}` });
     }
   }
   return errors;
@@ -117,10 +135,15 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): E.Ei
   }
   const decoded = PolicyOverride.decode(input);
   if (E.isLeft(decoded)) {
-    return E.left(describeErrors(decoded.left).map((e) => ({
-      field: e.field,
-      message: Object.entries(EXPECTED).reduce((m, [name, text]) => m.replace(`be ${name};`, `be ${text};`), e.message),
-    })));
+    return E.left(
+      describeErrors(decoded.left).map((e) => ({
+        field: e.field,
+        message: Object.entries(EXPECTED).reduce(
+          (m, [name, text]) => m.replace(`be ${name};`, `be ${text};`),
+          e.message,
+        ),
+      })),
+    );
   }
   const extra = unknownKeys(input as Record<string, unknown>);
   if (extra.length > 0) return E.left(extra);

@@ -30,9 +30,20 @@ describe('timing.json worked cases', () => {
       const ev = evaluate(state, parseInstant(sc.asOf), DEFAULT_POLICY, calendar);
       expect(ev).not.toBeNull();
       const got = {
-        status: ev!.status, deadlineDate: ev!.deadlineDate, dueAt: ev!.dueAt, usedDays: ev!.usedDays,
-        remainingDays: ev!.remainingDays, overdueDays: ev!.overdueDays, onTime: ev!.onTime, early: ev!.early,
-        cards: ev!.cards.map((c) => ({ rule: c.rule, color: c.color, startedAt: c.startedAt, ...(c.pauseId === undefined ? {} : { pauseId: c.pauseId }) })),
+        status: ev!.status,
+        deadlineDate: ev!.deadlineDate,
+        dueAt: ev!.dueAt,
+        usedDays: ev!.usedDays,
+        remainingDays: ev!.remainingDays,
+        overdueDays: ev!.overdueDays,
+        onTime: ev!.onTime,
+        early: ev!.early,
+        cards: ev!.cards.map((c) => ({
+          rule: c.rule,
+          color: c.color,
+          startedAt: c.startedAt,
+          ...(c.pauseId === undefined ? {} : { pauseId: c.pauseId }),
+        })),
       };
       expect(got).toEqual(sc.expect);
     });

@@ -13,8 +13,12 @@ export function yearOfDay(epochDay: EpochDay): number {
   return ymdFromDay(epochDay).year;
 }
 
-function pad2(n: number): string { return n < 10 ? `0${n}` : `${n}`; }
-function pad3(n: number): string { return n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`; }
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+function pad3(n: number): string {
+  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`;
+}
 function padYear(y: number): string {
   if (y >= 0 && y <= 9999) return y < 1000 ? `000${y}`.slice(-4) : `${y}`;
   const a = Math.abs(y);
@@ -49,8 +53,7 @@ export function parseDate(text: string): EpochDay {
   return d;
 }
 
-const INSTANT_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 /** Epoch ms of an ISO-8601 instant with offset (fractions beyond ms are truncated), or undefined. */
 export function tryParseInstant(text: string): EpochMs | undefined {
@@ -80,8 +83,14 @@ export function parseFixedInstant(text: string): EpochMs {
   const n = text.length;
   const hasMs = n === 24 || n === 29;
   if (!(hasMs || n === 20 || n === 25)) return Number.NaN;
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84
-    || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN; // - - T : :
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  )
+    return Number.NaN; // - - T : :
   const year = digits2(text, 0) * 100 + digits2(text, 2);
   const month = digits2(text, 5);
   const day = digits2(text, 8);
@@ -98,7 +107,8 @@ export function parseFixedInstant(text: string): EpochMs {
     i = 23;
   }
   // Comparisons with NaN are false, so a non-digit anywhere fails these checks.
-  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return Number.NaN;
+  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0))
+    return Number.NaN;
   if (day > daysInMonth(year, month)) return Number.NaN;
   let offsetMinutes = 0;
   const sign = text.charCodeAt(i);
@@ -111,8 +121,14 @@ export function parseFixedInstant(text: string): EpochMs {
     if (!(oh <= 23 && om <= 59)) return Number.NaN;
     offsetMinutes = (sign === 45 ? -1 : 1) * (oh * 60 + om);
   }
-  return dayFromYmd(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + ms
-    - offsetMinutes * MS_PER_MINUTE;
+  return (
+    dayFromYmd(year, month, day) * MS_PER_DAY +
+    hour * MS_PER_HOUR +
+    minute * MS_PER_MINUTE +
+    second * 1000 +
+    ms -
+    offsetMinutes * MS_PER_MINUTE
+  );
 }
 
 /** The general parser behind tryParseInstant (exported so tests can compare the fast path with it). */
@@ -134,8 +150,14 @@ export function tryParseInstantByPattern(text: string): EpochMs | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  return epochDay * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + ms
-    - offsetMinutes * MS_PER_MINUTE;
+  return (
+    epochDay * MS_PER_DAY +
+    hour * MS_PER_HOUR +
+    minute * MS_PER_MINUTE +
+    second * 1000 +
+    ms -
+    offsetMinutes * MS_PER_MINUTE
+  );
 }
 
 /** Epoch ms of an ISO-8601 instant with offset; throws RangeError naming the input otherwise. */

@@ -79,8 +79,13 @@ const RULE_ORDER: Readonly<Record<CardRule, number>> = {
 };
 
 export function compareCards(a: RawCard, b: RawCard): number {
-  return a.start - b.start || RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || (a.pauseId ?? '').localeCompare(b.pauseId ?? '')
-    || (a.escalation ?? 0) - (b.escalation ?? 0) || (a.lateRecord ?? 0) - (b.lateRecord ?? 0);
+  return (
+    a.start - b.start ||
+    RULE_ORDER[a.rule] - RULE_ORDER[b.rule] ||
+    (a.pauseId ?? '').localeCompare(b.pauseId ?? '') ||
+    (a.escalation ?? 0) - (b.escalation ?? 0) ||
+    (a.lateRecord ?? 0) - (b.lateRecord ?? 0)
+  );
 }
 
 /** "Open at t": not ended before t (an end exactly at t is not before t). */
@@ -170,7 +175,8 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
     const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
     const respondBy = cal.startOfDay(respondByDay + 1);
-    if (openAt(C, respondBy)) cards.push(card('escalation-unanswered', 'red', respondBy, undefined, undefined, i, undefined));
+    if (openAt(C, respondBy))
+      cards.push(card('escalation-unanswered', 'red', respondBy, undefined, undefined, i, undefined));
     return { respondWithinDays, respondByDay, respondBy };
   });
 
@@ -178,7 +184,8 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
   const late = state.lateRecords;
   for (let i = 0; i < late.length; i++) {
     const r = late[i]!;
-    if (r.recordedAt - r.occurredAt > lateMs) cards.push(card('late-record', 'yellow', r.recordedAt, undefined, undefined, undefined, i));
+    if (r.recordedAt - r.occurredAt > lateMs)
+      cards.push(card('late-record', 'yellow', r.recordedAt, undefined, undefined, undefined, i));
   }
   if (cards.length > 1) cards.sort(compareCards);
 
@@ -267,8 +274,13 @@ function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | u
  * hidden class for all cards, so the loops that read them stay monomorphic.
  */
 function card(
-  rule: CardRule, color: CardColor, start: EpochMs, clear: EpochMs | undefined,
-  pauseId: string | undefined, escalation: number | undefined, lateRecord: number | undefined,
+  rule: CardRule,
+  color: CardColor,
+  start: EpochMs,
+  clear: EpochMs | undefined,
+  pauseId: string | undefined,
+  escalation: number | undefined,
+  lateRecord: number | undefined,
 ): RawCard {
   return { rule, color, start, clear, pauseId, escalation, lateRecord };
 }

@@ -36,7 +36,10 @@ function resolveZone(name: string): Zone {
 
 class CachedZoneClock implements ZoneClock {
   private readonly starts = new Float64Array(SPAN_LAST - SPAN_FIRST + 1).fill(Number.NaN);
-  constructor(readonly zone: string, private readonly luxonZone: Zone) {}
+  constructor(
+    readonly zone: string,
+    private readonly luxonZone: Zone,
+  ) {}
 
   startOfDay(day: EpochDay): EpochMs {
     if (day >= SPAN_FIRST && day <= SPAN_LAST) {

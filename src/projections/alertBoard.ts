@@ -49,10 +49,12 @@ export class AlertBoard {
       out.push(a);
     }
     // Most urgent first: red before yellow, then oldest first, then key.
-    return out.sort((x, y) =>
-      (x.color === y.color ? 0 : x.color === 'red' ? -1 : 1)
-      || (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0)
-      || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    return out.sort(
+      (x, y) =>
+        (x.color === y.color ? 0 : x.color === 'red' ? -1 : 1) ||
+        (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0) ||
+        (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
+    );
   }
 
   countsByRuleColorCenter(): Array<{ rule: CardRule; color: CardColor; center: string; count: number }> {

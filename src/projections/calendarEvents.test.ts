@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { calendarEventData, decodeCalendarYearPublished, decodeCalendarYearRequest, CALENDAR_EVENT_TYPE } from './calendarEvents.js';
+import {
+  calendarEventData,
+  decodeCalendarYearPublished,
+  decodeCalendarYearRequest,
+  CALENDAR_EVENT_TYPE,
+} from './calendarEvents.js';
 
 describe('CalendarYearPublished codec', () => {
   const at = '2025-11-04T09:00:00+08:00';
 
   it('accepts a year and sorts its dates', () => {
-    const r = decodeCalendarYearRequest('2026', { holidays: ['2026-01-03', '2026-01-01'], workdays: ['2026-01-04'] }, at);
+    const r = decodeCalendarYearRequest(
+      '2026',
+      { holidays: ['2026-01-03', '2026-01-01'], workdays: ['2026-01-04'] },
+      at,
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value).toEqual({ year: 2026, holidays: ['2026-01-01', '2026-01-03'], workdays: ['2026-01-04'], publishedAt: at });
+    expect(r.value).toEqual({
+      year: 2026,
+      holidays: ['2026-01-01', '2026-01-03'],
+      workdays: ['2026-01-04'],
+      publishedAt: at,
+    });
     const e = calendarEventData(r.value);
     expect(e.type).toBe(CALENDAR_EVENT_TYPE);
     expect(decodeCalendarYearPublished(e.data)).toEqual({ ok: true, value: r.value });

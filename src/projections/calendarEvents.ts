@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
-  Instant, SPAN_FIRST_YEAR, SPAN_LAST_YEAR, describeErrors, isRegionId, tryParseDate, validateYearInput, type FieldError,
+  Instant,
+  SPAN_FIRST_YEAR,
+  SPAN_LAST_YEAR,
+  describeErrors,
+  isRegionId,
+  tryParseDate,
+  validateYearInput,
+  type FieldError,
 } from '../domain/index.js';
 import type { EventData, RecordedEvent } from '../store/port.js';
 
@@ -16,7 +23,9 @@ export const CALENDAR_STREAM_ID = 'calendar-CN';
 export const CALENDAR_STREAM_PREFIX = 'calendar-';
 export const CALENDAR_EVENT_TYPE = 'CalendarYearPublished';
 
-interface LocalDateBrand { readonly LocalDate: unique symbol }
+interface LocalDateBrand {
+  readonly LocalDate: unique symbol;
+}
 /** A real calendar date `YYYY-MM-DD`. */
 export const LocalDate = t.brand(
   t.string,
@@ -24,20 +33,22 @@ export const LocalDate = t.brand(
   'LocalDate',
 );
 
-interface CalendarYearBrand { readonly CalendarYear: unique symbol }
+interface CalendarYearBrand {
+  readonly CalendarYear: unique symbol;
+}
 export const CalendarYear = t.brand(
   t.number,
   (n): n is t.Branded<number, CalendarYearBrand> => Number.isInteger(n) && n >= SPAN_FIRST_YEAR && n <= SPAN_LAST_YEAR,
   'CalendarYear',
 );
 
-interface RegionBrand { readonly Region: unique symbol }
-interface CalNoteBrand { readonly CalNote: unique symbol }
-const Region = t.brand(
-  t.string,
-  (s): s is t.Branded<string, RegionBrand> => isRegionId(s),
-  'Region',
-);
+interface RegionBrand {
+  readonly Region: unique symbol;
+}
+interface CalNoteBrand {
+  readonly CalNote: unique symbol;
+}
+const Region = t.brand(t.string, (s): s is t.Branded<string, RegionBrand> => isRegionId(s), 'Region');
 const Note = t.brand(
   t.string,
   (s): s is t.Branded<string, CalNoteBrand> => s.length >= 1 && s.length <= 2000,
@@ -45,17 +56,23 @@ const Note = t.brand(
 );
 
 /** The body of `PUT /calendar/{year}` (the year comes from the path). */
-export const CalendarYearBody = t.exact(t.intersection([
-  t.type({ holidays: t.array(LocalDate), workdays: t.array(LocalDate) }),
-  t.partial({ region: Region, note: Note }),
-]), 'CalendarYearBody');
+export const CalendarYearBody = t.exact(
+  t.intersection([
+    t.type({ holidays: t.array(LocalDate), workdays: t.array(LocalDate) }),
+    t.partial({ region: Region, note: Note }),
+  ]),
+  'CalendarYearBody',
+);
 export type CalendarYearBody = t.TypeOf<typeof CalendarYearBody>;
 
 /** The stored event's data. */
-export const CalendarYearPublished = t.exact(t.intersection([
-  t.type({ year: CalendarYear, holidays: t.array(LocalDate), workdays: t.array(LocalDate), publishedAt: Instant }),
-  t.partial({ region: Region, note: Note }),
-]), 'CalendarYearPublished');
+export const CalendarYearPublished = t.exact(
+  t.intersection([
+    t.type({ year: CalendarYear, holidays: t.array(LocalDate), workdays: t.array(LocalDate), publishedAt: Instant }),
+    t.partial({ region: Region, note: Note }),
+  ]),
+  'CalendarYearPublished',
+);
 
 export interface CalendarYearPublishedData {
   readonly year: number;
@@ -92,7 +109,10 @@ export function decodeCalendarYearPublished(input: unknown): CalendarDecodeResul
       e.message.includes('LocalDate')
         ? { field: e.field, message: e.message.replace('LocalDate', 'a date YYYY-MM-DD') }
         : e.message.includes('CalendarYear')
-          ? { field: e.field, message: e.message.replace('CalendarYear', `a year between ${SPAN_FIRST_YEAR} and ${SPAN_LAST_YEAR}`) }
+          ? {
+              field: e.field,
+              message: e.message.replace('CalendarYear', `a year between ${SPAN_FIRST_YEAR} and ${SPAN_LAST_YEAR}`),
+            }
           : e,
     );
     return { ok: false, errors };

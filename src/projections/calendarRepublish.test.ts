@@ -5,11 +5,24 @@ import { makeRig, type Rig } from './testSupport.js';
 
 const REAL_2026 = {
   holidays: [
-    '2026-01-01', '2026-01-02', '2026-01-03',
+    '2026-01-01',
+    '2026-01-02',
+    '2026-01-03',
     ...['15', '16', '17', '18', '19', '20', '21', '22', '23'].map((d) => `2026-02-${d}`),
-    '2026-04-04', '2026-04-05', '2026-04-06',
-    '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
-    '2026-06-19', '2026-06-20', '2026-06-21', '2026-09-25', '2026-09-26', '2026-09-27',
+    '2026-04-04',
+    '2026-04-05',
+    '2026-04-06',
+    '2026-05-01',
+    '2026-05-02',
+    '2026-05-03',
+    '2026-05-04',
+    '2026-05-05',
+    '2026-06-19',
+    '2026-06-20',
+    '2026-06-21',
+    '2026-09-25',
+    '2026-09-26',
+    '2026-09-27',
     ...['01', '02', '03', '04', '05', '06', '07'].map((d) => `2026-10-${d}`),
   ],
   workdays: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
@@ -38,8 +51,15 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
 
     rig.scheduler.advanceTo(parseInstant('2025-12-31T10:00:00+08:00'));
     await rig.append({
-      type: 'CaseAccepted', caseId: 'NY-1', occurredAt: '2025-12-31T10:00:00+08:00', centerId: 'c', departmentId: 'd',
-      matterCode: 'm', kind: 'promised', promisedDays: 1, channel: 'window',
+      type: 'CaseAccepted',
+      caseId: 'NY-1',
+      occurredAt: '2025-12-31T10:00:00+08:00',
+      centerId: 'c',
+      departmentId: 'd',
+      matterCode: 'm',
+      kind: 'promised',
+      promisedDays: 1,
+      channel: 'window',
     });
     const rm = rig.projections.readModels;
     const now = () => rig.scheduler.clock();
@@ -53,10 +73,17 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     await publish(rig, REAL_2026);
     const v2 = rig.calendarService.current().version;
     expect(v2).not.toBe(v1);
-    expect(rm.evaluateCase('NY-1', now())).toMatchObject({ deadlineDate: '2026-01-04', dueAt: '2026-01-05T00:00:00.000+08:00', calendarVersion: v2 });
+    expect(rm.evaluateCase('NY-1', now())).toMatchObject({
+      deadlineDate: '2026-01-04',
+      dueAt: '2026-01-05T00:00:00.000+08:00',
+      calendarVersion: v2,
+    });
     // The warning computed on the partial calendar is withdrawn: day 1 is now Sunday 2026-01-04 (make-up day).
     expect(rm.activeAlerts()).toEqual([]);
-    expect(rig.alerts.at(-1)).toMatchObject({ type: 'alert-cleared', alert: { rule: 'deadline-warning', calendarVersion: v1 } });
+    expect(rig.alerts.at(-1)).toMatchObject({
+      type: 'alert-cleared',
+      alert: { rule: 'deadline-warning', calendarVersion: v1 },
+    });
 
     rig.scheduler.advanceTo(parseInstant('2026-01-04T00:00:00+08:00'));
     expect(rm.activeAlerts().map((a) => [a.rule, a.startedAt, a.calendarVersion])).toEqual([
@@ -80,8 +107,15 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     await publish(rig, PARTIAL_2026);
     rig.scheduler.advanceTo(parseInstant('2025-12-29T10:00:00+08:00'));
     await rig.append({
-      type: 'CaseAccepted', caseId: 'NY-2', occurredAt: '2025-12-29T10:00:00+08:00', centerId: 'c', departmentId: 'd',
-      matterCode: 'm', kind: 'promised', promisedDays: 3, channel: 'window',
+      type: 'CaseAccepted',
+      caseId: 'NY-2',
+      occurredAt: '2025-12-29T10:00:00+08:00',
+      centerId: 'c',
+      departmentId: 'd',
+      matterCode: 'm',
+      kind: 'promised',
+      promisedDays: 3,
+      channel: 'window',
     });
     // Partial 2026: days 12-30, 12-31, 01-02 → due 2026-01-03 00:00; overdue from then.
     rig.scheduler.advanceTo(parseInstant('2026-01-06T12:00:00+08:00'));
@@ -91,7 +125,12 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     await publish(rig, REAL_2026);
     // Real 2026: days 12-30, 12-31, 01-04 → due 2026-01-05 00:00: still overdue, from a later instant.
     expect(rig.alerts.at(-1)).toMatchObject({
-      type: 'alert-raised', alert: { key: 'NY-2/overdue', startedAt: '2026-01-05T00:00:00.000+08:00', calendarVersion: rig.calendarService.current().version },
+      type: 'alert-raised',
+      alert: {
+        key: 'NY-2/overdue',
+        startedAt: '2026-01-05T00:00:00.000+08:00',
+        calendarVersion: rig.calendarService.current().version,
+      },
     });
     expect(rig.projections.readModels.activeAlerts()).toHaveLength(1);
   });

@@ -8,7 +8,14 @@ import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js
 import type { AlertView } from './types.js';
 
 /** The rules in a fixed order; a card's colour follows from its rule (SPEC §3 table). */
-export const RULES: readonly CardRule[] = ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause', 'escalation-unanswered', 'late-record'];
+export const RULES: readonly CardRule[] = [
+  'deadline-warning',
+  'overdue',
+  'pause-warning',
+  'overlong-pause',
+  'escalation-unanswered',
+  'late-record',
+];
 export const RULE_COLOR: readonly CardColor[] = ['yellow', 'red', 'yellow', 'red', 'red', 'yellow'];
 export const RULE_INDEX: ReadonlyMap<CardRule, number> = new Map(RULES.map((r, i) => [r, i]));
 export const OVERDUE = 1;

@@ -12,11 +12,35 @@
  * is why a rebuild and an incremental run agree.
  */
 import {
-  dayFromYmd, evolve, formatInstant, initialCaseState, lateRecordDetails, nextChangeOf, retroactivePauseIds, timelineOf,
-  type RawCard, type Timeline, type CaseEvent, type CaseState, type EpochDay, type EpochMs, type EventMeta, type Policy, type WorkCalendar, type CalendarService,
+  dayFromYmd,
+  evolve,
+  formatInstant,
+  initialCaseState,
+  lateRecordDetails,
+  nextChangeOf,
+  retroactivePauseIds,
+  timelineOf,
+  type RawCard,
+  type Timeline,
+  type CaseEvent,
+  type CaseState,
+  type EpochDay,
+  type EpochMs,
+  type EventMeta,
+  type Policy,
+  type WorkCalendar,
+  type CalendarService,
 } from '../domain/index.js';
 import {
-  FLAG_EARLY, FLAG_EVALUATED, FLAG_ON_TIME, FLAG_SAME_DAY, RULE_INDEX, cardCode, newEntry, type CardList, type CaseEntry,
+  FLAG_EARLY,
+  FLAG_EVALUATED,
+  FLAG_ON_TIME,
+  FLAG_SAME_DAY,
+  RULE_INDEX,
+  cardCode,
+  newEntry,
+  type CardList,
+  type CaseEntry,
 } from './caseEntry.js';
 import { AlertBoard } from './alertBoard.js';
 import { DueQueue } from './priorityQueue.js';
@@ -65,7 +89,9 @@ export class CaseProjection {
 
   constructor(private readonly options: CaseProjectionOptions) {
     this.evolveOptions = { lateRecordHours: options.policy.lateRecordHours };
-    this.unsubscribeCalendar = options.calendarService.onChange((next, previous) => this.calendarChanged(next, previous));
+    this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
+      this.calendarChanged(next, previous),
+    );
   }
 
   get isLive(): boolean {
@@ -105,10 +131,16 @@ export class CaseProjection {
     if (metrics !== undefined && state.accepted !== undefined) {
       if (event.type === 'CaseAccepted' && before.accepted === undefined) {
         metrics.caseAccepted(state.accepted.centerId, state.accepted.kind);
-      } else if (event.type === 'CaseCompleted' && before.completedAt === undefined && state.completedAt !== undefined) {
+      } else if (
+        event.type === 'CaseCompleted' &&
+        before.completedAt === undefined &&
+        state.completedAt !== undefined
+      ) {
         metrics.caseCompleted(
-          state.accepted.centerId, state.accepted.kind,
-          entry.flags & FLAG_ON_TIME ? 'on_time' : 'late', (entry.flags & FLAG_SAME_DAY) !== 0,
+          state.accepted.centerId,
+          state.accepted.kind,
+          entry.flags & FLAG_ON_TIME ? 'on_time' : 'late',
+          (entry.flags & FLAG_SAME_DAY) !== 0,
         );
       }
     }
@@ -213,7 +245,13 @@ export class CaseProjection {
   }
 
   /** SPEC §3: alerts are the rules in force now for open work (see docs/projections.md). */
-  private alertsOf(entry: CaseEntry, s: CaseState, tl: Timeline, now: EpochMs, calendar: WorkCalendar): readonly AlertView[] {
+  private alertsOf(
+    entry: CaseEntry,
+    s: CaseState,
+    tl: Timeline,
+    now: EpochMs,
+    calendar: WorkCalendar,
+  ): readonly AlertView[] {
     if (s.completedAt !== undefined && s.completedAt <= now) return EMPTY_ALERTS;
     let out: AlertView[] | undefined;
     const a = s.accepted!;
@@ -251,7 +289,12 @@ export class CaseProjection {
   }
 
   private setAlerts(
-    entry: CaseEntry, next: readonly AlertView[], eventAt: EpochMs, calendar: WorkCalendar, s?: CaseState, tl?: Timeline,
+    entry: CaseEntry,
+    next: readonly AlertView[],
+    eventAt: EpochMs,
+    calendar: WorkCalendar,
+    s?: CaseState,
+    tl?: Timeline,
   ): void {
     const previous = entry.alerts ?? EMPTY_ALERTS;
     if (previous.length === 0 && next.length === 0) return;
@@ -261,8 +304,10 @@ export class CaseProjection {
       if (next.some((n) => n.key === old.key)) continue;
       const at = s !== undefined && tl !== undefined ? endOfAlert(old, s, tl, eventAt) : eventAt;
       // An alert withdrawn while a back-dated pause is on the case says so (the pause may be what hid it).
-      const withdrawnBy = retro.length > 0 && (s?.completedAt === undefined || s.completedAt > eventAt)
-        ? { ...old.details, retroactivePause: retro } : undefined;
+      const withdrawnBy =
+        retro.length > 0 && (s?.completedAt === undefined || s.completedAt > eventAt)
+          ? { ...old.details, retroactivePause: retro }
+          : undefined;
       this.board.clear(old.key, formatInstant(at, zone), withdrawnBy);
     }
     for (const n of next) {
@@ -325,7 +370,11 @@ export class CaseProjection {
 
 /** Which pause / escalation / late record a card is about (0 for case-wide rules). */
 function cardOrdinal(c: RawCard, s: CaseState): number {
-  if (c.pauseId !== undefined) return Math.max(0, s.pauses.findIndex((p) => p.pauseId === c.pauseId));
+  if (c.pauseId !== undefined)
+    return Math.max(
+      0,
+      s.pauses.findIndex((p) => p.pauseId === c.pauseId),
+    );
   return c.escalation ?? c.lateRecord ?? 0;
 }
 
@@ -341,7 +390,9 @@ function hasCode(cards: CardList | undefined, code: number): boolean {
  * the evaluation) when it was withdrawn by a recomputation.
  */
 function endOfAlert(alert: AlertView, s: CaseState, tl: Timeline, fallback: EpochMs): EpochMs {
-  const card = tl.cards.find((c) => c.rule === alert.rule && c.pauseId === alert.pauseId && c.escalation === alert.escalation);
+  const card = tl.cards.find(
+    (c) => c.rule === alert.rule && c.pauseId === alert.pauseId && c.escalation === alert.escalation,
+  );
   if (card?.clear !== undefined && card.clear <= fallback) return card.clear;
   if (card !== undefined) {
     if (s.completedAt !== undefined && s.completedAt <= fallback) return s.completedAt;
@@ -352,12 +403,21 @@ function endOfAlert(alert: AlertView, s: CaseState, tl: Timeline, fallback: Epoc
 }
 
 function sameAlert(a: AlertView, b: AlertView): boolean {
-  return a.startedAt === b.startedAt && a.calendarVersion === b.calendarVersion && a.policyVersion === b.policyVersion
-    && JSON.stringify(a.details) === JSON.stringify(b.details);
+  return (
+    a.startedAt === b.startedAt &&
+    a.calendarVersion === b.calendarVersion &&
+    a.policyVersion === b.policyVersion &&
+    JSON.stringify(a.details) === JSON.stringify(b.details)
+  );
 }
 
 /** Why, for the board: retroactive pauses on overdue / pause alerts, the late event on late-record. */
-function alertDetails(c: RawCard, s: CaseState, tl: Timeline, pauseRetro: boolean): Record<string, unknown> | undefined {
+function alertDetails(
+  c: RawCard,
+  s: CaseState,
+  tl: Timeline,
+  pauseRetro: boolean,
+): Record<string, unknown> | undefined {
   if (c.rule === 'overdue') {
     const retro = retroactivePauseIds(tl);
     return retro.length > 0 ? { retroactivePause: retro } : undefined;

@@ -18,6 +18,14 @@ describe('CSV', () => {
   });
 
   it('writes a header row and CRLF line ends', () => {
-    expect(toCsv(['a', 'b'], [[1, 'x,y'], [null, 2]])).toBe('a,b\r\n1,"x,y"\r\n,2\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          [1, 'x,y'],
+          [null, 2],
+        ],
+      ),
+    ).toBe('a,b\r\n1,"x,y"\r\n,2\r\n');
   });
 });

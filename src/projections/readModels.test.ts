@@ -9,9 +9,22 @@ afterEach(async () => {
   for (const r of rigs.splice(0)) await r.projections.stop();
 });
 
-const accept = (caseId: string, occurredAt: string, centerId: string, departmentId: string, promisedDays: number): Body => ({
-  type: 'CaseAccepted', caseId, occurredAt, centerId, departmentId, matterCode: 'm',
-  kind: promisedDays === 0 ? 'instant' : 'promised', promisedDays, channel: 'window',
+const accept = (
+  caseId: string,
+  occurredAt: string,
+  centerId: string,
+  departmentId: string,
+  promisedDays: number,
+): Body => ({
+  type: 'CaseAccepted',
+  caseId,
+  occurredAt,
+  centerId,
+  departmentId,
+  matterCode: 'm',
+  kind: promisedDays === 0 ? 'instant' : 'promised',
+  promisedDays,
+  channel: 'window',
 });
 
 function recordingSink(): ProjectionMetricsSink & { calls: unknown[][] } {
@@ -31,7 +44,14 @@ describe('read model queries', () => {
     await rig.append(accept('A', '2025-09-01T09:00:00+08:00', 'north', 'tax', 1));
     await rig.append(accept('B', '2025-09-01T09:00:00+08:00', 'north', 'land', 10));
     await rig.append(accept('C', '2025-09-01T09:00:00+08:00', 'south', 'tax', 2));
-    await rig.append({ type: 'CasePaused', caseId: 'C', occurredAt: '2025-09-01T10:00:00+08:00', pauseId: 'x', reason: 'site-survey', declaredDays: 1 });
+    await rig.append({
+      type: 'CasePaused',
+      caseId: 'C',
+      occurredAt: '2025-09-01T10:00:00+08:00',
+      pauseId: 'x',
+      reason: 'site-survey',
+      declaredDays: 1,
+    });
     rig.scheduler.advanceTo(parseInstant('2025-09-05T09:00:00+08:00'));
     const rm = rig.projections.readModels;
     const keys = (f?: Parameters<typeof rm.activeAlerts>[0]) => rm.activeAlerts(f).map((a) => a.key);
@@ -50,7 +70,10 @@ describe('read model queries', () => {
     ]);
     expect(rm.status()).toMatchObject({ caughtUp: true, lagEvents: 0, checkpoint: '3' });
     expect(rm.getCaseState('nope')).toBeUndefined();
-    expect(rm.evaluateCase('A', parseInstant('2025-09-01T12:00:00+08:00'))).toMatchObject({ status: 'open', deadlineDate: '2025-09-02' });
+    expect(rm.evaluateCase('A', parseInstant('2025-09-01T12:00:00+08:00'))).toMatchObject({
+      status: 'open',
+      deadlineDate: '2025-09-02',
+    });
   });
 
   it('waitForPosition resolves once the event is folded, and false on timeout', async () => {
@@ -74,10 +97,20 @@ describe('read model queries', () => {
     expect(sink.calls).toEqual([]);
 
     await rig.append(accept('NEW', '2025-09-01T09:00:00+08:00', 'c', 'd', 0));
-    await rig.append({ type: 'CaseCompleted', caseId: 'NEW', occurredAt: '2025-09-01T09:30:00+08:00', outcome: 'approved' });
+    await rig.append({
+      type: 'CaseCompleted',
+      caseId: 'NEW',
+      occurredAt: '2025-09-01T09:30:00+08:00',
+      outcome: 'approved',
+    });
     rig.scheduler.advanceTo(parseInstant('2025-09-03T00:00:00+08:00')); // OLD: warning 09-02, overdue 09-03
     now = rig.scheduler.clock();
-    await rig.append({ type: 'CaseCompleted', caseId: 'OLD', occurredAt: '2025-09-03T08:00:00+08:00', outcome: 'approved' });
+    await rig.append({
+      type: 'CaseCompleted',
+      caseId: 'OLD',
+      occurredAt: '2025-09-03T08:00:00+08:00',
+      outcome: 'approved',
+    });
     expect(sink.calls).toEqual([
       ['accepted', 'c', 'instant'],
       ['completed', 'c', 'instant', 'on_time', true],

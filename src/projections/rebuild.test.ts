@@ -19,9 +19,19 @@ type Step =
   | { op: 'escalate'; gap: number; level: number; within: number | null };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ op: fc.constant('pause' as const), gap: fc.integer({ min: 0, max: 240 }), reason: fc.nat(REASONS.length - 1), declared: fc.option(fc.integer({ min: 1, max: 8 })) }),
+  fc.record({
+    op: fc.constant('pause' as const),
+    gap: fc.integer({ min: 0, max: 240 }),
+    reason: fc.nat(REASONS.length - 1),
+    declared: fc.option(fc.integer({ min: 1, max: 8 })),
+  }),
   fc.record({ op: fc.constant('resume' as const), gap: fc.integer({ min: 0, max: 240 }) }),
-  fc.record({ op: fc.constant('escalate' as const), gap: fc.integer({ min: 0, max: 240 }), level: fc.nat(LEVELS.length - 1), within: fc.option(fc.integer({ min: 0, max: 4 })) }),
+  fc.record({
+    op: fc.constant('escalate' as const),
+    gap: fc.integer({ min: 0, max: 240 }),
+    level: fc.nat(LEVELS.length - 1),
+    within: fc.option(fc.integer({ min: 0, max: 4 })),
+  }),
 );
 
 const caseArb = fc.record({
@@ -34,10 +44,24 @@ const caseArb = fc.record({
   lateRecord: fc.option(fc.integer({ min: 25, max: 60 }), { freq: 4 }),
 });
 
-interface Planned { body: Body; recordAt: number; calendar?: { holidays: string[]; workdays: string[] } }
+interface Planned {
+  body: Body;
+  recordAt: number;
+  calendar?: { holidays: string[]; workdays: string[] };
+}
 
 /** A valid event history per case (SPEC §2 transitions), occurredAt non-decreasing, some recorded late. */
-function plan(cases: Array<{ startHours: number; promisedDays: number; center: string; department: string; steps: Step[]; complete: number | null; lateRecord: number | null }>): Planned[] {
+function plan(
+  cases: Array<{
+    startHours: number;
+    promisedDays: number;
+    center: string;
+    department: string;
+    steps: Step[];
+    complete: number | null;
+    lateRecord: number | null;
+  }>,
+): Planned[] {
   const out: Planned[] = [];
   cases.forEach((c, i) => {
     const caseId = `P-${i}`;
@@ -52,8 +76,13 @@ function plan(cases: Array<{ startHours: number; promisedDays: number; center: s
       out.push({ body: { ...body, caseId, occurredAt: formatInstant(t, ZONE) } as Body, recordAt });
     };
     push({
-      type: 'CaseAccepted', centerId: c.center, departmentId: c.department, matterCode: `M${c.promisedDays}`,
-      kind: c.promisedDays === 0 ? 'instant' : 'promised', promisedDays: c.promisedDays, channel: 'window',
+      type: 'CaseAccepted',
+      centerId: c.center,
+      departmentId: c.department,
+      matterCode: `M${c.promisedDays}`,
+      kind: c.promisedDays === 0 ? 'instant' : 'promised',
+      promisedDays: c.promisedDays,
+      channel: 'window',
     });
     const open: string[] = [];
     let n = 0;
@@ -62,12 +91,22 @@ function plan(cases: Array<{ startHours: number; promisedDays: number; center: s
       if (s.op === 'pause') {
         const pauseId = `p${n++}`;
         open.push(pauseId);
-        push({ type: 'CasePaused', pauseId, reason: REASONS[s.reason]!, ...(s.declared !== null ? { declaredDays: s.declared } : {}) });
+        push({
+          type: 'CasePaused',
+          pauseId,
+          reason: REASONS[s.reason]!,
+          ...(s.declared !== null ? { declaredDays: s.declared } : {}),
+        });
       } else if (s.op === 'resume') {
         const pauseId = open.shift();
         if (pauseId !== undefined) push({ type: 'CaseResumed', pauseId });
       } else {
-        push({ type: 'CaseEscalated', level: LEVELS[s.level]!, by: 'office', ...(s.within !== null ? { respondWithinDays: s.within } : {}) });
+        push({
+          type: 'CaseEscalated',
+          level: LEVELS[s.level]!,
+          by: 'office',
+          ...(s.within !== null ? { respondWithinDays: s.within } : {}),
+        });
       }
     }
     if (c.complete !== null) {
@@ -110,58 +149,78 @@ describe('incremental projection equals a rebuild from scratch', () => {
       fc.asyncProperty(
         fc.array(caseArb, { minLength: 1, maxLength: 6 }),
         fc.integer({ min: 0, max: 24 * 40 }),
-        fc.option(fc.record({ atHours: fc.integer({ min: 0, max: 24 * 60 }), extraHoliday: fc.integer({ min: 0, max: 70 }) }), { freq: 2 }),
+        fc.option(
+          fc.record({ atHours: fc.integer({ min: 0, max: 24 * 60 }), extraHoliday: fc.integer({ min: 0, max: 70 }) }),
+          { freq: 2 },
+        ),
         async (cases, tailHours, republish) => {
-        const planned = plan(cases as never);
-        if (republish !== null) {
-          // An operator corrects 2025 mid-stream: one more holiday in Sept–Nov.
-          const base = createCalendarService(ZONE).getYear(2025)!;
-          const extra = formatInstant(BASE + republish.extraHoliday * 24 * H, ZONE).slice(0, 10);
-          const holidays = [...new Set([...base.holidays, extra])].filter((d) => !base.workdays.includes(d));
-          planned.push({ body: undefined as never, recordAt: BASE + republish.atHours * H, calendar: { holidays, workdays: [...base.workdays] } });
-          planned.sort((a, b) => a.recordAt - b.recordAt);
-        }
-        const live = await makeRig(BASE);
-        rigs.push(live);
-        for (const p of planned) {
-          live.scheduler.advanceTo(Math.max(p.recordAt, live.scheduler.clock()));
-          if (p.calendar !== undefined) {
-            const decoded = decodeCalendarYearRequest('2025', p.calendar, new Date(live.scheduler.clock()).toISOString());
-            if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
-            const r = await live.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
-            expect(await live.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
-          } else {
-            await live.append(p.body);
+          const planned = plan(cases as never);
+          if (republish !== null) {
+            // An operator corrects 2025 mid-stream: one more holiday in Sept–Nov.
+            const base = createCalendarService(ZONE).getYear(2025)!;
+            const extra = formatInstant(BASE + republish.extraHoliday * 24 * H, ZONE).slice(0, 10);
+            const holidays = [...new Set([...base.holidays, extra])].filter((d) => !base.workdays.includes(d));
+            planned.push({
+              body: undefined as never,
+              recordAt: BASE + republish.atHours * H,
+              calendar: { holidays, workdays: [...base.workdays] },
+            });
+            planned.sort((a, b) => a.recordAt - b.recordAt);
           }
-        }
-        const end = live.scheduler.clock() + tailHours * H;
-        live.scheduler.advanceTo(end);
-        const ids = [...new Set(planned.filter((p) => p.calendar === undefined).map((p) => p.body.caseId))];
+          const live = await makeRig(BASE);
+          rigs.push(live);
+          for (const p of planned) {
+            live.scheduler.advanceTo(Math.max(p.recordAt, live.scheduler.clock()));
+            if (p.calendar !== undefined) {
+              const decoded = decodeCalendarYearRequest(
+                '2025',
+                p.calendar,
+                new Date(live.scheduler.clock()).toISOString(),
+              );
+              if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
+              const r = await live.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
+              expect(await live.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+            } else {
+              await live.append(p.body);
+            }
+          }
+          const end = live.scheduler.clock() + tailHours * H;
+          live.scheduler.advanceTo(end);
+          const ids = [...new Set(planned.filter((p) => p.calendar === undefined).map((p) => p.body.caseId))];
 
-        const rebuilt = await makeRig(end, { store: live.store });
-        rigs.push(rebuilt);
-        expect(rebuilt.alerts).toEqual([]); // catching up publishes nothing
-        expect(rebuilt.calendarService.current().version).toBe(live.calendarService.current().version);
-        expect(observe(rebuilt, ids)).toEqual(observe(live, ids));
+          const rebuilt = await makeRig(end, { store: live.store });
+          rigs.push(rebuilt);
+          expect(rebuilt.alerts).toEqual([]); // catching up publishes nothing
+          expect(rebuilt.calendarService.current().version).toBe(live.calendarService.current().version);
+          expect(observe(rebuilt, ids)).toEqual(observe(live, ids));
 
-        // Delivering every event a second time (a snapshot whose checkpoint is behind its states) changes nothing.
-        const dir = mkdtempSync(join(tmpdir(), 'proj-twice-'));
-        try {
-          const file = join(dir, 'snap.ndjson');
-          const cal = live.calendarService.current().version;
-          await writeSnapshot(file, {
-            checkpoint: '-1', storeName: live.store.name, calendarEvents: [], policyVersion: 'x', calendarVersion: cal,
-          }, ids.map((id) => live.projections.readModels.getCaseState(id)!));
-          const twice = await makeRig(end, { store: live.store, checkpointFile: file });
-          rigs.push(twice);
-          expect(twice.projections.info().eventsFolded).toBe(planned.length);
-          expect(twice.calendarService.current().version).toBe(live.calendarService.current().version);
-          expect(observe(twice, ids)).toEqual(observe(live, ids));
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-        for (const r of rigs.splice(0)) await r.projections.stop();
-      }),
+          // Delivering every event a second time (a snapshot whose checkpoint is behind its states) changes nothing.
+          const dir = mkdtempSync(join(tmpdir(), 'proj-twice-'));
+          try {
+            const file = join(dir, 'snap.ndjson');
+            const cal = live.calendarService.current().version;
+            await writeSnapshot(
+              file,
+              {
+                checkpoint: '-1',
+                storeName: live.store.name,
+                calendarEvents: [],
+                policyVersion: 'x',
+                calendarVersion: cal,
+              },
+              ids.map((id) => live.projections.readModels.getCaseState(id)!),
+            );
+            const twice = await makeRig(end, { store: live.store, checkpointFile: file });
+            rigs.push(twice);
+            expect(twice.projections.info().eventsFolded).toBe(planned.length);
+            expect(twice.calendarService.current().version).toBe(live.calendarService.current().version);
+            expect(observe(twice, ids)).toEqual(observe(live, ids));
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+          for (const r of rigs.splice(0)) await r.projections.stop();
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -65,10 +65,18 @@ export function monthPeriod(month: unknown): { from: string; to: string; year: n
 
 /** The headline figures whose deltas the report shows. */
 const DELTA_FIELDS: ReadonlyArray<readonly ['cohort' | 'flow', string]> = [
-  ['cohort', 'accepted'], ['cohort', 'completed'], ['cohort', 'inProgress'], ['cohort', 'completionRate'],
-  ['cohort', 'instantCompletionRate'], ['cohort', 'instantShare'],
-  ['flow', 'completedInPeriod'], ['flow', 'onTimeRate'], ['flow', 'earlyRate'], ['flow', 'overdueRate'],
-  ['flow', 'avgUsedDays'], ['flow', 'cardsTotal'],
+  ['cohort', 'accepted'],
+  ['cohort', 'completed'],
+  ['cohort', 'inProgress'],
+  ['cohort', 'completionRate'],
+  ['cohort', 'instantCompletionRate'],
+  ['cohort', 'instantShare'],
+  ['flow', 'completedInPeriod'],
+  ['flow', 'onTimeRate'],
+  ['flow', 'earlyRate'],
+  ['flow', 'overdueRate'],
+  ['flow', 'avgUsedDays'],
+  ['flow', 'cardsTotal'],
 ];
 
 function deltas(now: KpiSet, before: KpiSet): KpiDeltas {
@@ -85,7 +93,7 @@ function departmentRow(g: StatsGroup): MonthlyDepartmentRow {
   const { cohort, flow } = g;
   let yellow = 0;
   let red = 0;
-  for (const c of flow.cards) (c.color === 'red' ? (red += c.count) : (yellow += c.count));
+  for (const c of flow.cards) c.color === 'red' ? (red += c.count) : (yellow += c.count);
   return {
     departmentId: g.key,
     accepted: cohort.accepted,
@@ -115,8 +123,12 @@ export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_D
   const asc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
   return rows
     .filter((r) => r.overdueRate !== null)
-    .sort((x, y) => desc(x.overdueRate, y.overdueRate) || asc(x.onTimeRate, y.onTimeRate)
-      || (x.departmentId < y.departmentId ? -1 : x.departmentId > y.departmentId ? 1 : 0))
+    .sort(
+      (x, y) =>
+        desc(x.overdueRate, y.overdueRate) ||
+        asc(x.onTimeRate, y.onTimeRate) ||
+        (x.departmentId < y.departmentId ? -1 : x.departmentId > y.departmentId ? 1 : 0),
+    )
     .slice(0, limit);
 }
 
@@ -153,14 +165,28 @@ export function computeMonthlyReport(
 }
 
 export const MONTHLY_CSV_HEADER = [
-  'departmentId', 'accepted', 'completed', 'inProgress', 'completionRate', 'instantCompletionRate', 'instantShare',
-  'completedInPeriod', 'onTime', 'late', 'onTimeRate', 'earlyRate', 'openAtEnd', 'overdueOpenAtEnd', 'overdueRate',
-  'avgUsedDays', 'yellowCards', 'redCards', 'escalations',
+  'departmentId',
+  'accepted',
+  'completed',
+  'inProgress',
+  'completionRate',
+  'instantCompletionRate',
+  'instantShare',
+  'completedInPeriod',
+  'onTime',
+  'late',
+  'onTimeRate',
+  'earlyRate',
+  'openAtEnd',
+  'overdueOpenAtEnd',
+  'overdueRate',
+  'avgUsedDays',
+  'yellowCards',
+  'redCards',
+  'escalations',
 ] as const;
 
 export function monthlyReportToCsv(report: MonthlyReport): string {
   const rows = report.departments.map((d) => MONTHLY_CSV_HEADER.map((h) => d[h]));
   return toCsv(MONTHLY_CSV_HEADER, rows);
 }
-
-

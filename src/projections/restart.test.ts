@@ -18,10 +18,26 @@ function history(): Array<{ at: number; body: Body }> {
     const caseId = `R-${i}`;
     let t = START + (i % 40) * 5 * H;
     const at = () => formatInstant(t, ZONE);
-    out.push({ at: t, body: { type: 'CaseAccepted', caseId, occurredAt: at(), centerId: `c${i % 3}`, departmentId: `d${i % 5}`, matterCode: 'm', kind: i % 7 === 0 ? 'instant' : 'promised', promisedDays: i % 7 === 0 ? 0 : 1 + (i % 6), channel: 'online' } });
+    out.push({
+      at: t,
+      body: {
+        type: 'CaseAccepted',
+        caseId,
+        occurredAt: at(),
+        centerId: `c${i % 3}`,
+        departmentId: `d${i % 5}`,
+        matterCode: 'm',
+        kind: i % 7 === 0 ? 'instant' : 'promised',
+        promisedDays: i % 7 === 0 ? 0 : 1 + (i % 6),
+        channel: 'online',
+      },
+    });
     if (i % 4 === 1) {
       t += 20 * H;
-      out.push({ at: t, body: { type: 'CasePaused', caseId, occurredAt: at(), pauseId: 'p1', reason: 'testing', declaredDays: 2 } });
+      out.push({
+        at: t,
+        body: { type: 'CasePaused', caseId, occurredAt: at(), pauseId: 'p1', reason: 'testing', declaredDays: 2 },
+      });
       if (i % 8 === 1) {
         t += 50 * H;
         out.push({ at: t, body: { type: 'CaseResumed', caseId, occurredAt: at(), pauseId: 'p1' } });
@@ -87,7 +103,10 @@ describe('restart from the checkpoint (sqlite store)', () => {
     rigs.push(resumed);
     // It folded only what came after the checkpoint.
     expect(resumed.projections.info().eventsFolded).toBe(events.length - half);
-    expect(resumed.projections.readModels.status()).toMatchObject({ caughtUp: true, checkpoint: String(await store.headPosition()) });
+    expect(resumed.projections.readModels.status()).toMatchObject({
+      caughtUp: true,
+      checkpoint: String(await store.headPosition()),
+    });
 
     const clean = await makeRig(end, { store });
     rigs.push(clean);
@@ -108,6 +127,6 @@ describe('restart from the checkpoint (sqlite store)', () => {
     const rig = await makeRig(START + 1000 * H, { store, checkpointFile: file, log: (m) => logs.push(m) });
     rigs.push(rig);
     expect(rig.projections.info().eventsFolded).toBe(10);
-    expect(logs.join("\n")).toMatch(/is not a case state; rebuilding from the beginning/);
+    expect(logs.join('\n')).toMatch(/is not a case state; rebuilding from the beginning/);
   });
 });

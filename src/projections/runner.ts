@@ -6,11 +6,20 @@
  * store (readiness); from then on they follow it live.
  */
 import {
-  EVENT_TYPES, evaluate, tryParseInstant, type CalendarService, type CaseEvent, type EpochMs, type Policy,
+  EVENT_TYPES,
+  evaluate,
+  tryParseInstant,
+  type CalendarService,
+  type CaseEvent,
+  type EpochMs,
+  type Policy,
 } from '../domain/index.js';
 import { CASE_STREAM_PREFIX, type EventStore, type RecordedEvent, type Subscription } from '../store/port.js';
 import {
-  CALENDAR_EVENT_TYPE, CALENDAR_STREAM_PREFIX, decodeCalendarYearPublished, type CalendarYearPublishedData,
+  CALENDAR_EVENT_TYPE,
+  CALENDAR_STREAM_PREFIX,
+  decodeCalendarYearPublished,
+  type CalendarYearPublishedData,
 } from './calendarEvents.js';
 import { CaseProjection } from './caseProjection.js';
 import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
@@ -52,7 +61,11 @@ const STREAM_PREFIXES = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX];
 const CASE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const RETRY_MS = 1_000;
 
-interface Waiter { readonly position: bigint; readonly resolve: (ok: boolean) => void; timer?: ReturnType<typeof setTimeout> }
+interface Waiter {
+  readonly position: bigint;
+  readonly resolve: (ok: boolean) => void;
+  timer?: ReturnType<typeof setTimeout>;
+}
 
 export function createProjections(options: ProjectionsOptions): Projections {
   const { store, calendarService, policy, zone } = options;
@@ -61,7 +74,12 @@ export function createProjections(options: ProjectionsOptions): Projections {
   const log = options.log ?? (() => {});
   const snapshotEvery = options.snapshotEveryEvents ?? 10_000;
 
-  const projection = new CaseProjection({ calendarService, policy, scheduler, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const projection = new CaseProjection({
+    calendarService,
+    policy,
+    scheduler,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   let position = -1n;
   let head = -1n;
   let headRefreshing = false;
@@ -100,8 +118,13 @@ export function createProjections(options: ProjectionsOptions): Projections {
         log(`projections: skipped a malformed ${e.type} event at position ${e.position}`);
         return;
       }
-      const event = (data['type'] === e.type && data['caseId'] === caseId ? data : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
-      projection.applyCaseEvent(caseId, event, { revision: Number(e.revision), recordedAt: tryParseInstant(e.recordedAt) });
+      const event = (data['type'] === e.type && data['caseId'] === caseId
+        ? data
+        : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
+      projection.applyCaseEvent(caseId, event, {
+        revision: Number(e.revision),
+        recordedAt: tryParseInstant(e.recordedAt),
+      });
     } else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
       const decoded = decodeCalendarYearPublished(e.data);
       if (!decoded.ok || !applyCalendar(decoded.value)) {
@@ -115,9 +138,10 @@ export function createProjections(options: ProjectionsOptions): Projections {
 
   /** Apply a publication to the calendar service (which notifies the projection to recompute). */
   function applyCalendar(value: CalendarYearPublishedData): boolean {
-    const result = value.region !== undefined
-      ? calendarService.addRegionalDays({ region: value.region, holidays: value.holidays, workdays: value.workdays })
-      : calendarService.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
+    const result =
+      value.region !== undefined
+        ? calendarService.addRegionalDays({ region: value.region, holidays: value.holidays, workdays: value.workdays })
+        : calendarService.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
     return result._tag === 'Right';
   }
 
@@ -136,7 +160,9 @@ export function createProjections(options: ProjectionsOptions): Projections {
     const checkpoint = BigInt(content.header.checkpoint);
     const storeHead = await store.headPosition();
     if (checkpoint > storeHead) {
-      log(`projections: snapshot checkpoint ${checkpoint} is past the store's head ${storeHead} (another store?); rebuilding from the beginning`);
+      log(
+        `projections: snapshot checkpoint ${checkpoint} is past the store's head ${storeHead} (another store?); rebuilding from the beginning`,
+      );
       return;
     }
     for (const value of content.header.calendarEvents) {
@@ -258,7 +284,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
     activeAlerts: (filter) => projection.board.list(filter),
     onAlert: (listener) => projection.board.onAlert(listener),
     stats: (query) => computeStats(projection.entries.values(), query, zone, clock()),
-    monthlyReport: (month, filter) => computeMonthlyReport(() => projection.entries.values(), month, filter, zone, clock()),
+    monthlyReport: (month, filter) =>
+      computeMonthlyReport(() => projection.entries.values(), month, filter, zone, clock()),
     monthlyReportCsv: (month, filter) =>
       monthlyReportToCsv(computeMonthlyReport(() => projection.entries.values(), month, filter, zone, clock())),
     status,
@@ -266,10 +293,13 @@ export function createProjections(options: ProjectionsOptions): Projections {
       if (target <= position) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const w: Waiter = { position: target, resolve };
-        w.timer = setTimeout(() => {
-          waiters.delete(w);
-          resolve(false);
-        }, Math.max(0, timeoutMs));
+        w.timer = setTimeout(
+          () => {
+            waiters.delete(w);
+            resolve(false);
+          },
+          Math.max(0, timeoutMs),
+        );
         w.timer.unref?.();
         waiters.add(w);
       });

@@ -38,12 +38,21 @@ export interface SnapshotContent {
 const CHUNK_CHARS = 1 << 20;
 
 /** Write atomically: a reader sees the old snapshot or the new one, never a mix. */
-export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, 'format' | 'version' | 'cases'>, states: readonly CaseState[]): Promise<void> {
+export async function writeSnapshot(
+  file: string,
+  header: Omit<SnapshotHeader, 'format' | 'version' | 'cases'>,
+  states: readonly CaseState[],
+): Promise<void> {
   await fs.mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fh = await fs.open(tmp, 'w');
   try {
-    const full: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, cases: states.length, ...header };
+    const full: SnapshotHeader = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      cases: states.length,
+      ...header,
+    };
     let chunk = `${JSON.stringify(full)}\n`;
     for (const state of states) {
       chunk += `${JSON.stringify(state)}\n`;
@@ -71,7 +80,10 @@ export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, '
 }
 
 export class SnapshotError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`projection snapshot ${file}: ${reason}`);
     this.name = 'SnapshotError';
   }
@@ -98,7 +110,12 @@ export async function readSnapshot(file: string): Promise<SnapshotContent | unde
     }
     if (header === undefined) {
       const h = value as Partial<SnapshotHeader>;
-      if (h.format !== SNAPSHOT_FORMAT || h.version !== SNAPSHOT_VERSION || typeof h.checkpoint !== 'string' || !/^-?\d+$/.test(h.checkpoint)) {
+      if (
+        h.format !== SNAPSHOT_FORMAT ||
+        h.version !== SNAPSHOT_VERSION ||
+        typeof h.checkpoint !== 'string' ||
+        !/^-?\d+$/.test(h.checkpoint)
+      ) {
         throw new SnapshotError(file, 'not a snapshot of this version');
       }
       header = h as SnapshotHeader;
@@ -120,8 +137,15 @@ const NONE: readonly never[] = Object.freeze([]);
 
 function looksLikeState(v: unknown): v is CaseState {
   const s = v as Partial<CaseState> | null;
-  return typeof s === 'object' && s !== null && typeof s.caseId === 'string' && typeof s.revision === 'number'
-    && Array.isArray(s.pauses) && Array.isArray(s.escalations) && Array.isArray(s.lateRecords);
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.caseId === 'string' &&
+    typeof s.revision === 'number' &&
+    Array.isArray(s.pauses) &&
+    Array.isArray(s.escalations) &&
+    Array.isArray(s.lateRecords)
+  );
 }
 
 /**
@@ -130,7 +154,9 @@ function looksLikeState(v: unknown): v is CaseState {
  * undefined fields), so the fold stays fast after a restart.
  */
 function compactState(parsed: CaseState): CaseState {
-  const s = Object.assign(initialCaseState(parsed.caseId), parsed) as { -readonly [K in keyof CaseState]: CaseState[K] };
+  const s = Object.assign(initialCaseState(parsed.caseId), parsed) as {
+    -readonly [K in keyof CaseState]: CaseState[K];
+  };
   if (s.pauses.length === 0) s.pauses = NONE;
   else s.pauses = s.pauses.map((p) => ({ ...p, pauseId: intern(p.pauseId) }));
   if (s.escalations.length === 0) s.escalations = NONE;

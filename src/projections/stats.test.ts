@@ -25,10 +25,23 @@ async function load(events: Body[]): Promise<MemoryEventStore> {
 }
 
 const accept = (caseId: string, at: number, extra: Partial<Body> = {}): Body => ({
-  type: 'CaseAccepted', caseId, occurredAt: formatInstant(at, ZONE), centerId: 'wuhua', departmentId: 'dept',
-  matterCode: 'M1', kind: 'promised', promisedDays: 5, channel: 'window', ...extra,
+  type: 'CaseAccepted',
+  caseId,
+  occurredAt: formatInstant(at, ZONE),
+  centerId: 'wuhua',
+  departmentId: 'dept',
+  matterCode: 'M1',
+  kind: 'promised',
+  promisedDays: 5,
+  channel: 'window',
+  ...extra,
 });
-const complete = (caseId: string, at: number): Body => ({ type: 'CaseCompleted', caseId, occurredAt: formatInstant(at, ZONE), outcome: 'approved' });
+const complete = (caseId: string, at: number): Body => ({
+  type: 'CaseCompleted',
+  caseId,
+  occurredAt: formatInstant(at, ZONE),
+  outcome: 'approved',
+});
 
 describe('statistics (SPEC §5)', () => {
   it('a district month: accepted 35300, completed 35133, in progress 167 → completionRate 0.9953; a carried-over case counts in flow only', async () => {
@@ -53,19 +66,27 @@ describe('statistics (SPEC §5)', () => {
 
     const feb = rig.projections.readModels.stats({ from: '2025-02-01', to: '2025-03-01' }) as StatsResult;
     expect(feb.cohort).toMatchObject({ accepted: 1, completed: 0, inProgress: 1, completionRate: 0 });
-    expect(feb.flow).toMatchObject({ completedInPeriod: 0, onTimeRate: null, earlyRate: null, avgUsedDays: null, openAtEnd: 1 });
+    expect(feb.flow).toMatchObject({
+      completedInPeriod: 0,
+      onTimeRate: null,
+      earlyRate: null,
+      avgUsedDays: null,
+      openAtEnd: 1,
+    });
   });
 
   it('separates the bases and computes each rate on its own base', async () => {
     const t = (s: string) => parseInstant(s);
     const store = await load([
       // On time and early: accepted Mon 03-03, 5 days → deadline Mon 03-10; done Wed 03-05 (2 days used).
-      accept('A', t('2025-03-03T09:00:00+08:00')), complete('A', t('2025-03-05T15:00:00+08:00')),
+      accept('A', t('2025-03-03T09:00:00+08:00')),
+      complete('A', t('2025-03-05T15:00:00+08:00')),
       // Instant, done on the spot.
       accept('B', t('2025-03-04T09:00:00+08:00'), { kind: 'instant', promisedDays: 0, departmentId: 'other' }),
       complete('B', t('2025-03-04T09:20:00+08:00')),
       // Late: 1 day, accepted Mon 03-10 → due end of Tue 03-11; done Thu 03-13 (3 days used).
-      accept('C', t('2025-03-10T09:00:00+08:00'), { promisedDays: 1 }), complete('C', t('2025-03-13T09:00:00+08:00')),
+      accept('C', t('2025-03-10T09:00:00+08:00'), { promisedDays: 1 }),
+      complete('C', t('2025-03-13T09:00:00+08:00')),
       // Open and overdue at the end of March: 2 days from Tue 03-25 → due end of Thu 03-27.
       accept('D', t('2025-03-25T09:00:00+08:00'), { promisedDays: 2 }),
       // Open, not yet due at the end of March.
@@ -74,20 +95,40 @@ describe('statistics (SPEC §5)', () => {
     ]);
     const rig = await makeRig('2025-04-01T00:00:00+08:00', { store });
     rigs.push(rig);
-    const s = rig.projections.readModels.stats({ from: '2025-03-01', to: '2025-04-01', groupBy: 'department' }) as StatsResult;
+    const s = rig.projections.readModels.stats({
+      from: '2025-03-01',
+      to: '2025-04-01',
+      groupBy: 'department',
+    }) as StatsResult;
     expect(s.cohort).toEqual({
-      accepted: 5, completed: 3, inProgress: 2, completionRate: 0.6,
-      completedSameDay: 1, instantCompletionRate: 0.2, instantKind: 1, instantShare: 0.2,
+      accepted: 5,
+      completed: 3,
+      inProgress: 2,
+      completionRate: 0.6,
+      completedSameDay: 1,
+      instantCompletionRate: 0.2,
+      instantKind: 1,
+      instantShare: 0.2,
     });
     expect(s.flow).toMatchObject({
-      completedInPeriod: 3, onTime: 2, late: 1, onTimeRate: 0.6667,
-      promisedCompleted: 2, early: 1, earlyRate: 0.5,
-      openAtEnd: 2, overdueOpenAtEnd: 1, overdueRate: 0.4, // (1 late + 1 overdue open) / (3 + 2)
+      completedInPeriod: 3,
+      onTime: 2,
+      late: 1,
+      onTimeRate: 0.6667,
+      promisedCompleted: 2,
+      early: 1,
+      earlyRate: 0.5,
+      openAtEnd: 2,
+      overdueOpenAtEnd: 1,
+      overdueRate: 0.4, // (1 late + 1 overdue open) / (3 + 2)
       avgUsedDays: 2.5,
       escalations: { total: 1, reminder: 1, supervision: 0, referral: 0 },
     });
     expect(s.flow.cards).toEqual(expect.arrayContaining([{ rule: 'overdue', color: 'red', count: 2 }]));
-    expect(s.groups!.map((g) => [g.key, g.cohort.accepted])).toEqual([['dept', 4], ['other', 1]]);
+    expect(s.groups!.map((g) => [g.key, g.cohort.accepted])).toEqual([
+      ['dept', 4],
+      ['other', 1],
+    ]);
   });
 
   it('monthly report: 同比 with deltas, per-department table, worst departments, CSV with header and escaping', async () => {
@@ -95,10 +136,13 @@ describe('statistics (SPEC §5)', () => {
     const evil = 'Dept, "Quoted"';
     const store = await load([
       // March 2024: one case, on time.
-      accept('Y1', t('2024-03-04T09:00:00+08:00'), { departmentId: 'good' }), complete('Y1', t('2024-03-05T09:00:00+08:00')),
+      accept('Y1', t('2024-03-04T09:00:00+08:00'), { departmentId: 'good' }),
+      complete('Y1', t('2024-03-05T09:00:00+08:00')),
       // March 2025: 'good' on time; 'bad' late; evil-named department open and overdue; 'fine' open, not due.
-      accept('G', t('2025-03-03T09:00:00+08:00'), { departmentId: 'good' }), complete('G', t('2025-03-04T09:00:00+08:00')),
-      accept('B', t('2025-03-03T09:00:00+08:00'), { departmentId: 'bad', promisedDays: 1 }), complete('B', t('2025-03-07T09:00:00+08:00')),
+      accept('G', t('2025-03-03T09:00:00+08:00'), { departmentId: 'good' }),
+      complete('G', t('2025-03-04T09:00:00+08:00')),
+      accept('B', t('2025-03-03T09:00:00+08:00'), { departmentId: 'bad', promisedDays: 1 }),
+      complete('B', t('2025-03-07T09:00:00+08:00')),
       accept('X', t('2025-03-03T09:00:00+08:00'), { departmentId: evil, promisedDays: 1 }),
       accept('F', t('2025-03-31T09:00:00+08:00'), { departmentId: '=fine', promisedDays: 10 }),
     ]);

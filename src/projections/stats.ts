@@ -10,7 +10,16 @@
 import type { CardColor, CardRule, EpochMs } from '../domain/types.js';
 import type { EscalationLevel } from '../domain/events.js';
 import { tryParseDate, zoneClock } from '../domain/index.js';
-import { FLAG_EARLY, FLAG_ON_TIME, FLAG_SAME_DAY, RULES, RULE_COLOR, overdueStart, ruleIndexOf, type CaseEntry } from './caseEntry.js';
+import {
+  FLAG_EARLY,
+  FLAG_ON_TIME,
+  FLAG_SAME_DAY,
+  RULES,
+  RULE_COLOR,
+  overdueStart,
+  ruleIndexOf,
+  type CaseEntry,
+} from './caseEntry.js';
 import type { StatsGroupBy, StatsQuery } from './types.js';
 
 export const RATE_DECIMALS = 4;
@@ -18,7 +27,10 @@ export const DAYS_DECIMALS = 2;
 
 /** A bad stats query; `field` names the parameter. */
 export class StatsQueryError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'StatsQueryError';
   }
@@ -40,7 +52,11 @@ export interface CohortFigures {
   readonly instantShare: number | null;
 }
 
-export interface CardCount { readonly rule: CardRule; readonly color: CardColor; readonly count: number }
+export interface CardCount {
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly count: number;
+}
 
 export interface FlowFigures {
   readonly completedInPeriod: number;
@@ -94,7 +110,6 @@ export const roundTo = (x: number, decimals: number): number => {
   return Math.round(x * f) / f;
 };
 export const rate = (num: number, den: number): number | null => (den === 0 ? null : roundTo(num / den, RATE_DECIMALS));
-
 
 class Accumulator {
   accepted = 0;
@@ -184,7 +199,8 @@ class Accumulator {
         openAtEnd: this.openAtEnd,
         overdueOpenAtEnd: this.overdueOpenAtEnd,
         overdueRate: rate(late + this.overdueOpenAtEnd, this.completedInPeriod + this.openAtEnd),
-        avgUsedDays: this.promisedCompleted === 0 ? null : roundTo(this.usedDaysSum / this.promisedCompleted, DAYS_DECIMALS),
+        avgUsedDays:
+          this.promisedCompleted === 0 ? null : roundTo(this.usedDaysSum / this.promisedCompleted, DAYS_DECIMALS),
         cards,
         cardsTotal,
         escalations: {
@@ -198,7 +214,10 @@ class Accumulator {
   }
 }
 
-export interface ResolvedPeriod { readonly fromMs: EpochMs; readonly toMs: EpochMs }
+export interface ResolvedPeriod {
+  readonly fromMs: EpochMs;
+  readonly toMs: EpochMs;
+}
 
 /** Validate `from`/`to` (dates, to exclusive, from < to) and turn them into instants in `zone`. */
 export function resolvePeriod(from: unknown, to: unknown, zone: string): ResolvedPeriod {
@@ -214,15 +233,24 @@ export function resolvePeriod(from: unknown, to: unknown, zone: string): Resolve
 function groupKey(e: CaseEntry, by: StatsGroupBy): string {
   const a = e.state.accepted!;
   switch (by) {
-    case 'center': return a.centerId;
-    case 'department': return a.departmentId;
-    case 'matter': return a.matterCode;
-    case 'category': return a.category ?? 'unspecified';
+    case 'center':
+      return a.centerId;
+    case 'department':
+      return a.departmentId;
+    case 'matter':
+      return a.matterCode;
+    case 'category':
+      return a.category ?? 'unspecified';
   }
 }
 
 /** SPEC §5 statistics over `entries` (every accepted case the read model holds). */
-export function computeStats(entries: Iterable<CaseEntry>, query: StatsQuery, zone: string, asOf: EpochMs): StatsResult {
+export function computeStats(
+  entries: Iterable<CaseEntry>,
+  query: StatsQuery,
+  zone: string,
+  asOf: EpochMs,
+): StatsResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, zone);
   const by = query.groupBy;
   if (by !== undefined && !GROUP_BYS.includes(by)) {
@@ -256,7 +284,11 @@ export function computeStats(entries: Iterable<CaseEntry>, query: StatsQuery, zo
   if (by === undefined) return result;
   const list: StatsGroup[] = [...groups.entries()]
     .map(([key, g]) => ({ key, ...(g.label !== undefined ? { label: g.label } : {}), ...g.acc.result() }))
-    .filter((g) => g.cohort.accepted + g.flow.completedInPeriod + g.flow.openAtEnd + g.flow.cardsTotal + g.flow.escalations.total > 0)
+    .filter(
+      (g) =>
+        g.cohort.accepted + g.flow.completedInPeriod + g.flow.openAtEnd + g.flow.cardsTotal + g.flow.escalations.total >
+        0,
+    )
     .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   return { ...result, groupBy: by, groups: list };
 }

@@ -38,13 +38,23 @@ export async function makeRig(
   const store = extra.store ?? new MemoryEventStore({ clock: () => scheduler.clock() });
   const calendarService = extra.calendarService ?? createCalendarService(ZONE);
   const projections = createProjections({
-    store, calendarService, policy: DEFAULT_POLICY, clock: scheduler.clock, zone: ZONE, scheduler, ...extra,
+    store,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock: scheduler.clock,
+    zone: ZONE,
+    scheduler,
+    ...extra,
   });
   const alerts: Rig['alerts'] = [];
   projections.readModels.onAlert((e) => alerts.push({ ...e, clock: scheduler.clock() }));
   await projections.start();
   return {
-    store, scheduler, calendarService, projections, alerts,
+    store,
+    scheduler,
+    calendarService,
+    projections,
+    alerts,
     async append(body) {
       const position = await appendBody(store, body);
       const ok = await projections.readModels.waitForPosition(position, 2_000);

@@ -10,9 +10,11 @@ interface Scenario {
   events: Body[];
   expect: { cards: Array<{ rule: string; color: string; startedAt: string }> };
 }
-const scenarios = (JSON.parse(readFileSync(new URL('../../../shared/scenarios/timing.json', import.meta.url), 'utf8')) as {
-  scenarios: Scenario[];
-}).scenarios;
+const scenarios = (
+  JSON.parse(readFileSync(new URL('../../../shared/scenarios/timing.json', import.meta.url), 'utf8')) as {
+    scenarios: Scenario[];
+  }
+).scenarios;
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -61,14 +63,31 @@ describe('time drives alerts', () => {
   it('a completion clears the open alerts at its own instant, and the red card stays on record', async () => {
     const rig = await makeRig('2024-02-09T10:00:00+08:00');
     rigs.push(rig);
-    const base = { caseId: 'C1', centerId: 'c', departmentId: 'd', matterCode: 'm', kind: 'promised', promisedDays: 5, channel: 'window' };
+    const base = {
+      caseId: 'C1',
+      centerId: 'c',
+      departmentId: 'd',
+      matterCode: 'm',
+      kind: 'promised',
+      promisedDays: 5,
+      channel: 'window',
+    };
     await rig.append({ ...base, type: 'CaseAccepted', occurredAt: '2024-02-09T10:00:00+08:00' });
     rig.scheduler.advanceTo(parseInstant('2024-02-26T11:00:00+08:00'));
     expect(rig.projections.readModels.activeAlerts().map((a) => a.rule)).toEqual(['overdue']);
     // Recorded two hours after it happened: the alert ends at the completion's instant, not the recording's.
-    await rig.append({ caseId: 'C1', type: 'CaseCompleted', occurredAt: '2024-02-26T09:00:00+08:00', outcome: 'approved' });
+    await rig.append({
+      caseId: 'C1',
+      type: 'CaseCompleted',
+      occurredAt: '2024-02-26T09:00:00+08:00',
+      outcome: 'approved',
+    });
     expect(rig.projections.readModels.activeAlerts()).toEqual([]);
-    expect(rig.alerts.at(-1)).toMatchObject({ type: 'alert-cleared', at: '2024-02-26T09:00:00.000+08:00', alert: { rule: 'overdue' } });
+    expect(rig.alerts.at(-1)).toMatchObject({
+      type: 'alert-cleared',
+      at: '2024-02-26T09:00:00.000+08:00',
+      alert: { rule: 'overdue' },
+    });
     const stats = rig.projections.readModels.stats({ from: '2024-02-01', to: '2024-03-01' }) as {
       flow: { cards: Array<{ rule: string; color: string; count: number }>; late: number };
     };
@@ -83,14 +102,27 @@ describe('time drives alerts', () => {
     const rig = await makeRig('2025-09-22T10:00:00+08:00');
     rigs.push(rig);
     await rig.append({
-      type: 'CaseAccepted', caseId: 'RP', occurredAt: '2025-09-22T10:00:00+08:00', centerId: 'c', departmentId: 'd',
-      matterCode: 'm', kind: 'promised', promisedDays: 2, channel: 'window',
+      type: 'CaseAccepted',
+      caseId: 'RP',
+      occurredAt: '2025-09-22T10:00:00+08:00',
+      centerId: 'c',
+      departmentId: 'd',
+      matterCode: 'm',
+      kind: 'promised',
+      promisedDays: 2,
+      channel: 'window',
     });
     // Deadline Wed 09-24: overdue from 09-25 00:00.
     rig.scheduler.advanceTo(parseInstant('2025-09-25T09:00:00+08:00'));
     expect(rig.projections.readModels.activeAlerts().map((a) => a.rule)).toEqual(['overdue']);
     // Recorded on 09-25, 48 h after it supposedly happened: a retroactive pause, and a late record.
-    await rig.append({ type: 'CasePaused', caseId: 'RP', occurredAt: '2025-09-23T09:00:00+08:00', pauseId: 'p1', reason: 'supplement' });
+    await rig.append({
+      type: 'CasePaused',
+      caseId: 'RP',
+      occurredAt: '2025-09-23T09:00:00+08:00',
+      pauseId: 'p1',
+      reason: 'supplement',
+    });
     const cleared = rig.alerts.find((a) => a.type === 'alert-cleared' && a.alert.rule === 'overdue');
     expect(cleared?.alert.details).toEqual({ retroactivePause: ['p1'] });
     const late = rig.projections.readModels.activeAlerts().find((a) => a.rule === 'late-record');
@@ -112,7 +144,9 @@ describe('time drives alerts', () => {
         const raised = rig.alerts
           .filter((a) => a.type === 'alert-raised' && a.alert.rule !== 'late-record')
           .map((a) => ({
-            rule: a.alert.rule, color: a.alert.color, startedAt: a.alert.startedAt,
+            rule: a.alert.rule,
+            color: a.alert.color,
+            startedAt: a.alert.startedAt,
             ...(a.alert.pauseId !== undefined ? { pauseId: a.alert.pauseId } : {}),
           }));
         const key = (c: { rule: string; startedAt: string }) => `${c.startedAt} ${c.rule}`;

@@ -17,9 +17,14 @@ export interface OpenStoreOptions {
 }
 
 export class StoreSpecError extends Error {
-  constructor(readonly spec: string, reason: string) {
-    super(`STORE="${spec}" is not a valid event store: ${reason}. ` +
-      'Use sqlite:<path> (e.g. sqlite:./data/events.db), memory, or esdb://host:2113?tls=false');
+  constructor(
+    readonly spec: string,
+    reason: string,
+  ) {
+    super(
+      `STORE="${spec}" is not a valid event store: ${reason}. ` +
+        'Use sqlite:<path> (e.g. sqlite:./data/events.db), memory, or esdb://host:2113?tls=false',
+    );
     this.name = 'StoreSpecError';
   }
 }
@@ -36,7 +41,10 @@ function parseSqliteQuery(spec: string, query: string | undefined): { synchronou
   return { synchronous: mode };
 }
 
-export async function openStore(spec: string = DEFAULT_STORE_SPEC, options: OpenStoreOptions = {}): Promise<EventStore> {
+export async function openStore(
+  spec: string = DEFAULT_STORE_SPEC,
+  options: OpenStoreOptions = {},
+): Promise<EventStore> {
   const trimmed = spec.trim();
   if (trimmed === 'memory') return new MemoryEventStore(options);
   if (trimmed.startsWith('sqlite:')) {

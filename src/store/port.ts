@@ -124,7 +124,10 @@ export const caseStreamId = (caseId: string): string => `${CASE_STREAM_PREFIX}${
 
 /** Base of every typed store error. */
 export class StoreError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -137,27 +140,39 @@ export class WrongExpectedRevisionError extends StoreError {
     readonly expected: ExpectedRevision,
     readonly actual: bigint | 'no_stream',
   ) {
-    super('wrong-expected-revision', `stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    super(
+      'wrong-expected-revision',
+      `stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`,
+    );
   }
 }
 
 /** The store cannot be reached or is closed; nothing was written. */
 export class StoreUnavailableError extends StoreError {
-  constructor(readonly storeName: string, reason: string) {
+  constructor(
+    readonly storeName: string,
+    reason: string,
+  ) {
     super('store-unavailable', `event store ${storeName} unavailable: ${reason}`);
   }
 }
 
 /** Bad input to the port (empty batch, bad stream name, bad eventId…). */
 export class InvalidAppendError extends StoreError {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super('invalid-append', `${field}: ${message}`);
   }
 }
 
 /** Some but not all eventIds of a batch were already stored, or an eventId was reused with different content. */
 export class DuplicateEventConflictError extends StoreError {
-  constructor(readonly eventId: string, message: string) {
+  constructor(
+    readonly eventId: string,
+    message: string,
+  ) {
     super('duplicate-event-conflict', message);
   }
 }

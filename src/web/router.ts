@@ -37,17 +37,23 @@ export function createWebRouter(options: WebRouterOptions = {}): express.Router 
   router.get('/', sendPage('board.html'));
   router.get('/reports', sendPage('reports.html'));
   router.get('/cases/:caseId', (req, res, next) => {
-    if (!prefersHtml(req)) { next(); return; }
+    if (!prefersHtml(req)) {
+      next();
+      return;
+    }
     sendPage('case.html')(req, res);
   });
   router.get('/assets/config.json', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ zone });
   });
-  router.use('/assets', express.static(WEB_PUBLIC_DIR, {
-    index: false,
-    setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
-  }));
+  router.use(
+    '/assets',
+    express.static(WEB_PUBLIC_DIR, {
+      index: false,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
   router.use('/assets', (req, res) => {
     res.status(404).json({ error: { code: 'not-found', message: `no asset ${req.path}` } });
   });

@@ -18,7 +18,14 @@ const errorOf = (f: () => unknown): ConfigError => {
 describe('loadConfig', () => {
   it('applies the defaults of SPEC §6 and generates one admin token bound to loopback', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ store: 'sqlite:./data/events.db', port: 8080, host: '127.0.0.1', zone: 'Asia/Shanghai', demo: true, generatedToken: true });
+    expect(c).toMatchObject({
+      store: 'sqlite:./data/events.db',
+      port: 8080,
+      host: '127.0.0.1',
+      zone: 'Asia/Shanghai',
+      demo: true,
+      generatedToken: true,
+    });
     expect(c.tokens).toHaveLength(1);
     expect(c.tokens[0]?.role).toBe('admin');
     expect(c.tokens[0]?.token.length).toBeGreaterThanOrEqual(32);
@@ -29,7 +36,9 @@ describe('loadConfig', () => {
     const e = errorOf(() => loadConfig({ HOST: '0.0.0.0' }));
     expect(e.variable).toBe('HOST');
     expect(e.message).toMatch(/SUPERVISION_TOKENS/);
-    expect(loadConfig({ HOST: '0.0.0.0', SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'monitor' }]) }).host).toBe('0.0.0.0');
+    expect(
+      loadConfig({ HOST: '0.0.0.0', SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'monitor' }]) }).host,
+    ).toBe('0.0.0.0');
   });
 
   it.each([
@@ -47,7 +56,13 @@ describe('loadConfig', () => {
   });
 
   it('reads DEMO=off and the other variables', () => {
-    const c = loadConfig({ DEMO: 'off', STORE: 'memory', PORT: '0', ZONE: 'UTC', SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'admin' }]) });
+    const c = loadConfig({
+      DEMO: 'off',
+      STORE: 'memory',
+      PORT: '0',
+      ZONE: 'UTC',
+      SUPERVISION_TOKENS: JSON.stringify([{ token: tok, role: 'admin' }]),
+    });
     expect(c).toMatchObject({ demo: false, store: 'memory', port: 0, zone: 'UTC', generatedToken: false });
     expect(loadConfig({}).rateLimitPerSecond).toBe(500);
     expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).rateLimitPerSecond).toBe(0);
@@ -56,12 +71,14 @@ describe('loadConfig', () => {
 
 describe('parseTokens', () => {
   it('accepts recorders with centers and the four roles', () => {
-    const tokens = parseTokens(JSON.stringify([
-      { token: `${tok}1`, role: 'recorder', centers: ['c1'] },
-      { token: `${tok}2`, role: 'monitor' },
-      { token: `${tok}3`, role: 'auditor' },
-      { token: `${tok}4`, role: 'admin' },
-    ]));
+    const tokens = parseTokens(
+      JSON.stringify([
+        { token: `${tok}1`, role: 'recorder', centers: ['c1'] },
+        { token: `${tok}2`, role: 'monitor' },
+        { token: `${tok}3`, role: 'auditor' },
+        { token: `${tok}4`, role: 'admin' },
+      ]),
+    );
     expect(tokens.map((t) => t.role)).toEqual(['recorder', 'monitor', 'auditor', 'admin']);
     expect(tokens[0]?.centers).toEqual(['c1']);
   });
@@ -72,7 +89,13 @@ describe('parseTokens', () => {
     [JSON.stringify([{ token: 'short', role: 'admin' }]), /entry \[0\].*token: must be a string of 16/],
     [JSON.stringify([{ token: tok, role: 'monitor', centers: ['c'] }]), /recorder only/],
     [JSON.stringify([{ token: tok, role: 'recorder', centers: [] }]), /at least one center/],
-    [JSON.stringify([{ token: tok, role: 'admin' }, { token: tok, role: 'monitor' }]), /entry \[1\] repeats/],
+    [
+      JSON.stringify([
+        { token: tok, role: 'admin' },
+        { token: tok, role: 'monitor' },
+      ]),
+      /entry \[1\] repeats/,
+    ],
   ])('rejects %s with a message naming the problem', (text, pattern) => {
     const e = errorOf(() => parseTokens(text));
     expect(e.variable).toBe('SUPERVISION_TOKENS');
@@ -81,7 +104,9 @@ describe('parseTokens', () => {
 
   it('never echoes a token in its error messages', () => {
     const secret = 'sneaky secret with spaces';
-    expect(errorOf(() => parseTokens(JSON.stringify([{ token: secret, role: 'admin' }]))).message).not.toContain('sneaky');
+    expect(errorOf(() => parseTokens(JSON.stringify([{ token: secret, role: 'admin' }]))).message).not.toContain(
+      'sneaky',
+    );
   });
 });
 

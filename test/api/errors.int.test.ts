@@ -24,11 +24,16 @@ afterAll(async () => {
 
 describe('unexpected errors', () => {
   it('answer 500 internal and are logged with the route pattern, never the token, path ids or body', async () => {
-    const res = await call(srv.baseUrl, 'GET', '/cases/PRIVATE-77?asOf=2025-09-22T10:00:00%2B08:00', { token: TOKENS.monitor });
+    const res = await call(srv.baseUrl, 'GET', '/cases/PRIVATE-77?asOf=2025-09-22T10:00:00%2B08:00', {
+      token: TOKENS.monitor,
+    });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'unexpected server error' } });
     const logged = JSON.stringify(srv.logger.entries);
-    expect(srv.logger.entries.find((e) => e.level === 'error')?.fields).toMatchObject({ method: 'GET', route: '/cases/:caseId' });
+    expect(srv.logger.entries.find((e) => e.level === 'error')?.fields).toMatchObject({
+      method: 'GET',
+      route: '/cases/:caseId',
+    });
     expect(logged).toContain('boom in a read model');
     expect(logged).not.toContain(TOKENS.monitor);
     expect(logged).not.toContain('PRIVATE-77');

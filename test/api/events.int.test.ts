@@ -70,7 +70,12 @@ describe('POST /cases/{caseId}/events', () => {
   });
 
   it('rejects transitions the case does not allow with 409', async () => {
-    const pauseFirst = await post('/cases/C-6/events', { type: 'CasePaused', occurredAt: '2025-09-22T09:00:00+08:00', pauseId: 'p1', reason: 'testing' });
+    const pauseFirst = await post('/cases/C-6/events', {
+      type: 'CasePaused',
+      occurredAt: '2025-09-22T09:00:00+08:00',
+      pauseId: 'p1',
+      reason: 'testing',
+    });
     expect(pauseFirst.status).toBe(409);
     expect(pauseFirst.body.error.code).toBe('transition-not-allowed');
     await post('/cases/C-6/events', acceptBody());
@@ -83,12 +88,24 @@ describe('POST /cases/{caseId}/events', () => {
 
   it('answers 422 for an occurredAt before the last event or more than 5 minutes ahead', async () => {
     await post('/cases/C-7/events', acceptBody());
-    const back = await post('/cases/C-7/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T08:00:00+08:00', outcome: 'approved' });
+    const back = await post('/cases/C-7/events', {
+      type: 'CaseCompleted',
+      occurredAt: '2025-09-22T08:00:00+08:00',
+      outcome: 'approved',
+    });
     expect(back.status).toBe(422);
     expect(back.body.error.code).toBe('time-rejected');
-    const future = await post('/cases/C-7/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T10:05:01+08:00', outcome: 'approved' });
+    const future = await post('/cases/C-7/events', {
+      type: 'CaseCompleted',
+      occurredAt: '2025-09-22T10:05:01+08:00',
+      outcome: 'approved',
+    });
     expect(future.status).toBe(422);
-    const edge = await post('/cases/C-7/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T10:05:00+08:00', outcome: 'approved' });
+    const edge = await post('/cases/C-7/events', {
+      type: 'CaseCompleted',
+      occurredAt: '2025-09-22T10:05:00+08:00',
+      outcome: 'approved',
+    });
     expect(edge.status).toBe(201);
   });
 
@@ -106,14 +123,18 @@ describe('POST /cases/{caseId}/events', () => {
 
   it('answers 400 for malformed JSON, a non-object body and a wrong content type; 413 over 1 MB', async () => {
     const malformed = await call(srv.baseUrl, 'POST', '/cases/C-9/events', {
-      token: TOKENS.recorder, rawBody: '{"type": ', headers: { 'content-type': 'application/json' },
+      token: TOKENS.recorder,
+      rawBody: '{"type": ',
+      headers: { 'content-type': 'application/json' },
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('malformed-json');
     const array = await post('/cases/C-9/events', [1, 2]);
     expect(array.status).toBe(400);
     const text = await call(srv.baseUrl, 'POST', '/cases/C-9/events', {
-      token: TOKENS.recorder, rawBody: JSON.stringify(acceptBody()), headers: { 'content-type': 'text/plain' },
+      token: TOKENS.recorder,
+      rawBody: JSON.stringify(acceptBody()),
+      headers: { 'content-type': 'text/plain' },
     });
     expect(text.status).toBe(400);
     expect(text.body.error.code).toBe('unsupported-content-type');
@@ -151,7 +172,13 @@ describe('POST /cases/{caseId}/events', () => {
   it('lets concurrent valid writers all succeed without If-Match (re-read and re-decide)', async () => {
     await post('/cases/C-13/events', acceptBody());
     const writers = Array.from({ length: 12 }, (_, i) =>
-      post('/cases/C-13/events', { type: 'CasePaused', occurredAt: '2025-09-22T09:30:00+08:00', pauseId: `p${i}`, reason: 'testing' }));
+      post('/cases/C-13/events', {
+        type: 'CasePaused',
+        occurredAt: '2025-09-22T09:30:00+08:00',
+        pauseId: `p${i}`,
+        reason: 'testing',
+      }),
+    );
     const results = await Promise.all(writers);
     expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
     expect(new Set(results.map((r) => r.body.revision)).size).toBe(12);
@@ -160,7 +187,12 @@ describe('POST /cases/{caseId}/events', () => {
 
   it('gives exactly one 201 to concurrent conflicting writers; the others get 409', async () => {
     await post('/cases/C-14/events', acceptBody());
-    const complete = () => post('/cases/C-14/events', { type: 'CaseCompleted', occurredAt: '2025-09-22T09:30:00+08:00', outcome: 'approved' });
+    const complete = () =>
+      post('/cases/C-14/events', {
+        type: 'CaseCompleted',
+        occurredAt: '2025-09-22T09:30:00+08:00',
+        outcome: 'approved',
+      });
     const results = await Promise.all(Array.from({ length: 6 }, complete));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(5);
@@ -190,7 +222,9 @@ describe('POST /events', () => {
     ];
     const res = await post('/events', { events }, TOKENS.recorderA);
     expect(res.status).toBe(200);
-    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400, 201, 201, 409, 200, 409, 422, 403]);
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([
+      201, 400, 201, 201, 409, 200, 409, 422, 403,
+    ]);
     expect(res.body.results[1].error.details[0].field).toBe('reason');
     expect(res.body.results[5]).toMatchObject({ eventId: dupId, revision: res.body.results[2].revision });
     expect(res.body.results[3].revision).toBe(1);
@@ -203,7 +237,12 @@ describe('POST /events', () => {
   });
 
   it('rejects an envelope that is not {"events": [1..1000 events]} with 400 naming events', async () => {
-    for (const body of [{}, { events: 'x' }, { events: [] }, { events: Array.from({ length: 1001 }, (_, i) => accepted(`E-${i}`, '2025-09-22T09:00:00+08:00')) }]) {
+    for (const body of [
+      {},
+      { events: 'x' },
+      { events: [] },
+      { events: Array.from({ length: 1001 }, (_, i) => accepted(`E-${i}`, '2025-09-22T09:00:00+08:00')) },
+    ]) {
       const res = await post('/events', body);
       expect(res.status).toBe(400);
       expect(res.body.error.details[0].field).toBe('events');
@@ -212,8 +251,19 @@ describe('POST /events', () => {
   });
 
   it('accepts exactly 1000 events', async () => {
-    const events = Array.from({ length: 1000 }, (_, i) => accepted(`K-${i % 100}`, '2025-09-22T09:00:00+08:00', { eventId: randomUUID() }))
-      .map((e, i) => (i < 100 ? e : { type: 'CaseEscalated', caseId: e.caseId, occurredAt: '2025-09-22T09:30:00+08:00', level: 'reminder', by: 'x' }));
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      accepted(`K-${i % 100}`, '2025-09-22T09:00:00+08:00', { eventId: randomUUID() }),
+    ).map((e, i) =>
+      i < 100
+        ? e
+        : {
+            type: 'CaseEscalated',
+            caseId: e.caseId,
+            occurredAt: '2025-09-22T09:30:00+08:00',
+            level: 'reminder',
+            by: 'x',
+          },
+    );
     const res = await post('/events', { events });
     expect(res.body.results.every((r: { status: number }) => r.status === 201)).toBe(true);
     expect(await srv.store.headPosition()).toBe(999n);
@@ -221,7 +271,9 @@ describe('POST /events', () => {
 
   it('marks every event 503 when the store is down', async () => {
     await srv.store.close();
-    const res = await post('/events', { events: [accepted('D-1', '2025-09-22T09:00:00+08:00'), accepted('D-2', '2025-09-22T09:00:00+08:00')] });
+    const res = await post('/events', {
+      events: [accepted('D-1', '2025-09-22T09:00:00+08:00'), accepted('D-2', '2025-09-22T09:00:00+08:00')],
+    });
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([503, 503]);
   });

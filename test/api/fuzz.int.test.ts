@@ -22,24 +22,73 @@ afterAll(async () => {
 const caseIds = fc.constantFrom('F-1', 'F-2', 'F-3', 'F-new', 'bad id', '');
 const fieldValues = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom('2025-09-22T09:30:00+08:00', '2025-09-22T12:00:00+08:00', '2025-09-21T09:30:00+08:00', 'p1', 'testing', 'approved', 'reminder', 'center-A', 0, 3, -1),
+  fc.constantFrom(
+    '2025-09-22T09:30:00+08:00',
+    '2025-09-22T12:00:00+08:00',
+    '2025-09-21T09:30:00+08:00',
+    'p1',
+    'testing',
+    'approved',
+    'reminder',
+    'center-A',
+    0,
+    3,
+    -1,
+  ),
 );
-const eventTypes = fc.constantFrom('CaseAccepted', 'CasePaused', 'CaseResumed', 'CaseEscalated', 'CaseCompleted', 'Nope', 7);
+const eventTypes = fc.constantFrom(
+  'CaseAccepted',
+  'CasePaused',
+  'CaseResumed',
+  'CaseEscalated',
+  'CaseCompleted',
+  'Nope',
+  7,
+);
 const fieldNames = fc.constantFrom(
-  'occurredAt', 'pauseId', 'reason', 'outcome', 'level', 'by', 'centerId', 'departmentId', 'matterCode', 'kind',
-  'promisedDays', 'channel', 'eventId', 'declaredDays', 'legalDays', '__proto__', 'constructor',
+  'occurredAt',
+  'pauseId',
+  'reason',
+  'outcome',
+  'level',
+  'by',
+  'centerId',
+  'departmentId',
+  'matterCode',
+  'kind',
+  'promisedDays',
+  'channel',
+  'eventId',
+  'declaredDays',
+  'legalDays',
+  '__proto__',
+  'constructor',
 );
 const validish = fc.oneof(
-  fc.record({ by: fc.string({ minLength: 1, maxLength: 10 }), level: fc.constantFrom('reminder', 'supervision', 'referral') })
+  fc
+    .record({
+      by: fc.string({ minLength: 1, maxLength: 10 }),
+      level: fc.constantFrom('reminder', 'supervision', 'referral'),
+    })
     .map((f) => ({ type: 'CaseEscalated', occurredAt: '2025-09-22T09:30:00+08:00', ...f })),
-  fc.uuid().map((pauseId) => ({ type: 'CasePaused', occurredAt: '2025-09-22T09:30:00+08:00', pauseId, reason: 'testing' })),
+  fc
+    .uuid()
+    .map((pauseId) => ({ type: 'CasePaused', occurredAt: '2025-09-22T09:30:00+08:00', pauseId, reason: 'testing' })),
 );
 /** Plausible events with random fields replaced, valid ones, and arbitrary JSON. */
 const eventLike = fc.oneof(
   validish,
-  fc.record({ type: eventTypes, caseId: caseIds, fields: fc.dictionary(fieldNames, fieldValues, { maxKeys: 8 }) })
+  fc
+    .record({ type: eventTypes, caseId: caseIds, fields: fc.dictionary(fieldNames, fieldValues, { maxKeys: 8 }) })
     .map(({ type, caseId, fields }) => ({ ...accepted(caseId, '2025-09-22T09:30:00+08:00'), ...fields, type })),
-  fc.record({ type: eventTypes, caseId: caseIds, occurredAt: fieldValues, pauseId: fieldValues, reason: fieldValues, outcome: fieldValues }),
+  fc.record({
+    type: eventTypes,
+    caseId: caseIds,
+    occurredAt: fieldValues,
+    pauseId: fieldValues,
+    reason: fieldValues,
+    outcome: fieldValues,
+  }),
   fc.jsonValue({ maxDepth: 3 }),
 );
 
@@ -66,23 +115,37 @@ describe('random JSON at the write endpoints', () => {
   it('POST /events never answers 500 and writes exactly the events reported 201', async () => {
     const seen = new Set<number>();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.array(fc.oneof(eventLike, fc.tuple(validish, caseIds).map(([e, caseId]) => ({ ...e, caseId }))), { maxLength: 12 }).map((events) => ({ events })), fc.jsonValue({ maxDepth: 2 })), async (body) => {
-        const before = await srv.store.headPosition();
-        const res = await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body });
-        const after = await srv.store.headPosition();
-        expect(res.status).not.toBe(500);
-        if (res.status !== 200) {
-          expect(res.status).toBe(400);
-          expect(after).toBe(before);
-          return;
-        }
-        const created = res.body.results.filter((r: { status: number }) => r.status === 201).length;
-        expect(after - before).toBe(BigInt(created));
-        for (const r of res.body.results) {
-          expect([200, 201, 400, 403, 409, 422]).toContain(r.status);
-          seen.add(r.status);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc
+            .array(
+              fc.oneof(
+                eventLike,
+                fc.tuple(validish, caseIds).map(([e, caseId]) => ({ ...e, caseId })),
+              ),
+              { maxLength: 12 },
+            )
+            .map((events) => ({ events })),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        async (body) => {
+          const before = await srv.store.headPosition();
+          const res = await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body });
+          const after = await srv.store.headPosition();
+          expect(res.status).not.toBe(500);
+          if (res.status !== 200) {
+            expect(res.status).toBe(400);
+            expect(after).toBe(before);
+            return;
+          }
+          const created = res.body.results.filter((r: { status: number }) => r.status === 201).length;
+          expect(after - before).toBe(BigInt(created));
+          for (const r of res.body.results) {
+            expect([200, 201, 400, 403, 409, 422]).toContain(r.status);
+            seen.add(r.status);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
     expect([...seen]).toEqual(expect.arrayContaining([201, 400, 409]));
@@ -92,7 +155,9 @@ describe('random JSON at the write endpoints', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => {
         const res = await call(srv.baseUrl, 'POST', '/events', {
-          token: TOKENS.recorder, rawBody: text, headers: { 'content-type': 'application/json' },
+          token: TOKENS.recorder,
+          rawBody: text,
+          headers: { 'content-type': 'application/json' },
         });
         expect(res.status).not.toBe(500);
         expect([200, 400]).toContain(res.status);

@@ -4,8 +4,11 @@ import { GroupCommitter } from '../../src/api/groupCommit.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { StoreUnavailableError, type StreamAppend } from '../../src/store/port.js';
 
-const one = (streamId: string, expectedRevision: StreamAppend['expectedRevision'] = 'any'): StreamAppend =>
-  ({ streamId, events: [{ eventId: randomUUID(), type: 'CaseEscalated', data: { n: 1 } }], expectedRevision });
+const one = (streamId: string, expectedRevision: StreamAppend['expectedRevision'] = 'any'): StreamAppend => ({
+  streamId,
+  events: [{ eventId: randomUUID(), type: 'CaseEscalated', data: { n: 1 } }],
+  expectedRevision,
+});
 
 function counted() {
   const store = new MemoryEventStore();
@@ -40,7 +43,10 @@ describe('GroupCommitter', () => {
     const { store } = counted();
     await store.close();
     const committer = new GroupCommitter(store);
-    const results = await Promise.allSettled([committer.appendMany([one('case-a')]), committer.appendMany([one('case-b')])]);
+    const results = await Promise.allSettled([
+      committer.appendMany([one('case-a')]),
+      committer.appendMany([one('case-b')]),
+    ]);
     for (const r of results) {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);

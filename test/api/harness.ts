@@ -56,7 +56,12 @@ export interface HarnessOptions {
   readonly now?: string;
   readonly store?: EventStore;
   /** Build the read models (default: the real projections over the store). */
-  readonly readModels?: (ctx: { store: EventStore; clock: FakeClock; calendarService: CalendarService; metrics: Metrics }) => Promise<{ readModels: ReadModels; stop(): Promise<void> }>;
+  readonly readModels?: (ctx: {
+    store: EventStore;
+    clock: FakeClock;
+    calendarService: CalendarService;
+    metrics: Metrics;
+  }) => Promise<{ readModels: ReadModels; stop(): Promise<void> }>;
   readonly options?: AppDeps['options'];
 }
 
@@ -87,7 +92,14 @@ export async function startTestServer(options: HarnessOptions = {}): Promise<Tes
   const server = await listen(app);
   return {
     baseUrl: server.baseUrl,
-    store, clock, app, metrics, calendarService, readModels: projections.readModels, logger, accessTrail,
+    store,
+    clock,
+    app,
+    metrics,
+    calendarService,
+    readModels: projections.readModels,
+    logger,
+    accessTrail,
     async close() {
       await server.close();
       await projections.stop();
@@ -96,7 +108,12 @@ export async function startTestServer(options: HarnessOptions = {}): Promise<Tes
   };
 }
 
-async function realProjections(ctx: { store: EventStore; clock: FakeClock; calendarService: CalendarService; metrics: Metrics }) {
+async function realProjections(ctx: {
+  store: EventStore;
+  clock: FakeClock;
+  calendarService: CalendarService;
+  metrics: Metrics;
+}) {
   const { createProjections } = await import('../../src/projections/index.js');
   const projections = createProjections({
     store: ctx.store,

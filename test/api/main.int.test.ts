@@ -7,17 +7,23 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const run = (env: Record<string, string>) => spawn(process.execPath, ['--import', 'tsx', MAIN], {
-  env: { PATH: process.env['PATH'] ?? '', AUDIT_LOG: join(tmpdir(), `supervision-audit-${process.pid}.log`), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-});
+const run = (env: Record<string, string>) =>
+  spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env['PATH'] ?? '', AUDIT_LOG: join(tmpdir(), `supervision-audit-${process.pid}.log`), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 describe('src/main.ts', () => {
   it('generates and prints an admin token when none is configured, serves, and stops on SIGTERM', async () => {
     const port = await freePort();
     const child = run({ STORE: 'memory', PORT: String(port), DEMO: 'off' });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     const deadline = Date.now() + 30_000;
     while (!/engine listening/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const token = /generated an admin token[^\n]*\n\n\s+(\S+)/.exec(out)?.[1];
@@ -33,7 +39,9 @@ describe('src/main.ts', () => {
 
   it('refuses a non-loopback HOST without tokens, naming HOST', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', HOST: '0.0.0.0', DEMO: 'off' }, encoding: 'utf8', timeout: 30_000,
+      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', HOST: '0.0.0.0', DEMO: 'off' },
+      encoding: 'utf8',
+      timeout: 30_000,
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/HOST: no SUPERVISION_TOKENS configured/);
@@ -41,7 +49,9 @@ describe('src/main.ts', () => {
 
   it('fails fast naming a bad variable', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', SUPERVISION_TOKENS: '[{"role":"admin"}]' }, encoding: 'utf8', timeout: 30_000,
+      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', SUPERVISION_TOKENS: '[{"role":"admin"}]' },
+      encoding: 'utf8',
+      timeout: 30_000,
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/SUPERVISION_TOKENS: entry \[0\] is invalid: token/);

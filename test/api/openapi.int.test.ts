@@ -21,7 +21,8 @@ function registeredRoutes(stack: Layer[]): string[] {
   for (const layer of stack) {
     if (layer.route !== undefined) {
       const path = layer.route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.push(`${method.toUpperCase()} ${path}`);
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') out.push(`${method.toUpperCase()} ${path}`);
     } else if (layer.handle?.stack !== undefined) {
       out.push(...registeredRoutes(layer.handle.stack));
     }

@@ -18,7 +18,8 @@ const haveBinaries = has('promtool') && has('prometheus');
 if (!haveBinaries && process.env['CI'] === 'true') {
   throw new Error('promtool and prometheus are required in CI (apt-get install prometheus)');
 }
-if (!haveBinaries) console.warn('prometheus.int.test: skipped locally — promtool/prometheus not installed (apt-get install prometheus)');
+if (!haveBinaries)
+  console.warn('prometheus.int.test: skipped locally — promtool/prometheus not installed (apt-get install prometheus)');
 
 describe.skipIf(!haveBinaries)('Prometheus', () => {
   let srv: TestServer;
@@ -52,23 +53,30 @@ describe.skipIf(!haveBinaries)('Prometheus', () => {
     const dir = mkdtempSync(join(tmpdir(), 'supervision-prom-'));
     const port = await freePort();
     const target = new URL(srv.baseUrl).host;
-    writeFileSync(join(dir, 'prometheus.yml'), [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'rule_files:',
-      `  - ${RULES}`,
-      'scrape_configs:',
-      '  - job_name: supervision',
-      '    static_configs:',
-      `      - targets: ['${target}']`,
-      '',
-    ].join('\n'));
-    const prom: ChildProcess = spawn('prometheus', [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        'rule_files:',
+        `  - ${RULES}`,
+        'scrape_configs:',
+        '  - job_name: supervision',
+        '    static_configs:',
+        `      - targets: ['${target}']`,
+        '',
+      ].join('\n'),
+    );
+    const prom: ChildProcess = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let log = '';
     prom.stderr?.on('data', (c: Buffer) => {
       log = (log + c.toString()).slice(-4000);

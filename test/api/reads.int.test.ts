@@ -4,7 +4,10 @@ import { accepted, call, startTestServer, TOKENS, type TestServer } from './harn
 
 let srv: TestServer;
 beforeEach(async () => {
-  srv = await startTestServer({ now: '2025-09-01T10:00:00+08:00', options: { sseHeartbeatMs: 50, maxAlertStreams: 2 } });
+  srv = await startTestServer({
+    now: '2025-09-01T10:00:00+08:00',
+    options: { sseHeartbeatMs: 50, maxAlertStreams: 2 },
+  });
 });
 afterEach(async () => {
   await srv.close();
@@ -29,7 +32,19 @@ describe('GET /cases/{caseId}', () => {
     await seedCase();
     const now = await get('/cases/R-1', TOKENS.monitor);
     expect(now.status).toBe(200);
-    expect(now.body).toMatchObject({ caseId: 'R-1', status: 'open', centerId: 'center-A', deadlineDate: '2025-09-04', dueAt: '2025-09-05T00:00:00.000+08:00', usedDays: 0, remainingDays: 3, overdueDays: 0, completedAt: null, onTime: null, early: null });
+    expect(now.body).toMatchObject({
+      caseId: 'R-1',
+      status: 'open',
+      centerId: 'center-A',
+      deadlineDate: '2025-09-04',
+      dueAt: '2025-09-05T00:00:00.000+08:00',
+      usedDays: 0,
+      remainingDays: 3,
+      overdueDays: 0,
+      completedAt: null,
+      onTime: null,
+      early: null,
+    });
     expect(now.body.cards).toEqual([]);
     expect(typeof now.body.calendarVersion).toBe('string');
     expect(typeof now.body.policyVersion).toBe('string');
@@ -41,7 +56,9 @@ describe('GET /cases/{caseId}', () => {
   it('answers 404 for an unknown case or one not accepted by asOf, 400 for a bad asOf', async () => {
     await seedCase();
     expect((await get('/cases/nope', TOKENS.monitor)).body.error.code).toBe('case-not-found');
-    expect((await get(`/cases/R-1?asOf=${encodeURIComponent('2025-08-01T00:00:00+08:00')}`, TOKENS.monitor)).status).toBe(404);
+    expect(
+      (await get(`/cases/R-1?asOf=${encodeURIComponent('2025-08-01T00:00:00+08:00')}`, TOKENS.monitor)).status,
+    ).toBe(404);
     for (const asOf of ['yesterday', '2025-09-01', '2025-09-01T10:00:00']) {
       const res = await get(`/cases/R-1?asOf=${encodeURIComponent(asOf)}`, TOKENS.monitor);
       expect(res.status).toBe(400);
@@ -57,7 +74,9 @@ describe('GET /cases/{caseId}', () => {
     await get('/cases/R-1', TOKENS.monitor);
     await get('/cases/R-1/history', TOKENS.admin);
     expect(srv.accessTrail.entries.map((e) => [e.role, e.caseId, e.what])).toEqual([
-      ['auditor', 'R-1', 'case'], ['auditor', 'R-1', 'history'], ['admin', 'R-1', 'history'],
+      ['auditor', 'R-1', 'case'],
+      ['auditor', 'R-1', 'history'],
+      ['admin', 'R-1', 'history'],
     ]);
     const entry = srv.accessTrail.entries[0];
     expect(entry?.token).toMatch(/^[0-9a-f]{8}$/);
@@ -70,15 +89,34 @@ describe('GET /cases/{caseId}/history', () => {
   it('lists every event with revision, position, recordedAt and the state after it, cards interleaved', async () => {
     await seedCase();
     srv.clock.set('2025-09-02T10:00:00+08:00');
-    await write('R-1', { type: 'CasePaused', occurredAt: '2025-09-02T10:00:00+08:00', pauseId: 'p1', reason: 'supplement' });
+    await write('R-1', {
+      type: 'CasePaused',
+      occurredAt: '2025-09-02T10:00:00+08:00',
+      pauseId: 'p1',
+      reason: 'supplement',
+    });
     srv.clock.set('2025-09-03T10:00:00+08:00');
     await write('R-1', { type: 'CaseResumed', occurredAt: '2025-09-03T10:00:00+08:00', pauseId: 'p1' });
     srv.clock.set('2025-09-09T10:00:00+08:00');
-    const done = await write('R-1', { type: 'CaseCompleted', occurredAt: '2025-09-09T10:00:00+08:00', outcome: 'approved' });
+    const done = await write('R-1', {
+      type: 'CaseCompleted',
+      occurredAt: '2025-09-09T10:00:00+08:00',
+      outcome: 'approved',
+    });
     const res = await get('/cases/R-1/history', TOKENS.auditor);
     expect(res.status).toBe(200);
-    const kinds = res.body.entries.map((e: { kind: string; type?: string; card?: { rule: string } }) => e.type ?? `${e.kind}:${e.card?.rule}`);
-    expect(kinds).toEqual(['CaseAccepted', 'CasePaused', 'CaseResumed', 'card-raised:deadline-warning', 'card-cleared:deadline-warning', 'card-raised:overdue', 'CaseCompleted']);
+    const kinds = res.body.entries.map(
+      (e: { kind: string; type?: string; card?: { rule: string } }) => e.type ?? `${e.kind}:${e.card?.rule}`,
+    );
+    expect(kinds).toEqual([
+      'CaseAccepted',
+      'CasePaused',
+      'CaseResumed',
+      'card-raised:deadline-warning',
+      'card-cleared:deadline-warning',
+      'card-raised:overdue',
+      'CaseCompleted',
+    ]);
     const events = res.body.entries.filter((e: { kind: string }) => e.kind === 'event');
     expect(events.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2, 3]);
     expect(events[3].position).toBe(done.position);
@@ -109,7 +147,10 @@ describe('GET /alerts and /alerts/stream', () => {
     srv.clock.set('2025-09-05T08:00:00+08:00');
     const all = await get('/alerts', TOKENS.monitor);
     expect(all.status).toBe(200);
-    expect(all.body.alerts.map((a: { caseId: string; rule: string }) => `${a.caseId}:${a.rule}`).sort()).toEqual(['R-1:overdue', 'R-2:overdue']);
+    expect(all.body.alerts.map((a: { caseId: string; rule: string }) => `${a.caseId}:${a.rule}`).sort()).toEqual([
+      'R-1:overdue',
+      'R-2:overdue',
+    ]);
     const b = await get('/alerts?centerId=center-B&color=red&rule=overdue', TOKENS.monitor);
     expect(b.body.alerts.map((a: { caseId: string }) => a.caseId)).toEqual(['R-2']);
     expect((await get('/alerts?color=yellow', TOKENS.monitor)).body.count).toBe(0);
@@ -132,7 +173,9 @@ describe('GET /alerts and /alerts/stream', () => {
     stream.close();
     const messages = stream.messages();
     expect(messages.map((m) => `${m.event}:${m.data.rule}`).sort()).toEqual([
-      'alert-cleared:deadline-warning', 'alert-raised:deadline-warning', 'alert-raised:overdue',
+      'alert-cleared:deadline-warning',
+      'alert-raised:deadline-warning',
+      'alert-raised:overdue',
     ]);
     expect(messages[0]?.event).toBe('alert-raised');
     expect(messages.every((m) => m.data.centerId === 'center-A')).toBe(true);
@@ -165,20 +208,26 @@ async function openStream(path: string) {
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => {
     text += chunk;
-    for (const w of [...waiters]) if (text.includes(w.needle)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
+    for (const w of [...waiters])
+      if (text.includes(w.needle)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   });
   res.on('error', () => {});
   return {
-    waitFor: (needle: string) => (text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve }))),
+    waitFor: (needle: string) =>
+      text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve })),
     close: () => req.destroy(),
-    messages: () => text.split('\n\n').filter((block) => block.includes('data: ')).map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
-      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, string>;
-      return { event, data };
-    }),
+    messages: () =>
+      text
+        .split('\n\n')
+        .filter((block) => block.includes('data: '))
+        .map((block) => {
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
+          const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, string>;
+          return { event, data };
+        }),
   };
 }
 
@@ -188,7 +237,13 @@ describe('GET /stats and /reports/monthly', () => {
     const res = await get('/stats?from=2025-09-01&to=2025-10-01&groupBy=center', TOKENS.monitor);
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain('"accepted":1');
-    for (const [q, field] of [['from=2025-09-01', 'to'], ['from=2025-13-01&to=2025-10-01', 'from'], ['from=2025-09-01&to=2025-02-30', 'to'], ['from=2025-10-01&to=2025-09-01', 'to'], ['from=2025-09-01&to=2025-10-01&groupBy=city', 'groupBy']]) {
+    for (const [q, field] of [
+      ['from=2025-09-01', 'to'],
+      ['from=2025-13-01&to=2025-10-01', 'from'],
+      ['from=2025-09-01&to=2025-02-30', 'to'],
+      ['from=2025-10-01&to=2025-09-01', 'to'],
+      ['from=2025-09-01&to=2025-10-01&groupBy=city', 'groupBy'],
+    ]) {
       const bad = await get(`/stats?${q}`, TOKENS.monitor);
       expect(bad.status).toBe(400);
       expect(bad.body.error.details[0].field).toBe(field);
@@ -206,11 +261,16 @@ describe('GET /stats and /reports/monthly', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text.split('\n')[0]).toContain(',');
     expect(csv.text).toContain('dep-1');
-    const raw = Buffer.from(await (await fetch(`${srv.baseUrl}/reports/monthly?month=2025-09`, {
-      headers: { authorization: `Bearer ${TOKENS.monitor}`, accept: 'text/csv' },
-    })).arrayBuffer());
+    const raw = Buffer.from(
+      await (
+        await fetch(`${srv.baseUrl}/reports/monthly?month=2025-09`, {
+          headers: { authorization: `Bearer ${TOKENS.monitor}`, accept: 'text/csv' },
+        })
+      ).arrayBuffer(),
+    );
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
-    for (const m of ['2025-9', '2025-13', 'sept']) expect((await get(`/reports/monthly?month=${m}`, TOKENS.monitor)).body.error.details[0].field).toBe('month');
+    for (const m of ['2025-9', '2025-13', 'sept'])
+      expect((await get(`/reports/monthly?month=${m}`, TOKENS.monitor)).body.error.details[0].field).toBe('month');
     expect((await get('/reports/monthly', TOKENS.monitor)).status).toBe(400);
   });
 });
@@ -232,10 +292,16 @@ describe('GET and PUT /calendar/{year}', () => {
     expect(c.body.deadlineDate).toBe('2025-09-05');
     expect(c.body.calendarVersion).toBe(put.body.version);
 
-    const bad = await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.admin, body: { holidays: ['2024-01-01'], workdays: [] } });
+    const bad = await call(srv.baseUrl, 'PUT', '/calendar/2025', {
+      token: TOKENS.admin,
+      body: { holidays: ['2024-01-01'], workdays: [] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].field).toBe('holidays[0]');
-    expect((await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.admin, body: { holidays: [] } })).body.error.details[0].field).toBe('workdays');
+    expect(
+      (await call(srv.baseUrl, 'PUT', '/calendar/2025', { token: TOKENS.admin, body: { holidays: [] } })).body.error
+        .details[0].field,
+    ).toBe('workdays');
     expect((await get('/calendar/25', TOKENS.monitor)).body.error.details[0].field).toBe('year');
     expect((await get('/calendar/2025', TOKENS.auditor)).status).toBe(403);
   });
@@ -278,12 +344,22 @@ describe('role table', () => {
   it('grants each role exactly its routes', async () => {
     await seedCase('R-1');
     const routes: [string, string][] = [
-      ['GET', '/cases/R-1'], ['GET', '/cases/R-1/history'], ['GET', '/alerts'], ['GET', '/stats?from=2025-09-01&to=2025-09-02'],
-      ['GET', '/reports/monthly?month=2025-09'], ['GET', '/calendar/2025'],
+      ['GET', '/cases/R-1'],
+      ['GET', '/cases/R-1/history'],
+      ['GET', '/alerts'],
+      ['GET', '/stats?from=2025-09-01&to=2025-09-02'],
+      ['GET', '/reports/monthly?month=2025-09'],
+      ['GET', '/calendar/2025'],
     ];
     const allowed: Record<string, string[]> = {
       recorder: [],
-      monitor: ['/cases/R-1', '/alerts', '/stats?from=2025-09-01&to=2025-09-02', '/reports/monthly?month=2025-09', '/calendar/2025'],
+      monitor: [
+        '/cases/R-1',
+        '/alerts',
+        '/stats?from=2025-09-01&to=2025-09-02',
+        '/reports/monthly?month=2025-09',
+        '/calendar/2025',
+      ],
       auditor: ['/cases/R-1', '/cases/R-1/history'],
       admin: routes.map(([, p]) => p),
     };

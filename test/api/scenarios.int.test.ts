@@ -28,7 +28,12 @@ beforeAll(async () => {
     const res = await call(srv.baseUrl, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body });
     if (res.status !== 201) throw new Error(`posting ${caseId} ${String(event['type'])}: ${res.status} ${res.text}`);
   }
-  srv.clock.set(scenarios.map((s) => s.asOf).sort().at(-1) as string);
+  srv.clock.set(
+    scenarios
+      .map((s) => s.asOf)
+      .sort()
+      .at(-1) as string,
+  );
 });
 afterAll(async () => {
   await srv.close();
@@ -40,7 +45,9 @@ describe('timing scenarios through HTTP', () => {
   });
 
   it.each(scenarios.map((s) => [s.caseId, s.why, s] as const))('%s (%s)', async (caseId, _why, scenario) => {
-    const res = await call(srv.baseUrl, 'GET', `/cases/${caseId}?asOf=${encodeURIComponent(scenario.asOf)}`, { token: TOKENS.monitor });
+    const res = await call(srv.baseUrl, 'GET', `/cases/${caseId}?asOf=${encodeURIComponent(scenario.asOf)}`, {
+      token: TOKENS.monitor,
+    });
     expect(res.status).toBe(200);
     const { cards: expectedCards, ...fields } = scenario.expect;
     for (const [key, value] of Object.entries(fields)) expect({ [key]: res.body[key] }).toEqual({ [key]: value });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { initialCaseState } from '../../src/domain/evolve.js';
 import { CaseWriteCache } from '../../src/api/writeCache.js';
 
-const at = (caseId: string, revision: number) => ({ state: { ...initialCaseState(caseId), revision }, eventIds: new Set<string>() });
+const at = (caseId: string, revision: number) => ({
+  state: { ...initialCaseState(caseId), revision },
+  eventIds: new Set<string>(),
+});
 
 describe('CaseWriteCache', () => {
   it('evicts the least recently used case beyond its capacity', () => {

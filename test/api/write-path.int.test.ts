@@ -29,7 +29,13 @@ function spiedStore() {
     calls.readStream++;
     return readStream(...args);
   };
-  return { store, calls, beforeNextAppendMany: (hook: () => Promise<void>) => { beforeNextAppendMany = hook; } };
+  return {
+    store,
+    calls,
+    beforeNextAppendMany: (hook: () => Promise<void>) => {
+      beforeNextAppendMany = hook;
+    },
+  };
 }
 
 let srv: TestServer | undefined;
@@ -38,12 +44,26 @@ afterEach(async () => {
   srv = undefined;
 });
 
-const post = (path: string, body: unknown) => call((srv as TestServer).baseUrl, 'POST', path, { token: TOKENS.recorder, body });
-const escalation = (caseId: string, extra: Record<string, unknown> = {}) =>
-  ({ type: 'CaseEscalated', caseId, occurredAt: '2025-09-22T09:30:00+08:00', level: 'reminder', by: 'office', ...extra });
-const completion = (caseId: string) => ({ type: 'CaseCompleted', caseId, occurredAt: '2025-09-22T09:40:00+08:00', outcome: 'approved' });
+const post = (path: string, body: unknown) =>
+  call((srv as TestServer).baseUrl, 'POST', path, { token: TOKENS.recorder, body });
+const escalation = (caseId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'CaseEscalated',
+  caseId,
+  occurredAt: '2025-09-22T09:30:00+08:00',
+  level: 'reminder',
+  by: 'office',
+  ...extra,
+});
+const completion = (caseId: string) => ({
+  type: 'CaseCompleted',
+  caseId,
+  occurredAt: '2025-09-22T09:40:00+08:00',
+  outcome: 'approved',
+});
 /** An event written behind the API's back, as another process would. */
-const outOfBand = (body: Record<string, unknown>) => [{ eventId: randomUUID(), type: body['type'] as string, data: body }];
+const outOfBand = (body: Record<string, unknown>) => [
+  { eventId: randomUUID(), type: body['type'] as string, data: body },
+];
 
 async function typesOf(caseId: string): Promise<string[]> {
   const out: string[] = [];
@@ -55,7 +75,10 @@ describe('POST /events store usage', () => {
   it('makes one store call for every case of a request', async () => {
     const spy = spiedStore();
     srv = await startTestServer({ now: NOW, store: spy.store, readModels: unusedReadModels });
-    const events = Array.from({ length: 50 }, (_, c) => [accepted(`M-${c}`, '2025-09-22T09:00:00+08:00'), escalation(`M-${c}`)]).flat();
+    const events = Array.from({ length: 50 }, (_, c) => [
+      accepted(`M-${c}`, '2025-09-22T09:00:00+08:00'),
+      escalation(`M-${c}`),
+    ]).flat();
     const res = await post('/events', { events });
     expect(res.body.results.every((r: { status: number }) => r.status === 201)).toBe(true);
     expect(spy.calls.appendMany).toHaveLength(1);
@@ -65,7 +88,9 @@ describe('POST /events store usage', () => {
   it('retries a conflicting case alone, re-deciding it on the re-read stream', async () => {
     const spy = spiedStore();
     srv = await startTestServer({ now: NOW, store: spy.store, readModels: unusedReadModels });
-    await post('/events', { events: [accepted('X', '2025-09-22T09:00:00+08:00'), accepted('Y', '2025-09-22T09:00:00+08:00')] });
+    await post('/events', {
+      events: [accepted('X', '2025-09-22T09:00:00+08:00'), accepted('Y', '2025-09-22T09:00:00+08:00')],
+    });
     spy.calls.appendMany = [];
     spy.beforeNextAppendMany(async () => {
       await spy.store.append('case-X', outOfBand(escalation('X', { level: 'supervision' })));
@@ -126,8 +151,21 @@ describe('write cache', () => {
     srv = await startTestServer({ now: NOW, readModels: unusedReadModels });
     const { caseId: _c, ...accept } = accepted('S-3', '2025-09-22T09:00:00+08:00');
     expect((await post('/cases/S-3/events', accept)).status).toBe(201);
-    await srv.store.append('case-S-3', outOfBand({ type: 'CasePaused', caseId: 'S-3', occurredAt: '2025-09-22T09:10:00+08:00', pauseId: 'p1', reason: 'supplement' }));
-    const res = await post('/cases/S-3/events', { type: 'CaseResumed', occurredAt: '2025-09-22T09:20:00+08:00', pauseId: 'p1' });
+    await srv.store.append(
+      'case-S-3',
+      outOfBand({
+        type: 'CasePaused',
+        caseId: 'S-3',
+        occurredAt: '2025-09-22T09:10:00+08:00',
+        pauseId: 'p1',
+        reason: 'supplement',
+      }),
+    );
+    const res = await post('/cases/S-3/events', {
+      type: 'CaseResumed',
+      occurredAt: '2025-09-22T09:20:00+08:00',
+      pauseId: 'p1',
+    });
     expect(res).toMatchObject({ status: 201, body: { revision: 2 } });
   });
 
@@ -136,7 +174,9 @@ describe('write cache', () => {
     const { caseId: _c, ...accept } = accepted('S-2', '2025-09-22T09:00:00+08:00');
     expect((await post('/cases/S-2/events', accept)).status).toBe(201);
     const eventId = randomUUID();
-    const written = await srv.store.append('case-S-2', [{ eventId, type: 'CaseEscalated', data: escalation('S-2', { eventId }) }]);
+    const written = await srv.store.append('case-S-2', [
+      { eventId, type: 'CaseEscalated', data: escalation('S-2', { eventId }) },
+    ]);
     const { caseId: _s, ...esc } = escalation('S-2', { eventId });
     const res = await post('/cases/S-2/events', esc);
     expect(res.status).toBe(200);

@@ -17,8 +17,14 @@ const tokenOf = (who: Who): string | undefined =>
 let srv: AppServer;
 beforeAll(async () => {
   srv = await startAppServer(new MemoryEventStore());
-  for (const [id, centerId] of [['OWN-1', 'center-A'], ['FOREIGN-1', 'center-B']]) {
-    expect((await http(srv.url, 'POST', `/cases/${id}/events`, { token: TOKENS.admin, body: acceptedBody({ centerId }) })).status).toBe(201);
+  for (const [id, centerId] of [
+    ['OWN-1', 'center-A'],
+    ['FOREIGN-1', 'center-B'],
+  ]) {
+    expect(
+      (await http(srv.url, 'POST', `/cases/${id}/events`, { token: TOKENS.admin, body: acceptedBody({ centerId }) }))
+        .status,
+    ).toBe(201);
   }
 });
 afterAll(async () => {
@@ -32,21 +38,39 @@ interface Row {
   readonly send: (who: Who) => Promise<number>;
 }
 
-const esc = () => ({ type: 'CaseEscalated', level: 'reminder', by: 'office', occurredAt: shanghai(-10_000), eventId: randomUUID() });
+const esc = () => ({
+  type: 'CaseEscalated',
+  level: 'reminder',
+  by: 'office',
+  occurredAt: shanghai(-10_000),
+  eventId: randomUUID(),
+});
 const fresh = () => `T-${randomUUID().slice(0, 8)}`;
 const simple = (method: string, path: string, body?: unknown) => async (who: Who) => {
   const token = tokenOf(who);
-  return (await http(srv.url, method, path, { ...(token === undefined ? {} : { token }), ...(body === undefined ? {} : { body }), headers: { accept: 'application/json' } })).status;
+  return (
+    await http(srv.url, method, path, {
+      ...(token === undefined ? {} : { token }),
+      ...(body === undefined ? {} : { body }),
+      headers: { accept: 'application/json' },
+    })
+  ).status;
 };
 const batchStatus = (events: () => unknown[]) => async (who: Who) => {
   const token = tokenOf(who);
-  const res = await http(srv.url, 'POST', '/events', { ...(token === undefined ? {} : { token }), body: { events: events() } });
+  const res = await http(srv.url, 'POST', '/events', {
+    ...(token === undefined ? {} : { token }),
+    body: { events: events() },
+  });
   return res.status === 200 ? (res.body.results[0].status as number) : res.status;
 };
 const sse = async (who: Who) => {
   const token = tokenOf(who);
   const ac = new AbortController();
-  const res = await fetch(`${srv.url}/alerts/stream`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, signal: ac.signal });
+  const res = await fetch(`${srv.url}/alerts/stream`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    signal: ac.signal,
+  });
   const status = res.status;
   if (status === 200) ac.abort();
   else await res.text();
@@ -55,21 +79,52 @@ const sse = async (who: Who) => {
 
 const WRITERS: Who[] = ['recorder', 'recorderA', 'admin'];
 const TABLE: Row[] = [
-  { name: 'POST /cases/{id}/events (own center)', allowed: WRITERS, send: (w) => simple('POST', `/cases/${fresh()}/events`, acceptedBody())(w) },
-  { name: 'POST /cases/{id}/events (foreign center, new case)', allowed: ['recorder', 'admin'],
-    send: (w) => simple('POST', `/cases/${fresh()}/events`, acceptedBody({ centerId: 'center-B' }))(w) },
-  { name: 'POST /cases/{id}/events (foreign center, existing case)', allowed: ['recorder', 'admin'], send: (w) => simple('POST', '/cases/FOREIGN-1/events', esc())(w) },
-  { name: 'POST /events (own center)', allowed: WRITERS, send: batchStatus(() => [{ ...acceptedBody(), caseId: fresh() }]) },
-  { name: 'POST /events (foreign center)', allowed: ['recorder', 'admin'], send: batchStatus(() => [{ ...esc(), caseId: 'FOREIGN-1' }]) },
+  {
+    name: 'POST /cases/{id}/events (own center)',
+    allowed: WRITERS,
+    send: (w) => simple('POST', `/cases/${fresh()}/events`, acceptedBody())(w),
+  },
+  {
+    name: 'POST /cases/{id}/events (foreign center, new case)',
+    allowed: ['recorder', 'admin'],
+    send: (w) => simple('POST', `/cases/${fresh()}/events`, acceptedBody({ centerId: 'center-B' }))(w),
+  },
+  {
+    name: 'POST /cases/{id}/events (foreign center, existing case)',
+    allowed: ['recorder', 'admin'],
+    send: (w) => simple('POST', '/cases/FOREIGN-1/events', esc())(w),
+  },
+  {
+    name: 'POST /events (own center)',
+    allowed: WRITERS,
+    send: batchStatus(() => [{ ...acceptedBody(), caseId: fresh() }]),
+  },
+  {
+    name: 'POST /events (foreign center)',
+    allowed: ['recorder', 'admin'],
+    send: batchStatus(() => [{ ...esc(), caseId: 'FOREIGN-1' }]),
+  },
   { name: 'GET /cases/{id}', allowed: ['monitor', 'auditor', 'admin'], send: simple('GET', '/cases/OWN-1') },
-  { name: 'GET /cases/{id} (foreign center)', allowed: ['monitor', 'auditor', 'admin'], send: simple('GET', '/cases/FOREIGN-1') },
+  {
+    name: 'GET /cases/{id} (foreign center)',
+    allowed: ['monitor', 'auditor', 'admin'],
+    send: simple('GET', '/cases/FOREIGN-1'),
+  },
   { name: 'GET /cases/{id}/history', allowed: ['auditor', 'admin'], send: simple('GET', '/cases/OWN-1/history') },
   { name: 'GET /alerts', allowed: ['monitor', 'admin'], send: simple('GET', '/alerts') },
   { name: 'GET /alerts/stream', allowed: ['monitor', 'admin'], send: sse },
   { name: 'GET /stats', allowed: ['monitor', 'admin'], send: simple('GET', '/stats?from=2025-09-01&to=2025-10-01') },
-  { name: 'GET /reports/monthly', allowed: ['monitor', 'admin'], send: simple('GET', '/reports/monthly?month=2025-09') },
+  {
+    name: 'GET /reports/monthly',
+    allowed: ['monitor', 'admin'],
+    send: simple('GET', '/reports/monthly?month=2025-09'),
+  },
   { name: 'GET /calendar/{year}', allowed: ['monitor', 'admin'], send: simple('GET', '/calendar/2025') },
-  { name: 'PUT /calendar/{year}', allowed: ['admin'], send: simple('PUT', '/calendar/2031', { holidays: 'not a list' }) },
+  {
+    name: 'PUT /calendar/{year}',
+    allowed: ['admin'],
+    send: simple('PUT', '/calendar/2031', { holidays: 'not a list' }),
+  },
 ];
 
 describe('route × role table (SPEC §4, docs/api.md)', () => {
@@ -96,13 +151,20 @@ describe('route × role table (SPEC §4, docs/api.md)', () => {
   });
 
   it('open routes answer without a token: /healthz, /readyz, /openapi.json', async () => {
-    for (const path of ['/healthz', '/readyz', '/openapi.json']) expect(await simple('GET', path)('none'), path).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/openapi.json'])
+      expect(await simple('GET', path)('none'), path).toBe(200);
   });
 
   it('a foreign-center batch writes nothing', async () => {
     const before = await srv.store.headPosition();
     const res = await http(srv.url, 'POST', '/events', {
-      token: TOKENS.recorderA, body: { events: [{ ...esc(), caseId: 'FOREIGN-1' }, { ...acceptedBody({ centerId: 'center-B' }), caseId: fresh() }] },
+      token: TOKENS.recorderA,
+      body: {
+        events: [
+          { ...esc(), caseId: 'FOREIGN-1' },
+          { ...acceptedBody({ centerId: 'center-B' }), caseId: fresh() },
+        ],
+      },
     });
     expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([403, 403]);
     expect(res.body.results[0].error.code).toBe('forbidden-center');
@@ -114,11 +176,20 @@ describe('tokens and the access trail', () => {
   it('auditor reads are recorded in the access trail with a fingerprint, never the token', async () => {
     const before = srv.accessTrail.entries.length;
     expect((await http(srv.url, 'GET', '/cases/OWN-1', { token: TOKENS.auditor })).status).toBe(200);
-    expect((await http(srv.url, 'GET', '/cases/OWN-1/history?asOf=2030-01-01T00:00:00%2B08:00', { token: TOKENS.auditor })).status).toBe(200);
+    expect(
+      (await http(srv.url, 'GET', '/cases/OWN-1/history?asOf=2030-01-01T00:00:00%2B08:00', { token: TOKENS.auditor }))
+        .status,
+    ).toBe(200);
     const fingerprint = createHash('sha256').update(TOKENS.auditor).digest('hex').slice(0, 8);
     expect(srv.accessTrail.entries.slice(before)).toEqual([
       expect.objectContaining({ role: 'auditor', token: fingerprint, caseId: 'OWN-1', what: 'case' }),
-      expect.objectContaining({ role: 'auditor', token: fingerprint, caseId: 'OWN-1', what: 'history', asOf: '2030-01-01T00:00:00+08:00' }),
+      expect.objectContaining({
+        role: 'auditor',
+        token: fingerprint,
+        caseId: 'OWN-1',
+        what: 'history',
+        asOf: '2030-01-01T00:00:00+08:00',
+      }),
     ]);
   });
 
@@ -126,8 +197,13 @@ describe('tokens and the access trail', () => {
     // Provoke every kind of log line we can: errors, unknown tokens, a 500 (see the known bug in hostile.int.test.ts).
     await http(srv.url, 'GET', '/cases/%', { token: TOKENS.admin });
     await http(srv.url, 'GET', '/alerts', { token: BAD_TOKEN });
-    await http(srv.url, 'POST', '/cases/X/events', { token: TOKENS.recorder, raw: '{bad json', headers: { 'content-type': 'application/json' } });
-    const logged = JSON.stringify(srv.logger.entries) + JSON.stringify(srv.accessTrail.entries) + srv.projectionLog.join('\n');
+    await http(srv.url, 'POST', '/cases/X/events', {
+      token: TOKENS.recorder,
+      raw: '{bad json',
+      headers: { 'content-type': 'application/json' },
+    });
+    const logged =
+      JSON.stringify(srv.logger.entries) + JSON.stringify(srv.accessTrail.entries) + srv.projectionLog.join('\n');
     for (const token of [...Object.values(TOKENS), BAD_TOKEN]) expect(logged).not.toContain(token);
   });
 });

@@ -16,7 +16,15 @@ import type { CaseEvent } from '../../src/domain/events.js';
 import { evolve, initialCaseState } from '../../src/domain/evolve.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { caseStreamId, type RecordedEvent } from '../../src/store/port.js';
-import { acceptedBody, http, shanghai, startAppServer, TOKENS, type Answer, type AppServer } from './support/app-server.js';
+import {
+  acceptedBody,
+  http,
+  shanghai,
+  startAppServer,
+  TOKENS,
+  type Answer,
+  type AppServer,
+} from './support/app-server.js';
 
 const CLIENTS = 50;
 let srv: AppServer;
@@ -78,7 +86,10 @@ const count = (answers: Answer[], status: number) => answers.filter((a) => a.sta
 describe(`${CLIENTS} clients racing on one case over HTTP`, () => {
   it('accepts the case once: one 201 for CaseAccepted, 409 for the rest', async () => {
     const caseId = `RACE-${randomUUID().slice(0, 8)}`;
-    const { answers, bodies } = await race(caseId, Array.from({ length: CLIENTS }, () => acceptedBody({ eventId: randomUUID() })));
+    const { answers, bodies } = await race(
+      caseId,
+      Array.from({ length: CLIENTS }, () => acceptedBody({ eventId: randomUUID() })),
+    );
     expect(count(answers, 201)).toBe(1);
     expect(count(answers, 409)).toBe(CLIENTS - 1);
     expectReplayValid(await expectNoLostNoGhost(caseId, answers, bodies));
@@ -88,7 +99,13 @@ describe(`${CLIENTS} clients racing on one case over HTTP`, () => {
     const caseId = `RACE-${randomUUID().slice(0, 8)}`;
     expect((await post(caseId, acceptedBody())).status).toBe(201);
     const steps: Array<() => Record<string, unknown>> = [
-      () => ({ type: 'CasePaused', pauseId: 'p1', reason: 'testing', occurredAt: shanghai(-50_000), eventId: randomUUID() }),
+      () => ({
+        type: 'CasePaused',
+        pauseId: 'p1',
+        reason: 'testing',
+        occurredAt: shanghai(-50_000),
+        eventId: randomUUID(),
+      }),
       () => ({ type: 'CaseResumed', pauseId: 'p1', occurredAt: shanghai(-40_000), eventId: randomUUID() }),
       () => ({ type: 'CaseCompleted', outcome: 'approved', occurredAt: shanghai(-30_000), eventId: randomUUID() }),
     ];
@@ -107,7 +124,13 @@ describe(`${CLIENTS} clients racing on one case over HTTP`, () => {
     expect((await post(caseId, acceptedBody())).status).toBe(201);
     const { answers, bodies } = await race(
       caseId,
-      Array.from({ length: CLIENTS }, () => ({ type: 'CaseEscalated', level: 'reminder', by: 'office', occurredAt: shanghai(-50_000), eventId: randomUUID() })),
+      Array.from({ length: CLIENTS }, () => ({
+        type: 'CaseEscalated',
+        level: 'reminder',
+        by: 'office',
+        occurredAt: shanghai(-50_000),
+        eventId: randomUUID(),
+      })),
       { 'If-Match': '0' },
     );
     expect(count(answers, 201)).toBe(1);
@@ -121,8 +144,16 @@ describe(`${CLIENTS} clients racing on one case over HTTP`, () => {
   it('compatible writes without If-Match: every 201 is stored once, no answer but 201 or 409', async () => {
     const caseId = `RACE-${randomUUID().slice(0, 8)}`;
     expect((await post(caseId, acceptedBody())).status).toBe(201);
-    const { answers, bodies } = await race(caseId, Array.from({ length: CLIENTS }, () =>
-      ({ type: 'CaseEscalated', level: 'supervision', by: 'office', occurredAt: shanghai(-50_000), eventId: randomUUID() })));
+    const { answers, bodies } = await race(
+      caseId,
+      Array.from({ length: CLIENTS }, () => ({
+        type: 'CaseEscalated',
+        level: 'supervision',
+        by: 'office',
+        occurredAt: shanghai(-50_000),
+        eventId: randomUUID(),
+      })),
+    );
     expect(statuses(answers).filter((s) => s !== 201 && s !== 409)).toEqual([]);
     expect(count(answers, 201)).toBeGreaterThan(0);
     const stored = await expectNoLostNoGhost(caseId, answers, bodies);
@@ -133,8 +164,17 @@ describe(`${CLIENTS} clients racing on one case over HTTP`, () => {
   it('the same eventId sent by 50 clients at once is stored once: one 201, the rest 200 with the same revision', async () => {
     const caseId = `RACE-${randomUUID().slice(0, 8)}`;
     expect((await post(caseId, acceptedBody())).status).toBe(201);
-    const body = { type: 'CaseEscalated', level: 'reminder', by: 'office', occurredAt: shanghai(-50_000), eventId: randomUUID() };
-    const { answers } = await race(caseId, Array.from({ length: CLIENTS }, () => body));
+    const body = {
+      type: 'CaseEscalated',
+      level: 'reminder',
+      by: 'office',
+      occurredAt: shanghai(-50_000),
+      eventId: randomUUID(),
+    };
+    const { answers } = await race(
+      caseId,
+      Array.from({ length: CLIENTS }, () => body),
+    );
     expect(count(answers, 201)).toBe(1);
     expect(count(answers, 200)).toBe(CLIENTS - 1);
     expect(new Set(answers.map((a) => a.body.revision))).toEqual(new Set([1]));

@@ -21,7 +21,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rel-engine-'));
   auditLog = join(dir, 'audit.log');
   engine = await startEngine({
-    store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: TOKEN_CONFIG, auditLog,
+    store: `sqlite:${join(dir, 'events.db')}`,
+    port: await freePort(),
+    tokens: TOKEN_CONFIG,
+    auditLog,
     env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
   });
 });
@@ -31,7 +34,13 @@ afterAll(async () => {
 });
 
 const get = async (path: string, token?: string, init: RequestInit = {}) => {
-  const res = await fetch(`${engine.url}${path}`, { ...init, headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(init.headers as Record<string, string> | undefined) } });
+  const res = await fetch(`${engine.url}${path}`, {
+    ...init,
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
   await res.arrayBuffer();
   return res.status;
 };
@@ -42,9 +51,12 @@ describe('the engine process', () => {
       get(path, token, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     expect(await post('/cases/P-1/events', TOKENS.recorder, acceptedBody())).toBe(201);
     for (const token of [...Object.values(TOKENS), ...BAD_TOKENS]) {
-      for (const path of ['/cases/P-1', '/cases/P-1/history', '/alerts', '/metrics', '/cases/%']) await get(path, token);
+      for (const path of ['/cases/P-1', '/cases/P-1/history', '/alerts', '/metrics', '/cases/%'])
+        await get(path, token);
       await post('/cases/P-2/events', token, { type: 'Nope' });
-      await get('/cases/P-1', undefined, { headers: { authorization: `Basic ${Buffer.from(token).toString('base64')}` } });
+      await get('/cases/P-1', undefined, {
+        headers: { authorization: `Basic ${Buffer.from(token).toString('base64')}` },
+      });
     }
     expect(await engine.stop()).toBe(0); // flushes everything it had to say
     const printed = engine.output();
@@ -54,15 +66,21 @@ describe('the engine process', () => {
       expect(printed).not.toContain(token);
       expect(trail).not.toContain(token);
     }
-    const entries = trail.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = trail
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.filter((e) => e['role'] === 'auditor').length).toBeGreaterThanOrEqual(2);
     for (const e of entries) expect(e['token']).toMatch(/^[0-9a-f]{8}$/);
     expect(statSync(auditLog).mode & 0o777).toBe(0o600);
     // Restart for the next test.
     engine = await startEngine({
-    store: `sqlite:${join(dir, 'events.db')}`, port: await freePort(), tokens: TOKEN_CONFIG, auditLog,
-    env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
-  });
+      store: `sqlite:${join(dir, 'events.db')}`,
+      port: await freePort(),
+      tokens: TOKEN_CONFIG,
+      auditLog,
+      env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    });
   }, 120_000);
 
   it('a trickled body does not block other clients or crash the engine', async () => {
@@ -100,8 +118,10 @@ function trickle(url: string, forMs: number): Promise<string> {
       resolve(o);
     };
     socket.on('connect', () => {
-      socket.write(`POST /cases/SLOW-1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKENS.recorder}\r\n` +
-        'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
+      socket.write(
+        `POST /cases/SLOW-1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKENS.recorder}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
+      );
       timer = setInterval(() => socket.write(' '), 500);
     });
     socket.on('data', (d: Buffer) => finish(`answered ${d.toString('utf8').split('\r\n')[0]}`));

@@ -9,7 +9,13 @@ import { runSoak } from '../../scripts/soak.js';
 describe('soak, short version (real process, demo feed at 10×)', () => {
   it('serves the feed for 45 s with bounded memory, no refusal, no error', async () => {
     const report = await runSoak({
-      durationMs: 45_000, speed: 10, sampleEveryMs: 3_000, maxHeapGrowthMb: 16, maxRssGrowthMb: 64, backlogDays: 2, log: () => {},
+      durationMs: 45_000,
+      speed: 10,
+      sampleEveryMs: 3_000,
+      maxHeapGrowthMb: 16,
+      maxRssGrowthMb: 64,
+      backlogDays: 2,
+      log: () => {},
     });
     process.stdout.write(`[reliability] soak: ${JSON.stringify(report)}\n`);
     expect(report.problems).toEqual([]);

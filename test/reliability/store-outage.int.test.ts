@@ -43,7 +43,13 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   }
 }
 
-const escalation = () => ({ type: 'CaseEscalated', level: 'reminder', by: 'office', occurredAt: shanghai(-30_000), eventId: randomUUID() });
+const escalation = () => ({
+  type: 'CaseEscalated',
+  level: 'reminder',
+  by: 'office',
+  occurredAt: shanghai(-30_000),
+  eventId: randomUUID(),
+});
 
 describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => {
   it('answers 503 and reports down while the store is away, then resumes projections from the checkpoint with nothing missed', async () => {
@@ -67,7 +73,8 @@ describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => 
       return res;
     };
     for (let i = 0; i < 5; i++) expect((await write(`OUT-${i}`, acceptedBody())).status).toBe(201);
-    for (let i = 0; i < 5; i++) expect((await http(url, 'GET', `/cases/OUT-${i}`, { token: TOKENS.monitor })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await http(url, 'GET', `/cases/OUT-${i}`, { token: TOKENS.monitor })).status).toBe(200);
     expect(await metric(url, 'supervision_store_up')).toBe(1);
     const lastSeen = client.log.at(-1)?.position;
 
@@ -121,7 +128,10 @@ describe('EventStoreDB, real server (needs ESDB_CONNECTION_STRING)', () => {
     async () => {
       srv = await startAppServer(await openEsdbStore(realEsdb as string));
       const caseId = `ESDB-${randomUUID().slice(0, 8)}`;
-      expect((await http(srv.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() })).status).toBe(201);
+      expect(
+        (await http(srv.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() }))
+          .status,
+      ).toBe(201);
       expect((await http(srv.url, 'GET', `/cases/${caseId}`, { token: TOKENS.monitor })).status).toBe(200);
       expect((await http(srv.url, 'GET', '/readyz')).status).toBe(200);
       expect(await metric(srv.url, 'supervision_store_up')).toBe(1);
@@ -135,7 +145,9 @@ describe('sqlite store unavailable (closed under the running API)', () => {
     const path = join(dir, 'events.db');
     srv = await startAppServer(new SqliteEventStore(path));
     const { url } = srv;
-    expect((await http(url, 'POST', '/cases/SQ-1/events', { token: TOKENS.recorder, body: acceptedBody() })).status).toBe(201);
+    expect(
+      (await http(url, 'POST', '/cases/SQ-1/events', { token: TOKENS.recorder, body: acceptedBody() })).status,
+    ).toBe(201);
     await srv.store.close();
 
     const single = await http(url, 'POST', '/cases/SQ-1/events', { token: TOKENS.recorder, body: escalation() });
@@ -158,7 +170,13 @@ describe('sqlite store unavailable (closed under the running API)', () => {
 /** With the store down: a batch answers 503 per event, /readyz is 503 with store down, the gauge is 0. */
 async function expectStoreDown(url: string, newCaseId: string, existingCaseId: string): Promise<void> {
   const batch = await http(url, 'POST', '/events', {
-    token: TOKENS.recorder, body: { events: [{ ...acceptedBody(), caseId: newCaseId }, { ...escalation(), caseId: existingCaseId }] },
+    token: TOKENS.recorder,
+    body: {
+      events: [
+        { ...acceptedBody(), caseId: newCaseId },
+        { ...escalation(), caseId: existingCaseId },
+      ],
+    },
   });
   expect(batch.status).toBe(200);
   expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([503, 503]);

@@ -24,8 +24,18 @@ let engines: Engine[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rel-two-'));
   const store = `sqlite:${join(dir, 'events.db')}`;
-  const first = await startEngine({ store, port: await freePort(), tokens: TOKEN_CONFIG, auditLog: join(dir, 'a1.log') });
-  const second = await startEngine({ store, port: await freePort(), tokens: TOKEN_CONFIG, auditLog: join(dir, 'a2.log') });
+  const first = await startEngine({
+    store,
+    port: await freePort(),
+    tokens: TOKEN_CONFIG,
+    auditLog: join(dir, 'a1.log'),
+  });
+  const second = await startEngine({
+    store,
+    port: await freePort(),
+    tokens: TOKEN_CONFIG,
+    auditLog: join(dir, 'a2.log'),
+  });
   engines = [first, second];
 }, 120_000);
 afterAll(async () => {
@@ -49,13 +59,29 @@ describe('two engines on one sqlite file', () => {
     const caseId = `TWO-${randomUUID().slice(0, 8)}`;
     const via = (i: number) => (engines[i % 2] as Engine).url;
     const race = (make: () => Record<string, unknown>) =>
-      Promise.all(Array.from({ length: 50 }, (_, i) => {
-        const body = make();
-        return http(via(i), 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }).then((a) => ({ a, body }));
-      }));
+      Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const body = make();
+          return http(via(i), 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }).then((a) => ({
+            a,
+            body,
+          }));
+        }),
+      );
     const accepts = await race(() => acceptedBody({ eventId: randomUUID() }));
-    const escalations = await race(() => ({ type: 'CaseEscalated', level: 'reminder', by: 'x', occurredAt: shanghai(-20_000), eventId: randomUUID() }));
-    const completions = await race(() => ({ type: 'CaseCompleted', outcome: 'approved', occurredAt: shanghai(-10_000), eventId: randomUUID() }));
+    const escalations = await race(() => ({
+      type: 'CaseEscalated',
+      level: 'reminder',
+      by: 'x',
+      occurredAt: shanghai(-20_000),
+      eventId: randomUUID(),
+    }));
+    const completions = await race(() => ({
+      type: 'CaseCompleted',
+      outcome: 'approved',
+      occurredAt: shanghai(-10_000),
+      eventId: randomUUID(),
+    }));
     const all = [...accepts, ...escalations, ...completions];
     expect(all.filter(({ a }) => a.status !== 201 && a.status !== 409).map(({ a }) => a.text)).toEqual([]);
     expect(accepts.filter(({ a }) => a.status === 201)).toHaveLength(1);
@@ -63,7 +89,8 @@ describe('two engines on one sqlite file', () => {
 
     const events = await stored(caseId);
     const ids = events.map((e) => e.eventId);
-    for (const { a, body } of all) expect(ids.filter((id) => id === body['eventId']).length).toBe(a.status === 201 ? 1 : 0);
+    for (const { a, body } of all)
+      expect(ids.filter((id) => id === body['eventId']).length).toBe(a.status === 201 ? 1 : 0);
     let state = initialCaseState(caseId);
     events.forEach((e, i) => {
       expect(e.revision).toBe(BigInt(i));
@@ -73,7 +100,11 @@ describe('two engines on one sqlite file', () => {
     });
 
     // Both engines' read models converge on the same case (each sees the other's commits).
-    const reads = await Promise.all(engines.map((e) => http(e.url, 'GET', `/cases/${caseId}?asOf=${encodeURIComponent(shanghai(60_000))}`, { token: TOKENS.monitor })));
+    const reads = await Promise.all(
+      engines.map((e) =>
+        http(e.url, 'GET', `/cases/${caseId}?asOf=${encodeURIComponent(shanghai(60_000))}`, { token: TOKENS.monitor }),
+      ),
+    );
     for (const r of reads) {
       expect(r.status).toBe(200);
       expect(r.body.status).toBe('completed');
@@ -84,13 +115,31 @@ describe('two engines on one sqlite file', () => {
 
   it('the same eventId sent to both engines by 50 clients is stored once: one 201, the rest 200 with the same revision', async () => {
     const caseId = `TWO-IDEM-${randomUUID().slice(0, 6)}`;
-    expect((await http(engines[0]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() })).status).toBe(201);
+    expect(
+      (await http(engines[0]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() }))
+        .status,
+    ).toBe(201);
     // Warm both engines' view of the case first, so any cached state is in play.
-    expect((await http(engines[1]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder,
-      body: { type: 'CaseEscalated', level: 'reminder', by: 'x', occurredAt: shanghai(-40_000) } })).status).toBe(201);
-    const body = { type: 'CaseEscalated', level: 'supervision', by: 'x', occurredAt: shanghai(-30_000), eventId: randomUUID() };
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-      http(engines[i % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body })));
+    expect(
+      (
+        await http(engines[1]!.url, 'POST', `/cases/${caseId}/events`, {
+          token: TOKENS.recorder,
+          body: { type: 'CaseEscalated', level: 'reminder', by: 'x', occurredAt: shanghai(-40_000) },
+        })
+      ).status,
+    ).toBe(201);
+    const body = {
+      type: 'CaseEscalated',
+      level: 'supervision',
+      by: 'x',
+      occurredAt: shanghai(-30_000),
+      eventId: randomUUID(),
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        http(engines[i % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }),
+      ),
+    );
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(49);
     expect(new Set(answers.map((a) => a.body.revision))).toEqual(new Set([2]));
@@ -111,15 +160,31 @@ describe('two engines on one sqlite file', () => {
     };
     for (let round = 0; round < 10; round++) {
       const caseId = `TWO-MIX-${round}-${randomUUID().slice(0, 6)}`;
-      expect((await http(engines[round % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() })).status).toBe(201);
-      const sent = await Promise.all(Array.from({ length: 50 }, (_, i) => {
-        const body = { ...(kinds[rand(kinds.length)] as (p: string) => Record<string, unknown>)(`p${rand(3)}`), occurredAt: shanghai(-30_000), eventId: randomUUID() };
-        return http(engines[i % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }).then((a) => ({ a, body }));
-      }));
+      expect(
+        (
+          await http(engines[round % 2]!.url, 'POST', `/cases/${caseId}/events`, {
+            token: TOKENS.recorder,
+            body: acceptedBody(),
+          })
+        ).status,
+      ).toBe(201);
+      const sent = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const body = {
+            ...(kinds[rand(kinds.length)] as (p: string) => Record<string, unknown>)(`p${rand(3)}`),
+            occurredAt: shanghai(-30_000),
+            eventId: randomUUID(),
+          };
+          return http(engines[i % 2]!.url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body }).then(
+            (a) => ({ a, body }),
+          );
+        }),
+      );
       expect(sent.filter(({ a }) => a.status !== 201 && a.status !== 409).map(({ a }) => a.text)).toEqual([]);
       const events = await stored(caseId);
       const ids = events.map((e) => e.eventId);
-      for (const { a, body } of sent) expect(ids.filter((id) => id === body['eventId']).length).toBe(a.status === 201 ? 1 : 0);
+      for (const { a, body } of sent)
+        expect(ids.filter((id) => id === body['eventId']).length).toBe(a.status === 201 ? 1 : 0);
       let state = initialCaseState(caseId);
       events.forEach((e, i) => {
         expect(e.revision).toBe(BigInt(i));

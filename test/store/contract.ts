@@ -94,221 +94,292 @@ export function describeEventStoreContract(name: string, makeStore: MakeStore, c
     };
 
     describe('append and readStream', () => {
-      it('stores a batch at revisions from 0 with increasing positions, data as sent', withStore(async (store, p) => {
-        const batch = [event('CaseAccepted', { caseId: 'x', promisedDays: 5 }), event('CasePaused', { pauseId: 'p1' })];
-        const result = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
-        expect(result.duplicate).toBe(false);
-        expect(result.nextExpectedRevision).toBe(1n);
-        const read = await collect(store.readStream(`${p}-1`));
-        expect(read.map((e) => [e.streamId, e.eventId, e.type, e.data, e.revision])).toEqual([
-          [`${p}-1`, batch[0]!.eventId, 'CaseAccepted', { caseId: 'x', promisedDays: 5 }, 0n],
-          [`${p}-1`, batch[1]!.eventId, 'CasePaused', { pauseId: 'p1' }, 1n],
-        ]);
-        if (caps.uniquePositions) expect(read[1]!.position).toBeGreaterThan(read[0]!.position);
-        else expect(read[1]!.position).toBeGreaterThanOrEqual(read[0]!.position);
-        expect(read[1]!.position).toBe(result.position);
-      }));
+      it(
+        'stores a batch at revisions from 0 with increasing positions, data as sent',
+        withStore(async (store, p) => {
+          const batch = [
+            event('CaseAccepted', { caseId: 'x', promisedDays: 5 }),
+            event('CasePaused', { pauseId: 'p1' }),
+          ];
+          const result = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
+          expect(result.duplicate).toBe(false);
+          expect(result.nextExpectedRevision).toBe(1n);
+          const read = await collect(store.readStream(`${p}-1`));
+          expect(read.map((e) => [e.streamId, e.eventId, e.type, e.data, e.revision])).toEqual([
+            [`${p}-1`, batch[0]!.eventId, 'CaseAccepted', { caseId: 'x', promisedDays: 5 }, 0n],
+            [`${p}-1`, batch[1]!.eventId, 'CasePaused', { pauseId: 'p1' }, 1n],
+          ]);
+          if (caps.uniquePositions) expect(read[1]!.position).toBeGreaterThan(read[0]!.position);
+          else expect(read[1]!.position).toBeGreaterThanOrEqual(read[0]!.position);
+          expect(read[1]!.position).toBe(result.position);
+        }),
+      );
 
-      it('stamps recordedAt with the store clock', withStore(async (store, p) => {
-        const before = Date.now();
-        clockState.now = Date.parse('2025-09-22T02:15:00.000Z');
-        await store.append(`${p}-1`, [event()]);
-        clockState.now = Date.parse('2025-10-01T00:00:00.500Z');
-        await store.append(`${p}-1`, [event()]);
-        const read = await collect(store.readStream(`${p}-1`));
-        if (caps.injectableClock) {
-          expect(read.map((e) => e.recordedAt)).toEqual(['2025-09-22T02:15:00.000Z', '2025-10-01T00:00:00.500Z']);
-        } else {
-          for (const e of read) expect(Date.parse(e.recordedAt)).toBeGreaterThanOrEqual(before - 60_000);
-        }
-      }));
+      it(
+        'stamps recordedAt with the store clock',
+        withStore(async (store, p) => {
+          const before = Date.now();
+          clockState.now = Date.parse('2025-09-22T02:15:00.000Z');
+          await store.append(`${p}-1`, [event()]);
+          clockState.now = Date.parse('2025-10-01T00:00:00.500Z');
+          await store.append(`${p}-1`, [event()]);
+          const read = await collect(store.readStream(`${p}-1`));
+          if (caps.injectableClock) {
+            expect(read.map((e) => e.recordedAt)).toEqual(['2025-09-22T02:15:00.000Z', '2025-10-01T00:00:00.500Z']);
+          } else {
+            for (const e of read) expect(Date.parse(e.recordedAt)).toBeGreaterThanOrEqual(before - 60_000);
+          }
+        }),
+      );
 
-      it('reads a stream from a revision, with maxCount, and a missing stream as empty', withStore(async (store, p) => {
-        await store.append(`${p}-1`, events(5));
-        const from2 = await collect(store.readStream(`${p}-1`, { fromRevision: 2n, maxCount: 2 }));
-        expect(from2.map((e) => e.revision)).toEqual([2n, 3n]);
-        expect(await collect(store.readStream(`${p}-missing`))).toEqual([]);
-      }));
+      it(
+        'reads a stream from a revision, with maxCount, and a missing stream as empty',
+        withStore(async (store, p) => {
+          await store.append(`${p}-1`, events(5));
+          const from2 = await collect(store.readStream(`${p}-1`, { fromRevision: 2n, maxCount: 2 }));
+          expect(from2.map((e) => e.revision)).toEqual([2n, 3n]);
+          expect(await collect(store.readStream(`${p}-missing`))).toEqual([]);
+        }),
+      );
 
-      it('appends several batches contiguously', withStore(async (store, p) => {
-        for (let i = 0; i < 4; i++) await store.append(`${p}-1`, events(3));
-        const read = await collect(store.readStream(`${p}-1`));
-        expect(read.map((e) => e.revision)).toEqual(Array.from({ length: 12 }, (_, i) => BigInt(i)));
-      }));
+      it(
+        'appends several batches contiguously',
+        withStore(async (store, p) => {
+          for (let i = 0; i < 4; i++) await store.append(`${p}-1`, events(3));
+          const read = await collect(store.readStream(`${p}-1`));
+          expect(read.map((e) => e.revision)).toEqual(Array.from({ length: 12 }, (_, i) => BigInt(i)));
+        }),
+      );
     });
 
     describe('optimistic concurrency', () => {
-      it('checks no_stream, stream_exists and exact revisions', withStore(async (store, p) => {
-        await expect(store.append(`${p}-1`, [event()], { expectedRevision: 'stream_exists' }))
-          .rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actual: 'no_stream' });
-        await expect(store.append(`${p}-1`, [event()], { expectedRevision: 3n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        await store.append(`${p}-1`, [event()], { expectedRevision: 'no_stream' });
-        await expect(store.append(`${p}-1`, [event()], { expectedRevision: 'no_stream' }))
-          .rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actual: 0n, expected: 'no_stream' });
-        await store.append(`${p}-1`, [event()], { expectedRevision: 'stream_exists' });
-        await store.append(`${p}-1`, [event()], { expectedRevision: 1n });
-        await expect(store.append(`${p}-1`, [event()], { expectedRevision: 1n }))
-          .rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actual: 2n });
-        await store.append(`${p}-1`, [event()], { expectedRevision: 'any' });
-        expect((await collect(store.readStream(`${p}-1`))).length).toBe(4);
-      }));
+      it(
+        'checks no_stream, stream_exists and exact revisions',
+        withStore(async (store, p) => {
+          await expect(store.append(`${p}-1`, [event()], { expectedRevision: 'stream_exists' })).rejects.toMatchObject({
+            name: 'WrongExpectedRevisionError',
+            actual: 'no_stream',
+          });
+          await expect(store.append(`${p}-1`, [event()], { expectedRevision: 3n })).rejects.toBeInstanceOf(
+            WrongExpectedRevisionError,
+          );
+          await store.append(`${p}-1`, [event()], { expectedRevision: 'no_stream' });
+          await expect(store.append(`${p}-1`, [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+            name: 'WrongExpectedRevisionError',
+            actual: 0n,
+            expected: 'no_stream',
+          });
+          await store.append(`${p}-1`, [event()], { expectedRevision: 'stream_exists' });
+          await store.append(`${p}-1`, [event()], { expectedRevision: 1n });
+          await expect(store.append(`${p}-1`, [event()], { expectedRevision: 1n })).rejects.toMatchObject({
+            name: 'WrongExpectedRevisionError',
+            actual: 2n,
+          });
+          await store.append(`${p}-1`, [event()], { expectedRevision: 'any' });
+          expect((await collect(store.readStream(`${p}-1`))).length).toBe(4);
+        }),
+      );
 
-      it('lets one of two writers with the same expected revision win; the loser re-reads and nothing is lost', withStore(async (store, p) => {
-        const s = `${p}-1`;
-        await store.append(s, [event()]);
-        const a = events(2, 'A');
-        const b = events(3, 'B');
-        const settled = await Promise.allSettled([
-          store.append(s, a, { expectedRevision: 0n }),
-          store.append(s, b, { expectedRevision: 0n }),
-        ]);
-        const won = settled.filter((r) => r.status === 'fulfilled');
-        const lost = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-        expect(won).toHaveLength(1);
-        expect(lost).toHaveLength(1);
-        expect(lost[0]!.reason).toBeInstanceOf(WrongExpectedRevisionError);
-        const loser = settled[0]!.status === 'rejected' ? a : b;
-        const head = (await collect(store.readStream(s))).at(-1)!.revision;
-        await store.append(s, loser, { expectedRevision: head });
-        const types = (await collect(store.readStream(s))).map((e) => e.type);
-        expect(types.filter((t) => t === 'A')).toHaveLength(2);
-        expect(types.filter((t) => t === 'B')).toHaveLength(3);
-        expect(types).toHaveLength(6);
-      }));
+      it(
+        'lets one of two writers with the same expected revision win; the loser re-reads and nothing is lost',
+        withStore(async (store, p) => {
+          const s = `${p}-1`;
+          await store.append(s, [event()]);
+          const a = events(2, 'A');
+          const b = events(3, 'B');
+          const settled = await Promise.allSettled([
+            store.append(s, a, { expectedRevision: 0n }),
+            store.append(s, b, { expectedRevision: 0n }),
+          ]);
+          const won = settled.filter((r) => r.status === 'fulfilled');
+          const lost = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+          expect(won).toHaveLength(1);
+          expect(lost).toHaveLength(1);
+          expect(lost[0]!.reason).toBeInstanceOf(WrongExpectedRevisionError);
+          const loser = settled[0]!.status === 'rejected' ? a : b;
+          const head = (await collect(store.readStream(s))).at(-1)!.revision;
+          await store.append(s, loser, { expectedRevision: head });
+          const types = (await collect(store.readStream(s))).map((e) => e.type);
+          expect(types.filter((t) => t === 'A')).toHaveLength(2);
+          expect(types.filter((t) => t === 'B')).toHaveLength(3);
+          expect(types).toHaveLength(6);
+        }),
+      );
     });
 
     describe('idempotent retries', () => {
-      it('stores a repeated batch once and answers the original result', withStore(async (store, p) => {
-        const batch = events(3);
-        const first = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
-        await store.append(`${p}-1`, events(1));
-        const retry = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
-        expect(retry).toEqual({ ...first, duplicate: true });
-        const upper = await store.append(`${p}-1`, batch.map((e) => ({ ...e, eventId: e.eventId.toUpperCase() })));
-        expect(upper).toEqual({ ...first, duplicate: true });
-        const single = await store.append(`${p}-1`, [batch[1]!]);
-        expect(single.duplicate).toBe(true);
-        expect(single.nextExpectedRevision).toBe(1n);
-        expect((await collect(store.readStream(`${p}-1`))).length).toBe(4);
-      }));
+      it(
+        'stores a repeated batch once and answers the original result',
+        withStore(async (store, p) => {
+          const batch = events(3);
+          const first = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
+          await store.append(`${p}-1`, events(1));
+          const retry = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
+          expect(retry).toEqual({ ...first, duplicate: true });
+          const upper = await store.append(
+            `${p}-1`,
+            batch.map((e) => ({ ...e, eventId: e.eventId.toUpperCase() })),
+          );
+          expect(upper).toEqual({ ...first, duplicate: true });
+          const single = await store.append(`${p}-1`, [batch[1]!]);
+          expect(single.duplicate).toBe(true);
+          expect(single.nextExpectedRevision).toBe(1n);
+          expect((await collect(store.readStream(`${p}-1`))).length).toBe(4);
+        }),
+      );
 
-      it('rejects a batch mixing stored and new eventIds, writing nothing', withStore(async (store, p) => {
-        const stored = event();
-        await store.append(`${p}-1`, [stored]);
-        await expect(store.append(`${p}-1`, [event(), stored])).rejects.toBeInstanceOf(DuplicateEventConflictError);
-        await expect(store.append(`${p}-1`, [stored, event()])).rejects.toBeInstanceOf(DuplicateEventConflictError);
-        expect((await collect(store.readStream(`${p}-1`))).length).toBe(1);
-      }));
+      it(
+        'rejects a batch mixing stored and new eventIds, writing nothing',
+        withStore(async (store, p) => {
+          const stored = event();
+          await store.append(`${p}-1`, [stored]);
+          await expect(store.append(`${p}-1`, [event(), stored])).rejects.toBeInstanceOf(DuplicateEventConflictError);
+          await expect(store.append(`${p}-1`, [stored, event()])).rejects.toBeInstanceOf(DuplicateEventConflictError);
+          expect((await collect(store.readStream(`${p}-1`))).length).toBe(1);
+        }),
+      );
 
-      it('rejects a reordered retry', withStore(async (store, p) => {
-        const batch = events(2);
-        await store.append(`${p}-1`, batch);
-        await expect(store.append(`${p}-1`, [batch[1]!, batch[0]!])).rejects.toBeInstanceOf(DuplicateEventConflictError);
-        expect((await collect(store.readStream(`${p}-1`))).length).toBe(2);
-      }));
+      it(
+        'rejects a reordered retry',
+        withStore(async (store, p) => {
+          const batch = events(2);
+          await store.append(`${p}-1`, batch);
+          await expect(store.append(`${p}-1`, [batch[1]!, batch[0]!])).rejects.toBeInstanceOf(
+            DuplicateEventConflictError,
+          );
+          expect((await collect(store.readStream(`${p}-1`))).length).toBe(2);
+        }),
+      );
 
-      it.skipIf(!caps.eventIdsUniqueAcrossStreams)('rejects an eventId stored in another stream', withStore(async (store, p) => {
-        const batch = events(2);
-        await store.append(`${p}-1`, batch);
-        await expect(store.append(`${p}-2`, [batch[0]!])).rejects.toBeInstanceOf(DuplicateEventConflictError);
-        expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
-      }));
+      it.skipIf(!caps.eventIdsUniqueAcrossStreams)(
+        'rejects an eventId stored in another stream',
+        withStore(async (store, p) => {
+          const batch = events(2);
+          await store.append(`${p}-1`, batch);
+          await expect(store.append(`${p}-2`, [batch[0]!])).rejects.toBeInstanceOf(DuplicateEventConflictError);
+          expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
+        }),
+      );
     });
 
     describe('appendMany', () => {
-      it('appends to several streams in request order, each request atomic and independent', withStore(async (store, p) => {
-        await store.append(`${p}-2`, events(1));
-        const a = events(2);
-        const b = events(1);
-        const c = events(3);
-        const outcomes = await store.appendMany([
-          { streamId: `${p}-1`, events: a, expectedRevision: 'no_stream' },
-          { streamId: `${p}-2`, events: b, expectedRevision: 5n },
-          { streamId: `${p}-3`, events: c },
-          { streamId: `${p}-1`, events: events(1), expectedRevision: 1n },
-        ]);
-        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
-        const [first, refused, third, fourth] = outcomes;
-        expect(first!.ok && first!.result).toMatchObject({ nextExpectedRevision: 1n, duplicate: false });
-        expect(!refused!.ok && refused!.error).toBeInstanceOf(WrongExpectedRevisionError);
-        expect(!refused!.ok && refused!.error).toMatchObject({ actual: 0n, expected: 5n });
-        expect(third!.ok && third!.result.nextExpectedRevision).toBe(2n);
-        expect(fourth!.ok && fourth!.result.nextExpectedRevision).toBe(2n);
-        expect((await collect(store.readStream(`${p}-1`))).length).toBe(3);
-        expect((await collect(store.readStream(`${p}-2`))).length).toBe(1);
-        const read3 = await collect(store.readStream(`${p}-3`));
-        expect(read3.map((e) => e.eventId)).toEqual(c.map((e) => e.eventId));
-        expect(third!.ok && third!.result.position).toBe(read3.at(-1)!.position);
-        const all = await collect(store.readAll({ streamPrefixes: [p] }));
-        expect(all.map((e) => e.streamId.slice(p.length))).toEqual(['-2', '-1', '-1', '-3', '-3', '-3', '-1']);
-        expect(await store.appendMany([])).toEqual([]);
-      }));
+      it(
+        'appends to several streams in request order, each request atomic and independent',
+        withStore(async (store, p) => {
+          await store.append(`${p}-2`, events(1));
+          const a = events(2);
+          const b = events(1);
+          const c = events(3);
+          const outcomes = await store.appendMany([
+            { streamId: `${p}-1`, events: a, expectedRevision: 'no_stream' },
+            { streamId: `${p}-2`, events: b, expectedRevision: 5n },
+            { streamId: `${p}-3`, events: c },
+            { streamId: `${p}-1`, events: events(1), expectedRevision: 1n },
+          ]);
+          expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
+          const [first, refused, third, fourth] = outcomes;
+          expect(first!.ok && first!.result).toMatchObject({ nextExpectedRevision: 1n, duplicate: false });
+          expect(!refused!.ok && refused!.error).toBeInstanceOf(WrongExpectedRevisionError);
+          expect(!refused!.ok && refused!.error).toMatchObject({ actual: 0n, expected: 5n });
+          expect(third!.ok && third!.result.nextExpectedRevision).toBe(2n);
+          expect(fourth!.ok && fourth!.result.nextExpectedRevision).toBe(2n);
+          expect((await collect(store.readStream(`${p}-1`))).length).toBe(3);
+          expect((await collect(store.readStream(`${p}-2`))).length).toBe(1);
+          const read3 = await collect(store.readStream(`${p}-3`));
+          expect(read3.map((e) => e.eventId)).toEqual(c.map((e) => e.eventId));
+          expect(third!.ok && third!.result.position).toBe(read3.at(-1)!.position);
+          const all = await collect(store.readAll({ streamPrefixes: [p] }));
+          expect(all.map((e) => e.streamId.slice(p.length))).toEqual(['-2', '-1', '-1', '-3', '-3', '-3', '-1']);
+          expect(await store.appendMany([])).toEqual([]);
+        }),
+      );
 
-      it('refuses bad input, a mixed retry or a reused eventId for that request only, writing none of it', withStore(async (store, p) => {
-        const stored = events(2);
-        const first = await store.append(`${p}-1`, stored);
-        const good = events(2);
-        const outcomes = await store.appendMany([
-          { streamId: `${p}-2`, events: [event(), { ...event(), eventId: 'not-a-uuid' }] },
-          { streamId: `${p}-1`, events: [stored[0]!, event()] },
-          { streamId: `${p}-1`, events: stored, expectedRevision: 'no_stream' },
-          { streamId: `${p}-4`, events: good },
-        ]);
-        expect(outcomes.map((o) => o.ok)).toEqual([false, false, true, true]);
-        expect(!outcomes[0]!.ok && outcomes[0]!.error).toMatchObject({ name: 'InvalidAppendError', field: 'events[1].eventId' });
-        expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(DuplicateEventConflictError);
-        expect(outcomes[2]!.ok && outcomes[2]!.result).toEqual({ ...first, duplicate: true });
-        expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
-        expect((await collect(store.readStream(`${p}-1`))).length).toBe(2);
-        expect((await collect(store.readStream(`${p}-4`))).map((e) => e.eventId)).toEqual(good.map((e) => e.eventId));
-      }));
+      it(
+        'refuses bad input, a mixed retry or a reused eventId for that request only, writing none of it',
+        withStore(async (store, p) => {
+          const stored = events(2);
+          const first = await store.append(`${p}-1`, stored);
+          const good = events(2);
+          const outcomes = await store.appendMany([
+            { streamId: `${p}-2`, events: [event(), { ...event(), eventId: 'not-a-uuid' }] },
+            { streamId: `${p}-1`, events: [stored[0]!, event()] },
+            { streamId: `${p}-1`, events: stored, expectedRevision: 'no_stream' },
+            { streamId: `${p}-4`, events: good },
+          ]);
+          expect(outcomes.map((o) => o.ok)).toEqual([false, false, true, true]);
+          expect(!outcomes[0]!.ok && outcomes[0]!.error).toMatchObject({
+            name: 'InvalidAppendError',
+            field: 'events[1].eventId',
+          });
+          expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(DuplicateEventConflictError);
+          expect(outcomes[2]!.ok && outcomes[2]!.result).toEqual({ ...first, duplicate: true });
+          expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
+          expect((await collect(store.readStream(`${p}-1`))).length).toBe(2);
+          expect((await collect(store.readStream(`${p}-4`))).map((e) => e.eventId)).toEqual(good.map((e) => e.eventId));
+        }),
+      );
 
-      it.skipIf(!caps.eventIdsUniqueAcrossStreams)('rolls back a request whose later event reuses an eventId of another stream, keeping the others', withStore(async (store, p) => {
-        const stored = event();
-        await store.append(`${p}-1`, [stored]);
-        const before = events(1);
-        const after = events(1);
-        const outcomes = await store.appendMany([
-          { streamId: `${p}-0`, events: before },
-          { streamId: `${p}-2`, events: [event(), event(), stored] },
-          { streamId: `${p}-3`, events: after },
-        ]);
-        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
-        expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(DuplicateEventConflictError);
-        expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
-        expect((await collect(store.readStream(`${p}-0`))).map((e) => e.eventId)).toEqual([before[0]!.eventId]);
-        expect((await collect(store.readStream(`${p}-3`))).map((e) => e.eventId)).toEqual([after[0]!.eventId]);
-      }));
+      it.skipIf(!caps.eventIdsUniqueAcrossStreams)(
+        'rolls back a request whose later event reuses an eventId of another stream, keeping the others',
+        withStore(async (store, p) => {
+          const stored = event();
+          await store.append(`${p}-1`, [stored]);
+          const before = events(1);
+          const after = events(1);
+          const outcomes = await store.appendMany([
+            { streamId: `${p}-0`, events: before },
+            { streamId: `${p}-2`, events: [event(), event(), stored] },
+            { streamId: `${p}-3`, events: after },
+          ]);
+          expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+          expect(!outcomes[1]!.ok && outcomes[1]!.error).toBeInstanceOf(DuplicateEventConflictError);
+          expect(await collect(store.readStream(`${p}-2`))).toEqual([]);
+          expect((await collect(store.readStream(`${p}-0`))).map((e) => e.eventId)).toEqual([before[0]!.eventId]);
+          expect((await collect(store.readStream(`${p}-3`))).map((e) => e.eventId)).toEqual([after[0]!.eventId]);
+        }),
+      );
 
-      it('wakes live subscribers with every written request', withStore(async (store, p) => {
-        const sub = store.subscribeToAll({ fromPosition: await store.headPosition(), streamPrefixes: [p] });
-        await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
-        const a = events(1);
-        const b = events(2);
-        await store.appendMany([{ streamId: `${p}-1`, events: a }, { streamId: `${p}-2`, events: b }]);
-        const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 3);
-        expect(eventsOf(got).map((e) => e.eventId)).toEqual([...a, ...b].map((e) => e.eventId));
-        await sub.close();
-      }));
+      it(
+        'wakes live subscribers with every written request',
+        withStore(async (store, p) => {
+          const sub = store.subscribeToAll({ fromPosition: await store.headPosition(), streamPrefixes: [p] });
+          await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
+          const a = events(1);
+          const b = events(2);
+          await store.appendMany([
+            { streamId: `${p}-1`, events: a },
+            { streamId: `${p}-2`, events: b },
+          ]);
+          const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 3);
+          expect(eventsOf(got).map((e) => e.eventId)).toEqual([...a, ...b].map((e) => e.eventId));
+          await sub.close();
+        }),
+      );
     });
 
     describe('readAllBatches', () => {
-      it('yields the events of readAll in non-empty arrays of at most batchSize', withStore(async (store, p) => {
-        for (let i = 0; i < 4; i++) await store.append(`${p}-${i}`, events(3));
-        const firstPos = (await collect(store.readStream(`${p}-0`)))[0]!.position;
-        const options = { fromPosition: firstPos, streamPrefixes: [p] };
-        const expected = await collect(store.readAll(options));
-        const batches = await collect(store.readAllBatches({ ...options, batchSize: 5 }));
-        expect(batches.flat().map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
-        for (const b of batches) {
-          expect(b.length).toBeGreaterThan(0);
-          expect(b.length).toBeLessThanOrEqual(5);
-        }
-        const capped = await collect(store.readAllBatches({ ...options, maxCount: 4 }));
-        expect(capped.flat().map((e) => e.eventId)).toEqual(expected.slice(0, 4).map((e) => e.eventId));
-        const error = await collect(store.readAllBatches({ batchSize: 0 })).then(() => undefined, (e: unknown) => e);
-        expect(error).toMatchObject({ name: 'InvalidAppendError', field: 'batchSize' });
-      }));
+      it(
+        'yields the events of readAll in non-empty arrays of at most batchSize',
+        withStore(async (store, p) => {
+          for (let i = 0; i < 4; i++) await store.append(`${p}-${i}`, events(3));
+          const firstPos = (await collect(store.readStream(`${p}-0`)))[0]!.position;
+          const options = { fromPosition: firstPos, streamPrefixes: [p] };
+          const expected = await collect(store.readAll(options));
+          const batches = await collect(store.readAllBatches({ ...options, batchSize: 5 }));
+          expect(batches.flat().map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
+          for (const b of batches) {
+            expect(b.length).toBeGreaterThan(0);
+            expect(b.length).toBeLessThanOrEqual(5);
+          }
+          const capped = await collect(store.readAllBatches({ ...options, maxCount: 4 }));
+          expect(capped.flat().map((e) => e.eventId)).toEqual(expected.slice(0, 4).map((e) => e.eventId));
+          const error = await collect(store.readAllBatches({ batchSize: 0 })).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toMatchObject({ name: 'InvalidAppendError', field: 'batchSize' });
+        }),
+      );
     });
 
     describe('bad input', () => {
@@ -319,124 +390,176 @@ export function describeEventStoreContract(name: string, makeStore: MakeStore, c
         ['streamId', (s) => s.append('case-bad id', [event()])],
         ['streamId', (s) => s.append(42 as unknown as string, [event()])],
         ['events[0].eventId', (s, p) => s.append(`${p}-1`, [{ ...event(), eventId: 'not-a-uuid' }])],
-        ['events[1].eventId', (s, p) => { const e = event(); return s.append(`${p}-1`, [e, e]); }],
-        ['events[0].data', (s, p) => s.append(`${p}-1`, [{ ...event(), data: [] as unknown as Record<string, unknown> }])],
-        ['events[0].data', (s, p) => s.append(`${p}-1`, [{ ...event(), data: null as unknown as Record<string, unknown> }])],
+        [
+          'events[1].eventId',
+          (s, p) => {
+            const e = event();
+            return s.append(`${p}-1`, [e, e]);
+          },
+        ],
+        [
+          'events[0].data',
+          (s, p) => s.append(`${p}-1`, [{ ...event(), data: [] as unknown as Record<string, unknown> }]),
+        ],
+        [
+          'events[0].data',
+          (s, p) => s.append(`${p}-1`, [{ ...event(), data: null as unknown as Record<string, unknown> }]),
+        ],
         ['events[0].data', (s, p) => s.append(`${p}-1`, [{ ...event(), data: { n: 1n } }])],
         ['events[1].type', (s, p) => s.append(`${p}-1`, [event(), { ...event(), type: '' }])],
         ['expectedRevision', (s, p) => s.append(`${p}-1`, [event()], { expectedRevision: -1n })],
       ];
       for (const [field, act] of cases) {
-        it(`rejects bad ${field} with InvalidAppendError naming it, writing nothing`, withStore(async (store, p) => {
-          const error = await act(store, p).then(() => undefined, (e: unknown) => e);
-          expect(error).toBeInstanceOf(InvalidAppendError);
-          expect((error as InvalidAppendError).field).toBe(field);
-          expect(await collect(store.readStream(`${p}-1`))).toEqual([]);
-        }));
+        it(
+          `rejects bad ${field} with InvalidAppendError naming it, writing nothing`,
+          withStore(async (store, p) => {
+            const error = await act(store, p).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect(error).toBeInstanceOf(InvalidAppendError);
+            expect((error as InvalidAppendError).field).toBe(field);
+            expect(await collect(store.readStream(`${p}-1`))).toEqual([]);
+          }),
+        );
       }
     });
 
     describe('readAll and head position', () => {
-      it('reads all in commit order, inclusive of fromPosition, with maxCount and prefix filter', withStore(async (store, p) => {
-        await store.append(`${p}a-1`, events(2));
-        await store.append(`${p}b-1`, events(2));
-        await store.append(`${p}a-2`, events(1));
-        const firstPos = (await collect(store.readStream(`${p}a-1`)))[0]!.position;
-        const all = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [p] }));
-        expect(all.map((e) => `${e.streamId.slice(p.length)}:${e.revision}`)).toEqual(['a-1:0', 'a-1:1', 'b-1:0', 'b-1:1', 'a-2:0']);
-        for (let i = 1; i < all.length; i++) {
-          if (caps.uniquePositions || all[i]!.streamId !== all[i - 1]!.streamId) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
-          else expect(all[i]!.position).toBeGreaterThanOrEqual(all[i - 1]!.position);
-        }
-        const from3 = await collect(store.readAll({ fromPosition: all[2]!.position, streamPrefixes: [p] }));
-        expect(from3[0]!.eventId).toBe(all[2]!.eventId);
-        const onlyA = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [`${p}a`] }));
-        expect(onlyA.map((e) => e.streamId)).toEqual([`${p}a-1`, `${p}a-1`, `${p}a-2`]);
-        const two = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [p], maxCount: 2 }));
-        expect(two.map((e) => e.eventId)).toEqual(all.slice(0, 2).map((e) => e.eventId));
-      }));
+      it(
+        'reads all in commit order, inclusive of fromPosition, with maxCount and prefix filter',
+        withStore(async (store, p) => {
+          await store.append(`${p}a-1`, events(2));
+          await store.append(`${p}b-1`, events(2));
+          await store.append(`${p}a-2`, events(1));
+          const firstPos = (await collect(store.readStream(`${p}a-1`)))[0]!.position;
+          const all = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [p] }));
+          expect(all.map((e) => `${e.streamId.slice(p.length)}:${e.revision}`)).toEqual([
+            'a-1:0',
+            'a-1:1',
+            'b-1:0',
+            'b-1:1',
+            'a-2:0',
+          ]);
+          for (let i = 1; i < all.length; i++) {
+            if (caps.uniquePositions || all[i]!.streamId !== all[i - 1]!.streamId)
+              expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+            else expect(all[i]!.position).toBeGreaterThanOrEqual(all[i - 1]!.position);
+          }
+          const from3 = await collect(store.readAll({ fromPosition: all[2]!.position, streamPrefixes: [p] }));
+          expect(from3[0]!.eventId).toBe(all[2]!.eventId);
+          const onlyA = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [`${p}a`] }));
+          expect(onlyA.map((e) => e.streamId)).toEqual([`${p}a-1`, `${p}a-1`, `${p}a-2`]);
+          const two = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [p], maxCount: 2 }));
+          expect(two.map((e) => e.eventId)).toEqual(all.slice(0, 2).map((e) => e.eventId));
+        }),
+      );
 
-      it('reports the head position: the last committed event', withStore(async (store, p) => {
-        if (caps.startsEmpty) {
-          expect(await store.headPosition()).toBe(-1n);
-          expect(await collect(store.readAll())).toEqual([]);
-        }
-        const r = await store.append(`${p}-1`, events(3));
-        expect(await store.headPosition()).toBeGreaterThanOrEqual(r.position);
-        if (caps.startsEmpty) expect(await store.headPosition()).toBe(r.position);
-      }));
+      it(
+        'reports the head position: the last committed event',
+        withStore(async (store, p) => {
+          if (caps.startsEmpty) {
+            expect(await store.headPosition()).toBe(-1n);
+            expect(await collect(store.readAll())).toEqual([]);
+          }
+          const r = await store.append(`${p}-1`, events(3));
+          expect(await store.headPosition()).toBeGreaterThanOrEqual(r.position);
+          if (caps.startsEmpty) expect(await store.headPosition()).toBe(r.position);
+        }),
+      );
     });
 
     describe('subscribeToAll', () => {
-      it('delivers exactly the events after a checkpoint, signals caught-up, then live events', withStore(async (store, p) => {
-        // Single-event appends: on EventStoreDB the events of one append share a commit position.
-        await store.append(`${p}-1`, events(1));
-        const first = await store.append(`${p}-1`, events(1));
-        for (let i = 0; i < 3; i++) await store.append(`${p}-2`, events(1));
-        const sub = store.subscribeToAll({ fromPosition: first.position, streamPrefixes: [p] });
-        const catchUp = await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
-        expect(eventsOf(catchUp).map((e) => `${e.streamId}:${e.revision}`)).toEqual([`${p}-2:0`, `${p}-2:1`, `${p}-2:2`]);
-        const caughtUp = catchUp.find((m) => m.kind === 'caught-up');
-        expect(caughtUp && caughtUp.kind === 'caught-up' && caughtUp.position).toBeGreaterThanOrEqual(eventsOf(catchUp).at(-1)!.position);
-        const live = await store.append(`${p}-1`, events(2));
-        const more = await receive(sub, (got) => eventsOf(got).length >= 2);
-        expect(eventsOf(more).map((e) => `${e.streamId}:${e.revision}`)).toEqual([`${p}-1:2`, `${p}-1:3`]);
-        expect(eventsOf(more).at(-1)!.position).toBe(live.position);
-        await sub.close();
-      }));
+      it(
+        'delivers exactly the events after a checkpoint, signals caught-up, then live events',
+        withStore(async (store, p) => {
+          // Single-event appends: on EventStoreDB the events of one append share a commit position.
+          await store.append(`${p}-1`, events(1));
+          const first = await store.append(`${p}-1`, events(1));
+          for (let i = 0; i < 3; i++) await store.append(`${p}-2`, events(1));
+          const sub = store.subscribeToAll({ fromPosition: first.position, streamPrefixes: [p] });
+          const catchUp = await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
+          expect(eventsOf(catchUp).map((e) => `${e.streamId}:${e.revision}`)).toEqual([
+            `${p}-2:0`,
+            `${p}-2:1`,
+            `${p}-2:2`,
+          ]);
+          const caughtUp = catchUp.find((m) => m.kind === 'caught-up');
+          expect(caughtUp && caughtUp.kind === 'caught-up' && caughtUp.position).toBeGreaterThanOrEqual(
+            eventsOf(catchUp).at(-1)!.position,
+          );
+          const live = await store.append(`${p}-1`, events(2));
+          const more = await receive(sub, (got) => eventsOf(got).length >= 2);
+          expect(eventsOf(more).map((e) => `${e.streamId}:${e.revision}`)).toEqual([`${p}-1:2`, `${p}-1:3`]);
+          expect(eventsOf(more).at(-1)!.position).toBe(live.position);
+          await sub.close();
+        }),
+      );
 
-      it('filters by stream prefix and ticks checkpoints over filtered-out events', withStore(async (store, p) => {
-        const head = await store.headPosition();
-        const sub = store.subscribeToAll({ fromPosition: head, streamPrefixes: [`${p}-in`], checkpointInterval: 2 });
-        await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
-        await store.append(`${p}-out`, events(6));
-        const last = await store.append(`${p}-in`, events(1));
-        const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 1);
-        expect(eventsOf(got).map((e) => e.streamId)).toEqual([`${p}-in`]);
-        const checkpoints = got.flatMap((m) => (m.kind === 'checkpoint' ? [m.position] : []));
-        expect(checkpoints.length).toBeGreaterThanOrEqual(1);
-        for (let i = 1; i < checkpoints.length; i++) {
-          if (caps.uniquePositions) expect(checkpoints[i]!).toBeGreaterThan(checkpoints[i - 1]!);
-          else expect(checkpoints[i]!).toBeGreaterThanOrEqual(checkpoints[i - 1]!);
-        }
-        for (const c of checkpoints) expect(c).toBeLessThanOrEqual(last.position);
-        await sub.close();
-      }));
+      it(
+        'filters by stream prefix and ticks checkpoints over filtered-out events',
+        withStore(async (store, p) => {
+          const head = await store.headPosition();
+          const sub = store.subscribeToAll({ fromPosition: head, streamPrefixes: [`${p}-in`], checkpointInterval: 2 });
+          await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
+          await store.append(`${p}-out`, events(6));
+          const last = await store.append(`${p}-in`, events(1));
+          const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 1);
+          expect(eventsOf(got).map((e) => e.streamId)).toEqual([`${p}-in`]);
+          const checkpoints = got.flatMap((m) => (m.kind === 'checkpoint' ? [m.position] : []));
+          expect(checkpoints.length).toBeGreaterThanOrEqual(1);
+          for (let i = 1; i < checkpoints.length; i++) {
+            if (caps.uniquePositions) expect(checkpoints[i]!).toBeGreaterThan(checkpoints[i - 1]!);
+            else expect(checkpoints[i]!).toBeGreaterThanOrEqual(checkpoints[i - 1]!);
+          }
+          for (const c of checkpoints) expect(c).toBeLessThanOrEqual(last.position);
+          await sub.close();
+        }),
+      );
 
-      it('from start delivers everything in commit order without gaps', withStore(async (store, p) => {
-        for (let i = 0; i < 5; i++) await store.append(`${p}-${i % 2}`, events(3));
-        const expected = await collect(store.readAll({ streamPrefixes: [p] }));
-        const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: [p] });
-        const got = await receive(sub, (msgs) => msgs.some((m) => m.kind === 'caught-up'), 30_000);
-        expect(eventsOf(got).map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
-        await sub.close();
-      }));
+      it(
+        'from start delivers everything in commit order without gaps',
+        withStore(async (store, p) => {
+          for (let i = 0; i < 5; i++) await store.append(`${p}-${i % 2}`, events(3));
+          const expected = await collect(store.readAll({ streamPrefixes: [p] }));
+          const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: [p] });
+          const got = await receive(sub, (msgs) => msgs.some((m) => m.kind === 'caught-up'), 30_000);
+          expect(eventsOf(got).map((e) => e.eventId)).toEqual(expected.map((e) => e.eventId));
+          await sub.close();
+        }),
+      );
 
-      it('keeps delivering live appends made while the consumer is slow, in order', withStore(async (store, p) => {
-        const sub = store.subscribeToAll({ fromPosition: await store.headPosition(), streamPrefixes: [p] });
-        await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
-        const appended: string[] = [];
-        for (let i = 0; i < 20; i++) {
-          const batch = events(2);
-          await store.append(`${p}-${i % 3}`, batch);
-          appended.push(...batch.map((e) => e.eventId));
-        }
-        const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 40);
-        expect(eventsOf(got).map((e) => e.eventId)).toEqual(appended);
-        await sub.close();
-      }));
+      it(
+        'keeps delivering live appends made while the consumer is slow, in order',
+        withStore(async (store, p) => {
+          const sub = store.subscribeToAll({ fromPosition: await store.headPosition(), streamPrefixes: [p] });
+          await receive(sub, (got) => got.some((m) => m.kind === 'caught-up'));
+          const appended: string[] = [];
+          for (let i = 0; i < 20; i++) {
+            const batch = events(2);
+            await store.append(`${p}-${i % 3}`, batch);
+            appended.push(...batch.map((e) => e.eventId));
+          }
+          const got = await receive(sub, (msgs) => eventsOf(msgs).length >= 40);
+          expect(eventsOf(got).map((e) => e.eventId)).toEqual(appended);
+          await sub.close();
+        }),
+      );
 
-      it('ends the iteration when closed', withStore(async (store, p) => {
-        const sub = store.subscribeToAll({ streamPrefixes: [p] });
-        const done = (async () => {
-          let n = 0;
-          for await (const _ of sub) n++;
-          return n;
-        })();
-        await new Promise((r) => setTimeout(r, 50));
-        await sub.close();
-        await expect(done).resolves.toBeGreaterThanOrEqual(1);
-      }));
+      it(
+        'ends the iteration when closed',
+        withStore(async (store, p) => {
+          const sub = store.subscribeToAll({ streamPrefixes: [p] });
+          const done = (async () => {
+            let n = 0;
+            for await (const _ of sub) n++;
+            return n;
+          })();
+          await new Promise((r) => setTimeout(r, 50));
+          await sub.close();
+          await expect(done).resolves.toBeGreaterThanOrEqual(1);
+        }),
+      );
     });
 
     it('refuses work after close with StoreUnavailableError', async () => {

@@ -15,7 +15,12 @@ import type { RecordedEvent } from '../../src/store/port.js';
 const dir = mkdtempSync(join(tmpdir(), 'store-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Ack { streamId: string; batch: number; ids: string[]; revision: string }
+interface Ack {
+  streamId: string;
+  batch: number;
+  ids: string[];
+  revision: string;
+}
 
 function runAndKill(dbPath: string, acksBeforeKill: number): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
@@ -54,7 +59,8 @@ const collect = async (it: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[
 describe('sqlite store after SIGKILL of the writing process', () => {
   it('keeps every acknowledged append, whole batches, contiguous revisions, and stays writable', async () => {
     const dbPath = join(dir, 'crash.db');
-    for (let round = 0; round < 2; round++) { // two independent crashes, each on a fresh database
+    for (let round = 0; round < 2; round++) {
+      // two independent crashes, each on a fresh database
       const acks = await runAndKill(dbPath, 300);
       expect(acks.length).toBeGreaterThanOrEqual(300);
       const store = new SqliteEventStore(dbPath);
@@ -81,9 +87,13 @@ describe('sqlite store after SIGKILL of the writing process', () => {
           expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => BigInt(i)));
         }
         const last = streams.get('case-crash0')!.at(-1)!;
-        const after = await store.append('case-crash0', [{ eventId: crypto.randomUUID(), type: 'CaseEscalated', data: {} }], {
-          expectedRevision: last.revision,
-        });
+        const after = await store.append(
+          'case-crash0',
+          [{ eventId: crypto.randomUUID(), type: 'CaseEscalated', data: {} }],
+          {
+            expectedRevision: last.revision,
+          },
+        );
         expect(after.nextExpectedRevision).toBe(last.revision + 1n);
       } finally {
         await store.close();

@@ -13,15 +13,19 @@ import { FakeClientError, FakeEsdbClient, type FakeOptions } from './fakes/fake-
 
 const shortSleep = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
 
-describeEventStoreContract('EventStoreDB adapter over a fake client', async (clock) =>
-  new EsdbEventStore(new FakeEsdbClient({ clock }), 'esdb://fake', {
-    sleep: shortSleep,
-  }), {
-  injectableClock: true, // the fake server stamps `created` with the test clock
-  startsEmpty: false, // a system event is always there
-  uniquePositions: false,
-  eventIdsUniqueAcrossStreams: false,
-});
+describeEventStoreContract(
+  'EventStoreDB adapter over a fake client',
+  async (clock) =>
+    new EsdbEventStore(new FakeEsdbClient({ clock }), 'esdb://fake', {
+      sleep: shortSleep,
+    }),
+  {
+    injectableClock: true, // the fake server stamps `created` with the test clock
+    startsEmpty: false, // a system event is always there
+    uniquePositions: false,
+    eventIdsUniqueAcrossStreams: false,
+  },
+);
 
 const setup = (options: FakeOptions = {}) => {
   const client = new FakeEsdbClient(options);
@@ -37,7 +41,10 @@ const setup = (options: FakeOptions = {}) => {
   return { client, store, delays, drops };
 };
 
-async function take(iterator: AsyncIterator<SubscriptionMessage>, until: (got: SubscriptionMessage[]) => boolean): Promise<SubscriptionMessage[]> {
+async function take(
+  iterator: AsyncIterator<SubscriptionMessage>,
+  until: (got: SubscriptionMessage[]) => boolean,
+): Promise<SubscriptionMessage[]> {
   const got: SubscriptionMessage[] = [];
   const deadline = Date.now() + 5000;
   while (!until(got)) {
@@ -49,7 +56,8 @@ async function take(iterator: AsyncIterator<SubscriptionMessage>, until: (got: S
   return got;
 }
 
-const ids = (msgs: SubscriptionMessage[]): string[] => msgs.flatMap((m) => (m.kind === 'event' ? [m.event.eventId] : []));
+const ids = (msgs: SubscriptionMessage[]): string[] =>
+  msgs.flatMap((m) => (m.kind === 'event' ? [m.event.eventId] : []));
 
 describe('EventStoreDB adapter — subscriptions over a fake client', () => {
   it('resubscribes after a drop from the last position, with no gap and no duplicate', async () => {
@@ -151,22 +159,28 @@ describe('EventStoreDB adapter — calls and mappings', () => {
     client.unavailable = true;
     await expect(store.append('case-a', [event()])).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.headPosition()).rejects.toThrow(/esdb:\/\/fake unavailable/);
-    const read = async () => { for await (const _ of store.readAll()) void _; };
+    const read = async () => {
+      for await (const _ of store.readAll()) void _;
+    };
     await expect(read()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
   it('maps WrongExpectedVersionError to WrongExpectedRevisionError with the actual revision', () => {
     const e = mapEsdbError(new FakeClientError('wrong-expected-version', 'x', { actualVersion: 4n }), 'esdb://s', {
-      streamId: 'case-a', expected: 2n,
+      streamId: 'case-a',
+      expected: 2n,
     });
     expect(e).toBeInstanceOf(WrongExpectedRevisionError);
     expect(e).toMatchObject({ streamId: 'case-a', expected: 2n, actual: 4n });
     const none = mapEsdbError(new FakeClientError('wrong-expected-version', 'x', { actualVersion: 'no_stream' }), 's', {
-      streamId: 'case-a', expected: 'stream_exists',
+      streamId: 'case-a',
+      expected: 'stream_exists',
     });
     expect(none).toMatchObject({ actual: 'no_stream' });
     expect(mapEsdbError(new TypeError('boom'), 'esdb://s')).toBeInstanceOf(StoreUnavailableError);
-    expect(mapEsdbError(new FakeClientError('deadline-exceeded', 'late'), 'esdb://s').message).toContain('deadline-exceeded');
+    expect(mapEsdbError(new FakeClientError('deadline-exceeded', 'late'), 'esdb://s').message).toContain(
+      'deadline-exceeded',
+    );
   });
 
   it('maps positions: subscriptions start after {commit: p, prepare: p}, reads at it', () => {
@@ -179,12 +193,23 @@ describe('EventStoreDB adapter — calls and mappings', () => {
 
   it('skips system and non-JSON events and maps the rest', () => {
     const base = {
-      streamId: 'case-a', id: 'AB5F7E6C-2D5A-4C57-9C71-8B1D3B7B2F10', isJson: true, revision: 3n, type: 'CaseAccepted',
-      created: new Date('2025-09-22T02:15:00Z'), data: { caseId: 'a' }, position: { commit: 10n, prepare: 12n },
+      streamId: 'case-a',
+      id: 'AB5F7E6C-2D5A-4C57-9C71-8B1D3B7B2F10',
+      isJson: true,
+      revision: 3n,
+      type: 'CaseAccepted',
+      created: new Date('2025-09-22T02:15:00Z'),
+      data: { caseId: 'a' },
+      position: { commit: 10n, prepare: 12n },
     };
     expect(fromEsdbEvent(base)).toEqual({
-      streamId: 'case-a', eventId: 'ab5f7e6c-2d5a-4c57-9c71-8b1d3b7b2f10', type: 'CaseAccepted', data: { caseId: 'a' },
-      revision: 3n, position: 10n, recordedAt: '2025-09-22T02:15:00.000Z',
+      streamId: 'case-a',
+      eventId: 'ab5f7e6c-2d5a-4c57-9c71-8b1d3b7b2f10',
+      type: 'CaseAccepted',
+      data: { caseId: 'a' },
+      revision: 3n,
+      position: 10n,
+      recordedAt: '2025-09-22T02:15:00.000Z',
     });
     expect(fromEsdbEvent({ ...base, streamId: '$stats' })).toBeUndefined();
     expect(fromEsdbEvent({ ...base, type: '$metadata' })).toBeUndefined();

@@ -20,20 +20,27 @@ if (connection) {
   });
 } else {
   console.log('EventStoreDB contract skipped: ESDB_CONNECTION_STRING not set, no server can run on this machine');
-  it.skip('EventStoreDB contract — skipped: ESDB_CONNECTION_STRING not set, no server can run on this machine', () => undefined);
+  it.skip('EventStoreDB contract — skipped: ESDB_CONNECTION_STRING not set, no server can run on this machine', () =>
+    undefined);
 }
 
 describe('EventStoreDB adapter with the real client and no server', () => {
   it('reports an unreachable server as StoreUnavailableError naming the store, within seconds', async () => {
     const started = Date.now();
-    const error = await openStore('esdb://127.0.0.1:1?tls=false').then(() => undefined, (e: unknown) => e);
+    const error = await openStore('esdb://127.0.0.1:1?tls=false').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as Error).message).toContain('esdb://127.0.0.1:1');
     expect(Date.now() - started).toBeLessThan(15_000); // a hang guard, not a performance assertion
   });
 
   it('hides credentials of the connection string in the store name', async () => {
-    const error = await openStore('esdb://admin:secret@127.0.0.1:1?tls=false').then(() => undefined, (e: unknown) => e);
+    const error = await openStore('esdb://admin:secret@127.0.0.1:1?tls=false').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as Error).message).not.toContain('secret');
   });

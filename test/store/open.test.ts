@@ -23,7 +23,9 @@ describe('openStore', () => {
   });
 
   it('uses the injected clock for recordedAt', async () => {
-    const store = await openStore(`sqlite:${join(dir, 'clock.db')}?synchronous=full`, { clock: () => Date.UTC(2025, 0, 2, 3, 4, 5) });
+    const store = await openStore(`sqlite:${join(dir, 'clock.db')}?synchronous=full`, {
+      clock: () => Date.UTC(2025, 0, 2, 3, 4, 5),
+    });
     await store.append('case-c1', [{ eventId: crypto.randomUUID(), type: 'CaseAccepted', data: {} }]);
     for await (const e of store.readStream('case-c1')) expect(e.recordedAt).toBe('2025-01-02T03:04:05.000Z');
     await store.close();

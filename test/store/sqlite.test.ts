@@ -9,9 +9,13 @@ const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeEventStoreContract('sqlite', async (clock) => new SqliteEventStore(join(dir, `nested/events-${n++}.db`), { clock }), {
-  injectableClock: true,
-  startsEmpty: true,
-  uniquePositions: true,
-  eventIdsUniqueAcrossStreams: true,
-});
+describeEventStoreContract(
+  'sqlite',
+  async (clock) => new SqliteEventStore(join(dir, `nested/events-${n++}.db`), { clock }),
+  {
+    injectableClock: true,
+    startsEmpty: true,
+    uniquePositions: true,
+    eventIdsUniqueAcrossStreams: true,
+  },
+);

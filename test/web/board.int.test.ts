@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
-  DESKTOP, PHONE, TOKENS, getJson, launchBrowser, openPage, postEvents, screenshot, shanghaiIso, startWebServer,
+  DESKTOP,
+  PHONE,
+  TOKENS,
+  getJson,
+  launchBrowser,
+  openPage,
+  postEvents,
+  screenshot,
+  shanghaiIso,
+  startWebServer,
   type WebServer,
 } from './harness.js';
 
@@ -14,8 +23,17 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 const accepted = (caseId: string, occurredAt: string, extra: Record<string, unknown> = {}) => ({
-  type: 'CaseAccepted', caseId, occurredAt, centerId: 'center-A', departmentId: 'dep-permits',
-  matterCode: 'M-101', matterName: '食品经营许可', kind: 'promised', promisedDays: 5, channel: 'window', ...extra,
+  type: 'CaseAccepted',
+  caseId,
+  occurredAt,
+  centerId: 'center-A',
+  departmentId: 'dep-permits',
+  matterCode: 'M-101',
+  matterName: '食品经营许可',
+  kind: 'promised',
+  promisedDays: 5,
+  channel: 'window',
+  ...extra,
 });
 
 let server: WebServer;
@@ -31,7 +49,14 @@ beforeAll(async () => {
     accepted('DEMO-3', shanghaiIso(-20 * DAY), { promisedDays: 3, departmentId: 'dep-health' }),
     accepted('DEMO-4', shanghaiIso(-12 * DAY), { promisedDays: 8, centerId: 'center-B', departmentId: 'dep-tax' }),
     accepted('DEMO-5', shanghaiIso(-9 * DAY), { promisedDays: 15 }),
-    { type: 'CasePaused', caseId: 'DEMO-5', occurredAt: shanghaiIso(-8 * DAY), pauseId: 'p1', reason: 'testing', declaredDays: 2 },
+    {
+      type: 'CasePaused',
+      caseId: 'DEMO-5',
+      occurredAt: shanghaiIso(-8 * DAY),
+      pauseId: 'p1',
+      reason: 'testing',
+      declaredDays: 2,
+    },
   ]);
 });
 
@@ -41,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('alert board', () => {
-  it('shows every active alert from /alerts, grouped and counted, with today\'s KPI tiles', async () => {
+  it("shows every active alert from /alerts, grouped and counted, with today's KPI tiles", async () => {
     const api = await getJson(server.baseUrl, '/alerts');
     expect(api.alerts.length).toBeGreaterThan(0);
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
@@ -50,10 +75,14 @@ describe('alert board', () => {
     await expect.poll(() => page.locator('#alerts tbody tr[data-key]').count()).toBe(api.alerts.length);
     expect(await page.locator('#error').textContent()).toBe('');
 
-    const keys = await page.locator('#alerts tbody tr[data-key]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['key']));
+    const keys = await page
+      .locator('#alerts tbody tr[data-key]')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['key']));
     expect(new Set(keys)).toEqual(new Set(api.alerts.map((a: { key: string }) => a.key)));
     // Newest first.
-    const started = await page.locator('#alerts tbody tr[data-key] time').evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
+    const started = await page
+      .locator('#alerts tbody tr[data-key] time')
+      .evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
     expect([...started].sort((a, b) => b - a)).toEqual(started);
 
     const reds = api.alerts.filter((a: { color: string }) => a.color === 'red').length;
@@ -63,7 +92,9 @@ describe('alert board', () => {
     const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
     const stats = await getJson(server.baseUrl, `/stats?from=${today}&to=${tomorrow}`);
     await expect.poll(() => page.locator('[data-kpi="accepted"]').textContent()).toBe(String(stats.cohort.accepted));
-    expect(await page.locator('[data-kpi="completedInPeriod"]').textContent()).toBe(String(stats.flow.completedInPeriod));
+    expect(await page.locator('[data-kpi="completedInPeriod"]').textContent()).toBe(
+      String(stats.flow.completedInPeriod),
+    );
 
     // Counts per rule add up to the number of alerts.
     const counts = await page.locator('#rule-counts li .n').allTextContents();
@@ -80,7 +111,9 @@ describe('alert board', () => {
     await page.goto(`${server.baseUrl}/`);
     await page.locator('#alerts tbody tr[data-key]').first().waitFor();
     await page.getByLabel('颜色 Colour').selectOption('red');
-    const colors = await page.locator('#alerts tbody tr[data-key]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['color']));
+    const colors = await page
+      .locator('#alerts tbody tr[data-key]')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['color']));
     expect(colors.length).toBeGreaterThan(0);
     expect(new Set(colors)).toEqual(new Set(['red']));
     expect(page.url()).toContain('color=red');
@@ -100,9 +133,13 @@ describe('alert board', () => {
     await page.locator('#conn[data-state="open"]').waitFor();
     await page.locator('#alerts tbody tr[data-key]').first().waitFor();
     let reloaded = false;
-    page.on('framenavigated', (f) => { if (f === page.mainFrame()) reloaded = true; });
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) reloaded = true;
+    });
 
-    await postEvents(server.baseUrl, [accepted('LIVE-1', shanghaiIso(-10 * DAY), { promisedDays: 2, departmentId: 'dep-live' })]);
+    await postEvents(server.baseUrl, [
+      accepted('LIVE-1', shanghaiIso(-10 * DAY), { promisedDays: 2, departmentId: 'dep-live' }),
+    ]);
     const row = page.locator('#alerts tbody tr[data-case-id="LIVE-1"][data-rule="overdue"]');
     await row.waitFor({ timeout: 2000 });
     expect(await row.getAttribute('data-color')).toBe('red');
@@ -158,8 +195,13 @@ describe('sign-in', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/跳到内容/);
     // Every form control has a label.
-    const unlabelled = await page.locator('select, input').evaluateAll((els) =>
-      els.filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id));
+    const unlabelled = await page
+      .locator('select, input')
+      .evaluateAll((els) =>
+        els
+          .filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label'))
+          .map((e) => e.id),
+      );
     expect(unlabelled).toEqual([]);
     // The colour filter can be reached and changed with the keyboard alone.
     await page.getByLabel('颜色 Colour').focus();

@@ -39,7 +39,12 @@ export async function startWebServer(): Promise<WebServer> {
   const calendarService = createCalendarService(ZONE);
   const metrics = createMetrics({ defaultMetrics: false });
   const projections = createProjections({
-    store, calendarService, policy: DEFAULT_POLICY, clock, zone: ZONE, metrics: metrics.sink,
+    store,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    zone: ZONE,
+    metrics: metrics.sink,
   });
   await projections.start();
   const app = createApp({
@@ -71,8 +76,16 @@ export async function startWebServer(): Promise<WebServer> {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -80,13 +93,22 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 /** A page whose session already holds `token` (the sign-in form is tested separately). */
-export async function openPage(browser: Browser, baseUrl: string, token: string | null, viewport = DESKTOP): Promise<Page> {
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  token: string | null,
+  viewport = DESKTOP,
+): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: ZONE, acceptDownloads: true });
   if (token !== null) {
-    await context.addInitScript((t) => { if (!sessionStorage.getItem('supervision.token')) sessionStorage.setItem('supervision.token', t); }, token);
+    await context.addInitScript((t) => {
+      if (!sessionStorage.getItem('supervision.token')) sessionStorage.setItem('supervision.token', t);
+    }, token);
   }
   const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
   void baseUrl;
   return page;
 }
@@ -109,8 +131,11 @@ export async function postEvents(baseUrl: string, events: readonly Record<string
   if (bad.length > 0) throw new Error(`POST /events rejected: ${JSON.stringify(bad)}`);
 }
 
-export async function getJson(baseUrl: string, path: string, token: string = TOKENS.admin): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+export async function getJson(baseUrl: string, path: string, token: string = TOKENS.admin): Promise<any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }

@@ -6,14 +6,27 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
-  PHONE, TOKENS, getJson, launchBrowser, openPage, postEvents, screenshot, startWebServer, type WebServer,
+  PHONE,
+  TOKENS,
+  getJson,
+  launchBrowser,
+  openPage,
+  postEvents,
+  screenshot,
+  startWebServer,
+  type WebServer,
 } from './harness.js';
 
 interface Scenario {
   caseId: string;
   asOf: string;
   events: Record<string, unknown>[];
-  expect: { deadlineDate: string; dueAt: string; usedDays: number; cards: { rule: string; color: string; startedAt: string }[] };
+  expect: {
+    deadlineDate: string;
+    dueAt: string;
+    usedDays: number;
+    cards: { rule: string; color: string; startedAt: string }[];
+  };
 }
 const scenarios: Scenario[] = JSON.parse(readFileSync('/work/shared/scenarios/timing.json', 'utf8')).scenarios;
 const scenario = (id: string): Scenario => {
@@ -27,7 +40,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
-  await postEvents(server.baseUrl, scenarios.flatMap((s) => s.events));
+  await postEvents(
+    server.baseUrl,
+    scenarios.flatMap((s) => s.events),
+  );
 });
 
 afterAll(async () => {
@@ -37,8 +53,15 @@ afterAll(async () => {
 
 /** Cards on the page (late-record cards depend on when the test ran, not on the calendar). */
 async function pageCards(page: Page) {
-  const cards = await page.locator('#cards > li[data-rule]').evaluateAll((lis) =>
-    lis.map((li) => ({ rule: (li as HTMLElement).dataset['rule'], color: (li as HTMLElement).dataset['color'], startedAt: (li as HTMLElement).dataset['startedAt'] })));
+  const cards = await page
+    .locator('#cards > li[data-rule]')
+    .evaluateAll((lis) =>
+      lis.map((li) => ({
+        rule: (li as HTMLElement).dataset['rule'],
+        color: (li as HTMLElement).dataset['color'],
+        startedAt: (li as HTMLElement).dataset['startedAt'],
+      })),
+    );
   return cards.filter((c) => c.rule !== 'late-record').map((c) => ({ ...c, startedAt: Date.parse(c.startedAt ?? '') }));
 }
 
@@ -54,20 +77,32 @@ describe('case page', () => {
       expect(await fact(page, 'deadlineDate')).toContain(s.expect.deadlineDate);
       expect(await fact(page, 'dueAt')).toBe(s.expect.dueAt.slice(0, 16).replace('T', ' '));
       expect(await fact(page, 'usedDays')).toContain(`${s.expect.usedDays} `);
-      expect(await pageCards(page)).toEqual(s.expect.cards.map((c) => ({ rule: c.rule, color: c.color, startedAt: Date.parse(c.startedAt) })));
+      expect(await pageCards(page)).toEqual(
+        s.expect.cards.map((c) => ({ rule: c.rule, color: c.color, startedAt: Date.parse(c.startedAt) })),
+      );
 
       // The timeline picture: deadline line, one flag row per card, one span per pause.
       const svg = page.locator('#timeline svg');
       expect(await svg.locator('[data-line="deadline"]').count()).toBe(1);
-      expect(await svg.locator('g[data-row="card"]').count()).toBe((await page.locator('#cards > li[data-rule]').count()));
-      expect(await svg.locator('g[data-row="pause"]').count()).toBe(s.events.filter((e) => e['type'] === 'CasePaused').length);
+      expect(await svg.locator('g[data-row="card"]').count()).toBe(
+        await page.locator('#cards > li[data-rule]').count(),
+      );
+      expect(await svg.locator('g[data-row="pause"]').count()).toBe(
+        s.events.filter((e) => e['type'] === 'CasePaused').length,
+      );
       // Every card is explained in numbers: the deadline cards name the deadline date.
-      expect(await page.locator('#cards > li[data-rule] .explain > dl').count()).toBe(await page.locator('#cards > li[data-rule]').count());
-      const deadlineCard = page.locator('#cards > li[data-rule="overdue"] .explain, #cards > li[data-rule="deadline-warning"] .explain').first();
-      if (await deadlineCard.count() > 0) expect(await deadlineCard.textContent()).toContain(s.expect.deadlineDate);
+      expect(await page.locator('#cards > li[data-rule] .explain > dl').count()).toBe(
+        await page.locator('#cards > li[data-rule]').count(),
+      );
+      const deadlineCard = page
+        .locator('#cards > li[data-rule="overdue"] .explain, #cards > li[data-rule="deadline-warning"] .explain')
+        .first();
+      if ((await deadlineCard.count()) > 0) expect(await deadlineCard.textContent()).toContain(s.expect.deadlineDate);
 
       // Event history: one row per event, revisions in order, recordedAt shown.
-      const revisions = await page.locator('#history tr[data-kind="event"]').evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset['revision'])));
+      const revisions = await page
+        .locator('#history tr[data-kind="event"]')
+        .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset['revision'])));
       expect(revisions).toEqual(s.events.map((_, i) => i));
       await screenshot(page, `case-${id}-desktop`);
       await page.setViewportSize(PHONE);
@@ -84,7 +119,11 @@ describe('case page', () => {
     const earlier = '2024-02-20T12:00';
     await page.getByLabel(/查看时点 As of/).fill(earlier);
     await page.getByRole('button', { name: /查看 Show/ }).click();
-    const api = await getJson(server.baseUrl, `/cases/EX-01?asOf=${encodeURIComponent(`${earlier}:00+08:00`)}`, TOKENS.auditor);
+    const api = await getJson(
+      server.baseUrl,
+      `/cases/EX-01?asOf=${encodeURIComponent(`${earlier}:00+08:00`)}`,
+      TOKENS.auditor,
+    );
     await expect.poll(() => fact(page, 'usedDays')).toContain(`${api.usedDays} `);
     expect(api.cards.filter((c: { rule: string }) => c.rule !== 'late-record')).toEqual([]);
     expect(await pageCards(page)).toEqual([]);
@@ -125,11 +164,13 @@ describe('monthly report page', () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/reports?month=${month}`);
     await page.locator('#kpis tbody tr[data-kpi]').first().waitFor();
-    const shown = await page.locator('#kpis tbody tr[data-kpi]').evaluateAll((rows) => rows.map((r) => ({
-      kpi: (r as HTMLElement).dataset['kpi'] ?? '',
-      now: (r.querySelector('[data-role="now"]') as HTMLElement).dataset['value'] ?? '',
-      before: (r.querySelector('[data-role="before"]') as HTMLElement).dataset['value'] ?? '',
-    })));
+    const shown = await page.locator('#kpis tbody tr[data-kpi]').evaluateAll((rows) =>
+      rows.map((r) => ({
+        kpi: (r as HTMLElement).dataset['kpi'] ?? '',
+        now: (r.querySelector('[data-role="now"]') as HTMLElement).dataset['value'] ?? '',
+        before: (r.querySelector('[data-role="before"]') as HTMLElement).dataset['value'] ?? '',
+      })),
+    );
     const expected = (stats: { cohort: Record<string, unknown>; flow: Record<string, unknown> }, kpi: string) => {
       const v = kpi in stats.cohort ? stats.cohort[kpi] : stats.flow[kpi];
       const n = v !== null && typeof v === 'object' ? (v as { total: number }).total : v;
@@ -143,7 +184,9 @@ describe('monthly report page', () => {
     // The visible text agrees too (e.g. completions and the on-time rate).
     const text = (kpi: string) => page.locator(`#kpis tr[data-kpi="${kpi}"] [data-role="now"]`).textContent();
     expect(await text('completedInPeriod')).toBe(String(now.flow.completedInPeriod));
-    expect(await text('onTimeRate')).toBe(now.flow.onTimeRate === null ? '—' : `${(now.flow.onTimeRate * 100).toFixed(1)}%`);
+    expect(await text('onTimeRate')).toBe(
+      now.flow.onTimeRate === null ? '—' : `${(now.flow.onTimeRate * 100).toFixed(1)}%`,
+    );
     // One bar per department of the report.
     const report = await getJson(server.baseUrl, `/reports/monthly?month=${month}`, TOKENS.monitor);
     expect(await page.locator('#bars .bar-row').count()).toBe(report.departments.length);
@@ -158,7 +201,10 @@ describe('monthly report page', () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/reports?month=${month}`);
     await page.locator('#kpis tbody tr[data-kpi]').first().waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载 CSV/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /下载 CSV/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`report-${month}.csv`);
     const file = await download.path();
     const csv = await fetch(`${server.baseUrl}/reports/monthly?month=${month}`, {

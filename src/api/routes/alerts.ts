@@ -7,7 +7,12 @@ import { ApiError } from '../errors.js';
 import { enumParam, idParam } from '../validation.js';
 
 export const CARD_RULES: readonly CardRule[] = [
-  'deadline-warning', 'overdue', 'pause-warning', 'overlong-pause', 'escalation-unanswered', 'late-record',
+  'deadline-warning',
+  'overdue',
+  'pause-warning',
+  'overlong-pause',
+  'escalation-unanswered',
+  'late-record',
 ];
 export const CARD_COLORS: readonly CardColor[] = ['yellow', 'red'];
 
@@ -37,7 +42,11 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   router.get('/alerts/stream', auth.require('alerts:read'), (req, res) => {
     const filter = alertFilter(req);
     if (open.size >= deps.maxStreams) {
-      throw new ApiError(503, 'too-many-streams', `at most ${deps.maxStreams} alert streams may be open at once; retry later`);
+      throw new ApiError(
+        503,
+        'too-many-streams',
+        `at most ${deps.maxStreams} alert streams may be open at once; retry later`,
+      );
     }
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',

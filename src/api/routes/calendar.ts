@@ -7,11 +7,7 @@ import { Router } from 'express';
 import type { CalendarService } from '../../domain/calendar/service.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from '../../domain/calendar/work-calendar.js';
 import type { EpochMs } from '../../domain/types.js';
-import {
-  CALENDAR_STREAM_ID,
-  calendarEventData,
-  decodeCalendarYearRequest,
-} from '../../projections/calendarEvents.js';
+import { CALENDAR_STREAM_ID, calendarEventData, decodeCalendarYearRequest } from '../../projections/calendarEvents.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
@@ -40,13 +36,21 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
     const year = yearParam(pathParam(req, 'year'));
     const decoded = decodeCalendarYearRequest(String(year), req.body, new Date(deps.clock()).toISOString());
     if (!decoded.ok) {
-      throw new ApiError(400, 'invalid-calendar', decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '), decoded.errors);
+      throw new ApiError(
+        400,
+        'invalid-calendar',
+        decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+        decoded.errors,
+      );
     }
     const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
     const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
     if (!applied) {
-      throw new ApiError(503, 'projection-timeout',
-        `the publication of ${year} is stored (position ${result.position}) but not yet applied; read it again shortly`);
+      throw new ApiError(
+        503,
+        'projection-timeout',
+        `the publication of ${year} is stored (position ${result.position}) but not yet applied; read it again shortly`,
+      );
     }
     const view = deps.calendarService.getYear(year);
     if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);

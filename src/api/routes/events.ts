@@ -2,7 +2,15 @@
 import { Router } from 'express';
 import { CaseId, decodeCaseEvent, type CaseEvent } from '../../domain/events.js';
 import { principalOf, type Authenticator } from '../auth.js';
-import { appendCaseGroup, appendCaseGroups, isAppended, withEventId, type AppendDeps, type Candidate, type EventOutcome } from '../appendService.js';
+import {
+  appendCaseGroup,
+  appendCaseGroups,
+  isAppended,
+  withEventId,
+  type AppendDeps,
+  type Candidate,
+  type EventOutcome,
+} from '../appendService.js';
 import { ApiError, badRequest } from '../errors.js';
 import { pathParam, requireJson } from '../validation.js';
 
@@ -16,7 +24,9 @@ export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
     if (!CaseId.is(caseId)) throw badRequest('caseId', 'must be 1–64 characters of [A-Za-z0-9._-]');
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ApiError(400, 'invalid-event', 'body must be a JSON object (one case event)', [{ field: '(body)', message: 'expected a JSON object' }]);
+      throw new ApiError(400, 'invalid-event', 'body must be a JSON object (one case event)', [
+        { field: '(body)', message: 'expected a JSON object' },
+      ]);
     }
     const bodyCaseId = (body as Record<string, unknown>)['caseId'];
     if (bodyCaseId !== undefined && bodyCaseId !== caseId) {
@@ -25,7 +35,13 @@ export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
     const decoded = decodeCaseEvent({ ...body, caseId });
     if (!decoded.ok) throw invalidEvent(decoded.errors);
     const ifMatch = parseIfMatch(req.headers['if-match']);
-    const [outcome] = await appendCaseGroup(deps, caseId, [{ event: withEventId(decoded.event) }], principalOf(res), ifMatch);
+    const [outcome] = await appendCaseGroup(
+      deps,
+      caseId,
+      [{ event: withEventId(decoded.event) }],
+      principalOf(res),
+      ifMatch,
+    );
     if (outcome === undefined) throw new Error('no outcome');
     if (isAppended(outcome)) {
       const { caseId: c, revision, position, eventId } = outcome;
@@ -45,7 +61,11 @@ export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
       const decoded = decodeCaseEvent(raw);
       if (!decoded.ok) {
         const eventId = eventIdOf(raw);
-        results[index] = { status: 400, ...(eventId === undefined ? {} : { eventId }), error: invalidEvent(decoded.errors).toBody() };
+        results[index] = {
+          status: 400,
+          ...(eventId === undefined ? {} : { eventId }),
+          error: invalidEvent(decoded.errors).toBody(),
+        };
         return;
       }
       const event: CaseEvent = decoded.event;
@@ -56,7 +76,11 @@ export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
     });
     // One store call for every case of the request (one commit on sqlite); conflicts retry their own case only.
     const entries = [...groups];
-    const outcomes = await appendCaseGroups(deps, entries.map(([caseId, g]) => ({ caseId, candidates: g.candidates })), principal);
+    const outcomes = await appendCaseGroups(
+      deps,
+      entries.map(([caseId, g]) => ({ caseId, candidates: g.candidates })),
+      principal,
+    );
     entries.forEach(([, group], g) => {
       const groupOutcomes = outcomes[g] ?? [];
       group.indexes.forEach((index, k) => {
@@ -76,13 +100,18 @@ function batchOf(body: unknown): unknown[] {
   const events = (body as Record<string, unknown>)['events'];
   if (!Array.isArray(events)) throw badRequest('events', 'must be an array of case events');
   if (events.length === 0) throw badRequest('events', 'must hold at least one event');
-  if (events.length > MAX_BATCH) throw badRequest('events', `must hold at most ${MAX_BATCH} events; got ${events.length}`);
+  if (events.length > MAX_BATCH)
+    throw badRequest('events', `must hold at most ${MAX_BATCH} events; got ${events.length}`);
   return events;
 }
 
-function invalidEvent(errors: readonly { field: string; message: string }[]): ApiError & { toBody(): { code: string; message: string; details: unknown } } {
+function invalidEvent(
+  errors: readonly { field: string; message: string }[],
+): ApiError & { toBody(): { code: string; message: string; details: unknown } } {
   const message = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-  const err = new ApiError(400, 'invalid-event', message, errors) as ApiError & { toBody(): { code: string; message: string; details: unknown } };
+  const err = new ApiError(400, 'invalid-event', message, errors) as ApiError & {
+    toBody(): { code: string; message: string; details: unknown };
+  };
   err.toBody = () => ({ code: 'invalid-event', message, details: errors });
   return err;
 }
@@ -97,7 +126,12 @@ function toWire(o: EventOutcome): Record<string, unknown> {
   if (isAppended(o)) {
     return { eventId: o.eventId, caseId: o.caseId, status: o.status, revision: o.revision, position: o.position };
   }
-  return { ...(o.eventId === undefined ? {} : { eventId: o.eventId }), ...(o.caseId === undefined ? {} : { caseId: o.caseId }), status: o.status, error: o.error };
+  return {
+    ...(o.eventId === undefined ? {} : { eventId: o.eventId }),
+    ...(o.caseId === undefined ? {} : { caseId: o.caseId }),
+    status: o.status,
+    error: o.error,
+  };
 }
 
 function missing(): never {

@@ -20,7 +20,9 @@ export function opsRoutes(
     const storeUp = await probeStore(deps.store);
     const projection = deps.readModels.status();
     const ready = storeUp && projection.caughtUp;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', store: storeUp ? 'up' : 'down', projection });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not-ready', store: storeUp ? 'up' : 'down', projection });
   });
 
   router.get('/metrics', auth.requireForMetrics(), async (_req, res) => {

@@ -18,12 +18,15 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
     const centerId = idParam(q, 'centerId');
     const departmentId = idParam(q, 'departmentId');
     const groupBy = enumParam(q, 'groupBy', GROUP_BY);
-    res.json(deps.readModels.stats({
-      from, to,
-      ...(centerId === undefined ? {} : { centerId }),
-      ...(departmentId === undefined ? {} : { departmentId }),
-      ...(groupBy === undefined ? {} : { groupBy }),
-    }));
+    res.json(
+      deps.readModels.stats({
+        from,
+        to,
+        ...(centerId === undefined ? {} : { centerId }),
+        ...(departmentId === undefined ? {} : { departmentId }),
+        ...(groupBy === undefined ? {} : { groupBy }),
+      }),
+    );
   });
 
   router.get('/reports/monthly', auth.require('stats:read'), (req, res) => {
@@ -32,7 +35,8 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
     const centerId = idParam(q, 'centerId');
     const filter = centerId === undefined ? {} : { centerId };
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-      res.status(200)
+      res
+        .status(200)
         .type('text/csv; charset=utf-8')
         .set('Content-Disposition', `attachment; filename="report-${month}.csv"`)
         // A UTF-8 byte-order mark so Excel opens the Chinese names correctly.

@@ -62,19 +62,25 @@ describe('default calendar (chinese-days data)', () => {
   });
 
   it('counting is additive over adjacent ranges', () => {
-    fc.assert(fc.property(day, day, day, (x, y, z) => {
-      const [a, b, c] = [x, y, z].sort((p, q) => p - q) as [number, number, number];
-      expect(cal.countWorkdays(a, b) + cal.countWorkdays(b, c)).toBe(cal.countWorkdays(a, c));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(day, day, day, (x, y, z) => {
+        const [a, b, c] = [x, y, z].sort((p, q) => p - q) as [number, number, number];
+        expect(cal.countWorkdays(a, b) + cal.countWorkdays(b, c)).toBe(cal.countWorkdays(a, c));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('nthWorkdayAfter then count round-trips, and lands on a working day', () => {
-    fc.assert(fc.property(day, fc.integer({ min: 1, max: 400 }), (a, n) => {
-      const d = cal.nthWorkdayAfter(a, n);
-      expect(cal.countWorkdays(a, d)).toBe(n);
-      expect(cal.isWorkday(d)).toBe(true);
-      expect(d).toBe(slowNth(a, n));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(day, fc.integer({ min: 1, max: 400 }), (a, n) => {
+        const d = cal.nthWorkdayAfter(a, n);
+        expect(cal.countWorkdays(a, d)).toBe(n);
+        expect(cal.isWorkday(d)).toBe(true);
+        expect(d).toBe(slowNth(a, n));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('is Mon–Fri outside its indexed span, consistently across the span edges', () => {
@@ -92,13 +98,16 @@ describe('default calendar (chinese-days data)', () => {
 
 describe('pause-aware counting', () => {
   it('matches the day-by-day reference for random pause sets', () => {
-    fc.assert(fc.property(day, fc.integer({ min: 0, max: 120 }), rangesArb, (a, n, ranges) => {
-      const merged = mergeDayRanges(ranges);
-      const d = cal.nthCountedDayAfter(a, n, merged);
-      expect(d).toBe(slowNth(a, n, merged));
-      expect(cal.countWorkdaysExcluding(a, d, merged)).toBe(n);
-      expect(cal.countWorkdaysExcluding(a, d + 45, merged)).toBe(slowCount(a, d + 45, merged));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 120 }), rangesArb, (a, n, ranges) => {
+        const merged = mergeDayRanges(ranges);
+        const d = cal.nthCountedDayAfter(a, n, merged);
+        expect(d).toBe(slowNth(a, n, merged));
+        expect(cal.countWorkdaysExcluding(a, d, merged)).toBe(n);
+        expect(cal.countWorkdaysExcluding(a, d + 45, merged)).toBe(slowCount(a, d + 45, merged));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('pauses lying only on non-working days change nothing', () => {
@@ -108,32 +117,50 @@ describe('pause-aware counting', () => {
       const d = offDays[i]!;
       return { after: d - 1, through: d }; // covers exactly the off day d
     });
-    fc.assert(fc.property(day, fc.integer({ min: 0, max: 200 }), fc.array(offRange, { maxLength: 6 }), (a, n, ranges) => {
-      const merged = mergeDayRanges(ranges);
-      expect(cal.nthCountedDayAfter(a, n, merged)).toBe(cal.nthWorkdayAfter(a, n));
-      expect(cal.countWorkdaysExcluding(a, a + 300, merged)).toBe(cal.countWorkdays(a, a + 300));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 200 }), fc.array(offRange, { maxLength: 6 }), (a, n, ranges) => {
+        const merged = mergeDayRanges(ranges);
+        expect(cal.nthCountedDayAfter(a, n, merged)).toBe(cal.nthWorkdayAfter(a, n));
+        expect(cal.countWorkdaysExcluding(a, a + 300, merged)).toBe(cal.countWorkdays(a, a + 300));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('overlapping pauses never count twice: union ≤ sum, = when disjoint', () => {
-    fc.assert(fc.property(rangesArb, (ranges) => {
-      const merged = mergeDayRanges(ranges);
-      const lo = D2015 - 1;
-      const hi = D2027END + 100;
-      const paused = cal.countWorkdays(lo, hi) - cal.countWorkdaysExcluding(lo, hi, merged);
-      const sum = ranges.reduce((s, r) => s + cal.countWorkdays(r.after, r.through), 0);
-      expect(paused).toBeLessThanOrEqual(sum);
-      const disjoint = ranges.every((r, i) => ranges.every((q, j) => i === j || r.through <= q.after || q.through <= r.after));
-      if (disjoint) expect(paused).toBe(sum);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(rangesArb, (ranges) => {
+        const merged = mergeDayRanges(ranges);
+        const lo = D2015 - 1;
+        const hi = D2027END + 100;
+        const paused = cal.countWorkdays(lo, hi) - cal.countWorkdaysExcluding(lo, hi, merged);
+        const sum = ranges.reduce((s, r) => s + cal.countWorkdays(r.after, r.through), 0);
+        expect(paused).toBeLessThanOrEqual(sum);
+        const disjoint = ranges.every((r, i) =>
+          ranges.every((q, j) => i === j || r.through <= q.after || q.through <= r.after),
+        );
+        if (disjoint) expect(paused).toBe(sum);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('adding a pause never makes a deadline earlier', () => {
-    fc.assert(fc.property(day, fc.integer({ min: 0, max: 60 }), rangesArb, day, fc.integer({ min: 0, max: 40 }), (a, n, ranges, p, len) => {
-      const before = cal.nthCountedDayAfter(a, n, mergeDayRanges(ranges));
-      const after = cal.nthCountedDayAfter(a, n, mergeDayRanges([...ranges, { after: p, through: p + len }]));
-      expect(after).toBeGreaterThanOrEqual(before);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        day,
+        fc.integer({ min: 0, max: 60 }),
+        rangesArb,
+        day,
+        fc.integer({ min: 0, max: 40 }),
+        (a, n, ranges, p, len) => {
+          const before = cal.nthCountedDayAfter(a, n, mergeDayRanges(ranges));
+          const after = cal.nthCountedDayAfter(a, n, mergeDayRanges([...ranges, { after: p, through: p + len }]));
+          expect(after).toBeGreaterThanOrEqual(before);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -168,7 +195,12 @@ describe('calendar service', () => {
     expect(a.current().isProvisional(parseDate('2027-03-01'))).toBe(false);
     expect(a.current().lastPublishedYear).toBe(2027);
     expect(a.current().isWorkday(parseDate('2027-02-06'))).toBe(true); // a Saturday made a working day
-    expect(a.getYear(2027)).toMatchObject({ year: 2027, provisional: false, source: 'published', holidays: ['2027-01-01', '2027-02-08'] });
+    expect(a.getYear(2027)).toMatchObject({
+      year: 2027,
+      provisional: false,
+      source: 'published',
+      holidays: ['2027-01-01', '2027-02-08'],
+    });
     expect(a.getYear(2030)).toMatchObject({ provisional: true, source: 'none', holidays: [] });
     expect(a.getYear(2025)).toMatchObject({ provisional: false, source: 'chinese-days' });
   });
@@ -176,14 +208,20 @@ describe('calendar service', () => {
   it('rejects bad input naming the field, and changes nothing', () => {
     const svc = createCalendarService('Asia/Shanghai');
     const before = svc.current().version;
-    const bad = svc.publishYear(2027, { holidays: ['2027-02-30', '2026-12-31', '2027-03-01'], workdays: ['2027-03-01', 7] });
+    const bad = svc.publishYear(2027, {
+      holidays: ['2027-02-30', '2026-12-31', '2027-03-01'],
+      workdays: ['2027-03-01', 7],
+    });
     expect(E.isLeft(bad)).toBe(true);
     const fields = E.isLeft(bad) ? bad.left.map((e) => e.field) : [];
     expect(fields).toEqual(['holidays[0]', 'holidays[1]', 'workdays[1]', 'workdays[0]']);
     const msgs = E.isLeft(bad) ? bad.left.map((e) => e.message).join(' | ') : '';
     expect(msgs).toContain('not in 2027');
     expect(msgs).toContain('also listed in holidays');
-    expect(svc.publishYear(1800, { holidays: [], workdays: [] })).toMatchObject({ _tag: 'Left', left: [{ field: 'year' }] });
+    expect(svc.publishYear(1800, { holidays: [], workdays: [] })).toMatchObject({
+      _tag: 'Left',
+      left: [{ field: 'year' }],
+    });
     expect(svc.publishYear(2027, { holidays: [] })).toMatchObject({ _tag: 'Left', left: [{ field: 'workdays' }] });
     expect(svc.current().version).toBe(before);
   });

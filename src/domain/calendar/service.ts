@@ -26,7 +26,11 @@ export interface YearView {
   readonly year: number;
   readonly holidays: readonly string[];
   readonly workdays: readonly string[];
-  readonly regional: readonly { readonly region: string; readonly date: string; readonly kind: 'holiday' | 'workday' }[];
+  readonly regional: readonly {
+    readonly region: string;
+    readonly date: string;
+    readonly kind: 'holiday' | 'workday';
+  }[];
   /** True when the year has no published data (Mon–Fri fallback). */
   readonly provisional: boolean;
   readonly source: YearSource | 'none';
@@ -76,9 +80,7 @@ export function createCalendarService(zone: string, initial: CalendarData = chin
       const checked = validateRegionalInput(input);
       if (E.isLeft(checked)) return checked;
       const added = checked.right;
-      const keep = calendar.data.regional.filter(
-        (r) => !added.some((a) => a.day === r.day && a.region === r.region),
-      );
+      const keep = calendar.data.regional.filter((r) => !added.some((a) => a.day === r.day && a.region === r.region));
       return E.right(replace({ ...calendar.data, regional: [...keep, ...added] }));
     },
     getYear(year) {
@@ -104,12 +106,7 @@ export function createCalendarService(zone: string, initial: CalendarData = chin
   };
 }
 
-function parseDateList(
-  field: string,
-  value: unknown,
-  year: number | undefined,
-  errors: FieldError[],
-): EpochDay[] {
+function parseDateList(field: string, value: unknown, year: number | undefined, errors: FieldError[]): EpochDay[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     errors.push({ field, message: 'must be an array of dates YYYY-MM-DD' });
@@ -155,7 +152,8 @@ export function validateYearInput(
   }
   const body = input as Record<string, unknown>;
   for (const key of ['holidays', 'workdays']) {
-    if (body[key] === undefined) errors.push({ field: key, message: 'must be an array of dates YYYY-MM-DD; it is missing' });
+    if (body[key] === undefined)
+      errors.push({ field: key, message: 'must be an array of dates YYYY-MM-DD; it is missing' });
   }
   const holidays = parseDateList('holidays', body['holidays'], year, errors);
   const workdays = parseDateList('workdays', body['workdays'], year, errors);

@@ -10,10 +10,22 @@ export function decode(json: unknown): CaseEvent {
   return r.event;
 }
 
-export function accepted(caseId: string, occurredAt: string, promisedDays: number, kind = promisedDays === 0 ? 'instant' : 'promised'): CaseEvent {
+export function accepted(
+  caseId: string,
+  occurredAt: string,
+  promisedDays: number,
+  kind = promisedDays === 0 ? 'instant' : 'promised',
+): CaseEvent {
   return decode({
-    type: 'CaseAccepted', caseId, occurredAt, centerId: 'c1', departmentId: 'd1', matterCode: 'M1',
-    kind, promisedDays, channel: 'window',
+    type: 'CaseAccepted',
+    caseId,
+    occurredAt,
+    centerId: 'c1',
+    departmentId: 'd1',
+    matterCode: 'M1',
+    kind,
+    promisedDays,
+    channel: 'window',
   });
 }
 
@@ -21,13 +33,21 @@ export const paused = (caseId: string, occurredAt: string, pauseId: string, extr
   decode({ type: 'CasePaused', caseId, occurredAt, pauseId, reason: 'testing', ...extra });
 export const resumed = (caseId: string, occurredAt: string, pauseId: string) =>
   decode({ type: 'CaseResumed', caseId, occurredAt, pauseId });
-export const escalated = (caseId: string, occurredAt: string, level = 'reminder', extra: Record<string, unknown> = {}) =>
-  decode({ type: 'CaseEscalated', caseId, occurredAt, level, by: 'office', ...extra });
+export const escalated = (
+  caseId: string,
+  occurredAt: string,
+  level = 'reminder',
+  extra: Record<string, unknown> = {},
+) => decode({ type: 'CaseEscalated', caseId, occurredAt, level, by: 'office', ...extra });
 export const completed = (caseId: string, occurredAt: string) =>
   decode({ type: 'CaseCompleted', caseId, occurredAt, outcome: 'approved' });
 
 /** Fold events with revisions 0, 1, …; `recorded[i]` sets recordedAt of event i. */
-export function fold(caseId: string, events: readonly CaseEvent[], recorded: readonly (number | undefined)[] = []): CaseState {
+export function fold(
+  caseId: string,
+  events: readonly CaseEvent[],
+  recorded: readonly (number | undefined)[] = [],
+): CaseState {
   let s = initialCaseState(caseId);
   events.forEach((e, i) => {
     const r = recorded[i];

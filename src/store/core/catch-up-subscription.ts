@@ -27,7 +27,7 @@ export function parseSubscribeOptions(options: SubscribeOptions): {
   interval: number;
 } {
   const from = options.fromPosition;
-  const after = from === undefined || from === 'start' ? -1n : validatePosition(from, 'fromPosition') ?? -1n;
+  const after = from === undefined || from === 'start' ? -1n : (validatePosition(from, 'fromPosition') ?? -1n);
   const interval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
   if (!Number.isInteger(interval) || interval < 1) {
     throw new InvalidAppendError('checkpointInterval', 'must be an integer >= 1');
@@ -43,7 +43,10 @@ export class CatchUpSubscription implements Subscription {
   private readonly prefixes: readonly string[] | undefined;
   private readonly interval: number;
 
-  constructor(private readonly source: PageSource, options: SubscribeOptions = {}) {
+  constructor(
+    private readonly source: PageSource,
+    options: SubscribeOptions = {},
+  ) {
     ({ after: this.after, prefixes: this.prefixes, interval: this.interval } = parseSubscribeOptions(options));
   }
 

@@ -61,7 +61,10 @@ export function resolveDuplicates(
       throw new DuplicateEventConflictError(eventId, `eventId ${eventId} is already stored in another stream`);
     }
     if (loc.revision !== first.revision + BigInt(i)) {
-      throw new DuplicateEventConflictError(eventId, `eventId ${eventId} is already stored at a different place in the stream`);
+      throw new DuplicateEventConflictError(
+        eventId,
+        `eventId ${eventId} is already stored at a different place in the stream`,
+      );
     }
   }
   const last = found[found.length - 1] as StoredLocation;

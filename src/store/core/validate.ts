@@ -27,7 +27,10 @@ export function validateStreamId(streamId: unknown, field = 'streamId'): string 
     throw new InvalidAppendError(field, 'system streams ($…) are not writable');
   }
   if (streamId.startsWith(CASE_STREAM_PREFIX) && !CASE_ID_RE.test(streamId.slice(CASE_STREAM_PREFIX.length))) {
-    throw new InvalidAppendError(field, `case streams are "${CASE_STREAM_PREFIX}" + a caseId of 1–64 chars of [A-Za-z0-9._-]`);
+    throw new InvalidAppendError(
+      field,
+      `case streams are "${CASE_STREAM_PREFIX}" + a caseId of 1–64 chars of [A-Za-z0-9._-]`,
+    );
   }
   return streamId;
 }

@@ -51,10 +51,18 @@ export interface EsdbClientLike {
   ): Promise<{ nextExpectedRevision: bigint; position?: EsdbPosition }>;
   readStream(
     streamName: string,
-    options: EsdbCallOptions & { fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint; direction?: 'forwards' | 'backwards' },
+    options: EsdbCallOptions & {
+      fromRevision?: 'start' | 'end' | bigint;
+      maxCount?: number | bigint;
+      direction?: 'forwards' | 'backwards';
+    },
   ): AsyncIterable<EsdbResolvedEvent>;
   readAll(
-    options: EsdbCallOptions & { fromPosition?: EsdbReadPosition; maxCount?: number | bigint; direction?: 'forwards' | 'backwards' },
+    options: EsdbCallOptions & {
+      fromPosition?: EsdbReadPosition;
+      maxCount?: number | bigint;
+      direction?: 'forwards' | 'backwards';
+    },
   ): AsyncIterable<EsdbResolvedEvent>;
   subscribeToAll(options: { fromPosition?: EsdbReadPosition; filter?: EsdbFilter }): EsdbSubscriptionLike;
   dispose(): Promise<void>;

@@ -132,7 +132,12 @@ export class EsdbEventStore implements EventStore {
    */
   private async findStoredBatch(batch: ValidAppend): Promise<AppendResult | undefined> {
     const tail = await this.page(() =>
-      this.client.readStream(batch.streamId, { fromRevision: 'end', direction: 'backwards', maxCount: PRECHECK_WINDOW, deadline: this.deadline }),
+      this.client.readStream(batch.streamId, {
+        fromRevision: 'end',
+        direction: 'backwards',
+        maxCount: PRECHECK_WINDOW,
+        deadline: this.deadline,
+      }),
     );
     const byId = new Map<string, StoredLocation>();
     for (const resolved of tail) {
@@ -140,14 +145,22 @@ export class EsdbEventStore implements EventStore {
       if (e) byId.set(e.eventId, { streamId: e.streamId, revision: e.revision, position: e.position });
     }
     const ids = batch.events.map((e) => e.eventId);
-    return resolveDuplicates(batch.streamId, ids, ids.map((id) => byId.get(id)));
+    return resolveDuplicates(
+      batch.streamId,
+      ids,
+      ids.map((id) => byId.get(id)),
+    );
   }
 
   /** Reads the stream back to confirm a retry and answer its original position. */
   private async originalResult(batch: ValidAppend, last: bigint): Promise<AppendResult> {
     const first = last - BigInt(batch.events.length) + 1n;
-    const stored = first < 0n ? [] : await this.collect(this.readStream(batch.streamId, { fromRevision: first, maxCount: batch.events.length }));
-    const sameIds = stored.length === batch.events.length && stored.every((e, i) => e.eventId === batch.events[i]?.eventId);
+    const stored =
+      first < 0n
+        ? []
+        : await this.collect(this.readStream(batch.streamId, { fromRevision: first, maxCount: batch.events.length }));
+    const sameIds =
+      stored.length === batch.events.length && stored.every((e, i) => e.eventId === batch.events[i]?.eventId);
     if (!sameIds) {
       throw new DuplicateEventConflictError(
         batch.events[0]?.eventId ?? '',
@@ -162,11 +175,15 @@ export class EsdbEventStore implements EventStore {
     if (typeof batch.expectedRevision !== 'bigint' && batch.expectedRevision !== 'no_stream') return;
     const from = batch.expectedRevision === 'no_stream' ? 0n : batch.expectedRevision + 1n;
     const ids = new Set(batch.events.map((e) => e.eventId));
-    const there = await this.collect(this.readStream(batch.streamId, { fromRevision: from, maxCount: batch.events.length }))
-      .catch(() => [] as RecordedEvent[]);
+    const there = await this.collect(
+      this.readStream(batch.streamId, { fromRevision: from, maxCount: batch.events.length }),
+    ).catch(() => [] as RecordedEvent[]);
     const stored = there.find((e) => ids.has(e.eventId));
     if (stored) {
-      throw new DuplicateEventConflictError(stored.eventId, `batch mixes already stored eventIds (e.g. ${stored.eventId}) with new ones`);
+      throw new DuplicateEventConflictError(
+        stored.eventId,
+        `batch mixes already stored eventIds (e.g. ${stored.eventId}) with new ones`,
+      );
     }
   }
 
@@ -179,7 +196,12 @@ export class EsdbEventStore implements EventStore {
     while (remaining > 0) {
       const size = Math.min(PAGE, remaining);
       const page = await this.page(() =>
-        this.client.readStream(streamId, { fromRevision: next, maxCount: size, direction: 'forwards', deadline: this.deadline }),
+        this.client.readStream(streamId, {
+          fromRevision: next,
+          maxCount: size,
+          direction: 'forwards',
+          deadline: this.deadline,
+        }),
       );
       for (const resolved of page) {
         const event = fromEsdbEvent(resolved.event);

@@ -12,7 +12,13 @@ import { excludeSystemEvents, streamNameFilter } from '@eventstore/db-client';
 import type { SubscribeOptions, Subscription, SubscriptionMessage } from '../port.js';
 import { parseSubscribeOptions } from '../core/catch-up-subscription.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import type { EsdbClientLike, EsdbFilter, EsdbPosition, EsdbReadPosition, EsdbSubscriptionLike } from './client-like.js';
+import type {
+  EsdbClientLike,
+  EsdbFilter,
+  EsdbPosition,
+  EsdbReadPosition,
+  EsdbSubscriptionLike,
+} from './client-like.js';
 import { comparePositions, fromEsdbEvent, mapEsdbError, toSubscribeFrom } from './mapping.js';
 
 export interface EsdbSubscriptionDeps {
@@ -29,7 +35,14 @@ export interface EsdbSubscriptionDeps {
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 interface Marker {
@@ -48,7 +61,10 @@ export class EsdbSubscription implements Subscription {
   private readonly interval: number;
   private caughtUpSent = false;
 
-  constructor(private readonly deps: EsdbSubscriptionDeps, options: SubscribeOptions = {}) {
+  constructor(
+    private readonly deps: EsdbSubscriptionDeps,
+    options: SubscribeOptions = {},
+  ) {
     const parsed = parseSubscribeOptions(options);
     this.prefixes = parsed.prefixes;
     this.interval = parsed.interval;
@@ -109,9 +125,18 @@ export class EsdbSubscription implements Subscription {
     const filter = this.buildFilter((_s, position) => mark('checkpoint', position));
     sub = this.deps.client.subscribeToAll({ fromPosition: this.last, filter });
     sub.on('caughtUp', () => mark('caught-up', undefined));
-    sub.on('error', (e: unknown) => { failed = e; this.wake?.(); });
-    sub.on('end', () => { ended = true; this.wake?.(); });
-    sub.on('close', () => { ended = true; this.wake?.(); });
+    sub.on('error', (e: unknown) => {
+      failed = e;
+      this.wake?.();
+    });
+    sub.on('end', () => {
+      ended = true;
+      this.wake?.();
+    });
+    sub.on('close', () => {
+      ended = true;
+      this.wake?.();
+    });
     sub.on('readable', () => this.wake?.());
     const startedAt = this.last;
     const reachedHead = (p: EsdbPosition): boolean => head !== undefined && comparePositions(p, head) >= 0;

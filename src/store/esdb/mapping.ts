@@ -12,7 +12,13 @@ import {
   type RecordedEvent,
 } from '../port.js';
 import type { ValidEvent } from '../core/validate.js';
-import type { EsdbEventData, EsdbExpectedRevision, EsdbPosition, EsdbReadPosition, EsdbRecordedEvent } from './client-like.js';
+import type {
+  EsdbEventData,
+  EsdbExpectedRevision,
+  EsdbPosition,
+  EsdbReadPosition,
+  EsdbRecordedEvent,
+} from './client-like.js';
 
 /** The port's expected revision as the client's (the client's constants are the same strings). */
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision => expected;

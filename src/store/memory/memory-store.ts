@@ -80,7 +80,11 @@ export class MemoryEventStore implements EventStore {
   private write(streamId: unknown, events: unknown, expectedRevision: unknown): AppendResult {
     const batch = validateAppend(streamId, events, expectedRevision);
     const ids = batch.events.map((e) => e.eventId);
-    const duplicate = resolveDuplicates(batch.streamId, ids, ids.map((id) => this.byEventId.get(id)));
+    const duplicate = resolveDuplicates(
+      batch.streamId,
+      ids,
+      ids.map((id) => this.byEventId.get(id)),
+    );
     if (duplicate) return duplicate;
     const stream = this.streams.get(batch.streamId);
     const current = stream === undefined ? undefined : BigInt(stream.length - 1);

@@ -110,7 +110,10 @@ export class SqliteEventStore implements EventStore {
   /** One stream's append inside appendManyIsolated: better-sqlite3 runs a nested transaction as a SAVEPOINT. */
   private readonly savepointWrite: (batch: ValidAppend, recordedAt: string) => AppendResult;
 
-  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
     this.name = `sqlite:${path}`;
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
@@ -151,7 +154,9 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream, revision, position, recorded_at FROM events WHERE event_id = ?',
       ),
       readAfter: db
-        .prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .prepare<[bigint, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+        )
         .raw()
         .safeIntegers(),
       readStream: db
@@ -264,7 +269,14 @@ export class SqliteEventStore implements EventStore {
     const ids = batch.events.map((e) => e.eventId);
     const found = ids.map((id): StoredLocation | undefined => {
       const row = this.stmts.findById.get(id);
-      return row && { streamId: row.stream, revision: BigInt(row.revision), position: BigInt(row.position), recordedAt: row.recorded_at };
+      return (
+        row && {
+          streamId: row.stream,
+          revision: BigInt(row.revision),
+          position: BigInt(row.position),
+          recordedAt: row.recorded_at,
+        }
+      );
     });
     return resolveDuplicates(batch.streamId, ids, found);
   }

@@ -12,7 +12,14 @@ import { createCalendarService } from '../../../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../../../src/domain/policy.js';
 import { createProjections, type Projections } from '../../../src/projections/index.js';
 import type { EventStore } from '../../../src/store/port.js';
-import { listen, request, TEST_TOKEN_CONFIG, TEST_TOKENS, type Answer, type RequestOptions } from '../../support/server.js';
+import {
+  listen,
+  request,
+  TEST_TOKEN_CONFIG,
+  TEST_TOKENS,
+  type Answer,
+  type RequestOptions,
+} from '../../support/server.js';
 
 export type { Answer } from '../../support/server.js';
 
@@ -41,20 +48,41 @@ export async function startAppServer(store: EventStore, options: AppDeps['option
   const clock = (): number => Date.now();
   const projectionLog: string[] = [];
   const projections = createProjections({
-    store, calendarService, policy: DEFAULT_POLICY, clock, zone: ZONE, metrics: metrics.sink,
+    store,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    zone: ZONE,
+    metrics: metrics.sink,
     log: (m) => projectionLog.push(m),
   });
   await projections.start();
   const logger = memoryLogger();
   const accessTrail = memoryAccessTrail();
   const app = createApp({
-    store, readModels: projections.readModels, calendarService, policy: DEFAULT_POLICY, clock,
-    tokens: TOKEN_CONFIG, zone: ZONE, logger, metrics, accessTrail, options,
+    store,
+    readModels: projections.readModels,
+    calendarService,
+    policy: DEFAULT_POLICY,
+    clock,
+    tokens: TOKEN_CONFIG,
+    zone: ZONE,
+    logger,
+    metrics,
+    accessTrail,
+    options,
   });
   const listening = await listen(app);
   return {
     url: listening.baseUrl,
-    server: listening.server, app, store, projections, metrics, logger, accessTrail, projectionLog,
+    server: listening.server,
+    app,
+    store,
+    projections,
+    metrics,
+    logger,
+    accessTrail,
+    projectionLog,
     async close() {
       await listening.close();
       await projections.stop();
@@ -73,6 +101,13 @@ export function shanghai(offsetMs = 0): string {
 }
 
 export const acceptedBody = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  type: 'CaseAccepted', occurredAt: shanghai(-60_000), centerId: 'center-A', departmentId: 'dep-1',
-  matterCode: 'M-1', kind: 'promised', promisedDays: 5, channel: 'window', ...extra,
+  type: 'CaseAccepted',
+  occurredAt: shanghai(-60_000),
+  centerId: 'center-A',
+  departmentId: 'dep-1',
+  matterCode: 'M-1',
+  kind: 'promised',
+  promisedDays: 5,
+  channel: 'window',
+  ...extra,
 });

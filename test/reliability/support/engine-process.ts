@@ -102,7 +102,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }
     if (Date.now() > deadline) {
       await engine.kill();
-      throw new Error(`engine not ready within ${options.readyTimeoutMs ?? 60_000} ms:\n${engine.output().slice(-2000)}`);
+      throw new Error(
+        `engine not ready within ${options.readyTimeoutMs ?? 60_000} ms:\n${engine.output().slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

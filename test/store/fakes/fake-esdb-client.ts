@@ -26,7 +26,11 @@ import type {
 const EVENT_SIZE = 100n;
 
 export class FakeClientError extends Error {
-  constructor(readonly type: string, message: string, extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly type: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ) {
     super(message);
     Object.assign(this, extra);
   }
@@ -53,7 +57,9 @@ export class FakeEsdbClient implements EsdbClientLike {
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: FakeOptions = {}) {
-    this.write('$stats-127.0.0.1:2113', [{ id: '00000000-0000-4000-8000-000000000000', type: '$statsCollected', data: {} }]);
+    this.write('$stats-127.0.0.1:2113', [
+      { id: '00000000-0000-4000-8000-000000000000', type: '$statsCollected', data: {} },
+    ]);
   }
 
   private check(): void {
@@ -73,7 +79,16 @@ export class FakeEsdbClient implements EsdbClientLike {
     for (const e of events) {
       position = { commit, prepare: this.nextPrepare };
       this.nextPrepare += EVENT_SIZE;
-      this.log.push({ streamId: streamName, id: e.id, isJson: true, revision: revision++, type: e.type, created, data: e.data, position });
+      this.log.push({
+        streamId: streamName,
+        id: e.id,
+        isJson: true,
+        revision: revision++,
+        type: e.type,
+        created,
+        data: e.data,
+        position,
+      });
     }
     for (const l of [...this.listeners]) l();
     return position;
@@ -90,19 +105,28 @@ export class FakeEsdbClient implements EsdbClientLike {
     const expected = options.expectedRevision;
     const wrong = (): never => {
       throw new FakeClientError('wrong-expected-version', 'wrong expected version', {
-        streamName, expectedVersion: expected, actualVersion: current ?? 'no_stream',
+        streamName,
+        expectedVersion: expected,
+        actualVersion: current ?? 'no_stream',
       });
     };
     // Idempotency: the batch's ids already sit at consecutive revisions where they were meant to go.
-    const start = typeof expected === 'bigint' ? Number(expected) + 1 : expected === 'no_stream' ? 0
-      : stream.findIndex((e) => e.id === events[0]?.id);
+    const start =
+      typeof expected === 'bigint'
+        ? Number(expected) + 1
+        : expected === 'no_stream'
+          ? 0
+          : stream.findIndex((e) => e.id === events[0]?.id);
     if (start >= 0 && stream[start]?.id === events[0]?.id) {
       const all = events.every((e, i) => stream[start + i]?.id === e.id);
       if (all) return { nextExpectedRevision: BigInt(start + events.length - 1) };
       wrong(); // "corrupted idempotency" is reported as a wrong expected version
     }
-    const ok = expected === 'any' || (expected === 'no_stream' && current === undefined)
-      || (expected === 'stream_exists' && current !== undefined) || expected === current;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === undefined) ||
+      (expected === 'stream_exists' && current !== undefined) ||
+      expected === current;
     if (!ok) wrong();
     const position = this.write(streamName, events);
     return { nextExpectedRevision: BigInt(this.stream(streamName).length - 1), position };
@@ -110,15 +134,23 @@ export class FakeEsdbClient implements EsdbClientLike {
 
   async *readStream(
     streamName: string,
-    options: { fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint; direction?: 'forwards' | 'backwards' },
+    options: {
+      fromRevision?: 'start' | 'end' | bigint;
+      maxCount?: number | bigint;
+      direction?: 'forwards' | 'backwards';
+    },
   ): AsyncIterable<EsdbResolvedEvent> {
     this.check();
     const stream = this.stream(streamName);
     if (stream.length === 0) throw new FakeClientError('stream-not-found', `${streamName} not found`);
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const backwards = options.direction === 'backwards';
-    const from = options.fromRevision === undefined || options.fromRevision === 'start' ? 0n
-      : options.fromRevision === 'end' ? BigInt(stream.length - 1) : options.fromRevision;
+    const from =
+      options.fromRevision === undefined || options.fromRevision === 'start'
+        ? 0n
+        : options.fromRevision === 'end'
+          ? BigInt(stream.length - 1)
+          : options.fromRevision;
     const picked = backwards
       ? stream.filter((e) => e.revision <= from).reverse()
       : stream.filter((e) => e.revision >= from);
@@ -126,14 +158,18 @@ export class FakeEsdbClient implements EsdbClientLike {
   }
 
   async *readAll(options: {
-    fromPosition?: EsdbReadPosition; maxCount?: number | bigint; direction?: 'forwards' | 'backwards';
+    fromPosition?: EsdbReadPosition;
+    maxCount?: number | bigint;
+    direction?: 'forwards' | 'backwards';
   }): AsyncIterable<EsdbResolvedEvent> {
     this.check();
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromPosition ?? 'start';
     let picked: EsdbRecordedEvent[];
     if (options.direction === 'backwards') {
-      picked = [...this.log].reverse().filter((e) => from === 'end' || from === 'start' ? from === 'end' : cmp(e.position!, from) < 0);
+      picked = [...this.log]
+        .reverse()
+        .filter((e) => (from === 'end' || from === 'start' ? from === 'end' : cmp(e.position!, from) < 0));
     } else {
       picked = from === 'start' ? this.log : from === 'end' ? [] : this.log.filter((e) => cmp(e.position!, from) >= 0);
     }
@@ -143,7 +179,10 @@ export class FakeEsdbClient implements EsdbClientLike {
   subscribeToAll(options: { fromPosition?: EsdbReadPosition; filter?: EsdbFilter }): EsdbSubscriptionLike {
     const from = options.fromPosition ?? 'start';
     this.subscribeCalls.push(from);
-    const out = new PassThrough({ objectMode: true, highWaterMark: this.options.highWaterMark ?? 4 }) as unknown as FakeSub;
+    const out = new PassThrough({
+      objectMode: true,
+      highWaterMark: this.options.highWaterMark ?? 4,
+    }) as unknown as FakeSub;
     let stopped = false;
     let wake: (() => void) | undefined;
     const onAppend = (): void => wake?.();
@@ -161,7 +200,9 @@ export class FakeEsdbClient implements EsdbClientLike {
     };
     this.subscriptions.push(out);
     this.listeners.add(onAppend);
-    const filter = options.filter as (EsdbFilter & { prefixes?: string[]; regex?: string; filterOn: string }) | undefined;
+    const filter = options.filter as
+      | (EsdbFilter & { prefixes?: string[]; regex?: string; filterOn: string })
+      | undefined;
     const passes = (e: EsdbRecordedEvent): boolean => {
       if (filter === undefined) return true;
       const subject = filter.filterOn === 'eventType' ? e.type : e.streamId;
@@ -173,7 +214,8 @@ export class FakeEsdbClient implements EsdbClientLike {
         setImmediate(() => out.destroy(new FakeClientError('unavailable', 'failed to connect')));
         return;
       }
-      let index = from === 'start' ? 0 : from === 'end' ? this.log.length : this.log.findIndex((e) => cmp(e.position!, from) > 0);
+      let index =
+        from === 'start' ? 0 : from === 'end' ? this.log.length : this.log.findIndex((e) => cmp(e.position!, from) > 0);
       if (index < 0) index = this.log.length;
       let scanned = 0;
       let caughtUp = false;
@@ -187,7 +229,11 @@ export class FakeEsdbClient implements EsdbClientLike {
         }
         index++;
         if (passes(event)) {
-          if (!out.write({ event })) await new Promise<void>((r) => { wake = r; out.once('drain', r); });
+          if (!out.write({ event }))
+            await new Promise<void>((r) => {
+              wake = r;
+              out.once('drain', r);
+            });
         }
         if (filter && ++scanned % filter.checkpointInterval === 0) {
           await filter.checkpointReached?.(out as never, event.position!);

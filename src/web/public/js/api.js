@@ -24,14 +24,22 @@ export function forgetToken() {
 function tokenDialog() {
   let dialog = document.getElementById('token-dialog');
   if (dialog) return dialog;
-  dialog = el('dialog', { id: 'token-dialog', 'aria-labelledby': 'token-title' },
-    el('form', { method: 'dialog', id: 'token-form' },
+  dialog = el(
+    'dialog',
+    { id: 'token-dialog', 'aria-labelledby': 'token-title' },
+    el(
+      'form',
+      { method: 'dialog', id: 'token-form' },
       el('h2', { id: 'token-title' }, '登录 Sign in'),
       el('p', { id: 'token-message', class: 'muted' }, '请输入访问令牌 Enter your access token'),
       el('label', { for: 'token-input' }, '访问令牌 Access token'),
       el('input', {
-        id: 'token-input', name: 'token', type: 'password', required: true,
-        autocomplete: 'off', spellcheck: 'false',
+        id: 'token-input',
+        name: 'token',
+        type: 'password',
+        required: true,
+        autocomplete: 'off',
+        spellcheck: 'false',
       }),
       el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary' }, '确定 Sign in')),
     ),
@@ -53,7 +61,10 @@ export function askToken(message) {
     input.value = '';
     const onSubmit = (e) => {
       const token = input.value.trim();
-      if (!token) { e.preventDefault(); return; }
+      if (!token) {
+        e.preventDefault();
+        return;
+      }
       sessionStorage.setItem(TOKEN_KEY, token);
       form.removeEventListener('submit', onSubmit);
       asking = null;
@@ -85,8 +96,13 @@ async function errorOf(res) {
   let message = res.statusText || `HTTP ${res.status}`;
   try {
     const body = await res.json();
-    if (body?.error) { code = body.error.code ?? code; message = body.error.message ?? message; }
-  } catch { /* not JSON */ }
+    if (body?.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+    }
+  } catch {
+    /* not JSON */
+  }
   if (res.status === 403) message = `权限不足 Forbidden: ${message}`;
   if (res.status === 404) message = `未找到 Not found: ${message}`;
   return new ApiError(res.status, code, message);

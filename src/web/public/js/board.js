@@ -12,12 +12,17 @@ const alerts = new Map(); // key → AlertView
 const fresh = new Set(); // keys raised live, highlighted once
 const $ = (id) => document.getElementById(id);
 
-function showError(message) { $('error').textContent = message ?? ''; }
+function showError(message) {
+  $('error').textContent = message ?? '';
+}
 
 function currentFilters() {
   const data = new FormData($('filters'));
   const out = {};
-  for (const k of FILTER_KEYS) { const v = data.get(k); if (v) out[k] = String(v); }
+  for (const k of FILTER_KEYS) {
+    const v = data.get(k);
+    if (v) out[k] = String(v);
+  }
   return out;
 }
 
@@ -30,8 +35,10 @@ function setOptions(select, values, labelOf) {
   const wanted = ['', ...values];
   const have = [...select.options].map((o) => o.value);
   if (have.join('\u0000') !== wanted.join('\u0000')) {
-    select.replaceChildren(el('option', { value: '' }, '全部 All'),
-      ...values.map((v) => el('option', { value: v }, labelOf(v))));
+    select.replaceChildren(
+      el('option', { value: '' }, '全部 All'),
+      ...values.map((v) => el('option', { value: v }, labelOf(v))),
+    );
   }
   select.value = wanted.includes(keep) ? keep : '';
 }
@@ -40,7 +47,9 @@ function refreshFilterOptions(f) {
   const all = [...alerts.values()];
   const centers = [...new Set(all.map((a) => a.centerId))].sort();
   if (f.centerId && !centers.includes(f.centerId)) centers.push(f.centerId);
-  const depts = [...new Set(all.filter((a) => !f.centerId || a.centerId === f.centerId).map((a) => a.departmentId))].sort();
+  const depts = [
+    ...new Set(all.filter((a) => !f.centerId || a.centerId === f.centerId).map((a) => a.departmentId)),
+  ].sort();
   if (f.departmentId && !depts.includes(f.departmentId)) depts.push(f.departmentId);
   setOptions($('f-center'), centers, (v) => v);
   setOptions($('f-department'), depts, (v) => v);
@@ -56,12 +65,19 @@ function renderRuleCounts(list) {
     const k = `${a.rule}|${a.color}`;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  const items = [...counts.entries()].sort((x, y) => y[1] - x[1]).map(([k, n]) => {
-    const [rule, color] = k.split('|');
-    return el('li', { dataset: { rule, color } },
-      el('span', { class: `badge ${color}` }, label(COLORS, color)), ' ', label(RULES, rule),
-      el('span', { class: 'n' }, String(n)));
-  });
+  const items = [...counts.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, n]) => {
+      const [rule, color] = k.split('|');
+      return el(
+        'li',
+        { dataset: { rule, color } },
+        el('span', { class: `badge ${color}` }, label(COLORS, color)),
+        ' ',
+        label(RULES, rule),
+        el('span', { class: 'n' }, String(n)),
+      );
+    });
   $('rule-counts').replaceChildren(...(items.length ? items : [el('li', {}, '无告警 No alerts')]));
 }
 
@@ -75,37 +91,63 @@ function renderGroups(list) {
   }
   const rows = [...groups.values()]
     .sort((x, y) => y.red - x.red || y.yellow - x.yellow || x.centerId.localeCompare(y.centerId))
-    .map((g) => el('tr', {},
-      el('td', {}, g.centerId), el('td', {}, g.departmentId),
-      el('td', { class: 'num' }, g.red ? el('span', { class: 'badge red' }, String(g.red)) : '0'),
-      el('td', { class: 'num' }, g.yellow ? el('span', { class: 'badge yellow' }, String(g.yellow)) : '0'),
-      el('td', {}, el('button', {
-        type: 'button',
-        'aria-label': `只看 ${g.centerId} / ${g.departmentId} Show only this department`,
-        onclick: () => applyFilters({ centerId: g.centerId, departmentId: g.departmentId }),
-      }, '只看 Show'))));
-  $('groups').tBodies[0].replaceChildren(...(rows.length ? rows
-    : [el('tr', {}, el('td', { colspan: '5', class: 'muted' }, '无 None'))]));
+    .map((g) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, g.centerId),
+        el('td', {}, g.departmentId),
+        el('td', { class: 'num' }, g.red ? el('span', { class: 'badge red' }, String(g.red)) : '0'),
+        el('td', { class: 'num' }, g.yellow ? el('span', { class: 'badge yellow' }, String(g.yellow)) : '0'),
+        el(
+          'td',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              'aria-label': `只看 ${g.centerId} / ${g.departmentId} Show only this department`,
+              onclick: () => applyFilters({ centerId: g.centerId, departmentId: g.departmentId }),
+            },
+            '只看 Show',
+          ),
+        ),
+      ),
+    );
+  $('groups').tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '5', class: 'muted' }, '无 None'))]),
+  );
 }
 
 function renderAlerts(list) {
-  const sorted = [...list].sort((x, y) => Date.parse(y.startedAt) - Date.parse(x.startedAt) || x.key.localeCompare(y.key));
+  const sorted = [...list].sort(
+    (x, y) => Date.parse(y.startedAt) - Date.parse(x.startedAt) || x.key.localeCompare(y.key),
+  );
   const shown = sorted.slice(0, MAX_ROWS);
   const rows = shown.map((a) => {
-    const tr = el('tr', { class: `row-${a.color}${fresh.has(a.key) ? ' fresh' : ''}`, dataset: { key: a.key, caseId: a.caseId, rule: a.rule, color: a.color } },
+    const tr = el(
+      'tr',
+      {
+        class: `row-${a.color}${fresh.has(a.key) ? ' fresh' : ''}`,
+        dataset: { key: a.key, caseId: a.caseId, rule: a.rule, color: a.color },
+      },
       el('td', {}, el('span', { class: `badge ${a.color}` }, label(COLORS, a.color))),
       el('td', {}, label(RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
       el('td', {}, el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId)),
-      el('td', { class: 'hide-narrow' }, a.centerId), el('td', {}, a.departmentId),
+      el('td', { class: 'hide-narrow' }, a.centerId),
+      el('td', {}, a.departmentId),
       el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
-      el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))));
+      el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
+    );
     return tr;
   });
   fresh.clear();
-  $('alerts').tBodies[0].replaceChildren(...(rows.length ? rows
-    : [el('tr', {}, el('td', { colspan: '7', class: 'muted' }, '当前无告警 No active alerts'))]));
+  $('alerts').tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '7', class: 'muted' }, '当前无告警 No active alerts'))]),
+  );
   $('alert-count').textContent = `（${list.length} 条 alerts）`;
-  $('alerts-more').textContent = sorted.length > MAX_ROWS ? `仅显示最新 ${MAX_ROWS} 条 Showing the newest ${MAX_ROWS} of ${sorted.length}` : '';
+  $('alerts-more').textContent =
+    sorted.length > MAX_ROWS ? `仅显示最新 ${MAX_ROWS} 条 Showing the newest ${MAX_ROWS} of ${sorted.length}` : '';
 }
 
 let loaded = false; // nothing is claimed ("no alerts", "0 red") before the first snapshot
@@ -155,7 +197,8 @@ async function loadAlerts() {
     alerts.clear();
     for (const a of list) alerts.set(a.key, a);
     for (const [type, a] of replay) {
-      if (type === 'alert-raised') alerts.set(a.key, a); else alerts.delete(a.key);
+      if (type === 'alert-raised') alerts.set(a.key, a);
+      else alerts.delete(a.key);
     }
     loaded = true;
   } finally {
@@ -171,7 +214,9 @@ async function loadKpis() {
   $('kpi-date').textContent = from;
   try {
     const s = await apiJson(`/stats?from=${from}&to=${to}`);
-    const set = (kpi, text) => { document.querySelector(`[data-kpi="${kpi}"]`).textContent = text; };
+    const set = (kpi, text) => {
+      document.querySelector(`[data-kpi="${kpi}"]`).textContent = text;
+    };
     set('accepted', fmtNumber(s.cohort?.accepted));
     set('completedInPeriod', fmtNumber(s.flow?.completedInPeriod));
     set('onTimeRate', fmtRate(s.flow?.onTimeRate));
@@ -182,7 +227,9 @@ async function loadKpis() {
 }
 function scheduleKpis(delay) {
   clearTimeout(kpiTimer);
-  kpiTimer = setTimeout(() => { void loadKpis().finally(() => scheduleKpis(60_000)); }, delay);
+  kpiTimer = setTimeout(() => {
+    void loadKpis().finally(() => scheduleKpis(60_000));
+  }, delay);
 }
 
 function announce(text) {
@@ -194,7 +241,11 @@ function announce(text) {
 function onAlertEvent(msg) {
   if (msg.event !== 'alert-raised' && msg.event !== 'alert-cleared') return;
   let ev;
-  try { ev = JSON.parse(msg.data); } catch { return; }
+  try {
+    ev = JSON.parse(msg.data);
+  } catch {
+    return;
+  }
   // The stream sends the AlertView flattened with `at`; accept the nested AlertEvent shape too.
   const a = ev.alert ?? ev;
   if (!a?.key) return;
@@ -227,13 +278,26 @@ async function main() {
   await loadConfig();
   const params = new URLSearchParams(location.search);
   const initial = {};
-  for (const k of FILTER_KEYS) { const v = params.get(k); if (v) initial[k] = v; }
-  $('filters').addEventListener('change', () => { syncUrl(); render(); });
-  $('filters').addEventListener('reset', () => setTimeout(() => { syncUrl(); render(); }));
+  for (const k of FILTER_KEYS) {
+    const v = params.get(k);
+    if (v) initial[k] = v;
+  }
+  $('filters').addEventListener('change', () => {
+    syncUrl();
+    render();
+  });
+  $('filters').addEventListener('reset', () =>
+    setTimeout(() => {
+      syncUrl();
+      render();
+    }),
+  );
   refreshFilterOptions({});
   applyFilters(initial);
-  const load = () => loadAlerts().then(() => showError(''))
-    .catch((e) => showError(`告警加载失败 Could not load alerts: ${e.message}`));
+  const load = () =>
+    loadAlerts()
+      .then(() => showError(''))
+      .catch((e) => showError(`告警加载失败 Could not load alerts: ${e.message}`));
   void load();
   scheduleKpis(0);
   let opened = 0;

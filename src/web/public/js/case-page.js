@@ -1,7 +1,19 @@
 // Case page for auditors: the case evaluated at an instant, its timeline, cards
 // with their explanation, and the event history; replayable to any instant.
 import { ApiError, apiJson } from './api.js';
-import { CATEGORIES, CHANNELS, COLORS, EVENT_TYPES, KINDS, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
+import {
+  CATEGORIES,
+  CHANNELS,
+  COLORS,
+  EVENT_TYPES,
+  KINDS,
+  LEVELS,
+  OUTCOMES,
+  REASONS,
+  RULES,
+  STATUS,
+  label,
+} from './labels.js';
 import { el, fmtInstant, getZone, instantFromLocalInput, isoInZone, loadConfig, localDateTimeInput } from './format.js';
 import { renderExplain } from './explain.js';
 import { renderTimeline } from './timeline.js';
@@ -16,7 +28,9 @@ let life = { start: 0, end: 0 };
 let current = null; // last CaseEvaluation shown
 let requestSeq = 0;
 
-function showError(message) { $('error').textContent = message ?? ''; }
+function showError(message) {
+  $('error').textContent = message ?? '';
+}
 
 const yesNo = (b) => (b === null || b === undefined ? '—' : b ? '是 yes' : '否 no');
 
@@ -37,14 +51,19 @@ function renderFacts(ev) {
     ['usedDays', '已用 Used', `${ev.usedDays} 天 days`],
     ['remainingDays', '剩余 Remaining', `${ev.remainingDays} 天 days`],
     ['overdueDays', '逾期 Overdue', `${ev.overdueDays} 天 days`],
-    ['completedAt', '办结 Completed', ev.completedAt ? `${fmtInstant(ev.completedAt)} ${label(OUTCOMES, ev.outcome)}` : '—'],
+    [
+      'completedAt',
+      '办结 Completed',
+      ev.completedAt ? `${fmtInstant(ev.completedAt)} ${label(OUTCOMES, ev.outcome)}` : '—',
+    ],
     ['onTime', '按时 On time', yesNo(ev.onTime)],
     ['early', '提前 Early', yesNo(ev.early)],
     ['versions', '日历/规则版本 Calendar / policy', `${ev.calendarVersion} / ${ev.policyVersion}`],
     ['revision', '版本号 Revision', String(ev.revision)],
   ];
-  $('facts').replaceChildren(...facts.map(([key, name, text]) =>
-    el('div', { dataset: { field: key } }, el('dt', {}, name), el('dd', {}, text))));
+  $('facts').replaceChildren(
+    ...facts.map(([key, name, text]) => el('div', { dataset: { field: key } }, el('dt', {}, name), el('dd', {}, text))),
+  );
   const status = $('case-status');
   status.className = `badge status-${ev.status}`;
   status.textContent = label(STATUS, ev.status);
@@ -57,37 +76,83 @@ function renderFacts(ev) {
 function factsOf(c, ev) {
   const base = { startedAt: c.startedAt, ...(c.clearedAt ? { clearedAt: c.clearedAt } : {}) };
   if (c.rule === 'deadline-warning' || c.rule === 'overdue') {
-    return { ...base, acceptedDate: ev.acceptedDate, promisedDays: ev.promisedDays, usedDays: ev.usedDays,
-      deadlineDate: ev.deadlineDate, dueAt: ev.dueAt, overdueDays: ev.overdueDays, ...(c.details ?? {}) };
+    return {
+      ...base,
+      acceptedDate: ev.acceptedDate,
+      promisedDays: ev.promisedDays,
+      usedDays: ev.usedDays,
+      deadlineDate: ev.deadlineDate,
+      dueAt: ev.dueAt,
+      overdueDays: ev.overdueDays,
+      ...(c.details ?? {}),
+    };
   }
   if (c.rule === 'pause-warning' || c.rule === 'overlong-pause') {
     const p = ev.pauses.find((x) => x.pauseId === c.pauseId);
-    return p ? { ...base, pauseId: p.pauseId, reason: label(REASONS, p.reason), pausedAt: p.pausedAt,
-      resumedAt: p.resumedAt ?? null, countedDays: p.countedDays, allowanceDays: p.allowanceDays, ...(c.details ?? {}) } : base;
+    return p
+      ? {
+          ...base,
+          pauseId: p.pauseId,
+          reason: label(REASONS, p.reason),
+          pausedAt: p.pausedAt,
+          resumedAt: p.resumedAt ?? null,
+          countedDays: p.countedDays,
+          allowanceDays: p.allowanceDays,
+          ...(c.details ?? {}),
+        }
+      : base;
   }
   if (c.rule === 'escalation-unanswered' && c.escalation !== undefined) {
     const e = ev.escalations[c.escalation];
-    return e ? { ...base, level: label(LEVELS, e.level), escalatedAt: e.at, respondWithinDays: e.respondWithinDays,
-      respondBy: e.respondBy, ...(c.details ?? {}) } : base;
+    return e
+      ? {
+          ...base,
+          level: label(LEVELS, e.level),
+          escalatedAt: e.at,
+          respondWithinDays: e.respondWithinDays,
+          respondBy: e.respondBy,
+          ...(c.details ?? {}),
+        }
+      : base;
   }
   return { ...base, ...(c.details ?? {}) };
 }
 
 function renderCards(ev) {
   const items = ev.cards.map((c) => {
-    const ref = c.pauseId ? ` · 暂停 pause ${c.pauseId}`
-      : c.escalation !== undefined ? ` · 督办 escalation #${c.escalation + 1}` : '';
-    return el('li', { class: c.color, dataset: { rule: c.rule, color: c.color, startedAt: c.startedAt } },
-      el('div', {},
-        el('span', { class: `badge ${c.color}` }, label(COLORS, c.color)), ' ',
-        el('strong', {}, label(RULES, c.rule)), ref),
-      el('div', { class: 'muted' },
-        '开始 started ', el('time', { datetime: c.startedAt }, fmtInstant(c.startedAt)),
-        c.clearedAt ? [' · 解除 cleared ', el('time', { datetime: c.clearedAt }, fmtInstant(c.clearedAt))]
-          : c.color === 'yellow' ? ' · 仍有效 still active' : ' · 红牌留档 red cards stay on record'),
-      renderExplain(c.explain ?? factsOf(c, ev)));
+    const ref = c.pauseId
+      ? ` · 暂停 pause ${c.pauseId}`
+      : c.escalation !== undefined
+        ? ` · 督办 escalation #${c.escalation + 1}`
+        : '';
+    return el(
+      'li',
+      { class: c.color, dataset: { rule: c.rule, color: c.color, startedAt: c.startedAt } },
+      el(
+        'div',
+        {},
+        el('span', { class: `badge ${c.color}` }, label(COLORS, c.color)),
+        ' ',
+        el('strong', {}, label(RULES, c.rule)),
+        ref,
+      ),
+      el(
+        'div',
+        { class: 'muted' },
+        '开始 started ',
+        el('time', { datetime: c.startedAt }, fmtInstant(c.startedAt)),
+        c.clearedAt
+          ? [' · 解除 cleared ', el('time', { datetime: c.clearedAt }, fmtInstant(c.clearedAt))]
+          : c.color === 'yellow'
+            ? ' · 仍有效 still active'
+            : ' · 红牌留档 red cards stay on record',
+      ),
+      renderExplain(c.explain ?? factsOf(c, ev)),
+    );
   });
-  $('cards').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, '此时点无红黄牌 No cards as of this instant')]));
+  $('cards').replaceChildren(
+    ...(items.length ? items : [el('li', { class: 'muted' }, '此时点无红黄牌 No cards as of this instant')]),
+  );
 }
 
 function emptyRow(cols, text) {
@@ -95,21 +160,34 @@ function emptyRow(cols, text) {
 }
 
 function renderPauses(ev) {
-  const rows = ev.pauses.map((p) => el('tr', { dataset: { pauseId: p.pauseId } },
-    el('td', {}, p.pauseId, p.retroactive ? el('span', { class: 'muted' }, ' (补录 retroactive)') : null),
-    el('td', {}, label(REASONS, p.reason)),
-    el('td', {}, fmtInstant(p.pausedAt)),
-    el('td', {}, p.resumedAt ? fmtInstant(p.resumedAt) : '未恢复 open'),
-    el('td', { class: 'num' }, String(p.countedDays)),
-    el('td', { class: 'num' }, `${p.allowanceDays}${p.declaredDays !== undefined ? '（书面告知 declared）' : ''}`),
-    el('td', { class: 'hide-narrow' }, p.note ?? '')));
+  const rows = ev.pauses.map((p) =>
+    el(
+      'tr',
+      { dataset: { pauseId: p.pauseId } },
+      el('td', {}, p.pauseId, p.retroactive ? el('span', { class: 'muted' }, ' (补录 retroactive)') : null),
+      el('td', {}, label(REASONS, p.reason)),
+      el('td', {}, fmtInstant(p.pausedAt)),
+      el('td', {}, p.resumedAt ? fmtInstant(p.resumedAt) : '未恢复 open'),
+      el('td', { class: 'num' }, String(p.countedDays)),
+      el('td', { class: 'num' }, `${p.allowanceDays}${p.declaredDays !== undefined ? '（书面告知 declared）' : ''}`),
+      el('td', { class: 'hide-narrow' }, p.note ?? ''),
+    ),
+  );
   $('pauses').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
 }
 
 function renderEscalations(ev) {
-  const rows = ev.escalations.map((e) => el('tr', {},
-    el('td', {}, label(LEVELS, e.level)), el('td', {}, fmtInstant(e.at)), el('td', {}, e.by),
-    el('td', { class: 'num' }, `${e.respondWithinDays} 工作日 days`), el('td', {}, fmtInstant(e.respondBy))));
+  const rows = ev.escalations.map((e) =>
+    el(
+      'tr',
+      {},
+      el('td', {}, label(LEVELS, e.level)),
+      el('td', {}, fmtInstant(e.at)),
+      el('td', {}, e.by),
+      el('td', { class: 'num' }, `${e.respondWithinDays} 工作日 days`),
+      el('td', {}, fmtInstant(e.respondBy)),
+    ),
+  );
   $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5, '无 None')]));
 }
 
@@ -134,25 +212,43 @@ function renderHistory(body) {
   const rows = historyEntries(body).map((entry) => {
     const card = entry.card ?? null;
     if (card && card.rule) {
-      return el('tr', { class: `row-${card.color}`, dataset: { kind: 'card' } },
-        el('td', { class: 'num' }, ''), el('td', { class: 'num' }, ''),
-        el('td', {}, el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)), ' ', label(RULES, card.rule)),
-        el('td', {}, fmtInstant(entry.at ?? card.startedAt)), el('td', {}, '—'),
-        el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'));
+      return el(
+        'tr',
+        { class: `row-${card.color}`, dataset: { kind: 'card' } },
+        el('td', { class: 'num' }, ''),
+        el('td', { class: 'num' }, ''),
+        el(
+          'td',
+          {},
+          el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)),
+          ' ',
+          label(RULES, card.rule),
+        ),
+        el('td', {}, fmtInstant(entry.at ?? card.startedAt)),
+        el('td', {}, '—'),
+        el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'),
+      );
     }
     const event = entry.event ?? entry.data ?? entry;
     const type = entry.type ?? event.type;
-    return el('tr', { dataset: { kind: 'event', revision: String(entry.revision) } },
+    return el(
+      'tr',
+      { dataset: { kind: 'event', revision: String(entry.revision) } },
       el('td', { class: 'num' }, String(entry.revision ?? '')),
       el('td', { class: 'num' }, String(entry.position ?? '')),
-      el('td', {}, label(EVENT_TYPES, type),
+      el(
+        'td',
+        {},
+        label(EVENT_TYPES, type),
         event.pauseId ? ` ${event.pauseId}` : '',
         event.reason ? ` ${label(REASONS, event.reason)}` : '',
         event.level ? ` ${label(LEVELS, event.level)}` : '',
-        event.outcome ? ` ${label(OUTCOMES, event.outcome)}` : ''),
+        event.outcome ? ` ${label(OUTCOMES, event.outcome)}` : '',
+      ),
       el('td', {}, fmtInstant(entry.occurredAt ?? event.occurredAt)),
       el('td', {}, fmtInstant(entry.recordedAt)),
-      el('td', { class: 'hide-narrow' }, stateSummary(entry.state ?? entry.stateAfter ?? entry.after)));
+      el('td', { class: 'hide-narrow' }, stateSummary(entry.state ?? entry.stateAfter ?? entry.after)),
+    );
   });
   $('history').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(6, '无 None')]));
 }
@@ -164,7 +260,12 @@ function withExplanations(ev, hist) {
   const explained = new Map();
   for (const c of hist?.current?.cards ?? []) if (c.explain !== undefined) explained.set(cardKey(c), c.explain);
   if (explained.size === 0) return ev;
-  return { ...ev, cards: ev.cards.map((c) => (c.explain === undefined && explained.has(cardKey(c)) ? { ...c, explain: explained.get(cardKey(c)) } : c)) };
+  return {
+    ...ev,
+    cards: ev.cards.map((c) =>
+      c.explain === undefined && explained.has(cardKey(c)) ? { ...c, explain: explained.get(cardKey(c)) } : c,
+    ),
+  };
 }
 
 function render(ev) {
@@ -195,16 +296,23 @@ async function show(asOfIso) {
   history.replaceState(null, '', `${location.pathname}?${q}`);
   if (evResult.status === 'rejected') {
     const e = evResult.reason;
-    showError(e instanceof ApiError && e.status === 404
-      ? `该时点案件尚未受理或不存在 No such case as of ${fmtInstant(asOfIso)}` : `加载失败 Could not load: ${e.message}`);
+    showError(
+      e instanceof ApiError && e.status === 404
+        ? `该时点案件尚未受理或不存在 No such case as of ${fmtInstant(asOfIso)}`
+        : `加载失败 Could not load: ${e.message}`,
+    );
     $('asof-status').textContent = '';
     return;
   }
   showError('');
   render(withExplanations(evResult.value, histResult.status === 'fulfilled' ? histResult.value : null));
   if (histResult.status === 'fulfilled') renderHistory(histResult.value);
-  else $('history').tBodies[0].replaceChildren(emptyRow(6, `历史不可用 History unavailable: ${histResult.reason.message}`));
-  $('asof-status').textContent = `显示 ${fmtInstant(evResult.value.asOf)} 时的状态 Showing the case as of ${fmtInstant(evResult.value.asOf)}`;
+  else
+    $('history').tBodies[0].replaceChildren(
+      emptyRow(6, `历史不可用 History unavailable: ${histResult.reason.message}`),
+    );
+  $('asof-status').textContent =
+    `显示 ${fmtInstant(evResult.value.asOf)} 时的状态 Showing the case as of ${fmtInstant(evResult.value.asOf)}`;
 }
 
 function showMs(asOfMs) {
@@ -225,7 +333,10 @@ function wireControls() {
   $('asof-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const iso = instantFromLocalInput($('asof-input').value);
-    if (!iso) { showError('请输入有效时间 Enter a valid date and time'); return; }
+    if (!iso) {
+      showError('请输入有效时间 Enter a valid date and time');
+      return;
+    }
     syncControls(Date.parse(iso));
     void show(iso);
   });
@@ -239,7 +350,9 @@ function wireControls() {
   let resize;
   window.addEventListener('resize', () => {
     clearTimeout(resize);
-    resize = setTimeout(() => { if (current) renderTimeline($('timeline'), current); }, 150);
+    resize = setTimeout(() => {
+      if (current) renderTimeline($('timeline'), current);
+    }, 150);
   });
 }
 
@@ -254,13 +367,21 @@ async function main() {
   try {
     now = await apiJson(`/cases/${enc}`);
   } catch (e) {
-    showError(e instanceof ApiError && e.status === 404 ? `未找到案件 No case ${caseId}` : `加载失败 Could not load: ${e.message}`);
+    showError(
+      e instanceof ApiError && e.status === 404
+        ? `未找到案件 No case ${caseId}`
+        : `加载失败 Could not load: ${e.message}`,
+    );
     return;
   }
-  life = { start: Date.parse(now.acceptedAt), end: now.completedAt ? Date.parse(now.completedAt) : Date.parse(now.asOf) };
+  life = {
+    start: Date.parse(now.acceptedAt),
+    end: now.completedAt ? Date.parse(now.completedAt) : Date.parse(now.asOf),
+  };
   const slider = $('asof-slider');
   slider.max = String(Math.max(1, Math.round((life.end - life.start) / MINUTE)));
-  $('asof-range').textContent = `${fmtInstant(now.acceptedAt)} – ${now.completedAt ? fmtInstant(now.completedAt) : '现在 now'}`;
+  $('asof-range').textContent =
+    `${fmtInstant(now.acceptedAt)} – ${now.completedAt ? fmtInstant(now.completedAt) : '现在 now'}`;
   const wanted = new URLSearchParams(location.search).get('asOf');
   const wantedMs = wanted ? Date.parse(wanted) : NaN;
   if (Number.isFinite(wantedMs)) {

@@ -7,7 +7,9 @@ let configLoaded = null;
 export function loadConfig() {
   configLoaded ??= fetch('/assets/config.json')
     .then((r) => (r.ok ? r.json() : {}))
-    .then((c) => { if (typeof c.zone === 'string') zone = c.zone; })
+    .then((c) => {
+      if (typeof c.zone === 'string') zone = c.zone;
+    })
     .catch(() => {});
   return configLoaded;
 }
@@ -19,8 +21,14 @@ function partsOf(ms) {
   let f = partsFormatter.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
       timeZoneName: 'longOffset',
     });
     partsFormatter.set(zone, f);

@@ -7,7 +7,9 @@ import { wireHeader } from './nav.js';
 
 const $ = (id) => document.getElementById(id);
 
-function showError(message) { $('error').textContent = message ?? ''; }
+function showError(message) {
+  $('error').textContent = message ?? '';
+}
 
 function previousMonth(today) {
   const [y, m] = today.split('-').map(Number);
@@ -37,7 +39,10 @@ function delta(now, before, kind, field) {
   if (d === 0) return { text: '0', cls: '' };
   const sign = d > 0 ? '+' : '−';
   const abs = Math.abs(d);
-  const text = kind === 'rate' ? `${sign}${(abs * 100).toFixed(1)} 个百分点 pp` : `${sign}${fmtNumber(kind === 'days' ? Math.round(abs * 100) / 100 : abs, kind === 'days' ? 2 : 0)}`;
+  const text =
+    kind === 'rate'
+      ? `${sign}${(abs * 100).toFixed(1)} 个百分点 pp`
+      : `${sign}${fmtNumber(kind === 'days' ? Math.round(abs * 100) / 100 : abs, kind === 'days' ? 2 : 0)}`;
   const better = HIGHER_IS_BETTER.has(field) ? d > 0 : LOWER_IS_BETTER.has(field) ? d < 0 : null;
   return { text, cls: better === null ? '' : better ? 'delta-good' : 'delta-bad' };
 }
@@ -51,39 +56,58 @@ function renderKpis(report) {
     const a = figure(now, part, field);
     const b = figure(before, part, field);
     const d = delta(a, b, kind, field);
-    return el('tr', { dataset: { kpi: field } },
+    return el(
+      'tr',
+      { dataset: { kpi: field } },
       el('th', { scope: 'row' }, `${zhName} `, el('span', { class: 'muted' }, enName)),
       el('td', { class: 'num', dataset: { value: String(a ?? ''), role: 'now' } }, fmtKpi(a, kind)),
       el('td', { class: 'num', dataset: { value: String(b ?? ''), role: 'before' } }, fmtKpi(b, kind)),
-      el('td', { class: `num ${d.cls}` }, d.text));
+      el('td', { class: `num ${d.cls}` }, d.text),
+    );
   });
   const esc = now?.flow?.escalations;
   if (esc && typeof esc === 'object') {
     const b = before?.flow?.escalations;
-    rows.push(el('tr', { dataset: { kpi: 'escalations' } },
-      el('th', { scope: 'row' }, '催办督办 ', el('span', { class: 'muted' }, 'escalations')),
-      el('td', { class: 'num', dataset: { value: String(esc.total), role: 'now' } }, fmtNumber(esc.total)),
-      el('td', { class: 'num', dataset: { value: String(b?.total ?? ''), role: 'before' } }, fmtNumber(b?.total)),
-      el('td', { class: 'num' }, delta(esc.total, b?.total, 'count', 'escalations').text)));
+    rows.push(
+      el(
+        'tr',
+        { dataset: { kpi: 'escalations' } },
+        el('th', { scope: 'row' }, '催办督办 ', el('span', { class: 'muted' }, 'escalations')),
+        el('td', { class: 'num', dataset: { value: String(esc.total), role: 'now' } }, fmtNumber(esc.total)),
+        el('td', { class: 'num', dataset: { value: String(b?.total ?? ''), role: 'before' } }, fmtNumber(b?.total)),
+        el('td', { class: 'num' }, delta(esc.total, b?.total, 'count', 'escalations').text),
+      ),
+    );
   }
   $('kpis').tBodies[0].replaceChildren(...rows);
 }
 
 function renderCardCounts(report) {
-  const count = (kpis, rule, color) => (kpis?.flow?.cards ?? []).find((c) => c.rule === rule && c.color === color)?.count ?? 0;
+  const count = (kpis, rule, color) =>
+    (kpis?.flow?.cards ?? []).find((c) => c.rule === rule && c.color === color)?.count ?? 0;
   const rows = [];
   for (const rule of Object.keys(RULES)) {
     for (const color of ['red', 'yellow']) {
       const a = count(report.kpis, rule, color);
       const b = count(report.previousYear?.kpis, rule, color);
       if (a === 0 && b === 0) continue;
-      rows.push(el('tr', { dataset: { rule, color } },
-        el('td', {}, label(RULES, rule)), el('td', {}, el('span', { class: `badge ${color}` }, label(COLORS, color))),
-        el('td', { class: 'num' }, fmtNumber(a)), el('td', { class: 'num' }, fmtNumber(b))));
+      rows.push(
+        el(
+          'tr',
+          { dataset: { rule, color } },
+          el('td', {}, label(RULES, rule)),
+          el('td', {}, el('span', { class: `badge ${color}` }, label(COLORS, color))),
+          el('td', { class: 'num' }, fmtNumber(a)),
+          el('td', { class: 'num' }, fmtNumber(b)),
+        ),
+      );
     }
   }
-  $('card-counts').tBodies[0].replaceChildren(...(rows.length ? rows
-    : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, '本月无红黄牌 No cards this month'))]));
+  $('card-counts').tBodies[0].replaceChildren(
+    ...(rows.length
+      ? rows
+      : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, '本月无红黄牌 No cards this month'))]),
+  );
 }
 
 function renderBars(report) {
@@ -93,29 +117,56 @@ function renderBars(report) {
     const pct = typeof r === 'number' ? Math.round(r * 1000) / 10 : 0;
     const fill = el('div', { class: `bar-fill${typeof r === 'number' && r < 0.9 ? ' low' : ''}` });
     fill.style.width = `${pct}%`; // CSSOM, not a style attribute: allowed under a strict CSP
-    return el('div', { class: 'bar-row', dataset: { department: d.departmentId } },
+    return el(
+      'div',
+      { class: 'bar-row', dataset: { department: d.departmentId } },
       el('span', {}, d.departmentId),
-      el('div', {
-        class: 'bar-track', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct),
-        'aria-label': `${d.departmentId} 按时办结率 on-time rate ${fmtRate(r)}`,
-      }, fill),
-      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`));
+      el(
+        'div',
+        {
+          class: 'bar-track',
+          role: 'meter',
+          'aria-valuemin': '0',
+          'aria-valuemax': '100',
+          'aria-valuenow': String(pct),
+          'aria-label': `${d.departmentId} 按时办结率 on-time rate ${fmtRate(r)}`,
+        },
+        fill,
+      ),
+      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`),
+    );
   });
   $('bars').replaceChildren(...(bars.length ? bars : [el('p', { class: 'muted' }, '无数据 No data')]));
 }
 
 function renderDepartments(report) {
-  const rows = (report.departments ?? []).map((d) => el('tr', { dataset: { department: d.departmentId } },
-    el('th', { scope: 'row' }, d.departmentId),
-    el('td', { class: 'num' }, fmtNumber(d.accepted)), el('td', { class: 'num' }, fmtNumber(d.completed)),
-    el('td', { class: 'num' }, fmtNumber(d.inProgress)), el('td', { class: 'num' }, fmtRate(d.completionRate)),
-    el('td', { class: 'num' }, fmtRate(d.onTimeRate)), el('td', { class: 'num' }, fmtRate(d.overdueRate)),
-    el('td', { class: 'num hide-narrow' }, fmtNumber(d.avgUsedDays, 2)),
-    el('td', { class: 'num hide-narrow' }, fmtNumber(d.redCards)), el('td', { class: 'num hide-narrow' }, fmtNumber(d.yellowCards))));
-  $('departments').tBodies[0].replaceChildren(...(rows.length ? rows
-    : [el('tr', {}, el('td', { colspan: '10', class: 'muted' }, '无数据 No data'))]));
-  const worst = (report.worstDepartments ?? []).map((d) => el('li', {},
-    el('strong', {}, d.departmentId), ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 红牌 red ${fmtNumber(d.redCards)}`));
+  const rows = (report.departments ?? []).map((d) =>
+    el(
+      'tr',
+      { dataset: { department: d.departmentId } },
+      el('th', { scope: 'row' }, d.departmentId),
+      el('td', { class: 'num' }, fmtNumber(d.accepted)),
+      el('td', { class: 'num' }, fmtNumber(d.completed)),
+      el('td', { class: 'num' }, fmtNumber(d.inProgress)),
+      el('td', { class: 'num' }, fmtRate(d.completionRate)),
+      el('td', { class: 'num' }, fmtRate(d.onTimeRate)),
+      el('td', { class: 'num' }, fmtRate(d.overdueRate)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(d.avgUsedDays, 2)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(d.redCards)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(d.yellowCards)),
+    ),
+  );
+  $('departments').tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '10', class: 'muted' }, '无数据 No data'))]),
+  );
+  const worst = (report.worstDepartments ?? []).map((d) =>
+    el(
+      'li',
+      {},
+      el('strong', {}, d.departmentId),
+      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 红牌 red ${fmtNumber(d.redCards)}`,
+    ),
+  );
   $('worst').replaceChildren(...(worst.length ? worst : [el('li', { class: 'muted' }, '无 None')]));
 }
 
@@ -158,9 +209,14 @@ async function main() {
   wireHeader();
   await loadConfig();
   const params = new URLSearchParams(location.search);
-  $('month').value = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? params.get('month') : previousMonth(localDate(Date.now()));
+  $('month').value = /^\d{4}-\d{2}$/.test(params.get('month') ?? '')
+    ? params.get('month')
+    : previousMonth(localDate(Date.now()));
   $('center').value = params.get('centerId') ?? '';
-  $('month-form').addEventListener('submit', (e) => { e.preventDefault(); void load(); });
+  $('month-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void load();
+  });
   $('csv').addEventListener('click', () => void downloadCsv());
   await load();
 }

@@ -45,10 +45,18 @@ export function connectSse(path, { onMessage, onStatus, onOpen, minDelayMs = 100
   let attempt = 0;
   let lastId;
 
-  const sleep = (ms) => new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    controller.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      controller.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
+    });
 
   async function runOnce() {
     onStatus?.({ state: attempt === 0 ? 'connecting' : 'reconnecting' });

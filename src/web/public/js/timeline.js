@@ -80,16 +80,29 @@ export function renderTimeline(container, ev) {
   const height = TOP + rows.length * ROW + AXIS;
 
   const svg = s('svg', {
-    viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
-    'aria-labelledby': 'timeline-svg-title', 'data-testid': 'timeline',
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-labelledby': 'timeline-svg-title',
+    'data-testid': 'timeline',
   });
-  svg.append(s('title', { id: 'timeline-svg-title' },
-    `案件 ${ev.caseId} 时间线：受理 ${fmtInstant(ev.acceptedAt)}，办结时限 ${ev.deadlineDate}，` +
-    `${ev.completedAt ? `办结 ${fmtInstant(ev.completedAt)}` : '未办结'}，${ev.cards.length} 张红黄牌`));
+  svg.append(
+    s(
+      'title',
+      { id: 'timeline-svg-title' },
+      `案件 ${ev.caseId} 时间线：受理 ${fmtInstant(ev.acceptedAt)}，办结时限 ${ev.deadlineDate}，` +
+        `${ev.completedAt ? `办结 ${fmtInstant(ev.completedAt)}` : '未办结'}，${ev.cards.length} 张红黄牌`,
+    ),
+  );
 
   // Labels start just after their mark; fitLabels() moves those that would run off the edge.
   const labelAt = (px, y, text, cls) =>
-    s('text', { x: px + 6, y, 'data-anchor-x': px, class: cls ? `label ${cls}` : 'label' }, text.replace(/\s+/g, ' ').trim());
+    s(
+      'text',
+      { x: px + 6, y, 'data-anchor-x': px, class: cls ? `label ${cls}` : 'label' },
+      text.replace(/\s+/g, ' ').trim(),
+    );
 
   // Axis and grid.
   const axisY = TOP + rows.length * ROW + 4;
@@ -113,31 +126,76 @@ export function renderTimeline(container, ev) {
       g.append(s('circle', { cx: xa, cy: barY + 5, r: 6, fill: '#15294b' }, ''));
       g.lastChild.append(s('title', {}, `受理 accepted ${fmtInstant(ev.acceptedAt)}`));
       if (Number.isFinite(completed)) {
-        const mark = s('rect', { x: xe - 6, y: barY - 1, width: 12, height: 12, fill: ev.onTime ? '#2e7d32' : '#c62828' });
+        const mark = s('rect', {
+          x: xe - 6,
+          y: barY - 1,
+          width: 12,
+          height: 12,
+          fill: ev.onTime ? '#2e7d32' : '#c62828',
+        });
         mark.append(s('title', {}, `办结 completed ${fmtInstant(ev.completedAt)}`));
         g.append(mark);
       }
-      g.append(labelAt(xa, y + 12, `受理 ${en('accepted')} ${short(ev.acceptedAt)}` +
-        (Number.isFinite(completed) ? ` → 办结 ${en('completed')} ${short(ev.completedAt)}` : ` · ${zh({ open: ['办理中'], paused: ['暂停计时'] }, ev.status)}`)));
+      g.append(
+        labelAt(
+          xa,
+          y + 12,
+          `受理 ${en('accepted')} ${short(ev.acceptedAt)}` +
+            (Number.isFinite(completed)
+              ? ` → 办结 ${en('completed')} ${short(ev.completedAt)}`
+              : ` · ${zh({ open: ['办理中'], paused: ['暂停计时'] }, ev.status)}`),
+        ),
+      );
     } else if (row.kind === 'pause') {
       const { p } = row;
       const xs = x(ms(p.pausedAt));
       const xe = x(Number.isFinite(ms(p.resumedAt)) ? ms(p.resumedAt) : asOf);
       const over = p.countedDays > p.allowanceDays;
-      g.append(s('rect', {
-        x: xs, y: barY, width: Math.max(2, xe - xs), height: 10, rx: 2,
-        fill: over ? '#f3b5b0' : '#c9ced8', stroke: over ? '#c62828' : '#8a94a6', 'stroke-dasharray': p.open ? '4 2' : undefined,
-      }));
-      g.append(labelAt(xs, y + 12,
-        `暂停 ${p.pauseId} ${L(REASONS, p.reason)} · 计 ${p.countedDays}/${p.allowanceDays} 天 ${en('days')}${p.open ? ` (未恢复 ${en('open')})` : ''}`));
+      g.append(
+        s('rect', {
+          x: xs,
+          y: barY,
+          width: Math.max(2, xe - xs),
+          height: 10,
+          rx: 2,
+          fill: over ? '#f3b5b0' : '#c9ced8',
+          stroke: over ? '#c62828' : '#8a94a6',
+          'stroke-dasharray': p.open ? '4 2' : undefined,
+        }),
+      );
+      g.append(
+        labelAt(
+          xs,
+          y + 12,
+          `暂停 ${p.pauseId} ${L(REASONS, p.reason)} · 计 ${p.countedDays}/${p.allowanceDays} 天 ${en('days')}${p.open ? ` (未恢复 ${en('open')})` : ''}`,
+        ),
+      );
     } else if (row.kind === 'escalation') {
       const { e } = row;
       const xs = x(ms(e.at));
       const xr = x(ms(e.respondBy));
-      g.append(s('line', { x1: xs, x2: xr, y1: barY + 5, y2: barY + 5, stroke: '#6a3fb5', 'stroke-width': 2, 'stroke-dasharray': '5 3' }));
-      g.append(s('path', { d: `M${xs - 6},${barY + 11} L${xs},${barY - 1} L${xs + 6},${barY + 11} Z`, fill: '#6a3fb5' }));
+      g.append(
+        s('line', {
+          x1: xs,
+          x2: xr,
+          y1: barY + 5,
+          y2: barY + 5,
+          stroke: '#6a3fb5',
+          'stroke-width': 2,
+          'stroke-dasharray': '5 3',
+        }),
+      );
+      g.append(
+        s('path', { d: `M${xs - 6},${barY + 11} L${xs},${barY - 1} L${xs + 6},${barY + 11} Z`, fill: '#6a3fb5' }),
+      );
       g.append(s('line', { x1: xr, x2: xr, y1: barY - 2, y2: barY + 12, stroke: '#6a3fb5', 'stroke-width': 2 }));
-      g.append(labelAt(xs, y + 12, `${L(LEVELS, e.level)} ${short(e.at)} → 回复截止 ${en('respond by')} ${short(e.respondBy)}`));
+      g.append(
+        labelAt(
+          xs,
+          y + 12,
+          `${L(LEVELS, e.level)} ${short(e.at)} → 回复截止 ${en('respond by')} ${short(e.respondBy)}`,
+        ),
+      );
     } else {
       const { c } = row;
       const xs = x(ms(c.startedAt));
@@ -146,11 +204,22 @@ export function renderTimeline(container, ev) {
       const fill = c.color === 'red' ? '#c62828' : '#f6c343';
       g.setAttribute('data-rule', c.rule);
       g.append(s('rect', { x: xs, y: barY + 2, width: Math.max(0, xe - xs), height: 6, fill, opacity: 0.35 }));
-      const flag = s('path', { d: `M${xs},${barY + 12} L${xs},${barY - 4} L${xs + 11},${barY + 1} L${xs},${barY + 5}`, fill, stroke: fill, 'stroke-width': 1.5 });
+      const flag = s('path', {
+        d: `M${xs},${barY + 12} L${xs},${barY - 4} L${xs + 11},${barY + 1} L${xs},${barY + 5}`,
+        fill,
+        stroke: fill,
+        'stroke-width': 1.5,
+      });
       flag.append(s('title', {}, `${label(COLORS, c.color)} ${label(RULES, c.rule)} ${fmtInstant(c.startedAt)}`));
       g.append(flag);
-      g.append(labelAt(xs, y + 12, `${zh(COLORS, c.color)} ${L(RULES, c.rule)} ${short(c.startedAt)}` +
-        (c.clearedAt ? ` – ${short(c.clearedAt)}` : '')));
+      g.append(
+        labelAt(
+          xs,
+          y + 12,
+          `${zh(COLORS, c.color)} ${L(RULES, c.rule)} ${short(c.startedAt)}` +
+            (c.clearedAt ? ` – ${short(c.clearedAt)}` : ''),
+        ),
+      );
     }
     svg.append(g);
   });
@@ -158,11 +227,24 @@ export function renderTimeline(container, ev) {
   // Deadline and as-of lines on top.
   if (Number.isFinite(due)) {
     const xd = x(due);
-    svg.append(s('line', { x1: xd, x2: xd, y1: TOP - 6, y2: axisY, stroke: '#c62828', 'stroke-width': 2, 'stroke-dasharray': '6 3', 'data-line': 'deadline' }));
+    svg.append(
+      s('line', {
+        x1: xd,
+        x2: xd,
+        y1: TOP - 6,
+        y2: axisY,
+        stroke: '#c62828',
+        'stroke-width': 2,
+        'stroke-dasharray': '6 3',
+        'data-line': 'deadline',
+      }),
+    );
     svg.append(labelAt(xd, 13, `时限 ${en('deadline')} ${ev.deadlineDate}（${short(ev.dueAt)} 止）`, 'deadline-label'));
   }
   const xo = x(asOf);
-  svg.append(s('line', { x1: xo, x2: xo, y1: TOP - 6, y2: axisY, stroke: '#1a56a8', 'stroke-width': 1.5, 'data-line': 'asof' }));
+  svg.append(
+    s('line', { x1: xo, x2: xo, y1: TOP - 6, y2: axisY, stroke: '#1a56a8', 'stroke-width': 1.5, 'data-line': 'asof' }),
+  );
   svg.lastChild.append(s('title', {}, `查看时点 as of ${fmtInstant(ev.asOf)}`));
 
   container.replaceChildren(svg);
