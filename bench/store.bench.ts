@@ -107,9 +107,9 @@ function rawInsert(path: string, batches: ReturnType<typeof makeBatches>, synchr
     'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const txn = db.transaction((b: (typeof batches)[number], recordedAt: string) => {
-    b.events.forEach((e, i) =>
-      insert.run(b.streamId, i, e.eventId.toLowerCase(), e.type, JSON.stringify(e.data), recordedAt),
-    );
+    b.events.forEach((e, i) => {
+      insert.run(b.streamId, i, e.eventId.toLowerCase(), e.type, JSON.stringify(e.data), recordedAt);
+    });
   });
   const end = startSpan();
   for (const b of batches) txn(b, new Date().toISOString());

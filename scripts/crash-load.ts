@@ -120,6 +120,7 @@ class Target {
   url = '';
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the answer is read field by field by the tally
 async function post(
   target: Target,
   path: string,
@@ -176,7 +177,9 @@ async function batchWriter(id: number, target: Target, tally: Tally, running: ()
       events.push(...group);
       groups.push(group.map((e) => e.eventId));
     }
-    events.forEach((e) => tally.sent.add(e.eventId));
+    events.forEach((e) => {
+      tally.sent.add(e.eventId);
+    });
     tally.requests++;
     const res = await post(target, '/events', { events });
     if (res === 'connection-error') {

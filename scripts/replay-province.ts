@@ -181,9 +181,9 @@ function runProjection(): void {
   const t0 = performance.now();
   for (const b of inRecordOrder(provinceYear())) {
     if (b.recordedAt > scheduler.clock()) scheduler.advanceTo(b.recordedAt);
-    b.events.forEach((e, k) =>
-      projection.applyCaseEvent(b.caseId, e, { revision: b.firstRevision + k, recordedAt: b.recordedAt }),
-    );
+    b.events.forEach((e, k) => {
+      projection.applyCaseEvent(b.caseId, e, { revision: b.firstRevision + k, recordedAt: b.recordedAt });
+    });
     events += b.events.length;
     if ((events & 0xffff) < b.events.length) sample();
     if (events % 1_000_000 < b.events.length)

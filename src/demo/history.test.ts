@@ -43,9 +43,9 @@ describe('simulateHistory', () => {
   it('every case is valid under SPEC §2: decide accepts each event, in order, when it is recorded', () => {
     const ordered: { event: CaseEvent; recordedAt: number }[] = [];
     for (const c of cases)
-      c.events.forEach((event, k) =>
-        ordered.push({ event, recordedAt: (c.at[k] as number) + (c.recordLagMs[k] as number) }),
-      );
+      c.events.forEach((event, k) => {
+        ordered.push({ event, recordedAt: (c.at[k] as number) + (c.recordLagMs[k] as number) });
+      });
     const { refusals, states } = replayThroughDomain(
       ordered.map((o) => o.event),
       (_, i) => (ordered[i] as { recordedAt: number }).recordedAt,

@@ -126,7 +126,9 @@ export function* casesOfDay(input: DayCasesInput): Generator<GeneratedCase> {
     if (count <= 0) return;
     const times = acceptanceTimes(calendar, new Rng(seed, i, day, -1), day, count);
     const first = input.firstSeq?.[i] ?? 1;
-    times.forEach((at, k) => arrivals.push({ center: i, at, seq: first + k }));
+    times.forEach((at, k) => {
+      arrivals.push({ center: i, at, seq: first + k });
+    });
   });
   arrivals.sort((a, b) => a.at - b.at || a.center - b.center || a.seq - b.seq);
   const ctx = { calendar, zone, ...(input.fates === undefined ? {} : { fates: input.fates }) };

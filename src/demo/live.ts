@@ -161,7 +161,9 @@ export class LiveGenerator {
         const kept = cutAt(c, now);
         if (kept !== undefined) out.push(kept);
       }
-      this.centers.forEach((center, i) => this.bumpSeq(center, day, (counts[i] ?? 0) + 1));
+      this.centers.forEach((center, i) => {
+        this.bumpSeq(center, day, (counts[i] ?? 0) + 1);
+      });
     }
     return out;
   }

@@ -58,7 +58,7 @@ const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{
 /** Epoch ms of an ISO-8601 instant with offset (fractions beyond ms are truncated), or undefined. */
 export function tryParseInstant(text: string): EpochMs | undefined {
   const fast = parseFixedInstant(text);
-  return fast === fast ? fast : tryParseInstantByPattern(text);
+  return !Number.isNaN(fast) ? fast : tryParseInstantByPattern(text);
 }
 
 /** Two ASCII digits at `i` as a number, or NaN. */

@@ -45,7 +45,7 @@ class CachedZoneClock implements ZoneClock {
     if (day >= SPAN_FIRST && day <= SPAN_LAST) {
       const i = day - SPAN_FIRST;
       const cached = this.starts[i]!;
-      if (cached === cached) return cached;
+      if (!Number.isNaN(cached)) return cached;
       const computed = this.computeStart(day);
       this.starts[i] = computed;
       return computed;

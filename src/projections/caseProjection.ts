@@ -76,7 +76,7 @@ function cardSuffix(c: RawCard): string {
 export class CaseProjection {
   readonly entries = new Map<string, CaseEntry>();
   readonly board = new AlertBoard();
-  private readonly queue = new DueQueue<CaseEntry>((e) => (e.dueAt === e.dueAt ? e.dueAt : undefined));
+  private readonly queue = new DueQueue<CaseEntry>((e) => (Number.isNaN(e.dueAt) ? undefined : e.dueAt));
   /** Open and paused cases per center (center ids are interned, so lookups hash nothing new). */
   private readonly openCounts = new Map<string, { open: number; paused: number }>();
   private timer: { handle: TimerHandle; at: EpochMs } | undefined;

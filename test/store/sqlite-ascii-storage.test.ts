@@ -34,7 +34,7 @@ describe('sqlite store: JSON bodies are stored as ASCII', () => {
     const raw = new Database(path, { readonly: true });
     const stored = raw.prepare('SELECT data FROM events').pluck().get() as string;
     raw.close();
-    expect(stored).toMatch(/^[\x00-\x7f]*$/);
+    expect(stored).toMatch(/^[ -~\t\n\r]*$/);
     expect(stored).toContain('\\u98df');
 
     const [fromAll] = await collect(store.readAll());

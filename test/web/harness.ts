@@ -131,8 +131,8 @@ export async function postEvents(baseUrl: string, events: readonly Record<string
   if (bad.length > 0) throw new Error(`POST /events rejected: ${JSON.stringify(bad)}`);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies of many shapes
 export async function getJson(baseUrl: string, path: string, token: string = TOKENS.admin): Promise<any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await fetch(`${baseUrl}${path}`, {
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
   });

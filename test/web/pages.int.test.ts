@@ -53,15 +53,13 @@ afterAll(async () => {
 
 /** Cards on the page (late-record cards depend on when the test ran, not on the calendar). */
 async function pageCards(page: Page) {
-  const cards = await page
-    .locator('#cards > li[data-rule]')
-    .evaluateAll((lis) =>
-      lis.map((li) => ({
-        rule: (li as HTMLElement).dataset['rule'],
-        color: (li as HTMLElement).dataset['color'],
-        startedAt: (li as HTMLElement).dataset['startedAt'],
-      })),
-    );
+  const cards = await page.locator('#cards > li[data-rule]').evaluateAll((lis) =>
+    lis.map((li) => ({
+      rule: (li as HTMLElement).dataset['rule'],
+      color: (li as HTMLElement).dataset['color'],
+      startedAt: (li as HTMLElement).dataset['startedAt'],
+    })),
+  );
   return cards.filter((c) => c.rule !== 'late-record').map((c) => ({ ...c, startedAt: Date.parse(c.startedAt ?? '') }));
 }
 

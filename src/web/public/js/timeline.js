@@ -74,9 +74,13 @@ export function renderTimeline(container, ev) {
 
   const rows = [];
   rows.push({ kind: 'case' });
-  ev.pauses.forEach((p) => rows.push({ kind: 'pause', p }));
-  ev.escalations.forEach((e, i) => rows.push({ kind: 'escalation', e, i }));
-  ev.cards.forEach((c) => rows.push({ kind: 'card', c }));
+  ev.pauses.forEach((p) => {
+    rows.push({ kind: 'pause', p });
+  });
+  ev.escalations.forEach((e, i) => {
+    rows.push({ kind: 'escalation', e, i });
+  });
+  for (const c of ev.cards) rows.push({ kind: 'card', c });
   const height = TOP + rows.length * ROW + AXIS;
 
   const svg = s('svg', {
