@@ -11,17 +11,16 @@
  */
 import { createServer, type Server } from 'node:http';
 import { fileAccessTrail } from './api/accessTrail.js';
-import { createApp } from './api/app.js';
+import type { SupervisionApp } from './api/app.js';
 import { jsonLogger } from './api/logger.js';
-import { createMetrics, probeStore } from './api/metrics.js';
+import { probeStore } from './api/metrics.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { startDemoFeed } from './demo/feed.js';
 import { LiveGenerator } from './demo/live.js';
 import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './demo/seed.js';
-import { createCalendarService } from './domain/calendar/index.js';
-import { createProjections, defaultCheckpointFile } from './projections/index.js';
-import { openStore } from './store/open.js';
+import { createEngine } from './engine.js';
+import { defaultCheckpointFile } from './projections/index.js';
 import type { EventStore } from './store/port.js';
 import type { Calendar } from './domain/types.js';
 import type { SettableClock } from './demo/seed.js';
@@ -36,44 +35,30 @@ async function main(): Promise<void> {
   const policy = loadPolicy(config.policyFile);
   // The store's clock is pinned to each append's recordedAt only while the demo backlog is seeded.
   const storeClock = settableClock();
-  const store = await openStore(config.store, { clock: storeClock.now });
+  const checkpointFile = defaultCheckpointFile(config.store);
+  const engine = await createEngine({
+    store: config.store,
+    storeClock: storeClock.now,
+    zone: config.zone,
+    tokens: config.tokens,
+    policy,
+    logger,
+    accessTrail: fileAccessTrail(config.auditLogFile),
+    webRouter: createWebRouter({ zone: config.zone }),
+    ...(checkpointFile === undefined ? {} : { checkpointFile }),
+    projectionLog: (message) => logger.info(message, { component: 'projections' }),
+    appOptions: { rateLimitPerSecond: config.rateLimitPerSecond },
+  });
+  const { store, app, calendarService } = engine;
   if (!(await probeStore(store))) {
     fail(`cannot reach the event store ${store.name}; check STORE and that the server is running`);
   }
-  const calendarService = createCalendarService(config.zone);
   const demoGenerator =
     config.demo && (await store.headPosition()) < 0n
       ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
       : undefined;
-  const metrics = createMetrics();
-  const clock = (): number => Date.now();
-  const checkpointFile = defaultCheckpointFile(config.store);
-  const projections = createProjections({
-    store,
-    calendarService,
-    policy,
-    clock,
-    zone: config.zone,
-    metrics: metrics.sink,
-    ...(checkpointFile === undefined ? {} : { checkpointFile }),
-    log: (message) => logger.info(message, { component: 'projections' }),
-  });
-  await projections.start();
+  await engine.start();
 
-  const app = createApp({
-    store,
-    readModels: projections.readModels,
-    calendarService,
-    policy,
-    clock,
-    tokens: config.tokens,
-    zone: config.zone,
-    logger,
-    metrics,
-    accessTrail: fileAccessTrail(config.auditLogFile),
-    webRouter: createWebRouter({ zone: config.zone }),
-    options: { rateLimitPerSecond: config.rateLimitPerSecond },
-  });
   const server = await listen(app, config);
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   logger.info('engine listening', {
@@ -127,8 +112,7 @@ async function main(): Promise<void> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await projections.stop();
-      await store.close();
+      await engine.close();
       logger.info('stopped');
       process.exit(0);
     } catch (e) {
@@ -183,7 +167,7 @@ function configOrExit(): Config {
   }
 }
 
-function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+function listen(app: SupervisionApp, config: Config): Promise<Server> {
   // A client trickling its headers or body is cut off (408) instead of holding
   // a socket for Node's default 5 minutes. SSE responses are not affected: the
   // timeouts bound receiving the request, not sending the answer.

@@ -3,12 +3,13 @@
  * `readModels` defaults to the real projections; write-path tests may pass a
  * stub to prove the write path never consults them.
  */
-import { createApp, type AppDeps, type SupervisionApp } from '../../src/api/app.js';
+import type { AppDeps, SupervisionApp } from '../../src/api/app.js';
 import { memoryAccessTrail } from '../../src/api/accessTrail.js';
 import { memoryLogger } from '../../src/api/logger.js';
 import { createMetrics, type Metrics } from '../../src/api/metrics.js';
 import { createCalendarService, type CalendarService } from '../../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { createEngine } from '../../src/engine.js';
 import type { ReadModels } from '../../src/projections/types.js';
 import { createManualScheduler, type ManualScheduler } from '../../src/projections/scheduler.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
@@ -55,7 +56,7 @@ export interface TestServer {
 export interface HarnessOptions {
   readonly now?: string;
   readonly store?: EventStore;
-  /** Build the read models (default: the real projections over the store). */
+  /** Read models to serve instead of the real projections over the store. */
   readonly readModels?: (ctx: {
     store: EventStore;
     clock: FakeClock;
@@ -70,62 +71,42 @@ export async function startTestServer(options: HarnessOptions = {}): Promise<Tes
   const store = options.store ?? new MemoryEventStore({ clock: clock.fn });
   const calendarService = createCalendarService(ZONE);
   const metrics = createMetrics({ defaultMetrics: false });
-  const build = options.readModels ?? realProjections;
-  const projections = await build({ store, clock, calendarService, metrics });
+  const stub = await options.readModels?.({ store, clock, calendarService, metrics });
   const logger = memoryLogger();
   const accessTrail = memoryAccessTrail();
-  const app = createApp({
+  const engine = await createEngine({
     store,
-    readModels: projections.readModels,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock: clock.fn,
-    tokens: TOKEN_CONFIG,
     zone: ZONE,
-    logger,
+    tokens: TOKEN_CONFIG,
+    policy: DEFAULT_POLICY,
+    scheduler: clock.scheduler,
+    calendarService,
     metrics,
+    logger,
     accessTrail,
+    ...(stub === undefined ? {} : { readModels: stub.readModels }),
     // Property tests fire requests faster than the per-token limit; the limit itself is
     // tested in test/reliability/hostile.int.test.ts.
-    options: { rateLimitPerSecond: 0, ...options.options },
+    appOptions: { rateLimitPerSecond: 0, ...options.options },
   });
-  const server = await listen(app);
+  await engine.start();
+  const server = await listen(engine.app);
   return {
     baseUrl: server.baseUrl,
     store,
     clock,
-    app,
+    app: engine.app,
     metrics,
     calendarService,
-    readModels: projections.readModels,
+    readModels: engine.readModels,
     logger,
     accessTrail,
     async close() {
       await server.close();
-      await projections.stop();
-      await store.close();
+      await stub?.stop();
+      await engine.close();
     },
   };
-}
-
-async function realProjections(ctx: {
-  store: EventStore;
-  clock: FakeClock;
-  calendarService: CalendarService;
-  metrics: Metrics;
-}) {
-  const { createProjections } = await import('../../src/projections/index.js');
-  const projections = createProjections({
-    store: ctx.store,
-    calendarService: ctx.calendarService,
-    policy: DEFAULT_POLICY,
-    clock: ctx.clock.fn,
-    zone: ZONE,
-    metrics: ctx.metrics.sink,
-    scheduler: ctx.clock.scheduler,
-  });
-  await projections.start();
-  return { readModels: projections.readModels, stop: () => projections.stop() };
 }
 
 /** Read models that fail loudly if used: the write path must not need them. */

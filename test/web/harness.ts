@@ -1,17 +1,13 @@
 /**
- * The real engine (createApp on the memory store, real projections, real clock)
+ * The real engine (createEngine on the memory store, real projections, real clock)
  * with the web router mounted, plus a headless Chromium driven by playwright-core.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApp, type SupervisionApp } from '../../src/api/app.js';
-import { silentLogger } from '../../src/api/logger.js';
-import { createMetrics } from '../../src/api/metrics.js';
-import { createCalendarService } from '../../src/domain/calendar/index.js';
+import type { SupervisionApp } from '../../src/api/app.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
-import { createProjections } from '../../src/projections/index.js';
+import { createEngine } from '../../src/engine.js';
 import type { ReadModels } from '../../src/projections/types.js';
-import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { createWebRouter } from '../../src/web/router.js';
 import { listen, TEST_TOKENS } from '../support/server.js';
 
@@ -34,41 +30,24 @@ export interface WebServer {
 }
 
 export async function startWebServer(): Promise<WebServer> {
-  const clock = (): number => Date.now();
-  const store = new MemoryEventStore({ clock });
-  const calendarService = createCalendarService(ZONE);
-  const metrics = createMetrics({ defaultMetrics: false });
-  const projections = createProjections({
-    store,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
+  const engine = await createEngine({
+    store: 'memory',
     zone: ZONE,
-    metrics: metrics.sink,
-  });
-  await projections.start();
-  const app = createApp({
-    store,
-    readModels: projections.readModels,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
     tokens: TOKEN_CONFIG,
-    zone: ZONE,
-    logger: silentLogger,
-    metrics,
+    policy: DEFAULT_POLICY,
+    metrics: { defaultMetrics: false },
     webRouter: createWebRouter({ zone: ZONE }),
-    options: { sseHeartbeatMs: 1000 },
+    appOptions: { sseHeartbeatMs: 1000 },
   });
-  const server = await listen(app);
+  await engine.start();
+  const server = await listen(engine.app);
   return {
     baseUrl: server.baseUrl,
-    app,
-    readModels: projections.readModels,
+    app: engine.app,
+    readModels: engine.readModels,
     async close() {
       await server.close();
-      await projections.stop();
-      await store.close();
+      await engine.close();
     },
   };
 }

@@ -5,12 +5,12 @@
  */
 import type { Server } from 'node:http';
 import { memoryAccessTrail } from '../../../src/api/accessTrail.js';
-import { createApp, type AppDeps, type SupervisionApp } from '../../../src/api/app.js';
+import type { AppDeps, SupervisionApp } from '../../../src/api/app.js';
 import { memoryLogger } from '../../../src/api/logger.js';
-import { createMetrics, type Metrics } from '../../../src/api/metrics.js';
-import { createCalendarService } from '../../../src/domain/calendar/index.js';
+import type { Metrics } from '../../../src/api/metrics.js';
 import { DEFAULT_POLICY } from '../../../src/domain/policy.js';
-import { createProjections, type Projections } from '../../../src/projections/index.js';
+import { createEngine } from '../../../src/engine.js';
+import type { Projections } from '../../../src/projections/index.js';
 import type { EventStore } from '../../../src/store/port.js';
 import {
   listen,
@@ -43,50 +43,36 @@ export interface AppServer {
 }
 
 export async function startAppServer(store: EventStore, options: AppDeps['options'] = {}): Promise<AppServer> {
-  const calendarService = createCalendarService(ZONE);
-  const metrics = createMetrics({ defaultMetrics: false });
-  const clock = (): number => Date.now();
   const projectionLog: string[] = [];
-  const projections = createProjections({
-    store,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
-    zone: ZONE,
-    metrics: metrics.sink,
-    log: (m) => projectionLog.push(m),
-  });
-  await projections.start();
   const logger = memoryLogger();
   const accessTrail = memoryAccessTrail();
-  const app = createApp({
+  const engine = await createEngine({
     store,
-    readModels: projections.readModels,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
-    tokens: TOKEN_CONFIG,
     zone: ZONE,
+    tokens: TOKEN_CONFIG,
+    policy: DEFAULT_POLICY,
+    metrics: { defaultMetrics: false },
     logger,
-    metrics,
     accessTrail,
-    options,
+    projectionLog: (m) => projectionLog.push(m),
+    appOptions: options,
   });
-  const listening = await listen(app);
+  await engine.start();
+  const listening = await listen(engine.app);
   return {
     url: listening.baseUrl,
     server: listening.server,
-    app,
+    app: engine.app,
     store,
-    projections,
-    metrics,
+    projections: engine.projections as Projections,
+    metrics: engine.metrics,
     logger,
     accessTrail,
     projectionLog,
     async close() {
       await listening.close();
-      await projections.stop();
-      await store.close().catch(() => undefined);
+      // Some tests leave the store broken on purpose; closing it may fail.
+      await engine.close().catch(() => undefined);
     },
   };
 }

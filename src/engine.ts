@@ -1,0 +1,132 @@
+/**
+ * The one composition of the engine: store, projections (read side), the HTTP
+ * app with its write path, metrics, clock and scheduler. `src/main.ts`, every
+ * test harness and every benchmark build the engine here, so a new dependency
+ * is wired once.
+ *
+ * Two steps, because the demo seeds its backlog into the store before the
+ * projections subscribe: `createEngine` opens and wires everything, `start()`
+ * resolves once the read models have caught up with the store.
+ */
+import type { Router } from 'express';
+import { type AccessTrail, memoryAccessTrail } from './api/accessTrail.js';
+import { type AppOptions, createApp, type SupervisionApp } from './api/app.js';
+import { type Logger, silentLogger } from './api/logger.js';
+import { createMetrics, type Metrics } from './api/metrics.js';
+import type { TokenConfig } from './config/tokens.js';
+import { type CalendarService, createCalendarService } from './domain/calendar/index.js';
+import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
+import type { EpochMs } from './domain/types.js';
+import { createProjections, type Projections } from './projections/index.js';
+import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
+import type { ReadModels } from './projections/types.js';
+import { openStore } from './store/open.js';
+import type { EventStore } from './store/port.js';
+
+export interface EngineConfig {
+  /** An open store, or a store spec (`memory`, `sqlite:<path>`, `esdb://…`) opened with `storeClock`. */
+  readonly store: EventStore | string;
+  /** The clock the store stamps `recordedAt` with when it is opened from a spec (default: `clock`). */
+  readonly storeClock?: () => EpochMs;
+  readonly zone: string;
+  readonly tokens: readonly TokenConfig[];
+  /** Default: the built-in policy (SPEC §3). */
+  readonly policy?: Policy;
+  /** Timers of the time-driven alerts; its clock is the engine's clock unless `clock` is given. */
+  readonly scheduler?: Scheduler;
+  /** Default: the scheduler's clock, else Date.now. */
+  readonly clock?: () => EpochMs;
+  /** Default: the calendar of `zone`. */
+  readonly calendarService?: CalendarService;
+  /** Default: a registry with prom-client's process metrics (`defaultMetrics: false` leaves them out). */
+  readonly metrics?: Metrics | { readonly defaultMetrics: boolean };
+  readonly logger?: Logger;
+  readonly accessTrail?: AccessTrail;
+  /** The web pages, mounted before the API. */
+  readonly webRouter?: Router;
+  /** Where the projections keep their snapshot + checkpoint (default: none, replay from zero). */
+  readonly checkpointFile?: string;
+  /** Operational messages of the projections (default: dropped). */
+  readonly projectionLog?: (message: string) => void;
+  /** Read models to serve instead of the projections (tests that prove a path never reads them). */
+  readonly readModels?: ReadModels;
+  readonly appOptions?: Partial<AppOptions>;
+}
+
+export interface Engine {
+  readonly store: EventStore;
+  readonly clock: () => EpochMs;
+  readonly calendarService: CalendarService;
+  readonly policy: Policy;
+  readonly metrics: Metrics;
+  /** Undefined when `readModels` was given in the config. */
+  readonly projections: Projections | undefined;
+  readonly readModels: ReadModels;
+  readonly app: SupervisionApp;
+  /** Resolves once the read models have caught up with the store. */
+  start(): Promise<void>;
+  /** Ends SSE streams, stops the projections (final snapshot) and closes the store. Listening servers are the caller's. */
+  close(): Promise<void>;
+}
+
+export async function createEngine(config: EngineConfig): Promise<Engine> {
+  const clock = config.clock ?? config.scheduler?.clock ?? ((): EpochMs => Date.now());
+  const scheduler = config.scheduler ?? createRealScheduler(clock);
+  const store =
+    typeof config.store === 'string'
+      ? await openStore(config.store, { clock: config.storeClock ?? clock })
+      : config.store;
+  const calendarService = config.calendarService ?? createCalendarService(config.zone);
+  const policy = config.policy ?? DEFAULT_POLICY;
+  const metrics =
+    config.metrics !== undefined && 'registry' in config.metrics
+      ? config.metrics
+      : createMetrics({ defaultMetrics: config.metrics?.defaultMetrics ?? true });
+  const projections =
+    config.readModels !== undefined
+      ? undefined
+      : createProjections({
+          store,
+          calendarService,
+          policy,
+          clock,
+          zone: config.zone,
+          metrics: metrics.sink,
+          scheduler,
+          ...(config.checkpointFile === undefined ? {} : { checkpointFile: config.checkpointFile }),
+          ...(config.projectionLog === undefined ? {} : { log: config.projectionLog }),
+        });
+  const readModels = config.readModels ?? (projections as Projections).readModels;
+  const app = createApp({
+    store,
+    readModels,
+    calendarService,
+    policy,
+    clock,
+    tokens: config.tokens,
+    zone: config.zone,
+    logger: config.logger ?? silentLogger,
+    metrics,
+    accessTrail: config.accessTrail ?? memoryAccessTrail(),
+    ...(config.webRouter === undefined ? {} : { webRouter: config.webRouter }),
+    ...(config.appOptions === undefined ? {} : { options: config.appOptions }),
+  });
+  return {
+    store,
+    clock,
+    calendarService,
+    policy,
+    metrics,
+    projections,
+    readModels,
+    app,
+    start: async () => {
+      await projections?.start();
+    },
+    async close() {
+      app.closeStreams();
+      await projections?.stop();
+      await store.close();
+    },
+  };
+}
