@@ -15,6 +15,7 @@ import { memoryAccessTrail, type AccessTrail } from './accessTrail.js';
 import { createAuthenticator } from './auth.js';
 import { finalErrorHandler, notFoundHandler } from './errors.js';
 import type { Logger } from './logger.js';
+import { methodNotAllowed } from './methodNotAllowed.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     ),
   );
   app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics }, auth));
+  app.use(methodNotAllowed(() => app.router.stack));
   app.use(notFoundHandler);
   app.use(finalErrorHandler(deps.logger));
 

@@ -77,7 +77,11 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
   const authenticate = (req: Request): Principal => {
     const token = bearerToken(req);
     if (token === undefined) {
-      throw new ApiError(401, 'unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
+      const message =
+        req.headers.authorization === undefined
+          ? 'missing bearer token: send "Authorization: Bearer <token>"'
+          : 'bearer token required: send "Authorization: Bearer <token>" (Basic and other schemes are not accepted)';
+      throw new ApiError(401, 'unauthorized', message);
     }
     const principal = identify(token);
     if (principal === undefined) throw new ApiError(401, 'unauthorized', 'unknown token');

@@ -1,0 +1,61 @@
+/**
+ * 405 for a known path asked with a method it does not take (RFC 9110 §15.5.6):
+ * the answer names the methods in an `Allow` header, so a client that sent
+ * `DELETE /alerts` learns the route exists rather than that it does not. Runs
+ * after every route, before the 404 handler; it reads the routes the app
+ * registered, so there is no second list of them to keep in step.
+ */
+import type { RequestHandler } from 'express';
+import { ApiError } from './errors.js';
+
+interface Layer {
+  readonly route?: { readonly methods: Readonly<Record<string, boolean>> };
+  readonly handle?: { readonly stack?: readonly Layer[] };
+  match(path: string): false | { readonly path: string };
+}
+
+/** The methods the registered routes take at `path` (HEAD with GET), sorted; empty when no route matches it. */
+export function allowedMethods(stack: readonly Layer[], path: string): string[] {
+  const methods = new Set<string>();
+  collect(stack, path, methods);
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
+function collect(stack: readonly Layer[], path: string, into: Set<string>): void {
+  for (const layer of stack) {
+    const matched = layer.match(path);
+    if (matched === false) continue;
+    if (layer.route !== undefined) {
+      for (const [method, on] of Object.entries(layer.route.methods)) {
+        if (on && method !== '_all') into.add(method.toUpperCase());
+      }
+    } else if (layer.handle?.stack !== undefined) {
+      // A router mounted at a prefix sees the path with that prefix removed.
+      collect(layer.handle.stack, path.slice(matched.path.length) || '/', into);
+    }
+  }
+}
+
+/**
+ * The handler; `stack` (the app's `router.stack`) is read per request because
+ * routes may be added after it is created. Its layers are the router package's
+ * (express's own types omit `match`).
+ */
+export function methodNotAllowed(stack: () => readonly unknown[]): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(stack() as readonly Layer[], req.path);
+    if (allowed.length === 0 || allowed.includes(req.method)) {
+      next();
+      return;
+    }
+    res.set('Allow', allowed.join(', '));
+    next(
+      new ApiError(
+        405,
+        'method-not-allowed',
+        `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`,
+      ),
+    );
+  };
+}
