@@ -44,7 +44,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, options: EvolveOptions = {}): CaseState {
   if (meta.revision <= state.revision) return state;
-  const at = parseInstant(event.occurredAt);
+  const at = meta.occurredAt ?? parseInstant(event.occurredAt);
   const lateMs = (options.lateRecordHours ?? DEFAULT_POLICY.lateRecordHours) * MS_PER_HOUR;
   let lateRecords = state.lateRecords;
   if (meta.recordedAt !== undefined && meta.recordedAt - at > lateMs) {

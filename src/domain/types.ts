@@ -89,6 +89,8 @@ export interface CaseState {
 export interface EventMeta {
   readonly revision: number;
   readonly recordedAt?: EpochMs;
+  /** The event's occurredAt already parsed (a decoder that parsed it once); evolve parses it when absent. */
+  readonly occurredAt?: EpochMs;
 }
 
 export interface Card {
