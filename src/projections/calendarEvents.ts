@@ -15,6 +15,7 @@ import {
   isRegionId,
   tryParseDate,
   validateYearInput,
+  type CalendarService,
   type FieldError,
 } from '../domain/index.js';
 import type { EventData, RecordedEvent } from '../store/port.js';
@@ -140,4 +141,13 @@ export function calendarEventData(value: CalendarYearPublishedData, eventId: str
 /** True for a recorded calendar event this module understands. */
 export function isCalendarEvent(event: Pick<RecordedEvent, 'streamId' | 'type'>): boolean {
   return event.streamId.startsWith(CALENDAR_STREAM_PREFIX) && event.type === CALENDAR_EVENT_TYPE;
+}
+
+/** Apply a publication to a calendar service (regional days, or a whole year); false when the service refuses it. */
+export function applyCalendarPublication(service: CalendarService, value: CalendarYearPublishedData): boolean {
+  const result =
+    value.region !== undefined
+      ? service.addRegionalDays({ region: value.region, holidays: value.holidays, workdays: value.workdays })
+      : service.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
+  return result._tag === 'Right';
 }

@@ -18,6 +18,7 @@ import { CASE_STREAM_PREFIX, type EventStore, type RecordedEvent, type Subscript
 import {
   CALENDAR_EVENT_TYPE,
   CALENDAR_STREAM_PREFIX,
+  applyCalendarPublication,
   decodeCalendarYearPublished,
   type CalendarYearPublishedData,
 } from './calendarEvents.js';
@@ -138,11 +139,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
 
   /** Apply a publication to the calendar service (which notifies the projection to recompute). */
   function applyCalendar(value: CalendarYearPublishedData): boolean {
-    const result =
-      value.region !== undefined
-        ? calendarService.addRegionalDays({ region: value.region, holidays: value.holidays, workdays: value.workdays })
-        : calendarService.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
-    return result._tag === 'Right';
+    return applyCalendarPublication(calendarService, value);
   }
 
   async function loadSnapshot(): Promise<void> {
