@@ -31,13 +31,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
-import { createApp } from '../src/api/app.js';
-import { silentLogger } from '../src/api/logger.js';
-import { createMetrics } from '../src/api/metrics.js';
-import { createCalendarService } from '../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../src/domain/policy.js';
-import { createProjections, createRealScheduler } from '../src/projections/index.js';
-import { openStore } from '../src/store/open.js';
+import { createEngine } from '../src/engine.js';
 import type { Benchmark, BenchOptions, BenchRow } from './types.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -56,36 +51,22 @@ async function serveChild(dir: string): Promise<void> {
   });
   const { offsetMs } = JSON.parse(line) as { offsetMs: number };
   const clock = (): number => Date.now() + offsetMs;
-  const store = await openStore(`sqlite:${join(dir, 'events.db')}`, { clock });
-  const calendarService = createCalendarService(ZONE);
-  const metrics = createMetrics({ defaultMetrics: false });
-  const projections = createProjections({
-    store,
-    calendarService,
-    policy: DEFAULT_POLICY,
+  const engine = await createEngine({
+    store: `sqlite:${join(dir, 'events.db')}`,
     clock,
     zone: ZONE,
-    metrics: metrics.sink,
-    scheduler: createRealScheduler(clock),
+    tokens: [{ token: TOKEN, role: 'admin' }],
+    policy: DEFAULT_POLICY,
+    metrics: { defaultMetrics: false },
+    appOptions: { rateLimitPerSecond: 0 },
   });
-  await projections.start();
+  await engine.start();
+  const { app, readModels } = engine;
   // When the engine itself publishes time-driven alerts (clock − the alert's instant), to tell server time from delivery.
   const emitted: number[] = [];
-  projections.readModels.onAlert((e) => {
+  readModels.onAlert((e) => {
     const late = clock() - Date.parse(e.at);
     if (e.type === 'alert-raised' && late >= 0 && late < 60_000) emitted.push(late);
-  });
-  const app = createApp({
-    store,
-    readModels: projections.readModels,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
-    tokens: [{ token: TOKEN, role: 'admin' }],
-    zone: ZONE,
-    logger: silentLogger,
-    metrics,
-    options: { rateLimitPerSecond: 0 },
   });
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -99,10 +80,7 @@ async function serveChild(dir: string): Promise<void> {
     app.closeStreams();
     server.closeAllConnections();
     server.close(() => {
-      void projections
-        .stop()
-        .then(() => store.close())
-        .then(() => process.exit(0));
+      void engine.close().then(() => process.exit(0));
     });
   });
 }

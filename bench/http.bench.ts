@@ -14,13 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../src/api/app.js';
-import { silentLogger } from '../src/api/logger.js';
-import { createMetrics } from '../src/api/metrics.js';
-import { createCalendarService } from '../src/domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../src/domain/policy.js';
-import { createProjections } from '../src/projections/index.js';
-import { openStore } from '../src/store/open.js';
+import { createEngine } from '../src/engine.js';
 import type { Benchmark, BenchOptions, BenchRow } from './types.js';
 
 const CLIENTS = 16;
@@ -38,30 +33,15 @@ interface Server {
 }
 
 async function startServer(dir: string): Promise<Server> {
-  const store = await openStore(`sqlite:${join(dir, 'events.db')}`);
-  const calendarService = createCalendarService('Asia/Shanghai');
-  const metrics = createMetrics({ defaultMetrics: false });
-  const clock = (): number => Date.now();
-  const projections = createProjections({
-    store,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
+  const engine = await createEngine({
+    store: `sqlite:${join(dir, 'events.db')}`,
     zone: 'Asia/Shanghai',
-    metrics: metrics.sink,
-  });
-  await projections.start();
-  const app = createApp({
-    store,
-    readModels: projections.readModels,
-    calendarService,
-    policy: DEFAULT_POLICY,
-    clock,
     tokens: TOKENS.map((token) => ({ token, role: 'admin' as const })),
-    zone: 'Asia/Shanghai',
-    logger: silentLogger,
-    metrics,
+    policy: DEFAULT_POLICY,
+    metrics: { defaultMetrics: false },
   });
+  await engine.start();
+  const { app } = engine;
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -71,8 +51,7 @@ async function startServer(dir: string): Promise<Server> {
       app.closeStreams();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await projections.stop();
-      await store.close();
+      await engine.close();
     },
   };
 }
