@@ -7,6 +7,8 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { describeErrors, type EscalationLevel, type FieldError, type PauseReason } from './events.js';
 import { fnv1aHex } from './calendar/hash.js';
+import { formatDate } from './time.js';
+import type { EpochDay, EpochMs } from './types.js';
 
 export interface Policy {
   readonly version: string;
@@ -22,7 +24,7 @@ export interface Policy {
   readonly futureToleranceMinutes: number;
 }
 
-type PolicyContent = Omit<Policy, 'version'>;
+export type PolicyContent = Omit<Policy, 'version'>;
 
 const DEFAULT_CONTENT: PolicyContent = {
   deadlineWarningRatio: 0.8,
@@ -162,4 +164,115 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): E.Ei
 /** ⌈ratio × n⌉ without floating-point surprises (0.8 × 10 must be 8, not 9). */
 export function ceilRatio(ratio: number, n: number): number {
   return Math.ceil(ratio * n - 1e-9);
+}
+
+/**
+ * Policy versions (SPEC §3 "Policy versions"). Each version is published with
+ * an `effectiveFrom` local date; a case keeps, for its whole life, the version
+ * in force when it was accepted. The history is what the store recorded, in
+ * publication order; these functions are the only place the rule lives.
+ */
+export interface PolicyPublication {
+  readonly policy: Policy;
+  /** The first local date of acceptance the version applies to. */
+  readonly effectiveFrom: EpochDay;
+  /** When the version was recorded (the event's `publishedAt`). */
+  readonly publishedAt: EpochMs;
+}
+
+/** The versions recorded, in publication order (oldest first). */
+export type PolicyHistory = readonly PolicyPublication[];
+
+/** When a case was accepted: its local date and its instant. */
+export interface Acceptance {
+  readonly day: EpochDay;
+  readonly at: EpochMs;
+}
+
+/**
+ * The version a case accepted at `acceptance` is evaluated under: among the
+ * versions published by `knownAt` (all when omitted), the one with the latest
+ * published last among those whose `effectiveFrom` is on or before the
+ * acceptance date and that were already published when the case was accepted
+ * (a later publication supersedes an earlier one from its date on). A version
+ * published after the acceptance never applies to it, even with an earlier
+ * `effectiveFrom`, so a new publication cannot change an accepted case. When
+ * none applies, the first version recorded (the one the store started with)
+ * applies to everything before it; with no version at all, `fallback`.
+ */
+export function policyInForce(
+  history: PolicyHistory,
+  acceptance: Acceptance,
+  fallback: Policy,
+  knownAt?: EpochMs,
+): Policy {
+  let founding: PolicyPublication | undefined;
+  let chosen: PolicyPublication | undefined;
+  for (const p of history) {
+    if (knownAt !== undefined && p.publishedAt > knownAt) continue;
+    founding ??= p;
+    if (p.effectiveFrom > acceptance.day || p.publishedAt > acceptance.at) continue;
+    chosen = p;
+  }
+  return (chosen ?? founding)?.policy ?? fallback;
+}
+
+/** The history as known at `knownAt`: the versions published by then (for bitemporal reads). */
+export function policiesKnownAt(history: PolicyHistory, knownAt: EpochMs): PolicyHistory {
+  return history.filter((p) => p.publishedAt <= knownAt);
+}
+
+/** Same version label and same rules. */
+export function samePolicy(a: Policy, b: Policy): boolean {
+  return a.version === b.version && canonical(a) === canonical(b);
+}
+
+export type PolicyDecision =
+  | { readonly kind: 'already-recorded' }
+  | { readonly kind: 'record'; readonly publication: PolicyPublication }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+/**
+ * Starting with `configured`: record it unless it is the version published
+ * last (same version, same rules and, when the file gives one, the same
+ * `effectiveFrom`). A new version takes effect on `effectiveFrom` (default: the
+ * day after `today`); after the first, it must lie after `today`, so no case
+ * already accepted changes. A version label reused for other rules is refused.
+ */
+export function decidePolicyPublication(
+  history: PolicyHistory,
+  configured: Policy,
+  requestedFrom: EpochDay | undefined,
+  now: EpochMs,
+  today: EpochDay,
+): PolicyDecision {
+  const last = history[history.length - 1];
+  if (
+    last !== undefined &&
+    samePolicy(last.policy, configured) &&
+    (requestedFrom === undefined || requestedFrom === last.effectiveFrom)
+  ) {
+    return { kind: 'already-recorded' };
+  }
+  const clash = history.find((p) => p.policy.version === configured.version && !samePolicy(p.policy, configured));
+  if (clash !== undefined) {
+    return {
+      kind: 'refused',
+      reason: `version ${JSON.stringify(configured.version)} was already published with other rules; give the new rules a new version`,
+    };
+  }
+  const effectiveFrom = requestedFrom ?? today + 1;
+  if (history.length > 0 && effectiveFrom <= today) {
+    return {
+      kind: 'refused',
+      reason: `effectiveFrom ${formatDate(effectiveFrom)} is not after today (${formatDate(today)}): a new policy applies only to cases accepted after it is recorded`,
+    };
+  }
+  return { kind: 'record', publication: { policy: configured, effectiveFrom, publishedAt: now } };
+}
+
+/** The rules of a policy without its version label (what a `PolicyPublished` event stores). */
+export function policyContent(policy: Policy): PolicyContent {
+  const { version: _version, ...content } = policy;
+  return content;
 }
