@@ -26,11 +26,19 @@ export interface Metrics {
 }
 
 const STORE_PROBE_TIMEOUT_MS = 2000;
+/** prom-client's defaults that are gauges with a `_total` name; `sum(nodejs_active_handles)` etc. give the same figure. */
+export const GAUGES_NAMED_TOTAL = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new client.Registry();
   if (options.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
+    // Gauges named like counters fail `promtool check metrics`; each is the sum of its per-type gauge.
+    for (const name of GAUGES_NAMED_TOTAL) registry.removeSingleMetric(name);
   }
   let readModels: ReadModels | undefined;
   let store: EventStore | undefined;

@@ -10,16 +10,47 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort as freeEnginePort, startEngine, type Engine } from '../reliability/support/engine-process.js';
 import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
 const RULES = fileURLToPath(new URL('../../prometheus/rules.yml', import.meta.url));
 const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-const haveBinaries = has('promtool') && has('prometheus');
+const havePromtool = has('promtool');
+const haveBinaries = havePromtool && has('prometheus');
 if (!haveBinaries && process.env['CI'] === 'true') {
   throw new Error('promtool and prometheus are required in CI (apt-get install prometheus)');
 }
 if (!haveBinaries)
   console.warn('prometheus.int.test: skipped locally — promtool/prometheus not installed (apt-get install prometheus)');
+
+if (!havePromtool) console.warn('prometheus.int.test: engine exposition not checked — promtool is not installed');
+
+describe.skipIf(!havePromtool)('the engine process as npm start composes it', () => {
+  let engine: Engine | undefined;
+  let dir: string | undefined;
+  afterAll(async () => {
+    await engine?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a /metrics that promtool check metrics accepts, Node default metrics included', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'supervision-engine-metrics-'));
+    engine = await startEngine({
+      store: `sqlite:${join(dir, 'events.db')}`,
+      port: await freeEnginePort(),
+      tokens: [{ token: TOKENS.admin, role: 'admin' }],
+      auditLog: join(dir, 'audit.log'),
+    });
+    const res = await fetch(`${engine.url}/metrics`); // loopback: no token needed
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_active_handles{');
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  }, 90_000);
+});
 
 describe.skipIf(!haveBinaries)('Prometheus', () => {
   let srv: TestServer;
