@@ -17,8 +17,8 @@ interface Scenario {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-// src/domain → repo root → ../shared
-const file = resolve(here, '..', '..', '..', 'shared', 'scenarios', 'timing.json');
+// src/domain → repo root → test/fixtures (a copy of the spec's worked cases; see test/fixtures/README.md)
+const file = resolve(here, '..', '..', 'test', 'fixtures', 'timing.json');
 const scenarios = (JSON.parse(readFileSync(file, 'utf8')) as { scenarios: Scenario[] }).scenarios;
 const calendar = defaultCalendar('Asia/Shanghai');
 

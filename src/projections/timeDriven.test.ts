@@ -11,7 +11,7 @@ interface Scenario {
   expect: { cards: Array<{ rule: string; color: string; startedAt: string }> };
 }
 const scenarios = (
-  JSON.parse(readFileSync(new URL('../../../shared/scenarios/timing.json', import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(new URL('../../test/fixtures/timing.json', import.meta.url), 'utf8')) as {
     scenarios: Scenario[];
   }
 ).scenarios;

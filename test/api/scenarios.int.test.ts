@@ -1,5 +1,5 @@
 /**
- * Every worked case of /work/shared/scenarios/timing.json through HTTP: the
+ * Every worked case of test/fixtures/timing.json through HTTP: the
  * events are posted in occurredAt order with the clock at each event's instant
  * (so the 5-minute-future rule allows them), then each case is read at its asOf.
  */
@@ -15,7 +15,7 @@ interface Scenario {
   readonly expect: Record<string, unknown> & { cards: Record<string, unknown>[] };
 }
 
-const SCENARIOS_FILE = new URL('../../../shared/scenarios/timing.json', import.meta.url);
+const SCENARIOS_FILE = new URL('../fixtures/timing.json', import.meta.url);
 const scenarios = (JSON.parse(readFileSync(SCENARIOS_FILE, 'utf8')) as { scenarios: Scenario[] }).scenarios;
 
 let srv: TestServer;
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('timing scenarios through HTTP', () => {
-  it('covers every scenario of the shared file', () => {
+  it('covers every scenario of the fixture file', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(12);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The case page and the monthly report in headless Chromium against the real
- * engine, fed the worked cases of /work/shared/scenarios/timing.json.
+ * engine, fed the worked cases of test/fixtures/timing.json.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,9 @@ interface Scenario {
     cards: { rule: string; color: string; startedAt: string }[];
   };
 }
-const scenarios: Scenario[] = JSON.parse(readFileSync('/work/shared/scenarios/timing.json', 'utf8')).scenarios;
+const scenarios: Scenario[] = JSON.parse(
+  readFileSync(new URL('../fixtures/timing.json', import.meta.url), 'utf8'),
+).scenarios;
 const scenario = (id: string): Scenario => {
   const s = scenarios.find((x) => x.caseId === id);
   if (!s) throw new Error(`no scenario ${id}`);
