@@ -1,0 +1,101 @@
+/**
+ * Wire messages of the test server: recorded events and errors, encoded as the
+ * real server encodes them (metadata keys `type`, `content-type`, `created` in
+ * .NET ticks, read by the client's convertGrpcEvent.js; error statuses and the
+ * `exception` metadata key as in the server's RpcExceptions.cs).
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { WireRecord } from './log.js';
+import { sharedPb, streamsPb, type ReadResp } from './proto.js';
+
+export function streamName(identifier: { getStreamName_asU8(): Uint8Array } | undefined): string {
+  return identifier === undefined ? '' : Buffer.from(identifier.getStreamName_asU8()).toString('utf8');
+}
+
+export function streamIdentifier(name: string) {
+  const id = new sharedPb.StreamIdentifier();
+  id.setStreamName(Buffer.from(name, 'utf8'));
+  return id;
+}
+
+export function eventResponse(record: WireRecord): ReadResp {
+  const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
+  const uuid = new sharedPb.UUID();
+  uuid.setString(record.eventId);
+  recorded.setId(uuid);
+  recorded.setStreamIdentifier(streamIdentifier(record.streamId));
+  recorded.setStreamRevision(record.revision.toString());
+  recorded.setPreparePosition(record.position.toString());
+  recorded.setCommitPosition(record.position.toString());
+  const map = recorded.getMetadataMap();
+  map.set('type', record.type);
+  map.set('content-type', record.contentType);
+  map.set('created', record.created.toString());
+  recorded.setData(record.data);
+  recorded.setCustomMetadata(record.metadata);
+  const read = new streamsPb.ReadResp.ReadEvent();
+  read.setEvent(recorded);
+  read.setCommitPosition(record.position.toString());
+  const resp = new streamsPb.ReadResp();
+  resp.setEvent(read);
+  return resp;
+}
+
+export function checkpointResponse(commit: bigint, prepare: bigint): ReadResp {
+  const checkpoint = new streamsPb.ReadResp.Checkpoint();
+  checkpoint.setCommitPosition(commit.toString());
+  checkpoint.setPreparePosition(prepare.toString());
+  const resp = new streamsPb.ReadResp();
+  resp.setCheckpoint(checkpoint);
+  return resp;
+}
+
+export function caughtUpResponse(): ReadResp {
+  const resp = new streamsPb.ReadResp();
+  resp.setCaughtUp(new streamsPb.ReadResp.CaughtUp());
+  return resp;
+}
+
+export function confirmationResponse(id: string): ReadResp {
+  const confirmation = new streamsPb.ReadResp.SubscriptionConfirmation();
+  confirmation.setSubscriptionId(id);
+  const resp = new streamsPb.ReadResp();
+  resp.setConfirmation(confirmation);
+  return resp;
+}
+
+export function streamNotFoundResponse(name: string): ReadResp {
+  const notFound = new streamsPb.ReadResp.StreamNotFound();
+  notFound.setStreamIdentifier(streamIdentifier(name));
+  const resp = new streamsPb.ReadResp();
+  resp.setStreamNotFound(notFound);
+  return resp;
+}
+
+export interface WireError extends Partial<grpc.StatusObject> {
+  readonly code: grpc.status;
+  readonly details: string;
+  readonly metadata: grpc.Metadata;
+}
+
+const withException = (code: grpc.status, details: string, entries: Record<string, string> = {}): WireError => {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(entries)) metadata.set(k, v);
+  return { code, details, metadata };
+};
+
+/** RpcExceptions.InvalidPositionException. */
+export const invalidPosition = (): WireError =>
+  withException(grpc.status.INVALID_ARGUMENT, 'Trying to read from an invalid position.');
+/** RpcExceptions.AccessDenied. */
+export const accessDenied = (): WireError =>
+  withException(grpc.status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
+/** A node going away: the client sees UNAVAILABLE. */
+export const unavailable = (details: string): WireError => withException(grpc.status.UNAVAILABLE, details);
+/** RpcExceptions.LeaderInfo: a follower refusing a write that requires the leader. */
+export const notLeader = (port: number): WireError =>
+  withException(grpc.status.NOT_FOUND, 'Leader info available', {
+    exception: 'not-leader',
+    'leader-endpoint-host': '127.0.0.1',
+    'leader-endpoint-port': String(port),
+  });
