@@ -8,6 +8,7 @@ import client from 'prom-client';
 import type { RequestHandler } from 'express';
 import type { EventStore } from '../store/port.js';
 import type { ProjectionMetricsSink, ReadModels } from '../projections/types.js';
+import { type CenterLabel, firstSeenCenterLabels } from './centerLabels.js';
 import { routePattern } from './errors.js';
 
 export interface Metrics {
@@ -33,8 +34,16 @@ export const GAUGES_NAMED_TOTAL = [
   'nodejs_active_resources_total',
 ] as const;
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+export interface MetricsOptions {
+  /** Node's default process metrics (default true). */
+  readonly defaultMetrics?: boolean;
+  /** The `center` label of a centerId (default: the first 200 centers seen, the rest `unregistered`). */
+  readonly centerLabel?: CenterLabel;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new client.Registry();
+  const centerLabel = options.centerLabel ?? firstSeenCenterLabels();
   if (options.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
     // Gauges named like counters fail `promtool check metrics`; each is the sum of its per-type gauge.
@@ -74,8 +83,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
     collect() {
       this.reset();
+      // inc, not set: several centers may share the `unregistered` series.
       for (const row of readModels?.openCaseCounts() ?? [])
-        this.set({ center: row.center, status: row.status }, row.count);
+        this.inc({ center: centerLabel(row.center), status: row.status }, row.count);
     },
   });
   new client.Gauge({
@@ -86,7 +96,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     collect() {
       this.reset();
       for (const row of readModels?.alertCounts() ?? []) {
-        this.set({ rule: row.rule, color: row.color, center: row.center }, row.count);
+        this.inc({ rule: row.rule, color: row.color, center: centerLabel(row.center) }, row.count);
       }
     },
   });
@@ -121,10 +131,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
 
   const sink: ProjectionMetricsSink = {
-    caseAccepted: (center, kind) => casesAccepted.inc({ center, kind }),
+    caseAccepted: (center, kind) => casesAccepted.inc({ center: centerLabel(center), kind }),
     caseCompleted: (center, kind, timeliness, sameDay) =>
-      casesCompleted.inc({ center, kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
-    cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center }),
+      casesCompleted.inc({ center: centerLabel(center), kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
+    cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center: centerLabel(center) }),
   };
 
   const httpMiddleware: RequestHandler = (req, res, next) => {

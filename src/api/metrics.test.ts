@@ -1,0 +1,67 @@
+/** Issue 13 defect 3: invented centers must not grow the metrics series without bound. */
+import { describe, expect, it } from 'vitest';
+import type { ReadModels } from '../projections/types.js';
+import { DEFAULT_MAX_CENTER_LABELS } from './centerLabels.js';
+import { createMetrics } from './metrics.js';
+
+const INVENTED = 3_000;
+const centers = Array.from({ length: INVENTED }, (_, i) => `invented-${i}`);
+
+const readModelsWith = (rows: readonly string[]): ReadModels =>
+  ({
+    openCaseCounts: () => rows.map((center) => ({ center, status: 'open' as const, count: 1 })),
+    alertCounts: () => rows.map((center) => ({ rule: 'overdue' as const, color: 'red' as const, center, count: 2 })),
+    status: () => ({ lagEvents: 0 }),
+  }) as unknown as ReadModels;
+
+/** The center label values of one metric's series. */
+function centerValues(exposition: string, metric: string): string[] {
+  const re = new RegExp(`^${metric}\\{[^}]*center="([^"]*)"`, 'gm');
+  return [...exposition.matchAll(re)].map((m) => m[1] ?? '');
+}
+
+const sampleOf = (exposition: string, metric: string, center: string): number => {
+  const line = exposition.split('\n').find((l) => l.startsWith(`${metric}{`) && l.includes(`center="${center}"`));
+  return Number(line?.split(' ').at(-1));
+};
+
+describe('the center label', () => {
+  it(`${INVENTED} invented centers make at most ${DEFAULT_MAX_CENTER_LABELS} + 1 center series per metric; the rest add up under "unregistered"`, async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.bind({ readModels: readModelsWith(centers) });
+    for (const center of centers) {
+      metrics.sink.caseAccepted(center, 'promised');
+      metrics.sink.caseCompleted(center, 'promised', 'late', false);
+      metrics.sink.cardIssued('overdue', 'red', center);
+    }
+    const text = await metrics.render();
+    for (const metric of [
+      'supervision_cases_accepted_total',
+      'supervision_cases_completed_total',
+      'supervision_cards_issued_total',
+      'supervision_cases_open',
+      'supervision_alerts_active',
+    ]) {
+      const values = centerValues(text, metric);
+      expect(new Set(values).size, metric).toBe(DEFAULT_MAX_CENTER_LABELS + 1);
+      expect(values).toContain('unregistered');
+    }
+    const rest = INVENTED - DEFAULT_MAX_CENTER_LABELS;
+    expect(sampleOf(text, 'supervision_cases_accepted_total', 'unregistered')).toBe(rest);
+    expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(rest);
+    expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(2 * rest);
+    expect(sampleOf(text, 'supervision_cases_open', 'invented-0')).toBe(1);
+    expect(text.length).toBeLessThan(200_000);
+  });
+
+  it('the label function is replaceable (the directory will pass its own)', async () => {
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      centerLabel: (id) => (id === 'center-A' ? id : 'unregistered'),
+    });
+    metrics.sink.caseAccepted('center-A', 'instant');
+    metrics.sink.caseAccepted('center-B', 'instant');
+    const text = await metrics.render();
+    expect(centerValues(text, 'supervision_cases_accepted_total').sort()).toEqual(['center-A', 'unregistered']);
+  });
+});
