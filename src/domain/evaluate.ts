@@ -7,14 +7,8 @@ import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, PauseVie
 import type { TimingCalendar } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
-import {
-  lateRecordDetails,
-  nextChangeOf,
-  retroactivePauseIds,
-  timelineOf,
-  type RawCard,
-  type Timeline,
-} from './timeline.js';
+import { nextChangeOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { cardDetails } from './alerts.js';
 import { explainRawCard } from './explain.js';
 import { stateAsOf } from './state-as-of.js';
 
@@ -39,12 +33,11 @@ export function evaluate(
   const zone = calendar.zone;
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const a = s.accepted;
-  const retroIds = retroactivePauseIds(tl);
 
   const cards: Card[] = [];
   for (const raw of tl.cards) {
     if (raw.start > asOf) continue;
-    const details = cardDetails(raw, s, tl, retroIds);
+    const details = caseCardDetails(raw, s, tl);
     const card: { -readonly [K in keyof Card]: Card[K] } = {
       rule: raw.rule,
       color: raw.color,
@@ -123,19 +116,11 @@ export function evaluate(
   };
 }
 
-function cardDetails(
-  raw: RawCard,
-  s: CaseState,
-  tl: Timeline,
-  retroIds: readonly string[],
-): Record<string, unknown> | undefined {
-  if (raw.rule === 'overdue') {
-    const d: Record<string, unknown> = { overdueDays: tl.overdueDays };
-    if (retroIds.length > 0) d['retroactivePause'] = retroIds;
-    return d;
-  }
-  if (raw.rule === 'late-record' && raw.lateRecord !== undefined) return lateRecordDetails(s, tl, raw.lateRecord);
-  return undefined;
+/** A card on the case page: why it was raised (the alert law's details), plus the overdue count as of `asOf`. */
+function caseCardDetails(raw: RawCard, s: CaseState, tl: Timeline): Record<string, unknown> | undefined {
+  const why = cardDetails(raw, s, tl);
+  if (raw.rule === 'overdue') return { overdueDays: tl.overdueDays, ...why };
+  return why;
 }
 
 /**

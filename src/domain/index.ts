@@ -16,3 +16,5 @@ export { explainCard } from './explain.js';
 export type { CardRef } from './explain.js';
 export { timelineOf, allowanceOf, nextChangeOf, retroactivePauseIds, lateRecordDetails } from './timeline.js';
 export type { Timeline, RawCard, PauseFacts, EscalationFacts } from './timeline.js';
+export { alertsInForce, isInForce, cardDetails, alertEndedAt, withdrawalDetails } from './alerts.js';
+export type { CardDetails, CardIdentity } from './alerts.js';

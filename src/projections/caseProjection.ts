@@ -16,10 +16,12 @@ import {
   evolve,
   formatInstant,
   initialCaseState,
-  lateRecordDetails,
+  alertEndedAt,
+  alertsInForce,
+  cardDetails,
   nextChangeOf,
-  retroactivePauseIds,
   timelineOf,
+  withdrawalDetails,
   type RawCard,
   type Timeline,
   type CaseEvent,
@@ -244,7 +246,7 @@ export class CaseProjection {
     entry.cards = cards;
   }
 
-  /** SPEC §3: alerts are the rules in force now for open work (see docs/projections.md). */
+  /** The alerts of the domain's law in force at `now`, as the board shows them. */
   private alertsOf(
     entry: CaseEntry,
     s: CaseState,
@@ -252,40 +254,30 @@ export class CaseProjection {
     now: EpochMs,
     calendar: WorkCalendar,
   ): readonly AlertView[] {
-    if (s.completedAt !== undefined && s.completedAt <= now) return EMPTY_ALERTS;
-    let out: AlertView[] | undefined;
+    const inForce = alertsInForce(s, tl, now);
+    if (inForce.length === 0) return EMPTY_ALERTS;
     const a = s.accepted!;
     const zone = calendar.zone;
-    for (const c of tl.cards) {
-      if (c.start > now) continue;
-      if (c.clear !== undefined && c.clear <= now) continue;
-      let pauseRetro = false;
-      if (c.pauseId !== undefined) {
-        const pause = tl.pauses.find((p) => p.pause.pauseId === c.pauseId);
-        if (c.rule === 'overlong-pause' && pause?.endAt !== undefined && pause.endAt <= now) continue;
-        pauseRetro = pause?.retroactive === true;
-      }
-      const details = alertDetails(c, s, tl, pauseRetro);
-      // One literal with every field (absent ones undefined, which JSON omits): one hidden class, all in-object.
-      const view: AlertView = {
-        key: flat(`${entry.caseId}/${cardSuffix(c)}`),
-        caseId: entry.caseId,
-        rule: c.rule,
-        color: c.color,
-        centerId: a.centerId,
-        departmentId: a.departmentId,
-        matterCode: a.matterCode,
-        matterName: a.matterName,
-        startedAt: flat(formatInstant(c.start, zone)),
-        pauseId: c.pauseId,
-        escalation: c.escalation,
-        calendarVersion: calendar.version,
-        policyVersion: this.options.policy.version,
-        details,
-      } as AlertView;
-      (out ??= []).push(view);
-    }
-    return out ?? EMPTY_ALERTS;
+    return inForce.map(
+      (c): AlertView =>
+        // One literal with every field (absent ones undefined, which JSON omits): one hidden class, all in-object.
+        ({
+          key: flat(`${entry.caseId}/${cardSuffix(c)}`),
+          caseId: entry.caseId,
+          rule: c.rule,
+          color: c.color,
+          centerId: a.centerId,
+          departmentId: a.departmentId,
+          matterCode: a.matterCode,
+          matterName: a.matterName,
+          startedAt: flat(formatInstant(c.start, zone)),
+          pauseId: c.pauseId,
+          escalation: c.escalation,
+          calendarVersion: calendar.version,
+          policyVersion: this.options.policy.version,
+          details: cardDetails(c, s, tl),
+        }) as AlertView,
+    );
   }
 
   private setAlerts(
@@ -299,16 +291,12 @@ export class CaseProjection {
     const previous = entry.alerts ?? EMPTY_ALERTS;
     if (previous.length === 0 && next.length === 0) return;
     const zone = calendar.zone;
-    const retro = tl === undefined ? [] : retroactivePauseIds(tl);
+    const withdrawal = s !== undefined && tl !== undefined ? withdrawalDetails(s, tl, eventAt) : undefined;
     for (const old of previous) {
       if (next.some((n) => n.key === old.key)) continue;
-      const at = s !== undefined && tl !== undefined ? endOfAlert(old, s, tl, eventAt) : eventAt;
+      const at = s !== undefined && tl !== undefined ? alertEndedAt(old, s, tl, eventAt) : eventAt;
       // An alert withdrawn while a back-dated pause is on the case says so (the pause may be what hid it).
-      const withdrawnBy =
-        retro.length > 0 && (s?.completedAt === undefined || s.completedAt > eventAt)
-          ? { ...old.details, retroactivePause: retro }
-          : undefined;
-      this.board.clear(old.key, formatInstant(at, zone), withdrawnBy);
+      this.board.clear(old.key, formatInstant(at, zone), withdrawal && { ...old.details, ...withdrawal });
     }
     for (const n of next) {
       const old = previous.find((p) => p.key === n.key);
@@ -384,24 +372,6 @@ function hasCode(cards: CardList | undefined, code: number): boolean {
   return false;
 }
 
-/**
- * The instant an alert stopped being in force: its card's clearing (yellow),
- * else the completion, else the resume of its pause; `fallback` (the instant of
- * the evaluation) when it was withdrawn by a recomputation.
- */
-function endOfAlert(alert: AlertView, s: CaseState, tl: Timeline, fallback: EpochMs): EpochMs {
-  const card = tl.cards.find(
-    (c) => c.rule === alert.rule && c.pauseId === alert.pauseId && c.escalation === alert.escalation,
-  );
-  if (card?.clear !== undefined && card.clear <= fallback) return card.clear;
-  if (card !== undefined) {
-    if (s.completedAt !== undefined && s.completedAt <= fallback) return s.completedAt;
-    const pause = alert.pauseId === undefined ? undefined : tl.pauses.find((p) => p.pause.pauseId === alert.pauseId);
-    if (pause?.endAt !== undefined && pause.endAt <= fallback) return pause.endAt;
-  }
-  return fallback;
-}
-
 function sameAlert(a: AlertView, b: AlertView): boolean {
   return (
     a.startedAt === b.startedAt &&
@@ -409,22 +379,6 @@ function sameAlert(a: AlertView, b: AlertView): boolean {
     a.policyVersion === b.policyVersion &&
     JSON.stringify(a.details) === JSON.stringify(b.details)
   );
-}
-
-/** Why, for the board: retroactive pauses on overdue / pause alerts, the late event on late-record. */
-function alertDetails(
-  c: RawCard,
-  s: CaseState,
-  tl: Timeline,
-  pauseRetro: boolean,
-): Record<string, unknown> | undefined {
-  if (c.rule === 'overdue') {
-    const retro = retroactivePauseIds(tl);
-    return retro.length > 0 ? { retroactivePause: retro } : undefined;
-  }
-  if (c.pauseId !== undefined) return pauseRetro ? { retroactivePause: c.pauseId } : undefined;
-  if (c.rule === 'late-record' && c.lateRecord !== undefined) return lateRecordDetails(s, tl, c.lateRecord);
-  return undefined;
 }
 
 /** Days whose kind differs between two calendars, as a range of years; undefined = unknown (recompute all). */
