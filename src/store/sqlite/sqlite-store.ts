@@ -5,7 +5,7 @@
  * Durability: see docs/event-store.md (synchronous NORMAL vs FULL).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   InvalidAppendError,
@@ -89,6 +89,20 @@ const escapeRun = (run: string): string => {
  */
 export const storedJson = (json: string): string => json.replace(NON_ASCII_RUN, escapeRun);
 
+/**
+ * The event log is evidence: a new database file is created mode 600 before
+ * SQLite opens it (an empty file is a new database), and SQLite gives its
+ * -wal and -shm files the database file's mode. An existing file keeps its mode.
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
 /** Aborts the savepoint-free appendMany transaction so it is redone with a savepoint per request. */
 class NeedsSavepoints extends Error {}
 
@@ -118,7 +132,7 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+      if (path !== ':memory:') createPrivateFile(path);
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
