@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileAccessTrail } from './accessTrail.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'trail-mode-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the access trail file', () => {
+  it('is created mode 600 (in a folder it creates), whatever the umask allows', () => {
+    const previous = process.umask(0o000);
+    try {
+      const path = join(dir, 'nested', 'audit.log');
+      const trail = fileAccessTrail(path);
+      trail.record({
+        at: '2026-11-30T12:00:00+08:00',
+        role: 'auditor',
+        token: 'abcd1234',
+        caseId: 'X-1',
+        what: 'case',
+      });
+      trail.record({
+        at: '2026-11-30T12:00:01+08:00',
+        role: 'admin',
+        token: 'abcd1235',
+        caseId: 'X-1',
+        what: 'history',
+      });
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
