@@ -14,6 +14,7 @@ export interface AccessRecord {
   readonly caseId: string;
   readonly what: 'case' | 'history';
   readonly asOf?: string;
+  readonly asKnownAt?: string;
 }
 
 export interface AccessTrail {

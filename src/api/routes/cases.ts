@@ -1,14 +1,22 @@
-/** `GET /cases/{caseId}` and `GET /cases/{caseId}/history` (SPEC §4). */
+/** `GET /cases/{caseId}` and `GET /cases/{caseId}/history` (SPEC §3 "What was known", §4). */
 import { Router, type Request, type Response } from 'express';
-import { CaseId } from '../../domain/events.js';
+import { CaseId, Instant } from '../../domain/events.js';
+import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import type { AccessTrail } from '../accessTrail.js';
+import { defaultAsOf, evaluateCaseKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { buildHistory, type HistoryDeps } from '../history.js';
-import { asOfParam, pathParam } from '../validation.js';
+import {
+  buildHistoryPage,
+  HISTORY_DEFAULT_LIMIT,
+  HISTORY_MAX_LIMIT,
+  type HistoryDeps,
+  type HistoryQuery,
+} from '../history.js';
+import { pathParam, queryString } from '../validation.js';
 
 export interface CaseRouteDeps extends HistoryDeps {
   readonly store: EventStore;
@@ -24,21 +32,36 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
 
   router.get('/cases/:caseId', auth.require('case:read'), async (req, res) => {
     const caseId = caseIdParam(req);
-    const asOf = asOfParam(req.query, deps.clock());
+    const asOf = instantParam(req.query, 'asOf');
+    const knownAt = instantParam(req.query, 'asKnownAt');
+    const now = deps.clock();
     trail(deps, req, res, caseId, 'case');
+    if (knownAt !== undefined) {
+      const evaluation = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
+      if (evaluation === undefined) throw unknownCase(caseId, asOf, knownAt);
+      res.json({ ...evaluation, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) });
+      return;
+    }
     await catchUpWithStore(deps);
-    const evaluation = deps.readModels.evaluateCase(caseId, asOf);
-    if (evaluation === undefined) throw unknownCase(caseId, asOf);
+    const at = asOf ?? defaultAsOf(now, deps.readModels.getCaseState(caseId)?.lastOccurredAt);
+    const evaluation = deps.readModels.evaluateCase(caseId, at);
+    if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined);
     res.json(evaluation);
   });
 
   router.get('/cases/:caseId/history', auth.require('case:history'), async (req, res) => {
     const caseId = caseIdParam(req);
-    const asOf = asOfParam(req.query, deps.clock());
+    const query: HistoryQuery = {
+      asOf: instantParam(req.query, 'asOf'),
+      knownAt: instantParam(req.query, 'asKnownAt'),
+      now: deps.clock(),
+      limit: limitParam(req.query),
+      after: afterParam(req.query),
+    };
     trail(deps, req, res, caseId, 'history');
-    const history = await buildHistory(deps, caseId, asOf);
-    if (history === undefined) throw unknownCase(caseId, asOf);
-    res.json(history);
+    const page = await buildHistoryPage(deps, caseId, query);
+    if (page === undefined) throw unknownCase(caseId, query.asOf, query.knownAt);
+    res.json(page);
   });
 
   return router;
@@ -50,21 +73,59 @@ function caseIdParam(req: Request): string {
   return caseId;
 }
 
-function unknownCase(caseId: string, asOf: EpochMs): ApiError {
-  return new ApiError(404, 'case-not-found', `no case ${caseId} accepted by ${new Date(asOf).toISOString()}`);
+/** An optional instant: ISO-8601 with offset. */
+function instantParam(query: Record<string, unknown>, name: 'asOf' | 'asKnownAt'): EpochMs | undefined {
+  const text = queryString(query, name);
+  if (text === undefined) return undefined;
+  if (!Instant.is(text))
+    throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+  return Date.parse(text);
+}
+
+const DIGITS = /^\d{1,9}$/;
+
+function limitParam(query: Record<string, unknown>): number {
+  const text = queryString(query, 'limit');
+  if (text === undefined) return HISTORY_DEFAULT_LIMIT;
+  const n = DIGITS.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= HISTORY_MAX_LIMIT)) {
+    throw badRequest('limit', `must be an integer 1–${HISTORY_MAX_LIMIT}; got "${text.slice(0, 40)}"`);
+  }
+  return n;
+}
+
+function afterParam(query: Record<string, unknown>): number | undefined {
+  const text = queryString(query, 'after');
+  if (text === undefined) return undefined;
+  if (!DIGITS.test(text)) {
+    throw badRequest(
+      'after',
+      `must be a revision (an integer ≥ 0, the previous page's next); got "${text.slice(0, 40)}"`,
+    );
+  }
+  return Number(text);
+}
+
+function unknownCase(caseId: string, asOf: EpochMs | undefined, knownAt: EpochMs | undefined): ApiError {
+  const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
+  const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
+  return new ApiError(404, 'case-not-found', `no case ${caseId} accepted${by}${known}`);
 }
 
 function trail(deps: CaseRouteDeps, req: Request, res: Response, caseId: string, what: 'case' | 'history'): void {
   const principal = principalOf(res);
   // Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures.
   if (principal.role !== 'auditor' && principal.role !== 'admin') return;
+  const asOf = req.query['asOf'];
+  const asKnownAt = req.query['asKnownAt'];
   deps.accessTrail.record({
     at: new Date(deps.clock()).toISOString(),
     role: principal.role,
     token: principal.fingerprint,
     caseId,
     what,
-    ...(typeof req.query['asOf'] === 'string' ? { asOf: req.query['asOf'] } : {}),
+    ...(typeof asOf === 'string' ? { asOf } : {}),
+    ...(typeof asKnownAt === 'string' ? { asKnownAt } : {}),
   });
 }
 

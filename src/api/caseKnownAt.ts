@@ -1,0 +1,166 @@
+/**
+ * One case read from its stream, as known at an instant (SPEC §3 "What was
+ * known"): only the events the store recorded by K, the calendar as published
+ * by K, and the policy version selected for the case as known at K. Without K,
+ * everything recorded. Serves `GET /cases/{id}?asKnownAt=` and `/history`.
+ *
+ * The events recorded by K are the stream's prefix up to the first event
+ * recorded after K: a stream is committed in revision order, so on a store whose
+ * clock does not go backwards the prefix is exactly "recorded by K", and a
+ * prefix is always a valid history (a filtered middle might not be).
+ */
+import {
+  createCalendarService,
+  evaluate,
+  evolve,
+  initialCaseState,
+  tryParseInstant,
+  type CalendarService,
+  type CaseEvaluation,
+  type CaseEvent,
+  type CaseState,
+  type EpochDay,
+  type EpochMs,
+  type Policy,
+  type WorkCalendar,
+} from '../domain/index.js';
+import {
+  CALENDAR_STREAM_ID,
+  applyCalendarPublication,
+  decodeCalendarYearPublished,
+} from '../projections/calendarEvents.js';
+import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
+
+/** When a case was accepted: its local date and its instant. */
+export interface CaseAcceptance {
+  readonly day: EpochDay;
+  readonly at: EpochMs;
+}
+
+/**
+ * The policy a case is evaluated under, given its acceptance and, for a
+ * bitemporal read, the instant K (only versions published by K count). The one
+ * place the read path chooses a policy; versioned policies plug in here.
+ */
+export type PolicySelector = (acceptance: CaseAcceptance, knownAt: EpochMs | undefined) => Policy;
+
+/** A deployment with one policy for every case and every K. */
+export const singlePolicy =
+  (policy: Policy): PolicySelector =>
+  () =>
+    policy;
+
+export interface CaseSourceDeps {
+  readonly store: EventStore;
+  readonly calendarService: CalendarService;
+  readonly policy: Policy;
+  /** Default: `singlePolicy(policy)`. */
+  readonly policyFor?: PolicySelector;
+}
+
+/** One stored event of the case with the case's state right after it. */
+export interface KnownEvent {
+  readonly recorded: RecordedEvent;
+  readonly event: CaseEvent;
+  readonly occurredAt: EpochMs;
+  readonly state: CaseState;
+}
+
+/** The policy of a case: chosen at its first event (the acceptance), kept for the rest of the stream. */
+export interface FoldContext {
+  policy: Policy | undefined;
+}
+
+/**
+ * Read the case stream in order, folding it with `evolve`, stopping before the
+ * first event recorded after `knownAt`. `context.policy` is set at the first
+ * event (its lateRecordHours feeds the fold).
+ */
+export async function* foldKnownCase(
+  deps: CaseSourceDeps,
+  caseId: string,
+  knownAt: EpochMs | undefined,
+  calendar: WorkCalendar,
+  context: FoldContext,
+): AsyncIterable<KnownEvent> {
+  const select = deps.policyFor ?? singlePolicy(deps.policy);
+  let state = initialCaseState(caseId);
+  for await (const recorded of deps.store.readStream(caseStreamId(caseId))) {
+    const recordedAt = tryParseInstant(recorded.recordedAt);
+    if (knownAt !== undefined && recordedAt !== undefined && recordedAt > knownAt) return;
+    // Case streams only hold events validated by decodeCaseEvent on the way in.
+    const event = recorded.data as unknown as CaseEvent;
+    const occurredAt = Date.parse(event.occurredAt);
+    context.policy ??= select({ day: calendar.dayOf(occurredAt), at: occurredAt }, knownAt);
+    state = evolve(
+      state,
+      event,
+      { revision: Number(recorded.revision), ...(recordedAt === undefined ? {} : { recordedAt }) },
+      { lateRecordHours: context.policy.lateRecordHours },
+    );
+    yield { recorded, event, occurredAt, state };
+  }
+}
+
+/**
+ * The calendar as published by `knownAt`: the base data plus the
+ * `CalendarYearPublished` events recorded by then, applied as the projections
+ * apply them (so with every publication known, it is the projections' calendar).
+ */
+export async function calendarKnownAt(store: EventStore, zone: string, knownAt: EpochMs): Promise<WorkCalendar> {
+  const service = createCalendarService(zone);
+  for await (const recorded of store.readStream(CALENDAR_STREAM_ID)) {
+    const recordedAt = tryParseInstant(recorded.recordedAt);
+    if (recordedAt !== undefined && recordedAt > knownAt) break;
+    const decoded = decodeCalendarYearPublished(recorded.data);
+    if (decoded.ok) applyCalendarPublication(service, decoded.value);
+  }
+  return service.current();
+}
+
+/** The calendar for a read: as published by K, or the one in force now. */
+export function calendarFor(deps: CaseSourceDeps, knownAt: EpochMs | undefined): Promise<WorkCalendar> {
+  if (knownAt === undefined) return Promise.resolve(deps.calendarService.current());
+  return calendarKnownAt(deps.store, deps.calendarService.zone, knownAt);
+}
+
+export interface KnownCase {
+  readonly state: CaseState;
+  readonly policy: Policy;
+  readonly calendar: WorkCalendar;
+}
+
+/** The case's state as known at K (undefined when nothing of it was recorded by then). */
+export async function readCaseKnownAt(
+  deps: CaseSourceDeps,
+  caseId: string,
+  knownAt: EpochMs,
+): Promise<KnownCase | undefined> {
+  const calendar = await calendarFor(deps, knownAt);
+  const context: FoldContext = { policy: undefined };
+  let state: CaseState | undefined;
+  for await (const known of foldKnownCase(deps, caseId, knownAt, calendar, context)) state = known.state;
+  if (state === undefined || context.policy === undefined) return undefined;
+  return { state, policy: context.policy, calendar };
+}
+
+/**
+ * The default `asOf` of a case read (SPEC §4): now, or the case's last event
+ * when it lies ahead of the server clock (allowed up to the future tolerance),
+ * so a case that exists is never hidden at the default instants.
+ */
+export function defaultAsOf(now: EpochMs, lastOccurredAt: EpochMs | undefined): EpochMs {
+  return lastOccurredAt !== undefined && lastOccurredAt > now ? lastOccurredAt : now;
+}
+
+/** `GET /cases/{id}?asKnownAt=K`: the case evaluated at asOf (default as above) from what was recorded by K. */
+export async function evaluateCaseKnownAt(
+  deps: CaseSourceDeps,
+  caseId: string,
+  query: { readonly asOf: EpochMs | undefined; readonly knownAt: EpochMs; readonly now: EpochMs },
+): Promise<CaseEvaluation | undefined> {
+  const known = await readCaseKnownAt(deps, caseId, query.knownAt);
+  if (known === undefined) return undefined;
+  const asOf = query.asOf ?? defaultAsOf(query.now, known.state.lastOccurredAt);
+  return evaluate(known.state, asOf, known.policy, known.calendar) ?? undefined;
+}
