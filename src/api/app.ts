@@ -21,6 +21,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
+import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
 import { opsRoutes } from './routes/ops.js';
 import { statsRoutes } from './routes/stats.js';
 
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Shared with the projections (their counters); created here when absent. */
   readonly metrics?: Metrics;
+  /** The write side (its cache and group committer are the composition's); one over `store` when absent. */
+  readonly writeSide?: WriteSide;
   /** Where auditor reads are recorded; in memory when absent. */
   readonly accessTrail?: AccessTrail;
   /** The web pages (src/web); mounted before the API so `/cases/:id` can serve HTML to browsers. */
@@ -90,7 +93,18 @@ export function createApp(deps: AppDeps): SupervisionApp {
     { readModels: deps.readModels, maxStreams: options.maxAlertStreams, heartbeatMs: options.sseHeartbeatMs },
     auth,
   );
-  app.use(eventRoutes({ store: deps.store, clock: deps.clock, metrics, policy: deps.policy, zone: deps.zone }, auth));
+  const writeSide =
+    deps.writeSide ??
+    createWriteSide({
+      store: deps.store,
+      cache: new CaseWriteCache(),
+      committer: new GroupCommitter(deps.store),
+      clock: deps.clock,
+      futureToleranceMinutes: deps.policy.futureToleranceMinutes,
+      zone: deps.zone,
+      metrics,
+    });
+  app.use(eventRoutes(writeSide, auth));
   app.use(
     caseRoutes(
       {

@@ -5,7 +5,20 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { StatsQueryError } from '../projections/stats.js';
 import { StoreUnavailableError } from '../store/port.js';
+import type { RejectionCode } from '../write/results.js';
 import type { Logger } from './logger.js';
+
+/** HTTP status of each code the write side rejects an event with (SPEC §4); the one place they are mapped. */
+export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 409 | 422 | 503>> = {
+  'forbidden-center': 403,
+  'transition-not-allowed': 409,
+  'case-too-long': 409,
+  'revision-conflict': 409,
+  'event-id-conflict': 409,
+  'concurrency-conflict': 409,
+  'time-rejected': 422,
+  'store-unavailable': 503,
+};
 
 export class ApiError extends Error {
   constructor(

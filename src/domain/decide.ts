@@ -1,6 +1,7 @@
 /**
  * Command side of a case: may this event be appended to this state at `now`?
- * Transition rules of SPEC §2 (→ 409) and time rules (→ 422).
+ * Transition rules of SPEC §2, the length of a case, and time rules. The HTTP
+ * status of each code is the HTTP layer's (src/api/errors.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { CaseEvent } from './events.js';
@@ -8,19 +9,16 @@ import type { CaseState, EpochMs } from './types.js';
 import { formatInstant, parseInstant, MS_PER_MINUTE } from './time.js';
 import { DEFAULT_POLICY } from './policy.js';
 
-export type DomainErrorCode = 'transition-not-allowed' | 'time-rejected';
+export type DomainErrorCode = 'transition-not-allowed' | 'case-too-long' | 'time-rejected';
+
+/** SPEC §2: a case holds at most this many events. */
+export const MAX_CASE_EVENTS = 1000;
 
 export interface DomainError {
   readonly code: DomainErrorCode;
   readonly message: string;
   readonly details?: Record<string, unknown>;
 }
-
-/** HTTP status of each domain error (SPEC §4). */
-export const DOMAIN_ERROR_STATUS: Readonly<Record<DomainErrorCode, 409 | 422>> = {
-  'transition-not-allowed': 409,
-  'time-rejected': 422,
-};
 
 export interface DecideOptions {
   readonly futureToleranceMinutes?: number;
@@ -92,7 +90,21 @@ function checkTime(
   return E.right(event);
 }
 
-/** Accept the event (Right) or say why not (Left). Transition errors are reported before time errors. */
+/** The stream's revision counts from 0, so a case at revision r holds r + 1 events. */
+function checkLength(state: CaseState, event: CaseEvent): E.Either<DomainError, CaseEvent> {
+  const events = state.revision + 1;
+  if (events < MAX_CASE_EVENTS) return E.right(event);
+  return E.left({
+    code: 'case-too-long',
+    message: `case ${state.caseId} already holds ${events} events, the most a case may hold (${MAX_CASE_EVENTS})`,
+    details: { events, max: MAX_CASE_EVENTS },
+  });
+}
+
+/**
+ * Accept the event (Right) or say why not (Left). Transition errors are
+ * reported first (the most specific), then the case's length, then time.
+ */
 export function decide(
   state: CaseState,
   event: CaseEvent,
@@ -101,5 +113,7 @@ export function decide(
 ): E.Either<DomainError, CaseEvent> {
   const t = checkTransition(state, event);
   if (E.isLeft(t)) return t;
+  const n = checkLength(state, event);
+  if (E.isLeft(n)) return n;
   return checkTime(state, event, now, options);
 }

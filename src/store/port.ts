@@ -34,6 +34,11 @@ export interface AppendResult {
   readonly nextExpectedRevision: bigint;
   /** Global position of the last event of the batch. */
   readonly position: bigint;
+  /**
+   * Each event's own global position, in batch order, when the adapter knows
+   * them without another read (the embedded stores); absent otherwise.
+   */
+  readonly positions?: readonly bigint[];
   /** True when every eventId of the batch was already stored: nothing new was written. */
   readonly duplicate: boolean;
   /**

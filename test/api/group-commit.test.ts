@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GroupCommitter } from '../../src/api/groupCommit.js';
+import { GroupCommitter } from '../../src/write/groupCommit.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { StoreUnavailableError, type StreamAppend } from '../../src/store/port.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialCaseState } from '../../src/domain/evolve.js';
-import { CaseWriteCache } from '../../src/api/writeCache.js';
+import { CaseWriteCache } from '../../src/write/writeCache.js';
 
 const at = (caseId: string, revision: number) => ({
   state: { ...initialCaseState(caseId), revision },

@@ -1,96 +1,96 @@
-/** `POST /cases/{caseId}/events` and `POST /events` (SPEC §4). */
+/**
+ * `POST /cases/{caseId}/events` and `POST /events` (SPEC §4): decode the body,
+ * hand the events to the write side (src/write), answer its results in HTTP.
+ * The only place a write result becomes a status (REJECTION_STATUS).
+ */
 import { Router } from 'express';
-import { CaseId, decodeCaseEvent, type CaseEvent } from '../../domain/events.js';
-import { principalOf, type Authenticator } from '../auth.js';
-import {
-  appendCaseGroup,
-  appendCaseGroups,
-  isAppended,
-  withEventId,
-  type AppendDeps,
-  type Candidate,
-  type EventOutcome,
-} from '../appendService.js';
-import { ApiError, badRequest } from '../errors.js';
+import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
+import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
+import { withEventId } from '../../write/index.js';
+import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
+import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
 import { pathParam, requireJson } from '../validation.js';
 
 export const MAX_BATCH = 1000;
 
-export function eventRoutes(deps: AppendDeps, auth: Authenticator): Router {
+export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
   const router = Router();
 
   router.post('/cases/:caseId/events', auth.require('events:write'), requireJson, async (req, res) => {
     const caseId = pathParam(req, 'caseId');
     if (!CaseId.is(caseId)) throw badRequest('caseId', 'must be 1–64 characters of [A-Za-z0-9._-]');
-    const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ApiError(400, 'invalid-event', 'body must be a JSON object (one case event)', [
-        { field: '(body)', message: 'expected a JSON object' },
-      ]);
-    }
-    const bodyCaseId = (body as Record<string, unknown>)['caseId'];
-    if (bodyCaseId !== undefined && bodyCaseId !== caseId) {
-      throw badRequest('caseId', `must be omitted or equal to the path's caseId "${caseId}"`);
-    }
-    const decoded = decodeCaseEvent({ ...body, caseId });
-    if (!decoded.ok) throw invalidEvent(decoded.errors);
+    const event = singleEvent(req.body, caseId);
     const ifMatch = parseIfMatch(req.headers['if-match']);
-    const [outcome] = await appendCaseGroup(
-      deps,
-      caseId,
-      [{ event: withEventId(decoded.event) }],
-      principalOf(res),
-      ifMatch,
-    );
-    if (outcome === undefined) throw new Error('no outcome');
-    if (isAppended(outcome)) {
-      const { caseId: c, revision, position, eventId } = outcome;
-      res.status(outcome.status).set('ETag', `"${revision}"`).json({ caseId: c, revision, position, eventId });
-      return;
+    const group: CaseGroup = ifMatch === undefined ? { caseId, events: [event] } : { caseId, events: [event], ifMatch };
+    const [[result] = []] = await writeSide.appendGroups([group], accessOf(res));
+    if (result === undefined) throw new Error('the write side answered no result');
+    if (result.kind === 'rejected') {
+      // The store's own error goes to the error handler, which answers and reports it the same way for every route.
+      if (result.code === 'store-unavailable' && result.cause !== undefined) throw result.cause;
+      throw new ApiError(REJECTION_STATUS[result.code], result.code, result.message, result.details);
     }
-    throw new ApiError(outcome.status, outcome.error.code, outcome.error.message, outcome.error.details);
+    res
+      .status(result.kind === 'appended' ? 201 : 200)
+      .set('ETag', `"${result.revision}"`)
+      .json({
+        caseId: result.caseId,
+        revision: result.revision,
+        position: result.position.toString(),
+        eventId: result.eventId,
+      });
   });
 
   router.post('/events', auth.require('events:write'), requireJson, async (req, res) => {
-    const events = batchOf(req.body);
-    const principal = principalOf(res);
-    const results: (EventOutcome | undefined)[] = events.map(() => undefined);
-    // Group by case, keeping each case's events in request order; each group is appended atomically.
-    const groups = new Map<string, { indexes: number[]; candidates: Candidate[] }>();
-    events.forEach((raw, index) => {
+    const rows = batchOf(req.body);
+    const answers: (Record<string, unknown> | undefined)[] = rows.map(() => undefined);
+    // Each case's events in request order; each case's group is decided and appended atomically.
+    const groups = new Map<string, { indexes: number[]; events: WriteEvent[] }>();
+    for (const [index, raw] of rows.entries()) {
       const decoded = decodeCaseEvent(raw);
       if (!decoded.ok) {
-        const eventId = eventIdOf(raw);
-        results[index] = {
-          status: 400,
-          ...(eventId === undefined ? {} : { eventId }),
-          error: invalidEvent(decoded.errors).toBody(),
-        };
-        return;
+        answers[index] = { ...rowIds(raw), status: 400, error: invalidEvent(decoded.errors) };
+        continue;
       }
-      const event: CaseEvent = decoded.event;
-      const group = groups.get(event.caseId) ?? { indexes: [], candidates: [] };
+      const group = groups.get(decoded.event.caseId) ?? { indexes: [], events: [] };
       group.indexes.push(index);
-      group.candidates.push({ event: withEventId(event) });
-      groups.set(event.caseId, group);
-    });
-    // One store call for every case of the request (one commit on sqlite); conflicts retry their own case only.
+      group.events.push(withEventId(decoded.event));
+      groups.set(decoded.event.caseId, group);
+    }
     const entries = [...groups];
-    const outcomes = await appendCaseGroups(
-      deps,
-      entries.map(([caseId, g]) => ({ caseId, candidates: g.candidates })),
-      principal,
+    const results = await writeSide.appendGroups(
+      entries.map(([caseId, g]) => ({ caseId, events: g.events })),
+      accessOf(res),
     );
-    entries.forEach(([, group], g) => {
-      const groupOutcomes = outcomes[g] ?? [];
-      group.indexes.forEach((index, k) => {
-        results[index] = groupOutcomes[k];
-      });
-    });
-    res.status(200).json({ results: results.map((r) => (r === undefined ? missing() : toWire(r))) });
+    for (const [g, [, group]] of entries.entries()) {
+      for (const [k, index] of group.indexes.entries()) answers[index] = toRow((results[g] ?? [])[k]);
+    }
+    res.status(200).json({ results: answers });
   });
 
   return router;
+}
+
+function accessOf(res: Parameters<typeof principalOf>[0]) {
+  const principal = principalOf(res);
+  return { mayWriteCenter: (centerId: string) => mayWriteCenter(principal, centerId) };
+}
+
+function singleEvent(body: unknown, caseId: string): WriteEvent {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'invalid-event', 'body must be a JSON object (one case event)', [
+      { field: '(body)', message: 'expected a JSON object' },
+    ]);
+  }
+  const bodyCaseId = (body as Record<string, unknown>)['caseId'];
+  if (bodyCaseId !== undefined && bodyCaseId !== caseId) {
+    throw badRequest('caseId', `must be omitted or equal to the path's caseId "${caseId}"`);
+  }
+  const decoded = decodeCaseEvent({ ...body, caseId });
+  if (!decoded.ok) {
+    const error = invalidEvent(decoded.errors);
+    throw new ApiError(400, error.code, error.message, error.details);
+  }
+  return withEventId(decoded.event);
 }
 
 function batchOf(body: unknown): unknown[] {
@@ -100,42 +100,41 @@ function batchOf(body: unknown): unknown[] {
   const events = (body as Record<string, unknown>)['events'];
   if (!Array.isArray(events)) throw badRequest('events', 'must be an array of case events');
   if (events.length === 0) throw badRequest('events', 'must hold at least one event');
-  if (events.length > MAX_BATCH)
+  if (events.length > MAX_BATCH) {
     throw badRequest('events', `must hold at most ${MAX_BATCH} events; got ${events.length}`);
+  }
   return events;
 }
 
-function invalidEvent(
-  errors: readonly { field: string; message: string }[],
-): ApiError & { toBody(): { code: string; message: string; details: unknown } } {
-  const message = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-  const err = new ApiError(400, 'invalid-event', message, errors) as ApiError & {
-    toBody(): { code: string; message: string; details: unknown };
-  };
-  err.toBody = () => ({ code: 'invalid-event', message, details: errors });
-  return err;
+function invalidEvent(errors: readonly FieldError[]): {
+  code: string;
+  message: string;
+  details: readonly FieldError[];
+} {
+  return { code: 'invalid-event', message: errors.map((e) => `${e.field}: ${e.message}`).join('; '), details: errors };
 }
 
-function eventIdOf(raw: unknown): string | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const id = (raw as Record<string, unknown>)['eventId'];
-  return typeof id === 'string' && id.length <= 64 ? id : undefined;
-}
-
-function toWire(o: EventOutcome): Record<string, unknown> {
-  if (isAppended(o)) {
-    return { eventId: o.eventId, caseId: o.caseId, status: o.status, revision: o.revision, position: o.position };
+/** A batch row's result, in the wire shape of SPEC §4; every row names its caseId and eventId. */
+function toRow(result: WriteResult | undefined): Record<string, unknown> {
+  if (result === undefined) throw new Error('the write side left a batch event without a result');
+  const { caseId, eventId } = result;
+  if (result.kind === 'rejected') {
+    const { code, message, details } = result;
+    const error = details === undefined ? { code, message } : { code, message, details };
+    return { eventId, caseId, status: REJECTION_STATUS[code], error };
   }
-  return {
-    ...(o.eventId === undefined ? {} : { eventId: o.eventId }),
-    ...(o.caseId === undefined ? {} : { caseId: o.caseId }),
-    status: o.status,
-    error: o.error,
-  };
+  const status = result.kind === 'appended' ? 201 : 200;
+  return { eventId, caseId, status, revision: result.revision, position: result.position.toString() };
 }
 
-function missing(): never {
-  throw new Error('batch left an event without a result');
+/** The caseId and eventId an invalid row was sent with (null when absent or not a short string). */
+function rowIds(raw: unknown): { eventId: string | null; caseId: string | null } {
+  const field = (name: string): string | null => {
+    if (typeof raw !== 'object' || raw === null) return null;
+    const value = (raw as Record<string, unknown>)[name];
+    return typeof value === 'string' && value.length <= 64 ? value : null;
+  };
+  return { eventId: field('eventId'), caseId: field('caseId') };
 }
 
 /** `If-Match: 3` or `If-Match: "3"` → 3; absent → undefined; anything else → 400. */

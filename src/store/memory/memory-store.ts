@@ -92,6 +92,7 @@ export class MemoryEventStore implements EventStore {
 
     const recordedAt = recordedAtNow(this.clock);
     const target = stream ?? [];
+    const positions: bigint[] = [];
     let last: RecordedEvent | undefined;
     for (const e of batch.events) {
       last = Object.freeze({
@@ -106,10 +107,11 @@ export class MemoryEventStore implements EventStore {
       target.push(last);
       this.log.push(last);
       this.byEventId.set(e.eventId, last);
+      positions.push(last.position);
     }
     if (stream === undefined) this.streams.set(batch.streamId, target);
     const end = last as RecordedEvent;
-    return { nextExpectedRevision: end.revision, position: end.position, duplicate: false, recordedAt };
+    return { nextExpectedRevision: end.revision, position: end.position, positions, duplicate: false, recordedAt };
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

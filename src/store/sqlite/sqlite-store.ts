@@ -270,13 +270,14 @@ export class SqliteEventStore implements EventStore {
       throw e;
     }
     let revision = head === null || head === undefined ? 0 : head + 1;
-    let position = 0;
+    const positions: bigint[] = [];
     for (const e of batch.events) {
       const info = this.stmts.insert.run(streamId, revision, e.eventId, e.type, storedJson(e.json), recordedAt);
-      position = Number(info.lastInsertRowid);
+      positions.push(BigInt(info.lastInsertRowid));
       revision++;
     }
-    return { nextExpectedRevision: BigInt(revision - 1), position: BigInt(position), duplicate: false, recordedAt };
+    const position = positions[positions.length - 1] as bigint;
+    return { nextExpectedRevision: BigInt(revision - 1), position, positions, duplicate: false, recordedAt };
   }
 
   private resolveStored(batch: ValidAppend): AppendResult | undefined {

@@ -1,18 +1,22 @@
 /**
- * A bounded write-side cache of case streams: the folded state and the eventIds
- * stored, as of the stream revision `state.revision`. It saves the
+ * A bounded write-side cache of case streams: the decision state and the
+ * eventIds stored, as of the stream revision `state.revision`. It saves the
  * write path from re-reading a case for every append. It is only a guess: an
  * append made from it carries its revision as the expected revision, so a stale
  * entry costs a WrongExpectedRevision conflict and a re-read, never a wrong write.
- * Entries are immutable; a newer revision replaces an older one, never the reverse.
+ * A newer revision replaces an older one, never the reverse.
  */
 import type { CaseState } from '../domain/types.js';
-import type { EventStore } from '../store/port.js';
 
 export interface CachedCase {
   readonly state: CaseState;
-  /** eventIds (lower case) stored in the stream; a hit sends the writer back to the store for the original result. */
-  readonly eventIds: ReadonlySet<string>;
+  /**
+   * eventIds (lower case) stored in the stream. The set is the cache's and grows
+   * in place as events are appended (one `add` per event, never a copy: a case of
+   * n events costs O(1) per append, not O(n)). A set holding more ids than
+   * `state.revision` has seen only sends a writer to the store; it never answers.
+   */
+  readonly eventIds: Set<string>;
 }
 
 export const DEFAULT_WRITE_CACHE_CASES = 10_000;
@@ -52,16 +56,4 @@ export class CaseWriteCache {
   delete(caseId: string): void {
     this.entries.delete(caseId);
   }
-}
-
-const caches = new WeakMap<EventStore, CaseWriteCache>();
-
-/** The one write cache of a store (every writer in this process shares it). */
-export function writeCacheOf(store: EventStore, capacity?: number): CaseWriteCache {
-  let cache = caches.get(store);
-  if (cache === undefined) {
-    cache = new CaseWriteCache(capacity);
-    caches.set(store, cache);
-  }
-  return cache;
 }

@@ -54,15 +54,3 @@ export class GroupCommitter {
     );
   }
 }
-
-const committers = new WeakMap<EventStore, GroupCommitter>();
-
-/** The one group committer of a store in this process. */
-export function groupCommitterOf(store: EventStore): GroupCommitter {
-  let committer = committers.get(store);
-  if (committer === undefined) {
-    committer = new GroupCommitter(store);
-    committers.set(store, committer);
-  }
-  return committer;
-}

@@ -1,0 +1,66 @@
+/**
+ * Reads one case stream from the store and folds it with the domain's `evolve`,
+ * each stored event decoded once (storedEvent.ts), into the write side's view.
+ *
+ * The decision state is folded without the store's recordedAt: decide never
+ * looks at when an event was recorded (late records and retroactive pauses are
+ * the read side's), and the state cached after an append is folded the same way,
+ * so a cached state and a re-read one are equal.
+ */
+import { evolve, initialCaseState } from '../domain/evolve.js';
+import type { CaseEvent } from '../domain/events.js';
+import type { CaseState } from '../domain/types.js';
+import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
+import { decodeStoredCaseEvent } from './storedEvent.js';
+
+/** Where a stored event is, and its body (to tell a retry from a different event with the same eventId). */
+export interface StoredRef {
+  readonly revision: number;
+  readonly position: bigint;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface LoadedCase {
+  readonly state: CaseState;
+  /** eventId (lower case) → the stored event. */
+  readonly byEventId: ReadonlyMap<string, StoredRef>;
+}
+
+/** The write side's view of a case: its decision state and every stored event by eventId. */
+export async function loadCase(store: EventStore, caseId: string): Promise<LoadedCase> {
+  let state = initialCaseState(caseId);
+  const byEventId = new Map<string, StoredRef>();
+  for await (const recorded of store.readStream(caseStreamId(caseId))) {
+    const revision = Number(recorded.revision);
+    const decoded = decodeStoredCaseEvent(recorded);
+    // An undecodable stored event still holds its revision: keep the expected revision right.
+    state = decoded.ok
+      ? evolve(state, decoded.value.event, { revision, occurredAt: decoded.value.meta.occurredAt })
+      : { ...state, revision };
+    byEventId.set(recorded.eventId.toLowerCase(), { revision, position: recorded.position, body: recorded.data });
+  }
+  return { state, byEventId };
+}
+
+/** One stored event of a case stream with the case's state right after it. */
+export interface FoldedEvent {
+  readonly recorded: RecordedEvent;
+  readonly event: CaseEvent;
+  readonly state: CaseState;
+}
+
+/** The read side's full fold (late records, retroactive pauses), each event decoded once; undecodable ones skipped. */
+export async function* foldCaseStream(
+  store: EventStore,
+  caseId: string,
+  lateRecordHours: number,
+): AsyncIterable<FoldedEvent> {
+  let state = initialCaseState(caseId);
+  const options = { lateRecordHours };
+  for await (const recorded of store.readStream(caseStreamId(caseId))) {
+    const decoded = decodeStoredCaseEvent(recorded);
+    if (!decoded.ok) continue;
+    state = evolve(state, decoded.value.event, decoded.value.meta, options);
+    yield { recorded, event: decoded.value.event, state };
+  }
+}

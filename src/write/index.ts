@@ -1,0 +1,13 @@
+/** The write side's public surface: load → decide → append, its results, its parts, the stored-event decoder. */
+export { createWriteSide, withEventId, MAX_CONFLICT_RETRIES } from './writeSide.js';
+export type { WriteAccess, WriteMetrics, WriteSide, WriteSideDeps } from './writeSide.js';
+export type { CaseGroup, WriteEvent } from './planGroup.js';
+export { WRITE_REJECTION_CODES, isStored } from './results.js';
+export type { Appended, Duplicate, Rejected, RejectionCode, WriteResult } from './results.js';
+export { CaseWriteCache, DEFAULT_WRITE_CACHE_CASES } from './writeCache.js';
+export type { CachedCase } from './writeCache.js';
+export { GroupCommitter } from './groupCommit.js';
+export { decodeStoredCaseEvent } from './storedEvent.js';
+export type { StoredCaseEvent, StoredDecoding } from './storedEvent.js';
+export { foldCaseStream, loadCase } from './caseStream.js';
+export type { FoldedEvent, LoadedCase, StoredRef } from './caseStream.js';

@@ -1,0 +1,136 @@
+/**
+ * Deciding one case's events (a "group", in request order) on a running state:
+ * pure, no store. Each accepted event is evolved once, here; the state after
+ * the group is what the write cache keeps once the append succeeds.
+ *
+ * The basis is either the store's fresh read (every stored event by eventId)
+ * or a guess (the write cache, or an empty stream for a group opening with
+ * CaseAccepted). From a guess only "append it" is answered: anything else
+ * (a rejection, a known eventId) answers undefined and the caller re-reads, so
+ * a stale cache never refuses an event and a retry gets its original result.
+ */
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { decide, type DecideOptions } from '../domain/decide.js';
+import { evolve } from '../domain/evolve.js';
+import type { CaseEvent } from '../domain/events.js';
+import type { CaseState, EpochMs } from '../domain/types.js';
+import type { StoredRef } from './caseStream.js';
+import { rejected, type WriteResult } from './results.js';
+import { sameEvent } from './sameEvent.js';
+
+/** A decoded event with its eventId set (the client's, lower-cased, or a generated one). */
+export type WriteEvent = CaseEvent & { readonly eventId: string };
+
+/** The events of one case, in request order; `ifMatch`: the revision the client expects before the first event. */
+export interface CaseGroup {
+  readonly caseId: string;
+  readonly events: readonly WriteEvent[];
+  readonly ifMatch?: number;
+}
+
+export type Basis =
+  | { readonly fresh: false; readonly state: CaseState; readonly eventIds: ReadonlySet<string> }
+  | { readonly fresh: true; readonly state: CaseState; readonly byEventId: ReadonlyMap<string, StoredRef> };
+
+export interface PendingEvent {
+  readonly index: number;
+  readonly event: WriteEvent;
+}
+
+export interface Plan {
+  readonly answered: ReadonlyMap<number, WriteResult>;
+  /** The events to append, in order, at revisions base.revision + 1, + 2, … */
+  readonly pending: readonly PendingEvent[];
+  /** index → index of the first occurrence of the same event in this group (answered with that one's result). */
+  readonly sameAs: ReadonlyMap<number, number>;
+  readonly base: CaseState;
+  readonly after: CaseState;
+}
+
+export interface PlanContext {
+  readonly now: EpochMs;
+  readonly mayWriteCenter: (centerId: string) => boolean;
+  readonly decideOptions: DecideOptions;
+  /** Indexes already answered for good in an earlier attempt (eventId used in another case). */
+  readonly excluded: ReadonlySet<number>;
+}
+
+export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Plan | undefined {
+  const { caseId, events, ifMatch } = group;
+  const answered = new Map<number, WriteResult>();
+  const pending: PendingEvent[] = [];
+  const sameAs = new Map<number, number>();
+  const firstIndexOf = new Map<string, number>();
+  let state = basis.state;
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as WriteEvent;
+    const { eventId } = event;
+    const first = firstIndexOf.get(eventId);
+    if (first !== undefined) {
+      if (sameEvent(events[first] as WriteEvent, event)) sameAs.set(index, first);
+      else answered.set(index, rejected(caseId, eventId, 'event-id-conflict', usedEarlier(eventId)));
+      continue;
+    }
+    firstIndexOf.set(eventId, index);
+    if (ctx.excluded.has(index)) continue;
+    const center = state.accepted?.centerId ?? (event.type === 'CaseAccepted' ? event.centerId : undefined);
+    if (center !== undefined && !ctx.mayWriteCenter(center)) {
+      if (!basis.fresh) return undefined;
+      answered.set(
+        index,
+        rejected(caseId, eventId, 'forbidden-center', `this token may not write cases of center ${center}`),
+      );
+      continue;
+    }
+    if (!basis.fresh) {
+      if (basis.eventIds.has(eventId)) return undefined;
+    } else {
+      const stored = basis.byEventId.get(eventId);
+      if (stored !== undefined) {
+        answered.set(index, againOrConflict(caseId, event, stored));
+        continue;
+      }
+    }
+    if (ifMatch !== undefined && state.revision !== ifMatch) {
+      if (!basis.fresh) return undefined;
+      answered.set(
+        index,
+        rejected(
+          caseId,
+          eventId,
+          'revision-conflict',
+          `If-Match expects revision ${ifMatch} but the case is at revision ${state.revision}`,
+          { expected: ifMatch, actual: state.revision },
+        ),
+      );
+      continue;
+    }
+    const decision = decide(state, event, ctx.now, ctx.decideOptions);
+    if (isLeft(decision)) {
+      if (!basis.fresh) return undefined;
+      const { code, message, details } = decision.left;
+      answered.set(index, rejected(caseId, eventId, code, message, details));
+      continue;
+    }
+    pending.push({ index, event });
+    state = evolve(state, event, { revision: state.revision + 1 });
+  }
+  return { answered, pending, sameAs, base: basis.state, after: state };
+}
+
+/** A known eventId: the original result for the same event, a conflict for a different one. */
+function againOrConflict(caseId: string, event: WriteEvent, stored: StoredRef): WriteResult {
+  if (sameEvent(event, stored.body)) {
+    return { kind: 'duplicate', caseId, eventId: event.eventId, revision: stored.revision, position: stored.position };
+  }
+  return rejected(
+    caseId,
+    event.eventId,
+    'event-id-conflict',
+    `eventId ${event.eventId} is already used by a different event of this case (revision ${stored.revision}); nothing was written`,
+    { revision: stored.revision },
+  );
+}
+
+const usedEarlier = (eventId: string): string =>
+  `eventId ${eventId} is used earlier in this request by a different event; nothing was written for this one`;

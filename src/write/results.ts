@@ -1,0 +1,66 @@
+/**
+ * What the write side answers for each event: appended, a duplicate of an event
+ * already stored (the original result), or rejected with a code. It knows
+ * nothing of HTTP: the HTTP layer maps each code to a status (src/api/errors.ts).
+ */
+import type { DomainErrorCode } from '../domain/decide.js';
+
+/** Codes the write side adds to the domain's own. */
+export const WRITE_REJECTION_CODES = [
+  /** A recorder limited to some centers wrote a case of another. */
+  'forbidden-center',
+  /** If-Match named a revision the case is not at. */
+  'revision-conflict',
+  /** The eventId is already used by a different event (here, in another case, or earlier in the request). */
+  'event-id-conflict',
+  /** The case kept changing under every attempt. */
+  'concurrency-conflict',
+  /** The store could not be reached; nothing of the event's case was written. */
+  'store-unavailable',
+] as const;
+
+export type RejectionCode = DomainErrorCode | (typeof WRITE_REJECTION_CODES)[number];
+
+interface Placed {
+  readonly caseId: string;
+  readonly eventId: string;
+  readonly revision: number;
+  /** The event's own global position in the store. */
+  readonly position: bigint;
+}
+
+export interface Appended extends Placed {
+  readonly kind: 'appended';
+}
+
+/** The same event was already stored: the original result, nothing written. */
+export interface Duplicate extends Placed {
+  readonly kind: 'duplicate';
+}
+
+export interface Rejected {
+  readonly kind: 'rejected';
+  readonly caseId: string;
+  readonly eventId: string;
+  readonly code: RejectionCode;
+  readonly message: string;
+  readonly details?: unknown;
+  /** The store's error behind a 'store-unavailable' (for the HTTP layer's error handling and logs). */
+  readonly cause?: unknown;
+}
+
+export type WriteResult = Appended | Duplicate | Rejected;
+
+export const isStored = (r: WriteResult): r is Appended | Duplicate => r.kind !== 'rejected';
+
+export function rejected(
+  caseId: string,
+  eventId: string,
+  code: RejectionCode,
+  message: string,
+  details?: unknown,
+): Rejected {
+  return details === undefined
+    ? { kind: 'rejected', caseId, eventId, code, message }
+    : { kind: 'rejected', caseId, eventId, code, message, details };
+}

@@ -1,0 +1,304 @@
+/**
+ * The write side (SPEC §2, §4): load a case's state → decide → append, one
+ * linear pass per attempt, answering each event `appended | duplicate |
+ * rejected{code}`. A peer of the read side (src/projections); it knows nothing
+ * of HTTP (src/api/routes/events.ts maps its answers to statuses).
+ *
+ * Each group (one case's events of a request, in order) is decided on a running
+ * state (planGroup.ts); its accepted events are appended atomically with the
+ * expected revision of the state decided on; a rejected event is never written
+ * and does not stop the others. The groups of one call go to the store in one
+ * `appendMany` (one commit on sqlite), shared with the other calls of the same
+ * event-loop turn (the group committer). Without If-Match an optimistic-
+ * concurrency conflict re-reads and re-decides that case only.
+ *
+ * Where the state comes from: the write cache when the case is there, an empty
+ * stream when the group opens with CaseAccepted (appended with no_stream, no
+ * read), else a read of the stream. After an append the cache keeps the state
+ * the decision already computed (each event evolved once per write) and the
+ * eventIds grow in place: the cost of an append does not grow with the case.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DecideOptions } from '../domain/decide.js';
+import { initialCaseState } from '../domain/evolve.js';
+import type { CaseEvent } from '../domain/events.js';
+import type { EpochMs } from '../domain/types.js';
+import {
+  DuplicateEventConflictError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+  caseStreamId,
+  type AppendOutcome,
+  type AppendResult,
+  type EventStore,
+} from '../store/port.js';
+import { loadCase } from './caseStream.js';
+import type { GroupCommitter } from './groupCommit.js';
+import { planGroup, type Basis, type CaseGroup, type Plan, type WriteEvent } from './planGroup.js';
+import { rejected, type WriteResult } from './results.js';
+import type { CaseWriteCache } from './writeCache.js';
+
+export const MAX_CONFLICT_RETRIES = 20;
+
+/** What the write side reports to metrics (src/api/metrics.ts implements it). */
+export interface WriteMetrics {
+  /** Starts timing one store call; the returned function stops it. */
+  startAppendTimer(): () => void;
+  eventAppended(type: string): void;
+}
+
+export interface WriteSideDeps {
+  readonly store: EventStore;
+  /** One per store and process: every writer of the process shares it. */
+  readonly cache: CaseWriteCache;
+  readonly committer: GroupCommitter;
+  readonly clock: () => EpochMs;
+  readonly futureToleranceMinutes: number;
+  /** Zone used to render instants in messages. */
+  readonly zone: string;
+  readonly metrics?: WriteMetrics;
+}
+
+/** Who is writing: may they write cases of this center? (all centers when absent) */
+export interface WriteAccess {
+  readonly mayWriteCenter?: (centerId: string) => boolean;
+}
+
+export interface WriteSide {
+  /** Appends several cases' groups (distinct caseIds); results per group, per event, in order. Never throws for the store being down: those events are rejected 'store-unavailable'. */
+  appendGroups(groups: readonly CaseGroup[], access?: WriteAccess): Promise<WriteResult[][]>;
+}
+
+/** Gives the event an eventId: the client's, lower-cased as the store keeps it, or a new UUID. */
+export function withEventId(event: CaseEvent): WriteEvent {
+  return { ...event, eventId: (event.eventId ?? randomUUID()).toLowerCase() } as WriteEvent;
+}
+
+interface Job {
+  readonly group: CaseGroup;
+  readonly results: (WriteResult | undefined)[];
+  /** Indexes whose eventId is used in another stream: answered, never retried. */
+  readonly excluded: Set<number>;
+  attempt: number;
+  done: boolean;
+  plan?: Plan;
+  /** The cache's eventId set the plan's basis grows into after a successful append. */
+  eventIds?: Set<string>;
+}
+
+const ALL_CENTERS = (): boolean => true;
+
+export function createWriteSide(deps: WriteSideDeps): WriteSide {
+  const decideOptions: DecideOptions = { futureToleranceMinutes: deps.futureToleranceMinutes, zone: deps.zone };
+
+  async function appendGroups(groups: readonly CaseGroup[], access: WriteAccess = {}): Promise<WriteResult[][]> {
+    const mayWriteCenter = access.mayWriteCenter ?? ALL_CENTERS;
+    const jobs: Job[] = groups.map((group) => ({
+      group,
+      results: group.events.map(() => undefined),
+      excluded: new Set(),
+      attempt: 0,
+      done: false,
+    }));
+    try {
+      let active = jobs;
+      while (active.length > 0) {
+        const now = deps.clock();
+        const toWrite: Job[] = [];
+        for (const job of active) {
+          await plan(job, { now, mayWriteCenter, decideOptions, excluded: job.excluded });
+          if (job.done) continue;
+          if ((job.plan as Plan).pending.length === 0) job.done = true;
+          else toWrite.push(job);
+        }
+        if (toWrite.length === 0) break;
+        const outcomes = await appendPlans(toWrite);
+        active = [];
+        for (const [k, job] of toWrite.entries()) {
+          await settle(job, outcomes[k] as AppendOutcome);
+          if (!job.done) active.push(job);
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      for (const job of jobs) if (!job.done) unavailable(job, err);
+    }
+    return jobs.map(finish);
+  }
+
+  /** Decides the group on the cache or the new-case guess when that says "append"; on a fresh read otherwise. */
+  async function plan(job: Job, ctx: Parameters<typeof planGroup>[2]): Promise<void> {
+    const { caseId } = job.group;
+    const cached = deps.cache.get(caseId);
+    const guess =
+      cached ??
+      (job.attempt === 0 && opensCase(job.group)
+        ? { state: initialCaseState(caseId), eventIds: new Set<string>() }
+        : undefined);
+    if (guess !== undefined) {
+      const basis: Basis = { fresh: false, state: guess.state, eventIds: guess.eventIds };
+      const planned = planGroup(job.group, basis, ctx);
+      if (planned !== undefined) {
+        record(job, planned, guess.eventIds);
+        return;
+      }
+    }
+    const loaded = await loadCase(deps.store, caseId);
+    const eventIds = new Set(loaded.byEventId.keys());
+    deps.cache.set(caseId, { state: loaded.state, eventIds });
+    const basis: Basis = { fresh: true, state: loaded.state, byEventId: loaded.byEventId };
+    record(job, planGroup(job.group, basis, ctx) as Plan, eventIds);
+  }
+
+  function record(job: Job, planned: Plan, eventIds: Set<string>): void {
+    for (const [index, result] of planned.answered) job.results[index] = result;
+    job.plan = planned;
+    job.eventIds = eventIds;
+  }
+
+  async function appendPlans(jobs: readonly Job[]): Promise<AppendOutcome[]> {
+    const requests = jobs.map((job) => {
+      const { base, pending } = job.plan as Plan;
+      return {
+        streamId: caseStreamId(job.group.caseId),
+        events: pending.map(({ event }) => ({ eventId: event.eventId, type: event.type, data: event })),
+        expectedRevision: base.revision < 0 ? ('no_stream' as const) : BigInt(base.revision),
+      };
+    });
+    const stopTimer = deps.metrics?.startAppendTimer();
+    try {
+      return await deps.committer.appendMany(requests);
+    } finally {
+      stopTimer?.();
+    }
+  }
+
+  /** Applies the store's answer to one group: its results and the cache, or another attempt. */
+  async function settle(job: Job, outcome: AppendOutcome): Promise<void> {
+    const { caseId, ifMatch } = job.group;
+    const { pending, base, after } = job.plan as Plan;
+    const retriesLeft = job.attempt < MAX_CONFLICT_RETRIES;
+    job.attempt++;
+    if (outcome.ok && !outcome.result.duplicate) {
+      const positions = await positionsOf(caseId, outcome.result, base.revision + 1, pending.length);
+      for (const [k, { index, event }] of pending.entries()) {
+        deps.metrics?.eventAppended(event.type);
+        const position = positions[k] as bigint;
+        job.results[index] = {
+          kind: 'appended',
+          caseId,
+          eventId: event.eventId,
+          revision: base.revision + 1 + k,
+          position,
+        };
+      }
+      const eventIds = job.eventIds as Set<string>;
+      for (const { event } of pending) eventIds.add(event.eventId);
+      if (Number(outcome.result.nextExpectedRevision) === after.revision)
+        deps.cache.set(caseId, { state: after, eventIds });
+      else deps.cache.delete(caseId);
+      job.done = true;
+      return;
+    }
+    // Anything else is answered from a fresh read on the next attempt (an exact retry that won a race included).
+    deps.cache.delete(caseId);
+    if (outcome.ok) return retriesLeft ? undefined : gaveUp(job);
+    const err = outcome.error;
+    if (err instanceof StoreUnavailableError) throw err;
+    if (err instanceof WrongExpectedRevisionError && ifMatch !== undefined) {
+      for (const { index, event } of pending) {
+        job.results[index] = rejected(
+          caseId,
+          event.eventId,
+          'revision-conflict',
+          `If-Match expects revision ${ifMatch} but another write got there first`,
+          { expected: ifMatch },
+        );
+      }
+      job.done = true;
+      return;
+    }
+    if (err instanceof DuplicateEventConflictError) excludeUsedElsewhere(job, err);
+    if (err instanceof WrongExpectedRevisionError || err instanceof DuplicateEventConflictError) {
+      return retriesLeft ? undefined : gaveUp(job);
+    }
+    throw err;
+  }
+
+  /** Each event's own position: the store's when it reports them, else read back (one read, this append only). */
+  async function positionsOf(caseId: string, result: AppendResult, first: number, count: number): Promise<bigint[]> {
+    if (result.positions !== undefined && result.positions.length === count) return [...result.positions];
+    if (count === 1) return [result.position];
+    const out: bigint[] = [];
+    for await (const e of deps.store.readStream(caseStreamId(caseId), {
+      fromRevision: BigInt(first),
+      maxCount: count,
+    })) {
+      out.push(e.position);
+    }
+    return out.length === count ? out : Array.from({ length: count }, () => result.position);
+  }
+
+  return { appendGroups };
+}
+
+/** A group starting with CaseAccepted is most likely a new case: guess "no stream" rather than read it. */
+const opensCase = (group: CaseGroup): boolean => group.events[0]?.type === 'CaseAccepted';
+
+/**
+ * The store refused the append because an eventId is stored elsewhere. A first
+ * refusal re-reads (it may have been stored in this case concurrently); once the
+ * plan came from a fresh read, the eventId is another case's: answered for good.
+ */
+function excludeUsedElsewhere(job: Job, err: DuplicateEventConflictError): void {
+  const clash = (job.plan as Plan).pending.find(({ event }) => event.eventId === err.eventId.toLowerCase());
+  if (clash === undefined || job.attempt <= 1) return;
+  job.excluded.add(clash.index);
+  job.results[clash.index] = rejected(
+    job.group.caseId,
+    clash.event.eventId,
+    'event-id-conflict',
+    `eventId ${clash.event.eventId} is already used by another event; nothing was written for this one`,
+  );
+}
+
+function gaveUp(job: Job): void {
+  for (const { index, event } of (job.plan as Plan).pending) {
+    job.results[index] = rejected(
+      job.group.caseId,
+      event.eventId,
+      'concurrency-conflict',
+      `the case kept changing under ${MAX_CONFLICT_RETRIES} attempts; retry`,
+    );
+  }
+  job.done = true;
+}
+
+/** Nothing of an unfinished group was written: every event not already refused for good is rejected. */
+function unavailable(job: Job, cause: StoreUnavailableError): void {
+  for (const [index, event] of job.group.events.entries()) {
+    if (job.excluded.has(index)) continue;
+    job.results[index] = {
+      ...rejected(
+        job.group.caseId,
+        event.eventId,
+        'store-unavailable',
+        'the event store is unavailable; this event was not written',
+      ),
+      cause,
+    };
+  }
+  job.done = true;
+}
+
+/** Repeats of an event in the group get the first occurrence's answer (a stored one as a duplicate). */
+function finish(job: Job): WriteResult[] {
+  for (const [index, first] of job.plan?.sameAs ?? []) {
+    const original = job.results[first];
+    job.results[index] = original?.kind === 'appended' ? { ...original, kind: 'duplicate' } : original;
+  }
+  return job.results.map((r) => {
+    if (r === undefined) throw new Error('the write side left an event without a result');
+    return r;
+  });
+}
