@@ -198,7 +198,8 @@ export const openApiDocument = {
         },
       },
       put: {
-        summary: 'Publish or correct a year (admin); answers once the projections applied it',
+        summary:
+          "Publish or correct a year's whole notice (admin), including its days in the previous December; every holiday the law fixes must be listed and make-up days are weekends; answers once the projections applied it, with `changes` against the days in force before",
         parameters: [p('year', 'Four-digit year', { type: 'string', pattern: '^[0-9]{4}$' })],
         requestBody: {
           required: true,
@@ -364,7 +365,24 @@ export const openApiDocument = {
           year: { type: 'integer' },
           holidays: { type: 'array', items: { type: 'string' } },
           workdays: { type: 'array', items: { type: 'string' } },
+          status: { enum: ['published', 'predicted'] },
+          source: { enum: ['chinese-days', 'published', 'predicted'] },
           provisional: { type: 'boolean' },
+          predictedFrom: { type: 'string', description: 'For a predicted year: the law its holidays come from' },
+          assumedHolidays: {
+            type: 'array',
+            items: { type: 'object', properties: { date: { type: 'string' }, name: { type: 'string' } } },
+          },
+          changes: {
+            type: 'object',
+            description: 'PUT only: the days the notice added and removed',
+            properties: {
+              holidaysAdded: { type: 'array', items: { type: 'string' } },
+              holidaysRemoved: { type: 'array', items: { type: 'string' } },
+              workdaysAdded: { type: 'array', items: { type: 'string' } },
+              workdaysRemoved: { type: 'array', items: { type: 'string' } },
+            },
+          },
           version: { type: 'string' },
         },
       },

@@ -208,7 +208,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     early: C === undefined ? null : promised >= 1 && cal.dayOf(C) < deadlineDay,
     pauses,
     escalations,
-    provisional: cal.isProvisional(A) || cal.isProvisional(Math.max(deadlineDay, endDay)),
+    provisional: cal.isProvisionalSpan(A, Math.max(deadlineDay, endDay)),
     cards,
   };
 }

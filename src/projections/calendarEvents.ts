@@ -11,8 +11,10 @@ import {
   Instant,
   SPAN_FIRST_YEAR,
   SPAN_LAST_YEAR,
+  checkNotice,
   describeErrors,
   isRegionId,
+  parseDate,
   tryParseDate,
   validateYearInput,
   type CalendarService,
@@ -91,18 +93,29 @@ export type CalendarDecodeResult =
 
 /**
  * Validate a `PUT /calendar/{year}` request: `year` from the path, `body` the
- * JSON body, `publishedAt` the server's instant. Dates must be in that year and
- * not both a holiday and a make-up working day (the calendar service's rules).
+ * JSON body, `publishedAt` the server's instant. Beyond the stored event's rules
+ * it must be a whole notice (the calendar's checkNotice): make-up days on
+ * weekends, every holiday the law fixes listed.
  */
 export function decodeCalendarYearRequest(year: unknown, body: unknown, publishedAt: string): CalendarDecodeResult {
   const yearNum = typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : year;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, errors: [{ field: '(body)', message: 'expected a JSON object' }] };
   }
-  return decodeCalendarYearPublished({ ...(body as Record<string, unknown>), year: yearNum, publishedAt });
+  const decoded = decodeCalendarYearPublished({ ...(body as Record<string, unknown>), year: yearNum, publishedAt });
+  if (!decoded.ok) return decoded;
+  // The lists as sent (decode sorted them), so an error's index points into the request.
+  const sent = body as { holidays: string[]; workdays: string[] };
+  const days = { holidays: sent.holidays.map(parseDate), workdays: sent.workdays.map(parseDate) };
+  const errors = checkNotice(decoded.value.year, days, decoded.value.region !== undefined);
+  return errors.length > 0 ? { ok: false, errors } : decoded;
 }
 
-/** Validate the data of a stored (or to-be-stored) `CalendarYearPublished` event. */
+/**
+ * Validate the data of a stored (or to-be-stored) `CalendarYearPublished` event:
+ * dates in that year or its previous December, not both lists. Lenient on
+ * purpose: what was stored replays even if the request rules grow stricter.
+ */
 export function decodeCalendarYearPublished(input: unknown): CalendarDecodeResult {
   const result = CalendarYearPublished.decode(input);
   if (isLeft(result)) {

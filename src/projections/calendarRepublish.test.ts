@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseInstant } from '../domain/index.js';
-import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
+import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearPublished } from './calendarEvents.js';
 import { makeRig, type Rig } from './testSupport.js';
 
 const REAL_2026 = {
@@ -36,7 +36,12 @@ afterEach(async () => {
 });
 
 async function publish(rig: Rig, body: { holidays: string[]; workdays: string[] }): Promise<void> {
-  const decoded = decodeCalendarYearRequest('2026', body, new Date(rig.scheduler.clock()).toISOString());
+  // The stored event's rules, not the request's: PARTIAL_2026 is what an older engine stored.
+  const decoded = decodeCalendarYearPublished({
+    year: 2026,
+    ...body,
+    publishedAt: new Date(rig.scheduler.clock()).toISOString(),
+  });
   if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
   const r = await rig.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
   expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);

@@ -4,6 +4,7 @@
  * calendar service, and the answer waits until they have.
  */
 import { Router } from 'express';
+import { noticeChanges } from '../../domain/calendar/notice.js';
 import type { CalendarService } from '../../domain/calendar/service.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from '../../domain/calendar/work-calendar.js';
 import type { EpochMs } from '../../domain/types.js';
@@ -43,6 +44,8 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
         decoded.errors,
       );
     }
+    // A national notice replaces the year's days: show what that changes against the days in force.
+    const before = decoded.value.region === undefined ? deps.calendarService.noticeDays(year) : undefined;
     const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
     const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
     if (!applied) {
@@ -54,7 +57,10 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
     }
     const view = deps.calendarService.getYear(year);
     if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
-    res.status(200).json({ ...view, position: result.position.toString() });
+    const changes = before === undefined ? undefined : noticeChanges(before, deps.calendarService.noticeDays(year));
+    res
+      .status(200)
+      .json({ ...view, ...(changes !== undefined ? { changes } : {}), position: result.position.toString() });
   });
 
   return router;

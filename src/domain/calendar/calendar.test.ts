@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import * as E from 'fp-ts/lib/Either.js';
 import { defaultCalendar, createCalendarService, mergeDayRanges, type DayRange } from './index.js';
 import { dayFromYmd, formatDate, parseDate } from '../time.js';
+import { referenceIsWorkday } from '../testing/calendar-reference.js';
+import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from './work-calendar.js';
 
 // chinese-days computes weekdays with local-time Date methods: pin the process zone.
 process.env.TZ = 'UTC';
@@ -15,8 +17,8 @@ const D2015 = dayFromYmd(2015, 1, 1);
 const D2027END = dayFromYmd(2027, 12, 31);
 const day = fc.integer({ min: D2015, max: D2027END });
 
-/** Slow reference: walk day by day over chinese-days' own isWorkday. */
-const slowIsWorkday = (d: number) => chineseDays.isWorkday(formatDate(d));
+/** Slow reference: walk day by day over chinese-days' own isWorkday (and the law's holidays in predicted years). */
+const slowIsWorkday = referenceIsWorkday;
 function slowCount(a: number, b: number, merged: readonly DayRange[] = []): number {
   let n = 0;
   for (let d = a + 1; d <= b; d++) if (slowIsWorkday(d) && !merged.some((r) => d > r.after && d <= r.through)) n++;
@@ -37,17 +39,45 @@ const rangesArb = fc.array(
 );
 
 describe('default calendar (chinese-days data)', () => {
-  it('agrees with chinese-days isWorkday on every date of 2015–2027 (2027 is past its data: Mon–Fri)', () => {
+  it('agrees with the day-by-day reference on every date of the span 1970–2150, predicted years included', () => {
     const mismatches: string[] = [];
-    for (let d = D2015; d <= D2027END; d++) if (cal.isWorkday(d) !== slowIsWorkday(d)) mismatches.push(formatDate(d));
+    const first = dayFromYmd(SPAN_FIRST_YEAR, 1, 1);
+    const last = dayFromYmd(SPAN_LAST_YEAR, 12, 31);
+    for (let d = first; d <= last; d++) if (cal.isWorkday(d) !== slowIsWorkday(d)) mismatches.push(formatDate(d));
     expect(mismatches).toEqual([]);
   });
 
-  it('derives the last published year from the data and marks later dates provisional', () => {
+  it('the notices agree with chinese-days isWorkday on every date of 2004–2026', () => {
+    const mismatches: string[] = [];
+    for (let d = dayFromYmd(2004, 1, 1); d <= dayFromYmd(2026, 12, 31); d++)
+      if (cal.isWorkday(d) !== chineseDays.isWorkday(formatDate(d))) mismatches.push(formatDate(d));
+    expect(mismatches).toEqual([]);
+  });
+
+  it('derives the last published year from the data and predicts later years from the law, marked provisional', () => {
     expect(cal.lastPublishedYear).toBe(2026);
     expect(cal.isProvisional(parseDate('2026-12-31'))).toBe(false);
     expect(cal.isProvisional(parseDate('2027-01-01'))).toBe(true);
-    expect(cal.isWorkday(parseDate('2027-01-01'))).toBe(true); // a Friday, no data yet
+    expect(cal.isWorkday(parseDate('2027-01-01'))).toBe(false); // a Friday, 元旦 by the law
+    expect(cal.predictedHolidayOf(parseDate('2027-02-05'))).toBe('除夕');
+    expect(cal.predictedHolidayOf(parseDate('2026-02-16'))).toBeUndefined(); // 2026 has its notice
+    expect(cal.isWorkday(parseDate('2027-02-04'))).toBe(true);
+  });
+
+  it('issue 15: a case accepted 2026-12-15 with 15 days does not count Fri 2027-01-01 (due 2027-01-06, not 01-05)', () => {
+    expect(formatDate(cal.nthWorkdayAfter(parseDate('2026-12-15'), 15))).toBe('2027-01-06');
+  });
+
+  it('provisional spans: any day of a predicted year between the end points, not only the end points', () => {
+    const svc = createCalendarService('Asia/Shanghai');
+    const full2028 = { holidays: [] as string[], workdays: [] as string[] };
+    svc.publishYear(2028, full2028);
+    const c = svc.current();
+    const a = parseDate('2026-12-20');
+    const b = parseDate('2028-01-10');
+    expect(c.isProvisional(a) || c.isProvisional(b)).toBe(false); // the old end-point check
+    expect(c.isProvisionalSpan(a, b)).toBe(true); // 2027 lies between
+    expect(c.isProvisionalSpan(parseDate('2025-01-01'), parseDate('2026-12-31'))).toBe(false);
   });
 
   it('knows the make-up days and holidays of the State Council notices', () => {
@@ -201,15 +231,26 @@ describe('calendar service', () => {
       source: 'published',
       holidays: ['2027-01-01', '2027-02-08'],
     });
-    expect(a.getYear(2030)).toMatchObject({ provisional: true, source: 'none', holidays: [] });
-    expect(a.getYear(2025)).toMatchObject({ provisional: false, source: 'chinese-days' });
+    expect(a.getYear(2030)).toMatchObject({
+      status: 'predicted',
+      provisional: true,
+      source: 'predicted',
+      predictedFrom: '全国年节及纪念日放假办法(2024)',
+      workdays: [],
+    });
+    expect(a.getYear(2030)?.holidays).toContain('2030-02-02'); // 除夕 2030
+    expect(a.getYear(2030)?.assumedHolidays).toContainEqual({ date: '2030-02-02', name: '除夕' });
+    expect(a.getYear(2025)).toMatchObject({ status: 'published', provisional: false, source: 'chinese-days' });
+    // The 2019 notice's days in December 2018 belong to 2019.
+    expect(a.getYear(2019)?.holidays.slice(0, 3)).toEqual(['2018-12-30', '2018-12-31', '2019-01-01']);
+    expect(a.getYear(2019)?.workdays[0]).toBe('2018-12-29');
   });
 
   it('rejects bad input naming the field, and changes nothing', () => {
     const svc = createCalendarService('Asia/Shanghai');
     const before = svc.current().version;
     const bad = svc.publishYear(2027, {
-      holidays: ['2027-02-30', '2026-12-31', '2027-03-01'],
+      holidays: ['2027-02-30', '2026-11-30', '2027-03-01'],
       workdays: ['2027-03-01', 7],
     });
     expect(E.isLeft(bad)).toBe(true);

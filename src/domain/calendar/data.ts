@@ -10,6 +10,11 @@ import { tryParseDate } from '../time.js';
 
 export type YearSource = 'chinese-days' | 'published';
 
+/**
+ * One year's notice. A notice may set days in the previous December (the 2019
+ * and 2023 notices did), so `holidays` and `workdays` lie in that year or in
+ * December of the year before.
+ */
 export interface YearDays {
   readonly holidays: readonly EpochDay[];
   readonly workdays: readonly EpochDay[];
@@ -36,12 +41,18 @@ interface ChineseDaysJson {
   readonly workdays: Record<string, string>;
 }
 
-function groupByYear(dates: readonly string[]): Map<number, EpochDay[]> {
+/** The notice a date of the package belongs to: a December day named 元旦 is next year's. */
+function noticeYear(text: string, name: string): number {
+  const year = Number(text.slice(0, 4));
+  return text.slice(5, 7) === '12' && name.includes('元旦') ? year + 1 : year;
+}
+
+function groupByYear(dates: Record<string, string>): Map<number, EpochDay[]> {
   const out = new Map<number, EpochDay[]>();
-  for (const text of dates) {
+  for (const [text, name] of Object.entries(dates)) {
     const day = tryParseDate(text);
     if (day === undefined) continue;
-    const year = Number(text.slice(0, 4));
+    const year = noticeYear(text, name);
     let list = out.get(year);
     if (list === undefined) out.set(year, (list = []));
     list.push(day);
@@ -58,8 +69,8 @@ export function chineseDaysData(): CalendarData {
   const require = createRequire(import.meta.url);
   const json = require('chinese-days/dist/chinese-days.json') as ChineseDaysJson;
   const version = (require('chinese-days/package.json') as { version: string }).version;
-  const holidays = groupByYear(Object.keys(json.holidays));
-  const workdays = groupByYear(Object.keys(json.workdays));
+  const holidays = groupByYear(json.holidays);
+  const workdays = groupByYear(json.workdays);
   const years = new Map<number, YearDays>();
   for (const year of new Set([...holidays.keys(), ...workdays.keys()])) {
     years.set(year, {

@@ -4,6 +4,10 @@ export { chineseDaysData } from './data.js';
 export type { CalendarData, RegionalDay, YearDays, YearSource } from './data.js';
 export { createCalendarService, validateYearInput, validateRegionalInput, isRegionId } from './service.js';
 export type { CalendarService, CalendarListener, YearInput, RegionalInput, YearView } from './service.js';
+export { HOLIDAY_LAW, lawFixedHolidays, lawInForce } from './holiday-law.js';
+export type { LawHoliday, LawHolidayName, LawInForce } from './holiday-law.js';
+export { checkNotice, noticeChanges } from './notice.js';
+export type { NoticeChanges, NoticeDays } from './notice.js';
 
 import { chineseDaysData } from './data.js';
 import { WorkCalendar } from './work-calendar.js';

@@ -1,15 +1,17 @@
 /**
  * The calendar in force and its run-time corrections (pure, no I/O): publish or
- * correct a year (full replacement of its holidays and make-up days), add
- * regional days. Every change makes a new immutable WorkCalendar with a new
+ * correct a year (full replacement of its notice: holidays and make-up days,
+ * including the notice's days in the previous December), add regional days. Every change makes a new immutable WorkCalendar with a new
  * version and notifies listeners so projections can recompute.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { EpochDay } from '../types.js';
 import type { FieldError } from '../events.js';
-import { formatDate, tryParseDate, yearOfDay } from '../time.js';
+import { formatDate, tryParseDate, yearOfDay, ymdFromDay } from '../time.js';
 import { chineseDaysData, type CalendarData, type RegionalDay, type YearDays, type YearSource } from './data.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR, WorkCalendar } from './work-calendar.js';
+import { HOLIDAY_LAW, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
+import type { NoticeDays } from './notice.js';
 
 export interface YearInput {
   readonly holidays: readonly string[];
@@ -31,9 +33,14 @@ export interface YearView {
     readonly date: string;
     readonly kind: 'holiday' | 'workday';
   }[];
-  /** True when the year has no published data (Mon–Fri fallback). */
+  /** `published`: a notice is in force (package data or run-time); `predicted`: the law's holidays are assumed. */
+  readonly status: 'published' | 'predicted';
+  /** True when the year has no notice (its days are predicted). */
   readonly provisional: boolean;
-  readonly source: YearSource | 'none';
+  readonly source: YearSource | 'predicted';
+  /** For a predicted year: the rule, and each assumed holiday with its name. */
+  readonly predictedFrom?: string;
+  readonly assumedHolidays?: readonly { readonly date: string; readonly name: LawHolidayName }[];
   readonly version: string;
 }
 
@@ -45,6 +52,8 @@ export interface CalendarService {
   publishYear(year: number, input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
   addRegionalDays(input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
   getYear(year: number): YearView | undefined;
+  /** The days in force for a year: its notice, else the law's predicted holidays (no make-up days). */
+  noticeDays(year: number): NoticeDays;
   /** Subscribe to calendar changes; returns the unsubscribe function. */
   onChange(listener: CalendarListener): () => void;
 }
@@ -86,25 +95,47 @@ export function createCalendarService(zone: string, initial: CalendarData = chin
     getYear(year) {
       if (!Number.isInteger(year)) return undefined;
       const y = calendar.data.years.get(year);
-      return {
+      const days = noticeDaysOf(calendar, year);
+      const regional = calendar.data.regional
+        .filter((r) => yearOfDay(r.day) === year)
+        .sort((a, b) => a.day - b.day)
+        .map((r) => ({ region: r.region, date: formatDate(r.day), kind: r.kind }));
+      const common = {
         year,
-        holidays: (y?.holidays ?? []).map(formatDate),
-        workdays: (y?.workdays ?? []).map(formatDate),
-        regional: calendar.data.regional
-          .filter((r) => yearOfDay(r.day) === year)
-          .sort((a, b) => a.day - b.day)
-          .map((r) => ({ region: r.region, date: formatDate(r.day), kind: r.kind })),
-        provisional: y === undefined,
-        source: y?.source ?? 'none',
+        holidays: days.holidays.map(formatDate),
+        workdays: days.workdays.map(formatDate),
+        regional,
         version: calendar.version,
       };
+      if (y !== undefined) return { ...common, status: 'published', provisional: false, source: y.source };
+      return {
+        ...common,
+        status: 'predicted',
+        provisional: true,
+        source: 'predicted',
+        predictedFrom: HOLIDAY_LAW,
+        assumedHolidays: lawFixedHolidays(year).map((h) => ({ date: formatDate(h.day), name: h.name })),
+      };
     },
+    noticeDays: (year) => noticeDaysOf(calendar, year),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
 }
+
+function noticeDaysOf(calendar: WorkCalendar, year: number): NoticeDays {
+  const y = calendar.data.years.get(year);
+  if (y !== undefined) return { holidays: y.holidays, workdays: y.workdays };
+  return { holidays: uniqueSorted(lawFixedHolidays(year).map((h) => h.day)), workdays: [] };
+}
+
+/** A date of year `year`'s notice: in that year, or in the December before it. */
+const inNoticeOf = (day: EpochDay, year: number): boolean => {
+  const { year: y, month } = ymdFromDay(day);
+  return y === year || (y === year - 1 && month === 12);
+};
 
 function parseDateList(field: string, value: unknown, year: number | undefined, errors: FieldError[]): EpochDay[] {
   if (value === undefined) return [];
@@ -118,8 +149,8 @@ function parseDateList(field: string, value: unknown, year: number | undefined, 
     const day = typeof item === 'string' ? tryParseDate(item) : undefined;
     if (day === undefined) {
       errors.push({ field: f, message: `must be a valid date YYYY-MM-DD; got ${JSON.stringify(item)}` });
-    } else if (year !== undefined && yearOfDay(day) !== year) {
-      errors.push({ field: f, message: `${String(item)} is not in ${year}` });
+    } else if (year !== undefined && !inNoticeOf(day, year)) {
+      errors.push({ field: f, message: `${String(item)} is not in ${year} (nor in December ${year - 1})` });
     } else if (year === undefined && (yearOfDay(day) < SPAN_FIRST_YEAR || yearOfDay(day) > SPAN_LAST_YEAR)) {
       errors.push({ field: f, message: `must be within ${SPAN_FIRST_YEAR}–${SPAN_LAST_YEAR}` });
     } else {

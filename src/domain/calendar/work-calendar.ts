@@ -1,7 +1,9 @@
 /**
  * An immutable working-day calendar with an O(1) index: prefix counts of
  * working days over a fixed span of epoch days plus the inverse (ordinal → day).
- * Outside the span and in unpublished years it is Monday–Friday (closed form).
+ * A year of the span with no notice is predicted: Monday–Friday minus the
+ * holidays the law fixes (holiday-law.ts). Outside the span it is Monday–Friday
+ * (closed form).
  */
 import type { Calendar, EpochDay, EpochMs } from '../types.js';
 import { dayFromYmd, ymdFromDay, weekdayOf } from '../time.js';
@@ -9,6 +11,7 @@ import { zoneClock, type ZoneClock } from '../zone.js';
 import { weekdaysThrough, weekdayWithOrdinal } from './weekdays.js';
 import type { CalendarData } from './data.js';
 import { fnv1aHex } from './hash.js';
+import { HOLIDAY_LAW, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
 
 export const SPAN_FIRST_YEAR = 1970;
 export const SPAN_LAST_YEAR = 2150;
@@ -38,6 +41,10 @@ export interface TimingCalendar extends Calendar {
   nthCountedDayAfter(a: EpochDay, n: number, merged: readonly DayRange[]): EpochDay;
   dayKind(day: EpochDay): DayKind;
   regionOfDay(day: EpochDay): string | undefined;
+  /** True when a day of (a, b] or a itself lies in a predicted (unpublished) year. */
+  isProvisionalSpan(a: EpochDay, b: EpochDay): boolean;
+  /** The law's name of a holiday assumed in a predicted year (e.g. 除夕), else undefined. */
+  predictedHolidayOf(day: EpochDay): LawHolidayName | undefined;
 }
 
 export class WorkCalendar implements TimingCalendar {
@@ -54,6 +61,7 @@ export class WorkCalendar implements TimingCalendar {
   private readonly ord: Int32Array;
   private readonly regionOf: Map<EpochDay, string>;
   private readonly published: ReadonlySet<number>;
+  private readonly predicted: ReadonlyMap<EpochDay, LawHolidayName>;
 
   constructor(zone: string, data: CalendarData) {
     this.zone = zone;
@@ -61,7 +69,8 @@ export class WorkCalendar implements TimingCalendar {
     this.clock = zoneClock(zone);
     this.published = new Set(data.years.keys());
     this.lastPublishedYear = Math.max(data.baseLastYear, ...data.years.keys());
-    this.kinds = buildKinds(data);
+    this.predicted = predictedHolidays(this.published);
+    this.kinds = buildKinds(data, this.predicted);
     this.regionOf = new Map(data.regional.map((r) => [r.day, r.region]));
     this.cum = new Int32Array(N + 1);
     let count = 0;
@@ -160,8 +169,24 @@ export class WorkCalendar implements TimingCalendar {
     return this.dayWithPrefix(pCur + rem);
   }
 
+  /** True for a day of a year with no notice (predicted, or Mon–Fri outside the span). */
   isProvisional(day: EpochDay): boolean {
     return !this.published.has(ymdFromDay(day).year);
+  }
+
+  isProvisionalSpan(a: EpochDay, b: EpochDay): boolean {
+    const last = ymdFromDay(Math.max(a, b)).year;
+    for (let y = ymdFromDay(Math.min(a, b)).year; y <= last; y++) if (!this.published.has(y)) return true;
+    return false;
+  }
+
+  /** True when `year` has no notice, so its days are predicted from the law. */
+  isPredictedYear(year: number): boolean {
+    return !this.published.has(year);
+  }
+
+  predictedHolidayOf(day: EpochDay): LawHolidayName | undefined {
+    return this.predicted.get(day);
   }
 
   dayOf(instant: EpochMs): EpochDay {
@@ -188,7 +213,17 @@ export function mergeDayRanges(ranges: readonly DayRange[]): DayRange[] {
   return out;
 }
 
-function buildKinds(data: CalendarData): Uint8Array {
+/** The law's holidays of every year of the span without a notice (weekends included: they are off anyway). */
+function predictedHolidays(published: ReadonlySet<number>): Map<EpochDay, LawHolidayName> {
+  const out = new Map<EpochDay, LawHolidayName>();
+  for (let y = SPAN_FIRST_YEAR; y <= SPAN_LAST_YEAR; y++) {
+    if (published.has(y)) continue;
+    for (const h of lawFixedHolidays(y)) if (!out.has(h.day)) out.set(h.day, h.name);
+  }
+  return out;
+}
+
+function buildKinds(data: CalendarData, predicted: ReadonlyMap<EpochDay, LawHolidayName>): Uint8Array {
   const kinds = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
     const w = weekdayOf(S + i);
@@ -197,7 +232,9 @@ function buildKinds(data: CalendarData): Uint8Array {
   const set = (day: EpochDay, kind: number) => {
     if (day >= S && day <= E) kinds[day - S] = kind;
   };
-  for (const y of data.years.values()) {
+  for (const day of predicted.keys()) if (kinds[day - S] === K_WORK) set(day, K_HOLIDAY);
+  // Notices in year order: a notice's days in the previous December override that year's.
+  for (const [, y] of [...data.years.entries()].sort((a, b) => a[0] - b[0])) {
     for (const d of y.holidays) set(d, K_HOLIDAY);
     for (const d of y.workdays) set(d, K_MAKEUP);
   }
@@ -216,6 +253,7 @@ export function calendarVersion(data: CalendarData): string {
   const regions = [...new Set(data.regional.map((r) => r.region))].sort().map((r) => `+r.${r}`);
   const content = [
     data.baseId,
+    HOLIDAY_LAW,
     ...years.map(([year, y]) => `${year}:${y.source}:h${y.holidays.join(',')}:w${y.workdays.join(',')}`),
     ...[...data.regional]
       .sort((a, b) => a.day - b.day || a.region.localeCompare(b.region))

@@ -1,0 +1,71 @@
+/**
+ * What a publishable notice is (the strict rules of `PUT /calendar/{year}`), and
+ * what publishing it changes. Replaying a stored publication uses only the
+ * lenient rules of service.ts, so a notice accepted once is never refused later.
+ */
+import type { EpochDay } from '../types.js';
+import type { FieldError } from '../events.js';
+import { formatDate, weekdayOf } from '../time.js';
+import { lawInForce } from './holiday-law.js';
+
+export interface NoticeDays {
+  readonly holidays: readonly EpochDay[];
+  readonly workdays: readonly EpochDay[];
+}
+
+export interface NoticeChanges {
+  readonly holidaysAdded: readonly string[];
+  readonly holidaysRemoved: readonly string[];
+  readonly workdaysAdded: readonly string[];
+  readonly workdaysRemoved: readonly string[];
+}
+
+const isWeekend = (day: EpochDay): boolean => {
+  const w = weekdayOf(day);
+  return w === 0 || w === 6;
+};
+
+/**
+ * A whole national notice: every make-up working day (调休上班) is a Saturday or
+ * Sunday, and every holiday the law in force fixes that year is listed (a
+ * notice always lists them, weekends included). Regional days (民族节日) are
+ * only held to the first rule. Errors name the field.
+ */
+export function checkNotice(year: number, days: NoticeDays, regional: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  days.workdays.forEach((d, i) => {
+    if (!isWeekend(d)) {
+      errors.push({
+        field: `workdays[${i}]`,
+        message: `${formatDate(d)} is a weekday, already a working day: a make-up day (调休上班) is a Saturday or Sunday`,
+      });
+    }
+  });
+  if (regional) return errors;
+  const listed = new Set(days.holidays);
+  const law = lawInForce(year);
+  const missing = law.holidays.filter((h) => !listed.has(h.day));
+  if (missing.length > 0) {
+    const names = missing.map((h) => `${formatDate(h.day)} (${h.name})`).join(', ');
+    errors.push({
+      field: 'holidays',
+      message: `not the whole notice: missing ${names}, fixed by the ${law.revision} revision of 全国年节及纪念日放假办法; send every holiday and make-up day of the ${year} notice`,
+    });
+  }
+  return errors;
+}
+
+const minus = (a: readonly EpochDay[], b: readonly EpochDay[]): string[] => {
+  const drop = new Set(b);
+  return a.filter((d) => !drop.has(d)).map(formatDate);
+};
+
+/** Which days a new notice adds and removes against the days in force before it. */
+export function noticeChanges(before: NoticeDays, after: NoticeDays): NoticeChanges {
+  return {
+    holidaysAdded: minus(after.holidays, before.holidays),
+    holidaysRemoved: minus(before.holidays, after.holidays),
+    workdaysAdded: minus(after.workdays, before.workdays),
+    workdaysRemoved: minus(before.workdays, after.workdays),
+  };
+}
