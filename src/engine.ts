@@ -22,6 +22,7 @@ import { createRealScheduler, type Scheduler } from './projections/scheduler.js'
 import type { ReadModels } from './projections/types.js';
 import { openStore } from './store/open.js';
 import type { EventStore } from './store/port.js';
+import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from './write/index.js';
 
 export interface EngineConfig {
   /** An open store, or a store spec (`memory`, `sqlite:<path>`, `esdb://…`) opened with `storeClock`. */
@@ -62,6 +63,8 @@ export interface Engine {
   /** Undefined when `readModels` was given in the config. */
   readonly projections: Projections | undefined;
   readonly readModels: ReadModels;
+  /** load → decide → append, with this process's write cache and group committer. */
+  readonly writeSide: WriteSide;
   readonly app: SupervisionApp;
   /** Resolves once the read models have caught up with the store. */
   start(): Promise<void>;
@@ -97,6 +100,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           ...(config.projectionLog === undefined ? {} : { log: config.projectionLog }),
         });
   const readModels = config.readModels ?? (projections as Projections).readModels;
+  const writeSide = createWriteSide({
+    store,
+    cache: new CaseWriteCache(),
+    committer: new GroupCommitter(store),
+    clock,
+    futureToleranceMinutes: policy.futureToleranceMinutes,
+    zone: config.zone,
+    metrics,
+  });
   const app = createApp({
     store,
     readModels,
@@ -107,6 +119,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     zone: config.zone,
     logger: config.logger ?? silentLogger,
     metrics,
+    writeSide,
     accessTrail: config.accessTrail ?? memoryAccessTrail(),
     ...(config.webRouter === undefined ? {} : { webRouter: config.webRouter }),
     ...(config.appOptions === undefined ? {} : { options: config.appOptions }),
@@ -119,6 +132,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     metrics,
     projections,
     readModels,
+    writeSide,
     app,
     start: async () => {
       await projections?.start();
