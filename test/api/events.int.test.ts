@@ -286,3 +286,132 @@ describe('unknown routes', () => {
     expect(res.body.error.code).toBe('not-found');
   });
 });
+
+describe('a reused eventId (SPEC §2, issue 12 defect 4)', () => {
+  const escalationBody = (extra: Record<string, unknown> = {}) => ({
+    type: 'CaseEscalated',
+    occurredAt: '2025-09-22T09:30:00+08:00',
+    level: 'reminder',
+    by: 'office',
+    ...extra,
+  });
+
+  it('answers the same event again (occurredAt as the same instant in another offset) with 200 and the original result', async () => {
+    await post('/cases/R-1/events', acceptBody());
+    const eventId = randomUUID();
+    const first = await post('/cases/R-1/events', escalationBody({ eventId }));
+    const again = await post('/cases/R-1/events', escalationBody({ eventId, occurredAt: '2025-09-22T01:30:00Z' }));
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await streamOf('R-1')).toHaveLength(2);
+  });
+
+  it('refuses the same eventId with a different event: 409 event-id-conflict, nothing written, the stored event kept', async () => {
+    await post('/cases/R-2/events', acceptBody());
+    const eventId = randomUUID();
+    expect((await post('/cases/R-2/events', escalationBody({ eventId }))).status).toBe(201);
+    for (const other of [
+      escalationBody({ eventId, level: 'supervision' }),
+      escalationBody({ eventId, occurredAt: '2025-09-22T09:31:00+08:00' }),
+      escalationBody({ eventId, note: 'added' }),
+      { type: 'CaseCompleted', occurredAt: '2025-09-22T09:40:00+08:00', outcome: 'approved', eventId },
+    ]) {
+      const res = await post('/cases/R-2/events', other);
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('event-id-conflict');
+      expect(res.body.error.message).toContain(eventId);
+    }
+    const stored = await streamOf('R-2');
+    expect(stored.map((e) => e.type)).toEqual(['CaseAccepted', 'CaseEscalated']);
+    expect(stored[1]?.data).toMatchObject({ level: 'reminder', eventId });
+  });
+
+  it('refuses a different event with a stored eventId of a case this process has not cached (read from the stream)', async () => {
+    await post('/cases/R-3/events', acceptBody());
+    const eventId = randomUUID();
+    const data = { ...escalationBody({ eventId }), caseId: 'R-3' };
+    await srv.store.append('case-R-3', [{ eventId, type: 'CaseEscalated', data }]);
+    const res = await post('/cases/R-3/events', escalationBody({ eventId, level: 'referral' }));
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('event-id-conflict');
+    expect(await streamOf('R-3')).toHaveLength(2);
+  });
+
+  it('refuses a CaseAccepted with the eventId of a stored CaseAccepted of the same case that differs', async () => {
+    const eventId = randomUUID();
+    expect((await post('/cases/R-4/events', acceptBody({ eventId }))).status).toBe(201);
+    const res = await post('/cases/R-4/events', acceptBody({ eventId, promisedDays: 9 }));
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('event-id-conflict');
+    expect((await streamOf('R-4'))[0]?.data).toMatchObject({ promisedDays: 5 });
+  });
+
+  it('in a batch, per row: the same event again → 200 with the original, a different one → 409, the rest written', async () => {
+    const acceptId = randomUUID();
+    const escId = randomUUID();
+    const first = await post('/events', {
+      events: [accepted('R-5', '2025-09-22T09:00:00+08:00', { eventId: acceptId })],
+    });
+    expect(first.body.results[0].status).toBe(201);
+    const res = await post('/events', {
+      events: [
+        accepted('R-5', '2025-09-22T09:00:00+08:00', { eventId: acceptId }),
+        accepted('R-5', '2025-09-22T09:00:00+08:00', { eventId: acceptId, matterCode: 'M-2' }),
+        { ...escalationBody({ eventId: escId }), caseId: 'R-5' },
+        { ...escalationBody({ eventId: escId, by: 'someone else' }), caseId: 'R-5' },
+        { ...escalationBody({ eventId: escId }), caseId: 'R-5' },
+      ],
+    });
+    const statuses = res.body.results.map((r: { status: number }) => r.status);
+    expect(statuses).toEqual([200, 409, 201, 409, 200]);
+    expect(res.body.results[0]).toMatchObject({
+      eventId: acceptId,
+      revision: 0,
+      position: first.body.results[0].position,
+    });
+    expect(res.body.results[1].error.code).toBe('event-id-conflict');
+    expect(res.body.results[3].error.code).toBe('event-id-conflict');
+    expect(res.body.results[4]).toMatchObject({ revision: res.body.results[2].revision });
+    const stored = await streamOf('R-5');
+    expect(stored.map((e) => e.type)).toEqual(['CaseAccepted', 'CaseEscalated']);
+    expect(stored[1]?.data).toMatchObject({ by: 'office' });
+  });
+});
+
+describe('batch rows (issue 13 defect 6)', () => {
+  it('name caseId and eventId on every row, rejected and invalid ones included', async () => {
+    const badId = randomUUID();
+    const res = await post('/events', {
+      events: [
+        accepted('Q-1', '2025-09-22T09:00:00+08:00'),
+        { type: 'CaseResumed', caseId: 'Q-2', occurredAt: '2025-09-22T09:20:00+08:00', pauseId: 'p1' },
+        { type: 'CasePaused', caseId: 'Q-1', eventId: badId, occurredAt: 'soon', pauseId: 'p1', reason: 'testing' },
+        { type: 'Nope' },
+      ],
+    });
+    const rows = res.body.results;
+    expect(rows.map((r: { status: number }) => r.status)).toEqual([201, 409, 400, 400]);
+    expect(rows[0]).toMatchObject({ caseId: 'Q-1', eventId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(rows[1]).toMatchObject({ caseId: 'Q-2', eventId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(rows[2]).toMatchObject({ caseId: 'Q-1', eventId: badId });
+    expect(rows[3]).toMatchObject({ caseId: null, eventId: null });
+  });
+
+  it('give each event its own position, the one the store read answers for it', async () => {
+    const events = [
+      accepted('Q-3', '2025-09-22T09:00:00+08:00'),
+      accepted('Q-4', '2025-09-22T09:00:00+08:00'),
+      { type: 'CaseEscalated', caseId: 'Q-3', occurredAt: '2025-09-22T09:30:00+08:00', level: 'reminder', by: 'x' },
+      { type: 'CaseCompleted', caseId: 'Q-3', occurredAt: '2025-09-22T09:40:00+08:00', outcome: 'approved' },
+    ];
+    const res = await post('/events', { events });
+    const positions = res.body.results.map((r: { position: string }) => r.position);
+    expect(new Set(positions).size).toBe(4);
+    const stored = new Map<string, string>();
+    for (const caseId of ['Q-3', 'Q-4']) {
+      for (const e of await streamOf(caseId)) stored.set(e.eventId, e.position.toString());
+    }
+    for (const row of res.body.results) expect(row.position).toBe(stored.get(row.eventId));
+  });
+});
