@@ -121,6 +121,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last committed event (-1n when empty). */
   headPosition(): Promise<bigint>;
+  /** The first damage found in the stored data, if any (it does not heal: restore from a backup). */
+  corruption?(): StoreCorruptError | undefined;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,24 @@ export class StoreUnavailableError extends StoreError {
     reason: string,
   ) {
     super('store-unavailable', `event store ${storeName} unavailable: ${reason}`);
+  }
+}
+
+/**
+ * The stored data is damaged (a page the database cannot read, a record that
+ * does not parse): a kind of unavailability (nothing was written), named as
+ * such so that nobody mistakes it for a server that will come back.
+ */
+export class StoreCorruptError extends StoreUnavailableError {
+  override readonly code = 'store-corrupt';
+  constructor(
+    storeName: string,
+    /** Where it was found: `stream <id>` or the positions being read. */
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(storeName, reason);
+    this.message = `event store ${storeName} is corrupt (${where}): ${reason}`;
   }
 }
 

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import {
   InvalidAppendError,
   StoreError,
+  StoreCorruptError,
   StoreUnavailableError,
   type AppendOptions,
   type AppendOutcome,
@@ -46,6 +47,8 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly synchronous?: SynchronousMode;
   /** Fallback poll for subscribers, catching commits made by another process (ms, default 1000). */
   readonly pollMs?: number;
+  /** Called when damage is first found at a place (stream or positions), to log it loudly. */
+  readonly onCorruption?: (error: StoreCorruptError) => void;
 }
 
 const READ_PAGE = 1024;
@@ -109,12 +112,22 @@ class NeedsSavepoints extends Error {}
 const isUniqueViolation = (e: unknown): boolean =>
   e instanceof Database.SqliteError && e.code.startsWith('SQLITE_CONSTRAINT');
 
+/** SQLite's own words for a damaged file (not a busy or missing one). */
+const isCorruption = (e: unknown): boolean =>
+  e instanceof Database.SqliteError && (e.code.startsWith('SQLITE_CORRUPT') || e.code === 'SQLITE_NOTADB');
+
+/** Distinct places of damage reported to onCorruption (a damaged store is not a reason to flood the log). */
+const MAX_CORRUPTION_REPORTS = 100;
+
 export class SqliteEventStore implements EventStore {
   readonly name: string;
   private readonly db: Database.Database;
   private readonly clock: StoreClock;
   private readonly notifier = new CommitNotifier();
   private readonly pollMs: number;
+  private readonly onCorruption: ((error: StoreCorruptError) => void) | undefined;
+  private firstCorruption: StoreCorruptError | undefined;
+  private readonly corruptionReported = new Set<string>();
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
   /** appendMany without savepoints: aborted (NeedsSavepoints) when an insert fails part-way through a request. */
@@ -131,6 +144,7 @@ export class SqliteEventStore implements EventStore {
     this.name = `sqlite:${path}`;
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
+    this.onCorruption = options.onCorruption;
     try {
       if (path !== ':memory:') createPrivateFile(path);
       this.db = new Database(path);
@@ -144,7 +158,7 @@ export class SqliteEventStore implements EventStore {
       this.db.exec(SCHEMA_SQL);
       this.stmts = this.prepare();
     } catch (e) {
-      throw new StoreUnavailableError(this.name, `cannot open the database (${(e as Error).message})`);
+      throw this.failure(e, 'the database file', 'cannot open the database');
     }
     const write = this.db.transaction((batch: ValidAppend, recordedAt: string) => this.write(batch, recordedAt));
     this.appendTxn = write.immediate;
@@ -195,7 +209,7 @@ export class SqliteEventStore implements EventStore {
         const duplicate = this.resolveStored(batch);
         if (duplicate) return duplicate;
       }
-      throw new StoreUnavailableError(this.name, `append failed, nothing written (${(e as Error).message})`);
+      throw this.failure(e, `stream ${batch.streamId}`, 'append failed, nothing written');
     }
     if (!result.duplicate) this.notifier.notify();
     return result;
@@ -217,7 +231,7 @@ export class SqliteEventStore implements EventStore {
       }
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw e;
-      throw new StoreUnavailableError(this.name, `append failed, nothing written (${(e as Error).message})`);
+      throw this.failure(e, `an append to ${requests.length} streams`, 'append failed, nothing written');
     }
     if (outcomes.some((o) => o.ok && !o.result.duplicate)) this.notifier.notify();
     return outcomes;
@@ -304,11 +318,14 @@ export class SqliteEventStore implements EventStore {
       let next = from < 0n ? 0n : from;
       return () => {
         if (remaining <= 0) return undefined;
-        const rows = this.guard(() => this.stmts.readStream.all(streamId, next, Math.min(READ_PAGE, remaining)));
+        const rows = this.guard(
+          () => this.stmts.readStream.all(streamId, next, Math.min(READ_PAGE, remaining)),
+          `stream ${streamId}`,
+        );
         if (rows.length === 0) return undefined;
         remaining = rows.length < Math.min(READ_PAGE, remaining) ? 0 : remaining - rows.length;
         next += BigInt(rows.length);
-        return rows.map(toEvent);
+        return rows.map((row) => this.event(row));
       };
     });
   }
@@ -337,12 +354,12 @@ export class SqliteEventStore implements EventStore {
     return () => {
       const page: RecordedEvent[] = [];
       while (page.length === 0 && remaining > 0 && !exhausted) {
-        const rows = this.guard(() => this.stmts.readAfter.all(after, pageSize));
+        const rows = this.guard(() => this.stmts.readAfter.all(after, pageSize), `positions from ${after + 1n}`);
         exhausted = rows.length < pageSize;
         for (const row of rows) {
           after = row[0];
           if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
-          page.push(toEvent(row));
+          page.push(this.event(row));
           if (--remaining <= 0) break;
         }
       }
@@ -356,14 +373,17 @@ export class SqliteEventStore implements EventStore {
       {
         notifier: this.notifier,
         pollMs: this.pollMs,
-        readAfter: (after, limit) => this.guard(() => this.stmts.readAfter.all(after, limit)).map(toEvent),
+        readAfter: (after, limit) =>
+          this.guard(() => this.stmts.readAfter.all(after, limit), `positions from ${after + 1n}`).map((row) =>
+            this.event(row),
+          ),
       },
       options,
     );
   }
 
   async headPosition(): Promise<bigint> {
-    const head = this.guard(() => this.stmts.head.get());
+    const head = this.guard(() => this.stmts.head.get(), 'the head position');
     return head === null || head === undefined ? -1n : BigInt(head);
   }
 
@@ -376,12 +396,47 @@ export class SqliteEventStore implements EventStore {
     if (!this.db.open) throw new StoreUnavailableError(this.name, 'the store is closed');
   }
 
-  private guard<T>(read: () => T): T {
+  private guard<T>(read: () => T, where: string): T {
     this.ensureOpen();
     try {
       return read();
     } catch (e) {
-      throw new StoreUnavailableError(this.name, `read failed (${(e as Error).message})`);
+      throw this.failure(e, where, 'read failed');
+    }
+  }
+
+  /** The first damage found, if any (it does not heal). */
+  corruption(): StoreCorruptError | undefined {
+    return this.firstCorruption;
+  }
+
+  /** A driver error as the port's error: damage as StoreCorruptError, anything else as unavailable. */
+  private failure(e: unknown, where: string, what: string): StoreUnavailableError {
+    const message = (e as Error).message;
+    return isCorruption(e)
+      ? this.corrupt(where, message)
+      : new StoreUnavailableError(this.name, `${what} (${message})`);
+  }
+
+  private corrupt(where: string, reason: string): StoreCorruptError {
+    const error = new StoreCorruptError(this.name, where, reason);
+    this.firstCorruption ??= error;
+    if (!this.corruptionReported.has(where) && this.corruptionReported.size < MAX_CORRUPTION_REPORTS) {
+      this.corruptionReported.add(where);
+      this.onCorruption?.(error);
+    }
+    return error;
+  }
+
+  /** One row as an event; a body that does not parse is damage, named by its stream and position. */
+  private event(row: EventRow): RecordedEvent {
+    try {
+      return toEvent(row);
+    } catch (e) {
+      throw this.corrupt(
+        `stream ${row[1]} at position ${row[0]}`,
+        `a stored record does not parse (${(e as Error).message})`,
+      );
     }
   }
 }
