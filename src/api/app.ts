@@ -24,6 +24,7 @@ import { eventRoutes } from './routes/events.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
 import { opsRoutes } from './routes/ops.js';
 import { statsRoutes } from './routes/stats.js';
+import { DEFAULT_SSE_LIMITS } from './sse.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -49,6 +50,10 @@ export interface AppDeps {
 
 export interface AppOptions {
   readonly maxAlertStreams: number;
+  /** Alert streams one token may hold open at once (429 above). */
+  readonly maxAlertStreamsPerToken: number;
+  /** Unsent bytes an alert stream may hold before it is reset (the client does not read). */
+  readonly sseMaxBufferedBytes: number;
   readonly sseHeartbeatMs: number;
   /** PUT /calendar waits this long for the projections to apply the publication. */
   readonly calendarApplyTimeoutMs: number;
@@ -59,8 +64,10 @@ export interface AppOptions {
 }
 
 const DEFAULT_OPTIONS: AppOptions = {
-  maxAlertStreams: 100,
-  sseHeartbeatMs: 15_000,
+  maxAlertStreams: DEFAULT_SSE_LIMITS.maxStreams,
+  maxAlertStreamsPerToken: DEFAULT_SSE_LIMITS.maxStreamsPerToken,
+  sseMaxBufferedBytes: DEFAULT_SSE_LIMITS.maxBufferedBytes,
+  sseHeartbeatMs: DEFAULT_SSE_LIMITS.heartbeatMs,
   calendarApplyTimeoutMs: 10_000,
   readYourWritesMs: 2_000,
   rateLimitPerSecond: 500,
@@ -90,7 +97,16 @@ export function createApp(deps: AppDeps): SupervisionApp {
   if (deps.webRouter !== undefined) app.use(deps.webRouter);
 
   const alerts = alertRoutes(
-    { readModels: deps.readModels, maxStreams: options.maxAlertStreams, heartbeatMs: options.sseHeartbeatMs },
+    {
+      readModels: deps.readModels,
+      sse: {
+        ...DEFAULT_SSE_LIMITS,
+        maxStreams: options.maxAlertStreams,
+        maxStreamsPerToken: options.maxAlertStreamsPerToken,
+        maxBufferedBytes: options.sseMaxBufferedBytes,
+        heartbeatMs: options.sseHeartbeatMs,
+      },
+    },
     auth,
   );
   const writeSide =

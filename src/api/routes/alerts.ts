@@ -1,25 +1,14 @@
 /** `GET /alerts` and `GET /alerts/stream` (Server-Sent Events). */
 import { Router, type Request } from 'express';
-import type { CardColor, CardRule } from '../../domain/types.js';
+import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
 import type { AlertEvent, AlertFilter, AlertView, ReadModels } from '../../projections/types.js';
-import type { Authenticator } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { principalOf, type Authenticator } from '../auth.js';
+import { type SseLimits, sseStreams } from '../sse.js';
 import { enumParam, idParam } from '../validation.js';
-
-export const CARD_RULES: readonly CardRule[] = [
-  'deadline-warning',
-  'overdue',
-  'pause-warning',
-  'overlong-pause',
-  'escalation-unanswered',
-  'late-record',
-];
-export const CARD_COLORS: readonly CardColor[] = ['yellow', 'red'];
 
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
-  readonly maxStreams: number;
-  readonly heartbeatMs: number;
+  readonly sse: SseLimits;
 }
 
 export interface AlertStreams {
@@ -31,7 +20,7 @@ export interface AlertStreams {
 
 export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStreams {
   const router = Router();
-  const open = new Set<() => void>();
+  const streams = sseStreams(deps.sse);
 
   router.get('/alerts', auth.require('alerts:read'), (req, res) => {
     const filter = alertFilter(req);
@@ -41,47 +30,18 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
 
   router.get('/alerts/stream', auth.require('alerts:read'), (req, res) => {
     const filter = alertFilter(req);
-    if (open.size >= deps.maxStreams) {
-      throw new ApiError(
-        503,
-        'too-many-streams',
-        `at most ${deps.maxStreams} alert streams may be open at once; retry later`,
-      );
-    }
-    res.status(200).set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    res.write('retry: 3000\n: connected\n\n');
+    let unsubscribe = (): void => {};
+    const stream = streams.open(res, principalOf(res).fingerprint, () => unsubscribe());
     let seq = 0;
-    const unsubscribe = deps.readModels.onAlert((event: AlertEvent) => {
+    unsubscribe = deps.readModels.onAlert((event: AlertEvent) => {
       if (!matches(event.alert, filter)) return;
       seq += 1;
-      res.write(`id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ at: event.at, ...event.alert })}\n\n`);
+      stream.send(event.type, seq, { at: event.at, ...event.alert });
     });
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
-    heartbeat.unref();
-    const close = (): void => {
-      if (!open.delete(close)) return;
-      clearInterval(heartbeat);
-      unsubscribe();
-      res.end();
-    };
-    open.add(close);
-    req.on('close', close);
-    res.on('error', close);
+    if (stream.closed) unsubscribe();
   });
 
-  return {
-    router,
-    closeAll: () => {
-      for (const close of [...open]) close();
-    },
-    count: () => open.size,
-  };
+  return { router, closeAll: streams.closeAll, count: streams.count };
 }
 
 function alertFilter(req: Request): AlertFilter {

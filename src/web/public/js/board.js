@@ -239,6 +239,11 @@ function announce(text) {
 }
 
 function onAlertEvent(msg) {
+  // The server dropped this stream (it fell behind) and ends it: connectSse reconnects and onOpen reloads the alerts.
+  if (msg.event === 'reset') {
+    announce('实时连接落后，正在重新加载 Stream fell behind — reloading');
+    return;
+  }
   if (msg.event !== 'alert-raised' && msg.event !== 'alert-cleared') return;
   let ev;
   try {
