@@ -5,9 +5,11 @@
  *
  * The basis is either the store's fresh read (every stored event by eventId)
  * or a guess (the write cache, or an empty stream for a group opening with
- * CaseAccepted). From a guess only "append it" is answered: anything else
- * (a rejection, a known eventId) answers undefined and the caller re-reads, so
- * a stale cache never refuses an event and a retry gets its original result.
+ * CaseAccepted). From a guess only "append it" is answered, and case-too-long
+ * (a case never gets shorter, so a stale guess cannot make that refusal wrong):
+ * anything else (another rejection, a known eventId) answers undefined and the
+ * caller re-reads, so a stale cache never refuses an event wrongly and a retry
+ * gets its original result.
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { decide, type DecideOptions } from '../domain/decide.js';
@@ -107,7 +109,8 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
     }
     const decision = decide(state, event, ctx.now, ctx.decideOptions);
     if (isLeft(decision)) {
-      if (!basis.fresh) return undefined;
+      // A case never gets shorter: a full case is full in the store too, so that refusal needs no read.
+      if (!basis.fresh && decision.left.code !== 'case-too-long') return undefined;
       const { code, message, details } = decision.left;
       answered.set(index, rejected(caseId, eventId, code, message, details));
       continue;

@@ -187,3 +187,29 @@ describe('write cache', () => {
     expect(next).toMatchObject({ status: 201, body: { revision: 3 } });
   });
 });
+
+describe('a case holds at most 1000 events (SPEC §2, issue 13 defect 1)', () => {
+  it('refuses 20 batches of 1000 escalations past the cap with 409 case-too-long, reading and writing nothing more', async () => {
+    const spy = spiedStore();
+    srv = await startTestServer({ now: NOW, store: spy.store, readModels: unusedReadModels });
+    expect((await post('/events', { events: [accepted('T-1', '2025-09-22T09:00:00+08:00')] })).status).toBe(200);
+    spy.calls.appendMany = [];
+    const statuses: number[] = [];
+    const codes = new Set<string>();
+    for (let batch = 0; batch < 20; batch++) {
+      const res = await post('/events', { events: Array.from({ length: 1000 }, () => escalation('T-1')) });
+      for (const r of res.body.results) {
+        statuses.push(r.status);
+        if (r.error !== undefined) codes.add(r.error.code);
+      }
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(999);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(20_000 - 999);
+    expect([...codes]).toEqual(['case-too-long']);
+    expect(spy.calls).toEqual({ appendMany: [['case-T-1']], readStream: 0 });
+    expect(await typesOf('T-1')).toHaveLength(1000);
+    const single = await post('/cases/T-1/events', (({ caseId: _c, ...e }) => e)(escalation('T-1')));
+    expect(single.status).toBe(409);
+    expect(single.body.error).toMatchObject({ code: 'case-too-long', details: { events: 1000, max: 1000 } });
+  });
+});

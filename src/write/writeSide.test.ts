@@ -1,0 +1,183 @@
+/**
+ * The write side's laws, without HTTP: each written event is evolved once; the
+ * state it caches equals a re-read of the stream; the work of an append does
+ * not grow with the case; a full case is refused without reading it. Costs are
+ * counted (store reads, events read, evolve calls), never timed.
+ */
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_CASE_EVENTS } from '../domain/decide.js';
+import * as evolveModule from '../domain/evolve.js';
+import { decodeCaseEvent, type CaseEvent } from '../domain/events.js';
+import { historyArb } from '../domain/testing/arbitraries.js';
+import { MemoryEventStore } from '../store/memory/memory-store.js';
+import { loadCase } from './caseStream.js';
+import { GroupCommitter } from './groupCommit.js';
+import type { WriteEvent } from './planGroup.js';
+import { CaseWriteCache } from './writeCache.js';
+import { createWriteSide, withEventId } from './writeSide.js';
+
+vi.mock('../domain/evolve.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../domain/evolve.js')>();
+  return { ...original, evolve: vi.fn(original.evolve) };
+});
+const evolveCalls = (): number => vi.mocked(evolveModule.evolve).mock.calls.length;
+
+const NOW = Date.parse('2026-11-30T12:00:00+08:00');
+/** historyArb's events run up to ~100 days past 2026-10-01. */
+const LATER_THAN_ANY_HISTORY = Date.parse('2028-01-01T00:00:00Z');
+
+function counted(now = NOW) {
+  const store = new MemoryEventStore({ clock: () => now });
+  const counts = { reads: 0, eventsRead: 0, appendMany: 0 };
+  const readStream = store.readStream.bind(store);
+  store.readStream = async function* (...args: Parameters<MemoryEventStore['readStream']>) {
+    counts.reads++;
+    for await (const e of readStream(...args)) {
+      counts.eventsRead++;
+      yield e;
+    }
+  };
+  const appendMany = store.appendMany.bind(store);
+  store.appendMany = (requests) => {
+    counts.appendMany++;
+    return appendMany(requests);
+  };
+  const cache = new CaseWriteCache();
+  const writeSide = createWriteSide({
+    store,
+    cache,
+    committer: new GroupCommitter(store),
+    clock: () => now,
+    futureToleranceMinutes: 5,
+    zone: 'Asia/Shanghai',
+  });
+  const reset = () => {
+    counts.reads = 0;
+    counts.eventsRead = 0;
+    counts.appendMany = 0;
+    vi.mocked(evolveModule.evolve).mockClear();
+  };
+  return { store, cache, writeSide, counts, reset };
+}
+
+const event = (body: Record<string, unknown>): WriteEvent => {
+  const decoded = decodeCaseEvent(body);
+  if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
+  return withEventId(decoded.event);
+};
+const acceptance = (caseId: string) =>
+  event({
+    type: 'CaseAccepted',
+    caseId,
+    occurredAt: '2026-11-30T09:00:00+08:00',
+    centerId: 'c',
+    departmentId: 'd',
+    matterCode: 'm',
+    kind: 'promised',
+    promisedDays: 5,
+    channel: 'window',
+  });
+const escalation = (caseId: string) =>
+  event({ type: 'CaseEscalated', caseId, occurredAt: '2026-11-30T10:00:00+08:00', level: 'reminder', by: 'office' });
+const escalations = (caseId: string, n: number) => Array.from({ length: n }, () => escalation(caseId));
+
+beforeEach(() => {
+  vi.mocked(evolveModule.evolve).mockClear();
+});
+
+describe('write side', () => {
+  it('evolves each written event once, and reads nothing for a new case or a cached one', async () => {
+    const w = counted();
+    const [first] = await w.writeSide.appendGroups([
+      { caseId: 'E-1', events: [acceptance('E-1'), ...escalations('E-1', 2)] },
+    ]);
+    expect(first?.map((r) => r.kind)).toEqual(['appended', 'appended', 'appended']);
+    expect(evolveCalls()).toBe(3);
+    await w.writeSide.appendGroups([{ caseId: 'E-1', events: escalations('E-1', 2) }]);
+    expect(evolveCalls()).toBe(5);
+    expect(w.counts.reads).toBe(0);
+  });
+
+  it("costs the same for a case's 1000th event as for its 2nd: no read, one evolve, one store call", async () => {
+    const w = counted();
+    await w.writeSide.appendGroups([
+      { caseId: 'short', events: [acceptance('short')] },
+      { caseId: 'long', events: [acceptance('long'), ...escalations('long', MAX_CASE_EVENTS - 2)] },
+    ]);
+    const cost = async (caseId: string) => {
+      w.reset();
+      const [[result] = []] = await w.writeSide.appendGroups([{ caseId, events: [escalation(caseId)] }]);
+      return {
+        result: result?.kind,
+        revision: result && 'revision' in result ? result.revision : -1,
+        ...w.counts,
+        evolve: evolveCalls(),
+      };
+    };
+    const second = await cost('short');
+    const thousandth = await cost('long');
+    expect(second).toEqual({ result: 'appended', revision: 1, reads: 0, eventsRead: 0, appendMany: 1, evolve: 1 });
+    expect(thousandth).toEqual({ ...second, revision: MAX_CASE_EVENTS - 1 });
+  });
+
+  it('refuses 20 batches of 1000 escalations past the cap: 409 case-too-long, the refused ones never read nor sent to the store', async () => {
+    const w = counted();
+    await w.writeSide.appendGroups([{ caseId: 'H', events: [acceptance('H')] }]);
+    w.reset();
+    const kinds: string[] = [];
+    for (let batch = 0; batch < 20; batch++) {
+      const [results = []] = await w.writeSide.appendGroups([{ caseId: 'H', events: escalations('H', 1000) }]);
+      for (const r of results) kinds.push(r.kind === 'rejected' ? r.code : r.kind);
+    }
+    expect(kinds.filter((k) => k === 'appended')).toHaveLength(MAX_CASE_EVENTS - 1);
+    expect(kinds.filter((k) => k === 'case-too-long')).toHaveLength(20 * 1000 - (MAX_CASE_EVENTS - 1));
+    expect(w.counts).toEqual({ reads: 0, eventsRead: 0, appendMany: 1 });
+    expect(evolveCalls()).toBe(MAX_CASE_EVENTS - 1);
+    expect((await loadCase(w.store, 'H')).state.revision).toBe(MAX_CASE_EVENTS - 1);
+  });
+
+  it('refuses a full case read from the store (not cached) with case-too-long', async () => {
+    const w = counted();
+    const other = counted(); // another process's write side over the same store would not have it cached
+    await w.writeSide.appendGroups([
+      { caseId: 'F', events: [acceptance('F'), ...escalations('F', MAX_CASE_EVENTS - 1)] },
+    ]);
+    const fresh = createWriteSide({
+      store: w.store,
+      cache: other.cache,
+      committer: new GroupCommitter(w.store),
+      clock: () => NOW,
+      futureToleranceMinutes: 5,
+      zone: 'UTC',
+    });
+    const [[result] = []] = await fresh.appendGroups([{ caseId: 'F', events: [escalation('F')] }]);
+    expect(result).toMatchObject({ kind: 'rejected', code: 'case-too-long', details: { events: 1000, max: 1000 } });
+  });
+
+  it('caches exactly the state a re-read of the stream folds, whatever chunks the events came in', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArb(),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 10 }),
+        async (h, sizes) => {
+          const w = counted();
+          const caseId = `P-${randomUUID()}`;
+          const events = h.events.map((e: CaseEvent) => withEventId({ ...e, caseId }));
+          for (let at = 0, k = 0; at < events.length; k++) {
+            const size = sizes[k % sizes.length] as number;
+            await w.writeSide.appendGroups([{ caseId, events: events.slice(at, at + size) }]);
+            at += size;
+          }
+          const cached = w.cache.get(caseId);
+          const loaded = await loadCase(w.store, caseId);
+          expect(loaded.state.revision).toBe(events.length - 1);
+          expect(cached?.state).toEqual(loaded.state);
+          expect([...(cached?.eventIds ?? [])].sort()).toEqual([...loaded.byEventId.keys()].sort());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
