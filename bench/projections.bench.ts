@@ -199,7 +199,7 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   const after = heapUsed(gc);
   const perCase = (after - before) / n;
   const open = projection.openCaseCounts().reduce((s, c) => s + c.count, 0);
-  const alerts = projection.board.size;
+  const alerts = projection.alertCount;
   projection.stop();
   if (open !== n) throw new Error(`expected ${n} open cases, got ${open}`);
   return [

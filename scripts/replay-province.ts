@@ -173,7 +173,7 @@ function runProjection(): void {
   projection.goLive(scheduler.clock());
   let raised = 0;
   let cleared = 0;
-  projection.board.onAlert((a) => {
+  projection.onAlert((a) => {
     if (a.type === 'alert-raised') raised++;
     else cleared++;
   });
@@ -188,7 +188,7 @@ function runProjection(): void {
     if ((events & 0xffff) < b.events.length) sample();
     if (events % 1_000_000 < b.events.length)
       process.stderr.write(
-        `projection: ${events.toLocaleString('en')} events, ${projection.board.size} alerts active\n`,
+        `projection: ${events.toLocaleString('en')} events, ${projection.alertCount} alerts active\n`,
       );
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -196,7 +196,7 @@ function runProjection(): void {
     'projection (live CaseProjection, record order)',
     events,
     seconds,
-    `${projection.entries.size.toLocaleString('en')} cases kept, ${String(projection.board.size)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
+    `${projection.caseCount.toLocaleString('en')} cases kept, ${String(projection.alertCount)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
   );
   projection.stop();
 }

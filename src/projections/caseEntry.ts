@@ -4,21 +4,17 @@
  * Kept small on purpose (≤ 1 KB of heap per open case): no event list, no
  * evaluation object, interned dimension strings, shared empty arrays.
  */
+import { CARD_RULES, RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js';
 import type { AlertView } from './types.js';
 
-/** The rules in a fixed order; a card's colour follows from its rule (SPEC §3 table). */
-export const RULES: readonly CardRule[] = [
-  'deadline-warning',
-  'overdue',
-  'pause-warning',
-  'overlong-pause',
-  'escalation-unanswered',
-  'late-record',
-];
-export const RULE_COLOR: readonly CardColor[] = ['yellow', 'red', 'yellow', 'red', 'red', 'yellow'];
+/** The domain's rules in their fixed order, indexed by position; a card's colour follows from its rule. */
+export const RULES: readonly CardRule[] = CARD_RULES;
+export const RULE_COLOR: readonly CardColor[] = RULES.map((r) => COLOR_OF_RULE[r]);
 export const RULE_INDEX: ReadonlyMap<CardRule, number> = new Map(RULES.map((r, i) => [r, i]));
-export const OVERDUE = 1;
+export const OVERDUE = RULES.indexOf('overdue');
+// cardCode keeps the rule index in 3 bits.
+if (RULES.length > 8) throw new Error(`caseEntry: ${RULES.length} card rules do not fit cardCode's 3 bits; widen it`);
 
 /**
  * Cards issued so far, flat: `[startedAt0, code0, startedAt1, code1, …]` where

@@ -3,6 +3,8 @@
  * keeps these read models up to date from the event store's subscription.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
+import type { MonthlyReport } from './report.js';
+import type { StatsResult } from './stats.js';
 
 /** One alert active now (SPEC §3: a rule in force for open work). */
 export interface AlertView {
@@ -64,15 +66,31 @@ export interface ReadModels {
   activeAlerts(filter?: AlertFilter): AlertView[];
   /** Subscribe to alert-raised / alert-cleared; returns an unsubscribe function. */
   onAlert(listener: (event: AlertEvent) => void): () => void;
-  stats(query: StatsQuery): unknown;
-  monthlyReport(month: string, filter?: { centerId?: string }): unknown;
+  /** SPEC §5 figures; throws StatsQueryError naming a bad field. */
+  stats(query: StatsQuery): StatsResult;
+  monthlyReport(month: string, filter?: { centerId?: string }): MonthlyReport;
   monthlyReportCsv(month: string, filter?: { centerId?: string }): string;
   status(): ProjectionStatus;
   /** Resolves true once every event up to `position` is projected (false on timeout). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;
   /** For scrape-time gauges; labels never carry a case id. */
-  openCaseCounts(): Array<{ center: string; status: 'open' | 'paused'; count: number }>;
-  alertCounts(): Array<{ rule: CardRule; color: CardColor; center: string; count: number }>;
+  openCaseCounts(): OpenCaseCount[];
+  alertCounts(): AlertCount[];
+}
+
+/** Open (or paused) cases of one center, for the gauges. */
+export interface OpenCaseCount {
+  readonly center: string;
+  readonly status: 'open' | 'paused';
+  readonly count: number;
+}
+
+/** Active alerts of one rule, colour and center, for the gauges. */
+export interface AlertCount {
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly center: string;
+  readonly count: number;
 }
 
 /**

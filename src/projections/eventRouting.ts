@@ -1,0 +1,87 @@
+/**
+ * Which read model a stored event goes to: case events to the case fold,
+ * `CalendarYearPublished` to the calendar service (which tells the fold to
+ * recompute). Events the fold cannot use are counted and logged by position,
+ * never fatal (a log line never carries a case id).
+ */
+import { EVENT_TYPES, tryParseInstant, type CalendarService, type CaseEvent } from '../domain/index.js';
+import { CASE_STREAM_PREFIX, type RecordedEvent } from '../store/port.js';
+import {
+  CALENDAR_EVENT_TYPE,
+  CALENDAR_STREAM_PREFIX,
+  decodeCalendarYearPublished,
+  type CalendarYearPublishedData,
+} from './calendarEvents.js';
+import type { CaseProjection } from './caseProjection.js';
+
+/** The stream prefixes the projections subscribe to. */
+export const STREAM_PREFIXES: readonly string[] = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX];
+
+const CASE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export class EventRouter {
+  private readonly calendarLog: CalendarYearPublishedData[] = [];
+  private skipped = 0;
+
+  constructor(
+    private readonly projection: CaseProjection,
+    private readonly calendarService: CalendarService,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Events skipped here (not decodable); the fold counts its own. */
+  get skippedEvents(): number {
+    return this.skipped;
+  }
+
+  /** The calendar publications applied so far, in commit order (a snapshot keeps them). */
+  calendarEvents(): CalendarYearPublishedData[] {
+    return [...this.calendarLog];
+  }
+
+  route(e: RecordedEvent): void {
+    if (e.streamId.startsWith(CASE_STREAM_PREFIX)) this.routeCaseEvent(e);
+    else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
+      const decoded = decodeCalendarYearPublished(e.data);
+      if (!decoded.ok || !this.applyCalendar(decoded.value)) {
+        this.skip(`an invalid calendar event at position ${e.position}`);
+      }
+    }
+  }
+
+  /** Apply a calendar publication (from the store or a snapshot); false when the calendar refuses it. */
+  applyCalendar(value: CalendarYearPublishedData): boolean {
+    const result =
+      value.region !== undefined
+        ? this.calendarService.addRegionalDays({
+            region: value.region,
+            holidays: value.holidays,
+            workdays: value.workdays,
+          })
+        : this.calendarService.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
+    if (result._tag !== 'Right') return false;
+    this.calendarLog.push(value);
+    return true;
+  }
+
+  private routeCaseEvent(e: RecordedEvent): void {
+    const caseId = e.streamId.slice(CASE_STREAM_PREFIX.length);
+    const data = e.data as Record<string, unknown>;
+    if (!CASE_EVENT_TYPES.has(e.type) || typeof data['occurredAt'] !== 'string') {
+      this.skip(`a malformed ${e.type} event at position ${e.position}`);
+      return;
+    }
+    const event = (data['type'] === e.type && data['caseId'] === caseId
+      ? data
+      : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
+    this.projection.applyCaseEvent(caseId, event, {
+      revision: Number(e.revision),
+      recordedAt: tryParseInstant(e.recordedAt),
+    });
+  }
+
+  private skip(what: string): void {
+    this.skipped++;
+    this.log(`projections: skipped ${what}`);
+  }
+}
