@@ -162,9 +162,9 @@ describe('write side', () => {
         historyArb(),
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 10 }),
         async (h, sizes) => {
-          const w = counted();
+          const w = counted(LATER_THAN_ANY_HISTORY);
           const caseId = `P-${randomUUID()}`;
-          const events = h.events.map((e: CaseEvent) => withEventId({ ...e, caseId }));
+          const events = h.events.map((e: CaseEvent) => withEventId({ ...e, caseId } as CaseEvent));
           for (let at = 0, k = 0; at < events.length; k++) {
             const size = sizes[k % sizes.length] as number;
             await w.writeSide.appendGroups([{ caseId, events: events.slice(at, at + size) }]);
