@@ -56,8 +56,9 @@ export function explainRawCard(
   state: CaseState,
   tl: Timeline,
   policy: Policy,
-  cal: TimingCalendar,
+  calendar: TimingCalendar,
 ): Record<string, unknown> {
+  const cal = state.accepted === undefined ? calendar : calendar.forCenter(state.accepted.centerId);
   const fmt = (ms: EpochMs) => formatInstant(ms, cal.zone);
   const common = { calendarVersion: cal.version, policyVersion: policy.version, asOf: fmt(tl.asOf) };
   switch (raw.rule) {

@@ -274,9 +274,13 @@ describe('calendar service', () => {
     const r = svc.addRegionalDays({ region: 'xj', holidays: ['2025-04-01'] });
     expect(E.isRight(r)).toBe(true);
     const c = svc.current();
-    expect(c.isWorkday(tuesday)).toBe(false);
-    expect(c.regionOfDay(tuesday)).toBe('xj');
+    expect(c.isWorkday(tuesday)).toBe(true); // the national calendar: regional days apply only in their region
+    expect(c.forRegion('xj').isWorkday(tuesday)).toBe(false);
+    expect(c.forRegion('xj').regionOfDay(tuesday)).toBe('xj');
+    expect(c.regionOfDay(tuesday)).toBeUndefined();
+    expect(c.forCenter('any-center')).toBe(c); // no center → region mapping yet
     expect(c.version).toMatch(/\+r\.xj@/);
+    expect(c.forRegion('xj').version).toBe(c.version);
     expect(svc.getYear(2025)?.regional).toEqual([{ region: 'xj', date: '2025-04-01', kind: 'holiday' }]);
     expect(E.isLeft(svc.addRegionalDays({ region: 'bad region', holidays: ['2025-04-01'] }))).toBe(true);
   });

@@ -1,5 +1,5 @@
 export { WorkCalendar, mergeDayRanges, calendarVersion, SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from './work-calendar.js';
-export type { DayRange, DayKind, TimingCalendar } from './work-calendar.js';
+export type { DayRange, DayKind, TimingCalendar, RegionOfCenter, WorkCalendarOptions } from './work-calendar.js';
 export { chineseDaysData } from './data.js';
 export type { CalendarData, RegionalDay, YearDays, YearSource } from './data.js';
 export { createCalendarService, validateYearInput, validateRegionalInput, isRegionId } from './service.js';

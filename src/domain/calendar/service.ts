@@ -9,7 +9,7 @@ import type { EpochDay } from '../types.js';
 import type { FieldError } from '../events.js';
 import { formatDate, tryParseDate, yearOfDay, ymdFromDay } from '../time.js';
 import { chineseDaysData, type CalendarData, type RegionalDay, type YearDays, type YearSource } from './data.js';
-import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR, WorkCalendar } from './work-calendar.js';
+import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR, WorkCalendar, type RegionOfCenter } from './work-calendar.js';
 import { HOLIDAY_LAW, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
 import type { NoticeDays } from './notice.js';
 
@@ -56,6 +56,11 @@ export interface CalendarService {
   noticeDays(year: number): NoticeDays;
   /** Subscribe to calendar changes; returns the unsubscribe function. */
   onChange(listener: CalendarListener): () => void;
+  /**
+   * Plug in the center → region mapping (the directory of SPEC §4 when it lands).
+   * Calendars made from now on use it; listeners are told, so every case is recomputed.
+   */
+  setRegionOfCenter(regionOfCenter: RegionOfCenter): void;
 }
 
 const REGION_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -63,15 +68,24 @@ const REGION_RE = /^[A-Za-z0-9._-]{1,64}$/;
 /** A region tag for regional days: 1–64 characters of [A-Za-z0-9._-]. */
 export const isRegionId = (s: string): boolean => REGION_RE.test(s);
 
-export function createCalendarService(zone: string, initial: CalendarData = chineseDaysData()): CalendarService {
-  let calendar = new WorkCalendar(zone, initial);
+/**
+ * `regionOfCenter` says which region's regional days apply to a center's cases
+ * (default: none, so regional days apply to no case until a mapping is given).
+ */
+export function createCalendarService(
+  zone: string,
+  initial: CalendarData = chineseDaysData(),
+  regionOfCenter: RegionOfCenter = () => undefined,
+): CalendarService {
+  let mapping = regionOfCenter;
+  let calendar = new WorkCalendar(zone, initial, { regionOfCenter: mapping });
   const listeners = new Set<CalendarListener>();
 
-  const replace = (data: CalendarData): WorkCalendar => {
+  const replace = (data: CalendarData, force = false): WorkCalendar => {
     const previous = calendar;
-    const next = new WorkCalendar(zone, data);
+    const next = new WorkCalendar(zone, data, { regionOfCenter: mapping });
     calendar = next;
-    if (next.version !== previous.version) for (const l of [...listeners]) l(next, previous);
+    if (force || next.version !== previous.version) for (const l of [...listeners]) l(next, previous);
     return next;
   };
 
@@ -121,6 +135,11 @@ export function createCalendarService(zone: string, initial: CalendarData = chin
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    setRegionOfCenter(next) {
+      mapping = next;
+      // A fresh regional list tells listeners that any case may be affected.
+      replace({ ...calendar.data, regional: [...calendar.data.regional] }, true);
     },
   };
 }

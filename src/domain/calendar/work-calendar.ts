@@ -6,18 +6,15 @@
  * (closed form).
  */
 import type { Calendar, EpochDay, EpochMs } from '../types.js';
-import { dayFromYmd, ymdFromDay, weekdayOf } from '../time.js';
+import { ymdFromDay, weekdayOf } from '../time.js';
 import { zoneClock, type ZoneClock } from '../zone.js';
 import { weekdaysThrough, weekdayWithOrdinal } from './weekdays.js';
 import type { CalendarData } from './data.js';
 import { fnv1aHex } from './hash.js';
-import { HOLIDAY_LAW, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
+import { HOLIDAY_LAW, type LawHolidayName } from './holiday-law.js';
+import { buildKinds, E, K_MAKEUP, K_WORK, N, predictedHolidays, S } from './day-kinds.js';
 
-export const SPAN_FIRST_YEAR = 1970;
-export const SPAN_LAST_YEAR = 2150;
-const S = dayFromYmd(SPAN_FIRST_YEAR, 1, 1);
-const E = dayFromYmd(SPAN_LAST_YEAR, 12, 31);
-const N = E - S + 1;
+export { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from './day-kinds.js';
 const W_BEFORE = weekdaysThrough(S - 1);
 const W_LAST = weekdaysThrough(E);
 
@@ -29,10 +26,6 @@ export interface DayRange {
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup';
 
-const K_WORK = 0;
-const K_WEEKEND = 1;
-const K_HOLIDAY = 2;
-const K_MAKEUP = 3;
 const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup'];
 
 /** What the rules need beyond the basic Calendar: pause-aware counting and day kinds. */
@@ -45,6 +38,18 @@ export interface TimingCalendar extends Calendar {
   isProvisionalSpan(a: EpochDay, b: EpochDay): boolean;
   /** The law's name of a holiday assumed in a predicted year (e.g. 除夕), else undefined. */
   predictedHolidayOf(day: EpochDay): LawHolidayName | undefined;
+  /** The calendar of a center's cases: this one plus the regional days of the center's region. */
+  forCenter(centerId: string): TimingCalendar;
+}
+
+/** Which region (民族节日 and other regional days) a center belongs to; undefined for none. */
+export type RegionOfCenter = (centerId: string) => string | undefined;
+
+export interface WorkCalendarOptions {
+  /** The center → region mapping (the directory's, when it lands; until then configured or none). */
+  readonly regionOfCenter?: RegionOfCenter;
+  /** Internal: the region whose regional days this calendar applies (none: the national calendar). */
+  readonly region?: string;
 }
 
 export class WorkCalendar implements TimingCalendar {
@@ -62,16 +67,24 @@ export class WorkCalendar implements TimingCalendar {
   private readonly regionOf: Map<EpochDay, string>;
   private readonly published: ReadonlySet<number>;
   private readonly predicted: ReadonlyMap<EpochDay, LawHolidayName>;
+  private readonly options: WorkCalendarOptions;
+  /** Region calendars, built on first use (same data, so the same version). */
+  private readonly regions = new Map<string, WorkCalendar>();
+  /** The region whose regional days apply, undefined for the national calendar. */
+  readonly region: string | undefined;
 
-  constructor(zone: string, data: CalendarData) {
+  constructor(zone: string, data: CalendarData, options: WorkCalendarOptions = {}) {
     this.zone = zone;
     this.data = data;
+    this.options = options;
+    this.region = options.region;
     this.clock = zoneClock(zone);
     this.published = new Set(data.years.keys());
     this.lastPublishedYear = Math.max(data.baseLastYear, ...data.years.keys());
     this.predicted = predictedHolidays(this.published);
-    this.kinds = buildKinds(data, this.predicted);
-    this.regionOf = new Map(data.regional.map((r) => [r.day, r.region]));
+    const regional = data.regional.filter((r) => r.region === options.region);
+    this.kinds = buildKinds(data, this.predicted, regional);
+    this.regionOf = new Map(regional.map((r) => [r.day, r.region]));
     this.cum = new Int32Array(N + 1);
     let count = 0;
     for (let i = 0; i < N; i++) {
@@ -189,6 +202,33 @@ export class WorkCalendar implements TimingCalendar {
     return this.predicted.get(day);
   }
 
+  forCenter(centerId: string): WorkCalendar {
+    const region = this.options.regionOfCenter?.(centerId);
+    return region === undefined ? this.national() : this.forRegion(region);
+  }
+
+  /** This calendar's data with the regional days of `region` (and no other region's). */
+  forRegion(region: string): WorkCalendar {
+    if (region === this.region) return this;
+    if (!this.data.regional.some((r) => r.region === region)) return this.national();
+    let c = this.regions.get(region);
+    if (c === undefined) {
+      c = new WorkCalendar(this.zone, this.data, { ...this.options, region });
+      this.regions.set(region, c);
+    }
+    return c;
+  }
+
+  private national(): WorkCalendar {
+    if (this.region === undefined) return this;
+    let c = this.regions.get('');
+    if (c === undefined) {
+      c = new WorkCalendar(this.zone, this.data, { ...this.options, region: undefined });
+      this.regions.set('', c);
+    }
+    return c;
+  }
+
   dayOf(instant: EpochMs): EpochDay {
     return this.clock.dayOf(instant);
   }
@@ -211,36 +251,6 @@ export function mergeDayRanges(ranges: readonly DayRange[]): DayRange[] {
     }
   }
   return out;
-}
-
-/** The law's holidays of every year of the span without a notice (weekends included: they are off anyway). */
-function predictedHolidays(published: ReadonlySet<number>): Map<EpochDay, LawHolidayName> {
-  const out = new Map<EpochDay, LawHolidayName>();
-  for (let y = SPAN_FIRST_YEAR; y <= SPAN_LAST_YEAR; y++) {
-    if (published.has(y)) continue;
-    for (const h of lawFixedHolidays(y)) if (!out.has(h.day)) out.set(h.day, h.name);
-  }
-  return out;
-}
-
-function buildKinds(data: CalendarData, predicted: ReadonlyMap<EpochDay, LawHolidayName>): Uint8Array {
-  const kinds = new Uint8Array(N);
-  for (let i = 0; i < N; i++) {
-    const w = weekdayOf(S + i);
-    kinds[i] = w === 0 || w === 6 ? K_WEEKEND : K_WORK;
-  }
-  const set = (day: EpochDay, kind: number) => {
-    if (day >= S && day <= E) kinds[day - S] = kind;
-  };
-  for (const day of predicted.keys()) if (kinds[day - S] === K_WORK) set(day, K_HOLIDAY);
-  // Notices in year order: a notice's days in the previous December override that year's.
-  for (const [, y] of [...data.years.entries()].sort((a, b) => a[0] - b[0])) {
-    for (const d of y.holidays) set(d, K_HOLIDAY);
-    for (const d of y.workdays) set(d, K_MAKEUP);
-  }
-  // Regional days override the national calendar.
-  for (const r of data.regional) set(r.day, r.kind === 'holiday' ? K_HOLIDAY : K_MAKEUP);
-  return kinds;
 }
 
 /**
