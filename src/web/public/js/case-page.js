@@ -1,22 +1,12 @@
 // Case page for auditors: the case evaluated at an instant, its timeline, cards
-// with their explanation, and the event history; replayable to any instant.
+// with their explanation, and the event history (paged); replayable to any
+// instant ("as of"), and to what was recorded by an instant ("as known at").
 import { ApiError, apiJson } from './api.js';
-import {
-  CATEGORIES,
-  CHANNELS,
-  COLORS,
-  EVENT_TYPES,
-  KINDS,
-  LEVELS,
-  OUTCOMES,
-  REASONS,
-  RULES,
-  STATUS,
-  label,
-} from './labels.js';
+import { CATEGORIES, CHANNELS, COLORS, KINDS, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
 import { el, fmtInstant, getZone, instantFromLocalInput, isoInZone, loadConfig, localDateTimeInput } from './format.js';
 import { renderExplain } from './explain.js';
 import { renderTimeline } from './timeline.js';
+import { createHistoryView } from './case-history.js';
 import { wireHeader } from './nav.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,7 +16,15 @@ const enc = encodeURIComponent(caseId);
 
 let life = { start: 0, end: 0 };
 let current = null; // last CaseEvaluation shown
+let knownAt = null; // ISO instant of "as known at", or null for everything recorded
 let requestSeq = 0;
+const historyView = createHistoryView({
+  caseId,
+  table: $('history'),
+  count: $('history-count'),
+  more: $('history-more'),
+  onError: showError,
+});
 
 function showError(message) {
   $('error').textContent = message ?? '';
@@ -191,68 +189,6 @@ function renderEscalations(ev) {
   $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5, '无 None')]));
 }
 
-/** History entries, whether the API sends an array or `{entries|events|history: [...]}`. */
-function historyEntries(body) {
-  if (Array.isArray(body)) return body;
-  return body?.entries ?? body?.events ?? body?.history ?? body?.items ?? [];
-}
-
-function stateSummary(state) {
-  if (!state || typeof state !== 'object') return '';
-  const parts = [];
-  if (state.status) parts.push(label(STATUS, state.status));
-  if (state.deadlineDate) parts.push(`时限 ${state.deadlineDate}`);
-  if (typeof state.usedDays === 'number') parts.push(`已用 ${state.usedDays}`);
-  if (typeof state.remainingDays === 'number') parts.push(`剩余 ${state.remainingDays}`);
-  if (typeof state.overdueDays === 'number' && state.overdueDays > 0) parts.push(`逾期 ${state.overdueDays}`);
-  return parts.join(' · ');
-}
-
-function renderHistory(body) {
-  const rows = historyEntries(body).map((entry) => {
-    const card = entry.card ?? null;
-    if (card && card.rule) {
-      return el(
-        'tr',
-        { class: `row-${card.color}`, dataset: { kind: 'card' } },
-        el('td', { class: 'num' }, ''),
-        el('td', { class: 'num' }, ''),
-        el(
-          'td',
-          {},
-          el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)),
-          ' ',
-          label(RULES, card.rule),
-        ),
-        el('td', {}, fmtInstant(entry.at ?? card.startedAt)),
-        el('td', {}, '—'),
-        el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'),
-      );
-    }
-    const event = entry.event ?? entry.data ?? entry;
-    const type = entry.type ?? event.type;
-    return el(
-      'tr',
-      { dataset: { kind: 'event', revision: String(entry.revision) } },
-      el('td', { class: 'num' }, String(entry.revision ?? '')),
-      el('td', { class: 'num' }, String(entry.position ?? '')),
-      el(
-        'td',
-        {},
-        label(EVENT_TYPES, type),
-        event.pauseId ? ` ${event.pauseId}` : '',
-        event.reason ? ` ${label(REASONS, event.reason)}` : '',
-        event.level ? ` ${label(LEVELS, event.level)}` : '',
-        event.outcome ? ` ${label(OUTCOMES, event.outcome)}` : '',
-      ),
-      el('td', {}, fmtInstant(entry.occurredAt ?? event.occurredAt)),
-      el('td', {}, fmtInstant(entry.recordedAt)),
-      el('td', { class: 'hide-narrow' }, stateSummary(entry.state ?? entry.stateAfter ?? entry.after)),
-    );
-  });
-  $('history').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(6, '无 None')]));
-}
-
 const cardKey = (c) => [c.rule, Date.parse(c.startedAt), c.pauseId ?? '', c.escalation ?? ''].join('|');
 
 /** Cards carry `explain` when the API computed it; the history's `current` evaluation may have it too. */
@@ -286,7 +222,7 @@ function syncControls(asOfMs) {
 
 async function show(asOfIso) {
   const seq = ++requestSeq;
-  const q = `asOf=${encodeURIComponent(asOfIso)}`;
+  const q = `asOf=${encodeURIComponent(asOfIso)}${knownAt ? `&asKnownAt=${encodeURIComponent(knownAt)}` : ''}`;
   $('asof-status').textContent = `加载中 Loading ${fmtInstant(asOfIso)}…`;
   const [evResult, histResult] = await Promise.allSettled([
     apiJson(`/cases/${enc}?${q}`),
@@ -298,7 +234,9 @@ async function show(asOfIso) {
     const e = evResult.reason;
     showError(
       e instanceof ApiError && e.status === 404
-        ? `该时点案件尚未受理或不存在 No such case as of ${fmtInstant(asOfIso)}`
+        ? knownAt
+          ? `该时点尚无此案件的记录 Nothing of this case recorded by ${fmtInstant(knownAt)} (as of ${fmtInstant(asOfIso)})`
+          : `该时点案件尚未受理或不存在 No such case as of ${fmtInstant(asOfIso)}`
         : `加载失败 Could not load: ${e.message}`,
     );
     $('asof-status').textContent = '';
@@ -306,13 +244,19 @@ async function show(asOfIso) {
   }
   showError('');
   render(withExplanations(evResult.value, histResult.status === 'fulfilled' ? histResult.value : null));
-  if (histResult.status === 'fulfilled') renderHistory(histResult.value);
-  else
-    $('history').tBodies[0].replaceChildren(
-      emptyRow(6, `历史不可用 History unavailable: ${histResult.reason.message}`),
-    );
-  $('asof-status').textContent =
-    `显示 ${fmtInstant(evResult.value.asOf)} 时的状态 Showing the case as of ${fmtInstant(evResult.value.asOf)}`;
+  if (histResult.status === 'fulfilled') historyView.show(histResult.value, q, evResult.value);
+  else historyView.unavailable(histResult.reason.message);
+  const asOfText = fmtInstant(evResult.value.asOf);
+  $('asof-status').textContent = evResult.value.asKnownAt
+    ? `显示 ${asOfText} 时的状态，仅用 ${fmtInstant(evResult.value.asKnownAt)} 前已记录的事件 Showing the case as of ${asOfText}, as known at ${fmtInstant(evResult.value.asKnownAt)}`
+    : `显示 ${asOfText} 时的状态 Showing the case as of ${asOfText}`;
+}
+
+/** The "as known at" input as an ISO instant, null when empty; undefined when invalid. */
+function knownAtFromInput() {
+  const value = $('asknown-input').value;
+  if (value === '') return null;
+  return instantFromLocalInput(value) ?? undefined;
 }
 
 function showMs(asOfMs) {
@@ -333,10 +277,12 @@ function wireControls() {
   $('asof-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const iso = instantFromLocalInput($('asof-input').value);
-    if (!iso) {
+    const known = knownAtFromInput();
+    if (!iso || known === undefined) {
       showError('请输入有效时间 Enter a valid date and time');
       return;
     }
+    knownAt = known;
     syncControls(Date.parse(iso));
     void show(iso);
   });
@@ -347,6 +293,11 @@ function wireControls() {
     });
   }
   $('asof-now').addEventListener('click', () => void showMs(Date.now()));
+  $('asknown-all').addEventListener('click', () => {
+    knownAt = null;
+    $('asknown-input').value = '';
+    void show(current ? current.asOf : isoInZone(Date.now()));
+  });
   let resize;
   window.addEventListener('resize', () => {
     clearTimeout(resize);
@@ -382,7 +333,13 @@ async function main() {
   slider.max = String(Math.max(1, Math.round((life.end - life.start) / MINUTE)));
   $('asof-range').textContent =
     `${fmtInstant(now.acceptedAt)} – ${now.completedAt ? fmtInstant(now.completedAt) : '现在 now'}`;
-  const wanted = new URLSearchParams(location.search).get('asOf');
+  const params = new URLSearchParams(location.search);
+  const wantedKnown = params.get('asKnownAt');
+  if (wantedKnown && Number.isFinite(Date.parse(wantedKnown))) {
+    knownAt = wantedKnown;
+    $('asknown-input').value = localDateTimeInput(Date.parse(wantedKnown), { seconds: true });
+  }
+  const wanted = params.get('asOf');
   const wantedMs = wanted ? Date.parse(wanted) : NaN;
   if (Number.isFinite(wantedMs)) {
     syncControls(wantedMs);

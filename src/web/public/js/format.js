@@ -51,10 +51,10 @@ export function localDate(ms) {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/** Value for <input type="datetime-local">: `YYYY-MM-DDTHH:mm` in the zone. */
-export function localDateTimeInput(ms) {
+/** Value for <input type="datetime-local">: `YYYY-MM-DDTHH:mm` (`:ss` with `seconds`) in the zone. */
+export function localDateTimeInput(ms, { seconds = false } = {}) {
   const p = partsOf(ms);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''}`;
 }
 
 /** ISO instant with the zone's offset for a datetime-local value, or null when invalid. */

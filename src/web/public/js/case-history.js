@@ -1,0 +1,136 @@
+// The case page's event history (GET /cases/{id}/history): one row per event
+// (revision, position, what, occurred, recorded, the case after it) and per
+// card at its instant; paged, more pages appended on request. A back-dated
+// pause (the engine's `retroactive` flag: 停止计时 recorded after the case would
+// have been due) and any event recorded a day or more late are marked as such.
+import { apiJson } from './api.js';
+import { COLORS, EVENT_TYPES, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
+import { el, fmtInstant } from './format.js';
+
+const HOUR = 3_600_000;
+
+function stateSummary(state) {
+  if (!state || typeof state !== 'object') return '';
+  const parts = [];
+  if (state.status) parts.push(label(STATUS, state.status));
+  if (state.deadlineDate) parts.push(`时限 ${state.deadlineDate}`);
+  if (typeof state.usedDays === 'number') parts.push(`已用 ${state.usedDays}`);
+  if (typeof state.remainingDays === 'number') parts.push(`剩余 ${state.remainingDays}`);
+  if (typeof state.overdueDays === 'number' && state.overdueDays > 0) parts.push(`逾期 ${state.overdueDays}`);
+  return parts.join(' · ');
+}
+
+/** How long after it occurred an event was recorded, when it is a day or more. */
+function recordedLate(entry) {
+  const delay = Date.parse(entry.recordedAt) - Date.parse(entry.event.occurredAt);
+  if (!(delay >= 24 * HOUR)) return null;
+  const text = delay >= 48 * HOUR ? `${Math.floor(delay / (24 * HOUR))} 天 days` : `${Math.floor(delay / HOUR)} 小时 h`;
+  return el('span', { class: 'muted' }, ` (迟记 recorded ${text} later)`);
+}
+
+/** The ids of the pauses the engine flags retroactive in an evaluation. */
+export function backDatedPauseIds(evaluation) {
+  return new Set((evaluation?.pauses ?? []).filter((p) => p.retroactive).map((p) => p.pauseId));
+}
+
+function cardRow(entry) {
+  const card = entry.card;
+  return el(
+    'tr',
+    { class: `row-${card.color}`, dataset: { kind: 'card' } },
+    el('td', { class: 'num' }, ''),
+    el('td', { class: 'num' }, ''),
+    el('td', {}, el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)), ' ', label(RULES, card.rule)),
+    el('td', {}, fmtInstant(entry.at)),
+    el('td', {}, '—'),
+    el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'),
+  );
+}
+
+function eventRow(entry, backDated) {
+  const event = entry.event;
+  const isBackDated = entry.type === 'CasePaused' && backDated.has(event.pauseId);
+  return el(
+    'tr',
+    {
+      class: isBackDated ? 'row-yellow' : null,
+      dataset: { kind: 'event', revision: String(entry.revision), ...(isBackDated ? { backDated: 'true' } : {}) },
+    },
+    el('td', { class: 'num' }, String(entry.revision)),
+    el('td', { class: 'num' }, String(entry.position)),
+    el(
+      'td',
+      {},
+      label(EVENT_TYPES, entry.type),
+      event.pauseId ? ` ${event.pauseId}` : '',
+      event.reason ? ` ${label(REASONS, event.reason)}` : '',
+      event.level ? ` ${label(LEVELS, event.level)}` : '',
+      event.outcome ? ` ${label(OUTCOMES, event.outcome)}` : '',
+      isBackDated ? [' ', el('span', { class: 'badge yellow' }, '补录 back-dated')] : null,
+    ),
+    el('td', {}, fmtInstant(event.occurredAt)),
+    el('td', {}, fmtInstant(entry.recordedAt), recordedLate(entry)),
+    el('td', { class: 'hide-narrow' }, stateSummary(entry.state)),
+  );
+}
+
+/**
+ * The history table with its count line and "load more" button. `show` renders
+ * a first page for a query; the button fetches the next page of that query.
+ */
+export function createHistoryView({ caseId, table, count, more, onError }) {
+  let query = '';
+  let next = null;
+  let events = 0;
+  let generation = 0;
+  let backDated = new Set();
+
+  function render(page, append) {
+    const rows = page.entries.map((entry) => (entry.kind === 'event' ? eventRow(entry, backDated) : cardRow(entry)));
+    const body = table.tBodies[0];
+    if (append) body.append(...rows);
+    else body.replaceChildren(...(rows.length ? rows : [emptyRow('无 None')]));
+    events = (append ? events : 0) + page.entries.filter((e) => e.kind === 'event').length;
+    next = page.next ?? null;
+    more.hidden = next === null;
+    count.textContent =
+      next === null
+        ? `共 ${events} 个事件 ${events} events`
+        : `已显示 ${events} 个事件，还有更多 ${events} events shown, more to load`;
+  }
+
+  function emptyRow(text) {
+    return el('tr', {}, el('td', { colspan: '6', class: 'muted' }, text));
+  }
+
+  more.addEventListener('click', async () => {
+    if (next === null) return;
+    const asked = generation;
+    more.disabled = true;
+    try {
+      const page = await apiJson(`/cases/${encodeURIComponent(caseId)}/history?${query}&after=${next}`);
+      if (asked === generation) render(page, true); // else another instant was asked for meanwhile
+    } catch (e) {
+      onError(`加载失败 Could not load: ${e.message}`);
+    } finally {
+      more.disabled = false;
+    }
+  });
+
+  return {
+    /** The first page of the history for `pageQuery`; `evaluation` gives the back-dated pauses. */
+    show(page, pageQuery, evaluation) {
+      generation++;
+      query = pageQuery;
+      backDated = backDatedPauseIds(evaluation);
+      render(page, false);
+    },
+    unavailable(message) {
+      generation++;
+      next = null;
+      more.hidden = true;
+      count.textContent = '';
+      table.tBodies[0].replaceChildren(emptyRow(`历史不可用 History unavailable: ${message}`));
+    },
+  };
+}
