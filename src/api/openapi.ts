@@ -308,16 +308,22 @@ export const openApiDocument = {
             type: 'array',
             items: {
               type: 'object',
-              required: ['status'],
+              required: ['eventId', 'caseId', 'status'],
               properties: {
-                eventId: { type: 'string' },
-                caseId: { type: 'string' },
+                eventId: {
+                  type: ['string', 'null'],
+                  description: 'null only on a 400 row sent without a usable eventId',
+                },
+                caseId: {
+                  type: ['string', 'null'],
+                  description: 'null only on a 400 row sent without a usable caseId',
+                },
                 status: {
                   type: 'integer',
                   description: '201 appended, 200 duplicate eventId, 400/403/409/422/503 rejected',
                 },
                 revision: { type: 'integer' },
-                position: { type: 'string', description: 'Commit position of the atomic append that stored it' },
+                position: { type: 'string', description: "The event's own global position (decimal string)" },
                 error: {
                   type: 'object',
                   properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
