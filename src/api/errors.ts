@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { StatsQueryError } from '../projections/stats.js';
-import { StoreUnavailableError } from '../store/port.js';
+import { StoreCorruptError, StoreUnavailableError } from '../store/port.js';
 import type { RejectionCode } from '../write/results.js';
 import type { Logger } from './logger.js';
 
@@ -47,6 +47,14 @@ export const badRequest = (field: string, message: string): ApiError =>
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof StatsQueryError) return badRequest(err.field, err.message.replace(`${err.field}: `, ''));
+  if (err instanceof StoreCorruptError) {
+    // Before the unavailable case (it is one): "unavailable" would suggest waiting for it to come back.
+    return new ApiError(
+      503,
+      'store-corrupt',
+      'the event store is corrupt (damaged data was found and logged); nothing was written; it must be restored from a backup',
+    );
+  }
   if (err instanceof StoreUnavailableError) {
     return new ApiError(503, 'store-unavailable', 'the event store is unavailable; nothing was written');
   }

@@ -79,6 +79,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   let eventsFolded = 0;
   let sinceSnapshot = 0;
   let resolveCaughtUp: (() => void) | undefined;
+  let failStart: ((error: Error) => void) | undefined;
 
   const loop = new SubscriptionLoop(
     store,
@@ -104,6 +105,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         resolveCaughtUp?.();
         if (sinceSnapshot > 0) void saveSnapshot();
       },
+      failedBeforeHead: (error) => failStart?.(error),
     },
     log,
   );
@@ -160,9 +162,10 @@ export function createProjections(options: ProjectionsOptions): Projections {
         if (position > head) head = position;
       }
       head = await store.headPosition().catch(() => head);
-      // Until the store answers, start() stays pending and the loop keeps retrying.
-      const ready = new Promise<void>((resolve) => {
+      // A store failure before the read models have caught up rejects start() (the engine exits non-zero).
+      const ready = new Promise<void>((resolve, reject) => {
         resolveCaughtUp = resolve;
+        failStart = reject;
       });
       loop.start();
       await ready;

@@ -2,7 +2,8 @@
  * Following the store: catch up in arrays (one await per array, not per
  * event), then subscribe after the last position folded and keep going; on a
  * failure, wait and resubscribe from the last position folded (events are
- * never skipped, and a redelivered one is a no-op for the fold).
+ * never skipped, and a redelivered one is a no-op for the fold). A failure
+ * before the first catch-up ends is not retried: the start fails with it.
  */
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { STREAM_PREFIXES } from './eventRouting.js';
@@ -19,6 +20,8 @@ export interface LoopTarget {
   advance(position: bigint): void;
   /** The subscription reached the store's head (first time: the end of catch-up). */
   reachedHead(position: bigint): void;
+  /** The store failed before the first catch-up ended: nothing is served yet, so the start fails (no retry). */
+  failedBeforeHead(error: Error): void;
 }
 
 export class SubscriptionLoop {
@@ -51,6 +54,10 @@ export class SubscriptionLoop {
         await this.follow();
       } catch (error) {
         if (this.stopped) break;
+        if (!this.target.caughtUp()) {
+          this.target.failedBeforeHead(error as Error);
+          break;
+        }
         // Only the error's name: a store message may name a stream, i.e. a case id.
         this.log(
           `projections: subscription failed (${(error as Error).name}); retrying from position ${this.target.position()}`,

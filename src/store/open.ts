@@ -3,7 +3,7 @@
  * `sqlite:<path>[?synchronous=normal|full]` (default `sqlite:./data/events.db`), `memory`,
  * or an EventStoreDB connection string (`esdb://…`, `esdb+discover://…`).
  */
-import type { EventStore } from './port.js';
+import type { EventStore, StoreCorruptError } from './port.js';
 import type { StoreClock } from './core/clock.js';
 import { MemoryEventStore } from './memory/memory-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-store.js';
@@ -14,6 +14,8 @@ export const DEFAULT_STORE_SPEC = 'sqlite:./data/events.db';
 export interface OpenStoreOptions {
   /** The store's clock for `recordedAt` (epoch ms or Date); default the system clock. */
   readonly clock?: StoreClock;
+  /** Told when damaged data is found (embedded sqlite), once per place: the engine logs it at error. */
+  readonly onCorruption?: (error: StoreCorruptError) => void;
 }
 
 export class StoreSpecError extends Error {

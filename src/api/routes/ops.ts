@@ -17,12 +17,18 @@ export function opsRoutes(
   });
 
   router.get('/readyz', async (_req, res) => {
-    const storeUp = await probeStore(deps.store);
+    // Damage does not heal: once found, the engine stays not ready until the store is restored.
+    // The reason is fixed text: this route is open, and where the damage lies names a case (the log has it).
+    const corrupt = deps.store.corruption?.() !== undefined;
+    const storeUp = !corrupt && (await probeStore(deps.store));
     const projection = deps.readModels.status();
     const ready = storeUp && projection.caughtUp;
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not-ready', store: storeUp ? 'up' : 'down', projection });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not-ready',
+      store: corrupt ? 'corrupt' : storeUp ? 'up' : 'down',
+      ...(corrupt ? { reason: 'the event store is corrupt: damaged data was found (logged at error with where)' } : {}),
+      projection,
+    });
   });
 
   router.get('/metrics', auth.requireForMetrics(), async (_req, res) => {
