@@ -2,7 +2,19 @@
  * OpenAPI 3.1 description of the HTTP API. A test checks that every route the
  * express app registers is described here and vice versa.
  */
-import { CARD_COLORS, CARD_RULES } from './routes/alerts.js';
+import {
+  CARD_COLORS,
+  CARD_RULES,
+  CASE_ID_DESCRIPTION,
+  CASE_ID_PATTERN,
+  CASE_KINDS,
+  CATEGORIES,
+  CHANNELS,
+  ESCALATION_LEVELS,
+  EVENT_TYPES,
+  OUTCOMES,
+  PAUSE_REASONS,
+} from '../domain/lists.js';
 import { GROUP_BY } from './routes/stats.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -37,10 +49,8 @@ const p = (name: string, description: string, schema: Record<string, unknown> = 
   schema,
 });
 
-const caseIdParam = p('caseId', 'Case id: 1–64 characters of [A-Za-z0-9._-]', {
-  type: 'string',
-  pattern: '^[A-Za-z0-9._-]{1,64}$',
-});
+const caseIdSchema = { type: 'string', pattern: `^${CASE_ID_PATTERN}$` };
+const caseIdParam = p('caseId', `Case id: ${CASE_ID_DESCRIPTION}`, caseIdSchema);
 const asOfParam = q('asOf', 'ISO-8601 instant with offset; default now', { type: 'string', format: 'date-time' });
 const alertFilters = [
   q('centerId', 'Only alerts of this center'),
@@ -277,10 +287,16 @@ export const openApiDocument = {
       CaseEvent: {
         type: 'object',
         required: ['type', 'caseId', 'occurredAt'],
-        description: 'One of CaseAccepted, CasePaused, CaseResumed, CaseEscalated, CaseCompleted (SPEC §2)',
+        description: `One of ${EVENT_TYPES.join(', ')} (SPEC §2)`,
         properties: {
-          type: { enum: ['CaseAccepted', 'CasePaused', 'CaseResumed', 'CaseEscalated', 'CaseCompleted'] },
-          caseId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+          type: { enum: EVENT_TYPES },
+          caseId: caseIdSchema,
+          kind: { enum: CASE_KINDS, description: 'CaseAccepted' },
+          channel: { enum: CHANNELS, description: 'CaseAccepted' },
+          category: { enum: CATEGORIES, description: 'CaseAccepted (optional)' },
+          reason: { enum: PAUSE_REASONS, description: 'CasePaused' },
+          level: { enum: ESCALATION_LEVELS, description: 'CaseEscalated' },
+          outcome: { enum: OUTCOMES, description: 'CaseCompleted' },
           eventId: { type: 'string', format: 'uuid' },
           occurredAt: { type: 'string', format: 'date-time' },
           actor: { type: 'string' },
@@ -358,8 +374,8 @@ export const openApiDocument = {
         properties: {
           key: { type: 'string' },
           caseId: { type: 'string' },
-          rule: { type: 'string' },
-          color: { enum: ['yellow', 'red'] },
+          rule: { enum: CARD_RULES },
+          color: { enum: CARD_COLORS },
           centerId: { type: 'string' },
           departmentId: { type: 'string' },
           startedAt: { type: 'string' },

@@ -5,9 +5,23 @@
  */
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import {
+  CASE_ID_DESCRIPTION,
+  CASE_ID_RE,
+  CASE_KINDS,
+  CATEGORIES,
+  type CaseEventType,
+  CHANNELS,
+  ESCALATION_LEVELS,
+  EVENT_TYPES,
+  keysOf,
+  OUTCOMES,
+  PAUSE_REASONS,
+} from './lists.js';
 import { tryParseInstant } from './time.js';
 
-const CASE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+export { EVENT_TYPES, type CaseEventType } from './lists.js';
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CaseIdBrand {
@@ -51,27 +65,14 @@ const boundedString = (max: number, name: string) => {
 const Name = boundedString(200, 'String1to200');
 const Note = boundedString(2000, 'String1to2000');
 
-export const CaseKind = t.keyof({ instant: null, promised: null, joint: null, referred: null });
-export const Channel = t.keyof({ window: null, online: null });
-export const Category = t.keyof({ licensing: null, 'public-service': null });
-export const PauseReason = t.keyof({
-  supplement: null,
-  hearing: null,
-  tender: null,
-  auction: null,
-  inspection: null,
-  testing: null,
-  quarantine: null,
-  appraisal: null,
-  'expert-review': null,
-  'site-survey': null,
-  'public-notice': null,
-  other: null,
-});
+export const CaseKind = t.keyof(keysOf(CASE_KINDS));
+export const Channel = t.keyof(keysOf(CHANNELS));
+export const Category = t.keyof(keysOf(CATEGORIES));
+export const PauseReason = t.keyof(keysOf(PAUSE_REASONS));
 export type PauseReason = t.TypeOf<typeof PauseReason>;
-export const EscalationLevel = t.keyof({ reminder: null, supervision: null, referral: null });
+export const EscalationLevel = t.keyof(keysOf(ESCALATION_LEVELS));
 export type EscalationLevel = t.TypeOf<typeof EscalationLevel>;
-export const Outcome = t.keyof({ approved: null, rejected: null, withdrawn: null });
+export const Outcome = t.keyof(keysOf(OUTCOMES));
 
 const common = {
   caseId: CaseId,
@@ -137,23 +138,15 @@ export type CaseResumed = t.TypeOf<typeof CaseResumed>;
 export type CaseEscalated = t.TypeOf<typeof CaseEscalated>;
 export type CaseCompleted = t.TypeOf<typeof CaseCompleted>;
 export type CaseEvent = CaseAccepted | CasePaused | CaseResumed | CaseEscalated | CaseCompleted;
-export type CaseEventType = CaseEvent['type'];
 
-export const EVENT_TYPES: readonly CaseEventType[] = [
-  'CaseAccepted',
-  'CasePaused',
-  'CaseResumed',
-  'CaseEscalated',
-  'CaseCompleted',
-];
-
+/** One codec per type of the list: adding a type to EVENT_TYPES without its codec does not compile. */
 const codecByType = {
   CaseAccepted,
   CasePaused,
   CaseResumed,
   CaseEscalated,
   CaseCompleted,
-} as const;
+} as const satisfies Record<CaseEventType, t.Mixed>;
 
 /** A field-level validation problem, e.g. `{ field: "promisedDays", message: "..." }`. */
 export interface FieldError {
@@ -203,7 +196,7 @@ function crossFieldErrors(event: CaseEvent): FieldError[] {
 }
 
 const EXPECTATIONS: Record<string, string> = {
-  CaseId: 'a string of 1–64 characters from [A-Za-z0-9._-]',
+  CaseId: `a string of ${CASE_ID_DESCRIPTION}`,
   Uuid: 'a UUID',
   Instant: 'an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00',
   NonNegInt: 'an integer ≥ 0',

@@ -1,6 +1,7 @@
 /** Public API of the timing core. */
 export * from './types.js';
 export * from './events.js';
+export * from './lists.js';
 export * from './time.js';
 export { zoneClock, isValidZone } from './zone.js';
 export type { ZoneClock } from './zone.js';

@@ -5,6 +5,7 @@
  *
  * The state given must hold only events that occurred by T (see stateAsOf).
  */
+import { CARD_RULES, RULE_COLOR } from './lists.js';
 import type { CardColor, CardRule, CaseState, EpochDay, EpochMs, LateRecord, PauseState } from './types.js';
 import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
 import { ceilRatio, type Policy } from './policy.js';
@@ -69,14 +70,7 @@ export interface Timeline {
   readonly cards: readonly RawCard[];
 }
 
-const RULE_ORDER: Readonly<Record<CardRule, number>> = {
-  'deadline-warning': 0,
-  overdue: 1,
-  'pause-warning': 2,
-  'overlong-pause': 3,
-  'escalation-unanswered': 4,
-  'late-record': 5,
-};
+const RULE_ORDER = Object.fromEntries(CARD_RULES.map((rule, i) => [rule, i])) as Readonly<Record<CardRule, number>>;
 
 export function compareCards(a: RawCard, b: RawCard): number {
   return (
@@ -136,10 +130,10 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     const start = cal.startOfDay(warnDay);
     if ((start <= T || !anyPauseOpen || warnDay <= openPauseAfter) && openAt(C, start)) {
       const clear = minDefined(C, overdueStarts ? dueAt : undefined);
-      cards.push(card('deadline-warning', 'yellow', start, clear, undefined, undefined, undefined));
+      cards.push(card('deadline-warning', start, clear, undefined, undefined, undefined));
     }
   }
-  if (overdueStarts) cards.push(card('overdue', 'red', dueAt, undefined, undefined, undefined, undefined));
+  if (overdueStarts) cards.push(card('overdue', dueAt, undefined, undefined, undefined, undefined));
 
   const pauses = state.pauses.map((p, i): PauseFacts => {
     const range = ranges[i]!;
@@ -153,10 +147,10 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
       warnStart = cal.startOfDay(cal.nthWorkdayAfter(range.after, warnAt));
       if (openAt(endAt, warnStart)) {
         const clear = minDefined(endAt, overlong ? overlongStart : undefined);
-        cards.push(card('pause-warning', 'yellow', warnStart, clear, p.pauseId, undefined, undefined));
+        cards.push(card('pause-warning', warnStart, clear, p.pauseId, undefined, undefined));
       }
     }
-    if (overlong) cards.push(card('overlong-pause', 'red', overlongStart, undefined, p.pauseId, undefined, undefined));
+    if (overlong) cards.push(card('overlong-pause', overlongStart, undefined, p.pauseId, undefined, undefined));
     return {
       pause: p,
       pausedDay: range.after,
@@ -175,8 +169,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
     const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
     const respondBy = cal.startOfDay(respondByDay + 1);
-    if (openAt(C, respondBy))
-      cards.push(card('escalation-unanswered', 'red', respondBy, undefined, undefined, i, undefined));
+    if (openAt(C, respondBy)) cards.push(card('escalation-unanswered', respondBy, undefined, undefined, i, undefined));
     return { respondWithinDays, respondByDay, respondBy };
   });
 
@@ -185,7 +178,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
   for (let i = 0; i < late.length; i++) {
     const r = late[i]!;
     if (r.recordedAt - r.occurredAt > lateMs)
-      cards.push(card('late-record', 'yellow', r.recordedAt, undefined, undefined, undefined, i));
+      cards.push(card('late-record', r.recordedAt, undefined, undefined, undefined, i));
   }
   if (cards.length > 1) cards.sort(compareCards);
 
@@ -275,12 +268,11 @@ function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | u
  */
 function card(
   rule: CardRule,
-  color: CardColor,
   start: EpochMs,
   clear: EpochMs | undefined,
   pauseId: string | undefined,
   escalation: number | undefined,
   lateRecord: number | undefined,
 ): RawCard {
-  return { rule, color, start, clear, pauseId, escalation, lateRecord };
+  return { rule, color: RULE_COLOR[rule], start, clear, pauseId, escalation, lateRecord };
 }

@@ -10,6 +10,9 @@
  *   1970-01-01 of the local calendar date in ZONE); on the wire `YYYY-MM-DD`.
  */
 import type { CaseAccepted, EscalationLevel, PauseReason } from './events.js';
+import type { CardColor, CardRule, CaseOutcome, CaseStatus } from './lists.js';
+
+export type { CardColor, CardRule, CaseStatus } from './lists.js';
 
 export type EpochMs = number;
 export type EpochDay = number;
@@ -30,15 +33,6 @@ export interface Calendar {
   /** The instant 00:00 local of a date. */
   startOfDay(day: EpochDay): EpochMs;
 }
-
-export type CardRule =
-  | 'deadline-warning'
-  | 'overdue'
-  | 'pause-warning'
-  | 'overlong-pause'
-  | 'escalation-unanswered'
-  | 'late-record';
-export type CardColor = 'yellow' | 'red';
 
 export interface PauseState {
   readonly pauseId: string;
@@ -67,8 +61,6 @@ export interface LateRecord {
   readonly recordedAt: EpochMs;
 }
 
-export type CaseStatus = 'open' | 'paused' | 'completed';
-
 /** The folded state of one case. `revision` is the stream revision of its last event (-1: none). */
 export interface CaseState {
   readonly caseId: string;
@@ -80,7 +72,7 @@ export interface CaseState {
   readonly pauses: readonly PauseState[];
   readonly escalations: readonly EscalationState[];
   readonly completedAt?: EpochMs;
-  readonly outcome?: 'approved' | 'rejected' | 'withdrawn';
+  readonly outcome?: CaseOutcome;
   readonly lastOccurredAt?: EpochMs;
   readonly lateRecords: readonly LateRecord[];
 }

@@ -4,8 +4,7 @@ import type { CaseEvent } from '../events.js';
 import { dayFromYmd, MS_PER_DAY, MS_PER_HOUR, formatInstant } from '../time.js';
 import { accepted, completed, decode, escalated, paused, resumed } from './fixtures.js';
 
-const REASONS = ['supplement', 'hearing', 'testing', 'expert-review', 'site-survey', 'other'] as const;
-const LEVELS = ['reminder', 'supervision', 'referral'] as const;
+import { ESCALATION_LEVELS as LEVELS, PAUSE_REASONS as REASONS } from '../lists.js';
 
 export interface History {
   readonly events: CaseEvent[];
