@@ -1,12 +1,12 @@
 /**
  * The event store going away mid-run.
  *
- * STUB-BASED: no EventStoreDB server can run here, so the EventStoreDB adapter
- * (src/store/esdb) runs over the store team's in-memory fake of the 6.x client
- * (test/store/fakes/fake-esdb-client.ts), switched "unavailable" and with its
- * subscription dropped. This tests the engine's reaction and the adapter's
- * resubscription logic, not the real client's gRPC reconnection. With
- * ESDB_CONNECTION_STRING set, a smoke test runs against a real server too.
+ * EventStoreDB: the adapter runs through the REAL `EventStoreDBClient` against the
+ * wire-level test server (test/store/esdb-wire): the server stops listening (its
+ * subscriptions are cut, calls are refused), then comes back on the same port with
+ * its log kept. This tests the engine's reaction, the adapter's resubscription and
+ * the client's own reconnection. With ESDB_CONNECTION_STRING set, a smoke test runs
+ * against a real server too.
  *
  * Also the sqlite store's unavailable path (store closed): 503, nothing written.
  */
@@ -15,16 +15,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EsdbEventStore, openEsdbStore } from '../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../src/store/esdb/esdb-store.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
-import { FakeClientError, FakeEsdbClient } from '../store/fakes/fake-esdb-client.js';
+import { WireServer } from '../store/esdb-wire/server.js';
 import { acceptedBody, http, shanghai, startAppServer, TOKENS, type AppServer } from './support/app-server.js';
 
 let srv: AppServer | undefined;
 let dir: string | undefined;
+let wire: WireServer | undefined;
 afterEach(async () => {
   await srv?.close();
   srv = undefined;
+  await wire?.stop();
+  wire = undefined;
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -51,13 +54,15 @@ const escalation = () => ({
   eventId: randomUUID(),
 });
 
-describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => {
+describe('EventStoreDB outage (real client, wire server)', () => {
   it('answers 503 and reports down while the store is away, then resumes projections from the checkpoint with nothing missed', async () => {
-    const client = new FakeEsdbClient();
+    wire = await WireServer.start({ standardProjections: true }); // $all holds $ce-/$et- links, as with a real server
+    const server = wire;
     // The adapter's resubscription backoff sleeps here; the test holds it to keep the projections disconnected.
     let hold: Promise<void> | undefined;
     let release = (): void => {};
-    const store = new EsdbEventStore(client, 'esdb://stub', {
+    const store = await openEsdbStore(server.connectionString, {
+      deadlineMs: 1000,
       backoff: { initialMs: 5, maxMs: 20, factor: 2 },
       sleep: async (ms) => {
         if (hold !== undefined) await hold;
@@ -76,13 +81,16 @@ describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => 
     for (let i = 0; i < 5; i++)
       expect((await http(url, 'GET', `/cases/OUT-${i}`, { token: TOKENS.monitor })).status).toBe(200);
     expect(await metric(url, 'supervision_store_up')).toBe(1);
-    const lastSeen = client.log.at(-1)?.position;
+    await until(
+      'lag to be 0 with system events after the last case event',
+      async () => (await metric(url, 'supervision_projection_lag_events')) === 0,
+    );
+    const lastSeen = server.log.records.filter((r) => r.streamId.startsWith('case-')).at(-1)?.position;
 
-    // The server goes away: calls fail, the live subscription drops.
+    // The server goes away: calls are refused, the live subscription is cut.
     hold = new Promise<void>((r) => (release = r));
-    client.unavailable = true;
-    const logBefore = client.log.length;
-    client.subscriptions.at(-1)?.fakeDrop(new FakeClientError('unavailable', 'connection reset'));
+    const logBefore = server.log.records.length;
+    await server.stop();
 
     const single = await write('OUT-0', escalation());
     expect(single.status).toBe(503);
@@ -90,11 +98,12 @@ describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => 
     await expectStoreDown(url, 'OUT-B1', 'OUT-1');
     const read = await http(url, 'GET', '/cases/OUT-0', { token: TOKENS.monitor });
     expect(read.status).not.toBe(500);
-    expect(client.log.length).toBe(logBefore); // nothing written
+    expect(server.log.records.length).toBe(logBefore); // nothing written
 
-    // The server is back; the projections' resubscription is still held, so these writes pile up unprojected.
-    client.unavailable = false;
-    for (let i = 5; i < 10; i++) expect((await write(`OUT-${i}`, acceptedBody())).status).toBe(201);
+    // The server is back on the same port; the projections' resubscription is still held, so these writes pile up unprojected.
+    await server.restart();
+    await until('the client to reconnect', async () => (await write('OUT-5', acceptedBody())).status === 201);
+    for (let i = 6; i < 10; i++) expect((await write(`OUT-${i}`, acceptedBody())).status).toBe(201);
     for (let i = 0; i < 5; i++) expect((await write(`OUT-${i}`, escalation())).status).toBe(201);
     await until('lag to show', async () => ((await metric(url, 'supervision_projection_lag_events')) ?? 0) > 0);
     expect(await metric(url, 'supervision_store_up')).toBe(1);
@@ -104,9 +113,9 @@ describe('EventStoreDB outage (STUB-BASED: fake client, no real server)', () => 
     await until('projections to catch up', () => srv!.projections.readModels.getCaseState('OUT-9') !== undefined);
     await until('lag to clear', async () => (await metric(url, 'supervision_projection_lag_events')) === 0);
     // Resumed from the checkpoint (the last event seen before the drop), not from the start.
-    const resumedFrom = client.subscribeCalls.at(-1);
+    const resumedFrom = server.subscribeStarts.at(-1);
     expect(resumedFrom).not.toBe('start');
-    expect(resumedFrom).toEqual(lastSeen);
+    expect(resumedFrom).toEqual({ commit: lastSeen, prepare: lastSeen });
     // Nothing missed, nothing folded twice.
     for (const [caseId, n] of caseEvents) {
       expect(srv.projections.readModels.getCaseState(caseId)?.revision, caseId).toBe(n - 1);

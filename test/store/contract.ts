@@ -26,7 +26,7 @@ export interface ContractCapabilities {
   readonly injectableClock: boolean;
   /** A store made by makeStore holds no event at all. */
   readonly startsEmpty: boolean;
-  /** Every event has its own position (EventStoreDB: the events of one append share a commit position). */
+  /** Every event has its own position (true on every adapter now: on EventStoreDB each event is its own record, commit == prepare). */
   readonly uniquePositions: boolean;
   /** An eventId is unique in the whole store (EventStoreDB: idempotency is per stream). */
   readonly eventIdsUniqueAcrossStreams: boolean;
@@ -473,7 +473,6 @@ export function describeEventStoreContract(name: string, makeStore: MakeStore, c
       it(
         'delivers exactly the events after a checkpoint, signals caught-up, then live events',
         withStore(async (store, p) => {
-          // Single-event appends: on EventStoreDB the events of one append share a commit position.
           await store.append(`${p}-1`, events(1));
           const first = await store.append(`${p}-1`, events(1));
           for (let i = 0; i < 3; i++) await store.append(`${p}-2`, events(1));

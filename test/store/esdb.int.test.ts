@@ -1,8 +1,10 @@
 /**
- * The EventStoreDB adapter against a real server, when ESDB_CONNECTION_STRING
- * is set (e.g. esdb://localhost:2113?tls=false). No server can run on the
- * development machine, so there the contract is registered as skipped; the
- * unreachable-server test runs everywhere against the real client.
+ * The EventStoreDB adapter against a REAL server, when ESDB_CONNECTION_STRING
+ * is set (e.g. esdb://localhost:2113?tls=false; docs/event-store.md has the
+ * commands). No server can run on the development machine, so there the contract
+ * is registered as skipped, saying why; the same contract always runs through the
+ * real client against the wire-level test server (esdb-wire.int.test.ts), and the
+ * unreachable-server tests run everywhere.
  */
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
@@ -15,7 +17,7 @@ if (connection) {
   describeEventStoreContract('EventStoreDB server', async () => openStore(connection), {
     injectableClock: false, // the server stamps `created`
     startsEmpty: false,
-    uniquePositions: false,
+    uniquePositions: true, // every event is its own record: commit == prepare
     eventIdsUniqueAcrossStreams: false,
   });
 } else {

@@ -1,31 +1,15 @@
 /**
- * EventStoreDB adapter (STORE=esdb://…). Every call carries a deadline, so an
- * unreachable server yields StoreUnavailableError within seconds, never a hang.
- * Semantics that differ from the embedded stores are listed in docs/event-store.md.
+ * EventStoreDB adapter (STORE=esdb://…). Every call runs under the adapter's own
+ * deadline (deadline.ts: the client has none on reads, subscriptions, batch appends
+ * and its server-features probe), so a server that accepts and never answers yields
+ * StoreUnavailableError within seconds, never a hang. Semantics that differ from the
+ * embedded stores are listed in docs/event-store.md.
  */
-import { batchesOf } from '../core/batches.js';
+import { identityFromStream, STORE_IDENTITY_STREAM } from './identity.js';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import {
-  DuplicateEventConflictError,
-  InvalidAppendError,
-  StoreError,
-  WrongExpectedRevisionError,
-  type AppendOptions,
-  type AppendOutcome,
-  type AppendResult,
-  type EventData,
-  type EventStore,
-  type ReadAllBatchesOptions,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type StreamAppend,
-  type Subscription,
-  StoreUnavailableError,
-} from '../port.js';
+import { batchesOf } from '../core/batches.js';
 import type { StoreClock } from '../core/clock.js';
-import { resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
+import type { StoredLocation } from '../core/concurrency.js';
 import {
   matchesPrefixes,
   validateAppend,
@@ -34,20 +18,32 @@ import {
   validatePosition,
   validatePrefixes,
   validateStreamId,
-  type ValidAppend,
 } from '../core/validate.js';
-import type { BackoffPolicy } from './backoff.js';
-import type { EsdbClientLike, EsdbPosition, EsdbResolvedEvent } from './client-like.js';
-import { EsdbSubscription } from './esdb-subscription.js';
 import {
-  comparePositions,
-  fromEsdbEvent,
-  isStreamNotFound,
-  mapEsdbError,
-  toEsdbEvent,
-  toEsdbExpectedRevision,
-  toReadAllFrom,
-} from './mapping.js';
+  type AppendOptions,
+  type AppendOutcome,
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  InvalidAppendError,
+  type ReadAllBatchesOptions,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamAppend,
+  StoreError,
+  StoreUnavailableError,
+  type SubscribeOptions,
+  type Subscription,
+} from '../port.js';
+import { appendIdempotent, type StreamScan } from './append.js';
+import type { BackoffPolicy } from './backoff.js';
+import type { EsdbClientLike, EsdbPosition, EsdbReadPosition, EsdbResolvedEvent } from './client-like.js';
+import { collectWithin, withDeadline } from './deadline.js';
+import { EsdbSubscription } from './esdb-subscription.js';
+import { HeadTracker } from './head.js';
+import { comparePositions, fromEsdbEvent, isStreamNotFound, mapEsdbError, toReadAllFrom } from './mapping.js';
+import { checkServerVersion } from './server-version.js';
 
 export interface EsdbStoreOptions {
   /** Deadline of each call and of each read page (ms, default 5000). */
@@ -60,12 +56,14 @@ export interface EsdbStoreOptions {
 }
 
 const PAGE = 1000;
-/** How many of a stream's last events are checked for eventIds when appending without an exact revision. */
-const PRECHECK_WINDOW = 1000;
+
+/** The server's answer to a read from a position that is not the start of a record (RpcExceptions.InvalidPositionException). */
+const isInvalidPosition = (e: unknown): boolean => /invalid position/i.test(String((e as Error | null)?.message ?? e));
 
 export class EsdbEventStore implements EventStore {
   private closed = false;
   private readonly deadline: number;
+  private readonly heads: HeadTracker;
 
   constructor(
     private readonly client: EsdbClientLike,
@@ -73,29 +71,27 @@ export class EsdbEventStore implements EventStore {
     private readonly options: EsdbStoreOptions = {},
   ) {
     this.deadline = options.deadlineMs ?? 5000;
+    this.heads = new HeadTracker(
+      (from, maxCount) =>
+        this.page('reading the head of $all', () =>
+          this.client.readAll({ fromPosition: from, direction: 'backwards', maxCount, deadline: this.deadline }),
+        ),
+      [STORE_IDENTITY_STREAM],
+    );
   }
 
   async append(streamId: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
     this.ensureOpen();
     const batch = validateAppend(streamId, events, options.expectedRevision);
-    if (batch.expectedRevision === 'any' || batch.expectedRevision === 'stream_exists') {
-      const duplicate = await this.findStoredBatch(batch);
-      if (duplicate) return duplicate;
-    }
-    let result: { nextExpectedRevision: bigint; position?: EsdbPosition };
-    try {
-      result = await this.client.appendToStream(streamId, batch.events.map(toEsdbEvent), {
-        expectedRevision: toEsdbExpectedRevision(batch.expectedRevision),
-        deadline: this.deadline,
-      });
-    } catch (e) {
-      const error = mapEsdbError(e, this.name, { streamId, expected: batch.expectedRevision });
-      if (error instanceof WrongExpectedRevisionError) await this.rejectPartialRetry(batch);
-      throw error;
-    }
-    // The server answers an idempotent retry (all eventIds already there) with success and no position.
-    if (result.position === undefined) return this.originalResult(batch, result.nextExpectedRevision);
-    return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit, duplicate: false };
+    return appendIdempotent(
+      {
+        client: this.client,
+        storeName: this.name,
+        deadlineMs: this.deadline,
+        scanStream: (id) => this.scanStream(id),
+      },
+      batch,
+    );
   }
 
   /**
@@ -126,65 +122,15 @@ export class EsdbEventStore implements EventStore {
     return outcomes;
   }
 
-  /**
-   * Without an exact expected revision the server's idempotency is best effort:
-   * look for the batch's eventIds in the stream's last events first (case streams are short).
-   */
-  private async findStoredBatch(batch: ValidAppend): Promise<AppendResult | undefined> {
-    const tail = await this.page(() =>
-      this.client.readStream(batch.streamId, {
-        fromRevision: 'end',
-        direction: 'backwards',
-        maxCount: PRECHECK_WINDOW,
-        deadline: this.deadline,
-      }),
-    );
+  /** Every stored event of a stream by eventId (paged): the idempotency check of append.ts. */
+  private async scanStream(streamId: string): Promise<StreamScan> {
     const byId = new Map<string, StoredLocation>();
-    for (const resolved of tail) {
-      const e = fromEsdbEvent(resolved.event);
-      if (e) byId.set(e.eventId, { streamId: e.streamId, revision: e.revision, position: e.position });
+    let last: bigint | undefined;
+    for await (const e of this.readStream(streamId)) {
+      byId.set(e.eventId, { streamId: e.streamId, revision: e.revision, position: e.position });
+      last = e.revision;
     }
-    const ids = batch.events.map((e) => e.eventId);
-    return resolveDuplicates(
-      batch.streamId,
-      ids,
-      ids.map((id) => byId.get(id)),
-    );
-  }
-
-  /** Reads the stream back to confirm a retry and answer its original position. */
-  private async originalResult(batch: ValidAppend, last: bigint): Promise<AppendResult> {
-    const first = last - BigInt(batch.events.length) + 1n;
-    const stored =
-      first < 0n
-        ? []
-        : await this.collect(this.readStream(batch.streamId, { fromRevision: first, maxCount: batch.events.length }));
-    const sameIds =
-      stored.length === batch.events.length && stored.every((e, i) => e.eventId === batch.events[i]?.eventId);
-    if (!sameIds) {
-      throw new DuplicateEventConflictError(
-        batch.events[0]?.eventId ?? '',
-        'the server treated the batch as a retry but the stream holds other events at its revisions',
-      );
-    }
-    return { nextExpectedRevision: last, position: stored.at(-1)?.position ?? -1n, duplicate: true };
-  }
-
-  /** After a wrong-revision error on an exact revision: stored eventIds in the batch make it a conflict. */
-  private async rejectPartialRetry(batch: ValidAppend): Promise<void> {
-    if (typeof batch.expectedRevision !== 'bigint' && batch.expectedRevision !== 'no_stream') return;
-    const from = batch.expectedRevision === 'no_stream' ? 0n : batch.expectedRevision + 1n;
-    const ids = new Set(batch.events.map((e) => e.eventId));
-    const there = await this.collect(
-      this.readStream(batch.streamId, { fromRevision: from, maxCount: batch.events.length }),
-    ).catch(() => [] as RecordedEvent[]);
-    const stored = there.find((e) => ids.has(e.eventId));
-    if (stored) {
-      throw new DuplicateEventConflictError(
-        stored.eventId,
-        `batch mixes already stored eventIds (e.g. ${stored.eventId}) with new ones`,
-      );
-    }
+    return { last, byId };
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -195,9 +141,10 @@ export class EsdbEventStore implements EventStore {
     let remaining = validateMaxCount(options.maxCount);
     while (remaining > 0) {
       const size = Math.min(PAGE, remaining);
-      const page = await this.page(() =>
+      const from = next;
+      const page = await this.page(`reading ${streamId}`, () =>
         this.client.readStream(streamId, {
-          fromRevision: next,
+          fromRevision: from,
           maxCount: size,
           direction: 'forwards',
           deadline: this.deadline,
@@ -213,18 +160,31 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  /**
+   * Reads `$all` from `fromPosition` (inclusive). Positions are byte offsets of
+   * records, and the server refuses one inside a record. The only such position a
+   * caller hands over is "the event at p, plus one" (the embedded stores' way of
+   * saying "after p", used by the projection runner): when the server refuses p + 1,
+   * the read starts at p and skips it. Any other position is refused with its field named.
+   */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     this.ensureOpen();
     const from = validatePosition(options.fromPosition, 'fromPosition');
     let remaining = validateMaxCount(options.maxCount);
     const prefixes = validatePrefixes(options.streamPrefixes);
-    let start = toReadAllFrom(from);
+    let start: EsdbReadPosition = toReadAllFrom(from);
     let after: EsdbPosition | undefined;
+    let firstPage: EsdbResolvedEvent[] | undefined = await this.readAllPage(start).catch(async (e: unknown) => {
+      if (from === undefined || from <= 0n || !isInvalidPosition((e as StoreError).message)) throw e;
+      after = { commit: from - 1n, prepare: from - 1n };
+      return this.readAllPage(after).catch((again: unknown) => {
+        if (!isInvalidPosition((again as StoreError).message)) throw again;
+        throw new InvalidAppendError('fromPosition', `${from} is not the position of an event in this EventStoreDB`);
+      });
+    });
     while (remaining > 0) {
-      const fromPosition = start;
-      const page = await this.page(() =>
-        this.client.readAll({ fromPosition, maxCount: PAGE, direction: 'forwards', deadline: this.deadline }),
-      );
+      const page = firstPage ?? (await this.readAllPage(start));
+      firstPage = undefined;
       let fresh = 0;
       for (const resolved of page) {
         const position = resolved.event?.position;
@@ -242,6 +202,12 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  private readAllPage(fromPosition: EsdbReadPosition): Promise<EsdbResolvedEvent[]> {
+    return this.page('reading $all', () =>
+      this.client.readAll({ fromPosition, maxCount: PAGE, direction: 'forwards', deadline: this.deadline }),
+    );
+  }
+
   async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     yield* batchesOf(this.readAll(options), validateBatchSize(options.batchSize, PAGE));
   }
@@ -252,7 +218,7 @@ export class EsdbEventStore implements EventStore {
       {
         client: this.client,
         storeName: this.name,
-        readHead: () => this.head(),
+        deadlineMs: this.deadline,
         ...(this.options.backoff && { backoff: this.options.backoff }),
         ...(this.options.sleep && { sleep: this.options.sleep }),
         ...(this.options.onSubscriptionDrop && { onDrop: this.options.onSubscriptionDrop }),
@@ -261,54 +227,58 @@ export class EsdbEventStore implements EventStore {
     );
   }
 
-  async headPosition(): Promise<bigint> {
-    return (await this.head())?.commit ?? -1n;
+  private storeIdentity: Promise<string> | undefined;
+
+  /** Kept in stream `store-identity` (see identity.ts); read once per process. */
+  identity(): Promise<string> {
+    this.storeIdentity ??= identityFromStream(this).catch((e: unknown) => {
+      this.storeIdentity = undefined; // a failed read is retried on the next call
+      throw e;
+    });
+    return this.storeIdentity;
   }
 
-  /** Position of the last event in $all (system events included), undefined when empty. */
-  private async head(): Promise<EsdbPosition | undefined> {
+  /** Position of the last user event (system and link events are skipped: see head.ts), -1n when none. */
+  async headPosition(): Promise<bigint> {
     this.ensureOpen();
-    const last = await this.page(() =>
-      this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1, deadline: this.deadline }),
-    );
-    return last[0]?.event?.position;
+    return this.heads.head();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.client.dispose().catch(() => undefined);
+    // dispose() waits for every open call to finish; against a server that never answers it would wait forever.
+    await withDeadline(this.client.dispose(), this.deadline, 'closing the client').catch(() => undefined);
   }
 
   private ensureOpen(): void {
     if (this.closed) throw new StoreUnavailableError(this.name, 'the store is closed');
   }
 
-  /** One bounded read, fully collected; a missing stream is empty. */
-  private async page(read: () => AsyncIterable<EsdbResolvedEvent>): Promise<EsdbResolvedEvent[]> {
-    const out: EsdbResolvedEvent[] = [];
+  /** One bounded read, fully collected within the deadline; a missing stream is empty. */
+  private async page(what: string, read: () => AsyncIterable<EsdbResolvedEvent>): Promise<EsdbResolvedEvent[]> {
     try {
-      for await (const resolved of read()) out.push(resolved);
+      return await collectWithin(read(), this.deadline, what);
     } catch (e) {
       if (isStreamNotFound(e)) return [];
-      throw mapEsdbError(e, this.name);
+      throw mapEsdbError(e, this.name, { operation: 'read' });
     }
-    return out;
-  }
-
-  private async collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-    const out: T[] = [];
-    for await (const x of iterable) out.push(x);
-    return out;
   }
 }
 
 /** The connection string without credentials, for logs and errors. */
 export const redactConnectionString = (cs: string): string => cs.replace(/\/\/[^@/]*@/, '//***@');
 
+/** The server version the client learnt from its server-features probe (a protected getter of the client). */
+async function serverVersion(client: EventStoreDBClient): Promise<string> {
+  const probe = (client as unknown as { capabilities: Promise<{ serverVersion: string }> }).capabilities;
+  return (await probe).serverVersion;
+}
+
 /**
- * Connects to EventStoreDB and checks it answers within the deadline:
- * an unreachable server is a StoreUnavailableError naming the store.
+ * Connects to EventStoreDB and checks, within the deadline, that it answers and
+ * is recent enough (server-version.ts): an unreachable, silent or too old server is
+ * a StoreUnavailableError naming the store.
  */
 export async function openEsdbStore(connectionString: string, options: EsdbStoreOptions = {}): Promise<EsdbEventStore> {
   const name = redactConnectionString(connectionString);
@@ -319,11 +289,13 @@ export async function openEsdbStore(connectionString: string, options: EsdbStore
     throw new StoreUnavailableError(name, `bad connection string (${(e as Error).message})`);
   }
   const store = new EsdbEventStore(client, name, options);
+  const deadline = options.deadlineMs ?? 5000;
   try {
+    checkServerVersion(name, await withDeadline(serverVersion(client), deadline, 'the server-features probe'));
     await store.headPosition();
   } catch (e) {
     await store.close();
-    throw e instanceof StoreUnavailableError ? e : mapEsdbError(e, name);
+    throw mapEsdbError(e, name, { operation: 'read' });
   }
   return store;
 }

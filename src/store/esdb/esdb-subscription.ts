@@ -7,6 +7,12 @@
  * Ordering: the client calls `checkpointReached` and emits `caughtUp` while
  * events received before them may still sit in its buffer. Each such marker
  * records how many events precede it, and is delivered only after those.
+ *
+ * Caught-up is the server's `caughtUp` message (23.10+, checked when the store
+ * opens: server-version.ts). A subscription that gets no confirmation within the
+ * deadline counts as dropped (the client subscribes with `deadline: Infinity`). A
+ * permanent refusal (access denied, stream deleted) ends the subscription with its
+ * error instead of resubscribing forever.
  */
 import { excludeSystemEvents, streamNameFilter } from '@eventstore/db-client';
 import type { SubscribeOptions, Subscription, SubscriptionMessage } from '../port.js';
@@ -19,13 +25,29 @@ import type {
   EsdbReadPosition,
   EsdbSubscriptionLike,
 } from './client-like.js';
-import { comparePositions, fromEsdbEvent, mapEsdbError, toSubscribeFrom } from './mapping.js';
+import { DeadlineError, withDeadline } from './deadline.js';
+import { comparePositions, fromEsdbEvent, isPermanent, mapEsdbError, toSubscribeFrom } from './mapping.js';
+
+/** The server's default search window of a filtered subscription (its ReadBatchSize). */
+export const SERVER_SEARCH_WINDOW = 32;
+
+/**
+ * The port's "a checkpoint after at most n events scanned" as the client's filter
+ * options: the client sends `checkpointInterval` as a MULTIPLIER of the server's
+ * search window (32 × multiplier records; issue 14, row 7), so n ≤ 32 becomes a
+ * window of n with multiplier 1, and larger n a multiplier of ⌊n / 32⌋.
+ */
+export function checkpointWindow(interval: number): { maxSearchWindow: number; checkpointInterval: number } {
+  return interval <= SERVER_SEARCH_WINDOW
+    ? { maxSearchWindow: interval, checkpointInterval: 1 }
+    : { maxSearchWindow: SERVER_SEARCH_WINDOW, checkpointInterval: Math.floor(interval / SERVER_SEARCH_WINDOW) };
+}
 
 export interface EsdbSubscriptionDeps {
   readonly client: EsdbClientLike;
   readonly storeName: string;
-  /** Position of the last event now, undefined when empty (for the caught-up fallback on servers that do not send it). */
-  readonly readHead: () => Promise<EsdbPosition | undefined>;
+  /** How long a new subscription may stay without confirmation before it counts as dropped (ms). */
+  readonly deadlineMs: number;
   readonly backoff?: BackoffPolicy;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told about each drop (no case ids in it). */
@@ -96,7 +118,9 @@ export class EsdbSubscription implements Subscription {
           for await (const message of this.once(() => (attempt = 0))) yield message;
           failure = new Error('subscription ended by the server');
         } catch (e) {
-          failure = mapEsdbError(e, this.deps.storeName);
+          const error = mapEsdbError(e, this.deps.storeName, { operation: 'subscribe' });
+          if (isPermanent(error) && !this.closed) throw error;
+          failure = error;
         }
         if (this.closed) return;
         const delay = backoffDelay(attempt++, this.deps.backoff ?? DEFAULT_BACKOFF);
@@ -111,12 +135,10 @@ export class EsdbSubscription implements Subscription {
 
   /** One server subscription, from `this.last`, until it drops (throws) or we close (returns). */
   private async *once(onHealthy: () => void): AsyncGenerator<SubscriptionMessage> {
-    const head = await this.deps.readHead();
     const markers: Marker[] = [];
     let taken = 0;
     let failed: unknown;
     let ended = false;
-    // eslint-disable-next-line prefer-const
     let sub: EsdbSubscriptionLike;
     const mark = (kind: Marker['kind'], position: EsdbPosition | undefined): void => {
       markers.push({ after: taken + sub.readableLength, kind, position });
@@ -124,7 +146,18 @@ export class EsdbSubscription implements Subscription {
     };
     const filter = this.buildFilter((_s, position) => mark('checkpoint', position));
     sub = this.deps.client.subscribeToAll({ fromPosition: this.last, filter });
-    sub.on('caughtUp', () => mark('caught-up', undefined));
+    const confirm = (): void => {
+      clearTimeout(unconfirmed);
+    };
+    const unconfirmed = setTimeout(() => {
+      failed = new DeadlineError('a new subscription', this.deps.deadlineMs);
+      this.wake?.();
+    }, this.deps.deadlineMs);
+    sub.on('confirmation', confirm);
+    sub.on('caughtUp', () => {
+      confirm();
+      mark('caught-up', undefined);
+    });
     sub.on('error', (e: unknown) => {
       failed = e;
       this.wake?.();
@@ -138,11 +171,6 @@ export class EsdbSubscription implements Subscription {
       this.wake?.();
     });
     sub.on('readable', () => this.wake?.());
-    const startedAt = this.last;
-    const reachedHead = (p: EsdbPosition): boolean => head !== undefined && comparePositions(p, head) >= 0;
-    if (head === undefined || (startedAt !== 'start' && startedAt !== 'end' && reachedHead(startedAt))) {
-      yield* this.caughtUp(this.lastCommit());
-    }
     try {
       while (!this.closed) {
         while (markers[0] !== undefined && markers[0].after <= taken) {
@@ -150,7 +178,6 @@ export class EsdbSubscription implements Subscription {
           onHealthy();
           if (marker.kind === 'checkpoint' && marker.position !== undefined) {
             if (this.advance(marker.position)) yield { kind: 'checkpoint', position: marker.position.commit };
-            if (reachedHead(marker.position)) yield* this.caughtUp(marker.position.commit);
           } else {
             yield* this.caughtUp(this.lastCommit());
           }
@@ -158,12 +185,12 @@ export class EsdbSubscription implements Subscription {
         const resolved = sub.read() as { event?: Parameters<typeof fromEsdbEvent>[0] } | null;
         if (resolved !== null) {
           taken++;
+          confirm();
           onHealthy();
           const raw = resolved.event;
           if (raw?.position !== undefined && !this.advance(raw.position)) continue; // already delivered before a drop
           const event = fromEsdbEvent(raw);
           if (event !== undefined && this.matches(event.streamId)) yield { kind: 'event', event };
-          if (raw?.position !== undefined && reachedHead(raw.position)) yield* this.caughtUp(raw.position.commit);
           continue;
         }
         if (markers[0] !== undefined && markers[0].after <= taken) continue;
@@ -173,15 +200,17 @@ export class EsdbSubscription implements Subscription {
         this.wake = undefined;
       }
     } finally {
+      clearTimeout(unconfirmed);
       this.wake = undefined;
       sub.removeAllListeners('readable');
       sub.on('error', () => undefined); // late errors after unsubscribe are expected
-      await sub.unsubscribe().catch(() => undefined);
+      // A cancelled gRPC stream may never emit anything: do not wait on it past the deadline.
+      await withDeadline(sub.unsubscribe(), this.deps.deadlineMs, 'unsubscribing').catch(() => undefined);
     }
   }
 
   private buildFilter(checkpointReached: NonNullable<EsdbFilter['checkpointReached']>): EsdbFilter {
-    const checkpoints = { checkpointInterval: this.interval, checkpointReached };
+    const checkpoints = { ...checkpointWindow(this.interval), checkpointReached };
     // With prefixes the server filters stream names; without, it still must skip system events.
     return this.prefixes !== undefined
       ? streamNameFilter({ ...checkpoints, prefixes: [...this.prefixes] })

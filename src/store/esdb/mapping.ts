@@ -5,6 +5,7 @@
  */
 import { jsonEvent } from '@eventstore/db-client';
 import {
+  InvalidAppendError,
   StoreError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
@@ -12,6 +13,8 @@ import {
   type RecordedEvent,
 } from '../port.js';
 import type { ValidEvent } from '../core/validate.js';
+import { DeadlineError } from './deadline.js';
+import { StoreOutcomeUnknownError, StoreRefusedError } from './errors.js';
 import type {
   EsdbEventData,
   EsdbExpectedRevision,
@@ -76,23 +79,59 @@ export const errorType = (e: unknown): string | undefined => {
 
 export const isStreamNotFound = (e: unknown): boolean => errorType(e) === 'stream-not-found';
 
-/** Maps any client error to a typed store error; never lets a raw driver exception through. */
+export type EsdbOperation = 'append' | 'read' | 'subscribe';
+
+/**
+ * Maps any client error to a typed store error; never lets a raw driver exception through.
+ * - wrong expected version → WrongExpectedRevisionError (the request's own revision check);
+ * - no answer within the deadline: for an append the outcome is unknown (the server may
+ *   have committed it: StoreOutcomeUnknownError), for reads the store is unavailable;
+ * - access denied, stream deleted → StoreRefusedError (permanent: retrying will not help);
+ * - the server's maximum append size (1 MiB by default) → InvalidAppendError on `events`;
+ * - anything else (unavailable, not-leader: the client reconnects to the leader it names,
+ *   cancelled, unknown) → StoreUnavailableError, nothing written.
+ */
 export function mapEsdbError(
   e: unknown,
   storeName: string,
-  context: { streamId?: string; expected?: ExpectedRevision } = {},
+  context: { streamId?: string; expected?: ExpectedRevision; operation?: EsdbOperation } = {},
 ): StoreError {
   if (e instanceof StoreError) return e;
-  const type = errorType(e);
+  const type = e instanceof DeadlineError ? 'deadline' : errorType(e);
   const message = String((e as ClientErrorShape | null)?.message ?? e);
-  if (type === 'wrong-expected-version' && context.streamId !== undefined) {
-    const actual = (e as ClientErrorShape).actualVersion;
-    return new WrongExpectedRevisionError(
-      context.streamId,
-      context.expected ?? 'any',
-      typeof actual === 'bigint' ? actual : 'no_stream',
-    );
+  switch (type) {
+    case 'wrong-expected-version':
+      if (context.streamId === undefined) break;
+      return new WrongExpectedRevisionError(
+        context.streamId,
+        context.expected ?? 'any',
+        typeof (e as ClientErrorShape).actualVersion === 'bigint'
+          ? ((e as ClientErrorShape).actualVersion as bigint)
+          : 'no_stream',
+      );
+    case 'deadline':
+    case 'deadline-exceeded':
+    case 'timeout':
+      return context.operation === 'append'
+        ? new StoreOutcomeUnknownError(storeName, `${type}: ${message}`)
+        : new StoreUnavailableError(storeName, `${type}: ${message}`);
+    case 'access-denied':
+      return new StoreRefusedError(
+        storeName,
+        `access denied (${message}): check the connection string's credentials and the ACLs`,
+      );
+    case 'stream-deleted':
+      return new StoreRefusedError(storeName, `stream deleted (${message})`);
+    case 'maximum-append-size-exceeded': {
+      const max = (e as { maxAppendSize?: unknown }).maxAppendSize;
+      return new InvalidAppendError(
+        'events',
+        `the batch exceeds the server's maximum append size (${String(max)} bytes)`,
+      );
+    }
   }
-  const reason = type === undefined ? message : `${type}: ${message}`;
-  return new StoreUnavailableError(storeName, reason);
+  return new StoreUnavailableError(storeName, type === undefined ? message : `${type}: ${message}`);
 }
+
+/** True when the server refused for good: a subscription must end, not resubscribe. */
+export const isPermanent = (e: StoreError): boolean => e instanceof StoreRefusedError;

@@ -12,8 +12,8 @@
  * - `refuse`: stop listening (connection refused), `restart()` brings it back on
  *   the same port with the log kept and the eventId cache lost;
  * - `hang`: accept every call and never answer;
- * - `delayMs`: answer slowly (an append is committed at once, answered late: a
- *   client deadline then leaves the outcome unknown, as on a real server);
+ * - `delayMs`: answer every call slowly; `appendDelayMs`: commit appends at once and
+ *   answer them late (a client deadline then leaves the outcome unknown, as on a real server);
  * - `dropSubscriptions()`: fail every live subscription with UNAVAILABLE;
  * - `deny`: answer AccessDenied (RpcExceptions.AccessDenied / event_store.client.AccessDenied);
  * - `notLeader`: writes answer NotLeader (RpcExceptions.LeaderInfo);
@@ -49,7 +49,7 @@ import {
   type ReadReq,
   type ReadResp,
 } from './proto.js';
-import { parseFilter, parseStart, WireSubscription } from './subscription.js';
+import { parseFilter, parseStart, type WireStart, WireSubscription } from './subscription.js';
 
 export interface WireServerOptions extends WireLogOptions {
   /** The version the server advertises (ServerFeatures); `caughtUp` is sent from 23.10 on. */
@@ -73,9 +73,12 @@ export class WireServer {
   readonly log: WireLog;
   mode: 'normal' | 'hang' | 'deny' | 'notLeader' = 'normal';
   delayMs = 0;
+  appendDelayMs = 0;
   port = 0;
   /** How many appends (unary or batch requests) reached the server. */
   appendCalls = 0;
+  /** Where each `$all` subscription asked to start, in order. */
+  readonly subscribeStarts: WireStart[] = [];
   private server: grpc.Server | undefined;
   private readonly subscriptions = new Map<Call, WireSubscription>();
   private readonly hung = new Set<unknown>();
@@ -157,7 +160,7 @@ export class WireServer {
       this.hung.add(call);
       return false;
     }
-    if (this.delayMs > 0 && !write) await sleep(this.delayMs);
+    if (this.delayMs > 0) await sleep(this.delayMs);
     if (this.mode === 'deny') {
       fail(accessDenied());
       return false;
@@ -196,6 +199,7 @@ export class WireServer {
     const all = options.getAll();
     if (options.hasSubscription()) {
       if (all === undefined) return fail({ ...invalidPosition(), details: 'stream subscriptions are not modelled' });
+      this.subscribeStarts.push(parseStart(all));
       const sub = new WireSubscription(
         { log: this.log, call, sendCaughtUp: versionAtLeast(this.version, 23, 10), fail },
         parseStart(all),
@@ -264,7 +268,7 @@ export class WireServer {
     if (!(await this.admit(cb, (e) => cb(e), true))) return;
     this.appendCalls++;
     const decision = this.log.append(stream, expected, events);
-    if (this.delayMs > 0) await sleep(this.delayMs);
+    if (this.appendDelayMs > 0) await sleep(this.appendDelayMs);
     const resp = new streamsPb.AppendResp();
     if (decision.kind === 'wrong-expected-version') {
       const wev = new streamsPb.AppendResp.WrongExpectedVersion();
@@ -348,7 +352,7 @@ export class WireServer {
           ? 'any'
           : BigInt(options?.getStreamPosition() ?? '0');
     const decision = this.log.append(stream, expected, events);
-    if (this.delayMs > 0) await sleep(this.delayMs);
+    if (this.appendDelayMs > 0) await sleep(this.appendDelayMs);
     const deadline = options?.getDeadline();
     if (deadline !== undefined && deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6 < Date.now()) {
       // Committed already: the caller only learns that the deadline passed (outcome unknown).

@@ -1,0 +1,78 @@
+/**
+ * Appends on EventStoreDB under the port's idempotency rule (src/store/core/concurrency.ts).
+ *
+ * The server's own idempotency is not enough for the port (issue 14, rows 1–3):
+ * - a retry with `no_stream` or a stale exact revision is answered with success and
+ *   the ORIGINAL position (server 20.6+), indistinguishable from a new write;
+ * - a retry sent with the stream's current revision (a writer that re-read the stream
+ *   after its first answer was lost) is simply written again, same eventIds twice;
+ * - with `any` the server only consults an in-memory eventId cache (~8 MiB) that a
+ *   restart loses.
+ * So every append first reads the stream's eventIds (all of them: case streams are
+ * short) and answers a stored batch as the original result itself; `any` and
+ * `stream_exists` are then sent as the exact revision just read, so a write racing in
+ * between is caught by the server (wrong expected version) and the check runs again.
+ *
+ * Left: two identical retries racing each other through the check at the same moment
+ * are both answered `duplicate: false` (the server stores the events once).
+ */
+import { type StoredLocation, resolveDuplicates } from '../core/concurrency.js';
+import type { ValidAppend } from '../core/validate.js';
+import { type AppendResult, WrongExpectedRevisionError } from '../port.js';
+import type { EsdbClientLike } from './client-like.js';
+import { withDeadline } from './deadline.js';
+import { mapEsdbError, toEsdbEvent } from './mapping.js';
+
+/** A stream's stored events by eventId, and its last revision (undefined: no stream). */
+export interface StreamScan {
+  readonly last: bigint | undefined;
+  readonly byId: ReadonlyMap<string, StoredLocation>;
+}
+
+export interface AppendDeps {
+  readonly client: EsdbClientLike;
+  readonly storeName: string;
+  readonly deadlineMs: number;
+  readonly scanStream: (streamId: string) => Promise<StreamScan>;
+}
+
+/** How often a loose (`any`, `stream_exists`) append re-checks after losing a race. */
+const RACE_ATTEMPTS = 5;
+
+export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Promise<AppendResult> {
+  const { streamId, expectedRevision: expected } = batch;
+  const ids = batch.events.map((e) => e.eventId);
+  const loose = expected === 'any' || expected === 'stream_exists';
+  for (let attempt = 0; ; attempt++) {
+    const scan = await deps.scanStream(streamId);
+    const duplicate = resolveDuplicates(
+      streamId,
+      ids,
+      ids.map((id) => scan.byId.get(id)),
+    );
+    if (duplicate !== undefined) return duplicate;
+    if (expected === 'stream_exists' && scan.last === undefined) {
+      throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
+    }
+    const sent = loose ? (scan.last ?? 'no_stream') : expected;
+    try {
+      const result = await withDeadline(
+        deps.client.appendToStream(streamId, batch.events.map(toEsdbEvent), {
+          expectedRevision: sent,
+          deadline: deps.deadlineMs,
+        }),
+        deps.deadlineMs,
+        `an append to ${streamId}`,
+      );
+      return {
+        nextExpectedRevision: result.nextExpectedRevision,
+        position: result.position?.commit ?? -1n,
+        duplicate: false,
+      };
+    } catch (e) {
+      const error = mapEsdbError(e, deps.storeName, { streamId, expected, operation: 'append' });
+      if (error instanceof WrongExpectedRevisionError && loose && attempt < RACE_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}

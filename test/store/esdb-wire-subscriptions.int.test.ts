@@ -1,0 +1,99 @@
+/**
+ * Subscriptions through the real EventStoreDB client against the wire server:
+ * issue 14, rows 7 (checkpoint interval), 9 (permanent refusal ends the
+ * subscription) and 10 (close with a silent server), plus drops and a server
+ * restart resumed from the exact last position with no gap and no repeat.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkpointWindow } from '../../src/store/esdb/esdb-subscription.js';
+import { StoreRefusedError } from '../../src/store/esdb/errors.js';
+import { event, eventIds, events, openWire, receive, settle, streamOf, type Wire } from './esdb-wire/harness.js';
+
+let wire: Wire | undefined;
+afterEach(async () => {
+  await wire?.close();
+  wire = undefined;
+});
+
+const quickRetry = { backoff: { initialMs: 10, maxMs: 50, factor: 2 } };
+
+describe('EventStoreDB subscriptions (real client, wire server)', () => {
+  it('row 7: checkpointInterval counts events scanned, not multiples of the server window', async () => {
+    expect(checkpointWindow(2)).toEqual({ maxSearchWindow: 2, checkpointInterval: 1 });
+    expect(checkpointWindow(1024)).toEqual({ maxSearchWindow: 32, checkpointInterval: 32 });
+    expect(checkpointWindow(40)).toEqual({ maxSearchWindow: 32, checkpointInterval: 1 });
+    wire = await openWire({ standardProjections: false });
+    const { store } = wire;
+    const out = streamOf();
+    for (let i = 0; i < 4; i++) await store.append(out, events(50)); // 200 filtered-out events
+    const inside = streamOf();
+    await store.append(inside, events(1));
+    const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: [inside], checkpointInterval: 40 });
+    const got = await receive(sub, (m) => m.some((x) => x.kind === 'caught-up'));
+    const checkpoints = got.filter((m) => m.kind === 'checkpoint');
+    expect(checkpoints.length).toBeGreaterThanOrEqual(Math.floor(200 / 40)); // the client used to make it 40 × 32
+    expect(eventIds(got)).toHaveLength(1);
+    await sub.close();
+  });
+
+  it('resumes after a dropped subscription from the exact last event: no gap, no repeat', async () => {
+    wire = await openWire({}, quickRetry);
+    const { store, server } = wire;
+    const s = streamOf();
+    const appended: string[] = [];
+    for (let i = 0; i < 3; i++) appended.push(...(await appendIds(s, 2)));
+    const sub = store.subscribeToAll({ streamPrefixes: [s] });
+    expect(eventIds(await receive(sub, (m) => m.some((x) => x.kind === 'caught-up')))).toEqual(appended);
+    server.dropSubscriptions();
+    const more = [...(await appendIds(s, 2)), ...(await appendIds(s, 1))];
+    expect(eventIds(await receive(sub, (m) => eventIds(m).length >= 3))).toEqual(more);
+    await sub.close();
+  });
+
+  it('survives a server restart: resubscribes and delivers what was written meanwhile, once', async () => {
+    wire = await openWire({}, quickRetry);
+    const { store, server } = wire;
+    const s = streamOf();
+    const before = await appendIds(s, 2);
+    const sub = store.subscribeToAll({ streamPrefixes: [s] });
+    expect(eventIds(await receive(sub, (m) => m.some((x) => x.kind === 'caught-up')))).toEqual(before);
+    await server.restart();
+    const e = event();
+    await store.append(s, [e]).catch(() => store.append(s, [e])); // the first call after a restart reconnects
+    const after = await receive(sub, (m) => eventIds(m).length >= 1, 10_000);
+    expect(eventIds(after)).toEqual([e.eventId]);
+    await sub.close();
+  });
+
+  it('row 9: a subscription refused for good (access denied) ends with the error, no endless resubscribe', async () => {
+    const drops: string[] = [];
+    wire = await openWire({}, { ...quickRetry, onSubscriptionDrop: (e) => drops.push(e.message) });
+    const { store, server } = wire;
+    server.mode = 'deny';
+    const sub = store.subscribeToAll({ streamPrefixes: [streamOf()] });
+    const error = await settle(receive(sub, () => false, 5000));
+    expect(error).toBeInstanceOf(StoreRefusedError);
+    expect(drops).toEqual([]);
+  });
+
+  it('row 10: close() ends the iteration even when the server never answers the subscription', async () => {
+    wire = await openWire({}, { deadlineMs: 60_000 });
+    const { store, server } = wire;
+    server.mode = 'hang';
+    const sub = store.subscribeToAll({ streamPrefixes: [streamOf()] });
+    const iteration = (async () => {
+      for await (const _ of sub) void _;
+      return 'ended';
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await sub.close();
+    const outcome = await Promise.race([iteration, new Promise((r) => setTimeout(() => r('still waiting'), 5000))]);
+    expect(outcome).toBe('ended');
+  });
+
+  async function appendIds(s: string, n: number): Promise<string[]> {
+    const batch = events(n);
+    await wire?.store.append(s, batch);
+    return batch.map((e) => e.eventId);
+  }
+});
