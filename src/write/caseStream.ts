@@ -10,7 +10,8 @@
 import { evolve, initialCaseState } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
-import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
+import { caseStreamId } from '../domain/streams.js';
+import type { EventStore, RecordedEvent } from '../store/port.js';
 import { decodeStoredCaseEvent } from './storedEvent.js';
 
 /** Where a stored event is, and its body (to tell a retry from a different event with the same eventId). */

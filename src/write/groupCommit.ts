@@ -4,7 +4,8 @@
  * go to the store as one `appendMany` call, so one commit instead of one per
  * request. Each request stays atomic and independent (appendMany's contract:
  * a savepoint per stream on sqlite), and gets its own outcome. The wait is at
- * most one turn of the loop (setImmediate), never a timer.
+ * most one turn of the loop (setImmediate), never a timer. One committer per
+ * store, made by the composition (src/engine.ts) and handed to the write side.
  */
 import type { AppendOutcome, EventStore, StreamAppend } from '../store/port.js';
 

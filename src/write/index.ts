@@ -1,5 +1,6 @@
 /** The write side's public surface: load → decide → append, its results, its parts, the stored-event decoder. */
-export { createWriteSide, withEventId, MAX_CONFLICT_RETRIES } from './writeSide.js';
+export { createWriteSide, withEventId } from './writeSide.js';
+export { MAX_CONFLICT_RETRIES } from './job.js';
 export type { WriteAccess, WriteMetrics, WriteSide, WriteSideDeps } from './writeSide.js';
 export type { CaseGroup, WriteEvent } from './planGroup.js';
 export { WRITE_REJECTION_CODES, isStored } from './results.js';

@@ -8,7 +8,8 @@
 import { EVENT_TYPES, type CaseEvent } from '../domain/events.js';
 import { tryParseInstant } from '../domain/time.js';
 import type { EpochMs, EventMeta } from '../domain/types.js';
-import { CASE_STREAM_PREFIX, type RecordedEvent } from '../store/port.js';
+import { CASE_STREAM_PREFIX } from '../domain/streams.js';
+import type { RecordedEvent } from '../store/port.js';
 
 /** A stored case event, decoded once. */
 export interface StoredCaseEvent {

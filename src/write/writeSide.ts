@@ -23,22 +23,21 @@ import type { DecideOptions } from '../domain/decide.js';
 import { initialCaseState } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { EpochMs } from '../domain/types.js';
+import { caseStreamId } from '../domain/streams.js';
 import {
   DuplicateEventConflictError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
-  caseStreamId,
   type AppendOutcome,
   type AppendResult,
   type EventStore,
 } from '../store/port.js';
 import { loadCase } from './caseStream.js';
 import type { GroupCommitter } from './groupCommit.js';
+import { excludeUsedElsewhere, finish, gaveUp, MAX_CONFLICT_RETRIES, unavailable, type Job } from './job.js';
 import { planGroup, type Basis, type CaseGroup, type Plan, type WriteEvent } from './planGroup.js';
 import { rejected, type WriteResult } from './results.js';
 import type { CaseWriteCache } from './writeCache.js';
-
-export const MAX_CONFLICT_RETRIES = 20;
 
 /** What the write side reports to metrics (src/api/metrics.ts implements it). */
 export interface WriteMetrics {
@@ -72,18 +71,6 @@ export interface WriteSide {
 /** Gives the event an eventId: the client's, lower-cased as the store keeps it, or a new UUID. */
 export function withEventId(event: CaseEvent): WriteEvent {
   return { ...event, eventId: (event.eventId ?? randomUUID()).toLowerCase() } as WriteEvent;
-}
-
-interface Job {
-  readonly group: CaseGroup;
-  readonly results: (WriteResult | undefined)[];
-  /** Indexes whose eventId is used in another stream: answered, never retried. */
-  readonly excluded: Set<number>;
-  attempt: number;
-  done: boolean;
-  plan?: Plan;
-  /** The cache's eventId set the plan's basis grows into after a successful append. */
-  eventIds?: Set<string>;
 }
 
 const ALL_CENTERS = (): boolean => true;
@@ -244,61 +231,3 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
 
 /** A group starting with CaseAccepted is most likely a new case: guess "no stream" rather than read it. */
 const opensCase = (group: CaseGroup): boolean => group.events[0]?.type === 'CaseAccepted';
-
-/**
- * The store refused the append because an eventId is stored elsewhere. A first
- * refusal re-reads (it may have been stored in this case concurrently); once the
- * plan came from a fresh read, the eventId is another case's: answered for good.
- */
-function excludeUsedElsewhere(job: Job, err: DuplicateEventConflictError): void {
-  const clash = (job.plan as Plan).pending.find(({ event }) => event.eventId === err.eventId.toLowerCase());
-  if (clash === undefined || job.attempt <= 1) return;
-  job.excluded.add(clash.index);
-  job.results[clash.index] = rejected(
-    job.group.caseId,
-    clash.event.eventId,
-    'event-id-conflict',
-    `eventId ${clash.event.eventId} is already used by another event; nothing was written for this one`,
-  );
-}
-
-function gaveUp(job: Job): void {
-  for (const { index, event } of (job.plan as Plan).pending) {
-    job.results[index] = rejected(
-      job.group.caseId,
-      event.eventId,
-      'concurrency-conflict',
-      `the case kept changing under ${MAX_CONFLICT_RETRIES} attempts; retry`,
-    );
-  }
-  job.done = true;
-}
-
-/** Nothing of an unfinished group was written: every event not already refused for good is rejected. */
-function unavailable(job: Job, cause: StoreUnavailableError): void {
-  for (const [index, event] of job.group.events.entries()) {
-    if (job.excluded.has(index)) continue;
-    job.results[index] = {
-      ...rejected(
-        job.group.caseId,
-        event.eventId,
-        'store-unavailable',
-        'the event store is unavailable; this event was not written',
-      ),
-      cause,
-    };
-  }
-  job.done = true;
-}
-
-/** Repeats of an event in the group get the first occurrence's answer (a stored one as a duplicate). */
-function finish(job: Job): WriteResult[] {
-  for (const [index, first] of job.plan?.sameAs ?? []) {
-    const original = job.results[first];
-    job.results[index] = original?.kind === 'appended' ? { ...original, kind: 'duplicate' } : original;
-  }
-  return job.results.map((r) => {
-    if (r === undefined) throw new Error('the write side left an event without a result');
-    return r;
-  });
-}

@@ -1,0 +1,80 @@
+/**
+ * One case's group on its way through the write side: the answers so far, the
+ * current plan, and how its attempts end (given up, store unavailable, finished).
+ */
+import type { DuplicateEventConflictError, StoreUnavailableError } from '../store/port.js';
+import type { CaseGroup, Plan } from './planGroup.js';
+import { rejected, type WriteResult } from './results.js';
+
+/** Attempts of a group whose case keeps changing under it (optimistic-concurrency conflicts). */
+export const MAX_CONFLICT_RETRIES = 20;
+
+export interface Job {
+  readonly group: CaseGroup;
+  readonly results: (WriteResult | undefined)[];
+  /** Indexes whose eventId is used in another stream: answered, never retried. */
+  readonly excluded: Set<number>;
+  attempt: number;
+  done: boolean;
+  plan?: Plan;
+  /** The cache's eventId set the plan's basis grows into after a successful append. */
+  eventIds?: Set<string>;
+}
+
+/**
+ * The store refused the append because an eventId is stored elsewhere. A first
+ * refusal re-reads (it may have been stored in this case concurrently); once the
+ * plan came from a fresh read, the eventId is another case's: answered for good.
+ */
+export function excludeUsedElsewhere(job: Job, err: DuplicateEventConflictError): void {
+  const clash = (job.plan as Plan).pending.find(({ event }) => event.eventId === err.eventId.toLowerCase());
+  if (clash === undefined || job.attempt <= 1) return;
+  job.excluded.add(clash.index);
+  job.results[clash.index] = rejected(
+    job.group.caseId,
+    clash.event.eventId,
+    'event-id-conflict',
+    `eventId ${clash.event.eventId} is already used by another event; nothing was written for this one`,
+  );
+}
+
+export function gaveUp(job: Job): void {
+  for (const { index, event } of (job.plan as Plan).pending) {
+    job.results[index] = rejected(
+      job.group.caseId,
+      event.eventId,
+      'concurrency-conflict',
+      `the case kept changing under ${MAX_CONFLICT_RETRIES} attempts; retry`,
+    );
+  }
+  job.done = true;
+}
+
+/** Nothing of an unfinished group was written: every event not already refused for good is rejected. */
+export function unavailable(job: Job, cause: StoreUnavailableError): void {
+  for (const [index, event] of job.group.events.entries()) {
+    if (job.excluded.has(index)) continue;
+    job.results[index] = {
+      ...rejected(
+        job.group.caseId,
+        event.eventId,
+        'store-unavailable',
+        'the event store is unavailable; this event was not written',
+      ),
+      cause,
+    };
+  }
+  job.done = true;
+}
+
+/** Repeats of an event in the group get the first occurrence's answer (a stored one as a duplicate). */
+export function finish(job: Job): WriteResult[] {
+  for (const [index, first] of job.plan?.sameAs ?? []) {
+    const original = job.results[first];
+    job.results[index] = original?.kind === 'appended' ? { ...original, kind: 'duplicate' } : original;
+  }
+  return job.results.map((r) => {
+    if (r === undefined) throw new Error('the write side left an event without a result');
+    return r;
+  });
+}
