@@ -51,7 +51,19 @@ const p = (name: string, description: string, schema: Record<string, unknown> = 
 
 const caseIdSchema = { type: 'string', pattern: `^${CASE_ID_PATTERN}$` };
 const caseIdParam = p('caseId', `Case id: ${CASE_ID_DESCRIPTION}`, caseIdSchema);
-const asOfParam = q('asOf', 'ISO-8601 instant with offset; default now', { type: 'string', format: 'date-time' });
+const asOfParam = q(
+  'asOf',
+  "ISO-8601 instant with offset; default now, or the case's last event when it lies ahead of the server clock",
+  { type: 'string', format: 'date-time' },
+);
+const asKnownAtParam = q('asKnownAt', 'ISO-8601 instant with offset: only what was recorded by then (SPEC §3)', {
+  type: 'string',
+  format: 'date-time',
+});
+const historyPageParams = [
+  q('limit', 'Events per page (default 200)', { type: 'integer', minimum: 1, maximum: 1000 }),
+  q('after', "Start after this revision (the previous page's next)", { type: 'integer', minimum: 0 }),
+];
 const alertFilters = [
   q('centerId', 'Only alerts of this center'),
   q('departmentId', 'Only alerts of this department'),
@@ -119,8 +131,8 @@ export const openApiDocument = {
     },
     '/cases/{caseId}': {
       get: {
-        summary: 'The case evaluated at asOf (auditor, monitor)',
-        parameters: [caseIdParam, asOfParam],
+        summary: 'The case evaluated at asOf, as known at asKnownAt (auditor, monitor)',
+        parameters: [caseIdParam, asOfParam, asKnownAtParam],
         responses: {
           '200': { description: 'The evaluation', content: json(ref('CaseEvaluation')) },
           ...errors,
@@ -130,8 +142,8 @@ export const openApiDocument = {
     },
     '/cases/{caseId}/history': {
       get: {
-        summary: 'Every event with the state right after it, cards interleaved (auditor)',
-        parameters: [caseIdParam, asOfParam],
+        summary: 'Every event with a summary of the state right after it, cards interleaved; paged (auditor)',
+        parameters: [caseIdParam, asOfParam, asKnownAtParam, ...historyPageParams],
         responses: {
           '200': { description: 'The history', content: json(ref('CaseHistory')) },
           ...errors,
@@ -359,6 +371,9 @@ export const openApiDocument = {
         properties: {
           caseId: { type: 'string' },
           asOf: { type: 'string' },
+          asKnownAt: { type: 'string' },
+          limit: { type: 'integer' },
+          next: { type: ['integer', 'null'], description: 'The revision to pass as after; null on the last page' },
           entries: {
             type: 'array',
             items: {
@@ -366,7 +381,7 @@ export const openApiDocument = {
               properties: { kind: { enum: ['event', 'card-raised', 'card-cleared'] }, at: { type: 'string' } },
             },
           },
-          current: ref('CaseEvaluation'),
+          current: { ...ref('CaseEvaluation'), description: 'On the first page only' },
         },
       },
       Alert: {
