@@ -1,23 +1,36 @@
 /**
- * `GET /cases/{caseId}/history`: the auditor's replay. Every event of the case
- * stream in order, with the store's revision, position and recordedAt, and the
- * case as derived right after it (evaluated at the event's occurredAt); cards
- * are interleaved at the instants they started (and, for yellow, cleared).
- * `asOf` cuts the story: only events that occurred by then, cards as of then.
+ * `GET /cases/{caseId}/history`: the auditor's replay, one page at a time.
+ * Every event of the case stream in revision order with the store's revision,
+ * position and recordedAt, and a summary of the case right after it (evaluated
+ * at its occurredAt); cards are interleaved at the instants they started (and,
+ * for yellow, cleared). `asOf` cuts the story at the events that occurred by
+ * then; `asKnownAt` keeps only what was recorded by then (caseKnownAt.ts).
+ *
+ * Bounded work per page: one fold of the stream (evolve per event), one
+ * summary per event of the page, one full evaluation at asOf for the cards.
+ * A page holds `limit` events; `next` is the revision to pass as `after`.
+ * A card belongs to the page of the last event at or before its instant.
  */
-import { initialCaseState } from '../domain/evolve.js';
-import { evaluate } from '../domain/evaluate.js';
-import type { CalendarService } from '../domain/calendar/service.js';
+import { evaluate, formatInstant, type Card, type CaseEvaluation, type EpochMs } from '../domain/index.js';
+import { calendarFor, defaultAsOf, foldKnownCase, type CaseSourceDeps, type FoldContext } from './caseKnownAt.js';
+import { summarize, type StateSummary } from './historySummary.js';
 import type { CaseEvent } from '../domain/events.js';
-import type { Policy } from '../domain/policy.js';
-import type { Card, CaseEvaluation, EpochMs } from '../domain/types.js';
-import type { EventStore } from '../store/port.js';
-import { foldCaseStream } from '../write/caseStream.js';
+import type { CaseState } from '../domain/types.js';
 
-export interface HistoryDeps {
-  readonly store: EventStore;
-  readonly calendarService: CalendarService;
-  readonly policy: Policy;
+export type HistoryDeps = CaseSourceDeps;
+
+export const HISTORY_DEFAULT_LIMIT = 200;
+export const HISTORY_MAX_LIMIT = 1000;
+
+export interface HistoryQuery {
+  /** Cut the story at this instant; default: now, or the case's last event when that lies ahead. */
+  readonly asOf: EpochMs | undefined;
+  readonly knownAt: EpochMs | undefined;
+  readonly now: EpochMs;
+  /** Events per page, 1–HISTORY_MAX_LIMIT. */
+  readonly limit: number;
+  /** Start after this revision (the previous page's `next`); undefined for the first page. */
+  readonly after: number | undefined;
 }
 
 export type HistoryEntry =
@@ -28,76 +41,114 @@ export type HistoryEntry =
       readonly position: string;
       readonly recordedAt: string;
       readonly type: string;
+      readonly actor?: string;
       readonly event: CaseEvent;
-      /** The case right after this event, evaluated at its occurredAt. */
-      readonly state: CaseEvaluation;
+      /** The case right after this event, at its occurredAt. */
+      readonly state: StateSummary;
     }
   | { readonly kind: 'card-raised' | 'card-cleared'; readonly at: string; readonly card: Card };
 
-export interface CaseHistory {
+export interface HistoryPage {
   readonly caseId: string;
   readonly asOf: string;
+  readonly asKnownAt?: string;
   readonly calendarVersion: string;
   readonly policyVersion: string;
+  readonly limit: number;
   readonly entries: readonly HistoryEntry[];
-  /** The case evaluated at asOf. */
-  readonly current: CaseEvaluation;
+  /** The revision to ask `after` for the next page; null on the last page. */
+  readonly next: number | null;
+  /** The case evaluated at asOf, cards explained: on the first page only. */
+  readonly current?: CaseEvaluation;
 }
 
-export async function buildHistory(deps: HistoryDeps, caseId: string, asOf: EpochMs): Promise<CaseHistory | undefined> {
-  const calendar = deps.calendarService.current();
-  const policy = deps.policy;
-  let state = initialCaseState(caseId);
-  const entries: { sortKey: number; order: number; entry: HistoryEntry }[] = [];
-  let order = 0;
-  for await (const folded of foldCaseStream(deps.store, caseId, policy.lateRecordHours)) {
-    const { recorded, event } = folded;
-    const occurredAt = Date.parse(event.occurredAt);
-    if (occurredAt > asOf) break; // occurredAt never goes backwards within a case
-    state = folded.state;
-    entries.push({
-      sortKey: occurredAt,
-      order: order++,
+interface Row {
+  readonly t: EpochMs;
+  /** Events before cards at the same instant; then revision, or card order. */
+  readonly rank: number;
+  readonly order: number;
+  readonly entry: HistoryEntry;
+}
+
+export async function buildHistoryPage(
+  deps: HistoryDeps,
+  caseId: string,
+  query: HistoryQuery,
+): Promise<HistoryPage | undefined> {
+  const calendar = await calendarFor(deps, query.knownAt);
+  const context: FoldContext = { policy: undefined };
+  const firstRevision = (query.after ?? -1) + 1;
+  const rows: Row[] = [];
+  let state: CaseState | undefined;
+  let followingAt: EpochMs | undefined; // occurredAt of the first event after the page
+  for await (const known of foldKnownCase(deps, caseId, query.knownAt, calendar, context)) {
+    if (query.asOf !== undefined && known.occurredAt > query.asOf) break; // occurredAt never goes backwards
+    state = known.state;
+    const revision = Number(known.recorded.revision);
+    if (revision < firstRevision || followingAt !== undefined) continue;
+    if (rows.length === query.limit) {
+      followingAt = known.occurredAt;
+      continue;
+    }
+    const { recorded, event } = known;
+    rows.push({
+      t: known.occurredAt,
+      rank: 0,
+      order: revision,
       entry: {
         kind: 'event',
         at: event.occurredAt,
-        revision: Number(recorded.revision),
+        revision,
         position: recorded.position.toString(),
         recordedAt: recorded.recordedAt,
         type: recorded.type,
+        ...(event.actor === undefined ? {} : { actor: event.actor }),
         event,
-        state: evaluated(evaluate(state, occurredAt, policy, calendar)),
+        state: summarize(known.state, known.occurredAt, context.policy!, calendar),
       },
     });
   }
-  if (state.accepted === undefined) return undefined;
-  const current = evaluated(evaluate(state, asOf, policy, calendar, { explain: true }));
-  for (const card of current.cards) {
-    entries.push({
-      sortKey: Date.parse(card.startedAt),
-      order: order++,
-      entry: { kind: 'card-raised', at: card.startedAt, card },
-    });
-    if (card.clearedAt !== undefined && Date.parse(card.clearedAt) <= asOf) {
-      entries.push({
-        sortKey: Date.parse(card.clearedAt),
-        order: order++,
-        entry: { kind: 'card-cleared', at: card.clearedAt, card },
-      });
-    }
+  const policy = context.policy;
+  if (state?.accepted === undefined || policy === undefined) return undefined;
+  const asOf = query.asOf ?? defaultAsOf(query.now, state.lastOccurredAt);
+  const firstPage = query.after === undefined;
+  const current = evaluate(state, asOf, policy, calendar, { explain: firstPage });
+  if (current === null) return undefined;
+
+  if (rows.length > 0) {
+    const from = firstRevision === 0 ? -Infinity : rows[0]!.t;
+    const to = followingAt ?? Infinity;
+    rows.push(...cardRows(current.cards, from, to));
+    rows.sort((a, b) => a.t - b.t || a.rank - b.rank || a.order - b.order);
   }
-  entries.sort((a, b) => a.sortKey - b.sortKey || a.order - b.order);
+  const lastRow = rows.findLast((r) => r.entry.kind === 'event');
   return {
     caseId,
     asOf: current.asOf,
+    ...(query.knownAt === undefined ? {} : { asKnownAt: formatInstant(query.knownAt, calendar.zone) }),
     calendarVersion: current.calendarVersion,
     policyVersion: current.policyVersion,
-    entries: entries.map((e) => e.entry),
-    current,
+    limit: query.limit,
+    entries: rows.map((r) => r.entry),
+    next: followingAt !== undefined && lastRow !== undefined ? lastRow.order : null,
+    ...(firstPage ? { current } : {}),
   };
 }
 
-function evaluated(e: CaseEvaluation | null): CaseEvaluation {
-  if (e === null) throw new Error('an accepted case evaluated to nothing');
-  return e;
+/** The raised and cleared rows of the cards whose instant lies in [from, to); explanations stay in `current`. */
+function cardRows(cards: readonly Card[], from: EpochMs, to: EpochMs): Row[] {
+  const rows: Row[] = [];
+  cards.forEach((full, i) => {
+    const { explain: _explained, ...card } = full;
+    const started = Date.parse(card.startedAt);
+    if (started >= from && started < to) {
+      rows.push({ t: started, rank: 1, order: 2 * i, entry: { kind: 'card-raised', at: card.startedAt, card } });
+    }
+    if (card.clearedAt === undefined) return;
+    const cleared = Date.parse(card.clearedAt);
+    if (cleared >= from && cleared < to) {
+      rows.push({ t: cleared, rank: 1, order: 2 * i + 1, entry: { kind: 'card-cleared', at: card.clearedAt, card } });
+    }
+  });
+  return rows;
 }
