@@ -180,4 +180,27 @@ describe('write side', () => {
       { numRuns: 60 },
     );
   });
+
+  it('gives each event its own position from a store that reports only the last one (read back), or that one if the read fails', async () => {
+    const w = counted();
+    const appendMany = w.store.appendMany.bind(w.store);
+    w.store.appendMany = async (requests) =>
+      (await appendMany(requests)).map((o) => {
+        if (!o.ok) return o;
+        const { positions: _dropped, ...result } = o.result;
+        return { ok: true, result };
+      });
+    const [first = []] = await w.writeSide.appendGroups([
+      { caseId: 'R', events: [acceptance('R'), ...escalations('R', 2)] },
+    ]);
+    const stored: bigint[] = [];
+    for await (const e of w.store.readStream('case-R')) stored.push(e.position);
+    expect(first.map((r) => (r.kind === 'appended' ? r.position : undefined))).toEqual(stored);
+    w.store.readStream = () => {
+      throw new Error('read failed');
+    };
+    const [second = []] = await w.writeSide.appendGroups([{ caseId: 'R', events: escalations('R', 2) }]);
+    expect(second.map((r) => r.kind)).toEqual(['appended', 'appended']);
+    expect(second.map((r) => (r.kind === 'appended' ? r.position : undefined))).toEqual([4n, 4n]);
+  });
 });

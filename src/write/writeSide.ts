@@ -64,7 +64,10 @@ export interface WriteAccess {
 }
 
 export interface WriteSide {
-  /** Appends several cases' groups (distinct caseIds); results per group, per event, in order. Never throws for the store being down: those events are rejected 'store-unavailable'. */
+  /**
+   * Appends several cases' groups (distinct caseIds); results per group, per event, in order.
+   * A store outage does not throw: the events not written are rejected 'store-unavailable'.
+   */
   appendGroups(groups: readonly CaseGroup[], access?: WriteAccess): Promise<WriteResult[][]>;
 }
 
@@ -212,18 +215,23 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
     throw err;
   }
 
-  /** Each event's own position: the store's when it reports them, else read back (one read, this append only). */
+  /**
+   * Each event's own position: the store's when it reports them, else read back
+   * (one read of this append's events). The events are written by then: a failed
+   * read-back falls back to the append's position rather than report them unwritten.
+   */
   async function positionsOf(caseId: string, result: AppendResult, first: number, count: number): Promise<bigint[]> {
     if (result.positions !== undefined && result.positions.length === count) return [...result.positions];
-    if (count === 1) return [result.position];
-    const out: bigint[] = [];
-    for await (const e of deps.store.readStream(caseStreamId(caseId), {
-      fromRevision: BigInt(first),
-      maxCount: count,
-    })) {
-      out.push(e.position);
+    const fallback = Array.from({ length: count }, () => result.position);
+    if (count === 1) return fallback;
+    try {
+      const out: bigint[] = [];
+      const range = { fromRevision: BigInt(first), maxCount: count };
+      for await (const e of deps.store.readStream(caseStreamId(caseId), range)) out.push(e.position);
+      return out.length === count ? out : fallback;
+    } catch {
+      return fallback;
     }
-    return out.length === count ? out : Array.from({ length: count }, () => result.position);
   }
 
   return { appendGroups };
