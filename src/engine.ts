@@ -20,7 +20,7 @@ import type { EpochMs } from './domain/types.js';
 import { createProjections, type Projections } from './projections/index.js';
 import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
 import type { ReadModels } from './projections/types.js';
-import { openStore } from './store/open.js';
+import { type OpenStoreOptions, openStore } from './store/open.js';
 import type { EventStore } from './store/port.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from './write/index.js';
 
@@ -48,7 +48,7 @@ export interface EngineConfig {
   /** Where the projections keep their snapshot + checkpoint (default: none, replay from zero). */
   readonly checkpointFile?: string;
   /** Operational messages of the projections (default: dropped). */
-  readonly projectionLog?: (message: string) => void;
+  readonly projectionLog?: (message: string, level?: 'info' | 'warn') => void;
   /** Read models to serve instead of the projections (tests that prove a path never reads them). */
   readonly readModels?: ReadModels;
   readonly appOptions?: Partial<AppOptions>;
@@ -75,9 +75,10 @@ export interface Engine {
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   const clock = config.clock ?? config.scheduler?.clock ?? ((): EpochMs => Date.now());
   const scheduler = config.scheduler ?? createRealScheduler(clock);
+  const logger = config.logger ?? silentLogger;
   const store =
     typeof config.store === 'string'
-      ? await openStore(config.store, { clock: config.storeClock ?? clock })
+      ? await openStore(config.store, { clock: config.storeClock ?? clock, ...storeFailureLog(logger) })
       : config.store;
   const calendarService = config.calendarService ?? createCalendarService(config.zone);
   const policy = config.policy ?? DEFAULT_POLICY;
@@ -117,7 +118,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     clock,
     tokens: config.tokens,
     zone: config.zone,
-    logger: config.logger ?? silentLogger,
+    logger,
     metrics,
     writeSide,
     accessTrail: config.accessTrail ?? memoryAccessTrail(),
@@ -142,5 +143,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       await projections?.stop();
       await store.close();
     },
+  };
+}
+
+/** A full disk is logged once when appends start failing and once when they succeed again, not per request. */
+function storeFailureLog(logger: Logger): Pick<OpenStoreOptions, 'onWriteFailure' | 'onWriteRecovered'> {
+  return {
+    onWriteFailure: (failure) =>
+      logger.error('event store writes fail; appends answer 503 store-unavailable until one succeeds', { ...failure }),
+    onWriteRecovered: (failure) => logger.info('event store writes succeed again', { ...failure }),
   };
 }

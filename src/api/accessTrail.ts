@@ -5,6 +5,9 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { failureBurst, type WriteFailure, writeFailureReason } from '../store/core/failure-burst.js';
+import { ApiError } from './errors.js';
+import type { Logger } from './logger.js';
 
 export interface AccessRecord {
   readonly at: string;
@@ -33,4 +36,44 @@ export function fileAccessTrail(path: string): AccessTrail {
 export function memoryAccessTrail(): AccessTrail & { readonly entries: AccessRecord[] } {
   const entries: AccessRecord[] = [];
   return { entries, record: (e) => void entries.push(e) };
+}
+
+export interface GuardedAccessTrail extends AccessTrail {
+  /** The burst of failed trail writes running now, if any (readiness reports it). */
+  failure(): WriteFailure | undefined;
+}
+
+/**
+ * An auditor read that is not recorded must not happen: when the trail cannot
+ * be written (a full disk…), `record` throws a 503 naming the access trail, so
+ * the read is refused, never answered unrecorded and never a 500. The first
+ * failure of a burst is logged at error, the recovery at info.
+ */
+export function guardedAccessTrail(
+  trail: AccessTrail,
+  deps: { logger: Logger; clock: () => number },
+): GuardedAccessTrail {
+  const burst = failureBurst();
+  return {
+    record(entry) {
+      try {
+        trail.record(entry);
+      } catch (e) {
+        const reason = writeFailureReason(e) ?? `write failed (${(e as Error)?.name ?? 'error'})`;
+        if (burst.failed(reason, deps.clock())) {
+          deps.logger.error('access trail cannot be written; auditor and admin case reads are refused', { reason });
+        }
+        throw new ApiError(
+          503,
+          'access-trail-unavailable',
+          `the access trail cannot be written (${reason}); case reads that must be recorded are refused until it can`,
+        );
+      }
+      const ended = burst.succeeded();
+      if (ended !== undefined) {
+        deps.logger.info('access trail writable again', { reason: ended.reason, failures: ended.failures });
+      }
+    },
+    failure: () => burst.current(deps.clock()),
+  };
 }

@@ -11,7 +11,7 @@ import type { EpochMs } from '../domain/types.js';
 import type { ReadModels } from '../projections/types.js';
 import type { EventStore } from '../store/port.js';
 import { perTokenRateLimit } from './rateLimit.js';
-import { memoryAccessTrail, type AccessTrail } from './accessTrail.js';
+import { guardedAccessTrail, memoryAccessTrail, type AccessTrail } from './accessTrail.js';
 import { createAuthenticator } from './auth.js';
 import { finalErrorHandler, notFoundHandler } from './errors.js';
 import type { Logger } from './logger.js';
@@ -84,7 +84,11 @@ export function createApp(deps: AppDeps): SupervisionApp {
   const metrics = deps.metrics ?? createMetrics();
   metrics.bind({ readModels: deps.readModels, store: deps.store });
   const auth = createAuthenticator(deps.tokens);
-  const accessTrail = deps.accessTrail ?? memoryAccessTrail();
+  // A read that must be recorded is refused (503) when the trail cannot be written.
+  const accessTrail = guardedAccessTrail(deps.accessTrail ?? memoryAccessTrail(), {
+    logger: deps.logger,
+    clock: deps.clock,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -149,7 +153,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
       auth,
     ),
   );
-  app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics }, auth));
+  app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics, accessTrail }, auth));
   app.use(methodNotAllowed(() => app.router.stack));
   app.use(notFoundHandler);
   app.use(finalErrorHandler(deps.logger));

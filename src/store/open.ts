@@ -5,6 +5,7 @@
  */
 import type { EventStore, StoreCorruptError } from './port.js';
 import type { StoreClock } from './core/clock.js';
+import type { WriteFailure } from './core/failure-burst.js';
 import { MemoryEventStore } from './memory/memory-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-store.js';
 import type { SynchronousMode } from './sqlite/schema.js';
@@ -14,6 +15,10 @@ export const DEFAULT_STORE_SPEC = 'sqlite:./data/events.db';
 export interface OpenStoreOptions {
   /** The store's clock for `recordedAt` (epoch ms or Date); default the system clock. */
   readonly clock?: StoreClock;
+  /** Told at the first failed write of a burst (disk full, I/O error; embedded sqlite): the engine logs it at error. */
+  readonly onWriteFailure?: (failure: WriteFailure) => void;
+  /** Told at the first successful write after such a burst. */
+  readonly onWriteRecovered?: (failure: WriteFailure) => void;
   /** Told when damaged data is found (embedded sqlite), once per place: the engine logs it at error. */
   readonly onCorruption?: (error: StoreCorruptError) => void;
 }

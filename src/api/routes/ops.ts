@@ -2,12 +2,19 @@
 import { Router } from 'express';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
+import type { GuardedAccessTrail } from '../accessTrail.js';
 import type { Authenticator } from '../auth.js';
 import { probeStore, type Metrics } from '../metrics.js';
 import { openApiDocument } from '../openapi.js';
 
 export function opsRoutes(
-  deps: { readonly store: EventStore; readonly readModels: ReadModels; readonly metrics: Metrics },
+  deps: {
+    readonly store: EventStore;
+    readonly readModels: ReadModels;
+    readonly metrics: Metrics;
+    /** Its failures make the engine not ready (auditor reads are refused meanwhile). */
+    readonly accessTrail?: GuardedAccessTrail;
+  },
   auth: Authenticator,
 ): Router {
   const router = Router();
@@ -22,11 +29,16 @@ export function opsRoutes(
     const corrupt = deps.store.corruption?.() !== undefined;
     const storeUp = !corrupt && (await probeStore(deps.store));
     const projection = deps.readModels.status();
-    const ready = storeUp && projection.caughtUp;
+    const failing = failures(deps);
+    const ready = storeUp && projection.caughtUp && failing.length === 0;
+    const reasons = [
+      ...(corrupt ? ['the event store is corrupt: damaged data was found (logged at error with where)'] : []),
+      ...failing,
+    ];
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not-ready',
-      store: corrupt ? 'corrupt' : storeUp ? 'up' : 'down',
-      ...(corrupt ? { reason: 'the event store is corrupt: damaged data was found (logged at error with where)' } : {}),
+      store: corrupt ? 'corrupt' : !storeUp ? 'down' : deps.store.writeFailure?.() !== undefined ? 'failing' : 'up',
+      ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
       projection,
     });
   });
@@ -41,4 +53,18 @@ export function opsRoutes(
   });
 
   return router;
+}
+
+/** Writes failing now (a full disk…), in words for /readyz: fixed text plus the cause's code, never a case id. */
+function failures(deps: { readonly store: EventStore; readonly accessTrail?: GuardedAccessTrail }): string[] {
+  const out: string[] = [];
+  const store = deps.store.writeFailure?.();
+  if (store !== undefined) {
+    out.push(`event store writes fail: ${store.reason} since ${store.since} (${store.failures} failed appends)`);
+  }
+  const trail = deps.accessTrail?.failure();
+  if (trail !== undefined) {
+    out.push(`the access trail cannot be written: ${trail.reason} since ${trail.since}; auditor reads are refused`);
+  }
+  return out;
 }

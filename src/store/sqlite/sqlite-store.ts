@@ -26,6 +26,7 @@ import {
   type Subscription,
 } from '../port.js';
 import { CatchUpSubscription } from '../core/catch-up-subscription.js';
+import { failureBurst, type WriteFailure, writeFailureReason } from '../core/failure-burst.js';
 import { checkExpectedRevision, resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
 import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
 import { CommitNotifier } from '../core/notifier.js';
@@ -49,6 +50,10 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly pollMs?: number;
   /** Called when damage is first found at a place (stream or positions), to log it loudly. */
   readonly onCorruption?: (error: StoreCorruptError) => void;
+  /** Called at the first failed write of a burst (disk full, I/O error), to log it once, not per request. */
+  readonly onWriteFailure?: (failure: WriteFailure) => void;
+  /** Called at the first successful write after a burst of failures. */
+  readonly onWriteRecovered?: (failure: WriteFailure) => void;
 }
 
 const READ_PAGE = 1024;
@@ -126,6 +131,9 @@ export class SqliteEventStore implements EventStore {
   private readonly notifier = new CommitNotifier();
   private readonly pollMs: number;
   private readonly onCorruption: ((error: StoreCorruptError) => void) | undefined;
+  private readonly onWriteFailure: ((failure: WriteFailure) => void) | undefined;
+  private readonly onWriteRecovered: ((failure: WriteFailure) => void) | undefined;
+  private readonly writeBurst = failureBurst();
   private firstCorruption: StoreCorruptError | undefined;
   private readonly corruptionReported = new Set<string>();
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
@@ -145,6 +153,8 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
     this.onCorruption = options.onCorruption;
+    this.onWriteFailure = options.onWriteFailure;
+    this.onWriteRecovered = options.onWriteRecovered;
     try {
       if (path !== ':memory:') createPrivateFile(path);
       this.db = new Database(path);
@@ -209,8 +219,9 @@ export class SqliteEventStore implements EventStore {
         const duplicate = this.resolveStored(batch);
         if (duplicate) return duplicate;
       }
-      throw this.failure(e, `stream ${batch.streamId}`, 'append failed, nothing written');
+      throw this.writeFailed(e, `stream ${batch.streamId}`);
     }
+    this.writeSucceeded();
     if (!result.duplicate) this.notifier.notify();
     return result;
   }
@@ -231,8 +242,9 @@ export class SqliteEventStore implements EventStore {
       }
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw e;
-      throw this.failure(e, `an append to ${requests.length} streams`, 'append failed, nothing written');
+      throw this.writeFailed(e, `an append to ${requests.length} streams`);
     }
+    this.writeSucceeded();
     if (outcomes.some((o) => o.ok && !o.result.duplicate)) this.notifier.notify();
     return outcomes;
   }
@@ -403,6 +415,31 @@ export class SqliteEventStore implements EventStore {
     } catch (e) {
       throw this.failure(e, where, 'read failed');
     }
+  }
+
+  /** The burst of failed writes running now (disk full, I/O error), if any. */
+  writeFailure(): WriteFailure | undefined {
+    return this.writeBurst.current(this.nowMs());
+  }
+
+  /** An append's driver error as the port's error; a disk failure is recorded and named as such. */
+  private writeFailed(e: unknown, where: string): StoreUnavailableError {
+    const reason = writeFailureReason(e);
+    if (reason === undefined) return this.failure(e, where, 'append failed, nothing written');
+    if (this.writeBurst.failed(reason, this.nowMs())) {
+      this.onWriteFailure?.(this.writeBurst.current(this.nowMs()) as WriteFailure);
+    }
+    return new StoreUnavailableError(this.name, `append failed, nothing written: ${reason}`);
+  }
+
+  private writeSucceeded(): void {
+    const ended = this.writeBurst.succeeded();
+    if (ended !== undefined) this.onWriteRecovered?.(ended);
+  }
+
+  private nowMs(): number {
+    const now = this.clock();
+    return typeof now === 'number' ? now : now.getTime();
   }
 
   /** The first damage found, if any (it does not heal). */
