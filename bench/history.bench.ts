@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { buildHistoryPage, HISTORY_DEFAULT_LIMIT, type HistoryDeps } from '../src/api/history.js';
 import { createCalendarService, DEFAULT_POLICY } from '../src/domain/index.js';
 import { openStore } from '../src/store/open.js';
-import { caseStreamId, type EventData } from '../src/store/port.js';
+import { caseStreamId } from '../src/domain/streams.js';
+import type { EventData } from '../src/store/port.js';
 import type { Benchmark, BenchRow } from './types.js';
 
 const ACCEPTED_AT = Date.parse('2025-09-01T09:00:00+08:00');

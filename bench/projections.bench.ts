@@ -23,7 +23,8 @@ import {
 import { simulateHistory } from '../src/demo/history.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import { openStore } from '../src/store/open.js';
-import { caseStreamId, type EventStore } from '../src/store/port.js';
+import { caseStreamId } from '../src/domain/streams.js';
+import type { EventStore } from '../src/store/port.js';
 import { createProjections } from '../src/projections/runner.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';

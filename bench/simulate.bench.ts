@@ -8,7 +8,7 @@
 import { simulateHistory } from '../src/demo/history.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import { openStore } from '../src/store/open.js';
-import { caseStreamId } from '../src/store/port.js';
+import { caseStreamId } from '../src/domain/streams.js';
 import type { Benchmark, BenchRow } from './types.js';
 
 const opts = (quick: boolean) => ({ seed: 42, months: 1, casesPerMonth: quick ? 8000 : 35_000, startMonth: '2025-09' });

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/open.js';
-import { caseStreamId } from '../src/store/port.js';
+import { caseStreamId } from '../src/domain/streams.js';
 import {
   plannedCaseCount,
   simulateHistory,

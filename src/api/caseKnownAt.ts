@@ -29,7 +29,8 @@ import {
   applyCalendarPublication,
   decodeCalendarYearPublished,
 } from '../projections/calendarEvents.js';
-import { caseStreamId, type EventStore, type RecordedEvent } from '../store/port.js';
+import { caseStreamId } from '../domain/streams.js';
+import type { EventStore, RecordedEvent } from '../store/port.js';
 
 /** When a case was accepted: its local date and its instant. */
 export interface CaseAcceptance {

@@ -5,7 +5,7 @@ import { createCalendarService } from '../domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import { historyArb } from '../domain/testing/arbitraries.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
-import { caseStreamId } from '../store/port.js';
+import { caseStreamId } from '../domain/streams.js';
 import { buildHistoryPage, type HistoryEntry, type HistoryQuery } from './history.js';
 
 const calendarService = createCalendarService('Asia/Shanghai');

@@ -12,7 +12,8 @@
  */
 import type { CaseEvent } from '../domain/events.js';
 import type { EpochMs } from '../domain/types.js';
-import { caseStreamId, type EventStore } from '../store/port.js';
+import { caseStreamId } from '../domain/streams.js';
+import type { EventStore } from '../store/port.js';
 import type { GeneratedCase } from './case-plan.js';
 import type { LiveGenerator } from './live.js';
 import { inRecordOrder, type ScheduledAppend } from './record-order.js';

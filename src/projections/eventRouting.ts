@@ -5,7 +5,8 @@
  * never fatal (a log line never carries a case id).
  */
 import { EVENT_TYPES, tryParseInstant, type CalendarService, type CaseEvent } from '../domain/index.js';
-import { CASE_STREAM_PREFIX, type RecordedEvent } from '../store/port.js';
+import { CASE_STREAM_PREFIX } from '../domain/streams.js';
+import type { RecordedEvent } from '../store/port.js';
 import {
   CALENDAR_EVENT_TYPE,
   CALENDAR_STREAM_PREFIX,

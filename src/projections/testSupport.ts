@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createCalendarService, DEFAULT_POLICY, parseInstant, type CalendarService } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
-import { caseStreamId, type EventStore } from '../store/port.js';
+import { caseStreamId } from '../domain/streams.js';
+import type { EventStore } from '../store/port.js';
 import { createProjections, type Projections, type ProjectionsOptions } from './runner.js';
 import { createManualScheduler, type ManualScheduler } from './scheduler.js';
 import type { AlertEvent } from './types.js';

@@ -14,7 +14,8 @@ import { historyArb } from '../../src/domain/testing/arbitraries.js';
 import { formatDate, formatInstant, MS_PER_DAY, MS_PER_HOUR, yearOfDay } from '../../src/domain/time.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
-import { caseStreamId, type EventData } from '../../src/store/port.js';
+import { caseStreamId } from '../../src/domain/streams.js';
+import type { EventData } from '../../src/store/port.js';
 import { call, startTestServer, TOKENS, ZONE } from './harness.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');

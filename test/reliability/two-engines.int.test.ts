@@ -14,7 +14,8 @@ import { decide } from '../../src/domain/decide.js';
 import type { CaseEvent } from '../../src/domain/events.js';
 import { evolve, initialCaseState } from '../../src/domain/evolve.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
-import { caseStreamId, type RecordedEvent } from '../../src/store/port.js';
+import { caseStreamId } from '../../src/domain/streams.js';
+import type { RecordedEvent } from '../../src/store/port.js';
 import { acceptedBody, http, shanghai, TOKEN_CONFIG, TOKENS } from './support/app-server.js';
 import { freePort, startEngine, type Engine } from './support/engine-process.js';
 

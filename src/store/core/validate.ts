@@ -2,10 +2,11 @@
  * Input validation shared by every adapter: bad input is rejected with an
  * `InvalidAppendError` naming the field, before any driver is called.
  */
-import { CASE_STREAM_PREFIX, InvalidAppendError, type EventData, type ExpectedRevision } from '../port.js';
+import { InvalidAppendError, type EventData, type ExpectedRevision } from '../port.js';
 
 export const MAX_STREAM_NAME_LENGTH = 200;
-const CASE_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+/** Stream names are printable ASCII without spaces: what every adapter can store and log as is. */
+const STREAM_NAME_RE = /^[\x21-\x7e]+$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An event ready to store: eventId lower-cased (as EventStoreDB does), data serialised once. */
@@ -26,11 +27,8 @@ export function validateStreamId(streamId: unknown, field = 'streamId'): string 
   if (streamId.startsWith('$')) {
     throw new InvalidAppendError(field, 'system streams ($…) are not writable');
   }
-  if (streamId.startsWith(CASE_STREAM_PREFIX) && !CASE_ID_RE.test(streamId.slice(CASE_STREAM_PREFIX.length))) {
-    throw new InvalidAppendError(
-      field,
-      `case streams are "${CASE_STREAM_PREFIX}" + a caseId of 1–64 chars of [A-Za-z0-9._-]`,
-    );
+  if (!STREAM_NAME_RE.test(streamId)) {
+    throw new InvalidAppendError(field, 'must be printable ASCII without spaces or control characters');
   }
   return streamId;
 }
