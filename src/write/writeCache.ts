@@ -20,14 +20,31 @@ export interface CachedCase {
 }
 
 export const DEFAULT_WRITE_CACHE_CASES = 10_000;
+/**
+ * The cache is bounded by the events its cases hold as well as by cases: a case
+ * may hold 1000 events, so 10,000 full cases would keep ~10 M eventIds and states
+ * (over a GB); 200,000 events keep it to tens of MB whatever the cases look like.
+ */
+export const DEFAULT_WRITE_CACHE_EVENTS = 200_000;
+
+const eventsOf = (entry: CachedCase): number => entry.state.revision + 1;
 
 export class CaseWriteCache {
   private readonly entries = new Map<string, CachedCase>();
+  private heldEvents = 0;
 
-  constructor(readonly capacity = DEFAULT_WRITE_CACHE_CASES) {}
+  constructor(
+    readonly capacity = DEFAULT_WRITE_CACHE_CASES,
+    readonly maxEvents = DEFAULT_WRITE_CACHE_EVENTS,
+  ) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Events held by the cached cases (the sum of their lengths). */
+  get events(): number {
+    return this.heldEvents;
   }
 
   get(caseId: string): CachedCase | undefined {
@@ -40,20 +57,25 @@ export class CaseWriteCache {
     return hit;
   }
 
-  /** Keeps `entry` unless a newer revision of the case is already cached. */
+  /** Keeps `entry` unless a newer revision of the case is already cached; evicts the least recently used beyond the bounds. */
   set(caseId: string, entry: CachedCase): void {
-    if (this.capacity <= 0) return;
+    if (this.capacity <= 0 || eventsOf(entry) > this.maxEvents) return;
     const current = this.entries.get(caseId);
     if (current !== undefined && current.state.revision > entry.state.revision) return;
-    this.entries.delete(caseId);
+    this.delete(caseId);
     this.entries.set(caseId, entry);
-    if (this.entries.size > this.capacity) {
+    this.heldEvents += eventsOf(entry);
+    while (this.entries.size > this.capacity || this.heldEvents > this.maxEvents) {
       const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+      if (oldest.done === true) break;
+      this.delete(oldest.value);
     }
   }
 
   delete(caseId: string): void {
+    const entry = this.entries.get(caseId);
+    if (entry === undefined) return;
     this.entries.delete(caseId);
+    this.heldEvents -= eventsOf(entry);
   }
 }
