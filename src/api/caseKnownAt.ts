@@ -41,7 +41,10 @@ export interface CaseAcceptance {
 /**
  * The policy a case is evaluated under, given its acceptance and, for a
  * bitemporal read, the instant K (only versions published by K count). The one
- * place the read path chooses a policy; versioned policies plug in here.
+ * place the read path chooses a policy; versioned policies plug in here: with
+ * the projections' PolicyBook (src/projections/policyEvents.ts) it is
+ * `(acceptance, knownAt) => book.inForce(acceptance, knownAt)`, so that a read
+ * as known now and the projections choose the same version.
  */
 export type PolicySelector = (acceptance: CaseAcceptance, knownAt: EpochMs | undefined) => Policy;
 
