@@ -46,13 +46,15 @@ async function main(): Promise<void> {
     accessTrail: fileAccessTrail(config.auditLogFile),
     webRouter: createWebRouter({ zone: config.zone }),
     ...(checkpointFile === undefined ? {} : { checkpointFile }),
-    projectionLog: (message) => logger.info(message, { component: 'projections' }),
+    projectionLog: (message, level) => logger[level ?? 'info'](message, { component: 'projections' }),
     appOptions: { rateLimitPerSecond: config.rateLimitPerSecond },
   });
   const { store, app, calendarService } = engine;
   if (!(await probeStore(store))) {
     fail(`cannot reach the event store ${store.name}; check STORE and that the server is running`);
   }
+  // A store that lost the history its snapshot describes is refused before the demo could write into it.
+  await engine.projections?.verifyStore();
   const demoGenerator =
     config.demo && (await store.headPosition()) < 0n
       ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)

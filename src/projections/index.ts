@@ -10,3 +10,4 @@ export type { StatsResult, KpiSet, CohortFigures, FlowFigures, StatsGroup } from
 export { computeMonthlyReport, monthlyReportToCsv, monthPeriod, MONTHLY_CSV_HEADER } from './report.js';
 export type { MonthlyReport, MonthlyDepartmentRow } from './report.js';
 export { defaultCheckpointFile } from './checkpointPath.js';
+export { StoreHistoryLostError } from './checkpoint.js';

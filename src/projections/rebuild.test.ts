@@ -204,6 +204,8 @@ describe('incremental projection equals a rebuild from scratch', () => {
               {
                 checkpoint: '-1',
                 storeName: live.store.name,
+                storeIdentity: await live.store.identity(),
+                storeHead: '-1',
                 calendarEvents: [],
                 policyVersion: 'x',
                 calendarVersion: cal,

@@ -121,7 +121,8 @@ describe('restart from the checkpoint (sqlite store)', () => {
     stores.push(store);
     const file = join(dir, 'snap.ndjson');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, '{"format":"e-supervision/projections-snapshot","version":1,"checkpoint":"5","cases":3}\n{}\n');
+    const header = { format: 'e-supervision/projections-snapshot', version: 2, checkpoint: '5', storeHead: '5' };
+    writeFileSync(file, `${JSON.stringify({ ...header, storeIdentity: await store.identity(), cases: 3 })}\n{}\n`);
     for (const e of history().slice(0, 10)) await appendBody(store, e.body);
     const logs: string[] = [];
     const rig = await makeRig(START + 1000 * H, { store, checkpointFile: file, log: (m) => logs.push(m) });

@@ -5,9 +5,12 @@
  * else (alerts, statistics figures, the due-queue) is derived again from these
  * at start, so a restart from a snapshot equals a rebuild from zero.
  *
- * Format: NDJSON. Line 1 is the header, then one CaseState per line, then a
- * trailer `{"end":true,"cases":N}` that proves the file is complete.
+ * Format: NDJSON. Line 1 is the header (which store, at which position), then
+ * one CaseState per line, then a trailer `{"end":true,"cases":N,"sha256":H}`
+ * that proves the file is complete and unchanged: H is the SHA-256 of every
+ * byte before the trailer. Created mode 600 (it holds case data).
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +18,8 @@ import { initialCaseState, intern, type CaseState } from '../domain/index.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
 
 export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
-export const SNAPSHOT_VERSION = 1;
+/** 2: store identity, store head and checksum (version 1 files are refused, so the first start rebuilds). */
+export const SNAPSHOT_VERSION = 2;
 
 export interface SnapshotHeader {
   readonly format: typeof SNAPSHOT_FORMAT;
@@ -23,6 +27,10 @@ export interface SnapshotHeader {
   /** Last global position folded into the states (string: bigint). */
   readonly checkpoint: string;
   readonly storeName: string;
+  /** The identity of the store the states were folded from (EventStore.identity()). */
+  readonly storeIdentity: string;
+  /** The store's head when the snapshot was taken (string: bigint), at least `checkpoint`. */
+  readonly storeHead: string;
   readonly cases: number;
   /** Calendar publications applied, in commit order. */
   readonly calendarEvents: readonly CalendarYearPublishedData[];
@@ -45,7 +53,8 @@ export async function writeSnapshot(
 ): Promise<void> {
   await fs.mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fh = await fs.open(tmp, 'w');
+  const fh = await fs.open(tmp, 'w', 0o600);
+  const hash = createHash('sha256');
   try {
     const full: SnapshotHeader = {
       format: SNAPSHOT_FORMAT,
@@ -57,11 +66,13 @@ export async function writeSnapshot(
     for (const state of states) {
       chunk += `${JSON.stringify(state)}\n`;
       if (chunk.length >= CHUNK_CHARS) {
+        hash.update(chunk);
         await fh.write(chunk);
         chunk = '';
       }
     }
-    chunk += `${JSON.stringify({ end: true, cases: states.length })}\n`;
+    hash.update(chunk);
+    chunk += `${JSON.stringify({ end: true, cases: states.length, sha256: hash.digest('hex') })}\n`;
     await fh.write(chunk);
     await fh.sync();
   } catch (error) {
@@ -89,8 +100,13 @@ export class SnapshotError extends Error {
   }
 }
 
+/** The header alone (its checksum is not verified: only the whole file can be); undefined when there is no file. */
+export async function readSnapshotHeader(file: string): Promise<SnapshotHeader | undefined> {
+  return (await readSnapshot(file, true))?.header;
+}
+
 /** Read a snapshot; undefined when the file does not exist; SnapshotError when it is unusable. */
-export async function readSnapshot(file: string): Promise<SnapshotContent | undefined> {
+export async function readSnapshot(file: string, headerOnly = false): Promise<SnapshotContent | undefined> {
   try {
     await fs.access(file);
   } catch {
@@ -99,7 +115,8 @@ export async function readSnapshot(file: string): Promise<SnapshotContent | unde
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let header: SnapshotHeader | undefined;
   const states: CaseState[] = [];
-  let ended = false;
+  const hash = createHash('sha256');
+  let trailer: { end?: unknown; sha256?: unknown } | undefined;
   for await (const line of lines) {
     if (line.length === 0) continue;
     let value: unknown;
@@ -113,27 +130,39 @@ export async function readSnapshot(file: string): Promise<SnapshotContent | unde
       if (
         h.format !== SNAPSHOT_FORMAT ||
         h.version !== SNAPSHOT_VERSION ||
-        typeof h.checkpoint !== 'string' ||
-        !/^-?\d+$/.test(h.checkpoint)
+        !isPosition(h.checkpoint) ||
+        !isPosition(h.storeHead) ||
+        typeof h.storeIdentity !== 'string'
       ) {
         throw new SnapshotError(file, 'not a snapshot of this version');
       }
       header = h as SnapshotHeader;
+      if (headerOnly) {
+        lines.close();
+        return { header, states };
+      }
+      hash.update(`${line}\n`);
       continue;
     }
     if ((value as { end?: unknown }).end === true) {
-      ended = true;
+      trailer = value as { sha256?: unknown };
       break;
     }
     if (!looksLikeState(value)) throw new SnapshotError(file, `line ${states.length + 2} is not a case state`);
+    hash.update(`${line}\n`);
     states.push(compactState(value));
   }
   if (header === undefined) throw new SnapshotError(file, 'empty file');
-  if (!ended || states.length !== header.cases) throw new SnapshotError(file, 'truncated');
+  if (trailer === undefined || states.length !== header.cases) throw new SnapshotError(file, 'truncated');
+  if (trailer.sha256 !== hash.digest('hex')) {
+    throw new SnapshotError(file, 'its checksum does not match its content (edited or damaged)');
+  }
   return { header, states };
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+
+const isPosition = (v: unknown): v is string => typeof v === 'string' && /^-?\d+$/.test(v);
 
 function looksLikeState(v: unknown): v is CaseState {
   const s = v as Partial<CaseState> | null;

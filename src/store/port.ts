@@ -102,6 +102,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 export interface EventStore {
   /** Human-readable name for logs and errors, e.g. "sqlite:./data/events.db". */
   readonly name: string;
+  /**
+   * The store's identity: a UUID written once when the store is created, the
+   * same for its whole life. Snapshots and checkpoints name it, so read models
+   * never resume from another store's (a memory store has a new one per process).
+   */
+  identity(): Promise<string>;
   append(streamId: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * Appends to several streams in one call, in request order, as if by

@@ -2,6 +2,7 @@
  * In-memory event store (STORE=memory): same semantics as the durable stores,
  * nothing survives the process. Positions are indexes into the global log.
  */
+import { randomUUID } from 'node:crypto';
 import {
   InvalidAppendError,
   StoreError,
@@ -44,6 +45,7 @@ const deepFreeze = <T>(value: T): T => {
 
 export class MemoryEventStore implements EventStore {
   readonly name = 'memory';
+  private readonly storeIdentity = randomUUID();
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly byEventId = new Map<string, RecordedEvent>();
@@ -156,6 +158,10 @@ export class MemoryEventStore implements EventStore {
       },
       options,
     );
+  }
+
+  async identity(): Promise<string> {
+    return this.storeIdentity;
   }
 
   async headPosition(): Promise<bigint> {

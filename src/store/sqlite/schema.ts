@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
 /**
  * Schema of the embedded store. The global position is the INTEGER PRIMARY KEY
  * (the rowid), assigned in commit order by the single writer connection.
@@ -25,3 +27,14 @@ export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, 
 export type EventRow = [bigint, string, bigint, string, string, string, string];
 
 export type SynchronousMode = 'NORMAL' | 'FULL';
+
+/**
+ * The store's identity (a UUID), written once in table `store_meta` the first
+ * time the file is opened, and read back on every later open. A database made
+ * by an earlier version gets one on its first open by this version.
+ */
+export function readOrCreateIdentity(db: Database.Database): string {
+  db.exec('CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  db.prepare("INSERT OR IGNORE INTO store_meta (key, value) VALUES ('identity', ?)").run(randomUUID());
+  return db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'identity'").pluck().get()!;
+}

@@ -41,7 +41,7 @@ import {
   validateStreamId,
   type ValidAppend,
 } from '../core/validate.js';
-import { EVENT_COLUMNS, SCHEMA_SQL, type EventRow, type SynchronousMode } from './schema.js';
+import { EVENT_COLUMNS, SCHEMA_SQL, readOrCreateIdentity, type EventRow, type SynchronousMode } from './schema.js';
 
 export interface SqliteStoreOptions extends StoreOptions {
   /** PRAGMA synchronous in WAL mode; default NORMAL (see docs/event-store.md). */
@@ -127,6 +127,7 @@ const MAX_CORRUPTION_REPORTS = 100;
 export class SqliteEventStore implements EventStore {
   readonly name: string;
   private readonly db: Database.Database;
+  private readonly storeIdentity: string;
   private readonly clock: StoreClock;
   private readonly notifier = new CommitNotifier();
   private readonly pollMs: number;
@@ -166,6 +167,7 @@ export class SqliteEventStore implements EventStore {
       // Fewer, larger checkpoints: each one syncs the database file (measured 2x on appends; docs/event-store.md).
       this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       this.db.exec(SCHEMA_SQL);
+      this.storeIdentity = readOrCreateIdentity(this.db);
       this.stmts = this.prepare();
     } catch (e) {
       throw this.failure(e, 'the database file', 'cannot open the database');
@@ -392,6 +394,10 @@ export class SqliteEventStore implements EventStore {
       },
       options,
     );
+  }
+
+  async identity(): Promise<string> {
+    return this.storeIdentity;
   }
 
   async headPosition(): Promise<bigint> {
