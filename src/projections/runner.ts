@@ -16,6 +16,9 @@ import { createRealScheduler, type Scheduler } from './scheduler.js';
 import { SubscriptionLoop } from './subscriptionLoop.js';
 import type { ProjectionMetricsSink, ProjectionStatus, ReadModels } from './types.js';
 
+/** The most events a lag count reads (the gauge then shows this many: "at least"). */
+const LAG_COUNT_LIMIT = 10_000;
+
 export interface ProjectionsOptions {
   readonly store: EventStore;
   readonly calendarService: CalendarService;
@@ -29,8 +32,8 @@ export interface ProjectionsOptions {
   readonly scheduler?: Scheduler;
   /** Write a snapshot after this many live events (default 10,000); also after catch-up and on stop. */
   readonly snapshotEveryEvents?: number;
-  /** Operational messages (never with case ids); `warn` for a snapshot refused (damaged, edited, another store's). */
-  readonly log?: (message: string, level?: 'info' | 'warn') => void;
+  /** Operational messages (never with case ids). */
+  readonly log?: (message: string) => void;
 }
 
 export interface ProjectionsInfo {
@@ -43,11 +46,6 @@ export interface ProjectionsInfo {
 
 export interface Projections {
   readonly readModels: ReadModels;
-  /**
-   * Before anything is written to the store: rejects with StoreHistoryLostError
-   * when the snapshot says the store held more than it holds (start() checks it too).
-   */
-  verifyStore(): Promise<void>;
   /** Load the snapshot, subscribe, and resolve once caught up with the store. */
   start(): Promise<void>;
   /** Stop following the store and write a final snapshot. */
@@ -78,6 +76,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   let position = -1n;
   let head = -1n;
   let headRefreshing = false;
+  let countedLag: number | undefined;
   let caughtUp = false;
   let stopped = false;
   let started = false;
@@ -119,7 +118,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     if (!checkpoint.enabled) return Promise.resolve();
     return checkpoint.save(() => {
       sinceSnapshot = 0;
-      return { position, storeHead: head, states: projection.states(), calendarEvents: router.calendarEvents() };
+      return { position, states: projection.states(), calendarEvents: router.calendarEvents() };
     });
   }
 
@@ -127,9 +126,15 @@ export function createProjections(options: ProjectionsOptions): Projections {
   function refreshHead(): void {
     if (headRefreshing) return;
     headRefreshing = true;
-    store.headPosition().then(
-      (h) => {
-        if (h > head) head = h;
+    const refresh = async (): Promise<void> => {
+      const h = await store.headPosition();
+      if (h > head) head = h;
+      // Where positions are not event counts (EventStoreDB: byte offsets) the store counts the lag itself.
+      countedLag =
+        store.countEventsAfter && head > position ? await store.countEventsAfter(position, LAG_COUNT_LIMIT) : undefined;
+    };
+    refresh().then(
+      () => {
         headRefreshing = false;
       },
       () => {
@@ -140,7 +145,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
 
   function status(): ProjectionStatus {
     refreshHead();
-    const lag = head > position ? Number(head - position) : 0;
+    const lag = head > position ? (countedLag ?? Number(head - position)) : 0;
     return { caughtUp, lagEvents: lag, checkpoint: position.toString(), headPosition: head.toString() };
   }
 
@@ -184,7 +189,6 @@ export function createProjections(options: ProjectionsOptions): Projections {
       if (caughtUp && sinceSnapshot > 0) await saveSnapshot();
     },
     saveSnapshot,
-    verifyStore: () => checkpoint.verifyStore(),
     info: () => {
       const next = projection.nextDueAt();
       return {

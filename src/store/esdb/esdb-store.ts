@@ -238,6 +238,20 @@ export class EsdbEventStore implements EventStore {
     return this.storeIdentity;
   }
 
+  /**
+   * How many events lie after `position`, counting at most `limit`: the projections'
+   * lag in events (positions here are byte offsets, so head − position is not a count).
+   * Bookkeeping events (store-identity) are not counted, as in the head.
+   */
+  async countEventsAfter(position: bigint, limit: number): Promise<number> {
+    let n = 0;
+    const from = position < 0n ? undefined : position + 1n;
+    for await (const e of this.readAll({ ...(from === undefined ? {} : { fromPosition: from }), maxCount: limit })) {
+      if (e.streamId !== STORE_IDENTITY_STREAM) n++;
+    }
+    return n;
+  }
+
   /** Position of the last user event (system and link events are skipped: see head.ts), -1n when none. */
   async headPosition(): Promise<bigint> {
     this.ensureOpen();
