@@ -32,8 +32,8 @@ export interface ProjectionsOptions {
   readonly scheduler?: Scheduler;
   /** Write a snapshot after this many live events (default 10,000); also after catch-up and on stop. */
   readonly snapshotEveryEvents?: number;
-  /** Operational messages (never with case ids). */
-  readonly log?: (message: string) => void;
+  /** Operational messages (never with case ids); `warn` for a snapshot refused (damaged, edited, another store's). */
+  readonly log?: (message: string, level?: 'info' | 'warn') => void;
 }
 
 export interface ProjectionsInfo {
@@ -46,6 +46,11 @@ export interface ProjectionsInfo {
 
 export interface Projections {
   readonly readModels: ReadModels;
+  /**
+   * Before anything is written to the store: rejects with StoreHistoryLostError
+   * when the snapshot says the store held more than it holds (start() checks it too).
+   */
+  verifyStore(): Promise<void>;
   /** Load the snapshot, subscribe, and resolve once caught up with the store. */
   start(): Promise<void>;
   /** Stop following the store and write a final snapshot. */
@@ -118,7 +123,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     if (!checkpoint.enabled) return Promise.resolve();
     return checkpoint.save(() => {
       sinceSnapshot = 0;
-      return { position, states: projection.states(), calendarEvents: router.calendarEvents() };
+      return { position, storeHead: head, states: projection.states(), calendarEvents: router.calendarEvents() };
     });
   }
 
@@ -189,6 +194,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       if (caughtUp && sinceSnapshot > 0) await saveSnapshot();
     },
     saveSnapshot,
+    verifyStore: () => checkpoint.verifyStore(),
     info: () => {
       const next = projection.nextDueAt();
       return {

@@ -102,6 +102,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 export interface EventStore {
   /** Human-readable name for logs and errors, e.g. "sqlite:./data/events.db". */
   readonly name: string;
+  /**
+   * The store's identity: a UUID written once when the store is created, the
+   * same for its whole life. Snapshots and checkpoints name it, so read models
+   * never resume from another store's (a memory store has a new one per process).
+   */
+  identity(): Promise<string>;
   append(streamId: string, events: readonly EventData[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * Appends to several streams in one call, in request order, as if by
@@ -131,9 +137,6 @@ export interface EventStore {
   corruption?(): StoreCorruptError | undefined;
   close(): Promise<void>;
 }
-
-export const CASE_STREAM_PREFIX = 'case-';
-export const caseStreamId = (caseId: string): string => `${CASE_STREAM_PREFIX}${caseId}`;
 
 /** Base of every typed store error. */
 export class StoreError extends Error {
