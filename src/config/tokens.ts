@@ -5,11 +5,12 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { describeErrors } from '../domain/events.js';
+import { keysOf } from '../domain/lists.js';
 
 export const ROLES = ['recorder', 'monitor', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-const Role = t.keyof({ recorder: null, monitor: null, auditor: null, admin: null });
+const Role = t.keyof(keysOf(ROLES));
 
 interface TokenTextBrand {
   readonly TokenText: unique symbol;
@@ -44,7 +45,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse the variable's text; undefined or blank means "no tokens configured". */
+const KNOWN_KEYS: readonly string[] = ['token', 'role', 'centers'];
+const ENTRY_SHAPE = '{"token", "role", "centers"?}';
+
+/**
+ * Parse the variable's text; undefined or blank means "no tokens configured".
+ * Fails closed: an unknown key (a typo like "centres" would otherwise leave a
+ * recorder unrestricted), an unknown role, a repeated token or an empty
+ * centers list refuses the whole variable, naming the entry. No message ever
+ * carries a value that could be a token.
+ */
 export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TOKENS'): TokenConfig[] {
   if (text === undefined || text.trim() === '') return [];
   let json: unknown;
@@ -53,37 +63,66 @@ export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TO
   } catch (e) {
     throw new ConfigError(variable, `is not valid JSON (${(e as Error).message})`);
   }
-  if (!Array.isArray(json)) {
-    throw new ConfigError(variable, 'must be a JSON array of {"token", "role", "centers"?}');
-  }
-  const tokens: TokenConfig[] = [];
-  json.forEach((entry, i) => {
-    const decoded = TokenEntry.decode(entry);
-    if (isLeft(decoded)) {
-      const problems = describeErrors(decoded.left)
-        .map(
-          (e) =>
-            `${e.field}: ${e.field === 'token' ? 'must be a string of 16–512 characters without spaces' : e.message}`,
-        )
-        .join('; ');
-      throw new ConfigError(variable, `entry [${i}] is invalid: ${problems}`);
-    }
-    const { token, role, centers } = decoded.right;
-    if (centers !== undefined && role !== 'recorder') {
-      throw new ConfigError(variable, `entry [${i}]: "centers" applies to role recorder only, not ${role}`);
-    }
-    if (centers !== undefined && centers.length === 0) {
-      throw new ConfigError(
-        variable,
-        `entry [${i}]: "centers" must list at least one center (omit it for all centers)`,
-      );
-    }
-    tokens.push(centers === undefined ? { token, role } : { token, role, centers });
-  });
-  const seen = new Set<string>();
+  if (!Array.isArray(json)) throw new ConfigError(variable, `must be a JSON array of ${ENTRY_SHAPE}`);
+  const tokens = json.map((entry, i) => parseEntry(entry, `entry [${i}]`, variable));
+  const firstIndex = new Map<string, number>();
   tokens.forEach((tk, i) => {
-    if (seen.has(tk.token)) throw new ConfigError(variable, `entry [${i}] repeats a token already listed`);
-    seen.add(tk.token);
+    const first = firstIndex.get(tk.token);
+    if (first !== undefined) throw new ConfigError(variable, `entry [${i}] repeats the token of entry [${first}]`);
+    firstIndex.set(tk.token, i);
   });
   return tokens;
+}
+
+function parseEntry(entry: unknown, at: string, variable: string): TokenConfig {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new ConfigError(variable, `${at} must be an object ${ENTRY_SHAPE}`);
+  }
+  const unknown = Object.keys(entry).filter((k) => !KNOWN_KEYS.includes(k));
+  if (unknown.length > 0) {
+    const keys = unknown.map(showKey).join(', ');
+    throw new ConfigError(
+      variable,
+      `${at} has unknown key${unknown.length > 1 ? 's' : ''} ${keys} (known: ${KNOWN_KEYS.join(', ')})`,
+    );
+  }
+  const decoded = TokenEntry.decode(entry);
+  if (isLeft(decoded)) {
+    const fields = new Set(describeErrors(decoded.left).map((e) => e.field.split('.')[0] ?? e.field));
+    const problems = [...fields].map((field) => `${field}: ${fieldProblem(field, entry as Record<string, unknown>)}`);
+    throw new ConfigError(variable, `${at} is invalid: ${problems.join('; ')}`);
+  }
+  const { token, role, centers } = decoded.right;
+  if (centers !== undefined && role !== 'recorder') {
+    throw new ConfigError(variable, `${at}: "centers" applies to role recorder only, not ${role}`);
+  }
+  if (centers !== undefined && centers.length === 0) {
+    throw new ConfigError(variable, `${at}: "centers" must list at least one center (omit it for all centers)`);
+  }
+  return centers === undefined ? { token, role } : { token, role, centers };
+}
+
+function fieldProblem(field: string, entry: Record<string, unknown>): string {
+  switch (field) {
+    case 'token':
+      return 'must be a string of 16–512 characters without spaces';
+    case 'role':
+      return `must be one of ${ROLES.join(', ')}; ${describeValue(entry['role'])}`;
+    case 'centers':
+      return 'must be an array of center ids (strings of 1–200 characters)';
+    default:
+      return `must be ${ENTRY_SHAPE}`;
+  }
+}
+
+/** A value shown only when it cannot be a token (tokens have at least 16 characters). */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'it is missing';
+  if (typeof value === 'string' && value.length < 16) return `got ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `got a string of ${value.length} characters (not shown: it may be a token)`;
+  return `got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
+}
+
+function showKey(key: string): string {
+  return key.length < 16 ? JSON.stringify(key) : `a key of ${key.length} characters (not shown: it may be a token)`;
 }

@@ -102,6 +102,61 @@ describe('parseTokens', () => {
     expect(e.message).toMatch(pattern);
   });
 
+  // Issue 12 defect 6: a typo must fail closed, never start an unrestricted recorder.
+  it.each([
+    [
+      [{ token: tok, role: 'recorder', centres: ['c1'] }],
+      /entry \[0\] has unknown key "centres" \(known: token, role, centers\)/,
+    ],
+    [
+      [
+        { token: tok, role: 'admin' },
+        { token: `${tok}2`, role: 'recorder', center: 'c1', note: 'x' },
+      ],
+      /entry \[1\] has unknown keys "center", "note"/,
+    ],
+    [[{ token: tok, role: 'recorder', centers: [] }], /entry \[0\]: "centers" must list at least one center/],
+    [
+      [
+        { token: tok, role: 'admin' },
+        { token: `${tok}2`, role: 'monitor' },
+        { token: tok, role: 'auditor' },
+      ],
+      /entry \[2\] repeats the token of entry \[0\]/,
+    ],
+    [
+      [{ token: tok, role: 'supervisor' }],
+      /entry \[0\] is invalid: role: must be one of recorder, monitor, auditor, admin; got "supervisor"/,
+    ],
+    [['a-token-given-as-a-bare-string'], /entry \[0\] must be an object/],
+  ])('refuses %j, naming the entry and what is wrong', (entries, pattern) => {
+    const e = errorOf(() => parseTokens(JSON.stringify(entries)));
+    expect(e.variable).toBe('SUPERVISION_TOKENS');
+    expect(e.message).toMatch(pattern);
+    expect(e.message).not.toContain(tok);
+  });
+
+  it('never prints a token, wherever in an entry it was put by mistake', () => {
+    const secret = 'Sx9-very-secret-token-0123456789';
+    const mistakes = [
+      [secret],
+      [{ token: secret, role: secret }],
+      [{ token: 'admin', role: secret }],
+      [{ [secret]: 'admin' }],
+      [{ token: secret, role: 'recorder', centers: [secret, 42] }],
+      [{ token: secret, role: 'recorder', centres: [secret] }],
+      [
+        { token: secret, role: 'admin' },
+        { token: secret, role: 'admin' },
+      ],
+    ];
+    for (const entries of mistakes) {
+      const e = errorOf(() => parseTokens(JSON.stringify(entries)));
+      expect(e.message, JSON.stringify(entries)).not.toContain(secret);
+      expect(e.message).not.toContain('very-secret');
+    }
+  });
+
   it('never echoes a token in its error messages', () => {
     const secret = 'sneaky secret with spaces';
     expect(errorOf(() => parseTokens(JSON.stringify([{ token: secret, role: 'admin' }]))).message).not.toContain(

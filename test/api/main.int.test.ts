@@ -56,6 +56,32 @@ describe('src/main.ts', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/SUPERVISION_TOKENS: entry \[0\] is invalid: token/);
   }, 45_000);
+
+  // Issue 12 defect 6: "centres" for "centers" used to start the engine with an unrestricted recorder.
+  it('refuses to start on a token entry with an unknown key, naming entry and key, never the token', () => {
+    const secret = 'recorder-secret-token-0123456789';
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        STORE: 'memory',
+        DEMO: 'off',
+        PORT: '0',
+        SUPERVISION_TOKENS: JSON.stringify([
+          { token: 'admin-secret-token-0123456789', role: 'admin' },
+          { token: secret, role: 'recorder', centres: ['center-A'] },
+        ]),
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /SUPERVISION_TOKENS: entry \[1\] has unknown key "centres" \(known: token, role, centers\)/,
+    );
+    expect(r.stdout).not.toMatch(/engine listening/);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(r.stdout + r.stderr).not.toContain('admin-secret-token');
+  }, 45_000);
 });
 
 function freePort(): Promise<number> {
