@@ -8,10 +8,9 @@
  * so a cached state and a re-read one are equal.
  */
 import { evolve, initialCaseState } from '../domain/evolve.js';
-import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
 import { caseStreamId } from '../domain/streams.js';
-import type { EventStore, RecordedEvent } from '../store/port.js';
+import type { EventStore } from '../store/port.js';
 import { decodeStoredCaseEvent } from './storedEvent.js';
 
 /** Where a stored event is, and its body (to tell a retry from a different event with the same eventId). */
@@ -41,27 +40,4 @@ export async function loadCase(store: EventStore, caseId: string): Promise<Loade
     byEventId.set(recorded.eventId.toLowerCase(), { revision, position: recorded.position, body: recorded.data });
   }
   return { state, byEventId };
-}
-
-/** One stored event of a case stream with the case's state right after it. */
-export interface FoldedEvent {
-  readonly recorded: RecordedEvent;
-  readonly event: CaseEvent;
-  readonly state: CaseState;
-}
-
-/** The read side's full fold (late records, retroactive pauses), each event decoded once; undecodable ones skipped. */
-export async function* foldCaseStream(
-  store: EventStore,
-  caseId: string,
-  lateRecordHours: number,
-): AsyncIterable<FoldedEvent> {
-  let state = initialCaseState(caseId);
-  const options = { lateRecordHours };
-  for await (const recorded of store.readStream(caseStreamId(caseId))) {
-    const decoded = decodeStoredCaseEvent(recorded);
-    if (!decoded.ok) continue;
-    state = evolve(state, decoded.value.event, decoded.value.meta, options);
-    yield { recorded, event: decoded.value.event, state };
-  }
 }

@@ -10,5 +10,5 @@ export type { CachedCase } from './writeCache.js';
 export { GroupCommitter } from './groupCommit.js';
 export { decodeStoredCaseEvent } from './storedEvent.js';
 export type { StoredCaseEvent, StoredDecoding } from './storedEvent.js';
-export { foldCaseStream, loadCase } from './caseStream.js';
-export type { FoldedEvent, LoadedCase, StoredRef } from './caseStream.js';
+export { loadCase } from './caseStream.js';
+export type { LoadedCase, StoredRef } from './caseStream.js';
