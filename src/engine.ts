@@ -16,12 +16,14 @@ import { createMetrics, type Metrics } from './api/metrics.js';
 import type { TokenConfig } from './config/tokens.js';
 import { type CalendarService, createCalendarService } from './domain/calendar/index.js';
 import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
-import type { EpochMs } from './domain/types.js';
+import { formatDate } from './domain/time.js';
+import type { EpochDay, EpochMs } from './domain/types.js';
 import { createProjections, type Projections } from './projections/index.js';
 import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
 import type { ReadModels } from './projections/types.js';
+import { loadPolicies, PolicyBook, recordPolicy } from './projections/policyEvents.js';
 import { type OpenStoreOptions, openStore } from './store/open.js';
-import type { EventStore } from './store/port.js';
+import type { EventStore, StoreCorruptError } from './store/port.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from './write/index.js';
 
 export interface EngineConfig {
@@ -31,8 +33,13 @@ export interface EngineConfig {
   readonly storeClock?: () => EpochMs;
   readonly zone: string;
   readonly tokens: readonly TokenConfig[];
-  /** Default: the built-in policy (SPEC §3). */
+  /** Default: the built-in policy (SPEC §3). Cases use the versions recorded in the store; this one before any. */
   readonly policy?: Policy;
+  /**
+   * At start, record `policy` unless it is the version published last (SPEC §3 "Policy versions"),
+   * effective `effectiveFrom` (default: the next local day). Without it, the versions recorded are only read.
+   */
+  readonly recordPolicy?: { readonly effectiveFrom?: EpochDay };
   /** Timers of the time-driven alerts; its clock is the engine's clock unless `clock` is given. */
   readonly scheduler?: Scheduler;
   /** Default: the scheduler's clock, else Date.now. */
@@ -59,6 +66,8 @@ export interface Engine {
   readonly clock: () => EpochMs;
   readonly calendarService: CalendarService;
   readonly policy: Policy;
+  /** The policy versions recorded in the store (read at start, then followed live). */
+  readonly policies: PolicyBook;
   readonly metrics: Metrics;
   /** Undefined when `readModels` was given in the config. */
   readonly projections: Projections | undefined;
@@ -78,10 +87,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const logger = config.logger ?? silentLogger;
   const store =
     typeof config.store === 'string'
-      ? await openStore(config.store, { clock: config.storeClock ?? clock, ...storeFailureLog(logger) })
+      ? await openStore(config.store, {
+          clock: config.storeClock ?? clock,
+          ...storeFailureLog(logger),
+          onCorruption: corruptionLog(logger),
+        })
       : config.store;
   const calendarService = config.calendarService ?? createCalendarService(config.zone);
   const policy = config.policy ?? DEFAULT_POLICY;
+  const policies = new PolicyBook(policy);
   const metrics =
     config.metrics !== undefined && 'registry' in config.metrics
       ? config.metrics
@@ -93,6 +107,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           store,
           calendarService,
           policy,
+          policies,
           clock,
           zone: config.zone,
           metrics: metrics.sink,
@@ -115,6 +130,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     readModels,
     calendarService,
     policy,
+    policyFor: (acceptance, knownAt) => policies.inForce(acceptance, knownAt),
     clock,
     tokens: config.tokens,
     zone: config.zone,
@@ -130,12 +146,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     clock,
     calendarService,
     policy,
+    policies,
     metrics,
     projections,
     readModels,
     writeSide,
     app,
     start: async () => {
+      await startPolicies(store, policies, policy, config, clock);
       await projections?.start();
     },
     async close() {
@@ -153,4 +171,36 @@ function storeFailureLog(logger: Logger): Pick<OpenStoreOptions, 'onWriteFailure
       logger.error('event store writes fail; appends answer 503 store-unavailable until one succeeds', { ...failure }),
     onWriteRecovered: (failure) => logger.info('event store writes succeed again', { ...failure }),
   };
+}
+
+/** Damage found in the store is logged at error, with where (the stream), once per place. */
+function corruptionLog(logger: Logger): (error: StoreCorruptError) => void {
+  return (error) =>
+    logger.error('event store corrupt: damaged data found; reads and writes there answer 503 store-corrupt', {
+      store: error.storeName,
+      where: error.where,
+      cause: error.reason,
+    });
+}
+
+/** Read the policy versions recorded (and record the configured one when asked), before the projections start. */
+async function startPolicies(
+  store: EventStore,
+  policies: PolicyBook,
+  policy: Policy,
+  config: EngineConfig,
+  clock: () => EpochMs,
+): Promise<void> {
+  const logger = config.logger ?? silentLogger;
+  if (config.recordPolicy === undefined) {
+    for (const problem of await loadPolicies(store, policies)) logger.warn(`policy event not used: ${problem}`);
+    return;
+  }
+  const decision = await recordPolicy(store, policies, policy, config.recordPolicy.effectiveFrom, clock(), config.zone);
+  if (decision.kind === 'record') {
+    logger.info('policy version recorded', {
+      policyVersion: policy.version,
+      effectiveFrom: formatDate(decision.publication.effectiveFrom),
+    });
+  }
 }

@@ -5,9 +5,11 @@
  * start, then a live feed through the HTTP API), and a graceful shutdown on
  * SIGTERM / SIGINT.
  *
- * An unreachable store at start is refused with a message naming it (exit 1);
+ * An unreachable store at start is refused with a message naming it (exit 1),
+ * and so is any store failure before listening (a corrupt file included);
  * if the store goes away later the engine keeps serving: writes answer 503 and
- * /readyz reports not ready until it is back.
+ * /readyz reports not ready until it is back. Damage found later is logged at
+ * error with where it lies, and /readyz stays not ready with the reason.
  */
 import { createServer, type Server } from 'node:http';
 import { fileAccessTrail } from './api/accessTrail.js';
@@ -15,12 +17,13 @@ import type { SupervisionApp } from './api/app.js';
 import { jsonLogger } from './api/logger.js';
 import { probeStore } from './api/metrics.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
-import { loadPolicy } from './config/policy.js';
+import { loadPolicyFile } from './config/policy.js';
 import { startDemoFeed } from './demo/feed.js';
 import { LiveGenerator } from './demo/live.js';
 import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './demo/seed.js';
 import { createEngine } from './engine.js';
 import { defaultCheckpointFile } from './projections/index.js';
+import { PolicyRefusedError } from './projections/policyEvents.js';
 import type { EventStore } from './store/port.js';
 import type { Calendar } from './domain/types.js';
 import type { SettableClock } from './demo/seed.js';
@@ -32,7 +35,7 @@ const DEMO_SEED = 20250922;
 async function main(): Promise<void> {
   const logger = jsonLogger();
   const config = configOrExit();
-  const policy = loadPolicy(config.policyFile);
+  const { policy, effectiveFrom } = loadPolicyFile(config.policyFile);
   // The store's clock is pinned to each append's recordedAt only while the demo backlog is seeded.
   const storeClock = settableClock();
   const checkpointFile = defaultCheckpointFile(config.store);
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
     zone: config.zone,
     tokens: config.tokens,
     policy,
+    // A policy the store has not seen is recorded as a new version (SPEC §3); cases keep the one they were accepted under.
+    recordPolicy: effectiveFrom === undefined ? {} : { effectiveFrom },
     logger,
     accessTrail: fileAccessTrail(config.auditLogFile),
     webRouter: createWebRouter({ zone: config.zone }),
@@ -194,7 +199,11 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+// Anything that stops the start (a store that fails or is corrupt, a policy refused) ends here:
+// one line naming what failed and why, and a non-zero exit a supervisor sees.
 main().catch((e: unknown) => {
   if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 2);
-  fail(e instanceof Error ? e.message : String(e));
+  if (e instanceof PolicyRefusedError) fail(`configuration error: POLICY_FILE: ${e.message}`, 2);
+  const message = e instanceof Error ? e.message : String(e);
+  fail(message.replace(/\s*\n\s*/g, ' '));
 });

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { TokenConfig } from '../config/tokens.js';
 import type { CalendarService } from '../domain/calendar/service.js';
 import type { Policy } from '../domain/policy.js';
+import type { PolicySelector } from './caseKnownAt.js';
 import type { EpochMs } from '../domain/types.js';
 import type { ReadModels } from '../projections/types.js';
 import type { EventStore } from '../store/port.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly readModels: ReadModels;
   readonly calendarService: CalendarService;
   readonly policy: Policy;
+  /** The policy version each case read uses (SPEC §3); `policy` for every case when absent. */
+  readonly policyFor?: PolicySelector;
   readonly clock: () => EpochMs;
   readonly tokens: readonly TokenConfig[];
   readonly zone: string;
@@ -132,6 +135,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
         readModels: deps.readModels,
         calendarService: deps.calendarService,
         policy: deps.policy,
+        ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
         clock: deps.clock,
         accessTrail,
         readYourWritesMs: options.readYourWritesMs,

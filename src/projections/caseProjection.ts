@@ -28,6 +28,8 @@ import {
   type WorkCalendar,
 } from '../domain/index.js';
 import { AlertBoard } from './alertBoard.js';
+import type { PolicyBook } from './policyEvents.js';
+import type { ReportVersions } from './report.js';
 import { alertViewsOf, EMPTY_ALERTS, publishAlertChanges } from './caseAlerts.js';
 import { FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CaseEntry } from './caseEntry.js';
 import { recordFacts } from './caseFacts.js';
@@ -40,6 +42,8 @@ import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, Pro
 export interface CaseProjectionOptions {
   readonly calendarService: CalendarService;
   readonly policy: Policy;
+  /** The versions recorded in the store (SPEC §3): each case uses the one in force when it was accepted; `policy` without. */
+  readonly policies?: PolicyBook;
   readonly scheduler: Scheduler;
   readonly metrics?: ProjectionMetricsSink;
 }
@@ -52,10 +56,10 @@ export class CaseProjection {
   private live = false;
   private skipped = 0;
   private readonly unsubscribeCalendar: () => void;
-  private readonly evolveOptions: { readonly lateRecordHours: number };
+  private readonly ownEvolveOptions: { readonly lateRecordHours: number };
 
   constructor(private readonly options: CaseProjectionOptions) {
-    this.evolveOptions = { lateRecordHours: options.policy.lateRecordHours };
+    this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
     this.due = new DueTimer(options.scheduler, () => this.tick());
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
       this.calendarChanged(next, previous),
@@ -77,7 +81,7 @@ export class CaseProjection {
     const before = entry?.state ?? initialCaseState(caseId);
     let state: CaseState;
     try {
-      state = evolve(before, event, meta, this.evolveOptions);
+      state = evolve(before, event, meta, this.options.policies?.evolveOptions ?? this.ownEvolveOptions);
     } catch {
       this.skipped++;
       return;
@@ -177,9 +181,17 @@ export class CaseProjection {
     return this.options.calendarService.current();
   }
 
+  /** The calendar version in force and each case's policy version (the monthly report names them). */
+  reportVersions(): ReportVersions {
+    return { calendarVersion: this.calendar.version, policyVersionOf: (state) => this.policyFor(state).version };
+  }
+
   /** The policy a case is evaluated under: the one place that choice is made. */
-  private policyFor(_state: CaseState): Policy {
-    return this.options.policy;
+  private policyFor(state: CaseState): Policy {
+    const policies = this.options.policies;
+    const at = state.acceptedAt;
+    if (policies === undefined || at === undefined) return this.options.policy;
+    return policies.inForce({ day: this.calendar.dayOf(at), at });
   }
 
   /** Re-evaluate the cases whose next boundary has come (the due timer's callback). */

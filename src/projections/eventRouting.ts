@@ -14,9 +14,10 @@ import {
   type CalendarYearPublishedData,
 } from './calendarEvents.js';
 import type { CaseProjection } from './caseProjection.js';
+import { applyPolicyEvent, POLICY_STREAM_PREFIX, type PolicyBook } from './policyEvents.js';
 
 /** The stream prefixes the projections subscribe to. */
-export const STREAM_PREFIXES: readonly string[] = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX];
+export const STREAM_PREFIXES: readonly string[] = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX, POLICY_STREAM_PREFIX];
 
 const CASE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -28,6 +29,8 @@ export class EventRouter {
     private readonly projection: CaseProjection,
     private readonly calendarService: CalendarService,
     private readonly log: (message: string) => void,
+    /** Policy versions published while running (the engine reads those recorded before it starts). */
+    private readonly policies?: PolicyBook,
   ) {}
 
   /** Events skipped here (not decodable); the fold counts its own. */
@@ -47,6 +50,9 @@ export class EventRouter {
       if (!decoded.ok || !this.applyCalendar(decoded.value)) {
         this.skip(`an invalid calendar event at position ${e.position}`);
       }
+    } else if (e.streamId.startsWith(POLICY_STREAM_PREFIX) && this.policies !== undefined) {
+      if (applyPolicyEvent(this.policies, e) !== undefined)
+        this.skip(`an invalid policy event at position ${e.position}`);
     }
   }
 

@@ -78,8 +78,19 @@ export class PolicyBook {
   private readonly list: PolicyPublication[] = [];
   /** Revision of the last `policy-CN` event taken in; -1 before any. */
   private lastRevision = -1n;
+  private keep: { readonly lateRecordHours: number };
 
-  constructor(readonly fallback: Policy) {}
+  constructor(readonly fallback: Policy) {
+    this.keep = { lateRecordHours: fallback.lateRecordHours };
+  }
+
+  /**
+   * Options for the fold (`evolve`): keep late records over the lowest
+   * threshold of any version; each case's own version then decides which count.
+   */
+  get evolveOptions(): { readonly lateRecordHours: number } {
+    return this.keep;
+  }
 
   get publications(): PolicyHistory {
     return this.list;
@@ -90,6 +101,8 @@ export class PolicyBook {
     if (revision <= this.lastRevision) return false;
     this.lastRevision = revision;
     this.list.push(publication);
+    const hours = Math.min(...this.list.map((p) => p.policy.lateRecordHours));
+    if (hours !== this.keep.lateRecordHours) this.keep = { lateRecordHours: hours };
     return true;
   }
 

@@ -22,9 +22,10 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     activeAlerts: (filter) => projection.activeAlerts(filter),
     onAlert: (listener) => projection.onAlert(listener),
     stats: (query) => computeStats(entries(), query, zone, clock()),
-    monthlyReport: (month, filter) => computeMonthlyReport(entries, month, filter, zone, clock()),
+    monthlyReport: (month, filter) =>
+      computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions()),
     monthlyReportCsv: (month, filter) =>
-      monthlyReportToCsv(computeMonthlyReport(entries, month, filter, zone, clock())),
+      monthlyReportToCsv(computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions())),
     status: sources.status,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),

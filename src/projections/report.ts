@@ -3,10 +3,18 @@
  * earlier (同比) with deltas, a per-department table, the worst departments,
  * and the table as CSV.
  */
-import type { EpochMs } from '../domain/types.js';
+import type { CaseState, EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { toCsv } from './csv.js';
-import { computeStats, rate, roundTo, RATE_DECIMALS, StatsQueryError, type KpiSet, type StatsGroup } from './stats.js';
+import {
+  computeStats,
+  resolvePeriod,
+  roundTo,
+  RATE_DECIMALS,
+  StatsQueryError,
+  type KpiSet,
+  type StatsGroup,
+} from './stats.js';
 
 export const WORST_DEPARTMENTS = 5;
 
@@ -48,6 +56,19 @@ export interface MonthlyReport {
   readonly departments: readonly MonthlyDepartmentRow[];
   /** Departments ranked worst first: overdue rate descending, then on-time rate ascending. */
   readonly worstDepartments: readonly MonthlyDepartmentRow[];
+  /** The calendar version the figures were computed with (a correction changes figures and this). */
+  readonly calendarVersion: string;
+  /**
+   * The policy versions of the cases the figures count (open at some time in the month or the
+   * same month a year earlier): each case keeps the version in force when it was accepted.
+   */
+  readonly policyVersions: readonly string[];
+}
+
+/** What the figures were computed with: the calendar in force and each case's policy version. */
+export interface ReportVersions {
+  readonly calendarVersion: string;
+  readonly policyVersionOf: (state: CaseState) => string;
 }
 
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
@@ -138,6 +159,7 @@ export function computeMonthlyReport(
   filter: { centerId?: string } | undefined,
   zone: string,
   asOf: EpochMs,
+  versions: ReportVersions,
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
   const prevMonth = `${year - 1}-${String(mon).padStart(2, '0')}`;
@@ -161,7 +183,31 @@ export function computeMonthlyReport(
     deltas: deltas(kpis, previous),
     departments,
     worstDepartments: rankWorst(departments),
+    calendarVersion: versions.calendarVersion,
+    policyVersions: policyVersionsOf(entries(), [base, prev], centerId, zone, versions.policyVersionOf),
   };
+}
+
+/** Distinct policy versions of the cases (of `centerId`, if given) open at some time in one of `periods`. */
+function policyVersionsOf(
+  entries: Iterable<CaseEntry>,
+  periods: readonly { readonly from: string; readonly to: string }[],
+  centerId: string | undefined,
+  zone: string,
+  versionOf: (state: CaseState) => string,
+): string[] {
+  const spans = periods.map((p) => resolvePeriod(p.from, p.to, zone));
+  const found = new Set<string>();
+  for (const e of entries) {
+    const s = e.state;
+    if (s.accepted === undefined || s.acceptedAt === undefined) continue;
+    if (centerId !== undefined && s.accepted.centerId !== centerId) continue;
+    const { acceptedAt, completedAt } = s;
+    if (spans.some((p) => acceptedAt < p.toMs && (completedAt === undefined || completedAt >= p.fromMs))) {
+      found.add(versionOf(s));
+    }
+  }
+  return [...found].sort();
 }
 
 export const MONTHLY_CSV_HEADER = [

@@ -10,6 +10,7 @@ import type { EventStore } from '../store/port.js';
 import { CaseProjection } from './caseProjection.js';
 import { Checkpoint } from './checkpoint.js';
 import { EventRouter } from './eventRouting.js';
+import type { PolicyBook } from './policyEvents.js';
 import { PositionWaiters } from './positionWaiters.js';
 import { readModelFacade } from './readModelFacade.js';
 import { createRealScheduler, type Scheduler } from './scheduler.js';
@@ -23,6 +24,8 @@ export interface ProjectionsOptions {
   readonly store: EventStore;
   readonly calendarService: CalendarService;
   readonly policy: Policy;
+  /** The policy versions recorded in the store; each case uses the one in force when accepted (default: `policy` for all). */
+  readonly policies?: PolicyBook;
   readonly clock: () => EpochMs;
   readonly zone: string;
   readonly metrics?: ProjectionMetricsSink;
@@ -71,10 +74,11 @@ export function createProjections(options: ProjectionsOptions): Projections {
   const projection = new CaseProjection({
     calendarService,
     policy,
+    ...(options.policies ? { policies: options.policies } : {}),
     scheduler,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const router = new EventRouter(projection, calendarService, log);
+  const router = new EventRouter(projection, calendarService, log, options.policies);
   const checkpoint = new Checkpoint({ file: options.checkpointFile, store, policy, calendarService, log });
   const waiters = new PositionWaiters();
 
