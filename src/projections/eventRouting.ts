@@ -1,12 +1,15 @@
 /**
  * Which read model a stored event goes to: case events to the case fold,
  * `CalendarYearPublished` to the calendar service (which tells the fold to
- * recompute). Events the fold cannot use are counted and logged by position,
- * never fatal (a log line never carries a case id).
+ * recompute). Case events are decoded by the write side's one decoder from a
+ * stored event to a domain event (occurredAt parsed once, handed to evolve).
+ * Events the fold cannot use are counted and logged by position, never fatal
+ * (a log line never carries a case id).
  */
-import { EVENT_TYPES, tryParseInstant, type CalendarService, type CaseEvent } from '../domain/index.js';
+import type { CalendarService } from '../domain/index.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
 import type { RecordedEvent } from '../store/port.js';
+import { decodeStoredCaseEvent } from '../write/storedEvent.js';
 import {
   CALENDAR_EVENT_TYPE,
   CALENDAR_STREAM_PREFIX,
@@ -18,8 +21,6 @@ import { applyPolicyEvent, POLICY_STREAM_PREFIX, type PolicyBook } from './polic
 
 /** The stream prefixes the projections subscribe to. */
 export const STREAM_PREFIXES: readonly string[] = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX, POLICY_STREAM_PREFIX];
-
-const CASE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 export class EventRouter {
   private readonly calendarLog: CalendarYearPublishedData[] = [];
@@ -72,19 +73,13 @@ export class EventRouter {
   }
 
   private routeCaseEvent(e: RecordedEvent): void {
-    const caseId = e.streamId.slice(CASE_STREAM_PREFIX.length);
-    const data = e.data as Record<string, unknown>;
-    if (!CASE_EVENT_TYPES.has(e.type) || typeof data['occurredAt'] !== 'string') {
-      this.skip(`a malformed ${e.type} event at position ${e.position}`);
+    const decoded = decodeStoredCaseEvent(e);
+    if (!decoded.ok) {
+      this.skip(`an event at position ${e.position} (${decoded.reason})`);
       return;
     }
-    const event = (data['type'] === e.type && data['caseId'] === caseId
-      ? data
-      : { ...data, type: e.type, caseId }) as unknown as CaseEvent;
-    this.projection.applyCaseEvent(caseId, event, {
-      revision: Number(e.revision),
-      recordedAt: tryParseInstant(e.recordedAt),
-    });
+    const { caseId, event, meta } = decoded.value;
+    this.projection.applyCaseEvent(caseId, event, meta);
   }
 
   private skip(what: string): void {
