@@ -13,6 +13,8 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 409 | 422 | 
   'forbidden-center': 403,
   'transition-not-allowed': 409,
   'case-too-long': 409,
+  'extension-after-deadline': 409,
+  'extension-limit': 409,
   'revision-conflict': 409,
   'event-id-conflict': 409,
   'concurrency-conflict': 409,

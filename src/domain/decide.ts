@@ -7,9 +7,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { CaseEvent } from './events.js';
 import type { CaseState, EpochMs } from './types.js';
 import { formatInstant, parseInstant, MS_PER_MINUTE } from './time.js';
-import { DEFAULT_POLICY } from './policy.js';
+import { DEFAULT_POLICY, type Policy } from './policy.js';
+import { defaultEscalationId } from './evolve.js';
+import { checkExtension } from './extension-rules.js';
+import type { TimingCalendar } from './calendar/work-calendar.js';
 
-export type DomainErrorCode = 'transition-not-allowed' | 'case-too-long' | 'time-rejected';
+export type DomainErrorCode =
+  | 'transition-not-allowed'
+  | 'case-too-long'
+  | 'time-rejected'
+  | 'extension-after-deadline'
+  | 'extension-limit';
 
 /** SPEC §2: a case holds at most this many events. */
 export const MAX_CASE_EVENTS = 1000;
@@ -24,6 +32,11 @@ export interface DecideOptions {
   readonly futureToleranceMinutes?: number;
   /** Zone used to render instants in messages. */
   readonly zone?: string;
+  /**
+   * The calendar and policy a case's deadline is computed with: CaseExtended must
+   * occur before its dueAt. Defaults: the default calendar and policy.
+   */
+  readonly timing?: (state: CaseState) => { readonly calendar: TimingCalendar; readonly policy: Policy };
 }
 
 const transition = (message: string): E.Either<DomainError, never> =>
@@ -51,7 +64,20 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
         return transition(`pause ${event.pauseId} is not open: it was already resumed`);
       return E.right(event);
     }
-    case 'CaseEscalated':
+    case 'CaseEscalated': {
+      const escalationId = event.escalationId ?? defaultEscalationId(state.escalations.length);
+      return state.escalations.some((e) => e.escalationId === escalationId)
+        ? transition(`escalation ${escalationId} already exists in case ${id}; an escalationId is unique within a case`)
+        : E.right(event);
+    }
+    case 'CaseEscalationAnswered': {
+      const escalation = state.escalations.find((e) => e.escalationId === event.escalationId);
+      if (escalation === undefined) return transition(`case ${id} has no escalation ${event.escalationId} to answer`);
+      if (escalation.answer !== undefined)
+        return transition(`escalation ${event.escalationId} of case ${id} was already answered`);
+      return E.right(event);
+    }
+    case 'CaseExtended':
       return E.right(event);
     case 'CaseCompleted': {
       const open = state.pauses.filter((p) => p.resumedAt === undefined).map((p) => p.pauseId);
@@ -103,7 +129,8 @@ function checkLength(state: CaseState, event: CaseEvent): E.Either<DomainError, 
 
 /**
  * Accept the event (Right) or say why not (Left). Transition errors are
- * reported first (the most specific), then the case's length, then time.
+ * reported first (the most specific), then the case's length, then time, then
+ * the extension rules (they need a valid instant).
  */
 export function decide(
   state: CaseState,
@@ -115,5 +142,7 @@ export function decide(
   if (E.isLeft(t)) return t;
   const n = checkLength(state, event);
   if (E.isLeft(n)) return n;
-  return checkTime(state, event, now, options);
+  const time = checkTime(state, event, now, options);
+  if (E.isLeft(time) || event.type !== 'CaseExtended') return time;
+  return checkExtension(state, event, options.timing?.(state), options.zone ?? 'Asia/Shanghai');
 }

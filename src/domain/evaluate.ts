@@ -3,7 +3,7 @@
  * cards. Pure; the calendar and policy in force are inputs and their versions
  * are shown with the result.
  */
-import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, PauseView } from './types.js';
+import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, ExtensionView, PauseView } from './types.js';
 import type { TimingCalendar } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
@@ -72,15 +72,28 @@ export function evaluate(
 
   const escalations = s.escalations.map((e, i): EscalationView => {
     const f = tl.escalations[i]!;
+    const answer = e.answer;
     return {
+      escalationId: e.escalationId,
       level: e.level,
       at: fmt(e.at),
       by: e.by,
       respondWithinDays: f.respondWithinDays,
       respondBy: fmt(f.respondBy),
       ...(e.note === undefined ? {} : { note: e.note }),
+      ...(answer === undefined
+        ? {}
+        : {
+            answeredAt: fmt(answer.at),
+            answeredOnTime: answer.at < f.respondBy,
+            ...(answer.by === undefined ? {} : { answeredBy: answer.by }),
+            ...(answer.note === undefined ? {} : { answerNote: answer.note }),
+          }),
     };
   });
+  const extensions = s.extensions.map(
+    (x): ExtensionView => ({ at: fmt(x.at), days: x.days, approvedBy: x.approvedBy, reason: x.reason }),
+  );
 
   return {
     caseId: s.caseId,
@@ -92,6 +105,7 @@ export function evaluate(
     ...(a.matterName === undefined ? {} : { matterName: a.matterName }),
     kind: a.kind,
     promisedDays: a.promisedDays,
+    extendedDays: tl.extendedDays,
     ...(a.legalDays === undefined ? {} : { legalDays: a.legalDays }),
     channel: a.channel,
     ...(a.category === undefined ? {} : { category: a.category }),
@@ -104,6 +118,7 @@ export function evaluate(
     overdueDays: tl.overdueDays,
     pauses,
     escalations,
+    extensions,
     completedAt: s.completedAt === undefined ? null : fmt(s.completedAt),
     outcome: s.outcome ?? null,
     onTime: tl.onTime,

@@ -1,5 +1,5 @@
 /**
- * The five case events of SPEC §2, as io-ts codecs. The JSON body is the same on
+ * The case events of SPEC §2, as io-ts codecs. The JSON body is the same on
  * the wire and in the store. Decoding failures name the offending field
  * (see `describeErrors`).
  */
@@ -66,6 +66,7 @@ const Name = boundedString(200, 'String1to200');
 const Note = boundedString(2000, 'String1to2000');
 
 export const CaseKind = t.keyof(keysOf(CASE_KINDS));
+export type CaseKind = t.TypeOf<typeof CaseKind>;
 export const Channel = t.keyof(keysOf(CHANNELS));
 export const Category = t.keyof(keysOf(CATEGORIES));
 export const PauseReason = t.keyof(keysOf(PAUSE_REASONS));
@@ -116,12 +117,50 @@ export const CaseResumed = t.exact(
   'CaseResumed',
 );
 
+interface EscalationIdBrand {
+  readonly EscalationId: unique symbol;
+}
+/** An escalation's id within its case: the same characters as a case id; `e<n>` when not given. */
+export const EscalationId = t.brand(
+  t.string,
+  (s): s is t.Branded<string, EscalationIdBrand> => CASE_ID_RE.test(s),
+  'EscalationId',
+);
+
+interface ExtensionDaysBrand {
+  readonly ExtensionDays: unique symbol;
+}
+/** SPEC §2: the working days one CaseExtended adds, 1–30. */
+export const ExtensionDays = t.brand(
+  t.number,
+  (n): n is t.Branded<number, ExtensionDaysBrand> => Number.isInteger(n) && n >= 1 && n <= 30,
+  'ExtensionDays',
+);
+
 export const CaseEscalated = t.exact(
   t.intersection([
     t.type({ type: t.literal('CaseEscalated'), ...common, level: EscalationLevel, by: Name }),
-    t.partial({ ...commonOptional, respondWithinDays: NonNegInt, note: Note }),
+    t.partial({ ...commonOptional, respondWithinDays: NonNegInt, note: Note, escalationId: EscalationId }),
   ]),
   'CaseEscalated',
+);
+
+/** 回告: the unit's written reply to an escalation; it ends that escalation's clock. */
+export const CaseEscalationAnswered = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CaseEscalationAnswered'), ...common, escalationId: EscalationId }),
+    t.partial({ ...commonOptional, by: Name, note: Note }),
+  ]),
+  'CaseEscalationAnswered',
+);
+
+/** 延期 (行政许可法 §42): more working days, approved by the agency head, with the reason. */
+export const CaseExtended = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CaseExtended'), ...common, days: ExtensionDays, approvedBy: Name, reason: Note }),
+    t.partial({ ...commonOptional }),
+  ]),
+  'CaseExtended',
 );
 
 export const CaseCompleted = t.exact(
@@ -136,8 +175,17 @@ export type CaseAccepted = t.TypeOf<typeof CaseAccepted>;
 export type CasePaused = t.TypeOf<typeof CasePaused>;
 export type CaseResumed = t.TypeOf<typeof CaseResumed>;
 export type CaseEscalated = t.TypeOf<typeof CaseEscalated>;
+export type CaseEscalationAnswered = t.TypeOf<typeof CaseEscalationAnswered>;
+export type CaseExtended = t.TypeOf<typeof CaseExtended>;
 export type CaseCompleted = t.TypeOf<typeof CaseCompleted>;
-export type CaseEvent = CaseAccepted | CasePaused | CaseResumed | CaseEscalated | CaseCompleted;
+export type CaseEvent =
+  | CaseAccepted
+  | CasePaused
+  | CaseResumed
+  | CaseEscalated
+  | CaseEscalationAnswered
+  | CaseExtended
+  | CaseCompleted;
 
 /** One codec per type of the list: adding a type to EVENT_TYPES without its codec does not compile. */
 const codecByType = {
@@ -145,6 +193,8 @@ const codecByType = {
   CasePaused,
   CaseResumed,
   CaseEscalated,
+  CaseEscalationAnswered,
+  CaseExtended,
   CaseCompleted,
 } as const satisfies Record<CaseEventType, t.Mixed>;
 
@@ -200,6 +250,8 @@ const EXPECTATIONS: Record<string, string> = {
   Uuid: 'a UUID',
   Instant: 'an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00',
   NonNegInt: 'an integer ≥ 0',
+  EscalationId: `a string of ${CASE_ID_DESCRIPTION}`,
+  ExtensionDays: 'an integer from 1 to 30 (working days)',
   String1to200: 'a string of 1–200 characters',
   String1to2000: 'a string of 1–2000 characters',
 };

@@ -5,7 +5,15 @@
  * leaves the state unchanged.
  */
 import type { CaseEvent } from './events.js';
-import type { CaseState, CaseStatus, EventMeta, LateRecord, PauseState } from './types.js';
+import type {
+  CaseState,
+  CaseStatus,
+  EscalationAnswer,
+  EventMeta,
+  ExtensionState,
+  LateRecord,
+  PauseState,
+} from './types.js';
 import { parseInstant, MS_PER_HOUR } from './time.js';
 import { intern } from './intern.js';
 import { DEFAULT_POLICY } from './policy.js';
@@ -21,6 +29,7 @@ export function initialCaseState(caseId: string): CaseState {
     status: undefined,
     pauses: NONE,
     escalations: NONE,
+    extensions: NONE,
     completedAt: undefined,
     outcome: undefined,
     lastOccurredAt: undefined,
@@ -41,6 +50,9 @@ export function statusOf(completedAt: number | undefined, pauses: readonly Pause
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** SPEC §2: an escalation without an id is `e<n>`, n its 1-based ordinal in the case. */
+export const defaultEscalationId = (escalationsBefore: number): string => `e${escalationsBefore + 1}`;
 
 export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, options: EvolveOptions = {}): CaseState {
   if (meta.revision <= state.revision) return state;
@@ -67,6 +79,7 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
     status: state.status,
     pauses: state.pauses,
     escalations: state.escalations,
+    extensions: state.extensions,
     completedAt: state.completedAt,
     outcome: state.outcome,
     lastOccurredAt: state.lastOccurredAt === undefined || at > state.lastOccurredAt ? at : state.lastOccurredAt,
@@ -114,10 +127,32 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       break;
     }
     case 'CaseEscalated': {
-      const escalation: Record<string, unknown> = { level: event.level, at, by: intern(event.by) };
+      const escalationId = intern(event.escalationId ?? defaultEscalationId(state.escalations.length));
+      if (state.escalations.some((e) => e.escalationId === escalationId)) break;
+      const escalation: Record<string, unknown> = { escalationId, level: event.level, at, by: intern(event.by) };
       if (event.respondWithinDays !== undefined) escalation['respondWithinDays'] = event.respondWithinDays;
       if (event.note !== undefined) escalation['note'] = event.note;
       next.escalations = [...state.escalations, escalation as unknown as CaseState['escalations'][number]];
+      break;
+    }
+    case 'CaseEscalationAnswered': {
+      const i = state.escalations.findIndex((e) => e.escalationId === event.escalationId && e.answer === undefined);
+      if (i < 0 || state.completedAt !== undefined) break;
+      const answer: Mutable<EscalationAnswer> = { at };
+      if (event.by !== undefined) answer.by = intern(event.by);
+      if (event.note !== undefined) answer.note = event.note;
+      next.escalations = state.escalations.map((e, j) => (j === i ? { ...e, answer } : e));
+      break;
+    }
+    case 'CaseExtended': {
+      if (state.accepted === undefined || state.completedAt !== undefined) break;
+      const extension: ExtensionState = {
+        at,
+        days: event.days,
+        approvedBy: intern(event.approvedBy),
+        reason: event.reason,
+      };
+      next.extensions = [...state.extensions, extension];
       break;
     }
     case 'CaseCompleted': {

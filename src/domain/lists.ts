@@ -35,6 +35,8 @@ export const EVENT_TYPES = [
   'CasePaused',
   'CaseResumed',
   'CaseEscalated',
+  'CaseEscalationAnswered',
+  'CaseExtended',
   'CaseCompleted',
 ] as const;
 export type CaseEventType = (typeof EVENT_TYPES)[number];

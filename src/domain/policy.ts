@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { describeErrors, type EscalationLevel, type FieldError, type PauseReason } from './events.js';
+import { describeErrors, type CaseKind, type EscalationLevel, type FieldError, type PauseReason } from './events.js';
 import { fnv1aHex } from './calendar/hash.js';
 import { formatDate } from './time.js';
 import type { EpochDay, EpochMs } from './types.js';
@@ -22,6 +22,8 @@ export interface Policy {
   readonly lateRecordHours: number;
   /** decide rejects occurredAt more than this after now. */
   readonly futureToleranceMinutes: number;
+  /** The most working days a case's CaseExtended events may add in all, by case kind (行政许可法 §42: 10; joint 15). */
+  readonly maxExtensionDays: Readonly<Record<CaseKind, number>>;
 }
 
 export type PolicyContent = Omit<Policy, 'version'>;
@@ -46,6 +48,7 @@ const DEFAULT_CONTENT: PolicyContent = {
   respondWithinDays: { reminder: 3, supervision: 2, referral: 5 },
   lateRecordHours: 24,
   futureToleranceMinutes: 5,
+  maxExtensionDays: { instant: 10, promised: 10, joint: 15, referred: 10 },
 };
 
 /** Canonical JSON (sorted keys) so the derived version does not depend on key order. */
@@ -86,6 +89,7 @@ const Version = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 100, 
 
 const reasonKeys = Object.keys(DEFAULT_CONTENT.pauseAllowanceDays) as PauseReason[];
 const levelKeys = Object.keys(DEFAULT_CONTENT.respondWithinDays) as EscalationLevel[];
+const kindKeys = Object.keys(DEFAULT_CONTENT.maxExtensionDays) as CaseKind[];
 
 const PolicyOverride = t.exact(
   t.partial({
@@ -100,6 +104,9 @@ const PolicyOverride = t.exact(
     ),
     lateRecordHours: NonNegative,
     futureToleranceMinutes: NonNegative,
+    maxExtensionDays: t.exact(
+      t.partial(Object.fromEntries(kindKeys.map((k) => [k, Days])) as Record<CaseKind, typeof Days>),
+    ),
   }),
 );
 
@@ -118,6 +125,7 @@ function unknownKeys(input: Record<string, unknown>): FieldError[] {
   const nested: [string, readonly string[]][] = [
     ['pauseAllowanceDays', reasonKeys],
     ['respondWithinDays', levelKeys],
+    ['maxExtensionDays', kindKeys],
   ];
   for (const [key, allowed] of nested) {
     const v = input[key];
@@ -157,6 +165,7 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): E.Ei
     respondWithinDays: { ...base.respondWithinDays, ...o.respondWithinDays },
     lateRecordHours: o.lateRecordHours ?? base.lateRecordHours,
     futureToleranceMinutes: o.futureToleranceMinutes ?? base.futureToleranceMinutes,
+    maxExtensionDays: { ...base.maxExtensionDays, ...o.maxExtensionDays },
   };
   return E.right({ version: o.version ?? policyVersionOf(content), ...content });
 }

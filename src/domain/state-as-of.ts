@@ -1,4 +1,4 @@
-import type { CaseState, EpochMs, PauseState } from './types.js';
+import type { CaseState, EpochMs, EscalationState, PauseState } from './types.js';
 import { statusOf } from './evolve.js';
 
 /**
@@ -10,7 +10,7 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
   if (state.lastOccurredAt === undefined || state.lastOccurredAt <= asOf) return state;
   const lateRecords = state.lateRecords.filter((r) => r.occurredAt <= asOf);
   if (state.acceptedAt === undefined || state.acceptedAt > asOf) {
-    return { caseId: state.caseId, revision: state.revision, pauses: [], escalations: [], lateRecords };
+    return { caseId: state.caseId, revision: state.revision, pauses: [], escalations: [], extensions: [], lateRecords };
   }
   const pauses = state.pauses
     .filter((p) => p.pausedAt <= asOf)
@@ -19,11 +19,19 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
       const { resumedAt: _dropped, ...rest } = p;
       return rest;
     });
-  const escalations = state.escalations.filter((e) => e.at <= asOf);
+  const escalations = state.escalations
+    .filter((e) => e.at <= asOf)
+    .map((e): EscalationState => {
+      if (e.answer === undefined || e.answer.at <= asOf) return e;
+      const { answer: _later, ...rest } = e;
+      return rest;
+    });
+  const extensions = state.extensions.filter((x) => x.at <= asOf);
   const completed = state.completedAt !== undefined && state.completedAt <= asOf;
   let last = state.acceptedAt;
   for (const p of pauses) last = Math.max(last, p.pausedAt, p.resumedAt ?? last);
-  for (const e of escalations) last = Math.max(last, e.at);
+  for (const e of escalations) last = Math.max(last, e.at, e.answer?.at ?? last);
+  for (const x of extensions) last = Math.max(last, x.at);
   if (completed) last = Math.max(last, state.completedAt!);
   const status = statusOf(completed ? state.completedAt : undefined, pauses);
   const { completedAt: _c, outcome: _o, ...rest } = state;
@@ -32,6 +40,7 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
     ...(completed ? { completedAt: state.completedAt!, outcome: state.outcome! } : {}),
     pauses,
     escalations,
+    extensions,
     lateRecords,
     lastOccurredAt: last,
     status,

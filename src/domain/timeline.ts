@@ -10,6 +10,7 @@ import type { CardColor, CardRule, CaseState, EpochDay, EpochMs, LateRecord, Pau
 import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
 import { ceilRatio, type Policy } from './policy.js';
 import { MS_PER_HOUR } from './time.js';
+import { extendedWarnings, warningDayOf } from './deadline-warnings.js';
 
 export interface RawCard {
   readonly rule: CardRule;
@@ -41,14 +42,18 @@ export interface PauseFacts {
 export interface EscalationFacts {
   readonly respondWithinDays: number;
   readonly respondByDay: EpochDay;
-  /** End (24:00) of the respondBy day: when escalation-unanswered starts if still open. */
+  /** End (24:00) of the respondBy day: when escalation-unanswered starts if still open and unanswered. */
   readonly respondBy: EpochMs;
+  /** The reply (回告), which ends the escalation's clock; on time when before respondBy. */
+  readonly answeredAt?: EpochMs;
 }
 
 export interface Timeline {
   readonly asOf: EpochMs;
   readonly acceptedDay: EpochDay;
   readonly promisedDays: number;
+  /** Working days added by the extensions (all of the state's: it holds only events by T). */
+  readonly extendedDays: number;
   readonly completedAt?: EpochMs;
   /** The date of completion, else of T. */
   readonly endDay: EpochDay;
@@ -90,9 +95,10 @@ export function allowanceOf(pause: PauseState, policy: Policy): number {
 }
 
 /** Null when the case has not been accepted. */
-export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: TimingCalendar): Timeline | null {
+export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calendar: TimingCalendar): Timeline | null {
   const accepted = state.accepted;
   if (accepted === undefined || state.acceptedAt === undefined) return null;
+  const cal = calendar.forCenter(accepted.centerId); // with the regional days of the center's region
   const A = cal.dayOf(state.acceptedAt);
   const promised = accepted.promisedDays;
   const C = state.completedAt;
@@ -113,7 +119,10 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     ranges.push({ after, through: cal.dayOf(endAt ?? T) });
   }
   const merged = ranges.length === 0 ? ranges : mergeDayRanges(ranges);
-  const deadlineDay = cal.nthCountedDayAfter(A, promised, merged);
+  let extendedDays = 0;
+  for (const x of state.extensions) extendedDays += x.days;
+  const total = promised + extendedDays;
+  const deadlineDay = cal.nthCountedDayAfter(A, total, merged);
   const dueAt = cal.startOfDay(deadlineDay + 1);
   const usedDays = cal.countWorkdaysExcluding(A, endDay, merged);
   const overdueDays = cal.countWorkdaysExcluding(deadlineDay, endDay, merged);
@@ -124,12 +133,16 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
 
   let warnAtDay = 0;
   let warnDay: EpochDay | undefined;
-  if (promised > 0) {
-    warnAtDay = Math.min(promised, Math.max(1, ceilRatio(policy.deadlineWarningRatio, promised)));
+  if (total > 0) {
+    warnAtDay = warningDayOf(total, policy);
     warnDay = cal.nthCountedDayAfter(A, warnAtDay, merged);
     const start = cal.startOfDay(warnDay);
-    if ((start <= T || !anyPauseOpen || warnDay <= openPauseAfter) && openAt(C, start)) {
-      const clear = minDefined(C, overdueStarts ? dueAt : undefined);
+    const holds = (start <= T || !anyPauseOpen || warnDay <= openPauseAfter) && openAt(C, start);
+    const clear = minDefined(C, overdueStarts ? dueAt : undefined);
+    if (state.extensions.length > 0) {
+      for (const w of extendedWarnings(state, A, policy, cal, holds ? start : undefined, clear))
+        cards.push(card('deadline-warning', w.start, w.clear, undefined, undefined, undefined));
+    } else if (holds) {
       cards.push(card('deadline-warning', start, clear, undefined, undefined, undefined));
     }
   }
@@ -161,7 +174,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
       warnAtDay: warnAt,
       warnStart,
       overlongStart,
-      retroactive: isRetroactive(p, i, ranges, A, promised, cal),
+      retroactive: isRetroactive(p, i, ranges, A, total, cal),
     };
   });
 
@@ -169,8 +182,12 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
     const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
     const respondBy = cal.startOfDay(respondByDay + 1);
-    if (openAt(C, respondBy)) cards.push(card('escalation-unanswered', respondBy, undefined, undefined, i, undefined));
-    return { respondWithinDays, respondByDay, respondBy };
+    const answeredAt = e.answer?.at;
+    if (openAt(C, respondBy) && openAt(answeredAt, respondBy))
+      cards.push(card('escalation-unanswered', respondBy, undefined, undefined, i, undefined));
+    return answeredAt === undefined
+      ? { respondWithinDays, respondByDay, respondBy }
+      : { respondWithinDays, respondByDay, respondBy, answeredAt };
   });
 
   const lateMs = policy.lateRecordHours * MS_PER_HOUR;
@@ -186,6 +203,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     asOf: T,
     acceptedDay: A,
     promisedDays: promised,
+    extendedDays,
     completedAt: C,
     endDay,
     anyPauseOpen,
@@ -195,7 +213,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, cal: Ti
     warnAtDay,
     warnDay,
     usedDays,
-    remainingDays: Math.max(0, promised - usedDays),
+    remainingDays: Math.max(0, total - usedDays),
     overdueDays,
     onTime: C === undefined ? null : C < dueAt,
     early: C === undefined ? null : promised >= 1 && cal.dayOf(C) < deadlineDay,

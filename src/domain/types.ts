@@ -46,11 +46,29 @@ export interface PauseState {
 }
 
 export interface EscalationState {
+  /** Unique within the case; `e<n>` (n = 1-based ordinal) when the event gave none. */
+  readonly escalationId: string;
   readonly level: EscalationLevel;
   readonly at: EpochMs;
   readonly by: string;
   readonly respondWithinDays?: number;
   readonly note?: string;
+  /** The reply (回告), which ends this escalation's clock. */
+  readonly answer?: EscalationAnswer;
+}
+
+export interface EscalationAnswer {
+  readonly at: EpochMs;
+  readonly by?: string;
+  readonly note?: string;
+}
+
+/** A CaseExtended (延期): `days` more working days from the instant it occurred. */
+export interface ExtensionState {
+  readonly at: EpochMs;
+  readonly days: number;
+  readonly approvedBy: string;
+  readonly reason: string;
 }
 
 /** A late-recorded event: recordedAt − occurredAt > 24 h. */
@@ -71,6 +89,8 @@ export interface CaseState {
   readonly status?: CaseStatus;
   readonly pauses: readonly PauseState[];
   readonly escalations: readonly EscalationState[];
+  /** In the order they occurred. */
+  readonly extensions: readonly ExtensionState[];
   readonly completedAt?: EpochMs;
   readonly outcome?: CaseOutcome;
   readonly lastOccurredAt?: EpochMs;
@@ -114,12 +134,25 @@ export interface PauseView {
 }
 
 export interface EscalationView {
+  readonly escalationId: string;
   readonly level: EscalationLevel;
   readonly at: string;
   readonly by: string;
   readonly respondWithinDays: number;
   readonly respondBy: string;
   readonly note?: string;
+  /** The reply, when there is one by asOf; `answeredOnTime`: before respondBy. */
+  readonly answeredAt?: string;
+  readonly answeredBy?: string;
+  readonly answerNote?: string;
+  readonly answeredOnTime?: boolean;
+}
+
+export interface ExtensionView {
+  readonly at: string;
+  readonly days: number;
+  readonly approvedBy: string;
+  readonly reason: string;
 }
 
 /** Everything SPEC §3 and `GET /cases/{id}` need, evaluated at one instant. */
@@ -133,6 +166,8 @@ export interface CaseEvaluation {
   readonly matterName?: string;
   readonly kind: CaseAccepted['kind'];
   readonly promisedDays: number;
+  /** Working days added by the extensions that occurred by asOf (SPEC §3: the deadline counts promised + extended). */
+  readonly extendedDays: number;
   readonly legalDays?: number;
   readonly channel: CaseAccepted['channel'];
   readonly category?: CaseAccepted['category'];
@@ -145,6 +180,7 @@ export interface CaseEvaluation {
   readonly overdueDays: number;
   readonly pauses: readonly PauseView[];
   readonly escalations: readonly EscalationView[];
+  readonly extensions: readonly ExtensionView[];
   readonly completedAt: string | null;
   readonly outcome: CaseState['outcome'] | null;
   readonly onTime: boolean | null;

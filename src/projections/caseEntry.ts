@@ -39,6 +39,8 @@ export interface CaseEntry {
   usedDays: number;
   /** Cards issued by the last evaluation instant; undefined when none. */
   cards: CardList | undefined;
+  /** Per escalation (state order): the instant its reply was due (end of the respond-by day); undefined when none. */
+  respondBy: readonly EpochMs[] | undefined;
   /** Alerts active now; undefined when none. */
   alerts: readonly AlertView[] | undefined;
   /** The instant this case is queued for re-evaluation (lazy-deletion key), NaN when not queued. */
@@ -46,7 +48,16 @@ export interface CaseEntry {
 }
 
 export function newEntry(caseId: string, state: CaseState): CaseEntry {
-  return { caseId, state, flags: 0, usedDays: -1, cards: undefined, alerts: undefined, dueAt: Number.NaN };
+  return {
+    caseId,
+    state,
+    flags: 0,
+    usedDays: -1,
+    cards: undefined,
+    respondBy: undefined,
+    alerts: undefined,
+    dueAt: Number.NaN,
+  };
 }
 
 /** When the overdue card started, NaN when there is none. */

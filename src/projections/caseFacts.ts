@@ -41,6 +41,7 @@ export function recordFacts(
     if (onNewCard !== undefined && !hasCode(previous, code)) onNewCard(c);
   }
   entry.cards = cards;
+  entry.respondBy = tl.escalations.length === 0 ? undefined : tl.escalations.map((e) => e.respondBy);
 }
 
 /** Which pause / escalation / late record a card is about (0 for case-wide rules). */

@@ -80,6 +80,16 @@ export interface FlowFigures {
   readonly cards: readonly CardCount[];
   readonly cardsTotal: number;
   readonly escalations: { readonly total: number } & Readonly<Record<EscalationLevel, number>>;
+  /** CaseExtended (延期) events that occurred in the period. */
+  readonly extensions: number;
+  /** Replies (回告) that occurred in the period. */
+  readonly escalationsAnswered: number;
+  /** Escalations whose reply was due in the period (their respond-by day is in it). */
+  readonly escalationsDue: number;
+  /** Of those, answered before the end of the respond-by day. */
+  readonly answeredOnTime: number;
+  /** answeredOnTime / escalationsDue. */
+  readonly answeredOnTimeRate: number | null;
 }
 
 export interface KpiSet {
@@ -128,6 +138,10 @@ class Accumulator {
   reminder = 0;
   supervision = 0;
   referral = 0;
+  extensions = 0;
+  escalationsAnswered = 0;
+  escalationsDue = 0;
+  answeredOnTime = 0;
 
   add(e: CaseEntry, fromMs: number, toMs: number): void {
     const s = e.state;
@@ -163,9 +177,19 @@ class Accumulator {
         if (startedAt >= fromMs && startedAt < toMs) this.cards[ruleIndexOf(cards[i + 1]!)]! += 1;
       }
     }
-    for (const esc of s.escalations) {
+    const respondBy = e.respondBy;
+    s.escalations.forEach((esc, i) => {
       if (esc.at >= fromMs && esc.at < toMs) this[esc.level]++;
-    }
+      const answeredAt = esc.answer?.at;
+      if (answeredAt !== undefined && answeredAt >= fromMs && answeredAt < toMs) this.escalationsAnswered++;
+      // Due in the period: its respond-by day, which ends at respondBy, lies in [from, to).
+      const due = respondBy?.[i];
+      if (due !== undefined && due > fromMs && due <= toMs) {
+        this.escalationsDue++;
+        if (answeredAt !== undefined && answeredAt < due) this.answeredOnTime++;
+      }
+    });
+    for (const x of s.extensions) if (x.at >= fromMs && x.at < toMs) this.extensions++;
   }
 
   result(): KpiSet {
@@ -209,6 +233,11 @@ class Accumulator {
           supervision: this.supervision,
           referral: this.referral,
         },
+        extensions: this.extensions,
+        escalationsAnswered: this.escalationsAnswered,
+        escalationsDue: this.escalationsDue,
+        answeredOnTime: this.answeredOnTime,
+        answeredOnTimeRate: rate(this.answeredOnTime, this.escalationsDue),
       },
     };
   }

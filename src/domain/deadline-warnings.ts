@@ -1,0 +1,76 @@
+/**
+ * The deadline-warning card when extensions (延期) moved the warning day (SPEC
+ * §3): a card is one maximal interval in which its rule holds, and at instant t
+ * the rule uses the extensions that occurred before t. So an extension that
+ * moves the warning day past its instant clears the card at the extension, and
+ * a new one starts on the new day; one that leaves the day before its instant
+ * changes nothing. Without extensions timeline.ts needs none of this.
+ */
+import type { CaseState, EpochDay, EpochMs } from './types.js';
+import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
+import { ceilRatio, type Policy } from './policy.js';
+
+/** The counted day on which deadline-warning starts for a total of `total` ≥ 1 days. */
+export function warningDayOf(total: number, policy: Policy): number {
+  return Math.min(total, Math.max(1, ceilRatio(policy.deadlineWarningRatio, total)));
+}
+
+export interface WarningInterval {
+  readonly start: EpochMs;
+  readonly clear?: EpochMs;
+}
+
+/** The pause days as they stood at instant x: pauses begun by x, an open one covering through the date of x. */
+function mergedAsOf(state: CaseState, x: EpochMs, cal: TimingCalendar): DayRange[] {
+  const ranges: DayRange[] = [];
+  const C = state.completedAt;
+  for (const p of state.pauses) {
+    if (p.pausedAt > x) continue;
+    let endAt = p.resumedAt !== undefined && p.resumedAt <= x ? p.resumedAt : undefined;
+    if (endAt === undefined && C !== undefined && C <= x) endAt = C;
+    ranges.push({ after: cal.dayOf(p.pausedAt), through: cal.dayOf(endAt ?? x) });
+  }
+  return mergeDayRanges(ranges);
+}
+
+/**
+ * The warning intervals of a case with extensions. Segment j runs until the
+ * j-th extension (its rule: promised + the days of the extensions before it),
+ * evaluated as it stood at that extension; the last segment's start and clear
+ * are timeline.ts's (`lastStart` undefined when its rule does not hold).
+ */
+export function extendedWarnings(
+  state: CaseState,
+  A: EpochDay,
+  policy: Policy,
+  cal: TimingCalendar,
+  lastStart: EpochMs | undefined,
+  lastClear: EpochMs | undefined,
+): WarningInterval[] {
+  const promised = state.accepted?.promisedDays ?? 0;
+  const ext = state.extensions;
+  const out: WarningInterval[] = [];
+  let total = promised;
+  let open: EpochMs | undefined;
+  let from = Number.NEGATIVE_INFINITY; // where the current segment begins
+  for (let j = 0; j <= ext.length; j++) {
+    let start: EpochMs | undefined;
+    if (j === ext.length) start = lastStart;
+    else if (total > 0) {
+      const x = ext[j]!.at;
+      const s = cal.startOfDay(cal.nthCountedDayAfter(A, warningDayOf(total, policy), mergedAsOf(state, x, cal)));
+      if (s <= x) start = s;
+    }
+    if (open !== undefined && (start === undefined || start > from)) {
+      out.push({ start: open, clear: from }); // the extension at `from` moved the day past it
+      open = undefined;
+    }
+    if (open === undefined && start !== undefined) open = Math.max(start, from);
+    if (j < ext.length) {
+      total += ext[j]!.days;
+      from = ext[j]!.at;
+    }
+  }
+  if (open !== undefined) out.push(lastClear === undefined ? { start: open } : { start: open, clear: lastClear });
+  return out;
+}
