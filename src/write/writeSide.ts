@@ -55,6 +55,8 @@ export interface WriteSideDeps {
   readonly futureToleranceMinutes: number;
   /** Zone used to render instants in messages. */
   readonly zone: string;
+  /** The domain decide's other options (e.g. the calendar and policy a case's deadline is computed with). */
+  readonly decideOptions?: Omit<DecideOptions, 'futureToleranceMinutes' | 'zone'>;
   readonly metrics?: WriteMetrics;
 }
 
@@ -79,7 +81,11 @@ export function withEventId(event: CaseEvent): WriteEvent {
 const ALL_CENTERS = (): boolean => true;
 
 export function createWriteSide(deps: WriteSideDeps): WriteSide {
-  const decideOptions: DecideOptions = { futureToleranceMinutes: deps.futureToleranceMinutes, zone: deps.zone };
+  const decideOptions: DecideOptions = {
+    ...deps.decideOptions,
+    futureToleranceMinutes: deps.futureToleranceMinutes,
+    zone: deps.zone,
+  };
 
   async function appendGroups(groups: readonly CaseGroup[], access: WriteAccess = {}): Promise<WriteResult[][]> {
     const mayWriteCenter = access.mayWriteCenter ?? ALL_CENTERS;
