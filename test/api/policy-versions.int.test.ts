@@ -1,0 +1,171 @@
+/**
+ * Policy versions through the engine (SPEC §3 "Policy versions", issue 12
+ * defect 5): start with policy A, record cases, restart with policy B on the
+ * same store. Every card, deadline and report figure of the earlier cases is
+ * unchanged; a case accepted from B's effectiveFrom on uses B; starting with
+ * the same policy again records nothing. Each engine here is a restart: a new
+ * composition on the same sqlite file, its read models rebuilt from the store.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.js';
+import { createEngine } from '../../src/engine.js';
+import { POLICY_STREAM_ID } from '../../src/projections/policyEvents.js';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
+import { listen, request, TEST_TOKEN_CONFIG, TEST_TOKENS } from '../support/server.js';
+import { accepted, FakeClock, ZONE } from './harness.js';
+
+const A: Policy = {
+  ...DEFAULT_POLICY,
+  version: 'A',
+  deadlineWarningRatio: 0.5,
+  respondWithinDays: { ...DEFAULT_POLICY.respondWithinDays, reminder: 1 },
+};
+const B: Policy = {
+  ...DEFAULT_POLICY,
+  version: 'B',
+  deadlineWarningRatio: 0.9,
+  respondWithinDays: { ...DEFAULT_POLICY.respondWithinDays, reminder: 6 },
+};
+
+let dir: string;
+let path: string;
+const clock = new FakeClock(Date.parse('2026-01-05T09:00:00+08:00'));
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'policy-versions-'));
+  path = join(dir, 'events.db');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Running {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A start of the engine with `policy`, recording it as the process does. */
+async function start(policy: Policy): Promise<Running> {
+  const engine = await createEngine({
+    store: new SqliteEventStore(path, { clock: clock.fn }),
+    zone: ZONE,
+    tokens: TEST_TOKEN_CONFIG,
+    policy,
+    recordPolicy: {},
+    scheduler: clock.scheduler,
+    metrics: { defaultMetrics: false },
+    appOptions: { rateLimitPerSecond: 0 },
+  });
+  await engine.start();
+  const server = await listen(engine.app);
+  return {
+    url: server.baseUrl,
+    async close() {
+      await server.close();
+      await engine.close();
+    },
+  };
+}
+
+async function post(url: string, caseId: string, body: Record<string, unknown>): Promise<void> {
+  clock.set(body['occurredAt'] as string);
+  const res = await request(url, 'POST', `/cases/${caseId}/events`, { token: TEST_TOKENS.recorder, body });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+const get = async (url: string, path: string) => {
+  const res = await request(url, 'GET', path, { token: TEST_TOKENS.admin });
+  expect(res.status, path).toBe(200);
+  return res.body;
+};
+
+/** What an auditor and the efficiency office see of the earlier cases, at fixed instants. */
+async function record(url: string): Promise<Record<string, unknown>> {
+  const asOf = encodeURIComponent('2026-02-10T10:00:00+08:00');
+  const out: Record<string, unknown> = {};
+  for (const id of ['P-1', 'P-2', 'P-3']) out[id] = await get(url, `/cases/${id}?asOf=${asOf}`);
+  const { asOf: _at, ...report } = await get(url, '/reports/monthly?month=2026-01');
+  out['report'] = report;
+  return out;
+}
+
+async function policyEvents(): Promise<number> {
+  const store = new SqliteEventStore(path);
+  let n = 0;
+  for await (const _ of store.readStream(POLICY_STREAM_ID)) n++;
+  await store.close();
+  return n;
+}
+
+describe('a new policy never rewrites the record', () => {
+  let underA: Record<string, unknown>;
+
+  it('records under policy A', async () => {
+    const engine = await start(A);
+    await post(engine.url, 'P-1', accepted('P-1', '2026-01-05T09:00:00+08:00', { promisedDays: 10 }));
+    await post(engine.url, 'P-2', accepted('P-2', '2026-01-06T09:00:00+08:00', { promisedDays: 4 }));
+    await post(engine.url, 'P-2', {
+      type: 'CaseEscalated',
+      occurredAt: '2026-01-07T09:00:00+08:00',
+      level: 'reminder',
+      by: 'office',
+    });
+    await post(engine.url, 'P-3', accepted('P-3', '2026-01-07T10:00:00+08:00', { promisedDays: 20 }));
+    await post(engine.url, 'P-2', {
+      type: 'CaseCompleted',
+      occurredAt: '2026-01-20T16:00:00+08:00',
+      outcome: 'approved',
+    });
+    await post(engine.url, 'P-1', {
+      type: 'CaseCompleted',
+      occurredAt: '2026-01-26T16:00:00+08:00',
+      outcome: 'approved',
+    });
+    clock.set('2026-02-10T10:00:00+08:00');
+    underA = await record(engine.url);
+    await engine.close();
+    const p1 = underA['P-1'] as { policyVersion: string; cards: { rule: string; startedAt: string }[] };
+    expect(p1.policyVersion).toBe('A');
+    // A's warning day: counted day ⌈0.5 × 10⌉ = 5 (2026-01-12); B's would be day 9.
+    expect(p1.cards.find((c) => c.rule === 'deadline-warning')?.startedAt).toBe('2026-01-12T00:00:00.000+08:00');
+    expect((underA['report'] as { policyVersions: string[] }).policyVersions).toEqual(['A']);
+    expect(await policyEvents()).toBe(1);
+  });
+
+  it('after a restart with policy B every card, deadline and report figure of those cases is unchanged', async () => {
+    clock.set('2026-02-10T10:05:00+08:00');
+    const engine = await start(B);
+    expect(await record(engine.url)).toEqual(underA);
+    expect(await policyEvents()).toBe(2);
+
+    // B takes effect the next local day: a case accepted then uses it; P-3 (open, accepted under A) keeps A.
+    await post(engine.url, 'P-4', accepted('P-4', '2026-02-11T09:00:00+08:00', { promisedDays: 10 }));
+    clock.set('2026-03-10T10:00:00+08:00');
+    const p4 = await get(engine.url, '/cases/P-4');
+    expect(p4.policyVersion).toBe('B');
+    // B's warning day: counted day ⌈0.9 × 10⌉ = 9 after 2026-02-11, across the Spring Festival
+    // holiday (15–23 Feb off, Sat 14 and 28 Feb worked): 12, 13, 14, 24, 25, 26, 27, 28 Feb, 2 Mar.
+    expect(p4.cards.find((c: { rule: string }) => c.rule === 'deadline-warning')?.startedAt).toBe(
+      '2026-03-02T00:00:00.000+08:00',
+    );
+    const p3 = await get(engine.url, '/cases/P-3');
+    expect(p3.policyVersion).toBe('A');
+    expect(p3.cards.find((c: { rule: string }) => c.rule === 'deadline-warning')?.startedAt).toBe(
+      (underA['P-3'] as { cards: { rule: string; startedAt: string }[] }).cards.find(
+        (c) => c.rule === 'deadline-warning',
+      )?.startedAt,
+    );
+    const february = await get(engine.url, '/reports/monthly?month=2026-02');
+    expect(february.policyVersions).toEqual(['A', 'B']);
+    await engine.close();
+  });
+
+  it('starting with the same policy again records nothing, and the closed month still reads the same', async () => {
+    const engine = await start(B);
+    expect(await policyEvents()).toBe(2);
+    const { asOf: _at, ...report } = await get(engine.url, '/reports/monthly?month=2026-01');
+    expect(report).toEqual(underA['report']);
+    await engine.close();
+  });
+});
