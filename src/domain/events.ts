@@ -18,7 +18,7 @@ import {
   OUTCOMES,
   PAUSE_REASONS,
 } from './lists.js';
-import { tryParseInstant } from './time.js';
+import { fieldsOf, isBoundedInstant, MAX_DAYS, unknownFieldErrors } from './inputBounds.js';
 
 export { EVENT_TYPES, type CaseEventType } from './lists.js';
 
@@ -38,22 +38,23 @@ export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => 
 interface InstantBrand {
   readonly Instant: unique symbol;
 }
-/** An ISO-8601 instant string that carries an offset and denotes a real time. */
+/** An ISO-8601 instant string that carries an offset (±14:00 at most) and denotes a real time in 2000–2100. */
 export const Instant = t.brand(
   t.string,
   // The domain's own parser decides, so whatever decodes, decide and evolve can read (Date.parse rolls 02-30 over to March).
-  (s): s is t.Branded<string, InstantBrand> => tryParseInstant(s) !== undefined,
+  (s): s is t.Branded<string, InstantBrand> => isBoundedInstant(s),
   'Instant',
 );
 export type Instant = t.TypeOf<typeof Instant>;
 
-interface NonNegIntBrand {
-  readonly NonNegInt: unique symbol;
+interface DaysBrand {
+  readonly Days: unique symbol;
 }
-export const NonNegInt = t.brand(
+/** A count of days of SPEC §2 (promised, legal, declared, respond-within): a whole number, 0–365. */
+export const Days = t.brand(
   t.number,
-  (n): n is t.Branded<number, NonNegIntBrand> => Number.isSafeInteger(n) && n >= 0 && n <= 100_000,
-  'NonNegInt',
+  (n): n is t.Branded<number, DaysBrand> => Number.isSafeInteger(n) && n >= 0 && n <= MAX_DAYS,
+  'Days',
 );
 
 const boundedString = (max: number, name: string) => {
@@ -93,10 +94,10 @@ export const CaseAccepted = t.exact(
       departmentId: Name,
       matterCode: Name,
       kind: CaseKind,
-      promisedDays: NonNegInt,
+      promisedDays: Days,
       channel: Channel,
     }),
-    t.partial({ ...commonOptional, matterName: Name, legalDays: NonNegInt, category: Category }),
+    t.partial({ ...commonOptional, matterName: Name, legalDays: Days, category: Category }),
   ]),
   'CaseAccepted',
 );
@@ -104,7 +105,7 @@ export const CaseAccepted = t.exact(
 export const CasePaused = t.exact(
   t.intersection([
     t.type({ type: t.literal('CasePaused'), ...common, pauseId: Name, reason: PauseReason }),
-    t.partial({ ...commonOptional, declaredDays: NonNegInt, note: Note }),
+    t.partial({ ...commonOptional, declaredDays: Days, note: Note }),
   ]),
   'CasePaused',
 );
@@ -140,7 +141,7 @@ export const ExtensionDays = t.brand(
 export const CaseEscalated = t.exact(
   t.intersection([
     t.type({ type: t.literal('CaseEscalated'), ...common, level: EscalationLevel, by: Name }),
-    t.partial({ ...commonOptional, respondWithinDays: NonNegInt, note: Note, escalationId: EscalationId }),
+    t.partial({ ...commonOptional, respondWithinDays: Days, note: Note, escalationId: EscalationId }),
   ]),
   'CaseEscalated',
 );
@@ -198,6 +199,11 @@ const codecByType = {
   CaseCompleted,
 } as const satisfies Record<CaseEventType, t.Mixed>;
 
+/** Each type's field names, read from its codec (unknown fields are refused with their names). */
+const fieldsByType = Object.fromEntries(
+  Object.entries(codecByType).map(([type, codec]) => [type, fieldsOf(codec)]),
+) as Record<CaseEventType, ReadonlySet<string>>;
+
 /** A field-level validation problem, e.g. `{ field: "promisedDays", message: "..." }`. */
 export interface FieldError {
   readonly field: string;
@@ -209,8 +215,8 @@ export type DecodeResult =
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 /**
- * Decode an unknown JSON value into a case event. Extra fields are stripped;
- * missing or malformed fields are reported by name. Cross-field rules of SPEC §2
+ * Decode an unknown JSON value into a case event. Unknown fields are refused,
+ * as are missing or malformed ones, each reported by name. Cross-field rules of SPEC §2
  * (instant ⇒ promisedDays 0, legalDays ≥ promisedDays) are checked here too.
  */
 export function decodeCaseEvent(input: unknown): DecodeResult {
@@ -225,8 +231,10 @@ export function decodeCaseEvent(input: unknown): DecodeResult {
     };
   }
   const codec = codecByType[type as CaseEventType] as t.Type<CaseEvent, unknown, unknown>;
+  const unknownFields = unknownFieldErrors(input as Record<string, unknown>, fieldsByType[type as CaseEventType], type);
   const result = codec.decode(input);
-  if (isLeft(result)) return { ok: false, errors: describeErrors(result.left) };
+  if (isLeft(result)) return { ok: false, errors: [...unknownFields, ...describeErrors(result.left)] };
+  if (unknownFields.length > 0) return { ok: false, errors: unknownFields };
   const event = result.right;
   const crossErrors = crossFieldErrors(event);
   if (crossErrors.length > 0) return { ok: false, errors: crossErrors };
@@ -248,8 +256,8 @@ function crossFieldErrors(event: CaseEvent): FieldError[] {
 const EXPECTATIONS: Record<string, string> = {
   CaseId: `a string of ${CASE_ID_DESCRIPTION}`,
   Uuid: 'a UUID',
-  Instant: 'an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00',
-  NonNegInt: 'an integer ≥ 0',
+  Instant: 'an ISO-8601 instant with offset (at most ±14:00) in the years 2000–2100, e.g. 2025-09-22T10:15:00+08:00',
+  Days: `a whole number of days, 0–${MAX_DAYS}`,
   EscalationId: `a string of ${CASE_ID_DESCRIPTION}`,
   ExtensionDays: 'an integer from 1 to 30 (working days)',
   String1to200: 'a string of 1–200 characters',

@@ -1,11 +1,11 @@
 /**
  * Regressions of issue 13 (the hostile caller), in process on the memory store:
  * a wrong method is 405 with `Allow`, Basic auth is told a bearer token is
- * required.
+ * required, input the law cannot mean is 400 naming the field and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
-import { http, startAppServer, TOKENS, type AppServer } from './support/app-server.js';
+import { acceptedBody, http, startAppServer, TOKENS, type AppServer } from './support/app-server.js';
 
 let srv: AppServer;
 beforeAll(async () => {
@@ -46,5 +46,31 @@ describe('defect 6: wrong method, wrong scheme', () => {
     const none = await http(srv.url, 'GET', '/alerts');
     expect(none.status).toBe(401);
     expect(none.body.error.message).toMatch(/^missing bearer token/);
+  });
+});
+
+describe('defect 5: input the law cannot mean', () => {
+  it.each([
+    ['year 0000', { occurredAt: '0000-01-01T00:00:00+08:00' }, 'occurredAt'],
+    ['offset +23:59', { occurredAt: '2025-09-22T10:15:00+23:59' }, 'occurredAt'],
+    ['promisedDays 99999', { promisedDays: 99_999 }, 'promisedDays'],
+    ['legalDays 366', { legalDays: 366 }, 'legalDays'],
+    ['a misspelled optional field', { catgory: 'licensing' }, 'catgory'],
+  ])('%s: 400 naming the field, nothing written, single and batch', async (_name, extra, field) => {
+    const head = await srv.store.headPosition();
+    const single = await http(srv.url, 'POST', '/cases/LAW-1/events', {
+      token: TOKENS.admin,
+      body: acceptedBody(extra),
+    });
+    expect(single.status).toBe(400);
+    expect(single.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    const batch = await http(srv.url, 'POST', '/events', {
+      token: TOKENS.admin,
+      body: { events: [{ ...acceptedBody(extra), caseId: 'LAW-2' }] },
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results[0].status).toBe(400);
+    expect(JSON.stringify(batch.body.results[0].error)).toContain(field);
+    expect(await srv.store.headPosition()).toBe(head);
   });
 });

@@ -1,0 +1,127 @@
+/** Issue 13 defect 5: input the law cannot mean is refused at decode, naming the field. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeCaseEvent, Instant } from './events.js';
+import { FIRST_YEAR, fieldsOf, isBoundedInstant, LAST_YEAR, MAX_DAYS, MAX_OFFSET_MINUTES } from './inputBounds.js';
+import { CaseAccepted } from './events.js';
+
+const accepted = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  type: 'CaseAccepted',
+  eventId: '6f1c1f4e-1111-4111-8111-111111111111',
+  caseId: 'X1',
+  occurredAt: '2025-09-22T10:15:00+08:00',
+  actor: 'a',
+  centerId: 'c',
+  departmentId: 'd',
+  matterCode: 'm',
+  kind: 'promised',
+  promisedDays: 5,
+  channel: 'window',
+  ...extra,
+});
+
+const fieldsOfErrors = (input: unknown): string[] => {
+  const r = decodeCaseEvent(input);
+  return r.ok ? [] : r.errors.map((e) => e.field);
+};
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const instantText = (year: number, offsetMinutes: number, sign: '+' | '-') =>
+  `${pad(year, 4)}-06-15T12:00:00${sign}${pad(Math.floor(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`;
+
+describe('instants', () => {
+  it('law: an instant is accepted exactly when its year is 2000–2100 and its offset within ±14:00', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 23 * 60 + 59 }),
+        fc.constantFrom('+' as const, '-' as const),
+        (year, offset, sign) => {
+          const inRange = year >= FIRST_YEAR && year <= LAST_YEAR && offset <= MAX_OFFSET_MINUTES;
+          expect(isBoundedInstant(instantText(year, offset, sign))).toBe(inRange);
+          expect(Instant.is(instantText(year, offset, sign))).toBe(inRange);
+        },
+      ),
+    );
+  });
+
+  it('regressions: year 0000 and offset +23:59 are refused naming occurredAt; the edges are taken', () => {
+    expect(fieldsOfErrors(accepted({ occurredAt: '0000-01-01T00:00:00+08:00' }))).toEqual(['occurredAt']);
+    expect(fieldsOfErrors(accepted({ occurredAt: '1999-12-31T23:59:59Z' }))).toEqual(['occurredAt']);
+    expect(fieldsOfErrors(accepted({ occurredAt: '2101-01-01T00:00:00Z' }))).toEqual(['occurredAt']);
+    expect(fieldsOfErrors(accepted({ occurredAt: '2025-09-22T10:15:00+23:59' }))).toEqual(['occurredAt']);
+    expect(fieldsOfErrors(accepted({ occurredAt: '2025-09-22T10:15:00-14:01' }))).toEqual(['occurredAt']);
+    for (const ok of ['2000-01-01T00:00:00Z', '2100-12-31T23:59:59+14:00', '2025-09-22T10:15:00-12:00']) {
+      expect(fieldsOfErrors(accepted({ occurredAt: ok }))).toEqual([]);
+    }
+  });
+});
+
+describe('day counts', () => {
+  it(`law: promisedDays, legalDays, declaredDays and respondWithinDays take exactly the whole numbers 0–${MAX_DAYS}`, () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -10, max: 200_000 }), (n) => {
+        const ok = n >= 0 && n <= MAX_DAYS;
+        expect(fieldsOfErrors(accepted({ promisedDays: n, legalDays: Math.max(n, 0) })).length === 0).toBe(ok);
+        const paused = { type: 'CasePaused', caseId: 'X1', occurredAt: '2025-09-22T10:15:00+08:00', pauseId: 'p' };
+        expect(fieldsOfErrors({ ...paused, reason: 'hearing', declaredDays: n }).length === 0).toBe(ok);
+        const escalated = { type: 'CaseEscalated', caseId: 'X1', occurredAt: '2025-09-22T10:15:00+08:00', by: 'o' };
+        expect(fieldsOfErrors({ ...escalated, level: 'reminder', respondWithinDays: n }).length === 0).toBe(ok);
+      }),
+    );
+  });
+
+  it('regression: promisedDays 99999 is refused naming it', () => {
+    const r = decodeCaseEvent(accepted({ promisedDays: 99_999, legalDays: 99_999 }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.map((e) => e.field).sort()).toEqual(['legalDays', 'promisedDays']);
+      expect(r.errors[0]?.message).toContain('0–365');
+    }
+  });
+});
+
+describe('unknown fields', () => {
+  it('law: any field a type does not have is refused by name; the event without it decodes', () => {
+    const known = fieldsOf(CaseAccepted);
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !known.has(k) && k !== '__proto__'),
+        fc.jsonValue(),
+        (key, value) => {
+          expect(fieldsOfErrors(accepted({ [key]: value }))).toContain(key);
+          expect(fieldsOfErrors(accepted())).toEqual([]);
+        },
+      ),
+    );
+  });
+
+  it('regression: a misspelled optional field (catgory) is refused, not dropped; caseId, eventId, type, occurredAt, actor stay allowed', () => {
+    const r = decodeCaseEvent(accepted({ catgory: 'licensing' }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors).toEqual([
+        {
+          field: 'catgory',
+          message: expect.stringMatching(/^unknown field: CaseAccepted has no such field \(its fields are .*category/),
+        },
+      ]);
+    }
+    for (const field of ['caseId', 'eventId', 'type', 'occurredAt', 'actor'])
+      expect(fieldsOf(CaseAccepted).has(field)).toBe(true);
+  });
+
+  it('thousands of unknown fields are named 20 at a time with a count of the rest (bounded answer)', () => {
+    const junk = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`junk${i}`, i]));
+    const r = decodeCaseEvent(accepted(junk));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors).toHaveLength(21);
+      expect(r.errors.at(-1)).toEqual({ field: '(body)', message: '4980 more unknown fields' });
+    }
+  });
+
+  it('an unknown field is reported together with a malformed known one', () => {
+    expect(fieldsOfErrors(accepted({ colour: 'red', promisedDays: -1 })).sort()).toEqual(['colour', 'promisedDays']);
+  });
+});
