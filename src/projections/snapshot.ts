@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { initialCaseState, intern, type CaseState } from '../domain/index.js';
+import { defaultEscalationId, initialCaseState, intern, type CaseState } from '../domain/index.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
 
 export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
@@ -189,7 +189,13 @@ function compactState(parsed: CaseState): CaseState {
   if (s.pauses.length === 0) s.pauses = NONE;
   else s.pauses = s.pauses.map((p) => ({ ...p, pauseId: intern(p.pauseId) }));
   if (s.escalations.length === 0) s.escalations = NONE;
-  else s.escalations = s.escalations.map((e) => ({ ...e, by: intern(e.by) }));
+  // A snapshot written before escalation ids has none: they were e<n> (SPEC §2's default).
+  else
+    s.escalations = s.escalations.map((e, i) => ({
+      ...e,
+      escalationId: intern(e.escalationId ?? defaultEscalationId(i)),
+      by: intern(e.by),
+    }));
   if (s.lateRecords.length === 0) s.lateRecords = NONE;
   const a = s.accepted as Record<string, unknown> | undefined;
   if (a !== undefined) {
