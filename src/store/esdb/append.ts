@@ -21,7 +21,7 @@ import type { ValidAppend } from '../core/validate.js';
 import { type AppendResult, WrongExpectedRevisionError } from '../port.js';
 import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
-import { mapEsdbError, toEsdbEvent } from './mapping.js';
+import { mapEsdbError, neverStarted, toEsdbEvent } from './mapping.js';
 
 /** A stream's stored events by eventId, and its last revision (undefined: no stream). */
 export interface StreamScan {
@@ -55,8 +55,8 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
     }
     const sent = loose ? (scan.last ?? 'no_stream') : expected;
-    try {
-      const result = await withDeadline(
+    const send = () =>
+      withDeadline(
         deps.client.appendToStream(streamId, batch.events.map(toEsdbEvent), {
           expectedRevision: sent,
           deadline: deps.deadlineMs,
@@ -64,6 +64,9 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
         deps.deadlineMs,
         `an append to ${streamId}`,
       );
+    try {
+      // A call failed on a closed channel before it was sent is sent once more (mapping.ts, neverStarted).
+      const result = await send().catch((e: unknown) => (neverStarted(e) ? send() : Promise.reject(e)));
       return {
         nextExpectedRevision: result.nextExpectedRevision,
         position: result.position?.commit ?? -1n,

@@ -42,7 +42,14 @@ import type { EsdbClientLike, EsdbPosition, EsdbReadPosition, EsdbResolvedEvent 
 import { collectWithin, withDeadline } from './deadline.js';
 import { EsdbSubscription } from './esdb-subscription.js';
 import { HeadTracker } from './head.js';
-import { comparePositions, fromEsdbEvent, isStreamNotFound, mapEsdbError, toReadAllFrom } from './mapping.js';
+import {
+  comparePositions,
+  fromEsdbEvent,
+  isStreamNotFound,
+  isUnavailable,
+  mapEsdbError,
+  toReadAllFrom,
+} from './mapping.js';
 import { checkServerVersion } from './server-version.js';
 
 export interface EsdbStoreOptions {
@@ -271,11 +278,14 @@ export class EsdbEventStore implements EventStore {
 
   /** One bounded read, fully collected within the deadline; a missing stream is empty. */
   private async page(what: string, read: () => AsyncIterable<EsdbResolvedEvent>): Promise<EsdbResolvedEvent[]> {
-    try {
-      return await collectWithin(read(), this.deadline, what);
-    } catch (e) {
-      if (isStreamNotFound(e)) return [];
-      throw mapEsdbError(e, this.name, { operation: 'read' });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await collectWithin(read(), this.deadline, what);
+      } catch (e) {
+        if (isStreamNotFound(e)) return [];
+        if (attempt === 0 && isUnavailable(e)) continue; // the client has reconnected by now (mapping.ts)
+        throw mapEsdbError(e, this.name, { operation: 'read' });
+      }
     }
   }
 }

@@ -79,6 +79,17 @@ export const errorType = (e: unknown): string | undefined => {
 
 export const isStreamNotFound = (e: unknown): boolean => errorType(e) === 'stream-not-found';
 
+/**
+ * An UNAVAILABLE answer. The client then closes its channel and opens a new one on
+ * the next call (Client.handleError / shouldReconnect), so a call that raced with a
+ * drop or restart fails once although the server is fine again: reads retry once.
+ */
+export const isUnavailable = (e: unknown): boolean => errorType(e) === 'unavailable';
+
+/** grpc-js failed the call on a closed channel before sending anything: nothing was written, an append may be retried. */
+export const neverStarted = (e: unknown): boolean =>
+  isUnavailable(e) && /before call started/i.test(String((e as ClientErrorShape | null)?.message ?? ''));
+
 export type EsdbOperation = 'append' | 'read' | 'subscribe';
 
 /**
