@@ -5,14 +5,19 @@
  *   - asKnownAt = now answers what the plain read answers;
  *   - asKnownAt = K answers what the plain read answers on a store that holds
  *     only what was recorded by K (built from the filtered events).
+ * Policy versions are recorded among them too (a stricter one, effective around
+ * the acceptance date), so "the policy versions published by K" is checked as well.
  */
 import { randomUUID } from 'node:crypto';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCalendarService } from '../../src/domain/calendar/index.js';
 import { historyArb } from '../../src/domain/testing/arbitraries.js';
 import { formatDate, formatInstant, MS_PER_DAY, MS_PER_HOUR, yearOfDay } from '../../src/domain/time.js';
+import { DEFAULT_POLICY, parsePolicy } from '../../src/domain/policy.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
+import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { caseStreamId } from '../../src/domain/streams.js';
 import type { EventData } from '../../src/store/port.js';
@@ -29,9 +34,19 @@ interface Recorded {
 
 const base = createCalendarService(ZONE);
 
+/** A stricter policy than the default: reminders answered within 1 day, late records after 6 h. */
+const STRICT = (() => {
+  const parsed = parsePolicy({ version: 'strict-1', respondWithinDays: { reminder: 1 }, lateRecordHours: 6 });
+  if (isLeft(parsed)) throw new Error(JSON.stringify(parsed.left));
+  return parsed.right;
+})();
+
+/** Days since the epoch of an instant's local date in Asia/Shanghai. */
+const shanghaiDay = (ms: number) => Math.floor((ms + 8 * MS_PER_HOUR) / MS_PER_DAY);
+
 /** A correction of the acceptance year: one more holiday, `offset` days after the acceptance date. */
 function calendarCorrection(acceptedAt: number, offset: number): EventData | undefined {
-  const day = Math.floor((acceptedAt + 8 * MS_PER_HOUR) / MS_PER_DAY) + offset;
+  const day = shanghaiDay(acceptedAt) + offset;
   const year = yearOfDay(day);
   const view = base.getYear(year);
   const date = formatDate(day);
@@ -55,6 +70,14 @@ const recordedHistoryArb = fc
     corrections: fc.array(fc.record({ offset: fc.integer({ min: 1, max: 20 }), afterH: fc.nat(40 * 24) }), {
       maxLength: 2,
     }),
+    // Recorded from 5 days before the acceptance to 10 days after; effective from 3 days before it to 2 after.
+    policies: fc.array(
+      fc.record({
+        publishedH: fc.integer({ min: -5 * 24, max: 10 * 24 }),
+        effectiveDay: fc.integer({ min: -3, max: 2 }),
+      }),
+      { maxLength: 2 },
+    ),
     knownAtFraction: fc.double({ min: -0.1, max: 1.1, noNaN: true }),
     asOfFraction: fc.option(fc.double({ min: 0, max: 1.2, noNaN: true })),
   })
@@ -75,6 +98,13 @@ const recordedHistoryArb = fc
       if (data !== undefined)
         recorded.push({ streamId: CALENDAR_STREAM_ID, data, recordedAt: acceptedAt + c.afterH * MS_PER_HOUR });
     }
+    g.policies.forEach((pol, i) => {
+      const publishedAt = acceptedAt + pol.publishedH * MS_PER_HOUR;
+      const policy = i === 0 ? STRICT : DEFAULT_POLICY;
+      const effectiveFrom = shanghaiDay(acceptedAt) + pol.effectiveDay;
+      const data = policyEventData({ policy, effectiveFrom, publishedAt }, ZONE);
+      recorded.push({ streamId: POLICY_STREAM_ID, data, recordedAt: publishedAt });
+    });
     recorded.sort((a, b) => a.recordedAt - b.recordedAt);
     const first = recorded[0]!.recordedAt;
     const span = recorded.at(-1)!.recordedAt - first;
