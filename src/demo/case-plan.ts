@@ -6,6 +6,7 @@
  * are resumed before completion and pause ids are unique.
  */
 import type { CaseAccepted, CaseCompleted, CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
 import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
 import { formatInstant } from '../domain/time.js';
 import type { Center, Matter, MatterMix } from './catalog.js';
@@ -14,21 +15,8 @@ import type { Rng } from './prng.js';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-/** Allowance in working days when no days were declared (SPEC §3 defaults). */
-export const DEFAULT_ALLOWANCE: Readonly<Record<PauseReason, number>> = {
-  hearing: 25,
-  tender: 30,
-  auction: 30,
-  inspection: 30,
-  testing: 30,
-  quarantine: 30,
-  appraisal: 30,
-  'expert-review': 30,
-  'site-survey': 10,
-  'public-notice': 10,
-  supplement: 15,
-  other: 10,
-};
+/** Allowance in working days when no days were declared: the default policy's (SPEC §3). */
+export const DEFAULT_ALLOWANCE: Readonly<Record<PauseReason, number>> = DEFAULT_POLICY.pauseAllowanceDays;
 
 const PAUSE_NOTES: Readonly<Record<PauseReason, string>> = {
   supplement: '申请材料不齐全，一次性告知补正',

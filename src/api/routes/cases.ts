@@ -1,6 +1,7 @@
 /** `GET /cases/{caseId}` and `GET /cases/{caseId}/history` (SPEC §3 "What was known", §4). */
 import { Router, type Request, type Response } from 'express';
 import { CaseId, Instant } from '../../domain/events.js';
+import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -69,7 +70,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
 
 function caseIdParam(req: Request): string {
   const caseId = pathParam(req, 'caseId');
-  if (!CaseId.is(caseId)) throw badRequest('caseId', 'must be 1–64 characters of [A-Za-z0-9._-]');
+  if (!CaseId.is(caseId)) throw badRequest('caseId', `must be ${CASE_ID_DESCRIPTION}`);
   return caseId;
 }
 

@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
+import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
 import { withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
@@ -18,7 +19,7 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
 
   router.post('/cases/:caseId/events', auth.require('events:write'), requireJson, async (req, res) => {
     const caseId = pathParam(req, 'caseId');
-    if (!CaseId.is(caseId)) throw badRequest('caseId', 'must be 1–64 characters of [A-Za-z0-9._-]');
+    if (!CaseId.is(caseId)) throw badRequest('caseId', `must be ${CASE_ID_DESCRIPTION}`);
     const event = singleEvent(req.body, caseId);
     const ifMatch = parseIfMatch(req.headers['if-match']);
     const group: CaseGroup = ifMatch === undefined ? { caseId, events: [event] } : { caseId, events: [event], ifMatch };
