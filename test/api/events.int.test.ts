@@ -379,6 +379,27 @@ describe('a reused eventId (SPEC §2, issue 12 defect 4)', () => {
   });
 });
 
+describe('an eventId used in another case', () => {
+  it('is refused per row with 409 event-id-conflict, before or within the same request, the other rows written', async () => {
+    const eventId = randomUUID();
+    expect((await post('/cases/U-1/events', acceptBody({ eventId }))).status).toBe(201);
+    const res = await post('/events', {
+      events: [accepted('U-2', '2025-09-22T09:00:00+08:00', { eventId }), accepted('U-3', '2025-09-22T09:00:00+08:00')],
+    });
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([409, 201]);
+    expect(res.body.results[0]).toMatchObject({ caseId: 'U-2', eventId, error: { code: 'event-id-conflict' } });
+    const shared = randomUUID();
+    const both = await post('/events', {
+      events: [
+        accepted('U-5', '2025-09-22T09:00:00+08:00', { eventId: shared }),
+        accepted('U-6', '2025-09-22T09:00:00+08:00', { eventId: shared }),
+      ],
+    });
+    expect(both.body.results.map((r: { status: number }) => r.status).sort()).toEqual([201, 409]);
+    expect((await streamOf('U-2')).length + (await streamOf('U-5')).length + (await streamOf('U-6')).length).toBe(1);
+  });
+});
+
 describe('batch rows (issue 13 defect 6)', () => {
   it('name caseId and eventId on every row, rejected and invalid ones included', async () => {
     const badId = randomUUID();
