@@ -56,7 +56,7 @@ export interface CrashLoadReport {
 
 const TOKEN = 'crash-load-admin-token-0123456789';
 /** Written by the projections next to the sqlite file (src/projections/checkpointPath.ts). */
-const SNAPSHOT_FILE = 'projections.snapshot.ndjson';
+const SNAPSHOT_FILE = 'events.db.snapshot.ndjson'; // defaultCheckpointFile: beside the database, named after it
 const CENTERS = ['center-1', 'center-2', 'center-3'];
 
 /** An ISO instant with +08:00, to the second. */
@@ -304,7 +304,7 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   // A fresh engine on a copy of the database, without any snapshot: a clean rebuild.
   mkdirSync(join(dir, 'fresh'));
   for (const f of readdirSync(join(dir, 'live'))) {
-    if (f.startsWith('events.db')) copyFileSync(join(dir, 'live', f), join(dir, 'fresh', f));
+    if (f.startsWith('events.db') && f !== SNAPSHOT_FILE) copyFileSync(join(dir, 'live', f), join(dir, 'fresh', f));
   }
   if (readdirSync(join(dir, 'fresh')).some((f) => f.includes('snapshot')))
     problems.push('the fresh copy holds a snapshot');

@@ -2,7 +2,7 @@
  * Rebuild every read model from the first event of the store and write a fresh
  * snapshot + checkpoint, so the next start resumes from it:
  *
- *   npm run rebuild -- --store sqlite:./data/events.db [--checkpoint ./data/projections.snapshot.ndjson]
+ *   npm run rebuild -- --store sqlite:./data/events.db [--checkpoint ./data/events.db.snapshot.ndjson]
  *       [--zone Asia/Shanghai] [--policy-file ./policy.json]
  *
  * Run it with the engine stopped (the engine writes the same snapshot file).
