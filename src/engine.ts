@@ -124,6 +124,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     futureToleranceMinutes: policy.futureToleranceMinutes,
     zone: config.zone,
     metrics,
+    // The deadline an extension must precede: the calendar in force and the case's policy version.
+    decideOptions: {
+      timing: (state) => {
+        const calendar = calendarService.current();
+        const at = state.acceptedAt;
+        return { calendar, policy: at === undefined ? policy : policies.inForce({ day: calendar.dayOf(at), at }) };
+      },
+    },
   });
   const app = createApp({
     store,

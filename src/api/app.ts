@@ -126,6 +126,18 @@ export function createApp(deps: AppDeps): SupervisionApp {
       futureToleranceMinutes: deps.policy.futureToleranceMinutes,
       zone: deps.zone,
       metrics,
+      // The deadline an extension must precede: the calendar in force and the case's policy version.
+      decideOptions: {
+        timing: (state) => {
+          const calendar = deps.calendarService.current();
+          const at = state.acceptedAt;
+          const policy =
+            at === undefined || deps.policyFor === undefined
+              ? deps.policy
+              : deps.policyFor({ day: calendar.dayOf(at), at }, undefined);
+          return { calendar, policy };
+        },
+      },
     });
   app.use(eventRoutes(writeSide, auth));
   app.use(
