@@ -7,7 +7,6 @@
  * is logged at error with the stream, answers 503 store-corrupt, and /readyz
  * says not ready with the reason from then on.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { damageEventsPage } from '../support/sqliteDamage.js';
 import { TOKEN_CONFIG, TOKENS } from './support/app-server.js';
-import { freePort, REPO_ROOT, startEngine } from './support/engine-process.js';
+import { runUntilExit, logLines } from './support/engine-exit.js';
+import { freePort, startEngine } from './support/engine-process.js';
 
 const CASES = 400;
 let dir: string;
@@ -46,42 +46,15 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run the engine until it exits by itself (or 90 s pass): its exit code and everything it printed. */
-async function runUntilExit(port: number): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '/tmp',
-      STORE: `sqlite:${db}`,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEMO: 'off',
-      AUDIT_LOG: join(dir, 'audit.log'),
-      SUPERVISION_TOKENS: JSON.stringify(TOKEN_CONFIG),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const chunks: string[] = [];
-  child.stdout.on('data', (d: Buffer) => chunks.push(d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => chunks.push(d.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  clearTimeout(timer);
-  return { code, output: chunks.join('') };
-}
-
-const errorLines = (output: string): Record<string, unknown>[] =>
-  output
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((e) => e['level'] === 'error');
-
 describe('a damaged sqlite store', () => {
   it('without a snapshot: the start exits non-zero with one line naming the store and the cause', async () => {
     damageEventsPage(db, 1);
-    const { code, output } = await runUntilExit(await freePort());
+    const { code, output } = await runUntilExit({
+      STORE: `sqlite:${db}`,
+      PORT: String(await freePort()),
+      AUDIT_LOG: join(dir, 'audit.log'),
+      SUPERVISION_TOKENS: JSON.stringify(TOKEN_CONFIG),
+    });
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
     const last = output.trim().split('\n').at(-1) ?? '';
@@ -89,7 +62,7 @@ describe('a damaged sqlite store', () => {
       new RegExp(`^e-supervision: event store sqlite:${db.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is corrupt \\(`),
     );
     expect(last).toMatch(/malformed|not a database|does not parse/);
-    expect(errorLines(output).some((e) => String(e['message']).includes('event store corrupt'))).toBe(true);
+    expect(logLines(output, 'error').some((e) => String(e['message']).includes('event store corrupt'))).toBe(true);
     expect(output).not.toContain('engine listening');
   }, 120_000);
 
@@ -126,7 +99,7 @@ describe('a damaged sqlite store', () => {
         store: 'corrupt',
         reason: expect.stringContaining('corrupt'),
       });
-      const logged = errorLines(engine.output());
+      const logged = logLines(engine.output(), 'error');
       expect(logged.map((e) => e['where'])).toEqual(expect.arrayContaining(['stream case-K-0', 'stream case-K-1']));
     } finally {
       await engine.stop();
