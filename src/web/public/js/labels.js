@@ -60,6 +60,8 @@ export const EVENT_TYPES = {
   CasePaused: ['停止计时', 'paused'],
   CaseResumed: ['恢复计时', 'resumed'],
   CaseEscalated: ['催办/督办', 'escalated'],
+  CaseEscalationAnswered: ['回告', 'escalation answered'],
+  CaseExtended: ['延期', 'extended'],
   CaseCompleted: ['办结', 'completed'],
 };
 
