@@ -12,8 +12,8 @@ export const MAX_CONFLICT_RETRIES = 20;
 export interface Job {
   readonly group: CaseGroup;
   readonly results: (WriteResult | undefined)[];
-  /** Indexes whose eventId is used in another stream: answered, never retried. */
-  readonly excluded: Set<number>;
+  /** eventIds the store refused as already stored: the next fresh read says whether here or in another case. */
+  readonly storedSomewhere: Set<string>;
   attempt: number;
   done: boolean;
   plan?: Plan;
@@ -22,20 +22,12 @@ export interface Job {
 }
 
 /**
- * The store refused the append because an eventId is stored elsewhere. A first
- * refusal re-reads (it may have been stored in this case concurrently); once the
- * plan came from a fresh read, the eventId is another case's: answered for good.
+ * The store refused the append because an eventId of it is already stored. The
+ * next attempt re-reads the case: stored here, it is answered as a retry or a
+ * conflict like any known eventId; not here, it is another case's (409).
  */
-export function excludeUsedElsewhere(job: Job, err: DuplicateEventConflictError): void {
-  const clash = (job.plan as Plan).pending.find(({ event }) => event.eventId === err.eventId.toLowerCase());
-  if (clash === undefined || job.attempt <= 1) return;
-  job.excluded.add(clash.index);
-  job.results[clash.index] = rejected(
-    job.group.caseId,
-    clash.event.eventId,
-    'event-id-conflict',
-    `eventId ${clash.event.eventId} is already used by another event; nothing was written for this one`,
-  );
+export function noteStoredEventId(job: Job, err: DuplicateEventConflictError): void {
+  job.storedSomewhere.add(err.eventId.toLowerCase());
 }
 
 export function gaveUp(job: Job): void {
@@ -53,7 +45,9 @@ export function gaveUp(job: Job): void {
 /** Nothing of an unfinished group was written: every event not already refused for good is rejected. */
 export function unavailable(job: Job, cause: StoreUnavailableError): void {
   for (const [index, event] of job.group.events.entries()) {
-    if (job.excluded.has(index)) continue;
+    const answer = job.results[index];
+    // A different event under a used eventId is refused whatever the rest of the group does.
+    if (answer?.kind === 'rejected' && answer.code === 'event-id-conflict') continue;
     job.results[index] = {
       ...rejected(
         job.group.caseId,

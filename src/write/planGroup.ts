@@ -53,8 +53,8 @@ export interface PlanContext {
   readonly now: EpochMs;
   readonly mayWriteCenter: (centerId: string) => boolean;
   readonly decideOptions: DecideOptions;
-  /** Indexes already answered for good in an earlier attempt (eventId used in another case). */
-  readonly excluded: ReadonlySet<number>;
+  /** eventIds the store said are already stored (somewhere) when an earlier attempt appended them. */
+  readonly storedSomewhere: ReadonlySet<string>;
 }
 
 export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Plan | undefined {
@@ -74,7 +74,6 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
       continue;
     }
     firstIndexOf.set(eventId, index);
-    if (ctx.excluded.has(index)) continue;
     const center = state.accepted?.centerId ?? (event.type === 'CaseAccepted' ? event.centerId : undefined);
     if (center !== undefined && !ctx.mayWriteCenter(center)) {
       if (!basis.fresh) return undefined;
@@ -85,11 +84,15 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
       continue;
     }
     if (!basis.fresh) {
-      if (basis.eventIds.has(eventId)) return undefined;
+      if (basis.eventIds.has(eventId) || ctx.storedSomewhere.has(eventId)) return undefined;
     } else {
       const stored = basis.byEventId.get(eventId);
       if (stored !== undefined) {
         answered.set(index, againOrConflict(caseId, event, stored));
+        continue;
+      }
+      if (ctx.storedSomewhere.has(eventId)) {
+        answered.set(index, rejected(caseId, eventId, 'event-id-conflict', usedInAnotherCase(eventId)));
         continue;
       }
     }
@@ -134,6 +137,9 @@ function againOrConflict(caseId: string, event: WriteEvent, stored: StoredRef): 
     { revision: stored.revision },
   );
 }
+
+const usedInAnotherCase = (eventId: string): string =>
+  `eventId ${eventId} is already used by an event of another case; nothing was written for this one`;
 
 const usedEarlier = (eventId: string): string =>
   `eventId ${eventId} is used earlier in this request by a different event; nothing was written for this one`;

@@ -203,4 +203,23 @@ describe('write side', () => {
     expect(second.map((r) => r.kind)).toEqual(['appended', 'appended']);
     expect(second.map((r) => (r.kind === 'appended' ? r.position : undefined))).toEqual([4n, 4n]);
   });
+
+  it('answers an eventId the store refused as stored from a re-read: a retry stored in this case meanwhile is a duplicate', async () => {
+    const w = counted();
+    await w.writeSide.appendGroups([{ caseId: 'D', events: [acceptance('D')] }]);
+    const [mine, shared] = escalations('D', 2) as [WriteEvent, WriteEvent];
+    // Behind the write side's back, before each of its appends: first another event (a revision conflict),
+    // then the very event it is about to append (an identical retry from elsewhere).
+    const behind = [escalation('D'), shared];
+    const appendMany = w.store.appendMany.bind(w.store);
+    w.store.appendMany = async (requests) => {
+      const next = behind.shift();
+      if (next !== undefined) await w.store.append('case-D', [{ eventId: next.eventId, type: next.type, data: next }]);
+      return appendMany(requests);
+    };
+    const [results = []] = await w.writeSide.appendGroups([{ caseId: 'D', events: [mine, shared] }]);
+    expect(results.map((r) => r.kind)).toEqual(['appended', 'duplicate']);
+    expect(results[1]).toMatchObject({ revision: 2 });
+    expect(results[0]).toMatchObject({ revision: 3 });
+  });
 });

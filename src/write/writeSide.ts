@@ -34,7 +34,7 @@ import {
 } from '../store/port.js';
 import { loadCase } from './caseStream.js';
 import type { GroupCommitter } from './groupCommit.js';
-import { excludeUsedElsewhere, finish, gaveUp, MAX_CONFLICT_RETRIES, unavailable, type Job } from './job.js';
+import { finish, gaveUp, MAX_CONFLICT_RETRIES, noteStoredEventId, unavailable, type Job } from './job.js';
 import { planGroup, type Basis, type CaseGroup, type Plan, type WriteEvent } from './planGroup.js';
 import { rejected, type WriteResult } from './results.js';
 import type { CaseWriteCache } from './writeCache.js';
@@ -92,7 +92,7 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
     const jobs: Job[] = groups.map((group) => ({
       group,
       results: group.events.map(() => undefined),
-      excluded: new Set(),
+      storedSomewhere: new Set(),
       attempt: 0,
       done: false,
     }));
@@ -102,7 +102,7 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
         const now = deps.clock();
         const toWrite: Job[] = [];
         for (const job of active) {
-          await plan(job, { now, mayWriteCenter, decideOptions, excluded: job.excluded });
+          await plan(job, { now, mayWriteCenter, decideOptions, storedSomewhere: job.storedSomewhere });
           if (job.done) continue;
           if ((job.plan as Plan).pending.length === 0) job.done = true;
           else toWrite.push(job);
@@ -214,7 +214,7 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
       job.done = true;
       return;
     }
-    if (err instanceof DuplicateEventConflictError) excludeUsedElsewhere(job, err);
+    if (err instanceof DuplicateEventConflictError) noteStoredEventId(job, err);
     if (err instanceof WrongExpectedRevisionError || err instanceof DuplicateEventConflictError) {
       return retriesLeft ? undefined : gaveUp(job);
     }
