@@ -35,8 +35,8 @@ export const RESET_EVENT = `event: reset\ndata: ${JSON.stringify({
 })}\n\n`;
 
 export interface SseStream {
-  /** Sends one message; resets the stream instead when the client has fallen too far behind. */
-  send(event: string, id: number, data: unknown): void;
+  /** Sends one message (`json`: its data, already serialised); resets the stream instead when the client has fallen too far behind. */
+  send(event: string, id: number, json: string): void;
   readonly closed: boolean;
 }
 
@@ -115,7 +115,7 @@ export function sseStreams(limits: SseLimits): SseStreams {
       res.on('error', close);
 
       return {
-        send: (event, id, data) => write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        send: (event, id, json) => write(`id: ${id}\nevent: ${event}\ndata: ${json}\n\n`),
         get closed() {
           return closed;
         },

@@ -21,6 +21,16 @@ export interface AlertStreams {
 export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStreams {
   const router = Router();
   const streams = sseStreams(deps.sse);
+  // The board hands every listener the same event object: serialise it once, not once per open stream.
+  const serialised = new WeakMap<AlertEvent, string>();
+  const json = (event: AlertEvent): string => {
+    let text = serialised.get(event);
+    if (text === undefined) {
+      text = JSON.stringify({ at: event.at, ...event.alert });
+      serialised.set(event, text);
+    }
+    return text;
+  };
 
   router.get('/alerts', auth.require('alerts:read'), (req, res) => {
     const filter = alertFilter(req);
@@ -36,7 +46,7 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
     unsubscribe = deps.readModels.onAlert((event: AlertEvent) => {
       if (!matches(event.alert, filter)) return;
       seq += 1;
-      stream.send(event.type, seq, { at: event.at, ...event.alert });
+      stream.send(event.type, seq, json(event));
     });
     if (stream.closed) unsubscribe();
   });
