@@ -21,6 +21,8 @@ interface DayBreakdown {
   readonly weekendsSkipped: string[];
   readonly makeUpDaysCounted: string[];
   readonly regionalDays: { date: string; region: string }[];
+  /** Holidays of a year with no notice, assumed from the law (全国年节及纪念日放假办法). */
+  readonly predictedHolidays: { date: string; name: string }[];
 }
 
 const inRanges = (day: EpochDay, merged: readonly DayRange[]) => merged.some((r) => day > r.after && day <= r.through);
@@ -33,6 +35,7 @@ function breakdown(cal: TimingCalendar, after: EpochDay, through: EpochDay, merg
     weekendsSkipped: [],
     makeUpDaysCounted: [],
     regionalDays: [],
+    predictedHolidays: [],
   };
   const last = Math.min(through, after + MAX_LISTED);
   for (let d = after + 1; d <= last; d++) {
@@ -40,6 +43,8 @@ function breakdown(cal: TimingCalendar, after: EpochDay, through: EpochDay, merg
     const date = formatDate(d);
     const region = cal.regionOfDay(d);
     if (region !== undefined) out.regionalDays.push({ date, region });
+    const assumed = kind === 'holiday' ? cal.predictedHolidayOf(d) : undefined;
+    if (assumed !== undefined) out.predictedHolidays.push({ date, name: assumed });
     if (kind === 'holiday') out.holidaysSkipped.push(date);
     else if (kind === 'weekend') out.weekendsSkipped.push(date);
     else if (inRanges(d, merged)) out.pausedWorkdays.push(date);
@@ -69,6 +74,11 @@ export function explainRawCard(
         ...common,
         acceptedDate: formatDate(tl.acceptedDay),
         promisedDays: tl.promisedDays,
+        extendedDays: tl.extendedDays,
+        extensions: extensionsExplained(state, tl, cal, fmt),
+        ...(raw.clear !== undefined && state.extensions.some((x) => x.at === raw.clear)
+          ? { clearedBy: `the extension at ${fmt(raw.clear)}, which moved the warning day past it` }
+          : {}),
         warningRatio: policy.deadlineWarningRatio,
         warnAtDay: tl.warnAtDay,
         warnDate: tl.warnDay === undefined ? null : formatDate(tl.warnDay),
@@ -80,7 +90,7 @@ export function explainRawCard(
         rule:
           raw.rule === 'overdue'
             ? 'red at dueAt (24:00 of deadlineDate) while the case is still open'
-            : 'yellow at 00:00 of counted day warnAtDay = ⌈ratio × promisedDays⌉; clears at completion or when overdue starts',
+            : 'yellow at 00:00 of counted day warnAtDay = ⌈ratio × (promisedDays + extendedDays)⌉; clears at completion, when overdue starts, or at an extension that moves that day past it',
         ...breakdown(cal, tl.acceptedDay, through, tl.merged),
       };
     }
@@ -122,6 +132,9 @@ export function explainRawCard(
         respondWithinDays: f.respondWithinDays,
         respondByDate: formatDate(f.respondByDay),
         respondBy: fmt(f.respondBy),
+        escalationId: e.escalationId,
+        answeredAt: f.answeredAt === undefined ? null : fmt(f.answeredAt),
+        rule: 'red at the end of the respondWithinDays-th working day after the escalation date if the case is open and no reply (回告) came before it',
         workdays: own.countedDates,
         holidaysSkipped: own.holidaysSkipped,
         weekendsSkipped: own.weekendsSkipped,
@@ -142,6 +155,25 @@ export function explainRawCard(
       };
     }
   }
+}
+
+/** Each extension: when, how many days, and which counted days it added (the deadline before and after it). */
+function extensionsExplained(state: CaseState, tl: Timeline, cal: TimingCalendar, fmt: (ms: EpochMs) => string) {
+  let total = tl.promisedDays;
+  return state.extensions.map((x) => {
+    const before = cal.nthCountedDayAfter(tl.acceptedDay, total, tl.merged);
+    total += x.days;
+    const after = cal.nthCountedDayAfter(tl.acceptedDay, total, tl.merged);
+    return {
+      at: fmt(x.at),
+      days: x.days,
+      approvedBy: x.approvedBy,
+      reason: x.reason,
+      deadlineBefore: formatDate(before),
+      deadlineAfter: formatDate(after),
+      daysAdded: breakdown(cal, before, after, tl.merged).countedDates,
+    };
+  });
 }
 
 export interface CardRef {

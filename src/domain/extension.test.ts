@@ -157,3 +157,63 @@ describe('properties of extensions', () => {
     );
   });
 });
+
+describe('explain in numbers: extensions, replies, predicted holidays', () => {
+  it('names the days each extension added and why a warning cleared', () => {
+    const ext = extended('2025-03-07T10:00:00+08:00', 3);
+    const ev = evaluate(fold(ID, [acc, ext]), at('2025-03-12T12:00:00+08:00'), DEFAULT_POLICY, cal, { explain: true })!;
+    const [cleared, current] = ev.cards.map((c) => c.explain as Record<string, unknown>);
+    expect(cleared).toMatchObject({ clearedBy: expect.stringContaining('2025-03-07T10:00:00.000+08:00') });
+    expect(current).toMatchObject({
+      promisedDays: 5,
+      extendedDays: 3,
+      warnAtDay: 7,
+      deadlineDate: '2025-03-13',
+      extensions: [
+        {
+          at: '2025-03-07T10:00:00.000+08:00',
+          days: 3,
+          deadlineBefore: '2025-03-10',
+          deadlineAfter: '2025-03-13',
+          daysAdded: ['2025-03-11', '2025-03-12', '2025-03-13'],
+        },
+      ],
+    });
+    expect(current).not.toHaveProperty('clearedBy');
+  });
+
+  it('lists the holidays of a predicted year it assumed: accepted 2026-12-15, 15 days, 元旦 2027 skipped', () => {
+    const c = accepted(ID, '2026-12-15T09:00:00+08:00', 15);
+    const ev = evaluate(fold(ID, [c]), at('2027-01-20T12:00:00+08:00'), DEFAULT_POLICY, cal, { explain: true })!;
+    expect(ev.deadlineDate).toBe('2027-01-06');
+    expect(ev.provisional).toBe(true);
+    const overdue = ev.cards.find((x) => x.rule === 'overdue')!.explain as Record<string, unknown>;
+    expect(overdue['predictedHolidays']).toEqual([{ date: '2027-01-01', name: '元旦' }]);
+  });
+
+  it('a late reply: the escalation card explains when the reply was due and when it came', () => {
+    const esc = decode({
+      type: 'CaseEscalated',
+      caseId: ID,
+      occurredAt: '2025-03-04T10:00:00+08:00',
+      level: 'reminder',
+      by: 'o',
+    });
+    const reply = decode({
+      type: 'CaseEscalationAnswered',
+      caseId: ID,
+      occurredAt: '2025-03-10T09:00:00+08:00',
+      escalationId: 'e1',
+    });
+    const ev = evaluate(fold(ID, [acc, esc, reply]), at('2025-03-10T12:00:00+08:00'), DEFAULT_POLICY, cal, {
+      explain: true,
+    })!;
+    const card = ev.cards.find((x) => x.rule === 'escalation-unanswered')!;
+    expect(card.explain).toMatchObject({
+      escalationId: 'e1',
+      respondByDate: '2025-03-07',
+      respondBy: '2025-03-08T00:00:00.000+08:00',
+      answeredAt: '2025-03-10T09:00:00.000+08:00',
+    });
+  });
+});
