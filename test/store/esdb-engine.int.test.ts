@@ -150,3 +150,26 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     expect(Date.now() - started).toBeLessThan(60_000); // includes compiling TypeScript on a busy machine
   });
 });
+
+const realServer = process.env['ESDB_CONNECTION_STRING'];
+describe('the engine on a REAL EventStoreDB (needs ESDB_CONNECTION_STRING)', () => {
+  it.skipIf(realServer === undefined)(
+    'writes and reads back; a retry through a second node answers 200 and is counted once — SKIPPED unless ESDB_CONNECTION_STRING is set (no server can run on the development machine)',
+    async () => {
+      const [a, b] = [await engineOn(realServer as string), await engineOn(realServer as string)];
+      const caseId = `E-${randomUUID().slice(0, 8)}`;
+      expect((await post(a.url, caseId, acceptedBody({ eventId: randomUUID() }))).status).toBe(201);
+      expect((await http(a.url, 'GET', `/cases/${caseId}`, { token: TOKENS.monitor })).status).toBe(200);
+      const esc = escalation();
+      const first = await post(b.url, caseId, esc);
+      expect(first.status).toBe(201);
+      const retry = await post(a.url, caseId, esc);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
+      const counted = async (url: string) => metric(url, 'supervision_events_appended_total', 'CaseEscalated');
+      expect((await counted(a.url)) + (await counted(b.url))).toBe(1);
+      const read = await http(a.url, 'GET', `/cases/${caseId}`, { token: TOKENS.monitor });
+      expect(read.body.escalations).toHaveLength(1);
+    },
+  );
+});
