@@ -105,10 +105,12 @@ function factsOf(c, ev) {
     return e
       ? {
           ...base,
+          escalationId: e.escalationId,
           level: label(LEVELS, e.level),
           escalatedAt: e.at,
           respondWithinDays: e.respondWithinDays,
           respondBy: e.respondBy,
+          answeredAt: e.answeredAt ?? null,
           ...(c.details ?? {}),
         }
       : base;
@@ -174,19 +176,41 @@ function renderPauses(ev) {
   $('pauses').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
 }
 
+/** The reply (回告) to an escalation as of the page's instant: when it came and whether in time, or that it is missing. */
+function replyCell(e, asOf) {
+  if (e.answeredAt !== undefined) {
+    const when = e.answeredOnTime ? '按时 on time' : '逾期 late';
+    const who = e.answeredBy ? ` · ${e.answeredBy}` : '';
+    return el(
+      'td',
+      { dataset: { reply: e.answeredOnTime ? 'on-time' : 'late' } },
+      `${fmtInstant(e.answeredAt)}（${when}）${who}`,
+      e.answerNote ? el('div', { class: 'muted' }, e.answerNote) : null,
+    );
+  }
+  const overdue = Date.parse(asOf) >= Date.parse(e.respondBy);
+  return el(
+    'td',
+    { dataset: { reply: overdue ? 'missing' : 'pending' } },
+    overdue ? '未回告 missing' : '待回告 not yet due',
+  );
+}
+
 function renderEscalations(ev) {
   const rows = ev.escalations.map((e) =>
     el(
       'tr',
-      {},
+      { dataset: { escalationId: e.escalationId } },
+      el('td', {}, e.escalationId),
       el('td', {}, label(LEVELS, e.level)),
       el('td', {}, fmtInstant(e.at)),
       el('td', {}, e.by),
       el('td', { class: 'num' }, `${e.respondWithinDays} 工作日 days`),
       el('td', {}, fmtInstant(e.respondBy)),
+      replyCell(e, ev.asOf),
     ),
   );
-  $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5, '无 None')]));
+  $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
 }
 
 const cardKey = (c) => [c.rule, Date.parse(c.startedAt), c.pauseId ?? '', c.escalation ?? ''].join('|');
