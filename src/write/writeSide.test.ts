@@ -10,7 +10,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_CASE_EVENTS } from '../domain/decide.js';
 import * as evolveModule from '../domain/evolve.js';
 import { decodeCaseEvent, type CaseEvent } from '../domain/events.js';
-import { historyArb } from '../domain/testing/arbitraries.js';
+import { historyArb, OFFSET_ZONES } from '../domain/testing/arbitraries.js';
+import { formatInstant, parseInstant } from '../domain/time.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { loadCase } from './caseStream.js';
 import { GroupCommitter } from './groupCommit.js';
@@ -221,5 +222,38 @@ describe('write side', () => {
     expect(results.map((r) => r.kind)).toEqual(['appended', 'duplicate']);
     expect(results[1]).toMatchObject({ revision: 2 });
     expect(results[0]).toMatchObject({ revision: 3 });
+  });
+
+  it('answers a resent eventId with the original result when it is the same event, else 409 and nothing written (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArb(),
+        fc.nat(),
+        fc.constantFrom(...OFFSET_ZONES),
+        fc.option(fc.constantFrom('actor', 'note', 'by', 'type', 'occurredAt')),
+        async (h, pick, zone, changed) => {
+          const w = counted(LATER_THAN_ANY_HISTORY);
+          const caseId = `P-${randomUUID()}`;
+          const events = h.events.map((e: CaseEvent) => withEventId({ ...e, caseId } as CaseEvent));
+          const [stored = []] = await w.writeSide.appendGroups([{ caseId, events }]);
+          const k = pick % events.length;
+          const original = events[k] as WriteEvent;
+          const moved = formatInstant(parseInstant(original.occurredAt), zone);
+          const resent = { ...original, occurredAt: moved } as Record<string, unknown>;
+          if (changed === 'occurredAt') resent['occurredAt'] = formatInstant(parseInstant(moved) + 1000, zone);
+          else if (changed === 'type')
+            resent['type'] = original.type === 'CaseCompleted' ? 'CaseEscalated' : 'CaseCompleted';
+          else if (changed !== null) resent[changed] = `${String(resent[changed] ?? '')}-changed`;
+          w.cache.delete(caseId); // answered from the store's copy, not from what this side remembers
+          const [[answer] = []] = await w.writeSide.appendGroups([
+            { caseId, events: [resent as unknown as WriteEvent] },
+          ]);
+          if (changed === null) expect(answer).toEqual({ ...stored[k], kind: 'duplicate' });
+          else expect(answer).toMatchObject({ kind: 'rejected', code: 'event-id-conflict' });
+          expect((await loadCase(w.store, caseId)).state.revision).toBe(events.length - 1);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
