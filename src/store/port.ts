@@ -6,6 +6,9 @@
  * - readAll is inclusive of `fromPosition`; subscribeToAll is exclusive of it;
  * - an append is atomic: all events of the batch or none.
  */
+import type { WriteFailure } from './core/failure-burst.js';
+
+export type { WriteFailure } from './core/failure-burst.js';
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
@@ -135,6 +138,8 @@ export interface EventStore {
   countEventsAfter?(position: bigint, limit: number): Promise<number>;
   /** The first damage found in the stored data, if any (it does not heal: restore from a backup). */
   corruption?(): StoreCorruptError | undefined;
+  /** The burst of failed writes running now (disk full, I/O error), if any: readiness reports it. */
+  writeFailure?(): WriteFailure | undefined;
   close(): Promise<void>;
 }
 
