@@ -306,9 +306,26 @@ export const openApiDocument = {
           kind: { enum: CASE_KINDS, description: 'CaseAccepted' },
           channel: { enum: CHANNELS, description: 'CaseAccepted' },
           category: { enum: CATEGORIES, description: 'CaseAccepted (optional)' },
-          reason: { enum: PAUSE_REASONS, description: 'CasePaused' },
+          reason: {
+            anyOf: [{ enum: PAUSE_REASONS }, { type: 'string', minLength: 1, maxLength: 2000 }],
+            description: 'CasePaused: one of the pause reasons; CaseExtended: the reason given for the extension',
+          },
           level: { enum: ESCALATION_LEVELS, description: 'CaseEscalated' },
           outcome: { enum: OUTCOMES, description: 'CaseCompleted' },
+          escalationId: {
+            ...caseIdSchema,
+            description:
+              'CaseEscalated (optional, unique within the case; default e<n>) and CaseEscalationAnswered (required)',
+          },
+          days: { type: 'integer', minimum: 1, maximum: 30, description: 'CaseExtended: working days added' },
+          approvedBy: { type: 'string', minLength: 1, maxLength: 200, description: 'CaseExtended' },
+          by: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            description: 'CaseEscalated; CaseEscalationAnswered (optional)',
+          },
+          note: { type: 'string', minLength: 1, maxLength: 2000 },
           eventId: { type: 'string', format: 'uuid' },
           occurredAt: { type: 'string', format: 'date-time' },
           actor: { type: 'string' },
