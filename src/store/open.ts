@@ -60,7 +60,7 @@ export async function openStore(
     return new SqliteEventStore(path, { ...options, ...parseSqliteQuery(spec, query) });
   }
   if (trimmed.startsWith('esdb://') || trimmed.startsWith('esdb+discover://')) {
-    const { openEsdbStore } = await import('./esdb/esdb-store.js');
+    const { openEsdbStore } = await import('./esdb/open-esdb.js');
     return openEsdbStore(trimmed);
   }
   throw new StoreSpecError(spec, 'unknown scheme');

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openEsdbStore } from '../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WireServer } from '../store/esdb-wire/server.js';
 import { acceptedBody, http, shanghai, startAppServer, TOKENS, type AppServer } from './support/app-server.js';

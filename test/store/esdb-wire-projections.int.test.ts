@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../src/domain/index.js';
 import { createManualScheduler } from '../../src/projections/scheduler.js';
 import { appendBody, makeRig, type Body, type Rig, ZONE } from '../../src/projections/testSupport.js';
-import { openEsdbStore, type EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
+import type { EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
 import { WireServer } from './esdb-wire/server.js';
 
 const H = 3_600_000;

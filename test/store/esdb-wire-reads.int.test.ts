@@ -4,7 +4,7 @@
  * against the adapter before the fix (row 8's by hanging until the test timeout).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openEsdbStore } from '../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
 import { StoreUnavailableError } from '../../src/store/port.js';
 import { openStore } from '../../src/store/open.js';
 import { collect, events, openWire, settle, streamOf, type Wire } from './esdb-wire/harness.js';

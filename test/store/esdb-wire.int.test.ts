@@ -3,7 +3,7 @@
  * wire-level test server (test/store/esdb-wire): the store contract.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { openEsdbStore } from '../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
 import { describeEventStoreContract } from './contract.js';
 import { WireServer } from './esdb-wire/server.js';
 

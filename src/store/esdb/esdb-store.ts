@@ -6,7 +6,6 @@
  * embedded stores are listed in docs/event-store.md.
  */
 import { identityFromStream, STORE_IDENTITY_STREAM } from './identity.js';
-import { EventStoreDBClient } from '@eventstore/db-client';
 import { batchesOf } from '../core/batches.js';
 import type { StoreClock } from '../core/clock.js';
 import type { StoredLocation } from '../core/concurrency.js';
@@ -50,7 +49,6 @@ import {
   mapEsdbError,
   toReadAllFrom,
 } from './mapping.js';
-import { checkServerVersion } from './server-version.js';
 
 export interface EsdbStoreOptions {
   /** Deadline of each call and of each read page (ms, default 5000). */
@@ -288,38 +286,4 @@ export class EsdbEventStore implements EventStore {
       }
     }
   }
-}
-
-/** The connection string without credentials, for logs and errors. */
-export const redactConnectionString = (cs: string): string => cs.replace(/\/\/[^@/]*@/, '//***@');
-
-/** The server version the client learnt from its server-features probe (a protected getter of the client). */
-async function serverVersion(client: EventStoreDBClient): Promise<string> {
-  const probe = (client as unknown as { capabilities: Promise<{ serverVersion: string }> }).capabilities;
-  return (await probe).serverVersion;
-}
-
-/**
- * Connects to EventStoreDB and checks, within the deadline, that it answers and
- * is recent enough (server-version.ts): an unreachable, silent or too old server is
- * a StoreUnavailableError naming the store.
- */
-export async function openEsdbStore(connectionString: string, options: EsdbStoreOptions = {}): Promise<EsdbEventStore> {
-  const name = redactConnectionString(connectionString);
-  let client: EventStoreDBClient;
-  try {
-    client = EventStoreDBClient.connectionString(connectionString);
-  } catch (e) {
-    throw new StoreUnavailableError(name, `bad connection string (${(e as Error).message})`);
-  }
-  const store = new EsdbEventStore(client, name, options);
-  const deadline = options.deadlineMs ?? 5000;
-  try {
-    checkServerVersion(name, await withDeadline(serverVersion(client), deadline, 'the server-features probe'));
-    await store.headPosition();
-  } catch (e) {
-    await store.close();
-    throw mapEsdbError(e, name, { operation: 'read' });
-  }
-  return store;
 }

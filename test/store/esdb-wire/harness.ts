@@ -1,6 +1,7 @@
 /** Shared setup of the tests that run the adapter through the real client against the wire server. */
 import { randomUUID } from 'node:crypto';
-import { openEsdbStore, type EsdbEventStore, type EsdbStoreOptions } from '../../../src/store/esdb/esdb-store.js';
+import type { EsdbEventStore, EsdbStoreOptions } from '../../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../../src/store/esdb/open-esdb.js';
 import type { EventData, Subscription, SubscriptionMessage } from '../../../src/store/port.js';
 import { WireServer, type WireServerOptions } from './server.js';
 
