@@ -20,6 +20,7 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 409 | 422 | 
   'concurrency-conflict': 409,
   'time-rejected': 422,
   'store-unavailable': 503,
+  'store-corrupt': 503,
 };
 
 export class ApiError extends Error {

@@ -17,6 +17,8 @@ export const WRITE_REJECTION_CODES = [
   'concurrency-conflict',
   /** The store could not be reached; nothing of the event's case was written. */
   'store-unavailable',
+  /** The store's data is damaged (found corrupt); nothing of the event's case was written. */
+  'store-corrupt',
 ] as const;
 
 export type RejectionCode = DomainErrorCode | (typeof WRITE_REJECTION_CODES)[number];

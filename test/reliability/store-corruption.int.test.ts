@@ -89,6 +89,18 @@ describe('a damaged sqlite store', () => {
       });
       expect(write.status).toBe(503);
       expect(((await write.json()) as { error: { code: string } }).error.code).toBe('store-corrupt');
+      const batch = await fetch(`${engine.url}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.recorder}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          events: [
+            { caseId: 'K-2', type: 'CaseCompleted', occurredAt: '2026-11-03T09:00:00+08:00', outcome: 'approved' },
+          ],
+        }),
+      });
+      expect(batch.status).toBe(200);
+      const rows = ((await batch.json()) as { results: { status: number; error?: { code: string } }[] }).results;
+      expect(rows).toMatchObject([{ status: 503, error: { code: 'store-corrupt' } }]);
       // A case on an intact page still reads.
       expect((await fetch(`${engine.url}/cases/K-${CASES - 1}/history`, { headers: auditor })).status).toBe(200);
 
@@ -100,7 +112,9 @@ describe('a damaged sqlite store', () => {
         reason: expect.stringContaining('corrupt'),
       });
       const logged = logLines(engine.output(), 'error');
-      expect(logged.map((e) => e['where'])).toEqual(expect.arrayContaining(['stream case-K-0', 'stream case-K-1']));
+      expect(logged.map((e) => e['where'])).toEqual(
+        expect.arrayContaining(['stream case-K-0', 'stream case-K-1', 'stream case-K-2']),
+      );
     } finally {
       await engine.stop();
     }

@@ -27,7 +27,8 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
     if (result === undefined) throw new Error('the write side answered no result');
     if (result.kind === 'rejected') {
       // The store's own error goes to the error handler, which answers and reports it the same way for every route.
-      if (result.code === 'store-unavailable' && result.cause !== undefined) throw result.cause;
+      if ((result.code === 'store-unavailable' || result.code === 'store-corrupt') && result.cause !== undefined)
+        throw result.cause;
       throw new ApiError(REJECTION_STATUS[result.code], result.code, result.message, result.details);
     }
     res
