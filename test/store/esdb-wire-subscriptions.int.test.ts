@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointWindow } from '../../src/store/esdb/esdb-subscription.js';
 import { StoreRefusedError } from '../../src/store/esdb/errors.js';
+import type { SubscriptionMessage } from '../../src/store/port.js';
 import { event, eventIds, events, openWire, receive, settle, streamOf, type Wire } from './esdb-wire/harness.js';
 
 let wire: Wire | undefined;
@@ -36,6 +37,37 @@ describe('EventStoreDB subscriptions (real client, wire server)', () => {
     await sub.close();
   });
 
+  it('delivers each checkpoint after the events before it, with a slow consumer behind the client buffer', async () => {
+    wire = await openWire({ standardProjections: false });
+    const { store } = wire;
+    const inside = streamOf();
+    const outside = streamOf();
+    for (let i = 0; i < 30; i++) await store.append(i % 3 === 0 ? inside : outside, events(4));
+    const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: [inside], checkpointInterval: 4 });
+    const iterator = sub[Symbol.asyncIterator]();
+    const got: SubscriptionMessage[] = [];
+    while (!got.some((m) => m.kind === 'caught-up')) {
+      const next = await iterator.next();
+      if (next.done) break;
+      got.push(next.value);
+      await new Promise((r) => setTimeout(r, 1)); // slower than the server: the client's buffer fills
+    }
+    expect(eventIds(got)).toHaveLength(40);
+    expect(got.filter((m) => m.kind === 'checkpoint').length).toBeGreaterThanOrEqual(10);
+    let lastEvent = -1n;
+    let lastCheckpoint = -1n;
+    for (const m of got) {
+      if (m.kind === 'event') {
+        expect(m.event.position).toBeGreaterThan(lastCheckpoint);
+        lastEvent = m.event.position;
+      } else if (m.kind === 'checkpoint') {
+        expect(m.position).toBeGreaterThanOrEqual(lastEvent);
+        lastCheckpoint = m.position;
+      }
+    }
+    await sub.close();
+  });
+
   it('resumes after a dropped subscription from the exact last event: no gap, no repeat', async () => {
     wire = await openWire({}, quickRetry);
     const { store, server } = wire;
@@ -62,6 +94,37 @@ describe('EventStoreDB subscriptions (real client, wire server)', () => {
     await store.append(s, [e]).catch(() => store.append(s, [e])); // the first call after a restart reconnects
     const after = await receive(sub, (m) => eventIds(m).length >= 1, 10_000);
     expect(eventIds(after)).toEqual([e.eventId]);
+    await sub.close();
+  });
+
+  it('backs off exponentially while the server is down, then resumes and resets the backoff', async () => {
+    const delays: number[] = [];
+    wire = await openWire(
+      {},
+      {
+        sleep: async (ms) => {
+          delays.push(ms);
+          await new Promise((r) => setTimeout(r, 5));
+        },
+      },
+    );
+    const { store, server } = wire;
+    const s = streamOf();
+    const sub = store.subscribeToAll({ streamPrefixes: [s] });
+    await receive(sub, (m) => m.some((x) => x.kind === 'caught-up'));
+    const pending = receive(sub, (m) => eventIds(m).length >= 1, 20_000);
+    await server.stop();
+    while (delays.length < 5) await new Promise((r) => setTimeout(r, 10));
+    await server.restart();
+    const e = event();
+    await store.append(s, [e]).catch(() => store.append(s, [e]));
+    expect(eventIds(await pending)).toEqual([e.eventId]);
+    expect(delays.slice(0, 5)).toEqual([100, 200, 400, 800, 1600]);
+    server.dropSubscriptions();
+    const e2 = event();
+    await store.append(s, [e2]).catch(() => store.append(s, [e2]));
+    expect(eventIds(await receive(sub, (m) => eventIds(m).length >= 1))).toEqual([e2.eventId]);
+    expect(delays.at(-1)).toBe(100);
     await sub.close();
   });
 
