@@ -7,7 +7,7 @@
  * acknowledged is in the store at the end. Figures go to docs/reliability.md.
  */
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,14 @@ const HEALTHZ_P99_MS = 100;
  */
 const QUIET_BASELINE_P99_MS = 25;
 let baselineP99 = Number.NaN;
+/**
+ * Opt-in for measuring on a shared machine: HOSTILE_NICE=-10 (needs root) gives the engine and
+ * the probe priority over other builds, so the figure is the engine's own blocking, not theirs.
+ */
+const NICE = process.env['HOSTILE_NICE'];
+const renice = (pid: number | undefined): void => {
+  if (NICE !== undefined && pid !== undefined) spawnSync('renice', ['-n', NICE, '-p', String(pid)]);
+};
 const latencyBoundApplies = (): boolean => process.env['CI'] === 'true' || baselineP99 < QUIET_BASELINE_P99_MS;
 /** Resident memory the engine must stay under during every attack (tsx-compiled, idle ≈ 150 MB here). */
 const RSS_BOUND_MB = 400;
@@ -57,12 +65,14 @@ beforeAll(async () => {
     auditLog: join(dir, 'audit.log'),
     env: { RATE_LIMIT_PER_SECOND: '0' },
   });
+  renice(engine.pid);
   const probe = startProbe(engine.url);
   await new Promise((r) => setTimeout(r, 2_000));
   const idle = await probe.stop();
   baselineP99 = quantile(idle, 0.99);
   figures.push(
     `idle baseline: /healthz p50 ${quantile(idle, 0.5).toFixed(1)} ms, p99 ${baselineP99.toFixed(1)} ms over ${idle.length} probes` +
+      (NICE === undefined ? '' : ` (engine and probe at nice ${NICE})`) +
       (latencyBoundApplies()
         ? ''
         : ` — machine too busy to judge a ${HEALTHZ_P99_MS} ms bound: latency bound reported, not asserted`),
@@ -71,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.stdout.write(`${figures.map((f) => `[reliability] ${f}`).join('\n')}\n`);
+  if (process.env['HOSTILE_DEBUG'] !== undefined) process.stdout.write(engine?.output().slice(-3000) ?? '');
   await engine?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -94,6 +105,7 @@ function startProbe(url: string): { stop(): Promise<number[]> } {
       process.exit(0);
     })();`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  renice(child.pid);
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
@@ -220,13 +232,13 @@ describe('the engine under attack (process-level)', () => {
     );
     await underAttack('slow SSE readers (20 silent streams, 20,000 overdue cases)', async () => {
       for (const batch of batches) expect((await postBatch(batch)).every((s) => s === 201)).toBe(true);
-      // Wait until the projections raised the alerts.
-      for (let i = 0; i < 200; i++) {
-        const alerts = await fetch(`${engine.url}/alerts?rule=overdue`, {
-          headers: { authorization: `Bearer ${T.monitors[2]}` },
-        });
-        const body = (await alerts.json()) as { count: number };
-        if (body.count >= 20_000) break;
+      // Wait until the projections folded every event (and so raised the alerts): /readyz is cheap, unlike a
+      // 20,000-alert GET /alerts, which would itself block the engine while it serialises ~10 MB.
+      for (let i = 0; i < 600; i++) {
+        const ready = (await fetch(`${engine.url}/readyz`)
+          .then((r) => r.json())
+          .catch(() => undefined)) as { projection: { lagEvents: number } } | undefined; // a reused connection may be reset
+        if (ready?.projection.lagEvents === 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       return '20,000 overdue alerts';
