@@ -13,6 +13,9 @@ import { type AccessTrail, memoryAccessTrail } from './api/accessTrail.js';
 import { type AppOptions, createApp, type SupervisionApp } from './api/app.js';
 import { type Logger, silentLogger } from './api/logger.js';
 import { createMetrics, type Metrics } from './api/metrics.js';
+import { directoryCenterLabels } from './api/centerLabels.js';
+import { sameRegions } from './domain/directory.js';
+import { DirectoryBook, loadDirectory } from './projections/directoryEvents.js';
 import type { TokenConfig } from './config/tokens.js';
 import { type CalendarService, createCalendarService } from './domain/calendar/index.js';
 import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
@@ -59,6 +62,8 @@ export interface EngineConfig {
   /** Read models to serve instead of the projections (tests that prove a path never reads them). */
   readonly readModels?: ReadModels;
   readonly appOptions?: Partial<AppOptions>;
+  /** The directory in force (default: a new book, read from the store at start). */
+  readonly directory?: DirectoryBook;
 }
 
 export interface Engine {
@@ -68,6 +73,8 @@ export interface Engine {
   readonly policy: Policy;
   /** The policy versions recorded in the store (read at start, then followed live). */
   readonly policies: PolicyBook;
+  /** The directory recorded in the store (read at start, then followed live). */
+  readonly directory: DirectoryBook;
   readonly metrics: Metrics;
   /** Undefined when `readModels` was given in the config. */
   readonly projections: Projections | undefined;
@@ -96,10 +103,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const calendarService = config.calendarService ?? createCalendarService(config.zone);
   const policy = config.policy ?? DEFAULT_POLICY;
   const policies = new PolicyBook(policy);
+  const directory = config.directory ?? new DirectoryBook();
+  followDirectoryRegions(directory, calendarService);
   const metrics =
     config.metrics !== undefined && 'registry' in config.metrics
       ? config.metrics
-      : createMetrics({ defaultMetrics: config.metrics?.defaultMetrics ?? true });
+      : createMetrics({
+          defaultMetrics: config.metrics?.defaultMetrics ?? true,
+          centerLabel: directoryCenterLabels(directory),
+        });
   const projections =
     config.readModels !== undefined
       ? undefined
@@ -108,6 +120,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           calendarService,
           policy,
           policies,
+          directory,
           clock,
           zone: config.zone,
           metrics: metrics.sink,
@@ -146,6 +159,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     metrics,
     writeSide,
     accessTrail: config.accessTrail ?? memoryAccessTrail(),
+    directory,
     ...(config.webRouter === undefined ? {} : { webRouter: config.webRouter }),
     ...(config.appOptions === undefined ? {} : { options: config.appOptions }),
   });
@@ -155,6 +169,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     calendarService,
     policy,
     policies,
+    directory,
     metrics,
     projections,
     readModels,
@@ -162,6 +177,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     app,
     start: async () => {
       await startPolicies(store, policies, policy, config, clock);
+      // Before the projections: a snapshot's cases are evaluated with the regions of the directory in force.
+      for (const problem of await loadDirectory(store, directory)) logger.warn(`directory event not used: ${problem}`);
       await projections?.start();
     },
     async close() {
@@ -170,6 +187,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       await store.close();
     },
   };
+}
+
+/** Regional days follow the directory: a publication that moves a center's region recomputes every case. */
+function followDirectoryRegions(directory: DirectoryBook, calendarService: CalendarService): void {
+  directory.onChange((next, previous) => {
+    if (!sameRegions(next.directory, previous.directory)) calendarService.setRegionOfCenter(next.regionOfCenter);
+  });
 }
 
 /** A full disk is logged once when appends start failing and once when they succeed again, not per request. */

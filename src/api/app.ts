@@ -9,6 +9,7 @@ import type { CalendarService } from '../domain/calendar/service.js';
 import type { Policy } from '../domain/policy.js';
 import type { PolicySelector } from './caseKnownAt.js';
 import type { EpochMs } from '../domain/types.js';
+import type { DirectoryBook } from '../projections/directoryEvents.js';
 import type { ReadModels } from '../projections/types.js';
 import type { EventStore } from '../store/port.js';
 import { perTokenRateLimit } from './rateLimit.js';
@@ -20,6 +21,7 @@ import { methodNotAllowed } from './methodNotAllowed.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { directoryRoutes } from './routes/directory.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   readonly writeSide?: WriteSide;
   /** Where auditor reads are recorded; in memory when absent. */
   readonly accessTrail?: AccessTrail;
+  /** The directory in force (`GET`/`PUT /directory`); the routes are absent without it. */
+  readonly directory?: DirectoryBook;
   /** The web pages (src/web); mounted before the API so `/cases/:id` can serve HTML to browsers. */
   readonly webRouter?: Router;
   readonly options?: Partial<AppOptions>;
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   const alerts = alertRoutes(
     {
       readModels: deps.readModels,
+      clock: deps.clock,
       sse: {
         ...DEFAULT_SSE_LIMITS,
         maxStreams: options.maxAlertStreams,
@@ -169,6 +174,16 @@ export function createApp(deps: AppDeps): SupervisionApp {
       auth,
     ),
   );
+  if (deps.directory !== undefined) {
+    const directory = {
+      store: deps.store,
+      readModels: deps.readModels,
+      directory: deps.directory,
+      clock: deps.clock,
+      applyTimeoutMs: options.calendarApplyTimeoutMs,
+    };
+    app.use(directoryRoutes(directory, auth));
+  }
   app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics, accessTrail }, auth));
   app.use(methodNotAllowed(() => app.router.stack));
   app.use(notFoundHandler);

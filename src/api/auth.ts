@@ -28,13 +28,25 @@ export type Permission =
   | 'alerts:read'
   | 'stats:read'
   | 'calendar:read'
-  | 'calendar:write';
+  | 'calendar:write'
+  | 'directory:read'
+  | 'directory:write';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   recorder: ['events:write'],
-  monitor: ['alerts:read', 'stats:read', 'calendar:read', 'case:read'],
-  auditor: ['case:read', 'case:history'],
-  admin: ['events:write', 'case:read', 'case:history', 'alerts:read', 'stats:read', 'calendar:read', 'calendar:write'],
+  monitor: ['alerts:read', 'stats:read', 'calendar:read', 'case:read', 'directory:read'],
+  auditor: ['case:read', 'case:history', 'directory:read'],
+  admin: [
+    'events:write',
+    'case:read',
+    'case:history',
+    'alerts:read',
+    'stats:read',
+    'calendar:read',
+    'calendar:write',
+    'directory:read',
+    'directory:write',
+  ],
 };
 
 interface StoredToken {

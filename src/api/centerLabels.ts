@@ -3,9 +3,9 @@
  * series of their own, every other centerId is counted under `unregistered`,
  * so no writer can grow the number of series without bound.
  *
- * Until the directory exists (a later issue), "known" means one of the first
- * `max` distinct centers this process has been asked about; the directory will
- * replace this function with a lookup (`directory.has(id) ? id : UNREGISTERED`).
+ * Once a directory is published, "known" means a center of the directory
+ * (`directoryCenterLabels`); before any, one of the first `max` distinct
+ * centers this process has been asked about.
  */
 
 export const UNREGISTERED_CENTER = 'unregistered';
@@ -23,5 +23,19 @@ export function firstSeenCenterLabels(max: number = DEFAULT_MAX_CENTER_LABELS): 
     if (known.size >= max) return UNREGISTERED_CENTER;
     known.add(centerId);
     return centerId;
+  };
+}
+
+/**
+ * Directory centers keep their id, every other centerId is `unregistered`;
+ * before a directory is published, `beforeAny` decides (the first-seen bound).
+ */
+export function directoryCenterLabels(
+  directory: { readonly published: boolean; readonly current: { center(centerId: string): unknown } },
+  beforeAny: CenterLabel = firstSeenCenterLabels(),
+): CenterLabel {
+  return (centerId) => {
+    if (!directory.published) return beforeAny(centerId);
+    return directory.current.center(centerId) === undefined ? UNREGISTERED_CENTER : centerId;
   };
 }

@@ -15,6 +15,7 @@ import {
   OUTCOMES,
   PAUSE_REASONS,
 } from '../domain/lists.js';
+import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '../domain/directory.js';
 import { GROUP_BY } from './routes/stats.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -71,6 +72,42 @@ const alertFilters = [
   q('rule', 'Only this rule', { enum: CARD_RULES }),
 ];
 
+const nameSchema = { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH };
+/** The two lists of the directory (SPEC §4), as PUT takes them and GET gives them. */
+const directoryLists = {
+  centers: {
+    type: 'array',
+    maxItems: MAX_CENTERS,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['centerId', 'name', 'level'],
+      properties: {
+        centerId: caseIdSchema,
+        name: nameSchema,
+        level: { enum: CENTER_LEVELS },
+        parentId: { ...caseIdSchema, description: 'A center of the same directory; parents form no cycle' },
+        region: { ...caseIdSchema, description: 'Whose regional days (SPEC §3) apply to its cases' },
+      },
+    },
+  },
+  departments: {
+    type: 'array',
+    maxItems: MAX_DEPARTMENTS,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['departmentId', 'name'],
+      properties: {
+        departmentId: caseIdSchema,
+        name: nameSchema,
+        centerId: { ...caseIdSchema, description: 'A center of the same directory' },
+        contact: nameSchema,
+      },
+    },
+  },
+};
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -78,7 +115,7 @@ export const openApiDocument = {
     version: '1.0.0',
     description:
       'Event-sourced electronic supervision (电子监察) of government service cases. Roles: recorder (write events), ' +
-      'monitor (alerts, stats, reports, calendar read, case read), auditor (case read and history), admin (everything).',
+      'monitor (alerts, stats, reports, calendar read, case read, directory read), auditor (case read and history, directory read), admin (everything).',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -247,6 +284,32 @@ export const openApiDocument = {
         },
       },
     },
+    '/directory': {
+      get: {
+        summary: 'The directory of centers and departments in force (monitor, auditor)',
+        responses: { '200': { description: 'The directory', content: json(ref('DirectoryView')) }, ...errors },
+      },
+      put: {
+        summary:
+          'Publish the whole directory (admin), recorded as a DirectoryPublished event on directory-CN; answers once the projections applied it. The same directory again records nothing (`unchanged: true`)',
+        parameters: [
+          {
+            name: 'If-Match',
+            in: 'header',
+            required: false,
+            description: 'The directory version the change was made from (0 before any); 409 when another is in force',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: { required: true, content: json(ref('Directory')) },
+        responses: {
+          '200': { description: 'The directory with its new version', content: json(ref('DirectoryView')) },
+          ...errors,
+          '409': errorResponse('If-Match names a version that is not in force'),
+          ...storeDown,
+        },
+      },
+    },
     '/healthz': {
       get: {
         summary: 'Alive',
@@ -411,6 +474,26 @@ export const openApiDocument = {
           centerId: { type: 'string' },
           departmentId: { type: 'string' },
           startedAt: { type: 'string' },
+        },
+      },
+      Directory: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['centers', 'departments'],
+        properties: directoryLists,
+      },
+      DirectoryView: {
+        type: 'object',
+        required: ['version', 'centers', 'departments'],
+        properties: {
+          version: {
+            type: 'integer',
+            description: '1 for the first publication, one more per publication; 0 before any',
+          },
+          publishedAt: { type: 'string', description: 'ISO-8601 instant of the publication in force' },
+          ...directoryLists,
+          position: { type: 'string', description: 'PUT only: the store position of the publication' },
+          unchanged: { type: 'boolean', description: 'PUT only: the same directory was already in force' },
         },
       },
       CalendarYear: {

@@ -1,7 +1,8 @@
 /**
  * Which read model a stored event goes to: case events to the case fold,
  * `CalendarYearPublished` to the calendar service (which tells the fold to
- * recompute). Case events are decoded by the write side's one decoder from a
+ * recompute), `PolicyPublished` to the policy book, `DirectoryPublished` to the
+ * directory book. Case events are decoded by the write side's one decoder from a
  * stored event to a domain event (occurredAt parsed once, handed to evolve).
  * Events the fold cannot use are counted and logged by position, never fatal
  * (a log line never carries a case id).
@@ -17,10 +18,16 @@ import {
   type CalendarYearPublishedData,
 } from './calendarEvents.js';
 import type { CaseProjection } from './caseProjection.js';
+import { applyDirectoryEvent, DIRECTORY_STREAM_PREFIX, type DirectoryBook } from './directoryEvents.js';
 import { applyPolicyEvent, POLICY_STREAM_PREFIX, type PolicyBook } from './policyEvents.js';
 
 /** The stream prefixes the projections subscribe to. */
-export const STREAM_PREFIXES: readonly string[] = [CASE_STREAM_PREFIX, CALENDAR_STREAM_PREFIX, POLICY_STREAM_PREFIX];
+export const STREAM_PREFIXES: readonly string[] = [
+  CASE_STREAM_PREFIX,
+  CALENDAR_STREAM_PREFIX,
+  POLICY_STREAM_PREFIX,
+  DIRECTORY_STREAM_PREFIX,
+];
 
 export class EventRouter {
   private readonly calendarLog: CalendarYearPublishedData[] = [];
@@ -32,6 +39,8 @@ export class EventRouter {
     private readonly log: (message: string) => void,
     /** Policy versions published while running (the engine reads those recorded before it starts). */
     private readonly policies?: PolicyBook,
+    /** The directory (the engine reads the publications recorded before it starts). */
+    private readonly directory?: DirectoryBook,
   ) {}
 
   /** Events skipped here (not decodable); the fold counts its own. */
@@ -54,6 +63,9 @@ export class EventRouter {
     } else if (e.streamId.startsWith(POLICY_STREAM_PREFIX) && this.policies !== undefined) {
       if (applyPolicyEvent(this.policies, e) !== undefined)
         this.skip(`an invalid policy event at position ${e.position}`);
+    } else if (e.streamId.startsWith(DIRECTORY_STREAM_PREFIX) && this.directory !== undefined) {
+      if (applyDirectoryEvent(this.directory, e) !== undefined)
+        this.skip(`an invalid directory event at position ${e.position}`);
     }
   }
 

@@ -1,6 +1,10 @@
 /** The `ReadModels` the API consumes, answered from the case fold (queries only; nothing here changes state). */
 import type { EpochMs } from '../domain/index.js';
+import { listCards } from './cardRegister.js';
+import { listCases } from './caseList.js';
 import type { CaseProjection } from './caseProjection.js';
+import { DirectoryBook } from './directoryEvents.js';
+import { nameReport, nameStats } from './directoryNames.js';
 import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
 import { computeStats } from './stats.js';
 import type { ProjectionStatus, ReadModels } from './types.js';
@@ -11,21 +15,37 @@ export interface ReadModelSources {
   readonly clock: () => EpochMs;
   readonly status: () => ProjectionStatus;
   readonly waitForPosition: (position: bigint, timeoutMs: number) => Promise<boolean>;
+  /** Names beside ids in the statistics and the report (none when absent: every id unregistered). */
+  readonly directory?: DirectoryBook;
 }
 
 export function readModelFacade(sources: ReadModelSources): ReadModels {
   const { projection, zone, clock } = sources;
   const entries = () => projection.caseEntries();
+  const names = sources.directory ?? new DirectoryBook();
+  const report = (month: string, filter?: { centerId?: string }) =>
+    nameReport(computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions()), names.current);
+  // The list rows' names (rowNames.ts), read from the directory in force at each request.
+  const listSources = () => ({
+    entries: projection.caseEntries(),
+    evaluate: projection.evaluateCase.bind(projection),
+    zone,
+    now: clock(),
+    names: {
+      centerName: (id: string) => names.current.center(id)?.name,
+      departmentName: (id: string) => names.current.department(id)?.name,
+    },
+  });
   return {
     getCaseState: (caseId) => projection.getState(caseId),
     evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
     activeAlerts: (filter) => projection.activeAlerts(filter),
     onAlert: (listener) => projection.onAlert(listener),
-    stats: (query) => computeStats(entries(), query, zone, clock()),
-    monthlyReport: (month, filter) =>
-      computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions()),
-    monthlyReportCsv: (month, filter) =>
-      monthlyReportToCsv(computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions())),
+    stats: (query) => nameStats(computeStats(entries(), query, zone, clock()), names.current),
+    monthlyReport: report,
+    monthlyReportCsv: (month, filter) => monthlyReportToCsv(report(month, filter)),
+    caseList: (query) => listCases(query, listSources()),
+    cardRegister: (query) => listCards(query, listSources()),
     status: sources.status,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),

@@ -14,12 +14,16 @@ import {
   StatsQueryError,
   type KpiSet,
   type StatsGroup,
+  type UnregisteredTotal,
 } from './stats.js';
 
 export const WORST_DEPARTMENTS = 5;
 
 export interface MonthlyDepartmentRow {
   readonly departmentId: string;
+  /** The directory's name (absent for an id not in the directory), and whether the id is in it (directoryNames.ts). */
+  readonly name?: string;
+  readonly registered?: boolean;
   readonly accepted: number;
   readonly completed: number;
   readonly inProgress: number;
@@ -47,7 +51,7 @@ export interface MonthlyReport {
   readonly from: string;
   readonly to: string;
   readonly zone: string;
-  readonly filter: { readonly centerId?: string };
+  readonly filter: { readonly centerId?: string; readonly centerName?: string };
   readonly asOf: EpochMs;
   readonly kpis: KpiSet;
   readonly previousYear: { readonly month: string; readonly from: string; readonly to: string; readonly kpis: KpiSet };
@@ -56,6 +60,8 @@ export interface MonthlyReport {
   readonly departments: readonly MonthlyDepartmentRow[];
   /** Departments ranked worst first: overdue rate descending, then on-time rate ascending. */
   readonly worstDepartments: readonly MonthlyDepartmentRow[];
+  /** Departments of the table not in the directory (shown by id), and their accepted cases. */
+  readonly unregistered?: UnregisteredTotal;
   /** The calendar version the figures were computed with (a correction changes figures and this). */
   readonly calendarVersion: string;
   /**
@@ -212,6 +218,8 @@ function policyVersionsOf(
 
 export const MONTHLY_CSV_HEADER = [
   'departmentId',
+  'name',
+  'registered',
   'accepted',
   'completed',
   'inProgress',

@@ -10,6 +10,7 @@ import type { EventStore } from '../store/port.js';
 import { CaseProjection } from './caseProjection.js';
 import { Checkpoint } from './checkpoint.js';
 import { EventRouter } from './eventRouting.js';
+import type { DirectoryBook } from './directoryEvents.js';
 import type { PolicyBook } from './policyEvents.js';
 import { PositionWaiters } from './positionWaiters.js';
 import { readModelFacade } from './readModelFacade.js';
@@ -26,6 +27,8 @@ export interface ProjectionsOptions {
   readonly policy: Policy;
   /** The policy versions recorded in the store; each case uses the one in force when accepted (default: `policy` for all). */
   readonly policies?: PolicyBook;
+  /** The directory in force; the runner hands it each publication (the engine reads those before start). */
+  readonly directory?: DirectoryBook;
   readonly clock: () => EpochMs;
   readonly zone: string;
   readonly metrics?: ProjectionMetricsSink;
@@ -78,7 +81,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     scheduler,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const router = new EventRouter(projection, calendarService, log, options.policies);
+  const router = new EventRouter(projection, calendarService, log, options.policies, options.directory);
   const checkpoint = new Checkpoint({ file: options.checkpointFile, store, policy, calendarService, log });
   const waiters = new PositionWaiters();
 
@@ -164,6 +167,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     clock,
     status,
     waitForPosition: (target, timeoutMs) => waiters.waitFor(target, timeoutMs, position),
+    ...(options.directory === undefined ? {} : { directory: options.directory }),
   });
 
   return {

@@ -161,6 +161,6 @@ describe('statistics (SPEC §5)', () => {
     expect(lines).toHaveLength(2 + 4); // header, 4 departments, trailing empty
     expect(csv).toContain('"Dept, ""Quoted"""');
     expect(csv).toContain("'=fine,");
-    expect(lines.find((l) => l.startsWith('good,'))).toBe('good,1,1,0,1,0,0,1,1,0,1,1,0,0,0,1,0,0,0');
+    expect(lines.find((l) => l.startsWith('good,'))).toBe('good,,false,1,1,0,1,0,0,1,1,0,1,1,0,0,0,1,0,0,0');
   });
 });

@@ -100,6 +100,9 @@ export interface KpiSet {
 export interface StatsGroup extends KpiSet {
   readonly key: string;
   readonly label?: string;
+  /** Grouped by center or department: the directory's name, and whether the id is in the directory (directoryNames.ts). */
+  readonly name?: string;
+  readonly registered?: boolean;
 }
 
 export interface StatsResult extends KpiSet {
@@ -111,6 +114,13 @@ export interface StatsResult extends KpiSet {
   readonly asOf: EpochMs;
   readonly groupBy?: StatsGroupBy;
   readonly groups?: readonly StatsGroup[];
+  /** Grouped by center or department: the groups whose id is not in the directory, and their accepted cases. */
+  readonly unregistered?: UnregisteredTotal;
+}
+
+export interface UnregisteredTotal {
+  readonly groups: number;
+  readonly accepted: number;
 }
 
 const GROUP_BYS: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];

@@ -1,0 +1,82 @@
+/**
+ * `GET /directory` and `PUT /directory` (SPEC §4). A publication is the whole
+ * directory, recorded as an event (`DirectoryPublished` on `directory-CN`); the
+ * projections apply it to the directory book, and the answer waits until they
+ * have, so a PUT then a GET (or a report) already sees it.
+ */
+import { Router } from 'express';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { sameDirectory, validateDirectory } from '../../domain/directory.js';
+import type { EpochMs } from '../../domain/types.js';
+import { DIRECTORY_STREAM_ID, directoryEventData, type DirectoryBook } from '../../projections/directoryEvents.js';
+import type { ReadModels } from '../../projections/types.js';
+import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js';
+import type { Authenticator } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { requireJson } from '../validation.js';
+import { parseIfMatch } from './events.js';
+
+export interface DirectoryRouteDeps {
+  readonly store: EventStore;
+  readonly readModels: ReadModels;
+  readonly directory: DirectoryBook;
+  readonly clock: () => EpochMs;
+  readonly applyTimeoutMs: number;
+}
+
+export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): Router {
+  const router = Router();
+
+  router.get('/directory', auth.require('directory:read'), (_req, res) => {
+    res.json(deps.directory.view());
+  });
+
+  router.put('/directory', auth.require('directory:write'), requireJson, async (req, res) => {
+    // If-Match names the version the caller edited (0: none published yet), so two editors cannot lose a change.
+    const expected = parseIfMatch(req.headers['if-match']);
+    const checked = validateDirectory(req.body);
+    if (isLeft(checked)) {
+      const errors = checked.left;
+      throw new ApiError(400, 'invalid-directory', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+    }
+    const current = deps.directory.view();
+    if (expected !== undefined && expected !== current.version) throw conflict(expected, current.version);
+    if (current.version > 0 && sameDirectory(current, checked.right)) {
+      res.status(200).json({ ...current, unchanged: true });
+      return;
+    }
+    const publishedAt = new Date(deps.clock()).toISOString();
+    let position: bigint;
+    try {
+      const result = await deps.store.append(DIRECTORY_STREAM_ID, [directoryEventData(checked.right, publishedAt)], {
+        expectedRevision: current.version === 0 ? 'no_stream' : BigInt(current.version - 1),
+      });
+      position = result.position;
+    } catch (e) {
+      // Another publication was recorded since this engine last read the stream.
+      if (e instanceof WrongExpectedRevisionError) throw conflict(expected ?? current.version, undefined);
+      throw e;
+    }
+    const applied = await deps.readModels.waitForPosition(position, deps.applyTimeoutMs);
+    if (!applied) {
+      throw new ApiError(
+        503,
+        'projection-timeout',
+        `the directory is stored (position ${position}) but not yet applied; read it again shortly`,
+      );
+    }
+    res.status(200).json({ ...deps.directory.view(), position: position.toString() });
+  });
+
+  return router;
+}
+
+function conflict(expected: number, actual: number | undefined): ApiError {
+  return new ApiError(
+    409,
+    'revision-conflict',
+    actual === undefined
+      ? `another directory was published meanwhile; read GET /directory and publish again`
+      : `If-Match names directory version ${expected}, but version ${actual} is in force; read GET /directory and publish again`,
+  );
+}
