@@ -166,7 +166,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   };
 }
 
+/** The store answers and holds no damage found so far (a corrupt store is down for `supervision_store_up`). */
 async function probeStore(store: EventStore): Promise<boolean> {
+  if (store.corruption?.() !== undefined) return false;
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -111,6 +111,8 @@ describe('a damaged sqlite store', () => {
         store: 'corrupt',
         reason: expect.stringContaining('corrupt'),
       });
+      const metrics = await (await fetch(`${engine.url}/metrics`)).text();
+      expect(metrics).toMatch(/^supervision_store_up 0$/m);
       const logged = logLines(engine.output(), 'error');
       expect(logged.map((e) => e['where'])).toEqual(
         expect.arrayContaining(['stream case-K-0', 'stream case-K-1', 'stream case-K-2']),
