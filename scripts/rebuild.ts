@@ -14,6 +14,7 @@ import { createCalendarService, isValidZone } from '../src/domain/index.js';
 import { loadPolicy } from '../src/config/policy.js';
 import { openStore, DEFAULT_STORE_SPEC } from '../src/store/open.js';
 import { createProjections, defaultCheckpointFile } from '../src/projections/index.js';
+import { PolicyBook } from '../src/projections/policyEvents.js';
 
 function fail(message: string): never {
   process.stderr.write(
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
       store,
       calendarService: createCalendarService(zone),
       policy,
+      // The versions recorded on policy-CN are read as the catch-up passes them; each case uses its own.
+      policies: new PolicyBook(policy),
       clock: () => Date.now(),
       zone,
       checkpointFile,
