@@ -110,6 +110,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   const alerts = alertRoutes(
     {
       readModels: deps.readModels,
+      clock: deps.clock,
       sse: {
         ...DEFAULT_SSE_LIMITS,
         maxStreams: options.maxAlertStreams,

@@ -3,12 +3,24 @@ import { Router, type Request } from 'express';
 import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
 import type { AlertEvent, AlertFilter, AlertView, ReadModels } from '../../projections/types.js';
 import { principalOf, type Authenticator } from '../auth.js';
+import {
+  ALERT_DEFAULT_LIMIT,
+  ALERT_DEFAULT_SORT,
+  ALERT_MAX_LIMIT,
+  ALERT_SORTS,
+  type AlertPageQuery,
+  alertPage,
+} from '../alertPage.js';
+import type { EpochMs } from '../../domain/types.js';
+import { badRequest } from '../errors.js';
 import { type SseLimits, sseStreams } from '../sse.js';
-import { enumParam, idParam } from '../validation.js';
+import { enumParam, idParam, queryString } from '../validation.js';
 
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
   readonly sse: SseLimits;
+  /** "Now" for the overdue days of each alert's case (the wall clock when absent). */
+  readonly clock?: () => EpochMs;
 }
 
 export interface AlertStreams {
@@ -34,8 +46,10 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
 
   router.get('/alerts', auth.require('alerts:read'), (req, res) => {
     const filter = alertFilter(req);
-    const alerts = deps.readModels.activeAlerts(filter);
-    res.json({ count: alerts.length, alerts });
+    const page = pageQuery(req.query as Record<string, unknown>);
+    const now = (deps.clock ?? Date.now)();
+    const overdueDays = (caseId: string): number => deps.readModels.evaluateCase(caseId, now)?.overdueDays ?? 0;
+    res.json(alertPage(deps.readModels.activeAlerts(filter), overdueDays, page));
   });
 
   router.get('/alerts/stream', auth.require('alerts:read'), (req, res) => {
@@ -66,6 +80,24 @@ function alertFilter(req: Request): AlertFilter {
     ...(color === undefined ? {} : { color }),
     ...(rule === undefined ? {} : { rule }),
   };
+}
+
+function pageQuery(q: Record<string, unknown>): AlertPageQuery {
+  return {
+    sort: enumParam(q, 'sort', ALERT_SORTS) ?? ALERT_DEFAULT_SORT,
+    offset: integerParam(q, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+    limit: integerParam(q, 'limit', 1, ALERT_MAX_LIMIT) ?? ALERT_DEFAULT_LIMIT,
+  };
+}
+
+function integerParam(q: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const text = queryString(q, name);
+  if (text === undefined) return undefined;
+  const n = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw badRequest(name, `must be an integer ${min}–${max}; got "${text.slice(0, 40)}"`);
+  }
+  return n;
 }
 
 export function matches(alert: AlertView, filter: AlertFilter): boolean {

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CARD_COLORS, CARD_RULES } from '../domain/lists.js';
+import type { AlertView } from '../projections/types.js';
+import { ALERT_SORTS, alertPage, summarise } from './alertPage.js';
+
+const alertArb = fc.record({
+  caseNo: fc.integer({ min: 1, max: 30 }),
+  rule: fc.constantFrom(...CARD_RULES),
+  color: fc.constantFrom(...CARD_COLORS),
+  center: fc.constantFrom('c1', 'c2', 'c3'),
+  dept: fc.constantFrom('d1', 'd2'),
+  startedMinute: fc.integer({ min: 0, max: 50 }),
+});
+
+function toAlerts(raw: fc.RecordValue<typeof alertArb>[]): AlertView[] {
+  const byKey = new Map<string, AlertView>();
+  for (const r of raw) {
+    const caseId = `C-${r.caseNo}`;
+    const key = `${caseId}/${r.rule}`;
+    byKey.set(key, {
+      key,
+      caseId,
+      rule: r.rule,
+      color: r.color,
+      centerId: r.center,
+      departmentId: r.dept,
+      matterCode: 'm',
+      startedAt: new Date(Date.UTC(2025, 8, 1, 0, r.startedMinute)).toISOString(),
+      calendarVersion: 'v',
+      policyVersion: 'p',
+    });
+  }
+  return [...byKey.values()];
+}
+
+const overdueOf = (caseId: string): number => Number(caseId.slice(2)) % 7;
+
+describe('alertPage', () => {
+  it('law: walking the pages visits every alert exactly once, in the sort order, whatever the page size', () => {
+    fc.assert(
+      fc.property(
+        fc.array(alertArb, { maxLength: 60 }),
+        fc.constantFrom(...ALERT_SORTS),
+        fc.integer({ min: 1, max: 17 }),
+        (raw, sort, limit) => {
+          const alerts = toAlerts(raw);
+          const seen: string[] = [];
+          const values: number[] = [];
+          for (let offset = 0; offset < alerts.length + limit; offset += limit) {
+            const page = alertPage(alerts, overdueOf, { sort, offset, limit });
+            expect(page.total).toBe(alerts.length);
+            expect(page.count).toBe(page.alerts.length);
+            expect(page.count).toBeLessThanOrEqual(limit);
+            for (const a of page.alerts) {
+              seen.push(a.key);
+              expect(a.overdueDays).toBe(overdueOf(a.caseId));
+              values.push(sort.endsWith('overdueDays') ? a.overdueDays : Date.parse(a.startedAt));
+            }
+          }
+          expect([...seen].sort()).toEqual(alerts.map((a) => a.key).sort());
+          const sign = sort.startsWith('-') ? -1 : 1;
+          for (let i = 1; i < values.length; i++)
+            expect(sign * (values[i]! - values[i - 1]!)).toBeGreaterThanOrEqual(0);
+        },
+      ),
+    );
+  });
+
+  it('law: the summary counts every matching alert once, per colour, rule, center and department', () => {
+    fc.assert(
+      fc.property(fc.array(alertArb, { maxLength: 60 }), (raw) => {
+        const alerts = toAlerts(raw);
+        const s = summarise(alerts);
+        expect(s.red + s.yellow).toBe(alerts.length);
+        expect(s.byRule.reduce((n, r) => n + r.count, 0)).toBe(alerts.length);
+        expect(s.byCenter.reduce((n, c) => n + c.red + c.yellow, 0)).toBe(alerts.length);
+        expect(s.byDepartment.reduce((n, d) => n + d.red + d.yellow, 0)).toBe(alerts.length);
+        for (const c of s.byCenter) {
+          const mine = alerts.filter((a) => a.centerId === c.centerId);
+          expect(c.red).toBe(mine.filter((a) => a.color === 'red').length);
+        }
+      }),
+    );
+  });
+
+  it('asks for the overdue days of the page only when sorting by start', () => {
+    const alerts = toAlerts(
+      Array.from({ length: 20 }, (_, i) => ({
+        caseNo: i + 1,
+        rule: 'overdue' as const,
+        color: 'red' as const,
+        center: 'c1' as const,
+        dept: 'd1' as const,
+        startedMinute: i,
+      })),
+    );
+    const asked: string[] = [];
+    const page = alertPage(
+      alerts,
+      (id) => {
+        asked.push(id);
+        return 1;
+      },
+      { sort: '-startedAt', offset: 0, limit: 5 },
+    );
+    expect(page.alerts.map((a) => a.caseId)).toEqual(['C-20', 'C-19', 'C-18', 'C-17', 'C-16']);
+    expect(asked).toHaveLength(5);
+  });
+
+  it('sorts the most overdue first with -overdueDays (the oldest overdue case on page one)', () => {
+    const alerts = toAlerts(
+      [3, 9, 14, 1].map((caseNo, i) => ({
+        caseNo,
+        rule: 'overdue' as const,
+        color: 'red' as const,
+        center: 'c1' as const,
+        dept: 'd1' as const,
+        startedMinute: i,
+      })),
+    );
+    const page = alertPage(alerts, (id) => Number(id.slice(2)), { sort: '-overdueDays', offset: 0, limit: 2 });
+    expect(page.alerts.map((a) => [a.caseId, a.overdueDays])).toEqual([
+      ['C-14', 14],
+      ['C-9', 9],
+    ]);
+    expect(page.total).toBe(4);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * One page of the active alerts (`GET /alerts`): sorted, cut at `offset`/`limit`,
+ * with the total and a summary of every alert that matches the filters, so a
+ * board can show counts per rule and per center for the filtered set while it
+ * holds only one page. Pure: the overdue days of a case come from the caller.
+ */
+import type { CardColor, CardRule } from '../domain/lists.js';
+import type { AlertView } from '../projections/types.js';
+
+export const ALERT_SORT_KEYS = ['overdueDays', 'startedAt'] as const;
+export type AlertSortKey = (typeof ALERT_SORT_KEYS)[number];
+/** Every `sort` value `GET /alerts` accepts: a key, or `-key` for descending. */
+export const ALERT_SORTS = ALERT_SORT_KEYS.flatMap((k) => [k, `-${k}`]) as readonly string[];
+export const ALERT_DEFAULT_SORT = '-startedAt';
+export const ALERT_DEFAULT_LIMIT = 100;
+export const ALERT_MAX_LIMIT = 1000;
+
+export interface AlertRow extends AlertView {
+  /** Working days the case is past its deadline now (0 when not overdue). */
+  readonly overdueDays: number;
+}
+
+export interface ColorCounts {
+  red: number;
+  yellow: number;
+}
+
+export interface AlertSummary extends ColorCounts {
+  readonly byRule: Array<{ rule: CardRule; color: CardColor; count: number }>;
+  readonly byCenter: Array<{ centerId: string } & ColorCounts>;
+  readonly byDepartment: Array<{ centerId: string; departmentId: string } & ColorCounts>;
+}
+
+export interface AlertPage {
+  /** Alerts on this page. */
+  readonly count: number;
+  /** Alerts matching the filters, on every page. */
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+  readonly sort: string;
+  readonly alerts: AlertRow[];
+  readonly summary: AlertSummary;
+}
+
+export interface AlertPageQuery {
+  readonly sort: string;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * Sorts `alerts` (ties: newest start first, then key, so the order is total and
+ * pages never overlap) and returns the page. `overdueDaysOf` is asked once per
+ * case, and only for the page's cases unless the sort needs every one.
+ */
+export function alertPage(
+  alerts: readonly AlertView[],
+  overdueDaysOf: (caseId: string) => number,
+  query: AlertPageQuery,
+): AlertPage {
+  const known = new Map<string, number>();
+  const overdue = (caseId: string): number => {
+    let days = known.get(caseId);
+    if (days === undefined) {
+      days = overdueDaysOf(caseId);
+      known.set(caseId, days);
+    }
+    return days;
+  };
+  const descending = query.sort.startsWith('-');
+  const key = (descending ? query.sort.slice(1) : query.sort) as AlertSortKey;
+  const sign = descending ? -1 : 1;
+  const started = (a: AlertView): number => Date.parse(a.startedAt);
+  const tieBreak = (x: AlertView, y: AlertView): number =>
+    started(y) - started(x) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
+  const compare =
+    key === 'overdueDays'
+      ? (x: AlertView, y: AlertView) => sign * (overdue(x.caseId) - overdue(y.caseId)) || tieBreak(x, y)
+      : (x: AlertView, y: AlertView) => sign * (started(x) - started(y)) || tieBreak(x, y);
+  const sorted = [...alerts].sort(compare);
+  const page = sorted.slice(query.offset, query.offset + query.limit);
+  return {
+    count: page.length,
+    total: alerts.length,
+    offset: query.offset,
+    limit: query.limit,
+    sort: query.sort,
+    alerts: page.map((a) => ({ ...a, overdueDays: overdue(a.caseId) })),
+    summary: summarise(alerts),
+  };
+}
+
+export function summarise(alerts: readonly AlertView[]): AlertSummary {
+  const zero = (): ColorCounts => ({ red: 0, yellow: 0 });
+  const all = zero();
+  const byRule = new Map<string, { rule: CardRule; color: CardColor; count: number }>();
+  const byCenter = new Map<string, { centerId: string } & ColorCounts>();
+  const byDepartment = new Map<string, { centerId: string; departmentId: string } & ColorCounts>();
+  for (const a of alerts) {
+    all[a.color] += 1;
+    const ruleKey = `${a.rule}\u0000${a.color}`;
+    const rule = byRule.get(ruleKey) ?? { rule: a.rule, color: a.color, count: 0 };
+    rule.count += 1;
+    byRule.set(ruleKey, rule);
+    const center = byCenter.get(a.centerId) ?? { centerId: a.centerId, ...zero() };
+    center[a.color] += 1;
+    byCenter.set(a.centerId, center);
+    const deptKey = `${a.centerId}\u0000${a.departmentId}`;
+    const dept = byDepartment.get(deptKey) ?? { centerId: a.centerId, departmentId: a.departmentId, ...zero() };
+    dept[a.color] += 1;
+    byDepartment.set(deptKey, dept);
+  }
+  const worstFirst = <T extends ColorCounts>(x: T, y: T) => y.red - x.red || y.yellow - x.yellow;
+  return {
+    ...all,
+    byRule: [...byRule.values()].sort((x, y) => y.count - x.count || x.rule.localeCompare(y.rule)),
+    byCenter: [...byCenter.values()].sort((x, y) => worstFirst(x, y) || x.centerId.localeCompare(y.centerId)),
+    byDepartment: [...byDepartment.values()].sort(
+      (x, y) =>
+        worstFirst(x, y) || x.centerId.localeCompare(y.centerId) || x.departmentId.localeCompare(y.departmentId),
+    ),
+  };
+}
