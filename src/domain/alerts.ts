@@ -27,7 +27,7 @@ const pauseOf = (tl: Timeline, pauseId: string | undefined): PauseFacts | undefi
  * Whether `card` is an alert in force at `at`: it has started and not cleared
  * by `at`, the case is not completed by `at`, and for `overlong-pause` its
  * pause is still open (the red card stays on record after the resume, but the
- * work it flags is over).
+ * work it flags is over), and for `escalation-unanswered` no reply (回告) has come.
  */
 export function isInForce(card: RawCard, s: CaseState, tl: Timeline, at: EpochMs): boolean {
   if (s.completedAt !== undefined && s.completedAt <= at) return false;
@@ -37,8 +37,15 @@ export function isInForce(card: RawCard, s: CaseState, tl: Timeline, at: EpochMs
     const endAt = pauseOf(tl, card.pauseId)?.endAt;
     if (endAt !== undefined && endAt <= at) return false;
   }
+  if (card.rule === 'escalation-unanswered') {
+    const answeredAt = answerOf(tl, card.escalation);
+    if (answeredAt !== undefined && answeredAt <= at) return false;
+  }
   return true;
 }
+
+const answerOf = (tl: Timeline, escalation: number | undefined): EpochMs | undefined =>
+  escalation === undefined ? undefined : tl.escalations[escalation]?.answeredAt;
 
 /** The cards of the timeline that are alerts in force at `at`, in the timeline's order. */
 export function alertsInForce(s: CaseState, tl: Timeline, at: EpochMs): readonly RawCard[] {
@@ -66,7 +73,8 @@ export function cardDetails(card: RawCard, s: CaseState, tl: Timeline): CardDeta
 
 /**
  * The instant an alert stopped being in force, seen at `at`: its card's
- * clearing (yellow), else the completion, else the resume of its pause; `at`
+ * clearing (yellow), else the completion, else the resume of its pause or the
+ * reply to its escalation; `at`
  * itself when none of these explains it (a recomputation withdrew it, e.g. a
  * back-dated pause or a calendar correction).
  */
@@ -77,7 +85,7 @@ export function alertEndedAt(alert: CardIdentity, s: CaseState, tl: Timeline, at
   if (card === undefined) return at;
   if (card.clear !== undefined && card.clear <= at) return card.clear;
   if (s.completedAt !== undefined && s.completedAt <= at) return s.completedAt;
-  const endAt = pauseOf(tl, alert.pauseId)?.endAt;
+  const endAt = pauseOf(tl, alert.pauseId)?.endAt ?? answerOf(tl, alert.escalation);
   return endAt !== undefined && endAt <= at ? endAt : at;
 }
 

@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { defaultCalendar } from './calendar/index.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { evaluate } from './evaluate.js';
+import { timelineOf } from './timeline.js';
+import { alertEndedAt, alertsInForce, isInForce } from './alerts.js';
 import { decideSpec } from './testing/decideSpec.js';
 import { accepted, completed, decode, escalated, fold } from './testing/fixtures.js';
 import { historyArb } from './testing/arbitraries.js';
@@ -115,5 +117,22 @@ describe('evaluate: a reply ends the escalation clock', () => {
       { numRuns: 200 },
     );
     expect(withAReply).toBeGreaterThan(20);
+  });
+});
+
+describe('alerts: a late reply ends the escalation alert (the red card stays on record)', () => {
+  it('in force from the end of the respond-by day until the reply; alertEndedAt names the reply', () => {
+    const reply = answered('2025-03-10T09:00:00+08:00', 'e1');
+    const s = fold(ID, [acc, reminder, reply]);
+    const T = parseInstant('2025-03-12T12:00:00+08:00');
+    const tl = timelineOf(s, T, DEFAULT_POLICY, cal)!;
+    const card = tl.cards.find((c) => c.rule === 'escalation-unanswered')!;
+    expect(card.start).toBe(parseInstant('2025-03-08T00:00:00+08:00'));
+    expect(isInForce(card, s, tl, parseInstant('2025-03-09T12:00:00+08:00'))).toBe(true);
+    expect(isInForce(card, s, tl, T)).toBe(false);
+    expect(alertsInForce(s, tl, T).some((c) => c.rule === 'escalation-unanswered')).toBe(false);
+    expect(alertEndedAt({ rule: 'escalation-unanswered', escalation: 0 }, s, tl, T)).toBe(
+      parseInstant('2025-03-10T09:00:00+08:00'),
+    );
   });
 });
