@@ -6,6 +6,7 @@ import {
   type Directory,
   type DirectoryCenter,
   indexDirectory,
+  sameDirectory,
   sameRegions,
   validateDirectory,
 } from './directory.js';
@@ -104,7 +105,8 @@ describe('validateDirectory (SPEC §4)', () => {
     expect(byField['centers[1].level']).toMatch(/county-x.*one of city, district, street, community; got "county"/);
     expect(byField['centers[2].centerId']).toMatch(/duplicate centerId district-wuhua \(also centers\[0\]\)/);
     expect(byField['centers[4].centerId']).toMatch(/1–64 characters/);
-    // Parents and centers are checked once every center decodes (else a bad entry would hide a real one).
+    expect(byField['centers[3].parentId']).toBe('district-nowhere is not a center of this directory');
+    expect(byField['departments[0].centerId']).toBe('center-missing is not a center of this directory');
     const second = errorsOf({
       centers: [{ centerId: 'street-a', name: '华山街道', level: 'street', parentId: 'district-nowhere' }],
       departments: [{ departmentId: 'health', name: '区卫健局', centerId: 'center-missing' }],
@@ -148,6 +150,12 @@ describe('indexDirectory', () => {
         expect(index.center('not-in-it-§')).toBeUndefined();
       }),
     );
+  });
+
+  it('sameDirectory compares the lists only, in order', () => {
+    const a: Directory = { centers: [{ centerId: 'c', name: 'C', level: 'city' }], departments: [] };
+    expect(sameDirectory(a, { ...a, version: 3 } as Directory)).toBe(true);
+    expect(sameDirectory(a, { ...a, departments: [{ departmentId: 'd', name: 'D' }] })).toBe(false);
   });
 
   it('sameRegions is false exactly when some center changes region', () => {

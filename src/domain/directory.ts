@@ -70,28 +70,19 @@ export function validateDirectory(input: unknown): E.Either<readonly FieldError[
     const d = departmentOf(raw, `departments[${i}]`, errors);
     return d === undefined ? [] : [{ department: d, at: i }];
   });
-  const centerAt = uniqueIds(
-    centers.map(({ center, at }) => ({ id: center.centerId, at })),
-    'centers',
-    'centerId',
-    errors,
-  );
-  uniqueIds(
-    departments.map(({ department, at }) => ({ id: department.departmentId, at })),
-    'departments',
-    'departmentId',
-    errors,
-  );
+  // Ids as sent (also of entries refused for another field), so a duplicate or a parent is judged on what was sent.
+  const centerAt = uniqueIds(idsSent(centersIn, 'centerId'), 'centers', 'centerId', errors);
+  uniqueIds(idsSent(departmentsIn, 'departmentId'), 'departments', 'departmentId', errors);
   for (const { center, at } of centers) {
     const p = center.parentId;
     if (p === undefined) continue;
     if (p === center.centerId) errors.push({ field: `centers[${at}].parentId`, message: `${p} is its own parent` });
-    else if (!centerAt.has(p) && centersIn.length === centers.length)
+    else if (!centerAt.has(p))
       errors.push({ field: `centers[${at}].parentId`, message: `${p} is not a center of this directory` });
   }
   for (const { department, at } of departments) {
     const c = department.centerId;
-    if (c !== undefined && !centerAt.has(c) && centersIn.length === centers.length)
+    if (c !== undefined && !centerAt.has(c))
       errors.push({ field: `departments[${at}].centerId`, message: `${c} is not a center of this directory` });
   }
   if (errors.length === 0) errors.push(...parentCycles(centers.map((x) => x.center)));
@@ -196,6 +187,14 @@ function departmentOf(raw: unknown, at: string, errors: FieldError[]): Directory
   };
 }
 
+/** The well-formed ids of a list's entries, with their index. */
+function idsSent(list: readonly unknown[], key: string): { id: string; at: number }[] {
+  return list.flatMap((raw, at) => {
+    const id = isObject(raw) ? raw[key] : undefined;
+    return typeof id === 'string' && CASE_ID_RE.test(id) ? [{ id, at }] : [];
+  });
+}
+
 /** The first index of each id; a repeat is an error naming both entries. */
 function uniqueIds(
   ids: readonly { id: string; at: number }[],
@@ -282,7 +281,8 @@ export function sameRegions(a: Directory, b: Directory): boolean {
   return regions(a) === regions(b);
 }
 
-/** True when the two directories hold the same entries in the same order. */
+/** True when the two directories hold the same entries in the same order (other fields of the values ignored). */
 export function sameDirectory(a: Directory, b: Directory): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const lists = (d: Directory) => JSON.stringify([d.centers, d.departments]);
+  return lists(a) === lists(b);
 }
