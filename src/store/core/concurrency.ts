@@ -68,7 +68,8 @@ export function resolveDuplicates(
     }
   }
   const last = found[found.length - 1] as StoredLocation;
-  return last.recordedAt === undefined
-    ? { nextExpectedRevision: last.revision, position: last.position, duplicate: true }
-    : { nextExpectedRevision: last.revision, position: last.position, duplicate: true, recordedAt: last.recordedAt };
+  // The original result, each event's own position included, like the first answer.
+  const positions = found.map((f) => (f as StoredLocation).position);
+  const result = { nextExpectedRevision: last.revision, position: last.position, positions, duplicate: true };
+  return last.recordedAt === undefined ? result : { ...result, recordedAt: last.recordedAt };
 }
