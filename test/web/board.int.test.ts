@@ -79,11 +79,13 @@ describe('alert board', () => {
       .locator('#alerts tbody tr[data-key]')
       .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['key']));
     expect(new Set(keys)).toEqual(new Set(api.alerts.map((a: { key: string }) => a.key)));
-    // Newest first.
-    const started = await page
-      .locator('#alerts tbody tr[data-key] time')
-      .evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
-    expect([...started].sort((a, b) => b - a)).toEqual(started);
+    // Most overdue first (the default sort), each row with its overdue days.
+    const overdue = await page
+      .locator('#alerts tbody tr[data-key]')
+      .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset['overdueDays'])));
+    expect([...overdue].sort((a, b) => b - a)).toEqual(overdue);
+    expect(overdue[0]).toBeGreaterThan(0);
+    expect(await page.locator('#page-status').textContent()).toContain(`of ${api.total}`);
 
     const reds = api.alerts.filter((a: { color: string }) => a.color === 'red').length;
     expect(reds).toBeGreaterThan(0);
@@ -99,6 +101,9 @@ describe('alert board', () => {
     // Counts per rule add up to the number of alerts.
     const counts = await page.locator('#rule-counts li .n').allTextContents();
     expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(api.alerts.length);
+    // The per-center summary adds up too, and names every center with alerts.
+    const centerRows = await page.locator('#centers tbody tr[data-center-id]').count();
+    expect(centerRows).toBe(api.summary.byCenter.length);
 
     await screenshot(page, 'board-desktop');
     await page.setViewportSize(PHONE);

@@ -1,15 +1,21 @@
-// Live alert board: /alerts for the initial set, /alerts/stream for changes.
-import { apiJson } from './api.js';
+// Live alert board: one page of GET /alerts (sorted and paged by the server, with a
+// summary of every alert matching the filters); /alerts/stream says when to reload.
+import { apiJson, forgetToken } from './api.js';
 import { connectSse } from './sse.js';
 import { COLORS, RULES, label } from './labels.js';
 import { addDays, el, fmtInstant, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
+import { renderCenters, renderDepartments, renderRuleCounts } from './board-summary.js';
 
-const MAX_ROWS = 300;
+const PAGE_SIZE = 50;
 const FILTER_KEYS = ['centerId', 'departmentId', 'color', 'rule'];
+const SORTS = ['-overdueDays', '-startedAt', 'startedAt'];
+const DEFAULT_SORT = '-overdueDays';
 
-const alerts = new Map(); // key → AlertView
 const fresh = new Set(); // keys raised live, highlighted once
+const knownCenters = new Set();
+const knownDepartments = new Map(); // centerId → Set of departmentIds
+let offset = 0;
 const $ = (id) => document.getElementById(id);
 
 function showError(message) {
@@ -26,8 +32,9 @@ function currentFilters() {
   return out;
 }
 
-function matches(a, f) {
-  return FILTER_KEYS.every((k) => !f[k] || a[k] === f[k]);
+function currentSort() {
+  const v = $('sort').value;
+  return SORTS.includes(v) ? v : DEFAULT_SORT;
 }
 
 function setOptions(select, values, labelOf) {
@@ -43,128 +50,67 @@ function setOptions(select, values, labelOf) {
   select.value = wanted.includes(keep) ? keep : '';
 }
 
-function refreshFilterOptions(f) {
-  const all = [...alerts.values()];
-  const centers = [...new Set(all.map((a) => a.centerId))].sort();
-  if (f.centerId && !centers.includes(f.centerId)) centers.push(f.centerId);
-  const depts = [
-    ...new Set(all.filter((a) => !f.centerId || a.centerId === f.centerId).map((a) => a.departmentId)),
-  ].sort();
-  if (f.departmentId && !depts.includes(f.departmentId)) depts.push(f.departmentId);
-  setOptions($('f-center'), centers, (v) => v);
-  setOptions($('f-department'), depts, (v) => v);
+/** Centers and departments seen in any summary so far (a filtered summary only names its own). */
+function refreshFilterOptions(summary, f) {
+  for (const d of summary?.byDepartment ?? []) {
+    knownCenters.add(d.centerId);
+    const depts = knownDepartments.get(d.centerId) ?? new Set();
+    depts.add(d.departmentId);
+    knownDepartments.set(d.centerId, depts);
+  }
+  if (f.centerId) knownCenters.add(f.centerId);
+  const depts = new Set();
+  for (const [c, ds] of knownDepartments) if (!f.centerId || c === f.centerId) for (const d of ds) depts.add(d);
+  if (f.departmentId) depts.add(f.departmentId);
+  setOptions($('f-center'), [...knownCenters].sort(), (v) => v);
+  setOptions($('f-department'), [...depts].sort(), (v) => v);
   setOptions($('f-rule'), Object.keys(RULES), (v) => label(RULES, v));
-  if (f.rule) $('f-rule').value = f.rule;
-  if (f.centerId) $('f-center').value = f.centerId;
-  if (f.departmentId) $('f-department').value = f.departmentId;
+  for (const [k, id] of [
+    ['centerId', 'f-center'],
+    ['departmentId', 'f-department'],
+    ['rule', 'f-rule'],
+  ])
+    if (f[k]) $(id).value = f[k];
 }
 
-function renderRuleCounts(list) {
-  const counts = new Map();
-  for (const a of list) {
-    const k = `${a.rule}|${a.color}`;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  const items = [...counts.entries()]
-    .sort((x, y) => y[1] - x[1])
-    .map(([k, n]) => {
-      const [rule, color] = k.split('|');
-      return el(
-        'li',
-        { dataset: { rule, color } },
-        el('span', { class: `badge ${color}` }, label(COLORS, color)),
-        ' ',
-        label(RULES, rule),
-        el('span', { class: 'n' }, String(n)),
-      );
-    });
-  $('rule-counts').replaceChildren(...(items.length ? items : [el('li', {}, '无告警 No alerts')]));
-}
-
-function renderGroups(list) {
-  const groups = new Map();
-  for (const a of list) {
-    const k = `${a.centerId}\u0000${a.departmentId}`;
-    const g = groups.get(k) ?? { centerId: a.centerId, departmentId: a.departmentId, red: 0, yellow: 0 };
-    g[a.color] += 1;
-    groups.set(k, g);
-  }
-  const rows = [...groups.values()]
-    .sort((x, y) => y.red - x.red || y.yellow - x.yellow || x.centerId.localeCompare(y.centerId))
-    .map((g) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, g.centerId),
-        el('td', {}, g.departmentId),
-        el('td', { class: 'num' }, g.red ? el('span', { class: 'badge red' }, String(g.red)) : '0'),
-        el('td', { class: 'num' }, g.yellow ? el('span', { class: 'badge yellow' }, String(g.yellow)) : '0'),
-        el(
-          'td',
-          {},
-          el(
-            'button',
-            {
-              type: 'button',
-              'aria-label': `只看 ${g.centerId} / ${g.departmentId} Show only this department`,
-              onclick: () => applyFilters({ centerId: g.centerId, departmentId: g.departmentId }),
-            },
-            '只看 Show',
-          ),
-        ),
-      ),
-    );
-  $('groups').tBodies[0].replaceChildren(
-    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '5', class: 'muted' }, '无 None'))]),
+function alertRow(a) {
+  return el(
+    'tr',
+    {
+      class: `row-${a.color}${fresh.has(a.key) ? ' fresh' : ''}`,
+      dataset: { key: a.key, caseId: a.caseId, rule: a.rule, color: a.color, overdueDays: String(a.overdueDays) },
+    },
+    el('td', {}, el('span', { class: `badge ${a.color}` }, label(COLORS, a.color))),
+    el('td', {}, label(RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
+    el('td', {}, el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId)),
+    el('td', { class: 'num' }, a.overdueDays > 0 ? fmtNumber(a.overdueDays) : '—'),
+    el('td', { class: 'hide-narrow' }, a.centerId),
+    el('td', { class: 'hide-narrow' }, a.departmentId),
+    el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
+    el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
   );
 }
 
-function renderAlerts(list) {
-  const sorted = [...list].sort(
-    (x, y) => Date.parse(y.startedAt) - Date.parse(x.startedAt) || x.key.localeCompare(y.key),
-  );
-  const shown = sorted.slice(0, MAX_ROWS);
-  const rows = shown.map((a) => {
-    const tr = el(
-      'tr',
-      {
-        class: `row-${a.color}${fresh.has(a.key) ? ' fresh' : ''}`,
-        dataset: { key: a.key, caseId: a.caseId, rule: a.rule, color: a.color },
-      },
-      el('td', {}, el('span', { class: `badge ${a.color}` }, label(COLORS, a.color))),
-      el('td', {}, label(RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
-      el('td', {}, el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId)),
-      el('td', { class: 'hide-narrow' }, a.centerId),
-      el('td', {}, a.departmentId),
-      el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
-      el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
-    );
-    return tr;
-  });
+function renderPage(page) {
+  const rows = page.alerts.map(alertRow);
   fresh.clear();
   $('alerts').tBodies[0].replaceChildren(
-    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '7', class: 'muted' }, '当前无告警 No active alerts'))]),
+    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '8', class: 'muted' }, '当前无告警 No active alerts'))]),
   );
-  $('alert-count').textContent = `（${list.length} 条 alerts）`;
-  $('alerts-more').textContent =
-    sorted.length > MAX_ROWS ? `仅显示最新 ${MAX_ROWS} 条 Showing the newest ${MAX_ROWS} of ${sorted.length}` : '';
+  $('alert-count').textContent = `（${fmtNumber(page.total)} 条 alerts）`;
+  const first = page.total === 0 ? 0 : page.offset + 1;
+  const last = page.offset + page.count;
+  $('page-status').textContent =
+    `第 ${first}–${last} 条，共 ${page.total} 条 Showing ${first}–${last} of ${page.total}`;
+  $('page-prev').disabled = page.offset === 0;
+  $('page-next').disabled = last >= page.total;
 }
 
-let loaded = false; // nothing is claimed ("no alerts", "0 red") before the first snapshot
-
-function render() {
-  const f = currentFilters();
-  refreshFilterOptions(f);
-  if (!loaded) {
-    $('alerts').tBodies[0].replaceChildren(el('tr', {}, el('td', { colspan: '7', class: 'muted' }, '加载中 Loading…')));
-    return;
-  }
-  const list = [...alerts.values()].filter((a) => matches(a, f));
-  renderRuleCounts(list);
-  renderGroups(list);
-  renderAlerts(list);
-  const openRed = [...alerts.values()].filter((a) => a.color === 'red').length;
-  document.querySelector('[data-kpi="openRed"]').textContent = fmtNumber(openRed);
+function renderSummary(summary, f) {
+  renderRuleCounts($('rule-counts'), summary, f);
+  renderCenters($('centers'), summary, f, applyFilters);
+  renderDepartments($('groups'), summary, f, applyFilters);
+  document.querySelector('[data-kpi="openRed"]').textContent = fmtNumber(summary.red);
 }
 
 function applyFilters(f) {
@@ -175,45 +121,96 @@ function applyFilters(f) {
       field.value = f[k];
     }
   }
+  changed();
+}
+
+/** Filters or sort changed: back to the first page. */
+function changed() {
+  offset = 0;
   syncUrl();
-  render();
+  void reload();
+  scheduleKpis(0);
 }
 
 function syncUrl() {
   const params = new URLSearchParams(currentFilters());
+  if (currentSort() !== DEFAULT_SORT) params.set('sort', currentSort());
+  if (offset > 0) params.set('offset', String(offset));
   const qs = params.toString();
   history.replaceState(null, '', qs ? `/?${qs}` : '/');
 }
 
-// Live events that arrive while a snapshot is loading are replayed on top of it.
-// Each load has its own buffer, so overlapping loads (first open + reconnect) stay correct.
-const replayBuffers = new Set();
+// A later answer replaces an earlier one; an answer to an outdated request is dropped.
+let generation = 0;
+let forbidden = false;
 async function loadAlerts() {
-  const replay = [];
-  replayBuffers.add(replay);
-  try {
-    const body = await apiJson('/alerts');
-    const list = Array.isArray(body) ? body : (body.alerts ?? []);
-    alerts.clear();
-    for (const a of list) alerts.set(a.key, a);
-    for (const [type, a] of replay) {
-      if (type === 'alert-raised') alerts.set(a.key, a);
-      else alerts.delete(a.key);
-    }
-    loaded = true;
-  } finally {
-    replayBuffers.delete(replay);
+  const mine = ++generation;
+  const f = currentFilters();
+  const params = new URLSearchParams({ ...f, sort: currentSort(), offset: String(offset), limit: String(PAGE_SIZE) });
+  const page = await apiJson(`/alerts?${params}`);
+  if (mine !== generation) return;
+  if (page.offset > 0 && page.count === 0 && page.total > 0) {
+    // The alerts of this page cleared meanwhile: show the last page that has some.
+    offset = Math.max(0, Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE);
+    syncUrl();
+    return loadAlerts();
   }
-  render();
+  refreshFilterOptions(page.summary, f);
+  renderSummary(page.summary, f);
+  renderPage(page);
+}
+
+function reload() {
+  return loadAlerts()
+    .then(() => showError(''))
+    .catch((e) => {
+      if (e.status === 403) showForbidden(e.message);
+      else showError(`告警加载失败 Could not load alerts: ${e.message}`);
+    });
+}
+
+let reloadTimer;
+/** Live changes arrive in bursts (time-driven cards): reload the page once per burst. */
+function reloadSoon() {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => void reload(), 300);
+}
+
+/** A token whose role may not read alerts: say so once, and stop (no stream, no retries). */
+function showForbidden(message) {
+  if (forbidden) return;
+  forbidden = true;
+  stopStream?.();
+  clearTimeout(kpiTimer);
+  $('conn').hidden = true;
+  $('board').hidden = true;
+  const box = $('forbidden');
+  box.hidden = false;
+  $('forbidden-detail').textContent = message;
+  $('forbidden-switch').addEventListener('click', () => {
+    forgetToken();
+    location.reload();
+  });
 }
 
 let kpiTimer;
 async function loadKpis() {
+  if (forbidden) return;
   const from = localDate(Date.now());
   const to = addDays(from, 1);
   $('kpi-date').textContent = from;
+  const f = currentFilters();
+  const params = new URLSearchParams({ from, to });
+  if (f.centerId) params.set('centerId', f.centerId);
+  if (f.departmentId) params.set('departmentId', f.departmentId);
+  $('kpi-scope').textContent =
+    f.color || f.rule
+      ? '按中心、部门筛选；颜色、规则筛选不适用于今日统计（红牌在办除外） Follow the center and department filters; colour and rule apply only to open red cards'
+      : f.centerId || f.departmentId
+        ? '已按筛选的中心、部门计算 For the filtered center and department'
+        : '全部中心 All centers';
   try {
-    const s = await apiJson(`/stats?from=${from}&to=${to}`);
+    const s = await apiJson(`/stats?${params}`);
     const set = (kpi, text) => {
       document.querySelector(`[data-kpi="${kpi}"]`).textContent = text;
     };
@@ -222,13 +219,16 @@ async function loadKpis() {
     set('onTimeRate', fmtRate(s.flow?.onTimeRate));
     set('instantCompletionRate', fmtRate(s.cohort?.instantCompletionRate));
   } catch (e) {
+    if (e.status === 403) return; // the alerts answer says why
     showError(`今日统计不可用 Today's figures unavailable: ${e.message}`);
   }
 }
 function scheduleKpis(delay) {
   clearTimeout(kpiTimer);
   kpiTimer = setTimeout(() => {
-    void loadKpis().finally(() => scheduleKpis(60_000));
+    void loadKpis().finally(() => {
+      if (!forbidden) scheduleKpis(60_000);
+    });
   }, delay);
 }
 
@@ -239,7 +239,7 @@ function announce(text) {
 }
 
 function onAlertEvent(msg) {
-  // The server dropped this stream (it fell behind) and ends it: connectSse reconnects and onOpen reloads the alerts.
+  // The server dropped this stream (it fell behind) and ends it: connectSse reconnects and onOpen reloads.
   if (msg.event === 'reset') {
     announce('实时连接落后，正在重新加载 Stream fell behind — reloading');
     return;
@@ -254,16 +254,13 @@ function onAlertEvent(msg) {
   // The stream sends the AlertView flattened with `at`; accept the nested AlertEvent shape too.
   const a = ev.alert ?? ev;
   if (!a?.key) return;
-  for (const buffer of replayBuffers) buffer.push([msg.event, a]);
   if (msg.event === 'alert-raised') {
-    alerts.set(a.key, a);
     fresh.add(a.key);
     announce(`新${label(COLORS, a.color)}：${label(RULES, a.rule)}，案件 case ${a.caseId}`);
   } else {
-    alerts.delete(a.key);
     announce(`已解除 cleared：${label(RULES, a.rule)}，案件 case ${a.caseId}`);
   }
-  render();
+  reloadSoon();
   scheduleKpis(2000);
 }
 
@@ -278,6 +275,7 @@ function setConn({ state, retryInMs, error }) {
   } else node.textContent = '正在重新连接 Reconnecting…';
 }
 
+let stopStream;
 async function main() {
   wireHeader();
   await loadConfig();
@@ -287,35 +285,45 @@ async function main() {
     const v = params.get(k);
     if (v) initial[k] = v;
   }
-  $('filters').addEventListener('change', () => {
-    syncUrl();
-    render();
-  });
-  $('filters').addEventListener('reset', () =>
-    setTimeout(() => {
-      syncUrl();
-      render();
-    }),
-  );
-  refreshFilterOptions({});
-  applyFilters(initial);
-  const load = () =>
-    loadAlerts()
-      .then(() => showError(''))
-      .catch((e) => showError(`告警加载失败 Could not load alerts: ${e.message}`));
-  void load();
+  $('sort').value = SORTS.includes(params.get('sort')) ? params.get('sort') : DEFAULT_SORT;
+  refreshFilterOptions(undefined, initial);
+  for (const k of FILTER_KEYS) if (initial[k]) applyFilterValue(k, initial[k]);
+  offset = Math.max(0, Math.floor(Number(params.get('offset')) / PAGE_SIZE) * PAGE_SIZE || 0);
+  $('filters').addEventListener('change', changed);
+  $('filters').addEventListener('reset', () => setTimeout(changed));
+  $('sort').addEventListener('change', changed);
+  $('page-prev').addEventListener('click', () => turnPage(-1));
+  $('page-next').addEventListener('click', () => turnPage(1));
+  syncUrl();
+  // The first answer decides whether this token may read alerts at all, before any stream is opened.
+  await reload();
+  if (forbidden) return;
   scheduleKpis(0);
   let opened = 0;
-  connectSse('/alerts/stream', {
+  stopStream = connectSse('/alerts/stream', {
     onMessage: onAlertEvent,
     onStatus: setConn,
     onOpen: () => {
-      // Events may have been missed before the stream (re)opened: resynchronise.
+      // Alerts may have changed before the stream (re)opened: resynchronise.
       opened += 1;
-      void load();
+      void reload();
       if (opened > 1) announce('已重新连接 Reconnected');
     },
   });
+}
+
+function applyFilterValue(k, v) {
+  const field = $('filters').elements.namedItem(k);
+  if (!field) return;
+  if (![...field.options].some((o) => o.value === v)) field.append(el('option', { value: v }, v));
+  field.value = v;
+}
+
+function turnPage(step) {
+  offset = Math.max(0, offset + step * PAGE_SIZE);
+  syncUrl();
+  void reload();
+  $('alerts').scrollIntoView({ block: 'start' });
 }
 
 void main();

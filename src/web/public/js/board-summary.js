@@ -1,0 +1,83 @@
+// The board's counts (per rule, per center, per center and department), drawn from
+// the `summary` of GET /alerts: every alert matching the filters, not just the page.
+// Each count links to the case list that reproduces it (cases with that alert now).
+import { COLORS, RULES, label } from './labels.js';
+import { el, fmtNumber } from './format.js';
+
+/** `/cases?…` listing the cases behind a count: the board's filters plus the count's own. */
+export function casesLink(filters, extra = {}) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, ...extra })) if (v) params.set(k, v);
+  return `/cases?${params.toString()}`;
+}
+
+function countCell(n, color, filters, extra) {
+  if (!n) return el('td', { class: 'num' }, '0');
+  return el(
+    'td',
+    { class: 'num' },
+    el(
+      'a',
+      { href: casesLink(filters, { ...extra, color }), class: `badge ${color}`, title: '查看案件 Show the cases' },
+      fmtNumber(n),
+    ),
+  );
+}
+
+export function renderRuleCounts(node, summary, filters) {
+  const items = summary.byRule.map(({ rule, color, count }) =>
+    el(
+      'li',
+      { dataset: { rule, color } },
+      el('span', { class: `badge ${color}` }, label(COLORS, color)),
+      ' ',
+      label(RULES, rule),
+      el(
+        'a',
+        { class: 'n', href: casesLink(filters, { rule, color }), title: '查看案件 Show the cases' },
+        String(count),
+      ),
+    ),
+  );
+  node.replaceChildren(...(items.length ? items : [el('li', {}, '无告警 No alerts')]));
+}
+
+function showButton(text, onClick) {
+  return el('td', {}, el('button', { type: 'button', 'aria-label': text, onclick: onClick }, '只看 Show'));
+}
+
+function emptyRow(colspan) {
+  return el('tr', {}, el('td', { colspan: String(colspan), class: 'muted' }, '无 None'));
+}
+
+/** Per-center summary: red, yellow and all alerts per center, worst first. */
+export function renderCenters(table, summary, filters, applyFilters) {
+  const rows = summary.byCenter.map((c) =>
+    el(
+      'tr',
+      { dataset: { centerId: c.centerId } },
+      el('td', {}, c.centerId),
+      countCell(c.red, 'red', filters, { centerId: c.centerId }),
+      countCell(c.yellow, 'yellow', filters, { centerId: c.centerId }),
+      el('td', { class: 'num' }, fmtNumber(c.red + c.yellow)),
+      showButton(`只看 ${c.centerId} Show only this center`, () => applyFilters({ centerId: c.centerId })),
+    ),
+  );
+  table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5)]));
+}
+
+export function renderDepartments(table, summary, filters, applyFilters) {
+  const rows = summary.byDepartment.map((g) => {
+    const where = { centerId: g.centerId, departmentId: g.departmentId };
+    return el(
+      'tr',
+      {},
+      el('td', {}, g.centerId),
+      el('td', {}, g.departmentId),
+      countCell(g.red, 'red', filters, where),
+      countCell(g.yellow, 'yellow', filters, where),
+      showButton(`只看 ${g.centerId} / ${g.departmentId} Show only this department`, () => applyFilters(where)),
+    );
+  });
+  table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5)]));
+}
