@@ -21,6 +21,8 @@ import { methodNotAllowed } from './methodNotAllowed.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { cardRoutes } from './routes/cards.js';
+import { caseListRoutes } from './routes/caseList.js';
 import { directoryRoutes } from './routes/directory.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
@@ -162,6 +164,8 @@ export function createApp(deps: AppDeps): SupervisionApp {
   );
   app.use(alerts.router);
   app.use(statsRoutes({ readModels: deps.readModels }, auth));
+  app.use(caseListRoutes({ readModels: deps.readModels }, auth));
+  app.use(cardRoutes({ readModels: deps.readModels }, auth));
   app.use(
     calendarRoutes(
       {

@@ -37,6 +37,8 @@ export interface CaseEntry {
   flags: number;
   /** Counted days used at completion (completed cases), −1 otherwise. */
   usedDays: number;
+  /** The deadline instant (dueAt) of the last evaluation, NaN before one: the case list sorts by it. */
+  deadlineAt: number;
   /** Cards issued by the last evaluation instant; undefined when none. */
   cards: CardList | undefined;
   /** Per escalation (state order): the instant its reply was due (end of the respond-by day); undefined when none. */
@@ -53,6 +55,7 @@ export function newEntry(caseId: string, state: CaseState): CaseEntry {
     state,
     flags: 0,
     usedDays: -1,
+    deadlineAt: Number.NaN,
     cards: undefined,
     respondBy: undefined,
     alerts: undefined,

@@ -32,6 +32,7 @@ export function recordFacts(
   if (s.completedAt !== undefined && calendar.dayOf(s.completedAt) === tl.acceptedDay) flags |= FLAG_SAME_DAY;
   entry.flags = flags;
   entry.usedDays = s.completedAt !== undefined ? tl.usedDays : -1;
+  entry.deadlineAt = tl.dueAt;
   let cards: CardList | undefined;
   const previous = entry.cards;
   for (const c of tl.cards) {

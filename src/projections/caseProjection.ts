@@ -22,6 +22,7 @@ import {
   type CaseEvent,
   type CaseState,
   type EpochMs,
+  type EvaluateOptions,
   type EventMeta,
   type Policy,
   type Timeline,
@@ -143,11 +144,11 @@ export class CaseProjection {
     return this.entries.values();
   }
 
-  /** The case evaluated at `asOf`, using only events that occurred by then. */
-  evaluateCase(caseId: string, asOf: EpochMs): CaseEvaluation | undefined {
+  /** The case evaluated at `asOf`, using only events that occurred by then (`options.explain`: each card's explanation). */
+  evaluateCase(caseId: string, asOf: EpochMs, options?: EvaluateOptions): CaseEvaluation | undefined {
     const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
-    return evaluate(state, asOf, this.policyFor(state), this.calendar) ?? undefined;
+    return evaluate(state, asOf, this.policyFor(state), this.calendar, options) ?? undefined;
   }
 
   get alertCount(): number {

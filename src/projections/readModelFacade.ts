@@ -1,5 +1,7 @@
 /** The `ReadModels` the API consumes, answered from the case fold (queries only; nothing here changes state). */
 import type { EpochMs } from '../domain/index.js';
+import { listCards } from './cardRegister.js';
+import { listCases } from './caseList.js';
 import type { CaseProjection } from './caseProjection.js';
 import { DirectoryBook } from './directoryEvents.js';
 import { nameReport, nameStats } from './directoryNames.js';
@@ -23,6 +25,17 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   const names = sources.directory ?? new DirectoryBook();
   const report = (month: string, filter?: { centerId?: string }) =>
     nameReport(computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions()), names.current);
+  // The list rows' names (rowNames.ts), read from the directory in force at each request.
+  const listSources = () => ({
+    entries: projection.caseEntries(),
+    evaluate: projection.evaluateCase.bind(projection),
+    zone,
+    now: clock(),
+    names: {
+      centerName: (id: string) => names.current.center(id)?.name,
+      departmentName: (id: string) => names.current.department(id)?.name,
+    },
+  });
   return {
     getCaseState: (caseId) => projection.getState(caseId),
     evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
@@ -31,6 +44,8 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     stats: (query) => nameStats(computeStats(entries(), query, zone, clock()), names.current),
     monthlyReport: report,
     monthlyReportCsv: (month, filter) => monthlyReportToCsv(report(month, filter)),
+    caseList: (query) => listCases(query, listSources()),
+    cardRegister: (query) => listCards(query, listSources()),
     status: sources.status,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),

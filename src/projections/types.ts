@@ -3,6 +3,8 @@
  * keeps these read models up to date from the event store's subscription.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
+import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
+import type { CaseListQuery, CaseListResult } from './caseList.js';
 import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
 
@@ -70,6 +72,10 @@ export interface ReadModels {
   stats(query: StatsQuery): StatsResult;
   monthlyReport(month: string, filter?: { centerId?: string }): MonthlyReport;
   monthlyReportCsv(month: string, filter?: { centerId?: string }): string;
+  /** `GET /cases`: filtered, sorted, one page; throws StatsQueryError naming a bad parameter. */
+  caseList(query: CaseListQuery): CaseListResult;
+  /** `GET /cards`: the cards started in [from, to), one page. */
+  cardRegister(query: CardRegisterQuery): CardRegisterResult;
   status(): ProjectionStatus;
   /** Resolves true once every event up to `position` is projected (false on timeout). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;

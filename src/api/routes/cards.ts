@@ -1,0 +1,46 @@
+/** `GET /cards` (SPEC §4): the register of cards started in [from, to) — filters, cursor paging, CSV. */
+import { Router } from 'express';
+import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
+import { cardRegisterToCsv } from '../../projections/cardRegister.js';
+import type { ReadModels } from '../../projections/types.js';
+import type { Authenticator } from '../auth.js';
+import { badRequest } from '../errors.js';
+import { dateParam, enumParam, idParam } from '../validation.js';
+import { cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
+
+export const CARD_REGISTER_PARAMS = [
+  'from',
+  'to',
+  'centerId',
+  'departmentId',
+  'rule',
+  'color',
+  'limit',
+  'cursor',
+] as const;
+
+export function cardRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
+  const router = Router();
+  router.get('/cards', auth.require('case:read'), (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    refuseUnknown(q, CARD_REGISTER_PARAMS);
+    const csv = wantsCsv(req);
+    const from = dateParam(q, 'from', true) as string;
+    const to = dateParam(q, 'to', true) as string;
+    if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
+    const given = {
+      centerId: idParam(q, 'centerId'),
+      departmentId: idParam(q, 'departmentId'),
+      rule: enumParam(q, 'rule', CARD_RULES),
+      color: enumParam(q, 'color', CARD_COLORS),
+      cursor: cursorParam(q),
+    };
+    const result = deps.readModels.cardRegister({ from, to, ...givenOnly(given), limit: limitParam(q, csv) });
+    if (csv) {
+      sendCsv(res, `cards-${from}-${to}.csv`, cardRegisterToCsv(result.items), result.nextCursor);
+      return;
+    }
+    res.json(result);
+  });
+  return router;
+}

@@ -1,0 +1,58 @@
+/** `GET /cases` (SPEC §4): the case list — filters, sort, cursor paging, CSV. */
+import { Router } from 'express';
+import { CARD_COLORS, CARD_RULES, CASE_STATUSES } from '../../domain/lists.js';
+import { CASE_SORT_VALUES, caseListToCsv } from '../../projections/caseList.js';
+import type { ReadModels } from '../../projections/types.js';
+import type { Authenticator } from '../auth.js';
+import { dateParam, enumParam, idParam } from '../validation.js';
+import { booleanParam, cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
+
+export const CASE_LIST_PARAMS = [
+  'centerId',
+  'departmentId',
+  'matterCode',
+  'status',
+  'rule',
+  'color',
+  'overdue',
+  'acceptedFrom',
+  'acceptedTo',
+  'completedFrom',
+  'completedTo',
+  'q',
+  'sort',
+  'limit',
+  'cursor',
+] as const;
+
+export function caseListRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
+  const router = Router();
+  router.get('/cases', auth.require('case:read'), (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    refuseUnknown(q, CASE_LIST_PARAMS);
+    const csv = wantsCsv(req);
+    const given = {
+      centerId: idParam(q, 'centerId'),
+      departmentId: idParam(q, 'departmentId'),
+      matterCode: idParam(q, 'matterCode'),
+      status: enumParam(q, 'status', CASE_STATUSES),
+      rule: enumParam(q, 'rule', CARD_RULES),
+      color: enumParam(q, 'color', CARD_COLORS),
+      overdue: booleanParam(q, 'overdue'),
+      acceptedFrom: dateParam(q, 'acceptedFrom', false),
+      acceptedTo: dateParam(q, 'acceptedTo', false),
+      completedFrom: dateParam(q, 'completedFrom', false),
+      completedTo: dateParam(q, 'completedTo', false),
+      q: idParam(q, 'q'),
+      sort: enumParam(q, 'sort', CASE_SORT_VALUES),
+      cursor: cursorParam(q),
+    };
+    const result = deps.readModels.caseList({ ...givenOnly(given), limit: limitParam(q, csv) });
+    if (csv) {
+      sendCsv(res, 'cases.csv', caseListToCsv(result.items), result.nextCursor);
+      return;
+    }
+    res.json(result);
+  });
+  return router;
+}

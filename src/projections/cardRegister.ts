@@ -1,0 +1,202 @@
+/**
+ * The card register (SPEC §4 `GET /cards`): the cards started in `[from, to)`,
+ * in the order they started, a page at a time — the list a 通报 is written
+ * from. It counts the same cards `/stats` counts (the fold's card list of each
+ * case, the period test `from ≤ startedAt < to`, the case's center and
+ * department), so its total equals the statistics' card count.
+ *
+ * Cost: one pass over the case entries; only the page's cases are evaluated
+ * (with explanations) for the cleared instant and the card's explanation.
+ */
+import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../domain/types.js';
+import type { EvaluateOptions } from '../domain/index.js';
+import { formatInstant } from '../domain/index.js';
+import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
+import { toCsv } from './csv.js';
+import { decodeCursor, encodeCursor, PageCollector } from './keysetPage.js';
+import { type NameLookup, type Named, withNames } from './rowNames.js';
+import { resolvePeriod } from './stats.js';
+
+export interface CardRegisterQuery {
+  /** Local dates YYYY-MM-DD, period [from, to). */
+  readonly from: string;
+  readonly to: string;
+  readonly centerId?: string;
+  readonly departmentId?: string;
+  readonly rule?: CardRule;
+  readonly color?: CardColor;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface CardRegisterRow extends Named {
+  readonly caseId: string;
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly startedAt: string;
+  readonly clearedAt?: string;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  readonly centerId: string;
+  readonly departmentId: string;
+  readonly matterCode: string;
+  readonly matterName?: string;
+  /** Why, in numbers (the timing core's explanation of the card, as on the case page). */
+  readonly explain?: unknown;
+}
+
+export interface CardRegisterResult {
+  readonly from: string;
+  readonly to: string;
+  /** Cards matching the filters in the period (all pages). */
+  readonly total: number;
+  readonly limit: number;
+  readonly asOf: string;
+  readonly items: readonly CardRegisterRow[];
+  readonly nextCursor?: string;
+}
+
+export interface CardRegisterSources {
+  readonly entries: Iterable<Readonly<CaseEntry>>;
+  readonly evaluate: (caseId: string, asOf: EpochMs, options?: EvaluateOptions) => CaseEvaluation | undefined;
+  readonly zone: string;
+  readonly now: EpochMs;
+  readonly names: NameLookup;
+}
+
+/** Cursors of the register carry this order name (it has one order). */
+const ORDER = 'startedAt';
+
+interface Hit {
+  readonly entry: Readonly<CaseEntry>;
+  readonly startedAt: EpochMs;
+  readonly code: number;
+}
+
+export function listCards(query: CardRegisterQuery, sources: CardRegisterSources): CardRegisterResult {
+  const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ORDER);
+  const page = new PageCollector<Hit>(query.limit, 1, after);
+  let total = 0;
+  for (const entry of sources.entries) {
+    const a = entry.state.accepted;
+    const cards = entry.cards;
+    if (a === undefined || cards === undefined) continue;
+    if (query.centerId !== undefined && a.centerId !== query.centerId) continue;
+    if (query.departmentId !== undefined && a.departmentId !== query.departmentId) continue;
+    for (let i = 0; i < cards.length; i += 2) {
+      const startedAt = cards[i]!;
+      const code = cards[i + 1]!;
+      if (startedAt < fromMs || startedAt >= toMs) continue;
+      const ruleIndex = ruleIndexOf(code);
+      if (query.rule !== undefined && RULES[ruleIndex] !== query.rule) continue;
+      if (query.color !== undefined && RULE_COLOR[ruleIndex] !== query.color) continue;
+      total++;
+      page.offer({ primary: startedAt, caseId: entry.caseId, ordinal: code }, () => ({ entry, startedAt, code }));
+    }
+  }
+  const { items, next } = page.result();
+  const evaluations = new Map<string, CaseEvaluation | undefined>();
+  const rows = items.map((hit) => {
+    const caseId = hit.entry.caseId;
+    if (!evaluations.has(caseId)) evaluations.set(caseId, evaluateAtNow(hit.entry, sources));
+    return withNames(rowOf(hit, evaluations.get(caseId), sources.zone), sources.names);
+  });
+  return {
+    from: query.from,
+    to: query.to,
+    total,
+    limit: query.limit,
+    asOf: formatInstant(sources.now, sources.zone),
+    items: rows,
+    ...(next === undefined ? {} : { nextCursor: encodeCursor(ORDER, next) }),
+  };
+}
+
+function evaluateAtNow(entry: Readonly<CaseEntry>, sources: CardRegisterSources): CaseEvaluation | undefined {
+  const last = entry.state.lastOccurredAt;
+  const at = last !== undefined && last > sources.now ? last : sources.now;
+  return sources.evaluate(entry.caseId, at, { explain: true });
+}
+
+/** The fold's card code tells the pause / escalation it is about; the evaluation's card carries the rest. */
+function rowOf(hit: Hit, ev: CaseEvaluation | undefined, zone: string): CardRegisterRow {
+  const a = hit.entry.state.accepted!;
+  const ruleIndex = ruleIndexOf(hit.code);
+  const rule = RULES[ruleIndex]!;
+  const card = ev === undefined ? undefined : findCard(ev, rule, hit, hit.entry);
+  return {
+    caseId: hit.entry.caseId,
+    rule,
+    color: RULE_COLOR[ruleIndex]!,
+    startedAt: card?.startedAt ?? formatInstant(hit.startedAt, zone),
+    ...(card?.clearedAt === undefined ? {} : { clearedAt: card.clearedAt }),
+    ...(card?.pauseId === undefined ? {} : { pauseId: card.pauseId }),
+    ...(card?.escalation === undefined ? {} : { escalation: card.escalation }),
+    centerId: a.centerId,
+    departmentId: a.departmentId,
+    matterCode: a.matterCode,
+    ...(a.matterName === undefined ? {} : { matterName: a.matterName }),
+    ...(card?.explain === undefined ? {} : { explain: card.explain }),
+  };
+}
+
+function findCard(ev: CaseEvaluation, rule: CardRule, hit: Hit, entry: Readonly<CaseEntry>): Card | undefined {
+  const ordinal = Math.floor(hit.code / 8);
+  const same = ev.cards.filter((c) => c.rule === rule && Date.parse(c.startedAt) === hit.startedAt);
+  if (same.length <= 1) return same[0];
+  return (
+    same.find(
+      (c) =>
+        (c.pauseId !== undefined && entry.state.pauses[ordinal]?.pauseId === c.pauseId) ||
+        (c.escalation !== undefined && c.escalation === ordinal),
+    ) ?? same[0]
+  );
+}
+
+const CARD_CSV_HEADER = [
+  '办件编号',
+  '规则',
+  '颜色',
+  '亮牌时间',
+  '消除时间',
+  '中心编号',
+  '中心',
+  '部门编号',
+  '部门',
+  '事项编码',
+  '事项名称',
+  '说明（数字）',
+];
+
+/** The explanation's figures on one line: scalar fields as they are, day lists by their length. */
+export function explainFigures(explain: unknown): string {
+  if (typeof explain !== 'object' || explain === null) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(explain)) {
+    if (key === 'rule' || key === 'calendarVersion' || key === 'policyVersion' || key === 'asOf') continue;
+    if (Array.isArray(value)) parts.push(`${key}=${value.length}`);
+    else if (value === null || typeof value !== 'object') parts.push(`${key}=${String(value)}`);
+  }
+  return parts.join('; ');
+}
+
+export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
+  return toCsv(
+    CARD_CSV_HEADER,
+    rows.map((r) => [
+      r.caseId,
+      r.rule,
+      r.color,
+      r.startedAt,
+      r.clearedAt,
+      r.centerId,
+      r.centerName,
+      r.departmentId,
+      r.departmentName,
+      r.matterCode,
+      r.matterName,
+      explainFigures(r.explain),
+    ]),
+  );
+}

@@ -1,0 +1,265 @@
+/**
+ * The case list (SPEC §4 `GET /cases`): every accepted case the read model
+ * holds, filtered, in one of three orders, a page at a time (keysetPage.ts).
+ *
+ * Cost: one pass over the case entries (the filters and `total` need it; each
+ * test is a few field reads), the page picked with a bounded buffer, and only
+ * the page's cases evaluated at `now` for their deadline and overdue days.
+ * The sort keys are figures the fold already keeps (acceptance instant, the
+ * last evaluation's deadline, when the overdue card started), so nothing is
+ * evaluated to sort.
+ */
+import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
+import { formatInstant, tryParseDate, zoneClock } from '../domain/index.js';
+import { overdueStart, type CaseEntry } from './caseEntry.js';
+import { toCsv } from './csv.js';
+import { decodeCursor, encodeCursor, PageCollector, type Direction, type PageKey } from './keysetPage.js';
+import { type NameLookup, type Named, withNames } from './rowNames.js';
+import { StatsQueryError } from './stats.js';
+
+export const CASE_SORTS = ['accepted', 'dueAt', 'overdueDays'] as const;
+export type CaseSortField = (typeof CASE_SORTS)[number];
+/** A sort field, `-` in front for descending. */
+export type CaseSort = CaseSortField | `-${CaseSortField}`;
+export const CASE_SORT_VALUES: readonly CaseSort[] = CASE_SORTS.flatMap((s) => [s, `-${s}` as const]);
+
+export interface CaseListFilter {
+  readonly centerId?: string;
+  readonly departmentId?: string;
+  readonly matterCode?: string;
+  readonly status?: CaseStatus;
+  /** Has an alert of this rule (and colour, when both are given) active now. */
+  readonly rule?: CardRule;
+  readonly color?: CardColor;
+  /** true: has the overdue alert now (open past its deadline); false: has not. */
+  readonly overdue?: boolean;
+  /** Local dates YYYY-MM-DD; `to` exclusive. */
+  readonly acceptedFrom?: string;
+  readonly acceptedTo?: string;
+  readonly completedFrom?: string;
+  readonly completedTo?: string;
+  /** Case-id prefix, case-insensitive. */
+  readonly q?: string;
+}
+
+export interface CaseListQuery extends CaseListFilter {
+  readonly sort?: CaseSort;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface CaseListAlert {
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly startedAt: string;
+}
+
+export interface CaseListRow extends Named {
+  readonly caseId: string;
+  readonly centerId: string;
+  readonly departmentId: string;
+  readonly matterCode: string;
+  readonly matterName?: string;
+  readonly kind: string;
+  readonly status: CaseStatus;
+  readonly acceptedAt: string;
+  readonly deadlineDate: string;
+  readonly dueAt: string;
+  readonly completedAt: string | null;
+  readonly overdueDays: number;
+  /** Alerts active now. */
+  readonly alerts: readonly CaseListAlert[];
+}
+
+export interface CaseListResult {
+  /** Cases matching the filters (all pages). */
+  readonly total: number;
+  readonly sort: CaseSort;
+  readonly limit: number;
+  readonly asOf: string;
+  readonly items: readonly CaseListRow[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+export interface CaseListSources {
+  readonly entries: Iterable<Readonly<CaseEntry>>;
+  readonly evaluate: (caseId: string, asOf: EpochMs) => CaseEvaluation | undefined;
+  readonly zone: string;
+  readonly now: EpochMs;
+  readonly names: NameLookup;
+}
+
+/** Sort keys past every real instant, for cases without the figure (never evaluated; never overdue). */
+const LAST = Number.MAX_SAFE_INTEGER;
+
+function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>): number {
+  switch (field) {
+    case 'accepted':
+      return e.state.acceptedAt as number;
+    case 'dueAt':
+      return Number.isNaN(e.deadlineAt) ? LAST : e.deadlineAt;
+    case 'overdueDays': {
+      // Overdue longer = started earlier = larger key; never overdue = 0.
+      const since = overdueStart(e);
+      return Number.isNaN(since) ? 0 : LAST - since;
+    }
+  }
+}
+
+interface Range {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+function dateRange(from: string | undefined, to: string | undefined, names: [string, string], zone: string) {
+  if (from === undefined && to === undefined) return undefined;
+  const clock = zoneClock(zone);
+  const day = (text: string | undefined, field: string): number | undefined => {
+    if (text === undefined) return undefined;
+    const d = tryParseDate(text);
+    if (d === undefined) throw new StatsQueryError(field, 'must be a date YYYY-MM-DD');
+    return d;
+  };
+  const fromDay = day(from, names[0]);
+  const toDay = day(to, names[1]);
+  if (fromDay !== undefined && toDay !== undefined && toDay <= fromDay)
+    throw new StatsQueryError(names[1], `must be after ${names[0]} (the period is [from, to))`);
+  return {
+    fromMs: fromDay === undefined ? Number.NEGATIVE_INFINITY : clock.startOfDay(fromDay),
+    toMs: toDay === undefined ? Number.POSITIVE_INFINITY : clock.startOfDay(toDay),
+  };
+}
+
+/** The filters as one predicate over a case entry (bad dates are refused here, naming the parameter). */
+export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEntry>) => boolean {
+  const accepted: Range | undefined = dateRange(f.acceptedFrom, f.acceptedTo, ['acceptedFrom', 'acceptedTo'], zone);
+  const completed: Range | undefined = dateRange(
+    f.completedFrom,
+    f.completedTo,
+    ['completedFrom', 'completedTo'],
+    zone,
+  );
+  const prefix = f.q?.toLowerCase();
+  const wantsAlert = f.rule !== undefined || f.color !== undefined;
+  return (e) => {
+    const s = e.state;
+    const a = s.accepted;
+    if (a === undefined || s.acceptedAt === undefined) return false;
+    if (f.centerId !== undefined && a.centerId !== f.centerId) return false;
+    if (f.departmentId !== undefined && a.departmentId !== f.departmentId) return false;
+    if (f.matterCode !== undefined && a.matterCode !== f.matterCode) return false;
+    if (f.status !== undefined && (s.status ?? 'open') !== f.status) return false;
+    if (accepted !== undefined && (s.acceptedAt < accepted.fromMs || s.acceptedAt >= accepted.toMs)) return false;
+    if (completed !== undefined) {
+      const at = s.completedAt;
+      if (at === undefined || at < completed.fromMs || at >= completed.toMs) return false;
+    }
+    if (prefix !== undefined && !e.caseId.toLowerCase().startsWith(prefix)) return false;
+    if (wantsAlert) {
+      const hit = e.alerts?.some(
+        (x) => (f.rule === undefined || x.rule === f.rule) && (f.color === undefined || x.color === f.color),
+      );
+      if (hit !== true) return false;
+    }
+    if (f.overdue !== undefined) {
+      const overdueNow = e.alerts?.some((x) => x.rule === 'overdue') === true;
+      if (overdueNow !== f.overdue) return false;
+    }
+    return true;
+  };
+}
+
+export function listCases(query: CaseListQuery, sources: CaseListSources): CaseListResult {
+  const sort = query.sort ?? 'accepted';
+  const direction: Direction = sort.startsWith('-') ? -1 : 1;
+  const field = (direction === 1 ? sort : sort.slice(1)) as CaseSortField;
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort);
+  const matches = caseFilter(query, sources.zone);
+  const page = new PageCollector<Readonly<CaseEntry>>(query.limit, direction, after);
+  let total = 0;
+  for (const e of sources.entries) {
+    if (!matches(e)) continue;
+    total++;
+    const key: PageKey = { primary: sortKeyOf(field, e), caseId: e.caseId, ordinal: 0 };
+    page.offer(key, () => e);
+  }
+  const { items, next } = page.result();
+  const rows: CaseListRow[] = [];
+  for (const e of items) {
+    const row = rowOf(e, sources);
+    if (row !== undefined) rows.push(withNames(row, sources.names));
+  }
+  return {
+    total,
+    sort,
+    limit: query.limit,
+    asOf: formatInstant(sources.now, sources.zone),
+    items: rows,
+    ...(next === undefined ? {} : { nextCursor: encodeCursor(sort, next) }),
+  };
+}
+
+function rowOf(e: Readonly<CaseEntry>, sources: CaseListSources): CaseListRow | undefined {
+  const s = e.state;
+  // A case recorded up to 5 minutes ahead of the clock is read at its last event (as the fold evaluates it).
+  const at = s.lastOccurredAt !== undefined && s.lastOccurredAt > sources.now ? s.lastOccurredAt : sources.now;
+  const ev = sources.evaluate(e.caseId, at);
+  if (ev === undefined) return undefined;
+  return {
+    caseId: ev.caseId,
+    centerId: ev.centerId,
+    departmentId: ev.departmentId,
+    matterCode: ev.matterCode,
+    ...(ev.matterName === undefined ? {} : { matterName: ev.matterName }),
+    kind: ev.kind,
+    status: ev.status,
+    acceptedAt: ev.acceptedAt,
+    deadlineDate: ev.deadlineDate,
+    dueAt: ev.dueAt,
+    completedAt: ev.completedAt,
+    overdueDays: ev.overdueDays,
+    alerts: (e.alerts ?? []).map((x) => ({ rule: x.rule, color: x.color, startedAt: x.startedAt })),
+  };
+}
+
+const CASE_CSV_HEADER = [
+  '办件编号',
+  '中心编号',
+  '中心',
+  '部门编号',
+  '部门',
+  '事项编码',
+  '事项名称',
+  '办件类型',
+  '状态',
+  '受理时间',
+  '办结期限',
+  '到期时间',
+  '办结时间',
+  '逾期天数',
+  '当前告警',
+];
+
+export function caseListToCsv(rows: readonly CaseListRow[]): string {
+  return toCsv(
+    CASE_CSV_HEADER,
+    rows.map((r) => [
+      r.caseId,
+      r.centerId,
+      r.centerName,
+      r.departmentId,
+      r.departmentName,
+      r.matterCode,
+      r.matterName,
+      r.kind,
+      r.status,
+      r.acceptedAt,
+      r.deadlineDate,
+      r.dueAt,
+      r.completedAt,
+      r.overdueDays,
+      r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
+    ]),
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Keyset paging shared by the case list and the card register. A row's key is
+ * (primary number, caseId, ordinal): a total order, so "the rows strictly after
+ * the last key sent" is well defined whatever was appended meanwhile — a row
+ * present at both reads whose key did not change is sent exactly once.
+ *
+ * The page is chosen in one pass with a bounded buffer (sorted and cut back to
+ * the page whenever it reaches twice the page): O(n log page) time and
+ * O(page) memory per request, never a sort of every row.
+ */
+import { StatsQueryError } from './stats.js';
+
+export interface PageKey {
+  readonly primary: number;
+  readonly caseId: string;
+  /** Tells apart several rows of one case (a card's code); 0 for cases. */
+  readonly ordinal: number;
+}
+
+export type Direction = 1 | -1;
+
+export function compareKeys(a: PageKey, b: PageKey): number {
+  if (a.primary !== b.primary) return a.primary < b.primary ? -1 : 1;
+  if (a.caseId !== b.caseId) return a.caseId < b.caseId ? -1 : 1;
+  return a.ordinal - b.ordinal;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** The last key sent, when more rows follow it. */
+  readonly next?: PageKey;
+}
+
+/** Collects the first `limit` rows after `after` in `direction` order, offered in any order. */
+export class PageCollector<T> {
+  private buffer: { key: PageKey; item: T }[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly direction: Direction,
+    private readonly after: PageKey | undefined,
+  ) {}
+
+  /** The key is checked first: `make` is called only for rows that may be on the page. */
+  offer(key: PageKey, make: () => T): void {
+    if (this.after !== undefined && this.direction * compareKeys(key, this.after) <= 0) return;
+    this.buffer.push({ key, item: make() });
+    if (this.buffer.length >= 2 * (this.limit + 1)) this.cut();
+  }
+
+  result(): Page<T> {
+    this.cut();
+    const more = this.buffer.length > this.limit;
+    const kept = this.buffer.slice(0, this.limit);
+    const last = kept[kept.length - 1];
+    return { items: kept.map((r) => r.item), ...(more && last !== undefined ? { next: last.key } : {}) };
+  }
+
+  private cut(): void {
+    const d = this.direction;
+    this.buffer.sort((x, y) => d * compareKeys(x.key, y.key));
+    if (this.buffer.length > this.limit + 1) this.buffer.length = this.limit + 1;
+  }
+}
+
+/** The opaque cursor: the last key sent and the order it belongs to, base64url JSON. */
+export function encodeCursor(order: string, key: PageKey): string {
+  return Buffer.from(JSON.stringify([order, key.primary, key.caseId, key.ordinal]), 'utf8').toString('base64url');
+}
+
+const MAX_CURSOR_LENGTH = 1024;
+
+/** The key in `cursor`; a 400 naming `cursor` when it is not one of ours or was made for another order. */
+export function decodeCursor(cursor: string, order: string): PageKey {
+  const bad = (why: string) => new StatsQueryError('cursor', why);
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+    throw bad('is not a cursor this server sent (use nextCursor as given)');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad('is not a cursor this server sent (use nextCursor as given)');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 4 ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'number' ||
+    !Number.isFinite(parsed[1]) ||
+    typeof parsed[2] !== 'string' ||
+    typeof parsed[3] !== 'number' ||
+    !Number.isInteger(parsed[3])
+  )
+    throw bad('is not a cursor this server sent (use nextCursor as given)');
+  if (parsed[0] !== order)
+    throw bad(`was made for sort ${parsed[0]}, not ${order}: keep the sort while paging, or start without a cursor`);
+  return { primary: parsed[1], caseId: parsed[2], ordinal: parsed[3] };
+}
