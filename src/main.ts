@@ -18,6 +18,7 @@ import { jsonLogger } from './api/logger.js';
 import { probeStore } from './api/metrics.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { loadPolicyFile } from './config/policy.js';
+import { recordDemoDirectory } from './demo/directory.js';
 import { startDemoFeed } from './demo/feed.js';
 import { LiveGenerator } from './demo/live.js';
 import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './demo/seed.js';
@@ -147,6 +148,8 @@ async function seedDemoBacklog(
   const started = performance.now();
   const plan = planBacklog(generator, Date.now(), DEMO_BACKLOG_WORKING_DAYS);
   try {
+    // Names for every center and department the backlog uses, recorded as PUT /directory records it.
+    await recordDemoDirectory(store, Date.now(), zone);
     await appendBacklog(store, clock, plan);
   } catch (e) {
     // The engine still starts; a later start on this (no longer empty) store seeds nothing.

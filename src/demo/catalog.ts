@@ -14,42 +14,67 @@ export interface Center {
   readonly code: string;
   readonly name: string;
   readonly tier: CenterTier;
+  /** The center above it in the directory (src/demo/directory.ts). */
+  readonly parentId?: string;
   /** Relative volume, for the live feed and backlog (a district = 1). */
   readonly volume: number;
 }
 
 export const CENTERS: readonly Center[] = [
-  { id: 'district-wuhua', code: 'WH', name: '五华区政务服务中心', tier: 'district', volume: 1 },
+  { id: 'district-wuhua', code: 'WH', name: '五华区政务服务中心', tier: 'district', parentId: 'city', volume: 1 },
   { id: 'city', code: 'KM', name: '昆明市政务服务中心', tier: 'city', volume: 0.8 },
-  { id: 'district-panlong', code: 'PL', name: '盘龙区政务服务中心', tier: 'district', volume: 0.9 },
-  { id: 'district-guandu', code: 'GD', name: '官渡区政务服务中心', tier: 'district', volume: 1.1 },
-  { id: 'district-xishan', code: 'XS', name: '西山区政务服务中心', tier: 'district', volume: 0.8 },
-  { id: 'street-huashan', code: 'HS', name: '五华区华山街道便民服务中心', tier: 'street', volume: 0.25 },
-  { id: 'street-huguo', code: 'HG', name: '五华区护国街道便民服务中心', tier: 'street', volume: 0.2 },
-  { id: 'street-tuodong', code: 'TD', name: '盘龙区拓东街道便民服务中心', tier: 'street', volume: 0.25 },
+  { id: 'district-panlong', code: 'PL', name: '盘龙区政务服务中心', tier: 'district', parentId: 'city', volume: 0.9 },
+  { id: 'district-guandu', code: 'GD', name: '官渡区政务服务中心', tier: 'district', parentId: 'city', volume: 1.1 },
+  { id: 'district-xishan', code: 'XS', name: '西山区政务服务中心', tier: 'district', parentId: 'city', volume: 0.8 },
+  {
+    id: 'street-huashan',
+    code: 'HS',
+    name: '五华区华山街道为民服务中心',
+    tier: 'street',
+    parentId: 'district-wuhua',
+    volume: 0.25,
+  },
+  {
+    id: 'street-huguo',
+    code: 'HG',
+    name: '五华区护国街道为民服务中心',
+    tier: 'street',
+    parentId: 'district-wuhua',
+    volume: 0.2,
+  },
+  {
+    id: 'street-tuodong',
+    code: 'TD',
+    name: '盘龙区拓东街道为民服务中心',
+    tier: 'street',
+    parentId: 'district-panlong',
+    volume: 0.25,
+  },
 ];
 
 export interface Department {
   readonly id: string;
   readonly name: string;
+  /** How the district's report names it (区卫健局 …): the directory's name (src/demo/directory.ts). */
+  readonly shortName: string;
 }
 
 export const DEPARTMENTS: readonly Department[] = [
-  { id: 'market-regulation', name: '市场监督管理局' },
-  { id: 'housing-construction', name: '住房和城乡建设局' },
-  { id: 'public-security', name: '公安局' },
-  { id: 'human-resources', name: '人力资源和社会保障局' },
-  { id: 'real-estate-registration', name: '不动产登记中心' },
-  { id: 'taxation', name: '税务局' },
-  { id: 'health', name: '卫生健康委员会' },
-  { id: 'natural-resources', name: '自然资源和规划局' },
-  { id: 'ecology-environment', name: '生态环境局' },
-  { id: 'transport', name: '交通运输局' },
-  { id: 'agriculture', name: '农业农村局' },
-  { id: 'civil-affairs', name: '民政局' },
-  { id: 'medical-security', name: '医疗保障局' },
-  { id: 'water-resources', name: '水务局' },
-  { id: 'urban-management', name: '城市管理局' },
+  { id: 'market-regulation', name: '市场监督管理局', shortName: '区市场监管局' },
+  { id: 'housing-construction', name: '住房和城乡建设局', shortName: '区住建局' },
+  { id: 'public-security', name: '公安局', shortName: '区公安分局' },
+  { id: 'human-resources', name: '人力资源和社会保障局', shortName: '区人社局' },
+  { id: 'real-estate-registration', name: '不动产登记中心', shortName: '区不动产登记中心' },
+  { id: 'taxation', name: '税务局', shortName: '区税务局' },
+  { id: 'health', name: '卫生健康委员会', shortName: '区卫健局' },
+  { id: 'natural-resources', name: '自然资源和规划局', shortName: '区自然资源局' },
+  { id: 'ecology-environment', name: '生态环境局', shortName: '区生态环境分局' },
+  { id: 'transport', name: '交通运输局', shortName: '区交通运输局' },
+  { id: 'agriculture', name: '农业农村局', shortName: '区农业农村局' },
+  { id: 'civil-affairs', name: '民政局', shortName: '区民政局' },
+  { id: 'medical-security', name: '医疗保障局', shortName: '区医保局' },
+  { id: 'water-resources', name: '水务局', shortName: '区水务局' },
+  { id: 'urban-management', name: '城市管理局', shortName: '区城管局' },
 ];
 
 /** A special step that stops the clock: how often it happens and the days declared in writing. */

@@ -1,0 +1,62 @@
+/**
+ * The demo's directory (SPEC §4): the catalog's centers with their levels and
+ * parents, the 社区服务站 under the streets, one autonomous county with a region
+ * for its regional days, and the departments under the names the district's
+ * report uses (区卫健局 …). The ids are the catalog's, so every case the demo
+ * feed records names a registered center and department.
+ *
+ * Recorded on an empty store the way `PUT /directory` records it: validated by
+ * the domain, then one `DirectoryPublished` event on `directory-CN`.
+ */
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { validateDirectory, type Directory, type DirectoryCenter } from '../domain/directory.js';
+import { formatInstant } from '../domain/time.js';
+import type { EpochMs } from '../domain/types.js';
+import { DIRECTORY_STREAM_ID, directoryEventData } from '../projections/directoryEvents.js';
+import type { EventStore } from '../store/port.js';
+import { CENTERS, DEPARTMENTS } from './catalog.js';
+
+/** Centers with no demo cases: community stations, and a county whose 火把节 is a regional day. */
+const DIRECTORY_ONLY_CENTERS: readonly DirectoryCenter[] = [
+  { centerId: 'community-cuihu', name: '华山街道翠湖社区服务站', level: 'community', parentId: 'street-huashan' },
+  { centerId: 'community-wenlin', name: '华山街道文林社区服务站', level: 'community', parentId: 'street-huashan' },
+  { centerId: 'community-qianju', name: '护国街道钱局社区服务站', level: 'community', parentId: 'street-huguo' },
+  { centerId: 'community-desheng', name: '拓东街道得胜社区服务站', level: 'community', parentId: 'street-tuodong' },
+  {
+    centerId: 'county-shilin',
+    name: '石林彝族自治县政务服务中心',
+    level: 'district',
+    parentId: 'city',
+    region: 'yunnan-yi',
+  },
+];
+
+/** The district whose departments the directory's department names are (the demo's departments are shared). */
+const DEPARTMENT_CENTER = 'district-wuhua';
+
+export function demoDirectory(): Directory {
+  const catalogCenters: DirectoryCenter[] = CENTERS.map((c) => ({
+    centerId: c.id,
+    name: c.name,
+    level: c.tier,
+    ...(c.parentId === undefined ? {} : { parentId: c.parentId }),
+  }));
+  return {
+    centers: [...catalogCenters, ...DIRECTORY_ONLY_CENTERS],
+    departments: DEPARTMENTS.map((d, i) => ({
+      departmentId: d.id,
+      name: d.shortName,
+      centerId: DEPARTMENT_CENTER,
+      contact: `0871-6316${String(1001 + i).padStart(4, '0')}`,
+    })),
+  };
+}
+
+/** Append the demo directory to an empty `directory-CN` (a store that has one keeps it). */
+export async function recordDemoDirectory(store: EventStore, now: EpochMs, zone: string): Promise<void> {
+  const checked = validateDirectory(demoDirectory());
+  if (isLeft(checked)) throw new Error(`demo directory invalid: ${checked.left.map((e) => e.field).join(', ')}`);
+  await store.append(DIRECTORY_STREAM_ID, [directoryEventData(checked.right, formatInstant(now, zone))], {
+    expectedRevision: 'no_stream',
+  });
+}
