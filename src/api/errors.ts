@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { StatsQueryError } from '../projections/stats.js';
-import { StoreCorruptError, StoreUnavailableError } from '../store/port.js';
+import { StoreCorruptError, StoreOutcomeUnknownError, StoreUnavailableError } from '../store/port.js';
 import type { RejectionCode } from '../write/results.js';
 import type { Logger } from './logger.js';
 
@@ -21,6 +21,7 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 409 | 422 | 
   'time-rejected': 422,
   'store-unavailable': 503,
   'store-corrupt': 503,
+  'store-outcome-unknown': 503,
 };
 
 export class ApiError extends Error {
@@ -56,6 +57,13 @@ export function toApiError(err: unknown): ApiError | undefined {
       503,
       'store-corrupt',
       'the event store is corrupt (damaged data was found and logged); nothing was written; it must be restored from a backup',
+    );
+  }
+  if (err instanceof StoreOutcomeUnknownError) {
+    return new ApiError(
+      503,
+      'store-outcome-unknown',
+      'the event store did not answer in time: the events may have been written; retry with the same eventIds',
     );
   }
   if (err instanceof StoreUnavailableError) {

@@ -179,6 +179,26 @@ export class StoreUnavailableError extends StoreError {
 }
 
 /**
+ * An append whose answer did not come within its deadline: the server may have
+ * committed it. Retrying the same batch (same eventIds) is safe: the adapter
+ * answers a stored batch as a duplicate with its original result.
+ */
+export class StoreOutcomeUnknownError extends StoreUnavailableError {
+  readonly outcomeUnknown = true;
+  constructor(storeName: string, reason: string) {
+    super(storeName, `${reason}; the append may have been written: retry it with the same eventIds`);
+  }
+}
+
+/**
+ * The server refused for a reason retrying will not fix (access denied, stream
+ * deleted): subscriptions end with it instead of resubscribing.
+ */
+export class StoreRefusedError extends StoreUnavailableError {
+  readonly permanent = true;
+}
+
+/**
  * The stored data is damaged (a page the database cannot read, a record that
  * does not parse): a kind of unavailability (nothing was written), named as
  * such so that nobody mistakes it for a server that will come back.

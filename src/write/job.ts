@@ -2,7 +2,12 @@
  * One case's group on its way through the write side: the answers so far, the
  * current plan, and how its attempts end (given up, store unavailable, finished).
  */
-import { type DuplicateEventConflictError, StoreCorruptError, type StoreUnavailableError } from '../store/port.js';
+import {
+  type DuplicateEventConflictError,
+  StoreCorruptError,
+  StoreOutcomeUnknownError,
+  type StoreUnavailableError,
+} from '../store/port.js';
 import type { CaseGroup, Plan } from './planGroup.js';
 import { rejected, type WriteResult } from './results.js';
 
@@ -49,19 +54,26 @@ export function unavailable(job: Job, cause: StoreUnavailableError): void {
     // A different event under a used eventId is refused whatever the rest of the group does.
     if (answer?.kind === 'rejected' && answer.code === 'event-id-conflict') continue;
     job.results[index] = {
-      ...(cause instanceof StoreCorruptError
+      ...(cause instanceof StoreOutcomeUnknownError
         ? rejected(
             job.group.caseId,
             event.eventId,
-            'store-corrupt',
-            'the event store is corrupt; this event was not written',
+            'store-outcome-unknown',
+            'the event store did not answer in time: this event may have been written; retry it with the same eventId',
           )
-        : rejected(
-            job.group.caseId,
-            event.eventId,
-            'store-unavailable',
-            'the event store is unavailable; this event was not written',
-          )),
+        : cause instanceof StoreCorruptError
+          ? rejected(
+              job.group.caseId,
+              event.eventId,
+              'store-corrupt',
+              'the event store is corrupt; this event was not written',
+            )
+          : rejected(
+              job.group.caseId,
+              event.eventId,
+              'store-unavailable',
+              'the event store is unavailable; this event was not written',
+            )),
       cause,
     };
   }

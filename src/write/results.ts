@@ -19,6 +19,8 @@ export const WRITE_REJECTION_CODES = [
   'store-unavailable',
   /** The store's data is damaged (found corrupt); nothing of the event's case was written. */
   'store-corrupt',
+  /** The store did not answer in time: the event may have been written; a retry with the same eventId is safe. */
+  'store-outcome-unknown',
 ] as const;
 
 export type RejectionCode = DomainErrorCode | (typeof WRITE_REJECTION_CODES)[number];

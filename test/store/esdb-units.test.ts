@@ -8,12 +8,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/store/esdb/backoff.js';
 import { DeadlineError } from '../../src/store/esdb/deadline.js';
-import { StoreOutcomeUnknownError, StoreRefusedError } from '../../src/store/esdb/errors.js';
 import { checkpointWindow, SERVER_SEARCH_WINDOW } from '../../src/store/esdb/esdb-subscription.js';
 import { HeadTracker } from '../../src/store/esdb/head.js';
 import { fromEsdbEvent, mapEsdbError, toReadAllFrom, toSubscribeFrom } from '../../src/store/esdb/mapping.js';
 import { versionAtLeast } from '../../src/store/esdb/server-version.js';
-import { InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/store/port.js';
+import {
+  InvalidAppendError,
+  StoreOutcomeUnknownError,
+  StoreRefusedError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../../src/store/port.js';
 
 /** The shape of the client's CommandError: a `type` (ErrorType) and a message. */
 const clientError = (type: string, extra: Record<string, unknown> = {}) =>

@@ -4,8 +4,12 @@
  * Each test failed against the adapter before the fix.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreOutcomeUnknownError, StoreRefusedError } from '../../src/store/esdb/errors.js';
-import { InvalidAppendError, StoreUnavailableError } from '../../src/store/port.js';
+import {
+  InvalidAppendError,
+  StoreOutcomeUnknownError,
+  StoreRefusedError,
+  StoreUnavailableError,
+} from '../../src/store/port.js';
 import { collect, event, events, openWire, settle, streamOf, type Wire } from './esdb-wire/harness.js';
 
 let wire: Wire | undefined;

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointWindow } from '../../src/store/esdb/esdb-subscription.js';
-import { StoreRefusedError } from '../../src/store/esdb/errors.js';
+import { StoreRefusedError } from '../../src/store/port.js';
 import type { SubscriptionMessage } from '../../src/store/port.js';
 import { event, eventIds, events, openWire, receive, settle, streamOf, type Wire } from './esdb-wire/harness.js';
 

@@ -50,7 +50,11 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       ids,
       ids.map((id) => scan.byId.get(id)),
     );
-    if (duplicate !== undefined) return duplicate;
+    if (duplicate !== undefined) {
+      // The original answer had no per-event positions (the server gives the last one only): answer the same.
+      const { positions: _, ...original } = duplicate;
+      return original;
+    }
     if (expected === 'stream_exists' && scan.last === undefined) {
       throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
     }

@@ -11,10 +11,11 @@ import {
   WrongExpectedRevisionError,
   type ExpectedRevision,
   type RecordedEvent,
+  StoreOutcomeUnknownError,
+  StoreRefusedError,
 } from '../port.js';
 import type { ValidEvent } from '../core/validate.js';
 import { DeadlineError } from './deadline.js';
-import { StoreOutcomeUnknownError, StoreRefusedError } from './errors.js';
 import type {
   EsdbEventData,
   EsdbExpectedRevision,

@@ -8,7 +8,7 @@
  * ready. Rather than guess, the adapter refuses such servers at open, naming the
  * version found and the one needed.
  */
-import { StoreRefusedError } from './errors.js';
+import { StoreRefusedError } from '../port.js';
 
 export const MINIMUM_SERVER_VERSION = '23.10';
 

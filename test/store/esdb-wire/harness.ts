@@ -35,13 +35,16 @@ export interface Wire {
   close(): Promise<void>;
 }
 
-/** A wire server (standard projections on, so $all holds link events) and an adapter opened on it. */
+/**
+ * A wire server (standard projections on, so $all holds link events) and an adapter opened on it.
+ * Deadline 5 s: long enough for a 1,100-event stream read on a loaded 2-core CI machine.
+ */
 export async function openWire(
   serverOptions: WireServerOptions = {},
   storeOptions: EsdbStoreOptions = {},
 ): Promise<Wire> {
   const server = await WireServer.start({ standardProjections: true, ...serverOptions });
-  const store = await openEsdbStore(server.connectionString, { deadlineMs: 1500, ...storeOptions });
+  const store = await openEsdbStore(server.connectionString, { deadlineMs: 5000, ...storeOptions });
   return {
     server,
     store,
