@@ -3,6 +3,7 @@
 // Each count links to the case list that reproduces it (cases with that alert now).
 import { COLORS, RULES, label } from './labels.js';
 import { el, fmtNumber } from './format.js';
+import { centerCell, centerText, departmentCell, departmentText } from './directory.js';
 
 /** `/cases?…` listing the cases behind a count: the board's filters plus the count's own. */
 export function casesLink(filters, extra = {}) {
@@ -56,11 +57,11 @@ export function renderCenters(table, summary, filters, applyFilters) {
     el(
       'tr',
       { dataset: { centerId: c.centerId } },
-      el('td', {}, c.centerId),
+      centerCell(c.centerId),
       countCell(c.red, 'red', filters, { centerId: c.centerId }),
       countCell(c.yellow, 'yellow', filters, { centerId: c.centerId }),
       el('td', { class: 'num' }, fmtNumber(c.red + c.yellow)),
-      showButton(`只看 ${c.centerId} Show only this center`, () => applyFilters({ centerId: c.centerId })),
+      showButton(`只看 ${centerText(c.centerId)} Show only this center`, () => applyFilters({ centerId: c.centerId })),
     ),
   );
   table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5)]));
@@ -72,11 +73,13 @@ export function renderDepartments(table, summary, filters, applyFilters) {
     return el(
       'tr',
       {},
-      el('td', {}, g.centerId),
-      el('td', {}, g.departmentId),
+      centerCell(g.centerId),
+      departmentCell(g.departmentId),
       countCell(g.red, 'red', filters, where),
       countCell(g.yellow, 'yellow', filters, where),
-      showButton(`只看 ${g.centerId} / ${g.departmentId} Show only this department`, () => applyFilters(where)),
+      showButton(`只看 ${centerText(g.centerId)} / ${departmentText(g.departmentId)} Show only this department`, () =>
+        applyFilters(where),
+      ),
     );
   });
   table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5)]));

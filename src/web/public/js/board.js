@@ -6,6 +6,7 @@ import { COLORS, RULES, label } from './labels.js';
 import { addDays, el, fmtInstant, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
 import { renderCenters, renderDepartments, renderRuleCounts } from './board-summary.js';
+import { centerCell, centerText, departmentCell, departmentText, loadDirectory } from './directory.js';
 
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['centerId', 'departmentId', 'color', 'rule'];
@@ -62,8 +63,8 @@ function refreshFilterOptions(summary, f) {
   const depts = new Set();
   for (const [c, ds] of knownDepartments) if (!f.centerId || c === f.centerId) for (const d of ds) depts.add(d);
   if (f.departmentId) depts.add(f.departmentId);
-  setOptions($('f-center'), [...knownCenters].sort(), (v) => v);
-  setOptions($('f-department'), [...depts].sort(), (v) => v);
+  setOptions($('f-center'), [...knownCenters].sort(), centerText);
+  setOptions($('f-department'), [...depts].sort(), departmentText);
   setOptions($('f-rule'), Object.keys(RULES), (v) => label(RULES, v));
   for (const [k, id] of [
     ['centerId', 'f-center'],
@@ -84,8 +85,8 @@ function alertRow(a) {
     el('td', {}, label(RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
     el('td', {}, el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId)),
     el('td', { class: 'num' }, a.overdueDays > 0 ? fmtNumber(a.overdueDays) : '—'),
-    el('td', { class: 'hide-narrow' }, a.centerId),
-    el('td', { class: 'hide-narrow' }, a.departmentId),
+    centerCell(a.centerId, 'td', { class: 'hide-narrow' }),
+    departmentCell(a.departmentId, 'td', { class: 'hide-narrow' }),
     el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
     el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
   );
@@ -286,6 +287,13 @@ async function main() {
     if (v) initial[k] = v;
   }
   $('sort').value = SORTS.includes(params.get('sort')) ? params.get('sort') : DEFAULT_SORT;
+  // Names beside ids; the directory's centers and departments are in the pickers from the start.
+  const directory = await loadDirectory();
+  for (const c of directory.centers) knownCenters.add(c.centerId);
+  for (const d of directory.departments) {
+    if (d.centerId === undefined) continue;
+    knownDepartments.set(d.centerId, (knownDepartments.get(d.centerId) ?? new Set()).add(d.departmentId));
+  }
   refreshFilterOptions(undefined, initial);
   for (const k of FILTER_KEYS) if (initial[k]) applyFilterValue(k, initial[k]);
   offset = Math.max(0, Math.floor(Number(params.get('offset')) / PAGE_SIZE) * PAGE_SIZE || 0);

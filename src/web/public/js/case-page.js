@@ -8,6 +8,7 @@ import { renderExplain } from './explain.js';
 import { renderTimeline } from './timeline.js';
 import { createHistoryView } from './case-history.js';
 import { wireHeader } from './nav.js';
+import { centerText, departmentText, loadDirectory } from './directory.js';
 
 const $ = (id) => document.getElementById(id);
 const MINUTE = 60_000;
@@ -35,8 +36,8 @@ const yesNo = (b) => (b === null || b === undefined ? '—' : b ? '是 yes' : '�
 function renderFacts(ev) {
   const facts = [
     ['status', '状态 Status', label(STATUS, ev.status)],
-    ['center', '服务中心 Center', ev.centerId],
-    ['department', '部门 Department', ev.departmentId],
+    ['center', '服务中心 Center', centerText(ev.centerId)],
+    ['department', '部门 Department', departmentText(ev.departmentId)],
     ['matter', '事项 Matter', ev.matterName ? `${ev.matterName} (${ev.matterCode})` : ev.matterCode],
     ['kind', '类型 Kind', label(KINDS, ev.kind)],
     ['channel', '渠道 Channel', label(CHANNELS, ev.channel)],
@@ -334,6 +335,7 @@ function wireControls() {
 async function main() {
   wireHeader();
   await loadConfig();
+  await loadDirectory(); // names beside the center and department ids
   document.title = `案件 ${caseId} — 电子监察`;
   $('case-id').textContent = caseId;
   for (const z of document.querySelectorAll('.zone')) z.textContent = getZone();

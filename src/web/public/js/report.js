@@ -4,6 +4,7 @@ import { apiBlob, apiJson } from './api.js';
 import { COLORS, KPIS, RULES, label } from './labels.js';
 import { el, fmtKpi, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
+import { centerOptions, centerText, loadDirectory, nameCell, withName } from './directory.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -120,7 +121,7 @@ function renderBars(report) {
     return el(
       'div',
       { class: 'bar-row', dataset: { department: d.departmentId } },
-      el('span', {}, d.departmentId),
+      nameCell('span', d.name, d.departmentId),
       el(
         'div',
         {
@@ -129,7 +130,7 @@ function renderBars(report) {
           'aria-valuemin': '0',
           'aria-valuemax': '100',
           'aria-valuenow': String(pct),
-          'aria-label': `${d.departmentId} 按时办结率 on-time rate ${fmtRate(r)}`,
+          'aria-label': `${withName(d.name, d.departmentId)} 按时办结率 on-time rate ${fmtRate(r)}`,
         },
         fill,
       ),
@@ -144,7 +145,7 @@ function renderDepartments(report) {
     el(
       'tr',
       { dataset: { department: d.departmentId } },
-      el('th', { scope: 'row' }, d.departmentId),
+      nameCell('th', d.name, d.departmentId, { scope: 'row' }),
       el('td', { class: 'num' }, fmtNumber(d.accepted)),
       el('td', { class: 'num' }, fmtNumber(d.completed)),
       el('td', { class: 'num' }, fmtNumber(d.inProgress)),
@@ -163,7 +164,7 @@ function renderDepartments(report) {
     el(
       'li',
       {},
-      el('strong', {}, d.departmentId),
+      nameCell('strong', d.name, d.departmentId),
       ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 红牌 red ${fmtNumber(d.redCards)}`,
     ),
   );
@@ -212,7 +213,14 @@ async function main() {
   $('month').value = /^\d{4}-\d{2}$/.test(params.get('month') ?? '')
     ? params.get('month')
     : previousMonth(localDate(Date.now()));
-  $('center').value = params.get('centerId') ?? '';
+  // The center filter is a picker of the directory's centers; an id from the address not in it stays selectable.
+  await loadDirectory();
+  const center = params.get('centerId') ?? '';
+  $('center').append(...centerOptions());
+  if (center && ![...$('center').options].some((o) => o.value === center)) {
+    $('center').append(el('option', { value: center }, `${centerText(center)}（未登记 not in the directory）`));
+  }
+  $('center').value = center;
   $('month-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void load();
