@@ -7,7 +7,7 @@ export { createRealScheduler, createManualScheduler } from './scheduler.js';
 export type { Scheduler, ManualScheduler, TimerHandle } from './scheduler.js';
 export { computeStats, resolvePeriod, StatsQueryError, RATE_DECIMALS } from './stats.js';
 export type { StatsResult, KpiSet, CohortFigures, FlowFigures, StatsGroup } from './stats.js';
-export { computeMonthlyReport, monthlyReportToCsv, monthPeriod, MONTHLY_CSV_HEADER } from './report.js';
+export { computeMonthlyReport, monthlyReportToCsv, monthPeriod } from './report.js';
 export type { MonthlyReport, MonthlyDepartmentRow } from './report.js';
 export { defaultCheckpointFile } from './checkpointPath.js';
 export { StoreHistoryLostError } from './checkpoint.js';

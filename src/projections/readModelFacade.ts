@@ -4,8 +4,8 @@ import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
 import type { CaseProjection } from './caseProjection.js';
 import { DirectoryBook } from './directoryEvents.js';
-import { nameReport, nameStats } from './directoryNames.js';
-import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
+import { nameStats } from './directoryNames.js';
+import { computeMonthlyReport, currentMonth, latestMonthWithData, monthlyReportToCsv } from './report.js';
 import { computeStats } from './stats.js';
 import type { ProjectionStatus, ReadModels } from './types.js';
 
@@ -23,8 +23,12 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   const { projection, zone, clock } = sources;
   const entries = () => projection.caseEntries();
   const names = sources.directory ?? new DirectoryBook();
-  const report = (month: string, filter?: { centerId?: string }) =>
-    nameReport(computeMonthlyReport(entries, month, filter, zone, clock(), projection.reportVersions()), names.current);
+  // No month: the latest month with data (else the current one), so a fresh demo opens on its figures.
+  const report = (month: string | undefined, filter?: { centerId?: string }) => {
+    const shown = month ?? latestMonthWithData(entries(), filter?.centerId, zone) ?? currentMonth(clock(), zone);
+    const versions = projection.reportVersions();
+    return computeMonthlyReport(entries, shown, filter, zone, clock(), versions, names.current);
+  };
   // The list rows' names (rowNames.ts), read from the directory in force at each request.
   const listSources = () => ({
     entries: projection.caseEntries(),

@@ -1,52 +1,67 @@
 /**
- * The monthly report (月度报告): the month's §5 KPIs, the same month a year
- * earlier (同比) with deltas, a per-department table, the worst departments,
- * and the table as CSV.
+ * The monthly report (月度报告) as centers publish it (SPEC §4–§5): the month's
+ * §5 KPIs beside the same month a year earlier (同比) and the month before
+ * (环比) with their growth, the 行政许可 / 公共服务 split, a per-center table
+ * ranked by cases accepted, a per-department table with the cases still open,
+ * the worst departments, the month's cards, and the opening paragraph
+ * (`summary.ts`). The tables live in `report/tables.ts`, growth in
+ * `report/growth.ts`, the CSV in `report/csv.ts`.
  */
+import { formatDate, zoneClock } from '../domain/index.js';
 import type { CaseState, EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
-import { toCsv } from './csv.js';
+import { deltasOf, growthOf, type GrowthTable, type KpiDeltas } from './report/growth.js';
+import {
+  categoryRows,
+  centerRows,
+  departmentRow,
+  NO_NAMES,
+  unregisteredOf,
+  type MonthlyCategoryRow,
+  type MonthlyCenterRow,
+  type MonthlyDepartmentRow,
+  type ReportNames,
+} from './report/tables.js';
 import {
   computeStats,
   resolvePeriod,
-  roundTo,
-  RATE_DECIMALS,
   StatsQueryError,
+  type CardCount,
   type KpiSet,
-  type StatsGroup,
   type UnregisteredTotal,
 } from './stats.js';
+import { monthlySummary } from './summary.js';
+
+export type { GrowthTable, KpiDeltas } from './report/growth.js';
+export type {
+  MonthlyCategoryRow,
+  MonthlyCenterRow,
+  MonthlyDepartmentRow,
+  ReportNames,
+} from './report/tables.js';
+export { monthlyReportToCsv } from './report/csv.js';
 
 export const WORST_DEPARTMENTS = 5;
 
-export interface MonthlyDepartmentRow {
-  readonly departmentId: string;
-  /** The directory's name (absent for an id not in the directory), and whether the id is in it (directoryNames.ts). */
-  readonly name?: string;
-  readonly registered?: boolean;
-  readonly accepted: number;
-  readonly completed: number;
-  readonly inProgress: number;
-  readonly completionRate: number | null;
-  readonly instantCompletionRate: number | null;
-  readonly instantShare: number | null;
-  readonly completedInPeriod: number;
-  readonly onTime: number;
-  readonly late: number;
-  readonly onTimeRate: number | null;
-  readonly earlyRate: number | null;
-  readonly openAtEnd: number;
-  readonly overdueOpenAtEnd: number;
-  readonly overdueRate: number | null;
-  readonly avgUsedDays: number | null;
-  readonly yellowCards: number;
-  readonly redCards: number;
-  readonly escalations: number;
+/** Another month the report compares with, its figures and the growth from it to this month. */
+export interface ComparedMonth {
+  readonly month: string;
+  readonly from: string;
+  readonly to: string;
+  readonly kpis: KpiSet;
+  /** From that month to this one: percent change for counts, percentage points for rates. */
+  readonly growth: GrowthTable;
 }
 
-export type KpiDeltas = Record<string, number | null>;
+/** The month's cards (started in the month), by rule and colour. */
+export interface MonthlyCards {
+  readonly total: number;
+  readonly yellow: number;
+  readonly red: number;
+  readonly byRule: readonly CardCount[];
+}
 
-export interface MonthlyReport {
+export interface MonthlyReportFigures {
   readonly month: string;
   readonly from: string;
   readonly to: string;
@@ -54,14 +69,26 @@ export interface MonthlyReport {
   readonly filter: { readonly centerId?: string; readonly centerName?: string };
   readonly asOf: EpochMs;
   readonly kpis: KpiSet;
-  readonly previousYear: { readonly month: string; readonly from: string; readonly to: string; readonly kpis: KpiSet };
-  /** This month minus the same month a year earlier, per headline figure; null when either side is null. */
+  /** The same month a year earlier (同比). */
+  readonly previousYear: ComparedMonth;
+  /** The month before (环比). */
+  readonly previousMonth: ComparedMonth;
+  /** This month minus the same month a year earlier, in the figures' own units; null when either side is null. */
   readonly deltas: KpiDeltas;
+  /** 行政许可 / 公共服务, and cases recorded with no category, counted apart. */
+  readonly categories: readonly MonthlyCategoryRow[];
+  /** By directory level (city first), each level ranked by cases accepted; unregistered centers last. */
+  readonly centers: readonly MonthlyCenterRow[];
   readonly departments: readonly MonthlyDepartmentRow[];
   /** Departments ranked worst first: overdue rate descending, then on-time rate ascending. */
   readonly worstDepartments: readonly MonthlyDepartmentRow[];
+  readonly cards: MonthlyCards;
   /** Departments of the table not in the directory (shown by id), and their accepted cases. */
-  readonly unregistered?: UnregisteredTotal;
+  readonly unregistered: UnregisteredTotal;
+  /** Centers of the table not in the directory, and their accepted cases. */
+  readonly unregisteredCenters: UnregisteredTotal;
+  /** The latest month with a case accepted or completed (of the filter's center), if any: where the data is. */
+  readonly latestMonthWithData?: string;
   /** The calendar version the figures were computed with (a correction changes figures and this). */
   readonly calendarVersion: string;
   /**
@@ -71,6 +98,11 @@ export interface MonthlyReport {
   readonly policyVersions: readonly string[];
 }
 
+export interface MonthlyReport extends MonthlyReportFigures {
+  /** The opening paragraph in Chinese, every number taken from the figures above. */
+  readonly summary: string;
+}
+
 /** What the figures were computed with: the calendar in force and each case's policy version. */
 export interface ReportVersions {
   readonly calendarVersion: string;
@@ -78,6 +110,7 @@ export interface ReportVersions {
 }
 
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
+const pad = (n: number) => String(n).padStart(2, '0');
 
 export function monthPeriod(month: unknown): { from: string; to: string; year: number; mon: number } {
   const m = typeof month === 'string' ? MONTH_RE.exec(month) : null;
@@ -86,62 +119,7 @@ export function monthPeriod(month: unknown): { from: string; to: string; year: n
   if (!m || mon < 1 || mon > 12 || year < 1971) throw new StatsQueryError('month', 'must be a month YYYY-MM');
   const ny = mon === 12 ? year + 1 : year;
   const nm = mon === 12 ? 1 : mon + 1;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return { from: `${year}-${p(mon)}-01`, to: `${ny}-${p(nm)}-01`, year, mon };
-}
-
-/** The headline figures whose deltas the report shows. */
-const DELTA_FIELDS: ReadonlyArray<readonly ['cohort' | 'flow', string]> = [
-  ['cohort', 'accepted'],
-  ['cohort', 'completed'],
-  ['cohort', 'inProgress'],
-  ['cohort', 'completionRate'],
-  ['cohort', 'instantCompletionRate'],
-  ['cohort', 'instantShare'],
-  ['flow', 'completedInPeriod'],
-  ['flow', 'onTimeRate'],
-  ['flow', 'earlyRate'],
-  ['flow', 'overdueRate'],
-  ['flow', 'avgUsedDays'],
-  ['flow', 'cardsTotal'],
-];
-
-function deltas(now: KpiSet, before: KpiSet): KpiDeltas {
-  const out: KpiDeltas = {};
-  for (const [part, field] of DELTA_FIELDS) {
-    const a = (now[part] as unknown as Record<string, number | null>)[field];
-    const b = (before[part] as unknown as Record<string, number | null>)[field];
-    out[field] = a === null || a === undefined || b === null || b === undefined ? null : roundTo(a - b, RATE_DECIMALS);
-  }
-  return out;
-}
-
-function departmentRow(g: StatsGroup): MonthlyDepartmentRow {
-  const { cohort, flow } = g;
-  let yellow = 0;
-  let red = 0;
-  for (const c of flow.cards) c.color === 'red' ? (red += c.count) : (yellow += c.count);
-  return {
-    departmentId: g.key,
-    accepted: cohort.accepted,
-    completed: cohort.completed,
-    inProgress: cohort.inProgress,
-    completionRate: cohort.completionRate,
-    instantCompletionRate: cohort.instantCompletionRate,
-    instantShare: cohort.instantShare,
-    completedInPeriod: flow.completedInPeriod,
-    onTime: flow.onTime,
-    late: flow.late,
-    onTimeRate: flow.onTimeRate,
-    earlyRate: flow.earlyRate,
-    openAtEnd: flow.openAtEnd,
-    overdueOpenAtEnd: flow.overdueOpenAtEnd,
-    overdueRate: flow.overdueRate,
-    avgUsedDays: flow.avgUsedDays,
-    yellowCards: yellow,
-    redCards: red,
-    escalations: flow.escalations.total,
-  };
+  return { from: `${year}-${pad(mon)}-01`, to: `${ny}-${pad(nm)}-01`, year, mon };
 }
 
 /** Worst first: overdue rate descending, then on-time rate ascending (null last), then id. */
@@ -159,6 +137,13 @@ export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_D
     .slice(0, limit);
 }
 
+function cardsOf(kpis: KpiSet): MonthlyCards {
+  let yellow = 0;
+  let red = 0;
+  for (const c of kpis.flow.cards) c.color === 'red' ? (red += c.count) : (yellow += c.count);
+  return { total: kpis.flow.cardsTotal, yellow, red, byRule: kpis.flow.cards };
+}
+
 export function computeMonthlyReport(
   entries: () => Iterable<CaseEntry>,
   month: string,
@@ -166,32 +151,66 @@ export function computeMonthlyReport(
   zone: string,
   asOf: EpochMs,
   versions: ReportVersions,
+  names: ReportNames = NO_NAMES,
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
-  const prevMonth = `${year - 1}-${String(mon).padStart(2, '0')}`;
-  const prev = monthPeriod(prevMonth);
   const centerId = filter?.centerId;
   const base = { from, to, ...(centerId !== undefined ? { centerId } : {}) };
   const current = computeStats(entries(), { ...base, groupBy: 'department' }, zone, asOf);
-  const before = computeStats(entries(), { ...base, from: prev.from, to: prev.to }, zone, asOf);
   const kpis: KpiSet = { cohort: current.cohort, flow: current.flow };
-  const previous: KpiSet = { cohort: before.cohort, flow: before.flow };
-  const departments = (current.groups ?? []).map(departmentRow);
-  return {
+  const compared = (other: string): ComparedMonth => {
+    const p = monthPeriod(other);
+    const s = computeStats(entries(), { ...base, from: p.from, to: p.to }, zone, asOf);
+    const them: KpiSet = { cohort: s.cohort, flow: s.flow };
+    return { month: other, from: p.from, to: p.to, kpis: them, growth: growthOf(kpis, them) };
+  };
+  const previousYear = compared(`${year - 1}-${pad(mon)}`);
+  const previousMonth = compared(mon === 1 ? `${year - 1}-12` : `${year}-${pad(mon - 1)}`);
+  const byCenter = computeStats(entries(), { ...base, groupBy: 'center' }, zone, asOf).groups ?? [];
+  const byCategory = computeStats(entries(), { ...base, groupBy: 'category' }, zone, asOf).groups ?? [];
+  const departments = (current.groups ?? []).map((g) => departmentRow(g, names));
+  const centers = centerRows(byCenter, names);
+  const centerName = centerId === undefined ? undefined : names.center(centerId)?.name;
+  const latest = latestMonthWithData(entries(), centerId, zone);
+  const figures: MonthlyReportFigures = {
     month,
     from,
     to,
     zone,
-    filter: centerId !== undefined ? { centerId } : {},
+    filter: centerId === undefined ? {} : { centerId, ...(centerName === undefined ? {} : { centerName }) },
     asOf,
     kpis,
-    previousYear: { month: prevMonth, from: prev.from, to: prev.to, kpis: previous },
-    deltas: deltas(kpis, previous),
+    previousYear,
+    previousMonth,
+    deltas: deltasOf(kpis, previousYear.kpis),
+    categories: categoryRows(byCategory),
+    centers,
     departments,
     worstDepartments: rankWorst(departments),
+    cards: cardsOf(kpis),
+    unregistered: unregisteredOf(departments),
+    unregisteredCenters: unregisteredOf(centers),
+    ...(latest === undefined ? {} : { latestMonthWithData: latest }),
     calendarVersion: versions.calendarVersion,
-    policyVersions: policyVersionsOf(entries(), [base, prev], centerId, zone, versions.policyVersionOf),
+    policyVersions: policyVersionsOf(entries(), [base, previousYear], centerId, zone, versions.policyVersionOf),
   };
+  return { ...figures, summary: monthlySummary(figures) };
+}
+
+/** The month (YYYY-MM, local) of the latest acceptance or completion (of `centerId`, if given); undefined when none. */
+export function latestMonthWithData(
+  entries: Iterable<CaseEntry>,
+  centerId: string | undefined,
+  zone: string,
+): string | undefined {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const e of entries) {
+    const s = e.state;
+    if (s.accepted === undefined || s.acceptedAt === undefined) continue;
+    if (centerId !== undefined && s.accepted.centerId !== centerId) continue;
+    latest = Math.max(latest, s.acceptedAt, s.completedAt ?? s.acceptedAt);
+  }
+  return latest === Number.NEGATIVE_INFINITY ? undefined : currentMonth(latest, zone);
 }
 
 /** Distinct policy versions of the cases (of `centerId`, if given) open at some time in one of `periods`. */
@@ -216,31 +235,7 @@ function policyVersionsOf(
   return [...found].sort();
 }
 
-export const MONTHLY_CSV_HEADER = [
-  'departmentId',
-  'name',
-  'registered',
-  'accepted',
-  'completed',
-  'inProgress',
-  'completionRate',
-  'instantCompletionRate',
-  'instantShare',
-  'completedInPeriod',
-  'onTime',
-  'late',
-  'onTimeRate',
-  'earlyRate',
-  'openAtEnd',
-  'overdueOpenAtEnd',
-  'overdueRate',
-  'avgUsedDays',
-  'yellowCards',
-  'redCards',
-  'escalations',
-] as const;
-
-export function monthlyReportToCsv(report: MonthlyReport): string {
-  const rows = report.departments.map((d) => MONTHLY_CSV_HEADER.map((h) => d[h]));
-  return toCsv(MONTHLY_CSV_HEADER, rows);
+/** The local month (YYYY-MM) of an instant. */
+export function currentMonth(now: EpochMs, zone: string): string {
+  return formatDate(zoneClock(zone).dayOf(now)).slice(0, 7);
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { appendBody, makeRig, ZONE, type Body, type Rig } from './testSupport.js';
-import { MONTHLY_CSV_HEADER, type MonthlyReport } from './report.js';
+import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
 
 const H = 3_600_000;
@@ -156,11 +156,14 @@ describe('statistics (SPEC §5)', () => {
     expect(report.deltas['accepted']).toBe(3);
     expect(report.worstDepartments.map((d) => d.departmentId)).toEqual(['bad', evil, 'good', '=fine']); // overdue rate desc, then on-time rate asc (null last)
     const csv = rig.projections.readModels.monthlyReportCsv('2025-03');
+    // The department section of the CSV (report/csv.ts): Chinese headers, rates as percentages, escaping.
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe(MONTHLY_CSV_HEADER.join(','));
-    expect(lines).toHaveLength(2 + 4); // header, 4 departments, trailing empty
+    const at = lines.indexOf('各部门');
+    expect(lines[at + 1]!.startsWith('部门编号,部门名称,受理,办结,在办,办结率')).toBe(true);
     expect(csv).toContain('"Dept, ""Quoted"""');
     expect(csv).toContain("'=fine,");
-    expect(lines.find((l) => l.startsWith('good,'))).toBe('good,,false,1,1,0,1,0,0,1,1,0,1,1,0,0,0,1,0,0,0');
+    expect(lines.find((l) => l.startsWith('good,'))).toBe(
+      'good,（未登记）,1,1,0,100%,0%,0%,1,1,0,100%,100%,0,0,0%,1,0,0,0',
+    );
   });
 });

@@ -70,8 +70,9 @@ export interface ReadModels {
   onAlert(listener: (event: AlertEvent) => void): () => void;
   /** SPEC §5 figures; throws StatsQueryError naming a bad field. */
   stats(query: StatsQuery): StatsResult;
-  monthlyReport(month: string, filter?: { centerId?: string }): MonthlyReport;
-  monthlyReportCsv(month: string, filter?: { centerId?: string }): string;
+  /** The month's report (SPEC §4–§5); with no month, the latest month with data (else the current month). */
+  monthlyReport(month?: string, filter?: { centerId?: string }): MonthlyReport;
+  monthlyReportCsv(month?: string, filter?: { centerId?: string }): string;
   /** `GET /cases`: filtered, sorted, one page; throws StatsQueryError naming a bad parameter. */
   caseList(query: CaseListQuery): CaseListResult;
   /** `GET /cards`: the cards started in [from, to), one page. */

@@ -1,9 +1,10 @@
 /** `GET /stats` and `GET /reports/monthly` (SPEC §5). */
 import { Router } from 'express';
+import { monthlyReportToCsv } from '../../projections/report.js';
 import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, monthParam } from '../validation.js';
+import { dateParam, enumParam, idParam, monthParam, queryString } from '../validation.js';
 
 export const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
 
@@ -31,19 +32,20 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
 
   router.get('/reports/monthly', auth.require('stats:read'), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    const month = monthParam(q, 'month');
+    // No month: the latest month with data (the read model decides, and the report says which month it is).
+    const month = queryString(q, 'month') === undefined ? undefined : monthParam(q, 'month');
     const centerId = idParam(q, 'centerId');
-    const filter = centerId === undefined ? {} : { centerId };
+    const report = deps.readModels.monthlyReport(month, centerId === undefined ? {} : { centerId });
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       res
         .status(200)
         .type('text/csv; charset=utf-8')
-        .set('Content-Disposition', `attachment; filename="report-${month}.csv"`)
+        .set('Content-Disposition', `attachment; filename="report-${report.month}.csv"`)
         // A UTF-8 byte-order mark so Excel opens the Chinese names correctly.
-        .send(`\uFEFF${deps.readModels.monthlyReportCsv(month, filter)}`);
+        .send(`\uFEFF${monthlyReportToCsv(report)}`);
       return;
     }
-    res.json(deps.readModels.monthlyReport(month, filter));
+    res.json(report);
   });
 
   return router;

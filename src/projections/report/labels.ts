@@ -1,0 +1,33 @@
+/**
+ * Chinese names of the codes the report prints (the CSV's cells and the
+ * summary). The web pages keep their own bilingual table in
+ * `src/web/public/js/labels.js` (browser code cannot import this file); the
+ * report test checks the two agree.
+ */
+import type { CenterLevel } from '../../domain/directory.js';
+import type { CardColor, CardRule } from '../../domain/types.js';
+import type { ReportCategory } from './tables.js';
+
+export const RULE_NAMES: Readonly<Record<CardRule, string>> = {
+  'deadline-warning': '临近时限',
+  overdue: '逾期',
+  'pause-warning': '暂停临期',
+  'overlong-pause': '暂停超时',
+  'escalation-unanswered': '督办未回复',
+  'late-record': '迟录',
+};
+
+export const COLOR_NAMES: Readonly<Record<CardColor, string>> = { yellow: '黄牌', red: '红牌' };
+
+export const CATEGORY_NAMES: Readonly<Record<ReportCategory, string>> = {
+  licensing: '行政许可',
+  'public-service': '公共服务',
+  unspecified: '未标注类别',
+};
+
+export const LEVEL_NAMES: Readonly<Record<CenterLevel, string>> = {
+  city: '市级',
+  district: '区县级',
+  street: '街道（乡镇）',
+  community: '社区（村）',
+};

@@ -1,0 +1,96 @@
+/**
+ * The report's opening paragraph in Chinese, as a center publishes it (SPEC §5,
+ * the 五华区 example). A pure function of the report's figures: every number
+ * in the text is read from them, nothing is typed in.
+ */
+import type { MonthlyReportFigures } from './report.js';
+import { CATEGORY_NAMES } from './report/labels.js';
+import { rankedLevel, type MonthlyCenterRow, type MonthlyDepartmentRow } from './report/tables.js';
+
+/** At most this many departments are named under 在办事项; the rest are summed. */
+export const SUMMARY_DEPARTMENTS = 5;
+export const SUMMARY_TOP_CENTERS = 3;
+
+/** 0.9953 → "99.53%", 1 → "100%". */
+export function percentText(rate: number): string {
+  return `${trim(Math.round(rate * 10_000) / 100)}%`;
+}
+
+const trim = (x: number): string => String(Number(x.toFixed(2)));
+
+function growthText(word: '同比' | '环比', value: number | null): string | undefined {
+  if (value === null) return undefined;
+  if (value === 0) return `${word}持平`;
+  return `${word}${value > 0 ? '增长' : '下降'}${trim(Math.abs(value))}%`;
+}
+
+/** The directory's name, or the id quoted and marked (its digits must not run into a count: “d3”（未登记）1件). */
+const nameOf = (row: { name?: string }, id: string): string => row.name ?? `“${id}”（未登记）`;
+
+function subjectOf(report: MonthlyReportFigures): string {
+  const { centerId, centerName } = report.filter;
+  if (centerId !== undefined) return centerName ?? nameOf({}, centerId);
+  // The one registered center at the top of the table: no parent, or a parent outside the table.
+  const inTable = new Set(report.centers.map((c) => c.centerId));
+  const top = report.centers.filter((c) => c.registered && (c.parentId === undefined || !inTable.has(c.parentId)));
+  return top.length === 1 ? nameOf(top[0]!, top[0]!.centerId) : '各服务中心';
+}
+
+function inProgressText(departments: readonly MonthlyDepartmentRow[]): string {
+  const open = departments
+    .filter((d) => d.inProgress > 0)
+    .sort((x, y) => y.inProgress - x.inProgress || (x.departmentId < y.departmentId ? -1 : 1));
+  const named = open.slice(0, SUMMARY_DEPARTMENTS).map((d) => `${nameOf(d, d.departmentId)}${d.inProgress}件`);
+  const rest = open.slice(SUMMARY_DEPARTMENTS);
+  if (rest.length > 0) {
+    named.push(`其他${rest.length}个部门共${rest.reduce((sum, d) => sum + d.inProgress, 0)}件`);
+  }
+  return named.join('，');
+}
+
+function topCentersText(centers: readonly MonthlyCenterRow[]): string | undefined {
+  const top = rankedLevel(centers).slice(0, SUMMARY_TOP_CENTERS);
+  if (top.length < 2) return undefined;
+  return `受理业务量前${top.length === 3 ? '三' : '二'}名的是：${top.map((c) => `${nameOf(c, c.centerId)}${c.accepted}件`).join('、')}。`;
+}
+
+function cardsText(report: MonthlyReportFigures, where: string): string {
+  const { total, yellow, red } = report.cards;
+  if (total === 0) return `本月，${where}未出现黄牌、红牌情况。`;
+  const parts = [yellow > 0 ? `黄牌${yellow}张` : '', red > 0 ? `红牌${red}张` : ''].filter((x) => x !== '');
+  return `本月，${where}共出现${parts.join('、')}。`;
+}
+
+/** The opening paragraph of the monthly report. */
+export function monthlySummary(report: MonthlyReportFigures): string {
+  const [year, mon] = report.month.split('-').map(Number);
+  const subject = subjectOf(report);
+  const { cohort, flow } = report.kpis;
+  if (cohort.accepted === 0 && flow.completedInPeriod === 0) {
+    return `${year}年${mon}月，${subject}未受理事项，也无办结事项。${cardsText(report, subject)}${versionsText(report)}`;
+  }
+  const head = [
+    `${year}年${mon}月，${subject}各窗口共受理各类事项${cohort.accepted}件`,
+    `办结${cohort.completed}件`,
+    `在办事项${cohort.inProgress}件`,
+    ...(cohort.completionRate === null ? [] : [`办结率${percentText(cohort.completionRate)}`]),
+    ...(flow.onTimeRate === null ? [] : [`按时办结率为${percentText(flow.onTimeRate)}`]),
+  ];
+  const growth = [
+    growthText('同比', report.previousYear.growth.accepted.value),
+    growthText('环比', report.previousMonth.growth.accepted.value),
+  ].filter((x): x is string => x !== undefined);
+  const clauses = [`${head.join('，')}${growth.length > 0 ? `，接件总数${growth.join('，')}` : ''}`];
+  if (cohort.inProgress > 0) clauses.push(`在办事项中，${inProgressText(report.departments)}`);
+  const split = report.categories.filter((c) => c.accepted > 0 || c.category !== 'unspecified');
+  clauses.push(
+    `在所受理的各类事项中，${split.map((c) => `${CATEGORY_NAMES[c.category]}事项${c.accepted}件`).join('，')}`,
+  );
+  const where = report.filter.centerId === undefined && report.centers.length > 1 ? '中心及下属各服务中心' : subject;
+  return `${clauses.join('；')}。${topCentersText(report.centers) ?? ''}${cardsText(report, where)}${versionsText(report)}`;
+}
+
+function versionsText(report: MonthlyReportFigures): string {
+  const policies = report.policyVersions.length > 0 ? `，政策版本${report.policyVersions.join('、')}` : '';
+  return `（统计依据：日历版本${report.calendarVersion}${policies}。）`;
+}
