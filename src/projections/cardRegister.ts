@@ -149,9 +149,15 @@ function findCard(ev: CaseEvaluation, rule: CardRule, hit: Hit, entry: Readonly<
     same.find(
       (c) =>
         (c.pauseId !== undefined && entry.state.pauses[ordinal]?.pauseId === c.pauseId) ||
-        (c.escalation !== undefined && c.escalation === ordinal),
+        (c.escalation !== undefined && c.escalation === ordinal) ||
+        (rule === 'late-record' && revisionOf(c.explain) === entry.state.lateRecords[ordinal]?.revision),
     ) ?? same[0]
   );
+}
+
+/** A late-record card's explanation names the late event's revision. */
+function revisionOf(explain: unknown): unknown {
+  return typeof explain === 'object' && explain !== null ? (explain as { revision?: unknown }).revision : undefined;
 }
 
 const CARD_CSV_HEADER = [

@@ -1,0 +1,148 @@
+/** `GET /cards` (SPEC §4): the register of a period's cards; its totals equal `/stats` card counts. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RULE_COLOR } from '../../src/domain/lists.js';
+import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+let srv: TestServer;
+beforeEach(async () => {
+  srv = await startTestServer({ now: '2025-10-20T10:00:00+08:00' });
+});
+afterEach(async () => {
+  await srv.close();
+});
+
+const get = (path: string, token: string = TOKENS.monitor, headers: Record<string, string> = {}) =>
+  call(srv.baseUrl, 'GET', path, { token, headers });
+
+/** 09:00 local on 2025-09-01 plus `days`. */
+const at = (days: number) => `${new Date(Date.UTC(2025, 8, 1 + days)).toISOString().slice(0, 10)}T09:00:00+08:00`;
+
+/** 36 cases over September and early October, two centers; short promises go overdue, some are escalated. */
+async function seed(): Promise<void> {
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < 36; i++) {
+    const caseId = `K-${String(i).padStart(3, '0')}`;
+    const d = i; // one case a day from 09-01 to 10-06
+    events.push(
+      accepted(caseId, at(d), {
+        centerId: i % 2 === 0 ? 'center-A' : 'center-B',
+        departmentId: i % 3 === 0 ? 'dep-1' : 'dep-2',
+        promisedDays: [1, 3, 5, 10][i % 4],
+      }),
+    );
+    if (i % 5 === 0) events.push({ type: 'CaseCompleted', caseId, occurredAt: at(d + 1), outcome: 'approved' });
+    else if (i % 7 === 1)
+      events.push({ type: 'CaseEscalated', caseId, occurredAt: at(d + 1), level: 'reminder', by: 'office' });
+  }
+  const res = await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } });
+  expect(res.status).toBe(200);
+  for (const r of res.body.results) expect(r.status).toBe(201);
+  expect(await srv.readModels.waitForPosition(await srv.store.headPosition(), 5_000)).toBe(true);
+}
+
+async function allRows(query: string, limit: number) {
+  const rows: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const res = await get(`/cards?${query}&limit=${limit}${cursor === undefined ? '' : `&cursor=${cursor}`}`);
+    expect(res.status).toBe(200);
+    rows.push(...res.body.items);
+    if (res.body.nextCursor === undefined) return { rows, total: res.body.total as number };
+    cursor = res.body.nextCursor;
+  }
+}
+
+describe('GET /cards', () => {
+  it('its totals equal /stats card counts for the same period, center, department and rule', async () => {
+    await seed();
+    const periods = [
+      ['2025-09-01', '2025-10-01'],
+      ['2025-09-10', '2025-09-17'],
+      ['2025-10-01', '2025-11-01'],
+      ['2025-08-01', '2025-12-01'],
+    ];
+    let seen = 0;
+    for (const [from, to] of periods) {
+      for (const filter of ['', '&centerId=center-A', '&centerId=center-B&departmentId=dep-2', '&departmentId=dep-1']) {
+        const stats = (await get(`/stats?from=${from}&to=${to}${filter}`)).body;
+        const register = await get(`/cards?from=${from}&to=${to}${filter}`);
+        expect(register.body.total, `${from} ${to} ${filter}`).toBe(stats.flow.cardsTotal);
+        seen += register.body.total;
+        for (const c of stats.flow.cards as { rule: string; count: number }[]) {
+          expect((await get(`/cards?from=${from}&to=${to}${filter}&rule=${c.rule}`)).body.total).toBe(c.count);
+          const byColor = (
+            await get(`/cards?from=${from}&to=${to}${filter}&color=${RULE_COLOR[c.rule as keyof typeof RULE_COLOR]}`)
+          ).body.total;
+          expect(byColor).toBeGreaterThanOrEqual(c.count);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it('pages through the period once each, in the order the cards started, each row explained', async () => {
+    await seed();
+    const { rows, total } = await allRows('from=2025-09-01&to=2025-11-01', 4);
+    expect(rows).toHaveLength(total);
+    // Two late records of one case start together: the explanation names which event each is about.
+    const keys = rows.map(
+      (r) =>
+        `${r.caseId}|${r.rule}|${r.startedAt}|${r.escalation ?? ''}|${(r.explain as { revision?: number }).revision ?? ''}`,
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+    const starts = rows.map((r) => Date.parse(r.startedAt as string));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    const rules = new Set(rows.map((r) => r.rule));
+    expect(rules).toContain('overdue');
+    expect(rules).toContain('escalation-unanswered');
+    const overdue = rows.find((r) => r.rule === 'overdue')!;
+    expect(overdue).toMatchObject({
+      color: 'red',
+      centerId: expect.any(String),
+      departmentId: expect.any(String),
+      matterCode: 'M-1',
+    });
+    expect(overdue.explain).toMatchObject({ overdueDays: expect.any(Number), deadlineDate: expect.any(String) });
+    expect(rows.some((r) => r.rule === 'deadline-warning' && typeof r.clearedAt === 'string')).toBe(true);
+  });
+
+  it('CSV: byte-order mark, Chinese headers, the explanation figures on each line', async () => {
+    await seed();
+    const res = await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue', TOKENS.auditor, { accept: 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    expect(res.headers.get('content-disposition')).toContain('cards-2025-09-01-2025-10-01.csv');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      '办件编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
+    );
+    const total = (await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue')).body.total;
+    expect(lines).toHaveLength(total + 1);
+    expect(lines[1]).toMatch(/overdueDays=\d+/);
+  });
+
+  it('answers 400 naming every bad parameter, 403 to a recorder', async () => {
+    const bad: [string, string][] = [
+      ['to=2025-10-01', 'from'],
+      ['from=2025-09-01', 'to'],
+      ['from=2025-09-01&to=2025-09-01', 'to'],
+      ['from=2025-09-31&to=2025-10-01', 'from'],
+      ['from=2025-09-01&to=2025-10-01&rule=late', 'rule'],
+      ['from=2025-09-01&to=2025-10-01&color=blue', 'color'],
+      ['from=2025-09-01&to=2025-10-01&limit=501', 'limit'],
+      ['from=2025-09-01&to=2025-10-01&cursor=abc', 'cursor'],
+      ['from=2025-09-01&to=2025-10-01&status=open', 'status'],
+    ];
+    for (const [q, field] of bad) {
+      const res = await get(`/cards?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error.details[0].field, q).toBe(field);
+    }
+    expect((await get('/cards?from=2025-09-01&to=2025-10-01', TOKENS.recorder)).status).toBe(403);
+    for (const token of [TOKENS.auditor, TOKENS.admin])
+      expect((await get('/cards?from=2025-09-01&to=2025-10-01', token)).status).toBe(200);
+  });
+});

@@ -1,0 +1,211 @@
+/** `GET /cases` (SPEC §4): filters, sort, cursor paging under concurrent appends, CSV, 400s, roles. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+let srv: TestServer;
+beforeEach(async () => {
+  srv = await startTestServer({ now: '2025-09-30T10:00:00+08:00' });
+});
+afterEach(async () => {
+  await srv.close();
+});
+
+const get = (path: string, token: string | undefined = TOKENS.monitor, headers: Record<string, string> = {}) =>
+  call(srv.baseUrl, 'GET', path, { ...(token === undefined ? {} : { token }), headers });
+
+async function write(events: Record<string, unknown>[]): Promise<void> {
+  const res = await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } });
+  expect(res.status).toBe(200);
+  for (const r of res.body.results) expect(r.status).toBe(201);
+  expect(await srv.readModels.waitForPosition(await srv.store.headPosition(), 5_000)).toBe(true);
+}
+
+const day = (d: number, hour = 9) =>
+  `2025-09-${String(d).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+08:00`;
+
+/** 30 cases accepted 09-01..09-15 in two centers; every third completed two days later. */
+function seed(prefix: string, count = 30): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const caseId = `${prefix}-${String(i).padStart(3, '0')}`;
+    const d = 1 + (i % 15);
+    events.push(
+      accepted(caseId, day(d, 9 + (i % 5)), {
+        centerId: i % 2 === 0 ? 'center-A' : 'center-B',
+        departmentId: i % 3 === 0 ? 'dep-1' : 'dep-2',
+        promisedDays: i % 4 === 0 ? 1 : 20,
+      }),
+    );
+    if (i % 3 === 0) events.push({ type: 'CaseCompleted', caseId, occurredAt: day(d + 2), outcome: 'approved' });
+  }
+  return events;
+}
+
+async function pageThrough(path: string, limit: number, between?: () => Promise<void>): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < 200; n++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await get(`${path}${sep}limit=${limit}${cursor === undefined ? '' : `&cursor=${cursor}`}`);
+    expect(res.status).toBe(200);
+    ids.push(...res.body.items.map((r: { caseId: string }) => r.caseId));
+    if (res.body.nextCursor === undefined) return ids;
+    cursor = res.body.nextCursor;
+    await between?.();
+  }
+  throw new Error('paging did not end');
+}
+
+describe('GET /cases', () => {
+  it('lists every accepted case with its figures and a total, oldest accepted first by default', async () => {
+    await write(seed('L'));
+    const res = await get('/cases?limit=500');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(30);
+    expect(res.body.sort).toBe('accepted');
+    expect(res.body.nextCursor).toBeUndefined();
+    const first = res.body.items[0];
+    expect(first).toMatchObject({ caseId: 'L-000', centerId: 'center-A', departmentId: 'dep-1', status: 'completed' });
+    for (const key of [
+      'acceptedAt',
+      'deadlineDate',
+      'dueAt',
+      'completedAt',
+      'overdueDays',
+      'alerts',
+      'kind',
+      'matterCode',
+    ])
+      expect(first).toHaveProperty(key);
+    const accepted = res.body.items.map((r: { acceptedAt: string }) => Date.parse(r.acceptedAt));
+    expect(accepted).toEqual([...accepted].sort((a, b) => a - b));
+  });
+
+  it('filters: center, department, status, overdue, rule and colour now, accepted and completed dates, id prefix', async () => {
+    await write(seed('L'));
+    const total = async (q: string) => (await get(`/cases?${q}`)).body.total as number;
+    expect(await total('centerId=center-A')).toBe(15);
+    expect(await total('centerId=center-A&departmentId=dep-1')).toBe(5);
+    expect(await total('status=completed')).toBe(10);
+    expect(await total('status=open')).toBe(20);
+    // Open 1-day cases (i % 4 == 0, not completed) are overdue by 09-30; the 20-day ones accepted from 09-02 are not.
+    const overdue = await get('/cases?overdue=true&limit=500');
+    expect(overdue.body.total).toBeGreaterThan(0);
+    for (const r of overdue.body.items) expect(r.alerts.some((a: { rule: string }) => a.rule === 'overdue')).toBe(true);
+    expect(await total('rule=overdue')).toBe(overdue.body.total);
+    expect(await total('color=red')).toBeGreaterThanOrEqual(overdue.body.total);
+    expect((await total('overdue=false')) + overdue.body.total).toBe(30);
+    expect(await total('acceptedFrom=2025-09-01&acceptedTo=2025-09-02')).toBe(2);
+    expect(await total('acceptedTo=2025-09-08')).toBe(14);
+    expect(await total('completedFrom=2025-09-03&completedTo=2025-09-04')).toBe(2); // L-000 and L-015
+    expect(await total('q=l-00')).toBe(10);
+    expect(await total('q=L-02')).toBe(10);
+    expect(await total('q=nope')).toBe(0);
+  });
+
+  it('sorts by dueAt and by overdue days, either way', async () => {
+    await write(seed('L'));
+    const due = (await get('/cases?sort=-dueAt&limit=500')).body.items.map((r: { dueAt: string }) =>
+      Date.parse(r.dueAt),
+    );
+    expect(due).toEqual([...due].sort((a, b) => b - a));
+    const open = (await get('/cases?status=open&sort=-overdueDays&limit=500')).body.items;
+    const days = open.map((r: { overdueDays: number }) => r.overdueDays);
+    expect(days[0]).toBeGreaterThan(0);
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+  });
+
+  it('paging visits every case exactly once while cases are appended between and during the reads', async () => {
+    await write(seed('P', 40));
+    let wave = 0;
+    // New cases accepted before, among and after the ones present: none may repeat or push one out.
+    const appendWave = async () => {
+      wave++;
+      await write([
+        accepted(`N-${wave}-early`, day(1, 8)),
+        accepted(`N-${wave}-mid`, day(8, 11)),
+        accepted(`N-${wave}-late`, day(29, 16)),
+      ]);
+    };
+    for (const path of ['/cases', '/cases?sort=-accepted', '/cases?sort=dueAt', '/cases?sort=-overdueDays']) {
+      const ids = await pageThrough(path, 7, appendWave);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (let i = 0; i < 40; i++) expect(ids).toContain(`P-${String(i).padStart(3, '0')}`);
+    }
+    // Truly concurrent: the writer and the reader run at once.
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await appendWave();
+    })();
+    const ids = await pageThrough('/cases?centerId=center-A', 3);
+    writing = false;
+    await writer;
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 0; i < 40; i += 2) expect(ids).toContain(`P-${String(i).padStart(3, '0')}`);
+  });
+
+  it('CSV: UTF-8 with a byte-order mark, Chinese headers, the page as rows, the next cursor in a header', async () => {
+    await write(seed('L'));
+    const res = await get('/cases?centerId=center-B&limit=4', TOKENS.auditor, { accept: 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    const bytes = new Uint8Array(
+      await (
+        await fetch(`${srv.baseUrl}/cases?limit=1`, {
+          headers: { authorization: `Bearer ${TOKENS.monitor}`, accept: 'text/csv' },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]?.startsWith('办件编号,中心编号,中心,部门编号,部门')).toBe(true);
+    expect(lines).toHaveLength(5);
+    expect(res.headers.get('x-next-cursor')).toBeTruthy();
+    const all = await get('/cases?centerId=center-B', TOKENS.monitor, { accept: 'text/csv' });
+    expect(all.text.trimEnd().split('\r\n')).toHaveLength(16);
+  });
+
+  it('answers 400 naming every bad parameter', async () => {
+    const bad: [string, string][] = [
+      ['status=closed', 'status'],
+      ['rule=late', 'rule'],
+      ['color=green', 'color'],
+      ['overdue=yes', 'overdue'],
+      ['sort=name', 'sort'],
+      ['limit=0', 'limit'],
+      ['limit=501', 'limit'],
+      ['limit=ten', 'limit'],
+      ['cursor=%25%25', 'cursor'],
+      ['cursor=', 'cursor'],
+      ['acceptedFrom=2025-02-30', 'acceptedFrom'],
+      ['acceptedFrom=2025-09-10&acceptedTo=2025-09-10', 'acceptedTo'],
+      ['completedTo=yesterday', 'completedTo'],
+      ['q=', 'q'],
+      [`q=${'x'.repeat(201)}`, 'q'],
+      ['centreId=center-A', 'centreId'],
+      ['centerId=a&centerId=b', 'centerId'],
+    ];
+    for (const [q, field] of bad) {
+      const res = await get(`/cases?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error.details[0].field, q).toBe(field);
+    }
+    const cursor = (await get('/cases?sort=dueAt&limit=1')).body.nextCursor;
+    await write(seed('C', 3));
+    const other = (await get('/cases?sort=dueAt&limit=1')).body.nextCursor as string;
+    expect(cursor ?? other).toBeTruthy();
+    const mixed = await get(`/cases?sort=accepted&cursor=${other}`);
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.message).toMatch(/cursor.*sort dueAt/);
+  });
+
+  it('is for auditors, monitors and admins: a recorder is refused, no token is 401', async () => {
+    for (const token of [TOKENS.auditor, TOKENS.monitor, TOKENS.admin])
+      expect((await get('/cases', token)).status).toBe(200);
+    expect((await get('/cases', TOKENS.recorder)).status).toBe(403);
+    expect((await call(srv.baseUrl, 'GET', '/cases')).status).toBe(401);
+  });
+});
