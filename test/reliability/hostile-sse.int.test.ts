@@ -145,14 +145,15 @@ describe('a client that does not read its alert stream', () => {
   });
 
   it('that never reads again has its socket destroyed after the grace period (nothing is kept for it)', async () => {
-    const f = await start({ maxBufferedBytes: 64 * 1024, closeGraceMs: 100 });
+    // A grace long enough that the check below runs before it ends, even on a busy machine.
+    const f = await start({ maxBufferedBytes: 64 * 1024, closeGraceMs: 3_000 });
     const client = await silentClient(f.port, TEST_TOKENS.monitor);
     client.on('error', () => undefined);
     await waitFor(() => f.streams.count() === 1);
     await flood(f, 20_000);
     expect(f.streams.count()).toBe(0);
     expect(f.sockets[0]?.writableLength).toBeGreaterThan(0); // the kernel's buffers are full: Node holds the rest
-    await waitFor(() => f.sockets.length === 1 && f.sockets.every((s) => s.destroyed));
+    await waitFor(() => f.sockets.length === 1 && f.sockets.every((s) => s.destroyed), 10_000);
     client.destroy();
   });
 
