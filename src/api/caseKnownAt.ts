@@ -16,6 +16,7 @@ import {
   initialCaseState,
   tryParseInstant,
   type CalendarService,
+  type RegionOfCenter,
   type CaseEvaluation,
   type CaseEvent,
   type CaseState,
@@ -111,8 +112,13 @@ export async function* foldKnownCase(
  * `CalendarYearPublished` events recorded by then, applied as the projections
  * apply them (so with every publication known, it is the projections' calendar).
  */
-export async function calendarKnownAt(store: EventStore, zone: string, knownAt: EpochMs): Promise<WorkCalendar> {
-  const service = createCalendarService(zone);
+export async function calendarKnownAt(
+  store: EventStore,
+  zone: string,
+  knownAt: EpochMs,
+  regionOfCenter?: RegionOfCenter,
+): Promise<WorkCalendar> {
+  const service = createCalendarService(zone, undefined, regionOfCenter);
   for await (const recorded of store.readStream(CALENDAR_STREAM_ID)) {
     const recordedAt = tryParseInstant(recorded.recordedAt);
     if (recordedAt !== undefined && recordedAt > knownAt) break;
@@ -125,7 +131,7 @@ export async function calendarKnownAt(store: EventStore, zone: string, knownAt: 
 /** The calendar for a read: as published by K, or the one in force now. */
 export function calendarFor(deps: CaseSourceDeps, knownAt: EpochMs | undefined): Promise<WorkCalendar> {
   if (knownAt === undefined) return Promise.resolve(deps.calendarService.current());
-  return calendarKnownAt(deps.store, deps.calendarService.zone, knownAt);
+  return calendarKnownAt(deps.store, deps.calendarService.zone, knownAt, deps.calendarService.regionOfCenter());
 }
 
 export interface KnownCase {

@@ -37,8 +37,10 @@ describe('regional days apply only to cases of centers in their region (SPEC §3
     s.onChange(() => seen.push(1));
     const friday = parseDate('2025-06-06');
     expect(s.current().forCenter('kashgar-center').isWorkday(friday)).toBe(true);
+    expect(s.regionOfCenter()('kashgar-center')).toBeUndefined();
     s.setRegionOfCenter(regionOfCenter);
     expect(seen).toHaveLength(1);
+    expect(s.regionOfCenter()('kashgar-center')).toBe('xj'); // what an as-known-at rebuild uses
     expect(s.current().forCenter('kashgar-center').isWorkday(friday)).toBe(false);
     expect(s.current().forCenter('beijing-center').isWorkday(friday)).toBe(true);
   });

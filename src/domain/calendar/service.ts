@@ -61,6 +61,8 @@ export interface CalendarService {
    * Calendars made from now on use it; listeners are told, so every case is recomputed.
    */
   setRegionOfCenter(regionOfCenter: RegionOfCenter): void;
+  /** The center → region mapping in use (e.g. for a calendar rebuilt as known at an instant). */
+  regionOfCenter(): RegionOfCenter;
 }
 
 const REGION_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -136,6 +138,7 @@ export function createCalendarService(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    regionOfCenter: () => mapping,
     setRegionOfCenter(next) {
       mapping = next;
       // A fresh regional list tells listeners that any case may be affected.
