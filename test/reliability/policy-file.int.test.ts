@@ -34,8 +34,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const recorded = (output: string) => logLines(output, 'info').filter((e) => e['message'] === 'policy version recorded');
 
+/** Both reads are made at this instant (set once the case is recorded, so its late-record card has started). */
+let asOf: string;
+
 async function readCase(url: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/cases/PF-1?asOf=${encodeURIComponent(shanghai())}`, {
+  const res = await fetch(`${url}/cases/PF-1?asOf=${encodeURIComponent(asOf)}`, {
     headers: { authorization: `Bearer ${TOKENS.auditor}` },
   });
   expect(res.status).toBe(200);
@@ -51,6 +54,8 @@ describe('POLICY_FILE versions through the process', () => {
       body: JSON.stringify(acceptedBody({ occurredAt: shanghai(-3 * 86_400_000), promisedDays: 10 })),
     });
     expect(res.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_100));
+    asOf = shanghai();
     const underA = await readCase(first.url);
     expect(underA['policyVersion']).toBe('A');
     expect(await first.stop()).toBe(0);
