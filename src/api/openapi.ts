@@ -232,9 +232,10 @@ export const openApiDocument = {
     },
     '/reports/monthly': {
       get: {
-        summary: 'Monthly report (monitor); Accept: text/csv gives the department table as CSV',
+        summary:
+          'Monthly report (monitor): 同比/环比 with growth, the category split, centers ranked, departments, cards, summary; Accept: text/csv gives every section with Chinese headers',
         parameters: [
-          q('month', 'YYYY-MM', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }, true),
+          q('month', 'YYYY-MM; default the latest month with data', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }),
           q('centerId', 'Only this center'),
         ],
         responses: {
