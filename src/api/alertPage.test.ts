@@ -4,7 +4,16 @@ import { CARD_COLORS, CARD_RULES } from '../domain/lists.js';
 import type { AlertView } from '../projections/types.js';
 import { ALERT_SORTS, alertPage, summarise } from './alertPage.js';
 
-const alertArb = fc.record({
+interface RawAlert {
+  readonly caseNo: number;
+  readonly rule: (typeof CARD_RULES)[number];
+  readonly color: (typeof CARD_COLORS)[number];
+  readonly center: string;
+  readonly dept: string;
+  readonly startedMinute: number;
+}
+
+const alertArb: fc.Arbitrary<RawAlert> = fc.record({
   caseNo: fc.integer({ min: 1, max: 30 }),
   rule: fc.constantFrom(...CARD_RULES),
   color: fc.constantFrom(...CARD_COLORS),
@@ -13,7 +22,7 @@ const alertArb = fc.record({
   startedMinute: fc.integer({ min: 0, max: 50 }),
 });
 
-function toAlerts(raw: fc.RecordValue<typeof alertArb>[]): AlertView[] {
+function toAlerts(raw: readonly RawAlert[]): AlertView[] {
   const byKey = new Map<string, AlertView>();
   for (const r of raw) {
     const caseId = `C-${r.caseNo}`;

@@ -1,5 +1,5 @@
 // The case page's event history (GET /cases/{id}/history): one row per event
-// (revision, position, what, occurred, recorded, the case after it) and per
+// (revision, position, what, occurred, recorded, who recorded it, the case after it) and per
 // card at its instant; paged, more pages appended on request. A back-dated
 // pause (the engine's `retroactive` flag: 停止计时 recorded after the case would
 // have been due) and any event recorded a day or more late are marked as such.
@@ -43,6 +43,7 @@ function cardRow(entry) {
     el('td', {}, el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)), ' ', label(RULES, card.rule)),
     el('td', {}, fmtInstant(entry.at)),
     el('td', {}, '—'),
+    el('td', { class: 'muted' }, '引擎 engine'),
     el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'),
   );
 }
@@ -70,6 +71,7 @@ function eventRow(entry, backDated) {
     ),
     el('td', {}, fmtInstant(event.occurredAt)),
     el('td', {}, fmtInstant(entry.recordedAt), recordedLate(entry)),
+    el('td', { class: 'actor' }, entry.actor ?? event.actor ?? el('span', { class: 'muted' }, '—')),
     el('td', { class: 'hide-narrow' }, stateSummary(entry.state)),
   );
 }
@@ -100,7 +102,7 @@ export function createHistoryView({ caseId, table, count, more, onError }) {
   }
 
   function emptyRow(text) {
-    return el('tr', {}, el('td', { colspan: '6', class: 'muted' }, text));
+    return el('tr', {}, el('td', { colspan: '7', class: 'muted' }, text));
   }
 
   more.addEventListener('click', async () => {

@@ -18,6 +18,7 @@ const enc = encodeURIComponent(caseId);
 let life = { start: 0, end: 0 };
 let current = null; // last CaseEvaluation shown
 let knownAt = null; // ISO instant of "as known at", or null for everything recorded
+let pinned = false; // the user picked "as of"; otherwise the page shows now and its address says so (no asOf)
 let requestSeq = 0;
 const historyView = createHistoryView({
   caseId,
@@ -148,7 +149,7 @@ function renderCards(ev) {
             ? ' · 仍有效 still active'
             : ' · 红牌留档 red cards stay on record',
       ),
-      renderExplain(c.explain ?? factsOf(c, ev)),
+      renderExplain(c.explain ?? factsOf(c, ev), c.rule),
     );
   });
   $('cards').replaceChildren(
@@ -238,30 +239,49 @@ function render(ev) {
   renderEscalations(ev);
 }
 
+let syncedInput = ''; // what syncControls last put in the "as of" input
+
 function syncControls(asOfMs) {
   $('asof-input').value = localDateTimeInput(asOfMs);
+  syncedInput = $('asof-input').value;
   const slider = $('asof-slider');
   slider.value = String(Math.round((Math.min(Math.max(asOfMs, life.start), life.end) - life.start) / MINUTE));
   slider.setAttribute('aria-valuetext', `${localDateTimeInput(asOfMs).replace('T', ' ')}`);
 }
 
+/** The address of the view: `asOf` only when the user picked an instant, so a reload or bookmark of "now" stays now. */
+function syncAddress(asOfIso) {
+  const params = new URLSearchParams();
+  if (pinned) params.set('asOf', asOfIso);
+  if (knownAt) params.set('asKnownAt', knownAt);
+  const qs = params.toString();
+  history.replaceState(null, '', qs ? `${location.pathname}?${qs}` : location.pathname);
+}
+
+/** Shows the case at `asOfIso`; `null` means now (the server's clock), and leaves the address without an instant. */
 async function show(asOfIso) {
   const seq = ++requestSeq;
-  const q = `asOf=${encodeURIComponent(asOfIso)}${knownAt ? `&asKnownAt=${encodeURIComponent(knownAt)}` : ''}`;
-  $('asof-status').textContent = `加载中 Loading ${fmtInstant(asOfIso)}…`;
-  const [evResult, histResult] = await Promise.allSettled([
-    apiJson(`/cases/${enc}?${q}`),
-    apiJson(`/cases/${enc}/history?${q}`),
-  ]);
+  pinned = asOfIso !== null;
+  const known = knownAt ? `asKnownAt=${encodeURIComponent(knownAt)}` : '';
+  const at = (iso) => [`asOf=${encodeURIComponent(iso)}`, known].filter(Boolean).join('&');
+  $('asof-status').textContent = `加载中 Loading ${pinned ? fmtInstant(asOfIso) : '现在 now'}…`;
+  // For "now" the case answers first and the history is asked for at the very instant it was evaluated.
+  const evPromise = apiJson(`/cases/${enc}${pinned ? `?${at(asOfIso)}` : known ? `?${known}` : ''}`);
+  const histPromise = pinned
+    ? apiJson(`/cases/${enc}/history?${at(asOfIso)}`)
+    : evPromise.then((ev) => apiJson(`/cases/${enc}/history?${at(ev.asOf)}`));
+  const [evResult, histResult] = await Promise.allSettled([evPromise, histPromise]);
   if (seq !== requestSeq) return; // a newer instant was asked for meanwhile
-  history.replaceState(null, '', `${location.pathname}?${q}`);
+  syncAddress(asOfIso);
+  const q = evResult.status === 'fulfilled' ? at(evResult.value.asOf) : '';
   if (evResult.status === 'rejected') {
     const e = evResult.reason;
+    const when = pinned ? fmtInstant(asOfIso) : '现在 now';
     showError(
       e instanceof ApiError && e.status === 404
         ? knownAt
-          ? `该时点尚无此案件的记录 Nothing of this case recorded by ${fmtInstant(knownAt)} (as of ${fmtInstant(asOfIso)})`
-          : `该时点案件尚未受理或不存在 No such case as of ${fmtInstant(asOfIso)}`
+          ? `该时点尚无此案件的记录 Nothing of this case recorded by ${fmtInstant(knownAt)} (as of ${when})`
+          : `该时点案件尚未受理或不存在 No such case as of ${when}`
         : `加载失败 Could not load: ${e.message}`,
     );
     $('asof-status').textContent = '';
@@ -271,7 +291,8 @@ async function show(asOfIso) {
   render(withExplanations(evResult.value, histResult.status === 'fulfilled' ? histResult.value : null));
   if (histResult.status === 'fulfilled') historyView.show(histResult.value, q, evResult.value);
   else historyView.unavailable(histResult.reason.message);
-  const asOfText = fmtInstant(evResult.value.asOf);
+  const asOfText = fmtInstant(evResult.value.asOf) + (pinned ? '' : '（现在 now）');
+  if (!pinned) syncControls(Date.parse(evResult.value.asOf));
   $('asof-status').textContent = evResult.value.asKnownAt
     ? `显示 ${asOfText} 时的状态，仅用 ${fmtInstant(evResult.value.asKnownAt)} 前已记录的事件 Showing the case as of ${asOfText}, as known at ${fmtInstant(evResult.value.asKnownAt)}`
     : `显示 ${asOfText} 时的状态 Showing the case as of ${asOfText}`;
@@ -308,6 +329,11 @@ function wireControls() {
       return;
     }
     knownAt = known;
+    // Only "as known at" changed while showing now: keep showing now.
+    if (!pinned && $('asof-input').value === syncedInput) {
+      void show(null);
+      return;
+    }
     syncControls(Date.parse(iso));
     void show(iso);
   });
@@ -317,11 +343,11 @@ function wireControls() {
       void showMs(base + Number(button.dataset.step) * MINUTE);
     });
   }
-  $('asof-now').addEventListener('click', () => void showMs(Date.now()));
+  $('asof-now').addEventListener('click', () => void show(null));
   $('asknown-all').addEventListener('click', () => {
     knownAt = null;
     $('asknown-input').value = '';
-    void show(current ? current.asOf : isoInZone(Date.now()));
+    void show(pinned && current ? current.asOf : null);
   });
   let resize;
   window.addEventListener('resize', () => {
@@ -372,7 +398,7 @@ async function main() {
     await show(wanted);
   } else {
     syncControls(Date.parse(now.asOf));
-    await show(now.asOf);
+    await show(null);
   }
 }
 

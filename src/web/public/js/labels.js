@@ -91,3 +91,115 @@ export function zh(table, code) {
   const entry = table[code];
   return entry ? entry[0] : String(code ?? '');
 }
+
+/**
+ * Every key a card's explanation (`explain`, src/domain/explain.ts) may hold, and
+ * the figures the page adds when the API sent none: [中文, english].
+ * src/web/explain-labels.test.ts checks that no key the engine emits is missing.
+ */
+export const EXPLAIN_KEYS = {
+  rule: ['规则', 'rule'],
+  color: ['颜色', 'colour'],
+  summary: ['说明', 'summary'],
+  calendarVersion: ['日历版本', 'calendar version'],
+  policyVersion: ['规则版本', 'policy version'],
+  asOf: ['查看时点', 'as of'],
+  acceptedAt: ['受理时间', 'accepted at'],
+  acceptedDate: ['受理日', 'accepted date'],
+  promisedDays: ['承诺时限（工作日）', 'promised working days'],
+  legalDays: ['法定时限（工作日）', 'legal working days'],
+  extendedDays: ['延期天数', 'extended days'],
+  extensions: ['延期', 'extensions'],
+  at: ['时间', 'at'],
+  days: ['天数', 'days'],
+  approvedBy: ['批准人', 'approved by'],
+  deadlineBefore: ['延期前时限', 'deadline before'],
+  deadlineAfter: ['延期后时限', 'deadline after'],
+  daysAdded: ['增加的计时日', 'counted days added'],
+  clearedBy: ['解除原因', 'cleared by'],
+  warningRatio: ['预警比例', 'warning ratio'],
+  warnAtDay: ['预警计时日', 'warning counted day'],
+  warnDate: ['预警日', 'warning date'],
+  deadlineDate: ['办结时限日', 'deadline date'],
+  dueAt: ['截止时刻', 'due at'],
+  usedDays: ['已用工作日', 'used working days'],
+  remainingDays: ['剩余工作日', 'remaining working days'],
+  overdueDays: ['逾期工作日', 'overdue working days'],
+  pauses: ['暂停区间', 'pauses'],
+  after: ['自（不含）', 'after'],
+  through: ['至（含）', 'through'],
+  countedDates: ['计时日', 'counted dates'],
+  pausedWorkdays: ['暂停的工作日', 'paused working days'],
+  holidaysSkipped: ['跳过的节假日', 'holidays skipped'],
+  weekendsSkipped: ['跳过的周末', 'weekends skipped'],
+  makeUpDaysCounted: ['计入的调休上班日', 'make-up working days counted'],
+  regionalDays: ['地方假日', 'regional days'],
+  region: ['地区', 'region'],
+  predictedHolidays: ['推定的节假日（该年尚未公布）', 'holidays assumed (year not yet published)'],
+  name: ['名称', 'name'],
+  date: ['日期', 'date'],
+  pauseId: ['暂停编号', 'pause id'],
+  reason: ['原因', 'reason'],
+  pausedAt: ['暂停时间', 'paused at'],
+  resumedAt: ['恢复时间', 'resumed at'],
+  pausedDate: ['暂停日', 'pause date'],
+  allowanceDays: ['允许天数', 'allowance days'],
+  allowanceSource: ['允许天数来源', 'allowance source'],
+  overlongAt: ['超时时刻', 'overlong at'],
+  countedDays: ['已计天数', 'counted days'],
+  retroactive: ['补录', 'back-dated'],
+  retroactivePause: ['补录的暂停', 'back-dated pause'],
+  pauseWorkdays: ['暂停期间的工作日', "the pause's working days"],
+  level: ['级别', 'level'],
+  escalationId: ['督办编号', 'escalation id'],
+  escalatedAt: ['督办时间', 'escalated at'],
+  escalatedDate: ['督办日', 'escalation date'],
+  respondWithinDays: ['回告时限（工作日）', 'respond within (working days)'],
+  respondByDate: ['回告截止日', 'respond-by date'],
+  respondBy: ['回告截止', 'respond by'],
+  answeredAt: ['回告时间', 'answered at'],
+  workdays: ['工作日', 'working days'],
+  eventType: ['事件', 'event'],
+  revision: ['版本号', 'revision'],
+  occurredAt: ['发生时间', 'occurred at'],
+  recordedAt: ['记录时间', 'recorded at'],
+  delayHours: ['迟录小时数', 'hours late'],
+  thresholdHours: ['迟录阈值（小时）', 'threshold (hours)'],
+  startedAt: ['开始', 'started'],
+  clearedAt: ['解除', 'cleared'],
+};
+
+/** What each rule's `rule` sentence says, in Chinese; the engine's English follows it. */
+export const EXPLAIN_RULE_TEXT = {
+  'deadline-warning':
+    '计时到第 warnAtDay 个工作日（比例 × (承诺天数 + 延期天数)，向上取整）零时亮黄牌；办结、转为逾期或延期使预警日后移时解除',
+  overdue: '截止时刻（时限日 24:00）仍未办结即亮红牌',
+  'pause-warning': '暂停自暂停日之后的工作日计入其允许天数；达到预警比例时亮黄牌',
+  'overlong-pause': '暂停自暂停日之后的工作日计入其允许天数；超过允许天数即亮红牌',
+  'escalation-unanswered': '督办日之后第 respondWithinDays 个工作日结束时仍未回告且案件未办结，即亮红牌',
+  'late-record': '事件记录晚于发生超过阈值小时数即亮黄牌',
+};
+
+/** Values given as codes of a list, per explanation key. */
+const EXPLAIN_VALUE_TABLES = { reason: REASONS, level: LEVELS, eventType: EVENT_TYPES, color: COLORS };
+
+/**
+ * An explanation's string value in Chinese with its English (codes, the engine's
+ * sentences); other strings (ids, names, free text, dates) are returned unchanged.
+ * `cardRule` is the rule of the card the explanation is for.
+ */
+export function explainValueText(key, value, cardRule) {
+  const table = EXPLAIN_VALUE_TABLES[key];
+  if (table?.[value]) return label(table, value);
+  if (key === 'rule' && EXPLAIN_RULE_TEXT[cardRule]) return `${EXPLAIN_RULE_TEXT[cardRule]}（${value}）`;
+  if (key === 'allowanceSource') {
+    if (value === 'declaredDays') return '书面告知的天数 declared days';
+    const m = /^policy default for (.+)$/.exec(value);
+    if (m) return `规则默认（${zh(REASONS, m[1])}）${value}`;
+  }
+  if (key === 'clearedBy') {
+    const m = /^the extension at (.+?), which/.exec(value);
+    if (m) return `${m[1]} 的延期使预警日后移 ${value}`;
+  }
+  return value;
+}

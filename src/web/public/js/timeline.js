@@ -45,8 +45,10 @@ function ticks(t0, t1, plotWidth) {
 }
 
 /**
- * Draws `ev` (a CaseEvaluation) into `container`. The axis spans acceptance to
- * the latest instant the evaluation knows about (asOf, due, completion, cards).
+ * Draws `ev` (a CaseEvaluation) into `container`. The axis spans the case's life:
+ * acceptance to the latest of due, completion, pauses, escalations and cards (and
+ * "as of" while the case is open). Viewed long after completion, the "as of" line
+ * is not stretched to: a marker at the right edge says where it lies.
  */
 export function renderTimeline(container, ev) {
   const width = Math.max(300, Math.round(container.clientWidth || 900));
@@ -55,10 +57,13 @@ export function renderTimeline(container, ev) {
   const due = ms(ev.dueAt);
   const completed = ms(ev.completedAt);
   const end = Number.isFinite(completed) ? completed : asOf;
-  const instants = [accepted, due, end, asOf];
+  const instants = [accepted, due, end];
+  if (!Number.isFinite(completed) || asOf < completed) instants.push(asOf);
   for (const p of ev.pauses) instants.push(ms(p.pausedAt), ms(p.resumedAt));
   for (const e of ev.escalations) instants.push(ms(e.at), ms(e.respondBy));
-  for (const c of ev.cards) instants.push(ms(c.startedAt), ms(c.clearedAt));
+  // A card after the life (a late record noticed today) is drawn at the right edge, not stretched to.
+  const lifeEnd = Math.max(...instants.filter(Number.isFinite));
+  for (const c of ev.cards) instants.push(...[ms(c.startedAt), ms(c.clearedAt)].filter((t) => t <= lifeEnd));
   const known = instants.filter(Number.isFinite);
   const lo = Math.min(...known);
   const hi = Math.max(...known);
@@ -70,7 +75,7 @@ export function renderTimeline(container, ev) {
   const narrow = width < 560;
   const L = (table, code) => (narrow ? zh(table, code) : label(table, code));
   const en = (text) => (narrow ? '' : text);
-  const x = (t) => PAD + ((t - t0) / (t1 - t0)) * plot;
+  const x = (t) => PAD + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * plot;
 
   const rows = [];
   rows.push({ kind: 'case' });
@@ -127,7 +132,7 @@ export function renderTimeline(container, ev) {
       const xd = Math.min(Math.max(x(due), xa), xe);
       g.append(s('rect', { x: xa, y: barY, width: Math.max(1, xd - xa), height: 10, fill: '#5b8fd6', rx: 2 }));
       if (xe > xd) g.append(s('rect', { x: xd, y: barY, width: xe - xd, height: 10, fill: '#c62828', rx: 2 }));
-      g.append(s('circle', { cx: xa, cy: barY + 5, r: 6, fill: '#15294b' }, ''));
+      g.append(s('circle', { cx: xa, cy: barY + 5, r: 6, fill: '#15294b', 'data-mark': 'accepted' }, ''));
       g.lastChild.append(s('title', {}, `受理 accepted ${fmtInstant(ev.acceptedAt)}`));
       if (Number.isFinite(completed)) {
         const mark = s('rect', {
@@ -136,6 +141,7 @@ export function renderTimeline(container, ev) {
           width: 12,
           height: 12,
           fill: ev.onTime ? '#2e7d32' : '#c62828',
+          'data-mark': 'completed',
         });
         mark.append(s('title', {}, `办结 completed ${fmtInstant(ev.completedAt)}`));
         g.append(mark);
@@ -245,11 +251,35 @@ export function renderTimeline(container, ev) {
     );
     svg.append(labelAt(xd, 13, `时限 ${en('deadline')} ${ev.deadlineDate}（${short(ev.dueAt)} 止）`, 'deadline-label'));
   }
-  const xo = x(asOf);
-  svg.append(
-    s('line', { x1: xo, x2: xo, y1: TOP - 6, y2: axisY, stroke: '#1a56a8', 'stroke-width': 1.5, 'data-line': 'asof' }),
-  );
-  svg.lastChild.append(s('title', {}, `查看时点 as of ${fmtInstant(ev.asOf)}`));
+  if (asOf <= t1) {
+    const xo = x(asOf);
+    svg.append(
+      s('line', {
+        x1: xo,
+        x2: xo,
+        y1: TOP - 6,
+        y2: axisY,
+        stroke: '#1a56a8',
+        'stroke-width': 1.5,
+        'data-line': 'asof',
+      }),
+    );
+    svg.lastChild.append(s('title', {}, `查看时点 as of ${fmtInstant(ev.asOf)}`));
+  } else {
+    // Past the case's life: an arrow at the right edge instead of squeezing the life into a corner.
+    const xe = width - PAD;
+    svg.append(
+      s('path', {
+        d: `M${xe - 8} ${TOP - 10} L${xe} ${TOP - 5} L${xe - 8} ${TOP}`,
+        fill: 'none',
+        stroke: '#1a56a8',
+        'stroke-width': 1.5,
+        'data-line': 'asof-beyond',
+      }),
+    );
+    svg.lastChild.append(s('title', {}, `查看时点 as of ${fmtInstant(ev.asOf)}（在图右侧之外 beyond the right edge）`));
+    svg.append(labelAt(xe, axisY + 18, `→ ${en('as of')} ${short(ev.asOf)}`, 'asof-label'));
+  }
 
   container.replaceChildren(svg);
   fitLabels(svg, width);

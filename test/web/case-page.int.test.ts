@@ -1,0 +1,179 @@
+/**
+ * The case page as an auditor uses it (issue 16 item 6): its address keeps "now"
+ * unless an instant is picked (a reload later shows the later instant), a case
+ * completed long ago fills the timeline, each event names who recorded it, every
+ * explanation key is in Chinese with English, and nothing overflows at 390 px
+ * (case page and report page).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ARTIFACTS,
+  PHONE,
+  TOKENS,
+  launchBrowser,
+  openPage,
+  postEvents,
+  screenshot,
+  shanghaiIso,
+  startWebServer,
+  type WebServer,
+} from './harness.js';
+
+const DAY = 24 * 3_600_000;
+const ACTOR = '窗口07 王芳';
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  const base = -420 * DAY; // about 14 months ago
+  await postEvents(server.baseUrl, [
+    {
+      type: 'CaseAccepted',
+      caseId: 'OLD-1',
+      occurredAt: shanghaiIso(base),
+      centerId: 'center-A',
+      departmentId: 'dep-health',
+      matterCode: 'M-7',
+      kind: 'promised',
+      promisedDays: 5,
+      channel: 'window',
+      actor: ACTOR,
+    },
+    {
+      type: 'CasePaused',
+      caseId: 'OLD-1',
+      occurredAt: shanghaiIso(base + 2 * DAY),
+      pauseId: 'p1',
+      reason: 'testing',
+      actor: ACTOR,
+    },
+    { type: 'CaseResumed', caseId: 'OLD-1', occurredAt: shanghaiIso(base + 62 * DAY), pauseId: 'p1', actor: ACTOR },
+    {
+      type: 'CaseCompleted',
+      caseId: 'OLD-1',
+      occurredAt: shanghaiIso(base + 75 * DAY),
+      outcome: 'approved',
+      actor: '审批科 李强',
+    },
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The `asOf` the page asked the history for (the instant it shows). */
+function historyAsOf(page: Page): Promise<number> {
+  return new Promise((resolve) => {
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.endsWith('/history') && url.searchParams.has('asOf'))
+        resolve(Date.parse(url.searchParams.get('asOf') ?? ''));
+    });
+  });
+}
+
+describe('case page', () => {
+  it('keeps "now" in the address: a reload later shows the later instant; a picked instant stays', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    const first = historyAsOf(page);
+    await page.goto(`${server.baseUrl}/cases/OLD-1`);
+    await page.locator('#history tbody tr[data-kind="event"]').first().waitFor();
+    const firstAsOf = await first;
+    expect(new URL(page.url()).searchParams.has('asOf')).toBe(false);
+    expect(await page.locator('#asof-status').textContent()).toMatch(/现在 now/);
+
+    await page.waitForTimeout(1500);
+    const second = new Promise<number>((resolve) => {
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        const t = Date.parse(url.searchParams.get('asOf') ?? '');
+        if (url.pathname.endsWith('/history') && t > firstAsOf) resolve(t);
+      });
+    });
+    await page.reload();
+    expect((await second) - firstAsOf).toBeGreaterThanOrEqual(1000);
+    await page.locator('#history tbody tr[data-kind="event"]').first().waitFor();
+    expect(new URL(page.url()).searchParams.has('asOf')).toBe(false);
+
+    // Picking an instant puts it in the address, and a reload keeps it; "Now" takes it out again.
+    await page.getByLabel(/查看时点 As of/).fill(shanghaiIso(-400 * DAY).slice(0, 16));
+    await page.getByRole('button', { name: /查看 Show/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('asOf')).toMatch(/\+08:00$/);
+    const pinned = new URL(page.url()).searchParams.get('asOf');
+    await page.reload();
+    await page.locator('#history tbody tr[data-kind="event"]').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('asOf')).toBe(pinned);
+    await page.getByRole('button', { name: /现在 Now/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.has('asOf')).toBe(false);
+    await page.context().close();
+  });
+
+  it('zooms the timeline to the case life, not to today', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/OLD-1`);
+    const done = page.locator('#timeline [data-mark="completed"]');
+    await done.waitFor();
+    const width = Number(await page.locator('#timeline svg').getAttribute('width'));
+    const xa = Number(await page.locator('#timeline [data-mark="accepted"]').getAttribute('cx'));
+    const xc = Number(await done.getAttribute('x')) + 6;
+    expect((xc - xa) / width).toBeGreaterThan(0.6);
+    // "As of" (today) lies beyond the picture: an arrow says so instead of a line.
+    expect(await page.locator('#timeline [data-line="asof-beyond"]').count()).toBe(1);
+    await screenshot(page, 'case-old-desktop');
+    await page.context().close();
+  });
+
+  it('names the actor of each event, and explains every card in Chinese with English', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/OLD-1`);
+    await page.locator('#history tbody tr[data-kind="event"]').first().waitFor();
+    const actors = await page.locator('#history tbody tr[data-kind="event"] td.actor').allTextContents();
+    expect(actors).toEqual([ACTOR, ACTOR, ACTOR, '审批科 李强']);
+    await page.locator('#cards .explain dt').first().waitFor();
+    const keys = await page.locator('#cards .explain dt').allTextContents();
+    expect(keys.length).toBeGreaterThan(10);
+    const bare = keys.filter((k) => !/\p{Script=Han}/u.test(k) || !/[a-z]/i.test(k));
+    expect(bare).toEqual([]);
+    const source = page
+      .locator('#cards .explain dt', { hasText: 'allowance source' })
+      .locator('xpath=following-sibling::dd[1]');
+    expect(await source.first().textContent()).toMatch(/规则默认（检测）/);
+    await page.context().close();
+  });
+
+  for (const [name, path] of [
+    ['case page', '/cases/OLD-1'],
+    ['report page', `/reports?month=${shanghaiIso(-420 * DAY).slice(0, 7)}`],
+  ] as const) {
+    it(`has no horizontal overflow at 390 px: ${name}`, async () => {
+      const page = await openPage(browser, server.baseUrl, TOKENS.admin, PHONE);
+      await page.goto(`${server.baseUrl}${path}`);
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      await screenshot(page, `overflow-${name.replace(' ', '-')}-phone`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      if (name === 'case page') {
+        // Explanation values wrap inside their card instead of being cut off.
+        await page
+          .locator('#cards > li')
+          .first()
+          .screenshot({ path: `${ARTIFACTS}case-card-phone.png` });
+        const clipped = await page
+          .locator('#cards > li *, #facts *')
+          .evaluateAll((els) =>
+            els
+              .filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+              .map((e) => `${e.tagName} ${e.textContent?.slice(0, 40)}`),
+          );
+        expect(clipped).toEqual([]);
+      }
+      await page.context().close();
+    });
+  }
+});
