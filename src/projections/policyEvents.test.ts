@@ -82,3 +82,43 @@ describe('policy versions as events', () => {
     ).toMatch(/deadlineWarningRatio/);
   });
 });
+
+describe('the projections follow policy-CN live', () => {
+  it('a version published by another engine while running applies to cases accepted from its date on', async () => {
+    const { makeRig } = await import('./testSupport.js');
+    let storeClock = (): number => parseInstant('2026-11-29T10:00:00+08:00');
+    const store = new MemoryEventStore({ clock: () => storeClock() });
+    // This engine's start: A recorded on 29 Nov, effective 30 Nov.
+    const book = new PolicyBook(DEFAULT_POLICY);
+    await recordPolicy(store, book, A, undefined, storeClock(), ZONE);
+    const rig = await makeRig('2026-11-30T10:00:00+08:00', { store, policies: book });
+    storeClock = rig.scheduler.clock;
+    try {
+      // Another engine starts with B on 30 Nov: effective 1 Dec; it reaches this one through the subscription.
+      const other = await recordPolicy(store, new PolicyBook(DEFAULT_POLICY), B, undefined, storeClock(), ZONE);
+      expect(other).toMatchObject({ kind: 'record', publication: { effectiveFrom: parseDate('2026-12-01') } });
+      expect(await rig.projections.readModels.waitForPosition(await store.headPosition(), 2_000)).toBe(true);
+      expect(book.versions().map((p) => p.version)).toEqual(['A', 'B']);
+      const body = {
+        type: 'CaseAccepted',
+        centerId: 'center-A',
+        departmentId: 'dep-1',
+        matterCode: 'M-1',
+        kind: 'promised',
+        promisedDays: 10,
+        channel: 'window',
+      };
+      await rig.append({ ...body, caseId: 'L-1', occurredAt: '2026-11-30T10:00:00+08:00' });
+      rig.scheduler.advanceTo(parseInstant('2026-12-01T09:00:00+08:00'));
+      await rig.append({ ...body, caseId: 'L-2', occurredAt: '2026-12-01T09:00:00+08:00' });
+      const now = rig.scheduler.clock();
+      expect(rig.projections.readModels.evaluateCase('L-1', now)?.policyVersion).toBe('A');
+      expect(rig.projections.readModels.evaluateCase('L-2', now)?.policyVersion).toBe('B');
+      expect(
+        rig.projections.readModels.activeAlerts().every((a) => a.policyVersion === (a.caseId === 'L-1' ? 'A' : 'B')),
+      ).toBe(true);
+    } finally {
+      await rig.projections.stop();
+    }
+  });
+});
