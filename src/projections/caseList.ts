@@ -40,6 +40,8 @@ export interface CaseListFilter {
   readonly completedTo?: string;
   /** Case-id prefix, case-insensitive. */
   readonly q?: string;
+  /** Local date: accepted before it and not completed before it (open as that day began) — a report's 在办. */
+  readonly openAt?: string;
 }
 
 export interface CaseListQuery extends CaseListFilter {
@@ -140,6 +142,8 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     ['completedFrom', 'completedTo'],
     zone,
   );
+  const openAt =
+    f.openAt === undefined ? undefined : dateRange(f.openAt, undefined, ['openAt', 'openAt'], zone)?.fromMs;
   const prefix = f.q?.toLowerCase();
   const wantsAlert = f.rule !== undefined || f.color !== undefined;
   return (e) => {
@@ -155,6 +159,8 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
       const at = s.completedAt;
       if (at === undefined || at < completed.fromMs || at >= completed.toMs) return false;
     }
+    if (openAt !== undefined && (s.acceptedAt >= openAt || (s.completedAt !== undefined && s.completedAt < openAt)))
+      return false;
     if (prefix !== undefined && !e.caseId.toLowerCase().startsWith(prefix)) return false;
     if (wantsAlert) {
       const hit = e.alerts?.some(

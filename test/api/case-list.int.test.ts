@@ -98,6 +98,8 @@ describe('GET /cases', () => {
     expect(await total('acceptedFrom=2025-09-01&acceptedTo=2025-09-02')).toBe(2);
     expect(await total('acceptedTo=2025-09-08')).toBe(14);
     expect(await total('completedFrom=2025-09-03&completedTo=2025-09-04')).toBe(2); // L-000 and L-015
+    // Open as 09-04 began: accepted 09-01..09-03 (6 cases) less L-000 and L-015, completed 09-03.
+    expect(await total('openAt=2025-09-04')).toBe(4);
     expect(await total('q=l-00')).toBe(10);
     expect(await total('q=L-02')).toBe(10);
     expect(await total('q=nope')).toBe(0);

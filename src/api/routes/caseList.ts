@@ -20,6 +20,7 @@ export const CASE_LIST_PARAMS = [
   'completedFrom',
   'completedTo',
   'q',
+  'openAt',
   'sort',
   'limit',
   'cursor',
@@ -44,6 +45,7 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels }, auth: 
       completedFrom: dateParam(q, 'completedFrom', false),
       completedTo: dateParam(q, 'completedTo', false),
       q: idParam(q, 'q'),
+      openAt: dateParam(q, 'openAt', false),
       sort: enumParam(q, 'sort', CASE_SORT_VALUES),
       cursor: cursorParam(q),
     };

@@ -1,0 +1,47 @@
+// The card register (GET /cards): the cards started in a period, with why, in numbers.
+import { COLORS, RULES, label } from './labels.js';
+import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
+import { listPage } from './list-page.js';
+import { wireHeader } from './nav.js';
+import { explainFigures } from './explain-figures.js';
+
+const PARAMS = ['from', 'to', 'centerId', 'departmentId', 'rule', 'color', 'limit'];
+
+const who = (id, name) => (name ? el('span', { title: id }, name) : id);
+
+function row(r) {
+  return el(
+    'tr',
+    {},
+    el('td', {}, el('a', { href: `/cases/${encodeURIComponent(r.caseId)}` }, r.caseId)),
+    el('td', {}, el('span', { class: `badge ${r.color}` }, label(COLORS, r.color)), ' ', label(RULES, r.rule)),
+    el('td', {}, el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt))),
+    el('td', {}, r.clearedAt ? fmtInstant(r.clearedAt) : '—'),
+    el('td', {}, who(r.centerId, r.centerName)),
+    el('td', {}, who(r.departmentId, r.departmentName)),
+    el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode),
+    el('td', { class: 'explain-figures' }, explainFigures(r.explain)),
+  );
+}
+
+await loadConfig();
+wireHeader();
+const form = document.getElementById('filters');
+for (const [id, table] of [
+  ['f-rule', RULES],
+  ['f-color', COLORS],
+]) {
+  document.getElementById(id).append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));
+}
+// Default period: this month so far (an address with from/to overrides it).
+const today = localDate(Date.now());
+form.elements.namedItem('from').value = `${today.slice(0, 8)}01`;
+form.elements.namedItem('to').value = addDays(today, 1);
+listPage({
+  api: '/cards',
+  params: PARAMS,
+  rows: (body) =>
+    body.items.length ? body.items.map(row) : [el('tr', {}, el('td', { colspan: '8', class: 'muted' }, '无 None'))],
+  csvName: (q) => `cards-${q.get('from')}-${q.get('to')}.csv`,
+  check: (q) => (q.get('from') && q.get('to') ? undefined : '请选择期间 Choose the period (from, to)'),
+});

@@ -1,0 +1,105 @@
+// Shared by the case list and the card register: the filter form ⇄ the address,
+// cursor paging (next / previous / first), the total, and the CSV download.
+import { apiBlob, apiJson } from './api.js';
+import { el, fmtNumber } from './format.js';
+
+/**
+ * @param {object} o
+ * @param {string} o.api        API path (/cases or /cards)
+ * @param {string[]} o.params   the parameters the API knows (others in the address are ignored)
+ * @param {(body: object) => Node[]} o.rows  table rows of one page
+ * @param {string} o.csvName    file name of the CSV download
+ * @param {(q: URLSearchParams) => string|undefined} [o.check]  a message when the query cannot be sent yet
+ */
+export function listPage(o) {
+  const $ = (id) => document.getElementById(id);
+  const form = $('filters');
+  const cursors = []; // cursors of the pages before the current one (for "previous")
+  let current; // cursor of the current page (undefined: first page)
+  let next;
+
+  const query = () => {
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (o.params.includes(k) && String(v) !== '') q.set(k, String(v));
+    return q;
+  };
+
+  const fillForm = (q) => {
+    for (const name of o.params) {
+      const field = form.elements.namedItem(name);
+      if (!field || q.get(name) === null) continue;
+      if (field.tagName === 'SELECT' && ![...field.options].some((x) => x.value === q.get(name)))
+        field.append(el('option', { value: q.get(name) }, q.get(name)));
+      field.value = q.get(name);
+    }
+  };
+
+  async function load() {
+    const q = query();
+    history.replaceState(null, '', q.toString() ? `${location.pathname}?${q}` : location.pathname);
+    const problem = o.check?.(q);
+    $('error').textContent = problem ?? '';
+    if (problem) return;
+    if (current !== undefined) q.set('cursor', current);
+    $('status').textContent = '加载中 Loading…';
+    try {
+      const body = await apiJson(`${o.api}?${q}`);
+      next = body.nextCursor;
+      const total = $('total');
+      total.textContent = fmtNumber(body.total);
+      total.dataset.total = String(body.total);
+      const page = cursors.length;
+      const from = page * Number(q.get('limit') ?? body.limit) + (body.items.length ? 1 : 0);
+      $('status').textContent = body.items.length
+        ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}`
+        : '没有符合条件的记录 Nothing matches these filters';
+      const rows = o.rows(body);
+      $('rows').tBodies[0].replaceChildren(...rows);
+      $('next').disabled = next === undefined;
+      $('prev').disabled = cursors.length === 0;
+      $('first').disabled = cursors.length === 0;
+    } catch (e) {
+      $('status').textContent = '';
+      $('error').textContent = e.message;
+    }
+  }
+
+  const restart = () => {
+    cursors.length = 0;
+    current = undefined;
+    void load();
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    restart();
+  });
+  $('next').addEventListener('click', () => {
+    if (next === undefined) return;
+    cursors.push(current);
+    current = next;
+    void load();
+  });
+  $('prev').addEventListener('click', () => {
+    if (cursors.length === 0) return;
+    current = cursors.pop();
+    void load();
+  });
+  $('first').addEventListener('click', restart);
+  $('csv').addEventListener('click', async () => {
+    const q = query();
+    q.delete('limit'); // the CSV takes up to 10,000 rows at once
+    try {
+      const blob = await apiBlob(`${o.api}?${q}`, 'text/csv');
+      const a = el('a', { href: URL.createObjectURL(blob), download: o.csvName(q) });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (e) {
+      $('error').textContent = e.message;
+    }
+  });
+
+  fillForm(new URLSearchParams(location.search));
+  void load();
+}

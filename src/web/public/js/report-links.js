@@ -1,0 +1,51 @@
+// Where each count of the monthly report comes from: the case list or the card register
+// query that reproduces it (its `total` is the number shown). Rates have no list.
+import { el, fmtNumber } from './format.js';
+
+/** The first day of the month after `month` (YYYY-MM) as YYYY-MM-DD. */
+function nextMonthStart(month) {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * The list behind one count, or undefined when the figure is not a count of cases or cards.
+ * @param {string} month YYYY-MM
+ * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards'
+ * @param {{centerId?: string, departmentId?: string, rule?: string, color?: string}} where
+ */
+export function reportListLink(month, field, where = {}) {
+  const from = `${month}-01`;
+  const to = nextMonthStart(month);
+  const q = new URLSearchParams();
+  for (const k of ['centerId', 'departmentId']) if (where[k]) q.set(k, where[k]);
+  const cases = (extra) => {
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return `/cases?${q}`;
+  };
+  switch (field) {
+    case 'accepted':
+      return cases({ acceptedFrom: from, acceptedTo: to });
+    case 'completed': // of the month's cohort, completed before the month ended
+      return cases({ acceptedFrom: from, acceptedTo: to, completedTo: to });
+    case 'inProgress': // of the month's cohort, still open when the month ended
+      return cases({ acceptedFrom: from, acceptedTo: to, openAt: to });
+    case 'completedInPeriod':
+      return cases({ completedFrom: from, completedTo: to });
+    case 'cardsTotal':
+    case 'cards': {
+      for (const k of ['rule', 'color']) if (where[k]) q.set(k, where[k]);
+      q.set('from', from);
+      q.set('to', to);
+      return `/cards?${q}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A count as a link to its list (plain text when the figure has none or is not a number). */
+export function countLink(text, value, href) {
+  if (href === undefined || typeof value !== 'number') return text;
+  return el('a', { href, class: 'count-link', title: `查看这 ${fmtNumber(value)} 条 Show them` }, text);
+}
