@@ -17,6 +17,9 @@ import {
 } from '../domain/lists.js';
 import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '../domain/directory.js';
 import { GROUP_BY } from './routes/stats.js';
+import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS } from './alertPage.js';
+import { eventSchemas } from './openapi/events.js';
+import { responseSchemas } from './openapi/responses.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -174,6 +177,7 @@ export const openApiDocument = {
           '200': { description: 'The evaluation', content: json(ref('CaseEvaluation')) },
           ...errors,
           '404': errorResponse('Unknown case'),
+          '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
         },
       },
     },
@@ -185,21 +189,25 @@ export const openApiDocument = {
           '200': { description: 'The history', content: json(ref('CaseHistory')) },
           ...errors,
           '404': errorResponse('Unknown case'),
+          '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
         },
       },
     },
     '/alerts': {
       get: {
-        summary: 'Alerts active now (monitor)',
-        parameters: alertFilters,
+        summary: 'Alerts active now (monitor), sorted and paged, with a summary of every alert matching the filters',
+        parameters: [
+          ...alertFilters,
+          q('sort', `overdueDays or startedAt, '-' for descending (default ${ALERT_DEFAULT_SORT})`, { enum: ALERT_SORTS }),
+          q('limit', `Alerts per page (default ${ALERT_DEFAULT_LIMIT})`, {
+            type: 'integer',
+            minimum: 1,
+            maximum: ALERT_MAX_LIMIT,
+          }),
+          q('offset', 'Alerts to skip in the sort order (default 0)', { type: 'integer', minimum: 0 }),
+        ],
         responses: {
-          '200': {
-            description: 'Active alerts',
-            content: json({
-              type: 'object',
-              properties: { count: { type: 'integer' }, alerts: { type: 'array', items: ref('Alert') } },
-            }),
-          },
+          '200': { description: 'One page of the active alerts', content: json(ref('AlertPage')) },
           ...errors,
         },
       },
@@ -208,12 +216,15 @@ export const openApiDocument = {
       get: {
         summary: 'Server-Sent Events: alert-raised / alert-cleared (monitor)',
         description:
-          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats.',
+          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats. A stream that falls more than 1 MiB behind gets a final `event: reset` (reconnect and reload GET /alerts) and is ended.',
         parameters: alertFilters,
         responses: {
           '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
           ...errors,
-          '503': errorResponse('Too many open streams'),
+          '429': errorResponse(
+            'This token already holds 10 alert streams, or more than RATE_LIMIT_PER_SECOND requests',
+          ),
+          '503': errorResponse('Too many open streams (100 in all)'),
         },
       },
     },
@@ -227,7 +238,7 @@ export const openApiDocument = {
           q('departmentId', 'Only this department'),
           q('groupBy', 'Break down by', { enum: GROUP_BY }),
         ],
-        responses: { '200': { description: 'The figures', content: json({ type: 'object' }) }, ...errors },
+        responses: { '200': { description: 'The figures', content: json(ref('Stats')) }, ...errors },
       },
     },
     '/reports/monthly': {
@@ -241,7 +252,7 @@ export const openApiDocument = {
         responses: {
           '200': {
             description: 'The report',
-            content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } },
+            content: { ...json(ref('MonthlyReport')), 'text/csv': { schema: { type: 'string' } } },
           },
           ...errors,
         },
@@ -315,7 +326,7 @@ export const openApiDocument = {
       get: {
         summary: 'Alive',
         security: [],
-        responses: { '200': { description: 'ok', content: json({ type: 'object' }) } },
+        responses: { '200': { description: 'ok', content: json(ref('Health')) } },
       },
     },
     '/readyz': {
@@ -323,8 +334,8 @@ export const openApiDocument = {
         summary: 'Ready once projections caught up and the store answers',
         security: [],
         responses: {
-          '200': { description: 'ready', content: json({ type: 'object' }) },
-          '503': { description: 'not ready', content: json({ type: 'object' }) },
+          '200': { description: 'ready', content: json(ref('Ready')) },
+          '503': { description: 'not ready; reason says why', content: json(ref('Ready')) },
         },
       },
     },
@@ -349,134 +360,8 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
-      Error: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-          },
-        },
-      },
-      CaseEvent: {
-        type: 'object',
-        required: ['type', 'caseId', 'occurredAt'],
-        description: `One of ${EVENT_TYPES.join(', ')} (SPEC §2)`,
-        properties: {
-          type: { enum: EVENT_TYPES },
-          caseId: caseIdSchema,
-          kind: { enum: CASE_KINDS, description: 'CaseAccepted' },
-          channel: { enum: CHANNELS, description: 'CaseAccepted' },
-          category: { enum: CATEGORIES, description: 'CaseAccepted (optional)' },
-          reason: {
-            anyOf: [{ enum: PAUSE_REASONS }, { type: 'string', minLength: 1, maxLength: 2000 }],
-            description: 'CasePaused: one of the pause reasons; CaseExtended: the reason given for the extension',
-          },
-          level: { enum: ESCALATION_LEVELS, description: 'CaseEscalated' },
-          outcome: { enum: OUTCOMES, description: 'CaseCompleted' },
-          escalationId: {
-            ...caseIdSchema,
-            description:
-              'CaseEscalated (optional, unique within the case; default e<n>) and CaseEscalationAnswered (required)',
-          },
-          days: { type: 'integer', minimum: 1, maximum: 30, description: 'CaseExtended: working days added' },
-          approvedBy: { type: 'string', minLength: 1, maxLength: 200, description: 'CaseExtended' },
-          by: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 200,
-            description: 'CaseEscalated; CaseEscalationAnswered (optional)',
-          },
-          note: { type: 'string', minLength: 1, maxLength: 2000 },
-          eventId: { type: 'string', format: 'uuid' },
-          occurredAt: { type: 'string', format: 'date-time' },
-          actor: { type: 'string' },
-        },
-        additionalProperties: true,
-      },
-      CaseEventBody: {
-        description: 'A CaseEvent; caseId may be omitted (taken from the path) or must equal it',
-        allOf: [ref('CaseEvent')],
-      },
-      AppendResult: {
-        type: 'object',
-        required: ['caseId', 'revision', 'position', 'eventId'],
-        properties: {
-          caseId: { type: 'string' },
-          revision: { type: 'integer', minimum: 0 },
-          position: { type: 'string', description: 'Global commit position (decimal string)' },
-          eventId: { type: 'string', format: 'uuid' },
-        },
-      },
-      BatchResults: {
-        type: 'object',
-        properties: {
-          results: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['eventId', 'caseId', 'status'],
-              properties: {
-                eventId: {
-                  type: ['string', 'null'],
-                  description: 'null only on a 400 row sent without a usable eventId',
-                },
-                caseId: {
-                  type: ['string', 'null'],
-                  description: 'null only on a 400 row sent without a usable caseId',
-                },
-                status: {
-                  type: 'integer',
-                  description: '201 appended, 200 duplicate eventId, 400/403/409/422/503 rejected',
-                },
-                revision: { type: 'integer' },
-                position: { type: 'string', description: "The event's own global position (decimal string)" },
-                error: {
-                  type: 'object',
-                  properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-                },
-              },
-            },
-          },
-        },
-      },
-      CaseEvaluation: {
-        type: 'object',
-        description:
-          'SPEC §4 GET /cases/{caseId}: status, fields, deadlineDate, dueAt, usedDays, remainingDays, overdueDays, pauses, escalations, completedAt, onTime, early, cards, calendarVersion, policyVersion',
-      },
-      CaseHistory: {
-        type: 'object',
-        properties: {
-          caseId: { type: 'string' },
-          asOf: { type: 'string' },
-          asKnownAt: { type: 'string' },
-          limit: { type: 'integer' },
-          next: { type: ['integer', 'null'], description: 'The revision to pass as after; null on the last page' },
-          entries: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: { kind: { enum: ['event', 'card-raised', 'card-cleared'] }, at: { type: 'string' } },
-            },
-          },
-          current: { ...ref('CaseEvaluation'), description: 'On the first page only' },
-        },
-      },
-      Alert: {
-        type: 'object',
-        properties: {
-          key: { type: 'string' },
-          caseId: { type: 'string' },
-          rule: { enum: CARD_RULES },
-          color: { enum: CARD_COLORS },
-          centerId: { type: 'string' },
-          departmentId: { type: 'string' },
-          startedAt: { type: 'string' },
-        },
-      },
+      ...responseSchemas,
+      ...eventSchemas,
       Directory: {
         type: 'object',
         additionalProperties: false,
@@ -495,33 +380,6 @@ export const openApiDocument = {
           ...directoryLists,
           position: { type: 'string', description: 'PUT only: the store position of the publication' },
           unchanged: { type: 'boolean', description: 'PUT only: the same directory was already in force' },
-        },
-      },
-      CalendarYear: {
-        type: 'object',
-        properties: {
-          year: { type: 'integer' },
-          holidays: { type: 'array', items: { type: 'string' } },
-          workdays: { type: 'array', items: { type: 'string' } },
-          status: { enum: ['published', 'predicted'] },
-          source: { enum: ['chinese-days', 'published', 'predicted'] },
-          provisional: { type: 'boolean' },
-          predictedFrom: { type: 'string', description: 'For a predicted year: the law its holidays come from' },
-          assumedHolidays: {
-            type: 'array',
-            items: { type: 'object', properties: { date: { type: 'string' }, name: { type: 'string' } } },
-          },
-          changes: {
-            type: 'object',
-            description: 'PUT only: the days the notice added and removed',
-            properties: {
-              holidaysAdded: { type: 'array', items: { type: 'string' } },
-              holidaysRemoved: { type: 'array', items: { type: 'string' } },
-              workdaysAdded: { type: 'array', items: { type: 'string' } },
-              workdaysRemoved: { type: 'array', items: { type: 'string' } },
-            },
-          },
-          version: { type: 'string' },
         },
       },
     },
