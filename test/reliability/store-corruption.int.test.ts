@@ -8,7 +8,7 @@
  * says not ready with the reason from then on.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,26 @@ describe('a damaged sqlite store', () => {
     expect(last).toMatch(/malformed|not a database|does not parse/);
     expect(logLines(output, 'error').some((e) => String(e['message']).includes('event store corrupt'))).toBe(true);
     expect(output).not.toContain('engine listening');
+  }, 120_000);
+
+  it('a file that is not a database, or a store that cannot be opened: exit non-zero, one line naming the store and the cause', async () => {
+    const env = (store: string) => ({
+      STORE: store,
+      AUDIT_LOG: join(dir, 'audit.log'),
+      SUPERVISION_TOKENS: JSON.stringify(TOKEN_CONFIG),
+    });
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'not a database, just some text '.repeat(300));
+    const notADatabase = await runUntilExit({ ...env(`sqlite:${junk}`), PORT: String(await freePort()) });
+    expect(notADatabase.code).toBe(1);
+    expect(notADatabase.output.trim().split('\n').at(-1)).toBe(
+      `e-supervision: event store sqlite:${junk} is corrupt (the database file): file is not a database`,
+    );
+    const aFolder = await runUntilExit({ ...env(`sqlite:${dir}`), PORT: String(await freePort()) });
+    expect(aFolder.code).toBe(1);
+    expect(aFolder.output.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^e-supervision: event store sqlite:${dir} unavailable: cannot open the database \\(`),
+    );
   }, 120_000);
 
   it('with a snapshot: it starts, then the first read of a damaged case is logged at error, answers 503 store-corrupt and /readyz says why it is not ready', async () => {
