@@ -1,0 +1,134 @@
+/**
+ * The case list and the card register in Chromium (issue 16 items 2, 3): a count
+ * on the board and a cell of the monthly report each link to the list that
+ * reproduces it, and the list's total is the number that was on the page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  PHONE,
+  TOKENS,
+  getJson,
+  launchBrowser,
+  openPage,
+  postEvents,
+  screenshot,
+  shanghaiIso,
+  startWebServer,
+  type WebServer,
+} from './harness.js';
+
+const DAY = 24 * 3_600_000;
+
+const accepted = (caseId: string, daysAgo: number, promisedDays: number, centerId: string, departmentId: string) => ({
+  type: 'CaseAccepted',
+  caseId,
+  occurredAt: shanghaiIso(-daysAgo * DAY),
+  centerId,
+  departmentId,
+  matterCode: 'M-7',
+  kind: 'promised',
+  promisedDays,
+  channel: 'window',
+});
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < 24; i++) {
+    const daysAgo = 1 + (i % 12);
+    const c = accepted(`CL-${i}`, daysAgo, i % 3 === 0 ? 1 : 30, i % 2 ? 'center-A' : 'center-B', `dep-${i % 3}`);
+    events.push(c);
+    if (i % 4 === 1)
+      events.push({
+        type: 'CaseCompleted',
+        caseId: c.caseId,
+        occurredAt: shanghaiIso(-(daysAgo - 1) * DAY + 3_600_000),
+        outcome: 'approved',
+      });
+  }
+  await postEvents(server.baseUrl, events);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The list page's total once it has loaded. */
+async function listTotal(page: Page): Promise<number> {
+  await page.waitForFunction(() => document.getElementById('total')?.dataset['total'] !== '');
+  return Number(await page.locator('#total').getAttribute('data-total'));
+}
+
+describe('case list and card register pages', () => {
+  it('a board count links to the case list with the same total', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    const link = page.locator('#rule-counts a').first();
+    await link.waitFor();
+    const shown = Number((await link.textContent())?.replace(/\D/g, ''));
+    expect(shown).toBeGreaterThan(0);
+    const href = (await link.getAttribute('href')) ?? '';
+    expect(href.startsWith('/cases?')).toBe(true);
+    await link.click();
+    await page.waitForURL(/\/cases\?/);
+    expect(await listTotal(page)).toBe(shown);
+    expect(await page.locator('#rows tbody tr').count()).toBe(Math.min(shown, 50));
+    await screenshot(page, 'case-list-from-board');
+    await page.context().close();
+  });
+
+  it('a monthly report cell links to the case list with the same total', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    const month = shanghaiIso(0).slice(0, 7);
+    await page.goto(`${server.baseUrl}/reports?month=${month}`);
+    for (const kpi of ['accepted', 'completedInPeriod']) {
+      const link = page.locator(`[data-kpi="${kpi}"] a`).first();
+      await link.waitFor();
+      const shown = Number((await link.textContent())?.replace(/\D/g, ''));
+      expect(shown, kpi).toBeGreaterThan(0);
+      await link.click();
+      await page.waitForURL(/\/cases\?/);
+      expect(await listTotal(page), kpi).toBe(shown);
+      await page.goBack();
+    }
+    await page.context().close();
+  });
+
+  it('the case list pages through every case once, and sorts most overdue first', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases?limit=50&sort=-overdueDays`);
+    expect(await listTotal(page)).toBe(24);
+    const api = await getJson(server.baseUrl, '/cases?sort=-overdueDays&limit=1');
+    await expect(page.locator('#rows tbody tr').first().locator('a').textContent()).resolves.toBe(api.items[0].caseId);
+    await page.selectOption('#f-limit', '50');
+    await page.fill('#f-q', 'cl-1');
+    await page.click('#filters button[type=submit]');
+    await page.waitForURL(/q=cl-1/);
+    await page.waitForFunction(() => document.getElementById('total')?.dataset['total'] === '11');
+    await screenshot(page, 'case-list-desktop');
+    await page.context().close();
+  });
+
+  it('the card register lists the period with explanations; 390 px has no page-wide horizontal scroll', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
+    const from = shanghaiIso(-20 * DAY).slice(0, 10);
+    const to = shanghaiIso(2 * DAY).slice(0, 10);
+    await page.goto(`${server.baseUrl}/cards?from=${from}&to=${to}&limit=50`);
+    const stats = await getJson(server.baseUrl, `/stats?from=${from}&to=${to}`);
+    expect(await listTotal(page)).toBe(stats.flow.cardsTotal);
+    await expect(page.locator('#rows tbody tr').first().locator('.explain-figures').textContent()).resolves.toMatch(
+      /=/,
+    );
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'card-register-phone');
+    await page.context().close();
+  });
+});
