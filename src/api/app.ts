@@ -155,6 +155,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
         calendarService: deps.calendarService,
         policy: deps.policy,
         ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
+        ...(deps.directory === undefined ? {} : { regionsKnownAt: regionsKnownAt(deps.directory) }),
         clock: deps.clock,
         accessTrail,
         readYourWritesMs: options.readYourWritesMs,
@@ -195,3 +196,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
 
   return Object.assign(app, { metrics, closeStreams: alerts.closeAll });
 }
+
+/** Regions as the directory recorded by K gave them; before any directory at all, the calendar's own mapping. */
+const regionsKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) =>
+  directory.published ? directory.asKnownAt(knownAt).regionOfCenter : undefined;

@@ -61,6 +61,8 @@ export interface CaseSourceDeps {
   readonly policy: Policy;
   /** Default: `singlePolicy(policy)`. */
   readonly policyFor?: PolicySelector;
+  /** Which region each center was in as known at K (the directory then); default: the mapping in force now. */
+  readonly regionsKnownAt?: (knownAt: EpochMs) => RegionOfCenter | undefined;
 }
 
 /** One stored event of the case with the case's state right after it. */
@@ -131,7 +133,8 @@ export async function calendarKnownAt(
 /** The calendar for a read: as published by K, or the one in force now. */
 export function calendarFor(deps: CaseSourceDeps, knownAt: EpochMs | undefined): Promise<WorkCalendar> {
   if (knownAt === undefined) return Promise.resolve(deps.calendarService.current());
-  return calendarKnownAt(deps.store, deps.calendarService.zone, knownAt, deps.calendarService.regionOfCenter());
+  const regions = deps.regionsKnownAt?.(knownAt) ?? deps.calendarService.regionOfCenter();
+  return calendarKnownAt(deps.store, deps.calendarService.zone, knownAt, regions);
 }
 
 export interface KnownCase {

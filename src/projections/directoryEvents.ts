@@ -14,7 +14,7 @@ import {
   type Directory,
   type DirectoryIndex,
 } from '../domain/directory.js';
-import { tryParseInstant } from '../domain/index.js';
+import { tryParseInstant, type EpochMs } from '../domain/index.js';
 import type { EventData, EventStore, RecordedEvent } from '../store/port.js';
 
 export const DIRECTORY_STREAM_ID = 'directory-CN';
@@ -59,13 +59,17 @@ export interface DirectoryView extends Directory {
 
 export type DirectoryListener = (next: DirectoryIndex, previous: DirectoryIndex) => void;
 
+const EMPTY_INDEX = indexDirectory(EMPTY_DIRECTORY);
+
 /** The directory in force: the latest publication read from `directory-CN`. */
 export class DirectoryBook {
-  private index: DirectoryIndex = indexDirectory(EMPTY_DIRECTORY);
+  private index: DirectoryIndex = EMPTY_INDEX;
   private publishedAt: string | undefined;
   /** Revision of the last `directory-CN` event taken in; -1 before any. */
   private lastRevision = -1n;
   private readonly listeners = new Set<DirectoryListener>();
+  /** Each publication taken in with the instant the store recorded it (for reads "as known at K"). */
+  private readonly recorded: { readonly at: EpochMs | undefined; readonly index: DirectoryIndex }[] = [];
 
   get current(): DirectoryIndex {
     return this.index;
@@ -84,13 +88,24 @@ export class DirectoryBook {
     };
   }
 
-  /** Take in the publication at `revision`; false when already taken in (start read + live replay). */
-  add(revision: bigint, publication: DirectoryPublishedData): boolean {
+  /**
+   * The directory as known at `knownAt` (SPEC §3 "What was known"): the latest publication the
+   * store had recorded by then, empty before any. Publications are few (an admin's), so all are kept.
+   */
+  asKnownAt(knownAt: EpochMs): DirectoryIndex {
+    let found = EMPTY_INDEX;
+    for (const r of this.recorded) if (r.at === undefined || r.at <= knownAt) found = r.index;
+    return found;
+  }
+
+  /** Take in the publication at `revision` (recorded at `recordedAt`); false when already taken in (start read + live replay). */
+  add(revision: bigint, publication: DirectoryPublishedData, recordedAt?: EpochMs): boolean {
     if (revision <= this.lastRevision) return false;
     this.lastRevision = revision;
     this.publishedAt = publication.publishedAt;
     const previous = this.index;
     this.index = indexDirectory({ centers: publication.centers, departments: publication.departments });
+    this.recorded.push({ at: recordedAt, index: this.index });
     for (const listener of [...this.listeners]) listener(this.index, previous);
     return true;
   }
@@ -108,7 +123,7 @@ export function applyDirectoryEvent(book: DirectoryBook, recorded: RecordedEvent
     return `unknown event type ${recorded.type} at revision ${recorded.revision}`;
   const decoded = decodeDirectoryPublished(recorded.data);
   if (typeof decoded === 'string') return `${DIRECTORY_STREAM_ID} revision ${recorded.revision}: ${decoded}`;
-  book.add(recorded.revision, decoded);
+  book.add(recorded.revision, decoded, tryParseInstant(recorded.recordedAt));
   return undefined;
 }
 

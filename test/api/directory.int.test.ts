@@ -266,8 +266,18 @@ describe('regional days apply only to cases of centers of that region (SPEC §3)
       ],
       departments: [],
     };
+    r.clock.advance(3_600_000);
     expect((await put(r, moved)).status).toBe(200);
     expect(await deadline('G-kashgar')).toBe('2025-06-06');
     expect(await deadline('G-kunming')).toBe('2025-06-09');
+
+    // As known at K: the regions of the directory the store had recorded by K (SPEC §3 "What was known").
+    const knownAt = async (caseId: string, k: string) =>
+      (await call(r.base, 'GET', `/cases/${caseId}?asKnownAt=${encodeURIComponent(k)}`, { token: TOKENS.auditor })).body
+        .deadlineDate;
+    expect(await knownAt('G-kashgar', '2025-06-04T10:30:00+08:00')).toBe('2025-06-09');
+    expect(await knownAt('G-kunming', '2025-06-04T10:30:00+08:00')).toBe('2025-06-06');
+    expect(await knownAt('G-kashgar', '2025-06-04T11:30:00+08:00')).toBe('2025-06-06');
+    expect(await knownAt('G-kunming', '2025-06-04T11:30:00+08:00')).toBe('2025-06-09');
   });
 });
