@@ -18,6 +18,8 @@ import {
 import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '../domain/directory.js';
 import { GROUP_BY } from './routes/stats.js';
 
+import { listPaths, listSchemas } from './openapiLists.js';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
@@ -222,6 +224,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...listPaths,
     '/stats': {
       get: {
         summary: 'KPIs of SPEC §5 for [from, to) (monitor)',
@@ -354,6 +357,7 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
+      ...listSchemas,
       Error: {
         type: 'object',
         required: ['error'],

@@ -1,0 +1,178 @@
+/** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
+import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES } from '../domain/lists.js';
+import { CASE_SORT_VALUES } from '../projections/caseList.js';
+import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from './routes/listParams.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const date = { type: 'string', format: 'date' };
+const instant = { type: 'string', description: 'ISO-8601 instant with offset' };
+const q = (
+  name: string,
+  description: string,
+  schema: Record<string, unknown> = { type: 'string' },
+  required = false,
+) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema,
+});
+const id = { type: 'string', minLength: 1, maxLength: 200 };
+
+const paging = [
+  q(
+    'limit',
+    `Rows per page: JSON default ${LIST_DEFAULT_LIMIT}, at most ${LIST_MAX_LIMIT}; CSV default and at most ${CSV_MAX_LIMIT}`,
+    { type: 'integer', minimum: 1, maximum: CSV_MAX_LIMIT },
+  ),
+  q('cursor', "The previous page's nextCursor (opaque; made for one sort)", { type: 'string', maxLength: 1024 }),
+];
+
+const listResponses = (schema: string, what: string) => ({
+  '200': {
+    description: `${what}; with Accept: text/csv the page as CSV (UTF-8 with BOM, Chinese headers), the next cursor in X-Next-Cursor`,
+    headers: { 'X-Next-Cursor': { description: 'CSV only: the cursor of the next page', schema: { type: 'string' } } },
+    content: { 'application/json': { schema: ref(schema) }, 'text/csv': { schema: { type: 'string' } } },
+  },
+  '400': error('A bad or unknown parameter; `details` names it'),
+  '401': error('Missing or unknown bearer token'),
+  '403': error('A recorder token (auditor, monitor or admin may list)'),
+  '429': error('Rate-limited'),
+});
+
+const named = {
+  centerName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
+  departmentName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
+};
+
+export const listPaths = {
+  '/cases': {
+    get: {
+      summary:
+        'The case list (auditor, monitor, admin): filters, sort, keyset paging; every count on the board and in a report links to the list that reproduces it',
+      parameters: [
+        q('centerId', 'Only this center', id),
+        q('departmentId', 'Only this department', id),
+        q('matterCode', 'Only this matter', id),
+        q('status', 'Status now', { enum: CASE_STATUSES }),
+        q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: CARD_RULES }),
+        q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),
+        q('overdue', 'true: has the overdue alert now; false: has not', { enum: ['true', 'false'] }),
+        q('acceptedFrom', 'Accepted on or after this local date', date),
+        q('acceptedTo', 'Accepted before this local date (exclusive)', date),
+        q('completedFrom', 'Completed on or after this local date', date),
+        q('completedTo', 'Completed before this local date (exclusive)', date),
+        q('openAt', "Accepted before this local date and not completed before it (a report's 在办)", date),
+        q('q', 'Case-id prefix, case-insensitive', id),
+        q('sort', 'accepted | dueAt | overdueDays, `-` for descending; default accepted', {
+          enum: CASE_SORT_VALUES,
+        }),
+        ...paging,
+      ],
+      responses: listResponses('CaseListPage', 'One page of cases and the total'),
+    },
+  },
+  '/cards': {
+    get: {
+      summary:
+        'The card register (auditor, monitor, admin): the cards started in [from, to) with their explanations; its total equals /stats cards for the same period and filters',
+      parameters: [
+        q('from', 'First local date', date, true),
+        q('to', 'Local date after the last one (exclusive)', date, true),
+        q('centerId', "Only this center's cases", id),
+        q('departmentId', "Only this department's cases", id),
+        q('rule', 'Only cards of this rule', { enum: CARD_RULES }),
+        q('color', 'Only cards of this colour', { enum: CARD_COLORS }),
+        ...paging,
+      ],
+      responses: listResponses('CardRegisterPage', 'One page of cards and the total'),
+    },
+  },
+} as const;
+
+const page = (row: string, extra: Record<string, unknown>, required: string[]) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['total', 'limit', 'asOf', 'items', ...required],
+  properties: {
+    ...extra,
+    total: { type: 'integer', minimum: 0, description: 'Rows matching the filters, on every page' },
+    limit: { type: 'integer' },
+    asOf: instant,
+    items: { type: 'array', items: ref(row) },
+    nextCursor: { type: 'string', description: 'Absent on the last page' },
+  },
+});
+
+export const listSchemas = {
+  CaseListPage: page('CaseListRow', { sort: { enum: CASE_SORT_VALUES } }, ['sort']),
+  CaseListRow: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'caseId',
+      'centerId',
+      'departmentId',
+      'matterCode',
+      'kind',
+      'status',
+      'acceptedAt',
+      'deadlineDate',
+      'dueAt',
+      'completedAt',
+      'overdueDays',
+      'alerts',
+    ],
+    properties: {
+      caseId: { type: 'string' },
+      centerId: { type: 'string' },
+      departmentId: { type: 'string' },
+      ...named,
+      matterCode: { type: 'string' },
+      matterName: { type: 'string' },
+      kind: { enum: CASE_KINDS },
+      status: { enum: CASE_STATUSES },
+      acceptedAt: instant,
+      deadlineDate: date,
+      dueAt: instant,
+      completedAt: { anyOf: [instant, { type: 'null' }] },
+      overdueDays: { type: 'integer', minimum: 0 },
+      alerts: {
+        type: 'array',
+        description: 'Alerts active now',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rule', 'color', 'startedAt'],
+          properties: { rule: { enum: CARD_RULES }, color: { enum: CARD_COLORS }, startedAt: instant },
+        },
+      },
+    },
+  },
+  CardRegisterPage: page('CardRegisterRow', { from: date, to: date }, ['from', 'to']),
+  CardRegisterRow: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['caseId', 'rule', 'color', 'startedAt', 'centerId', 'departmentId', 'matterCode'],
+    properties: {
+      caseId: { type: 'string' },
+      rule: { enum: CARD_RULES },
+      color: { enum: CARD_COLORS },
+      startedAt: instant,
+      clearedAt: instant,
+      pauseId: { type: 'string', description: 'pause-warning / overlong-pause: the pause' },
+      escalation: { type: 'integer', description: 'escalation-unanswered: index into the case escalations' },
+      centerId: { type: 'string' },
+      departmentId: { type: 'string' },
+      ...named,
+      matterCode: { type: 'string' },
+      matterName: { type: 'string' },
+      explain: {
+        type: 'object',
+        description: "Why, in numbers: the timing core's explanation of the card (as on the case page)",
+      },
+    },
+  },
+} as const;
