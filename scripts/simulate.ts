@@ -21,6 +21,7 @@ import {
   type SimulateOptions,
 } from '../src/demo/history.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
+import { recordDemoDirectory } from '../src/demo/directory.js';
 import type { GeneratedCase } from '../src/demo/case-plan.js';
 
 function usage(message: string): never {
@@ -74,7 +75,8 @@ async function main(): Promise<void> {
   let recordedAt = Date.now();
   const store = await openStore(values.store, { clock: () => recordedAt });
   try {
-    if ((await store.headPosition()) >= 0n && values.force !== true) {
+    const wasEmpty = (await store.headPosition()) < 0n;
+    if (!wasEmpty && values.force !== true) {
       usage(`${store.name} is not empty; simulate into a new store (or pass --force to add to it)`);
     }
     process.stderr.write(
@@ -115,6 +117,11 @@ async function main(): Promise<void> {
         );
         while (cases / total >= nextReport) nextReport += 0.05;
       }
+    }
+    // Names for the simulated centers and departments (the demo's directory), recorded after the history.
+    if (wasEmpty) {
+      recordedAt = Date.now();
+      await recordDemoDirectory(store, recordedAt, 'Asia/Shanghai');
     }
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(
