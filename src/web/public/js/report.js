@@ -1,10 +1,19 @@
-// Monthly report (SPEC §5): the month's figures, the same month a year earlier,
-// per-department bars and table, and a CSV download made with the token.
+// Monthly report page (SPEC §4–§5): the opening paragraph, then the sections
+// drawn by report-sections.js, and a CSV download made with the token. With no
+// month in the address the server picks the latest month with data; an empty
+// month says where the data is. Prints as a document (css/app.css @media print).
 import { apiBlob, apiJson } from './api.js';
-import { COLORS, KPIS, RULES, label } from './labels.js';
-import { el, fmtKpi, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
+import { el, loadConfig } from './format.js';
 import { wireHeader } from './nav.js';
-import { centerOptions, centerText, loadDirectory, nameCell, withName } from './directory.js';
+import { centerOptions, centerText, loadDirectory } from './directory.js';
+import {
+  renderBars,
+  renderCards,
+  renderCategories,
+  renderCenters,
+  renderDepartments,
+  renderKpis,
+} from './report-sections.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,177 +21,60 @@ function showError(message) {
   $('error').textContent = message ?? '';
 }
 
-function previousMonth(today) {
-  const [y, m] = today.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
 function query() {
+  const params = new URLSearchParams();
   const month = $('month').value;
   const center = $('center').value.trim();
-  const params = new URLSearchParams({ month });
+  if (month) params.set('month', month);
   if (center) params.set('centerId', center);
   return params;
 }
 
-function figure(kpis, part, field) {
-  const v = kpis?.[part]?.[field];
-  return v && typeof v === 'object' && 'total' in v ? v.total : v;
+function monthTitle(month) {
+  const [y, m] = month.split('-').map(Number);
+  return `${y}年${m}月`;
 }
 
-// Which way is better, for colouring the year-on-year change (others stay neutral).
-const HIGHER_IS_BETTER = new Set(['completionRate', 'instantCompletionRate', 'onTimeRate', 'earlyRate']);
-const LOWER_IS_BETTER = new Set(['overdueRate', 'avgUsedDays', 'cardsTotal', 'inProgress']);
-
-function delta(now, before, kind, field) {
-  if (typeof now !== 'number' || typeof before !== 'number') return { text: '—', cls: '' };
-  const d = now - before;
-  if (d === 0) return { text: '0', cls: '' };
-  const sign = d > 0 ? '+' : '−';
-  const abs = Math.abs(d);
-  const text =
-    kind === 'rate'
-      ? `${sign}${(abs * 100).toFixed(1)} 个百分点 pp`
-      : `${sign}${fmtNumber(kind === 'days' ? Math.round(abs * 100) / 100 : abs, kind === 'days' ? 2 : 0)}`;
-  const better = HIGHER_IS_BETTER.has(field) ? d > 0 : LOWER_IS_BETTER.has(field) ? d < 0 : null;
-  return { text, cls: better === null ? '' : better ? 'delta-good' : 'delta-bad' };
-}
-
-function renderKpis(report) {
-  const now = report.kpis;
-  const before = report.previousYear?.kpis;
-  $('col-now').textContent = `本月 ${report.month}`;
-  $('col-before').textContent = `去年同月 ${report.previousYear?.month ?? ''}`;
-  const rows = KPIS.map(([field, part, zhName, enName, kind]) => {
-    const a = figure(now, part, field);
-    const b = figure(before, part, field);
-    const d = delta(a, b, kind, field);
-    return el(
-      'tr',
-      { dataset: { kpi: field } },
-      el('th', { scope: 'row' }, `${zhName} `, el('span', { class: 'muted' }, enName)),
-      el('td', { class: 'num', dataset: { value: String(a ?? ''), role: 'now' } }, fmtKpi(a, kind)),
-      el('td', { class: 'num', dataset: { value: String(b ?? ''), role: 'before' } }, fmtKpi(b, kind)),
-      el('td', { class: `num ${d.cls}` }, d.text),
-    );
-  });
-  const esc = now?.flow?.escalations;
-  if (esc && typeof esc === 'object') {
-    const b = before?.flow?.escalations;
-    rows.push(
-      el(
-        'tr',
-        { dataset: { kpi: 'escalations' } },
-        el('th', { scope: 'row' }, '催办督办 ', el('span', { class: 'muted' }, 'escalations')),
-        el('td', { class: 'num', dataset: { value: String(esc.total), role: 'now' } }, fmtNumber(esc.total)),
-        el('td', { class: 'num', dataset: { value: String(b?.total ?? ''), role: 'before' } }, fmtNumber(b?.total)),
-        el('td', { class: 'num' }, delta(esc.total, b?.total, 'count', 'escalations').text),
-      ),
-    );
+/** An empty month says which month has data, with a link to it. */
+function renderHint(report) {
+  const { cohort, flow } = report.kpis;
+  const empty = cohort.accepted === 0 && flow.completedInPeriod === 0; // cases merely still open are no data of the month
+  const latest = report.latestMonthWithData;
+  if (!empty) return $('hint').replaceChildren();
+  if (!latest || latest === report.month) {
+    return $('hint').replaceChildren('本月无数据，也没有任何月份有数据。 No data in this month, nor in any month.');
   }
-  $('kpis').tBodies[0].replaceChildren(...rows);
-}
-
-function renderCardCounts(report) {
-  const count = (kpis, rule, color) =>
-    (kpis?.flow?.cards ?? []).find((c) => c.rule === rule && c.color === color)?.count ?? 0;
-  const rows = [];
-  for (const rule of Object.keys(RULES)) {
-    for (const color of ['red', 'yellow']) {
-      const a = count(report.kpis, rule, color);
-      const b = count(report.previousYear?.kpis, rule, color);
-      if (a === 0 && b === 0) continue;
-      rows.push(
-        el(
-          'tr',
-          { dataset: { rule, color } },
-          el('td', {}, label(RULES, rule)),
-          el('td', {}, el('span', { class: `badge ${color}` }, label(COLORS, color))),
-          el('td', { class: 'num' }, fmtNumber(a)),
-          el('td', { class: 'num' }, fmtNumber(b)),
-        ),
-      );
-    }
-  }
-  $('card-counts').tBodies[0].replaceChildren(
-    ...(rows.length
-      ? rows
-      : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, '本月无红黄牌 No cards this month'))]),
+  const params = query();
+  params.set('month', latest);
+  $('hint').replaceChildren(
+    `本月无数据 No data in ${report.month}. 最近有数据的月份 Latest month with data: `,
+    el('a', { href: `/reports?${params}`, id: 'latest-month' }, latest),
   );
-}
-
-function renderBars(report) {
-  const depts = [...(report.departments ?? [])].sort((a, b) => (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1));
-  const bars = depts.map((d) => {
-    const r = d.onTimeRate;
-    const pct = typeof r === 'number' ? Math.round(r * 1000) / 10 : 0;
-    const fill = el('div', { class: `bar-fill${typeof r === 'number' && r < 0.9 ? ' low' : ''}` });
-    fill.style.width = `${pct}%`; // CSSOM, not a style attribute: allowed under a strict CSP
-    return el(
-      'div',
-      { class: 'bar-row', dataset: { department: d.departmentId } },
-      nameCell('span', d.name, d.departmentId),
-      el(
-        'div',
-        {
-          class: 'bar-track',
-          role: 'meter',
-          'aria-valuemin': '0',
-          'aria-valuemax': '100',
-          'aria-valuenow': String(pct),
-          'aria-label': `${withName(d.name, d.departmentId)} 按时办结率 on-time rate ${fmtRate(r)}`,
-        },
-        fill,
-      ),
-      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`),
-    );
-  });
-  $('bars').replaceChildren(...(bars.length ? bars : [el('p', { class: 'muted' }, '无数据 No data')]));
-}
-
-function renderDepartments(report) {
-  const rows = (report.departments ?? []).map((d) =>
-    el(
-      'tr',
-      { dataset: { department: d.departmentId } },
-      nameCell('th', d.name, d.departmentId, { scope: 'row' }),
-      el('td', { class: 'num' }, fmtNumber(d.accepted)),
-      el('td', { class: 'num' }, fmtNumber(d.completed)),
-      el('td', { class: 'num' }, fmtNumber(d.inProgress)),
-      el('td', { class: 'num' }, fmtRate(d.completionRate)),
-      el('td', { class: 'num' }, fmtRate(d.onTimeRate)),
-      el('td', { class: 'num' }, fmtRate(d.overdueRate)),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(d.avgUsedDays, 2)),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(d.redCards)),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(d.yellowCards)),
-    ),
-  );
-  $('departments').tBodies[0].replaceChildren(
-    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '10', class: 'muted' }, '无数据 No data'))]),
-  );
-  const worst = (report.worstDepartments ?? []).map((d) =>
-    el(
-      'li',
-      {},
-      nameCell('strong', d.name, d.departmentId),
-      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 红牌 red ${fmtNumber(d.redCards)}`,
-    ),
-  );
-  $('worst').replaceChildren(...(worst.length ? worst : [el('li', { class: 'muted' }, '无 None')]));
 }
 
 async function load() {
   const params = query();
-  history.replaceState(null, '', `/reports?${params}`);
-  $('status').textContent = `加载中 Loading ${params.get('month')}…`;
+  $('status').textContent = `加载中 Loading ${params.get('month') ?? ''}…`;
   try {
     const report = await apiJson(`/reports/monthly?${params}`);
     showError('');
-    $('report-month').textContent = report.month;
+    $('month').value = report.month;
+    history.replaceState(null, '', `/reports?${query()}`);
+    const where = report.filter.centerId
+      ? (report.filter.centerName ?? centerText(report.filter.centerId))
+      : '全部中心';
+    $('report-title').textContent = `${where} ${monthTitle(report.month)}政务服务月度报告`;
+    $('summary').textContent = report.summary;
+    renderHint(report);
     renderKpis(report);
-    renderCardCounts(report);
-    renderBars(report);
+    renderCategories(report);
+    renderCenters(report);
     renderDepartments(report);
+    renderBars(report);
+    renderCards(report);
+    $('versions').textContent =
+      `日历版本 Calendar ${report.calendarVersion} · 政策版本 Policy ${report.policyVersions.join('、') || '—'} · ` +
+      `统计区间 ${report.from} 至 ${report.to}（不含 exclusive）`;
     $('status').textContent = `${report.month}：${report.from} 至 ${report.to}（不含 exclusive）`;
   } catch (e) {
     $('status').textContent = '';
@@ -195,12 +87,13 @@ async function downloadCsv() {
   try {
     const blob = await apiBlob(`/reports/monthly?${params}`, 'text/csv');
     const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: `report-${params.get('month')}.csv` });
+    const name = `report-${params.get('month') ?? 'latest'}.csv`;
+    const a = el('a', { href: url, download: name });
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    $('status').textContent = `已下载 Downloaded report-${params.get('month')}.csv`;
+    $('status').textContent = `已下载 Downloaded ${name}`;
   } catch (e) {
     showError(`CSV 下载失败 CSV download failed: ${e.message}`);
   }
@@ -210,9 +103,7 @@ async function main() {
   wireHeader();
   await loadConfig();
   const params = new URLSearchParams(location.search);
-  $('month').value = /^\d{4}-\d{2}$/.test(params.get('month') ?? '')
-    ? params.get('month')
-    : previousMonth(localDate(Date.now()));
+  if (/^\d{4}-\d{2}$/.test(params.get('month') ?? '')) $('month').value = params.get('month');
   // The center filter is a picker of the directory's centers; an id from the address not in it stays selectable.
   await loadDirectory();
   const center = params.get('centerId') ?? '';
@@ -226,6 +117,7 @@ async function main() {
     void load();
   });
   $('csv').addEventListener('click', () => void downloadCsv());
+  $('print').addEventListener('click', () => window.print());
   await load();
 }
 

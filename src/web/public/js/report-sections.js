@@ -1,0 +1,195 @@
+// The monthly report's sections (SPEC §4–§5), each drawn from the report the
+// server computed: key figures with 环比 and 同比, the category split, the center
+// table ranked within its level, the department table with cases in progress,
+// the worst departments and the month's cards. Growth comes from the server
+// (percent for counts, percentage points for rates); nothing is recomputed here.
+import { COLORS, KPIS, RULES, label } from './labels.js';
+import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
+import { nameCell, withName } from './directory.js';
+import { countLink, reportListLink } from './report-links.js';
+
+const $ = (id) => document.getElementById(id);
+
+export const CATEGORY_LABELS = {
+  licensing: '行政许可 Administrative licensing',
+  'public-service': '公共服务 Public service',
+  unspecified: '未标注类别 No category recorded',
+};
+export const LEVEL_LABELS = {
+  city: '市级 City',
+  district: '区县级 District',
+  street: '街道（乡镇）Street',
+  community: '社区（村）Community',
+};
+
+// Which way is better, for colouring a change (others stay neutral).
+const HIGHER_IS_BETTER = new Set(['completionRate', 'instantCompletionRate', 'onTimeRate', 'earlyRate']);
+const LOWER_IS_BETTER = new Set(['overdueRate', 'avgUsedDays', 'cardsTotal', 'inProgress']);
+
+function figure(kpis, part, field) {
+  const v = kpis?.[part]?.[field];
+  return v && typeof v === 'object' && 'total' in v ? v.total : v;
+}
+
+/** "+26.32%", "−0.47 个百分点 pp", "持平 unchanged", "—" without a base. */
+export function growthText(growth, field) {
+  const v = growth?.[field]?.value;
+  if (typeof v !== 'number') return { text: '—', cls: '' };
+  if (v === 0) return { text: '持平 unchanged', cls: '' };
+  const sign = v > 0 ? '+' : '−';
+  const unit = growth[field].unit === 'points' ? ' 个百分点 pp' : '%';
+  const better = HIGHER_IS_BETTER.has(field) ? v > 0 : LOWER_IS_BETTER.has(field) ? v < 0 : null;
+  return { text: `${sign}${Math.abs(v)}${unit}`, cls: better === null ? '' : better ? 'delta-good' : 'delta-bad' };
+}
+
+const numCell = (text, extra = {}) => el('td', { class: 'num', ...extra }, text);
+/** A count of the report's month as a link to the case list (or card register) that reproduces it. */
+const countCell = (report, field, value, where = {}, extra = {}) => {
+  const centerId = report.filter?.centerId;
+  const href = reportListLink(report.month, field, centerId ? { centerId, ...where } : where);
+  return numCell(countLink(fmtNumber(value), value, href), extra);
+};
+const noData = (cols, text = '无数据 No data') =>
+  el('tr', {}, el('td', { colspan: String(cols), class: 'muted' }, text));
+
+export function renderKpis(report) {
+  const { kpis, previousMonth: pm, previousYear: py } = report;
+  $('col-now').textContent = `本月 ${report.month}`;
+  $('col-month').textContent = `上月 ${pm?.month ?? ''}`;
+  $('col-year').textContent = `去年同月 ${py?.month ?? ''}`;
+  const rows = KPIS.map(([field, part, zhName, enName, kind]) => {
+    const a = figure(kpis, part, field);
+    const b = figure(py?.kpis, part, field);
+    const mom = growthText(pm?.growth, field);
+    const yoy = growthText(py?.growth, field);
+    return el(
+      'tr',
+      { dataset: { kpi: field } },
+      el('th', { scope: 'row' }, `${zhName} `, el('span', { class: 'muted' }, enName)),
+      kind === 'count'
+        ? countCell(report, field, a, {}, { dataset: { value: String(a ?? ''), role: 'now' } })
+        : numCell(fmtKpi(a, kind), { dataset: { value: String(a ?? ''), role: 'now' } }),
+      numCell(fmtKpi(figure(pm?.kpis, part, field), kind), { dataset: { role: 'month' } }),
+      el('td', { class: `num ${mom.cls}`, dataset: { role: 'mom' } }, mom.text),
+      numCell(fmtKpi(b, kind), { dataset: { value: String(b ?? ''), role: 'before' } }),
+      el('td', { class: `num ${yoy.cls}`, dataset: { role: 'yoy' } }, yoy.text),
+    );
+  });
+  $('kpis').tBodies[0].replaceChildren(...rows);
+}
+
+export function renderCategories(report) {
+  const rows = (report.categories ?? [])
+    .filter((c) => c.category !== 'unspecified' || c.accepted > 0 || c.completedInPeriod > 0)
+    .map((c) =>
+      el(
+        'tr',
+        { dataset: { category: c.category } },
+        el('th', { scope: 'row' }, CATEGORY_LABELS[c.category] ?? c.category),
+        numCell(fmtNumber(c.accepted)),
+        numCell(fmtNumber(c.completed)),
+        numCell(fmtNumber(c.inProgress)),
+        numCell(fmtNumber(c.completedInPeriod)),
+        numCell(fmtRate(c.onTimeRate)),
+      ),
+    );
+  $('categories').tBodies[0].replaceChildren(...(rows.length ? rows : [noData(6)]));
+}
+
+export function renderCenters(report) {
+  const rows = (report.centers ?? []).map((c) =>
+    el(
+      'tr',
+      { dataset: { center: c.centerId, level: c.level ?? 'unregistered' } },
+      el('td', {}, c.level ? LEVEL_LABELS[c.level] : '未登记 Unregistered'),
+      numCell(String(c.rank), { dataset: { role: 'rank' } }),
+      nameCell('th', c.name, c.centerId, { scope: 'row' }),
+      countCell(report, 'accepted', c.accepted, { centerId: c.centerId }),
+      countCell(report, 'completed', c.completed, { centerId: c.centerId }),
+      countCell(report, 'inProgress', c.inProgress, { centerId: c.centerId }),
+      numCell(fmtRate(c.completionRate)),
+      numCell(fmtRate(c.onTimeRate)),
+      el('td', { class: 'num hide-narrow' }, fmtRate(c.overdueRate)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(c.cardsTotal)),
+    ),
+  );
+  $('centers').tBodies[0].replaceChildren(...(rows.length ? rows : [noData(10)]));
+}
+
+export function renderDepartments(report) {
+  const rows = (report.departments ?? []).map((d) =>
+    el(
+      'tr',
+      { dataset: { department: d.departmentId } },
+      nameCell('th', d.name, d.departmentId, { scope: 'row' }),
+      countCell(report, 'accepted', d.accepted, { departmentId: d.departmentId }),
+      countCell(report, 'completed', d.completed, { departmentId: d.departmentId }),
+      countCell(report, 'inProgress', d.inProgress, { departmentId: d.departmentId }),
+      numCell(fmtNumber(d.openAtEnd)),
+      numCell(fmtRate(d.completionRate)),
+      numCell(fmtRate(d.onTimeRate)),
+      numCell(fmtRate(d.overdueRate)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(d.avgUsedDays, 2)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(d.redCards)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(d.yellowCards)),
+    ),
+  );
+  $('departments').tBodies[0].replaceChildren(...(rows.length ? rows : [noData(11)]));
+  const worst = (report.worstDepartments ?? []).map((d) =>
+    el(
+      'li',
+      {},
+      nameCell('strong', d.name, d.departmentId),
+      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 红牌 red ${fmtNumber(d.redCards)}`,
+    ),
+  );
+  $('worst').replaceChildren(...(worst.length ? worst : [el('li', { class: 'muted' }, '无 None')]));
+}
+
+export function renderBars(report) {
+  const depts = [...(report.departments ?? [])].sort((a, b) => (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1));
+  const bars = depts.map((d) => {
+    const r = d.onTimeRate;
+    const pct = typeof r === 'number' ? Math.round(r * 1000) / 10 : 0;
+    const fill = el('div', { class: `bar-fill${typeof r === 'number' && r < 0.9 ? ' low' : ''}` });
+    fill.style.width = `${pct}%`; // CSSOM, not a style attribute: allowed under a strict CSP
+    return el(
+      'div',
+      { class: 'bar-row', dataset: { department: d.departmentId } },
+      nameCell('span', d.name, d.departmentId),
+      el(
+        'div',
+        {
+          class: 'bar-track',
+          role: 'meter',
+          'aria-valuemin': '0',
+          'aria-valuemax': '100',
+          'aria-valuenow': String(pct),
+          'aria-label': `${withName(d.name, d.departmentId)} 按时办结率 on-time rate ${fmtRate(r)}`,
+        },
+        fill,
+      ),
+      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`),
+    );
+  });
+  $('bars').replaceChildren(...(bars.length ? bars : [el('p', { class: 'muted' }, '无数据 No data')]));
+}
+
+export function renderCards(report) {
+  const cards = report.cards ?? { total: 0, byRule: [] };
+  const before = (rule, color) =>
+    (report.previousYear?.kpis?.flow?.cards ?? []).find((c) => c.rule === rule && c.color === color)?.count ?? 0;
+  const rows = cards.byRule.map((c) =>
+    el(
+      'tr',
+      { dataset: { rule: c.rule, color: c.color } },
+      el('td', {}, label(RULES, c.rule)),
+      el('td', {}, el('span', { class: `badge ${c.color}` }, label(COLORS, c.color))),
+      countCell(report, 'cards', c.count, { rule: c.rule, color: c.color }),
+      numCell(fmtNumber(before(c.rule, c.color))),
+    ),
+  );
+  $('card-counts').tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [noData(4, '本月未出现黄牌、红牌情况 No yellow or red cards this month')]),
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The monthly report page against the real engine in headless Chromium: the
+ * opening paragraph at the top, the sections with growth and ranking, and the
+ * page printed to PDF by Chromium as a document (no nav bar, no buttons, the
+ * sections on their own pages). The PDF's first pages are turned into PNGs
+ * with poppler's pdftoppm and kept in test/artifacts/ to be looked at.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monthEvents } from '../../src/projections/reportMonthFixture.js';
+import {
+  ARTIFACTS,
+  PHONE,
+  TOKENS,
+  ZONE,
+  getJson,
+  launchBrowser,
+  openPage,
+  postEvents,
+  screenshot,
+  startWebServer,
+  type WebServer,
+} from './harness.js';
+
+const MONTH = '2025-09';
+const DIRECTORY = {
+  centers: [
+    { centerId: 'wuhua', name: '五华区人民政府政务服务中心', level: 'district' },
+    { centerId: 'hongyun', name: '红云街道为民服务中心', level: 'street', parentId: 'wuhua' },
+    { centerId: 'huashan', name: '华山街道为民服务中心', level: 'street', parentId: 'wuhua' },
+    { centerId: 'daguan', name: '大观街道为民服务中心', level: 'street', parentId: 'wuhua' },
+  ],
+  departments: [
+    { departmentId: 'health', name: '区卫计局', centerId: 'wuhua' },
+    { departmentId: 'agri', name: '区农林局', centerId: 'wuhua' },
+    { departmentId: 'market', name: '区市场监管局', centerId: 'wuhua' },
+  ],
+};
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  const put = await fetch(`${server.baseUrl}/directory`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify(DIRECTORY),
+  });
+  expect(put.status).toBeLessThan(300);
+  const plan = {
+    zone: ZONE,
+    inProgress: [
+      { departmentId: 'health', count: 4 },
+      { departmentId: 'agri', count: 1 },
+    ],
+    departments: ['market', 'health', 'agri'],
+  };
+  const events = [
+    ...monthEvents({
+      ...plan,
+      month: '2024-09',
+      centers: [{ centerId: 'wuhua', accepted: 76 }],
+      inProgress: [],
+      licensing: 40,
+      idPrefix: 'Y',
+    }),
+    ...monthEvents({
+      ...plan,
+      month: '2025-08',
+      centers: [{ centerId: 'wuhua', accepted: 90 }],
+      inProgress: [],
+      licensing: 50,
+      idPrefix: 'A',
+    }),
+    ...monthEvents({
+      ...plan,
+      month: MONTH,
+      centers: [
+        { centerId: 'wuhua', accepted: 60 },
+        { centerId: 'hongyun', accepted: 22 },
+        { centerId: 'huashan', accepted: 11 },
+        { centerId: 'daguan', accepted: 7 },
+      ],
+      licensing: 58,
+      idPrefix: 'S',
+    }),
+  ];
+  for (let i = 0; i < events.length; i += 1000) await postEvents(server.baseUrl, events.slice(i, i + 1000));
+  // Until the projection has folded every case (POST /events answers once stored, not once projected).
+  for (let tries = 0; tries < 100; tries++) {
+    const r = await getJson(server.baseUrl, `/reports/monthly?month=${MONTH}`, TOKENS.monitor);
+    if (r.kpis.cohort.accepted === 100) break;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('monthly report page', () => {
+  it('opens on the paragraph, shows growth, the split and the ranking, and prints as a document without the nav bar', async () => {
+    const report = await getJson(server.baseUrl, `/reports/monthly?month=${MONTH}`, TOKENS.monitor);
+    expect(report.kpis.cohort.accepted).toBe(100);
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=${MONTH}`);
+    await page.locator('#summary').filter({ hasText: '各窗口共受理' }).waitFor();
+
+    expect(await page.locator('#summary').textContent()).toBe(report.summary);
+    expect(report.summary).toContain('接件总数同比增长31.58%'); // 100 against 76
+    expect(await page.locator('#kpis tr[data-kpi="accepted"] [data-role="yoy"]').textContent()).toBe('+31.58%');
+    expect(await page.locator('#kpis tr[data-kpi="accepted"] [data-role="mom"]').textContent()).toBe('+11.11%'); // 100 against 90
+    expect(await page.locator('#categories tr[data-category="licensing"] td').first().textContent()).toBe('58');
+    const streets = await page
+      .locator('#centers tr[data-level="street"]')
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.querySelector('[data-role="rank"]')?.textContent, r.querySelector('th')?.textContent]),
+      );
+    expect(streets).toEqual([
+      ['1', '红云街道为民服务中心'],
+      ['2', '华山街道为民服务中心'],
+      ['3', '大观街道为民服务中心'],
+    ]);
+    await screenshot(page, 'report-desktop');
+
+    // Printed by Chromium: the document, not the application around it.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const pdfPath = `${ARTIFACTS}report-print.pdf`;
+    writeFileSync(pdfPath, await page.pdf({ format: 'A4', printBackground: true }));
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+    const flat = text.replace(/\s+/g, ''); // pdftotext wraps lines inside names
+    expect(flat).toContain('概述Summary');
+    // Every table printed whole: the last column of each is on the page.
+    for (const lastHeader of ['同比Change', '按时办结率On', 'Cards', 'Yellow', 'Yearearlier']) {
+      expect(flat, `${lastHeader} is printed`).toContain(lastHeader);
+    }
+    expect(flat).toContain('红云街道为');
+    for (const chrome of ['告警看板', '退出', '下载CSV', '查询Show', '打印Print', '电子监察e-supervision']) {
+      expect(flat, `${chrome} is not printed`).not.toContain(chrome);
+    }
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(4); // summary and figures, centers, departments, cards: each section on its page
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '2', pdfPath, `${ARTIFACTS}report-print`]);
+
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'report-phone');
+    await page.context().close();
+  }, 60_000);
+
+  it('with no month in the address shows the latest month with data', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports`);
+    await page.locator('#summary').filter({ hasText: '各窗口共受理' }).waitFor();
+    expect(await page.locator('#month').inputValue()).toBe(MONTH);
+    await page.goto(`${server.baseUrl}/reports?month=2026-02`);
+    await page.locator('#latest-month').waitFor();
+    expect(await page.locator('#latest-month').textContent()).toBe(MONTH);
+    await page.context().close();
+  }, 30_000);
+});
