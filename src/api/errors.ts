@@ -9,8 +9,9 @@ import type { RejectionCode } from '../write/results.js';
 import type { Logger } from './logger.js';
 
 /** HTTP status of each code the write side rejects an event with (SPEC §4); the one place they are mapped. */
-export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 409 | 422 | 503>> = {
+export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 422 | 503>> = {
   'forbidden-center': 403,
+  'case-not-found': 404,
   'transition-not-allowed': 409,
   'case-too-long': 409,
   'extension-after-deadline': 409,

@@ -24,7 +24,7 @@ describe('decide: transitions (409)', () => {
     spec
       .given([])
       .when(paused(ID, later, 'p1'))
-      .thenRejected('transition-not-allowed', 'has not been accepted');
+      .thenRejected('case-not-found', 'has not been accepted');
   });
   it('CaseAccepted only once', () => {
     spec

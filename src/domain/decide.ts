@@ -13,6 +13,7 @@ import { checkExtension } from './extension-rules.js';
 import type { TimingCalendar } from './calendar/work-calendar.js';
 
 export type DomainErrorCode =
+  | 'case-not-found'
   | 'transition-not-allowed'
   | 'case-too-long'
   | 'time-rejected'
@@ -45,9 +46,13 @@ const transition = (message: string): E.Either<DomainError, never> =>
 function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainError, CaseEvent> {
   const id = state.caseId;
   if (state.accepted === undefined) {
+    // SPEC §2: an event other than CaseAccepted for a case with no events is 404 case-not-found.
     return event.type === 'CaseAccepted'
       ? E.right(event)
-      : transition(`case ${id} has not been accepted: its first event must be CaseAccepted, not ${event.type}`);
+      : E.left({
+          code: 'case-not-found',
+          message: `case ${id} has not been accepted: its first event must be CaseAccepted, not ${event.type}`,
+        });
   }
   if (event.type === 'CaseAccepted')
     return transition(`case ${id} was already accepted; CaseAccepted may occur only once`);

@@ -76,8 +76,9 @@ describe('POST /cases/{caseId}/events', () => {
       pauseId: 'p1',
       reason: 'testing',
     });
-    expect(pauseFirst.status).toBe(409);
-    expect(pauseFirst.body.error.code).toBe('transition-not-allowed');
+    // SPEC §2 (amended): an event other than CaseAccepted for a case with no events is 404 case-not-found.
+    expect(pauseFirst.status).toBe(404);
+    expect(pauseFirst.body.error.code).toBe('case-not-found');
     await post('/cases/C-6/events', acceptBody());
     expect((await post('/cases/C-6/events', acceptBody())).status).toBe(409);
     const done = { type: 'CaseCompleted', occurredAt: '2025-09-22T09:10:00+08:00', outcome: 'approved' };
@@ -223,7 +224,7 @@ describe('POST /events', () => {
     const res = await post('/events', { events }, TOKENS.recorderA);
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([
-      201, 400, 201, 201, 409, 200, 409, 422, 403,
+      201, 400, 201, 201, 404, 200, 409, 422, 403,
     ]);
     expect(res.body.results[1].error.details[0].field).toBe('reason');
     expect(res.body.results[5]).toMatchObject({ eventId: dupId, revision: res.body.results[2].revision });
@@ -412,7 +413,7 @@ describe('batch rows (issue 13 defect 6)', () => {
       ],
     });
     const rows = res.body.results;
-    expect(rows.map((r: { status: number }) => r.status)).toEqual([201, 409, 400, 400]);
+    expect(rows.map((r: { status: number }) => r.status)).toEqual([201, 404, 400, 400]);
     expect(rows[0]).toMatchObject({ caseId: 'Q-1', eventId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(rows[1]).toMatchObject({ caseId: 'Q-2', eventId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(rows[2]).toMatchObject({ caseId: 'Q-1', eventId: badId });

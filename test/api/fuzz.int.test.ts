@@ -101,7 +101,7 @@ describe('random JSON at the write endpoints', () => {
         const res = await call(srv.baseUrl, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body });
         const after = await srv.store.headPosition();
         expect(res.status).not.toBe(500);
-        expect([200, 201, 400, 403, 409, 422]).toContain(res.status);
+        expect([200, 201, 400, 403, 404, 409, 422]).toContain(res.status);
         expect(after - before).toBe(res.status === 201 ? 1n : 0n);
         if (res.status >= 400) expect(typeof res.body.error.code).toBe('string');
         seen.add(res.status);
@@ -109,7 +109,7 @@ describe('random JSON at the write endpoints', () => {
       { numRuns: 250 },
     );
     // The generator must reach the interesting outcomes, or the property proves little.
-    expect([...seen]).toEqual(expect.arrayContaining([201, 400, 409]));
+    expect([...seen]).toEqual(expect.arrayContaining([201, 400, 404]));
   });
 
   it('POST /events never answers 500 and writes exactly the events reported 201', async () => {
@@ -141,14 +141,14 @@ describe('random JSON at the write endpoints', () => {
           const created = res.body.results.filter((r: { status: number }) => r.status === 201).length;
           expect(after - before).toBe(BigInt(created));
           for (const r of res.body.results) {
-            expect([200, 201, 400, 403, 409, 422]).toContain(r.status);
+            expect([200, 201, 400, 403, 404, 409, 422]).toContain(r.status);
             seen.add(r.status);
           }
         },
       ),
       { numRuns: 150 },
     );
-    expect([...seen]).toEqual(expect.arrayContaining([201, 400, 409]));
+    expect([...seen]).toEqual(expect.arrayContaining([201, 400, 404]));
   });
 
   it('malformed JSON text never answers 500', async () => {

@@ -118,7 +118,7 @@ describe('write cache', () => {
     }
     expect(spy.calls.readStream).toBe(0);
     const { caseId: _e, ...esc } = escalation('W-2');
-    expect((await post('/cases/W-2/events', esc)).status).toBe(409);
+    expect((await post('/cases/W-2/events', esc)).status).toBe(404); // no such case (SPEC §2)
     expect(spy.calls.readStream).toBe(1);
   });
 

@@ -12,7 +12,7 @@ const pause = paused(ID, '2025-03-04T09:00:00+08:00', 'p1');
 describe('decideSpec', () => {
   it('then fails when the event is rejected, naming the code and message', () => {
     expect(() => spec.given([]).when(pause).then([pause])).toThrow(
-      /expected CasePaused to be accepted, but decide rejected it: transition-not-allowed: .*has not been accepted/,
+      /expected CasePaused to be accepted, but decide rejected it: case-not-found: .*has not been accepted/,
     );
   });
   it('then fails when other events are expected', () => {

@@ -6,7 +6,7 @@
  *
  *   const spec = decideSpec({ caseId: 'C-1', now });
  *   spec.given([accepted]).when(paused).then([paused]);
- *   spec.given([]).when(paused).thenRejected('transition-not-allowed', 'has not been accepted');
+ *   spec.given([]).when(paused).thenRejected('case-not-found', 'has not been accepted');
  *
  * Failures throw with what was expected and what `decide` answered. Test code
  * only; the given events are folded with `evolve` at revisions 0, 1, …
