@@ -22,7 +22,9 @@ const HEALTHZ_P99_MS = 100;
  * The bound is a latency: it can only be judged on a machine that answers an
  * idle `/healthz` quickly. When the same probe against the idle engine already
  * has a p99 above this (other builds saturating the cores), the run says so and
- * the bound is not asserted; in CI (CI=true) it always is.
+ * the bound is not asserted. The guide's rule (latency is measured, never a timed
+ * assert in `npm test`) wins by default: the bound is asserted only when asked
+ * with HOSTILE_ASSERT_P99=1 on a quiet machine; every run prints the figures.
  */
 const QUIET_BASELINE_P99_MS = 25;
 let baselineP99 = Number.NaN;
@@ -34,7 +36,8 @@ const NICE = process.env['HOSTILE_NICE'];
 const renice = (pid: number | undefined): void => {
   if (NICE !== undefined && pid !== undefined) spawnSync('renice', ['-n', NICE, '-p', String(pid)]);
 };
-const latencyBoundApplies = (): boolean => process.env['CI'] === 'true' || baselineP99 < QUIET_BASELINE_P99_MS;
+const latencyBoundApplies = (): boolean =>
+  process.env['HOSTILE_ASSERT_P99'] === '1' && baselineP99 < QUIET_BASELINE_P99_MS;
 /** Resident memory the engine must stay under during every attack (tsx-compiled, idle ≈ 150 MB here). */
 const RSS_BOUND_MB = 400;
 
