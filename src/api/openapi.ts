@@ -490,7 +490,15 @@ export const openApiDocument = {
         type: 'object',
         additionalProperties: false,
         required: ['centers', 'departments'],
-        properties: directoryLists,
+        properties: {
+          ...directoryLists,
+          version: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Optional: the version edited (as GET answered it), checked like If-Match',
+          },
+          publishedAt: { type: 'string', description: 'Ignored (a GET answer may be sent back edited)' },
+        },
       },
       DirectoryView: {
         type: 'object',

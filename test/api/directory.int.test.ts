@@ -96,6 +96,15 @@ describe('GET /directory, PUT /directory', () => {
     expect(stale.body.error.code).toBe('revision-conflict');
     const next = await put(r, { ...DIRECTORY, departments: [] }, TOKENS.admin, { 'If-Match': '1' });
     expect(next.body).toMatchObject({ version: 2, departments: [] });
+    // A GET answer sent back edited: its version is checked like If-Match, its publishedAt ignored.
+    const view = (await call(r.base, 'GET', '/directory', { token: TOKENS.admin })).body;
+    const edited = await put(r, { ...view, departments: DIRECTORY.departments });
+    expect(edited.body).toMatchObject({ version: 3, departments: DIRECTORY.departments });
+    const stale2 = await put(r, { ...view, departments: [] });
+    expect(stale2.status).toBe(409);
+    expect((await put(r, { ...view, version: -1 })).body.error.details).toEqual([
+      { field: 'version', message: 'must be the version GET /directory answered, an integer ≥ 0' },
+    ]);
   });
 
   it('only an admin publishes (403 for monitor, auditor, recorder); a recorder may not read it', async () => {

@@ -12,7 +12,7 @@ import { DIRECTORY_STREAM_ID, directoryEventData, type DirectoryBook } from '../
 import type { ReadModels } from '../../projections/types.js';
 import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
 import { requireJson } from '../validation.js';
 import { parseIfMatch } from './events.js';
 
@@ -32,9 +32,11 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
   });
 
   router.put('/directory', auth.require('directory:write'), requireJson, async (req, res) => {
-    // If-Match names the version the caller edited (0: none published yet), so two editors cannot lose a change.
-    const expected = parseIfMatch(req.headers['if-match']);
-    const checked = validateDirectory(req.body);
+    const { sent, version } = editedView(req.body);
+    // If-Match (or the `version` of the GET answer sent back) names the version the caller edited
+    // (0: none published yet), so two editors cannot lose a change.
+    const expected = parseIfMatch(req.headers['if-match']) ?? version;
+    const checked = validateDirectory(sent);
     if (isLeft(checked)) {
       const errors = checked.left;
       throw new ApiError(400, 'invalid-directory', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
@@ -69,6 +71,20 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
   });
 
   return router;
+}
+
+/**
+ * A `GET /directory` answer sent back edited is a valid body: its `version` is the version
+ * edited, its `publishedAt` is ignored; everything else is the directory's to judge.
+ */
+function editedView(body: unknown): { sent: unknown; version: number | undefined } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { sent: body, version: undefined };
+  const { version, publishedAt: _publishedAt, ...sent } = body as Record<string, unknown>;
+  if (version === undefined) return { sent, version: undefined };
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    throw badRequest('version', 'must be the version GET /directory answered, an integer ≥ 0');
+  }
+  return { sent, version };
 }
 
 function conflict(expected: number, actual: number | undefined): ApiError {
