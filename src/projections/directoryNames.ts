@@ -1,63 +1,28 @@
 /**
- * Names beside ids (SPEC §4): the statistics and the monthly report are
- * computed over ids; these pure functions join them with the directory. An id
- * not in the directory keeps no name, is flagged `registered: false`, and is
- * counted apart in an `unregistered` total, so a writer's invented ids never
- * pass for part of the organisation.
+ * Names beside ids in `/stats` (SPEC §4): the statistics are computed over
+ * ids; this pure function joins the groups with the directory. An id not in
+ * the directory keeps no name, is flagged `registered: false`, and is counted
+ * apart in an `unregistered` total, so a writer's invented ids never pass for
+ * part of the organisation. (The monthly report names its own tables the same
+ * way: report/tables.ts.)
  */
 import type { DirectoryIndex } from '../domain/directory.js';
-import type { MonthlyDepartmentRow, MonthlyReport } from './report.js';
-import type { StatsGroup, StatsResult, UnregisteredTotal } from './stats.js';
-
-type NameOf = (id: string) => string | undefined;
-
-const centerName =
-  (names: DirectoryIndex): NameOf =>
-  (id) =>
-    names.center(id)?.name;
-const departmentName =
-  (names: DirectoryIndex): NameOf =>
-  (id) =>
-    names.department(id)?.name;
-
-function named<T extends object>(row: T, name: string | undefined): T & { name?: string; registered: boolean } {
-  return name === undefined ? { ...row, registered: false } : { ...row, name, registered: true };
-}
-
-function unregisteredOf(rows: readonly { registered: boolean; accepted: number }[]): UnregisteredTotal {
-  const out = rows.filter((r) => !r.registered);
-  return { groups: out.length, accepted: out.reduce((sum, r) => sum + r.accepted, 0) };
-}
+import type { StatsGroup, StatsResult } from './stats.js';
 
 /** `/stats` grouped by center or department: each group with its name and flag, and the unregistered total. */
 export function nameStats(result: StatsResult, names: DirectoryIndex): StatsResult {
   const nameOf =
     result.groupBy === 'center'
-      ? centerName(names)
+      ? (id: string) => names.center(id)?.name
       : result.groupBy === 'department'
-        ? departmentName(names)
+        ? (id: string) => names.department(id)?.name
         : undefined;
   if (nameOf === undefined || result.groups === undefined) return result;
-  const groups: StatsGroup[] = result.groups.map((g) => named(g, nameOf(g.key)));
-  const unregistered = unregisteredOf(
-    groups.map((g) => ({ registered: g.registered === true, accepted: g.cohort.accepted })),
-  );
+  const groups: StatsGroup[] = result.groups.map((g) => {
+    const name = nameOf(g.key);
+    return name === undefined ? { ...g, registered: false } : { ...g, name, registered: true };
+  });
+  const out = groups.filter((g) => g.registered !== true);
+  const unregistered = { groups: out.length, accepted: out.reduce((sum, g) => sum + g.cohort.accepted, 0) };
   return { ...result, groups, unregistered };
-}
-
-/** The monthly report with department names, the filter's center name, and the unregistered departments counted. */
-export function nameReport(report: MonthlyReport, names: DirectoryIndex): MonthlyReport {
-  const nameOf = departmentName(names);
-  const nameRow = (d: MonthlyDepartmentRow): MonthlyDepartmentRow => named(d, nameOf(d.departmentId));
-  const departments = report.departments.map(nameRow);
-  const centerId = report.filter.centerId;
-  const center = centerId === undefined ? undefined : names.center(centerId);
-  const totals = unregisteredOf(departments.map((d) => ({ registered: d.registered === true, accepted: d.accepted })));
-  return {
-    ...report,
-    filter: { ...report.filter, ...(center === undefined ? {} : { centerName: center.name }) },
-    departments,
-    worstDepartments: report.worstDepartments.map(nameRow),
-    unregistered: totals,
-  };
 }
