@@ -1,6 +1,16 @@
+/**
+ * GET /openapi.json describes exactly the routes the app registers; and the document against the engine's real answers (issue 16 item 7):
+ * every documented operation is called on an engine with real projections fed
+ * the document's own event examples, and each JSON answer is validated with ajv
+ * (JSON Schema 2020-12, the dialect of OpenAPI 3.1) against the schema the
+ * document gives for that status. Closed schemas make an undocumented field fail.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../src/domain/lists.js';
 import { openApiDocument } from '../../src/api/openapi.js';
-import { call, startTestServer, unusedReadModels, type TestServer } from './harness.js';
+import { type Call, call, startTestServer, TOKENS, type TestServer, unusedReadModels } from './harness.js';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -45,5 +55,188 @@ describe('GET /openapi.json', () => {
       .sort();
     expect(registered.length).toBeGreaterThanOrEqual(14);
     expect(registered).toEqual(documented);
+  });
+});
+
+const DOC_ID = 'https://e-supervision.invalid/openapi.json';
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema({ ...openApiDocument, $id: DOC_ID });
+
+// biome-ignore lint/suspicious/noExplicitAny: the document is walked by path
+const doc = openApiDocument as any;
+const CASE = 'WH-2025-000123';
+const examples = EVENT_TYPES.map((type) => doc.components.schemas[type].examples[0] as Record<string, unknown>);
+
+/** The answer must be one the document lists for this operation, and match its JSON schema. */
+function expectDocumented(method: string, path: string, res: Call): void {
+  const op = doc.paths[path]?.[method];
+  expect(op, `${method.toUpperCase()} ${path} is documented`).toBeDefined();
+  const response = op.responses[String(res.status)];
+  expect(
+    response,
+    `${method.toUpperCase()} ${path} documents status ${res.status}: ${res.text.slice(0, 200)}`,
+  ).toBeDefined();
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/json')) {
+    expect(Object.keys(response.content ?? {}).some((t) => type.startsWith(t))).toBe(true);
+    return;
+  }
+  const pointer = ['paths', path, method, 'responses', String(res.status), 'content', 'application/json', 'schema']
+    .map((s) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1')))
+    .join('/');
+  const validate = ajv.getSchema(`${DOC_ID}#/${pointer}`);
+  expect(validate, `schema of ${method} ${path} ${res.status}`).toBeDefined();
+  const ok = validate?.(res.body);
+  expect(ok ? [] : validate?.errors, `${method.toUpperCase()} ${path} → ${res.status} matches its schema`).toEqual([]);
+}
+
+let live: TestServer;
+const exercised = new Set<string>();
+
+async function check(
+  method: string,
+  docPath: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  status?: number,
+): Promise<Call> {
+  const res = await call(live.baseUrl, method.toUpperCase(), url, { token: TOKENS.admin, ...opts });
+  if (status !== undefined) expect(res.status, `${method} ${url}: ${res.text.slice(0, 300)}`).toBe(status);
+  expectDocumented(method, docPath, res);
+  exercised.add(`${method.toUpperCase()} ${docPath}`);
+  return res;
+}
+
+describe('live responses match the OpenAPI schemas', () => {
+  beforeAll(async () => {
+    live = await startTestServer({ now: '2025-10-20T10:00:00+08:00' });
+  });
+  afterAll(async () => {
+    await live?.close();
+  });
+
+  it('writes: every event example is accepted and answered as documented; a bad one gets the Error schema', async () => {
+    for (const example of examples) {
+      const { caseId: _, ...body } = example;
+      await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body }, 201);
+    }
+    await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body: examples[0] }, 200);
+    await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body: { type: 'CaseAccepted' } }, 400);
+    await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body: examples[0], token: 'nope' }, 401);
+    const batch = await check(
+      'post',
+      '/events',
+      '/events',
+      {
+        body: {
+          events: [
+            {
+              ...examples[0],
+              caseId: 'OPEN-1',
+              eventId: undefined,
+              occurredAt: '2025-09-01T09:00:00+08:00',
+              promisedDays: 3,
+            },
+            { type: 'CaseResumed', caseId: 'OPEN-1' },
+          ],
+        },
+      },
+      200,
+    );
+    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400]);
+  });
+
+  it('reads: case, history, alerts, stats, report, calendar, directory, health', async () => {
+    await check('get', '/cases/{caseId}', `/cases/${CASE}`, {}, 200);
+    await check('get', '/cases/{caseId}', `/cases/${CASE}?asKnownAt=2025-10-20T10:00:00%2B08:00`, {}, 200);
+    await check('get', '/cases/{caseId}', '/cases/NO-SUCH', {}, 404);
+    const first = await check('get', '/cases/{caseId}/history', `/cases/${CASE}/history?limit=3`, {}, 200);
+    await check('get', '/cases/{caseId}/history', `/cases/${CASE}/history?limit=3&after=${first.body.next}`, {}, 200);
+    const alerts = await check('get', '/alerts', '/alerts?sort=-overdueDays', {}, 200);
+    expect(alerts.body.total).toBeGreaterThan(0);
+    await check('get', '/alerts', '/alerts?sort=sideways', {}, 400);
+    await check('get', '/alerts', '/alerts', { token: TOKENS.auditor }, 403);
+    await check('get', '/stats', '/stats?from=2025-09-01&to=2025-11-01', {}, 200);
+    await check('get', '/stats', '/stats?from=2025-09-01&to=2025-11-01&groupBy=center', {}, 200);
+    await check('get', '/reports/monthly', '/reports/monthly?month=2025-10', {}, 200);
+    const year = await check('get', '/calendar/{year}', '/calendar/2025', {}, 200);
+    await check(
+      'put',
+      '/calendar/{year}',
+      '/calendar/2025',
+      { body: { holidays: year.body.holidays, workdays: year.body.workdays } },
+      200,
+    );
+    if (doc.paths['/cases'] !== undefined) {
+      await check('get', '/cases', '/cases?limit=1&sort=-overdueDays', {}, 200);
+      await check('get', '/cases', '/cases?limit=0', {}, 400);
+    }
+    if (doc.paths['/cards'] !== undefined)
+      await check('get', '/cards', '/cards?from=2025-09-01&to=2025-11-01', {}, 200);
+    await check('get', '/healthz', '/healthz', {}, 200);
+    await check('get', '/readyz', '/readyz', {}, 200);
+    await check('get', '/metrics', '/metrics', {}, 200);
+    await check('get', '/openapi.json', '/openapi.json', {}, 200);
+    if (doc.paths['/directory'] !== undefined) {
+      await check('get', '/directory', '/directory', {}, 200);
+      await check(
+        'put',
+        '/directory',
+        '/directory',
+        {
+          body: {
+            centers: [{ centerId: 'district-wuhua', name: '五华区政务服务中心', level: 'district' }],
+            departments: [{ departmentId: 'market-regulation', name: '区市场监管局', centerId: 'district-wuhua' }],
+          },
+        },
+        200,
+      );
+    }
+  });
+
+  it('the alert stream answers as documented (text/event-stream)', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${live.baseUrl}/alerts/stream`, {
+      headers: { authorization: `Bearer ${TOKENS.monitor}` },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const documented = Object.keys(doc.paths['/alerts/stream'].get.responses['200'].content);
+    expect(documented.some((t) => (res.headers.get('content-type') ?? '').startsWith(t))).toBe(true);
+    controller.abort();
+    exercised.add('GET /alerts/stream');
+  });
+
+  it('the validation can fail: an answer with an undocumented field, or a wrong type, is refused', async () => {
+    const res = await call(live.baseUrl, 'GET', '/alerts', { token: TOKENS.admin });
+    const tampered = [
+      { ...res, body: { ...res.body, surprise: 1 } },
+      { ...res, body: { ...res.body, total: 'many' } },
+      { ...res, body: { ...res.body, alerts: [{ ...res.body.alerts[0], centerName: 'x' }] } },
+    ];
+    for (const answer of tampered)
+      expect(() => expectDocumented('get', '/alerts', answer)).toThrow(/matches its schema/);
+  });
+
+  it('every documented operation was called above', () => {
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(documented.filter((op) => !exercised.has(op))).toEqual([]);
+  });
+});
+
+describe('the event schemas', () => {
+  it('close every event (no unknown field) and list the enums of src/domain/lists.ts', () => {
+    for (const type of EVENT_TYPES) {
+      const schema = doc.components.schemas[type];
+      expect(schema.additionalProperties, type).toBe(false);
+      expect(schema.properties.type).toEqual({ const: type });
+    }
+    const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/CaseEvent`);
+    expect(validate?.({ ...examples[0], unknownField: 1 })).toBe(false);
+    expect(validate?.({ ...examples[0], kind: 'sometimes' })).toBe(false);
+    for (const example of examples) expect(validate?.(example), JSON.stringify(validate?.errors)).toBe(true);
   });
 });

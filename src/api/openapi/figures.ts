@@ -1,0 +1,106 @@
+/** Schemas of the figures: GET /stats (SPEC §5), the monthly report, a calendar year. */
+import { CARD_COLORS, CARD_RULES, ESCALATION_LEVELS } from '../../domain/lists.js';
+import type { JsonSchema } from './fromCodec.js';
+import { closed, date, int, list, rate, ref, str } from './schemaParts.js';
+
+const Cohort = closed(
+  [
+    'accepted',
+    'completed',
+    'inProgress',
+    'completionRate',
+    'completedSameDay',
+    'instantCompletionRate',
+    'instantKind',
+    'instantShare',
+  ],
+  {
+    accepted: int,
+    completed: int,
+    inProgress: int,
+    completionRate: rate,
+    completedSameDay: int,
+    instantCompletionRate: rate,
+    instantKind: int,
+    instantShare: rate,
+  },
+);
+const flowFields = {
+  completedInPeriod: int,
+  onTime: int,
+  late: int,
+  onTimeRate: rate,
+  promisedCompleted: int,
+  early: int,
+  earlyRate: rate,
+  openAtEnd: int,
+  overdueOpenAtEnd: int,
+  overdueRate: rate,
+  avgUsedDays: { type: ['number', 'null'] },
+  cards: list(
+    closed(['rule', 'color', 'count'], { rule: { enum: CARD_RULES }, color: { enum: CARD_COLORS }, count: int }),
+  ),
+  cardsTotal: int,
+  escalations: closed(['total', ...ESCALATION_LEVELS], {
+    total: int,
+    ...Object.fromEntries(ESCALATION_LEVELS.map((l) => [l, int])),
+  }),
+  extensions: int,
+  escalationsAnswered: int,
+  escalationsDue: int,
+  answeredOnTime: int,
+  answeredOnTimeRate: rate,
+};
+const Flow = closed(Object.keys(flowFields), flowFields);
+
+const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow'], {
+  from: date,
+  to: date,
+  zone: str,
+  filter: closed([], { centerId: str, departmentId: str }),
+  asOf: { type: 'integer', description: 'When the figures were computed (epoch ms)' },
+  cohort: ref('Cohort'),
+  flow: ref('Flow'),
+  groupBy: { enum: ['center', 'department', 'matter', 'category'] },
+  groups: list(
+    closed(['key', 'cohort', 'flow'], {
+      key: str,
+      label: str,
+      name: str,
+      registered: { type: 'boolean' },
+      cohort: ref('Cohort'),
+      flow: ref('Flow'),
+    }),
+  ),
+  unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
+});
+
+const MonthlyReport = {
+  type: 'object',
+  required: ['month'],
+  description:
+    'SPEC §4–§5: this month, the same month a year earlier and the month before with growth, the category split, centers ranked, departments, cards and summary. Open while its sections are being extended (issue 16 item 4)',
+  properties: { month: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }, summary: str },
+};
+
+const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisional', 'source', 'version'], {
+  year: int,
+  holidays: list(date),
+  workdays: list(date),
+  regional: list(closed(['region', 'date', 'kind'], { region: str, date, kind: { enum: ['holiday', 'workday'] } })),
+  status: { enum: ['published', 'predicted'] },
+  provisional: { type: 'boolean' },
+  source: str,
+  predictedFrom: str,
+  assumedHolidays: list(closed(['date', 'name'], { date, name: str })),
+  version: str,
+  changes: closed([], {
+    holidaysAdded: list(date),
+    holidaysRemoved: list(date),
+    workdaysAdded: list(date),
+    workdaysRemoved: list(date),
+  }),
+  position: { type: 'string', description: 'PUT only: the store position of the publication' },
+});
+
+export const figureSchemas: Record<string, JsonSchema> = { Cohort, Flow, Stats, MonthlyReport, CalendarYear };

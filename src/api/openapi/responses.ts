@@ -1,0 +1,285 @@
+/**
+ * Response schemas of the OpenAPI document. Objects whose every field is known
+ * are closed (`additionalProperties: false`), so test/api/openapi.int.test.ts,
+ * which validates live responses against them, fails when a route answers a
+ * field the document does not describe. Enums come from src/domain/lists.ts.
+ */
+import {
+  CARD_COLORS,
+  CARD_RULES,
+  CASE_KINDS,
+  CASE_STATUSES,
+  CATEGORIES,
+  CHANNELS,
+  ESCALATION_LEVELS,
+  EVENT_TYPES,
+  OUTCOMES,
+  PAUSE_REASONS,
+} from '../../domain/lists.js';
+import { ALERT_SORTS } from '../alertPage.js';
+import { figureSchemas } from './figures.js';
+import type { JsonSchema } from './fromCodec.js';
+import { closed, date, instant, int, list, ref, str } from './schemaParts.js';
+
+const colorCounts = { red: int, yellow: int };
+
+const Card = closed(['rule', 'color', 'startedAt', 'calendarVersion', 'policyVersion'], {
+  rule: { enum: CARD_RULES },
+  color: { enum: CARD_COLORS },
+  startedAt: instant,
+  clearedAt: instant,
+  pauseId: str,
+  escalation: { type: 'integer', minimum: 0, description: 'Index into escalations (escalation-unanswered)' },
+  explain: { type: 'object', description: 'Why, in numbers: counted dates, skipped holidays, thresholds (SPEC §3)' },
+  details: { type: 'object', description: 'Why it was raised, e.g. retroactivePause, or the late event' },
+  calendarVersion: str,
+  policyVersion: str,
+});
+
+const Pause = closed(['pauseId', 'reason', 'pausedAt', 'allowanceDays', 'countedDays', 'open'], {
+  pauseId: str,
+  reason: { enum: PAUSE_REASONS },
+  pausedAt: instant,
+  resumedAt: instant,
+  declaredDays: int,
+  note: str,
+  allowanceDays: int,
+  countedDays: int,
+  open: { type: 'boolean' },
+  retroactive: { type: 'boolean', description: 'Recorded after the case would have been due without it (补录)' },
+});
+
+const Escalation = closed(['escalationId', 'level', 'at', 'by', 'respondWithinDays', 'respondBy'], {
+  escalationId: str,
+  level: { enum: ESCALATION_LEVELS },
+  at: instant,
+  by: str,
+  respondWithinDays: int,
+  respondBy: instant,
+  note: str,
+  answeredAt: instant,
+  answeredBy: str,
+  answerNote: str,
+  answeredOnTime: { type: 'boolean' },
+});
+
+const Extension = closed(['at', 'days', 'approvedBy', 'reason'], {
+  at: instant,
+  days: int,
+  approvedBy: str,
+  reason: str,
+});
+
+const evaluationFields = {
+  caseId: str,
+  asOf: instant,
+  asKnownAt: { ...instant, description: 'Present when asked with ?asKnownAt=' },
+  status: { enum: CASE_STATUSES },
+  centerId: str,
+  departmentId: str,
+  matterCode: str,
+  matterName: str,
+  kind: { enum: CASE_KINDS },
+  promisedDays: int,
+  extendedDays: int,
+  legalDays: int,
+  channel: { enum: CHANNELS },
+  category: { enum: CATEGORIES },
+  acceptedAt: instant,
+  acceptedDate: date,
+  deadlineDate: date,
+  dueAt: instant,
+  usedDays: int,
+  remainingDays: int,
+  overdueDays: int,
+  pauses: list(ref('Pause')),
+  escalations: list(ref('Escalation')),
+  extensions: list(ref('Extension')),
+  completedAt: { type: ['string', 'null'], format: 'date-time' },
+  outcome: { enum: [...OUTCOMES, null] },
+  onTime: { type: ['boolean', 'null'] },
+  early: { type: ['boolean', 'null'] },
+  cards: list(ref('Card')),
+  provisional: { type: 'boolean', description: 'The deadline uses a year the calendar only predicts' },
+  calendarVersion: str,
+  policyVersion: str,
+  revision: int,
+};
+const optionalEvaluationFields = new Set(['asKnownAt', 'matterName', 'legalDays', 'category']);
+const CaseEvaluation = closed(
+  Object.keys(evaluationFields).filter((k) => !optionalEvaluationFields.has(k)),
+  evaluationFields,
+  { description: 'SPEC §4 GET /cases/{caseId}: the case evaluated at asOf' },
+);
+
+const StateSummary = closed(
+  [
+    'status',
+    'deadlineDate',
+    'dueAt',
+    'usedDays',
+    'remainingDays',
+    'overdueDays',
+    'provisional',
+    'onTime',
+    'early',
+    'pauses',
+    'openPauses',
+    'escalations',
+  ],
+  {
+    status: { enum: CASE_STATUSES },
+    deadlineDate: date,
+    dueAt: instant,
+    usedDays: int,
+    remainingDays: int,
+    overdueDays: int,
+    provisional: { type: 'boolean' },
+    onTime: { type: ['boolean', 'null'] },
+    early: { type: ['boolean', 'null'] },
+    pauses: int,
+    openPauses: int,
+    escalations: int,
+  },
+);
+
+const HistoryEntry = {
+  oneOf: [
+    closed(['kind', 'at', 'revision', 'position', 'recordedAt', 'type', 'event', 'state'], {
+      kind: { const: 'event' },
+      at: instant,
+      revision: int,
+      position: { type: 'string', description: 'Global position (decimal string)' },
+      recordedAt: instant,
+      type: { enum: EVENT_TYPES },
+      actor: str,
+      event: ref('CaseEvent'),
+      state: ref('StateSummary'),
+    }),
+    closed(['kind', 'at', 'card'], { kind: { enum: ['card-raised', 'card-cleared'] }, at: instant, card: ref('Card') }),
+  ],
+};
+
+const CaseHistory = closed(['caseId', 'asOf', 'calendarVersion', 'policyVersion', 'limit', 'entries', 'next'], {
+  caseId: str,
+  asOf: instant,
+  asKnownAt: instant,
+  calendarVersion: str,
+  policyVersion: str,
+  limit: int,
+  entries: list(ref('HistoryEntry')),
+  next: { type: ['integer', 'null'], description: 'The revision to pass as after; null on the last page' },
+  current: { ...ref('CaseEvaluation'), description: 'On the first page only, cards explained' },
+});
+
+const Alert = closed(
+  [
+    'key',
+    'caseId',
+    'rule',
+    'color',
+    'centerId',
+    'departmentId',
+    'matterCode',
+    'startedAt',
+    'calendarVersion',
+    'policyVersion',
+  ],
+  {
+    key: { type: 'string', examples: ['WH-2025-000123/overdue'] },
+    caseId: str,
+    rule: { enum: CARD_RULES },
+    color: { enum: CARD_COLORS },
+    centerId: str,
+    departmentId: str,
+    matterCode: str,
+    matterName: str,
+    startedAt: instant,
+    pauseId: str,
+    escalation: int,
+    calendarVersion: str,
+    policyVersion: str,
+    details: { type: 'object' },
+    overdueDays: { type: 'integer', minimum: 0, description: "GET /alerts: the case's overdue working days now" },
+  },
+);
+
+const AlertPage = closed(['count', 'total', 'offset', 'limit', 'sort', 'alerts', 'summary'], {
+  count: { type: 'integer', description: 'Alerts on this page' },
+  total: { type: 'integer', description: 'Alerts matching the filters, on every page' },
+  offset: int,
+  limit: int,
+  sort: { enum: ALERT_SORTS },
+  alerts: list(ref('Alert')),
+  summary: closed(['red', 'yellow', 'byRule', 'byCenter', 'byDepartment'], {
+    ...colorCounts,
+    byRule: list(
+      closed(['rule', 'color', 'count'], { rule: { enum: CARD_RULES }, color: { enum: CARD_COLORS }, count: int }),
+    ),
+    byCenter: list(closed(['centerId', 'red', 'yellow'], { centerId: str, ...colorCounts })),
+    byDepartment: list(
+      closed(['centerId', 'departmentId', 'red', 'yellow'], { centerId: str, departmentId: str, ...colorCounts }),
+    ),
+  }),
+});
+
+const errorBody = closed(['code', 'message'], { code: str, message: str, details: {} });
+
+export const responseSchemas: Record<string, JsonSchema> = {
+  ...figureSchemas,
+  Error: closed(
+    ['error'],
+    { error: errorBody },
+    {
+      examples: [
+        {
+          error: {
+            code: 'invalid-event',
+            message: 'promisedDays: must be a whole number of days 0–365',
+            details: [{ field: 'promisedDays', message: 'must be a whole number of days 0–365' }],
+          },
+        },
+      ],
+    },
+  ),
+  AppendResult: closed(['caseId', 'revision', 'position', 'eventId'], {
+    caseId: str,
+    revision: { type: 'integer', minimum: 0 },
+    position: { type: 'string', description: 'Global commit position (decimal string)' },
+    eventId: { type: 'string', format: 'uuid' },
+  }),
+  BatchResults: closed(['results'], {
+    results: list(
+      closed(['eventId', 'caseId', 'status'], {
+        eventId: { type: ['string', 'null'], description: 'null only on a 400 row sent without a usable eventId' },
+        caseId: { type: ['string', 'null'], description: 'null only on a 400 row sent without a usable caseId' },
+        status: { enum: [200, 201, 400, 403, 409, 422, 503], description: '201 appended, 200 duplicate eventId' },
+        revision: int,
+        position: { type: 'string', description: "The event's own global position (decimal string)" },
+        error: errorBody,
+      }),
+    ),
+  }),
+  Card,
+  Pause,
+  Escalation,
+  Extension,
+  CaseEvaluation,
+  StateSummary,
+  HistoryEntry,
+  CaseHistory,
+  Alert,
+  AlertPage,
+  Health: closed(['status'], { status: { const: 'ok' } }),
+  Ready: closed(['status', 'store', 'projection'], {
+    status: { enum: ['ready', 'not-ready'] },
+    store: { enum: ['up', 'down', 'failing', 'corrupt'] },
+    reason: str,
+    projection: closed(['caughtUp', 'lagEvents', 'checkpoint', 'headPosition'], {
+      caughtUp: { type: 'boolean' },
+      lagEvents: int,
+      checkpoint: str,
+      headPosition: str,
+    }),
+  }),
+};
