@@ -22,14 +22,8 @@ import {
   type MonthlyDepartmentRow,
   type ReportNames,
 } from './report/tables.js';
-import {
-  computeStats,
-  resolvePeriod,
-  StatsQueryError,
-  type CardCount,
-  type KpiSet,
-  type UnregisteredTotal,
-} from './stats.js';
+import { monthFigures } from './report/figures.js';
+import { resolvePeriod, StatsQueryError, type CardCount, type KpiSet, type UnregisteredTotal } from './stats.js';
 import { monthlySummary } from './summary.js';
 
 export type { GrowthTable, KpiDeltas } from './report/growth.js';
@@ -155,23 +149,30 @@ export function computeMonthlyReport(
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
   const centerId = filter?.centerId;
-  const base = { from, to, ...(centerId !== undefined ? { centerId } : {}) };
-  const current = computeStats(entries(), { ...base, groupBy: 'department' }, zone, asOf);
-  const kpis: KpiSet = { cohort: current.cohort, flow: current.flow };
-  const compared = (other: string): ComparedMonth => {
-    const p = monthPeriod(other);
-    const s = computeStats(entries(), { ...base, from: p.from, to: p.to }, zone, asOf);
-    const them: KpiSet = { cohort: s.cohort, flow: s.flow };
-    return { month: other, from: p.from, to: p.to, kpis: them, growth: growthOf(kpis, them) };
-  };
-  const previousYear = compared(`${year - 1}-${pad(mon)}`);
-  const previousMonth = compared(mon === 1 ? `${year - 1}-12` : `${year}-${pad(mon - 1)}`);
-  const byCenter = computeStats(entries(), { ...base, groupBy: 'center' }, zone, asOf).groups ?? [];
-  const byCategory = computeStats(entries(), { ...base, groupBy: 'category' }, zone, asOf).groups ?? [];
-  const departments = (current.groups ?? []).map((g) => departmentRow(g, names));
-  const centers = centerRows(byCenter, names);
+  const yearBefore = monthPeriod(`${year - 1}-${pad(mon)}`);
+  const monthBefore = monthPeriod(mon === 1 ? `${year - 1}-12` : `${year}-${pad(mon - 1)}`);
+  const f = monthFigures(
+    entries(),
+    {
+      current: resolvePeriod(from, to, zone),
+      previousYear: resolvePeriod(yearBefore.from, yearBefore.to, zone),
+      previousMonth: resolvePeriod(monthBefore.from, monthBefore.to, zone),
+    },
+    centerId,
+    versions.policyVersionOf,
+  );
+  const kpis = f.current;
+  const compared = (p: ReturnType<typeof monthPeriod>, them: KpiSet): ComparedMonth => ({
+    month: `${p.year}-${pad(p.mon)}`,
+    from: p.from,
+    to: p.to,
+    kpis: them,
+    growth: growthOf(kpis, them),
+  });
+  const previousYear = compared(yearBefore, f.previousYear);
+  const departments = f.byDepartment.map((g) => departmentRow(g, names));
+  const centers = centerRows(f.byCenter, names);
   const centerName = centerId === undefined ? undefined : names.center(centerId)?.name;
-  const latest = latestMonthWithData(entries(), centerId, zone);
   const figures: MonthlyReportFigures = {
     month,
     from,
@@ -181,18 +182,20 @@ export function computeMonthlyReport(
     asOf,
     kpis,
     previousYear,
-    previousMonth,
+    previousMonth: compared(monthBefore, f.previousMonth),
     deltas: deltasOf(kpis, previousYear.kpis),
-    categories: categoryRows(byCategory),
+    categories: categoryRows(f.byCategory),
     centers,
     departments,
     worstDepartments: rankWorst(departments),
     cards: cardsOf(kpis),
     unregistered: unregisteredOf(departments),
     unregisteredCenters: unregisteredOf(centers),
-    ...(latest === undefined ? {} : { latestMonthWithData: latest }),
+    ...(f.latestActivity === Number.NEGATIVE_INFINITY
+      ? {}
+      : { latestMonthWithData: currentMonth(f.latestActivity, zone) }),
     calendarVersion: versions.calendarVersion,
-    policyVersions: policyVersionsOf(entries(), [base, previousYear], centerId, zone, versions.policyVersionOf),
+    policyVersions: f.policyVersions,
   };
   return { ...figures, summary: monthlySummary(figures) };
 }
@@ -211,28 +214,6 @@ export function latestMonthWithData(
     latest = Math.max(latest, s.acceptedAt, s.completedAt ?? s.acceptedAt);
   }
   return latest === Number.NEGATIVE_INFINITY ? undefined : currentMonth(latest, zone);
-}
-
-/** Distinct policy versions of the cases (of `centerId`, if given) open at some time in one of `periods`. */
-function policyVersionsOf(
-  entries: Iterable<CaseEntry>,
-  periods: readonly { readonly from: string; readonly to: string }[],
-  centerId: string | undefined,
-  zone: string,
-  versionOf: (state: CaseState) => string,
-): string[] {
-  const spans = periods.map((p) => resolvePeriod(p.from, p.to, zone));
-  const found = new Set<string>();
-  for (const e of entries) {
-    const s = e.state;
-    if (s.accepted === undefined || s.acceptedAt === undefined) continue;
-    if (centerId !== undefined && s.accepted.centerId !== centerId) continue;
-    const { acceptedAt, completedAt } = s;
-    if (spans.some((p) => acceptedAt < p.toMs && (completedAt === undefined || completedAt >= p.fromMs))) {
-      found.add(versionOf(s));
-    }
-  }
-  return [...found].sort();
 }
 
 /** The local month (YYYY-MM) of an instant. */

@@ -131,7 +131,8 @@ export const roundTo = (x: number, decimals: number): number => {
 };
 export const rate = (num: number, den: number): number | null => (den === 0 ? null : roundTo(num / den, RATE_DECIMALS));
 
-class Accumulator {
+/** The §5 figures of one set of cases over one period, added case by case (exported for the report's single pass). */
+export class Accumulator {
   accepted = 0;
   completed = 0;
   completedSameDay = 0;
@@ -269,7 +270,7 @@ export function resolvePeriod(from: unknown, to: unknown, zone: string): Resolve
   return { fromMs: clock.startOfDay(fromDay), toMs: clock.startOfDay(toDay) };
 }
 
-function groupKey(e: CaseEntry, by: StatsGroupBy): string {
+export function groupKey(e: CaseEntry, by: StatsGroupBy): string {
   const a = e.state.accepted!;
   switch (by) {
     case 'center':
@@ -321,7 +322,15 @@ export function computeStats(
   };
   const result: StatsResult = { from: query.from, to: query.to, zone, filter, asOf, ...total.result() };
   if (by === undefined) return result;
-  const list: StatsGroup[] = [...groups.entries()]
+  const list = groupsOf(groups);
+  return { ...result, groupBy: by, groups: list };
+}
+
+/** Groups with something in the period, sorted by key. */
+export function groupsOf(
+  groups: ReadonlyMap<string, { readonly acc: Accumulator; readonly label?: string }>,
+): StatsGroup[] {
+  return [...groups.entries()]
     .map(([key, g]) => ({ key, ...(g.label !== undefined ? { label: g.label } : {}), ...g.acc.result() }))
     .filter(
       (g) =>
@@ -329,5 +338,4 @@ export function computeStats(
         0,
     )
     .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-  return { ...result, groupBy: by, groups: list };
 }
