@@ -49,7 +49,9 @@ const storyArb = fc
       events.push(e);
       at.push(t);
     };
-    h.events.forEach((e, i) => add(e, h.at[i]!));
+    h.events.forEach((e, i) => {
+      add(e, h.at[i]!);
+    });
     let t = h.last;
     for (const x of extras) {
       t += x.gapH * MS_PER_HOUR + 60_000;
