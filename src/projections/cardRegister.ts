@@ -6,10 +6,10 @@
  * department), so its total equals the statistics' card count.
  *
  * Cost: one pass over the case entries; only the page's cases are evaluated
- * (with explanations) for the cleared instant and the card's explanation.
+ * (for the cleared instant) and only the page's cards explained.
  */
 import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../domain/types.js';
-import type { EvaluateOptions } from '../domain/index.js';
+import type { CardRef } from '../domain/index.js';
 import { formatInstant } from '../domain/index.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { toCsv } from './csv.js';
@@ -58,7 +58,9 @@ export interface CardRegisterResult {
 
 export interface CardRegisterSources {
   readonly entries: Iterable<Readonly<CaseEntry>>;
-  readonly evaluate: (caseId: string, asOf: EpochMs, options?: EvaluateOptions) => CaseEvaluation | undefined;
+  readonly evaluate: (caseId: string, asOf: EpochMs) => CaseEvaluation | undefined;
+  /** One card's explanation (cheaper than explaining every card of the case). */
+  readonly explain: (caseId: string, ref: CardRef, asOf: EpochMs) => Record<string, unknown> | undefined;
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
@@ -92,15 +94,18 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
       if (query.rule !== undefined && RULES[ruleIndex] !== query.rule) continue;
       if (query.color !== undefined && RULE_COLOR[ruleIndex] !== query.color) continue;
       total++;
-      page.offer({ primary: startedAt, caseId: entry.caseId, ordinal: code }, () => ({ entry, startedAt, code }));
+      page.offer(startedAt, entry.caseId, code, () => ({ entry, startedAt, code }));
     }
   }
   const { items, next } = page.result();
   const evaluations = new Map<string, CaseEvaluation | undefined>();
   const rows = items.map((hit) => {
     const caseId = hit.entry.caseId;
-    if (!evaluations.has(caseId)) evaluations.set(caseId, evaluateAtNow(hit.entry, sources));
-    return withNames(rowOf(hit, evaluations.get(caseId), sources.zone), sources.names);
+    const at = instantOf(hit.entry, sources.now);
+    if (!evaluations.has(caseId)) evaluations.set(caseId, sources.evaluate(caseId, at));
+    const row = rowOf(hit, evaluations.get(caseId), sources.zone);
+    const explain = sources.explain(caseId, refOf(row, hit), at);
+    return withNames(explain === undefined ? row : { ...row, explain }, sources.names);
   });
   return {
     from: query.from,
@@ -113,10 +118,21 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
   };
 }
 
-function evaluateAtNow(entry: Readonly<CaseEntry>, sources: CardRegisterSources): CaseEvaluation | undefined {
+/** A case recorded up to 5 minutes ahead of the clock is read at its last event (as the fold evaluates it). */
+function instantOf(entry: Readonly<CaseEntry>, now: EpochMs): EpochMs {
   const last = entry.state.lastOccurredAt;
-  const at = last !== undefined && last > sources.now ? last : sources.now;
-  return sources.evaluate(entry.caseId, at, { explain: true });
+  return last !== undefined && last > now ? last : now;
+}
+
+/** Which card of the case a row is, as the timing core's explainCard asks for it. */
+function refOf(row: CardRegisterRow, hit: Hit): CardRef {
+  const revision = hit.entry.state.lateRecords[Math.floor(hit.code / 8)]?.revision;
+  return {
+    rule: row.rule,
+    ...(row.pauseId === undefined ? {} : { pauseId: row.pauseId }),
+    ...(row.escalation === undefined ? {} : { escalation: row.escalation }),
+    ...(row.rule === 'late-record' && revision !== undefined ? { revision } : {}),
+  };
 }
 
 /** The fold's card code tells the pause / escalation it is about; the evaluation's card carries the rest. */
@@ -137,7 +153,6 @@ function rowOf(hit: Hit, ev: CaseEvaluation | undefined, zone: string): CardRegi
     departmentId: a.departmentId,
     matterCode: a.matterCode,
     ...(a.matterName === undefined ? {} : { matterName: a.matterName }),
-    ...(card?.explain === undefined ? {} : { explain: card.explain }),
   };
 }
 
@@ -150,14 +165,14 @@ function findCard(ev: CaseEvaluation, rule: CardRule, hit: Hit, entry: Readonly<
       (c) =>
         (c.pauseId !== undefined && entry.state.pauses[ordinal]?.pauseId === c.pauseId) ||
         (c.escalation !== undefined && c.escalation === ordinal) ||
-        (rule === 'late-record' && revisionOf(c.explain) === entry.state.lateRecords[ordinal]?.revision),
+        (rule === 'late-record' && revisionOf(c.details) === entry.state.lateRecords[ordinal]?.revision),
     ) ?? same[0]
   );
 }
 
-/** A late-record card's explanation names the late event's revision. */
-function revisionOf(explain: unknown): unknown {
-  return typeof explain === 'object' && explain !== null ? (explain as { revision?: unknown }).revision : undefined;
+/** A late-record card's details name the late event's revision. */
+function revisionOf(details: unknown): unknown {
+  return typeof details === 'object' && details !== null ? (details as { revision?: unknown }).revision : undefined;
 }
 
 const CARD_CSV_HEADER = [

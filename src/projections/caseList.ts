@@ -13,7 +13,7 @@ import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '.
 import { formatInstant, tryParseDate, zoneClock } from '../domain/index.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
 import { toCsv } from './csv.js';
-import { decodeCursor, encodeCursor, PageCollector, type Direction, type PageKey } from './keysetPage.js';
+import { decodeCursor, encodeCursor, PageCollector, type Direction } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { StatsQueryError } from './stats.js';
 
@@ -187,8 +187,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   for (const e of sources.entries) {
     if (!matches(e)) continue;
     total++;
-    const key: PageKey = { primary: sortKeyOf(field, e), caseId: e.caseId, ordinal: 0 };
-    page.offer(key, () => e);
+    page.offer(sortKeyOf(field, e), e.caseId, 0, () => e);
   }
   const { items, next } = page.result();
   const rows: CaseListRow[] = [];

@@ -14,10 +14,12 @@
 import {
   evaluate,
   evolve,
+  explainCard,
   initialCaseState,
   nextChangeOf,
   timelineOf,
   type CalendarService,
+  type CardRef,
   type CaseEvaluation,
   type CaseEvent,
   type CaseState,
@@ -149,6 +151,13 @@ export class CaseProjection {
     const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
     return evaluate(state, asOf, this.policyFor(state), this.calendar, options) ?? undefined;
+  }
+
+  /** One card's explanation in numbers at `asOf` (the card register explains only the cards it lists). */
+  explainCard(caseId: string, ref: CardRef, asOf: EpochMs): Record<string, unknown> | undefined {
+    const state = this.entries.get(caseId)?.state;
+    if (state === undefined) return undefined;
+    return explainCard(state, ref, asOf, this.policyFor(state), this.calendar) ?? undefined;
   }
 
   get alertCount(): number {

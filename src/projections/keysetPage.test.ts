@@ -18,7 +18,7 @@ function pageThrough(rowsAt: (page: number) => PageKey[], limit: number, directi
   for (let page = 0; page < 1000; page++) {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, 'o');
     const collector = new PageCollector<PageKey>(limit, direction, after);
-    for (const k of rowsAt(page)) collector.offer(k, () => k);
+    for (const k of rowsAt(page)) collector.offer(k.primary, k.caseId, k.ordinal, () => k);
     const result = collector.result();
     seen.push(...result.items);
     if (result.next === undefined) return seen;

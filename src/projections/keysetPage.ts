@@ -20,9 +20,14 @@ export interface PageKey {
 export type Direction = 1 | -1;
 
 export function compareKeys(a: PageKey, b: PageKey): number {
-  if (a.primary !== b.primary) return a.primary < b.primary ? -1 : 1;
-  if (a.caseId !== b.caseId) return a.caseId < b.caseId ? -1 : 1;
-  return a.ordinal - b.ordinal;
+  return compareParts(a.primary, a.caseId, a.ordinal, b);
+}
+
+/** compareKeys with the first key given by its parts (no object for rows that are passed over). */
+function compareParts(primary: number, caseId: string, ordinal: number, b: PageKey): number {
+  if (primary !== b.primary) return primary < b.primary ? -1 : 1;
+  if (caseId !== b.caseId) return caseId < b.caseId ? -1 : 1;
+  return ordinal - b.ordinal;
 }
 
 export interface Page<T> {
@@ -34,6 +39,8 @@ export interface Page<T> {
 /** Collects the first `limit` rows after `after` in `direction` order, offered in any order. */
 export class PageCollector<T> {
   private buffer: { key: PageKey; item: T }[] = [];
+  /** After a cut that kept limit + 1 rows: the last of them (nothing after it can be on the page). */
+  private worstKept: PageKey | undefined;
 
   constructor(
     private readonly limit: number,
@@ -41,10 +48,16 @@ export class PageCollector<T> {
     private readonly after: PageKey | undefined,
   ) {}
 
-  /** The key is checked first: `make` is called only for rows that may be on the page. */
-  offer(key: PageKey, make: () => T): void {
-    if (this.after !== undefined && this.direction * compareKeys(key, this.after) <= 0) return;
-    this.buffer.push({ key, item: make() });
+  /**
+   * The key is checked first: `make` is called only for rows that may be on the page, and once
+   * the buffer holds a full page plus one, a row sorting after that last one is passed over
+   * without building anything (most rows of a large list).
+   */
+  offer(primary: number, caseId: string, ordinal: number, make: () => T): void {
+    const d = this.direction;
+    if (this.after !== undefined && d * compareParts(primary, caseId, ordinal, this.after) <= 0) return;
+    if (this.worstKept !== undefined && d * compareParts(primary, caseId, ordinal, this.worstKept) >= 0) return;
+    this.buffer.push({ key: { primary, caseId, ordinal }, item: make() });
     if (this.buffer.length >= 2 * (this.limit + 1)) this.cut();
   }
 
@@ -60,6 +73,7 @@ export class PageCollector<T> {
     const d = this.direction;
     this.buffer.sort((x, y) => d * compareKeys(x.key, y.key));
     if (this.buffer.length > this.limit + 1) this.buffer.length = this.limit + 1;
+    if (this.buffer.length === this.limit + 1) this.worstKept = this.buffer[this.limit]!.key;
   }
 }
 

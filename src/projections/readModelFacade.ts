@@ -33,6 +33,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   const listSources = () => ({
     entries: projection.caseEntries(),
     evaluate: projection.evaluateCase.bind(projection),
+    explain: projection.explainCard.bind(projection),
     zone,
     now: clock(),
     names: {
