@@ -24,6 +24,10 @@ export interface Policy {
   readonly futureToleranceMinutes: number;
   /** The most working days a case's CaseExtended events may add in all, by case kind (行政许可法 §42: 10; joint 15). */
   readonly maxExtensionDays: Readonly<Record<CaseKind, number>>;
+  /** SPEC §8: a complaint is accepted or rejected within this many working days after receipt. */
+  readonly complaintDecideDays: number;
+  /** SPEC §8: an accepted complaint is answered within this many working days. */
+  readonly complaintAnswerDays: number;
 }
 
 export type PolicyContent = Omit<Policy, 'version'>;
@@ -49,6 +53,8 @@ const DEFAULT_CONTENT: PolicyContent = {
   lateRecordHours: 24,
   futureToleranceMinutes: 5,
   maxExtensionDays: { instant: 10, promised: 10, joint: 15, referred: 10 },
+  complaintDecideDays: 3,
+  complaintAnswerDays: 15,
 };
 
 /** Canonical JSON (sorted keys) so the derived version does not depend on key order. */
@@ -107,6 +113,8 @@ const PolicyOverride = t.exact(
     maxExtensionDays: t.exact(
       t.partial(Object.fromEntries(kindKeys.map((k) => [k, Days])) as Record<CaseKind, typeof Days>),
     ),
+    complaintDecideDays: Days,
+    complaintAnswerDays: Days,
   }),
 );
 
@@ -166,6 +174,8 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): E.Ei
     lateRecordHours: o.lateRecordHours ?? base.lateRecordHours,
     futureToleranceMinutes: o.futureToleranceMinutes ?? base.futureToleranceMinutes,
     maxExtensionDays: { ...base.maxExtensionDays, ...o.maxExtensionDays },
+    complaintDecideDays: o.complaintDecideDays ?? base.complaintDecideDays,
+    complaintAnswerDays: o.complaintAnswerDays ?? base.complaintAnswerDays,
   };
   return E.right({ version: o.version ?? policyVersionOf(content), ...content });
 }
