@@ -58,7 +58,7 @@ export function monthFigures(
     if (openIn(acceptedAt, completedAt, current) || openIn(acceptedAt, completedAt, previousYear)) {
       versions.add(versionOf(s));
     }
-    if (acceptedAt >= current.toMs) continue; // nothing of it in the month or its tables
+    if (acceptedAt >= current.toMs || doneBefore(e, current.fromMs)) continue; // nothing of it in the month
     total.add(e, current.fromMs, current.toMs);
     TABLES.forEach((by, i) => {
       const key = groupKey(e, by);
@@ -86,3 +86,15 @@ export function monthFigures(
 
 const openIn = (acceptedAt: EpochMs, completedAt: EpochMs | undefined, p: ResolvedPeriod): boolean =>
   acceptedAt < p.toMs && (completedAt === undefined || completedAt >= p.fromMs);
+
+/**
+ * Completed before `fromMs` with no card, escalation or extension: a case that
+ * cannot count in a period starting then (a card may start after completion,
+ * e.g. a late record, so cases with cards are always looked at).
+ */
+const doneBefore = (e: CaseEntry, fromMs: EpochMs): boolean =>
+  e.state.completedAt !== undefined &&
+  e.state.completedAt < fromMs &&
+  e.cards === undefined &&
+  e.state.escalations.length === 0 &&
+  e.state.extensions.length === 0;
