@@ -5,11 +5,14 @@
  * (JSON Schema 2020-12, the dialect of OpenAPI 3.1) against the schema the
  * document gives for that status. Closed schemas make an undocumented field fail.
  */
+import { execFileSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/domain/lists.js';
 import { openApiDocument } from '../../src/api/openapi.js';
+import { undocumentedEventTypes } from '../../src/api/openapi/events.js';
+import { undescribedBrands } from '../../src/api/openapi/fromCodec.js';
 import { type Call, call, startTestServer, TOKENS, type TestServer, unusedReadModels } from './harness.js';
 
 let srv: TestServer;
@@ -66,7 +69,9 @@ ajv.addSchema({ ...openApiDocument, $id: DOC_ID });
 // biome-ignore lint/suspicious/noExplicitAny: the document is walked by path
 const doc = openApiDocument as any;
 const CASE = 'WH-2025-000123';
-const examples = EVENT_TYPES.map((type) => doc.components.schemas[type].examples[0] as Record<string, unknown>);
+const examples = EVENT_TYPES.flatMap(
+  (type) => (doc.components.schemas[type].examples ?? []) as Record<string, unknown>[],
+);
 
 /** The answer must be one the document lists for this operation, and match its JSON schema. */
 function expectDocumented(method: string, path: string, res: Call): void {
@@ -228,6 +233,11 @@ describe('live responses match the OpenAPI schemas', () => {
 });
 
 describe('the event schemas', () => {
+  it('describe every event type of src/domain/lists.ts from its codec, every brand translated', () => {
+    expect(undocumentedEventTypes).toEqual([]);
+    expect([...undescribedBrands]).toEqual([]);
+  });
+
   it('close every event (no unknown field) and list the enums of src/domain/lists.ts', () => {
     for (const type of EVENT_TYPES) {
       const schema = doc.components.schemas[type];
@@ -238,5 +248,19 @@ describe('the event schemas', () => {
     expect(validate?.({ ...examples[0], unknownField: 1 })).toBe(false);
     expect(validate?.({ ...examples[0], kind: 'sometimes' })).toBe(false);
     for (const example of examples) expect(validate?.(example), JSON.stringify(validate?.errors)).toBe(true);
+  });
+});
+
+describe('the document under the production loader', () => {
+  it('builds when imported first by node + tsx (as npm start loads it), not only under vitest', () => {
+    // Regression: io-ts's PartialType failed `instanceof` under tsx, and building the
+    // event schemas threw at import, which would have stopped the engine at start.
+    const script =
+      "const m = await import('./src/api/openapi.ts'); console.log(Object.keys(m.openApiDocument.components.schemas).join(','))";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../../', import.meta.url),
+      encoding: 'utf8',
+    });
+    for (const name of ['CaseAccepted', 'CaseEvent', 'AlertPage', 'CaseEvaluation']) expect(out).toContain(name);
   });
 });

@@ -5,29 +5,15 @@
  * are checked by the decoder and stated here in words.
  */
 import type * as t from 'io-ts';
-import {
-  CaseAccepted,
-  CaseCompleted,
-  CaseEscalated,
-  CaseEscalationAnswered,
-  CaseExtended,
-  CasePaused,
-  CaseResumed,
-} from '../../domain/events.js';
+import * as codecs from '../../domain/events.js';
 import { type CaseEventType, EVENT_TYPES } from '../../domain/lists.js';
 import { type JsonSchema, schemaOf } from './fromCodec.js';
 
-const CODECS = {
-  CaseAccepted,
-  CasePaused,
-  CaseResumed,
-  CaseEscalated,
-  CaseEscalationAnswered,
-  CaseExtended,
-  CaseCompleted,
-} as const satisfies Record<CaseEventType, t.Mixed>;
+/** Each event type's codec, exported by src/domain/events.ts under the type's name. */
+const codecOf = (type: CaseEventType): t.Mixed | undefined =>
+  (codecs as unknown as Record<string, t.Mixed | undefined>)[type];
 
-const DESCRIPTIONS: Record<CaseEventType, string> = {
+const DESCRIPTIONS: Partial<Record<CaseEventType, string>> = {
   CaseAccepted:
     '受理: opens the case. kind `instant` requires promisedDays 0; legalDays, when given, is at least promisedDays',
   CasePaused: '停止计时: stops the clock for one of the pause reasons; declaredDays is the allowance told in writing',
@@ -38,7 +24,7 @@ const DESCRIPTIONS: Record<CaseEventType, string> = {
   CaseCompleted: '办结: closes the case with its outcome',
 };
 
-const EXAMPLES: Record<CaseEventType, Record<string, unknown>> = {
+const EXAMPLES: Partial<Record<CaseEventType, Record<string, unknown>>> = {
   CaseAccepted: {
     type: 'CaseAccepted',
     caseId: 'WH-2025-000123',
@@ -103,21 +89,24 @@ const EXAMPLES: Record<CaseEventType, Record<string, unknown>> = {
   },
 };
 
-const eventSchema = (type: CaseEventType): JsonSchema => ({
-  ...schemaOf(CODECS[type]),
-  description: DESCRIPTIONS[type],
-  examples: [EXAMPLES[type]],
-});
+const eventSchema = (type: CaseEventType): JsonSchema => {
+  const codec = codecOf(type);
+  const example = EXAMPLES[type];
+  return {
+    ...(codec === undefined ? { type: 'object' } : schemaOf(codec)),
+    description: DESCRIPTIONS[type] ?? type,
+    ...(example === undefined ? {} : { examples: [example] }),
+  };
+};
 
 /** The body of `POST /cases/{caseId}/events`: the same event, caseId optional (taken from the path, or equal to it). */
 const bodySchema = (type: CaseEventType): JsonSchema => {
-  const s = schemaOf(CODECS[type]);
-  const { caseId: _caseId, ...example } = EXAMPLES[type];
+  const s = eventSchema(type);
+  const { caseId: _caseId, ...example } = EXAMPLES[type] ?? {};
   return {
     ...s,
-    required: (s['required'] as string[]).filter((f) => f !== 'caseId'),
-    description: DESCRIPTIONS[type],
-    examples: [example],
+    ...(Array.isArray(s['required']) ? { required: (s['required'] as string[]).filter((f) => f !== 'caseId') } : {}),
+    ...(EXAMPLES[type] === undefined ? {} : { examples: [example] }),
   };
 };
 
@@ -137,3 +126,8 @@ export const eventSchemas: Record<string, JsonSchema> = {
   CaseEvent: union('', `One of ${EVENT_TYPES.join(', ')} (SPEC §2); unknown fields are refused`),
   CaseEventBody: union('Body', 'A CaseEvent; caseId may be omitted (taken from the path) or must equal it'),
 };
+
+/** Event types of the list whose codec, description or example is missing here (the OpenAPI test expects none). */
+export const undocumentedEventTypes = EVENT_TYPES.filter(
+  (type) => codecOf(type) === undefined || DESCRIPTIONS[type] === undefined || EXAMPLES[type] === undefined,
+);

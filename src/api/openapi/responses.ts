@@ -100,12 +100,30 @@ const evaluationFields = {
   onTime: { type: ['boolean', 'null'] },
   early: { type: ['boolean', 'null'] },
   cards: list(ref('Card')),
+  rating: {
+    anyOf: [
+      closed(['ratedAt', 'score', 'channel', 'bad'], {
+        ratedAt: instant,
+        score: int,
+        channel: str,
+        comment: str,
+        bad: { type: 'boolean', description: '差评: a follow-up is due by followUpDueAt' },
+        followUpDueAt: instant,
+        followedUpAt: instant,
+        followUpNote: str,
+        followedUpBy: str,
+        followedUpOnTime: { type: 'boolean' },
+      }),
+      { type: 'null' },
+    ],
+    description: 'The 好差评 rating by asOf (SPEC §8), null when none',
+  },
   provisional: { type: 'boolean', description: 'The deadline uses a year the calendar only predicts' },
   calendarVersion: str,
   policyVersion: str,
   revision: int,
 };
-const optionalEvaluationFields = new Set(['asKnownAt', 'matterName', 'legalDays', 'category']);
+const optionalEvaluationFields = new Set(['asKnownAt', 'matterName', 'legalDays', 'category', 'rating']);
 const CaseEvaluation = closed(
   Object.keys(evaluationFields).filter((k) => !optionalEvaluationFields.has(k)),
   evaluationFields,
