@@ -1,0 +1,94 @@
+/**
+ * A complaint's state folded from its events: `(state, event) → state`, pure.
+ * Instants are epoch ms read once from occurredAt; the order rules are decide's,
+ * so evolve takes any event as given (a stored stream is replayed as written).
+ */
+import { parseInstant } from '../time.js';
+import type { EpochMs } from '../types.js';
+import type { ComplaintEvent } from './events.js';
+import type { ComplaintChannel, ComplaintFinding, ComplaintStatus, SatisfactionLevel } from './lists.js';
+
+export interface ComplaintState {
+  readonly complaintId: string;
+  /** Stream revision of the last event folded; −1 for no events. */
+  readonly revision: number;
+  readonly lastOccurredAt?: EpochMs;
+  readonly received?: {
+    readonly at: EpochMs;
+    readonly channel: ComplaintChannel;
+    readonly centerId: string;
+    readonly subject: string;
+    readonly caseId?: string;
+    readonly anonymous?: boolean;
+  };
+  /** The department in charge: the receipt's, then the latest assignment's. */
+  readonly departmentId?: string;
+  readonly acceptedAt?: EpochMs;
+  readonly rejected?: { readonly at: EpochMs; readonly reason: string };
+  readonly answered?: { readonly at: EpochMs; readonly finding: ComplaintFinding; readonly note?: string };
+  readonly closed?: { readonly at: EpochMs; readonly satisfaction?: SatisfactionLevel };
+}
+
+export const initialComplaintState = (complaintId: string): ComplaintState => ({ complaintId, revision: -1 });
+
+export function complaintStatusOf(s: ComplaintState): ComplaintStatus {
+  if (s.closed !== undefined) return 'closed';
+  if (s.answered !== undefined) return 'answered';
+  if (s.rejected !== undefined) return 'rejected';
+  if (s.acceptedAt !== undefined) return 'accepted';
+  return 'received';
+}
+
+/** The decision (accept or reject) instant, if any. */
+export const decidedAtOf = (s: ComplaintState): EpochMs | undefined => s.acceptedAt ?? s.rejected?.at;
+
+export function evolveComplaint(
+  state: ComplaintState,
+  event: ComplaintEvent,
+  meta: { readonly revision?: number; readonly occurredAt?: EpochMs } = {},
+): ComplaintState {
+  const at = meta.occurredAt ?? parseInstant(event.occurredAt);
+  const base = {
+    ...state,
+    revision: meta.revision ?? state.revision + 1,
+    lastOccurredAt: state.lastOccurredAt === undefined || at > state.lastOccurredAt ? at : state.lastOccurredAt,
+  };
+  switch (event.type) {
+    case 'ComplaintReceived':
+      return {
+        ...base,
+        received: {
+          at,
+          channel: event.channel,
+          centerId: event.centerId,
+          subject: event.subject,
+          ...(event.caseId !== undefined ? { caseId: event.caseId } : {}),
+          ...(event.anonymous !== undefined ? { anonymous: event.anonymous } : {}),
+        },
+        ...(event.departmentId !== undefined ? { departmentId: event.departmentId } : {}),
+      };
+    case 'ComplaintAccepted':
+      return { ...base, acceptedAt: at };
+    case 'ComplaintRejected':
+      return { ...base, rejected: { at, reason: event.reason } };
+    case 'ComplaintAssigned':
+      return { ...base, departmentId: event.departmentId };
+    case 'ComplaintAnswered':
+      return {
+        ...base,
+        answered: { at, finding: event.finding, ...(event.note !== undefined ? { note: event.note } : {}) },
+      };
+    case 'ComplaintClosed':
+      return {
+        ...base,
+        closed: { at, ...(event.satisfaction !== undefined ? { satisfaction: event.satisfaction } : {}) },
+      };
+  }
+}
+
+/** Fold a list of events from the empty state (replaying the same list twice gives equal states). */
+export function foldComplaint(complaintId: string, events: readonly ComplaintEvent[]): ComplaintState {
+  let s = initialComplaintState(complaintId);
+  for (const e of events) s = evolveComplaint(s, e);
+  return s;
+}
