@@ -16,6 +16,7 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 
   'case-too-long': 409,
   'extension-after-deadline': 409,
   'extension-limit': 409,
+  'already-rated': 409,
   'revision-conflict': 409,
   'event-id-conflict': 409,
   'concurrency-conflict': 409,

@@ -28,10 +28,16 @@ const pauseOf = (tl: Timeline, pauseId: string | undefined): PauseFacts | undefi
  * by `at`, the case is not completed by `at`, and for `overlong-pause` its
  * pause is still open (the red card stays on record after the resume, but the
  * work it flags is over), and for `escalation-unanswered` no reply (回告) has come.
+ * A `bad-rating-unresolved` card is about work after completion (a 差评 not
+ * followed up, SPEC §3): it is in force until the follow-up, completed or not.
  */
 export function isInForce(card: RawCard, s: CaseState, tl: Timeline, at: EpochMs): boolean {
-  if (s.completedAt !== undefined && s.completedAt <= at) return false;
   if (card.start > at) return false;
+  if (card.rule === 'bad-rating-unresolved') {
+    const followedUpAt = tl.rating?.followedUpAt;
+    return followedUpAt === undefined || followedUpAt > at;
+  }
+  if (s.completedAt !== undefined && s.completedAt <= at) return false;
   if (card.clear !== undefined && card.clear <= at) return false;
   if (card.rule === 'overlong-pause') {
     const endAt = pauseOf(tl, card.pauseId)?.endAt;
@@ -49,7 +55,8 @@ const answerOf = (tl: Timeline, escalation: number | undefined): EpochMs | undef
 
 /** The cards of the timeline that are alerts in force at `at`, in the timeline's order. */
 export function alertsInForce(s: CaseState, tl: Timeline, at: EpochMs): readonly RawCard[] {
-  if (s.completedAt !== undefined && s.completedAt <= at) return NO_CARDS;
+  // After completion only a 差评's follow-up can still be open work.
+  if (s.completedAt !== undefined && s.completedAt <= at && tl.rating?.unresolved !== true) return NO_CARDS;
   let out: RawCard[] | undefined;
   for (const c of tl.cards) if (isInForce(c, s, tl, at)) (out ??= []).push(c);
   return out ?? NO_CARDS;
@@ -83,6 +90,10 @@ export function alertEndedAt(alert: CardIdentity, s: CaseState, tl: Timeline, at
     (c) => c.rule === alert.rule && c.pauseId === alert.pauseId && c.escalation === alert.escalation,
   );
   if (card === undefined) return at;
+  if (card.rule === 'bad-rating-unresolved') {
+    const followedUpAt = tl.rating?.followedUpAt;
+    return followedUpAt !== undefined && followedUpAt <= at ? followedUpAt : at;
+  }
   if (card.clear !== undefined && card.clear <= at) return card.clear;
   if (s.completedAt !== undefined && s.completedAt <= at) return s.completedAt;
   const endAt = pauseOf(tl, alert.pauseId)?.endAt ?? answerOf(tl, alert.escalation);

@@ -67,7 +67,7 @@ describe('decide: transitions (409)', () => {
     spec
       .given(done)
       .when(completed(ID, later))
-      .thenRejected('transition-not-allowed', 'nothing may follow CaseCompleted');
+      .thenRejected('transition-not-allowed', 'only CaseRated and RatingFollowedUp may follow');
   });
   it('an accepted event leads to the state evolve gives it', () => {
     spec

@@ -8,7 +8,7 @@ import type { CaseEvent } from './events.js';
 import type { CaseState, EpochMs } from './types.js';
 import { formatInstant, parseInstant, MS_PER_MINUTE } from './time.js';
 import { DEFAULT_POLICY, type Policy } from './policy.js';
-import { defaultEscalationId } from './evolve.js';
+import { defaultEscalationId, isBadScore } from './evolve.js';
 import { checkExtension } from './extension-rules.js';
 import type { TimingCalendar } from './calendar/work-calendar.js';
 
@@ -18,7 +18,8 @@ export type DomainErrorCode =
   | 'case-too-long'
   | 'time-rejected'
   | 'extension-after-deadline'
-  | 'extension-limit';
+  | 'extension-limit'
+  | 'already-rated';
 
 /** SPEC §2: a case holds at most this many events. */
 export const MAX_CASE_EVENTS = 1000;
@@ -56,7 +57,11 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
   }
   if (event.type === 'CaseAccepted')
     return transition(`case ${id} was already accepted; CaseAccepted may occur only once`);
-  if (state.completedAt !== undefined) return transition(`case ${id} is completed; nothing may follow CaseCompleted`);
+  if (event.type === 'CaseRated' || event.type === 'RatingFollowedUp') return checkRating(state, event);
+  if (state.completedAt !== undefined)
+    return transition(
+      `case ${id} is completed; after CaseCompleted only CaseRated and RatingFollowedUp may follow, not ${event.type}`,
+    );
   switch (event.type) {
     case 'CasePaused':
       return state.pauses.some((p) => p.pauseId === event.pauseId)
@@ -93,6 +98,31 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
         : E.right(event);
     }
   }
+}
+
+/** SPEC §2: one rating per case, given after completion; a follow-up needs an open 差评. */
+function checkRating(
+  state: CaseState,
+  event: CaseEvent & { type: 'CaseRated' | 'RatingFollowedUp' },
+): E.Either<DomainError, CaseEvent> {
+  const id = state.caseId;
+  const rating = state.rating;
+  if (event.type === 'CaseRated') {
+    if (state.completedAt === undefined)
+      return transition(`case ${id} is not completed: a rating (好差评) is given after CaseCompleted`);
+    if (rating !== undefined)
+      return E.left({
+        code: 'already-rated',
+        message: `case ${id} was already rated (score ${rating.score}); a case is rated at most once`,
+        details: { score: rating.score },
+      });
+    return E.right(event);
+  }
+  if (rating === undefined) return transition(`case ${id} has no rating: RatingFollowedUp follows a 差评 (score ≤ 2)`);
+  if (!isBadScore(rating.score))
+    return transition(`case ${id} was rated ${rating.score}, not a 差评 (score ≤ 2): there is no follow-up to record`);
+  if (rating.followUp !== undefined) return transition(`the 差评 of case ${id} was already followed up`);
+  return E.right(event);
 }
 
 function checkTime(

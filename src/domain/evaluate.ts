@@ -3,7 +3,16 @@
  * cards. Pure; the calendar and policy in force are inputs and their versions
  * are shown with the result.
  */
-import type { Card, CaseEvaluation, CaseState, EpochMs, EscalationView, ExtensionView, PauseView } from './types.js';
+import type {
+  Card,
+  CaseEvaluation,
+  CaseState,
+  EpochMs,
+  EscalationView,
+  ExtensionView,
+  PauseView,
+  RatingView,
+} from './types.js';
 import type { TimingCalendar } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
@@ -123,12 +132,34 @@ export function evaluate(
     outcome: s.outcome ?? null,
     onTime: tl.onTime,
     early: tl.early,
+    rating: ratingView(s, tl, fmt),
     cards,
     provisional: tl.provisional,
     calendarVersion: calendar.version,
     policyVersion: policy.version,
     revision: s.revision,
   };
+}
+
+function ratingView(s: CaseState, tl: Timeline, fmt: (ms: EpochMs) => string): RatingView | null {
+  const r = s.rating;
+  const f = tl.rating;
+  if (r === undefined || f === undefined) return null;
+  const view: { -readonly [K in keyof RatingView]: RatingView[K] } = {
+    ratedAt: fmt(r.at),
+    score: r.score,
+    channel: r.channel,
+    bad: f.bad,
+  };
+  if (r.comment !== undefined) view.comment = r.comment;
+  if (f.followUpDue !== undefined) view.followUpDueAt = fmt(f.followUpDue);
+  if (r.followUp !== undefined) {
+    view.followedUpAt = fmt(r.followUp.at);
+    view.followUpNote = r.followUp.note;
+    if (r.followUp.by !== undefined) view.followedUpBy = r.followUp.by;
+    if (f.followUpDue !== undefined) view.followedUpOnTime = r.followUp.at < f.followUpDue;
+  }
+  return view;
 }
 
 /** A card on the case page: why it was raised (the alert law's details), plus the overdue count as of `asOf`. */

@@ -17,6 +17,8 @@ import {
   keysOf,
   OUTCOMES,
   PAUSE_REASONS,
+  RATING_CHANNELS,
+  RATING_SCORES,
 } from './lists.js';
 import { fieldsOf, isBoundedInstant, MAX_DAYS, unknownFieldErrors } from './inputBounds.js';
 
@@ -75,6 +77,18 @@ export type PauseReason = t.TypeOf<typeof PauseReason>;
 export const EscalationLevel = t.keyof(keysOf(ESCALATION_LEVELS));
 export type EscalationLevel = t.TypeOf<typeof EscalationLevel>;
 export const Outcome = t.keyof(keysOf(OUTCOMES));
+export const RatingChannel = t.keyof(keysOf(RATING_CHANNELS));
+export type RatingChannel = t.TypeOf<typeof RatingChannel>;
+
+interface RatingScoreBrand {
+  readonly RatingScore: unique symbol;
+}
+/** SPEC §2: a 好差评 score, an integer 1–5 (5 非常满意 … 1 非常不满意). */
+export const RatingScore = t.brand(
+  t.number,
+  (n): n is t.Branded<number, RatingScoreBrand> => (RATING_SCORES as readonly number[]).includes(n),
+  'RatingScore',
+);
 
 const common = {
   caseId: CaseId,
@@ -172,6 +186,24 @@ export const CaseCompleted = t.exact(
   'CaseCompleted',
 );
 
+/** 好差评: the applicant's rating of a completed case; at most one per case. */
+export const CaseRated = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('CaseRated'), ...common, score: RatingScore, channel: RatingChannel }),
+    t.partial({ ...commonOptional, comment: Note }),
+  ]),
+  'CaseRated',
+);
+
+/** 差评整改回访: the follow-up of a 差评 (score ≤ 2), which ends its clock. */
+export const RatingFollowedUp = t.exact(
+  t.intersection([
+    t.type({ type: t.literal('RatingFollowedUp'), ...common, note: Note }),
+    t.partial({ ...commonOptional, by: Name }),
+  ]),
+  'RatingFollowedUp',
+);
+
 export type CaseAccepted = t.TypeOf<typeof CaseAccepted>;
 export type CasePaused = t.TypeOf<typeof CasePaused>;
 export type CaseResumed = t.TypeOf<typeof CaseResumed>;
@@ -179,6 +211,8 @@ export type CaseEscalated = t.TypeOf<typeof CaseEscalated>;
 export type CaseEscalationAnswered = t.TypeOf<typeof CaseEscalationAnswered>;
 export type CaseExtended = t.TypeOf<typeof CaseExtended>;
 export type CaseCompleted = t.TypeOf<typeof CaseCompleted>;
+export type CaseRated = t.TypeOf<typeof CaseRated>;
+export type RatingFollowedUp = t.TypeOf<typeof RatingFollowedUp>;
 export type CaseEvent =
   | CaseAccepted
   | CasePaused
@@ -186,7 +220,9 @@ export type CaseEvent =
   | CaseEscalated
   | CaseEscalationAnswered
   | CaseExtended
-  | CaseCompleted;
+  | CaseCompleted
+  | CaseRated
+  | RatingFollowedUp;
 
 /** One codec per type of the list: adding a type to EVENT_TYPES without its codec does not compile. */
 const codecByType = {
@@ -197,6 +233,8 @@ const codecByType = {
   CaseEscalationAnswered,
   CaseExtended,
   CaseCompleted,
+  CaseRated,
+  RatingFollowedUp,
 } as const satisfies Record<CaseEventType, t.Mixed>;
 
 /** Each type's field names, read from its codec (unknown fields are refused with their names). */
@@ -260,6 +298,7 @@ const EXPECTATIONS: Record<string, string> = {
   Days: `a whole number of days, 0–${MAX_DAYS}`,
   EscalationId: `a string of ${CASE_ID_DESCRIPTION}`,
   ExtensionDays: 'an integer from 1 to 30 (working days)',
+  RatingScore: 'an integer from 1 to 5 (5 非常满意 … 1 非常不满意)',
   String1to200: 'a string of 1–200 characters',
   String1to2000: 'a string of 1–2000 characters',
 };

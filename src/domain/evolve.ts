@@ -13,7 +13,10 @@ import type {
   ExtensionState,
   LateRecord,
   PauseState,
+  RatingFollowUp,
+  RatingState,
 } from './types.js';
+import { BAD_RATING_MAX_SCORE } from './lists.js';
 import { parseInstant, MS_PER_HOUR } from './time.js';
 import { intern } from './intern.js';
 import { DEFAULT_POLICY } from './policy.js';
@@ -34,6 +37,7 @@ export function initialCaseState(caseId: string): CaseState {
     outcome: undefined,
     lastOccurredAt: undefined,
     lateRecords: NONE,
+    rating: undefined,
   };
 }
 
@@ -48,6 +52,13 @@ export function statusOf(completedAt: number | undefined, pauses: readonly Pause
   for (const p of pauses) if (p.resumedAt === undefined) return 'paused';
   return 'open';
 }
+
+/** A 差评 (SPEC §2): a score ≤ 2, which opens a follow-up. */
+export const isBadScore = (score: number): boolean => score <= BAD_RATING_MAX_SCORE;
+
+/** The 差评 follow-up of a state that is still open (a bad rating not followed up). */
+export const followUpOpen = (state: CaseState): boolean =>
+  state.rating !== undefined && isBadScore(state.rating.score) && state.rating.followUp === undefined;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -84,6 +95,7 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
     outcome: state.outcome,
     lastOccurredAt: state.lastOccurredAt === undefined || at > state.lastOccurredAt ? at : state.lastOccurredAt,
     lateRecords,
+    rating: state.rating,
   };
   switch (event.type) {
     case 'CaseAccepted': {
@@ -160,6 +172,21 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       next.completedAt = at;
       next.outcome = event.outcome;
       next.status = 'completed';
+      break;
+    }
+    case 'CaseRated': {
+      if (state.completedAt === undefined || state.rating !== undefined) break;
+      const rating: Mutable<RatingState> = { at, score: event.score, channel: event.channel };
+      if (event.comment !== undefined) rating.comment = event.comment;
+      next.rating = rating;
+      break;
+    }
+    case 'RatingFollowedUp': {
+      const rating = state.rating;
+      if (rating === undefined || !isBadScore(rating.score) || rating.followUp !== undefined) break;
+      const followUp: Mutable<RatingFollowUp> = { at, note: event.note };
+      if (event.by !== undefined) followUp.by = intern(event.by);
+      next.rating = { ...rating, followUp };
       break;
     }
   }

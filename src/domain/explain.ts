@@ -141,6 +141,26 @@ export function explainRawCard(
         makeUpDaysCounted: own.makeUpDaysCounted,
       };
     }
+    case 'bad-rating-unresolved': {
+      const f = tl.rating;
+      if (f?.followUpDueDay === undefined || f.followUpDue === undefined) return common;
+      const own = breakdown(cal, f.ratedDay, f.followUpDueDay, []);
+      return {
+        ...common,
+        score: f.score,
+        ratedAt: fmt(f.ratedAt),
+        ratedDate: formatDate(f.ratedDay),
+        followUpDays: f.followUpDays,
+        followUpDueDate: formatDate(f.followUpDueDay),
+        followUpDueAt: fmt(f.followUpDue),
+        followedUpAt: f.followedUpAt === undefined ? null : fmt(f.followedUpAt),
+        rule: 'red at the end of the badRatingFollowUpDays-th working day after the date of a 差评 (score ≤ 2) not followed up (整改回访) before it',
+        workdays: own.countedDates,
+        holidaysSkipped: own.holidaysSkipped,
+        weekendsSkipped: own.weekendsSkipped,
+        makeUpDaysCounted: own.makeUpDaysCounted,
+      };
+    }
     case 'late-record': {
       const r = raw.lateRecord === undefined ? undefined : state.lateRecords[raw.lateRecord];
       if (r === undefined) return common;

@@ -13,6 +13,7 @@ export const CARD_RULES = [
   'pause-warning',
   'overlong-pause',
   'escalation-unanswered',
+  'bad-rating-unresolved',
   'late-record',
 ] as const;
 export type CardRule = (typeof CARD_RULES)[number];
@@ -27,6 +28,7 @@ export const RULE_COLOR: Readonly<Record<CardRule, CardColor>> = {
   'pause-warning': 'yellow',
   'overlong-pause': 'red',
   'escalation-unanswered': 'red',
+  'bad-rating-unresolved': 'red',
   'late-record': 'yellow',
 };
 
@@ -38,6 +40,8 @@ export const EVENT_TYPES = [
   'CaseEscalationAnswered',
   'CaseExtended',
   'CaseCompleted',
+  'CaseRated',
+  'RatingFollowedUp',
 ] as const;
 export type CaseEventType = (typeof EVENT_TYPES)[number];
 
@@ -61,6 +65,14 @@ export const PAUSE_REASONS = [
 ] as const;
 
 export const ESCALATION_LEVELS = ['reminder', 'supervision', 'referral'] as const;
+
+/** 好差评 (国办发〔2019〕51号): where the applicant rated the service. */
+export const RATING_CHANNELS = ['window', 'online', 'sms', 'kiosk'] as const;
+/** A rating's score, 5 非常满意 … 1 非常不满意; at most this is a 差评, which opens a follow-up. */
+export const RATING_SCORES = [1, 2, 3, 4, 5] as const;
+export const BAD_RATING_MAX_SCORE = 2;
+/** Scores that count as satisfied (SPEC §8 satisfactionRate: ratings of 4–5). */
+export const SATISFIED_MIN_SCORE = 4;
 
 export const OUTCOMES = ['approved', 'rejected', 'withdrawn'] as const;
 export type CaseOutcome = (typeof OUTCOMES)[number];

@@ -28,6 +28,8 @@ export interface Policy {
   readonly complaintDecideDays: number;
   /** SPEC §8: an accepted complaint is answered within this many working days. */
   readonly complaintAnswerDays: number;
+  /** bad-rating-unresolved: a 差评 must be followed up by the end of this working day after its date (Sichuan: 15). */
+  readonly badRatingFollowUpDays: number;
 }
 
 export type PolicyContent = Omit<Policy, 'version'>;
@@ -55,6 +57,7 @@ const DEFAULT_CONTENT: PolicyContent = {
   maxExtensionDays: { instant: 10, promised: 10, joint: 15, referred: 10 },
   complaintDecideDays: 3,
   complaintAnswerDays: 15,
+  badRatingFollowUpDays: 15,
 };
 
 /** Canonical JSON (sorted keys) so the derived version does not depend on key order. */
@@ -115,6 +118,7 @@ const PolicyOverride = t.exact(
     ),
     complaintDecideDays: Days,
     complaintAnswerDays: Days,
+    badRatingFollowUpDays: Days,
   }),
 );
 
@@ -176,6 +180,7 @@ export function parsePolicy(input: unknown, base: Policy = DEFAULT_POLICY): E.Ei
     maxExtensionDays: { ...base.maxExtensionDays, ...o.maxExtensionDays },
     complaintDecideDays: o.complaintDecideDays ?? base.complaintDecideDays,
     complaintAnswerDays: o.complaintAnswerDays ?? base.complaintAnswerDays,
+    badRatingFollowUpDays: o.badRatingFollowUpDays ?? base.badRatingFollowUpDays,
   };
   return E.right({ version: o.version ?? policyVersionOf(content), ...content });
 }

@@ -1,4 +1,4 @@
-import type { CaseState, EpochMs, EscalationState, PauseState } from './types.js';
+import type { CaseState, EpochMs, EscalationState, PauseState, RatingState } from './types.js';
 import { statusOf } from './evolve.js';
 
 /**
@@ -28,13 +28,15 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
     });
   const extensions = state.extensions.filter((x) => x.at <= asOf);
   const completed = state.completedAt !== undefined && state.completedAt <= asOf;
+  const rating = ratingAsOf(state.rating, asOf);
   let last = state.acceptedAt;
   for (const p of pauses) last = Math.max(last, p.pausedAt, p.resumedAt ?? last);
   for (const e of escalations) last = Math.max(last, e.at, e.answer?.at ?? last);
   for (const x of extensions) last = Math.max(last, x.at);
   if (completed) last = Math.max(last, state.completedAt!);
+  if (rating !== undefined) last = Math.max(last, rating.at, rating.followUp?.at ?? last);
   const status = statusOf(completed ? state.completedAt : undefined, pauses);
-  const { completedAt: _c, outcome: _o, ...rest } = state;
+  const { completedAt: _c, outcome: _o, rating: _r, ...rest } = state;
   return {
     ...rest,
     ...(completed ? { completedAt: state.completedAt!, outcome: state.outcome! } : {}),
@@ -42,7 +44,15 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
     escalations,
     extensions,
     lateRecords,
+    rating,
     lastOccurredAt: last,
     status,
   };
+}
+
+function ratingAsOf(rating: RatingState | undefined, asOf: EpochMs): RatingState | undefined {
+  if (rating === undefined || rating.at > asOf) return undefined;
+  if (rating.followUp === undefined || rating.followUp.at <= asOf) return rating;
+  const { followUp: _later, ...rest } = rating;
+  return rest;
 }

@@ -11,6 +11,7 @@ import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/w
 import { ceilRatio, type Policy } from './policy.js';
 import { MS_PER_HOUR } from './time.js';
 import { extendedWarnings, warningDayOf } from './deadline-warnings.js';
+import { ratingFactsOf, type RatingFacts } from './rating-follow-up.js';
 
 export interface RawCard {
   readonly rule: CardRule;
@@ -70,6 +71,8 @@ export interface Timeline {
   readonly early: boolean | null;
   readonly pauses: readonly PauseFacts[];
   readonly escalations: readonly EscalationFacts[];
+  /** The 好差评 rating and its follow-up clock; undefined when not rated. */
+  readonly rating: RatingFacts | undefined;
   readonly provisional: boolean;
   /** Cards determined by the events so far, including ones starting after T if nothing else happens. */
   readonly cards: readonly RawCard[];
@@ -190,6 +193,10 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
       : { respondWithinDays, respondByDay, respondBy, answeredAt };
   });
 
+  const rating = ratingFactsOf(state, cal, policy);
+  if (rating?.unresolved === true && rating.followUpDue !== undefined)
+    cards.push(card('bad-rating-unresolved', rating.followUpDue, undefined, undefined, undefined, undefined));
+
   const lateMs = policy.lateRecordHours * MS_PER_HOUR;
   const late = state.lateRecords;
   for (let i = 0; i < late.length; i++) {
@@ -219,6 +226,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     early: C === undefined ? null : promised >= 1 && cal.dayOf(C) < deadlineDay,
     pauses,
     escalations,
+    rating,
     provisional: cal.isProvisionalSpan(A, Math.max(deadlineDay, endDay)),
     cards,
   };

@@ -9,7 +9,7 @@
  * - A local date inside the domain is an epoch day (`number`, days since
  *   1970-01-01 of the local calendar date in ZONE); on the wire `YYYY-MM-DD`.
  */
-import type { CaseAccepted, EscalationLevel, PauseReason } from './events.js';
+import type { CaseAccepted, EscalationLevel, PauseReason, RatingChannel } from './events.js';
 import type { CardColor, CardRule, CaseOutcome, CaseStatus } from './lists.js';
 
 export type { CardColor, CardRule, CaseStatus } from './lists.js';
@@ -71,6 +71,21 @@ export interface ExtensionState {
   readonly reason: string;
 }
 
+/** The case's 好差评 rating (at most one), and the follow-up of a 差评. */
+export interface RatingState {
+  readonly at: EpochMs;
+  readonly score: number;
+  readonly channel: RatingChannel;
+  readonly comment?: string;
+  readonly followUp?: RatingFollowUp;
+}
+
+export interface RatingFollowUp {
+  readonly at: EpochMs;
+  readonly note: string;
+  readonly by?: string;
+}
+
 /** A late-recorded event: recordedAt − occurredAt > 24 h. */
 export interface LateRecord {
   readonly eventType: string;
@@ -95,6 +110,8 @@ export interface CaseState {
   readonly outcome?: CaseOutcome;
   readonly lastOccurredAt?: EpochMs;
   readonly lateRecords: readonly LateRecord[];
+  /** The 好差评 rating, given after completion (undefined: not rated). */
+  readonly rating?: RatingState;
 }
 
 /** Metadata the store adds to an event; evolve uses it for late-record and retroactive pauses. */
@@ -148,6 +165,20 @@ export interface EscalationView {
   readonly answeredOnTime?: boolean;
 }
 
+/** The rating on the case page: a 差评's follow-up is due by `followUpDueAt` and on time when before it. */
+export interface RatingView {
+  readonly ratedAt: string;
+  readonly score: number;
+  readonly channel: RatingChannel;
+  readonly comment?: string;
+  readonly bad: boolean;
+  readonly followUpDueAt?: string;
+  readonly followedUpAt?: string;
+  readonly followUpNote?: string;
+  readonly followedUpBy?: string;
+  readonly followedUpOnTime?: boolean;
+}
+
 export interface ExtensionView {
   readonly at: string;
   readonly days: number;
@@ -185,6 +216,8 @@ export interface CaseEvaluation {
   readonly outcome: CaseState['outcome'] | null;
   readonly onTime: boolean | null;
   readonly early: boolean | null;
+  /** The 好差评 rating by asOf, null when none. */
+  readonly rating: RatingView | null;
   readonly cards: readonly Card[];
   readonly provisional: boolean;
   readonly calendarVersion: string;

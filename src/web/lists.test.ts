@@ -21,6 +21,8 @@ import {
   EVENT_TYPES,
   OUTCOMES,
   PAUSE_REASONS,
+  RATING_CHANNELS,
+  RATING_SCORES,
 } from '../domain/lists.js';
 
 type LabelTable = Record<string, readonly [string, string]>;
@@ -38,6 +40,8 @@ const TABLE_OF_LIST: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['LEVELS', ESCALATION_LEVELS],
   ['OUTCOMES', OUTCOMES],
   ['EVENT_TYPES', EVENT_TYPES],
+  ['RATING_CHANNELS', RATING_CHANNELS],
+  ['RATING_SCORES', RATING_SCORES.map(String)],
 ];
 
 describe('labels.js', () => {

@@ -22,6 +22,10 @@ const DESCRIPTIONS: Partial<Record<CaseEventType, string>> = {
   CaseEscalationAnswered: '回告: the written reply to the escalation escalationId',
   CaseExtended: '延期 (行政许可法 §42): days more working days, approved by approvedBy, with the reason',
   CaseCompleted: '办结: closes the case with its outcome',
+  CaseRated:
+    '好差评: the applicant rates a completed case, once (409 already-rated; 409 transition-not-allowed before CaseCompleted). A score ≤ 2 is a 差评 and opens a follow-up due by the end of the badRatingFollowUpDays-th working day (default 15)',
+  RatingFollowedUp:
+    "差评整改回访: the follow-up of the case's 差评; 409 transition-not-allowed when no follow-up is open",
 };
 
 const EXAMPLES: Partial<Record<CaseEventType, Record<string, unknown>>> = {
@@ -86,6 +90,21 @@ const EXAMPLES: Partial<Record<CaseEventType, Record<string, unknown>>> = {
     caseId: 'WH-2025-000123',
     occurredAt: '2025-10-15T16:40:00+08:00',
     outcome: 'approved',
+  },
+  CaseRated: {
+    type: 'CaseRated',
+    caseId: 'WH-2025-000123',
+    occurredAt: '2025-10-16T09:00:00+08:00',
+    score: 2,
+    channel: 'sms',
+    comment: '等候时间过长',
+  },
+  RatingFollowedUp: {
+    type: 'RatingFollowedUp',
+    caseId: 'WH-2025-000123',
+    occurredAt: '2025-10-20T10:00:00+08:00',
+    note: '已电话回访，说明原因并致歉',
+    by: '区市场监管局',
   },
 };
 

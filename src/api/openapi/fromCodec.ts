@@ -24,6 +24,7 @@ const BRANDS: Record<string, JsonSchema> = {
   },
   Days: { type: 'integer', minimum: 0, maximum: MAX_DAYS },
   ExtensionDays: { type: 'integer', minimum: 1, maximum: 30 },
+  RatingScore: { type: 'integer', minimum: 1, maximum: 5, description: '5 非常满意 … 1 非常不满意; ≤ 2 is a 差评' },
   String1to200: { type: 'string', minLength: 1, maxLength: 200 },
   String1to2000: { type: 'string', minLength: 1, maxLength: 2000 },
 };

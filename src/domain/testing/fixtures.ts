@@ -56,3 +56,8 @@ export function fold(
   });
   return s;
 }
+
+export const rated = (caseId: string, occurredAt: string, score: number, extra: Record<string, unknown> = {}) =>
+  decode({ type: 'CaseRated', caseId, occurredAt, score, channel: 'sms', ...extra });
+export const followedUp = (caseId: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
+  decode({ type: 'RatingFollowedUp', caseId, occurredAt, note: '已回访', ...extra });

@@ -14,6 +14,7 @@ export const RULE_NAMES: Readonly<Record<CardRule, string>> = {
   'pause-warning': '暂停临期',
   'overlong-pause': '暂停超时',
   'escalation-unanswered': '督办未回复',
+  'bad-rating-unresolved': '差评未整改',
   'late-record': '迟录',
 };
 

@@ -6,6 +6,7 @@ export const RULES = {
   'pause-warning': ['暂停临期', 'pause warning'],
   'overlong-pause': ['暂停超时', 'overlong pause'],
   'escalation-unanswered': ['督办未回复', 'escalation unanswered'],
+  'bad-rating-unresolved': ['差评未整改', 'bad rating not followed up'],
   'late-record': ['迟录', 'late record'],
 };
 
@@ -25,6 +26,22 @@ export const KINDS = {
 };
 
 export const CHANNELS = { window: ['窗口', 'window'], online: ['网上', 'online'] };
+
+export const RATING_CHANNELS = {
+  window: ['窗口评价器', 'window'],
+  online: ['网上', 'online'],
+  sms: ['短信', 'SMS'],
+  kiosk: ['自助终端', 'kiosk'],
+};
+
+/** 好差评 scores (SPEC §2): 5 非常满意 … 1 非常不满意; ≤ 2 is a 差评. */
+export const RATING_SCORES = {
+  5: ['非常满意', 'very satisfied'],
+  4: ['满意', 'satisfied'],
+  3: ['基本满意', 'basically satisfied'],
+  2: ['不满意', 'dissatisfied'],
+  1: ['非常不满意', 'very dissatisfied'],
+};
 
 export const CATEGORIES = { licensing: ['行政许可', 'licensing'], 'public-service': ['公共服务', 'public service'] };
 
@@ -63,6 +80,8 @@ export const EVENT_TYPES = {
   CaseEscalationAnswered: ['回告', 'escalation answered'],
   CaseExtended: ['延期', 'extended'],
   CaseCompleted: ['办结', 'completed'],
+  CaseRated: ['好差评', 'rated'],
+  RatingFollowedUp: ['差评整改回访', 'rating followed up'],
 };
 
 /** SPEC §5 figures in report order: [field, part of the KpiSet, 中文, english, kind]. */
@@ -158,6 +177,13 @@ export const EXPLAIN_KEYS = {
   respondByDate: ['回告截止日', 'respond-by date'],
   respondBy: ['回告截止', 'respond by'],
   answeredAt: ['回告时间', 'answered at'],
+  score: ['评分', 'score'],
+  ratedAt: ['评价时间', 'rated at'],
+  ratedDate: ['评价日', 'rating date'],
+  followUpDays: ['整改回访时限（工作日）', 'follow up within (working days)'],
+  followUpDueDate: ['整改回访截止日', 'follow-up due date'],
+  followUpDueAt: ['整改回访截止', 'follow-up due at'],
+  followedUpAt: ['整改回访时间', 'followed up at'],
   workdays: ['工作日', 'working days'],
   eventType: ['事件', 'event'],
   revision: ['版本号', 'revision'],
@@ -177,6 +203,7 @@ export const EXPLAIN_RULE_TEXT = {
   'pause-warning': '暂停自暂停日之后的工作日计入其允许天数；达到预警比例时亮黄牌',
   'overlong-pause': '暂停自暂停日之后的工作日计入其允许天数；超过允许天数即亮红牌',
   'escalation-unanswered': '督办日之后第 respondWithinDays 个工作日结束时仍未回告且案件未办结，即亮红牌',
+  'bad-rating-unresolved': '差评（1–2 分）日期之后第 badRatingFollowUpDays 个工作日结束时仍未整改回访，即亮红牌',
   'late-record': '事件记录晚于发生超过阈值小时数即亮黄牌',
 };
 
