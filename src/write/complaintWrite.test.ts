@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../domain/time.js';
-import { acceptedC, answeredC, closedC, received } from '../domain/complaints/testing.js';
+import { acceptedC, answeredC, closedC, complaintEvent, received } from '../domain/complaints/testing.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { createComplaintWriteSide, loadComplaint } from './complaintWrite.js';
 import { GroupCommitter } from './groupCommit.js';
@@ -20,7 +20,7 @@ function setup() {
   });
   return { store, side };
 }
-const R = { ...received('2025-11-03T09:00:00+08:00'), eventId: ID1 };
+const R = received('2025-11-03T09:00:00+08:00', { eventId: ID1 });
 
 describe('complaint write side', () => {
   it('appends in order at revisions 0, 1, … on complaint-<id>, the state re-read equal to the decided one', async () => {
@@ -47,13 +47,19 @@ describe('complaint write side', () => {
     const [first] = await side.append({ complaintId: 'q1', events: [R] });
     const [again] = await side.append({
       complaintId: 'q1',
-      events: [{ ...R, occurredAt: '2025-11-03T01:00:00Z' }], // the same instant, another offset
+      events: [received('2025-11-03T01:00:00Z', { eventId: ID1 })], // the same instant, another offset
     });
     expect(first?.kind).toBe('appended');
     expect(again).toMatchObject({ kind: 'duplicate', revision: 0, eventId: ID1 });
-    const [other] = await side.append({ complaintId: 'q1', events: [{ ...R, subject: 'another' }] });
+    const [other] = await side.append({
+      complaintId: 'q1',
+      events: [received(R.occurredAt, { eventId: ID1, subject: 'another' })],
+    });
     expect(other).toMatchObject({ kind: 'rejected', code: 'event-id-conflict' });
-    const [elsewhere] = await side.append({ complaintId: 'q2', events: [{ ...R, complaintId: 'q2' } as typeof R] });
+    const [elsewhere] = await side.append({
+      complaintId: 'q2',
+      events: [received(R.occurredAt, { eventId: ID1 }, 'q2')],
+    });
     expect(elsewhere).toMatchObject({ kind: 'rejected', code: 'event-id-conflict' });
   });
 
@@ -75,7 +81,7 @@ describe('complaint write side', () => {
     const [forbidden] = await side.append({ complaintId: 'q1', events: [R], mayWriteCenter: onlyC2 });
     expect(forbidden).toMatchObject({ kind: 'rejected', code: 'forbidden-center' });
     await side.append({ complaintId: 'q1', events: [R] });
-    const A = { ...acceptedC('2025-11-03T10:00:00+08:00'), eventId: ID2 };
+    const A = complaintEvent('ComplaintAccepted', '2025-11-03T10:00:00+08:00', { eventId: ID2 });
     const [later] = await side.append({ complaintId: 'q1', events: [A], mayWriteCenter: onlyC2 });
     expect(later).toMatchObject({ kind: 'rejected', code: 'forbidden-center' });
     const [stale] = await side.append({ complaintId: 'q1', events: [A], ifMatch: 3 });
