@@ -4,11 +4,25 @@
  * failure, wait and resubscribe from the last position folded (events are
  * never skipped, and a redelivered one is a no-op for the fold). A failure
  * before the first catch-up ends is not retried: the start fails with it.
+ *
+ * The fold is synchronous, and a store hands over up to a page (512–1024
+ * events) at once, so folding a page in one go would hold the event loop for
+ * the whole page (a 1000-event `POST /events` kept `/healthz` waiting 100+ ms).
+ * The loop therefore yields to the event loop (setImmediate) after every
+ * slice of SLICE_EVENTS events or SLICE_MS of folding, whichever comes first;
+ * the position is advanced over what was folded before each yield, so waiters
+ * and checkpoints never see an event that is not folded yet.
  */
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { STREAM_PREFIXES } from './eventRouting.js';
 
 const RETRY_MS = 1_000;
+/** Events folded between two yields to the event loop at most. */
+export const SLICE_EVENTS = 64;
+/** Folding time between two yields at most (a long case's events cost more than most). */
+const SLICE_MS = 4;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoopTarget {
   /** Last global position folded (-1n before any). */
@@ -28,6 +42,8 @@ export class SubscriptionLoop {
   private stopped = false;
   private subscription: Subscription | undefined;
   private running: Promise<void> | undefined;
+  private sliceEvents = 0;
+  private sliceStarted = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -72,9 +88,28 @@ export class SubscriptionLoop {
     const from = this.target.position() + 1n; // readAll is inclusive of fromPosition
     for await (const batch of this.store.readAllBatches({ fromPosition: from, streamPrefixes: STREAM_PREFIXES })) {
       if (this.stopped) return;
-      for (const e of batch) this.target.fold(e);
+      for (const e of batch) {
+        this.target.fold(e);
+        if (this.sliceFull()) {
+          this.target.advance(e.position);
+          await this.yieldSlice();
+          if (this.stopped) return;
+        }
+      }
       this.target.advance(batch[batch.length - 1]!.position);
     }
+  }
+
+  /** Counts one event folded; true when the slice is used up (time to yield). */
+  private sliceFull(): boolean {
+    if (this.sliceEvents === 0) this.sliceStarted = performance.now();
+    this.sliceEvents++;
+    return this.sliceEvents >= SLICE_EVENTS || performance.now() - this.sliceStarted >= SLICE_MS;
+  }
+
+  private async yieldSlice(): Promise<void> {
+    await yieldToEventLoop();
+    this.sliceEvents = 0;
   }
 
   private async follow(): Promise<void> {
@@ -89,6 +124,7 @@ export class SubscriptionLoop {
       if (message.kind === 'event') {
         this.target.fold(message.event);
         this.target.advance(message.event.position);
+        if (this.sliceFull()) await this.yieldSlice();
       } else if (message.kind === 'checkpoint') {
         this.target.advance(message.position);
       } else {

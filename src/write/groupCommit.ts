@@ -6,8 +6,17 @@
  * a savepoint per stream on sqlite), and gets its own outcome. The wait is at
  * most one turn of the loop (setImmediate), never a timer. One committer per
  * store, made by the composition (src/engine.ts) and handed to the write side.
+ *
+ * A commit takes callers in arrival order until it holds MAX_EVENTS_PER_COMMIT
+ * events (always at least one caller, whole); the rest go in the next turn. A
+ * commit is one synchronous stretch on sqlite, so without the cap N concurrent
+ * 1000-event batches made one N×1000-event stretch that every other request
+ * (`/healthz` too) waited behind (issue 13).
  */
 import type { AppendOutcome, EventStore, StreamAppend } from '../store/port.js';
+
+/** Events one shared commit takes at most (a single caller's request may be larger: it is never split). */
+export const MAX_EVENTS_PER_COMMIT = 1000;
 
 interface Queued {
   readonly requests: readonly StreamAppend[];
@@ -34,8 +43,11 @@ export class GroupCommitter {
 
   private flush(): void {
     this.scheduled = false;
-    const queued = this.queue;
-    this.queue = [];
+    const queued = this.takeCommit();
+    if (this.queue.length > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
     if (queued.length === 1) {
       const only = queued[0] as Queued;
       this.store.appendMany(only.requests).then(only.resolve, only.reject);
@@ -53,5 +65,18 @@ export class GroupCommitter {
         for (const q of queued) q.reject(error);
       },
     );
+  }
+
+  /** The callers of the next commit, taken off the queue. */
+  private takeCommit(): Queued[] {
+    let events = 0;
+    let n = 0;
+    for (const q of this.queue) {
+      const size = q.requests.reduce((sum, r) => sum + r.events.length, 0);
+      if (n > 0 && events + size > MAX_EVENTS_PER_COMMIT) break;
+      events += size;
+      n++;
+    }
+    return this.queue.splice(0, n);
   }
 }
