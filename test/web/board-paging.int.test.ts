@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  ARTIFACTS,
   PHONE,
   TOKENS,
   getJson,
@@ -47,6 +48,12 @@ beforeAll(async () => {
       accepted(`NEW-${i}`, shanghaiIso(-(6 * DAY) - i * 60_000), 1, i % 2 ? 'center-A' : 'center-B'),
     ),
   );
+  // The projections apply the events after they are stored: wait until every case has its two alerts
+  // (overdue and late-record), so the API and the page are compared on the same set.
+  const expected = 2 * (NEWER + 1);
+  for (let i = 0; i < 200 && (await getJson(server.baseUrl, '/alerts?limit=1')).total < expected; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  expect((await getJson(server.baseUrl, '/alerts?limit=1')).total).toBe(expected);
 });
 
 afterAll(async () => {
@@ -117,7 +124,17 @@ describe('board paging', () => {
     await page.locator('#alerts tbody tr[data-key]').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await screenshot(page, 'board-paging-phone');
+    await page.locator('#alerts').screenshot({ path: `${ARTIFACTS}board-alerts-phone.png` });
     expect(overflow).toBeLessThanOrEqual(0);
+    // Nothing of the alert table or the summaries is cut off by its panel: every visible cell ends on screen.
+    const clipped = await page
+      .locator('#alerts td, #alerts th, #centers td, #centers th, #groups td, #groups th')
+      .evaluateAll((els) =>
+        els
+          .filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => `${e.tagName} ${e.textContent?.slice(0, 30)}`),
+      );
+    expect(clipped).toEqual([]);
     await page.context().close();
   });
 

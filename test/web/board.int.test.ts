@@ -58,6 +58,13 @@ beforeAll(async () => {
       declaredDays: 2,
     },
   ]);
+  // The projections apply stored events asynchronously: compare the API and the page once they caught up.
+  for (let i = 0; i < 100; i++) {
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    if (ready.status === 200 && ((await ready.json()) as { projection: { caughtUp: boolean } }).projection.caughtUp)
+      break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
 
 afterAll(async () => {

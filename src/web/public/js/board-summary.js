@@ -60,7 +60,7 @@ export function renderCenters(table, summary, filters, applyFilters) {
       centerCell(c.centerId),
       countCell(c.red, 'red', filters, { centerId: c.centerId }),
       countCell(c.yellow, 'yellow', filters, { centerId: c.centerId }),
-      el('td', { class: 'num' }, fmtNumber(c.red + c.yellow)),
+      el('td', { class: 'num hide-narrow' }, fmtNumber(c.red + c.yellow)),
       showButton(`只看 ${centerText(c.centerId)} Show only this center`, () => applyFilters({ centerId: c.centerId })),
     ),
   );

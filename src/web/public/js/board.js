@@ -88,7 +88,7 @@ function alertRow(a) {
     centerCell(a.centerId, 'td', { class: 'hide-narrow' }),
     departmentCell(a.departmentId, 'td', { class: 'hide-narrow' }),
     el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
-    el('td', {}, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
+    el('td', { class: 'hide-narrow' }, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
   );
 }
 

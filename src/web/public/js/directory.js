@@ -38,7 +38,13 @@ export function nameCell(tag, name, id, attrs = {}) {
   if (name) return el(tag, { ...attrs, title: id, dataset: { id } }, name);
   return el(
     tag,
-    { ...attrs, title: '未登记：不在目录中 Not in the directory', class: 'unregistered', dataset: { id } },
+    {
+      ...attrs,
+      title: '未登记：不在目录中 Not in the directory',
+      // Keep the caller's classes (e.g. hide-narrow): replacing them showed hidden columns at phone width.
+      class: [attrs.class, 'unregistered'].filter(Boolean).join(' '),
+      dataset: { id },
+    },
     id,
     el('span', { class: 'muted' }, '（未登记）'),
   );
