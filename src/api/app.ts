@@ -26,6 +26,8 @@ import { caseListRoutes } from './routes/caseList.js';
 import { directoryRoutes } from './routes/directory.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
+import { complaintWriteRoutes } from './routes/complaints.js';
+import { createComplaintWriteSide } from '../write/complaintWrite.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
 import { opsRoutes } from './routes/ops.js';
 import { statsRoutes } from './routes/stats.js';
@@ -147,6 +149,18 @@ export function createApp(deps: AppDeps): SupervisionApp {
       },
     });
   app.use(eventRoutes(writeSide, auth));
+  app.use(
+    complaintWriteRoutes(
+      createComplaintWriteSide({
+        store: deps.store,
+        committer: new GroupCommitter(deps.store),
+        clock: deps.clock,
+        futureToleranceMinutes: deps.policy.futureToleranceMinutes,
+        zone: deps.zone,
+      }),
+      auth,
+    ),
+  );
   app.use(
     caseRoutes(
       {

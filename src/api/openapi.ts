@@ -13,6 +13,7 @@ import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS }
 import { caseIdSchema, errorResponse, errors, json, p, q, ref, storeDown } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
 import { opsPaths } from './openapi/ops.js';
+import { complaintPaths, complaintSchemas } from './openapi/complaints.js';
 import { responseSchemas } from './openapi/responses.js';
 
 import { listPaths, listSchemas } from './openapiLists.js';
@@ -289,6 +290,7 @@ export const openApiDocument = {
       },
     },
     ...opsPaths,
+    ...complaintPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -296,6 +298,7 @@ export const openApiDocument = {
       ...listSchemas,
       ...responseSchemas,
       ...eventSchemas,
+      ...complaintSchemas,
       Directory: {
         type: 'object',
         additionalProperties: false,

@@ -10,6 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/domain/lists.js';
+import { COMPLAINT_EVENT_TYPES } from '../../src/domain/complaints/lists.js';
 import { openApiDocument } from '../../src/api/openapi.js';
 import { undocumentedEventTypes } from '../../src/api/openapi/events.js';
 import { undescribedBrands } from '../../src/api/openapi/fromCodec.js';
@@ -129,6 +130,25 @@ describe('live responses match the OpenAPI schemas', () => {
     await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body: examples[0] }, 200);
     await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body: { type: 'CaseAccepted' } }, 400);
     await check('post', '/cases/{caseId}/events', `/cases/${CASE}/events`, { body: examples[0], token: 'nope' }, 401);
+    const complaintExamples = COMPLAINT_EVENT_TYPES.filter((t) => t !== 'ComplaintRejected').map(
+      (t) => doc.components.schemas[`${t}Body`].examples[0],
+    );
+    for (const body of complaintExamples)
+      await check('post', '/complaints/{complaintId}/events', '/complaints/Q-1/events', { body }, 201);
+    await check(
+      'post',
+      '/complaints/{complaintId}/events',
+      '/complaints/Q-1/events',
+      { body: complaintExamples[0] },
+      200,
+    );
+    await check(
+      'post',
+      '/complaints/{complaintId}/events',
+      '/complaints/Q-2/events',
+      { body: complaintExamples[1] },
+      404,
+    );
     const batch = await check(
       'post',
       '/events',
