@@ -173,6 +173,9 @@ describe('live responses match the OpenAPI schemas', () => {
   });
 
   it('reads: case, history, alerts, stats, report, calendar, directory, health', async () => {
+    // The projections apply the writes above asynchronously: read once they caught up.
+    for (let i = 0; i < 100 && !(await call(live.baseUrl, 'GET', '/readyz')).body?.projection?.caughtUp; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await check('get', '/cases/{caseId}', `/cases/${CASE}`, {}, 200);
     await check('get', '/cases/{caseId}', `/cases/${CASE}?asKnownAt=2025-10-20T10:00:00%2B08:00`, {}, 200);
     await check('get', '/cases/{caseId}', '/cases/NO-SUCH', {}, 404);

@@ -59,6 +59,13 @@ beforeAll(async () => {
       actor: '审批科 李强',
     },
   ]);
+  // The projections apply stored events asynchronously (the report page reads them).
+  for (let i = 0; i < 100; i++) {
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    if (ready.status === 200 && ((await ready.json()) as { projection: { caughtUp: boolean } }).projection.caughtUp)
+      break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
 
 afterAll(async () => {
