@@ -76,6 +76,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['rule', 'color', 'center'] as const,
     registers: [registry],
   });
+  const ratings = new client.Counter({
+    name: 'supervision_ratings_total',
+    help: 'Cases rated (好差评), by center and score (1–5; ≤ 2 is a 差评), as folded by the projections.',
+    labelNames: ['center', 'score'] as const,
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'supervision_cases_open',
     help: 'Cases not yet completed, by center and status (open|paused), computed at scrape time.',
@@ -135,6 +141,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     caseCompleted: (center, kind, timeliness, sameDay) =>
       casesCompleted.inc({ center: centerLabel(center), kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
     cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center: centerLabel(center) }),
+    caseRated: (center, score) => ratings.inc({ center: centerLabel(center), score: String(score) }),
   };
 
   const httpMiddleware: RequestHandler = (req, res, next) => {

@@ -43,6 +43,8 @@ export interface CaseEntry {
   cards: CardList | undefined;
   /** Per escalation (state order): the instant its reply was due (end of the respond-by day); undefined when none. */
   respondBy: readonly EpochMs[] | undefined;
+  /** A 差评's follow-up due instant (end of its due day), NaN when the case has none. */
+  followUpDue: number;
   /** Alerts active now; undefined when none. */
   alerts: readonly AlertView[] | undefined;
   /** The instant this case is queued for re-evaluation (lazy-deletion key), NaN when not queued. */
@@ -58,6 +60,7 @@ export function newEntry(caseId: string, state: CaseState): CaseEntry {
     deadlineAt: Number.NaN,
     cards: undefined,
     respondBy: undefined,
+    followUpDue: Number.NaN,
     alerts: undefined,
     dueAt: Number.NaN,
   };

@@ -43,6 +43,7 @@ export function recordFacts(
   }
   entry.cards = cards;
   entry.respondBy = tl.escalations.length === 0 ? undefined : tl.escalations.map((e) => e.respondBy);
+  entry.followUpDue = tl.rating?.followUpDue ?? Number.NaN;
 }
 
 /** Which pause / escalation / late record a card is about (0 for case-wide rules). */

@@ -271,6 +271,8 @@ export class CaseProjection {
         entry.flags & FLAG_ON_TIME ? 'on_time' : 'late',
         (entry.flags & FLAG_SAME_DAY) !== 0,
       );
+    } else if (event.type === 'CaseRated' && before.rating === undefined && state.rating !== undefined) {
+      metrics.caseRated(state.accepted.centerId, state.rating.score);
     }
   }
 

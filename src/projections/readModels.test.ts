@@ -34,6 +34,7 @@ function recordingSink(): ProjectionMetricsSink & { calls: unknown[][] } {
     caseAccepted: (...a) => calls.push(['accepted', ...a]),
     caseCompleted: (...a) => calls.push(['completed', ...a]),
     cardIssued: (...a) => calls.push(['card', ...a]),
+    caseRated: (...a) => calls.push(['rated', ...a]),
   };
 }
 

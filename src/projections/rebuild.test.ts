@@ -42,6 +42,14 @@ const caseArb = fc.record({
   steps: fc.array(stepArb, { maxLength: 5 }),
   complete: fc.option(fc.integer({ min: 0, max: 24 * 20 })),
   lateRecord: fc.option(fc.integer({ min: 25, max: 60 }), { freq: 4 }),
+  // 好差评 after completion: a score, and for a 差评 maybe a follow-up (some after the 15 working days)
+  rating: fc.option(
+    fc.record({
+      gap: fc.integer({ min: 0, max: 24 * 10 }),
+      score: fc.integer({ min: 1, max: 5 }),
+      followUp: fc.option(fc.integer({ min: 0, max: 24 * 30 })),
+    }),
+  ),
 });
 
 interface Planned {
@@ -60,6 +68,7 @@ function plan(
     steps: Step[];
     complete: number | null;
     lateRecord: number | null;
+    rating: { gap: number; score: number; followUp: number | null } | null;
   }>,
 ): Planned[] {
   const out: Planned[] = [];
@@ -113,6 +122,14 @@ function plan(
       t += c.complete * H;
       for (const pauseId of open.splice(0)) push({ type: 'CaseResumed', pauseId });
       push({ type: 'CaseCompleted', outcome: 'approved' });
+      if (c.rating !== null) {
+        t += c.rating.gap * H;
+        push({ type: 'CaseRated', score: c.rating.score, channel: 'sms' });
+        if (c.rating.score <= 2 && c.rating.followUp !== null) {
+          t += c.rating.followUp * H;
+          push({ type: 'RatingFollowedUp', note: '已回访' });
+        }
+      }
     }
   });
   return out.sort((a, b) => a.recordAt - b.recordAt);

@@ -21,6 +21,7 @@ import {
   type CaseEntry,
 } from './caseEntry.js';
 import type { StatsGroupBy, StatsQuery } from './types.js';
+import { RatingAccumulator, type RatingFigures } from './ratingFigures.js';
 
 export const RATE_DECIMALS = 4;
 export const DAYS_DECIMALS = 2;
@@ -103,6 +104,8 @@ export interface StatsGroup extends KpiSet {
   /** Grouped by center or department: the directory's name, and whether the id is in the directory (directoryNames.ts). */
   readonly name?: string;
   readonly registered?: boolean;
+  /** 好差评 figures of the group (SPEC §8; /stats only). */
+  readonly ratings?: RatingFigures;
 }
 
 export interface StatsResult extends KpiSet {
@@ -116,6 +119,8 @@ export interface StatsResult extends KpiSet {
   readonly groups?: readonly StatsGroup[];
   /** Grouped by center or department: the groups whose id is not in the directory, and their accepted cases. */
   readonly unregistered?: UnregisteredTotal;
+  /** 好差评 figures (SPEC §8), see ratingFigures.ts. */
+  readonly ratings: RatingFigures;
 }
 
 export interface UnregisteredTotal {
@@ -298,29 +303,40 @@ export function computeStats(
   }
   const { centerId, departmentId } = query;
   const total = new Accumulator();
-  const groups = new Map<string, { acc: Accumulator; label?: string }>();
+  const totalRatings = new RatingAccumulator();
+  const groups = new Map<string, { acc: Accumulator; label?: string; ratings: RatingAccumulator }>();
   for (const e of entries) {
     const a = e.state.accepted;
     if (a === undefined) continue;
     if (centerId !== undefined && a.centerId !== centerId) continue;
     if (departmentId !== undefined && a.departmentId !== departmentId) continue;
     total.add(e, fromMs, toMs);
+    totalRatings.add(e, fromMs, toMs);
     if (by !== undefined) {
       const key = groupKey(e, by);
       let g = groups.get(key);
       if (g === undefined) {
-        g = { acc: new Accumulator() };
+        g = { acc: new Accumulator(), ratings: new RatingAccumulator() };
         if (by === 'matter' && a.matterName !== undefined) g.label = a.matterName;
         groups.set(key, g);
       }
       g.acc.add(e, fromMs, toMs);
+      g.ratings.add(e, fromMs, toMs);
     }
   }
   const filter = {
     ...(centerId !== undefined ? { centerId } : {}),
     ...(departmentId !== undefined ? { departmentId } : {}),
   };
-  const result: StatsResult = { from: query.from, to: query.to, zone, filter, asOf, ...total.result() };
+  const result: StatsResult = {
+    from: query.from,
+    to: query.to,
+    zone,
+    filter,
+    asOf,
+    ...total.result(),
+    ratings: totalRatings.result(),
+  };
   if (by === undefined) return result;
   const list = groupsOf(groups);
   return { ...result, groupBy: by, groups: list };
@@ -328,14 +344,21 @@ export function computeStats(
 
 /** Groups with something in the period, sorted by key. */
 export function groupsOf(
-  groups: ReadonlyMap<string, { readonly acc: Accumulator; readonly label?: string }>,
+  groups: ReadonlyMap<
+    string,
+    { readonly acc: Accumulator; readonly label?: string; readonly ratings?: RatingAccumulator }
+  >,
 ): StatsGroup[] {
+  const active = (k: KpiSet) =>
+    k.cohort.accepted + k.flow.completedInPeriod + k.flow.openAtEnd + k.flow.cardsTotal + k.flow.escalations.total > 0;
   return [...groups.entries()]
-    .map(([key, g]) => ({ key, ...(g.label !== undefined ? { label: g.label } : {}), ...g.acc.result() }))
-    .filter(
-      (g) =>
-        g.cohort.accepted + g.flow.completedInPeriod + g.flow.openAtEnd + g.flow.cardsTotal + g.flow.escalations.total >
-        0,
-    )
+    .map(([key, g]) => ({ key, g, kpis: g.acc.result() }))
+    .filter(({ g, kpis }) => active(kpis) || g.ratings?.any() === true)
+    .map(({ key, g, kpis }) => ({
+      key,
+      ...(g.label !== undefined ? { label: g.label } : {}),
+      ...kpis,
+      ...(g.ratings !== undefined ? { ratings: g.ratings.result() } : {}),
+    }))
     .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }

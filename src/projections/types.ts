@@ -108,4 +108,6 @@ export interface ProjectionMetricsSink {
   caseAccepted(center: string, kind: string): void;
   caseCompleted(center: string, kind: string, timeliness: 'on_time' | 'late', sameDay: boolean): void;
   cardIssued(rule: CardRule, color: CardColor, center: string): void;
+  /** A case rated (好差评), score 1–5. */
+  caseRated(center: string, score: number): void;
 }

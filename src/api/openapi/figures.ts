@@ -53,7 +53,24 @@ const flowFields = {
 };
 const Flow = closed(Object.keys(flowFields), flowFields);
 
-const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow'], {
+/** 好差评 figures (SPEC §8; src/projections/ratingFigures.ts says how each is counted). */
+const ratingFields = {
+  rated: { ...int, description: 'CaseRated in the period' },
+  byScore: closed(['1', '2', '3', '4', '5'], { '1': int, '2': int, '3': int, '4': int, '5': int }),
+  satisfied: { ...int, description: 'ratings of 4–5 in the period' },
+  satisfactionRate: { ...rate, description: 'satisfied / rated' },
+  badRatings: { ...int, description: '差评 (score ≤ 2) in the period' },
+  completedInPeriod: int,
+  ratedOfCompleted: { ...int, description: 'of the cases completed in the period, those rated by `to`' },
+  ratedShare: { ...rate, description: 'ratedOfCompleted / completedInPeriod' },
+  followUpsDue: { ...int, description: '差评 whose follow-up fell due in the period' },
+  followedUpOnTime: { ...int, description: 'of those, followed up within badRatingFollowUpDays' },
+  followedUpOnTimeRate: { ...rate, description: 'followedUpOnTime / followUpsDue' },
+  followedUp: { ...int, description: 'RatingFollowedUp in the period' },
+};
+const Ratings = closed(Object.keys(ratingFields), ratingFields);
+
+const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 'ratings'], {
   from: date,
   to: date,
   zone: str,
@@ -61,6 +78,7 @@ const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow'],
   asOf: { type: 'integer', description: 'When the figures were computed (epoch ms)' },
   cohort: ref('Cohort'),
   flow: ref('Flow'),
+  ratings: ref('Ratings'),
   groupBy: { enum: ['center', 'department', 'matter', 'category'] },
   groups: list(
     closed(['key', 'cohort', 'flow'], {
@@ -70,6 +88,7 @@ const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow'],
       registered: { type: 'boolean' },
       cohort: ref('Cohort'),
       flow: ref('Flow'),
+      ratings: ref('Ratings'),
     }),
   ),
   unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
@@ -103,4 +122,4 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
   position: { type: 'string', description: 'PUT only: the store position of the publication' },
 });
 
-export const figureSchemas: Record<string, JsonSchema> = { Cohort, Flow, Stats, MonthlyReport, CalendarYear };
+export const figureSchemas: Record<string, JsonSchema> = { Cohort, Flow, Ratings, Stats, MonthlyReport, CalendarYear };

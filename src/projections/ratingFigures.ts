@@ -1,0 +1,97 @@
+/**
+ * The 好差评 figures of SPEC §8 for one set of cases over a period [from, to),
+ * added case by case beside the §5 figures (stats.ts):
+ * - `rated`, `satisfied` (score 4–5), `badRatings` (≤ 2) and `byScore`: ratings
+ *   given in the period (flow, by the rating's instant); `satisfactionRate` =
+ *   satisfied / rated;
+ * - `ratedShare` = of the cases completed in the period, the share rated by
+ *   `to` (`ratedOfCompleted` / `completedInPeriod`): a rating comes after its
+ *   completion, so counting the same cases on both sides keeps it in [0, 1]
+ *   (ratings in the period / completions in the period could exceed 1);
+ * - `followUpsDue`: 差评 whose follow-up fell due in the period (the end of its
+ *   due day lies in (from, to]); `followedUpOnTime` of those, followed up before
+ *   it; `followedUpOnTimeRate` = followedUpOnTime / followUpsDue; `followedUp`:
+ *   follow-ups recorded in the period.
+ */
+import { BAD_RATING_MAX_SCORE, RATING_SCORES, SATISFIED_MIN_SCORE } from '../domain/lists.js';
+import type { CaseEntry } from './caseEntry.js';
+import { rate } from './stats.js';
+
+export interface RatingFigures {
+  readonly rated: number;
+  readonly byScore: Readonly<Record<'1' | '2' | '3' | '4' | '5', number>>;
+  readonly satisfied: number;
+  /** Ratings of 4–5 / rated. */
+  readonly satisfactionRate: number | null;
+  /** Ratings ≤ 2 (差评) given in the period. */
+  readonly badRatings: number;
+  readonly completedInPeriod: number;
+  /** Of the cases completed in the period, those rated by `to`. */
+  readonly ratedOfCompleted: number;
+  /** ratedOfCompleted / completedInPeriod. */
+  readonly ratedShare: number | null;
+  readonly followUpsDue: number;
+  readonly followedUpOnTime: number;
+  /** followedUpOnTime / followUpsDue. */
+  readonly followedUpOnTimeRate: number | null;
+  /** RatingFollowedUp events in the period. */
+  readonly followedUp: number;
+}
+
+export class RatingAccumulator {
+  rated = 0;
+  readonly byScore = RATING_SCORES.map(() => 0);
+  completedInPeriod = 0;
+  ratedOfCompleted = 0;
+  followUpsDue = 0;
+  followedUpOnTime = 0;
+  followedUp = 0;
+
+  add(e: CaseEntry, fromMs: number, toMs: number): void {
+    const s = e.state;
+    const completedAt = s.completedAt;
+    if (completedAt === undefined) return; // a rating follows completion
+    const r = s.rating;
+    if (completedAt >= fromMs && completedAt < toMs) {
+      this.completedInPeriod++;
+      if (r !== undefined && r.at < toMs) this.ratedOfCompleted++;
+    }
+    if (r === undefined) return;
+    if (r.at >= fromMs && r.at < toMs) {
+      this.rated++;
+      this.byScore[r.score - 1]! += 1;
+    }
+    const followedUpAt = r.followUp?.at;
+    if (followedUpAt !== undefined && followedUpAt >= fromMs && followedUpAt < toMs) this.followedUp++;
+    const due = e.followUpDue; // NaN unless a 差评: the comparisons are false
+    if (due > fromMs && due <= toMs) {
+      this.followUpsDue++;
+      if (followedUpAt !== undefined && followedUpAt < due) this.followedUpOnTime++;
+    }
+  }
+
+  result(): RatingFigures {
+    const satisfied = this.byScore.slice(SATISFIED_MIN_SCORE - 1).reduce((a, b) => a + b, 0);
+    const badRatings = this.byScore.slice(0, BAD_RATING_MAX_SCORE).reduce((a, b) => a + b, 0);
+    const [one, two, three, four, five] = this.byScore as [number, number, number, number, number];
+    return {
+      rated: this.rated,
+      byScore: { '1': one, '2': two, '3': three, '4': four, '5': five },
+      satisfied,
+      satisfactionRate: rate(satisfied, this.rated),
+      badRatings,
+      completedInPeriod: this.completedInPeriod,
+      ratedOfCompleted: this.ratedOfCompleted,
+      ratedShare: rate(this.ratedOfCompleted, this.completedInPeriod),
+      followUpsDue: this.followUpsDue,
+      followedUpOnTime: this.followedUpOnTime,
+      followedUpOnTimeRate: rate(this.followedUpOnTime, this.followUpsDue),
+      followedUp: this.followedUp,
+    };
+  }
+
+  /** Anything rated, due or followed up in the period (a group shown for its ratings alone). */
+  any(): boolean {
+    return this.rated + this.followUpsDue + this.followedUp > 0;
+  }
+}
