@@ -91,24 +91,38 @@ export function alertPage(
   };
 }
 
+/**
+ * Counts of CASES, not alerts, per colour, rule, center and department: each
+ * count links to the case list (`/cases?color=…&rule=…&centerId=…`), whose
+ * total is a number of cases, so a case with two alerts in one cell (two
+ * unanswered escalations, overdue and overlong-pause) counts once there.
+ */
 export function summarise(alerts: readonly AlertView[]): AlertSummary {
   const zero = (): ColorCounts => ({ red: 0, yellow: 0 });
   const all = zero();
   const byRule = new Map<string, { rule: CardRule; color: CardColor; count: number }>();
   const byCenter = new Map<string, { centerId: string } & ColorCounts>();
   const byDepartment = new Map<string, { centerId: string; departmentId: string } & ColorCounts>();
+  const counted = new Set<string>();
+  /** True the first time this case is seen in this cell. */
+  const first = (cell: string, caseId: string): boolean => {
+    const key = `${cell}\u0000${caseId}`;
+    if (counted.has(key)) return false;
+    counted.add(key);
+    return true;
+  };
   for (const a of alerts) {
-    all[a.color] += 1;
+    if (first(`all\u0000${a.color}`, a.caseId)) all[a.color] += 1;
     const ruleKey = `${a.rule}\u0000${a.color}`;
     const rule = byRule.get(ruleKey) ?? { rule: a.rule, color: a.color, count: 0 };
-    rule.count += 1;
+    if (first(`rule\u0000${ruleKey}`, a.caseId)) rule.count += 1;
     byRule.set(ruleKey, rule);
     const center = byCenter.get(a.centerId) ?? { centerId: a.centerId, ...zero() };
-    center[a.color] += 1;
+    if (first(`center\u0000${a.centerId}\u0000${a.color}`, a.caseId)) center[a.color] += 1;
     byCenter.set(a.centerId, center);
     const deptKey = `${a.centerId}\u0000${a.departmentId}`;
     const dept = byDepartment.get(deptKey) ?? { centerId: a.centerId, departmentId: a.departmentId, ...zero() };
-    dept[a.color] += 1;
+    if (first(`dept\u0000${deptKey}\u0000${a.color}`, a.caseId)) dept[a.color] += 1;
     byDepartment.set(deptKey, dept);
   }
   const worstFirst = <T extends ColorCounts>(x: T, y: T) => y.red - x.red || y.yellow - x.yellow;
