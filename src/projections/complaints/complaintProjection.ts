@@ -1,0 +1,143 @@
+/**
+ * The complaint read model (SPEC §8): every complaint's state, folded from the
+ * stored events of `complaint-<id>` streams in commit order. Applying an event
+ * at or below the position already applied changes nothing (a replay, or the
+ * subscription's overlap after a restart), so replaying twice equals once and
+ * an incremental fold equals a rebuild. Reads: one complaint explained in
+ * numbers (its clocks and cards at an instant), a filtered, paged list, and the
+ * figures of a period (complaintStats.ts). The clock is the caller's.
+ */
+import type { TimingCalendar } from '../../domain/calendar/work-calendar.js';
+import { decodeComplaintEvent } from '../../domain/complaints/events.js';
+import {
+  complaintStatusOf,
+  evolveComplaint,
+  initialComplaintState,
+  type ComplaintState,
+} from '../../domain/complaints/evolve.js';
+import type { ComplaintStatus } from '../../domain/complaints/lists.js';
+import { complaintIdOfStream } from '../../domain/complaints/streams.js';
+import {
+  complaintAlertsAt,
+  complaintTimelineOf,
+  type ComplaintCard,
+  type ComplaintTimeline,
+} from '../../domain/complaints/timeline.js';
+import type { Policy } from '../../domain/policy.js';
+import type { EpochMs } from '../../domain/types.js';
+
+/** What the fold needs of a stored event. */
+export interface StoredComplaintEvent {
+  readonly streamId: string;
+  readonly position: bigint;
+  readonly data: unknown;
+}
+
+export interface ComplaintTiming {
+  /** The calendar in force and the policy version a complaint received at `receivedAt` is timed with. */
+  readonly calendar: () => TimingCalendar;
+  readonly policyFor: (receivedAt: EpochMs) => Policy;
+}
+
+export interface ComplaintFilter {
+  readonly centerId?: string;
+  readonly departmentId?: string;
+  readonly status?: ComplaintStatus;
+}
+
+export interface ComplaintPage {
+  readonly total: number;
+  readonly complaints: readonly ComplaintState[];
+  /** The id to pass as `after` for the next page, when there is one. */
+  readonly next?: string;
+}
+
+export interface ComplaintView {
+  readonly complaint: ComplaintState;
+  readonly status: ComplaintStatus;
+  readonly timeline: ComplaintTimeline;
+  /** Cards in force at the instant read. */
+  readonly alerts: readonly ComplaintCard[];
+}
+
+export const MAX_COMPLAINT_PAGE = 500;
+
+export class ComplaintProjection {
+  private readonly byId = new Map<string, ComplaintState>();
+  private lastPosition = -1n;
+  private skipped = 0;
+
+  constructor(private readonly timing: ComplaintTiming) {}
+
+  get position(): bigint {
+    return this.lastPosition;
+  }
+  get skippedEvents(): number {
+    return this.skipped;
+  }
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Folds one stored event; false when it was skipped (already applied, another stream, or undecodable). */
+  apply(e: StoredComplaintEvent): boolean {
+    if (e.position <= this.lastPosition) return false;
+    const id = complaintIdOfStream(e.streamId);
+    if (id === undefined) return false;
+    this.lastPosition = e.position;
+    const decoded = decodeComplaintEvent(e.data);
+    if (!decoded.ok || decoded.event.complaintId !== id) {
+      this.skipped++;
+      return false;
+    }
+    this.byId.set(id, evolveComplaint(this.byId.get(id) ?? initialComplaintState(id), decoded.event));
+    return true;
+  }
+
+  get(id: string): ComplaintState | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): IterableIterator<ComplaintState> {
+    return this.byId.values();
+  }
+
+  /** One complaint at `at`: its clocks and cards (the events after `at` are not in the read model's past here). */
+  view(id: string, at: EpochMs): ComplaintView | undefined {
+    const s = this.byId.get(id);
+    if (s?.received === undefined) return undefined;
+    const timeline = this.timelineOf(s, at);
+    if (timeline === null) return undefined;
+    return { complaint: s, status: complaintStatusOf(s), timeline, alerts: complaintAlertsAt(timeline, s, at) };
+  }
+
+  timelineOf(s: ComplaintState, at: EpochMs): ComplaintTimeline | null {
+    if (s.received === undefined) return null;
+    return complaintTimelineOf(s, at, this.timing.policyFor(s.received.at), this.timing.calendar());
+  }
+
+  /** Complaints matching the filter in id order, `limit` (1–500) after the id `after`. */
+  list(filter: ComplaintFilter, limit: number, after?: string): ComplaintPage {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_COMPLAINT_PAGE)
+      throw new RangeError(`limit must be an integer from 1 to ${MAX_COMPLAINT_PAGE}; got ${limit}`);
+    const matching = [...this.byId.values()]
+      .filter((s) => matches(s, filter))
+      .sort((a, b) => (a.complaintId < b.complaintId ? -1 : a.complaintId > b.complaintId ? 1 : 0));
+    const from = after === undefined ? 0 : matching.findIndex((s) => s.complaintId > after);
+    const start = from < 0 ? matching.length : from;
+    const page = matching.slice(start, start + limit);
+    const last = page[page.length - 1];
+    return {
+      total: matching.length,
+      complaints: page,
+      ...(start + limit < matching.length && last !== undefined ? { next: last.complaintId } : {}),
+    };
+  }
+}
+
+function matches(s: ComplaintState, f: ComplaintFilter): boolean {
+  if (s.received === undefined) return false;
+  if (f.centerId !== undefined && s.received.centerId !== f.centerId) return false;
+  if (f.departmentId !== undefined && s.departmentId !== f.departmentId) return false;
+  return f.status === undefined || complaintStatusOf(s) === f.status;
+}
