@@ -50,7 +50,10 @@ describe('startDemoFeed against the real API', () => {
     expect(lines.join('\n')).toMatch(/backlog seeded/);
     expect(lines.join('\n')).not.toMatch(/[A-Z]{2}-\d{8}-\d{5}/); // no case ids in the log
 
-    const res = await fetch(`${s.baseUrl}/alerts`, { headers: { authorization: `Bearer ${TOKENS.monitor}` } });
+    // The first page lists red cards first, and the demo's unanswered 差评 (red) can fill it: read the whole board.
+    const res = await fetch(`${s.baseUrl}/alerts?limit=1000`, {
+      headers: { authorization: `Bearer ${TOKENS.monitor}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { alerts?: { rule: string }[] } | { rule: string }[];
     const alerts = Array.isArray(body) ? body : (body.alerts ?? []);

@@ -9,6 +9,7 @@ import { dayFromYmd, formatDate, weekdayOf } from '../domain/time.js';
 import { defaultCalendar } from '../domain/calendar/index.js';
 import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
 import { planCase, pickMatter, officeMinute, type FateMix, type GeneratedCase } from './case-plan.js';
+import { withRating } from './rating-plan.js';
 import { mixSeed, Rng } from './prng.js';
 
 export interface SimulateOptions {
@@ -136,7 +137,7 @@ export function* casesOfDay(input: DayCasesInput): Generator<GeneratedCase> {
     const center = centers[a.center] as Center;
     const rng = new Rng(seed, a.center, day, a.seq);
     const matter = pickMatter(rng, input.mixes[a.center] as MatterMix);
-    yield planCase(ctx, rng, caseIdOf(center, day, a.seq), center, matter, a.at);
+    yield withRating(ctx, rng, planCase(ctx, rng, caseIdOf(center, day, a.seq), center, matter, a.at));
   }
 }
 
