@@ -10,7 +10,7 @@ import { defaultCalendar } from '../domain/calendar/index.js';
 import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
 import { planCase, pickMatter, officeMinute, type FateMix, type GeneratedCase } from './case-plan.js';
 import { withRating } from './rating-plan.js';
-import { mixSeed, Rng } from './prng.js';
+import { Rng } from './prng.js';
 
 export interface SimulateOptions {
   readonly seed: number;
