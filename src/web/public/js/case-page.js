@@ -2,7 +2,20 @@
 // with their explanation, and the event history (paged); replayable to any
 // instant ("as of"), and to what was recorded by an instant ("as known at").
 import { ApiError, apiJson } from './api.js';
-import { CATEGORIES, CHANNELS, COLORS, KINDS, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
+import {
+  CATEGORIES,
+  CHANNELS,
+  COLORS,
+  KINDS,
+  LEVELS,
+  OUTCOMES,
+  RATING_CHANNELS,
+  RATING_SCORES,
+  REASONS,
+  RULES,
+  STATUS,
+  label,
+} from './labels.js';
 import { el, fmtInstant, getZone, instantFromLocalInput, isoInZone, loadConfig, localDateTimeInput } from './format.js';
 import { renderExplain } from './explain.js';
 import { renderTimeline } from './timeline.js';
@@ -58,6 +71,8 @@ function renderFacts(ev) {
     ],
     ['onTime', '按时 On time', yesNo(ev.onTime)],
     ['early', '提前 Early', yesNo(ev.early)],
+    ['rating', '好差评 Rating', ratingText(ev.rating)],
+    ['ratingFollowUp', '差评整改回访 Follow-up', followUpText(ev.rating, ev.asOf)],
     ['versions', '日历/规则版本 Calendar / policy', `${ev.calendarVersion} / ${ev.policyVersion}`],
     ['revision', '版本号 Revision', String(ev.revision)],
   ];
@@ -67,6 +82,30 @@ function renderFacts(ev) {
   const status = $('case-status');
   status.className = `badge status-${ev.status}`;
   status.textContent = label(STATUS, ev.status);
+}
+
+/** The 好差评 rating: score with its meaning, channel, instant and comment. */
+function ratingText(r) {
+  if (!r) return '未评价 not rated';
+  const parts = [
+    `${r.score} 分 ${label(RATING_SCORES, String(r.score))}`,
+    label(RATING_CHANNELS, r.channel),
+    fmtInstant(r.ratedAt),
+  ];
+  if (r.bad) parts.push('差评 bad rating');
+  if (r.comment) parts.push(`“${r.comment}”`);
+  return parts.join(' · ');
+}
+
+/** A 差评's follow-up (整改回访): when and by whom, on time or late, or when it is due. */
+function followUpText(r, asOf) {
+  if (!r?.bad) return '—';
+  if (r.followedUpAt) {
+    const when = r.followedUpOnTime ? '按时 on time' : '逾期 late';
+    return [fmtInstant(r.followedUpAt), r.followedUpBy, r.followUpNote, when].filter(Boolean).join(' · ');
+  }
+  const overdue = Date.parse(asOf) >= Date.parse(r.followUpDueAt);
+  return `${overdue ? '未回访，已逾期 missing, overdue' : '待回访 pending'} · 截止 due ${fmtInstant(r.followUpDueAt)}`;
 }
 
 /**
