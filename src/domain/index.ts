@@ -8,7 +8,7 @@ export type { ZoneClock } from './zone.js';
 export * from './calendar/index.js';
 export * from './policy.js';
 export * from './decide.js';
-export { evolve, initialCaseState, foldEvents, defaultEscalationId } from './evolve.js';
+export { evolve, initialCaseState, foldEvents, defaultEscalationId, isBadScore } from './evolve.js';
 export type { EvolveOptions } from './evolve.js';
 export { intern } from './intern.js';
 export { evaluate, nextBoundary, stateAsOf } from './evaluate.js';

@@ -1,5 +1,5 @@
 /** Which cases a calendar change can touch: the years whose days differ between two calendars. */
-import { dayFromYmd, type CaseState, type EpochDay, type WorkCalendar } from '../domain/index.js';
+import { dayFromYmd, isBadScore, type CaseState, type EpochDay, type WorkCalendar } from '../domain/index.js';
 
 /** Days whose kind differs between two calendars, as a range of whole years; undefined = unknown (recompute all). */
 export function changedDays(
@@ -27,6 +27,9 @@ export function spanTouches(
   if (s.acceptedAt === undefined) return false;
   if (range === undefined) return true;
   if (calendar.dayOf(s.acceptedAt) > range.last) return false;
+  // A 差评's follow-up clock runs after completion, from the rating's date (SPEC §3 bad-rating-unresolved).
+  const r = s.rating;
+  if (r !== undefined && isBadScore(r.score) && calendar.dayOf(r.at) <= range.last) return true;
   // A completed case is final before the changed days begin; an open one runs on (provisional) into the future.
   return !(s.completedAt !== undefined && calendar.dayOf(s.completedAt) < range.first);
 }

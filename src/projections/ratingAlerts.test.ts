@@ -79,3 +79,27 @@ describe('bad-rating-unresolved is time-driven', () => {
     expect(rig.alerts).toEqual([]);
   });
 });
+
+describe('a calendar change re-evaluates a completed case whose 差评 clock runs on', () => {
+  it('spanTouches: completed in 2024, 差评 not followed up, 2025 republished → touched; a good rating → not', async () => {
+    const { spanTouches } = await import('./calendarChange.js');
+    const { defaultCalendar, foldEvents, decodeCaseEvent } = await import('../domain/index.js');
+    const cal = defaultCalendar('Asia/Shanghai');
+    const fold = (score: number) =>
+      foldEvents(
+        'R1',
+        [accepted, completed, { ...rated, occurredAt: '2024-12-20T12:00:00+08:00', score }].map((e) => {
+          const r = decodeCaseEvent(e);
+          if (!r.ok) throw new Error(JSON.stringify(r.errors));
+          return r.event;
+        }),
+      );
+    // 2025's notice (its days from 2024-12-01 on): after the completion, inside the 差评's 15 working days.
+    const range = {
+      first: cal.dayOf(parseInstant('2024-12-01T00:00:00+08:00')),
+      last: cal.dayOf(parseInstant('2025-12-31T00:00:00+08:00')),
+    };
+    expect(spanTouches(fold(1), range, cal)).toBe(true);
+    expect(spanTouches(fold(5), range, cal)).toBe(false);
+  });
+});
