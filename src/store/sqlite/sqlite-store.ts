@@ -3,14 +3,17 @@
  * WAL journal, one IMMEDIATE transaction per append, unique (stream, revision)
  * and unique eventId. Subscribers are woken in-process after each commit.
  * Durability: see docs/event-store.md (synchronous NORMAL vs FULL).
+ *
+ * Longer than the house's ~300 lines on purpose: every operation of the port over
+ * one connection and its prepared statements. What changes for other reasons lives
+ * beside it: faults.ts (damage, disk-full bursts), storedJson.ts (the stored body),
+ * schema.ts (tables, identity), privateFile.ts (mode 600).
  */
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import {
   InvalidAppendError,
   StoreError,
-  StoreCorruptError,
+  type StoreCorruptError,
   StoreUnavailableError,
   type AppendOptions,
   type AppendOutcome,
@@ -26,7 +29,7 @@ import {
   type Subscription,
 } from '../port.js';
 import { CatchUpSubscription } from '../core/catch-up-subscription.js';
-import { failureBurst, type WriteFailure, writeFailureReason } from '../core/failure-burst.js';
+import type { WriteFailure } from '../core/failure-burst.js';
 import { checkExpectedRevision, resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
 import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
 import { CommitNotifier } from '../core/notifier.js';
@@ -41,19 +44,16 @@ import {
   validateStreamId,
   type ValidAppend,
 } from '../core/validate.js';
+import { type FaultListeners, SqliteFaults } from './faults.js';
+import { createPrivateFile } from './privateFile.js';
+import { storedJson } from './storedJson.js';
 import { EVENT_COLUMNS, SCHEMA_SQL, readOrCreateIdentity, type EventRow, type SynchronousMode } from './schema.js';
 
-export interface SqliteStoreOptions extends StoreOptions {
+export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
   /** PRAGMA synchronous in WAL mode; default NORMAL (see docs/event-store.md). */
   readonly synchronous?: SynchronousMode;
   /** Fallback poll for subscribers, catching commits made by another process (ms, default 1000). */
   readonly pollMs?: number;
-  /** Called when damage is first found at a place (stream or positions), to log it loudly. */
-  readonly onCorruption?: (error: StoreCorruptError) => void;
-  /** Called at the first failed write of a burst (disk full, I/O error), to log it once, not per request. */
-  readonly onWriteFailure?: (failure: WriteFailure) => void;
-  /** Called at the first successful write after a burst of failures. */
-  readonly onWriteRecovered?: (failure: WriteFailure) => void;
 }
 
 const READ_PAGE = 1024;
@@ -77,52 +77,11 @@ const toEvent = (row: EventRow): RecordedEvent => ({
   recordedAt: row[6],
 });
 
-const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
-/** `\uXXXX` per UTF-16 code unit, filled on first use. */
-const escapes: string[] = [];
-const escapeRun = (run: string): string => {
-  let out = '';
-  for (let i = 0; i < run.length; i++) {
-    const unit = run.charCodeAt(i);
-    out += escapes[unit] ??= `\\u${unit.toString(16).padStart(4, '0')}`;
-  }
-  return out;
-};
-/**
- * The JSON body as stored: the same JSON with every non-ASCII UTF-16 code unit
- * written as a `\uXXXX` escape. An ASCII column comes out of the driver as a
- * one-byte V8 string, which converts and parses faster than the two-byte string
- * that one Chinese character forces: reads went ~10-15% faster per CPU-second
- * (docs/event-store.md). Rows stored unescaped by earlier versions read the same.
- */
-export const storedJson = (json: string): string => json.replace(NON_ASCII_RUN, escapeRun);
-
-/**
- * The event log is evidence: a new database file is created mode 600 before
- * SQLite opens it (an empty file is a new database), and SQLite gives its
- * -wal and -shm files the database file's mode. An existing file keeps its mode.
- */
-function createPrivateFile(path: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  try {
-    closeSync(openSync(path, 'wx', 0o600));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  }
-}
-
 /** Aborts the savepoint-free appendMany transaction so it is redone with a savepoint per request. */
 class NeedsSavepoints extends Error {}
 
 const isUniqueViolation = (e: unknown): boolean =>
   e instanceof Database.SqliteError && e.code.startsWith('SQLITE_CONSTRAINT');
-
-/** SQLite's own words for a damaged file (not a busy or missing one). */
-const isCorruption = (e: unknown): boolean =>
-  e instanceof Database.SqliteError && (e.code.startsWith('SQLITE_CORRUPT') || e.code === 'SQLITE_NOTADB');
-
-/** Distinct places of damage reported to onCorruption (a damaged store is not a reason to flood the log). */
-const MAX_CORRUPTION_REPORTS = 100;
 
 export class SqliteEventStore implements EventStore {
   readonly name: string;
@@ -131,12 +90,7 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: StoreClock;
   private readonly notifier = new CommitNotifier();
   private readonly pollMs: number;
-  private readonly onCorruption: ((error: StoreCorruptError) => void) | undefined;
-  private readonly onWriteFailure: ((failure: WriteFailure) => void) | undefined;
-  private readonly onWriteRecovered: ((failure: WriteFailure) => void) | undefined;
-  private readonly writeBurst = failureBurst();
-  private firstCorruption: StoreCorruptError | undefined;
-  private readonly corruptionReported = new Set<string>();
+  private readonly faults: SqliteFaults;
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
   /** appendMany without savepoints: aborted (NeedsSavepoints) when an insert fails part-way through a request. */
@@ -153,9 +107,7 @@ export class SqliteEventStore implements EventStore {
     this.name = `sqlite:${path}`;
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
-    this.onCorruption = options.onCorruption;
-    this.onWriteFailure = options.onWriteFailure;
-    this.onWriteRecovered = options.onWriteRecovered;
+    this.faults = new SqliteFaults(this.name, this.clock, options);
     try {
       if (path !== ':memory:') createPrivateFile(path);
       this.db = new Database(path);
@@ -170,7 +122,7 @@ export class SqliteEventStore implements EventStore {
       this.storeIdentity = readOrCreateIdentity(this.db);
       this.stmts = this.prepare();
     } catch (e) {
-      throw this.failure(e, 'the database file', 'cannot open the database');
+      throw this.faults.failure(e, 'the database file', 'cannot open the database');
     }
     const write = this.db.transaction((batch: ValidAppend, recordedAt: string) => this.write(batch, recordedAt));
     this.appendTxn = write.immediate;
@@ -221,9 +173,9 @@ export class SqliteEventStore implements EventStore {
         const duplicate = this.resolveStored(batch);
         if (duplicate) return duplicate;
       }
-      throw this.writeFailed(e, `stream ${batch.streamId}`);
+      throw this.faults.writeFailed(e, `stream ${batch.streamId}`);
     }
-    this.writeSucceeded();
+    this.faults.writeSucceeded();
     if (!result.duplicate) this.notifier.notify();
     return result;
   }
@@ -244,9 +196,9 @@ export class SqliteEventStore implements EventStore {
       }
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw e;
-      throw this.writeFailed(e, `an append to ${requests.length} streams`);
+      throw this.faults.writeFailed(e, `an append to ${requests.length} streams`);
     }
-    this.writeSucceeded();
+    this.faults.writeSucceeded();
     if (outcomes.some((o) => o.ok && !o.result.duplicate)) this.notifier.notify();
     return outcomes;
   }
@@ -419,56 +371,18 @@ export class SqliteEventStore implements EventStore {
     try {
       return read();
     } catch (e) {
-      throw this.failure(e, where, 'read failed');
+      throw this.faults.failure(e, where, 'read failed');
     }
   }
 
   /** The burst of failed writes running now (disk full, I/O error), if any. */
   writeFailure(): WriteFailure | undefined {
-    return this.writeBurst.current(this.nowMs());
-  }
-
-  /** An append's driver error as the port's error; a disk failure is recorded and named as such. */
-  private writeFailed(e: unknown, where: string): StoreUnavailableError {
-    const reason = writeFailureReason(e);
-    if (reason === undefined) return this.failure(e, where, 'append failed, nothing written');
-    if (this.writeBurst.failed(reason, this.nowMs())) {
-      this.onWriteFailure?.(this.writeBurst.current(this.nowMs()) as WriteFailure);
-    }
-    return new StoreUnavailableError(this.name, `append failed, nothing written: ${reason}`);
-  }
-
-  private writeSucceeded(): void {
-    const ended = this.writeBurst.succeeded();
-    if (ended !== undefined) this.onWriteRecovered?.(ended);
-  }
-
-  private nowMs(): number {
-    const now = this.clock();
-    return typeof now === 'number' ? now : now.getTime();
+    return this.faults.writeFailure();
   }
 
   /** The first damage found, if any (it does not heal). */
   corruption(): StoreCorruptError | undefined {
-    return this.firstCorruption;
-  }
-
-  /** A driver error as the port's error: damage as StoreCorruptError, anything else as unavailable. */
-  private failure(e: unknown, where: string, what: string): StoreUnavailableError {
-    const message = (e as Error).message;
-    return isCorruption(e)
-      ? this.corrupt(where, message)
-      : new StoreUnavailableError(this.name, `${what} (${message})`);
-  }
-
-  private corrupt(where: string, reason: string): StoreCorruptError {
-    const error = new StoreCorruptError(this.name, where, reason);
-    this.firstCorruption ??= error;
-    if (!this.corruptionReported.has(where) && this.corruptionReported.size < MAX_CORRUPTION_REPORTS) {
-      this.corruptionReported.add(where);
-      this.onCorruption?.(error);
-    }
-    return error;
+    return this.faults.corruption();
   }
 
   /** One row as an event; a body that does not parse is damage, named by its stream and position. */
@@ -476,7 +390,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return toEvent(row);
     } catch (e) {
-      throw this.corrupt(
+      throw this.faults.corrupt(
         `stream ${row[1]} at position ${row[0]}`,
         `a stored record does not parse (${(e as Error).message})`,
       );
