@@ -4,6 +4,9 @@
  * deadline day or late. Every plan obeys SPEC §2 by construction: the events are
  * produced in order on a working-day axis (non-decreasing occurredAt), pauses
  * are resumed before completion and pause ids are unique.
+ *
+ * Over ~300 lines on purpose: the plan's steps are one ordered story (accept,
+ * pause, escalate, complete) whose invariants hold only together.
  */
 import type { CaseAccepted, CaseCompleted, CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';

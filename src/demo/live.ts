@@ -4,6 +4,10 @@
  * old cases — plus the backlog of recent history that makes the board non-empty
  * on first start. It keeps just enough bookkeeping (open pauses, completed
  * cases) to emit only events that SPEC §2 allows; the HTTP side is feed.ts.
+ *
+ * Over ~300 lines on purpose: one generator whose bookkeeping and the events it
+ * emits must change together (a new event kind touches both); it is test code's
+ * and the demo's, never the engine's.
  */
 import type { CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
 import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
