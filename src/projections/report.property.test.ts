@@ -158,7 +158,8 @@ function figureTexts(r: MonthlyReport): Set<string> {
   const out = new Set<string>(['2025', '3']);
   const add = (x: unknown): void => {
     if (typeof x === 'number') {
-      out.add(String(x));
+      // A fall is printed as its size after 下降 ("同比下降50%"), so -50 is the figure behind "50".
+      out.add(String(Math.abs(x)));
       if (x >= 0 && x <= 1) out.add(percentText(x).replace('%', ''));
     } else if (Array.isArray(x)) x.forEach(add);
     else if (typeof x === 'object' && x !== null) Object.values(x).forEach(add);
