@@ -15,6 +15,7 @@ import { formatInstant } from '../domain/time.js';
 import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
 import { planCase, pickMatter, officeMinute, type GeneratedCase } from './case-plan.js';
 import { caseIdOf, casesOfDay, cutAt, dayWeight } from './history.js';
+import { LiveRatings } from './rating-plan.js';
 import { mixSeed, Rng } from './prng.js';
 
 const MINUTE = 60_000;
@@ -98,6 +99,7 @@ export class LiveGenerator {
   private readonly byCenter: string[][];
   private readonly nextSeq = new Map<string, number>();
   private followUps: FollowUp[] = [];
+  private readonly ratings: LiveRatings;
 
   constructor(private readonly options: LiveOptions) {
     this.rng = new Rng(options.seed, 0x11fe);
@@ -106,6 +108,7 @@ export class LiveGenerator {
     this.byCenter = this.centers.map(() => []);
     this.speed = options.speed ?? 1;
     if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
+    this.ratings = new LiveRatings(this.speed);
     const perMinute = (options.eventsPerMinutePerCenter ?? 3) * this.centers.length * this.speed;
     this.meanGapMs = MINUTE / perMinute;
   }
@@ -188,6 +191,7 @@ export class LiveGenerator {
       for (const pauseId of [...c.openPauses]) out.push(this.resume(c, pauseId, now));
       out.push(this.complete(c, now));
     }
+    out.push(...this.ratings.due(now, this.rng, this.options.zone));
     const center = this.rng.weighted(this.centers.map((c, i) => [i, 0.5 + c.volume] as const));
     const action = this.rng.weighted(ACTIONS);
     const event = this.act(action, center, now) ?? this.accept(center, now);
@@ -269,6 +273,7 @@ export class LiveGenerator {
       ['rejected', 0.03],
       ['withdrawn', 0.03],
     ] as const);
+    this.ratings.completed(c.caseId, at, this.rng);
     return this.event({ type: 'CaseCompleted', caseId: c.caseId, outcome, actor: this.window() }, at);
   }
 

@@ -9,6 +9,7 @@
 import type { CaseEvent } from '../domain/events.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import { formatInstant } from '../domain/time.js';
+import type { EpochMs } from '../domain/types.js';
 import { type GeneratedCase, officeMinute, type PlanContext } from './case-plan.js';
 import type { Rng } from './prng.js';
 
@@ -29,19 +30,8 @@ export function withRating(ctx: PlanContext, rng: Rng, c: GeneratedCase): Genera
   if (last?.type !== 'CaseCompleted' || !rng.chance(RATED_SHARE)) return c;
   const cal = ctx.calendar;
   const completedAt = c.at[c.at.length - 1]!;
-  const score = rng.weighted<number>([
-    [5, 0.72],
-    [4, 0.18],
-    [3, 0.05],
-    [2, 0.03],
-    [1, 0.02],
-  ]);
-  const channel = rng.weighted<string>([
-    ['window', 0.45],
-    ['online', 0.3],
-    ['sms', 0.2],
-    ['kiosk', 0.05],
-  ]);
+  const score = drawScore(rng);
+  const channel = drawChannel(rng);
   const at = [...c.at];
   const events = [...c.events];
   const lags = [...c.recordLagMs];
@@ -75,4 +65,81 @@ export function withRating(ctx: PlanContext, rng: Rng, c: GeneratedCase): Genera
       );
   }
   return { ...c, events, at, recordLagMs: lags };
+}
+
+/** Mostly 4–5, a few 差评 (≤ 2). */
+function drawScore(rng: Rng): number {
+  return rng.weighted<number>([
+    [5, 0.72],
+    [4, 0.18],
+    [3, 0.05],
+    [2, 0.03],
+    [1, 0.02],
+  ]);
+}
+
+function drawChannel(rng: Rng): string {
+  return rng.weighted<string>([
+    ['window', 0.45],
+    ['online', 0.3],
+    ['sms', 0.2],
+    ['kiosk', 0.05],
+  ]);
+}
+
+interface Pending {
+  readonly at: EpochMs;
+  readonly caseId: string;
+  /** The follow-up of a 差评 (else the rating itself). */
+  readonly followUp: boolean;
+}
+
+/**
+ * The live feed's ratings: a case completed live is rated minutes later (demo
+ * time, divided by the feed's speed) with the same shares as the history, and
+ * a 差评 is followed up a few hours later, or never.
+ */
+export class LiveRatings {
+  private pending: Pending[] = [];
+
+  constructor(private readonly speed: number) {}
+
+  completed(caseId: string, at: EpochMs, rng: Rng): void {
+    if (rng.chance(RATED_SHARE))
+      this.pending.push({ at: at + Math.round((rng.int(3, 60) * MINUTE) / this.speed), caseId, followUp: false });
+  }
+
+  /** The ratings and follow-ups due by `now`, as events at `now` (never before the completion they follow). */
+  due(now: EpochMs, rng: Rng, zone: string): CaseEvent[] {
+    const due = this.pending.filter((p) => p.at <= now);
+    if (due.length === 0) return [];
+    this.pending = this.pending.filter((p) => p.at > now);
+    const occurredAt = formatInstant(now, zone);
+    return due.map((p) => {
+      if (p.followUp)
+        return {
+          type: 'RatingFollowedUp',
+          caseId: p.caseId,
+          eventId: rng.uuid(),
+          occurredAt,
+          note: '已电话回访，说明情况并整改',
+          by: '窗口负责人',
+        } as unknown as CaseEvent;
+      const score = drawScore(rng);
+      if (score <= 2 && rng.chance(0.9))
+        this.pending.push({
+          at: now + Math.round((rng.int(30, 240) * MINUTE) / this.speed),
+          caseId: p.caseId,
+          followUp: true,
+        });
+      return {
+        type: 'CaseRated',
+        caseId: p.caseId,
+        eventId: rng.uuid(),
+        occurredAt,
+        score,
+        channel: drawChannel(rng),
+      } as unknown as CaseEvent;
+    });
+  }
 }
