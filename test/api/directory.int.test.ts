@@ -231,8 +231,15 @@ describe('names beside ids; unknown ids counted apart as unregistered', () => {
       accepted(`M-${i}`, '2025-09-22T09:00:00+08:00', { centerId, departmentId: 'health' }),
     );
     expect((await call(r.base, 'POST', '/events', { token: TOKENS.recorder, body: { events } })).status).toBe(200);
-    const metrics = (await call(r.base, 'GET', '/metrics', {})).text;
-    const accepts = metrics.split('\n').filter((l) => l.startsWith('supervision_cases_accepted_total{'));
+    // The projections count accepted cases as they fold them (in slices, after the answer): wait for all three.
+    const scrape = async () => (await call(r.base, 'GET', '/metrics', {})).text;
+    const acceptedLines = (text: string) =>
+      text.split('\n').filter((l) => l.startsWith('supervision_cases_accepted_total{'));
+    await expect
+      .poll(async () => acceptedLines(await scrape()).reduce((n, l) => n + Number(l.split(' ').pop()), 0))
+      .toBe(3);
+    const metrics = await scrape();
+    const accepts = acceptedLines(metrics);
     expect(accepts).toContain('supervision_cases_accepted_total{center="district-wuhua",kind="promised"} 1');
     expect(accepts).toContain('supervision_cases_accepted_total{center="unregistered",kind="promised"} 2');
     expect(metrics).not.toContain('invented-');
