@@ -1,0 +1,96 @@
+/** The shapes of the statistics of SPEC §5 (what `/stats` answers); computed in stats.ts. */
+import type { CardColor, CardRule, EpochMs } from '../domain/types.js';
+import type { StatsGroupBy } from './types.js';
+import type { EscalationLevel } from '../domain/events.js';
+import type { RatingFigures } from './ratingFigures.js';
+
+export interface CohortFigures {
+  readonly accepted: number;
+  /** Of the accepted, completed before `to`. */
+  readonly completed: number;
+  readonly inProgress: number;
+  /** 办结率 = completed / accepted. */
+  readonly completionRate: number | null;
+  /** Completed on their acceptance date. */
+  readonly completedSameDay: number;
+  /** 现场办结率 = completedSameDay / accepted. */
+  readonly instantCompletionRate: number | null;
+  readonly instantKind: number;
+  /** 即办件率 = kind instant / accepted. */
+  readonly instantShare: number | null;
+}
+
+export interface CardCount {
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  readonly count: number;
+}
+
+export interface FlowFigures {
+  readonly completedInPeriod: number;
+  readonly onTime: number;
+  readonly late: number;
+  /** 按时办结率 = onTime / completedInPeriod. */
+  readonly onTimeRate: number | null;
+  /** Completed in the period with promisedDays ≥ 1 (承诺件办结). */
+  readonly promisedCompleted: number;
+  readonly early: number;
+  /** 提前办结率 = early / promisedCompleted. */
+  readonly earlyRate: number | null;
+  /** Accepted before `to` and not completed before `to`. */
+  readonly openAtEnd: number;
+  /** Of those, overdue at `to`. */
+  readonly overdueOpenAtEnd: number;
+  /** 逾期率 = (late + overdueOpenAtEnd) / (completedInPeriod + openAtEnd). */
+  readonly overdueRate: number | null;
+  /** Mean counted days used by the promisedCompleted cases (承诺件平均办结用时). */
+  readonly avgUsedDays: number | null;
+  readonly cards: readonly CardCount[];
+  readonly cardsTotal: number;
+  readonly escalations: { readonly total: number } & Readonly<Record<EscalationLevel, number>>;
+  /** CaseExtended (延期) events that occurred in the period. */
+  readonly extensions: number;
+  /** Replies (回告) that occurred in the period. */
+  readonly escalationsAnswered: number;
+  /** Escalations whose reply was due in the period (their respond-by day is in it). */
+  readonly escalationsDue: number;
+  /** Of those, answered before the end of the respond-by day. */
+  readonly answeredOnTime: number;
+  /** answeredOnTime / escalationsDue. */
+  readonly answeredOnTimeRate: number | null;
+}
+
+export interface KpiSet {
+  readonly cohort: CohortFigures;
+  readonly flow: FlowFigures;
+}
+
+export interface StatsGroup extends KpiSet {
+  readonly key: string;
+  readonly label?: string;
+  /** Grouped by center or department: the directory's name, and whether the id is in the directory (directoryNames.ts). */
+  readonly name?: string;
+  readonly registered?: boolean;
+  /** 好差评 figures of the group (SPEC §8; /stats only). */
+  readonly ratings?: RatingFigures;
+}
+
+export interface StatsResult extends KpiSet {
+  readonly from: string;
+  readonly to: string;
+  readonly zone: string;
+  readonly filter: { readonly centerId?: string; readonly departmentId?: string };
+  /** The instant the figures were computed; figures about the future are as of this instant. */
+  readonly asOf: EpochMs;
+  readonly groupBy?: StatsGroupBy;
+  readonly groups?: readonly StatsGroup[];
+  /** Grouped by center or department: the groups whose id is not in the directory, and their accepted cases. */
+  readonly unregistered?: UnregisteredTotal;
+  /** 好差评 figures (SPEC §8), see ratingFigures.ts. */
+  readonly ratings: RatingFigures;
+}
+
+export interface UnregisteredTotal {
+  readonly groups: number;
+  readonly accepted: number;
+}
