@@ -6,8 +6,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { CaseEvent } from './events.js';
 import type { CaseState, EpochMs } from './types.js';
-import { formatInstant, parseInstant, MS_PER_MINUTE } from './time.js';
-import { DEFAULT_POLICY, type Policy } from './policy.js';
+import { parseInstant } from './time.js';
+import { eventTimeRejection, type EventTimeOptions } from './eventTime.js';
+import type { Policy } from './policy.js';
 import { defaultEscalationId, isBadScore } from './evolve.js';
 import { checkExtension } from './extension-rules.js';
 import type { TimingCalendar } from './calendar/work-calendar.js';
@@ -129,26 +130,10 @@ function checkTime(
   state: CaseState,
   event: CaseEvent,
   now: EpochMs,
-  options: DecideOptions,
+  options: EventTimeOptions,
 ): E.Either<DomainError, CaseEvent> {
-  const zone = options.zone ?? 'Asia/Shanghai';
-  const at = parseInstant(event.occurredAt);
-  if (state.lastOccurredAt !== undefined && at < state.lastOccurredAt) {
-    return E.left({
-      code: 'time-rejected',
-      message: `occurredAt ${formatInstant(at, zone)} is before the case's last event at ${formatInstant(state.lastOccurredAt, zone)}`,
-      details: { field: 'occurredAt' },
-    });
-  }
-  const tolerance = (options.futureToleranceMinutes ?? DEFAULT_POLICY.futureToleranceMinutes) * MS_PER_MINUTE;
-  if (at > now + tolerance) {
-    return E.left({
-      code: 'time-rejected',
-      message: `occurredAt ${formatInstant(at, zone)} is more than ${tolerance / MS_PER_MINUTE} minutes in the future (now ${formatInstant(now, zone)})`,
-      details: { field: 'occurredAt' },
-    });
-  }
-  return E.right(event);
+  const rejection = eventTimeRejection(parseInstant(event.occurredAt), state.lastOccurredAt, now, options, 'case');
+  return rejection === undefined ? E.right(event) : E.left(rejection);
 }
 
 /** The stream's revision counts from 0, so a case at revision r holds r + 1 events. */

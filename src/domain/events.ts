@@ -69,8 +69,9 @@ const boundedString = (max: number, name: string) => {
   }
   return t.brand(t.string, (s): s is t.Branded<string, B> => s.length >= 1 && s.length <= max, name as 'Bounded');
 };
-const Name = boundedString(200, 'String1to200');
-const Note = boundedString(2000, 'String1to2000');
+/** A name (actor, approver, …) and a free text (note, reason); the complaint codecs use them too. */
+export const Name = boundedString(200, 'String1to200');
+export const Note = boundedString(2000, 'String1to2000');
 
 export const CaseKind = t.keyof(keysOf(CASE_KINDS));
 export type CaseKind = t.TypeOf<typeof CaseKind>;

@@ -9,8 +9,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { MAX_CASE_EVENTS } from '../decide.js';
-import { DEFAULT_POLICY } from '../policy.js';
-import { formatInstant, MS_PER_MINUTE, parseInstant } from '../time.js';
+import { parseInstant } from '../time.js';
+import { eventTimeRejection, type EventTimeOptions } from '../eventTime.js';
 import type { EpochMs } from '../types.js';
 import type { ComplaintEvent } from './events.js';
 import type { ComplaintState } from './evolve.js';
@@ -85,24 +85,10 @@ function checkTime(
   s: ComplaintState,
   event: ComplaintEvent,
   now: EpochMs,
-  options: ComplaintDecideOptions,
+  options: EventTimeOptions,
 ): E.Either<ComplaintError, ComplaintEvent> {
-  const zone = options.zone ?? 'Asia/Shanghai';
-  const at = parseInstant(event.occurredAt);
-  if (s.lastOccurredAt !== undefined && at < s.lastOccurredAt)
-    return E.left({
-      code: 'time-rejected',
-      message: `occurredAt ${formatInstant(at, zone)} is before the complaint's last event at ${formatInstant(s.lastOccurredAt, zone)}`,
-      details: { field: 'occurredAt' },
-    });
-  const tolerance = (options.futureToleranceMinutes ?? DEFAULT_POLICY.futureToleranceMinutes) * MS_PER_MINUTE;
-  if (at > now + tolerance)
-    return E.left({
-      code: 'time-rejected',
-      message: `occurredAt ${formatInstant(at, zone)} is more than ${tolerance / MS_PER_MINUTE} minutes in the future (now ${formatInstant(now, zone)})`,
-      details: { field: 'occurredAt' },
-    });
-  return E.right(event);
+  const rejection = eventTimeRejection(parseInstant(event.occurredAt), s.lastOccurredAt, now, options, 'complaint');
+  return rejection === undefined ? E.right(event) : E.left(rejection);
 }
 
 /** Accept the event (Right) or say why not (Left): order first (the most specific), then length, then time. */

@@ -6,7 +6,7 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { keysOf } from '../lists.js';
-import { CaseId, describeErrors, Instant, Uuid, type FieldError } from '../events.js';
+import { CaseId, describeErrors, Instant, Name, Note, Uuid, type FieldError } from '../events.js';
 import { fieldsOf, unknownFieldErrors } from '../inputBounds.js';
 import {
   COMPLAINT_CHANNELS,
@@ -15,16 +15,6 @@ import {
   SATISFACTION_LEVELS,
   type ComplaintEventType,
 } from './lists.js';
-
-// Same brand names as the case codecs' strings, so describeErrors and the OpenAPI translation know them.
-const bounded = <N extends string>(max: number, name: N) => {
-  interface B {
-    readonly Bounded: unique symbol;
-  }
-  return t.brand(t.string, (s): s is t.Branded<string, B> => s.length >= 1 && s.length <= max, name as 'Bounded');
-};
-const Name = bounded(200, 'String1to200');
-const Note = bounded(2000, 'String1to2000');
 
 const common = { complaintId: CaseId, occurredAt: Instant };
 const commonOptional = { eventId: Uuid, actor: Name };
