@@ -59,7 +59,10 @@ async function receive(
   const iterator = sub[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`subscription timed out after ${ms} ms; got ${describe(got)}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`subscription timed out after ${ms} ms; got ${describeMessages(got)}`)),
+      ms,
+    );
   });
   try {
     while (!until(got)) {
@@ -71,11 +74,10 @@ async function receive(
     clearTimeout(timer);
   }
   return got;
-
-  function describe(msgs: SubscriptionMessage[]): string {
-    return msgs.map((m) => (m.kind === 'event' ? `event@${m.event.position}` : `${m.kind}@${m.position}`)).join(',');
-  }
 }
+
+const describeMessages = (msgs: SubscriptionMessage[]): string =>
+  msgs.map((m) => (m.kind === 'event' ? `event@${m.event.position}` : `${m.kind}@${m.position}`)).join(',');
 
 const eventsOf = (msgs: SubscriptionMessage[]): RecordedEvent[] =>
   msgs.flatMap((m) => (m.kind === 'event' ? [m.event] : []));

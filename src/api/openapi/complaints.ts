@@ -9,7 +9,6 @@ import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { caseIdSchema, errorResponse, errors, json, ref, storeDown } from './common.js';
 import { schemaOf, type JsonSchema } from './fromCodec.js';
 
-const ID = 'Q-2025-0042';
 const EXAMPLES: Readonly<Record<ComplaintEventType, Record<string, unknown>>> = {
   ComplaintReceived: {
     type: 'ComplaintReceived',
