@@ -2,6 +2,11 @@
 import { CARD_COLORS, CARD_RULES, ESCALATION_LEVELS } from '../../domain/lists.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, int, list, rate, ref, str } from './schemaParts.js';
+import { CENTER_LEVELS } from '../../domain/directory.js';
+import { HEADLINE_FIGURES } from '../../projections/report/growth.js';
+import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
+
+const num = { type: ['number', 'null'] };
 
 const Cohort = closed(
   [
@@ -94,13 +99,112 @@ const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 
   unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
 });
 
-const MonthlyReport = {
-  type: 'object',
-  required: ['month'],
-  description:
-    'SPEC §4–§5: this month, the same month a year earlier and the month before with growth, the category split, centers ranked, departments, cards and summary. Open while its sections are being extended (issue 16 item 4)',
-  properties: { month: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }, summary: str },
-};
+const headline = HEADLINE_FIGURES.map(([field]) => field);
+const growthTable = closed(
+  headline,
+  Object.fromEntries(
+    headline.map((f) => [f, closed(['unit', 'value'], { unit: { enum: ['percent', 'points'] }, value: num })]),
+  ),
+);
+const kpis = closed(['cohort', 'flow'], { cohort: ref('Cohort'), flow: ref('Flow'), ratings: ref('Ratings') });
+const comparedMonth = closed(['month', 'from', 'to', 'kpis', 'growth'], {
+  month: str,
+  from: date,
+  to: date,
+  kpis,
+  growth: growthTable,
+});
+const named = { name: str, registered: { type: 'boolean' } };
+const unregisteredTotal = closed(['groups', 'accepted'], { groups: int, accepted: int });
+const ints = (names: string[]) => Object.fromEntries(names.map((n) => [n, int]));
+const rates = (names: string[]) => Object.fromEntries(names.map((n) => [n, rate]));
+const departmentRow = closed(
+  ['departmentId', 'registered', 'accepted', 'completed', 'inProgress', 'completedInPeriod', 'openAtEnd'],
+  {
+    departmentId: str,
+    ...named,
+    ...ints(['accepted', 'completed', 'inProgress', 'completedInPeriod', 'onTime', 'late', 'openAtEnd']),
+    ...ints(['overdueOpenAtEnd', 'yellowCards', 'redCards', 'escalations']),
+    ...rates(['completionRate', 'instantCompletionRate', 'instantShare', 'onTimeRate', 'earlyRate', 'overdueRate']),
+    avgUsedDays: num,
+  },
+);
+
+/** SPEC §4–§5: the monthly report as centers publish it (src/projections/report.ts). */
+const MonthlyReport = closed(
+  [
+    'month',
+    'from',
+    'to',
+    'zone',
+    'filter',
+    'asOf',
+    'kpis',
+    'previousYear',
+    'previousMonth',
+    'deltas',
+    'categories',
+    'centers',
+    'departments',
+    'worstDepartments',
+    'cards',
+    'unregistered',
+    'unregisteredCenters',
+    'calendarVersion',
+    'policyVersions',
+    'summary',
+  ],
+  {
+    month: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' },
+    from: date,
+    to: date,
+    zone: str,
+    filter: closed([], { centerId: str, centerName: str }),
+    asOf: { type: 'integer', description: 'When the figures were computed (epoch ms)' },
+    kpis,
+    previousYear: { ...comparedMonth, description: 'the same month a year earlier (同比)' },
+    previousMonth: { ...comparedMonth, description: 'the month before (环比)' },
+    deltas: closed(headline, Object.fromEntries(headline.map((f) => [f, num]))),
+    categories: list(
+      closed(['category', 'accepted', 'completed', 'inProgress', 'completedInPeriod', 'onTimeRate'], {
+        category: { enum: [...REPORT_CATEGORIES] },
+        ...ints(['accepted', 'completed', 'inProgress', 'completedInPeriod']),
+        onTimeRate: rate,
+      }),
+    ),
+    centers: list(
+      closed(['centerId', 'registered', 'accepted', 'rank'], {
+        centerId: str,
+        ...named,
+        level: { enum: [...CENTER_LEVELS] },
+        parentId: str,
+        ...ints(['accepted', 'completed', 'inProgress', 'completedInPeriod', 'openAtEnd', 'overdueOpenAtEnd']),
+        ...ints(['cardsTotal', 'rank']),
+        ...rates(['completionRate', 'onTimeRate', 'overdueRate']),
+      }),
+    ),
+    departments: list(departmentRow),
+    worstDepartments: list(departmentRow),
+    cards: closed(['total', 'yellow', 'red', 'byRule'], {
+      total: int,
+      yellow: int,
+      red: int,
+      byRule: list(
+        closed(['rule', 'color', 'count'], {
+          rule: { enum: [...CARD_RULES] },
+          color: { enum: [...CARD_COLORS] },
+          count: int,
+        }),
+      ),
+    }),
+    unregistered: unregisteredTotal,
+    unregisteredCenters: unregisteredTotal,
+    latestMonthWithData: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' },
+    calendarVersion: str,
+    policyVersions: list(str),
+    summary: { ...str, description: 'the opening paragraph in Chinese, every number taken from the figures' },
+  },
+);
 
 const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisional', 'source', 'version'], {
   year: int,
