@@ -14,11 +14,19 @@ export interface AccessRecord {
   readonly role: string;
   /** First 8 hex digits of the token's SHA-256. */
   readonly token: string;
-  readonly caseId: string;
-  readonly what: 'case' | 'history';
+  /** The case read (one case or its history). */
+  readonly caseId?: string;
+  /** The cases a list answered with (a page of the case list or the card register). */
+  readonly caseIds?: readonly string[];
+  readonly what: 'case' | 'history' | 'case-list' | 'card-register';
+  /** A list's query string, as sent. */
+  readonly query?: string;
   readonly asOf?: string;
   readonly asKnownAt?: string;
 }
+
+/** Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures. */
+export const leavesTrail = (role: string): boolean => role === 'auditor' || role === 'admin';
 
 export interface AccessTrail {
   record(entry: AccessRecord): void;

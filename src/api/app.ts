@@ -179,8 +179,8 @@ export function createApp(deps: AppDeps): SupervisionApp {
   );
   app.use(alerts.router);
   app.use(statsRoutes({ readModels: deps.readModels }, auth));
-  app.use(caseListRoutes({ readModels: deps.readModels }, auth));
-  app.use(cardRoutes({ readModels: deps.readModels }, auth));
+  app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
+  app.use(cardRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
   app.use(
     calendarRoutes(
       {

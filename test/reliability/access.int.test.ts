@@ -193,6 +193,29 @@ describe('tokens and the access trail', () => {
     ]);
   });
 
+  it('auditor reads of the case list and the card register are recorded with the query and the cases disclosed; monitors leave none', async () => {
+    const before = srv.accessTrail.entries.length;
+    const list = await http(srv.url, 'GET', '/cases?q=OWN&limit=50', { token: TOKENS.auditor });
+    expect(list.status).toBe(200);
+    const listed = (list.body.items as { caseId: string }[]).map((r) => r.caseId);
+    expect(listed).toContain('OWN-1');
+    const cards = await http(srv.url, 'GET', '/cards?from=2020-01-01&to=2031-01-01', { token: TOKENS.auditor });
+    expect(cards.status).toBe(200);
+    const carded = [...new Set((cards.body.items as { caseId: string }[]).map((r) => r.caseId))];
+    expect((await http(srv.url, 'GET', '/cases?q=OWN', { token: TOKENS.monitor })).status).toBe(200);
+    const fingerprint = createHash('sha256').update(TOKENS.auditor).digest('hex').slice(0, 8);
+    expect(srv.accessTrail.entries.slice(before)).toEqual([
+      expect.objectContaining({
+        role: 'auditor',
+        token: fingerprint,
+        what: 'case-list',
+        query: 'q=OWN&limit=50',
+        caseIds: listed,
+      }),
+      expect.objectContaining({ role: 'auditor', token: fingerprint, what: 'card-register', caseIds: carded }),
+    ]);
+  });
+
   it('no token — configured or refused — ever appears in the operational log or the access trail', async () => {
     // Provoke every kind of log line we can: errors, unknown tokens, a 500 (see the known bug in hostile.int.test.ts).
     await http(srv.url, 'GET', '/cases/%', { token: TOKENS.admin });

@@ -4,6 +4,7 @@ import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
 import { cardRegisterToCsv } from '../../projections/cardRegister.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
+import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { badRequest } from '../errors.js';
 import { dateParam, enumParam, idParam } from '../validation.js';
 import { cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
@@ -19,7 +20,7 @@ export const CARD_REGISTER_PARAMS = [
   'cursor',
 ] as const;
 
-export function cardRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
+export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
   const router = Router();
   router.get('/cards', auth.require('case:read'), (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -36,6 +37,13 @@ export function cardRoutes(deps: { readonly readModels: ReadModels }, auth: Auth
       cursor: cursorParam(q),
     };
     const result = deps.readModels.cardRegister({ from, to, ...givenOnly(given), limit: limitParam(q, csv) });
+    recordListRead(
+      deps,
+      req,
+      res,
+      'card-register',
+      result.items.map((r) => r.caseId),
+    );
     if (csv) {
       sendCsv(res, `cards-${from}-${to}.csv`, cardRegisterToCsv(result.items), result.nextCursor);
       return;

@@ -4,6 +4,7 @@ import { CARD_COLORS, CARD_RULES, CASE_STATUSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES, caseListToCsv } from '../../projections/caseList.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
+import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { dateParam, enumParam, idParam } from '../validation.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
 
@@ -26,7 +27,7 @@ export const CASE_LIST_PARAMS = [
   'cursor',
 ] as const;
 
-export function caseListRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
+export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
   const router = Router();
   router.get('/cases', auth.require('case:read'), (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -50,6 +51,13 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels }, auth: 
       cursor: cursorParam(q),
     };
     const result = deps.readModels.caseList({ ...givenOnly(given), limit: limitParam(q, csv) });
+    recordListRead(
+      deps,
+      req,
+      res,
+      'case-list',
+      result.items.map((r) => r.caseId),
+    );
     if (csv) {
       sendCsv(res, 'cases.csv', caseListToCsv(result.items), result.nextCursor);
       return;

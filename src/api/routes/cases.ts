@@ -7,7 +7,7 @@ import type { EpochMs } from '../../domain/types.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import { principalOf, type Authenticator } from '../auth.js';
-import type { AccessTrail } from '../accessTrail.js';
+import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { defaultAsOf, evaluateCaseKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import {
@@ -115,8 +115,7 @@ function unknownCase(caseId: string, asOf: EpochMs | undefined, knownAt: EpochMs
 
 function trail(deps: CaseRouteDeps, req: Request, res: Response, caseId: string, what: 'case' | 'history'): void {
   const principal = principalOf(res);
-  // Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures.
-  if (principal.role !== 'auditor' && principal.role !== 'admin') return;
+  if (!leavesTrail(principal.role)) return;
   const asOf = req.query['asOf'];
   const asKnownAt = req.query['asKnownAt'];
   deps.accessTrail.record({
