@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from './policy.js';
 import { evaluate } from './evaluate.js';
 import { parseInstant } from './time.js';
 import { decode, fold } from './testing/fixtures.js';
+import { scenarioAnswer } from './testing/scenarioAnswer.js';
 
 interface Scenario {
   readonly caseId: string;
@@ -29,22 +30,7 @@ describe('timing.json worked cases', () => {
       const state = fold(sc.caseId, sc.events.map(decode));
       const ev = evaluate(state, parseInstant(sc.asOf), DEFAULT_POLICY, calendar);
       expect(ev).not.toBeNull();
-      const got = {
-        status: ev!.status,
-        deadlineDate: ev!.deadlineDate,
-        dueAt: ev!.dueAt,
-        usedDays: ev!.usedDays,
-        remainingDays: ev!.remainingDays,
-        overdueDays: ev!.overdueDays,
-        onTime: ev!.onTime,
-        early: ev!.early,
-        cards: ev!.cards.map((c) => ({
-          rule: c.rule,
-          color: c.color,
-          startedAt: c.startedAt,
-          ...(c.pauseId === undefined ? {} : { pauseId: c.pauseId }),
-        })),
-      };
+      const got = scenarioAnswer(ev!);
       expect(got).toEqual(sc.expect);
     });
   }
