@@ -25,8 +25,11 @@ describe('src/main.ts', () => {
       out += c.toString();
     });
     const deadline = Date.now() + 30_000;
-    while (!/engine listening/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const token = /generated an admin token[^\n]*\n\n\s+(\S+)/.exec(out)?.[1];
+    // The token line and the listening log are separate writes that may arrive in separate chunks: wait for both.
+    const tokenIn = (text: string) => /generated an admin token[^\n]*\n\n\s+(\S+)\n/.exec(text)?.[1];
+    while (!(/engine listening/.test(out) && tokenIn(out)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const token = tokenIn(out);
     expect(token, out).toBeDefined();
     const alerts = await fetch(`http://127.0.0.1:${port}/alerts`, { headers: { authorization: `Bearer ${token}` } });
     expect(alerts.status).toBe(200);
