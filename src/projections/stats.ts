@@ -21,6 +21,8 @@ import {
 } from './caseEntry.js';
 import type { StatsGroupBy, StatsQuery } from './types.js';
 import { RatingAccumulator } from './ratingFigures.js';
+import type { ComplaintSource } from './complaints/complaintStats.js';
+import { complaintBlock, withComplaintGroups } from './statsComplaints.js';
 
 export const RATE_DECIMALS = 4;
 export const DAYS_DECIMALS = 2;
@@ -208,12 +210,13 @@ export function groupKey(e: CaseEntry, by: StatsGroupBy): string {
   }
 }
 
-/** SPEC §5 statistics over `entries` (every accepted case the read model holds). */
+/** SPEC §5 statistics over `entries` (every accepted case the read model holds), and §8's of `complaints`. */
 export function computeStats(
   entries: Iterable<CaseEntry>,
   query: StatsQuery,
   zone: string,
   asOf: EpochMs,
+  complaints?: ComplaintSource,
 ): StatsResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, zone);
   const by = query.groupBy;
@@ -243,6 +246,7 @@ export function computeStats(
       g.ratings.add(e, fromMs, toMs);
     }
   }
+  const complained = complaintBlock(complaints, query, fromMs, toMs, asOf);
   const filter = {
     ...(centerId !== undefined ? { centerId } : {}),
     ...(departmentId !== undefined ? { departmentId } : {}),
@@ -255,10 +259,11 @@ export function computeStats(
     asOf,
     ...total.result(),
     ratings: totalRatings.result(),
+    complaints: complained.total,
   };
   if (by === undefined) return result;
   const list = groupsOf(groups);
-  return { ...result, groupBy: by, groups: list };
+  return { ...result, groupBy: by, groups: complained.groups ? withComplaintGroups(list, complained.groups) : list };
 }
 
 /** Groups with something in the period, sorted by key. */

@@ -3,6 +3,7 @@ import type { CardColor, CardRule, EpochMs } from '../domain/types.js';
 import type { StatsGroupBy } from './types.js';
 import type { EscalationLevel } from '../domain/events.js';
 import type { RatingFigures } from './ratingFigures.js';
+import type { ComplaintFigures } from './complaints/complaintStats.js';
 
 export interface CohortFigures {
   readonly accepted: number;
@@ -73,6 +74,8 @@ export interface StatsGroup extends KpiSet {
   readonly registered?: boolean;
   /** 好差评 figures of the group (SPEC §8; /stats only). */
   readonly ratings?: RatingFigures;
+  /** Complaint figures of the group (SPEC §8; /stats grouped by center or department only: complaints have no matter or category). */
+  readonly complaints?: ComplaintFigures;
 }
 
 export interface StatsResult extends KpiSet {
@@ -88,6 +91,8 @@ export interface StatsResult extends KpiSet {
   readonly unregistered?: UnregisteredTotal;
   /** 好差评 figures (SPEC §8), see ratingFigures.ts. */
   readonly ratings: RatingFigures;
+  /** Complaint figures (SPEC §8) under the same filters, see complaints/complaintStats.ts. */
+  readonly complaints: ComplaintFigures;
 }
 
 export interface UnregisteredTotal {

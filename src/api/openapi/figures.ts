@@ -75,7 +75,31 @@ const ratingFields = {
 };
 const Ratings = closed(Object.keys(ratingFields), ratingFields);
 
-const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 'ratings'], {
+/** Complaint figures (SPEC §8; src/projections/complaints/complaintStats.ts says how each is counted). */
+const findingCount = closed(['substantiated', 'partly'], { substantiated: int, partly: int });
+const complaintFields = {
+  received: { ...int, description: 'ComplaintReceived in the period (by the local date of each event)' },
+  accepted: { ...int, description: 'ComplaintAccepted in the period' },
+  rejected: { ...int, description: 'ComplaintRejected in the period' },
+  answered: { ...int, description: 'ComplaintAnswered in the period' },
+  closed: { ...int, description: 'ComplaintClosed in the period, of accepted and of rejected complaints' },
+  closedOfAccepted: { ...int, description: 'of those, closures of accepted complaints' },
+  closedRate: { ...rate, description: 'closedOfAccepted / accepted (Haikou: 2333 / 2344 = 0.9953)' },
+  answeredOnTime: { ...int, description: 'answers in the period given before the end of the answer day' },
+  answeredOnTimeRate: { ...rate, description: 'answeredOnTime / answered' },
+  substantiated: {
+    type: 'object',
+    description:
+      'substantiated and partly substantiated findings answered in the period, by the department in charge ("" for none)',
+    additionalProperties: findingCount,
+  },
+  withSatisfaction: { ...int, description: 'closures in the period with a satisfaction given' },
+  satisfied: { ...int, description: 'of those, satisfied or basically satisfied' },
+  satisfactionRate: { ...rate, description: 'satisfied / withSatisfaction' },
+};
+const Complaints = closed(Object.keys(complaintFields), complaintFields);
+
+const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 'ratings', 'complaints'], {
   from: date,
   to: date,
   zone: str,
@@ -84,6 +108,7 @@ const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 
   cohort: ref('Cohort'),
   flow: ref('Flow'),
   ratings: ref('Ratings'),
+  complaints: ref('Complaints'),
   groupBy: { enum: ['center', 'department', 'matter', 'category'] },
   groups: list(
     closed(['key', 'cohort', 'flow'], {
@@ -94,6 +119,8 @@ const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 
       cohort: ref('Cohort'),
       flow: ref('Flow'),
       ratings: ref('Ratings'),
+      // Grouped by center or department only: complaints have no matter or category. Department "" = none in charge.
+      complaints: ref('Complaints'),
     }),
   ),
   unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
@@ -226,4 +253,12 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
   position: { type: 'string', description: 'PUT only: the store position of the publication' },
 });
 
-export const figureSchemas: Record<string, JsonSchema> = { Cohort, Flow, Ratings, Stats, MonthlyReport, CalendarYear };
+export const figureSchemas: Record<string, JsonSchema> = {
+  Cohort,
+  Flow,
+  Ratings,
+  Complaints,
+  Stats,
+  MonthlyReport,
+  CalendarYear,
+};

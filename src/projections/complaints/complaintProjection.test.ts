@@ -6,7 +6,6 @@ import { acceptedC, answeredC, assignedC, closedC, received, rejectedC } from '.
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { formatInstant, MS_PER_DAY, MS_PER_HOUR, parseDate, parseInstant } from '../../domain/time.js';
 import { ComplaintProjection, type StoredComplaintEvent } from './complaintProjection.js';
-import { complaintFigures } from './complaintStats.js';
 
 const cal = defaultCalendar();
 const timing = { calendar: () => cal, policyFor: () => DEFAULT_POLICY };
@@ -121,69 +120,4 @@ describe('complaint read model', () => {
     expect(() => p.list({}, 0)).toThrow(/limit/);
   });
 });
-
-describe('complaint figures', () => {
-  const period = (p: ComplaintProjection, from: string, to: string) => ({
-    from: parseDate(from),
-    to: parseDate(to),
-    dayOf: (at: number) => cal.dayOf(at),
-    timelineOf: (s: Parameters<ComplaintProjection['timelineOf']>[0]) => p.timelineOf(s, Number.MAX_SAFE_INTEGER),
-  });
-
-  it('the Haikou check: 2,344 accepted and 2,333 closed in the period give closedRate 0.9953', () => {
-    const events: ComplaintEvent[] = [];
-    const base = parseInstant('2025-03-03T09:00:00+08:00');
-    for (let i = 0; i < 2344; i++) {
-      const id = `h${i}`;
-      const r = base + (i % 200) * MS_PER_DAY;
-      const show = (t: number) => formatInstant(t, ZONE);
-      events.push(received(show(r), {}, id), acceptedC(show(r + MS_PER_HOUR), id));
-      if (i < 2333) {
-        events.push(answeredC(show(r + 3 * MS_PER_DAY), 'unsubstantiated', id));
-        events.push(closedC(show(r + 4 * MS_PER_DAY), i % 10 === 0 ? 'unsatisfied' : 'satisfied', id));
-      }
-    }
-    events.sort((a, b) => parseInstant(a.occurredAt) - parseInstant(b.occurredAt));
-    const p = fold(stored(events));
-    const f = complaintFigures(p.all(), period(p, '2025-01-01', '2026-01-01'));
-    expect([f.received, f.accepted, f.closed]).toEqual([2344, 2344, 2333]);
-    expect(f.closedRate).toBe(0.9953);
-    expect(f.answeredOnTimeRate).toBe(1);
-    expect(f.satisfactionRate).toBe(0.8997); // 234 of the 2,333 (every tenth) unsatisfied: 2,099 / 2,333
-  });
-
-  it('flow by each event’s local date; on-time answers by the due instant; findings by department', () => {
-    const events = [
-      received('2025-11-03T09:00:00+08:00', { departmentId: 'd1' }, 'a'),
-      acceptedC('2025-11-03T10:00:00+08:00', 'a'),
-      answeredC('2025-11-24T16:00:00+08:00', 'substantiated', 'a'), // day 15: on time
-      received('2025-11-03T09:00:00+08:00', { departmentId: 'd2' }, 'b'),
-      acceptedC('2025-11-03T10:00:00+08:00', 'b'),
-      answeredC('2025-11-25T08:00:00+08:00', 'partly', 'b'), // day 16: late
-      closedC('2025-11-26T09:00:00+08:00', 'basically', 'b'),
-      received('2025-11-30T23:30:00+08:00', {}, 'c'),
-      rejectedC('2025-12-01T09:00:00+08:00', 'c'),
-      closedC('2025-12-01T10:00:00+08:00', undefined, 'c'),
-      received('2025-12-01T08:00:00+08:00', {}, 'd'),
-      acceptedC('2025-12-01T08:30:00+08:00', 'd'),
-    ];
-    events.sort((x, y) => parseInstant(x.occurredAt) - parseInstant(y.occurredAt));
-    const p = fold(stored(events));
-    const nov = complaintFigures(p.all(), period(p, '2025-11-01', '2025-12-01'));
-    expect(nov).toEqual({
-      received: 3,
-      accepted: 2,
-      rejected: 0,
-      answered: 2,
-      closed: 1,
-      closedRate: 0.5,
-      answeredOnTimeRate: 0.5,
-      substantiated: { d1: { substantiated: 1, partly: 0 }, d2: { substantiated: 0, partly: 1 } },
-      satisfactionRate: 1,
-    });
-    const dec = complaintFigures(p.all(), period(p, '2025-12-01', '2026-01-01'));
-    // c's closure follows its rejection: closed but never accepted, so d's acceptance is 0 % closed.
-    expect([dec.received, dec.accepted, dec.rejected, dec.closed, dec.closedRate]).toEqual([1, 1, 1, 1, 0]);
-    expect(dec.satisfactionRate).toBeNull();
-  });
-});
+// The complaint figures are tested in complaintStats.test.ts.

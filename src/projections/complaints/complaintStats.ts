@@ -1,29 +1,50 @@
 /**
  * Complaint figures of a period `[from, to)` of local dates (SPEC §8), each
  * event counted on its own local date (flow): received, accepted, rejected,
- * answered, closed; closedRate = closed / accepted (Haikou's 2,333 / 2,344 =
- * 0.9953), counting in the numerator the closures of accepted complaints only
- * (a rejected complaint is closed too, but was never accepted: it would push the
- * rate past 1); answeredOnTimeRate = answers in the period given by the due instant /
- * answers in the period; substantiated answers by department; satisfactionRate =
- * (satisfied + basically) / closures in the period that carry a satisfaction.
- * Rates round as /stats does (rate of stats.ts: 4 decimals, null on a zero base).
+ * answered, closed; closedRate = closedOfAccepted / accepted (Haikou's 2,333 /
+ * 2,344 = 0.9953), counting in the numerator the closures of accepted complaints
+ * only (a rejected complaint is closed too, but was never accepted: it would push
+ * the rate past 1); answeredOnTimeRate = answers in the period given by the due
+ * instant / answers in the period; substantiated answers by department;
+ * satisfactionRate = (satisfied + basically) / closures in the period that carry
+ * a satisfaction. Rates round as /stats does (rate of stats.ts: 4 decimals, null
+ * on a zero base).
+ *
+ * `ComplaintAccumulator` adds complaints one by one (the total and each group of
+ * /stats and the report in one pass); `complaintFigures` is the whole set at once.
  */
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import type { ComplaintTimeline } from '../../domain/complaints/timeline.js';
 import type { EpochDay, EpochMs } from '../../domain/types.js';
 import { rate } from '../stats.js';
 
+/** The key of complaints with no department in charge ('' as on complaint alerts; no department id is empty). */
+export const NO_DEPARTMENT = '';
+
+export interface FindingCount {
+  readonly substantiated: number;
+  readonly partly: number;
+}
+
 export interface ComplaintFigures {
   readonly received: number;
   readonly accepted: number;
   readonly rejected: number;
   readonly answered: number;
+  /** Closures in the period, of accepted and of rejected complaints. */
   readonly closed: number;
+  /** Of those, closures of accepted complaints (the numerator of closedRate). */
+  readonly closedOfAccepted: number;
+  /** closedOfAccepted / accepted. */
   readonly closedRate: number | null;
+  /** Of the answers in the period, those given before their due instant. */
+  readonly answeredOnTime: number;
   readonly answeredOnTimeRate: number | null;
   /** Substantiated (or partly substantiated) findings answered in the period, by the department in charge. */
-  readonly substantiated: Readonly<Record<string, { readonly substantiated: number; readonly partly: number }>>;
+  readonly substantiated: Readonly<Record<string, FindingCount>>;
+  /** Closures in the period with a satisfaction given, and of those satisfied or basically satisfied. */
+  readonly withSatisfaction: number;
+  readonly satisfied: number;
   readonly satisfactionRate: number | null;
 }
 
@@ -36,56 +57,100 @@ export interface ComplaintPeriod {
   readonly timelineOf: (s: ComplaintState) => ComplaintTimeline | null;
 }
 
-export function complaintFigures(complaints: Iterable<ComplaintState>, p: ComplaintPeriod): ComplaintFigures {
-  const inPeriod = (at: EpochMs | undefined): boolean => {
-    if (at === undefined) return false;
-    const d = p.dayOf(at);
-    return d >= p.from && d < p.to;
+/** What the figures read of the complaint read model (a `ComplaintProjection` is one). */
+export interface ComplaintSource {
+  all(): Iterable<ComplaintState>;
+  timelineOf(s: ComplaintState, at: EpochMs): ComplaintTimeline | null;
+}
+
+/** How an accumulator tells an instant in the period and a complaint's answer due instant. */
+export interface ComplaintCounting {
+  readonly inPeriod: (at: EpochMs) => boolean;
+  readonly answerDueOf: (s: ComplaintState) => EpochMs | undefined;
+}
+
+/** An instant period `[fromMs, toMs)` and the due instants of `source` (computed as of `asOf`). */
+export function countingOf(source: ComplaintSource, fromMs: EpochMs, toMs: EpochMs, asOf: EpochMs): ComplaintCounting {
+  return {
+    inPeriod: (at) => at >= fromMs && at < toMs,
+    answerDueOf: (s) => source.timelineOf(s, asOf)?.answer?.dueAt,
   };
-  let received = 0;
-  let accepted = 0;
-  let rejected = 0;
-  let answered = 0;
-  let answeredOnTime = 0;
-  let closed = 0;
-  let closedAccepted = 0;
-  let rated = 0;
-  let satisfied = 0;
-  const substantiated: Record<string, { substantiated: number; partly: number }> = {};
-  for (const s of complaints) {
-    if (inPeriod(s.received?.at)) received++;
-    if (inPeriod(s.acceptedAt)) accepted++;
-    if (inPeriod(s.rejected?.at)) rejected++;
+}
+
+export class ComplaintAccumulator {
+  received = 0;
+  accepted = 0;
+  rejected = 0;
+  answered = 0;
+  answeredOnTime = 0;
+  closed = 0;
+  closedOfAccepted = 0;
+  withSatisfaction = 0;
+  satisfied = 0;
+  readonly substantiated: Record<string, { substantiated: number; partly: number }> = {};
+
+  constructor(private readonly counting: ComplaintCounting) {}
+
+  add(s: ComplaintState): void {
+    const inPeriod = this.counting.inPeriod;
+    if (s.received !== undefined && inPeriod(s.received.at)) this.received++;
+    if (s.acceptedAt !== undefined && inPeriod(s.acceptedAt)) this.accepted++;
+    if (s.rejected !== undefined && inPeriod(s.rejected.at)) this.rejected++;
     if (s.answered !== undefined && inPeriod(s.answered.at)) {
-      answered++;
-      const due = p.timelineOf(s)?.answer?.dueAt;
-      if (due !== undefined && s.answered.at < due) answeredOnTime++;
+      this.answered++;
+      const due = this.counting.answerDueOf(s);
+      if (due !== undefined && s.answered.at < due) this.answeredOnTime++;
       const f = s.answered.finding;
       if (f !== 'unsubstantiated') {
-        const row = (substantiated[s.departmentId ?? '(none)'] ??= { substantiated: 0, partly: 0 });
+        const row = (this.substantiated[s.departmentId ?? NO_DEPARTMENT] ??= { substantiated: 0, partly: 0 });
         if (f === 'substantiated') row.substantiated++;
         else row.partly++;
       }
     }
     if (s.closed !== undefined && inPeriod(s.closed.at)) {
-      closed++;
-      if (s.acceptedAt !== undefined) closedAccepted++;
+      this.closed++;
+      if (s.acceptedAt !== undefined) this.closedOfAccepted++;
       const sat = s.closed.satisfaction;
       if (sat !== undefined) {
-        rated++;
-        if (sat !== 'unsatisfied') satisfied++;
+        this.withSatisfaction++;
+        if (sat !== 'unsatisfied') this.satisfied++;
       }
     }
   }
-  return {
-    received,
-    accepted,
-    rejected,
-    answered,
-    closed,
-    closedRate: rate(closedAccepted, accepted),
-    answeredOnTimeRate: rate(answeredOnTime, answered),
-    substantiated,
-    satisfactionRate: rate(satisfied, rated),
-  };
+
+  /** Anything received, decided, answered or closed in the period. */
+  any(): boolean {
+    return this.received + this.accepted + this.rejected + this.answered + this.closed > 0;
+  }
+
+  result(): ComplaintFigures {
+    const keys = Object.keys(this.substantiated).sort();
+    return {
+      received: this.received,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      answered: this.answered,
+      closed: this.closed,
+      closedOfAccepted: this.closedOfAccepted,
+      closedRate: rate(this.closedOfAccepted, this.accepted),
+      answeredOnTime: this.answeredOnTime,
+      answeredOnTimeRate: rate(this.answeredOnTime, this.answered),
+      substantiated: Object.fromEntries(keys.map((k) => [k, { ...this.substantiated[k]! }])),
+      withSatisfaction: this.withSatisfaction,
+      satisfied: this.satisfied,
+      satisfactionRate: rate(this.satisfied, this.withSatisfaction),
+    };
+  }
+}
+
+export function complaintFigures(complaints: Iterable<ComplaintState>, p: ComplaintPeriod): ComplaintFigures {
+  const acc = new ComplaintAccumulator({
+    inPeriod: (at) => {
+      const d = p.dayOf(at);
+      return d >= p.from && d < p.to;
+    },
+    answerDueOf: (s) => p.timelineOf(s)?.answer?.dueAt,
+  });
+  for (const s of complaints) acc.add(s);
+  return acc.result();
 }
