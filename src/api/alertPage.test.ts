@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CARD_COLORS, CARD_RULES } from '../domain/lists.js';
 import type { AlertView } from '../projections/types.js';
-import { ALERT_SORTS, alertPage, summarise } from './alertPage.js';
+import { ALERT_SORTS, alertPage, alertSubjectId, summarise } from './alertPage.js';
 
 interface RawAlert {
   readonly caseNo: number;
@@ -29,6 +29,7 @@ function toAlerts(raw: readonly RawAlert[]): AlertView[] {
     const key = `${caseId}/${r.rule}/${r.startedMinute}`; // two escalations of a case: two alerts of one rule
     byKey.set(key, {
       key,
+      subject: 'case',
       caseId,
       rule: r.rule,
       color: r.color,
@@ -63,7 +64,7 @@ describe('alertPage', () => {
             expect(page.count).toBeLessThanOrEqual(limit);
             for (const a of page.alerts) {
               seen.push(a.key);
-              expect(a.overdueDays).toBe(overdueOf(a.caseId));
+              expect(a.overdueDays).toBe(overdueOf(alertSubjectId(a)));
               values.push(sort.endsWith('overdueDays') ? a.overdueDays : Date.parse(a.startedAt));
             }
           }

@@ -4,8 +4,8 @@
  * board can show counts per rule and per center for the filtered set while it
  * holds only one page. Pure: the overdue days of a case come from the caller.
  */
-import type { CardColor, CardRule } from '../domain/lists.js';
-import type { AlertView } from '../projections/types.js';
+import type { CardColor } from '../domain/lists.js';
+import type { AlertRule, AlertView } from '../projections/types.js';
 
 export const ALERT_SORT_KEYS = ['overdueDays', 'startedAt'] as const;
 export type AlertSortKey = (typeof ALERT_SORT_KEYS)[number];
@@ -15,10 +15,12 @@ export const ALERT_DEFAULT_SORT = '-startedAt';
 export const ALERT_DEFAULT_LIMIT = 100;
 export const ALERT_MAX_LIMIT = 1000;
 
-export interface AlertRow extends AlertView {
-  /** Working days the case is past its deadline now (0 when not overdue). */
-  readonly overdueDays: number;
-}
+/** A row: the alert and the working days its case (or complaint answer) is past its deadline now (0 when not overdue). */
+export type AlertRow = AlertView & { readonly overdueDays: number };
+
+/** What an alert is about, as one id: the case id, or `complaint/<id>` (no case id holds a `/`; a complaint id may equal a case id). */
+export const alertSubjectId = (a: AlertView): string =>
+  a.subject === 'complaint' ? `complaint/${a.complaintId}` : a.caseId;
 
 export interface ColorCounts {
   red: number;
@@ -26,7 +28,7 @@ export interface ColorCounts {
 }
 
 export interface AlertSummary extends ColorCounts {
-  readonly byRule: Array<{ rule: CardRule; color: CardColor; count: number }>;
+  readonly byRule: Array<{ rule: AlertRule; color: CardColor; count: number }>;
   readonly byCenter: Array<{ centerId: string } & ColorCounts>;
   readonly byDepartment: Array<{ centerId: string; departmentId: string } & ColorCounts>;
 }
@@ -56,15 +58,16 @@ export interface AlertPageQuery {
  */
 export function alertPage(
   alerts: readonly AlertView[],
-  overdueDaysOf: (caseId: string) => number,
+  /** By `alertSubjectId`: a case id, or `complaint/<id>`. */
+  overdueDaysOf: (subjectId: string) => number,
   query: AlertPageQuery,
 ): AlertPage {
   const known = new Map<string, number>();
-  const overdue = (caseId: string): number => {
-    let days = known.get(caseId);
+  const overdue = (subjectId: string): number => {
+    let days = known.get(subjectId);
     if (days === undefined) {
-      days = overdueDaysOf(caseId);
-      known.set(caseId, days);
+      days = overdueDaysOf(subjectId);
+      known.set(subjectId, days);
     }
     return days;
   };
@@ -76,7 +79,8 @@ export function alertPage(
     started(y) - started(x) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
   const compare =
     key === 'overdueDays'
-      ? (x: AlertView, y: AlertView) => sign * (overdue(x.caseId) - overdue(y.caseId)) || tieBreak(x, y)
+      ? (x: AlertView, y: AlertView) =>
+          sign * (overdue(alertSubjectId(x)) - overdue(alertSubjectId(y))) || tieBreak(x, y)
       : (x: AlertView, y: AlertView) => sign * (started(x) - started(y)) || tieBreak(x, y);
   const sorted = [...alerts].sort(compare);
   const page = sorted.slice(query.offset, query.offset + query.limit);
@@ -86,7 +90,7 @@ export function alertPage(
     offset: query.offset,
     limit: query.limit,
     sort: query.sort,
-    alerts: page.map((a) => ({ ...a, overdueDays: overdue(a.caseId) })),
+    alerts: page.map((a) => ({ ...a, overdueDays: overdue(alertSubjectId(a)) })),
     summary: summarise(alerts),
   };
 }
@@ -95,34 +99,37 @@ export function alertPage(
  * Counts of CASES, not alerts, per colour, rule, center and department: each
  * count links to the case list (`/cases?color=…&rule=…&centerId=…`), whose
  * total is a number of cases, so a case with two alerts in one cell (two
- * unanswered escalations, overdue and overlong-pause) counts once there.
+ * unanswered escalations, overdue and overlong-pause) counts once there. A
+ * complaint's alerts count the complaint once the same way (they link to the
+ * complaint list).
  */
 export function summarise(alerts: readonly AlertView[]): AlertSummary {
   const zero = (): ColorCounts => ({ red: 0, yellow: 0 });
   const all = zero();
-  const byRule = new Map<string, { rule: CardRule; color: CardColor; count: number }>();
+  const byRule = new Map<string, { rule: AlertRule; color: CardColor; count: number }>();
   const byCenter = new Map<string, { centerId: string } & ColorCounts>();
   const byDepartment = new Map<string, { centerId: string; departmentId: string } & ColorCounts>();
   const counted = new Set<string>();
   /** True the first time this case is seen in this cell. */
-  const first = (cell: string, caseId: string): boolean => {
-    const key = `${cell}\u0000${caseId}`;
+  const first = (cell: string, subjectId: string): boolean => {
+    const key = `${cell}\u0000${subjectId}`;
     if (counted.has(key)) return false;
     counted.add(key);
     return true;
   };
   for (const a of alerts) {
-    if (first(`all\u0000${a.color}`, a.caseId)) all[a.color] += 1;
+    const id = alertSubjectId(a);
+    if (first(`all\u0000${a.color}`, id)) all[a.color] += 1;
     const ruleKey = `${a.rule}\u0000${a.color}`;
     const rule = byRule.get(ruleKey) ?? { rule: a.rule, color: a.color, count: 0 };
-    if (first(`rule\u0000${ruleKey}`, a.caseId)) rule.count += 1;
+    if (first(`rule\u0000${ruleKey}`, id)) rule.count += 1;
     byRule.set(ruleKey, rule);
     const center = byCenter.get(a.centerId) ?? { centerId: a.centerId, ...zero() };
-    if (first(`center\u0000${a.centerId}\u0000${a.color}`, a.caseId)) center[a.color] += 1;
+    if (first(`center\u0000${a.centerId}\u0000${a.color}`, id)) center[a.color] += 1;
     byCenter.set(a.centerId, center);
     const deptKey = `${a.centerId}\u0000${a.departmentId}`;
     const dept = byDepartment.get(deptKey) ?? { centerId: a.centerId, departmentId: a.departmentId, ...zero() };
-    if (first(`dept\u0000${deptKey}\u0000${a.color}`, a.caseId)) dept[a.color] += 1;
+    if (first(`dept\u0000${deptKey}\u0000${a.color}`, id)) dept[a.color] += 1;
     byDepartment.set(deptKey, dept);
   }
   const worstFirst = <T extends ColorCounts>(x: T, y: T) => y.red - x.red || y.yellow - x.yellow;

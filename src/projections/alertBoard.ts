@@ -3,12 +3,21 @@
  * with running counts by (rule, colour, center) for the gauges. Raising or
  * clearing one alert is O(1) here; listeners hear about it synchronously.
  */
-import type { CardColor, CardRule } from '../domain/types.js';
-import type { AlertEvent, AlertFilter, AlertView } from './types.js';
+import type { CardColor } from '../domain/types.js';
+import type { AlertEvent, AlertFilter, AlertRule, AlertView } from './types.js';
+
+/** The board's order: red before yellow, then oldest first, then key. */
+export function mostUrgentFirst(x: AlertView, y: AlertView): number {
+  return (
+    (x.color === y.color ? 0 : x.color === 'red' ? -1 : 1) ||
+    (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0) ||
+    (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)
+  );
+}
 
 export class AlertBoard {
   private readonly active = new Map<string, AlertView>();
-  private readonly counts = new Map<string, { rule: CardRule; color: CardColor; center: string; count: number }>();
+  private readonly counts = new Map<string, { rule: AlertRule; color: CardColor; center: string; count: number }>();
   private readonly listeners = new Set<(event: AlertEvent) => void>();
   /** When false (catching up at start), changes are applied silently. */
   publishing = false;
@@ -48,16 +57,10 @@ export class AlertBoard {
       if (filter.rule !== undefined && a.rule !== filter.rule) continue;
       out.push(a);
     }
-    // Most urgent first: red before yellow, then oldest first, then key.
-    return out.sort(
-      (x, y) =>
-        (x.color === y.color ? 0 : x.color === 'red' ? -1 : 1) ||
-        (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0) ||
-        (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
-    );
+    return out.sort(mostUrgentFirst);
   }
 
-  countsByRuleColorCenter(): Array<{ rule: CardRule; color: CardColor; center: string; count: number }> {
+  countsByRuleColorCenter(): Array<{ rule: AlertRule; color: CardColor; center: string; count: number }> {
     return [...this.counts.values()].filter((c) => c.count > 0).map((c) => ({ ...c }));
   }
 

@@ -16,9 +16,9 @@ import {
   type Timeline,
 } from '../domain/index.js';
 import type { AlertBoard } from './alertBoard.js';
-import type { AlertView } from './types.js';
+import type { AlertView, CaseAlertView } from './types.js';
 
-export const EMPTY_ALERTS: readonly AlertView[] = [];
+export const EMPTY_ALERTS: readonly CaseAlertView[] = [];
 
 /** What the views are stamped with: the calendar and policy versions used, and the zone of `startedAt`. */
 export interface AlertStamp {
@@ -51,15 +51,16 @@ export function alertViewsOf(
   tl: Timeline,
   now: EpochMs,
   stamp: AlertStamp,
-): readonly AlertView[] {
+): readonly CaseAlertView[] {
   const inForce = alertsInForce(s, tl, now);
   if (inForce.length === 0) return EMPTY_ALERTS;
   const a = s.accepted!;
   return inForce.map(
-    (c): AlertView =>
+    (c): CaseAlertView =>
       // One literal with every field (absent ones undefined, which JSON omits): one hidden class, all in-object.
       ({
         key: flat(`${caseId}/${cardSuffix(c)}`),
+        subject: 'case',
         caseId,
         rule: c.rule,
         color: c.color,
@@ -73,7 +74,7 @@ export function alertViewsOf(
         calendarVersion: stamp.calendarVersion,
         policyVersion: stamp.policyVersion,
         details: cardDetails(c, s, tl),
-      }) as AlertView,
+      }) as CaseAlertView,
   );
 }
 
@@ -96,7 +97,8 @@ export function publishAlertChanges(
   const withdrawal = s !== undefined && tl !== undefined ? withdrawalDetails(s, tl, eventAt) : undefined;
   for (const old of previous) {
     if (next.some((n) => n.key === old.key)) continue;
-    const at = s !== undefined && tl !== undefined ? alertEndedAt(old, s, tl, eventAt) : eventAt;
+    const at =
+      s !== undefined && tl !== undefined && old.subject === 'case' ? alertEndedAt(old, s, tl, eventAt) : eventAt;
     // An alert withdrawn while a back-dated pause is on the case says so (the pause may be what hid it).
     board.clear(old.key, formatInstant(at, zone), withdrawal && { ...old.details, ...withdrawal });
   }

@@ -6,7 +6,7 @@
  */
 import { CARD_RULES, RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js';
-import type { AlertView } from './types.js';
+import type { CaseAlertView } from './types.js';
 
 /** The domain's rules in their fixed order, indexed by position; a card's colour follows from its rule. */
 export const RULES: readonly CardRule[] = CARD_RULES;
@@ -46,7 +46,7 @@ export interface CaseEntry {
   /** A 差评's follow-up due instant (end of its due day), NaN when the case has none. */
   followUpDue: number;
   /** Alerts active now; undefined when none. */
-  alerts: readonly AlertView[] | undefined;
+  alerts: readonly CaseAlertView[] | undefined;
   /** The instant this case is queued for re-evaluation (lazy-deletion key), NaN when not queued. */
   dueAt: number;
 }

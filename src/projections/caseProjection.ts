@@ -247,7 +247,7 @@ export class CaseProjection {
 
   private setAlerts(
     entry: CaseEntry,
-    next: readonly AlertView[],
+    next: NonNullable<CaseEntry['alerts']>,
     eventAt: EpochMs,
     calendar: WorkCalendar,
     s?: CaseState,

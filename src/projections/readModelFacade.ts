@@ -3,6 +3,7 @@ import type { EpochMs } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
 import type { CaseProjection } from './caseProjection.js';
+import type { ComplaintProjection } from './complaints/complaintProjection.js';
 import { DirectoryBook } from './directoryEvents.js';
 import { nameStats } from './directoryNames.js';
 import { computeMonthlyReport, currentMonth, latestMonthWithData, monthlyReportToCsv } from './report.js';
@@ -11,6 +12,8 @@ import type { ProjectionStatus, ReadModels } from './types.js';
 
 export interface ReadModelSources {
   readonly projection: CaseProjection;
+  /** The complaint fold (SPEC §8): states by complaint, timed by the calendar and each complaint's policy version. */
+  readonly complaints: ComplaintProjection;
   readonly zone: string;
   readonly clock: () => EpochMs;
   readonly status: () => ProjectionStatus;

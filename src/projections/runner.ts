@@ -9,6 +9,7 @@ import type { CalendarService, EpochMs, Policy } from '../domain/index.js';
 import type { EventStore } from '../store/port.js';
 import { CaseProjection } from './caseProjection.js';
 import { Checkpoint } from './checkpoint.js';
+import { ComplaintProjection } from './complaints/complaintProjection.js';
 import { EventRouter } from './eventRouting.js';
 import type { DirectoryBook } from './directoryEvents.js';
 import type { PolicyBook } from './policyEvents.js';
@@ -80,6 +81,12 @@ export function createProjections(options: ProjectionsOptions): Projections {
     ...(options.policies ? { policies: options.policies } : {}),
     scheduler,
     ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const complaints = new ComplaintProjection({
+    calendar: () => calendarService.current(),
+    // A complaint is timed by the policy version in force at its receipt (as a case by its acceptance).
+    policyFor: (receivedAt) =>
+      options.policies?.inForce({ day: calendarService.current().dayOf(receivedAt), at: receivedAt }) ?? policy,
   });
   const router = new EventRouter(projection, calendarService, log, options.policies, options.directory);
   const checkpoint = new Checkpoint({ file: options.checkpointFile, store, policy, calendarService, log });
@@ -163,6 +170,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
 
   const readModels = readModelFacade({
     projection,
+    complaints,
     zone,
     clock,
     status,

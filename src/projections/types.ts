@@ -2,31 +2,58 @@
  * What the read side offers the API and the web pages. The projection runner
  * keeps these read models up to date from the event store's subscription.
  */
+import type { ComplaintCardRule } from '../domain/complaints/lists.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
 import type { CaseListQuery, CaseListResult } from './caseList.js';
 import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
 
-/** One alert active now (SPEC §3: a rule in force for open work). */
-export interface AlertView {
-  /** Stable identity of the alert, e.g. `EX-01/overdue` or `EX-07/pause-warning/p1`. */
+/** What every alert says, whatever it is about. */
+interface AlertBase {
+  /** Stable identity of the alert, e.g. `EX-01/overdue`, `EX-07/pause-warning/p1`, `complaint-C-1/complaint-overdue`. */
   readonly key: string;
-  readonly caseId: string;
-  readonly rule: CardRule;
   readonly color: CardColor;
   readonly centerId: string;
+  /** The department in charge ('' for a complaint with none). */
   readonly departmentId: string;
-  readonly matterCode: string;
-  readonly matterName?: string;
   readonly startedAt: string;
-  readonly pauseId?: string;
-  readonly escalation?: number;
   readonly calendarVersion: string;
   readonly policyVersion: string;
   /** Why, when there is more to say: e.g. `retroactivePause` (pause ids), or the late event for late-record. */
   readonly details?: Readonly<Record<string, unknown>>;
 }
+
+/** One alert of a case active now (SPEC §3: a rule in force for open work). */
+export interface CaseAlertView extends AlertBase {
+  readonly subject: 'case';
+  readonly caseId: string;
+  readonly rule: CardRule;
+  readonly matterCode: string;
+  readonly matterName?: string;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  readonly complaintId?: never;
+}
+
+/** One alert of a complaint active now (SPEC §8): key `complaint-<complaintId>/<rule>`. */
+export interface ComplaintAlertView extends AlertBase {
+  readonly subject: 'complaint';
+  readonly complaintId: string;
+  readonly rule: ComplaintCardRule;
+  // Absent here, declared so code reading a case field off any alert gets `undefined`, not a type error.
+  readonly caseId?: never;
+  readonly matterCode?: never;
+  readonly matterName?: never;
+  readonly pauseId?: never;
+  readonly escalation?: never;
+}
+
+/** An alert on the board: about a case or about a complaint (`subject` tells which). */
+export type AlertView = CaseAlertView | ComplaintAlertView;
+
+/** Every rule an alert may carry: the case card rules and the complaint card rules. */
+export type AlertRule = CardRule | ComplaintCardRule;
 
 export interface AlertEvent {
   readonly type: 'alert-raised' | 'alert-cleared';
@@ -39,7 +66,7 @@ export interface AlertFilter {
   readonly centerId?: string;
   readonly departmentId?: string;
   readonly color?: CardColor;
-  readonly rule?: CardRule;
+  readonly rule?: AlertRule;
 }
 
 export type StatsGroupBy = 'center' | 'department' | 'matter' | 'category';
@@ -94,7 +121,7 @@ export interface OpenCaseCount {
 
 /** Active alerts of one rule, colour and center, for the gauges. */
 export interface AlertCount {
-  readonly rule: CardRule;
+  readonly rule: AlertRule;
   readonly color: CardColor;
   readonly center: string;
   readonly count: number;
