@@ -8,21 +8,22 @@
  * real monthly report, 35,000 accepted cases a month) and appends them to any
  * store through the port, in the order a live store would have recorded them;
  * the store's clock is set to each append's recordedAt, so only the planned
- * 补录 events (~0.2%) are late-recorded. Deterministic from the seed. Progress
+ * 补录 events (~0.2%) are late-recorded. Complaints (a few per thousand cases,
+ * complaint-<id> streams) are recorded beside the cases in the same order.
+ * Deterministic from the seed. Progress
  * goes to stderr, a line per ~5%.
  */
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/open.js';
-import { caseStreamId } from '../src/domain/streams.js';
 import {
   plannedCaseCount,
   simulateHistory,
   DEFAULT_CASES_PER_MONTH,
   type SimulateOptions,
 } from '../src/demo/history.js';
-import { inRecordOrder } from '../src/demo/record-order.js';
+import { inRecordOrder, type Planned } from '../src/demo/record-order.js';
+import { simulateCasesAndComplaints } from '../src/demo/complaint-history.js';
 import { recordDemoDirectory } from '../src/demo/directory.js';
-import type { GeneratedCase } from '../src/demo/case-plan.js';
 
 function usage(message: string): never {
   process.stderr.write(
@@ -84,20 +85,22 @@ async function main(): Promise<void> {
     );
     const started = performance.now();
     let cases = 0;
+    let complaints = 0;
     let events = 0;
     let appends = 0;
     let late = 0;
     let nextReport = 0.05;
-    const counted = (function* (source: Iterable<GeneratedCase>) {
+    const counted = (function* (source: Iterable<Planned>) {
       for (const c of source) {
-        cases++;
+        if ('complaintId' in c) complaints++;
+        else cases++;
         yield c;
       }
-    })(simulateHistory(options));
+    })(simulateCasesAndComplaints(options));
     for (const batch of inRecordOrder(counted)) {
       recordedAt = batch.recordedAt;
       await store.append(
-        caseStreamId(batch.caseId),
+        batch.streamId,
         batch.events.map((e) => ({
           eventId: e.eventId as string,
           type: e.type,
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(
-      `simulate: done — ${cases.toLocaleString('en')} cases, ${events.toLocaleString('en')} events in ${appends.toLocaleString('en')} appends ` +
+      `simulate: done — ${cases.toLocaleString('en')} cases, ${complaints.toLocaleString('en')} complaints, ${events.toLocaleString('en')} events in ${appends.toLocaleString('en')} appends ` +
         `(${late} recorded > 24 h late), ${seconds.toFixed(1)} s, ${Math.round(events / seconds).toLocaleString('en')} events/s; head ${await store.headPosition()}\n`,
     );
   } finally {

@@ -1,7 +1,7 @@
 /**
- * The demo feed: keeps a fresh install alive. It emits live events at a human pace through POST /cases/{id}/events —
- * the same path and bearer token as any recorder — so the board shows alerts
- * appearing and clearing. Retries reuse the eventId, so they are idempotent.
+ * The demo feed: keeps a fresh install alive. It emits live events at a human pace through POST /cases/{id}/events
+ * (and complaint events through POST /complaints/{id}/events) — the same paths and bearer token as any
+ * recorder — so the board shows alerts appearing and clearing. Retries reuse the eventId, so they are idempotent.
  *
  * The backlog that makes the board non-empty is normally seeded straight into
  * the store before the engine listens (seed.ts; main.ts passes the generator).
@@ -11,6 +11,7 @@
  * late-record card. Live 补录 acceptances (~3% of actions) are back-dated
  * 25–50 h on purpose. See docs/demo.md.
  */
+import type { ComplaintEvent } from '../domain/complaints/events.js';
 import type { CaseEvent } from '../domain/events.js';
 import { defaultCalendar } from '../domain/calendar/index.js';
 import type { Calendar, EpochMs } from '../domain/types.js';
@@ -152,10 +153,33 @@ export function startDemoFeed(options: DemoFeedOptions): DemoFeed {
     }
   }
 
+  async function emitComplaint(event: ComplaintEvent): Promise<void> {
+    const { complaintId, ...body } = event;
+    const { status } = await post(`/complaints/${encodeURIComponent(complaintId)}/events`, body);
+    if (status === 200 || status === 201) stats.liveEvents++;
+    else {
+      stats.rejected++;
+      generator.dropComplaint(complaintId);
+      log(`a live ${event.type} was refused with HTTP ${status}; its complaint is dropped from the feed`);
+    }
+  }
+
   async function run(): Promise<void> {
     while (!stopped) {
       await sleep(generator.nextDelayMs());
       if (stopped) return;
+      for (const event of generator.complaintsDue(clock())) {
+        try {
+          await emitComplaint(event);
+        } catch (e) {
+          if (e instanceof Stopped) throw e;
+          stats.rejected++;
+          generator.dropComplaint(event.complaintId);
+          log(
+            `a live ${event.type} could not be sent (${(e as Error).message}); its complaint is dropped from the feed`,
+          );
+        }
+      }
       for (const event of generator.step(clock())) {
         try {
           await emit(event);

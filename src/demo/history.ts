@@ -11,6 +11,7 @@ import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
 import { planCase, pickMatter, officeMinute, type FateMix, type GeneratedCase } from './case-plan.js';
 import { withRating } from './rating-plan.js';
 import { Rng } from './prng.js';
+import type { Planned } from './record-order.js';
 
 export interface SimulateOptions {
   readonly seed: number;
@@ -142,12 +143,12 @@ export function* casesOfDay(input: DayCasesInput): Generator<GeneratedCase> {
 }
 
 /** Keeps only the events that occurred by `horizon`; undefined when nothing is left. */
-export function cutAt(c: GeneratedCase, horizon: EpochMs): GeneratedCase | undefined {
+export function cutAt<T extends Planned>(c: T, horizon: EpochMs): T | undefined {
   let n = 0;
   while (n < c.at.length && (c.at[n] as number) <= horizon) n++;
   if (n === 0) return undefined;
   if (n === c.at.length) return c;
-  return { ...c, events: c.events.slice(0, n), at: c.at.slice(0, n), recordLagMs: c.recordLagMs.slice(0, n) };
+  return { ...c, events: c.events.slice(0, n), at: c.at.slice(0, n), recordLagMs: c.recordLagMs.slice(0, n) } as T;
 }
 
 /** Total cases the simulation will generate (for progress reporting). */
@@ -157,8 +158,8 @@ export function plannedCaseCount(options: SimulateOptions): number {
   return options.months * centers.reduce((sum, c) => sum + Math.round(perMonth * c.volume), 0);
 }
 
-/** Generates the history, one case at a time, in acceptance order. */
-export function* simulateHistory(options: SimulateOptions): Generator<GeneratedCase> {
+/** The days of a simulation, each with what casesOfDay needs, and the horizon events are cut at. */
+export function* historyDays(options: SimulateOptions): Generator<{ input: DayCasesInput; horizon: EpochMs }> {
   const zone = options.zone ?? 'Asia/Shanghai';
   const calendar = options.calendar ?? defaultCalendar(zone);
   if (!Number.isInteger(options.months) || options.months < 1)
@@ -187,19 +188,29 @@ export function* simulateHistory(options: SimulateOptions): Generator<GeneratedC
     for (let k = 0; k < days.length; k++) {
       const day = days[k] as EpochDay;
       const counts = quotas.map((q) => q[k] ?? 0);
-      for (const c of casesOfDay({
-        seed: options.seed,
-        calendar,
-        zone,
-        day,
-        centers,
-        counts,
-        mixes,
-        ...(options.fates === undefined ? {} : { fates: options.fates }),
-      })) {
-        const kept = cutAt(c, horizon);
-        if (kept !== undefined) yield kept;
-      }
+      yield {
+        input: {
+          seed: options.seed,
+          calendar,
+          zone,
+          day,
+          centers,
+          counts,
+          mixes,
+          ...(options.fates === undefined ? {} : { fates: options.fates }),
+        },
+        horizon,
+      };
+    }
+  }
+}
+
+/** Generates the history, one case at a time, in acceptance order. */
+export function* simulateHistory(options: SimulateOptions): Generator<GeneratedCase> {
+  for (const { input, horizon } of historyDays(options)) {
+    for (const c of casesOfDay(input)) {
+      const kept = cutAt(c, horizon);
+      if (kept !== undefined) yield kept;
     }
   }
 }

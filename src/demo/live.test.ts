@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeCaseEvent, type CaseEvent } from '../domain/events.js';
 import { defaultCalendar } from '../domain/index.js';
 import { LiveGenerator } from './live.js';
-import { replayThroughDomain } from './replay.js';
+import type { ComplaintEvent } from '../domain/complaints/index.js';
+import { replayComplaints, replayThroughDomain } from './replay.js';
 
 const zone = 'Asia/Shanghai';
 const calendar = defaultCalendar(zone);
@@ -98,6 +99,34 @@ describe('the demo feed generator', () => {
     const { refusals } = replayThroughDomain(
       ordered.map((p) => p.event),
       (_, i) => (ordered[i] as { now: number }).now,
+    );
+    expect(refusals).toEqual([]);
+  });
+
+  it('cases accepted live draw a complaint now and then (a few per thousand), sent event by event when due and accepted by decideComplaint', () => {
+    const gen = new LiveGenerator({ seed: 31, calendar, zone });
+    const accepted = new Set<string>();
+    const complaints: { event: ComplaintEvent; now: number }[] = [];
+    let now = start;
+    // Three working days of the feed's steps.
+    while (now < start + 3 * 24 * 3_600_000) {
+      now += gen.nextDelayMs();
+      for (const e of gen.complaintsDue(now)) complaints.push({ event: e, now });
+      for (const e of gen.step(now)) if (e.type === 'CaseAccepted') accepted.add(e.caseId);
+    }
+    const received = complaints.filter((c) => c.event.type === 'ComplaintReceived');
+    expect(received.length / accepted.size).toBeGreaterThan(0.002);
+    expect(received.length / accepted.size).toBeLessThan(0.012);
+    for (const c of received) {
+      const caseId = (c.event as Extract<ComplaintEvent, { type: 'ComplaintReceived' }>).caseId;
+      expect(caseId !== undefined && accepted.has(caseId)).toBe(true);
+    }
+    expect(complaints.some((c) => c.event.type === 'ComplaintAccepted' || c.event.type === 'ComplaintRejected')).toBe(
+      true,
+    );
+    const { refusals } = replayComplaints(
+      complaints.map((c) => c.event),
+      (_, i) => (complaints[i] as { now: number }).now,
     );
     expect(refusals).toEqual([]);
   });

@@ -14,7 +14,11 @@ import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
 import { formatInstant } from '../domain/time.js';
 import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
 import { planCase, pickMatter, officeMinute, type GeneratedCase } from './case-plan.js';
-import { caseIdOf, casesOfDay, cutAt, dayWeight } from './history.js';
+import type { ComplaintEvent } from '../domain/complaints/events.js';
+import { complaintsOfDay } from './complaint-history.js';
+import type { GeneratedComplaint } from './complaint-plan.js';
+import { caseIdOf, casesOfDay, cutAt, type DayCasesInput, dayWeight } from './history.js';
+import { LiveComplaints } from './live-complaints.js';
 import { LiveRatings } from './rating-plan.js';
 import { mixSeed, Rng } from './prng.js';
 
@@ -100,6 +104,7 @@ export class LiveGenerator {
   private readonly nextSeq = new Map<string, number>();
   private followUps: FollowUp[] = [];
   private readonly ratings: LiveRatings;
+  private readonly complaints: LiveComplaints;
 
   constructor(private readonly options: LiveOptions) {
     this.rng = new Rng(options.seed, 0x11fe);
@@ -109,6 +114,7 @@ export class LiveGenerator {
     this.speed = options.speed ?? 1;
     if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
     this.ratings = new LiveRatings(this.speed);
+    this.complaints = new LiveComplaints({ seed: options.seed, calendar: options.calendar, zone: options.zone });
     const perMinute = (options.eventsPerMinutePerCenter ?? 3) * this.centers.length * this.speed;
     this.meanGapMs = MINUTE / perMinute;
   }
@@ -147,32 +153,84 @@ export class LiveGenerator {
    * that to `observe`.
    */
   backlogCases(now: EpochMs, workingDays: number, casesPerDistrictDay = 60): GeneratedCase[] {
-    const { calendar, zone, seed } = this.options;
-    const today = calendar.dayOf(now);
-    const days: EpochDay[] = [];
-    for (let d = today; days.length < workingDays && d > today - 60; d--) {
-      if (calendar.isWorkday(d) || d === today) days.unshift(d);
-    }
     const out: GeneratedCase[] = [];
-    for (const day of days) {
-      const counts = this.centers.map((c) => Math.round(casesPerDistrictDay * c.volume * dayWeight(calendar, day, c)));
-      for (const c of casesOfDay({
-        seed: mixSeed(seed, 0xb0c),
-        calendar,
-        zone,
-        day,
-        centers: this.centers,
-        counts,
-        mixes: this.mixes,
-      })) {
+    for (const input of this.backlogInputs(now, workingDays, casesPerDistrictDay)) {
+      for (const c of casesOfDay(input)) {
         const kept = cutAt(c, now);
         if (kept !== undefined) out.push(kept);
       }
       this.centers.forEach((center, i) => {
-        this.bumpSeq(center, day, (counts[i] ?? 0) + 1);
+        this.bumpSeq(center, input.day, (input.counts[i] ?? 0) + 1);
       });
     }
     return out;
+  }
+
+  /**
+   * The complaints received by `now` over the last `workingDays` working days,
+   * in receipt order, planned whole (events after `now` included: the caller
+   * records what was recorded by `now` and passes it to `observeComplaints`).
+   * A complaint lives longer than most cases (15 working days to answer, then
+   * the closing), so the complaint backlog may reach further back than the
+   * cases' (`caseDays`); a complaint received before the cases' window names no
+   * case (its case is not recorded).
+   */
+  backlogComplaints(
+    now: EpochMs,
+    workingDays: number,
+    casesPerDistrictDay = 60,
+    caseDays = workingDays,
+  ): GeneratedComplaint[] {
+    const out: GeneratedComplaint[] = [];
+    const inputs = this.backlogInputs(now, workingDays, casesPerDistrictDay);
+    inputs.forEach((input, k) => {
+      const planned = complaintsOfDay(input, k >= inputs.length - caseDays);
+      out.push(...planned.filter((c) => (c.at[0] as number) <= now));
+      this.centers.forEach((center) => {
+        const n = planned.filter((c) => c.centerId === center.id).length;
+        this.complaints.reserve(center, input.day, n + 1);
+      });
+    });
+    return out;
+  }
+
+  /** Carries on the recorded complaints: each one's events after the first `recorded(id)` are sent when due. */
+  observeComplaints(plans: Iterable<GeneratedComplaint>, recorded: (complaintId: string) => number): void {
+    for (const p of plans) this.complaints.takeOver(p, recorded(p.complaintId));
+  }
+
+  /** The complaint events due at `now` (with occurredAt = now). */
+  complaintsDue(now: EpochMs): ComplaintEvent[] {
+    return this.complaints.due(now);
+  }
+
+  /** Forget a complaint (the server refused one of its events). */
+  dropComplaint(complaintId: string): void {
+    this.complaints.drop(complaintId);
+  }
+
+  /** Complaints with planned events still to send. */
+  openComplaintCount(): number {
+    return this.complaints.openCount();
+  }
+
+  /** The last `workingDays` working days up to `now` (today included), with each center's case count. */
+  private backlogInputs(now: EpochMs, workingDays: number, casesPerDistrictDay: number): DayCasesInput[] {
+    const { calendar, zone, seed } = this.options;
+    const today = calendar.dayOf(now);
+    const days: EpochDay[] = [];
+    for (let d = today; days.length < workingDays && d > today - 3 * workingDays - 20; d--) {
+      if (calendar.isWorkday(d) || d === today) days.unshift(d);
+    }
+    return days.map((day) => ({
+      seed: mixSeed(seed, 0xb0c),
+      calendar,
+      zone,
+      day,
+      centers: this.centers,
+      counts: this.centers.map((c) => Math.round(casesPerDistrictDay * c.volume * dayWeight(calendar, day, c))),
+      mixes: this.mixes,
+    }));
   }
 
   /** Takes over the open ones of these (recorded) cases: the live stream completes, pauses, resumes and escalates them. */
@@ -247,6 +305,7 @@ export class LiveGenerator {
     const planned = planCase({ calendar, zone }, rng, caseIdOf(c, day, seq), c, matter, at);
     const event = planned.events[0] as CaseEvent;
     const state = this.track(planned.caseId, center, at, matter.promisedDays === 0);
+    this.complaints.caseAccepted(center, c, matter.departmentId, planned.caseId, at);
     if (state.instant) {
       this.followUps.push({
         at: now + Math.round((this.rng.int(2, 15) * MINUTE) / this.speed),

@@ -5,7 +5,9 @@ import { createManualScheduler, createProjections, type Projections } from '../p
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { LiveGenerator } from './live.js';
-import { replayThroughDomain } from './replay.js';
+import { replayComplaints, replayThroughDomain } from './replay.js';
+import { complaintAlertsAt, complaintTimelineOf, type ComplaintEvent } from '../domain/complaints/index.js';
+import { formatInstant } from '../domain/time.js';
 import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './seed.js';
 
 const zone = 'Asia/Shanghai';
@@ -83,7 +85,7 @@ describe('seeding the demo backlog straight into the store', () => {
 
   it('every seeded event passes decide, in store order, at its recording time', async () => {
     const { store } = await first;
-    const events = await readAll(store);
+    const events = (await readAll(store)).filter((e) => e.streamId.startsWith('case-'));
     const { refusals } = replayThroughDomain(
       events.map((e) => e.data as unknown as CaseEvent),
       (_, i) => Date.parse((events[i] as RecordedEvent).recordedAt),
@@ -130,9 +132,56 @@ describe('seeding the demo backlog straight into the store', () => {
     expect(clock.now()).toBe(123);
   });
 
+  it('records complaints beside the cases: every complaint event passes decideComplaint in store order, and the board holds complaint cards at now', async () => {
+    const { plan, store } = await first;
+    const events = (await readAll(store)).filter((e) => e.streamId.startsWith('complaint-'));
+    expect(plan.complaints).toBeGreaterThan(20);
+    expect(new Set(events.map((e) => e.streamId)).size).toBe(plan.complaints);
+    const { states, refusals } = replayComplaints(
+      events.map((e) => e.data as unknown as ComplaintEvent),
+      (_, i) => Date.parse((events[i] as RecordedEvent).recordedAt),
+    );
+    expect(refusals).toEqual([]);
+    const inForce: Record<string, number> = {};
+    for (const s of states.values()) {
+      const tl = complaintTimelineOf(s, now, DEFAULT_POLICY, calendar);
+      if (tl !== null) for (const c of complaintAlertsAt(tl, s, now)) inForce[c.rule] = (inForce[c.rule] ?? 0) + 1;
+    }
+    expect(inForce['complaint-answer-warning'] ?? 0).toBeGreaterThanOrEqual(1);
+    expect(inForce['complaint-overdue'] ?? 0).toBeGreaterThanOrEqual(1);
+    // 好差评 too: ratings and follow-ups of 差评 are in the backlog.
+    const types = new Set((await readAll(store)).map((e) => e.type));
+    expect(types.has('CaseRated') && types.has('RatingFollowedUp')).toBe(true);
+  });
+
+  it('the live feed carries on the open complaints of the backlog (their planned events when due, stamped now); all pass decideComplaint', async () => {
+    const { generator, store } = await seeded(11);
+    const seededEvents = (await readAll(store)).filter((e) => e.streamId.startsWith('complaint-'));
+    const stream: { event: ComplaintEvent; at: number }[] = seededEvents.map((e) => ({
+      event: e.data as unknown as ComplaintEvent,
+      at: Date.parse(e.recordedAt),
+    }));
+    expect(generator.openComplaintCount()).toBeGreaterThan(5);
+    // Five days of the feed, every 10 minutes (the cases' steps are left out: they do not touch complaints).
+    let t = now;
+    while (t < now + 5 * DAY) {
+      t += 10 * 60_000;
+      for (const event of generator.complaintsDue(t)) stream.push({ event, at: t });
+    }
+    const live = stream.slice(seededEvents.length);
+    const backlogIds = new Set(seededEvents.map((e) => e.data['complaintId']));
+    expect(live.filter((s) => backlogIds.has(s.event.complaintId)).length).toBeGreaterThan(5);
+    for (const s of live) expect(s.event.occurredAt).toBe(formatInstant(s.at, zone));
+    const { refusals } = replayComplaints(
+      stream.map((s) => s.event),
+      (_, i) => (stream[i] as { at: number }).at,
+    );
+    expect(refusals).toEqual([]);
+  });
+
   it('the live feed carries on from the recorded backlog: an hour of it after the seed passes decide', async () => {
     const { generator, store } = await seeded(11);
-    const seededEvents = await readAll(store);
+    const seededEvents = (await readAll(store)).filter((e) => e.streamId.startsWith('case-'));
     const stream: { event: CaseEvent; at: number }[] = seededEvents.map((e) => ({
       event: e.data as unknown as CaseEvent,
       at: Date.parse(e.recordedAt),

@@ -6,17 +6,20 @@
  * shows timing alerts rather than a wall of late-record cards (which is what
  * posting the same backlog through the HTTP API "now" gives; see docs/demo.md).
  *
+ * Complaints (complaint-<id> streams) are planned beside the cases and recorded
+ * in the same order; the live feed carries on the open ones.
+ *
  * Used by main.ts on an empty store, before the projections start; the live
  * feed (feed.ts) then carries on through the HTTP API with the same generator,
  * which has taken over exactly the open cases that were recorded.
  */
-import type { CaseEvent } from '../domain/events.js';
 import type { EpochMs } from '../domain/types.js';
+import { complaintStreamId } from '../domain/complaints/streams.js';
 import { caseStreamId } from '../domain/streams.js';
 import type { EventStore } from '../store/port.js';
 import type { GeneratedCase } from './case-plan.js';
 import type { LiveGenerator } from './live.js';
-import { inRecordOrder, type ScheduledAppend } from './record-order.js';
+import { inRecordOrder, mergeByStart, type ScheduledAppend, type ScheduledComplaintAppend } from './record-order.js';
 
 /** A store clock that can be pinned while seeding: `now()` is the pinned instant, else `base()`. */
 export interface SettableClock {
@@ -41,10 +44,19 @@ export function settableClock(base: () => number = Date.now): SettableClock {
  */
 export const DEMO_BACKLOG_WORKING_DAYS = 20;
 
+/**
+ * The complaint backlog reaches twice as far back as the cases': a complaint's
+ * answer is due 15 working days after its acceptance, so only complaints
+ * accepted more than 12 (warning) or 15 (overdue) working days ago can hold
+ * those cards on a fresh board.
+ */
+export const COMPLAINT_BACKLOG_FACTOR = 2;
+
 export interface BacklogPlan {
-  /** The appends, in recording order; every recordedAt ≤ now. */
-  readonly appends: readonly ScheduledAppend[];
+  /** The appends of cases and complaints, in recording order; every recordedAt ≤ now. */
+  readonly appends: readonly (ScheduledAppend | ScheduledComplaintAppend)[];
   readonly cases: number;
+  readonly complaints: number;
   readonly events: number;
   /** Events recorded more than 24 h after they occurred (the planned 补录). */
   readonly lateEvents: number;
@@ -64,18 +76,24 @@ export function planBacklog(
   casesPerDistrictDay = 60,
 ): BacklogPlan {
   const cases = generator.backlogCases(now, workingDays, casesPerDistrictDay);
-  const appends = [...inRecordOrder(cases, now)];
+  const complaints = generator.backlogComplaints(
+    now,
+    COMPLAINT_BACKLOG_FACTOR * workingDays,
+    casesPerDistrictDay,
+    workingDays,
+  );
+  const appends = [...inRecordOrder(mergeByStart(cases, complaints), now)];
   const recorded = new Map<string, number>();
   let events = 0;
   let lateEvents = 0;
   for (const a of appends) {
-    recorded.set(a.caseId, a.firstRevision + a.events.length);
+    recorded.set(a.streamId, a.firstRevision + a.events.length);
     events += a.events.length;
     lateEvents += a.lateEvents;
   }
   const taken: GeneratedCase[] = [];
   for (const c of cases) {
-    const n = recorded.get(c.caseId) ?? 0;
+    const n = recorded.get(caseStreamId(c.caseId)) ?? 0;
     if (n === 0) continue;
     taken.push(
       n === c.events.length
@@ -84,7 +102,10 @@ export function planBacklog(
     );
   }
   generator.observe(taken);
-  return { appends, cases: taken.length, events, lateEvents };
+  const recordedComplaint = (id: string) => recorded.get(complaintStreamId(id)) ?? 0;
+  generator.observeComplaints(complaints, recordedComplaint);
+  const complaintCount = complaints.filter((c) => recordedComplaint(c.complaintId) > 0).length;
+  return { appends, cases: taken.length, complaints: complaintCount, events, lateEvents };
 }
 
 /**
@@ -97,7 +118,7 @@ export async function appendBacklog(store: EventStore, clock: SettableClock, pla
     for (const batch of plan.appends) {
       clock.set(batch.recordedAt);
       await store.append(
-        caseStreamId(batch.caseId),
+        batch.streamId,
         batch.events.map((e) => ({ eventId: idOf(e), type: e.type, data: e as unknown as Record<string, unknown> })),
         { expectedRevision: batch.firstRevision === 0 ? 'no_stream' : BigInt(batch.firstRevision - 1) },
       );
@@ -108,7 +129,7 @@ export async function appendBacklog(store: EventStore, clock: SettableClock, pla
 }
 
 /** Generated events always carry their id (so a re-run is idempotent). */
-function idOf(event: CaseEvent): string {
+function idOf(event: { readonly type: string; readonly eventId?: string | undefined }): string {
   if (event.eventId === undefined) throw new Error(`a generated ${event.type} has no eventId`);
   return event.eventId;
 }
