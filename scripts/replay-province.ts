@@ -1,5 +1,6 @@
 /**
- * A province-year on one machine: `npx tsx scripts/replay-province.ts [--events 10000000] [--mode fold|projection|both]`
+ * A province-year on one machine:
+ *   `npx tsx scripts/replay-province.ts [--events 10000000] [--mode generate|fold|projection|both] [--json]`
  *
  * Generates a province's cases in memory (16 city centers and 129 county/district
  * centers, sized so the year holds --events events), streams them in recording
@@ -12,9 +13,18 @@
  * Nothing is written to disk. Figures go to docs/scaling.md. The projection keeps
  * every case of the year (~4.2 M): give it a heap above Node's default 4 GB,
  * e.g. NODE_OPTIONS=--max-old-space-size=12000.
+ *
+ * Each pass prints events/s and the peak RSS and heap of the pass; the
+ * projection pass also prints the heap it holds at the end (after a full GC)
+ * per case kept, and how many of those are completed. `--mode generate` runs
+ * the baseline alone; `--json` prints one JSON line per pass instead of text
+ * (bench/province.bench.ts runs each pass in its own process, so that the peak
+ * RSS is the pass's own).
  */
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {
   createCalendarService,
   defaultCalendar,
@@ -37,14 +47,15 @@ const { values } = parseArgs({
     events: { type: 'string', default: '10000000' },
     mode: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '42' },
+    json: { type: 'boolean', default: false },
   },
 });
 const TARGET = Number(values.events);
 const SEED = Number(values.seed);
 if (!Number.isInteger(TARGET) || TARGET < 1000)
   throw new RangeError(`--events must be an integer ≥ 1000, got ${values.events}`);
-if (!['fold', 'projection', 'both'].includes(values.mode))
-  throw new RangeError(`--mode must be fold, projection or both, got ${values.mode}`);
+if (!['generate', 'fold', 'projection', 'both'].includes(values.mode))
+  throw new RangeError(`--mode must be generate, fold, projection or both, got ${values.mode}`);
 
 const zone = 'Asia/Shanghai';
 const calendar = defaultCalendar(zone);
@@ -111,12 +122,58 @@ const sample = () => {
 };
 const mb = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString('en')} MB`;
 
-function report(label: string, events: number, seconds: number, extra: string): void {
-  sample();
+/** What a pass measured; `--json` prints it as one line. */
+interface PassResult {
+  readonly pass: 'generate' | 'fold' | 'projection';
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly peakRssBytes: number;
+  readonly peakHeapBytes: number;
+  readonly cases?: number;
+  readonly completedCases?: number;
+  /** Heap the projection holds at the end (full GC before and after), per case kept. */
+  readonly heapBytesPerCase?: number;
+  readonly alertsRaised?: number;
+  readonly alertsCleared?: number;
+}
+
+function report(label: string, result: PassResult, extra: string): void {
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
   process.stdout.write(
-    `${label}: ${events.toLocaleString('en')} events in ${seconds.toFixed(1)} s = ${Math.round(events / seconds).toLocaleString('en')} events/s; ` +
-      `peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}; ${extra}\n`,
+    `${label}: ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s = ${Math.round(result.eventsPerSecond).toLocaleString('en')} events/s; ` +
+      `peak RSS ${mb(result.peakRssBytes)}, peak heap ${mb(result.peakHeapBytes)}; ${extra}\n`,
   );
+}
+
+function measured(pass: PassResult['pass'], events: number, seconds: number): PassResult {
+  sample();
+  // Alone in its process, the kernel's high-water mark covers what sampling every 64 k events could
+  // miss; with --mode both it would include the passes before.
+  const maxRss = values.mode === 'both' ? 0 : process.resourceUsage().maxRSS * 1024;
+  return {
+    pass,
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    peakRssBytes: Math.max(peakRss, maxRss),
+    peakHeapBytes: peakHeap,
+  };
+}
+
+function gcFunction(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g !== undefined) return g;
+  v8.setFlagsFromString('--expose_gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+function heapAfterGc(gc: () => void): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
 }
 
 /** Baseline: generating the year and putting it in recording order, with no fold. */
@@ -130,7 +187,7 @@ function runGenerate(): number {
     if ((events & 0xffff) < b.events.length) sample();
   }
   const seconds = (performance.now() - t0) / 1000;
-  report('generate only (baseline: generator + record order)', events, seconds, 'no fold');
+  report('generate only (baseline: generator + record order)', measured('generate', events, seconds), 'no fold');
   return seconds;
 }
 
@@ -147,7 +204,9 @@ function runFold(): void {
     b.events.forEach((e, k) => {
       state = evolve(state, e, { revision: b.firstRevision + k, recordedAt: b.recordedAt });
     });
-    if (state.completedAt === undefined) open.set(b.caseId, state);
+    // A rating after completion finds no state (dropped) and folds into one without acceptance:
+    // dropped too, so that only accepted, uncompleted cases stay.
+    if (state.completedAt === undefined && state.accepted !== undefined) open.set(b.caseId, state);
     else open.delete(b.caseId);
     events += b.events.length;
     if ((events & 0xffff) < b.events.length) sample();
@@ -155,8 +214,7 @@ function runFold(): void {
   }
   report(
     'fold (evolve, record order)',
-    events,
-    (performance.now() - t0) / 1000,
+    { ...measured('fold', events, (performance.now() - t0) / 1000), cases },
     `${cases.toLocaleString('en')} cases, ${open.size.toLocaleString('en')} open at the end`,
   );
 }
@@ -164,6 +222,8 @@ function runFold(): void {
 function runProjection(): void {
   peakRss = 0;
   peakHeap = 0;
+  const gc = gcFunction();
+  const heapBefore = heapAfterGc(gc);
   const scheduler = createManualScheduler(Date.parse('2025-01-01T00:00:00+08:00'));
   const projection = new CaseProjection({
     calendarService: createCalendarService(zone),
@@ -192,18 +252,32 @@ function runProjection(): void {
       );
   }
   const seconds = (performance.now() - t0) / 1000;
+  const result = measured('projection', events, seconds);
+  const heapHeld = heapAfterGc(gc) - heapBefore;
+  let completed = 0;
+  for (const state of projection.states()) if (state.completedAt !== undefined) completed++;
+  const cases = projection.caseCount;
   report(
     'projection (live CaseProjection, record order)',
-    events,
-    seconds,
-    `${projection.caseCount.toLocaleString('en')} cases kept, ${String(projection.alertCount)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
+    {
+      ...result,
+      cases,
+      completedCases: completed,
+      heapBytesPerCase: heapHeld / cases,
+      alertsRaised: raised,
+      alertsCleared: cleared,
+    },
+    `${cases.toLocaleString('en')} cases kept (${completed.toLocaleString('en')} completed), ` +
+      `${Math.round(heapHeld / cases).toLocaleString('en')} bytes of heap per case held at the end, ` +
+      `${String(projection.alertCount)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
   );
   projection.stop();
 }
 
-process.stdout.write(
-  `replay-province: ${TARGET.toLocaleString('en')} events, seed ${SEED}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}\n`,
-);
-if (values.mode === 'both') runGenerate();
-if (values.mode !== 'projection') runFold();
-if (values.mode !== 'fold') runProjection();
+if (!values.json)
+  process.stdout.write(
+    `replay-province: ${TARGET.toLocaleString('en')} events, seed ${SEED}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}\n`,
+  );
+if (values.mode === 'both' || values.mode === 'generate') runGenerate();
+if (values.mode === 'both' || values.mode === 'fold') runFold();
+if (values.mode === 'both' || values.mode === 'projection') runProjection();

@@ -1,0 +1,98 @@
+/**
+ * A province-year, scaled down (issue 18): `scripts/replay-province.ts` with
+ * 1,000,000 events (200,000 in --quick) through the live projection, against
+ * the same script generating the same events with no fold (the baseline), in
+ * the same run. Each pass runs in its own process, so its peak RSS is its own.
+ * Rows: events/s against the baseline, the projection pass's peak RSS, and the
+ * heap the projection holds at the end per case it keeps (almost all of them
+ * completed: the year is replayed to the end of each case's life).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Benchmark, BenchRow } from './types.js';
+
+const SCRIPT = fileURLToPath(new URL('../scripts/replay-province.ts', import.meta.url));
+
+interface PassResult {
+  readonly pass: string;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly peakRssBytes: number;
+  readonly cases?: number;
+  readonly completedCases?: number;
+  readonly heapBytesPerCase?: number;
+}
+
+/** Runs one pass of the replay in a child process and returns its JSON result line. */
+function runPass(mode: 'generate' | 'projection', events: number): Promise<PassResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', SCRIPT, '--events', String(events), '--mode', mode, '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-2000);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) {
+        reject(new Error(`replay-province --mode ${mode} exited with ${code}: ${err.trim().split('\n').pop()}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(line) as PassResult);
+      } catch {
+        reject(new Error(`replay-province --mode ${mode} printed no result line: ${line.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+const MB = 2 ** 20;
+
+const province: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const events = quick ? 200_000 : 1_000_000;
+  const size = `${events.toLocaleString('en')} events`;
+  const generate = await runPass('generate', events);
+  const projection = await runPass('projection', events);
+  const cases = projection.cases ?? 0;
+  const completed = projection.completedCases ?? 0;
+  const perCase = projection.heapBytesPerCase ?? Number.NaN;
+  return [
+    {
+      name: `province replay through the live projection (${size})`,
+      value: projection.eventsPerSecond,
+      unit: 'events/s',
+      baselineName: 'generate + record order only, no fold',
+      baseline: generate.eventsPerSecond,
+      ratio: projection.eventsPerSecond / generate.eventsPerSecond,
+      note: `${cases.toLocaleString('en')} cases; evolve, evaluation at every event, alerts and due timers as the clock advances (issue 18 goal 2 is the 10 M-event year in ≤ 120 s)`,
+    },
+    {
+      name: `province replay peak RSS (${size})`,
+      value: projection.peakRssBytes / MB,
+      unit: 'MB',
+      baselineName: 'the generator alone',
+      baseline: generate.peakRssBytes / MB,
+      ratio: projection.peakRssBytes / generate.peakRssBytes,
+      note: 'each pass in its own process (the kernel’s high-water mark); issue 18 goal 1 is ≤ 1.5 GB for the 10 M-event year',
+    },
+    {
+      name: `heap per case held after the province replay (${size})`,
+      value: perCase,
+      unit: 'bytes',
+      target: '≤ 120 bytes per completed case (issue 18 goal 1)',
+      pass: perCase <= 120,
+      note: `heapUsed after a full GC, minus before the projection, over the ${cases.toLocaleString('en')} cases held; ${completed.toLocaleString('en')} of them completed`,
+    },
+  ];
+};
+
+export const benchmarks: Benchmark[] = [province];
