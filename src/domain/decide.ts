@@ -9,7 +9,7 @@ import type { CaseState, EpochMs } from './types.js';
 import { parseInstant } from './time.js';
 import { eventTimeRejection, type EventTimeOptions } from './eventTime.js';
 import type { Policy } from './policy.js';
-import { defaultEscalationId, isBadScore } from './evolve.js';
+import { defaultEscalationId, escalationPosition, isBadScore, pausePosition } from './evolve.js';
 import { checkExtension } from './extension-rules.js';
 import type { TimingCalendar } from './calendar/work-calendar.js';
 
@@ -65,11 +65,11 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
     );
   switch (event.type) {
     case 'CasePaused':
-      return state.pauses.some((p) => p.pauseId === event.pauseId)
+      return pausePosition(state.pauses, event.pauseId) >= 0
         ? transition(`pause ${event.pauseId} was already used in case ${id}; choose a new pauseId`)
         : E.right(event);
     case 'CaseResumed': {
-      const pause = state.pauses.find((p) => p.pauseId === event.pauseId);
+      const pause = state.pauses[pausePosition(state.pauses, event.pauseId)];
       if (pause === undefined) return transition(`pause ${event.pauseId} is not open: case ${id} has no such pause`);
       if (pause.resumedAt !== undefined)
         return transition(`pause ${event.pauseId} is not open: it was already resumed`);
@@ -77,12 +77,12 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
     }
     case 'CaseEscalated': {
       const escalationId = event.escalationId ?? defaultEscalationId(state.escalations.length);
-      return state.escalations.some((e) => e.escalationId === escalationId)
+      return escalationPosition(state.escalations, escalationId) >= 0
         ? transition(`escalation ${escalationId} already exists in case ${id}; an escalationId is unique within a case`)
         : E.right(event);
     }
     case 'CaseEscalationAnswered': {
-      const escalation = state.escalations.find((e) => e.escalationId === event.escalationId);
+      const escalation = state.escalations[escalationPosition(state.escalations, event.escalationId)];
       if (escalation === undefined) return transition(`case ${id} has no escalation ${event.escalationId} to answer`);
       if (escalation.answer !== undefined)
         return transition(`escalation ${event.escalationId} of case ${id} was already answered`);

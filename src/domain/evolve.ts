@@ -9,6 +9,7 @@ import type {
   CaseState,
   CaseStatus,
   EscalationAnswer,
+  EscalationState,
   EventMeta,
   ExtensionState,
   LateRecord,
@@ -20,6 +21,7 @@ import { BAD_RATING_MAX_SCORE } from './lists.js';
 import { parseInstant, MS_PER_HOUR } from './time.js';
 import { intern } from './intern.js';
 import { DEFAULT_POLICY } from './policy.js';
+import { markIndexed, positionOfId } from './idIndex.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -67,24 +69,73 @@ export const defaultEscalationId = (escalationsBefore: number): string => `e${es
 
 export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, options: EvolveOptions = {}): CaseState {
   if (meta.revision <= state.revision) return state;
-  const at = meta.occurredAt ?? parseInstant(event.occurredAt);
-  const lateMs = (options.lateRecordHours ?? DEFAULT_POLICY.lateRecordHours) * MS_PER_HOUR;
-  let lateRecords = state.lateRecords;
-  if (meta.recordedAt !== undefined && meta.recordedAt - at > lateMs) {
-    const record: LateRecord = {
-      eventType: event.type,
-      revision: meta.revision,
-      occurredAt: at,
-      recordedAt: meta.recordedAt,
-    };
-    lateRecords = [...lateRecords, record];
+  // One allocation per event: the next state, a copy of this one changed by applyEvent before anyone
+  // sees it (an array it changes is copied, never the one `state` holds).
+  const next = copyState(state);
+  applyEvent(next, event, meta, options, undefined);
+  return next;
+}
+
+/**
+ * A private fold of many events of one case (a batch being decided, a stream
+ * being read): `evolve`'s rules, but each array of the state is copied at most
+ * once (the first time an event changes it) and then grown in place, and
+ * lookups by pause or escalation id use an index (idIndex.ts). n events cost
+ * O(n) however long the case is: `evolve` in a loop copies an array per event,
+ * O(n²) for a case of many escalations (issue 13).
+ *
+ * The base state is never changed. `state` is the running state, for `decide`
+ * between events: read it, do not keep it (it changes with the next `apply`).
+ */
+export class CaseDraft {
+  private readonly next: Mutable<CaseState>;
+  private readonly owned = new Set<ArrayField>();
+  private finished = false;
+
+  constructor(
+    base: CaseState,
+    private readonly options: EvolveOptions = {},
+  ) {
+    this.next = copyState(base);
+    for (const field of ARRAY_FIELDS) markIndexed(base[field]);
   }
-  // One allocation per event: the next state, copied field by field and then changed by the
-  // switch before anyone sees it. Every field is present (absent ones undefined) and in the same
-  // order as in initialCaseState, so all folded states share one hidden class (in-object fields).
-  const next: Mutable<CaseState> = {
+
+  get state(): CaseState {
+    return this.next;
+  }
+
+  /** Folds one more event, exactly as `evolve` would (a replay, revision ≤ the state's, changes nothing). */
+  apply(event: CaseEvent, meta: EventMeta): void {
+    if (this.finished) throw new Error('CaseDraft: apply after finish');
+    if (meta.revision <= this.next.revision) return;
+    applyEvent(this.next, event, meta, this.options, this.owned);
+  }
+
+  /** Marks the stream's revision without an event (a stored event that cannot be decoded still holds its place). */
+  skipTo(revision: number): void {
+    if (this.finished) throw new Error('CaseDraft: skipTo after finish');
+    if (revision > this.next.revision) this.next.revision = revision;
+  }
+
+  /** The state after every event applied; the draft takes no more events. */
+  finish(): CaseState {
+    this.finished = true;
+    return this.next;
+  }
+}
+
+type ArrayField = 'pauses' | 'escalations' | 'extensions' | 'lateRecords';
+const ARRAY_FIELDS: readonly ArrayField[] = ['pauses', 'escalations', 'extensions', 'lateRecords'];
+type Item<K extends ArrayField> = CaseState[K][number];
+
+/**
+ * Every field present (absent ones undefined) and in the same order as in initialCaseState,
+ * so all folded states share one hidden class (in-object fields).
+ */
+function copyState(state: CaseState): Mutable<CaseState> {
+  return {
     caseId: state.caseId,
-    revision: meta.revision,
+    revision: state.revision,
     accepted: state.accepted,
     acceptedAt: state.acceptedAt,
     status: state.status,
@@ -93,13 +144,82 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
     extensions: state.extensions,
     completedAt: state.completedAt,
     outcome: state.outcome,
-    lastOccurredAt: state.lastOccurredAt === undefined || at > state.lastOccurredAt ? at : state.lastOccurredAt,
-    lateRecords,
+    lastOccurredAt: state.lastOccurredAt,
+    lateRecords: state.lateRecords,
     rating: state.rating,
   };
+}
+
+/**
+ * The array `field` of `next`, writable: `next`'s own when `owned` says so (a draft's), else a
+ * copy put in its place (and owned from now on when there is an `owned` set).
+ */
+function writable<K extends ArrayField>(next: Mutable<CaseState>, field: K, owned: Set<ArrayField> | undefined) {
+  if (owned?.has(field)) return next[field] as unknown as Item<K>[];
+  const original = next[field];
+  const copy = original.slice() as Item<K>[];
+  (next as Record<ArrayField, unknown>)[field] = copy;
+  if (owned !== undefined) {
+    owned.add(field);
+    markIndexed(copy, original);
+  }
+  return copy;
+}
+
+const append = <K extends ArrayField>(
+  next: Mutable<CaseState>,
+  field: K,
+  item: Item<K>,
+  owned: Set<ArrayField> | undefined,
+): void => {
+  writable(next, field, owned).push(item);
+};
+
+const replaceAt = <K extends ArrayField>(
+  next: Mutable<CaseState>,
+  field: K,
+  i: number,
+  item: Item<K>,
+  owned: Set<ArrayField> | undefined,
+): void => {
+  writable(next, field, owned)[i] = item;
+};
+
+/** The position of the pause `pauseId` in `pauses`, or -1 (pauseIds are unique within a case). */
+export const pausePosition = (pauses: readonly PauseState[], pauseId: string): number =>
+  positionOfId(pauses, pauseId, (p) => p.pauseId);
+
+/** The position of the escalation `escalationId`, or -1 (escalationIds are unique within a case). */
+export const escalationPosition = (escalations: readonly EscalationState[], escalationId: string): number =>
+  positionOfId(escalations, escalationId, (e) => e.escalationId);
+
+/**
+ * `evolve`'s rules, applied to `next` (the state before the event, written over): each case reads
+ * what it needs of `next` before it changes it. `owned`: the arrays `next` may change in place.
+ */
+function applyEvent(
+  next: Mutable<CaseState>,
+  event: CaseEvent,
+  meta: EventMeta,
+  options: EvolveOptions,
+  owned: Set<ArrayField> | undefined,
+): void {
+  const at = meta.occurredAt ?? parseInstant(event.occurredAt);
+  const lateMs = (options.lateRecordHours ?? DEFAULT_POLICY.lateRecordHours) * MS_PER_HOUR;
+  if (meta.recordedAt !== undefined && meta.recordedAt - at > lateMs) {
+    const record: LateRecord = {
+      eventType: event.type,
+      revision: meta.revision,
+      occurredAt: at,
+      recordedAt: meta.recordedAt,
+    };
+    append(next, 'lateRecords', record, owned);
+  }
+  next.revision = meta.revision;
+  if (next.lastOccurredAt === undefined || at > next.lastOccurredAt) next.lastOccurredAt = at;
   switch (event.type) {
     case 'CaseAccepted': {
-      if (state.accepted !== undefined) break;
+      if (next.accepted !== undefined) break;
       const accepted: Record<string, unknown> = {
         centerId: intern(event.centerId),
         departmentId: intern(event.departmentId),
@@ -113,11 +233,11 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       if (event.category !== undefined) accepted['category'] = event.category;
       next.accepted = accepted as unknown as NonNullable<CaseState['accepted']>;
       next.acceptedAt = at;
-      next.status = statusOf(state.completedAt, state.pauses);
+      next.status = statusOf(next.completedAt, next.pauses);
       break;
     }
     case 'CasePaused': {
-      if (state.completedAt !== undefined || state.pauses.some((p) => p.pauseId === event.pauseId)) break;
+      if (next.completedAt !== undefined || pausePosition(next.pauses, event.pauseId) >= 0) break;
       const pause: Mutable<PauseState> = {
         pauseId: intern(event.pauseId),
         reason: event.reason,
@@ -126,63 +246,64 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       if (event.declaredDays !== undefined) pause.declaredDays = event.declaredDays;
       if (event.note !== undefined) pause.note = event.note;
       if (meta.recordedAt !== undefined) pause.recordedAt = meta.recordedAt;
-      next.pauses = [...state.pauses, pause];
-      next.status = state.accepted === undefined ? undefined : 'paused';
+      append(next, 'pauses', pause, owned);
+      next.status = next.accepted === undefined ? undefined : 'paused';
       break;
     }
     case 'CaseResumed': {
-      const i = state.pauses.findIndex((p) => p.pauseId === event.pauseId && p.resumedAt === undefined);
-      if (i < 0) break;
-      const pauses = state.pauses.map((p, j) => (j === i ? { ...p, resumedAt: at } : p));
-      next.pauses = pauses;
-      next.status = state.accepted === undefined ? undefined : statusOf(state.completedAt, pauses);
+      const i = pausePosition(next.pauses, event.pauseId);
+      const pause = next.pauses[i];
+      if (pause === undefined || pause.resumedAt !== undefined) break;
+      replaceAt(next, 'pauses', i, { ...pause, resumedAt: at }, owned);
+      next.status = next.accepted === undefined ? undefined : statusOf(next.completedAt, next.pauses);
       break;
     }
     case 'CaseEscalated': {
-      const escalationId = intern(event.escalationId ?? defaultEscalationId(state.escalations.length));
-      if (state.escalations.some((e) => e.escalationId === escalationId)) break;
+      const escalationId = intern(event.escalationId ?? defaultEscalationId(next.escalations.length));
+      if (escalationPosition(next.escalations, escalationId) >= 0) break;
       const escalation: Record<string, unknown> = { escalationId, level: event.level, at, by: intern(event.by) };
       if (event.respondWithinDays !== undefined) escalation['respondWithinDays'] = event.respondWithinDays;
       if (event.note !== undefined) escalation['note'] = event.note;
-      next.escalations = [...state.escalations, escalation as unknown as CaseState['escalations'][number]];
+      append(next, 'escalations', escalation as unknown as EscalationState, owned);
       break;
     }
     case 'CaseEscalationAnswered': {
-      const i = state.escalations.findIndex((e) => e.escalationId === event.escalationId && e.answer === undefined);
-      if (i < 0 || state.completedAt !== undefined) break;
+      const i = escalationPosition(next.escalations, event.escalationId);
+      const escalation = next.escalations[i];
+      if (escalation === undefined || escalation.answer !== undefined || next.completedAt !== undefined) break;
       const answer: Mutable<EscalationAnswer> = { at };
       if (event.by !== undefined) answer.by = intern(event.by);
       if (event.note !== undefined) answer.note = event.note;
-      next.escalations = state.escalations.map((e, j) => (j === i ? { ...e, answer } : e));
+      replaceAt(next, 'escalations', i, { ...escalation, answer }, owned);
       break;
     }
     case 'CaseExtended': {
-      if (state.accepted === undefined || state.completedAt !== undefined) break;
+      if (next.accepted === undefined || next.completedAt !== undefined) break;
       const extension: ExtensionState = {
         at,
         days: event.days,
         approvedBy: intern(event.approvedBy),
         reason: event.reason,
       };
-      next.extensions = [...state.extensions, extension];
+      append(next, 'extensions', extension, owned);
       break;
     }
     case 'CaseCompleted': {
-      if (state.completedAt !== undefined) break;
+      if (next.completedAt !== undefined) break;
       next.completedAt = at;
       next.outcome = event.outcome;
       next.status = 'completed';
       break;
     }
     case 'CaseRated': {
-      if (state.completedAt === undefined || state.rating !== undefined) break;
+      if (next.completedAt === undefined || next.rating !== undefined) break;
       const rating: Mutable<RatingState> = { at, score: event.score, channel: event.channel };
       if (event.comment !== undefined) rating.comment = event.comment;
       next.rating = rating;
       break;
     }
     case 'RatingFollowedUp': {
-      const rating = state.rating;
+      const rating = next.rating;
       if (rating === undefined || !isBadScore(rating.score) || rating.followUp !== undefined) break;
       const followUp: Mutable<RatingFollowUp> = { at, note: event.note };
       if (event.by !== undefined) followUp.by = intern(event.by);
@@ -190,19 +311,18 @@ export function evolve(state: CaseState, event: CaseEvent, meta: EventMeta, opti
       break;
     }
   }
-  return next;
 }
 
-/** Fold a list of events (revisions 0, 1, … unless given) from the initial state. */
+/** Fold a list of events (revisions 0, 1, … unless given) from the initial state, in O(n) (a CaseDraft). */
 export function foldEvents(
   caseId: string,
   events: readonly (CaseEvent | { readonly event: CaseEvent; readonly meta: EventMeta })[],
   options: EvolveOptions = {},
 ): CaseState {
-  let state = initialCaseState(caseId);
+  const draft = new CaseDraft(initialCaseState(caseId), options);
   events.forEach((item, i) => {
-    const pair = 'meta' in item ? item : { event: item, meta: { revision: i } };
-    state = evolve(state, pair.event, pair.meta, options);
+    if ('meta' in item) draft.apply(item.event, item.meta);
+    else draft.apply(item, { revision: i });
   });
-  return state;
+  return draft.finish();
 }

@@ -1,6 +1,7 @@
 /**
  * Deciding one case's events (a "group", in request order) on a running state:
- * pure, no store. Each accepted event is evolved once, here; the state after
+ * pure, no store. Each accepted event is evolved once, here (into a CaseDraft:
+ * linear in the group, however long the case); the state after
  * the group is what the write cache keeps once the append succeeds.
  *
  * The basis is either the store's fresh read (every stored event by eventId)
@@ -13,7 +14,7 @@
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { decide, type DecideOptions } from '../domain/decide.js';
-import { evolve } from '../domain/evolve.js';
+import { CaseDraft } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState, EpochMs } from '../domain/types.js';
 import type { StoredRef } from './caseStream.js';
@@ -63,7 +64,9 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
   const pending: PendingEvent[] = [];
   const sameAs = new Map<number, number>();
   const firstIndexOf = new Map<string, number>();
-  let state = basis.state;
+  // The running state: each accepted event folded into a private draft, so a group of n events costs O(n).
+  const draft = new CaseDraft(basis.state);
+  const state = draft.state;
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as WriteEvent;
     const { eventId } = event;
@@ -119,9 +122,9 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
       continue;
     }
     pending.push({ index, event });
-    state = evolve(state, event, { revision: state.revision + 1 });
+    draft.apply(event, { revision: state.revision + 1 });
   }
-  return { answered, pending, sameAs, base: basis.state, after: state };
+  return { answered, pending, sameAs, base: basis.state, after: draft.finish() };
 }
 
 /** A known eventId: the original result for the same event, a conflict for a different one. */

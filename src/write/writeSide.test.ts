@@ -23,7 +23,9 @@ vi.mock('../domain/evolve.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../domain/evolve.js')>();
   return { ...original, evolve: vi.fn(original.evolve) };
 });
-const evolveCalls = (): number => vi.mocked(evolveModule.evolve).mock.calls.length;
+/** Events folded: by `evolve` or into a CaseDraft (the write side folds a group into a draft). */
+const draftApply = vi.spyOn(evolveModule.CaseDraft.prototype, 'apply');
+const evolveCalls = (): number => vi.mocked(evolveModule.evolve).mock.calls.length + draftApply.mock.calls.length;
 
 const NOW = Date.parse('2026-11-30T12:00:00+08:00');
 /** historyArb's events run up to ~100 days past 2026-10-01. */
@@ -59,6 +61,7 @@ function counted(now = NOW) {
     counts.eventsRead = 0;
     counts.appendMany = 0;
     vi.mocked(evolveModule.evolve).mockClear();
+    draftApply.mockClear();
   };
   return { store, cache, writeSide, counts, reset };
 }
@@ -86,6 +89,7 @@ const escalations = (caseId: string, n: number) => Array.from({ length: n }, () 
 
 beforeEach(() => {
   vi.mocked(evolveModule.evolve).mockClear();
+  draftApply.mockClear();
 });
 
 describe('write side', () => {
