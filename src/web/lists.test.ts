@@ -1,6 +1,6 @@
 /**
  * The pages are static JavaScript and HTML (no build step), so they cannot
- * import the domain's lists (src/domain/lists.ts). These tests keep them in
+ * import the domain's lists (src/domain/lists.ts, src/domain/complaints/lists.ts). These tests keep them in
  * step: labels.js has a label for exactly each value of each list, and every
  * case-id `pattern` attribute is the domain's pattern source.
  */
@@ -24,6 +24,14 @@ import {
   RATING_CHANNELS,
   RATING_SCORES,
 } from '../domain/lists.js';
+import {
+  COMPLAINT_CARD_RULES,
+  COMPLAINT_CHANNELS,
+  COMPLAINT_EVENT_TYPES,
+  COMPLAINT_FINDINGS,
+  COMPLAINT_STATUSES,
+  SATISFACTION_LEVELS,
+} from '../domain/complaints/lists.js';
 
 type LabelTable = Record<string, readonly [string, string]>;
 const labelsUrl = new URL('./public/js/labels.js', import.meta.url).href;
@@ -42,6 +50,13 @@ const TABLE_OF_LIST: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['EVENT_TYPES', EVENT_TYPES],
   ['RATING_CHANNELS', RATING_CHANNELS],
   ['RATING_SCORES', RATING_SCORES.map(String)],
+  ['COMPLAINT_RULES', COMPLAINT_CARD_RULES],
+  ['COMPLAINT_STATUS', COMPLAINT_STATUSES],
+  ['COMPLAINT_CHANNELS', COMPLAINT_CHANNELS],
+  ['COMPLAINT_FINDINGS', COMPLAINT_FINDINGS],
+  ['SATISFACTION', SATISFACTION_LEVELS],
+  ['COMPLAINT_EVENT_TYPES', COMPLAINT_EVENT_TYPES],
+  ['ALERT_RULES', [...CARD_RULES, ...COMPLAINT_CARD_RULES]],
 ];
 
 describe('labels.js', () => {
@@ -58,7 +73,7 @@ describe('labels.js', () => {
   }
 });
 
-const PAGES = ['board.html', 'case.html', 'reports.html'];
+const PAGES = ['board.html', 'case.html', 'reports.html', 'complaints.html'];
 const patternsOf = (page: string): string[] => {
   const html = readFileSync(new URL(`./public/${page}`, import.meta.url), 'utf8');
   return [...html.matchAll(/<input\b[^>]*\bname="caseId"[^>]*>/g)].map(

@@ -3,7 +3,7 @@
  * no build step. Pages load without auth; every API call they make carries the
  * bearer token the user typed (kept in sessionStorage by js/api.js).
  *
- * `/cases/:caseId`, `/cases` and `/cards` are shared with the JSON API: the page is served only when the
+ * `/cases/:caseId`, `/cases`, `/cards` and `/complaints` are shared with the JSON API: the page is served only when the
  * request's Accept prefers text/html (a browser navigation); anything else
  * (fetch, curl, API clients) falls through with `next()` to the API route.
  * Mount this router *before* the API routes and before any auth middleware.
@@ -36,10 +36,12 @@ export function createWebRouter(options: WebRouterOptions = {}): express.Router 
 
   router.get('/', sendPage('board.html'));
   router.get('/reports', sendPage('reports.html'));
-  // The case list and the card register share their paths with the JSON API, like the case page.
+  // The case list, the card register and the complaints page (list, and one complaint with `?id=`)
+  // share their paths with the JSON API, like the case page.
   for (const [path, file] of [
     ['/cases', 'cases.html'],
     ['/cards', 'cards.html'],
+    ['/complaints', 'complaints.html'],
   ] as const) {
     router.get(path, (req, res, next) => {
       if (!prefersHtml(req)) {

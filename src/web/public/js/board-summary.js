@@ -1,7 +1,7 @@
 // The board's counts (per rule, per center, per center and department), drawn from
 // the `summary` of GET /alerts: every alert matching the filters, not just the page.
 // Each count links to the case list that reproduces it (cases with that alert now).
-import { COLORS, RULES, label } from './labels.js';
+import { ALERT_RULES, COLORS, COMPLAINT_RULES, label } from './labels.js';
 import { el, fmtNumber } from './format.js';
 import { centerCell, centerText, departmentCell, departmentText } from './directory.js';
 
@@ -25,21 +25,29 @@ function countCell(n, color, filters, extra) {
   );
 }
 
+/** `/complaints?…` listing the complaints behind a complaint rule's count (the list takes the same filters). */
+export function complaintsLink(filters, extra = {}) {
+  return casesLink(filters, extra).replace(/^\/cases\?/, '/complaints?');
+}
+
 export function renderRuleCounts(node, summary, filters) {
-  const items = summary.byRule.map(({ rule, color, count }) =>
-    el(
+  const items = summary.byRule.map(({ rule, color, count }) => {
+    const complaint = Object.hasOwn(COMPLAINT_RULES, rule);
+    return el(
       'li',
       { dataset: { rule, color } },
       el('span', { class: `badge ${color}` }, label(COLORS, color)),
       ' ',
-      label(RULES, rule),
+      label(ALERT_RULES, rule),
       el(
         'a',
-        { class: 'n', href: casesLink(filters, { rule, color }), title: '查看案件 Show the cases' },
+        complaint
+          ? { class: 'n', href: complaintsLink(filters, { rule, color }), title: '查看投诉 Show the complaints' }
+          : { class: 'n', href: casesLink(filters, { rule, color }), title: '查看案件 Show the cases' },
         String(count),
       ),
-    ),
-  );
+    );
+  });
   node.replaceChildren(...(items.length ? items : [el('li', {}, '无告警 No alerts')]));
 }
 

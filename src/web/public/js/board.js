@@ -1,8 +1,8 @@
-// Live alert board: one page of GET /alerts (sorted and paged by the server, with a
+// Live alert board (cases' and complaints' alerts): one page of GET /alerts (sorted and paged by the server, with a
 // summary of every alert matching the filters); /alerts/stream says when to reload.
 import { apiJson, forgetToken } from './api.js';
 import { connectSse } from './sse.js';
-import { COLORS, RULES, label } from './labels.js';
+import { ALERT_RULES, COLORS, label } from './labels.js';
 import { addDays, el, fmtInstant, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
 import { renderCenters, renderDepartments, renderRuleCounts } from './board-summary.js';
@@ -65,7 +65,7 @@ function refreshFilterOptions(summary, f) {
   if (f.departmentId) depts.add(f.departmentId);
   setOptions($('f-center'), [...knownCenters].sort(), centerText);
   setOptions($('f-department'), [...depts].sort(), departmentText);
-  setOptions($('f-rule'), Object.keys(RULES), (v) => label(RULES, v));
+  setOptions($('f-rule'), Object.keys(ALERT_RULES), (v) => label(ALERT_RULES, v));
   for (const [k, id] of [
     ['centerId', 'f-center'],
     ['departmentId', 'f-department'],
@@ -74,20 +74,44 @@ function refreshFilterOptions(summary, f) {
     if (f[k]) $(id).value = f[k];
 }
 
+/** What an alert is about: a case (its page), or a complaint (the complaints page). */
+function subjectLink(a) {
+  if (a.subject === 'complaint')
+    return el(
+      'a',
+      { href: `/complaints?id=${encodeURIComponent(a.complaintId)}`, class: 'complaint' },
+      el('span', { class: 'muted' }, '投诉 '),
+      a.complaintId,
+    );
+  return el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId);
+}
+
+const subjectText = (a) => (a.subject === 'complaint' ? `投诉 complaint ${a.complaintId}` : `案件 case ${a.caseId}`);
+
 function alertRow(a) {
+  const complaint = a.subject === 'complaint';
   return el(
     'tr',
     {
       class: `row-${a.color}${fresh.has(a.key) ? ' fresh' : ''}`,
-      dataset: { key: a.key, caseId: a.caseId, rule: a.rule, color: a.color, overdueDays: String(a.overdueDays) },
+      dataset: {
+        key: a.key,
+        subject: complaint ? 'complaint' : 'case',
+        ...(complaint ? { complaintId: a.complaintId } : { caseId: a.caseId }),
+        rule: a.rule,
+        color: a.color,
+        overdueDays: String(a.overdueDays ?? 0),
+      },
     },
     el('td', {}, el('span', { class: `badge ${a.color}` }, label(COLORS, a.color))),
-    el('td', {}, label(RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
-    el('td', {}, el('a', { href: `/cases/${encodeURIComponent(a.caseId)}` }, a.caseId)),
+    el('td', {}, label(ALERT_RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
+    el('td', {}, subjectLink(a)),
     el('td', { class: 'num' }, a.overdueDays > 0 ? fmtNumber(a.overdueDays) : '—'),
     centerCell(a.centerId, 'td', { class: 'hide-narrow' }),
-    departmentCell(a.departmentId, 'td', { class: 'hide-narrow' }),
-    el('td', { class: 'hide-narrow' }, a.matterName ?? a.matterCode),
+    a.departmentId
+      ? departmentCell(a.departmentId, 'td', { class: 'hide-narrow' })
+      : el('td', { class: 'hide-narrow muted' }, '—'),
+    el('td', { class: 'hide-narrow' }, complaint ? '效能投诉 complaint' : (a.matterName ?? a.matterCode)),
     el('td', { class: 'hide-narrow' }, el('time', { datetime: a.startedAt }, fmtInstant(a.startedAt))),
   );
 }
@@ -257,9 +281,9 @@ function onAlertEvent(msg) {
   if (!a?.key) return;
   if (msg.event === 'alert-raised') {
     fresh.add(a.key);
-    announce(`新${label(COLORS, a.color)}：${label(RULES, a.rule)}，案件 case ${a.caseId}`);
+    announce(`新${label(COLORS, a.color)}：${label(ALERT_RULES, a.rule)}，${subjectText(a)}`);
   } else {
-    announce(`已解除 cleared：${label(RULES, a.rule)}，案件 case ${a.caseId}`);
+    announce(`已解除 cleared：${label(ALERT_RULES, a.rule)}，${subjectText(a)}`);
   }
   reloadSoon();
   scheduleKpis(2000);

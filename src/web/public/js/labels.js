@@ -84,6 +84,87 @@ export const EVENT_TYPES = {
   RatingFollowedUp: ['差评整改回访', 'rating followed up'],
 };
 
+/** 效能投诉 (SPEC §8): the complaint lists of src/domain/complaints/lists.ts. */
+export const COMPLAINT_RULES = {
+  'complaint-undecided': ['投诉逾期未决定受理', 'complaint undecided'],
+  'complaint-answer-warning': ['投诉答复临期', 'complaint answer warning'],
+  'complaint-overdue': ['投诉答复逾期', 'complaint answer overdue'],
+};
+
+export const COMPLAINT_STATUS = {
+  received: ['待决定受理', 'received'],
+  accepted: ['已受理待答复', 'accepted'],
+  rejected: ['不予受理', 'rejected'],
+  answered: ['已答复', 'answered'],
+  closed: ['已办结', 'closed'],
+};
+
+export const COMPLAINT_CHANNELS = {
+  hotline: ['热线', 'hotline'],
+  online: ['网上', 'online'],
+  letter: ['来信', 'letter'],
+  visit: ['来访', 'visit'],
+};
+
+export const COMPLAINT_FINDINGS = {
+  substantiated: ['属实', 'substantiated'],
+  partly: ['部分属实', 'partly substantiated'],
+  unsubstantiated: ['不属实', 'unsubstantiated'],
+};
+
+export const SATISFACTION = {
+  satisfied: ['满意', 'satisfied'],
+  basically: ['基本满意', 'basically satisfied'],
+  unsatisfied: ['不满意', 'unsatisfied'],
+};
+
+export const COMPLAINT_EVENT_TYPES = {
+  ComplaintReceived: ['收到投诉', 'received'],
+  ComplaintAccepted: ['受理', 'accepted'],
+  ComplaintRejected: ['不予受理', 'rejected'],
+  ComplaintAssigned: ['转办', 'assigned'],
+  ComplaintAnswered: ['答复', 'answered'],
+  ComplaintClosed: ['办结', 'closed'],
+};
+
+/** What each complaint rule says (SPEC §8), in Chinese and English; the page adds the figures. */
+export const COMPLAINT_RULE_TEXT = {
+  'complaint-undecided': [
+    '收到日之后第 N 个工作日（决定时限）24:00 仍未作出受理或不予受理决定即亮红牌；作出决定时解除',
+    'red when neither accepted nor rejected by 24:00 of the N-th working day after the receipt date; cleared by the decision',
+  ],
+  'complaint-answer-warning': [
+    '受理日之后第 ⌈0.8 × N⌉ 个工作日零时仍未答复即亮黄牌；答复或转为逾期时解除',
+    'yellow from 00:00 of working day ⌈0.8 × N⌉ after the acceptance date while unanswered; cleared by the answer or when overdue',
+  ],
+  'complaint-overdue': [
+    '受理日之后第 N 个工作日（答复时限）24:00 仍未答复即亮红牌；答复时解除',
+    'red when unanswered by 24:00 of the N-th working day after the acceptance date; cleared by the answer',
+  ],
+};
+
+/** The figures of a complaint's clocks (GET /complaints/{id} `decide`, `answer`): [中文, english]. */
+export const COMPLAINT_CLOCK_KEYS = {
+  receivedDate: ['收到日', 'received date'],
+  acceptedDate: ['受理日', 'accepted date'],
+  withinDays: ['时限（工作日）', 'within (working days)'],
+  warnAtDay: ['预警计时日', 'warning counted day'],
+  warnAt: ['预警时刻', 'warning at'],
+  byDate: ['时限日', 'last day'],
+  dueAt: ['截止时刻', 'due at'],
+  decidedAt: ['决定时间', 'decided at'],
+  answeredAt: ['答复时间', 'answered at'],
+  usedDays: ['已用工作日', 'working days used'],
+  remainingDays: ['剩余工作日', 'working days remaining'],
+  overdueDays: ['逾期工作日', 'working days overdue'],
+  onTime: ['按时', 'on time'],
+  startedAt: ['亮牌', 'started'],
+  clearedAt: ['解除', 'cleared'],
+};
+
+/** Any alert's rule, a case's or a complaint's (the board shows both). */
+export const ALERT_RULES = { ...RULES, ...COMPLAINT_RULES };
+
 /** SPEC §5 figures in report order: [field, part of the KpiSet, 中文, english, kind]. */
 export const KPIS = [
   ['accepted', 'cohort', '受理', 'accepted', 'count'],

@@ -1,4 +1,4 @@
-// Shared by the case list and the card register: the filter form ⇄ the address,
+// Shared by the case list, the card register and the complaint list: the filter form ⇄ the address,
 // cursor paging (next / previous / first), the total, and the CSV download.
 import { apiBlob, apiJson } from './api.js';
 import { el, fmtNumber } from './format.js';
@@ -8,7 +8,7 @@ import { el, fmtNumber } from './format.js';
  * @param {string} o.api        API path (/cases or /cards)
  * @param {string[]} o.params   the parameters the API knows (others in the address are ignored)
  * @param {(body: object) => Node[]} o.rows  table rows of one page
- * @param {string} o.csvName    file name of the CSV download
+ * @param {(q: URLSearchParams) => string} [o.csvName]  file name of the CSV download (pages with a #csv button)
  * @param {(q: URLSearchParams) => string|undefined} [o.check]  a message when the query cannot be sent yet
  */
 export function listPage(o) {
@@ -86,7 +86,7 @@ export function listPage(o) {
     void load();
   });
   $('first').addEventListener('click', restart);
-  $('csv').addEventListener('click', async () => {
+  $('csv')?.addEventListener('click', async () => {
     const q = query();
     q.delete('limit'); // the CSV takes up to 10,000 rows at once
     try {
