@@ -21,7 +21,18 @@ import { BAD_RATING_MAX_SCORE } from './lists.js';
 import { parseInstant, MS_PER_HOUR } from './time.js';
 import { intern } from './intern.js';
 import { DEFAULT_POLICY } from './policy.js';
-import { markIndexed, positionOfId } from './idIndex.js';
+import { markIndexed } from './idIndex.js';
+import {
+  append,
+  ARRAY_FIELDS,
+  escalationPosition,
+  pausePosition,
+  replaceAt,
+  type ArrayField,
+  type Mutable,
+} from './stateArrays.js';
+
+export { escalationPosition, pausePosition } from './stateArrays.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -61,8 +72,6 @@ export const isBadScore = (score: number): boolean => score <= BAD_RATING_MAX_SC
 /** The 差评 follow-up of a state that is still open (a bad rating not followed up). */
 export const followUpOpen = (state: CaseState): boolean =>
   state.rating !== undefined && isBadScore(state.rating.score) && state.rating.followUp === undefined;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** SPEC §2: an escalation without an id is `e<n>`, n its 1-based ordinal in the case. */
 export const defaultEscalationId = (escalationsBefore: number): string => `e${escalationsBefore + 1}`;
@@ -124,10 +133,6 @@ export class CaseDraft {
   }
 }
 
-type ArrayField = 'pauses' | 'escalations' | 'extensions' | 'lateRecords';
-const ARRAY_FIELDS: readonly ArrayField[] = ['pauses', 'escalations', 'extensions', 'lateRecords'];
-type Item<K extends ArrayField> = CaseState[K][number];
-
 /**
  * Every field present (absent ones undefined) and in the same order as in initialCaseState,
  * so all folded states share one hidden class (in-object fields).
@@ -149,49 +154,6 @@ function copyState(state: CaseState): Mutable<CaseState> {
     rating: state.rating,
   };
 }
-
-/**
- * The array `field` of `next`, writable: `next`'s own when `owned` says so (a draft's), else a
- * copy put in its place (and owned from now on when there is an `owned` set).
- */
-function writable<K extends ArrayField>(next: Mutable<CaseState>, field: K, owned: Set<ArrayField> | undefined) {
-  if (owned?.has(field)) return next[field] as unknown as Item<K>[];
-  const original = next[field];
-  const copy = original.slice() as Item<K>[];
-  (next as Record<ArrayField, unknown>)[field] = copy;
-  if (owned !== undefined) {
-    owned.add(field);
-    markIndexed(copy, original);
-  }
-  return copy;
-}
-
-const append = <K extends ArrayField>(
-  next: Mutable<CaseState>,
-  field: K,
-  item: Item<K>,
-  owned: Set<ArrayField> | undefined,
-): void => {
-  writable(next, field, owned).push(item);
-};
-
-const replaceAt = <K extends ArrayField>(
-  next: Mutable<CaseState>,
-  field: K,
-  i: number,
-  item: Item<K>,
-  owned: Set<ArrayField> | undefined,
-): void => {
-  writable(next, field, owned)[i] = item;
-};
-
-/** The position of the pause `pauseId` in `pauses`, or -1 (pauseIds are unique within a case). */
-export const pausePosition = (pauses: readonly PauseState[], pauseId: string): number =>
-  positionOfId(pauses, pauseId, (p) => p.pauseId);
-
-/** The position of the escalation `escalationId`, or -1 (escalationIds are unique within a case). */
-export const escalationPosition = (escalations: readonly EscalationState[], escalationId: string): number =>
-  positionOfId(escalations, escalationId, (e) => e.escalationId);
 
 /**
  * `evolve`'s rules, applied to `next` (the state before the event, written over): each case reads
