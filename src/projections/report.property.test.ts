@@ -13,6 +13,7 @@ import { DirectoryBook } from './directoryEvents.js';
 import { percentChange, pointChange } from './report/growth.js';
 import { REPORT_CATEGORIES } from './report/tables.js';
 import type { MonthlyReport } from './report.js';
+import type { KpiSet } from './stats.js';
 import { percentText } from './summary.js';
 import { appendBody, makeRig, type Body, type Rig } from './testSupport.js';
 
@@ -80,6 +81,13 @@ const caseArb = fc.record({
   day: fc.integer({ min: 1, max: 28 }),
   doneAfterDays: fc.option(fc.integer({ min: 0, max: 12 })),
   promisedDays: fc.integer({ min: 1, max: 8 }),
+  rating: fc.option(
+    fc.record({
+      afterDays: fc.integer({ min: 0, max: 40 }),
+      score: fc.integer({ min: 1, max: 5 }),
+      followUpAfterDays: fc.option(fc.integer({ min: 0, max: 30 })),
+    }),
+  ),
 });
 
 function eventsOf(cases: readonly CaseSpec[]): Body[] {
@@ -105,6 +113,24 @@ function eventsOf(cases: readonly CaseSpec[]): Body[] {
         occurredAt: new Date(at + c.doneAfterDays * 86_400_000 + 3_600_000).toISOString(),
         outcome: 'approved',
       });
+      if (c.rating !== null) {
+        const ratedAt = at + (c.doneAfterDays + c.rating.afterDays) * 86_400_000 + 7_200_000;
+        out.push({
+          type: 'CaseRated',
+          caseId: `P-${i}`,
+          occurredAt: new Date(ratedAt).toISOString(),
+          score: c.rating.score,
+          channel: 'online',
+        });
+        if (c.rating.score <= 2 && c.rating.followUpAfterDays !== null) {
+          out.push({
+            type: 'RatingFollowedUp',
+            caseId: `P-${i}`,
+            occurredAt: new Date(ratedAt + c.rating.followUpAfterDays * 86_400_000 + 3_600_000).toISOString(),
+            note: '已回访',
+          });
+        }
+      }
     }
   });
   return out.sort((a, b) => parseInstant(a.occurredAt) - parseInstant(b.occurredAt));
@@ -118,6 +144,7 @@ interface CaseSpec {
   readonly day: number;
   readonly doneAfterDays: number | null;
   readonly promisedDays: number;
+  readonly rating: { afterDays: number; score: number; followUpAfterDays: number | null } | null;
 }
 
 async function reportOf(cases: readonly CaseSpec[]): Promise<MonthlyReport> {
@@ -140,8 +167,23 @@ async function reportOf(cases: readonly CaseSpec[]): Promise<MonthlyReport> {
   expect(report.kpis).toEqual(strip(stats('2025-03-01', '2025-04-01')));
   expect(report.previousYear.kpis).toEqual(strip(stats('2024-03-01', '2024-04-01')));
   expect(report.previousMonth.kpis).toEqual(strip(stats('2025-02-01', '2025-03-01')));
+  // The ratings section: the same figures as /stats, for each month and each department (one pass too).
+  expect(report.ratings.figures).toEqual(stats('2025-03-01', '2025-04-01').ratings);
+  expect(report.ratings.previousYear.figures).toEqual(stats('2024-03-01', '2024-04-01').ratings);
+  expect(report.ratings.previousMonth.figures).toEqual(stats('2025-02-01', '2025-03-01').ratings);
+  const rated = (stats('2025-03-01', '2025-04-01', 'department').groups ?? []).filter(
+    (g) => g.ratings !== undefined && g.ratings.rated + g.ratings.followUpsDue + g.ratings.followedUp > 0,
+  );
+  expect(report.ratings.departments.map((d) => [d.departmentId, d.rated, d.badRatings, d.followUpsDue])).toEqual(
+    rated.map((g) => [g.key, g.ratings?.rated, g.ratings?.badRatings, g.ratings?.followUpsDue]),
+  );
+  // /stats also lists groups with ratings only; the report's case tables have the groups with case figures.
+  const caseActive = (g: { cohort: { accepted: number }; flow: KpiSet['flow'] }) =>
+    g.cohort.accepted + g.flow.completedInPeriod + g.flow.openAtEnd + g.flow.cardsTotal + g.flow.escalations.total > 0;
   const keys = (by: 'department' | 'center' | 'category') =>
-    (stats('2025-03-01', '2025-04-01', by).groups ?? []).map((g) => [g.key, g.cohort.accepted, g.flow.openAtEnd]);
+    (stats('2025-03-01', '2025-04-01', by).groups ?? [])
+      .filter(caseActive)
+      .map((g) => [g.key, g.cohort.accepted, g.flow.openAtEnd]);
   expect(report.departments.map((d) => [d.departmentId, d.accepted, d.openAtEnd])).toEqual(keys('department'));
   expect(
     [...report.centers]

@@ -137,7 +137,7 @@ describe('the monthly report as centers publish it (SPEC §4–§5)', () => {
         '在办事项中，区卫计局164件，区农林局3件；' +
         '在所受理的各类事项中，行政许可事项20564件，公共服务事项14736件。' +
         '受理业务量前三名的是：红云街道为民服务中心3410件、华山街道为民服务中心3120件、大观街道为民服务中心2980件。' +
-        '本月，中心及下属各服务中心未出现黄牌、红牌情况。' +
+        '本月，中心及下属各服务中心未出现黄牌、红牌情况。全月未收到效能投诉；无好差评评价。' +
         `（统计依据：日历版本${report.calendarVersion}，政策版本${report.policyVersions.join('、')}。）`,
     );
     // Every number of the paragraph (before the versions) is one of the month's figures.
@@ -159,6 +159,10 @@ describe('the monthly report as centers publish it (SPEC §4–§5)', () => {
       '各服务中心（按层级，受理量排名）',
       '各部门',
       '本月红黄牌',
+      '效能投诉',
+      '投诉查实情况（按承办部门）',
+      '好差评',
+      '各部门满意度（好差评）',
     ]) {
       expect(lines, title).toContain(title);
     }

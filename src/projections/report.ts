@@ -4,8 +4,10 @@
  * (环比) with their growth, the 行政许可 / 公共服务 split, a per-center table
  * ranked by cases accepted, a per-department table with the cases still open,
  * the worst departments, the month's cards, and the opening paragraph
- * (`summary.ts`). The tables live in `report/tables.ts`, growth in
- * `report/growth.ts`, the CSV in `report/csv.ts`.
+ * (`summary.ts`), then the complaints (效能投诉) and ratings (好差评) of SPEC §8
+ * with their own 同比 / 环比 and satisfaction per department. The tables live
+ * in `report/tables.ts`, growth in `report/growth.ts`, the complaint and rating
+ * sections in `report/feedback.ts`, the CSV in `report/csv.ts`.
  */
 import { formatDate, zoneClock } from '../domain/index.js';
 import type { CaseState, EpochMs } from '../domain/types.js';
@@ -23,6 +25,8 @@ import {
   type ReportNames,
 } from './report/tables.js';
 import { monthFigures } from './report/figures.js';
+import { complaintSection, ratingSection, type MonthlyComplaints, type MonthlyRatings } from './report/feedback.js';
+import type { ComplaintSource } from './complaints/complaintStats.js';
 import { resolvePeriod, StatsQueryError, type CardCount, type KpiSet, type UnregisteredTotal } from './stats.js';
 import { monthlySummary } from './summary.js';
 
@@ -33,6 +37,13 @@ export type {
   MonthlyDepartmentRow,
   ReportNames,
 } from './report/tables.js';
+export type {
+  ComparedFigures,
+  ComplaintDepartmentRow,
+  MonthlyComplaints,
+  MonthlyRatings,
+  RatingDepartmentRow,
+} from './report/feedback.js';
 export { monthlyReportToCsv } from './report/csv.js';
 
 export const WORST_DEPARTMENTS = 5;
@@ -90,6 +101,10 @@ export interface MonthlyReportFigures {
    * same month a year earlier): each case keeps the version in force when it was accepted.
    */
   readonly policyVersions: readonly string[];
+  /** 效能投诉 of the month (received for the filter's center), with 同比 / 环比 and substantiated by department. */
+  readonly complaints: MonthlyComplaints;
+  /** 好差评 of the month (cases of the filter's center), with 同比 / 环比 and satisfaction by department. */
+  readonly ratings: MonthlyRatings;
 }
 
 export interface MonthlyReport extends MonthlyReportFigures {
@@ -146,26 +161,22 @@ export function computeMonthlyReport(
   asOf: EpochMs,
   versions: ReportVersions,
   names: ReportNames = NO_NAMES,
+  complaints?: ComplaintSource,
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
   const centerId = filter?.centerId;
   const yearBefore = monthPeriod(`${year - 1}-${pad(mon)}`);
   const monthBefore = monthPeriod(mon === 1 ? `${year - 1}-12` : `${year}-${pad(mon - 1)}`);
-  const f = monthFigures(
-    entries(),
-    {
-      current: resolvePeriod(from, to, zone),
-      previousYear: resolvePeriod(yearBefore.from, yearBefore.to, zone),
-      previousMonth: resolvePeriod(monthBefore.from, monthBefore.to, zone),
-    },
-    centerId,
-    versions.policyVersionOf,
-  );
+  const label = (p: ReturnType<typeof monthPeriod>) => ({ month: `${p.year}-${pad(p.mon)}`, from: p.from, to: p.to });
+  const periods = {
+    current: resolvePeriod(from, to, zone),
+    previousYear: { ...resolvePeriod(yearBefore.from, yearBefore.to, zone), ...label(yearBefore) },
+    previousMonth: { ...resolvePeriod(monthBefore.from, monthBefore.to, zone), ...label(monthBefore) },
+  };
+  const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf);
   const kpis = f.current;
   const compared = (p: ReturnType<typeof monthPeriod>, them: KpiSet): ComparedMonth => ({
-    month: `${p.year}-${pad(p.mon)}`,
-    from: p.from,
-    to: p.to,
+    ...label(p),
     kpis: them,
     growth: growthOf(kpis, them),
   });
@@ -196,6 +207,8 @@ export function computeMonthlyReport(
       : { latestMonthWithData: currentMonth(f.latestActivity, zone) }),
     calendarVersion: versions.calendarVersion,
     policyVersions: f.policyVersions,
+    complaints: complaintSection(complaints, centerId, periods, asOf, names),
+    ratings: ratingSection(f.ratings, periods, names),
   };
   return { ...figures, summary: monthlySummary(figures) };
 }

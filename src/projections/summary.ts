@@ -67,7 +67,7 @@ export function monthlySummary(report: MonthlyReportFigures): string {
   const subject = subjectOf(report);
   const { cohort, flow } = report.kpis;
   if (cohort.accepted === 0 && flow.completedInPeriod === 0) {
-    return `${year}年${mon}月，${subject}未受理事项，也无办结事项。${cardsText(report, subject)}${versionsText(report)}`;
+    return `${year}年${mon}月，${subject}未受理事项，也无办结事项。${cardsText(report, subject)}${feedbackText(report)}${versionsText(report)}`;
   }
   const head = [
     `${year}年${mon}月，${subject}各窗口共受理各类事项${cohort.accepted}件`,
@@ -87,7 +87,38 @@ export function monthlySummary(report: MonthlyReportFigures): string {
     `在所受理的各类事项中，${split.map((c) => `${CATEGORY_NAMES[c.category]}事项${c.accepted}件`).join('，')}`,
   );
   const where = report.filter.centerId === undefined && report.centers.length > 1 ? '中心及下属各服务中心' : subject;
-  return `${clauses.join('；')}。${topCentersText(report.centers) ?? ''}${cardsText(report, where)}${versionsText(report)}`;
+  return `${clauses.join('；')}。${topCentersText(report.centers) ?? ''}${cardsText(report, where)}${feedbackText(report)}${versionsText(report)}`;
+}
+
+const rateClause = (name: string, rate: number | null): string[] =>
+  rate === null ? [] : [`${name}${percentText(rate)}`];
+
+/** 效能投诉 and 好差评 of the month (SPEC §8), from the report's complaint and rating figures. */
+export function feedbackText(report: MonthlyReportFigures): string {
+  const c = report.complaints.figures;
+  const complaints =
+    c.received + c.accepted + c.rejected + c.answered + c.closed === 0
+      ? ['全月未收到效能投诉']
+      : [
+          `全月收到效能投诉${c.received}件`,
+          `受理${c.accepted}件`,
+          ...(c.rejected > 0 ? [`不予受理${c.rejected}件`] : []),
+          `办结${c.closedOfAccepted}件`,
+          ...rateClause('办结率', c.closedRate),
+          ...rateClause('按时答复率', c.answeredOnTimeRate),
+          ...rateClause('投诉人满意率', c.satisfactionRate),
+        ];
+  const r = report.ratings.figures;
+  const ratings =
+    r.rated === 0 && r.followUpsDue === 0
+      ? ['无好差评评价']
+      : [
+          `好差评评价${r.rated}次`,
+          ...rateClause('满意率', r.satisfactionRate),
+          `差评${r.badRatings}件`,
+          ...rateClause('按期整改率', r.followedUpOnTimeRate),
+        ];
+  return `${complaints.join('，')}；${ratings.join('，')}。`;
 }
 
 function versionsText(report: MonthlyReportFigures): string {

@@ -5,6 +5,7 @@ import { closed, date, int, list, rate, ref, str } from './schemaParts.js';
 import { CENTER_LEVELS } from '../../domain/directory.js';
 import { HEADLINE_FIGURES } from '../../projections/report/growth.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
+import { COMPLAINT_HEADLINES, RATING_HEADLINES } from '../../projections/report/feedback.js';
 
 const num = { type: ['number', 'null'] };
 
@@ -157,6 +158,65 @@ const departmentRow = closed(
   },
 );
 
+/** A compared month of the complaint or rating section: its figures and the growth of each headline figure. */
+const comparedFigures = (figures: string, fields: readonly (readonly [string, string])[]) =>
+  closed(['month', 'from', 'to', 'figures', 'growth'], {
+    month: str,
+    from: date,
+    to: date,
+    figures: ref(figures),
+    growth: closed(
+      fields.map(([f]) => f),
+      Object.fromEntries(
+        fields.map(([f, unit]) => [f, closed(['unit', 'value'], { unit: { enum: [unit] }, value: num })]),
+      ),
+    ),
+  });
+const departmentNamed = {
+  departmentId: { ...str, description: '"" for complaints with no department in charge' },
+  ...named,
+};
+/** SPEC §8 in the report (src/projections/report/feedback.ts): 效能投诉 with 同比 / 环比 and substantiated by department. */
+const reportComplaints = closed(['figures', 'previousYear', 'previousMonth', 'departments'], {
+  figures: ref('Complaints'),
+  previousYear: comparedFigures('Complaints', COMPLAINT_HEADLINES),
+  previousMonth: comparedFigures('Complaints', COMPLAINT_HEADLINES),
+  departments: list(
+    closed(['departmentId', 'registered', 'substantiated', 'partly'], {
+      ...departmentNamed,
+      ...ints(['substantiated', 'partly']),
+    }),
+  ),
+});
+/** 好差评 in the report: with 同比 / 环比 and satisfaction per department. */
+const reportRatings = closed(['figures', 'previousYear', 'previousMonth', 'departments'], {
+  figures: ref('Ratings'),
+  previousYear: comparedFigures('Ratings', RATING_HEADLINES),
+  previousMonth: comparedFigures('Ratings', RATING_HEADLINES),
+  departments: list(
+    closed(
+      [
+        'departmentId',
+        'registered',
+        'rated',
+        'satisfied',
+        'satisfactionRate',
+        'badRatings',
+        'completedInPeriod',
+        'ratedShare',
+        'followUpsDue',
+        'followedUpOnTime',
+        'followedUpOnTimeRate',
+      ],
+      {
+        ...departmentNamed,
+        ...ints(['rated', 'satisfied', 'badRatings', 'completedInPeriod', 'followUpsDue', 'followedUpOnTime']),
+        ...rates(['satisfactionRate', 'ratedShare', 'followedUpOnTimeRate']),
+      },
+    ),
+  ),
+});
+
 /** SPEC §4–§5: the monthly report as centers publish it (src/projections/report.ts). */
 const MonthlyReport = closed(
   [
@@ -179,6 +239,8 @@ const MonthlyReport = closed(
     'unregisteredCenters',
     'calendarVersion',
     'policyVersions',
+    'complaints',
+    'ratings',
     'summary',
   ],
   {
@@ -229,6 +291,8 @@ const MonthlyReport = closed(
     latestMonthWithData: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' },
     calendarVersion: str,
     policyVersions: list(str),
+    complaints: reportComplaints,
+    ratings: reportRatings,
     summary: { ...str, description: 'the opening paragraph in Chinese, every number taken from the figures' },
   },
 );

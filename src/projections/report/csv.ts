@@ -9,6 +9,14 @@ import type { MonthlyReport } from '../report.js';
 import { HEADLINE_FIGURES, headline, type Growth } from './growth.js';
 import { CATEGORY_NAMES, COLOR_NAMES, LEVEL_NAMES, RULE_NAMES } from './labels.js';
 import type { MonthlyCenterRow, MonthlyDepartmentRow } from './tables.js';
+import {
+  COMPLAINT_HEADLINES,
+  RATING_HEADLINES,
+  type ComparedFigures,
+  type ComplaintHeadline,
+  type RatingDepartmentRow,
+  type RatingHeadline,
+} from './feedback.js';
 
 /** 0.9953 → "99.53%"; null → empty. */
 export function percentCell(rate: number | null): string | null {
@@ -85,6 +93,98 @@ export const HEADLINE_NAMES: Readonly<Record<(typeof HEADLINE_FIGURES)[number][0
   avgUsedDays: '承诺件平均用时（工作日）',
   cardsTotal: '红黄牌',
 };
+
+/** Chinese names of the compared complaint figures (效能投诉), in the order of `COMPLAINT_HEADLINES`. */
+export const COMPLAINT_NAMES: Readonly<Record<ComplaintHeadline, string>> = {
+  received: '收到投诉',
+  accepted: '受理',
+  rejected: '不予受理',
+  answered: '答复',
+  closedOfAccepted: '办结',
+  closedRate: '办结率',
+  answeredOnTimeRate: '按时答复率',
+  satisfactionRate: '投诉人满意率',
+};
+
+/** Chinese names of the compared rating figures (好差评), in the order of `RATING_HEADLINES`. */
+export const RATING_NAMES: Readonly<Record<RatingHeadline, string>> = {
+  rated: '评价次数',
+  satisfactionRate: '满意率（4–5分）',
+  badRatings: '差评（1–2分）',
+  ratedShare: '评价率（本月办结件）',
+  followUpsDue: '差评应整改',
+  followedUpOnTimeRate: '按期整改率',
+};
+
+const RATING_DEPARTMENT_COLUMNS: readonly Column<RatingDepartmentRow>[] = [
+  ['部门编号', (r) => r.departmentId],
+  ['部门名称', nameCell],
+  ['评价次数', (r) => r.rated],
+  ['满意（4–5分）', (r) => r.satisfied],
+  ['满意率', (r) => percentCell(r.satisfactionRate)],
+  ['差评（1–2分）', (r) => r.badRatings],
+  ['本月办结', (r) => r.completedInPeriod],
+  ['评价率', (r) => percentCell(r.ratedShare)],
+  ['差评应整改', (r) => r.followUpsDue],
+  ['按期整改', (r) => r.followedUpOnTime],
+  ['按期整改率', (r) => percentCell(r.followedUpOnTimeRate)],
+];
+
+/** A compared section (效能投诉, 好差评): each figure this month, a year earlier with 同比, last month with 环比. */
+function comparedRows<F extends object, K extends string>(
+  month: string,
+  spec: readonly (readonly [K, 'percent' | 'points'])[],
+  names: Readonly<Record<K, string>>,
+  now: F,
+  py: ComparedFigures<F, K>,
+  pm: ComparedFigures<F, K>,
+): CsvValue[][] {
+  const cell = (x: F, field: K, unit: string) => {
+    const v = (x as Record<string, unknown>)[field];
+    const n = typeof v === 'number' ? v : null;
+    return unit === 'points' ? percentCell(n) : n;
+  };
+  return [
+    ['指标', `本月 ${month}`, `去年同月 ${py.month}`, '同比', `上月 ${pm.month}`, '环比'],
+    ...spec.map(([field, unit]) => [
+      names[field],
+      cell(now, field, unit),
+      cell(py.figures, field, unit),
+      growthCell(py.growth[field]),
+      cell(pm.figures, field, unit),
+      growthCell(pm.growth[field]),
+    ]),
+  ];
+}
+
+function feedbackSections(report: MonthlyReport): [string, CsvValue[][]][] {
+  const { complaints: c, ratings: r } = report;
+  return [
+    [
+      '效能投诉',
+      comparedRows(report.month, COMPLAINT_HEADLINES, COMPLAINT_NAMES, c.figures, c.previousYear, c.previousMonth),
+    ],
+    [
+      '投诉查实情况（按承办部门）',
+      c.departments.length === 0
+        ? [['说明'], ['本月无查实或部分查实的投诉']]
+        : [
+            ['部门编号', '部门名称', '查实', '部分查实'],
+            ...c.departments.map((d) => [
+              d.departmentId,
+              d.departmentId === '' ? '（未指定承办部门）' : nameCell(d),
+              d.substantiated,
+              d.partly,
+            ]),
+          ],
+    ],
+    ['好差评', comparedRows(report.month, RATING_HEADLINES, RATING_NAMES, r.figures, r.previousYear, r.previousMonth)],
+    [
+      '各部门满意度（好差评）',
+      r.departments.length === 0 ? [['说明'], ['本月无好差评评价']] : table(RATING_DEPARTMENT_COLUMNS, r.departments),
+    ],
+  ];
+}
 
 function table<R>(columns: readonly Column<R>[], rows: readonly R[]): CsvValue[][] {
   return [columns.map(([h]) => h), ...rows.map((r) => columns.map(([, cell]) => cell(r)))];
@@ -164,6 +264,7 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
             ['合计', '', report.cards.total],
           ],
     ],
+    ...feedbackSections(report),
   ];
   return sections.map(([title, rows]) => toCsv([title], rows)).join('\r\n');
 }

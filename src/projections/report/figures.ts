@@ -9,6 +9,8 @@ import type { CaseState, EpochMs } from '../../domain/types.js';
 import type { CaseEntry } from '../caseEntry.js';
 import { Accumulator, groupKey, groupsOf, type KpiSet, type ResolvedPeriod, type StatsGroup } from '../stats.js';
 import type { StatsGroupBy } from '../types.js';
+import { RatingAccumulator } from '../ratingFigures.js';
+import type { RatingMonths } from './feedback.js';
 
 export interface MonthPeriods {
   readonly current: ResolvedPeriod;
@@ -27,6 +29,8 @@ export interface MonthFigures {
   readonly latestActivity: EpochMs;
   /** Distinct policy versions of the cases open at some time in the month or the same month a year earlier. */
   readonly policyVersions: string[];
+  /** 好差评 of the three months, and of this month by department. */
+  readonly ratings: RatingMonths;
 }
 
 const TABLES: readonly StatsGroupBy[] = ['department', 'center', 'category'];
@@ -44,6 +48,12 @@ export function monthFigures(
   const year = new Accumulator();
   const month = new Accumulator();
   const tables: Groups[] = TABLES.map(() => new Map());
+  const ratings = {
+    current: new RatingAccumulator(),
+    previousYear: new RatingAccumulator(),
+    previousMonth: new RatingAccumulator(),
+    byDepartment: new Map<string, RatingAccumulator>(),
+  };
   const versions = new Set<string>();
   let latest = Number.NEGATIVE_INFINITY;
   for (const e of entries) {
@@ -55,6 +65,15 @@ export function monthFigures(
     latest = Math.max(latest, acceptedAt, completedAt ?? acceptedAt);
     year.add(e, previousYear.fromMs, previousYear.toMs);
     month.add(e, previousMonth.fromMs, previousMonth.toMs);
+    ratings.previousYear.add(e, previousYear.fromMs, previousYear.toMs);
+    ratings.previousMonth.add(e, previousMonth.fromMs, previousMonth.toMs);
+    // Before the skip below: a case completed before the month may be rated, or followed up, in it.
+    if (mayRateIn(e, current.fromMs)) {
+      ratings.current.add(e, current.fromMs, current.toMs);
+      let d = ratings.byDepartment.get(a.departmentId);
+      if (d === undefined) ratings.byDepartment.set(a.departmentId, (d = new RatingAccumulator()));
+      d.add(e, current.fromMs, current.toMs);
+    }
     if (openIn(acceptedAt, completedAt, current) || openIn(acceptedAt, completedAt, previousYear)) {
       versions.add(versionOf(s));
     }
@@ -81,8 +100,17 @@ export function monthFigures(
     previousMonth: month.result(),
     latestActivity: latest,
     policyVersions: [...versions].sort(),
+    ratings,
   };
 }
+
+/** Whether anything of the case's rating can fall on or after `fromMs` (else it adds nothing to a month starting then). */
+const mayRateIn = (e: CaseEntry, fromMs: EpochMs): boolean => {
+  const { completedAt, rating } = e.state;
+  if (completedAt === undefined) return false;
+  if (completedAt >= fromMs || e.followUpDue > fromMs) return true; // followUpDue: NaN (false) unless a 差评
+  return rating !== undefined && (rating.at >= fromMs || (rating.followUp?.at ?? fromMs - 1) >= fromMs);
+};
 
 const openIn = (acceptedAt: EpochMs, completedAt: EpochMs | undefined, p: ResolvedPeriod): boolean =>
   acceptedAt < p.toMs && (completedAt === undefined || completedAt >= p.fromMs);

@@ -74,3 +74,25 @@ export function deltasOf(now: KpiSet, before: KpiSet): KpiDeltas {
   }
   return out as KpiDeltas;
 }
+
+/** A figure of a flat set of figures (complaints, ratings) and how it grows. */
+export type FigureGrowthSpec<F extends string> = readonly (readonly [field: F, unit: GrowthUnit])[];
+
+/** Growth of each listed figure of a flat set of figures, as `growthOf` does for the KPIs. */
+export function figureGrowth<F extends string>(
+  spec: FigureGrowthSpec<F>,
+  now: object,
+  before: object,
+): Readonly<Record<F, Growth>> {
+  const value = (x: object, f: F): number | null => {
+    const v = (x as Record<string, unknown>)[f];
+    return typeof v === 'number' ? v : null;
+  };
+  const out = {} as Record<F, Growth>;
+  for (const [field, unit] of spec) {
+    const a = value(now, field);
+    const b = value(before, field);
+    out[field] = { unit, value: unit === 'percent' ? percentChange(a, b) : pointChange(a, b) };
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+/**
+ * The report's two sections on what the public says (SPEC §8): complaints
+ * (效能投诉) and ratings (好差评), each the month's figures beside the same
+ * month a year earlier (同比) and the month before (环比) with their growth
+ * (percent change for counts, percentage points for rates, as for the KPIs),
+ * and a per-department table with the directory's names: substantiated
+ * complaints, and satisfaction (满意率) with the 差评 follow-ups. The figures
+ * are those of /stats (complaintStats.ts, ratingFigures.ts).
+ */
+import type { ComplaintState } from '../../domain/complaints/evolve.js';
+import type { EpochMs } from '../../domain/types.js';
+import {
+  ComplaintAccumulator,
+  countingOf,
+  type ComplaintFigures,
+  type ComplaintSource,
+} from '../complaints/complaintStats.js';
+import type { RatingAccumulator, RatingFigures } from '../ratingFigures.js';
+import type { ResolvedPeriod } from '../stats.js';
+import { figureGrowth, type FigureGrowthSpec, type Growth } from './growth.js';
+import type { ReportNames } from './tables.js';
+
+/** The complaint figures the report compares, and how each grows. */
+export const COMPLAINT_HEADLINES = [
+  ['received', 'percent'],
+  ['accepted', 'percent'],
+  ['rejected', 'percent'],
+  ['answered', 'percent'],
+  ['closedOfAccepted', 'percent'],
+  ['closedRate', 'points'],
+  ['answeredOnTimeRate', 'points'],
+  ['satisfactionRate', 'points'],
+] as const satisfies FigureGrowthSpec<keyof ComplaintFigures>;
+
+/** The rating figures the report compares, and how each grows. */
+export const RATING_HEADLINES = [
+  ['rated', 'percent'],
+  ['satisfactionRate', 'points'],
+  ['badRatings', 'percent'],
+  ['ratedShare', 'points'],
+  ['followUpsDue', 'percent'],
+  ['followedUpOnTimeRate', 'points'],
+] as const satisfies FigureGrowthSpec<keyof RatingFigures>;
+
+export type ComplaintHeadline = (typeof COMPLAINT_HEADLINES)[number][0];
+export type RatingHeadline = (typeof RATING_HEADLINES)[number][0];
+
+/** Which month a compared column is. */
+export interface MonthLabel {
+  readonly month: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface ComparedFigures<F, K extends string> extends MonthLabel {
+  readonly figures: F;
+  /** From that month to this one: percent change for counts, percentage points for rates. */
+  readonly growth: Readonly<Record<K, Growth>>;
+}
+
+interface Named {
+  readonly departmentId: string;
+  /** The directory's name; absent for an id not in it (and for '', no department in charge). */
+  readonly name?: string;
+  readonly registered: boolean;
+}
+
+export interface ComplaintDepartmentRow extends Named {
+  readonly substantiated: number;
+  readonly partly: number;
+}
+
+export interface RatingDepartmentRow extends Named {
+  readonly rated: number;
+  readonly satisfied: number;
+  readonly satisfactionRate: number | null;
+  readonly badRatings: number;
+  readonly completedInPeriod: number;
+  readonly ratedShare: number | null;
+  readonly followUpsDue: number;
+  readonly followedUpOnTime: number;
+  readonly followedUpOnTimeRate: number | null;
+}
+
+export interface MonthlyComplaints {
+  readonly figures: ComplaintFigures;
+  readonly previousYear: ComparedFigures<ComplaintFigures, ComplaintHeadline>;
+  readonly previousMonth: ComparedFigures<ComplaintFigures, ComplaintHeadline>;
+  /** Substantiated (查实) and partly substantiated findings of the month, by the department in charge. */
+  readonly departments: readonly ComplaintDepartmentRow[];
+}
+
+export interface MonthlyRatings {
+  readonly figures: RatingFigures;
+  readonly previousYear: ComparedFigures<RatingFigures, RatingHeadline>;
+  readonly previousMonth: ComparedFigures<RatingFigures, RatingHeadline>;
+  /** Satisfaction per department (各部门满意度): departments rated, or with a 差评 follow-up due, in the month. */
+  readonly departments: readonly RatingDepartmentRow[];
+}
+
+export interface ComparedPeriods {
+  readonly current: ResolvedPeriod;
+  readonly previousYear: ResolvedPeriod & MonthLabel;
+  readonly previousMonth: ResolvedPeriod & MonthLabel;
+}
+
+const named = (departmentId: string, names: ReportNames): Named => {
+  const name = departmentId === '' ? undefined : names.department(departmentId)?.name;
+  return name === undefined ? { departmentId, registered: false } : { departmentId, name, registered: true };
+};
+
+const label = (p: MonthLabel): MonthLabel => ({ month: p.month, from: p.from, to: p.to });
+
+/** The complaints received for `centerId` (all when undefined), counted over the three months in one pass. */
+export function complaintSection(
+  source: ComplaintSource | undefined,
+  centerId: string | undefined,
+  periods: ComparedPeriods,
+  asOf: EpochMs,
+  names: ReportNames,
+): MonthlyComplaints {
+  const all: Iterable<ComplaintState> = source?.all() ?? [];
+  const acc = (p: ResolvedPeriod) =>
+    new ComplaintAccumulator(
+      source === undefined
+        ? { inPeriod: () => false, answerDueOf: () => undefined }
+        : countingOf(source, p.fromMs, p.toMs, asOf),
+    );
+  const now = acc(periods.current);
+  const year = acc(periods.previousYear);
+  const month = acc(periods.previousMonth);
+  for (const s of all) {
+    if (s.received === undefined) continue;
+    if (centerId !== undefined && s.received.centerId !== centerId) continue;
+    now.add(s);
+    year.add(s);
+    month.add(s);
+  }
+  const figures = now.result();
+  const compared = (p: MonthLabel, them: ComplaintFigures) => ({
+    ...label(p),
+    figures: them,
+    growth: figureGrowth(COMPLAINT_HEADLINES, figures, them),
+  });
+  return {
+    figures,
+    previousYear: compared(periods.previousYear, year.result()),
+    previousMonth: compared(periods.previousMonth, month.result()),
+    departments: Object.entries(figures.substantiated).map(([id, f]) => ({ ...named(id, names), ...f })),
+  };
+}
+
+export interface RatingMonths {
+  readonly current: RatingAccumulator;
+  readonly previousYear: RatingAccumulator;
+  readonly previousMonth: RatingAccumulator;
+  readonly byDepartment: ReadonlyMap<string, RatingAccumulator>;
+}
+
+export function ratingSection(r: RatingMonths, periods: ComparedPeriods, names: ReportNames): MonthlyRatings {
+  const figures = r.current.result();
+  const compared = (p: MonthLabel, them: RatingFigures) => ({
+    ...label(p),
+    figures: them,
+    growth: figureGrowth(RATING_HEADLINES, figures, them),
+  });
+  const departments = [...r.byDepartment]
+    .filter(([, acc]) => acc.any())
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, acc]) => {
+      const f = acc.result();
+      return {
+        ...named(id, names),
+        rated: f.rated,
+        satisfied: f.satisfied,
+        satisfactionRate: f.satisfactionRate,
+        badRatings: f.badRatings,
+        completedInPeriod: f.completedInPeriod,
+        ratedShare: f.ratedShare,
+        followUpsDue: f.followUpsDue,
+        followedUpOnTime: f.followedUpOnTime,
+        followedUpOnTimeRate: f.followedUpOnTimeRate,
+      };
+    });
+  return {
+    figures,
+    previousYear: compared(periods.previousYear, r.previousYear.result()),
+    previousMonth: compared(periods.previousMonth, r.previousMonth.result()),
+    departments,
+  };
+}

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ComplaintFigures } from './complaints/complaintStats.js';
+import type { RatingFigures } from './ratingFigures.js';
+import type { MonthlyReportFigures } from './report.js';
+import { feedbackText, percentText } from './summary.js';
+
+const count = fc.integer({ min: 0, max: 50_000 });
+const rate = fc.option(
+  fc.integer({ min: 0, max: 10_000 }).map((x) => x / 10_000),
+  { nil: null },
+);
+
+const complaintArb = fc.record({
+  received: count,
+  accepted: count,
+  rejected: count,
+  answered: count,
+  closed: count,
+  closedOfAccepted: count,
+  closedRate: rate,
+  answeredOnTimeRate: rate,
+  satisfactionRate: rate,
+});
+const ratingArb = fc.record({
+  rated: count,
+  badRatings: count,
+  followUpsDue: count,
+  satisfactionRate: rate,
+  followedUpOnTimeRate: rate,
+});
+
+/** A report holding only what the sentence reads: the complaint and rating figures of the month. */
+function reportOf(c: Partial<ComplaintFigures>, r: Partial<RatingFigures>): MonthlyReportFigures {
+  return { complaints: { figures: c }, ratings: { figures: r } } as unknown as MonthlyReportFigures;
+}
+
+describe('the summary’s sentence on complaints and ratings is built from the figures only', () => {
+  it('says each figure where it belongs, and leaves out a rate without a base', () => {
+    fc.assert(
+      fc.property(complaintArb, ratingArb, (c, r) => {
+        const text = feedbackText(reportOf(c, r));
+        const anyComplaint = c.received + c.accepted + c.rejected + c.answered + c.closed > 0;
+        if (anyComplaint) {
+          expect(text).toContain(`全月收到效能投诉${c.received}件，受理${c.accepted}件`);
+          expect(text).toContain(`办结${c.closedOfAccepted}件`);
+          expect(text.includes(`不予受理${c.rejected}件`)).toBe(c.rejected > 0);
+          expect(text.includes('办结率')).toBe(c.closedRate !== null);
+          if (c.closedRate !== null) expect(text).toContain(`办结率${percentText(c.closedRate)}`);
+          if (c.satisfactionRate !== null) expect(text).toContain(`投诉人满意率${percentText(c.satisfactionRate)}`);
+        } else expect(text.startsWith('全月未收到效能投诉；')).toBe(true);
+        if (r.rated + r.followUpsDue > 0) {
+          expect(text).toContain(`好差评评价${r.rated}次`);
+          expect(text).toContain(`差评${r.badRatings}件`);
+          expect(text.includes('按期整改率')).toBe(r.followedUpOnTimeRate !== null);
+          if (r.satisfactionRate !== null) expect(text).toContain(`满意率${percentText(r.satisfactionRate)}，差评`);
+        } else expect(text.endsWith('；无好差评评价。')).toBe(true);
+      }),
+    );
+  });
+
+  it('changing a figure changes the sentence', () => {
+    fc.assert(
+      fc.property(
+        complaintArb,
+        ratingArb,
+        fc.constantFrom('accepted', 'closedOfAccepted', 'rated', 'badRatings'),
+        (c, r, field) => {
+          const before = feedbackText(reportOf(c, r));
+          const after =
+            field === 'rated' || field === 'badRatings'
+              ? feedbackText(reportOf(c, { ...r, [field]: r[field] + 1, followUpsDue: r.followUpsDue + 1 }))
+              : feedbackText(reportOf({ ...c, [field]: c[field] + 1, received: c.received + 1 }, r));
+          expect(after).not.toBe(before);
+        },
+      ),
+    );
+  });
+
+  it('a worked month', () => {
+    const text = feedbackText(
+      reportOf(
+        {
+          received: 2350,
+          accepted: 2344,
+          rejected: 6,
+          answered: 2340,
+          closed: 2339,
+          closedOfAccepted: 2333,
+          closedRate: 0.9953,
+          answeredOnTimeRate: 0.98,
+          satisfactionRate: 0.9123,
+        },
+        { rated: 1200, badRatings: 12, followUpsDue: 10, satisfactionRate: 0.975, followedUpOnTimeRate: 1 },
+      ),
+    );
+    expect(text).toBe(
+      '全月收到效能投诉2350件，受理2344件，不予受理6件，办结2333件，办结率99.53%，按时答复率98%，投诉人满意率91.23%；' +
+        '好差评评价1200次，满意率97.5%，差评12件，按期整改率100%。',
+    );
+  });
+});
