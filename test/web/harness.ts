@@ -8,6 +8,7 @@ import type { SupervisionApp } from '../../src/api/app.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { createEngine } from '../../src/engine.js';
 import type { ReadModels } from '../../src/projections/types.js';
+import type { Scheduler } from '../../src/projections/scheduler.js';
 import { createWebRouter } from '../../src/web/router.js';
 import { listen, TEST_TOKENS } from '../support/server.js';
 
@@ -29,8 +30,10 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(): Promise<WebServer> {
+/** `scheduler`: a manual one lets a test move the engine's clock (time-driven alerts). */
+export async function startWebServer(options: { readonly scheduler?: Scheduler } = {}): Promise<WebServer> {
   const engine = await createEngine({
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
     store: 'memory',
     zone: ZONE,
     tokens: TOKEN_CONFIG,

@@ -1,0 +1,178 @@
+/**
+ * Complaints (效能投诉, SPEC §8) in headless Chromium against the real engine,
+ * whose clock is a manual scheduler: a complaint whose answer falls due while
+ * the board is open turns from complaint-answer-warning to complaint-overdue on
+ * the board without a reload (the due timer raises it, /alerts/stream carries
+ * it); the complaints page lists it, filters by the alert, and shows its view
+ * with the clocks and cards in the API's numbers, on a desktop and at 390 px.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createManualScheduler } from '../../src/projections/scheduler.js';
+import {
+  PHONE,
+  TOKENS,
+  getJson,
+  launchBrowser,
+  openPage,
+  screenshot,
+  startWebServer,
+  type WebServer,
+} from './harness.js';
+
+// Accepted on Monday 2025-11-03: warning from 00:00 of counted day 12 (11-19), due at the end of day 15 (11-24).
+const DUE = Date.parse('2025-11-25T00:00:00+08:00');
+const START = DUE - 60_000;
+const scheduler = createManualScheduler(START);
+
+let server: WebServer;
+let browser: Browser;
+
+async function postComplaint(id: string, events: readonly Record<string, unknown>[]): Promise<void> {
+  for (const body of events) {
+    const res = await fetch(`${server.baseUrl}/complaints/${id}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201)
+      throw new Error(`POST complaint ${id} ${String(body['type'])}: ${res.status} ${await res.text()}`);
+  }
+}
+
+async function caughtUp(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    if (ready.status === 200 && ((await ready.json()) as { projection: { caughtUp: boolean } }).projection.caughtUp)
+      return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('projections did not catch up');
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startWebServer({ scheduler }), launchBrowser()]);
+  const received = {
+    type: 'ComplaintReceived',
+    channel: 'hotline',
+    centerId: 'center-A',
+    departmentId: 'dep-permits',
+    subject: '办件超过承诺时限未办结',
+  };
+  await postComplaint('Q-LATE-1', [
+    { ...received, occurredAt: '2025-11-03T09:30:00+08:00', caseId: 'CASE-7' },
+    { type: 'ComplaintAccepted', occurredAt: '2025-11-03T10:00:00+08:00' },
+  ]);
+  await postComplaint('Q-DONE-1', [
+    { ...received, channel: 'online', occurredAt: '2025-11-04T09:00:00+08:00', subject: '窗口工作人员态度生硬' },
+    { type: 'ComplaintAccepted', occurredAt: '2025-11-04T11:00:00+08:00' },
+    { type: 'ComplaintAnswered', occurredAt: '2025-11-10T15:00:00+08:00', finding: 'partly', note: '已督促部门改进' },
+    { type: 'ComplaintClosed', occurredAt: '2025-11-12T10:00:00+08:00', satisfaction: 'basically' },
+  ]);
+  await caughtUp();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('complaints', () => {
+  it('a complaint whose answer falls due shows as overdue on the open board, without a reload, linking to its page', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#conn[data-state="open"]').waitFor();
+    const warning = page.locator(
+      '#alerts tbody tr[data-complaint-id="Q-LATE-1"][data-rule="complaint-answer-warning"]',
+    );
+    await warning.waitFor();
+    expect(await warning.getAttribute('data-color')).toBe('yellow');
+    expect(await warning.locator('a').getAttribute('href')).toBe('/complaints?id=Q-LATE-1');
+    expect(await page.locator('#alerts tbody tr[data-complaint-id="Q-DONE-1"]').count()).toBe(0);
+    let reloaded = false;
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) reloaded = true;
+    });
+
+    scheduler.advanceTo(DUE);
+    const overdue = page.locator('#alerts tbody tr[data-complaint-id="Q-LATE-1"][data-rule="complaint-overdue"]');
+    await overdue.waitFor({ timeout: 5000 });
+    expect(await overdue.getAttribute('data-color')).toBe('red');
+    await expect.poll(() => warning.count()).toBe(0); // the warning clears when the red card starts
+    expect(await page.locator('#announcer').textContent()).toContain('Q-LATE-1');
+    expect(reloaded).toBe(false);
+    // The rule's count links to the complaints list with that alert.
+    const count = page.locator('#rule-counts li[data-rule="complaint-overdue"] a');
+    expect(await count.getAttribute('href')).toContain('/complaints?');
+    expect(await count.getAttribute('href')).toContain('rule=complaint-overdue');
+    await screenshot(page, 'board-complaint-overdue');
+    await page.context().close();
+  });
+
+  it('the complaints page lists them, filters by the alert in force, and opens one with its clocks and cards in numbers', async () => {
+    scheduler.advanceTo(Math.max(scheduler.clock(), DUE));
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/complaints`);
+    const rows = page.locator('#rows tbody tr[data-complaint-id]');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('#total').getAttribute('data-total')).toBe('2');
+    const late = page.locator('#rows tbody tr[data-complaint-id="Q-LATE-1"]');
+    await expect(late.locator('[data-rule="complaint-overdue"]').textContent()).resolves.toContain('投诉答复逾期');
+
+    await page.getByLabel('当前告警 Alert now').selectOption('complaint-overdue');
+    await page.getByRole('button', { name: /查询/ }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(page.url()).toContain('rule=complaint-overdue');
+    await screenshot(page, 'complaints-list');
+
+    await late.locator('a').first().click();
+    await page.waitForURL(/\/complaints\?id=Q-LATE-1$/);
+    const api = await getJson(server.baseUrl, '/complaints/Q-LATE-1');
+    const dd = (list: string, field: string) => page.locator(`#${list} [data-field="${field}"] dd`);
+    await expect.poll(() => dd('answer-clock', 'byDate').textContent()).toBe(api.answer.byDate);
+    expect(api.answer.byDate).toBe('2025-11-24');
+    expect(await dd('answer-clock', 'dueAt').textContent()).toBe('2025-11-25 00:00');
+    expect(await dd('answer-clock', 'usedDays').textContent()).toBe(String(api.answer.usedDays));
+    expect(await dd('answer-clock', 'remainingDays').textContent()).toBe(String(api.answer.remainingDays));
+    expect(await dd('answer-clock', 'overdueDays').textContent()).toBe(String(api.answer.overdueDays));
+    expect(await dd('decide-clock', 'byDate').textContent()).toBe(api.decide.byDate);
+    expect(await dd('about', 'case').textContent()).toBe('CASE-7');
+
+    const cards = page.locator('#cards li[data-rule]');
+    expect(await cards.count()).toBe(api.cards.length);
+    const red = page.locator('#cards li[data-rule="complaint-overdue"]');
+    expect(await red.getAttribute('data-in-force')).toBe('true');
+    expect(await red.locator('[data-key="dueAt"]').textContent()).toBe('2025-11-25 00:00');
+    expect(await red.textContent()).toContain('第 15 个工作日');
+    const yellow = page.locator('#cards li[data-rule="complaint-answer-warning"]');
+    expect(await yellow.locator('[data-key="warnAtDay"]').textContent()).toBe('12');
+    expect(await yellow.locator('[data-key="warnAt"]').textContent()).toBe('2025-11-19 00:00');
+    expect(await page.locator('#events tbody tr').count()).toBe(api.events.length);
+    expect(await page.locator('#detail-error').textContent()).toBe('');
+    await screenshot(page, 'complaint-view');
+    await page.context().close();
+  });
+
+  it('fits a 390 px phone: list and view without sideways scrolling of the page', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
+    for (const path of ['/complaints', '/complaints?id=Q-DONE-1']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      await page
+        .locator(path.includes('id=') ? '#events tbody tr' : '#rows tbody tr[data-complaint-id]')
+        .first()
+        .waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, path).toBeLessThanOrEqual(PHONE.width);
+    }
+    await expect(page.locator('#about [data-field="closed"] dd').textContent()).resolves.toContain('基本满意');
+    await screenshot(page, 'complaint-view-phone');
+    await page.context().close();
+  });
+
+  it('says so when the complaint does not exist', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/complaints?id=NO-SUCH-1`);
+    await expect.poll(() => page.locator('#detail-error').textContent()).toMatch(/未找到|Not found/);
+    await page.context().close();
+  });
+});
