@@ -89,10 +89,53 @@ beforeAll(async () => {
     }),
   ];
   for (let i = 0; i < events.length; i += 1000) await postEvents(server.baseUrl, events.slice(i, i + 1000));
-  // Until the projection has folded every case (POST /events answers once stored, not once projected).
+  // 好差评 of eight September cases (completed by 09-28): 5 satisfied of 8, two 差评.
+  const scores = [5, 5, 4, 5, 4, 3, 2, 1];
+  await postEvents(
+    server.baseUrl,
+    scores.map((score, i) => ({
+      type: 'CaseRated',
+      caseId: `S-${i + 1}`,
+      occurredAt: '2025-09-30T10:00:00+08:00',
+      score,
+      channel: 'online',
+    })),
+  );
+  // 效能投诉: two accepted, one answered (substantiated, 区卫计局) and closed.
+  const complaint = (id: string, body: Record<string, unknown>) =>
+    fetch(`${server.baseUrl}/complaints/${id}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => expect(r.status, `${id} ${body.type}`).toBe(201));
+  for (const [id, day] of [
+    ['Q-1', '10'],
+    ['Q-2', '11'],
+  ] as const) {
+    await complaint(id, {
+      type: 'ComplaintReceived',
+      occurredAt: `2025-09-${day}T09:00:00+08:00`,
+      channel: 'hotline',
+      centerId: 'wuhua',
+      departmentId: 'health',
+      subject: '窗口推诿',
+    });
+    await complaint(id, { type: 'ComplaintAccepted', occurredAt: `2025-09-${day}T10:00:00+08:00` });
+  }
+  await complaint('Q-1', {
+    type: 'ComplaintAnswered',
+    occurredAt: '2025-09-15T10:00:00+08:00',
+    finding: 'substantiated',
+  });
+  await complaint('Q-1', {
+    type: 'ComplaintClosed',
+    occurredAt: '2025-09-16T10:00:00+08:00',
+    satisfaction: 'satisfied',
+  });
+  // Until the projection has folded every case and complaint (POST answers once stored, not once projected).
   for (let tries = 0; tries < 100; tries++) {
     const r = await getJson(server.baseUrl, `/reports/monthly?month=${MONTH}`, TOKENS.monitor);
-    if (r.kpis.cohort.accepted === 100) break;
+    if (r.kpis.cohort.accepted === 100 && r.ratings.figures.rated === 8 && r.complaints.figures.closed === 1) break;
     await new Promise((done) => setTimeout(done, 100));
   }
 }, 60_000);
@@ -125,6 +168,31 @@ describe('monthly report page', () => {
       ['2', '华山街道为民服务中心'],
       ['3', '大观街道为民服务中心'],
     ]);
+    // 效能投诉 and 好差评: the month's figures, and satisfaction per department with the directory's names.
+    expect(report.summary).toContain('全月收到效能投诉2件，受理2件，办结1件，办结率50%');
+    expect(report.summary).toContain('好差评评价8次，满意率62.5%，差评2件');
+    const cell = (table: string, row: string, role: string) =>
+      page.locator(`#${table} tr[data-figure="${row}"] [data-role="${role}"]`).textContent();
+    expect(await cell('complaint-figures', 'accepted', 'now')).toBe('2');
+    expect(await cell('complaint-figures', 'closedRate', 'now')).toBe('50.0%');
+    expect(await cell('rating-figures', 'rated', 'now')).toBe('8');
+    expect(await cell('rating-figures', 'satisfactionRate', 'now')).toBe('62.5%');
+    expect(await cell('rating-figures', 'rated', 'yoy')).toBe('—'); // nothing rated a year earlier: no base
+    expect(await page.locator('#complaint-departments tr[data-department="health"] th').textContent()).toBe('区卫计局');
+    const satisfaction = await page
+      .locator('#satisfaction tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          r.querySelector('th')?.textContent,
+          r.querySelector('[data-role="satisfaction"]')?.textContent,
+        ]),
+      );
+    // S-i is in departments[i % 3]: health rates 5, 5, 2 · agri 5, 4, 1 · market 4, 3; rows in id order.
+    expect(satisfaction).toEqual([
+      ['区农林局', '66.7%'],
+      ['区卫计局', '66.7%'],
+      ['区市场监管局', '50.0%'],
+    ]);
     await screenshot(page, 'report-desktop');
 
     // Printed by Chromium: the document, not the application around it.
@@ -134,6 +202,9 @@ describe('monthly report page', () => {
     const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
     const flat = text.replace(/\s+/g, ''); // pdftotext wraps lines inside names
     expect(flat).toContain('概述Summary');
+    for (const section of ['效能投诉Complaints', '好差评Ratings', '各部门满意度Satisfactionbydepartment']) {
+      expect(flat, `${section} is printed`).toContain(section);
+    }
     // Every table printed whole: the last column of each is on the page.
     for (const lastHeader of ['同比Change', '按时办结率On', 'Cards', 'Yellow', 'Yearearlier']) {
       expect(flat, `${lastHeader} is printed`).toContain(lastHeader);
@@ -143,7 +214,8 @@ describe('monthly report page', () => {
       expect(flat, `${chrome} is not printed`).not.toContain(chrome);
     }
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' }))?.[1]);
-    expect(pages).toBeGreaterThanOrEqual(4); // summary and figures, centers, departments, cards: each section on its page
+    // summary and figures, centers, departments, cards, complaints, ratings: each section on its page
+    expect(pages).toBeGreaterThanOrEqual(6);
     execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '2', pdfPath, `${ARTIFACTS}report-print`]);
 
     await page.setViewportSize(PHONE);

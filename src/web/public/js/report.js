@@ -1,7 +1,8 @@
-// Monthly report page (SPEC §4–§5): the opening paragraph, then the sections
-// drawn by report-sections.js, and a CSV download made with the token. With no
-// month in the address the server picks the latest month with data; an empty
-// month says where the data is. Prints as a document (css/app.css @media print).
+// Monthly report page (SPEC §4–§5, §8): the opening paragraph, then the sections
+// drawn by report-sections.js and report-feedback.js (complaints, ratings), and a
+// CSV download made with the token. With no month in the address the server picks
+// the latest month with data; an empty month says where the data is. Prints as a
+// document (css/app.css @media print).
 import { apiBlob, apiJson } from './api.js';
 import { el, loadConfig } from './format.js';
 import { wireHeader } from './nav.js';
@@ -14,6 +15,7 @@ import {
   renderDepartments,
   renderKpis,
 } from './report-sections.js';
+import { renderComplaints, renderRatings } from './report-feedback.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -72,6 +74,8 @@ async function load() {
     renderDepartments(report);
     renderBars(report);
     renderCards(report);
+    renderComplaints(report);
+    renderRatings(report);
     $('versions').textContent =
       `日历版本 Calendar ${report.calendarVersion} · 政策版本 Policy ${report.policyVersions.join('、') || '—'} · ` +
       `统计区间 ${report.from} 至 ${report.to}（不含 exclusive）`;
