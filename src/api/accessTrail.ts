@@ -18,7 +18,11 @@ export interface AccessRecord {
   readonly caseId?: string;
   /** The cases a list answered with (a page of the case list or the card register). */
   readonly caseIds?: readonly string[];
-  readonly what: 'case' | 'history' | 'case-list' | 'card-register';
+  /** The complaint read (`what: 'complaint'`). */
+  readonly complaintId?: string;
+  /** The complaints a page of the complaint list answered with. */
+  readonly complaintIds?: readonly string[];
+  readonly what: 'case' | 'history' | 'case-list' | 'card-register' | 'complaint' | 'complaint-list';
   /** A list's query string, as sent. */
   readonly query?: string;
   readonly asOf?: string;

@@ -18,9 +18,10 @@ export const ALERT_MAX_LIMIT = 1000;
 /** A row: the alert and the working days its case (or complaint answer) is past its deadline now (0 when not overdue). */
 export type AlertRow = AlertView & { readonly overdueDays: number };
 
+export const COMPLAINT_SUBJECT = 'complaint/';
 /** What an alert is about, as one id: the case id, or `complaint/<id>` (no case id holds a `/`; a complaint id may equal a case id). */
 export const alertSubjectId = (a: AlertView): string =>
-  a.subject === 'complaint' ? `complaint/${a.complaintId}` : a.caseId;
+  a.subject === 'complaint' ? `${COMPLAINT_SUBJECT}${a.complaintId}` : a.caseId;
 
 export interface ColorCounts {
   red: number;

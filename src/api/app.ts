@@ -26,6 +26,7 @@ import { caseListRoutes } from './routes/caseList.js';
 import { directoryRoutes } from './routes/directory.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
+import { complaintReadRoutes } from './routes/complaintReads.js';
 import { complaintWriteRoutes } from './routes/complaints.js';
 import { createComplaintWriteSide } from '../write/complaintWrite.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
@@ -180,6 +181,9 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(alerts.router);
   app.use(statsRoutes({ readModels: deps.readModels }, auth));
   app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
+  app.use(
+    complaintReadRoutes({ store: deps.store, readModels: deps.readModels, accessTrail, clock: deps.clock }, auth),
+  );
   app.use(cardRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
   app.use(
     calendarRoutes(

@@ -34,6 +34,7 @@ describe('the center label', () => {
       metrics.sink.caseCompleted(center, 'promised', 'late', false);
       metrics.sink.cardIssued('overdue', 'red', center);
       metrics.sink.caseRated(center, 5);
+      metrics.sink.complaintStage(center, 'received');
     }
     const text = await metrics.render();
     for (const metric of [
@@ -41,6 +42,7 @@ describe('the center label', () => {
       'supervision_cases_completed_total',
       'supervision_cards_issued_total',
       'supervision_ratings_total',
+      'supervision_complaints_total',
       'supervision_cases_open',
       'supervision_alerts_active',
     ]) {
@@ -52,6 +54,7 @@ describe('the center label', () => {
     expect(sampleOf(text, 'supervision_cases_accepted_total', 'unregistered')).toBe(rest);
     expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(rest);
     expect(text).toContain(`supervision_ratings_total{center="unregistered",score="5"} ${rest}`);
+    expect(text).toContain(`supervision_complaints_total{center="unregistered",stage="received"} ${rest}`);
     expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(2 * rest);
     expect(sampleOf(text, 'supervision_cases_open', 'invented-0')).toBe(1);
     expect(text.length).toBeLessThan(200_000);

@@ -82,6 +82,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['center', 'score'] as const,
     registers: [registry],
   });
+  const complaints = new client.Counter({
+    name: 'supervision_complaints_total',
+    help: 'Complaints (效能投诉) reaching a stage (received|accepted|rejected|answered|closed), by center, as folded by the projections.',
+    labelNames: ['center', 'stage'] as const,
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'supervision_cases_open',
     help: 'Cases not yet completed, by center and status (open|paused), computed at scrape time.',
@@ -142,6 +148,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       casesCompleted.inc({ center: centerLabel(center), kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
     cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center: centerLabel(center) }),
     caseRated: (center, score) => ratings.inc({ center: centerLabel(center), score: String(score) }),
+    complaintStage: (center, stage) => complaints.inc({ center: centerLabel(center), stage }),
   };
 
   const httpMiddleware: RequestHandler = (req, res, next) => {

@@ -6,10 +6,11 @@
  * every operation against these schemas. Every path stays in this one file (a
  * little over 300 lines) so a reader sees the whole API in one place.
  */
-import { CARD_COLORS, CARD_RULES, CASE_ID_DESCRIPTION } from '../domain/lists.js';
+import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../domain/lists.js';
 import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '../domain/directory.js';
 import { GROUP_BY } from './routes/stats.js';
 import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS } from './alertPage.js';
+import { ALERT_RULES } from '../projections/alertBoard.js';
 import { caseIdSchema, errorResponse, errors, json, p, q, ref, storeDown } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
 import { opsPaths } from './openapi/ops.js';
@@ -36,7 +37,7 @@ const alertFilters = [
   q('centerId', 'Only alerts of this center'),
   q('departmentId', 'Only alerts of this department'),
   q('color', 'Only this colour', { enum: CARD_COLORS }),
-  q('rule', 'Only this rule', { enum: CARD_RULES }),
+  q('rule', 'Only this rule (a case or a complaint card rule)', { enum: ALERT_RULES }),
 ];
 
 const nameSchema = { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH };

@@ -3,8 +3,13 @@
  * with running counts by (rule, colour, center) for the gauges. Raising or
  * clearing one alert is O(1) here; listeners hear about it synchronously.
  */
+import { COMPLAINT_CARD_RULES } from '../domain/complaints/lists.js';
+import { CARD_RULES } from '../domain/lists.js';
 import type { CardColor } from '../domain/types.js';
 import type { AlertEvent, AlertFilter, AlertRule, AlertView } from './types.js';
+
+/** Every rule an alert may carry, case rules first (the `rule` filter of /alerts and its OpenAPI enum). */
+export const ALERT_RULES: readonly AlertRule[] = [...CARD_RULES, ...COMPLAINT_CARD_RULES];
 
 /** The board's order: red before yellow, then oldest first, then key. */
 export function mostUrgentFirst(x: AlertView, y: AlertView): number {

@@ -1,6 +1,6 @@
 /**
  * The checkpoint of the projections: the snapshot file that holds the folded
- * case states and the calendar publications together with the last global
+ * case and complaint states and the calendar publications together with the last global
  * position folded (see snapshot.ts for the format). Loading puts them back in
  * place before the subscription starts; saving captures them in one
  * synchronous step (states are immutable values), then writes atomically.
@@ -12,6 +12,7 @@
  * now (the store shrank, or was emptied or replaced) stops the start with
  * StoreHistoryLostError: accepting writes over a lost history is never silent.
  */
+import type { ComplaintState } from '../domain/complaints/evolve.js';
 import type { CalendarService, CaseState, Policy } from '../domain/index.js';
 import type { EventStore } from '../store/port.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
@@ -55,6 +56,8 @@ export class StoreHistoryLostError extends Error {
 export interface RestoreTarget {
   applyCalendar(value: CalendarYearPublishedData): boolean;
   restoreState(state: CaseState): void;
+  /** A complaint state folded up to the snapshot's `position`. */
+  restoreComplaint(state: ComplaintState, position: bigint): void;
 }
 
 /** What a snapshot captures, at one instant. */
@@ -63,6 +66,7 @@ export interface Capture {
   /** The store's head as last known (at least `position`). */
   readonly storeHead: bigint;
   readonly states: readonly CaseState[];
+  readonly complaints: readonly ComplaintState[];
   readonly calendarEvents: readonly CalendarYearPublishedData[];
 }
 
@@ -109,7 +113,11 @@ export class Checkpoint {
     for (const value of h.calendarEvents) target.applyCalendar(value);
     for (const state of content.states) target.restoreState(state);
     const checkpoint = BigInt(h.checkpoint);
-    log(`projections: resumed from snapshot at position ${checkpoint} (${content.states.length} cases)`);
+    for (const state of content.complaints) target.restoreComplaint(state, checkpoint);
+    log(
+      `projections: resumed from snapshot at position ${checkpoint} ` +
+        `(${content.states.length} cases, ${content.complaints.length} complaints)`,
+    );
     return checkpoint;
   }
 
@@ -155,7 +163,7 @@ export class Checkpoint {
     const storeIdentity = this.identity;
     if (file === undefined || storeIdentity === undefined) return Promise.resolve();
     if (this.writing !== undefined) return this.writing;
-    const { position, storeHead, states, calendarEvents } = capture();
+    const { position, storeHead, states, complaints, calendarEvents } = capture();
     const header = {
       checkpoint: position.toString(),
       storeName: store.name,
@@ -165,7 +173,7 @@ export class Checkpoint {
       policyVersion: policy.version,
       calendarVersion: calendarService.current().version,
     };
-    this.writing = writeSnapshot(file, header, states)
+    this.writing = writeSnapshot(file, header, states, complaints)
       .catch((error: unknown) => log(`projections: snapshot not written: ${(error as Error).message}`))
       .finally(() => {
         this.writing = undefined;

@@ -3,15 +3,21 @@
  * the projection then: a min-heap of (next boundary, entry) with lazy deletion
  * (an entry's `dueAt` is its current key; older pairs are stale and skipped)
  * and a single scheduler timer set to the heap's earliest instant. No tick
- * ever scans all cases; re-scheduling a case is O(log n).
+ * ever scans all cases; re-scheduling a case is O(log n). The entries are the
+ * case fold's (`CaseEntry`) or the complaint alerts' (anything with a `dueAt`).
  */
 import type { EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { DueQueue } from './priorityQueue.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
-export class DueTimer {
-  private readonly queue = new DueQueue<CaseEntry>((e) => (Number.isNaN(e.dueAt) ? undefined : e.dueAt));
+/** What the queue keys an entry by: its current due instant, NaN when not queued. */
+export interface Queued {
+  dueAt: number;
+}
+
+export class DueTimer<E extends Queued = CaseEntry> {
+  private readonly queue = new DueQueue<E>((e) => (Number.isNaN(e.dueAt) ? undefined : e.dueAt));
   private timer: { handle: TimerHandle; at: EpochMs } | undefined;
 
   constructor(
@@ -21,7 +27,7 @@ export class DueTimer {
   ) {}
 
   /** Queue `entry` for `at` (undefined: nothing will change without a new event). */
-  schedule(entry: CaseEntry, at: EpochMs | undefined): void {
+  schedule(entry: E, at: EpochMs | undefined): void {
     if (at === undefined) {
       entry.dueAt = Number.NaN;
       return;
@@ -32,7 +38,7 @@ export class DueTimer {
   }
 
   /** The next entry due by `now`, taken off the queue (with the instant it was due at); undefined when none. */
-  popDue(now: EpochMs): { entry: CaseEntry; at: EpochMs } | undefined {
+  popDue(now: EpochMs): { entry: E; at: EpochMs } | undefined {
     const entry = this.queue.popDue(now);
     if (entry === undefined) return undefined;
     const at = entry.dueAt;

@@ -1,5 +1,6 @@
 /**
  * Which read model a stored event goes to: case events to the case fold,
+ * complaint events (`complaint-` streams) to the complaint fold,
  * `CalendarYearPublished` to the calendar service (which tells the fold to
  * recompute), `PolicyPublished` to the policy book, `DirectoryPublished` to the
  * directory book. Case events are decoded by the write side's one decoder from a
@@ -8,6 +9,7 @@
  * (a log line never carries a case id).
  */
 import type { CalendarService } from '../domain/index.js';
+import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
 import type { RecordedEvent } from '../store/port.js';
 import { decodeStoredCaseEvent } from '../write/storedEvent.js';
@@ -18,12 +20,14 @@ import {
   type CalendarYearPublishedData,
 } from './calendarEvents.js';
 import type { CaseProjection } from './caseProjection.js';
+import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { applyDirectoryEvent, DIRECTORY_STREAM_PREFIX, type DirectoryBook } from './directoryEvents.js';
 import { applyPolicyEvent, POLICY_STREAM_PREFIX, type PolicyBook } from './policyEvents.js';
 
 /** The stream prefixes the projections subscribe to. */
 export const STREAM_PREFIXES: readonly string[] = [
   CASE_STREAM_PREFIX,
+  COMPLAINT_STREAM_PREFIX,
   CALENDAR_STREAM_PREFIX,
   POLICY_STREAM_PREFIX,
   DIRECTORY_STREAM_PREFIX,
@@ -41,6 +45,8 @@ export class EventRouter {
     private readonly policies?: PolicyBook,
     /** The directory (the engine reads the publications recorded before it starts). */
     private readonly directory?: DirectoryBook,
+    /** The complaint fold (it skips and counts what it cannot decode). */
+    private readonly complaints?: ComplaintAlerts,
   ) {}
 
   /** Events skipped here (not decodable); the fold counts its own. */
@@ -55,6 +61,7 @@ export class EventRouter {
 
   route(e: RecordedEvent): void {
     if (e.streamId.startsWith(CASE_STREAM_PREFIX)) this.routeCaseEvent(e);
+    else if (e.streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.apply(e);
     else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
       const decoded = decodeCalendarYearPublished(e.data);
       if (!decoded.ok || !this.applyCalendar(decoded.value)) {

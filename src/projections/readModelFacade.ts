@@ -1,19 +1,25 @@
-/** The `ReadModels` the API consumes, answered from the case fold (queries only; nothing here changes state). */
+/** The `ReadModels` the API consumes, answered from the case and complaint folds (queries only; nothing here changes state). */
 import type { EpochMs } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
 import type { CaseProjection } from './caseProjection.js';
+import { mostUrgentFirst } from './alertBoard.js';
+import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
+import { complaintDetail } from './complaints/complaintDetail.js';
+import { listComplaints } from './complaints/complaintList.js';
 import type { ComplaintProjection } from './complaints/complaintProjection.js';
 import { DirectoryBook } from './directoryEvents.js';
 import { nameStats } from './directoryNames.js';
 import { computeMonthlyReport, currentMonth, latestMonthWithData, monthlyReportToCsv } from './report.js';
 import { computeStats } from './stats.js';
-import type { ProjectionStatus, ReadModels } from './types.js';
+import type { AlertView, ProjectionStatus, ReadModels } from './types.js';
 
 export interface ReadModelSources {
   readonly projection: CaseProjection;
   /** The complaint fold (SPEC §8): states by complaint, timed by the calendar and each complaint's policy version. */
   readonly complaints: ComplaintProjection;
+  /** The complaint alerts in force, beside the case alerts on the board and the stream. */
+  readonly complaintAlerts: ComplaintAlerts;
   readonly zone: string;
   readonly clock: () => EpochMs;
   readonly status: () => ProjectionStatus;
@@ -44,11 +50,29 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       departmentName: (id: string) => names.current.department(id)?.name,
     },
   });
+  const complaintSources = () => ({
+    complaints: sources.complaints,
+    alertsOf: (id: string) => sources.complaintAlerts.alertsOf(id),
+    zone,
+    now: clock(),
+    names: {
+      centerName: (id: string) => names.current.center(id)?.name,
+      departmentName: (id: string) => names.current.department(id)?.name,
+    },
+  });
   return {
     getCaseState: (caseId) => projection.getState(caseId),
     evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
-    activeAlerts: (filter) => projection.activeAlerts(filter),
-    onAlert: (listener) => projection.onAlert(listener),
+    activeAlerts: (filter) =>
+      mergeSorted(projection.activeAlerts(filter), sources.complaintAlerts.activeAlerts(filter)),
+    onAlert: (listener) => {
+      const offCases = projection.onAlert(listener);
+      const offComplaints = sources.complaintAlerts.onAlert(listener);
+      return () => {
+        offCases();
+        offComplaints();
+      };
+    },
     stats: (query) => nameStats(computeStats(entries(), query, zone, clock(), sources.complaints), names.current),
     monthlyReport: report,
     monthlyReportCsv: (month, filter) => monthlyReportToCsv(report(month, filter)),
@@ -57,6 +81,24 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     status: sources.status,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),
-    alertCounts: () => projection.alertCounts(),
+    alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],
+    complaintList: (query) => listComplaints(query, complaintSources()),
+    complaintDetail: (complaintId, recorded, asOf) => complaintDetail(complaintId, recorded, asOf, complaintSources()),
+    complaintOverdueDays: (complaintId, at) =>
+      sources.complaints.view(complaintId, at)?.timeline.answer?.overdueDays ?? 0,
+    complaintLastOccurredAt: (complaintId) => sources.complaints.get(complaintId)?.lastOccurredAt,
   };
+}
+
+/** Two lists in the board's order merged into one (the case list is long, the complaint list short). */
+function mergeSorted(a: AlertView[], b: AlertView[]): AlertView[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: AlertView[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(mostUrgentFirst(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }

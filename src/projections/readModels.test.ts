@@ -35,6 +35,7 @@ function recordingSink(): ProjectionMetricsSink & { calls: unknown[][] } {
     caseCompleted: (...a) => calls.push(['completed', ...a]),
     cardIssued: (...a) => calls.push(['card', ...a]),
     caseRated: (...a) => calls.push(['rated', ...a]),
+    complaintStage: (...a) => calls.push(['complaint', ...a]),
   };
 }
 

@@ -7,6 +7,7 @@ import { openStore } from '../store/open.js';
 import type { EventStore } from '../store/port.js';
 import { appendBody, makeRig, ZONE, type Body, type Rig } from './testSupport.js';
 import { createManualScheduler } from './scheduler.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './snapshot.js';
 
 const H = 3_600_000;
 const START = parseInstant('2025-03-03T09:00:00+08:00');
@@ -121,8 +122,11 @@ describe('restart from the checkpoint (sqlite store)', () => {
     stores.push(store);
     const file = join(dir, 'snap.ndjson');
     const { writeFileSync } = await import('node:fs');
-    const header = { format: 'e-supervision/projections-snapshot', version: 2, checkpoint: '5', storeHead: '5' };
-    writeFileSync(file, `${JSON.stringify({ ...header, storeIdentity: await store.identity(), cases: 3 })}\n{}\n`);
+    const header = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, checkpoint: '5', storeHead: '5' };
+    writeFileSync(
+      file,
+      `${JSON.stringify({ ...header, storeIdentity: await store.identity(), cases: 3, complaints: 0 })}\n{}\n`,
+    );
     for (const e of history().slice(0, 10)) await appendBody(store, e.body);
     const logs: string[] = [];
     const rig = await makeRig(START + 1000 * H, { store, checkpointFile: file, log: (m) => logs.push(m) });

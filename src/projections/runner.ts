@@ -9,6 +9,7 @@ import type { CalendarService, EpochMs, Policy } from '../domain/index.js';
 import type { EventStore } from '../store/port.js';
 import { CaseProjection } from './caseProjection.js';
 import { Checkpoint } from './checkpoint.js';
+import { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { ComplaintProjection } from './complaints/complaintProjection.js';
 import { EventRouter } from './eventRouting.js';
 import type { DirectoryBook } from './directoryEvents.js';
@@ -45,6 +46,7 @@ export interface ProjectionsOptions {
 
 export interface ProjectionsInfo {
   readonly cases: number;
+  readonly complaints: number;
   readonly alerts: number;
   readonly eventsFolded: number;
   readonly skippedEvents: number;
@@ -88,7 +90,20 @@ export function createProjections(options: ProjectionsOptions): Projections {
     policyFor: (receivedAt) =>
       options.policies?.inForce({ day: calendarService.current().dayOf(receivedAt), at: receivedAt }) ?? policy,
   });
-  const router = new EventRouter(projection, calendarService, log, options.policies, options.directory);
+  const complaintAlerts = new ComplaintAlerts({
+    complaints,
+    calendarService,
+    scheduler,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const router = new EventRouter(
+    projection,
+    calendarService,
+    log,
+    options.policies,
+    options.directory,
+    complaintAlerts,
+  );
   const checkpoint = new Checkpoint({ file: options.checkpointFile, store, policy, calendarService, log });
   const waiters = new PositionWaiters();
 
@@ -124,6 +139,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       reachedHead() {
         if (caughtUp) return;
         projection.goLive(clock());
+        complaintAlerts.goLive(clock());
         caughtUp = true;
         resolveCaughtUp?.();
         if (sinceSnapshot > 0) void saveSnapshot();
@@ -137,7 +153,13 @@ export function createProjections(options: ProjectionsOptions): Projections {
     if (!checkpoint.enabled) return Promise.resolve();
     return checkpoint.save(() => {
       sinceSnapshot = 0;
-      return { position, storeHead: head, states: projection.states(), calendarEvents: router.calendarEvents() };
+      return {
+        position,
+        storeHead: head,
+        states: projection.states(),
+        complaints: complaints.states(),
+        calendarEvents: router.calendarEvents(),
+      };
     });
   }
 
@@ -171,6 +193,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   const readModels = readModelFacade({
     projection,
     complaints,
+    complaintAlerts,
     zone,
     clock,
     status,
@@ -187,6 +210,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       const restored = await checkpoint.restore({
         applyCalendar: (value) => router.applyCalendar(value),
         restoreState: (state) => projection.restoreState(state),
+        restoreComplaint: (state, at) => complaints.restore(state, at),
       });
       if (restored !== undefined) {
         position = restored;
@@ -205,6 +229,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       stopped = true;
       await loop.stop();
       projection.stop();
+      complaintAlerts.stop();
       waiters.cancelAll();
       await checkpoint.settled();
       if (caughtUp && sinceSnapshot > 0) await saveSnapshot();
@@ -212,14 +237,19 @@ export function createProjections(options: ProjectionsOptions): Projections {
     saveSnapshot,
     verifyStore: () => checkpoint.verifyStore(),
     info: () => {
-      const next = projection.nextDueAt();
+      const next = earliest(projection.nextDueAt(), complaintAlerts.nextDueAt());
       return {
         cases: projection.caseCount,
-        alerts: projection.alertCount,
+        complaints: complaints.size,
+        alerts: projection.alertCount + complaintAlerts.alertCount,
         eventsFolded,
-        skippedEvents: projection.skippedEvents + router.skippedEvents,
+        skippedEvents: projection.skippedEvents + router.skippedEvents + complaints.skippedEvents,
         ...(next !== undefined ? { nextDueAt: next } : {}),
       };
     },
   };
+}
+
+function earliest(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

@@ -6,7 +6,8 @@
  * at start, so a restart from a snapshot equals a rebuild from zero.
  *
  * Format: NDJSON. Line 1 is the header (which store, at which position), then
- * one CaseState per line, then a trailer `{"end":true,"cases":N,"sha256":H}`
+ * one CaseState per line (`cases` of them), then one ComplaintState per line
+ * (`complaints` of them), then a trailer `{"end":true,"cases":N,"sha256":H}`
  * that proves the file is complete and unchanged: H is the SHA-256 of every
  * byte before the trailer. Created mode 600 (it holds case data).
  */
@@ -15,11 +16,17 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defaultEscalationId, initialCaseState, intern, type CaseState } from '../domain/index.js';
+import type { ComplaintState } from '../domain/complaints/evolve.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
 
 export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
-/** 2: store identity, store head and checksum (version 1 files are refused, so the first start rebuilds). */
-export const SNAPSHOT_VERSION = 2;
+/**
+ * 2: store identity, store head and checksum. 3: the complaint states. Older
+ * files are refused, so the first start rebuilds: a version 2 file was written
+ * when complaint events were not folded, and resuming from it would lose the
+ * complaints before its position.
+ */
+export const SNAPSHOT_VERSION = 3;
 
 export interface SnapshotHeader {
   readonly format: typeof SNAPSHOT_FORMAT;
@@ -32,6 +39,8 @@ export interface SnapshotHeader {
   /** The store's head when the snapshot was taken (string: bigint), at least `checkpoint`. */
   readonly storeHead: string;
   readonly cases: number;
+  /** Complaint states after the case states. */
+  readonly complaints: number;
   /** Calendar publications applied, in commit order. */
   readonly calendarEvents: readonly CalendarYearPublishedData[];
   readonly policyVersion: string;
@@ -41,6 +50,7 @@ export interface SnapshotHeader {
 export interface SnapshotContent {
   readonly header: SnapshotHeader;
   readonly states: readonly CaseState[];
+  readonly complaints: readonly ComplaintState[];
 }
 
 const CHUNK_CHARS = 1 << 20;
@@ -48,8 +58,9 @@ const CHUNK_CHARS = 1 << 20;
 /** Write atomically: a reader sees the old snapshot or the new one, never a mix. */
 export async function writeSnapshot(
   file: string,
-  header: Omit<SnapshotHeader, 'format' | 'version' | 'cases'>,
+  header: Omit<SnapshotHeader, 'format' | 'version' | 'cases' | 'complaints'>,
   states: readonly CaseState[],
+  complaints: readonly ComplaintState[] = [],
 ): Promise<void> {
   await fs.mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
@@ -60,10 +71,11 @@ export async function writeSnapshot(
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
       cases: states.length,
+      complaints: complaints.length,
       ...header,
     };
     let chunk = `${JSON.stringify(full)}\n`;
-    for (const state of states) {
+    for (const state of [...states, ...complaints]) {
       chunk += `${JSON.stringify(state)}\n`;
       if (chunk.length >= CHUNK_CHARS) {
         hash.update(chunk);
@@ -115,6 +127,7 @@ export async function readSnapshot(file: string, headerOnly = false): Promise<Sn
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let header: SnapshotHeader | undefined;
   const states: CaseState[] = [];
+  const complaints: ComplaintState[] = [];
   const hash = createHash('sha256');
   let trailer: { end?: unknown; sha256?: unknown } | undefined;
   for await (const line of lines) {
@@ -132,14 +145,16 @@ export async function readSnapshot(file: string, headerOnly = false): Promise<Sn
         h.version !== SNAPSHOT_VERSION ||
         !isPosition(h.checkpoint) ||
         !isPosition(h.storeHead) ||
-        typeof h.storeIdentity !== 'string'
+        typeof h.storeIdentity !== 'string' ||
+        !Number.isSafeInteger(h.cases) ||
+        !Number.isSafeInteger(h.complaints)
       ) {
         throw new SnapshotError(file, 'not a snapshot of this version');
       }
       header = h as SnapshotHeader;
       if (headerOnly) {
         lines.close();
-        return { header, states };
+        return { header, states, complaints };
       }
       hash.update(`${line}\n`);
       continue;
@@ -148,16 +163,23 @@ export async function readSnapshot(file: string, headerOnly = false): Promise<Sn
       trailer = value as { sha256?: unknown };
       break;
     }
-    if (!looksLikeState(value)) throw new SnapshotError(file, `line ${states.length + 2} is not a case state`);
+    const lineNo = states.length + complaints.length + 2;
+    if (states.length < header.cases) {
+      if (!looksLikeState(value)) throw new SnapshotError(file, `line ${lineNo} is not a case state`);
+      states.push(compactState(value));
+    } else {
+      if (!looksLikeComplaint(value)) throw new SnapshotError(file, `line ${lineNo} is not a complaint state`);
+      complaints.push(value);
+    }
     hash.update(`${line}\n`);
-    states.push(compactState(value));
   }
   if (header === undefined) throw new SnapshotError(file, 'empty file');
-  if (trailer === undefined || states.length !== header.cases) throw new SnapshotError(file, 'truncated');
+  if (trailer === undefined || states.length !== header.cases || complaints.length !== header.complaints)
+    throw new SnapshotError(file, 'truncated');
   if (trailer.sha256 !== hash.digest('hex')) {
     throw new SnapshotError(file, 'its checksum does not match its content (edited or damaged)');
   }
-  return { header, states };
+  return { header, states, complaints };
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -174,6 +196,17 @@ function looksLikeState(v: unknown): v is CaseState {
     Array.isArray(s.pauses) &&
     Array.isArray(s.escalations) &&
     Array.isArray(s.lateRecords)
+  );
+}
+
+function looksLikeComplaint(v: unknown): v is ComplaintState {
+  const s = v as Partial<ComplaintState> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.complaintId === 'string' &&
+    typeof s.revision === 'number' &&
+    (s.received === undefined || (typeof s.received === 'object' && typeof s.received.centerId === 'string'))
   );
 }
 

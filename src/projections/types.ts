@@ -2,10 +2,13 @@
  * What the read side offers the API and the web pages. The projection runner
  * keeps these read models up to date from the event store's subscription.
  */
-import type { ComplaintCardRule } from '../domain/complaints/lists.js';
+import type { ComplaintCardRule, ComplaintStatus } from '../domain/complaints/lists.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
+import type { RecordedEvent } from '../store/port.js';
 import type { CaseListQuery, CaseListResult } from './caseList.js';
+import type { ComplaintDetail } from './complaints/complaintDetail.js';
+import type { ComplaintListQuery, ComplaintListResult } from './complaints/complaintList.js';
 import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
 
@@ -102,6 +105,14 @@ export interface ReadModels {
   monthlyReportCsv(month?: string, filter?: { centerId?: string }): string;
   /** `GET /cases`: filtered, sorted, one page; throws StatsQueryError naming a bad parameter. */
   caseList(query: CaseListQuery): CaseListResult;
+  /** `GET /complaints`: filtered, newest receipt first, one page; throws StatsQueryError naming a bad parameter. */
+  complaintList(query: ComplaintListQuery): ComplaintListResult;
+  /** `GET /complaints/{id}` as of `asOf`, from the complaint's stored events; undefined when not received by then. */
+  complaintDetail(complaintId: string, recorded: readonly RecordedEvent[], asOf: EpochMs): ComplaintDetail | undefined;
+  /** Working days a complaint is past its answer deadline at `at` (0 when not, or unknown). */
+  complaintOverdueDays(complaintId: string, at: EpochMs): number;
+  /** The instant of a complaint's last event folded (the default `asOf` when it lies ahead of the clock). */
+  complaintLastOccurredAt(complaintId: string): EpochMs | undefined;
   /** `GET /cards`: the cards started in [from, to), one page. */
   cardRegister(query: CardRegisterQuery): CardRegisterResult;
   status(): ProjectionStatus;
@@ -137,4 +148,6 @@ export interface ProjectionMetricsSink {
   cardIssued(rule: CardRule, color: CardColor, center: string): void;
   /** A case rated (好差评), score 1–5. */
   caseRated(center: string, score: number): void;
+  /** A complaint reached a stage (SPEC §8: received, accepted, rejected, answered, closed). */
+  complaintStage(center: string, stage: ComplaintStatus): void;
 }

@@ -149,6 +149,14 @@ describe('live responses match the OpenAPI schemas', () => {
       { body: complaintExamples[1] },
       404,
     );
+    // Left undecided: its complaint-undecided alert is on /alerts below (the ComplaintAlert schema, live).
+    await check(
+      'post',
+      '/complaints/{complaintId}/events',
+      '/complaints/Q-3/events',
+      { body: { ...complaintExamples[0], eventId: undefined } },
+      201,
+    );
     const batch = await check(
       'post',
       '/events',
@@ -183,6 +191,12 @@ describe('live responses match the OpenAPI schemas', () => {
     await check('get', '/cases/{caseId}/history', `/cases/${CASE}/history?limit=3&after=${first.body.next}`, {}, 200);
     const alerts = await check('get', '/alerts', '/alerts?sort=-overdueDays', {}, 200);
     expect(alerts.body.total).toBeGreaterThan(0);
+    expect(alerts.body.alerts.map((a: { subject: string }) => a.subject)).toContain('complaint');
+    await check('get', '/complaints', '/complaints?limit=1', {}, 200);
+    await check('get', '/complaints', '/complaints?state=open', {}, 400);
+    await check('get', '/complaints/{complaintId}', '/complaints/Q-1', {}, 200);
+    await check('get', '/complaints/{complaintId}', '/complaints/Q-3?asOf=2025-10-20T10:00:00%2B08:00', {}, 200);
+    await check('get', '/complaints/{complaintId}', '/complaints/NO-SUCH', {}, 404);
     await check('get', '/alerts', '/alerts?sort=sideways', {}, 400);
     await check('get', '/alerts', '/alerts', { token: TOKENS.auditor }, 403);
     await check('get', '/stats', '/stats?from=2025-09-01&to=2025-11-01', {}, 200);

@@ -16,6 +16,8 @@ import {
   OUTCOMES,
   PAUSE_REASONS,
 } from '../../domain/lists.js';
+import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
+import { ALERT_RULES } from '../../projections/alertBoard.js';
 import { ALERT_SORTS } from '../alertPage.js';
 import { figureSchemas } from './figures.js';
 import type { JsonSchema } from './fromCodec.js';
@@ -190,37 +192,57 @@ const CaseHistory = closed(['caseId', 'asOf', 'calendarVersion', 'policyVersion'
   current: { ...ref('CaseEvaluation'), description: 'On the first page only, cards explained' },
 });
 
-const Alert = closed(
-  [
-    'key',
-    'caseId',
-    'rule',
-    'color',
-    'centerId',
-    'departmentId',
-    'matterCode',
-    'startedAt',
-    'calendarVersion',
-    'policyVersion',
-  ],
-  {
-    key: { type: 'string', examples: ['WH-2025-000123/overdue'] },
-    caseId: str,
-    rule: { enum: CARD_RULES },
-    color: { enum: CARD_COLORS },
-    centerId: str,
-    departmentId: str,
-    matterCode: str,
-    matterName: str,
-    startedAt: instant,
-    pauseId: str,
-    escalation: int,
-    calendarVersion: str,
-    policyVersion: str,
-    details: { type: 'object' },
-    overdueDays: { type: 'integer', minimum: 0, description: "GET /alerts: the case's overdue working days now" },
+const alertCommon = {
+  key: { type: 'string', examples: ['WH-2025-000123/overdue', 'complaint-TS-2025-0042/complaint-overdue'] },
+  color: { enum: CARD_COLORS },
+  centerId: str,
+  startedAt: instant,
+  calendarVersion: str,
+  policyVersion: str,
+  details: { type: 'object' },
+};
+const alertRequired = ['key', 'subject', 'rule', 'color', 'centerId', 'departmentId', 'startedAt'];
+
+/** An alert of a case (SPEC §3). */
+const CaseAlert = closed([...alertRequired, 'caseId', 'matterCode', 'calendarVersion', 'policyVersion'], {
+  ...alertCommon,
+  subject: { const: 'case' },
+  caseId: str,
+  rule: { enum: CARD_RULES },
+  departmentId: str,
+  matterCode: str,
+  matterName: str,
+  pauseId: str,
+  escalation: int,
+  overdueDays: { type: 'integer', minimum: 0, description: "GET /alerts: the case's overdue working days now" },
+});
+
+/** An alert of a complaint (SPEC §8): key `complaint-<complaintId>/<rule>`. */
+const ComplaintAlert = closed([...alertRequired, 'complaintId', 'calendarVersion', 'policyVersion'], {
+  ...alertCommon,
+  subject: { const: 'complaint' },
+  complaintId: str,
+  rule: { enum: COMPLAINT_CARD_RULES },
+  departmentId: { type: 'string', description: "The department in charge; '' when none" },
+  details: {
+    type: 'object',
+    description: 'The clock behind it: receivedAt or acceptedAt, withinDays, warnAt, dueAt',
   },
-);
+  overdueDays: {
+    type: 'integer',
+    minimum: 0,
+    description: "GET /alerts: working days past the complaint's answer deadline now",
+  },
+});
+
+const Alert = {
+  description: "An alert in force: a case's (subject case) or a complaint's (subject complaint)",
+  oneOf: [ref('CaseAlert'), ref('ComplaintAlert')],
+  discriminator: {
+    propertyName: 'subject',
+    mapping: { case: '#/components/schemas/CaseAlert', complaint: '#/components/schemas/ComplaintAlert' },
+  },
+};
 
 const AlertPage = closed(['count', 'total', 'offset', 'limit', 'sort', 'alerts', 'summary'], {
   count: { type: 'integer', description: 'Alerts on this page' },
@@ -232,7 +254,7 @@ const AlertPage = closed(['count', 'total', 'offset', 'limit', 'sort', 'alerts',
   summary: closed(['red', 'yellow', 'byRule', 'byCenter', 'byDepartment'], {
     ...colorCounts,
     byRule: list(
-      closed(['rule', 'color', 'count'], { rule: { enum: CARD_RULES }, color: { enum: CARD_COLORS }, count: int }),
+      closed(['rule', 'color', 'count'], { rule: { enum: ALERT_RULES }, color: { enum: CARD_COLORS }, count: int }),
     ),
     byCenter: list(closed(['centerId', 'red', 'yellow'], { centerId: str, ...colorCounts })),
     byDepartment: list(
@@ -287,6 +309,8 @@ export const responseSchemas: Record<string, JsonSchema> = {
   HistoryEntry,
   CaseHistory,
   Alert,
+  CaseAlert,
+  ComplaintAlert,
   AlertPage,
   Health: closed(['status'], { status: { const: 'ok' } }),
   Ready: closed(['status', 'store', 'projection'], {

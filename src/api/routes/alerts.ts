@@ -1,6 +1,7 @@
 /** `GET /alerts` and `GET /alerts/stream` (Server-Sent Events). */
 import { Router, type Request } from 'express';
-import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
+import { CARD_COLORS } from '../../domain/lists.js';
+import { ALERT_RULES } from '../../projections/alertBoard.js';
 import type { AlertEvent, AlertFilter, AlertView, ReadModels } from '../../projections/types.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import {
@@ -10,6 +11,7 @@ import {
   ALERT_SORTS,
   type AlertPageQuery,
   alertPage,
+  COMPLAINT_SUBJECT,
 } from '../alertPage.js';
 import type { EpochMs } from '../../domain/types.js';
 import { badRequest } from '../errors.js';
@@ -19,7 +21,7 @@ import { enumParam, idParam, queryString } from '../validation.js';
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
   readonly sse: SseLimits;
-  /** "Now" for the overdue days of each alert's case (the wall clock when absent). */
+  /** "Now" for the overdue days of each alert's case or complaint (the wall clock when absent). */
   readonly clock?: () => EpochMs;
 }
 
@@ -48,7 +50,11 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
     const filter = alertFilter(req);
     const page = pageQuery(req.query as Record<string, unknown>);
     const now = (deps.clock ?? Date.now)();
-    const overdueDays = (caseId: string): number => deps.readModels.evaluateCase(caseId, now)?.overdueDays ?? 0;
+    // A case's overdue days, or a complaint's past its answer deadline (alertSubjectId tells which).
+    const overdueDays = (subjectId: string): number =>
+      subjectId.startsWith(COMPLAINT_SUBJECT)
+        ? deps.readModels.complaintOverdueDays(subjectId.slice(COMPLAINT_SUBJECT.length), now)
+        : (deps.readModels.evaluateCase(subjectId, now)?.overdueDays ?? 0);
     res.json(alertPage(deps.readModels.activeAlerts(filter), overdueDays, page));
   });
 
@@ -73,7 +79,7 @@ function alertFilter(req: Request): AlertFilter {
   const centerId = idParam(q, 'centerId');
   const departmentId = idParam(q, 'departmentId');
   const color = enumParam(q, 'color', CARD_COLORS);
-  const rule = enumParam(q, 'rule', CARD_RULES);
+  const rule = enumParam(q, 'rule', ALERT_RULES);
   return {
     ...(centerId === undefined ? {} : { centerId }),
     ...(departmentId === undefined ? {} : { departmentId }),

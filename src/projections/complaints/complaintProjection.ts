@@ -94,6 +94,27 @@ export class ComplaintProjection {
     return true;
   }
 
+  /** Put a state loaded from a snapshot taken at `position` in place (before the subscription resumes after it). */
+  restore(state: ComplaintState, position: bigint): void {
+    this.byId.set(state.complaintId, state);
+    if (position > this.lastPosition) this.lastPosition = position;
+  }
+
+  /** Every complaint's state (immutable values: safe to keep, e.g. for a snapshot). */
+  states(): ComplaintState[] {
+    return [...this.byId.values()];
+  }
+
+  /** The policy a complaint is timed with: the version in force at its receipt. */
+  policyOf(s: ComplaintState): Policy | undefined {
+    return s.received === undefined ? undefined : this.timing.policyFor(s.received.at);
+  }
+
+  /** The calendar in force (its version stamps the complaint alerts). */
+  calendar(): TimingCalendar {
+    return this.timing.calendar();
+  }
+
   get(id: string): ComplaintState | undefined {
     return this.byId.get(id);
   }

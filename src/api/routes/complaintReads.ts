@@ -1,0 +1,131 @@
+/**
+ * `GET /complaints` and `GET /complaints/{complaintId}` (SPEC §4, §8; monitor and
+ * auditor, like the case reads). The list's filters are validated here by name
+ * (a misspelt one is refused, not ignored); one complaint is read from its own
+ * stream, so it reflects every write committed before the request. An auditor's
+ * (or admin's) read leaves a line on the access trail before it is answered,
+ * as case reads do (a trail that cannot be written refuses the read with 503).
+ */
+import { Router, type Request, type Response } from 'express';
+import { CaseId, Instant } from '../../domain/events.js';
+import { COMPLAINT_CARD_RULES, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
+import { complaintStreamId } from '../../domain/complaints/streams.js';
+import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
+import type { EpochMs } from '../../domain/types.js';
+import type { ReadModels } from '../../projections/types.js';
+import type { EventStore, RecordedEvent } from '../../store/port.js';
+import { type AccessTrail, leavesTrail } from '../accessTrail.js';
+import { principalOf, type Authenticator } from '../auth.js';
+import { defaultAsOf } from '../caseKnownAt.js';
+import { ApiError, badRequest } from '../errors.js';
+import { dateParam, enumParam, idParam, pathParam, queryString } from '../validation.js';
+import { cursorParam, givenOnly, limitParam, refuseUnknown } from './listParams.js';
+
+export const COMPLAINT_LIST_PARAMS = [
+  'centerId',
+  'departmentId',
+  'status',
+  'rule',
+  'color',
+  'receivedFrom',
+  'receivedTo',
+  'q',
+  'limit',
+  'cursor',
+] as const;
+
+export interface ComplaintReadDeps {
+  readonly store: EventStore;
+  readonly readModels: ReadModels;
+  readonly clock: () => EpochMs;
+  readonly accessTrail: AccessTrail;
+}
+
+export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator): Router {
+  const router = Router();
+
+  router.get('/complaints', auth.require('case:read'), (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    refuseUnknown(q, COMPLAINT_LIST_PARAMS);
+    const given = {
+      centerId: idParam(q, 'centerId'),
+      departmentId: idParam(q, 'departmentId'),
+      status: enumParam(q, 'status', COMPLAINT_STATUSES),
+      rule: enumParam(q, 'rule', COMPLAINT_CARD_RULES),
+      color: enumParam(q, 'color', CARD_COLORS),
+      receivedFrom: dateParam(q, 'receivedFrom', false),
+      receivedTo: dateParam(q, 'receivedTo', false),
+      q: idParam(q, 'q'),
+      cursor: cursorParam(q),
+    };
+    const result = deps.readModels.complaintList({ ...givenOnly(given), limit: limitParam(q, false) });
+    trail(deps, res, {
+      what: 'complaint-list',
+      query: queryOf(req),
+      complaintIds: result.items.map((c) => c.complaintId),
+    });
+    res.json(result);
+  });
+
+  router.get('/complaints/:complaintId', auth.require('case:read'), async (req, res) => {
+    const complaintId = pathParam(req, 'complaintId');
+    if (!CaseId.is(complaintId)) throw badRequest('complaintId', `must be ${CASE_ID_DESCRIPTION}`);
+    refuseUnknown(req.query as Record<string, unknown>, ['asOf']);
+    const asOf = asOfParam(req.query as Record<string, unknown>);
+    const asOfText = req.query['asOf'];
+    trail(deps, res, { what: 'complaint', complaintId, ...(typeof asOfText === 'string' ? { asOf: asOfText } : {}) });
+    const recorded: RecordedEvent[] = [];
+    for await (const e of deps.store.readStream(complaintStreamId(complaintId))) recorded.push(e);
+    const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
+    const detail = deps.readModels.complaintDetail(complaintId, recorded, at);
+    if (detail === undefined) {
+      const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
+      throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}`);
+    }
+    res.json(detail);
+  });
+
+  return router;
+}
+
+function asOfParam(query: Record<string, unknown>): EpochMs | undefined {
+  const text = queryString(query, 'asOf');
+  if (text === undefined) return undefined;
+  if (!Instant.is(text))
+    throw badRequest('asOf', 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+  return Date.parse(text);
+}
+
+/** The latest `occurredAt` on the stream (the default asOf when it lies ahead of the server clock). */
+function lastOccurredAt(recorded: readonly RecordedEvent[]): EpochMs | undefined {
+  let last: EpochMs | undefined;
+  for (const e of recorded) {
+    const text = e.data['occurredAt'];
+    const t = typeof text === 'string' ? Date.parse(text) : Number.NaN;
+    if (Number.isFinite(t) && (last === undefined || t > last)) last = t;
+  }
+  return last;
+}
+
+const queryOf = (req: Request): string => {
+  const at = req.originalUrl.indexOf('?');
+  return at < 0 ? '' : req.originalUrl.slice(at + 1);
+};
+
+function trail(
+  deps: ComplaintReadDeps,
+  res: Response,
+  entry:
+    | { what: 'complaint'; complaintId: string; asOf?: string }
+    | { what: 'complaint-list'; query: string; complaintIds: readonly string[] },
+): void {
+  const principal = principalOf(res);
+  if (!leavesTrail(principal.role)) return;
+  deps.accessTrail.record({
+    at: new Date(deps.clock()).toISOString(),
+    role: principal.role,
+    token: principal.fingerprint,
+    ...entry,
+    ...(entry.what === 'complaint-list' ? { complaintIds: [...new Set(entry.complaintIds)] } : {}),
+  });
+}

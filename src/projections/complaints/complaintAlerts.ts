@@ -1,0 +1,246 @@
+/**
+ * The complaint fold live: applies stored complaint events to the
+ * ComplaintProjection, keeps each complaint's alerts in force on its own
+ * AlertBoard (the facade shows it beside the case board), counts the metric
+ * `supervision_complaints_total`, and wakes each open complaint at its next
+ * boundary (`nextComplaintBoundary`) with a DueTimer, so time raises and clears
+ * complaint alerts with no new event, as it does case alerts.
+ *
+ * Two phases, like the case fold: while catching up an event only folds;
+ * `goLive(now)` evaluates every complaint once, then events and the timer
+ * re-evaluate one complaint at a time. What is published is a function of
+ * (states, calendar, policy, now): an incremental run and a rebuild agree.
+ */
+import type { CalendarService } from '../../domain/calendar/service.js';
+import type { ComplaintState } from '../../domain/complaints/evolve.js';
+import { complaintStatusOf } from '../../domain/complaints/evolve.js';
+import type { ComplaintStatus } from '../../domain/complaints/lists.js';
+import { complaintIdOfStream } from '../../domain/complaints/streams.js';
+import {
+  complaintAlertsAt,
+  nextComplaintBoundary,
+  type ComplaintCard,
+  type ComplaintTimeline,
+} from '../../domain/complaints/timeline.js';
+import { formatInstant } from '../../domain/time.js';
+import type { EpochMs } from '../../domain/types.js';
+import { AlertBoard } from '../alertBoard.js';
+import { DueTimer } from '../dueTimer.js';
+import type { Scheduler } from '../scheduler.js';
+import type {
+  AlertCount,
+  AlertEvent,
+  AlertFilter,
+  AlertView,
+  ComplaintAlertView,
+  ProjectionMetricsSink,
+} from '../types.js';
+import type { ComplaintProjection, StoredComplaintEvent } from './complaintProjection.js';
+
+/** One complaint's live bookkeeping: its alerts published now and its place in the due-queue. */
+interface ComplaintEntry {
+  readonly complaintId: string;
+  alerts: readonly ComplaintAlertView[];
+  dueAt: number;
+}
+
+const NONE: readonly ComplaintAlertView[] = [];
+
+export interface ComplaintAlertsOptions {
+  readonly complaints: ComplaintProjection;
+  readonly calendarService: CalendarService;
+  readonly scheduler: Scheduler;
+  readonly metrics?: ProjectionMetricsSink;
+}
+
+export class ComplaintAlerts {
+  private readonly board = new AlertBoard();
+  private readonly entries = new Map<string, ComplaintEntry>();
+  private readonly due: DueTimer<ComplaintEntry>;
+  private readonly unsubscribeCalendar: () => void;
+  private live = false;
+
+  constructor(private readonly options: ComplaintAlertsOptions) {
+    this.due = new DueTimer<ComplaintEntry>(options.scheduler, () => this.tick());
+    // A republished year moves complaint deadlines too; complaints are few, so every open one is re-evaluated.
+    this.unsubscribeCalendar = options.calendarService.onChange(() => {
+      if (!this.live) return;
+      const now = this.options.scheduler.clock();
+      for (const s of this.options.complaints.all()) this.refresh(s.complaintId, now, now);
+      this.due.arm();
+    });
+  }
+
+  /** Fold one stored event of a `complaint-` stream; live, re-evaluate its complaint and count its stage. */
+  apply(e: StoredComplaintEvent): void {
+    const id = complaintIdOfStream(e.streamId);
+    const before = id === undefined ? undefined : this.options.complaints.get(id);
+    if (!this.options.complaints.apply(e) || id === undefined || !this.live) return;
+    const after = this.options.complaints.get(id);
+    if (after === undefined) return;
+    this.countStage(before, after);
+    const now = this.options.scheduler.clock();
+    this.refresh(id, now, now);
+    this.due.arm();
+  }
+
+  /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */
+  goLive(now: EpochMs): void {
+    if (this.live) return;
+    for (const s of this.options.complaints.all()) this.refresh(s.complaintId, now, now);
+    this.live = true;
+    this.board.publishing = true;
+    this.due.arm();
+  }
+
+  stop(): void {
+    this.due.disarm();
+    this.unsubscribeCalendar();
+    this.live = false;
+    this.board.publishing = false;
+  }
+
+  get alertCount(): number {
+    return this.board.size;
+  }
+
+  activeAlerts(filter?: AlertFilter): AlertView[] {
+    return this.board.list(filter);
+  }
+
+  onAlert(listener: (event: AlertEvent) => void): () => void {
+    return this.board.onAlert(listener);
+  }
+
+  alertCounts(): AlertCount[] {
+    return this.board.countsByRuleColorCenter();
+  }
+
+  /** The alerts in force now of one complaint (the list's `alerts` and its rule/color filters). */
+  alertsOf(complaintId: string): readonly ComplaintAlertView[] {
+    return this.entries.get(complaintId)?.alerts ?? NONE;
+  }
+
+  /** Earliest queued re-evaluation instant (for tests and status). */
+  nextDueAt(): EpochMs | undefined {
+    return this.due.nextDueAt();
+  }
+
+  private tick(): void {
+    const now = this.options.scheduler.clock();
+    for (;;) {
+      const due = this.due.popDue(now);
+      if (due === undefined) break;
+      this.refresh(due.entry.complaintId, now, due.at);
+    }
+    this.due.compactIfSparse(this.entries.size);
+    this.due.arm();
+  }
+
+  /**
+   * Evaluate one complaint at `clockNow` (or its last event's instant when that
+   * lies ahead: the API accepts events a few minutes in the future), publish the
+   * change of its alerts and queue it at its next boundary.
+   */
+  private refresh(id: string, clockNow: EpochMs, eventAt: EpochMs): void {
+    const { complaints } = this.options;
+    const s = complaints.get(id);
+    if (s?.received === undefined) return;
+    const now = s.lastOccurredAt !== undefined && s.lastOccurredAt > clockNow ? s.lastOccurredAt : clockNow;
+    const tl = complaints.timelineOf(s, now);
+    const policy = complaints.policyOf(s);
+    if (tl === null || policy === undefined) return;
+    let entry = this.entries.get(id);
+    if (entry === undefined) {
+      entry = { complaintId: id, alerts: NONE, dueAt: Number.NaN };
+      this.entries.set(id, entry);
+    }
+    const calendar = complaints.calendar();
+    const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
+    const next = complaintAlertsAt(tl, s, now).map((c) => complaintAlertView(s, tl, c, stamp));
+    this.publish(entry.alerts, next, s, tl, Math.max(eventAt, now), calendar.zone);
+    entry.alerts = next.length === 0 ? NONE : next;
+    this.due.schedule(entry, s.closed === undefined ? nextComplaintBoundary(tl, now) : undefined);
+  }
+
+  private publish(
+    previous: readonly ComplaintAlertView[],
+    next: readonly ComplaintAlertView[],
+    s: ComplaintState,
+    tl: ComplaintTimeline,
+    eventAt: EpochMs,
+    zone: string,
+  ): void {
+    for (const old of previous) {
+      if (next.some((n) => n.key === old.key)) continue;
+      this.board.clear(old.key, formatInstant(endedAt(old, s, tl, eventAt), zone));
+    }
+    for (const n of next) {
+      const old = previous.find((p) => p.key === n.key);
+      if (old === undefined || JSON.stringify(old) !== JSON.stringify(n)) this.board.raise(n, n.startedAt);
+    }
+  }
+
+  /** One count per stage reached (never during catch-up: counters count what this process saw). */
+  private countStage(before: ComplaintState | undefined, after: ComplaintState): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined || after.received === undefined) return;
+    const stage = stageReached(before, after);
+    if (stage !== undefined) metrics.complaintStage(after.received.centerId, stage);
+  }
+}
+
+/** The stage an event moved a complaint into (an assignment moves none). */
+export function stageReached(before: ComplaintState | undefined, after: ComplaintState): ComplaintStatus | undefined {
+  if (before?.received === undefined) return after.received === undefined ? undefined : 'received';
+  const was = complaintStatusOf(before);
+  const is = complaintStatusOf(after);
+  return was === is ? undefined : is;
+}
+
+/** When an alert no longer in force ended: its card's clear, else the closure, else the event that withdrew it. */
+function endedAt(old: ComplaintAlertView, s: ComplaintState, tl: ComplaintTimeline, eventAt: EpochMs): EpochMs {
+  const card = tl.cards.find((c) => c.rule === old.rule);
+  if (card?.clear !== undefined && card.clear <= eventAt) return card.clear;
+  if (s.closed !== undefined && s.closed.at <= eventAt) return s.closed.at;
+  return eventAt;
+}
+
+interface Stamp {
+  readonly zone: string;
+  readonly calendarVersion: string;
+  readonly policyVersion: string;
+}
+
+/** A complaint card in force, as the board shows it (contract: key `complaint-<id>/<rule>`). */
+export function complaintAlertView(
+  s: ComplaintState,
+  tl: ComplaintTimeline,
+  c: ComplaintCard,
+  stamp: Stamp,
+): ComplaintAlertView {
+  const show = (t: EpochMs): string => formatInstant(t, stamp.zone);
+  const answer = tl.answer;
+  const details =
+    c.rule === 'complaint-undecided' || answer === undefined
+      ? { receivedAt: show(s.received!.at), withinDays: tl.decide.withinDays, dueAt: show(tl.decide.dueAt) }
+      : {
+          acceptedAt: show(s.acceptedAt!),
+          withinDays: answer.withinDays,
+          ...(answer.warnAt !== undefined ? { warnAt: show(answer.warnAt) } : {}),
+          dueAt: show(answer.dueAt),
+        };
+  return {
+    key: `complaint-${s.complaintId}/${c.rule}`,
+    subject: 'complaint',
+    complaintId: s.complaintId,
+    rule: c.rule,
+    color: c.color,
+    centerId: s.received!.centerId,
+    departmentId: s.departmentId ?? '',
+    startedAt: show(c.start),
+    calendarVersion: stamp.calendarVersion,
+    policyVersion: stamp.policyVersion,
+    details,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * `GET /complaints/{complaintId}` (SPEC §4, §8): one complaint as of an instant,
+ * from its own stream's events: those that occurred by `asOf` are folded (so a
+ * department assigned later, or an answer after `asOf`, is not in it), then its
+ * two clocks in numbers and its cards are read off the timeline at `asOf` with
+ * the calendar in force and the policy version in force at its receipt (the
+ * read model's choice). A complaint stream holds a handful of events (bounded by
+ * the write side), so this costs one short stream read.
+ */
+import { decodeComplaintEvent } from '../../domain/complaints/events.js';
+import { complaintStatusOf, evolveComplaint, initialComplaintState } from '../../domain/complaints/evolve.js';
+import type { ComplaintCardRule, ComplaintStatus } from '../../domain/complaints/lists.js';
+import { complaintAlertsAt } from '../../domain/complaints/timeline.js';
+import { formatDate, formatInstant, tryParseInstant } from '../../domain/time.js';
+import type { CardColor, EpochMs } from '../../domain/types.js';
+import type { RecordedEvent } from '../../store/port.js';
+import type { ComplaintListSources } from './complaintList.js';
+
+export interface ComplaintCardView {
+  readonly rule: ComplaintCardRule;
+  readonly color: CardColor;
+  readonly startedAt: string;
+  readonly clearedAt?: string;
+}
+
+export interface ComplaintEventView extends Readonly<Record<string, unknown>> {
+  readonly revision: number;
+  readonly position: string;
+  readonly recordedAt: string;
+}
+
+export interface ComplaintDetail {
+  readonly complaintId: string;
+  readonly status: ComplaintStatus;
+  readonly asOf: string;
+  readonly [field: string]: unknown;
+}
+
+export type ComplaintDetailSources = Pick<ComplaintListSources, 'complaints' | 'zone' | 'names'>;
+
+/** The complaint as of `asOf`; undefined when it was not received by then (404 `complaint-not-found`). */
+export function complaintDetail(
+  complaintId: string,
+  recorded: readonly RecordedEvent[],
+  asOf: EpochMs,
+  src: ComplaintDetailSources,
+): ComplaintDetail | undefined {
+  let s = initialComplaintState(complaintId);
+  const events: ComplaintEventView[] = [];
+  for (const e of recorded) {
+    const decoded = decodeComplaintEvent(e.data);
+    if (!decoded.ok || decoded.event.complaintId !== complaintId) continue;
+    const at = tryParseInstant(decoded.event.occurredAt);
+    if (at === undefined || at > asOf) continue;
+    s = evolveComplaint(s, decoded.event, { revision: Number(e.revision), occurredAt: at });
+    events.push({ ...e.data, revision: Number(e.revision), position: e.position.toString(), recordedAt: e.recordedAt });
+  }
+  const r = s.received;
+  if (r === undefined) return undefined;
+  const tl = src.complaints.timelineOf(s, asOf);
+  const policy = src.complaints.policyOf(s);
+  if (tl === null || policy === undefined) return undefined;
+  const show = (t: EpochMs): string => formatInstant(t, src.zone);
+  const opt = <T>(name: string, value: T | undefined): Record<string, T> =>
+    value === undefined ? {} : { [name]: value };
+  const d = tl.decide;
+  const a = tl.answer;
+  return {
+    complaintId,
+    status: complaintStatusOf(s),
+    channel: r.channel,
+    centerId: r.centerId,
+    ...opt('centerName', src.names.centerName(r.centerId)),
+    ...opt('departmentId', s.departmentId),
+    ...opt('departmentName', s.departmentId === undefined ? undefined : src.names.departmentName(s.departmentId)),
+    ...opt('caseId', r.caseId),
+    subject: r.subject,
+    ...opt('anonymous', r.anonymous),
+    receivedAt: show(r.at),
+    ...opt('acceptedAt', s.acceptedAt === undefined ? undefined : show(s.acceptedAt)),
+    ...opt('rejected', s.rejected && { at: show(s.rejected.at), reason: s.rejected.reason }),
+    ...opt('answered', s.answered && { ...s.answered, at: show(s.answered.at) }),
+    ...opt('closed', s.closed && { ...s.closed, at: show(s.closed.at) }),
+    decide: {
+      withinDays: d.withinDays,
+      byDate: formatDate(d.byDay),
+      dueAt: show(d.dueAt),
+      ...opt('decidedAt', d.decidedAt === undefined ? undefined : show(d.decidedAt)),
+      usedDays: d.usedDays,
+      onTime: d.onTime,
+    },
+    ...opt(
+      'answer',
+      a && {
+        withinDays: a.withinDays,
+        warnAtDay: a.warnAtDay,
+        ...opt('warnAt', a.warnAt === undefined ? undefined : show(a.warnAt)),
+        byDate: formatDate(a.byDay),
+        dueAt: show(a.dueAt),
+        ...opt('answeredAt', a.answeredAt === undefined ? undefined : show(a.answeredAt)),
+        usedDays: a.usedDays,
+        remainingDays: a.remainingDays,
+        overdueDays: a.overdueDays,
+        onTime: a.onTime,
+      },
+    ),
+    cards: tl.cards
+      .filter((c) => c.start <= asOf)
+      .map(
+        (c): ComplaintCardView => ({
+          rule: c.rule,
+          color: c.color,
+          startedAt: show(c.start),
+          ...(c.clear !== undefined && c.clear <= asOf ? { clearedAt: show(c.clear) } : {}),
+        }),
+      ),
+    alerts: complaintAlertsAt(tl, s, asOf).map((c) => c.rule),
+    events,
+    asOf: show(asOf),
+    calendarVersion: src.complaints.calendar().version,
+    policyVersion: policy.version,
+  };
+}
