@@ -1,0 +1,331 @@
+/**
+ * The complaint read side over HTTP (SPEC §4, §8; issue 17): GET /complaints
+ * (filters, paging, 400 naming a bad filter), GET /complaints/{id} (clocks in
+ * numbers, cards, events, asOf, 404), the access trail of auditor reads, and
+ * complaint alerts on GET /alerts and /alerts/stream raised by the passing of
+ * time with no new event; the metric supervision_complaints_total.
+ */
+import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+let srv: TestServer;
+beforeEach(async () => {
+  srv = await startTestServer({ now: '2025-11-03T12:00:00+08:00' });
+});
+afterEach(async () => {
+  await srv.close();
+});
+
+const get = (path: string, token: string = TOKENS.monitor) => call(srv.baseUrl, 'GET', path, { token });
+async function post(id: string, type: string, occurredAt: string, extra: Record<string, unknown> = {}) {
+  const res = await call(srv.baseUrl, 'POST', `/complaints/${id}/events`, {
+    token: TOKENS.recorder,
+    body: { type, occurredAt, ...extra },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res;
+}
+const receivedBody = (centerId: string, departmentId?: string) => ({
+  channel: 'hotline',
+  centerId,
+  subject: '窗口推诿',
+  ...(departmentId === undefined ? {} : { departmentId }),
+});
+
+/** Four complaints: Q-1 accepted, Q-2 undecided (no department), Q-3 rejected and closed, Q-4 answered. */
+async function seed(): Promise<void> {
+  const dir = await call(srv.baseUrl, 'PUT', '/directory', {
+    token: TOKENS.admin,
+    body: {
+      centers: [{ centerId: 'center-A', name: '五华区政务服务中心', level: 'district' }],
+      departments: [{ departmentId: 'd1', name: '区市场监管局' }],
+    },
+  });
+  expect(dir.status, dir.text).toBe(200);
+  await post('Q-4', 'ComplaintReceived', '2025-10-31T09:00:00+08:00', receivedBody('center-A', 'd1'));
+  await post('Q-4', 'ComplaintAccepted', '2025-10-31T10:00:00+08:00');
+  await post('Q-4', 'ComplaintAnswered', '2025-11-03T09:00:00+08:00', { finding: 'partly' });
+  await post('Q-1', 'ComplaintReceived', '2025-11-03T09:00:00+08:00', receivedBody('center-A', 'd1'));
+  await post('Q-1', 'ComplaintAccepted', '2025-11-03T10:00:00+08:00');
+  await post('Q-2', 'ComplaintReceived', '2025-11-03T09:30:00+08:00', receivedBody('center-B'));
+  await post('Q-3', 'ComplaintReceived', '2025-11-03T10:00:00+08:00', receivedBody('center-A'));
+  await post('Q-3', 'ComplaintRejected', '2025-11-03T11:00:00+08:00', { reason: '不属于受理范围' });
+  await post('Q-3', 'ComplaintClosed', '2025-11-03T11:30:00+08:00', { satisfaction: 'basically' });
+  await caughtUp();
+}
+
+/** The projections fold asynchronously: wait until they reached the store's head. */
+async function caughtUp(): Promise<void> {
+  const head = await srv.store.headPosition();
+  expect(await srv.readModels.waitForPosition(head, 2_000)).toBe(true);
+}
+
+const ids = (body: { items: { complaintId: string }[] }) => body.items.map((c) => c.complaintId);
+
+describe('GET /complaints', () => {
+  it('lists complaints newest receipt first with their clocks, names and alerts; pages with an opaque cursor', async () => {
+    await seed();
+    const all = await get('/complaints');
+    expect(all.status).toBe(200);
+    expect(all.body.total).toBe(4);
+    expect(ids(all.body)).toEqual(['Q-3', 'Q-2', 'Q-1', 'Q-4']);
+    expect(all.body.items[2]).toEqual({
+      complaintId: 'Q-1',
+      status: 'accepted',
+      channel: 'hotline',
+      centerId: 'center-A',
+      centerName: '五华区政务服务中心',
+      departmentId: 'd1',
+      departmentName: '区市场监管局',
+      subject: '窗口推诿',
+      receivedAt: '2025-11-03T09:00:00.000+08:00',
+      acceptedAt: '2025-11-03T10:00:00.000+08:00',
+      decideDueAt: '2025-11-07T00:00:00.000+08:00',
+      answerDueAt: '2025-11-25T00:00:00.000+08:00',
+      alerts: [],
+    });
+    expect(all.body.items[1]).not.toHaveProperty('departmentId');
+
+    const first = await get('/complaints?limit=2');
+    expect(ids(first.body)).toEqual(['Q-3', 'Q-2']);
+    expect(first.body.total).toBe(4);
+    const second = await get(`/complaints?limit=2&cursor=${first.body.nextCursor}`);
+    expect(ids(second.body)).toEqual(['Q-1', 'Q-4']);
+    expect(second.body.nextCursor).toBeUndefined();
+  });
+
+  it('filters by center, department, status, receipt dates and id prefix', async () => {
+    await seed();
+    expect(ids((await get('/complaints?centerId=center-B')).body)).toEqual(['Q-2']);
+    expect(ids((await get('/complaints?departmentId=d1')).body)).toEqual(['Q-1', 'Q-4']);
+    expect(ids((await get('/complaints?status=closed')).body)).toEqual(['Q-3']);
+    expect(ids((await get('/complaints?status=answered')).body)).toEqual(['Q-4']);
+    expect(ids((await get('/complaints?receivedFrom=2025-11-03')).body)).toEqual(['Q-3', 'Q-2', 'Q-1']);
+    expect(ids((await get('/complaints?receivedTo=2025-11-03')).body)).toEqual(['Q-4']);
+    expect(ids((await get('/complaints?q=q-1')).body)).toEqual(['Q-1']);
+    expect((await get('/complaints?rule=complaint-undecided')).body.total).toBe(0);
+  });
+
+  it('400 names the bad filter; 403 for a recorder', async () => {
+    for (const [query, field] of [
+      ['state=open', 'state'],
+      ['status=open', 'status'],
+      ['rule=overdue', 'rule'],
+      ['color=blue', 'color'],
+      ['receivedFrom=2025-13-01', 'receivedFrom'],
+      ['limit=501', 'limit'],
+      ['cursor=not-ours', 'cursor'],
+    ]) {
+      const res = await get(`/complaints?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.details[0].field, query).toBe(field);
+    }
+    expect((await get('/complaints', TOKENS.recorder)).status).toBe(403);
+    expect((await get('/complaints/Q-1', TOKENS.recorder)).status).toBe(403);
+  });
+});
+
+describe('GET /complaints/{complaintId}', () => {
+  it('gives both clocks in numbers, the cards and the events, as of now or as of an earlier instant', async () => {
+    await seed();
+    srv.clock.set('2025-11-25T10:00:00+08:00');
+    await caughtUp();
+    const now = await get('/complaints/Q-1');
+    expect(now.status).toBe(200);
+    expect(now.body).toMatchObject({
+      complaintId: 'Q-1',
+      status: 'accepted',
+      centerName: '五华区政务服务中心',
+      decide: { withinDays: 3, byDate: '2025-11-06', decidedAt: '2025-11-03T10:00:00.000+08:00', onTime: true },
+      answer: {
+        withinDays: 15,
+        warnAtDay: 12,
+        warnAt: '2025-11-19T00:00:00.000+08:00',
+        byDate: '2025-11-24',
+        dueAt: '2025-11-25T00:00:00.000+08:00',
+        usedDays: 16,
+        remainingDays: 0,
+        overdueDays: 1,
+        onTime: false,
+      },
+      cards: [
+        {
+          rule: 'complaint-answer-warning',
+          color: 'yellow',
+          startedAt: '2025-11-19T00:00:00.000+08:00',
+          clearedAt: '2025-11-25T00:00:00.000+08:00',
+        },
+        { rule: 'complaint-overdue', color: 'red', startedAt: '2025-11-25T00:00:00.000+08:00' },
+      ],
+      alerts: ['complaint-overdue'],
+      asOf: '2025-11-25T10:00:00.000+08:00',
+    });
+    expect(now.body.events.map((e: { type: string; revision: number }) => [e.type, e.revision])).toEqual([
+      ['ComplaintReceived', 0],
+      ['ComplaintAccepted', 1],
+    ]);
+
+    srv.clock.set('2025-11-25T12:00:00+08:00');
+    await post('Q-1', 'ComplaintAnswered', '2025-11-25T11:00:00+08:00', { finding: 'substantiated' });
+    const answered = await get('/complaints/Q-1');
+    expect(answered.body.status).toBe('answered');
+    expect(answered.body.alerts).toEqual([]);
+    expect(answered.body.cards[1]).toEqual({
+      rule: 'complaint-overdue',
+      color: 'red',
+      startedAt: '2025-11-25T00:00:00.000+08:00',
+      clearedAt: '2025-11-25T11:00:00.000+08:00',
+    });
+
+    const earlier = await get(`/complaints/Q-1?asOf=${encodeURIComponent('2025-11-10T00:00:00+08:00')}`);
+    expect(earlier.body).toMatchObject({ status: 'accepted', cards: [], alerts: [] });
+    expect(earlier.body.events).toHaveLength(2);
+    expect(earlier.body.answer).toMatchObject({ usedDays: 5, remainingDays: 10, onTime: null });
+  });
+
+  it('404 complaint-not-found for an unknown complaint or one not received by asOf; 400 for a bad id or asOf', async () => {
+    await seed();
+    const before = await get(`/complaints/Q-1?asOf=${encodeURIComponent('2025-11-01T00:00:00+08:00')}`);
+    expect([before.status, before.body.error.code]).toEqual([404, 'complaint-not-found']);
+    const none = await get('/complaints/NO-SUCH');
+    expect([none.status, none.body.error.code]).toEqual([404, 'complaint-not-found']);
+    expect((await get('/complaints/bad%20id')).body.error.details[0].field).toBe('complaintId');
+    expect((await get('/complaints/Q-1?asOf=yesterday')).body.error.details[0].field).toBe('asOf');
+    expect((await get('/complaints/Q-1?as=x')).body.error.details[0].field).toBe('as');
+  });
+
+  it('auditor and admin reads leave a line on the access trail; monitor reads do not', async () => {
+    await seed();
+    await get('/complaints/Q-1', TOKENS.monitor);
+    await get('/complaints?centerId=center-A', TOKENS.monitor);
+    await get('/complaints/Q-1', TOKENS.auditor);
+    await get('/complaints?centerId=center-A&limit=2', TOKENS.auditor);
+    await get(`/complaints/Q-2?asOf=${encodeURIComponent('2025-11-03T10:00:00+08:00')}`, TOKENS.admin);
+    expect(srv.accessTrail.entries.map(({ at: _, token: __, ...e }) => e)).toEqual([
+      { role: 'auditor', what: 'complaint', complaintId: 'Q-1' },
+      { role: 'auditor', what: 'complaint-list', query: 'centerId=center-A&limit=2', complaintIds: ['Q-3', 'Q-1'] },
+      { role: 'admin', what: 'complaint', complaintId: 'Q-2', asOf: '2025-11-03T10:00:00+08:00' },
+    ]);
+  });
+});
+
+describe('complaint alerts on /alerts and /alerts/stream, raised by time', () => {
+  it('undecided at the end of counted day 3, the warning at 00:00 of day 12, the red card at the end of day 15', async () => {
+    await seed();
+    const stream = await openStream('/alerts/stream?centerId=center-A');
+    await stream.waitFor(': connected');
+
+    srv.clock.set('2025-11-07T00:00:00+08:00');
+    const undecided = await get('/alerts?rule=complaint-undecided');
+    expect(undecided.body.alerts).toEqual([
+      {
+        key: 'complaint-Q-2/complaint-undecided',
+        subject: 'complaint',
+        complaintId: 'Q-2',
+        rule: 'complaint-undecided',
+        color: 'red',
+        centerId: 'center-B',
+        departmentId: '',
+        startedAt: '2025-11-07T00:00:00.000+08:00',
+        calendarVersion: srv.calendarService.current().version,
+        policyVersion: expect.any(String),
+        details: {
+          receivedAt: '2025-11-03T09:30:00.000+08:00',
+          withinDays: 3,
+          dueAt: '2025-11-07T00:00:00.000+08:00',
+        },
+        overdueDays: 0,
+      },
+    ]);
+    expect(ids((await get('/complaints?rule=complaint-undecided&color=red')).body)).toEqual(['Q-2']);
+
+    srv.clock.set('2025-11-19T00:00:00+08:00');
+    const warning = await get('/alerts?centerId=center-A&color=yellow');
+    expect(warning.body.alerts.map((a: { key: string }) => a.key)).toEqual(['complaint-Q-1/complaint-answer-warning']);
+    expect(warning.body.summary.byRule).toEqual([{ rule: 'complaint-answer-warning', color: 'yellow', count: 1 }]);
+
+    srv.clock.set('2025-11-26T10:00:00+08:00');
+    const red = await get('/alerts?rule=complaint-overdue&departmentId=d1');
+    expect(red.body.alerts.map((a: { key: string; overdueDays: number }) => [a.key, a.overdueDays])).toEqual([
+      ['complaint-Q-1/complaint-overdue', 2],
+    ]);
+    await post('Q-1', 'ComplaintAnswered', '2025-11-26T10:00:00+08:00', { finding: 'unsubstantiated' });
+    await waitUntil(async () => (await get('/alerts?centerId=center-A')).body.total === 0);
+    await stream.waitFor('"at":"2025-11-26T10:00:00.000+08:00"');
+    stream.close();
+    expect(stream.messages().map((m) => `${m.event}:${m.data.rule}@${m.data.at}`)).toEqual([
+      'alert-raised:complaint-answer-warning@2025-11-19T00:00:00.000+08:00',
+      'alert-cleared:complaint-answer-warning@2025-11-25T00:00:00.000+08:00',
+      'alert-raised:complaint-overdue@2025-11-25T00:00:00.000+08:00',
+      'alert-cleared:complaint-overdue@2025-11-26T10:00:00.000+08:00',
+    ]);
+    expect(stream.messages().every((m) => m.data.subject === 'complaint' && m.data.complaintId === 'Q-1')).toBe(true);
+  });
+
+  // The center label is the case metrics' (centerLabels.ts; the bound on invented centers is tested in metrics.test.ts).
+  it('counts supervision_complaints_total{center,stage}, one per stage reached; promtool accepts it', async () => {
+    await seed();
+    const text = await srv.metrics.render();
+    const sample = (center: string, stage: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`supervision_complaints_total{center="${center}",stage="${stage}"}`))
+          ?.split(' ')
+          .at(-1) ?? 0,
+      );
+    expect(sample('center-A', 'received')).toBe(3);
+    expect(sample('center-A', 'accepted')).toBe(2);
+    expect(sample('center-A', 'rejected')).toBe(1);
+    expect(sample('center-A', 'answered')).toBe(1);
+    expect(sample('center-A', 'closed')).toBe(1);
+    expect(sample('center-B', 'received')).toBe(1);
+    expect(sample('center-B', 'accepted')).toBe(0);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    if (promtool.error === undefined) expect(promtool.stdout + promtool.stderr).toBe('');
+  });
+});
+
+async function waitUntil(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not reached');
+}
+
+async function openStream(path: string) {
+  let text = '';
+  const waiters: { needle: string; resolve: () => void }[] = [];
+  const req = http.get(`${srv.baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKENS.monitor}` } });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  expect(res.statusCode).toBe(200);
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    text += chunk;
+    for (const w of [...waiters])
+      if (text.includes(w.needle)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+  });
+  res.on('error', () => {});
+  return {
+    waitFor: (needle: string) =>
+      text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve })),
+    close: () => req.destroy(),
+    messages: () =>
+      text
+        .split('\n\n')
+        .filter((block) => block.includes('data: '))
+        .map((block) => ({
+          event: /^event: (.*)$/m.exec(block)?.[1] ?? '',
+          data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, string>,
+        })),
+  };
+}
