@@ -84,7 +84,11 @@ describe('case list and card register pages', () => {
 
   it('a monthly report cell links to the case list with the same total', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
-    const month = shanghaiIso(0).slice(0, 7);
+    // A month holding both an acceptance (k days ago) and a completion (k days ago + 1 h): the current
+    // month has neither in its first days, and a month boundary can fall between the two of one k only.
+    const month = [1, 5, 9]
+      .map((k) => [shanghaiIso(-k * DAY).slice(0, 7), shanghaiIso(-k * DAY + 3_600_000).slice(0, 7)])
+      .find(([acceptedIn, completedIn]) => acceptedIn === completedIn)?.[0];
     await page.goto(`${server.baseUrl}/reports?month=${month}`);
     for (const kpi of ['accepted', 'completedInPeriod']) {
       const link = page.locator(`[data-kpi="${kpi}"] a`).first();
