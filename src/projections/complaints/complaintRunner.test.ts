@@ -16,7 +16,12 @@ import { acceptedC, answeredC, assignedC, closedC, received, rejectedC } from '.
 import { formatInstant, MS_PER_DAY, MS_PER_HOUR, parseInstant } from '../../domain/time.js';
 import { MemoryEventStore } from '../../store/memory/memory-store.js';
 import type { EventStore } from '../../store/port.js';
+import { createCalendarService } from '../../domain/calendar/index.js';
+import { DEFAULT_POLICY } from '../../domain/policy.js';
+import { createManualScheduler } from '../scheduler.js';
 import { makeRig, ZONE, type Rig } from '../testSupport.js';
+import { ComplaintAlerts } from './complaintAlerts.js';
+import { ComplaintProjection } from './complaintProjection.js';
 
 const rigs: Rig[] = [];
 let dir: string | undefined;
@@ -192,6 +197,43 @@ const historiesArb = fc
   });
 
 const END = at('2025-11-20T12:00:00+08:00');
+
+describe('ComplaintAlerts: replaying events changes nothing', () => {
+  it('each stored event applied twice, and the whole history again at the end, publish what one pass publishes', () => {
+    fc.assert(
+      fc.property(historiesArb, (history) => {
+        const stored = history.map(({ e }, i) => ({
+          streamId: complaintStreamId(e.complaintId),
+          position: BigInt(i + 1),
+          data: e,
+        }));
+        const run = (times: number) => {
+          const scheduler = createManualScheduler(history[0]!.at);
+          const calendarService = createCalendarService(ZONE);
+          const complaints = new ComplaintProjection({
+            calendar: () => calendarService.current(),
+            policyFor: () => DEFAULT_POLICY,
+          });
+          const live = new ComplaintAlerts({ complaints, calendarService, scheduler });
+          const events: unknown[] = [];
+          live.onAlert((e) => events.push(e));
+          live.goLive(scheduler.clock());
+          stored.forEach((e, i) => {
+            scheduler.advanceTo(history[i]!.at);
+            for (let k = 0; k < times; k++) live.apply(e);
+          });
+          for (let k = 1; k < times; k++) for (const e of stored) live.apply(e);
+          scheduler.advanceTo(END);
+          const out = { events, alerts: live.activeAlerts(), states: complaints.states(), next: live.nextDueAt() };
+          live.stop();
+          return out;
+        };
+        expect(run(2)).toEqual(run(1));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
 
 function readOf(r: Rig) {
   const rm = r.projections.readModels;
