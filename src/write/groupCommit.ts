@@ -2,81 +2,125 @@
  * Group commit for the write path: appends asked for during one event-loop
  * turn (e.g. 16 clients' single-event requests whose bodies arrived together)
  * go to the store as one `appendMany` call, so one commit instead of one per
- * request. Each request stays atomic and independent (appendMany's contract:
- * a savepoint per stream on sqlite), and gets its own outcome. The wait is at
- * most one turn of the loop (setImmediate), never a timer. One committer per
- * store, made by the composition (src/engine.ts) and handed to the write side.
+ * request. Each request (one case's events) stays atomic and independent
+ * (appendMany's contract: a savepoint per stream on sqlite), and its caller
+ * gets its own outcome. The wait is at most one turn of the loop per commit
+ * (setImmediate), never a timer. One committer per store, made by the
+ * composition (src/engine.ts) and handed to the write side.
  *
- * A commit takes callers in arrival order until it holds MAX_EVENTS_PER_COMMIT
- * events (always at least one caller, whole); the rest go in the next turn. A
- * commit is one synchronous stretch on sqlite, so without the cap N concurrent
- * 1000-event batches made one N×1000-event stretch that every other request
- * (`/healthz` too) waited behind (issue 13).
+ * A commit is one synchronous stretch on sqlite (≈ 15–60 µs an event), which
+ * every other request — `/healthz` too — waits behind (issue 13). So a commit
+ * takes requests in arrival order until it holds MAX_EVENTS_PER_COMMIT events
+ * (always at least one request, whole: a case's events are never split); the
+ * rest go in the next turn, a large caller's requests (a 1000-event
+ * `POST /events` over 200 cases) over several commits, in order. When a commit
+ * fails after some of a caller's requests were committed, those keep their
+ * outcomes and the others answer the error (nothing of them was written); a
+ * caller with nothing committed gets the error as before.
  */
-import type { AppendOutcome, EventStore, StreamAppend } from '../store/port.js';
+import type { AppendOutcome, EventStore, StoreError, StreamAppend } from '../store/port.js';
 
-/** Events one shared commit takes at most (a single caller's request may be larger: it is never split). */
-export const MAX_EVENTS_PER_COMMIT = 1000;
+/** Events one commit takes at most (a single request — one case's events — may be larger: it is never split). */
+export const MAX_EVENTS_PER_COMMIT = 250;
 
 interface Queued {
   readonly requests: readonly StreamAppend[];
+  readonly outcomes: AppendOutcome[];
+  /** Requests handed to a commit so far (the first `taken`). */
+  taken: number;
   readonly resolve: (outcomes: AppendOutcome[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
+/** A run of one caller's requests in a commit: [from, to). */
+interface Part {
+  readonly caller: Queued;
+  readonly from: number;
+  readonly to: number;
+}
+
+const eventsIn = (request: StreamAppend): number => request.events?.length ?? 0;
+
 export class GroupCommitter {
   private queue: Queued[] = [];
   private scheduled = false;
+  private committing = false;
 
   constructor(private readonly store: EventStore) {}
 
-  /** Same answer as `store.appendMany(requests)`, possibly sharing a commit with other callers. */
+  /** Same answer as `store.appendMany(requests)`, possibly sharing commits with other callers. */
   appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]> {
+    if (requests.length === 0) return this.store.appendMany(requests);
     return new Promise<AppendOutcome[]>((resolve, reject) => {
-      this.queue.push({ requests, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.queue.push({ requests, outcomes: [], taken: 0, resolve, reject });
+      this.schedule();
     });
+  }
+
+  /** The next commit, one turn from now, once the previous one is answered (commits never overlap). */
+  private schedule(): void {
+    if (this.scheduled || this.committing || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
-    const queued = this.takeCommit();
-    if (this.queue.length > 0) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    if (queued.length === 1) {
-      const only = queued[0] as Queued;
-      this.store.appendMany(only.requests).then(only.resolve, only.reject);
-      return;
-    }
-    this.store.appendMany(queued.flatMap((q) => q.requests)).then(
-      (outcomes) => {
-        let at = 0;
-        for (const q of queued) {
-          q.resolve(outcomes.slice(at, at + q.requests.length));
-          at += q.requests.length;
-        }
-      },
-      (error: unknown) => {
-        for (const q of queued) q.reject(error);
-      },
-    );
+    const parts = this.takeCommit();
+    const requests = parts.flatMap((p) => p.caller.requests.slice(p.from, p.to));
+    this.committing = true;
+    this.store
+      .appendMany(requests)
+      .then(
+        (outcomes) => {
+          let at = 0;
+          for (const { caller, from, to } of parts) {
+            caller.outcomes.push(...outcomes.slice(at, at + (to - from)));
+            at += to - from;
+            if (caller.outcomes.length === caller.requests.length) caller.resolve(caller.outcomes);
+          }
+        },
+        (error: unknown) => {
+          for (const { caller } of parts) this.fail(caller, error);
+        },
+      )
+      .finally(() => {
+        this.committing = false;
+        this.schedule();
+      });
   }
 
-  /** The callers of the next commit, taken off the queue. */
-  private takeCommit(): Queued[] {
-    let events = 0;
-    let n = 0;
-    for (const q of this.queue) {
-      const size = q.requests.reduce((sum, r) => sum + r.events.length, 0);
-      if (n > 0 && events + size > MAX_EVENTS_PER_COMMIT) break;
-      events += size;
-      n++;
+  /** A commit holding some of `caller`'s requests failed: nothing of them (nor of its later ones) is written. */
+  private fail(caller: Queued, error: unknown): void {
+    this.queue = this.queue.filter((q) => q !== caller);
+    if (caller.outcomes.length === 0) {
+      caller.reject(error);
+      return;
     }
-    return this.queue.splice(0, n);
+    while (caller.outcomes.length < caller.requests.length)
+      caller.outcomes.push({ ok: false, error: error as StoreError });
+    caller.resolve(caller.outcomes);
+  }
+
+  /** The requests of the next commit, taken off the queue in arrival order. */
+  private takeCommit(): Part[] {
+    const parts: Part[] = [];
+    let events = 0;
+    while (this.queue.length > 0) {
+      const caller = this.queue[0] as Queued;
+      const from = caller.taken;
+      let to = from;
+      while (to < caller.requests.length) {
+        const size = eventsIn(caller.requests[to] as StreamAppend);
+        if ((parts.length > 0 || to > from) && events + size > MAX_EVENTS_PER_COMMIT) break;
+        events += size;
+        to++;
+      }
+      if (to > from) parts.push({ caller, from, to });
+      caller.taken = to;
+      if (to < caller.requests.length) break; // the commit is full
+      this.queue.shift();
+    }
+    return parts;
   }
 }

@@ -8,6 +8,8 @@ export type { Appended, Duplicate, Rejected, RejectionCode, WriteResult } from '
 export { CaseWriteCache, DEFAULT_WRITE_CACHE_CASES } from './writeCache.js';
 export type { CachedCase } from './writeCache.js';
 export { GroupCommitter } from './groupCommit.js';
+export { SLICE_MS, timeSlice } from './timeSlice.js';
+export type { TimeSlice } from './timeSlice.js';
 export { decodeStoredCaseEvent } from './storedEvent.js';
 export type { StoredCaseEvent, StoredDecoding } from './storedEvent.js';
 export { loadCase } from './caseStream.js';

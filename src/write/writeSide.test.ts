@@ -14,7 +14,7 @@ import { historyArb, OFFSET_ZONES } from '../domain/testing/arbitraries.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { loadCase } from './caseStream.js';
-import { GroupCommitter } from './groupCommit.js';
+import { GroupCommitter, MAX_EVENTS_PER_COMMIT } from './groupCommit.js';
 import type { WriteEvent } from './planGroup.js';
 import { CaseWriteCache } from './writeCache.js';
 import { createWriteSide, withEventId } from './writeSide.js';
@@ -259,5 +259,51 @@ describe('write side', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('write side, sliced', () => {
+  it('decides a call of 200 cases in slices, yielding to the event loop between them, and appends only once all are decided', async () => {
+    const store = new MemoryEventStore({ clock: () => NOW });
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const appendedAtTurn: number[] = [];
+    const appendMany = store.appendMany.bind(store);
+    store.appendMany = (requests) => {
+      appendedAtTurn.push(turns);
+      return appendMany(requests);
+    };
+    let slices = 0;
+    const writeSide = createWriteSide({
+      store,
+      cache: new CaseWriteCache(),
+      committer: new GroupCommitter(store),
+      clock: () => NOW,
+      futureToleranceMinutes: 5,
+      zone: 'Asia/Shanghai',
+      // A slice used up after every group: the smallest slice, so every yield shows.
+      timeSlice: () => ({
+        pause: () => {
+          slices++;
+          return new Promise<void>((resolve) => setImmediate(resolve));
+        },
+      }),
+    });
+    const groups = Array.from({ length: 200 }, (_, c) => ({
+      caseId: `S-${c}`,
+      events: [acceptance(`S-${c}`), ...escalations(`S-${c}`, 4)],
+    }));
+    const results = await writeSide.appendGroups(groups);
+    counting = false;
+    expect(results.flat().every((r) => r.kind === 'appended')).toBe(true);
+    expect(slices).toBe(200);
+    // Other callbacks ran between the slices, and nothing was appended before the last group was decided.
+    expect(appendedAtTurn[0]).toBeGreaterThanOrEqual(199);
+    expect(appendedAtTurn.length).toBe(1000 / MAX_EVENTS_PER_COMMIT);
   });
 });

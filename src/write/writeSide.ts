@@ -7,9 +7,10 @@
  * Each group (one case's events of a request, in order) is decided on a running
  * state (planGroup.ts); its accepted events are appended atomically with the
  * expected revision of the state decided on; a rejected event is never written
- * and does not stop the others. The groups of one call go to the store in one
- * `appendMany` (one commit on sqlite), shared with the other calls of the same
- * event-loop turn (the group committer). Without If-Match an optimistic-
+ * and does not stop the others. Every group of a call is decided before any is
+ * appended (in time slices, timeSlice.ts); the groups then go to the group
+ * committer, which shares commits with other calls and keeps each commit short
+ * (a call's groups may span several commits; each group is one atomic append). Without If-Match an optimistic-
  * concurrency conflict re-reads and re-decides that case only.
  *
  * Where the state comes from: the write cache when the case is there, an empty
@@ -37,6 +38,7 @@ import type { GroupCommitter } from './groupCommit.js';
 import { finish, gaveUp, MAX_CONFLICT_RETRIES, noteStoredEventId, unavailable, type Job } from './job.js';
 import { planGroup, type Basis, type CaseGroup, type Plan, type WriteEvent } from './planGroup.js';
 import { rejected, type WriteResult } from './results.js';
+import { timeSlice, type TimeSlice } from './timeSlice.js';
 import type { CaseWriteCache } from './writeCache.js';
 
 /** What the write side reports to metrics (src/api/metrics.ts implements it). */
@@ -58,6 +60,8 @@ export interface WriteSideDeps {
   /** The domain decide's other options (e.g. the calendar and policy a case's deadline is computed with). */
   readonly decideOptions?: Omit<DecideOptions, 'futureToleranceMinutes' | 'zone'>;
   readonly metrics?: WriteMetrics;
+  /** How a call's deciding is sliced (default: timeSlice(), SLICE_MS of work between yields). */
+  readonly timeSlice?: () => TimeSlice;
 }
 
 /** Who is writing: may they write cases of this center? (all centers when absent) */
@@ -101,7 +105,9 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
       while (active.length > 0) {
         const now = deps.clock();
         const toWrite: Job[] = [];
+        const slice = (deps.timeSlice ?? timeSlice)(); // 200 cases' groups are decided in slices, other requests answered between them
         for (const job of active) {
+          await slice.pause();
           await plan(job, { now, mayWriteCenter, decideOptions, storedSomewhere: job.storedSomewhere });
           if (job.done) continue;
           if ((job.plan as Plan).pending.length === 0) job.done = true;

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
-import { withEventId } from '../../write/index.js';
+import { timeSlice, withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
 import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
 import { pathParam, requireJson } from '../validation.js';
@@ -47,7 +47,9 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
     const answers: (Record<string, unknown> | undefined)[] = rows.map(() => undefined);
     // Each case's events in request order; each case's group is decided and appended atomically.
     const groups = new Map<string, { indexes: number[]; events: WriteEvent[] }>();
+    const slice = timeSlice(); // a 1000-event body is decoded in slices, other requests answered between them
     for (const [index, raw] of rows.entries()) {
+      await slice.pause();
       const decoded = decodeCaseEvent(raw);
       if (!decoded.ok) {
         answers[index] = { ...rowIds(raw), status: 400, error: invalidEvent(decoded.errors) };
