@@ -204,7 +204,9 @@ export const openApiDocument = {
           q('to', 'Date after the last one, YYYY-MM-DD', { type: 'string', format: 'date' }, true),
           q('centerId', 'Only this center'),
           q('departmentId', 'Only this department'),
-          q('groupBy', 'Break down by', { enum: GROUP_BY }),
+          q('groupBy', 'Break down by (complaint figures per group for center and department only)', {
+            enum: GROUP_BY,
+          }),
         ],
         responses: { '200': { description: 'The figures', content: json(ref('Stats')) }, ...errors },
       },
@@ -212,7 +214,7 @@ export const openApiDocument = {
     '/reports/monthly': {
       get: {
         summary:
-          'Monthly report (monitor): 同比/环比 with growth, the category split, centers ranked, departments, cards, summary; Accept: text/csv gives every section with Chinese headers',
+          'Monthly report (monitor): 同比/环比 with growth, the category split, centers ranked, departments, cards, complaints and ratings (SPEC §8, with 同比/环比 and per department), summary; Accept: text/csv gives every section with Chinese headers',
         parameters: [
           q('month', 'YYYY-MM; default the latest month with data', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }),
           q('centerId', 'Only this center'),
