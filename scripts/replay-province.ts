@@ -132,6 +132,8 @@ interface PassResult {
   readonly peakHeapBytes: number;
   readonly cases?: number;
   readonly completedCases?: number;
+  /** Completed cases kept as rows of columns (completedCases.ts) rather than objects. */
+  readonly compactedCases?: number;
   /** Heap the projection holds at the end (full GC before and after), per case kept. */
   readonly heapBytesPerCase?: number;
   readonly alertsRaised?: number;
@@ -263,11 +265,12 @@ function runProjection(): void {
       ...result,
       cases,
       completedCases: completed,
+      compactedCases: projection.compactedCount,
       heapBytesPerCase: heapHeld / cases,
       alertsRaised: raised,
       alertsCleared: cleared,
     },
-    `${cases.toLocaleString('en')} cases kept (${completed.toLocaleString('en')} completed), ` +
+    `${cases.toLocaleString('en')} cases kept (${completed.toLocaleString('en')} completed, ${projection.compactedCount.toLocaleString('en')} of them as rows of columns), ` +
       `${Math.round(heapHeld / cases).toLocaleString('en')} bytes of heap per case held at the end, ` +
       `${String(projection.alertCount)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
   );

@@ -10,6 +10,10 @@
  * case exactly at its next boundary (O(log n) per case, no scan per tick).
  * Everything derived is a function of (states, calendar, policy, now), which
  * is why a rebuild and an incremental run agree.
+ *
+ * Live, a completed case that nothing can change without a new event is kept
+ * as a row of columns (completedCases.ts) and rebuilt, equal, when read or
+ * when an event for it arrives.
  */
 import {
   evaluate,
@@ -37,6 +41,7 @@ import { alertViewsOf, EMPTY_ALERTS, publishAlertChanges } from './caseAlerts.js
 import { FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CaseEntry } from './caseEntry.js';
 import { recordFacts } from './caseFacts.js';
 import { changedDays, spanTouches } from './calendarChange.js';
+import { CompletedCases } from './completedCases.js';
 import { DueTimer } from './dueTimer.js';
 import { OpenCaseCounts } from './openCounts.js';
 import type { Scheduler } from './scheduler.js';
@@ -49,10 +54,14 @@ export interface CaseProjectionOptions {
   readonly policies?: PolicyBook;
   readonly scheduler: Scheduler;
   readonly metrics?: ProjectionMetricsSink;
+  /** Keep completed cases as rows of columns (default true; false keeps every case as objects, for comparison). */
+  readonly compactCompleted?: boolean;
 }
 
 export class CaseProjection {
-  private readonly entries = new Map<string, CaseEntry>();
+  /** Every case, in the order first seen: an object, or the number of its row in `completed`. */
+  private readonly entries = new Map<string, CaseEntry | number>();
+  private readonly completed = new CompletedCases();
   private readonly board = new AlertBoard();
   private readonly due: DueTimer;
   private readonly openCounts = new OpenCaseCounts();
@@ -80,16 +89,22 @@ export class CaseProjection {
 
   /** Fold one case event. `caseId` comes from the stream name. */
   applyCaseEvent(caseId: string, event: CaseEvent, meta: EventMeta): void {
-    let entry = this.entries.get(caseId);
+    const held = this.entries.get(caseId);
+    if (typeof held === 'number' && meta.revision <= this.completed.revisionAt(held)) return; // a replay
+    let entry = this.objectEntry(caseId);
     const before = entry?.state ?? initialCaseState(caseId);
     let state: CaseState;
     try {
       state = evolve(before, event, meta, this.options.policies?.evolveOptions ?? this.ownEvolveOptions);
     } catch {
       this.skipped++;
+      if (entry !== undefined) this.compact(entry);
       return;
     }
-    if (state === before) return; // a replay (revision already folded)
+    if (state === before) {
+      if (entry !== undefined) this.compact(entry);
+      return; // a replay (revision already folded)
+    }
     if (entry === undefined) {
       entry = newEntry(caseId, state);
       this.entries.set(caseId, entry);
@@ -102,6 +117,7 @@ export class CaseProjection {
     this.refresh(entry, now, now);
     this.countLive(event, before, entry);
     this.arm();
+    this.compact(entry);
   }
 
   /** Put a state loaded from a snapshot in place (catch-up phase only). */
@@ -113,10 +129,11 @@ export class CaseProjection {
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
-    for (const entry of this.entries.values()) this.refresh(entry, now, now);
+    for (const held of this.entries.values()) if (typeof held !== 'number') this.refresh(held, now, now);
     this.live = true;
     this.board.publishing = true;
     this.arm();
+    for (const held of this.entries.values()) if (typeof held !== 'number') this.compact(held);
   }
 
   stop(): void {
@@ -133,29 +150,34 @@ export class CaseProjection {
   }
 
   getState(caseId: string): CaseState | undefined {
-    return this.entries.get(caseId)?.state;
+    return this.entryOf(caseId)?.state;
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */
   states(): CaseState[] {
-    return Array.from(this.entries.values(), (e) => e.state);
+    return Array.from(this.entries.values(), (held) => this.read(held).state);
   }
 
-  /** The per-case figures statistics and reports read. */
-  caseEntries(): Iterable<Readonly<CaseEntry>> {
-    return this.entries.values();
+  /** The per-case figures statistics and reports read (one pass; a completed case's row is rebuilt as it is reached). */
+  *caseEntries(): Iterable<Readonly<CaseEntry>> {
+    for (const held of this.entries.values()) yield this.read(held);
+  }
+
+  /** Completed cases kept as rows of columns (for the bench and tests). */
+  get compactedCount(): number {
+    return this.completed.size;
   }
 
   /** The case evaluated at `asOf`, using only events that occurred by then (`options.explain`: each card's explanation). */
   evaluateCase(caseId: string, asOf: EpochMs, options?: EvaluateOptions): CaseEvaluation | undefined {
-    const state = this.entries.get(caseId)?.state;
+    const state = this.entryOf(caseId)?.state;
     if (state === undefined) return undefined;
     return evaluate(state, asOf, this.policyFor(state), this.calendar, options) ?? undefined;
   }
 
   /** One card's explanation in numbers at `asOf` (the card register explains only the cards it lists). */
   explainCard(caseId: string, ref: CardRef, asOf: EpochMs): Record<string, unknown> | undefined {
-    const state = this.entries.get(caseId)?.state;
+    const state = this.entryOf(caseId)?.state;
     if (state === undefined) return undefined;
     return explainCard(state, ref, asOf, this.policyFor(state), this.calendar) ?? undefined;
   }
@@ -185,6 +207,34 @@ export class CaseProjection {
     return this.due.nextDueAt();
   }
 
+  // ── Completed cases as rows ────────────────────────────────────────────
+
+  private read(held: CaseEntry | number): CaseEntry {
+    return typeof held === 'number' ? this.completed.entryAt(held) : held;
+  }
+
+  /** The case as it is now, to read (a row is rebuilt, and stays a row). */
+  private entryOf(caseId: string): CaseEntry | undefined {
+    const held = this.entries.get(caseId);
+    return held === undefined ? undefined : this.read(held);
+  }
+
+  /** The case as an object, to change (a row becomes an object again; its place in the order is kept). */
+  private objectEntry(caseId: string): CaseEntry | undefined {
+    const held = this.entries.get(caseId);
+    if (typeof held !== 'number') return held;
+    const entry = this.completed.release(held);
+    this.entries.set(caseId, entry);
+    return entry;
+  }
+
+  /** Keep `entry` as a row when it is completed and nothing but a new event can change it (live only). */
+  private compact(entry: CaseEntry): void {
+    if (!this.live || this.options.compactCompleted === false) return;
+    const row = this.completed.add(entry);
+    if (row !== undefined) this.entries.set(entry.caseId, row);
+  }
+
   // ── Evaluation ─────────────────────────────────────────────────────────
 
   private get calendar(): WorkCalendar {
@@ -211,6 +261,7 @@ export class CaseProjection {
       const due = this.due.popDue(now);
       if (due === undefined) break;
       this.refresh(due.entry, now, due.at);
+      this.compact(due.entry);
     }
     this.due.compactIfSparse(this.entries.size);
     this.arm();
@@ -285,8 +336,11 @@ export class CaseProjection {
     if (!this.live) return; // catching up: goLive evaluates everything with the final calendar
     const range = changedDays(next, previous);
     const now = this.options.scheduler.clock();
-    for (const entry of this.entries.values()) {
-      if (spanTouches(entry.state, range, next)) this.refresh(entry, now, now);
+    for (const [caseId, held] of this.entries) {
+      if (!spanTouches(this.read(held).state, range, next)) continue;
+      const entry = this.objectEntry(caseId)!;
+      this.refresh(entry, now, now);
+      this.compact(entry);
     }
     this.arm();
   }

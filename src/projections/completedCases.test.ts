@@ -1,0 +1,356 @@
+/**
+ * Completed cases kept as rows of columns (completedCases.ts) answer exactly
+ * as the full objects do: a row rebuilds the entry it was made from, and a
+ * projection that keeps rows gives the same /stats, /reports/monthly, /cases,
+ * /cards, alerts, counters and states as one that keeps every case as objects,
+ * for random histories (catch-up, then live with time passing, ratings after
+ * completion, late records, a calendar republished mid-stream).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant, type CaseEvent } from '../domain/index.js';
+import { listCards } from './cardRegister.js';
+import { listCases, type CaseListQuery } from './caseList.js';
+import { CaseProjection } from './caseProjection.js';
+import { CompletedCases, isCompactable } from './completedCases.js';
+import { computeMonthlyReport } from './report.js';
+import { NO_NAMES } from './rowNames.js';
+import { createManualScheduler } from './scheduler.js';
+import { computeStats } from './stats.js';
+import type { AlertEvent, ProjectionMetricsSink } from './types.js';
+
+const ZONE = 'Asia/Shanghai';
+const H = 3_600_000;
+const BASE = parseInstant('2025-09-01T09:00:00+08:00');
+const REASONS = ['supplement', 'testing', 'expert-review'] as const;
+const LEVELS = ['reminder', 'supervision', 'referral'] as const;
+const OUTCOMES = ['approved', 'rejected', 'withdrawn'] as const;
+const CHANNELS = ['window', 'online', 'sms', 'kiosk'] as const;
+
+const stepArb = fc.oneof(
+  fc.record({ op: fc.constant('pause' as const), gap: fc.integer({ min: 0, max: 200 }), reason: fc.nat(2) }),
+  fc.record({ op: fc.constant('resume' as const), gap: fc.integer({ min: 0, max: 200 }) }),
+  fc.record({ op: fc.constant('escalate' as const), gap: fc.integer({ min: 0, max: 200 }), level: fc.nat(2) }),
+);
+
+const caseArb = fc.record({
+  startHours: fc.integer({ min: 0, max: 24 * 40 }),
+  promisedDays: fc.integer({ min: 0, max: 10 }),
+  center: fc.constantFrom('c1', 'c2'),
+  department: fc.constantFrom('d1', 'd2'),
+  channel: fc.constantFrom('window', 'online'),
+  // Mostly the plain shape a row keeps (no pause, escalation or late record), often not.
+  steps: fc.oneof(
+    { arbitrary: fc.constant([]), weight: 2 },
+    { arbitrary: fc.array(stepArb, { maxLength: 3 }), weight: 1 },
+  ),
+  complete: fc.option(fc.integer({ min: 0, max: 24 * 20 }), { freq: 5 }),
+  outcome: fc.nat(2),
+  lateRecord: fc.oneof(
+    { arbitrary: fc.constant(null), weight: 4 },
+    { arbitrary: fc.integer({ min: 25, max: 60 }), weight: 1 },
+  ),
+  rating: fc.option(
+    fc.record({
+      gap: fc.integer({ min: 0, max: 24 * 6 }),
+      score: fc.integer({ min: 1, max: 5 }),
+      channel: fc.nat(3),
+      comment: fc.option(fc.constantFrom('很好', '太慢了', '')),
+      followUp: fc.option(fc.integer({ min: 0, max: 24 * 25 })),
+    }),
+  ),
+});
+
+type CaseSpec = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+interface Planned {
+  readonly caseId: string;
+  readonly event: CaseEvent;
+  readonly revision: number;
+  readonly recordAt: number;
+}
+
+/** Valid histories (SPEC §2 transitions) in recording order; the 2nd event of some cases recorded late. */
+function plan(cases: readonly CaseSpec[]): Planned[] {
+  const out: Planned[] = [];
+  cases.forEach((c, i) => {
+    const caseId = `Q-${i}`;
+    let t = BASE + c.startHours * H;
+    let revision = 0;
+    let lastRecord = 0;
+    const push = (body: Record<string, unknown>) => {
+      const delay = c.lateRecord !== null && revision === 1 ? c.lateRecord * H : 0;
+      const recordAt = Math.max(t + delay, lastRecord);
+      lastRecord = recordAt;
+      const event = { ...body, caseId, occurredAt: formatInstant(t, ZONE) } as unknown as CaseEvent;
+      out.push({ caseId, event, revision: revision++, recordAt });
+    };
+    push({
+      type: 'CaseAccepted',
+      centerId: c.center,
+      departmentId: `${c.center}-${c.department}`,
+      matterCode: `M${c.promisedDays}`,
+      matterName: `事项${c.promisedDays}`,
+      kind: c.promisedDays === 0 ? 'instant' : 'promised',
+      promisedDays: c.promisedDays,
+      channel: c.channel,
+    });
+    const open: string[] = [];
+    let n = 0;
+    for (const s of c.steps) {
+      t += s.gap * H;
+      if (s.op === 'pause') {
+        const pauseId = `p${n++}`;
+        open.push(pauseId);
+        push({ type: 'CasePaused', pauseId, reason: REASONS[s.reason]! });
+      } else if (s.op === 'resume') {
+        const pauseId = open.shift();
+        if (pauseId !== undefined) push({ type: 'CaseResumed', pauseId });
+      } else {
+        push({ type: 'CaseEscalated', level: LEVELS[s.level]!, by: 'office' });
+      }
+    }
+    if (c.complete === null) return;
+    t += c.complete * H;
+    for (const pauseId of open.splice(0)) push({ type: 'CaseResumed', pauseId });
+    push({ type: 'CaseCompleted', outcome: OUTCOMES[c.outcome]! });
+    const r = c.rating;
+    if (r === null) return;
+    t += r.gap * H;
+    push({
+      type: 'CaseRated',
+      score: r.score,
+      channel: CHANNELS[r.channel]!,
+      ...(r.comment === null ? {} : { comment: r.comment }),
+    });
+    if (r.score <= 2 && r.followUp !== null) {
+      t += r.followUp * H;
+      push({ type: 'RatingFollowedUp', note: '已回访', by: 'office' });
+    }
+  });
+  return out.sort((a, b) => a.recordAt - b.recordAt);
+}
+
+interface Run {
+  readonly projection: CaseProjection;
+  readonly alerts: AlertEvent[];
+  readonly counters: unknown[];
+  readonly now: number;
+}
+
+/** Fold `planned`: the first `catchUp` events before going live, the rest live with the clock following them. */
+function fold(
+  planned: readonly Planned[],
+  catchUp: number,
+  tailHours: number,
+  republishAt: number | null,
+  compactCompleted: boolean,
+): Run {
+  const scheduler = createManualScheduler(BASE);
+  const calendarService = createCalendarService(ZONE);
+  const counters: unknown[] = [];
+  const count =
+    (name: string) =>
+    (...a: unknown[]): void => {
+      counters.push([name, ...a]);
+    };
+  // Only the case counters: complaints are not folded here.
+  const metrics = {
+    caseAccepted: count('accepted'),
+    caseCompleted: count('completed'),
+    cardIssued: count('card'),
+    caseRated: count('rated'),
+  } as unknown as ProjectionMetricsSink;
+  const projection = new CaseProjection({
+    calendarService,
+    policy: DEFAULT_POLICY,
+    scheduler,
+    metrics,
+    compactCompleted,
+  });
+  const alerts: AlertEvent[] = [];
+  projection.onAlert((a) => alerts.push(a));
+  let republished = republishAt === null;
+  const apply = (p: Planned) =>
+    projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
+  const head = planned.slice(0, catchUp);
+  for (const p of head) apply(p);
+  scheduler.advanceTo(Math.max(BASE, ...head.map((p) => p.recordAt)));
+  projection.goLive(scheduler.clock());
+  for (const p of planned.slice(catchUp)) {
+    scheduler.advanceTo(Math.max(p.recordAt, scheduler.clock()));
+    if (!republished && scheduler.clock() >= republishAt!) {
+      republished = true;
+      // One more holiday in October, published mid-stream: cases whose span touches it are evaluated again.
+      const year = calendarService.getYear(2025)!;
+      const holidays = [...new Set([...year.holidays, '2025-10-15'])];
+      calendarService.publishYear(2025, { holidays, workdays: [...year.workdays] });
+    }
+    apply(p);
+  }
+  scheduler.advanceTo(scheduler.clock() + tailHours * H);
+  return { projection, alerts, counters, now: scheduler.clock() };
+}
+
+function allPages<R extends { nextCursor?: string | null }>(page: (cursor?: string) => R): R[] {
+  const pages = [page()];
+  for (let i = 0; i < 50; i++) {
+    const cursor = pages[pages.length - 1]!.nextCursor;
+    if (cursor === undefined || cursor === null) break;
+    pages.push(page(cursor));
+  }
+  return pages;
+}
+
+/** What the read models answer, as plain data. */
+function answers(run: Run): unknown {
+  const { projection, now } = run;
+  const entries = () => projection.caseEntries();
+  const sources = () => ({
+    entries: projection.caseEntries(),
+    evaluate: projection.evaluateCase.bind(projection),
+    explain: projection.explainCard.bind(projection),
+    zone: ZONE,
+    now,
+    names: NO_NAMES,
+  });
+  const caseQueries: CaseListQuery[] = [
+    { limit: 7 },
+    { limit: 5, sort: '-dueAt' },
+    { limit: 4, sort: 'overdueDays', status: 'completed' },
+    { limit: 6, centerId: 'c1', completedFrom: '2025-09-10', completedTo: '2025-11-01' },
+  ];
+  return {
+    entries: [...projection.caseEntries()],
+    states: projection.states(),
+    stats: [
+      computeStats(entries(), { from: '2025-09-01', to: '2025-10-01', groupBy: 'department' }, ZONE, now),
+      computeStats(entries(), { from: '2025-09-15', to: '2025-12-15', centerId: 'c1' }, ZONE, now),
+      computeStats(entries(), { from: '2025-10-01', to: '2026-01-01', groupBy: 'matter' }, ZONE, now),
+    ],
+    reports: ['2025-09', '2025-10', '2025-11'].map((month) =>
+      computeMonthlyReport(entries, month, undefined, ZONE, now, projection.reportVersions()),
+    ),
+    cases: caseQueries.map((q) =>
+      allPages((cursor) => listCases({ ...q, ...(cursor === undefined ? {} : { cursor }) }, sources())),
+    ),
+    cards: allPages((cursor) =>
+      listCards(
+        { from: '2025-09-01', to: '2026-01-01', limit: 5, ...(cursor === undefined ? {} : { cursor }) },
+        sources(),
+      ),
+    ),
+    alerts: projection.activeAlerts(),
+    alertCounts: projection.alertCounts(),
+    openCounts: projection.openCaseCounts(),
+    nextDueAt: projection.nextDueAt() ?? null,
+    alertEvents: run.alerts,
+    counters: run.counters,
+    cases1: projection.evaluateCase('Q-1', now) ?? null,
+  };
+}
+
+const historyArb = fc.record({
+  cases: fc.array(caseArb, { minLength: 1, maxLength: 8 }),
+  catchUpShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  tailHours: fc.integer({ min: 0, max: 24 * 40 }),
+  republishHours: fc.option(fc.integer({ min: 0, max: 24 * 60 }), { freq: 3 }),
+});
+
+describe('completed cases as rows of columns', () => {
+  it('law: a row rebuilds exactly the entry it was made from (same fields, same key order), and releasing it too', () => {
+    let compacted = 0;
+    fc.assert(
+      fc.property(historyArb, ({ cases, catchUpShare, tailHours }) => {
+        const planned = plan(cases);
+        const run = fold(planned, Math.floor(catchUpShare * planned.length), tailHours, null, false);
+        const rows = new CompletedCases();
+        for (const entry of run.projection.caseEntries()) {
+          const row = rows.add(entry);
+          expect(row !== undefined).toBe(isCompactable(entry));
+          if (row === undefined) continue;
+          compacted++;
+          const back = rows.entryAt(row);
+          expect(back).toStrictEqual(entry);
+          expect(JSON.stringify(back)).toBe(JSON.stringify(entry));
+          expect(rows.revisionAt(row)).toBe(entry.state.revision);
+        }
+        // Release every other row, add the others again: rows are reused, nothing leaks between them.
+        const kept = [...run.projection.caseEntries()].filter(isCompactable);
+        const numbers = kept.map((e) => rows.add(e)!);
+        numbers.forEach((n, i) => {
+          if (i % 2 === 0) expect(rows.release(n)).toStrictEqual(kept[i]);
+        });
+        numbers.forEach((n, i) => {
+          if (i % 2 === 1) expect(rows.entryAt(n)).toStrictEqual(kept[i]);
+        });
+      }),
+      { numRuns: 80 },
+    );
+    expect(compacted).toBeGreaterThan(50); // the law was exercised, not vacuous
+  });
+
+  it('law: a projection keeping rows answers /stats, /reports/monthly, /cases, /cards, alerts and counters exactly as one keeping objects', () => {
+    let compacted = 0;
+    fc.assert(
+      fc.property(historyArb, ({ cases, catchUpShare, tailHours, republishHours }) => {
+        const planned = plan(cases);
+        const catchUp = Math.floor(catchUpShare * planned.length);
+        const republishAt = republishHours === null ? null : BASE + republishHours * H;
+        const rows = fold(planned, catchUp, tailHours, republishAt, true);
+        const objects = fold(planned, catchUp, tailHours, republishAt, false);
+        expect(objects.projection.compactedCount).toBe(0);
+        compacted += rows.projection.compactedCount;
+        expect(answers(rows)).toStrictEqual(answers(objects));
+      }),
+      { numRuns: 80 },
+    );
+    expect(compacted).toBeGreaterThan(50);
+  });
+
+  it('a rating after completion turns the row back into an object, and it is kept as a row again once evaluated', () => {
+    const planned = plan([
+      {
+        startHours: 0,
+        promisedDays: 3,
+        center: 'c1',
+        department: 'd1',
+        channel: 'window',
+        steps: [],
+        complete: 30,
+        outcome: 0,
+        lateRecord: null,
+        rating: { gap: 2, score: 5, channel: 1, comment: '很好', followUp: null },
+      },
+    ]);
+    const scheduler = createManualScheduler(BASE);
+    const projection = new CaseProjection({
+      calendarService: createCalendarService(ZONE),
+      policy: DEFAULT_POLICY,
+      scheduler,
+    });
+    projection.goLive(BASE);
+    const [accepted, completed, rated] = planned;
+    for (const p of [accepted!, completed!]) {
+      scheduler.advanceTo(p.recordAt);
+      projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
+    }
+    expect(projection.compactedCount).toBe(1);
+    expect(projection.getState('Q-0')?.rating).toBeUndefined();
+    // A replay of the completion changes nothing and stays a row.
+    projection.applyCaseEvent('Q-0', completed!.event, {
+      revision: completed!.revision,
+      recordedAt: completed!.recordAt,
+    });
+    expect(projection.compactedCount).toBe(1);
+    scheduler.advanceTo(rated!.recordAt);
+    projection.applyCaseEvent('Q-0', rated!.event, { revision: rated!.revision, recordedAt: rated!.recordAt });
+    expect(projection.compactedCount).toBe(1);
+    expect(projection.getState('Q-0')?.rating).toStrictEqual({
+      at: parseInstant(rated!.event.occurredAt),
+      score: 5,
+      channel: 'online',
+      comment: '很好',
+    });
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * Completed cases in columns (issue 18, goal 1): a completed case that nothing
+ * can change without a new event (no alert in force, not queued for a timer) is
+ * kept as one row of typed arrays instead of its state and entry objects, and
+ * turned back into exactly the same `CaseEntry` when something reads it or a
+ * new event (a rating, a late record) arrives.
+ *
+ * Only the common shape is kept as a row, the one that can be rebuilt exactly
+ * from numbers: no pause, escalation, extension or late record, a rating
+ * without a follow-up, every acceptance field defined. Any other case stays an
+ * object (`add` says no). The acceptance fields are shared: cases with the same
+ * acceptance (center, department, matter, kind, promised days, channel, …)
+ * point at one object, so a row holds a profile number, not strings.
+ *
+ * A row costs 69 bytes of columns, 8 for the comment slot, 16 per card, plus
+ * the projection's map entry and case id.
+ */
+import { initialCaseState } from '../domain/evolve.js';
+import { OUTCOMES, RATING_CHANNELS } from '../domain/lists.js';
+import type { CaseState, RatingState } from '../domain/types.js';
+import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
+
+type Accepted = NonNullable<CaseState['accepted']>;
+
+const NONE = initialCaseState('').pauses as readonly never[];
+const OUTCOME_INDEX: ReadonlyMap<string, number> = new Map(OUTCOMES.map((o, i) => [o, i + 1]));
+const CHANNEL_INDEX: ReadonlyMap<string, number> = new Map(RATING_CHANNELS.map((c, i) => [c, i]));
+const INT32_MAX = 0x7fffffff;
+const MAX_CARDS = 255;
+
+function hasOnlyKeys(o: object, keys: readonly string[]): boolean {
+  const own = Object.keys(o);
+  return own.length === keys.length && own.every((k, i) => k === keys[i]);
+}
+
+const RATING_KEYS = ['at', 'score', 'channel'] as const;
+const RATING_KEYS_WITH_COMMENT = ['at', 'score', 'channel', 'comment'] as const;
+
+/** A rating a row can hold exactly: at, score, channel and maybe a comment, in evolve's order; no follow-up. */
+function rowRating(r: RatingState): boolean {
+  return (
+    Number.isInteger(r.score) &&
+    r.score >= 1 &&
+    r.score <= 255 &&
+    CHANNEL_INDEX.has(r.channel) &&
+    (r.comment === undefined
+      ? hasOnlyKeys(r, RATING_KEYS)
+      : typeof r.comment === 'string' && hasOnlyKeys(r, RATING_KEYS_WITH_COMMENT))
+  );
+}
+
+/** Whether `entry` has the shape a row rebuilds exactly, and nothing can change it without a new event. */
+export function isCompactable(entry: CaseEntry): boolean {
+  const s = entry.state;
+  const cards = entry.cards;
+  return (
+    s.status === 'completed' &&
+    s.caseId === entry.caseId &&
+    s.accepted !== undefined &&
+    Object.values(s.accepted).every((v) => v !== undefined) &&
+    s.acceptedAt !== undefined &&
+    s.completedAt !== undefined &&
+    s.lastOccurredAt !== undefined &&
+    s.pauses.length === 0 &&
+    s.escalations.length === 0 &&
+    s.extensions.length === 0 &&
+    s.lateRecords.length === 0 &&
+    (s.outcome === undefined || OUTCOME_INDEX.has(s.outcome)) &&
+    Number.isInteger(s.revision) &&
+    s.revision >= 0 &&
+    s.revision <= INT32_MAX &&
+    (s.rating === undefined || rowRating(s.rating)) &&
+    (entry.flags & FLAG_EVALUATED) !== 0 &&
+    entry.flags < 256 &&
+    Number.isInteger(entry.usedDays) &&
+    Math.abs(entry.usedDays) <= INT32_MAX &&
+    entry.respondBy === undefined &&
+    entry.alerts === undefined &&
+    Number.isNaN(entry.dueAt) &&
+    (cards === undefined || (cards.length > 0 && cards.length % 2 === 0 && cards.length / 2 <= MAX_CARDS))
+  );
+}
+
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+export class CompletedCases {
+  private capacity = 0;
+  private used = 0;
+  private readonly free: number[] = [];
+  private acceptedAt = new Float64Array(0);
+  private completedAt = new Float64Array(0);
+  private lastOccurredAt = new Float64Array(0);
+  private deadlineAt = new Float64Array(0);
+  private followUpDue = new Float64Array(0);
+  private ratingAt = new Float64Array(0);
+  private revision = new Int32Array(0);
+  private usedDays = new Int32Array(0);
+  private profile = new Int32Array(0);
+  private cardsAt = new Int32Array(0);
+  private cardCount = new Uint8Array(0);
+  private flags = new Uint8Array(0);
+  private outcome = new Uint8Array(0);
+  /** 0: not rated; else the score. */
+  private ratingScore = new Uint8Array(0);
+  private ratingChannel = new Uint8Array(0);
+  private readonly caseIds: string[] = [];
+  private readonly comments: (string | undefined)[] = [];
+  /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
+  private cardPool = new Float64Array(0);
+  private cardPoolUsed = 0;
+  private cardSlack = 0;
+  private readonly profiles: Accepted[] = [];
+  private readonly profileOf = new Map<string, number>();
+
+  /** Rows in use. */
+  get size(): number {
+    return this.used - this.free.length;
+  }
+
+  /** Keep `entry` as a row; its number, or undefined when its shape is not one a row rebuilds exactly. */
+  add(entry: CaseEntry): number | undefined {
+    if (!isCompactable(entry)) return undefined;
+    const s = entry.state;
+    const row = this.free.pop() ?? this.newRow();
+    this.caseIds[row] = entry.caseId;
+    this.acceptedAt[row] = s.acceptedAt!;
+    this.completedAt[row] = s.completedAt!;
+    this.lastOccurredAt[row] = s.lastOccurredAt!;
+    this.deadlineAt[row] = entry.deadlineAt;
+    this.followUpDue[row] = entry.followUpDue;
+    this.revision[row] = s.revision;
+    this.usedDays[row] = entry.usedDays;
+    this.profile[row] = this.profileNumber(s.accepted!);
+    this.flags[row] = entry.flags;
+    this.outcome[row] = s.outcome === undefined ? 0 : OUTCOME_INDEX.get(s.outcome)!;
+    const r = s.rating;
+    this.ratingScore[row] = r === undefined ? 0 : r.score;
+    this.ratingChannel[row] = r === undefined ? 0 : CHANNEL_INDEX.get(r.channel)!;
+    this.ratingAt[row] = r === undefined ? Number.NaN : r.at;
+    this.comments[row] = r?.comment;
+    this.storeCards(row, entry.cards);
+    return row;
+  }
+
+  /** The case of row `row`, rebuilt (a fresh object, equal to the entry that was added). */
+  entryAt(row: number): CaseEntry {
+    const caseId = this.caseIds[row]!;
+    const outcome = this.outcome[row]!;
+    const score = this.ratingScore[row]!;
+    let rating: RatingState | undefined;
+    if (score !== 0) {
+      const at = this.ratingAt[row]!;
+      const channel = RATING_CHANNELS[this.ratingChannel[row]!]!;
+      const comment = this.comments[row];
+      rating = comment === undefined ? { at, score, channel } : { at, score, channel, comment };
+    }
+    const state: CaseState = {
+      caseId,
+      revision: this.revision[row]!,
+      accepted: this.profiles[this.profile[row]!]!,
+      acceptedAt: this.acceptedAt[row]!,
+      status: 'completed',
+      pauses: NONE,
+      escalations: NONE,
+      extensions: NONE,
+      completedAt: this.completedAt[row]!,
+      outcome: outcome === 0 ? undefined : OUTCOMES[outcome - 1]!,
+      lastOccurredAt: this.lastOccurredAt[row]!,
+      lateRecords: NONE,
+      rating,
+    };
+    return {
+      caseId,
+      state,
+      flags: this.flags[row]!,
+      usedDays: this.usedDays[row]!,
+      deadlineAt: this.deadlineAt[row]!,
+      cards: this.cardsOf(row),
+      respondBy: undefined,
+      followUpDue: this.followUpDue[row]!,
+      alerts: undefined,
+      dueAt: Number.NaN,
+    };
+  }
+
+  /** The stream revision row `row` has folded (a replayed event at or below it changes nothing). */
+  revisionAt(row: number): number {
+    return this.revision[row]!;
+  }
+
+  /** Take row `row` out (its case becomes an object again): the entry it held. */
+  release(row: number): CaseEntry {
+    const entry = this.entryAt(row);
+    this.cardSlack += 2 * this.cardCount[row]!;
+    this.cardCount[row] = 0;
+    this.caseIds[row] = '';
+    this.comments[row] = undefined;
+    this.free.push(row);
+    return entry;
+  }
+
+  private newRow(): number {
+    const row = this.used++;
+    if (row >= this.capacity) {
+      const size = Math.max(1024, this.capacity * 2);
+      this.acceptedAt = grown(this.acceptedAt, size);
+      this.completedAt = grown(this.completedAt, size);
+      this.lastOccurredAt = grown(this.lastOccurredAt, size);
+      this.deadlineAt = grown(this.deadlineAt, size);
+      this.followUpDue = grown(this.followUpDue, size);
+      this.ratingAt = grown(this.ratingAt, size);
+      this.revision = grown(this.revision, size);
+      this.usedDays = grown(this.usedDays, size);
+      this.profile = grown(this.profile, size);
+      this.cardsAt = grown(this.cardsAt, size);
+      this.cardCount = grown(this.cardCount, size);
+      this.flags = grown(this.flags, size);
+      this.outcome = grown(this.outcome, size);
+      this.ratingScore = grown(this.ratingScore, size);
+      this.ratingChannel = grown(this.ratingChannel, size);
+      this.capacity = size;
+    }
+    return row;
+  }
+
+  /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */
+  private profileNumber(accepted: Accepted): number {
+    const key = JSON.stringify(accepted);
+    let n = this.profileOf.get(key);
+    if (n === undefined) {
+      n = this.profiles.length;
+      this.profiles.push(accepted);
+      this.profileOf.set(key, n);
+    }
+    return n;
+  }
+
+  private storeCards(row: number, cards: readonly number[] | undefined): void {
+    if (cards === undefined) {
+      this.cardCount[row] = 0;
+      return;
+    }
+    if (this.cardSlack > 4096 && this.cardSlack > this.cardPoolUsed / 2) this.repackCards();
+    const at = this.cardPoolUsed;
+    this.cardPool = grown(this.cardPool, at + cards.length);
+    this.cardPool.set(cards, at);
+    this.cardPoolUsed += cards.length;
+    this.cardsAt[row] = at;
+    this.cardCount[row] = cards.length / 2;
+  }
+
+  private cardsOf(row: number): number[] | undefined {
+    const n = this.cardCount[row]!;
+    if (n === 0) return undefined;
+    const at = this.cardsAt[row]!;
+    return Array.from(this.cardPool.subarray(at, at + 2 * n));
+  }
+
+  /** Drop the cards of released rows from the pool (rows keep theirs, moved). */
+  private repackCards(): void {
+    const pool = new Float64Array(Math.max(1024, this.cardPoolUsed - this.cardSlack));
+    let used = 0;
+    for (let row = 0; row < this.used; row++) {
+      const n = 2 * this.cardCount[row]!;
+      if (n === 0) continue;
+      const at = this.cardsAt[row]!;
+      pool.set(this.cardPool.subarray(at, at + n), used);
+      this.cardsAt[row] = used;
+      used += n;
+    }
+    this.cardPool = pool;
+    this.cardPoolUsed = used;
+    this.cardSlack = 0;
+  }
+}
