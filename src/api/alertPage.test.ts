@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CARD_COLORS, CARD_RULES } from '../domain/lists.js';
-import type { AlertView } from '../projections/types.js';
+import type { AlertView, ComplaintAlertView } from '../projections/types.js';
 import { ALERT_SORTS, alertPage, alertSubjectId, summarise } from './alertPage.js';
 
 interface RawAlert {
@@ -157,5 +157,35 @@ describe('alertPage', () => {
       ['C-9', 9],
     ]);
     expect(page.total).toBe(4);
+  });
+
+  it('says how many of each cell are complaints, each counted once (a complaint id equal to a case id is another subject)', () => {
+    const cases = toAlerts([
+      { caseNo: 1, rule: 'overdue', color: 'red', center: 'c1', dept: 'd1', startedMinute: 1 },
+      { caseNo: 2, rule: 'deadline-warning', color: 'yellow', center: 'c1', dept: 'd1', startedMinute: 2 },
+    ]);
+    const complaint = (id: string, rule: ComplaintAlertView['rule'], color: 'red' | 'yellow'): ComplaintAlertView => ({
+      key: `complaint-${id}/${rule}`,
+      subject: 'complaint',
+      complaintId: id,
+      rule,
+      color,
+      centerId: 'c1',
+      departmentId: 'd1',
+      startedAt: '2025-09-01T00:00:00.000Z',
+      calendarVersion: 'v',
+      policyVersion: 'p',
+    });
+    const s = summarise([
+      ...cases,
+      complaint('C-1', 'complaint-undecided', 'red'),
+      complaint('C-2', 'complaint-overdue', 'red'),
+      complaint('C-2', 'complaint-undecided', 'red'),
+      complaint('C-3', 'complaint-answer-warning', 'yellow'),
+    ]);
+    expect([s.red, s.yellow, s.complaints]).toEqual([3, 2, { red: 2, yellow: 1 }]);
+    expect(s.byCenter).toEqual([{ centerId: 'c1', red: 3, yellow: 2, complaints: { red: 2, yellow: 1 } }]);
+    expect(s.byDepartment[0]?.complaints).toEqual({ red: 2, yellow: 1 });
+    expect(s.byRule.find((r) => r.rule === 'complaint-undecided')?.count).toBe(2);
   });
 });

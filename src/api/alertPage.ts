@@ -28,10 +28,15 @@ export interface ColorCounts {
   yellow: number;
 }
 
-export interface AlertSummary extends ColorCounts {
+/** Counts of a cell: cases and complaints together, and the complaints among them (the rest are cases). */
+export interface SubjectCounts extends ColorCounts {
+  readonly complaints: ColorCounts;
+}
+
+export interface AlertSummary extends SubjectCounts {
   readonly byRule: Array<{ rule: AlertRule; color: CardColor; count: number }>;
-  readonly byCenter: Array<{ centerId: string } & ColorCounts>;
-  readonly byDepartment: Array<{ centerId: string; departmentId: string } & ColorCounts>;
+  readonly byCenter: Array<{ centerId: string } & SubjectCounts>;
+  readonly byDepartment: Array<{ centerId: string; departmentId: string } & SubjectCounts>;
 }
 
 export interface AlertPage {
@@ -101,15 +106,17 @@ export function alertPage(
  * count links to the case list (`/cases?color=…&rule=…&centerId=…`), whose
  * total is a number of cases, so a case with two alerts in one cell (two
  * unanswered escalations, overdue and overlong-pause) counts once there. A
- * complaint's alerts count the complaint once the same way (they link to the
- * complaint list).
+ * complaint's alerts count the complaint once the same way; each colour cell
+ * also says how many of its subjects are complaints (`complaints`), so a page
+ * links the cases to `/cases` and the complaints to `/complaints` (a rule is
+ * one or the other).
  */
 export function summarise(alerts: readonly AlertView[]): AlertSummary {
-  const zero = (): ColorCounts => ({ red: 0, yellow: 0 });
+  const zero = (): SubjectCounts => ({ red: 0, yellow: 0, complaints: { red: 0, yellow: 0 } });
   const all = zero();
   const byRule = new Map<string, { rule: AlertRule; color: CardColor; count: number }>();
-  const byCenter = new Map<string, { centerId: string } & ColorCounts>();
-  const byDepartment = new Map<string, { centerId: string; departmentId: string } & ColorCounts>();
+  const byCenter = new Map<string, { centerId: string } & SubjectCounts>();
+  const byDepartment = new Map<string, { centerId: string; departmentId: string } & SubjectCounts>();
   const counted = new Set<string>();
   /** True the first time this case is seen in this cell. */
   const first = (cell: string, subjectId: string): boolean => {
@@ -118,19 +125,23 @@ export function summarise(alerts: readonly AlertView[]): AlertSummary {
     counted.add(key);
     return true;
   };
+  const add = (cell: SubjectCounts, a: AlertView): void => {
+    cell[a.color] += 1;
+    if (a.subject === 'complaint') cell.complaints[a.color] += 1;
+  };
   for (const a of alerts) {
     const id = alertSubjectId(a);
-    if (first(`all\u0000${a.color}`, id)) all[a.color] += 1;
+    if (first(`all\u0000${a.color}`, id)) add(all, a);
     const ruleKey = `${a.rule}\u0000${a.color}`;
     const rule = byRule.get(ruleKey) ?? { rule: a.rule, color: a.color, count: 0 };
     if (first(`rule\u0000${ruleKey}`, id)) rule.count += 1;
     byRule.set(ruleKey, rule);
     const center = byCenter.get(a.centerId) ?? { centerId: a.centerId, ...zero() };
-    if (first(`center\u0000${a.centerId}\u0000${a.color}`, id)) center[a.color] += 1;
+    if (first(`center\u0000${a.centerId}\u0000${a.color}`, id)) add(center, a);
     byCenter.set(a.centerId, center);
     const deptKey = `${a.centerId}\u0000${a.departmentId}`;
     const dept = byDepartment.get(deptKey) ?? { centerId: a.centerId, departmentId: a.departmentId, ...zero() };
-    if (first(`dept\u0000${deptKey}\u0000${a.color}`, id)) dept[a.color] += 1;
+    if (first(`dept\u0000${deptKey}\u0000${a.color}`, id)) add(dept, a);
     byDepartment.set(deptKey, dept);
   }
   const worstFirst = <T extends ColorCounts>(x: T, y: T) => y.red - x.red || y.yellow - x.yellow;

@@ -245,6 +245,9 @@ describe('complaint alerts on /alerts and /alerts/stream, raised by time', () =>
     const warning = await get('/alerts?centerId=center-A&color=yellow');
     expect(warning.body.alerts.map((a: { key: string }) => a.key)).toEqual(['complaint-Q-1/complaint-answer-warning']);
     expect(warning.body.summary.byRule).toEqual([{ rule: 'complaint-answer-warning', color: 'yellow', count: 1 }]);
+    expect(warning.body.summary.byCenter).toEqual([
+      { centerId: 'center-A', red: 0, yellow: 1, complaints: { red: 0, yellow: 1 } },
+    ]);
 
     srv.clock.set('2025-11-26T10:00:00+08:00');
     const red = await get('/alerts?rule=complaint-overdue&departmentId=d1');

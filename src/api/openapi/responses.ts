@@ -24,6 +24,10 @@ import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, ref, str } from './schemaParts.js';
 
 const colorCounts = { red: int, yellow: int };
+/** The complaints among a summary cell's counts (the rest are cases). */
+const complaintCounts = closed(['red', 'yellow'], colorCounts, {
+  description: 'How many of the counted subjects are complaints (link them to /complaints; the rest to /cases)',
+});
 
 const Card = closed(['rule', 'color', 'startedAt', 'calendarVersion', 'policyVersion'], {
   rule: { enum: CARD_RULES },
@@ -251,14 +255,26 @@ const AlertPage = closed(['count', 'total', 'offset', 'limit', 'sort', 'alerts',
   limit: int,
   sort: { enum: ALERT_SORTS },
   alerts: list(ref('Alert')),
-  summary: closed(['red', 'yellow', 'byRule', 'byCenter', 'byDepartment'], {
+  summary: closed(['red', 'yellow', 'complaints', 'byRule', 'byCenter', 'byDepartment'], {
     ...colorCounts,
+    complaints: complaintCounts,
     byRule: list(
       closed(['rule', 'color', 'count'], { rule: { enum: ALERT_RULES }, color: { enum: CARD_COLORS }, count: int }),
     ),
-    byCenter: list(closed(['centerId', 'red', 'yellow'], { centerId: str, ...colorCounts })),
+    byCenter: list(
+      closed(['centerId', 'red', 'yellow', 'complaints'], {
+        centerId: str,
+        ...colorCounts,
+        complaints: complaintCounts,
+      }),
+    ),
     byDepartment: list(
-      closed(['centerId', 'departmentId', 'red', 'yellow'], { centerId: str, departmentId: str, ...colorCounts }),
+      closed(['centerId', 'departmentId', 'red', 'yellow', 'complaints'], {
+        centerId: str,
+        departmentId: str,
+        ...colorCounts,
+        complaints: complaintCounts,
+      }),
     ),
   }),
 });
