@@ -9,7 +9,13 @@
  */
 import { decodeComplaintEvent } from '../../domain/complaints/events.js';
 import { complaintStatusOf, evolveComplaint, initialComplaintState } from '../../domain/complaints/evolve.js';
-import type { ComplaintCardRule, ComplaintStatus } from '../../domain/complaints/lists.js';
+import type {
+  ComplaintCardRule,
+  ComplaintChannel,
+  ComplaintFinding,
+  ComplaintStatus,
+  SatisfactionLevel,
+} from '../../domain/complaints/lists.js';
 import { complaintAlertsAt } from '../../domain/complaints/timeline.js';
 import { formatDate, formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { CardColor, EpochMs } from '../../domain/types.js';
@@ -29,11 +35,56 @@ export interface ComplaintEventView extends Readonly<Record<string, unknown>> {
   readonly recordedAt: string;
 }
 
+export interface DecideClockView {
+  readonly withinDays: number;
+  /** The last day to accept or reject on (local date). */
+  readonly byDate: string;
+  readonly dueAt: string;
+  readonly decidedAt?: string;
+  readonly usedDays: number;
+  /** Null while undecided and not yet due. */
+  readonly onTime: boolean | null;
+}
+
+export interface AnswerClockView {
+  readonly withinDays: number;
+  readonly warnAtDay: number;
+  readonly warnAt?: string;
+  readonly byDate: string;
+  readonly dueAt: string;
+  readonly answeredAt?: string;
+  readonly usedDays: number;
+  readonly remainingDays: number;
+  readonly overdueDays: number;
+  readonly onTime: boolean | null;
+}
+
 export interface ComplaintDetail {
   readonly complaintId: string;
   readonly status: ComplaintStatus;
+  readonly channel: ComplaintChannel;
+  readonly centerId: string;
+  readonly centerName?: string;
+  readonly departmentId?: string;
+  readonly departmentName?: string;
+  readonly caseId?: string;
+  readonly subject: string;
+  readonly anonymous?: boolean;
+  readonly receivedAt: string;
+  readonly acceptedAt?: string;
+  readonly rejected?: { readonly at: string; readonly reason: string };
+  readonly answered?: { readonly at: string; readonly finding: ComplaintFinding; readonly note?: string };
+  readonly closed?: { readonly at: string; readonly satisfaction?: SatisfactionLevel };
+  readonly decide: DecideClockView;
+  readonly answer?: AnswerClockView;
+  /** Cards started by asOf. */
+  readonly cards: readonly ComplaintCardView[];
+  /** Rules in force at asOf. */
+  readonly alerts: readonly ComplaintCardRule[];
+  readonly events: readonly ComplaintEventView[];
   readonly asOf: string;
-  readonly [field: string]: unknown;
+  readonly calendarVersion: string;
+  readonly policyVersion: string;
 }
 
 export type ComplaintDetailSources = Pick<ComplaintListSources, 'complaints' | 'zone' | 'names'>;
