@@ -211,6 +211,21 @@ async function postBatch(events: readonly { eventId: string }[]): Promise<number
   return statuses;
 }
 
+/**
+ * Waits until the projections folded every event written (and so raised the alerts, counted the
+ * centers): /readyz is cheap, unlike a 20,000-alert GET /alerts, which would itself block the
+ * engine while it serialises ~10 MB.
+ */
+async function projected(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const ready = (await fetch(`${engine.url}/readyz`)
+      .then((r) => r.json())
+      .catch(() => undefined)) as { projection: { lagEvents: number } } | undefined; // a reused connection may be reset
+    if (ready?.projection.lagEvents === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** An alert-stream request that is never read. */
 function silentStream(token: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -235,15 +250,7 @@ describe('the engine under attack (process-level)', () => {
     );
     await underAttack('slow SSE readers (20 silent streams, 20,000 overdue cases)', async () => {
       for (const batch of batches) expect((await postBatch(batch)).every((s) => s === 201)).toBe(true);
-      // Wait until the projections folded every event (and so raised the alerts): /readyz is cheap, unlike a
-      // 20,000-alert GET /alerts, which would itself block the engine while it serialises ~10 MB.
-      for (let i = 0; i < 600; i++) {
-        const ready = (await fetch(`${engine.url}/readyz`)
-          .then((r) => r.json())
-          .catch(() => undefined)) as { projection: { lagEvents: number } } | undefined; // a reused connection may be reset
-        if (ready?.projection.lagEvents === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await projected();
       return '20,000 overdue alerts';
     });
     // Each silent reader, reading at last, finds one of: every alert (the kernel's buffers and the
@@ -317,7 +324,7 @@ describe('the engine under attack (process-level)', () => {
     let scrape = '';
     await underAttack('invented centers (3,000)', async () => {
       for (const batch of batches) expect((await postBatch(batch)).every((s) => s === 201)).toBe(true);
-      await new Promise((r) => setTimeout(r, 500));
+      await projected();
       scrape = await (await fetch(`${engine.url}/metrics`)).text();
       return `scrape ${Math.round(scrape.length / 1024)} KB`;
     });

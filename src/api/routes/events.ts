@@ -89,7 +89,9 @@ function singleEvent(body: unknown, caseId: string): WriteEvent {
   if (bodyCaseId !== undefined && bodyCaseId !== caseId) {
     throw badRequest('caseId', `must be omitted or equal to the path's caseId "${caseId}"`);
   }
-  const decoded = decodeCaseEvent({ ...body, caseId });
+  // The parsed body is this request's own: set caseId in place rather than copy a body of 30,000 fields.
+  (body as Record<string, unknown>)['caseId'] = caseId;
+  const decoded = decodeCaseEvent(body);
   if (!decoded.ok) {
     const error = invalidEvent(decoded.errors);
     throw new ApiError(400, error.code, error.message, error.details);
