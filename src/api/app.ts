@@ -182,7 +182,19 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(statsRoutes({ readModels: deps.readModels }, auth));
   app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
   app.use(
-    complaintReadRoutes({ store: deps.store, readModels: deps.readModels, accessTrail, clock: deps.clock }, auth),
+    complaintReadRoutes(
+      {
+        store: deps.store,
+        readModels: deps.readModels,
+        calendarService: deps.calendarService,
+        policy: deps.policy,
+        ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
+        ...(deps.directory === undefined ? {} : { regionsKnownAt: regionsKnownAt(deps.directory) }),
+        accessTrail,
+        clock: deps.clock,
+      },
+      auth,
+    ),
   );
   app.use(cardRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
   app.use(

@@ -83,7 +83,8 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     openCaseCounts: () => projection.openCaseCounts(),
     alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],
     complaintList: (query) => listComplaints(query, complaintSources()),
-    complaintDetail: (complaintId, recorded, asOf) => complaintDetail(complaintId, recorded, asOf, complaintSources()),
+    complaintDetail: (complaintId, recorded, asOf, timing) =>
+      complaintDetail(complaintId, recorded, asOf, complaintSources(), timing),
     complaintOverdueDays: (complaintId, at) =>
       sources.complaints.view(complaintId, at)?.timeline.answer?.overdueDays ?? 0,
     complaintLastOccurredAt: (complaintId) => sources.complaints.get(complaintId)?.lastOccurredAt,

@@ -9,6 +9,7 @@ import type { RecordedEvent } from '../store/port.js';
 import type { CaseListQuery, CaseListResult } from './caseList.js';
 import type { ComplaintDetail } from './complaints/complaintDetail.js';
 import type { ComplaintListQuery, ComplaintListResult } from './complaints/complaintList.js';
+import type { ComplaintTiming } from './complaints/complaintProjection.js';
 import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
 
@@ -107,8 +108,16 @@ export interface ReadModels {
   caseList(query: CaseListQuery): CaseListResult;
   /** `GET /complaints`: filtered, newest receipt first, one page; throws StatsQueryError naming a bad parameter. */
   complaintList(query: ComplaintListQuery): ComplaintListResult;
-  /** `GET /complaints/{id}` as of `asOf`, from the complaint's stored events; undefined when not received by then. */
-  complaintDetail(complaintId: string, recorded: readonly RecordedEvent[], asOf: EpochMs): ComplaintDetail | undefined;
+  /**
+   * `GET /complaints/{id}` as of `asOf`, from the complaint's stored events; undefined when not received by then.
+   * `timing`: the calendar and policies as known at K (default: those in force).
+   */
+  complaintDetail(
+    complaintId: string,
+    recorded: readonly RecordedEvent[],
+    asOf: EpochMs,
+    timing?: ComplaintTiming,
+  ): ComplaintDetail | undefined;
   /** Working days a complaint is past its answer deadline at `at` (0 when not, or unknown). */
   complaintOverdueDays(complaintId: string, at: EpochMs): number;
   /** The instant of a complaint's last event folded (the default `asOf` when it lies ahead of the clock). */

@@ -196,6 +196,35 @@ describe('GET /complaints/{complaintId}', () => {
     expect((await get('/complaints/Q-1?as=x')).body.error.details[0].field).toBe('as');
   });
 
+  it('asKnownAt: only the events recorded by then; a back-dated answer recorded later changes the past', async () => {
+    await seed();
+    srv.clock.set('2025-11-26T09:00:00+08:00');
+    await post('Q-1', 'ComplaintAnswered', '2025-11-24T16:00:00+08:00', { finding: 'partly' });
+    const asOf = encodeURIComponent('2025-11-25T10:00:00+08:00');
+    const nowKnown = await get(`/complaints/Q-1?asOf=${asOf}`);
+    expect(nowKnown.body).toMatchObject({ status: 'answered', alerts: [], answer: { onTime: true } });
+    const known = encodeURIComponent('2025-11-25T12:00:00+08:00');
+    const then = await get(`/complaints/Q-1?asOf=${asOf}&asKnownAt=${known}`, TOKENS.auditor);
+    expect(then.status).toBe(200);
+    expect(then.body).toMatchObject({
+      status: 'accepted',
+      alerts: ['complaint-overdue'],
+      answer: { onTime: false, overdueDays: 1 },
+      asKnownAt: '2025-11-25T12:00:00.000+08:00',
+      calendarVersion: srv.calendarService.current().version,
+    });
+    expect(then.body.events).toHaveLength(2);
+    expect(srv.accessTrail.entries.at(-1)).toMatchObject({
+      what: 'complaint',
+      complaintId: 'Q-1',
+      asOf: '2025-11-25T10:00:00+08:00',
+      asKnownAt: '2025-11-25T12:00:00+08:00',
+    });
+    const before = await get(`/complaints/Q-1?asKnownAt=${encodeURIComponent('2025-11-01T00:00:00+08:00')}`);
+    expect([before.status, before.body.error.code]).toEqual([404, 'complaint-not-found']);
+    expect((await get('/complaints/Q-1?asKnownAt=soon')).body.error.details[0].field).toBe('asKnownAt');
+  });
+
   it('auditor and admin reads leave a line on the access trail; monitor reads do not', async () => {
     await seed();
     await get('/complaints/Q-1', TOKENS.monitor);

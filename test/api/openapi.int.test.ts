@@ -195,7 +195,13 @@ describe('live responses match the OpenAPI schemas', () => {
     await check('get', '/complaints', '/complaints?limit=1', {}, 200);
     await check('get', '/complaints', '/complaints?state=open', {}, 400);
     await check('get', '/complaints/{complaintId}', '/complaints/Q-1', {}, 200);
-    await check('get', '/complaints/{complaintId}', '/complaints/Q-3?asOf=2025-10-20T10:00:00%2B08:00', {}, 200);
+    await check(
+      'get',
+      '/complaints/{complaintId}',
+      '/complaints/Q-3?asOf=2025-10-20T10:00:00%2B08:00&asKnownAt=2025-10-20T10:00:00%2B08:00',
+      {},
+      200,
+    );
     await check('get', '/complaints/{complaintId}', '/complaints/NO-SUCH', {}, 404);
     await check('get', '/alerts', '/alerts?sort=sideways', {}, 400);
     await check('get', '/alerts', '/alerts', { token: TOKENS.auditor }, 403);

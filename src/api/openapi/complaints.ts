@@ -173,6 +173,7 @@ const ComplaintDetail = closed(
       },
     }),
     asOf: instant,
+    asKnownAt: instant,
     calendarVersion: str,
     policyVersion: str,
   },
@@ -252,11 +253,19 @@ export const complaintPaths = {
           type: 'string',
           format: 'date-time',
         }),
+        q(
+          'asKnownAt',
+          'ISO-8601 instant with offset: only what was recorded (and calendars, policies published) by then',
+          {
+            type: 'string',
+            format: 'date-time',
+          },
+        ),
       ],
       responses: {
         '200': { description: 'The complaint', content: json(ref('ComplaintDetail')) },
         ...errors,
-        '404': errorResponse('complaint-not-found: no ComplaintReceived by asOf'),
+        '404': errorResponse('complaint-not-found: no ComplaintReceived by asOf (as known at asKnownAt)'),
         ...trailDown,
       },
     },

@@ -2,7 +2,9 @@
  * `GET /complaints` and `GET /complaints/{complaintId}` (SPEC §4, §8; monitor and
  * auditor, like the case reads). The list's filters are validated here by name
  * (a misspelt one is refused, not ignored); one complaint is read from its own
- * stream, so it reflects every write committed before the request. An auditor's
+ * stream, so it reflects every write committed before the request, and with
+ * `asKnownAt=K` only the events recorded by K, timed with the calendar and the
+ * policy versions published by K (SPEC §3, as `GET /cases/{id}`). An auditor's
  * (or admin's) read leaves a line on the access trail before it is answered,
  * as case reads do (a trail that cannot be written refuses the read with 503).
  */
@@ -11,12 +13,14 @@ import { CaseId, Instant } from '../../domain/events.js';
 import { COMPLAINT_CARD_RULES, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
 import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
+import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
+import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
-import { defaultAsOf } from '../caseKnownAt.js';
+import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import { dateParam, enumParam, idParam, pathParam, queryString } from '../validation.js';
 import { cursorParam, givenOnly, limitParam, refuseUnknown } from './listParams.js';
@@ -34,8 +38,7 @@ export const COMPLAINT_LIST_PARAMS = [
   'cursor',
 ] as const;
 
-export interface ComplaintReadDeps {
-  readonly store: EventStore;
+export interface ComplaintReadDeps extends CaseSourceDeps {
   readonly readModels: ReadModels;
   readonly clock: () => EpochMs;
   readonly accessTrail: AccessTrail;
@@ -70,30 +73,68 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
   router.get('/complaints/:complaintId', auth.require('case:read'), async (req, res) => {
     const complaintId = pathParam(req, 'complaintId');
     if (!CaseId.is(complaintId)) throw badRequest('complaintId', `must be ${CASE_ID_DESCRIPTION}`);
-    refuseUnknown(req.query as Record<string, unknown>, ['asOf']);
-    const asOf = asOfParam(req.query as Record<string, unknown>);
-    const asOfText = req.query['asOf'];
-    trail(deps, res, { what: 'complaint', complaintId, ...(typeof asOfText === 'string' ? { asOf: asOfText } : {}) });
-    const recorded: RecordedEvent[] = [];
-    for await (const e of deps.store.readStream(complaintStreamId(complaintId))) recorded.push(e);
+    const query = req.query as Record<string, unknown>;
+    refuseUnknown(query, ['asOf', 'asKnownAt']);
+    const asOf = instantParam(query, 'asOf');
+    const knownAt = instantParam(query, 'asKnownAt');
+    trail(deps, res, {
+      what: 'complaint',
+      complaintId,
+      ...(asOf === undefined ? {} : { asOf: String(query['asOf']) }),
+      ...(knownAt === undefined ? {} : { asKnownAt: String(query['asKnownAt']) }),
+    });
+    const recorded = await recordedBy(deps.store, complaintId, knownAt);
     const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
-    const detail = deps.readModels.complaintDetail(complaintId, recorded, at);
+    const detail = deps.readModels.complaintDetail(
+      complaintId,
+      recorded,
+      at,
+      knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt),
+    );
     if (detail === undefined) {
       const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
-      throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}`);
+      const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
+      throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}${known}`);
     }
-    res.json(detail);
+    res.json(
+      knownAt === undefined ? detail : { ...detail, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) },
+    );
   });
 
   return router;
 }
 
-function asOfParam(query: Record<string, unknown>): EpochMs | undefined {
-  const text = queryString(query, 'asOf');
+function instantParam(query: Record<string, unknown>, name: 'asOf' | 'asKnownAt'): EpochMs | undefined {
+  const text = queryString(query, name);
   if (text === undefined) return undefined;
   if (!Instant.is(text))
-    throw badRequest('asOf', 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+    throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
   return Date.parse(text);
+}
+
+/**
+ * The complaint's events recorded by K (all without K): the stream's prefix up
+ * to the first event recorded after K, as the case read takes it (a stream is
+ * committed in order, so the prefix is what was known).
+ */
+async function recordedBy(store: EventStore, complaintId: string, knownAt: EpochMs | undefined) {
+  const out: RecordedEvent[] = [];
+  for await (const e of store.readStream(complaintStreamId(complaintId))) {
+    const recordedAt = tryParseInstant(e.recordedAt);
+    if (knownAt !== undefined && recordedAt !== undefined && recordedAt > knownAt) break;
+    out.push(e);
+  }
+  return out;
+}
+
+/** The calendar as published by K and the policy version in force at a receipt as known at K. */
+async function timingKnownAt(deps: ComplaintReadDeps, knownAt: EpochMs): Promise<ComplaintTiming> {
+  const calendar = await calendarFor(deps, knownAt);
+  const select = deps.policyFor ?? singlePolicy(deps.policy);
+  return {
+    calendar: () => calendar,
+    policyFor: (receivedAt) => select({ day: calendar.dayOf(receivedAt), at: receivedAt }, knownAt),
+  };
 }
 
 /** The latest `occurredAt` on the stream (the default asOf when it lies ahead of the server clock). */
@@ -116,7 +157,7 @@ function trail(
   deps: ComplaintReadDeps,
   res: Response,
   entry:
-    | { what: 'complaint'; complaintId: string; asOf?: string }
+    | { what: 'complaint'; complaintId: string; asOf?: string; asKnownAt?: string }
     | { what: 'complaint-list'; query: string; complaintIds: readonly string[] },
 ): void {
   const principal = principalOf(res);

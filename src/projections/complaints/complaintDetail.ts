@@ -16,11 +16,12 @@ import type {
   ComplaintStatus,
   SatisfactionLevel,
 } from '../../domain/complaints/lists.js';
-import { complaintAlertsAt } from '../../domain/complaints/timeline.js';
+import { complaintAlertsAt, complaintTimelineOf } from '../../domain/complaints/timeline.js';
 import { formatDate, formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { CardColor, EpochMs } from '../../domain/types.js';
 import type { RecordedEvent } from '../../store/port.js';
 import type { ComplaintListSources } from './complaintList.js';
+import type { ComplaintTiming } from './complaintProjection.js';
 
 export interface ComplaintCardView {
   readonly rule: ComplaintCardRule;
@@ -89,12 +90,17 @@ export interface ComplaintDetail {
 
 export type ComplaintDetailSources = Pick<ComplaintListSources, 'complaints' | 'zone' | 'names'>;
 
-/** The complaint as of `asOf`; undefined when it was not received by then (404 `complaint-not-found`). */
+/**
+ * The complaint as of `asOf`; undefined when it was not received by then (404
+ * `complaint-not-found`). `timing`: the calendar and policy selection to use
+ * (a read as known at K passes those published by K); default the read model's.
+ */
 export function complaintDetail(
   complaintId: string,
   recorded: readonly RecordedEvent[],
   asOf: EpochMs,
   src: ComplaintDetailSources,
+  timing?: ComplaintTiming,
 ): ComplaintDetail | undefined {
   let s = initialComplaintState(complaintId);
   const events: ComplaintEventView[] = [];
@@ -108,9 +114,11 @@ export function complaintDetail(
   }
   const r = s.received;
   if (r === undefined) return undefined;
-  const tl = src.complaints.timelineOf(s, asOf);
-  const policy = src.complaints.policyOf(s);
-  if (tl === null || policy === undefined) return undefined;
+  const calendar = timing?.calendar() ?? src.complaints.calendar();
+  const policy = timing?.policyFor(r.at) ?? src.complaints.policyOf(s);
+  if (policy === undefined) return undefined;
+  const tl = complaintTimelineOf(s, asOf, policy, calendar);
+  if (tl === null) return undefined;
   const show = (t: EpochMs): string => formatInstant(t, src.zone);
   const opt = <T>(name: string, value: T | undefined): Record<string, T> =>
     value === undefined ? {} : { [name]: value };
@@ -168,7 +176,7 @@ export function complaintDetail(
     alerts: complaintAlertsAt(tl, s, asOf).map((c) => c.rule),
     events,
     asOf: show(asOf),
-    calendarVersion: src.complaints.calendar().version,
+    calendarVersion: calendar.version,
     policyVersion: policy.version,
   };
 }
