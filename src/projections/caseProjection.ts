@@ -12,8 +12,12 @@
  * is why a rebuild and an incremental run agree.
  *
  * Live, a completed case that nothing can change without a new event is kept
- * as a row of columns (completedCases.ts) and rebuilt, equal, when read or
- * when an event for it arrives.
+ * as a row of columns (caseTable.ts, completedCases.ts) and rebuilt, equal,
+ * when read or when an event for it arrives.
+ *
+ * Over 300 lines: folding, evaluating and timing a case are one state machine
+ * over the same entries (the queries beside them are one-liners); where cases
+ * are kept, the facts, the alerts and the timer live in their own files.
  */
 import {
   evaluate,
@@ -41,7 +45,7 @@ import { alertViewsOf, EMPTY_ALERTS, publishAlertChanges } from './caseAlerts.js
 import { FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CaseEntry } from './caseEntry.js';
 import { recordFacts } from './caseFacts.js';
 import { changedDays, spanTouches } from './calendarChange.js';
-import { CompletedCases } from './completedCases.js';
+import { CaseTable } from './caseTable.js';
 import { DueTimer } from './dueTimer.js';
 import { OpenCaseCounts } from './openCounts.js';
 import type { Scheduler } from './scheduler.js';
@@ -59,9 +63,7 @@ export interface CaseProjectionOptions {
 }
 
 export class CaseProjection {
-  /** Every case, in the order first seen: an object, or the number of its row in `completed`. */
-  private readonly entries = new Map<string, CaseEntry | number>();
-  private readonly completed = new CompletedCases();
+  private readonly entries: CaseTable;
   private readonly board = new AlertBoard();
   private readonly due: DueTimer;
   private readonly openCounts = new OpenCaseCounts();
@@ -72,6 +74,7 @@ export class CaseProjection {
 
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
+    this.entries = new CaseTable(options.compactCompleted !== false);
     this.due = new DueTimer(options.scheduler, () => this.tick());
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
       this.calendarChanged(next, previous),
@@ -89,9 +92,8 @@ export class CaseProjection {
 
   /** Fold one case event. `caseId` comes from the stream name. */
   applyCaseEvent(caseId: string, event: CaseEvent, meta: EventMeta): void {
-    const held = this.entries.get(caseId);
-    if (typeof held === 'number' && meta.revision <= this.completed.revisionAt(held)) return; // a replay
-    let entry = this.objectEntry(caseId);
+    if (this.entries.foldedAsRow(caseId, meta.revision)) return; // a replay
+    let entry = this.entries.objectEntry(caseId);
     const before = entry?.state ?? initialCaseState(caseId);
     let state: CaseState;
     try {
@@ -107,7 +109,7 @@ export class CaseProjection {
     }
     if (entry === undefined) {
       entry = newEntry(caseId, state);
-      this.entries.set(caseId, entry);
+      this.entries.set(entry);
     } else {
       entry.state = state;
     }
@@ -122,21 +124,22 @@ export class CaseProjection {
 
   /** Put a state loaded from a snapshot in place (catch-up phase only). */
   restoreState(state: CaseState): void {
-    this.entries.set(state.caseId, newEntry(state.caseId, state));
+    this.entries.set(newEntry(state.caseId, state));
     this.openCounts.count(state, +1);
   }
 
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
-    for (const held of this.entries.values()) if (typeof held !== 'number') this.refresh(held, now, now);
+    for (const entry of this.entries.objects()) this.refresh(entry, now, now);
     this.live = true;
     this.board.publishing = true;
     this.arm();
-    for (const held of this.entries.values()) if (typeof held !== 'number') this.compact(held);
+    this.entries.compactLater(this.options.scheduler);
   }
 
   stop(): void {
+    this.entries.cancelCompaction();
     this.due.disarm();
     this.unsubscribeCalendar();
     this.live = false;
@@ -150,34 +153,34 @@ export class CaseProjection {
   }
 
   getState(caseId: string): CaseState | undefined {
-    return this.entryOf(caseId)?.state;
+    return this.entries.get(caseId)?.state;
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */
   states(): CaseState[] {
-    return Array.from(this.entries.values(), (held) => this.read(held).state);
+    return Array.from(this.entries.entries(), (e) => e.state);
   }
 
   /** The per-case figures statistics and reports read (one pass; a completed case's row is rebuilt as it is reached). */
-  *caseEntries(): Iterable<Readonly<CaseEntry>> {
-    for (const held of this.entries.values()) yield this.read(held);
+  caseEntries(): Iterable<Readonly<CaseEntry>> {
+    return this.entries.entries();
   }
 
   /** Completed cases kept as rows of columns (for the bench and tests). */
   get compactedCount(): number {
-    return this.completed.size;
+    return this.entries.rowCount;
   }
 
   /** The case evaluated at `asOf`, using only events that occurred by then (`options.explain`: each card's explanation). */
   evaluateCase(caseId: string, asOf: EpochMs, options?: EvaluateOptions): CaseEvaluation | undefined {
-    const state = this.entryOf(caseId)?.state;
+    const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
     return evaluate(state, asOf, this.policyFor(state), this.calendar, options) ?? undefined;
   }
 
   /** One card's explanation in numbers at `asOf` (the card register explains only the cards it lists). */
   explainCard(caseId: string, ref: CardRef, asOf: EpochMs): Record<string, unknown> | undefined {
-    const state = this.entryOf(caseId)?.state;
+    const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
     return explainCard(state, ref, asOf, this.policyFor(state), this.calendar) ?? undefined;
   }
@@ -207,32 +210,9 @@ export class CaseProjection {
     return this.due.nextDueAt();
   }
 
-  // ── Completed cases as rows ────────────────────────────────────────────
-
-  private read(held: CaseEntry | number): CaseEntry {
-    return typeof held === 'number' ? this.completed.entryAt(held) : held;
-  }
-
-  /** The case as it is now, to read (a row is rebuilt, and stays a row). */
-  private entryOf(caseId: string): CaseEntry | undefined {
-    const held = this.entries.get(caseId);
-    return held === undefined ? undefined : this.read(held);
-  }
-
-  /** The case as an object, to change (a row becomes an object again; its place in the order is kept). */
-  private objectEntry(caseId: string): CaseEntry | undefined {
-    const held = this.entries.get(caseId);
-    if (typeof held !== 'number') return held;
-    const entry = this.completed.release(held);
-    this.entries.set(caseId, entry);
-    return entry;
-  }
-
-  /** Keep `entry` as a row when it is completed and nothing but a new event can change it (live only). */
+  /** Keep `entry` as a row when it is completed and settled (live only: catch-up has not evaluated it). */
   private compact(entry: CaseEntry): void {
-    if (!this.live || this.options.compactCompleted === false) return;
-    const row = this.completed.add(entry);
-    if (row !== undefined) this.entries.set(entry.caseId, row);
+    if (this.live) this.entries.compact(entry);
   }
 
   // ── Evaluation ─────────────────────────────────────────────────────────
@@ -336,9 +316,9 @@ export class CaseProjection {
     if (!this.live) return; // catching up: goLive evaluates everything with the final calendar
     const range = changedDays(next, previous);
     const now = this.options.scheduler.clock();
-    for (const [caseId, held] of this.entries) {
-      if (!spanTouches(this.read(held).state, range, next)) continue;
-      const entry = this.objectEntry(caseId)!;
+    for (const seen of this.entries.entries()) {
+      if (!spanTouches(seen.state, range, next)) continue;
+      const entry = this.entries.objectEntry(seen.caseId)!;
       this.refresh(entry, now, now);
       this.compact(entry);
     }

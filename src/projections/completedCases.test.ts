@@ -308,6 +308,36 @@ describe('completed cases as rows of columns', () => {
     expect(compacted).toBeGreaterThan(50);
   });
 
+  it('after a catch-up, the completed cases become rows a moment after going live, not within goLive', () => {
+    const planned = plan(
+      Array.from({ length: 5000 }, (_, i) => ({
+        startHours: i % 500,
+        promisedDays: 1 + (i % 5),
+        center: i % 2 === 0 ? 'c1' : 'c2',
+        department: 'd1',
+        channel: 'window',
+        steps: [],
+        complete: i % 10 === 0 ? null : 20,
+        outcome: i % 3,
+        lateRecord: null,
+        rating: null,
+      })),
+    );
+    const scheduler = createManualScheduler(BASE + 60 * 24 * H);
+    const projection = new CaseProjection({
+      calendarService: createCalendarService(ZONE),
+      policy: DEFAULT_POLICY,
+      scheduler,
+    });
+    for (const p of planned)
+      projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
+    projection.goLive(scheduler.clock());
+    expect(projection.compactedCount).toBe(0);
+    scheduler.advanceTo(scheduler.clock()); // the slices run on the scheduler (4,096 cases each)
+    expect(projection.compactedCount).toBe(4500);
+    expect(projection.caseCount).toBe(5000);
+  });
+
   it('a rating after completion turns the row back into an object, and it is kept as a row again once evaluated', () => {
     const planned = plan([
       {

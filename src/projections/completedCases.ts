@@ -28,9 +28,42 @@ const CHANNEL_INDEX: ReadonlyMap<string, number> = new Map(RATING_CHANNELS.map((
 const INT32_MAX = 0x7fffffff;
 const MAX_CARDS = 255;
 
+/** `o` has exactly `keys`, in that order (no array built: this runs for every completed case). */
 function hasOnlyKeys(o: object, keys: readonly string[]): boolean {
-  const own = Object.keys(o);
-  return own.length === keys.length && own.every((k, i) => k === keys[i]);
+  let i = 0;
+  for (const k in o) if (keys[i++] !== k) return false;
+  return i === keys.length;
+}
+
+/** Every field of the acceptance is a string or a number (not −0), none undefined: a shared copy is then exact. */
+function plainAcceptance(a: Accepted): boolean {
+  for (const k in a) {
+    const v = (a as Record<string, unknown>)[k];
+    if (typeof v === 'string') continue;
+    if (typeof v !== 'number' || Object.is(v, -0)) return false;
+  }
+  return true;
+}
+
+interface Profile {
+  readonly accepted: Accepted;
+  /** Its fields in order. */
+  readonly keys: readonly string[];
+}
+
+/** `accepted` has the profile's fields, in the same order, with the same values (`Object.is`). */
+function sameAcceptance(p: Profile, accepted: Accepted): boolean {
+  if (!hasOnlyKeys(accepted, p.keys)) return false;
+  const a = p.accepted as Record<string, unknown>;
+  const b = accepted as Record<string, unknown>;
+  for (const k of p.keys) if (!Object.is(a[k], b[k])) return false;
+  return true;
+}
+
+function profileOf(accepted: Accepted): Profile {
+  const keys: string[] = [];
+  for (const k in accepted) keys.push(k);
+  return { accepted, keys };
 }
 
 const RATING_KEYS = ['at', 'score', 'channel'] as const;
@@ -57,7 +90,7 @@ export function isCompactable(entry: CaseEntry): boolean {
     s.status === 'completed' &&
     s.caseId === entry.caseId &&
     s.accepted !== undefined &&
-    Object.values(s.accepted).every((v) => v !== undefined) &&
+    plainAcceptance(s.accepted) &&
     s.acceptedAt !== undefined &&
     s.completedAt !== undefined &&
     s.lastOccurredAt !== undefined &&
@@ -114,8 +147,9 @@ export class CompletedCases {
   private cardPool = new Float64Array(0);
   private cardPoolUsed = 0;
   private cardSlack = 0;
-  private readonly profiles: Accepted[] = [];
-  private readonly profileOf = new Map<string, number>();
+  private readonly profiles: Profile[] = [];
+  /** Profile numbers by center, department and matter (a bucket: the fields are compared one by one). */
+  private readonly profilesByPlace = new Map<string, number[]>();
 
   /** Rows in use. */
   get size(): number {
@@ -162,7 +196,7 @@ export class CompletedCases {
     const state: CaseState = {
       caseId,
       revision: this.revision[row]!,
-      accepted: this.profiles[this.profile[row]!]!,
+      accepted: this.profiles[this.profile[row]!]!.accepted,
       acceptedAt: this.acceptedAt[row]!,
       status: 'completed',
       pauses: NONE,
@@ -230,13 +264,13 @@ export class CompletedCases {
 
   /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */
   private profileNumber(accepted: Accepted): number {
-    const key = JSON.stringify(accepted);
-    let n = this.profileOf.get(key);
-    if (n === undefined) {
-      n = this.profiles.length;
-      this.profiles.push(accepted);
-      this.profileOf.set(key, n);
-    }
+    const place = `${accepted.centerId}\n${accepted.departmentId}\n${accepted.matterCode}`;
+    let bucket = this.profilesByPlace.get(place);
+    if (bucket === undefined) this.profilesByPlace.set(place, (bucket = []));
+    for (const n of bucket) if (sameAcceptance(this.profiles[n]!, accepted)) return n;
+    const n = this.profiles.length;
+    this.profiles.push(profileOf(accepted));
+    bucket.push(n);
     return n;
   }
 
