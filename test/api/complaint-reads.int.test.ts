@@ -96,6 +96,25 @@ describe('GET /complaints', () => {
     expect(second.body.nextCursor).toBeUndefined();
   });
 
+  it('answers CSV on Accept: text/csv (Chinese headers, the same rows, the next cursor in a header)', async () => {
+    await seed();
+    const res = await call(srv.baseUrl, 'GET', '/complaints?limit=3', {
+      token: TOKENS.monitor,
+      headers: { accept: 'text/csv' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toMatch(/^投诉编号,状态,渠道,中心编号,中心,/);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Q-3', 'Q-2', 'Q-1']);
+    expect(lines[3]).toContain('五华区政务服务中心');
+    const next = res.headers.get('x-next-cursor');
+    expect(ids((await get(`/complaints?cursor=${next}`)).body)).toEqual(['Q-4']);
+  });
+
   it('filters by center, department, status, receipt dates and id prefix', async () => {
     await seed();
     expect(ids((await get('/complaints?centerId=center-B')).body)).toEqual(['Q-2']);

@@ -15,7 +15,7 @@ import {
   SATISFACTION_LEVELS,
   type ComplaintEventType,
 } from '../../domain/complaints/lists.js';
-import { COMPLAINT_LIST_MAX_LIMIT } from '../../projections/complaints/complaintList.js';
+import { COMPLAINT_LIST_MAX_LIMIT, COMPLAINT_LIST_MAX_ROWS } from '../../projections/complaints/complaintList.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { caseIdSchema, errorResponse, errors, json, p, q, ref, storeDown } from './common.js';
 import { schemaOf, type JsonSchema } from './fromCodec.js';
@@ -230,15 +230,22 @@ export const complaintPaths = {
         q('receivedFrom', 'Received on or after this local date', date),
         q('receivedTo', 'Received before this local date (exclusive)', date),
         q('q', 'Complaint-id prefix, case-insensitive', id),
-        q('limit', `Rows per page (default 50, at most ${COMPLAINT_LIST_MAX_LIMIT})`, {
-          type: 'integer',
-          minimum: 1,
-          maximum: COMPLAINT_LIST_MAX_LIMIT,
-        }),
+        q(
+          'limit',
+          `Rows per page: JSON default 50, at most ${COMPLAINT_LIST_MAX_LIMIT}; CSV default and at most ${COMPLAINT_LIST_MAX_ROWS}`,
+          { type: 'integer', minimum: 1, maximum: COMPLAINT_LIST_MAX_ROWS },
+        ),
         q('cursor', "The previous page's nextCursor (opaque)", { type: 'string', maxLength: 1024 }),
       ],
       responses: {
-        '200': { description: 'One page of complaints and the total', content: json(ref('ComplaintListPage')) },
+        '200': {
+          description:
+            'One page of complaints and the total; with Accept: text/csv the page as CSV (UTF-8 with BOM, Chinese headers), the next cursor in X-Next-Cursor',
+          headers: {
+            'X-Next-Cursor': { description: 'CSV only: the cursor of the next page', schema: { type: 'string' } },
+          },
+          content: { ...json(ref('ComplaintListPage')), 'text/csv': { schema: { type: 'string' } } },
+        },
         ...errors,
         ...trailDown,
       },

@@ -15,6 +15,7 @@ import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
+import { complaintListToCsv } from '../../projections/complaints/complaintList.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
@@ -23,7 +24,7 @@ import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import { dateParam, enumParam, idParam, pathParam, queryString } from '../validation.js';
-import { cursorParam, givenOnly, limitParam, refuseUnknown } from './listParams.js';
+import { cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
   'centerId',
@@ -50,6 +51,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
   router.get('/complaints', auth.require('case:read'), (req, res) => {
     const q = req.query as Record<string, unknown>;
     refuseUnknown(q, COMPLAINT_LIST_PARAMS);
+    const csv = wantsCsv(req);
     const given = {
       centerId: idParam(q, 'centerId'),
       departmentId: idParam(q, 'departmentId'),
@@ -61,12 +63,16 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       q: idParam(q, 'q'),
       cursor: cursorParam(q),
     };
-    const result = deps.readModels.complaintList({ ...givenOnly(given), limit: limitParam(q, false) });
+    const result = deps.readModels.complaintList({ ...givenOnly(given), limit: limitParam(q, csv) });
     trail(deps, res, {
       what: 'complaint-list',
       query: queryOf(req),
       complaintIds: result.items.map((c) => c.complaintId),
     });
+    if (csv) {
+      sendCsv(res, 'complaints.csv', complaintListToCsv(result.items), result.nextCursor);
+      return;
+    }
     res.json(result);
   });
 

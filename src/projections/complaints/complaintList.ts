@@ -12,12 +12,16 @@ import { complaintStatusOf } from '../../domain/complaints/evolve.js';
 import type { ComplaintCardRule, ComplaintChannel, ComplaintStatus } from '../../domain/complaints/lists.js';
 import { formatInstant, tryParseDate } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
+import { toCsv } from '../csv.js';
 import { decodeCursor, encodeCursor, PageCollector } from '../keysetPage.js';
 import { StatsQueryError } from '../stats.js';
 import type { ComplaintAlertView } from '../types.js';
 import type { ComplaintProjection } from './complaintProjection.js';
 
+/** A JSON page holds at most this many rows. */
 export const COMPLAINT_LIST_MAX_LIMIT = 500;
+/** The most rows one read may ask for (a CSV export; the route bounds a JSON page to COMPLAINT_LIST_MAX_LIMIT). */
+export const COMPLAINT_LIST_MAX_ROWS = 10_000;
 const ORDER = 'complaints:-received';
 
 export interface ComplaintListQuery {
@@ -88,8 +92,8 @@ export interface ComplaintListSources {
 
 /** One page of the list; throws StatsQueryError naming a bad parameter. */
 export function listComplaints(query: ComplaintListQuery, src: ComplaintListSources): ComplaintListResult {
-  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > COMPLAINT_LIST_MAX_LIMIT)
-    throw new StatsQueryError('limit', `must be a whole number from 1 to ${COMPLAINT_LIST_MAX_LIMIT}`);
+  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > COMPLAINT_LIST_MAX_ROWS)
+    throw new StatsQueryError('limit', `must be a whole number from 1 to ${COMPLAINT_LIST_MAX_ROWS}`);
   const cal = src.complaints.calendar();
   const from = dayParam(query.receivedFrom, 'receivedFrom');
   const to = dayParam(query.receivedTo, 'receivedTo');
@@ -157,4 +161,50 @@ function complaintRow(s: ComplaintState, src: ComplaintListSources): ComplaintLi
     ...(tl?.answer !== undefined ? { answerDueAt: show(tl.answer.dueAt) } : {}),
     alerts: src.alertsOf(s.complaintId).map((a) => ({ rule: a.rule, color: a.color, startedAt: a.startedAt })),
   };
+}
+
+const COMPLAINT_CSV_HEADER = [
+  '投诉编号',
+  '状态',
+  '渠道',
+  '中心编号',
+  '中心',
+  '承办部门编号',
+  '承办部门',
+  '关联办件',
+  '投诉事项',
+  '收到时间',
+  '受理时间',
+  '不予受理时间',
+  '答复时间',
+  '办结时间',
+  '受理决定期限',
+  '答复期限',
+  '当前告警',
+];
+
+/** A page of the list as CSV (Chinese headers, as the case list's). */
+export function complaintListToCsv(rows: readonly ComplaintListRow[]): string {
+  return toCsv(
+    COMPLAINT_CSV_HEADER,
+    rows.map((r) => [
+      r.complaintId,
+      r.status,
+      r.channel,
+      r.centerId,
+      r.centerName,
+      r.departmentId,
+      r.departmentName,
+      r.caseId,
+      r.subject,
+      r.receivedAt,
+      r.acceptedAt,
+      r.rejectedAt,
+      r.answeredAt,
+      r.closedAt,
+      r.decideDueAt,
+      r.answerDueAt,
+      r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
+    ]),
+  );
 }
