@@ -1,0 +1,216 @@
+/**
+ * OpenAPI of the complaint reads (SPEC §4, §8): `GET /complaints` (the list,
+ * JSON or CSV) and `GET /complaints/{complaintId}` (one complaint, its clocks in
+ * numbers, cards and events, as of / as known at an instant), their response
+ * schemas closed so test/api/openapi.int.test.ts checks the live answers.
+ */
+import {
+  COMPLAINT_CARD_RULES,
+  COMPLAINT_CHANNELS,
+  COMPLAINT_EVENT_TYPES,
+  COMPLAINT_FINDINGS,
+  COMPLAINT_STATUSES,
+  SATISFACTION_LEVELS,
+} from '../../domain/complaints/lists.js';
+import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
+import { COMPLAINT_LIST_MAX_LIMIT, COMPLAINT_LIST_MAX_ROWS } from '../../projections/complaints/complaintList.js';
+import { caseIdSchema, errorResponse, errors, json, p, q, ref } from './common.js';
+import type { JsonSchema } from './fromCodec.js';
+import { closed, date, instant, int, list, str } from './schemaParts.js';
+
+const named = {
+  centerName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
+  departmentName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
+};
+const onTime = { type: ['boolean', 'null'], description: 'null while the work is pending and not yet due' };
+const days = { type: 'integer', minimum: 0 };
+
+const ComplaintListRow = closed(
+  ['complaintId', 'status', 'channel', 'centerId', 'subject', 'receivedAt', 'decideDueAt', 'alerts'],
+  {
+    complaintId: str,
+    status: { enum: COMPLAINT_STATUSES },
+    channel: { enum: COMPLAINT_CHANNELS },
+    centerId: str,
+    departmentId: { type: 'string', description: 'The department in charge (the latest assignment); absent when none' },
+    ...named,
+    caseId: str,
+    subject: str,
+    receivedAt: instant,
+    acceptedAt: instant,
+    rejectedAt: instant,
+    answeredAt: instant,
+    closedAt: instant,
+    decideDueAt: { ...instant, description: 'End (24:00) of the last day to accept or reject on' },
+    answerDueAt: { ...instant, description: 'End (24:00) of the last day to answer on (once accepted)' },
+    alerts: list(
+      closed(['rule', 'color', 'startedAt'], {
+        rule: { enum: COMPLAINT_CARD_RULES },
+        color: { enum: CARD_COLORS },
+        startedAt: instant,
+      }),
+    ),
+  },
+);
+
+const ComplaintDetail = closed(
+  [
+    'complaintId',
+    'status',
+    'channel',
+    'centerId',
+    'subject',
+    'receivedAt',
+    'decide',
+    'cards',
+    'alerts',
+    'events',
+    'asOf',
+    'calendarVersion',
+    'policyVersion',
+  ],
+  {
+    complaintId: str,
+    status: { enum: COMPLAINT_STATUSES },
+    channel: { enum: COMPLAINT_CHANNELS },
+    centerId: str,
+    departmentId: str,
+    ...named,
+    caseId: str,
+    subject: str,
+    anonymous: { type: 'boolean' },
+    receivedAt: instant,
+    acceptedAt: instant,
+    rejected: closed(['at', 'reason'], { at: instant, reason: str }),
+    answered: closed(['at', 'finding'], { at: instant, finding: { enum: COMPLAINT_FINDINGS }, note: str }),
+    closed: closed(['at'], { at: instant, satisfaction: { enum: SATISFACTION_LEVELS } }),
+    decide: closed(['withinDays', 'byDate', 'dueAt', 'usedDays', 'onTime'], {
+      withinDays: days,
+      byDate: { ...date, description: 'Counted day withinDays after the receipt date (working days, SPEC §3)' },
+      dueAt: instant,
+      decidedAt: instant,
+      usedDays: days,
+      onTime,
+    }),
+    answer: closed(
+      ['withinDays', 'warnAtDay', 'byDate', 'dueAt', 'usedDays', 'remainingDays', 'overdueDays', 'onTime'],
+      {
+        withinDays: days,
+        warnAtDay: { ...days, description: 'The counted day complaint-answer-warning starts on (0: none)' },
+        warnAt: instant,
+        byDate: date,
+        dueAt: instant,
+        answeredAt: instant,
+        usedDays: days,
+        remainingDays: days,
+        overdueDays: days,
+        onTime,
+      },
+    ),
+    cards: list(
+      closed(['rule', 'color', 'startedAt'], {
+        rule: { enum: COMPLAINT_CARD_RULES },
+        color: { enum: CARD_COLORS },
+        startedAt: instant,
+        clearedAt: instant,
+      }),
+    ),
+    alerts: list({ enum: COMPLAINT_CARD_RULES }),
+    events: list({
+      type: 'object',
+      required: ['type', 'occurredAt', 'revision', 'position', 'recordedAt'],
+      description: 'The stored event (SPEC §8 fields) with its revision, global position and recordedAt',
+      properties: {
+        type: { enum: COMPLAINT_EVENT_TYPES },
+        occurredAt: instant,
+        revision: int,
+        position: str,
+        recordedAt: instant,
+      },
+    }),
+    asOf: instant,
+    asKnownAt: instant,
+    calendarVersion: str,
+    policyVersion: str,
+  },
+);
+
+export const complaintReadSchemas: Record<string, JsonSchema> = {
+  ComplaintListRow,
+  ComplaintListPage: closed(['total', 'limit', 'asOf', 'items'], {
+    total: { type: 'integer', description: 'Complaints matching the filters (all pages)' },
+    limit: int,
+    asOf: instant,
+    items: list(ref('ComplaintListRow')),
+    nextCursor: { type: 'string', description: 'Pass as cursor for the next page; absent on the last page' },
+  }),
+  ComplaintDetail,
+};
+
+const complaintIdParam = p('complaintId', CASE_ID_DESCRIPTION, caseIdSchema);
+const id = { type: 'string', minLength: 1, maxLength: 200 };
+const trailDown = {
+  '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
+};
+
+export const complaintReadPaths = {
+  '/complaints': {
+    get: {
+      summary: 'The complaint list (monitor, auditor): filters, newest receipt first, keyset paging',
+      parameters: [
+        q('centerId', 'Only this center', id),
+        q('departmentId', 'Only this department in charge', id),
+        q('status', 'Status now', { enum: COMPLAINT_STATUSES }),
+        q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: COMPLAINT_CARD_RULES }),
+        q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),
+        q('receivedFrom', 'Received on or after this local date', date),
+        q('receivedTo', 'Received before this local date (exclusive)', date),
+        q('q', 'Complaint-id prefix, case-insensitive', id),
+        q(
+          'limit',
+          `Rows per page: JSON default 50, at most ${COMPLAINT_LIST_MAX_LIMIT}; CSV default and at most ${COMPLAINT_LIST_MAX_ROWS}`,
+          { type: 'integer', minimum: 1, maximum: COMPLAINT_LIST_MAX_ROWS },
+        ),
+        q('cursor', "The previous page's nextCursor (opaque)", { type: 'string', maxLength: 1024 }),
+      ],
+      responses: {
+        '200': {
+          description:
+            'One page of complaints and the total; with Accept: text/csv the page as CSV (UTF-8 with BOM, Chinese headers), the next cursor in X-Next-Cursor',
+          headers: {
+            'X-Next-Cursor': { description: 'CSV only: the cursor of the next page', schema: { type: 'string' } },
+          },
+          content: { ...json(ref('ComplaintListPage')), 'text/csv': { schema: { type: 'string' } } },
+        },
+        ...errors,
+        ...trailDown,
+      },
+    },
+  },
+  '/complaints/{complaintId}': {
+    get: {
+      summary: 'One complaint as of asOf: its clocks in numbers, cards, alerts in force and events (monitor, auditor)',
+      parameters: [
+        complaintIdParam,
+        q('asOf', "ISO-8601 instant with offset; default now, or the complaint's last event when it lies ahead", {
+          type: 'string',
+          format: 'date-time',
+        }),
+        q(
+          'asKnownAt',
+          'ISO-8601 instant with offset: only what was recorded (and calendars, policies published) by then',
+          {
+            type: 'string',
+            format: 'date-time',
+          },
+        ),
+      ],
+      responses: {
+        '200': { description: 'The complaint', content: json(ref('ComplaintDetail')) },
+        ...errors,
+        '404': errorResponse('complaint-not-found: no ComplaintReceived by asOf (as known at asKnownAt)'),
+        ...trailDown,
+      },
+    },
+  },
+};
