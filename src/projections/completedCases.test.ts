@@ -308,6 +308,52 @@ describe('completed cases as rows of columns', () => {
     expect(compacted).toBeGreaterThan(50);
   });
 
+  it('rows stay exact through many releases and additions (the card and pause pools repack)', () => {
+    const planned = plan(
+      Array.from({ length: 400 }, (_, i) => ({
+        startHours: i % 300,
+        promisedDays: 1 + (i % 4),
+        center: 'c1',
+        department: i % 2 === 0 ? 'd1' : 'd2',
+        channel: 'window',
+        steps: Array.from({ length: i % 3 }, () => [
+          { op: 'pause' as const, gap: 5, reason: i % 3 },
+          { op: 'resume' as const, gap: 30 },
+        ]).flat(),
+        complete: 24 * (1 + (i % 12)), // some late: overdue and warning cards
+        outcome: 0,
+        lateRecord: null,
+        rating: i % 4 === 0 ? { gap: 1, score: 4, channel: 1, comment: null, followUp: null } : null,
+      })),
+    );
+    const run = fold(planned, planned.length, 24 * 30, null, false);
+    const kept = [...run.projection.caseEntries()].filter(isCompactable);
+    expect(kept.filter((e) => e.state.pauses.length > 0).length).toBeGreaterThan(100);
+    expect(kept.filter((e) => e.cards !== undefined).length).toBeGreaterThan(100);
+    const rows = new CompletedCases();
+    const live = new Map<number, (typeof kept)[number]>();
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed >>> 8; // the low bits of this generator repeat with a short period
+    };
+    // Grow to a few thousand rows while releasing a third, then shrink releasing two thirds: the pools
+    // repack with many rows holding cards and pauses.
+    for (let step = 0; step < 40_000; step++) {
+      const releaseShare = step < 20_000 ? 1 : 2;
+      if (live.size > 0 && next() % 3 < releaseShare) {
+        const at = [...live.keys()][next() % live.size]!;
+        expect(rows.release(at)).toStrictEqual(live.get(at));
+        live.delete(at);
+      } else {
+        const entry = kept[next() % kept.length]!;
+        live.set(rows.add(entry)!, entry);
+      }
+    }
+    for (const [at, entry] of live) expect(rows.entryAt(at)).toStrictEqual(entry);
+    expect(rows.size).toBe(live.size);
+  });
+
   it('after a catch-up, the completed cases become rows a moment after going live, not within goLive', () => {
     const planned = plan(
       Array.from({ length: 5000 }, (_, i) => ({

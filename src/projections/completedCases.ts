@@ -5,19 +5,20 @@
  * turned back into exactly the same `CaseEntry` when something reads it or a
  * new event (a rating, a late record) arrives.
  *
- * Only the common shape is kept as a row, the one that can be rebuilt exactly
- * from numbers: no pause, escalation, extension or late record, a rating
- * without a follow-up, every acceptance field defined. Any other case stays an
+ * Only the common shapes are kept as rows, those that can be rebuilt exactly:
+ * pauses (in a pool beside the rows), no escalation, extension or late
+ * record, a rating without a follow-up, every acceptance field a string or a
+ * number. Any other case stays an
  * object (`add` says no). The acceptance fields are shared: cases with the same
  * acceptance (center, department, matter, kind, promised days, channel, …)
  * point at one object, so a row holds a profile number, not strings.
  *
- * A row costs 69 bytes of columns, 8 for the comment slot, 16 per card, plus
- * the projection's map entry and case id.
+ * A row costs 74 bytes of columns, 8 for the comment slot, 16 per card, 49
+ * per pause, plus the case map's entry and the case id.
  */
 import { initialCaseState } from '../domain/evolve.js';
-import { OUTCOMES, RATING_CHANNELS } from '../domain/lists.js';
-import type { CaseState, RatingState } from '../domain/types.js';
+import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
+import type { CaseState, PauseState, RatingState } from '../domain/types.js';
 import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
 
 type Accepted = NonNullable<CaseState['accepted']>;
@@ -25,8 +26,37 @@ type Accepted = NonNullable<CaseState['accepted']>;
 const NONE = initialCaseState('').pauses as readonly never[];
 const OUTCOME_INDEX: ReadonlyMap<string, number> = new Map(OUTCOMES.map((o, i) => [o, i + 1]));
 const CHANNEL_INDEX: ReadonlyMap<string, number> = new Map(RATING_CHANNELS.map((c, i) => [c, i]));
+const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, i) => [r, i]));
 const INT32_MAX = 0x7fffffff;
 const MAX_CARDS = 255;
+const MAX_PAUSES = 255;
+
+/** A number a Float64Array slot gives back as it was, with NaN left to mean "absent". */
+const storable = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v) && !Object.is(v, -0);
+
+/** The fields of a pause in evolve's order (resumedAt is added last, when it resumes). */
+function pauseKeys(p: PauseState): string[] {
+  const keys = ['pauseId', 'reason', 'pausedAt'];
+  if (p.declaredDays !== undefined) keys.push('declaredDays');
+  if (p.note !== undefined) keys.push('note');
+  if (p.recordedAt !== undefined) keys.push('recordedAt');
+  if (p.resumedAt !== undefined) keys.push('resumedAt');
+  return keys;
+}
+
+/** A pause a row can hold exactly. */
+function rowPause(p: PauseState): boolean {
+  return (
+    typeof p.pauseId === 'string' &&
+    REASON_INDEX.has(p.reason) &&
+    storable(p.pausedAt) &&
+    (p.declaredDays === undefined || storable(p.declaredDays)) &&
+    (p.note === undefined || typeof p.note === 'string') &&
+    (p.recordedAt === undefined || storable(p.recordedAt)) &&
+    (p.resumedAt === undefined || storable(p.resumedAt)) &&
+    hasOnlyKeys(p, pauseKeys(p))
+  );
+}
 
 /** `o` has exactly `keys`, in that order (no array built: this runs for every completed case). */
 function hasOnlyKeys(o: object, keys: readonly string[]): boolean {
@@ -94,7 +124,8 @@ export function isCompactable(entry: CaseEntry): boolean {
     s.acceptedAt !== undefined &&
     s.completedAt !== undefined &&
     s.lastOccurredAt !== undefined &&
-    s.pauses.length === 0 &&
+    s.pauses.length <= MAX_PAUSES &&
+    s.pauses.every(rowPause) &&
     s.escalations.length === 0 &&
     s.extensions.length === 0 &&
     s.lateRecords.length === 0 &&
@@ -141,6 +172,9 @@ export class CompletedCases {
   /** 0: not rated; else the score. */
   private ratingScore = new Uint8Array(0);
   private ratingChannel = new Uint8Array(0);
+  private pausesAt = new Int32Array(0);
+  private pauseCount = new Uint8Array(0);
+  private readonly pauses = new PausePool();
   private readonly caseIds: string[] = [];
   private readonly comments: (string | undefined)[] = [];
   /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
@@ -178,6 +212,9 @@ export class CompletedCases {
     this.ratingAt[row] = r === undefined ? Number.NaN : r.at;
     this.comments[row] = r?.comment;
     this.storeCards(row, entry.cards);
+    // The count after the pool has placed them: a repack inside `add` moves only the rows already holding pauses.
+    if (s.pauses.length > 0) this.pausesAt[row] = this.pauses.add(s.pauses, this.pausesInUse());
+    this.pauseCount[row] = s.pauses.length;
     return row;
   }
 
@@ -199,7 +236,7 @@ export class CompletedCases {
       accepted: this.profiles[this.profile[row]!]!.accepted,
       acceptedAt: this.acceptedAt[row]!,
       status: 'completed',
-      pauses: NONE,
+      pauses: this.pauseCount[row] === 0 ? NONE : this.pauses.read(this.pausesAt[row]!, this.pauseCount[row]!),
       escalations: NONE,
       extensions: NONE,
       completedAt: this.completedAt[row]!,
@@ -232,6 +269,8 @@ export class CompletedCases {
     const entry = this.entryAt(row);
     this.cardSlack += 2 * this.cardCount[row]!;
     this.cardCount[row] = 0;
+    this.pauses.release(this.pauseCount[row]!);
+    this.pauseCount[row] = 0;
     this.caseIds[row] = '';
     this.comments[row] = undefined;
     this.free.push(row);
@@ -253,6 +292,8 @@ export class CompletedCases {
       this.profile = grown(this.profile, size);
       this.cardsAt = grown(this.cardsAt, size);
       this.cardCount = grown(this.cardCount, size);
+      this.pausesAt = grown(this.pausesAt, size);
+      this.pauseCount = grown(this.pauseCount, size);
       this.flags = grown(this.flags, size);
       this.outcome = grown(this.outcome, size);
       this.ratingScore = grown(this.ratingScore, size);
@@ -295,6 +336,11 @@ export class CompletedCases {
     return Array.from(this.cardPool.subarray(at, at + 2 * n));
   }
 
+  /** The rows holding pauses, for the pool to move them when it repacks. */
+  private pausesInUse(): RowsWithPauses {
+    return { rows: this.used, at: this.pausesAt, count: this.pauseCount };
+  }
+
   /** Drop the cards of released rows from the pool (rows keep theirs, moved). */
   private repackCards(): void {
     const pool = new Float64Array(Math.max(1024, this.cardPoolUsed - this.cardSlack));
@@ -310,5 +356,113 @@ export class CompletedCases {
     this.cardPool = pool;
     this.cardPoolUsed = used;
     this.cardSlack = 0;
+  }
+}
+
+interface RowsWithPauses {
+  readonly rows: number;
+  /** Per row, where its pauses start in the pool (rewritten by a repack). */
+  readonly at: Int32Array;
+  readonly count: Uint8Array;
+}
+
+/** The pauses of every row, one slot per pause; a released row's slots stay until enough are free to repack. */
+class PausePool {
+  private used = 0;
+  private slack = 0;
+  private pausedAt = new Float64Array(0);
+  private resumedAt = new Float64Array(0);
+  private recordedAt = new Float64Array(0);
+  private declaredDays = new Float64Array(0);
+  private reason = new Uint8Array(0);
+  private ids: string[] = [];
+  private notes: (string | undefined)[] = [];
+
+  /** Store `pauses`; where they start. */
+  add(pauses: readonly PauseState[], rows: RowsWithPauses): number {
+    if (this.slack > 1024 && this.slack > this.used / 2) this.repack(rows);
+    const at = this.used;
+    const size = at + pauses.length;
+    this.pausedAt = grown(this.pausedAt, size);
+    this.resumedAt = grown(this.resumedAt, size);
+    this.recordedAt = grown(this.recordedAt, size);
+    this.declaredDays = grown(this.declaredDays, size);
+    this.reason = grown(this.reason, size);
+    pauses.forEach((p, k) => {
+      const i = at + k;
+      this.pausedAt[i] = p.pausedAt;
+      this.resumedAt[i] = p.resumedAt ?? Number.NaN;
+      this.recordedAt[i] = p.recordedAt ?? Number.NaN;
+      this.declaredDays[i] = p.declaredDays ?? Number.NaN;
+      this.reason[i] = REASON_INDEX.get(p.reason)!;
+      this.ids[i] = p.pauseId;
+      this.notes[i] = p.note;
+    });
+    this.used = size;
+    return at;
+  }
+
+  /** The `count` pauses from `at`, rebuilt with their fields in evolve's order. */
+  read(at: number, count: number): PauseState[] {
+    const out: PauseState[] = [];
+    for (let i = at; i < at + count; i++) {
+      const p: Record<string, unknown> = {
+        pauseId: this.ids[i],
+        reason: PAUSE_REASONS[this.reason[i]!],
+        pausedAt: this.pausedAt[i],
+      };
+      const declaredDays = this.declaredDays[i]!;
+      if (!Number.isNaN(declaredDays)) p['declaredDays'] = declaredDays;
+      const note = this.notes[i];
+      if (note !== undefined) p['note'] = note;
+      const recordedAt = this.recordedAt[i]!;
+      if (!Number.isNaN(recordedAt)) p['recordedAt'] = recordedAt;
+      const resumedAt = this.resumedAt[i]!;
+      if (!Number.isNaN(resumedAt)) p['resumedAt'] = resumedAt;
+      out.push(p as unknown as PauseState);
+    }
+    return out;
+  }
+
+  /** `count` slots of a released row are free. */
+  release(count: number): void {
+    this.slack += count;
+  }
+
+  /** Move every row's pauses to the front, dropping the free slots. */
+  private repack(rows: RowsWithPauses): void {
+    const pausedAt = new Float64Array(Math.max(16, this.used - this.slack));
+    const resumedAt = new Float64Array(pausedAt.length);
+    const recordedAt = new Float64Array(pausedAt.length);
+    const declaredDays = new Float64Array(pausedAt.length);
+    const reason = new Uint8Array(pausedAt.length);
+    const ids: string[] = [];
+    const notes: (string | undefined)[] = [];
+    let used = 0;
+    for (let row = 0; row < rows.rows; row++) {
+      const n = rows.count[row]!;
+      if (n === 0) continue;
+      const from = rows.at[row]!;
+      for (let k = 0; k < n; k++) {
+        pausedAt[used + k] = this.pausedAt[from + k]!;
+        resumedAt[used + k] = this.resumedAt[from + k]!;
+        recordedAt[used + k] = this.recordedAt[from + k]!;
+        declaredDays[used + k] = this.declaredDays[from + k]!;
+        reason[used + k] = this.reason[from + k]!;
+        ids[used + k] = this.ids[from + k]!;
+        notes[used + k] = this.notes[from + k];
+      }
+      rows.at[row] = used;
+      used += n;
+    }
+    this.pausedAt = pausedAt;
+    this.resumedAt = resumedAt;
+    this.recordedAt = recordedAt;
+    this.declaredDays = declaredDays;
+    this.reason = reason;
+    this.ids = ids;
+    this.notes = notes;
+    this.used = used;
+    this.slack = 0;
   }
 }
