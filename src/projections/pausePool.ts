@@ -1,0 +1,125 @@
+/**
+ * The pauses of the completed-case rows (completedCases.ts), one slot per
+ * pause in typed arrays; a released row's slots stay until enough of them are
+ * free to repack. Fields are rebuilt in evolve's order.
+ */
+import { PAUSE_REASONS } from '../domain/lists.js';
+import type { PauseState } from '../domain/types.js';
+
+const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, i) => [r, i]));
+
+/** `a`, or a copy at least `size` long (doubling). */
+export function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+export interface RowsWithPauses {
+  readonly rows: number;
+  /** Per row, where its pauses start in the pool (rewritten by a repack). */
+  readonly at: Int32Array;
+  readonly count: Uint8Array;
+}
+
+/** The pauses of every row, one slot per pause; a released row's slots stay until enough are free to repack. */
+export class PausePool {
+  private used = 0;
+  private slack = 0;
+  private pausedAt = new Float64Array(0);
+  private resumedAt = new Float64Array(0);
+  private recordedAt = new Float64Array(0);
+  private declaredDays = new Float64Array(0);
+  private reason = new Uint8Array(0);
+  private ids: string[] = [];
+  private notes: (string | undefined)[] = [];
+
+  /** Store `pauses`; where they start. */
+  add(pauses: readonly PauseState[], rows: RowsWithPauses): number {
+    if (this.slack > 1024 && this.slack > this.used / 2) this.repack(rows);
+    const at = this.used;
+    const size = at + pauses.length;
+    this.pausedAt = grown(this.pausedAt, size);
+    this.resumedAt = grown(this.resumedAt, size);
+    this.recordedAt = grown(this.recordedAt, size);
+    this.declaredDays = grown(this.declaredDays, size);
+    this.reason = grown(this.reason, size);
+    pauses.forEach((p, k) => {
+      const i = at + k;
+      this.pausedAt[i] = p.pausedAt;
+      this.resumedAt[i] = p.resumedAt ?? Number.NaN;
+      this.recordedAt[i] = p.recordedAt ?? Number.NaN;
+      this.declaredDays[i] = p.declaredDays ?? Number.NaN;
+      this.reason[i] = REASON_INDEX.get(p.reason)!;
+      this.ids[i] = p.pauseId;
+      this.notes[i] = p.note;
+    });
+    this.used = size;
+    return at;
+  }
+
+  /** The `count` pauses from `at`, rebuilt with their fields in evolve's order. */
+  read(at: number, count: number): PauseState[] {
+    const out: PauseState[] = [];
+    for (let i = at; i < at + count; i++) {
+      const p: Record<string, unknown> = {
+        pauseId: this.ids[i],
+        reason: PAUSE_REASONS[this.reason[i]!],
+        pausedAt: this.pausedAt[i],
+      };
+      const declaredDays = this.declaredDays[i]!;
+      if (!Number.isNaN(declaredDays)) p['declaredDays'] = declaredDays;
+      const note = this.notes[i];
+      if (note !== undefined) p['note'] = note;
+      const recordedAt = this.recordedAt[i]!;
+      if (!Number.isNaN(recordedAt)) p['recordedAt'] = recordedAt;
+      const resumedAt = this.resumedAt[i]!;
+      if (!Number.isNaN(resumedAt)) p['resumedAt'] = resumedAt;
+      out.push(p as unknown as PauseState);
+    }
+    return out;
+  }
+
+  /** `count` slots of a released row are free. */
+  release(count: number): void {
+    this.slack += count;
+  }
+
+  /** Move every row's pauses to the front, dropping the free slots. */
+  private repack(rows: RowsWithPauses): void {
+    const pausedAt = new Float64Array(Math.max(16, this.used - this.slack));
+    const resumedAt = new Float64Array(pausedAt.length);
+    const recordedAt = new Float64Array(pausedAt.length);
+    const declaredDays = new Float64Array(pausedAt.length);
+    const reason = new Uint8Array(pausedAt.length);
+    const ids: string[] = [];
+    const notes: (string | undefined)[] = [];
+    let used = 0;
+    for (let row = 0; row < rows.rows; row++) {
+      const n = rows.count[row]!;
+      if (n === 0) continue;
+      const from = rows.at[row]!;
+      for (let k = 0; k < n; k++) {
+        pausedAt[used + k] = this.pausedAt[from + k]!;
+        resumedAt[used + k] = this.resumedAt[from + k]!;
+        recordedAt[used + k] = this.recordedAt[from + k]!;
+        declaredDays[used + k] = this.declaredDays[from + k]!;
+        reason[used + k] = this.reason[from + k]!;
+        ids[used + k] = this.ids[from + k]!;
+        notes[used + k] = this.notes[from + k];
+      }
+      rows.at[row] = used;
+      used += n;
+    }
+    this.pausedAt = pausedAt;
+    this.resumedAt = resumedAt;
+    this.recordedAt = recordedAt;
+    this.declaredDays = declaredDays;
+    this.reason = reason;
+    this.ids = ids;
+    this.notes = notes;
+    this.used = used;
+    this.slack = 0;
+  }
+}
