@@ -105,7 +105,15 @@ describe('complaints', () => {
     const count = page.locator('#rule-counts li[data-rule="complaint-overdue"] a');
     expect(await count.getAttribute('href')).toContain('/complaints?');
     expect(await count.getAttribute('href')).toContain('rule=complaint-overdue');
+    // The per-center red count splits by subject: the complaint links to the complaints list reproducing it.
+    const centerRed = page.locator('#centers tbody tr[data-center-id="center-A"] td a[data-subject="complaint"]');
+    await expect.poll(() => centerRed.textContent()).toBe('投诉 1');
+    expect(await page.locator('#centers tbody tr[data-center-id="center-A"] a[data-subject="case"]').count()).toBe(0);
     await screenshot(page, 'board-complaint-overdue');
+    await centerRed.first().click();
+    await page.waitForURL(/\/complaints\?.*centerId=center-A/);
+    expect(page.url()).toContain('color=red');
+    await expect.poll(() => page.locator('#total').getAttribute('data-total')).toBe('1');
     await page.context().close();
   });
 

@@ -1,6 +1,6 @@
 // The board's counts (per rule, per center, per center and department), drawn from
 // the `summary` of GET /alerts: every alert matching the filters, not just the page.
-// Each count links to the case list that reproduces it (cases with that alert now).
+// Each count links to the list that reproduces it: cases to /cases, complaints to /complaints.
 import { ALERT_RULES, COLORS, COMPLAINT_RULES, label } from './labels.js';
 import { el, fmtNumber } from './format.js';
 import { centerCell, centerText, departmentCell, departmentText } from './directory.js';
@@ -12,17 +12,44 @@ export function casesLink(filters, extra = {}) {
   return `/cases?${params.toString()}`;
 }
 
-function countCell(n, color, filters, extra) {
-  if (!n) return el('td', { class: 'num' }, '0');
-  return el(
-    'td',
-    { class: 'num' },
-    el(
-      'a',
-      { href: casesLink(filters, { ...extra, color }), class: `badge ${color}`, title: '查看案件 Show the cases' },
-      fmtNumber(n),
-    ),
-  );
+/**
+ * A summary cell's count of one colour, split by subject: the cases link to the
+ * case list and the complaints (`cell.complaints`) to the complaints list, so
+ * each number is reproduced by the list it links to.
+ */
+function countCell(cell, color, filters, extra) {
+  const complaints = cell.complaints?.[color] ?? 0;
+  const cases = cell[color] - complaints;
+  if (!cases && !complaints) return el('td', { class: 'num' }, '0');
+  const links = [];
+  if (cases)
+    links.push(
+      el(
+        'a',
+        {
+          href: casesLink(filters, { ...extra, color }),
+          class: `badge ${color}`,
+          dataset: { subject: 'case' },
+          title: '查看案件 Show the cases',
+        },
+        fmtNumber(cases),
+      ),
+    );
+  if (complaints)
+    links.push(
+      ' ',
+      el(
+        'a',
+        {
+          href: complaintsLink(filters, { ...extra, color }),
+          class: `badge ${color}`,
+          dataset: { subject: 'complaint' },
+          title: '查看投诉 Show the complaints',
+        },
+        `投诉 ${fmtNumber(complaints)}`,
+      ),
+    );
+  return el('td', { class: 'num' }, ...links);
 }
 
 /** `/complaints?…` listing the complaints behind a complaint rule's count (the list takes the same filters). */
@@ -66,8 +93,8 @@ export function renderCenters(table, summary, filters, applyFilters) {
       'tr',
       { dataset: { centerId: c.centerId } },
       centerCell(c.centerId),
-      countCell(c.red, 'red', filters, { centerId: c.centerId }),
-      countCell(c.yellow, 'yellow', filters, { centerId: c.centerId }),
+      countCell(c, 'red', filters, { centerId: c.centerId }),
+      countCell(c, 'yellow', filters, { centerId: c.centerId }),
       el('td', { class: 'num hide-narrow' }, fmtNumber(c.red + c.yellow)),
       showButton(`只看 ${centerText(c.centerId)} Show only this center`, () => applyFilters({ centerId: c.centerId })),
     ),
@@ -83,8 +110,8 @@ export function renderDepartments(table, summary, filters, applyFilters) {
       {},
       centerCell(g.centerId),
       departmentCell(g.departmentId),
-      countCell(g.red, 'red', filters, where),
-      countCell(g.yellow, 'yellow', filters, where),
+      countCell(g, 'red', filters, where),
+      countCell(g, 'yellow', filters, where),
       showButton(`只看 ${centerText(g.centerId)} / ${departmentText(g.departmentId)} Show only this department`, () =>
         applyFilters(where),
       ),
