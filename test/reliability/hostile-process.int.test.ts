@@ -25,6 +25,10 @@ const HEALTHZ_P99_MS = 100;
  * the bound is not asserted. The guide's rule (latency is measured, never a timed
  * assert in `npm test`) wins by default: the bound is asserted only when asked
  * with HOSTILE_ASSERT_P99=1 on a quiet machine; every run prints the figures.
+ * After the write side's stretches were cut it still did not hold reliably on the
+ * shared 2 cores (5 runs at load 6–7: every attack over 100 ms in 3–5 of them,
+ * 91–506 ms; the stretches left are the store's, the projections' and GC's:
+ * docs/reliability.md §8), so the gate stays.
  */
 const QUIET_BASELINE_P99_MS = 25;
 let baselineP99 = Number.NaN;
@@ -38,6 +42,7 @@ const renice = (pid: number | undefined): void => {
 };
 const latencyBoundApplies = (): boolean =>
   process.env['HOSTILE_ASSERT_P99'] === '1' && baselineP99 < QUIET_BASELINE_P99_MS;
+const ENGINE_NODE_OPTIONS = process.env['HOSTILE_ENGINE_NODE_OPTIONS'];
 /** Resident memory the engine must stay under during every attack (tsx-compiled, idle ≈ 150 MB here). */
 const RSS_BOUND_MB = 400;
 
@@ -66,7 +71,12 @@ beforeAll(async () => {
     port: await freePort(),
     tokens: TOKENS,
     auditLog: join(dir, 'audit.log'),
-    env: { RATE_LIMIT_PER_SECOND: '0' },
+    env: {
+      RATE_LIMIT_PER_SECOND: '0',
+      // HOSTILE_ENGINE_NODE_OPTIONS: the engine's NODE_OPTIONS, e.g. "--import /tmp/profile.mjs" (a preload
+      // starting node:inspector's profiler) to profile it under the attacks; --cpu-prof is not allowed there
+      ...(ENGINE_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: ENGINE_NODE_OPTIONS }),
+    },
   });
   renice(engine.pid);
   const probe = startProbe(engine.url);
