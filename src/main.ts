@@ -159,6 +159,7 @@ async function seedDemoBacklog(
   }
   logger.info('demo backlog seeded', {
     cases: plan.cases,
+    complaints: plan.complaints,
     events: plan.events,
     appends: plan.appends.length,
     lateEvents: plan.lateEvents,
