@@ -13,6 +13,7 @@ import { decodeCaseEvent, type CaseEvent } from '../domain/events.js';
 import { historyArb, OFFSET_ZONES } from '../domain/testing/arbitraries.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
+import { StoreUnavailableError } from '../store/port.js';
 import { loadCase } from './caseStream.js';
 import { GroupCommitter, MAX_EVENTS_PER_COMMIT } from './groupCommit.js';
 import type { WriteEvent } from './planGroup.js';
@@ -305,5 +306,43 @@ describe('write side, sliced', () => {
     // Other callbacks ran between the slices, and nothing was appended before the last group was decided.
     expect(appendedAtTurn[0]).toBeGreaterThanOrEqual(199);
     expect(appendedAtTurn.length).toBe(1000 / MAX_EVENTS_PER_COMMIT);
+  });
+});
+
+describe('write side, a request over several commits', () => {
+  it('the store failing at the second commit: the cases of the first are appended, the rest answer store-unavailable and are not stored', async () => {
+    const store = new MemoryEventStore({ clock: () => NOW });
+    const appendMany = store.appendMany.bind(store);
+    let calls = 0;
+    store.appendMany = (requests) => {
+      calls++;
+      if (calls === 2) return Promise.reject(new StoreUnavailableError('memory', 'gone for a moment'));
+      return appendMany(requests);
+    };
+    const cache = new CaseWriteCache();
+    const writeSide = createWriteSide({
+      store,
+      cache,
+      committer: new GroupCommitter(store),
+      clock: () => NOW,
+      futureToleranceMinutes: 5,
+      zone: 'Asia/Shanghai',
+    });
+    const perCommit = MAX_EVENTS_PER_COMMIT / 5;
+    const groups = Array.from({ length: 2 * perCommit }, (_, c) => ({
+      caseId: `U-${c}`,
+      events: [acceptance(`U-${c}`), ...escalations(`U-${c}`, 4)],
+    }));
+    const results = await writeSide.appendGroups(groups);
+    const kinds = results.map((group) => [...new Set(group.map((r) => (r.kind === 'rejected' ? r.code : r.kind)))]);
+    expect(kinds.slice(0, perCommit).every((k) => k.length === 1 && k[0] === 'appended')).toBe(true);
+    expect(kinds.slice(perCommit).every((k) => k.length === 1 && k[0] === 'store-unavailable')).toBe(true);
+    for (const [c] of groups.entries()) {
+      const stored = (await loadCase(store, `U-${c}`)).state.revision + 1;
+      expect(stored).toBe(c < perCommit ? 5 : 0);
+    }
+    // Nothing wrong was cached: the refused cases are written on the next try.
+    const again = await writeSide.appendGroups(groups.slice(perCommit));
+    expect(again.flat().every((r) => r.kind === 'appended')).toBe(true);
   });
 });
