@@ -13,7 +13,7 @@ import { type AccessTrail, memoryAccessTrail } from './api/accessTrail.js';
 import { type AppOptions, createApp, type SupervisionApp } from './api/app.js';
 import { type Logger, silentLogger } from './api/logger.js';
 import { createMetrics, type Metrics } from './api/metrics.js';
-import { directoryCenterLabels } from './api/centerLabels.js';
+import { directoryCenterLabels, firstSeenCenterLabels } from './api/centerLabels.js';
 import { sameRegions } from './domain/directory.js';
 import { DirectoryBook, loadDirectory } from './projections/directoryEvents.js';
 import type { TokenConfig } from './config/tokens.js';
@@ -50,7 +50,7 @@ export interface EngineConfig {
   /** Default: the calendar of `zone`. */
   readonly calendarService?: CalendarService;
   /** Default: a registry with prom-client's process metrics (`defaultMetrics: false` leaves them out). */
-  readonly metrics?: Metrics | { readonly defaultMetrics: boolean };
+  readonly metrics?: Metrics | { readonly defaultMetrics: boolean; readonly maxCenterLabels?: number };
   readonly logger?: Logger;
   readonly accessTrail?: AccessTrail;
   /** The web pages, mounted before the API. */
@@ -110,7 +110,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       ? config.metrics
       : createMetrics({
           defaultMetrics: config.metrics?.defaultMetrics ?? true,
-          centerLabel: directoryCenterLabels(directory),
+          centerLabel: directoryCenterLabels(directory, firstSeenCenterLabels(config.metrics?.maxCenterLabels)),
         });
   const projections =
     config.readModels !== undefined

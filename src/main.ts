@@ -53,7 +53,12 @@ async function main(): Promise<void> {
     webRouter: createWebRouter({ zone: config.zone }),
     ...(checkpointFile === undefined ? {} : { checkpointFile }),
     projectionLog: (message, level) => logger[level ?? 'info'](message, { component: 'projections' }),
-    appOptions: { rateLimitPerSecond: config.rateLimitPerSecond },
+    metrics: { defaultMetrics: true, maxCenterLabels: config.metricsCenterLabelsMax },
+    appOptions: {
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      maxAlertStreams: config.alertStreamsMax,
+      maxAlertStreamsPerToken: config.alertStreamsPerToken,
+    },
   });
   const { store, app, calendarService } = engine;
   if (!(await probeStore(store))) {

@@ -25,6 +25,11 @@ export interface Config {
   readonly rateLimitPerSecond: number;
   /** A request must be fully received within this time, else 408. */
   readonly requestTimeoutMs: number;
+  /** Alert streams (SSE) open at once, in all and with one token (429 above). */
+  readonly alertStreamsMax: number;
+  readonly alertStreamsPerToken: number;
+  /** Distinct `center` label values before a directory is published (the rest `unregistered`). */
+  readonly metricsCenterLabelsMax: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -74,6 +79,18 @@ export function loadConfig(env: Env): Config {
   );
   if (requestTimeoutMs < 100)
     throw new ConfigError('REQUEST_TIMEOUT_MS', `must be at least 100; got ${requestTimeoutMs}`);
+  const alertStreamsMax = atLeastOne(env, 'ALERT_STREAMS_MAX', 100, 'streams');
+  const alertStreamsPerToken = atLeastOne(env, 'ALERT_STREAMS_PER_TOKEN', 10, 'streams');
+  if (alertStreamsPerToken > alertStreamsMax)
+    throw new ConfigError(
+      'ALERT_STREAMS_PER_TOKEN',
+      `must not exceed ALERT_STREAMS_MAX (${alertStreamsMax}); got ${alertStreamsPerToken}`,
+    );
+  const metricsCenterLabelsMax = parseWhole(
+    nonBlank(env, 'METRICS_CENTER_LABELS_MAX') ?? '200',
+    'METRICS_CENTER_LABELS_MAX',
+    'label values',
+  );
   return {
     store,
     port,
@@ -85,6 +102,9 @@ export function loadConfig(env: Env): Config {
     auditLogFile,
     rateLimitPerSecond,
     requestTimeoutMs,
+    alertStreamsMax,
+    alertStreamsPerToken,
+    metricsCenterLabelsMax,
     ...(policyFile === undefined ? {} : { policyFile }),
   };
 }
@@ -108,6 +128,12 @@ function parsePort(text: string): number {
 function parseWhole(text: string, variable: string, unit: string): number {
   if (!/^\d{1,7}$/.test(text)) throw new ConfigError(variable, `must be a whole number of ${unit}; got "${text}"`);
   return Number(text);
+}
+
+function atLeastOne(env: Env, variable: string, fallback: number, unit: string): number {
+  const n = parseWhole(nonBlank(env, variable) ?? String(fallback), variable, unit);
+  if (n < 1) throw new ConfigError(variable, `must be at least 1; got ${n}`);
+  return n;
 }
 
 function parseOnOff(text: string, variable: string): boolean {

@@ -50,6 +50,10 @@ describe('loadConfig', () => {
     [{ DEMO: 'maybe' }, 'DEMO'],
     [{ RATE_LIMIT_PER_SECOND: '-1' }, 'RATE_LIMIT_PER_SECOND'],
     [{ HOST: 'not a host' }, 'HOST'],
+    [{ ALERT_STREAMS_MAX: '0' }, 'ALERT_STREAMS_MAX'],
+    [{ ALERT_STREAMS_PER_TOKEN: 'ten' }, 'ALERT_STREAMS_PER_TOKEN'],
+    [{ ALERT_STREAMS_MAX: '5', ALERT_STREAMS_PER_TOKEN: '6' }, 'ALERT_STREAMS_PER_TOKEN'],
+    [{ METRICS_CENTER_LABELS_MAX: '-3' }, 'METRICS_CENTER_LABELS_MAX'],
     [{ SUPERVISION_TOKENS: '[{' }, 'SUPERVISION_TOKENS'],
   ])('fails fast on %j naming %s', (env, variable) => {
     expect(errorOf(() => loadConfig(env)).variable).toBe(variable);
@@ -66,6 +70,14 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ demo: false, store: 'memory', port: 0, zone: 'UTC', generatedToken: false });
     expect(loadConfig({}).rateLimitPerSecond).toBe(500);
     expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).rateLimitPerSecond).toBe(0);
+    expect(loadConfig({})).toMatchObject({
+      alertStreamsMax: 100,
+      alertStreamsPerToken: 10,
+      metricsCenterLabelsMax: 200,
+    });
+    expect(
+      loadConfig({ ALERT_STREAMS_MAX: '400', ALERT_STREAMS_PER_TOKEN: '40', METRICS_CENTER_LABELS_MAX: '0' }),
+    ).toMatchObject({ alertStreamsMax: 400, alertStreamsPerToken: 40, metricsCenterLabelsMax: 0 });
   });
 });
 

@@ -60,6 +60,43 @@ describe('src/main.ts', () => {
     expect(r.stderr).toMatch(/SUPERVISION_TOKENS: entry \[0\] is invalid: token/);
   }, 45_000);
 
+  it('takes the alert stream caps from ALERT_STREAMS_MAX and ALERT_STREAMS_PER_TOKEN', async () => {
+    const port = await freePort();
+    const token = 'monitor-token-for-stream-caps-0123456789';
+    const child = run({
+      STORE: 'memory',
+      PORT: String(port),
+      DEMO: 'off',
+      SUPERVISION_TOKENS: JSON.stringify([{ token, role: 'monitor' }]),
+      ALERT_STREAMS_MAX: '5',
+      ALERT_STREAMS_PER_TOKEN: '1',
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const deadline = Date.now() + 30_000;
+    while (!/engine listening/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const first = new AbortController();
+    try {
+      const open = await fetch(`http://127.0.0.1:${port}/alerts/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: first.signal,
+      });
+      expect(open.status).toBe(200);
+      const second = await fetch(`http://127.0.0.1:${port}/alerts/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(second.status).toBe(429);
+      expect(await second.text()).toMatch(/at most 1 alert streams/);
+    } finally {
+      first.abort();
+      const exit = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exit;
+    }
+  }, 45_000);
+
   // Issue 12 defect 6: "centres" for "centers" used to start the engine with an unrestricted recorder.
   it('refuses to start on a token entry with an unknown key, naming entry and key, never the token', () => {
     const secret = 'recorder-secret-token-0123456789';
