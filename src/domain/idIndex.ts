@@ -11,7 +11,8 @@
  * answer): a position once found stays the id's first position.
  */
 interface IdPositions {
-  readonly first: Map<string, number>;
+  /** id → first position; made at the first lookup (most marked arrays are never searched). */
+  first: Map<string, number> | undefined;
   /** Elements looked at so far (the array may have grown since). */
   seen: number;
 }
@@ -27,7 +28,9 @@ export function markIndexed(array: readonly object[], copyOf?: readonly object[]
   const original = copyOf === undefined ? undefined : positions.get(copyOf);
   positions.set(
     array,
-    original === undefined ? { first: new Map(), seen: 0 } : { first: new Map(original.first), seen: original.seen },
+    original?.first === undefined
+      ? { first: undefined, seen: 0 }
+      : { first: new Map(original.first), seen: original.seen },
   );
 }
 
@@ -38,9 +41,10 @@ export function positionOfId<T extends object>(array: readonly T[], id: string, 
     for (let i = 0; i < array.length; i++) if (idOf(array[i] as T) === id) return i;
     return -1;
   }
+  const first = (index.first ??= new Map());
   for (; index.seen < array.length; index.seen++) {
     const key = idOf(array[index.seen] as T);
-    if (!index.first.has(key)) index.first.set(key, index.seen);
+    if (!first.has(key)) first.set(key, index.seen);
   }
-  return index.first.get(id) ?? -1;
+  return first.get(id) ?? -1;
 }
