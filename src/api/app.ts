@@ -33,8 +33,9 @@ import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from 
 import { opsRoutes } from './routes/ops.js';
 import { statsRoutes } from './routes/stats.js';
 import { DEFAULT_SSE_LIMITS } from './sse.js';
+import { BODY_LIMIT, caseEventBodyParser } from './bodyLimits.js';
 
-export const BODY_LIMIT = '1mb';
+export { BODY_LIMIT } from './bodyLimits.js';
 
 export interface AppDeps {
   readonly store: EventStore;
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(metrics.httpMiddleware);
   app.use(helmet());
   app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
+  app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   if (deps.webRouter !== undefined) app.use(deps.webRouter);
 

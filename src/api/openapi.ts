@@ -110,7 +110,7 @@ export const openApiDocument = {
           },
           ...errors,
           '409': errorResponse('Transition not allowed, or If-Match revision conflict'),
-          '413': errorResponse('Body larger than 1 MB'),
+          '413': errorResponse('Body larger than 64 KB (one event; the largest valid event is about 16 KB)'),
           '422': errorResponse('occurredAt before the case’s last event or more than 5 minutes in the future'),
           ...storeDown,
         },

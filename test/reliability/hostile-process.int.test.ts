@@ -346,24 +346,31 @@ describe('the engine under attack (process-level)', () => {
     expect(centers.has('unregistered')).toBe(true);
   }, 120_000);
 
-  it('huge and unknown-field inputs: 400 naming the fields (bounded answer), 413 over 1 MB, nothing written', async () => {
-    const junk = JSON.stringify({
-      ...acceptedEvent('JUNK-1', 'center-0', 0),
-      ...Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`junk${i}`, i])),
-    });
+  it('huge and unknown-field inputs: 413 over 64 KB unread, 400 naming the fields (bounded answer), nothing written', async () => {
+    const junkOf = (keys: number) =>
+      JSON.stringify({
+        ...acceptedEvent('JUNK-1', 'center-0', 0),
+        ...Object.fromEntries(Array.from({ length: keys }, (_, i) => [`junk${i}`, i])),
+      });
+    const junk = junkOf(30_000); // 0.5 MB: over the single-event route's 64 KB, refused before JSON.parse
+    const unknownFields = junkOf(3_000); // ≈ 45 KB: parsed, then refused naming the fields
     const huge = JSON.stringify({ ...acceptedEvent('JUNK-2', 'center-0', 0), note: 'x'.repeat(1_100_000) });
     const answers: { status: number; bytes: number }[] = [];
-    await underAttack('huge and unknown-field bodies (20 × 0.5 MB, 10 × 1.1 MB)', async () => {
+    await underAttack('huge and unknown-field bodies (20 × 0.5 MB, 20 × 45 KB, 10 × 1.1 MB)', async () => {
       for (let i = 0; i < 20; i++) answers.push(await post('/cases/JUNK-1/events', junk));
+      for (let i = 0; i < 20; i++) answers.push(await post('/cases/JUNK-1/events', unknownFields));
       for (let i = 0; i < 10; i++) answers.push(await post('/cases/JUNK-2/events', huge));
-      return `bodies ${Math.round(junk.length / 1024)} KB and ${Math.round(huge.length / 1024)} KB`;
+      return `bodies ${Math.round(junk.length / 1024)} KB, ${Math.round(unknownFields.length / 1024)} KB and ${Math.round(huge.length / 1024)} KB`;
     });
-    expect(answers.slice(0, 20).every((a) => a.status === 400 && a.bytes < 10_000)).toBe(true);
-    expect(answers.slice(20).every((a) => a.status === 413)).toBe(true);
+    expect(answers.slice(0, 20).every((a) => a.status === 413)).toBe(true);
+    expect(answers.slice(20, 40).every((a) => a.status === 400 && a.bytes < 10_000)).toBe(true);
+    expect(answers.slice(40).every((a) => a.status === 413)).toBe(true);
     const read = await fetch(`${engine.url}/cases/JUNK-1`, { headers: { authorization: `Bearer ${T.auditor}` } });
     await read.arrayBuffer();
     expect(read.status).toBe(404); // nothing written
-    figures.push(`unknown fields: 30,000 unknown fields answered in ${answers[0]?.bytes} bytes`);
+    figures.push(
+      `unknown fields: 0.5 MB of 30,000 fields refused unread (413); 3,000 unknown fields answered in ${answers[20]?.bytes} bytes`,
+    );
   }, 120_000);
 
   it('many events to one case: 20 batches of 1000 escalations to one case', async () => {
