@@ -1,6 +1,7 @@
 /**
  * A province-year on one machine:
- *   `npx tsx scripts/replay-province.ts [--events 10000000] [--mode generate|fold|projection|both] [--json]`
+ *   `npx tsx scripts/replay-province.ts [--events 10000000] [--mode generate|fold|projection|both] [--json]
+ *       [--completed-as-objects]`
  *
  * Generates a province's cases in memory (16 city centers and 129 county/district
  * centers, sized so the year holds --events events), streams them in recording
@@ -16,7 +17,8 @@
  *
  * Each pass prints events/s and the peak RSS and heap of the pass; the
  * projection pass also prints the heap it holds at the end (after a full GC)
- * per case kept, and how many of those are completed. `--mode generate` runs
+ * per case kept, and how many of those are completed (and kept as rows of
+ * columns; `--completed-as-objects` keeps them as objects, for comparison). `--mode generate` runs
  * the baseline alone; `--json` prints one JSON line per pass instead of text
  * (bench/province.bench.ts runs each pass in its own process, so that the peak
  * RSS is the pass's own).
@@ -48,6 +50,8 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '42' },
     json: { type: 'boolean', default: false },
+    // Completed cases as objects, as before issue 18's rows (to compare the two in one place).
+    'completed-as-objects': { type: 'boolean', default: false },
   },
 });
 const TARGET = Number(values.events);
@@ -231,6 +235,7 @@ function runProjection(): void {
     calendarService: createCalendarService(zone),
     policy: DEFAULT_POLICY,
     scheduler,
+    compactCompleted: !values['completed-as-objects'],
   });
   projection.goLive(scheduler.clock());
   let raised = 0;

@@ -178,8 +178,11 @@ export class CompletedCases {
   private cardPoolUsed = 0;
   private cardSlack = 0;
   private readonly profiles: Profile[] = [];
-  /** Profile numbers by center, department and matter (a bucket: the fields are compared one by one). */
-  private readonly profilesByPlace = new Map<string, number[]>();
+  /**
+   * Profile numbers by center, department and matter (strings `evolve` interned, so these lookups hash
+   * nothing new); within a bucket the fields are compared one by one.
+   */
+  private readonly profilesByPlace = new Map<string, Map<string, Map<string, number[]>>>();
 
   /** Rows in use. */
   get size(): number {
@@ -301,14 +304,28 @@ export class CompletedCases {
 
   /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */
   private profileNumber(accepted: Accepted): number {
-    const place = `${accepted.centerId}\n${accepted.departmentId}\n${accepted.matterCode}`;
-    let bucket = this.profilesByPlace.get(place);
-    if (bucket === undefined) this.profilesByPlace.set(place, (bucket = []));
-    for (const n of bucket) if (sameAcceptance(this.profiles[n]!, accepted)) return n;
+    const bucket = this.bucketOf(accepted);
+    for (const n of bucket) {
+      const p = this.profiles[n]!;
+      const a = p.accepted;
+      // The fields that vary most within a matter first, then every field.
+      if (a.promisedDays !== accepted.promisedDays || a.channel !== accepted.channel) continue;
+      if (sameAcceptance(p, accepted)) return n;
+    }
     const n = this.profiles.length;
     this.profiles.push(profileOf(accepted));
     bucket.push(n);
     return n;
+  }
+
+  private bucketOf(a: Accepted): number[] {
+    let byDepartment = this.profilesByPlace.get(a.centerId);
+    if (byDepartment === undefined) this.profilesByPlace.set(a.centerId, (byDepartment = new Map()));
+    let byMatter = byDepartment.get(a.departmentId);
+    if (byMatter === undefined) byDepartment.set(a.departmentId, (byMatter = new Map()));
+    let bucket = byMatter.get(a.matterCode);
+    if (bucket === undefined) byMatter.set(a.matterCode, (bucket = []));
+    return bucket;
   }
 
   private storeCards(row: number, cards: readonly number[] | undefined): void {
