@@ -5,10 +5,11 @@
  * turned back into exactly the same `CaseEntry` when something reads it or a
  * new event (a rating, a late record) arrives.
  *
- * Only the common shapes are kept as rows, those that can be rebuilt exactly:
- * pauses (in a pool beside the rows), no escalation, extension or late
- * record, a rating without a follow-up, every acceptance field a string or a
- * number. Any other case stays an
+ * Only shapes that can be rebuilt exactly are kept as rows: every acceptance
+ * field a string or a number, pauses in evolve's field order (in a pool beside
+ * the rows), a rating in evolve's field order. The rarer parts (escalations,
+ * extensions, late records, a 差评's follow-up) are kept as the very arrays and
+ * objects the state held, in a map beside the rows. Any other case stays an
  * object (`add` says no). The acceptance fields are shared: cases with the same
  * acceptance (center, department, matter, kind, promised days, channel, …)
  * point at one object, so a row holds a profile number, not strings.
@@ -99,20 +100,59 @@ function profileOf(accepted: Accepted): Profile {
   return { accepted, keys };
 }
 
-const RATING_KEYS = ['at', 'score', 'channel'] as const;
-const RATING_KEYS_WITH_COMMENT = ['at', 'score', 'channel', 'comment'] as const;
+/** The fields of a rating in evolve's order (a follow-up is added last). */
+const RATING_KEYS = [
+  ['at', 'score', 'channel'],
+  ['at', 'score', 'channel', 'comment'],
+  ['at', 'score', 'channel', 'followUp'],
+  ['at', 'score', 'channel', 'comment', 'followUp'],
+] as const;
 
-/** A rating a row can hold exactly: at, score, channel and maybe a comment, in evolve's order; no follow-up. */
+/** A rating a row can hold exactly: at, score, channel, maybe a comment and a follow-up, in evolve's order. */
 function rowRating(r: RatingState): boolean {
+  const keys = RATING_KEYS[(r.comment === undefined ? 0 : 1) + (r.followUp === undefined ? 0 : 2)]!;
   return (
     Number.isInteger(r.score) &&
     r.score >= 1 &&
     r.score <= 255 &&
     CHANNEL_INDEX.has(r.channel) &&
-    (r.comment === undefined
-      ? hasOnlyKeys(r, RATING_KEYS)
-      : typeof r.comment === 'string' && hasOnlyKeys(r, RATING_KEYS_WITH_COMMENT))
+    (r.comment === undefined || typeof r.comment === 'string') &&
+    (r.followUp === undefined || typeof r.followUp === 'object') &&
+    hasOnlyKeys(r, keys)
   );
+}
+
+/**
+ * The rarer parts of a completed case, kept as they are (immutable values: the
+ * same arrays and objects come back): escalations and the instants their replies
+ * were due, extensions, late records, a 差评's follow-up.
+ */
+interface Extras {
+  readonly escalations: CaseState['escalations'];
+  readonly respondBy: CaseEntry['respondBy'];
+  readonly extensions: CaseState['extensions'];
+  readonly lateRecords: CaseState['lateRecords'];
+  readonly followUp: RatingState['followUp'];
+}
+
+function extrasOf(entry: CaseEntry): Extras | undefined {
+  const s = entry.state;
+  const followUp = s.rating?.followUp;
+  if (
+    s.escalations.length === 0 &&
+    s.extensions.length === 0 &&
+    s.lateRecords.length === 0 &&
+    entry.respondBy === undefined &&
+    followUp === undefined
+  )
+    return undefined;
+  return {
+    escalations: s.escalations,
+    respondBy: entry.respondBy,
+    extensions: s.extensions,
+    lateRecords: s.lateRecords,
+    followUp,
+  };
 }
 
 /** Whether `entry` has the shape a row rebuilds exactly, and nothing can change it without a new event. */
@@ -129,9 +169,6 @@ export function isCompactable(entry: CaseEntry): boolean {
     s.lastOccurredAt !== undefined &&
     s.pauses.length <= MAX_PAUSES &&
     s.pauses.every(rowPause) &&
-    s.escalations.length === 0 &&
-    s.extensions.length === 0 &&
-    s.lateRecords.length === 0 &&
     (s.outcome === undefined || OUTCOME_INDEX.has(s.outcome)) &&
     Number.isInteger(s.revision) &&
     s.revision >= 0 &&
@@ -141,7 +178,6 @@ export function isCompactable(entry: CaseEntry): boolean {
     entry.flags < 256 &&
     Number.isInteger(entry.usedDays) &&
     Math.abs(entry.usedDays) <= INT32_MAX &&
-    entry.respondBy === undefined &&
     entry.alerts === undefined &&
     Number.isNaN(entry.dueAt) &&
     (cards === undefined || (cards.length > 0 && cards.length % 2 === 0 && cards.length / 2 <= MAX_CARDS))
@@ -172,6 +208,8 @@ export class CompletedCases {
   private pauseCount = new Uint8Array(0);
   private readonly pauses = new PausePool();
   private readonly caseIds: string[] = [];
+  /** The few rows with escalations, extensions, late records or a follow-up. */
+  private readonly extras = new Map<number, Extras>();
   private readonly comments: (string | undefined)[] = [];
   /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
   private cardPool = new Float64Array(0);
@@ -210,6 +248,8 @@ export class CompletedCases {
     this.ratingChannel[row] = r === undefined ? 0 : CHANNEL_INDEX.get(r.channel)!;
     this.ratingAt[row] = r === undefined ? Number.NaN : r.at;
     this.comments[row] = r?.comment;
+    const extras = extrasOf(entry);
+    if (extras !== undefined) this.extras.set(row, extras);
     this.storeCards(row, entry.cards);
     // The count after the pool has placed them: a repack inside `add` moves only the rows already holding pauses.
     if (s.pauses.length > 0) this.pausesAt[row] = this.pauses.add(s.pauses, this.pausesInUse());
@@ -229,6 +269,9 @@ export class CompletedCases {
       const comment = this.comments[row];
       rating = comment === undefined ? { at, score, channel } : { at, score, channel, comment };
     }
+    const extras = this.extras.get(row);
+    const followUp = extras?.followUp;
+    if (followUp !== undefined) rating = { ...rating!, followUp };
     const state: CaseState = {
       caseId,
       revision: this.revision[row]!,
@@ -236,12 +279,12 @@ export class CompletedCases {
       acceptedAt: this.acceptedAt[row]!,
       status: 'completed',
       pauses: this.pauseCount[row] === 0 ? NONE : this.pauses.read(this.pausesAt[row]!, this.pauseCount[row]!),
-      escalations: NONE,
-      extensions: NONE,
+      escalations: extras?.escalations ?? NONE,
+      extensions: extras?.extensions ?? NONE,
       completedAt: this.completedAt[row]!,
       outcome: outcome === 0 ? undefined : OUTCOMES[outcome - 1]!,
       lastOccurredAt: this.lastOccurredAt[row]!,
-      lateRecords: NONE,
+      lateRecords: extras?.lateRecords ?? NONE,
       rating,
     };
     return {
@@ -251,7 +294,7 @@ export class CompletedCases {
       usedDays: this.usedDays[row]!,
       deadlineAt: this.deadlineAt[row]!,
       cards: this.cardsOf(row),
-      respondBy: undefined,
+      respondBy: extras?.respondBy,
       followUpDue: this.followUpDue[row]!,
       alerts: undefined,
       dueAt: Number.NaN,
@@ -272,6 +315,7 @@ export class CompletedCases {
     this.pauseCount[row] = 0;
     this.caseIds[row] = '';
     this.comments[row] = undefined;
+    this.extras.delete(row);
     this.free.push(row);
     return entry;
   }
