@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { historyArb } from '../domain/testing/arbitraries.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { caseStreamId } from '../domain/streams.js';
+import { timeSlice } from '../write/timeSlice.js';
 import { buildHistoryPage, type HistoryEntry, type HistoryQuery } from './history.js';
 
 const calendarService = createCalendarService('Asia/Shanghai');
@@ -56,5 +57,56 @@ describe('buildHistoryPage', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('folds a long case in slices, with turns of the event loop between them, and answers the same page', async () => {
+    const t0 = Date.parse('2025-09-01T09:00:00+08:00');
+    const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace('.000Z', '+08:00');
+    const events: { type: string }[] = [
+      {
+        type: 'CaseAccepted',
+        caseId: 'P-1',
+        occurredAt: iso(t0),
+        centerId: 'c',
+        departmentId: 'd',
+        matterCode: 'm',
+        kind: 'promised',
+        promisedDays: 5,
+        channel: 'window',
+      } as { type: string },
+    ];
+    for (let i = 1; i < 1000; i++) {
+      events.push({
+        type: 'CaseEscalated',
+        caseId: 'P-1',
+        occurredAt: iso(t0 + i * 1000),
+        level: 'reminder',
+        by: 'x',
+      } as {
+        type: string;
+      });
+    }
+    const store = await storeWith(events, t0 + 3_600_000);
+    const deps = { store, calendarService, policy: DEFAULT_POLICY };
+    const query: HistoryQuery = {
+      asOf: undefined,
+      knownAt: undefined,
+      now: t0 + 3_600_000,
+      limit: 200,
+      after: undefined,
+    };
+    let turns = 0;
+    let counting = true;
+    const tick = (): void => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // A slice of 0 ms: a turn after every event (the default is 4 ms of work).
+    const sliced = await buildHistoryPage(deps, 'P-1', query, timeSlice(0));
+    counting = false;
+    // Before, the fold ran to its end in microtasks: no other callback ran until the page was built.
+    expect(turns).toBeGreaterThanOrEqual(1000);
+    expect(sliced).toEqual(await buildHistoryPage(deps, 'P-1', query, timeSlice(Number.POSITIVE_INFINITY)));
   });
 });

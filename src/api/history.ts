@@ -6,8 +6,9 @@
  * for yellow, cleared). `asOf` cuts the story at the events that occurred by
  * then; `asKnownAt` keeps only what was recorded by then (caseKnownAt.ts).
  *
- * Bounded work per page: one fold of the stream (evolve per event), one
- * summary per event of the page, one full evaluation at asOf for the cards.
+ * Bounded work per page: one fold of the stream (evolve per event, in 4 ms
+ * slices with a turn of the event loop between them), one summary per event of
+ * the page, one full evaluation at asOf for the cards.
  * A page holds `limit` events; `next` is the revision to pass as `after`.
  * A card belongs to the page of the last event at or before its instant.
  */
@@ -16,6 +17,7 @@ import { calendarFor, defaultAsOf, foldKnownCase, type CaseSourceDeps, type Fold
 import { summarize, type StateSummary } from './historySummary.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
+import { timeSlice, type TimeSlice } from '../write/timeSlice.js';
 
 export type HistoryDeps = CaseSourceDeps;
 
@@ -74,6 +76,8 @@ export async function buildHistoryPage(
   deps: HistoryDeps,
   caseId: string,
   query: HistoryQuery,
+  /** When the fold yields a turn (every 4 ms of work by default). */
+  slice: TimeSlice = timeSlice(),
 ): Promise<HistoryPage | undefined> {
   const calendar = await calendarFor(deps, query.knownAt);
   const context: FoldContext = { policy: undefined };
@@ -81,7 +85,7 @@ export async function buildHistoryPage(
   const rows: Row[] = [];
   let state: CaseState | undefined;
   let followingAt: EpochMs | undefined; // occurredAt of the first event after the page
-  for await (const known of foldKnownCase(deps, caseId, query.knownAt, calendar, context)) {
+  for await (const known of foldKnownCase(deps, caseId, query.knownAt, calendar, context, slice)) {
     if (query.asOf !== undefined && known.occurredAt > query.asOf) break; // occurredAt never goes backwards
     state = known.state;
     const revision = Number(known.recorded.revision);
