@@ -1,5 +1,6 @@
 /** Issue 13 defect 3: invented centers must not grow the metrics series without bound. */
-import { describe, expect, it } from 'vitest';
+import client from 'prom-client';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReadModels } from '../projections/types.js';
 import { DEFAULT_MAX_CENTER_LABELS } from './centerLabels.js';
 import { createMetrics } from './metrics.js';
@@ -69,5 +70,26 @@ describe('the center label', () => {
     metrics.sink.caseAccepted('center-B', 'instant');
     const text = await metrics.render();
     expect(centerValues(text, 'supervision_cases_accepted_total').sort()).toEqual(['center-A', 'unregistered']);
+  });
+
+  it('a scrape sets each gauge series once, however many centers share it (not one labelled inc per row)', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.bind({ readModels: readModelsWith(centers) });
+    const set = vi.spyOn(client.Gauge.prototype, 'set');
+    const inc = vi.spyOn(client.Gauge.prototype, 'inc');
+    try {
+      const text = await metrics.render();
+      // Two per-center gauges of 201 series each, plus the lag and store gauges; 6,000 labelled incs before.
+      expect(set.mock.calls.length + inc.mock.calls.length).toBeLessThanOrEqual(
+        2 * (DEFAULT_MAX_CENTER_LABELS + 1) + 2,
+      );
+      expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(INVENTED - DEFAULT_MAX_CENTER_LABELS);
+      expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(
+        2 * (INVENTED - DEFAULT_MAX_CENTER_LABELS),
+      );
+    } finally {
+      set.mockRestore();
+      inc.mockRestore();
+    }
   });
 });
