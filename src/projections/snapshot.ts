@@ -53,7 +53,12 @@ export interface SnapshotContent {
   readonly complaints: readonly ComplaintState[];
 }
 
-const CHUNK_CHARS = 1 << 20;
+/**
+ * Characters serialised (and hashed) between two writes; each write is a turn of the event loop.
+ * 64 KiB, ≈ 1 ms of JSON.stringify: with 1 MiB the writer held the loop 26–38 ms a chunk while the
+ * engine ran (issue 13, docs/reliability.md §8); the number of writes does not change its speed.
+ */
+export const SNAPSHOT_CHUNK_CHARS = 1 << 16;
 
 /** Write atomically: a reader sees the old snapshot or the new one, never a mix. */
 export async function writeSnapshot(
@@ -79,7 +84,7 @@ export async function writeSnapshot(
     for (const list of [states, complaints] as const)
       for (const state of list) {
         chunk += `${JSON.stringify(state)}\n`;
-        if (chunk.length >= CHUNK_CHARS) {
+        if (chunk.length >= SNAPSHOT_CHUNK_CHARS) {
           hash.update(chunk);
           await fh.write(chunk);
           chunk = '';
