@@ -39,14 +39,14 @@ export class CaseTable {
   /** The case as it is, to read (a row is rebuilt and stays a row). */
   get(caseId: string): CaseEntry | undefined {
     const held = this.held.get(caseId);
-    return held === undefined ? undefined : this.read(held);
+    return held === undefined ? undefined : this.read(held, caseId);
   }
 
   /** The case as an object, to change (a row becomes an object again, in the same place in the order). */
   objectEntry(caseId: string): CaseEntry | undefined {
     const held = this.held.get(caseId);
     if (typeof held !== 'number') return held;
-    const entry = this.rows.release(held);
+    const entry = this.rows.release(held, caseId);
     this.held.set(caseId, entry);
     return entry;
   }
@@ -58,7 +58,7 @@ export class CaseTable {
 
   /** Every case, rows rebuilt as they are reached (one pass). */
   *entries(): Iterable<CaseEntry> {
-    for (const held of this.held.values()) yield this.read(held);
+    for (const [caseId, held] of this.held) yield this.read(held, caseId);
   }
 
   /** The cases held as objects (those a re-evaluation can change). */
@@ -100,7 +100,8 @@ export class CaseTable {
     this.compaction = undefined;
   }
 
-  private read(held: CaseEntry | number): CaseEntry {
-    return typeof held === 'number' ? this.rows.entryAt(held) : held;
+  /** A row does not keep its case id: the map's key is it. */
+  private read(held: CaseEntry | number, caseId: string): CaseEntry {
+    return typeof held === 'number' ? this.rows.entryAt(held, caseId) : held;
   }
 }

@@ -270,7 +270,7 @@ describe('completed cases as rows of columns', () => {
           expect(row !== undefined).toBe(isCompactable(entry));
           if (row === undefined) continue;
           compacted++;
-          const back = rows.entryAt(row);
+          const back = rows.entryAt(row, entry.caseId);
           expect(back).toStrictEqual(entry);
           expect(JSON.stringify(back)).toBe(JSON.stringify(entry));
           expect(rows.revisionAt(row)).toBe(entry.state.revision);
@@ -279,10 +279,10 @@ describe('completed cases as rows of columns', () => {
         const kept = [...run.projection.caseEntries()].filter(isCompactable);
         const numbers = kept.map((e) => rows.add(e)!);
         numbers.forEach((n, i) => {
-          if (i % 2 === 0) expect(rows.release(n)).toStrictEqual(kept[i]);
+          if (i % 2 === 0) expect(rows.release(n, kept[i]!.caseId)).toStrictEqual(kept[i]);
         });
         numbers.forEach((n, i) => {
-          if (i % 2 === 1) expect(rows.entryAt(n)).toStrictEqual(kept[i]);
+          if (i % 2 === 1) expect(rows.entryAt(n, kept[i]!.caseId)).toStrictEqual(kept[i]);
         });
       }),
       { numRuns: 80 },
@@ -343,14 +343,14 @@ describe('completed cases as rows of columns', () => {
       const releaseShare = step < 20_000 ? 1 : 2;
       if (live.size > 0 && next() % 3 < releaseShare) {
         const at = [...live.keys()][next() % live.size]!;
-        expect(rows.release(at)).toStrictEqual(live.get(at));
+        expect(rows.release(at, live.get(at)!.caseId)).toStrictEqual(live.get(at));
         live.delete(at);
       } else {
         const entry = kept[next() % kept.length]!;
         live.set(rows.add(entry)!, entry);
       }
     }
-    for (const [at, entry] of live) expect(rows.entryAt(at)).toStrictEqual(entry);
+    for (const [at, entry] of live) expect(rows.entryAt(at, entry.caseId)).toStrictEqual(entry);
     expect(rows.size).toBe(live.size);
   });
 

@@ -207,7 +207,6 @@ export class CompletedCases {
   private pausesAt = new Int32Array(0);
   private pauseCount = new Uint8Array(0);
   private readonly pauses = new PausePool();
-  private readonly caseIds: string[] = [];
   /** The few rows with escalations, extensions, late records or a follow-up. */
   private readonly extras = new Map<number, Extras>();
   private readonly comments: (string | undefined)[] = [];
@@ -232,7 +231,6 @@ export class CompletedCases {
     if (!isCompactable(entry)) return undefined;
     const s = entry.state;
     const row = this.free.pop() ?? this.newRow();
-    this.caseIds[row] = entry.caseId;
     this.acceptedAt[row] = s.acceptedAt!;
     this.completedAt[row] = s.completedAt!;
     this.lastOccurredAt[row] = s.lastOccurredAt!;
@@ -257,9 +255,8 @@ export class CompletedCases {
     return row;
   }
 
-  /** The case of row `row`, rebuilt (a fresh object, equal to the entry that was added). */
-  entryAt(row: number): CaseEntry {
-    const caseId = this.caseIds[row]!;
+  /** The case `caseId` of row `row`, rebuilt (a fresh object, equal to the entry that was added). */
+  entryAt(row: number, caseId: string): CaseEntry {
     const outcome = this.outcome[row]!;
     const score = this.ratingScore[row]!;
     let rating: RatingState | undefined;
@@ -307,13 +304,12 @@ export class CompletedCases {
   }
 
   /** Take row `row` out (its case becomes an object again): the entry it held. */
-  release(row: number): CaseEntry {
-    const entry = this.entryAt(row);
+  release(row: number, caseId: string): CaseEntry {
+    const entry = this.entryAt(row, caseId);
     this.cardSlack += 2 * this.cardCount[row]!;
     this.cardCount[row] = 0;
     this.pauses.release(this.pauseCount[row]!);
     this.pauseCount[row] = 0;
-    this.caseIds[row] = '';
     this.comments[row] = undefined;
     this.extras.delete(row);
     this.free.push(row);
