@@ -28,7 +28,10 @@ const HEALTHZ_P99_MS = 100;
  * After the write side's stretches were cut it still did not hold reliably on the
  * shared 2 cores (5 runs at load 6–7: every attack over 100 ms in 3–5 of them,
  * 91–506 ms; the stretches left are the store's, the projections' and GC's:
- * docs/reliability.md §8), so the gate stays.
+ * docs/reliability.md §8), so the gate stays. The third pass (WAL checkpoints off the loop, SSE
+ * writes per turn, sliced /history fold, cheaper scrape and snapshot chunks, 64 KB single-event
+ * bodies) raised the medians and the probes answered but not the maxima: 3 A/B pairs at load 2–3
+ * still 45–163 ms per attack (GC and the projections' refresh of a long case remain).
  */
 const QUIET_BASELINE_P99_MS = 25;
 let baselineP99 = Number.NaN;
