@@ -22,12 +22,12 @@ export function queryString(query: Record<string, unknown>, name: string): strin
   return v;
 }
 
-/** `?asOf=` as epoch ms: an ISO-8601 instant with offset; default `now`. */
-export function asOfParam(query: Record<string, unknown>, now: EpochMs): EpochMs {
-  const text = queryString(query, 'asOf');
-  if (text === undefined) return now;
+/** An optional instant parameter (`?asOf=`, `?asKnownAt=`) as epoch ms: ISO-8601 with offset. */
+export function instantParam(query: Record<string, unknown>, name: string): EpochMs | undefined {
+  const text = queryString(query, name);
+  if (text === undefined) return undefined;
   if (!Instant.is(text))
-    throw badRequest('asOf', 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+    throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
   return Date.parse(text);
 }
 

@@ -1,6 +1,6 @@
 /** `GET /cases/{caseId}` and `GET /cases/{caseId}/history` (SPEC §3 "What was known", §4). */
 import { Router, type Request, type Response } from 'express';
-import { CaseId, Instant } from '../../domain/events.js';
+import { CaseId } from '../../domain/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
@@ -17,7 +17,7 @@ import {
   type HistoryDeps,
   type HistoryQuery,
 } from '../history.js';
-import { pathParam, queryString } from '../validation.js';
+import { instantParam, pathParam, queryString } from '../validation.js';
 
 export interface CaseRouteDeps extends HistoryDeps {
   readonly store: EventStore;
@@ -72,15 +72,6 @@ function caseIdParam(req: Request): string {
   const caseId = pathParam(req, 'caseId');
   if (!CaseId.is(caseId)) throw badRequest('caseId', `must be ${CASE_ID_DESCRIPTION}`);
   return caseId;
-}
-
-/** An optional instant: ISO-8601 with offset. */
-function instantParam(query: Record<string, unknown>, name: 'asOf' | 'asKnownAt'): EpochMs | undefined {
-  const text = queryString(query, name);
-  if (text === undefined) return undefined;
-  if (!Instant.is(text))
-    throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
-  return Date.parse(text);
 }
 
 const DIGITS = /^\d{1,9}$/;

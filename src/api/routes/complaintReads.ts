@@ -9,7 +9,7 @@
  * as case reads do (a trail that cannot be written refuses the read with 503).
  */
 import { Router, type Request, type Response } from 'express';
-import { CaseId, Instant } from '../../domain/events.js';
+import { CaseId } from '../../domain/events.js';
 import { COMPLAINT_CARD_RULES, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
 import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
@@ -23,7 +23,7 @@ import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, pathParam, queryString } from '../validation.js';
+import { dateParam, enumParam, idParam, instantParam, pathParam } from '../validation.js';
 import { cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
@@ -108,14 +108,6 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
   });
 
   return router;
-}
-
-function instantParam(query: Record<string, unknown>, name: 'asOf' | 'asKnownAt'): EpochMs | undefined {
-  const text = queryString(query, name);
-  if (text === undefined) return undefined;
-  if (!Instant.is(text))
-    throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
-  return Date.parse(text);
 }
 
 /**
