@@ -387,8 +387,10 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.notifier.close();
-    await this.checkpointer?.close();
+    // Closed at once (subscribers waking on the closed notifier must find the store closed, not spin);
+    // the worker's connection, closed last, then checkpoints what is left and removes the WAL.
     if (this.db.open) this.db.close();
+    await this.checkpointer?.close();
   }
 
   /** Runs a background checkpoint now and answers it (tests); undefined without a checkpointer. */

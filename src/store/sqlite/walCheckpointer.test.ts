@@ -86,6 +86,25 @@ describe('the WAL checkpoint of a sqlite file store', () => {
     await store.close();
   }, 120_000);
 
+  it('closes under a live subscriber, which then ends', async () => {
+    const store = new SqliteEventStore(join(dir, 'sub.db'));
+    await store.append('case-S-1', [{ eventId: randomUUID(), type: 'T', data: {} }]);
+    const subscription = store.subscribeToAll();
+    const seen: string[] = [];
+    const reading = (async () => {
+      try {
+        for await (const m of subscription) if (m.kind === 'event') seen.push(m.event.streamId);
+      } catch (e) {
+        return (e as Error).name;
+      }
+      return 'ended';
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    await store.close();
+    expect(['ended', 'StoreUnavailableError']).toContain(await reading);
+    expect(seen).toEqual(['case-S-1']);
+  });
+
   it('is left to the commits in memory or when asked', async () => {
     const memory = new SqliteEventStore(':memory:');
     expect(await memory.checkpointWal()).toBeUndefined();

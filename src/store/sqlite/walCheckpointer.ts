@@ -144,7 +144,7 @@ export class WalCheckpointer {
     });
   }
 
-  /** Closes the worker's connection before the store's (the last connection to close removes the WAL). */
+  /** Closes the worker's connection (after the store's: the last connection to close removes the WAL). */
   async close(): Promise<void> {
     if (this.stopped) return;
     this.closing = true;
