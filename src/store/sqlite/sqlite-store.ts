@@ -47,7 +47,6 @@ import {
 import { type FaultListeners, SqliteFaults } from './faults.js';
 import { createPrivateFile } from './privateFile.js';
 import { storedJson } from './storedJson.js';
-import { type CheckpointResult, WalCheckpointer } from './walCheckpointer.js';
 import { EVENT_COLUMNS, SCHEMA_SQL, readOrCreateIdentity, type EventRow, type SynchronousMode } from './schema.js';
 
 export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
@@ -55,21 +54,12 @@ export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
   readonly synchronous?: SynchronousMode;
   /** Fallback poll for subscribers, catching commits made by another process (ms, default 1000). */
   readonly pollMs?: number;
-  /** Checkpoint the WAL from a worker thread, never in a commit (default true for a file). */
-  readonly backgroundCheckpoints?: boolean;
-  /** WAL frames from which the next commit waits for the WAL to restart (tests; default ≈ 40 MB). */
-  readonly walRestartFrames?: number;
-  /** How often the worker checkpoints (tests; default 100 ms). */
-  readonly walCheckpointMs?: number;
 }
 
 const READ_PAGE = 1024;
 /** Page cache: 64 MiB (negative = KiB, SQLite convention). */
 export const CACHE_KIB = -65_536;
-/**
- * Without the background checkpointer (in memory, or asked): the commit crossing ~40 MB of WAL
- * (10,000 pages of 4 KiB) instead of ~4 MB checkpoints it, 50–140 ms inside that commit.
- */
+/** Checkpoint the WAL into the database every ~40 MB of WAL (10,000 pages of 4 KiB) instead of ~4 MB. */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
@@ -109,8 +99,6 @@ export class SqliteEventStore implements EventStore {
   private readonly appendManyIsolated: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
   /** One stream's append inside appendManyIsolated: better-sqlite3 runs a nested transaction as a SAVEPOINT. */
   private readonly savepointWrite: (batch: ValidAppend, recordedAt: string) => AppendResult;
-  /** Checkpoints the WAL off the event loop; absent in memory or when asked not to. */
-  private readonly checkpointer?: WalCheckpointer;
 
   constructor(
     readonly path: string,
@@ -128,23 +116,11 @@ export class SqliteEventStore implements EventStore {
       this.db.pragma('busy_timeout = 5000');
       // The eventId index is random-ordered: keep it in cache rather than re-reading pages per insert.
       this.db.pragma(`cache_size = ${CACHE_KIB}`);
-      // A file's WAL is checkpointed by a worker, never in a commit (walCheckpointer.ts); otherwise fewer,
-      // larger checkpoints: each one syncs the database file (measured 2x on appends; docs/event-store.md).
-      const background = path !== ':memory:' && options.backgroundCheckpoints !== false;
-      this.db.pragma(`wal_autocheckpoint = ${background ? 0 : WAL_AUTOCHECKPOINT_PAGES}`);
+      // Fewer, larger checkpoints: each one syncs the database file (measured 2x on appends; docs/event-store.md).
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       this.db.exec(SCHEMA_SQL);
       this.storeIdentity = readOrCreateIdentity(this.db);
       this.stmts = this.prepare();
-      if (background) {
-        this.checkpointer = new WalCheckpointer(path, {
-          ...(options.walRestartFrames === undefined ? {} : { restartFrames: options.walRestartFrames }),
-          ...(options.walCheckpointMs === undefined ? {} : { intervalMs: options.walCheckpointMs }),
-          // The worker stopped: commits checkpoint again, as without it.
-          onStop: () => {
-            if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-          },
-        });
-      }
     } catch (e) {
       throw this.faults.failure(e, 'the database file', 'cannot open the database');
     }
@@ -186,8 +162,6 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
-    const walRestart = this.checkpointer?.gate();
-    if (walRestart !== undefined) await walRestart;
     this.ensureOpen();
     const batch = validateAppend(streamId, events, options.expectedRevision);
     let result: AppendResult;
@@ -207,8 +181,6 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]> {
-    const walRestart = this.checkpointer?.gate();
-    if (walRestart !== undefined) await walRestart;
     this.ensureOpen();
     if (!Array.isArray(requests)) throw new InvalidAppendError('requests', 'must be an array');
     if (requests.length === 0) return [];
@@ -387,15 +359,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.notifier.close();
-    // Closed at once (subscribers waking on the closed notifier must find the store closed, not spin);
-    // the worker's connection, closed last, then checkpoints what is left and removes the WAL.
     if (this.db.open) this.db.close();
-    await this.checkpointer?.close();
-  }
-
-  /** Runs a background checkpoint now and answers it (tests); undefined without a checkpointer. */
-  async checkpointWal(): Promise<CheckpointResult | undefined> {
-    return this.checkpointer?.checkpointNow();
   }
 
   private ensureOpen(): void {
