@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchOptions, BenchRow } from './types.js';
+import { batchBody } from './support/batchBody.js';
 
 const SERVER_FILE = fileURLToPath(new URL('./http.bench.ts', import.meta.url));
 /** One of the admin tokens http.bench.ts's server accepts. */
@@ -106,34 +107,6 @@ const quantile = (xs: readonly number[], q: number): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
 };
-
-/** 1000 events: 200 cases × (accept, pause, resume, escalate, complete). */
-function batchBody(prefix: string): string {
-  const at = new Date(Date.now() - 60_000).toISOString();
-  const events: unknown[] = [];
-  for (let c = 0; c < 200; c++) {
-    const caseId = `${prefix}-${c}`;
-    events.push(
-      {
-        type: 'CaseAccepted',
-        caseId,
-        eventId: randomUUID(),
-        occurredAt: at,
-        centerId: `c${c % 4}`,
-        departmentId: 'd1',
-        matterCode: 'M1',
-        kind: 'promised',
-        promisedDays: 5,
-        channel: 'online',
-      },
-      { type: 'CasePaused', caseId, occurredAt: at, pauseId: 'p1', reason: 'supplement' },
-      { type: 'CaseResumed', caseId, occurredAt: at, pauseId: 'p1' },
-      { type: 'CaseEscalated', caseId, occurredAt: at, level: 'reminder', by: 'office' },
-      { type: 'CaseCompleted', caseId, occurredAt: at, outcome: 'approved' },
-    );
-  }
-  return JSON.stringify({ events });
-}
 
 async function attack(port: number, bodies: readonly string[]): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });

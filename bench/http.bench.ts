@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY } from '../src/domain/policy.js';
 import { createEngine } from '../src/engine.js';
 import type { Benchmark, BenchOptions, BenchRow } from './types.js';
+import { batchBody } from './support/batchBody.js';
 
 const CLIENTS = 16;
 /**
@@ -193,34 +194,6 @@ function singleEvent(
   return { method: 'POST', path: `/cases/${caseId}/events`, body: JSON.stringify(event), ok: [201] };
 }
 
-/** 1000 events: 200 cases × (accept, pause, resume, escalate, complete), in order. */
-function batchBody(runId: string, n: number): string {
-  const at = new Date(Date.now() - 60_000).toISOString();
-  const events: unknown[] = [];
-  for (let c = 0; c < 200; c++) {
-    const caseId = `${runId}-b${n}-${c}`;
-    events.push(
-      {
-        type: 'CaseAccepted',
-        caseId,
-        eventId: randomUUID(),
-        occurredAt: at,
-        centerId: `c${c % 4}`,
-        departmentId: 'd1',
-        matterCode: 'M1',
-        kind: 'promised',
-        promisedDays: 5,
-        channel: 'online',
-      },
-      { type: 'CasePaused', caseId, occurredAt: at, pauseId: 'p1', reason: 'supplement' },
-      { type: 'CaseResumed', caseId, occurredAt: at, pauseId: 'p1' },
-      { type: 'CaseEscalated', caseId, occurredAt: at, level: 'reminder', by: 'office' },
-      { type: 'CaseCompleted', caseId, occurredAt: at, outcome: 'approved' },
-    );
-  }
-  return JSON.stringify({ events });
-}
-
 async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'supervision-http-bench-'));
   const server = await startChildServer(dir);
@@ -243,7 +216,7 @@ async function httpBench(options: BenchOptions): Promise<BenchRow[]> {
     const singleP99 = p99(single.latenciesMs);
 
     const batches = 2 * scale;
-    const bodies = Array.from({ length: batches * 2 }, (_, n) => batchBody(runId, n));
+    const bodies = Array.from({ length: batches * 2 }, (_, n) => batchBody(`${runId}-b${n}`));
     const batch = await drive(server.port, 2, batches, (c, i) => ({
       method: 'POST',
       path: '/events',
