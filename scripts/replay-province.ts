@@ -27,22 +27,12 @@ import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import {
-  createCalendarService,
-  defaultCalendar,
-  evolve,
-  initialCaseState,
-  DEFAULT_POLICY,
-  dayFromYmd,
-} from '../src/domain/index.js';
+import { createCalendarService, evolve, initialCaseState, DEFAULT_POLICY } from '../src/domain/index.js';
 import type { CaseState } from '../src/domain/types.js';
-import { matterMix, type Center } from '../src/demo/catalog.js';
-import { casesOfDay, allocate, dayWeight } from '../src/demo/history.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
-import type { GeneratedCase } from '../src/demo/case-plan.js';
-import { Rng } from '../src/demo/prng.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
+import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,61 +51,8 @@ if (!Number.isInteger(TARGET) || TARGET < 1000)
 if (!['generate', 'fold', 'projection', 'both'].includes(values.mode))
   throw new RangeError(`--mode must be generate, fold, projection or both, got ${values.mode}`);
 
-const zone = 'Asia/Shanghai';
-const calendar = defaultCalendar(zone);
-const EVENTS_PER_CASE = 2.35; // measured on the generator
-
-/** 16 prefecture centers and 129 counties/districts; county volumes spread like real ones (a few big urban districts, many small counties). */
-function provinceCenters(): Center[] {
-  const rng = new Rng(SEED, 0x9a0);
-  const centers: Center[] = [];
-  for (let i = 1; i <= 16; i++)
-    centers.push({
-      id: `prefecture-${i}`,
-      code: `P${i}`,
-      name: `州市政务服务中心${i}`,
-      tier: 'city',
-      volume: 0.3 + rng.next() * 0.5,
-    });
-  for (let i = 1; i <= 129; i++)
-    centers.push({
-      id: `county-${i}`,
-      code: `C${i}`,
-      name: `县区政务服务中心${i}`,
-      tier: 'district',
-      volume: 0.05 + rng.next() ** 3,
-    });
-  return centers;
-}
-
-function* provinceYear(): Generator<GeneratedCase> {
-  const centers = provinceCenters();
-  const mixes = centers.map((c) => matterMix(c.tier));
-  const totalVolume = centers.reduce((s, c) => s + c.volume, 0);
-  const casesPerVolumeYear = TARGET / EVENTS_PER_CASE / totalVolume;
-  const first = dayFromYmd(2025, 1, 1);
-  const last = dayFromYmd(2026, 1, 1);
-  const days: number[] = [];
-  for (let d = first; d < last; d++) days.push(d);
-  const quotas = centers.map((c) =>
-    allocate(
-      Math.round(casesPerVolumeYear * c.volume),
-      days.map((d) => dayWeight(calendar, d, c)),
-    ),
-  );
-  let events = 0;
-  for (let k = 0; k < days.length; k++) {
-    const counts = quotas.map((q) => q[k] ?? 0);
-    for (const c of casesOfDay({ seed: SEED, calendar, zone, day: days[k] as number, centers, counts, mixes })) {
-      if (events >= TARGET) return;
-      const keep = Math.min(c.events.length, TARGET - events);
-      events += keep;
-      yield keep === c.events.length
-        ? c
-        : { ...c, events: c.events.slice(0, keep), at: c.at.slice(0, keep), recordLagMs: c.recordLagMs.slice(0, keep) };
-    }
-  }
-}
+const zone = PROVINCE_ZONE;
+const provinceYear = () => provinceYearOf(TARGET, SEED);
 
 let peakRss = 0;
 let peakHeap = 0;

@@ -1,0 +1,70 @@
+/**
+ * The province-year's events, generated in memory (shared by the live replay
+ * in scripts/replay-province.ts and the rebuild from a store in rebuild.ts):
+ * 16 prefecture centers and 129 counties/districts whose volumes spread like
+ * real ones (a few big urban districts, many small counties), sized so that
+ * the year holds `target` events, cut at exactly `target`.
+ */
+import { defaultCalendar, dayFromYmd } from '../../src/domain/index.js';
+import { matterMix, type Center } from '../../src/demo/catalog.js';
+import { casesOfDay, allocate, dayWeight } from '../../src/demo/history.js';
+import type { GeneratedCase } from '../../src/demo/case-plan.js';
+import { Rng } from '../../src/demo/prng.js';
+
+export const PROVINCE_ZONE = 'Asia/Shanghai';
+const EVENTS_PER_CASE = 2.35; // measured on the generator
+
+/** 16 prefecture centers and 129 counties/districts; county volumes spread like real ones (a few big urban districts, many small counties). */
+function provinceCenters(seed: number): Center[] {
+  const rng = new Rng(seed, 0x9a0);
+  const centers: Center[] = [];
+  for (let i = 1; i <= 16; i++)
+    centers.push({
+      id: `prefecture-${i}`,
+      code: `P${i}`,
+      name: `州市政务服务中心${i}`,
+      tier: 'city',
+      volume: 0.3 + rng.next() * 0.5,
+    });
+  for (let i = 1; i <= 129; i++)
+    centers.push({
+      id: `county-${i}`,
+      code: `C${i}`,
+      name: `县区政务服务中心${i}`,
+      tier: 'district',
+      volume: 0.05 + rng.next() ** 3,
+    });
+  return centers;
+}
+
+/** The year's cases in acceptance order (not recording order: see inRecordOrder), `target` events in all. */
+export function* provinceYear(target: number, seed: number): Generator<GeneratedCase> {
+  const zone = PROVINCE_ZONE;
+  const calendar = defaultCalendar(zone);
+  const centers = provinceCenters(seed);
+  const mixes = centers.map((c) => matterMix(c.tier));
+  const totalVolume = centers.reduce((s, c) => s + c.volume, 0);
+  const casesPerVolumeYear = target / EVENTS_PER_CASE / totalVolume;
+  const first = dayFromYmd(2025, 1, 1);
+  const last = dayFromYmd(2026, 1, 1);
+  const days: number[] = [];
+  for (let d = first; d < last; d++) days.push(d);
+  const quotas = centers.map((c) =>
+    allocate(
+      Math.round(casesPerVolumeYear * c.volume),
+      days.map((d) => dayWeight(calendar, d, c)),
+    ),
+  );
+  let events = 0;
+  for (let k = 0; k < days.length; k++) {
+    const counts = quotas.map((q) => q[k] ?? 0);
+    for (const c of casesOfDay({ seed, calendar, zone, day: days[k] as number, centers, counts, mixes })) {
+      if (events >= target) return;
+      const keep = Math.min(c.events.length, target - events);
+      events += keep;
+      yield keep === c.events.length
+        ? c
+        : { ...c, events: c.events.slice(0, keep), at: c.at.slice(0, keep), recordLagMs: c.recordLagMs.slice(0, keep) };
+    }
+  }
+}
