@@ -2,6 +2,9 @@
  * A province-year on one machine:
  *   `npx tsx scripts/replay-province.ts [--events 10000000] [--mode generate|fold|projection|both] [--json]
  *       [--completed-as-objects]`
+ *   `npx tsx scripts/replay-province.ts --mode rebuild --store /tmp/province.db [--events n] [--repeat n] [--json]`
+ *     writes the year into a sqlite store once, then times the projections' catch-up from it against
+ *     read + parse and fold-only passes over the same store (scripts/province/rebuild.ts).
  *
  * Generates a province's cases in memory (16 city centers and 129 county/district
  * centers, sized so the year holds --events events), streams them in recording
@@ -32,12 +35,15 @@ import type { CaseState } from '../src/domain/types.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
+import { runRebuildFromStore } from './province/rebuild.js';
 import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '10000000' },
     mode: { type: 'string', default: 'both' },
+    store: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     json: { type: 'boolean', default: false },
     // Completed cases as objects, as before issue 18's rows (to compare the two in one place).
@@ -48,8 +54,10 @@ const TARGET = Number(values.events);
 const SEED = Number(values.seed);
 if (!Number.isInteger(TARGET) || TARGET < 1000)
   throw new RangeError(`--events must be an integer ≥ 1000, got ${values.events}`);
-if (!['generate', 'fold', 'projection', 'both'].includes(values.mode))
-  throw new RangeError(`--mode must be generate, fold, projection or both, got ${values.mode}`);
+if (!['generate', 'fold', 'projection', 'both', 'rebuild'].includes(values.mode))
+  throw new RangeError(`--mode must be generate, fold, projection, both or rebuild, got ${values.mode}`);
+if (values.mode === 'rebuild' && values.store === undefined)
+  throw new RangeError('--mode rebuild needs --store <file> (the store is written there once, then read)');
 
 const zone = PROVINCE_ZONE;
 const provinceYear = () => provinceYearOf(TARGET, SEED);
@@ -226,3 +234,17 @@ if (!values.json)
 if (values.mode === 'both' || values.mode === 'generate') runGenerate();
 if (values.mode === 'both' || values.mode === 'fold') runFold();
 if (values.mode === 'both' || values.mode === 'projection') runProjection();
+if (values.mode === 'rebuild')
+  await runRebuildFromStore({
+    path: values.store as string,
+    target: TARGET,
+    seed: SEED,
+    repeat: Number(values.repeat),
+    report: (r) =>
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify(r)}\n`
+          : `${r.pass}: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
+              `CPU ${r.cpuSeconds.toFixed(1)} s; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}\n`,
+      ),
+  });

@@ -1,0 +1,231 @@
+/**
+ * The province-year as a real rebuild (issue 18 goal 2), for
+ * `scripts/replay-province.ts --mode rebuild --store /tmp/province.db`:
+ *
+ *  1. write: the generated year goes into a sqlite store once (timed apart,
+ *     never inside the rebuild's time). Skipped when the store already holds
+ *     exactly the year's events. The rows are written with the store's own
+ *     schema, body encoding (storedJson) and recordedAt text in transactions of
+ *     50,000 rows, not through `append` (≈ 150 µs an append would make the
+ *     10 M write take ten minutes); every recordedAt is the generator's own.
+ *  2. read + parse: every event through `readAllBatches` (the catch-up's read
+ *     path), bodies parsed, nothing folded: the baseline.
+ *  3. fold only: the same read, each event decoded (`decodeStoredCaseEvent`)
+ *     and `evolve`d into a map of open cases (dropped on completion): a worker
+ *     catching up with no read models.
+ *  4. rebuild: `createProjections` over the store with no snapshot, timed from
+ *     `start()` until it resolves (caught up, every case evaluated once), as a
+ *     restart with no snapshot does.
+ *
+ * Each pass reports wall time, events/s, process CPU time (all threads) and
+ * the peak RSS sampled during the pass (the kernel's high-water mark too for
+ * the rebuild, the last and largest pass). `--repeat n` alternates the three
+ * passes n times and keeps each one's best.
+ */
+import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { createCalendarService, DEFAULT_POLICY, evolve, initialCaseState } from '../../src/domain/index.js';
+import type { CaseState } from '../../src/domain/types.js';
+import { caseStreamId } from '../../src/domain/streams.js';
+import { inRecordOrder } from '../../src/demo/record-order.js';
+import { STREAM_PREFIXES } from '../../src/projections/eventRouting.js';
+import { createProjections } from '../../src/projections/runner.js';
+import { createManualScheduler } from '../../src/projections/scheduler.js';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
+import { storedJson } from '../../src/store/sqlite/storedJson.js';
+import { decodeStoredCaseEvent } from '../../src/write/storedEvent.js';
+import { PROVINCE_ZONE, provinceYear } from './year.js';
+
+export interface RebuildPass {
+  readonly pass: 'write' | 'read-parse' | 'fold-only' | 'rebuild';
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly cpuSeconds: number;
+  readonly peakRssBytes: number;
+  readonly cases?: number;
+  readonly alerts?: number;
+  readonly storeBytes?: number;
+}
+
+const INSERT_SQL = 'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
+const ROWS_PER_TRANSACTION = 50_000;
+
+/** Peak RSS while `work` runs, sampled every 100 ms (the catch-up yields, so the timer runs). */
+async function measure<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; cpu: number; rss: number }> {
+  let rss = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    rss = Math.max(rss, process.memoryUsage().rss);
+  }, 100);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    const value = await work();
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    rss = Math.max(rss, process.memoryUsage().rss);
+    return { value, seconds, cpu: (cpu.user + cpu.system) / 1e6, rss };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function eventCount(path: string): number {
+  if (!existsSync(path)) return -1;
+  const db = new Database(path, { readonly: true });
+  try {
+    return Number(db.prepare('SELECT COUNT(*) FROM events').pluck().get());
+  } catch {
+    return -1;
+  } finally {
+    db.close();
+  }
+}
+
+/** Writes the year into a new store at `path` (it must not hold other events). */
+async function writeYear(path: string, target: number, seed: number): Promise<RebuildPass> {
+  const found = eventCount(path);
+  if (found > 0) throw new Error(`${path} holds ${found} events, not the ${target} of this year: remove it first`);
+  await new SqliteEventStore(path).close(); // the store's schema and identity
+  const {
+    value: events,
+    seconds,
+    cpu,
+    rss,
+  } = await measure(async () => {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF'); // a bulk load: a crash means writing it again
+    const insert = db.prepare(INSERT_SQL);
+    let pending: unknown[][] = [];
+    const flush = db.transaction((rows: unknown[][]) => {
+      for (const r of rows) insert.run(...r);
+    });
+    let written = 0;
+    for (const b of inRecordOrder(provinceYear(target, seed))) {
+      const recordedAt = new Date(b.recordedAt).toISOString();
+      const stream = caseStreamId(b.caseId);
+      b.events.forEach((e, k) => {
+        pending.push([stream, b.firstRevision + k, e.eventId, e.type, storedJson(JSON.stringify(e)), recordedAt]);
+      });
+      if (pending.length >= ROWS_PER_TRANSACTION) {
+        flush(pending);
+        written += pending.length;
+        pending = [];
+        if (written % 1_000_000 < ROWS_PER_TRANSACTION) process.stderr.write(`write: ${written} events\n`);
+      }
+    }
+    flush(pending);
+    written += pending.length;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    return written;
+  });
+  return pass('write', events, seconds, cpu, rss, { storeBytes: statSync(path).size });
+}
+
+function pass(
+  name: RebuildPass['pass'],
+  events: number,
+  seconds: number,
+  cpu: number,
+  rss: number,
+  extra: Partial<RebuildPass> = {},
+): RebuildPass {
+  return {
+    pass: name,
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    cpuSeconds: cpu,
+    peakRssBytes: rss,
+    ...extra,
+  };
+}
+
+async function readParse(store: SqliteEventStore): Promise<RebuildPass> {
+  const { value, seconds, cpu, rss } = await measure(async () => {
+    let n = 0;
+    let sink = 0;
+    for await (const batch of store.readAllBatches({ fromPosition: 0n, streamPrefixes: STREAM_PREFIXES })) {
+      for (const e of batch) sink += (e.data['occurredAt'] as string).length + e.recordedAt.length; // touch the body
+      n += batch.length;
+    }
+    if (sink < 0) throw new Error('unreachable');
+    return n;
+  });
+  return pass('read-parse', value, seconds, cpu, rss);
+}
+
+async function foldOnly(store: SqliteEventStore): Promise<RebuildPass> {
+  const { value, seconds, cpu, rss } = await measure(async () => {
+    const open = new Map<string, CaseState>();
+    let n = 0;
+    for await (const batch of store.readAllBatches({ fromPosition: 0n, streamPrefixes: STREAM_PREFIXES })) {
+      for (const recorded of batch) {
+        const decoded = decodeStoredCaseEvent(recorded);
+        if (!decoded.ok) continue;
+        const { caseId, event, meta } = decoded.value;
+        const state = evolve(open.get(caseId) ?? initialCaseState(caseId), event, meta);
+        if (state.completedAt === undefined && state.accepted !== undefined) open.set(caseId, state);
+        else open.delete(caseId);
+      }
+      n += batch.length;
+    }
+    return n;
+  });
+  return pass('fold-only', value, seconds, cpu, rss);
+}
+
+async function rebuild(store: SqliteEventStore, now: number): Promise<RebuildPass> {
+  const scheduler = createManualScheduler(now);
+  const projections = createProjections({
+    store,
+    calendarService: createCalendarService(PROVINCE_ZONE),
+    policy: DEFAULT_POLICY,
+    clock: scheduler.clock,
+    zone: PROVINCE_ZONE,
+    scheduler,
+  });
+  const { seconds, cpu, rss } = await measure(() => projections.start());
+  const info = projections.info();
+  await projections.stop();
+  return pass('rebuild', info.eventsFolded, seconds, cpu, Math.max(rss, process.resourceUsage().maxRSS * 1024), {
+    cases: info.cases,
+    alerts: info.alerts,
+  });
+}
+
+/** The last event's recordedAt plus an hour: the rebuild's clock (its final evaluation of every case). */
+function endOfStore(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    const last = db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck().get() as string;
+    return Date.parse(last) + 3_600_000;
+  } finally {
+    db.close();
+  }
+}
+
+/** Writes the store if needed, then the three passes `repeat` times, alternating; returns every pass measured. */
+export async function runRebuildFromStore(options: {
+  readonly path: string;
+  readonly target: number;
+  readonly seed: number;
+  readonly repeat: number;
+  readonly report: (result: RebuildPass) => void;
+}): Promise<void> {
+  const { path, target, seed, report } = options;
+  if (eventCount(path) !== target) report(await writeYear(path, target, seed));
+  const now = endOfStore(path);
+  const store = new SqliteEventStore(path);
+  try {
+    for (let i = 0; i < options.repeat; i++) {
+      report(await readParse(store));
+      report(await foldOnly(store));
+      report(await rebuild(store, now));
+    }
+  } finally {
+    await store.close();
+  }
+}
