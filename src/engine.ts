@@ -22,6 +22,7 @@ import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
 import { formatDate } from './domain/time.js';
 import type { EpochDay, EpochMs } from './domain/types.js';
 import { createProjections, type Projections } from './projections/index.js';
+import type { ProjectionPartition } from './projections/partition.js';
 import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
 import type { ReadModels } from './projections/types.js';
 import { loadPolicies, PolicyBook, recordPolicy } from './projections/policyEvents.js';
@@ -59,6 +60,8 @@ export interface EngineConfig {
   readonly checkpointFile?: string;
   /** Operational messages of the projections (default: dropped). */
   readonly projectionLog?: (message: string, level?: 'info' | 'warn') => void;
+  /** Project only these centers' cases (a worker of several, src/projections/partition.ts); default all. */
+  readonly projectionPartition?: ProjectionPartition;
   /** Read models to serve instead of the projections (tests that prove a path never reads them). */
   readonly readModels?: ReadModels;
   readonly appOptions?: Partial<AppOptions>;
@@ -127,6 +130,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           scheduler,
           ...(config.checkpointFile === undefined ? {} : { checkpointFile: config.checkpointFile }),
           ...(config.projectionLog === undefined ? {} : { log: config.projectionLog }),
+          ...(config.projectionPartition === undefined ? {} : { partition: config.projectionPartition }),
         });
   const readModels = config.readModels ?? (projections as Projections).readModels;
   const writeSide = createWriteSide({

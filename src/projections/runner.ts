@@ -12,6 +12,7 @@ import { Checkpoint } from './checkpoint.js';
 import { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { ComplaintProjection } from './complaints/complaintProjection.js';
 import { EventRouter } from './eventRouting.js';
+import { partitionStreamPrefixes, type ProjectionPartition } from './partition.js';
 import type { DirectoryBook } from './directoryEvents.js';
 import type { PolicyBook } from './policyEvents.js';
 import { PositionWaiters } from './positionWaiters.js';
@@ -42,6 +43,11 @@ export interface ProjectionsOptions {
   readonly snapshotEveryEvents?: number;
   /** Operational messages (never with case ids); `warn` for a snapshot refused (damaged, edited, another store's). */
   readonly log?: (message: string, level?: 'info' | 'warn') => void;
+  /**
+   * Fold only these centers' cases and complaints (one worker of several, partition.ts); default all.
+   * Each worker needs its own checkpointFile: a snapshot does not record the partition it holds.
+   */
+  readonly partition?: ProjectionPartition;
 }
 
 export interface ProjectionsInfo {
@@ -76,6 +82,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   const clock = (): EpochMs => scheduler.clock();
   const log = options.log ?? (() => {});
   const snapshotEvery = options.snapshotEveryEvents ?? 10_000;
+  const streamPrefixes = partitionStreamPrefixes(options.partition); // throws PartitionError on a bad one
 
   const projection = new CaseProjection({
     calendarService,
@@ -147,6 +154,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       failedBeforeHead: (error) => failStart?.(error),
     },
     log,
+    streamPrefixes,
   );
 
   function saveSnapshot(): Promise<void> {

@@ -49,6 +49,8 @@ export class SubscriptionLoop {
     private readonly store: EventStore,
     private readonly target: LoopTarget,
     private readonly log: (message: string) => void,
+    /** The stream prefixes followed (a partition's share, partition.ts; default every projected stream). */
+    private readonly streamPrefixes: readonly string[] = STREAM_PREFIXES,
   ) {}
 
   start(): void {
@@ -86,7 +88,7 @@ export class SubscriptionLoop {
   private async catchUpInBatches(): Promise<void> {
     if (typeof this.store.readAllBatches !== 'function') return; // test doubles may lack it: subscribe instead
     const from = this.target.position() + 1n; // readAll is inclusive of fromPosition
-    for await (const batch of this.store.readAllBatches({ fromPosition: from, streamPrefixes: STREAM_PREFIXES })) {
+    for await (const batch of this.store.readAllBatches({ fromPosition: from, streamPrefixes: this.streamPrefixes })) {
       if (this.stopped) return;
       for (const e of batch) {
         this.target.fold(e);
@@ -116,7 +118,7 @@ export class SubscriptionLoop {
     const position = this.target.position();
     this.subscription = this.store.subscribeToAll({
       fromPosition: position < 0n ? 'start' : position,
-      streamPrefixes: STREAM_PREFIXES,
+      streamPrefixes: this.streamPrefixes,
       checkpointInterval: 1024,
     });
     for await (const message of this.subscription) {
