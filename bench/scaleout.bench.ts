@@ -1,0 +1,228 @@
+/**
+ * Scale-out (issue 18, goal 5): projection workers each owning half the
+ * centers (a server-side stream-prefix filter per worker, partition.ts),
+ * against one worker owning all of them, on the same store in the same run.
+ *
+ * A province-like year (bench/support/regionHistory.ts: case ids begin with
+ * the center's region code) is written to a sqlite file, and to the
+ * EventStoreDB wire-level test server in a process of its own. Per store,
+ * alternately: (a) one worker with every center, (b) two workers in separate
+ * processes, each with its own store connection and half the centers: whole
+ * prefectures (a prefecture center and its counties, one 4-digit prefix),
+ * split by event volume, not by count. Each worker loads, then all get "go" at once; the time is the
+ * wall clock from "go" until every worker has caught up (start() resolved:
+ * catch-up, then goLive). Rows: (b)'s events/s against (a)'s (target ≥ 1.8×),
+ * best of the rounds, and `/stats` of 2025 grouped by center, merged from the
+ * two workers (partitionStats.ts), against (a)'s.
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import type { ProjectionPartition } from '../src/projections/partition.js';
+import { mergeStatsByCenter } from '../src/projections/partitionStats.js';
+import type { StatsResult } from '../src/projections/statsFigures.js';
+import { SqliteEventStore } from '../src/store/sqlite/sqlite-store.js';
+import type { StreamAppend } from '../src/store/port.js';
+import { prefectureOf, regionAppends, splitByVolume } from './support/regionHistory.js';
+import type { WorkerDone } from './support/scaleoutWorker.js';
+import type { Benchmark, BenchRow } from './types.js';
+
+const WORKER = fileURLToPath(new URL('./support/scaleoutWorker.ts', import.meta.url));
+const WIRE_SERVER = fileURLToPath(new URL('./support/wireServerProcess.ts', import.meta.url));
+const SEED = 42;
+const AS_OF = Date.parse('2026-03-01T00:00:00+08:00');
+const TARGET_RATIO = 1.8;
+
+/** Writes the year into a new sqlite file; returns the events per prefecture. */
+async function fillSqlite(path: string, events: number): Promise<Map<string, number>> {
+  let now = 0;
+  const store = new SqliteEventStore(path, { clock: () => now });
+  const byUnit = new Map<string, number>();
+  let pending: StreamAppend[] = [];
+  const flush = async () => {
+    for (const outcome of await store.appendMany(pending)) if (!outcome.ok) throw outcome.error;
+    pending = [];
+  };
+  for (const batch of regionAppends(SEED, events)) {
+    if (batch.recordedAt !== now && pending.length >= 500) await flush();
+    now = batch.recordedAt;
+    pending.push({
+      streamId: batch.streamId,
+      events: batch.events.map((e) => ({
+        eventId: e.eventId!,
+        type: e.type,
+        data: e as unknown as Record<string, unknown>,
+      })),
+    });
+    const unit = prefectureOf(batch.caseId);
+    byUnit.set(unit, (byUnit.get(unit) ?? 0) + batch.events.length);
+  }
+  await flush();
+  await store.close();
+  return byUnit;
+}
+
+interface Run {
+  readonly wallMs: number;
+  readonly done: readonly WorkerDone[];
+}
+
+function message<T>(child: ChildProcess, kind: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { kind?: string }) => {
+      if (m.kind !== kind) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`scale-out worker exited with ${code} before "${kind}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Starts one worker per partition (undefined: all centers), then times them from "go" until all are caught up. */
+async function runWorkers(spec: string, partitions: readonly (ProjectionPartition | undefined)[]): Promise<Run> {
+  const children = partitions.map((p) =>
+    fork(WORKER, [spec, p === undefined ? 'all' : JSON.stringify(p), String(AS_OF)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const exited = children.map(
+    (c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve()))),
+  );
+  try {
+    await Promise.all(children.map((c) => message(c, 'ready')));
+    const finished = children.map((c) => message<WorkerDone>(c, 'done'));
+    const t0 = performance.now();
+    for (const c of children) c.send('go');
+    const done = await Promise.all(finished);
+    return { wallMs: performance.now() - t0, done };
+  } catch (error) {
+    for (const c of children) if (c.exitCode === null) c.kill();
+    throw error;
+  } finally {
+    await Promise.all(exited);
+  }
+}
+
+/** Everything of the merged answer equals the single worker's, avgUsedDays of the total within 0.01 day. */
+function sameStats(single: StatsResult, merged: StatsResult): boolean {
+  const rest = (s: StatsResult) => ({ ...s, flow: { ...s.flow, avgUsedDays: 0 } });
+  const a = single.flow.avgUsedDays;
+  const b = merged.flow.avgUsedDays;
+  const avgClose = a === null || b === null ? a === b : Math.abs(a - b) <= 0.01 + 1e-9;
+  return avgClose && isDeepStrictEqual(rest(single), rest(merged));
+}
+
+async function measure(
+  label: string,
+  spec: string,
+  halves: readonly ProjectionPartition[],
+  events: number,
+  rounds: number,
+): Promise<BenchRow[]> {
+  const load = [loadavg()[0]!];
+  const singles: Run[] = [];
+  const pairs: Run[] = [];
+  for (let i = 0; i < rounds; i++) {
+    singles.push(await runWorkers(spec, [undefined]));
+    pairs.push(await runWorkers(spec, halves));
+  }
+  load.push(loadavg()[0]!);
+  const best = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const single = best(singles);
+  const pair = best(pairs);
+  const folded = single.done[0]!.eventsFolded;
+  const pairFolded = pair.done.reduce((s, d) => s + d.eventsFolded, 0);
+  const ratio = single.wallMs / pair.wallMs;
+  const perRound = singles.map((s, i) => (s.wallMs / pairs[i]!.wallMs).toFixed(2)).join(', ');
+  const cpu = (r: Run) => r.done.map((d) => Math.round(d.cpuMs).toLocaleString('en')).join(' + ');
+  const singleStats = single.done[0]!.stats as StatsResult;
+  const mergedStats = mergeStatsByCenter(pair.done.map((d) => d.stats as StatsResult));
+  const equal = sameStats(singleStats, mergedStats);
+  const centers = mergedStats.groups?.length ?? 0;
+  return [
+    {
+      name: `scale-out catch-up on ${label}: 2 workers × half the centers vs 1 worker (${events.toLocaleString('en')} events)`,
+      value: pairFolded / (pair.wallMs / 1000),
+      unit: 'events/s',
+      baselineName: '1 worker, every center',
+      baseline: folded / (single.wallMs / 1000),
+      ratio,
+      target: `≥ ${TARGET_RATIO}× (2 cores)`,
+      pass: ratio >= TARGET_RATIO,
+      note:
+        `best of ${rounds} alternating rounds (wall ${Math.round(single.wallMs)} ms vs ${Math.round(pair.wallMs)} ms; per round ${perRound}); ` +
+        `CPU ms ${cpu(single)} vs ${cpu(pair)}; workers folded ${pair.done.map((d) => d.eventsFolded.toLocaleString('en')).join(' + ')}; ` +
+        `load average ${load.map((l) => l.toFixed(1)).join(' → ')}`,
+    },
+    {
+      name: `scale-out /stats 2025 by center on ${label}: 2 workers merged == 1 worker`,
+      value: equal ? 1 : 0,
+      unit: 'equal',
+      target: 'every figure equal (avgUsedDays of the total within 0.01 day)',
+      pass: equal,
+      note: `${centers} centers; ${single.done[0]!.cases.toLocaleString('en')} cases (${pair.done.map((d) => d.cases.toLocaleString('en')).join(' + ')})`,
+    },
+  ];
+}
+
+/** The wire server in its own process, filled; resolves with its port. */
+function startWireServer(events: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WIRE_SERVER, String(events), String(SEED)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`wire server exited with ${code}`)));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (!out.includes('\n') || line === undefined) return;
+      const { port } = JSON.parse(line) as { port: number };
+      resolve({
+        port,
+        stop: () =>
+          new Promise((r) => {
+            child.once('exit', r);
+            child.stdin.end();
+          }),
+      });
+    });
+  });
+}
+
+const scaleout: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const events = quick ? 200_000 : 1_000_000;
+  const esdbEvents = quick ? 60_000 : 400_000;
+  const dir = mkdtempSync(join(tmpdir(), 'scaleout-'));
+  try {
+    const path = join(dir, 'events.db');
+    const halves = splitByVolume(await fillSqlite(path, events)).map((codes) => ({ caseIdPrefixes: codes }));
+    const rows = await measure('sqlite', `sqlite:${path}`, halves, events, quick ? 2 : 3);
+    const wire = await startWireServer(esdbEvents);
+    try {
+      rows.push(
+        ...(await measure(
+          'the EventStoreDB wire server (own process)',
+          `esdb://127.0.0.1:${wire.port}?tls=false`,
+          halves,
+          esdbEvents,
+          quick ? 1 : 2,
+        )),
+      );
+    } finally {
+      await wire.stop();
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+export const benchmarks: Benchmark[] = [scaleout];

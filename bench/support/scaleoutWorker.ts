@@ -1,0 +1,68 @@
+/**
+ * One projection worker of bench/scaleout.bench.ts, in its own process with its
+ * own store connection: `node --import tsx scaleoutWorker.ts <store spec>
+ * <partition JSON | all> <asOf ms>`, forked with an IPC channel. It opens the
+ * store and the projections, says `ready`, and on `go` catches up
+ * (`start()`, which resolves once the read models are live), then answers
+ * with the time it took, its counters and `/stats` of 2025 grouped by center.
+ */
+import { createCalendarService, DEFAULT_POLICY } from '../../src/domain/index.js';
+import type { ProjectionPartition } from '../../src/projections/partition.js';
+import { createProjections } from '../../src/projections/runner.js';
+import { createManualScheduler } from '../../src/projections/scheduler.js';
+import { openStore } from '../../src/store/open.js';
+import { ZONE } from './regionHistory.js';
+
+export interface WorkerDone {
+  readonly kind: 'done';
+  readonly ms: number;
+  /** CPU time of the worker process during the catch-up (user + system). */
+  readonly cpuMs: number;
+  readonly eventsFolded: number;
+  readonly cases: number;
+  readonly stats: unknown;
+}
+
+const [spec, partitionText, asOfText] = process.argv.slice(2);
+if (spec === undefined || partitionText === undefined || asOfText === undefined || process.send === undefined)
+  throw new Error('usage: scaleoutWorker.ts <store spec> <partition JSON | all> <asOf ms>, forked with IPC');
+const send = process.send.bind(process);
+const partition = partitionText === 'all' ? undefined : (JSON.parse(partitionText) as ProjectionPartition);
+const store = await openStore(spec);
+await store.headPosition(); // connect before the clock starts
+const scheduler = createManualScheduler(Number(asOfText));
+const projections = createProjections({
+  store,
+  calendarService: createCalendarService(ZONE),
+  policy: DEFAULT_POLICY,
+  clock: scheduler.clock,
+  zone: ZONE,
+  scheduler,
+  ...(partition === undefined ? {} : { partition }),
+});
+process.once('message', () => {
+  void (async () => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await projections.start();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const info = projections.info();
+    const stats = projections.readModels.stats({ from: '2025-01-01', to: '2026-01-01', groupBy: 'center' });
+    const done: WorkerDone = {
+      kind: 'done',
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      eventsFolded: info.eventsFolded,
+      cases: info.cases,
+      stats,
+    };
+    send(done, () => {
+      void projections.stop().then(async () => {
+        await store.close();
+        process.exit(0);
+      });
+    });
+  })();
+});
+send({ kind: 'ready' });
