@@ -11,13 +11,18 @@
  * Everything derived is a function of (states, calendar, policy, now), which
  * is why a rebuild and an incremental run agree.
  *
- * Live, a completed case that nothing can change without a new event is kept
- * as a row of columns (caseTable.ts, completedCases.ts) and rebuilt, equal,
- * when read or when an event for it arrives.
+ * A completed case that nothing can change without a new event is kept as a
+ * row of columns (caseTable.ts, completedCases.ts) and rebuilt, equal, when
+ * read or when an event for it arrives. Live, once evaluated; while catching
+ * up, a completed case is evaluated at the catch-up's clock to see whether it
+ * is settled (then it becomes a row and `goLive` has no need to evaluate it),
+ * and a calendar or policy publication read later in the catch-up turns the
+ * rows it can change back into objects (catchUpRows.ts), for `goLive`.
  *
  * Over 300 lines: folding, evaluating and timing a case are one state machine
- * over the same entries (the queries beside them are one-liners); where cases
- * are kept, the facts, the alerts and the timer live in their own files.
+ * over the same entries (the queries beside them are one-liners), and whether a
+ * case may become a row during a catch-up is decided by that same evaluation;
+ * where cases are kept, the facts, the alerts and the timer live in their own files.
  */
 import {
   evaluate,
@@ -46,6 +51,7 @@ import { FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CaseEntry } from './caseEnt
 import { recordFacts } from './caseFacts.js';
 import { changedDays, spanTouches } from './calendarChange.js';
 import { CaseTable } from './caseTable.js';
+import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
 import { DueTimer } from './dueTimer.js';
 import { OpenCaseCounts } from './openCounts.js';
 import type { Scheduler } from './scheduler.js';
@@ -71,6 +77,9 @@ export class CaseProjection {
   private skipped = 0;
   private readonly unsubscribeCalendar: () => void;
   private readonly ownEvolveOptions: { readonly lateRecordHours: number };
+  /** The policy publications the rows made during a catch-up were evaluated with (the book's first n). */
+  private policiesSeen = 0;
+  private turnedBack = 0;
 
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
@@ -114,7 +123,10 @@ export class CaseProjection {
       entry.state = state;
     }
     this.openCounts.move(before, state);
-    if (!this.live) return;
+    if (!this.live) {
+      this.compact(entry);
+      return;
+    }
     const now = this.options.scheduler.clock();
     this.refresh(entry, now, now);
     this.countLive(event, before, entry);
@@ -124,13 +136,16 @@ export class CaseProjection {
 
   /** Put a state loaded from a snapshot in place (catch-up phase only). */
   restoreState(state: CaseState): void {
-    this.entries.set(newEntry(state.caseId, state));
+    const entry = newEntry(state.caseId, state);
+    this.entries.set(entry);
     this.openCounts.count(state, +1);
+    this.compact(entry);
   }
 
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
+    this.releaseRowsOfNewPolicies();
     for (const entry of this.entries.objects()) this.refresh(entry, now, now);
     this.live = true;
     this.board.publishing = true;
@@ -164,6 +179,11 @@ export class CaseProjection {
   /** The per-case figures statistics and reports read (one pass; a completed case's row is rebuilt as it is reached). */
   caseEntries(): Iterable<Readonly<CaseEntry>> {
     return this.entries.entries();
+  }
+
+  /** Rows a calendar or policy publication read during a catch-up turned back into objects (for tests). */
+  get rowsTurnedBack(): number {
+    return this.turnedBack;
   }
 
   /** Completed cases kept as rows of columns (for the bench and tests). */
@@ -210,9 +230,44 @@ export class CaseProjection {
     return this.due.nextDueAt();
   }
 
-  /** Keep `entry` as a row when it is completed and settled (live only: catch-up has not evaluated it). */
+  /** Keep `entry` as a row when it is completed and settled (live: as last evaluated; catching up: see below). */
   private compact(entry: CaseEntry): void {
     if (this.live) this.entries.compact(entry);
+    else if (entry.state.status === 'completed' && this.entries.compactsRows) this.compactInCatchUp(entry);
+  }
+
+  /**
+   * Catching up: evaluate a completed case at the clock, without alerts or
+   * timers, and keep it as a row when nothing but a new event can change it
+   * (then `goLive` would evaluate it to the very same figures). Otherwise it
+   * stays an object, for `goLive`.
+   */
+  private compactInCatchUp(entry: CaseEntry): void {
+    this.releaseRowsOfNewPolicies();
+    const s = entry.state;
+    if (s.accepted === undefined || s.acceptedAt === undefined) return;
+    const clockNow = this.options.scheduler.clock();
+    const now = s.lastOccurredAt !== undefined && s.lastOccurredAt > clockNow ? s.lastOccurredAt : clockNow;
+    const calendar = this.calendar;
+    const policy = this.policyFor(s);
+    const tl = timelineOf(s, now, policy, calendar);
+    if (tl === null || nextChangeOf(tl, now) !== undefined) return;
+    const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
+    if (alertViewsOf(entry.caseId, s, tl, now, stamp).length > 0) return;
+    recordFacts(entry, s, tl, calendar);
+    this.entries.compact(entry);
+  }
+
+  /** Catching up: policy versions read since the rows were made turn back the rows whose version they change. */
+  private releaseRowsOfNewPolicies(): void {
+    const book = this.options.policies;
+    if (book === undefined || book.publications.length === this.policiesSeen) return;
+    const before = book.publications.slice(0, this.policiesSeen);
+    const after = book.publications;
+    this.policiesSeen = after.length;
+    if (this.entries.rowCount === 0) return;
+    const calendar = this.calendar;
+    this.turnedBack += this.entries.releaseWhere((e) => policyChangedFor(e, before, after, book.fallback, calendar));
   }
 
   // ── Evaluation ─────────────────────────────────────────────────────────
@@ -313,8 +368,13 @@ export class CaseProjection {
 
   /** A year or regional days changed: re-evaluate every case whose span touches the changed days. */
   private calendarChanged(next: WorkCalendar, previous: WorkCalendar): void {
-    if (!this.live) return; // catching up: goLive evaluates everything with the final calendar
     const range = changedDays(next, previous);
+    if (!this.live) {
+      // Catching up: goLive evaluates every object with the final calendar; the rows it can change become objects.
+      if (this.entries.rowCount > 0)
+        this.turnedBack += this.entries.releaseWhere((e) => rowTouchedByCalendar(e, range, next));
+      return;
+    }
     const now = this.options.scheduler.clock();
     for (const seen of this.entries.entries()) {
       if (!spanTouches(seen.state, range, next)) continue;

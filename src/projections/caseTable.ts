@@ -25,6 +25,11 @@ export class CaseTable {
     return this.held.size;
   }
 
+  /** Whether completed cases are kept as rows at all. */
+  get compactsRows(): boolean {
+    return this.compactRows;
+  }
+
   /** Completed cases kept as rows. */
   get rowCount(): number {
     return this.rows.size;
@@ -64,6 +69,17 @@ export class CaseTable {
   /** The cases held as objects (those a re-evaluation can change). */
   *objects(): Iterable<CaseEntry> {
     for (const held of this.held.values()) if (typeof held !== 'number') yield held;
+  }
+
+  /** Turn back into objects the rows for which `touched` is true (their rebuilt entry); how many. */
+  releaseWhere(touched: (entry: CaseEntry) => boolean): number {
+    let released = 0;
+    for (const [caseId, held] of this.held) {
+      if (typeof held !== 'number' || !touched(this.rows.entryAt(held, caseId))) continue;
+      this.held.set(caseId, this.rows.release(held, caseId));
+      released++;
+    }
+    return released;
   }
 
   /** Keep `entry` as a row when it is completed and settled (completedCases.ts says which). */

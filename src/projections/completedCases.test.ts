@@ -4,16 +4,28 @@
  * projection that keeps rows gives the same /stats, /reports/monthly, /cases,
  * /cards, alerts, counters and states as one that keeps every case as objects,
  * for random histories (catch-up, then live with time passing, ratings after
- * completion, late records, a calendar republished mid-stream).
+ * completion, late records, a calendar republished mid-stream; rows made during
+ * the catch-up, with calendar and policy publications read after completions,
+ * and a restart from a snapshot).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant, type CaseEvent } from '../domain/index.js';
+import {
+  createCalendarService,
+  DEFAULT_POLICY,
+  formatInstant,
+  parseInstant,
+  parseDate,
+  type CalendarService,
+  type CaseEvent,
+  type Policy,
+} from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases, type CaseListQuery } from './caseList.js';
 import { CaseProjection } from './caseProjection.js';
 import { CompletedCases, isCompactable } from './completedCases.js';
 import { computeMonthlyReport } from './report.js';
+import { PolicyBook } from './policyEvents.js';
 import { NO_NAMES } from './rowNames.js';
 import { createManualScheduler } from './scheduler.js';
 import { computeStats } from './stats.js';
@@ -136,18 +148,50 @@ interface Run {
   readonly alerts: AlertEvent[];
   readonly counters: unknown[];
   readonly now: number;
+  /** Rows made by the catch-up (before `goLive`). */
+  readonly rowsAtGoLive: number;
+  /** Rows made from the states restored at a restart. */
+  readonly rowsRestored: number;
 }
 
-/** Fold `planned`: the first `catchUp` events before going live, the rest live with the clock following them. */
-function fold(
-  planned: readonly Planned[],
-  catchUp: number,
-  tailHours: number,
-  republishAt: number | null,
-  compactCompleted: boolean,
-): Run {
-  const scheduler = createManualScheduler(BASE);
+/** What happens besides the case events (all optional: the plain run is catch-up then live). */
+interface Scenario {
+  /** Events folded while catching up, before `goLive`. */
+  readonly catchUp: number;
+  /** Hours the clock runs on after the last event. */
+  readonly tailHours: number;
+  /** A calendar republished live, when the clock reaches this instant. */
+  readonly republishAt?: number | null;
+  /** Catching up with the clock at the end of the catch-up (as a restart sees it), not at its start. */
+  readonly catchUpClockAtEnd?: boolean;
+  /** A calendar publication read after this many catch-up events (a holiday added on `day`). */
+  readonly calendarInCatchUp?: { readonly after: number; readonly day: string } | null;
+  /** Policy publications read after so many catch-up events. */
+  readonly policiesInCatchUp?: readonly {
+    readonly after: number;
+    readonly version: Policy;
+    readonly effectiveFrom: string;
+    readonly publishedHours: number;
+  }[];
+  /** Stop after this many catch-up events, and resume a new projection from the states (a snapshot). */
+  readonly snapshotAfter?: number | null;
+}
+
+/** One more holiday in 2025 (a publication that changes the calendar the cases were evaluated with). */
+function addHoliday(calendarService: CalendarService, day: string): void {
+  const year = calendarService.getYear(2025)!;
+  const holidays = [...new Set([...year.holidays, day])];
+  calendarService.publishYear(2025, { holidays, workdays: [...year.workdays] });
+}
+
+/** Fold `planned` as `scenario` says: catch-up (maybe across a restart), then live with the clock following the events. */
+function fold(planned: readonly Planned[], scenario: Scenario, compactCompleted: boolean): Run {
+  const { catchUp, tailHours } = scenario;
+  const head = planned.slice(0, catchUp);
+  const headEnd = Math.max(BASE, ...head.map((p) => p.recordAt));
+  const scheduler = createManualScheduler(scenario.catchUpClockAtEnd === true ? headEnd : BASE);
   const calendarService = createCalendarService(ZONE);
+  const policies = new PolicyBook(DEFAULT_POLICY);
   const counters: unknown[] = [];
   const count =
     (name: string) =>
@@ -161,35 +205,49 @@ function fold(
     cardIssued: count('card'),
     caseRated: count('rated'),
   } as unknown as ProjectionMetricsSink;
-  const projection = new CaseProjection({
-    calendarService,
-    policy: DEFAULT_POLICY,
-    scheduler,
-    metrics,
-    compactCompleted,
+  const newProjection = () =>
+    new CaseProjection({ calendarService, policy: DEFAULT_POLICY, policies, scheduler, metrics, compactCompleted });
+  let projection = newProjection();
+  const apply = (p: Planned) =>
+    projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
+  let policyRevision = 0n;
+  let rowsRestored = 0;
+  head.forEach((p, i) => {
+    if (i === scenario.snapshotAfter) {
+      // A restart: the snapshot holds the states (the calendar is restored before them, as checkpoint.ts does).
+      const states = projection.states();
+      projection.stop();
+      projection = newProjection();
+      for (const state of states) projection.restoreState(state);
+      rowsRestored = projection.compactedCount;
+    }
+    if (scenario.calendarInCatchUp?.after === i) addHoliday(calendarService, scenario.calendarInCatchUp.day);
+    for (const q of scenario.policiesInCatchUp ?? [])
+      if (q.after === i)
+        policies.add(policyRevision++, {
+          policy: q.version,
+          effectiveFrom: parseDate(q.effectiveFrom),
+          publishedAt: BASE + q.publishedHours * H,
+        });
+    apply(p);
   });
   const alerts: AlertEvent[] = [];
   projection.onAlert((a) => alerts.push(a));
-  let republished = republishAt === null;
-  const apply = (p: Planned) =>
-    projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
-  const head = planned.slice(0, catchUp);
-  for (const p of head) apply(p);
-  scheduler.advanceTo(Math.max(BASE, ...head.map((p) => p.recordAt)));
+  scheduler.advanceTo(headEnd);
+  const rowsAtGoLive = projection.compactedCount;
   projection.goLive(scheduler.clock());
+  let republished = scenario.republishAt === undefined || scenario.republishAt === null;
   for (const p of planned.slice(catchUp)) {
     scheduler.advanceTo(Math.max(p.recordAt, scheduler.clock()));
-    if (!republished && scheduler.clock() >= republishAt!) {
+    if (!republished && scheduler.clock() >= scenario.republishAt!) {
       republished = true;
       // One more holiday in October, published mid-stream: cases whose span touches it are evaluated again.
-      const year = calendarService.getYear(2025)!;
-      const holidays = [...new Set([...year.holidays, '2025-10-15'])];
-      calendarService.publishYear(2025, { holidays, workdays: [...year.workdays] });
+      addHoliday(calendarService, '2025-10-15');
     }
     apply(p);
   }
   scheduler.advanceTo(scheduler.clock() + tailHours * H);
-  return { projection, alerts, counters, now: scheduler.clock() };
+  return { projection, alerts, counters, now: scheduler.clock(), rowsAtGoLive, rowsRestored };
 }
 
 function allPages<R extends { nextCursor?: string | null }>(page: (cursor?: string) => R): R[] {
@@ -257,13 +315,43 @@ const historyArb = fc.record({
   republishHours: fc.option(fc.integer({ min: 0, max: 24 * 60 }), { freq: 3 }),
 });
 
+/** Policy versions a catch-up may read (each changes the warning and follow-up clocks). */
+const VERSIONS: readonly Policy[] = [
+  { ...DEFAULT_POLICY, version: 'tight', deadlineWarningRatio: 0.5, badRatingFollowUpDays: 2 },
+  { ...DEFAULT_POLICY, version: 'loose', deadlineWarningRatio: 0.95, badRatingFollowUpDays: 9 },
+];
+
+const catchUpArb = fc.record({
+  cases: fc.array(caseArb, { minLength: 2, maxLength: 12 }),
+  catchUpShare: fc.double({ min: 0.3, max: 1, noNaN: true }),
+  tailHours: fc.integer({ min: 0, max: 24 * 40 }),
+  clockAtEnd: fc.boolean(),
+  calendar: fc.option(
+    fc.record({
+      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      day: fc.constantFrom('2025-09-03', '2025-09-12', '2025-09-25', '2025-10-15', '2025-11-04'),
+    }),
+    { freq: 3 },
+  ),
+  policies: fc.array(
+    fc.record({
+      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      version: fc.nat(1),
+      effectiveFrom: fc.constantFrom('2025-01-01', '2025-09-05', '2025-09-20', '2025-10-10'),
+      publishedHours: fc.integer({ min: -24 * 30, max: 24 * 50 }),
+    }),
+    { maxLength: 2 },
+  ),
+  snapshotAt: fc.option(fc.double({ min: 0.3, max: 1, maxExcluded: true, noNaN: true }), { freq: 2 }),
+});
+
 describe('completed cases as rows of columns', () => {
   it('law: a row rebuilds exactly the entry it was made from (same fields, same key order), and releasing it too', () => {
     let compacted = 0;
     fc.assert(
       fc.property(historyArb, ({ cases, catchUpShare, tailHours }) => {
         const planned = plan(cases);
-        const run = fold(planned, Math.floor(catchUpShare * planned.length), tailHours, null, false);
+        const run = fold(planned, { catchUp: Math.floor(catchUpShare * planned.length), tailHours }, false);
         const rows = new CompletedCases();
         for (const entry of run.projection.caseEntries()) {
           const row = rows.add(entry);
@@ -297,8 +385,8 @@ describe('completed cases as rows of columns', () => {
         const planned = plan(cases);
         const catchUp = Math.floor(catchUpShare * planned.length);
         const republishAt = republishHours === null ? null : BASE + republishHours * H;
-        const rows = fold(planned, catchUp, tailHours, republishAt, true);
-        const objects = fold(planned, catchUp, tailHours, republishAt, false);
+        const rows = fold(planned, { catchUp, tailHours, republishAt }, true);
+        const objects = fold(planned, { catchUp, tailHours, republishAt }, false);
         expect(objects.projection.compactedCount).toBe(0);
         compacted += rows.projection.compactedCount;
         expect(answers(rows)).toStrictEqual(answers(objects));
@@ -306,6 +394,43 @@ describe('completed cases as rows of columns', () => {
       { numRuns: 80 },
     );
     expect(compacted).toBeGreaterThan(50);
+  });
+
+  it('law: rows made during a catch-up (clock at its start or end, calendar and policy publications read after completions, a restart from a snapshot) answer exactly as objects', () => {
+    let caughtUpRows = 0;
+    let released = 0;
+    let restoredRows = 0;
+    fc.assert(
+      fc.property(catchUpArb, (h) => {
+        const planned = plan(h.cases);
+        const catchUp = Math.ceil(h.catchUpShare * planned.length);
+        const at = (share: number | null) => (share === null ? null : Math.floor(share * catchUp));
+        const scenario: Scenario = {
+          catchUp,
+          tailHours: h.tailHours,
+          catchUpClockAtEnd: h.clockAtEnd,
+          calendarInCatchUp: h.calendar === null ? null : { after: at(h.calendar.at)!, day: h.calendar.day },
+          policiesInCatchUp: h.policies.map((q) => ({
+            after: at(q.at)!,
+            version: VERSIONS[q.version]!,
+            effectiveFrom: q.effectiveFrom,
+            publishedHours: q.publishedHours,
+          })),
+          snapshotAfter: at(h.snapshotAt),
+        };
+        const rows = fold(planned, scenario, true);
+        const objects = fold(planned, scenario, false);
+        expect(answers(rows)).toStrictEqual(answers(objects));
+        // How much of it was exercised (counted over all runs).
+        caughtUpRows += rows.rowsAtGoLive;
+        released += rows.projection.rowsTurnedBack;
+        restoredRows += rows.rowsRestored;
+      }),
+      { numRuns: 120 },
+    );
+    expect(caughtUpRows).toBeGreaterThan(100); // rows were made during catch-ups, not only live
+    expect(released).toBeGreaterThan(5); // publications turned some of them back
+    expect(restoredRows).toBeGreaterThan(20); // states restored from a snapshot became rows
   });
 
   it('rows stay exact through many releases and additions (the card and pause pools repack)', () => {
@@ -326,7 +451,7 @@ describe('completed cases as rows of columns', () => {
         rating: i % 4 === 0 ? { gap: 1, score: 4, channel: 1, comment: null, followUp: null } : null,
       })),
     );
-    const run = fold(planned, planned.length, 24 * 30, null, false);
+    const run = fold(planned, { catchUp: planned.length, tailHours: 24 * 30 }, false);
     const kept = [...run.projection.caseEntries()].filter(isCompactable);
     expect(kept.filter((e) => e.state.pauses.length > 0).length).toBeGreaterThan(100);
     expect(kept.filter((e) => e.cards !== undefined).length).toBeGreaterThan(100);
@@ -354,7 +479,7 @@ describe('completed cases as rows of columns', () => {
     expect(rows.size).toBe(live.size);
   });
 
-  it('after a catch-up, the completed cases become rows a moment after going live, not within goLive', () => {
+  it('during a catch-up the completed cases become rows as they complete, and goLive evaluates only the objects', () => {
     const planned = plan(
       Array.from({ length: 5000 }, (_, i) => ({
         startHours: i % 500,
@@ -377,9 +502,8 @@ describe('completed cases as rows of columns', () => {
     });
     for (const p of planned)
       projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
+    expect(projection.compactedCount).toBe(4500); // before goLive
     projection.goLive(scheduler.clock());
-    expect(projection.compactedCount).toBe(0);
-    scheduler.advanceTo(scheduler.clock()); // the slices run on the scheduler (4,096 cases each)
     expect(projection.compactedCount).toBe(4500);
     expect(projection.caseCount).toBe(5000);
   });
