@@ -2,7 +2,7 @@
  * A province-year on one machine:
  *   `npx tsx scripts/replay-province.ts [--events 10000000] [--mode generate|fold|projection|both] [--json]
  *       [--completed-as-objects]`
- *   `npx tsx scripts/replay-province.ts --mode rebuild --store /tmp/province.db [--events n] [--repeat n] [--json]`
+ *   `npx tsx scripts/replay-province.ts --mode rebuild --store /tmp/province.db [--events n] [--repeat n] [--snapshot] [--json]`
  *     writes the year into a sqlite store once, then times the projections' catch-up from it against
  *     read + parse and fold-only passes over the same store (scripts/province/rebuild.ts).
  *
@@ -44,6 +44,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'both' },
     store: { type: 'string' },
     repeat: { type: 'string', default: '1' },
+    snapshot: { type: 'boolean', default: false },
     seed: { type: 'string', default: '42' },
     json: { type: 'boolean', default: false },
     // Completed cases as objects, as before issue 18's rows (to compare the two in one place).
@@ -240,11 +241,12 @@ if (values.mode === 'rebuild')
     target: TARGET,
     seed: SEED,
     repeat: Number(values.repeat),
+    snapshot: values.snapshot,
     report: (r) =>
       process.stdout.write(
         values.json
           ? `${JSON.stringify(r)}\n`
           : `${r.pass}: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
-              `CPU ${r.cpuSeconds.toFixed(1)} s; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}\n`,
+              `CPU ${r.cpuSeconds.toFixed(1)} s; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}\n`,
       ),
   });

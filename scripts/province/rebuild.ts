@@ -20,9 +20,12 @@
  * Each pass reports wall time, events/s, process CPU time (all threads) and
  * the peak RSS sampled during the pass (the kernel's high-water mark too for
  * the rebuild, the last and largest pass). `--repeat n` alternates the three
- * passes n times and keeps each one's best.
+ * passes n times. `--snapshot` then measures today's restart (issue 18
+ * goal 3, second half): the rebuilt read models write their snapshot (JSON of
+ * every case state, snapshot.ts), and a new instance starts from it, timed
+ * from `start()` to ready, with the snapshot's size.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createCalendarService, DEFAULT_POLICY, evolve, initialCaseState } from '../../src/domain/index.js';
 import type { CaseState } from '../../src/domain/types.js';
@@ -37,7 +40,7 @@ import { decodeStoredCaseEvent } from '../../src/write/storedEvent.js';
 import { PROVINCE_ZONE, provinceYear } from './year.js';
 
 export interface RebuildPass {
-  readonly pass: 'write' | 'read-parse' | 'fold-only' | 'rebuild';
+  readonly pass: 'write' | 'read-parse' | 'fold-only' | 'rebuild' | 'snapshot-write' | 'restart-from-snapshot';
   readonly events: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
@@ -46,6 +49,7 @@ export interface RebuildPass {
   readonly cases?: number;
   readonly alerts?: number;
   readonly storeBytes?: number;
+  readonly snapshotBytes?: number;
 }
 
 const INSERT_SQL = 'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
@@ -177,16 +181,21 @@ async function foldOnly(store: SqliteEventStore): Promise<RebuildPass> {
   return pass('fold-only', value, seconds, cpu, rss);
 }
 
-async function rebuild(store: SqliteEventStore, now: number): Promise<RebuildPass> {
+function projectionsOf(store: SqliteEventStore, now: number, checkpointFile?: string) {
   const scheduler = createManualScheduler(now);
-  const projections = createProjections({
+  return createProjections({
     store,
     calendarService: createCalendarService(PROVINCE_ZONE),
     policy: DEFAULT_POLICY,
     clock: scheduler.clock,
     zone: PROVINCE_ZONE,
     scheduler,
+    ...(checkpointFile === undefined ? {} : { checkpointFile }),
   });
+}
+
+async function rebuild(store: SqliteEventStore, now: number): Promise<RebuildPass> {
+  const projections = projectionsOf(store, now);
   const { seconds, cpu, rss } = await measure(() => projections.start());
   const info = projections.info();
   await projections.stop();
@@ -194,6 +203,31 @@ async function rebuild(store: SqliteEventStore, now: number): Promise<RebuildPas
     cases: info.cases,
     alerts: info.alerts,
   });
+}
+
+/** Rebuilds with a snapshot file, writes the snapshot (timed), then times a new instance's start from it. */
+async function restartFromSnapshot(store: SqliteEventStore, now: number, file: string): Promise<RebuildPass[]> {
+  rmSync(file, { force: true });
+  const first = projectionsOf(store, now, file);
+  await first.start(); // writes a snapshot after the catch-up, in the background
+  await first.stop(); // waits for it (nothing new to write)
+  rmSync(file, { force: true });
+  const events = first.info().eventsFolded;
+  const write = await measure(() => first.saveSnapshot());
+  const bytes = statSync(file).size;
+  const restarted = projectionsOf(store, now, file);
+  const { seconds, cpu, rss } = await measure(() => restarted.start());
+  const info = restarted.info();
+  await restarted.stop();
+  rmSync(file, { force: true });
+  return [
+    pass('snapshot-write', events, write.seconds, write.cpu, write.rss, { snapshotBytes: bytes }),
+    pass('restart-from-snapshot', events, seconds, cpu, rss, {
+      cases: info.cases,
+      alerts: info.alerts,
+      snapshotBytes: bytes,
+    }),
+  ];
 }
 
 /** The last event's recordedAt plus an hour: the rebuild's clock (its final evaluation of every case). */
@@ -213,6 +247,8 @@ export async function runRebuildFromStore(options: {
   readonly target: number;
   readonly seed: number;
   readonly repeat: number;
+  /** Also measure today's restart from a full-state snapshot (written beside the store, then removed). */
+  readonly snapshot: boolean;
   readonly report: (result: RebuildPass) => void;
 }): Promise<void> {
   const { path, target, seed, report } = options;
@@ -225,6 +261,7 @@ export async function runRebuildFromStore(options: {
       report(await foldOnly(store));
       report(await rebuild(store, now));
     }
+    if (options.snapshot) for (const r of await restartFromSnapshot(store, now, `${path}.snapshot.ndjson`)) report(r);
   } finally {
     await store.close();
   }

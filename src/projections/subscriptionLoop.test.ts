@@ -2,12 +2,14 @@
  * The loop folds a large array of stored events in slices, yielding to the
  * event loop between them (issue 13: a 1000-event append folded in one
  * synchronous stretch kept `/healthz` waiting), and the position it reports
- * never runs ahead of what is folded.
+ * never runs ahead of what is folded. Following the store, a slice is at most
+ * SLICE_EVENTS events or SLICE_MS; the first catch-up slices by SLICE_MS only
+ * (issue 18). Folding time is a fake clock that each fold advances by `costMs`.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent, Subscription, SubscriptionMessage } from '../store/port.js';
-import { type LoopTarget, SLICE_EVENTS, SubscriptionLoop } from './subscriptionLoop.js';
+import { type LoopTarget, SLICE_EVENTS, SLICE_MS, SubscriptionLoop } from './subscriptionLoop.js';
 
 const event = (position: number): RecordedEvent => ({
   streamId: `case-${position}`,
@@ -57,8 +59,9 @@ interface Run {
   readonly advancedPastFold: number;
 }
 
-async function run(arrays: readonly RecordedEvent[][], mode: 'catch-up' | 'follow'): Promise<Run> {
+async function run(arrays: readonly RecordedEvent[][], mode: 'catch-up' | 'follow', costMs = 2 ** -7): Promise<Run> {
   const folded: bigint[] = [];
+  let clock = 0;
   let position = -1n;
   let caughtUp = false;
   let advancedPastFold = 0;
@@ -67,7 +70,10 @@ async function run(arrays: readonly RecordedEvent[][], mode: 'catch-up' | 'follo
   const target: LoopTarget = {
     position: () => position,
     caughtUp: () => caughtUp,
-    fold: (e) => folded.push(e.position),
+    fold: (e) => {
+      folded.push(e.position);
+      clock += costMs;
+    },
     advance: (to) => {
       if (to > (folded[folded.length - 1] ?? -1n)) advancedPastFold++;
       if (to > position) position = to;
@@ -80,7 +86,13 @@ async function run(arrays: readonly RecordedEvent[][], mode: 'catch-up' | 'follo
       throw error;
     },
   };
-  const loop = new SubscriptionLoop(storeOf(arrays, mode), target, () => {});
+  const loop = new SubscriptionLoop(
+    storeOf(arrays, mode),
+    target,
+    () => {},
+    undefined,
+    () => clock,
+  );
   let longestStretch = 0;
   let atLastTurn = 0;
   const seenAtTurns: Run['seenAtTurns'] = [];
@@ -114,16 +126,34 @@ function arraysOf(n: number, sizes: readonly number[]): RecordedEvent[][] {
   return arrays;
 }
 
+/** The longest stretch a slice allows: SLICE_EVENTS or SLICE_MS following the store, SLICE_MS only in the first catch-up. */
+const sliceBound = (mode: 'catch-up' | 'follow', costMs: number): number => {
+  // The slice's clock starts after its first fold, so one event more than the time allows.
+  const byTime = Math.ceil(SLICE_MS / costMs) + 1;
+  return mode === 'follow' ? Math.min(SLICE_EVENTS, byTime) : byTime;
+};
+
 describe('SubscriptionLoop', () => {
   it.each(['catch-up', 'follow'] as const)(
     'regression (issue 13): 1000 events handed over at once are folded in slices (%s)',
     async (mode) => {
-      const r = await run(arraysOf(1000, [1000]), mode);
+      const r = await run(arraysOf(1000, [1000]), mode, 2 ** -7);
       expect(r.folded).toHaveLength(1000);
-      expect(r.longestStretch).toBeLessThanOrEqual(SLICE_EVENTS);
+      expect(r.longestStretch).toBeLessThanOrEqual(sliceBound(mode, 2 ** -7));
+      expect(r.longestStretch).toBeLessThan(1000);
       expect(r.longestStretch).toBeGreaterThan(0);
     },
   );
+
+  it('the first catch-up yields by time only: cheap events go in slices longer than SLICE_EVENTS (issue 18)', async () => {
+    const r = await run(arraysOf(3000, [1024, 1024]), 'catch-up', 2 ** -8);
+    expect(r.folded).toHaveLength(3000);
+    expect(r.longestStretch).toBeGreaterThan(SLICE_EVENTS);
+    expect(r.longestStretch).toBeLessThanOrEqual(sliceBound('catch-up', 2 ** -8));
+    // Costly events (a long case) still yield every SLICE_MS.
+    const slow = await run(arraysOf(200, [200]), 'catch-up', 1);
+    expect(slow.longestStretch).toBeLessThanOrEqual(SLICE_MS + 1);
+  });
 
   it('law: every event folded once, in order; no stretch longer than a slice; the position never ahead of the fold', async () => {
     await fc.assert(
@@ -131,10 +161,12 @@ describe('SubscriptionLoop', () => {
         fc.integer({ min: 0, max: 2500 }),
         fc.array(fc.integer({ min: 1, max: 1100 }), { maxLength: 6 }),
         fc.constantFrom('catch-up' as const, 'follow' as const),
-        async (n, sizes, mode) => {
-          const r = await run(arraysOf(n, sizes), mode);
+        // Binary fractions of a millisecond, so that the fake clock adds up exactly.
+        fc.constantFrom(2 ** -10, 2 ** -7, 2 ** -4, 1, 5),
+        async (n, sizes, mode, costMs) => {
+          const r = await run(arraysOf(n, sizes), mode, costMs);
           expect(r.folded).toEqual(Array.from({ length: n }, (_, i) => BigInt(i)));
-          expect(r.longestStretch).toBeLessThanOrEqual(SLICE_EVENTS);
+          expect(r.longestStretch).toBeLessThanOrEqual(sliceBound(mode, costMs));
           expect(r.advancedPastFold).toBe(0);
           // Between slices, whatever is folded is also reported (read-your-writes waiters are released).
           for (const seen of r.seenAtTurns) expect(seen.position).toBe(seen.lastFolded);
