@@ -10,6 +10,7 @@ import type { EventStore } from '../store/port.js';
 import type { ProjectionMetricsSink, ReadModels } from '../projections/types.js';
 import { type CenterLabel, firstSeenCenterLabels } from './centerLabels.js';
 import { routePattern } from './errors.js';
+import { renderInTurns } from './metricsRender.js';
 
 export interface Metrics {
   readonly registry: client.Registry;
@@ -21,7 +22,7 @@ export interface Metrics {
   /** Starts a timer for one append; call the result when it ends. */
   startAppendTimer(): () => void;
   readonly httpMiddleware: RequestHandler;
-  /** Text exposition of every metric. */
+  /** Text exposition of every metric (one metric per turn of the event loop: metricsRender.ts). */
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -183,7 +184,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       };
     },
     httpMiddleware,
-    render: () => registry.metrics(),
+    render: () => renderInTurns(registry),
     contentType: registry.contentType,
   };
 }
