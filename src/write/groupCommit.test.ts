@@ -56,8 +56,9 @@ describe('GroupCommitter', () => {
       committer.appendMany(Array.from({ length: 200 }, (_, s) => request(c, s, 5))),
     );
     const outcomes = await Promise.all(callers);
-    // One of 5,000 events at first, then five of 1000 (one per request): now 20 of 250.
+    // One of 5,000 events at first, then five of 1000 (one per request), then 20 of 250: now 50 of 100.
     expect(commits.map(eventsOf)).toEqual(Array(5000 / MAX_EVENTS_PER_COMMIT).fill(MAX_EVENTS_PER_COMMIT));
+    expect(Math.max(...commits.map(eventsOf))).toBeLessThanOrEqual(100);
     expect(outcomes.map((o) => o.length)).toEqual([200, 200, 200, 200, 200]);
     expect(seen.overlapped).toBe(0);
   });
@@ -76,13 +77,14 @@ describe('GroupCommitter', () => {
   it('a commit failing after part of a caller was committed: those keep their outcomes, the rest answer the error; a caller with nothing committed is refused', async () => {
     const { store, commits } = recordingStore({ failAt: 1 });
     const committer = new GroupCommitter(store);
-    const big = committer.appendMany(Array.from({ length: 60 }, (_, s) => request(0, s, 5))); // 300 events
+    const first = MAX_EVENTS_PER_COMMIT / 5; // requests of 5 events the first commit takes
+    const big = committer.appendMany(Array.from({ length: first + 10 }, (_, s) => request(0, s, 5))); // cap + 50 events
     const next = committer.appendMany([request(1, 0, 5)]); // shares the second (failing) commit
     const outcomes = await big;
-    expect(commits.map(eventsOf)).toEqual([250, 55]);
-    expect(outcomes).toHaveLength(60);
-    expect(outcomes.slice(0, 50).every((o) => o.ok)).toBe(true);
-    expect(outcomes.slice(50).every((o) => !o.ok && o.error instanceof StoreUnavailableError)).toBe(true);
+    expect(commits.map(eventsOf)).toEqual([MAX_EVENTS_PER_COMMIT, 55]);
+    expect(outcomes).toHaveLength(first + 10);
+    expect(outcomes.slice(0, first).every((o) => o.ok)).toBe(true);
+    expect(outcomes.slice(first).every((o) => !o.ok && o.error instanceof StoreUnavailableError)).toBe(true);
     await expect(next).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 

@@ -20,8 +20,12 @@
  */
 import type { AppendOutcome, EventStore, StoreError, StreamAppend } from '../store/port.js';
 
-/** Events one commit takes at most (a single request — one case's events — may be larger: it is never split). */
-export const MAX_EVENTS_PER_COMMIT = 250;
+/**
+ * Events one commit takes at most (a single request — one case's events — may be larger: it is never split).
+ * 100, was 250 (issue 13, fourth pass): a loop turn under the alert-burst attack held a commit beside a fold
+ * slice, a decode slice and GC, 30–84 ms of CPU; the store commits 100 events as fast per event as 250.
+ */
+export const MAX_EVENTS_PER_COMMIT = 100;
 
 interface Queued {
   readonly requests: readonly StreamAppend[];
