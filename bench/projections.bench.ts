@@ -247,6 +247,7 @@ if (invokedDirectly) {
           pass: r.pass,
         })),
       );
+      for (const r of rows) if (r.note !== undefined) console.log(`${r.name}: ${r.note}`);
     }
   })().catch((e: unknown) => {
     console.error(e);
