@@ -19,8 +19,9 @@
  * e.g. NODE_OPTIONS=--max-old-space-size=12000.
  *
  * Each pass prints events/s and the peak RSS and heap of the pass; the
- * projection pass also prints the heap it holds at the end (after a full GC)
- * per case kept, and how many of those are completed (and kept as rows of
+ * projection pass also prints the memory it holds at the end (after a full GC)
+ * per case kept: the JS heap plus the typed arrays' buffers, which live outside
+ * it (`arrayBuffers`), and the heap alone, and how many of those are completed (and kept as rows of
  * columns; `--completed-as-objects` keeps them as objects, for comparison). `--mode generate` runs
  * the baseline alone; `--json` prints one JSON line per pass instead of text
  * (bench/province.bench.ts runs each pass in its own process, so that the peak
@@ -84,8 +85,12 @@ interface PassResult {
   readonly completedCases?: number;
   /** Completed cases kept as rows of columns (completedCases.ts) rather than objects. */
   readonly compactedCases?: number;
-  /** Heap the projection holds at the end (full GC before and after), per case kept. */
+  /** Memory the projection holds at the end (full GC before and after), per case kept: JS heap + array buffers. */
+  readonly bytesPerCase?: number;
+  /** The JS heap part alone (what this field measured before the array buffers were counted). */
   readonly heapBytesPerCase?: number;
+  /** The array buffers part alone (the rows' columns and pools). */
+  readonly arrayBufferBytesPerCase?: number;
   readonly alertsRaised?: number;
   readonly alertsCleared?: number;
 }
@@ -123,9 +128,11 @@ function gcFunction(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
-function heapAfterGc(gc: () => void): number {
+/** The JS heap and the array buffers (typed arrays' contents are not in the heap) after a full GC. */
+function heldAfterGc(gc: () => void): { heap: number; arrayBuffers: number } {
   for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, arrayBuffers: m.arrayBuffers };
 }
 
 /** Baseline: generating the year and putting it in recording order, with no fold. */
@@ -175,7 +182,7 @@ function runProjection(): void {
   peakRss = 0;
   peakHeap = 0;
   const gc = gcFunction();
-  const heapBefore = heapAfterGc(gc);
+  const before = heldAfterGc(gc);
   const scheduler = createManualScheduler(Date.parse('2025-01-01T00:00:00+08:00'));
   const projection = new CaseProjection({
     calendarService: createCalendarService(zone),
@@ -206,7 +213,9 @@ function runProjection(): void {
   }
   const seconds = (performance.now() - t0) / 1000;
   const result = measured('projection', events, seconds);
-  const heapHeld = heapAfterGc(gc) - heapBefore;
+  const after = heldAfterGc(gc);
+  const heapHeld = after.heap - before.heap;
+  const buffersHeld = after.arrayBuffers - before.arrayBuffers;
   let completed = 0;
   for (const state of projection.states()) if (state.completedAt !== undefined) completed++;
   const cases = projection.caseCount;
@@ -217,12 +226,15 @@ function runProjection(): void {
       cases,
       completedCases: completed,
       compactedCases: projection.compactedCount,
+      bytesPerCase: (heapHeld + buffersHeld) / cases,
       heapBytesPerCase: heapHeld / cases,
+      arrayBufferBytesPerCase: buffersHeld / cases,
       alertsRaised: raised,
       alertsCleared: cleared,
     },
     `${cases.toLocaleString('en')} cases kept (${completed.toLocaleString('en')} completed, ${projection.compactedCount.toLocaleString('en')} of them as rows of columns), ` +
-      `${Math.round(heapHeld / cases).toLocaleString('en')} bytes of heap per case held at the end, ` +
+      `${Math.round((heapHeld + buffersHeld) / cases).toLocaleString('en')} bytes per case held at the end ` +
+      `(${Math.round(heapHeld / cases).toLocaleString('en')} of JS heap, ${Math.round(buffersHeld / cases).toLocaleString('en')} of array buffers), ` +
       `${String(projection.alertCount)} alerts active at the end, ${raised.toLocaleString('en')} raised / ${cleared.toLocaleString('en')} cleared over the year`,
   );
   projection.stop();

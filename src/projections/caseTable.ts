@@ -3,17 +3,25 @@
  * an object (`CaseEntry`), or, once completed and settled, a row of columns
  * (completedCases.ts) rebuilt equal whenever it is read. Reading never changes
  * how a case is kept; `objectEntry` turns a row back into an object to change it.
+ *
+ * A case is a slot, numbered in the order first seen (caseIds.ts holds the ids);
+ * per slot, the object, or nothing and the number of its row.
  */
 import type { CaseEntry } from './caseEntry.js';
+import { CaseIds } from './caseIds.js';
 import { CompletedCases } from './completedCases.js';
+import { grown } from './pausePool.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
 /** Cases looked at per slice of `compactLater` (a few milliseconds). */
 const COMPACT_SLICE = 4096;
 
 export class CaseTable {
-  /** An object, or the number of its row in `rows`. */
-  private readonly held = new Map<string, CaseEntry | number>();
+  private readonly ids = new CaseIds();
+  /** Per slot: the case as an object, or undefined when it is a row. */
+  private readonly objectAt: (CaseEntry | undefined)[] = [];
+  /** Per slot: its row in `rows` when `objectAt` has none. */
+  private rowAt = new Int32Array(1024);
   private readonly rows = new CompletedCases();
   /** The next slice of `compactLater`, while it runs. */
   private compaction: { readonly scheduler: Scheduler; readonly handle: TimerHandle } | undefined;
@@ -22,7 +30,7 @@ export class CaseTable {
   constructor(private readonly compactRows: boolean) {}
 
   get size(): number {
-    return this.held.size;
+    return this.ids.size;
   }
 
   /** Whether completed cases are kept as rows at all. */
@@ -37,46 +45,56 @@ export class CaseTable {
 
   /** True when the case is a row that has folded `revision` already (a replayed event changes nothing). */
   foldedAsRow(caseId: string, revision: number): boolean {
-    const held = this.held.get(caseId);
-    return typeof held === 'number' && revision <= this.rows.revisionAt(held);
+    const slot = this.ids.slotOf(caseId);
+    return slot >= 0 && this.objectAt[slot] === undefined && revision <= this.rows.revisionAt(this.rowAt[slot]!);
   }
 
   /** The case as it is, to read (a row is rebuilt and stays a row). */
   get(caseId: string): CaseEntry | undefined {
-    const held = this.held.get(caseId);
-    return held === undefined ? undefined : this.read(held, caseId);
+    const slot = this.ids.slotOf(caseId);
+    return slot < 0 ? undefined : (this.objectAt[slot] ?? this.rows.entryAt(this.rowAt[slot]!, caseId));
   }
 
   /** The case as an object, to change (a row becomes an object again, in the same place in the order). */
   objectEntry(caseId: string): CaseEntry | undefined {
-    const held = this.held.get(caseId);
-    if (typeof held !== 'number') return held;
-    const entry = this.rows.release(held, caseId);
-    this.held.set(caseId, entry);
-    return entry;
+    const slot = this.ids.slotOf(caseId);
+    return slot < 0 ? undefined : this.objectOf(slot, caseId);
   }
 
   /** Add a case as an object (or put an object in place of the one held). */
   set(entry: CaseEntry): void {
-    this.held.set(entry.caseId, entry);
+    const slot = this.ids.slotOf(entry.caseId);
+    if (slot >= 0) {
+      if (this.objectAt[slot] === undefined) this.rows.release(this.rowAt[slot]!, entry.caseId);
+      this.objectAt[slot] = entry;
+      return;
+    }
+    this.ids.add(entry.caseId);
+    this.objectAt.push(entry);
   }
 
   /** Every case, rows rebuilt as they are reached (one pass). */
   *entries(): Iterable<CaseEntry> {
-    for (const [caseId, held] of this.held) yield this.read(held, caseId);
+    const n = this.ids.size;
+    for (let slot = 0; slot < n; slot++) yield this.objectAt[slot] ?? this.rowEntry(slot);
   }
 
   /** The cases held as objects (those a re-evaluation can change). */
   *objects(): Iterable<CaseEntry> {
-    for (const held of this.held.values()) if (typeof held !== 'number') yield held;
+    const n = this.ids.size;
+    for (let slot = 0; slot < n; slot++) {
+      const entry = this.objectAt[slot];
+      if (entry !== undefined) yield entry;
+    }
   }
 
   /** Turn back into objects the rows for which `touched` is true (their rebuilt entry); how many. */
   releaseWhere(touched: (entry: CaseEntry) => boolean): number {
     let released = 0;
-    for (const [caseId, held] of this.held) {
-      if (typeof held !== 'number' || !touched(this.rows.entryAt(held, caseId))) continue;
-      this.held.set(caseId, this.rows.release(held, caseId));
+    const n = this.ids.size;
+    for (let slot = 0; slot < n; slot++) {
+      if (this.objectAt[slot] !== undefined || !touched(this.rowEntry(slot))) continue;
+      this.objectOf(slot, this.ids.idOf(slot));
       released++;
     }
     return released;
@@ -85,8 +103,9 @@ export class CaseTable {
   /** Keep `entry` as a row when it is completed and settled (completedCases.ts says which). */
   compact(entry: CaseEntry): void {
     if (!this.compactRows) return;
-    const row = this.rows.add(entry);
-    if (row !== undefined) this.held.set(entry.caseId, row);
+    const slot = this.ids.slotOf(entry.caseId);
+    if (slot < 0 || this.objectAt[slot] !== entry) return;
+    this.compactSlot(slot, entry);
   }
 
   /**
@@ -96,17 +115,15 @@ export class CaseTable {
   compactLater(scheduler: Scheduler): void {
     this.cancelCompaction();
     if (!this.compactRows) return;
-    const rest = this.held.values();
+    let slot = 0;
     const slice = (): void => {
       this.compaction = undefined;
-      let n = 0;
-      for (let next = rest.next(); next.done !== true; next = rest.next()) {
-        if (typeof next.value !== 'number') this.compact(next.value);
-        if (++n === COMPACT_SLICE) {
-          this.compaction = { scheduler, handle: scheduler.setTimer(scheduler.clock(), slice) };
-          return;
-        }
+      const end = Math.min(this.ids.size, slot + COMPACT_SLICE);
+      for (; slot < end; slot++) {
+        const entry = this.objectAt[slot];
+        if (entry !== undefined) this.compactSlot(slot, entry);
       }
+      if (slot < this.ids.size) this.compaction = { scheduler, handle: scheduler.setTimer(scheduler.clock(), slice) };
     };
     this.compaction = { scheduler, handle: scheduler.setTimer(scheduler.clock(), slice) };
   }
@@ -116,8 +133,25 @@ export class CaseTable {
     this.compaction = undefined;
   }
 
-  /** A row does not keep its case id: the map's key is it. */
-  private read(held: CaseEntry | number, caseId: string): CaseEntry {
-    return typeof held === 'number' ? this.rows.entryAt(held, caseId) : held;
+  private compactSlot(slot: number, entry: CaseEntry): void {
+    const row = this.rows.add(entry);
+    if (row === undefined) return;
+    this.rowAt = grown(this.rowAt, slot + 1);
+    this.rowAt[slot] = row;
+    this.objectAt[slot] = undefined;
+  }
+
+  /** The object of `slot`, a row turned back into one when it is a row. */
+  private objectOf(slot: number, caseId: string): CaseEntry {
+    const held = this.objectAt[slot];
+    if (held !== undefined) return held;
+    const entry = this.rows.release(this.rowAt[slot]!, caseId);
+    this.objectAt[slot] = entry;
+    return entry;
+  }
+
+  /** A row does not keep its case id: the ids do (caseIds.ts), by slot. */
+  private rowEntry(slot: number): CaseEntry {
+    return this.rows.entryAt(this.rowAt[slot]!, this.ids.idOf(slot));
   }
 }

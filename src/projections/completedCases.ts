@@ -319,7 +319,7 @@ export class CompletedCases {
   private newRow(): number {
     const row = this.used++;
     if (row >= this.capacity) {
-      const size = Math.max(1024, this.capacity * 2);
+      const size = Math.max(1024, this.capacity + (this.capacity >> 2)); // as grown(): a quarter
       this.acceptedAt = grown(this.acceptedAt, size);
       this.completedAt = grown(this.completedAt, size);
       this.lastOccurredAt = grown(this.lastOccurredAt, size);

@@ -1,0 +1,62 @@
+/**
+ * Case ids by slot (caseIds.ts): the same answers as a `Map` from id to the
+ * order first seen, for any strings (one-byte ids in the pool, others beside
+ * it, ids that are prefixes of one another, the empty id), across the table's
+ * growth.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CaseIds } from './caseIds.js';
+
+const idArb = fc.oneof(
+  { arbitrary: fc.string({ maxLength: 6 }), weight: 3 }, // short: many collide and prefix one another
+  { arbitrary: fc.string({ maxLength: 4, unit: 'binary' }), weight: 1 }, // characters above U+00FF
+  {
+    arbitrary: fc.tuple(fc.constantFrom('WH', 'KM', '武汉'), fc.nat(99_999)).map(([c, n]) => `${c}-20250922-${n}`),
+    weight: 3,
+  },
+);
+
+describe('case ids by slot', () => {
+  it('law: slotOf and idOf answer as a Map of ids in the order first seen', () => {
+    fc.assert(
+      fc.property(
+        fc.array(idArb, { maxLength: 3000 }),
+        fc.array(idArb, { maxLength: 50 }),
+        fc.constantFrom(1, 4, 1024),
+        (added, probes, initial) => {
+          const ids = new CaseIds(initial); // a small table: collisions, and growth
+          const reference = new Map<string, number>();
+          for (const id of added) {
+            if (reference.has(id)) {
+              expect(ids.slotOf(id)).toBe(reference.get(id));
+              continue;
+            }
+            expect(ids.slotOf(id)).toBe(-1);
+            reference.set(id, ids.add(id));
+            expect(reference.get(id)).toBe(reference.size - 1);
+          }
+          expect(ids.size).toBe(reference.size);
+          for (const [id, slot] of reference) {
+            expect(ids.slotOf(id)).toBe(slot);
+            expect(ids.idOf(slot)).toBe(id);
+          }
+          for (const id of probes) expect(ids.slotOf(id)).toBe(reference.get(id) ?? -1);
+        },
+      ),
+
+      { numRuns: 60 },
+    );
+  });
+
+  it('holds 100,000 ids through the table growing (every one found, in order)', () => {
+    const ids = new CaseIds();
+    const id = (i: number) => `WH-${20250000 + (i % 365)}-${i}`;
+    let wrong = 0;
+    for (let i = 0; i < 100_000; i++) if (ids.add(id(i)) !== i) wrong++;
+    for (let i = 0; i < 100_000; i++) if (ids.slotOf(id(i)) !== i || ids.idOf(i) !== id(i)) wrong++;
+    expect(wrong).toBe(0);
+    expect(ids.size).toBe(100_000);
+    expect(ids.slotOf('WH-20250000-100000')).toBe(-1);
+  });
+});
