@@ -56,6 +56,7 @@ async function attackBench(options: BenchOptions): Promise<BenchRow[]> {
     await batchFlood(engine.url, 2, `${runId}-warm`).run(); // JIT, sqlite page cache
 
     const idleProbe = startProbe(engine.url, PROBE_EVERY_MS);
+    await idleProbe.ready;
     await new Promise((r) => setTimeout(r, options.quick ? 2_000 : 5_000));
     const idle = await idleProbe.stop();
     const idleP99 = quantile(idle, 0.99);
@@ -64,6 +65,7 @@ async function attackBench(options: BenchOptions): Promise<BenchRow[]> {
     for (const attack of attacks) {
       await attack.setUp?.();
       const probe = startProbe(engine.url, PROBE_EVERY_MS);
+      await probe.ready;
       const started = performance.now();
       const outcome = await attack.run();
       const seconds = (performance.now() - started) / 1000;

@@ -111,9 +111,14 @@ export async function startHostileEngine(): Promise<HostileEngine> {
 }
 
 export interface Probe {
+  /** Resolves once the probe has warmed up (its connection open, its code compiled): start the attack then. */
+  readonly ready: Promise<void>;
   /** Stops probing; the latencies (ms) of every probe sent. */
   stop(): Promise<number[]>;
 }
+
+/** Untimed requests a probe sends before it is ready: a fresh process's first requests time its own start. */
+const PROBE_WARM_UP = 5;
 
 /** `/healthz` asked every `everyMs` by a separate node process until stopped. */
 export function startProbe(url: string, everyMs: number): Probe {
@@ -132,6 +137,8 @@ export function startProbe(url: string, everyMs: number): Probe {
       req.on('error', () => resolve(10000));
     });
     (async () => {
+      for (let i = 0; i < ${PROBE_WARM_UP}; i++) await once();
+      process.stdout.write('ready\\n');
       while (running) {
         lat.push(await once());
         await new Promise((r) => setTimeout(r, ${everyMs}));
@@ -141,15 +148,22 @@ export function startProbe(url: string, everyMs: number): Probe {
     })();`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
+    if (out.startsWith('ready\n')) markReady();
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  void exited.then(() => markReady());
   return {
+    ready,
     async stop() {
       child.stdin.write('stop\n');
       await exited;
-      return JSON.parse(out) as number[];
+      return JSON.parse(out.slice('ready\n'.length)) as number[];
     },
   };
 }

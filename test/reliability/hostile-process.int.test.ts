@@ -83,6 +83,7 @@ beforeAll(async () => {
   });
   renice(engine.pid);
   const probe = startProbe(engine.url);
+  await probe.ready;
   await new Promise((r) => setTimeout(r, 2_000));
   const idle = await probe.stop();
   baselineP99 = quantile(idle, 0.99);
@@ -97,41 +98,70 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.stdout.write(`${figures.map((f) => `[reliability] ${f}`).join('\n')}\n`);
-  if (process.env['HOSTILE_DEBUG'] !== undefined) process.stdout.write(engine?.output().slice(-3000) ?? '');
+  if (process.env['HOSTILE_DEBUG'] !== undefined) {
+    process.stdout.write(`[reliability] slow probes (start, latency):\n${slowProbes.join('\n')}\n`);
+    process.stdout.write(engine?.output().slice(-3000) ?? '');
+  }
   await engine?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 // ------------------------------------------------------------------ measuring
 
-/** `/healthz` latencies (ms) measured by a separate node process, so this test's own work does not delay the probe. */
-function startProbe(url: string): { stop(): Promise<number[]> } {
+/** A probe slower than this is listed with its wall-clock start (HOSTILE_DEBUG), to line it up with an engine profile. */
+const SLOW_PROBE_MS = 50;
+/** Untimed requests a probe sends before it is ready. */
+const PROBE_WARM_UP = 5;
+const slowProbes: string[] = [];
+
+/**
+ * `/healthz` latencies (ms) measured by a separate node process, so this test's own work does not delay the probe.
+ * `ready` resolves once the probe has warmed up: a fresh process's first `fetch` loads and compiles undici and opens
+ * the connection, 100–500 ms of the probe's own start on a busy machine. Timed from the first probe of an attack,
+ * that was the maximum — so the p99 — of every attack in earlier runs (docs/reliability.md §8, fourth pass).
+ */
+function startProbe(url: string): { ready: Promise<void>; stop(): Promise<number[]> } {
   const script = `
     const lat = [];
+    const slow = [];
     let running = true;
     process.stdin.on('data', () => { running = false; });
+    const healthz = async () => { const r = await fetch(${JSON.stringify(`${url}/healthz`)}); await r.arrayBuffer(); };
     (async () => {
+      for (let i = 0; i < ${PROBE_WARM_UP}; i++) await healthz().catch(() => undefined);
+      process.stdout.write('ready\\n');
       while (running) {
         const t0 = performance.now();
-        try { const r = await fetch(${JSON.stringify(`${url}/healthz`)}); await r.arrayBuffer(); lat.push(performance.now() - t0); }
+        const wall = Date.now();
+        try { await healthz(); lat.push(performance.now() - t0); }
         catch { lat.push(10000); }
+        if (lat[lat.length - 1] > ${SLOW_PROBE_MS}) slow.push([wall, Math.round(lat[lat.length - 1])]);
         await new Promise((r) => setTimeout(r, 10));
       }
-      process.stdout.write(JSON.stringify(lat));
+      process.stdout.write(JSON.stringify({ lat, slow }));
       process.exit(0);
     })();`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   renice(child.pid);
   let out = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
+    if (out.startsWith('ready\n')) markReady();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => markReady());
   return {
+    ready,
     async stop() {
       child.stdin.write('stop\n');
       await exited;
-      return JSON.parse(out) as number[];
+      const { lat, slow } = JSON.parse(out.slice('ready\n'.length)) as { lat: number[]; slow: [number, number][] };
+      for (const [wall, ms] of slow) slowProbes.push(`${new Date(wall).toISOString()} ${ms} ms`);
+      return lat;
     },
   };
 }
@@ -149,12 +179,14 @@ const quantile = (values: number[], q: number): number => {
 /** Runs one attack under the probe and the memory sampler; asserts the bounds and records the figures. */
 async function underAttack(name: string, attack: () => Promise<string>): Promise<void> {
   const probe = startProbe(engine.url);
+  await probe.ready;
   let peak = rssMb();
   const before = peak;
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb());
   }, 50);
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   let detail: string;
   try {
     detail = await attack();
@@ -166,6 +198,7 @@ async function underAttack(name: string, attack: () => Promise<string>): Promise
   peak = Math.max(peak, rssMb());
   const latencies = await probe.stop();
   const p99 = quantile(latencies, 0.99);
+  if (process.env['HOSTILE_DEBUG'] !== undefined) figures.push(`${name}: from ${startedAt}`);
   figures.push(
     `${name}: ${detail}; ${seconds.toFixed(1)} s; /healthz p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} probes; RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MB`,
   );
