@@ -11,7 +11,7 @@
  */
 import { grown } from './pausePool.js';
 
-/** Slots are never removed, so the table only grows; it doubles when half full. The default room, in ids. */
+/** Slots are never removed, so the table only grows; it doubles when three quarters full. The default room, in ids. */
 const MIN_TABLE = 1024;
 
 /** 32-bit FNV-1a over the characters of `s`; −1 when one of them does not fit in a byte. */
@@ -79,7 +79,7 @@ export class CaseIds {
     for (let i = 0; i < id.length; i++) this.bytes[at + i] = id.charCodeAt(i);
     this.bytesUsed = at + id.length;
     this.start[slot] = at;
-    if (2 * (slot + 1) > this.table.length) this.rehash(this.table.length * 2);
+    if (4 * (slot + 1) > 3 * this.table.length) this.rehash(this.table.length * 2);
     else this.place(slot, hash);
     return slot;
   }

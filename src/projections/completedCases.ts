@@ -14,8 +14,9 @@
  * acceptance (center, department, matter, kind, promised days, channel, …)
  * point at one object, so a row holds a profile number, not strings.
  *
- * A row costs 74 bytes of columns, 8 for the comment slot, 16 per card, 49
- * per pause (pausePool.ts), plus the case map's entry and the case id.
+ * A row costs 54 bytes of columns (instants but the acceptance as 4-byte
+ * offsets from it, instantColumn.ts), 4 for the comment slot, 16 per card, 49
+ * per pause (pausePool.ts), plus its case's slot and id (caseTable.ts, caseIds.ts).
  *
  * Over 300 lines: the shape test, the columns and their rebuild must change
  * together (a field added to one and not the others breaks exactness).
@@ -24,6 +25,7 @@ import { initialCaseState } from '../domain/evolve.js';
 import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
 import type { CaseState, PauseState, RatingState } from '../domain/types.js';
 import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
+import { InstantColumn } from './instantColumn.js';
 import { grown, PausePool, type RowsWithPauses } from './pausePool.js';
 
 type Accepted = NonNullable<CaseState['accepted']>;
@@ -189,11 +191,12 @@ export class CompletedCases {
   private used = 0;
   private readonly free: number[] = [];
   private acceptedAt = new Float64Array(0);
-  private completedAt = new Float64Array(0);
-  private lastOccurredAt = new Float64Array(0);
-  private deadlineAt = new Float64Array(0);
-  private followUpDue = new Float64Array(0);
-  private ratingAt = new Float64Array(0);
+  /** The other instants, as offsets from `acceptedAt` (instantColumn.ts). */
+  private readonly completedAt = new InstantColumn();
+  private readonly lastOccurredAt = new InstantColumn();
+  private readonly deadlineAt = new InstantColumn();
+  private readonly followUpDue = new InstantColumn();
+  private readonly ratingAt = new InstantColumn();
   private revision = new Int32Array(0);
   private usedDays = new Int32Array(0);
   private profile = new Int32Array(0);
@@ -231,11 +234,12 @@ export class CompletedCases {
     if (!isCompactable(entry)) return undefined;
     const s = entry.state;
     const row = this.free.pop() ?? this.newRow();
-    this.acceptedAt[row] = s.acceptedAt!;
-    this.completedAt[row] = s.completedAt!;
-    this.lastOccurredAt[row] = s.lastOccurredAt!;
-    this.deadlineAt[row] = entry.deadlineAt;
-    this.followUpDue[row] = entry.followUpDue;
+    const acceptedAt = s.acceptedAt!;
+    this.acceptedAt[row] = acceptedAt;
+    this.completedAt.set(row, s.completedAt!, acceptedAt);
+    this.lastOccurredAt.set(row, s.lastOccurredAt!, acceptedAt);
+    this.deadlineAt.set(row, entry.deadlineAt, acceptedAt);
+    this.followUpDue.set(row, entry.followUpDue, acceptedAt);
     this.revision[row] = s.revision;
     this.usedDays[row] = entry.usedDays;
     this.profile[row] = this.profileNumber(s.accepted!);
@@ -244,7 +248,7 @@ export class CompletedCases {
     const r = s.rating;
     this.ratingScore[row] = r === undefined ? 0 : r.score;
     this.ratingChannel[row] = r === undefined ? 0 : CHANNEL_INDEX.get(r.channel)!;
-    this.ratingAt[row] = r === undefined ? Number.NaN : r.at;
+    this.ratingAt.set(row, r === undefined ? Number.NaN : r.at, acceptedAt);
     this.comments[row] = r?.comment;
     const extras = extrasOf(entry);
     if (extras !== undefined) this.extras.set(row, extras);
@@ -257,11 +261,12 @@ export class CompletedCases {
 
   /** The case `caseId` of row `row`, rebuilt (a fresh object, equal to the entry that was added). */
   entryAt(row: number, caseId: string): CaseEntry {
+    const acceptedAt = this.acceptedAt[row]!;
     const outcome = this.outcome[row]!;
     const score = this.ratingScore[row]!;
     let rating: RatingState | undefined;
     if (score !== 0) {
-      const at = this.ratingAt[row]!;
+      const at = this.ratingAt.get(row, acceptedAt);
       const channel = RATING_CHANNELS[this.ratingChannel[row]!]!;
       const comment = this.comments[row];
       rating = comment === undefined ? { at, score, channel } : { at, score, channel, comment };
@@ -273,14 +278,14 @@ export class CompletedCases {
       caseId,
       revision: this.revision[row]!,
       accepted: this.profiles[this.profile[row]!]!.accepted,
-      acceptedAt: this.acceptedAt[row]!,
+      acceptedAt,
       status: 'completed',
       pauses: this.pauseCount[row] === 0 ? NONE : this.pauses.read(this.pausesAt[row]!, this.pauseCount[row]!),
       escalations: extras?.escalations ?? NONE,
       extensions: extras?.extensions ?? NONE,
-      completedAt: this.completedAt[row]!,
+      completedAt: this.completedAt.get(row, acceptedAt),
       outcome: outcome === 0 ? undefined : OUTCOMES[outcome - 1]!,
-      lastOccurredAt: this.lastOccurredAt[row]!,
+      lastOccurredAt: this.lastOccurredAt.get(row, acceptedAt),
       lateRecords: extras?.lateRecords ?? NONE,
       rating,
     };
@@ -289,10 +294,10 @@ export class CompletedCases {
       state,
       flags: this.flags[row]!,
       usedDays: this.usedDays[row]!,
-      deadlineAt: this.deadlineAt[row]!,
+      deadlineAt: this.deadlineAt.get(row, acceptedAt),
       cards: this.cardsOf(row),
       respondBy: extras?.respondBy,
-      followUpDue: this.followUpDue[row]!,
+      followUpDue: this.followUpDue.get(row, acceptedAt),
       alerts: undefined,
       dueAt: Number.NaN,
     };
@@ -312,6 +317,7 @@ export class CompletedCases {
     this.pauseCount[row] = 0;
     this.comments[row] = undefined;
     this.extras.delete(row);
+    for (const column of this.instantColumns()) column.clear(row);
     this.free.push(row);
     return entry;
   }
@@ -321,11 +327,7 @@ export class CompletedCases {
     if (row >= this.capacity) {
       const size = Math.max(1024, this.capacity + (this.capacity >> 2)); // as grown(): a quarter
       this.acceptedAt = grown(this.acceptedAt, size);
-      this.completedAt = grown(this.completedAt, size);
-      this.lastOccurredAt = grown(this.lastOccurredAt, size);
-      this.deadlineAt = grown(this.deadlineAt, size);
-      this.followUpDue = grown(this.followUpDue, size);
-      this.ratingAt = grown(this.ratingAt, size);
+      for (const column of this.instantColumns()) column.grow(size);
       this.revision = grown(this.revision, size);
       this.usedDays = grown(this.usedDays, size);
       this.profile = grown(this.profile, size);
@@ -340,6 +342,10 @@ export class CompletedCases {
       this.capacity = size;
     }
     return row;
+  }
+
+  private instantColumns(): InstantColumn[] {
+    return [this.completedAt, this.lastOccurredAt, this.deadlineAt, this.followUpDue, this.ratingAt];
   }
 
   /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */

@@ -13,7 +13,7 @@ const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, 
  * province-year hold millions of rows, and doubling would leave up to half of
  * them unused (4.24 M rows in 8.39 M) where a quarter leaves at most a fifth.
  */
-export function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+export function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, size: number): T {
   if (size <= a.length) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length + (a.length >> 2)));
   next.set(a);

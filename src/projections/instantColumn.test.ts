@@ -1,0 +1,53 @@
+/** Instants as offsets (instantColumn.ts): every value reads back `Object.is`-equal, whatever it and its base are. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InstantColumn } from './instantColumn.js';
+
+const DAY = 86_400_000;
+const baseArb = fc.oneof(fc.integer({ min: 0, max: 2 ** 42 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+const valueArb = (base: number) =>
+  fc.oneof(
+    fc.integer({ min: 0, max: 60 * DAY }).map((d) => base + d), // mostly in range, some beyond ≈ 49.7 days
+    fc.integer({ min: -DAY, max: 0 }).map((d) => base + d),
+    fc.constantFrom(Number.NaN, -0, 0, base + 0.5, 2 ** 53, -(2 ** 53), Number.MAX_VALUE),
+    fc.double(),
+  );
+
+describe('instants as offsets', () => {
+  it('keeps −0, and a value its base and a whole offset would round, aside (examples the random values rarely meet)', () => {
+    const cases: [number, number][] = [
+      [0, -0],
+      [-0, -0],
+      [-0, 5],
+      [218_997_861.366_119_44, 825_486_112.366_119_5], // value − base is whole, base + it is not value
+    ];
+    const column = new InstantColumn();
+    column.grow(cases.length);
+    cases.forEach(([base, value], row) => column.set(row, value, base));
+    cases.forEach(([base, value], row) => expect(Object.is(column.get(row, base), value)).toBe(true));
+  });
+
+  it('law: a value stored at a row reads back Object.is-equal (offsets, NaN, values kept aside), rows reused after clear', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          baseArb.chain((base) => fc.tuple(fc.constant(base), valueArb(base))),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (pairs) => {
+          const column = new InstantColumn();
+          column.grow(pairs.length);
+          pairs.forEach(([base, value], row) => column.set(row, value, base));
+          pairs.forEach(([base, value], row) => expect(Object.is(column.get(row, base), value)).toBe(true));
+          // Reuse every row with the values shifted by one: nothing of the previous value is left.
+          pairs.forEach((_, row) => column.clear(row));
+          pairs.forEach(([base], row) => column.set(row, pairs[(row + 1) % pairs.length]![1], base));
+          pairs.forEach(([base], row) =>
+            expect(Object.is(column.get(row, base), pairs[(row + 1) % pairs.length]![1])).toBe(true),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
