@@ -8,12 +8,8 @@
  * expected-revision conflict, re-read and re-decided as before.
  */
 
-/**
- * Synchronous work between two yields at most (ms). 2, was 4 (issue 13, fourth pass): several sliced
- * tasks (a request's decoding, another's deciding, the projections' fold) can each take a slice in
- * the same turn of the loop, so a turn is the sum of theirs.
- */
-export const SLICE_MS = 2;
+/** Synchronous work between two yields at most (ms; 2 was tried with 100-event commits: see groupCommit.ts). */
+export const SLICE_MS = 4;
 
 export interface TimeSlice {
   /** Waits one turn of the event loop when the slice is used up (then starts a new one), else returns at once. */
