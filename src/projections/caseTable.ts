@@ -5,7 +5,8 @@
  * how a case is kept; `objectEntry` turns a row back into an object to change it.
  *
  * A case is a slot, numbered in the order first seen (caseIds.ts holds the ids);
- * per slot, the object, or nothing and the number of its row.
+ * per slot, the number of its row, or −1 and the object in a map (few cases are
+ * objects at a time: the open ones, and those with an alert or a timer).
  */
 import type { CaseEntry } from './caseEntry.js';
 import { CaseIds } from './caseIds.js';
@@ -18,9 +19,9 @@ const COMPACT_SLICE = 4096;
 
 export class CaseTable {
   private readonly ids = new CaseIds();
-  /** Per slot: the case as an object, or undefined when it is a row. */
-  private readonly objectAt: (CaseEntry | undefined)[] = [];
-  /** Per slot: its row in `rows` when `objectAt` has none. */
+  /** The cases held as objects, by slot. */
+  private readonly objectAt = new Map<number, CaseEntry>();
+  /** Per slot: its row in `rows`, −1 when it is an object. */
   private rowAt = new Int32Array(1024);
   private readonly rows = new CompletedCases();
   /** The next slice of `compactLater`, while it runs. */
@@ -46,13 +47,17 @@ export class CaseTable {
   /** True when the case is a row that has folded `revision` already (a replayed event changes nothing). */
   foldedAsRow(caseId: string, revision: number): boolean {
     const slot = this.ids.slotOf(caseId);
-    return slot >= 0 && this.objectAt[slot] === undefined && revision <= this.rows.revisionAt(this.rowAt[slot]!);
+    if (slot < 0) return false;
+    const row = this.rowAt[slot]!;
+    return row >= 0 && revision <= this.rows.revisionAt(row);
   }
 
   /** The case as it is, to read (a row is rebuilt and stays a row). */
   get(caseId: string): CaseEntry | undefined {
     const slot = this.ids.slotOf(caseId);
-    return slot < 0 ? undefined : (this.objectAt[slot] ?? this.rows.entryAt(this.rowAt[slot]!, caseId));
+    if (slot < 0) return undefined;
+    const row = this.rowAt[slot]!;
+    return row < 0 ? this.objectAt.get(slot) : this.rows.entryAt(row, caseId);
   }
 
   /** The case as an object, to change (a row becomes an object again, in the same place in the order). */
@@ -65,27 +70,28 @@ export class CaseTable {
   set(entry: CaseEntry): void {
     const slot = this.ids.slotOf(entry.caseId);
     if (slot >= 0) {
-      if (this.objectAt[slot] === undefined) this.rows.release(this.rowAt[slot]!, entry.caseId);
-      this.objectAt[slot] = entry;
+      const row = this.rowAt[slot]!;
+      if (row >= 0) this.rows.release(row, entry.caseId);
+      this.rowAt[slot] = -1;
+      this.objectAt.set(slot, entry);
       return;
     }
-    this.ids.add(entry.caseId);
-    this.objectAt.push(entry);
+    const added = this.ids.add(entry.caseId);
+    this.rowAt = grown(this.rowAt, added + 1);
+    this.rowAt[added] = -1;
+    this.objectAt.set(added, entry);
   }
 
   /** Every case, rows rebuilt as they are reached (one pass). */
   *entries(): Iterable<CaseEntry> {
     const n = this.ids.size;
-    for (let slot = 0; slot < n; slot++) yield this.objectAt[slot] ?? this.rowEntry(slot);
+    for (let slot = 0; slot < n; slot++) yield this.rowAt[slot]! < 0 ? this.objectAt.get(slot)! : this.rowEntry(slot);
   }
 
   /** The cases held as objects (those a re-evaluation can change). */
   *objects(): Iterable<CaseEntry> {
     const n = this.ids.size;
-    for (let slot = 0; slot < n; slot++) {
-      const entry = this.objectAt[slot];
-      if (entry !== undefined) yield entry;
-    }
+    for (let slot = 0; slot < n; slot++) if (this.rowAt[slot]! < 0) yield this.objectAt.get(slot)!;
   }
 
   /** Turn back into objects the rows for which `touched` is true (their rebuilt entry); how many. */
@@ -93,7 +99,7 @@ export class CaseTable {
     let released = 0;
     const n = this.ids.size;
     for (let slot = 0; slot < n; slot++) {
-      if (this.objectAt[slot] !== undefined || !touched(this.rowEntry(slot))) continue;
+      if (this.rowAt[slot]! < 0 || !touched(this.rowEntry(slot))) continue;
       this.objectOf(slot, this.ids.idOf(slot));
       released++;
     }
@@ -104,7 +110,7 @@ export class CaseTable {
   compact(entry: CaseEntry): void {
     if (!this.compactRows) return;
     const slot = this.ids.slotOf(entry.caseId);
-    if (slot < 0 || this.objectAt[slot] !== entry) return;
+    if (slot < 0 || this.objectAt.get(slot) !== entry) return;
     this.compactSlot(slot, entry);
   }
 
@@ -120,8 +126,7 @@ export class CaseTable {
       this.compaction = undefined;
       const end = Math.min(this.ids.size, slot + COMPACT_SLICE);
       for (; slot < end; slot++) {
-        const entry = this.objectAt[slot];
-        if (entry !== undefined) this.compactSlot(slot, entry);
+        if (this.rowAt[slot]! < 0) this.compactSlot(slot, this.objectAt.get(slot)!);
       }
       if (slot < this.ids.size) this.compaction = { scheduler, handle: scheduler.setTimer(scheduler.clock(), slice) };
     };
@@ -136,17 +141,17 @@ export class CaseTable {
   private compactSlot(slot: number, entry: CaseEntry): void {
     const row = this.rows.add(entry);
     if (row === undefined) return;
-    this.rowAt = grown(this.rowAt, slot + 1);
     this.rowAt[slot] = row;
-    this.objectAt[slot] = undefined;
+    this.objectAt.delete(slot);
   }
 
   /** The object of `slot`, a row turned back into one when it is a row. */
   private objectOf(slot: number, caseId: string): CaseEntry {
-    const held = this.objectAt[slot];
-    if (held !== undefined) return held;
-    const entry = this.rows.release(this.rowAt[slot]!, caseId);
-    this.objectAt[slot] = entry;
+    const row = this.rowAt[slot]!;
+    if (row < 0) return this.objectAt.get(slot)!;
+    const entry = this.rows.release(row, caseId);
+    this.rowAt[slot] = -1;
+    this.objectAt.set(slot, entry);
     return entry;
   }
 

@@ -33,7 +33,9 @@ type Accepted = NonNullable<CaseState['accepted']>;
 const NONE = initialCaseState('').pauses as readonly never[];
 const OUTCOME_INDEX: ReadonlyMap<string, number> = new Map(OUTCOMES.map((o, i) => [o, i + 1]));
 const CHANNEL_INDEX: ReadonlyMap<string, number> = new Map(RATING_CHANNELS.map((c, i) => [c, i]));
-const INT32_MAX = 0x7fffffff;
+/** A case's stream revision and its used days fit 16 bits (a case of more events or days stays an object). */
+const UINT16_MAX = 0xffff;
+const INT16_MAX = 0x7fff;
 const MAX_CARDS = 255;
 const MAX_PAUSES = 255;
 
@@ -96,10 +98,16 @@ function sameAcceptance(p: Profile, accepted: Accepted): boolean {
   return true;
 }
 
+/** The field lists of the profiles, one array per distinct list (profiles are many, their shapes few). */
+const KEY_LISTS = new Map<string, readonly string[]>();
+
 function profileOf(accepted: Accepted): Profile {
   const keys: string[] = [];
   for (const k in accepted) keys.push(k);
-  return { accepted, keys };
+  const signature = keys.join('\u0000');
+  let shared = KEY_LISTS.get(signature);
+  if (shared === undefined) KEY_LISTS.set(signature, (shared = keys));
+  return { accepted, keys: shared };
 }
 
 /** The fields of a rating in evolve's order (a follow-up is added last). */
@@ -174,12 +182,12 @@ export function isCompactable(entry: CaseEntry): boolean {
     (s.outcome === undefined || OUTCOME_INDEX.has(s.outcome)) &&
     Number.isInteger(s.revision) &&
     s.revision >= 0 &&
-    s.revision <= INT32_MAX &&
+    s.revision <= UINT16_MAX &&
     (s.rating === undefined || rowRating(s.rating)) &&
     (entry.flags & FLAG_EVALUATED) !== 0 &&
     entry.flags < 256 &&
     Number.isInteger(entry.usedDays) &&
-    Math.abs(entry.usedDays) <= INT32_MAX &&
+    Math.abs(entry.usedDays) <= INT16_MAX &&
     entry.alerts === undefined &&
     Number.isNaN(entry.dueAt) &&
     (cards === undefined || (cards.length > 0 && cards.length % 2 === 0 && cards.length / 2 <= MAX_CARDS))
@@ -197,8 +205,8 @@ export class CompletedCases {
   private readonly deadlineAt = new InstantColumn();
   private readonly followUpDue = new InstantColumn();
   private readonly ratingAt = new InstantColumn();
-  private revision = new Int32Array(0);
-  private usedDays = new Int32Array(0);
+  private revision = new Uint16Array(0);
+  private usedDays = new Int16Array(0);
   private profile = new Int32Array(0);
   private cardsAt = new Int32Array(0);
   private cardCount = new Uint8Array(0);

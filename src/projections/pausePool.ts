@@ -8,12 +8,19 @@ import type { PauseState } from '../domain/types.js';
 
 const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, i) => [r, i]));
 
+/** Pause ids are mostly a few short labels (`p1`, `p2`, …) repeated in every case: one string each, up to this many. */
+const SHARED_IDS = 4096;
+const SHARED_ID_LENGTH = 8;
+
 /**
  * `a`, or a copy at least `size` long, growing by a quarter: the columns of a
  * province-year hold millions of rows, and doubling would leave up to half of
  * them unused (4.24 M rows in 8.39 M) where a quarter leaves at most a fifth.
  */
-export function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, size: number): T {
+export function grown<T extends Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array>(
+  a: T,
+  size: number,
+): T {
   if (size <= a.length) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length + (a.length >> 2)));
   next.set(a);
@@ -38,6 +45,7 @@ export class PausePool {
   private reason = new Uint8Array(0);
   private ids: string[] = [];
   private notes: (string | undefined)[] = [];
+  private readonly sharedIds = new Map<string, string>();
 
   /** Store `pauses`; where they start. */
   add(pauses: readonly PauseState[], rows: RowsWithPauses): number {
@@ -56,7 +64,7 @@ export class PausePool {
       this.recordedAt[i] = p.recordedAt ?? Number.NaN;
       this.declaredDays[i] = p.declaredDays ?? Number.NaN;
       this.reason[i] = REASON_INDEX.get(p.reason)!;
-      this.ids[i] = p.pauseId;
+      this.ids[i] = this.shared(p.pauseId);
       this.notes[i] = p.note;
     });
     this.used = size;
@@ -83,6 +91,15 @@ export class PausePool {
       out.push(p as unknown as PauseState);
     }
     return out;
+  }
+
+  /** One string for each short id seen (equal strings: the rebuilt pause is the same). */
+  private shared(id: string): string {
+    if (id.length > SHARED_ID_LENGTH) return id;
+    const held = this.sharedIds.get(id);
+    if (held !== undefined) return held;
+    if (this.sharedIds.size < SHARED_IDS) this.sharedIds.set(id, id);
+    return id;
   }
 
   /** `count` slots of a released row are free. */
