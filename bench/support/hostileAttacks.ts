@@ -101,7 +101,7 @@ const tally = (statuses: readonly number[]): string => {
 export function batchFlood(url: string, batches: number, runId: string): Attack {
   const bodies = Array.from({ length: batches }, (_, n) => batchBody(`${runId}-flood-${n}`));
   return {
-    name: `${batches} × 1000-event POST /events by 2 clients`,
+    name: 'a flood of 1000-event POST /events (2 clients)',
     async run() {
       const started = performance.now();
       let failures = 0;
@@ -116,7 +116,7 @@ export function batchFlood(url: string, batches: number, runId: string): Attack 
       );
       const seconds = (performance.now() - started) / 1000;
       return {
-        detail: `${Math.round((batches * 1000) / seconds)} events/s, ${failures} batches not all 201`,
+        detail: `${batches} batches, ${Math.round((batches * 1000) / seconds)} events/s, ${failures} not all 201`,
         asDesigned: failures === 0,
       };
     },
@@ -132,7 +132,7 @@ export function silentReaders(url: string, batches: number, runId: string): Atta
   );
   const sockets: Socket[] = [];
   return {
-    name: `20 silent SSE readers, ${batches * 1000} overdue alerts`,
+    name: '20 silent SSE readers under an alert burst',
     async setUp() {
       for (const token of TOKENS.monitors.slice(0, 2))
         for (let i = 0; i < 10; i++) sockets.push(await silentStream(url, token));
@@ -141,7 +141,10 @@ export function silentReaders(url: string, batches: number, runId: string): Atta
       const statuses: number[] = [];
       for (const body of bodies) statuses.push(...(await postBatch(url, body)));
       await projected(url);
-      return { detail: `answers ${tally(statuses)}`, asDesigned: statuses.every((s) => s === 201) };
+      return {
+        detail: `${batches * 1000} overdue cases, answers ${tally(statuses)}`,
+        asDesigned: statuses.every((s) => s === 201),
+      };
     },
     async tearDown() {
       for (const socket of sockets) socket.destroy();
@@ -246,7 +249,7 @@ export function longCase(url: string, batches: number, runId: string): Attack {
     }),
   );
   return {
-    name: `one long case (${batches} × 1000 escalations)`,
+    name: 'one long case (1000-escalation batches)',
     async setUp() {
       await postBatch(url, JSON.stringify({ events: [acceptedEvent(caseId, 'center-0', 3)] }));
     },
@@ -258,7 +261,7 @@ export function longCase(url: string, batches: number, runId: string): Attack {
       });
       const text = await history.text();
       return {
-        detail: `answers ${tally(statuses)}; /history ${history.status}, ${Math.round(text.length / 1024)} KB`,
+        detail: `${batches} batches, answers ${tally(statuses)}; /history ${history.status}, ${Math.round(text.length / 1024)} KB`,
         asDesigned: history.status === 200 && statuses.every((s, i) => s === (i < 999 ? 201 : 409)),
       };
     },
