@@ -8,10 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultCalendar, WorkCalendar } from './calendar/index.js';
 import { evolve } from './evolve.js';
+import { ESCALATION_LEVELS } from './lists.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { historyArb } from './testing/arbitraries.js';
 import { accepted, decode, escalated, fold } from './testing/fixtures.js';
-import { timelineOf } from './timeline.js';
+import { ESCALATION_MEMO_FROM, timelineOf } from './timeline.js';
 import { formatInstant, MS_PER_HOUR, parseInstant } from './time.js';
 import type { CaseState } from './types.js';
 
@@ -42,12 +43,39 @@ describe('escalation facts are computed once per escalation', () => {
     }
   });
 
+  it('a case with fewer escalations than the memo threshold keeps none (recomputed at every timeline)', () => {
+    const cal = defaultCalendar(ZONE);
+    const spy = vi.spyOn(WorkCalendar.prototype, 'nthWorkdayAfter');
+    try {
+      const start = parseInstant('2025-03-03T09:00:00+08:00');
+      let s = fold(ID, [accepted(ID, formatInstant(start, ZONE), 20)]);
+      spy.mockClear();
+      const n = ESCALATION_MEMO_FROM - 1;
+      for (let i = 0; i < n; i++) {
+        s = evolve(s, escalated(ID, formatInstant(start + MS_PER_HOUR, ZONE)), { revision: i + 1 });
+        timelineOf(s, start + 2 * MS_PER_HOUR, DEFAULT_POLICY, cal);
+      }
+      expect(spy.mock.calls.length).toBe((n * (n + 1)) / 2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a remembered timeline equals one computed afresh (any history, any instant, the memo warm or cold)', () => {
     const cal = defaultCalendar(ZONE);
+    // Histories of open cases with 0–20 more escalations at their end: below and above the threshold.
+    const arb = fc.tuple(historyArb({ complete: false }), fc.integer({ min: 0, max: 20 }), fc.nat(3));
     fc.assert(
-      fc.property(historyArb(), fc.integer({ min: 0, max: 60 * 24 }), (h, afterH) => {
-        const s = fold('P-1', h.events);
-        const T = h.last + afterH * MS_PER_HOUR;
+      fc.property(arb, fc.integer({ min: 0, max: 60 * 24 }), ([h, more, level], afterH) => {
+        const extra = Array.from({ length: more }, (_, k) =>
+          escalated(
+            'P-1',
+            formatInstant(h.last + (k + 1) * 60_000, ZONE),
+            ESCALATION_LEVELS[level % ESCALATION_LEVELS.length],
+          ),
+        );
+        const s = fold('P-1', [...h.events, ...extra]);
+        const T = h.last + (more + 1) * 60_000 + afterH * MS_PER_HOUR;
         const first = timelineOf(s, T, DEFAULT_POLICY, cal);
         const again = timelineOf(s, T, DEFAULT_POLICY, cal); // every escalation remembered now
         const fresh = timelineOf(unseen(s), T, DEFAULT_POLICY, cal);

@@ -190,8 +190,9 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     };
   });
 
+  const remember = state.escalations.length >= ESCALATION_MEMO_FROM;
   const escalations = state.escalations.map((e, i): EscalationFacts => {
-    const m = escalationFactsOf(e, i, cal, policy);
+    const m = escalationFactsOf(e, i, cal, policy, remember);
     if (openAt(C, m.facts.respondBy) && openAt(m.facts.answeredAt, m.facts.respondBy)) cards.push(m.card);
     return m.facts;
   });
@@ -240,10 +241,12 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
  * escalation (an immutable value: a reply makes a new one), its index, the
  * center's calendar and the policy. A case's timeline is re-derived at every
  * event folded, so a case with n escalations re-did n calendar computations per
- * event (O(n²) for the case; 1000 escalations: ≈ 0.3 s of CPU in the read
- * models' fold). Remembered per escalation object, checked against the inputs,
- * so the values are the same ones: a pure memo, dropped with the escalation.
+ * event (O(n²) calendar work for the case). For a case with many escalations
+ * they are remembered per escalation object, checked against the inputs, so the
+ * values are the same ones: a pure memo, dropped with the escalation. A usual
+ * case (a few escalations) keeps none: no memory per case for it.
  */
+export const ESCALATION_MEMO_FROM = 8;
 interface EscalationMemo {
   readonly cal: TimingCalendar;
   readonly policy: Policy;
@@ -253,8 +256,14 @@ interface EscalationMemo {
 }
 const escalationMemo = new WeakMap<EscalationState, EscalationMemo>();
 
-function escalationFactsOf(e: EscalationState, index: number, cal: TimingCalendar, policy: Policy): EscalationMemo {
-  const known = escalationMemo.get(e);
+function escalationFactsOf(
+  e: EscalationState,
+  index: number,
+  cal: TimingCalendar,
+  policy: Policy,
+  remember: boolean,
+): EscalationMemo {
+  const known = remember ? escalationMemo.get(e) : undefined;
   if (known !== undefined && known.cal === cal && known.policy === policy && known.index === index) return known;
   const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
   const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
@@ -271,7 +280,7 @@ function escalationFactsOf(e: EscalationState, index: number, cal: TimingCalenda
     facts,
     card: card('escalation-unanswered', respondBy, undefined, undefined, index, undefined),
   };
-  escalationMemo.set(e, memo);
+  if (remember) escalationMemo.set(e, memo);
   return memo;
 }
 
