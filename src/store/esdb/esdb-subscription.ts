@@ -196,6 +196,8 @@ export class EsdbSubscription implements Subscription {
         if (markers[0] !== undefined && markers[0].after <= taken) continue;
         if (failed !== undefined) throw failed;
         if (ended) throw new Error('subscription ended by the server');
+        // close() may have come while this generator was suspended at a yield: its wake-up is gone.
+        if (this.closed) break;
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
       }
