@@ -215,7 +215,7 @@ function startWireServer(events: number): Promise<{ port: number; stop: () => Pr
 
 const scaleout: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   const events = quick ? 200_000 : 1_000_000;
-  const esdbEvents = quick ? 60_000 : 400_000;
+  const esdbEvents = quick ? 60_000 : 200_000;
   const dir = mkdtempSync(join(tmpdir(), 'scaleout-'));
   try {
     const path = join(dir, 'events.db');
