@@ -37,7 +37,8 @@ describe('a partition is validated and fails closed', () => {
     [{ caseIdPrefixes: [530102] }, 'partition.caseIdPrefixes'],
     [{ caseIdPrefixes: ['530102', '530102'] }, 'partition.caseIdPrefixes'],
     [{ caseIdPrefixes: Array.from({ length: 1001 }, (_, i) => `p${i}`) }, 'partition.caseIdPrefixes'],
-    [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: [''] }, 'partition.complaintIdPrefixes'],
+    [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: ['', 'TS-'] }, 'partition.complaintIdPrefixes'],
+    [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: [' '] }, 'partition.complaintIdPrefixes'],
     [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: 'TS-' }, 'partition.complaintIdPrefixes'],
     [{ caseIdPrefixes: ['530102'], centers: ['530102'] }, 'partition.centers'],
   ];
@@ -83,11 +84,13 @@ describe('the streams a partition subscribes to', () => {
     expect(prefixes).toHaveLength(4 + STREAM_PREFIXES.length - 2);
   });
 
-  it('complaint ids by their own prefixes, or none', () => {
+  it('complaint ids by their own prefixes, none, or all of them', () => {
     const own = partitionStreamPrefixes({ caseIdPrefixes: ['WH-'], complaintIdPrefixes: ['TS-WH-'] });
     expect(own.filter((p) => p.startsWith('complaint-'))).toEqual(['complaint-TS-WH-']);
     const none = partitionStreamPrefixes({ caseIdPrefixes: ['WH-'], complaintIdPrefixes: [] });
     expect(none.some((p) => p.startsWith('complaint-'))).toBe(false);
+    const all = partitionStreamPrefixes({ caseIdPrefixes: ['WH-'], complaintIdPrefixes: [''] });
+    expect(all.filter((p) => p.startsWith('complaint-'))).toEqual(['complaint-']);
   });
 });
 

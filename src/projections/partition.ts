@@ -11,7 +11,8 @@
  * Complaint ids follow the case ids' prefixes unless given apart: the demo's
  * complaint ids begin with `TS-<center code>-`, so a deployment using them
  * names those prefixes in `complaintIdPrefixes`; `[]` leaves complaints to
- * other workers.
+ * other workers, and `['']` takes every complaint (for complaint ids that
+ * carry no center: one worker then folds all of them).
  */
 import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
@@ -23,7 +24,7 @@ import { POLICY_STREAM_PREFIX } from './policyEvents.js';
 export interface ProjectionPartition {
   /** The case ids this worker owns begin with one of these (e.g. region codes `530102`, `530103`). */
   readonly caseIdPrefixes: readonly string[];
-  /** The complaint ids it owns (default: `caseIdPrefixes`; `[]`: none). */
+  /** The complaint ids it owns (default: `caseIdPrefixes`; `[]`: none; `['']`: all). */
   readonly complaintIdPrefixes?: readonly string[];
 }
 
@@ -46,14 +47,17 @@ export const MAX_PARTITION_PREFIXES = 1000;
 /** Streams every worker follows whatever its centers: the calendar, policy and directory publications. */
 const SHARED_STREAM_PREFIXES = [CALENDAR_STREAM_PREFIX, POLICY_STREAM_PREFIX, DIRECTORY_STREAM_PREFIX];
 
-function validPrefixes(value: unknown, field: string, allowEmpty: boolean): readonly string[] {
+function validPrefixes(value: unknown, field: string, complaints: boolean): readonly string[] {
   if (!Array.isArray(value)) throw new PartitionError(field, 'must be an array of id prefixes');
-  if (value.length === 0 && !allowEmpty)
+  if (value.length === 0 && !complaints)
     throw new PartitionError(field, 'must name at least one prefix (a worker with no centers folds nothing)');
   if (value.length > MAX_PARTITION_PREFIXES)
     throw new PartitionError(field, `names ${value.length} prefixes, at most ${MAX_PARTITION_PREFIXES}`);
   const seen = new Set<string>();
+  if (complaints && value.length > 1 && value.includes(''))
+    throw new PartitionError(field, '"" takes every complaint: name it alone');
   for (const p of value) {
+    if (complaints && p === '') continue;
     if (typeof p !== 'string' || !ID_PREFIX_RE.test(p))
       throw new PartitionError(field, `${JSON.stringify(p)} is not an id prefix (1–63 characters of [A-Za-z0-9._-])`);
     if (seen.has(p)) throw new PartitionError(field, `${p} is named twice`);
