@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCalendarService, DEFAULT_POLICY, parseInstant } from '../domain/index.js';
+import { createEngine } from '../engine.js';
 import { CENTERS, type Center } from '../demo/catalog.js';
 import { simulateCasesAndComplaints } from '../demo/complaint-history.js';
 import { recordDemoDirectory } from '../demo/directory.js';
@@ -66,6 +67,31 @@ describe('a partition is validated and fails closed', () => {
         partition: { caseIdPrefixes: ['53/01'] },
       }),
     ).toThrow(PartitionError);
+  });
+});
+
+describe('the engine with a partition', () => {
+  it('folds only its centers, and refuses a bad partition before it serves', async () => {
+    const store = await seededStore(7, [CENTERS[0]!, CENTERS[1]!], 40);
+    const config = { store, zone: ZONE, tokens: [], metrics: { defaultMetrics: false } };
+    await expect(createEngine({ ...config, projectionPartition: { caseIdPrefixes: ['W H'] } })).rejects.toThrow(
+      PartitionError,
+    );
+    const whole = await createEngine(config);
+    const wuhua = await createEngine({ ...config, projectionPartition: partitionOf([CENTERS[0]!]) });
+    try {
+      await whole.start();
+      await wuhua.start();
+      const query = { from: '2025-03-01', to: '2025-05-01', groupBy: 'center' as const };
+      const mine = wuhua.readModels.stats(query).groups!.map((g) => g.key);
+      expect(mine).toEqual([CENTERS[0]!.id]);
+      expect(wuhua.readModels.stats(query).groups).toStrictEqual(
+        whole.readModels.stats(query).groups!.filter((g) => g.key === CENTERS[0]!.id),
+      );
+    } finally {
+      await wuhua.projections?.stop();
+      await whole.projections?.stop();
+    }
   });
 });
 
