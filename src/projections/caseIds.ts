@@ -36,6 +36,9 @@ export class CaseIds {
   /** Ids with a character above U+00FF, by slot, and their slots. */
   private readonly wide: string[] = [];
   private readonly wideSlots = new Map<string, number>();
+  /** The id looked up last and its slot: a fold asks for the same case several times an event. */
+  private lastId: string | undefined;
+  private lastSlot = -1;
 
   /** `initial`: ids room is made for at first (a power of two; small in tests, for collisions and growth). */
   constructor(initial = MIN_TABLE) {
@@ -53,6 +56,16 @@ export class CaseIds {
 
   /** The slot of `id`, −1 when not held. */
   slotOf(id: string): number {
+    if (id === this.lastId) return this.lastSlot;
+    const slot = this.find(id);
+    if (slot >= 0) {
+      this.lastId = id;
+      this.lastSlot = slot;
+    }
+    return slot;
+  }
+
+  private find(id: string): number {
     const hash = hashOf(id);
     if (hash < 0) return this.wideSlots.get(id) ?? -1;
     const mask = this.table.length - 1;
@@ -66,6 +79,8 @@ export class CaseIds {
   /** Add `id` (not held yet): its slot, the next number. */
   add(id: string): number {
     const slot = this.count++;
+    this.lastId = id;
+    this.lastSlot = slot;
     if (slot >= this.start.length) this.start = grown(this.start, slot + 1);
     const hash = hashOf(id);
     if (hash < 0) {

@@ -57,6 +57,9 @@ import { OpenCaseCounts } from './openCounts.js';
 import type { Scheduler } from './scheduler.js';
 import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
 
+/** See `CaseProjectionOptions.rowsInCatchUpAbove`. */
+const ROWS_IN_CATCH_UP_ABOVE = 65_536;
+
 export interface CaseProjectionOptions {
   readonly calendarService: CalendarService;
   readonly policy: Policy;
@@ -66,6 +69,12 @@ export interface CaseProjectionOptions {
   readonly metrics?: ProjectionMetricsSink;
   /** Keep completed cases as rows of columns (default true; false keeps every case as objects, for comparison). */
   readonly compactCompleted?: boolean;
+  /**
+   * Catching up, completed cases become rows only while more than this many
+   * cases are objects (default 65,536): memory is bounded where it matters,
+   * and a small rebuild pays nothing (the slices after `goLive` compact it).
+   */
+  readonly rowsInCatchUpAbove?: number;
 }
 
 export class CaseProjection {
@@ -233,7 +242,12 @@ export class CaseProjection {
   /** Keep `entry` as a row when it is completed and settled (live: as last evaluated; catching up: see below). */
   private compact(entry: CaseEntry): void {
     if (this.live) this.entries.compact(entry);
-    else if (entry.state.status === 'completed' && this.entries.compactsRows) this.compactInCatchUp(entry);
+    else if (
+      entry.state.status === 'completed' &&
+      this.entries.compactsRows &&
+      this.entries.size - this.entries.rowCount > (this.options.rowsInCatchUpAbove ?? ROWS_IN_CATCH_UP_ABOVE)
+    )
+      this.compactInCatchUp(entry);
   }
 
   /**

@@ -206,7 +206,15 @@ function fold(planned: readonly Planned[], scenario: Scenario, compactCompleted:
     caseRated: count('rated'),
   } as unknown as ProjectionMetricsSink;
   const newProjection = () =>
-    new CaseProjection({ calendarService, policy: DEFAULT_POLICY, policies, scheduler, metrics, compactCompleted });
+    new CaseProjection({
+      calendarService,
+      policy: DEFAULT_POLICY,
+      policies,
+      scheduler,
+      metrics,
+      compactCompleted,
+      rowsInCatchUpAbove: 0, // rows from the first completed case of the catch-up
+    });
   let projection = newProjection();
   const apply = (p: Planned) =>
     projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
@@ -479,7 +487,7 @@ describe('completed cases as rows of columns', () => {
     expect(rows.size).toBe(live.size);
   });
 
-  it('during a catch-up the completed cases become rows as they complete, and goLive evaluates only the objects', () => {
+  it('a catch-up holding more objects than rowsInCatchUpAbove makes rows as cases complete; a smaller one after goLive, in slices', () => {
     const planned = plan(
       Array.from({ length: 5000 }, (_, i) => ({
         startHours: i % 500,
@@ -494,18 +502,29 @@ describe('completed cases as rows of columns', () => {
         rating: null,
       })),
     );
-    const scheduler = createManualScheduler(BASE + 60 * 24 * H);
-    const projection = new CaseProjection({
-      calendarService: createCalendarService(ZONE),
-      policy: DEFAULT_POLICY,
-      scheduler,
-    });
-    for (const p of planned)
-      projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
-    expect(projection.compactedCount).toBe(4500); // before goLive
-    projection.goLive(scheduler.clock());
-    expect(projection.compactedCount).toBe(4500);
-    expect(projection.caseCount).toBe(5000);
+    const caughtUp = (rowsInCatchUpAbove: number | undefined) => {
+      const scheduler = createManualScheduler(BASE + 60 * 24 * H);
+      const projection = new CaseProjection({
+        calendarService: createCalendarService(ZONE),
+        policy: DEFAULT_POLICY,
+        scheduler,
+        ...(rowsInCatchUpAbove === undefined ? {} : { rowsInCatchUpAbove }),
+      });
+      for (const p of planned)
+        projection.applyCaseEvent(p.caseId, p.event, { revision: p.revision, recordedAt: p.recordAt });
+      const beforeLive = projection.compactedCount;
+      projection.goLive(scheduler.clock());
+      const atLive = projection.compactedCount;
+      scheduler.advanceTo(scheduler.clock()); // the slices after goLive run on the scheduler (4,096 cases each)
+      return { beforeLive, atLive, after: projection.compactedCount, cases: projection.caseCount };
+    };
+    // 1,000 objects at most: the rest become rows as they complete, before goLive.
+    const bounded = caughtUp(1000);
+    expect(bounded.beforeLive).toBeGreaterThan(3400);
+    expect(bounded.beforeLive).toBeLessThan(4500);
+    expect(bounded.after).toBe(4500);
+    // The default (65,536) is above these 5,000 cases: none before goLive, none within it, all in the slices.
+    expect(caughtUp(undefined)).toStrictEqual({ beforeLive: 0, atLive: 0, after: 4500, cases: 5000 });
   });
 
   it('a rating after completion turns the row back into an object, and it is kept as a row again once evaluated', () => {
