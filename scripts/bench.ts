@@ -13,6 +13,7 @@ import { cpus, totalmem, platform, arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Benchmark, BenchRow } from '../bench/types.js';
+import { fmt } from './benchFormat.js';
 
 interface ResultRow extends BenchRow {
   readonly area: string;
@@ -86,14 +87,6 @@ async function runFile(file: string): Promise<ResultRow[]> {
   }
   return rows;
 }
-
-const fmt = (n: number | undefined): string => {
-  if (n === undefined || !Number.isFinite(n)) return '';
-  const abs = Math.abs(n);
-  if (abs >= 1000) return Math.round(n).toLocaleString('en');
-  if (abs >= 10) return n.toFixed(1);
-  return n.toPrecision(3);
-};
 
 function table(rows: readonly ResultRow[]): string {
   const header = ['area', 'figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'pass'];
