@@ -3,20 +3,17 @@
  * (`src/main.ts` on a sqlite file in a temp dir, DEMO off, rate limit off so an
  * attack is not simply throttled) in a child process, and a `/healthz` probe in
  * another child process, so the bench's own work (building bodies, reading
- * answers) never delays a probe. The same arrangement as
- * test/reliability/hostile-process.int.test.ts.
+ * answers) never delays a probe. The same process and probe as
+ * test/reliability/hostile-process.int.test.ts (its support/ modules).
  *
  * HTTP_BENCH_NODE_ARGS adds node flags to the engine, e.g.
  * "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under the attacks.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { join } from 'node:path';
+import { freePort, startEngine } from '../../test/reliability/support/engine-process.js';
+import { startProbe as startHealthzProbe } from '../../test/reliability/support/healthzProbe.js';
 
 export const TOKENS = {
   admin: 'attack-admin-token-0123456789',
@@ -33,80 +30,36 @@ export interface HostileEngine {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
 export async function startHostileEngine(): Promise<HostileEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'supervision-attack-bench-'));
   const port = await freePort();
-  const extra = (process.env['HTTP_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  const output: string[] = [];
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '/tmp',
-      STORE: `sqlite:${join(dir, 'events.db')}`,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEMO: 'off',
-      AUDIT_LOG: join(dir, 'audit.log'),
-      RATE_LIMIT_PER_SECOND: '0',
-      SUPERVISION_TOKENS: JSON.stringify([
-        { token: TOKENS.admin, role: 'admin' },
-        { token: TOKENS.recorder, role: 'recorder' },
-        { token: TOKENS.auditor, role: 'auditor' },
-        ...TOKENS.monitors.map((token) => ({ token, role: 'monitor' })),
-      ]),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
-  let gone = false;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  void exited.then(() => {
-    gone = true;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const close = async (): Promise<void> => {
-    if (!gone) child.kill('SIGTERM');
-    await exited;
+  const engine = await startEngine({
+    store: `sqlite:${join(dir, 'events.db')}`,
+    port,
+    auditLog: join(dir, 'audit.log'),
+    tokens: [
+      { token: TOKENS.admin, role: 'admin' },
+      { token: TOKENS.recorder, role: 'recorder' },
+      { token: TOKENS.auditor, role: 'auditor' },
+      ...TOKENS.monitors.map((token) => ({ token, role: 'monitor' })),
+    ],
+    env: { RATE_LIMIT_PER_SECOND: '0' },
+    nodeArgs: (process.env['HTTP_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
+  }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (gone) throw new Error(`attack bench engine exited early:\n${output.join('').slice(-2000)}`);
-    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })
-      .then(async (r) => {
-        await r.arrayBuffer();
-        return r.status === 200;
-      })
-      .catch(() => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`attack bench engine not ready in 60 s:\n${output.join('').slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    throw error;
+  });
   return {
-    url,
+    url: engine.url,
     port,
     peakRssMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${engine.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
-    close,
+    close: async () => {
+      await engine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -117,53 +70,8 @@ export interface Probe {
   stop(): Promise<number[]>;
 }
 
-/** Untimed requests a probe sends before it is ready: a fresh process's first requests time its own start. */
-const PROBE_WARM_UP = 5;
-
 /** `/healthz` asked every `everyMs` by a separate node process until stopped. */
 export function startProbe(url: string, everyMs: number): Probe {
-  const script = `
-    const http = require('node:http');
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const lat = [];
-    let running = true;
-    process.stdin.on('data', () => { running = false; });
-    const once = () => new Promise((resolve) => {
-      const t0 = performance.now();
-      const req = http.get(${JSON.stringify(`${url}/healthz`)}, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(performance.now() - t0));
-      });
-      req.on('error', () => resolve(10000));
-    });
-    (async () => {
-      for (let i = 0; i < ${PROBE_WARM_UP}; i++) await once();
-      process.stdout.write('ready\\n');
-      while (running) {
-        lat.push(await once());
-        await new Promise((r) => setTimeout(r, ${everyMs}));
-      }
-      process.stdout.write(JSON.stringify(lat));
-      process.exit(0);
-    })();`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.startsWith('ready\n')) markReady();
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  void exited.then(() => markReady());
-  return {
-    ready,
-    async stop() {
-      child.stdin.write('stop\n');
-      await exited;
-      return JSON.parse(out.slice('ready\n'.length)) as number[];
-    },
-  };
+  const probe = startHealthzProbe(url, { everyMs });
+  return { ready: probe.ready, stop: async () => (await probe.stop()).latencies };
 }

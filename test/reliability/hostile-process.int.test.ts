@@ -7,7 +7,7 @@
  * acknowledged is in the store at the end. Figures go to docs/reliability.md.
  */
 import { randomUUID } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEngine, type Engine } from './support/engine-process.js';
+import { startProbe as startHealthzProbe } from './support/healthzProbe.js';
 
 /** The issue's bound on `/healthz` during an attack. */
 const HEALTHZ_P99_MS = 100;
@@ -109,58 +110,17 @@ afterAll(async () => {
 
 /** A probe slower than this is listed with its wall-clock start (HOSTILE_DEBUG), to line it up with an engine profile. */
 const SLOW_PROBE_MS = 50;
-/** Untimed requests a probe sends before it is ready. */
-const PROBE_WARM_UP = 5;
 const slowProbes: string[] = [];
 
-/**
- * `/healthz` latencies (ms) measured by a separate node process, so this test's own work does not delay the probe.
- * `ready` resolves once the probe has warmed up: a fresh process's first `fetch` loads and compiles undici and opens
- * the connection, 100–500 ms of the probe's own start on a busy machine. Timed from the first probe of an attack,
- * that was the maximum — so the p99 — of every attack in earlier runs (docs/reliability.md §8, fourth pass).
- */
+/** `/healthz` asked every 10 ms by its own warmed-up process (support/healthzProbe.ts); slow probes kept for HOSTILE_DEBUG. */
 function startProbe(url: string): { ready: Promise<void>; stop(): Promise<number[]> } {
-  const script = `
-    const lat = [];
-    const slow = [];
-    let running = true;
-    process.stdin.on('data', () => { running = false; });
-    const healthz = async () => { const r = await fetch(${JSON.stringify(`${url}/healthz`)}); await r.arrayBuffer(); };
-    (async () => {
-      for (let i = 0; i < ${PROBE_WARM_UP}; i++) await healthz().catch(() => undefined);
-      process.stdout.write('ready\\n');
-      while (running) {
-        const t0 = performance.now();
-        const wall = Date.now();
-        try { await healthz(); lat.push(performance.now() - t0); }
-        catch { lat.push(10000); }
-        if (lat[lat.length - 1] > ${SLOW_PROBE_MS}) slow.push([wall, Math.round(lat[lat.length - 1])]);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      process.stdout.write(JSON.stringify({ lat, slow }));
-      process.exit(0);
-    })();`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  renice(child.pid);
-  let out = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.startsWith('ready\n')) markReady();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => markReady());
+  const probe = startHealthzProbe(url, { everyMs: 10, slowMs: SLOW_PROBE_MS, onSpawn: renice });
   return {
-    ready,
+    ready: probe.ready,
     async stop() {
-      child.stdin.write('stop\n');
-      await exited;
-      const { lat, slow } = JSON.parse(out.slice('ready\n'.length)) as { lat: number[]; slow: [number, number][] };
+      const { latencies, slow } = await probe.stop();
       for (const [wall, ms] of slow) slowProbes.push(`${new Date(wall).toISOString()} ${ms} ms`);
-      return lat;
+      return latencies;
     },
   };
 }

@@ -21,6 +21,8 @@ export interface EngineOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for /readyz (default 60 s: two busy cores compile TypeScript slowly). */
   readonly readyTimeoutMs?: number;
+  /** Node flags before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface Engine {
@@ -52,7 +54,7 @@ export async function freePort(): Promise<number> {
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const chunks: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
