@@ -23,8 +23,8 @@ describe('instants as offsets', () => {
     ];
     const column = new InstantColumn();
     column.grow(cases.length);
-    cases.forEach(([base, value], row) => column.set(row, value, base));
-    cases.forEach(([base, value], row) => expect(Object.is(column.get(row, base), value)).toBe(true));
+    for (const [row, [base, value]] of cases.entries()) column.set(row, value, base);
+    for (const [row, [base, value]] of cases.entries()) expect(Object.is(column.get(row, base), value)).toBe(true);
   });
 
   it('law: a value stored at a row reads back Object.is-equal (offsets, NaN, values kept aside), rows reused after clear', () => {
@@ -37,14 +37,15 @@ describe('instants as offsets', () => {
         (pairs) => {
           const column = new InstantColumn();
           column.grow(pairs.length);
-          pairs.forEach(([base, value], row) => column.set(row, value, base));
-          pairs.forEach(([base, value], row) => expect(Object.is(column.get(row, base), value)).toBe(true));
+          for (const [row, [base, value]] of pairs.entries()) column.set(row, value, base);
+          for (const [row, [base, value]] of pairs.entries())
+            expect(Object.is(column.get(row, base), value)).toBe(true);
           // Reuse every row with the values shifted by one: nothing of the previous value is left.
-          pairs.forEach((_, row) => column.clear(row));
-          pairs.forEach(([base], row) => column.set(row, pairs[(row + 1) % pairs.length]![1], base));
-          pairs.forEach(([base], row) =>
-            expect(Object.is(column.get(row, base), pairs[(row + 1) % pairs.length]![1])).toBe(true),
-          );
+          const shifted = (row: number) => pairs[(row + 1) % pairs.length]![1];
+          for (const row of pairs.keys()) column.clear(row);
+          for (const [row, [base]] of pairs.entries()) column.set(row, shifted(row), base);
+          for (const [row, [base]] of pairs.entries())
+            expect(Object.is(column.get(row, base), shifted(row))).toBe(true);
         },
       ),
       { numRuns: 300 },
