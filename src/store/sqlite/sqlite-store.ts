@@ -7,7 +7,8 @@
  * Longer than the house's ~300 lines on purpose: every operation of the port over
  * one connection and its prepared statements. What changes for other reasons lives
  * beside it: faults.ts (damage, disk-full bursts), storedJson.ts (the stored body),
- * schema.ts (tables, identity), privateFile.ts (mode 600).
+ * schema.ts (tables, identity), privateFile.ts (mode 600), prefixFilter.ts (the
+ * stream-prefix filter of `$all` reads, in SQL).
  */
 import Database from 'better-sqlite3';
 import {
@@ -45,6 +46,7 @@ import {
   type ValidAppend,
 } from '../core/validate.js';
 import { type FaultListeners, SqliteFaults } from './faults.js';
+import { PrefixFilteredReads } from './prefixFilter.js';
 import { createPrivateFile } from './privateFile.js';
 import { storedJson } from './storedJson.js';
 import { EVENT_COLUMNS, SCHEMA_SQL, readOrCreateIdentity, type EventRow, type SynchronousMode } from './schema.js';
@@ -92,6 +94,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollMs: number;
   private readonly faults: SqliteFaults;
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
+  private readonly prefixReads: PrefixFilteredReads;
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
   /** appendMany without savepoints: aborted (NeedsSavepoints) when an insert fails part-way through a request. */
   private readonly appendManyFast: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
@@ -121,6 +124,7 @@ export class SqliteEventStore implements EventStore {
       this.db.exec(SCHEMA_SQL);
       this.storeIdentity = readOrCreateIdentity(this.db);
       this.stmts = this.prepare();
+      this.prefixReads = new PrefixFilteredReads(this.db);
     } catch (e) {
       throw this.faults.failure(e, 'the database file', 'cannot open the database');
     }
@@ -310,21 +314,28 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** Validates the options, then returns a reader of successive non-empty pages (undefined at the end). */
+  /**
+   * Validates the options, then returns a reader of successive non-empty pages (undefined at the end).
+   * The prefix filter runs in SQL (prefixFilter.ts); in JavaScript only for prefixes SQL cannot say exactly.
+   */
   private allPages(options: ReadAllOptions, pageSize: number): () => RecordedEvent[] | undefined {
     const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
     let remaining = validateMaxCount(options.maxCount);
     const prefixes = validatePrefixes(options.streamPrefixes);
+    const filteredRead =
+      prefixes === undefined ? undefined : this.guard(() => this.prefixReads.reader(prefixes), 'the stream prefixes');
+    const read = filteredRead ?? ((after: bigint, limit: number) => this.stmts.readAfter.all(after, limit));
+    const filterInJs = filteredRead === undefined ? prefixes : undefined;
     let after = from - 1n;
     let exhausted = false;
     return () => {
       const page: RecordedEvent[] = [];
       while (page.length === 0 && remaining > 0 && !exhausted) {
-        const rows = this.guard(() => this.stmts.readAfter.all(after, pageSize), `positions from ${after + 1n}`);
+        const rows = this.guard(() => read(after, pageSize), `positions from ${after + 1n}`);
         exhausted = rows.length < pageSize;
         for (const row of rows) {
           after = row[0];
-          if (prefixes !== undefined && !matchesPrefixes(row[1], prefixes)) continue;
+          if (filterInJs !== undefined && !matchesPrefixes(row[1], filterInJs)) continue;
           page.push(this.event(row));
           if (--remaining <= 0) break;
         }

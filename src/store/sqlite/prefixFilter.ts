@@ -1,0 +1,102 @@
+/**
+ * The `$all` stream-prefix filter done by SQLite, so rows of other streams are
+ * never handed to JavaScript (a projection worker owning half the centers then
+ * reads half the rows, docs/scaling.md "Scale-out (goal 5)").
+ *
+ * A prefix p is the range [p, upper(p)) of stream names. SQLite compares TEXT
+ * under the BINARY collation as UTF-8 bytes, whose order is code point order,
+ * so upper(p) is p with its last code point below U+10FFFF incremented (after
+ * dropping the U+10FFFF ones), and no bound at all when p is only U+10FFFF
+ * (bound as a BLOB, which SQLite orders above every TEXT). `+stream` keeps the
+ * planner on the scan by position (the (stream, revision) index would need a
+ * sort of every matching row per page). LIKE/GLOB are not used: no escaping.
+ */
+import type Database from 'better-sqlite3';
+import { EVENT_COLUMNS, type EventRow } from './schema.js';
+
+/** Above this many ranges the filter stays in JavaScript (SQLite allows 32,766 parameters a statement). */
+export const MAX_SQL_RANGES = 4096;
+/** Statements kept, one per number of ranges (prefix sets are few: one per projection worker). */
+export const STATEMENT_CACHE_SIZE = 16;
+
+const NO_UPPER_BOUND = Buffer.alloc(0);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The smallest string above every string beginning with `prefix` (code point order), or undefined if none is. */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const codePoints = Array.from(prefix, (c) => c.codePointAt(0) as number);
+  while (codePoints.length > 0) {
+    const last = codePoints.pop() as number;
+    if (last < 0x10ffff) {
+      // No code point lies between U+D7FF and U+E000 (the surrogates are not characters).
+      codePoints.push(last === 0xd7ff ? 0xe000 : last + 1);
+      return String.fromCodePoint(...codePoints);
+    }
+  }
+  return undefined;
+}
+
+/** The prefixes no other prefix of the set covers, sorted (a prefix of a prefix makes the longer one redundant). */
+export function coveringPrefixes(prefixes: readonly string[]): string[] {
+  const sorted = [...new Set(prefixes)].sort();
+  const kept: string[] = [];
+  for (const p of sorted) {
+    const last = kept.at(-1);
+    // Sorted, every string beginning with `last` follows it directly: `last` is the only candidate cover.
+    if (last === undefined || !p.startsWith(last)) kept.push(p);
+  }
+  return kept;
+}
+
+/** `(a OR b) OR (c OR d)`: balanced, so thousands of ranges stay within SQLite's expression depth (1,000). */
+function orTree(terms: readonly string[]): string {
+  if (terms.length === 1) return terms[0] as string;
+  const middle = terms.length >> 1;
+  return `(${orTree(terms.slice(0, middle))} OR ${orTree(terms.slice(middle))})`;
+}
+
+type Statement = Database.Statement<unknown[], EventRow>;
+
+export class PrefixFilteredReads {
+  private readonly statements = new Map<number, Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  /**
+   * A reader of up to `limit` rows after position `after` whose stream begins
+   * with one of `prefixes`, in position order; undefined when SQL cannot say
+   * it exactly (a prefix with a lone surrogate: JavaScript's startsWith can
+   * match half of a pair, UTF-8 cannot), or it would take too many ranges.
+   */
+  reader(prefixes: readonly string[]): ((after: bigint, limit: number) => EventRow[]) | undefined {
+    if (prefixes.length === 0) return () => [];
+    if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
+    const covering = coveringPrefixes(prefixes);
+    if (covering.length > MAX_SQL_RANGES) return undefined;
+    const bounds = covering.flatMap((p) => [p, prefixUpperBound(p) ?? NO_UPPER_BOUND]);
+    const statement = this.statement(covering.length);
+    return (after, limit) => statement.all(after, ...bounds, limit);
+  }
+
+  private statement(ranges: number): Statement {
+    const cached = this.statements.get(ranges);
+    if (cached !== undefined) {
+      // Most recently used last: the Map's order is the eviction order.
+      this.statements.delete(ranges);
+      this.statements.set(ranges, cached);
+      return cached;
+    }
+    const terms = Array.from({ length: ranges }, () => '(+stream >= ? AND +stream < ?)');
+    const statement = this.db
+      .prepare<unknown[], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND ${orTree(terms)} ORDER BY position LIMIT ?`,
+      )
+      .raw()
+      .safeIntegers();
+    if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+      this.statements.delete(this.statements.keys().next().value as number);
+    }
+    this.statements.set(ranges, statement);
+    return statement;
+  }
+}

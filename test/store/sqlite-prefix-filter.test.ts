@@ -1,0 +1,133 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { matchesPrefixes } from '../../src/store/core/validate.js';
+import type { RecordedEvent } from '../../src/store/port.js';
+import { coveringPrefixes, prefixUpperBound } from '../../src/store/sqlite/prefixFilter.js';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-prefix-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+const collect = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
+const keys = (events: readonly RecordedEvent[]) => events.map((e) => `${e.position}:${e.streamId}:${e.revision}`);
+
+/** LIKE metacharacters, the escape, NUL, the edges of UTF-8's ranges (U+D7FF/U+E000, U+FFFF, U+10FFFF), pairs. */
+const CHARACTERS = [
+  'a',
+  'b',
+  'a',
+  '-',
+  '%',
+  '_',
+  '\\',
+  '\0',
+  'é',
+  '中',
+  '\uD7FF',
+  '\uE000',
+  '\uFFFF',
+  '😀',
+  '\u{10FFFF}',
+];
+const name = fc.array(fc.constantFrom(...CHARACTERS), { minLength: 1, maxLength: 4 }).map((cs) => cs.join(''));
+/** A prefix: any name, a lone surrogate, or the start of one of the streams (possibly half of a pair). */
+const prefixChoice = fc.oneof(
+  name,
+  fc.constantFrom('\uD83D', '\uDE00', 'a\uD800'),
+  fc.record({ stream: fc.nat(), length: fc.nat() }),
+);
+
+/**
+ * Rows written straight into the file, so stream names are not limited to what
+ * append() accepts (printable ASCII): the filter must hold for any stored name.
+ */
+function fill(path: string, streams: readonly string[], order: readonly number[]): void {
+  new SqliteEventStore(path).close();
+  const raw = new Database(path);
+  const insert = raw.prepare(
+    "INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, 'T', '{}', 'at')",
+  );
+  const revisions = new Map<string, number>();
+  order.forEach((i, n) => {
+    const stream = streams[i % streams.length] as string;
+    const revision = revisions.get(stream) ?? 0;
+    revisions.set(stream, revision + 1);
+    insert.run(stream, revision, `e${n}`);
+  });
+  raw.close();
+}
+
+describe('sqlite store: the stream-prefix filter runs in SQL', () => {
+  it('upper bounds: the next code point, skipping the surrogates and dropping U+10FFFF', () => {
+    expect(prefixUpperBound('case-')).toBe('case.');
+    expect(prefixUpperBound('a\uD7FF')).toBe('a\uE000');
+    expect(prefixUpperBound('a\uFFFF')).toBe('a\u{10000}');
+    expect(prefixUpperBound('a😀')).toBe('a😁');
+    expect(prefixUpperBound('a\u{10FFFF}\u{10FFFF}')).toBe('b');
+    expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
+    expect(coveringPrefixes(['case-53', 'case-5', 'b', 'case-5', 'case-6'])).toEqual(['b', 'case-5', 'case-6']);
+  });
+
+  it('readAll, readAllBatches and the subscription give the unfiltered read filtered in JavaScript, for any prefixes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(name, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 60 }),
+        fc.array(prefixChoice, { minLength: 0, maxLength: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.nat({ max: 70 }),
+        fc.option(fc.nat({ max: 70 })),
+        async (streams, order, choices, batchSize, from, maxCount) => {
+          const path = join(dir, `p-${files++}.db`);
+          fill(path, streams, order);
+          const prefixes = choices.map((c) => {
+            if (typeof c === 'string') return c;
+            const stream = streams[c.stream % streams.length] as string;
+            return stream.slice(0, 1 + (c.length % stream.length));
+          });
+          const store = new SqliteEventStore(path);
+          try {
+            const all = await collect(store.readAll());
+            const expected = all.filter((e) => matchesPrefixes(e.streamId, prefixes));
+            expect(keys(await collect(store.readAll({ streamPrefixes: prefixes })))).toEqual(keys(expected));
+
+            const fromPosition = BigInt(from);
+            const window = expected.filter((e) => e.position >= fromPosition).slice(0, maxCount ?? undefined);
+            const read = store.readAll({ streamPrefixes: prefixes, fromPosition, maxCount: maxCount ?? undefined });
+            expect(keys(await collect(read))).toEqual(keys(window));
+
+            const batches = await collect(store.readAllBatches({ streamPrefixes: prefixes, batchSize }));
+            for (const batch of batches) expect(batch.length).toBeGreaterThan(0);
+            for (const batch of batches) expect(batch.length).toBeLessThanOrEqual(batchSize);
+            expect(keys(batches.flat())).toEqual(keys(expected));
+
+            const sub = store.subscribeToAll({
+              fromPosition: 'start',
+              streamPrefixes: prefixes,
+              checkpointInterval: 3,
+            });
+            const delivered: RecordedEvent[] = [];
+            for await (const m of sub) {
+              if (m.kind === 'event') delivered.push(m.event);
+              if (m.kind === 'caught-up') break;
+            }
+            await sub.close();
+            expect(keys(delivered)).toEqual(keys(expected));
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
