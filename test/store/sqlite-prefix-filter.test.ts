@@ -66,6 +66,19 @@ function fill(path: string, streams: readonly string[], order: readonly number[]
   raw.close();
 }
 
+async function catchUp(store: SqliteEventStore, prefixes: readonly string[], checkpointInterval: number) {
+  const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: prefixes, checkpointInterval });
+  const events: RecordedEvent[] = [];
+  const checkpoints: bigint[] = [];
+  for await (const m of sub) {
+    if (m.kind === 'event') events.push(m.event);
+    if (m.kind === 'checkpoint') checkpoints.push(m.position);
+    if (m.kind === 'caught-up') break;
+  }
+  await sub.close();
+  return { events, checkpoints };
+}
+
 describe('sqlite store: the stream-prefix filter runs in SQL', () => {
   it('upper bounds: the next code point, skipping the surrogates and dropping U+10FFFF', () => {
     expect(prefixUpperBound('case-')).toBe('case.');
@@ -77,6 +90,23 @@ describe('sqlite store: the stream-prefix filter runs in SQL', () => {
     expect(coveringPrefixes(['case-53', 'case-5', 'b', 'case-5', 'case-6'])).toEqual(['b', 'case-5', 'case-6']);
   });
 
+  it('a subscription crosses full pages of other streams and ticks checkpoints over them (interval above a page)', async () => {
+    const path = join(dir, `pages-${files++}.db`);
+    const order = Array.from({ length: 1_300 }, (_, i) => (i === 600 || i === 1_299 ? 1 : 0));
+    fill(path, ['out', 'in'], order);
+    const store = new SqliteEventStore(path);
+    try {
+      const all = await collect(store.readAll());
+      const caughtUp = await catchUp(store, ['in'], 700);
+      expect(keys(caughtUp.events)).toEqual(keys(all.filter((e) => e.streamId === 'in')));
+      expect(caughtUp.checkpoints).toEqual([all[699]!.position]);
+      const everyRow = await catchUp(store, ['in'], 1);
+      expect(everyRow.checkpoints).toEqual(all.map((e) => e.position));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('readAll, readAllBatches and the subscription give the unfiltered read filtered in JavaScript, for any prefixes', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -86,7 +116,8 @@ describe('sqlite store: the stream-prefix filter runs in SQL', () => {
         fc.integer({ min: 1, max: 7 }),
         fc.nat({ max: 70 }),
         fc.option(fc.nat({ max: 70 })),
-        async (streams, order, choices, batchSize, from, maxCount) => {
+        fc.integer({ min: 1, max: 5 }),
+        async (streams, order, choices, batchSize, from, maxCount, checkpointInterval) => {
           const path = join(dir, `p-${files++}.db`);
           fill(path, streams, order);
           const prefixes = choices.map((c) => {
@@ -110,18 +141,11 @@ describe('sqlite store: the stream-prefix filter runs in SQL', () => {
             for (const batch of batches) expect(batch.length).toBeLessThanOrEqual(batchSize);
             expect(keys(batches.flat())).toEqual(keys(expected));
 
-            const sub = store.subscribeToAll({
-              fromPosition: 'start',
-              streamPrefixes: prefixes,
-              checkpointInterval: 3,
-            });
-            const delivered: RecordedEvent[] = [];
-            for await (const m of sub) {
-              if (m.kind === 'event') delivered.push(m.event);
-              if (m.kind === 'caught-up') break;
-            }
-            await sub.close();
-            expect(keys(delivered)).toEqual(keys(expected));
+            const caughtUp = await catchUp(store, prefixes, checkpointInterval);
+            expect(keys(caughtUp.events)).toEqual(keys(expected));
+            // A checkpoint on every checkpointInterval-th event scanned, filtered out or not.
+            const due = all.filter((_, i) => (i + 1) % checkpointInterval === 0).map((e) => e.position);
+            expect(caughtUp.checkpoints).toEqual(due);
           } finally {
             await store.close();
           }

@@ -12,9 +12,30 @@ import { matchesPrefixes, validatePosition, validatePrefixes } from './validate.
 export interface PageSource {
   /** Events with position > `after` (-1n: from the beginning), at most `limit`, in position order. */
   readAfter(after: bigint, limit: number): readonly RecordedEvent[];
+  /**
+   * Optional, for a source that filters before decoding (sqlite): of the next
+   * `limit` events after `after`, the matching ones as events and, as bare
+   * positions, at least the others on which a checkpoint falls due (`carried`
+   * scanned since the last, one every `interval`) and the last of a full page.
+   * Each with its ordinal in the page (1-based). Undefined: use readAfter.
+   */
+  readFiltered?(
+    after: bigint,
+    limit: number,
+    prefixes: readonly string[],
+    carried: number,
+    interval: number,
+  ): readonly ScannedItem[] | undefined;
   readonly notifier: CommitNotifier;
   /** Fallback poll for commits made by other processes (sqlite). */
   readonly pollMs?: number;
+}
+
+export interface ScannedItem {
+  readonly ordinal: number;
+  readonly position: bigint;
+  /** Present when the event matches the prefixes. */
+  readonly event?: RecordedEvent;
 }
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 32;
@@ -65,6 +86,17 @@ export class CatchUpSubscription implements Subscription {
     return this.closed || this.source.notifier.closed;
   }
 
+  private readPage(after: bigint, carried: number): readonly ScannedItem[] {
+    const filtered =
+      this.prefixes === undefined
+        ? undefined
+        : this.source.readFiltered?.(after, PAGE_SIZE, this.prefixes, carried, this.interval);
+    return (
+      filtered ??
+      this.source.readAfter(after, PAGE_SIZE).map((event, i) => ({ ordinal: i + 1, position: event.position, event }))
+    );
+  }
+
   private async *run(): AsyncGenerator<SubscriptionMessage> {
     const { notifier } = this.source;
     let after = this.after;
@@ -73,17 +105,21 @@ export class CatchUpSubscription implements Subscription {
     try {
       while (!this.isDone()) {
         const seen = notifier.version;
-        const page = this.source.readAfter(after, PAGE_SIZE);
-        for (const event of page) {
+        const page = this.readPage(after, scanned);
+        let ordinal = 0;
+        for (const item of page) {
           if (this.isDone()) return;
-          after = event.position;
-          if (matchesPrefixes(event.streamId, this.prefixes)) yield { kind: 'event', event };
-          if (++scanned >= this.interval) {
+          after = item.position;
+          const { event } = item;
+          if (event !== undefined && matchesPrefixes(event.streamId, this.prefixes)) yield { kind: 'event', event };
+          scanned += item.ordinal - ordinal;
+          ordinal = item.ordinal;
+          if (scanned >= this.interval) {
             scanned = 0;
             yield { kind: 'checkpoint', position: after };
           }
         }
-        if (page.length === PAGE_SIZE) {
+        if (ordinal === PAGE_SIZE) {
           // Catching up: let the event loop serve I/O (HTTP) between pages.
           await yieldToEventLoop();
         } else {

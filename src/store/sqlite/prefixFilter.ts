@@ -48,6 +48,9 @@ export function coveringPrefixes(prefixes: readonly string[]): string[] {
   return kept;
 }
 
+const rangeBounds = (covering: readonly string[]): (string | Buffer)[] =>
+  covering.flatMap((p) => [p, prefixUpperBound(p) ?? NO_UPPER_BOUND]);
+
 /** `(a OR b) OR (c OR d)`: balanced, so thousands of ranges stay within SQLite's expression depth (1,000). */
 function orTree(terms: readonly string[]): string {
   if (terms.length === 1) return terms[0] as string;
@@ -56,9 +59,12 @@ function orTree(terms: readonly string[]): string {
 }
 
 type Statement = Database.Statement<unknown[], EventRow>;
+/** A row of a subscription's scan: its ordinal in the page (1-based), whether it matched (1n/0n), then the event's columns. */
+export type ScanRow = [bigint, bigint, ...EventRow];
+const RANGE_TERM = '(+stream >= ? AND +stream < ?)';
 
 export class PrefixFilteredReads {
-  private readonly statements = new Map<number, Statement>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -73,30 +79,55 @@ export class PrefixFilteredReads {
     if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
     const covering = coveringPrefixes(prefixes);
     if (covering.length > MAX_SQL_RANGES) return undefined;
-    const bounds = covering.flatMap((p) => [p, prefixUpperBound(p) ?? NO_UPPER_BOUND]);
-    const statement = this.statement(covering.length);
+    const bounds = rangeBounds(covering);
+    const statement = this.statement(`read ${covering.length}`, () => {
+      const filter = orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
+      return `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND ${filter} ORDER BY position LIMIT ?`;
+    });
     return (after, limit) => statement.all(after, ...bounds, limit);
   }
 
-  private statement(ranges: number): Statement {
-    const cached = this.statements.get(ranges);
+  /**
+   * For a filtered subscription, which ticks checkpoints over filtered-out
+   * events: of the next `limit` rows after `after`, those that match, those on
+   * which a checkpoint falls due (`carried` rows were scanned since the last
+   * one, one is due every `interval`), and the last of a full page (so a page
+   * of other streams still moves the subscription on). Other rows stay in SQLite.
+   * Undefined where `reader` is.
+   */
+  scanner(
+    prefixes: readonly string[],
+  ): ((after: bigint, limit: number, carried: number, interval: number) => ScanRow[]) | undefined {
+    if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
+    const covering = coveringPrefixes(prefixes);
+    if (covering.length > MAX_SQL_RANGES) return undefined;
+    const bounds = rangeBounds(covering);
+    const statement = this.statement(`scan ${covering.length}`, () => {
+      const filter = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
+      const columns = EVENT_COLUMNS.split(', ')
+        .map((c) => `events.${c}`)
+        .join(', ');
+      return `WITH page AS (SELECT position, stream FROM events WHERE position > ? ORDER BY position LIMIT ?),
+        scanned AS (SELECT position, row_number() OVER (ORDER BY position) AS n, ${filter} AS matched FROM page)
+        SELECT scanned.n, scanned.matched, ${columns} FROM scanned JOIN events ON events.position = scanned.position
+        WHERE scanned.matched OR (scanned.n + ?) % ? = 0 OR scanned.n = ? ORDER BY scanned.n`;
+    }) as unknown as Database.Statement<unknown[], ScanRow>;
+    return (after, limit, carried, interval) => statement.all(after, limit, ...bounds, carried, interval, limit);
+  }
+
+  private statement(key: string, sql: () => string): Statement {
+    const cached = this.statements.get(key);
     if (cached !== undefined) {
       // Most recently used last: the Map's order is the eviction order.
-      this.statements.delete(ranges);
-      this.statements.set(ranges, cached);
+      this.statements.delete(key);
+      this.statements.set(key, cached);
       return cached;
     }
-    const terms = Array.from({ length: ranges }, () => '(+stream >= ? AND +stream < ?)');
-    const statement = this.db
-      .prepare<unknown[], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND ${orTree(terms)} ORDER BY position LIMIT ?`,
-      )
-      .raw()
-      .safeIntegers();
+    const statement = this.db.prepare<unknown[], EventRow>(sql()).raw().safeIntegers();
     if (this.statements.size >= STATEMENT_CACHE_SIZE) {
-      this.statements.delete(this.statements.keys().next().value as number);
+      this.statements.delete(this.statements.keys().next().value as string);
     }
-    this.statements.set(ranges, statement);
+    this.statements.set(key, statement);
     return statement;
   }
 }

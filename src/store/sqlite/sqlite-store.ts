@@ -346,6 +346,8 @@ export class SqliteEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     this.ensureOpen();
+    // One subscription has one prefix set: the statement for it is looked up once.
+    let scanner: { prefixes: readonly string[]; scan: ReturnType<PrefixFilteredReads['scanner']> } | undefined;
     return new CatchUpSubscription(
       {
         notifier: this.notifier,
@@ -354,6 +356,19 @@ export class SqliteEventStore implements EventStore {
           this.guard(() => this.stmts.readAfter.all(after, limit), `positions from ${after + 1n}`).map((row) =>
             this.event(row),
           ),
+        readFiltered: (after, limit, prefixes, carried, interval) => {
+          if (scanner?.prefixes !== prefixes) {
+            scanner = { prefixes, scan: this.guard(() => this.prefixReads.scanner(prefixes), 'the stream prefixes') };
+          }
+          const { scan } = scanner;
+          if (scan === undefined) return undefined;
+          const rows = this.guard(() => scan(after, limit, carried, interval), `positions from ${after + 1n}`);
+          return rows.map(([ordinal, matched, ...row]) => ({
+            ordinal: Number(ordinal),
+            position: row[0],
+            event: matched === 1n ? this.event(row) : undefined,
+          }));
+        },
       },
       options,
     );
