@@ -86,17 +86,6 @@ export class CatchUpSubscription implements Subscription {
     return this.closed || this.source.notifier.closed;
   }
 
-  private readPage(after: bigint, carried: number): readonly ScannedItem[] {
-    const filtered =
-      this.prefixes === undefined
-        ? undefined
-        : this.source.readFiltered?.(after, PAGE_SIZE, this.prefixes, carried, this.interval);
-    return (
-      filtered ??
-      this.source.readAfter(after, PAGE_SIZE).map((event, i) => ({ ordinal: i + 1, position: event.position, event }))
-    );
-  }
-
   private async *run(): AsyncGenerator<SubscriptionMessage> {
     const { notifier } = this.source;
     let after = this.after;
@@ -105,15 +94,23 @@ export class CatchUpSubscription implements Subscription {
     try {
       while (!this.isDone()) {
         const seen = notifier.version;
-        const page = this.readPage(after, scanned);
+        const filtered =
+          this.prefixes === undefined
+            ? undefined
+            : this.source.readFiltered?.(after, PAGE_SIZE, this.prefixes, scanned, this.interval);
+        // Unfiltered pages are events as they are (no wrapper object per event): ordinal i + 1.
+        const page = filtered ?? this.source.readAfter(after, PAGE_SIZE);
         let ordinal = 0;
-        for (const item of page) {
+        for (let i = 0; i < page.length; i++) {
           if (this.isDone()) return;
+          const item = page[i] as ScannedItem | RecordedEvent;
+          const scannedItem = filtered === undefined ? undefined : (item as ScannedItem);
+          const event = scannedItem === undefined ? (item as RecordedEvent) : scannedItem.event;
           after = item.position;
-          const { event } = item;
           if (event !== undefined && matchesPrefixes(event.streamId, this.prefixes)) yield { kind: 'event', event };
-          scanned += item.ordinal - ordinal;
-          ordinal = item.ordinal;
+          const next = scannedItem === undefined ? i + 1 : scannedItem.ordinal;
+          scanned += next - ordinal;
+          ordinal = next;
           if (scanned >= this.interval) {
             scanned = 0;
             yield { kind: 'checkpoint', position: after };

@@ -12,6 +12,8 @@
  * sort of every matching row per page). LIKE/GLOB are not used: no escaping.
  */
 import type Database from 'better-sqlite3';
+import type { ScannedItem } from '../core/catch-up-subscription.js';
+import type { RecordedEvent } from '../port.js';
 import { EVENT_COLUMNS, type EventRow } from './schema.js';
 
 /** Above this many ranges the filter stays in JavaScript (SQLite allows 32,766 parameters a statement). */
@@ -59,8 +61,6 @@ function orTree(terms: readonly string[]): string {
 }
 
 type Statement = Database.Statement<unknown[], EventRow>;
-/** A row of a subscription's scan: its ordinal in the page (1-based), whether it matched (1n/0n), then the event's columns. */
-export type ScanRow = [bigint, bigint, ...EventRow];
 const RANGE_TERM = '(+stream >= ? AND +stream < ?)';
 
 export class PrefixFilteredReads {
@@ -89,30 +89,57 @@ export class PrefixFilteredReads {
 
   /**
    * For a filtered subscription, which ticks checkpoints over filtered-out
-   * events: of the next `limit` rows after `after`, those that match, those on
-   * which a checkpoint falls due (`carried` rows were scanned since the last
-   * one, one is due every `interval`), and the last of a full page (so a page
-   * of other streams still moves the subscription on). Other rows stay in SQLite.
-   * Undefined where `reader` is.
+   * events (CatchUpSubscription's PageSource.readFiltered): of the next `limit`
+   * rows after `after`, the matching ones as events; as bare positions, those on
+   * which a checkpoint falls due (`carried` scanned since the last, one every
+   * `interval`) and the last of a full page. Only positions of the others reach
+   * JavaScript (0.2 µs a row, measured; numbering rows in SQL with row_number()
+   * cost 1.1 µs). Undefined where `reader` is.
    */
   scanner(
     prefixes: readonly string[],
-  ): ((after: bigint, limit: number, carried: number, interval: number) => ScanRow[]) | undefined {
+  ):
+    | ((
+        after: bigint,
+        limit: number,
+        carried: number,
+        interval: number,
+        decode: (row: EventRow) => RecordedEvent,
+      ) => ScannedItem[])
+    | undefined {
     if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
     const covering = coveringPrefixes(prefixes);
     if (covering.length > MAX_SQL_RANGES) return undefined;
     const bounds = rangeBounds(covering);
-    const statement = this.statement(`scan ${covering.length}`, () => {
+    const positions = this.statement(
+      'positions',
+      () => 'SELECT position FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    ) as unknown as Database.Statement<[bigint, number], bigint>;
+    const matching = this.statement(`window ${covering.length}`, () => {
       const filter = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
-      const columns = EVENT_COLUMNS.split(', ')
-        .map((c) => `events.${c}`)
-        .join(', ');
-      return `WITH page AS (SELECT position, stream FROM events WHERE position > ? ORDER BY position LIMIT ?),
-        scanned AS (SELECT position, row_number() OVER (ORDER BY position) AS n, ${filter} AS matched FROM page)
-        SELECT scanned.n, scanned.matched, ${columns} FROM scanned JOIN events ON events.position = scanned.position
-        WHERE scanned.matched OR (scanned.n + ?) % ? = 0 OR scanned.n = ? ORDER BY scanned.n`;
-    }) as unknown as Database.Statement<unknown[], ScanRow>;
-    return (after, limit, carried, interval) => statement.all(after, limit, ...bounds, carried, interval, limit);
+      return `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? AND ${filter} ORDER BY position`;
+    });
+    return (after, limit, carried, interval, decode) => {
+      const scanned = positions.all(after, limit);
+      const last = scanned.at(-1);
+      if (last === undefined) return [];
+      // Positions only grow (max + 1), so rows up to `last` are the same in both reads.
+      const rows = matching.all(after, last, ...bounds);
+      const items: ScannedItem[] = [];
+      let r = 0;
+      for (let i = 0; i < scanned.length; i++) {
+        const position = scanned[i] as bigint;
+        const ordinal = i + 1;
+        const row = rows[r];
+        if (row !== undefined && row[0] === position) {
+          r++;
+          items.push({ ordinal, position, event: decode(row) });
+        } else if ((carried + ordinal) % interval === 0 || ordinal === limit) {
+          items.push({ ordinal, position });
+        }
+      }
+      return items;
+    };
   }
 
   private statement(key: string, sql: () => string): Statement {
@@ -123,7 +150,9 @@ export class PrefixFilteredReads {
       this.statements.set(key, cached);
       return cached;
     }
-    const statement = this.db.prepare<unknown[], EventRow>(sql()).raw().safeIntegers();
+    const prepared = this.db.prepare<unknown[], EventRow>(sql()).safeIntegers();
+    // A single column is plucked (positions); rows are arrays.
+    const statement = prepared.columns().length === 1 ? prepared.pluck() : prepared.raw();
     if (this.statements.size >= STATEMENT_CACHE_SIZE) {
       this.statements.delete(this.statements.keys().next().value as string);
     }

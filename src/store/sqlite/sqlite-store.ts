@@ -362,12 +362,10 @@ export class SqliteEventStore implements EventStore {
           }
           const { scan } = scanner;
           if (scan === undefined) return undefined;
-          const rows = this.guard(() => scan(after, limit, carried, interval), `positions from ${after + 1n}`);
-          return rows.map(([ordinal, matched, ...row]) => ({
-            ordinal: Number(ordinal),
-            position: row[0],
-            event: matched === 1n ? this.event(row) : undefined,
-          }));
+          return this.guard(
+            () => scan(after, limit, carried, interval, (row) => this.event(row)),
+            `positions from ${after + 1n}`,
+          );
         },
       },
       options,
@@ -397,6 +395,8 @@ export class SqliteEventStore implements EventStore {
     try {
       return read();
     } catch (e) {
+      // Already named (a row that does not parse, decoded inside a filtered scan): as it is.
+      if (e instanceof StoreError) throw e;
       throw this.faults.failure(e, where, 'read failed');
     }
   }
