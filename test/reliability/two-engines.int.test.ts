@@ -69,18 +69,23 @@ describe('two engines on one sqlite file', () => {
           }));
         }),
       );
-    const accepts = await race(() => acceptedBody({ eventId: randomUUID() }));
+    // One instant per race: computed per body, a second boundary crossed while the 50 bodies are made gave some
+    // completions an instant before the winner's, answered time-rejected instead of 409 (seen once under load).
+    const acceptedAt = shanghai(-60_000);
+    const escalatedAt = shanghai(-20_000);
+    const completedAt = shanghai(-10_000);
+    const accepts = await race(() => acceptedBody({ eventId: randomUUID(), occurredAt: acceptedAt }));
     const escalations = await race(() => ({
       type: 'CaseEscalated',
       level: 'reminder',
       by: 'x',
-      occurredAt: shanghai(-20_000),
+      occurredAt: escalatedAt,
       eventId: randomUUID(),
     }));
     const completions = await race(() => ({
       type: 'CaseCompleted',
       outcome: 'approved',
-      occurredAt: shanghai(-10_000),
+      occurredAt: completedAt,
       eventId: randomUUID(),
     }));
     const all = [...accepts, ...escalations, ...completions];
