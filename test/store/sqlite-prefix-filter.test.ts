@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { matchesPrefixes } from '../../src/store/core/validate.js';
 import type { RecordedEvent } from '../../src/store/port.js';
-import { coveringPrefixes, prefixUpperBound } from '../../src/store/sqlite/prefixFilter.js';
+import {
+  coveringPrefixes,
+  PrefixFilteredReads,
+  prefixUpperBound,
+  STATEMENT_CACHE_SIZE,
+} from '../../src/store/sqlite/prefixFilter.js';
+import { SCHEMA_SQL } from '../../src/store/sqlite/schema.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-prefix-'));
@@ -88,6 +94,26 @@ describe('sqlite store: the stream-prefix filter runs in SQL', () => {
     expect(prefixUpperBound('a\u{10FFFF}\u{10FFFF}')).toBe('b');
     expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
     expect(coveringPrefixes(['case-53', 'case-5', 'b', 'case-5', 'case-6'])).toEqual(['b', 'case-5', 'case-6']);
+  });
+
+  it('keeps a bounded number of statements however many prefix sets are asked for, and each still reads right', () => {
+    const db = new Database(':memory:');
+    db.exec(SCHEMA_SQL);
+    db.prepare(
+      "INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES ('p7-x', 0, 'e', 'T', '{}', 'at')",
+    ).run();
+    const reads = new PrefixFilteredReads(db);
+    for (let n = 1; n <= 3 * STATEMENT_CACHE_SIZE; n++) {
+      const prefixes = Array.from({ length: n }, (_, i) => `p${i}-`);
+      expect(
+        reads
+          .reader(prefixes)?.(-1n, 10)
+          .map((row) => row[1]),
+      ).toEqual(n > 7 ? ['p7-x'] : []);
+      reads.scanner(prefixes);
+      expect(reads.cachedStatements).toBeLessThanOrEqual(STATEMENT_CACHE_SIZE);
+    }
+    db.close();
   });
 
   it('a subscription crosses full pages of other streams and ticks checkpoints over them (interval above a page)', async () => {

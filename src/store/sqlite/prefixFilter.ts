@@ -68,6 +68,11 @@ export class PrefixFilteredReads {
 
   constructor(private readonly db: Database.Database) {}
 
+  /** Statements kept now (at most STATEMENT_CACHE_SIZE). */
+  get cachedStatements(): number {
+    return this.statements.size;
+  }
+
   /**
    * A reader of up to `limit` rows after position `after` whose stream begins
    * with one of `prefixes`, in position order; undefined when SQL cannot say
