@@ -20,6 +20,8 @@ afterAll(async () => {
 });
 
 const caseIds = fc.constantFrom('F-1', 'F-2', 'F-3', 'F-new', 'bad id', '');
+/** A case id no event has named yet. */
+const freshCaseId = fc.uuid().map((u) => `N-${u.slice(0, 8)}`);
 const fieldValues = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   fc.constantFrom(
@@ -121,7 +123,9 @@ describe('random JSON at the write endpoints', () => {
             .array(
               fc.oneof(
                 eventLike,
-                fc.tuple(validish, caseIds).map(([e, caseId]) => ({ ...e, caseId })),
+                // A fresh id beside the fixed ones: by this test the first one may have accepted every fixed id, and then
+                // no event met a case with no events (404) in 150 runs (seen once in CI).
+                fc.tuple(validish, fc.oneof(caseIds, freshCaseId)).map(([e, caseId]) => ({ ...e, caseId })),
               ),
               { maxLength: 12 },
             )
