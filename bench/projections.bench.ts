@@ -33,6 +33,7 @@ import { createProjections } from '../src/projections/runner.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
 import type { Benchmark, BenchRow } from './types.js';
+import type { RebuildPass } from '../scripts/province/rebuild.js';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -233,16 +234,8 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   ];
 };
 
-/** One JSON line of `replay-province --mode rebuild --json` (scripts/province/rebuild.ts). */
-interface ProvincePass {
-  readonly pass: string;
-  readonly events: number;
-  readonly seconds: number;
-  readonly eventsPerSecond: number;
-  readonly cpuSeconds: number;
-  readonly peakRssBytes: number;
-  readonly cases?: number;
-}
+/** One JSON line of `replay-province --mode rebuild --json`. */
+type ProvincePass = RebuildPass;
 
 const REPLAY_PROVINCE = fileURLToPath(new URL('../scripts/replay-province.ts', import.meta.url));
 
