@@ -192,9 +192,11 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
 
   const remember = state.escalations.length >= ESCALATION_MEMO_FROM;
   const escalations = state.escalations.map((e, i): EscalationFacts => {
-    const m = escalationFactsOf(e, i, cal, policy, remember);
-    if (openAt(C, m.facts.respondBy) && openAt(m.facts.answeredAt, m.facts.respondBy)) cards.push(m.card);
-    return m.facts;
+    const known = remember ? rememberedEscalation(e, i, cal, policy) : undefined;
+    const facts = known?.facts ?? escalationFacts(e, cal, policy);
+    if (openAt(C, facts.respondBy) && openAt(facts.answeredAt, facts.respondBy))
+      cards.push(known?.card ?? unansweredCard(facts.respondBy, i));
+    return facts;
   });
 
   const rating = ratingFactsOf(state, cal, policy);
@@ -256,31 +258,27 @@ interface EscalationMemo {
 }
 const escalationMemo = new WeakMap<EscalationState, EscalationMemo>();
 
-function escalationFactsOf(
-  e: EscalationState,
-  index: number,
-  cal: TimingCalendar,
-  policy: Policy,
-  remember: boolean,
-): EscalationMemo {
-  const known = remember ? escalationMemo.get(e) : undefined;
-  if (known !== undefined && known.cal === cal && known.policy === policy && known.index === index) return known;
+/** An escalation's reply clock: pure in the escalation, the center's calendar and the policy. */
+function escalationFacts(e: EscalationState, cal: TimingCalendar, policy: Policy): EscalationFacts {
   const respondWithinDays = e.respondWithinDays ?? policy.respondWithinDays[e.level];
   const respondByDay = cal.nthWorkdayAfter(cal.dayOf(e.at), respondWithinDays);
   const respondBy = cal.startOfDay(respondByDay + 1);
   const answeredAt = e.answer?.at;
-  const facts: EscalationFacts =
-    answeredAt === undefined
-      ? { respondWithinDays, respondByDay, respondBy }
-      : { respondWithinDays, respondByDay, respondBy, answeredAt };
-  const memo = {
-    cal,
-    policy,
-    index,
-    facts,
-    card: card('escalation-unanswered', respondBy, undefined, undefined, index, undefined),
-  };
-  if (remember) escalationMemo.set(e, memo);
+  return answeredAt === undefined
+    ? { respondWithinDays, respondByDay, respondBy }
+    : { respondWithinDays, respondByDay, respondBy, answeredAt };
+}
+
+const unansweredCard = (respondBy: EpochMs, index: number): RawCard =>
+  card('escalation-unanswered', respondBy, undefined, undefined, index, undefined);
+
+/** The memo of a case with many escalations: its facts and card, computed once per escalation object and inputs. */
+function rememberedEscalation(e: EscalationState, index: number, cal: TimingCalendar, policy: Policy): EscalationMemo {
+  const known = escalationMemo.get(e);
+  if (known !== undefined && known.cal === cal && known.policy === policy && known.index === index) return known;
+  const facts = escalationFacts(e, cal, policy);
+  const memo = { cal, policy, index, facts, card: unansweredCard(facts.respondBy, index) };
+  escalationMemo.set(e, memo);
   return memo;
 }
 
