@@ -34,7 +34,10 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   const names = sources.directory ?? new DirectoryBook();
   // No month: the latest month with data (else the current one), so a fresh demo opens on its figures.
   const report = (month: string | undefined, filter?: { centerId?: string }) => {
-    const shown = month ?? latestMonthWithData(entries(), filter?.centerId, zone) ?? currentMonth(clock(), zone);
+    const shown =
+      month ??
+      latestMonthWithData(entries(), sources.complaints.all(), filter?.centerId, zone) ??
+      currentMonth(clock(), zone);
     const versions = projection.reportVersions();
     return computeMonthlyReport(entries, shown, filter, zone, clock(), versions, names.current, sources.complaints);
   };

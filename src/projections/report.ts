@@ -25,6 +25,8 @@ import {
   type ReportNames,
 } from './report/tables.js';
 import { monthFigures } from './report/figures.js';
+import { caseActivity, latestComplaintActivity } from './report/latestActivity.js';
+import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { complaintSection, ratingSection, type MonthlyComplaints, type MonthlyRatings } from './report/feedback.js';
 import type { ComplaintSource } from './complaints/complaintStats.js';
 import { resolvePeriod, StatsQueryError, type CardCount, type KpiSet, type UnregisteredTotal } from './stats.js';
@@ -174,6 +176,7 @@ export function computeMonthlyReport(
     previousMonth: { ...resolvePeriod(monthBefore.from, monthBefore.to, zone), ...label(monthBefore) },
   };
   const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf);
+  const latest = Math.max(f.latestActivity, latestComplaintActivity(complaints?.all(), centerId));
   const kpis = f.current;
   const compared = (p: ReturnType<typeof monthPeriod>, them: KpiSet): ComparedMonth => ({
     ...label(p),
@@ -202,9 +205,7 @@ export function computeMonthlyReport(
     cards: cardsOf(kpis),
     unregistered: unregisteredOf(departments),
     unregisteredCenters: unregisteredOf(centers),
-    ...(f.latestActivity === Number.NEGATIVE_INFINITY
-      ? {}
-      : { latestMonthWithData: currentMonth(f.latestActivity, zone) }),
+    ...(latest === Number.NEGATIVE_INFINITY ? {} : { latestMonthWithData: currentMonth(latest, zone) }),
     calendarVersion: versions.calendarVersion,
     policyVersions: f.policyVersions,
     complaints: complaintSection(complaints, centerId, periods, asOf, names),
@@ -213,19 +214,18 @@ export function computeMonthlyReport(
   return { ...figures, summary: monthlySummary(figures) };
 }
 
-/** The month (YYYY-MM, local) of the latest acceptance or completion (of `centerId`, if given); undefined when none. */
+/**
+ * The month (YYYY-MM, local) of the latest case or complaint activity (of `centerId`, if given;
+ * report/latestActivity.ts); undefined when none.
+ */
 export function latestMonthWithData(
   entries: Iterable<CaseEntry>,
+  complaints: Iterable<ComplaintState> | undefined,
   centerId: string | undefined,
   zone: string,
 ): string | undefined {
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const e of entries) {
-    const s = e.state;
-    if (s.accepted === undefined || s.acceptedAt === undefined) continue;
-    if (centerId !== undefined && s.accepted.centerId !== centerId) continue;
-    latest = Math.max(latest, s.acceptedAt, s.completedAt ?? s.acceptedAt);
-  }
+  let latest = latestComplaintActivity(complaints, centerId);
+  for (const e of entries) latest = Math.max(latest, caseActivity(e.state, centerId));
   return latest === Number.NEGATIVE_INFINITY ? undefined : currentMonth(latest, zone);
 }
 

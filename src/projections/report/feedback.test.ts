@@ -189,3 +189,17 @@ describe('the rating section of the monthly report', () => {
     expect(r.summary).toContain('全月收到效能投诉3件，受理3件，办结2件，办结率66.67%');
   });
 });
+
+describe('the default month of the report', () => {
+  it('is the latest month with cases or complaints: a month of complaints alone is data (regression: it looked at cases only)', async () => {
+    // Cases up to March 2025, complaints received in April: the report opens on April.
+    const rig = await rigWith(RATED_CASES, complaintsOn('2025-04-08', 3, 1, 'A'));
+    const r = rig.projections.readModels.monthlyReport();
+    expect(r.month).toBe('2025-04');
+    expect(r.complaints.figures.received).toBe(3);
+    expect(rig.projections.readModels.monthlyReport('2025-01').latestMonthWithData).toBe('2025-04');
+    // A center filter counts that center's complaints only: d1's cases are c1's, and so are the complaints.
+    expect(rig.projections.readModels.monthlyReport(undefined, { centerId: 'c1' }).month).toBe('2025-04');
+    expect(rig.projections.readModels.monthlyReport(undefined, { centerId: 'elsewhere' }).month).toBe('2025-04'); // no data: the current month
+  });
+});

@@ -11,6 +11,7 @@ import { Accumulator, groupKey, groupsOf, type KpiSet, type ResolvedPeriod, type
 import type { StatsGroupBy } from '../types.js';
 import { RatingAccumulator } from '../ratingFigures.js';
 import type { RatingMonths } from './feedback.js';
+import { caseActivity } from './latestActivity.js';
 
 export interface MonthPeriods {
   readonly current: ResolvedPeriod;
@@ -62,7 +63,7 @@ export function monthFigures(
     if (a === undefined || s.acceptedAt === undefined) continue;
     if (centerId !== undefined && a.centerId !== centerId) continue;
     const { acceptedAt, completedAt } = s;
-    latest = Math.max(latest, acceptedAt, completedAt ?? acceptedAt);
+    latest = Math.max(latest, caseActivity(s, centerId));
     year.add(e, previousYear.fromMs, previousYear.toMs);
     month.add(e, previousMonth.fromMs, previousMonth.toMs);
     ratings.previousYear.add(e, previousYear.fromMs, previousYear.toMs);
