@@ -13,10 +13,17 @@ import { simulateCasesAndComplaints } from '../demo/complaint-history.js';
 import { recordDemoDirectory } from '../demo/directory.js';
 import { inRecordOrder } from '../demo/record-order.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
-import type { EventStore } from '../store/port.js';
+import { type EventStore, MAX_STREAM_PREFIXES } from '../store/port.js';
 import { DirectoryBook } from './directoryEvents.js';
 import { STREAM_PREFIXES } from './eventRouting.js';
-import { PartitionError, partitionStreamPrefixes, validatePartition, type ProjectionPartition } from './partition.js';
+import { validatePrefixes } from '../store/core/validate.js';
+import {
+  MAX_PARTITION_PREFIXES,
+  PartitionError,
+  partitionStreamPrefixes,
+  validatePartition,
+  type ProjectionPartition,
+} from './partition.js';
 import { mergeStatsByCenter, StatsMergeError } from './partitionStats.js';
 import { createProjections, type Projections } from './runner.js';
 import { createManualScheduler } from './scheduler.js';
@@ -37,7 +44,17 @@ describe('a partition is validated and fails closed', () => {
     [{ caseIdPrefixes: ['x'.repeat(64)] }, 'partition.caseIdPrefixes'],
     [{ caseIdPrefixes: [530102] }, 'partition.caseIdPrefixes'],
     [{ caseIdPrefixes: ['530102', '530102'] }, 'partition.caseIdPrefixes'],
-    [{ caseIdPrefixes: Array.from({ length: 1001 }, (_, i) => `p${i}`) }, 'partition.caseIdPrefixes'],
+    [
+      { caseIdPrefixes: Array.from({ length: MAX_PARTITION_PREFIXES + 1 }, (_, i) => `p${i}`) },
+      'partition.caseIdPrefixes',
+    ],
+    [
+      {
+        caseIdPrefixes: ['530102'],
+        complaintIdPrefixes: Array.from({ length: MAX_PARTITION_PREFIXES + 1 }, (_, i) => `p${i}`),
+      },
+      'partition.complaintIdPrefixes',
+    ],
     [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: ['', 'TS-'] }, 'partition.complaintIdPrefixes'],
     [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: [' '] }, 'partition.complaintIdPrefixes'],
     [{ caseIdPrefixes: ['530102'], complaintIdPrefixes: 'TS-' }, 'partition.complaintIdPrefixes'],
@@ -108,6 +125,14 @@ describe('the streams a partition subscribes to', () => {
     for (const shared of STREAM_PREFIXES.filter((p) => p !== 'case-' && p !== 'complaint-'))
       expect(prefixes).toContain(shared);
     expect(prefixes).toHaveLength(4 + STREAM_PREFIXES.length - 2);
+  });
+
+  it("the largest valid partition's streams fit the store's cap on prefixes (one rule: port.ts)", () => {
+    const most = Array.from({ length: MAX_PARTITION_PREFIXES }, (_, i) => `${i}`.padStart(63, 'x'));
+    const prefixes = partitionStreamPrefixes({ caseIdPrefixes: most, complaintIdPrefixes: most });
+    expect(prefixes.length).toBeLessThanOrEqual(MAX_STREAM_PREFIXES);
+    expect(MAX_STREAM_PREFIXES - prefixes.length).toBeLessThan(2); // the cap is used, not a guess below it
+    expect(validatePrefixes(prefixes)).toBe(prefixes);
   });
 
   it('complaint ids by their own prefixes, none, or all of them', () => {

@@ -16,6 +16,7 @@
  */
 import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
+import { MAX_STREAM_PREFIXES } from '../store/port.js';
 import { CALENDAR_STREAM_PREFIX } from './calendarEvents.js';
 import { DIRECTORY_STREAM_PREFIX } from './directoryEvents.js';
 import { STREAM_PREFIXES } from './eventRouting.js';
@@ -41,11 +42,15 @@ export class PartitionError extends Error {
 
 /** A prefix of a case id: 1–63 characters of the case id alphabet (so a full id can follow). */
 const ID_PREFIX_RE = /^[A-Za-z0-9._-]{1,63}$/;
-/** The most prefixes one worker may name (each is tested against every stream name read). */
-export const MAX_PARTITION_PREFIXES = 1000;
-
 /** Streams every worker follows whatever its centers: the calendar, policy and directory publications. */
 const SHARED_STREAM_PREFIXES = [CALENDAR_STREAM_PREFIX, POLICY_STREAM_PREFIX, DIRECTORY_STREAM_PREFIX];
+
+/**
+ * The most case (and complaint) id prefixes one worker may name: derived from
+ * the store's cap on the stream prefixes of one read (validate.ts), so that a
+ * valid partition's case, complaint and shared prefixes always fit it.
+ */
+export const MAX_PARTITION_PREFIXES = (MAX_STREAM_PREFIXES - SHARED_STREAM_PREFIXES.length) >> 1;
 
 function validPrefixes(value: unknown, field: string, complaints: boolean): readonly string[] {
   if (!Array.isArray(value)) throw new PartitionError(field, 'must be an array of id prefixes');

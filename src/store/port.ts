@@ -72,6 +72,18 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
 }
 
+/** The longest stream name every adapter stores. */
+export const MAX_STREAM_NAME_LENGTH = 200;
+/**
+ * The most stream prefixes one read or subscription may name (`streamPrefixes`),
+ * the one rule of the prefix caps: every adapter filters with all of them
+ * (SQLite binds two parameters a prefix, EventStoreDB sends them in the
+ * request), and a projection worker's partition is sized to fit (partition.ts).
+ */
+export const MAX_STREAM_PREFIXES = 2048;
+/** A prefix longer than the longest stream name matches nothing: refused, not read for nothing. */
+export const MAX_STREAM_PREFIX_LENGTH = MAX_STREAM_NAME_LENGTH;
+
 export interface ReadAllOptions {
   readonly fromPosition?: bigint; // inclusive, default start
   readonly maxCount?: number;

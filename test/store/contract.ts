@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   DuplicateEventConflictError,
   InvalidAppendError,
+  MAX_STREAM_PREFIX_LENGTH,
+  MAX_STREAM_PREFIXES,
   StoreUnavailableError,
   WrongExpectedRevisionError,
   type EventData,
@@ -426,6 +428,53 @@ export function describeEventStoreContract(name: string, makeStore: MakeStore, c
             expect(error).toBeInstanceOf(InvalidAppendError);
             expect((error as InvalidAppendError).field).toBe(field);
             expect(await collect(store.readStream(`${p}-1`))).toEqual([]);
+          }),
+        );
+      }
+    });
+
+    describe('stream prefix caps (one rule for every entry point: port.ts)', () => {
+      const tooMany = Array.from({ length: MAX_STREAM_PREFIXES + 1 }, (_, i) => `case-${i}-`);
+      const tooLong = ['case-', 'c'.repeat(MAX_STREAM_PREFIX_LENGTH + 1)];
+      const reads: [string, (store: EventStore, prefixes: string[]) => Promise<unknown>][] = [
+        ['readAll', (s, streamPrefixes) => collect(s.readAll({ streamPrefixes }))],
+        ['readAllBatches', (s, streamPrefixes) => collect(s.readAllBatches({ streamPrefixes }))],
+        [
+          'subscribeToAll',
+          async (s, streamPrefixes) => {
+            const sub = s.subscribeToAll({ fromPosition: 'start', streamPrefixes });
+            try {
+              await sub[Symbol.asyncIterator]().next();
+            } finally {
+              await sub.close();
+            }
+          },
+        ],
+      ];
+      for (const [entry, read] of reads) {
+        it(
+          `${entry} refuses more than MAX_STREAM_PREFIXES prefixes and a prefix longer than a stream name, naming it`,
+          withStore(async (store) => {
+            const settle = (prefixes: string[]) =>
+              Promise.resolve()
+                .then(() => read(store, prefixes))
+                .then(
+                  () => undefined,
+                  (e: unknown) => e,
+                );
+            const many = await settle(tooMany);
+            expect(many).toBeInstanceOf(InvalidAppendError);
+            expect(many).toMatchObject({ field: 'streamPrefixes' });
+            expect((many as Error).message).toContain(
+              `${MAX_STREAM_PREFIXES + 1} prefixes, at most ${MAX_STREAM_PREFIXES}`,
+            );
+            const long = await settle(tooLong);
+            expect(long).toBeInstanceOf(InvalidAppendError);
+            expect(long).toMatchObject({ field: 'streamPrefixes[1]' });
+            // At the caps, the read runs.
+            const atCap = Array.from({ length: MAX_STREAM_PREFIXES }, (_, i) => `case-${i}-`);
+            atCap[0] = 'c'.repeat(MAX_STREAM_PREFIX_LENGTH);
+            if (entry !== 'subscribeToAll') expect(await settle(atCap)).toBeUndefined();
           }),
         );
       }

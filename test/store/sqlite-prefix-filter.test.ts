@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { matchesPrefixes } from '../../src/store/core/validate.js';
-import type { RecordedEvent } from '../../src/store/port.js';
+import { InvalidAppendError, MAX_STREAM_PREFIXES, type RecordedEvent } from '../../src/store/port.js';
 import {
   coveringPrefixes,
+  MAX_SQL_RANGES,
   PrefixFilteredReads,
   prefixUpperBound,
   STATEMENT_CACHE_SIZE,
@@ -113,6 +114,26 @@ describe('sqlite store: the stream-prefix filter runs in SQL', () => {
       reads.scanner(prefixes);
       expect(reads.cachedStatements).toBeLessThanOrEqual(STATEMENT_CACHE_SIZE);
     }
+    db.close();
+  });
+
+  it('reads up to the store-wide cap of prefixes in SQL, and refuses more (no JavaScript fallback to fall into)', () => {
+    const db = new Database(':memory:');
+    db.exec(SCHEMA_SQL);
+    db.prepare(
+      "INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES ('p2047-x', 0, 'e', 'T', '{}', 'at')",
+    ).run();
+    const reads = new PrefixFilteredReads(db);
+    const atCap = Array.from({ length: MAX_STREAM_PREFIXES }, (_, i) => `p${i}-`);
+    expect(MAX_SQL_RANGES).toBe(MAX_STREAM_PREFIXES);
+    expect(
+      reads
+        .reader(atCap)?.(-1n, 10)
+        .map((row) => row[1]),
+    ).toEqual(['p2047-x']);
+    const over = [...atCap, 'q-'];
+    expect(() => reads.reader(over)).toThrow(InvalidAppendError);
+    expect(() => reads.scanner(over)).toThrow(/streamPrefixes: names 2049 prefixes, at most 2048/);
     db.close();
   });
 

@@ -2,9 +2,16 @@
  * Input validation shared by every adapter: bad input is rejected with an
  * `InvalidAppendError` naming the field, before any driver is called.
  */
-import { InvalidAppendError, type EventData, type ExpectedRevision } from '../port.js';
+import {
+  InvalidAppendError,
+  MAX_STREAM_NAME_LENGTH,
+  MAX_STREAM_PREFIX_LENGTH,
+  MAX_STREAM_PREFIXES,
+  type EventData,
+  type ExpectedRevision,
+} from '../port.js';
 
-export const MAX_STREAM_NAME_LENGTH = 200;
+export { MAX_STREAM_NAME_LENGTH };
 /** Stream names are printable ASCII without spaces: what every adapter can store and log as is. */
 const STREAM_NAME_RE = /^[\x21-\x7e]+$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -113,6 +120,16 @@ export function validatePrefixes(prefixes: unknown): readonly string[] | undefin
   if (prefixes === undefined) return undefined;
   if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string' || p.length === 0)) {
     throw new InvalidAppendError('streamPrefixes', 'must be an array of non-empty strings');
+  }
+  if (prefixes.length > MAX_STREAM_PREFIXES) {
+    throw new InvalidAppendError('streamPrefixes', `names ${prefixes.length} prefixes, at most ${MAX_STREAM_PREFIXES}`);
+  }
+  const long = prefixes.findIndex((p: string) => p.length > MAX_STREAM_PREFIX_LENGTH);
+  if (long >= 0) {
+    throw new InvalidAppendError(
+      `streamPrefixes[${long}]`,
+      `is ${prefixes[long].length} characters, at most ${MAX_STREAM_PREFIX_LENGTH} (the longest stream name)`,
+    );
   }
   return prefixes as string[];
 }

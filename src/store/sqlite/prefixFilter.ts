@@ -13,11 +13,15 @@
  */
 import type Database from 'better-sqlite3';
 import type { ScannedItem } from '../core/catch-up-subscription.js';
-import type { RecordedEvent } from '../port.js';
+import { InvalidAppendError, MAX_STREAM_PREFIXES, type RecordedEvent } from '../port.js';
 import { EVENT_COLUMNS, type EventRow } from './schema.js';
 
-/** Above this many ranges the filter stays in JavaScript (SQLite allows 32,766 parameters a statement). */
-export const MAX_SQL_RANGES = 4096;
+/**
+ * Ranges of one statement at most: the store's cap on prefixes (port.ts, checked
+ * by validatePrefixes before a read gets here), two parameters a range, well
+ * within SQLite's 32,766 parameters a statement.
+ */
+export const MAX_SQL_RANGES = MAX_STREAM_PREFIXES;
 /** Statements kept, one per number of ranges (prefix sets are few: one per projection worker). */
 export const STATEMENT_CACHE_SIZE = 16;
 
@@ -50,6 +54,13 @@ export function coveringPrefixes(prefixes: readonly string[]): string[] {
   return kept;
 }
 
+/** Fails closed: a caller that skipped validatePrefixes is refused, not read in JavaScript for nothing. */
+function withinCap(covering: string[]): string[] {
+  if (covering.length > MAX_SQL_RANGES)
+    throw new InvalidAppendError('streamPrefixes', `names ${covering.length} prefixes, at most ${MAX_SQL_RANGES}`);
+  return covering;
+}
+
 const rangeBounds = (covering: readonly string[]): (string | Buffer)[] =>
   covering.flatMap((p) => [p, prefixUpperBound(p) ?? NO_UPPER_BOUND]);
 
@@ -77,13 +88,12 @@ export class PrefixFilteredReads {
    * A reader of up to `limit` rows after position `after` whose stream begins
    * with one of `prefixes`, in position order; undefined when SQL cannot say
    * it exactly (a prefix with a lone surrogate: JavaScript's startsWith can
-   * match half of a pair, UTF-8 cannot), or it would take too many ranges.
+   * match half of a pair, UTF-8 cannot).
    */
   reader(prefixes: readonly string[]): ((after: bigint, limit: number) => EventRow[]) | undefined {
     if (prefixes.length === 0) return () => [];
     if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
-    const covering = coveringPrefixes(prefixes);
-    if (covering.length > MAX_SQL_RANGES) return undefined;
+    const covering = withinCap(coveringPrefixes(prefixes));
     const bounds = rangeBounds(covering);
     const statement = this.statement(`read ${covering.length}`, () => {
       const filter = orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
@@ -113,8 +123,7 @@ export class PrefixFilteredReads {
       ) => ScannedItem[])
     | undefined {
     if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
-    const covering = coveringPrefixes(prefixes);
-    if (covering.length > MAX_SQL_RANGES) return undefined;
+    const covering = withinCap(coveringPrefixes(prefixes));
     const bounds = rangeBounds(covering);
     const positions = this.statement(
       'positions',
