@@ -95,7 +95,13 @@ export class SubscriptionLoop {
   private async catchUpInBatches(): Promise<void> {
     if (typeof this.store.readAllBatches !== 'function') return; // test doubles may lack it: subscribe instead
     const from = this.target.position() + 1n; // readAll is inclusive of fromPosition
-    for await (const batch of this.store.readAllBatches({ fromPosition: from, streamPrefixes: this.streamPrefixes })) {
+    const batches = this.store.readAllBatches({
+      fromPosition: from,
+      streamPrefixes: this.streamPrefixes,
+      // A filtered read's checkpoints: past events of other streams (every event before it is folded).
+      onScanned: (position) => this.target.advance(position),
+    });
+    for await (const batch of batches) {
       if (this.stopped) return;
       for (const e of batch) {
         this.target.fold(e);

@@ -93,6 +93,13 @@ export interface ReadAllOptions {
 export interface ReadAllBatchesOptions extends ReadAllOptions {
   /** Largest array yielded (default 1024 on the embedded stores, 1000 on EventStoreDB); arrays are never empty. */
   readonly batchSize?: number;
+  /**
+   * Told, between two arrays, a position up to which the read has scanned `$all`
+   * (every matching event up to it was in an earlier array), so a filtered
+   * reader may move its own position past events it does not get. Called by
+   * the stores that learn it (EventStoreDB's filter checkpoints); optional.
+   */
+  readonly onScanned?: (position: bigint) => void;
 }
 
 export interface SubscribeOptions {

@@ -3,14 +3,15 @@
  * deadline (deadline.ts: the client has none on reads, subscriptions, batch appends
  * and its server-features probe), so a server that accepts and never answers yields
  * StoreUnavailableError within seconds, never a hang. Semantics that differ from the
- * embedded stores are listed in docs/event-store.md.
+ * embedded stores are listed in docs/event-store.md. (Over 300 lines: the port's
+ * operations over one client, each under its deadline; the filtered read of `$all`
+ * is filtered-read.ts, the subscription esdb-subscription.ts.)
  */
 import { identityFromStream, STORE_IDENTITY_STREAM } from './identity.js';
 import { batchesOf } from '../core/batches.js';
 import type { StoreClock } from '../core/clock.js';
 import type { StoredLocation } from '../core/concurrency.js';
 import {
-  matchesPrefixes,
   validateAppend,
   validateBatchSize,
   validateMaxCount,
@@ -40,6 +41,7 @@ import type { BackoffPolicy } from './backoff.js';
 import type { EsdbClientLike, EsdbPosition, EsdbReadPosition, EsdbResolvedEvent } from './client-like.js';
 import { collectWithin, withDeadline } from './deadline.js';
 import { EsdbSubscription } from './esdb-subscription.js';
+import { CHECKPOINT_INTERVAL, type FilteredRead, filteredBatches } from './filtered-read.js';
 import { HeadTracker } from './head.js';
 import {
   comparePositions,
@@ -175,20 +177,49 @@ export class EsdbEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     this.ensureOpen();
     const from = validatePosition(options.fromPosition, 'fromPosition');
-    let remaining = validateMaxCount(options.maxCount);
+    const maxCount = validateMaxCount(options.maxCount);
     const prefixes = validatePrefixes(options.streamPrefixes);
+    if (prefixes !== undefined) {
+      for await (const batch of this.filtered({ from, prefixes, maxCount, batchSize: PAGE })) yield* batch;
+      return;
+    }
+    yield* this.pagedReadAll(from, maxCount);
+  }
+
+  /** The filtered read: through the server-side filtered subscription (filtered-read.ts). */
+  private filtered(read: FilteredRead): AsyncIterable<RecordedEvent[]> {
+    return filteredBatches(
+      {
+        storeName: this.name,
+        stallMs: this.deadline,
+        firstAtOrAfter: async (from) => {
+          for await (const event of this.pagedReadAll(from, 1)) return event;
+          return undefined;
+        },
+        subscribe: (from, streamPrefixes) =>
+          this.subscribeToAll({ fromPosition: from, streamPrefixes, checkpointInterval: CHECKPOINT_INTERVAL }),
+      },
+      read,
+    );
+  }
+
+  /** Every user event of `$all` from `from` (inclusive), paged. */
+  private async *pagedReadAll(from: bigint | undefined, maxCount: number): AsyncIterable<RecordedEvent> {
+    let remaining = maxCount;
+    // A page restarts inclusively at the last record seen: one more than wanted still brings a fresh one.
+    const size = Math.min(PAGE, remaining + 1);
     let start: EsdbReadPosition = toReadAllFrom(from);
     let after: EsdbPosition | undefined;
-    let firstPage: EsdbResolvedEvent[] | undefined = await this.readAllPage(start).catch(async (e: unknown) => {
+    let firstPage: EsdbResolvedEvent[] | undefined = await this.readAllPage(start, size).catch(async (e: unknown) => {
       if (from === undefined || from <= 0n || !isInvalidPosition((e as StoreError).message)) throw e;
       after = { commit: from - 1n, prepare: from - 1n };
-      return this.readAllPage(after).catch((again: unknown) => {
+      return this.readAllPage(after, size).catch((again: unknown) => {
         if (!isInvalidPosition((again as StoreError).message)) throw again;
         throw new InvalidAppendError('fromPosition', `${from} is not the position of an event in this EventStoreDB`);
       });
     });
     while (remaining > 0) {
-      const page = firstPage ?? (await this.readAllPage(start));
+      const page = firstPage ?? (await this.readAllPage(start, size));
       firstPage = undefined;
       let fresh = 0;
       for (const resolved of page) {
@@ -198,23 +229,38 @@ export class EsdbEventStore implements EventStore {
         fresh++;
         if (position !== undefined) after = position;
         const event = fromEsdbEvent(resolved.event);
-        if (event === undefined || !matchesPrefixes(event.streamId, prefixes)) continue;
+        if (event === undefined) continue;
         yield event;
         if (--remaining <= 0) return;
       }
-      if (page.length < PAGE || fresh === 0 || after === undefined) return;
+      if (page.length < size || fresh === 0 || after === undefined) return;
       start = after;
     }
   }
 
-  private readAllPage(fromPosition: EsdbReadPosition): Promise<EsdbResolvedEvent[]> {
+  private readAllPage(fromPosition: EsdbReadPosition, maxCount: number): Promise<EsdbResolvedEvent[]> {
     return this.page('reading $all', () =>
-      this.client.readAll({ fromPosition, maxCount: PAGE, direction: 'forwards', deadline: this.deadline }),
+      this.client.readAll({ fromPosition, maxCount, direction: 'forwards', deadline: this.deadline }),
     );
   }
 
   async *readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
-    yield* batchesOf(this.readAll(options), validateBatchSize(options.batchSize, PAGE));
+    const batchSize = validateBatchSize(options.batchSize, PAGE);
+    const prefixes = validatePrefixes(options.streamPrefixes);
+    if (prefixes === undefined) {
+      yield* batchesOf(this.readAll(options), batchSize);
+      return;
+    }
+    this.ensureOpen();
+    const from = validatePosition(options.fromPosition, 'fromPosition');
+    const maxCount = validateMaxCount(options.maxCount);
+    yield* this.filtered({
+      from,
+      prefixes,
+      maxCount,
+      batchSize,
+      ...(options.onScanned && { onScanned: options.onScanned }),
+    });
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

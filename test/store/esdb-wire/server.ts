@@ -15,6 +15,8 @@
  * - `delayMs`: answer every call slowly; `appendDelayMs`: commit appends at once and
  *   answer them late (a client deadline then leaves the outcome unknown, as on a real server);
  * - `dropSubscriptions()`: fail every live subscription with UNAVAILABLE;
+ *   `dropAtCheckpoint = n`: do so once, right after the n-th filter checkpoint sent
+ *   (a node going away in the middle of a filtered catch-up);
  * - `deny`: answer AccessDenied (RpcExceptions.AccessDenied / event_store.client.AccessDenied);
  * - `notLeader`: writes answer NotLeader (RpcExceptions.LeaderInfo);
  * - `maxAppendSize`: a batch over it answers MaximumAppendSizeExceeded (1 MiB by default,
@@ -79,6 +81,11 @@ export class WireServer {
   appendCalls = 0;
   /** Where each `$all` subscription asked to start, in order. */
   readonly subscribeStarts: WireStart[] = [];
+  /** Records sent by `$all` reads (not subscriptions): what a client-side filter would have to parse. */
+  allReadRecordsSent = 0;
+  /** Drop every subscription once, after this many checkpoints sent in all (0: never). */
+  dropAtCheckpoint = 0;
+  private checkpointsSent = 0;
   private server: grpc.Server | undefined;
   private readonly subscriptions = new Map<Call, WireSubscription>();
   private readonly hung = new Set<unknown>();
@@ -201,7 +208,15 @@ export class WireServer {
       if (all === undefined) return fail({ ...invalidPosition(), details: 'stream subscriptions are not modelled' });
       this.subscribeStarts.push(parseStart(all));
       const sub = new WireSubscription(
-        { log: this.log, call, sendCaughtUp: versionAtLeast(this.version, 23, 10), fail },
+        {
+          log: this.log,
+          call,
+          sendCaughtUp: versionAtLeast(this.version, 23, 10),
+          fail,
+          checkpointSent: () => {
+            if (++this.checkpointsSent === this.dropAtCheckpoint) this.dropSubscriptions();
+          },
+        },
         parseStart(all),
         parseFilter(options),
       );
@@ -236,6 +251,7 @@ export class WireServer {
       return fail({ ...invalidPosition(), details: 'no stream option' });
     }
     for (const record of records.slice(0, count)) {
+      if (all !== undefined) this.allReadRecordsSent++;
       if (!call.write(eventResponse(record))) await new Promise((r) => call.once('drain', r));
       if (call.cancelled) return;
     }

@@ -70,6 +70,8 @@ export interface SubscriptionDeps {
   readonly call: grpc.ServerWritableStream<ReadReq, ReadResp>;
   readonly sendCaughtUp: boolean;
   readonly fail: (error: WireError) => void;
+  /** Told after each checkpoint written (the server's fault injection). */
+  readonly checkpointSent?: () => void;
 }
 
 export class WireSubscription {
@@ -132,6 +134,7 @@ export class WireSubscription {
           if (this.filter !== undefined && ++this.counter >= this.interval()) {
             this.counter = 0;
             await this.send(checkpointResponse(record.position, record.position));
+            this.deps.checkpointSent?.();
           }
         }
       }
@@ -159,6 +162,7 @@ export class WireSubscription {
       await this.send(
         lastMatch === undefined ? checkpointResponse(windowStart, 0n) : checkpointResponse(lastMatch, lastMatch),
       );
+      this.deps.checkpointSent?.();
     }
   }
 
