@@ -1,7 +1,8 @@
 /**
  * Case ids by slot (caseIds.ts): the same answers as a `Map` from id to the
  * order first seen, for any strings (one-byte ids in the pool, others beside
- * it, ids that are prefixes of one another, the empty id), across the table's
+ * it, ids that are prefixes of one another, the empty id, every character
+ * up to U+00FF whether packed in one code or escaped), across the table's
  * growth.
  */
 import fc from 'fast-check';
@@ -11,6 +12,11 @@ import { CaseIds } from './caseIds.js';
 const idArb = fc.oneof(
   { arbitrary: fc.string({ maxLength: 6 }), weight: 3 }, // short: many collide and prefix one another
   { arbitrary: fc.string({ maxLength: 4, unit: 'binary' }), weight: 1 }, // characters above U+00FF
+  // Any one-byte character: digits and separators packed in one code, the others escaped in three.
+  {
+    arbitrary: fc.string({ maxLength: 8, unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)) }),
+    weight: 2,
+  },
   {
     arbitrary: fc.tuple(fc.constantFrom('WH', 'KM', '武汉'), fc.nat(99_999)).map(([c, n]) => `${c}-20250922-${n}`),
     weight: 3,
@@ -58,5 +64,13 @@ describe('case ids by slot', () => {
     expect(wrong).toBe(0);
     expect(ids.size).toBe(100_000);
     expect(ids.slotOf('WH-20250000-100000')).toBe(-1);
+  });
+
+  it('packs an id of digits and separators in half a byte a character, other characters in a byte and a half', () => {
+    const ids = new CaseIds();
+    ids.add('WH-20250922-00017'); // 2 letters × 3 codes + 15 × 1 = 21 codes
+    ids.add('2025-0922_00.1/7:'); // 17 codes
+    expect((ids as unknown as { codesUsed: number }).codesUsed).toBe(38); // 19 bytes
+    expect([ids.idOf(0), ids.idOf(1)]).toEqual(['WH-20250922-00017', '2025-0922_00.1/7:']);
   });
 });

@@ -3,16 +3,25 @@
  * first seen (issue 18, goal 1: bytes per completed case). A `Map` keyed by
  * the id strings costs ≈ 50–90 bytes a case (its entry, and the string, which
  * the event decoder or a generator may have built as a concatenation); here an
- * id is its bytes in one pool (one byte per character, ids being codes like
- * `WH-20250922-00017`), its start in an `Int32Array`, and a slot in an
- * open-addressing hash table of `Int32Array`: ≈ 30–40 bytes for a 17-character
+ * id is packed in one pool of 4-bit codes (ids being codes like
+ * `WH-20250922-00017`: a digit or a separator in one code, any other character
+ * up to U+00FF in three), its start in an `Int32Array`, and a slot in an
+ * open-addressing hash table of `Int32Array`: ≈ 25 bytes for a 17-character
  * id. An id with a character above U+00FF (none in practice) is kept in a
  * small `Map` beside it, so every string works.
  */
 import { grown } from './pausePool.js';
 
-/** Slots are never removed, so the table only grows; it doubles when three quarters full. The default room, in ids. */
+/** The default room, in ids. Slots are never removed, so the table only grows (by a quarter, when three quarters full). */
 const MIN_TABLE = 1024;
+
+/** The characters with a 4-bit code of their own (the code is the index); code 15 is followed by the character's byte. */
+const SYMBOLS = '0123456789-_./:';
+const ESCAPE = 15;
+/** Per character code below 256: its 4-bit code, or −1 when it is escaped. */
+const CODE_OF = new Int8Array(256).fill(-1);
+for (let i = 0; i < SYMBOLS.length; i++) CODE_OF[SYMBOLS.charCodeAt(i)] = i;
+const SYMBOL_CHAR = Array.from(SYMBOLS, (c) => c.charCodeAt(0));
 
 /** 32-bit FNV-1a over the characters of `s`; −1 when one of them does not fit in a byte. */
 function hashOf(s: string): number {
@@ -25,13 +34,22 @@ function hashOf(s: string): number {
   return h >>> 0;
 }
 
+/** A table length that holds `count` ids at most three quarters full. */
+function tableLengthFor(count: number): number {
+  return Math.ceil((4 * count) / 3) + 1;
+}
+
 export class CaseIds {
   private count = 0;
-  /** Per slot: where its bytes start in `bytes` (they end where the next slot's start), or −1 − k for `wide[k]`. */
+  /**
+   * Per slot: where its codes start in the pool, in 4-bit codes (they end where
+   * the next narrow slot's start), or −1 − k for `wide[k]`.
+   */
   private start: Int32Array;
-  private bytes: Uint8Array;
-  private bytesUsed = 0;
-  /** Open addressing, linear probing: slot + 1, 0 when free. */
+  /** The codes, two per byte (the even one in the low half). */
+  private codes: Uint8Array;
+  private codesUsed = 0;
+  /** Open addressing, linear probing from hash mod length: slot + 1, 0 when free. */
   private table: Int32Array;
   /** Ids with a character above U+00FF, by slot, and their slots. */
   private readonly wide: string[] = [];
@@ -40,13 +58,13 @@ export class CaseIds {
   private lastId: string | undefined;
   private lastSlot = -1;
 
-  /** `initial`: ids room is made for at first (a power of two; small in tests, for collisions and growth). */
+  /** `initial`: ids room is made for at first (small in tests, for collisions and growth). */
   constructor(initial = MIN_TABLE) {
-    if (!Number.isInteger(Math.log2(initial)))
-      throw new RangeError(`CaseIds: initial ${initial} is not a power of two`);
+    if (!Number.isInteger(initial) || initial < 1)
+      throw new RangeError(`CaseIds: initial ${initial} is not a positive integer`);
     this.start = new Int32Array(initial);
-    this.bytes = new Uint8Array(16 * initial);
-    this.table = new Int32Array(initial * 2);
+    this.codes = new Uint8Array(12 * initial);
+    this.table = new Int32Array(tableLengthFor(initial));
   }
 
   /** Ids held (the next slot number). */
@@ -68,8 +86,8 @@ export class CaseIds {
   private find(id: string): number {
     const hash = hashOf(id);
     if (hash < 0) return this.wideSlots.get(id) ?? -1;
-    const mask = this.table.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
+    const length = this.table.length;
+    for (let i = hash % length; ; i = i + 1 === length ? 0 : i + 1) {
       const held = this.table[i]!;
       if (held === 0) return -1;
       if (this.holds(held - 1, id)) return held - 1;
@@ -89,12 +107,24 @@ export class CaseIds {
       this.wideSlots.set(id, slot);
       return slot;
     }
-    const at = this.bytesUsed;
-    this.bytes = grown(this.bytes, at + id.length);
-    for (let i = 0; i < id.length; i++) this.bytes[at + i] = id.charCodeAt(i);
-    this.bytesUsed = at + id.length;
+    let n = 0;
+    for (let i = 0; i < id.length; i++) n += CODE_OF[id.charCodeAt(i)]! < 0 ? 3 : 1;
+    const at = this.codesUsed;
+    this.codes = grown(this.codes, (at + n + 1) >> 1);
+    let k = at;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      const code = CODE_OF[c]!;
+      if (code >= 0) this.put(k++, code);
+      else {
+        this.put(k++, ESCAPE);
+        this.put(k++, c >> 4);
+        this.put(k++, c & 15);
+      }
+    }
+    this.codesUsed = k;
     this.start[slot] = at;
-    if (4 * (slot + 1) > 3 * this.table.length) this.rehash(this.table.length * 2);
+    if (4 * (slot + 1) > 3 * this.table.length) this.rehash(tableLengthFor(Math.ceil((slot + 1) * 1.25)));
     else this.place(slot, hash);
     return slot;
   }
@@ -103,29 +133,65 @@ export class CaseIds {
   idOf(slot: number): string {
     const at = this.start[slot]!;
     if (at < 0) return this.wide[-1 - at]!;
-    return String.fromCharCode.apply(null, this.bytes.subarray(at, this.endOf(slot)) as unknown as number[]);
+    const end = this.endOf(slot);
+    const chars: number[] = [];
+    for (let k = at; k < end; ) {
+      const code = this.codeAt(k);
+      if (code !== ESCAPE) {
+        chars.push(SYMBOL_CHAR[code]!);
+        k++;
+      } else {
+        chars.push((this.codeAt(k + 1) << 4) | this.codeAt(k + 2));
+        k += 3;
+      }
+    }
+    return String.fromCharCode.apply(null, chars);
   }
 
-  /** Where the bytes of narrow `slot` end: the start of the next narrow id, or the end of the pool. */
+  private codeAt(k: number): number {
+    return (this.codes[k >> 1]! >> ((k & 1) << 2)) & 15;
+  }
+
+  private put(k: number, code: number): void {
+    const i = k >> 1;
+    this.codes[i] = k & 1 ? (this.codes[i]! & 0x0f) | (code << 4) : code;
+  }
+
+  /** Where the codes of narrow `slot` end: the start of the next narrow id, or the end of the pool. */
   private endOf(slot: number): number {
     for (let next = slot + 1; next < this.count; next++) {
       const at = this.start[next]!;
       if (at >= 0) return at;
     }
-    return this.bytesUsed;
+    return this.codesUsed;
   }
 
   private holds(slot: number, id: string): boolean {
     const at = this.start[slot]!;
-    if (at < 0 || this.endOf(slot) - at !== id.length) return false;
-    for (let i = 0; i < id.length; i++) if (this.bytes[at + i] !== id.charCodeAt(i)) return false;
-    return true;
+    if (at < 0) return false;
+    const end = this.endOf(slot);
+    if (end - at < id.length) return false; // at least one code a character
+    let i = 0;
+    for (let k = at; k < end; i++) {
+      if (i === id.length) return false;
+      const code = this.codeAt(k);
+      let c: number;
+      if (code !== ESCAPE) {
+        c = SYMBOL_CHAR[code]!;
+        k++;
+      } else {
+        c = (this.codeAt(k + 1) << 4) | this.codeAt(k + 2);
+        k += 3;
+      }
+      if (c !== id.charCodeAt(i)) return false;
+    }
+    return i === id.length;
   }
 
   private place(slot: number, hash: number): void {
-    const mask = this.table.length - 1;
-    let i = hash & mask;
-    while (this.table[i] !== 0) i = (i + 1) & mask;
+    const length = this.table.length;
+    let i = hash % length;
+    while (this.table[i] !== 0) i = i + 1 === length ? 0 : i + 1;
     this.table[i] = slot + 1;
   }
 
@@ -135,8 +201,19 @@ export class CaseIds {
       const at = this.start[slot]!;
       if (at < 0) continue;
       const end = this.endOf(slot);
-      let h = 0x811c9dc5; // hashOf, over the bytes
-      for (let i = at; i < end; i++) h = Math.imul(h ^ this.bytes[i]!, 0x01000193);
+      let h = 0x811c9dc5; // hashOf, over the decoded characters
+      for (let k = at; k < end; ) {
+        const code = this.codeAt(k);
+        let c: number;
+        if (code !== ESCAPE) {
+          c = SYMBOL_CHAR[code]!;
+          k++;
+        } else {
+          c = (this.codeAt(k + 1) << 4) | this.codeAt(k + 2);
+          k += 3;
+        }
+        h = Math.imul(h ^ c, 0x01000193);
+      }
       this.place(slot, h >>> 0);
     }
   }

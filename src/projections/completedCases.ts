@@ -15,7 +15,7 @@
  * point at one object, so a row holds a profile number, not strings.
  *
  * A row costs 54 bytes of columns (instants but the acceptance as 4-byte
- * offsets from it, instantColumn.ts), 4 for the comment slot, 16 per card, 49
+ * offsets from it, instantColumn.ts), 1 for the comment (commentCodes.ts), 16 per card, 49
  * per pause (pausePool.ts), plus its case's slot and id (caseTable.ts, caseIds.ts).
  *
  * Over 300 lines: the shape test, the columns and their rebuild must change
@@ -25,6 +25,7 @@ import { initialCaseState } from '../domain/evolve.js';
 import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
 import type { CaseState, PauseState, RatingState } from '../domain/types.js';
 import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
+import { CommentCodes } from './commentCodes.js';
 import { InstantColumn } from './instantColumn.js';
 import { grown, PausePool, type RowsWithPauses } from './pausePool.js';
 
@@ -220,7 +221,8 @@ export class CompletedCases {
   private readonly pauses = new PausePool();
   /** The few rows with escalations, extensions, late records or a follow-up. */
   private readonly extras = new Map<number, Extras>();
-  private readonly comments: (string | undefined)[] = [];
+  /** One byte per row (commentCodes.ts). */
+  private readonly comments = new CommentCodes();
   /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
   private cardPool = new Float64Array(0);
   private cardPoolUsed = 0;
@@ -257,7 +259,7 @@ export class CompletedCases {
     this.ratingScore[row] = r === undefined ? 0 : r.score;
     this.ratingChannel[row] = r === undefined ? 0 : CHANNEL_INDEX.get(r.channel)!;
     this.ratingAt.set(row, r === undefined ? Number.NaN : r.at, acceptedAt);
-    this.comments[row] = r?.comment;
+    this.comments.set(row, r?.comment);
     const extras = extrasOf(entry);
     if (extras !== undefined) this.extras.set(row, extras);
     this.storeCards(row, entry.cards);
@@ -276,7 +278,7 @@ export class CompletedCases {
     if (score !== 0) {
       const at = this.ratingAt.get(row, acceptedAt);
       const channel = RATING_CHANNELS[this.ratingChannel[row]!]!;
-      const comment = this.comments[row];
+      const comment = this.comments.get(row);
       rating = comment === undefined ? { at, score, channel } : { at, score, channel, comment };
     }
     const extras = this.extras.get(row);
@@ -323,7 +325,7 @@ export class CompletedCases {
     this.cardCount[row] = 0;
     this.pauses.release(this.pauseCount[row]!);
     this.pauseCount[row] = 0;
-    this.comments[row] = undefined;
+    this.comments.set(row, undefined);
     this.extras.delete(row);
     for (const column of this.instantColumns()) column.clear(row);
     this.free.push(row);
@@ -336,6 +338,7 @@ export class CompletedCases {
       const size = Math.max(1024, this.capacity + (this.capacity >> 2)); // as grown(): a quarter
       this.acceptedAt = grown(this.acceptedAt, size);
       for (const column of this.instantColumns()) column.grow(size);
+      this.comments.grow(size);
       this.revision = grown(this.revision, size);
       this.usedDays = grown(this.usedDays, size);
       this.profile = grown(this.profile, size);
