@@ -14,7 +14,7 @@
  * acceptance (center, department, matter, kind, promised days, channel, …)
  * point at one object, so a row holds a profile number, not strings.
  *
- * A row costs 54 bytes of columns (instants but the acceptance as 4-byte
+ * A row costs 50 bytes of columns (instants but the acceptance as 4-byte
  * offsets from it, instantColumn.ts), 1 for the comment (commentCodes.ts), 16 per card, 49
  * per pause (pausePool.ts), plus its case's slot and id (caseTable.ts, caseIds.ts).
  *
@@ -144,6 +144,8 @@ interface Extras {
   readonly extensions: CaseState['extensions'];
   readonly lateRecords: CaseState['lateRecords'];
   readonly followUp: RatingState['followUp'];
+  /** The entry's `followUpDue` (NaN when none): only a 差评 has one, so it is kept here, not in a column. */
+  readonly followUpDue: number;
 }
 
 function extrasOf(entry: CaseEntry): Extras | undefined {
@@ -154,7 +156,8 @@ function extrasOf(entry: CaseEntry): Extras | undefined {
     s.extensions.length === 0 &&
     s.lateRecords.length === 0 &&
     entry.respondBy === undefined &&
-    followUp === undefined
+    followUp === undefined &&
+    Number.isNaN(entry.followUpDue)
   )
     return undefined;
   return {
@@ -163,6 +166,7 @@ function extrasOf(entry: CaseEntry): Extras | undefined {
     extensions: s.extensions,
     lateRecords: s.lateRecords,
     followUp,
+    followUpDue: entry.followUpDue,
   };
 }
 
@@ -204,7 +208,6 @@ export class CompletedCases {
   private readonly completedAt = new InstantColumn();
   private readonly lastOccurredAt = new InstantColumn();
   private readonly deadlineAt = new InstantColumn();
-  private readonly followUpDue = new InstantColumn();
   private readonly ratingAt = new InstantColumn();
   private revision = new Uint16Array(0);
   private usedDays = new Int16Array(0);
@@ -249,7 +252,6 @@ export class CompletedCases {
     this.completedAt.set(row, s.completedAt!, acceptedAt);
     this.lastOccurredAt.set(row, s.lastOccurredAt!, acceptedAt);
     this.deadlineAt.set(row, entry.deadlineAt, acceptedAt);
-    this.followUpDue.set(row, entry.followUpDue, acceptedAt);
     this.revision[row] = s.revision;
     this.usedDays[row] = entry.usedDays;
     this.profile[row] = this.profileNumber(s.accepted!);
@@ -307,7 +309,7 @@ export class CompletedCases {
       deadlineAt: this.deadlineAt.get(row, acceptedAt),
       cards: this.cardsOf(row),
       respondBy: extras?.respondBy,
-      followUpDue: this.followUpDue.get(row, acceptedAt),
+      followUpDue: extras === undefined ? Number.NaN : extras.followUpDue,
       alerts: undefined,
       dueAt: Number.NaN,
     };
@@ -356,7 +358,7 @@ export class CompletedCases {
   }
 
   private instantColumns(): InstantColumn[] {
-    return [this.completedAt, this.lastOccurredAt, this.deadlineAt, this.followUpDue, this.ratingAt];
+    return [this.completedAt, this.lastOccurredAt, this.deadlineAt, this.ratingAt];
   }
 
   /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */
