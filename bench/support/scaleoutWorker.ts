@@ -23,14 +23,13 @@ export interface WorkerDone {
   readonly stats: unknown;
 }
 
-const [spec, partitionText, asOfText, catchUp] = process.argv.slice(2);
+const [spec, partitionText, asOfText] = process.argv.slice(2);
 if (spec === undefined || partitionText === undefined || asOfText === undefined || process.send === undefined)
   throw new Error('usage: scaleoutWorker.ts <store spec> <partition JSON | all> <asOf ms>, forked with IPC');
 const send = process.send.bind(process);
 const partition = partitionText === 'all' ? undefined : (JSON.parse(partitionText) as ProjectionPartition);
 const store = await openStore(spec);
 await store.headPosition(); // connect before the clock starts
-if (catchUp === 'subscription') Object.defineProperty(store, 'readAllBatches', { value: undefined });
 const scheduler = createManualScheduler(Number(asOfText));
 const projections = createProjections({
   store,
