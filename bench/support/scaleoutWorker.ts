@@ -6,6 +6,7 @@
  * (`start()`, which resolves once the read models are live), then answers
  * with the time it took, its counters and `/stats` of 2025 grouped by center.
  */
+import { readFileSync } from 'node:fs';
 import { createCalendarService, DEFAULT_POLICY } from '../../src/domain/index.js';
 import type { ProjectionPartition } from '../../src/projections/partition.js';
 import { createProjections } from '../../src/projections/runner.js';
@@ -16,11 +17,24 @@ import { ZONE } from './regionHistory.js';
 export interface WorkerDone {
   readonly kind: 'done';
   readonly ms: number;
-  /** CPU time of the worker process during the catch-up (user + system). */
+  /** CPU time of the worker process during the catch-up (user + system, every thread). */
   readonly cpuMs: number;
+  /** CPU time of its main (JavaScript) thread alone; the rest is GC, compiler and libuv threads. NaN off Linux. */
+  readonly mainThreadCpuMs: number;
   readonly eventsFolded: number;
   readonly cases: number;
   readonly stats: unknown;
+}
+
+/** The main thread's CPU time in ms (Linux: utime + stime of /proc/self/task/<pid>/stat, in ticks of 10 ms). */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const [spec, partitionText, asOfText] = process.argv.slice(2);
@@ -43,16 +57,19 @@ const projections = createProjections({
 process.once('message', () => {
   void (async () => {
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const t0 = performance.now();
     await projections.start();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const mainCpu = mainThreadCpuMs() - main0;
     const info = projections.info();
     const stats = projections.readModels.stats({ from: '2025-01-01', to: '2026-01-01', groupBy: 'center' });
     const done: WorkerDone = {
       kind: 'done',
       ms,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      mainThreadCpuMs: mainCpu,
       eventsFolded: info.eventsFolded,
       cases: info.cases,
       stats,
