@@ -8,9 +8,10 @@
  * Only shapes that can be rebuilt exactly are kept as rows: every acceptance
  * field a string or a number, pauses in evolve's field order (in a pool beside
  * the rows), a rating in evolve's field order. The rarer parts (escalations,
- * extensions, late records, a 差评's follow-up) are kept as the very arrays and
- * objects the state held, in a map beside the rows. Any other case stays an
- * object (`add` says no). The acceptance fields are shared: cases with the same
+ * extensions, late records, a 差评's follow-up and its due instant) are kept
+ * as bytes in a pool beside the rows (treePool.ts: plain values only), read
+ * back as equal fresh arrays and objects. Any other case stays an object
+ * (`add` says no). The acceptance fields are shared: cases with the same
  * acceptance (center, department, matter, kind, promised days, channel, …)
  * point at one object, so a row holds a profile number, not strings.
  *
@@ -28,6 +29,7 @@ import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
 import { CommentCodes } from './commentCodes.js';
 import { InstantColumn } from './instantColumn.js';
 import { grown, PausePool, type RowsWithPauses } from './pausePool.js';
+import { encodable, type Tree, TreePool } from './treePool.js';
 
 type Accepted = NonNullable<CaseState['accepted']>;
 
@@ -134,9 +136,9 @@ function rowRating(r: RatingState): boolean {
 }
 
 /**
- * The rarer parts of a completed case, kept as they are (immutable values: the
- * same arrays and objects come back): escalations and the instants their replies
- * were due, extensions, late records, a 差评's follow-up.
+ * The rarer parts of a completed case: escalations and the instants their
+ * replies were due, extensions, late records, a 差评's follow-up. Kept as bytes
+ * (treePool.ts), read back as equal fresh arrays and objects.
  */
 interface Extras {
   readonly escalations: CaseState['escalations'];
@@ -146,6 +148,44 @@ interface Extras {
   readonly followUp: RatingState['followUp'];
   /** The entry's `followUpDue` (NaN when none): only a 差评 has one, so it is kept here, not in a column. */
   readonly followUpDue: number;
+}
+
+/** Extras as a tree, its fields by position (no key written per row). */
+function extrasTree(e: Extras): Tree {
+  return [
+    e.escalations as unknown as Tree,
+    e.respondBy as Tree,
+    e.extensions as unknown as Tree,
+    e.lateRecords as unknown as Tree,
+    e.followUp as unknown as Tree,
+    e.followUpDue,
+  ];
+}
+
+/** The extras `extrasTree` gave (empty lists as the shared empty list). */
+function extrasFrom(tree: Tree): Extras {
+  const [escalations, respondBy, extensions, lateRecords, followUp, followUpDue] = tree as readonly unknown[];
+  const list = <T>(v: unknown): readonly T[] => ((v as readonly T[]).length === 0 ? NONE : (v as readonly T[]));
+  return {
+    escalations: list(escalations),
+    respondBy: respondBy as Extras['respondBy'],
+    extensions: list(extensions),
+    lateRecords: list(lateRecords),
+    followUp: followUp as Extras['followUp'],
+    followUpDue: followUpDue as number,
+  };
+}
+
+/** The extras a row can keep exactly (plain values: treePool.ts). */
+function encodableExtras(entry: CaseEntry): boolean {
+  const s = entry.state;
+  return (
+    (s.escalations.length === 0 || encodable(s.escalations)) &&
+    (s.extensions.length === 0 || encodable(s.extensions)) &&
+    (s.lateRecords.length === 0 || encodable(s.lateRecords)) &&
+    (entry.respondBy === undefined || encodable(entry.respondBy)) &&
+    (s.rating?.followUp === undefined || encodable(s.rating.followUp))
+  );
 }
 
 function extrasOf(entry: CaseEntry): Extras | undefined {
@@ -189,6 +229,7 @@ export function isCompactable(entry: CaseEntry): boolean {
     s.revision >= 0 &&
     s.revision <= UINT16_MAX &&
     (s.rating === undefined || rowRating(s.rating)) &&
+    encodableExtras(entry) &&
     (entry.flags & FLAG_EVALUATED) !== 0 &&
     entry.flags < 256 &&
     Number.isInteger(entry.usedDays) &&
@@ -223,7 +264,7 @@ export class CompletedCases {
   private pauseCount = new Uint8Array(0);
   private readonly pauses = new PausePool();
   /** The few rows with escalations, extensions, late records or a follow-up. */
-  private readonly extras = new Map<number, Extras>();
+  private extras = new TreePool();
   /** One byte per row (commentCodes.ts). */
   private readonly comments = new CommentCodes();
   /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
@@ -263,7 +304,7 @@ export class CompletedCases {
     this.ratingAt.set(row, r === undefined ? Number.NaN : r.at, acceptedAt);
     this.comments.set(row, r?.comment);
     const extras = extrasOf(entry);
-    if (extras !== undefined) this.extras.set(row, extras);
+    this.extras.set(row, extras === undefined ? undefined : extrasTree(extras));
     this.storeCards(row, entry.cards);
     // The count after the pool has placed them: a repack inside `add` moves only the rows already holding pauses.
     if (s.pauses.length > 0) this.pausesAt[row] = this.pauses.add(s.pauses, this.pausesInUse());
@@ -283,7 +324,8 @@ export class CompletedCases {
       const comment = this.comments.get(row);
       rating = comment === undefined ? { at, score, channel } : { at, score, channel, comment };
     }
-    const extras = this.extras.get(row);
+    const tree = this.extras.get(row);
+    const extras = tree === undefined ? undefined : extrasFrom(tree);
     const followUp = extras?.followUp;
     if (followUp !== undefined) rating = { ...rating!, followUp };
     const state: CaseState = {
