@@ -16,7 +16,7 @@
  * point at one object, so a row holds a profile number, not strings.
  *
  * A row costs 50 bytes of columns (instants but the acceptance as 4-byte
- * offsets from it, instantColumn.ts), 1 for the comment (commentCodes.ts), 16 per card, 49
+ * offsets from it, instantColumn.ts), 1 for the comment (stringCodes.ts), 16 per card, 49
  * per pause (pausePool.ts), plus its case's slot and id (caseTable.ts, caseIds.ts).
  *
  * Over 300 lines: the shape test, the columns and their rebuild must change
@@ -26,9 +26,9 @@ import { initialCaseState } from '../domain/evolve.js';
 import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
 import type { CaseState, PauseState, RatingState } from '../domain/types.js';
 import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
-import { CommentCodes } from './commentCodes.js';
 import { InstantColumn } from './instantColumn.js';
 import { grown, PausePool, type RowsWithPauses } from './pausePool.js';
+import { StringCodes } from './stringCodes.js';
 import { encodable, type Tree, TreePool } from './treePool.js';
 
 type Accepted = NonNullable<CaseState['accepted']>;
@@ -265,8 +265,8 @@ export class CompletedCases {
   private readonly pauses = new PausePool();
   /** The few rows with escalations, extensions, late records or a follow-up. */
   private extras = new TreePool();
-  /** One byte per row (commentCodes.ts). */
-  private readonly comments = new CommentCodes();
+  /** One byte per row (stringCodes.ts). */
+  private readonly comments = new StringCodes();
   /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
   private cardPool = new Float64Array(0);
   private cardPoolUsed = 0;

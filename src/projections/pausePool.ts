@@ -5,12 +5,9 @@
  */
 import { PAUSE_REASONS } from '../domain/lists.js';
 import type { PauseState } from '../domain/types.js';
+import { StringCodes } from './stringCodes.js';
 
 const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, i) => [r, i]));
-
-/** Pause ids are mostly a few short labels (`p1`, `p2`, …) repeated in every case: one string each, up to this many. */
-const SHARED_IDS = 4096;
-const SHARED_ID_LENGTH = 8;
 
 /**
  * `a`, or a copy at least `size` long, growing by a quarter: the columns of a
@@ -43,13 +40,16 @@ export class PausePool {
   private recordedAt = new Float64Array(0);
   private declaredDays = new Float64Array(0);
   private reason = new Uint8Array(0);
-  private ids: string[] = [];
-  private notes: (string | undefined)[] = [];
-  private readonly sharedIds = new Map<string, string>();
+  /** Pause ids and notes are mostly a few labels and set phrases (`p1`, …): a byte each (stringCodes.ts). */
+  private ids = new StringCodes();
+  private notes = new StringCodes();
+
+  /** `repackAbove`: free slots tolerated before the pool repacks (small in tests). */
+  constructor(private readonly repackAbove = 1024) {}
 
   /** Store `pauses`; where they start. */
   add(pauses: readonly PauseState[], rows: RowsWithPauses): number {
-    if (this.slack > 1024 && this.slack > this.used / 2) this.repack(rows);
+    if (this.slack > this.repackAbove && this.slack > this.used / 2) this.repack(rows);
     const at = this.used;
     const size = at + pauses.length;
     this.pausedAt = grown(this.pausedAt, size);
@@ -57,6 +57,8 @@ export class PausePool {
     this.recordedAt = grown(this.recordedAt, size);
     this.declaredDays = grown(this.declaredDays, size);
     this.reason = grown(this.reason, size);
+    this.ids.grow(size);
+    this.notes.grow(size);
     pauses.forEach((p, k) => {
       const i = at + k;
       this.pausedAt[i] = p.pausedAt;
@@ -64,8 +66,8 @@ export class PausePool {
       this.recordedAt[i] = p.recordedAt ?? Number.NaN;
       this.declaredDays[i] = p.declaredDays ?? Number.NaN;
       this.reason[i] = REASON_INDEX.get(p.reason)!;
-      this.ids[i] = this.shared(p.pauseId);
-      this.notes[i] = p.note;
+      this.ids.set(i, p.pauseId);
+      this.notes.set(i, p.note);
     });
     this.used = size;
     return at;
@@ -76,13 +78,13 @@ export class PausePool {
     const out: PauseState[] = [];
     for (let i = at; i < at + count; i++) {
       const p: Record<string, unknown> = {
-        pauseId: this.ids[i],
+        pauseId: this.ids.get(i),
         reason: PAUSE_REASONS[this.reason[i]!],
         pausedAt: this.pausedAt[i],
       };
       const declaredDays = this.declaredDays[i]!;
       if (!Number.isNaN(declaredDays)) p['declaredDays'] = declaredDays;
-      const note = this.notes[i];
+      const note = this.notes.get(i);
       if (note !== undefined) p['note'] = note;
       const recordedAt = this.recordedAt[i]!;
       if (!Number.isNaN(recordedAt)) p['recordedAt'] = recordedAt;
@@ -91,15 +93,6 @@ export class PausePool {
       out.push(p as unknown as PauseState);
     }
     return out;
-  }
-
-  /** One string for each short id seen (equal strings: the rebuilt pause is the same). */
-  private shared(id: string): string {
-    if (id.length > SHARED_ID_LENGTH) return id;
-    const held = this.sharedIds.get(id);
-    if (held !== undefined) return held;
-    if (this.sharedIds.size < SHARED_IDS) this.sharedIds.set(id, id);
-    return id;
   }
 
   /** `count` slots of a released row are free. */
@@ -114,8 +107,10 @@ export class PausePool {
     const recordedAt = new Float64Array(pausedAt.length);
     const declaredDays = new Float64Array(pausedAt.length);
     const reason = new Uint8Array(pausedAt.length);
-    const ids: string[] = [];
-    const notes: (string | undefined)[] = [];
+    const ids = new StringCodes();
+    const notes = new StringCodes();
+    ids.grow(pausedAt.length);
+    notes.grow(pausedAt.length);
     let used = 0;
     for (let row = 0; row < rows.rows; row++) {
       const n = rows.count[row]!;
@@ -127,8 +122,8 @@ export class PausePool {
         recordedAt[used + k] = this.recordedAt[from + k]!;
         declaredDays[used + k] = this.declaredDays[from + k]!;
         reason[used + k] = this.reason[from + k]!;
-        ids[used + k] = this.ids[from + k]!;
-        notes[used + k] = this.notes[from + k];
+        ids.set(used + k, this.ids.get(from + k));
+        notes.set(used + k, this.notes.get(from + k));
       }
       rows.at[row] = used;
       used += n;

@@ -1,11 +1,11 @@
 /**
- * Rating comments by row (commentCodes.ts): the same answers as an array of
+ * Optional strings by row (stringCodes.ts): the same answers as an array of
  * strings, for any sequence of stores and clears, with more distinct comments
  * than codes (the rest kept beside the column) and rows stored over again.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CommentCodes } from './commentCodes.js';
+import { StringCodes } from './stringCodes.js';
 
 const ROWS = 64;
 const commentArb = fc.oneof(
@@ -15,11 +15,11 @@ const commentArb = fc.oneof(
   fc.nat(400).map((n) => `comment ${n}`),
 );
 
-describe('comment codes', () => {
+describe('string codes', () => {
   it('law: every row reads back the comment stored last, as an array would', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(ROWS - 1), commentArb), { maxLength: 1500 }), (writes) => {
-        const comments = new CommentCodes();
+        const comments = new StringCodes();
         comments.grow(ROWS);
         const model: (string | undefined)[] = new Array(ROWS).fill(undefined);
         for (const [row, comment] of writes) {
@@ -34,7 +34,7 @@ describe('comment codes', () => {
   });
 
   it('keeps comments past the 254 codes beside the column, and drops them when the row is cleared', () => {
-    const comments = new CommentCodes();
+    const comments = new StringCodes();
     comments.grow(600);
     for (let row = 0; row < 600; row++) comments.set(row, `comment ${row}`);
     for (let row = 0; row < 600; row++) expect(comments.get(row)).toBe(`comment ${row}`);
