@@ -4,9 +4,14 @@
  * through the real client against the wire server, it yields exactly the
  * prefixes' events in commit order, from any position, with `$all` itself read
  * for at most the one record at the start; its checkpoints tick while no event
- * of the prefixes comes, and a drop resumes from the last checkpoint.
+ * of the prefixes comes, and a drop resumes from the last checkpoint; the
+ * projection loop moves its position with them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCalendarService, DEFAULT_POLICY, parseInstant } from '../../src/domain/index.js';
+import { createProjections } from '../../src/projections/runner.js';
+import { createManualScheduler } from '../../src/projections/scheduler.js';
+import { appendBody, ZONE } from '../../src/projections/testSupport.js';
 import type { EventStore, RecordedEvent } from '../../src/store/port.js';
 import { collect, events, openWire, streamOf, type Wire } from './esdb-wire/harness.js';
 
@@ -107,5 +112,45 @@ describe('a filtered read of $all through the server-side filtered subscription 
     // No event of the prefix had come: without the checkpoint, the resubscription would have started over.
     expect(again).toEqual({ commit: scanned[1], prepare: expect.any(BigInt) });
     expect(scanned.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("the projection loop's position moves with the catch-up's checkpoints: it follows from the last one", async () => {
+    wire = await openWire({ standardProjections: false });
+    const { store, server } = wire;
+    const at = parseInstant('2025-03-03T09:00:00+08:00');
+    const inside = await appendBody(store, {
+      type: 'CaseAccepted',
+      caseId: 'IN-1',
+      occurredAt: '2025-03-03T09:00:00+08:00',
+      centerId: 'c1',
+      departmentId: 'd1',
+      matterCode: 'm',
+      channel: 'online',
+      kind: 'promised',
+      promisedDays: 3,
+    });
+    const out = streamOf();
+    for (let i = 0; i < 30; i++) await store.append(`${out}-${i}`, events(100)); // other workers' streams
+    const scheduler = createManualScheduler(at);
+    const projections = createProjections({
+      store,
+      calendarService: createCalendarService(ZONE),
+      policy: DEFAULT_POLICY,
+      clock: scheduler.clock,
+      zone: ZONE,
+      scheduler,
+      partition: { caseIdPrefixes: ['IN-'] },
+    });
+    const starts = server.subscribeStarts.length;
+    await projections.start();
+    try {
+      expect(projections.info().eventsFolded).toBe(1);
+      const [catchUp, follow] = server.subscribeStarts.slice(starts);
+      expect(catchUp).toBe('start');
+      // Without onScanned, the loop would follow from its one event, and the server would scan 3,000 records again.
+      expect((follow as { commit: bigint }).commit).toBeGreaterThan(inside);
+    } finally {
+      await projections.stop();
+    }
   });
 });
