@@ -4,7 +4,10 @@
  *       [--completed-as-objects]`
  *   `npx tsx scripts/replay-province.ts --mode rebuild --store /tmp/province.db [--events n] [--repeat n] [--snapshot] [--json]`
  *     writes the year into a sqlite store once, then times the projections' catch-up from it against
- *     read + parse and fold-only passes over the same store (scripts/province/rebuild.ts).
+ *     read + parse and fold-only passes over the same store (scripts/province/rebuild.ts); `--snapshot`
+ *     then writes the read models' snapshot beside the store (kept) and times a restart from it.
+ *   `npx tsx scripts/replay-province.ts --mode restart --store /tmp/province.db [--events n] [--json]`
+ *     times, in a fresh process, reading that snapshot and a restart from it.
  *
  * Generates a province's cases in memory (16 city centers and 129 county/district
  * centers, sized so the year holds --events events), streams them in recording
@@ -36,7 +39,7 @@ import type { CaseState } from '../src/domain/types.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
-import { runRebuildFromStore } from './province/rebuild.js';
+import { type RebuildPass, runRebuildFromStore, runRestartFromSnapshot } from './province/rebuild.js';
 import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
 
 const { values } = parseArgs({
@@ -56,10 +59,10 @@ const TARGET = Number(values.events);
 const SEED = Number(values.seed);
 if (!Number.isInteger(TARGET) || TARGET < 1000)
   throw new RangeError(`--events must be an integer ≥ 1000, got ${values.events}`);
-if (!['generate', 'fold', 'projection', 'both', 'rebuild'].includes(values.mode))
-  throw new RangeError(`--mode must be generate, fold, projection, both or rebuild, got ${values.mode}`);
-if (values.mode === 'rebuild' && values.store === undefined)
-  throw new RangeError('--mode rebuild needs --store <file> (the store is written there once, then read)');
+if (!['generate', 'fold', 'projection', 'both', 'rebuild', 'restart'].includes(values.mode))
+  throw new RangeError(`--mode must be generate, fold, projection, both, rebuild or restart, got ${values.mode}`);
+if ((values.mode === 'rebuild' || values.mode === 'restart') && values.store === undefined)
+  throw new RangeError(`--mode ${values.mode} needs --store <file> (the store is written there once, then read)`);
 
 const zone = PROVINCE_ZONE;
 const provinceYear = () => provinceYearOf(TARGET, SEED);
@@ -247,6 +250,15 @@ if (!values.json)
 if (values.mode === 'both' || values.mode === 'generate') runGenerate();
 if (values.mode === 'both' || values.mode === 'fold') runFold();
 if (values.mode === 'both' || values.mode === 'projection') runProjection();
+const reportRebuild = (r: RebuildPass): void => {
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(r)}\n`
+      : `${r.pass}: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
+          `CPU ${r.cpuSeconds.toFixed(1)} s; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}` +
+          `${r.snapshotRows === undefined ? '' : ` (${r.snapshotRows.toLocaleString('en')} rows, ${r.snapshotStates?.toLocaleString('en')} states)`}\n`,
+  );
+};
 if (values.mode === 'rebuild')
   await runRebuildFromStore({
     path: values.store as string,
@@ -254,11 +266,6 @@ if (values.mode === 'rebuild')
     seed: SEED,
     repeat: Number(values.repeat),
     snapshot: values.snapshot,
-    report: (r) =>
-      process.stdout.write(
-        values.json
-          ? `${JSON.stringify(r)}\n`
-          : `${r.pass}: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
-              `CPU ${r.cpuSeconds.toFixed(1)} s; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}\n`,
-      ),
+    report: reportRebuild,
   });
+if (values.mode === 'restart') await runRestartFromSnapshot({ path: values.store as string, report: reportRebuild });

@@ -11,6 +11,7 @@
  * small `Map` beside it, so every string works.
  */
 import { grown } from './pausePool.js';
+import { columnOf, countOf, listOf, type Parts } from './snapshotRows.js';
 
 /** The default room, in ids. Slots are never removed, so the table only grows (by a quarter, when three quarters full). */
 const MIN_TABLE = 1024;
@@ -164,6 +165,54 @@ export class CaseIds {
       if (at >= 0) return at;
     }
     return this.codesUsed;
+  }
+
+  /** A copy of the ids, for a snapshot (snapshotRows.ts); the hash table is rebuilt on import, not copied. */
+  exportParts(): Parts {
+    return {
+      count: this.count,
+      start: this.start.slice(0, this.count),
+      codesUsed: this.codesUsed,
+      codes: this.codes.slice(0, (this.codesUsed + 1) >> 1),
+      wide: [...this.wide],
+    };
+  }
+
+  /** The ids `exportParts` gave, in the same slots; RangeError naming what is wrong. */
+  static fromParts(parts: Parts | undefined): CaseIds {
+    const count = countOf(parts, 'count');
+    const ids = new CaseIds(Math.max(count, 1));
+    ids.count = count;
+    ids.start = columnOf(parts, 'start', ids.start, count);
+    ids.codes = columnOf(parts, 'codes', ids.codes);
+    ids.codesUsed = countOf(parts, 'codesUsed');
+    if (ids.codesUsed > 2 * ids.codes.length) throw new RangeError('rows: id codes used beyond their bytes');
+    const wide = listOf(parts, 'wide');
+    let narrowEnd = 0;
+    for (let slot = 0; slot < count; slot++) {
+      const at = ids.start[slot]!;
+      if (at < 0) {
+        const id = wide[-1 - at];
+        if (typeof id !== 'string' || ids.wide.length !== -1 - at || hashOf(id) >= 0 || ids.wideSlots.has(id))
+          throw new RangeError(`rows: wide id of slot ${slot} is not the next one`);
+        ids.wide.push(id);
+        ids.wideSlots.set(id, slot);
+      } else if (at < narrowEnd || at > ids.codesUsed) throw new RangeError(`rows: id of slot ${slot} is out of order`);
+      else narrowEnd = at;
+    }
+    if (ids.wide.length !== wide.length) throw new RangeError('rows: wide ids not all in a slot');
+    for (let slot = 0; slot < count; slot++)
+      if (ids.start[slot]! >= 0 && !ids.decodes(slot)) throw new RangeError(`rows: id of slot ${slot} is cut short`);
+    ids.rehash(ids.table.length);
+    return ids;
+  }
+
+  /** Whether the codes of narrow `slot` end on a whole character (an escape has its two codes). */
+  private decodes(slot: number): boolean {
+    const end = this.endOf(slot);
+    let k = this.start[slot]!;
+    while (k < end) k += this.codeAt(k) === ESCAPE ? 3 : 1;
+    return k === end;
   }
 
   private holds(slot: number, id: string): boolean {

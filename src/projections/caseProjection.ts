@@ -54,7 +54,9 @@ import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
 import { DueTimer } from './dueTimer.js';
 import { OpenCaseCounts } from './openCounts.js';
+import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
+import type { Parts } from './snapshotRows.js';
 import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
 
 /** See `CaseProjectionOptions.rowsInCatchUpAbove`. */
@@ -149,6 +151,36 @@ export class CaseProjection {
     this.entries.set(entry);
     this.openCounts.count(state, +1);
     this.compact(entry);
+  }
+
+  /** For a snapshot: the case table's parts (a copy: rows, ids, order) and the states of the cases held as objects. */
+  snapshotCases(): { rows: Parts; states: CaseState[]; policiesSeen: number } {
+    const states = Array.from(this.entries.objects(), (e) => e.state);
+    return { rows: this.entries.exportParts(), states, policiesSeen: this.policiesSeen };
+  }
+
+  /**
+   * Check a snapshot's cases (RangeError, nothing changed); what puts them in
+   * place (catch-up phase, before any event): the rows as they were evaluated,
+   * the objects as `restoreState`. `stale`: the rows were evaluated under
+   * another calendar, policy or directory, so they become objects for `goLive`.
+   */
+  prepareRestore(cases: SavedCases): (stale: boolean) => void {
+    const { rows, states } = cases;
+    const adopt =
+      rows === undefined
+        ? undefined
+        : this.entries.prepareImport(
+            rows,
+            states.map((s) => s.caseId),
+          );
+    return (stale) => {
+      adopt?.();
+      // Publications after these turn back the rows whose version they change (releaseRowsOfNewPolicies).
+      this.policiesSeen = cases.policiesSeen;
+      for (const state of states) this.restoreState(state);
+      if (stale || !this.entries.compactsRows) this.entries.releaseWhere(() => true);
+    };
   }
 
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */

@@ -13,17 +13,18 @@ import { CaseIds } from './caseIds.js';
 import { CompletedCases } from './completedCases.js';
 import { grown } from './pausePool.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
+import { columnOf, field, type Parts } from './snapshotRows.js';
 
 /** Cases looked at per slice of `compactLater` (a few milliseconds). */
 const COMPACT_SLICE = 4096;
 
 export class CaseTable {
-  private readonly ids = new CaseIds();
+  private ids = new CaseIds();
   /** The cases held as objects, by slot. */
   private readonly objectAt = new Map<number, CaseEntry>();
   /** Per slot: its row in `rows`, −1 when it is an object. */
   private rowAt = new Int32Array(1024);
-  private readonly rows = new CompletedCases();
+  private rows = new CompletedCases();
   /** The next slice of `compactLater`, while it runs. */
   private compaction: { readonly scheduler: Scheduler; readonly handle: TimerHandle } | undefined;
 
@@ -136,6 +137,51 @@ export class CaseTable {
   cancelCompaction(): void {
     if (this.compaction !== undefined) this.compaction.scheduler.clearTimer(this.compaction.handle);
     this.compaction = undefined;
+  }
+
+  /** The ids, each slot's row and the rows, copied for a snapshot (the objects are saved apart, as states). */
+  exportParts(): Parts {
+    return { ids: this.ids.exportParts(), rowAt: this.rowAt.slice(0, this.ids.size), rows: this.rows.exportParts() };
+  }
+
+  /**
+   * Check a snapshot's parts and the ids of the cases it saved as objects
+   * (each must name a slot that is not a row, each once): RangeError naming
+   * what is wrong, and this table untouched. Returns what puts the ids and
+   * rows in place of this table's content (empty: a start); the objects are
+   * then `set` into their slots.
+   */
+  prepareImport(parts: Parts, objectIds: readonly string[]): () => void {
+    if (this.ids.size > 0) throw new Error('CaseTable: rows are imported into an empty table only');
+    const ids = CaseIds.fromParts(field(parts, 'ids'));
+    const rows = CompletedCases.fromParts(field(parts, 'rows') ?? null);
+    const rowAt = columnOf(parts, 'rowAt', this.rowAt, ids.size);
+    const seen = new Uint8Array(Math.max(ids.size, rows.capacityUsed));
+    for (const row of rows.freeRows) seen[row] = 1;
+    let held = 0;
+    for (let slot = 0; slot < ids.size; slot++) {
+      const row = rowAt[slot]!;
+      if (row === -1) continue;
+      if (row < 0 || row >= rows.capacityUsed || seen[row] === 1)
+        throw new RangeError(`rows: slot ${slot} holds no row of its own`);
+      seen[row] = 1;
+      held++;
+    }
+    if (held !== rows.size) throw new RangeError(`rows: ${rows.size} rows in use, ${held} held by a slot`);
+    seen.fill(0);
+    for (const id of objectIds) {
+      const slot = ids.slotOf(id);
+      if (slot < 0 || rowAt[slot] !== -1 || seen[slot] === 1)
+        throw new RangeError(`rows: a case saved as an object is not an object slot of its own`);
+      seen[slot] = 1;
+    }
+    if (objectIds.length !== ids.size - held)
+      throw new RangeError(`rows: ${ids.size - held} object slots, ${objectIds.length} cases saved as objects`);
+    return () => {
+      this.ids = ids;
+      this.rowAt = rowAt;
+      this.rows = rows;
+    };
   }
 
   private compactSlot(slot: number, entry: CaseEntry): void {

@@ -1,9 +1,16 @@
 /**
- * The checkpoint of the projections: the snapshot file that holds the folded
- * case and complaint states and the calendar publications together with the last global
- * position folded (see snapshot.ts for the format). Loading puts them back in
+ * The checkpoint of the projections: the snapshot file that holds the case
+ * table (completed cases as rows, in binary; the others as states), the
+ * complaint states and the calendar publications together with the last global
+ * position folded (see snapshotFormat.ts for the format). Loading puts them back in
  * place before the subscription starts; saving captures them in one
- * synchronous step (states are immutable values), then writes atomically.
+ * synchronous step (states are immutable values, the rows are copied), then writes atomically.
+ *
+ * A snapshot records the partition of the worker that wrote it: another
+ * partition's is not used (warn, rebuild). Rows are settled cases, put back as
+ * they were evaluated; when the calendar, the configured policy or the
+ * directory differ from those they were evaluated under, they are evaluated
+ * again at start, as objects.
  *
  * A snapshot names the store it was folded from (its identity), the store's
  * head when it was taken, and a checksum of its content. It is refused, and
@@ -16,7 +23,10 @@ import type { ComplaintState } from '../domain/complaints/evolve.js';
 import type { CalendarService, CaseState, Policy } from '../domain/index.js';
 import type { EventStore } from '../store/port.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
+import type { ProjectionPartition } from './partition.js';
 import { readSnapshot, readSnapshotHeader, SnapshotError, writeSnapshot, type SnapshotHeader } from './snapshot.js';
+import type { SnapshotPartition } from './snapshotFormat.js';
+import type { Parts } from './snapshotRows.js';
 
 export type LogLevel = 'info' | 'warn';
 
@@ -30,7 +40,26 @@ export interface CheckpointOptions {
   readonly policy: Policy;
   readonly calendarService: CalendarService;
   readonly log: (message: string, level?: LogLevel) => void;
+  /** The worker's partition (partition.ts); a snapshot of another partition is not used. */
+  readonly partition?: ProjectionPartition | undefined;
+  /** The directory's version now (null without a directory): rows of another one are evaluated again. */
+  readonly directoryVersion?: () => number | null;
 }
+
+/** A partition as a snapshot records it: prefixes sorted, complaints' spelled out; null for all. */
+export function snapshotPartition(partition: ProjectionPartition | undefined): SnapshotPartition | null {
+  if (partition === undefined) return null;
+  const sorted = (xs: readonly string[]) => [...xs].sort();
+  return {
+    caseIdPrefixes: sorted(partition.caseIdPrefixes),
+    complaintIdPrefixes: sorted(partition.complaintIdPrefixes ?? partition.caseIdPrefixes),
+  };
+}
+
+const describePartition = (p: SnapshotPartition | null): string =>
+  p === null
+    ? 'all cases'
+    : `case prefixes [${p.caseIdPrefixes.join(', ')}], complaint prefixes [${p.complaintIdPrefixes.join(', ')}]`;
 
 /** The store holds less than its snapshot says it held: the engine must not start on it. */
 export class StoreHistoryLostError extends Error {
@@ -52,10 +81,24 @@ export class StoreHistoryLostError extends Error {
   }
 }
 
+/** The cases of a snapshot: the rows (caseTable.ts parts) and the states of the cases held as objects. */
+export interface SavedCases {
+  readonly rows: Parts | undefined;
+  readonly states: readonly CaseState[];
+  /** The policy publications the rows were evaluated with (the book's first n). */
+  readonly policiesSeen: number;
+}
+
 /** What a snapshot restores into. */
 export interface RestoreTarget {
   applyCalendar(value: CalendarYearPublishedData): boolean;
-  restoreState(state: CaseState): void;
+  /**
+   * Check the saved cases (RangeError naming what is wrong, nothing changed);
+   * returns what puts them in place, after the calendar: `stale` when the rows
+   * were evaluated under another calendar, policy or directory than now (then
+   * they are evaluated again).
+   */
+  prepareCases(cases: SavedCases): (stale: boolean) => void;
   /** A complaint state folded up to the snapshot's `position`. */
   restoreComplaint(state: ComplaintState, position: bigint): void;
 }
@@ -65,6 +108,9 @@ export interface Capture {
   readonly position: bigint;
   /** The store's head as last known (at least `position`). */
   readonly storeHead: bigint;
+  /** The case table's parts, a copy (caseTable.ts); `states` are then the cases held as objects. */
+  readonly rows: Parts;
+  readonly policiesSeen: number;
   readonly states: readonly CaseState[];
   readonly complaints: readonly ComplaintState[];
   readonly calendarEvents: readonly CalendarYearPublishedData[];
@@ -110,13 +156,35 @@ export class Checkpoint {
       );
       return undefined;
     }
+    const partition = snapshotPartition(this.options.partition);
+    if (JSON.stringify(h.partition) !== JSON.stringify(partition)) {
+      log(
+        `projections: snapshot ${file} holds ${describePartition(h.partition)}, this worker folds ` +
+          `${describePartition(partition)}; rebuilding from the beginning`,
+        'warn',
+      );
+      return undefined;
+    }
+    let putInPlace: (stale: boolean) => void;
+    try {
+      putInPlace = target.prepareCases({ rows: content.rows, states: content.states, policiesSeen: h.policiesSeen });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      log(`projections: snapshot ${file}: ${error.message}; rebuilding from the beginning`, 'warn');
+      return undefined;
+    }
     for (const value of h.calendarEvents) target.applyCalendar(value);
-    for (const state of content.states) target.restoreState(state);
+    const stale =
+      this.options.calendarService.current().version !== h.calendarVersion ||
+      this.options.policy.version !== h.policyVersion ||
+      (this.options.directoryVersion?.() ?? null) !== h.directoryVersion;
+    putInPlace(stale);
     const checkpoint = BigInt(h.checkpoint);
     for (const state of content.complaints) target.restoreComplaint(state, checkpoint);
     log(
       `projections: resumed from snapshot at position ${checkpoint} ` +
-        `(${content.states.length} cases, ${content.complaints.length} complaints)`,
+        `(${content.states.length} cases as objects${content.rows === undefined ? '' : ' and the rows'}` +
+        `${stale ? ', rows evaluated again' : ''}, ${content.complaints.length} complaints)`,
     );
     return checkpoint;
   }
@@ -163,7 +231,7 @@ export class Checkpoint {
     const storeIdentity = this.identity;
     if (file === undefined || storeIdentity === undefined) return Promise.resolve();
     if (this.writing !== undefined) return this.writing;
-    const { position, storeHead, states, complaints, calendarEvents } = capture();
+    const { position, storeHead, rows, policiesSeen, states, complaints, calendarEvents } = capture();
     const header = {
       checkpoint: position.toString(),
       storeName: store.name,
@@ -172,8 +240,11 @@ export class Checkpoint {
       calendarEvents: [...calendarEvents],
       policyVersion: policy.version,
       calendarVersion: calendarService.current().version,
+      partition: snapshotPartition(this.options.partition),
+      policiesSeen,
+      directoryVersion: this.options.directoryVersion?.() ?? null,
     };
-    this.writing = writeSnapshot(file, header, states, complaints)
+    this.writing = writeSnapshot(file, header, states, complaints, rows)
       .catch((error: unknown) => log(`projections: snapshot not written: ${(error as Error).message}`))
       .finally(() => {
         this.writing = undefined;

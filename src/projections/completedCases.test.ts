@@ -27,6 +27,7 @@ import { CompletedCases, isCompactable } from './completedCases.js';
 import { computeMonthlyReport } from './report.js';
 import { PolicyBook } from './policyEvents.js';
 import { NO_NAMES } from './rowNames.js';
+import { throughBytes } from './rowsThroughBytes.js';
 import { createManualScheduler } from './scheduler.js';
 import { computeStats } from './stats.js';
 import type { AlertEvent, ProjectionMetricsSink } from './types.js';
@@ -150,7 +151,7 @@ interface Run {
   readonly now: number;
   /** Rows made by the catch-up (before `goLive`). */
   readonly rowsAtGoLive: number;
-  /** Rows made from the states restored at a restart. */
+  /** Rows restored at a restart (as they were saved, and made from the states restored). */
   readonly rowsRestored: number;
 }
 
@@ -222,11 +223,12 @@ function fold(planned: readonly Planned[], scenario: Scenario, compactCompleted:
   let rowsRestored = 0;
   head.forEach((p, i) => {
     if (i === scenario.snapshotAfter) {
-      // A restart: the snapshot holds the states (the calendar is restored before them, as checkpoint.ts does).
-      const states = projection.states();
+      // A restart: the snapshot holds the rows (through their bytes, as snapshot.ts writes them) and the
+      // states of the other cases (the calendar is restored before them, as checkpoint.ts does).
+      const saved = projection.snapshotCases();
       projection.stop();
       projection = newProjection();
-      for (const state of states) projection.restoreState(state);
+      projection.prepareRestore({ ...saved, rows: throughBytes(saved.rows) })(false);
       rowsRestored = projection.compactedCount;
     }
     if (scenario.calendarInCatchUp?.after === i) addHoliday(calendarService, scenario.calendarInCatchUp.day);

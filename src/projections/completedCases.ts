@@ -26,10 +26,12 @@ import { initialCaseState } from '../domain/evolve.js';
 import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
 import type { CaseState, PauseState, RatingState } from '../domain/types.js';
 import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
+import { EpochColumn } from './epochColumn.js';
 import { InstantColumn } from './instantColumn.js';
 import { grown, PausePool, type RowsWithPauses } from './pausePool.js';
 import { StringCodes } from './stringCodes.js';
 import { encodable, type Tree, TreePool } from './treePool.js';
+import { countOf, exportColumns, field, importColumns, listOf, columnOf, type Parts } from './snapshotRows.js';
 
 type Accepted = NonNullable<CaseState['accepted']>;
 
@@ -150,6 +152,21 @@ interface Extras {
   readonly followUpDue: number;
 }
 
+/** A tree `extrasTree` could have given (a snapshot read back). */
+function extrasShaped(tree: Tree): boolean {
+  if (!Array.isArray(tree) || tree.length !== 6) return false;
+  const [escalations, respondBy, extensions, lateRecords, followUp, followUpDue] = tree as readonly Tree[];
+  const isObject = (v: Tree) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return (
+    Array.isArray(escalations) &&
+    (respondBy === undefined || Array.isArray(respondBy)) &&
+    Array.isArray(extensions) &&
+    Array.isArray(lateRecords) &&
+    (followUp === undefined || isObject(followUp)) &&
+    typeof followUpDue === 'number'
+  );
+}
+
 /** Extras as a tree, its fields by position (no key written per row). */
 function extrasTree(e: Extras): Tree {
   return [
@@ -240,19 +257,43 @@ export function isCompactable(entry: CaseEntry): boolean {
   );
 }
 
+/**
+ * The typed columns of one value per row, by field name, and the instant columns: what a snapshot
+ * copies (exportParts / fromParts). A column added to the class is named here too.
+ */
+const ROW_COLUMNS = [
+  'revision',
+  'usedDays',
+  'profile',
+  'cardsAt',
+  'cardCount',
+  'flags',
+  'outcome',
+  'ratingScore',
+  'ratingChannel',
+  'pausesAt',
+  'pauseCount',
+] as const;
+const INSTANT_COLUMNS = ['completedAt', 'lastOccurredAt', 'deadlineAt', 'ratingAt'] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
 export class CompletedCases {
   private capacity = 0;
   private used = 0;
   private readonly free: number[] = [];
-  private acceptedAt = new Float64Array(0);
+  /** 6 bytes a row (epochColumn.ts). */
+  private acceptedAt = new EpochColumn();
   /** The other instants, as offsets from `acceptedAt` (instantColumn.ts). */
-  private readonly completedAt = new InstantColumn();
-  private readonly lastOccurredAt = new InstantColumn();
-  private readonly deadlineAt = new InstantColumn();
-  private readonly ratingAt = new InstantColumn();
+  private completedAt = new InstantColumn();
+  private lastOccurredAt = new InstantColumn();
+  private deadlineAt = new InstantColumn();
+  private ratingAt = new InstantColumn();
   private revision = new Uint16Array(0);
   private usedDays = new Int16Array(0);
-  private profile = new Int32Array(0);
+  /** 16 bits while there are at most 65,536 profiles (a province has ≈ 15,000), then 32. */
+  private profile: Uint16Array | Int32Array = new Uint16Array(0);
   private cardsAt = new Int32Array(0);
   private cardCount = new Uint8Array(0);
   private flags = new Uint8Array(0);
@@ -262,7 +303,7 @@ export class CompletedCases {
   private ratingChannel = new Uint8Array(0);
   private pausesAt = new Int32Array(0);
   private pauseCount = new Uint8Array(0);
-  private readonly pauses = new PausePool();
+  private pauses = new PausePool();
   /** The few rows with escalations, extensions, late records or a follow-up. */
   private extras = new TreePool();
   /** One byte per row (stringCodes.ts). */
@@ -283,19 +324,31 @@ export class CompletedCases {
     return this.used - this.free.length;
   }
 
+  /** Rows made so far, free or in use (the row numbers are below it). */
+  get capacityUsed(): number {
+    return this.used;
+  }
+
+  /** The rows released and not yet used again. */
+  get freeRows(): readonly number[] {
+    return this.free;
+  }
+
   /** Keep `entry` as a row; its number, or undefined when its shape is not one a row rebuilds exactly. */
   add(entry: CaseEntry): number | undefined {
     if (!isCompactable(entry)) return undefined;
     const s = entry.state;
     const row = this.free.pop() ?? this.newRow();
     const acceptedAt = s.acceptedAt!;
-    this.acceptedAt[row] = acceptedAt;
+    this.acceptedAt.set(row, acceptedAt);
     this.completedAt.set(row, s.completedAt!, acceptedAt);
     this.lastOccurredAt.set(row, s.lastOccurredAt!, acceptedAt);
     this.deadlineAt.set(row, entry.deadlineAt, acceptedAt);
     this.revision[row] = s.revision;
     this.usedDays[row] = entry.usedDays;
-    this.profile[row] = this.profileNumber(s.accepted!);
+    const profile = this.profileNumber(s.accepted!);
+    if (profile > 0xffff && this.profile instanceof Uint16Array) this.profile = Int32Array.from(this.profile);
+    this.profile[row] = profile;
     this.flags[row] = entry.flags;
     this.outcome[row] = s.outcome === undefined ? 0 : OUTCOME_INDEX.get(s.outcome)!;
     const r = s.rating;
@@ -314,7 +367,7 @@ export class CompletedCases {
 
   /** The case `caseId` of row `row`, rebuilt (a fresh object, equal to the entry that was added). */
   entryAt(row: number, caseId: string): CaseEntry {
-    const acceptedAt = this.acceptedAt[row]!;
+    const acceptedAt = this.acceptedAt.get(row);
     const outcome = this.outcome[row]!;
     const score = this.ratingScore[row]!;
     let rating: RatingState | undefined;
@@ -372,15 +425,127 @@ export class CompletedCases {
     this.comments.set(row, undefined);
     this.extras.delete(row);
     for (const column of this.instantColumns()) column.clear(row);
+    this.acceptedAt.clear(row);
     this.free.push(row);
     return entry;
+  }
+
+  /**
+   * A copy of every row, pool and profile, for a snapshot (snapshotRows.ts
+   * writes it as raw bytes): taken in one synchronous step, so later changes
+   * never reach a snapshot being written.
+   */
+  exportParts(): Parts {
+    const n = this.used;
+    const instants: Record<string, Parts> = {};
+    for (const name of INSTANT_COLUMNS) instants[name] = this[name].exportParts(n);
+    const commentRows: number[] = [];
+    const commentTexts: string[] = [];
+    for (let row = 0; row < n; row++) {
+      const text = this.comments.get(row);
+      if (text === undefined) continue;
+      commentRows.push(row);
+      commentTexts.push(text);
+    }
+    return {
+      used: n,
+      free: Int32Array.from(this.free),
+      columns: exportColumns(this, ROW_COLUMNS, n),
+      instants,
+      acceptedAt: this.acceptedAt.copy(n) as unknown as Parts,
+      pauses: this.pauses.exportParts(),
+      extras: this.extras.copy() as unknown as Parts,
+      commentRows: Int32Array.from(commentRows),
+      commentTexts,
+      cardPool: this.cardPool.slice(0, this.cardPoolUsed),
+      cardSlack: this.cardSlack,
+      profiles: this.profiles.map((p) => p.accepted as unknown as Parts),
+    };
+  }
+
+  /** The rows `exportParts` gave; RangeError naming what is wrong (nothing is read out of bounds later). */
+  static fromParts(parts: Parts): CompletedCases {
+    const c = new CompletedCases();
+    const n = countOf(parts, 'used');
+    c.used = n;
+    c.capacity = n;
+    if (field(field(parts, 'columns'), 'profile') instanceof Int32Array) c.profile = new Int32Array(0); // widened
+    importColumns(c, field(parts, 'columns'), ROW_COLUMNS, n);
+    const acceptedAt = field(parts, 'acceptedAt');
+    c.acceptedAt = EpochColumn.fromCopy(
+      {
+        high: columnOf(acceptedAt, 'high', new Uint32Array(0)),
+        low: columnOf(acceptedAt, 'low', new Uint16Array(0)),
+        asideRows: columnOf(acceptedAt, 'asideRows', new Int32Array(0)),
+        asideValues: columnOf(acceptedAt, 'asideValues', new Float64Array(0)),
+      },
+      n,
+    );
+    c.comments.grow(n);
+    const instants = field(parts, 'instants');
+    for (const name of INSTANT_COLUMNS) c[name] = InstantColumn.fromParts(field(instants, name), n);
+    c.pauses = PausePool.fromParts(field(parts, 'pauses'));
+    c.cardPool = columnOf(parts, 'cardPool', c.cardPool);
+    c.cardPoolUsed = c.cardPool.length;
+    c.cardSlack = countOf(parts, 'cardSlack');
+    for (const accepted of listOf(parts, 'profiles')) {
+      if (!isRecord(accepted) || !plainAcceptance(accepted as unknown as Accepted) || !accepted['centerId'])
+        throw new RangeError(`rows: profile ${c.profiles.length} is not an acceptance`);
+      const a = accepted as unknown as Accepted;
+      c.bucketOf(a).push(c.profiles.length);
+      c.profiles.push(profileOf(a));
+    }
+    const free = columnOf(parts, 'free', new Int32Array(0));
+    const isFree = new Uint8Array(n);
+    for (const row of free) {
+      if (row < 0 || row >= n || isFree[row] === 1) throw new RangeError(`rows: free row ${row} is not a row`);
+      isFree[row] = 1;
+      c.free.push(row);
+    }
+    const pausesUsed = countOf(field(parts, 'pauses'), 'used');
+    for (let row = 0; row < n; row++) {
+      const cards = 2 * c.cardCount[row]!;
+      const pauses = c.pauseCount[row]!;
+      if (
+        (isFree[row] === 1 && (cards > 0 || pauses > 0)) ||
+        c.profile[row]! >= c.profiles.length ||
+        c.outcome[row]! > OUTCOMES.length ||
+        c.ratingChannel[row]! >= RATING_CHANNELS.length ||
+        (cards > 0 && c.cardsAt[row]! + cards > c.cardPoolUsed) ||
+        (pauses > 0 && c.pausesAt[row]! + pauses > pausesUsed)
+      )
+        throw new RangeError(`rows: row ${row} points outside its pools`);
+    }
+    const commentRows = columnOf(parts, 'commentRows', new Int32Array(0));
+    const commentTexts = listOf(parts, 'commentTexts');
+    if (commentTexts.length !== commentRows.length) throw new RangeError('rows: comments and their rows differ');
+    commentRows.forEach((row, k) => {
+      const text = commentTexts[k];
+      if (row < 0 || row >= n || typeof text !== 'string') throw new RangeError(`rows: comment ${k} is not a row's`);
+      c.comments.set(row, text);
+    });
+    const extras = field(parts, 'extras');
+    c.extras = TreePool.fromCopy(
+      {
+        rows: columnOf(extras, 'rows', new Int32Array(0)),
+        starts: columnOf(extras, 'starts', new Int32Array(0)),
+        bytes: columnOf(extras, 'bytes', new Uint8Array(0)),
+        shared: listOf(extras, 'shared') as readonly string[],
+      },
+      n,
+    );
+    for (let row = 0; row < n; row++) {
+      const tree = c.extras.get(row);
+      if (tree !== undefined && !extrasShaped(tree)) throw new RangeError(`rows: extras of row ${row} are not a row's`);
+    }
+    return c;
   }
 
   private newRow(): number {
     const row = this.used++;
     if (row >= this.capacity) {
       const size = Math.max(1024, this.capacity + (this.capacity >> 2)); // as grown(): a quarter
-      this.acceptedAt = grown(this.acceptedAt, size);
+      this.acceptedAt.grow(size);
       for (const column of this.instantColumns()) column.grow(size);
       this.comments.grow(size);
       this.revision = grown(this.revision, size);

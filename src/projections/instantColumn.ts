@@ -8,6 +8,7 @@
  * in a map beside the column. Every value reads back `Object.is`-equal.
  */
 import { grown } from './pausePool.js';
+import { columnOf, type Parts } from './snapshotRows.js';
 
 /** Codes above the largest offset. */
 const NONE = 0xffffffff;
@@ -57,5 +58,32 @@ export class InstantColumn {
   /** Forget `row`'s value (it is released); a later `set` stores a new one. */
   clear(row: number): void {
     this.aside.delete(row);
+  }
+
+  /** A copy of rows below `rows`, for a snapshot (snapshotRows.ts). */
+  exportParts(rows: number): Parts {
+    const asideRows = new Int32Array(this.aside.size);
+    const asideValues = new Float64Array(this.aside.size);
+    let k = 0;
+    for (const [row, value] of this.aside) {
+      asideRows[k] = row;
+      asideValues[k++] = value;
+    }
+    return { offsets: this.offsets.slice(0, rows), asideRows, asideValues };
+  }
+
+  /** The column `exportParts(rows)` gave; RangeError naming what is wrong. */
+  static fromParts(parts: Parts | undefined, rows: number): InstantColumn {
+    const column = new InstantColumn();
+    column.offsets = columnOf(parts, 'offsets', column.offsets, rows);
+    const asideRows = columnOf(parts, 'asideRows', new Int32Array(0));
+    const asideValues = columnOf(parts, 'asideValues', new Float64Array(0), asideRows.length);
+    for (let k = 0; k < asideRows.length; k++) {
+      const row = asideRows[k]!;
+      if (row < 0 || row >= rows || column.offsets[row] !== ASIDE)
+        throw new RangeError(`rows: an instant kept aside for row ${row}, which does not hold one`);
+      column.aside.set(row, asideValues[k]!);
+    }
+    return column;
   }
 }

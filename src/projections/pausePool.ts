@@ -6,6 +6,10 @@
 import { PAUSE_REASONS } from '../domain/lists.js';
 import type { PauseState } from '../domain/types.js';
 import { StringCodes } from './stringCodes.js';
+import { countOf, exportColumns, field, importColumns, listOf, type Parts } from './snapshotRows.js';
+
+/** The pool's typed arrays, by field name: a snapshot copies these (snapshotRows.ts). */
+const POOL_COLUMNS = ['pausedAt', 'resumedAt', 'recordedAt', 'declaredDays', 'reason'] as const;
 
 const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, i) => [r, i]));
 
@@ -93,6 +97,44 @@ export class PausePool {
       out.push(p as unknown as PauseState);
     }
     return out;
+  }
+
+  /** A copy of the pool, for a snapshot (snapshotRows.ts). */
+  exportParts(): Parts {
+    const n = this.used;
+    return {
+      used: n,
+      slack: this.slack,
+      columns: exportColumns(this, POOL_COLUMNS, n),
+      ids: Array.from({ length: n }, (_, i) => this.ids.get(i)!),
+      notes: Array.from({ length: n }, (_, i) => this.notes.get(i) ?? null),
+    };
+  }
+
+  /** The pool `exportParts` gave; RangeError naming what is wrong. */
+  static fromParts(parts: Parts | undefined): PausePool {
+    const pool = new PausePool();
+    const n = countOf(parts, 'used');
+    pool.used = n;
+    pool.slack = countOf(parts, 'slack');
+    importColumns(pool, field(parts, 'columns'), POOL_COLUMNS, n);
+    for (let i = 0; i < n; i++)
+      if (pool.reason[i]! >= PAUSE_REASONS.length) throw new RangeError(`rows: pause ${i} has no reason`);
+    const ids = listOf(parts, 'ids');
+    const notes = listOf(parts, 'notes');
+    if (ids.length !== n || notes.length !== n) throw new RangeError(`rows: pause ids or notes are not ${n}`);
+    pool.ids.grow(n);
+    pool.notes.grow(n);
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const note = notes[i];
+      if (typeof id !== 'string') throw new RangeError(`rows: pause ${i} has no id`);
+      if (note !== null && typeof note !== 'string')
+        throw new RangeError(`rows: pause ${i} has a note that is not text`);
+      pool.ids.set(i, id);
+      pool.notes.set(i, note ?? undefined);
+    }
+    return pool;
   }
 
   /** `count` slots of a released row are free. */

@@ -122,7 +122,17 @@ describe('restart from the checkpoint (sqlite store)', () => {
     stores.push(store);
     const file = join(dir, 'snap.ndjson');
     const { writeFileSync } = await import('node:fs');
-    const header = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, checkpoint: '5', storeHead: '5' };
+    const header = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      checkpoint: '5',
+      storeHead: '5',
+      calendarEvents: [],
+      partition: null,
+      policiesSeen: 0,
+      directoryVersion: null,
+      rows: null,
+    };
     writeFileSync(
       file,
       `${JSON.stringify({ ...header, storeIdentity: await store.identity(), cases: 3, complaints: 0 })}\n{}\n`,

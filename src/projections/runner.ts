@@ -45,7 +45,8 @@ export interface ProjectionsOptions {
   readonly log?: (message: string, level?: 'info' | 'warn') => void;
   /**
    * Fold only these centers' cases and complaints (one worker of several, partition.ts); default all.
-   * Each worker needs its own checkpointFile: a snapshot does not record the partition it holds.
+   * Each worker needs its own checkpointFile: a snapshot records its partition, and a worker of
+   * another partition does not use it (warns and rebuilds).
    */
   readonly partition?: ProjectionPartition;
 }
@@ -111,7 +112,16 @@ export function createProjections(options: ProjectionsOptions): Projections {
     options.directory,
     complaintAlerts,
   );
-  const checkpoint = new Checkpoint({ file: options.checkpointFile, store, policy, calendarService, log });
+  const directory = options.directory;
+  const checkpoint = new Checkpoint({
+    file: options.checkpointFile,
+    store,
+    policy,
+    calendarService,
+    log,
+    partition: options.partition,
+    ...(directory === undefined ? {} : { directoryVersion: () => directory.view().version }),
+  });
   const waiters = new PositionWaiters();
 
   let position = -1n;
@@ -161,10 +171,13 @@ export function createProjections(options: ProjectionsOptions): Projections {
     if (!checkpoint.enabled) return Promise.resolve();
     return checkpoint.save(() => {
       sinceSnapshot = 0;
+      const cases = projection.snapshotCases();
       return {
         position,
         storeHead: head,
-        states: projection.states(),
+        rows: cases.rows,
+        policiesSeen: cases.policiesSeen,
+        states: cases.states,
         complaints: complaints.states(),
         calendarEvents: router.calendarEvents(),
       };
@@ -217,7 +230,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       started = true;
       const restored = await checkpoint.restore({
         applyCalendar: (value) => router.applyCalendar(value),
-        restoreState: (state) => projection.restoreState(state),
+        prepareCases: (cases) => projection.prepareRestore(cases),
         restoreComplaint: (state, at) => complaints.restore(state, at),
       });
       if (restored !== undefined) {

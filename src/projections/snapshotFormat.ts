@@ -1,0 +1,128 @@
+/**
+ * The projection snapshot's format (version 4, issue 18 goal 3: a
+ * checkpointed read model). One file, written atomically:
+ *
+ *   line 1   the header (JSON): which store, at which position, the calendar
+ *            publications, the policy publications the rows were evaluated
+ *            with, the directory version, the partition of the worker that
+ *            wrote it, and the sizes of the rows section;
+ *   rows     (when the header's `rows` is not null) one JSON line of the case
+ *            table's parts with placeholders for its typed arrays, then their
+ *            raw bytes (`rows.binaryBytes` of them) and a newline
+ *            (snapshotRows.ts): every completed case kept as a row, the case
+ *            ids in the order first seen, each slot's row;
+ *   states   one CaseState per line (`cases` of them): the cases held as
+ *            objects (open, or with an alert or a timer);
+ *   complaints  one ComplaintState per line (`complaints` of them);
+ *   trailer  `{"end":true,"cases":N,"sha256":H}`, H the SHA-256 of every byte
+ *            before it (the rows' bytes included).
+ *
+ * Created mode 600 (it holds case data).
+ */
+import type { CalendarYearPublishedData } from './calendarEvents.js';
+
+export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
+/**
+ * 2: store identity, store head and checksum. 3: the complaint states. 4: the
+ * completed cases as rows in binary, the partition, the policy publications
+ * the rows were evaluated with. Other versions are refused, so the first start
+ * rebuilds (a version 3 file holds every case as a state: it would be read
+ * right, but a rebuild writes the new format at once).
+ */
+export const SNAPSHOT_VERSION = 4;
+
+/** The prefixes of the worker that wrote a snapshot, sorted; null: every case and complaint. */
+export interface SnapshotPartition {
+  readonly caseIdPrefixes: readonly string[];
+  readonly complaintIdPrefixes: readonly string[];
+}
+
+export interface RowsSection {
+  /** UTF-8 bytes of the rows' JSON line (without its newline). */
+  readonly jsonBytes: number;
+  /** Bytes of the typed arrays after it (then one newline). */
+  readonly binaryBytes: number;
+  /** Byte order of those arrays (a reader of the other order refuses the file). */
+  readonly byteOrder: 'LE' | 'BE';
+}
+
+export interface SnapshotHeader {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly version: number;
+  /** Last global position folded into the states (string: bigint). */
+  readonly checkpoint: string;
+  readonly storeName: string;
+  /** The identity of the store the states were folded from (EventStore.identity()). */
+  readonly storeIdentity: string;
+  /** The store's head when the snapshot was taken (string: bigint), at least `checkpoint`. */
+  readonly storeHead: string;
+  /** Case states (the cases held as objects) after the rows. */
+  readonly cases: number;
+  /** Complaint states after the case states. */
+  readonly complaints: number;
+  /** Calendar publications applied, in commit order. */
+  readonly calendarEvents: readonly CalendarYearPublishedData[];
+  readonly policyVersion: string;
+  readonly calendarVersion: string;
+  /** The partition of the worker that wrote it (null: all). */
+  readonly partition: SnapshotPartition | null;
+  /** The policy publications (the book's first n) the rows were evaluated with. */
+  readonly policiesSeen: number;
+  /** The directory's version when taken (null: the projections had no directory). */
+  readonly directoryVersion: number | null;
+  /** The rows section; null when the file holds every case as a state. */
+  readonly rows: RowsSection | null;
+}
+
+export class SnapshotError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`projection snapshot ${file}: ${reason}`);
+    this.name = 'SnapshotError';
+  }
+}
+
+const isPosition = (v: unknown): v is string => typeof v === 'string' && /^-?\d+$/.test(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isPrefixList = (v: unknown): boolean => Array.isArray(v) && v.every((p) => typeof p === 'string');
+
+function isPartition(v: unknown): boolean {
+  if (v === null) return true;
+  const p = v as Partial<SnapshotPartition> | undefined;
+  return typeof p === 'object' && isPrefixList(p.caseIdPrefixes) && isPrefixList(p.complaintIdPrefixes);
+}
+
+function isRowsSection(v: unknown): boolean {
+  if (v === null) return true;
+  const r = v as Partial<RowsSection> | undefined;
+  return (
+    typeof r === 'object' &&
+    isCount(r.jsonBytes) &&
+    isCount(r.binaryBytes) &&
+    (r.byteOrder === 'LE' || r.byteOrder === 'BE')
+  );
+}
+
+/** What is wrong with a parsed first line as a header of this version; undefined when nothing. */
+export function headerProblem(value: unknown): string | undefined {
+  const h = value as Partial<SnapshotHeader> | null;
+  if (typeof h !== 'object' || h === null || h.format !== SNAPSHOT_FORMAT) return 'not a projection snapshot';
+  if (h.version !== SNAPSHOT_VERSION)
+    return `version ${String(h.version)}, not ${SNAPSHOT_VERSION} (written by another release)`;
+  if (
+    !isPosition(h.checkpoint) ||
+    !isPosition(h.storeHead) ||
+    typeof h.storeIdentity !== 'string' ||
+    !isCount(h.cases) ||
+    !isCount(h.complaints) ||
+    !Array.isArray(h.calendarEvents) ||
+    !isCount(h.policiesSeen) ||
+    !(h.directoryVersion === null || isCount(h.directoryVersion)) ||
+    !isPartition(h.partition) ||
+    !isRowsSection(h.rows)
+  )
+    return 'its header is not one of this version';
+  return undefined;
+}

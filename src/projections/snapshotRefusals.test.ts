@@ -1,0 +1,248 @@
+/**
+ * A snapshot with rows (format 4) that cannot be trusted is refused: the start
+ * warns and rebuilds from the beginning, and answers as a clean rebuild. Torn
+ * at any point (header, rows' JSON, rows' bytes, states, trailer), a byte of
+ * the rows edited, another store's, another partition's, an older version's,
+ * or rows that point outside their pools under a matching checksum.
+ */
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatInstant, parseInstant } from '../domain/index.js';
+import { MemoryEventStore } from '../store/memory/memory-store.js';
+import type { EventStore } from '../store/port.js';
+import { createManualScheduler } from './scheduler.js';
+import { readSnapshot, writeSnapshot } from './snapshot.js';
+import type { SnapshotHeader } from './snapshotFormat.js';
+import { field, type Parts } from './snapshotRows.js';
+import { appendBody, makeRig, ZONE, type Body, type Rig } from './testSupport.js';
+
+const H = 3_600_000;
+const BASE = parseInstant('2025-09-01T09:00:00+08:00');
+
+/** 60 cases, most completed within their time (rows), some paused, escalated or rated with a comment. */
+function history(prefix: string): Array<{ at: number; body: Body }> {
+  const out: Array<{ at: number; body: Body }> = [];
+  for (let i = 0; i < 60; i++) {
+    const caseId = `${prefix}-${i}`;
+    let t = BASE + i * 7 * H;
+    const push = (body: Record<string, unknown>) =>
+      out.push({ at: t, body: { ...body, caseId, occurredAt: formatInstant(t, ZONE) } as Body });
+    push({
+      type: 'CaseAccepted',
+      centerId: `c${i % 2}`,
+      departmentId: 'd1',
+      matterCode: 'M3',
+      kind: 'promised',
+      promisedDays: 3,
+      channel: 'window',
+    });
+    if (i % 5 === 1) {
+      t += 3 * H;
+      push({ type: 'CasePaused', pauseId: 'p1', reason: 'testing', declaredDays: 1, note: '补正' });
+      t += 5 * H;
+      push({ type: 'CaseResumed', pauseId: 'p1' });
+    }
+    if (i % 7 === 2) {
+      t += 2 * H;
+      push({ type: 'CaseEscalated', level: 'reminder', by: 'office' });
+    }
+    if (i % 6 === 5) continue; // left open
+    t += 20 * H;
+    push({ type: 'CaseCompleted', outcome: 'approved' });
+    if (i % 3 === 0) {
+      t += 2 * H;
+      push({ type: 'CaseRated', score: 4, channel: 'online', comment: i % 2 === 0 ? '很好' : '快' });
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+const ids = Array.from({ length: 60 }, (_, i) => `A-${i}`);
+
+function answers(rig: Rig): unknown {
+  const rm = rig.projections.readModels;
+  return {
+    states: ids.map((id) => rm.getCaseState(id) ?? null),
+    alerts: rm.activeAlerts(),
+    stats: rm.stats({ from: '2025-09-01', to: '2025-11-01', groupBy: 'center' }),
+    report: rm.monthlyReport('2025-09'),
+    cases: rm.caseList({ limit: 100 }),
+    cards: rm.cardRegister({ from: '2025-09-01', to: '2026-01-01', limit: 100 }),
+  };
+}
+
+let dir: string;
+let store: EventStore;
+let good: string;
+let end: number;
+let events: number;
+let clean: unknown;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'snap-refuse-'));
+  good = join(dir, 'good.ndjson');
+  const clock = createManualScheduler(BASE);
+  store = new MemoryEventStore({ clock: () => clock.clock() });
+  const writer = await makeRig(BASE, { store, checkpointFile: good });
+  const planned = history('A');
+  for (const e of planned) {
+    clock.advanceTo(Math.max(clock.clock(), e.at));
+    writer.scheduler.advanceTo(clock.clock());
+    await writer.append(e.body);
+  }
+  end = clock.clock() + 24 * H;
+  writer.scheduler.advanceTo(end);
+  await writer.projections.saveSnapshot();
+  await writer.projections.saveSnapshot();
+  await writer.projections.stop();
+  events = planned.length;
+  const rebuilt = await makeRig(end, { store });
+  clean = answers(rebuilt);
+  await rebuilt.projections.stop();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Start from `file`: the log, the events folded, and whether it answers as the clean rebuild. */
+async function startFrom(file: string, extra: Parameters<typeof makeRig>[1] = {}) {
+  const logs: { message: string; level: string }[] = [];
+  const rig = await makeRig(end, {
+    store,
+    checkpointFile: file,
+    log: (message, level = 'info') => logs.push({ message, level }),
+    ...extra,
+  });
+  try {
+    return { logs, folded: rig.projections.info().eventsFolded, answers: answers(rig) };
+  } finally {
+    await rig.projections.stop();
+  }
+}
+
+/** Where each part of the good file begins (bytes). */
+function layout(bytes: Buffer) {
+  const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()) as SnapshotHeader;
+  const rowsJson = bytes.indexOf(10) + 1;
+  const rowsBinary = rowsJson + header.rows!.jsonBytes + 1;
+  const states = rowsBinary + header.rows!.binaryBytes + 1;
+  const trailer = bytes.lastIndexOf(10, bytes.length - 2) + 1;
+  return { header, rowsJson, rowsBinary, states, trailer };
+}
+
+describe('snapshot v4: what is refused', () => {
+  it('the good file holds rows and is used: nothing folded again, answers as a rebuild', async () => {
+    const content = (await readSnapshot(good))!;
+    expect(content.header.version).toBe(4);
+    expect(content.header.partition).toBeNull();
+    expect(content.header.rows!.binaryBytes).toBeGreaterThan(0);
+    expect(content.states.length).toBeLessThan(40); // most of the 60 cases are rows
+    const r = await startFrom(good);
+    expect(r.folded).toBe(0);
+    expect(r.logs.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it('torn anywhere (header, rows JSON, rows bytes, states, trailer): warn, rebuild', async () => {
+    const bytes = readFileSync(good);
+    const at = layout(bytes);
+    const cuts = [
+      10,
+      at.rowsJson + 5,
+      at.rowsBinary + 1,
+      Math.floor((at.rowsBinary + at.states) / 2),
+      at.states - 1,
+      at.states + 3,
+      at.trailer,
+      bytes.length - 3,
+    ];
+    for (const cut of cuts) {
+      const file = join(dir, `torn-${cut}.ndjson`);
+      writeFileSync(file, bytes.subarray(0, cut));
+      const r = await startFrom(file);
+      expect(r.folded, `cut at ${cut}`).toBe(events);
+      expect(r.logs.some((l) => l.level === 'warn' && /rebuilding from the beginning/.test(l.message))).toBe(true);
+      expect(r.answers).toEqual(clean);
+    }
+  });
+
+  it('one byte of the rows edited: the checksum refuses it', async () => {
+    const bytes = Buffer.from(readFileSync(good));
+    const at = layout(bytes);
+    const k = Math.floor((at.rowsBinary + at.states) / 2);
+    bytes[k] = bytes[k]! ^ 0x01;
+    const file = join(dir, 'edited.ndjson');
+    writeFileSync(file, bytes);
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/checksum does not match/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it('rows that point outside their pools, under a matching checksum: warn, rebuild', async () => {
+    const content = (await readSnapshot(good))!;
+    const rowAt = field(content.rows, 'rowAt') as Int32Array;
+    const slot = rowAt.findIndex((r) => r >= 0);
+    rowAt[slot] = 1_000_000;
+    const file = join(dir, 'crafted.ndjson');
+    const { format: _f, version: _v, cases: _c, complaints: _n, rows: _r, ...header } = content.header;
+    await writeSnapshot(file, header, content.states, content.complaints, content.rows as Parts);
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/holds no row of its own; rebuilding/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it('another partition: warn, rebuild; the partition is recorded sorted', async () => {
+    const r = await startFrom(good, { partition: { caseIdPrefixes: ['A-'] } });
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(
+      /holds all cases, this worker folds case prefixes \[A-\], complaint prefixes \[A-\]; rebuilding/,
+    );
+    const file = join(dir, 'partition.ndjson');
+    const rig = await makeRig(end, { store, checkpointFile: file, partition: { caseIdPrefixes: ['B-', 'A-'] } });
+    await rig.projections.saveSnapshot();
+    await rig.projections.stop();
+    expect((await readSnapshot(file))!.header.partition).toEqual({
+      caseIdPrefixes: ['A-', 'B-'],
+      complaintIdPrefixes: ['A-', 'B-'],
+    });
+    const same = await startFrom(file, { partition: { caseIdPrefixes: ['A-', 'B-'] } });
+    expect(same.folded).toBe(0);
+    const other = await startFrom(file);
+    expect(other.folded).toBe(events);
+    expect(other.answers).toEqual(clean);
+  });
+
+  it('a version 3 file (every case a state): warn, rebuild', async () => {
+    const bytes = readFileSync(good);
+    const at = layout(bytes);
+    const v3 = { ...at.header, version: 3 } as Record<string, unknown>;
+    for (const k of ['rows', 'partition', 'policiesSeen', 'directoryVersion']) delete v3[k];
+    const file = join(dir, 'v3.ndjson');
+    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v3)}\n`), bytes.subarray(at.states)]));
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 3, not 4 .*rebuilding from the beginning/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it("another store's snapshot: warn, rebuild", async () => {
+    const clock = createManualScheduler(BASE);
+    const other = new MemoryEventStore({ clock: () => clock.clock() });
+    for (const e of history('A')) {
+      clock.advanceTo(Math.max(clock.clock(), e.at));
+      await appendBody(other, e.body);
+    }
+    const logs: string[] = [];
+    const rig = await makeRig(end, { store: other, checkpointFile: good, log: (m) => logs.push(m) });
+    try {
+      expect(rig.projections.info().eventsFolded).toBe(events);
+      expect(logs.join('\n')).toMatch(/is of store .*rebuilding from the beginning/);
+      expect(answers(rig)).toEqual(clean);
+    } finally {
+      await rig.projections.stop();
+    }
+  });
+});
