@@ -1,0 +1,53 @@
+/**
+ * Completed-case rows past 65,536 distinct acceptance profiles: the profile
+ * column starts at 16 bits and widens to 32 (completedCases.ts); rows made
+ * before and after still rebuild exactly the entry they were made from.
+ */
+import { describe, expect, it } from 'vitest';
+import { foldEvents } from '../domain/index.js';
+import type { CaseEvent } from '../domain/events.js';
+import { FLAG_EVALUATED, FLAG_ON_TIME, newEntry, type CaseEntry } from './caseEntry.js';
+import { CompletedCases } from './completedCases.js';
+
+const PROFILES = 70_000;
+
+function completedCase(i: number): CaseEntry {
+  const caseId = `WH-20250922-${i}`;
+  const acceptedAt = Date.UTC(2025, 8, 22, 1) + i * 1000;
+  // Built as the decoder would give them (the branded strings checked there).
+  const events = [
+    {
+      type: 'CaseAccepted',
+      caseId,
+      occurredAt: new Date(acceptedAt).toISOString(),
+      centerId: 'wuhan',
+      departmentId: 'civil-affairs',
+      matterCode: `M-${i}`, // a profile of its own
+      kind: 'promised',
+      promisedDays: 5,
+      channel: 'window',
+    },
+    { type: 'CaseCompleted', caseId, occurredAt: new Date(acceptedAt + 3_600_000).toISOString(), outcome: 'approved' },
+  ] as unknown as CaseEvent[];
+  const entry = newEntry(caseId, foldEvents(caseId, events));
+  entry.flags = FLAG_EVALUATED | FLAG_ON_TIME;
+  entry.usedDays = 1;
+  entry.deadlineAt = acceptedAt + 5 * 86_400_000;
+  return entry;
+}
+
+describe('completed-case rows with many acceptance profiles', () => {
+  it('rebuild exactly past 65,536 profiles (the profile column widens)', () => {
+    const rows = new CompletedCases();
+    const entries = Array.from({ length: PROFILES }, (_, i) => completedCase(i));
+    const at = entries.map((e) => rows.add(e));
+    expect(at.every((row) => row !== undefined)).toBe(true);
+    let wrong = 0;
+    entries.forEach((entry, i) => {
+      const rebuilt = rows.entryAt(at[i]!, entry.caseId);
+      if (rebuilt.state.accepted?.matterCode !== `M-${i}`) wrong++;
+      else if (i % 997 === 0 || (i >= 65_530 && i <= 65_540)) expect(rebuilt).toStrictEqual(entry);
+    });
+    expect(wrong).toBe(0);
+  });
+});
