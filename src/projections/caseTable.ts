@@ -13,7 +13,16 @@ import { CaseIds } from './caseIds.js';
 import { CompletedCases } from './completedCases.js';
 import { grown } from './pausePool.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
-import { columnOf, field, type Parts } from './snapshotRows.js';
+import { columnOf, field, layoutOf, type Parts } from './snapshotRows.js';
+
+/**
+ * Bump when a part of the rows keeps its name and type but changes meaning
+ * (e.g. the instant an offset column counts from): a snapshot of the old
+ * meaning is then refused. A part added, removed, renamed or retyped is
+ * caught without it (`layoutOf`).
+ */
+const ROWS_MEANING = 1;
+let rowsLayout: string | undefined;
 
 /** Cases looked at per slice of `compactLater` (a few milliseconds). */
 const COMPACT_SLICE = 4096;
@@ -141,7 +150,17 @@ export class CaseTable {
 
   /** The ids, each slot's row and the rows, copied for a snapshot (the objects are saved apart, as states). */
   exportParts(): Parts {
+    return { layout: CaseTable.layout(), table: this.tableParts() };
+  }
+
+  private tableParts(): Parts {
     return { ids: this.ids.exportParts(), rowAt: this.rowAt.slice(0, this.ids.size), rows: this.rows.exportParts() };
+  }
+
+  /** The layout a snapshot's rows must have to be read by this code (an empty table's, and ROWS_MEANING). */
+  private static layout(): string {
+    rowsLayout ??= `${ROWS_MEANING}:${layoutOf(new CaseTable(true).tableParts())}`;
+    return rowsLayout;
   }
 
   /**
@@ -153,9 +172,11 @@ export class CaseTable {
    */
   prepareImport(parts: Parts, objectIds: readonly string[]): () => void {
     if (this.ids.size > 0) throw new Error('CaseTable: rows are imported into an empty table only');
-    const ids = CaseIds.fromParts(field(parts, 'ids'));
-    const rows = CompletedCases.fromParts(field(parts, 'rows') ?? null);
-    const rowAt = columnOf(parts, 'rowAt', this.rowAt, ids.size);
+    if (field(parts, 'layout') !== CaseTable.layout()) throw new RangeError('rows of another layout (another release)');
+    const table = field(parts, 'table');
+    const ids = CaseIds.fromParts(field(table, 'ids'));
+    const rows = CompletedCases.fromParts(field(table, 'rows') ?? null);
+    const rowAt = columnOf(table, 'rowAt', this.rowAt, ids.size);
     const seen = new Uint8Array(Math.max(ids.size, rows.capacityUsed));
     for (const row of rows.freeRows) seen[row] = 1;
     let held = 0;

@@ -182,7 +182,7 @@ describe('snapshot v4: what is refused', () => {
 
   it('rows that point outside their pools, under a matching checksum: warn, rebuild', async () => {
     const content = (await readSnapshot(good))!;
-    const rowAt = field(content.rows, 'rowAt') as Int32Array;
+    const rowAt = field(field(content.rows, 'table'), 'rowAt') as Int32Array;
     const slot = rowAt.findIndex((r) => r >= 0);
     rowAt[slot] = 1_000_000;
     const file = join(dir, 'crafted.ndjson');
@@ -191,6 +191,18 @@ describe('snapshot v4: what is refused', () => {
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
     expect(r.logs.map((l) => l.message).join('\n')).toMatch(/holds no row of its own; rebuilding/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it('rows of another layout (a column renamed, or ROWS_MEANING bumped by another release): warn, rebuild', async () => {
+    const content = (await readSnapshot(good))!;
+    const rows = content.rows as { layout: string; table: Parts };
+    const file = join(dir, 'layout.ndjson');
+    const { format: _f, version: _v, cases: _c, complaints: _n, rows: _r, ...header } = content.header;
+    await writeSnapshot(file, header, content.states, content.complaints, { ...rows, layout: `9${rows.layout}` });
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/rows of another layout \(another release\); rebuilding/);
     expect(r.answers).toEqual(clean);
   });
 

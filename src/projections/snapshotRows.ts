@@ -165,3 +165,21 @@ export function importColumns(owner: object, parts: Parts | undefined, names: re
   const fields = owner as Record<string, TypedColumn>;
   for (const name of names) fields[name] = columnOf(parts, name, fields[name]!, length);
 }
+
+/**
+ * The shape of a parts tree: its keys (sorted), the type of each typed array
+ * and of each value, lists by their first item's shape. Two trees exported by
+ * the same code have the same layout whatever they hold; a part renamed,
+ * added, removed or retyped changes it.
+ */
+export function layoutOf(parts: Parts | undefined): string {
+  if (parts === undefined || parts === null) return 'null';
+  if (ArrayBuffer.isView(parts)) return parts.constructor.name;
+  if (Array.isArray(parts)) return '[]';
+  if (typeof parts !== 'object') return typeof parts;
+  const o = parts as { readonly [k: string]: Parts };
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${k}:${layoutOf(o[k])}`)
+    .join(',')}}`;
+}
