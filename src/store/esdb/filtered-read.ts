@@ -54,9 +54,10 @@ export async function* filteredBatches(deps: FilteredReadDeps, read: FilteredRea
     if (first === undefined) return;
     if (matchesPrefixes(first.streamId, read.prefixes)) {
       pending.push(first);
-      if (--remaining === 0) {
+      if (--remaining === 0 || pending.length >= read.batchSize) {
         yield pending;
-        return;
+        pending = [];
+        if (remaining === 0) return;
       }
     }
     start = first.position;
