@@ -307,7 +307,7 @@ export class CompletedCases {
   /** The few rows with escalations, extensions, late records or a follow-up. */
   private extras = new TreePool();
   /** One byte per row (stringCodes.ts). */
-  private readonly comments = new StringCodes();
+  private comments = new StringCodes();
   /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
   private cardPool = new Float64Array(0);
   private cardPoolUsed = 0;
@@ -439,14 +439,6 @@ export class CompletedCases {
     const n = this.used;
     const instants: Record<string, Parts> = {};
     for (const name of INSTANT_COLUMNS) instants[name] = this[name].exportParts(n);
-    const commentRows: number[] = [];
-    const commentTexts: string[] = [];
-    for (let row = 0; row < n; row++) {
-      const text = this.comments.get(row);
-      if (text === undefined) continue;
-      commentRows.push(row);
-      commentTexts.push(text);
-    }
     return {
       used: n,
       free: Int32Array.from(this.free),
@@ -455,8 +447,7 @@ export class CompletedCases {
       acceptedAt: this.acceptedAt.copy(n) as unknown as Parts,
       pauses: this.pauses.exportParts(),
       extras: this.extras.copy() as unknown as Parts,
-      commentRows: Int32Array.from(commentRows),
-      commentTexts,
+      comments: this.comments.exportParts(n),
       cardPool: this.cardPool.slice(0, this.cardPoolUsed),
       cardSlack: this.cardSlack,
       profiles: this.profiles.map((p) => p.accepted as unknown as Parts),
@@ -516,14 +507,7 @@ export class CompletedCases {
       )
         throw new RangeError(`rows: row ${row} points outside its pools`);
     }
-    const commentRows = columnOf(parts, 'commentRows', new Int32Array(0));
-    const commentTexts = listOf(parts, 'commentTexts');
-    if (commentTexts.length !== commentRows.length) throw new RangeError('rows: comments and their rows differ');
-    commentRows.forEach((row, k) => {
-      const text = commentTexts[k];
-      if (row < 0 || row >= n || typeof text !== 'string') throw new RangeError(`rows: comment ${k} is not a row's`);
-      c.comments.set(row, text);
-    });
+    c.comments = StringCodes.fromParts(field(parts, 'comments'), n);
     const extras = field(parts, 'extras');
     c.extras = TreePool.fromCopy(
       {
@@ -544,7 +528,7 @@ export class CompletedCases {
   private newRow(): number {
     const row = this.used++;
     if (row >= this.capacity) {
-      const size = Math.max(1024, this.capacity + (this.capacity >> 2)); // as grown(): a quarter
+      const size = Math.max(1024, this.capacity + (this.capacity >> 3)); // as grown(): an eighth
       this.acceptedAt.grow(size);
       for (const column of this.instantColumns()) column.grow(size);
       this.comments.grow(size);
