@@ -77,16 +77,7 @@ export interface ColumnSlot {
 export function decodeParts(json: string, maxBinaryBytes: number): { parts: Parts; slots: ColumnSlot[] } {
   const slots: ColumnSlot[] = [];
   let bytes = 0;
-  const parts = JSON.parse(json, (_key, value: unknown) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-    const o = value as Record<string, unknown>;
-    if ('$n' in o) {
-      const n = Number(o['$n']);
-      if (Object.keys(o).length !== 1 || typeof o['$n'] !== 'string' || !oddNumber(n))
-        throw new RangeError(`rows: ${JSON.stringify(o)} is not a number`);
-      return n;
-    }
-    if (!('$col' in o)) return value;
+  const column = (o: Record<string, unknown>): TypedColumn => {
     const d = o['$col'];
     if (!Array.isArray(d) || d.length !== 3 || Object.keys(o).length !== 1)
       throw new RangeError(`rows: ${JSON.stringify(o)} is not a column`);
@@ -103,7 +94,33 @@ export function decodeParts(json: string, maxBinaryBytes: number): { parts: Part
     const array = new Ctor(length as number);
     slots.push({ index, array });
     return array;
-  }) as Parts;
+  };
+  // A walk after a plain JSON.parse, not a reviver: a reviver is called for every string and number
+  // of the rows' lists (≈ 3× the parse); the walk only looks into objects and arrays.
+  const substitute = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'object' && item !== null) value[i] = substitute(item);
+      }
+      return value;
+    }
+    const o = value as Record<string, unknown>;
+    if ('$n' in o) {
+      const n = Number(o['$n']);
+      if (Object.keys(o).length !== 1 || typeof o['$n'] !== 'string' || !oddNumber(n))
+        throw new RangeError(`rows: ${JSON.stringify(o)} is not a number`);
+      return n;
+    }
+    if ('$col' in o) return column(o);
+    for (const k of Object.keys(o)) {
+      const item = o[k];
+      if (typeof item === 'object' && item !== null) o[k] = substitute(item);
+    }
+    return o;
+  };
+  const parts = substitute(JSON.parse(json)) as Parts;
   if (bytes !== maxBinaryBytes)
     throw new RangeError(`rows: columns of ${bytes} bytes, the header announces ${maxBinaryBytes}`);
   return { parts, slots };
