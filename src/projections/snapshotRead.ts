@@ -67,8 +67,10 @@ class FileBytes {
   }
 
   private async more(): Promise<void> {
-    const chunk = Buffer.allocUnsafe(READ_BYTES);
-    const { bytesRead } = await this.fh.read(chunk, 0, READ_BYTES, this.filePosition);
+    // A long line (the rows' JSON) is read in chunks as long as what is held: copies stay linear in it.
+    const size = Math.max(READ_BYTES, this.buffer.length - this.at);
+    const chunk = Buffer.allocUnsafe(size);
+    const { bytesRead } = await this.fh.read(chunk, 0, size, this.filePosition);
     this.filePosition += bytesRead;
     if (bytesRead === 0) this.ended = true;
     this.buffer = Buffer.concat([this.buffer.subarray(this.at), chunk.subarray(0, bytesRead)]);
