@@ -1,15 +1,23 @@
 /**
  * The pauses of the completed-case rows (completedCases.ts), one slot per
  * pause in typed arrays; a released row's slots stay until enough of them are
- * free to repack. Fields are rebuilt in evolve's order.
+ * free to repack. Fields are rebuilt in evolve's order. A pause takes 18 bytes:
+ * its start in 6 (epochColumn.ts), its resumption and recording as 4-byte
+ * offsets from its start and its declared days in 4 (instantColumn.ts: none,
+ * and any value that is not a whole offset in range, coded or kept aside), its
+ * reason, id and note in a byte each.
  */
 import { PAUSE_REASONS } from '../domain/lists.js';
 import type { PauseState } from '../domain/types.js';
+import { EpochColumn } from './epochColumn.js';
+import { InstantColumn } from './instantColumn.js';
 import { StringCodes } from './stringCodes.js';
-import { countOf, exportColumns, field, importColumns, listOf, type Parts } from './snapshotRows.js';
+import { columnOf, countOf, exportColumns, field, importColumns, type Parts } from './snapshotRows.js';
 
 /** The pool's typed arrays, by field name: a snapshot copies these (snapshotRows.ts). */
-const POOL_COLUMNS = ['pausedAt', 'resumedAt', 'recordedAt', 'declaredDays', 'reason'] as const;
+const POOL_COLUMNS = ['reason'] as const;
+/** Its columns of numbers kept as offsets (instantColumn.ts): `declaredDays` from 0, the others from `pausedAt`. */
+const OFFSET_COLUMNS = ['resumedAt', 'recordedAt', 'declaredDays'] as const;
 
 const REASON_INDEX: ReadonlyMap<string, number> = new Map(PAUSE_REASONS.map((r, i) => [r, i]));
 
@@ -41,10 +49,10 @@ export interface RowsWithPauses {
 export class PausePool {
   private used = 0;
   private slack = 0;
-  private pausedAt = new Float64Array(0);
-  private resumedAt = new Float64Array(0);
-  private recordedAt = new Float64Array(0);
-  private declaredDays = new Float64Array(0);
+  private pausedAt = new EpochColumn();
+  private resumedAt = new InstantColumn();
+  private recordedAt = new InstantColumn();
+  private declaredDays = new InstantColumn();
   private reason = new Uint8Array(0);
   /** Pause ids and notes are mostly a few labels and set phrases (`p1`, …): a byte each (stringCodes.ts). */
   private ids = new StringCodes();
@@ -58,19 +66,19 @@ export class PausePool {
     if (this.slack > this.repackAbove && this.slack > this.used / 2) this.repack(rows);
     const at = this.used;
     const size = at + pauses.length;
-    this.pausedAt = grown(this.pausedAt, size);
-    this.resumedAt = grown(this.resumedAt, size);
-    this.recordedAt = grown(this.recordedAt, size);
-    this.declaredDays = grown(this.declaredDays, size);
+    this.pausedAt.grow(size);
+    this.resumedAt.grow(size);
+    this.recordedAt.grow(size);
+    this.declaredDays.grow(size);
     this.reason = grown(this.reason, size);
     this.ids.grow(size);
     this.notes.grow(size);
     pauses.forEach((p, k) => {
       const i = at + k;
-      this.pausedAt[i] = p.pausedAt;
-      this.resumedAt[i] = p.resumedAt ?? Number.NaN;
-      this.recordedAt[i] = p.recordedAt ?? Number.NaN;
-      this.declaredDays[i] = p.declaredDays ?? Number.NaN;
+      this.pausedAt.set(i, p.pausedAt);
+      this.resumedAt.set(i, p.resumedAt ?? Number.NaN, p.pausedAt);
+      this.recordedAt.set(i, p.recordedAt ?? Number.NaN, p.pausedAt);
+      this.declaredDays.set(i, p.declaredDays ?? Number.NaN, 0);
       this.reason[i] = REASON_INDEX.get(p.reason)!;
       this.ids.set(i, p.pauseId);
       this.notes.set(i, p.note);
@@ -83,18 +91,19 @@ export class PausePool {
   read(at: number, count: number): PauseState[] {
     const out: PauseState[] = [];
     for (let i = at; i < at + count; i++) {
+      const pausedAt = this.pausedAt.get(i);
       const p: Record<string, unknown> = {
         pauseId: this.ids.get(i),
         reason: PAUSE_REASONS[this.reason[i]!],
-        pausedAt: this.pausedAt[i],
+        pausedAt,
       };
-      const declaredDays = this.declaredDays[i]!;
+      const declaredDays = this.declaredDays.get(i, 0);
       if (!Number.isNaN(declaredDays)) p['declaredDays'] = declaredDays;
       const note = this.notes.get(i);
       if (note !== undefined) p['note'] = note;
-      const recordedAt = this.recordedAt[i]!;
+      const recordedAt = this.recordedAt.get(i, pausedAt);
       if (!Number.isNaN(recordedAt)) p['recordedAt'] = recordedAt;
-      const resumedAt = this.resumedAt[i]!;
+      const resumedAt = this.resumedAt.get(i, pausedAt);
       if (!Number.isNaN(resumedAt)) p['resumedAt'] = resumedAt;
       out.push(p as unknown as PauseState);
     }
@@ -108,6 +117,8 @@ export class PausePool {
       used: n,
       slack: this.slack,
       columns: exportColumns(this, POOL_COLUMNS, n),
+      pausedAt: this.pausedAt.copy(n) as unknown as Parts,
+      offsets: Object.fromEntries(OFFSET_COLUMNS.map((name) => [name, this[name].exportParts(n)])),
       ids: this.ids.exportParts(n),
       notes: this.notes.exportParts(n),
     };
@@ -120,6 +131,18 @@ export class PausePool {
     pool.used = n;
     pool.slack = countOf(parts, 'slack');
     importColumns(pool, field(parts, 'columns'), POOL_COLUMNS, n);
+    const pausedAt = field(parts, 'pausedAt');
+    pool.pausedAt = EpochColumn.fromCopy(
+      {
+        high: columnOf(pausedAt, 'high', new Uint32Array(0)),
+        low: columnOf(pausedAt, 'low', new Uint16Array(0)),
+        asideRows: columnOf(pausedAt, 'asideRows', new Int32Array(0)),
+        asideValues: columnOf(pausedAt, 'asideValues', new Float64Array(0)),
+      },
+      n,
+    );
+    const offsets = field(parts, 'offsets');
+    for (const name of OFFSET_COLUMNS) pool[name] = InstantColumn.fromParts(field(offsets, name), n);
     for (let i = 0; i < n; i++)
       if (pool.reason[i]! >= PAUSE_REASONS.length) throw new RangeError(`rows: pause ${i} has no reason`);
     pool.ids = StringCodes.fromParts(field(parts, 'ids'), n);
@@ -135,25 +158,26 @@ export class PausePool {
 
   /** Move every row's pauses to the front, dropping the free slots. */
   private repack(rows: RowsWithPauses): void {
-    const pausedAt = new Float64Array(Math.max(16, this.used - this.slack));
-    const resumedAt = new Float64Array(pausedAt.length);
-    const recordedAt = new Float64Array(pausedAt.length);
-    const declaredDays = new Float64Array(pausedAt.length);
-    const reason = new Uint8Array(pausedAt.length);
+    const size = Math.max(16, this.used - this.slack);
+    const pausedAt = new EpochColumn();
+    const resumedAt = new InstantColumn();
+    const recordedAt = new InstantColumn();
+    const declaredDays = new InstantColumn();
+    const reason = new Uint8Array(size);
     const ids = new StringCodes();
     const notes = new StringCodes();
-    ids.grow(pausedAt.length);
-    notes.grow(pausedAt.length);
+    for (const column of [pausedAt, resumedAt, recordedAt, declaredDays, ids, notes]) column.grow(size);
     let used = 0;
     for (let row = 0; row < rows.rows; row++) {
       const n = rows.count[row]!;
       if (n === 0) continue;
       const from = rows.at[row]!;
       for (let k = 0; k < n; k++) {
-        pausedAt[used + k] = this.pausedAt[from + k]!;
-        resumedAt[used + k] = this.resumedAt[from + k]!;
-        recordedAt[used + k] = this.recordedAt[from + k]!;
-        declaredDays[used + k] = this.declaredDays[from + k]!;
+        const at = this.pausedAt.get(from + k);
+        pausedAt.set(used + k, at);
+        resumedAt.set(used + k, this.resumedAt.get(from + k, at), at);
+        recordedAt.set(used + k, this.recordedAt.get(from + k, at), at);
+        declaredDays.set(used + k, this.declaredDays.get(from + k, 0), 0);
         reason[used + k] = this.reason[from + k]!;
         ids.set(used + k, this.ids.get(from + k));
         notes.set(used + k, this.notes.get(from + k));

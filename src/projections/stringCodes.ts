@@ -10,6 +10,7 @@
  * stored.
  */
 import { grown } from './pausePool.js';
+import { columnOf, listOf, type Parts } from './snapshotRows.js';
 
 const NONE = 0;
 const OTHER = 255;
@@ -54,5 +55,51 @@ export class StringCodes {
     const code = this.codes[row]!;
     if (code === NONE) return undefined;
     return code === OTHER ? this.other.get(row) : this.shared[code - 1];
+  }
+
+  /** A copy of rows below `rows`, for a snapshot (snapshotRows.ts): the codes as bytes, the strings once. */
+  exportParts(rows: number): Parts {
+    const otherRows: number[] = [];
+    const otherTexts: string[] = [];
+    for (const [row, text] of this.other)
+      if (row < rows) {
+        otherRows.push(row);
+        otherTexts.push(text);
+      }
+    return {
+      codes: this.codes.slice(0, rows),
+      shared: [...this.shared],
+      otherRows: Int32Array.from(otherRows),
+      otherTexts,
+    };
+  }
+
+  /** The strings `exportParts(rows)` gave; RangeError naming what is wrong. */
+  static fromParts(parts: Parts | undefined, rows: number): StringCodes {
+    const c = new StringCodes();
+    c.codes = columnOf(parts, 'codes', c.codes, rows);
+    for (const text of listOf(parts, 'shared')) {
+      if (typeof text !== 'string' || c.codeOf.has(text) || c.shared.length === MAX_SHARED)
+        throw new RangeError('rows: a shared string is not one');
+      c.shared.push(text);
+      c.codeOf.set(text, c.shared.length);
+    }
+    const otherRows = columnOf(parts, 'otherRows', new Int32Array(0));
+    const otherTexts = listOf(parts, 'otherTexts');
+    if (otherTexts.length !== otherRows.length) throw new RangeError('rows: strings and their rows differ');
+    for (let k = 0; k < otherRows.length; k++) {
+      const row = otherRows[k]!;
+      const text = otherTexts[k];
+      if (row < 0 || row >= rows || c.codes[row] !== OTHER || typeof text !== 'string')
+        throw new RangeError(`rows: string ${k} is not a row's`);
+      c.other.set(row, text);
+    }
+    for (let row = 0; row < rows; row++) {
+      const code = c.codes[row]!;
+      if (code !== NONE && code !== OTHER && code > c.shared.length)
+        throw new RangeError(`rows: row ${row} has no string`);
+      if (code === OTHER && !c.other.has(row)) throw new RangeError(`rows: row ${row} has no string`);
+    }
+    return c;
   }
 }
