@@ -65,6 +65,8 @@ export interface RebuildPass {
   /** Cases the snapshot holds as rows of columns / as JSON states (snapshot-read). */
   readonly snapshotRows?: number;
   readonly snapshotStates?: number;
+  /** snapshot-write: the synchronous capture (the rows copied), during which the event loop is held. */
+  readonly captureSeconds?: number;
 }
 
 const INSERT_SQL = 'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
@@ -210,6 +212,10 @@ function projectionsOf(
     zone: PROVINCE_ZONE,
     scheduler,
     ...(checkpointFile === undefined ? {} : { checkpointFile }),
+    // A snapshot refused (damaged, another store's or layout's) would make a "restart" a rebuild: say so.
+    log: (message, level) => {
+      if (level === 'warn') process.stderr.write(`${message}\n`);
+    },
   });
 }
 
@@ -239,14 +245,20 @@ async function restartFromSnapshot(store: SqliteEventStore, now: number, file: s
   await first.stop(); // waits for the snapshot begun at the catch-up (nothing new to write)
   rmSync(file, { force: true });
   const events = first.info().eventsFolded;
-  const write = await measure(() => first.saveSnapshot());
+  let captureSeconds = 0;
+  const write = await measure(() => {
+    const t0 = performance.now();
+    const saving = first.saveSnapshot(); // its synchronous part: the capture (rows copied), the event loop held
+    captureSeconds = (performance.now() - t0) / 1000;
+    return saving;
+  });
   const bytes = statSync(file).size;
   const restarted = projectionsOf(store, now, file);
   const { seconds, cpu, rss } = await measure(() => restarted.start());
   const info = restarted.info();
   await restarted.stop(); // nothing new folded: the snapshot written above stays as it is
   return [
-    pass('snapshot-write', events, write.seconds, write.cpu, write.rss, { snapshotBytes: bytes }),
+    pass('snapshot-write', events, write.seconds, write.cpu, write.rss, { snapshotBytes: bytes, captureSeconds }),
     pass('restart-from-snapshot', events, seconds, cpu, rss, {
       cases: info.cases,
       alerts: info.alerts,
