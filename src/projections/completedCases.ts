@@ -472,7 +472,6 @@ export class CompletedCases {
       },
       n,
     );
-    c.comments.grow(n);
     const instants = field(parts, 'instants');
     for (const name of INSTANT_COLUMNS) c[name] = InstantColumn.fromParts(field(instants, name), n);
     c.pauses = PausePool.fromParts(field(parts, 'pauses'));
