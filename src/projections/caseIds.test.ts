@@ -12,6 +12,8 @@ import { CaseIds } from './caseIds.js';
 const idArb = fc.oneof(
   { arbitrary: fc.string({ maxLength: 6 }), weight: 3 }, // short: many collide and prefix one another
   { arbitrary: fc.string({ maxLength: 4, unit: 'binary' }), weight: 1 }, // characters above U+00FF
+  // Long: ≥ 255 codes (a length kept beside the byte lengths)
+  { arbitrary: fc.string({ minLength: 80, maxLength: 140 }), weight: 1 },
   // Any one-byte character: digits and separators packed in one code, the others escaped in three.
   {
     arbitrary: fc.string({ maxLength: 8, unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)) }),
@@ -48,6 +50,12 @@ describe('case ids by slot', () => {
             expect(ids.idOf(slot)).toBe(id);
           }
           for (const id of probes) expect(ids.slotOf(id)).toBe(reference.get(id) ?? -1);
+          const copy = CaseIds.fromParts(ids.exportParts()); // as a snapshot gives them back
+          expect(copy.size).toBe(reference.size);
+          for (const [id, slot] of reference) {
+            expect(copy.slotOf(id)).toBe(slot);
+            expect(copy.idOf(slot)).toBe(id);
+          }
         },
       ),
 

@@ -5,9 +5,10 @@
  * the event decoder or a generator may have built as a concatenation); here an
  * id is packed in one pool of 4-bit codes (ids being codes like
  * `WH-20250922-00017`: a digit or a separator in one code, any other character
- * up to U+00FF in three), its start in an `Int32Array`, and a slot in an
- * open-addressing hash table of `Int32Array`: ≈ 25 bytes for a 17-character
- * id. An id with a character above U+00FF (none in practice) is kept in a
+ * up to U+00FF in three), its length in codes in a byte (where it starts is
+ * kept for every 16th slot and summed from the lengths for the others), and a
+ * slot in an open-addressing hash table of `Int32Array`: ≈ 18 bytes for a
+ * 17-character id. An id with a character above U+00FF (none in practice) is kept in a
  * small `Map` beside it, so every string works.
  */
 import { grown } from './pausePool.js';
@@ -15,6 +16,8 @@ import { columnOf, countOf, listOf, type Parts } from './snapshotRows.js';
 
 /** The default room, in ids. Slots are never removed, so the table only grows (by a quarter, when three quarters full). */
 const MIN_TABLE = 1024;
+/** A slot's length byte when its length is in `unusual` (a wide id, or 255 codes and more). */
+const UNUSUAL = 0xff;
 
 /** The characters with a 4-bit code of their own (the code is the index); code 15 is followed by the character's byte. */
 const SYMBOLS = '0123456789-_./:';
@@ -42,11 +45,12 @@ function tableLengthFor(count: number): number {
 
 export class CaseIds {
   private count = 0;
-  /**
-   * Per slot: where its codes start in the pool, in 4-bit codes (they end where
-   * the next narrow slot's start), or −1 − k for `wide[k]`.
-   */
-  private start: Int32Array;
+  /** Per slot: its length in codes, or `UNUSUAL` (see `unusual`). The codes of the slots follow one another. */
+  private lengths: Uint8Array;
+  /** Per 16 slots: where the first one's codes start. */
+  private blockStart: Int32Array;
+  /** Slots whose length is `UNUSUAL`: their length in codes (≥ 255), or −1 − k for `wide[k]` (no codes). */
+  private readonly unusual = new Map<number, number>();
   /** The codes, two per byte (the even one in the low half). */
   private codes: Uint8Array;
   private codesUsed = 0;
@@ -63,7 +67,8 @@ export class CaseIds {
   constructor(initial = MIN_TABLE) {
     if (!Number.isInteger(initial) || initial < 1)
       throw new RangeError(`CaseIds: initial ${initial} is not a positive integer`);
-    this.start = new Int32Array(initial);
+    this.lengths = new Uint8Array(initial);
+    this.blockStart = new Int32Array((initial >> 4) + 1);
     this.codes = new Uint8Array(12 * initial);
     this.table = new Int32Array(tableLengthFor(initial));
   }
@@ -100,10 +105,15 @@ export class CaseIds {
     const slot = this.count++;
     this.lastId = id;
     this.lastSlot = slot;
-    if (slot >= this.start.length) this.start = grown(this.start, slot + 1);
+    this.lengths = grown(this.lengths, slot + 1);
+    if ((slot & 15) === 0) {
+      this.blockStart = grown(this.blockStart, (slot >> 4) + 1);
+      this.blockStart[slot >> 4] = this.codesUsed;
+    }
     const hash = hashOf(id);
     if (hash < 0) {
-      this.start[slot] = -1 - this.wide.length;
+      this.lengths[slot] = UNUSUAL;
+      this.unusual.set(slot, -1 - this.wide.length);
       this.wide.push(id);
       this.wideSlots.set(id, slot);
       return slot;
@@ -124,7 +134,8 @@ export class CaseIds {
       }
     }
     this.codesUsed = k;
-    this.start[slot] = at;
+    this.lengths[slot] = n < UNUSUAL ? n : UNUSUAL;
+    if (n >= UNUSUAL) this.unusual.set(slot, n);
     if (4 * (slot + 1) > 3 * this.table.length) this.rehash(tableLengthFor(Math.ceil((slot + 1) * 1.25)));
     else this.place(slot, hash);
     return slot;
@@ -132,9 +143,10 @@ export class CaseIds {
 
   /** The id of `slot` (a fresh string for a narrow id). */
   idOf(slot: number): string {
-    const at = this.start[slot]!;
-    if (at < 0) return this.wide[-1 - at]!;
-    const end = this.endOf(slot);
+    const n = this.lengthOf(slot);
+    if (n < 0) return this.wide[-1 - n]!;
+    const at = this.startOf(slot);
+    const end = at + n;
     const chars: number[] = [];
     for (let k = at; k < end; ) {
       const code = this.codeAt(k);
@@ -158,20 +170,26 @@ export class CaseIds {
     this.codes[i] = k & 1 ? (this.codes[i]! & 0x0f) | (code << 4) : code;
   }
 
-  /** Where the codes of narrow `slot` end: the start of the next narrow id, or the end of the pool. */
-  private endOf(slot: number): number {
-    for (let next = slot + 1; next < this.count; next++) {
-      const at = this.start[next]!;
-      if (at >= 0) return at;
-    }
-    return this.codesUsed;
+  /** The length of `slot` in codes, or −1 − k for `wide[k]`. */
+  private lengthOf(slot: number): number {
+    const n = this.lengths[slot]!;
+    return n < UNUSUAL ? n : this.unusual.get(slot)!;
   }
 
-  /** A copy of the ids, for a snapshot (snapshotRows.ts); the hash table is rebuilt on import, not copied. */
+  /** Where the codes of `slot` start: its block's start and the lengths of the slots before it in the block. */
+  private startOf(slot: number): number {
+    let at = this.blockStart[slot >> 4]!;
+    for (let s = slot & ~15; s < slot; s++) at += Math.max(0, this.lengthOf(s));
+    return at;
+  }
+
+  /** A copy of the ids, for a snapshot (snapshotRows.ts); the block starts and the hash table are rebuilt on import. */
   exportParts(): Parts {
     return {
       count: this.count,
-      start: this.start.slice(0, this.count),
+      lengths: this.lengths.slice(0, this.count),
+      unusualSlots: Int32Array.from(this.unusual.keys()),
+      unusualValues: Int32Array.from(this.unusual.values()),
       codesUsed: this.codesUsed,
       codes: this.codes.slice(0, (this.codesUsed + 1) >> 1),
       wide: [...this.wide],
@@ -183,43 +201,61 @@ export class CaseIds {
     const count = countOf(parts, 'count');
     const ids = new CaseIds(Math.max(count, 1));
     ids.count = count;
-    ids.start = columnOf(parts, 'start', ids.start, count);
+    ids.lengths = columnOf(parts, 'lengths', ids.lengths, count);
     ids.codes = columnOf(parts, 'codes', ids.codes);
     ids.codesUsed = countOf(parts, 'codesUsed');
     if (ids.codesUsed > 2 * ids.codes.length) throw new RangeError('rows: id codes used beyond their bytes');
+    const unusualSlots = columnOf(parts, 'unusualSlots', new Int32Array(0));
+    const unusualValues = columnOf(parts, 'unusualValues', new Int32Array(0), unusualSlots.length);
     const wide = listOf(parts, 'wide');
-    let narrowEnd = 0;
+    unusualSlots.forEach((slot, k) => {
+      const value = unusualValues[k]!;
+      if (
+        slot < 0 ||
+        slot >= count ||
+        ids.lengths[slot] !== UNUSUAL ||
+        ids.unusual.has(slot) ||
+        (value >= 0 && value < UNUSUAL)
+      )
+        throw new RangeError(`rows: the unusual id length of slot ${slot} is not one`);
+      ids.unusual.set(slot, value);
+    });
+    let end = 0;
     for (let slot = 0; slot < count; slot++) {
-      const at = ids.start[slot]!;
-      if (at < 0) {
-        const id = wide[-1 - at];
-        if (typeof id !== 'string' || ids.wide.length !== -1 - at || hashOf(id) >= 0 || ids.wideSlots.has(id))
+      if ((slot & 15) === 0) ids.blockStart[slot >> 4] = end;
+      if (ids.lengths[slot] === UNUSUAL && !ids.unusual.has(slot))
+        throw new RangeError(`rows: slot ${slot} has no length`);
+      const n = ids.lengthOf(slot);
+      if (n >= 0) end += n;
+      else {
+        const id = wide[-1 - n];
+        if (typeof id !== 'string' || ids.wide.length !== -1 - n || hashOf(id) >= 0 || ids.wideSlots.has(id))
           throw new RangeError(`rows: wide id of slot ${slot} is not the next one`);
         ids.wide.push(id);
         ids.wideSlots.set(id, slot);
-      } else if (at < narrowEnd || at > ids.codesUsed) throw new RangeError(`rows: id of slot ${slot} is out of order`);
-      else narrowEnd = at;
+      }
     }
+    if (end !== ids.codesUsed) throw new RangeError(`rows: ids take ${end} codes, ${ids.codesUsed} held`);
     if (ids.wide.length !== wide.length) throw new RangeError('rows: wide ids not all in a slot');
     for (let slot = 0; slot < count; slot++)
-      if (ids.start[slot]! >= 0 && !ids.decodes(slot)) throw new RangeError(`rows: id of slot ${slot} is cut short`);
+      if (ids.lengthOf(slot) >= 0 && !ids.decodes(slot)) throw new RangeError(`rows: id of slot ${slot} is cut short`);
     ids.rehash(ids.table.length);
     return ids;
   }
 
   /** Whether the codes of narrow `slot` end on a whole character (an escape has its two codes). */
   private decodes(slot: number): boolean {
-    const end = this.endOf(slot);
-    let k = this.start[slot]!;
+    let k = this.startOf(slot);
+    const end = k + Math.max(0, this.lengthOf(slot));
     while (k < end) k += this.codeAt(k) === ESCAPE ? 3 : 1;
     return k === end;
   }
 
   private holds(slot: number, id: string): boolean {
-    const at = this.start[slot]!;
-    if (at < 0) return false;
-    const end = this.endOf(slot);
-    if (end - at < id.length) return false; // at least one code a character
+    const n = this.lengthOf(slot);
+    if (n < id.length) return false; // at least one code a character (a wide slot, −1 − k, has none)
+    const at = this.startOf(slot);
+    const end = at + n;
     let i = 0;
     for (let k = at; k < end; i++) {
       if (i === id.length) return false;
@@ -246,10 +282,12 @@ export class CaseIds {
 
   private rehash(size: number): void {
     this.table = new Int32Array(size);
+    let end = 0;
     for (let slot = 0; slot < this.count; slot++) {
-      const at = this.start[slot]!;
-      if (at < 0) continue;
-      const end = this.endOf(slot);
+      const n = this.lengthOf(slot);
+      if (n < 0) continue;
+      const at = end;
+      end = at + n;
       let h = 0x811c9dc5; // hashOf, over the decoded characters
       for (let k = at; k < end; ) {
         const code = this.codeAt(k);
