@@ -134,7 +134,7 @@ export class CaseIds {
       }
     }
     this.codesUsed = k;
-    this.lengths[slot] = n < UNUSUAL ? n : UNUSUAL;
+    this.lengths[slot] = Math.min(n, UNUSUAL);
     if (n >= UNUSUAL) this.unusual.set(slot, n);
     if (4 * (slot + 1) > 3 * this.table.length) this.rehash(tableLengthFor(Math.ceil((slot + 1) * 1.25)));
     else this.place(slot, hash);
