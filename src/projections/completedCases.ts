@@ -16,7 +16,7 @@
  * point at one object, so a row holds a profile number, not strings.
  *
  * A row costs 50 bytes of columns (instants but the acceptance as 4-byte
- * offsets from it, instantColumn.ts), 1 for the comment (stringCodes.ts), 16 per card, 49
+ * offsets from it, instantColumn.ts), 1 for the comment (stringCodes.ts), 6 per card, 18
  * per pause (pausePool.ts), plus its case's slot and id (caseTable.ts, caseIds.ts).
  *
  * Over 300 lines: the shape test, the columns and their rebuild must change
@@ -253,8 +253,18 @@ export function isCompactable(entry: CaseEntry): boolean {
     Math.abs(entry.usedDays) <= INT16_MAX &&
     entry.alerts === undefined &&
     Number.isNaN(entry.dueAt) &&
-    (cards === undefined || (cards.length > 0 && cards.length % 2 === 0 && cards.length / 2 <= MAX_CARDS))
+    (cards === undefined || rowCards(cards))
   );
+}
+
+/** Cards a row can hold exactly: pairs of a start (any number) and a code of 16 bits. */
+function rowCards(cards: readonly number[]): boolean {
+  if (cards.length === 0 || cards.length % 2 !== 0 || cards.length / 2 > MAX_CARDS) return false;
+  for (let i = 1; i < cards.length; i += 2) {
+    const code = cards[i]!;
+    if (!Number.isInteger(code) || code < 0 || code > UINT16_MAX || Object.is(code, -0)) return false;
+  }
+  return true;
 }
 
 /**
@@ -308,8 +318,12 @@ export class CompletedCases {
   private extras = new TreePool();
   /** One byte per row (stringCodes.ts). */
   private comments = new StringCodes();
-  /** Cards of every row, flat `[startedAt, code, …]`; a freed row's cards stay until `cardSlack` says to repack. */
-  private cardPool = new Float64Array(0);
+  /**
+   * Cards of every row, one slot per card: its start as an offset from the row's acceptance
+   * (instantColumn.ts) and its code in 16 bits; a freed row's cards stay until `cardSlack` says to repack.
+   */
+  private cardStart = new InstantColumn();
+  private cardCode = new Uint16Array(0);
   private cardPoolUsed = 0;
   private cardSlack = 0;
   private readonly profiles: Profile[] = [];
@@ -358,7 +372,7 @@ export class CompletedCases {
     this.comments.set(row, r?.comment);
     const extras = extrasOf(entry);
     this.extras.set(row, extras === undefined ? undefined : extrasTree(extras));
-    this.storeCards(row, entry.cards);
+    this.storeCards(row, entry.cards, acceptedAt);
     // The count after the pool has placed them: a repack inside `add` moves only the rows already holding pauses.
     if (s.pauses.length > 0) this.pausesAt[row] = this.pauses.add(s.pauses, this.pausesInUse());
     this.pauseCount[row] = s.pauses.length;
@@ -402,7 +416,7 @@ export class CompletedCases {
       flags: this.flags[row]!,
       usedDays: this.usedDays[row]!,
       deadlineAt: this.deadlineAt.get(row, acceptedAt),
-      cards: this.cardsOf(row),
+      cards: this.cardsOf(row, acceptedAt),
       respondBy: extras?.respondBy,
       followUpDue: extras === undefined ? Number.NaN : extras.followUpDue,
       alerts: undefined,
@@ -418,7 +432,7 @@ export class CompletedCases {
   /** Take row `row` out (its case becomes an object again): the entry it held. */
   release(row: number, caseId: string): CaseEntry {
     const entry = this.entryAt(row, caseId);
-    this.cardSlack += 2 * this.cardCount[row]!;
+    this.cardSlack += this.cardCount[row]!;
     this.cardCount[row] = 0;
     this.pauses.release(this.pauseCount[row]!);
     this.pauseCount[row] = 0;
@@ -448,7 +462,8 @@ export class CompletedCases {
       pauses: this.pauses.exportParts(),
       extras: this.extras.copy() as unknown as Parts,
       comments: this.comments.exportParts(n),
-      cardPool: this.cardPool.slice(0, this.cardPoolUsed),
+      cardStarts: this.cardStart.exportParts(this.cardPoolUsed),
+      cardCodes: this.cardCode.slice(0, this.cardPoolUsed),
       cardSlack: this.cardSlack,
       profiles: this.profiles.map((p) => p.accepted as unknown as Parts),
     };
@@ -475,8 +490,9 @@ export class CompletedCases {
     const instants = field(parts, 'instants');
     for (const name of INSTANT_COLUMNS) c[name] = InstantColumn.fromParts(field(instants, name), n);
     c.pauses = PausePool.fromParts(field(parts, 'pauses'));
-    c.cardPool = columnOf(parts, 'cardPool', c.cardPool);
-    c.cardPoolUsed = c.cardPool.length;
+    c.cardCode = columnOf(parts, 'cardCodes', c.cardCode);
+    c.cardPoolUsed = c.cardCode.length;
+    c.cardStart = InstantColumn.fromParts(field(parts, 'cardStarts'), c.cardPoolUsed);
     c.cardSlack = countOf(parts, 'cardSlack');
     for (const accepted of listOf(parts, 'profiles')) {
       if (!isRecord(accepted) || !plainAcceptance(accepted as unknown as Accepted) || !accepted['centerId'])
@@ -494,7 +510,7 @@ export class CompletedCases {
     }
     const pausesUsed = countOf(field(parts, 'pauses'), 'used');
     for (let row = 0; row < n; row++) {
-      const cards = 2 * c.cardCount[row]!;
+      const cards = c.cardCount[row]!;
       const pauses = c.pauseCount[row]!;
       if (
         (isFree[row] === 1 && (cards > 0 || pauses > 0)) ||
@@ -577,25 +593,32 @@ export class CompletedCases {
     return bucket;
   }
 
-  private storeCards(row: number, cards: readonly number[] | undefined): void {
+  private storeCards(row: number, cards: readonly number[] | undefined, base: number): void {
     if (cards === undefined) {
       this.cardCount[row] = 0;
       return;
     }
-    if (this.cardSlack > 4096 && this.cardSlack > this.cardPoolUsed / 2) this.repackCards();
+    if (this.cardSlack > 2048 && this.cardSlack > this.cardPoolUsed / 2) this.repackCards();
     const at = this.cardPoolUsed;
-    this.cardPool = grown(this.cardPool, at + cards.length);
-    this.cardPool.set(cards, at);
-    this.cardPoolUsed += cards.length;
+    const n = cards.length / 2;
+    this.cardStart.grow(at + n);
+    this.cardCode = grown(this.cardCode, at + n);
+    for (let k = 0; k < n; k++) {
+      this.cardStart.set(at + k, cards[2 * k]!, base);
+      this.cardCode[at + k] = cards[2 * k + 1]!;
+    }
+    this.cardPoolUsed += n;
     this.cardsAt[row] = at;
-    this.cardCount[row] = cards.length / 2;
+    this.cardCount[row] = n;
   }
 
-  private cardsOf(row: number): number[] | undefined {
+  private cardsOf(row: number, base: number): number[] | undefined {
     const n = this.cardCount[row]!;
     if (n === 0) return undefined;
     const at = this.cardsAt[row]!;
-    return Array.from(this.cardPool.subarray(at, at + 2 * n));
+    const out: number[] = [];
+    for (let k = at; k < at + n; k++) out.push(this.cardStart.get(k, base), this.cardCode[k]!);
+    return out;
   }
 
   /** The rows holding pauses, for the pool to move them when it repacks. */
@@ -605,17 +628,25 @@ export class CompletedCases {
 
   /** Drop the cards of released rows from the pool (rows keep theirs, moved). */
   private repackCards(): void {
-    const pool = new Float64Array(Math.max(1024, this.cardPoolUsed - this.cardSlack));
+    const size = Math.max(1024, this.cardPoolUsed - this.cardSlack);
+    const starts = new InstantColumn();
+    starts.grow(size);
+    const codes = new Uint16Array(size);
     let used = 0;
     for (let row = 0; row < this.used; row++) {
-      const n = 2 * this.cardCount[row]!;
+      const n = this.cardCount[row]!;
       if (n === 0) continue;
       const at = this.cardsAt[row]!;
-      pool.set(this.cardPool.subarray(at, at + n), used);
+      const base = this.acceptedAt.get(row);
+      for (let k = 0; k < n; k++) {
+        starts.set(used + k, this.cardStart.get(at + k, base), base);
+        codes[used + k] = this.cardCode[at + k]!;
+      }
       this.cardsAt[row] = used;
       used += n;
     }
-    this.cardPool = pool;
+    this.cardStart = starts;
+    this.cardCode = codes;
     this.cardPoolUsed = used;
     this.cardSlack = 0;
   }

@@ -1,13 +1,15 @@
 /**
- * Completed-case rows past 65,536 distinct acceptance profiles: the profile
- * column starts at 16 bits and widens to 32 (completedCases.ts); rows made
- * before and after still rebuild exactly the entry they were made from.
+ * Completed-case rows at the edges of their columns (completedCases.ts): past
+ * 65,536 distinct acceptance profiles (the profile column starts at 16 bits and
+ * widens to 32), and cards whose codes need 16 bits or whose starts are no
+ * offset in range (kept aside): rows still rebuild exactly the entry they were
+ * made from; a card code beyond 16 bits keeps the case an object.
  */
 import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../domain/index.js';
 import type { CaseEvent } from '../domain/events.js';
 import { FLAG_EVALUATED, FLAG_ON_TIME, newEntry, type CaseEntry } from './caseEntry.js';
-import { CompletedCases } from './completedCases.js';
+import { CompletedCases, isCompactable } from './completedCases.js';
 
 const PROFILES = 70_000;
 
@@ -49,5 +51,29 @@ describe('completed-case rows with many acceptance profiles', () => {
       else if (i % 997 === 0 || (i >= 65_530 && i <= 65_540)) expect(rebuilt).toStrictEqual(entry);
     });
     expect(wrong).toBe(0);
+  });
+
+  it('rows keep cards with 16-bit codes and starts out of offset range exactly; a wider code stays an object', () => {
+    const rows = new CompletedCases();
+    const base = completedCase(1);
+    const acceptedAt = base.state.acceptedAt!;
+    const cards = [
+      [acceptedAt + 86_400_000, 1], // the usual: an offset in range, a small code
+      [acceptedAt + 3_600_000, 8 * 300 + 2, acceptedAt - 1, 65_535], // a 300th pause's card; a start before the acceptance
+      [acceptedAt + 60 * 86_400_000, 0, acceptedAt + 0.5, 7], // past 49 days; a fraction
+    ];
+    const at = cards.map((list, i) => {
+      const entry = { ...completedCase(10 + i), cards: list };
+      return [rows.add(entry), entry] as const;
+    });
+    for (const [row, entry] of at) {
+      expect(row).not.toBeUndefined();
+      expect(rows.entryAt(row!, entry.caseId)).toStrictEqual(entry);
+    }
+    for (const code of [65_536, 1.5, -1, -0]) {
+      const entry = { ...completedCase(20), cards: [acceptedAt, code] };
+      expect(isCompactable(entry)).toBe(false);
+      expect(rows.add(entry)).toBeUndefined();
+    }
   });
 });
