@@ -72,7 +72,7 @@ describe('the rows codec', () => {
             const parts = throughBytes(held.exportParts()) as { table: Int32Array };
             scramble(parts.table);
             const rebuilt = CaseIds.fromParts(parts);
-            ids.forEach((id, slot) => expect(rebuilt.slotOf(id)).toBe(slot));
+            for (const [slot, id] of ids.entries()) expect(rebuilt.slotOf(id)).toBe(slot);
           }
           for (const id of later) if (back.slotOf(id) < 0) expect(back.add(id)).toBe(back.size - 1);
           for (const id of later) expect(back.idOf(back.slotOf(id))).toBe(id);
