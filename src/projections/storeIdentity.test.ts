@@ -124,15 +124,19 @@ describe('a snapshot is not trusted blindly (issue 12 defect 2)', () => {
     rigs.length = 0;
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
-    // One case moved to another center and completed: valid JSON, a valid state, the same line count.
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const i = lines.findIndex((l) => l.includes('"caseId":"E-1"'));
-    const state = JSON.parse(lines[i]!);
+    // One case moved to another center and completed: valid JSON, a valid state, the same line count
+    // (edited as bytes: the rows before the states are binary).
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf('{"caseId":"E-1"');
+    const end = bytes.indexOf('\n', at);
+    const state = JSON.parse(bytes.subarray(at, end).toString('utf8'));
     state.accepted.centerId = 'other-center';
     state.completedAt = state.acceptedAt + H;
     state.status = 'completed';
-    lines[i] = JSON.stringify(state);
-    writeFileSync(file, lines.join('\n'));
+    writeFileSync(
+      file,
+      Buffer.concat([bytes.subarray(0, at), Buffer.from(JSON.stringify(state)), bytes.subarray(end)]),
+    );
 
     const logs: string[] = [];
     const rig = await rigOn(store, file, logs);
