@@ -88,31 +88,44 @@ function plainAcceptance(a: Accepted): boolean {
   return true;
 }
 
-interface Profile {
-  readonly accepted: Accepted;
-  /** Its fields in order. */
-  readonly keys: readonly string[];
+/** `accepted` has the profile's fields (`keys`, in order), with the same values (`Object.is`). */
+function sameAcceptance(profile: Accepted, keys: readonly string[], accepted: Accepted): boolean {
+  if (!hasOnlyKeys(accepted, keys)) return false;
+  const a = profile as Record<string, unknown>;
+  const b = accepted as Record<string, unknown>;
+  for (const k of keys) if (!Object.is(a[k], b[k])) return false;
+  return true;
 }
 
-/** `accepted` has the profile's fields, in the same order, with the same values (`Object.is`). */
-function sameAcceptance(p: Profile, accepted: Accepted): boolean {
-  if (!hasOnlyKeys(accepted, p.keys)) return false;
-  const a = p.accepted as Record<string, unknown>;
-  const b = accepted as Record<string, unknown>;
-  for (const k of p.keys) if (!Object.is(a[k], b[k])) return false;
-  return true;
+function mixed(h: number, v: unknown): number {
+  if (typeof v === 'string') {
+    for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+    return Math.imul(h ^ 0xff, 0x01000193);
+  }
+  return Math.imul(h ^ (typeof v === 'number' ? v | 0 : 0), 0x01000193);
+}
+
+/** A 30-bit hash (a small-integer `Map` key) of an acceptance's place and terms: equal acceptances hash equal. */
+function acceptanceHash(a: Accepted): number {
+  let h = 0x811c9dc5;
+  h = mixed(h, a.centerId);
+  h = mixed(h, a.departmentId);
+  h = mixed(h, a.matterCode);
+  h = mixed(h, a.promisedDays);
+  h = mixed(h, a.channel);
+  return h >>> 2;
 }
 
 /** The field lists of the profiles, one array per distinct list (profiles are many, their shapes few). */
 const KEY_LISTS = new Map<string, readonly string[]>();
 
-function profileOf(accepted: Accepted): Profile {
+function keysOf(accepted: Accepted): readonly string[] {
   const keys: string[] = [];
   for (const k in accepted) keys.push(k);
   const signature = keys.join('\u0000');
   let shared = KEY_LISTS.get(signature);
   if (shared === undefined) KEY_LISTS.set(signature, (shared = keys));
-  return { accepted, keys: shared };
+  return shared;
 }
 
 /** The fields of a rating in evolve's order (a follow-up is added last). */
@@ -326,12 +339,14 @@ export class CompletedCases {
   private cardCode = new Uint16Array(0);
   private cardPoolUsed = 0;
   private cardSlack = 0;
-  private readonly profiles: Profile[] = [];
+  /** The shared acceptances, by profile number, and their fields in order. */
+  private readonly profiles: Accepted[] = [];
+  private readonly profileKeys: (readonly string[])[] = [];
   /**
-   * Profile numbers by center, department and matter (strings `evolve` interned, so these lookups hash
-   * nothing new); within a bucket the fields are compared one by one.
+   * Profile numbers by `acceptanceHash`, a collision taking the next key (a `Map` of small integers:
+   * ≈ 30 bytes a profile, where maps by center, department and matter took ≈ 130).
    */
-  private readonly profilesByPlace = new Map<string, Map<string, Map<string, number[]>>>();
+  private readonly profileAt = new Map<number, number>();
 
   /** Rows in use. */
   get size(): number {
@@ -398,7 +413,7 @@ export class CompletedCases {
     const state: CaseState = {
       caseId,
       revision: this.revision[row]!,
-      accepted: this.profiles[this.profile[row]!]!.accepted,
+      accepted: this.profiles[this.profile[row]!]!,
       acceptedAt,
       status: 'completed',
       pauses: this.pauseCount[row] === 0 ? NONE : this.pauses.read(this.pausesAt[row]!, this.pauseCount[row]!),
@@ -465,7 +480,7 @@ export class CompletedCases {
       cardStarts: this.cardStart.exportParts(this.cardPoolUsed),
       cardCodes: this.cardCode.slice(0, this.cardPoolUsed),
       cardSlack: this.cardSlack,
-      profiles: this.profiles.map((p) => p.accepted as unknown as Parts),
+      profiles: [...this.profiles] as unknown as Parts,
     };
   }
 
@@ -498,8 +513,7 @@ export class CompletedCases {
       if (!isRecord(accepted) || !plainAcceptance(accepted as unknown as Accepted) || !accepted['centerId'])
         throw new RangeError(`rows: profile ${c.profiles.length} is not an acceptance`);
       const a = accepted as unknown as Accepted;
-      c.bucketOf(a).push(c.profiles.length);
-      c.profiles.push(profileOf(a));
+      c.addProfile(a);
     }
     const free = columnOf(parts, 'free', new Int32Array(0));
     const isFree = new Uint8Array(n);
@@ -569,28 +583,22 @@ export class CompletedCases {
 
   /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */
   private profileNumber(accepted: Accepted): number {
-    const bucket = this.bucketOf(accepted);
-    for (const n of bucket) {
-      const p = this.profiles[n]!;
-      const a = p.accepted;
-      // The fields that vary most within a matter first, then every field.
-      if (a.promisedDays !== accepted.promisedDays || a.channel !== accepted.channel) continue;
-      if (sameAcceptance(p, accepted)) return n;
+    for (let key = acceptanceHash(accepted); ; key = (key + 1) & 0x3fffffff) {
+      const n = this.profileAt.get(key);
+      if (n === undefined) return this.addProfile(accepted, key);
+      if (sameAcceptance(this.profiles[n]!, this.profileKeys[n]!, accepted)) return n;
     }
-    const n = this.profiles.length;
-    this.profiles.push(profileOf(accepted));
-    bucket.push(n);
-    return n;
   }
 
-  private bucketOf(a: Accepted): number[] {
-    let byDepartment = this.profilesByPlace.get(a.centerId);
-    if (byDepartment === undefined) this.profilesByPlace.set(a.centerId, (byDepartment = new Map()));
-    let byMatter = byDepartment.get(a.departmentId);
-    if (byMatter === undefined) byDepartment.set(a.departmentId, (byMatter = new Map()));
-    let bucket = byMatter.get(a.matterCode);
-    if (bucket === undefined) byMatter.set(a.matterCode, (bucket = []));
-    return bucket;
+  /** A new profile for `accepted` at `key` (the first free key from its hash when not given): its number. */
+  private addProfile(accepted: Accepted, key?: number): number {
+    let at = key ?? acceptanceHash(accepted);
+    while (this.profileAt.has(at)) at = (at + 1) & 0x3fffffff;
+    const n = this.profiles.length;
+    this.profiles.push(accepted);
+    this.profileKeys.push(keysOf(accepted));
+    this.profileAt.set(at, n);
+    return n;
   }
 
   private storeCards(row: number, cards: readonly number[] | undefined, base: number): void {

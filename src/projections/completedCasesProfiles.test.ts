@@ -76,4 +76,16 @@ describe('completed-case rows with many acceptance profiles', () => {
       expect(rows.add(entry)).toBeUndefined();
     }
   });
+
+  it('acceptances that hash alike (same place and terms, another matter name) get profiles of their own; equal ones share one', () => {
+    const rows = new CompletedCases();
+    const entries = Array.from({ length: 300 }, (_, i) => {
+      const entry = completedCase(100 + i);
+      const accepted = { ...entry.state.accepted!, matterCode: 'M-same', matterName: `事项${i % 60}` };
+      return { ...entry, state: { ...entry.state, accepted } } as CaseEntry;
+    });
+    const at = entries.map((e) => rows.add(e));
+    for (const [i, entry] of entries.entries()) expect(rows.entryAt(at[i]!, entry.caseId)).toStrictEqual(entry);
+    expect((rows as unknown as { profiles: unknown[] }).profiles.length).toBe(60);
+  });
 });
