@@ -19,8 +19,9 @@
  * offsets from it, instantColumn.ts), 1 for the comment (stringCodes.ts), 6 per card, 18
  * per pause (pausePool.ts), plus its case's slot and id (caseTable.ts, caseIds.ts).
  *
- * Over 300 lines: the shape test, the columns and their rebuild must change
- * together (a field added to one and not the others breaks exactness).
+ * Over 300 lines: the shape test, the columns, their rebuild and their
+ * snapshot export/import must change together (a field added to one and not
+ * the others breaks exactness).
  */
 import { initialCaseState } from '../domain/evolve.js';
 import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
