@@ -98,10 +98,15 @@ export class CaseTable {
     for (let slot = 0; slot < n; slot++) yield this.rowAt[slot]! < 0 ? this.objectAt.get(slot)! : this.rowEntry(slot);
   }
 
-  /** The cases held as objects (those a re-evaluation can change). */
-  *objects(): Iterable<CaseEntry> {
-    const n = this.ids.size;
-    for (let slot = 0; slot < n; slot++) if (this.rowAt[slot]! < 0) yield this.objectAt.get(slot)!;
+  /**
+   * The cases held as objects (those a re-evaluation can change), in slot
+   * order. They are few beside the rows: sorting their slots costs less than
+   * a pass over every slot (≈ 0.25 s at 3.35 M cases, at each snapshot's
+   * capture and at each start's `goLive`).
+   */
+  objects(): CaseEntry[] {
+    const slots = Array.from(this.objectAt.keys()).sort((a, b) => a - b);
+    return slots.map((slot) => this.objectAt.get(slot)!);
   }
 
   /** Turn back into objects the rows for which `touched` is true (their rebuilt entry); how many. */
