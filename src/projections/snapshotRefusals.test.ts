@@ -5,11 +5,11 @@
  * the rows edited, another store's, another partition's, an older version's,
  * or rows that point outside their pools under a matching checksum.
  */
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatInstant, parseInstant } from '../domain/index.js';
+import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import type { EventStore } from '../store/port.js';
 import { createManualScheduler } from './scheduler.js';
@@ -105,12 +105,17 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Start from `file`: the log, the events folded, and whether it answers as the clean rebuild. */
+/**
+ * Start from a copy of `file` (a start that rebuilds writes its own snapshot, which must not
+ * replace the file the next test reads): the log, the events folded, and the answers.
+ */
 async function startFrom(file: string, extra: Parameters<typeof makeRig>[1] = {}) {
   const logs: { message: string; level: string }[] = [];
+  const copy = `${file}.run`;
+  copyFileSync(file, copy);
   const rig = await makeRig(end, {
     store,
-    checkpointFile: file,
+    checkpointFile: copy,
     log: (message, level = 'info') => logs.push({ message, level }),
     ...extra,
   });
@@ -240,6 +245,36 @@ describe('snapshot v4: what is refused', () => {
     expect(r.answers).toEqual(clean);
   });
 
+  it('rows taken under another calendar or configured policy are evaluated again, as a rebuild under it would', async () => {
+    // One more holiday inside the cases' spans: the completed cases' used days and on-time flags change.
+    const holiday = () => {
+      const calendarService = createCalendarService(ZONE);
+      const year = calendarService.getYear(2025)!;
+      calendarService.publishYear(2025, { holidays: [...year.holidays, '2025-09-03'], workdays: [...year.workdays] });
+      return calendarService;
+    };
+    const rebuiltUnder = async (extra: Parameters<typeof makeRig>[1]) => {
+      const rig = await makeRig(end, { store, ...extra });
+      try {
+        return answers(rig);
+      } finally {
+        await rig.projections.stop();
+      }
+    };
+    const underHoliday = await rebuiltUnder({ calendarService: holiday() });
+    expect(underHoliday).not.toEqual(clean); // the holiday changes figures, so the check below can fail
+    const r = await startFrom(good, { calendarService: holiday() });
+    expect(r.folded).toBe(0);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/rows evaluated again/);
+    expect(r.answers).toEqual(underHoliday);
+
+    const policy = { ...DEFAULT_POLICY, version: 'other-policy', deadlineWarningRatio: 0.3 };
+    const p = await startFrom(good, { policy });
+    expect(p.folded).toBe(0);
+    expect(p.logs.map((l) => l.message).join('\n')).toMatch(/rows evaluated again/);
+    expect(p.answers).toEqual(await rebuiltUnder({ policy }));
+  });
+
   it("another store's snapshot: warn, rebuild", async () => {
     const clock = createManualScheduler(BASE);
     const other = new MemoryEventStore({ clock: () => clock.clock() });
@@ -248,7 +283,9 @@ describe('snapshot v4: what is refused', () => {
       await appendBody(other, e.body);
     }
     const logs: string[] = [];
-    const rig = await makeRig(end, { store: other, checkpointFile: good, log: (m) => logs.push(m) });
+    const copy = `${good}.foreign`;
+    copyFileSync(good, copy);
+    const rig = await makeRig(end, { store: other, checkpointFile: copy, log: (m) => logs.push(m) });
     try {
       expect(rig.projections.info().eventsFolded).toBe(events);
       expect(logs.join('\n')).toMatch(/is of store .*rebuilding from the beginning/);
