@@ -7,7 +7,7 @@
  * rows that are not refused but evaluated again: taken under another
  * calendar or policy, or before a policy publication read in the tail.
  *
- * Over 300 lines: every case starts from the one store and good snapshot
+ * Over 300 lines: the cases share the one store and good snapshot
  * made once in `beforeAll` (a rebuild each would triple the file's time).
  */
 import { copyFileSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
