@@ -493,16 +493,7 @@ export class CompletedCases {
     c.capacity = n;
     if (field(field(parts, 'columns'), 'profile') instanceof Int32Array) c.profile = new Int32Array(0); // widened
     importColumns(c, field(parts, 'columns'), ROW_COLUMNS, n);
-    const acceptedAt = field(parts, 'acceptedAt');
-    c.acceptedAt = EpochColumn.fromCopy(
-      {
-        high: columnOf(acceptedAt, 'high', new Uint32Array(0)),
-        low: columnOf(acceptedAt, 'low', new Uint16Array(0)),
-        asideRows: columnOf(acceptedAt, 'asideRows', new Int32Array(0)),
-        asideValues: columnOf(acceptedAt, 'asideValues', new Float64Array(0)),
-      },
-      n,
-    );
+    c.acceptedAt = EpochColumn.fromParts(field(parts, 'acceptedAt'), n);
     const instants = field(parts, 'instants');
     for (const name of INSTANT_COLUMNS) c[name] = InstantColumn.fromParts(field(instants, name), n);
     c.pauses = PausePool.fromParts(field(parts, 'pauses'));

@@ -6,7 +6,9 @@
  * negative instant, −0, NaN) is kept exactly in a map beside the column.
  * Every value reads back `Object.is`-equal.
  */
+import { asideArrays } from './instantColumn.js';
 import { grown } from './pausePool.js';
+import { columnOf, type Parts } from './snapshotRows.js';
 
 const LOW = 0x10000;
 /** The high part that says "kept aside" (above any instant held in the column). */
@@ -57,14 +59,20 @@ export class EpochColumn {
 
   /** A copy of rows below `rows` (for a snapshot). */
   copy(rows: number): EpochColumnCopy {
-    const asideRows = new Int32Array(this.aside.size);
-    const asideValues = new Float64Array(this.aside.size);
-    let k = 0;
-    for (const [row, value] of this.aside) {
-      asideRows[k] = row;
-      asideValues[k++] = value;
-    }
-    return { high: this.high.slice(0, rows), low: this.low.slice(0, rows), asideRows, asideValues };
+    return { high: this.high.slice(0, rows), low: this.low.slice(0, rows), ...asideArrays(this.aside) };
+  }
+
+  /** The column `copy(rows)` gave, read from a snapshot's parts; RangeError naming what is wrong. */
+  static fromParts(parts: Parts | undefined, rows: number): EpochColumn {
+    return EpochColumn.fromCopy(
+      {
+        high: columnOf(parts, 'high', new Uint32Array(0)),
+        low: columnOf(parts, 'low', new Uint16Array(0)),
+        asideRows: columnOf(parts, 'asideRows', new Int32Array(0)),
+        asideValues: columnOf(parts, 'asideValues', new Float64Array(0)),
+      },
+      rows,
+    );
   }
 
   /** The column `copy(rows)` gave; RangeError naming what is wrong. */

@@ -62,14 +62,7 @@ export class InstantColumn {
 
   /** A copy of rows below `rows`, for a snapshot (snapshotRows.ts). */
   exportParts(rows: number): Parts {
-    const asideRows = new Int32Array(this.aside.size);
-    const asideValues = new Float64Array(this.aside.size);
-    let k = 0;
-    for (const [row, value] of this.aside) {
-      asideRows[k] = row;
-      asideValues[k++] = value;
-    }
-    return { offsets: this.offsets.slice(0, rows), asideRows, asideValues };
+    return { offsets: this.offsets.slice(0, rows), ...asideArrays(this.aside) };
   }
 
   /** The column `exportParts(rows)` gave; RangeError naming what is wrong. */
@@ -86,4 +79,16 @@ export class InstantColumn {
     }
     return column;
   }
+}
+
+/** The values a column keeps aside, as two arrays (rows, values) for a snapshot. */
+export function asideArrays(aside: ReadonlyMap<number, number>): { asideRows: Int32Array; asideValues: Float64Array } {
+  const asideRows = new Int32Array(aside.size);
+  const asideValues = new Float64Array(aside.size);
+  let k = 0;
+  for (const [row, value] of aside) {
+    asideRows[k] = row;
+    asideValues[k++] = value;
+  }
+  return { asideRows, asideValues };
 }

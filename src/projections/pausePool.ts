@@ -12,7 +12,7 @@ import type { PauseState } from '../domain/types.js';
 import { EpochColumn } from './epochColumn.js';
 import { InstantColumn } from './instantColumn.js';
 import { StringCodes } from './stringCodes.js';
-import { columnOf, countOf, exportColumns, field, importColumns, type Parts } from './snapshotRows.js';
+import { countOf, exportColumns, field, importColumns, type Parts } from './snapshotRows.js';
 
 /** The pool's typed arrays, by field name: a snapshot copies these (snapshotRows.ts). */
 const POOL_COLUMNS = ['reason'] as const;
@@ -131,16 +131,7 @@ export class PausePool {
     pool.used = n;
     pool.slack = countOf(parts, 'slack');
     importColumns(pool, field(parts, 'columns'), POOL_COLUMNS, n);
-    const pausedAt = field(parts, 'pausedAt');
-    pool.pausedAt = EpochColumn.fromCopy(
-      {
-        high: columnOf(pausedAt, 'high', new Uint32Array(0)),
-        low: columnOf(pausedAt, 'low', new Uint16Array(0)),
-        asideRows: columnOf(pausedAt, 'asideRows', new Int32Array(0)),
-        asideValues: columnOf(pausedAt, 'asideValues', new Float64Array(0)),
-      },
-      n,
-    );
+    pool.pausedAt = EpochColumn.fromParts(field(parts, 'pausedAt'), n);
     const offsets = field(parts, 'offsets');
     for (const name of OFFSET_COLUMNS) pool[name] = InstantColumn.fromParts(field(offsets, name), n);
     for (let i = 0; i < n; i++)
