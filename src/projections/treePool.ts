@@ -14,6 +14,9 @@
  * the same values (`Object.is`: NaN and −0 kept). Strings repeated across rows
  * (escalation ids, who escalated, set phrases) are shared by a code, up to
  * `MAX_SHARED_STRINGS`; later distinct strings are written out.
+ *
+ * Over 300 lines: the byte encoder, its decoder and the pool's snapshot
+ * export/import read and write one format and must change together.
  */
 import { grown } from './pausePool.js';
 
