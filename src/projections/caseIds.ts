@@ -152,16 +152,19 @@ export class CaseIds {
     const end = at + n;
     const chars: number[] = [];
     for (let k = at; k < end; ) {
-      const code = this.codeAt(k);
-      if (code !== ESCAPE) {
-        chars.push(SYMBOL_CHAR[code]!);
-        k++;
-      } else {
-        chars.push((this.codeAt(k + 1) << 4) | this.codeAt(k + 2));
-        k += 3;
-      }
+      const step = this.charAt(k);
+      chars.push(step >> 2);
+      k += step & 3;
     }
     return String.fromCharCode.apply(null, chars);
+  }
+
+  /** The character whose codes start at `k`, times 4, plus how many codes it takes (1, or 3 escaped). */
+  private charAt(k: number): number {
+    const code = this.codeAt(k);
+    return code !== ESCAPE
+      ? (SYMBOL_CHAR[code]! << 2) | 1
+      : (((this.codeAt(k + 1) << 4) | this.codeAt(k + 2)) << 2) | 3;
   }
 
   private codeAt(k: number): number {
@@ -294,16 +297,9 @@ export class CaseIds {
     let i = 0;
     for (let k = at; k < end; i++) {
       if (i === id.length) return false;
-      const code = this.codeAt(k);
-      let c: number;
-      if (code !== ESCAPE) {
-        c = SYMBOL_CHAR[code]!;
-        k++;
-      } else {
-        c = (this.codeAt(k + 1) << 4) | this.codeAt(k + 2);
-        k += 3;
-      }
-      if (c !== id.charCodeAt(i)) return false;
+      const step = this.charAt(k);
+      k += step & 3;
+      if (step >> 2 !== id.charCodeAt(i)) return false;
     }
     return i === id.length;
   }
@@ -325,16 +321,9 @@ export class CaseIds {
       end = at + n;
       let h = 0x811c9dc5; // hashOf, over the decoded characters
       for (let k = at; k < end; ) {
-        const code = this.codeAt(k);
-        let c: number;
-        if (code !== ESCAPE) {
-          c = SYMBOL_CHAR[code]!;
-          k++;
-        } else {
-          c = (this.codeAt(k + 1) << 4) | this.codeAt(k + 2);
-          k += 3;
-        }
-        h = Math.imul(h ^ c, 0x01000193);
+        const step = this.charAt(k);
+        k += step & 3;
+        h = Math.imul(h ^ (step >> 2), 0x01000193);
       }
       this.place(slot, h >>> 0);
     }
