@@ -17,7 +17,7 @@ export function caseActivity(s: CaseState, centerId: string | undefined): EpochM
 }
 
 /** A complaint's latest recorded step, when it was received by `centerId` (any center when undefined); −∞ otherwise. */
-export function complaintActivity(c: ComplaintState, centerId: string | undefined): EpochMs {
+function complaintActivity(c: ComplaintState, centerId: string | undefined): EpochMs {
   const r = c.received;
   if (r === undefined) return NONE;
   if (centerId !== undefined && r.centerId !== centerId) return NONE;
