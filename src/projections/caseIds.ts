@@ -7,8 +7,10 @@
  * `WH-20250922-00017`: a digit or a separator in one code, any other character
  * up to U+00FF in three), its length in codes in a byte (where it starts is
  * kept for every 16th slot and summed from the lengths for the others), and a
- * slot in an open-addressing hash table of `Int32Array`: ≈ 18 bytes for a
- * 17-character id. An id with a character above U+00FF (none in practice) is kept in a
+ * slot in an open-addressing hash table of `Int32Array`, beside a byte of
+ * each entry's hash (its fingerprint, so that a probe past another id's entry
+ * does not decode that id: most lookups of a new id probe several): ≈ 20 bytes
+ * for a 17-character id. An id with a character above U+00FF (none in practice) is kept in a
  * small `Map` beside it, so every string works.
  *
  * Over 300 lines: the snapshot's export and import of the ids (and of their
@@ -41,6 +43,9 @@ function hashOf(s: string): number {
   return h >>> 0;
 }
 
+/** The byte of a hash kept beside its table entry: the top one (the entry's place comes from hash mod length). */
+const fingerprintOf = (hash: number): number => hash >>> 24;
+
 /** A table length that holds `count` ids at most three quarters full. */
 function tableLengthFor(count: number): number {
   return Math.ceil((4 * count) / 3) + 1;
@@ -59,6 +64,8 @@ export class CaseIds {
   private codesUsed = 0;
   /** Open addressing, linear probing from hash mod length: slot + 1, 0 when free. */
   private table: Int32Array;
+  /** Per table entry: the top byte of its id's hash (fingerprintOf), compared before the id is. */
+  private fingerprints: Uint8Array;
   /** Ids with a character above U+00FF, by slot, and their slots. */
   private readonly wide: string[] = [];
   private readonly wideSlots = new Map<string, number>();
@@ -74,6 +81,7 @@ export class CaseIds {
     this.blockStart = new Int32Array((initial >> 4) + 1);
     this.codes = new Uint8Array(12 * initial);
     this.table = new Int32Array(tableLengthFor(initial));
+    this.fingerprints = new Uint8Array(this.table.length);
   }
 
   /** Ids held (the next slot number). */
@@ -96,10 +104,11 @@ export class CaseIds {
     const hash = hashOf(id);
     if (hash < 0) return this.wideSlots.get(id) ?? -1;
     const length = this.table.length;
+    const fingerprint = fingerprintOf(hash);
     for (let i = hash % length; ; i = i + 1 === length ? 0 : i + 1) {
       const held = this.table[i]!;
       if (held === 0) return -1;
-      if (this.holds(held - 1, id)) return held - 1;
+      if (this.fingerprints[i] === fingerprint && this.holds(held - 1, id)) return held - 1;
     }
   }
 
@@ -200,6 +209,7 @@ export class CaseIds {
       codes: this.codes.slice(0, (this.codesUsed + 1) >> 1),
       wide: [...this.wide],
       table: this.table.slice(),
+      fingerprints: this.fingerprints.slice(),
     };
   }
 
@@ -246,7 +256,9 @@ export class CaseIds {
     if (ids.wide.length !== wide.length) throw new RangeError('rows: wide ids not all in a slot');
     for (let slot = 0; slot < count; slot++)
       if (ids.lengthOf(slot) >= 0 && !ids.decodes(slot)) throw new RangeError(`rows: id of slot ${slot} is cut short`);
-    if (!ids.adoptTable(columnOf(parts, 'table', new Int32Array(0)))) ids.rehash(ids.table.length);
+    const table = columnOf(parts, 'table', new Int32Array(0));
+    if (!ids.adoptTable(table, columnOf(parts, 'fingerprints', new Uint8Array(0), table.length)))
+      ids.rehash(ids.table.length);
     return ids;
   }
 
@@ -254,10 +266,11 @@ export class CaseIds {
    * Take a snapshot's hash table instead of rebuilding it (the rebuild hashes
    * every id: ≈ 0.8 s at 3.35 M ids), when it is a table of these ids: every
    * narrow slot once and nothing else, room left, and a sample of ids found
-   * where `find` looks. Any other table (another hash function, or damaged
-   * under a matching checksum) is not taken: the caller rebuilds it.
+   * where `find` looks (their fingerprints too). Any other table (another hash
+   * function, or damaged under a matching checksum) is not taken: the caller
+   * rebuilds it.
    */
-  private adoptTable(table: Int32Array): boolean {
+  private adoptTable(table: Int32Array, fingerprints: Uint8Array): boolean {
     if (table.length === 0 || 4 * this.count > 3 * table.length) return false;
     const seen = new Uint8Array(this.count);
     let held = 0;
@@ -271,11 +284,14 @@ export class CaseIds {
     }
     if (held !== this.count - this.wide.length) return false;
     const rebuilt = this.table;
+    const rebuiltFingerprints = this.fingerprints;
     this.table = table;
+    this.fingerprints = fingerprints;
     const step = Math.max(1, Math.floor(this.count / 4096));
     for (let slot = 0; slot < this.count; slot += step)
       if (this.lengthOf(slot) >= 0 && this.find(this.idOf(slot)) !== slot) {
         this.table = rebuilt;
+        this.fingerprints = rebuiltFingerprints;
         return false;
       }
     return true;
@@ -309,10 +325,12 @@ export class CaseIds {
     let i = hash % length;
     while (this.table[i] !== 0) i = i + 1 === length ? 0 : i + 1;
     this.table[i] = slot + 1;
+    this.fingerprints[i] = fingerprintOf(hash);
   }
 
   private rehash(size: number): void {
     this.table = new Int32Array(size);
+    this.fingerprints = new Uint8Array(size);
     let end = 0;
     for (let slot = 0; slot < this.count; slot++) {
       const n = this.lengthOf(slot);
