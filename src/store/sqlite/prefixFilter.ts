@@ -74,6 +74,42 @@ function orTree(terms: readonly string[]): string {
 type Statement = Database.Statement<unknown[], EventRow>;
 const RANGE_TERM = '(+stream >= ? AND +stream < ?)';
 
+/**
+ * A read of `$all` as SQL: its parameters are the position to read after, then
+ * `bounds`, then the row limit. `key` names the statement (one per number of ranges).
+ */
+export interface AllReadQuery {
+  readonly key: string;
+  readonly sql: string;
+  readonly bounds: readonly (string | Buffer)[];
+}
+
+/**
+ * The read of `$all` after a position, in position order, of the streams
+ * beginning with one of `prefixes` (every stream when undefined); undefined
+ * when SQL cannot say the filter exactly (a prefix with a lone surrogate:
+ * JavaScript's startsWith can match half of a pair, UTF-8 cannot). The one
+ * place its SQL is written: the store's own reads and the read-ahead worker's
+ * (readAhead.ts) run it.
+ */
+export function allReadQuery(prefixes: readonly string[] | undefined): AllReadQuery | undefined {
+  if (prefixes === undefined) {
+    return {
+      key: 'read all',
+      sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      bounds: [],
+    };
+  }
+  if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
+  const covering = withinCap(coveringPrefixes(prefixes));
+  const filter = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
+  return {
+    key: `read ${covering.length}`,
+    sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND ${filter} ORDER BY position LIMIT ?`,
+    bounds: rangeBounds(covering),
+  };
+}
+
 export class PrefixFilteredReads {
   private readonly statements = new Map<string, Statement>();
 
@@ -92,13 +128,10 @@ export class PrefixFilteredReads {
    */
   reader(prefixes: readonly string[]): ((after: bigint, limit: number) => EventRow[]) | undefined {
     if (prefixes.length === 0) return () => [];
-    if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
-    const covering = withinCap(coveringPrefixes(prefixes));
-    const bounds = rangeBounds(covering);
-    const statement = this.statement(`read ${covering.length}`, () => {
-      const filter = orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
-      return `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND ${filter} ORDER BY position LIMIT ?`;
-    });
+    const query = allReadQuery(prefixes);
+    if (query === undefined) return undefined;
+    const { bounds } = query;
+    const statement = this.statement(query.key, () => query.sql);
     return (after, limit) => statement.all(after, ...bounds, limit);
   }
 

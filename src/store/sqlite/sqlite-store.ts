@@ -8,7 +8,8 @@
  * one connection and its prepared statements. What changes for other reasons lives
  * beside it: faults.ts (damage, disk-full bursts), storedJson.ts (the stored body),
  * schema.ts (tables, identity), privateFile.ts (mode 600), prefixFilter.ts (the
- * stream-prefix filter of `$all` reads, in SQL).
+ * stream-prefix filter of `$all` reads, in SQL), allPages.ts (the pages of a
+ * `$all` read), readAhead.ts (readAllBatches' pages read in a worker thread).
  */
 import Database from 'better-sqlite3';
 import {
@@ -34,9 +35,9 @@ import type { WriteFailure } from '../core/failure-burst.js';
 import { checkExpectedRevision, resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
 import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
 import { CommitNotifier } from '../core/notifier.js';
+import { asyncPages } from '../core/async-pages.js';
 import { pagedIterable } from '../core/paged-iterable.js';
 import {
-  matchesPrefixes,
   validateAppend,
   validateBatchSize,
   validateMaxCount,
@@ -46,7 +47,9 @@ import {
   type ValidAppend,
 } from '../core/validate.js';
 import { type FaultListeners, SqliteFaults } from './faults.js';
-import { PrefixFilteredReads } from './prefixFilter.js';
+import { AllPages } from './allPages.js';
+import { type AllReadQuery, allReadQuery, PrefixFilteredReads } from './prefixFilter.js';
+import { ReadAhead } from './readAhead.js';
 import { createPrivateFile } from './privateFile.js';
 import { storedJson } from './storedJson.js';
 import { EVENT_COLUMNS, SCHEMA_SQL, readOrCreateIdentity, type EventRow, type SynchronousMode } from './schema.js';
@@ -56,6 +59,12 @@ export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
   readonly synchronous?: SynchronousMode;
   /** Fallback poll for subscribers, catching commits made by another process (ms, default 1000). */
   readonly pollMs?: number;
+  /**
+   * readAllBatches of a file store reads its pages ahead in a worker thread (readAhead.ts):
+   * 'auto' (default) once a first page read here came back full, 'always' from the first
+   * page (tests), 'off' never. `:memory:` stores never do (a second connection sees another database).
+   */
+  readonly readAhead?: 'auto' | 'always' | 'off';
 }
 
 const READ_PAGE = 1024;
@@ -95,6 +104,9 @@ export class SqliteEventStore implements EventStore {
   private readonly faults: SqliteFaults;
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
   private readonly prefixReads: PrefixFilteredReads;
+  private readonly readAheadMode: 'auto' | 'always' | 'off';
+  /** Workers reading ahead now: close() ends them. */
+  private readonly readAheads = new Set<ReadAhead>();
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
   /** appendMany without savepoints: aborted (NeedsSavepoints) when an insert fails part-way through a request. */
   private readonly appendManyFast: (requests: readonly StreamAppend[], recordedAt: string) => AppendOutcome[];
@@ -110,6 +122,7 @@ export class SqliteEventStore implements EventStore {
     this.name = `sqlite:${path}`;
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
+    this.readAheadMode = path === ':memory:' ? 'off' : (options.readAhead ?? 'auto');
     this.faults = new SqliteFaults(this.name, this.clock, options);
     try {
       if (path !== ':memory:') createPrivateFile(path);
@@ -150,9 +163,7 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream, revision, position, recorded_at FROM events WHERE event_id = ?',
       ),
       readAfter: db
-        .prepare<[bigint, number], EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-        )
+        .prepare<[bigint, number], EventRow>((allReadQuery(undefined) as AllReadQuery).sql)
         .raw()
         .safeIntegers(),
       readStream: db
@@ -301,47 +312,77 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    return pagedIterable(() => this.allPages(options, READ_PAGE));
-  }
-
-  readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     return pagedIterable(() => {
-      const nextPage = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
-      return () => {
-        const page = nextPage();
-        return page === undefined ? undefined : [page];
-      };
+      const pages = this.allPages(options, READ_PAGE).pages;
+      return () => pages.next();
     });
   }
 
   /**
-   * Validates the options, then returns a reader of successive non-empty pages (undefined at the end).
-   * The prefix filter runs in SQL (prefixFilter.ts); in JavaScript only for prefixes SQL cannot say exactly.
+   * The pages of readAll, read ahead in a worker thread when that pays (readAhead.ts):
+   * the first page here, the rest in the worker once the first came back full.
+   * `onScanned` is not called: SQL filters out other streams, there are no checkpoints to tell.
    */
-  private allPages(options: ReadAllOptions, pageSize: number): () => RecordedEvent[] | undefined {
+  readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
+    return asyncPages(() => {
+      const { pages, query } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
+      const canReadAhead = query !== undefined && this.readAheadMode !== 'off';
+      let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, query) : undefined;
+      return {
+        next: () => {
+          if (ahead !== undefined) return ahead.next();
+          const page = pages.next();
+          if (canReadAhead && pages.more) ahead = this.readAhead(pages, query);
+          return page;
+        },
+        close: () => ahead?.close(),
+      };
+    });
+  }
+
+  /** The read-ahead workers running now (each ends at its read's end, on an error, or at close()). */
+  readAheadsRunning(): readonly ReadAhead[] {
+    return [...this.readAheads];
+  }
+
+  /** The rest of `pages` read by a worker, ended when the store closes. */
+  private readAhead(pages: AllPages, query: AllReadQuery): ReadAhead {
+    this.ensureOpen();
+    const ahead = new ReadAhead(
+      { path: this.path, query, after: pages.after, pageSize: pages.pageSize, remaining: pages.remaining },
+      {
+        failure: (e, where) => this.faults.failure(e, where, 'read failed'),
+        corrupt: (where, reason) => this.faults.corrupt(where, reason),
+      },
+    );
+    this.readAheads.add(ahead);
+    void ahead.exited.then(() => this.readAheads.delete(ahead));
+    return ahead;
+  }
+
+  /**
+   * Validates the options, then returns the pages of the read on this connection, and its SQL
+   * when SQL says it exactly (a worker can then read it). The prefix filter runs in SQL
+   * (prefixFilter.ts); in JavaScript only for prefixes SQL cannot say exactly.
+   */
+  private allPages(options: ReadAllOptions, pageSize: number): { pages: AllPages; query: AllReadQuery | undefined } {
     const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
-    let remaining = validateMaxCount(options.maxCount);
+    const remaining = validateMaxCount(options.maxCount);
     const prefixes = validatePrefixes(options.streamPrefixes);
+    const query = this.guard(() => allReadQuery(prefixes), 'the stream prefixes');
     const filteredRead =
       prefixes === undefined ? undefined : this.guard(() => this.prefixReads.reader(prefixes), 'the stream prefixes');
     const read = filteredRead ?? ((after: bigint, limit: number) => this.stmts.readAfter.all(after, limit));
     const filterInJs = filteredRead === undefined ? prefixes : undefined;
-    let after = from - 1n;
-    let exhausted = false;
-    return () => {
-      const page: RecordedEvent[] = [];
-      while (page.length === 0 && remaining > 0 && !exhausted) {
-        const rows = this.guard(() => read(after, pageSize), `positions from ${after + 1n}`);
-        exhausted = rows.length < pageSize;
-        for (const row of rows) {
-          after = row[0];
-          if (filterInJs !== undefined && !matchesPrefixes(row[1], filterInJs)) continue;
-          page.push(this.event(row));
-          if (--remaining <= 0) break;
-        }
-      }
-      return page.length === 0 ? undefined : page;
-    };
+    const pages = new AllPages(
+      (after, limit) => this.guard(() => read(after, limit), `positions from ${after + 1n}`),
+      (row) => this.event(row),
+      filterInJs,
+      pageSize,
+      from,
+      remaining,
+    );
+    return { pages, query };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -383,6 +424,9 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.notifier.close();
+    const closed = new StoreUnavailableError(this.name, 'the store is closed');
+    for (const ahead of this.readAheads) ahead.close(closed);
+    this.readAheads.clear();
     if (this.db.open) this.db.close();
   }
 

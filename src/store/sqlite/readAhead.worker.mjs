@@ -1,0 +1,96 @@
+/**
+ * The read-ahead worker of SqliteEventStore.readAllBatches (readAhead.ts):
+ * runs the store's `$all` query (prefixFilter.ts allReadQuery) page after page
+ * on its own read-only connection, so SQLite's stepping and the conversion of
+ * columns into JavaScript values happen on this thread, and posts each page
+ * packed (readAhead.ts, "Page layout"). At most `credits` pages are in flight:
+ * the main thread grants one more per page it takes. Plain JavaScript, so the
+ * Worker needs no TypeScript loader.
+ *
+ * workerData: { path, sql, bounds, after (bigint), pageSize, credits }.
+ * Messages posted: { kind: 'page', text, lengths, numbers, last } (the typed
+ * arrays transferred); { kind: 'error', code, message, after } (the read after
+ * `after` failed; the main thread reports it as the store reports its own).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const { path, sql, pageSize } = workerData;
+/** A bound that was a Buffer arrives as a Uint8Array. */
+const bounds = workerData.bounds.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
+let after = workerData.after;
+let credits = workerData.credits;
+let finished = false;
+let db;
+let statement;
+
+/** Columns are TEXT NOT NULL; a value of another kind (only a hand-made row) is read as its text. */
+const text = (value) => (typeof value === 'string' ? value : String(value));
+
+/** Positions and revisions are integers below 2^53; anything else is damage (SQLite's own word for it). */
+function integer(value, row, column) {
+  if (Number.isSafeInteger(value)) return value;
+  const error = new Error(`stream ${text(row[1])} at position ${text(row[0])}: the ${column} is not an integer`);
+  error.code = 'SQLITE_CORRUPT';
+  throw error;
+}
+
+/**
+ * One row as a JSON array `[stream, eventId, type, recordedAt, body]`: the main
+ * thread's JSON.parse of it makes fresh strings (a slice of the page string
+ * would keep the whole page alive as long as the read models keep the value).
+ */
+function pack(rows) {
+  const lengths = new Int32Array(rows.length * 2);
+  const numbers = new Float64Array(rows.length * 2);
+  const parts = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const body = text(row[5]);
+    const packed = `[${JSON.stringify(text(row[1]))},${JSON.stringify(text(row[3]))},${JSON.stringify(text(row[4]))},${JSON.stringify(text(row[6]))},${body}]`;
+    parts[i] = packed;
+    lengths[2 * i] = packed.length;
+    lengths[2 * i + 1] = body.length;
+    numbers[2 * i] = integer(row[0], row, 'position');
+    numbers[2 * i + 1] = integer(row[2], row, 'revision');
+  }
+  return { text: parts.join(''), lengths, numbers };
+}
+
+function fail(error) {
+  finished = true;
+  parentPort.postMessage({
+    kind: 'error',
+    code: typeof error?.code === 'string' ? error.code : undefined,
+    message: String(error?.message ?? error),
+    after,
+  });
+}
+
+function pump() {
+  while (credits > 0 && !finished) {
+    let rows;
+    let page;
+    try {
+      db ??= new Database(path, { readonly: true, fileMustExist: true });
+      statement ??= db.prepare(sql).raw();
+      rows = statement.all(after, ...bounds, pageSize);
+      page = pack(rows);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const last = rows.length < pageSize;
+    if (rows.length > 0) after = BigInt(rows[rows.length - 1][0]);
+    credits--;
+    finished = last;
+    parentPort.postMessage({ kind: 'page', ...page, last }, [page.lengths.buffer, page.numbers.buffer]);
+  }
+  if (finished && db?.open) db.close();
+}
+
+parentPort.on('message', (message) => {
+  credits += message.credits;
+  pump();
+});
+pump();
