@@ -69,7 +69,10 @@ export class CaseIds {
   /** Ids with a character above U+00FF, by slot, and their slots. */
   private readonly wide: string[] = [];
   private readonly wideSlots = new Map<string, number>();
-  /** The id looked up last and its slot: a fold asks for the same case several times an event. */
+  /**
+   * The id looked up last and its slot, −1 when not held: a fold asks for the
+   * same case several times an event (a new case three times before it is added).
+   */
   private lastId: string | undefined;
   private lastSlot = -1;
 
@@ -93,10 +96,8 @@ export class CaseIds {
   slotOf(id: string): number {
     if (id === this.lastId) return this.lastSlot;
     const slot = this.find(id);
-    if (slot >= 0) {
-      this.lastId = id;
-      this.lastSlot = slot;
-    }
+    this.lastId = id;
+    this.lastSlot = slot;
     return slot;
   }
 
