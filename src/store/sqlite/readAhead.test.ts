@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { damageEventsPage, garbleEventBody } from '../../../test/support/sqliteDamage.js';
-import { type RecordedEvent, StoreCorruptError, StoreUnavailableError } from '../port.js';
+import { type RecordedEvent, type StoreCorruptError, StoreUnavailableError } from '../port.js';
 import { SqliteEventStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 let dir: string;
@@ -144,7 +144,7 @@ describe('readAllBatches read ahead in a worker thread', () => {
     const ahead = await drain(open(path, { readAhead: 'always' }).readAllBatches({ batchSize: 4 }));
     expect(ahead).toEqual(expected);
     expect(ahead[0]?.[0]).toMatchObject({ streamId: 'x"\\[],{}', type: 'Type "with" \\ 中文 ]', position: 1n });
-    expect((ahead[0]?.[0] as RecordedEvent).data['名称']).toBe(data.名称);
+    expect((ahead[0]![0] as RecordedEvent).data['名称']).toBe(data.名称);
   });
 
   it('starts a worker only after a first full page read on the main thread (auto), never for :memory: or off', async () => {
