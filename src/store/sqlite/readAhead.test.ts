@@ -103,7 +103,9 @@ describe('readAllBatches read ahead in a worker thread', () => {
           for (const b of batches) {
             const events = b.types.map((type, k) => event(b.bodies[k] as Record<string, unknown>, type));
             const { positions } = await writer.append(b.stream, events);
-            if (b.unescaped) events.forEach((e, k) => unescaped.push([JSON.stringify(e.data), positions![k]!]));
+            if (b.unescaped) {
+              for (const [k, e] of events.entries()) unescaped.push([JSON.stringify(e.data), positions![k]!]);
+            }
           }
           const raw = new Database(path);
           const rewrite = raw.prepare('UPDATE events SET data = ? WHERE position = ?');
