@@ -54,6 +54,7 @@ import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
 import { DueTimer } from './dueTimer.js';
 import { OpenCaseCounts } from './openCounts.js';
+import { SettlingRing } from './settlingRing.js';
 import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
@@ -61,6 +62,8 @@ import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, Pro
 
 /** See `CaseProjectionOptions.rowsInCatchUpAbove`. */
 const ROWS_IN_CATCH_UP_ABOVE = 65_536;
+/** See `CaseProjectionOptions.settlingInCatchUp`. */
+const SETTLING_IN_CATCH_UP = 16_384;
 
 export interface CaseProjectionOptions {
   readonly calendarService: CalendarService;
@@ -77,6 +80,13 @@ export interface CaseProjectionOptions {
    * and a small rebuild pays nothing (the slices after `goLive` compact it).
    */
   readonly rowsInCatchUpAbove?: number;
+  /**
+   * Catching up, a completed case becomes a row only after this many later
+   * completions (default 16,384; settlingRing.ts): a rating soon after the
+   * completion then finds an object, not a row to turn back and make again.
+   * The cases still waiting at `goLive` are made rows first, as in the catch-up.
+   */
+  readonly settlingInCatchUp?: number;
 }
 
 export class CaseProjection {
@@ -85,6 +95,7 @@ export class CaseProjection {
   private readonly due: DueTimer;
   private readonly openCounts = new OpenCaseCounts();
   private live = false;
+  private readonly settling: SettlingRing;
   private skipped = 0;
   private readonly unsubscribeCalendar: () => void;
   private readonly ownEvolveOptions: { readonly lateRecordHours: number };
@@ -95,6 +106,7 @@ export class CaseProjection {
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
     this.entries = new CaseTable(options.compactCompleted !== false);
+    this.settling = new SettlingRing(options.settlingInCatchUp ?? SETTLING_IN_CATCH_UP);
     this.due = new DueTimer(options.scheduler, () => this.tick());
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
       this.calendarChanged(next, previous),
@@ -186,6 +198,7 @@ export class CaseProjection {
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
+    for (const entry of this.settling.drain()) if (entry.state.status === 'completed') this.compactInCatchUp(entry);
     this.releaseRowsOfNewPolicies();
     for (const entry of this.entries.objects()) this.refresh(entry, now, now);
     this.live = true;
@@ -278,8 +291,10 @@ export class CaseProjection {
       entry.state.status === 'completed' &&
       this.entries.compactsRows &&
       this.entries.size - this.entries.rowCount > (this.options.rowsInCatchUpAbove ?? ROWS_IN_CATCH_UP_ABOVE)
-    )
-      this.compactInCatchUp(entry);
+    ) {
+      const settled = this.settling.push(entry);
+      if (settled?.state.status === 'completed') this.compactInCatchUp(settled);
+    }
   }
 
   /**
