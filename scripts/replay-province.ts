@@ -255,7 +255,7 @@ const reportRebuild = (r: RebuildPass): void => {
     values.json
       ? `${JSON.stringify(r)}\n`
       : `${r.pass}: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
-          `CPU ${r.cpuSeconds.toFixed(1)} s; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}` +
+          `CPU ${r.cpuSeconds.toFixed(1)} s${r.mainThreadCpuSeconds === undefined ? '' : ` (main thread ${r.mainThreadCpuSeconds.toFixed(1)} s)`}; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}` +
           `${r.snapshotRows === undefined ? '' : ` (${r.snapshotRows.toLocaleString('en')} rows, ${r.snapshotStates?.toLocaleString('en')} states)`}` +
           `${r.captureSeconds === undefined ? '' : `; capture (loop held) ${(r.captureSeconds * 1000).toFixed(0)} ms`}\n`,
   );

@@ -9,7 +9,10 @@
  *     50,000 rows, not through `append` (≈ 150 µs an append would make the
  *     10 M write take ten minutes); every recordedAt is the generator's own.
  *  2. read + parse: every event through `readAllBatches` (the catch-up's read
- *     path), bodies parsed, nothing folded: the baseline.
+ *     path, pages read ahead in a worker thread as the rebuild's are), bodies
+ *     parsed, nothing folded: the baseline ('read-parse'). Then the same with
+ *     the read-ahead off, read and parse on one thread ('read-parse-one-thread'):
+ *     what the main thread would spend reading without the worker.
  *  3. fold only: the same read, each event decoded (`decodeStoredCaseEvent`)
  *     and `evolve`d into a map of open cases (dropped on completion): a worker
  *     catching up with no read models.
@@ -17,9 +20,10 @@
  *     `start()` until it resolves (caught up, every case evaluated once), as a
  *     restart with no snapshot does.
  *
- * Each pass reports wall time, events/s, process CPU time (all threads) and
+ * Each pass reports wall time, events/s, process CPU time (all threads: the
+ * read-ahead worker's too) and
  * the peak RSS sampled during the pass (the kernel's high-water mark too for
- * the rebuild, the last and largest pass). `--repeat n` alternates the three
+ * the rebuild, the last and largest pass). `--repeat n` alternates the four
  * passes n times (`--repeat 0`: none). `--snapshot` then measures the restart
  * (issue 18 goal 3, second half): the rebuilt read models write their snapshot
  * (format 4: the completed cases as rows in binary, the other cases as JSON
@@ -29,7 +33,7 @@
  * time a restart from it alone in a fresh process (its peak RSS is then the
  * restart's own), then reading the file alone.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createCalendarService, DEFAULT_POLICY, evolve, initialCaseState } from '../../src/domain/index.js';
 import type { CaseState } from '../../src/domain/types.js';
@@ -48,6 +52,7 @@ export interface RebuildPass {
   readonly pass:
     | 'write'
     | 'read-parse'
+    | 'read-parse-one-thread'
     | 'fold-only'
     | 'rebuild'
     | 'snapshot-write'
@@ -57,6 +62,8 @@ export interface RebuildPass {
   readonly seconds: number;
   readonly eventsPerSecond: number;
   readonly cpuSeconds: number;
+  /** CPU time of the main thread alone (Linux /proc; absent elsewhere): without the read-ahead worker's. */
+  readonly mainThreadCpuSeconds?: number;
   readonly peakRssBytes: number;
   readonly cases?: number;
   readonly alerts?: number;
@@ -72,20 +79,37 @@ export interface RebuildPass {
 const INSERT_SQL = 'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
 const ROWS_PER_TRANSACTION = 50_000;
 
+/** CPU seconds of the main thread so far, from /proc (in USER_HZ, 100 a second); undefined where there is none. */
+function mainThreadCpu(): number | undefined {
+  try {
+    // The fields after the command (which is in parentheses): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak RSS while `work` runs, sampled every 100 ms (the catch-up yields, so the timer runs). */
-async function measure<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; cpu: number; rss: number }> {
+async function measure<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; seconds: number; cpu: number; rss: number; main: Partial<RebuildPass> }> {
   let rss = process.memoryUsage().rss;
   const timer = setInterval(() => {
     rss = Math.max(rss, process.memoryUsage().rss);
   }, 100);
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpu();
   const t0 = performance.now();
   try {
     const value = await work();
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const main1 = mainThreadCpu();
     rss = Math.max(rss, process.memoryUsage().rss);
-    return { value, seconds, cpu: (cpu.user + cpu.system) / 1e6, rss };
+    const main = main0 === undefined || main1 === undefined ? {} : { mainThreadCpuSeconds: main1 - main0 };
+    return { value, seconds, cpu: (cpu.user + cpu.system) / 1e6, rss, main };
   } finally {
     clearInterval(timer);
   }
@@ -164,8 +188,11 @@ function pass(
   };
 }
 
-async function readParse(store: SqliteEventStore): Promise<RebuildPass> {
-  const { value, seconds, cpu, rss } = await measure(async () => {
+async function readParse(
+  store: SqliteEventStore,
+  name: 'read-parse' | 'read-parse-one-thread' = 'read-parse',
+): Promise<RebuildPass> {
+  const { value, seconds, cpu, rss, main } = await measure(async () => {
     let n = 0;
     let sink = 0;
     for await (const batch of store.readAllBatches({ fromPosition: 0n, streamPrefixes: STREAM_PREFIXES })) {
@@ -175,11 +202,11 @@ async function readParse(store: SqliteEventStore): Promise<RebuildPass> {
     if (sink < 0) throw new Error('unreachable');
     return n;
   });
-  return pass('read-parse', value, seconds, cpu, rss);
+  return pass(name, value, seconds, cpu, rss, main);
 }
 
 async function foldOnly(store: SqliteEventStore): Promise<RebuildPass> {
-  const { value, seconds, cpu, rss } = await measure(async () => {
+  const { value, seconds, cpu, rss, main } = await measure(async () => {
     const open = new Map<string, CaseState>();
     let n = 0;
     for await (const batch of store.readAllBatches({ fromPosition: 0n, streamPrefixes: STREAM_PREFIXES })) {
@@ -195,7 +222,7 @@ async function foldOnly(store: SqliteEventStore): Promise<RebuildPass> {
     }
     return n;
   });
-  return pass('fold-only', value, seconds, cpu, rss);
+  return pass('fold-only', value, seconds, cpu, rss, main);
 }
 
 function projectionsOf(
@@ -221,10 +248,11 @@ function projectionsOf(
 
 async function rebuild(store: SqliteEventStore, now: number): Promise<RebuildPass> {
   const projections = projectionsOf(store, now);
-  const { seconds, cpu, rss } = await measure(() => projections.start());
+  const { seconds, cpu, rss, main } = await measure(() => projections.start());
   const info = projections.info();
   await projections.stop();
   return pass('rebuild', info.eventsFolded, seconds, cpu, Math.max(rss, process.resourceUsage().maxRSS * 1024), {
+    ...main,
     cases: info.cases,
     alerts: info.alerts,
   });
@@ -325,7 +353,7 @@ function endOfStore(path: string): number {
   }
 }
 
-/** Writes the store if needed, then the three passes `repeat` times, alternating; returns every pass measured. */
+/** Writes the store if needed, then the four passes `repeat` times, alternating; returns every pass measured. */
 export async function runRebuildFromStore(options: {
   readonly path: string;
   readonly target: number;
@@ -339,14 +367,17 @@ export async function runRebuildFromStore(options: {
   if (eventCount(path) !== target) report(await writeYear(path, target, seed));
   const now = endOfStore(path);
   const store = new SqliteEventStore(path);
+  const oneThread = new SqliteEventStore(path, { readAhead: 'off' });
   try {
     for (let i = 0; i < options.repeat; i++) {
       report(await readParse(store));
+      report(await readParse(oneThread, 'read-parse-one-thread'));
       report(await foldOnly(store));
       report(await rebuild(store, now));
     }
     if (options.snapshot) for (const r of await restartFromSnapshot(store, now, snapshotFileOf(path))) report(r);
   } finally {
+    await oneThread.close();
     await store.close();
   }
 }

@@ -90,13 +90,17 @@ export interface AllReadQuery {
  * when SQL cannot say the filter exactly (a prefix with a lone surrogate:
  * JavaScript's startsWith can match half of a pair, UTF-8 cannot). The one
  * place its SQL is written: the store's own reads and the read-ahead worker's
- * (readAhead.ts) run it.
+ * (readAhead.ts, which selects its own `columns`) run it.
  */
-export function allReadQuery(prefixes: readonly string[] | undefined): AllReadQuery | undefined {
+export function allReadQuery(
+  prefixes: readonly string[] | undefined,
+  columns: string = EVENT_COLUMNS,
+): AllReadQuery | undefined {
+  const key = columns === EVENT_COLUMNS ? 'read' : `read (${columns})`;
   if (prefixes === undefined) {
     return {
-      key: 'read all',
-      sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      key: `${key} all`,
+      sql: `SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
       bounds: [],
     };
   }
@@ -104,8 +108,8 @@ export function allReadQuery(prefixes: readonly string[] | undefined): AllReadQu
   const covering = withinCap(coveringPrefixes(prefixes));
   const filter = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
   return {
-    key: `read ${covering.length}`,
-    sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND ${filter} ORDER BY position LIMIT ?`,
+    key: `${key} ${covering.length}`,
+    sql: `SELECT ${columns} FROM events WHERE position > ? AND ${filter} ORDER BY position LIMIT ?`,
     bounds: rangeBounds(covering),
   };
 }

@@ -61,8 +61,13 @@ const streamName = fc
     fc.string({ unit: fc.constantFrom(...PRINTABLE), maxLength: 8 }),
   )
   .map(([prefix, rest]) => prefix + rest);
+/** Characters that a row's packing must escape or keep: JSON's own, control, CJK, astral, any. */
+const oddCharacter = fc.oneof(
+  fc.constantFrom('a', '"', '\\', ']', ',', '\u0001', '\n', '中', '😀'),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+);
 const body = fc.record({
-  text: fc.string({ unit: 'binary', maxLength: 20 }),
+  text: fc.string({ unit: oddCharacter, maxLength: 20 }),
   n: fc.integer(),
   nested: fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 5 }), fc.boolean(), fc.constant(null)), {
     maxLength: 3,
@@ -70,10 +75,13 @@ const body = fc.record({
 });
 const batchOf = fc.record({
   stream: streamName,
-  types: fc.array(fc.oneof(fc.constant('CaseAccepted'), fc.string({ unit: 'binary', minLength: 1, maxLength: 6 })), {
-    minLength: 1,
-    maxLength: 6,
-  }),
+  types: fc.array(
+    fc.oneof(fc.constant('CaseAccepted'), fc.string({ unit: oddCharacter, minLength: 1, maxLength: 6 })),
+    {
+      minLength: 1,
+      maxLength: 6,
+    },
+  ),
   bodies: fc.array(body, { minLength: 6, maxLength: 6 }),
   /** Stored unescaped (non-ASCII as is), as versions before storedJson wrote them. */
   unescaped: fc.boolean(),

@@ -1,11 +1,11 @@
 /**
  * The read-ahead worker of SqliteEventStore.readAllBatches (readAhead.ts):
- * runs the store's `$all` query (prefixFilter.ts allReadQuery) page after page
- * on its own read-only connection, so SQLite's stepping and the conversion of
- * columns into JavaScript values happen on this thread, and posts each page
- * packed (readAhead.ts, "Page layout"). At most `credits` pages are in flight:
- * the main thread grants one more per page it takes. Plain JavaScript, so the
- * Worker needs no TypeScript loader.
+ * runs the store's `$all` query (prefixFilter.ts allReadQuery, with the packed
+ * columns of readAhead.ts) page after page on its own read-only connection, so
+ * SQLite's stepping and the conversion of columns into JavaScript values happen
+ * on this thread, and posts each page as one string (readAhead.ts, "Page
+ * layout"). At most `credits` pages are in flight: the main thread grants one
+ * more per page it takes. Plain JavaScript, so the Worker needs no TypeScript loader.
  *
  * workerData: { path, sql, bounds, after (bigint), pageSize, credits }.
  * Messages posted: { kind: 'page', text, lengths, numbers, last } (the typed
@@ -24,37 +24,28 @@ let finished = false;
 let db;
 let statement;
 
-/** Columns are TEXT NOT NULL; a value of another kind (only a hand-made row) is read as its text. */
-const text = (value) => (typeof value === 'string' ? value : String(value));
-
 /** Positions and revisions are integers below 2^53; anything else is damage (SQLite's own word for it). */
 function integer(value, row, column) {
   if (Number.isSafeInteger(value)) return value;
-  const error = new Error(`stream ${text(row[1])} at position ${text(row[0])}: the ${column} is not an integer`);
+  const error = new Error(`the ${column} of the row after position ${after} is not an integer (${row[0]})`);
   error.code = 'SQLITE_CORRUPT';
   throw error;
 }
 
-/**
- * One row as a JSON array `[stream, eventId, type, recordedAt, body]`: the main
- * thread's JSON.parse of it makes fresh strings (a slice of the page string
- * would keep the whole page alive as long as the read models keep the value).
- */
+/** Rows [position, revision, packed text] as one page: the texts joined, their lengths, positions and revisions. */
 function pack(rows) {
-  const lengths = new Int32Array(rows.length * 2);
+  const lengths = new Int32Array(rows.length);
   const numbers = new Float64Array(rows.length * 2);
-  const parts = new Array(rows.length);
+  const texts = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    const body = text(row[5]);
-    const packed = `[${JSON.stringify(text(row[1]))},${JSON.stringify(text(row[3]))},${JSON.stringify(text(row[4]))},${JSON.stringify(text(row[6]))},${body}]`;
-    parts[i] = packed;
-    lengths[2 * i] = packed.length;
-    lengths[2 * i + 1] = body.length;
+    const text = typeof row[2] === 'string' ? row[2] : String(row[2]);
+    texts[i] = text;
+    lengths[i] = text.length;
     numbers[2 * i] = integer(row[0], row, 'position');
-    numbers[2 * i + 1] = integer(row[2], row, 'revision');
+    numbers[2 * i + 1] = integer(row[1], row, 'revision');
   }
-  return { text: parts.join(''), lengths, numbers };
+  return { text: texts.join(''), lengths, numbers };
 }
 
 function fail(error) {

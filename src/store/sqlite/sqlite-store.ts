@@ -325,14 +325,14 @@ export class SqliteEventStore implements EventStore {
    */
   readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     return asyncPages(() => {
-      const { pages, query } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
-      const canReadAhead = query !== undefined && this.readAheadMode !== 'off';
-      let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, query) : undefined;
+      const { pages, prefixes, inSql } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
+      const canReadAhead = inSql && this.readAheadMode !== 'off';
+      let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes) : undefined;
       return {
         next: () => {
           if (ahead !== undefined) return ahead.next();
           const page = pages.next();
-          if (canReadAhead && pages.more) ahead = this.readAhead(pages, query);
+          if (canReadAhead && pages.more) ahead = this.readAhead(pages, prefixes);
           return page;
         },
         close: () => ahead?.close(),
@@ -346,13 +346,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The rest of `pages` read by a worker, ended when the store closes. */
-  private readAhead(pages: AllPages, query: AllReadQuery): ReadAhead {
+  private readAhead(pages: AllPages, prefixes: readonly string[] | undefined): ReadAhead {
     this.ensureOpen();
     const ahead = new ReadAhead(
-      { path: this.path, query, after: pages.after, pageSize: pages.pageSize, remaining: pages.remaining },
+      { path: this.path, prefixes, after: pages.after, pageSize: pages.pageSize, remaining: pages.remaining },
       {
         failure: (e, where) => this.faults.failure(e, where, 'read failed'),
-        corrupt: (where, reason) => this.faults.corrupt(where, reason),
+        unparsable: (position) => this.unparsable(position),
       },
     );
     this.readAheads.add(ahead);
@@ -360,16 +360,29 @@ export class SqliteEventStore implements EventStore {
     return ahead;
   }
 
+  /** The error this connection's read gives for the row at `position` (read ahead, it did not parse). */
+  private unparsable(position: bigint): Error {
+    try {
+      const row = this.guard(() => this.stmts.readAfter.all(position - 1n, 1)[0], `positions from ${position}`);
+      if (row !== undefined) this.event(row);
+    } catch (e) {
+      return e as Error;
+    }
+    return this.faults.corrupt(`position ${position}`, 'a stored record read ahead does not parse');
+  }
+
   /**
-   * Validates the options, then returns the pages of the read on this connection, and its SQL
-   * when SQL says it exactly (a worker can then read it). The prefix filter runs in SQL
+   * Validates the options, then returns the pages of the read on this connection, its prefixes, and
+   * whether SQL filters them (a worker can then read it). The prefix filter runs in SQL
    * (prefixFilter.ts); in JavaScript only for prefixes SQL cannot say exactly.
    */
-  private allPages(options: ReadAllOptions, pageSize: number): { pages: AllPages; query: AllReadQuery | undefined } {
+  private allPages(
+    options: ReadAllOptions,
+    pageSize: number,
+  ): { pages: AllPages; prefixes: readonly string[] | undefined; inSql: boolean } {
     const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
     const remaining = validateMaxCount(options.maxCount);
     const prefixes = validatePrefixes(options.streamPrefixes);
-    const query = this.guard(() => allReadQuery(prefixes), 'the stream prefixes');
     const filteredRead =
       prefixes === undefined ? undefined : this.guard(() => this.prefixReads.reader(prefixes), 'the stream prefixes');
     const read = filteredRead ?? ((after: bigint, limit: number) => this.stmts.readAfter.all(after, limit));
@@ -382,7 +395,7 @@ export class SqliteEventStore implements EventStore {
       from,
       remaining,
     );
-    return { pages, query };
+    return { pages, prefixes, inSql: prefixes === undefined || filteredRead !== undefined };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
