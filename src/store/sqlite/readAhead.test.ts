@@ -157,6 +157,18 @@ describe('readAllBatches read ahead in a worker thread', () => {
     expect((ahead[0]![0] as RecordedEvent).data['名称']).toBe(data.名称);
   });
 
+  it('reads pages posted in several chunks, and a row longer than a chunk, as the main thread does', async () => {
+    const path = newPath();
+    const writer = open(path);
+    for (let i = 0; i < 40; i++) {
+      // 3 KiB to 120 KiB bodies: pages of 16 rows span many chunks; the largest rows exceed one (CHUNK_CHARS).
+      await writer.append(`case-${i % 3}`, [event({ i, pad: 'y'.repeat(3000 * (1 + (i % 40))), 中: '文' })]);
+    }
+    const expected = await drain(open(path, { readAhead: 'off' }).readAllBatches({ batchSize: 16 }));
+    expect(await drain(open(path, { readAhead: 'always' }).readAllBatches({ batchSize: 16 }))).toEqual(expected);
+    expect(expected.flat()).toHaveLength(40);
+  });
+
   it('starts a worker only after a first full page read on the main thread (auto), never for :memory: or off', async () => {
     const path = newPath();
     await fill(open(path), 100);

@@ -7,15 +7,15 @@
  * layout"). At most `credits` pages are in flight: the main thread grants one
  * more per page it takes. Plain JavaScript, so the Worker needs no TypeScript loader.
  *
- * workerData: { path, sql, bounds, after (bigint), pageSize, credits }.
- * Messages posted: { kind: 'page', text, lengths, numbers, last } (the typed
+ * workerData: { path, sql, bounds, after (bigint), pageSize, credits, chunkChars }.
+ * Messages posted: { kind: 'page', texts, lengths, numbers, last } (the typed
  * arrays transferred); { kind: 'error', code, message, after } (the read after
  * `after` failed; the main thread reports it as the store reports its own).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { path, sql, pageSize } = workerData;
+const { path, sql, pageSize, chunkChars } = workerData;
 /** A bound that was a Buffer arrives as a Uint8Array. */
 const bounds = workerData.bounds.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
 let after = workerData.after;
@@ -32,20 +32,33 @@ function integer(value, row, column) {
   throw error;
 }
 
-/** Rows [position, revision, packed text] as one page: the texts joined, their lengths, positions and revisions. */
+/**
+ * Rows [position, revision, packed text] as one page: the texts joined into
+ * chunks of whole rows of at most `chunkChars` (unless one row is longer), their
+ * lengths, positions and revisions.
+ */
 function pack(rows) {
   const lengths = new Int32Array(rows.length);
   const numbers = new Float64Array(rows.length * 2);
-  const texts = new Array(rows.length);
+  const chunks = [];
+  let chunk = [];
+  let chunkLength = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     const text = typeof row[2] === 'string' ? row[2] : String(row[2]);
-    texts[i] = text;
+    if (chunkLength > 0 && chunkLength + text.length > chunkChars) {
+      chunks.push(chunk.join(''));
+      chunk = [];
+      chunkLength = 0;
+    }
+    chunk.push(text);
+    chunkLength += text.length;
     lengths[i] = text.length;
     numbers[2 * i] = integer(row[0], row, 'position');
     numbers[2 * i + 1] = integer(row[1], row, 'revision');
   }
-  return { text: texts.join(''), lengths, numbers };
+  if (chunkLength > 0) chunks.push(chunk.join(''));
+  return { texts: chunks, lengths, numbers };
 }
 
 function fail(error) {
