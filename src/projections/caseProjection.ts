@@ -81,10 +81,11 @@ export interface CaseProjectionOptions {
    */
   readonly rowsInCatchUpAbove?: number;
   /**
-   * Catching up, a completed case becomes a row only after this many later
-   * completions (default 16,384; settlingRing.ts): a rating soon after the
-   * completion then finds an object, not a row to turn back and make again.
-   * The cases still waiting at `goLive` are made rows first, as in the catch-up.
+   * Catching up, a case that completes becomes a row only after this many
+   * later completions (default 16,384; settlingRing.ts), or at its next event
+   * before then: the rating that follows most completions then finds an
+   * object, not a row to turn back and make again. The cases still waiting at
+   * `goLive` are made rows first, as in the catch-up.
    */
   readonly settlingInCatchUp?: number;
 }
@@ -147,7 +148,7 @@ export class CaseProjection {
     }
     this.openCounts.move(before, state);
     if (!this.live) {
-      this.compact(entry);
+      this.compact(entry, before.status !== 'completed');
       return;
     }
     const now = this.options.scheduler.clock();
@@ -198,7 +199,7 @@ export class CaseProjection {
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
-    for (const entry of this.settling.drain()) if (entry.state.status === 'completed') this.compactInCatchUp(entry);
+    for (const entry of this.settling.drain()) this.compactSettled(entry);
     this.releaseRowsOfNewPolicies();
     for (const entry of this.entries.objects()) this.refresh(entry, now, now);
     this.live = true;
@@ -285,16 +286,24 @@ export class CaseProjection {
   }
 
   /** Keep `entry` as a row when it is completed and settled (live: as last evaluated; catching up: see below). */
-  private compact(entry: CaseEntry): void {
+  private compact(entry: CaseEntry, completedNow = false): void {
     if (this.live) this.entries.compact(entry);
     else if (
       entry.state.status === 'completed' &&
       this.entries.compactsRows &&
       this.entries.size - this.entries.rowCount > (this.options.rowsInCatchUpAbove ?? ROWS_IN_CATCH_UP_ABOVE)
     ) {
-      const settled = this.settling.push(entry);
-      if (settled?.state.status === 'completed') this.compactInCatchUp(settled);
+      if (!completedNow) this.compactInCatchUp(entry);
+      else {
+        const settled = this.settling.push(entry);
+        if (settled !== undefined) this.compactSettled(settled);
+      }
     }
+  }
+
+  /** A case leaving the settling ring: made a row unless an event since made it one, or turned it into a new object. */
+  private compactSettled(entry: CaseEntry): void {
+    if (entry.state.status === 'completed' && this.entries.holdsObject(entry)) this.compactInCatchUp(entry);
   }
 
   /**

@@ -62,6 +62,12 @@ export class CaseTable {
     return row >= 0 && revision <= this.rows.revisionAt(row);
   }
 
+  /** Whether `entry` is the object held for its case (not a row, nor replaced by another object). */
+  holdsObject(entry: CaseEntry): boolean {
+    const slot = this.ids.slotOf(entry.caseId);
+    return slot >= 0 && this.objectAt.get(slot) === entry;
+  }
+
   /** The case as it is, to read (a row is rebuilt and stays a row). */
   get(caseId: string): CaseEntry | undefined {
     const slot = this.ids.slotOf(caseId);

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CaseEntry, newEntry } from './caseEntry.js';
 import { initialCaseState } from '../domain/index.js';
+import { type CaseEntry, newEntry } from './caseEntry.js';
 import { SettlingRing } from './settlingRing.js';
 
 const entries = Array.from({ length: 8 }, (_, i) => newEntry(`C-${i}`, initialCaseState(`C-${i}`)));
 
 describe('the settling ring', () => {
-  it('law: a first-in, first-out queue of distinct cases of the given capacity (pushing a waiting case again is nothing)', () => {
+  it('law: a first-in, first-out queue of the given capacity; with none, a case leaves as it comes', () => {
     fc.assert(
       fc.property(fc.nat(5), fc.array(fc.nat(entries.length - 1), { maxLength: 40 }), (capacity, pushes) => {
         const ring = new SettlingRing(capacity);
@@ -19,16 +19,10 @@ describe('the settling ring', () => {
             expect(out).toBe(entry);
             continue;
           }
-          if (model.includes(entry)) {
-            expect(out).toBeUndefined();
-            continue;
-          }
           model.push(entry);
           expect(out).toBe(model.length > capacity ? model.shift() : undefined);
-          expect(ring.size).toBe(model.length);
         }
         expect(ring.drain()).toStrictEqual(model);
-        expect(ring.size).toBe(0);
         expect(ring.drain()).toStrictEqual([]);
       }),
     );

@@ -1,16 +1,17 @@
 /**
- * Completed cases waiting, during a catch-up, before they are made rows
+ * Cases completed during a catch-up, waiting before they are made rows
  * (caseProjection.ts). Most post-completion events come soon after the
  * completion (a rating at the window, or by text message within the day):
  * a case still waiting here takes such an event as the object it is, where a
  * row would be turned back into an object, evaluated and made a row again.
- * A first-in, first-out ring of `capacity` cases, each in it once.
+ * A first-in, first-out ring of `capacity` cases; a case is put in once, when
+ * it completes (no lookup: the caller checks, when one leaves, that it is
+ * still the object held for its case).
  */
 import type { CaseEntry } from './caseEntry.js';
 
 export class SettlingRing {
   private readonly ring: (CaseEntry | undefined)[];
-  private readonly held = new Set<CaseEntry>();
   private next = 0;
 
   constructor(private readonly capacity: number) {
@@ -19,23 +20,12 @@ export class SettlingRing {
     this.ring = new Array<CaseEntry | undefined>(capacity).fill(undefined);
   }
 
-  get size(): number {
-    return this.held.size;
-  }
-
-  /**
-   * Let `entry` wait (nothing when it already does); the case that waited
-   * longest when the ring is full, to be made a row now, or `entry` itself
-   * when nothing may wait (capacity 0).
-   */
+  /** Let `entry` wait; the case that waited longest when the ring is full, or `entry` itself when nothing may wait. */
   push(entry: CaseEntry): CaseEntry | undefined {
     if (this.capacity === 0) return entry;
-    if (this.held.has(entry)) return undefined;
     const out = this.ring[this.next];
     this.ring[this.next] = entry;
-    this.held.add(entry);
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
-    if (out !== undefined) this.held.delete(out);
     return out;
   }
 
@@ -48,7 +38,6 @@ export class SettlingRing {
       if (entry !== undefined) out.push(entry);
       this.ring[i] = undefined;
     }
-    this.held.clear();
     this.next = 0;
     return out;
   }
