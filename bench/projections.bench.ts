@@ -234,6 +234,9 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   ];
 };
 
+/** Seconds of CPU, or 'n/a' where the platform does not tell a thread's own. */
+const cpuOf = (seconds: number | undefined): string => (seconds === undefined ? 'n/a' : `${seconds.toFixed(1)} s`);
+
 /** One JSON line of `replay-province --mode rebuild --json`. */
 type ProvincePass = RebuildPass;
 
@@ -265,7 +268,9 @@ const provinceRebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
       if (runs.length === 0) throw new Error(`replay-province printed no ${name} pass`);
       return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     };
+    // Read + parse as the rebuild reads (pages read ahead in a worker thread), and on one thread.
     const read = best('read-parse');
+    const oneThread = best('read-parse-one-thread');
     const fold = best('fold-only');
     const built = best('rebuild');
     const size = `${events.toLocaleString('en')} events`;
@@ -283,7 +288,9 @@ const provinceRebuild: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
         note:
           `${(built.cases ?? 0).toLocaleString('en')} cases; createProjections from the store with no snapshot, best of 2 alternating ` +
           `with the baselines; fold only (decode + evolve) ${Math.round(fold.eventsPerSecond).toLocaleString('en')} events/s; ` +
+          `read + parse on one thread (no read-ahead) ${Math.round(oneThread.eventsPerSecond).toLocaleString('en')} events/s; ` +
           `CPU (all threads) rebuild ${built.cpuSeconds.toFixed(1)} s, read + parse ${read.cpuSeconds.toFixed(1)} s, fold only ${fold.cpuSeconds.toFixed(1)} s; ` +
+          `main thread rebuild ${cpuOf(built.mainThreadCpuSeconds)}, read + parse ${cpuOf(read.mainThreadCpuSeconds)}; ` +
           `peak RSS ${Math.round(built.peakRssBytes / 2 ** 20)} MB; the store is written first, untimed (scripts/province/rebuild.ts)`,
       },
     ];
