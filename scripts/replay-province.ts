@@ -32,13 +32,12 @@
  */
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { createCalendarService, evolve, initialCaseState, DEFAULT_POLICY } from '../src/domain/index.js';
 import type { CaseState } from '../src/domain/types.js';
 import { inRecordOrder } from '../src/demo/record-order.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
+import { gcFunction, heldAfterGc } from './province/heldMemory.js';
 import { type RebuildPass, runRebuildFromStore, runRestartFromSnapshot } from './province/rebuild.js';
 import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
 
@@ -122,20 +121,6 @@ function measured(pass: PassResult['pass'], events: number, seconds: number): Pa
     peakRssBytes: Math.max(peakRss, maxRss),
     peakHeapBytes: peakHeap,
   };
-}
-
-function gcFunction(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g !== undefined) return g;
-  v8.setFlagsFromString('--expose_gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-
-/** The JS heap and the array buffers (typed arrays' contents are not in the heap) after a full GC. */
-function heldAfterGc(gc: () => void): { heap: number; arrayBuffers: number } {
-  for (let i = 0; i < 3; i++) gc();
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, arrayBuffers: m.arrayBuffers };
 }
 
 /** Baseline: generating the year and putting it in recording order, with no fold. */
@@ -255,7 +240,7 @@ const reportRebuild = (r: RebuildPass): void => {
     values.json
       ? `${JSON.stringify(r)}\n`
       : `${r.pass}: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
-          `CPU ${r.cpuSeconds.toFixed(1)} s${r.mainThreadCpuSeconds === undefined ? '' : ` (main thread ${r.mainThreadCpuSeconds.toFixed(1)} s)`}; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}` +
+          `CPU ${r.cpuSeconds.toFixed(1)} s${r.mainThreadCpuSeconds === undefined ? '' : ` (main thread ${r.mainThreadCpuSeconds.toFixed(1)} s)`}; peak RSS ${mb(r.peakRssBytes)}${r.cases === undefined ? '' : `; ${r.cases.toLocaleString('en')} cases, ${r.alerts} alerts`}${r.bytesPerCase === undefined ? '' : `; ${Math.round(r.bytesPerCase)} bytes per case held once ready`}${r.storeBytes === undefined ? '' : `; store ${mb(r.storeBytes)}`}${r.snapshotBytes === undefined ? '' : `; snapshot ${mb(r.snapshotBytes)}`}` +
           `${r.snapshotRows === undefined ? '' : ` (${r.snapshotRows.toLocaleString('en')} rows, ${r.snapshotStates?.toLocaleString('en')} states)`}` +
           `${r.captureSeconds === undefined ? '' : `; capture (loop held) ${(r.captureSeconds * 1000).toFixed(0)} ms`}\n`,
   );

@@ -46,6 +46,7 @@ import { createManualScheduler } from '../../src/projections/scheduler.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storedJson } from '../../src/store/sqlite/storedJson.js';
 import { decodeStoredCaseEvent } from '../../src/write/storedEvent.js';
+import { gcFunction, heldAfterGc } from './heldMemory.js';
 import { PROVINCE_ZONE, provinceYear } from './year.js';
 
 export interface RebuildPass {
@@ -74,6 +75,11 @@ export interface RebuildPass {
   readonly snapshotStates?: number;
   /** snapshot-write: the synchronous capture (the rows copied), during which the event loop is held. */
   readonly captureSeconds?: number;
+  /**
+   * rebuild: what the read models hold once ready and their compaction slices
+   * have run (heap + array buffers after full GCs, minus before), per case.
+   */
+  readonly bytesPerCase?: number;
 }
 
 const INSERT_SQL = 'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
@@ -247,14 +253,20 @@ function projectionsOf(
 }
 
 async function rebuild(store: SqliteEventStore, now: number): Promise<RebuildPass> {
-  const projections = projectionsOf(store, now);
+  const gc = gcFunction();
+  const before = heldAfterGc(gc);
+  const scheduler = createManualScheduler(now);
+  const projections = projectionsOf(store, now, undefined, scheduler);
   const { seconds, cpu, rss, main } = await measure(() => projections.start());
   const info = projections.info();
+  scheduler.advanceTo(now); // the compaction slices after goLive (untimed), as a running engine's
+  const after = heldAfterGc(gc);
   await projections.stop();
   return pass('rebuild', info.eventsFolded, seconds, cpu, Math.max(rss, process.resourceUsage().maxRSS * 1024), {
     ...main,
     cases: info.cases,
     alerts: info.alerts,
+    bytesPerCase: (after.heap + after.arrayBuffers - before.heap - before.arrayBuffers) / info.cases,
   });
 }
 
