@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { damageEventsPage, garbleEventBody } from '../../../test/support/sqliteDamage.js';
 import { type RecordedEvent, type StoreCorruptError, StoreUnavailableError } from '../port.js';
+import { PAGES_IN_FLIGHT } from './readAhead.js';
 import { SqliteEventStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 let dir: string;
@@ -210,6 +211,18 @@ describe('readAllBatches read ahead in a worker thread', () => {
     expect(await allExited(store, store.readAheadsRunning())).toBe('exited');
     expect((await drain(store.readAllBatches({ batchSize: 500 }))).flat()).toHaveLength(2000);
     expect(await allExited(store, store.readAheadsRunning())).toBe('exited');
+  });
+
+  it('a read of many more pages than are in flight completes: credits granted CREDITS_A_MESSAGE at a time never leave the worker and the reader both waiting', async () => {
+    const path = newPath();
+    await fill(open(path), 1000);
+    const pages = 1000 / 5; // 25 times PAGES_IN_FLIGHT
+    expect(pages).toBeGreaterThan(10 * PAGES_IN_FLIGHT);
+    const read = drain(open(path, { readAhead: 'always' }).readAllBatches({ batchSize: 5 }));
+    // A stall shows as this timeout, not as the test's.
+    const stalled = new Promise<string>((resolve) => setTimeout(() => resolve('stalled'), 10_000).unref());
+    const outcome = await Promise.race([read.then((b) => `${b.length} batches of ${b.flat().length} events`), stalled]);
+    expect(outcome).toBe(`${pages} batches of 1000 events`);
   });
 
   it('close() during a read ahead: the waiting and later next() fail as unavailable, the worker ends', async () => {

@@ -24,7 +24,13 @@ import type { RecordedEvent } from '../port.js';
 import { allReadQuery } from './prefixFilter.js';
 
 /** Pages read ahead and not yet taken, at most: enough to keep the worker busy while a page is folded. */
-export const PAGES_IN_FLIGHT = 4;
+export const PAGES_IN_FLIGHT = 8;
+/**
+ * Pages taken before the worker is granted as many more, in one message (below
+ * PAGES_IN_FLIGHT, so that pages are always waiting while the worker is held):
+ * a message a page woke the worker a thousand times a million events.
+ */
+export const CREDITS_A_MESSAGE = 4;
 
 /** Characters of a chunk at most (one-byte: bytes), below V8's largest young object (128 KiB). */
 export const CHUNK_CHARS = 64 * 1024;
@@ -82,6 +88,8 @@ export class ReadAhead {
   private remaining: number;
   private failed: Error | undefined;
   private ended = false;
+  /** Pages taken since the worker was last granted more. */
+  private owed = 0;
   private closed = false;
   private waiter: { resolve: (page: RecordedEvent[] | undefined) => void; reject: (e: Error) => void } | undefined;
 
@@ -128,8 +136,11 @@ export class ReadAhead {
     for (;;) {
       const packed = this.pages.shift();
       if (packed === undefined) break;
-      if (!packed.last) this.worker.postMessage({ credits: 1 });
-      else this.ended = true;
+      if (packed.last) this.ended = true;
+      else if (++this.owed === CREDITS_A_MESSAGE) {
+        this.worker.postMessage({ credits: this.owed });
+        this.owed = 0;
+      }
       try {
         const page = this.decode(packed);
         if (page.length > 0) return Promise.resolve(page);

@@ -4,8 +4,9 @@
  * columns of readAhead.ts) page after page on its own read-only connection, so
  * SQLite's stepping and the conversion of columns into JavaScript values happen
  * on this thread, and posts each page as one string (readAhead.ts, "Page
- * layout"). At most `credits` pages are in flight: the main thread grants one
- * more per page it takes. Plain JavaScript, so the Worker needs no TypeScript loader.
+ * layout"). At most `credits` pages are in flight: the main thread grants
+ * more as it takes them (CREDITS_A_MESSAGE at a time). Plain JavaScript, so the
+ * Worker needs no TypeScript loader.
  *
  * workerData: { path, sql, bounds, after (bigint), pageSize, credits, chunkChars }.
  * Messages posted: { kind: 'page', texts, lengths, numbers, last } (the typed
