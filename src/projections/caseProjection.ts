@@ -108,7 +108,11 @@ export class CaseProjection {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
     this.entries = new CaseTable(options.compactCompleted !== false);
     this.settling = new SettlingRing(options.settlingInCatchUp ?? SETTLING_IN_CATCH_UP);
-    this.due = new DueTimer(options.scheduler, () => this.tick());
+    this.due = new DueTimer(
+      options.scheduler,
+      () => this.tick(),
+      (entry) => entry.caseId,
+    );
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
       this.calendarChanged(next, previous),
     );
@@ -362,11 +366,12 @@ export class CaseProjection {
   /** Re-evaluate the cases whose next boundary has come (the due timer's callback). */
   private tick(): void {
     const now = this.options.scheduler.clock();
-    for (;;) {
-      const due = this.due.popDue(now);
-      if (due === undefined) break;
-      this.refresh(due.entry, now, due.at);
-      this.compact(due.entry);
+    // A refresh may queue a case again at an instant already passed (the clock jumped): take those next.
+    for (let due = this.due.takeDue(now); due.length > 0; due = this.due.takeDue(now)) {
+      for (const { entry, at } of due) {
+        this.refresh(entry, now, at);
+        this.compact(entry);
+      }
     }
     this.due.compactIfSparse(this.entries.size);
     this.arm();

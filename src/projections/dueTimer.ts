@@ -16,14 +16,18 @@ export interface Queued {
   dueAt: number;
 }
 
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class DueTimer<E extends Queued = CaseEntry> {
   private readonly queue = new DueQueue<E>((e) => (Number.isNaN(e.dueAt) ? undefined : e.dueAt));
   private timer: { handle: TimerHandle; at: EpochMs } | undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
-    /** Called when the timer fires; it pops the due entries with `popDue`, then calls `arm`. */
+    /** Called when the timer fires; it takes the due entries with `takeDue`, then calls `arm`. */
     private readonly onDue: () => void,
+    /** An entry's id (case or complaint id): the order of entries due at one instant. */
+    private readonly idOf: (entry: E) => string,
   ) {}
 
   /** Queue `entry` for `at` (undefined: nothing will change without a new event). */
@@ -37,13 +41,22 @@ export class DueTimer<E extends Queued = CaseEntry> {
     this.queue.push(at, entry);
   }
 
-  /** The next entry due by `now`, taken off the queue (with the instant it was due at); undefined when none. */
-  popDue(now: EpochMs): { entry: E; at: EpochMs } | undefined {
-    const entry = this.queue.popDue(now);
-    if (entry === undefined) return undefined;
-    const at = entry.dueAt;
-    entry.dueAt = Number.NaN;
-    return { entry, at };
+  /**
+   * Every entry due by `now`, taken off the queue, with the instant each was
+   * due at, in the order of those instants and then of the entries' ids. The
+   * heap alone gives entries of one instant in an order that depends on its
+   * history (a restart, or cases kept as rows rather than objects, push them
+   * in another order); this order does not, so the alerts of one instant are
+   * published in one order.
+   */
+  takeDue(now: EpochMs): { entry: E; at: EpochMs }[] {
+    const due: { entry: E; at: EpochMs }[] = [];
+    for (let entry = this.queue.popDue(now); entry !== undefined; entry = this.queue.popDue(now)) {
+      due.push({ entry, at: entry.dueAt });
+      entry.dueAt = Number.NaN;
+    }
+    if (due.length > 1) due.sort((a, b) => a.at - b.at || byCodeUnits(this.idOf(a.entry), this.idOf(b.entry)));
+    return due;
   }
 
   /** Drop stale pairs once they outnumber live cases (`liveCount`) by far. */

@@ -61,7 +61,11 @@ export class ComplaintAlerts {
   private live = false;
 
   constructor(private readonly options: ComplaintAlertsOptions) {
-    this.due = new DueTimer<ComplaintEntry>(options.scheduler, () => this.tick());
+    this.due = new DueTimer<ComplaintEntry>(
+      options.scheduler,
+      () => this.tick(),
+      (entry) => entry.complaintId,
+    );
     // A republished year moves complaint deadlines too; complaints are few, so every open one is re-evaluated.
     this.unsubscribeCalendar = options.calendarService.onChange(() => {
       if (!this.live) return;
@@ -128,10 +132,9 @@ export class ComplaintAlerts {
 
   private tick(): void {
     const now = this.options.scheduler.clock();
-    for (;;) {
-      const due = this.due.popDue(now);
-      if (due === undefined) break;
-      this.refresh(due.entry.complaintId, now, due.at);
+    // A refresh may queue a complaint again at an instant already passed (the clock jumped): take those next.
+    for (let due = this.due.takeDue(now); due.length > 0; due = this.due.takeDue(now)) {
+      for (const { entry, at } of due) this.refresh(entry.complaintId, now, at);
     }
     this.due.compactIfSparse(this.entries.size);
     this.due.arm();
