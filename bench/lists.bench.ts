@@ -4,7 +4,8 @@
  * still open, some overdue), written day by day through POST /events as the
  * month happens (manual clock, so nothing is a late record), then, against
  * GET /healthz in the same run, the latency of the first page of
- * `GET /cases` (default sort, most overdue first, a filtered list) and of
+ * `GET /cases` (default sort, most overdue first, due soonest first for open
+ * and for paused cases, a filtered list) and of
  * `GET /cards` for the month. One client, sequential requests, in process.
  */
 import { p99Row, sampleLatencies, startBenchServer } from './support/engineServer.js';
@@ -18,7 +19,11 @@ const DEPARTMENTS = ['health', 'market', 'housing', 'tax', 'civil', 'labour', 'l
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Each day's events in time order: acceptances spread over the working day, completions a few days on. */
+/**
+ * Each day's events in time order: acceptances spread over the working day, completions a few days on,
+ * and one open case in ten paused the next morning (1,167 paused at the end: a `sort=dueAt` list
+ * reads their deadlines at the query).
+ */
 function monthOfEvents(cases: number): Record<string, unknown>[][] {
   const days: Record<string, unknown>[][] = Array.from({ length: 60 }, () => []);
   for (let i = 0; i < cases; i++) {
@@ -37,6 +42,17 @@ function monthOfEvents(cases: number): Record<string, unknown>[][] {
       promisedDays,
       channel: i % 2 ? 'online' : 'window',
     });
+    if (i % 15 === 0 && promisedDays > 0) {
+      // One open case in ten (every 15th case, those promised 5 days) waits for the applicant's supplement
+      // from the next morning on, never resumed.
+      days[day + 1]!.push({
+        type: 'CasePaused',
+        caseId,
+        occurredAt: iso(MONTH_START + (day + 1) * DAY + 10 * 3_600_000 + (i % 3_600_000)),
+        pauseId: 'p1',
+        reason: 'supplement',
+      });
+    }
     if (i % 3 !== 0) {
       const doneDay = day + (promisedDays === 0 ? 0 : 1 + (i % (promisedDays + 3)));
       days[doneDay]!.push({
@@ -67,6 +83,8 @@ const listsBench: Benchmark = async ({ quick }) => {
         healthz: ['/healthz', {}],
         cases: ['/cases?limit=50', auth],
         overdue: ['/cases?sort=-overdueDays&limit=50', auth],
+        due: ['/cases?sort=dueAt&status=open&limit=50', auth],
+        paused: ['/cases?sort=dueAt&status=paused&limit=50', auth],
         filtered: ['/cases?centerId=street-2&status=open&acceptedFrom=2025-10-10&acceptedTo=2025-10-20&limit=50', auth],
         cards: ['/cards?from=2025-10-01&to=2025-11-01&limit=50', auth],
       },
@@ -83,6 +101,8 @@ const listsBench: Benchmark = async ({ quick }) => {
       row('healthz', 'GET /healthz (baseline)'),
       row('cases', 'GET /cases first page (35,000 cases, sort accepted)'),
       row('overdue', 'GET /cases first page, most overdue first'),
+      row('due', 'GET /cases first page, open cases due soonest first'),
+      row('paused', 'GET /cases first page, paused cases due soonest first (deadlines read at the query)'),
       row('filtered', 'GET /cases first page, center + status + accepted dates'),
       row('cards', 'GET /cards first page, the month'),
     ];

@@ -10,7 +10,7 @@
  * evaluated to sort.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
-import { formatInstant, tryParseDate, zoneClock } from '../domain/index.js';
+import { formatInstant, tryParseDate, tryParseInstant, zoneClock } from '../domain/index.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
 import { toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector, type Direction } from './keysetPage.js';
@@ -95,12 +95,25 @@ export interface CaseListSources {
 /** Sort keys past every real instant, for cases without the figure (never evaluated; never overdue). */
 const LAST = Number.MAX_SAFE_INTEGER;
 
-function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>): number {
+/** The instant a case is read at: now, or its last event when that was recorded up to 5 minutes ahead of the clock. */
+function readAt(e: Readonly<CaseEntry>, now: EpochMs): EpochMs {
+  const last = e.state.lastOccurredAt;
+  return last !== undefined && last > now ? last : now;
+}
+
+function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, sources: CaseListSources): number {
   switch (field) {
     case 'accepted':
       return e.state.acceptedAt as number;
-    case 'dueAt':
+    case 'dueAt': {
+      // A paused case's deadline moves on with every working day of the pause: the one of its last
+      // evaluation would depend on when that was (before or after a restart). It is read now, as its row shows it.
+      if (e.state.status === 'paused') {
+        const due = sources.evaluate(e.caseId, readAt(e, sources.now))?.dueAt;
+        return (due === undefined ? undefined : tryParseInstant(due)) ?? LAST;
+      }
       return Number.isNaN(e.deadlineAt) ? LAST : e.deadlineAt;
+    }
     case 'overdueDays': {
       // Overdue longer = started earlier = larger key; never overdue = 0.
       const since = overdueStart(e);
@@ -187,7 +200,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   for (const e of sources.entries) {
     if (!matches(e)) continue;
     total++;
-    page.offer(sortKeyOf(field, e), e.caseId, 0, () => e);
+    page.offer(sortKeyOf(field, e, sources), e.caseId, 0, () => e);
   }
   const { items, next } = page.result();
   const rows: CaseListRow[] = [];
@@ -206,10 +219,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
 }
 
 function rowOf(e: Readonly<CaseEntry>, sources: CaseListSources): CaseListRow | undefined {
-  const s = e.state;
-  // A case recorded up to 5 minutes ahead of the clock is read at its last event (as the fold evaluates it).
-  const at = s.lastOccurredAt !== undefined && s.lastOccurredAt > sources.now ? s.lastOccurredAt : sources.now;
-  const ev = sources.evaluate(e.caseId, at);
+  const ev = sources.evaluate(e.caseId, readAt(e, sources.now));
   if (ev === undefined) return undefined;
   return {
     caseId: ev.caseId,
