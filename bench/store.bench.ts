@@ -16,7 +16,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { MemoryEventStore } from '../src/store/memory/memory-store.js';
-import { CACHE_KIB, SqliteEventStore, WAL_AUTOCHECKPOINT_PAGES } from '../src/store/sqlite/sqlite-store.js';
+import {
+  CACHE_KIB,
+  READ_AHEAD_MIN_ROWS,
+  SqliteEventStore,
+  WAL_AUTOCHECKPOINT_PAGES,
+} from '../src/store/sqlite/sqlite-store.js';
 import { SCHEMA_SQL, type SynchronousMode } from '../src/store/sqlite/schema.js';
 import type { EventData, EventStore } from '../src/store/port.js';
 import type { Benchmark, BenchRow } from './types.js';
@@ -292,8 +297,12 @@ const sqlite: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
         ratio: rate(total, batched.ms) / rawReadRate,
         target: '>= 500,000 events/s',
         pass: rate(total, batched.ms) >= 500_000,
-        // Past its first page, readAllBatches of a file store reads ahead in a worker thread (readAhead.ts).
-        note: `${readNote(batched)}; pages past the first read ahead in a worker thread: two threads against the baseline's one`,
+        // Past its first page, readAllBatches of a file store reads ahead in a worker thread when the log is long enough.
+        note: `${readNote(batched)}; ${
+          total >= READ_AHEAD_MIN_ROWS
+            ? "pages past the first read ahead in a worker thread: two threads against the baseline's one"
+            : `one thread (fewer than ${READ_AHEAD_MIN_ROWS.toLocaleString('en')} rows: no read-ahead worker)`
+        }`,
       },
       {
         name: 'sqlite subscribeToAll catch-up',

@@ -170,10 +170,10 @@ describe('readAllBatches read ahead in a worker thread', () => {
     expect(expected.flat()).toHaveLength(40);
   });
 
-  it('starts a worker only after a first full page read on the main thread (auto), never for :memory: or off', async () => {
+  it('starts a worker only after a first full page read on the main thread with enough rows after it (auto), never for :memory: or off', async () => {
     const path = newPath();
     await fill(open(path), 100);
-    const auto = open(path);
+    const auto = open(path, { readAheadMinRows: 50 });
     const short = auto.readAllBatches({ batchSize: 200 })[Symbol.asyncIterator]();
     expect((await short.next()).value).toHaveLength(100);
     expect(auto.readAheadsRunning()).toHaveLength(0);
@@ -181,6 +181,17 @@ describe('readAllBatches read ahead in a worker thread', () => {
     expect((await long.next()).value).toHaveLength(30);
     expect(auto.readAheadsRunning()).toHaveLength(1);
     await long.return?.();
+    // 70 rows after the first page: below 71, the read stays on this thread to its end.
+    const fewAfter = open(path, { readAheadMinRows: 71 });
+    const batches = await drain(fewAfter.readAllBatches({ batchSize: 30 }));
+    expect(batches.flat()).toHaveLength(100);
+    expect(fewAfter.readAheadsRunning()).toHaveLength(0);
+    // By default a worker (150-170 ms to start) is for reads of 100,000 rows and more.
+    const byDefault = open(path);
+    const few = byDefault.readAllBatches({ batchSize: 30 })[Symbol.asyncIterator]();
+    await few.next();
+    expect(byDefault.readAheadsRunning()).toHaveLength(0);
+    await few.return?.();
     for (const options of [{ readAhead: 'always' as const }, {}]) {
       const memory = open(':memory:', options);
       await fill(memory, 100);

@@ -61,13 +61,25 @@ export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
   readonly pollMs?: number;
   /**
    * readAllBatches of a file store reads its pages ahead in a worker thread (readAhead.ts):
-   * 'auto' (default) once a first page read here came back full, 'always' from the first
-   * page (tests), 'off' never. `:memory:` stores never do (a second connection sees another database).
+   * 'auto' (default) once a first page read here came back full with at least
+   * `readAheadMinRows` rows of the log still after it, 'always' from the first page (tests),
+   * 'off' never. `:memory:` stores never do (a second connection sees another database).
    */
   readonly readAhead?: 'auto' | 'always' | 'off';
+  /** See `readAhead` (default READ_AHEAD_MIN_ROWS). */
+  readonly readAheadMinRows?: number;
 }
 
 const READ_PAGE = 1024;
+/**
+ * Rows of the log a read must still have ahead of it for 'auto' to start a
+ * worker: starting one (a thread, better-sqlite3 loaded, a connection) takes
+ * 150-170 ms here, which the main thread reads ≈ 30-60 k rows in; measured on
+ * the 1 M-event province store, reads of 2 k / 20 k / 50 k / 200 k events took
+ * 19-23 / 105-114 / 153-263 / 930-1,034 ms on the main thread against
+ * 172-184 / 237-267 / 297-329 / 650-720 ms read ahead.
+ */
+export const READ_AHEAD_MIN_ROWS = 100_000;
 /** Page cache: 64 MiB (negative = KiB, SQLite convention). */
 export const CACHE_KIB = -65_536;
 /** Checkpoint the WAL into the database every ~40 MB of WAL (10,000 pages of 4 KiB) instead of ~4 MB. */
@@ -105,6 +117,7 @@ export class SqliteEventStore implements EventStore {
   private readonly stmts: ReturnType<SqliteEventStore['prepare']>;
   private readonly prefixReads: PrefixFilteredReads;
   private readonly readAheadMode: 'auto' | 'always' | 'off';
+  private readonly readAheadMinRows: number;
   /** Workers reading ahead now: close() ends them. */
   private readonly readAheads = new Set<ReadAhead>();
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
@@ -123,6 +136,7 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? systemClock;
     this.pollMs = options.pollMs ?? 1000;
     this.readAheadMode = path === ':memory:' ? 'off' : (options.readAhead ?? 'auto');
+    this.readAheadMinRows = options.readAheadMinRows ?? READ_AHEAD_MIN_ROWS;
     this.faults = new SqliteFaults(this.name, this.clock, options);
     try {
       if (path !== ':memory:') createPrivateFile(path);
@@ -320,24 +334,33 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * The pages of readAll, read ahead in a worker thread when that pays (readAhead.ts):
-   * the first page here, the rest in the worker once the first came back full.
+   * the first page here, the rest in the worker when the first came back full and
+   * at least `readAheadMinRows` rows of the log follow it.
    * `onScanned` is not called: SQL filters out other streams, there are no checkpoints to tell.
    */
   readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     return asyncPages(() => {
       const { pages, prefixes, inSql } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
-      const canReadAhead = inSql && this.readAheadMode !== 'off';
+      let canReadAhead = inSql && this.readAheadMode !== 'off';
       let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes) : undefined;
       return {
         next: () => {
           if (ahead !== undefined) return ahead.next();
           const page = pages.next();
-          if (canReadAhead && pages.more) ahead = this.readAhead(pages, prefixes);
+          if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
+            ahead = this.readAhead(pages, prefixes);
+          canReadAhead = false; // decided at the first page: a short read stays on this thread
           return page;
         },
         close: () => ahead?.close(),
       };
     });
+  }
+
+  /** Rows of the log after `position` (positions are given in order, without gaps). */
+  private rowsAfter(position: bigint): number {
+    const head = this.guard(() => this.stmts.head.get(), 'the head position');
+    return head === null || head === undefined ? 0 : Number(BigInt(head) - position);
   }
 
   /** The read-ahead workers running now (each ends at its read's end, on an error, or at close()). */
