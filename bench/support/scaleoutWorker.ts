@@ -6,7 +6,7 @@
  * (`start()`, which resolves once the read models are live), then answers
  * with the time it took, its counters and `/stats` of 2025 grouped by center.
  */
-import { readFileSync } from 'node:fs';
+import { mainThreadCpuSeconds } from './mainThreadCpu.js';
 import { createCalendarService, DEFAULT_POLICY } from '../../src/domain/index.js';
 import type { ProjectionPartition } from '../../src/projections/partition.js';
 import { createProjections } from '../../src/projections/runner.js';
@@ -26,16 +26,8 @@ export interface WorkerDone {
   readonly stats: unknown;
 }
 
-/** The main thread's CPU time in ms (Linux: utime + stime of /proc/self/task/<pid>/stat, in ticks of 10 ms). */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** The main thread's CPU time in ms; NaN off Linux. */
+const mainThreadCpuMs = (): number => (mainThreadCpuSeconds() ?? Number.NaN) * 1000;
 
 const [spec, partitionText, asOfText] = process.argv.slice(2);
 if (spec === undefined || partitionText === undefined || asOfText === undefined || process.send === undefined)

@@ -33,7 +33,7 @@
  * time a restart from it alone in a fresh process (its peak RSS is then the
  * restart's own), then reading the file alone.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createCalendarService, DEFAULT_POLICY, evolve, initialCaseState } from '../../src/domain/index.js';
 import type { CaseState } from '../../src/domain/types.js';
@@ -46,6 +46,7 @@ import { createManualScheduler } from '../../src/projections/scheduler.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storedJson } from '../../src/store/sqlite/storedJson.js';
 import { decodeStoredCaseEvent } from '../../src/write/storedEvent.js';
+import { mainThreadCpuSeconds } from '../../bench/support/mainThreadCpu.js';
 import { gcFunction, heldAfterGc } from './heldMemory.js';
 import { PROVINCE_ZONE, provinceYear } from './year.js';
 
@@ -85,18 +86,6 @@ export interface RebuildPass {
 const INSERT_SQL = 'INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)';
 const ROWS_PER_TRANSACTION = 50_000;
 
-/** CPU seconds of the main thread so far, from /proc (in USER_HZ, 100 a second); undefined where there is none. */
-function mainThreadCpu(): number | undefined {
-  try {
-    // The fields after the command (which is in parentheses): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Peak RSS while `work` runs, sampled every 100 ms (the catch-up yields, so the timer runs). */
 async function measure<T>(
   work: () => Promise<T>,
@@ -106,13 +95,13 @@ async function measure<T>(
     rss = Math.max(rss, process.memoryUsage().rss);
   }, 100);
   const cpu0 = process.cpuUsage();
-  const main0 = mainThreadCpu();
+  const main0 = mainThreadCpuSeconds();
   const t0 = performance.now();
   try {
     const value = await work();
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const main1 = mainThreadCpu();
+    const main1 = mainThreadCpuSeconds();
     rss = Math.max(rss, process.memoryUsage().rss);
     const main = main0 === undefined || main1 === undefined ? {} : { mainThreadCpuSeconds: main1 - main0 };
     return { value, seconds, cpu: (cpu.user + cpu.system) / 1e6, rss, main };
