@@ -75,6 +75,21 @@ type Statement = Database.Statement<unknown[], EventRow>;
 const RANGE_TERM = '(+stream >= ? AND +stream < ?)';
 
 /**
+ * The filter of `prefixes` as an SQL condition on `stream` and its parameters
+ * (two a range); undefined when SQL cannot say it exactly (a prefix with a lone
+ * surrogate: JavaScript's startsWith can match half of a pair, UTF-8 cannot).
+ * `ranges` names the statement (one per number of ranges).
+ */
+function rangeFilter(
+  prefixes: readonly string[],
+): { readonly condition: string; readonly bounds: (string | Buffer)[]; readonly ranges: number } | undefined {
+  if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
+  const covering = withinCap(coveringPrefixes(prefixes));
+  const condition = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
+  return { condition, bounds: rangeBounds(covering), ranges: covering.length };
+}
+
+/**
  * A read of `$all` as SQL: its parameters are the position to read after, then
  * `bounds`, then the row limit. `key` names the statement (one per number of ranges).
  */
@@ -87,8 +102,7 @@ export interface AllReadQuery {
 /**
  * The read of `$all` after a position, in position order, of the streams
  * beginning with one of `prefixes` (every stream when undefined); undefined
- * when SQL cannot say the filter exactly (a prefix with a lone surrogate:
- * JavaScript's startsWith can match half of a pair, UTF-8 cannot). The one
+ * when SQL cannot say the filter exactly (rangeFilter). The one
  * place its SQL is written: the store's own reads and the read-ahead worker's
  * (readAhead.ts, which selects its own `columns`) run it.
  */
@@ -104,13 +118,12 @@ export function allReadQuery(
       bounds: [],
     };
   }
-  if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
-  const covering = withinCap(coveringPrefixes(prefixes));
-  const filter = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
+  const filter = rangeFilter(prefixes);
+  if (filter === undefined) return undefined;
   return {
-    key: `${key} ${covering.length}`,
-    sql: `SELECT ${columns} FROM events WHERE position > ? AND ${filter} ORDER BY position LIMIT ?`,
-    bounds: rangeBounds(covering),
+    key: `${key} ${filter.ranges}`,
+    sql: `SELECT ${columns} FROM events WHERE position > ? AND ${filter.condition} ORDER BY position LIMIT ?`,
+    bounds: filter.bounds,
   };
 }
 
@@ -159,17 +172,18 @@ export class PrefixFilteredReads {
         decode: (row: EventRow) => RecordedEvent,
       ) => ScannedItem[])
     | undefined {
-    if (prefixes.some((p) => LONE_SURROGATE.test(p))) return undefined;
-    const covering = withinCap(coveringPrefixes(prefixes));
-    const bounds = rangeBounds(covering);
+    const filter = rangeFilter(prefixes);
+    if (filter === undefined) return undefined;
+    const { bounds } = filter;
     const positions = this.statement(
       'positions',
       () => 'SELECT position FROM events WHERE position > ? ORDER BY position LIMIT ?',
     ) as unknown as Database.Statement<[bigint, number], bigint>;
-    const matching = this.statement(`window ${covering.length}`, () => {
-      const filter = covering.length === 0 ? '0' : orTree(Array.from({ length: covering.length }, () => RANGE_TERM));
-      return `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? AND ${filter} ORDER BY position`;
-    });
+    const matching = this.statement(
+      `window ${filter.ranges}`,
+      () =>
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? AND ${filter.condition} ORDER BY position`,
+    );
     return (after, limit, carried, interval, decode) => {
       const scanned = positions.all(after, limit);
       const last = scanned.at(-1);
