@@ -359,8 +359,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Rows of the log after `position` (positions are given in order, without gaps). */
   private rowsAfter(position: bigint): number {
-    const head = this.guard(() => this.stmts.head.get(), 'the head position');
-    return head === null || head === undefined ? 0 : Number(BigInt(head) - position);
+    return Math.max(0, Number(this.head() - position));
   }
 
   /** The read-ahead workers running now (each ends at its read's end, on an error, or at close()). */
@@ -454,6 +453,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
+    return this.head();
+  }
+
+  /** The last position written, −1 when none. */
+  private head(): bigint {
     const head = this.guard(() => this.stmts.head.get(), 'the head position');
     return head === null || head === undefined ? -1n : BigInt(head);
   }
