@@ -111,6 +111,17 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A store of its own holding the same history as `store`, each event recorded at its instant. */
+async function storeOfHistory(): Promise<MemoryEventStore> {
+  const clock = createManualScheduler(BASE);
+  const own = new MemoryEventStore({ clock: () => clock.clock() });
+  for (const e of history('A')) {
+    clock.advanceTo(Math.max(clock.clock(), e.at));
+    await appendBody(own, e.body);
+  }
+  return own;
+}
+
 /**
  * Start from a copy of `file` (a start that rebuilds writes its own snapshot, which must not
  * replace the file the next test reads): the log, the events folded, and the answers.
@@ -282,12 +293,7 @@ describe('snapshot v4: what is refused', () => {
   });
 
   it('a policy publication read after the snapshot turns back the rows whose version it changes (the header says which the rows saw)', async () => {
-    const clock = createManualScheduler(BASE);
-    const own = new MemoryEventStore({ clock: () => clock.clock() });
-    for (const e of history('A')) {
-      clock.advanceTo(Math.max(clock.clock(), e.at));
-      await appendBody(own, e.body);
-    }
+    const own = await storeOfHistory();
     const file = join(dir, 'policy.ndjson');
     const writer = await makeRig(end, { store: own, checkpointFile: file, policies: new PolicyBook(DEFAULT_POLICY) });
     writer.scheduler.advanceTo(end); // the slices after goLive make rows of the completed cases
@@ -322,12 +328,7 @@ describe('snapshot v4: what is refused', () => {
   });
 
   it("another store's snapshot: warn, rebuild", async () => {
-    const clock = createManualScheduler(BASE);
-    const other = new MemoryEventStore({ clock: () => clock.clock() });
-    for (const e of history('A')) {
-      clock.advanceTo(Math.max(clock.clock(), e.at));
-      await appendBody(other, e.body);
-    }
+    const other = await storeOfHistory();
     const logs: string[] = [];
     const copy = `${good}.foreign`;
     copyFileSync(good, copy);
