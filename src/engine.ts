@@ -28,6 +28,7 @@ import type { ReadModels } from './projections/types.js';
 import { loadPolicies, PolicyBook, recordPolicy } from './projections/policyEvents.js';
 import { type OpenStoreOptions, openStore } from './store/open.js';
 import type { EventStore, StoreCorruptError } from './store/port.js';
+import type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from './write/index.js';
 
 export interface EngineConfig {
@@ -35,6 +36,8 @@ export interface EngineConfig {
   readonly store: EventStore | string;
   /** The clock the store stamps `recordedAt` with when it is opened from a spec (default: `clock`). */
   readonly storeClock?: () => EpochMs;
+  /** Read-ahead of a sqlite store opened from `store` (SQLITE_READ_AHEAD; default the store's 'auto'). */
+  readonly sqliteReadAhead?: SqliteStoreOptions['readAhead'];
   readonly zone: string;
   readonly tokens: readonly TokenConfig[];
   /** Default: the built-in policy (SPEC §3). Cases use the versions recorded in the store; this one before any. */
@@ -95,12 +98,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const clock = config.clock ?? config.scheduler?.clock ?? ((): EpochMs => Date.now());
   const scheduler = config.scheduler ?? createRealScheduler(clock);
   const logger = config.logger ?? silentLogger;
+  if (typeof config.store !== 'string' && config.sqliteReadAhead !== undefined)
+    throw new Error('sqliteReadAhead applies to a store the engine opens from a spec, not to an open store');
   const store =
     typeof config.store === 'string'
       ? await openStore(config.store, {
           clock: config.storeClock ?? clock,
           ...storeFailureLog(logger),
           onCorruption: corruptionLog(logger),
+          ...(config.sqliteReadAhead === undefined ? {} : { readAhead: config.sqliteReadAhead }),
         })
       : config.store;
   const calendarService = config.calendarService ?? createCalendarService(config.zone);

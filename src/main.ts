@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const engine = await createEngine({
     store: config.store,
     storeClock: storeClock.now,
+    ...(config.sqliteReadAhead === undefined ? {} : { sqliteReadAhead: config.sqliteReadAhead }),
     zone: config.zone,
     tokens: config.tokens,
     policy,

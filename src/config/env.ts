@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { SqliteStoreOptions } from '../store/sqlite/sqlite-store.js';
 import { ConfigError, parseTokens, type TokenConfig } from './tokens.js';
 
 export { ConfigError } from './tokens.js';
@@ -30,7 +31,14 @@ export interface Config {
   readonly alertStreamsPerToken: number;
   /** Distinct `center` label values before a directory is published (the rest `unregistered`). */
   readonly metricsCenterLabelsMax: number;
+  /** SQLITE_READ_AHEAD: whether a sqlite store's catch-up reads in a worker thread; undefined unless STORE is sqlite. */
+  readonly sqliteReadAhead?: SqliteReadAhead;
 }
+
+/** The read-ahead modes of the sqlite store (docs/event-store.md "Read-ahead"). */
+export type SqliteReadAhead = NonNullable<SqliteStoreOptions['readAhead']>;
+/** Every mode once: the Record type makes a mode added to the store's option a compile error here. */
+const SQLITE_READ_AHEAD_MODES: Readonly<Record<SqliteReadAhead, true>> = { auto: true, always: true, off: true };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -91,6 +99,7 @@ export function loadConfig(env: Env): Config {
     'METRICS_CENTER_LABELS_MAX',
     'label values',
   );
+  const sqliteReadAhead = parseSqliteReadAhead(env, store);
   return {
     store,
     port,
@@ -106,7 +115,30 @@ export function loadConfig(env: Env): Config {
     alertStreamsPerToken,
     metricsCenterLabelsMax,
     ...(policyFile === undefined ? {} : { policyFile }),
+    ...(sqliteReadAhead === undefined ? {} : { sqliteReadAhead }),
   };
+}
+
+/**
+ * SQLITE_READ_AHEAD=auto|always|off (default auto) for a `sqlite:` STORE. Set with
+ * another STORE it is refused rather than ignored: an operator who turned it off
+ * would otherwise believe it off. Exported for processes that open a store
+ * without the whole configuration (the scale-out bench's workers).
+ */
+export function parseSqliteReadAhead(env: Env, store: string): SqliteReadAhead | undefined {
+  const text = nonBlank(env, 'SQLITE_READ_AHEAD');
+  if (!store.startsWith('sqlite:')) {
+    if (text === undefined) return undefined;
+    throw new ConfigError('SQLITE_READ_AHEAD', `applies only to a sqlite: STORE; got STORE "${store}"`);
+  }
+  if (text === undefined) return 'auto';
+  const mode = text.toLowerCase();
+  if (!Object.hasOwn(SQLITE_READ_AHEAD_MODES, mode)) {
+    const allowed = Object.keys(SQLITE_READ_AHEAD_MODES).map((m) => `"${m}"`);
+    const list = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+    throw new ConfigError('SQLITE_READ_AHEAD', `must be ${list}; got "${text}"`);
+  }
+  return mode as SqliteReadAhead;
 }
 
 export function isLoopback(host: string): boolean {

@@ -7,7 +7,7 @@ import type { EventStore, StoreCorruptError } from './port.js';
 import type { StoreClock } from './core/clock.js';
 import type { WriteFailure } from './core/failure-burst.js';
 import { MemoryEventStore } from './memory/memory-store.js';
-import { SqliteEventStore } from './sqlite/sqlite-store.js';
+import { SqliteEventStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 import type { SynchronousMode } from './sqlite/schema.js';
 
 export const DEFAULT_STORE_SPEC = 'sqlite:./data/events.db';
@@ -21,6 +21,8 @@ export interface OpenStoreOptions {
   readonly onWriteRecovered?: (failure: WriteFailure) => void;
   /** Told when damaged data is found (embedded sqlite), once per place: the engine logs it at error. */
   readonly onCorruption?: (error: StoreCorruptError) => void;
+  /** A sqlite store's read-ahead (SQLITE_READ_AHEAD; default 'auto'); given with another store, refused. */
+  readonly readAhead?: SqliteStoreOptions['readAhead'];
 }
 
 export class StoreSpecError extends Error {
@@ -53,6 +55,8 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<EventStore> {
   const trimmed = spec.trim();
+  if (options.readAhead !== undefined && !trimmed.startsWith('sqlite:'))
+    throw new StoreSpecError(spec, 'read-ahead applies only to sqlite stores');
   if (trimmed === 'memory') return new MemoryEventStore(options);
   if (trimmed.startsWith('sqlite:')) {
     const [path = '', query] = trimmed.slice('sqlite:'.length).split('?', 2);

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/env.js';
+import { ConfigError, loadConfig, parseSqliteReadAhead } from '../../src/config/env.js';
 import { loadPolicy } from '../../src/config/policy.js';
 import { parseTokens } from '../../src/config/tokens.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
@@ -55,6 +56,8 @@ describe('loadConfig', () => {
     [{ ALERT_STREAMS_MAX: '5', ALERT_STREAMS_PER_TOKEN: '6' }, 'ALERT_STREAMS_PER_TOKEN'],
     [{ METRICS_CENTER_LABELS_MAX: '-3' }, 'METRICS_CENTER_LABELS_MAX'],
     [{ SUPERVISION_TOKENS: '[{' }, 'SUPERVISION_TOKENS'],
+    [{ SQLITE_READ_AHEAD: 'sometimes' }, 'SQLITE_READ_AHEAD'],
+    [{ STORE: 'memory', SQLITE_READ_AHEAD: 'off' }, 'SQLITE_READ_AHEAD'],
   ])('fails fast on %j naming %s', (env, variable) => {
     expect(errorOf(() => loadConfig(env)).variable).toBe(variable);
   });
@@ -78,6 +81,44 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ ALERT_STREAMS_MAX: '400', ALERT_STREAMS_PER_TOKEN: '40', METRICS_CENTER_LABELS_MAX: '0' }),
     ).toMatchObject({ alertStreamsMax: 400, alertStreamsPerToken: 40, metricsCenterLabelsMax: 0 });
+  });
+});
+
+describe('SQLITE_READ_AHEAD', () => {
+  it('is auto by default for a sqlite STORE, absent for the others, and reads the three modes', () => {
+    expect(loadConfig({}).sqliteReadAhead).toBe('auto');
+    expect(loadConfig({ STORE: 'sqlite:/tmp/x.db?synchronous=full', SQLITE_READ_AHEAD: ' ' }).sqliteReadAhead).toBe(
+      'auto',
+    );
+    for (const mode of ['auto', 'always', 'off'])
+      expect(loadConfig({ SQLITE_READ_AHEAD: mode }).sqliteReadAhead).toBe(mode);
+    expect(loadConfig({ SQLITE_READ_AHEAD: ' OFF ' }).sqliteReadAhead).toBe('off');
+    expect(loadConfig({ STORE: 'memory' })).not.toHaveProperty('sqliteReadAhead');
+    expect(loadConfig({ STORE: 'esdb://127.0.0.1:2113?tls=false' })).not.toHaveProperty('sqliteReadAhead');
+  });
+
+  it('refuses another value naming the variable and the allowed values, and refuses it with a store not sqlite', () => {
+    expect(errorOf(() => loadConfig({ SQLITE_READ_AHEAD: 'no' })).message).toBe(
+      'SQLITE_READ_AHEAD: must be "auto", "always" or "off"; got "no"',
+    );
+    expect(errorOf(() => loadConfig({ STORE: 'esdb://h:2113', SQLITE_READ_AHEAD: 'off' })).message).toBe(
+      'SQLITE_READ_AHEAD: applies only to a sqlite: STORE; got STORE "esdb://h:2113"',
+    );
+  });
+
+  it('accepts exactly the three modes in any case, and fails closed on every other text', () => {
+    const modes = ['auto', 'always', 'off'];
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom(...modes, 'Always', 'OFF', 'on', 'false')), (text) => {
+        const mode = text.trim().toLowerCase();
+        const env = { SQLITE_READ_AHEAD: text };
+        if (mode === '') expect(parseSqliteReadAhead(env, 'sqlite:a.db')).toBe('auto');
+        else if (modes.includes(mode)) expect(parseSqliteReadAhead(env, 'sqlite:a.db')).toBe(mode);
+        else expect(errorOf(() => parseSqliteReadAhead(env, 'sqlite:a.db')).variable).toBe('SQLITE_READ_AHEAD');
+        if (mode === '') expect(parseSqliteReadAhead(env, 'memory')).toBeUndefined();
+        else expect(errorOf(() => parseSqliteReadAhead(env, 'memory')).variable).toBe('SQLITE_READ_AHEAD');
+      }),
+    );
   });
 });
 

@@ -39,6 +39,25 @@ describe('openStore', () => {
     await expect(openStore(`sqlite:${join(dir, 'x.db')}?cache=1`)).rejects.toThrow(/unknown sqlite option "cache"/);
   });
 
+  it('opens a sqlite store with the read-ahead given, and refuses one for another store', async () => {
+    for (const [readAhead, workers] of [
+      ['always', 1],
+      ['off', 0],
+    ] as const) {
+      const store = await openStore(`sqlite:${join(dir, `ahead-${readAhead}.db`)}?synchronous=full`, { readAhead });
+      if (!(store instanceof SqliteEventStore)) throw new Error('expected a sqlite store');
+      for (let i = 0; i < 10; i++)
+        await store.append(`case-${i}`, [{ eventId: crypto.randomUUID(), type: 'CaseAccepted', data: {} }]);
+      const pages = store.readAllBatches({ batchSize: 2 })[Symbol.asyncIterator]();
+      await pages.next();
+      expect(store.readAheadsRunning(), readAhead).toHaveLength(workers);
+      await pages.return?.();
+      await store.close();
+    }
+    await expect(openStore('memory', { readAhead: 'off' })).rejects.toThrow(/read-ahead applies only to sqlite/);
+    await expect(openStore('esdb://127.0.0.1:1?tls=false', { readAhead: 'auto' })).rejects.toThrow(StoreSpecError);
+  });
+
   it('reports an unopenable sqlite path as StoreUnavailableError', async () => {
     await expect(openStore(`sqlite:${dir}`)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
