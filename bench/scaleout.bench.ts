@@ -21,9 +21,16 @@
  *
  * Node's garbage collector and compiler run helper threads besides the main
  * one, so one worker uses more than a core (its CPU over wall time is in the
- * note), and two on 2 cores compete for them. A last pair of rows runs the
+ * note), and two on 2 cores compete for them. A pair of rows runs the
  * same sqlite comparison with every worker started with WORKER_GC_FLAGS
  * (both sides alike), to measure what that contention costs.
+ *
+ * By default a sqlite worker's long catch-up reads in a read-ahead thread
+ * (docs/event-store.md "Read-ahead"), so the single worker alone keeps ~1.4
+ * cores busy and the pair cannot reach 2× on 2 cores. Another pair of rows runs
+ * every worker, the single one and both of the pair, with SQLITE_READ_AHEAD=off
+ * (one JavaScript thread a worker): the partition's own scaling, like for like.
+ * The first rows stay the comparison against the default worker.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +44,13 @@ import type { StatsResult } from '../src/projections/statsFigures.js';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-store.js';
 import type { StreamAppend } from '../src/store/port.js';
 import { prefectureOf, regionAppends, splitByVolume } from './support/regionHistory.js';
+import {
+  DEFAULT_WORKER,
+  GC_FLAG_WORKERS,
+  READ_AHEAD_OFF_WORKERS,
+  type WorkerVariant,
+  workerEnv,
+} from './support/scaleoutVariants.js';
 import type { WorkerDone } from './support/scaleoutWorker.js';
 import type { Benchmark, BenchRow } from './types.js';
 
@@ -75,9 +89,6 @@ async function fillSqlite(path: string, events: number): Promise<Map<string, num
   return byUnit;
 }
 
-/** Node flags of the GC-flag rows: the scavenger and marker on the main thread, a young generation of 64 MB. */
-export const WORKER_GC_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=64'];
-
 interface Run {
   readonly wallMs: number;
   readonly done: readonly WorkerDone[];
@@ -101,11 +112,12 @@ function message<T>(child: ChildProcess, kind: string): Promise<T> {
 async function runWorkers(
   spec: string,
   partitions: readonly (ProjectionPartition | undefined)[],
-  nodeFlags: readonly string[],
+  variant: WorkerVariant,
 ): Promise<Run> {
   const children = partitions.map((p) =>
     fork(WORKER, [spec, p === undefined ? 'all' : JSON.stringify(p), String(AS_OF)], {
-      execArgv: [...nodeFlags, '--import', 'tsx'],
+      execArgv: [...variant.nodeFlags, '--import', 'tsx'],
+      env: workerEnv(variant),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
   );
@@ -118,7 +130,11 @@ async function runWorkers(
     const t0 = performance.now();
     for (const c of children) c.send('go');
     const done = await Promise.all(finished);
-    return { wallMs: performance.now() - t0, done };
+    const wallMs = performance.now() - t0;
+    const otherMode = done.find((d) => variant.readAhead !== undefined && d.readAhead !== variant.readAhead);
+    if (otherMode !== undefined)
+      throw new Error(`a scale-out worker ran with read-ahead ${otherMode.readAhead}, not ${variant.readAhead}`);
+    return { wallMs, done };
   } catch (error) {
     for (const c of children) if (c.exitCode === null) c.kill();
     throw error;
@@ -159,14 +175,14 @@ async function measure(
   halves: readonly ProjectionPartition[],
   events: number,
   rounds: number,
-  nodeFlags: readonly string[] = [],
+  variant: WorkerVariant = DEFAULT_WORKER,
 ): Promise<BenchRow[]> {
   const load = [loadavg()[0]!];
   const singles: Run[] = [];
   const pairs: Run[] = [];
   for (let i = 0; i < rounds; i++) {
-    singles.push(await runWorkers(spec, [undefined], nodeFlags));
-    pairs.push(await runWorkers(spec, halves, nodeFlags));
+    singles.push(await runWorkers(spec, [undefined], variant));
+    pairs.push(await runWorkers(spec, halves, variant));
   }
   load.push(loadavg()[0]!);
   const best = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
@@ -194,10 +210,11 @@ async function measure(
     pair.done.reduce((s, d) => s + d.cpuMs, 0) / 2,
   );
   const idleBound = single.done[0]!.mainThreadCpuMs / pairFloor;
-  const variant = nodeFlags.length === 0 ? '' : `, workers with ${nodeFlags.join(' ')}`;
+  const workers = variant.label === '' ? '' : `, workers with ${variant.label}`;
+  const readAhead = (r: Run) => r.done.map((d) => d.readAhead ?? 'n/a').join(' + ');
   return [
     {
-      name: `scale-out catch-up on ${label}${variant}: 2 workers × half the centers vs 1 worker (${events.toLocaleString('en')} events)`,
+      name: `scale-out catch-up on ${label}${workers}: 2 workers × half the centers vs 1 worker (${events.toLocaleString('en')} events)`,
       value: pairFolded / (pair.wallMs / 1000),
       unit: 'events/s',
       baselineName: '1 worker, every center',
@@ -206,12 +223,12 @@ async function measure(
       target: `≥ ${TARGET_RATIO}× (2 cores)`,
       pass: ratio >= TARGET_RATIO,
       note:
-        `best of ${rounds} alternating rounds (wall ${Math.round(single.wallMs)} ms vs ${Math.round(pair.wallMs)} ms; per round ${perRound}); ` +
-        `CPU ms ${cpu(single)} vs ${cpu(pair)} (single / busier worker ${cpuRatio.toFixed(2)}×); main-thread CPU ms ${main(single)} vs ${main(pair)} (2 idle cores allow ${idleBound.toFixed(2)}×: single main thread / max(busier main thread, half the pair's CPU)); cores busy ${cores(single)} vs ${cores(pair)}; workers folded ${pair.done.map((d) => d.eventsFolded.toLocaleString('en')).join(' + ')}; ` +
+        `${variant.note}best of ${rounds} alternating rounds (wall ${Math.round(single.wallMs)} ms vs ${Math.round(pair.wallMs)} ms; per round ${perRound}); ` +
+        `CPU ms ${cpu(single)} vs ${cpu(pair)} (single / busier worker ${cpuRatio.toFixed(2)}×); main-thread CPU ms ${main(single)} vs ${main(pair)} (2 idle cores allow ${idleBound.toFixed(2)}×: single main thread / max(busier main thread, half the pair's CPU)); cores busy ${cores(single)} vs ${cores(pair)}; read-ahead ${readAhead(single)} vs ${readAhead(pair)}; workers folded ${pair.done.map((d) => d.eventsFolded.toLocaleString('en')).join(' + ')}; ` +
         `load average ${load.map((l) => l.toFixed(1)).join(' → ')}`,
     },
     {
-      name: `scale-out /stats 2025 by center on ${label}${variant}: 2 workers merged == 1 worker`,
+      name: `scale-out /stats 2025 by center on ${label}${workers}: 2 workers merged == 1 worker`,
       value: equal ? 1 : 0,
       unit: 'equal',
       target: 'every figure equal (avgUsedDays of the total within 0.01 day)',
@@ -254,7 +271,8 @@ const scaleout: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
     const path = join(dir, 'events.db');
     const halves = splitByVolume(await fillSqlite(path, events)).map((codes) => ({ caseIdPrefixes: codes }));
     const rows = await measure('sqlite', `sqlite:${path}`, halves, events, quick ? 2 : 3);
-    rows.push(...(await measure('sqlite', `sqlite:${path}`, halves, events, quick ? 1 : 2, WORKER_GC_FLAGS)));
+    rows.push(...(await measure('sqlite', `sqlite:${path}`, halves, events, quick ? 1 : 2, GC_FLAG_WORKERS)));
+    rows.push(...(await measure('sqlite', `sqlite:${path}`, halves, events, quick ? 2 : 3, READ_AHEAD_OFF_WORKERS)));
     const wire = await startWireServer(esdbEvents);
     try {
       rows.push(

@@ -2,11 +2,13 @@
  * One projection worker of bench/scaleout.bench.ts, in its own process with its
  * own store connection: `node --import tsx scaleoutWorker.ts <store spec>
  * <partition JSON | all> <asOf ms>`, forked with an IPC channel. It opens the
- * store and the projections, says `ready`, and on `go` catches up
+ * store (a sqlite one with the engine's SQLITE_READ_AHEAD from its environment,
+ * src/config/env.ts) and the projections, says `ready`, and on `go` catches up
  * (`start()`, which resolves once the read models are live), then answers
  * with the time it took, its counters and `/stats` of 2025 grouped by center.
  */
 import { mainThreadCpuSeconds } from './mainThreadCpu.js';
+import { parseSqliteReadAhead, type SqliteReadAhead } from '../../src/config/env.js';
 import { createCalendarService, DEFAULT_POLICY } from '../../src/domain/index.js';
 import type { ProjectionPartition } from '../../src/projections/partition.js';
 import { createProjections } from '../../src/projections/runner.js';
@@ -21,6 +23,8 @@ export interface WorkerDone {
   readonly cpuMs: number;
   /** CPU time of its main (JavaScript) thread alone; the rest is GC, compiler and libuv threads. NaN off Linux. */
   readonly mainThreadCpuMs: number;
+  /** The sqlite store's read-ahead mode it ran with (SQLITE_READ_AHEAD); undefined for another store. */
+  readonly readAhead: SqliteReadAhead | undefined;
   readonly eventsFolded: number;
   readonly cases: number;
   readonly stats: unknown;
@@ -34,7 +38,8 @@ if (spec === undefined || partitionText === undefined || asOfText === undefined 
   throw new Error('usage: scaleoutWorker.ts <store spec> <partition JSON | all> <asOf ms>, forked with IPC');
 const send = process.send.bind(process);
 const partition = partitionText === 'all' ? undefined : (JSON.parse(partitionText) as ProjectionPartition);
-const store = await openStore(spec);
+const readAhead = parseSqliteReadAhead(process.env, spec);
+const store = await openStore(spec, readAhead === undefined ? {} : { readAhead });
 await store.headPosition(); // connect before the clock starts
 const scheduler = createManualScheduler(Number(asOfText));
 const projections = createProjections({
@@ -62,6 +67,7 @@ process.once('message', () => {
       ms,
       cpuMs: (cpu.user + cpu.system) / 1000,
       mainThreadCpuMs: mainCpu,
+      readAhead,
       eventsFolded: info.eventsFolded,
       cases: info.cases,
       stats,
