@@ -107,7 +107,18 @@ const page = (row: string, extra: Record<string, unknown>, required: string[]) =
 });
 
 export const listSchemas = {
-  CaseListPage: page('CaseListRow', { sort: { enum: CASE_SORT_VALUES } }, ['sort']),
+  CaseListPage: page(
+    'CaseListRow',
+    {
+      sort: { enum: CASE_SORT_VALUES },
+      listedAt: {
+        ...instant,
+        description:
+          "The instant the listing's first page was read at (the cursor carries it): every page reads paused cases at it, so the clock moving on between pages moves no case",
+      },
+    },
+    ['sort', 'listedAt'],
+  ),
   CaseListRow: {
     type: 'object',
     additionalProperties: false,

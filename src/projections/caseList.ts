@@ -7,13 +7,15 @@
  * the page's cases evaluated at `now` for their deadline and overdue days.
  * The sort keys are figures the fold already keeps (acceptance instant, the
  * last evaluation's deadline, when the overdue card started), so nothing is
- * evaluated to sort.
+ * evaluated to sort — except a paused case's deadline, which moves on with the
+ * clock and is read at the listing's instant (listingCursor.ts).
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
 import { formatInstant, tryParseDate, tryParseInstant, zoneClock } from '../domain/index.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
 import { toCsv } from './csv.js';
-import { decodeCursor, encodeCursor, PageCollector, type Direction } from './keysetPage.js';
+import { PageCollector, type Direction } from './keysetPage.js';
+import { listingCursor, listingPosition } from './listingCursor.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { StatsQueryError } from './stats.js';
 
@@ -78,7 +80,10 @@ export interface CaseListResult {
   readonly total: number;
   readonly sort: CaseSort;
   readonly limit: number;
+  /** The instant this page was read at: filters, alerts and every case not paused. */
   readonly asOf: string;
+  /** The instant the listing's first page was read at: paused cases on every page (sort key and row). */
+  readonly listedAt: string;
   readonly items: readonly CaseListRow[];
   /** Pass as `cursor` for the next page; absent on the last page. */
   readonly nextCursor?: string;
@@ -95,21 +100,30 @@ export interface CaseListSources {
 /** Sort keys past every real instant, for cases without the figure (never evaluated; never overdue). */
 const LAST = Number.MAX_SAFE_INTEGER;
 
-/** The instant a case is read at: now, or its last event when that was recorded up to 5 minutes ahead of the clock. */
-function readAt(e: Readonly<CaseEntry>, now: EpochMs): EpochMs {
+/** The sorts whose keys move with the clock alone (a paused case's deadline): their cursors must carry the listing's instant. */
+const CLOCK_BOUND_SORTS: ReadonlySet<CaseSortField> = new Set(['dueAt']);
+
+/**
+ * The instant a case is read at: `now` (`listedAt` for a paused case, so that its deadline, its
+ * place in the order and its row stay put across the pages of one listing), or its last event
+ * when that is later (recorded up to 5 minutes ahead of the clock, or after the listing began).
+ */
+function readAt(e: Readonly<CaseEntry>, now: EpochMs, listedAt: EpochMs): EpochMs {
+  const at = e.state.status === 'paused' ? listedAt : now;
   const last = e.state.lastOccurredAt;
-  return last !== undefined && last > now ? last : now;
+  return last !== undefined && last > at ? last : at;
 }
 
-function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, sources: CaseListSources): number {
+function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, sources: CaseListSources, listedAt: EpochMs): number {
   switch (field) {
     case 'accepted':
       return e.state.acceptedAt as number;
     case 'dueAt': {
       // A paused case's deadline moves on with every working day of the pause: the one of its last
-      // evaluation would depend on when that was (before or after a restart). It is read now, as its row shows it.
+      // evaluation would depend on when that was (before or after a restart). It is read at the listing's
+      // instant, as its row shows it.
       if (e.state.status === 'paused') {
-        const due = sources.evaluate(e.caseId, readAt(e, sources.now))?.dueAt;
+        const due = sources.evaluate(e.caseId, readAt(e, sources.now, listedAt))?.dueAt;
         return (due === undefined ? undefined : tryParseInstant(due)) ?? LAST;
       }
       return Number.isNaN(e.deadlineAt) ? LAST : e.deadlineAt;
@@ -193,19 +207,25 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const sort = query.sort ?? 'accepted';
   const direction: Direction = sort.startsWith('-') ? -1 : 1;
   const field = (direction === 1 ? sort : sort.slice(1)) as CaseSortField;
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort);
+  const { after, listedAt } = listingPosition(
+    query.cursor,
+    sort,
+    CLOCK_BOUND_SORTS.has(field),
+    sources.now,
+    sources.zone,
+  );
   const matches = caseFilter(query, sources.zone);
   const page = new PageCollector<Readonly<CaseEntry>>(query.limit, direction, after);
   let total = 0;
   for (const e of sources.entries) {
     if (!matches(e)) continue;
     total++;
-    page.offer(sortKeyOf(field, e, sources), e.caseId, 0, () => e);
+    page.offer(sortKeyOf(field, e, sources, listedAt), e.caseId, 0, () => e);
   }
   const { items, next } = page.result();
   const rows: CaseListRow[] = [];
   for (const e of items) {
-    const row = rowOf(e, sources);
+    const row = rowOf(e, sources, listedAt);
     if (row !== undefined) rows.push(withNames(row, sources.names));
   }
   return {
@@ -213,13 +233,14 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
     sort,
     limit: query.limit,
     asOf: formatInstant(sources.now, sources.zone),
+    listedAt: formatInstant(listedAt, sources.zone),
     items: rows,
-    ...(next === undefined ? {} : { nextCursor: encodeCursor(sort, next) }),
+    ...(next === undefined ? {} : { nextCursor: listingCursor(sort, next, listedAt) }),
   };
 }
 
-function rowOf(e: Readonly<CaseEntry>, sources: CaseListSources): CaseListRow | undefined {
-  const ev = sources.evaluate(e.caseId, readAt(e, sources.now));
+function rowOf(e: Readonly<CaseEntry>, sources: CaseListSources, listedAt: EpochMs): CaseListRow | undefined {
+  const ev = sources.evaluate(e.caseId, readAt(e, sources.now, listedAt));
   if (ev === undefined) return undefined;
   return {
     caseId: ev.caseId,

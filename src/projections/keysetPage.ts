@@ -77,27 +77,49 @@ export class PageCollector<T> {
   }
 }
 
-/** The opaque cursor: the last key sent and the order it belongs to, base64url JSON. */
-export function encodeCursor(order: string, key: PageKey): string {
-  return Buffer.from(JSON.stringify([order, key.primary, key.caseId, key.ordinal]), 'utf8').toString('base64url');
+/**
+ * The opaque cursor: the order it belongs to and the last key sent, base64url JSON; a list whose keys
+ * are read at an instant (the case list's paused deadlines) adds the instant its first page was read at.
+ */
+export function encodeCursor(order: string, key: PageKey, listedAt?: number): string {
+  const parts: (string | number)[] = [order, key.primary, key.caseId, key.ordinal];
+  if (listedAt !== undefined) parts.push(listedAt);
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
 const MAX_CURSOR_LENGTH = 1024;
+const NOT_OURS = 'is not a cursor this server sent (use nextCursor as given)';
+
+export interface TimedCursor {
+  readonly key: PageKey;
+  /** The instant the listing's first page was read at; absent in a cursor made without one. */
+  readonly listedAt?: number;
+}
 
 /** The key in `cursor`; a 400 naming `cursor` when it is not one of ours or was made for another order. */
 export function decodeCursor(cursor: string, order: string): PageKey {
+  const decoded = decodeTimedCursor(cursor, order);
+  if (decoded.listedAt !== undefined) throw new StatsQueryError('cursor', NOT_OURS);
+  return decoded.key;
+}
+
+/**
+ * The key and the listing instant in `cursor` (decodeCursor's checks, and the instant a whole number
+ * of milliseconds). Whether the instant is one the list accepts (not ahead of its clock, not too old)
+ * is the list's to say.
+ */
+export function decodeTimedCursor(cursor: string, order: string): TimedCursor {
   const bad = (why: string) => new StatsQueryError('cursor', why);
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
-    throw bad('is not a cursor this server sent (use nextCursor as given)');
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad(NOT_OURS);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw bad('is not a cursor this server sent (use nextCursor as given)');
+    throw bad(NOT_OURS);
   }
   if (
     !Array.isArray(parsed) ||
-    parsed.length !== 4 ||
+    (parsed.length !== 4 && parsed.length !== 5) ||
     typeof parsed[0] !== 'string' ||
     typeof parsed[1] !== 'number' ||
     !Number.isFinite(parsed[1]) ||
@@ -105,8 +127,13 @@ export function decodeCursor(cursor: string, order: string): PageKey {
     typeof parsed[3] !== 'number' ||
     !Number.isInteger(parsed[3])
   )
-    throw bad('is not a cursor this server sent (use nextCursor as given)');
+    throw bad(NOT_OURS);
   if (parsed[0] !== order)
     throw bad(`was made for sort ${parsed[0]}, not ${order}: keep the sort while paging, or start without a cursor`);
-  return { primary: parsed[1], caseId: parsed[2], ordinal: parsed[3] };
+  const key = { primary: parsed[1], caseId: parsed[2], ordinal: parsed[3] };
+  if (parsed.length === 4) return { key };
+  const listedAt: unknown = parsed[4];
+  if (typeof listedAt !== 'number' || !Number.isSafeInteger(listedAt))
+    throw bad(`${NOT_OURS}: its listing instant is not a whole number of milliseconds`);
+  return { key, listedAt };
 }

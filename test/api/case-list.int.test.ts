@@ -146,6 +146,73 @@ describe('GET /cases', () => {
     for (let i = 0; i < 40; i += 2) expect(ids).toContain(`P-${String(i).padStart(3, '0')}`);
   });
 
+  it('paging across days with no event in between: paused cases are read at the listing instant, each sent once in order', async () => {
+    // 12 cases accepted 09-01..09-12; every other one paused the next morning and never resumed.
+    const events: Record<string, unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const caseId = `W-${String(i).padStart(2, '0')}`;
+      events.push(accepted(caseId, day(1 + i), { promisedDays: [3, 10, 15, 20][i % 4] }));
+      if (i % 2 === 0)
+        events.push({ type: 'CasePaused', caseId, occurredAt: day(2 + i, 10), pauseId: 'p1', reason: 'supplement' });
+    }
+    await write(events);
+    const rows = (body: { items: { caseId: string; dueAt: string }[] }) =>
+      body.items.map((r) => `${r.caseId} ${r.dueAt}`);
+    for (const sort of ['dueAt', '-dueAt']) {
+      const whole = (await get(`/cases?sort=${sort}&limit=500`)).body;
+      const pages = [(await get(`/cases?sort=${sort}&limit=4`)).body];
+      const listedAt = pages[0].listedAt;
+      expect(listedAt).toBe(whole.asOf);
+      // Past the National Day holidays and two weeks of working days: every paused deadline moved on.
+      srv.clock.advance(20 * 86_400_000);
+      expect(rows((await get(`/cases?sort=${sort}&limit=500`)).body), sort).not.toEqual(rows(whole));
+      while (pages[pages.length - 1].nextCursor !== undefined) {
+        const res = await get(`/cases?sort=${sort}&limit=4&cursor=${pages[pages.length - 1].nextCursor}`);
+        expect(res.status).toBe(200);
+        pages.push(res.body);
+        srv.clock.advance(86_400_000 + 3_600_000);
+      }
+      expect(pages.flatMap(rows), sort).toEqual(rows(whole));
+      for (const page of pages.slice(1)) {
+        expect(page.listedAt).toBe(listedAt);
+        expect(page.asOf).not.toBe(listedAt);
+      }
+    }
+  });
+
+  it('refuses a cursor whose listing instant is not one, is ahead of the clock or too old, naming cursor', async () => {
+    await write(seed('K', 6));
+    const cursorOf = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const now = srv.clock.now;
+    const refused: [string, unknown, RegExp][] = [
+      ['dueAt', 1.5, /whole number of milliseconds/],
+      ['dueAt', '2025-09-30', /whole number of milliseconds/],
+      ['dueAt', null, /whole number of milliseconds/],
+      ['dueAt', 1e300, /whole number of milliseconds/],
+      ['dueAt', now + 3_600_000, /after this server's clock/],
+      ['accepted', now + 3_600_000, /after this server's clock/],
+      ['dueAt', now - 31 * 86_400_000, /more than 30 days ago/],
+      ['-dueAt', -8.64e15, /more than 30 days ago/],
+    ];
+    for (const [sort, at, message] of refused) {
+      const res = await get(`/cases?sort=${sort}&cursor=${cursorOf([sort, 0, 'K-000', 0, at])}`);
+      expect(res.status, `${sort} ${at}`).toBe(400);
+      expect(res.body.error.details[0].field).toBe('cursor');
+      expect(res.body.error.message).toMatch(message);
+    }
+    // A cursor from before cursors carried the instant: kept for the sorts that do not move with the clock.
+    expect((await get(`/cases?sort=accepted&cursor=${cursorOf(['accepted', 0, 'K-000', 0])}`)).status).toBe(200);
+    expect((await get(`/cases?sort=-overdueDays&cursor=${cursorOf(['-overdueDays', 0, 'K-000', 0])}`)).status).toBe(
+      200,
+    );
+    const old = await get(`/cases?sort=dueAt&cursor=${cursorOf(['dueAt', 0, 'K-000', 0])}`);
+    expect(old.status).toBe(400);
+    expect(old.body.error.message).toMatch(/cursor.*start the list again without a cursor/);
+    // A few minutes ahead (another node's clock) and 29 days back are accepted.
+    for (const at of [now + 4 * 60_000, now - 29 * 86_400_000])
+      expect((await get(`/cases?sort=dueAt&cursor=${cursorOf(['dueAt', 0, 'K-000', 0, at])}`)).status).toBe(200);
+  });
+
   it('CSV: UTF-8 with a byte-order mark, Chinese headers, the page as rows, the next cursor in a header', async () => {
     await write(seed('L'));
     const res = await get('/cases?centerId=center-B&limit=4', TOKENS.auditor, { accept: 'text/csv' });
