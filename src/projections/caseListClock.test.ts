@@ -147,11 +147,13 @@ describe('the case list paged while the clock moves on', () => {
   const specArb = fc.record({
     startHours: fc.integer({ min: 0, max: 24 * 10 }),
     promisedDays: fc.integer({ min: 1, max: 12 }),
-    pauseHours: fc.option(fc.integer({ min: 0, max: 24 * 4 }), { freq: 2 }),
-    resumeHours: fc.option(fc.integer({ min: 1, max: 24 * 6 }), { freq: 3 }),
+    // Most cases paused, most of those never resumed (still paused when the list is read).
+    pauseHours: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 24 * 4 }), weight: 2 }, fc.constant(null)),
+    resumeHours: fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, fc.integer({ min: 1, max: 24 * 6 })),
   });
 
   it('law: for sort dueAt either way, any page size and clock advances between pages (no event), every case present at both reads is sent exactly once, in order', () => {
+    let moved = 0;
     fc.assert(
       fc.property(
         fc.array(specArb, { minLength: 1, maxLength: 16 }),
@@ -171,9 +173,12 @@ describe('the case list paged while the clock moves on', () => {
           expect(new Set(ids).size).toBe(ids.length);
           expect(rowsOf(pages)).toEqual(rowsOf([whole]));
           for (const p of pages) expect(p.listedAt).toBe(whole.asOf);
+          if (rowsOf([read(f, { ...filter, sort, limit: 500 })]).join() !== rowsOf([whole]).join()) moved++;
         },
       ),
       { numRuns: 120 },
     );
+    // The law is not checked only on listings whose order the clock left as it was.
+    expect(moved).toBeGreaterThan(20);
   });
 });

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKeys, decodeCursor, encodeCursor, PageCollector, type Direction, type PageKey } from './keysetPage.js';
+import {
+  compareKeys,
+  decodeCursor,
+  decodeTimedCursor,
+  encodeCursor,
+  PageCollector,
+  type Direction,
+  type PageKey,
+} from './keysetPage.js';
 import { StatsQueryError } from './stats.js';
 
 const keyArb = fc.record({
@@ -70,5 +78,37 @@ describe('keyset paging', () => {
     const other = encodeCursor('dueAt', { primary: 1, caseId: 'a', ordinal: 0 });
     expect(() => decodeCursor(other, 'accepted')).toThrow(/cursor: was made for sort dueAt/);
     expect(decodeCursor(other, 'dueAt')).toEqual({ primary: 1, caseId: 'a', ordinal: 0 });
+  });
+
+  it('a cursor with a listing instant gives back the key and the instant as they were encoded', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          primary: fc.double({ noNaN: true, noDefaultInfinity: true }),
+          caseId: fc.string(),
+          ordinal: fc.integer(),
+        }),
+        fc.option(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), { nil: undefined }),
+        (key, listedAt) => {
+          const decoded = decodeTimedCursor(encodeCursor('o', key, listedAt), 'o');
+          expect(decoded.key).toEqual({ ...key, primary: key.primary === 0 ? 0 : key.primary }); // -0 travels as 0
+          expect(decoded.listedAt).toBe(listedAt);
+        },
+      ),
+    );
+  });
+
+  it('refuses a listing instant that is not a whole number of milliseconds, and a timed cursor where none is kept', () => {
+    const cursorOf = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    for (const at of [1.5, '1', null, true, 2 ** 53, 1e300, [1], {}]) {
+      expect(() => decodeTimedCursor(cursorOf(['o', 1, 'a', 0, at]), 'o'), String(at)).toThrow(
+        /cursor: is not a cursor this server sent.*whole number of milliseconds/,
+      );
+    }
+    expect(() => decodeTimedCursor(cursorOf(['o', 1, 'a', 0, 1, 2]), 'o')).toThrow(/cursor: is not a cursor/);
+    // The card register and the complaint list keep no instant: a cursor with one is not theirs.
+    expect(() => decodeCursor(encodeCursor('o', { primary: 1, caseId: 'a', ordinal: 0 }, 5), 'o')).toThrow(
+      /cursor: is not a cursor this server sent/,
+    );
   });
 });
