@@ -7,6 +7,13 @@ import type { EventRow } from './schema.js';
  * in position order, up to `remaining` events. Where the read stands (`after`,
  * `remaining`, `exhausted`) is public, so that a read-ahead worker can take
  * over from there (readAhead.ts).
+ *
+ * `scannedTo`, once the read reached the end of the log, is how far it scanned
+ * `$all` (for `onScanned`). When SQL filters the rows, `after` is the last
+ * matching row, so the head is read before each read: a read that comes back
+ * short saw at least that head (its snapshot is later, and a position is
+ * visible only once every smaller one is committed: one writer at a time).
+ * The head read after it could name rows committed since and never scanned.
  */
 export class AllPages {
   /** The last position scanned (read, matching or not). */
@@ -15,6 +22,9 @@ export class AllPages {
   remaining: number;
   /** A read came back short: nothing more was committed after `after` at the time. */
   exhausted = false;
+  /** Every matching row up to here was read: set when the read came to the log's end with events still wanted. */
+  scannedTo: bigint | undefined;
+  private readonly from: bigint;
 
   constructor(
     /** Up to `limit` rows after `after`, in position order; failures already reported as the port's errors. */
@@ -26,7 +36,10 @@ export class AllPages {
     readonly pageSize: number,
     from: bigint,
     remaining: number,
+    /** The head position, read before each read when SQL filters and the caller wants `scannedTo`. */
+    private readonly headBeforeRead?: () => bigint,
   ) {
+    this.from = from;
     this.after = from - 1n;
     this.remaining = remaining;
   }
@@ -40,6 +53,7 @@ export class AllPages {
   next(): RecordedEvent[] | undefined {
     const page: RecordedEvent[] = [];
     while (page.length === 0 && this.more) {
+      const head = this.headBeforeRead?.() ?? -1n;
       const rows = this.read(this.after, this.pageSize);
       this.exhausted = rows.length < this.pageSize;
       for (const row of rows) {
@@ -47,6 +61,10 @@ export class AllPages {
         if (this.filterInJs !== undefined && !matchesPrefixes(row[1], this.filterInJs)) continue;
         page.push(this.decode(row));
         if (--this.remaining <= 0) break;
+      }
+      if (this.exhausted && this.remaining > 0) {
+        const scanned = head > this.after ? head : this.after;
+        if (scanned >= this.from) this.scannedTo = scanned;
       }
     }
     return page.length === 0 ? undefined : page;

@@ -336,7 +336,8 @@ export class SqliteEventStore implements EventStore {
    * The pages of readAll, read ahead in a worker thread when that pays (readAhead.ts):
    * the first page here, the rest in the worker when the first came back full and
    * at least `readAheadMinRows` rows of the log follow it.
-   * `onScanned` is not called: SQL filters out other streams, there are no checkpoints to tell.
+   * `onScanned` is told how far a read that ended on this thread scanned (AllPages.scannedTo), after its
+   * last array; a read ahead does not tell it (the worker does not report where its last read stood).
    */
   readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     return asyncPages(() => {
@@ -347,6 +348,7 @@ export class SqliteEventStore implements EventStore {
         next: () => {
           if (ahead !== undefined) return ahead.next();
           const page = pages.next();
+          if (page === undefined && pages.scannedTo !== undefined) options.onScanned?.(pages.scannedTo);
           if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
             ahead = this.readAhead(pages, prefixes);
           canReadAhead = false; // decided at the first page: a short read stays on this thread
@@ -399,7 +401,7 @@ export class SqliteEventStore implements EventStore {
    * (prefixFilter.ts); in JavaScript only for prefixes SQL cannot say exactly.
    */
   private allPages(
-    options: ReadAllOptions,
+    options: ReadAllBatchesOptions,
     pageSize: number,
   ): { pages: AllPages; prefixes: readonly string[] | undefined; inSql: boolean } {
     const from = validatePosition(options.fromPosition, 'fromPosition') ?? 0n;
@@ -416,6 +418,8 @@ export class SqliteEventStore implements EventStore {
       pageSize,
       from,
       remaining,
+      // Rows of other streams never reach this thread: how far a read scanned is the head it saw.
+      filteredRead !== undefined && options.onScanned !== undefined ? () => this.head() : undefined,
     );
     return { pages, prefixes, inSql: prefixes === undefined || filteredRead !== undefined };
   }
