@@ -114,7 +114,10 @@ function readAt(e: Readonly<CaseEntry>, now: EpochMs, listedAt: EpochMs): EpochM
   return last !== undefined && last > at ? last : at;
 }
 
-function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, sources: CaseListSources, listedAt: EpochMs): number {
+/** A case evaluated at the instant it is read at (readAt). */
+type ReadCase = (e: Readonly<CaseEntry>) => CaseEvaluation | undefined;
+
+function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, read: ReadCase): number {
   switch (field) {
     case 'accepted':
       return e.state.acceptedAt as number;
@@ -123,7 +126,7 @@ function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, sources: CaseLi
       // evaluation would depend on when that was (before or after a restart). It is read at the listing's
       // instant, as its row shows it.
       if (e.state.status === 'paused') {
-        const due = sources.evaluate(e.caseId, readAt(e, sources.now, listedAt))?.dueAt;
+        const due = read(e)?.dueAt;
         return (due === undefined ? undefined : tryParseInstant(due)) ?? LAST;
       }
       return Number.isNaN(e.deadlineAt) ? LAST : e.deadlineAt;
@@ -207,40 +210,36 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const sort = query.sort ?? 'accepted';
   const direction: Direction = sort.startsWith('-') ? -1 : 1;
   const field = (direction === 1 ? sort : sort.slice(1)) as CaseSortField;
-  const { after, listedAt } = listingPosition(
-    query.cursor,
-    sort,
-    CLOCK_BOUND_SORTS.has(field),
-    sources.now,
-    sources.zone,
-  );
-  const matches = caseFilter(query, sources.zone);
+  const { now, zone } = sources;
+  const { after, listedAt } = listingPosition(query.cursor, sort, CLOCK_BOUND_SORTS.has(field), now, zone);
+  const read: ReadCase = (e) => sources.evaluate(e.caseId, readAt(e, now, listedAt));
+  const matches = caseFilter(query, zone);
   const page = new PageCollector<Readonly<CaseEntry>>(query.limit, direction, after);
   let total = 0;
   for (const e of sources.entries) {
     if (!matches(e)) continue;
     total++;
-    page.offer(sortKeyOf(field, e, sources, listedAt), e.caseId, 0, () => e);
+    page.offer(sortKeyOf(field, e, read), e.caseId, 0, () => e);
   }
   const { items, next } = page.result();
   const rows: CaseListRow[] = [];
   for (const e of items) {
-    const row = rowOf(e, sources, listedAt);
+    const row = rowOf(e, read);
     if (row !== undefined) rows.push(withNames(row, sources.names));
   }
   return {
     total,
     sort,
     limit: query.limit,
-    asOf: formatInstant(sources.now, sources.zone),
-    listedAt: formatInstant(listedAt, sources.zone),
+    asOf: formatInstant(now, zone),
+    listedAt: formatInstant(listedAt, zone),
     items: rows,
     ...(next === undefined ? {} : { nextCursor: listingCursor(sort, next, listedAt) }),
   };
 }
 
-function rowOf(e: Readonly<CaseEntry>, sources: CaseListSources, listedAt: EpochMs): CaseListRow | undefined {
-  const ev = sources.evaluate(e.caseId, readAt(e, sources.now, listedAt));
+function rowOf(e: Readonly<CaseEntry>, read: ReadCase): CaseListRow | undefined {
+  const ev = read(e);
   if (ev === undefined) return undefined;
   return {
     caseId: ev.caseId,
