@@ -24,7 +24,8 @@ export class AllPages {
   exhausted = false;
   /** Every matching row up to here was read: set when the read came to the log's end with events still wanted. */
   scannedTo: bigint | undefined;
-  private readonly from: bigint;
+  /** The read's fromPosition. */
+  readonly from: bigint;
 
   constructor(
     /** Up to `limit` rows after `after`, in position order; failures already reported as the port's errors. */

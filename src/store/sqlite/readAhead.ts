@@ -22,6 +22,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../port.js';
 import { allReadQuery } from './prefixFilter.js';
+import { HEAD_SQL } from './schema.js';
 
 /** Pages read ahead and not yet taken, at most: enough to keep the worker busy while a page is folded. */
 export const PAGES_IN_FLIGHT = 8;
@@ -55,6 +56,8 @@ export interface ReadAheadStart {
   readonly pageSize: number;
   /** Events still wanted (maxCount); the worker may read past it, the pages are cut here. */
   readonly remaining: number;
+  /** Given when the caller wants `scannedTo` (onScanned): the read's fromPosition. */
+  readonly scannedFrom?: bigint;
 }
 
 /** How the store reports what went wrong, exactly as its own reads do. */
@@ -76,6 +79,8 @@ interface PackedPage {
   /** Per row, its position and revision. */
   readonly numbers: Float64Array;
   readonly last: boolean;
+  /** With `scannedFrom` and a prefix filter: the head read before this page's query. */
+  readonly head?: number;
 }
 
 type WorkerMessage =
@@ -91,6 +96,15 @@ export class ReadAhead {
   /** Pages taken since the worker was last granted more. */
   private owed = 0;
   private closed = false;
+  /** The position of the last row taken (the read's start before any). */
+  private lastPosition: number;
+  private readonly scannedFrom: bigint | undefined;
+  /**
+   * With `scannedFrom`, once the read came to the log's end with events still
+   * wanted: how far it scanned `$all` (as AllPages.scannedTo: at least the head
+   * read before the last page, whose query saw everything up to it).
+   */
+  scannedTo: bigint | undefined;
   private waiter: { resolve: (page: RecordedEvent[] | undefined) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
@@ -98,6 +112,8 @@ export class ReadAhead {
     private readonly faults: ReadAheadFaults,
   ) {
     this.remaining = start.remaining;
+    this.lastPosition = Number(start.after);
+    this.scannedFrom = start.scannedFrom;
     const query = allReadQuery(start.prefixes, PACKED_COLUMNS);
     if (query === undefined) throw new RangeError('a read ahead needs a filter SQL says exactly');
     this.worker = new Worker(WORKER_URL, {
@@ -109,6 +125,8 @@ export class ReadAhead {
         pageSize: start.pageSize,
         credits: PAGES_IN_FLIGHT,
         chunkChars: CHUNK_CHARS,
+        // Rows of other streams never reach the worker's caller: how far it scanned is the head it saw.
+        headSql: start.scannedFrom !== undefined && start.prefixes !== undefined ? HEAD_SQL : undefined,
       },
     });
     // Idle (nobody waiting for a page), the worker must not keep the process alive.
@@ -143,6 +161,7 @@ export class ReadAhead {
       }
       try {
         const page = this.decode(packed);
+        if (packed.last) this.noteScanned(packed.head);
         if (page.length > 0) return Promise.resolve(page);
       } catch (e) {
         return Promise.reject(this.fail(e as Error));
@@ -205,6 +224,12 @@ export class ReadAhead {
     return this.failed;
   }
 
+  private noteScanned(head: number | undefined): void {
+    if (this.scannedFrom === undefined || this.remaining <= 0) return;
+    const scanned = BigInt(Math.max(head ?? -1, this.lastPosition));
+    if (scanned >= this.scannedFrom) this.scannedTo = scanned;
+  }
+
   /** A packed page as events, cut at `remaining`; a row that does not parse is damage, named as the store names it. */
   private decode({ texts, lengths, numbers }: PackedPage): RecordedEvent[] {
     const count = Math.min(lengths.length, this.remaining);
@@ -238,6 +263,7 @@ export class ReadAhead {
       };
     }
     this.remaining -= count;
+    if (count > 0) this.lastPosition = numbers[2 * (count - 1)] as number;
     return events;
   }
 }

@@ -8,15 +8,17 @@
  * more as it takes them (CREDITS_A_MESSAGE at a time). Plain JavaScript, so the
  * Worker needs no TypeScript loader.
  *
- * workerData: { path, sql, bounds, after (bigint), pageSize, credits, chunkChars }.
- * Messages posted: { kind: 'page', texts, lengths, numbers, last } (the typed
- * arrays transferred); { kind: 'error', code, message, after } (the read after
- * `after` failed; the main thread reports it as the store reports its own).
+ * workerData: { path, sql, bounds, after (bigint), pageSize, credits, chunkChars, headSql }.
+ * Messages posted: { kind: 'page', texts, lengths, numbers, last, head } (the
+ * typed arrays transferred; `head`, when `headSql` is given, is the head
+ * position read before the page's query, -1 for an empty log);
+ * { kind: 'error', code, message, after } (the read after `after` failed; the
+ * main thread reports it as the store reports its own).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { path, sql, pageSize, chunkChars } = workerData;
+const { path, sql, pageSize, chunkChars, headSql } = workerData;
 /** A bound that was a Buffer arrives as a Uint8Array. */
 const bounds = workerData.bounds.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
 let after = workerData.after;
@@ -24,6 +26,7 @@ let credits = workerData.credits;
 let finished = false;
 let db;
 let statement;
+let headStatement;
 
 /** Positions and revisions are integers below 2^53; anything else is damage (SQLite's own word for it). */
 function integer(value, row, column) {
@@ -76,9 +79,12 @@ function pump() {
   while (credits > 0 && !finished) {
     let rows;
     let page;
+    let head;
     try {
       db ??= new Database(path, { readonly: true, fileMustExist: true });
       statement ??= db.prepare(sql).raw();
+      // Before the page: a page that comes back short saw at least this head (allPages.ts scannedTo).
+      if (headSql !== undefined) head = (headStatement ??= db.prepare(headSql).pluck()).get() ?? -1;
       rows = statement.all(after, ...bounds, pageSize);
       page = pack(rows);
     } catch (error) {
@@ -89,7 +95,7 @@ function pump() {
     if (rows.length > 0) after = BigInt(rows[rows.length - 1][0]);
     credits--;
     finished = last;
-    parentPort.postMessage({ kind: 'page', ...page, last }, [page.lengths.buffer, page.numbers.buffer]);
+    parentPort.postMessage({ kind: 'page', ...page, last, head }, [page.lengths.buffer, page.numbers.buffer]);
   }
   if (finished && db?.open) db.close();
 }

@@ -24,6 +24,9 @@ export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, 
  * A row read with `raw()` and `safeIntegers()`, in EVENT_COLUMNS order: the
  * driver hands position and revision over as bigint itself (see sqlite-store.ts).
  */
+/** The head position (NULL for an empty log): the store's head() and the read-ahead worker's. */
+export const HEAD_SQL = 'SELECT MAX(position) FROM events';
+
 export type EventRow = [bigint, string, bigint, string, string, string, string];
 
 export type SynchronousMode = 'NORMAL' | 'FULL';

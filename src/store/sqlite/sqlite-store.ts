@@ -52,7 +52,14 @@ import { type AllReadQuery, allReadQuery, PrefixFilteredReads } from './prefixFi
 import { ReadAhead } from './readAhead.js';
 import { createPrivateFile } from './privateFile.js';
 import { storedJson } from './storedJson.js';
-import { EVENT_COLUMNS, SCHEMA_SQL, readOrCreateIdentity, type EventRow, type SynchronousMode } from './schema.js';
+import {
+  EVENT_COLUMNS,
+  HEAD_SQL,
+  SCHEMA_SQL,
+  readOrCreateIdentity,
+  type EventRow,
+  type SynchronousMode,
+} from './schema.js';
 
 export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
   /** PRAGMA synchronous in WAL mode; default NORMAL (see docs/event-store.md). */
@@ -186,7 +193,7 @@ export class SqliteEventStore implements EventStore {
         )
         .raw()
         .safeIntegers(),
-      head: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
+      head: db.prepare<[], number | null>(HEAD_SQL).pluck(),
     };
   }
 
@@ -336,21 +343,28 @@ export class SqliteEventStore implements EventStore {
    * The pages of readAll, read ahead in a worker thread when that pays (readAhead.ts):
    * the first page here, the rest in the worker when the first came back full and
    * at least `readAheadMinRows` rows of the log follow it.
-   * `onScanned` is told how far a read that ended on this thread scanned (AllPages.scannedTo), after its
-   * last array; a read ahead does not tell it (the worker does not report where its last read stood).
+   * `onScanned` is told how far the read scanned (AllPages.scannedTo, or ReadAhead.scannedTo when the
+   * worker read the end), after its last array.
    */
   readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     return asyncPages(() => {
       const { pages, prefixes, inSql } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
       let canReadAhead = inSql && this.readAheadMode !== 'off';
-      let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes) : undefined;
+      let ahead =
+        canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes, options) : undefined;
       return {
         next: () => {
-          if (ahead !== undefined) return ahead.next();
+          if (ahead !== undefined) {
+            const reading = ahead;
+            return reading.next().then((page) => {
+              if (page === undefined && reading.scannedTo !== undefined) options.onScanned?.(reading.scannedTo);
+              return page;
+            });
+          }
           const page = pages.next();
           if (page === undefined && pages.scannedTo !== undefined) options.onScanned?.(pages.scannedTo);
           if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
-            ahead = this.readAhead(pages, prefixes);
+            ahead = this.readAhead(pages, prefixes, options);
           canReadAhead = false; // decided at the first page: a short read stays on this thread
           return page;
         },
@@ -370,10 +384,21 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The rest of `pages` read by a worker, ended when the store closes. */
-  private readAhead(pages: AllPages, prefixes: readonly string[] | undefined): ReadAhead {
+  private readAhead(
+    pages: AllPages,
+    prefixes: readonly string[] | undefined,
+    options: ReadAllBatchesOptions,
+  ): ReadAhead {
     this.ensureOpen();
     const ahead = new ReadAhead(
-      { path: this.path, prefixes, after: pages.after, pageSize: pages.pageSize, remaining: pages.remaining },
+      {
+        path: this.path,
+        prefixes,
+        after: pages.after,
+        pageSize: pages.pageSize,
+        remaining: pages.remaining,
+        ...(options.onScanned === undefined ? {} : { scannedFrom: pages.from }),
+      },
       {
         failure: (e, where) => this.faults.failure(e, where, 'read failed'),
         unparsable: (position) => this.unparsable(position),
