@@ -13,7 +13,6 @@
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
 import { formatInstant, tryParseDate, tryParseInstant, zoneClock } from '../domain/index.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
-import { toCsv } from './csv.js';
 import { PageCollector, type Direction } from './keysetPage.js';
 import { listingCursor, listingPosition } from './listingCursor.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
@@ -100,24 +99,30 @@ export interface CaseListSources {
 /** Sort keys past every real instant, for cases without the figure (never evaluated; never overdue). */
 const LAST = Number.MAX_SAFE_INTEGER;
 
-/** The sorts whose keys move with the clock alone (a paused case's deadline): their cursors must carry the listing's instant. */
-const CLOCK_BOUND_SORTS: ReadonlySet<CaseSortField> = new Set(['dueAt']);
-
 /**
- * The instant a case is read at: `now` (`listedAt` for a paused case, so that its deadline, its
- * place in the order and its row stay put across the pages of one listing), or its last event
- * when that is later (recorded up to 5 minutes ahead of the clock, or after the listing began).
+ * The sorts whose keys move with the clock alone (a paused case's deadline, an overdue card starting):
+ * their keys are read at the listing's instant, so their cursors must carry it.
  */
-function readAt(e: Readonly<CaseEntry>, now: EpochMs, listedAt: EpochMs): EpochMs {
-  const at = e.state.status === 'paused' ? listedAt : now;
+const CLOCK_BOUND_SORTS: ReadonlySet<CaseSortField> = new Set(['dueAt', 'overdueDays']);
+
+/** `at`, or the case's last event when that is later (recorded up to 5 minutes ahead of the clock, or after the listing began). */
+function atOrLastEvent(e: Readonly<CaseEntry>, at: EpochMs): EpochMs {
   const last = e.state.lastOccurredAt;
   return last !== undefined && last > at ? last : at;
 }
 
-/** A case evaluated at the instant it is read at (readAt). */
-type ReadCase = (e: Readonly<CaseEntry>) => CaseEvaluation | undefined;
+/** How one page of a listing reads its cases (listingCursor.ts). */
+interface Reading {
+  /** The instant the listing's first page was read at. */
+  readonly listedAt: EpochMs;
+  /**
+   * The case evaluated as its row shows it: a paused one at `listedAt` (its deadline, its place in
+   * the order and its row stay put across the pages), any other now.
+   */
+  readonly read: (e: Readonly<CaseEntry>) => CaseEvaluation | undefined;
+}
 
-function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, read: ReadCase): number {
+function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, reading: Reading): number {
   switch (field) {
     case 'accepted':
       return e.state.acceptedAt as number;
@@ -126,15 +131,16 @@ function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, read: ReadCase)
       // evaluation would depend on when that was (before or after a restart). It is read at the listing's
       // instant, as its row shows it.
       if (e.state.status === 'paused') {
-        const due = read(e)?.dueAt;
+        const due = reading.read(e)?.dueAt;
         return (due === undefined ? undefined : tryParseInstant(due)) ?? LAST;
       }
       return Number.isNaN(e.deadlineAt) ? LAST : e.deadlineAt;
     }
     case 'overdueDays': {
-      // Overdue longer = started earlier = larger key; never overdue = 0.
+      // Overdue longer = started earlier = larger key; never overdue = 0. A card the clock alone started
+      // after the listing's instant does not count on its pages: the case keeps its place among the others.
       const since = overdueStart(e);
-      return Number.isNaN(since) ? 0 : LAST - since;
+      return Number.isNaN(since) || since > atOrLastEvent(e, reading.listedAt) ? 0 : LAST - since;
     }
   }
 }
@@ -212,19 +218,22 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const field = (direction === 1 ? sort : sort.slice(1)) as CaseSortField;
   const { now, zone } = sources;
   const { after, listedAt } = listingPosition(query.cursor, sort, CLOCK_BOUND_SORTS.has(field), now, zone);
-  const read: ReadCase = (e) => sources.evaluate(e.caseId, readAt(e, now, listedAt));
+  const reading: Reading = {
+    listedAt,
+    read: (e) => sources.evaluate(e.caseId, atOrLastEvent(e, e.state.status === 'paused' ? listedAt : now)),
+  };
   const matches = caseFilter(query, zone);
   const page = new PageCollector<Readonly<CaseEntry>>(query.limit, direction, after);
   let total = 0;
   for (const e of sources.entries) {
     if (!matches(e)) continue;
     total++;
-    page.offer(sortKeyOf(field, e, read), e.caseId, 0, () => e);
+    page.offer(sortKeyOf(field, e, reading), e.caseId, 0, () => e);
   }
   const { items, next } = page.result();
   const rows: CaseListRow[] = [];
   for (const e of items) {
-    const row = rowOf(e, read);
+    const row = rowOf(e, reading);
     if (row !== undefined) rows.push(withNames(row, sources.names));
   }
   return {
@@ -238,8 +247,8 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   };
 }
 
-function rowOf(e: Readonly<CaseEntry>, read: ReadCase): CaseListRow | undefined {
-  const ev = read(e);
+function rowOf(e: Readonly<CaseEntry>, reading: Reading): CaseListRow | undefined {
+  const ev = reading.read(e);
   if (ev === undefined) return undefined;
   return {
     caseId: ev.caseId,
@@ -256,45 +265,4 @@ function rowOf(e: Readonly<CaseEntry>, read: ReadCase): CaseListRow | undefined 
     overdueDays: ev.overdueDays,
     alerts: (e.alerts ?? []).map((x) => ({ rule: x.rule, color: x.color, startedAt: x.startedAt })),
   };
-}
-
-const CASE_CSV_HEADER = [
-  '办件编号',
-  '中心编号',
-  '中心',
-  '部门编号',
-  '部门',
-  '事项编码',
-  '事项名称',
-  '办件类型',
-  '状态',
-  '受理时间',
-  '办结期限',
-  '到期时间',
-  '办结时间',
-  '逾期天数',
-  '当前告警',
-];
-
-export function caseListToCsv(rows: readonly CaseListRow[]): string {
-  return toCsv(
-    CASE_CSV_HEADER,
-    rows.map((r) => [
-      r.caseId,
-      r.centerId,
-      r.centerName,
-      r.departmentId,
-      r.departmentName,
-      r.matterCode,
-      r.matterName,
-      r.kind,
-      r.status,
-      r.acceptedAt,
-      r.deadlineDate,
-      r.dueAt,
-      r.completedAt,
-      r.overdueDays,
-      r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
-    ]),
-  );
 }

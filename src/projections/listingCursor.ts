@@ -1,9 +1,10 @@
 /**
  * The case list's cursor: the keyset cursor (keysetPage.ts) plus the instant the listing's first
  * page was read at (`listedAt`). A paused case's deadline moves on with every working day of its
- * pause, so every page of one listing reads paused cases at that instant: a clock that moved on
- * between two pages (a Friday evening and a Monday morning) moves no case, and a case present at
- * both reads with no event between them is sent exactly once.
+ * pause, and an open case's overdue card starts when the clock reaches its deadline, so every page
+ * of one listing reads those keys at that instant (caseList.ts): a clock that moved on between two
+ * pages (a Friday evening and a Monday morning) moves no case, and a case present at both reads
+ * with no event between them is sent exactly once.
  *
  * The instant comes back from the caller, so it is checked like any input: a whole number of
  * milliseconds, not ahead of the server's clock by more than two API nodes' clocks may disagree,

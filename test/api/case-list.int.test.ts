@@ -200,14 +200,13 @@ describe('GET /cases', () => {
       expect(res.body.error.details[0].field).toBe('cursor');
       expect(res.body.error.message).toMatch(message);
     }
-    // A cursor from before cursors carried the instant: kept for the sorts that do not move with the clock.
+    // A cursor from before cursors carried the instant: kept for the sort that does not move with the clock.
     expect((await get(`/cases?sort=accepted&cursor=${cursorOf(['accepted', 0, 'K-000', 0])}`)).status).toBe(200);
-    expect((await get(`/cases?sort=-overdueDays&cursor=${cursorOf(['-overdueDays', 0, 'K-000', 0])}`)).status).toBe(
-      200,
-    );
-    const old = await get(`/cases?sort=dueAt&cursor=${cursorOf(['dueAt', 0, 'K-000', 0])}`);
-    expect(old.status).toBe(400);
-    expect(old.body.error.message).toMatch(/cursor.*start the list again without a cursor/);
+    for (const sort of ['dueAt', '-overdueDays']) {
+      const old = await get(`/cases?sort=${sort}&cursor=${cursorOf([sort, 0, 'K-000', 0])}`);
+      expect(old.status, sort).toBe(400);
+      expect(old.body.error.message).toMatch(/cursor.*start the list again without a cursor/);
+    }
     // A few minutes ahead (another node's clock) and 29 days back are accepted.
     for (const at of [now + 4 * 60_000, now - 29 * 86_400_000])
       expect((await get(`/cases?sort=dueAt&cursor=${cursorOf(['dueAt', 0, 'K-000', 0, at])}`)).status).toBe(200);

@@ -1,7 +1,8 @@
 /** `GET /cases` (SPEC §4): the case list — filters, sort, cursor paging, CSV. */
 import { Router } from 'express';
 import { CARD_COLORS, CARD_RULES, CASE_STATUSES } from '../../domain/lists.js';
-import { CASE_SORT_VALUES, caseListToCsv } from '../../projections/caseList.js';
+import { CASE_SORT_VALUES } from '../../projections/caseList.js';
+import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';

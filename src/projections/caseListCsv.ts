@@ -1,0 +1,44 @@
+/** The case list as CSV (`GET /cases` with `Accept: text/csv`): Chinese headers, one line per row. */
+import type { CaseListRow } from './caseList.js';
+import { toCsv } from './csv.js';
+
+const CASE_CSV_HEADER = [
+  '办件编号',
+  '中心编号',
+  '中心',
+  '部门编号',
+  '部门',
+  '事项编码',
+  '事项名称',
+  '办件类型',
+  '状态',
+  '受理时间',
+  '办结期限',
+  '到期时间',
+  '办结时间',
+  '逾期天数',
+  '当前告警',
+];
+
+export function caseListToCsv(rows: readonly CaseListRow[]): string {
+  return toCsv(
+    CASE_CSV_HEADER,
+    rows.map((r) => [
+      r.caseId,
+      r.centerId,
+      r.centerName,
+      r.departmentId,
+      r.departmentName,
+      r.matterCode,
+      r.matterName,
+      r.kind,
+      r.status,
+      r.acceptedAt,
+      r.deadlineDate,
+      r.dueAt,
+      r.completedAt,
+      r.overdueDays,
+      r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
+    ]),
+  );
+}
