@@ -114,7 +114,7 @@ export const listSchemas = {
       listedAt: {
         ...instant,
         description:
-          "The instant the listing's first page was read at (the cursor carries it): every page reads paused cases at it, so the clock moving on between pages moves no case",
+          "The instant the listing's first page was read at (the cursor carries it): every page reads paused cases at it and counts only the overdue cards started by it, so the clock moving on between pages moves no case",
       },
     },
     ['sort', 'listedAt'],
