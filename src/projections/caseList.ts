@@ -8,7 +8,9 @@
  * The sort keys are figures the fold already keeps (acceptance instant, the
  * last evaluation's deadline, when the overdue card started), so nothing is
  * evaluated to sort — except a paused case's deadline, which moves on with the
- * clock and is read at the listing's instant (listingCursor.ts).
+ * clock. The keys that move with the clock alone (that deadline, an overdue card
+ * starting) are read at the listing's instant, which the cursor carries
+ * (listingCursor.ts), so a page read days after the previous one moves no case.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
 import { formatInstant, tryParseDate, tryParseInstant, zoneClock } from '../domain/index.js';
