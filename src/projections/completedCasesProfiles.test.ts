@@ -5,9 +5,11 @@
  * offset in range (kept aside): rows still rebuild exactly the entry they were
  * made from; a card code beyond 16 bits keeps the case an object.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../domain/index.js';
 import type { CaseEvent } from '../domain/events.js';
+import { CASE_KINDS, CATEGORIES } from '../domain/lists.js';
 import { FLAG_EVALUATED, FLAG_ON_TIME, newEntry, type CaseEntry } from './caseEntry.js';
 import { CompletedCases, isCompactable } from './completedCases.js';
 
@@ -87,5 +89,49 @@ describe('completed-case rows with many acceptance profiles', () => {
     const at = entries.map((e) => rows.add(e));
     for (const [i, entry] of entries.entries()) expect(rows.entryAt(at[i]!, entry.caseId)).toStrictEqual(entry);
     expect((rows as unknown as { profiles: unknown[] }).profiles.length).toBe(60);
+  });
+});
+
+describe('acceptance profiles, by property', () => {
+  // The fields outside the profile hash (kind, matter name, legal days, category) drawn from small sets, the
+  // hashed ones mostly alike: most pairs of acceptances then meet in one hash bucket, compared field by field.
+  const acceptance = fc.record(
+    {
+      matterCode: fc.constantFrom('M-1', 'M-2'),
+      kind: fc.constantFrom(...CASE_KINDS),
+      promisedDays: fc.constantFrom(5, 7),
+      channel: fc.constantFrom('window', 'online'),
+      matterName: fc.constantFrom('甲', '乙'),
+      legalDays: fc.constantFrom(20, 30),
+      category: fc.constantFrom(...CATEGORIES),
+    },
+    { requiredKeys: ['matterCode', 'kind', 'promisedDays', 'channel'] },
+  );
+
+  it('a row rebuilds its own acceptance, and equal acceptances (fields and their order) share one profile', () => {
+    fc.assert(
+      fc.property(fc.array(acceptance, { minLength: 1, maxLength: 40 }), (terms) => {
+        const rows = new CompletedCases();
+        const entries = terms.map((t, i) => {
+          const entry = completedCase(1000 + i);
+          const accepted = foldEvents(entry.caseId, [
+            {
+              type: 'CaseAccepted',
+              caseId: entry.caseId,
+              occurredAt: new Date(entry.state.acceptedAt!).toISOString(),
+              centerId: 'wuhan',
+              departmentId: 'civil-affairs',
+              ...t,
+            } as unknown as CaseEvent,
+          ]).accepted!;
+          return { ...entry, state: { ...entry.state, accepted } } as CaseEntry;
+        });
+        const at = entries.map((e) => rows.add(e));
+        for (const [i, entry] of entries.entries()) expect(rows.entryAt(at[i]!, entry.caseId)).toStrictEqual(entry);
+        const distinct = new Set(entries.map((e) => JSON.stringify(e.state.accepted)));
+        expect((rows as unknown as { profiles: unknown[] }).profiles.length).toBe(distinct.size);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
