@@ -13,6 +13,7 @@ import { rm } from 'node:fs/promises';
 import { createCalendarService, isValidZone } from '../src/domain/index.js';
 import { loadPolicy } from '../src/config/policy.js';
 import { openStore, DEFAULT_STORE_SPEC } from '../src/store/open.js';
+import { parseSqliteReadAhead } from '../src/config/env.js';
 import { createProjections, defaultCheckpointFile } from '../src/projections/index.js';
 import { PolicyBook } from '../src/projections/policyEvents.js';
 
@@ -51,7 +52,15 @@ async function main(): Promise<void> {
   } catch (e) {
     fail((e as Error).message);
   }
-  const store = await openStore(values.store).catch((e: unknown) => fail((e as Error).message));
+  let readAhead;
+  try {
+    readAhead = parseSqliteReadAhead(process.env, values.store); // as the engine reads it
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const store = await openStore(values.store, readAhead === undefined ? {} : { readAhead }).catch((e: unknown) =>
+    fail((e as Error).message),
+  );
   try {
     // Rebuild from the beginning: the old snapshot goes first (the new one is written atomically at the end).
     await rm(checkpointFile, { force: true });
