@@ -118,6 +118,29 @@ describe('case list and card register pages', () => {
     await page.context().close();
   });
 
+  it('pages of one listing (sort dueAt) show the instant it was read at, the same on every page, and every case once', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases?limit=10&sort=dueAt`);
+    expect(await listTotal(page)).toBe(24);
+    const seen: string[] = [];
+    const listedAts: string[] = [];
+    for (let n = 1; n <= 3; n++) {
+      await page.waitForFunction(
+        (k) => document.getElementById('status')?.textContent?.startsWith(`第 ${k}`),
+        1 + 10 * (n - 1),
+      );
+      listedAts.push((await page.locator('#status').getAttribute('data-listed-at')) ?? '');
+      expect(await page.locator('#status').textContent()).toContain('列表时点');
+      seen.push(...(await page.locator('#rows tbody tr td:first-child a').allTextContents()));
+      if (n < 3) await page.click('#next');
+    }
+    expect(listedAts[0]).not.toBe('');
+    expect(new Set(listedAts).size).toBe(1);
+    expect(seen.length).toBe(24);
+    expect(new Set(seen).size).toBe(24);
+    await page.context().close();
+  });
+
   it('the card register lists the period with explanations; 390 px has no page-wide horizontal scroll', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     const from = shanghaiIso(-20 * DAY).slice(0, 10);

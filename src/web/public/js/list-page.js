@@ -1,7 +1,7 @@
 // Shared by the case list, the card register and the complaint list: the filter form ⇄ the address,
 // cursor paging (next / previous / first), the total, and the CSV download.
 import { apiBlob, apiJson } from './api.js';
-import { el, fmtNumber } from './format.js';
+import { el, fmtInstant, fmtNumber } from './format.js';
 
 /**
  * @param {object} o
@@ -50,9 +50,14 @@ export function listPage(o) {
       total.dataset.total = String(body.total);
       const page = cursors.length;
       const from = page * Number(q.get('limit') ?? body.limit) + (body.items.length ? 1 : 0);
+      // The case list reads paused cases at the instant its first page was read, on every page.
+      const listed = body.listedAt
+        ? ` · 列表时点 ${fmtInstant(body.listedAt)}（暂停办件的期限按此时点计算）Listed at ${fmtInstant(body.listedAt)}`
+        : '';
       $('status').textContent = body.items.length
-        ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}`
+        ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}${listed}`
         : '没有符合条件的记录 Nothing matches these filters';
+      $('status').dataset.listedAt = body.listedAt ?? '';
       const rows = o.rows(body);
       $('rows').tBodies[0].replaceChildren(...rows);
       $('next').disabled = next === undefined;
