@@ -9,13 +9,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCalendarService, DEFAULT_POLICY, formatInstant, parseInstant, type CaseEvent } from '../domain/index.js';
+import { formatInstant, parseInstant, type CaseEvent } from '../domain/index.js';
 import { listCases, type CaseListFilter, type CaseListResult, type CaseSort } from './caseList.js';
-import { CaseProjection } from './caseProjection.js';
+import type { CaseProjection } from './caseProjection.js';
 import { NO_NAMES } from './rowNames.js';
 import { createManualScheduler, type ManualScheduler } from './scheduler.js';
+import { liveCaseProjection, ZONE } from './testSupport.js';
 
-const ZONE = 'Asia/Shanghai';
 const H = 3_600_000;
 /** A Monday. */
 const BASE = parseInstant('2025-09-01T09:00:00+08:00');
@@ -61,12 +61,7 @@ function fold(specs: readonly CaseSpec[], readFrom: number): Folded {
   }
   events.sort((a, b) => a.at - b.at);
   const scheduler = createManualScheduler(BASE);
-  const projection = new CaseProjection({
-    calendarService: createCalendarService(ZONE),
-    policy: DEFAULT_POLICY,
-    scheduler,
-  });
-  projection.goLive(BASE);
+  const projection = liveCaseProjection(scheduler, BASE);
   const revisions = new Map<string, number>();
   for (const e of events) {
     scheduler.advanceTo(Math.max(scheduler.clock(), e.at));

@@ -31,6 +31,7 @@ import { throughBytes } from './rowsThroughBytes.js';
 import { createManualScheduler } from './scheduler.js';
 import { computeStats } from './stats.js';
 import type { AlertEvent, ProjectionMetricsSink } from './types.js';
+import { liveCaseProjection } from './testSupport.js';
 
 const ZONE = 'Asia/Shanghai';
 const H = 3_600_000;
@@ -605,12 +606,7 @@ describe('completed cases as rows of columns', () => {
       },
     ]);
     const scheduler = createManualScheduler(BASE);
-    const projection = new CaseProjection({
-      calendarService: createCalendarService(ZONE),
-      policy: DEFAULT_POLICY,
-      scheduler,
-    });
-    projection.goLive(BASE);
+    const projection = liveCaseProjection(scheduler, BASE);
     const [accepted, completed, rated] = planned;
     for (const p of [accepted!, completed!]) {
       scheduler.advanceTo(p.recordAt);

@@ -8,11 +8,23 @@ import { createCalendarService, DEFAULT_POLICY, parseInstant, type CalendarServi
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { caseStreamId } from '../domain/streams.js';
 import type { EventStore } from '../store/port.js';
+import { CaseProjection } from './caseProjection.js';
 import { createProjections, type Projections, type ProjectionsOptions } from './runner.js';
 import { createManualScheduler, type ManualScheduler } from './scheduler.js';
 import type { AlertEvent } from './types.js';
 
 export const ZONE = 'Asia/Shanghai';
+
+/** A case projection of ZONE's calendar and the default policy on `scheduler`'s clock, live from `at`. */
+export function liveCaseProjection(scheduler: ManualScheduler, at: number): CaseProjection {
+  const projection = new CaseProjection({
+    calendarService: createCalendarService(ZONE),
+    policy: DEFAULT_POLICY,
+    scheduler,
+  });
+  projection.goLive(at);
+  return projection;
+}
 
 export type Body = Record<string, unknown> & { type: string; caseId: string; occurredAt: string };
 
