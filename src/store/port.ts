@@ -97,8 +97,8 @@ export interface ReadAllBatchesOptions extends ReadAllOptions {
    * Told, between two arrays, a position up to which the read has scanned `$all`
    * (every matching event up to it was in an earlier array), so a filtered
    * reader may move its own position past events it does not get. Called by
-   * the stores that learn it (EventStoreDB's filter checkpoints; sqlite at the end of a read on
-   * its own thread); optional.
+   * the stores that learn it (EventStoreDB's filter checkpoints; sqlite at the end of a read,
+   * read ahead or not); optional.
    */
   readonly onScanned?: (position: bigint) => void;
 }
