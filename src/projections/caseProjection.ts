@@ -366,13 +366,10 @@ export class CaseProjection {
   /** Re-evaluate the cases whose next boundary has come (the due timer's callback). */
   private tick(): void {
     const now = this.options.scheduler.clock();
-    // A refresh may queue a case again at an instant already passed (the clock jumped): take those next.
-    for (let due = this.due.takeDue(now); due.length > 0; due = this.due.takeDue(now)) {
-      for (const { entry, at } of due) {
-        this.refresh(entry, now, at);
-        this.compact(entry);
-      }
-    }
+    this.due.visitDue(now, (entry, at) => {
+      this.refresh(entry, now, at);
+      this.compact(entry);
+    });
     this.due.compactIfSparse(this.entries.size);
     this.arm();
   }

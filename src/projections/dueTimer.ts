@@ -24,7 +24,7 @@ export class DueTimer<E extends Queued = CaseEntry> {
 
   constructor(
     private readonly scheduler: Scheduler,
-    /** Called when the timer fires; it takes the due entries with `takeDue`, then calls `arm`. */
+    /** Called when the timer fires; it takes the due entries (`visitDue`), then calls `arm`. */
     private readonly onDue: () => void,
     /** An entry's id (case or complaint id): the order of entries due at one instant. */
     private readonly idOf: (entry: E) => string,
@@ -57,6 +57,17 @@ export class DueTimer<E extends Queued = CaseEntry> {
     }
     if (due.length > 1) due.sort((a, b) => a.at - b.at || byCodeUnits(this.idOf(a.entry), this.idOf(b.entry)));
     return due;
+  }
+
+  /**
+   * `visit` every entry due by `now`, in `takeDue`'s order; entries a visit
+   * queues again at an instant already passed (the clock jumped) are visited
+   * after this round, until none is due.
+   */
+  visitDue(now: EpochMs, visit: (entry: E, at: EpochMs) => void): void {
+    for (let due = this.takeDue(now); due.length > 0; due = this.takeDue(now)) {
+      for (const { entry, at } of due) visit(entry, at);
+    }
   }
 
   /** Drop stale pairs once they outnumber live cases (`liveCount`) by far. */

@@ -132,10 +132,7 @@ export class ComplaintAlerts {
 
   private tick(): void {
     const now = this.options.scheduler.clock();
-    // A refresh may queue a complaint again at an instant already passed (the clock jumped): take those next.
-    for (let due = this.due.takeDue(now); due.length > 0; due = this.due.takeDue(now)) {
-      for (const { entry, at } of due) this.refresh(entry.complaintId, now, at);
-    }
+    this.due.visitDue(now, (entry, at) => this.refresh(entry.complaintId, now, at));
     this.due.compactIfSparse(this.entries.size);
     this.due.arm();
   }
