@@ -15,6 +15,16 @@ import type { EventRow } from './schema.js';
  * visible only once every smaller one is committed: one writer at a time).
  * The head read after it could name rows committed since and never scanned.
  */
+/**
+ * How far a read that came to the log's end with events still wanted scanned
+ * `$all`: the head read before its last read, or its last row if later;
+ * undefined when that is before the read's `from` (nothing to tell).
+ */
+export function scannedTo(headBeforeLastRead: bigint, lastRow: bigint, from: bigint): bigint | undefined {
+  const scanned = headBeforeLastRead > lastRow ? headBeforeLastRead : lastRow;
+  return scanned >= from ? scanned : undefined;
+}
+
 export class AllPages {
   /** The last position scanned (read, matching or not). */
   after: bigint;
@@ -63,10 +73,7 @@ export class AllPages {
         page.push(this.decode(row));
         if (--this.remaining <= 0) break;
       }
-      if (this.exhausted && this.remaining > 0) {
-        const scanned = head > this.after ? head : this.after;
-        if (scanned >= this.from) this.scannedTo = scanned;
-      }
+      if (this.exhausted && this.remaining > 0) this.scannedTo = scannedTo(head, this.after, this.from);
     }
     return page.length === 0 ? undefined : page;
   }

@@ -21,6 +21,7 @@
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../port.js';
+import { scannedTo } from './allPages.js';
 import { allReadQuery } from './prefixFilter.js';
 import { HEAD_SQL } from './schema.js';
 
@@ -226,8 +227,7 @@ export class ReadAhead {
 
   private noteScanned(head: number | undefined): void {
     if (this.scannedFrom === undefined || this.remaining <= 0) return;
-    const scanned = BigInt(Math.max(head ?? -1, this.lastPosition));
-    if (scanned >= this.scannedFrom) this.scannedTo = scanned;
+    this.scannedTo = scannedTo(BigInt(head ?? -1), BigInt(this.lastPosition), this.scannedFrom);
   }
 
   /** A packed page as events, cut at `remaining`; a row that does not parse is damage, named as the store names it. */

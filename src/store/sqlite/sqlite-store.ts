@@ -352,17 +352,18 @@ export class SqliteEventStore implements EventStore {
       let canReadAhead = inSql && this.readAheadMode !== 'off';
       let ahead =
         canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes, options) : undefined;
+      // After the last array: how far the read scanned, from the thread that read the end.
+      const ended = (page: RecordedEvent[] | undefined, scanned: bigint | undefined) => {
+        if (page === undefined && scanned !== undefined) options.onScanned?.(scanned);
+        return page;
+      };
       return {
         next: () => {
           if (ahead !== undefined) {
             const reading = ahead;
-            return reading.next().then((page) => {
-              if (page === undefined && reading.scannedTo !== undefined) options.onScanned?.(reading.scannedTo);
-              return page;
-            });
+            return reading.next().then((page) => ended(page, reading.scannedTo));
           }
-          const page = pages.next();
-          if (page === undefined && pages.scannedTo !== undefined) options.onScanned?.(pages.scannedTo);
+          const page = ended(pages.next(), pages.scannedTo);
           if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
             ahead = this.readAhead(pages, prefixes, options);
           canReadAhead = false; // decided at the first page: a short read stays on this thread
