@@ -12,7 +12,7 @@ import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../doma
 import type { CardRef } from '../domain/index.js';
 import { formatInstant } from '../domain/index.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
-import { toCsv } from './csv.js';
+import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
@@ -175,20 +175,7 @@ function revisionOf(details: unknown): unknown {
   return typeof details === 'object' && details !== null ? (details as { revision?: unknown }).revision : undefined;
 }
 
-const CARD_CSV_HEADER = [
-  '办件编号',
-  '规则',
-  '颜色',
-  '亮牌时间',
-  '消除时间',
-  '中心编号',
-  '中心',
-  '部门编号',
-  '部门',
-  '事项编码',
-  '事项名称',
-  '说明（数字）',
-];
+const CARD_CSV_HEADER = ['办件编号', '规则', '颜色', '亮牌时间', '消除时间', ...PLACE_HEADERS, '说明（数字）'];
 
 /** The explanation's figures on one line: scalar fields as they are, day lists by their length. */
 export function explainFigures(explain: unknown): string {
@@ -205,19 +192,6 @@ export function explainFigures(explain: unknown): string {
 export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
   return toCsv(
     CARD_CSV_HEADER,
-    rows.map((r) => [
-      r.caseId,
-      r.rule,
-      r.color,
-      r.startedAt,
-      r.clearedAt,
-      r.centerId,
-      r.centerName,
-      r.departmentId,
-      r.departmentName,
-      r.matterCode,
-      r.matterName,
-      explainFigures(r.explain),
-    ]),
+    rows.map((r) => [r.caseId, r.rule, r.color, r.startedAt, r.clearedAt, ...placeCells(r), explainFigures(r.explain)]),
   );
 }

@@ -1,15 +1,10 @@
 /** The case list as CSV (`GET /cases` with `Accept: text/csv`): Chinese headers, one line per row. */
 import type { CaseListRow } from './caseList.js';
-import { toCsv } from './csv.js';
+import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 
 const CASE_CSV_HEADER = [
   '办件编号',
-  '中心编号',
-  '中心',
-  '部门编号',
-  '部门',
-  '事项编码',
-  '事项名称',
+  ...PLACE_HEADERS,
   '办件类型',
   '状态',
   '受理时间',
@@ -25,12 +20,7 @@ export function caseListToCsv(rows: readonly CaseListRow[]): string {
     CASE_CSV_HEADER,
     rows.map((r) => [
       r.caseId,
-      r.centerId,
-      r.centerName,
-      r.departmentId,
-      r.departmentName,
-      r.matterCode,
-      r.matterName,
+      ...placeCells(r),
       r.kind,
       r.status,
       r.acceptedAt,
