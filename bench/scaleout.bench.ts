@@ -32,12 +32,11 @@
  * (one JavaScript thread a worker): the partition's own scaling, like for like.
  * The first rows stay the comparison against the default worker.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import type { ProjectionPartition } from '../src/projections/partition.js';
 import { mergeStatsByCenter } from '../src/projections/partitionStats.js';
 import type { StatsResult } from '../src/projections/statsFigures.js';
@@ -49,12 +48,10 @@ import {
   GC_FLAG_WORKERS,
   READ_AHEAD_OFF_WORKERS,
   type WorkerVariant,
-  workerEnv,
 } from './support/scaleoutVariants.js';
-import type { WorkerDone } from './support/scaleoutWorker.js';
+import { type Run, runWorkers, statsDifference } from './support/scaleoutRun.js';
 import type { Benchmark, BenchRow } from './types.js';
 
-const WORKER = fileURLToPath(new URL('./support/scaleoutWorker.ts', import.meta.url));
 const WIRE_SERVER = fileURLToPath(new URL('./support/wireServerProcess.ts', import.meta.url));
 const SEED = 42;
 const AS_OF = Date.parse('2026-03-01T00:00:00+08:00');
@@ -89,86 +86,6 @@ async function fillSqlite(path: string, events: number): Promise<Map<string, num
   return byUnit;
 }
 
-interface Run {
-  readonly wallMs: number;
-  readonly done: readonly WorkerDone[];
-}
-
-function message<T>(child: ChildProcess, kind: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { kind?: string }) => {
-      if (m.kind !== kind) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`scale-out worker exited with ${code} before "${kind}"`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-/** Starts one worker per partition (undefined: all centers), then times them from "go" until all are caught up. */
-async function runWorkers(
-  spec: string,
-  partitions: readonly (ProjectionPartition | undefined)[],
-  variant: WorkerVariant,
-): Promise<Run> {
-  const children = partitions.map((p) =>
-    fork(WORKER, [spec, p === undefined ? 'all' : JSON.stringify(p), String(AS_OF)], {
-      execArgv: [...variant.nodeFlags, '--import', 'tsx'],
-      env: workerEnv(variant),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  );
-  const exited = children.map(
-    (c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve()))),
-  );
-  try {
-    await Promise.all(children.map((c) => message(c, 'ready')));
-    const finished = children.map((c) => message<WorkerDone>(c, 'done'));
-    const t0 = performance.now();
-    for (const c of children) c.send('go');
-    const done = await Promise.all(finished);
-    const wallMs = performance.now() - t0;
-    const otherMode = done.find((d) => variant.readAhead !== undefined && d.readAhead !== variant.readAhead);
-    if (otherMode !== undefined)
-      throw new Error(`a scale-out worker ran with read-ahead ${otherMode.readAhead}, not ${variant.readAhead}`);
-    return { wallMs, done };
-  } catch (error) {
-    for (const c of children) if (c.exitCode === null) c.kill();
-    throw error;
-  } finally {
-    await Promise.all(exited);
-  }
-}
-
-/** Where two JSON values first differ ('' when they do not): the figure to name when the merge is off. */
-function firstDifference(a: unknown, b: unknown, path = ''): string {
-  if (isDeepStrictEqual(a, b)) return '';
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null)
-    return `${path || '(root)'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) {
-    const found = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    if (found !== '') return found;
-  }
-  return '';
-}
-
-/**
- * Everything of the merged answer equals the single worker's, avgUsedDays of
- * the total within 0.01 day: '' when so, else the first figure that differs.
- */
-function statsDifference(single: StatsResult, merged: StatsResult): string {
-  const rest = (s: StatsResult) => ({ ...s, flow: { ...s.flow, avgUsedDays: 0 } });
-  const a = single.flow.avgUsedDays;
-  const b = merged.flow.avgUsedDays;
-  const avgClose = a === null || b === null ? a === b : Math.abs(a - b) <= 0.01 + 1e-9;
-  if (!avgClose) return `.flow.avgUsedDays: ${a} vs ${b}`;
-  return firstDifference(rest(single), rest(merged));
-}
-
 async function measure(
   label: string,
   spec: string,
@@ -181,8 +98,8 @@ async function measure(
   const singles: Run[] = [];
   const pairs: Run[] = [];
   for (let i = 0; i < rounds; i++) {
-    singles.push(await runWorkers(spec, [undefined], variant));
-    pairs.push(await runWorkers(spec, halves, variant));
+    singles.push(await runWorkers(spec, [undefined], variant, AS_OF));
+    pairs.push(await runWorkers(spec, halves, variant, AS_OF));
   }
   load.push(loadavg()[0]!);
   const best = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));

@@ -8,6 +8,10 @@
  *     then writes the read models' snapshot beside the store (kept) and times a restart from it.
  *   `npx tsx scripts/replay-province.ts --mode restart --store /tmp/province.db [--events n] [--json]`
  *     times, in a fresh process, reading that snapshot and a restart from it.
+ *   `npx tsx scripts/replay-province.ts --mode pair --store /tmp/province.db [--repeat n] [--unit-chars 2]
+ *       [--read-ahead-off] [--json]`
+ *     times that store's catch-up by one worker process against two, each owning half the centers
+ *     (scripts/province/pair.ts), and checks their merged `/stats` against the one worker's.
  *
  * Generates a province's cases in memory (16 city centers and 129 county/district
  * centers, sized so the year holds --events events), streams them in recording
@@ -38,6 +42,7 @@ import { inRecordOrder } from '../src/demo/record-order.js';
 import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
 import { gcFunction, heldAfterGc } from './province/heldMemory.js';
+import { type PairRun, runPairFromStore } from './province/pair.js';
 import { type RebuildPass, runRebuildFromStore, runRestartFromSnapshot } from './province/rebuild.js';
 import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
 
@@ -48,6 +53,8 @@ const { values } = parseArgs({
     store: { type: 'string' },
     repeat: { type: 'string', default: '1' },
     snapshot: { type: 'boolean', default: false },
+    'unit-chars': { type: 'string', default: '2' },
+    'read-ahead-off': { type: 'boolean', default: false },
     seed: { type: 'string', default: '42' },
     json: { type: 'boolean', default: false },
     // Completed cases as objects, as before issue 18's rows (to compare the two in one place).
@@ -58,9 +65,9 @@ const TARGET = Number(values.events);
 const SEED = Number(values.seed);
 if (!Number.isInteger(TARGET) || TARGET < 1000)
   throw new RangeError(`--events must be an integer ≥ 1000, got ${values.events}`);
-if (!['generate', 'fold', 'projection', 'both', 'rebuild', 'restart'].includes(values.mode))
-  throw new RangeError(`--mode must be generate, fold, projection, both, rebuild or restart, got ${values.mode}`);
-if ((values.mode === 'rebuild' || values.mode === 'restart') && values.store === undefined)
+if (!['generate', 'fold', 'projection', 'both', 'rebuild', 'restart', 'pair'].includes(values.mode))
+  throw new RangeError(`--mode must be generate, fold, projection, both, rebuild, restart or pair, got ${values.mode}`);
+if (['rebuild', 'restart', 'pair'].includes(values.mode) && values.store === undefined)
   throw new RangeError(`--mode ${values.mode} needs --store <file> (the store is written there once, then read)`);
 
 const zone = PROVINCE_ZONE;
@@ -255,3 +262,25 @@ if (values.mode === 'rebuild')
     report: reportRebuild,
   });
 if (values.mode === 'restart') await runRestartFromSnapshot({ path: values.store as string, report: reportRebuild });
+if (values.mode === 'pair') {
+  const unitChars = Number(values['unit-chars']);
+  if (!Number.isInteger(unitChars) || unitChars < 1)
+    throw new RangeError(`--unit-chars must be a positive integer, got ${values['unit-chars']}`);
+  const seconds = (xs: readonly number[]) => xs.map((x) => x.toFixed(1)).join(' + ');
+  await runPairFromStore({
+    path: values.store as string,
+    repeat: Number(values.repeat),
+    unitChars,
+    readAheadOff: values['read-ahead-off'],
+    report: (r: PairRun) =>
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify(r)}\n`
+          : `${r.pass} (round ${r.round}): ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s = ${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s; ` +
+              `CPU ${seconds(r.cpuSeconds)} s (main threads ${seconds(r.mainThreadCpuSeconds)} s); peak RSS ${r.peakRssBytes.map(mb).join(' + ')}; ` +
+              `${r.cases.map((c) => c.toLocaleString('en')).join(' + ')} cases` +
+              `${r.prefixes === undefined ? '' : `; prefixes ${r.prefixes.map((p) => p.join(',')).join(' | ')}`}` +
+              `${r.statsDifference === undefined ? '' : r.statsDifference === '' ? '; /stats merged == one worker' : `; /stats DIFFER: ${r.statsDifference}`}\n`,
+      ),
+  });
+}

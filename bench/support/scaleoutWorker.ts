@@ -27,6 +27,8 @@ export interface WorkerDone {
   readonly readAhead: SqliteReadAhead | undefined;
   readonly eventsFolded: number;
   readonly cases: number;
+  /** The process's peak RSS so far (the kernel's high-water mark): its load, catch-up and /stats answer. */
+  readonly maxRssBytes: number;
   readonly stats: unknown;
 }
 
@@ -70,6 +72,7 @@ process.once('message', () => {
       readAhead,
       eventsFolded: info.eventsFolded,
       cases: info.cases,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
       stats,
     };
     send(done, () => {

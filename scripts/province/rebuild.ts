@@ -344,7 +344,7 @@ export async function runRestartFromSnapshot(options: {
 }
 
 /** The last event's recordedAt plus an hour: the rebuild's clock (its final evaluation of every case). */
-function endOfStore(path: string): number {
+export function endOfStore(path: string): number {
   const db = new Database(path, { readonly: true });
   try {
     const last = db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1').pluck().get() as string;
