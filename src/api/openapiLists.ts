@@ -70,6 +70,11 @@ export const listPaths = {
           enum: CASE_SORT_VALUES,
         }),
         ...paging,
+        q(
+          'listedAt',
+          "The listedAt a page of this listing answered (ISO-8601 with offset, whole milliseconds): a first page read at it again, as it was first shown (paging back to page 1). At most 5 minutes after the server's clock and 30 days old, as a cursor's instant; with a cursor it must be the cursor's instant. A 400 names listedAt otherwise",
+          { ...instant, format: 'date-time' },
+        ),
       ],
       responses: listResponses('CaseListPage', 'One page of cases and the total'),
     },
@@ -114,7 +119,7 @@ export const listSchemas = {
       listedAt: {
         ...instant,
         description:
-          "The instant the listing's first page was read at (the cursor carries it): every page reads paused cases at it and counts only the overdue cards started by it, so the clock moving on between pages moves no case",
+          "The instant the listing's first page was read at (the cursor carries it; pass it back as the listedAt parameter to read the first page again): every page reads paused cases at it and counts only the overdue cards started by it, so the clock moving on between pages moves no case",
       },
     },
     ['sort', 'listedAt'],

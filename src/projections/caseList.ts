@@ -51,6 +51,8 @@ export interface CaseListQuery extends CaseListFilter {
   readonly sort?: CaseSort;
   readonly limit: number;
   readonly cursor?: string;
+  /** The listing's instant (a page's `listedAt`): a first page read again as that listing's (listingCursor.ts). */
+  readonly listedAt?: EpochMs;
 }
 
 export interface CaseListAlert {
@@ -219,7 +221,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const direction: Direction = sort.startsWith('-') ? -1 : 1;
   const field = (direction === 1 ? sort : sort.slice(1)) as CaseSortField;
   const { now, zone } = sources;
-  const { after, listedAt } = listingPosition(query.cursor, sort, CLOCK_BOUND_SORTS.has(field), now, zone);
+  const { after, listedAt } = listingPosition(query, sort, CLOCK_BOUND_SORTS.has(field), now, zone);
   const reading: Reading = {
     listedAt,
     read: (e) => sources.evaluate(e.caseId, atOrLastEvent(e, e.state.status === 'paused' ? listedAt : now)),

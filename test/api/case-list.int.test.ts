@@ -180,6 +180,65 @@ describe('GET /cases', () => {
     }
   });
 
+  it('paging back to the first page with listedAt, days later: the same rows in the same order, at the same instant', async () => {
+    const events: Record<string, unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const caseId = `B-${String(i).padStart(2, '0')}`;
+      events.push(accepted(caseId, day(1 + i), { promisedDays: [3, 10, 15, 20][i % 4] }));
+      if (i % 2 === 0)
+        events.push({ type: 'CasePaused', caseId, occurredAt: day(2 + i, 10), pauseId: 'p1', reason: 'supplement' });
+    }
+    await write(events);
+    const rows = (body: { items: { caseId: string; dueAt: string }[] }) =>
+      body.items.map((r) => `${r.caseId} ${r.dueAt}`);
+    for (const sort of ['dueAt', '-dueAt', 'accepted']) {
+      const first = (await get(`/cases?sort=${sort}&limit=6`)).body;
+      const second = await get(`/cases?sort=${sort}&limit=6&cursor=${first.nextCursor}`);
+      expect(second.body.listedAt).toBe(first.listedAt);
+      // Past the National Day holidays and two weeks of working days: every paused deadline moved on.
+      srv.clock.advance(20 * 86_400_000);
+      const fresh = (await get(`/cases?sort=${sort}&limit=6`)).body;
+      expect(rows(fresh), sort).not.toEqual(rows(first));
+      const again = await get(`/cases?sort=${sort}&limit=6&listedAt=${encodeURIComponent(first.listedAt)}`);
+      expect(again.status, sort).toBe(200);
+      expect(rows(again.body), sort).toEqual(rows(first));
+      expect(again.body.listedAt).toBe(first.listedAt);
+      expect(again.body.asOf).not.toBe(first.listedAt);
+      // Its cursor continues the same listing: the second page as it was first read.
+      const next = await get(`/cases?sort=${sort}&limit=6&cursor=${again.body.nextCursor}`);
+      expect(rows(next.body), sort).toEqual(rows(second.body));
+    }
+  });
+
+  it('refuses a listedAt that is not an instant to the millisecond, is ahead of the clock, too old, or not the cursor’s, naming listedAt', async () => {
+    await write(seed('K', 6));
+    const now = srv.clock.now;
+    const iso = (at: number) => encodeURIComponent(new Date(at).toISOString());
+    const cursor = (await get('/cases?sort=dueAt&limit=2')).body.nextCursor as string;
+    const refused: [string, RegExp][] = [
+      ['listedAt=yesterday', /ISO-8601 instant with offset/],
+      [`listedAt=${now}`, /ISO-8601 instant with offset/],
+      [`listedAt=${encodeURIComponent('2025-09-30T10:00:00.0005+08:00')}`, /whole number of milliseconds/],
+      [`listedAt=${iso(now + 6 * 60_000)}`, /more than 5 minutes after this server's clock/],
+      [`listedAt=${iso(now - 31 * 86_400_000)}`, /more than 30 days ago/],
+      [`cursor=${cursor}&listedAt=${iso(now - 60_000)}`, /not the instant of the cursor's listing/],
+    ];
+    for (const [query, message] of refused) {
+      const res = await get(`/cases?sort=dueAt&limit=2&${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.details[0].field, query).toBe('listedAt');
+      expect(res.body.error.message, query).toMatch(message);
+    }
+    // Within the bounds, and with the cursor of its own listing, it is accepted.
+    for (const query of [
+      `listedAt=${iso(now + 4 * 60_000)}`,
+      `listedAt=${iso(now - 29 * 86_400_000)}`,
+      `listedAt=${encodeURIComponent('2025-09-30T10:00:00.123000+08:00')}`,
+      `cursor=${cursor}&listedAt=${iso(now)}`,
+    ])
+      expect((await get(`/cases?sort=dueAt&limit=2&${query}`)).status, query).toBe(200);
+  });
+
   it('refuses a cursor whose listing instant is not one, is ahead of the clock or too old, naming cursor', async () => {
     await write(seed('K', 6));
     const cursorOf = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');

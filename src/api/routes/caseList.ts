@@ -6,7 +6,8 @@ import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
-import { dateParam, enumParam, idParam } from '../validation.js';
+import { dateParam, enumParam, idParam, instantParam, queryString } from '../validation.js';
+import { badRequest } from '../errors.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
 
 export const CASE_LIST_PARAMS = [
@@ -26,6 +27,7 @@ export const CASE_LIST_PARAMS = [
   'sort',
   'limit',
   'cursor',
+  'listedAt',
 ] as const;
 
 export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
@@ -50,6 +52,7 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
       openAt: dateParam(q, 'openAt', false),
       sort: enumParam(q, 'sort', CASE_SORT_VALUES),
       cursor: cursorParam(q),
+      listedAt: listedAtParam(q),
     };
     const result = deps.readModels.caseList({ ...givenOnly(given), limit: limitParam(q, csv) });
     recordListRead(
@@ -66,4 +69,16 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
     res.json(result);
   });
   return router;
+}
+
+/**
+ * `listedAt`: the listing's instant as a page answered it (ISO-8601 with offset, to the millisecond),
+ * to read that listing's first page again; its bounds are the cursor's (listingCursor.ts).
+ */
+function listedAtParam(q: Record<string, unknown>): number | undefined {
+  const at = instantParam(q, 'listedAt');
+  const fraction = /\.(\d+)/.exec(queryString(q, 'listedAt') ?? '')?.[1] ?? '';
+  if (/[1-9]/.test(fraction.slice(3)))
+    throw badRequest('listedAt', 'must be a whole number of milliseconds (as a page answered it)');
+  return at;
 }
