@@ -1,10 +1,13 @@
 /**
  * The case list and the card register in Chromium (issue 16 items 2, 3): a count
  * on the board and a cell of the monthly report each link to the list that
- * reproduces it, and the list's total is the number that was on the page.
+ * reproduces it, and the list's total is the number that was on the page. Paging
+ * back to page 1 shows the listing first shown, at its instant, though the engine's
+ * clock (a manual scheduler there) moved on meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { createManualScheduler } from '../../src/projections/scheduler.js';
 import {
   PHONE,
   TOKENS,
@@ -158,4 +161,82 @@ describe('case list and card register pages', () => {
     await screenshot(page, 'card-register-phone');
     await page.context().close();
   });
+});
+
+describe('the case list paged back to page 1 after the clock moved on', () => {
+  // Twelve cases accepted 09-01..09-12; every other one paused the next morning and never resumed,
+  // so its deadline moves on with every working day the clock passes.
+  const scheduler = createManualScheduler(Date.parse('2025-09-30T10:00:00+08:00'));
+  let clocked: WebServer;
+  const day = (d: number, hour = 9) =>
+    `2025-09-${String(d).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+08:00`;
+
+  beforeAll(async () => {
+    clocked = await startWebServer({ scheduler });
+    const events: Record<string, unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const caseId = `BK-${String(i).padStart(2, '0')}`;
+      events.push({ ...accepted(caseId, 0, [3, 10, 15, 20][i % 4]!, 'center-A', 'dep-1'), occurredAt: day(1 + i) });
+      if (i % 2 === 0)
+        events.push({ type: 'CasePaused', caseId, occurredAt: day(2 + i, 10), pauseId: 'p1', reason: 'supplement' });
+    }
+    await postEvents(clocked.baseUrl, events);
+    for (let i = 0; i < 200 && (await getJson(clocked.baseUrl, '/cases?limit=1')).total !== 12; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(async () => {
+    await clocked?.close();
+  });
+
+  /** The status line, its listing instant and the rows' cells, once the page from row `from` shows. */
+  async function shown(page: Page, from: number): Promise<{ listedAt: string; status: string; rows: string[][] }> {
+    await page.waitForFunction((k) => document.getElementById('status')?.textContent?.startsWith(`第 ${k}–`), from);
+    return {
+      listedAt: (await page.locator('#status').getAttribute('data-listed-at')) ?? '',
+      status: (await page.locator('#status').textContent()) ?? '',
+      rows: await page
+        .locator('#rows tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => Array.from((tr as HTMLTableRowElement).cells, (td) => td.textContent ?? '')),
+        ),
+    };
+  }
+  /** Case id and deadline date (the first and seventh columns). */
+  const idAndDeadline = (cells: readonly string[]) => `${cells[0]} ${cells[6]}`;
+
+  for (const [button, sort] of [
+    ['#prev', 'dueAt'],
+    ['#first', '-dueAt'],
+  ] as const)
+    it(`${button} back to page 1 (sort ${sort}) shows the same rows at the same 列表时点 though 20 days passed`, async () => {
+      const page = await openPage(browser, clocked.baseUrl, TOKENS.auditor);
+      await page.goto(`${clocked.baseUrl}/cases?limit=6&sort=${sort}`);
+      const first = await shown(page, 1);
+      expect(first.listedAt).not.toBe('');
+      expect(first.status).toContain('列表时点');
+      expect(first.rows).toHaveLength(6);
+      await page.click('#next');
+      const second = await shown(page, 7);
+      expect(second.listedAt).toBe(first.listedAt);
+      // Past the National Day holidays and two weeks of working days: a new listing's page 1 differs.
+      scheduler.advanceBy(20 * DAY);
+      const fresh = await getJson(clocked.baseUrl, `/cases?limit=6&sort=${sort}`);
+      const freshRows = fresh.items.map(
+        (r: { caseId: string; deadlineDate: string }) => `${r.caseId} ${r.deadlineDate}`,
+      );
+      expect(freshRows).not.toEqual(first.rows.map(idAndDeadline));
+      await page.click(button);
+      const again = await shown(page, 1);
+      expect(again.listedAt).toBe(first.listedAt);
+      expect(again.status).toBe(first.status);
+      // The same cases in the same order, paused ones with the deadline first shown; overdue days and
+      // alerts are today's (docs/api.md: only paused cases and the overdue key are read at listedAt).
+      expect(again.rows.map(idAndDeadline)).toEqual(first.rows.map(idAndDeadline));
+      // Submitting the filters starts a new listing, read now.
+      await page.click('#filters button[type=submit]');
+      await page.waitForFunction((at) => document.getElementById('status')?.dataset['listedAt'] !== at, first.listedAt);
+      expect(await page.locator('#status').getAttribute('data-listed-at')).toBe(fresh.listedAt);
+      expect((await shown(page, 1)).rows.map(idAndDeadline)).toEqual(freshRows);
+      await page.context().close();
+    });
 });

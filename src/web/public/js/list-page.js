@@ -17,6 +17,9 @@ export function listPage(o) {
   const cursors = []; // cursors of the pages before the current one (for "previous")
   let current; // cursor of the current page (undefined: first page)
   let next;
+  // The case list's listing instant (every page answers it as listedAt; cursors carry it): going back
+  // to the first page asks for it again, so page 1 shows what it first showed. The other lists have none.
+  let listedAt;
 
   const query = () => {
     const q = new URLSearchParams();
@@ -41,10 +44,12 @@ export function listPage(o) {
     $('error').textContent = problem ?? '';
     if (problem) return;
     if (current !== undefined) q.set('cursor', current);
+    else if (listedAt !== undefined) q.set('listedAt', listedAt);
     $('status').textContent = '加载中 Loading…';
     try {
       const body = await apiJson(`${o.api}?${q}`);
       next = body.nextCursor;
+      listedAt = body.listedAt;
       const total = $('total');
       total.textContent = fmtNumber(body.total);
       total.dataset.total = String(body.total);
@@ -69,10 +74,16 @@ export function listPage(o) {
     }
   }
 
-  const restart = () => {
+  // Back to the first page of the same listing ("first", and "previous" from page 2).
+  const firstPage = () => {
     cursors.length = 0;
     current = undefined;
     void load();
+  };
+  // A new listing (the filters submitted): read now.
+  const restart = () => {
+    listedAt = undefined;
+    firstPage();
   };
 
   form.addEventListener('submit', (e) => {
@@ -90,7 +101,7 @@ export function listPage(o) {
     current = cursors.pop();
     void load();
   });
-  $('first').addEventListener('click', restart);
+  $('first').addEventListener('click', firstPage);
   $('csv')?.addEventListener('click', async () => {
     const q = query();
     q.delete('limit'); // the CSV takes up to 10,000 rows at once
