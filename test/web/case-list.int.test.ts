@@ -93,7 +93,7 @@ describe('case list and card register pages', () => {
       .map((k) => [shanghaiIso(-k * DAY).slice(0, 7), shanghaiIso(-k * DAY + 3_600_000).slice(0, 7)])
       .find(([acceptedIn, completedIn]) => acceptedIn === completedIn)?.[0];
     await page.goto(`${server.baseUrl}/reports?month=${month}`);
-    for (const kpi of ['accepted', 'completedInPeriod']) {
+    for (const kpi of ['accepted', 'completedInPeriod', 'inProgress']) {
       const link = page.locator(`[data-kpi="${kpi}"] a`).first();
       await link.waitFor();
       const shown = Number((await link.textContent())?.replace(/\D/g, ''));

@@ -17,6 +17,7 @@ const PARAMS = [
   'acceptedTo',
   'completedFrom',
   'completedTo',
+  'openAt',
   'q',
   'sort',
   'limit',
