@@ -5,13 +5,16 @@
  * the event decoder or a generator may have built as a concatenation); here an
  * id is packed in one pool of 4-bit codes (ids being codes like
  * `WH-20250922-00017`: a digit or a separator in one code, any other character
- * up to U+00FF in three), its length in codes in a byte (where it starts is
- * kept for every 16th slot and summed from the lengths for the others), and a
- * slot in an open-addressing hash table of `Int32Array`, beside a byte of
- * each entry's hash (its fingerprint, so that a probe past another id's entry
- * does not decode that id: most lookups of a new id probe several): ≈ 20 bytes
- * for a 17-character id. An id with a character above U+00FF (none in practice) is kept in a
- * small `Map` beside it, so every string works.
+ * up to U+00FF in three), where it starts is kept per slot (its length is the
+ * next slot's start minus its own), and an open-addressing hash table of
+ * `Int32Array` holds per entry the id's full 32-bit hash beside its slot.
+ * A lookup of a held id touches three places (its entry, its start, its
+ * codes) and a probe past another id compares 32 bits, so it almost never
+ * decodes a wrong id: with millions of ids each place is a cache miss, and
+ * fewer places is what made the fold faster (docs/scaling.md, session 8).
+ * ≈ 26 bytes for a 17-character id. An id with a character above U+00FF
+ * (none in practice) has no codes and is kept in a small `Map` beside it, so
+ * every string works.
  *
  * Over 300 lines: the snapshot's export and import of the ids (and of their
  * hash table) read this layout, and must change with it.
@@ -21,8 +24,6 @@ import { columnOf, countOf, listOf, type Parts } from './snapshotRows.js';
 
 /** The default room, in ids. Slots are never removed, so the table only grows (by a quarter, when three quarters full). */
 const MIN_TABLE = 1024;
-/** A slot's length byte when its length is in `unusual` (a wide id, or 255 codes and more). */
-const UNUSUAL = 0xff;
 
 /** The characters with a 4-bit code of their own (the code is the index); code 15 is followed by the character's byte. */
 const SYMBOLS = '0123456789-_./:';
@@ -32,42 +33,40 @@ const CODE_OF = new Int8Array(256).fill(-1);
 for (let i = 0; i < SYMBOLS.length; i++) CODE_OF[SYMBOLS.charCodeAt(i)] = i;
 const SYMBOL_CHAR = Array.from(SYMBOLS, (c) => c.charCodeAt(0));
 
-/** 32-bit FNV-1a over the characters of `s`; −1 when one of them does not fit in a byte. */
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** 32-bit FNV-1a over the characters of `s`; −1 when one of them does not fit in a byte. Exported for tests. */
+export function hashOf(s: string): number {
+  let h = FNV_OFFSET;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0xff) return -1;
-    h = Math.imul(h ^ c, 0x01000193);
+    h = Math.imul(h ^ c, FNV_PRIME);
   }
   return h >>> 0;
 }
 
-/** The byte of a hash kept beside its table entry: the top one (the entry's place comes from hash mod length). */
-const fingerprintOf = (hash: number): number => hash >>> 24;
-
-/** A table length that holds `count` ids at most three quarters full. */
-function tableLengthFor(count: number): number {
+/** Entries of a table that holds `count` ids at most three quarters full. */
+function entriesFor(count: number): number {
   return Math.ceil((4 * count) / 3) + 1;
 }
 
 export class CaseIds {
   private count = 0;
-  /** Per slot: its length in codes, or `UNUSUAL` (see `unusual`). The codes of the slots follow one another. */
-  private lengths: Uint8Array;
-  /** Per 16 slots: where the first one's codes start. */
-  private blockStart: Int32Array;
-  /** Slots whose length is `UNUSUAL`: their length in codes (≥ 255), or −1 − k for `wide[k]` (no codes). */
-  private readonly unusual = new Map<number, number>();
+  /** Per slot: where its codes start; `starts[count]` is `codesUsed` (a wide slot has none: its length is 0). */
+  private starts: Int32Array;
   /** The codes, two per byte (the even one in the low half). */
   private codes: Uint8Array;
   private codesUsed = 0;
-  /** Open addressing, linear probing from hash mod length: slot + 1, 0 when free. */
+  /**
+   * Open addressing, linear probing from hash mod entries; entry i is
+   * `table[2i]`, the id's hash (`| 0`), and `table[2i + 1]`, its slot + 1 (0
+   * when free): one 8-byte entry, never across two cache lines.
+   */
   private table: Int32Array;
-  /** Per table entry: the top byte of its id's hash (fingerprintOf), compared before the id is. */
-  private fingerprints: Uint8Array;
-  /** Ids with a character above U+00FF, by slot, and their slots. */
-  private readonly wide: string[] = [];
+  /** Ids with a character above U+00FF (in no entry), by slot, and their slots. */
+  private readonly wideAt = new Map<number, string>();
   private readonly wideSlots = new Map<string, number>();
   /**
    * The id looked up last and its slot, −1 when not held: a fold asks for the
@@ -80,11 +79,9 @@ export class CaseIds {
   constructor(initial = MIN_TABLE) {
     if (!Number.isInteger(initial) || initial < 1)
       throw new RangeError(`CaseIds: initial ${initial} is not a positive integer`);
-    this.lengths = new Uint8Array(initial);
-    this.blockStart = new Int32Array((initial >> 4) + 1);
+    this.starts = new Int32Array(initial + 1);
     this.codes = new Uint8Array(12 * initial);
-    this.table = new Int32Array(tableLengthFor(initial));
-    this.fingerprints = new Uint8Array(this.table.length);
+    this.table = new Int32Array(2 * entriesFor(initial));
   }
 
   /** Ids held (the next slot number). */
@@ -104,12 +101,13 @@ export class CaseIds {
   private find(id: string): number {
     const hash = hashOf(id);
     if (hash < 0) return this.wideSlots.get(id) ?? -1;
-    const length = this.table.length;
-    const fingerprint = fingerprintOf(hash);
-    for (let i = hash % length; ; i = i + 1 === length ? 0 : i + 1) {
-      const held = this.table[i]!;
+    const table = this.table;
+    const entries = table.length >> 1;
+    const key = hash | 0;
+    for (let i = hash % entries; ; i = i + 1 === entries ? 0 : i + 1) {
+      const held = table[2 * i + 1]!;
       if (held === 0) return -1;
-      if (this.fingerprints[i] === fingerprint && this.holds(held - 1, id)) return held - 1;
+      if (table[2 * i] === key && this.holds(held - 1, id)) return held - 1;
     }
   }
 
@@ -118,16 +116,11 @@ export class CaseIds {
     const slot = this.count++;
     this.lastId = id;
     this.lastSlot = slot;
-    this.lengths = grown(this.lengths, slot + 1);
-    if ((slot & 15) === 0) {
-      this.blockStart = grown(this.blockStart, (slot >> 4) + 1);
-      this.blockStart[slot >> 4] = this.codesUsed;
-    }
+    this.starts = grown(this.starts, slot + 2);
     const hash = hashOf(id);
     if (hash < 0) {
-      this.lengths[slot] = UNUSUAL;
-      this.unusual.set(slot, -1 - this.wide.length);
-      this.wide.push(id);
+      this.starts[slot + 1] = this.codesUsed;
+      this.wideAt.set(slot, id);
       this.wideSlots.set(id, slot);
       return slot;
     }
@@ -147,19 +140,17 @@ export class CaseIds {
       }
     }
     this.codesUsed = k;
-    this.lengths[slot] = Math.min(n, UNUSUAL);
-    if (n >= UNUSUAL) this.unusual.set(slot, n);
-    if (4 * (slot + 1) > 3 * this.table.length) this.rehash(tableLengthFor(Math.ceil((slot + 1) * 1.25)));
-    else this.place(slot, hash);
+    this.starts[slot + 1] = k;
+    if (4 * (slot + 1) > 3 * (this.table.length >> 1)) this.grow(entriesFor(Math.ceil((slot + 1) * 1.25)));
+    this.place(slot, hash);
     return slot;
   }
 
   /** The id of `slot` (a fresh string for a narrow id). */
   idOf(slot: number): string {
-    const n = this.lengthOf(slot);
-    if (n < 0) return this.wide[-1 - n]!;
-    const at = this.startOf(slot);
-    const end = at + n;
+    const at = this.starts[slot]!;
+    const end = this.starts[slot + 1]!;
+    if (at === end) return this.wideAt.get(slot) ?? '';
     const chars: number[] = [];
     for (let k = at; k < end; ) {
       const step = this.charAt(k);
@@ -186,31 +177,16 @@ export class CaseIds {
     this.codes[i] = k & 1 ? (this.codes[i]! & 0x0f) | (code << 4) : code;
   }
 
-  /** The length of `slot` in codes, or −1 − k for `wide[k]`. */
-  private lengthOf(slot: number): number {
-    const n = this.lengths[slot]!;
-    return n < UNUSUAL ? n : this.unusual.get(slot)!;
-  }
-
-  /** Where the codes of `slot` start: its block's start and the lengths of the slots before it in the block. */
-  private startOf(slot: number): number {
-    let at = this.blockStart[slot >> 4]!;
-    for (let s = slot & ~15; s < slot; s++) at += Math.max(0, this.lengthOf(s));
-    return at;
-  }
-
-  /** A copy of the ids, for a snapshot (snapshotRows.ts); the block starts and the hash table are rebuilt on import. */
+  /** A copy of the ids and their hash table, for a snapshot (snapshotRows.ts). */
   exportParts(): Parts {
+    const wideSlots = Int32Array.from(this.wideAt.keys()).sort();
     return {
       count: this.count,
-      lengths: this.lengths.slice(0, this.count),
-      unusualSlots: Int32Array.from(this.unusual.keys()),
-      unusualValues: Int32Array.from(this.unusual.values()),
-      codesUsed: this.codesUsed,
+      starts: this.starts.slice(0, this.count + 1),
       codes: this.codes.slice(0, (this.codesUsed + 1) >> 1),
-      wide: [...this.wide],
+      wideSlots,
+      wide: Array.from(wideSlots, (slot) => this.wideAt.get(slot)!),
       table: this.table.slice(),
-      fingerprints: this.fingerprints.slice(),
     };
   }
 
@@ -219,47 +195,29 @@ export class CaseIds {
     const count = countOf(parts, 'count');
     const ids = new CaseIds(Math.max(count, 1));
     ids.count = count;
-    ids.lengths = columnOf(parts, 'lengths', ids.lengths, count);
+    ids.starts = columnOf(parts, 'starts', ids.starts, count + 1);
     ids.codes = columnOf(parts, 'codes', ids.codes);
-    ids.codesUsed = countOf(parts, 'codesUsed');
-    if (ids.codesUsed > 2 * ids.codes.length) throw new RangeError('rows: id codes used beyond their bytes');
-    const unusualSlots = columnOf(parts, 'unusualSlots', new Int32Array(0));
-    const unusualValues = columnOf(parts, 'unusualValues', new Int32Array(0), unusualSlots.length);
-    const wide = listOf(parts, 'wide');
-    unusualSlots.forEach((slot, k) => {
-      const value = unusualValues[k]!;
-      if (
-        slot < 0 ||
-        slot >= count ||
-        ids.lengths[slot] !== UNUSUAL ||
-        ids.unusual.has(slot) ||
-        (value >= 0 && value < UNUSUAL)
-      )
-        throw new RangeError(`rows: the unusual id length of slot ${slot} is not one`);
-      ids.unusual.set(slot, value);
-    });
-    let end = 0;
-    for (let slot = 0; slot < count; slot++) {
-      if ((slot & 15) === 0) ids.blockStart[slot >> 4] = end;
-      if (ids.lengths[slot] === UNUSUAL && !ids.unusual.has(slot))
-        throw new RangeError(`rows: slot ${slot} has no length`);
-      const n = ids.lengthOf(slot);
-      if (n >= 0) end += n;
-      else {
-        const id = wide[-1 - n];
-        if (typeof id !== 'string' || ids.wide.length !== -1 - n || hashOf(id) >= 0 || ids.wideSlots.has(id))
-          throw new RangeError(`rows: wide id of slot ${slot} is not the next one`);
-        ids.wide.push(id);
-        ids.wideSlots.set(id, slot);
-      }
-    }
-    if (end !== ids.codesUsed) throw new RangeError(`rows: ids take ${end} codes, ${ids.codesUsed} held`);
-    if (ids.wide.length !== wide.length) throw new RangeError('rows: wide ids not all in a slot');
+    if (ids.starts[0] !== 0) throw new RangeError('rows: the first id does not start at code 0');
     for (let slot = 0; slot < count; slot++)
-      if (ids.lengthOf(slot) >= 0 && !ids.decodes(slot)) throw new RangeError(`rows: id of slot ${slot} is cut short`);
-    const table = columnOf(parts, 'table', new Int32Array(0));
-    if (!ids.adoptTable(table, columnOf(parts, 'fingerprints', new Uint8Array(0), table.length)))
-      ids.rehash(ids.table.length);
+      if (ids.starts[slot + 1]! < ids.starts[slot]!)
+        throw new RangeError(`rows: id of slot ${slot} ends before it starts`);
+    ids.codesUsed = ids.starts[count]!;
+    if (ids.codesUsed > 2 * ids.codes.length) throw new RangeError('rows: id codes used beyond their bytes');
+    const wideSlots = columnOf(parts, 'wideSlots', new Int32Array(0));
+    const wide = listOf(parts, 'wide');
+    if (wide.length !== wideSlots.length) throw new RangeError('rows: wide ids and their slots differ in number');
+    wideSlots.forEach((slot, k) => {
+      const id = wide[k];
+      if (slot < 0 || slot >= count || ids.starts[slot] !== ids.starts[slot + 1] || ids.wideAt.has(slot))
+        throw new RangeError(`rows: slot ${slot} of a wide id is not one`);
+      if (typeof id !== 'string' || hashOf(id) >= 0 || ids.wideSlots.has(id))
+        throw new RangeError(`rows: the wide id of slot ${slot} is not one`);
+      ids.wideAt.set(slot, id);
+      ids.wideSlots.set(id, slot);
+    });
+    for (let slot = 0; slot < count; slot++)
+      if (!ids.decodes(slot)) throw new RangeError(`rows: id of slot ${slot} is cut short`);
+    if (!ids.adoptTable(columnOf(parts, 'table', new Int32Array(0)))) ids.rehash(ids.table.length >> 1);
     return ids;
   }
 
@@ -267,50 +225,48 @@ export class CaseIds {
    * Take a snapshot's hash table instead of rebuilding it (the rebuild hashes
    * every id: ≈ 0.8 s at 3.35 M ids), when it is a table of these ids: every
    * narrow slot once and nothing else, room left, and a sample of ids found
-   * where `find` looks (their fingerprints too). Any other table (another hash
+   * where `find` looks (their hashes too). Any other table (another hash
    * function, or damaged under a matching checksum) is not taken: the caller
    * rebuilds it.
    */
-  private adoptTable(table: Int32Array, fingerprints: Uint8Array): boolean {
-    if (table.length === 0 || 4 * this.count > 3 * table.length) return false;
+  private adoptTable(table: Int32Array): boolean {
+    const entries = table.length >> 1;
+    if (entries === 0 || table.length !== 2 * entries || 4 * this.count > 3 * entries) return false;
     const seen = new Uint8Array(this.count);
     let held = 0;
-    for (let i = 0; i < table.length; i++) {
+    for (let i = 1; i < table.length; i += 2) {
       const entry = table[i]!;
       if (entry === 0) continue;
       const slot = entry - 1;
-      if (slot < 0 || slot >= this.count || seen[slot] === 1 || this.lengthOf(slot) < 0) return false;
+      if (slot < 0 || slot >= this.count || seen[slot] === 1 || this.wideAt.has(slot)) return false;
       seen[slot] = 1;
       held++;
     }
-    if (held !== this.count - this.wide.length) return false;
+    if (held !== this.count - this.wideAt.size) return false;
     const rebuilt = this.table;
-    const rebuiltFingerprints = this.fingerprints;
     this.table = table;
-    this.fingerprints = fingerprints;
     const step = Math.max(1, Math.floor(this.count / 4096));
     for (let slot = 0; slot < this.count; slot += step)
-      if (this.lengthOf(slot) >= 0 && this.find(this.idOf(slot)) !== slot) {
+      if (!this.wideAt.has(slot) && this.find(this.idOf(slot)) !== slot) {
         this.table = rebuilt;
-        this.fingerprints = rebuiltFingerprints;
         return false;
       }
     return true;
   }
 
-  /** Whether the codes of narrow `slot` end on a whole character (an escape has its two codes). */
+  /** Whether the codes of `slot` end on a whole character (an escape has its two codes). */
   private decodes(slot: number): boolean {
-    let k = this.startOf(slot);
-    const end = k + Math.max(0, this.lengthOf(slot));
+    let k = this.starts[slot]!;
+    const end = this.starts[slot + 1]!;
     while (k < end) k += this.codeAt(k) === ESCAPE ? 3 : 1;
     return k === end;
   }
 
+  /** Whether narrow `slot` holds `id` (a narrow one). */
   private holds(slot: number, id: string): boolean {
-    const n = this.lengthOf(slot);
-    if (n < id.length) return false; // at least one code a character (a wide slot, −1 − k, has none)
-    const at = this.startOf(slot);
-    const end = at + n;
+    const at = this.starts[slot]!;
+    const end = this.starts[slot + 1]!;
+    if (end - at < id.length) return false; // at least one code a character
     let i = 0;
     for (let k = at; k < end; i++) {
       if (i === id.length) return false;
@@ -322,27 +278,32 @@ export class CaseIds {
   }
 
   private place(slot: number, hash: number): void {
-    const length = this.table.length;
-    let i = hash % length;
-    while (this.table[i] !== 0) i = i + 1 === length ? 0 : i + 1;
-    this.table[i] = slot + 1;
-    this.fingerprints[i] = fingerprintOf(hash);
+    const table = this.table;
+    const entries = table.length >> 1;
+    let i = hash % entries;
+    while (table[2 * i + 1] !== 0) i = i + 1 === entries ? 0 : i + 1;
+    table[2 * i] = hash;
+    table[2 * i + 1] = slot + 1;
   }
 
-  private rehash(size: number): void {
-    this.table = new Int32Array(size);
-    this.fingerprints = new Uint8Array(size);
-    let end = 0;
+  /** A larger table of the same entries: their hashes are kept, so no id is decoded. */
+  private grow(entries: number): void {
+    const old = this.table;
+    this.table = new Int32Array(2 * entries);
+    for (let i = 1; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i]! - 1, old[i - 1]! >>> 0);
+  }
+
+  /** A table of `entries` built from the codes (a snapshot's table not taken). */
+  private rehash(entries: number): void {
+    this.table = new Int32Array(2 * entries);
     for (let slot = 0; slot < this.count; slot++) {
-      const n = this.lengthOf(slot);
-      if (n < 0) continue;
-      const at = end;
-      end = at + n;
-      let h = 0x811c9dc5; // hashOf, over the decoded characters
-      for (let k = at; k < end; ) {
+      if (this.wideAt.has(slot)) continue;
+      const end = this.starts[slot + 1]!;
+      let h = FNV_OFFSET; // hashOf, over the decoded characters
+      for (let k = this.starts[slot]!; k < end; ) {
         const step = this.charAt(k);
         k += step & 3;
-        h = Math.imul(h ^ (step >> 2), 0x01000193);
+        h = Math.imul(h ^ (step >> 2), FNV_PRIME);
       }
       this.place(slot, h >>> 0);
     }

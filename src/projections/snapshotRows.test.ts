@@ -74,11 +74,9 @@ describe('the rows codec', () => {
             const rebuilt = CaseIds.fromParts(parts);
             for (const [slot, id] of ids.entries()) expect(rebuilt.slotOf(id)).toBe(slot);
           }
-          // Fingerprints that are not the entries' (each one off by one) are not taken either.
-          const misprinted = throughBytes(held.exportParts()) as { fingerprints: Uint8Array };
-          misprinted.fingerprints.forEach((f, i) => {
-            misprinted.fingerprints[i] = f + 1;
-          });
+          // Hashes that are not the entries' ids' (each one off by one) are not taken either.
+          const misprinted = throughBytes(held.exportParts()) as { table: Int32Array };
+          for (let i = 0; i < misprinted.table.length; i += 2) misprinted.table[i]! += 1;
           const reprinted = CaseIds.fromParts(misprinted);
           for (const [slot, id] of ids.entries()) expect(reprinted.slotOf(id)).toBe(slot);
           for (const id of later) if (back.slotOf(id) < 0) expect(back.add(id)).toBe(back.size - 1);
