@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../port.js';
 import { scannedTo } from './allPages.js';
-import { allReadQuery } from './prefixFilter.js';
+import { allReadQuery, type PrefixFilterForm } from './prefixFilter.js';
 import { HEAD_SQL } from './schema.js';
 
 /** Pages read ahead and not yet taken, at most: enough to keep the worker busy while a page is folded. */
@@ -52,6 +52,8 @@ export interface ReadAheadStart {
   readonly path: string;
   /** The read's filter, one SQL can say exactly (prefixFilter.ts allReadQuery); undefined for every stream. */
   readonly prefixes: readonly string[] | undefined;
+  /** How SQL says the filter (the store's option). */
+  readonly prefixFilterForm: PrefixFilterForm;
   /** Read the rows after this position. */
   readonly after: bigint;
   readonly pageSize: number;
@@ -115,7 +117,7 @@ export class ReadAhead {
     this.remaining = start.remaining;
     this.lastPosition = Number(start.after);
     this.scannedFrom = start.scannedFrom;
-    const query = allReadQuery(start.prefixes, PACKED_COLUMNS);
+    const query = allReadQuery(start.prefixes, PACKED_COLUMNS, start.prefixFilterForm);
     if (query === undefined) throw new RangeError('a read ahead needs a filter SQL says exactly');
     this.worker = new Worker(WORKER_URL, {
       workerData: {

@@ -48,7 +48,13 @@ import {
 } from '../core/validate.js';
 import { type FaultListeners, SqliteFaults } from './faults.js';
 import { AllPages } from './allPages.js';
-import { type AllReadQuery, allReadQuery, PrefixFilteredReads } from './prefixFilter.js';
+import {
+  type AllReadQuery,
+  allReadQuery,
+  type PrefixFilterForm,
+  PrefixFilteredReads,
+  validPrefixFilterForm,
+} from './prefixFilter.js';
 import { ReadAhead } from './readAhead.js';
 import { createPrivateFile } from './privateFile.js';
 import { storedJson } from './storedJson.js';
@@ -75,6 +81,8 @@ export interface SqliteStoreOptions extends StoreOptions, FaultListeners {
   readonly readAhead?: 'auto' | 'always' | 'off';
   /** See `readAhead` (default READ_AHEAD_MIN_ROWS). */
   readonly readAheadMinRows?: number;
+  /** How SQL says a stream-prefix filter (prefixCondition.ts): 'auto' (default); the others for tests and the bench. */
+  readonly prefixFilterForm?: PrefixFilterForm;
 }
 
 const READ_PAGE = 1024;
@@ -125,6 +133,7 @@ export class SqliteEventStore implements EventStore {
   private readonly prefixReads: PrefixFilteredReads;
   private readonly readAheadMode: 'auto' | 'always' | 'off';
   private readonly readAheadMinRows: number;
+  private readonly prefixFilterForm: PrefixFilterForm;
   /** Workers reading ahead now: close() ends them. */
   private readonly readAheads = new Set<ReadAhead>();
   private readonly appendTxn: (batch: ValidAppend, recordedAt: string) => AppendResult;
@@ -144,6 +153,7 @@ export class SqliteEventStore implements EventStore {
     this.pollMs = options.pollMs ?? 1000;
     this.readAheadMode = path === ':memory:' ? 'off' : (options.readAhead ?? 'auto');
     this.readAheadMinRows = options.readAheadMinRows ?? READ_AHEAD_MIN_ROWS;
+    this.prefixFilterForm = validPrefixFilterForm(options.prefixFilterForm ?? 'auto');
     this.faults = new SqliteFaults(this.name, this.clock, options);
     try {
       if (path !== ':memory:') createPrivateFile(path);
@@ -158,7 +168,7 @@ export class SqliteEventStore implements EventStore {
       this.db.exec(SCHEMA_SQL);
       this.storeIdentity = readOrCreateIdentity(this.db);
       this.stmts = this.prepare();
-      this.prefixReads = new PrefixFilteredReads(this.db);
+      this.prefixReads = new PrefixFilteredReads(this.db, this.prefixFilterForm);
     } catch (e) {
       throw this.faults.failure(e, 'the database file', 'cannot open the database');
     }
@@ -395,6 +405,7 @@ export class SqliteEventStore implements EventStore {
       {
         path: this.path,
         prefixes,
+        prefixFilterForm: this.prefixFilterForm,
         after: pages.after,
         pageSize: pages.pageSize,
         remaining: pages.remaining,
