@@ -6,6 +6,8 @@
  *  - sqlite readAll, events parsed (target >= 500,000 events/s), against a raw
  *    paged select + JSON.parse of the same rows;
  *  - sqlite catch-up subscription (what a projection rebuild reads through);
+ *  - sqlite readAllBatches of half the centers by their prefixes, one a center
+ *    (a projection worker's read, docs/scaling.md goal 5), against the whole log;
  *  - memory store append and readAll, against plain array pushes / iteration.
  */
 import Database from 'better-sqlite3';
@@ -319,6 +321,97 @@ const sqlite: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   }
 };
 
+/** Centers shaped as the province store's: 130 counties and 16 prefectures. */
+const CENTERS = [
+  ...Array.from({ length: 130 }, (_, i) => `C${i + 1}`),
+  ...Array.from({ length: 16 }, (_, i) => `P${i + 1}`),
+];
+/** Half the centers one by one, as a worker given its centers one by one subscribes: 73 prefixes of 3 lengths. */
+const HALF_THE_CENTERS = CENTERS.filter((_, i) => i % 2 === 0).map((center) => `case-${center}-`);
+
+/** `total` events of cases of 5 events, round the centers; returns how many are in HALF_THE_CENTERS' streams. */
+async function fillCenters(path: string, total: number): Promise<number> {
+  await new SqliteEventStore(path).close();
+  const db = new Database(path);
+  const insert = db.prepare(
+    "INSERT INTO events (stream, revision, event_id, type, data, recorded_at) VALUES (?, ?, ?, 'CaseAccepted', ?, ?)",
+  );
+  const [body] = makeBatches(BATCH)[0]?.events ?? [];
+  let inHalf = 0;
+  db.transaction(() => {
+    for (let n = 0; n < total; n++) {
+      const caseNo = Math.floor(n / 5);
+      const center = CENTERS[caseNo % CENTERS.length] as string;
+      const streamId = `case-${center}-20250101-${String(caseNo).padStart(6, '0')}`;
+      if (HALF_THE_CENTERS.some((p) => streamId.startsWith(p))) inHalf++;
+      insert.run(streamId, n % 5, randomUUID(), JSON.stringify(body?.data), '2025-09-22T02:15:00.000Z');
+    }
+  })();
+  db.close();
+  return inHalf;
+}
+
+async function readBatchesOf(store: EventStore, streamPrefixes?: readonly string[]): Promise<ReadRun> {
+  let n = 0;
+  let sink = 0;
+  const end = startSpan();
+  for await (const batch of store.readAllBatches(streamPrefixes === undefined ? {} : { streamPrefixes })) {
+    for (const e of batch) {
+      sink += (e.data['caseId'] as string).length;
+      n++;
+    }
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return { ...end(), n };
+}
+
+/**
+ * A projection worker's catch-up over a store of all the centers when it owns
+ * half of them, one prefix a center (docs/scaling.md goal 5): the filtered read
+ * against the unfiltered read of the whole log, and the same filter forced to
+ * ranges (the OR tree every filter was before session 8) in the note. One
+ * thread: the read-ahead worker is off, so both reads are the main thread's.
+ */
+const sqlitePrefixFilter: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
+  const total = quick ? 50_000 : 200_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-prefix-'));
+  try {
+    const path = join(dir, 'centers.db');
+    const inHalf = await fillCenters(path, total);
+    const whole = new SqliteEventStore(path, { readAhead: 'off' });
+    const chosen = new SqliteEventStore(path, { readAhead: 'off' });
+    const ranges = new SqliteEventStore(path, { readAhead: 'off', prefixFilterForm: 'ranges' });
+    const runs = { whole: [] as ReadRun[], chosen: [] as ReadRun[], ranges: [] as ReadRun[] };
+    for (let round = 0; round < READ_ROUNDS; round++) {
+      runs.whole.push(await readBatchesOf(whole));
+      runs.chosen.push(await readBatchesOf(chosen, HALF_THE_CENTERS));
+      runs.ranges.push(await readBatchesOf(ranges, HALF_THE_CENTERS));
+    }
+    await Promise.all([whole.close(), chosen.close(), ranges.close()]);
+    for (const r of runs.whole) if (r.n !== total) throw new Error(`the whole read gave ${r.n} of ${total}`);
+    for (const r of [...runs.chosen, ...runs.ranges])
+      if (r.n !== inHalf) throw new Error(`a filtered read gave ${r.n} of ${inHalf}`);
+    const [w, c, r] = [median(runs.whole), median(runs.chosen), median(runs.ranges)];
+    return [
+      {
+        name: `sqlite readAllBatches, half the centers by ${HALF_THE_CENTERS.length} prefixes`,
+        value: rate(total, c.ms),
+        unit: 'log rows/s',
+        baselineName: 'unfiltered readAllBatches of the whole log',
+        baseline: rate(total, w.ms),
+        ratio: w.ms / c.ms,
+        note:
+          `${inHalf.toLocaleString('en')} of ${total.toLocaleString('en')} events; ratio = the whole read's time / the filtered read's ` +
+          `(2 would be half the time for half the events; 1 no faster than reading everything); CPU ratio ${(w.cpuMs / c.cpuMs).toFixed(2)}; ` +
+          `the same filter as ranges (the OR tree): ratio ${(w.ms / r.ms).toFixed(2)}, CPU ratio ${(w.cpuMs / r.cpuMs).toFixed(2)}; ` +
+          `read-ahead off (one thread); median of ${READ_ROUNDS} interleaved runs`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
 const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   const total = quick ? 50_000 : 200_000;
   const batches = makeBatches(total);
@@ -357,7 +450,7 @@ const memory: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   ];
 };
 
-export const benchmarks: Benchmark[] = [sqlite, memory];
+export const benchmarks: Benchmark[] = [sqlite, sqlitePrefixFilter, memory];
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (invokedDirectly) {
