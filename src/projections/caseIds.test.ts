@@ -139,8 +139,10 @@ describe('case ids by slot', () => {
     expect(edited((p) => Object.assign(p, { wide: ['narrow'] }))).toThrow(/wide id of slot 1 is not one/);
     // WH-1 is 15 5 7, 15 4 8, 10, 1: its last code made an escape, which has no byte after it.
     expect(edited((p) => p.codes.set([0xfa], 3))).toThrow(/id of slot 0 is cut short/);
-    // Parts of the layout before session 8 (lengths and block starts, fingerprints beside the table).
-    expect(edited((p) => Object.assign(p, { starts: new Uint8Array(5) }))).toThrow(/starts is not a Int32Array/);
+    // Parts of the layout before session 8: lengths and fingerprints, no starts.
+    const { starts: _starts, ...rest } = good();
+    const before = { ...rest, lengths: new Uint8Array(4), codesUsed: 16, fingerprints: new Uint8Array(8) };
+    expect(() => CaseIds.fromParts(before)).toThrow(/starts is not a Int32Array/);
   });
 
   it('packs an id of digits and separators in half a byte a character, other characters in a byte and a half', () => {
