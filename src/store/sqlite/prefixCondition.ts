@@ -11,8 +11,9 @@
  *   TEXT). A row that matches none is compared with every range.
  * - **IN lists.** The prefixes of one length L (in code points) as
  *   `substr(stream, 1, L) IN (…)`: SQLite's substr counts code points of TEXT,
- *   and its IN list is a lookup in a small index built once a statement, so one
- *   list costs a row about as much whatever its number of prefixes. substr stops
+ *   and its IN list is a lookup in a small index built once a run of the
+ *   statement (a page), so one list costs a row about as much whatever its
+ *   number of prefixes. substr stops
  *   at a NUL, so a prefix holding one is always a range (a stream holding one
  *   still compares right with a prefix that does not: the NUL lies past it).
  *
@@ -49,7 +50,9 @@ export function validPrefixFilterForm(form: unknown): PrefixFilterForm {
  * store (a condition matching no row, 300 k rows, CPU time, 9 interleaved
  * rounds): a range costs a scanned row ≈ 20 ns (one: 54 ns, 32: 687 ns), one
  * IN list 82-139 ns whatever its size (1 to 32 prefixes); 4 ranges 86 ns
- * against 96, 5 ranges 110 against 98 (docs/event-store.md).
+ * against 96, 5 ranges 110 against 98 (a second run: 78 against 84, 167
+ * against 131). Whole-log reads of real prefix sets measure thresholds of 3
+ * to 8 alike (docs/event-store.md).
  */
 export const IN_LIST_MIN_PREFIXES = 5;
 
