@@ -323,7 +323,8 @@ export async function runRestartFromSnapshot(options: {
       return { states: content.states.length, checkpoint: content.header.checkpoint };
     });
     const states = read.value.states;
-    const events = Number(read.value.checkpoint) + 1;
+    // The sqlite store numbers positions from 1: the checkpoint is the count of events folded.
+    const events = Number(read.value.checkpoint);
     options.report(
       pass('snapshot-read', events, read.seconds, read.cpu, read.rss, {
         snapshotBytes: bytes,
