@@ -41,6 +41,21 @@ function seed(prefix: string, count = 30): Record<string, unknown>[] {
   return events;
 }
 
+/** 12 cases accepted 09-01..09-12; every other one paused the next morning and never resumed. */
+function everyOtherPaused(prefix: string): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < 12; i++) {
+    const caseId = `${prefix}-${String(i).padStart(2, '0')}`;
+    events.push(accepted(caseId, day(1 + i), { promisedDays: [3, 10, 15, 20][i % 4] }));
+    if (i % 2 === 0)
+      events.push({ type: 'CasePaused', caseId, occurredAt: day(2 + i, 10), pauseId: 'p1', reason: 'supplement' });
+  }
+  return events;
+}
+
+/** A page's rows as `caseId dueAt`: what paging must keep stable. */
+const rows = (body: { items: { caseId: string; dueAt: string }[] }) => body.items.map((r) => `${r.caseId} ${r.dueAt}`);
+
 async function pageThrough(path: string, limit: number, between?: () => Promise<void>): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
@@ -147,17 +162,7 @@ describe('GET /cases', () => {
   });
 
   it('paging across days with no event in between: paused cases are read at the listing instant, each sent once in order', async () => {
-    // 12 cases accepted 09-01..09-12; every other one paused the next morning and never resumed.
-    const events: Record<string, unknown>[] = [];
-    for (let i = 0; i < 12; i++) {
-      const caseId = `W-${String(i).padStart(2, '0')}`;
-      events.push(accepted(caseId, day(1 + i), { promisedDays: [3, 10, 15, 20][i % 4] }));
-      if (i % 2 === 0)
-        events.push({ type: 'CasePaused', caseId, occurredAt: day(2 + i, 10), pauseId: 'p1', reason: 'supplement' });
-    }
-    await write(events);
-    const rows = (body: { items: { caseId: string; dueAt: string }[] }) =>
-      body.items.map((r) => `${r.caseId} ${r.dueAt}`);
+    await write(everyOtherPaused('W'));
     for (const sort of ['dueAt', '-dueAt']) {
       const whole = (await get(`/cases?sort=${sort}&limit=500`)).body;
       const pages = [(await get(`/cases?sort=${sort}&limit=4`)).body];
@@ -181,16 +186,7 @@ describe('GET /cases', () => {
   });
 
   it('paging back to the first page with listedAt, days later: the same rows in the same order, at the same instant', async () => {
-    const events: Record<string, unknown>[] = [];
-    for (let i = 0; i < 12; i++) {
-      const caseId = `B-${String(i).padStart(2, '0')}`;
-      events.push(accepted(caseId, day(1 + i), { promisedDays: [3, 10, 15, 20][i % 4] }));
-      if (i % 2 === 0)
-        events.push({ type: 'CasePaused', caseId, occurredAt: day(2 + i, 10), pauseId: 'p1', reason: 'supplement' });
-    }
-    await write(events);
-    const rows = (body: { items: { caseId: string; dueAt: string }[] }) =>
-      body.items.map((r) => `${r.caseId} ${r.dueAt}`);
+    await write(everyOtherPaused('B'));
     for (const sort of ['dueAt', '-dueAt', 'accepted']) {
       const first = (await get(`/cases?sort=${sort}&limit=6`)).body;
       const second = await get(`/cases?sort=${sort}&limit=6&cursor=${first.nextCursor}`);
