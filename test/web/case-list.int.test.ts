@@ -5,6 +5,7 @@
  * back to page 1 shows the listing first shown, at its instant, though the engine's
  * clock (a manual scheduler there) moved on meanwhile.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createManualScheduler } from '../../src/projections/scheduler.js';
@@ -232,6 +233,18 @@ describe('the case list paged back to page 1 after the clock moved on', () => {
       // The same cases in the same order, paused ones with the deadline first shown; overdue days and
       // alerts are today's (docs/api.md: only paused cases and the overdue key are read at listedAt).
       expect(again.rows.map(idAndDeadline)).toEqual(first.rows.map(idAndDeadline));
+      // The CSV of the listing on screen is read at its instant too, not now.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+      const csvAt = async (extra: string) => {
+        const res = await fetch(`${clocked.baseUrl}/cases?sort=${sort}${extra}`, {
+          headers: { authorization: `Bearer ${TOKENS.auditor}`, accept: 'text/csv' },
+        });
+        expect(res.status).toBe(200);
+        return Buffer.from(await res.arrayBuffer());
+      };
+      const downloaded = readFileSync(await download.path());
+      expect(downloaded).toEqual(await csvAt(`&listedAt=${encodeURIComponent(first.listedAt)}`));
+      expect(downloaded).not.toEqual(await csvAt(''));
       // Submitting the filters starts a new listing, read now.
       await page.click('#filters button[type=submit]');
       await page.waitForFunction((at) => document.getElementById('status')?.dataset['listedAt'] !== at, first.listedAt);

@@ -20,6 +20,9 @@ export function listPage(o) {
   // The case list's listing instant (every page answers it as listedAt; cursors carry it): going back
   // to the first page asks for it again, so page 1 shows what it first showed. The other lists have none.
   let listedAt;
+  // The filters of the rows shown (the form's query when they were read): the CSV of the same filters
+  // is read at the listing's instant too, so the download holds the listing on screen.
+  let shownQuery;
 
   const query = () => {
     const q = new URLSearchParams();
@@ -43,6 +46,7 @@ export function listPage(o) {
     const problem = o.check?.(q);
     $('error').textContent = problem ?? '';
     if (problem) return;
+    const filters = q.toString();
     if (current !== undefined) q.set('cursor', current);
     else if (listedAt !== undefined) q.set('listedAt', listedAt);
     $('status').textContent = '加载中 Loading…';
@@ -50,6 +54,7 @@ export function listPage(o) {
       const body = await apiJson(`${o.api}?${q}`);
       next = body.nextCursor;
       listedAt = body.listedAt;
+      shownQuery = filters;
       const total = $('total');
       total.textContent = fmtNumber(body.total);
       total.dataset.total = String(body.total);
@@ -104,6 +109,7 @@ export function listPage(o) {
   $('first').addEventListener('click', firstPage);
   $('csv')?.addEventListener('click', async () => {
     const q = query();
+    if (listedAt !== undefined && q.toString() === shownQuery) q.set('listedAt', listedAt);
     q.delete('limit'); // the CSV takes up to 10,000 rows at once
     try {
       const blob = await apiBlob(`${o.api}?${q}`, 'text/csv');
