@@ -93,13 +93,14 @@ async function measure(
   events: number,
   rounds: number,
   variant: WorkerVariant = DEFAULT_WORKER,
+  serverPid?: number,
 ): Promise<BenchRow[]> {
   const load = [loadavg()[0]!];
   const singles: Run[] = [];
   const pairs: Run[] = [];
   for (let i = 0; i < rounds; i++) {
-    singles.push(await runWorkers(spec, [undefined], variant, AS_OF));
-    pairs.push(await runWorkers(spec, halves, variant, AS_OF));
+    singles.push(await runWorkers(spec, [undefined], variant, AS_OF, serverPid));
+    pairs.push(await runWorkers(spec, halves, variant, AS_OF, serverPid));
   }
   load.push(loadavg()[0]!);
   const best = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
@@ -129,6 +130,12 @@ async function measure(
   const idleBound = single.done[0]!.mainThreadCpuMs / pairFloor;
   const workers = variant.label === '' ? '' : `, workers with ${variant.label}`;
   const readAhead = (r: Run) => r.done.map((d) => d.readAhead ?? 'n/a').join(' + ');
+  // A server process on the same cores (the wire server) takes its share of them in both runs.
+  const serverCores = (r: Run) => ((r.serverCpuMs ?? 0) / r.wallMs).toFixed(2);
+  const server =
+    single.serverCpuMs === undefined || pair.serverCpuMs === undefined
+      ? ''
+      : `; the server process's CPU ms ${Math.round(single.serverCpuMs).toLocaleString('en')} vs ${Math.round(pair.serverCpuMs).toLocaleString('en')} (cores busy ${serverCores(single)} vs ${serverCores(pair)}, of the 2 the workers share with it)`;
   return [
     {
       name: `scale-out catch-up on ${label}${workers}: 2 workers × half the centers vs 1 worker (${events.toLocaleString('en')} events)`,
@@ -142,7 +149,7 @@ async function measure(
       note:
         `${variant.note}best of ${rounds} alternating rounds (wall ${Math.round(single.wallMs)} ms vs ${Math.round(pair.wallMs)} ms; per round ${perRound}); ` +
         `CPU ms ${cpu(single)} vs ${cpu(pair)} (single / busier worker ${cpuRatio.toFixed(2)}×); main-thread CPU ms ${main(single)} vs ${main(pair)} (2 idle cores allow ${idleBound.toFixed(2)}×: single main thread / max(busier main thread, half the pair's CPU)); cores busy ${cores(single)} vs ${cores(pair)}; read-ahead ${readAhead(single)} vs ${readAhead(pair)}; workers folded ${pair.done.map((d) => d.eventsFolded.toLocaleString('en')).join(' + ')}; ` +
-        `load average ${load.map((l) => l.toFixed(1)).join(' → ')}`,
+        `load average ${load.map((l) => l.toFixed(1)).join(' → ')}${server}`,
     },
     {
       name: `scale-out /stats 2025 by center on ${label}${workers}: 2 workers merged == 1 worker`,
@@ -156,7 +163,9 @@ async function measure(
 }
 
 /** The wire server in its own process, filled; resolves with its port. */
-function startWireServer(events: number): Promise<{ port: number; stop: () => Promise<void> }> {
+function startWireServer(
+  events: number,
+): Promise<{ port: number; pid: number | undefined; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', WIRE_SERVER, String(events), String(SEED)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -170,6 +179,7 @@ function startWireServer(events: number): Promise<{ port: number; stop: () => Pr
       const { port } = JSON.parse(line) as { port: number };
       resolve({
         port,
+        pid: child.pid,
         stop: () =>
           new Promise((r) => {
             child.once('exit', r);
@@ -199,6 +209,8 @@ const scaleout: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
           halves,
           esdbEvents,
           quick ? 1 : 2,
+          DEFAULT_WORKER,
+          wire.pid,
         )),
       );
     } finally {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { ProjectionPartition } from '../../src/projections/partition.js';
 import type { StatsResult } from '../../src/projections/statsFigures.js';
+import { processCpuSeconds } from './mainThreadCpu.js';
 import { type WorkerVariant, workerEnv } from './scaleoutVariants.js';
 import type { WorkerDone } from './scaleoutWorker.js';
 
@@ -18,6 +19,8 @@ const WORKER = fileURLToPath(new URL('./scaleoutWorker.ts', import.meta.url));
 export interface Run {
   readonly wallMs: number;
   readonly done: readonly WorkerDone[];
+  /** With `serverPid`: the CPU time that process (the store's server) spent from "go" until every worker was done. */
+  readonly serverCpuMs?: number;
 }
 
 function message<T>(child: ChildProcess, kind: string): Promise<T> {
@@ -40,6 +43,7 @@ export async function runWorkers(
   partitions: readonly (ProjectionPartition | undefined)[],
   variant: WorkerVariant,
   asOf: number,
+  serverPid?: number,
 ): Promise<Run> {
   const children = partitions.map((p) =>
     fork(WORKER, [spec, p === undefined ? 'all' : JSON.stringify(p), String(asOf)], {
@@ -54,14 +58,17 @@ export async function runWorkers(
   try {
     await Promise.all(children.map((c) => message(c, 'ready')));
     const finished = children.map((c) => message<WorkerDone>(c, 'done'));
+    const server0 = serverPid === undefined ? undefined : processCpuSeconds(serverPid);
     const t0 = performance.now();
     for (const c of children) c.send('go');
     const done = await Promise.all(finished);
     const wallMs = performance.now() - t0;
+    const server1 = serverPid === undefined ? undefined : processCpuSeconds(serverPid);
     const otherMode = done.find((d) => variant.readAhead !== undefined && d.readAhead !== variant.readAhead);
     if (otherMode !== undefined)
       throw new Error(`a scale-out worker ran with read-ahead ${otherMode.readAhead}, not ${variant.readAhead}`);
-    return { wallMs, done };
+    if (server0 === undefined || server1 === undefined) return { wallMs, done };
+    return { wallMs, done, serverCpuMs: (server1 - server0) * 1000 };
   } catch (error) {
     for (const c of children) if (c.exitCode === null) c.kill();
     throw error;
