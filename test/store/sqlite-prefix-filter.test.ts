@@ -8,14 +8,12 @@ import { matchesPrefixes } from '../../src/store/core/validate.js';
 import { InvalidAppendError, MAX_STREAM_PREFIXES, type RecordedEvent } from '../../src/store/port.js';
 import { IN_LIST_MIN_PREFIXES, prefixCondition } from '../../src/store/sqlite/prefixCondition.js';
 import {
-  allReadQuery,
   coveringPrefixes,
   MAX_SQL_RANGES,
   type PrefixFilterForm,
-  PrefixFilteredReads,
   prefixUpperBound,
-  STATEMENT_CACHE_SIZE,
-} from '../../src/store/sqlite/prefixFilter.js';
+} from '../../src/store/sqlite/prefixCondition.js';
+import { allReadQuery, PrefixFilteredReads, STATEMENT_CACHE_SIZE } from '../../src/store/sqlite/prefixFilter.js';
 import { EVENT_COLUMNS, SCHEMA_SQL } from '../../src/store/sqlite/schema.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 

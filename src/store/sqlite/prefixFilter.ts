@@ -10,14 +10,6 @@ import type { RecordedEvent } from '../port.js';
 import { type PrefixFilterForm, prefixCondition } from './prefixCondition.js';
 import { EVENT_COLUMNS, type EventRow } from './schema.js';
 
-export {
-  coveringPrefixes,
-  MAX_SQL_RANGES,
-  type PrefixFilterForm,
-  prefixUpperBound,
-  validPrefixFilterForm,
-} from './prefixCondition.js';
-
 /** Statements kept, one per shape of condition (prefix sets are few: one per projection worker). */
 export const STATEMENT_CACHE_SIZE = 16;
 

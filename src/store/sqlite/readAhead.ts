@@ -22,7 +22,8 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../port.js';
 import { scannedTo } from './allPages.js';
-import { allReadQuery, type PrefixFilterForm } from './prefixFilter.js';
+import type { PrefixFilterForm } from './prefixCondition.js';
+import { allReadQuery } from './prefixFilter.js';
 import { HEAD_SQL } from './schema.js';
 
 /** Pages read ahead and not yet taken, at most: enough to keep the worker busy while a page is folded. */

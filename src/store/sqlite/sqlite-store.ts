@@ -48,13 +48,8 @@ import {
 } from '../core/validate.js';
 import { type FaultListeners, SqliteFaults } from './faults.js';
 import { AllPages } from './allPages.js';
-import {
-  type AllReadQuery,
-  allReadQuery,
-  type PrefixFilterForm,
-  PrefixFilteredReads,
-  validPrefixFilterForm,
-} from './prefixFilter.js';
+import { type PrefixFilterForm, validPrefixFilterForm } from './prefixCondition.js';
+import { type AllReadQuery, allReadQuery, PrefixFilteredReads } from './prefixFilter.js';
 import { ReadAhead } from './readAhead.js';
 import { createPrivateFile } from './privateFile.js';
 import { storedJson } from './storedJson.js';
