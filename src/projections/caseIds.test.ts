@@ -149,7 +149,9 @@ describe('case ids by slot', () => {
     const ids = new CaseIds();
     ids.add('WH-20250922-00017'); // 2 letters × 3 codes + 15 × 1 = 21 codes
     ids.add('2025-0922_00.1/7:'); // 17 codes
-    expect((ids as unknown as { codesUsed: number }).codesUsed).toBe(38); // 19 bytes
+    const parts = ids.exportParts() as { starts: Int32Array; codes: Uint8Array };
+    expect(parts.starts[2]).toBe(38); // the codes used
+    expect(parts.codes.length).toBe(19); // bytes
     expect([ids.idOf(0), ids.idOf(1)]).toEqual(['WH-20250922-00017', '2025-0922_00.1/7:']);
   });
 });

@@ -54,11 +54,10 @@ function entriesFor(count: number): number {
 
 export class CaseIds {
   private count = 0;
-  /** Per slot: where its codes start; `starts[count]` is `codesUsed` (a wide slot has none: its length is 0). */
+  /** Per slot: where its codes start; `starts[count]` is the codes used (a wide slot has none: its length is 0). */
   private starts: Int32Array;
   /** The codes, two per byte (the even one in the low half). */
   private codes: Uint8Array;
-  private codesUsed = 0;
   /**
    * Open addressing, linear probing from hash mod entries; entry i is
    * `table[2i]`, the id's hash (`| 0`), and `table[2i + 1]`, its slot + 1 (0
@@ -119,14 +118,14 @@ export class CaseIds {
     this.starts = grown(this.starts, slot + 2);
     const hash = hashOf(id);
     if (hash < 0) {
-      this.starts[slot + 1] = this.codesUsed;
+      this.starts[slot + 1] = this.starts[slot]!;
       this.wideAt.set(slot, id);
       this.wideSlots.set(id, slot);
       return slot;
     }
     let n = 0;
     for (let i = 0; i < id.length; i++) n += CODE_OF[id.charCodeAt(i)]! < 0 ? 3 : 1;
-    const at = this.codesUsed;
+    const at = this.starts[slot]!;
     this.codes = grown(this.codes, (at + n + 1) >> 1);
     let k = at;
     for (let i = 0; i < id.length; i++) {
@@ -139,7 +138,6 @@ export class CaseIds {
         this.put(k++, c & 15);
       }
     }
-    this.codesUsed = k;
     this.starts[slot + 1] = k;
     if (4 * (slot + 1) > 3 * (this.table.length >> 1)) this.grow(entriesFor(Math.ceil((slot + 1) * 1.25)));
     this.place(slot, hash);
@@ -183,7 +181,7 @@ export class CaseIds {
     return {
       count: this.count,
       starts: this.starts.slice(0, this.count + 1),
-      codes: this.codes.slice(0, (this.codesUsed + 1) >> 1),
+      codes: this.codes.slice(0, (this.starts[this.count]! + 1) >> 1),
       wideSlots,
       wide: Array.from(wideSlots, (slot) => this.wideAt.get(slot)!),
       table: this.table.slice(),
@@ -201,8 +199,7 @@ export class CaseIds {
     for (let slot = 0; slot < count; slot++)
       if (ids.starts[slot + 1]! < ids.starts[slot]!)
         throw new RangeError(`rows: id of slot ${slot} ends before it starts`);
-    ids.codesUsed = ids.starts[count]!;
-    if (ids.codesUsed > 2 * ids.codes.length) throw new RangeError('rows: id codes used beyond their bytes');
+    if (ids.starts[count]! > 2 * ids.codes.length) throw new RangeError('rows: id codes used beyond their bytes');
     const wideSlots = columnOf(parts, 'wideSlots', new Int32Array(0));
     const wide = listOf(parts, 'wide');
     if (wide.length !== wideSlots.length) throw new RangeError('rows: wide ids and their slots differ in number');
