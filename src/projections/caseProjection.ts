@@ -107,7 +107,9 @@ export class CaseProjection {
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
     this.entries = new CaseTable(options.compactCompleted !== false);
-    this.settling = new SettlingRing(options.settlingInCatchUp ?? SETTLING_IN_CATCH_UP);
+    this.settling = new SettlingRing(options.settlingInCatchUp ?? SETTLING_IN_CATCH_UP, (entry, slot) =>
+      this.compactSettled(entry, slot),
+    );
     this.due = new DueTimer(
       options.scheduler,
       () => this.tick(),
@@ -127,47 +129,48 @@ export class CaseProjection {
     return this.skipped;
   }
 
-  /** Fold one case event. `caseId` comes from the stream name. */
+  /** Fold one case event. `caseId` comes from the stream name; it is looked up in the case table once. */
   applyCaseEvent(caseId: string, event: CaseEvent, meta: EventMeta): void {
-    if (this.entries.foldedAsRow(caseId, meta.revision)) return; // a replay
-    let entry = this.entries.objectEntry(caseId);
+    let slot = this.entries.slotOf(caseId);
+    if (this.entries.foldedAsRowAt(slot, meta.revision)) return; // a replay
+    let entry = this.entries.objectEntryAt(slot, caseId);
     const before = entry?.state ?? initialCaseState(caseId);
     let state: CaseState;
     try {
       state = evolve(before, event, meta, this.options.policies?.evolveOptions ?? this.ownEvolveOptions);
     } catch {
       this.skipped++;
-      if (entry !== undefined) this.compact(entry);
+      if (entry !== undefined) this.compact(entry, slot);
       return;
     }
     if (state === before) {
-      if (entry !== undefined) this.compact(entry);
+      if (entry !== undefined) this.compact(entry, slot);
       return; // a replay (revision already folded)
     }
     if (entry === undefined) {
       entry = newEntry(caseId, state);
-      this.entries.set(entry);
+      slot = this.entries.set(entry); // its id was the last looked up: the ids answer from their cache
     } else {
       entry.state = state;
     }
     this.openCounts.move(before, state);
     if (!this.live) {
-      this.compact(entry, before.status !== 'completed');
+      this.compact(entry, slot, before.status !== 'completed');
       return;
     }
     const now = this.options.scheduler.clock();
     this.refresh(entry, now, now);
     this.countLive(event, before, entry);
     this.arm();
-    this.compact(entry);
+    this.compact(entry, slot);
   }
 
   /** Put a state loaded from a snapshot in place (catch-up phase only). */
   restoreState(state: CaseState): void {
     const entry = newEntry(state.caseId, state);
-    this.entries.set(entry);
+    const slot = this.entries.set(entry);
     this.openCounts.count(state, +1);
-    this.compact(entry);
+    this.compact(entry, slot);
   }
 
   /** For a snapshot: the case table's parts (a copy: rows, ids, order) and the states of the cases held as objects. */
@@ -203,7 +206,7 @@ export class CaseProjection {
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
-    for (const entry of this.settling.drain()) this.compactSettled(entry);
+    this.settling.drain(); // each case waiting leaves by compactSettled
     this.releaseRowsOfNewPolicies();
     for (const entry of this.entries.objects()) this.refresh(entry, now, now);
     this.live = true;
@@ -289,25 +292,31 @@ export class CaseProjection {
     return this.due.nextDueAt();
   }
 
-  /** Keep `entry` as a row when it is completed and settled (live: as last evaluated; catching up: see below). */
-  private compact(entry: CaseEntry, completedNow = false): void {
-    if (this.live) this.entries.compact(entry);
+  /**
+   * Keep `entry` as a row when it is completed and settled (live: as last
+   * evaluated; catching up: see below). `slot`: its case's slot, when known
+   * (undefined: the case table looks it up).
+   */
+  private compact(entry: CaseEntry, slot?: number, completedNow = false): void {
+    if (this.live) this.entries.compact(entry, slot);
     else if (
       entry.state.status === 'completed' &&
       this.entries.compactsRows &&
       this.entries.size - this.entries.rowCount > (this.options.rowsInCatchUpAbove ?? ROWS_IN_CATCH_UP_ABOVE)
     ) {
-      if (!completedNow) this.compactInCatchUp(entry);
-      else {
-        const settled = this.settling.push(entry);
-        if (settled !== undefined) this.compactSettled(settled);
-      }
+      const at = slot ?? this.entries.slotOf(entry.caseId);
+      if (!completedNow) this.compactInCatchUp(entry, at);
+      else this.settling.push(entry, at); // the case that waited longest leaves by compactSettled
     }
   }
 
-  /** A case leaving the settling ring: made a row unless an event since made it one, or turned it into a new object. */
-  private compactSettled(entry: CaseEntry): void {
-    if (entry.state.status === 'completed' && this.entries.holdsObject(entry)) this.compactInCatchUp(entry);
+  /**
+   * A case leaving the settling ring (with the slot it had when it came in):
+   * made a row unless an event since made it one, or turned it into a new
+   * object. No lookup of its id: that would be a cache miss, long after.
+   */
+  private compactSettled(entry: CaseEntry, slot: number): void {
+    if (entry.state.status === 'completed' && this.entries.holdsObject(entry, slot)) this.compactInCatchUp(entry, slot);
   }
 
   /**
@@ -316,7 +325,7 @@ export class CaseProjection {
    * (then `goLive` would evaluate it to the very same figures). Otherwise it
    * stays an object, for `goLive`.
    */
-  private compactInCatchUp(entry: CaseEntry): void {
+  private compactInCatchUp(entry: CaseEntry, slot: number): void {
     this.releaseRowsOfNewPolicies();
     const s = entry.state;
     if (s.accepted === undefined || s.acceptedAt === undefined) return;
@@ -329,7 +338,7 @@ export class CaseProjection {
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     if (alertViewsOf(entry.caseId, s, tl, now, stamp).length > 0) return;
     recordFacts(entry, s, tl, calendar);
-    this.entries.compact(entry);
+    this.entries.compact(entry, slot);
   }
 
   /** Catching up: policy versions read since the rows were made turn back the rows whose version they change. */
@@ -450,9 +459,10 @@ export class CaseProjection {
     const now = this.options.scheduler.clock();
     for (const seen of this.entries.entries()) {
       if (!spanTouches(seen.state, range, next)) continue;
-      const entry = this.entries.objectEntry(seen.caseId)!;
+      const slot = this.entries.slotOf(seen.caseId);
+      const entry = this.entries.objectEntryAt(slot, seen.caseId)!;
       this.refresh(entry, now, now);
-      this.compact(entry);
+      this.compact(entry, slot);
     }
     this.arm();
   }

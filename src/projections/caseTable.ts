@@ -7,6 +7,9 @@
  * A case is a slot, numbered in the order first seen (caseIds.ts holds the ids);
  * per slot, the number of its row, or −1 and the object in a map (few cases are
  * objects at a time: the open ones, and those with an alert or a timer).
+ * Looking an id up in the ids is a few cache misses with millions of them: a
+ * caller that has the slot already (`slotOf`, `set`) passes it to the methods
+ * that take one, and none looks the id up again (docs/scaling.md, session 9).
  */
 import type { CaseEntry } from './caseEntry.js';
 import { CaseIds } from './caseIds.js';
@@ -54,18 +57,32 @@ export class CaseTable {
     return this.rows.size;
   }
 
+  /** The slot of case `caseId`, −1 when it is not held: what the methods taking a slot are given. */
+  slotOf(caseId: string): number {
+    return this.ids.slotOf(caseId);
+  }
+
   /** True when the case is a row that has folded `revision` already (a replayed event changes nothing). */
   foldedAsRow(caseId: string, revision: number): boolean {
-    const slot = this.ids.slotOf(caseId);
+    return this.foldedAsRowAt(this.ids.slotOf(caseId), revision);
+  }
+
+  /** `foldedAsRow` of the case of `slot` (−1: none). */
+  foldedAsRowAt(slot: number, revision: number): boolean {
     if (slot < 0) return false;
     const row = this.rowAt[slot]!;
     return row >= 0 && revision <= this.rows.revisionAt(row);
   }
 
-  /** Whether `entry` is the object held for its case (not a row, nor replaced by another object). */
-  holdsObject(entry: CaseEntry): boolean {
-    const slot = this.ids.slotOf(entry.caseId);
-    return slot >= 0 && this.objectAt.get(slot) === entry;
+  /**
+   * Whether `entry` is the object held for its case (not a row, nor replaced
+   * by another object). `slot`: its case's slot when the caller knows it (no
+   * lookup); an entry is only ever held at its own case's slot, so any other
+   * slot answers false.
+   */
+  holdsObject(entry: CaseEntry, slot?: number): boolean {
+    const at = slot ?? this.ids.slotOf(entry.caseId);
+    return at >= 0 && this.objectAt.get(at) === entry;
   }
 
   /** The case as it is, to read (a row is rebuilt and stays a row). */
@@ -78,24 +95,29 @@ export class CaseTable {
 
   /** The case as an object, to change (a row becomes an object again, in the same place in the order). */
   objectEntry(caseId: string): CaseEntry | undefined {
-    const slot = this.ids.slotOf(caseId);
+    return this.objectEntryAt(this.ids.slotOf(caseId), caseId);
+  }
+
+  /** `objectEntry` of case `caseId` whose slot is `slot` (−1: none, undefined). */
+  objectEntryAt(slot: number, caseId: string): CaseEntry | undefined {
     return slot < 0 ? undefined : this.objectOf(slot, caseId);
   }
 
-  /** Add a case as an object (or put an object in place of the one held). */
-  set(entry: CaseEntry): void {
+  /** Add a case as an object (or put an object in place of the one held); its slot. */
+  set(entry: CaseEntry): number {
     const slot = this.ids.slotOf(entry.caseId);
     if (slot >= 0) {
       const row = this.rowAt[slot]!;
       if (row >= 0) this.rows.release(row, entry.caseId);
       this.rowAt[slot] = -1;
       this.objectAt.set(slot, entry);
-      return;
+      return slot;
     }
     const added = this.ids.add(entry.caseId);
     this.rowAt = grown(this.rowAt, added + 1);
     this.rowAt[added] = -1;
     this.objectAt.set(added, entry);
+    return added;
   }
 
   /** Every case, rows rebuilt as they are reached (one pass). */
@@ -127,12 +149,16 @@ export class CaseTable {
     return released;
   }
 
-  /** Keep `entry` as a row when it is completed and settled (completedCases.ts says which). */
-  compact(entry: CaseEntry): void {
+  /**
+   * Keep `entry` as a row when it is completed and settled (completedCases.ts
+   * says which), and it is the object held for its case. `slot`: as for
+   * `holdsObject` (another slot than its case's: nothing is done).
+   */
+  compact(entry: CaseEntry, slot?: number): void {
     if (!this.compactRows) return;
-    const slot = this.ids.slotOf(entry.caseId);
-    if (slot < 0 || this.objectAt.get(slot) !== entry) return;
-    this.compactSlot(slot, entry);
+    const at = slot ?? this.ids.slotOf(entry.caseId);
+    if (at < 0 || this.objectAt.get(at) !== entry) return;
+    this.compactSlot(at, entry);
   }
 
   /**
