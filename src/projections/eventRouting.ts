@@ -12,7 +12,8 @@ import type { CalendarService } from '../domain/index.js';
 import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
 import type { RecordedEvent } from '../store/port.js';
-import { decodeStoredCaseEvent } from '../write/storedEvent.js';
+import type { EventRows } from '../store/eventRows.js';
+import { decodeCaseEventParts } from '../write/storedEvent.js';
 import {
   CALENDAR_EVENT_TYPE,
   CALENDAR_STREAM_PREFIX,
@@ -76,6 +77,27 @@ export class EventRouter {
     }
   }
 
+  /**
+   * Route the event at `i` of a page of rows (the catch-up): a case event is
+   * decoded from the row's parts, anything else as its RecordedEvent (`route`).
+   */
+  routeRow(rows: EventRows, i: number): void {
+    const streamId = rows.streamId(i);
+    if (!streamId.startsWith(CASE_STREAM_PREFIX)) {
+      this.route(rows.event(i));
+      return;
+    }
+    const reason = decodeCaseEventParts(
+      streamId,
+      rows.type(i),
+      rows.data(i),
+      rows.revision(i),
+      rows.recordedAt(i),
+      this.projection,
+    );
+    if (reason !== undefined) this.skip(`an event at position ${rows.position(i)} (${reason})`);
+  }
+
   /** Apply a calendar publication (from the store or a snapshot); false when the calendar refuses it. */
   applyCalendar(value: CalendarYearPublishedData): boolean {
     const result =
@@ -92,13 +114,8 @@ export class EventRouter {
   }
 
   private routeCaseEvent(e: RecordedEvent): void {
-    const decoded = decodeStoredCaseEvent(e);
-    if (!decoded.ok) {
-      this.skip(`an event at position ${e.position} (${decoded.reason})`);
-      return;
-    }
-    const { caseId, event, meta } = decoded.value;
-    this.projection.applyCaseEvent(caseId, event, meta);
+    const reason = decodeCaseEventParts(e.streamId, e.type, e.data, Number(e.revision), e.recordedAt, this.projection);
+    if (reason !== undefined) this.skip(`an event at position ${e.position} (${reason})`);
   }
 
   private skip(what: string): void {

@@ -146,6 +146,11 @@ export function createProjections(options: ProjectionsOptions): Projections {
         eventsFolded++;
         sinceSnapshot++;
       },
+      foldRow(rows, i) {
+        router.routeRow(rows, i);
+        eventsFolded++;
+        sinceSnapshot++;
+      },
       advance(to) {
         if (to <= position) return;
         position = to;

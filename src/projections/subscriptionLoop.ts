@@ -18,6 +18,7 @@
  * a yield every 64 events cost a rebuild ≈ 650 turns of the event loop per
  * 40 k events, ≈ 10% of its wall time (docs/scaling.md).
  */
+import { type EventRows, rowsOfBatches } from '../store/eventRows.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { STREAM_PREFIXES } from './eventRouting.js';
 
@@ -35,6 +36,8 @@ export interface LoopTarget {
   caughtUp(): boolean;
   /** Fold one event (its position is then folded). */
   fold(event: RecordedEvent): void;
+  /** Fold the event at `i` of a page of the catch-up, as `fold(rows.event(i))` would (when absent, that is what is done). */
+  foldRow?(rows: EventRows, i: number): void;
   /** Everything up to `position` is folded (a checkpoint, or the end of an array). */
   advance(position: bigint): void;
   /** The subscription reached the store's head (first time: the end of catch-up). */
@@ -95,23 +98,31 @@ export class SubscriptionLoop {
   private async catchUpInBatches(): Promise<void> {
     if (typeof this.store.readAllBatches !== 'function') return; // test doubles may lack it: subscribe instead
     const from = this.target.position() + 1n; // readAll is inclusive of fromPosition
-    const batches = this.store.readAllBatches({
+    const options = {
       fromPosition: from,
       streamPrefixes: this.streamPrefixes,
       // A filtered read's checkpoints: past events of other streams (every event before it is folded).
-      onScanned: (position) => this.target.advance(position),
-    });
-    for await (const batch of batches) {
+      onScanned: (position: bigint) => this.target.advance(position),
+    };
+    // The store's rows when it has them (no RecordedEvent per event), its arrays otherwise.
+    const pages =
+      typeof this.store.readAllRows === 'function'
+        ? this.store.readAllRows(options)
+        : rowsOfBatches(this.store.readAllBatches(options));
+    const target = this.target;
+    for await (const rows of pages) {
       if (this.stopped) return;
-      for (const e of batch) {
-        this.target.fold(e);
+      const n = rows.length;
+      for (let i = 0; i < n; i++) {
+        if (target.foldRow !== undefined) target.foldRow(rows, i);
+        else target.fold(rows.event(i));
         if (this.sliceFull(true)) {
-          this.target.advance(e.position);
+          target.advance(rows.position(i));
           await this.yieldSlice();
           if (this.stopped) return;
         }
       }
-      this.target.advance(batch[batch.length - 1]!.position);
+      target.advance(rows.position(n - 1));
     }
   }
 

@@ -7,6 +7,7 @@
  * - an append is atomic: all events of the batch or none.
  */
 import type { WriteFailure } from './core/failure-burst.js';
+import type { EventRows } from './eventRows.js';
 
 export type { WriteFailure } from './core/failure-burst.js';
 
@@ -147,6 +148,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** The same events as `readAll`, yielded as non-empty arrays in commit order (one await per array, for rebuilds). */
   readAllBatches(options?: ReadAllBatchesOptions): AsyncIterable<readonly RecordedEvent[]>;
+  /**
+   * Optional: the arrays of `readAllBatches`, as rows read by index (eventRows.ts), for the
+   * projections' catch-up only; a store implements it where that spares the per-event objects.
+   */
+  readAllRows?(options?: ReadAllBatchesOptions): AsyncIterable<EventRows>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last committed event (-1n when empty). */
   headPosition(): Promise<bigint>;

@@ -19,7 +19,7 @@ export interface StoredCaseEvent {
   /** The body as stored, with `type` and `caseId` taken from the store's envelope. */
   readonly event: CaseEvent;
   /** What `evolve` needs: revision, recordedAt and the parsed occurredAt (epoch ms). */
-  readonly meta: EventMeta & { readonly occurredAt: EpochMs };
+  readonly meta: StoredCaseMeta;
   readonly position: bigint;
   /** The store's own ISO-8601 recordedAt, as stored. */
   readonly recordedAt: string;
@@ -32,28 +32,72 @@ export type StoredDecoding =
 
 const CASE_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
+/** What `evolve` is handed with a decoded case event. */
+export type StoredCaseMeta = EventMeta & { readonly occurredAt: EpochMs };
+
+/** Where a decoded case event goes (the case fold; decodeStoredCaseEvent's own result). */
+export interface CaseEventSink {
+  applyCaseEvent(caseId: string, event: CaseEvent, meta: StoredCaseMeta): void;
+}
+
 export function decodeStoredCaseEvent(recorded: RecordedEvent): StoredDecoding {
-  if (!recorded.streamId.startsWith(CASE_STREAM_PREFIX)) return { ok: false, reason: 'not a case stream' };
-  if (!CASE_EVENT_TYPES.has(recorded.type)) return { ok: false, reason: `unknown case event type ${recorded.type}` };
-  const data = recorded.data as Record<string, unknown>;
+  let value: StoredCaseEvent | undefined;
+  const reason = decodeCaseEventParts(
+    recorded.streamId,
+    recorded.type,
+    recorded.data,
+    Number(recorded.revision),
+    recorded.recordedAt,
+    {
+      applyCaseEvent(caseId, event, meta) {
+        value = {
+          caseId,
+          eventId: recorded.eventId,
+          event,
+          meta,
+          position: recorded.position,
+          recordedAt: recorded.recordedAt,
+        };
+      },
+    },
+  );
+  return value === undefined ? { ok: false, reason: reason as string } : { ok: true, value };
+}
+
+/**
+ * The decoding rules, over the parts of a stored event (a RecordedEvent's
+ * fields, or a row of a page read by index: eventRows.ts): hands the case
+ * event to `sink` and answers undefined, or answers why it is refused (nothing
+ * handed over). No object is made for the decoding itself: the caseId is the
+ * body's own string when the stream names it (the same characters as the
+ * stream's suffix), the body is the event when it agrees with the envelope.
+ */
+export function decodeCaseEventParts(
+  streamId: string,
+  type: string,
+  body: Readonly<Record<string, unknown>>,
+  revision: number,
+  recordedAtText: string,
+  sink: CaseEventSink,
+): string | undefined {
+  if (!streamId.startsWith(CASE_STREAM_PREFIX)) return 'not a case stream';
+  if (!CASE_EVENT_TYPES.has(type)) return `unknown case event type ${type}`;
+  const data = body as Record<string, unknown>;
   const occurredText = data['occurredAt'];
   const occurredAt = typeof occurredText === 'string' ? tryParseInstant(occurredText) : undefined;
-  if (occurredAt === undefined) return { ok: false, reason: `${recorded.type} without a valid occurredAt` };
-  const caseId = recorded.streamId.slice(CASE_STREAM_PREFIX.length);
-  const event = (data['type'] === recorded.type && data['caseId'] === caseId
-    ? data
-    : { ...data, type: recorded.type, caseId }) as unknown as CaseEvent;
-  const recordedAt = tryParseInstant(recorded.recordedAt);
-  const revision = Number(recorded.revision);
-  return {
-    ok: true,
-    value: {
-      caseId,
-      eventId: recorded.eventId,
-      event,
-      meta: recordedAt === undefined ? { revision, occurredAt } : { revision, recordedAt, occurredAt },
-      position: recorded.position,
-      recordedAt: recorded.recordedAt,
-    },
-  };
+  if (occurredAt === undefined) return `${type} without a valid occurredAt`;
+  const bodyCaseId = data['caseId'];
+  const named =
+    typeof bodyCaseId === 'string' &&
+    streamId.length === CASE_STREAM_PREFIX.length + bodyCaseId.length &&
+    streamId.endsWith(bodyCaseId);
+  const caseId = named ? bodyCaseId : streamId.slice(CASE_STREAM_PREFIX.length);
+  const event = (data['type'] === type && named ? data : { ...data, type, caseId }) as unknown as CaseEvent;
+  const recordedAt = tryParseInstant(recordedAtText);
+  sink.applyCaseEvent(
+    caseId,
+    event,
+    recordedAt === undefined ? { revision, occurredAt } : { revision, recordedAt, occurredAt },
+  );
+  return undefined;
 }

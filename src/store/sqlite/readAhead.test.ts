@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { damageEventsPage, garbleEventBody } from '../../../test/support/sqliteDamage.js';
+import type { EventRows } from '../eventRows.js';
 import { type RecordedEvent, type StoreCorruptError, StoreUnavailableError } from '../port.js';
 import { PAGES_IN_FLIGHT } from './readAhead.js';
 import { SqliteEventStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -31,6 +32,39 @@ const open = (path: string, options: SqliteStoreOptions = {}): SqliteEventStore 
 async function drain<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * readAllRows' pages as readAllBatches' arrays: each row's event, after checking
+ * that every part the catch-up reads by index is the event's own.
+ */
+async function rowsAsBatches(pages: AsyncIterable<EventRows>): Promise<RecordedEvent[][]> {
+  const out: RecordedEvent[][] = [];
+  for await (const rows of pages) {
+    const batch: RecordedEvent[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const e = rows.event(i);
+      const parts = {
+        streamId: rows.streamId(i),
+        type: rows.type(i),
+        data: rows.data(i),
+        revision: rows.revision(i),
+        recordedAt: rows.recordedAt(i),
+        position: rows.position(i),
+      };
+      expect(parts).toStrictEqual({
+        streamId: e.streamId,
+        type: e.type,
+        data: e.data,
+        revision: Number(e.revision),
+        recordedAt: e.recordedAt,
+        position: e.position,
+      });
+      batch.push(e);
+    }
+    out.push(batch);
+  }
   return out;
 }
 
@@ -133,6 +167,10 @@ describe('readAllBatches read ahead in a worker thread', () => {
             const expected = await drain(mainThread.readAllBatches(options));
             expect(await drain(always.readAllBatches(options))).toEqual(expected);
             expect(await drain(auto.readAllBatches(options))).toEqual(expected);
+            // The catch-up's rows: the same events, in the same pages, whichever thread read them.
+            for (const store of [mainThread, always, auto]) {
+              expect(await rowsAsBatches(store.readAllRows(options))).toStrictEqual(expected);
+            }
           }
           for (const s of [writer, mainThread, always, auto]) await s.close();
           expect(always.readAheadsRunning()).toEqual([]);
@@ -167,6 +205,9 @@ describe('readAllBatches read ahead in a worker thread', () => {
     }
     const expected = await drain(open(path, { readAhead: 'off' }).readAllBatches({ batchSize: 16 }));
     expect(await drain(open(path, { readAhead: 'always' }).readAllBatches({ batchSize: 16 }))).toEqual(expected);
+    expect(await rowsAsBatches(open(path, { readAhead: 'always' }).readAllRows({ batchSize: 16 }))).toStrictEqual(
+      expected,
+    );
     expect(expected.flat()).toHaveLength(40);
   });
 
@@ -268,8 +309,9 @@ describe('readAllBatches read ahead in a worker thread', () => {
 });
 
 describe('a damaged store read ahead reports as the main-thread read does', () => {
-  const failure = async (store: SqliteEventStore, batchSize: number) => {
-    const error = (await drain(store.readAllBatches({ batchSize })).catch((e: unknown) => e)) as Error;
+  const failure = async (store: SqliteEventStore, batchSize: number, rows = false) => {
+    const read = rows ? rowsAsBatches(store.readAllRows({ batchSize })) : drain(store.readAllBatches({ batchSize }));
+    const error = (await read.catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     return { kind: error.constructor.name, message: error.message, where: (error as StoreCorruptError).where };
   };
@@ -283,12 +325,14 @@ describe('a damaged store read ahead reports as the main-thread read does', () =
       const expected = await failure(open(path, { readAhead: 'off' }), batchSize);
       expect(expected.kind).toBe('StoreCorruptError');
       for (const readAhead of ['always', 'auto'] as const) {
-        const reported: StoreCorruptError[] = [];
-        const store = open(path, { readAhead, onCorruption: (e) => reported.push(e) });
-        expect(await failure(store, batchSize)).toEqual(expected);
-        expect(reported.map((e) => e.where)).toEqual([expected.where]);
-        expect(store.corruption()).toBe(reported[0]);
-        expect(await allExited(store, store.readAheadsRunning())).toBe('exited');
+        for (const rows of [false, true]) {
+          const reported: StoreCorruptError[] = [];
+          const store = open(path, { readAhead, onCorruption: (e) => reported.push(e) });
+          expect(await failure(store, batchSize, rows)).toEqual(expected);
+          expect(reported.map((e) => e.where)).toEqual([expected.where]);
+          expect(store.corruption()).toBe(reported[0]);
+          expect(await allExited(store, store.readAheadsRunning())).toBe('exited');
+        }
       }
     }
   });
@@ -302,6 +346,10 @@ describe('a damaged store read ahead reports as the main-thread read does', () =
     expect(expected).toMatchObject({ kind: 'StoreCorruptError', where: 'stream case-4 at position 250' });
     expect(await failure(open(path, { readAhead: 'always' }), 16)).toEqual(expected);
     expect(await failure(open(path, { readAhead: 'auto' }), 16)).toEqual(expected);
+    // The catch-up's rows refuse the record exactly as its events do.
+    for (const readAhead of ['off', 'always', 'auto'] as const) {
+      expect(await failure(open(path, { readAhead }), 16, true)).toEqual(expected);
+    }
   });
 
   it('a file the worker cannot open (removed): unavailable, naming the read, not a raw driver error', async () => {

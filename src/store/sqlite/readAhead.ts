@@ -17,9 +17,16 @@
  * size (CHUNK_CHARS), so a page taken is young garbage, freed by the next
  * scavenge; one string a page (~370 KB) went to the large-object space, where
  * the pages piled up until a full GC (peak RSS of a 1 M-event rebuild +130 MB).
+ *
+ * Rows: a page taken is first its rows, each the parsed array (PackedRows);
+ * `next()` makes them the contract's RecordedEvents (readAllBatches), while
+ * `nextRows()` hands the rows themselves to the catch-up (readAllRows,
+ * eventRows.ts), which reads the parts it needs by index: no RecordedEvent and
+ * no two BigInts per event.
  */
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import type { EventRows } from '../eventRows.js';
 import type { RecordedEvent } from '../port.js';
 import { scannedTo } from './allPages.js';
 import type { PrefixFilterForm } from './prefixCondition.js';
@@ -109,7 +116,7 @@ export class ReadAhead {
    * read before the last page, whose query saw everything up to it).
    */
   scannedTo: bigint | undefined;
-  private waiter: { resolve: (page: RecordedEvent[] | undefined) => void; reject: (e: Error) => void } | undefined;
+  private waiter: { resolve: (page: PackedRows | undefined) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
     start: ReadAheadStart,
@@ -152,6 +159,11 @@ export class ReadAhead {
 
   /** The next non-empty page of events, or undefined at the end. */
   next(): Promise<RecordedEvent[] | undefined> {
+    return this.nextRows().then((rows) => rows?.events());
+  }
+
+  /** The next non-empty page as its rows (the catch-up's form), or undefined at the end. */
+  nextRows(): Promise<PackedRows | undefined> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     if (this.waiter !== undefined)
       return Promise.reject(new Error('ReadAhead.next() called before the last call settled'));
@@ -209,7 +221,7 @@ export class ReadAhead {
     }
     this.pages.push(message);
     const waiter = this.takeWaiter();
-    if (waiter !== undefined) this.next().then(waiter.resolve, waiter.reject);
+    if (waiter !== undefined) this.nextRows().then(waiter.resolve, waiter.reject);
   }
 
   private takeWaiter(): typeof this.waiter {
@@ -233,10 +245,10 @@ export class ReadAhead {
     this.scannedTo = scannedTo(BigInt(head ?? -1), BigInt(this.lastPosition), this.scannedFrom);
   }
 
-  /** A packed page as events, cut at `remaining`; a row that does not parse is damage, named as the store names it. */
-  private decode({ texts, lengths, numbers }: PackedPage): RecordedEvent[] {
+  /** A packed page as its rows, cut at `remaining`; a row that does not parse is damage, named as the store names it. */
+  private decode({ texts, lengths, numbers }: PackedPage): PackedRows {
     const count = Math.min(lengths.length, this.remaining);
-    const events: RecordedEvent[] = new Array(count);
+    const rows: PackedRow[] = new Array(count);
     let chunk = 0;
     let text = texts[0] ?? '';
     let offset = 0;
@@ -255,18 +267,62 @@ export class ReadAhead {
       offset += length;
       // Not an array of five: the body is not one JSON value (the other four are json_quote's).
       if (!Array.isArray(fields) || fields.length !== 5) throw this.faults.unparsable(BigInt(numbers[2 * i] as number));
-      events[i] = {
-        streamId: fields[0],
-        eventId: fields[1],
-        type: fields[2],
-        data: fields[4],
-        revision: BigInt(numbers[2 * i + 1] as number),
-        position: BigInt(numbers[2 * i] as number),
-        recordedAt: fields[3],
-      };
+      rows[i] = fields as unknown as PackedRow;
     }
     this.remaining -= count;
     if (count > 0) this.lastPosition = numbers[2 * (count - 1)] as number;
+    return new PackedRows(rows, numbers);
+  }
+}
+
+/** A row as parsed: `[stream, eventId, type, recordedAt, body]` (PACKED_COLUMNS). */
+type PackedRow = readonly [string, string, string, string, Readonly<Record<string, unknown>>];
+
+/** A page's rows, each parsed once, with their positions and revisions (Float64, pairs); the one place a row becomes an event. */
+export class PackedRows implements EventRows {
+  constructor(
+    private readonly rows: readonly PackedRow[],
+    /** Per row its position, then its revision. */
+    private readonly numbers: Float64Array,
+  ) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+  streamId(i: number): string {
+    return (this.rows[i] as PackedRow)[0];
+  }
+  type(i: number): string {
+    return (this.rows[i] as PackedRow)[2];
+  }
+  data(i: number): Readonly<Record<string, unknown>> {
+    return (this.rows[i] as PackedRow)[4];
+  }
+  revision(i: number): number {
+    return this.numbers[2 * i + 1] as number;
+  }
+  recordedAt(i: number): string {
+    return (this.rows[i] as PackedRow)[3];
+  }
+  position(i: number): bigint {
+    return BigInt(this.numbers[2 * i] as number);
+  }
+  event(i: number): RecordedEvent {
+    const fields = this.rows[i] as PackedRow;
+    return {
+      streamId: fields[0],
+      eventId: fields[1],
+      type: fields[2],
+      data: fields[4],
+      revision: BigInt(this.numbers[2 * i + 1] as number),
+      position: BigInt(this.numbers[2 * i] as number),
+      recordedAt: fields[3],
+    };
+  }
+  /** The page as readAllBatches yields it. */
+  events(): RecordedEvent[] {
+    const events: RecordedEvent[] = new Array(this.rows.length);
+    for (let i = 0; i < events.length; i++) events[i] = this.event(i);
     return events;
   }
 }

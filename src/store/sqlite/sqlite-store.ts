@@ -35,7 +35,8 @@ import type { WriteFailure } from '../core/failure-burst.js';
 import { checkExpectedRevision, resolveDuplicates, type StoredLocation } from '../core/concurrency.js';
 import { recordedAtNow, systemClock, type StoreClock, type StoreOptions } from '../core/clock.js';
 import { CommitNotifier } from '../core/notifier.js';
-import { asyncPages } from '../core/async-pages.js';
+import { type AsyncPageSource, asyncPages } from '../core/async-pages.js';
+import { type EventRows, eventRowsOf } from '../eventRows.js';
 import { pagedIterable } from '../core/paged-iterable.js';
 import {
   validateAppend,
@@ -352,31 +353,55 @@ export class SqliteEventStore implements EventStore {
    * worker read the end), after its last array.
    */
   readAllBatches(options: ReadAllBatchesOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
-    return asyncPages(() => {
-      const { pages, prefixes, inSql } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
-      let canReadAhead = inSql && this.readAheadMode !== 'off';
-      let ahead =
-        canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes, options) : undefined;
-      // After the last array: how far the read scanned, from the thread that read the end.
-      const ended = (page: RecordedEvent[] | undefined, scanned: bigint | undefined) => {
-        if (page === undefined && scanned !== undefined) options.onScanned?.(scanned);
-        return page;
-      };
-      return {
-        next: () => {
-          if (ahead !== undefined) {
-            const reading = ahead;
-            return reading.next().then((page) => ended(page, reading.scannedTo));
-          }
-          const page = ended(pages.next(), pages.scannedTo);
-          if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
-            ahead = this.readAhead(pages, prefixes, options);
-          canReadAhead = false; // decided at the first page: a short read stays on this thread
-          return page;
-        },
-        close: () => ahead?.close(),
-      };
-    });
+    return asyncPages(() =>
+      this.readAllPages(
+        options,
+        (events) => events,
+        (ahead) => ahead.next(),
+      ),
+    );
+  }
+
+  /** readAllBatches' pages as rows (the catch-up's form): the pages read ahead are handed over as parsed (readAhead.ts "Rows"). */
+  async *readAllRows(options: ReadAllBatchesOptions = {}): AsyncIterable<EventRows> {
+    const pages = asyncPages<EventRows>(() =>
+      this.readAllPages(
+        options,
+        (events) => [eventRowsOf(events)],
+        (ahead) => ahead.nextRows().then((rows) => (rows === undefined ? undefined : [rows])),
+      ),
+    );
+    for await (const [rows] of pages) yield rows as EventRows;
+  }
+
+  /** The source of readAllBatches' pages, each page as `fromEvents` or `fromAhead` makes it. */
+  private readAllPages<T>(
+    options: ReadAllBatchesOptions,
+    fromEvents: (events: RecordedEvent[]) => readonly T[],
+    fromAhead: (ahead: ReadAhead) => Promise<readonly T[] | undefined>,
+  ): AsyncPageSource<T> {
+    const { pages, prefixes, inSql } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
+    let canReadAhead = inSql && this.readAheadMode !== 'off';
+    let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes, options) : undefined;
+    // After the last array: how far the read scanned, from the thread that read the end.
+    const ended = <P>(page: P | undefined, scanned: bigint | undefined) => {
+      if (page === undefined && scanned !== undefined) options.onScanned?.(scanned);
+      return page;
+    };
+    return {
+      next: () => {
+        if (ahead !== undefined) {
+          const reading = ahead;
+          return fromAhead(reading).then((page) => ended(page, reading.scannedTo));
+        }
+        const page = ended(pages.next(), pages.scannedTo);
+        if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
+          ahead = this.readAhead(pages, prefixes, options);
+        canReadAhead = false; // decided at the first page: a short read stays on this thread
+        return page === undefined ? undefined : fromEvents(page);
+      },
+      close: () => ahead?.close(),
+    };
   }
 
   /** Rows of the log after `position` (positions are given in order, without gaps). */
