@@ -44,18 +44,53 @@ const UINT16_MAX = 0xffff;
 const INT16_MAX = 0x7fff;
 const MAX_CARDS = 255;
 const MAX_PAUSES = 255;
+/** The profile table's first size (slots; a power of two), doubled whenever it would be more than half full. */
+const MIN_PROFILE_SLOTS = 256;
+/** Values a profile keeps for its lookups (`profileValues`): its form, then ACCEPTANCE_ORDER's fields. */
+const PROFILE_VALUES = 10;
+
+/**
+ * One copy of each string the profiles' lookup values hold (up to MAX_SHARED_VALUES, then as they
+ * are): a value the decoder did not make one string for every case (a category of more than 10
+ * characters, 'public-service') is compared with a copy all profiles share, likely in cache, instead
+ * of the string of the profile's first case, likely not.
+ */
+const SHARED_VALUES = new Map<string, string>();
+const MAX_SHARED_VALUES = 4096;
+
+function sharedValue(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const shared = SHARED_VALUES.get(v);
+  if (shared !== undefined) return shared;
+  if (SHARED_VALUES.size < MAX_SHARED_VALUES) SHARED_VALUES.set(v, v);
+  return v;
+}
 
 /** A number a Float64Array slot gives back as it was, with NaN left to mean "absent". */
 const storable = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v) && !Object.is(v, -0);
 
-/** The fields of a pause in evolve's order (resumedAt is added last, when it resumes). */
-function pauseKeys(p: PauseState): string[] {
-  const keys = ['pauseId', 'reason', 'pausedAt'];
-  if (p.declaredDays !== undefined) keys.push('declaredDays');
-  if (p.note !== undefined) keys.push('note');
-  if (p.recordedAt !== undefined) keys.push('recordedAt');
-  if (p.resumedAt !== undefined) keys.push('resumedAt');
-  return keys;
+/** The optional fields of a pause, in evolve's order (resumedAt is added last, when it resumes). */
+const PAUSE_OPTIONAL = ['declaredDays', 'note', 'recordedAt', 'resumedAt'] as const;
+
+/**
+ * The fields of a pause in evolve's order, by which optional fields it has (bit k: PAUSE_OPTIONAL[k]):
+ * 16 shared lists, where an array built per pause was most of a pause's check.
+ */
+const PAUSE_KEYS: readonly (readonly string[])[] = Array.from({ length: 1 << PAUSE_OPTIONAL.length }, (_, bits) => [
+  'pauseId',
+  'reason',
+  'pausedAt',
+  ...PAUSE_OPTIONAL.filter((_, k) => (bits & (1 << k)) !== 0),
+]);
+
+/** The fields of a pause in evolve's order. */
+function pauseKeys(p: PauseState): readonly string[] {
+  return PAUSE_KEYS[
+    (p.declaredDays === undefined ? 0 : 1) |
+      (p.note === undefined ? 0 : 2) |
+      (p.recordedAt === undefined ? 0 : 4) |
+      (p.resumedAt === undefined ? 0 : 8)
+  ]!;
 }
 
 /** A pause a row can hold exactly. */
@@ -79,14 +114,57 @@ function hasOnlyKeys(o: object, keys: readonly string[]): boolean {
   return i === keys.length;
 }
 
-/** Every field of the acceptance is a string or a number (not −0), none undefined: a shared copy is then exact. */
-function plainAcceptance(a: Accepted): boolean {
+/** Pauses a row can hold exactly (a loop, not `every` with a callback: this runs for every completed case). */
+function rowPauses(pauses: readonly PauseState[]): boolean {
+  if (pauses.length > MAX_PAUSES) return false;
+  for (let i = 0; i < pauses.length; i++) if (!rowPause(pauses[i]!)) return false;
+  return true;
+}
+
+/**
+ * The fields evolve gives an acceptance, in its order (evolve.ts, CaseAccepted): an acceptance whose
+ * fields are some of these in this order has its key list told by which of them it has (a bit each).
+ */
+const ACCEPTANCE_ORDER = [
+  'centerId',
+  'departmentId',
+  'matterCode',
+  'kind',
+  'promisedDays',
+  'channel',
+  'matterName',
+  'legalDays',
+  'category',
+] as const;
+
+/** `acceptanceForm`: a field is not a string or a number (or is −0); no row can share it. */
+const NOT_PLAIN = -2;
+/** `acceptanceForm`: plain, its fields not some of ACCEPTANCE_ORDER in that order. */
+const OTHER_ORDER = -1;
+
+/**
+ * An acceptance's form, from one pass over its fields: NOT_PLAIN, OTHER_ORDER, or (its fields some of
+ * ACCEPTANCE_ORDER, in that order, as evolve makes them) the bits of the ones it has (bit k:
+ * ACCEPTANCE_ORDER[k]). A plain acceptance (every field a string or a number, not −0, none undefined)
+ * is exactly rebuilt by a shared copy; two of the same bits have the same key list.
+ */
+function acceptanceForm(a: Accepted): number {
+  let bits = 0;
+  let next = 0; // the first field of ACCEPTANCE_ORDER the next key may be
   for (const k in a) {
     const v = (a as Record<string, unknown>)[k];
-    if (typeof v === 'string') continue;
-    if (typeof v !== 'number' || Object.is(v, -0)) return false;
+    if (typeof v !== 'string' && (typeof v !== 'number' || Object.is(v, -0))) return NOT_PLAIN;
+    if (bits < 0) continue;
+    while (next < ACCEPTANCE_ORDER.length && ACCEPTANCE_ORDER[next] !== k) next++;
+    if (next === ACCEPTANCE_ORDER.length) bits = OTHER_ORDER;
+    else bits |= 1 << next++;
   }
-  return true;
+  return bits;
+}
+
+/** Every field of the acceptance is a string or a number (not −0), none undefined: a shared copy is then exact. */
+function plainAcceptance(a: Accepted): boolean {
+  return acceptanceForm(a) !== NOT_PLAIN;
 }
 
 /** `accepted` has the profile's fields (`keys`, in order), with the same values (`Object.is`). */
@@ -140,7 +218,7 @@ function mixed(h: number, v: unknown): number {
   return Math.imul(h ^ (typeof v === 'number' ? v | 0 : 0), 0x01000193);
 }
 
-/** A 30-bit hash (a small-integer `Map` key) of an acceptance's place and terms: equal acceptances hash equal. */
+/** A 30-bit hash (+ 1 it is a nonzero Int32, the profile table's tag) of an acceptance's place and terms: equal acceptances hash equal. */
 function acceptanceHash(a: Accepted): number {
   let h = 0x811c9dc5;
   h = mixed(h, a.centerId);
@@ -283,18 +361,21 @@ function extrasOf(entry: CaseEntry): Extras | undefined {
 
 /** Whether `entry` has the shape a row rebuilds exactly, and nothing can change it without a new event. */
 export function isCompactable(entry: CaseEntry): boolean {
+  return compactableButAcceptance(entry) && plainAcceptance(entry.state.accepted!);
+}
+
+/** `isCompactable` but for the acceptance's fields (`acceptanceForm`), which `add` reads once for both. */
+function compactableButAcceptance(entry: CaseEntry): boolean {
   const s = entry.state;
   const cards = entry.cards;
   return (
     s.status === 'completed' &&
     s.caseId === entry.caseId &&
     s.accepted !== undefined &&
-    plainAcceptance(s.accepted) &&
     s.acceptedAt !== undefined &&
     s.completedAt !== undefined &&
     s.lastOccurredAt !== undefined &&
-    s.pauses.length <= MAX_PAUSES &&
-    s.pauses.every(rowPause) &&
+    rowPauses(s.pauses) &&
     (s.outcome === undefined || OUTCOME_INDEX.has(s.outcome)) &&
     Number.isInteger(s.revision) &&
     s.revision >= 0 &&
@@ -384,10 +465,20 @@ export class CompletedCases {
   private readonly profiles: Accepted[] = [];
   private readonly profileKeys: (readonly string[])[] = [];
   /**
-   * Profile numbers by `acceptanceHash`, a collision taking the next key (a `Map` of small integers:
-   * ≈ 30 bytes a profile, where maps by center, department and matter took ≈ 130).
+   * Per profile, PROFILE_VALUES values side by side (≈ 40 bytes): its `acceptanceForm`, then its fields
+   * of ACCEPTANCE_ORDER (undefined where it has none). A lookup compares these, one or two cache lines,
+   * where reading the profile object (evolve's fields past the sixth in an array of their own) and its
+   * lists took three or four: most of a lookup's time in a rebuild was waiting on those reads.
    */
-  private readonly profileAt = new Map<number, number>();
+  private readonly profileValues: unknown[] = [];
+  /**
+   * Profile numbers by `acceptanceHash`, in a table of pairs (the hash + 1, 0 for an empty slot; the
+   * number), open addressing from the hash's low bits, a collision taking the next slot; at most half
+   * full (≈ 16–32 bytes a profile, where a `Map` of small integers took ≈ 30 and maps by center,
+   * department and matter ≈ 130). A lookup reads one pair, not a `Map`'s bucket and entry, and a
+   * profile whose hash differs is passed over without reading its fields.
+   */
+  private profileSlots = new Int32Array(2 * MIN_PROFILE_SLOTS);
 
   /** Rows in use. */
   get size(): number {
@@ -406,8 +497,10 @@ export class CompletedCases {
 
   /** Keep `entry` as a row; its number, or undefined when its shape is not one a row rebuilds exactly. */
   add(entry: CaseEntry): number | undefined {
-    if (!isCompactable(entry)) return undefined;
+    if (!compactableButAcceptance(entry)) return undefined;
     const s = entry.state;
+    const form = acceptanceForm(s.accepted!);
+    if (form === NOT_PLAIN) return undefined;
     const row = this.free.pop() ?? this.newRow();
     const acceptedAt = s.acceptedAt!;
     this.acceptedAt.set(row, acceptedAt);
@@ -416,7 +509,7 @@ export class CompletedCases {
     this.deadlineAt.set(row, entry.deadlineAt, acceptedAt);
     this.revision[row] = s.revision;
     this.usedDays[row] = entry.usedDays;
-    const profile = this.profileNumber(s.accepted!);
+    const profile = this.profileNumber(s.accepted!, form);
     if (profile > 0xffff && this.profile instanceof Uint16Array) this.profile = Int32Array.from(this.profile);
     this.profile[row] = profile;
     this.flags[row] = entry.flags;
@@ -426,8 +519,9 @@ export class CompletedCases {
     this.ratingChannel[row] = r === undefined ? 0 : CHANNEL_INDEX.get(r.channel)!;
     this.ratingAt.set(row, r === undefined ? Number.NaN : r.at, acceptedAt);
     this.comments.set(row, r?.comment);
+    // A new or released row holds no tree (`release` deletes it; `fromParts` refuses a free row holding one).
     const extras = extrasOf(entry);
-    this.extras.set(row, extras === undefined ? undefined : extrasTree(extras));
+    if (extras !== undefined) this.extras.set(row, extrasTree(extras));
     this.storeCards(row, entry.cards, acceptedAt);
     // The count after the pool has placed them: a repack inside `add` moves only the rows already holding pauses.
     if (s.pauses.length > 0) this.pausesAt[row] = this.pauses.add(s.pauses, this.pausesInUse());
@@ -542,10 +636,10 @@ export class CompletedCases {
     c.cardStart = InstantColumn.fromParts(field(parts, 'cardStarts'), c.cardPoolUsed);
     c.cardSlack = countOf(parts, 'cardSlack');
     for (const accepted of listOf(parts, 'profiles')) {
-      if (!isRecord(accepted) || !plainAcceptance(accepted as unknown as Accepted) || !accepted['centerId'])
+      const form = isRecord(accepted) ? acceptanceForm(accepted as unknown as Accepted) : NOT_PLAIN;
+      if (form === NOT_PLAIN || !(accepted as Record<string, unknown>)['centerId'])
         throw new RangeError(`rows: profile ${c.profiles.length} is not an acceptance`);
-      const a = accepted as unknown as Accepted;
-      c.addProfile(a);
+      c.addProfile(accepted as unknown as Accepted, form);
     }
     const free = columnOf(parts, 'free', new Int32Array(0));
     const isFree = new Uint8Array(n);
@@ -582,6 +676,7 @@ export class CompletedCases {
     for (let row = 0; row < n; row++) {
       const tree = c.extras.get(row);
       if (tree !== undefined && !extrasShaped(tree)) throw new RangeError(`rows: extras of row ${row} are not a row's`);
+      if (tree !== undefined && isFree[row] === 1) throw new RangeError(`rows: free row ${row} holds extras`);
     }
     return c;
   }
@@ -613,24 +708,75 @@ export class CompletedCases {
     return [this.completedAt, this.lastOccurredAt, this.deadlineAt, this.ratingAt];
   }
 
-  /** One shared acceptance object per distinct acceptance (same fields, same order, same values). */
-  private profileNumber(accepted: Accepted): number {
-    for (let key = acceptanceHash(accepted); ; key = (key + 1) & 0x3fffffff) {
-      const n = this.profileAt.get(key);
-      if (n === undefined) return this.addProfile(accepted, key);
-      if (sameAcceptance(this.profiles[n]!, this.profileKeys[n]!, accepted)) return n;
+  /**
+   * One shared acceptance object per distinct acceptance (same fields, same order, same values); `form`
+   * is `acceptanceForm(accepted)`, not NOT_PLAIN. Two acceptances in evolve's order have the same fields
+   * in the same order when their forms are equal, so their values alone are compared, not their keys again.
+   */
+  private profileNumber(accepted: Accepted, form: number): number {
+    const tag = acceptanceHash(accepted) + 1;
+    const slots = this.profileSlots;
+    const mask = (slots.length >> 1) - 1;
+    for (let i = tag & mask; ; i = (i + 1) & mask) {
+      const t = slots[2 * i]!;
+      if (t === 0) return this.addProfile(accepted, form);
+      if (t !== tag) continue;
+      const n = slots[2 * i + 1]!;
+      if (
+        form >= 0
+          ? this.sameProfileValues(n, form, accepted)
+          : sameAcceptance(this.profiles[n]!, this.profileKeys[n]!, accepted)
+      )
+        return n;
     }
   }
 
-  /** A new profile for `accepted` at `key` (the first free key from its hash when not given): its number. */
-  private addProfile(accepted: Accepted, key?: number): number {
-    let at = key ?? acceptanceHash(accepted);
-    while (this.profileAt.has(at)) at = (at + 1) & 0x3fffffff;
+  /** A new profile for `accepted` of form `form`: its number. */
+  private addProfile(accepted: Accepted, form: number): number {
     const n = this.profiles.length;
     this.profiles.push(accepted);
     this.profileKeys.push(keysOf(accepted));
-    this.profileAt.set(at, n);
+    const values = this.profileValues;
+    values.push(form);
+    for (const k of ACCEPTANCE_ORDER) values.push(sharedValue((accepted as Record<string, unknown>)[k]));
+    if (2 * this.profiles.length > this.profileSlots.length >> 1) {
+      // Twice the slots, the profiles placed again in their order (an earlier equal profile stays found first).
+      this.profileSlots = new Int32Array(2 * this.profileSlots.length);
+      for (let k = 0; k < this.profiles.length; k++) this.placeProfile(k);
+    } else this.placeProfile(n);
     return n;
+  }
+
+  /**
+   * Profile `n` is of form `form` (evolve's order) and has `accepted`'s values: `sameNamedFields` on the
+   * values kept in `profileValues`. Two acceptances of one such form have the same fields in the same order.
+   */
+  private sameProfileValues(n: number, form: number, accepted: Accepted): boolean {
+    const v = this.profileValues;
+    const at = n * PROFILE_VALUES;
+    return (
+      v[at] === form &&
+      v[at + 1] === accepted.centerId &&
+      v[at + 2] === accepted.departmentId &&
+      v[at + 3] === accepted.matterCode &&
+      v[at + 4] === accepted.kind &&
+      Object.is(v[at + 5], accepted.promisedDays) &&
+      v[at + 6] === accepted.channel &&
+      v[at + 7] === accepted.matterName &&
+      Object.is(v[at + 8], accepted.legalDays) &&
+      v[at + 9] === accepted.category
+    );
+  }
+
+  /** Put profile `n` in the first empty slot from its hash. */
+  private placeProfile(n: number): void {
+    const tag = acceptanceHash(this.profiles[n]!) + 1;
+    const slots = this.profileSlots;
+    const mask = (slots.length >> 1) - 1;
+    let i = tag & mask;
+    while (slots[2 * i] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = tag;
+    slots[2 * i + 1] = n;
   }
 
   private storeCards(row: number, cards: readonly number[] | undefined, base: number): void {
@@ -642,7 +788,7 @@ export class CompletedCases {
     const at = this.cardPoolUsed;
     const n = cards.length / 2;
     this.cardStart.grow(at + n);
-    this.cardCode = grown(this.cardCode, at + n);
+    if (at + n > this.cardCode.length) this.cardCode = grown(this.cardCode, at + n);
     for (let k = 0; k < n; k++) {
       this.cardStart.set(at + k, cards[2 * k]!, base);
       this.cardCode[at + k] = cards[2 * k + 1]!;

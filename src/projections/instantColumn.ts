@@ -22,12 +22,14 @@ export class InstantColumn {
 
   /** Make room for rows below `size`. */
   grow(size: number): void {
-    this.offsets = grown(this.offsets, size);
+    // Checked here, where the column's type is known: `grown` sees every kind of typed array (a slower read of its length).
+    if (size > this.offsets.length) this.offsets = grown(this.offsets, size);
   }
 
   /** Store `value` at `row` (below the room made), as an offset from `base` (an instant of the same row). */
   set(row: number, value: number, base: number): void {
-    this.aside.delete(row);
+    // A row kept aside is coded ASIDE (`clear` leaves the code): any other row has nothing in the map to drop.
+    if (this.offsets[row] === ASIDE) this.aside.delete(row);
     if (Number.isNaN(value)) {
       this.offsets[row] = NONE;
       return;

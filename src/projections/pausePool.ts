@@ -66,14 +66,18 @@ export class PausePool {
     if (this.slack > this.repackAbove && this.slack > this.used / 2) this.repack(rows);
     const at = this.used;
     const size = at + pauses.length;
-    this.pausedAt.grow(size);
-    this.resumedAt.grow(size);
-    this.recordedAt.grow(size);
-    this.declaredDays.grow(size);
-    this.reason = grown(this.reason, size);
-    this.ids.grow(size);
-    this.notes.grow(size);
-    pauses.forEach((p, k) => {
+    // The columns grow together (each by an eighth of the same length): one has room when `reason` has.
+    if (size > this.reason.length) {
+      this.pausedAt.grow(size);
+      this.resumedAt.grow(size);
+      this.recordedAt.grow(size);
+      this.declaredDays.grow(size);
+      this.reason = grown(this.reason, size);
+      this.ids.grow(size);
+      this.notes.grow(size);
+    }
+    for (let k = 0; k < pauses.length; k++) {
+      const p = pauses[k]!;
       const i = at + k;
       this.pausedAt.set(i, p.pausedAt);
       this.resumedAt.set(i, p.resumedAt ?? Number.NaN, p.pausedAt);
@@ -82,7 +86,7 @@ export class PausePool {
       this.reason[i] = REASON_INDEX.get(p.reason)!;
       this.ids.set(i, p.pauseId);
       this.notes.set(i, p.note);
-    });
+    }
     this.used = size;
     return at;
   }

@@ -143,7 +143,8 @@ export class TreePool {
   }
 
   private ensure(n: number): void {
-    this.bytes = grown(this.bytes, this.w + n);
+    // Checked here, where the type is known: `grown` sees every kind of typed array (a slower read of its length).
+    if (this.w + n > this.bytes.length) this.bytes = grown(this.bytes, this.w + n);
   }
 
   private writeCount(n: number): void {
