@@ -10,6 +10,8 @@ import { foldEvents } from '../domain/index.js';
 import type { CaseEvent } from '../domain/events.js';
 import { FLAG_EVALUATED, FLAG_ON_TIME, newEntry, type CaseEntry } from './caseEntry.js';
 import { CaseTable } from './caseTable.js';
+import { isCompactable } from './completedCases.js';
+import { createManualScheduler } from './scheduler.js';
 
 const IDS = ['WH-20250922-00001', 'WH-20250922-00002', 'WH-20250922-00003', 'WH-20250922-00004', '案-宽-1'];
 
@@ -52,7 +54,8 @@ type Op =
   | { readonly op: 'compact'; readonly known: number }
   | { readonly op: 'holds'; readonly known: number }
   | { readonly op: 'releaseWhere'; readonly id: number }
-  | { readonly op: 'snapshot' };
+  | { readonly op: 'snapshot' }
+  | { readonly op: 'compactLater' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -67,7 +70,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('holds' as const), known: fc.nat() }),
   fc.record({ op: fc.constant('releaseWhere' as const), id: fc.nat(IDS.length - 1) }),
   fc.record({ op: fc.constant('snapshot' as const) }),
+  fc.record({ op: fc.constant('compactLater' as const) }),
 );
+
+/** Run `compactLater` to its end (its slices on a manual scheduler). */
+function compactAll(table: CaseTable): void {
+  const scheduler = createManualScheduler(0);
+  table.compactLater(scheduler);
+  scheduler.advanceTo(1);
+}
 
 /** One table and every entry it has handed out or been given, with the slot the caller had for it then. */
 interface Side {
@@ -159,6 +170,10 @@ describe('the case table given slots', () => {
               restored(carried, true);
               restored(looked, false);
               break;
+            case 'compactLater':
+              compactAll(carried.table);
+              compactAll(looked.table);
+              break;
           }
           for (const id of IDS) {
             const slot = carried.table.slotOf(id);
@@ -168,6 +183,97 @@ describe('the case table given slots', () => {
           expect(seen(carried.table, false)).toStrictEqual(seen(looked.table, false));
         }
         expect(seen(carried.table, true)).toStrictEqual(seen(looked.table, true));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('law: the table holds each case as a model map of cases does (the object itself, or a row equal to it), in the order first seen', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(opArb, { maxLength: 80 }), (compactRows, ops) => {
+        let table = new CaseTable(compactRows);
+        const model = new Map<string, { entry: CaseEntry; row: boolean }>(); // in the order first seen
+        const known: CaseEntry[] = [];
+        /** The model's case `id` as the table now holds it: equal, and the same object when an object. */
+        const adopt = (id: string): void => {
+          const held = model.get(id)!;
+          const now = table.get(id)!;
+          expect(now).toStrictEqual(held.entry);
+          if (!held.row) expect(now).toBe(held.entry);
+        };
+        for (const op of ops) {
+          switch (op.op) {
+            case 'set': {
+              const entry = caseEntry(IDS[op.id]!, op.completed, op.version);
+              table.set(entry);
+              model.set(entry.caseId, { entry, row: false });
+              known.push(entry);
+              break;
+            }
+            case 'objectEntry': {
+              const id = IDS[op.id]!;
+              const entry = table.objectEntry(id);
+              const held = model.get(id);
+              if (held === undefined) {
+                expect(entry).toBeUndefined();
+                break;
+              }
+              expect(entry).toStrictEqual(held.entry);
+              if (!held.row) expect(entry).toBe(held.entry);
+              model.set(id, { entry: entry!, row: false });
+              known.push(entry!);
+              break;
+            }
+            case 'compact':
+            case 'holds': {
+              if (known.length === 0) break;
+              const entry = known[op.known % known.length]!;
+              const held = model.get(entry.caseId)!;
+              expect(table.holdsObject(entry)).toBe(!held.row && held.entry === entry);
+              if (op.op === 'compact') {
+                table.compact(entry);
+                if (compactRows && !held.row && held.entry === entry && isCompactable(entry)) held.row = true;
+              }
+              break;
+            }
+            case 'releaseWhere': {
+              const id = IDS[op.id]!;
+              const held = model.get(id);
+              expect(table.releaseWhere((e) => e.caseId === id)).toBe(held?.row === true ? 1 : 0);
+              if (held?.row === true) {
+                held.row = false;
+                const entry = table.objectEntry(id)!;
+                expect(entry).toStrictEqual(held.entry);
+                held.entry = entry;
+                known.push(entry);
+              }
+              break;
+            }
+            case 'snapshot': {
+              const side: Side = { table, known: [] };
+              restored(side, true);
+              table = side.table;
+              for (const { entry } of side.known) {
+                expect(entry).toStrictEqual(model.get(entry.caseId)!.entry);
+                model.get(entry.caseId)!.entry = entry;
+                known.push(entry);
+              }
+              break;
+            }
+            case 'compactLater':
+              compactAll(table);
+              if (compactRows) for (const held of model.values()) if (isCompactable(held.entry)) held.row = true;
+              break;
+          }
+          for (const id of model.keys()) adopt(id);
+          const objects = Array.from(model.values()).filter((h) => !h.row);
+          const listed = table.objects();
+          expect(listed.length).toBe(objects.length);
+          listed.forEach((entry, i) => expect(entry).toBe(objects[i]!.entry));
+          expect(table.rowCount).toBe(model.size - objects.length);
+          expect(table.size).toBe(model.size);
+          expect(Array.from(table.entries(), (e) => e.caseId)).toStrictEqual(Array.from(model.keys()));
+        }
       }),
       { numRuns: 300 },
     );

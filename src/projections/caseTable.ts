@@ -5,8 +5,10 @@
  * how a case is kept; `objectEntry` turns a row back into an object to change it.
  *
  * A case is a slot, numbered in the order first seen (caseIds.ts holds the ids);
- * per slot, the number of its row, or −1 and the object in a map (few cases are
- * objects at a time: the open ones, and those with an alert or a timer).
+ * per slot, the number of its row, or (negative) where its object is in a
+ * dense list (few cases are objects at a time: the open ones, and those with
+ * an alert or a timer); no hash map of slots, whose inserts and deletes (a
+ * case made a row) and rehashing cost more than the list's free places.
  * Looking an id up in the ids is a few cache misses with millions of them: a
  * caller that has the slot already (`slotOf`, `set`) passes it to the methods
  * that take one, and none looks the id up again (docs/scaling.md, session 9).
@@ -32,10 +34,17 @@ const COMPACT_SLICE = 4096;
 
 export class CaseTable {
   private ids = new CaseIds();
-  /** The cases held as objects, by slot. */
-  private readonly objectAt = new Map<number, CaseEntry>();
-  /** Per slot: its row in `rows`, −1 when it is an object. */
+  /**
+   * Per slot: its row in `rows` (≥ 0); or −2 − k when it is an object, `held[k]`;
+   * or −1, an object slot not filled yet (a snapshot's, until its object is `set`).
+   * A snapshot saves −1 for every object (`tableParts`).
+   */
   private rowAt = new Int32Array(1024);
+  /** The objects, at places k that are reused (`freePlaces`); undefined at a free place. */
+  private held: (CaseEntry | undefined)[] = [];
+  /** Per place k: the slot of `held[k]`. */
+  private heldSlot = new Int32Array(1024);
+  private freePlaces: number[] = [];
   private rows = new CompletedCases();
   /** The next slice of `compactLater`, while it runs. */
   private compaction: { readonly scheduler: Scheduler; readonly handle: TimerHandle } | undefined;
@@ -82,7 +91,7 @@ export class CaseTable {
    */
   holdsObject(entry: CaseEntry, slot?: number): boolean {
     const at = slot ?? this.ids.slotOf(entry.caseId);
-    return at >= 0 && this.objectAt.get(at) === entry;
+    return at >= 0 && this.objectAtSlot(at) === entry;
   }
 
   /** The case as it is, to read (a row is rebuilt and stays a row). */
@@ -90,7 +99,7 @@ export class CaseTable {
     const slot = this.ids.slotOf(caseId);
     if (slot < 0) return undefined;
     const row = this.rowAt[slot]!;
-    return row < 0 ? this.objectAt.get(slot) : this.rows.entryAt(row, caseId);
+    return row < 0 ? this.objectAtSlot(slot) : this.rows.entryAt(row, caseId);
   }
 
   /** The case as an object, to change (a row becomes an object again, in the same place in the order). */
@@ -108,22 +117,24 @@ export class CaseTable {
     const slot = this.ids.slotOf(entry.caseId);
     if (slot >= 0) {
       const row = this.rowAt[slot]!;
-      if (row >= 0) this.rows.release(row, entry.caseId);
-      this.rowAt[slot] = -1;
-      this.objectAt.set(slot, entry);
+      if (row >= 0) {
+        this.rows.release(row, entry.caseId);
+        this.rowAt[slot] = -1;
+      }
+      this.hold(slot, entry);
       return slot;
     }
     const added = this.ids.add(entry.caseId);
     this.rowAt = grown(this.rowAt, added + 1);
     this.rowAt[added] = -1;
-    this.objectAt.set(added, entry);
+    this.hold(added, entry);
     return added;
   }
 
   /** Every case, rows rebuilt as they are reached (one pass). */
   *entries(): Iterable<CaseEntry> {
     const n = this.ids.size;
-    for (let slot = 0; slot < n; slot++) yield this.rowAt[slot]! < 0 ? this.objectAt.get(slot)! : this.rowEntry(slot);
+    for (let slot = 0; slot < n; slot++) yield this.rowAt[slot]! < 0 ? this.objectAtSlot(slot)! : this.rowEntry(slot);
   }
 
   /**
@@ -133,8 +144,10 @@ export class CaseTable {
    * capture and at each start's `goLive`).
    */
   objects(): CaseEntry[] {
-    const slots = Array.from(this.objectAt.keys()).sort((a, b) => a - b);
-    return slots.map((slot) => this.objectAt.get(slot)!);
+    const slots: number[] = [];
+    for (let k = 0; k < this.held.length; k++) if (this.held[k] !== undefined) slots.push(this.heldSlot[k]!);
+    slots.sort((a, b) => a - b);
+    return slots.map((slot) => this.objectAtSlot(slot)!);
   }
 
   /** Turn back into objects the rows for which `touched` is true (their rebuilt entry); how many. */
@@ -157,7 +170,7 @@ export class CaseTable {
   compact(entry: CaseEntry, slot?: number): void {
     if (!this.compactRows) return;
     const at = slot ?? this.ids.slotOf(entry.caseId);
-    if (at < 0 || this.objectAt.get(at) !== entry) return;
+    if (at < 0 || this.objectAtSlot(at) !== entry) return;
     this.compactSlot(at, entry);
   }
 
@@ -173,9 +186,10 @@ export class CaseTable {
       this.compaction = undefined;
       const end = Math.min(this.ids.size, slot + COMPACT_SLICE);
       for (; slot < end; slot++) {
-        if (this.rowAt[slot]! < 0) this.compactSlot(slot, this.objectAt.get(slot)!);
+        if (this.rowAt[slot]! < 0) this.compactSlot(slot, this.objectAtSlot(slot)!);
       }
       if (slot < this.ids.size) this.compaction = { scheduler, handle: scheduler.setTimer(scheduler.clock(), slice) };
+      else this.repack();
     };
     this.compaction = { scheduler, handle: scheduler.setTimer(scheduler.clock(), slice) };
   }
@@ -191,7 +205,9 @@ export class CaseTable {
   }
 
   private tableParts(): Parts {
-    return { ids: this.ids.exportParts(), rowAt: this.rowAt.slice(0, this.ids.size), rows: this.rows.exportParts() };
+    const rowAt = this.rowAt.slice(0, this.ids.size);
+    for (let slot = 0; slot < rowAt.length; slot++) if (rowAt[slot]! < -1) rowAt[slot] = -1; // an object, saved apart
+    return { ids: this.ids.exportParts(), rowAt, rows: this.rows.exportParts() };
   }
 
   /** The layout a snapshot's rows must have to be read by this code (an empty table's, and ROWS_MEANING). */
@@ -239,24 +255,75 @@ export class CaseTable {
       this.ids = ids;
       this.rowAt = rowAt;
       this.rows = rows;
+      this.held = [];
+      this.freePlaces = [];
     };
   }
 
   private compactSlot(slot: number, entry: CaseEntry): void {
     const row = this.rows.add(entry);
     if (row === undefined) return;
+    this.unhold(slot);
     this.rowAt[slot] = row;
-    this.objectAt.delete(slot);
   }
 
   /** The object of `slot`, a row turned back into one when it is a row. */
   private objectOf(slot: number, caseId: string): CaseEntry {
     const row = this.rowAt[slot]!;
-    if (row < 0) return this.objectAt.get(slot)!;
+    if (row < 0) return this.objectAtSlot(slot)!;
     const entry = this.rows.release(row, caseId);
     this.rowAt[slot] = -1;
-    this.objectAt.set(slot, entry);
+    this.hold(slot, entry);
     return entry;
+  }
+
+  /** The object of `slot`, undefined when it is a row (or an object slot not filled yet). */
+  private objectAtSlot(slot: number): CaseEntry | undefined {
+    const code = this.rowAt[slot]!;
+    return code < -1 ? this.held[-2 - code] : undefined;
+  }
+
+  /** Make `entry` the object of `slot` (not a row): in its place, or in a free one. */
+  private hold(slot: number, entry: CaseEntry): void {
+    const code = this.rowAt[slot]!;
+    if (code < -1) {
+      this.held[-2 - code] = entry;
+      return;
+    }
+    const k = this.freePlaces.pop() ?? this.held.length;
+    if (k === this.held.length) this.held.push(entry);
+    else this.held[k] = entry;
+    this.heldSlot = grown(this.heldSlot, k + 1);
+    this.heldSlot[k] = slot;
+    this.rowAt[slot] = -2 - k;
+  }
+
+  /**
+   * The objects in places 0 … n − 1, none free: after a compaction, most
+   * places of the catch-up's objects are free (≈ 4 bytes a case at 1 M
+   * events, if kept).
+   */
+  private repack(): void {
+    const held: CaseEntry[] = [];
+    const slots: number[] = [];
+    for (let k = 0; k < this.held.length; k++) {
+      const entry = this.held[k];
+      if (entry === undefined) continue;
+      const slot = this.heldSlot[k]!;
+      this.rowAt[slot] = -2 - held.length;
+      held.push(entry);
+      slots.push(slot);
+    }
+    this.held = held;
+    this.heldSlot = Int32Array.from(slots);
+    this.freePlaces = [];
+  }
+
+  /** Free the place of the object of `slot` (it is about to become a row). */
+  private unhold(slot: number): void {
+    const k = -2 - this.rowAt[slot]!;
+    this.held[k] = undefined;
+    this.freePlaces.push(k);
   }
 
   /** A row does not keep its case id: the ids do (caseIds.ts), by slot. */
