@@ -12,6 +12,10 @@
  * Looking an id up in the ids is a few cache misses with millions of them: a
  * caller that has the slot already (`slotOf`, `set`) passes it to the methods
  * that take one, and none looks the id up again (docs/scaling.md, session 9).
+ *
+ * Over 300 lines: how a slot keeps its case (a row, or a place in the
+ * objects' list) and the snapshot's export and checked import of that layout
+ * read the same fields, and must change together.
  */
 import type { CaseEntry } from './caseEntry.js';
 import { CaseIds } from './caseIds.js';
