@@ -36,7 +36,8 @@ export class EpochColumn {
 
   /** Store `value` at `row` (below the room made), in place of the one it held. */
   set(row: number, value: number): void {
-    this.aside.delete(row);
+    // A row kept aside is coded ASIDE (`clear` leaves the code): any other row has nothing in the map to drop.
+    if (this.high[row] === ASIDE) this.aside.delete(row);
     if (Number.isInteger(value) && value >= 0 && value < LIMIT && !Object.is(value, -0)) {
       const high = Math.floor(value / LOW);
       this.high[row] = high;
