@@ -269,7 +269,9 @@ describe('the case table given slots', () => {
           const objects = Array.from(model.values()).filter((h) => !h.row);
           const listed = table.objects();
           expect(listed.length).toBe(objects.length);
-          listed.forEach((entry, i) => expect(entry).toBe(objects[i]!.entry));
+          listed.forEach((entry, i) => {
+            expect(entry).toBe(objects[i]!.entry);
+          });
           expect(table.rowCount).toBe(model.size - objects.length);
           expect(table.size).toBe(model.size);
           expect(Array.from(table.entries(), (e) => e.caseId)).toStrictEqual(Array.from(model.keys()));
