@@ -9,15 +9,25 @@ import { describe, expect, it } from 'vitest';
 import { createCalendarService, EVENT_TYPES } from '../domain/index.js';
 import { eventRowsOf, type EventRows } from '../store/eventRows.js';
 import type { RecordedEvent } from '../store/port.js';
-import { PackedRows } from '../store/sqlite/readAhead.js';
+import { PackedRows, PackedRowsWithoutIds } from '../store/sqlite/readAhead.js';
 import type { CaseProjection } from './caseProjection.js';
+import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { EventRouter } from './eventRouting.js';
 
 function recordingRouter() {
   const handed: unknown[][] = [];
   const logs: string[] = [];
   const projection = { applyCaseEvent: (...args: unknown[]) => handed.push(args) } as unknown as CaseProjection;
-  const router = new EventRouter(projection, createCalendarService('Asia/Shanghai'), (m) => logs.push(m));
+  // Complaint events reach their fold as RecordedEvents: the same, eventId and all.
+  const complaints = { apply: (e: RecordedEvent) => handed.push(['complaint', e]) } as unknown as ComplaintAlerts;
+  const router = new EventRouter(
+    projection,
+    createCalendarService('Asia/Shanghai'),
+    (m) => logs.push(m),
+    undefined,
+    undefined,
+    complaints,
+  );
   return { router, handed, logs };
 }
 
@@ -30,6 +40,23 @@ function packed(events: readonly RecordedEvent[]): EventRows {
   });
   const rows = events.map((e) => [e.streamId, e.eventId, e.type, e.recordedAt, e.data] as const);
   return new PackedRows(rows, numbers);
+}
+
+/** A page read ahead in the rows form: rows without their eventIds, which come JSON-quoted in a chunk apart. */
+function packedWithoutIds(events: readonly RecordedEvent[]): EventRows {
+  const numbers = new Float64Array(events.length * 2);
+  events.forEach((e, i) => {
+    numbers[2 * i] = Number(e.position);
+    numbers[2 * i + 1] = Number(e.revision);
+  });
+  const rows = events.map((e) => [e.streamId, e.type, e.recordedAt, e.data] as const);
+  const quoted = events.map((e) => JSON.stringify(e.eventId));
+  return new PackedRowsWithoutIds(
+    rows,
+    numbers,
+    [quoted.join('')],
+    Int32Array.from(quoted, (q) => q.length),
+  );
 }
 
 const storedArb = fc
@@ -48,7 +75,7 @@ const storedArb = fc
   .map(
     (r): Omit<RecordedEvent, 'position'> => ({
       streamId: r.stream,
-      eventId: 'e-1',
+      eventId: `e-${r.revision}`,
       type: r.type,
       data: {
         ...(r.bodyType === undefined ? {} : { type: r.bodyType }),
@@ -68,7 +95,7 @@ describe('EventRouter.routeRow', () => {
         const events = stored.map((e, i): RecordedEvent => ({ ...e, position: BigInt(i + 7) }));
         const live = recordingRouter();
         for (const e of events) live.router.route(e);
-        for (const rows of [packed(events), eventRowsOf(events)]) {
+        for (const rows of [packed(events), packedWithoutIds(events), eventRowsOf(events)]) {
           const caughtUp = recordingRouter();
           for (let i = 0; i < rows.length; i++) caughtUp.router.routeRow(rows, i);
           expect(caughtUp.handed).toStrictEqual(live.handed);

@@ -209,6 +209,14 @@ describe('readAllBatches read ahead in a worker thread', () => {
       expected,
     );
     expect(expected.flat()).toHaveLength(40);
+    // The rows form's eventIds, apart, in more than one chunk: 2,000 of 38 characters in a page.
+    const many = newPath();
+    await fill(open(many), 2000);
+    const all = await drain(open(many, { readAhead: 'off' }).readAllBatches({ batchSize: 2000 }));
+    expect(await rowsAsBatches(open(many, { readAhead: 'always' }).readAllRows({ batchSize: 2000 }))).toStrictEqual(
+      all,
+    );
+    expect(await drain(open(many, { readAhead: 'always' }).readAllBatches({ batchSize: 2000 }))).toStrictEqual(all);
   });
 
   it('starts a worker only after a first full page read on the main thread with enough rows after it (auto), never for :memory: or off', async () => {

@@ -56,6 +56,16 @@ const WORKER_URL = new URL('./readAhead.worker.mjs', import.meta.url);
 export const PACKED_COLUMNS =
   "position, revision, '[' || json_quote(stream) || ',' || json_quote(event_id) || ',' || json_quote(type) || ',' || json_quote(recorded_at) || ',' || data || ']'";
 
+/**
+ * The rows form's columns (readAllRows, the catch-up): the row `[stream, type,
+ * recordedAt, body]` without its eventId, which comes as a column of its own
+ * (JSON-quoted) and is parsed only when a row is made an event (events of
+ * other streams than cases): a case event's eventId is never read by the fold,
+ * and parsing it cost the main thread 38 characters and a string a row.
+ */
+export const PACKED_ROW_COLUMNS =
+  "position, revision, '[' || json_quote(stream) || ',' || json_quote(type) || ',' || json_quote(recorded_at) || ',' || data || ']', json_quote(event_id)";
+
 export interface ReadAheadStart {
   readonly path: string;
   /** The read's filter, one SQL can say exactly (prefixFilter.ts allReadQuery); undefined for every stream. */
@@ -69,6 +79,8 @@ export interface ReadAheadStart {
   readonly remaining: number;
   /** Given when the caller wants `scannedTo` (onScanned): the read's fromPosition. */
   readonly scannedFrom?: bigint;
+  /** The pages are taken as rows (nextRows, PACKED_ROW_COLUMNS), not as events. */
+  readonly rows?: boolean;
 }
 
 /** How the store reports what went wrong, exactly as its own reads do. */
@@ -89,6 +101,9 @@ interface PackedPage {
   readonly lengths: Int32Array;
   /** Per row, its position and revision. */
   readonly numbers: Float64Array;
+  /** The rows form: the rows' eventIds (JSON-quoted), concatenated, in chunks, and their lengths. */
+  readonly ids?: readonly string[];
+  readonly idLengths?: Int32Array;
   readonly last: boolean;
   /** With `scannedFrom` and a prefix filter: the head read before this page's query. */
   readonly head?: number;
@@ -110,13 +125,17 @@ export class ReadAhead {
   /** The position of the last row taken (the read's start before any). */
   private lastPosition: number;
   private readonly scannedFrom: bigint | undefined;
+  /** The rows form: rows of four fields, eventIds apart (PACKED_ROW_COLUMNS). */
+  private readonly rowsForm: boolean;
   /**
    * With `scannedFrom`, once the read came to the log's end with events still
    * wanted: how far it scanned `$all` (as AllPages.scannedTo: at least the head
    * read before the last page, whose query saw everything up to it).
    */
   scannedTo: bigint | undefined;
-  private waiter: { resolve: (page: PackedRows | undefined) => void; reject: (e: Error) => void } | undefined;
+  private waiter:
+    | { resolve: (page: (EventRows & { events(): RecordedEvent[] }) | undefined) => void; reject: (e: Error) => void }
+    | undefined;
 
   constructor(
     start: ReadAheadStart,
@@ -125,7 +144,12 @@ export class ReadAhead {
     this.remaining = start.remaining;
     this.lastPosition = Number(start.after);
     this.scannedFrom = start.scannedFrom;
-    const query = allReadQuery(start.prefixes, PACKED_COLUMNS, start.prefixFilterForm);
+    this.rowsForm = start.rows === true;
+    const query = allReadQuery(
+      start.prefixes,
+      this.rowsForm ? PACKED_ROW_COLUMNS : PACKED_COLUMNS,
+      start.prefixFilterForm,
+    );
     if (query === undefined) throw new RangeError('a read ahead needs a filter SQL says exactly');
     this.worker = new Worker(WORKER_URL, {
       workerData: {
@@ -136,6 +160,7 @@ export class ReadAhead {
         pageSize: start.pageSize,
         credits: PAGES_IN_FLIGHT,
         chunkChars: CHUNK_CHARS,
+        withIds: this.rowsForm,
         // Rows of other streams never reach the worker's caller: how far it scanned is the head it saw.
         headSql: start.scannedFrom !== undefined && start.prefixes !== undefined ? HEAD_SQL : undefined,
       },
@@ -163,7 +188,7 @@ export class ReadAhead {
   }
 
   /** The next non-empty page as its rows (the catch-up's form), or undefined at the end. */
-  nextRows(): Promise<PackedRows | undefined> {
+  nextRows(): Promise<(EventRows & { events(): RecordedEvent[] }) | undefined> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     if (this.waiter !== undefined)
       return Promise.reject(new Error('ReadAhead.next() called before the last call settled'));
@@ -246,7 +271,8 @@ export class ReadAhead {
   }
 
   /** A packed page as its rows, cut at `remaining`; a row that does not parse is damage, named as the store names it. */
-  private decode({ texts, lengths, numbers }: PackedPage): PackedRows {
+  private decode({ texts, lengths, numbers, ids, idLengths }: PackedPage): EventRows & { events(): RecordedEvent[] } {
+    const width = this.rowsForm ? 4 : 5;
     const count = Math.min(lengths.length, this.remaining);
     const rows: PackedRow[] = new Array(count);
     let chunk = 0;
@@ -265,13 +291,21 @@ export class ReadAhead {
         fields = undefined;
       }
       offset += length;
-      // Not an array of five: the body is not one JSON value (the other four are json_quote's).
-      if (!Array.isArray(fields) || fields.length !== 5) throw this.faults.unparsable(BigInt(numbers[2 * i] as number));
+      // Not an array of five (four): the body is not one JSON value (the others are json_quote's).
+      if (!Array.isArray(fields) || fields.length !== width)
+        throw this.faults.unparsable(BigInt(numbers[2 * i] as number));
       rows[i] = fields as unknown as PackedRow;
     }
     this.remaining -= count;
     if (count > 0) this.lastPosition = numbers[2 * (count - 1)] as number;
-    return new PackedRows(rows, numbers);
+    return this.rowsForm
+      ? new PackedRowsWithoutIds(
+          rows as unknown as readonly RowWithoutId[],
+          numbers,
+          ids ?? [],
+          idLengths ?? new Int32Array(0),
+        )
+      : new PackedRows(rows, numbers);
   }
 }
 
@@ -324,5 +358,86 @@ export class PackedRows implements EventRows {
     const events: RecordedEvent[] = new Array(this.rows.length);
     for (let i = 0; i < events.length; i++) events[i] = this.event(i);
     return events;
+  }
+}
+
+/** A row of the rows form: `[stream, type, recordedAt, body]` (PACKED_ROW_COLUMNS). */
+type RowWithoutId = readonly [string, string, string, Readonly<Record<string, unknown>>];
+
+/** A page of the rows form: its eventIds parsed only for the rows made events. */
+export class PackedRowsWithoutIds implements EventRows {
+  /** Per row, the chunk of `ids` holding its eventId and where it starts there (made at the first `event`). */
+  private idChunk: Int32Array | undefined;
+  private idStart: Int32Array | undefined;
+
+  constructor(
+    private readonly rows: readonly RowWithoutId[],
+    /** Per row its position, then its revision. */
+    private readonly numbers: Float64Array,
+    private readonly ids: readonly string[],
+    private readonly idLengths: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+  streamId(i: number): string {
+    return (this.rows[i] as RowWithoutId)[0];
+  }
+  type(i: number): string {
+    return (this.rows[i] as RowWithoutId)[1];
+  }
+  data(i: number): Readonly<Record<string, unknown>> {
+    return (this.rows[i] as RowWithoutId)[3];
+  }
+  revision(i: number): number {
+    return this.numbers[2 * i + 1] as number;
+  }
+  recordedAt(i: number): string {
+    return (this.rows[i] as RowWithoutId)[2];
+  }
+  position(i: number): bigint {
+    return BigInt(this.numbers[2 * i] as number);
+  }
+  event(i: number): RecordedEvent {
+    const fields = this.rows[i] as RowWithoutId;
+    return {
+      streamId: fields[0],
+      eventId: this.eventId(i),
+      type: fields[1],
+      data: fields[3],
+      revision: BigInt(this.numbers[2 * i + 1] as number),
+      position: BigInt(this.numbers[2 * i] as number),
+      recordedAt: fields[2],
+    };
+  }
+  events(): RecordedEvent[] {
+    const events: RecordedEvent[] = new Array(this.rows.length);
+    for (let i = 0; i < events.length; i++) events[i] = this.event(i);
+    return events;
+  }
+
+  /** The row's eventId, parsed from its JSON-quoted text (fresh: a slice would keep the chunk alive). */
+  private eventId(i: number): string {
+    if (this.idChunk === undefined || this.idStart === undefined) {
+      const n = this.rows.length;
+      this.idChunk = new Int32Array(n);
+      this.idStart = new Int32Array(n);
+      let chunk = 0;
+      let offset = 0;
+      for (let k = 0; k < n; k++) {
+        const length = this.idLengths[k] as number;
+        if (offset === (this.ids[chunk] ?? '').length && length > 0) {
+          chunk++;
+          offset = 0;
+        }
+        this.idChunk[k] = chunk;
+        this.idStart[k] = offset;
+        offset += length;
+      }
+    }
+    const start = this.idStart[i] as number;
+    const text = this.ids[this.idChunk[i] as number] ?? '';
+    return JSON.parse(text.slice(start, start + (this.idLengths[i] as number))) as string;
   }
 }

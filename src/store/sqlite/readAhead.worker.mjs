@@ -8,8 +8,9 @@
  * more as it takes them (CREDITS_A_MESSAGE at a time). Plain JavaScript, so the
  * Worker needs no TypeScript loader.
  *
- * workerData: { path, sql, bounds, after (bigint), pageSize, credits, chunkChars, headSql }.
- * Messages posted: { kind: 'page', texts, lengths, numbers, last, head } (the
+ * workerData: { path, sql, bounds, after (bigint), pageSize, credits, chunkChars, headSql, withIds }.
+ * Messages posted: { kind: 'page', texts, lengths, numbers, ids, idLengths, last, head } (the
+ * eventIds apart with `withIds`: the rows form, PACKED_ROW_COLUMNS; the
  * typed arrays transferred; `head`, when `headSql` is given, is the head
  * position read before the page's query, -1 for an empty log);
  * { kind: 'error', code, message, after } (the read after `after` failed; the
@@ -18,7 +19,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { path, sql, pageSize, chunkChars, headSql } = workerData;
+const { path, sql, pageSize, chunkChars, headSql, withIds } = workerData;
 /** A bound that was a Buffer arrives as a Uint8Array. */
 const bounds = workerData.bounds.map((b) => (typeof b === 'string' ? b : Buffer.from(b)));
 let after = workerData.after;
@@ -37,19 +38,17 @@ function integer(value, row, column) {
 }
 
 /**
- * Rows [position, revision, packed text] as one page: the texts joined into
- * chunks of whole rows of at most `chunkChars` (unless one row is longer), their
- * lengths, positions and revisions.
+ * The texts of column `column` of the rows joined into chunks of whole texts of
+ * at most `chunkChars` (unless one text is longer), and their lengths.
  */
-function pack(rows) {
+function chunked(rows, column) {
   const lengths = new Int32Array(rows.length);
-  const numbers = new Float64Array(rows.length * 2);
   const chunks = [];
   let chunk = [];
   let chunkLength = 0;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const text = typeof row[2] === 'string' ? row[2] : String(row[2]);
+    const value = rows[i][column];
+    const text = typeof value === 'string' ? value : String(value);
     if (chunkLength > 0 && chunkLength + text.length > chunkChars) {
       chunks.push(chunk.join(''));
       chunk = [];
@@ -58,11 +57,27 @@ function pack(rows) {
     chunk.push(text);
     chunkLength += text.length;
     lengths[i] = text.length;
+  }
+  if (chunkLength > 0) chunks.push(chunk.join(''));
+  return { chunks, lengths };
+}
+
+/**
+ * Rows [position, revision, packed text (, quoted eventId)] as one page: the
+ * texts in chunks (chunked), positions and revisions; the eventIds of the rows
+ * form likewise, apart.
+ */
+function pack(rows) {
+  const numbers = new Float64Array(rows.length * 2);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     numbers[2 * i] = integer(row[0], row, 'position');
     numbers[2 * i + 1] = integer(row[1], row, 'revision');
   }
-  if (chunkLength > 0) chunks.push(chunk.join(''));
-  return { texts: chunks, lengths, numbers };
+  const { chunks, lengths } = chunked(rows, 2);
+  if (!withIds) return { texts: chunks, lengths, numbers };
+  const ids = chunked(rows, 3);
+  return { texts: chunks, lengths, numbers, ids: ids.chunks, idLengths: ids.lengths };
 }
 
 function fail(error) {
@@ -95,7 +110,9 @@ function pump() {
     if (rows.length > 0) after = BigInt(rows[rows.length - 1][0]);
     credits--;
     finished = last;
-    parentPort.postMessage({ kind: 'page', ...page, last, head }, [page.lengths.buffer, page.numbers.buffer]);
+    const transfer = [page.lengths.buffer, page.numbers.buffer];
+    if (page.idLengths !== undefined) transfer.push(page.idLengths.buffer);
+    parentPort.postMessage({ kind: 'page', ...page, last, head }, transfer);
   }
   if (finished && db?.open) db.close();
 }

@@ -356,6 +356,7 @@ export class SqliteEventStore implements EventStore {
     return asyncPages(() =>
       this.readAllPages(
         options,
+        false,
         (events) => events,
         (ahead) => ahead.next(),
       ),
@@ -367,6 +368,7 @@ export class SqliteEventStore implements EventStore {
     const pages = asyncPages<EventRows>(() =>
       this.readAllPages(
         options,
+        true,
         (events) => [eventRowsOf(events)],
         (ahead) => ahead.nextRows().then((rows) => (rows === undefined ? undefined : [rows])),
       ),
@@ -377,12 +379,15 @@ export class SqliteEventStore implements EventStore {
   /** The source of readAllBatches' pages, each page as `fromEvents` or `fromAhead` makes it. */
   private readAllPages<T>(
     options: ReadAllBatchesOptions,
+    /** The pages read ahead are taken as rows (ReadAhead.nextRows). */
+    rows: boolean,
     fromEvents: (events: RecordedEvent[]) => readonly T[],
     fromAhead: (ahead: ReadAhead) => Promise<readonly T[] | undefined>,
   ): AsyncPageSource<T> {
     const { pages, prefixes, inSql } = this.allPages(options, validateBatchSize(options.batchSize, READ_PAGE));
     let canReadAhead = inSql && this.readAheadMode !== 'off';
-    let ahead = canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes, options) : undefined;
+    let ahead =
+      canReadAhead && this.readAheadMode === 'always' ? this.readAhead(pages, prefixes, options, rows) : undefined;
     // After the last array: how far the read scanned, from the thread that read the end.
     const ended = <P>(page: P | undefined, scanned: bigint | undefined) => {
       if (page === undefined && scanned !== undefined) options.onScanned?.(scanned);
@@ -396,7 +401,7 @@ export class SqliteEventStore implements EventStore {
         }
         const page = ended(pages.next(), pages.scannedTo);
         if (canReadAhead && pages.more && this.rowsAfter(pages.after) >= this.readAheadMinRows)
-          ahead = this.readAhead(pages, prefixes, options);
+          ahead = this.readAhead(pages, prefixes, options, rows);
         canReadAhead = false; // decided at the first page: a short read stays on this thread
         return page === undefined ? undefined : fromEvents(page);
       },
@@ -419,6 +424,7 @@ export class SqliteEventStore implements EventStore {
     pages: AllPages,
     prefixes: readonly string[] | undefined,
     options: ReadAllBatchesOptions,
+    rows: boolean,
   ): ReadAhead {
     this.ensureOpen();
     const ahead = new ReadAhead(
@@ -430,6 +436,7 @@ export class SqliteEventStore implements EventStore {
         pageSize: pages.pageSize,
         remaining: pages.remaining,
         ...(options.onScanned === undefined ? {} : { scannedFrom: pages.from }),
+        rows,
       },
       {
         failure: (e, where) => this.faults.failure(e, where, 'read failed'),
