@@ -2,10 +2,11 @@
  * A page of `$all` as the catch-up reads it (EventStore.readAllRows): the same
  * events as an array of readAllBatches, read by index, so that a store that
  * already holds a page's parts (the sqlite read-ahead: each row parsed to
- * `[stream, eventId, type, recordedAt, body]`, positions and revisions as
- * numbers) hands them to the fold without building a RecordedEvent and two
- * BigInts per event (readAhead.ts "Rows"). `event(i)` is the contract's form of
- * the row, built when asked (events of other streams than cases).
+ * `[stream, type, recordedAt, body]`, the eventIds apart, positions and
+ * revisions as numbers) hands them to the fold without building a
+ * RecordedEvent and two BigInts per event (readAhead.ts "Rows"). `event(i)` is
+ * the contract's form of the row, built when asked (events of other streams
+ * than cases).
  */
 import type { RecordedEvent } from './port.js';
 

@@ -19,10 +19,12 @@
  * the pages piled up until a full GC (peak RSS of a 1 M-event rebuild +130 MB).
  *
  * Rows: a page taken is first its rows, each the parsed array (PackedRows);
- * `next()` makes them the contract's RecordedEvents (readAllBatches), while
- * `nextRows()` hands the rows themselves to the catch-up (readAllRows,
- * eventRows.ts), which reads the parts it needs by index: no RecordedEvent and
- * no two BigInts per event.
+ * `next()` makes them the contract's RecordedEvents (readAllBatches). A read
+ * ahead started in the rows form (`rows`, for readAllRows, eventRows.ts) packs
+ * each row without its eventId (PACKED_ROW_COLUMNS: the ids in chunks apart)
+ * and `nextRows()` hands the rows themselves to the catch-up
+ * (PackedRowsWithoutIds), which reads the parts it needs by index: no
+ * RecordedEvent, no two BigInts and no eventId string per case event.
  */
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
