@@ -24,6 +24,7 @@
  * the others breaks exactness).
  */
 import { initialCaseState } from '../domain/evolve.js';
+import { intern } from '../domain/intern.js';
 import { OUTCOMES, PAUSE_REASONS, RATING_CHANNELS } from '../domain/lists.js';
 import type { CaseState, PauseState, RatingState } from '../domain/types.js';
 import { FLAG_EVALUATED, type CaseEntry } from './caseEntry.js';
@@ -50,21 +51,12 @@ const MIN_PROFILE_SLOTS = 256;
 const PROFILE_VALUES = 10;
 
 /**
- * One copy of each string the profiles' lookup values hold (up to MAX_SHARED_VALUES, then as they
- * are): a value the decoder did not make one string for every case (a category of more than 10
- * characters, 'public-service') is compared with a copy all profiles share, likely in cache, instead
- * of the string of the profile's first case, likely not.
+ * One copy of each string the profiles' lookup values hold (the domain's bounded intern pool): a
+ * value the decoder did not make one string for every case (a category of more than 10 characters,
+ * 'public-service') is compared with a copy all profiles share, likely in cache, instead of the
+ * string of the profile's first case, likely not.
  */
-const SHARED_VALUES = new Map<string, string>();
-const MAX_SHARED_VALUES = 4096;
-
-function sharedValue(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  const shared = SHARED_VALUES.get(v);
-  if (shared !== undefined) return shared;
-  if (SHARED_VALUES.size < MAX_SHARED_VALUES) SHARED_VALUES.set(v, v);
-  return v;
-}
+const sharedValue = (v: unknown): unknown => (typeof v === 'string' ? intern(v) : v);
 
 /** A number a Float64Array slot gives back as it was, with NaN left to mean "absent". */
 const storable = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v) && !Object.is(v, -0);
