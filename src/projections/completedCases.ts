@@ -175,17 +175,7 @@ function sameAcceptance(profile: Accepted, keys: readonly string[], accepted: Ac
  * key in a variable was most of a new case's profile lookup (4 s of a 10 M-event
  * rebuild). A field not named here sends its profiles the general way.
  */
-const NAMED_FIELDS: ReadonlySet<string> = new Set([
-  'centerId',
-  'departmentId',
-  'matterCode',
-  'kind',
-  'promisedDays',
-  'channel',
-  'matterName',
-  'legalDays',
-  'category',
-]);
+const NAMED_FIELDS: ReadonlySet<string> = new Set(ACCEPTANCE_ORDER);
 
 /** Same values in every field of NAMED_FIELDS (absent in both when the key lists are equal). */
 function sameNamedFields(x: Accepted, y: Accepted): boolean {
