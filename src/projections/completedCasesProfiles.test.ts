@@ -149,18 +149,28 @@ const keysIn = (o: object): string[] => {
 const withAcceptance = (entry: CaseEntry, accepted: object): CaseEntry =>
   ({ ...entry, state: { ...entry.state, accepted } }) as CaseEntry;
 
-/** The fields evolve gives an acceptance, in its order; `note` is one it never gives. */
-const NAMED = [
-  'centerId',
-  'departmentId',
-  'matterCode',
-  'kind',
-  'promisedDays',
-  'channel',
-  'matterName',
-  'legalDays',
-  'category',
-] as const;
+/**
+ * The fields evolve gives an acceptance, in its order, read off evolve itself (an acceptance with every
+ * optional field), not listed a second time beside completedCases.ts's list; `note` is one it never gives.
+ */
+const NAMED: readonly string[] = Object.keys(
+  foldEvents('WH-fields', [
+    {
+      type: 'CaseAccepted',
+      caseId: 'WH-fields',
+      occurredAt: '2025-09-22T01:00:00.000Z',
+      centerId: 'wuhan',
+      departmentId: 'civil-affairs',
+      matterCode: 'M-0',
+      kind: CASE_KINDS[0],
+      promisedDays: 5,
+      channel: 'window',
+      matterName: '事项',
+      legalDays: 20,
+      category: CATEGORIES[0],
+    },
+  ] as unknown as CaseEvent[]).accepted!,
+);
 const NUMERIC: ReadonlySet<string> = new Set(['promisedDays', 'legalDays']);
 
 /**
@@ -172,7 +182,7 @@ function sameByRule(p: Record<string, unknown>, a: Record<string, unknown>): boo
   const kp = keysIn(p);
   const ka = keysIn(a);
   if (kp.length !== ka.length || kp.some((k, i) => k !== ka[i])) return false;
-  if (kp.every((k) => (NAMED as readonly string[]).includes(k)))
+  if (kp.every((k) => NAMED.includes(k)))
     return NAMED.every((f) => (NUMERIC.has(f) ? Object.is(p[f], a[f]) : p[f] === a[f]));
   return kp.every((k) => Object.is(p[k], a[k]));
 }
@@ -182,6 +192,8 @@ describe('acceptance profiles: the lookup (session 9: one pass over the fields, 
     const rows = new CompletedCases();
     const base = completedCase(1);
     const a = base.state.accepted! as unknown as Record<string, unknown>;
+    // The fields read off evolve hold this acceptance's and the three optional ones.
+    expect(NAMED).toEqual(expect.arrayContaining([...keysIn(a), 'matterName', 'legalDays', 'category']));
     const copy = { ...a };
     const reordered = Object.fromEntries(Object.entries(a).reverse());
     const extra = { ...a, note: 'x' };
