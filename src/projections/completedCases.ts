@@ -159,7 +159,10 @@ function plainAcceptance(a: Accepted): boolean {
   return acceptanceForm(a) !== NOT_PLAIN;
 }
 
-/** `accepted` has the profile's fields (`keys`, in order), with the same values (`Object.is`). */
+/**
+ * `accepted` has the profile's fields (`keys`, in order), with the same values: by name for evolve's
+ * fields (sameNamedFields: `===` for the strings, `Object.is` for the two numbers), else `Object.is`.
+ */
 function sameAcceptance(profile: Accepted, keys: readonly string[], accepted: Accepted): boolean {
   if (!hasOnlyKeys(accepted, keys)) return false;
   if (NAMED_KEY_LISTS.has(keys)) return sameNamedFields(profile, accepted);
