@@ -295,7 +295,7 @@ export class CaseProjection {
   /**
    * Keep `entry` as a row when it is completed and settled (live: as last
    * evaluated; catching up: see below). `slot`: its case's slot, when known
-   * (undefined: looked up by id, by the case table live, here while catching up).
+   * (undefined: looked up by its id, by the case table when live, here when catching up).
    */
   private compact(entry: CaseEntry, slot?: number, completedNow = false): void {
     if (this.live) this.entries.compact(entry, slot);

@@ -1,6 +1,7 @@
 /**
  * Following the store: catch up in pages (one await per page, not per
- * event; read by index, eventRows.ts), then subscribe after the last position folded and keep going; on a
+ * event; rows read by index, eventRows.ts), then subscribe after the last
+ * position folded and keep going; on a
  * failure, wait and resubscribe from the last position folded (events are
  * never skipped, and a redelivered one is a no-op for the fold). A failure
  * before the first catch-up ends is not retried: the start fails with it.
