@@ -16,22 +16,27 @@ import type { Parts } from './snapshotRows.js';
 
 const PROFILES = 70_000;
 
+/** A CaseAccepted as the decoder would give it (the branded strings checked there), with `extra` fields. */
+function acceptedEvent(caseId: string, acceptedAt: number, matterCode: string, extra: object = {}): CaseEvent {
+  return {
+    type: 'CaseAccepted',
+    caseId,
+    occurredAt: new Date(acceptedAt).toISOString(),
+    centerId: 'wuhan',
+    departmentId: 'civil-affairs',
+    matterCode,
+    kind: 'promised',
+    promisedDays: 5,
+    channel: 'window',
+    ...extra,
+  } as unknown as CaseEvent;
+}
+
 function completedCase(i: number): CaseEntry {
   const caseId = `WH-20250922-${i}`;
   const acceptedAt = Date.UTC(2025, 8, 22, 1) + i * 1000;
-  // Built as the decoder would give them (the branded strings checked there).
   const events = [
-    {
-      type: 'CaseAccepted',
-      caseId,
-      occurredAt: new Date(acceptedAt).toISOString(),
-      centerId: 'wuhan',
-      departmentId: 'civil-affairs',
-      matterCode: `M-${i}`, // a profile of its own
-      kind: 'promised',
-      promisedDays: 5,
-      channel: 'window',
-    },
+    acceptedEvent(caseId, acceptedAt, `M-${i}`), // a profile of its own
     { type: 'CaseCompleted', caseId, occurredAt: new Date(acceptedAt + 3_600_000).toISOString(), outcome: 'approved' },
   ] as unknown as CaseEvent[];
   const entry = newEntry(caseId, foldEvents(caseId, events));
@@ -155,21 +160,12 @@ const withAcceptance = (entry: CaseEntry, accepted: object): CaseEntry =>
  */
 const NAMED: readonly string[] = Object.keys(
   foldEvents('WH-fields', [
-    {
-      type: 'CaseAccepted',
-      caseId: 'WH-fields',
-      occurredAt: '2025-09-22T01:00:00.000Z',
-      centerId: 'wuhan',
-      departmentId: 'civil-affairs',
-      matterCode: 'M-0',
-      kind: CASE_KINDS[0],
-      promisedDays: 5,
-      channel: 'window',
+    acceptedEvent('WH-fields', Date.UTC(2025, 8, 22, 1), 'M-0', {
       matterName: '事项',
       legalDays: 20,
       category: CATEGORIES[0],
-    },
-  ] as unknown as CaseEvent[]).accepted!,
+    }),
+  ]).accepted!,
 );
 const NUMERIC: ReadonlySet<string> = new Set(['promisedDays', 'legalDays']);
 

@@ -1,10 +1,10 @@
 /**
  * Following the store: catch up in pages (one await per page, not per
  * event; rows read by index, eventRows.ts), then subscribe after the last
- * position folded and keep going; on a
- * failure, wait and resubscribe from the last position folded (events are
- * never skipped, and a redelivered one is a no-op for the fold). A failure
- * before the first catch-up ends is not retried: the start fails with it.
+ * position folded and keep going; on a failure, wait and resubscribe from the
+ * last position folded (events are never skipped, and a redelivered one is a
+ * no-op for the fold). A failure before the first catch-up ends is not
+ * retried: the start fails with it.
  *
  * The fold is synchronous, and a store hands over up to a page (512–1024
  * events) at once, so folding a page in one go would hold the event loop for
