@@ -18,6 +18,28 @@ export function streamIdentifier(name: string) {
   return id;
 }
 
+/** What a Read call writes: a message, or a record's response already encoded (eventResponseBytes). */
+export type ReadOut = ReadResp | Buffer;
+
+const encodedResponses = new WeakMap<WireRecord, Buffer>();
+
+/**
+ * A record's ReadResp as the bytes on the wire, encoded once per record (the
+ * server encodes each record as the log takes it): a record never changes once
+ * written, and building a google-protobuf message per record per reader made
+ * encoding the larger part of the server's CPU while it served a catch-up.
+ * The scale-out bench runs this server on the workers' cores, so that cost was
+ * theirs too.
+ */
+export function eventResponseBytes(record: WireRecord): Buffer {
+  let bytes = encodedResponses.get(record);
+  if (bytes === undefined) {
+    bytes = Buffer.from(eventResponse(record).serializeBinary());
+    encodedResponses.set(record, bytes);
+  }
+  return bytes;
+}
+
 export function eventResponse(record: WireRecord): ReadResp {
   const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
   const uuid = new sharedPb.UUID();

@@ -26,9 +26,10 @@ import * as grpc from '@grpc/grpc-js';
 import { type ProposedEvent, WireLog, type WireExpected, type WireLogOptions } from './log.js';
 import {
   accessDenied,
-  eventResponse,
+  eventResponseBytes,
   invalidPosition,
   notLeader,
+  type ReadOut,
   streamIdentifier,
   streamName,
   streamNotFoundResponse,
@@ -49,7 +50,6 @@ import {
   type BatchAppendReq,
   type BatchAppendResp,
   type ReadReq,
-  type ReadResp,
 } from './proto.js';
 import { parseFilter, parseStart, type WireStart, WireSubscription } from './subscription.js';
 
@@ -62,7 +62,17 @@ export interface WireServerOptions extends WireLogOptions {
   readonly port?: number;
 }
 
-type Call = grpc.ServerWritableStream<ReadReq, ReadResp> | grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
+type Call = grpc.ServerWritableStream<ReadReq, ReadOut> | grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
+
+/** Streams, with a Read response that is already bytes (eventResponseBytes) sent as it is. */
+const streamsSendingEncoded: grpc.ServiceDefinition = {
+  ...streamsService,
+  read: {
+    ...streamsService['read']!,
+    responseSerialize: (value: ReadOut): Buffer =>
+      Buffer.isBuffer(value) ? value : streamsService['read']!.responseSerialize(value),
+  },
+};
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -92,6 +102,7 @@ export class WireServer {
 
   private constructor(private readonly options: WireServerOptions) {
     this.log = new WireLog(options);
+    this.log.onRecord((record) => void eventResponseBytes(record)); // encoded as written, not per reader
   }
 
   static async start(options: WireServerOptions = {}): Promise<WireServer> {
@@ -140,8 +151,8 @@ export class WireServer {
 
   private async listen(port: number): Promise<void> {
     const server = new grpc.Server();
-    server.addService(streamsService, {
-      read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => void this.read(call),
+    server.addService(streamsSendingEncoded, {
+      read: (call: grpc.ServerWritableStream<ReadReq, ReadOut>) => void this.read(call),
       append: (call: grpc.ServerReadableStream<AppendReq, AppendResp>, cb: grpc.sendUnaryData<AppendResp>) =>
         void this.unaryAppend(call, cb),
       batchAppend: (call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => this.batchAppend(call),
@@ -198,7 +209,7 @@ export class WireServer {
     cb(null, methods);
   }
 
-  private async read(call: grpc.ServerWritableStream<ReadReq, ReadResp>): Promise<void> {
+  private async read(call: grpc.ServerWritableStream<ReadReq, ReadOut>): Promise<void> {
     const fail = (e: WireError): void => void call.emit('error', e);
     if (!(await this.admit(call, fail, false))) return;
     const options = call.request.getOptions();
@@ -252,7 +263,7 @@ export class WireServer {
     }
     for (const record of records.slice(0, count)) {
       if (all !== undefined) this.allReadRecordsSent++;
-      if (!call.write(eventResponse(record))) await new Promise((r) => call.once('drain', r));
+      if (!call.write(eventResponseBytes(record))) await new Promise((r) => call.once('drain', r));
       if (call.cancelled) return;
     }
     call.end();

@@ -21,11 +21,12 @@ import {
   caughtUpResponse,
   checkpointResponse,
   confirmationResponse,
-  eventResponse,
+  eventResponseBytes,
   invalidPosition,
+  type ReadOut,
   type WireError,
 } from './messages.js';
-import type { ReadReq, ReadResp } from './proto.js';
+import type { ReadReq } from './proto.js';
 
 /** The server's ReadBatchSize: the default search window of a filtered read. */
 export const DEFAULT_SEARCH_WINDOW = 32;
@@ -67,7 +68,7 @@ export function parseStart(all: NonNullable<ReturnType<Options['getAll']>>): Wir
 
 export interface SubscriptionDeps {
   readonly log: WireLog;
-  readonly call: grpc.ServerWritableStream<ReadReq, ReadResp>;
+  readonly call: grpc.ServerWritableStream<ReadReq, ReadOut>;
   readonly sendCaughtUp: boolean;
   readonly fail: (error: WireError) => void;
   /** Told after each checkpoint written (the server's fault injection). */
@@ -130,7 +131,7 @@ export class WireSubscription {
           const record = log.records[this.cursor];
           if (record === undefined) return;
           this.cursor++;
-          if (this.filter === undefined || this.filter.matches(record)) await this.send(eventResponse(record));
+          if (this.filter === undefined || this.filter.matches(record)) await this.send(eventResponseBytes(record));
           if (this.filter !== undefined && ++this.counter >= this.interval()) {
             this.counter = 0;
             await this.send(checkpointResponse(record.position, record.position));
@@ -150,7 +151,7 @@ export class WireSubscription {
     let lastMatch: bigint | undefined;
     for (const record of window) {
       if (this.filter === undefined || this.filter.matches(record)) {
-        await this.send(eventResponse(record));
+        await this.send(eventResponseBytes(record));
         lastMatch = record.position;
       }
     }
@@ -171,7 +172,7 @@ export class WireSubscription {
   }
 
   /** Writes with backpressure: waits for `drain` when the transport's buffer is full. */
-  private async send(resp: ReadResp): Promise<void> {
+  private async send(resp: ReadOut): Promise<void> {
     if (this.stopped) return;
     if (!this.deps.call.write(resp)) {
       await new Promise<void>((resolve) => {
