@@ -35,6 +35,17 @@ export const READ_AHEAD_OFF_WORKERS: WorkerVariant = {
     '(one JavaScript thread a worker); the comparison against the default worker (read-ahead auto) is the row without this variant; ',
 };
 
+/**
+ * The machine's ceiling row: every worker on one JavaScript thread and no other
+ * (read-ahead off; V8's --single-threaded: no collector or compiler threads).
+ */
+export const ONE_THREAD_WORKERS: WorkerVariant = {
+  label: 'SQLITE_READ_AHEAD=off --single-threaded',
+  nodeFlags: ['--single-threaded'],
+  readAhead: 'off',
+  note: '',
+};
+
 /** The child's environment: the parent's without SQLITE_READ_AHEAD, then the variant's. */
 export function workerEnv(variant: WorkerVariant): NodeJS.ProcessEnv {
   const { SQLITE_READ_AHEAD: _inherited, ...env } = process.env;
