@@ -40,7 +40,7 @@ export function eventResponseBytes(record: WireRecord): Buffer {
   return bytes;
 }
 
-export function eventResponse(record: WireRecord): ReadResp {
+function eventResponse(record: WireRecord): ReadResp {
   const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
   const uuid = new sharedPb.UUID();
   uuid.setString(record.eventId);
