@@ -94,6 +94,30 @@ async function fillSqlite(path: string, events: number): Promise<Map<string, num
   return byUnit;
 }
 
+/** `rounds` alternating runs of `first` then `second` (the same spec and variant), each side's runs in order. */
+async function alternatingRounds(
+  spec: string,
+  first: readonly (ProjectionPartition | undefined)[],
+  second: readonly (ProjectionPartition | undefined)[],
+  rounds: number,
+  variant: WorkerVariant,
+  serverPid?: number,
+): Promise<{ firsts: Run[]; seconds: Run[] }> {
+  const firsts: Run[] = [];
+  const seconds: Run[] = [];
+  for (let i = 0; i < rounds; i++) {
+    firsts.push(await runWorkers(spec, first, variant, AS_OF, serverPid));
+    seconds.push(await runWorkers(spec, second, variant, AS_OF, serverPid));
+  }
+  return { firsts, seconds };
+}
+
+/** The fastest of `runs` (best of the rounds). */
+const fastest = (runs: Run[]): Run => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+
+/** Cores each worker of a run kept busy on average (above 1: the GC's and compiler's helper threads). */
+const coresBusy = (r: Run): string => r.done.map((d) => (d.cpuMs / d.ms).toFixed(2)).join(' + ');
+
 async function measure(
   label: string,
   spec: string,
@@ -104,16 +128,17 @@ async function measure(
   serverPid?: number,
 ): Promise<BenchRow[]> {
   const load = [loadavg()[0]!];
-  const singles: Run[] = [];
-  const pairs: Run[] = [];
-  for (let i = 0; i < rounds; i++) {
-    singles.push(await runWorkers(spec, [undefined], variant, AS_OF, serverPid));
-    pairs.push(await runWorkers(spec, halves, variant, AS_OF, serverPid));
-  }
+  const { firsts: singles, seconds: pairs } = await alternatingRounds(
+    spec,
+    [undefined],
+    halves,
+    rounds,
+    variant,
+    serverPid,
+  );
   load.push(loadavg()[0]!);
-  const best = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  const single = best(singles);
-  const pair = best(pairs);
+  const single = fastest(singles);
+  const pair = fastest(pairs);
   const folded = single.done[0]!.eventsFolded;
   const pairFolded = pair.done.reduce((s, d) => s + d.eventsFolded, 0);
   const ratio = single.wallMs / pair.wallMs;
@@ -126,8 +151,6 @@ async function measure(
   const difference = statsDifference(singleStats, mergedStats);
   const equal = difference === '';
   const centers = mergedStats.groups?.length ?? 0;
-  // Cores one worker kept busy on average (above 1: the GC's and compiler's helper threads).
-  const cores = (r: Run) => r.done.map((d) => (d.cpuMs / d.ms).toFixed(2)).join(' + ');
   const main = (r: Run) => r.done.map((d) => Math.round(d.mainThreadCpuMs).toLocaleString('en')).join(' + ');
   // CPU-bound on 2 idle cores, the single's wall is its main thread's CPU (helpers take the other core), and
   // the pair's is at least its busier main thread and at least half of both processes' CPU: the ratio they allow.
@@ -156,7 +179,7 @@ async function measure(
       pass: ratio >= TARGET_RATIO,
       note:
         `${variant.note}best of ${rounds} alternating rounds (wall ${Math.round(single.wallMs)} ms vs ${Math.round(pair.wallMs)} ms; per round ${perRound}); ` +
-        `CPU ms ${cpu(single)} vs ${cpu(pair)} (single / busier worker ${cpuRatio.toFixed(2)}×); main-thread CPU ms ${main(single)} vs ${main(pair)} (2 idle cores allow ${idleBound.toFixed(2)}×: single main thread / max(busier main thread, half the pair's CPU)); cores busy ${cores(single)} vs ${cores(pair)}; read-ahead ${readAhead(single)} vs ${readAhead(pair)}; workers folded ${pair.done.map((d) => d.eventsFolded.toLocaleString('en')).join(' + ')}; ` +
+        `CPU ms ${cpu(single)} vs ${cpu(pair)} (single / busier worker ${cpuRatio.toFixed(2)}×); main-thread CPU ms ${main(single)} vs ${main(pair)} (2 idle cores allow ${idleBound.toFixed(2)}×: single main thread / max(busier main thread, half the pair's CPU)); cores busy ${coresBusy(single)} vs ${coresBusy(pair)}; read-ahead ${readAhead(single)} vs ${readAhead(pair)}; workers folded ${pair.done.map((d) => d.eventsFolded.toLocaleString('en')).join(' + ')}; ` +
         `load average ${load.map((l) => l.toFixed(1)).join(' → ')}${server}`,
     },
     {
@@ -172,18 +195,17 @@ async function measure(
 
 /** Two whole-log one-thread workers at once against one alone: the throughput 2 cores give this fold. */
 async function measureCeiling(spec: string, events: number, rounds: number): Promise<BenchRow> {
-  const ones: Run[] = [];
-  const twos: Run[] = [];
-  for (let i = 0; i < rounds; i++) {
-    ones.push(await runWorkers(spec, [undefined], ONE_THREAD_WORKERS, AS_OF));
-    twos.push(await runWorkers(spec, [undefined, undefined], ONE_THREAD_WORKERS, AS_OF));
-  }
-  const best = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  const one = best(ones);
-  const two = best(twos);
+  const { firsts: ones, seconds: twos } = await alternatingRounds(
+    spec,
+    [undefined],
+    [undefined, undefined],
+    rounds,
+    ONE_THREAD_WORKERS,
+  );
+  const one = fastest(ones);
+  const two = fastest(twos);
   const ratio = (2 * one.wallMs) / two.wallMs;
   const perRound = ones.map((o, i) => ((2 * o.wallMs) / twos[i]!.wallMs).toFixed(2)).join(', ');
-  const cores = (r: Run) => r.done.map((d) => (d.cpuMs / d.ms).toFixed(2)).join(' + ');
   return {
     name: `scale-out ceiling of this machine on sqlite: 2 workers each folding the whole log at once vs 1, one thread each (${events.toLocaleString('en')} events each)`,
     value: (2 * events) / (two.wallMs / 1000),
@@ -192,7 +214,7 @@ async function measureCeiling(spec: string, events: number, rounds: number): Pro
     baseline: events / (one.wallMs / 1000),
     ratio,
     target: '— (what 2 cores give two whole-log one-thread folds: the reference for the pair rows)',
-    note: `workers with ${ONE_THREAD_WORKERS.label}; best of ${rounds} alternating rounds (wall ${Math.round(one.wallMs)} ms vs ${Math.round(two.wallMs)} ms for twice the events; per round ${perRound}); cores busy ${cores(one)} vs ${cores(two)}; load average ${loadavg()[0]!.toFixed(1)}`,
+    note: `workers with ${ONE_THREAD_WORKERS.label}; best of ${rounds} alternating rounds (wall ${Math.round(one.wallMs)} ms vs ${Math.round(two.wallMs)} ms for twice the events; per round ${perRound}); cores busy ${coresBusy(one)} vs ${coresBusy(two)}; load average ${loadavg()[0]!.toFixed(1)}`,
   };
 }
 
