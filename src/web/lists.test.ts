@@ -2,12 +2,14 @@
  * The pages are static JavaScript and HTML (no build step), so they cannot
  * import the domain's lists (src/domain/lists.ts, src/domain/complaints/lists.ts). These tests keep them in
  * step: labels.js has a label for exactly each value of each list, and every
- * case-id `pattern` attribute is the domain's pattern source.
+ * case-id `pattern` attribute of a page as served is the domain's pattern source.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaseId } from '../domain/events.js';
+import { WEB_PAGES, type WebPage } from './pages.js';
+import { withSiteHeader } from './siteHeader.js';
 import {
   CARD_COLORS,
   CARD_RULES,
@@ -73,16 +75,16 @@ describe('labels.js', () => {
   }
 });
 
-const PAGES = ['board.html', 'case.html', 'reports.html', 'complaints.html'];
-const patternsOf = (page: string): string[] => {
-  const html = readFileSync(new URL(`./public/${page}`, import.meta.url), 'utf8');
-  return [...html.matchAll(/<input\b[^>]*\bname="caseId"[^>]*>/g)].map(
+/** Each page as served: its file with the site header filled in. */
+const servedPage = (page: WebPage): string =>
+  withSiteHeader(readFileSync(new URL(`./public/${page.file}`, import.meta.url), 'utf8'), page);
+const patternsOf = (page: WebPage): string[] =>
+  [...servedPage(page).matchAll(/<input\b[^>]*\bname="caseId"[^>]*>/g)].map(
     (m) => /\bpattern="([^"]*)"/.exec(m[0])?.[1] ?? '',
   );
-};
 
 describe('case-id pattern attributes', () => {
-  it.each(PAGES)('%s uses the domain pattern source', (page) => {
+  it.each(WEB_PAGES.map((p) => [p.file, p] as const))('%s uses the domain pattern source', (_file, page) => {
     const patterns = patternsOf(page);
     expect(patterns.length).toBeGreaterThan(0);
     for (const pattern of patterns) expect(pattern).toBe(CASE_ID_PATTERN);

@@ -3,14 +3,19 @@
  * no build step. Pages load without auth; every API call they make carries the
  * bearer token the user typed (kept in sessionStorage by js/api.js).
  *
- * `/cases/:caseId`, `/cases`, `/cards` and `/complaints` are shared with the JSON API: the page is served only when the
- * request's Accept prefers text/html (a browser navigation); anything else
- * (fetch, curl, API clients) falls through with `next()` to the API route.
+ * The pages and their paths are WEB_PAGES (pages.ts); each page's header is
+ * siteHeader.ts's, filled in once at start. A path shared with the JSON API
+ * serves the page only when the request's Accept prefers text/html (a browser
+ * navigation); anything else (fetch, curl, API clients) falls through with
+ * `next()` to the API route.
  * Mount this router *before* the API routes and before any auth middleware.
  */
 import express from 'express';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { WEB_PAGES, type WebPage } from './pages.js';
+import { withSiteHeader } from './siteHeader.js';
 
 export const WEB_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
@@ -19,56 +24,42 @@ export interface WebRouterOptions {
   readonly zone?: string;
 }
 
-const page = (file: string) => path.join(WEB_PUBLIC_DIR, file);
-
 /** True when the client would rather have HTML than JSON (browser navigation). */
 export function prefersHtml(req: express.Request): boolean {
   return req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 
+/** Each page's HTML with its header filled in, read once: a page without its header slot stops the start. */
+function pageBodies(): Map<WebPage, string> {
+  return new Map(WEB_PAGES.map((p) => [p, withSiteHeader(readFileSync(path.join(WEB_PUBLIC_DIR, p.file), 'utf8'), p)]));
+}
+
 export function createWebRouter(options: WebRouterOptions = {}): express.Router {
   const zone = options.zone ?? process.env['ZONE'] ?? 'Asia/Shanghai';
   const router = express.Router();
-  const sendPage = (file: string) => (_req: express.Request, res: express.Response) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(page(file));
-  };
-
-  router.get('/', sendPage('board.html'));
-  router.get('/reports', sendPage('reports.html'));
-  // The case list, the card register and the complaints page (list, and one complaint with `?id=`)
-  // share their paths with the JSON API, like the case page.
-  for (const [path, file] of [
-    ['/cases', 'cases.html'],
-    ['/cards', 'cards.html'],
-    ['/complaints', 'complaints.html'],
-  ] as const) {
-    router.get(path, (req, res, next) => {
-      if (!prefersHtml(req)) {
+  for (const [page, body] of pageBodies()) {
+    router.get(page.path, (req, res, next) => {
+      if (page.sharedWithApi && !prefersHtml(req)) {
         next();
         return;
       }
-      sendPage(file)(req, res);
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('html').send(body);
     });
   }
-  router.get('/cases/:caseId', (req, res, next) => {
-    if (!prefersHtml(req)) {
-      next();
-      return;
-    }
-    sendPage('case.html')(req, res);
-  });
   router.get('/assets/config.json', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ zone });
   });
-  router.use(
-    '/assets',
-    express.static(WEB_PUBLIC_DIR, {
-      index: false,
-      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
-    }),
-  );
+  // The pages' files are served only as pages (with their header), not as assets.
+  for (const folder of ['css', 'js'])
+    router.use(
+      `/assets/${folder}`,
+      express.static(path.join(WEB_PUBLIC_DIR, folder), {
+        index: false,
+        setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+      }),
+    );
   router.use('/assets', (req, res) => {
     res.status(404).json({ error: { code: 'not-found', message: `no asset ${req.path}` } });
   });

@@ -1,0 +1,26 @@
+/**
+ * The web pages: one list of what is served where, and which of them the
+ * header's navigation links to (in this order, on every page).
+ */
+export interface WebPage {
+  /** The express path the page is served on. */
+  readonly path: string;
+  /** Its HTML file in ./public. */
+  readonly file: string;
+  /**
+   * The path is also a JSON API route: the page is served only to a browser
+   * navigation (Accept prefers text/html), anything else falls through to the API.
+   */
+  readonly sharedWithApi: boolean;
+  /** The navigation link's label (Chinese, then English); none for a page reached from others (one case). */
+  readonly nav?: string;
+}
+
+export const WEB_PAGES: readonly WebPage[] = [
+  { path: '/', file: 'board.html', sharedWithApi: false, nav: '告警看板 Alerts' },
+  { path: '/cases', file: 'cases.html', sharedWithApi: true, nav: '案件列表 Cases' },
+  { path: '/cards', file: 'cards.html', sharedWithApi: true, nav: '红黄牌登记 Cards' },
+  { path: '/reports', file: 'reports.html', sharedWithApi: false, nav: '月度报表 Monthly report' },
+  { path: '/complaints', file: 'complaints.html', sharedWithApi: true, nav: '效能投诉 Complaints' },
+  { path: '/cases/:caseId', file: 'case.html', sharedWithApi: true },
+];
