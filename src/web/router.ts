@@ -20,8 +20,8 @@ import { withSiteHeader } from './siteHeader.js';
 export const WEB_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 export interface WebRouterOptions {
-  /** Deployment zone shown to the pages (dates and "today"); default env ZONE or Asia/Shanghai. */
-  readonly zone?: string;
+  /** Deployment zone shown to the pages (dates and "today"): the engine's configured ZONE (config/env.ts). */
+  readonly zone: string;
 }
 
 /** True when the client would rather have HTML than JSON (browser navigation). */
@@ -34,8 +34,7 @@ function pageBodies(): Map<WebPage, string> {
   return new Map(WEB_PAGES.map((p) => [p, withSiteHeader(readFileSync(path.join(WEB_PUBLIC_DIR, p.file), 'utf8'), p)]));
 }
 
-export function createWebRouter(options: WebRouterOptions = {}): express.Router {
-  const zone = options.zone ?? process.env['ZONE'] ?? 'Asia/Shanghai';
+export function createWebRouter({ zone }: WebRouterOptions): express.Router {
   const router = express.Router();
   for (const [page, body] of pageBodies()) {
     router.get(page.path, (req, res, next) => {
