@@ -1,7 +1,7 @@
 /**
  * The list pages (no build step) cannot import the routes' parameter lists, so this keeps them in
- * step: the filter form of cases.html / cards.html and the PARAMS of cases.js / cards.js hold every
- * parameter of GET /cases / GET /cards except those list-page.js sets itself (the cursor, the
+ * step: the filter form of cases.html / cards.html / complaints.html and the PARAMS of their scripts hold
+ * every parameter of GET /cases / GET /cards / GET /complaints except those list-page.js sets itself (the cursor, the
  * listing's instant). A parameter missing there is dropped from the address (list-page.js keeps
  * only the page's PARAMS), so a report or board link using it would open a different list.
  */
@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CARD_REGISTER_PARAMS } from '../api/routes/cards.js';
 import { CASE_LIST_PARAMS } from '../api/routes/caseList.js';
+import { COMPLAINT_LIST_PARAMS } from '../api/routes/complaintReads.js';
 
 /** Set by list-page.js while paging, not by the form. */
 const PAGING_STATE = ['cursor', 'listedAt'];
@@ -29,6 +30,7 @@ describe('the list pages know every filter of their API', () => {
   for (const [page, api] of [
     ['cases', CASE_LIST_PARAMS],
     ['cards', CARD_REGISTER_PARAMS],
+    ['complaints', COMPLAINT_LIST_PARAMS],
   ] as const)
     it(`${page}: the form and PARAMS are the API's parameters less the paging state`, () => {
       const filters = api.filter((p) => !PAGING_STATE.includes(p)).sort();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/api/openapi.js';
 import { CARD_REGISTER_PARAMS } from '../../src/api/routes/cards.js';
 import { CASE_LIST_PARAMS } from '../../src/api/routes/caseList.js';
+import { COMPLAINT_LIST_PARAMS } from '../../src/api/routes/complaintReads.js';
 import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
 let srv: TestServer;
@@ -32,12 +33,13 @@ function validator(schema: string) {
   return ajv.compile({ $ref: `openapi#/components/schemas/${schema}` });
 }
 
-describe('OpenAPI of the case list and the card register', () => {
+describe('OpenAPI of the case list, the card register and the complaint list', () => {
   it('documents exactly the parameters each route accepts', () => {
-    const names = (path: '/cases' | '/cards') =>
+    const names = (path: '/cases' | '/cards' | '/complaints') =>
       (openApiDocument.paths[path].get.parameters as readonly { name: string }[]).map((x) => x.name).sort();
     expect(names('/cases')).toEqual([...CASE_LIST_PARAMS].sort());
     expect(names('/cards')).toEqual([...CARD_REGISTER_PARAMS].sort());
+    expect(names('/complaints')).toEqual([...COMPLAINT_LIST_PARAMS].sort());
   });
 
   it('real answers validate against CaseListPage and CardRegisterPage', async () => {
