@@ -17,7 +17,7 @@ import { opsPaths } from './openapi/ops.js';
 import { complaintPaths, complaintSchemas } from './openapi/complaints.js';
 import { responseSchemas } from './openapi/responses.js';
 
-import { listPaths, listSchemas } from './openapiLists.js';
+import { listPaths, listSchemas } from './openapi/lists.js';
 
 const caseIdParam = p('caseId', `Case id: ${CASE_ID_DESCRIPTION}`, caseIdSchema);
 const asOfParam = q(

@@ -67,11 +67,15 @@ export function enumParam<T extends string>(
   return text as T;
 }
 
-/** A free-text id filter (1–200 characters). */
+/** The longest free-text id filter a list takes (OpenAPI says so from here). */
+export const ID_PARAM_MAX_LENGTH = 200;
+
+/** A free-text id filter (1–ID_PARAM_MAX_LENGTH characters). */
 export function idParam(query: Record<string, unknown>, name: string): string | undefined {
   const text = queryString(query, name);
   if (text === undefined) return undefined;
-  if (text.length < 1 || text.length > 200) throw badRequest(name, 'must be 1–200 characters');
+  if (text.length < 1 || text.length > ID_PARAM_MAX_LENGTH)
+    throw badRequest(name, `must be 1–${ID_PARAM_MAX_LENGTH} characters`);
   return text;
 }
 

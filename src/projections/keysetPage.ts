@@ -87,7 +87,8 @@ export function encodeCursor(order: string, key: PageKey, listedAt?: number): st
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-const MAX_CURSOR_LENGTH = 1024;
+/** The longest cursor a list takes (OpenAPI says so from here). */
+export const MAX_CURSOR_LENGTH = 1024;
 const NOT_OURS = 'is not a cursor this server sent (use nextCursor as given)';
 
 export interface TimedCursor {

@@ -1,5 +1,8 @@
 /** Building blocks of the OpenAPI document shared by its parts. */
 import { CASE_ID_PATTERN } from '../../domain/lists.js';
+import { MAX_CURSOR_LENGTH } from '../../projections/keysetPage.js';
+import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/listParams.js';
+import { ID_PARAM_MAX_LENGTH } from '../validation.js';
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -34,3 +37,16 @@ export const p = (name: string, description: string, schema: Record<string, unkn
 });
 
 export const caseIdSchema = { type: 'string', pattern: `^${CASE_ID_PATTERN}$` };
+
+/** A free-text id filter of a list, as `idParam` takes it. */
+export const idFilterSchema = { type: 'string', minLength: 1, maxLength: ID_PARAM_MAX_LENGTH };
+
+/** The paging parameters every list shares, as `limitParam` and `cursorParam` take them. */
+export const pagingParams = (cursorNote: string) => [
+  q(
+    'limit',
+    `Rows per page: JSON default ${LIST_DEFAULT_LIMIT}, at most ${LIST_MAX_LIMIT}; CSV default and at most ${CSV_MAX_LIMIT}`,
+    { type: 'integer', minimum: 1, maximum: CSV_MAX_LIMIT },
+  ),
+  q('cursor', `The previous page's nextCursor (${cursorNote})`, { type: 'string', maxLength: MAX_CURSOR_LENGTH }),
+];

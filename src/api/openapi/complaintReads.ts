@@ -13,8 +13,7 @@ import {
   SATISFACTION_LEVELS,
 } from '../../domain/complaints/lists.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
-import { COMPLAINT_LIST_MAX_LIMIT, COMPLAINT_LIST_MAX_ROWS } from '../../projections/complaints/complaintList.js';
-import { caseIdSchema, errorResponse, errors, json, p, q, ref } from './common.js';
+import { caseIdSchema, errorResponse, errors, idFilterSchema, json, p, pagingParams, q, ref } from './common.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, str } from './schemaParts.js';
 
@@ -148,7 +147,7 @@ export const complaintReadSchemas: Record<string, JsonSchema> = {
 };
 
 const complaintIdParam = p('complaintId', CASE_ID_DESCRIPTION, caseIdSchema);
-const id = { type: 'string', minLength: 1, maxLength: 200 };
+const id = idFilterSchema;
 const trailDown = {
   '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
 };
@@ -166,12 +165,7 @@ export const complaintReadPaths = {
         q('receivedFrom', 'Received on or after this local date', date),
         q('receivedTo', 'Received before this local date (exclusive)', date),
         q('q', 'Complaint-id prefix, case-insensitive', id),
-        q(
-          'limit',
-          `Rows per page: JSON default 50, at most ${COMPLAINT_LIST_MAX_LIMIT}; CSV default and at most ${COMPLAINT_LIST_MAX_ROWS}`,
-          { type: 'integer', minimum: 1, maximum: COMPLAINT_LIST_MAX_ROWS },
-        ),
-        q('cursor', "The previous page's nextCursor (opaque)", { type: 'string', maxLength: 1024 }),
+        ...pagingParams('opaque'),
       ],
       responses: {
         '200': {

@@ -1,34 +1,11 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
-import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES } from '../domain/lists.js';
-import { CASE_SORT_VALUES } from '../projections/caseList.js';
-import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from './routes/listParams.js';
+import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES } from '../../domain/lists.js';
+import { CASE_SORT_VALUES } from '../../projections/caseList.js';
+import { errorResponse, errors, idFilterSchema, pagingParams, q } from './common.js';
+import { date, instant, ref } from './schemaParts.js';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
-const date = { type: 'string', format: 'date' };
-const instant = { type: 'string', description: 'ISO-8601 instant with offset' };
-const q = (
-  name: string,
-  description: string,
-  schema: Record<string, unknown> = { type: 'string' },
-  required = false,
-) => ({
-  name,
-  in: 'query',
-  required,
-  description,
-  schema,
-});
-const id = { type: 'string', minLength: 1, maxLength: 200 };
-
-const paging = [
-  q(
-    'limit',
-    `Rows per page: JSON default ${LIST_DEFAULT_LIMIT}, at most ${LIST_MAX_LIMIT}; CSV default and at most ${CSV_MAX_LIMIT}`,
-    { type: 'integer', minimum: 1, maximum: CSV_MAX_LIMIT },
-  ),
-  q('cursor', "The previous page's nextCursor (opaque; made for one sort)", { type: 'string', maxLength: 1024 }),
-];
+const id = idFilterSchema;
+const paging = pagingParams('opaque; made for one sort');
 
 const listResponses = (schema: string, what: string) => ({
   '200': {
@@ -36,10 +13,9 @@ const listResponses = (schema: string, what: string) => ({
     headers: { 'X-Next-Cursor': { description: 'CSV only: the cursor of the next page', schema: { type: 'string' } } },
     content: { 'application/json': { schema: ref(schema) }, 'text/csv': { schema: { type: 'string' } } },
   },
-  '400': error('A bad or unknown parameter; `details` names it'),
-  '401': error('Missing or unknown bearer token'),
-  '403': error('A recorder token (auditor, monitor or admin may list)'),
-  '429': error('Rate-limited'),
+  ...errors,
+  '400': errorResponse('A bad or unknown parameter; `details` names it'),
+  '403': errorResponse('A recorder token (auditor, monitor or admin may list)'),
 });
 
 const named = {
@@ -73,7 +49,7 @@ export const listPaths = {
         q(
           'listedAt',
           "The listedAt a page of this listing answered (ISO-8601 with offset, whole milliseconds): a first page read at it again, as it was first shown (paging back to page 1). At most 5 minutes after the server's clock and 30 days old, as a cursor's instant; with a cursor it must be the cursor's instant. A 400 names listedAt otherwise",
-          { ...instant, format: 'date-time' },
+          instant,
         ),
       ],
       responses: listResponses('CaseListPage', 'One page of cases and the total'),

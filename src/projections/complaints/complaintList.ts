@@ -18,9 +18,7 @@ import { StatsQueryError } from '../stats.js';
 import type { ComplaintAlertView } from '../types.js';
 import type { ComplaintProjection } from './complaintProjection.js';
 
-/** A JSON page holds at most this many rows. */
-export const COMPLAINT_LIST_MAX_LIMIT = 500;
-/** The most rows one read may ask for (a CSV export; the route bounds a JSON page to COMPLAINT_LIST_MAX_LIMIT). */
+/** The most rows one read may ask for (a CSV export; the route bounds each page by routes/listParams.ts). */
 export const COMPLAINT_LIST_MAX_ROWS = 10_000;
 const ORDER = 'complaints:-received';
 
