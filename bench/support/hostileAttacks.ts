@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { MAX_CASE_EVENTS } from '../../src/domain/decide.js';
 import { batchBody } from './batchBody.js';
 import { TOKENS } from './hostileEngine.js';
 
@@ -233,7 +234,7 @@ export function junkBodies(url: string): Attack {
   };
 }
 
-/** `batches` × 1000 escalations to one case: 999 taken, then 409 case-too-long; then its /history page. */
+/** `batches` × 1000 escalations to one case: until it holds MAX_CASE_EVENTS taken, then 409 case-too-long; then its /history page. */
 export function longCase(url: string, batches: number, runId: string): Attack {
   const caseId = `LONG-${runId}`;
   const bodies = Array.from({ length: batches }, () =>
@@ -262,7 +263,7 @@ export function longCase(url: string, batches: number, runId: string): Attack {
       const text = await history.text();
       return {
         detail: `${batches} batches, answers ${tally(statuses)}; /history ${history.status}, ${Math.round(text.length / 1024)} KB`,
-        asDesigned: history.status === 200 && statuses.every((s, i) => s === (i < 999 ? 201 : 409)),
+        asDesigned: history.status === 200 && statuses.every((s, i) => s === (i < MAX_CASE_EVENTS - 1 ? 201 : 409)),
       };
     },
   };

@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEngine, type Engine } from './support/engine-process.js';
 import { startProbe as startHealthzProbe } from './support/healthzProbe.js';
+import { MAX_CASE_EVENTS } from '../../src/domain/decide.js';
 
 /** The issue's bound on `/healthz` during an attack. */
 const HEALTHZ_P99_MS = 100;
@@ -372,6 +373,8 @@ describe('the engine under attack (process-level)', () => {
     const opened = acceptedEvent('LONG-1', 'center-0', 3);
     expect(await postBatch([opened])).toEqual([201]);
     const counts = new Map<number, number>();
+    const statuses: number[] = [];
+    let historyStatus = 0;
     await underAttack('one long case (20 × 1000 escalations)', async () => {
       for (let b = 0; b < 20; b++) {
         const batch = Array.from({ length: 1000 }, () => ({
@@ -382,15 +385,24 @@ describe('the engine under attack (process-level)', () => {
           level: 'reminder',
           by: 'office',
         }));
-        for (const s of await postBatch(batch)) counts.set(s, (counts.get(s) ?? 0) + 1);
+        for (const s of await postBatch(batch)) {
+          statuses.push(s);
+          counts.set(s, (counts.get(s) ?? 0) + 1);
+        }
       }
       const history = await fetch(`${engine.url}/cases/LONG-1/history`, {
         headers: { authorization: `Bearer ${T.auditor}` },
       });
       const text = await history.text();
+      historyStatus = history.status;
       return `answers ${[...counts].map(([s, n]) => `${n} × ${s}`).join(', ')}; /history ${history.status}, ${Math.round(text.length / 1024)} KB`;
     });
-    expect([...counts.keys()].every((s) => s === 201 || s === 409)).toBe(true);
+    // The case holds MAX_CASE_EVENTS events (its acceptance and 999 escalations): every one after is 409, in order.
+    const taken = MAX_CASE_EVENTS - 1;
+    expect(statuses.slice(0, taken).every((s) => s === 201)).toBe(true);
+    expect(statuses.slice(taken).every((s) => s === 409)).toBe(true);
+    expect(statuses).toHaveLength(20_000);
+    expect(historyStatus).toBe(200);
   }, 300_000);
 
   it('nothing acknowledged is lost', async () => {
