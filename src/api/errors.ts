@@ -46,6 +46,18 @@ export const errorBody = (code: string, message: string, details?: unknown): Err
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+/**
+ * A publication is stored at `position` but the read models have not applied it
+ * within the time allowed: 503, so the caller reads it again rather than seeing
+ * the days or names before it.
+ */
+export const notYetApplied = (what: string, position: bigint): ApiError =>
+  new ApiError(
+    503,
+    'projection-timeout',
+    `${what} is stored (position ${position}) but not yet applied; read it again shortly`,
+  );
+
 export const badRequest = (field: string, message: string): ApiError =>
   new ApiError(400, 'invalid-request', `${field}: ${message}`, [{ field, message }]);
 

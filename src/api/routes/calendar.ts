@@ -12,7 +12,7 @@ import { CALENDAR_STREAM_ID, calendarEventData, decodeCalendarYearRequest } from
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, badRequest, notYetApplied } from '../errors.js';
 import { pathParam, requireJson } from '../validation.js';
 
 export interface CalendarRouteDeps {
@@ -48,13 +48,7 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
     const before = decoded.value.region === undefined ? deps.calendarService.noticeDays(year) : undefined;
     const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
     const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
-    if (!applied) {
-      throw new ApiError(
-        503,
-        'projection-timeout',
-        `the publication of ${year} is stored (position ${result.position}) but not yet applied; read it again shortly`,
-      );
-    }
+    if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
     const view = deps.calendarService.getYear(year);
     if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
     const changes = before === undefined ? undefined : noticeChanges(before, deps.calendarService.noticeDays(year));

@@ -12,7 +12,7 @@ import { DIRECTORY_STREAM_ID, directoryEventData, type DirectoryBook } from '../
 import type { ReadModels } from '../../projections/types.js';
 import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
-import { ApiError, badRequest } from '../errors.js';
+import { ApiError, badRequest, notYetApplied } from '../errors.js';
 import { requireJson } from '../validation.js';
 import { parseIfMatch } from './events.js';
 
@@ -60,13 +60,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
       throw e;
     }
     const applied = await deps.readModels.waitForPosition(position, deps.applyTimeoutMs);
-    if (!applied) {
-      throw new ApiError(
-        503,
-        'projection-timeout',
-        `the directory is stored (position ${position}) but not yet applied; read it again shortly`,
-      );
-    }
+    if (!applied) throw notYetApplied('the directory', position);
     res.status(200).json({ ...deps.directory.view(), position: position.toString() });
   });
 
