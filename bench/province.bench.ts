@@ -12,22 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { PassResult } from '../scripts/province/passResult.js';
 import type { Benchmark, BenchRow } from './types.js';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/replay-province.ts', import.meta.url));
-
-interface PassResult {
-  readonly pass: string;
-  readonly events: number;
-  readonly eventsPerSecond: number;
-  readonly peakRssBytes: number;
-  readonly cases?: number;
-  readonly completedCases?: number;
-  readonly compactedCases?: number;
-  readonly bytesPerCase?: number;
-  readonly heapBytesPerCase?: number;
-  readonly arrayBufferBytesPerCase?: number;
-}
 
 /** Runs one pass of the replay in a child process and returns its JSON result line. */
 function runPass(mode: 'generate' | 'projection', events: number): Promise<PassResult> {

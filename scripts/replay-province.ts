@@ -43,6 +43,7 @@ import { CaseProjection } from '../src/projections/caseProjection.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
 import { gcFunction, heldAfterGc } from './province/heldMemory.js';
 import { type PairRun, runPairFromStore } from './province/pair.js';
+import type { PassResult } from './province/passResult.js';
 import { type RebuildPass, runRebuildFromStore, runRestartFromSnapshot } from './province/rebuild.js';
 import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
 
@@ -81,28 +82,6 @@ const sample = () => {
   peakHeap = Math.max(peakHeap, m.heapUsed);
 };
 const mb = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString('en')} MB`;
-
-/** What a pass measured; `--json` prints it as one line. */
-interface PassResult {
-  readonly pass: 'generate' | 'fold' | 'projection';
-  readonly events: number;
-  readonly seconds: number;
-  readonly eventsPerSecond: number;
-  readonly peakRssBytes: number;
-  readonly peakHeapBytes: number;
-  readonly cases?: number;
-  readonly completedCases?: number;
-  /** Completed cases kept as rows of columns (completedCases.ts) rather than objects. */
-  readonly compactedCases?: number;
-  /** Memory the projection holds at the end (full GC before and after), per case kept: JS heap + array buffers. */
-  readonly bytesPerCase?: number;
-  /** The JS heap part alone (what this field measured before the array buffers were counted). */
-  readonly heapBytesPerCase?: number;
-  /** The array buffers part alone (the rows' columns and pools). */
-  readonly arrayBufferBytesPerCase?: number;
-  readonly alertsRaised?: number;
-  readonly alertsCleared?: number;
-}
 
 function report(label: string, result: PassResult, extra: string): void {
   if (values.json) {
