@@ -45,7 +45,7 @@ import { gcFunction, heldAfterGc } from './province/heldMemory.js';
 import { type PairRun, runPairFromStore } from './province/pair.js';
 import type { PassResult } from './province/passResult.js';
 import { type RebuildPass, runRebuildFromStore, runRestartFromSnapshot } from './province/rebuild.js';
-import { PROVINCE_ZONE, provinceYear as provinceYearOf } from './province/year.js';
+import { PROVINCE_ZONE, provinceYear as provinceYearOf } from '../src/demo/provinceYear.js';
 
 const { values } = parseArgs({
   options: {

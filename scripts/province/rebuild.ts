@@ -48,7 +48,7 @@ import { storedJson } from '../../src/store/sqlite/storedJson.js';
 import { decodeStoredCaseEvent } from '../../src/write/storedEvent.js';
 import { mainThreadCpuSeconds } from '../../bench/support/mainThreadCpu.js';
 import { gcFunction, heldAfterGc } from './heldMemory.js';
-import { PROVINCE_ZONE, provinceYear } from './year.js';
+import { PROVINCE_ZONE, provinceYear } from '../../src/demo/provinceYear.js';
 
 export interface RebuildPass {
   readonly pass:
