@@ -11,7 +11,7 @@ import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '..
 import { GROUP_BY } from './routes/stats.js';
 import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS } from './alertPage.js';
 import { ALERT_RULES } from '../projections/alertBoard.js';
-import { caseIdSchema, errorResponse, errors, json, p, q, ref, storeDown } from './openapi/common.js';
+import { caseIdSchema, errorResponse, errors, ifMatchHeader, json, p, q, ref, storeDown } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
 import { opsPaths } from './openapi/ops.js';
 import { complaintPaths, complaintSchemas } from './openapi/complaints.js';
@@ -91,16 +91,7 @@ export const openApiDocument = {
     '/cases/{caseId}/events': {
       post: {
         summary: 'Append one event to a case (recorder)',
-        parameters: [
-          caseIdParam,
-          {
-            name: 'If-Match',
-            in: 'header',
-            required: false,
-            description: 'Expected stream revision of the case before this event',
-            schema: { type: 'string', pattern: '^"?[0-9]+"?$' },
-          },
-        ],
+        parameters: [caseIdParam, ifMatchHeader('Expected stream revision of the case before this event')],
         requestBody: { required: true, content: json(ref('CaseEventBody')) },
         responses: {
           '201': { description: 'Appended', content: json(ref('AppendResult')) },
@@ -275,13 +266,7 @@ export const openApiDocument = {
         summary:
           'Publish the whole directory (admin), recorded as a DirectoryPublished event on directory-CN; answers once the projections applied it. The same directory again records nothing (`unchanged: true`)',
         parameters: [
-          {
-            name: 'If-Match',
-            in: 'header',
-            required: false,
-            description: 'The directory version the change was made from (0 before any); 409 when another is in force',
-            schema: { type: 'string' },
-          },
+          ifMatchHeader('The directory version the change was made from (0 before any); 409 when another is in force'),
         ],
         requestBody: { required: true, content: json(ref('Directory')) },
         responses: {

@@ -1,6 +1,7 @@
 /** Building blocks of the OpenAPI document shared by its parts. */
 import { CASE_ID_PATTERN } from '../../domain/lists.js';
 import { MAX_CURSOR_LENGTH } from '../../projections/keysetPage.js';
+import { IF_MATCH_PATTERN } from '../routes/events.js';
 import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/listParams.js';
 import { ID_PARAM_MAX_LENGTH } from '../validation.js';
 
@@ -50,3 +51,12 @@ export const pagingParams = (cursorNote: string) => [
   ),
   q('cursor', `The previous page's nextCursor (${cursorNote})`, { type: 'string', maxLength: MAX_CURSOR_LENGTH }),
 ];
+
+/** The optional If-Match header of a write, as `parseIfMatch` takes it. */
+export const ifMatchHeader = (description: string) => ({
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description,
+  schema: { type: 'string', pattern: IF_MATCH_PATTERN },
+});

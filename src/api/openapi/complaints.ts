@@ -7,7 +7,7 @@
 import { complaintCodecByType } from '../../domain/complaints/events.js';
 import { COMPLAINT_EVENT_TYPES, type ComplaintEventType } from '../../domain/complaints/lists.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
-import { caseIdSchema, errorResponse, errors, json, ref, storeDown } from './common.js';
+import { caseIdSchema, errorResponse, errors, ifMatchHeader, json, ref, storeDown } from './common.js';
 import { complaintReadPaths, complaintReadSchemas } from './complaintReads.js';
 import { schemaOf, type JsonSchema } from './fromCodec.js';
 
@@ -89,13 +89,7 @@ export const complaintPaths = {
           description: CASE_ID_DESCRIPTION,
           schema: caseIdSchema,
         },
-        {
-          name: 'If-Match',
-          in: 'header',
-          required: false,
-          description: 'Expected stream revision of the complaint before this event',
-          schema: { type: 'string', pattern: '^"?[0-9]+"?$' },
-        },
+        ifMatchHeader('Expected stream revision of the complaint before this event'),
       ],
       requestBody: { required: true, content: json(ref('ComplaintEventBody')) },
       responses: {
