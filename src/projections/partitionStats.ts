@@ -2,19 +2,21 @@
  * `/stats` of a deployment whose projection workers each own some centers
  * (partition.ts): each worker answers grouped by center for its own centers,
  * and an API node merges the answers. A center lives in one partition only, so
- * its row is the single-worker row as it is; the totals are recomputed from
- * the merged rows: counts summed, rates from the summed numerators and
- * denominators (never averaged). The one figure that is a mean of something
+ * its row is the single-worker row as it is; the totals are the rows' counts
+ * summed, figured by the same functions as one worker's (kpisOf,
+ * ratingFiguresOf, complaintFiguresOf), so rates come from the summed
+ * numerators and denominators (never averaged). The one figure that is a mean of something
  * other than a count, `avgUsedDays`, is weighted by each row's
  * `promisedCompleted`: the rows' averages are rounded to 2 decimals and so is
  * the merged one, so it is within 0.01 day of the single worker's (exact would
  * need each row's sum of used days in the answer, which `/stats` does not carry).
  */
-import { RULES, RULE_COLOR } from './caseEntry.js';
-import type { ComplaintFigures, FindingCount } from './complaints/complaintStats.js';
-import type { RatingFigures } from './ratingFigures.js';
-import { DAYS_DECIMALS, rate, roundTo } from './stats.js';
-import type { CardCount, KpiSet, StatsGroup, StatsResult } from './statsFigures.js';
+import { RATING_SCORES } from '../domain/lists.js';
+import { RULES } from './caseEntry.js';
+import { complaintFiguresOf, type ComplaintFigures, type FindingCount } from './complaints/complaintStats.js';
+import { ratingFiguresOf, type RatingFigures } from './ratingFigures.js';
+import { kpisOf } from './stats.js';
+import type { KpiSet, StatsGroup, StatsResult } from './statsFigures.js';
 
 /** Answers that cannot be merged (not grouped by center, other periods, a center in two partitions). */
 export class StatsMergeError extends Error {
@@ -26,127 +28,67 @@ export class StatsMergeError extends Error {
 
 const sum = <T>(rows: readonly T[], f: (r: T) => number): number => rows.reduce((s, r) => s + f(r), 0);
 
-function kpisOf(rows: readonly KpiSet[]): KpiSet {
+/** The rows' counts summed; `usedDaysSum` from each row's rounded average (hence within 0.01 day). */
+function summedKpis(rows: readonly KpiSet[]): KpiSet {
   const c = (f: (k: KpiSet['cohort']) => number) => sum(rows, (r) => f(r.cohort));
   const f = (g: (k: KpiSet['flow']) => number) => sum(rows, (r) => g(r.flow));
-  const accepted = c((x) => x.accepted);
-  const completed = c((x) => x.completed);
-  const completedSameDay = c((x) => x.completedSameDay);
-  const instantKind = c((x) => x.instantKind);
-  const completedInPeriod = f((x) => x.completedInPeriod);
-  const onTime = f((x) => x.onTime);
-  const late = completedInPeriod - onTime;
-  const promisedCompleted = f((x) => x.promisedCompleted);
-  const early = f((x) => x.early);
-  const openAtEnd = f((x) => x.openAtEnd);
-  const overdueOpenAtEnd = f((x) => x.overdueOpenAtEnd);
-  const usedDays = f((x) => (x.avgUsedDays ?? 0) * x.promisedCompleted);
-  const cards: CardCount[] = [];
-  RULES.forEach((rule, i) => {
-    const count = f((x) => x.cards.find((card) => card.rule === rule)?.count ?? 0);
-    if (count > 0) cards.push({ rule, color: RULE_COLOR[i]!, count });
+  return kpisOf({
+    accepted: c((x) => x.accepted),
+    completed: c((x) => x.completed),
+    completedSameDay: c((x) => x.completedSameDay),
+    instantKind: c((x) => x.instantKind),
+    completedInPeriod: f((x) => x.completedInPeriod),
+    onTime: f((x) => x.onTime),
+    promisedCompleted: f((x) => x.promisedCompleted),
+    early: f((x) => x.early),
+    usedDaysSum: f((x) => (x.avgUsedDays ?? 0) * x.promisedCompleted),
+    openAtEnd: f((x) => x.openAtEnd),
+    overdueOpenAtEnd: f((x) => x.overdueOpenAtEnd),
+    cards: RULES.map((rule) => f((x) => x.cards.find((card) => card.rule === rule)?.count ?? 0)),
+    reminder: f((x) => x.escalations.reminder),
+    supervision: f((x) => x.escalations.supervision),
+    referral: f((x) => x.escalations.referral),
+    extensions: f((x) => x.extensions),
+    escalationsAnswered: f((x) => x.escalationsAnswered),
+    escalationsDue: f((x) => x.escalationsDue),
+    answeredOnTime: f((x) => x.answeredOnTime),
   });
-  const reminder = f((x) => x.escalations.reminder);
-  const supervision = f((x) => x.escalations.supervision);
-  const referral = f((x) => x.escalations.referral);
-  const escalationsDue = f((x) => x.escalationsDue);
-  const answeredOnTime = f((x) => x.answeredOnTime);
-  return {
-    cohort: {
-      accepted,
-      completed,
-      inProgress: accepted - completed,
-      completionRate: rate(completed, accepted),
-      completedSameDay,
-      instantCompletionRate: rate(completedSameDay, accepted),
-      instantKind,
-      instantShare: rate(instantKind, accepted),
-    },
-    flow: {
-      completedInPeriod,
-      onTime,
-      late,
-      onTimeRate: rate(onTime, completedInPeriod),
-      promisedCompleted,
-      early,
-      earlyRate: rate(early, promisedCompleted),
-      openAtEnd,
-      overdueOpenAtEnd,
-      overdueRate: rate(late + overdueOpenAtEnd, completedInPeriod + openAtEnd),
-      avgUsedDays: promisedCompleted === 0 ? null : roundTo(usedDays / promisedCompleted, DAYS_DECIMALS),
-      cards,
-      cardsTotal: sum(cards, (x) => x.count),
-      escalations: { total: reminder + supervision + referral, reminder, supervision, referral },
-      extensions: f((x) => x.extensions),
-      escalationsAnswered: f((x) => x.escalationsAnswered),
-      escalationsDue,
-      answeredOnTime,
-      answeredOnTimeRate: rate(answeredOnTime, escalationsDue),
-    },
-  };
 }
 
-function ratingsOf(rows: readonly RatingFigures[]): RatingFigures {
+function summedRatings(rows: readonly RatingFigures[]): RatingFigures {
   const s = (f: (r: RatingFigures) => number) => sum(rows, f);
-  const rated = s((r) => r.rated);
-  const satisfied = s((r) => r.satisfied);
-  const completedInPeriod = s((r) => r.completedInPeriod);
-  const ratedOfCompleted = s((r) => r.ratedOfCompleted);
-  const followUpsDue = s((r) => r.followUpsDue);
-  const followedUpOnTime = s((r) => r.followedUpOnTime);
-  return {
-    rated,
-    byScore: {
-      '1': s((r) => r.byScore['1']),
-      '2': s((r) => r.byScore['2']),
-      '3': s((r) => r.byScore['3']),
-      '4': s((r) => r.byScore['4']),
-      '5': s((r) => r.byScore['5']),
-    },
-    satisfied,
-    satisfactionRate: rate(satisfied, rated),
-    badRatings: s((r) => r.badRatings),
-    completedInPeriod,
-    ratedOfCompleted,
-    ratedShare: rate(ratedOfCompleted, completedInPeriod),
-    followUpsDue,
-    followedUpOnTime,
-    followedUpOnTimeRate: rate(followedUpOnTime, followUpsDue),
+  return ratingFiguresOf({
+    rated: s((r) => r.rated),
+    byScore: RATING_SCORES.map((score) => s((r) => r.byScore[String(score) as keyof RatingFigures['byScore']])),
+    completedInPeriod: s((r) => r.completedInPeriod),
+    ratedOfCompleted: s((r) => r.ratedOfCompleted),
+    followUpsDue: s((r) => r.followUpsDue),
+    followedUpOnTime: s((r) => r.followedUpOnTime),
     followedUp: s((r) => r.followedUp),
-  };
+  });
 }
 
-function complaintsOf(rows: readonly ComplaintFigures[]): ComplaintFigures {
+function summedComplaints(rows: readonly ComplaintFigures[]): ComplaintFigures {
   const s = (f: (r: ComplaintFigures) => number) => sum(rows, f);
-  const accepted = s((r) => r.accepted);
-  const answered = s((r) => r.answered);
-  const closedOfAccepted = s((r) => r.closedOfAccepted);
-  const answeredOnTime = s((r) => r.answeredOnTime);
-  const withSatisfaction = s((r) => r.withSatisfaction);
-  const satisfied = s((r) => r.satisfied);
-  const findings = new Map<string, { substantiated: number; partly: number }>();
+  const findings: Record<string, { substantiated: number; partly: number }> = {};
   for (const r of rows)
     for (const [department, n] of Object.entries(r.substantiated) as [string, FindingCount][]) {
-      const into = findings.get(department) ?? { substantiated: 0, partly: 0 };
+      const into = (findings[department] ??= { substantiated: 0, partly: 0 });
       into.substantiated += n.substantiated;
       into.partly += n.partly;
-      findings.set(department, into);
     }
-  return {
+  return complaintFiguresOf({
     received: s((r) => r.received),
-    accepted,
+    accepted: s((r) => r.accepted),
     rejected: s((r) => r.rejected),
-    answered,
+    answered: s((r) => r.answered),
+    answeredOnTime: s((r) => r.answeredOnTime),
     closed: s((r) => r.closed),
-    closedOfAccepted,
-    closedRate: rate(closedOfAccepted, accepted),
-    answeredOnTime,
-    answeredOnTimeRate: rate(answeredOnTime, answered),
-    substantiated: Object.fromEntries([...findings.keys()].sort().map((k) => [k, findings.get(k)!])),
-    withSatisfaction,
-    satisfied,
-    satisfactionRate: rate(satisfied, withSatisfaction),
-  };
+    closedOfAccepted: s((r) => r.closedOfAccepted),
+    withSatisfaction: s((r) => r.withSatisfaction),
+    satisfied: s((r) => r.satisfied),
+    substantiated: findings,
+  });
 }
 
 /** The partitions' `/stats` grouped by center, merged: the answer one worker holding every center gives. */
@@ -179,9 +121,9 @@ export function mergeStatsByCenter(parts: readonly StatsResult[]): StatsResult {
     zone: first.zone,
     filter: first.filter,
     asOf: Math.max(...parts.map((p) => p.asOf)),
-    ...kpisOf(groups),
-    ratings: ratingsOf(ratings),
-    complaints: complaintsOf(complaints),
+    ...summedKpis(groups),
+    ratings: summedRatings(ratings),
+    complaints: summedComplaints(complaints),
     groupBy: 'center',
     groups,
     ...(first.unregistered === undefined

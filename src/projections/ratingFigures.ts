@@ -38,7 +38,7 @@ export interface RatingFigures {
   readonly followedUp: number;
 }
 
-export class RatingAccumulator {
+export class RatingAccumulator implements RatingCounts {
   rated = 0;
   readonly byScore = RATING_SCORES.map(() => 0);
   completedInPeriod = 0;
@@ -71,27 +71,44 @@ export class RatingAccumulator {
   }
 
   result(): RatingFigures {
-    const satisfied = this.byScore.slice(SATISFIED_MIN_SCORE - 1).reduce((a, b) => a + b, 0);
-    const badRatings = this.byScore.slice(0, BAD_RATING_MAX_SCORE).reduce((a, b) => a + b, 0);
-    const [one, two, three, four, five] = this.byScore as [number, number, number, number, number];
-    return {
-      rated: this.rated,
-      byScore: { '1': one, '2': two, '3': three, '4': four, '5': five },
-      satisfied,
-      satisfactionRate: rate(satisfied, this.rated),
-      badRatings,
-      completedInPeriod: this.completedInPeriod,
-      ratedOfCompleted: this.ratedOfCompleted,
-      ratedShare: rate(this.ratedOfCompleted, this.completedInPeriod),
-      followUpsDue: this.followUpsDue,
-      followedUpOnTime: this.followedUpOnTime,
-      followedUpOnTimeRate: rate(this.followedUpOnTime, this.followUpsDue),
-      followedUp: this.followedUp,
-    };
+    return ratingFiguresOf(this);
   }
 
   /** Anything rated, due or followed up in the period (a group shown for its ratings alone). */
   any(): boolean {
     return this.rated + this.followUpsDue + this.followedUp > 0;
   }
+}
+
+/** The counts the rating figures are figured from: an accumulator's, or partitions' summed (partitionStats.ts). */
+export interface RatingCounts {
+  readonly rated: number;
+  /** Ratings in the period by score, index score − 1. */
+  readonly byScore: readonly number[];
+  readonly completedInPeriod: number;
+  readonly ratedOfCompleted: number;
+  readonly followUpsDue: number;
+  readonly followedUpOnTime: number;
+  readonly followedUp: number;
+}
+
+/** The rating figures from their counts: satisfied, 差评 and every rate are defined here alone. */
+export function ratingFiguresOf(c: RatingCounts): RatingFigures {
+  const satisfied = c.byScore.slice(SATISFIED_MIN_SCORE - 1).reduce((a, b) => a + b, 0);
+  const badRatings = c.byScore.slice(0, BAD_RATING_MAX_SCORE).reduce((a, b) => a + b, 0);
+  const [one = 0, two = 0, three = 0, four = 0, five = 0] = c.byScore;
+  return {
+    rated: c.rated,
+    byScore: { '1': one, '2': two, '3': three, '4': four, '5': five },
+    satisfied,
+    satisfactionRate: rate(satisfied, c.rated),
+    badRatings,
+    completedInPeriod: c.completedInPeriod,
+    ratedOfCompleted: c.ratedOfCompleted,
+    ratedShare: rate(c.ratedOfCompleted, c.completedInPeriod),
+    followUpsDue: c.followUpsDue,
+    followedUpOnTime: c.followedUpOnTime,
+    followedUpOnTimeRate: rate(c.followedUpOnTime, c.followUpsDue),
+    followedUp: c.followedUp,
+  };
 }

@@ -58,7 +58,7 @@ export const roundTo = (x: number, decimals: number): number => {
 export const rate = (num: number, den: number): number | null => (den === 0 ? null : roundTo(num / den, RATE_DECIMALS));
 
 /** The §5 figures of one set of cases over one period, added case by case (exported for the report's single pass). */
-export class Accumulator {
+export class Accumulator implements KpiCounts {
   accepted = 0;
   completed = 0;
   completedSameDay = 0;
@@ -130,54 +130,82 @@ export class Accumulator {
   }
 
   result(): KpiSet {
-    const late = this.completedInPeriod - this.onTime;
-    const cards: CardCount[] = [];
-    let cardsTotal = 0;
-    RULES.forEach((rule, i) => {
-      const count = this.cards[i] ?? 0;
-      if (count > 0) cards.push({ rule, color: RULE_COLOR[i]!, count });
-      cardsTotal += count;
-    });
-    return {
-      cohort: {
-        accepted: this.accepted,
-        completed: this.completed,
-        inProgress: this.accepted - this.completed,
-        completionRate: rate(this.completed, this.accepted),
-        completedSameDay: this.completedSameDay,
-        instantCompletionRate: rate(this.completedSameDay, this.accepted),
-        instantKind: this.instantKind,
-        instantShare: rate(this.instantKind, this.accepted),
-      },
-      flow: {
-        completedInPeriod: this.completedInPeriod,
-        onTime: this.onTime,
-        late,
-        onTimeRate: rate(this.onTime, this.completedInPeriod),
-        promisedCompleted: this.promisedCompleted,
-        early: this.early,
-        earlyRate: rate(this.early, this.promisedCompleted),
-        openAtEnd: this.openAtEnd,
-        overdueOpenAtEnd: this.overdueOpenAtEnd,
-        overdueRate: rate(late + this.overdueOpenAtEnd, this.completedInPeriod + this.openAtEnd),
-        avgUsedDays:
-          this.promisedCompleted === 0 ? null : roundTo(this.usedDaysSum / this.promisedCompleted, DAYS_DECIMALS),
-        cards,
-        cardsTotal,
-        escalations: {
-          total: this.reminder + this.supervision + this.referral,
-          reminder: this.reminder,
-          supervision: this.supervision,
-          referral: this.referral,
-        },
-        extensions: this.extensions,
-        escalationsAnswered: this.escalationsAnswered,
-        escalationsDue: this.escalationsDue,
-        answeredOnTime: this.answeredOnTime,
-        answeredOnTimeRate: rate(this.answeredOnTime, this.escalationsDue),
-      },
-    };
+    return kpisOf(this);
   }
+}
+
+/** The counts a KPI set is figured from: an accumulator's, or partitions' summed (partitionStats.ts). */
+export interface KpiCounts {
+  readonly accepted: number;
+  readonly completed: number;
+  readonly completedSameDay: number;
+  readonly instantKind: number;
+  readonly completedInPeriod: number;
+  readonly onTime: number;
+  readonly promisedCompleted: number;
+  readonly early: number;
+  readonly usedDaysSum: number;
+  readonly openAtEnd: number;
+  readonly overdueOpenAtEnd: number;
+  /** Cards started in the period, by rule index (RULES). */
+  readonly cards: readonly number[];
+  readonly reminder: number;
+  readonly supervision: number;
+  readonly referral: number;
+  readonly extensions: number;
+  readonly escalationsAnswered: number;
+  readonly escalationsDue: number;
+  readonly answeredOnTime: number;
+}
+
+/** The KPI set of SPEC §5 from its counts: every rate and derived figure is defined here alone. */
+export function kpisOf(c: KpiCounts): KpiSet {
+  const late = c.completedInPeriod - c.onTime;
+  const cards: CardCount[] = [];
+  let cardsTotal = 0;
+  RULES.forEach((rule, i) => {
+    const count = c.cards[i] ?? 0;
+    if (count > 0) cards.push({ rule, color: RULE_COLOR[i]!, count });
+    cardsTotal += count;
+  });
+  return {
+    cohort: {
+      accepted: c.accepted,
+      completed: c.completed,
+      inProgress: c.accepted - c.completed,
+      completionRate: rate(c.completed, c.accepted),
+      completedSameDay: c.completedSameDay,
+      instantCompletionRate: rate(c.completedSameDay, c.accepted),
+      instantKind: c.instantKind,
+      instantShare: rate(c.instantKind, c.accepted),
+    },
+    flow: {
+      completedInPeriod: c.completedInPeriod,
+      onTime: c.onTime,
+      late,
+      onTimeRate: rate(c.onTime, c.completedInPeriod),
+      promisedCompleted: c.promisedCompleted,
+      early: c.early,
+      earlyRate: rate(c.early, c.promisedCompleted),
+      openAtEnd: c.openAtEnd,
+      overdueOpenAtEnd: c.overdueOpenAtEnd,
+      overdueRate: rate(late + c.overdueOpenAtEnd, c.completedInPeriod + c.openAtEnd),
+      avgUsedDays: c.promisedCompleted === 0 ? null : roundTo(c.usedDaysSum / c.promisedCompleted, DAYS_DECIMALS),
+      cards,
+      cardsTotal,
+      escalations: {
+        total: c.reminder + c.supervision + c.referral,
+        reminder: c.reminder,
+        supervision: c.supervision,
+        referral: c.referral,
+      },
+      extensions: c.extensions,
+      escalationsAnswered: c.escalationsAnswered,
+      escalationsDue: c.escalationsDue,
+      answeredOnTime: c.answeredOnTime,
+      answeredOnTimeRate: rate(c.answeredOnTime, c.escalationsDue),
+    },
+  };
 }
 
 export interface ResolvedPeriod {

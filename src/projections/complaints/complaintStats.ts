@@ -77,7 +77,7 @@ export function countingOf(source: ComplaintSource, fromMs: EpochMs, toMs: Epoch
   };
 }
 
-export class ComplaintAccumulator {
+export class ComplaintAccumulator implements ComplaintCounts {
   received = 0;
   accepted = 0;
   rejected = 0;
@@ -124,22 +124,7 @@ export class ComplaintAccumulator {
   }
 
   result(): ComplaintFigures {
-    const keys = Object.keys(this.substantiated).sort();
-    return {
-      received: this.received,
-      accepted: this.accepted,
-      rejected: this.rejected,
-      answered: this.answered,
-      closed: this.closed,
-      closedOfAccepted: this.closedOfAccepted,
-      closedRate: rate(this.closedOfAccepted, this.accepted),
-      answeredOnTime: this.answeredOnTime,
-      answeredOnTimeRate: rate(this.answeredOnTime, this.answered),
-      substantiated: Object.fromEntries(keys.map((k) => [k, { ...this.substantiated[k]! }])),
-      withSatisfaction: this.withSatisfaction,
-      satisfied: this.satisfied,
-      satisfactionRate: rate(this.satisfied, this.withSatisfaction),
-    };
+    return complaintFiguresOf(this);
   }
 }
 
@@ -153,4 +138,38 @@ export function complaintFigures(complaints: Iterable<ComplaintState>, p: Compla
   });
   for (const s of complaints) acc.add(s);
   return acc.result();
+}
+
+/** The counts the complaint figures are figured from: an accumulator's, or partitions' summed (partitionStats.ts). */
+export interface ComplaintCounts {
+  readonly received: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly answered: number;
+  readonly answeredOnTime: number;
+  readonly closed: number;
+  readonly closedOfAccepted: number;
+  readonly withSatisfaction: number;
+  readonly satisfied: number;
+  readonly substantiated: Readonly<Record<string, FindingCount>>;
+}
+
+/** The complaint figures from their counts: every rate is defined here alone; departments in order. */
+export function complaintFiguresOf(c: ComplaintCounts): ComplaintFigures {
+  const keys = Object.keys(c.substantiated).sort();
+  return {
+    received: c.received,
+    accepted: c.accepted,
+    rejected: c.rejected,
+    answered: c.answered,
+    closed: c.closed,
+    closedOfAccepted: c.closedOfAccepted,
+    closedRate: rate(c.closedOfAccepted, c.accepted),
+    answeredOnTime: c.answeredOnTime,
+    answeredOnTimeRate: rate(c.answeredOnTime, c.answered),
+    substantiated: Object.fromEntries(keys.map((k) => [k, { ...c.substantiated[k]! }])),
+    withSatisfaction: c.withSatisfaction,
+    satisfied: c.satisfied,
+    satisfactionRate: rate(c.satisfied, c.withSatisfaction),
+  };
 }
