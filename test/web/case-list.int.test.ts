@@ -145,6 +145,27 @@ describe('case list and card register pages', () => {
     await page.context().close();
   });
 
+  it('a search the API refuses shows no rows, no total and no next page of the previous search', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases?limit=10`);
+    expect(await listTotal(page)).toBe(24);
+    await expect.poll(() => page.locator('#next').isDisabled()).toBe(false);
+    await page.fill('#f-accepted-from', '2026-11-20');
+    await page.fill('#f-accepted-to', '2026-11-10');
+    await page.click('#filters button[type=submit]');
+    await expect.poll(() => page.locator('#error').textContent()).toMatch(/acceptedTo/);
+    expect(await page.locator('#rows tbody tr').count()).toBe(0);
+    expect(await page.locator('#total').getAttribute('data-total')).toBe('');
+    expect(await page.locator('#next').isDisabled()).toBe(true);
+    // The same search fixed reads again.
+    await page.fill('#f-accepted-from', '');
+    await page.fill('#f-accepted-to', '');
+    await page.click('#filters button[type=submit]');
+    expect(await listTotal(page)).toBe(24);
+    expect(await page.locator('#error').textContent()).toBe('');
+    await page.context().close();
+  });
+
   it('the card register lists the period with explanations; 390 px has no page-wide horizontal scroll', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     const from = shanghaiIso(-20 * DAY).slice(0, 10);

@@ -120,6 +120,33 @@ describe('case page', () => {
     await page.context().close();
   });
 
+  it('an instant before the case shows the error alone, not the figures of the instant shown before', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/OLD-1`);
+    await page.locator('#history tbody tr[data-kind="event"]').first().waitFor();
+    expect(await page.locator('#case-view').isVisible()).toBe(true);
+    expect(await page.locator('#case-status').textContent()).not.toBe('');
+    await page.getByLabel(/查看时点 As of/).fill(shanghaiIso(-500 * DAY).slice(0, 16));
+    await page.getByRole('button', { name: /查看 Show/ }).click();
+    await expect.poll(() => page.locator('#error').textContent()).toMatch(/No such case as of/);
+    expect(await page.locator('#case-view').isVisible()).toBe(false);
+    expect(await page.locator('#case-status').textContent()).toBe('');
+    await page.getByRole('button', { name: /现在 Now/ }).click();
+    await page.locator('#case-view').waitFor({ state: 'visible' });
+    expect(await page.locator('#error').textContent()).toBe('');
+    await page.context().close();
+  });
+
+  it('an unknown case id says so, with nothing to replay', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/NOPE-00000`);
+    await expect.poll(() => page.locator('#error').textContent()).toMatch(/No case NOPE-00000/);
+    // The replay form and the case sections are hidden (they showed, empty, before).
+    expect(await page.locator('#asof-form').isVisible()).toBe(false);
+    expect(await page.locator('#history').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
   it('zooms the timeline to the case life, not to today', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
     await page.goto(`${server.baseUrl}/cases/OLD-1`);
@@ -150,6 +177,17 @@ describe('case page', () => {
       .locator('#cards .explain dt', { hasText: 'allowance source' })
       .locator('xpath=following-sibling::dd[1]');
     expect(await source.first().textContent()).toMatch(/规则默认（检测）/);
+    await page.context().close();
+  });
+
+  it('the monthly report tells an auditor token it may not read it, with the way to another token', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/reports`);
+    await page.locator('#forbidden').waitFor({ state: 'visible' });
+    expect(await page.locator('#forbidden h2').textContent()).toMatch(/may not read the monthly report/);
+    expect(await page.locator('#forbidden-switch').isVisible()).toBe(true);
+    expect(await page.locator('#summary').isVisible()).toBe(false);
+    expect(await page.locator('#csv').isVisible()).toBe(false);
     await page.context().close();
   });
 

@@ -297,6 +297,14 @@ function syncAddress(asOfIso) {
   history.replaceState(null, '', qs ? `${location.pathname}?${qs}` : location.pathname);
 }
 
+/** No case at the instant asked: its figures, cards and history are hidden, and its status badge cleared. */
+function hideCase() {
+  $('case-view').hidden = true;
+  const status = $('case-status');
+  status.className = '';
+  status.textContent = '';
+}
+
 /** Shows the case at `asOfIso`; `null` means now (the server's clock), and leaves the address without an instant. */
 async function show(asOfIso) {
   const seq = ++requestSeq;
@@ -324,9 +332,11 @@ async function show(asOfIso) {
         : `加载失败 Could not load: ${e.message}`,
     );
     $('asof-status').textContent = '';
+    hideCase(); // what was shown is of another instant
     return;
   }
   showError('');
+  $('case-view').hidden = false;
   render(withExplanations(evResult.value, histResult.status === 'fulfilled' ? histResult.value : null));
   if (histResult.status === 'fulfilled') historyView.show(histResult.value, q, evResult.value);
   else historyView.unavailable(histResult.reason.message);
@@ -414,6 +424,7 @@ async function main() {
         ? `未找到案件 No case ${caseId}`
         : `加载失败 Could not load: ${e.message}`,
     );
+    $('replay').hidden = true; // no case life to replay
     return;
   }
   life = {

@@ -40,12 +40,29 @@ export function listPage(o) {
     }
   };
 
+  // Nothing read for these filters (refused, or the read failed): no rows, total or next page of another query.
+  const showNoRows = () => {
+    next = undefined;
+    shownQuery = undefined;
+    $('rows').tBodies[0].replaceChildren();
+    const total = $('total');
+    total.textContent = '–';
+    total.dataset.total = '';
+    $('status').textContent = '';
+    $('next').disabled = true;
+    $('prev').disabled = cursors.length === 0;
+    $('first').disabled = cursors.length === 0;
+  };
+
   async function load() {
     const q = query();
     history.replaceState(null, '', q.toString() ? `${location.pathname}?${q}` : location.pathname);
     const problem = o.check?.(q);
     $('error').textContent = problem ?? '';
-    if (problem) return;
+    if (problem) {
+      showNoRows();
+      return;
+    }
     const filters = q.toString();
     if (current !== undefined) q.set('cursor', current);
     else if (listedAt !== undefined) q.set('listedAt', listedAt);
@@ -74,7 +91,7 @@ export function listPage(o) {
       $('prev').disabled = cursors.length === 0;
       $('first').disabled = cursors.length === 0;
     } catch (e) {
-      $('status').textContent = '';
+      showNoRows();
       $('error').textContent = e.message;
     }
   }

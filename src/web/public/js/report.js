@@ -3,7 +3,7 @@
 // CSV download made with the token. With no month in the address the server picks
 // the latest month with data; an empty month says where the data is. Prints as a
 // document (css/app.css @media print).
-import { apiBlob, apiJson } from './api.js';
+import { apiBlob, apiJson, forgetToken } from './api.js';
 import { el, loadConfig } from './format.js';
 import { wireHeader } from './nav.js';
 import { centerOptions, centerText, loadDirectory } from './directory.js';
@@ -82,8 +82,21 @@ async function load() {
     $('status').textContent = `${report.month}：${report.from} 至 ${report.to}（不含 exclusive）`;
   } catch (e) {
     $('status').textContent = '';
-    showError(`报表加载失败 Could not load the report: ${e.message}`);
+    if (e.status === 403) showForbidden(e.message);
+    else showError(`报表加载失败 Could not load the report: ${e.message}`);
   }
+}
+
+/** A token whose role may not read the report: say so, with the way to another token, instead of an empty report. */
+function showForbidden(message) {
+  if (!$('forbidden').hidden) return;
+  for (const section of document.querySelectorAll('main > section:not(#forbidden)')) section.hidden = true;
+  $('forbidden').hidden = false;
+  $('forbidden-detail').textContent = message;
+  $('forbidden-switch').addEventListener('click', () => {
+    forgetToken();
+    location.reload();
+  });
 }
 
 async function downloadCsv() {
