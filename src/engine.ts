@@ -8,9 +8,8 @@
  * projections subscribe: `createEngine` opens and wires everything, `start()`
  * resolves once the read models have caught up with the store.
  */
-import type { Router } from 'express';
 import { type AccessTrail, memoryAccessTrail } from './api/accessTrail.js';
-import { type AppOptions, createApp, type SupervisionApp } from './api/app.js';
+import { type AppDeps, type AppOptions, createApp, type SupervisionApp } from './api/app.js';
 import { type Logger, silentLogger } from './api/logger.js';
 import { createMetrics, type Metrics } from './api/metrics.js';
 import { directoryCenterLabels, firstSeenCenterLabels } from './api/centerLabels.js';
@@ -57,8 +56,8 @@ export interface EngineConfig {
   readonly metrics?: Metrics | { readonly defaultMetrics: boolean; readonly maxCenterLabels?: number };
   readonly logger?: Logger;
   readonly accessTrail?: AccessTrail;
-  /** The web pages, mounted before the API. */
-  readonly webRouter?: Router;
+  /** The web pages (createWebPages): their router before the API, their not-found page after it. */
+  readonly web?: AppDeps['web'];
   /** Where the projections keep their snapshot + checkpoint (default: none, replay from zero). */
   readonly checkpointFile?: string;
   /** Operational messages of the projections (default: dropped). */
@@ -170,7 +169,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     writeSide,
     accessTrail: config.accessTrail ?? memoryAccessTrail(),
     directory,
-    ...(config.webRouter === undefined ? {} : { webRouter: config.webRouter }),
+    ...(config.web === undefined ? {} : { web: config.web }),
     ...(config.appOptions === undefined ? {} : { options: config.appOptions }),
   });
   return {

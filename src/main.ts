@@ -28,7 +28,7 @@ import { PolicyRefusedError } from './projections/policyEvents.js';
 import type { EventStore } from './store/port.js';
 import type { Calendar } from './domain/types.js';
 import type { SettableClock } from './demo/seed.js';
-import { createWebRouter } from './web/router.js';
+import { createWebPages } from './web/router.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const DEMO_SEED = 20250922;
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     recordPolicy: effectiveFrom === undefined ? {} : { effectiveFrom },
     logger,
     accessTrail: fileAccessTrail(config.auditLogFile),
-    webRouter: createWebRouter({ zone: config.zone }),
+    web: createWebPages({ zone: config.zone }),
     ...(checkpointFile === undefined ? {} : { checkpointFile }),
     projectionLog: (message, level) => logger[level ?? 'info'](message, { component: 'projections' }),
     metrics: { defaultMetrics: true, maxCenterLabels: config.metricsCenterLabelsMax },

@@ -2,7 +2,7 @@
  * The engine's HTTP application (SPEC §4). Everything is injected, so tests
  * build it on the memory store with a fake clock.
  */
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { TokenConfig } from '../config/tokens.js';
 import type { CalendarService } from '../domain/calendar/service.js';
@@ -56,8 +56,11 @@ export interface AppDeps {
   readonly accessTrail?: AccessTrail;
   /** The directory in force (`GET`/`PUT /directory`); the routes are absent without it. */
   readonly directory?: DirectoryBook;
-  /** The web pages (src/web); mounted before the API so `/cases/:id` can serve HTML to browsers. */
-  readonly webRouter?: Router;
+  /**
+   * The web pages (src/web): their router mounted before the API so `/cases/:id` can serve HTML to
+   * browsers, their not-found page after it (a browser navigation to an unknown address).
+   */
+  readonly web?: { readonly router: Router; readonly notFound: RequestHandler };
   readonly options?: Partial<AppOptions>;
 }
 
@@ -112,7 +115,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
   app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
-  if (deps.webRouter !== undefined) app.use(deps.webRouter);
+  if (deps.web !== undefined) app.use(deps.web.router);
 
   const alerts = alertRoutes(
     {
@@ -223,6 +226,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   }
   app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics, accessTrail }, auth));
   app.use(methodNotAllowed(() => app.router.stack));
+  if (deps.web !== undefined) app.use(deps.web.notFound);
   app.use(notFoundHandler);
   app.use(finalErrorHandler(deps.logger));
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebRouter } from './router.js';
+import { createWebPages } from './router.js';
 
 // What the office navigates between, as the pages showed it (issue: the board linked to three of the five).
 const NAV = ['/', '/cases', '/cards', '/reports', '/complaints'];
@@ -26,7 +26,10 @@ let base: string;
 
 beforeAll(async () => {
   const app = express();
-  app.use(createWebRouter({ zone: 'Asia/Shanghai' }));
+  const web = createWebPages({ zone: 'Asia/Shanghai' });
+  app.use(web.router);
+  app.get('/api-only', (_req, res) => res.json({ api: true }));
+  app.use(web.notFound);
   app.use((_req, res) => res.status(404).json({ api: true }));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -79,6 +82,25 @@ describe('paths shared with the JSON API', () => {
       expect(await res.json()).toEqual({ api: true });
     },
   );
+});
+
+describe('an address with no page', () => {
+  it('a browser gets the not-found page with the header; an API client the JSON 404; an API route is untouched', async () => {
+    const page = await fetch(`${base}/nope`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(404);
+    const html = await page.text();
+    expect(html).toContain('找不到此页');
+    expect([...navOf(html).matchAll(/<a href="([^"]+)"/g)].map((m) => m[1])).toEqual(NAV);
+    const json = await fetch(`${base}/nope`, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(404);
+    expect(await json.json()).toEqual({ api: true });
+    const api = await fetch(`${base}/api-only`, { headers: { accept: 'text/html' } });
+    expect(await api.json()).toEqual({ api: true });
+  });
+
+  it('/favicon.ico answers 204 (no icon, no failed request)', async () => {
+    expect((await fetch(`${base}/favicon.ico`)).status).toBe(204);
+  });
 });
 
 describe('assets', () => {

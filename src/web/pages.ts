@@ -24,3 +24,6 @@ export const WEB_PAGES: readonly WebPage[] = [
   { path: '/complaints', file: 'complaints.html', sharedWithApi: true, nav: '效能投诉 Complaints' },
   { path: '/cases/:caseId', file: 'case.html', sharedWithApi: true },
 ];
+
+/** What a browser navigation to an address with no page and no API route gets (404), with the same header. */
+export const NOT_FOUND_PAGE: WebPage = { path: '', file: 'not-found.html', sharedWithApi: false };

@@ -14,7 +14,7 @@ import express from 'express';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { WEB_PAGES, type WebPage } from './pages.js';
+import { NOT_FOUND_PAGE, WEB_PAGES, type WebPage } from './pages.js';
 import { withSiteHeader } from './siteHeader.js';
 
 export const WEB_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
@@ -29,14 +29,34 @@ export function prefersHtml(req: express.Request): boolean {
   return req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 
-/** Each page's HTML with its header filled in, read once: a page without its header slot stops the start. */
-function pageBodies(): Map<WebPage, string> {
-  return new Map(WEB_PAGES.map((p) => [p, withSiteHeader(readFileSync(path.join(WEB_PUBLIC_DIR, p.file), 'utf8'), p)]));
+/** A page's HTML with its header filled in, read once: a page without its header slot stops the start. */
+const bodyOf = (p: WebPage): string => withSiteHeader(readFileSync(path.join(WEB_PUBLIC_DIR, p.file), 'utf8'), p);
+
+/** The pages: the router to mount before the API, and the not-found page to mount after it (before its JSON 404). */
+export interface WebPages {
+  readonly router: express.Router;
+  readonly notFound: express.RequestHandler;
 }
 
-export function createWebRouter({ zone }: WebRouterOptions): express.Router {
+export function createWebPages(options: WebRouterOptions): WebPages {
+  const notFoundBody = bodyOf(NOT_FOUND_PAGE);
+  return {
+    router: createWebRouter(options),
+    notFound: (req, res, next) => {
+      if (req.method !== 'GET' || !prefersHtml(req)) {
+        next();
+        return;
+      }
+      res.setHeader('Cache-Control', 'no-cache');
+      res.status(404).type('html').send(notFoundBody);
+    },
+  };
+}
+
+function createWebRouter({ zone }: WebRouterOptions): express.Router {
   const router = express.Router();
-  for (const [page, body] of pageBodies()) {
+  for (const page of WEB_PAGES) {
+    const body = bodyOf(page);
     router.get(page.path, (req, res, next) => {
       if (page.sharedWithApi && !prefersHtml(req)) {
         next();
@@ -46,6 +66,10 @@ export function createWebRouter({ zone }: WebRouterOptions): express.Router {
       res.type('html').send(body);
     });
   }
+  router.get('/favicon.ico', (_req, res) => {
+    res.setHeader('Cache-Control', 'max-age=86400');
+    res.status(204).end(); // no icon: the browser's own, and no failed request on every page
+  });
   router.get('/assets/config.json', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ zone });

@@ -9,7 +9,7 @@ import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { createEngine } from '../../src/engine.js';
 import type { ReadModels } from '../../src/projections/types.js';
 import type { Scheduler } from '../../src/projections/scheduler.js';
-import { createWebRouter } from '../../src/web/router.js';
+import { createWebPages } from '../../src/web/router.js';
 import { listen, TEST_TOKENS } from '../support/server.js';
 
 export const ZONE = 'Asia/Shanghai';
@@ -39,7 +39,7 @@ export async function startWebServer(options: { readonly scheduler?: Scheduler }
     tokens: TOKEN_CONFIG,
     policy: DEFAULT_POLICY,
     metrics: { defaultMetrics: false },
-    webRouter: createWebRouter({ zone: ZONE }),
+    web: createWebPages({ zone: ZONE }),
     appOptions: { sseHeartbeatMs: 1000 },
   });
   await engine.start();
