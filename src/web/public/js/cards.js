@@ -3,6 +3,7 @@ import { COLORS, RULES, label } from './labels.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
+import { directoryPickers } from './directory.js';
 import { explainFigures } from './explain-figures.js';
 
 const PARAMS = ['from', 'to', 'centerId', 'departmentId', 'rule', 'color', 'limit'];
@@ -37,6 +38,7 @@ for (const [id, table] of [
 const today = localDate(Date.now());
 form.elements.namedItem('from').value = `${today.slice(0, 8)}01`;
 form.elements.namedItem('to').value = addDays(today, 1);
+await directoryPickers();
 listPage({
   api: '/cards',
   params: PARAMS,

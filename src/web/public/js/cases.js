@@ -4,6 +4,7 @@ import { COLORS, RULES, STATUS, label } from './labels.js';
 import { el, fmtInstant, loadConfig } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
+import { directoryPickers } from './directory.js';
 
 const PARAMS = [
   'centerId',
@@ -57,6 +58,7 @@ wireHeader();
 options(document.getElementById('f-status'), STATUS);
 options(document.getElementById('f-rule'), RULES);
 options(document.getElementById('f-color'), COLORS);
+await directoryPickers();
 listPage({
   api: '/cases',
   params: PARAMS,

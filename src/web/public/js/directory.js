@@ -60,3 +60,28 @@ export function centerOptions() {
     .sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.name.localeCompare(b.name, 'zh'))
     .map((c) => el('option', { value: c.centerId }, withName(c.name, c.centerId)));
 }
+
+/** The directory's departments as `<option>`s, by name. */
+export function departmentOptions() {
+  return [...departments.values()]
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh'))
+    .map((d) => el('option', { value: d.departmentId }, withName(d.name, d.departmentId)));
+}
+
+/**
+ * The center and department filters of a list as pickers of the directory's names (`全部 All` first),
+ * in place of the free-text id inputs `#f-center` and `#f-department`. With no directory published
+ * the inputs stay, so an id can still be typed. Call before the form is filled from the address.
+ */
+export async function directoryPickers() {
+  await loadDirectory();
+  for (const [id, choices] of [
+    ['f-center', centerOptions()],
+    ['f-department', departmentOptions()],
+  ]) {
+    const input = document.getElementById(id);
+    if (!input || input.tagName === 'SELECT' || choices.length === 0) continue;
+    const select = el('select', { id, name: input.name }, el('option', { value: '' }, '全部 All'), ...choices);
+    input.replaceWith(select);
+  }
+}
