@@ -4,7 +4,7 @@
  * lookup and sign-out (wired by js/nav.js). Each page's HTML holds
  * SITE_HEADER_SLOT where it goes; the router fills it once, at start.
  */
-import { CASE_ID_PATTERN } from '../domain/lists.js';
+import { CASE_ID_DESCRIPTION, CASE_ID_PATTERN } from '../domain/lists.js';
 import { WEB_PAGES, type WebPage } from './pages.js';
 
 export const SITE_HEADER_SLOT = '<!-- site-header -->';
@@ -29,7 +29,7 @@ export function siteHeader(current: WebPage): string {
 ${navLinks(current)}
       <form id="case-jump" role="search" aria-label="查案件 Find a case">
         <label class="sr-only" for="case-jump-id">案件编号 Case id</label>
-        <input id="case-jump-id" name="caseId" placeholder="案件编号 case id" pattern="${escapeHtml(CASE_ID_PATTERN)}" required>
+        <input id="case-jump-id" name="caseId" placeholder="案件编号 case id" pattern="${escapeHtml(CASE_ID_PATTERN)}" title="案件编号：${escapeHtml(CASE_ID_DESCRIPTION)} Case id: ${escapeHtml(CASE_ID_DESCRIPTION)}" required>
         <button type="submit">查看 Open</button>
       </form>
       <button type="button" id="sign-out">退出 Sign out</button>

@@ -147,6 +147,17 @@ describe('case page', () => {
     await page.context().close();
   });
 
+  it('the header lookup opens a case id pasted with spaces around it, and says the id format', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/NOPE-00000`);
+    expect(await page.locator('#case-jump-id').getAttribute('title')).toMatch(/1–64 characters/);
+    await page.locator('#case-jump-id').fill('  OLD-1 ');
+    await page.locator('#case-jump-id').press('Enter');
+    await page.waitForURL(/\/cases\/OLD-1$/);
+    await page.locator('#case-view').waitFor({ state: 'visible' });
+    await page.context().close();
+  });
+
   it('zooms the timeline to the case life, not to today', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
     await page.goto(`${server.baseUrl}/cases/OLD-1`);

@@ -123,10 +123,11 @@ function renderPage(page) {
     ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '8', class: 'muted' }, '当前无告警 No active alerts'))]),
   );
   $('alert-count').textContent = `（${fmtNumber(page.total)} 条 alerts）`;
-  const first = page.total === 0 ? 0 : page.offset + 1;
+  const first = page.offset + 1;
   const last = page.offset + page.count;
+  // No alerts: the table says so; a "0–0 of 0" beside it says nothing more.
   $('page-status').textContent =
-    `第 ${first}–${last} 条，共 ${page.total} 条 Showing ${first}–${last} of ${page.total}`;
+    page.total === 0 ? '' : `第 ${first}–${last} 条，共 ${page.total} 条 Showing ${first}–${last} of ${page.total}`;
   $('page-prev').disabled = page.offset === 0;
   $('page-next').disabled = last >= page.total;
 }

@@ -3,6 +3,12 @@ import { forgetToken } from './api.js';
 
 export function wireHeader() {
   const form = document.getElementById('case-jump');
+  // An id pasted with spaces around it is the id: drop them before the pattern is checked.
+  const input = document.getElementById('case-jump-id');
+  input?.addEventListener('input', () => {
+    const trimmed = input.value.trim();
+    if (trimmed !== input.value) input.value = trimmed;
+  });
   form?.addEventListener('submit', (e) => {
     e.preventDefault();
     const id = new FormData(form).get('caseId')?.toString().trim();
