@@ -180,6 +180,11 @@ describe('case list and card register pages', () => {
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     expect(overflow).toBeLessThanOrEqual(0);
+    // Each card a block: the figures at the width of the page, not a column squeezed to a word a line.
+    const figuresWidth = await page
+      .locator('#rows tbody tr:first-child td.explain-figures')
+      .evaluate((td) => td.getBoundingClientRect().width);
+    expect(figuresWidth).toBeGreaterThan(PHONE.width * 0.8);
     await screenshot(page, 'card-register-phone');
     await page.context().close();
   });

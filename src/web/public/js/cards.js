@@ -17,9 +17,10 @@ function row(r) {
     el('td', {}, el('a', { href: `/cases/${encodeURIComponent(r.caseId)}` }, r.caseId)),
     el('td', {}, el('span', { class: `badge ${r.color}` }, label(COLORS, r.color)), ' ', label(RULES, r.rule)),
     el('td', {}, el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt))),
-    el('td', {}, r.clearedAt ? fmtInstant(r.clearedAt) : '—'),
-    el('td', {}, who(r.centerId, r.centerName)),
-    el('td', {}, who(r.departmentId, r.departmentName)),
+    // On a phone: the case, the card, when and why (the columns below are in the CSV and on a wide screen).
+    el('td', { class: 'hide-narrow' }, r.clearedAt ? fmtInstant(r.clearedAt) : '—'),
+    el('td', { class: 'hide-narrow' }, who(r.centerId, r.centerName)),
+    el('td', { class: 'hide-narrow' }, who(r.departmentId, r.departmentName)),
     el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode),
     el('td', { class: 'explain-figures' }, explainFigures(r.explain)),
   );
