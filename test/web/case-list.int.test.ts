@@ -153,7 +153,7 @@ describe('case list and card register pages', () => {
     await page.fill('#f-accepted-from', '2026-11-20');
     await page.fill('#f-accepted-to', '2026-11-10');
     await page.click('#filters button[type=submit]');
-    await expect.poll(() => page.locator('#error').textContent()).toMatch(/acceptedTo/);
+    await expect.poll(() => page.locator('#error').textContent()).toMatch(/^查询条件有误 Invalid request: acceptedTo/);
     expect(await page.locator('#rows tbody tr').count()).toBe(0);
     expect(await page.locator('#total').getAttribute('data-total')).toBe('');
     expect(await page.locator('#next').isDisabled()).toBe(true);

@@ -103,6 +103,8 @@ async function errorOf(res) {
   } catch {
     /* not JSON */
   }
+  // The server's messages are in English (they name the field); the prefix says in Chinese what kind of error it is.
+  if (res.status === 400) message = `查询条件有误 Invalid request: ${message}`;
   if (res.status === 403) message = `权限不足 Forbidden: ${message}`;
   if (res.status === 404) message = `未找到 Not found: ${message}`;
   return new ApiError(res.status, code, message);
