@@ -158,6 +158,32 @@ describe('case page', () => {
     await page.context().close();
   });
 
+  it("the slider's end of an open case's life is now, not the instant the page loaded", async () => {
+    await postEvents(server.baseUrl, [
+      {
+        type: 'CaseAccepted',
+        caseId: 'OPEN-1',
+        occurredAt: shanghaiIso(-3 * DAY),
+        centerId: 'center-A',
+        departmentId: 'dep-health',
+        matterCode: 'M-7',
+        kind: 'promised',
+        promisedDays: 20,
+        channel: 'window',
+      },
+    ]);
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/OPEN-1`);
+    await page.locator('#case-view').waitFor({ state: 'visible' });
+    await page.locator('#asof-slider').focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => new URL(page.url()).searchParams.has('asOf')).toBe(true);
+    await page.keyboard.press('End');
+    await expect.poll(() => new URL(page.url()).searchParams.has('asOf')).toBe(false);
+    expect(await page.locator('#asof-status').textContent()).toMatch(/现在 now/);
+    await page.context().close();
+  });
+
   it('zooms the timeline to the case life, not to today', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
     await page.goto(`${server.baseUrl}/cases/OLD-1`);

@@ -28,7 +28,8 @@ const MINUTE = 60_000;
 const caseId = decodeURIComponent(location.pathname.replace(/^\/cases\//, '').replace(/\/$/, ''));
 const enc = encodeURIComponent(caseId);
 
-let life = { start: 0, end: 0 };
+// The slider's span: acceptance to completion, or to the page's load for an open case (whose end means now).
+let life = { start: 0, end: 0, open: false };
 let current = null; // last CaseEvaluation shown
 let knownAt = null; // ISO instant of "as known at", or null for everything recorded
 let pinned = false; // the user picked "as of"; otherwise the page shows now and its address says so (no asOf)
@@ -367,7 +368,9 @@ function wireControls() {
     $('asof-input').value = localDateTimeInput(t);
     slider.setAttribute('aria-valuetext', localDateTimeInput(t).replace('T', ' '));
     clearTimeout(timer);
-    timer = setTimeout(() => void show(isoInZone(t)), 250);
+    // The end of an open case's life is now, not the instant the page loaded.
+    const now = life.open && slider.value === slider.max;
+    timer = setTimeout(() => void show(now ? null : isoInZone(t)), 250);
   });
   $('asof-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -430,6 +433,7 @@ async function main() {
   life = {
     start: Date.parse(now.acceptedAt),
     end: now.completedAt ? Date.parse(now.completedAt) : Date.parse(now.asOf),
+    open: !now.completedAt,
   };
   const slider = $('asof-slider');
   slider.max = String(Math.max(1, Math.round((life.end - life.start) / MINUTE)));
