@@ -177,6 +177,18 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it("a complaint's id typed in the case lookup links to the complaint", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('#case-jump-id').fill('Q-DONE-1');
+    await page.locator('#case-jump-id').press('Enter');
+    await page.waitForURL(/\/cases\/Q-DONE-1$/);
+    await page.locator('#complaint-link').click();
+    await page.waitForURL(/\/complaints\?id=Q-DONE-1$/);
+    await expect.poll(() => page.locator('#detail-view').isVisible()).toBe(true);
+    await page.context().close();
+  });
+
   it('says so when the complaint does not exist', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/complaints?id=NO-SUCH-1`);

@@ -46,6 +46,19 @@ function showError(message) {
   $('error').textContent = message ?? '';
 }
 
+/** The lookup is for cases; an id that is a complaint's gets a link to the complaint instead of "no case" alone. */
+async function offerComplaint() {
+  try {
+    await apiJson(`/complaints/${enc}`);
+  } catch {
+    return; // not a complaint either (or not readable with this token): "no case" says it all
+  }
+  $('error').append(
+    ' — ',
+    el('a', { href: `/complaints?id=${enc}`, id: 'complaint-link' }, `这是一件投诉 It is a complaint: ${caseId}`),
+  );
+}
+
 const yesNo = (b) => (b === null || b === undefined ? '—' : b ? '是 yes' : '否 no');
 
 function renderFacts(ev) {
@@ -428,6 +441,7 @@ async function main() {
         : `加载失败 Could not load: ${e.message}`,
     );
     $('replay').hidden = true; // no case life to replay
+    if (e instanceof ApiError && e.status === 404) await offerComplaint();
     return;
   }
   life = {
