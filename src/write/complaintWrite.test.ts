@@ -11,14 +11,20 @@ const ID2 = '22222222-2222-4222-8222-222222222222';
 
 function setup() {
   const store = new MemoryEventStore({ clock: () => NOW });
+  const appended: string[] = [];
+  let timed = 0;
   const side = createComplaintWriteSide({
     store,
     committer: new GroupCommitter(store),
     clock: () => NOW,
     futureToleranceMinutes: 5,
     zone: 'Asia/Shanghai',
+    metrics: {
+      eventAppended: (type) => appended.push(type),
+      startAppendTimer: () => () => timed++,
+    },
   });
-  return { store, side };
+  return { store, side, appended, timed: () => timed };
 }
 const R = received('2025-11-03T09:00:00+08:00', { eventId: ID1 });
 
@@ -40,6 +46,14 @@ describe('complaint write side', () => {
     const { state } = await loadComplaint(store, 'q1');
     expect(state.answered?.finding).toBe('substantiated');
     expect(state.revision).toBe(2);
+  });
+
+  it('counts each event appended by type, once (supervision_events_appended_total), and times each store call', async () => {
+    const { side, appended, timed } = setup();
+    await side.append({ complaintId: 'q1', events: [R, acceptedC('2025-11-03T10:00:00+08:00')] });
+    await side.append({ complaintId: 'q1', events: [R] }); // a retry: nothing appended
+    expect(appended).toEqual(['ComplaintReceived', 'ComplaintAccepted']);
+    expect(timed()).toBe(1);
   });
 
   it('is idempotent on eventId: the same event again is a duplicate with its original revision, a different one 409', async () => {

@@ -20,6 +20,7 @@ import { DuplicateEventConflictError, WrongExpectedRevisionError, type EventStor
 import type { GroupCommitter } from './groupCommit.js';
 import { MAX_CONFLICT_RETRIES } from './job.js';
 import { sameEvent } from './sameEvent.js';
+import type { WriteMetrics } from './writeSide.js';
 
 export type ComplaintRejectionCode =
   | ComplaintErrorCode
@@ -51,6 +52,8 @@ export interface ComplaintWriteDeps {
   readonly clock: () => EpochMs;
   readonly futureToleranceMinutes: number;
   readonly zone: string;
+  /** The same counters and append timer as the case write side's (events appended by type). */
+  readonly metrics?: WriteMetrics;
 }
 
 export interface ComplaintWriteRequest {
@@ -174,13 +177,16 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
         state = evolveComplaint(state, event, { revision: state.revision + 1 });
       }
       if (pending.length > 0) {
-        const [outcome] = await deps.committer.appendMany([
-          {
-            streamId: complaintStreamId(complaintId),
-            events: pending.map(({ event }) => ({ eventId: event.eventId, type: event.type, data: event })),
-            expectedRevision: base.revision < 0 ? 'no_stream' : BigInt(base.revision),
-          },
-        ]);
+        const stopTimer = deps.metrics?.startAppendTimer();
+        const [outcome] = await deps.committer
+          .appendMany([
+            {
+              streamId: complaintStreamId(complaintId),
+              events: pending.map(({ event }) => ({ eventId: event.eventId, type: event.type, data: event })),
+              expectedRevision: base.revision < 0 ? 'no_stream' : BigInt(base.revision),
+            },
+          ])
+          .finally(() => stopTimer?.());
         if (outcome === undefined) throw new Error('the store answered no outcome');
         if (!outcome.ok || outcome.result.duplicate) {
           // A lost race or an exact retry: answer from a fresh read (If-Match conflicts are the client's).
@@ -216,7 +222,8 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
           );
         }
         const positions = outcome.result.positions;
-        for (const [k, { index, event }] of pending.entries())
+        for (const [k, { index, event }] of pending.entries()) {
+          deps.metrics?.eventAppended(event.type);
           results[index] = {
             kind: 'appended',
             complaintId,
@@ -224,6 +231,7 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
             revision: base.revision + 1 + k,
             position: positions?.[k] ?? outcome.result.position,
           };
+        }
       }
       for (const [index, first] of sameAs) results[index] = results[first];
       return results as ComplaintWriteResult[];
