@@ -163,6 +163,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
         clock: deps.clock,
         futureToleranceMinutes: deps.policy.futureToleranceMinutes,
         zone: deps.zone,
+        metrics,
       }),
       auth,
     ),

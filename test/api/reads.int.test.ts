@@ -243,12 +243,16 @@ describe('GET /stats and /reports/monthly', () => {
       ['from=2025-09-01&to=2025-02-30', 'to'],
       ['from=2025-10-01&to=2025-09-01', 'to'],
       ['from=2025-09-01&to=2025-10-01&groupBy=city', 'groupBy'],
+      // The figures are always now's: an instant asked for is refused by name, not silently ignored.
+      ['from=2025-09-01&to=2025-10-01&asOf=2025-09-15T00:00:00%2B08:00', 'asOf'],
     ]) {
       const bad = await get(`/stats?${q}`, TOKENS.monitor);
       expect(bad.status).toBe(400);
       expect(bad.body.error.details[0].field).toBe(field);
     }
     expect((await get('/stats?from=2025-09-01&to=2025-10-01', TOKENS.recorder)).status).toBe(403);
+    // Instants in answers are ISO-8601 with offset (SPEC §4), never epoch numbers.
+    expect(res.body.asOf).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
   });
 
   it('answers the monthly report as JSON, or CSV on Accept: text/csv; 400 for a bad month', async () => {
@@ -256,6 +260,10 @@ describe('GET /stats and /reports/monthly', () => {
     const json = await get('/reports/monthly?month=2025-09', TOKENS.monitor);
     expect(json.status).toBe(200);
     expect(json.headers.get('content-type')).toMatch(/application\/json/);
+    expect(json.body.asOf).toMatch(/\+08:00$/);
+    const unknown = await get('/reports/monthly?month=2025-09&asKnownAt=2025-09-15T00:00:00%2B08:00', TOKENS.monitor);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details[0].field).toBe('asKnownAt');
     const csv = await get('/reports/monthly?month=2025-09', TOKENS.monitor, { accept: 'text/csv' });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);

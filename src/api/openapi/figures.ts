@@ -5,7 +5,7 @@
  */
 import { CARD_COLORS, CARD_RULES, ESCALATION_LEVELS } from '../../domain/lists.js';
 import type { JsonSchema } from './fromCodec.js';
-import { closed, date, int, list, rate, ref, str } from './schemaParts.js';
+import { closed, date, instant, int, list, rate, ref, str } from './schemaParts.js';
 import { CENTER_LEVELS } from '../../domain/directory.js';
 import { HEADLINE_FIGURES } from '../../projections/report/growth.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
@@ -109,7 +109,7 @@ const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 
   to: date,
   zone: str,
   filter: closed([], { centerId: str, departmentId: str }),
-  asOf: { type: 'integer', description: 'When the figures were computed (epoch ms)' },
+  asOf: { ...instant, description: 'When the figures were computed (ISO-8601 with offset, in zone)' },
   cohort: ref('Cohort'),
   flow: ref('Flow'),
   ratings: ref('Ratings'),
@@ -253,7 +253,7 @@ const MonthlyReport = closed(
     to: date,
     zone: str,
     filter: closed([], { centerId: str, centerName: str }),
-    asOf: { type: 'integer', description: 'When the figures were computed (epoch ms)' },
+    asOf: { ...instant, description: 'When the figures were computed (ISO-8601 with offset, in zone)' },
     kpis,
     previousYear: { ...comparedMonth, description: 'the same month a year earlier (同比)' },
     previousMonth: { ...comparedMonth, description: 'the month before (环比)' },

@@ -4,15 +4,27 @@ import { monthlyReportToCsv } from '../../projections/report.js';
 import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
+import { formatInstant } from '../../domain/time.js';
 import { dateParam, enumParam, idParam, monthParam, queryString } from '../validation.js';
+import { refuseUnknown } from './listParams.js';
 
 export const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
+export const STATS_PARAMS = ['from', 'to', 'centerId', 'departmentId', 'groupBy'] as const;
+export const REPORT_PARAMS = ['month', 'centerId'] as const;
+
+/** The figures as answered: the instant they were computed as every answer gives instants (SPEC §4), ISO-8601 with offset. */
+export const answerOf = <T extends { readonly asOf: number; readonly zone: string }>(figures: T) => ({
+  ...figures,
+  asOf: formatInstant(figures.asOf, figures.zone),
+});
 
 export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
   const router = Router();
 
   router.get('/stats', auth.require('stats:read'), (req, res) => {
     const q = req.query as Record<string, unknown>;
+    // A parameter this route does not know (e.g. asOf: the figures are always now's) is refused, not ignored.
+    refuseUnknown(q, STATS_PARAMS);
     const from = dateParam(q, 'from', true) as string;
     const to = dateParam(q, 'to', true) as string;
     if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
@@ -20,18 +32,21 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
     const departmentId = idParam(q, 'departmentId');
     const groupBy = enumParam(q, 'groupBy', GROUP_BY);
     res.json(
-      deps.readModels.stats({
-        from,
-        to,
-        ...(centerId === undefined ? {} : { centerId }),
-        ...(departmentId === undefined ? {} : { departmentId }),
-        ...(groupBy === undefined ? {} : { groupBy }),
-      }),
+      answerOf(
+        deps.readModels.stats({
+          from,
+          to,
+          ...(centerId === undefined ? {} : { centerId }),
+          ...(departmentId === undefined ? {} : { departmentId }),
+          ...(groupBy === undefined ? {} : { groupBy }),
+        }),
+      ),
     );
   });
 
   router.get('/reports/monthly', auth.require('stats:read'), (req, res) => {
     const q = req.query as Record<string, unknown>;
+    refuseUnknown(q, REPORT_PARAMS);
     // No month: the latest month with data (the read model decides, and the report says which month it is).
     const month = queryString(q, 'month') === undefined ? undefined : monthParam(q, 'month');
     const centerId = idParam(q, 'centerId');
@@ -45,7 +60,7 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
         .send(`\uFEFF${monthlyReportToCsv(report)}`);
       return;
     }
-    res.json(report);
+    res.json(answerOf(report));
   });
 
   return router;
