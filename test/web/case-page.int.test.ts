@@ -184,6 +184,39 @@ describe('case page', () => {
     await page.context().close();
   });
 
+  it('two late-record cards raised by one batch each show the explanation of their own event', async () => {
+    await postEvents(server.baseUrl, [
+      {
+        type: 'CaseAccepted',
+        caseId: 'LATE-2',
+        occurredAt: shanghaiIso(-50 * 3_600_000),
+        centerId: 'center-A',
+        departmentId: 'dep-health',
+        matterCode: 'M-7',
+        kind: 'promised',
+        promisedDays: 20,
+        channel: 'window',
+      },
+      {
+        type: 'CasePaused',
+        caseId: 'LATE-2',
+        occurredAt: shanghaiIso(-30 * 3_600_000),
+        pauseId: 'p1',
+        reason: 'testing',
+      },
+    ]);
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/LATE-2`);
+    const late = page.locator('#cards > li', { hasText: /late-record|迟录/ });
+    await expect.poll(() => late.count()).toBe(2);
+    await late.nth(1).locator('.explain').waitFor();
+    const [first, second] = await late.locator('.explain').allTextContents();
+    expect(first).not.toBe(second);
+    expect(first).toMatch(/受理|CaseAccepted/);
+    expect(second).toMatch(/停止计时|CasePaused/);
+    await page.context().close();
+  });
+
   it('zooms the timeline to the case life, not to today', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
     await page.goto(`${server.baseUrl}/cases/OLD-1`);

@@ -268,7 +268,9 @@ function renderEscalations(ev) {
   $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
 }
 
-const cardKey = (c) => [c.rule, Date.parse(c.startedAt), c.pauseId ?? '', c.escalation ?? ''].join('|');
+// A card's identity: two late-record cards of one batch share rule and start, and differ by the event's revision.
+const cardKey = (c) =>
+  [c.rule, Date.parse(c.startedAt), c.pauseId ?? '', c.escalation ?? '', c.details?.revision ?? ''].join('|');
 
 /** Cards carry `explain` when the API computed it; the history's `current` evaluation may have it too. */
 function withExplanations(ev, hist) {
