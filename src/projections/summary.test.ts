@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ComplaintFigures } from './complaints/complaintStats.js';
 import type { RatingFigures } from './ratingFigures.js';
 import type { MonthlyReportFigures } from './report.js';
-import { feedbackText, percentText } from './summary.js';
+import type { MonthlyCenterRow } from './report/tables.js';
+import { feedbackText, percentText, topCentersText } from './summary.js';
 
 const count = fc.integer({ min: 0, max: 50_000 });
 const rate = fc.option(
@@ -98,5 +99,25 @@ describe('the summary’s sentence on complaints and ratings is built from the f
       '全月收到效能投诉2350件，受理2344件，不予受理6件，办结2333件，办结率99.53%，按时答复率98%，投诉人满意率91.23%；' +
         '好差评评价1200次，满意率97.5%，差评12件，按期整改率100%。',
     );
+  });
+});
+
+describe('the summary ranks centers of one level that accepted cases', () => {
+  const row = (centerId: string, level: MonthlyCenterRow['level'], accepted: number, parentId?: string) =>
+    ({ centerId, name: `${centerId}中心`, level, accepted, ...(parentId ? { parentId } : {}) }) as MonthlyCenterRow;
+
+  it('names the most accepted of the first level with more than one center, leaving out those with none', () => {
+    const text = topCentersText([
+      row('city', 'city', 9),
+      row('s1', 'street', 3, 'city'),
+      row('s2', 'street', 5, 'city'),
+      row('s3', 'street', 0, 'city'),
+    ]);
+    expect(text).toBe('受理业务量前二名的是：s2中心5件、s1中心3件。');
+  });
+
+  it('ranks no center against its own parent: a city and its district alone give no ranking', () => {
+    expect(topCentersText([row('city', 'city', 1), row('dist', 'district', 0, 'city')])).toBeUndefined();
+    expect(topCentersText([row('city', 'city', 1), row('dist', 'district', 4, 'city')])).toBeUndefined();
   });
 });

@@ -48,8 +48,11 @@ function inProgressText(departments: readonly MonthlyDepartmentRow[]): string {
   return named.join('，');
 }
 
-function topCentersText(centers: readonly MonthlyCenterRow[]): string | undefined {
-  const top = rankedLevel(centers).slice(0, SUMMARY_TOP_CENTERS);
+/** 受理业务量前二/三名 among the centers of one level; only centers that accepted cases are named. */
+export function topCentersText(centers: readonly MonthlyCenterRow[]): string | undefined {
+  const top = rankedLevel(centers)
+    .filter((c) => c.accepted > 0)
+    .slice(0, SUMMARY_TOP_CENTERS);
   if (top.length < 2) return undefined;
   return `受理业务量前${top.length === 3 ? '三' : '二'}名的是：${top.map((c) => `${nameOf(c, c.centerId)}${c.accepted}件`).join('、')}。`;
 }

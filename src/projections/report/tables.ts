@@ -158,14 +158,15 @@ export function centerRows(groups: readonly StatsGroup[], names: ReportNames): M
 
 /**
  * The centers 受理业务量前三名 is written about: the first level (from the top)
- * with more than one center in the table, or every center when no level has.
+ * with more than one center in the table, most accepted first; none when no
+ * level has (a center is not ranked against its own parent or children).
  */
 export function rankedLevel(centers: readonly MonthlyCenterRow[]): MonthlyCenterRow[] {
   for (const level of [...CENTER_LEVELS, undefined]) {
     const same = centers.filter((c) => c.level === level);
-    if (same.length > 1) return same;
+    if (same.length > 1) return same.sort((x, y) => y.accepted - x.accepted || byId(x.centerId, y.centerId));
   }
-  return [...centers].sort((x, y) => y.accepted - x.accepted || byId(x.centerId, y.centerId));
+  return [];
 }
 
 /** The split by category: always the three rows, in their fixed order. */
