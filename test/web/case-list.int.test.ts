@@ -166,6 +166,21 @@ describe('case list and card register pages', () => {
     await page.context().close();
   });
 
+  it('paging by keyboard: on the last page the focus moves from the disabled Next to Previous', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases?limit=10`);
+    expect(await listTotal(page)).toBe(24);
+    await expect.poll(() => page.locator('#next').isDisabled()).toBe(false);
+    await page.locator('#next').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('第 11'));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('第 21'));
+    expect(await page.locator('#next').isDisabled()).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('prev');
+    await page.context().close();
+  });
+
   it('the card register lists the period with explanations; 390 px has no page-wide horizontal scroll', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     const from = shanghaiIso(-20 * DAY).slice(0, 10);

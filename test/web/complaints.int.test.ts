@@ -189,6 +189,17 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it('a list with nothing recorded says so, and a filter that matches nothing says that', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/cases`); // no case recorded on this engine
+    await expect.poll(() => page.locator('#status').textContent()).toBe('尚无记录 Nothing recorded yet');
+    await page.goto(`${server.baseUrl}/complaints?q=ZZZ`);
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe('没有符合条件的记录 Nothing matches these filters');
+    await page.context().close();
+  });
+
   it('says so when the complaint does not exist', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/complaints?id=NO-SUCH-1`);

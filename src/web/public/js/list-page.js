@@ -83,7 +83,9 @@ export function listPage(o) {
         : '';
       $('status').textContent = body.items.length
         ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}${listed}`
-        : '没有符合条件的记录 Nothing matches these filters';
+        : filters === '' || [...new URLSearchParams(filters).keys()].every((k) => k === 'limit' || k === 'sort')
+          ? '尚无记录 Nothing recorded yet'
+          : '没有符合条件的记录 Nothing matches these filters';
       $('status').dataset.listedAt = body.listedAt ?? '';
       const rows = o.rows(body);
       $('rows').tBodies[0].replaceChildren(...rows);
@@ -112,18 +114,35 @@ export function listPage(o) {
     e.preventDefault();
     restart();
   });
-  $('next').addEventListener('click', () => {
+  // A paging button that the page read disables (Next on the last page) would drop the keyboard's focus
+  // to the page itself: it moves to the paging button still enabled.
+  const keepFocus = (button) => {
+    const focused = document.activeElement;
+    if (!button.disabled || (focused !== button && focused !== document.body && focused !== null)) return;
+    ['next', 'prev', 'first']
+      .map($)
+      .find((b) => !b.disabled)
+      ?.focus();
+  };
+  $('next').addEventListener('click', async () => {
     if (next === undefined) return;
     cursors.push(current);
     current = next;
-    void load();
+    await load();
+    keepFocus($('next'));
   });
-  $('prev').addEventListener('click', () => {
+  $('prev').addEventListener('click', async () => {
     if (cursors.length === 0) return;
     current = cursors.pop();
-    void load();
+    await load();
+    keepFocus($('prev'));
   });
-  $('first').addEventListener('click', firstPage);
+  $('first').addEventListener('click', async () => {
+    cursors.length = 0;
+    current = undefined;
+    await load();
+    keepFocus($('first'));
+  });
   $('csv')?.addEventListener('click', async () => {
     const q = query();
     if (listedAt !== undefined && q.toString() === shownQuery) q.set('listedAt', listedAt);
