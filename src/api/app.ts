@@ -185,7 +185,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     ),
   );
   app.use(alerts.router);
-  app.use(statsRoutes({ readModels: deps.readModels }, auth));
+  app.use(statsRoutes({ readModels: deps.readModels, clock: deps.clock, zone: deps.zone }, auth));
   app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
   app.use(
     complaintReadRoutes(

@@ -261,6 +261,11 @@ describe('GET /stats and /reports/monthly', () => {
     expect(json.status).toBe(200);
     expect(json.headers.get('content-type')).toMatch(/application\/json/);
     expect(json.body.asOf).toMatch(/\+08:00$/);
+    // A month not begun (the server's clock is in 2025-09) has no report.
+    const future = await get('/reports/monthly?month=2025-10', TOKENS.monitor);
+    expect(future.status).toBe(400);
+    expect(future.body.error.details[0]).toMatchObject({ field: 'month' });
+    expect(future.body.error.message).toMatch(/current month 2025-09/);
     const unknown = await get('/reports/monthly?month=2025-09&asKnownAt=2025-09-15T00:00:00%2B08:00', TOKENS.monitor);
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details[0].field).toBe('asKnownAt');

@@ -261,6 +261,20 @@ describe('case page', () => {
     await page.context().close();
   });
 
+  it('the report says when its month is still running, and when the address month is not one', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    const thisMonth = shanghaiIso(0).slice(0, 7);
+    await page.goto(`${server.baseUrl}/reports?month=${thisMonth}`);
+    await expect.poll(() => page.locator('#status').getAttribute('data-month-to-date')).toBe('true');
+    expect(await page.locator('#status').textContent()).toMatch(/Month to date/);
+    expect(await page.locator('#month').getAttribute('max')).toBe(thisMonth);
+    await page.goto(`${server.baseUrl}/reports?month=${shanghaiIso(-420 * DAY).slice(0, 7)}`);
+    await expect.poll(() => page.locator('#status').getAttribute('data-month-to-date')).toBe('false');
+    await page.goto(`${server.baseUrl}/reports?month=2026-13`);
+    await expect.poll(() => page.locator('#error').textContent()).toMatch(/Not a month: 2026-13/);
+    await page.context().close();
+  });
+
   for (const [name, path] of [
     ['case page', '/cases/OLD-1'],
     ['report page', `/reports?month=${shanghaiIso(-420 * DAY).slice(0, 7)}`],

@@ -5,6 +5,7 @@ import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { formatInstant } from '../../domain/time.js';
+import type { EpochMs } from '../../domain/types.js';
 import { dateParam, enumParam, idParam, monthParam, queryString } from '../validation.js';
 import { refuseUnknown } from './listParams.js';
 
@@ -18,7 +19,13 @@ export const answerOf = <T extends { readonly asOf: number; readonly zone: strin
   asOf: formatInstant(figures.asOf, figures.zone),
 });
 
-export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Authenticator): Router {
+export interface StatsRouteDeps {
+  readonly readModels: ReadModels;
+  readonly clock: () => EpochMs;
+  readonly zone: string;
+}
+
+export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
   const router = Router();
 
   router.get('/stats', auth.require('stats:read'), (req, res) => {
@@ -49,6 +56,10 @@ export function statsRoutes(deps: { readonly readModels: ReadModels }, auth: Aut
     refuseUnknown(q, REPORT_PARAMS);
     // No month: the latest month with data (the read model decides, and the report says which month it is).
     const month = queryString(q, 'month') === undefined ? undefined : monthParam(q, 'month');
+    // A month not begun has no figures: its "open at the end" would be today's open cases, as if the future were known.
+    const thisMonth = formatInstant(deps.clock(), deps.zone).slice(0, 7);
+    if (month !== undefined && month > thisMonth)
+      throw badRequest('month', `must not be after the current month ${thisMonth}; got ${month}`);
     const centerId = idParam(q, 'centerId');
     const report = deps.readModels.monthlyReport(month, centerId === undefined ? {} : { centerId });
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {

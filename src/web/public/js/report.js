@@ -4,7 +4,7 @@
 // the latest month with data; an empty month says where the data is. Prints as a
 // document (css/app.css @media print).
 import { apiBlob, apiJson, forgetToken } from './api.js';
-import { el, loadConfig } from './format.js';
+import { el, fmtInstant, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
 import { centerOptions, centerText, loadDirectory } from './directory.js';
 import {
@@ -54,12 +54,16 @@ function renderHint(report) {
   );
 }
 
+/** What was wrong with the address (a month that is not one), said above the report it led to. */
+let addressError = '';
+
 async function load() {
   const params = query();
   $('status').textContent = `加载中 Loading ${params.get('month') ?? ''}…`;
   try {
     const report = await apiJson(`/reports/monthly?${params}`);
-    showError('');
+    showError(addressError); // shown with the first report read, then gone
+    addressError = '';
     $('month').value = report.month;
     history.replaceState(null, '', `/reports?${query()}`);
     const where = report.filter.centerId
@@ -79,7 +83,14 @@ async function load() {
     $('versions').textContent =
       `日历版本 Calendar ${report.calendarVersion} · 政策版本 Policy ${report.policyVersions.join('、') || '—'} · ` +
       `统计区间 ${report.from} 至 ${report.to}（不含 exclusive）`;
-    $('status').textContent = `${report.month}：${report.from} 至 ${report.to}（不含 exclusive）`;
+    // The month still running: its figures are so far, and its "open at the end" are open now.
+    const running = report.month === localDate(Date.now()).slice(0, 7);
+    $('status').textContent =
+      `${report.month}：${report.from} 至 ${report.to}（不含 exclusive）` +
+      (running
+        ? ` · 本月尚未结束，数字截至 ${fmtInstant(report.asOf)} Month to date, as of ${fmtInstant(report.asOf)}`
+        : '');
+    $('status').dataset.monthToDate = String(running);
   } catch (e) {
     $('status').textContent = '';
     if (e.status === 403) showForbidden(e.message);
@@ -120,7 +131,12 @@ async function main() {
   wireHeader();
   await loadConfig();
   const params = new URLSearchParams(location.search);
-  if (/^\d{4}-\d{2}$/.test(params.get('month') ?? '')) $('month').value = params.get('month');
+  $('month').max = localDate(Date.now()).slice(0, 7); // no report of a month not begun
+  const wanted = params.get('month');
+  if (wanted) $('month').value = wanted;
+  // A month the field cannot hold (2026-13) would quietly become the latest month: say so.
+  if (wanted && $('month').value !== wanted)
+    addressError = `月份无效 Not a month: ${wanted}（显示最近有数据的月份 showing the latest month with data）`;
   // The center filter is a picker of the directory's centers; an id from the address not in it stays selectable.
   await loadDirectory();
   const center = params.get('centerId') ?? '';
