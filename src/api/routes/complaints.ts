@@ -14,7 +14,7 @@ import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
 import { pathParam, requireJson } from '../validation.js';
 import { parseIfMatch } from './events.js';
 
-const COMPLAINT_STATUS: Readonly<Record<ComplaintRejectionCode, number>> = {
+export const COMPLAINT_STATUS: Readonly<Record<ComplaintRejectionCode, number>> = {
   'complaint-not-found': 404,
   'complaint-too-long': 409,
   'transition-not-allowed': REJECTION_STATUS['transition-not-allowed'],
