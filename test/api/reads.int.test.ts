@@ -155,6 +155,16 @@ describe('GET /alerts and /alerts/stream', () => {
     expect(b.body.alerts.map((a: { caseId: string }) => a.caseId)).toEqual(['R-2']);
     expect((await get('/alerts?color=yellow', TOKENS.monitor)).body.count).toBe(0);
     expect((await get('/alerts?color=blue', TOKENS.monitor)).body.error.details[0].field).toBe('color');
+    // The board is now's: an instant asked for (or a misspelt filter) is refused by name, not ignored.
+    for (const path of [
+      '/alerts?asOf=2025-09-01T00:00:00%2B08:00',
+      '/alerts?center=center-B',
+      '/alerts/stream?asOf=x',
+    ]) {
+      const refused = await get(path, TOKENS.monitor);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body.error.details[0].field).toBe(path.includes('center=') ? 'center' : 'asOf');
+    }
     expect((await get('/alerts?rule=late', TOKENS.monitor)).status).toBe(400);
     expect((await get('/alerts', TOKENS.auditor)).status).toBe(403);
     expect((await get('/alerts', TOKENS.recorder)).status).toBe(403);

@@ -17,6 +17,7 @@ import type { EpochMs } from '../../domain/types.js';
 import { badRequest } from '../errors.js';
 import { type SseLimits, sseStreams } from '../sse.js';
 import { enumParam, idParam, queryString } from '../validation.js';
+import { refuseUnknown } from './listParams.js';
 
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
@@ -47,7 +48,7 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   };
 
   router.get('/alerts', auth.require('alerts:read'), (req, res) => {
-    const filter = alertFilter(req);
+    const filter = alertFilter(req, [...FILTER_PARAMS, ...PAGE_PARAMS]);
     const page = pageQuery(req.query as Record<string, unknown>);
     const now = (deps.clock ?? Date.now)();
     // A case's overdue days, or a complaint's past its answer deadline (alertSubjectId tells which).
@@ -74,8 +75,13 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   return { router, closeAll: streams.closeAll, count: streams.count };
 }
 
-function alertFilter(req: Request): AlertFilter {
+/** What `/alerts` and `/alerts/stream` take; anything else (e.g. `asOf`: the board is now's) is a 400 naming it. */
+const FILTER_PARAMS = ['centerId', 'departmentId', 'color', 'rule'] as const;
+const PAGE_PARAMS = ['sort', 'offset', 'limit'] as const;
+
+function alertFilter(req: Request, known: readonly string[] = FILTER_PARAMS): AlertFilter {
   const q = req.query as Record<string, unknown>;
+  refuseUnknown(q, known);
   const centerId = idParam(q, 'centerId');
   const departmentId = idParam(q, 'departmentId');
   const color = enumParam(q, 'color', CARD_COLORS);
