@@ -73,6 +73,19 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** A case accepted at `occurredAt` with 20 working days promised: open for the tests below. */
+const accepted20 = (caseId: string, occurredAt: string) => ({
+  type: 'CaseAccepted',
+  caseId,
+  occurredAt,
+  centerId: 'center-A',
+  departmentId: 'dep-health',
+  matterCode: 'M-7',
+  kind: 'promised',
+  promisedDays: 20,
+  channel: 'window',
+});
+
 /** The `asOf` the page asked the history for (the instant it shows). */
 function historyAsOf(page: Page): Promise<number> {
   return new Promise((resolve) => {
@@ -159,19 +172,7 @@ describe('case page', () => {
   });
 
   it("the slider's end of an open case's life is now, not the instant the page loaded", async () => {
-    await postEvents(server.baseUrl, [
-      {
-        type: 'CaseAccepted',
-        caseId: 'OPEN-1',
-        occurredAt: shanghaiIso(-3 * DAY),
-        centerId: 'center-A',
-        departmentId: 'dep-health',
-        matterCode: 'M-7',
-        kind: 'promised',
-        promisedDays: 20,
-        channel: 'window',
-      },
-    ]);
+    await postEvents(server.baseUrl, [accepted20('OPEN-1', shanghaiIso(-3 * DAY))]);
     const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
     await page.goto(`${server.baseUrl}/cases/OPEN-1`);
     await page.locator('#case-view').waitFor({ state: 'visible' });
@@ -186,17 +187,7 @@ describe('case page', () => {
 
   it('two late-record cards raised by one batch each show the explanation of their own event', async () => {
     await postEvents(server.baseUrl, [
-      {
-        type: 'CaseAccepted',
-        caseId: 'LATE-2',
-        occurredAt: shanghaiIso(-50 * 3_600_000),
-        centerId: 'center-A',
-        departmentId: 'dep-health',
-        matterCode: 'M-7',
-        kind: 'promised',
-        promisedDays: 20,
-        channel: 'window',
-      },
+      accepted20('LATE-2', shanghaiIso(-50 * 3_600_000)),
       {
         type: 'CasePaused',
         caseId: 'LATE-2',

@@ -102,12 +102,12 @@ export function listPage(o) {
   const firstPage = () => {
     cursors.length = 0;
     current = undefined;
-    void load();
+    return load();
   };
   // A new listing (the filters submitted): read now.
   const restart = () => {
     listedAt = undefined;
-    firstPage();
+    void firstPage();
   };
 
   form.addEventListener('submit', (e) => {
@@ -138,9 +138,7 @@ export function listPage(o) {
     keepFocus($('prev'));
   });
   $('first').addEventListener('click', async () => {
-    cursors.length = 0;
-    current = undefined;
-    await load();
+    await firstPage();
     keepFocus($('first'));
   });
   $('csv')?.addEventListener('click', async () => {
