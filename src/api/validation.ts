@@ -22,6 +22,16 @@ export function queryString(query: Record<string, unknown>, name: string): strin
   return v;
 }
 
+/**
+ * A parameter this route does not know is refused by name: a misspelt filter must not widen a list
+ * silently, nor an instant asked of figures that are always now's (`asOf` on /stats) be ignored.
+ */
+export function refuseUnknown(query: Record<string, unknown>, known: readonly string[]): void {
+  for (const name of Object.keys(query)) {
+    if (!known.includes(name)) throw badRequest(name, `is not a parameter of this route; known: ${known.join(', ')}`);
+  }
+}
+
 /** An optional instant parameter (`?asOf=`, `?asKnownAt=`) as epoch ms: ISO-8601 with offset. */
 export function instantParam(query: Record<string, unknown>, name: string): EpochMs | undefined {
   const text = queryString(query, name);

@@ -16,8 +16,7 @@ import {
 import type { EpochMs } from '../../domain/types.js';
 import { badRequest } from '../errors.js';
 import { type SseLimits, sseStreams } from '../sse.js';
-import { enumParam, idParam, queryString } from '../validation.js';
-import { refuseUnknown } from './listParams.js';
+import { enumParam, idParam, queryString, refuseUnknown } from '../validation.js';
 
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
@@ -48,7 +47,8 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   };
 
   router.get('/alerts', auth.require('alerts:read'), (req, res) => {
-    const filter = alertFilter(req, [...FILTER_PARAMS, ...PAGE_PARAMS]);
+    refuseUnknown(req.query as Record<string, unknown>, PAGE_PARAMS);
+    const filter = alertFilter(req);
     const page = pageQuery(req.query as Record<string, unknown>);
     const now = (deps.clock ?? Date.now)();
     // A case's overdue days, or a complaint's past its answer deadline (alertSubjectId tells which).
@@ -60,6 +60,7 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   });
 
   router.get('/alerts/stream', auth.require('alerts:read'), (req, res) => {
+    refuseUnknown(req.query as Record<string, unknown>, STREAM_PARAMS);
     const filter = alertFilter(req);
     let unsubscribe = (): void => {};
     const stream = streams.open(res, principalOf(res).fingerprint, () => unsubscribe());
@@ -75,13 +76,12 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   return { router, closeAll: streams.closeAll, count: streams.count };
 }
 
-/** What `/alerts` and `/alerts/stream` take; anything else (e.g. `asOf`: the board is now's) is a 400 naming it. */
-const FILTER_PARAMS = ['centerId', 'departmentId', 'color', 'rule'] as const;
-const PAGE_PARAMS = ['sort', 'offset', 'limit'] as const;
+/** What `/alerts/stream` and `/alerts` take; anything else (e.g. `asOf`: the board is now's) is a 400 naming it. */
+const STREAM_PARAMS = ['centerId', 'departmentId', 'color', 'rule'] as const;
+const PAGE_PARAMS = [...STREAM_PARAMS, 'sort', 'offset', 'limit'] as const;
 
-function alertFilter(req: Request, known: readonly string[] = FILTER_PARAMS): AlertFilter {
+function alertFilter(req: Request): AlertFilter {
   const q = req.query as Record<string, unknown>;
-  refuseUnknown(q, known);
   const centerId = idParam(q, 'centerId');
   const departmentId = idParam(q, 'departmentId');
   const color = enumParam(q, 'color', CARD_COLORS);

@@ -6,8 +6,8 @@ import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam } from '../validation.js';
-import { cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
+import { dateParam, enumParam, idParam, refuseUnknown } from '../validation.js';
+import { cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CARD_REGISTER_PARAMS = [
   'from',

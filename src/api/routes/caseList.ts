@@ -6,9 +6,9 @@ import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
-import { dateParam, enumParam, idParam, instantParam, queryString } from '../validation.js';
+import { dateParam, enumParam, idParam, instantParam, queryString, refuseUnknown } from '../validation.js';
 import { badRequest } from '../errors.js';
-import { booleanParam, cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
+import { booleanParam, cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CASE_LIST_PARAMS = [
   'centerId',

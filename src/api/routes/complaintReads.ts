@@ -23,8 +23,8 @@ import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, instantParam, pathParam } from '../validation.js';
-import { cursorParam, givenOnly, limitParam, refuseUnknown, sendCsv, wantsCsv } from './listParams.js';
+import { dateParam, enumParam, idParam, instantParam, pathParam, refuseUnknown } from '../validation.js';
+import { cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
   'centerId',

@@ -1,4 +1,4 @@
-/** The query parameters the case list and the card register share: paging, the format, unknown names. */
+/** The query parameters the lists share: paging, the format. */
 import type { Request, Response } from 'express';
 import { badRequest } from '../errors.js';
 import { queryString } from '../validation.js';
@@ -9,13 +9,6 @@ export const LIST_DEFAULT_LIMIT = 50;
 export const CSV_MAX_LIMIT = 10_000;
 
 export const wantsCsv = (req: Request): boolean => req.accepts(['application/json', 'text/csv']) === 'text/csv';
-
-/** A parameter this route does not know is refused by name (a misspelt filter must not widen the list silently). */
-export function refuseUnknown(query: Record<string, unknown>, known: readonly string[]): void {
-  for (const name of Object.keys(query)) {
-    if (!known.includes(name)) throw badRequest(name, `is not a parameter of this list; known: ${known.join(', ')}`);
-  }
-}
 
 export function limitParam(query: Record<string, unknown>, csv: boolean): number {
   const max = csv ? CSV_MAX_LIMIT : LIST_MAX_LIMIT;

@@ -1,13 +1,12 @@
 /** `GET /stats` and `GET /reports/monthly` (SPEC §5). */
 import { Router } from 'express';
-import { monthlyReportToCsv } from '../../projections/report.js';
+import { currentMonth, monthlyReportToCsv } from '../../projections/report.js';
 import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
-import { dateParam, enumParam, idParam, monthParam, queryString } from '../validation.js';
-import { refuseUnknown } from './listParams.js';
+import { dateParam, enumParam, idParam, monthParam, queryString, refuseUnknown } from '../validation.js';
 
 export const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
 export const STATS_PARAMS = ['from', 'to', 'centerId', 'departmentId', 'groupBy'] as const;
@@ -57,7 +56,7 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
     // No month: the latest month with data (the read model decides, and the report says which month it is).
     const month = queryString(q, 'month') === undefined ? undefined : monthParam(q, 'month');
     // A month not begun has no figures: its "open at the end" would be today's open cases, as if the future were known.
-    const thisMonth = formatInstant(deps.clock(), deps.zone).slice(0, 7);
+    const thisMonth = currentMonth(deps.clock(), deps.zone);
     if (month !== undefined && month > thisMonth)
       throw badRequest('month', `must not be after the current month ${thisMonth}; got ${month}`);
     const centerId = idParam(q, 'centerId');
