@@ -1,10 +1,10 @@
 // Live alert board (cases' and complaints' alerts): one page of GET /alerts (sorted and paged by the server, with a
 // summary of every alert matching the filters); /alerts/stream says when to reload.
-import { apiJson, forgetToken } from './api.js';
+import { apiJson } from './api.js';
 import { connectSse } from './sse.js';
 import { ALERT_RULES, COLORS, label } from './labels.js';
 import { addDays, el, fmtInstant, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
-import { wireHeader } from './nav.js';
+import { showForbiddenNotice, wireHeader } from './nav.js';
 import { renderCenters, renderDepartments, renderRuleCounts } from './board-summary.js';
 import { centerCell, centerText, departmentCell, departmentText, loadDirectory } from './directory.js';
 
@@ -210,13 +210,7 @@ function showForbidden(message) {
   clearTimeout(kpiTimer);
   $('conn').hidden = true;
   $('board').hidden = true;
-  const box = $('forbidden');
-  box.hidden = false;
-  $('forbidden-detail').textContent = message;
-  $('forbidden-switch').addEventListener('click', () => {
-    forgetToken();
-    location.reload();
-  });
+  showForbiddenNotice(message);
 }
 
 let kpiTimer;

@@ -5,7 +5,7 @@ import { COLORS, COMPLAINT_CHANNELS, COMPLAINT_RULES, COMPLAINT_STATUS, label } 
 import { el, fmtInstant, loadConfig } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
-import { centerCell, centerOptions, departmentCell, departmentOptions, loadDirectory } from './directory.js';
+import { centerCell, departmentCell, directoryPickers, loadDirectory } from './directory.js';
 import { showComplaint } from './complaint-view.js';
 
 const PARAMS = ['centerId', 'departmentId', 'status', 'rule', 'color', 'receivedFrom', 'receivedTo', 'q', 'limit'];
@@ -56,9 +56,7 @@ async function main() {
   options(document.getElementById('f-status'), COMPLAINT_STATUS);
   options(document.getElementById('f-rule'), COMPLAINT_RULES);
   options(document.getElementById('f-color'), COLORS);
-  await loadDirectory();
-  document.getElementById('f-center').append(...centerOptions());
-  document.getElementById('f-department').append(...departmentOptions());
+  await directoryPickers();
   listPage({
     api: '/complaints',
     params: PARAMS,

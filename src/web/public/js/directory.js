@@ -69,9 +69,10 @@ export function departmentOptions() {
 }
 
 /**
- * The center and department filters of a list as pickers of the directory's names (`全部 All` first),
- * in place of the free-text id inputs `#f-center` and `#f-department`. With no directory published
- * the inputs stay, so an id can still be typed. Call before the form is filled from the address.
+ * The center and department filters of a list (`#f-center`, `#f-department`) as pickers of the
+ * directory's names: a `<select>` in the page gets them as options; a free-text id input becomes a
+ * `<select>` (`全部 All` first) when the directory has any, and stays, so an id can still be typed,
+ * when none is published. Call before the form is filled from the address.
  */
 export async function directoryPickers() {
   await loadDirectory();
@@ -79,9 +80,9 @@ export async function directoryPickers() {
     ['f-center', centerOptions()],
     ['f-department', departmentOptions()],
   ]) {
-    const input = document.getElementById(id);
-    if (!input || input.tagName === 'SELECT' || choices.length === 0) continue;
-    const select = el('select', { id, name: input.name }, el('option', { value: '' }, '全部 All'), ...choices);
-    input.replaceWith(select);
+    const field = document.getElementById(id);
+    if (field?.tagName === 'SELECT') field.append(...choices);
+    else if (field && choices.length > 0)
+      field.replaceWith(el('select', { id, name: field.name }, el('option', { value: '' }, '全部 All'), ...choices));
   }
 }

@@ -2,17 +2,16 @@
 // Chinese (the case page's labels, EXPLAIN_KEYS), instants in the deployment zone, coded values
 // translated, day lists by their length. The register's CSV keeps the raw keys
 // (src/projections/cardRegister.ts explainFigures), for machines.
-import { fmtInstant } from './format.js';
+import { fmtInstant, isIsoInstant } from './format.js';
 import { EXPLAIN_KEYS, explainValueText } from './labels.js';
 
 const SKIP = new Set(['rule', 'calendarVersion', 'policyVersion', 'asOf']);
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** The Chinese name of a key; a key not in the table as itself (explain-labels.test.ts keeps the table whole). */
 const nameOf = (key) => EXPLAIN_KEYS[key]?.[0] ?? key;
 
 function text(key, value) {
-  if (typeof value === 'string') return ISO_INSTANT.test(value) ? fmtInstant(value) : explainValueText(key, value);
+  if (typeof value === 'string') return isIsoInstant(value) ? fmtInstant(value) : explainValueText(key, value);
   if (typeof value === 'boolean') return value ? '是' : '否';
   return String(value);
 }

@@ -1,10 +1,8 @@
 // Renders a card's `explain` (why, in numbers) as readable text, whatever its
 // exact shape: strings become sentences, numbers and instants are formatted,
 // objects become labelled lists.
-import { el, fmtInstant } from './format.js';
+import { el, fmtInstant, isIsoInstant } from './format.js';
 import { EXPLAIN_KEYS, explainValueText, label } from './labels.js';
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** "中文 english" for a key; a key missing from the table shows as itself (src/web/explain-labels.test.ts keeps the table whole). */
 function nameOf(key) {
@@ -14,7 +12,7 @@ function nameOf(key) {
 /** `key`: the field `v` is the value of; `rule`: the card's rule (its `rule` sentence is translated by it). */
 function value(v, depth, key, rule) {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return ISO_INSTANT.test(v) ? fmtInstant(v) : explainValueText(key, v, rule);
+  if (typeof v === 'string') return isIsoInstant(v) ? fmtInstant(v) : explainValueText(key, v, rule);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10000) / 10000);
   if (typeof v === 'boolean') return v ? '是 yes' : '否 no';
   if (Array.isArray(v)) {

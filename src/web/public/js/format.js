@@ -75,6 +75,9 @@ export function isoInZone(ms) {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offsetAt(ms)}`;
 }
 
+/** Whether a string is an ISO instant (an explanation's value to show with fmtInstant). */
+export const isIsoInstant = (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s);
+
 /** "2024-02-23 00:00" in the zone for any ISO instant; "—" for none. */
 export function fmtInstant(iso) {
   if (iso === null || iso === undefined || iso === '') return '—';

@@ -64,6 +64,8 @@ export function listPage(o) {
       return;
     }
     const filters = q.toString();
+    // Only paging and order asked: an empty answer means nothing is recorded, not that the filters excluded it.
+    const filtered = [...q.keys()].some((k) => k !== 'limit' && k !== 'sort');
     if (current !== undefined) q.set('cursor', current);
     else if (listedAt !== undefined) q.set('listedAt', listedAt);
     $('status').textContent = '加载中 Loading…';
@@ -83,9 +85,9 @@ export function listPage(o) {
         : '';
       $('status').textContent = body.items.length
         ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}${listed}`
-        : filters === '' || [...new URLSearchParams(filters).keys()].every((k) => k === 'limit' || k === 'sort')
-          ? '尚无记录 Nothing recorded yet'
-          : '没有符合条件的记录 Nothing matches these filters';
+        : filtered
+          ? '没有符合条件的记录 Nothing matches these filters'
+          : '尚无记录 Nothing recorded yet';
       $('status').dataset.listedAt = body.listedAt ?? '';
       const rows = o.rows(body);
       $('rows').tBodies[0].replaceChildren(...rows);

@@ -19,3 +19,20 @@ export function wireHeader() {
     location.reload();
   });
 }
+
+/**
+ * A token whose role may not read this page: show the page's `#forbidden` notice with the server's
+ * words and "Use another token" (the board and the report hide their own content around it).
+ */
+export function showForbiddenNotice(message) {
+  document.getElementById('forbidden').hidden = false;
+  document.getElementById('forbidden-detail').textContent = message;
+  document.getElementById('forbidden-switch').addEventListener(
+    'click',
+    () => {
+      forgetToken();
+      location.reload();
+    },
+    { once: true },
+  );
+}

@@ -3,9 +3,9 @@
 // CSV download made with the token. With no month in the address the server picks
 // the latest month with data; an empty month says where the data is. Prints as a
 // document (css/app.css @media print).
-import { apiBlob, apiJson, forgetToken } from './api.js';
+import { apiBlob, apiJson } from './api.js';
 import { el, fmtInstant, loadConfig, localDate } from './format.js';
-import { wireHeader } from './nav.js';
+import { showForbiddenNotice, wireHeader } from './nav.js';
 import { centerOptions, centerText, loadDirectory } from './directory.js';
 import {
   renderBars,
@@ -54,6 +54,9 @@ function renderHint(report) {
   );
 }
 
+/** The local month now (YYYY-MM): the last a report may be of, and the one still running. */
+const thisMonth = () => localDate(Date.now()).slice(0, 7);
+
 /** What was wrong with the address (a month that is not one), said above the report it led to. */
 let addressError = '';
 
@@ -84,7 +87,7 @@ async function load() {
       `日历版本 Calendar ${report.calendarVersion} · 政策版本 Policy ${report.policyVersions.join('、') || '—'} · ` +
       `统计区间 ${report.from} 至 ${report.to}（不含 exclusive）`;
     // The month still running: its figures are so far, and its "open at the end" are open now.
-    const running = report.month === localDate(Date.now()).slice(0, 7);
+    const running = report.month === thisMonth();
     $('status').textContent =
       `${report.month}：${report.from} 至 ${report.to}（不含 exclusive）` +
       (running
@@ -102,12 +105,7 @@ async function load() {
 function showForbidden(message) {
   if (!$('forbidden').hidden) return;
   for (const section of document.querySelectorAll('main > section:not(#forbidden)')) section.hidden = true;
-  $('forbidden').hidden = false;
-  $('forbidden-detail').textContent = message;
-  $('forbidden-switch').addEventListener('click', () => {
-    forgetToken();
-    location.reload();
-  });
+  showForbiddenNotice(message);
 }
 
 async function downloadCsv() {
@@ -131,7 +129,7 @@ async function main() {
   wireHeader();
   await loadConfig();
   const params = new URLSearchParams(location.search);
-  $('month').max = localDate(Date.now()).slice(0, 7); // no report of a month not begun
+  $('month').max = thisMonth(); // no report of a month not begun
   const wanted = params.get('month');
   if (wanted) $('month').value = wanted;
   // A month the field cannot hold (2026-13) would quietly become the latest month: say so.
