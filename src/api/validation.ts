@@ -100,3 +100,15 @@ export function pathParam(req: Request, name: string): string {
   const v: unknown = req.params[name];
   return typeof v === 'string' ? v : '';
 }
+
+/** What If-Match may hold: a revision (or version), bare, quoted or weak (`3`, `"3"`, `W/"3"`); OpenAPI says so from here. */
+export const IF_MATCH_PATTERN = '^\\s*(?:W/)?"?(\\d{1,15})"?\\s*$';
+const IF_MATCH_RE = new RegExp(IF_MATCH_PATTERN);
+
+/** `If-Match: 3` or `If-Match: "3"` → 3; absent → undefined; anything else → 400. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = IF_MATCH_RE.exec(header);
+  if (m === null) throw badRequest('If-Match', 'must be a stream revision, an integer ≥ 0 (e.g. If-Match: 3)');
+  return Number(m[1]);
+}

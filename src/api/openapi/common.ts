@@ -1,7 +1,7 @@
 /** Building blocks of the OpenAPI document shared by its parts. */
 import { CASE_ID_PATTERN } from '../../domain/lists.js';
 import { MAX_CURSOR_LENGTH } from '../../projections/keysetPage.js';
-import { IF_MATCH_PATTERN } from '../routes/events.js';
+import { IF_MATCH_PATTERN } from '../validation.js';
 import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/listParams.js';
 import { ID_PARAM_MAX_LENGTH } from '../validation.js';
 

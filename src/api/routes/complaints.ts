@@ -11,8 +11,7 @@ import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { ComplaintRejectionCode, ComplaintWriteSide } from '../../write/complaintWrite.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
 import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
-import { pathParam, requireJson } from '../validation.js';
-import { parseIfMatch } from './events.js';
+import { parseIfMatch, pathParam, requireJson } from '../validation.js';
 
 export const COMPLAINT_STATUS: Readonly<Record<ComplaintRejectionCode, number>> = {
   'complaint-not-found': 404,

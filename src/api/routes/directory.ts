@@ -13,8 +13,7 @@ import type { ReadModels } from '../../projections/types.js';
 import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
-import { requireJson } from '../validation.js';
-import { parseIfMatch } from './events.js';
+import { parseIfMatch, requireJson } from '../validation.js';
 
 export interface DirectoryRouteDeps {
   readonly store: EventStore;

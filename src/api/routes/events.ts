@@ -10,7 +10,7 @@ import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/
 import { timeSlice, withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
 import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
-import { pathParam, requireJson } from '../validation.js';
+import { parseIfMatch, pathParam, requireJson } from '../validation.js';
 
 export const MAX_BATCH = 1000;
 
@@ -141,16 +141,4 @@ function rowIds(raw: unknown): { eventId: string | null; caseId: string | null }
     return typeof value === 'string' && value.length <= 64 ? value : null;
   };
   return { eventId: field('eventId'), caseId: field('caseId') };
-}
-
-/** What If-Match may hold: a revision (or version), bare, quoted or weak (`3`, `"3"`, `W/"3"`); OpenAPI says so from here. */
-export const IF_MATCH_PATTERN = '^\\s*(?:W/)?"?(\\d{1,15})"?\\s*$';
-const IF_MATCH_RE = new RegExp(IF_MATCH_PATTERN);
-
-/** `If-Match: 3` or `If-Match: "3"` → 3; absent → undefined; anything else → 400. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = IF_MATCH_RE.exec(header);
-  if (m === null) throw badRequest('If-Match', 'must be a stream revision, an integer ≥ 0 (e.g. If-Match: 3)');
-  return Number(m[1]);
 }

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../openapi.js';
-import { parseIfMatch } from './events.js';
+import { openApiDocument } from './openapi.js';
+import { parseIfMatch } from './validation.js';
 
 const parses = (value: string): boolean => {
   try {
