@@ -84,6 +84,21 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   return out;
 }
 
+/** Each center's cases per day of `days`: `casesPerVolume` × its volume, spread by the days' weights. */
+export function dayQuotas(
+  calendar: Calendar,
+  centers: readonly Center[],
+  days: readonly EpochDay[],
+  casesPerVolume: number,
+): number[][] {
+  return centers.map((c) =>
+    allocate(
+      Math.round(casesPerVolume * c.volume),
+      days.map((d) => dayWeight(calendar, d, c)),
+    ),
+  );
+}
+
 export function caseIdOf(center: Center, day: EpochDay, seq: number): string {
   return `${center.code}-${formatDate(day).replaceAll('-', '')}-${String(seq).padStart(5, '0')}`;
 }
@@ -179,12 +194,7 @@ export function* historyDays(options: SimulateOptions): Generator<{ input: DayCa
     const to = monthStart(first.year, first.month, m + 1);
     const days: EpochDay[] = [];
     for (let d = from; d < to; d++) days.push(d);
-    const quotas = centers.map((c) =>
-      allocate(
-        Math.round(perMonth * c.volume),
-        days.map((d) => dayWeight(calendar, d, c)),
-      ),
-    );
+    const quotas = dayQuotas(calendar, centers, days, perMonth);
     for (let k = 0; k < days.length; k++) {
       const day = days[k] as EpochDay;
       const counts = quotas.map((q) => q[k] ?? 0);

@@ -8,7 +8,7 @@
  */
 import { defaultCalendar, dayFromYmd } from '../domain/index.js';
 import { matterMix, type Center } from './catalog.js';
-import { casesOfDay, allocate, dayWeight } from './history.js';
+import { casesOfDay, dayQuotas } from './history.js';
 import type { GeneratedCase } from './case-plan.js';
 import { Rng } from './prng.js';
 
@@ -55,12 +55,7 @@ export function* provinceYear(
   const last = dayFromYmd(2026, 1, 1);
   const days: number[] = [];
   for (let d = first; d < last; d++) days.push(d);
-  const quotas = centers.map((c) =>
-    allocate(
-      Math.round(casesPerVolumeYear * c.volume),
-      days.map((d) => dayWeight(calendar, d, c)),
-    ),
-  );
+  const quotas = dayQuotas(calendar, centers, days, casesPerVolumeYear);
   let events = 0;
   for (let k = 0; k < days.length; k++) {
     const counts = quotas.map((q) => q[k] ?? 0);
