@@ -82,6 +82,7 @@ const reportBench: Benchmark = async ({ quick }) => {
         json: ['/reports/monthly?month=2019-01', { ...auth, accept: 'application/json' }],
         csv: ['/reports/monthly?month=2019-01', { ...auth, accept: 'text/csv' }],
         center: ['/reports/monthly?month=2019-01&centerId=hongyun', { ...auth, accept: 'application/json' }],
+        stats: ['/stats?from=2019-01-01&to=2019-02-01&groupBy=department', auth],
       },
       reps,
     );
@@ -93,6 +94,7 @@ const reportBench: Benchmark = async ({ quick }) => {
       row('json', 'GET /reports/monthly, district month of 35,300 cases'),
       row('csv', 'GET /reports/monthly as CSV, same month'),
       row('center', 'GET /reports/monthly for one street center'),
+      row('stats', 'GET /stats of the same month by department'),
     ];
   } finally {
     await bench.close();

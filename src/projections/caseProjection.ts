@@ -45,7 +45,7 @@ import {
 } from '../domain/index.js';
 import { AlertBoard } from './alertBoard.js';
 import type { PolicyBook } from './policyEvents.js';
-import type { ReportVersions } from './report.js';
+import type { FigureVersions } from './statsFigures.js';
 import { alertViewsOf, EMPTY_ALERTS, publishAlertChanges } from './caseAlerts.js';
 import { FLAG_ON_TIME, FLAG_SAME_DAY, newEntry, type CaseEntry } from './caseEntry.js';
 import { recordFacts } from './caseFacts.js';
@@ -360,7 +360,7 @@ export class CaseProjection {
   }
 
   /** The calendar version in force and each case's policy version (the monthly report names them). */
-  reportVersions(): ReportVersions {
+  figureVersions(): FigureVersions {
     return { calendarVersion: this.calendar.version, policyVersionOf: (state) => this.policyFor(state).version };
   }
 

@@ -31,7 +31,7 @@ import { throughBytes } from './rowsThroughBytes.js';
 import { createManualScheduler } from './scheduler.js';
 import { computeStats } from './stats.js';
 import type { AlertEvent, ProjectionMetricsSink } from './types.js';
-import { liveCaseProjection } from './testSupport.js';
+import { DEFAULT_VERSIONS, liveCaseProjection } from './testSupport.js';
 
 const ZONE = 'Asia/Shanghai';
 const H = 3_600_000;
@@ -296,12 +296,18 @@ function answers(run: Run): unknown {
     entries: [...projection.caseEntries()],
     states: projection.states(),
     stats: [
-      computeStats(entries(), { from: '2025-09-01', to: '2025-10-01', groupBy: 'department' }, ZONE, now),
-      computeStats(entries(), { from: '2025-09-15', to: '2025-12-15', centerId: 'c1' }, ZONE, now),
-      computeStats(entries(), { from: '2025-10-01', to: '2026-01-01', groupBy: 'matter' }, ZONE, now),
+      computeStats(
+        entries(),
+        { from: '2025-09-01', to: '2025-10-01', groupBy: 'department' },
+        ZONE,
+        now,
+        DEFAULT_VERSIONS,
+      ),
+      computeStats(entries(), { from: '2025-09-15', to: '2025-12-15', centerId: 'c1' }, ZONE, now, DEFAULT_VERSIONS),
+      computeStats(entries(), { from: '2025-10-01', to: '2026-01-01', groupBy: 'matter' }, ZONE, now, DEFAULT_VERSIONS),
     ],
     reports: ['2025-09', '2025-10', '2025-11'].map((month) =>
-      computeMonthlyReport(entries, month, undefined, ZONE, now, projection.reportVersions()),
+      computeMonthlyReport(entries, month, undefined, ZONE, now, projection.figureVersions()),
     ),
     cases: caseQueries.map((q) =>
       allPages((cursor) => listCases({ ...q, ...(cursor === undefined ? {} : { cursor }) }, sources())),

@@ -249,6 +249,8 @@ describe('two workers, each with some centers, answer /stats as one worker holdi
         filter: {},
         groupBy: 'center',
         groups: [],
+        calendarVersion: 'cn-2025',
+        policyVersions: [],
         ...over,
       }) as StatsResult;
     expect(() => mergeStatsByCenter([])).toThrow(StatsMergeError);
@@ -257,5 +259,8 @@ describe('two workers, each with some centers, answer /stats as one worker holdi
     expect(() => mergeStatsByCenter([s({}), s({ filter: { departmentId: 'd1' } })])).toThrow(/different filters/);
     const row = { key: 'WH' } as unknown as NonNullable<StatsResult['groups']>[number];
     expect(() => mergeStatsByCenter([s({ groups: [row] }), s({ groups: [row] })])).toThrow(/center WH is in two/);
+    expect(() => mergeStatsByCenter([s({}), s({ calendarVersion: 'cn-2025b' })])).toThrow(
+      /different calendar versions/,
+    );
   });
 });

@@ -102,6 +102,11 @@ export function mergeStatsByCenter(parts: readonly StatsResult[]): StatsResult {
       throw new StatsMergeError(`answers for different periods: ${first.from}–${first.to} and ${p.from}–${p.to}`);
     if (JSON.stringify(p.filter) !== JSON.stringify(first.filter))
       throw new StatsMergeError('answers under different filters');
+    // Figures of two calendars do not add up: a worker that has not yet seen a correction counts other days.
+    if (p.calendarVersion !== first.calendarVersion)
+      throw new StatsMergeError(
+        `answers under different calendar versions: ${first.calendarVersion} and ${p.calendarVersion}`,
+      );
   }
   const seen = new Set<string>();
   const groups: StatsGroup[] = [];
@@ -124,6 +129,8 @@ export function mergeStatsByCenter(parts: readonly StatsResult[]): StatsResult {
     ...summedKpis(groups),
     ratings: summedRatings(ratings),
     complaints: summedComplaints(complaints),
+    calendarVersion: first.calendarVersion,
+    policyVersions: [...new Set(parts.flatMap((p) => p.policyVersions))].sort(),
     groupBy: 'center',
     groups,
     ...(first.unregistered === undefined

@@ -11,6 +11,7 @@ import type { CaseEvent } from '../domain/index.js';
 import { newEntry } from './caseEntry.js';
 import { recordFacts } from './caseFacts.js';
 import { computeStats } from './stats.js';
+import { DEFAULT_VERSIONS } from './testSupport.js';
 
 const ZONE = 'Asia/Shanghai';
 const calendar = defaultCalendar(ZONE);
@@ -66,7 +67,13 @@ const entries = [
 
 describe('/stats ratings (SPEC §8)', () => {
   it('March: rated, satisfaction, 差评, rated share of completions and follow-ups due in the month', () => {
-    const march = computeStats(entries, { from: '2025-03-01', to: '2025-04-01' }, ZONE, parseInstant(ASOF));
+    const march = computeStats(
+      entries,
+      { from: '2025-03-01', to: '2025-04-01' },
+      ZONE,
+      parseInstant(ASOF),
+      DEFAULT_VERSIONS,
+    );
     expect(march.ratings).toEqual({
       rated: 5,
       byScore: { '1': 1, '2': 2, '3': 0, '4': 1, '5': 1 },
@@ -88,6 +95,7 @@ describe('/stats ratings (SPEC §8)', () => {
       { from: '2025-04-01', to: '2025-05-01', groupBy: 'department' },
       ZONE,
       parseInstant(ASOF),
+      DEFAULT_VERSIONS,
     );
     expect(april.ratings).toMatchObject({ rated: 1, followUpsDue: 1, followedUpOnTime: 1, followedUpOnTimeRate: 1 });
     expect(april.ratings.ratedShare).toBeNull(); // nothing completed in April
@@ -97,8 +105,8 @@ describe('/stats ratings (SPEC §8)', () => {
   it('a rating changes no §5 figure', () => {
     const bare = entries.map((e) => ({ ...e, state: { ...e.state, rating: undefined }, followUpDue: Number.NaN }));
     const q = { from: '2025-03-01', to: '2025-05-01' };
-    const { ratings: _a, ...withRatings } = computeStats(entries, q, ZONE, 0);
-    const { ratings: _b, ...without } = computeStats(bare, q, ZONE, 0);
+    const { ratings: _a, ...withRatings } = computeStats(entries, q, ZONE, 0, DEFAULT_VERSIONS);
+    const { ratings: _b, ...without } = computeStats(bare, q, ZONE, 0, DEFAULT_VERSIONS);
     expect(withRatings).toEqual(without);
   });
 });

@@ -38,8 +38,16 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       month ??
       latestMonthWithData(entries(), sources.complaints.all(), filter?.centerId, zone) ??
       currentMonth(clock(), zone);
-    const versions = projection.reportVersions();
-    return computeMonthlyReport(entries, shown, filter, zone, clock(), versions, names.current, sources.complaints);
+    return computeMonthlyReport(
+      entries,
+      shown,
+      filter,
+      zone,
+      clock(),
+      projection.figureVersions(),
+      names.current,
+      sources.complaints,
+    );
   };
   // The list rows' names (rowNames.ts), read from the directory in force at each request.
   const listSources = () => ({
@@ -76,7 +84,11 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
         offComplaints();
       };
     },
-    stats: (query) => nameStats(computeStats(entries(), query, zone, clock(), sources.complaints), names.current),
+    stats: (query) =>
+      nameStats(
+        computeStats(entries(), query, zone, clock(), projection.figureVersions(), sources.complaints),
+        names.current,
+      ),
     monthlyReport: report,
     monthlyReportCsv: (month, filter) => monthlyReportToCsv(report(month, filter)),
     caseList: (query) => listCases(query, listSources()),

@@ -10,7 +10,7 @@
  * sections in `report/feedback.ts`, the CSV in `report/csv.ts`.
  */
 import { formatDate, zoneClock } from '../domain/index.js';
-import type { CaseState, EpochMs } from '../domain/types.js';
+import type { EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { deltasOf, growthOf, type GrowthTable, type KpiDeltas } from './report/growth.js';
 import {
@@ -29,7 +29,14 @@ import { caseActivity, latestComplaintActivity } from './report/latestActivity.j
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { complaintSection, ratingSection, type MonthlyComplaints, type MonthlyRatings } from './report/feedback.js';
 import type { ComplaintSource } from './complaints/complaintStats.js';
-import { resolvePeriod, StatsQueryError, type CardCount, type KpiSet, type UnregisteredTotal } from './stats.js';
+import {
+  resolvePeriod,
+  StatsQueryError,
+  type CardCount,
+  type FigureVersions,
+  type KpiSet,
+  type UnregisteredTotal,
+} from './stats.js';
 import { monthlySummary } from './summary.js';
 
 export type { GrowthTable, KpiDeltas } from './report/growth.js';
@@ -114,12 +121,6 @@ export interface MonthlyReport extends MonthlyReportFigures {
   readonly summary: string;
 }
 
-/** What the figures were computed with: the calendar in force and each case's policy version. */
-export interface ReportVersions {
-  readonly calendarVersion: string;
-  readonly policyVersionOf: (state: CaseState) => string;
-}
-
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -161,7 +162,7 @@ export function computeMonthlyReport(
   filter: { centerId?: string } | undefined,
   zone: string,
   asOf: EpochMs,
-  versions: ReportVersions,
+  versions: FigureVersions,
   names: ReportNames = NO_NAMES,
   complaints?: ComplaintSource,
 ): MonthlyReport {

@@ -11,6 +11,7 @@ import type { CaseEvent } from '../domain/index.js';
 import { newEntry } from './caseEntry.js';
 import { recordFacts } from './caseFacts.js';
 import { computeStats } from './stats.js';
+import { DEFAULT_VERSIONS } from './testSupport.js';
 
 const ZONE = 'Asia/Shanghai';
 const calendar = defaultCalendar(ZONE);
@@ -76,6 +77,7 @@ describe('stats: extensions and replies to escalations (SPEC §5 flow figures)',
       { from: '2025-03-01', to: '2025-04-01' },
       ZONE,
       parseInstant('2025-03-31T12:00:00+08:00'),
+      DEFAULT_VERSIONS,
     );
     expect(march.flow).toMatchObject({
       extensions: 1,
@@ -90,6 +92,7 @@ describe('stats: extensions and replies to escalations (SPEC §5 flow figures)',
       { from: '2025-03-01', to: '2025-03-07' },
       ZONE,
       parseInstant('2025-03-31T12:00:00+08:00'),
+      DEFAULT_VERSIONS,
     );
     expect(early.flow).toMatchObject({ escalationsDue: 0, answeredOnTimeRate: null, extensions: 0 });
   });

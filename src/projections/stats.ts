@@ -7,7 +7,7 @@
  * Rates are in [0, 1], rounded to 4 decimals, null when their base is 0.
  * Computed on demand from the case entries (one pass, no per-tick work).
  */
-import type { EpochMs } from '../domain/types.js';
+import type { CaseState, EpochMs } from '../domain/types.js';
 import { tryParseDate, zoneClock } from '../domain/index.js';
 import {
   FLAG_EARLY,
@@ -46,8 +46,9 @@ export type {
   StatsGroup,
   StatsResult,
   UnregisteredTotal,
+  FigureVersions,
 } from './statsFigures.js';
-import type { CardCount, KpiSet, StatsGroup, StatsResult } from './statsFigures.js';
+import type { CardCount, FigureVersions, KpiSet, StatsGroup, StatsResult } from './statsFigures.js';
 
 const GROUP_BYS: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
 
@@ -244,6 +245,7 @@ export function computeStats(
   query: StatsQuery,
   zone: string,
   asOf: EpochMs,
+  versions: FigureVersions,
   complaints?: ComplaintSource,
 ): StatsResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, zone);
@@ -255,11 +257,13 @@ export function computeStats(
   const total = new Accumulator();
   const totalRatings = new RatingAccumulator();
   const groups = new Map<string, { acc: Accumulator; label?: string; ratings: RatingAccumulator }>();
+  const policyVersions = new Set<string>();
   for (const e of entries) {
     const a = e.state.accepted;
     if (a === undefined) continue;
     if (centerId !== undefined && a.centerId !== centerId) continue;
     if (departmentId !== undefined && a.departmentId !== departmentId) continue;
+    if (openDuring(e.state, fromMs, toMs)) policyVersions.add(versions.policyVersionOf(e.state));
     total.add(e, fromMs, toMs);
     totalRatings.add(e, fromMs, toMs);
     if (by !== undefined) {
@@ -288,11 +292,17 @@ export function computeStats(
     ...total.result(),
     ratings: totalRatings.result(),
     complaints: complained.total,
+    calendarVersion: versions.calendarVersion,
+    policyVersions: [...policyVersions].sort(),
   };
   if (by === undefined) return result;
   const list = groupsOf(groups);
   return { ...result, groupBy: by, groups: complained.groups ? withComplaintGroups(list, complained.groups) : list };
 }
+
+/** Whether the case was open at some time in [fromMs, toMs): the cases whose policy versions a result names. */
+export const openDuring = (s: CaseState, fromMs: EpochMs, toMs: EpochMs): boolean =>
+  s.acceptedAt !== undefined && s.acceptedAt < toMs && (s.completedAt === undefined || s.completedAt >= fromMs);
 
 /** Groups with something in the period, sorted by key. */
 export function groupsOf(

@@ -1,5 +1,5 @@
 /** The shapes of the statistics of SPEC §5 (what `/stats` answers); computed in stats.ts. */
-import type { CardColor, CardRule, EpochMs } from '../domain/types.js';
+import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js';
 import type { StatsGroupBy } from './types.js';
 import type { EscalationLevel } from '../domain/events.js';
 import type { RatingFigures } from './ratingFigures.js';
@@ -93,6 +93,16 @@ export interface StatsResult extends KpiSet {
   readonly ratings: RatingFigures;
   /** Complaint figures (SPEC §8) under the same filters, see complaints/complaintStats.ts. */
   readonly complaints: ComplaintFigures;
+  /** The calendar version the figures were computed with (SPEC §3: every result names its versions). */
+  readonly calendarVersion: string;
+  /** The policy versions of the cases counted (open at some time in the period), sorted. */
+  readonly policyVersions: readonly string[];
+}
+
+/** What figures are computed with: the calendar in force and each case's policy version (SPEC §3). */
+export interface FigureVersions {
+  readonly calendarVersion: string;
+  readonly policyVersionOf: (state: CaseState) => string;
 }
 
 export interface UnregisteredTotal {

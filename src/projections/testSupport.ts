@@ -11,9 +11,16 @@ import type { EventStore } from '../store/port.js';
 import { CaseProjection } from './caseProjection.js';
 import { createProjections, type Projections, type ProjectionsOptions } from './runner.js';
 import { createManualScheduler, type ManualScheduler } from './scheduler.js';
+import type { FigureVersions } from './statsFigures.js';
 import type { AlertEvent } from './types.js';
 
 export const ZONE = 'Asia/Shanghai';
+
+/** The versions of figures computed outside a projection: the default calendar's and the default policy's. */
+export const DEFAULT_VERSIONS: FigureVersions = {
+  calendarVersion: createCalendarService(ZONE).current().version,
+  policyVersionOf: () => DEFAULT_POLICY.version,
+};
 
 /** A case projection of ZONE's calendar and the default policy on `scheduler`'s clock, live from `at`. */
 export function liveCaseProjection(scheduler: ManualScheduler, at: number): CaseProjection {

@@ -163,6 +163,14 @@ describe('a new policy never rewrites the record', () => {
     );
     const february = await get(engine.url, '/reports/monthly?month=2026-02');
     expect(february.policyVersions).toEqual(['A', 'B']);
+    // /stats names its versions too (SPEC §3): February counts P-3 (open, under A) and P-4 (B); the
+    // first half of January only cases accepted under A; a period before any case none.
+    const stats = (from: string, to: string) => get(engine.url, `/stats?from=${from}&to=${to}`);
+    const feb = await stats('2026-02-01', '2026-03-01');
+    expect(feb.policyVersions).toEqual(['A', 'B']);
+    expect(feb.calendarVersion).toBe(february.calendarVersion);
+    expect((await stats('2026-01-01', '2026-01-15')).policyVersions).toEqual(['A']);
+    expect((await stats('2025-06-01', '2025-07-01')).policyVersions).toEqual([]);
     await engine.close();
   });
 

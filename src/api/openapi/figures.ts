@@ -104,32 +104,44 @@ const complaintFields = {
 };
 const Complaints = closed(Object.keys(complaintFields), complaintFields);
 
-const Stats = closed(['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 'ratings', 'complaints'], {
-  from: date,
-  to: date,
-  zone: str,
-  filter: closed([], { centerId: str, departmentId: str }),
-  asOf: { ...instant, description: 'When the figures were computed (ISO-8601 with offset, in zone)' },
-  cohort: ref('Cohort'),
-  flow: ref('Flow'),
-  ratings: ref('Ratings'),
-  complaints: ref('Complaints'),
-  groupBy: { enum: ['center', 'department', 'matter', 'category'] },
-  groups: list(
-    closed(['key', 'cohort', 'flow'], {
-      key: str,
-      label: str,
-      name: str,
-      registered: { type: 'boolean' },
-      cohort: ref('Cohort'),
-      flow: ref('Flow'),
-      ratings: ref('Ratings'),
-      // Grouped by center or department only: complaints have no matter or category. Department "" = none in charge.
-      complaints: ref('Complaints'),
-    }),
-  ),
-  unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
-});
+const versions = {
+  calendarVersion: { ...str, description: 'the calendar version the figures were computed with' },
+  policyVersions: {
+    ...list(str),
+    description: 'the policy versions of the cases counted (each case keeps the one in force when it was accepted)',
+  },
+};
+
+const Stats = closed(
+  ['from', 'to', 'zone', 'filter', 'asOf', 'cohort', 'flow', 'ratings', 'complaints', ...Object.keys(versions)],
+  {
+    from: date,
+    to: date,
+    zone: str,
+    filter: closed([], { centerId: str, departmentId: str }),
+    asOf: { ...instant, description: 'When the figures were computed (ISO-8601 with offset, in zone)' },
+    cohort: ref('Cohort'),
+    flow: ref('Flow'),
+    ratings: ref('Ratings'),
+    complaints: ref('Complaints'),
+    groupBy: { enum: ['center', 'department', 'matter', 'category'] },
+    groups: list(
+      closed(['key', 'cohort', 'flow'], {
+        key: str,
+        label: str,
+        name: str,
+        registered: { type: 'boolean' },
+        cohort: ref('Cohort'),
+        flow: ref('Flow'),
+        ratings: ref('Ratings'),
+        // Grouped by center or department only: complaints have no matter or category. Department "" = none in charge.
+        complaints: ref('Complaints'),
+      }),
+    ),
+    unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
+    ...versions,
+  },
+);
 
 const headline = HEADLINE_FIGURES.map(([field]) => field);
 const growthTable = closed(
@@ -293,8 +305,7 @@ const MonthlyReport = closed(
     unregistered: unregisteredTotal,
     unregisteredCenters: unregisteredTotal,
     latestMonthWithData: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' },
-    calendarVersion: str,
-    policyVersions: list(str),
+    ...versions,
     complaints: reportComplaints,
     ratings: reportRatings,
     summary: { ...str, description: 'the opening paragraph in Chinese, every number taken from the figures' },

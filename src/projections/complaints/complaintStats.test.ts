@@ -8,6 +8,7 @@ import { acceptedC, answeredC, assignedC, closedC, received, rejectedC } from '.
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { formatInstant, MS_PER_DAY, MS_PER_HOUR, parseDate, parseInstant } from '../../domain/time.js';
 import { computeStats } from '../stats.js';
+import { DEFAULT_VERSIONS } from '../testSupport.js';
 import { ComplaintProjection, type StoredComplaintEvent } from './complaintProjection.js';
 import { complaintFigures, NO_DEPARTMENT, type ComplaintFigures } from './complaintStats.js';
 import { haikou } from './haikouFixture.js';
@@ -33,7 +34,7 @@ const period = (p: ComplaintProjection, from: string, to: string) => ({
   timelineOf: (s: Parameters<ComplaintProjection['timelineOf']>[0]) => p.timelineOf(s, ASOF),
 });
 const stats = (p: ComplaintProjection | undefined, q: Record<string, string>) =>
-  computeStats([], { from: '2025-09-01', to: '2025-11-01', ...q }, ZONE, ASOF, p);
+  computeStats([], { from: '2025-09-01', to: '2025-11-01', ...q }, ZONE, ASOF, DEFAULT_VERSIONS, p);
 
 /** Complaints in two centers and three departments (some with none), some reassigned, decided, answered, closed. */
 const historiesArb = fc
@@ -199,7 +200,7 @@ describe('complaint figures (SPEC §8)', () => {
 
   it('the Haikou check through /stats: 2,344 accepted and 2,333 closed give closedRate 0.9953', () => {
     const p = fold(stored(haikou()));
-    const r = computeStats([], { from: '2025-01-01', to: '2026-01-01' }, ZONE, ASOF, p);
+    const r = computeStats([], { from: '2025-01-01', to: '2026-01-01' }, ZONE, ASOF, DEFAULT_VERSIONS, p);
     expect([r.complaints.received, r.complaints.accepted, r.complaints.closed]).toEqual([2344, 2344, 2333]);
     expect(r.complaints.closedRate).toBe(0.9953);
     expect(r.complaints.answeredOnTimeRate).toBe(1);

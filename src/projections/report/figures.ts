@@ -7,7 +7,15 @@
  */
 import type { CaseState, EpochMs } from '../../domain/types.js';
 import type { CaseEntry } from '../caseEntry.js';
-import { Accumulator, groupKey, groupsOf, type KpiSet, type ResolvedPeriod, type StatsGroup } from '../stats.js';
+import {
+  Accumulator,
+  groupKey,
+  groupsOf,
+  openDuring,
+  type KpiSet,
+  type ResolvedPeriod,
+  type StatsGroup,
+} from '../stats.js';
 import type { StatsGroupBy } from '../types.js';
 import { RatingAccumulator } from '../ratingFigures.js';
 import type { RatingMonths } from './feedback.js';
@@ -62,7 +70,7 @@ export function monthFigures(
     const a = s.accepted;
     if (a === undefined || s.acceptedAt === undefined) continue;
     if (centerId !== undefined && a.centerId !== centerId) continue;
-    const { acceptedAt, completedAt } = s;
+    const { acceptedAt } = s;
     latest = Math.max(latest, caseActivity(s, centerId));
     year.add(e, previousYear.fromMs, previousYear.toMs);
     month.add(e, previousMonth.fromMs, previousMonth.toMs);
@@ -75,7 +83,7 @@ export function monthFigures(
       if (d === undefined) ratings.byDepartment.set(a.departmentId, (d = new RatingAccumulator()));
       d.add(e, current.fromMs, current.toMs);
     }
-    if (openIn(acceptedAt, completedAt, current) || openIn(acceptedAt, completedAt, previousYear)) {
+    if (openDuring(s, current.fromMs, current.toMs) || openDuring(s, previousYear.fromMs, previousYear.toMs)) {
       versions.add(versionOf(s));
     }
     if (acceptedAt >= current.toMs || doneBefore(e, current.fromMs)) continue; // nothing of it in the month
@@ -112,9 +120,6 @@ const mayRateIn = (e: CaseEntry, fromMs: EpochMs): boolean => {
   if (completedAt >= fromMs || e.followUpDue > fromMs) return true; // followUpDue: NaN (false) unless a 差评
   return rating !== undefined && (rating.at >= fromMs || (rating.followUp?.at ?? fromMs - 1) >= fromMs);
 };
-
-const openIn = (acceptedAt: EpochMs, completedAt: EpochMs | undefined, p: ResolvedPeriod): boolean =>
-  acceptedAt < p.toMs && (completedAt === undefined || completedAt >= p.fromMs);
 
 /**
  * Completed before `fromMs` with no card, escalation or extension: a case that
