@@ -13,12 +13,12 @@
  * (listingCursor.ts), so a page read days after the previous one moves no case.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
-import { formatInstant, tryParseDate, tryParseInstant, zoneClock } from '../domain/index.js';
+import { formatInstant, tryParseInstant } from '../domain/index.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
+import { dateRange, inRange, type Range } from './dateRange.js';
 import { PageCollector, type Direction } from './keysetPage.js';
 import { listingCursor, listingPosition } from './listingCursor.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
-import { StatsQueryError } from './stats.js';
 
 export const CASE_SORTS = ['accepted', 'dueAt', 'overdueDays'] as const;
 export type CaseSortField = (typeof CASE_SORTS)[number];
@@ -149,30 +149,6 @@ function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, reading: Readin
   }
 }
 
-interface Range {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
-
-function dateRange(from: string | undefined, to: string | undefined, names: [string, string], zone: string) {
-  if (from === undefined && to === undefined) return undefined;
-  const clock = zoneClock(zone);
-  const day = (text: string | undefined, field: string): number | undefined => {
-    if (text === undefined) return undefined;
-    const d = tryParseDate(text);
-    if (d === undefined) throw new StatsQueryError(field, 'must be a date YYYY-MM-DD');
-    return d;
-  };
-  const fromDay = day(from, names[0]);
-  const toDay = day(to, names[1]);
-  if (fromDay !== undefined && toDay !== undefined && toDay <= fromDay)
-    throw new StatsQueryError(names[1], `must be after ${names[0]} (the period is [from, to))`);
-  return {
-    fromMs: fromDay === undefined ? Number.NEGATIVE_INFINITY : clock.startOfDay(fromDay),
-    toMs: toDay === undefined ? Number.POSITIVE_INFINITY : clock.startOfDay(toDay),
-  };
-}
-
 /** The filters as one predicate over a case entry (bad dates are refused here, naming the parameter). */
 export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEntry>) => boolean {
   const accepted: Range | undefined = dateRange(f.acceptedFrom, f.acceptedTo, ['acceptedFrom', 'acceptedTo'], zone);
@@ -194,11 +170,8 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     if (f.departmentId !== undefined && a.departmentId !== f.departmentId) return false;
     if (f.matterCode !== undefined && a.matterCode !== f.matterCode) return false;
     if (f.status !== undefined && (s.status ?? 'open') !== f.status) return false;
-    if (accepted !== undefined && (s.acceptedAt < accepted.fromMs || s.acceptedAt >= accepted.toMs)) return false;
-    if (completed !== undefined) {
-      const at = s.completedAt;
-      if (at === undefined || at < completed.fromMs || at >= completed.toMs) return false;
-    }
+    if (!inRange(accepted, s.acceptedAt)) return false;
+    if (completed !== undefined && (s.completedAt === undefined || !inRange(completed, s.completedAt))) return false;
     if (openAt !== undefined && (s.acceptedAt >= openAt || (s.completedAt !== undefined && s.completedAt < openAt)))
       return false;
     if (prefix !== undefined && !e.caseId.toLowerCase().startsWith(prefix)) return false;

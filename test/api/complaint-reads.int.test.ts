@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/projections/keysetPage.js';
 import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
 let srv: TestServer;
@@ -127,6 +128,53 @@ describe('GET /complaints', () => {
     expect((await get('/complaints?rule=complaint-undecided')).body.total).toBe(0);
   });
 
+  it('filters and sorts as /cases (SPEC §8): overdue now, closure dates, the pending due, since when past due', async () => {
+    await seed();
+    // Pending: Q-2's decision (due at the end of counted day 3, 11-07 00:00), Q-1's answer (day 15, 11-25 00:00).
+    expect(ids((await get('/complaints?sort=dueAt')).body)).toEqual(['Q-2', 'Q-1', 'Q-3', 'Q-4']);
+    expect(ids((await get('/complaints?sort=-dueAt')).body)).toEqual(['Q-4', 'Q-3', 'Q-1', 'Q-2']);
+    expect(ids((await get('/complaints?sort=received')).body)).toEqual(['Q-4', 'Q-1', 'Q-2', 'Q-3']);
+    expect(ids((await get('/complaints?closedFrom=2025-11-03')).body)).toEqual(['Q-3']);
+    expect((await get('/complaints?closedTo=2025-11-03')).body.total).toBe(0);
+    expect((await get('/complaints?overdue=true')).body.total).toBe(0);
+
+    srv.clock.set('2025-11-07T00:00:00+08:00');
+    expect(ids((await get('/complaints?overdue=true')).body)).toEqual(['Q-2']);
+    expect(ids((await get('/complaints?overdue=false')).body)).toEqual(['Q-3', 'Q-1', 'Q-4']);
+
+    srv.clock.set('2025-11-26T10:00:00+08:00');
+    const worst = await get('/complaints?sort=-overdueDays');
+    expect(ids(worst.body)).toEqual(['Q-2', 'Q-1', 'Q-4', 'Q-3']);
+    expect(worst.body).toMatchObject({ sort: '-overdueDays', listedAt: '2025-11-26T10:00:00.000+08:00' });
+    expect(ids((await get('/complaints?overdue=true&sort=-overdueDays')).body)).toEqual(['Q-2', 'Q-1']);
+  });
+
+  it('sorted by overdueDays, a listing keeps its order while the clock raises alerts between its pages', async () => {
+    await seed();
+    srv.clock.set('2025-11-20T09:00:00+08:00'); // Q-2 past due; Q-1 not yet
+    const first = await get('/complaints?sort=-overdueDays&limit=2');
+    expect(ids(first.body)).toEqual(['Q-2', 'Q-4']);
+    srv.clock.set('2025-11-26T10:00:00+08:00'); // Q-1's answer is now overdue too
+    const second = await get(`/complaints?sort=-overdueDays&limit=2&cursor=${first.body.nextCursor}`);
+    // Q-1's alert started after the listing's instant: it keeps its place, so no page skips it.
+    expect(ids(second.body)).toEqual(['Q-3', 'Q-1']);
+    expect(second.body.listedAt).toBe(first.body.listedAt);
+    // A cursor of one sort is refused for another.
+    const other = await get(`/complaints?sort=dueAt&cursor=${first.body.nextCursor}`);
+    expect(other.status).toBe(400);
+    expect(other.body.error.details[0].field).toBe('cursor');
+  });
+
+  it('a cursor made before the list had sorts still reads the next page of the default order', async () => {
+    await seed();
+    const old = encodeCursor('complaints:-received', {
+      primary: Date.parse('2025-11-03T09:30:00+08:00'),
+      caseId: 'Q-2',
+      ordinal: 0,
+    });
+    expect(ids((await get(`/complaints?cursor=${old}`)).body)).toEqual(['Q-1', 'Q-4']);
+  });
+
   it('400 names the bad filter; 403 for a recorder', async () => {
     for (const [query, field] of [
       ['state=open', 'state'],
@@ -134,6 +182,11 @@ describe('GET /complaints', () => {
       ['rule=overdue', 'rule'],
       ['color=blue', 'color'],
       ['receivedFrom=2025-13-01', 'receivedFrom'],
+      ['receivedFrom=2025-11-03&receivedTo=2025-11-03', 'receivedTo'],
+      ['closedFrom=2025-11-04&closedTo=2025-11-03', 'closedTo'],
+      ['overdue=maybe', 'overdue'],
+      ['sort=subject', 'sort'],
+      ['listedAt=yesterday', 'listedAt'],
       ['limit=501', 'limit'],
       ['cursor=not-ours', 'cursor'],
     ]) {

@@ -132,6 +132,17 @@ describe('complaints', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(page.url()).toContain('rule=complaint-overdue');
     await screenshot(page, 'complaints-list');
+    // Filters and sorts as the case list: overdue now, sorted by since when past due; the due cell names its step.
+    await page.getByLabel('当前告警 Alert now').selectOption('');
+    await page.getByLabel('逾期 Overdue now').selectOption('true');
+    await page.getByLabel('排序 Sort').selectOption('-overdueDays');
+    await page.getByRole('button', { name: /查询/ }).click();
+    await page.waitForURL(/overdue=true/);
+    expect(page.url()).toContain('sort=-overdueDays');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await late.locator('time').nth(1).textContent()).toBe('2025-11-25 00:00');
+    expect(await late.textContent()).toContain('答复 answer');
+    expect(await page.locator('#status').textContent()).toContain('逾期排序按此时点计算');
 
     await late.locator('a').first().click();
     await page.waitForURL(/\/complaints\?id=Q-LATE-1$/);

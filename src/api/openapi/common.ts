@@ -52,6 +52,13 @@ export const pagingParams = (cursorNote: string) => [
   q('cursor', `The previous page's nextCursor (${cursorNote})`, { type: 'string', maxLength: MAX_CURSOR_LENGTH }),
 ];
 
+/** The listing's instant of a list whose sort may move with the clock, as `listedAtParam` takes it. */
+export const listedAtParam = q(
+  'listedAt',
+  "The listedAt a page of this listing answered (ISO-8601 with offset, whole milliseconds): a first page read at it again, as it was first shown (paging back to page 1). At most 5 minutes after the server's clock and 30 days old, as a cursor's instant; with a cursor it must be the cursor's instant. A 400 names listedAt otherwise",
+  { type: 'string', format: 'date-time' },
+);
+
 /** The optional If-Match header of a write, as `parseIfMatch` takes it. */
 export const ifMatchHeader = (description: string) => ({
   name: 'If-Match',

@@ -13,7 +13,19 @@ import {
   SATISFACTION_LEVELS,
 } from '../../domain/complaints/lists.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
-import { caseIdSchema, errorResponse, errors, idFilterSchema, json, p, pagingParams, q, ref } from './common.js';
+import {
+  caseIdSchema,
+  errorResponse,
+  errors,
+  idFilterSchema,
+  json,
+  listedAtParam,
+  p,
+  pagingParams,
+  q,
+  ref,
+} from './common.js';
+import { COMPLAINT_SORT_VALUES } from '../../projections/complaints/complaintList.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, str } from './schemaParts.js';
 
@@ -136,10 +148,16 @@ const ComplaintDetail = closed(
 
 export const complaintReadSchemas: Record<string, JsonSchema> = {
   ComplaintListRow,
-  ComplaintListPage: closed(['total', 'limit', 'asOf', 'items'], {
+  ComplaintListPage: closed(['total', 'sort', 'limit', 'asOf', 'listedAt', 'items'], {
     total: { type: 'integer', description: 'Complaints matching the filters (all pages)' },
+    sort: { enum: COMPLAINT_SORT_VALUES },
     limit: int,
     asOf: instant,
+    listedAt: {
+      ...instant,
+      description:
+        "The instant the listing's first page was read at (the cursor carries it; pass it back as listedAt to read the first page again): sorted by overdueDays, every page counts only the past-due alerts raised by it",
+    },
     items: list(ref('ComplaintListRow')),
     nextCursor: { type: 'string', description: 'Pass as cursor for the next page; absent on the last page' },
   }),
@@ -155,17 +173,29 @@ const trailDown = {
 export const complaintReadPaths = {
   '/complaints': {
     get: {
-      summary: 'The complaint list (monitor, auditor): filters, newest receipt first, keyset paging',
+      summary:
+        "The complaint list (monitor, auditor): the case list's filters where a complaint has them, sort, keyset paging",
       parameters: [
         q('centerId', 'Only this center', id),
         q('departmentId', 'Only this department in charge', id),
         q('status', 'Status now', { enum: COMPLAINT_STATUSES }),
         q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: COMPLAINT_CARD_RULES }),
         q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),
+        q('overdue', 'true: past a due instant now (complaint-undecided or complaint-overdue in force); false: not', {
+          enum: ['true', 'false'],
+        }),
         q('receivedFrom', 'Received on or after this local date', date),
         q('receivedTo', 'Received before this local date (exclusive)', date),
+        q('closedFrom', 'Closed on or after this local date', date),
+        q('closedTo', 'Closed before this local date (exclusive)', date),
         q('q', 'Complaint-id prefix, case-insensitive', id),
-        ...pagingParams('opaque'),
+        q(
+          'sort',
+          'received | dueAt (of the step pending: decision, then answer) | overdueDays (since when past due), `-` for descending; default -received (newest first)',
+          { enum: COMPLAINT_SORT_VALUES },
+        ),
+        ...pagingParams('opaque; made for one sort'),
+        listedAtParam,
       ],
       responses: {
         '200': {

@@ -1,7 +1,7 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
 import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES } from '../../projections/caseList.js';
-import { errorResponse, errors, idFilterSchema, pagingParams, q } from './common.js';
+import { errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
 import { date, instant, ref } from './schemaParts.js';
 
 const id = idFilterSchema;
@@ -46,11 +46,7 @@ export const listPaths = {
           enum: CASE_SORT_VALUES,
         }),
         ...paging,
-        q(
-          'listedAt',
-          "The listedAt a page of this listing answered (ISO-8601 with offset, whole milliseconds): a first page read at it again, as it was first shown (paging back to page 1). At most 5 minutes after the server's clock and 30 days old, as a cursor's instant; with a cursor it must be the cursor's instant. A 400 names listedAt otherwise",
-          instant,
-        ),
+        listedAtParam,
       ],
       responses: listResponses('CaseListPage', 'One page of cases and the total'),
     },

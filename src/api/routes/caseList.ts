@@ -6,9 +6,8 @@ import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
-import { dateParam, enumParam, idParam, instantParam, queryString, refuseUnknown } from '../validation.js';
-import { badRequest } from '../errors.js';
-import { booleanParam, cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
+import { dateParam, enumParam, idParam, refuseUnknown } from '../validation.js';
+import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CASE_LIST_PARAMS = [
   'centerId',
@@ -69,16 +68,4 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
     res.json(result);
   });
   return router;
-}
-
-/**
- * `listedAt`: the listing's instant as a page answered it (ISO-8601 with offset, to the millisecond),
- * to read that listing's first page again; its bounds are the cursor's (listingCursor.ts).
- */
-function listedAtParam(q: Record<string, unknown>): number | undefined {
-  const at = instantParam(q, 'listedAt');
-  const fraction = /\.(\d+)/.exec(queryString(q, 'listedAt') ?? '')?.[1] ?? '';
-  if (/[1-9]/.test(fraction.slice(3)))
-    throw badRequest('listedAt', 'must be a whole number of milliseconds (as a page answered it)');
-  return at;
 }

@@ -15,7 +15,7 @@ import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
-import { complaintListToCsv } from '../../projections/complaints/complaintList.js';
+import { COMPLAINT_SORT_VALUES, complaintListToCsv } from '../../projections/complaints/complaintList.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
@@ -24,7 +24,7 @@ import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import { dateParam, enumParam, idParam, instantParam, pathParam, refuseUnknown } from '../validation.js';
-import { cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
+import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
   'centerId',
@@ -32,11 +32,16 @@ export const COMPLAINT_LIST_PARAMS = [
   'status',
   'rule',
   'color',
+  'overdue',
   'receivedFrom',
   'receivedTo',
+  'closedFrom',
+  'closedTo',
   'q',
+  'sort',
   'limit',
   'cursor',
+  'listedAt',
 ] as const;
 
 export interface ComplaintReadDeps extends CaseSourceDeps {
@@ -58,10 +63,15 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       status: enumParam(q, 'status', COMPLAINT_STATUSES),
       rule: enumParam(q, 'rule', COMPLAINT_CARD_RULES),
       color: enumParam(q, 'color', CARD_COLORS),
+      overdue: booleanParam(q, 'overdue'),
       receivedFrom: dateParam(q, 'receivedFrom', false),
       receivedTo: dateParam(q, 'receivedTo', false),
+      closedFrom: dateParam(q, 'closedFrom', false),
+      closedTo: dateParam(q, 'closedTo', false),
       q: idParam(q, 'q'),
+      sort: enumParam(q, 'sort', COMPLAINT_SORT_VALUES),
       cursor: cursorParam(q),
+      listedAt: listedAtParam(q),
     };
     const result = deps.readModels.complaintList({ ...givenOnly(given), limit: limitParam(q, csv) });
     trail(deps, res, {

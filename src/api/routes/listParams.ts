@@ -1,7 +1,7 @@
 /** The query parameters the lists share: paging, the format. */
 import type { Request, Response } from 'express';
 import { badRequest } from '../errors.js';
-import { queryString } from '../validation.js';
+import { instantParam, queryString } from '../validation.js';
 
 /** JSON pages are at most this long; a CSV export may ask for more rows at once. */
 export const LIST_MAX_LIMIT = 500;
@@ -47,4 +47,16 @@ export function givenOnly<T extends object>(params: T): { [K in keyof T]?: Exclu
   return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
+}
+
+/**
+ * `listedAt`: the listing's instant as a page answered it (ISO-8601 with offset, to the millisecond),
+ * to read that listing's first page again; its bounds are the cursor's (listingCursor.ts).
+ */
+export function listedAtParam(q: Record<string, unknown>): number | undefined {
+  const at = instantParam(q, 'listedAt');
+  const fraction = /\.(\d+)/.exec(queryString(q, 'listedAt') ?? '')?.[1] ?? '';
+  if (/[1-9]/.test(fraction.slice(3)))
+    throw badRequest('listedAt', 'must be a whole number of milliseconds (as a page answered it)');
+  return at;
 }

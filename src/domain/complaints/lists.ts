@@ -35,6 +35,9 @@ export const COMPLAINT_RULE_COLOR: Readonly<Record<ComplaintCardRule, 'yellow' |
   'complaint-overdue': 'red',
 };
 
+/** The rules that hold once a due instant has passed undone: a complaint with one in force is overdue. */
+export const PAST_DUE_COMPLAINT_RULES: readonly ComplaintCardRule[] = ['complaint-undecided', 'complaint-overdue'];
+
 /** Where a complaint stands: received (undecided), accepted, rejected, answered, closed. */
 export const COMPLAINT_STATUSES = ['received', 'accepted', 'rejected', 'answered', 'closed'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];

@@ -1,26 +1,43 @@
 /**
- * `GET /complaints` (SPEC §4, §8): the complaints matching the filters, newest
- * receipt first, one page. Keyset paging over (receivedAt, complaintId) with the
- * case list's collector and opaque cursor (keysetPage.ts): O(n log page) time
- * and O(page) memory a request, and a row's clocks are computed only for the
- * rows that may be on the page. The alerts in force come from the live board
- * (the same ones GET /alerts shows).
+ * `GET /complaints` (SPEC §4, §8): the complaints matching the filters, one page,
+ * with the case list's filters where a complaint has them ("filters as /cases")
+ * and its sorts: `received` (newest first by default), `dueAt` (the due instant
+ * of the step pending: the decision, then the answer) and `overdueDays` (since
+ * when past due, as the case list orders by when its overdue card started).
+ * Keyset paging with the case list's collector and listing cursor
+ * (keysetPage.ts, listingCursor.ts): O(n log page) time and O(page) memory a
+ * request; a row's clocks are computed only for the rows that may be on the page,
+ * and for every match only when sorted by `dueAt`. The alerts in force come from
+ * the live board (the same ones GET /alerts shows).
  */
 import type { CardColor } from '../../domain/lists.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import { complaintStatusOf } from '../../domain/complaints/evolve.js';
 import type { ComplaintCardRule, ComplaintChannel, ComplaintStatus } from '../../domain/complaints/lists.js';
-import { formatInstant, tryParseDate } from '../../domain/time.js';
+import { PAST_DUE_COMPLAINT_RULES } from '../../domain/complaints/lists.js';
+import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { toCsv } from '../csv.js';
-import { decodeCursor, encodeCursor, PageCollector } from '../keysetPage.js';
+import { dateRange, inRange } from '../dateRange.js';
+import { PageCollector, type Direction } from '../keysetPage.js';
+import { listingCursor, listingPosition } from '../listingCursor.js';
 import { StatsQueryError } from '../stats.js';
 import type { ComplaintAlertView } from '../types.js';
 import type { ComplaintProjection } from './complaintProjection.js';
 
 /** The most rows one read may ask for (a CSV export; the route bounds each page by routes/listParams.ts). */
 export const COMPLAINT_LIST_MAX_ROWS = 10_000;
-const ORDER = 'complaints:-received';
+
+export const COMPLAINT_SORTS = ['received', 'dueAt', 'overdueDays'] as const;
+export type ComplaintSortField = (typeof COMPLAINT_SORTS)[number];
+/** A sort field, `-` in front for descending. */
+export type ComplaintSort = ComplaintSortField | `-${ComplaintSortField}`;
+export const COMPLAINT_SORT_VALUES: readonly ComplaintSort[] = COMPLAINT_SORTS.flatMap((s) => [s, `-${s}` as const]);
+/** Newest receipt first: the office reads what came in last. */
+export const DEFAULT_COMPLAINT_SORT: ComplaintSort = '-received';
+
+/** Sort keys past every real instant, for complaints without the figure (nothing pending; never past due). */
+const LAST = Number.MAX_SAFE_INTEGER;
 
 export interface ComplaintListQuery {
   readonly centerId?: string;
@@ -33,10 +50,18 @@ export interface ComplaintListQuery {
   /** Local dates YYYY-MM-DD, receipt in [receivedFrom, receivedTo). */
   readonly receivedFrom?: string;
   readonly receivedTo?: string;
+  /** Local dates, closure in [closedFrom, closedTo). */
+  readonly closedFrom?: string;
+  readonly closedTo?: string;
+  /** true: past a due instant now (an alert of PAST_DUE_COMPLAINT_RULES in force); false: not. */
+  readonly overdue?: boolean;
   /** Complaint-id prefix, case-insensitive. */
   readonly q?: string;
+  readonly sort?: ComplaintSort;
   readonly limit: number;
   readonly cursor?: string;
+  /** The listing's instant (a page's `listedAt`): a first page read again as that listing's (listingCursor.ts). */
+  readonly listedAt?: EpochMs;
 }
 
 export interface ComplaintListAlert {
@@ -70,8 +95,11 @@ export interface ComplaintListRow {
 export interface ComplaintListResult {
   /** Complaints matching the filters (all pages). */
   readonly total: number;
+  readonly sort: ComplaintSort;
   readonly limit: number;
   readonly asOf: string;
+  /** The instant the listing's first page was read at: `overdueDays` counts only alerts started by it. */
+  readonly listedAt: string;
   readonly items: readonly ComplaintListRow[];
   /** Pass as `cursor` for the next page; absent on the last page. */
   readonly nextCursor?: string;
@@ -92,12 +120,18 @@ export interface ComplaintListSources {
 export function listComplaints(query: ComplaintListQuery, src: ComplaintListSources): ComplaintListResult {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > COMPLAINT_LIST_MAX_ROWS)
     throw new StatsQueryError('limit', `must be a whole number from 1 to ${COMPLAINT_LIST_MAX_ROWS}`);
-  const cal = src.complaints.calendar();
-  const from = dayParam(query.receivedFrom, 'receivedFrom');
-  const to = dayParam(query.receivedTo, 'receivedTo');
+  const sort = query.sort ?? DEFAULT_COMPLAINT_SORT;
+  const direction: Direction = sort.startsWith('-') ? -1 : 1;
+  const field = (direction === 1 ? sort : sort.slice(1)) as ComplaintSortField;
+  const { now, zone } = src;
+  // The order names the list, so another list's cursor is refused; '-received' reads the cursors made before sorts.
+  const order = `complaints:${sort}`;
+  const { after, listedAt } = listingPosition(query, order, field === 'overdueDays', now, zone);
+  const received = dateRange(query.receivedFrom, query.receivedTo, ['receivedFrom', 'receivedTo'], zone);
+  const closed = dateRange(query.closedFrom, query.closedTo, ['closedFrom', 'closedTo'], zone);
   const prefix = query.q?.toLowerCase();
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ORDER);
-  const page = new PageCollector<ComplaintState>(query.limit, -1, after);
+  const wantsAlert = query.rule !== undefined || query.color !== undefined;
+  const page = new PageCollector<ComplaintState>(query.limit, direction, after);
   let total = 0;
   for (const s of src.complaints.all()) {
     const r = s.received;
@@ -106,32 +140,55 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
     if (query.departmentId !== undefined && s.departmentId !== query.departmentId) continue;
     if (query.status !== undefined && complaintStatusOf(s) !== query.status) continue;
     if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) continue;
-    if (from !== undefined || to !== undefined) {
-      const day = cal.dayOf(r.at);
-      if ((from !== undefined && day < from) || (to !== undefined && day >= to)) continue;
-    }
-    if (query.rule !== undefined || query.color !== undefined) {
+    if (!inRange(received, r.at)) continue;
+    if (closed !== undefined && (s.closed === undefined || !inRange(closed, s.closed.at))) continue;
+    if (wantsAlert || query.overdue !== undefined) {
       const alerts = src.alertsOf(s.complaintId);
-      if (!alerts.some((a) => (query.rule ?? a.rule) === a.rule && (query.color ?? a.color) === a.color)) continue;
+      if (wantsAlert && !alerts.some((a) => (query.rule ?? a.rule) === a.rule && (query.color ?? a.color) === a.color))
+        continue;
+      if (query.overdue !== undefined && alerts.some(isPastDue) !== query.overdue) continue;
     }
     total++;
-    page.offer(r.at, s.complaintId, 0, () => s);
+    page.offer(sortKeyOf(field, s, src, listedAt), s.complaintId, 0, () => s);
   }
   const result = page.result();
   return {
     total,
+    sort,
     limit: query.limit,
-    asOf: formatInstant(src.now, src.zone),
+    asOf: formatInstant(now, zone),
+    listedAt: formatInstant(listedAt, zone),
     items: result.items.map((s) => complaintRow(s, src)),
-    ...(result.next !== undefined ? { nextCursor: encodeCursor(ORDER, result.next) } : {}),
+    ...(result.next !== undefined ? { nextCursor: listingCursor(order, result.next, listedAt) } : {}),
   };
 }
 
-function dayParam(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const day = tryParseDate(text);
-  if (day === undefined) throw new StatsQueryError(name, 'must be a date YYYY-MM-DD');
-  return day;
+const isPastDue = (a: ComplaintAlertView): boolean => PAST_DUE_COMPLAINT_RULES.includes(a.rule);
+
+function sortKeyOf(field: ComplaintSortField, s: ComplaintState, src: ComplaintListSources, listedAt: EpochMs): number {
+  switch (field) {
+    case 'received':
+      return s.received!.at;
+    case 'dueAt':
+      return pendingDueOf(s, src) ?? LAST;
+    case 'overdueDays': {
+      // Past due longer = since earlier = larger key; not past due = 0. An alert the clock alone raised
+      // after the listing's instant does not count on its pages (the case list's rule, caseList.ts).
+      let since = LAST;
+      for (const a of src.alertsOf(s.complaintId))
+        if (isPastDue(a)) since = Math.min(since, tryParseInstant(a.startedAt) ?? LAST);
+      const at = Math.max(listedAt, s.lastOccurredAt ?? listedAt);
+      return since > at ? 0 : LAST - since;
+    }
+  }
+}
+
+/** The due instant of the step pending: the decision until decided, then the answer until answered; none after. */
+function pendingDueOf(s: ComplaintState, src: ComplaintListSources): EpochMs | undefined {
+  const status = complaintStatusOf(s);
+  if (status !== 'received' && status !== 'accepted') return undefined;
+  const timeline = src.complaints.timelineOf(s, src.now);
+  return status === 'received' ? timeline?.decide.dueAt : timeline?.answer?.dueAt;
 }
 
 function complaintRow(s: ComplaintState, src: ComplaintListSources): ComplaintListRow {

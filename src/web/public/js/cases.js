@@ -65,4 +65,5 @@ listPage({
   rows: (body) =>
     body.items.length ? body.items.map(row) : [el('tr', {}, el('td', { colspan: '10', class: 'muted' }, '无 None'))],
   csvName: () => 'cases.csv',
+  listedNote: '（暂停办件的期限按此时点计算）',
 });

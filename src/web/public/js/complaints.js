@@ -8,13 +8,34 @@ import { wireHeader } from './nav.js';
 import { centerCell, departmentCell, directoryPickers, loadDirectory } from './directory.js';
 import { showComplaint } from './complaint-view.js';
 
-const PARAMS = ['centerId', 'departmentId', 'status', 'rule', 'color', 'receivedFrom', 'receivedTo', 'q', 'limit'];
+const PARAMS = [
+  'centerId',
+  'departmentId',
+  'status',
+  'rule',
+  'color',
+  'overdue',
+  'receivedFrom',
+  'receivedTo',
+  'closedFrom',
+  'closedTo',
+  'q',
+  'sort',
+  'limit',
+];
 
 function options(select, table) {
   select.append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));
 }
 
 export const complaintHref = (id) => `/complaints?id=${encodeURIComponent(id)}`;
+
+// The due instant of the step pending (what sort=dueAt orders by): the decision until decided, then the answer.
+function dueCell(r) {
+  const [due, step] = r.status === 'received' ? [r.decideDueAt, '受理决定 decision'] : [r.answerDueAt, '答复 answer'];
+  if (!due) return el('td', { class: 'muted' }, '—');
+  return el('td', {}, el('time', { datetime: due }, fmtInstant(due)), el('span', { class: 'muted' }, ` ${step}`));
+}
 
 function row(r) {
   return el(
@@ -27,7 +48,7 @@ function row(r) {
     el('td', { class: 'hide-narrow' }, label(COMPLAINT_CHANNELS, r.channel)),
     el('td', { class: 'hide-narrow' }, r.subject),
     el('td', {}, el('time', { datetime: r.receivedAt }, fmtInstant(r.receivedAt))),
-    el('td', {}, r.answerDueAt ? fmtInstant(r.answerDueAt) : '—'),
+    dueCell(r),
     el(
       'td',
       {},
@@ -60,6 +81,7 @@ async function main() {
   listPage({
     api: '/complaints',
     params: PARAMS,
+    listedNote: '（逾期排序按此时点计算）',
     rows: (body) =>
       body.items.length ? body.items.map(row) : [el('tr', {}, el('td', { colspan: '9', class: 'muted' }, '无 None'))],
   });

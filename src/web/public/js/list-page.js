@@ -10,6 +10,7 @@ import { el, fmtInstant, fmtNumber } from './format.js';
  * @param {(body: object) => Node[]} o.rows  table rows of one page
  * @param {(q: URLSearchParams) => string} [o.csvName]  file name of the CSV download (pages with a #csv button)
  * @param {(q: URLSearchParams) => string|undefined} [o.check]  a message when the query cannot be sent yet
+ * @param {string} [o.listedNote]  what the list reads at its listing instant (lists that answer listedAt)
  */
 export function listPage(o) {
   const $ = (id) => document.getElementById(id);
@@ -17,8 +18,8 @@ export function listPage(o) {
   const cursors = []; // cursors of the pages before the current one (for "previous")
   let current; // cursor of the current page (undefined: first page)
   let next;
-  // The case list's listing instant (every page answers it as listedAt; cursors carry it): going back
-  // to the first page asks for it again, so page 1 shows what it first showed. The other lists have none.
+  // The listing instant of the case and complaint lists (every page answers it as listedAt; cursors carry
+  // it): going back to the first page asks for it again, so page 1 shows what it first showed.
   let listedAt;
   // The filters of the rows shown (the form's query when they were read): the CSV of the same filters
   // is read at the listing's instant too, so the download holds the listing on screen.
@@ -79,9 +80,9 @@ export function listPage(o) {
       total.dataset.total = String(body.total);
       const page = cursors.length;
       const from = page * Number(q.get('limit') ?? body.limit) + (body.items.length ? 1 : 0);
-      // The case list reads paused cases at the instant its first page was read, on every page.
+      // Every page reads what moves with the clock at the instant the first page was read.
       const listed = body.listedAt
-        ? ` · 列表时点 ${fmtInstant(body.listedAt)}（暂停办件的期限按此时点计算）Listed at ${fmtInstant(body.listedAt)}`
+        ? ` · 列表时点 ${fmtInstant(body.listedAt)}${o.listedNote ?? ''} Listed at ${fmtInstant(body.listedAt)}`
         : '';
       $('status').textContent = body.items.length
         ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}${listed}`
