@@ -1,10 +1,10 @@
 /** The engine process: generated token on loopback, fail-fast config, graceful shutdown. */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../reliability/support/engine-process.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const run = (env: Record<string, string>) =>
@@ -123,14 +123,3 @@ describe('src/main.ts', () => {
     expect(r.stdout + r.stderr).not.toContain('admin-secret-token');
   }, 45_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}

@@ -5,12 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort as freeEnginePort, startEngine, type Engine } from '../reliability/support/engine-process.js';
+import { freePort, startEngine, type Engine } from '../reliability/support/engine-process.js';
 import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
 const RULES = fileURLToPath(new URL('../../prometheus/rules.yml', import.meta.url));
@@ -37,7 +36,7 @@ describe.skipIf(!havePromtool)('the engine process as npm start composes it', ()
     dir = mkdtempSync(join(tmpdir(), 'supervision-engine-metrics-'));
     engine = await startEngine({
       store: `sqlite:${join(dir, 'events.db')}`,
-      port: await freeEnginePort(),
+      port: await freePort(),
       tokens: [{ token: TOKENS.admin, role: 'admin' }],
       auditLog: join(dir, 'audit.log'),
     });
@@ -134,14 +133,3 @@ describe.skipIf(!haveBinaries)('Prometheus', () => {
     }
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
