@@ -185,6 +185,26 @@ describe('case page', () => {
     await page.context().close();
   });
 
+  it('a monitor, who may not read the history, is told so once: moving the slider does not ask again', async () => {
+    await postEvents(server.baseUrl, [accepted20('MON-1', shanghaiIso(-3 * DAY))]);
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.endsWith('/history') && r.status() === 403) refused.push(r.url());
+    });
+    await page.goto(`${server.baseUrl}/cases/MON-1`);
+    await page.locator('#case-view').waitFor({ state: 'visible' });
+    await expect.poll(() => page.locator('#history').textContent()).toMatch(/History unavailable/);
+    await page.locator('#asof-slider').focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => new URL(page.url()).searchParams.has('asOf')).toBe(true);
+    await page.keyboard.press('End');
+    await expect.poll(() => new URL(page.url()).searchParams.has('asOf')).toBe(false);
+    expect(await page.locator('#history').textContent()).toMatch(/History unavailable/);
+    expect(refused).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('two late-record cards raised by one batch each show the explanation of their own event', async () => {
     await postEvents(server.baseUrl, [
       accepted20('LATE-2', shanghaiIso(-50 * 3_600_000)),

@@ -322,6 +322,14 @@ function hideCase() {
 }
 
 /** Shows the case at `asOfIso`; `null` means now (the server's clock), and leaves the address without an instant. */
+// A role that may not read the history (a monitor: history is the auditors') is told so once; moving the
+// slider then does not ask again, so the console does not log a 403 at every step.
+let historyForbidden;
+function rememberForbidden(e) {
+  if (e instanceof ApiError && e.status === 403) historyForbidden = e;
+  throw e;
+}
+
 async function show(asOfIso) {
   const seq = ++requestSeq;
   pinned = asOfIso !== null;
@@ -330,9 +338,12 @@ async function show(asOfIso) {
   $('asof-status').textContent = `加载中 Loading ${pinned ? fmtInstant(asOfIso) : '现在 now'}…`;
   // For "now" the case answers first and the history is asked for at the very instant it was evaluated.
   const evPromise = apiJson(`/cases/${enc}${pinned ? `?${at(asOfIso)}` : known ? `?${known}` : ''}`);
-  const histPromise = pinned
-    ? apiJson(`/cases/${enc}/history?${at(asOfIso)}`)
-    : evPromise.then((ev) => apiJson(`/cases/${enc}/history?${at(ev.asOf)}`));
+  const history = (iso) => apiJson(`/cases/${enc}/history?${at(iso)}`).catch(rememberForbidden);
+  const histPromise = historyForbidden
+    ? Promise.reject(historyForbidden)
+    : pinned
+      ? history(asOfIso)
+      : evPromise.then((ev) => history(ev.asOf));
   const [evResult, histResult] = await Promise.allSettled([evPromise, histPromise]);
   if (seq !== requestSeq) return; // a newer instant was asked for meanwhile
   syncAddress(asOfIso);
