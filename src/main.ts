@@ -11,6 +11,7 @@
  * /readyz reports not ready until it is back. Damage found later is logged at
  * error with where it lies, and /readyz stays not ready with the reason.
  */
+import { answerClientError } from './api/clientErrors.js';
 import { createServer, type Server } from 'node:http';
 import { fileAccessTrail } from './api/accessTrail.js';
 import type { SupervisionApp } from './api/app.js';
@@ -196,6 +197,7 @@ function listen(app: SupervisionApp, config: Config): Promise<Server> {
     },
     app,
   );
+  server.on('clientError', answerClientError);
   return new Promise((resolve) => {
     server.listen(config.port, config.host, () => resolve(server));
     server.on('error', (e: NodeJS.ErrnoException) => {

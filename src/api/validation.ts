@@ -28,9 +28,34 @@ export function queryString(query: Record<string, unknown>, name: string): strin
  */
 export function refuseUnknown(query: Record<string, unknown>, known: readonly string[]): void {
   for (const name of Object.keys(query)) {
-    if (!known.includes(name)) throw badRequest(name, `is not a parameter of this route; known: ${known.join(', ')}`);
+    if (known.includes(name)) continue;
+    throw badRequest(
+      name,
+      known.length === 0
+        ? 'is not a parameter of this route: it takes none'
+        : `is not a parameter of this route; known: ${known.join(', ')}`,
+    );
   }
 }
+
+/** The route's query parameters as a step before its handler (and before its body is read): any other is refused. */
+export const takesParams =
+  (...known: string[]): RequestHandler =>
+  (req, _res, next) => {
+    refuseUnknown(req.query as Record<string, unknown>, known);
+    next();
+  };
+
+/**
+ * A write with no revision to compare refuses `If-Match`: ignoring it would let a caller believe the
+ * write was conditional when it was not.
+ */
+export const refusesIfMatch =
+  (why: string): RequestHandler =>
+  (req, _res, next) => {
+    if (req.headers['if-match'] !== undefined) throw badRequest('If-Match', `is not taken by this route: ${why}`);
+    next();
+  };
 
 /** An optional instant parameter (`?asOf=`, `?asKnownAt=`) as epoch ms: ISO-8601 with offset. */
 export function instantParam(query: Record<string, unknown>, name: string): EpochMs | undefined {

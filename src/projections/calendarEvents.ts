@@ -97,11 +97,24 @@ export type CalendarDecodeResult =
  * it must be a whole notice (the calendar's checkNotice): make-up days on
  * weekends, every holiday the law fixes listed.
  */
+/** The fields a `PUT /calendar/{year}` body may hold. */
+const NOTICE_FIELDS: readonly string[] = ['holidays', 'workdays', 'region', 'note'];
+
 export function decodeCalendarYearRequest(year: unknown, body: unknown, publishedAt: string): CalendarDecodeResult {
   const yearNum = typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : year;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, errors: [{ field: '(body)', message: 'expected a JSON object' }] };
   }
+  // The year is the path's and publishedAt the server's: anything else unknown is refused, not dropped.
+  const unknown = Object.keys(body).filter((k) => !NOTICE_FIELDS.includes(k));
+  if (unknown.length > 0)
+    return {
+      ok: false,
+      errors: unknown.map((field) => ({
+        field,
+        message: `is not a field of a calendar notice; known: ${NOTICE_FIELDS.join(', ')}`,
+      })),
+    };
   const decoded = decodeCalendarYearPublished({ ...(body as Record<string, unknown>), year: yearNum, publishedAt });
   if (!decoded.ok) return decoded;
   // The lists as sent (decode sorted them), so an error's index points into the request.

@@ -77,7 +77,7 @@ describe('CaseRated and RatingFollowedUp over HTTP', () => {
     const items = alerts.body.alerts as { caseId: string; color: string }[];
     expect(items.map((a) => [a.caseId, a.color])).toEqual([['B-1', 'red']]);
 
-    const c = await get('/cases/B-1?explain=true');
+    const c = await get('/cases/B-1');
     expect(c.status).toBe(200);
     expect(c.body.status).toBe('completed');
     expect(c.body.rating).toMatchObject({ score: 1, bad: true, followUpDueAt: '2024-11-28T00:00:00.000+08:00' });

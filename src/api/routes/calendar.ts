@@ -13,7 +13,7 @@ import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
-import { pathParam, requireJson } from '../validation.js';
+import { pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
 
 export interface CalendarRouteDeps {
   readonly store: EventStore;
@@ -26,36 +26,43 @@ export interface CalendarRouteDeps {
 export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Router {
   const router = Router();
 
-  router.get('/calendar/:year', auth.require('calendar:read'), (req, res) => {
+  router.get('/calendar/:year', auth.require('calendar:read'), takesParams(), (req, res) => {
     const year = yearParam(pathParam(req, 'year'));
     const view = deps.calendarService.getYear(year);
     if (view === undefined) throw new ApiError(404, 'year-not-found', `the calendar does not cover year ${year}`);
     res.json(view);
   });
 
-  router.put('/calendar/:year', auth.require('calendar:write'), requireJson, async (req, res) => {
-    const year = yearParam(pathParam(req, 'year'));
-    const decoded = decodeCalendarYearRequest(String(year), req.body, new Date(deps.clock()).toISOString());
-    if (!decoded.ok) {
-      throw new ApiError(
-        400,
-        'invalid-calendar',
-        decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-        decoded.errors,
-      );
-    }
-    // A national notice replaces the year's days: show what that changes against the days in force.
-    const before = decoded.value.region === undefined ? deps.calendarService.noticeDays(year) : undefined;
-    const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
-    const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
-    if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
-    const view = deps.calendarService.getYear(year);
-    if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
-    const changes = before === undefined ? undefined : noticeChanges(before, deps.calendarService.noticeDays(year));
-    res
-      .status(200)
-      .json({ ...view, ...(changes !== undefined ? { changes } : {}), position: result.position.toString() });
-  });
+  router.put(
+    '/calendar/:year',
+    auth.require('calendar:write'),
+    takesParams(),
+    refusesIfMatch('a notice replaces the year whatever was published before; GET the year to see its version'),
+    requireJson,
+    async (req, res) => {
+      const year = yearParam(pathParam(req, 'year'));
+      const decoded = decodeCalendarYearRequest(String(year), req.body, new Date(deps.clock()).toISOString());
+      if (!decoded.ok) {
+        throw new ApiError(
+          400,
+          'invalid-calendar',
+          decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+          decoded.errors,
+        );
+      }
+      // A national notice replaces the year's days: show what that changes against the days in force.
+      const before = decoded.value.region === undefined ? deps.calendarService.noticeDays(year) : undefined;
+      const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
+      const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
+      if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
+      const view = deps.calendarService.getYear(year);
+      if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
+      const changes = before === undefined ? undefined : noticeChanges(before, deps.calendarService.noticeDays(year));
+      res
+        .status(200)
+        .json({ ...view, ...(changes !== undefined ? { changes } : {}), position: result.position.toString() });
+    },
+  );
 
   return router;
 }

@@ -17,7 +17,7 @@ import {
   type HistoryDeps,
   type HistoryQuery,
 } from '../history.js';
-import { instantParam, pathParam, queryString } from '../validation.js';
+import { instantParam, pathParam, queryString, takesParams } from '../validation.js';
 
 export interface CaseRouteDeps extends HistoryDeps {
   readonly store: EventStore;
@@ -31,7 +31,7 @@ export interface CaseRouteDeps extends HistoryDeps {
 export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
   const router = Router();
 
-  router.get('/cases/:caseId', auth.require('case:read'), async (req, res) => {
+  router.get('/cases/:caseId', auth.require('case:read'), takesParams('asOf', 'asKnownAt'), async (req, res) => {
     const caseId = caseIdParam(req);
     const asOf = instantParam(req.query, 'asOf');
     const knownAt = instantParam(req.query, 'asKnownAt');
@@ -50,20 +50,25 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     res.json(evaluation);
   });
 
-  router.get('/cases/:caseId/history', auth.require('case:history'), async (req, res) => {
-    const caseId = caseIdParam(req);
-    const query: HistoryQuery = {
-      asOf: instantParam(req.query, 'asOf'),
-      knownAt: instantParam(req.query, 'asKnownAt'),
-      now: deps.clock(),
-      limit: limitParam(req.query),
-      after: afterParam(req.query),
-    };
-    trail(deps, req, res, caseId, 'history');
-    const page = await buildHistoryPage(deps, caseId, query);
-    if (page === undefined) throw unknownCase(caseId, query.asOf, query.knownAt);
-    res.json(page);
-  });
+  router.get(
+    '/cases/:caseId/history',
+    auth.require('case:history'),
+    takesParams('asOf', 'asKnownAt', 'limit', 'after'),
+    async (req, res) => {
+      const caseId = caseIdParam(req);
+      const query: HistoryQuery = {
+        asOf: instantParam(req.query, 'asOf'),
+        knownAt: instantParam(req.query, 'asKnownAt'),
+        now: deps.clock(),
+        limit: limitParam(req.query),
+        after: afterParam(req.query),
+      };
+      trail(deps, req, res, caseId, 'history');
+      const page = await buildHistoryPage(deps, caseId, query);
+      if (page === undefined) throw unknownCase(caseId, query.asOf, query.knownAt);
+      res.json(page);
+    },
+  );
 
   return router;
 }

@@ -13,7 +13,7 @@ import type { ReadModels } from '../../projections/types.js';
 import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
-import { parseIfMatch, requireJson } from '../validation.js';
+import { parseIfMatch, requireJson, takesParams } from '../validation.js';
 
 export interface DirectoryRouteDeps {
   readonly store: EventStore;
@@ -26,11 +26,11 @@ export interface DirectoryRouteDeps {
 export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): Router {
   const router = Router();
 
-  router.get('/directory', auth.require('directory:read'), (_req, res) => {
+  router.get('/directory', auth.require('directory:read'), takesParams(), (_req, res) => {
     res.json(deps.directory.view());
   });
 
-  router.put('/directory', auth.require('directory:write'), requireJson, async (req, res) => {
+  router.put('/directory', auth.require('directory:write'), takesParams(), requireJson, async (req, res) => {
     const { sent, version } = editedView(req.body);
     // If-Match (or the `version` of the GET answer sent back) names the version the caller edited
     // (0: none published yet), so two editors cannot lose a change.

@@ -10,14 +10,14 @@ import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/
 import { timeSlice, withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
 import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
-import { parseIfMatch, pathParam, requireJson } from '../validation.js';
+import { parseIfMatch, pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
 
 export const MAX_BATCH = 1000;
 
 export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
   const router = Router();
 
-  router.post('/cases/:caseId/events', auth.require('events:write'), requireJson, async (req, res) => {
+  router.post('/cases/:caseId/events', auth.require('events:write'), takesParams(), requireJson, async (req, res) => {
     const caseId = pathParam(req, 'caseId');
     if (!CaseId.is(caseId)) throw badRequest('caseId', `must be ${CASE_ID_DESCRIPTION}`);
     const event = singleEvent(req.body, caseId);
@@ -42,34 +42,41 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
       });
   });
 
-  router.post('/events', auth.require('events:write'), requireJson, async (req, res) => {
-    const rows = batchOf(req.body);
-    const answers: (Record<string, unknown> | undefined)[] = rows.map(() => undefined);
-    // Each case's events in request order; each case's group is decided and appended atomically.
-    const groups = new Map<string, { indexes: number[]; events: WriteEvent[] }>();
-    const slice = timeSlice(); // a 1000-event body is decoded in slices, other requests answered between them
-    for (const [index, raw] of rows.entries()) {
-      await slice.pause();
-      const decoded = decodeCaseEvent(raw);
-      if (!decoded.ok) {
-        answers[index] = { ...rowIds(raw), status: 400, error: invalidEvent(decoded.errors) };
-        continue;
+  router.post(
+    '/events',
+    auth.require('events:write'),
+    takesParams(),
+    refusesIfMatch('a batch holds many cases; send If-Match with one event to POST /cases/{caseId}/events'),
+    requireJson,
+    async (req, res) => {
+      const rows = batchOf(req.body);
+      const answers: (Record<string, unknown> | undefined)[] = rows.map(() => undefined);
+      // Each case's events in request order; each case's group is decided and appended atomically.
+      const groups = new Map<string, { indexes: number[]; events: WriteEvent[] }>();
+      const slice = timeSlice(); // a 1000-event body is decoded in slices, other requests answered between them
+      for (const [index, raw] of rows.entries()) {
+        await slice.pause();
+        const decoded = decodeCaseEvent(raw);
+        if (!decoded.ok) {
+          answers[index] = { ...rowIds(raw), status: 400, error: invalidEvent(decoded.errors) };
+          continue;
+        }
+        const group = groups.get(decoded.event.caseId) ?? { indexes: [], events: [] };
+        group.indexes.push(index);
+        group.events.push(withEventId(decoded.event));
+        groups.set(decoded.event.caseId, group);
       }
-      const group = groups.get(decoded.event.caseId) ?? { indexes: [], events: [] };
-      group.indexes.push(index);
-      group.events.push(withEventId(decoded.event));
-      groups.set(decoded.event.caseId, group);
-    }
-    const entries = [...groups];
-    const results = await writeSide.appendGroups(
-      entries.map(([caseId, g]) => ({ caseId, events: g.events })),
-      accessOf(res),
-    );
-    for (const [g, [, group]] of entries.entries()) {
-      for (const [k, index] of group.indexes.entries()) answers[index] = toRow((results[g] ?? [])[k]);
-    }
-    res.status(200).json({ results: answers });
-  });
+      const entries = [...groups];
+      const results = await writeSide.appendGroups(
+        entries.map(([caseId, g]) => ({ caseId, events: g.events })),
+        accessOf(res),
+      );
+      for (const [g, [, group]] of entries.entries()) {
+        for (const [k, index] of group.indexes.entries()) answers[index] = toRow((results[g] ?? [])[k]);
+      }
+      res.status(200).json({ results: answers });
+    },
+  );
 
   return router;
 }
@@ -103,6 +110,8 @@ function batchOf(body: unknown): unknown[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('events', 'body must be a JSON object {"events": [...]}');
   }
+  for (const key of Object.keys(body))
+    if (key !== 'events') throw badRequest(key, 'is not a field of a batch: send {"events": [...]}');
   const events = (body as Record<string, unknown>)['events'];
   if (!Array.isArray(events)) throw badRequest('events', 'must be an array of case events');
   if (events.length === 0) throw badRequest('events', 'must hold at least one event');

@@ -26,13 +26,13 @@ const isWeekend = (day: EpochDay): boolean => {
 };
 
 /**
- * A whole national notice: every make-up working day (调休上班) is a Saturday or
- * Sunday, and every holiday the law in force fixes that year is listed (a
- * notice always lists them, weekends included). Regional days (民族节日) are
- * only held to the first rule. Errors name the field.
+ * A whole national notice: each day listed once, every make-up working day
+ * (调休上班) a Saturday or Sunday, and every holiday the law in force fixes that
+ * year listed (a notice always lists them, weekends included). Regional days
+ * (民族节日) are held to the first two rules. Errors name the field.
  */
 export function checkNotice(year: number, days: NoticeDays, regional: boolean): FieldError[] {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = [...repeats('holidays', days.holidays), ...repeats('workdays', days.workdays)];
   days.workdays.forEach((d, i) => {
     if (!isWeekend(d)) {
       errors.push({
@@ -52,6 +52,18 @@ export function checkNotice(year: number, days: NoticeDays, regional: boolean): 
       message: `not the whole notice: missing ${names}, fixed by the ${law.revision} revision of 全国年节及纪念日放假办法; send every holiday and make-up day of the ${year} notice`,
     });
   }
+  return errors;
+}
+
+/** A day listed again: the list would be stored as sent, and every replay fold it again. */
+function repeats(field: string, days: readonly EpochDay[]): FieldError[] {
+  const first = new Map<EpochDay, number>();
+  const errors: FieldError[] = [];
+  days.forEach((d, i) => {
+    const j = first.get(d);
+    if (j === undefined) first.set(d, i);
+    else errors.push({ field: `${field}[${i}]`, message: `${formatDate(d)} is listed already, as ${field}[${j}]` });
+  });
   return errors;
 }
 

@@ -1,0 +1,94 @@
+/**
+ * A misspelt parameter, an unknown field or an If-Match a route cannot honour is refused by name
+ * (400), never ignored: an auditor's `?asof=` must not quietly answer the case as it is now, and a
+ * caller sending If-Match to a write that cannot compare revisions must not believe it was
+ * conditional. Every path of the OpenAPI document is asked, so a route added later is held to it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startTestServer({ now: '2026-03-02T10:00:00+08:00' });
+});
+afterAll(async () => {
+  await srv.close();
+});
+
+/** Routes with nothing a parameter could change: probes and scrapers may add their own. */
+const OPEN_ROUTES = ['/healthz', '/readyz', '/metrics', '/openapi.json'];
+
+const concrete = (path: string) =>
+  path.replace('{caseId}', 'C-1').replace('{complaintId}', 'Q-1').replace('{year}', '2026');
+
+async function operations(): Promise<[string, string][]> {
+  const doc = (await call(srv.baseUrl, 'GET', '/openapi.json')).body as { paths: Record<string, object> };
+  return Object.entries(doc.paths)
+    .filter(([path]) => !OPEN_ROUTES.includes(path))
+    .flatMap(([path, ops]) => Object.keys(ops).map((method): [string, string] => [method.toUpperCase(), path]));
+}
+
+describe('unknown inputs are refused by name', () => {
+  it('every route of the OpenAPI document refuses a parameter it does not take', async () => {
+    const ops = await operations();
+    expect(ops.length).toBeGreaterThan(15);
+    for (const [method, path] of ops) {
+      const res = await call(srv.baseUrl, method, `${concrete(path)}?asof=2026-01-01T00:00:00%2B08:00`, {
+        token: TOKENS.admin,
+        ...(method === 'GET' ? {} : { body: {} }),
+      });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body.error.details[0].field, `${method} ${path}`).toBe('asof');
+    }
+  });
+
+  it('a write that cannot compare revisions refuses If-Match, and writes nothing', async () => {
+    const event = {
+      type: 'CaseAccepted',
+      caseId: 'IM-1',
+      occurredAt: '2026-03-02T09:00:00+08:00',
+      centerId: 'c1',
+      departmentId: 'd1',
+      matterCode: 'M1',
+      kind: 'promised',
+      promisedDays: 5,
+    };
+    const batch = await call(srv.baseUrl, 'POST', '/events', {
+      token: TOKENS.recorder,
+      body: { events: [event] },
+      headers: { 'If-Match': '0' },
+    });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.details[0].field).toBe('If-Match');
+    const calendar = await call(srv.baseUrl, 'PUT', '/calendar/2027', {
+      token: TOKENS.admin,
+      body: { holidays: ['2027-01-01'], workdays: [] },
+      headers: { 'If-Match': '3' },
+    });
+    expect(calendar.status).toBe(400);
+    expect(calendar.body.error.details[0].field).toBe('If-Match');
+    expect((await call(srv.baseUrl, 'GET', '/cases/IM-1', { token: TOKENS.auditor })).status).toBe(404);
+  });
+
+  it('a batch with a field besides events is refused naming it', async () => {
+    const res = await call(srv.baseUrl, 'POST', '/events', {
+      token: TOKENS.recorder,
+      body: { events: [], dryRun: true },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('dryRun');
+  });
+
+  it('a calendar notice with an unknown field, or a day listed twice, is refused naming it', async () => {
+    const put = (body: unknown) => call(srv.baseUrl, 'PUT', '/calendar/2026', { token: TOKENS.admin, body });
+    const extra = await put({ holidays: [], workdays: [], extra: 1 });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.details.map((d: { field: string }) => d.field)).toEqual(['extra']);
+    const twice = await put({ holidays: ['2026-01-01', '2026-01-02', '2026-01-01'], workdays: [] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.details).toContainEqual({
+      field: 'holidays[2]',
+      message: '2026-01-01 is listed already, as holidays[0]',
+    });
+  });
+});
