@@ -116,6 +116,11 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
   if (deps.web !== undefined) app.use(deps.web.router);
+  // API answers are case data read at an instant: never stored by a browser or a proxy.
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const alerts = alertRoutes(
     {

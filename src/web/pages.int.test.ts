@@ -84,6 +84,18 @@ describe('paths shared with the JSON API', () => {
   );
 });
 
+describe('an address that is a page and an API route', () => {
+  it('is keyed by Accept for caches, both answers (else Back shows the JSON the page fetched there)', async () => {
+    for (const path of ['/cases', '/cards', '/complaints', '/cases/C-1']) {
+      const html = await fetch(`${base}${path}`, { headers: { accept: 'text/html' } });
+      expect(html.headers.get('vary'), path).toMatch(/Accept/);
+      const json = await fetch(`${base}${path}`, { headers: { accept: 'application/json' } });
+      expect(json.headers.get('vary'), path).toMatch(/Accept/);
+      expect(await json.json()).toEqual({ api: true });
+    }
+  });
+});
+
 describe('an address with no page', () => {
   it('a browser gets the not-found page with the header; an API client the JSON 404; an API route is untouched', async () => {
     const page = await fetch(`${base}/nope`, { headers: { accept: 'text/html' } });

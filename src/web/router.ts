@@ -58,6 +58,9 @@ function createWebRouter({ zone }: WebRouterOptions): express.Router {
   for (const page of WEB_PAGES) {
     const body = bodyOf(page);
     router.get(page.path, (req, res, next) => {
+      // One address, two answers (the page, the API's JSON): a cache must key them by Accept, or the
+      // browser's Back shows the JSON the page fetched at the address it put in the bar.
+      if (page.sharedWithApi) res.vary('Accept');
       if (page.sharedWithApi && !prefersHtml(req)) {
         next();
         return;

@@ -72,6 +72,12 @@ async function pageThrough(path: string, limit: number, between?: () => Promise<
 }
 
 describe('GET /cases', () => {
+  it('is never stored by a browser or a proxy (case data read at an instant)', async () => {
+    const res = await get('/cases');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('lists every accepted case with its figures and a total, oldest accepted first by default', async () => {
     await write(seed('L'));
     const res = await get('/cases?limit=500');

@@ -144,6 +144,12 @@ describe('complaints', () => {
     expect(await late.textContent()).toContain('答复 answer');
     expect(await page.locator('#status').textContent()).toContain('逾期排序按此时点计算');
 
+    // Back from a complaint shows the list again, not the JSON it fetched at the same address.
+    await late.locator('a').first().click();
+    await page.waitForURL(/\/complaints\?id=Q-LATE-1$/);
+    await page.goBack();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.locator('#filters').isVisible()).toBe(true);
     await late.locator('a').first().click();
     await page.waitForURL(/\/complaints\?id=Q-LATE-1$/);
     const api = await getJson(server.baseUrl, '/complaints/Q-LATE-1');
