@@ -178,6 +178,22 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it('Next pages the listing shown, not filters changed in the form without pressing Show', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/complaints?limit=1`);
+    const rows = page.locator('#rows tbody tr[data-complaint-id]');
+    await expect.poll(() => rows.first().getAttribute('data-complaint-id')).toBe('Q-DONE-1');
+    await page.getByLabel('排序 Sort').selectOption('received');
+    await page.getByLabel('状态 Status').selectOption('closed');
+    await page.locator('#next').click();
+    await expect.poll(() => rows.first().getAttribute('data-complaint-id')).toBe('Q-LATE-1');
+    expect(await page.locator('#error').textContent()).toBe('');
+    expect(await page.getByLabel('排序 Sort').inputValue()).toBe('-received');
+    expect(await page.getByLabel('状态 Status').inputValue()).toBe('');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-received');
+    await page.context().close();
+  });
+
   it('fits a 390 px phone: list and view without sideways scrolling of the page', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     for (const path of ['/complaints', '/complaints?id=Q-DONE-1']) {

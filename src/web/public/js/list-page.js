@@ -24,6 +24,9 @@ export function listPage(o) {
   // The filters of the rows shown (the form's query when they were read): the CSV of the same filters
   // is read at the listing's instant too, so the download holds the listing on screen.
   let shownQuery;
+  // The filters of the listing being paged (the form's query when it was submitted): Next, Previous and
+  // First page this listing, whatever was changed in the form since without pressing Show.
+  let listingQuery = '';
 
   const query = () => {
     const q = new URLSearchParams();
@@ -56,7 +59,7 @@ export function listPage(o) {
   };
 
   async function load() {
-    const q = query();
+    const q = new URLSearchParams(listingQuery);
     history.replaceState(null, '', q.toString() ? `${location.pathname}?${q}` : location.pathname);
     const problem = o.check?.(q);
     $('error').textContent = problem ?? '';
@@ -110,7 +113,14 @@ export function listPage(o) {
   // A new listing (the filters submitted): read now.
   const restart = () => {
     listedAt = undefined;
+    listingQuery = query().toString();
     void firstPage();
+  };
+  // Paging with filters changed but not submitted: the form shows the listing's filters again.
+  const formToListing = () => {
+    if (query().toString() === listingQuery) return;
+    form.reset();
+    fillForm(new URLSearchParams(listingQuery));
   };
 
   form.addEventListener('submit', (e) => {
@@ -129,6 +139,7 @@ export function listPage(o) {
   };
   $('next').addEventListener('click', async () => {
     if (next === undefined) return;
+    formToListing();
     cursors.push(current);
     current = next;
     await load();
@@ -136,11 +147,13 @@ export function listPage(o) {
   });
   $('prev').addEventListener('click', async () => {
     if (cursors.length === 0) return;
+    formToListing();
     current = cursors.pop();
     await load();
     keepFocus($('prev'));
   });
   $('first').addEventListener('click', async () => {
+    formToListing();
     await firstPage();
     keepFocus($('first'));
   });
@@ -160,5 +173,6 @@ export function listPage(o) {
   });
 
   fillForm(new URLSearchParams(location.search));
+  listingQuery = query().toString();
   void load();
 }
