@@ -142,6 +142,8 @@ describe('complaints', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(await late.locator('time').nth(1).textContent()).toBe('2025-11-25 00:00');
     expect(await late.textContent()).toContain('答复 answer');
+    expect(await late.textContent()).toContain('已逾期 overdue');
+    expect(await page.locator('#csv').isVisible()).toBe(true);
     expect(await page.locator('#status').textContent()).toContain('逾期排序按此时点计算');
 
     // Back from a complaint shows the list again, not the JSON it fetched at the same address.
@@ -204,6 +206,14 @@ describe('complaints', () => {
         .waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, path).toBeLessThanOrEqual(PHONE.width);
+      if (!path.includes('id=')) {
+        // The list's due and alerts columns are on screen, not behind the table's own sideways scroll.
+        const table = await page.evaluate(() => {
+          const t = document.querySelector('#rows') as HTMLElement;
+          return t.scrollWidth - (t.parentElement as HTMLElement).clientWidth;
+        });
+        expect(table, 'the table is wider than its box').toBeLessThanOrEqual(0);
+      }
     }
     await expect(page.locator('#about [data-field="closed"] dd').textContent()).resolves.toContain('基本满意');
     await screenshot(page, 'complaint-view-phone');
@@ -237,6 +247,15 @@ describe('complaints', () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/complaints?id=NO-SUCH-1`);
     await expect.poll(() => page.locator('#detail-error').textContent()).toMatch(/未找到|Not found/);
+    // No empty headings and tables of a complaint that is not there.
+    expect(await page.locator('#detail-view section:visible').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('an address filter the form cannot hold (an impossible date) is named, not dropped silently', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/complaints?closedFrom=2026-13-01`);
+    await expect.poll(() => page.locator('#error').textContent()).toContain('closedFrom=2026-13-01');
     await page.context().close();
   });
 });

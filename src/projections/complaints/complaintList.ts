@@ -149,7 +149,7 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
       if (query.overdue !== undefined && alerts.some(isPastDue) !== query.overdue) continue;
     }
     total++;
-    page.offer(sortKeyOf(field, s, src, listedAt), s.complaintId, 0, () => s);
+    page.offer(sortKeyOf(field, direction, s, src, listedAt), s.complaintId, 0, () => s);
   }
   const result = page.result();
   return {
@@ -165,12 +165,19 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
 
 const isPastDue = (a: ComplaintAlertView): boolean => PAST_DUE_COMPLAINT_RULES.includes(a.rule);
 
-function sortKeyOf(field: ComplaintSortField, s: ComplaintState, src: ComplaintListSources, listedAt: EpochMs): number {
+function sortKeyOf(
+  field: ComplaintSortField,
+  direction: Direction,
+  s: ComplaintState,
+  src: ComplaintListSources,
+  listedAt: EpochMs,
+): number {
   switch (field) {
     case 'received':
       return s.received!.at;
     case 'dueAt':
-      return pendingDueOf(s, src) ?? LAST;
+      // Nothing pending (answered, rejected, closed): after the pending ones, in either direction.
+      return pendingDueOf(s, src) ?? direction * LAST;
     case 'overdueDays': {
       // Past due longer = since earlier = larger key; not past due = 0. An alert the clock alone raised
       // after the listing's instant does not count on its pages (the case list's rule, caseList.ts).

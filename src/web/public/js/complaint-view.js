@@ -183,6 +183,8 @@ export async function showComplaint(id) {
     c = await apiJson(`/complaints/${encodeURIComponent(id)}`);
   } catch (e) {
     $('detail-error').textContent = e.message;
+    // No complaint to show: no empty headings and tables of one.
+    for (const section of document.querySelectorAll('#detail-view section')) section.hidden = true;
     return;
   }
   $('complaint-status').replaceChildren(

@@ -30,25 +30,40 @@ function options(select, table) {
 
 export const complaintHref = (id) => `/complaints?id=${encodeURIComponent(id)}`;
 
-// The due instant of the step pending (what sort=dueAt orders by): the decision until decided, then the answer.
-function dueCell(r) {
-  const [due, step] = r.status === 'received' ? [r.decideDueAt, '受理决定 decision'] : [r.answerDueAt, '答复 answer'];
+// The due instant of the step pending (what sort=dueAt orders by): the decision until decided, then the
+// answer until answered; nothing once answered, rejected or closed. Past it, says so.
+function dueCell(r, asOf) {
+  const [due, step] =
+    r.status === 'received'
+      ? [r.decideDueAt, '受理决定 decision']
+      : r.status === 'accepted'
+        ? [r.answerDueAt, '答复 answer']
+        : [undefined, ''];
   if (!due) return el('td', { class: 'muted' }, '—');
-  return el('td', {}, el('time', { datetime: due }, fmtInstant(due)), el('span', { class: 'muted' }, ` ${step}`));
+  const late = Date.parse(due) <= Date.parse(asOf);
+  return el(
+    'td',
+    { dataset: { due } },
+    el('time', { datetime: due }, fmtInstant(due)),
+    el('span', { class: 'muted' }, ` ${step}`),
+    late ? el('span', { class: 'badge red' }, '已逾期 overdue') : null,
+  );
 }
 
-function row(r) {
+function row(r, asOf) {
   return el(
     'tr',
     { dataset: { complaintId: r.complaintId } },
     el('td', {}, el('a', { href: complaintHref(r.complaintId) }, r.complaintId)),
     el('td', {}, label(COMPLAINT_STATUS, r.status)),
     centerCell(r.centerId),
-    r.departmentId ? departmentCell(r.departmentId) : el('td', { class: 'muted' }, '—'),
+    r.departmentId
+      ? departmentCell(r.departmentId, 'td', { class: 'hide-narrow' })
+      : el('td', { class: 'hide-narrow muted' }, '—'),
     el('td', { class: 'hide-narrow' }, label(COMPLAINT_CHANNELS, r.channel)),
     el('td', { class: 'hide-narrow' }, r.subject),
-    el('td', {}, el('time', { datetime: r.receivedAt }, fmtInstant(r.receivedAt))),
-    dueCell(r),
+    el('td', { class: 'hide-narrow' }, el('time', { datetime: r.receivedAt }, fmtInstant(r.receivedAt))),
+    dueCell(r, asOf),
     el(
       'td',
       {},
@@ -81,9 +96,13 @@ async function main() {
   listPage({
     api: '/complaints',
     params: PARAMS,
-    listedNote: '（逾期排序按此时点计算）',
+    // The listing's instant matters to one sort only: since when a complaint is past due.
+    listedNote: (q) => (q.get('sort')?.endsWith('overdueDays') ? '（逾期排序按此时点计算）' : ''),
+    csvName: () => 'complaints.csv',
     rows: (body) =>
-      body.items.length ? body.items.map(row) : [el('tr', {}, el('td', { colspan: '9', class: 'muted' }, '无 None'))],
+      body.items.length
+        ? body.items.map((r) => row(r, body.asOf))
+        : [el('tr', {}, el('td', { colspan: '9', class: 'muted' }, '无 None'))],
   });
 }
 

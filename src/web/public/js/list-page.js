@@ -10,7 +10,8 @@ import { el, fmtInstant, fmtNumber } from './format.js';
  * @param {(body: object) => Node[]} o.rows  table rows of one page
  * @param {(q: URLSearchParams) => string} [o.csvName]  file name of the CSV download (pages with a #csv button)
  * @param {(q: URLSearchParams) => string|undefined} [o.check]  a message when the query cannot be sent yet
- * @param {string} [o.listedNote]  what the list reads at its listing instant (lists that answer listedAt)
+ * @param {string | ((q: URLSearchParams) => string)} [o.listedNote]  what the list reads at its listing instant
+ *   (lists that answer listedAt), or a function of the listing's query
  */
 export function listPage(o) {
   const $ = (id) => document.getElementById(id);
@@ -34,14 +35,18 @@ export function listPage(o) {
     return q;
   };
 
+  // The filters of `q` into the form; the names whose value the form refused (an impossible date).
   const fillForm = (q) => {
+    const refused = [];
     for (const name of o.params) {
       const field = form.elements.namedItem(name);
       if (!field || q.get(name) === null) continue;
       if (field.tagName === 'SELECT' && ![...field.options].some((x) => x.value === q.get(name)))
         field.append(el('option', { value: q.get(name) }, q.get(name)));
       field.value = q.get(name);
+      if (field.value !== q.get(name)) refused.push(`${name}=${q.get(name)}`);
     }
+    return refused;
   };
 
   // Nothing read for these filters (refused, or the read failed): no rows, total or next page of another query.
@@ -84,8 +89,9 @@ export function listPage(o) {
       const page = cursors.length;
       const from = page * Number(q.get('limit') ?? body.limit) + (body.items.length ? 1 : 0);
       // Every page reads what moves with the clock at the instant the first page was read.
+      const note = typeof o.listedNote === 'function' ? o.listedNote(q) : (o.listedNote ?? '');
       const listed = body.listedAt
-        ? ` · 列表时点 ${fmtInstant(body.listedAt)}${o.listedNote ?? ''} Listed at ${fmtInstant(body.listedAt)}`
+        ? ` · 列表时点 ${fmtInstant(body.listedAt)}${note} Listed at ${fmtInstant(body.listedAt)}`
         : '';
       $('status').textContent = body.items.length
         ? `第 ${fmtNumber(from)}–${fmtNumber(from + body.items.length - 1)} 条，共 ${fmtNumber(body.total)} 条 Rows ${from}–${from + body.items.length - 1} of ${body.total}${listed}`
@@ -172,7 +178,11 @@ export function listPage(o) {
     }
   });
 
-  fillForm(new URLSearchParams(location.search));
+  const refused = fillForm(new URLSearchParams(location.search));
   listingQuery = query().toString();
-  void load();
+  void load().then(() => {
+    // A filter of the address the form cannot hold is left out of the list: say which, not nothing.
+    if (refused.length > 0 && $('error').textContent === '')
+      $('error').textContent = `地址中的条件无效，已忽略 Not valid in the address, left out: ${refused.join(', ')}`;
+  });
 }
