@@ -14,6 +14,7 @@
  *   follow-ups recorded in the period.
  */
 import { BAD_RATING_MAX_SCORE, RATING_SCORES, SATISFIED_MIN_SCORE } from '../domain/lists.js';
+import type { EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { rate } from './stats.js';
 
@@ -47,6 +48,9 @@ export class RatingAccumulator implements RatingCounts {
   followedUpOnTime = 0;
   followedUp = 0;
 
+  /** `clockMs`: the instant the figures are computed at; a follow-up due after it has not fallen due (Accumulator). */
+  constructor(private readonly clockMs: EpochMs = Number.POSITIVE_INFINITY) {}
+
   add(e: CaseEntry, fromMs: number, toMs: number): void {
     const s = e.state;
     const completedAt = s.completedAt;
@@ -64,7 +68,7 @@ export class RatingAccumulator implements RatingCounts {
     const followedUpAt = r.followUp?.at;
     if (followedUpAt !== undefined && followedUpAt >= fromMs && followedUpAt < toMs) this.followedUp++;
     const due = e.followUpDue; // NaN unless a 差评: the comparisons are false
-    if (due > fromMs && due <= toMs) {
+    if (due > fromMs && due <= Math.min(toMs, this.clockMs)) {
       this.followUpsDue++;
       if (followedUpAt !== undefined && followedUpAt < due) this.followedUpOnTime++;
     }

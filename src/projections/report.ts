@@ -176,7 +176,7 @@ export function computeMonthlyReport(
     previousYear: { ...resolvePeriod(yearBefore.from, yearBefore.to, zone), ...label(yearBefore) },
     previousMonth: { ...resolvePeriod(monthBefore.from, monthBefore.to, zone), ...label(monthBefore) },
   };
-  const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf);
+  const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf, asOf);
   const latest = Math.max(f.latestActivity, latestComplaintActivity(complaints?.all(), centerId));
   const kpis = f.current;
   const compared = (p: ReturnType<typeof monthPeriod>, them: KpiSet): ComparedMonth => ({

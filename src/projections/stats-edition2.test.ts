@@ -96,4 +96,16 @@ describe('stats: extensions and replies to escalations (SPEC §5 flow figures)',
     );
     expect(early.flow).toMatchObject({ escalationsDue: 0, answeredOnTimeRate: null, extensions: 0 });
   });
+
+  it('a running month counts only the replies already due: one due later this month is not yet missed', () => {
+    // Asked on Thu 03-06 (day 3 of the reminder's 3 not over): S-3's reply, unanswered, is due at the end of 03-07.
+    const thursday = '2025-03-06T12:00:00+08:00';
+    const entries = [entryOf('S-3', [accepted, escalation], thursday)];
+    const month = { from: '2025-03-01', to: '2025-04-01' };
+    const asked = computeStats(entries, month, ZONE, parseInstant(thursday), DEFAULT_VERSIONS);
+    expect(asked.flow).toMatchObject({ escalationsDue: 0, answeredOnTime: 0, answeredOnTimeRate: null });
+    // Asked on Monday 03-10, the day after it fell due: missed.
+    const monday = computeStats(entries, month, ZONE, parseInstant('2025-03-10T09:00:00+08:00'), DEFAULT_VERSIONS);
+    expect(monday.flow).toMatchObject({ escalationsDue: 1, answeredOnTime: 0, answeredOnTimeRate: 0 });
+  });
 });

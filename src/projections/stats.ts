@@ -81,6 +81,12 @@ export class Accumulator implements KpiCounts {
   escalationsDue = 0;
   answeredOnTime = 0;
 
+  /**
+   * `clockMs`: the instant the figures are computed at. A reply due after it has not fallen due yet,
+   * whatever the period: counting it would make a running month's on-time rate a forecast of misses.
+   */
+  constructor(private readonly clockMs: EpochMs = Number.POSITIVE_INFINITY) {}
+
   add(e: CaseEntry, fromMs: number, toMs: number): void {
     const s = e.state;
     const acceptedAt = s.acceptedAt as number;
@@ -116,13 +122,14 @@ export class Accumulator implements KpiCounts {
       }
     }
     const respondBy = e.respondBy;
+    const dueBy = Math.min(toMs, this.clockMs);
     s.escalations.forEach((esc, i) => {
       if (esc.at >= fromMs && esc.at < toMs) this[esc.level]++;
       const answeredAt = esc.answer?.at;
       if (answeredAt !== undefined && answeredAt >= fromMs && answeredAt < toMs) this.escalationsAnswered++;
-      // Due in the period: its respond-by day, which ends at respondBy, lies in [from, to).
+      // Due in the period: its respond-by day, which ends at respondBy, lies in [from, to) and has ended.
       const due = respondBy?.[i];
-      if (due !== undefined && due > fromMs && due <= toMs) {
+      if (due !== undefined && due > fromMs && due <= dueBy) {
         this.escalationsDue++;
         if (answeredAt !== undefined && answeredAt < due) this.answeredOnTime++;
       }
@@ -254,8 +261,8 @@ export function computeStats(
     throw new StatsQueryError('groupBy', `must be one of ${GROUP_BYS.join(', ')}`);
   }
   const { centerId, departmentId } = query;
-  const total = new Accumulator();
-  const totalRatings = new RatingAccumulator();
+  const total = new Accumulator(asOf);
+  const totalRatings = new RatingAccumulator(asOf);
   const groups = new Map<string, { acc: Accumulator; label?: string; ratings: RatingAccumulator }>();
   const policyVersions = new Set<string>();
   for (const e of entries) {
@@ -270,7 +277,7 @@ export function computeStats(
       const key = groupKey(e, by);
       let g = groups.get(key);
       if (g === undefined) {
-        g = { acc: new Accumulator(), ratings: new RatingAccumulator() };
+        g = { acc: new Accumulator(asOf), ratings: new RatingAccumulator(asOf) };
         if (by === 'matter' && a.matterName !== undefined) g.label = a.matterName;
         groups.set(key, g);
       }

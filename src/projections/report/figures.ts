@@ -51,16 +51,17 @@ export function monthFigures(
   periods: MonthPeriods,
   centerId: string | undefined,
   versionOf: (state: CaseState) => string,
+  asOf: EpochMs,
 ): MonthFigures {
   const { current, previousYear, previousMonth } = periods;
-  const total = new Accumulator();
-  const year = new Accumulator();
-  const month = new Accumulator();
+  const total = new Accumulator(asOf);
+  const year = new Accumulator(asOf);
+  const month = new Accumulator(asOf);
   const tables: Groups[] = TABLES.map(() => new Map());
   const ratings = {
-    current: new RatingAccumulator(),
-    previousYear: new RatingAccumulator(),
-    previousMonth: new RatingAccumulator(),
+    current: new RatingAccumulator(asOf),
+    previousYear: new RatingAccumulator(asOf),
+    previousMonth: new RatingAccumulator(asOf),
     byDepartment: new Map<string, RatingAccumulator>(),
   };
   const versions = new Set<string>();
@@ -80,7 +81,7 @@ export function monthFigures(
     if (mayRateIn(e, current.fromMs)) {
       ratings.current.add(e, current.fromMs, current.toMs);
       let d = ratings.byDepartment.get(a.departmentId);
-      if (d === undefined) ratings.byDepartment.set(a.departmentId, (d = new RatingAccumulator()));
+      if (d === undefined) ratings.byDepartment.set(a.departmentId, (d = new RatingAccumulator(asOf)));
       d.add(e, current.fromMs, current.toMs);
     }
     if (openDuring(s, current.fromMs, current.toMs) || openDuring(s, previousYear.fromMs, previousYear.toMs)) {
@@ -93,7 +94,7 @@ export function monthFigures(
       const table = tables[i]!;
       let g = table.get(key);
       if (g === undefined) {
-        g = { acc: new Accumulator() };
+        g = { acc: new Accumulator(asOf) };
         table.set(key, g);
       }
       g.acc.add(e, current.fromMs, current.toMs);
