@@ -86,6 +86,28 @@ describe('case list and card register pages', () => {
     await page.context().close();
   });
 
+  it("the board's tiles of today and of open red cards link to the list with the same total", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/`);
+    const hrefs: [string, number, string][] = [];
+    for (const kpi of ['accepted', 'completedInPeriod', 'openRed']) {
+      const link = page.locator(`[data-kpi="${kpi}"] a`).first();
+      await link.waitFor();
+      hrefs.push([
+        kpi,
+        Number((await link.textContent())?.replace(/\D/g, '')),
+        (await link.getAttribute('href')) ?? '',
+      ]);
+    }
+    expect(hrefs.find(([kpi]) => kpi === 'openRed')![1]).toBeGreaterThan(0);
+    for (const [kpi, shown, href] of hrefs) {
+      expect(href.startsWith('/cases?'), kpi).toBe(true);
+      await page.goto(`${server.baseUrl}${href}`);
+      expect(await listTotal(page), kpi).toBe(shown);
+    }
+    await page.context().close();
+  });
+
   it('a monthly report cell links to the case list with the same total', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     // A month holding both an acceptance (k days ago) and a completion (k days ago + 1 h): the current

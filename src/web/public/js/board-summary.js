@@ -18,9 +18,14 @@ export function casesLink(filters, extra = {}) {
  * each number is reproduced by the list it links to.
  */
 function countCell(cell, color, filters, extra) {
+  const links = subjectLinks(cell, color, filters, extra);
+  return el('td', { class: 'num' }, ...(links.length ? links : ['0']));
+}
+
+/** A count of one colour as links: its cases to the case list, its complaints to the complaints list (none: []). */
+export function subjectLinks(cell, color, filters, extra = {}) {
   const complaints = cell.complaints?.[color] ?? 0;
   const cases = cell[color] - complaints;
-  if (!cases && !complaints) return el('td', { class: 'num' }, '0');
   const links = [];
   if (cases)
     links.push(
@@ -49,7 +54,7 @@ function countCell(cell, color, filters, extra) {
         `投诉 ${fmtNumber(complaints)}`,
       ),
     );
-  return el('td', { class: 'num' }, ...links);
+  return links;
 }
 
 /** `/complaints?…` listing the complaints behind a complaint rule's count (the list takes the same filters). */

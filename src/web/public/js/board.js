@@ -5,7 +5,7 @@ import { connectSse } from './sse.js';
 import { ALERT_RULES, COLORS, label } from './labels.js';
 import { addDays, el, fmtInstant, fmtNumber, fmtRate, loadConfig, localDate } from './format.js';
 import { showForbiddenNotice, wireHeader } from './nav.js';
-import { renderCenters, renderDepartments, renderRuleCounts } from './board-summary.js';
+import { casesLink, renderCenters, renderDepartments, renderRuleCounts, subjectLinks } from './board-summary.js';
 import { centerCell, centerText, departmentCell, departmentText, loadDirectory } from './directory.js';
 
 const PAGE_SIZE = 50;
@@ -136,7 +136,9 @@ function renderSummary(summary, f) {
   renderRuleCounts($('rule-counts'), summary, f);
   renderCenters($('centers'), summary, f, applyFilters);
   renderDepartments($('groups'), summary, f, applyFilters);
-  document.querySelector('[data-kpi="openRed"]').textContent = fmtNumber(summary.red);
+  // The cases and the complaints behind the count, each linking to the list that reproduces it.
+  const links = subjectLinks(summary, 'red', f);
+  document.querySelector('[data-kpi="openRed"]').replaceChildren(...(links.length ? links : ['0']));
 }
 
 function applyFilters(f) {
@@ -234,8 +236,14 @@ async function loadKpis() {
     const set = (kpi, text) => {
       document.querySelector(`[data-kpi="${kpi}"]`).textContent = text;
     };
-    set('accepted', fmtNumber(s.cohort?.accepted));
-    set('completedInPeriod', fmtNumber(s.flow?.completedInPeriod));
+    // Today's counts link to the case list that reproduces them (the center and department filters apply).
+    const scope = { centerId: f.centerId, departmentId: f.departmentId };
+    const link = (kpi, n, extra) =>
+      document
+        .querySelector(`[data-kpi="${kpi}"]`)
+        .replaceChildren(el('a', { href: casesLink(scope, extra), title: '查看案件 Show the cases' }, fmtNumber(n)));
+    link('accepted', s.cohort?.accepted, { acceptedFrom: from, acceptedTo: to });
+    link('completedInPeriod', s.flow?.completedInPeriod, { completedFrom: from, completedTo: to });
     set('onTimeRate', fmtRate(s.flow?.onTimeRate));
     set('instantCompletionRate', fmtRate(s.cohort?.instantCompletionRate));
   } catch (e) {
