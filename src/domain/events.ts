@@ -24,7 +24,7 @@ import {
   RATING_CHANNELS,
   RATING_SCORES,
 } from './lists.js';
-import { fieldsOf, isBoundedInstant, MAX_DAYS, unknownFieldErrors } from './inputBounds.js';
+import { fieldsOf, incomingEventErrors, isBoundedInstant, MAX_DAYS, unknownFieldErrors } from './inputBounds.js';
 
 export { EVENT_TYPES, type CaseEventType } from './lists.js';
 
@@ -284,7 +284,7 @@ export function decodeCaseEvent(input: unknown): DecodeResult {
   if (isLeft(result)) return { ok: false, errors: [...unknownFields, ...describeErrors(result.left)] };
   if (unknownFields.length > 0) return { ok: false, errors: unknownFields };
   const event = result.right;
-  const crossErrors = crossFieldErrors(event);
+  const crossErrors = [...crossFieldErrors(event), ...incomingEventErrors(event)];
   if (crossErrors.length > 0) return { ok: false, errors: crossErrors };
   return { ok: true, event };
 }

@@ -125,3 +125,47 @@ describe('unknown fields', () => {
     expect(fieldsOfErrors(accepted({ colour: 'red', promisedDays: -1 })).sort()).toEqual(['colour', 'promisedDays']);
   });
 });
+
+describe('what an incoming event must also be (a hostile caller, session 13)', () => {
+  it('law: occurredAt is taken exactly when its digits past the millisecond are zeros', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{3}$/), fc.stringMatching(/^\d{0,6}$/), (ms, beyond) => {
+        const errors = fieldsOfErrors(accepted({ occurredAt: `2025-09-22T10:15:00.${ms}${beyond}+08:00` }));
+        expect(errors.includes('occurredAt')).toBe(/[1-9]/.test(beyond));
+      }),
+    );
+  });
+
+  it('regression: .1231 and .1239 were one instant to the order and the eventId check, two in the body', () => {
+    expect(fieldsOfErrors(accepted({ occurredAt: '2025-09-22T09:00:00.1231+08:00' }))).toEqual(['occurredAt']);
+    expect(fieldsOfErrors(accepted({ occurredAt: '2025-09-22T09:00:00.123000+08:00' }))).toEqual([]);
+  });
+
+  it('law: a blank text, or a control character in a one-line field, is refused naming the field', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('centerId', 'departmentId', 'matterCode', 'matterName', 'actor'),
+        fc.stringMatching(/^[ \t\u3000]{1,5}$/),
+        (field, blank) => {
+          expect(fieldsOfErrors(accepted({ [field]: blank }))).toEqual([field]);
+          expect(fieldsOfErrors(accepted({ [field]: `a${'\u0000'}b` }))).toEqual([field]);
+          expect(fieldsOfErrors(accepted({ [field]: 'a b' }))).toEqual([]);
+        },
+      ),
+    );
+  });
+
+  it('regression: CaseExtended with approvedBy " " and reason "\\t" (SPEC §2: both non-empty) is refused; a note may run over lines', () => {
+    const extended = {
+      type: 'CaseExtended',
+      caseId: 'X1',
+      occurredAt: '2025-09-22T10:15:00+08:00',
+      days: 3,
+      approvedBy: ' ',
+      reason: '\t',
+    };
+    expect(fieldsOfErrors(extended)).toEqual(['approvedBy', 'reason']);
+    const paused = { type: 'CasePaused', caseId: 'X1', occurredAt: '2025-09-22T10:15:00+08:00', pauseId: 'p1' };
+    expect(fieldsOfErrors({ ...paused, reason: 'supplement', note: '第一行\n第二行' })).toEqual([]);
+  });
+});

@@ -67,3 +67,33 @@ export function unknownFieldErrors(
   }
   return errors;
 }
+
+/** Free texts, which may run over lines; every other string of an event is one line (an id, a name). */
+const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['note', 'reason', 'comment', 'subject']);
+// C0 controls and DEL: a line break or a NUL in an id or a name is never meant.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Digits after the millisecond of a fraction, as `.1231` (the 1 after 123). */
+const SUB_MILLISECOND = /\.\d{3}(\d*)/;
+
+/**
+ * What a decoded incoming event (case or complaint) must also be, beyond its codec, checked on the
+ * way in only (stored events replay under the codecs alone, so an event stored before a rule is never
+ * refused later): its instant a whole number of milliseconds, as the store and every comparison read
+ * it (`.1231` and `.1239` would be one instant to the eventId check and the order, two to the body);
+ * no text blank (SPEC §2: "non-empty" means something written); no control character in a one-line
+ * field.
+ */
+export function incomingEventErrors(event: Readonly<Record<string, unknown>>): { field: string; message: string }[] {
+  const errors: { field: string; message: string }[] = [];
+  const at = event['occurredAt'];
+  if (typeof at === 'string' && /[1-9]/.test(SUB_MILLISECOND.exec(at)?.[1] ?? ''))
+    errors.push({ field: 'occurredAt', message: 'must be a whole number of milliseconds' });
+  for (const [field, value] of Object.entries(event)) {
+    if (typeof value !== 'string') continue;
+    if (value.trim() === '') errors.push({ field, message: 'must not be blank' });
+    else if (!FREE_TEXT_FIELDS.has(field) && CONTROL.test(value))
+      errors.push({ field, message: 'must not hold a control character (a line break, a tab, NUL)' });
+  }
+  return errors;
+}

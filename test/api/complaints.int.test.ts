@@ -56,6 +56,10 @@ describe('POST /complaints/{complaintId}/events', () => {
     expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual(['finding']);
     const otherId = await post('Q-2', { ...accept, complaintId: 'Q-9' });
     expect(otherId.status).toBe(400);
+    // What the stored events' codec lets through, an incoming one may not: a blank text, a sub-millisecond instant.
+    const blank = await post('Q-2', { ...accept, occurredAt: '2025-09-23T09:00:00.0001+08:00', actor: '  ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error.details.map((d: { field: string }) => d.field)).toEqual(['occurredAt', 'actor']);
     expect(await streamOf('Q-2')).toHaveLength(1);
   });
 

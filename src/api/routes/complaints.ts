@@ -4,6 +4,7 @@
  * result in HTTP. The complaint codes' statuses are mapped here; the codes the
  * case write side shares keep REJECTION_STATUS's.
  */
+import { incomingEventErrors } from '../../domain/inputBounds.js';
 import { Router } from 'express';
 import { CaseId } from '../../domain/events.js';
 import { decodeComplaintEvent } from '../../domain/complaints/events.js';
@@ -43,13 +44,10 @@ export function complaintWriteRoutes(writeSide: ComplaintWriteSide, auth: Authen
       if (bodyId !== undefined && bodyId !== complaintId)
         throw badRequest('complaintId', `must be omitted or equal to the path's complaintId "${complaintId}"`);
       const decoded = decodeComplaintEvent({ ...body, complaintId });
-      if (!decoded.ok)
-        throw new ApiError(
-          400,
-          'invalid-event',
-          decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-          decoded.errors,
-        );
+      // The codec is the stored events' too; what an incoming event must also be is checked here.
+      const errors = decoded.ok ? incomingEventErrors(decoded.event) : decoded.errors;
+      if (!decoded.ok || errors.length > 0)
+        throw new ApiError(400, 'invalid-event', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
       const ifMatch = parseIfMatch(req.headers['if-match']);
       const principal = principalOf(res);
       const [result] = await writeSide.append({
