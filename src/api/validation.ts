@@ -127,13 +127,21 @@ export function pathParam(req: Request, name: string): string {
 }
 
 /** What If-Match may hold: a revision (or version), bare, quoted or weak (`3`, `"3"`, `W/"3"`); OpenAPI says so from here. */
-export const IF_MATCH_PATTERN = '^\\s*(?:W/)?"?(\\d{1,15})"?\\s*$';
+/**
+ * A revision bare or as the strong tag the writes answer (`ETag: "3"`). Not a weak tag: If-Match
+ * compares strongly (RFC 9110 §13.1.1), so `W/"3"` never matches; nor a half-quoted one.
+ */
+export const IF_MATCH_PATTERN = '^\\s*(?:(\\d{1,15})|"(\\d{1,15})")\\s*$';
 const IF_MATCH_RE = new RegExp(IF_MATCH_PATTERN);
 
 /** `If-Match: 3` or `If-Match: "3"` → 3; absent → undefined; anything else → 400. */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const m = IF_MATCH_RE.exec(header);
-  if (m === null) throw badRequest('If-Match', 'must be a stream revision, an integer ≥ 0 (e.g. If-Match: 3)');
-  return Number(m[1]);
+  if (m === null)
+    throw badRequest(
+      'If-Match',
+      'must be a stream revision, an integer ≥ 0, bare or as the strong tag the write answered (If-Match: 3 or "3"; not W/"3")',
+    );
+  return Number(m[1] ?? m[2]);
 }
