@@ -240,6 +240,12 @@ describe('calendar service', () => {
     });
     expect(a.getYear(2030)?.holidays).toContain('2030-02-02'); // 除夕 2030
     expect(a.getYear(2030)?.assumedHolidays).toContainEqual({ date: '2030-02-02', name: '除夕' });
+    // Past the lunar data (2100) the prediction has only the solar-calendar holidays, and says so.
+    expect(a.getYear(2100)?.predictedFrom).toBe('全国年节及纪念日放假办法(2024)');
+    expect(a.getYear(2101)?.predictedFrom).toMatch(
+      /^全国年节及纪念日放假办法\(2024\)，仅公历节日.*lunar data ends in 2100/,
+    );
+    expect(a.getYear(2101)?.assumedHolidays?.map((h) => h.name)).not.toContain('春节');
     expect(a.getYear(2025)).toMatchObject({ status: 'published', provisional: false, source: 'chinese-days' });
     // The 2019 notice's days in December 2018 belong to 2019.
     expect(a.getYear(2019)?.holidays.slice(0, 3)).toEqual(['2018-12-30', '2018-12-31', '2019-01-01']);

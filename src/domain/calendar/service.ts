@@ -10,7 +10,7 @@ import type { FieldError } from '../events.js';
 import { formatDate, tryParseDate, yearOfDay, ymdFromDay } from '../time.js';
 import { chineseDaysData, type CalendarData, type RegionalDay, type YearDays, type YearSource } from './data.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR, WorkCalendar, type RegionOfCenter } from './work-calendar.js';
-import { HOLIDAY_LAW, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
+import { HOLIDAY_LAW, LUNAR_LAST_YEAR, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
 import type { NoticeDays } from './notice.js';
 
 export interface YearInput {
@@ -129,7 +129,11 @@ export function createCalendarService(
         status: 'predicted',
         provisional: true,
         source: 'predicted',
-        predictedFrom: HOLIDAY_LAW,
+        // Past the lunar data the law's lunar holidays cannot be placed: the answer says so, not silently less.
+        predictedFrom:
+          year > LUNAR_LAST_YEAR
+            ? `${HOLIDAY_LAW}，仅公历节日：农历数据止于${LUNAR_LAST_YEAR}年，春节、清明、端午、中秋未计 (solar-calendar holidays only: the lunar data ends in ${LUNAR_LAST_YEAR})`
+            : HOLIDAY_LAW,
         assumedHolidays: lawFixedHolidays(year).map((h) => ({ date: formatDate(h.day), name: h.name })),
       };
     },
