@@ -61,6 +61,23 @@ export const notYetApplied = (what: string, position: bigint): ApiError =>
 export const badRequest = (field: string, message: string): ApiError =>
   new ApiError(400, 'invalid-request', `${field}: ${message}`, [{ field, message }]);
 
+/**
+ * Why a body was not taken: not JSON at all, or JSON that is not an object or array (`null`, `5`,
+ * `"x"`: express.json's strict mode refuses them, and "not valid JSON" would be untrue).
+ */
+function parseFailure(err: object): string {
+  const raw = (err as { body?: unknown }).body;
+  if (typeof raw === 'string' && raw.length <= 64) {
+    try {
+      const value: unknown = JSON.parse(raw);
+      return `request body must be a JSON object, not ${value === null ? 'null' : `a ${typeof value}`}`;
+    } catch {
+      // not JSON: below
+    }
+  }
+  return 'request body is not valid JSON';
+}
+
 /** Known failures of the store and of body parsing, as API errors; undefined for anything else. */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
@@ -87,7 +104,7 @@ export function toApiError(err: unknown): ApiError | undefined {
     // body-parser errors (express.json)
     const type = (err as { type?: unknown }).type;
     if (type === 'entity.too.large') return new ApiError(413, 'payload-too-large', 'request body is larger than 1 MB');
-    if (type === 'entity.parse.failed') return new ApiError(400, 'malformed-json', 'request body is not valid JSON');
+    if (type === 'entity.parse.failed') return new ApiError(400, 'malformed-json', parseFailure(err));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return new ApiError(
         400,
@@ -122,6 +139,8 @@ function clientErrorStatus(err: unknown): number | undefined {
 
 export const sendError = (res: Parameters<RequestHandler>[1], err: ApiError): void => {
   if (res.headersSent) return;
+  // A 401 names the scheme it wants (RFC 9110 §11.6.1), so a client knows to send a bearer token.
+  if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="e-supervision"');
   res.status(err.status).json(errorBody(err.code, err.message, err.details));
 };
 

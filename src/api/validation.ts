@@ -6,6 +6,11 @@ import { ApiError, badRequest } from './errors.js';
 
 /** Bodies must be declared as JSON (express.json parses only those). */
 export const requireJson: RequestHandler = (req, _res, next) => {
+  // `is` answers null for a request with no body at all, whatever its Content-Type says.
+  if (req.is('application/json') === null)
+    throw new ApiError(400, 'bad-request-body', 'request body is empty: send a JSON object', [
+      { field: '(body)', message: 'is empty' },
+    ]);
   if (!req.is('application/json')) {
     throw new ApiError(400, 'unsupported-content-type', 'Content-Type must be application/json', [
       { field: 'Content-Type', message: 'must be application/json' },

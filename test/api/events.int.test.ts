@@ -139,6 +139,22 @@ describe('POST /cases/{caseId}/events', () => {
     });
     expect(text.status).toBe(400);
     expect(text.body.error.code).toBe('unsupported-content-type');
+    // Said as it is: null is JSON, but not an object.
+    for (const [raw, what] of [
+      ['null', 'null'],
+      ['5', 'a number'],
+      ['"x"', 'a string'],
+    ]) {
+      const res = await call(srv.baseUrl, 'POST', '/cases/C-9/events', {
+        token: TOKENS.recorder,
+        rawBody: raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([res.status, res.body.error.message], raw).toEqual([
+        400,
+        `request body must be a JSON object, not ${what}`,
+      ]);
+    }
     const huge = await post('/cases/C-9/events', { ...acceptBody(), matterName: 'x'.repeat(1_100_000) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload-too-large');
@@ -149,6 +165,7 @@ describe('POST /cases/{caseId}/events', () => {
     const none = await call(srv.baseUrl, 'POST', '/cases/C-10/events', { body: acceptBody() });
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('unauthorized');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="e-supervision"');
     expect((await post('/cases/C-10/events', acceptBody(), 'not-a-known-token-xxxxxxxx')).status).toBe(401);
     for (const token of [TOKENS.monitor, TOKENS.auditor]) {
       const res = await post('/cases/C-10/events', acceptBody(), token);
