@@ -11,7 +11,18 @@ import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '..
 import { GROUP_BY } from './routes/stats.js';
 import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS } from './alertPage.js';
 import { ALERT_RULES } from '../projections/alertBoard.js';
-import { caseIdSchema, errorResponse, errors, ifMatchHeader, json, p, q, ref, storeDown } from './openapi/common.js';
+import {
+  bodyTooLarge,
+  caseIdSchema,
+  errorResponse,
+  errors,
+  ifMatchHeader,
+  json,
+  p,
+  q,
+  ref,
+  storeDown,
+} from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
 import { opsPaths } from './openapi/ops.js';
 import { complaintPaths, complaintSchemas } from './openapi/complaints.js';
@@ -121,7 +132,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'One result per event, in order', content: json(ref('BatchResults')) },
           ...errors,
-          '413': errorResponse('Body larger than 1 MB'),
+          ...bodyTooLarge,
         },
       },
     },
@@ -253,6 +264,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'The year with its new version', content: json(ref('CalendarYear')) },
           ...errors,
+          ...bodyTooLarge,
           ...storeDown,
         },
       },
@@ -272,6 +284,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'The directory with its new version', content: json(ref('DirectoryView')) },
           ...errors,
+          ...bodyTooLarge,
           '409': errorResponse('If-Match names a version that is not in force'),
           ...storeDown,
         },

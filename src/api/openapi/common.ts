@@ -15,6 +15,8 @@ export const errors = {
   '403': errorResponse("The token's role (or a recorder's centers) does not allow this"),
   '429': errorResponse('More than RATE_LIMIT_PER_SECOND requests in one second with this token (rate-limited)'),
 };
+/** Every body but one event's is parsed by express.json, up to BODY_LIMIT (1 MB). */
+export const bodyTooLarge = { '413': errorResponse('Body larger than 1 MB') };
 export const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
 
 export const q = (
