@@ -136,6 +136,14 @@ describe('GET /complaints', () => {
     expect(ids((await get('/complaints?sort=-dueAt')).body)).toEqual(['Q-1', 'Q-2', 'Q-4', 'Q-3']);
     expect(ids((await get('/complaints?sort=received')).body)).toEqual(['Q-4', 'Q-1', 'Q-2', 'Q-3']);
     expect(ids((await get('/complaints?closedFrom=2025-11-03')).body)).toEqual(['Q-3']);
+    // The report's flow counts, each reproduced by a list (SPEC §4): decisions and answers by their dates.
+    expect(ids((await get('/complaints?decided=accepted')).body)).toEqual(['Q-1', 'Q-4']);
+    expect(ids((await get('/complaints?decided=rejected&decidedFrom=2025-11-03&decidedTo=2025-11-04')).body)).toEqual([
+      'Q-3',
+    ]);
+    expect(ids((await get('/complaints?decided=accepted&decidedFrom=2025-11-01')).body)).toEqual(['Q-1']);
+    expect(ids((await get('/complaints?answeredFrom=2025-11-03&answeredTo=2025-11-04')).body)).toEqual(['Q-4']);
+    expect(ids((await get('/complaints?decided=accepted&closedFrom=2025-11-03')).body)).toEqual([]);
     expect((await get('/complaints?closedTo=2025-11-03')).body.total).toBe(0);
     expect((await get('/complaints?overdue=true')).body.total).toBe(0);
 
@@ -186,6 +194,8 @@ describe('GET /complaints', () => {
       ['receivedFrom=2025-11-03&receivedTo=2025-11-03', 'receivedTo'],
       ['closedFrom=2025-11-04&closedTo=2025-11-03', 'closedTo'],
       ['overdue=maybe', 'overdue'],
+      ['decided=maybe', 'decided'],
+      ['answeredFrom=2025-11-04&answeredTo=2025-11-03', 'answeredTo'],
       ['sort=subject', 'sort'],
       ['listedAt=yesterday', 'listedAt'],
       ['limit=501', 'limit'],

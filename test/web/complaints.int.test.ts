@@ -180,6 +180,31 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it("the monthly report's complaint counts link to the complaint list with the same total", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=2025-11`);
+    const links: [string, number, string][] = [];
+    for (const figure of ['received', 'accepted', 'rejected', 'answered', 'closedOfAccepted']) {
+      const link = page.locator(`#complaint-figures tr[data-figure="${figure}"] td[data-role="now"] a`);
+      await link.waitFor();
+      links.push([figure, Number(await link.textContent()), (await link.getAttribute('href')) ?? '']);
+    }
+    expect(links.map(([figure, n]) => [figure, n])).toEqual([
+      ['received', 2],
+      ['accepted', 2],
+      ['rejected', 0],
+      ['answered', 1],
+      ['closedOfAccepted', 1],
+    ]);
+    for (const [figure, shown, href] of links) {
+      await page.goto(`${server.baseUrl}${href}`);
+      await expect
+        .poll(() => page.locator('#total').getAttribute('data-total'), { message: figure })
+        .toBe(String(shown));
+    }
+    await page.context().close();
+  });
+
   it('Next pages the listing shown, not filters changed in the form without pressing Show', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/complaints?limit=1`);

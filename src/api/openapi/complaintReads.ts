@@ -25,7 +25,7 @@ import {
   q,
   ref,
 } from './common.js';
-import { COMPLAINT_SORT_VALUES } from '../../projections/complaints/complaintList.js';
+import { COMPLAINT_DECISIONS, COMPLAINT_SORT_VALUES } from '../../projections/complaints/complaintList.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, str } from './schemaParts.js';
 
@@ -186,6 +186,13 @@ export const complaintReadPaths = {
         }),
         q('receivedFrom', 'Received on or after this local date', date),
         q('receivedTo', 'Received before this local date (exclusive)', date),
+        q('decided', 'How the complaint was decided: accepted (受理) or rejected (不予受理)', {
+          enum: COMPLAINT_DECISIONS,
+        }),
+        q('decidedFrom', 'Accepted or rejected on or after this local date', date),
+        q('decidedTo', 'Accepted or rejected before this local date (exclusive)', date),
+        q('answeredFrom', 'Answered on or after this local date', date),
+        q('answeredTo', 'Answered before this local date (exclusive)', date),
         q('closedFrom', 'Closed on or after this local date', date),
         q('closedTo', 'Closed before this local date (exclusive)', date),
         q('q', 'Complaint-id prefix, case-insensitive', id),

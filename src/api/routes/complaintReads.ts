@@ -15,7 +15,11 @@ import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
-import { COMPLAINT_SORT_VALUES, complaintListToCsv } from '../../projections/complaints/complaintList.js';
+import {
+  COMPLAINT_DECISIONS,
+  COMPLAINT_SORT_VALUES,
+  complaintListToCsv,
+} from '../../projections/complaints/complaintList.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
@@ -35,6 +39,11 @@ export const COMPLAINT_LIST_PARAMS = [
   'overdue',
   'receivedFrom',
   'receivedTo',
+  'decided',
+  'decidedFrom',
+  'decidedTo',
+  'answeredFrom',
+  'answeredTo',
   'closedFrom',
   'closedTo',
   'q',
@@ -66,6 +75,11 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       overdue: booleanParam(q, 'overdue'),
       receivedFrom: dateParam(q, 'receivedFrom', false),
       receivedTo: dateParam(q, 'receivedTo', false),
+      decided: enumParam(q, 'decided', COMPLAINT_DECISIONS),
+      decidedFrom: dateParam(q, 'decidedFrom', false),
+      decidedTo: dateParam(q, 'decidedTo', false),
+      answeredFrom: dateParam(q, 'answeredFrom', false),
+      answeredTo: dateParam(q, 'answeredTo', false),
       closedFrom: dateParam(q, 'closedFrom', false),
       closedTo: dateParam(q, 'closedTo', false),
       q: idParam(q, 'q'),

@@ -50,6 +50,14 @@ export interface ComplaintListQuery {
   /** Local dates YYYY-MM-DD, receipt in [receivedFrom, receivedTo). */
   readonly receivedFrom?: string;
   readonly receivedTo?: string;
+  /** How the complaint was decided: accepted (受理) or rejected (不予受理); undecided ones match neither. */
+  readonly decided?: ComplaintDecision;
+  /** Local dates, the decision (acceptance or rejection) in [decidedFrom, decidedTo). */
+  readonly decidedFrom?: string;
+  readonly decidedTo?: string;
+  /** Local dates, the answer in [answeredFrom, answeredTo). */
+  readonly answeredFrom?: string;
+  readonly answeredTo?: string;
   /** Local dates, closure in [closedFrom, closedTo). */
   readonly closedFrom?: string;
   readonly closedTo?: string;
@@ -129,6 +137,8 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
   const { after, listedAt } = listingPosition(query, order, field === 'overdueDays', now, zone);
   const received = dateRange(query.receivedFrom, query.receivedTo, ['receivedFrom', 'receivedTo'], zone);
   const closed = dateRange(query.closedFrom, query.closedTo, ['closedFrom', 'closedTo'], zone);
+  const decidedIn = dateRange(query.decidedFrom, query.decidedTo, ['decidedFrom', 'decidedTo'], zone);
+  const answered = dateRange(query.answeredFrom, query.answeredTo, ['answeredFrom', 'answeredTo'], zone);
   const prefix = query.q?.toLowerCase();
   const wantsAlert = query.rule !== undefined || query.color !== undefined;
   const page = new PageCollector<ComplaintState>(query.limit, direction, after);
@@ -142,6 +152,9 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
     if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) continue;
     if (!inRange(received, r.at)) continue;
     if (closed !== undefined && (s.closed === undefined || !inRange(closed, s.closed.at))) continue;
+    if (query.decided !== undefined && decisionOf(s) !== query.decided) continue;
+    if (decidedIn !== undefined && !inRange(decidedIn, s.acceptedAt ?? s.rejected?.at ?? Number.NaN)) continue;
+    if (answered !== undefined && (s.answered === undefined || !inRange(answered, s.answered.at))) continue;
     if (wantsAlert || query.overdue !== undefined) {
       const alerts = src.alertsOf(s.complaintId);
       if (wantsAlert && !alerts.some((a) => (query.rule ?? a.rule) === a.rule && (query.color ?? a.color) === a.color))
@@ -162,6 +175,12 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
     ...(result.next !== undefined ? { nextCursor: listingCursor(order, result.next, listedAt) } : {}),
   };
 }
+
+export const COMPLAINT_DECISIONS = ['accepted', 'rejected'] as const;
+export type ComplaintDecision = (typeof COMPLAINT_DECISIONS)[number];
+
+const decisionOf = (s: ComplaintState): ComplaintDecision | undefined =>
+  s.acceptedAt !== undefined ? 'accepted' : s.rejected !== undefined ? 'rejected' : undefined;
 
 const isPastDue = (a: ComplaintAlertView): boolean => PAST_DUE_COMPLAINT_RULES.includes(a.rule);
 

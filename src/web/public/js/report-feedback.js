@@ -5,6 +5,7 @@
 // recomputed here (growth: percent for counts, percentage points for rates).
 import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
 import { nameCell } from './directory.js';
+import { complaintListLink, countLink } from './report-links.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -42,18 +43,23 @@ function changeCell(growth, better, role) {
   return el('td', { class: `num${cls}`, dataset: { role } }, `${sign}${Math.abs(v)}${unit}`);
 }
 
-/** One row per figure: this month, last month, 环比, a year earlier, 同比. */
-function comparedRows(section, figures) {
+/**
+ * One row per figure: this month, last month, 环比, a year earlier, 同比. `linkOf(month, field)` gives
+ * the list that reproduces a count of that month (none: the count is plain text).
+ */
+function comparedRows(section, figures, month, linkOf = () => undefined) {
   const { previousMonth: pm, previousYear: py } = section;
+  const cell = (value, kind, m, field, role) =>
+    numCell(countLink(fmtKpi(value, kind), value, m ? linkOf(m, field) : undefined), { dataset: { role } });
   return figures.map(([field, zh, en, kind, better]) =>
     el(
       'tr',
       { dataset: { figure: field } },
       el('th', { scope: 'row' }, `${zh} `, el('span', { class: 'muted' }, en)),
-      numCell(fmtKpi(section.figures?.[field], kind), { dataset: { role: 'now' } }),
-      numCell(fmtKpi(pm?.figures?.[field], kind), { dataset: { role: 'month' } }),
+      cell(section.figures?.[field], kind, month, field, 'now'),
+      cell(pm?.figures?.[field], kind, pm?.month, field, 'month'),
       changeCell(pm?.growth?.[field], better, 'mom'),
-      numCell(fmtKpi(py?.figures?.[field], kind), { dataset: { role: 'before' } }),
+      cell(py?.figures?.[field], kind, py?.month, field, 'before'),
       changeCell(py?.growth?.[field], better, 'yoy'),
     ),
   );
@@ -75,7 +81,10 @@ export function renderComplaints(report) {
   const section = report.complaints;
   if (!section) return;
   headMonths(report, section, 'complaints');
-  $('complaint-figures').tBodies[0].replaceChildren(...comparedRows(section, COMPLAINT_FIGURES));
+  const where = { centerId: report.filter?.centerId };
+  $('complaint-figures').tBodies[0].replaceChildren(
+    ...comparedRows(section, COMPLAINT_FIGURES, report.month, (m, field) => complaintListLink(m, field, where)),
+  );
   const rows = (section.departments ?? []).map((d) =>
     el(
       'tr',

@@ -44,6 +44,29 @@ export function reportListLink(month, field, where = {}) {
   }
 }
 
+/**
+ * The complaint list behind one complaint count of the month (SPEC §8 flow: each event on its own
+ * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: closures of accepted ones.
+ * @param {string} month YYYY-MM
+ * @param {string} field a complaint figure (report-feedback.js COMPLAINT_FIGURES)
+ * @param {{centerId?: string}} where
+ */
+export function complaintListLink(month, field, where = {}) {
+  const from = `${month}-01`;
+  const to = nextMonthStart(month);
+  const filters = {
+    received: { receivedFrom: from, receivedTo: to },
+    accepted: { decided: 'accepted', decidedFrom: from, decidedTo: to },
+    rejected: { decided: 'rejected', decidedFrom: from, decidedTo: to },
+    answered: { answeredFrom: from, answeredTo: to },
+    closedOfAccepted: { decided: 'accepted', closedFrom: from, closedTo: to },
+  }[field];
+  if (filters === undefined) return undefined;
+  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
+  for (const [k, v] of Object.entries(filters)) q.set(k, v);
+  return `/complaints?${q}`;
+}
+
 /** A count as a link to its list (plain text when the figure has none or is not a number). */
 export function countLink(text, value, href) {
   if (href === undefined || typeof value !== 'number') return text;
