@@ -90,23 +90,16 @@ describe('/stats ratings (SPEC §8)', () => {
     });
   });
   it('a running month counts only the follow-ups already due: asked on 03-25, R-3 and R-4 (due 03-28) are not yet', () => {
-    const asked = parseInstant('2025-03-25T12:00:00+08:00');
     const known = [entries[2]!, entries[3]!]; // R-3 followed up on 03-20, R-4 not yet
-    const march = computeStats(known, { from: '2025-03-01', to: '2025-04-01' }, ZONE, asked, DEFAULT_VERSIONS);
-    expect(march.ratings).toMatchObject({
+    const marchAsOf = (at: string) =>
+      computeStats(known, { from: '2025-03-01', to: '2025-04-01' }, ZONE, parseInstant(at), DEFAULT_VERSIONS);
+    expect(marchAsOf('2025-03-25T12:00:00+08:00').ratings).toMatchObject({
       followUpsDue: 0,
       followedUpOnTime: 0,
       followedUpOnTimeRate: null,
       followedUp: 1,
     });
-    const after = computeStats(
-      known,
-      { from: '2025-03-01', to: '2025-04-01' },
-      ZONE,
-      parseInstant(ASOF),
-      DEFAULT_VERSIONS,
-    );
-    expect(after.ratings).toMatchObject({ followUpsDue: 2, followedUpOnTime: 1, followedUpOnTimeRate: 0.5 });
+    expect(marchAsOf(ASOF).ratings).toMatchObject({ followUpsDue: 2, followedUpOnTime: 1, followedUpOnTimeRate: 0.5 });
   });
   it('April: R-5 followed up in time, R-7 rated 3; by department', () => {
     const april = computeStats(

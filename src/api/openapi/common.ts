@@ -54,6 +54,12 @@ export const pagingParams = (cursorNote: string) => [
   q('cursor', `The previous page's nextCursor (${cursorNote})`, { type: 'string', maxLength: MAX_CURSOR_LENGTH }),
 ];
 
+/** A list's date filter pair `<name>From` / `<name>To` (local dates, `to` exclusive), as `dateRange` takes it. */
+export const datePairParams = (name: string, what: string) => [
+  q(`${name}From`, `${what} on or after this local date`, { type: 'string', format: 'date' }),
+  q(`${name}To`, `${what} before this local date (exclusive)`, { type: 'string', format: 'date' }),
+];
+
 /** The listing's instant of a list whose sort may move with the clock, as `listedAtParam` takes it. */
 export const listedAtParam = q(
   'listedAt',

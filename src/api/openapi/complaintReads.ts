@@ -15,6 +15,7 @@ import {
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import {
   caseIdSchema,
+  datePairParams,
   errorResponse,
   errors,
   idFilterSchema,
@@ -184,17 +185,13 @@ export const complaintReadPaths = {
         q('overdue', 'true: past a due instant now (complaint-undecided or complaint-overdue in force); false: not', {
           enum: ['true', 'false'],
         }),
-        q('receivedFrom', 'Received on or after this local date', date),
-        q('receivedTo', 'Received before this local date (exclusive)', date),
+        ...datePairParams('received', 'Received'),
         q('decided', 'How the complaint was decided: accepted (受理) or rejected (不予受理)', {
           enum: COMPLAINT_DECISIONS,
         }),
-        q('decidedFrom', 'Accepted or rejected on or after this local date', date),
-        q('decidedTo', 'Accepted or rejected before this local date (exclusive)', date),
-        q('answeredFrom', 'Answered on or after this local date', date),
-        q('answeredTo', 'Answered before this local date (exclusive)', date),
-        q('closedFrom', 'Closed on or after this local date', date),
-        q('closedTo', 'Closed before this local date (exclusive)', date),
+        ...datePairParams('decided', 'Accepted or rejected'),
+        ...datePairParams('answered', 'Answered'),
+        ...datePairParams('closed', 'Closed'),
         q('q', 'Complaint-id prefix, case-insensitive', id),
         q(
           'sort',

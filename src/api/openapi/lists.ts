@@ -1,7 +1,7 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
 import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES } from '../../projections/caseList.js';
-import { errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
+import { datePairParams, errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
 import { date, instant, ref } from './schemaParts.js';
 
 const id = idFilterSchema;
@@ -36,10 +36,8 @@ export const listPaths = {
         q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: CARD_RULES }),
         q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),
         q('overdue', 'true: has the overdue alert now; false: has not', { enum: ['true', 'false'] }),
-        q('acceptedFrom', 'Accepted on or after this local date', date),
-        q('acceptedTo', 'Accepted before this local date (exclusive)', date),
-        q('completedFrom', 'Completed on or after this local date', date),
-        q('completedTo', 'Completed before this local date (exclusive)', date),
+        ...datePairParams('accepted', 'Accepted'),
+        ...datePairParams('completed', 'Completed'),
         q('openAt', "Accepted before this local date and not completed before it (a report's 在办)", date),
         q('q', 'Case-id prefix, case-insensitive', id),
         q('sort', 'accepted | dueAt | overdueDays, `-` for descending; default accepted', {
