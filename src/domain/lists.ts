@@ -73,6 +73,11 @@ export const RATING_SCORES = [1, 2, 3, 4, 5] as const;
 export const BAD_RATING_MAX_SCORE = 2;
 /** Scores that count as satisfied (SPEC §8 satisfactionRate: ratings of 4–5). */
 export const SATISFIED_MIN_SCORE = 4;
+/** A score's class as the figures count it: 差评 (≤ BAD_RATING_MAX_SCORE), satisfied (≥ SATISFIED_MIN_SCORE), else neutral. */
+export const RATING_CLASSES = ['bad', 'neutral', 'satisfied'] as const;
+export type RatingClass = (typeof RATING_CLASSES)[number];
+export const ratingClassOf = (score: number): RatingClass =>
+  score <= BAD_RATING_MAX_SCORE ? 'bad' : score >= SATISFIED_MIN_SCORE ? 'satisfied' : 'neutral';
 
 export const OUTCOMES = ['approved', 'rejected', 'withdrawn'] as const;
 export type CaseOutcome = (typeof OUTCOMES)[number];

@@ -14,6 +14,7 @@
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
 import { formatInstant, tryParseInstant } from '../domain/index.js';
+import { ratingClassOf, type RatingClass } from '../domain/lists.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
 import { dateRange, inRange, type Range } from './dateRange.js';
 import { PageCollector, type Direction } from './keysetPage.js';
@@ -45,6 +46,11 @@ export interface CaseListFilter {
   readonly q?: string;
   /** Local date: accepted before it and not completed before it (open as that day began) — a report's 在办. */
   readonly openAt?: string;
+  /** Local dates, the rating (好差评) given in [ratedFrom, ratedTo). */
+  readonly ratedFrom?: string;
+  readonly ratedTo?: string;
+  /** Rated with a score of this class (bad: 差评 ≤ 2; satisfied: 4–5; neutral: 3). */
+  readonly rating?: RatingClass;
 }
 
 export interface CaseListQuery extends CaseListFilter {
@@ -158,6 +164,7 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     ['completedFrom', 'completedTo'],
     zone,
   );
+  const rated: Range | undefined = dateRange(f.ratedFrom, f.ratedTo, ['ratedFrom', 'ratedTo'], zone);
   const openAt =
     f.openAt === undefined ? undefined : dateRange(f.openAt, undefined, ['openAt', 'openAt'], zone)?.fromMs;
   const prefix = f.q?.toLowerCase();
@@ -175,6 +182,8 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     if (openAt !== undefined && (s.acceptedAt >= openAt || (s.completedAt !== undefined && s.completedAt < openAt)))
       return false;
     if (prefix !== undefined && !e.caseId.toLowerCase().startsWith(prefix)) return false;
+    if (rated !== undefined && (s.rating === undefined || !inRange(rated, s.rating.at))) return false;
+    if (f.rating !== undefined && (s.rating === undefined || ratingClassOf(s.rating.score) !== f.rating)) return false;
     if (wantsAlert) {
       const hit = e.alerts?.some(
         (x) => (f.rule === undefined || x.rule === f.rule) && (f.color === undefined || x.color === f.color),

@@ -104,6 +104,12 @@ describe('CaseRated and RatingFollowedUp over HTTP', () => {
       followedUpOnTimeRate: 0,
     });
     expect(stats.body.groups[0].ratings).toMatchObject({ rated: 1, badRatings: 1 });
+    // The case list reproduces both counts (the report links them there).
+    const month = 'ratedFrom=2024-11-01&ratedTo=2024-12-01';
+    expect((await get(`/cases?${month}`)).body.total).toBe(1);
+    expect((await get(`/cases?${month}&rating=bad`)).body.total).toBe(1);
+    expect((await get(`/cases?${month}&rating=satisfied`)).body.total).toBe(0);
+    expect((await get('/cases?ratedFrom=2024-12-01')).body.total).toBe(0);
     const metrics = await call(srv.baseUrl, 'GET', '/metrics', { token: TOKENS.monitor });
     expect(metrics.text).toMatch(/supervision_ratings_total\{center="[^"]+",score="1"\} 1/);
   });

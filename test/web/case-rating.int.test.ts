@@ -60,3 +60,24 @@ describe('case page: rating and follow-up', () => {
     expect(f['ratingFollowUp']).toContain('按时 on time');
   });
 });
+
+describe('the monthly report: rating counts', () => {
+  it('the ratings given and the 差评 of the month link to the case list with the same total', async () => {
+    const ratedAt = cases[0]!.events.find((e) => e['type'] === 'CaseRated')!['occurredAt'] as string;
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=${ratedAt.slice(0, 7)}`);
+    for (const figure of ['rated', 'badRatings']) {
+      const link = page.locator(`#rating-figures tr[data-figure="${figure}"] td[data-role="now"] a`);
+      await link.waitFor();
+      const shown = Number(await link.textContent());
+      expect(shown, figure).toBeGreaterThan(0);
+      const href = (await link.getAttribute('href')) ?? '';
+      await page.goto(`${server.baseUrl}${href}`);
+      await expect
+        .poll(() => page.locator('#total').getAttribute('data-total'), { message: figure })
+        .toBe(String(shown));
+      await page.goBack();
+    }
+    await page.context().close();
+  });
+});

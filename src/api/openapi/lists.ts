@@ -1,5 +1,5 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
-import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES } from '../../domain/lists.js';
+import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES } from '../../projections/caseList.js';
 import { datePairParams, errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
 import { date, instant, ref } from './schemaParts.js';
@@ -39,6 +39,10 @@ export const listPaths = {
         ...datePairParams('accepted', 'Accepted'),
         ...datePairParams('completed', 'Completed'),
         q('openAt', "Accepted before this local date and not completed before it (a report's 在办)", date),
+        ...datePairParams('rated', 'Rated (好差评)'),
+        q('rating', 'Rated with a score of this class: bad (差评, 1–2), neutral (3), satisfied (4–5)', {
+          enum: RATING_CLASSES,
+        }),
         q('q', 'Case-id prefix, case-insensitive', id),
         q('sort', 'accepted | dueAt | overdueDays, `-` for descending; default accepted', {
           enum: CASE_SORT_VALUES,

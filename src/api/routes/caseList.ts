@@ -1,6 +1,6 @@
 /** `GET /cases` (SPEC §4): the case list — filters, sort, cursor paging, CSV. */
 import { Router } from 'express';
-import { CARD_COLORS, CARD_RULES, CASE_STATUSES } from '../../domain/lists.js';
+import { CARD_COLORS, CARD_RULES, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES } from '../../projections/caseList.js';
 import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -23,6 +23,9 @@ export const CASE_LIST_PARAMS = [
   'completedTo',
   'q',
   'openAt',
+  'ratedFrom',
+  'ratedTo',
+  'rating',
   'sort',
   'limit',
   'cursor',
@@ -49,6 +52,9 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
       completedTo: dateParam(q, 'completedTo', false),
       q: idParam(q, 'q'),
       openAt: dateParam(q, 'openAt', false),
+      ratedFrom: dateParam(q, 'ratedFrom', false),
+      ratedTo: dateParam(q, 'ratedTo', false),
+      rating: enumParam(q, 'rating', RATING_CLASSES),
       sort: enumParam(q, 'sort', CASE_SORT_VALUES),
       cursor: cursorParam(q),
       listedAt: listedAtParam(q),

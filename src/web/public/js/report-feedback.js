@@ -5,7 +5,7 @@
 // recomputed here (growth: percent for counts, percentage points for rates).
 import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
 import { nameCell } from './directory.js';
-import { complaintListLink, countLink } from './report-links.js';
+import { complaintListLink, countLink, ratingListLink } from './report-links.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -103,7 +103,10 @@ export function renderRatings(report) {
   const section = report.ratings;
   if (!section) return;
   headMonths(report, section, 'ratings');
-  $('rating-figures').tBodies[0].replaceChildren(...comparedRows(section, RATING_FIGURES));
+  const where = { centerId: report.filter?.centerId };
+  $('rating-figures').tBodies[0].replaceChildren(
+    ...comparedRows(section, RATING_FIGURES, report.month, (m, field) => ratingListLink(m, field, where)),
+  );
   const rows = (section.departments ?? []).map((d) =>
     el(
       'tr',

@@ -67,6 +67,23 @@ export function complaintListLink(month, field, where = {}) {
   return `/complaints?${q}`;
 }
 
+/**
+ * The case list behind one rating (好差评) count of the month: the ratings given in it, or its 差评.
+ * Rates and 差评应整改 (due in the month, as far as it has gone) have none.
+ * @param {string} month YYYY-MM
+ * @param {string} field a rating figure (report-feedback.js RATING_FIGURES)
+ * @param {{centerId?: string}} where
+ */
+export function ratingListLink(month, field, where = {}) {
+  const extra = { rated: {}, badRatings: { rating: 'bad' } }[field];
+  if (extra === undefined) return undefined;
+  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
+  q.set('ratedFrom', `${month}-01`);
+  q.set('ratedTo', nextMonthStart(month));
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return `/cases?${q}`;
+}
+
 /** A count as a link to its list (plain text when the figure has none or is not a number). */
 export function countLink(text, value, href) {
   if (href === undefined || typeof value !== 'number') return text;
