@@ -221,6 +221,26 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it('Back to the list shows the page it showed, with the filters it was listed by (not ones typed and left)', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/complaints?limit=1`);
+    const rows = page.locator('#rows tbody tr[data-complaint-id]');
+    await expect.poll(() => rows.first().getAttribute('data-complaint-id')).toBe('Q-DONE-1');
+    await page.locator('#next').click();
+    await expect.poll(() => rows.first().getAttribute('data-complaint-id')).toBe('Q-LATE-1');
+    await page.getByLabel('状态 Status').selectOption('closed'); // typed, never submitted
+    await rows.first().locator('a').first().click();
+    await page.waitForURL(/id=Q-LATE-1/);
+    await page.goBack();
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^第 2–2 条/);
+    expect(await rows.first().getAttribute('data-complaint-id')).toBe('Q-LATE-1');
+    expect(await page.getByLabel('状态 Status').inputValue()).toBe('');
+    expect(await page.locator('#first').isDisabled()).toBe(false);
+    await page.locator('#first').click();
+    await expect.poll(() => rows.first().getAttribute('data-complaint-id')).toBe('Q-DONE-1');
+    await page.context().close();
+  });
+
   it('fits a 390 px phone: list and view without sideways scrolling of the page', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     for (const path of ['/complaints', '/complaints?id=Q-DONE-1']) {

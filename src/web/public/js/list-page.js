@@ -63,9 +63,18 @@ export function listPage(o) {
     $('first').disabled = cursors.length === 0;
   };
 
+  // Where the listing is, kept with the history entry: Back to this address shows the same page of the
+  // same listing (its address holds only the filters).
+  const remember = () =>
+    history.replaceState(
+      { listing: { query: listingQuery, cursors: [...cursors], current, listedAt } },
+      '',
+      listingQuery ? `${location.pathname}?${listingQuery}` : location.pathname,
+    );
+
   async function load() {
     const q = new URLSearchParams(listingQuery);
-    history.replaceState(null, '', q.toString() ? `${location.pathname}?${q}` : location.pathname);
+    remember();
     const problem = o.check?.(q);
     $('error').textContent = problem ?? '';
     if (problem) {
@@ -82,6 +91,7 @@ export function listPage(o) {
       const body = await apiJson(`${o.api}?${q}`);
       next = body.nextCursor;
       listedAt = body.listedAt;
+      remember();
       shownQuery = filters;
       const total = $('total');
       total.textContent = fmtNumber(body.total);
@@ -164,7 +174,8 @@ export function listPage(o) {
     keepFocus($('first'));
   });
   $('csv')?.addEventListener('click', async () => {
-    const q = query();
+    // The rows on screen: the listing's filters, not ones changed in the form without pressing Show.
+    const q = new URLSearchParams(listingQuery);
     if (listedAt !== undefined && q.toString() === shownQuery) q.set('listedAt', listedAt);
     q.delete('limit'); // the CSV takes up to 10,000 rows at once
     try {
@@ -178,8 +189,16 @@ export function listPage(o) {
     }
   });
 
+  // Back to this page: the browser may put back values typed but never submitted; the address is the listing.
+  form.reset();
   const refused = fillForm(new URLSearchParams(location.search));
   listingQuery = query().toString();
+  const saved = history.state?.listing;
+  if (saved?.query === listingQuery) {
+    cursors.push(...saved.cursors);
+    current = saved.current;
+    listedAt = saved.listedAt;
+  }
   void load().then(() => {
     // A filter of the address the form cannot hold is left out of the list: say which, not nothing.
     if (refused.length > 0 && $('error').textContent === '')
