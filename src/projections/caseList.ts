@@ -15,6 +15,7 @@
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
 import { formatInstant, tryParseInstant } from '../domain/index.js';
 import { ratingClassOf, type RatingClass } from '../domain/lists.js';
+import type { ReportCategory } from './report/tables.js';
 import { overdueStart, type CaseEntry } from './caseEntry.js';
 import { dateRange, inRange, type Range } from './dateRange.js';
 import { PageCollector, type Direction } from './keysetPage.js';
@@ -31,6 +32,8 @@ export interface CaseListFilter {
   readonly centerId?: string;
   readonly departmentId?: string;
   readonly matterCode?: string;
+  /** 行政许可 / 公共服务, or `unspecified` for a case accepted without one (the report's category rows). */
+  readonly category?: ReportCategory;
   readonly status?: CaseStatus;
   /** Has an alert of this rule (and colour, when both are given) active now. */
   readonly rule?: CardRule;
@@ -176,6 +179,7 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     if (f.centerId !== undefined && a.centerId !== f.centerId) return false;
     if (f.departmentId !== undefined && a.departmentId !== f.departmentId) return false;
     if (f.matterCode !== undefined && a.matterCode !== f.matterCode) return false;
+    if (f.category !== undefined && (a.category ?? 'unspecified') !== f.category) return false;
     if (f.status !== undefined && (s.status ?? 'open') !== f.status) return false;
     if (!inRange(accepted, s.acceptedAt)) return false;
     if (completed !== undefined && (s.completedAt === undefined || !inRange(completed, s.completedAt))) return false;

@@ -1,6 +1,7 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
 import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES } from '../../projections/caseList.js';
+import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
 import { datePairParams, errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
 import { date, instant, ref } from './schemaParts.js';
 
@@ -32,6 +33,9 @@ export const listPaths = {
         q('centerId', 'Only this center', id),
         q('departmentId', 'Only this department', id),
         q('matterCode', 'Only this matter', id),
+        q('category', '行政许可 licensing, 公共服务 public-service, or unspecified (accepted without one)', {
+          enum: REPORT_CATEGORIES,
+        }),
         q('status', 'Status now', { enum: CASE_STATUSES }),
         q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: CARD_RULES }),
         q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),

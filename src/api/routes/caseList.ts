@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { CARD_COLORS, CARD_RULES, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES } from '../../projections/caseList.js';
+import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
 import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
@@ -13,6 +14,7 @@ export const CASE_LIST_PARAMS = [
   'centerId',
   'departmentId',
   'matterCode',
+  'category',
   'status',
   'rule',
   'color',
@@ -42,6 +44,7 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
       centerId: idParam(q, 'centerId'),
       departmentId: idParam(q, 'departmentId'),
       matterCode: idParam(q, 'matterCode'),
+      category: enumParam(q, 'category', REPORT_CATEGORIES),
       status: enumParam(q, 'status', CASE_STATUSES),
       rule: enumParam(q, 'rule', CARD_RULES),
       color: enumParam(q, 'color', CARD_COLORS),

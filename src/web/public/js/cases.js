@@ -10,6 +10,7 @@ const PARAMS = [
   'centerId',
   'departmentId',
   'matterCode',
+  'category',
   'status',
   'rule',
   'color',

@@ -12,13 +12,13 @@ function nextMonthStart(month) {
  * The list behind one count, or undefined when the figure is not a count of cases or cards.
  * @param {string} month YYYY-MM
  * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards'
- * @param {{centerId?: string, departmentId?: string, rule?: string, color?: string}} where
+ * @param {{centerId?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
  */
 export function reportListLink(month, field, where = {}) {
   const from = `${month}-01`;
   const to = nextMonthStart(month);
   const q = new URLSearchParams();
-  for (const k of ['centerId', 'departmentId']) if (where[k]) q.set(k, where[k]);
+  for (const k of ['centerId', 'departmentId', 'category']) if (where[k]) q.set(k, where[k]);
   const cases = (extra) => {
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return `/cases?${q}`;
@@ -32,6 +32,8 @@ export function reportListLink(month, field, where = {}) {
       return cases({ acceptedFrom: from, acceptedTo: to, openAt: to });
     case 'completedInPeriod':
       return cases({ completedFrom: from, completedTo: to });
+    case 'openAtEnd': // whatever its acceptance month, still open when the month ended
+      return cases({ openAt: to });
     case 'cardsTotal':
     case 'cards': {
       for (const k of ['rule', 'color']) if (where[k]) q.set(k, where[k]);

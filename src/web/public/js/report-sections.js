@@ -43,10 +43,13 @@ export function growthText(growth, field) {
 }
 
 const numCell = (text, extra = {}) => el('td', { class: 'num', ...extra }, text);
-/** A count of the report's month as a link to the case list (or card register) that reproduces it. */
-const countCell = (report, field, value, where = {}, extra = {}) => {
+/**
+ * A count of a month (the report's, or the one it is compared with) as a link to the case list (or card
+ * register) that reproduces it.
+ */
+const countCell = (report, field, value, where = {}, extra = {}, month = report.month) => {
   const centerId = report.filter?.centerId;
-  const href = reportListLink(report.month, field, centerId ? { centerId, ...where } : where);
+  const href = month ? reportListLink(month, field, centerId ? { centerId, ...where } : where) : undefined;
   return numCell(countLink(fmtNumber(value), value, href), extra);
 };
 const noData = (cols, text = '无数据 No data') =>
@@ -69,9 +72,13 @@ export function renderKpis(report) {
       kind === 'count'
         ? countCell(report, field, a, {}, { dataset: { value: String(a ?? ''), role: 'now' } })
         : numCell(fmtKpi(a, kind), { dataset: { value: String(a ?? ''), role: 'now' } }),
-      numCell(fmtKpi(figure(pm?.kpis, part, field), kind), { dataset: { role: 'month' } }),
+      kind === 'count'
+        ? countCell(report, field, figure(pm?.kpis, part, field), {}, { dataset: { role: 'month' } }, pm?.month)
+        : numCell(fmtKpi(figure(pm?.kpis, part, field), kind), { dataset: { role: 'month' } }),
       el('td', { class: `num ${mom.cls}`, dataset: { role: 'mom' } }, mom.text),
-      numCell(fmtKpi(b, kind), { dataset: { value: String(b ?? ''), role: 'before' } }),
+      kind === 'count'
+        ? countCell(report, field, b, {}, { dataset: { value: String(b ?? ''), role: 'before' } }, py?.month)
+        : numCell(fmtKpi(b, kind), { dataset: { value: String(b ?? ''), role: 'before' } }),
       el('td', { class: `num ${yoy.cls}`, dataset: { role: 'yoy' } }, yoy.text),
     );
   });
@@ -86,10 +93,10 @@ export function renderCategories(report) {
         'tr',
         { dataset: { category: c.category } },
         el('th', { scope: 'row' }, CATEGORY_LABELS[c.category] ?? c.category),
-        numCell(fmtNumber(c.accepted)),
-        numCell(fmtNumber(c.completed)),
-        numCell(fmtNumber(c.inProgress)),
-        numCell(fmtNumber(c.completedInPeriod)),
+        countCell(report, 'accepted', c.accepted, { category: c.category }),
+        countCell(report, 'completed', c.completed, { category: c.category }),
+        countCell(report, 'inProgress', c.inProgress, { category: c.category }),
+        countCell(report, 'completedInPeriod', c.completedInPeriod, { category: c.category }),
         numCell(fmtRate(c.onTimeRate)),
       ),
     );
@@ -110,7 +117,7 @@ export function renderCenters(report) {
       numCell(fmtRate(c.completionRate)),
       numCell(fmtRate(c.onTimeRate)),
       el('td', { class: 'num hide-narrow' }, fmtRate(c.overdueRate)),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(c.cardsTotal)),
+      countCell(report, 'cardsTotal', c.cardsTotal, { centerId: c.centerId }, { class: 'num hide-narrow' }),
     ),
   );
   $('centers').tBodies[0].replaceChildren(...(rows.length ? rows : [noData(10)]));
@@ -125,13 +132,25 @@ export function renderDepartments(report) {
       countCell(report, 'accepted', d.accepted, { departmentId: d.departmentId }),
       countCell(report, 'completed', d.completed, { departmentId: d.departmentId }),
       countCell(report, 'inProgress', d.inProgress, { departmentId: d.departmentId }),
-      numCell(fmtNumber(d.openAtEnd)),
+      countCell(report, 'openAtEnd', d.openAtEnd, { departmentId: d.departmentId }),
       numCell(fmtRate(d.completionRate)),
       numCell(fmtRate(d.onTimeRate)),
       numCell(fmtRate(d.overdueRate)),
       el('td', { class: 'num hide-narrow' }, fmtNumber(d.avgUsedDays, 2)),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(d.redCards)),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(d.yellowCards)),
+      countCell(
+        report,
+        'cards',
+        d.redCards,
+        { departmentId: d.departmentId, color: 'red' },
+        { class: 'num hide-narrow' },
+      ),
+      countCell(
+        report,
+        'cards',
+        d.yellowCards,
+        { departmentId: d.departmentId, color: 'yellow' },
+        { class: 'num hide-narrow' },
+      ),
     ),
   );
   $('departments').tBodies[0].replaceChildren(...(rows.length ? rows : [noData(11)]));
@@ -186,7 +205,14 @@ export function renderCards(report) {
       el('td', {}, label(RULES, c.rule)),
       el('td', {}, el('span', { class: `badge ${c.color}` }, label(COLORS, c.color))),
       countCell(report, 'cards', c.count, { rule: c.rule, color: c.color }),
-      numCell(fmtNumber(before(c.rule, c.color))),
+      countCell(
+        report,
+        'cards',
+        before(c.rule, c.color),
+        { rule: c.rule, color: c.color },
+        {},
+        report.previousYear?.month,
+      ),
     ),
   );
   $('card-counts').tBodies[0].replaceChildren(
