@@ -99,12 +99,13 @@ export function renderCenters(table, summary, filters, applyFilters) {
       { dataset: { centerId: c.centerId } },
       centerCell(c.centerId),
       countCell(c, 'red', filters, { centerId: c.centerId }),
+      // No total beside them: a case with a red and a yellow alert is one case in each, so red + yellow
+      // would count it twice, and no list reproduces such a sum.
       countCell(c, 'yellow', filters, { centerId: c.centerId }),
-      el('td', { class: 'num hide-narrow' }, fmtNumber(c.red + c.yellow)),
       showButton(`只看 ${centerText(c.centerId)} Show only this center`, () => applyFilters({ centerId: c.centerId })),
     ),
   );
-  table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(5)]));
+  table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(4)]));
 }
 
 export function renderDepartments(table, summary, filters, applyFilters) {
@@ -113,7 +114,7 @@ export function renderDepartments(table, summary, filters, applyFilters) {
     return el(
       'tr',
       {},
-      centerCell(g.centerId),
+      centerCell(g.centerId, 'td', { class: 'hide-narrow' }),
       departmentCell(g.departmentId),
       countCell(g, 'red', filters, where),
       countCell(g, 'yellow', filters, where),
