@@ -140,7 +140,8 @@ describe('complaints', () => {
     await page.waitForURL(/overdue=true/);
     expect(page.url()).toContain('sort=-overdueDays');
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await late.locator('time').nth(1).textContent()).toBe('2025-11-25 00:00');
+    // The last day to answer on (the due instant is the end of it, 2025-11-25 00:00), as the complaint page says.
+    expect(await late.locator('time').nth(1).textContent()).toBe('2025-11-24');
     expect(await late.textContent()).toContain('答复 answer');
     expect(await late.textContent()).toContain('已逾期 overdue');
     expect(await page.locator('#csv').isVisible()).toBe(true);

@@ -2,7 +2,7 @@
 // the filters) and, with `?id=`, one complaint (GET /complaints/{id}): its events as a
 // timeline, its two clocks in numbers and its cards explained (complaint-view.js).
 import { COLORS, COMPLAINT_CHANNELS, COMPLAINT_RULES, COMPLAINT_STATUS, label } from './labels.js';
-import { el, fmtInstant, loadConfig } from './format.js';
+import { el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
 import { centerCell, departmentCell, directoryPickers, loadDirectory } from './directory.js';
@@ -49,7 +49,9 @@ function dueCell(r, asOf) {
   return el(
     'td',
     { dataset: { due } },
-    el('time', { datetime: due }, fmtInstant(due)),
+    // The last day to act on, as the complaint page and the case list show deadlines: the due instant is
+    // the end of that day (00:00 of the next), which read as a date would look a day late.
+    el('time', { datetime: due, title: `截止 due ${fmtInstant(due)}` }, localDate(Date.parse(due) - 1)),
     el('span', { class: 'muted' }, ` ${step}`),
     late ? el('span', { class: 'badge red' }, '已逾期 overdue') : null,
   );
