@@ -144,6 +144,8 @@ describe('GET /complaints', () => {
     expect(ids((await get('/complaints?decided=accepted&decidedFrom=2025-11-01')).body)).toEqual(['Q-1']);
     expect(ids((await get('/complaints?answeredFrom=2025-11-03&answeredTo=2025-11-04')).body)).toEqual(['Q-4']);
     expect(ids((await get('/complaints?decided=accepted&closedFrom=2025-11-03')).body)).toEqual([]);
+    expect(ids((await get('/complaints?finding=partly&departmentId=d1')).body)).toEqual(['Q-4']);
+    expect((await get('/complaints?finding=substantiated')).body.total).toBe(0);
     expect((await get('/complaints?closedTo=2025-11-03')).body.total).toBe(0);
     expect((await get('/complaints?overdue=true')).body.total).toBe(0);
 
@@ -195,6 +197,7 @@ describe('GET /complaints', () => {
       ['closedFrom=2025-11-04&closedTo=2025-11-03', 'closedTo'],
       ['overdue=maybe', 'overdue'],
       ['decided=maybe', 'decided'],
+      ['finding=true', 'finding'],
       ['answeredFrom=2025-11-04&answeredTo=2025-11-03', 'answeredTo'],
       ['sort=subject', 'sort'],
       ['listedAt=yesterday', 'listedAt'],

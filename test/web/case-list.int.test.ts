@@ -146,7 +146,7 @@ describe('case list and card register pages', () => {
       .evaluateAll((as) => as.map((a) => a.closest('td')?.dataset['role']));
     expect(new Set(roles)).toEqual(new Set(['now', 'month', 'before']));
     for (const [text, href] of links) {
-      const shown = Number(text.replace(/\D/g, ''));
+      const shown = Number((text ?? '').replace(/\D/g, ''));
       expect((await getJson(server.baseUrl, href!)).total, `${text} → ${href}`).toBe(shown);
     }
     await page.context().close();

@@ -197,6 +197,10 @@ describe('complaints', () => {
       ['answered', 1],
       ['closedOfAccepted', 1],
     ]);
+    // The department's 部分查实 (Q-DONE-1, answered 11-10) links to its complaints too.
+    const partly = page.locator('#complaint-departments td a').nth(1); // after 查实 (0)
+    links.push(['partly', Number(await partly.textContent()), (await partly.getAttribute('href')) ?? '']);
+    expect(links.at(-1)![1]).toBe(1);
     for (const [figure, shown, href] of links) {
       await page.goto(`${server.baseUrl}${href}`);
       await expect

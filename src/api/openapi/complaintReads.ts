@@ -190,6 +190,9 @@ export const complaintReadPaths = {
           enum: COMPLAINT_DECISIONS,
         }),
         ...datePairParams('decided', 'Accepted or rejected'),
+        q('finding', "The answer's finding: substantiated (查实), partly (部分查实), unsubstantiated", {
+          enum: COMPLAINT_FINDINGS,
+        }),
         ...datePairParams('answered', 'Answered'),
         ...datePairParams('closed', 'Closed'),
         q('q', 'Complaint-id prefix, case-insensitive', id),

@@ -10,7 +10,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { CaseId } from '../../domain/events.js';
-import { COMPLAINT_CARD_RULES, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
+import { COMPLAINT_CARD_RULES, COMPLAINT_FINDINGS, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
 import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
@@ -42,6 +42,7 @@ export const COMPLAINT_LIST_PARAMS = [
   'decided',
   'decidedFrom',
   'decidedTo',
+  'finding',
   'answeredFrom',
   'answeredTo',
   'closedFrom',
@@ -78,6 +79,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       decided: enumParam(q, 'decided', COMPLAINT_DECISIONS),
       decidedFrom: dateParam(q, 'decidedFrom', false),
       decidedTo: dateParam(q, 'decidedTo', false),
+      finding: enumParam(q, 'finding', COMPLAINT_FINDINGS),
       answeredFrom: dateParam(q, 'answeredFrom', false),
       answeredTo: dateParam(q, 'answeredTo', false),
       closedFrom: dateParam(q, 'closedFrom', false),

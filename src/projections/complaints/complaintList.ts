@@ -13,7 +13,12 @@
 import type { CardColor } from '../../domain/lists.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import { complaintStatusOf } from '../../domain/complaints/evolve.js';
-import type { ComplaintCardRule, ComplaintChannel, ComplaintStatus } from '../../domain/complaints/lists.js';
+import type {
+  ComplaintCardRule,
+  ComplaintChannel,
+  ComplaintFinding,
+  ComplaintStatus,
+} from '../../domain/complaints/lists.js';
 import { PAST_DUE_COMPLAINT_RULES } from '../../domain/complaints/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
@@ -55,6 +60,8 @@ export interface ComplaintListQuery {
   /** Local dates, the decision (acceptance or rejection) in [decidedFrom, decidedTo). */
   readonly decidedFrom?: string;
   readonly decidedTo?: string;
+  /** The answer's finding (查实, 部分查实, 不属实). */
+  readonly finding?: ComplaintFinding;
   /** Local dates, the answer in [answeredFrom, answeredTo). */
   readonly answeredFrom?: string;
   readonly answeredTo?: string;
@@ -155,6 +162,7 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
     if (query.decided !== undefined && decisionOf(s) !== query.decided) continue;
     if (decidedIn !== undefined && !inRange(decidedIn, s.acceptedAt ?? s.rejected?.at ?? Number.NaN)) continue;
     if (answered !== undefined && (s.answered === undefined || !inRange(answered, s.answered.at))) continue;
+    if (query.finding !== undefined && s.answered?.finding !== query.finding) continue;
     if (wantsAlert || query.overdue !== undefined) {
       const alerts = src.alertsOf(s.complaintId);
       if (wantsAlert && !alerts.some((a) => (query.rule ?? a.rule) === a.rule && (query.color ?? a.color) === a.color))

@@ -20,6 +20,7 @@ const PARAMS = [
   'decided',
   'decidedFrom',
   'decidedTo',
+  'finding',
   'answeredFrom',
   'answeredTo',
   'closedFrom',

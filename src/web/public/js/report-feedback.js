@@ -5,7 +5,7 @@
 // recomputed here (growth: percent for counts, percentage points for rates).
 import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
 import { nameCell } from './directory.js';
-import { complaintListLink, countLink, ratingListLink } from './report-links.js';
+import { complaintListLink, countLink, findingListLink, ratingListLink } from './report-links.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -90,8 +90,11 @@ export function renderComplaints(report) {
       'tr',
       { dataset: { department: d.departmentId } },
       departmentCell(d),
-      numCell(fmtNumber(d.substantiated)),
-      numCell(fmtNumber(d.partly)),
+      ...['substantiated', 'partly'].map((finding) =>
+        numCell(
+          countLink(fmtNumber(d[finding]), d[finding], findingListLink(report.month, d.departmentId, finding, where)),
+        ),
+      ),
     ),
   );
   $('complaint-departments').tBodies[0].replaceChildren(

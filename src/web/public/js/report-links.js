@@ -69,6 +69,17 @@ export function complaintListLink(month, field, where = {}) {
   return `/complaints?${q}`;
 }
 
+/** The complaints of one department answered in the month with this finding (the report's 查实 table). */
+export function findingListLink(month, departmentId, finding, where = {}) {
+  if (departmentId === '') return undefined; // no department in charge: no list filter says "none"
+  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
+  q.set('departmentId', departmentId);
+  q.set('finding', finding);
+  q.set('answeredFrom', `${month}-01`);
+  q.set('answeredTo', nextMonthStart(month));
+  return `/complaints?${q}`;
+}
+
 /**
  * The case list behind one rating (好差评) count of the month: the ratings given in it, or its 差评.
  * Rates and 差评应整改 (due in the month, as far as it has gone) have none.
