@@ -47,6 +47,18 @@ export function reportListLink(month, field, where = {}) {
 }
 
 /**
+ * `<list>?…` of the report's center (if any), one date filter pair over the month (`<dates>From`,
+ * `<dates>To`) and `extra`.
+ */
+function monthList(list, month, dates, where, extra = {}) {
+  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
+  q.set(`${dates}From`, `${month}-01`);
+  q.set(`${dates}To`, nextMonthStart(month));
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return `${list}?${q}`;
+}
+
+/**
  * The complaint list behind one complaint count of the month (SPEC §8 flow: each event on its own
  * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: closures of accepted ones.
  * @param {string} month YYYY-MM
@@ -54,30 +66,20 @@ export function reportListLink(month, field, where = {}) {
  * @param {{centerId?: string}} where
  */
 export function complaintListLink(month, field, where = {}) {
-  const from = `${month}-01`;
-  const to = nextMonthStart(month);
-  const filters = {
-    received: { receivedFrom: from, receivedTo: to },
-    accepted: { decided: 'accepted', decidedFrom: from, decidedTo: to },
-    rejected: { decided: 'rejected', decidedFrom: from, decidedTo: to },
-    answered: { answeredFrom: from, answeredTo: to },
-    closedOfAccepted: { decided: 'accepted', closedFrom: from, closedTo: to },
+  const by = {
+    received: ['received'],
+    accepted: ['decided', { decided: 'accepted' }],
+    rejected: ['decided', { decided: 'rejected' }],
+    answered: ['answered'],
+    closedOfAccepted: ['closed', { decided: 'accepted' }],
   }[field];
-  if (filters === undefined) return undefined;
-  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
-  for (const [k, v] of Object.entries(filters)) q.set(k, v);
-  return `/complaints?${q}`;
+  return by === undefined ? undefined : monthList('/complaints', month, by[0], where, by[1]);
 }
 
 /** The complaints of one department answered in the month with this finding (the report's 查实 table). */
 export function findingListLink(month, departmentId, finding, where = {}) {
   if (departmentId === '') return undefined; // no department in charge: no list filter says "none"
-  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
-  q.set('departmentId', departmentId);
-  q.set('finding', finding);
-  q.set('answeredFrom', `${month}-01`);
-  q.set('answeredTo', nextMonthStart(month));
-  return `/complaints?${q}`;
+  return monthList('/complaints', month, 'answered', where, { departmentId, finding });
 }
 
 /**
@@ -89,12 +91,7 @@ export function findingListLink(month, departmentId, finding, where = {}) {
  */
 export function ratingListLink(month, field, where = {}) {
   const extra = { rated: {}, badRatings: { rating: 'bad' } }[field];
-  if (extra === undefined) return undefined;
-  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
-  q.set('ratedFrom', `${month}-01`);
-  q.set('ratedTo', nextMonthStart(month));
-  for (const [k, v] of Object.entries(extra)) q.set(k, v);
-  return `/cases?${q}`;
+  return extra === undefined ? undefined : monthList('/cases', month, 'rated', where, extra);
 }
 
 /** A count as a link to its list (plain text when the figure has none or is not a number). */
