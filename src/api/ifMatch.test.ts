@@ -34,7 +34,7 @@ describe('If-Match', () => {
   it('takes a revision bare or as a strong tag, and refuses anything else with 400 naming it', () => {
     expect(['3', '"3"', ' 0 ', '123456789012345'].map((v) => parseIfMatch(v))).toEqual([3, 3, 0, 123456789012345]);
     // A weak tag never matches under If-Match's strong comparison; a half-quoted one is not a tag (session 13).
-    for (const bad of ['', '-1', '1.5', '"x"', '*', '1234567890123456', '3, 4', 'W/"3"', '"1', '1"'])
+    for (const bad of ['', '-1', '1.5', '"x"', '*', '1234567890123456', '3, 4', 'W/"3"', '"1', '1"', '"0001"', '01'])
       expect(() => parseIfMatch(bad), bad).toThrow(/If-Match/);
   });
 

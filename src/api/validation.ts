@@ -134,9 +134,10 @@ export function pathParam(req: Request, name: string): string {
 /** What If-Match may hold: a revision (or version), bare, quoted or weak (`3`, `"3"`, `W/"3"`); OpenAPI says so from here. */
 /**
  * A revision bare or as the strong tag the writes answer (`ETag: "3"`). Not a weak tag: If-Match
- * compares strongly (RFC 9110 §13.1.1), so `W/"3"` never matches; nor a half-quoted one.
+ * compares strongly (RFC 9110 §13.1.1), so `W/"3"` never matches, nor `"0003"` (not the tag `"3"`); nor a
+ * half-quoted one.
  */
-export const IF_MATCH_PATTERN = '^\\s*(?:(\\d{1,15})|"(\\d{1,15})")\\s*$';
+export const IF_MATCH_PATTERN = '^\\s*(?:(0|[1-9]\\d{0,14})|"(0|[1-9]\\d{0,14})")\\s*$';
 const IF_MATCH_RE = new RegExp(IF_MATCH_PATTERN);
 
 /** `If-Match: 3` or `If-Match: "3"` → 3; absent → undefined; anything else → 400. */

@@ -155,6 +155,13 @@ describe('what an incoming event must also be (a hostile caller, session 13)', (
     );
   });
 
+  it('regression (probe 2): C1 controls, line separators, a lone surrogate and invisible-only values were taken', () => {
+    for (const bad of ['c\u0085x', 'd\u2028x', '\u200b', '\u180e', '\ud800', 'x\udc00'])
+      expect(fieldsOfErrors(accepted({ centerId: bad })), JSON.stringify(bad)).toEqual(['centerId']);
+    for (const ok of ['区卫健局', '窗口😀', 'a\u3000b', '\ud83d\ude00'])
+      expect(fieldsOfErrors(accepted({ actor: ok }))).toEqual([]);
+  });
+
   it('regression: CaseExtended with approvedBy " " and reason "\\t" (SPEC §2: both non-empty) is refused; a note may run over lines', () => {
     const extended = {
       type: 'CaseExtended',

@@ -70,9 +70,20 @@ export function unknownFieldErrors(
 
 /** Free texts, which may run over lines; every other string of an event is one line (an id, a name). */
 const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['note', 'reason', 'comment', 'subject']);
-// C0 controls and DEL: a line break or a NUL in an id or a name is never meant.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// C0 and C1 controls, DEL, the line and paragraph separators, and a lone surrogate (no character at all):
+// a line break or a NUL in an id or a name is never meant.
+const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Nothing a reader could see: white space (U+3000 too) and the zero-width and invisible format characters. */
+const BLANK = /^[\s\u180e\u200b-\u200d\u2060\ufeff]*$/;
+
+/** Why a text cannot be a one-line field (an id, a name), or undefined: blank, or holding a control character. */
+export function oneLineTextProblem(value: string): string | undefined {
+  if (BLANK.test(value)) return 'must not be blank';
+  if (CONTROL.test(value)) return 'must not hold a control character (a line break, a tab, NUL)';
+  return undefined;
+}
 /** Digits after the millisecond of a fraction, as `.1231` (the 1 after 123). */
 const SUB_MILLISECOND = /\.\d{3}(\d*)/;
 
@@ -91,9 +102,12 @@ export function incomingEventErrors(event: Readonly<Record<string, unknown>>): {
     errors.push({ field: 'occurredAt', message: 'must be a whole number of milliseconds' });
   for (const [field, value] of Object.entries(event)) {
     if (typeof value !== 'string') continue;
-    if (value.trim() === '') errors.push({ field, message: 'must not be blank' });
-    else if (!FREE_TEXT_FIELDS.has(field) && CONTROL.test(value))
-      errors.push({ field, message: 'must not hold a control character (a line break, a tab, NUL)' });
+    const problem = FREE_TEXT_FIELDS.has(field)
+      ? BLANK.test(value)
+        ? 'must not be blank'
+        : undefined
+      : oneLineTextProblem(value);
+    if (problem !== undefined) errors.push({ field, message: problem });
   }
   return errors;
 }

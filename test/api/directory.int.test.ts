@@ -154,6 +154,16 @@ describe('GET /directory, PUT /directory', () => {
       departments: [],
     });
     expect(onlyCycle.body.error.message).toContain('parents form a cycle: a → b → a');
+    // Names replace ids in pages and CSV: each one line someone can read (probe 2: a newline and a NUL were taken).
+    const lines = await put(r, {
+      centers: [{ centerId: 'a', name: '中心\n一', level: 'district' }],
+      departments: [{ departmentId: 'd', name: 'D', contact: '\u0000' }],
+    });
+    expect(lines.status).toBe(400);
+    expect((lines.body.error.details as { field: string }[]).map((d) => d.field)).toEqual([
+      'centers[0].name',
+      'departments[0].contact',
+    ]);
     expect((await call(r.base, 'GET', '/directory', { token: TOKENS.admin })).body.version).toBe(0);
   });
 
