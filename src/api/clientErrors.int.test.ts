@@ -49,3 +49,28 @@ describe('requests the HTTP parser refuses get the JSON error envelope', () => {
     expect(answer.body).toEqual({ error: { code: 'bad-request', message: 'the request could not be read' } });
   });
 });
+
+describe('a request still being answered', () => {
+  it('gets its own answer when what follows it on the connection is garbage (no 400 in its place)', async () => {
+    const slow = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(201, { 'content-type': 'application/json' }).end('{"written":true}'), 50);
+    });
+    slow.on('clientError', answerClientError);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowPort = (slow.address() as { port: number }).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(slowPort, '127.0.0.1', () =>
+        socket.write('POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}GARBAGE\r\n\r\n'),
+      );
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d: string) => {
+        text += d;
+      });
+      socket.on('close', () => resolve(text)).on('error', reject);
+    });
+    await new Promise((resolve) => slow.close(resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 201/);
+    expect(answer).toContain('{"written":true}');
+    expect(answer).not.toContain(' 400 ');
+  });
+});

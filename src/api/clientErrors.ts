@@ -30,12 +30,25 @@ function refusalOf(code: string | undefined): Refusal {
   return { status: 400, reason: 'Bad Request', code: 'bad-request', message: 'the request could not be read' };
 }
 
+interface PendingAnswer {
+  readonly writableFinished: boolean;
+  once(event: 'finish' | 'close', listener: () => void): void;
+}
+
 /** For `server.on('clientError', answerClientError)`. */
 export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  // A connection reset by the client has no one to answer; one already answering is not interrupted.
-  const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (err.code === 'ECONNRESET' || !socket.writable || answering) {
+  // A connection reset by the client has no one to answer.
+  if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
+    return;
+  }
+  // What follows a request still being answered (pipelined garbage) must not take that request's place:
+  // its answer (a 201 for a write that happened) goes out, then the connection closes, unanswered for
+  // the rest. Answering 400 there would tell the client its write was refused.
+  const pending = (socket as { _httpMessage?: PendingAnswer })._httpMessage;
+  if (pending !== undefined && pending !== null && !pending.writableFinished) {
+    pending.once('finish', () => socket.destroy());
+    pending.once('close', () => socket.destroy());
     return;
   }
   const r = refusalOf(err.code);
