@@ -112,15 +112,17 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.set('query parser', 'simple');
   app.use(metrics.httpMiddleware);
   app.use(helmet());
-  app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
-  app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
-  app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
-  if (deps.web !== undefined) app.use(deps.web.router);
-  // API answers are case data read at an instant: never stored by a browser or a proxy.
+  // API answers (errors included) are case data read at an instant: never stored by a browser or a
+  // proxy. The pages set their own.
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
+  app.use(auth.gateBodies()); // no body is parsed for an unknown caller, nor taken where none belongs
+  app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
+  app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
+  if (deps.web !== undefined) app.use(deps.web.router);
 
   const alerts = alertRoutes(
     {

@@ -63,6 +63,11 @@ export interface Authenticator {
   require(permission: Permission): RequestHandler;
   /** `/metrics`: any known token; none needed from loopback. */
   requireForMetrics(): RequestHandler;
+  /**
+   * Before any body is read: a request with a body needs a known token (else 401, unread), and a GET or
+   * HEAD takes none (400: a body there would be ignored, as if it said something).
+   */
+  gateBodies(): RequestHandler;
 }
 
 export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticator {
@@ -109,6 +114,21 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
           throw new ApiError(403, 'forbidden', `role ${principal.role} may not ${describe(permission)}`);
         }
         res.locals['principal'] = principal;
+        next();
+      };
+    },
+    gateBodies() {
+      return (req, _res, next) => {
+        const sized = Number(req.headers['content-length'] ?? 0) > 0;
+        if (!sized && req.headers['transfer-encoding'] === undefined) {
+          next();
+          return;
+        }
+        if (req.method === 'GET' || req.method === 'HEAD')
+          throw new ApiError(400, 'invalid-request', `(body): a ${req.method} takes no body`, [
+            { field: '(body)', message: `a ${req.method} takes no body; parameters go in the query` },
+          ]);
+        authenticate(req);
         next();
       };
     },

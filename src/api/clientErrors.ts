@@ -32,6 +32,7 @@ function refusalOf(code: string | undefined): Refusal {
 
 interface PendingAnswer {
   readonly writableFinished: boolean;
+  readonly headersSent: boolean;
   once(event: 'finish' | 'close', listener: () => void): void;
 }
 
@@ -42,19 +43,25 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
     socket.destroy();
     return;
   }
+  const pending = (socket as { _httpMessage?: PendingAnswer | null })._httpMessage ?? undefined;
+  // A request not received in time is the one answered: 408 unless its answer has begun.
+  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
   // What follows a request still being answered (pipelined garbage) must not take that request's place:
   // its answer (a 201 for a write that happened) goes out, then the connection closes, unanswered for
   // the rest. Answering 400 there would tell the client its write was refused.
-  const pending = (socket as { _httpMessage?: PendingAnswer })._httpMessage;
-  if (pending !== undefined && pending !== null && !pending.writableFinished) {
+  if (!timedOut && pending !== undefined && !pending.writableFinished) {
     pending.once('finish', () => socket.destroy());
     pending.once('close', () => socket.destroy());
+    return;
+  }
+  if (pending?.headersSent === true) {
+    socket.destroy();
     return;
   }
   const r = refusalOf(err.code);
   const body = JSON.stringify({ error: { code: r.code, message: r.message } });
   socket.end(
-    `HTTP/1.1 ${r.status} ${r.reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${r.status} ${r.reason}\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

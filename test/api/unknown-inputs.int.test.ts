@@ -4,6 +4,7 @@
  * caller sending If-Match to a write that cannot compare revisions must not believe it was
  * conditional. Every path of the OpenAPI document is asked, so a route added later is held to it.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
@@ -14,6 +15,32 @@ beforeAll(async () => {
 afterAll(async () => {
   await srv.close();
 });
+
+/** A GET with a body (fetch will not send one). */
+function getWithBody(
+  path: string,
+  body: string,
+): Promise<{ status: number; body: { error: { details: { field: string }[] } } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${srv.baseUrl}${path}`, {
+      method: 'GET',
+      headers: {
+        authorization: `Bearer ${TOKENS.auditor}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** Routes with nothing a parameter could change: probes and scrapers may add their own. */
 const OPEN_ROUTES = ['/healthz', '/readyz', '/metrics', '/openapi.json'];
@@ -90,5 +117,32 @@ describe('unknown inputs are refused by name', () => {
       field: 'holidays[2]',
       message: '2026-01-01 is listed already, as holidays[0]',
     });
+  });
+
+  it('no body is read for an unknown caller (401, not a parse error), and a GET takes none', async () => {
+    const anonymous = await call(srv.baseUrl, 'POST', '/complaints/C01/events', {
+      rawBody: '{bad',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'unauthorized']);
+    const unknown = await call(srv.baseUrl, 'PUT', '/directory', {
+      token: 'not-a-known-token-0000000000000',
+      rawBody: '{bad',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unknown.status).toBe(401);
+    // An asOf in a GET's body would be ignored: the case as it is now would answer as if it applied.
+    const withBody = await getWithBody('/cases/C-1', JSON.stringify({ asOf: '2026-01-01T00:00:00+08:00' }));
+    expect([withBody.status, withBody.body.error.details[0]?.field]).toEqual([400, '(body)']);
+  });
+
+  it('an error answered before any route (a body that is not JSON) is not stored by a cache either', async () => {
+    const res = await call(srv.baseUrl, 'POST', '/events', {
+      token: TOKENS.recorder,
+      rawBody: '{bad',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });
