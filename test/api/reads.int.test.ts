@@ -200,6 +200,8 @@ describe('GET /alerts and /alerts/stream', () => {
     const third = await get('/alerts/stream', TOKENS.monitor);
     expect(third.status).toBe(503);
     expect(third.body.error.code).toBe('too-many-streams');
+    // A HEAD asks what a GET answers and takes no slot (probe 2: ten HEADs held a token's ten slots).
+    expect((await call(srv.baseUrl, 'HEAD', '/alerts/stream', { token: TOKENS.monitor })).status).toBe(200);
     a.close();
     b.close();
   });

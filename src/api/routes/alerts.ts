@@ -62,6 +62,11 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
   router.get('/alerts/stream', auth.require('alerts:read'), (req, res) => {
     refuseUnknown(req.query as Record<string, unknown>, STREAM_PARAMS);
     const filter = alertFilter(req);
+    // A HEAD asks what a GET would answer, not for a stream: it takes no slot of the token's streams.
+    if (req.method === 'HEAD') {
+      res.status(200).type('text/event-stream').end();
+      return;
+    }
     let unsubscribe = (): void => {};
     const stream = streams.open(res, principalOf(res).fingerprint, () => unsubscribe());
     let seq = 0;
