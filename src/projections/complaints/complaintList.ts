@@ -131,6 +131,41 @@ export interface ComplaintListSources {
   };
 }
 
+/** The filters as one predicate over a complaint (bad dates are refused here, naming the parameter). */
+export function complaintFilter(
+  f: ComplaintListQuery,
+  zone: string,
+  alertsOf: (complaintId: string) => readonly ComplaintAlertView[],
+): (s: ComplaintState) => boolean {
+  const received = dateRange(f.receivedFrom, f.receivedTo, ['receivedFrom', 'receivedTo'], zone);
+  const decidedIn = dateRange(f.decidedFrom, f.decidedTo, ['decidedFrom', 'decidedTo'], zone);
+  const answered = dateRange(f.answeredFrom, f.answeredTo, ['answeredFrom', 'answeredTo'], zone);
+  const closed = dateRange(f.closedFrom, f.closedTo, ['closedFrom', 'closedTo'], zone);
+  const prefix = f.q?.toLowerCase();
+  const wantsAlert = f.rule !== undefined || f.color !== undefined;
+  return (s) => {
+    const r = s.received;
+    if (r === undefined) return false;
+    if (f.centerId !== undefined && r.centerId !== f.centerId) return false;
+    if (f.departmentId !== undefined && s.departmentId !== f.departmentId) return false;
+    if (f.status !== undefined && complaintStatusOf(s) !== f.status) return false;
+    if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) return false;
+    if (!inRange(received, r.at)) return false;
+    if (f.decided !== undefined && decisionOf(s) !== f.decided) return false;
+    if (decidedIn !== undefined && !inRange(decidedIn, s.acceptedAt ?? s.rejected?.at ?? Number.NaN)) return false;
+    if (answered !== undefined && (s.answered === undefined || !inRange(answered, s.answered.at))) return false;
+    if (f.finding !== undefined && s.answered?.finding !== f.finding) return false;
+    if (closed !== undefined && (s.closed === undefined || !inRange(closed, s.closed.at))) return false;
+    if (wantsAlert || f.overdue !== undefined) {
+      const alerts = alertsOf(s.complaintId);
+      if (wantsAlert && !alerts.some((a) => (f.rule ?? a.rule) === a.rule && (f.color ?? a.color) === a.color))
+        return false;
+      if (f.overdue !== undefined && alerts.some(isPastDue) !== f.overdue) return false;
+    }
+    return true;
+  };
+}
+
 /** One page of the list; throws StatsQueryError naming a bad parameter. */
 export function listComplaints(query: ComplaintListQuery, src: ComplaintListSources): ComplaintListResult {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > COMPLAINT_LIST_MAX_ROWS)
@@ -142,33 +177,11 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
   // The order names the list, so another list's cursor is refused; '-received' reads the cursors made before sorts.
   const order = `complaints:${sort}`;
   const { after, listedAt } = listingPosition(query, order, field === 'overdueDays', now, zone);
-  const received = dateRange(query.receivedFrom, query.receivedTo, ['receivedFrom', 'receivedTo'], zone);
-  const closed = dateRange(query.closedFrom, query.closedTo, ['closedFrom', 'closedTo'], zone);
-  const decidedIn = dateRange(query.decidedFrom, query.decidedTo, ['decidedFrom', 'decidedTo'], zone);
-  const answered = dateRange(query.answeredFrom, query.answeredTo, ['answeredFrom', 'answeredTo'], zone);
-  const prefix = query.q?.toLowerCase();
-  const wantsAlert = query.rule !== undefined || query.color !== undefined;
+  const matches = complaintFilter(query, zone, src.alertsOf);
   const page = new PageCollector<ComplaintState>(query.limit, direction, after);
   let total = 0;
   for (const s of src.complaints.all()) {
-    const r = s.received;
-    if (r === undefined) continue;
-    if (query.centerId !== undefined && r.centerId !== query.centerId) continue;
-    if (query.departmentId !== undefined && s.departmentId !== query.departmentId) continue;
-    if (query.status !== undefined && complaintStatusOf(s) !== query.status) continue;
-    if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) continue;
-    if (!inRange(received, r.at)) continue;
-    if (closed !== undefined && (s.closed === undefined || !inRange(closed, s.closed.at))) continue;
-    if (query.decided !== undefined && decisionOf(s) !== query.decided) continue;
-    if (decidedIn !== undefined && !inRange(decidedIn, s.acceptedAt ?? s.rejected?.at ?? Number.NaN)) continue;
-    if (answered !== undefined && (s.answered === undefined || !inRange(answered, s.answered.at))) continue;
-    if (query.finding !== undefined && s.answered?.finding !== query.finding) continue;
-    if (wantsAlert || query.overdue !== undefined) {
-      const alerts = src.alertsOf(s.complaintId);
-      if (wantsAlert && !alerts.some((a) => (query.rule ?? a.rule) === a.rule && (query.color ?? a.color) === a.color))
-        continue;
-      if (query.overdue !== undefined && alerts.some(isPastDue) !== query.overdue) continue;
-    }
+    if (!matches(s)) continue;
     total++;
     page.offer(sortKeyOf(field, direction, s, src, listedAt), s.complaintId, 0, () => s);
   }
