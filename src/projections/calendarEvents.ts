@@ -4,6 +4,7 @@
  * applies it to the calendar service, so a published or corrected year
  * survives restarts and replays in commit order with the case events.
  */
+import { oneLineTextProblem } from '../domain/inputBounds.js';
 import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -120,7 +121,17 @@ export function decodeCalendarYearRequest(year: unknown, body: unknown, publishe
   // The lists as sent (decode sorted them), so an error's index points into the request.
   const sent = body as { holidays: string[]; workdays: string[] };
   const days = { holidays: sent.holidays.map(parseDate), workdays: sent.workdays.map(parseDate) };
-  const errors = checkNotice(decoded.value.year, days, decoded.value.region !== undefined);
+  const regional = decoded.value.region !== undefined;
+  const errors = [
+    ...checkNotice(decoded.value.year, days, regional),
+    // A regional notice of no day changes nothing and would only lengthen the record.
+    ...(regional && days.holidays.length + days.workdays.length === 0
+      ? [{ field: 'holidays', message: 'a regional notice lists at least one holiday or make-up day' }]
+      : []),
+    ...(decoded.value.note !== undefined && oneLineTextProblem(decoded.value.note) === 'must not be blank'
+      ? [{ field: 'note', message: 'must not be blank' }]
+      : []),
+  ];
   return errors.length > 0 ? { ok: false, errors } : decoded;
 }
 

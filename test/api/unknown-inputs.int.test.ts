@@ -117,6 +117,11 @@ describe('unknown inputs are refused by name', () => {
       field: 'holidays[2]',
       message: '2026-01-01 is listed already, as holidays[0]',
     });
+    // A regional notice of no day, and a blank note (probe 2: both were recorded).
+    const empty = await put({ holidays: [], workdays: [], region: 'xj' });
+    expect([empty.status, empty.body.error.details[0].field]).toEqual([400, 'holidays']);
+    const blank = await put({ holidays: ['2026-03-05'], workdays: [], region: 'xj', note: '   ' });
+    expect([blank.status, blank.body.error.details[0].field]).toEqual([400, 'note']);
   });
 
   it('no body is read for an unknown caller (401, not a parse error), and a GET takes none', async () => {
