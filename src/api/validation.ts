@@ -28,26 +28,22 @@ export function queryString(query: Record<string, unknown>, name: string): strin
 }
 
 /**
- * A parameter this route does not know is refused by name: a misspelt filter must not widen a list
- * silently, nor an instant asked of figures that are always now's (`asOf` on /stats) be ignored.
+ * The route's query parameters, declared as a step before its handler (and before its body is read):
+ * any other is refused by name. A misspelt filter must not widen a list silently, nor an instant asked
+ * of figures that are always now's (`asOf` on /stats) be ignored, nor `?asof=` on a case read answer now.
  */
-export function refuseUnknown(query: Record<string, unknown>, known: readonly string[]): void {
-  for (const name of Object.keys(query)) {
-    if (known.includes(name)) continue;
-    throw badRequest(
-      name,
-      known.length === 0
-        ? 'is not a parameter of this route: it takes none'
-        : `is not a parameter of this route; known: ${known.join(', ')}`,
-    );
-  }
-}
-
-/** The route's query parameters as a step before its handler (and before its body is read): any other is refused. */
 export const takesParams =
-  (...known: string[]): RequestHandler =>
+  (...known: readonly string[]): RequestHandler =>
   (req, _res, next) => {
-    refuseUnknown(req.query as Record<string, unknown>, known);
+    for (const name of Object.keys(req.query as Record<string, unknown>)) {
+      if (known.includes(name)) continue;
+      throw badRequest(
+        name,
+        known.length === 0
+          ? 'is not a parameter of this route: it takes none'
+          : `is not a parameter of this route; known: ${known.join(', ')}`,
+      );
+    }
     next();
   };
 
@@ -131,11 +127,10 @@ export function pathParam(req: Request, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** What If-Match may hold: a revision (or version), bare, quoted or weak (`3`, `"3"`, `W/"3"`); OpenAPI says so from here. */
 /**
  * A revision bare or as the strong tag the writes answer (`ETag: "3"`). Not a weak tag: If-Match
  * compares strongly (RFC 9110 §13.1.1), so `W/"3"` never matches, nor `"0003"` (not the tag `"3"`); nor a
- * half-quoted one.
+ * half-quoted one. OpenAPI documents this very pattern.
  */
 export const IF_MATCH_PATTERN = '^\\s*(?:(0|[1-9]\\d{0,14})|"(0|[1-9]\\d{0,14})")\\s*$';
 const IF_MATCH_RE = new RegExp(IF_MATCH_PATTERN);

@@ -10,6 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { isRegionId } from './calendar/service.js';
 import type { FieldError } from './events.js';
+import { oneLineTextProblem } from './inputBounds.js';
 import { CASE_ID_DESCRIPTION, CASE_ID_RE } from './lists.js';
 
 /** Center levels, from the top of the hierarchy down. */
@@ -285,4 +286,27 @@ export function sameRegions(a: Directory, b: Directory): boolean {
 export function sameDirectory(a: Directory, b: Directory): boolean {
   const lists = (d: Directory) => JSON.stringify([d.centers, d.departments]);
   return lists(a) === lists(b);
+}
+
+/**
+ * A directory as published (PUT /directory): validateDirectory, which stored publications replay under
+ * too, and names and contacts each a line someone can read (oneLineTextProblem): they replace ids in
+ * pages and CSV.
+ */
+export function validateIncomingDirectory(input: unknown): E.Either<readonly FieldError[], Directory> {
+  const checked = validateDirectory(input);
+  if (E.isLeft(checked)) return checked;
+  const d = checked.right;
+  const texts: [string, string | undefined][] = [
+    ...d.centers.map((c, i): [string, string] => [`centers[${i}].name`, c.name]),
+    ...d.departments.flatMap((x, i): [string, string | undefined][] => [
+      [`departments[${i}].name`, x.name],
+      [`departments[${i}].contact`, x.contact],
+    ]),
+  ];
+  const errors = texts.flatMap(([field, text]) => {
+    const problem = text === undefined ? undefined : oneLineTextProblem(text);
+    return problem === undefined ? [] : [{ field, message: problem }];
+  });
+  return errors.length > 0 ? E.left(errors) : checked;
 }

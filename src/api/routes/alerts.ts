@@ -16,7 +16,7 @@ import {
 import type { EpochMs } from '../../domain/types.js';
 import { badRequest } from '../errors.js';
 import { type SseLimits, sseStreams } from '../sse.js';
-import { enumParam, idParam, queryString, refuseUnknown } from '../validation.js';
+import { enumParam, idParam, queryString, takesParams } from '../validation.js';
 
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
@@ -46,8 +46,7 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
     return text;
   };
 
-  router.get('/alerts', auth.require('alerts:read'), (req, res) => {
-    refuseUnknown(req.query as Record<string, unknown>, PAGE_PARAMS);
+  router.get('/alerts', auth.require('alerts:read'), takesParams(...PAGE_PARAMS), (req, res) => {
     const filter = alertFilter(req);
     const page = pageQuery(req.query as Record<string, unknown>);
     const now = (deps.clock ?? Date.now)();
@@ -59,8 +58,7 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
     res.json(alertPage(deps.readModels.activeAlerts(filter), overdueDays, page));
   });
 
-  router.get('/alerts/stream', auth.require('alerts:read'), (req, res) => {
-    refuseUnknown(req.query as Record<string, unknown>, STREAM_PARAMS);
+  router.get('/alerts/stream', auth.require('alerts:read'), takesParams(...STREAM_PARAMS), (req, res) => {
     const filter = alertFilter(req);
     // A HEAD asks what a GET would answer, not for a stream: it takes no slot of the token's streams.
     if (req.method === 'HEAD') {

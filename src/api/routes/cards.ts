@@ -6,7 +6,7 @@ import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, refuseUnknown } from '../validation.js';
+import { dateParam, enumParam, idParam, takesParams } from '../validation.js';
 import { cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CARD_REGISTER_PARAMS = [
@@ -22,9 +22,8 @@ export const CARD_REGISTER_PARAMS = [
 
 export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
   const router = Router();
-  router.get('/cards', auth.require('case:read'), (req, res) => {
+  router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    refuseUnknown(q, CARD_REGISTER_PARAMS);
     const csv = wantsCsv(req);
     const from = dateParam(q, 'from', true) as string;
     const to = dateParam(q, 'to', true) as string;

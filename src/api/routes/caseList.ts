@@ -7,7 +7,7 @@ import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
-import { dateParam, enumParam, idParam, refuseUnknown } from '../validation.js';
+import { dateParam, enumParam, idParam, takesParams } from '../validation.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CASE_LIST_PARAMS = [
@@ -36,9 +36,8 @@ export const CASE_LIST_PARAMS = [
 
 export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
   const router = Router();
-  router.get('/cases', auth.require('case:read'), (req, res) => {
+  router.get('/cases', auth.require('case:read'), takesParams(...CASE_LIST_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    refuseUnknown(q, CASE_LIST_PARAMS);
     const csv = wantsCsv(req);
     const given = {
       centerId: idParam(q, 'centerId'),

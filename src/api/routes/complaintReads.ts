@@ -27,7 +27,7 @@ import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, instantParam, pathParam, refuseUnknown } from '../validation.js';
+import { dateParam, enumParam, idParam, instantParam, pathParam, takesParams } from '../validation.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
@@ -63,9 +63,8 @@ export interface ComplaintReadDeps extends CaseSourceDeps {
 export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator): Router {
   const router = Router();
 
-  router.get('/complaints', auth.require('case:read'), (req, res) => {
+  router.get('/complaints', auth.require('case:read'), takesParams(...COMPLAINT_LIST_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    refuseUnknown(q, COMPLAINT_LIST_PARAMS);
     const csv = wantsCsv(req);
     const given = {
       centerId: idParam(q, 'centerId'),
@@ -102,36 +101,40 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
     res.json(result);
   });
 
-  router.get('/complaints/:complaintId', auth.require('case:read'), async (req, res) => {
-    const complaintId = pathParam(req, 'complaintId');
-    if (!CaseId.is(complaintId)) throw badRequest('complaintId', `must be ${CASE_ID_DESCRIPTION}`);
-    const query = req.query as Record<string, unknown>;
-    refuseUnknown(query, ['asOf', 'asKnownAt']);
-    const asOf = instantParam(query, 'asOf');
-    const knownAt = instantParam(query, 'asKnownAt');
-    trail(deps, res, {
-      what: 'complaint',
-      complaintId,
-      ...(asOf === undefined ? {} : { asOf: String(query['asOf']) }),
-      ...(knownAt === undefined ? {} : { asKnownAt: String(query['asKnownAt']) }),
-    });
-    const recorded = await recordedBy(deps.store, complaintId, knownAt);
-    const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
-    const detail = deps.readModels.complaintDetail(
-      complaintId,
-      recorded,
-      at,
-      knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt),
-    );
-    if (detail === undefined) {
-      const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
-      const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
-      throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}${known}`);
-    }
-    res.json(
-      knownAt === undefined ? detail : { ...detail, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) },
-    );
-  });
+  router.get(
+    '/complaints/:complaintId',
+    auth.require('case:read'),
+    takesParams('asOf', 'asKnownAt'),
+    async (req, res) => {
+      const complaintId = pathParam(req, 'complaintId');
+      if (!CaseId.is(complaintId)) throw badRequest('complaintId', `must be ${CASE_ID_DESCRIPTION}`);
+      const query = req.query as Record<string, unknown>;
+      const asOf = instantParam(query, 'asOf');
+      const knownAt = instantParam(query, 'asKnownAt');
+      trail(deps, res, {
+        what: 'complaint',
+        complaintId,
+        ...(asOf === undefined ? {} : { asOf: String(query['asOf']) }),
+        ...(knownAt === undefined ? {} : { asKnownAt: String(query['asKnownAt']) }),
+      });
+      const recorded = await recordedBy(deps.store, complaintId, knownAt);
+      const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
+      const detail = deps.readModels.complaintDetail(
+        complaintId,
+        recorded,
+        at,
+        knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt),
+      );
+      if (detail === undefined) {
+        const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
+        const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
+        throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}${known}`);
+      }
+      res.json(
+        knownAt === undefined ? detail : { ...detail, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) },
+      );
+    },
+  );
 
   return router;
 }

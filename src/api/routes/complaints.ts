@@ -4,10 +4,9 @@
  * result in HTTP. The complaint codes' statuses are mapped here; the codes the
  * case write side shares keep REJECTION_STATUS's.
  */
-import { incomingEventErrors } from '../../domain/inputBounds.js';
 import { Router } from 'express';
 import { CaseId } from '../../domain/events.js';
-import { decodeComplaintEvent } from '../../domain/complaints/events.js';
+import { decodeIncomingComplaintEvent } from '../../domain/complaints/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { ComplaintRejectionCode, ComplaintWriteSide } from '../../write/complaintWrite.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
@@ -43,11 +42,14 @@ export function complaintWriteRoutes(writeSide: ComplaintWriteSide, auth: Authen
       const bodyId = (body as Record<string, unknown>)['complaintId'];
       if (bodyId !== undefined && bodyId !== complaintId)
         throw badRequest('complaintId', `must be omitted or equal to the path's complaintId "${complaintId}"`);
-      const decoded = decodeComplaintEvent({ ...body, complaintId });
-      // The codec is the stored events' too; what an incoming event must also be is checked here.
-      const errors = decoded.ok ? incomingEventErrors(decoded.event) : decoded.errors;
-      if (!decoded.ok || errors.length > 0)
-        throw new ApiError(400, 'invalid-event', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+      const decoded = decodeIncomingComplaintEvent({ ...body, complaintId });
+      if (!decoded.ok)
+        throw new ApiError(
+          400,
+          'invalid-event',
+          decoded.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+          decoded.errors,
+        );
       const ifMatch = parseIfMatch(req.headers['if-match']);
       const principal = principalOf(res);
       const [result] = await writeSide.append({

@@ -6,9 +6,7 @@
  */
 import { Router } from 'express';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { type Directory, sameDirectory, validateDirectory } from '../../domain/directory.js';
-import type { FieldError } from '../../domain/events.js';
-import { oneLineTextProblem } from '../../domain/inputBounds.js';
+import { sameDirectory, validateIncomingDirectory } from '../../domain/directory.js';
 import type { EpochMs } from '../../domain/types.js';
 import { DIRECTORY_STREAM_ID, directoryEventData, type DirectoryBook } from '../../projections/directoryEvents.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -37,10 +35,9 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
     // If-Match (or the `version` of the GET answer sent back) names the version the caller edited
     // (0: none published yet), so two editors cannot lose a change.
     const expected = parseIfMatch(req.headers['if-match']) ?? version;
-    const checked = validateDirectory(sent);
-    // The codec is the stored publications' too; names shown in pages and CSV are also one line, checked here.
-    const errors = isLeft(checked) ? checked.left : oneLineNameErrors(checked.right);
-    if (isLeft(checked) || errors.length > 0) {
+    const checked = validateIncomingDirectory(sent);
+    if (isLeft(checked)) {
+      const errors = checked.left;
       throw new ApiError(400, 'invalid-directory', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
     }
     const current = deps.directory.view();
@@ -91,19 +88,4 @@ function conflict(expected: number, actual: number | undefined): ApiError {
       ? `another directory was published meanwhile; read GET /directory and publish again`
       : `If-Match names directory version ${expected}, but version ${actual} is in force; read GET /directory and publish again`,
   );
-}
-
-/** The directory's names and contacts, each a line someone can read (oneLineTextProblem), or errors naming them. */
-function oneLineNameErrors(d: Directory): FieldError[] {
-  const texts: [string, string | undefined][] = [
-    ...d.centers.map((c, i): [string, string] => [`centers[${i}].name`, c.name]),
-    ...d.departments.flatMap((x, i): [string, string | undefined][] => [
-      [`departments[${i}].name`, x.name],
-      [`departments[${i}].contact`, x.contact],
-    ]),
-  ];
-  return texts.flatMap(([field, text]) => {
-    const problem = text === undefined ? undefined : oneLineTextProblem(text);
-    return problem === undefined ? [] : [{ field, message: problem }];
-  });
 }

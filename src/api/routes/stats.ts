@@ -6,7 +6,7 @@ import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
-import { dateParam, enumParam, idParam, monthParam, queryString, refuseUnknown } from '../validation.js';
+import { dateParam, enumParam, idParam, monthParam, queryString, takesParams } from '../validation.js';
 
 export const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
 export const STATS_PARAMS = ['from', 'to', 'centerId', 'departmentId', 'groupBy'] as const;
@@ -27,10 +27,8 @@ export interface StatsRouteDeps {
 export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
   const router = Router();
 
-  router.get('/stats', auth.require('stats:read'), (req, res) => {
+  router.get('/stats', auth.require('stats:read'), takesParams(...STATS_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    // A parameter this route does not know (e.g. asOf: the figures are always now's) is refused, not ignored.
-    refuseUnknown(q, STATS_PARAMS);
     const from = dateParam(q, 'from', true) as string;
     const to = dateParam(q, 'to', true) as string;
     if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
@@ -50,9 +48,8 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
     );
   });
 
-  router.get('/reports/monthly', auth.require('stats:read'), (req, res) => {
+  router.get('/reports/monthly', auth.require('stats:read'), takesParams(...REPORT_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    refuseUnknown(q, REPORT_PARAMS);
     // No month: the latest month with data (the read model decides, and the report says which month it is).
     const month = queryString(q, 'month') === undefined ? undefined : monthParam(q, 'month');
     // A month not begun has no figures: its "open at the end" would be today's open cases, as if the future were known.

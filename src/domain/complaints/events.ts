@@ -7,7 +7,7 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { keysOf } from '../lists.js';
 import { CaseId, describeErrors, Instant, Name, Note, Uuid, type FieldError } from '../events.js';
-import { fieldsOf, unknownFieldErrors } from '../inputBounds.js';
+import { fieldsOf, incomingEventErrors, unknownFieldErrors } from '../inputBounds.js';
 import {
   COMPLAINT_CHANNELS,
   COMPLAINT_EVENT_TYPES,
@@ -123,4 +123,15 @@ export function decodeComplaintEvent(input: unknown): ComplaintDecodeResult {
   if (isLeft(result)) return { ok: false, errors: [...unknownFields, ...describeErrors(result.left)] };
   if (unknownFields.length > 0) return { ok: false, errors: unknownFields };
   return { ok: true, event: result.right };
+}
+
+/**
+ * An incoming complaint event (the write route): the codec, which stored events replay under too, and
+ * what an incoming event must also be (inputBounds.ts incomingEventErrors), as decodeCaseEvent does.
+ */
+export function decodeIncomingComplaintEvent(input: unknown): ComplaintDecodeResult {
+  const decoded = decodeComplaintEvent(input);
+  if (!decoded.ok) return decoded;
+  const errors = incomingEventErrors(decoded.event);
+  return errors.length > 0 ? { ok: false, errors } : decoded;
 }
