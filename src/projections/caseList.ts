@@ -54,6 +54,9 @@ export interface CaseListFilter {
   readonly ratedTo?: string;
   /** Rated with a score of this class (bad: 差评 ≤ 2; satisfied: 4–5; neutral: 3). */
   readonly rating?: RatingClass;
+  /** Local dates: a 差评 whose follow-up (整改回访) fell due on a day in [followUpDueFrom, followUpDueTo) — a report's 差评应整改. */
+  readonly followUpDueFrom?: string;
+  readonly followUpDueTo?: string;
 }
 
 export interface CaseListQuery extends CaseListFilter {
@@ -168,6 +171,12 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     zone,
   );
   const rated: Range | undefined = dateRange(f.ratedFrom, f.ratedTo, ['ratedFrom', 'ratedTo'], zone);
+  const followUpDue: Range | undefined = dateRange(
+    f.followUpDueFrom,
+    f.followUpDueTo,
+    ['followUpDueFrom', 'followUpDueTo'],
+    zone,
+  );
   const openAt =
     f.openAt === undefined ? undefined : dateRange(f.openAt, undefined, ['openAt', 'openAt'], zone)?.fromMs;
   const prefix = f.q?.toLowerCase();
@@ -188,6 +197,9 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     if (prefix !== undefined && !e.caseId.toLowerCase().startsWith(prefix)) return false;
     if (rated !== undefined && (s.rating === undefined || !inRange(rated, s.rating.at))) return false;
     if (f.rating !== undefined && (s.rating === undefined || ratingClassOf(s.rating.score) !== f.rating)) return false;
+    // The due is the instant its last day ends (NaN unless a 差评): on a day of the range ⇔ in (from, to].
+    if (followUpDue !== undefined && !(e.followUpDue > followUpDue.fromMs && e.followUpDue <= followUpDue.toMs))
+      return false;
     if (wantsAlert) {
       const hit = e.alerts?.some(
         (x) => (f.rule === undefined || x.rule === f.rule) && (f.color === undefined || x.color === f.color),

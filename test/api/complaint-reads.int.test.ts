@@ -145,6 +145,9 @@ describe('GET /complaints', () => {
     expect(ids((await get('/complaints?answeredFrom=2025-11-03&answeredTo=2025-11-04')).body)).toEqual(['Q-4']);
     expect(ids((await get('/complaints?decided=accepted&closedFrom=2025-11-03')).body)).toEqual([]);
     expect(ids((await get('/complaints?finding=partly&departmentId=d1')).body)).toEqual(['Q-4']);
+    // The report's row of complaints with no department in charge has its list too.
+    expect(ids((await get('/complaints?hasDepartment=false')).body)).toEqual(['Q-3', 'Q-2']);
+    expect(ids((await get('/complaints?hasDepartment=true&sort=received')).body)).toEqual(['Q-4', 'Q-1']);
     expect((await get('/complaints?finding=substantiated')).body.total).toBe(0);
     expect((await get('/complaints?closedTo=2025-11-03')).body.total).toBe(0);
     expect((await get('/complaints?overdue=true')).body.total).toBe(0);

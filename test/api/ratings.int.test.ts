@@ -110,6 +110,11 @@ describe('CaseRated and RatingFollowedUp over HTTP', () => {
     expect((await get(`/cases?${month}&rating=bad`)).body.total).toBe(1);
     expect((await get(`/cases?${month}&rating=satisfied`)).body.total).toBe(0);
     expect((await get('/cases?ratedFrom=2024-12-01')).body.total).toBe(0);
+    // 差评应整改 too: the follow-up's last day is 11-27 (due at 11-28 00:00), a day of [from, to).
+    expect((await get('/cases?followUpDueFrom=2024-11-01&followUpDueTo=2024-12-01')).body.total).toBe(1);
+    expect((await get('/cases?followUpDueFrom=2024-11-27&followUpDueTo=2024-11-28')).body.total).toBe(1);
+    expect((await get('/cases?followUpDueTo=2024-11-27')).body.total).toBe(0);
+    expect((await get('/cases?followUpDueFrom=2024-11-28')).body.total).toBe(0);
     const metrics = await call(srv.baseUrl, 'GET', '/metrics', { token: TOKENS.monitor });
     expect(metrics.text).toMatch(/supervision_ratings_total\{center="[^"]+",score="1"\} 1/);
   });

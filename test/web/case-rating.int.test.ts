@@ -62,12 +62,21 @@ describe('case page: rating and follow-up', () => {
 });
 
 describe('the monthly report: rating counts', () => {
-  it('the ratings given and the 差评 of the month link to the case list with the same total', async () => {
+  it("the ratings given, the 差评 and the follow-ups due of the month, and each department's, link to the case list with the same total", async () => {
     const ratedAt = cases[0]!.events.find((e) => e['type'] === 'CaseRated')!['occurredAt'] as string;
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/reports?month=${ratedAt.slice(0, 7)}`);
-    for (const figure of ['rated', 'badRatings']) {
-      const link = page.locator(`#rating-figures tr[data-figure="${figure}"] td[data-role="now"] a`);
+    const byDepartment = (n: number) => `#satisfaction tbody tr:first-child td:nth-child(${n}) a`;
+    for (const [figure, selector] of [
+      ...['rated', 'badRatings', 'followUpsDue'].map((f) => [
+        f,
+        `#rating-figures tr[data-figure="${f}"] td[data-role="now"] a`,
+      ]),
+      ['department rated', byDepartment(2)],
+      ['department badRatings', byDepartment(4)],
+      ['department followUpsDue', byDepartment(6)],
+    ]) {
+      const link = page.locator(selector!);
       await link.waitFor();
       const shown = Number(await link.textContent());
       expect(shown, figure).toBeGreaterThan(0);

@@ -179,6 +179,9 @@ export const complaintReadPaths = {
       parameters: [
         q('centerId', 'Only this center', id),
         q('departmentId', 'Only this department in charge', id),
+        q('hasDepartment', 'false: only complaints with no department in charge; true: only those with one', {
+          enum: ['true', 'false'],
+        }),
         q('status', 'Status now', { enum: COMPLAINT_STATUSES }),
         q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: COMPLAINT_CARD_RULES }),
         q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),

@@ -47,6 +47,10 @@ export const listPaths = {
         q('rating', 'Rated with a score of this class: bad (差评, 1–2), neutral (3), satisfied (4–5)', {
           enum: RATING_CLASSES,
         }),
+        ...datePairParams(
+          'followUpDue',
+          "A 差评's follow-up (整改回访) fell due (its last day), a report's 差评应整改",
+        ),
         q('q', 'Case-id prefix, case-insensitive', id),
         q('sort', 'accepted | dueAt | overdueDays, `-` for descending; default accepted', {
           enum: CASE_SORT_VALUES,

@@ -33,6 +33,7 @@ import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCs
 export const COMPLAINT_LIST_PARAMS = [
   'centerId',
   'departmentId',
+  'hasDepartment',
   'status',
   'rule',
   'color',
@@ -69,6 +70,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
     const given = {
       centerId: idParam(q, 'centerId'),
       departmentId: idParam(q, 'departmentId'),
+      hasDepartment: booleanParam(q, 'hasDepartment'),
       status: enumParam(q, 'status', COMPLAINT_STATUSES),
       rule: enumParam(q, 'rule', COMPLAINT_CARD_RULES),
       color: enumParam(q, 'color', CARD_COLORS),

@@ -47,6 +47,8 @@ const LAST = Number.MAX_SAFE_INTEGER;
 export interface ComplaintListQuery {
   readonly centerId?: string;
   readonly departmentId?: string;
+  /** false: no department in charge (received without one and never assigned) — the report's row of none. */
+  readonly hasDepartment?: boolean;
   readonly status?: ComplaintStatus;
   /** Has an alert of this rule in force now. */
   readonly rule?: ComplaintCardRule;
@@ -148,6 +150,7 @@ export function complaintFilter(
     if (r === undefined) return false;
     if (f.centerId !== undefined && r.centerId !== f.centerId) return false;
     if (f.departmentId !== undefined && s.departmentId !== f.departmentId) return false;
+    if (f.hasDepartment !== undefined && (s.departmentId !== undefined) !== f.hasDepartment) return false;
     if (f.status !== undefined && complaintStatusOf(s) !== f.status) return false;
     if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) return false;
     if (!inRange(received, r.at)) return false;

@@ -59,7 +59,9 @@ export function subjectLinks(cell, color, filters, extra = {}) {
 
 /** `/complaints?…` listing the complaints behind a complaint rule's count (the list takes the same filters). */
 export function complaintsLink(filters, extra = {}) {
-  return casesLink(filters, extra).replace(/^\/cases\?/, '/complaints?');
+  // A count of complaints with no department in charge (department ''): the list's filter for none.
+  const none = extra.departmentId === '' ? { hasDepartment: 'false' } : {};
+  return casesLink(filters, { ...extra, ...none }).replace(/^\/cases\?/, '/complaints?');
 }
 
 export function renderRuleCounts(node, summary, filters) {

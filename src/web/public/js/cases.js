@@ -23,6 +23,8 @@ const PARAMS = [
   'ratedFrom',
   'ratedTo',
   'rating',
+  'followUpDueFrom',
+  'followUpDueTo',
   'q',
   'sort',
   'limit',

@@ -11,6 +11,7 @@ import { showComplaint } from './complaint-view.js';
 const PARAMS = [
   'centerId',
   'departmentId',
+  'hasDepartment',
   'status',
   'rule',
   'color',

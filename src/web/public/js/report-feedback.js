@@ -108,18 +108,25 @@ export function renderRatings(report) {
   headMonths(report, section, 'ratings');
   const where = { centerId: report.filter?.centerId };
   $('rating-figures').tBodies[0].replaceChildren(
-    ...comparedRows(section, RATING_FIGURES, report.month, (m, field) => ratingListLink(m, field, where)),
+    ...comparedRows(section, RATING_FIGURES, report.month, (m, field) => ratingListLink(m, field, where, report.asOf)),
   );
+  // A department's counts of the month, each a link to the cases that make it.
+  const count = (d, field) =>
+    countLink(
+      fmtNumber(d[field]),
+      d[field],
+      ratingListLink(report.month, field, where, report.asOf, { departmentId: d.departmentId }),
+    );
   const rows = (section.departments ?? []).map((d) =>
     el(
       'tr',
       { dataset: { department: d.departmentId } },
       departmentCell(d),
-      numCell(fmtNumber(d.rated)),
+      numCell(count(d, 'rated')),
       numCell(fmtRate(d.satisfactionRate), { dataset: { role: 'satisfaction' } }),
-      numCell(fmtNumber(d.badRatings)),
+      numCell(count(d, 'badRatings')),
       el('td', { class: 'num hide-narrow' }, fmtRate(d.ratedShare)),
-      numCell(fmtNumber(d.followUpsDue)),
+      numCell(count(d, 'followUpsDue')),
       numCell(fmtRate(d.followedUpOnTimeRate)),
     ),
   );

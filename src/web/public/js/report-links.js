@@ -48,12 +48,17 @@ export function reportListLink(month, field, where = {}) {
 
 /**
  * `<list>?…` of the report's center (if any), one date filter pair over the month (`<dates>From`,
- * `<dates>To`) and `extra`.
+ * `<dates>To`, the latter cut at the local date `until` when it comes first) and `extra`; undefined
+ * when the cut leaves no day.
  */
-function monthList(list, month, dates, where, extra = {}) {
+function monthList(list, month, dates, where, extra = {}, until = undefined) {
+  const from = `${month}-01`;
+  const end = nextMonthStart(month);
+  const to = until !== undefined && until < end ? until : end;
+  if (to <= from) return undefined;
   const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
-  q.set(`${dates}From`, `${month}-01`);
-  q.set(`${dates}To`, nextMonthStart(month));
+  q.set(`${dates}From`, from);
+  q.set(`${dates}To`, to);
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return `${list}?${q}`;
 }
@@ -78,20 +83,25 @@ export function complaintListLink(month, field, where = {}) {
 
 /** The complaints of one department answered in the month with this finding (the report's 查实 table). */
 export function findingListLink(month, departmentId, finding, where = {}) {
-  if (departmentId === '') return undefined; // no department in charge: no list filter says "none"
-  return monthList('/complaints', month, 'answered', where, { departmentId, finding });
+  const department = departmentId === '' ? { hasDepartment: 'false' } : { departmentId };
+  return monthList('/complaints', month, 'answered', where, { ...department, finding });
 }
 
 /**
- * The case list behind one rating (好差评) count of the month: the ratings given in it, or its 差评.
- * Rates and 差评应整改 (due in the month, as far as it has gone) have none.
+ * The case list behind one rating (好差评) count of the month: the ratings given in it, its 差评, or its
+ * 差评应整改 (follow-ups that fell due in it). A due counts once passed: its last day ended by the report's
+ * `asOf` (ISO with the deployment's offset), so in a running month the list stops at that local date.
+ * Rates have none.
  * @param {string} month YYYY-MM
  * @param {string} field a rating figure (report-feedback.js RATING_FIGURES)
  * @param {{centerId?: string}} where
+ * @param {string} asOf the report's instant
+ * @param {{departmentId?: string}} extra
  */
-export function ratingListLink(month, field, where = {}) {
-  const extra = { rated: {}, badRatings: { rating: 'bad' } }[field];
-  return extra === undefined ? undefined : monthList('/cases', month, 'rated', where, extra);
+export function ratingListLink(month, field, where, asOf, extra = {}) {
+  if (field === 'followUpsDue') return monthList('/cases', month, 'followUpDue', where, extra, asOf.slice(0, 10));
+  const rating = { rated: {}, badRatings: { rating: 'bad' } }[field];
+  return rating === undefined ? undefined : monthList('/cases', month, 'rated', where, { ...extra, ...rating });
 }
 
 /** A count as a link to its list (plain text when the figure has none or is not a number). */
