@@ -317,6 +317,11 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
   holidays: list(date),
   workdays: list(date),
   regional: list(closed(['region', 'date', 'kind'], { region: str, date, kind: { enum: ['holiday', 'workday'] } })),
+  decemberOfNextNotice: closed(['year', 'holidays', 'workdays'], {
+    year: int,
+    holidays: list(date),
+    workdays: list(date),
+  }),
   status: { enum: ['published', 'predicted'] },
   provisional: { type: 'boolean' },
   source: str,

@@ -250,6 +250,22 @@ describe('calendar service', () => {
     // The 2019 notice's days in December 2018 belong to 2019.
     expect(a.getYear(2019)?.holidays.slice(0, 3)).toEqual(['2018-12-30', '2018-12-31', '2019-01-01']);
     expect(a.getYear(2019)?.workdays[0]).toBe('2018-12-29');
+    // And the year 2018 says which of its days the next notice set.
+    expect(a.getYear(2018)?.decemberOfNextNotice).toEqual({
+      year: 2019,
+      holidays: ['2018-12-30', '2018-12-31'],
+      workdays: ['2018-12-29'],
+    });
+    expect(a.getYear(2025)?.decemberOfNextNotice).toBeUndefined();
+  });
+
+  it("a regional day in December sent with the next year's notice is listed under both years it belongs to", () => {
+    const svc = createCalendarService('Asia/Shanghai');
+    expect(E.isRight(svc.addRegionalDays({ region: 'r1', holidays: ['2026-12-31', '2027-01-04'] }))).toBe(true);
+    const dates = (year: number) => svc.getYear(year)?.regional.map((r) => r.date);
+    expect(dates(2027)).toEqual(['2026-12-31', '2027-01-04']);
+    expect(dates(2026)).toEqual(['2026-12-31']);
+    expect(dates(2028)).toEqual([]);
   });
 
   it('rejects bad input naming the field, and changes nothing', () => {

@@ -28,11 +28,22 @@ export interface YearView {
   readonly year: number;
   readonly holidays: readonly string[];
   readonly workdays: readonly string[];
+  /** The regional days dated in the notice's span: the previous December and the year. */
   readonly regional: readonly {
     readonly region: string;
     readonly date: string;
     readonly kind: 'holiday' | 'workday';
   }[];
+  /**
+   * The days of this year's December that the next year's notice sets (as the 2019 notice set
+   * 2018-12-29 to 31), absent when it sets none: with `holidays` and `workdays`, every day of
+   * the year that a notice makes a holiday or a working day.
+   */
+  readonly decemberOfNextNotice?: {
+    readonly year: number;
+    readonly holidays: readonly string[];
+    readonly workdays: readonly string[];
+  };
   /** `published`: a notice is in force (package data or run-time); `predicted`: the law's holidays are assumed. */
   readonly status: 'published' | 'predicted';
   /** True when the year has no notice (its days are predicted). */
@@ -113,7 +124,7 @@ export function createCalendarService(
       const y = calendar.data.years.get(year);
       const days = noticeDaysOf(calendar, year);
       const regional = calendar.data.regional
-        .filter((r) => yearOfDay(r.day) === year)
+        .filter((r) => inNoticeOf(r.day, year))
         .sort((a, b) => a.day - b.day)
         .map((r) => ({ region: r.region, date: formatDate(r.day), kind: r.kind }));
       const common = {
@@ -121,6 +132,7 @@ export function createCalendarService(
         holidays: days.holidays.map(formatDate),
         workdays: days.workdays.map(formatDate),
         regional,
+        ...decemberOfNextNotice(calendar, year),
         version: calendar.version,
       };
       if (y !== undefined) return { ...common, status: 'published', provisional: false, source: y.source };
@@ -155,6 +167,18 @@ function noticeDaysOf(calendar: WorkCalendar, year: number): NoticeDays {
   const y = calendar.data.years.get(year);
   if (y !== undefined) return { holidays: y.holidays, workdays: y.workdays };
   return { holidays: uniqueSorted(lawFixedHolidays(year).map((h) => h.day)), workdays: [] };
+}
+
+/** The days of `year` that the notice of `year + 1` sets (in its December), when there are any. */
+function decemberOfNextNotice(calendar: WorkCalendar, year: number): Pick<YearView, 'decemberOfNextNotice'> {
+  const next = calendar.data.years.get(year + 1);
+  if (next === undefined) return {};
+  const inYear = (days: readonly EpochDay[]) => days.filter((d) => yearOfDay(d) === year).map(formatDate);
+  const holidays = inYear(next.holidays);
+  const workdays = inYear(next.workdays);
+  return holidays.length + workdays.length === 0
+    ? {}
+    : { decemberOfNextNotice: { year: year + 1, holidays, workdays } };
 }
 
 /** A date of year `year`'s notice: in that year, or in the December before it. */
