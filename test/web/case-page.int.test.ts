@@ -60,12 +60,7 @@ beforeAll(async () => {
     },
   ]);
   // The projections apply stored events asynchronously (the report page reads them).
-  for (let i = 0; i < 100; i++) {
-    const ready = await fetch(`${server.baseUrl}/readyz`);
-    if (ready.status === 200 && ((await ready.json()) as { projection: { caughtUp: boolean } }).projection.caughtUp)
-      break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await server.applied();
 });
 
 afterAll(async () => {

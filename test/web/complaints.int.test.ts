@@ -40,16 +40,6 @@ async function postComplaint(id: string, events: readonly Record<string, unknown
   }
 }
 
-async function caughtUp(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ready = await fetch(`${server.baseUrl}/readyz`);
-    if (ready.status === 200 && ((await ready.json()) as { projection: { caughtUp: boolean } }).projection.caughtUp)
-      return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('projections did not catch up');
-}
-
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer({ scheduler }), launchBrowser()]);
   const received = {
@@ -69,7 +59,7 @@ beforeAll(async () => {
     { type: 'ComplaintAnswered', occurredAt: '2025-11-10T15:00:00+08:00', finding: 'partly', note: '已督促部门改进' },
     { type: 'ComplaintClosed', occurredAt: '2025-11-12T10:00:00+08:00', satisfaction: 'basically' },
   ]);
-  await caughtUp();
+  await server.applied();
 });
 
 afterAll(async () => {

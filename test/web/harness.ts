@@ -27,6 +27,11 @@ export interface WebServer {
   readonly baseUrl: string;
   readonly app: SupervisionApp;
   readonly readModels: ReadModels;
+  /**
+   * Wait until the projections applied every event stored so far (they fold asynchronously).
+   * Not /readyz's `caughtUp`: that turns true once, at start, and stays true.
+   */
+  applied(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,11 @@ export async function startWebServer(options: { readonly scheduler?: Scheduler }
     baseUrl: server.baseUrl,
     app: engine.app,
     readModels: engine.readModels,
+    async applied() {
+      const head = await engine.store.headPosition();
+      if (!(await engine.readModels.waitForPosition(head, 10_000)))
+        throw new Error(`the projections did not reach the store's head ${head} in 10 s`);
+    },
     async close() {
       await server.close();
       await engine.close();
