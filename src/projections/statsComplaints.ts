@@ -77,7 +77,11 @@ export function withComplaintGroups(
   groups: readonly StatsGroup[],
   complaints: ReadonlyMap<string, ComplaintFigures>,
 ): StatsGroup[] {
-  const none = new ComplaintAccumulator({ inPeriod: () => false, answerDueOf: () => undefined }).result();
+  const none = new ComplaintAccumulator({
+    inPeriod: () => false,
+    beforeEnd: () => false,
+    answerDueOf: () => undefined,
+  }).result();
   const out = groups.map((g) => ({ ...g, complaints: complaints.get(g.key) ?? none }));
   const seen = new Set(groups.map((g) => g.key));
   const empty = new Accumulator().result();

@@ -88,7 +88,7 @@ const complaintFields = {
   rejected: { ...int, description: 'ComplaintRejected in the period' },
   answered: { ...int, description: 'ComplaintAnswered in the period' },
   closed: { ...int, description: 'ComplaintClosed in the period, of accepted and of rejected complaints' },
-  closedOfAccepted: { ...int, description: 'of those, closures of accepted complaints' },
+  closedOfAccepted: { ...int, description: 'of the complaints accepted in the period, those closed by its end' },
   closedRate: { ...rate, description: 'closedOfAccepted / accepted (Haikou: 2333 / 2344 = 0.9953)' },
   answeredOnTime: { ...int, description: 'answers in the period given before the end of the answer day' },
   answeredOnTimeRate: { ...rate, description: 'answeredOnTime / answered' },

@@ -93,7 +93,10 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
   const subst: Record<string, { substantiated: number; partly: number }> = {};
   for (const [id, list] of byId) {
     const state = list.reduce((st, e) => evolveComplaint(st, e), initialComplaintState(id));
-    const wasAccepted = list.some((e) => e.type === 'ComplaintAccepted');
+    // 办结 of closedRate: accepted in the period and closed before its end (a cohort, as cases' completionRate).
+    const acceptedInP = list.some((e) => e.type === 'ComplaintAccepted' && inP(e));
+    const closedBy = list.some((e) => e.type === 'ComplaintClosed' && parseInstant(e.occurredAt) < to);
+    if (acceptedInP && closedBy) n.closedOfAccepted++;
     let dept: string = NO_DEPARTMENT;
     for (const e of list) {
       if ((e.type === 'ComplaintReceived' || e.type === 'ComplaintAssigned') && e.departmentId !== undefined)
@@ -114,7 +117,6 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
       }
       if (e.type === 'ComplaintClosed') {
         n.closed++;
-        if (wasAccepted) n.closedOfAccepted++;
         if (e.satisfaction !== undefined) {
           withSat++;
           if (e.satisfaction !== 'unsatisfied') sat++;
@@ -205,6 +207,26 @@ describe('complaint figures (SPEC §8)', () => {
     expect(r.complaints.closedRate).toBe(0.9953);
     expect(r.complaints.answeredOnTimeRate).toBe(1);
     expect(r.complaints.satisfactionRate).toBe(0.8997); // 234 of the 2,333 (every tenth) unsatisfied: 2,099 / 2,333
+  });
+
+  it('closedRate stays in [0, 1]: a closure in the month of a complaint accepted the month before is not 办结 of the month', () => {
+    const events = [
+      received('2025-10-21T09:00:00+08:00', {}, 'ka'),
+      acceptedC('2025-10-21T10:00:00+08:00', 'ka'),
+      answeredC('2025-10-30T10:00:00+08:00', 'unsubstantiated', 'ka'),
+      received('2025-11-03T09:00:00+08:00', {}, 'kb'),
+      acceptedC('2025-11-03T10:00:00+08:00', 'kb'),
+      answeredC('2025-11-05T10:00:00+08:00', 'unsubstantiated', 'kb'),
+      closedC('2025-11-02T10:00:00+08:00', 'satisfied', 'ka'),
+      closedC('2025-11-06T10:00:00+08:00', 'satisfied', 'kb'),
+    ];
+    events.sort((x, y) => parseInstant(x.occurredAt) - parseInstant(y.occurredAt));
+    const p = fold(stored(events));
+    const nov = complaintFigures(p.all(), period(p, '2025-11-01', '2025-12-01'));
+    // Before: closedOfAccepted 2 (both closures) over accepted 1, closedRate 2 (the report printed 办结率200%).
+    expect([nov.accepted, nov.closed, nov.closedOfAccepted, nov.closedRate]).toEqual([1, 2, 1, 1]);
+    const oct = complaintFigures(p.all(), period(p, '2025-10-01', '2025-11-01'));
+    expect([oct.accepted, oct.closed, oct.closedOfAccepted, oct.closedRate]).toEqual([1, 0, 0, 0]);
   });
 
   it('flow by each event’s local date; on-time answers by the due instant; findings by department', () => {

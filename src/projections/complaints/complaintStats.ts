@@ -2,9 +2,10 @@
  * Complaint figures of a period `[from, to)` of local dates (SPEC §8), each
  * event counted on its own local date (flow): received, accepted, rejected,
  * answered, closed; closedRate = closedOfAccepted / accepted (Haikou's 2,333 /
- * 2,344 = 0.9953), counting in the numerator the closures of accepted complaints
- * only (a rejected complaint is closed too, but was never accepted: it would push
- * the rate past 1); answeredOnTimeRate = answers in the period given by the due
+ * 2,344 = 0.9953), where closedOfAccepted counts the complaints accepted in the
+ * period and closed by its end, as completionRate counts cases: closures in the
+ * period of complaints accepted before it, or of rejected ones, would push the
+ * rate past 1 (SPEC §5: rates lie in [0, 1]); answeredOnTimeRate = answers in the period given by the due
  * instant / answers in the period; substantiated answers by department;
  * satisfactionRate = (satisfied + basically) / closures in the period that carry
  * a satisfaction. Rates round as /stats does (rate of stats.ts: 4 decimals, null
@@ -33,7 +34,7 @@ export interface ComplaintFigures {
   readonly answered: number;
   /** Closures in the period, of accepted and of rejected complaints. */
   readonly closed: number;
-  /** Of those, closures of accepted complaints (the numerator of closedRate). */
+  /** Of the complaints accepted in the period, those closed by its end (the numerator of closedRate; the report's 办结). */
   readonly closedOfAccepted: number;
   /** closedOfAccepted / accepted. */
   readonly closedRate: number | null;
@@ -66,6 +67,8 @@ export interface ComplaintSource {
 /** How an accumulator tells an instant in the period and a complaint's answer due instant. */
 export interface ComplaintCounting {
   readonly inPeriod: (at: EpochMs) => boolean;
+  /** Before the period's end. */
+  readonly beforeEnd: (at: EpochMs) => boolean;
   readonly answerDueOf: (s: ComplaintState) => EpochMs | undefined;
 }
 
@@ -73,6 +76,7 @@ export interface ComplaintCounting {
 export function countingOf(source: ComplaintSource, fromMs: EpochMs, toMs: EpochMs, asOf: EpochMs): ComplaintCounting {
   return {
     inPeriod: (at) => at >= fromMs && at < toMs,
+    beforeEnd: (at) => at < toMs,
     answerDueOf: (s) => source.timelineOf(s, asOf)?.answer?.dueAt,
   };
 }
@@ -94,7 +98,10 @@ export class ComplaintAccumulator implements ComplaintCounts {
   add(s: ComplaintState): void {
     const inPeriod = this.counting.inPeriod;
     if (s.received !== undefined && inPeriod(s.received.at)) this.received++;
-    if (s.acceptedAt !== undefined && inPeriod(s.acceptedAt)) this.accepted++;
+    if (s.acceptedAt !== undefined && inPeriod(s.acceptedAt)) {
+      this.accepted++;
+      if (s.closed !== undefined && this.counting.beforeEnd(s.closed.at)) this.closedOfAccepted++;
+    }
     if (s.rejected !== undefined && inPeriod(s.rejected.at)) this.rejected++;
     if (s.answered !== undefined && inPeriod(s.answered.at)) {
       this.answered++;
@@ -109,7 +116,6 @@ export class ComplaintAccumulator implements ComplaintCounts {
     }
     if (s.closed !== undefined && inPeriod(s.closed.at)) {
       this.closed++;
-      if (s.acceptedAt !== undefined) this.closedOfAccepted++;
       const sat = s.closed.satisfaction;
       if (sat !== undefined) {
         this.withSatisfaction++;
@@ -134,6 +140,7 @@ export function complaintFigures(complaints: Iterable<ComplaintState>, p: Compla
       const d = p.dayOf(at);
       return d >= p.from && d < p.to;
     },
+    beforeEnd: (at) => p.dayOf(at) < p.to,
     answerDueOf: (s) => p.timelineOf(s)?.answer?.dueAt,
   });
   for (const s of complaints) acc.add(s);

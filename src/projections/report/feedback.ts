@@ -123,7 +123,7 @@ export function complaintSection(
   const acc = (p: ResolvedPeriod) =>
     new ComplaintAccumulator(
       source === undefined
-        ? { inPeriod: () => false, answerDueOf: () => undefined }
+        ? { inPeriod: () => false, beforeEnd: () => false, answerDueOf: () => undefined }
         : countingOf(source, p.fromMs, p.toMs, asOf),
     );
   const now = acc(periods.current);

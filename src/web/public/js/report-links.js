@@ -65,7 +65,7 @@ function monthList(list, month, dates, where, extra = {}, until = undefined) {
 
 /**
  * The complaint list behind one complaint count of the month (SPEC §8 flow: each event on its own
- * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: closures of accepted ones.
+ * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: of the month's accepted, those closed by its end.
  * @param {string} month YYYY-MM
  * @param {string} field a complaint figure (report-feedback.js COMPLAINT_FIGURES)
  * @param {{centerId?: string}} where
@@ -76,7 +76,7 @@ export function complaintListLink(month, field, where = {}) {
     accepted: ['decided', { decided: 'accepted' }],
     rejected: ['decided', { decided: 'rejected' }],
     answered: ['answered'],
-    closedOfAccepted: ['closed', { decided: 'accepted' }],
+    closedOfAccepted: ['decided', { decided: 'accepted', closedTo: nextMonthStart(month) }],
   }[field];
   return by === undefined ? undefined : monthList('/complaints', month, by[0], where, by[1]);
 }
