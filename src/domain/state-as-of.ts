@@ -3,8 +3,9 @@ import { statusOf } from './evolve.js';
 
 /**
  * The state as it was at `asOf`: only the events that occurred by then. Lets a
- * read model answer `?asOf=` without keeping events. `revision` is left as is
- * (the state does not remember per-event revisions).
+ * read model answer `?asOf=` without keeping events. Within a case `occurredAt`
+ * never goes backwards, so the events by `asOf` are a prefix of the stream and
+ * `revision` is the last of them: one less than the events the cut state holds.
  */
 export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
   if (state.lastOccurredAt === undefined || state.lastOccurredAt <= asOf) return state;
@@ -36,9 +37,17 @@ export function stateAsOf(state: CaseState, asOf: EpochMs): CaseState {
   if (completed) last = Math.max(last, state.completedAt!);
   if (rating !== undefined) last = Math.max(last, rating.at, rating.followUp?.at ?? last);
   const status = statusOf(completed ? state.completedAt : undefined, pauses);
+  const events =
+    1 +
+    pauses.reduce((n, p) => n + (p.resumedAt === undefined ? 1 : 2), 0) +
+    escalations.reduce((n, e) => n + (e.answer === undefined ? 1 : 2), 0) +
+    extensions.length +
+    (completed ? 1 : 0) +
+    (rating === undefined ? 0 : rating.followUp === undefined ? 1 : 2);
   const { completedAt: _c, outcome: _o, rating: _r, ...rest } = state;
   return {
     ...rest,
+    revision: events - 1,
     ...(completed ? { completedAt: state.completedAt!, outcome: state.outcome! } : {}),
     pauses,
     escalations,
