@@ -111,7 +111,15 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(metrics.httpMiddleware);
-  app.use(helmet());
+  // The engine serves plain HTTP (TLS, if any, ends at a proxy, which sets HSTS itself). Helmet's
+  // defaults would have a browser that reached it by a LAN address fetch the board's scripts over
+  // https (CSP upgrade-insecure-requests), which nothing answers: the pages never ran.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      strictTransportSecurity: false,
+    }),
+  );
   // API answers (errors included) are case data read at an instant: never stored by a browser or a
   // proxy. The pages set their own.
   app.use((_req, res, next) => {

@@ -39,10 +39,13 @@ describe('unexpected errors', () => {
     expect(logged).not.toContain('PRIVATE-77');
   });
 
-  it('sets security headers (helmet) and hides x-powered-by', async () => {
+  it('sets security headers (helmet) for plain HTTP and hides x-powered-by', async () => {
     const res = await call(srv.baseUrl, 'GET', '/healthz');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-powered-by')).toBeNull();
+    // Plain HTTP: nothing asks a browser on a LAN address to fetch the pages' scripts over https.
+    expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    expect(res.headers.get('strict-transport-security')).toBeNull();
   });
 });
