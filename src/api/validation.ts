@@ -67,6 +67,20 @@ export function instantParam(query: Record<string, unknown>, name: string): Epoc
   return Date.parse(text);
 }
 
+/**
+ * `?asKnownAt=` as epoch ms, not after `now`: what will be known later is not known yet, and an
+ * answer labelled with an instant must not change once given (a later write would change it).
+ */
+export function knownAtParam(query: Record<string, unknown>, now: EpochMs): EpochMs | undefined {
+  const knownAt = instantParam(query, 'asKnownAt');
+  if (knownAt !== undefined && knownAt > now)
+    throw badRequest(
+      'asKnownAt',
+      `must not be after now (${new Date(now).toISOString()}): what will be known then is not known yet; use asOf to look ahead`,
+    );
+  return knownAt;
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A real calendar date `YYYY-MM-DD`. */

@@ -142,6 +142,20 @@ async function withServer<T>(store: MemoryEventStore, f: (get: (path: string) =>
 const iso = (ms: number) => encodeURIComponent(formatInstant(ms, 'UTC'));
 const asOfQuery = (asOf: number | undefined) => (asOf === undefined ? '' : `&asOf=${iso(asOf)}`);
 
+describe('asKnownAt', () => {
+  it('is refused after now, naming it: what will be known then is not known yet, and the answer would change', async () => {
+    const later = iso(NOW + 60_000);
+    const statuses = await withServer(await storeOf([]), (get) =>
+      Promise.all(
+        [`/cases/${CASE}`, `/cases/${CASE}/history`, '/complaints/Q-1'].map((p) => get(`${p}?asKnownAt=${later}`)),
+      ),
+    );
+    expect(statuses).toEqual([400, 400, 400]);
+    // At now itself it is taken (here: no such case yet).
+    expect(await withServer(await storeOf([]), (get) => get(`/cases/${CASE}?asKnownAt=${iso(NOW)}`))).toBe(404);
+  });
+});
+
 describe('asKnownAt laws', () => {
   it('asKnownAt = now equals the plain read; asKnownAt = K equals the plain read of a store holding what was recorded by K', async () => {
     await fc.assert(

@@ -17,7 +17,7 @@ import {
   type HistoryDeps,
   type HistoryQuery,
 } from '../history.js';
-import { instantParam, pathParam, queryString, takesParams } from '../validation.js';
+import { instantParam, knownAtParam, pathParam, queryString, takesParams } from '../validation.js';
 
 export interface CaseRouteDeps extends HistoryDeps {
   readonly store: EventStore;
@@ -34,8 +34,8 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
   router.get('/cases/:caseId', auth.require('case:read'), takesParams('asOf', 'asKnownAt'), async (req, res) => {
     const caseId = caseIdParam(req);
     const asOf = instantParam(req.query, 'asOf');
-    const knownAt = instantParam(req.query, 'asKnownAt');
     const now = deps.clock();
+    const knownAt = knownAtParam(req.query, now);
     trail(deps, req, res, caseId, 'case');
     if (knownAt !== undefined) {
       const evaluation = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
@@ -56,10 +56,11 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     takesParams('asOf', 'asKnownAt', 'limit', 'after'),
     async (req, res) => {
       const caseId = caseIdParam(req);
+      const now = deps.clock();
       const query: HistoryQuery = {
         asOf: instantParam(req.query, 'asOf'),
-        knownAt: instantParam(req.query, 'asKnownAt'),
-        now: deps.clock(),
+        knownAt: knownAtParam(req.query, now),
+        now,
         limit: limitParam(req.query),
         after: afterParam(req.query),
       };

@@ -27,7 +27,7 @@ import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, instantParam, pathParam, takesParams } from '../validation.js';
+import { dateParam, enumParam, idParam, instantParam, knownAtParam, pathParam, takesParams } from '../validation.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
@@ -112,7 +112,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       if (!CaseId.is(complaintId)) throw badRequest('complaintId', `must be ${CASE_ID_DESCRIPTION}`);
       const query = req.query as Record<string, unknown>;
       const asOf = instantParam(query, 'asOf');
-      const knownAt = instantParam(query, 'asKnownAt');
+      const knownAt = knownAtParam(query, deps.clock());
       trail(deps, res, {
         what: 'complaint',
         complaintId,
