@@ -13,8 +13,9 @@
  */
 import { answerClientError } from './api/clientErrors.js';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileAccessTrail } from './api/accessTrail.js';
-import type { SupervisionApp } from './api/app.js';
+import { gateUntilStarted, type RequestHandler } from './api/startingGate.js';
 import { jsonLogger } from './api/logger.js';
 import { probeStore } from './api/metrics.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
@@ -68,14 +69,29 @@ async function main(): Promise<void> {
   }
   // A store that lost the history its snapshot describes is refused before the demo could write into it.
   await engine.projections?.verifyStore();
+  // Listening before the catch-up: probes answer while it runs (startingGate.ts), and a stop signal is heard.
+  let started = false;
+  const server = await listen(
+    gateUntilStarted(app, () => started),
+    config,
+  );
+  const port = (server.address() as AddressInfo).port; // PORT=0: the one the system chose
+  const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const stopWhileStarting = (signal: string) => {
+    logger.info('stopped while starting', { signal });
+    process.exit(0);
+  };
+  process.once('SIGTERM', stopWhileStarting);
+  process.once('SIGINT', stopWhileStarting);
+  logger.info('engine starting: catching up with the store', { url: baseUrl, store: store.name });
   const demoGenerator =
     config.demo && (await store.headPosition()) < 0n
       ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
       : undefined;
   await engine.start();
-
-  const server = await listen(app, config);
-  const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  process.off('SIGTERM', stopWhileStarting);
+  process.off('SIGINT', stopWhileStarting);
+  started = true;
   logger.info('engine listening', {
     url: baseUrl,
     store: store.name,
@@ -94,7 +110,7 @@ async function main(): Promise<void> {
     const writer = config.tokens.find((t) => t.role === 'admin' || (t.role === 'recorder' && t.centers === undefined));
     if (writer === undefined) logger.warn('demo feed not started: no admin or unrestricted recorder token');
     else {
-      const local = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${config.port}` : baseUrl;
+      const local = config.host === '0.0.0.0' || config.host === '::' ? `http://127.0.0.1:${port}` : baseUrl;
       demo = startDemoFeed({
         baseUrl: local,
         token: writer.token,
@@ -185,7 +201,7 @@ function configOrExit(): Config {
   }
 }
 
-function listen(app: SupervisionApp, config: Config): Promise<Server> {
+function listen(app: RequestHandler, config: Config): Promise<Server> {
   // A client trickling its headers or body is cut off (408) instead of holding
   // a socket for Node's default 5 minutes. SSE responses are not affected: the
   // timeouts bound receiving the request, not sending the answer.
