@@ -137,6 +137,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       this.set(store === undefined ? 0 : (await probeStore(store)) ? 1 : 0);
     },
   });
+  new client.Gauge({
+    name: 'supervision_store_writes_failing',
+    help: '1 while writes to the event store are failing (disk full, I/O error, a lock held elsewhere): they answer 503, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(store?.writeFailure?.() === undefined ? 0 : 1);
+    },
+  });
   const appendDuration = new client.Histogram({
     name: 'supervision_append_duration_seconds',
     help: 'Time to append one batch of case events to the store (read, decide and write).',

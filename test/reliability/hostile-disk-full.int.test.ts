@@ -108,6 +108,10 @@ describe('disk full', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.store).toBe('failing');
     expect(ready.body.reason).toMatch(/event store writes fail: disk full \(SQLITE_FULL\)/);
+    // Alertable: the store still answers reads (store_up 1), the writes-failing gauge says they fail.
+    const failing = () =>
+      http(url, 'GET', '/metrics').then((m) => /^supervision_store_writes_failing (\d)$/m.exec(String(m.text))?.[1]);
+    expect(await failing()).toBe('1');
 
     db.pragma('max_page_count = 1073741823');
     expect(
@@ -115,6 +119,7 @@ describe('disk full', () => {
     ).toBe(201);
     expect(logger.entries.filter((e) => e.message.startsWith('event store writes succeed again'))).toHaveLength(1);
     expect((await http(url, 'GET', '/readyz')).status).toBe(200);
+    expect(await failing()).toBe('0');
     expect(errors()).toHaveLength(1);
   });
 

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WriteFailure, writeFailureReason } from '../../src/store/core/failure-burst.js';
@@ -61,13 +62,38 @@ describe('sqlite store on a full disk', () => {
     }
   });
 
-  it('classifies the driver and system codes of a failing disk, and nothing else', () => {
+  it('a lock another process holds: the write is refused after the busy timeout, reported while it lasts, and recovers', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'supervision-locked-'));
+    const file = join(dir, 'events.db');
+    const failures: WriteFailure[] = [];
+    const store = new SqliteEventStore(file, { onWriteFailure: (f) => failures.push(f) });
+    const other = new BetterSqlite(file);
+    try {
+      await store.append('case-1', [event()]);
+      other.exec('BEGIN EXCLUSIVE');
+      const refused = store.append('case-2', [event()]);
+      await expect(refused).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(refused).rejects.toThrow(/nothing written: the database is locked by another process \(SQLITE_BUSY/);
+      expect(failures).toHaveLength(1);
+      expect(store.writeFailure()?.reason).toMatch(/locked by another process/);
+      other.exec('ROLLBACK');
+      await store.append('case-2', [event()]);
+      expect(store.writeFailure()).toBeUndefined();
+      expect(await store.headPosition()).toBe(2n); // the refused write took no position
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('classifies the driver and system codes of a failing disk or a lock held elsewhere, and nothing else', () => {
     expect(writeFailureReason({ code: 'SQLITE_FULL' })).toBe('disk full (SQLITE_FULL)');
     expect(writeFailureReason(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toBe('disk full (ENOSPC)');
     expect(writeFailureReason({ code: 'SQLITE_IOERR_WRITE' })).toBe('I/O error (SQLITE_IOERR_WRITE)');
     expect(writeFailureReason({ code: 'EIO' })).toBe('I/O error (EIO)');
     expect(writeFailureReason({ code: 'EDQUOT' })).toBe('disk quota exceeded (EDQUOT)');
-    for (const other of [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }, { code: 'SQLITE_BUSY' }, new Error('x'), null, 'text']) {
+    expect(writeFailureReason({ code: 'SQLITE_BUSY' })).toBe('the database is locked by another process (SQLITE_BUSY)');
+    for (const other of [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }, new Error('x'), null, 'text']) {
       expect(writeFailureReason(other)).toBeUndefined();
     }
   });

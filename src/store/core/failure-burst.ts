@@ -60,9 +60,9 @@ export function failureBurst(quietMs: number = DEFAULT_QUIET_MS): FailureBurst {
 }
 
 /**
- * What a write failed on, when the cause is the disk rather than the data:
- * SQLite's SQLITE_FULL and SQLITE_IOERR_* codes, or the system's errno
- * (ENOSPC, EDQUOT, EIO). Undefined for anything else.
+ * What a write failed on, when the cause is the disk or another process rather than the data:
+ * SQLite's SQLITE_FULL, SQLITE_IOERR_* and SQLITE_BUSY / SQLITE_LOCKED codes, or the system's
+ * errno (ENOSPC, EDQUOT, EIO). Undefined for anything else.
  */
 export function writeFailureReason(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -70,5 +70,7 @@ export function writeFailureReason(e: unknown): string | undefined {
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return `disk full (${code})`;
   if (code === 'EDQUOT') return `disk quota exceeded (${code})`;
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return `I/O error (${code})`;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return `the database is locked by another process (${code})`;
   return undefined;
 }
