@@ -33,6 +33,31 @@ export type SnapshotHeaderInput = Omit<
   Partial<Pick<SnapshotHeader, 'partition' | 'policiesSeen' | 'directoryVersion'>>;
 
 /**
+ * The temporary files of `file` left by processes that died while writing one (SIGKILL, power
+ * loss): named by pid, so each crash left one more, as large as a snapshot (270 MB at province
+ * scale). A file of a live process (a second engine on the same store) is left alone.
+ */
+export async function removeOrphanedTemps(file: string): Promise<void> {
+  const prefix = `.${basename(file)}.`;
+  const names = await fs.readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await fs.rm(join(dirname(file), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+}
+
+/**
  * Write atomically: a reader sees the old snapshot or the new one, never a mix.
  * `rows`: the case table's parts (caseTable.ts `exportParts`), a copy nothing
  * else changes; `states` are then the cases it holds as objects. Without
@@ -46,6 +71,7 @@ export async function writeSnapshot(
   rows?: Parts,
 ): Promise<void> {
   await fs.mkdir(dirname(file), { recursive: true });
+  await removeOrphanedTemps(file);
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fh = await fs.open(tmp, 'w', 0o600);
   const hash = createHash('sha256');
