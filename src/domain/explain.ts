@@ -10,6 +10,7 @@ import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
 import { delayHoursOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
 import { stateAsOf } from './state-as-of.js';
+import { warningDayOf } from './deadline-warnings.js';
 
 /** Explanations list at most this many days per category (a case page, not a report). */
 const MAX_LISTED = 400;
@@ -70,18 +71,28 @@ export function explainRawCard(
     case 'deadline-warning':
     case 'overdue': {
       const through = Math.max(tl.deadlineDay, raw.rule === 'overdue' ? tl.endDay : tl.deadlineDay);
+      // A warning is explained by the rule in force when it started: an extension after it moves the day only for later ones.
+      const inForce = raw.rule === 'deadline-warning' ? warningInForce(raw, state, tl, policy, cal) : undefined;
       return {
         ...common,
         acceptedDate: formatDate(tl.acceptedDay),
         promisedDays: tl.promisedDays,
-        extendedDays: tl.extendedDays,
+        extendedDays: inForce?.extendedDays ?? tl.extendedDays,
+        ...(inForce !== undefined && inForce.extendedDays !== tl.extendedDays
+          ? { extendedDaysNow: tl.extendedDays }
+          : {}),
         extensions: extensionsExplained(state, tl, cal, fmt),
         ...(raw.clear !== undefined && state.extensions.some((x) => x.at === raw.clear)
           ? { clearedBy: `the extension at ${fmt(raw.clear)}, which moved the warning day past it` }
           : {}),
         warningRatio: policy.deadlineWarningRatio,
-        warnAtDay: tl.warnAtDay,
-        warnDate: tl.warnDay === undefined ? null : formatDate(tl.warnDay),
+        warnAtDay: inForce?.warnAtDay ?? tl.warnAtDay,
+        warnDate:
+          inForce !== undefined
+            ? formatDate(inForce.warnDay)
+            : tl.warnDay === undefined
+              ? null
+              : formatDate(tl.warnDay),
         deadlineDate: formatDate(tl.deadlineDay),
         dueAt: fmt(tl.dueAt),
         usedDays: tl.usedDays,
@@ -196,8 +207,23 @@ function extensionsExplained(state: CaseState, tl: Timeline, cal: TimingCalendar
   });
 }
 
+/** The deadline-warning rule in force when `raw` started: the extensions recorded by then (SPEC §3). */
+function warningInForce(
+  raw: RawCard,
+  state: CaseState,
+  tl: Timeline,
+  policy: Policy,
+  cal: TimingCalendar,
+): { extendedDays: number; warnAtDay: number; warnDay: EpochDay } {
+  const extendedDays = state.extensions.filter((x) => x.at <= raw.start).reduce((n, x) => n + x.days, 0);
+  const warnAtDay = warningDayOf(tl.promisedDays + extendedDays, policy);
+  return { extendedDays, warnAtDay, warnDay: cal.nthCountedDayAfter(tl.acceptedDay, warnAtDay, tl.merged) };
+}
+
 export interface CardRef {
   readonly rule: CardRule;
+  /** The instant the card started: which one, where a rule has several (a warning split by an extension). */
+  readonly startedAt?: EpochMs;
   readonly pauseId?: string;
   readonly escalation?: number;
   /** For late-record: the revision of the late event. */
@@ -219,6 +245,7 @@ export function explainCard(
     (c) =>
       c.start <= asOf &&
       c.rule === ref.rule &&
+      (ref.startedAt === undefined || c.start === ref.startedAt) &&
       (ref.pauseId === undefined || c.pauseId === ref.pauseId) &&
       (ref.escalation === undefined || c.escalation === ref.escalation) &&
       (ref.revision === undefined ||

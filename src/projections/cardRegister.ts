@@ -129,6 +129,7 @@ function refOf(row: CardRegisterRow, hit: Hit): CardRef {
   const revision = hit.entry.state.lateRecords[Math.floor(hit.code / 8)]?.revision;
   return {
     rule: row.rule,
+    startedAt: hit.startedAt,
     ...(row.pauseId === undefined ? {} : { pauseId: row.pauseId }),
     ...(row.escalation === undefined ? {} : { escalation: row.escalation }),
     ...(row.rule === 'late-record' && revision !== undefined ? { revision } : {}),

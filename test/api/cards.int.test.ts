@@ -146,3 +146,45 @@ describe('GET /cards', () => {
       expect((await get('/cards?from=2025-09-01&to=2025-10-01', token)).status).toBe(200);
   });
 });
+
+describe('GET /cards: each card explained by its own rule', () => {
+  it('a deadline warning split by an extension: each row has the warning day in force when it started, and what cleared it', async () => {
+    const id = 'SPLIT-1';
+    const events = [
+      accepted(id, '2025-09-01T09:00:00+08:00', { promisedDays: 5 }),
+      { type: 'CasePaused', caseId: id, occurredAt: '2025-09-05T10:00:00+08:00', pauseId: 'p', reason: 'supplement' },
+      {
+        type: 'CaseExtended',
+        caseId: id,
+        occurredAt: '2025-09-08T10:00:00+08:00',
+        days: 5,
+        approvedBy: '局长',
+        reason: '需现场核查',
+      },
+      { type: 'CaseResumed', caseId: id, occurredAt: '2025-09-10T10:00:00+08:00', pauseId: 'p' },
+      { type: 'CaseCompleted', caseId: id, occurredAt: '2025-09-17T10:00:00+08:00', outcome: 'approved' },
+    ];
+    const res = await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } });
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(await srv.readModels.waitForPosition(await srv.store.headPosition(), 5_000)).toBe(true);
+    const { rows } = await allRows('from=2025-09-01&to=2025-10-01&rule=deadline-warning', 10);
+    const facts = rows.map((r) => {
+      const x = r['explain'] as Record<string, unknown>;
+      return [r['startedAt'], r['clearedAt'], x['warnAtDay'], x['warnDate'], x['extendedDays'], x['clearedBy']];
+    });
+    expect(facts).toEqual([
+      // Counted day 4 of 5 (09-02 … 09-05), cleared by the extension that moved the day to 8 of 10.
+      [
+        '2025-09-05T00:00:00.000+08:00',
+        '2025-09-08T10:00:00.000+08:00',
+        4,
+        '2025-09-05',
+        0,
+        'the extension at 2025-09-08T10:00:00.000+08:00, which moved the warning day past it',
+      ],
+      // Day 8 of 10 counting around the pause (09-05 … 09-10): 09-16; cleared by the completion. Before, this row
+      // repeated the first one's explanation (cleared by the extension).
+      ['2025-09-16T00:00:00.000+08:00', '2025-09-17T10:00:00.000+08:00', 8, '2025-09-16', 5, undefined],
+    ]);
+  });
+});

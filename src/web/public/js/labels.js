@@ -209,6 +209,7 @@ export const EXPLAIN_KEYS = {
   promisedDays: ['承诺时限（工作日）', 'promised working days'],
   legalDays: ['法定时限（工作日）', 'legal working days'],
   extendedDays: ['延期天数', 'extended days'],
+  extendedDaysNow: ['现延期天数（此卡之后又延期）', 'extended days now (extended again after this card)'],
   extensions: ['延期', 'extensions'],
   at: ['时间', 'at'],
   days: ['天数', 'days'],
