@@ -17,6 +17,7 @@ import { guardedAccessTrail, memoryAccessTrail, type AccessTrail } from './acces
 import { createAuthenticator } from './auth.js';
 import { finalErrorHandler, notFoundHandler } from './errors.js';
 import type { Logger } from './logger.js';
+import { requestLog } from './requestLog.js';
 import { methodNotAllowed } from './methodNotAllowed.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(metrics.httpMiddleware);
+  app.use(requestLog(deps.logger));
   // The engine serves plain HTTP (TLS, if any, ends at a proxy, which sets HSTS itself). Helmet's
   // defaults would have a browser that reached it by a LAN address fetch the board's scripts over
   // https (CSP upgrade-insecure-requests), which nothing answers: the pages never ran.

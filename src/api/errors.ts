@@ -160,6 +160,7 @@ export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error('unexpected error', {
+      requestId: res.getHeader('X-Request-Id'),
       method: req.method,
       route: routePattern(req),
       error: err instanceof Error ? (err.stack ?? err.message) : String(err),

@@ -39,6 +39,28 @@ describe('unexpected errors', () => {
     expect(logged).not.toContain('PRIVATE-77');
   });
 
+  it('every answer carries a request id; refused and failed requests are logged with it, the route pattern and the status', async () => {
+    const before = srv.logger.entries.length;
+    const refused = await call(srv.baseUrl, 'GET', '/cases/PRIVATE-88?asOf=yesterday', {
+      token: TOKENS.monitor,
+      headers: { 'x-request-id': 'trace-42' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-request-id')).toBe('trace-42');
+    const anonymous = await call(srv.baseUrl, 'GET', '/cases/PRIVATE-88', { headers: { 'x-request-id': 'a b;c' } });
+    expect(anonymous.status).toBe(401);
+    const generated = anonymous.headers.get('x-request-id') ?? '';
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/); // not the caller's text, which was not a plain token
+    const ok = await call(srv.baseUrl, 'GET', '/healthz');
+    expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = srv.logger.entries.slice(before);
+    expect(lines.map((e) => [e.message, e.fields?.['requestId'], e.fields?.['status'], e.fields?.['route']])).toEqual([
+      ['request refused', 'trace-42', 400, '/cases/:caseId'],
+      ['request refused', generated, 401, '/cases/:caseId'],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('PRIVATE-88');
+  });
+
   it('sets security headers (helmet) for plain HTTP and hides x-powered-by', async () => {
     const res = await call(srv.baseUrl, 'GET', '/healthz');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -1,0 +1,32 @@
+/**
+ * Every answer carries a request id (the caller's `X-Request-Id` when it is a plain token, else a
+ * new one), and the requests an operator looks for get one log line with it: those answered 4xx
+ * or 5xx, and those slower than a second. Not every request: at thousands a second a line each
+ * would cost more than the work. The line names the route pattern, never the path (it holds case
+ * ids), nor the query or body.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { routePattern } from './errors.js';
+import type { Logger } from './logger.js';
+
+export const SLOW_REQUEST_MS = 1000;
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function requestLog(logger: Logger, now: () => number = () => performance.now()): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const started = now();
+    res.once('finish', () => {
+      const ms = Math.round(now() - started);
+      const status = res.statusCode;
+      if (status < 400 && ms < SLOW_REQUEST_MS) return;
+      const fields = { requestId, method: req.method, route: routePattern(req), status, ms };
+      if (status >= 500) logger.warn('request failed', fields);
+      else logger.info(status >= 400 ? 'request refused' : 'slow request', fields);
+    });
+    next();
+  };
+}
