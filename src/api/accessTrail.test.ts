@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,5 +35,16 @@ describe('the access trail file', () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  it('a path that cannot hold it stops the start, naming AUDIT_LOG and the cause', () => {
+    mkdirSync(join(dir, 'a-folder'));
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(() => fileAccessTrail(join(dir, 'a-folder'))).toThrow(
+      /^AUDIT_LOG: cannot write the access trail at .*\(EISDIR\)$/,
+    );
+    expect(() => fileAccessTrail(join(dir, 'a-file', 'x.log'))).toThrow(/^AUDIT_LOG: .*\((ENOTDIR|EEXIST)\)$/);
+    // Node's recursive mkdir spins forever here; one folder at a time fails at once.
+    expect(() => fileAccessTrail('/proc/nonexistent/x.log')).toThrow(/^AUDIT_LOG: .*\(E[A-Z]+\)$/);
   });
 });

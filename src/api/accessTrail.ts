@@ -3,7 +3,8 @@
  * read which case, when. Kept apart from the operational log, which never
  * carries case ids; in production it is an append-only JSON-lines file.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { ConfigError } from '../config/tokens.js';
 import { dirname } from 'node:path';
 import { failureBurst, type WriteFailure, writeFailureReason } from '../store/core/failure-burst.js';
 import { ApiError } from './errors.js';
@@ -36,13 +37,35 @@ export interface AccessTrail {
   record(entry: AccessRecord): void;
 }
 
-export function fileAccessTrail(path: string): AccessTrail {
-  mkdirSync(dirname(path), { recursive: true });
+/**
+ * The trail in a file, checked at once: its folder is made and the file opened for appending, so
+ * a path that cannot hold it (a folder, a file as its parent, a place not writable) stops the
+ * start with `name` and the cause, rather than refusing every auditor read later.
+ */
+export function fileAccessTrail(path: string, name = 'AUDIT_LOG'): AccessTrail {
+  try {
+    makeFolders(dirname(path));
+    closeSync(openSync(path, 'a', 0o600));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ConfigError(name, `cannot write the access trail at ${path} (${code})`);
+  }
   return {
     record(entry) {
       appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     },
   };
+}
+
+/**
+ * `mkdir -p`, one folder at a time: Node's recursive mkdirSync spins forever on some paths
+ * (/proc/nonexistent/x), where making each missing folder fails at once.
+ */
+function makeFolders(folder: string): void {
+  if (existsSync(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder) makeFolders(parent);
+  mkdirSync(folder);
 }
 
 export function memoryAccessTrail(): AccessTrail & { readonly entries: AccessRecord[] } {
