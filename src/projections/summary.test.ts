@@ -4,7 +4,7 @@ import type { ComplaintFigures } from './complaints/complaintStats.js';
 import type { RatingFigures } from './ratingFigures.js';
 import type { MonthlyReportFigures } from './report.js';
 import type { MonthlyCenterRow } from './report/tables.js';
-import { feedbackText, percentText, topCentersText } from './summary.js';
+import { feedbackText, percentText, subjectOf, topCentersText } from './summary.js';
 
 const count = fc.integer({ min: 0, max: 50_000 });
 const rate = fc.option(
@@ -119,5 +119,27 @@ describe('the summary ranks centers of one level that accepted cases', () => {
   it('ranks no center against its own parent: a city and its district alone give no ranking', () => {
     expect(topCentersText([row('city', 'city', 1), row('dist', 'district', 0, 'city')])).toBeUndefined();
     expect(topCentersText([row('city', 'city', 1), row('dist', 'district', 4, 'city')])).toBeUndefined();
+  });
+});
+
+describe('whose month the summary tells', () => {
+  const row = (centerId: string, registered: boolean, accepted: number, parentId?: string) =>
+    ({
+      centerId,
+      name: registered ? `${centerId}中心` : undefined,
+      registered,
+      accepted,
+      ...(parentId ? { parentId } : {}),
+    }) as unknown as MonthlyCenterRow;
+  const subject = (centers: MonthlyCenterRow[]) => subjectOf({ filter: {}, centers } as never);
+
+  it('the one registered center the table hangs below', () => {
+    expect(subject([row('A', true, 3), row('s1', true, 2, 'A')])).toBe('A中心');
+  });
+
+  it('not a center that did nothing while an unregistered one took the month’s cases', () => {
+    // Before: "A中心各窗口共受理各类事项1件" for the case of the unregistered c-z.
+    expect(subject([row('A', true, 0), row('c-z', false, 1)])).toBe('各服务中心');
+    expect(subject([row('A', true, 0), row('B', true, 1)])).toBe('各服务中心');
   });
 });

@@ -27,13 +27,19 @@ function growthText(word: '同比' | '环比', value: number | null): string | u
 /** The directory's name, or the id quoted and marked (its digits must not run into a count: “d3”（未登记）1件). */
 const nameOf = (row: { name?: string }, id: string): string => row.name ?? `“${id}”（未登记）`;
 
-function subjectOf(report: MonthlyReportFigures): string {
+/**
+ * Whose month the sentence tells: the center asked for, else the one registered center the whole
+ * table hangs below (no parent, or a parent outside the table), else 各服务中心. An unregistered
+ * center's cases hang below no one: with one in the table, the month is not the top center's.
+ */
+export function subjectOf(report: Pick<MonthlyReportFigures, 'filter' | 'centers'>): string {
   const { centerId, centerName } = report.filter;
   if (centerId !== undefined) return centerName ?? nameOf({}, centerId);
-  // The one registered center at the top of the table: no parent, or a parent outside the table.
   const inTable = new Set(report.centers.map((c) => c.centerId));
   const top = report.centers.filter((c) => c.registered && (c.parentId === undefined || !inTable.has(c.parentId)));
-  return top.length === 1 ? nameOf(top[0]!, top[0]!.centerId) : '各服务中心';
+  return top.length === 1 && report.centers.every((c) => c.registered)
+    ? nameOf(top[0]!, top[0]!.centerId)
+    : '各服务中心';
 }
 
 function inProgressText(departments: readonly MonthlyDepartmentRow[]): string {
