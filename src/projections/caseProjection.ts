@@ -103,6 +103,20 @@ export class CaseProjection {
   /** The policy publications the rows made during a catch-up were evaluated with (the book's first n). */
   private policiesSeen = 0;
   private turnedBack = 0;
+  /**
+   * Live: the cases folded since they were last evaluated, each with its events (for the counters).
+   * The events of one write reach the fold one at a time; evaluating after each would publish what
+   * no one ever knew (an overdue alert raised by a back-dated acceptance and cleared by the
+   * completion stored with it, counted in cards_issued). They are evaluated together at `settle`:
+   * by a timer at the fold's instant (the next turn of the event loop; a manual scheduler's next
+   * step, at that instant), before anything reads the projection, and before a writer waiting
+   * for its position is released (runner.ts).
+   */
+  private unsettled = new Map<
+    CaseEntry,
+    { slot: number | undefined; events: { event: CaseEvent; before: CaseState }[] }
+  >();
+  private settleScheduled = false;
 
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
@@ -158,11 +172,32 @@ export class CaseProjection {
       this.compact(entry, slot, before.status !== 'completed');
       return;
     }
+    const waiting = this.unsettled.get(entry);
+    if (waiting === undefined) this.unsettled.set(entry, { slot, events: [{ event, before }] });
+    else {
+      waiting.slot = slot;
+      waiting.events.push({ event, before });
+    }
+    if (!this.settleScheduled) {
+      this.settleScheduled = true;
+      const scheduler = this.options.scheduler;
+      scheduler.setTimer(scheduler.clock(), () => this.settle());
+    }
+  }
+
+  /** Evaluate the cases folded since the last evaluation: their alerts, figures and counters (see `unsettled`). */
+  settle(): void {
+    this.settleScheduled = false;
+    if (this.unsettled.size === 0) return;
+    const batch = this.unsettled;
+    this.unsettled = new Map();
     const now = this.options.scheduler.clock();
-    this.refresh(entry, now, now);
-    this.countLive(event, before, entry);
+    for (const [entry, { slot, events }] of batch) {
+      this.refresh(entry, now, now);
+      for (const { event, before } of events) this.countLive(event, before, entry);
+      this.compact(entry, slot);
+    }
     this.arm();
-    this.compact(entry, slot);
   }
 
   /** Put a state loaded from a snapshot in place (catch-up phase only). */
@@ -175,6 +210,7 @@ export class CaseProjection {
 
   /** For a snapshot: the case table's parts (a copy: rows, ids, order) and the states of the cases held as objects. */
   snapshotCases(): { rows: Parts; states: CaseState[]; policiesSeen: number } {
+    this.settle();
     const states = Array.from(this.entries.objects(), (e) => e.state);
     return { rows: this.entries.exportParts(), states, policiesSeen: this.policiesSeen };
   }
@@ -212,10 +248,11 @@ export class CaseProjection {
     this.live = true;
     this.board.publishing = true;
     this.arm();
-    this.entries.compactLater(this.options.scheduler);
+    this.entries.compactLater(this.options.scheduler, () => this.settle()); // no object made a row before it is evaluated
   }
 
   stop(): void {
+    this.settle();
     this.entries.cancelCompaction();
     this.due.disarm();
     this.unsubscribeCalendar();
@@ -230,16 +267,19 @@ export class CaseProjection {
   }
 
   getState(caseId: string): CaseState | undefined {
+    this.settle();
     return this.entries.get(caseId)?.state;
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */
   states(): CaseState[] {
+    this.settle();
     return Array.from(this.entries.entries(), (e) => e.state);
   }
 
   /** The per-case figures statistics and reports read (one pass; a completed case's row is rebuilt as it is reached). */
   caseEntries(): Iterable<Readonly<CaseEntry>> {
+    this.settle();
     return this.entries.entries();
   }
 
@@ -250,11 +290,13 @@ export class CaseProjection {
 
   /** Completed cases kept as rows of columns (for the bench and tests). */
   get compactedCount(): number {
+    this.settle();
     return this.entries.rowCount;
   }
 
   /** The case evaluated at `asOf`, using only events that occurred by then (`options.explain`: each card's explanation). */
   evaluateCase(caseId: string, asOf: EpochMs, options?: EvaluateOptions): CaseEvaluation | undefined {
+    this.settle();
     const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
     return evaluate(state, asOf, this.policyFor(state), this.calendar, options) ?? undefined;
@@ -262,16 +304,19 @@ export class CaseProjection {
 
   /** One card's explanation in numbers at `asOf` (the card register explains only the cards it lists). */
   explainCard(caseId: string, ref: CardRef, asOf: EpochMs): Record<string, unknown> | undefined {
+    this.settle();
     const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
     return explainCard(state, ref, asOf, this.policyFor(state), this.calendar) ?? undefined;
   }
 
   get alertCount(): number {
+    this.settle();
     return this.board.size;
   }
 
   activeAlerts(filter?: AlertFilter): AlertView[] {
+    this.settle();
     return this.board.list(filter);
   }
 
@@ -280,15 +325,18 @@ export class CaseProjection {
   }
 
   alertCounts(): AlertCount[] {
+    this.settle();
     return this.board.countsByRuleColorCenter();
   }
 
   openCaseCounts(): OpenCaseCount[] {
+    this.settle();
     return this.openCounts.list();
   }
 
   /** Earliest queued re-evaluation instant (for tests and status). */
   nextDueAt(): EpochMs | undefined {
+    this.settle();
     return this.due.nextDueAt();
   }
 
@@ -374,6 +422,7 @@ export class CaseProjection {
 
   /** Re-evaluate the cases whose next boundary has come (the due timer's callback). */
   private tick(): void {
+    this.settle();
     const now = this.options.scheduler.clock();
     this.due.visitDue(now, (entry, at) => {
       this.refresh(entry, now, at);
@@ -456,6 +505,7 @@ export class CaseProjection {
         this.turnedBack += this.entries.releaseWhere((e) => rowTouchedByCalendar(e, range, next));
       return;
     }
+    this.settle();
     const now = this.options.scheduler.clock();
     for (const seen of this.entries.entries()) {
       if (!spanTouches(seen.state, range, next)) continue;

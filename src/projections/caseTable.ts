@@ -182,12 +182,13 @@ export class CaseTable {
    * Compact every object, a slice at a time on `scheduler`: after a catch-up,
    * so that readiness does not wait for it and the event loop is never held long.
    */
-  compactLater(scheduler: Scheduler): void {
+  compactLater(scheduler: Scheduler, beforeSlice: () => void = () => {}): void {
     this.cancelCompaction();
     if (!this.compactRows) return;
     let slot = 0;
     const slice = (): void => {
       this.compaction = undefined;
+      beforeSlice();
       const end = Math.min(this.ids.size, slot + COMPACT_SLICE);
       for (; slot < end; slot++) {
         if (this.rowAt[slot]! < 0) this.compactSlot(slot, this.objectAtSlot(slot)!);

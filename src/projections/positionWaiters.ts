@@ -30,6 +30,12 @@ export class PositionWaiters {
     });
   }
 
+  /** Whether reaching `position` releases a waiter. */
+  releasesAt(position: bigint): boolean {
+    for (const w of this.waiters) if (w.position <= position) return true;
+    return false;
+  }
+
   /** Everything up to `position` is folded: release the waiters it satisfies. */
   reached(position: bigint): void {
     if (this.waiters.size === 0) return;

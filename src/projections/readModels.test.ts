@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { parseInstant } from '../domain/index.js';
+import { caseStreamId } from '../domain/streams.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { appendBody, makeRig, type Body, type Rig } from './testSupport.js';
 import type { ProjectionMetricsSink } from './types.js';
@@ -121,5 +123,33 @@ describe('read model queries', () => {
       ['completed', 'c', 'promised', 'late', false],
     ]);
     expect(JSON.stringify(sink.calls)).not.toMatch(/OLD|NEW/);
+  });
+
+  it('the events of one write are evaluated together: no alert raised, streamed or counted that their whole never had', async () => {
+    const now = parseInstant('2025-09-02T10:00:00+08:00');
+    const sink = recordingSink();
+    const rig = await makeRig(now, { metrics: sink });
+    rigs.push(rig);
+    // Recorded a day late in one write: an instant case accepted 09-01 09:00 and completed at 09:30.
+    // The acceptance alone is overdue since 09-02 00:00; with its completion it never was.
+    const id = 'BATCH-1';
+    const { position } = await rig.store.append(caseStreamId(id), [
+      { eventId: randomUUID(), type: 'CaseAccepted', data: accept(id, '2025-09-01T09:00:00+08:00', 'c', 'd', 0) },
+      {
+        eventId: randomUUID(),
+        type: 'CaseCompleted',
+        data: { type: 'CaseCompleted', caseId: id, occurredAt: '2025-09-01T09:30:00+08:00', outcome: 'approved' },
+      },
+    ]);
+    expect(await rig.projections.readModels.waitForPosition(position, 2_000)).toBe(true);
+    // Before: alert-raised then alert-cleared for the overdue alert, and a red card counted.
+    expect(rig.alerts.filter((a) => a.alert.rule === 'overdue')).toEqual([]);
+    expect(sink.calls.filter((c) => c[0] === 'card' && c[1] !== 'late-record')).toEqual([]);
+    expect(sink.calls.filter((c) => c[0] !== 'card')).toEqual([
+      ['accepted', 'c', 'instant'],
+      ['completed', 'c', 'instant', 'on_time', true],
+    ]);
+    const cards = rig.projections.readModels.evaluateCase(id, now)?.cards.map((c) => c.rule);
+    expect(cards).toEqual(['late-record', 'late-record']);
   });
 });

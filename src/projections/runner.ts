@@ -155,6 +155,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
         if (to <= position) return;
         position = to;
         if (position > head) head = position;
+        // A writer released here reads its write evaluated (caseProjection.ts `unsettled`).
+        if (waiters.releasesAt(position)) projection.settle();
         waiters.reached(position);
         if (caughtUp && sinceSnapshot >= snapshotEvery) void saveSnapshot();
       },
