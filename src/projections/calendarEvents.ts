@@ -73,7 +73,7 @@ export type CalendarYearBody = t.TypeOf<typeof CalendarYearBody>;
 export const CalendarYearPublished = t.exact(
   t.intersection([
     t.type({ year: CalendarYear, holidays: t.array(LocalDate), workdays: t.array(LocalDate), publishedAt: Instant }),
-    t.partial({ region: Region, note: Note }),
+    t.partial({ region: Region, note: Note, replaces: t.boolean }),
   ]),
   'CalendarYearPublished',
 );
@@ -84,6 +84,11 @@ export interface CalendarYearPublishedData {
   readonly workdays: readonly string[];
   readonly region?: string;
   readonly note?: string;
+  /**
+   * A regional notice that replaces the region's days of the year (every one since session 14, so a
+   * day can be corrected or withdrawn); absent on earlier ones, which added days: they replay so.
+   */
+  readonly replaces?: boolean;
   /** ISO-8601 instant with offset. */
   readonly publishedAt: string;
 }
@@ -116,7 +121,14 @@ export function decodeCalendarYearRequest(year: unknown, body: unknown, publishe
         message: `is not a field of a calendar notice; known: ${NOTICE_FIELDS.join(', ')}`,
       })),
     };
-  const decoded = decodeCalendarYearPublished({ ...(body as Record<string, unknown>), year: yearNum, publishedAt });
+  // A regional notice replaces the region's days of the year: the server's choice, not a field a caller sends.
+  const regionalNotice = (body as Record<string, unknown>)['region'] !== undefined ? { replaces: true } : {};
+  const decoded = decodeCalendarYearPublished({
+    ...(body as Record<string, unknown>),
+    ...regionalNotice,
+    year: yearNum,
+    publishedAt,
+  });
   if (!decoded.ok) return decoded;
   // The lists as sent (decode sorted them), so an error's index points into the request.
   const sent = body as { holidays: string[]; workdays: string[] };
@@ -124,10 +136,6 @@ export function decodeCalendarYearRequest(year: unknown, body: unknown, publishe
   const regional = decoded.value.region !== undefined;
   const errors = [
     ...checkNotice(decoded.value.year, days, regional),
-    // A regional notice of no day changes nothing and would only lengthen the record.
-    ...(regional && days.holidays.length + days.workdays.length === 0
-      ? [{ field: 'holidays', message: 'a regional notice lists at least one holiday or make-up day' }]
-      : []),
     ...(decoded.value.note !== undefined && oneLineTextProblem(decoded.value.note) === 'must not be blank'
       ? [{ field: 'note', message: 'must not be blank' }]
       : []),
@@ -166,6 +174,7 @@ export function decodeCalendarYearPublished(input: unknown): CalendarDecodeResul
     publishedAt: v.publishedAt,
     ...(v.region !== undefined ? { region: v.region } : {}),
     ...(v.note !== undefined ? { note: v.note } : {}),
+    ...(v.replaces === true && v.region !== undefined ? { replaces: true } : {}),
   };
   return { ok: true, value };
 }
@@ -180,11 +189,17 @@ export function isCalendarEvent(event: Pick<RecordedEvent, 'streamId' | 'type'>)
   return event.streamId.startsWith(CALENDAR_STREAM_PREFIX) && event.type === CALENDAR_EVENT_TYPE;
 }
 
-/** Apply a publication to a calendar service (regional days, or a whole year); false when the service refuses it. */
+/**
+ * Apply a publication to a calendar service: a whole year, a region's notice for a year, or (before
+ * session 14) regional days added; false when the service refuses it.
+ */
 export function applyCalendarPublication(service: CalendarService, value: CalendarYearPublishedData): boolean {
+  const days = { holidays: value.holidays, workdays: value.workdays };
   const result =
-    value.region !== undefined
-      ? service.addRegionalDays({ region: value.region, holidays: value.holidays, workdays: value.workdays })
-      : service.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
+    value.region === undefined
+      ? service.publishYear(value.year, days)
+      : value.replaces === true
+        ? service.replaceRegionalYear(value.year, { region: value.region, ...days })
+        : service.addRegionalDays({ region: value.region, ...days });
   return result._tag === 'Right';
 }

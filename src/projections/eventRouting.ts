@@ -15,6 +15,7 @@ import type { RecordedEvent } from '../store/port.js';
 import type { EventRows } from '../store/eventRows.js';
 import { decodeCaseEventParts } from '../write/storedEvent.js';
 import {
+  applyCalendarPublication,
   CALENDAR_EVENT_TYPE,
   CALENDAR_STREAM_PREFIX,
   decodeCalendarYearPublished,
@@ -100,15 +101,7 @@ export class EventRouter {
 
   /** Apply a calendar publication (from the store or a snapshot); false when the calendar refuses it. */
   applyCalendar(value: CalendarYearPublishedData): boolean {
-    const result =
-      value.region !== undefined
-        ? this.calendarService.addRegionalDays({
-            region: value.region,
-            holidays: value.holidays,
-            workdays: value.workdays,
-          })
-        : this.calendarService.publishYear(value.year, { holidays: value.holidays, workdays: value.workdays });
-    if (result._tag !== 'Right') return false;
+    if (!applyCalendarPublication(this.calendarService, value)) return false;
     this.calendarLog.push(value);
     return true;
   }

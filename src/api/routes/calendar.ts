@@ -50,17 +50,26 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
           decoded.errors,
         );
       }
-      // A national notice replaces the year's days: show what that changes against the days in force.
-      const before = decoded.value.region === undefined ? deps.calendarService.noticeDays(year) : undefined;
+      // A notice replaces the year's days (a regional one, its region's): show what that changes.
+      const region = decoded.value.region;
+      const daysInForce = () =>
+        region === undefined
+          ? deps.calendarService.noticeDays(year)
+          : deps.calendarService.regionalDaysOf(year, region);
+      const before = daysInForce();
+      if (region !== undefined && decoded.value.holidays.length + decoded.value.workdays.length === 0) {
+        if (before.holidays.length + before.workdays.length === 0)
+          throw new ApiError(400, 'invalid-calendar', `holidays: region ${region} has no day in ${year} to withdraw`, [
+            { field: 'holidays', message: `region ${region} has no day in ${year} to withdraw` },
+          ]);
+      }
       const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
       const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
       if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
       const view = deps.calendarService.getYear(year);
       if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
-      const changes = before === undefined ? undefined : noticeChanges(before, deps.calendarService.noticeDays(year));
-      res
-        .status(200)
-        .json({ ...view, ...(changes !== undefined ? { changes } : {}), position: result.position.toString() });
+      const changes = noticeChanges(before, daysInForce());
+      res.status(200).json({ ...view, changes, position: result.position.toString() });
     },
   );
 

@@ -62,6 +62,13 @@ export interface CalendarService {
   current(): WorkCalendar;
   publishYear(year: number, input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
   addRegionalDays(input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
+  /**
+   * A region's notice for `year`: its days in the notice's span (the year and the December before)
+   * become exactly these, so a day can be corrected or withdrawn (no day: every one withdrawn).
+   */
+  replaceRegionalYear(year: number, input: unknown): E.Either<readonly FieldError[], WorkCalendar>;
+  /** A region's days in the span of `year`'s notice. */
+  regionalDaysOf(year: number, region: string): NoticeDays;
   getYear(year: number): YearView | undefined;
   /** The days in force for a year: its notice, else the law's predicted holidays (no make-up days). */
   noticeDays(year: number): NoticeDays;
@@ -118,6 +125,18 @@ export function createCalendarService(
       const added = checked.right;
       const keep = calendar.data.regional.filter((r) => !added.some((a) => a.day === r.day && a.region === r.region));
       return E.right(replace({ ...calendar.data, regional: [...keep, ...added] }));
+    },
+    replaceRegionalYear(year, input) {
+      const checked = validateRegionalInput(input, year);
+      if (E.isLeft(checked)) return checked;
+      const region = (input as { region: string }).region;
+      const keep = calendar.data.regional.filter((r) => r.region !== region || !inNoticeOf(r.day, year));
+      return E.right(replace({ ...calendar.data, regional: [...keep, ...checked.right] }));
+    },
+    regionalDaysOf(year, region) {
+      const days = calendar.data.regional.filter((r) => r.region === region && inNoticeOf(r.day, year));
+      const of = (kind: 'holiday' | 'workday') => uniqueSorted(days.filter((r) => r.kind === kind).map((r) => r.day));
+      return { holidays: of('holiday'), workdays: of('workday') };
     },
     getYear(year) {
       if (!Number.isInteger(year)) return undefined;
@@ -243,7 +262,11 @@ export function validateYearInput(
   return E.right({ holidays: uniqueSorted(holidays), workdays: uniqueSorted(workdays) });
 }
 
-export function validateRegionalInput(input: unknown): E.Either<readonly FieldError[], RegionalDay[]> {
+/**
+ * `year` given: a region's notice for that year (its days in the notice's span; none withdraws them);
+ * else days to add (at least one).
+ */
+export function validateRegionalInput(input: unknown, year?: number): E.Either<readonly FieldError[], RegionalDay[]> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return E.left([{ field: '(body)', message: 'expected an object {region, holidays?, workdays?}' }]);
   }
@@ -253,10 +276,10 @@ export function validateRegionalInput(input: unknown): E.Either<readonly FieldEr
   if (typeof region !== 'string' || !isRegionId(region)) {
     errors.push({ field: 'region', message: 'must be a string of 1–64 characters from [A-Za-z0-9._-]' });
   }
-  const holidays = parseDateList('holidays', body['holidays'], undefined, errors);
-  const workdays = parseDateList('workdays', body['workdays'], undefined, errors);
+  const holidays = parseDateList('holidays', body['holidays'], year, errors);
+  const workdays = parseDateList('workdays', body['workdays'], year, errors);
   checkDisjoint(holidays, workdays, errors);
-  if (holidays.length + workdays.length === 0 && errors.length === 0) {
+  if (year === undefined && holidays.length + workdays.length === 0 && errors.length === 0) {
     errors.push({ field: 'holidays', message: 'at least one holiday or workday is required' });
   }
   if (errors.length > 0) return E.left(errors);
