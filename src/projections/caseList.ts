@@ -16,7 +16,7 @@ import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '.
 import { formatInstant, tryParseInstant } from '../domain/index.js';
 import { ratingClassOf, type RatingClass } from '../domain/lists.js';
 import type { ReportCategory } from './report/tables.js';
-import { overdueStart, type CaseEntry } from './caseEntry.js';
+import { FLAG_ON_TIME, overdueStart, type CaseEntry } from './caseEntry.js';
 import { dateRange, inRange, type Range } from './dateRange.js';
 import { PageCollector, type Direction } from './keysetPage.js';
 import { listingCursor, listingPosition } from './listingCursor.js';
@@ -57,7 +57,14 @@ export interface CaseListFilter {
   /** Local dates: a 差评 whose follow-up (整改回访) fell due on a day in [followUpDueFrom, followUpDueTo) — a report's 差评应整改. */
   readonly followUpDueFrom?: string;
   readonly followUpDueTo?: string;
+  /** Completed on time (by the due instant) or late — the report's 按时办结 / 超时办结. */
+  readonly timeliness?: Timeliness;
+  /** Local date: overdue by the start of it (its overdue card started by then) — with openAt, a report's 月末逾期未办结. */
+  readonly overdueBy?: string;
 }
+
+export const TIMELINESS = ['on-time', 'late'] as const;
+export type Timeliness = (typeof TIMELINESS)[number];
 
 export interface CaseListQuery extends CaseListFilter {
   readonly sort?: CaseSort;
@@ -179,6 +186,8 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
   );
   const openAt =
     f.openAt === undefined ? undefined : dateRange(f.openAt, undefined, ['openAt', 'openAt'], zone)?.fromMs;
+  const overdueBy =
+    f.overdueBy === undefined ? undefined : dateRange(f.overdueBy, undefined, ['overdueBy', 'overdueBy'], zone)?.fromMs;
   const prefix = f.q?.toLowerCase();
   const wantsAlert = f.rule !== undefined || f.color !== undefined;
   return (e) => {
@@ -200,6 +209,11 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     // The due is the instant its last day ends (NaN unless a 差评): on a day of the range ⇔ in (from, to].
     if (followUpDue !== undefined && !(e.followUpDue > followUpDue.fromMs && e.followUpDue <= followUpDue.toMs))
       return false;
+    if (f.timeliness !== undefined) {
+      if (s.completedAt === undefined) return false;
+      if (((e.flags & FLAG_ON_TIME) !== 0 ? 'on-time' : 'late') !== f.timeliness) return false;
+    }
+    if (overdueBy !== undefined && !(overdueStart(e) <= overdueBy)) return false; // NaN (never overdue): false
     if (wantsAlert) {
       const hit = e.alerts?.some(
         (x) => (f.rule === undefined || x.rule === f.rule) && (f.color === undefined || x.color === f.color),

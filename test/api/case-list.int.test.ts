@@ -126,6 +126,34 @@ describe('GET /cases', () => {
     expect(await total('q=nope')).toBe(0);
   });
 
+  it("the report's 按时办结 / 超时办结 and 月末逾期未办结 of each department have their lists", async () => {
+    await write(seed('L'));
+    const total = async (q: string) => (await get(`/cases?${q}`)).body.total as number;
+    const report = await get('/reports/monthly?month=2025-09');
+    expect(report.status).toBe(200);
+    const departments = report.body.departments as {
+      departmentId: string;
+      onTime: number;
+      late: number;
+      overdueOpenAtEnd: number;
+    }[];
+    expect(departments.map((d) => d.departmentId)).toEqual(['dep-1', 'dep-2']);
+    // Some of each, so the check is not of zeros: the 1-day cases completed two days on are late.
+    expect(departments.reduce((n, d) => n + d.late, 0)).toBeGreaterThan(0);
+    expect(departments.reduce((n, d) => n + d.onTime, 0)).toBeGreaterThan(0);
+    expect(departments.reduce((n, d) => n + d.overdueOpenAtEnd, 0)).toBeGreaterThan(0);
+    for (const d of departments) {
+      const month = `departmentId=${d.departmentId}&completedFrom=2025-09-01&completedTo=2025-10-01`;
+      expect(await total(`${month}&timeliness=late`), d.departmentId).toBe(d.late);
+      expect(await total(`${month}&timeliness=on-time`), d.departmentId).toBe(d.onTime);
+      expect(await total(`departmentId=${d.departmentId}&openAt=2025-10-01&overdueBy=2025-10-01`), d.departmentId).toBe(
+        d.overdueOpenAtEnd,
+      );
+    }
+    expect(await total('timeliness=late&status=open')).toBe(0); // open cases are neither
+    expect(await total('overdueBy=2025-09-01')).toBe(0); // nothing was overdue before the first acceptance
+  });
+
   it('sorts by dueAt and by overdue days, either way', async () => {
     await write(seed('L'));
     const due = (await get('/cases?sort=-dueAt&limit=500')).body.items.map((r: { dueAt: string }) =>

@@ -1,6 +1,6 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
 import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
-import { CASE_SORT_VALUES } from '../../projections/caseList.js';
+import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
 import { datePairParams, errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
 import { date, instant, ref } from './schemaParts.js';
@@ -51,6 +51,10 @@ export const listPaths = {
           'followUpDue',
           "A 差评's follow-up (整改回访) fell due (its last day), a report's 差评应整改",
         ),
+        q('timeliness', "Completed on time or late (a report's 按时办结 / 超时办结 with completedFrom/To)", {
+          enum: TIMELINESS,
+        }),
+        q('overdueBy', "Overdue by the start of this local date (with openAt: a report's 月末逾期未办结)", date),
         q('q', 'Case-id prefix, case-insensitive', id),
         q('sort', 'accepted | dueAt | overdueDays, `-` for descending; default accepted', {
           enum: CASE_SORT_VALUES,

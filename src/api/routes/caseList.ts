@@ -1,7 +1,7 @@
 /** `GET /cases` (SPEC §4): the case list — filters, sort, cursor paging, CSV. */
 import { Router } from 'express';
 import { CARD_COLORS, CARD_RULES, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
-import { CASE_SORT_VALUES } from '../../projections/caseList.js';
+import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
 import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -30,6 +30,8 @@ export const CASE_LIST_PARAMS = [
   'rating',
   'followUpDueFrom',
   'followUpDueTo',
+  'timeliness',
+  'overdueBy',
   'sort',
   'limit',
   'cursor',
@@ -61,6 +63,8 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
       rating: enumParam(q, 'rating', RATING_CLASSES),
       followUpDueFrom: dateParam(q, 'followUpDueFrom', false),
       followUpDueTo: dateParam(q, 'followUpDueTo', false),
+      timeliness: enumParam(q, 'timeliness', TIMELINESS),
+      overdueBy: dateParam(q, 'overdueBy', false),
       sort: enumParam(q, 'sort', CASE_SORT_VALUES),
       cursor: cursorParam(q),
       listedAt: listedAtParam(q),

@@ -25,6 +25,8 @@ const PARAMS = [
   'rating',
   'followUpDueFrom',
   'followUpDueTo',
+  'timeliness',
+  'overdueBy',
   'q',
   'sort',
   'limit',
