@@ -56,7 +56,11 @@ export function evaluate(
     };
     if (raw.clear !== undefined && raw.clear <= asOf) card.clearedAt = fmt(raw.clear);
     if (raw.pauseId !== undefined) card.pauseId = raw.pauseId;
-    if (raw.escalation !== undefined) card.escalation = raw.escalation;
+    if (raw.escalation !== undefined) {
+      card.escalation = raw.escalation;
+      const id = s.escalations[raw.escalation]?.escalationId;
+      if (id !== undefined) card.escalationId = id;
+    }
     if (details !== undefined) card.details = details;
     if (options.explain === true) card.explain = explainRawCard(raw, s, tl, policy, calendar);
     cards.push(card);

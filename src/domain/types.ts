@@ -130,6 +130,8 @@ export interface Card {
   readonly pauseId?: string;
   /** Index into `escalations` for escalation-unanswered. */
   readonly escalation?: number;
+  /** The escalation's own id (SPEC §2 `escalationId`), beside its index. */
+  readonly escalationId?: string;
   /** Why, in numbers (see Explain in the timing core). */
   readonly explain?: unknown;
   readonly details?: Record<string, unknown>;

@@ -37,6 +37,8 @@ export interface CardRegisterRow extends Named {
   readonly clearedAt?: string;
   readonly pauseId?: string;
   readonly escalation?: number;
+  /** The escalation's own id (SPEC §2), beside its index. */
+  readonly escalationId?: string;
   readonly centerId: string;
   readonly departmentId: string;
   readonly matterCode: string;
@@ -150,6 +152,7 @@ function rowOf(hit: Hit, ev: CaseEvaluation | undefined, zone: string): CardRegi
     ...(card?.clearedAt === undefined ? {} : { clearedAt: card.clearedAt }),
     ...(card?.pauseId === undefined ? {} : { pauseId: card.pauseId }),
     ...(card?.escalation === undefined ? {} : { escalation: card.escalation }),
+    ...(card?.escalationId === undefined ? {} : { escalationId: card.escalationId }),
     centerId: a.centerId,
     departmentId: a.departmentId,
     matterCode: a.matterCode,

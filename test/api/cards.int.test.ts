@@ -188,3 +188,15 @@ describe('GET /cards: each card explained by its own rule', () => {
     ]);
   });
 });
+
+describe('GET /cards: escalation cards', () => {
+  it('name the escalation by its own id, beside its index (SPEC §2 escalationId)', async () => {
+    await seed();
+    const { rows } = await allRows('from=2025-09-01&to=2025-11-01&rule=escalation-unanswered', 50);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect([r['escalation'], r['escalationId']]).toEqual([0, 'e1']);
+    const c = await get(`/cases/${rows[0]!['caseId']}`);
+    const card = c.body.cards.find((x: { rule: string }) => x.rule === 'escalation-unanswered');
+    expect(card).toMatchObject({ escalation: 0, escalationId: 'e1' });
+  });
+});

@@ -28,6 +28,7 @@ const Card = closed(['rule', 'color', 'startedAt', 'calendarVersion', 'policyVer
   clearedAt: instant,
   pauseId: str,
   escalation: { type: 'integer', minimum: 0, description: 'Index into escalations (escalation-unanswered)' },
+  escalationId: { type: 'string', description: "The escalation's id (SPEC §2; escalation-unanswered)" },
   explain: { type: 'object', description: 'Why, in numbers: counted dates, skipped holidays, thresholds (SPEC §3)' },
   details: { type: 'object', description: 'Why it was raised, e.g. retroactivePause, or the late event' },
   calendarVersion: str,
