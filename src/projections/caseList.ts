@@ -95,6 +95,9 @@ export interface CaseListRow extends Named {
   readonly overdueDays: number;
   /** Alerts active now. */
   readonly alerts: readonly CaseListAlert[];
+  /** The versions the row's deadline and figures were computed under (SPEC §3: every result names them). */
+  readonly calendarVersion: string;
+  readonly policyVersion: string;
 }
 
 export interface CaseListResult {
@@ -280,5 +283,7 @@ function rowOf(e: Readonly<CaseEntry>, reading: Reading): CaseListRow | undefine
     completedAt: ev.completedAt,
     overdueDays: ev.overdueDays,
     alerts: (e.alerts ?? []).map((x) => ({ rule: x.rule, color: x.color, startedAt: x.startedAt })),
+    calendarVersion: ev.calendarVersion,
+    policyVersion: ev.policyVersion,
   };
 }

@@ -13,6 +13,8 @@ const CASE_CSV_HEADER = [
   '办结时间',
   '逾期天数',
   '当前告警',
+  '日历版本',
+  '政策版本',
 ];
 
 export function caseListToCsv(rows: readonly CaseListRow[]): string {
@@ -29,6 +31,8 @@ export function caseListToCsv(rows: readonly CaseListRow[]): string {
       r.completedAt,
       r.overdueDays,
       r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
+      r.calendarVersion,
+      r.policyVersion,
     ]),
   );
 }

@@ -71,6 +71,8 @@ function caseRow(place: PlaceOfRow): CaseListRow {
     completedAt: null,
     overdueDays: 0,
     alerts: [],
+    calendarVersion: 'cn-2025@1',
+    policyVersion: 'policy@1',
   };
 }
 
