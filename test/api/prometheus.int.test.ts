@@ -79,6 +79,14 @@ describe.skipIf(!haveBinaries)('Prometheus', () => {
     expect(check.status).toBe(0);
   });
 
+  it('promtool test rules passes prometheus/rules.test.yml (ratios of 0 kept, the first red card of a series alerted)', () => {
+    const check = spawnSync('promtool', ['test', 'rules', RULES.replace(/rules\.yml$/, 'rules.test.yml')], {
+      encoding: 'utf8',
+    });
+    expect(check.stdout + check.stderr).toContain('SUCCESS');
+    expect(check.status).toBe(0);
+  });
+
   it('a real prometheus scrapes the engine and answers the overdue count', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'supervision-prom-'));
     const port = await freePort();
