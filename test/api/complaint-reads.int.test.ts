@@ -145,6 +145,13 @@ describe('GET /complaints', () => {
     expect(ids((await get('/complaints?answeredFrom=2025-11-03&answeredTo=2025-11-04')).body)).toEqual(['Q-4']);
     expect(ids((await get('/complaints?decided=accepted&closedFrom=2025-11-03')).body)).toEqual([]);
     expect(ids((await get('/complaints?finding=partly&departmentId=d1')).body)).toEqual(['Q-4']);
+    // Reassigned after its answer: the finding stays d1's (the report's 查实), its list by answeredBy.
+    await post('Q-4', 'ComplaintAssigned', '2025-11-03T11:00:00+08:00', { departmentId: 'd2' });
+    await caughtUp();
+    const stats = await get('/stats?from=2025-11-01&to=2025-12-01');
+    expect(stats.body.complaints.substantiated).toEqual({ d1: { substantiated: 0, partly: 1 } }); // before: d2
+    expect(ids((await get('/complaints?answeredBy=d1&finding=partly')).body)).toEqual(['Q-4']);
+    expect(ids((await get('/complaints?departmentId=d2')).body)).toEqual(['Q-4']);
     // The report's row of complaints with no department in charge has its list too.
     expect(ids((await get('/complaints?hasDepartment=false')).body)).toEqual(['Q-3', 'Q-2']);
     expect(ids((await get('/complaints?hasDepartment=true&sort=received')).body)).toEqual(['Q-4', 'Q-1']);

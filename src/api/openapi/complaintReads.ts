@@ -94,7 +94,15 @@ const ComplaintDetail = closed(
     receivedAt: instant,
     acceptedAt: instant,
     rejected: closed(['at', 'reason'], { at: instant, reason: str }),
-    answered: closed(['at', 'finding'], { at: instant, finding: { enum: COMPLAINT_FINDINGS }, note: str }),
+    answered: closed(['at', 'finding'], {
+      at: instant,
+      finding: { enum: COMPLAINT_FINDINGS },
+      note: str,
+      departmentId: {
+        anyOf: [str, { type: 'null' }],
+        description: 'The department in charge when answered (null: none)',
+      },
+    }),
     closed: closed(['at'], { at: instant, satisfaction: { enum: SATISFACTION_LEVELS } }),
     decide: closed(['withinDays', 'byDate', 'dueAt', 'usedDays', 'onTime'], {
       withinDays: days,
@@ -182,6 +190,11 @@ export const complaintReadPaths = {
         q('hasDepartment', 'false: only complaints with no department in charge; true: only those with one', {
           enum: ['true', 'false'],
         }),
+        q(
+          'answeredBy',
+          "Answered while this department was in charge (whose finding it is: the report's 查实 by department)",
+          id,
+        ),
         q('status', 'Status now', { enum: COMPLAINT_STATUSES }),
         q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: COMPLAINT_CARD_RULES }),
         q('color', 'Has an alert of this colour now', { enum: CARD_COLORS }),

@@ -25,7 +25,17 @@ export interface ComplaintState {
   readonly departmentId?: string;
   readonly acceptedAt?: EpochMs;
   readonly rejected?: { readonly at: EpochMs; readonly reason: string };
-  readonly answered?: { readonly at: EpochMs; readonly finding: ComplaintFinding; readonly note?: string };
+  readonly answered?: {
+    readonly at: EpochMs;
+    readonly finding: ComplaintFinding;
+    readonly note?: string;
+    /**
+     * The department in charge when it was answered (null: none), whose finding it is: an
+     * assignment after the answer changes the department in charge, not who answered. Absent
+     * in states saved before session 14 (then the department in charge is taken).
+     */
+    readonly departmentId?: string | null;
+  };
   readonly closed?: { readonly at: EpochMs; readonly satisfaction?: SatisfactionLevel };
 }
 
@@ -37,6 +47,13 @@ export function complaintStatusOf(s: ComplaintState): ComplaintStatus {
   if (s.rejected !== undefined) return 'rejected';
   if (s.acceptedAt !== undefined) return 'accepted';
   return 'received';
+}
+
+/** The department whose answer it is: in charge when answered (undefined: none, or not answered). */
+export function answeringDepartmentOf(s: ComplaintState): string | undefined {
+  const a = s.answered;
+  if (a === undefined) return undefined;
+  return a.departmentId === undefined ? s.departmentId : (a.departmentId ?? undefined);
 }
 
 /** The decision (accept or reject) instant, if any. */
@@ -76,7 +93,12 @@ export function evolveComplaint(
     case 'ComplaintAnswered':
       return {
         ...base,
-        answered: { at, finding: event.finding, ...(event.note !== undefined ? { note: event.note } : {}) },
+        answered: {
+          at,
+          finding: event.finding,
+          ...(event.note !== undefined ? { note: event.note } : {}),
+          departmentId: state.departmentId ?? null,
+        },
       };
     case 'ComplaintClosed':
       return {

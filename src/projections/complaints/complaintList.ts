@@ -12,7 +12,7 @@
  */
 import type { CardColor } from '../../domain/lists.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
-import { complaintStatusOf } from '../../domain/complaints/evolve.js';
+import { answeringDepartmentOf, complaintStatusOf } from '../../domain/complaints/evolve.js';
 import type {
   ComplaintCardRule,
   ComplaintChannel,
@@ -49,6 +49,8 @@ export interface ComplaintListQuery {
   readonly departmentId?: string;
   /** false: no department in charge (received without one and never assigned) — the report's row of none. */
   readonly hasDepartment?: boolean;
+  /** Answered while this department was in charge: whose finding it is (the report's 查实 by department). */
+  readonly answeredBy?: string;
   readonly status?: ComplaintStatus;
   /** Has an alert of this rule in force now. */
   readonly rule?: ComplaintCardRule;
@@ -151,6 +153,7 @@ export function complaintFilter(
     if (f.centerId !== undefined && r.centerId !== f.centerId) return false;
     if (f.departmentId !== undefined && s.departmentId !== f.departmentId) return false;
     if (f.hasDepartment !== undefined && (s.departmentId !== undefined) !== f.hasDepartment) return false;
+    if (f.answeredBy !== undefined && answeringDepartmentOf(s) !== f.answeredBy) return false;
     if (f.status !== undefined && complaintStatusOf(s) !== f.status) return false;
     if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) return false;
     if (!inRange(received, r.at)) return false;

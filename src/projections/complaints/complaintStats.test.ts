@@ -46,6 +46,8 @@ const historiesArb = fc
       decideH: fc.integer({ min: 1, max: 24 * 8 }),
       reject: fc.boolean(),
       reassign: fc.option(fc.constantFrom('d1', 'd3'), { nil: undefined }),
+      // Reassigned after the answer: the department in charge changes, not who answered.
+      reassignAfter: fc.option(fc.constantFrom('d2', 'd3'), { nil: undefined }),
       answerH: fc.option(fc.integer({ min: 1, max: 24 * 30 }), { nil: undefined }),
       finding: fc.constantFrom('substantiated', 'partly', 'unsubstantiated'),
       close: fc.option(fc.constantFrom('satisfied', 'basically', 'unsatisfied', undefined), { nil: null }),
@@ -70,6 +72,10 @@ const historiesArb = fc
       if (!g.reject && g.answerH !== undefined) {
         last = d + g.answerH * MS_PER_HOUR;
         all.push({ at: last, e: answeredC(show(last), g.finding, id) });
+        if (g.reassignAfter !== undefined) {
+          last += 30 * 60_000;
+          all.push({ at: last, e: assignedC(show(last), g.reassignAfter, id) });
+        }
       }
       if (g.close !== null && (g.reject || g.answerH !== undefined))
         all.push({ at: last + MS_PER_HOUR, e: closedC(show(last + MS_PER_HOUR), g.close, id) });
@@ -97,10 +103,13 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
     const acceptedInP = list.some((e) => e.type === 'ComplaintAccepted' && inP(e));
     const closedBy = list.some((e) => e.type === 'ComplaintClosed' && parseInstant(e.occurredAt) < to);
     if (acceptedInP && closedBy) n.closedOfAccepted++;
+    // Whose finding: the department in charge when the answer came.
+    let inCharge: string = NO_DEPARTMENT;
     let dept: string = NO_DEPARTMENT;
     for (const e of list) {
       if ((e.type === 'ComplaintReceived' || e.type === 'ComplaintAssigned') && e.departmentId !== undefined)
-        dept = e.departmentId;
+        inCharge = e.departmentId;
+      if (e.type === 'ComplaintAnswered') dept = inCharge;
     }
     for (const e of list.filter(inP)) {
       if (e.type === 'ComplaintReceived') n.received++;

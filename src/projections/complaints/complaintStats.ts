@@ -14,7 +14,7 @@
  * `ComplaintAccumulator` adds complaints one by one (the total and each group of
  * /stats and the report in one pass); `complaintFigures` is the whole set at once.
  */
-import type { ComplaintState } from '../../domain/complaints/evolve.js';
+import { answeringDepartmentOf, type ComplaintState } from '../../domain/complaints/evolve.js';
 import type { ComplaintTimeline } from '../../domain/complaints/timeline.js';
 import type { EpochDay, EpochMs } from '../../domain/types.js';
 import { rate } from '../stats.js';
@@ -41,7 +41,7 @@ export interface ComplaintFigures {
   /** Of the answers in the period, those given before their due instant. */
   readonly answeredOnTime: number;
   readonly answeredOnTimeRate: number | null;
-  /** Substantiated (or partly substantiated) findings answered in the period, by the department in charge. */
+  /** Substantiated (or partly substantiated) findings answered in the period, by the department in charge when answered. */
   readonly substantiated: Readonly<Record<string, FindingCount>>;
   /** Closures in the period with a satisfaction given, and of those satisfied or basically satisfied. */
   readonly withSatisfaction: number;
@@ -109,7 +109,7 @@ export class ComplaintAccumulator implements ComplaintCounts {
       if (due !== undefined && s.answered.at < due) this.answeredOnTime++;
       const f = s.answered.finding;
       if (f !== 'unsubstantiated') {
-        const row = (this.substantiated[s.departmentId ?? NO_DEPARTMENT] ??= { substantiated: 0, partly: 0 });
+        const row = (this.substantiated[answeringDepartmentOf(s) ?? NO_DEPARTMENT] ??= { substantiated: 0, partly: 0 });
         if (f === 'substantiated') row.substantiated++;
         else row.partly++;
       }

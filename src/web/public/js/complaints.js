@@ -12,6 +12,7 @@ const PARAMS = [
   'centerId',
   'departmentId',
   'hasDepartment',
+  'answeredBy',
   'status',
   'rule',
   'color',
