@@ -12,7 +12,7 @@ import { decide } from './decide.js';
 import { evaluate, nextBoundary, stateAsOf } from './evaluate.js';
 import { evolve, initialCaseState } from './evolve.js';
 import { historyArb } from './testing/arbitraries.js';
-import { decode } from './testing/fixtures.js';
+import { accepted, completed, decode, followedUp, rated } from './testing/fixtures.js';
 import { formatInstant, MS_PER_DAY, MS_PER_HOUR } from './time.js';
 import type { CaseEvent } from './events.js';
 import type { CaseEvaluation, CaseState } from './types.js';
@@ -79,20 +79,10 @@ describe('laws on histories with extensions and replies', () => {
   it('stateAsOf keeps the revision of the last event by T after completion, rating and follow-up too', () => {
     const caseId = 'R-1';
     const events = [
-      decode({
-        type: 'CaseAccepted',
-        caseId,
-        occurredAt: '2025-11-03T09:00:00+08:00',
-        centerId: 'c',
-        departmentId: 'd',
-        matterCode: 'm',
-        kind: 'promised',
-        promisedDays: 3,
-        channel: 'window',
-      }),
-      decode({ type: 'CaseCompleted', caseId, occurredAt: '2025-11-04T09:00:00+08:00', outcome: 'approved' }),
-      decode({ type: 'CaseRated', caseId, occurredAt: '2025-11-04T10:00:00+08:00', score: 1, channel: 'sms' }),
-      decode({ type: 'RatingFollowedUp', caseId, occurredAt: '2025-11-05T10:00:00+08:00', note: '已回访' }),
+      accepted(caseId, '2025-11-03T09:00:00+08:00', 3),
+      completed(caseId, '2025-11-04T09:00:00+08:00'),
+      rated(caseId, '2025-11-04T10:00:00+08:00', 1),
+      followedUp(caseId, '2025-11-05T10:00:00+08:00'),
     ];
     const full = fold(events);
     const at = (iso: string) => Date.parse(iso);
