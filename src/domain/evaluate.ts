@@ -140,9 +140,15 @@ export function evaluate(
     cards,
     provisional: tl.provisional,
     calendarVersion: calendar.version,
+    ...regionOf(calendar, a.centerId),
     policyVersion: policy.version,
     revision: s.revision,
   };
+}
+
+function regionOf(calendar: TimingCalendar, centerId: string): { calendarRegion?: string } {
+  const region = calendar.forCenter(centerId).region;
+  return region === undefined ? {} : { calendarRegion: region };
 }
 
 function ratingView(s: CaseState, tl: Timeline, fmt: (ms: EpochMs) => string): RatingView | null {

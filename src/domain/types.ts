@@ -223,6 +223,11 @@ export interface CaseEvaluation {
   readonly cards: readonly Card[];
   readonly provisional: boolean;
   readonly calendarVersion: string;
+  /**
+   * The region whose regional days the case's calendar applied (its center's, by the directory in
+   * force), absent for none: the calendar version covers every region, so it alone cannot tell.
+   */
+  readonly calendarRegion?: string;
   readonly policyVersion: string;
   readonly revision: number;
 }

@@ -296,6 +296,11 @@ describe('regional days apply only to cases of centers of that region (SPEC §3)
     expect((await put(r, moved)).status).toBe(200);
     expect(await deadline('G-kashgar')).toBe('2025-06-06');
     expect(await deadline('G-kunming')).toBe('2025-06-09');
+    // Same calendar version, other deadlines: each answer names the region whose days it applied.
+    const region = async (caseId: string, query = '') =>
+      (await call(r.base, 'GET', `/cases/${caseId}${query}`, { token: TOKENS.auditor })).body.calendarRegion;
+    expect([await region('G-kunming'), await region('G-kashgar')]).toEqual(['xj', undefined]);
+    expect(await region('G-kashgar', `?asKnownAt=${encodeURIComponent('2025-06-04T10:30:00+08:00')}`)).toBe('xj');
 
     // As known at K: the regions of the directory the store had recorded by K (SPEC §3 "What was known").
     const knownAt = async (caseId: string, k: string) =>

@@ -119,10 +119,21 @@ const evaluationFields = {
   },
   provisional: { type: 'boolean', description: 'The deadline uses a year the calendar only predicts' },
   calendarVersion: str,
+  calendarRegion: {
+    ...str,
+    description: "The region whose regional days applied (the center's, by the directory in force); absent for none",
+  },
   policyVersion: str,
   revision: int,
 };
-const optionalEvaluationFields = new Set(['asKnownAt', 'matterName', 'legalDays', 'category', 'rating']);
+const optionalEvaluationFields = new Set([
+  'asKnownAt',
+  'matterName',
+  'legalDays',
+  'category',
+  'rating',
+  'calendarRegion',
+]);
 const CaseEvaluation = closed(
   Object.keys(evaluationFields).filter((k) => !optionalEvaluationFields.has(k)),
   evaluationFields,

@@ -40,6 +40,8 @@ export interface TimingCalendar extends Calendar {
   predictedHolidayOf(day: EpochDay): LawHolidayName | undefined;
   /** The calendar of a center's cases: this one plus the regional days of the center's region. */
   forCenter(centerId: string): TimingCalendar;
+  /** The region whose regional days this calendar applies (undefined: none). */
+  readonly region?: string | undefined;
 }
 
 /** Which region (民族节日 and other regional days) a center belongs to; undefined for none. */
