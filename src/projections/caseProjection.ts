@@ -260,7 +260,7 @@ export class CaseProjection {
     this.board.publishing = false;
   }
 
-  // ── Queries (read-only) ────────────────────────────────────────────────
+  // ── Queries (read-only, but each settles the cases folded since their last evaluation first) ──
 
   get caseCount(): number {
     return this.entries.size;

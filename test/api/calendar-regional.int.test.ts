@@ -43,6 +43,18 @@ describe('a regional notice', () => {
     expect([again.status, again.body.error.details[0].field]).toEqual([400, 'holidays']);
   });
 
+  it("a December day of next year's regional notice stays when this year's notice is corrected", async () => {
+    const next = await call(srv.baseUrl, 'PUT', '/calendar/2027', {
+      token: TOKENS.admin,
+      body: { region: 'xj', holidays: ['2026-12-31'], workdays: [] },
+    });
+    expect(next.status, next.text).toBe(200);
+    expect((await put({ region: 'xj', holidays: ['2026-11-30'], workdays: [] })).status).toBe(200);
+    const corrected = await put({ region: 'xj', holidays: ['2026-12-03'], workdays: [] });
+    expect(corrected.body.changes).toMatchObject({ holidaysAdded: ['2026-12-03'], holidaysRemoved: ['2026-11-30'] });
+    expect(await regional()).toEqual(['2026-12-03', '2026-12-31']);
+  });
+
   it('recorded before session 14 (no `replaces`), it adds its days, as it did when it was recorded', () => {
     const service = createCalendarService('Asia/Shanghai');
     const notice = (holidays: string[]) => ({

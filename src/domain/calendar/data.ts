@@ -25,6 +25,11 @@ export interface RegionalDay {
   readonly region: string;
   readonly day: EpochDay;
   readonly kind: 'holiday' | 'workday';
+  /**
+   * The year whose regional notice set it (a December day may belong to that year's notice or
+   * to the next one's); absent for days added before session 14. Not part of the version.
+   */
+  readonly notice?: number;
 }
 
 export interface CalendarData {

@@ -130,11 +130,14 @@ export function createCalendarService(
       const checked = validateRegionalInput(input, year);
       if (E.isLeft(checked)) return checked;
       const region = (input as { region: string }).region;
-      const keep = calendar.data.regional.filter((r) => r.region !== region || !inNoticeOf(r.day, year));
-      return E.right(replace({ ...calendar.data, regional: [...keep, ...checked.right] }));
+      const added = checked.right;
+      const keep = calendar.data.regional.filter(
+        (r) => r.region !== region || !(ofNotice(r, year) || added.some((a) => a.day === r.day)),
+      );
+      return E.right(replace({ ...calendar.data, regional: [...keep, ...added] }));
     },
     regionalDaysOf(year, region) {
-      const days = calendar.data.regional.filter((r) => r.region === region && inNoticeOf(r.day, year));
+      const days = calendar.data.regional.filter((r) => r.region === region && ofNotice(r, year));
       const of = (kind: 'holiday' | 'workday') => uniqueSorted(days.filter((r) => r.kind === kind).map((r) => r.day));
       return { holidays: of('holiday'), workdays: of('workday') };
     },
@@ -199,6 +202,10 @@ function decemberOfNextNotice(calendar: WorkCalendar, year: number): Pick<YearVi
     ? {}
     : { decemberOfNextNotice: { year: year + 1, holidays, workdays } };
 }
+
+/** A regional day set by `year`'s notice (one added before session 14: any in that notice's span). */
+const ofNotice = (r: RegionalDay, year: number): boolean =>
+  r.notice === undefined ? inNoticeOf(r.day, year) : r.notice === year;
 
 /** A date of year `year`'s notice: in that year, or in the December before it. */
 const inNoticeOf = (day: EpochDay, year: number): boolean => {
@@ -284,8 +291,9 @@ export function validateRegionalInput(input: unknown, year?: number): E.Either<r
   }
   if (errors.length > 0) return E.left(errors);
   const r = region as string;
+  const notice = year === undefined ? {} : { notice: year };
   return E.right([
-    ...uniqueSorted(holidays).map((day) => ({ region: r, day, kind: 'holiday' as const })),
-    ...uniqueSorted(workdays).map((day) => ({ region: r, day, kind: 'workday' as const })),
+    ...uniqueSorted(holidays).map((day) => ({ region: r, day, kind: 'holiday' as const, ...notice })),
+    ...uniqueSorted(workdays).map((day) => ({ region: r, day, kind: 'workday' as const, ...notice })),
   ]);
 }
