@@ -22,7 +22,9 @@ export function requestLog(logger: Logger, now: () => number = () => performance
     res.once('finish', () => {
       const ms = Math.round(now() - started);
       const status = res.statusCode;
-      if (status < 400 && ms < SLOW_REQUEST_MS) return;
+      // An event stream lasts as long as its reader stays: its length says nothing of the server.
+      const stream = String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream');
+      if (status < 400 && (ms < SLOW_REQUEST_MS || stream)) return;
       const fields = { requestId, method: req.method, route: routePattern(req), status, ms };
       if (status >= 500) logger.warn('request failed', fields);
       else logger.info(status >= 400 ? 'request refused' : 'slow request', fields);
