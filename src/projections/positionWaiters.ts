@@ -30,17 +30,20 @@ export class PositionWaiters {
     });
   }
 
-  /** Whether reaching `position` releases a waiter. */
-  releasesAt(position: bigint): boolean {
-    for (const w of this.waiters) if (w.position <= position) return true;
-    return false;
-  }
-
-  /** Everything up to `position` is folded: release the waiters it satisfies. */
-  reached(position: bigint): void {
+  /**
+   * Everything up to `position` is folded: release the waiters it satisfies, calling
+   * `beforeRelease` once first when there are any (what they will read must be ready).
+   */
+  reached(position: bigint, beforeRelease?: () => void): void {
     if (this.waiters.size === 0) return;
+    let ready = beforeRelease === undefined;
     for (const w of this.waiters) {
-      if (w.position <= position) this.settle(w, true);
+      if (w.position > position) continue;
+      if (!ready) {
+        beforeRelease?.();
+        ready = true;
+      }
+      this.settle(w, true);
     }
   }
 

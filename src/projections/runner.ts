@@ -156,8 +156,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         position = to;
         if (position > head) head = position;
         // A writer released here reads its write evaluated (caseProjection.ts `unsettled`).
-        if (waiters.releasesAt(position)) projection.settle();
-        waiters.reached(position);
+        waiters.reached(position, () => projection.settle());
         if (caughtUp && sinceSnapshot >= snapshotEvery) void saveSnapshot();
       },
       reachedHead() {
