@@ -7,6 +7,7 @@
  * written into a store still being seeded.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody } from './errors.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -37,7 +38,7 @@ export function answerStarting(req: IncomingMessage, res: ServerResponse): void 
   else
     send(
       503,
-      { error: { code: 'starting', message: 'the engine is starting (catching up with the store); retry shortly' } },
+      errorBody('starting', 'the engine is starting (catching up with the store); retry shortly'),
       // A body sent with the request is not read: the connection closes, so it is not taken for a request.
       { 'Retry-After': String(RETRY_AFTER_SECONDS), Connection: 'close' },
     );
