@@ -17,7 +17,7 @@ import { formatInstant, tryParseInstant } from '../domain/index.js';
 import { ratingClassOf, type RatingClass } from '../domain/lists.js';
 import type { ReportCategory } from './report/tables.js';
 import { FLAG_ON_TIME, overdueStart, type CaseEntry } from './caseEntry.js';
-import { dateRange, inRange, type Range } from './dateRange.js';
+import { dateRange, dayStartParam, inRange, type Range } from './dateRange.js';
 import { PageCollector, type Direction } from './keysetPage.js';
 import { listingCursor, listingPosition } from './listingCursor.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
@@ -187,10 +187,8 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     ['followUpDueFrom', 'followUpDueTo'],
     zone,
   );
-  const openAt =
-    f.openAt === undefined ? undefined : dateRange(f.openAt, undefined, ['openAt', 'openAt'], zone)?.fromMs;
-  const overdueBy =
-    f.overdueBy === undefined ? undefined : dateRange(f.overdueBy, undefined, ['overdueBy', 'overdueBy'], zone)?.fromMs;
+  const openAt = dayStartParam(f.openAt, 'openAt', zone);
+  const overdueBy = dayStartParam(f.overdueBy, 'overdueBy', zone);
   const prefix = f.q?.toLowerCase();
   const wantsAlert = f.rule !== undefined || f.color !== undefined;
   return (e) => {

@@ -32,6 +32,10 @@ export function dateRange(
   };
 }
 
+/** A list's single-date filter (`openAt`, `overdueBy`) as the instant its day begins; undefined when not given. */
+export const dayStartParam = (date: string | undefined, name: string, zone: string): number | undefined =>
+  date === undefined ? undefined : dateRange(date, undefined, [name, name], zone)?.fromMs;
+
 /** Whether `at` lies in the range (no range: every instant). */
 export const inRange = (range: Range | undefined, at: number): boolean =>
   range === undefined || (at >= range.fromMs && at < range.toMs);
