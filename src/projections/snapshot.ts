@@ -38,6 +38,9 @@ export type SnapshotHeaderInput = Omit<
  * scale). A file of a live process (a second engine on the same store) is left alone.
  */
 export async function removeOrphanedTemps(file: string): Promise<void> {
+  // Orphans are left by earlier processes only: one look per file per process is enough.
+  if (tempsChecked.has(file)) return;
+  tempsChecked.add(file);
   const prefix = `.${basename(file)}.`;
   const names = await fs.readdir(dirname(file)).catch(() => [] as string[]);
   for (const name of names) {
@@ -47,6 +50,8 @@ export async function removeOrphanedTemps(file: string): Promise<void> {
     await fs.rm(join(dirname(file), name), { force: true });
   }
 }
+
+const tempsChecked = new Set<string>();
 
 function isAlive(pid: number): boolean {
   try {
