@@ -12,7 +12,7 @@
  */
 import type { CardColor } from '../../domain/lists.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
-import { answeringDepartmentOf, complaintStatusOf } from '../../domain/complaints/evolve.js';
+import { answeringDepartmentOf, complaintStatusOf, decidedAtOf } from '../../domain/complaints/evolve.js';
 import type {
   ComplaintCardRule,
   ComplaintChannel,
@@ -158,7 +158,7 @@ export function complaintFilter(
     if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) return false;
     if (!inRange(received, r.at)) return false;
     if (f.decided !== undefined && decisionOf(s) !== f.decided) return false;
-    if (decidedIn !== undefined && !inRange(decidedIn, s.acceptedAt ?? s.rejected?.at ?? Number.NaN)) return false;
+    if (decidedIn !== undefined && !inRange(decidedIn, decidedAtOf(s) ?? Number.NaN)) return false;
     if (answered !== undefined && (s.answered === undefined || !inRange(answered, s.answered.at))) return false;
     if (f.finding !== undefined && s.answered?.finding !== f.finding) return false;
     if (closed !== undefined && (s.closed === undefined || !inRange(closed, s.closed.at))) return false;
