@@ -10,7 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { isRegionId } from './calendar/service.js';
 import type { FieldError } from './events.js';
-import { oneLineTextProblem } from './inputBounds.js';
+import { textProblem } from './inputBounds.js';
 import { CASE_ID_DESCRIPTION, CASE_ID_RE } from './lists.js';
 
 /** Center levels, from the top of the hierarchy down. */
@@ -290,7 +290,7 @@ export function sameDirectory(a: Directory, b: Directory): boolean {
 
 /**
  * A directory as published (PUT /directory): validateDirectory, which stored publications replay under
- * too, and names and contacts each a line someone can read (oneLineTextProblem): they replace ids in
+ * too, and names and contacts each a line someone can read (textProblem): they replace ids in
  * pages and CSV.
  */
 export function validateIncomingDirectory(input: unknown): E.Either<readonly FieldError[], Directory> {
@@ -305,7 +305,7 @@ export function validateIncomingDirectory(input: unknown): E.Either<readonly Fie
     ]),
   ];
   const errors = texts.flatMap(([field, text]) => {
-    const problem = text === undefined ? undefined : oneLineTextProblem(text);
+    const problem = text === undefined ? undefined : textProblem(text);
     return problem === undefined ? [] : [{ field, message: problem }];
   });
   return errors.length > 0 ? E.left(errors) : checked;

@@ -78,10 +78,13 @@ const CONTROL =
 /** Nothing a reader could see: white space (U+3000 too) and the zero-width and invisible format characters. */
 const BLANK = /^[\s\u180e\u200b-\u200d\u2060\ufeff]*$/;
 
-/** Why a text cannot be a one-line field (an id, a name), or undefined: blank, or holding a control character. */
-export function oneLineTextProblem(value: string): string | undefined {
+/**
+ * Why a text cannot be a field's value, or undefined: blank, or, for a one-line field (an id, a
+ * name; not a free text, which may run over lines), holding a control character.
+ */
+export function textProblem(value: string, kind: 'one-line' | 'free' = 'one-line'): string | undefined {
   if (BLANK.test(value)) return 'must not be blank';
-  if (CONTROL.test(value)) return 'must not hold a control character (a line break, a tab, NUL)';
+  if (kind === 'one-line' && CONTROL.test(value)) return 'must not hold a control character (a line break, a tab, NUL)';
   return undefined;
 }
 /** Digits after the millisecond of a fraction, as `.1231` (the 1 after 123). */
@@ -102,11 +105,7 @@ export function incomingEventErrors(event: Readonly<Record<string, unknown>>): {
     errors.push({ field: 'occurredAt', message: 'must be a whole number of milliseconds' });
   for (const [field, value] of Object.entries(event)) {
     if (typeof value !== 'string') continue;
-    const problem = FREE_TEXT_FIELDS.has(field)
-      ? BLANK.test(value)
-        ? 'must not be blank'
-        : undefined
-      : oneLineTextProblem(value);
+    const problem = textProblem(value, FREE_TEXT_FIELDS.has(field) ? 'free' : 'one-line');
     if (problem !== undefined) errors.push({ field, message: problem });
   }
   return errors;

@@ -4,7 +4,7 @@
  * applies it to the calendar service, so a published or corrected year
  * survives restarts and replays in commit order with the case events.
  */
-import { oneLineTextProblem } from '../domain/inputBounds.js';
+import { textProblem } from '../domain/inputBounds.js';
 import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -134,11 +134,11 @@ export function decodeCalendarYearRequest(year: unknown, body: unknown, publishe
   const sent = body as { holidays: string[]; workdays: string[] };
   const days = { holidays: sent.holidays.map(parseDate), workdays: sent.workdays.map(parseDate) };
   const regional = decoded.value.region !== undefined;
+  const note = decoded.value.note;
+  const noteProblem = note === undefined ? undefined : textProblem(note, 'free');
   const errors = [
     ...checkNotice(decoded.value.year, days, regional),
-    ...(decoded.value.note !== undefined && oneLineTextProblem(decoded.value.note) === 'must not be blank'
-      ? [{ field: 'note', message: 'must not be blank' }]
-      : []),
+    ...(noteProblem === undefined ? [] : [{ field: 'note', message: noteProblem }]),
   ];
   return errors.length > 0 ? { ok: false, errors } : decoded;
 }
