@@ -82,6 +82,7 @@ function summedComplaints(rows: readonly ComplaintFigures[]): ComplaintFigures {
     accepted: s((r) => r.accepted),
     rejected: s((r) => r.rejected),
     answered: s((r) => r.answered),
+    answersDue: s((r) => r.answersDue),
     answeredOnTime: s((r) => r.answeredOnTime),
     closed: s((r) => r.closed),
     closedOfAccepted: s((r) => r.closedOfAccepted),

@@ -1,18 +1,18 @@
 /**
  * The `complaints` block of `/stats` (SPEC §8): the complaint figures of the
  * period under the query's filters (centerId: the center the complaint was
- * received for; departmentId: the department in charge), and per group when
- * grouped by center or by department. Complaints have no matter and no
- * category, so a grouping by matter or category gives its groups no
- * complaints (the total still has them). A complaint with no department in
- * charge is grouped under `NO_DEPARTMENT`.
+ * received for; departmentId: the department in charge at each event, see
+ * ComplaintAccumulator), and per group when grouped by center or by department
+ * (a reassigned complaint's events fall in the groups of the departments in
+ * charge at them). Complaints have no matter and no category, so a grouping by
+ * matter or category gives its groups no complaints (the total still has them).
+ * Events with no department in charge are grouped under `NO_DEPARTMENT`.
  */
-import type { ComplaintState } from '../domain/complaints/evolve.js';
 import type { EpochMs } from '../domain/types.js';
 import {
   ComplaintAccumulator,
+  COUNTING_NOTHING,
   countingOf,
-  NO_DEPARTMENT,
   type ComplaintFigures,
   type ComplaintSource,
 } from './complaints/complaintStats.js';
@@ -34,13 +34,6 @@ export interface ComplaintBlock {
 
 const NO_COMPLAINTS: ComplaintSource = { all: () => [], timelineOf: () => null };
 
-/** The group of a complaint under a grouping that applies to complaints; undefined for matter and category. */
-export function complaintGroupKey(s: ComplaintState, by: StatsGroupBy): string | undefined {
-  if (by === 'center') return s.received?.centerId;
-  if (by === 'department') return s.departmentId ?? NO_DEPARTMENT;
-  return undefined;
-}
-
 export function complaintBlock(
   source: ComplaintSource | undefined,
   query: ComplaintQuery,
@@ -53,16 +46,20 @@ export function complaintBlock(
   const total = new ComplaintAccumulator(counting);
   const by = query.groupBy === 'center' || query.groupBy === 'department' ? query.groupBy : undefined;
   const groups = new Map<string, ComplaintAccumulator>();
+  const department = query.departmentId;
   for (const s of src.all()) {
     if (s.received === undefined) continue;
     if (query.centerId !== undefined && s.received.centerId !== query.centerId) continue;
-    if (query.departmentId !== undefined && s.departmentId !== query.departmentId) continue;
-    total.add(s);
+    const departments = ComplaintAccumulator.departmentsOf(s);
+    if (department !== undefined && !departments.has(department)) continue;
+    total.add(s, department);
     if (by === undefined) continue;
-    const key = complaintGroupKey(s, by)!;
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = new ComplaintAccumulator(counting)));
-    g.add(s);
+    const keys = by === 'center' ? [s.received.centerId] : department !== undefined ? [department] : departments;
+    for (const key of keys) {
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = new ComplaintAccumulator(counting)));
+      g.add(s, by === 'department' ? key : department);
+    }
   }
   if (by === undefined) return { total: total.result() };
   const active = [...groups].filter(([, g]) => g.any()).map(([k, g]) => [k, g.result()] as const);
@@ -77,11 +74,7 @@ export function withComplaintGroups(
   groups: readonly StatsGroup[],
   complaints: ReadonlyMap<string, ComplaintFigures>,
 ): StatsGroup[] {
-  const none = new ComplaintAccumulator({
-    inPeriod: () => false,
-    beforeEnd: () => false,
-    answerDueOf: () => undefined,
-  }).result();
+  const none = new ComplaintAccumulator(COUNTING_NOTHING).result();
   const out = groups.map((g) => ({ ...g, complaints: complaints.get(g.key) ?? none }));
   const seen = new Set(groups.map((g) => g.key));
   const empty = new Accumulator().result();

@@ -39,11 +39,12 @@ describe('report links', () => {
     expect(ratingListLink('2024-11', 'satisfactionRate', {}, '2026-12-02T10:00:00.000+08:00')).toBeUndefined();
   });
 
-  it('the 查实 row of no department in charge lists the complaints without one', () => {
+  it('the 查实 row of no department lists the complaints answered with none in charge, assigned since or not', () => {
+    // Before: hasDepartment=false (none in charge now), which lost a complaint assigned after its answer.
     expect(params(findingListLink('2025-11', '', 'substantiated'))).toEqual({
       answeredFrom: '2025-11-01',
       answeredTo: '2025-12-01',
-      hasDepartment: 'false',
+      answeredBy: '',
       finding: 'substantiated',
     });
   });

@@ -155,6 +155,8 @@ describe('GET /complaints', () => {
     // The report's row of complaints with no department in charge has its list too.
     expect(ids((await get('/complaints?hasDepartment=false')).body)).toEqual(['Q-3', 'Q-2']);
     expect(ids((await get('/complaints?hasDepartment=true&sort=received')).body)).toEqual(['Q-4', 'Q-1']);
+    // Answered with no department in charge: none here (Q-4 was d1's); a complaint not answered never matches.
+    expect((await get('/complaints?answeredBy=')).body.total).toBe(0);
     expect((await get('/complaints?finding=substantiated')).body.total).toBe(0);
     expect((await get('/complaints?closedTo=2025-11-03')).body.total).toBe(0);
     expect((await get('/complaints?overdue=true')).body.total).toBe(0);
@@ -168,6 +170,14 @@ describe('GET /complaints', () => {
     expect(ids(worst.body)).toEqual(['Q-2', 'Q-1', 'Q-4', 'Q-3']);
     expect(worst.body).toMatchObject({ sort: '-overdueDays', listedAt: '2025-11-26T10:00:00.000+08:00' });
     expect(ids((await get('/complaints?overdue=true&sort=-overdueDays')).body)).toEqual(['Q-2', 'Q-1']);
+
+    // Answered with no department in charge, assigned after: the 查实 row of none lists it by answeredBy=.
+    await post('Q-2', 'ComplaintAccepted', '2025-11-26T09:00:00+08:00');
+    await post('Q-2', 'ComplaintAnswered', '2025-11-26T09:30:00+08:00', { finding: 'substantiated' });
+    await post('Q-2', 'ComplaintAssigned', '2025-11-26T09:45:00+08:00', { departmentId: 'd1' });
+    await caughtUp();
+    expect(ids((await get('/complaints?answeredBy=&finding=substantiated')).body)).toEqual(['Q-2']);
+    expect(ids((await get('/complaints?hasDepartment=false')).body)).toEqual(['Q-3']);
   });
 
   it('sorted by overdueDays, a listing keeps its order while the clock raises alerts between its pages', async () => {

@@ -192,8 +192,8 @@ export const complaintReadPaths = {
         }),
         q(
           'answeredBy',
-          "Answered while this department was in charge (whose finding it is: the report's 查实 by department)",
-          id,
+          "Answered while this department was in charge (whose finding it is: the report's 查实 by department); empty: answered with none in charge",
+          { anyOf: [id, { type: 'string', maxLength: 0 }] },
         ),
         q('status', 'Status now', { enum: COMPLAINT_STATUSES }),
         q('rule', 'Has an alert of this rule now (with color: one alert of both)', { enum: COMPLAINT_CARD_RULES }),

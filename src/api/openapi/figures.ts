@@ -90,8 +90,12 @@ const complaintFields = {
   closed: { ...int, description: 'ComplaintClosed in the period, of accepted and of rejected complaints' },
   closedOfAccepted: { ...int, description: 'of the complaints accepted in the period, those closed by its end' },
   closedRate: { ...rate, description: 'closedOfAccepted / accepted (Haikou: 2333 / 2344 = 0.9953)' },
-  answeredOnTime: { ...int, description: 'answers in the period given before the end of the answer day' },
-  answeredOnTimeRate: { ...rate, description: 'answeredOnTime / answered' },
+  answersDue: {
+    ...int,
+    description: 'answers due in the period: the last day to answer in it and ended by the instant read',
+  },
+  answeredOnTime: { ...int, description: 'of answersDue, those given before the end of the answer day' },
+  answeredOnTimeRate: { ...rate, description: 'answeredOnTime / answersDue' },
   substantiated: {
     type: 'object',
     description:

@@ -21,6 +21,7 @@ import {
   complaintListToCsv,
 } from '../../projections/complaints/complaintList.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
+import { NO_DEPARTMENT } from '../../projections/complaints/complaintStats.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { type AccessTrail, leavesTrail } from '../accessTrail.js';
@@ -72,7 +73,8 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       centerId: idParam(q, 'centerId'),
       departmentId: idParam(q, 'departmentId'),
       hasDepartment: booleanParam(q, 'hasDepartment'),
-      answeredBy: idParam(q, 'answeredBy'),
+      // Empty: answered with no department in charge (the report's 查实 row of none).
+      answeredBy: q['answeredBy'] === '' ? NO_DEPARTMENT : idParam(q, 'answeredBy'),
       status: enumParam(q, 'status', COMPLAINT_STATUSES),
       rule: enumParam(q, 'rule', COMPLAINT_CARD_RULES),
       color: enumParam(q, 'color', CARD_COLORS),

@@ -23,6 +23,12 @@ export interface ComplaintState {
   };
   /** The department in charge: the receipt's, then the latest assignment's. */
   readonly departmentId?: string;
+  /**
+   * Who was in charge from when: the receipt's department (null: none), then each assignment's,
+   * in stream order, so a figure of a past month stays with the department in charge then
+   * (`departmentAt`). Absent in states saved before session 15 (then the department in charge now).
+   */
+  readonly departments?: readonly DepartmentSpell[];
   readonly acceptedAt?: EpochMs;
   readonly rejected?: { readonly at: EpochMs; readonly reason: string };
   readonly answered?: {
@@ -37,6 +43,12 @@ export interface ComplaintState {
     readonly departmentId?: string | null;
   };
   readonly closed?: { readonly at: EpochMs; readonly satisfaction?: SatisfactionLevel };
+}
+
+/** A department in charge of a complaint from `from` on (null: none). */
+export interface DepartmentSpell {
+  readonly from: EpochMs;
+  readonly departmentId: string | null;
 }
 
 export const initialComplaintState = (complaintId: string): ComplaintState => ({ complaintId, revision: -1 });
@@ -54,6 +66,19 @@ export function answeringDepartmentOf(s: ComplaintState): string | undefined {
   const a = s.answered;
   if (a === undefined) return undefined;
   return a.departmentId === undefined ? s.departmentId : (a.departmentId ?? undefined);
+}
+
+/**
+ * The department in charge at `at` (undefined: none): the last spell begun at or before it; an
+ * assignment at the very instant of another event counts for that event. The answer has its
+ * own record (`answeringDepartmentOf`), exact in stream order.
+ */
+export function departmentAt(s: ComplaintState, at: EpochMs): string | undefined {
+  const spells = s.departments;
+  if (spells === undefined || spells.length === 0) return s.departmentId;
+  let current = spells[0]!.departmentId;
+  for (let i = 1; i < spells.length && spells[i]!.from <= at; i++) current = spells[i]!.departmentId;
+  return current ?? undefined;
 }
 
 /** The decision (accept or reject) instant, if any. */
@@ -83,13 +108,20 @@ export function evolveComplaint(
           ...(event.anonymous !== undefined ? { anonymous: event.anonymous } : {}),
         },
         ...(event.departmentId !== undefined ? { departmentId: event.departmentId } : {}),
+        departments: [{ from: at, departmentId: event.departmentId ?? null }],
       };
     case 'ComplaintAccepted':
       return { ...base, acceptedAt: at };
     case 'ComplaintRejected':
       return { ...base, rejected: { at, reason: event.reason } };
     case 'ComplaintAssigned':
-      return { ...base, departmentId: event.departmentId };
+      return {
+        ...base,
+        departmentId: event.departmentId,
+        ...(state.departments === undefined
+          ? {}
+          : { departments: [...state.departments, { from: at, departmentId: event.departmentId }] }),
+      };
     case 'ComplaintAnswered':
       return {
         ...base,

@@ -49,7 +49,7 @@ export interface ComplaintListQuery {
   readonly departmentId?: string;
   /** false: no department in charge (received without one and never assigned) — the report's row of none. */
   readonly hasDepartment?: boolean;
-  /** Answered while this department was in charge: whose finding it is (the report's 查实 by department). */
+  /** Answered while this department was in charge: whose finding it is (the report's 查实 by department); '' none. */
   readonly answeredBy?: string;
   readonly status?: ComplaintStatus;
   /** Has an alert of this rule in force now. */
@@ -153,7 +153,8 @@ export function complaintFilter(
     if (f.centerId !== undefined && r.centerId !== f.centerId) return false;
     if (f.departmentId !== undefined && s.departmentId !== f.departmentId) return false;
     if (f.hasDepartment !== undefined && (s.departmentId !== undefined) !== f.hasDepartment) return false;
-    if (f.answeredBy !== undefined && answeringDepartmentOf(s) !== f.answeredBy) return false;
+    if (f.answeredBy !== undefined && (s.answered === undefined || (answeringDepartmentOf(s) ?? '') !== f.answeredBy))
+      return false;
     if (f.status !== undefined && complaintStatusOf(s) !== f.status) return false;
     if (prefix !== undefined && !s.complaintId.toLowerCase().startsWith(prefix)) return false;
     if (!inRange(received, r.at)) return false;

@@ -18,6 +18,7 @@ const timing = { calendar: () => cal, policyFor: () => DEFAULT_POLICY };
 const ZONE = 'Asia/Shanghai';
 const show = (t: number) => formatInstant(t, ZONE);
 const ASOF = parseInstant('2026-06-01T00:00:00+08:00');
+const ASOF2 = parseInstant('2026-12-02T00:00:00+08:00');
 
 function stored(events: readonly ComplaintEvent[], first = 1n): StoredComplaintEvent[] {
   return events.map((e, i) => ({ streamId: `complaint-${e.complaintId}`, position: first + BigInt(i), data: e }));
@@ -32,6 +33,7 @@ const period = (p: ComplaintProjection, from: string, to: string) => ({
   to: parseDate(to),
   dayOf: (at: number) => cal.dayOf(at),
   timelineOf: (s: Parameters<ComplaintProjection['timelineOf']>[0]) => p.timelineOf(s, ASOF),
+  asOf: ASOF,
 });
 const stats = (p: ComplaintProjection | undefined, q: Record<string, string>) =>
   computeStats([], { from: '2025-09-01', to: '2025-11-01', ...q }, ZONE, ASOF, DEFAULT_VERSIONS, p);
@@ -93,7 +95,7 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
   const inP = (e: ComplaintEvent) => parseInstant(e.occurredAt) >= from && parseInstant(e.occurredAt) < to;
   const byId = new Map<string, ComplaintEvent[]>();
   for (const e of events) byId.set(e.complaintId, [...(byId.get(e.complaintId) ?? []), e]);
-  const n = { received: 0, accepted: 0, rejected: 0, answered: 0, onTime: 0, closed: 0, closedOfAccepted: 0 };
+  const n = { received: 0, accepted: 0, rejected: 0, answered: 0, due: 0, onTime: 0, closed: 0, closedOfAccepted: 0 };
   let withSat = 0;
   let sat = 0;
   const subst: Record<string, { substantiated: number; partly: number }> = {};
@@ -103,6 +105,12 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
     const acceptedInP = list.some((e) => e.type === 'ComplaintAccepted' && inP(e));
     const closedBy = list.some((e) => e.type === 'ComplaintClosed' && parseInstant(e.occurredAt) < to);
     if (acceptedInP && closedBy) n.closedOfAccepted++;
+    // An answer due in the period: its due instant (the end of the last day) in (from, to] and passed by ASOF.
+    const due = complaintTimelineOf(state, ASOF, DEFAULT_POLICY, cal)!.answer?.dueAt;
+    if (due !== undefined && due > from && due <= to && due <= ASOF) {
+      n.due++;
+      if (state.answered !== undefined && state.answered.at < due) n.onTime++;
+    }
     // Whose finding: the department in charge when the answer came.
     let inCharge: string = NO_DEPARTMENT;
     let dept: string = NO_DEPARTMENT;
@@ -117,8 +125,6 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
       if (e.type === 'ComplaintRejected') n.rejected++;
       if (e.type === 'ComplaintAnswered') {
         n.answered++;
-        const due = complaintTimelineOf(state, ASOF, DEFAULT_POLICY, cal)!.answer!.dueAt;
-        if (parseInstant(e.occurredAt) < due) n.onTime++;
         if (e.finding !== 'unsubstantiated') {
           const row = (subst[dept] ??= { substantiated: 0, partly: 0 });
           row[e.finding]++;
@@ -142,8 +148,9 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
     closed: n.closed,
     closedOfAccepted: n.closedOfAccepted,
     closedRate: r(n.closedOfAccepted, n.accepted),
+    answersDue: n.due,
     answeredOnTime: n.onTime,
-    answeredOnTimeRate: r(n.onTime, n.answered),
+    answeredOnTimeRate: r(n.onTime, n.due),
     substantiated: Object.fromEntries(
       Object.keys(subst)
         .sort()
@@ -156,7 +163,7 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
 }
 
 const COUNTS = ['received', 'accepted', 'rejected', 'answered', 'closed', 'closedOfAccepted'] as const;
-const COUNTS2 = ['answeredOnTime', 'withSatisfaction', 'satisfied'] as const;
+const COUNTS2 = ['answersDue', 'answeredOnTime', 'withSatisfaction', 'satisfied'] as const;
 
 describe('complaint figures (SPEC §8)', () => {
   it('the figures of a fold fed in pieces (a restart resuming with an overlap) equal a recount of the whole history', () => {
@@ -214,7 +221,9 @@ describe('complaint figures (SPEC §8)', () => {
     const r = computeStats([], { from: '2025-01-01', to: '2026-01-01' }, ZONE, ASOF, DEFAULT_VERSIONS, p);
     expect([r.complaints.received, r.complaints.accepted, r.complaints.closed]).toEqual([2344, 2344, 2333]);
     expect(r.complaints.closedRate).toBe(0.9953);
-    expect(r.complaints.answeredOnTimeRate).toBe(1);
+    // The 11 never answered fell due unanswered: misses, so 2,333 / 2,344 on time.
+    expect([r.complaints.answersDue, r.complaints.answeredOnTime]).toEqual([2344, 2333]);
+    expect(r.complaints.answeredOnTimeRate).toBe(0.9953);
     expect(r.complaints.satisfactionRate).toBe(0.8997); // 234 of the 2,333 (every tenth) unsatisfied: 2,099 / 2,333
   });
 
@@ -264,6 +273,7 @@ describe('complaint figures (SPEC §8)', () => {
       closed: 1,
       closedOfAccepted: 1,
       closedRate: 0.5,
+      answersDue: 2,
       answeredOnTime: 1,
       answeredOnTimeRate: 0.5,
       substantiated: { d1: { substantiated: 1, partly: 0 }, d2: { substantiated: 0, partly: 1 } },
@@ -292,5 +302,60 @@ describe('complaint figures (SPEC §8)', () => {
     expect(byCenter.groups?.map((g) => [g.key, g.cohort.accepted, g.complaints?.accepted])).toEqual([['c9', 0, 1]]);
     const byDept = stats(p, { groupBy: 'department' });
     expect(byDept.groups?.map((g) => g.key)).toEqual([NO_DEPARTMENT]);
+  });
+
+  it('answeredOnTimeRate counts the answers due in the period: a complaint left unanswered is a miss, not left out', () => {
+    const events = [
+      received('2026-11-02T09:00:00+08:00', { departmentId: 'd1' }, 'k7'),
+      acceptedC('2026-11-03T09:00:00+08:00', 'k7'), // 15 counted days: due at the end of 11-24, never answered
+      received('2026-11-02T09:00:00+08:00', { departmentId: 'd1' }, 'k15'),
+      acceptedC('2026-11-03T09:00:00+08:00', 'k15'),
+      answeredC('2026-11-10T09:00:00+08:00', 'unsubstantiated', 'k15'),
+    ];
+    const p = fold(stored(events));
+    const at = (asOf: string) => ({ ...period(p, '2026-11-01', '2026-12-01'), asOf: parseInstant(asOf) });
+    const nov = complaintFigures(p.all(), at('2026-12-01T00:00:00+08:00'));
+    // Before: answeredOnTimeRate 1 (1 of the 1 answer given), while k7 sat on the board as complaint-overdue.
+    expect([nov.answered, nov.answersDue, nov.answeredOnTime, nov.answeredOnTimeRate]).toEqual([1, 2, 1, 0.5]);
+    // In the running month, an answer not yet due is not yet counted either way.
+    const mid = complaintFigures(p.all(), at('2026-11-20T00:00:00+08:00'));
+    expect([mid.answersDue, mid.answeredOnTimeRate]).toEqual([0, null]);
+  });
+
+  it('a department keeps the figures of the events it was in charge of: an assignment in December does not move October', () => {
+    const events = [
+      received('2026-10-09T09:00:00+08:00', { departmentId: 'd1' }, 'k6'),
+      acceptedC('2026-10-09T10:00:00+08:00', 'k6'),
+      answeredC('2026-10-20T10:00:00+08:00', 'substantiated', 'k6'),
+      closedC('2026-10-22T10:00:00+08:00', 'satisfied', 'k6'),
+      received('2026-10-12T09:00:00+08:00', {}, 'k9'),
+      acceptedC('2026-10-12T10:00:00+08:00', 'k9'),
+      assignedC('2026-10-13T10:00:00+08:00', 'd2', 'k9'), // accepted with no department, then d2's
+      answeredC('2026-10-14T10:00:00+08:00', 'partly', 'k9'),
+    ];
+    const before = fold(stored(events));
+    const later = fold(stored([...events, assignedC('2026-12-01T10:00:00+08:00', 'd2', 'k6')]));
+    const oct = (p: ComplaintProjection, q: Record<string, string>) =>
+      computeStats([], { from: '2026-10-01', to: '2026-11-01', ...q }, ZONE, ASOF2, DEFAULT_VERSIONS, p).complaints;
+    for (const p of [before, later]) {
+      // Before the fix, `later` moved k6's whole October to d2: d1 received 0, d2 received 1.
+      expect(oct(p, { departmentId: 'd1' })).toMatchObject({ received: 1, accepted: 1, answered: 1, closed: 1 });
+      expect(oct(p, { departmentId: 'd2' })).toMatchObject({ received: 0, accepted: 0, answered: 1, closed: 0 });
+      const groups = computeStats(
+        [],
+        { from: '2026-10-01', to: '2026-11-01', groupBy: 'department' },
+        ZONE,
+        ASOF2,
+        DEFAULT_VERSIONS,
+        p,
+      ).groups!;
+      expect(
+        groups.map((g) => [g.key, g.complaints?.received, g.complaints?.accepted, g.complaints?.answered]),
+      ).toEqual([
+        [NO_DEPARTMENT, 1, 1, 0],
+        ['d1', 1, 1, 1],
+        ['d2', 0, 0, 1],
+      ]);
+    }
   });
 });

@@ -5,16 +5,22 @@
  * 2,344 = 0.9953), where closedOfAccepted counts the complaints accepted in the
  * period and closed by its end, as completionRate counts cases: closures in the
  * period of complaints accepted before it, or of rejected ones, would push the
- * rate past 1 (SPEC §5: rates lie in [0, 1]); answeredOnTimeRate = answers in the period given by the due
- * instant / answers in the period; substantiated answers by department;
+ * rate past 1 (SPEC §5: rates lie in [0, 1]); answeredOnTimeRate = answeredOnTime / answersDue, the
+ * answers due in the period (their last day in it and ended by the instant read, as escalations'
+ * replies and 差评 follow-ups are counted), of which answeredOnTime were given by the due instant, so
+ * a complaint left unanswered counts as a miss; substantiated answers by department;
  * satisfactionRate = (satisfied + basically) / closures in the period that carry
  * a satisfaction. Rates round as /stats does (rate of stats.ts: 4 decimals, null
  * on a zero base).
  *
  * `ComplaintAccumulator` adds complaints one by one (the total and each group of
  * /stats and the report in one pass); `complaintFigures` is the whole set at once.
+ * Given a department, it counts only the events that department was in charge at
+ * (`departmentAt`; the answer's own department for answers and findings; for an
+ * answer due, whoever answered it in time, else whoever was in charge when it
+ * fell due), so a later assignment never moves a past month's figure.
  */
-import { answeringDepartmentOf, type ComplaintState } from '../../domain/complaints/evolve.js';
+import { answeringDepartmentOf, departmentAt, type ComplaintState } from '../../domain/complaints/evolve.js';
 import type { ComplaintTimeline } from '../../domain/complaints/timeline.js';
 import type { EpochDay, EpochMs } from '../../domain/types.js';
 import { rate } from '../stats.js';
@@ -38,7 +44,9 @@ export interface ComplaintFigures {
   readonly closedOfAccepted: number;
   /** closedOfAccepted / accepted. */
   readonly closedRate: number | null;
-  /** Of the answers in the period, those given before their due instant. */
+  /** Answers due in the period: the answer clock's last day in it, ended by the instant read. */
+  readonly answersDue: number;
+  /** Of answersDue, those given before their due instant. */
   readonly answeredOnTime: number;
   readonly answeredOnTimeRate: number | null;
   /** Substantiated (or partly substantiated) findings answered in the period, by the department in charge when answered. */
@@ -56,6 +64,8 @@ export interface ComplaintPeriod {
   readonly dayOf: (at: EpochMs) => EpochDay;
   /** The complaint's clocks (answer due instant) as the read model computes them. */
   readonly timelineOf: (s: ComplaintState) => ComplaintTimeline | null;
+  /** The instant read: an answer due after it is not yet due. */
+  readonly asOf: EpochMs;
 }
 
 /** What the figures read of the complaint read model (a `ComplaintProjection` is one). */
@@ -70,7 +80,17 @@ export interface ComplaintCounting {
   /** Before the period's end. */
   readonly beforeEnd: (at: EpochMs) => boolean;
   readonly answerDueOf: (s: ComplaintState) => EpochMs | undefined;
+  /** A due instant (the end of a last day) whose day lies in the period and which has passed by the instant read. */
+  readonly dueCounts: (dueAt: EpochMs) => boolean;
 }
+
+/** Counts nothing: the figures of no complaints. */
+export const COUNTING_NOTHING: ComplaintCounting = {
+  inPeriod: () => false,
+  beforeEnd: () => false,
+  answerDueOf: () => undefined,
+  dueCounts: () => false,
+};
 
 /** An instant period `[fromMs, toMs)` and the due instants of `source` (computed as of `asOf`). */
 export function countingOf(source: ComplaintSource, fromMs: EpochMs, toMs: EpochMs, asOf: EpochMs): ComplaintCounting {
@@ -78,6 +98,7 @@ export function countingOf(source: ComplaintSource, fromMs: EpochMs, toMs: Epoch
     inPeriod: (at) => at >= fromMs && at < toMs,
     beforeEnd: (at) => at < toMs,
     answerDueOf: (s) => source.timelineOf(s, asOf)?.answer?.dueAt,
+    dueCounts: (dueAt) => dueAt > fromMs && dueAt <= toMs && dueAt <= asOf,
   };
 }
 
@@ -86,6 +107,7 @@ export class ComplaintAccumulator implements ComplaintCounts {
   accepted = 0;
   rejected = 0;
   answered = 0;
+  answersDue = 0;
   answeredOnTime = 0;
   closed = 0;
   closedOfAccepted = 0;
@@ -95,26 +117,42 @@ export class ComplaintAccumulator implements ComplaintCounts {
 
   constructor(private readonly counting: ComplaintCounting) {}
 
-  add(s: ComplaintState): void {
-    const inPeriod = this.counting.inPeriod;
-    if (s.received !== undefined && inPeriod(s.received.at)) this.received++;
-    if (s.acceptedAt !== undefined && inPeriod(s.acceptedAt)) {
+  /** Adds one complaint's events in the period: all, or only those `department` was in charge of (NO_DEPARTMENT: none). */
+  add(s: ComplaintState, department?: string): void {
+    const { inPeriod, beforeEnd } = this.counting;
+    const counts =
+      department === undefined
+        ? (at: EpochMs) => inPeriod(at)
+        : (at: EpochMs) => inPeriod(at) && (departmentAt(s, at) ?? NO_DEPARTMENT) === department;
+    if (s.received !== undefined && counts(s.received.at)) this.received++;
+    if (s.acceptedAt !== undefined && counts(s.acceptedAt)) {
       this.accepted++;
-      if (s.closed !== undefined && this.counting.beforeEnd(s.closed.at)) this.closedOfAccepted++;
+      if (s.closed !== undefined && beforeEnd(s.closed.at)) this.closedOfAccepted++;
     }
-    if (s.rejected !== undefined && inPeriod(s.rejected.at)) this.rejected++;
-    if (s.answered !== undefined && inPeriod(s.answered.at)) {
+    if (s.rejected !== undefined && counts(s.rejected.at)) this.rejected++;
+    const answeredBy = answeringDepartmentOf(s) ?? NO_DEPARTMENT;
+    if (
+      s.answered !== undefined &&
+      inPeriod(s.answered.at) &&
+      (department === undefined || answeredBy === department)
+    ) {
       this.answered++;
-      const due = this.counting.answerDueOf(s);
-      if (due !== undefined && s.answered.at < due) this.answeredOnTime++;
       const f = s.answered.finding;
       if (f !== 'unsubstantiated') {
-        const row = (this.substantiated[answeringDepartmentOf(s) ?? NO_DEPARTMENT] ??= { substantiated: 0, partly: 0 });
+        const row = (this.substantiated[answeredBy] ??= { substantiated: 0, partly: 0 });
         if (f === 'substantiated') row.substantiated++;
         else row.partly++;
       }
     }
-    if (s.closed !== undefined && inPeriod(s.closed.at)) {
+    const due = s.acceptedAt === undefined ? undefined : this.counting.answerDueOf(s);
+    if (due !== undefined && this.counting.dueCounts(due)) {
+      const inTime = s.answered !== undefined && s.answered.at < due;
+      if (department === undefined || (inTime ? answeredBy : (departmentAt(s, due) ?? NO_DEPARTMENT)) === department) {
+        this.answersDue++;
+        if (inTime) this.answeredOnTime++;
+      }
+    }
+    if (s.closed !== undefined && counts(s.closed.at)) {
       this.closed++;
       const sat = s.closed.satisfaction;
       if (sat !== undefined) {
@@ -124,9 +162,21 @@ export class ComplaintAccumulator implements ComplaintCounts {
     }
   }
 
+  /**
+   * The departments (NO_DEPARTMENT for none) that may have figures of this complaint: every
+   * department it was in charge of, and the one that answered it.
+   */
+  static departmentsOf(s: ComplaintState): Set<string> {
+    const keys = new Set<string>();
+    for (const spell of s.departments ?? [{ departmentId: s.departmentId ?? null }])
+      keys.add(spell.departmentId ?? NO_DEPARTMENT);
+    if (s.answered !== undefined) keys.add(answeringDepartmentOf(s) ?? NO_DEPARTMENT);
+    return keys;
+  }
+
   /** Anything received, decided, answered or closed in the period. */
   any(): boolean {
-    return this.received + this.accepted + this.rejected + this.answered + this.closed > 0;
+    return this.received + this.accepted + this.rejected + this.answered + this.answersDue + this.closed > 0;
   }
 
   result(): ComplaintFigures {
@@ -142,6 +192,11 @@ export function complaintFigures(complaints: Iterable<ComplaintState>, p: Compla
     },
     beforeEnd: (at) => p.dayOf(at) < p.to,
     answerDueOf: (s) => p.timelineOf(s)?.answer?.dueAt,
+    // The due instant is the end (24:00) of the last day: that day is the one before it.
+    dueCounts: (dueAt) => {
+      const d = p.dayOf(dueAt - 1);
+      return d >= p.from && d < p.to && dueAt <= p.asOf;
+    },
   });
   for (const s of complaints) acc.add(s);
   return acc.result();
@@ -153,6 +208,7 @@ export interface ComplaintCounts {
   readonly accepted: number;
   readonly rejected: number;
   readonly answered: number;
+  readonly answersDue: number;
   readonly answeredOnTime: number;
   readonly closed: number;
   readonly closedOfAccepted: number;
@@ -172,8 +228,9 @@ export function complaintFiguresOf(c: ComplaintCounts): ComplaintFigures {
     closed: c.closed,
     closedOfAccepted: c.closedOfAccepted,
     closedRate: rate(c.closedOfAccepted, c.accepted),
+    answersDue: c.answersDue,
     answeredOnTime: c.answeredOnTime,
-    answeredOnTimeRate: rate(c.answeredOnTime, c.answered),
+    answeredOnTimeRate: rate(c.answeredOnTime, c.answersDue),
     substantiated: Object.fromEntries(keys.map((k) => [k, { ...c.substantiated[k]! }])),
     withSatisfaction: c.withSatisfaction,
     satisfied: c.satisfied,

@@ -11,6 +11,7 @@ import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import type { EpochMs } from '../../domain/types.js';
 import {
   ComplaintAccumulator,
+  COUNTING_NOTHING,
   countingOf,
   type ComplaintFigures,
   type ComplaintSource,
@@ -121,11 +122,7 @@ export function complaintSection(
 ): MonthlyComplaints {
   const all: Iterable<ComplaintState> = source?.all() ?? [];
   const acc = (p: ResolvedPeriod) =>
-    new ComplaintAccumulator(
-      source === undefined
-        ? { inPeriod: () => false, beforeEnd: () => false, answerDueOf: () => undefined }
-        : countingOf(source, p.fromMs, p.toMs, asOf),
-    );
+    new ComplaintAccumulator(source === undefined ? COUNTING_NOTHING : countingOf(source, p.fromMs, p.toMs, asOf));
   const now = acc(periods.current);
   const year = acc(periods.previousYear);
   const month = acc(periods.previousMonth);

@@ -83,9 +83,8 @@ export function complaintListLink(month, field, where = {}) {
 
 /** The complaints of one department answered in the month with this finding (the report's 查实 table). */
 export function findingListLink(month, departmentId, finding, where = {}) {
-  // Whose finding: the department in charge when it was answered (none: none in charge now either).
-  const department = departmentId === '' ? { hasDepartment: 'false' } : { answeredBy: departmentId };
-  return monthList('/complaints', month, 'answered', where, { ...department, finding });
+  // Whose finding: the department in charge when it was answered ('': none was).
+  return monthList('/complaints', month, 'answered', where, { answeredBy: departmentId, finding });
 }
 
 /**
