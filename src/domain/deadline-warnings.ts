@@ -6,7 +6,7 @@
  * a new one starts on the new day; one that leaves the day before its instant
  * changes nothing. Without extensions timeline.ts needs none of this.
  */
-import type { CaseState, EpochDay, EpochMs } from './types.js';
+import type { CaseState, EpochDay, EpochMs, ExtensionState } from './types.js';
 import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
 import { ceilRatio, type Policy } from './policy.js';
 
@@ -34,13 +34,36 @@ function mergedAsOf(state: CaseState, x: EpochMs, cal: TimingCalendar): DayRange
 }
 
 /**
- * The warning intervals of a case with extensions. Segment j runs until the
+ * The extensions that add days: each one that occurred before the due instant in force just
+ * before it (promised + the counted extensions before it, the pauses as they stood then). SPEC
+ * §2: an extension asked after the limit expired does not cure it. decide refuses such an
+ * extension, so one reaches a timeline only when a later record moved the deadline earlier, e.g.
+ * a calendar correction that withdrew a holiday. The state's own list when all count.
+ */
+export function countedExtensions(state: CaseState, A: EpochDay, cal: TimingCalendar): readonly ExtensionState[] {
+  const ext = state.extensions;
+  let total = state.accepted?.promisedDays ?? 0;
+  let counted: ExtensionState[] | undefined;
+  for (let j = 0; j < ext.length; j++) {
+    const x = ext[j]!;
+    const dueAt = cal.startOfDay(cal.nthCountedDayAfter(A, total, mergedAsOf(state, x.at, cal)) + 1);
+    if (x.at < dueAt) {
+      total += x.days;
+      counted?.push(x);
+    } else counted ??= ext.slice(0, j);
+  }
+  return counted ?? ext;
+}
+
+/**
+ * The warning intervals of a case with extensions (`ext`: the counted ones). Segment j runs until the
  * j-th extension (its rule: promised + the days of the extensions before it),
  * evaluated as it stood at that extension; the last segment's start and clear
  * are timeline.ts's (`lastStart` undefined when its rule does not hold).
  */
 export function extendedWarnings(
   state: CaseState,
+  ext: readonly ExtensionState[],
   A: EpochDay,
   policy: Policy,
   cal: TimingCalendar,
@@ -48,7 +71,6 @@ export function extendedWarnings(
   lastClear: EpochMs | undefined,
 ): WarningInterval[] {
   const promised = state.accepted?.promisedDays ?? 0;
-  const ext = state.extensions;
   const out: WarningInterval[] = [];
   let total = promised;
   let open: EpochMs | undefined;

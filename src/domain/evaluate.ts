@@ -104,8 +104,15 @@ export function evaluate(
           }),
     };
   });
+  const counted = tl.countedExtensions;
   const extensions = s.extensions.map(
-    (x): ExtensionView => ({ at: fmt(x.at), days: x.days, approvedBy: x.approvedBy, reason: x.reason }),
+    (x): ExtensionView => ({
+      at: fmt(x.at),
+      days: x.days,
+      approvedBy: x.approvedBy,
+      reason: x.reason,
+      ...(counted === s.extensions || counted.includes(x) ? {} : { voided: true }),
+    }),
   );
 
   return {

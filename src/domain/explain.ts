@@ -82,7 +82,7 @@ export function explainRawCard(
           ? { extendedDaysNow: tl.extendedDays }
           : {}),
         extensions: extensionsExplained(state, tl, cal, fmt),
-        ...(raw.clear !== undefined && state.extensions.some((x) => x.at === raw.clear)
+        ...(raw.clear !== undefined && tl.countedExtensions.some((x) => x.at === raw.clear)
           ? { clearedBy: `the extension at ${fmt(raw.clear)}, which moved the warning day past it` }
           : {}),
         warningRatio: policy.deadlineWarningRatio,
@@ -188,12 +188,16 @@ export function explainRawCard(
   }
 }
 
-/** Each extension: when, how many days, and which counted days it added (the deadline before and after it). */
+/**
+ * Each extension: when, how many days, and which counted days it added (the deadline before and
+ * after it); one that came at or after the due instant then in force adds none (`voided`).
+ */
 function extensionsExplained(state: CaseState, tl: Timeline, cal: TimingCalendar, fmt: (ms: EpochMs) => string) {
   let total = tl.promisedDays;
+  const counted = new Set(tl.countedExtensions);
   return state.extensions.map((x) => {
     const before = cal.nthCountedDayAfter(tl.acceptedDay, total, tl.merged);
-    total += x.days;
+    if (counted.has(x)) total += x.days;
     const after = cal.nthCountedDayAfter(tl.acceptedDay, total, tl.merged);
     return {
       at: fmt(x.at),
@@ -203,6 +207,7 @@ function extensionsExplained(state: CaseState, tl: Timeline, cal: TimingCalendar
       deadlineBefore: formatDate(before),
       deadlineAfter: formatDate(after),
       daysAdded: breakdown(cal, before, after, tl.merged).countedDates,
+      ...(counted.has(x) ? {} : { voided: 'came at or after the due instant then in force: adds no days (SPEC §2)' }),
     };
   });
 }
@@ -215,7 +220,7 @@ function warningInForce(
   policy: Policy,
   cal: TimingCalendar,
 ): { extendedDays: number; warnAtDay: number; warnDay: EpochDay } {
-  const extendedDays = state.extensions.filter((x) => x.at <= raw.start).reduce((n, x) => n + x.days, 0);
+  const extendedDays = tl.countedExtensions.filter((x) => x.at <= raw.start).reduce((n, x) => n + x.days, 0);
   const warnAtDay = warningDayOf(tl.promisedDays + extendedDays, policy);
   return { extendedDays, warnAtDay, warnDay: cal.nthCountedDayAfter(tl.acceptedDay, warnAtDay, tl.merged) };
 }

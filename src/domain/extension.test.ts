@@ -217,3 +217,44 @@ describe('explain in numbers: extensions, replies, predicted holidays', () => {
     });
   });
 });
+
+describe('an extension recorded before the deadline that a later record moved it past (a calendar correction)', () => {
+  // decide refuses an extension at or after dueAt; a correction that withdraws a holiday can move dueAt
+  // before an extension already recorded. Folded here without decide: 5 days from 03-03 are due 03-11 00:00.
+  const late = extended('2025-03-11T20:00:00+08:00', 10);
+
+  it('adds no days: the red overdue card started at the due instant stays, and the extension is marked voided', () => {
+    const ev = evaluate(fold(ID, [acc, late]), at('2025-03-12T09:00:00+08:00'), DEFAULT_POLICY, cal, {
+      explain: true,
+    })!;
+    // Before: deadline 2025-03-25 and no overdue card — the late case shown on schedule.
+    expect(ev.deadlineDate).toBe('2025-03-10');
+    expect(ev.extendedDays).toBe(0);
+    expect(ev.cards.find((c) => c.rule === 'overdue')?.startedAt).toBe('2025-03-11T00:00:00.000+08:00');
+    expect(ev.extensions).toEqual([expect.objectContaining({ at: '2025-03-11T20:00:00.000+08:00', voided: true })]);
+  });
+
+  it('law: an extension at or after the due instant then in force changes no deadline and no card', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 5 * 24 }),
+        fc.integer({ min: 1, max: 10 }),
+        (promised, hoursAfter, days) => {
+          const a = accepted(ID, '2025-03-03T09:00:00+08:00', promised);
+          const T = at('2025-05-30T12:00:00+08:00');
+          const without = evaluate(fold(ID, [a]), T, DEFAULT_POLICY, cal)!;
+          const x = extended(
+            formatInstant(Date.parse(without.dueAt) + hoursAfter * MS_PER_HOUR, 'Asia/Shanghai'),
+            days,
+          );
+          const withIt = evaluate(fold(ID, [a, x]), T, DEFAULT_POLICY, cal)!;
+          expect(withIt.deadlineDate).toBe(without.deadlineDate);
+          expect(withIt.cards).toEqual(without.cards);
+          expect(withIt.extensions[0]?.voided).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

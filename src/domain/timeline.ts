@@ -7,6 +7,7 @@
  */
 import { CARD_RULES, RULE_COLOR } from './lists.js';
 import type {
+  ExtensionState,
   CardColor,
   CardRule,
   CaseState,
@@ -19,7 +20,7 @@ import type {
 import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
 import { ceilRatio, type Policy } from './policy.js';
 import { MS_PER_HOUR } from './time.js';
-import { extendedWarnings, warningDayOf } from './deadline-warnings.js';
+import { countedExtensions, extendedWarnings, warningDayOf } from './deadline-warnings.js';
 import { ratingFactsOf, type RatingFacts } from './rating-follow-up.js';
 
 export interface RawCard {
@@ -62,8 +63,10 @@ export interface Timeline {
   readonly asOf: EpochMs;
   readonly acceptedDay: EpochDay;
   readonly promisedDays: number;
-  /** Working days added by the extensions (all of the state's: it holds only events by T). */
+  /** Working days added by the counted extensions (of the state's, which holds only events by T). */
   readonly extendedDays: number;
+  /** The extensions that add days (`countedExtensions`): all but those at or after the due instant then in force. */
+  readonly countedExtensions: readonly ExtensionState[];
   readonly completedAt?: EpochMs;
   /** The date of completion, else of T. */
   readonly endDay: EpochDay;
@@ -131,8 +134,9 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     ranges.push({ after, through: cal.dayOf(endAt ?? T) });
   }
   const merged = ranges.length === 0 ? ranges : mergeDayRanges(ranges);
+  const counted = state.extensions.length === 0 ? state.extensions : countedExtensions(state, A, cal);
   let extendedDays = 0;
-  for (const x of state.extensions) extendedDays += x.days;
+  for (const x of counted) extendedDays += x.days;
   const total = promised + extendedDays;
   const deadlineDay = cal.nthCountedDayAfter(A, total, merged);
   const dueAt = cal.startOfDay(deadlineDay + 1);
@@ -151,8 +155,8 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     const start = cal.startOfDay(warnDay);
     const holds = (start <= T || !anyPauseOpen || warnDay <= openPauseAfter) && openAt(C, start);
     const clear = minDefined(C, overdueStarts ? dueAt : undefined);
-    if (state.extensions.length > 0) {
-      for (const w of extendedWarnings(state, A, policy, cal, holds ? start : undefined, clear))
+    if (counted.length > 0) {
+      for (const w of extendedWarnings(state, counted, A, policy, cal, holds ? start : undefined, clear))
         cards.push(card('deadline-warning', w.start, w.clear, undefined, undefined, undefined));
     } else if (holds) {
       cards.push(card('deadline-warning', start, clear, undefined, undefined, undefined));
@@ -217,6 +221,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     acceptedDay: A,
     promisedDays: promised,
     extendedDays,
+    countedExtensions: counted,
     completedAt: C,
     endDay,
     anyPauseOpen,

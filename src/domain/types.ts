@@ -186,6 +186,12 @@ export interface ExtensionView {
   readonly days: number;
   readonly approvedBy: string;
   readonly reason: string;
+  /**
+   * True when it came at or after the due instant then in force, so it adds no days (SPEC §2:
+   * an extension after the limit expired does not cure it). Only a later record that moved the
+   * deadline earlier, such as a calendar correction, can make a recorded extension so.
+   */
+  readonly voided?: true;
 }
 
 /** Everything SPEC §3 and `GET /cases/{id}` need, evaluated at one instant. */

@@ -67,6 +67,11 @@ const Extension = closed(['at', 'days', 'approvedBy', 'reason'], {
   days: int,
   approvedBy: str,
   reason: str,
+  voided: {
+    const: true,
+    description:
+      'Present when it came at or after the due instant then in force: it adds no days (SPEC §2; only a later record such as a calendar correction can make a recorded extension so)',
+  },
 });
 
 const evaluationFields = {

@@ -218,6 +218,7 @@ export const EXPLAIN_KEYS = {
   deadlineAfter: ['延期后时限', 'deadline after'],
   daysAdded: ['增加的计时日', 'counted days added'],
   clearedBy: ['解除原因', 'cleared by'],
+  voided: ['不计（逾期后延期）', 'voided (after the deadline)'],
   warningRatio: ['预警比例', 'warning ratio'],
   warnAtDay: ['预警计时日', 'warning counted day'],
   warnDate: ['预警日', 'warning date'],
