@@ -1,5 +1,5 @@
 /**
- * The projection snapshot's format (version 4, issue 18 goal 3: a
+ * The projection snapshot's format (version 5, issue 18 goal 3: a
  * checkpointed read model). One file, written atomically:
  *
  *   line 1   the header (JSON): which store, at which position, the calendar
@@ -25,11 +25,14 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
 /**
  * 2: store identity, store head and checksum. 3: the complaint states. 4: the
  * completed cases as rows in binary, the partition, the policy publications
- * the rows were evaluated with. Other versions are refused, so the first start
- * rebuilds (a version 3 file holds every case as a state: it would be read
- * right, but a rebuild writes the new format at once).
+ * the rows were evaluated with. 5 (session 15): the same layout, but complaint
+ * states carry their department spells and the rows' facts count only the
+ * extensions made before the deadline; a version 4 file read on would count a
+ * reassigned complaint under the department in charge now, and keep a row
+ * evaluated under the old extension rule. Other versions are refused, so the
+ * first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 4;
+export const SNAPSHOT_VERSION = 5;
 
 /** The prefixes of the worker that wrote a snapshot, sorted; null: every case and complaint. */
 export interface SnapshotPartition {
