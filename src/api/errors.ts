@@ -19,6 +19,7 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 
   'already-rated': 409,
   'revision-conflict': 409,
   'event-id-conflict': 409,
+  'earlier-event-refused': 409,
   'concurrency-conflict': 409,
   'time-rejected': 422,
   'store-unavailable': 503,

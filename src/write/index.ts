@@ -2,6 +2,7 @@
 export { createWriteSide, withEventId } from './writeSide.js';
 export { MAX_CONFLICT_RETRIES } from './job.js';
 export type { WriteAccess, WriteMetrics, WriteSide, WriteSideDeps } from './writeSide.js';
+export { earlierRefused } from './planGroup.js';
 export type { CaseGroup, WriteEvent } from './planGroup.js';
 export { WRITE_REJECTION_CODES, isStored } from './results.js';
 export type { Appended, Duplicate, Rejected, RejectionCode, WriteResult } from './results.js';

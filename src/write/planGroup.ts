@@ -67,9 +67,18 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
   // The running state: each accepted event folded into a private draft, so a group of n events costs O(n).
   const draft = new CaseDraft(basis.state);
   const state = draft.state;
+  let refusedEventId: string | undefined;
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as WriteEvent;
     const { eventId } = event;
+    if (refusedEventId === undefined) {
+      const earlier = answered.get(index - 1);
+      if (earlier?.kind === 'rejected') refusedEventId = earlier.eventId;
+    }
+    if (refusedEventId !== undefined) {
+      answered.set(index, earlierRefused(caseId, eventId, { eventId: refusedEventId }));
+      continue;
+    }
     const first = firstIndexOf.get(eventId);
     if (first !== undefined) {
       if (sameEvent(events[first] as WriteEvent, event)) sameAs.set(index, first);
@@ -125,6 +134,25 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
     draft.apply(event, { revision: state.revision + 1 });
   }
   return { answered, pending, sameAs, base: basis.state, after: draft.finish() };
+}
+
+/**
+ * An event after a refused one of its case in the same request (named by its eventId, or by its
+ * row when it was too malformed to have one): not decided, not written.
+ */
+export function earlierRefused(
+  caseId: string,
+  eventId: string,
+  refused: { readonly eventId: string } | { readonly row: number },
+): WriteResult {
+  const which = 'eventId' in refused ? `event ${refused.eventId}` : `the event in row ${refused.row}`;
+  return rejected(
+    caseId,
+    eventId,
+    'earlier-event-refused',
+    `${which} of case ${caseId}, earlier in this request, was refused, so nothing after it was written; send it corrected, then this again`,
+    'eventId' in refused ? { refusedEventId: refused.eventId } : { refusedRow: refused.row },
+  );
 }
 
 /** A known eventId: the original result for the same event, a conflict for a different one. */

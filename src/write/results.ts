@@ -13,6 +13,12 @@ export const WRITE_REJECTION_CODES = [
   'revision-conflict',
   /** The eventId is already used by a different event (here, in another case, or earlier in the request). */
   'event-id-conflict',
+  /**
+   * An earlier event of the same case in the request was refused: a case's story is decided in
+   * order, so nothing after a refused event is written (a prefix is a true story; a story with a
+   * hole is not). Send the corrected event and the rest again: those already stored answer 200.
+   */
+  'earlier-event-refused',
   /** The case kept changing under every attempt. */
   'concurrency-conflict',
   /** The store could not be reached; nothing of the event's case was written. */

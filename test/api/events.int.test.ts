@@ -225,7 +225,7 @@ describe('POST /cases/{caseId}/events', () => {
 });
 
 describe('POST /events', () => {
-  it('answers one result per event in order; bad events are not written and do not stop good ones', async () => {
+  it('answers one result per event in order; a case stops at its first refused row, other cases go on', async () => {
     const dupId = randomUUID();
     const events = [
       accepted('B-1', '2025-09-22T09:00:00+08:00'),
@@ -241,17 +241,73 @@ describe('POST /events', () => {
     const res = await post('/events', { events }, TOKENS.recorderA);
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([
-      201, 400, 201, 201, 404, 200, 409, 422, 403,
+      201, 400, 201, 409, 404, 200, 409, 422, 403,
     ]);
     expect(res.body.results[1].error.details[0].field).toBe('reason');
+    // B-1's rows after its malformed pause are not written: the row has no eventId, so it is named by its row.
+    expect(res.body.results[3].error).toMatchObject({ code: 'earlier-event-refused', details: { refusedRow: 1 } });
+    expect(res.body.results[6].error.code).toBe('earlier-event-refused');
     expect(res.body.results[5]).toMatchObject({ eventId: dupId, revision: res.body.results[2].revision });
-    expect(res.body.results[3].revision).toBe(1);
-    expect((await streamOf('B-1')).map((e) => e.type)).toEqual(['CaseAccepted', 'CaseCompleted']);
+    expect((await streamOf('B-1')).map((e) => e.type)).toEqual(['CaseAccepted']);
     expect(await streamOf('B-2')).toHaveLength(1);
     expect(await streamOf('B-3')).toHaveLength(0);
     expect(await streamOf('B-4')).toHaveLength(0);
     const again = await post('/events', { events: [accepted('B-2', '2025-09-22T09:00:00+08:00', { eventId: dupId })] });
     expect(again.body.results[0]).toMatchObject({ status: 200, eventId: dupId });
+  });
+
+  it('a misspelt pause in a batch leaves no case completed without its pause; the corrected story is then written whole', async () => {
+    const [a1, a2, a3, a4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const story = (reason: string) => [
+      accepted('YJ-1', '2025-09-22T09:00:00+08:00', { eventId: a1 }),
+      {
+        type: 'CasePaused',
+        caseId: 'YJ-1',
+        eventId: a2,
+        occurredAt: '2025-09-22T09:05:00+08:00',
+        pauseId: 'p1',
+        reason,
+      },
+      { type: 'CaseResumed', caseId: 'YJ-1', eventId: a3, occurredAt: '2025-09-22T09:10:00+08:00', pauseId: 'p1' },
+      {
+        type: 'CaseCompleted',
+        caseId: 'YJ-1',
+        eventId: a4,
+        occurredAt: '2025-09-22T09:15:00+08:00',
+        outcome: 'approved',
+      },
+    ];
+    const first = await post('/events', { events: story('supplment') });
+    // Before: 201, 400, 409 (no pause to resume), 201 — completed with no pause, and the pause could never be added.
+    expect(first.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400, 409, 409]);
+    expect(first.body.results[2].error).toMatchObject({
+      code: 'earlier-event-refused',
+      details: { refusedEventId: a2 },
+    });
+    expect(first.body.results[3].error.message).toContain(`event ${a2} of case YJ-1`);
+    const fixed = await post('/events', { events: story('supplement') });
+    expect(fixed.body.results.map((r: { status: number }) => r.status)).toEqual([200, 201, 201, 201]);
+    expect((await streamOf('YJ-1')).map((e) => e.type)).toEqual([
+      'CaseAccepted',
+      'CasePaused',
+      'CaseResumed',
+      'CaseCompleted',
+    ]);
+  });
+
+  it('a refusal by the rules stops the case too: rows after a 409 are not decided without it', async () => {
+    const res = await post('/events', {
+      events: [
+        accepted('YJ-2', '2025-09-22T09:00:00+08:00'),
+        { type: 'CaseResumed', caseId: 'YJ-2', occurredAt: '2025-09-22T09:05:00+08:00', pauseId: 'p9' },
+        { type: 'CaseCompleted', caseId: 'YJ-2', occurredAt: '2025-09-22T09:15:00+08:00', outcome: 'approved' },
+        accepted('YJ-3', '2025-09-22T09:00:00+08:00'),
+      ],
+    });
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 409, 409, 201]);
+    expect(res.body.results[1].error.code).toBe('transition-not-allowed');
+    expect(res.body.results[2].error.code).toBe('earlier-event-refused');
+    expect((await streamOf('YJ-2')).map((e) => e.type)).toEqual(['CaseAccepted']);
   });
 
   it('rejects an envelope that is not {"events": [1..1000 events]} with 400 naming events', async () => {
@@ -365,7 +421,7 @@ describe('a reused eventId (SPEC §2, issue 12 defect 4)', () => {
     expect((await streamOf('R-4'))[0]?.data).toMatchObject({ promisedDays: 5 });
   });
 
-  it('in a batch, per row: the same event again → 200 with the original, a different one → 409, the rest written', async () => {
+  it('in a batch, per row: the same event again → 200 with the original, a different one → 409, nothing of the case after it', async () => {
     const acceptId = randomUUID();
     const escId = randomUUID();
     const first = await post('/events', {
@@ -375,22 +431,25 @@ describe('a reused eventId (SPEC §2, issue 12 defect 4)', () => {
     const res = await post('/events', {
       events: [
         accepted('R-5', '2025-09-22T09:00:00+08:00', { eventId: acceptId }),
-        accepted('R-5', '2025-09-22T09:00:00+08:00', { eventId: acceptId, matterCode: 'M-2' }),
+        { ...escalationBody({ eventId: escId }), caseId: 'R-5' },
         { ...escalationBody({ eventId: escId }), caseId: 'R-5' },
         { ...escalationBody({ eventId: escId, by: 'someone else' }), caseId: 'R-5' },
-        { ...escalationBody({ eventId: escId }), caseId: 'R-5' },
+        accepted('R-5', '2025-09-22T09:00:00+08:00', { eventId: acceptId, matterCode: 'M-2' }),
       ],
     });
     const statuses = res.body.results.map((r: { status: number }) => r.status);
-    expect(statuses).toEqual([200, 409, 201, 409, 200]);
+    expect(statuses).toEqual([200, 201, 200, 409, 409]);
     expect(res.body.results[0]).toMatchObject({
       eventId: acceptId,
       revision: 0,
       position: first.body.results[0].position,
     });
-    expect(res.body.results[1].error.code).toBe('event-id-conflict');
+    expect(res.body.results[2]).toMatchObject({ revision: res.body.results[1].revision });
     expect(res.body.results[3].error.code).toBe('event-id-conflict');
-    expect(res.body.results[4]).toMatchObject({ revision: res.body.results[2].revision });
+    expect(res.body.results[4].error).toMatchObject({
+      code: 'earlier-event-refused',
+      details: { refusedEventId: escId },
+    });
     const stored = await streamOf('R-5');
     expect(stored.map((e) => e.type)).toEqual(['CaseAccepted', 'CaseEscalated']);
     expect(stored[1]?.data).toMatchObject({ by: 'office' });

@@ -133,7 +133,10 @@ describe('write cache', () => {
     const { caseId: _d, ...other } = accepted('S-4', '2025-09-22T09:00:00+08:00');
     expect((await post('/cases/S-4/events', other)).status).toBe(409);
     const batch = await post('/events', { events: [accepted('S-4', '2025-09-22T09:00:00+08:00'), escalation('S-4')] });
-    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([409, 201]);
+    // A second acceptance contradicts the stored one: the case stops there in this request (earlier-event-refused).
+    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([409, 409]);
+    expect(batch.body.results[1].error.code).toBe('earlier-event-refused');
+    expect((await post('/events', { events: [escalation('S-4')] })).body.results[0].status).toBe(201);
     expect(await typesOf('S-4')).toEqual(['CaseAccepted', 'CaseEscalated']);
   });
 
@@ -206,7 +209,8 @@ describe('a case holds at most 1000 events (SPEC §2, issue 13 defect 1)', () =>
     }
     expect(statuses.filter((s) => s === 201)).toHaveLength(999);
     expect(statuses.filter((s) => s === 409)).toHaveLength(20_000 - 999);
-    expect([...codes]).toEqual(['case-too-long']);
+    // Each batch's first refused row is case-too-long; the case stops there (earlier-event-refused for the rest).
+    expect([...codes]).toEqual(['case-too-long', 'earlier-event-refused']);
     expect(spy.calls).toEqual({ appendMany: [['case-T-1']], readStream: 0 });
     expect(await typesOf('T-1')).toHaveLength(1000);
     const single = await post('/cases/T-1/events', (({ caseId: _c, ...e }) => e)(escalation('T-1')));

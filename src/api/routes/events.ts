@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
-import { timeSlice, withEventId } from '../../write/index.js';
+import { earlierRefused, timeSlice, withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
 import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
 import { parseIfMatch, pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
@@ -53,12 +53,23 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
       const answers: (Record<string, unknown> | undefined)[] = rows.map(() => undefined);
       // Each case's events in request order; each case's group is decided and appended atomically.
       const groups = new Map<string, { indexes: number[]; events: WriteEvent[] }>();
+      // A case with a malformed row: its later rows are not written (the write side stops a case at a refusal too).
+      const malformedIn = new Map<string, { readonly eventId: string } | { readonly row: number }>();
       const slice = timeSlice(); // a 1000-event body is decoded in slices, other requests answered between them
       for (const [index, raw] of rows.entries()) {
         await slice.pause();
         const decoded = decodeCaseEvent(raw);
         if (!decoded.ok) {
-          answers[index] = { ...rowIds(raw), status: 400, error: invalidEvent(decoded.errors) };
+          const ids = rowIds(raw);
+          answers[index] = { ...ids, status: 400, error: invalidEvent(decoded.errors) };
+          if (ids.caseId !== null && !malformedIn.has(ids.caseId))
+            malformedIn.set(ids.caseId, ids.eventId !== null ? { eventId: ids.eventId } : { row: index });
+          continue;
+        }
+        const malformed = malformedIn.get(decoded.event.caseId);
+        if (malformed !== undefined) {
+          const { caseId, eventId } = withEventId(decoded.event);
+          answers[index] = toRow(earlierRefused(caseId, eventId, malformed));
           continue;
         }
         const group = groups.get(decoded.event.caseId) ?? { indexes: [], events: [] };
