@@ -17,16 +17,23 @@ import { sameRegions } from './domain/directory.js';
 import { DirectoryBook, loadDirectory } from './projections/directoryEvents.js';
 import type { TokenConfig } from './config/tokens.js';
 import { type CalendarService, createCalendarService } from './domain/calendar/index.js';
-import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
+import { DEFAULT_POLICY, type Policy, type PolicyPublication } from './domain/policy.js';
 import { formatDate } from './domain/time.js';
+import { zoneClock } from './domain/zone.js';
 import type { EpochDay, EpochMs } from './domain/types.js';
 import { createProjections, type Projections } from './projections/index.js';
 import type { ProjectionPartition } from './projections/partition.js';
 import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
 import type { ReadModels } from './projections/types.js';
-import { loadPolicies, PolicyBook, recordPolicy } from './projections/policyEvents.js';
+import {
+  loadPolicies,
+  POLICY_STREAM_ID,
+  PolicyBook,
+  policyEventData,
+  recordPolicy,
+} from './projections/policyEvents.js';
 import { type OpenStoreOptions, openStore } from './store/open.js';
-import type { EventStore, StoreCorruptError } from './store/port.js';
+import { type EventStore, type StoreCorruptError, WrongExpectedRevisionError } from './store/port.js';
 import type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from './write/index.js';
 
@@ -43,9 +50,11 @@ export interface EngineConfig {
   readonly policy?: Policy;
   /**
    * At start, record `policy` unless it is the version published last (SPEC §3 "Policy versions"),
-   * effective `effectiveFrom` (default: the next local day). Without it, the versions recorded are only read.
+   * effective `effectiveFrom` (default: the next local day). With `onlyIfNoneRecorded` (no POLICY_FILE),
+   * record it only on a store that holds no version yet: a default must not supersede a recorded policy.
+   * Without `recordPolicy`, the versions recorded are only read.
    */
-  readonly recordPolicy?: { readonly effectiveFrom?: EpochDay };
+  readonly recordPolicy?: { readonly effectiveFrom?: EpochDay; readonly onlyIfNoneRecorded?: boolean };
   /** Timers of the time-driven alerts; its clock is the engine's clock unless `clock` is given. */
   readonly scheduler?: Scheduler;
   /** Default: the scheduler's clock, else Date.now. */
@@ -80,6 +89,8 @@ export interface Engine {
   readonly policies: PolicyBook;
   /** The directory recorded in the store (read at start, then followed live). */
   readonly directory: DirectoryBook;
+  /** The version a case accepted now is evaluated under (after `start()`: from the versions recorded). */
+  policyInForce(): Policy;
   readonly metrics: Metrics;
   /** Undefined when `readModels` was given in the config. */
   readonly projections: Projections | undefined;
@@ -179,6 +190,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     policy,
     policies,
     directory,
+    policyInForce: () => inForceNow(policies, clock(), config.zone),
     metrics,
     projections,
     readModels,
@@ -233,15 +245,73 @@ async function startPolicies(
   clock: () => EpochMs,
 ): Promise<void> {
   const logger = config.logger ?? silentLogger;
-  if (config.recordPolicy === undefined) {
+  const record = config.recordPolicy;
+  const logRecorded = (publication: PolicyPublication) =>
+    logger.info('policy version recorded', {
+      policyVersion: publication.policy.version,
+      effectiveFrom: formatDate(publication.effectiveFrom),
+    });
+  if (record === undefined || record.onlyIfNoneRecorded === true) {
     for (const problem of await loadPolicies(store, policies)) logger.warn(`policy event not used: ${problem}`);
+  }
+  if (record === undefined) return;
+  if (record.onlyIfNoneRecorded === true) {
+    const first =
+      policies.publications.length === 0
+        ? await recordFirstPolicy(store, policies, policy, record.effectiveFrom, clock(), config.zone)
+        : undefined;
+    if (first === undefined) logKept(logger, policies, clock(), config.zone);
+    else logRecorded(first);
     return;
   }
-  const decision = await recordPolicy(store, policies, policy, config.recordPolicy.effectiveFrom, clock(), config.zone);
-  if (decision.kind === 'record') {
-    logger.info('policy version recorded', {
-      policyVersion: policy.version,
-      effectiveFrom: formatDate(decision.publication.effectiveFrom),
+  const decision = await recordPolicy(store, policies, policy, record.effectiveFrom, clock(), config.zone);
+  if (decision.kind === 'record') logRecorded(decision.publication);
+}
+
+/**
+ * Record `policy` as the first version, effective `effectiveFrom` or the next local day (the first version
+ * also applies to every case before it). Undefined when another engine recorded one first: that one is
+ * read and kept, where `recordPolicy` would decide again and supersede it.
+ */
+async function recordFirstPolicy(
+  store: EventStore,
+  policies: PolicyBook,
+  policy: Policy,
+  effectiveFrom: EpochDay | undefined,
+  now: EpochMs,
+  zone: string,
+): Promise<PolicyPublication | undefined> {
+  const publication: PolicyPublication = {
+    policy,
+    effectiveFrom: effectiveFrom ?? zoneClock(zone).dayOf(now) + 1,
+    publishedAt: now,
+  };
+  try {
+    const result = await store.append(POLICY_STREAM_ID, [policyEventData(publication, zone)], {
+      expectedRevision: 'no_stream',
     });
+    policies.add(result.nextExpectedRevision, publication);
+    return publication;
+  } catch (e) {
+    if (!(e instanceof WrongExpectedRevisionError)) throw e;
+    await loadPolicies(store, policies);
+    return undefined;
   }
+}
+
+/** The version in force and, when it is not the same, the one published last (a policy still to come). */
+function logKept(logger: Logger, policies: PolicyBook, now: EpochMs, zone: string): void {
+  const inForce = inForceNow(policies, now, zone);
+  const last = policies.publications.at(-1);
+  logger.info('no POLICY_FILE given: the policy versions recorded are kept', {
+    policyVersion: inForce.version,
+    ...(last === undefined || last.policy === inForce
+      ? {}
+      : { lastPublished: last.policy.version, lastEffectiveFrom: formatDate(last.effectiveFrom) }),
+  });
+}
+
+/** The version in force now: the one a case accepted at this instant uses. */
+function inForceNow(policies: PolicyBook, now: EpochMs, zone: string): Policy {
+  return policies.inForce({ day: zoneClock(zone).dayOf(now), at: now });
 }

@@ -50,7 +50,11 @@ async function main(): Promise<void> {
     tokens: config.tokens,
     policy,
     // A policy the store has not seen is recorded as a new version (SPEC §3); cases keep the one they were accepted under.
-    recordPolicy: effectiveFrom === undefined ? {} : { effectiveFrom },
+    // Without POLICY_FILE the default is recorded only on a store with no version: it must not supersede a recorded one.
+    recordPolicy: {
+      ...(effectiveFrom === undefined ? {} : { effectiveFrom }),
+      onlyIfNoneRecorded: config.policyFile === undefined,
+    },
     logger,
     accessTrail: fileAccessTrail(config.auditLogFile),
     web: createWebPages({ zone: config.zone }),
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
     url: baseUrl,
     store: store.name,
     zone: config.zone,
-    policyVersion: policy.version,
+    policyVersion: engine.policyInForce().version,
   });
   if (config.generatedToken) {
     // The one place a token is printed: the operator needs it to sign in.

@@ -88,12 +88,15 @@ export function loadConfig(env: Env): Config {
   if (requestTimeoutMs < 100)
     throw new ConfigError('REQUEST_TIMEOUT_MS', `must be at least 100; got ${requestTimeoutMs}`);
   const alertStreamsMax = atLeastOne(env, 'ALERT_STREAMS_MAX', 100, 'streams');
-  const alertStreamsPerToken = atLeastOne(env, 'ALERT_STREAMS_PER_TOKEN', 10, 'streams');
-  if (alertStreamsPerToken > alertStreamsMax)
+  // Unset, the share of one token follows a smaller ALERT_STREAMS_MAX: only a value the user gave is refused.
+  const alertStreamsPerToken = atLeastOne(env, 'ALERT_STREAMS_PER_TOKEN', Math.min(10, alertStreamsMax), 'streams');
+  if (alertStreamsPerToken > alertStreamsMax) {
+    const max = nonBlank(env, 'ALERT_STREAMS_MAX') === undefined ? `${alertStreamsMax}, its default` : alertStreamsMax;
     throw new ConfigError(
       'ALERT_STREAMS_PER_TOKEN',
-      `must not exceed ALERT_STREAMS_MAX (${alertStreamsMax}); got ${alertStreamsPerToken}`,
+      `must not exceed ALERT_STREAMS_MAX (${max}); got ${alertStreamsPerToken}`,
     );
+  }
   const metricsCenterLabelsMax = parseWhole(
     nonBlank(env, 'METRICS_CENTER_LABELS_MAX') ?? '200',
     'METRICS_CENTER_LABELS_MAX',

@@ -61,7 +61,10 @@ export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TO
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(variable, `is not valid JSON (${(e as Error).message})`);
+    // The parser's message may quote the text around the error, which may be a token: keep only the position
+    // it ends with (when it gives one).
+    const position = /in JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec((e as Error).message)?.[1];
+    throw new ConfigError(variable, `is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`);
   }
   if (!Array.isArray(json)) throw new ConfigError(variable, `must be a JSON array of ${ENTRY_SHAPE}`);
   const tokens = json.map((entry, i) => parseEntry(entry, `entry [${i}]`, variable));

@@ -82,6 +82,18 @@ describe('loadConfig', () => {
       loadConfig({ ALERT_STREAMS_MAX: '400', ALERT_STREAMS_PER_TOKEN: '40', METRICS_CENTER_LABELS_MAX: '0' }),
     ).toMatchObject({ alertStreamsMax: 400, alertStreamsPerToken: 40, metricsCenterLabelsMax: 0 });
   });
+
+  it('takes the default of ALERT_STREAMS_PER_TOKEN down to a smaller ALERT_STREAMS_MAX, refusing only values given', () => {
+    expect(loadConfig({ ALERT_STREAMS_MAX: '5' })).toMatchObject({ alertStreamsMax: 5, alertStreamsPerToken: 5 });
+    expect(loadConfig({ ALERT_STREAMS_MAX: '1' })).toMatchObject({ alertStreamsMax: 1, alertStreamsPerToken: 1 });
+    expect(loadConfig({ ALERT_STREAMS_MAX: '5', ALERT_STREAMS_PER_TOKEN: '5' }).alertStreamsPerToken).toBe(5);
+    expect(errorOf(() => loadConfig({ ALERT_STREAMS_MAX: '5', ALERT_STREAMS_PER_TOKEN: '6' })).message).toBe(
+      'ALERT_STREAMS_PER_TOKEN: must not exceed ALERT_STREAMS_MAX (5); got 6',
+    );
+    expect(errorOf(() => loadConfig({ ALERT_STREAMS_PER_TOKEN: '101' })).message).toBe(
+      'ALERT_STREAMS_PER_TOKEN: must not exceed ALERT_STREAMS_MAX (100, its default); got 101',
+    );
+  });
 });
 
 describe('SQLITE_READ_AHEAD', () => {
@@ -208,6 +220,24 @@ describe('parseTokens', () => {
       expect(e.message, JSON.stringify(entries)).not.toContain(secret);
       expect(e.message).not.toContain('very-secret');
     }
+  });
+
+  it('says where JSON is broken but never quotes the text around it', () => {
+    const secret = 's3cr3t-PROD-admin-XYZ789';
+    const typos = [
+      `[{"role":"admin","token":"${secret}"},]`,
+      `[{"role":"admin","token":"${secret}"}`,
+      `[{"role":"admin","token":${secret}}]`,
+      `[{"role":"admin","token":"${secret}"}] ${secret}`,
+      `[{role:"admin",token:"${secret}"}]`,
+    ];
+    for (const text of typos) {
+      const e = errorOf(() => parseTokens(text));
+      expect(e.message, text).toMatch(/^SUPERVISION_TOKENS: is not valid JSON( \(at position \d+\))?$/);
+    }
+    expect(errorOf(() => parseTokens(`[{"token":"${secret}"`)).message).toBe(
+      'SUPERVISION_TOKENS: is not valid JSON (at position 36)',
+    );
   });
 
   it('never echoes a token in its error messages', () => {

@@ -10,9 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../src/api/logger.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.js';
-import { createEngine } from '../../src/engine.js';
-import { POLICY_STREAM_ID } from '../../src/projections/policyEvents.js';
+import { parseDate } from '../../src/domain/time.js';
+import { createEngine, type EngineConfig } from '../../src/engine.js';
+import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
+import type { EventStore } from '../../src/store/port.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import { listen, request, TEST_TOKEN_CONFIG, TEST_TOKENS } from '../support/server.js';
 import { accepted, FakeClock, ZONE } from './harness.js';
@@ -95,8 +98,8 @@ function figures(report: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-async function policyEvents(): Promise<number> {
-  const store = new SqliteEventStore(path);
+async function policyEvents(file = path): Promise<number> {
+  const store = new SqliteEventStore(file);
   let n = 0;
   for await (const _ of store.readStream(POLICY_STREAM_ID)) n++;
   await store.close();
@@ -179,5 +182,116 @@ describe('a new policy never rewrites the record', () => {
     expect(await policyEvents()).toBe(2);
     expect(figures(await get(engine.url, '/reports/monthly?month=2026-01'))).toEqual(underA['report']);
     await engine.close();
+  });
+});
+
+describe('a start without POLICY_FILE keeps the versions recorded (a pending one included)', () => {
+  const later = new FakeClock(Date.parse('2026-12-03T09:00:00+08:00'));
+  const yanji: Policy = { ...DEFAULT_POLICY, version: 'yanji-2027.1', deadlineWarningRatio: 0.5 };
+  /** How src/main.ts starts the engine without POLICY_FILE. */
+  const noFile = { onlyIfNoneRecorded: true };
+
+  /** A start on the sqlite `file` (or a store) with `policy` (default: the default policy, as without POLICY_FILE). */
+  async function startAs(
+    file: string | EventStore,
+    recordPolicy: NonNullable<EngineConfig['recordPolicy']>,
+    policy = DEFAULT_POLICY,
+  ) {
+    const logger = memoryLogger();
+    const engine = await createEngine({
+      store: typeof file === 'string' ? new SqliteEventStore(file, { clock: later.fn }) : file,
+      zone: ZONE,
+      tokens: TEST_TOKEN_CONFIG,
+      policy,
+      recordPolicy,
+      logger,
+      scheduler: later.scheduler,
+      metrics: { defaultMetrics: false },
+      appOptions: { rateLimitPerSecond: 0 },
+    });
+    await engine.start();
+    const policyLines = logger.entries.filter((e) => /polic/i.test(e.message));
+    return { engine, policyLines };
+  }
+
+  it('records the default on a store with no version, then the file version, then nothing without the file', async () => {
+    const file = join(dir, 'no-file.db');
+    const first = await startAs(file, noFile);
+    expect(first.policyLines).toEqual([
+      {
+        level: 'info',
+        message: 'policy version recorded',
+        fields: { policyVersion: DEFAULT_POLICY.version, effectiveFrom: '2026-12-04' },
+      },
+    ]);
+    await first.engine.close();
+
+    later.set('2026-12-03T10:00:00+08:00');
+    const withFile = await startAs(file, { effectiveFrom: parseDate('2027-01-01') }, yanji);
+    expect(withFile.policyLines.map((e) => e.fields)).toEqual([
+      { policyVersion: 'yanji-2027.1', effectiveFrom: '2027-01-01' },
+    ]);
+    await withFile.engine.close();
+    expect(await policyEvents(file)).toBe(2);
+
+    later.set('2026-12-03T11:00:00+08:00');
+    const without = await startAs(file, noFile);
+    expect(await policyEvents(file)).toBe(2);
+    expect(without.policyLines).toEqual([
+      {
+        level: 'info',
+        message: 'no POLICY_FILE given: the policy versions recorded are kept',
+        fields: {
+          policyVersion: DEFAULT_POLICY.version,
+          lastPublished: 'yanji-2027.1',
+          lastEffectiveFrom: '2027-01-01',
+        },
+      },
+    ]);
+    expect(without.engine.policyInForce().version).toBe(DEFAULT_POLICY.version);
+
+    // yanji-2027.1 still takes effect on its date.
+    const server = await listen(without.engine.app);
+    later.set('2027-01-04T09:00:00+08:00');
+    const res = await request(server.baseUrl, 'POST', '/cases/Y-1/events', {
+      token: TEST_TOKENS.recorder,
+      body: accepted('Y-1', '2027-01-04T09:00:00+08:00', { promisedDays: 10 }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const y1 = await request(server.baseUrl, 'GET', '/cases/Y-1', { token: TEST_TOKENS.admin });
+    expect(y1.body.policyVersion).toBe('yanji-2027.1');
+    expect(without.engine.policyInForce().version).toBe('yanji-2027.1');
+    await server.close();
+    await without.engine.close();
+  });
+
+  it('without the file, a store whose only version is the file version keeps it in force', async () => {
+    const file = join(dir, 'only-file.db');
+    await (await startAs(file, { effectiveFrom: parseDate('2027-02-01') }, yanji)).engine.close();
+    const without = await startAs(file, noFile);
+    expect(await policyEvents(file)).toBe(1);
+    expect(without.policyLines.map((e) => e.fields)).toEqual([{ policyVersion: 'yanji-2027.1' }]);
+    expect(without.engine.policyInForce().version).toBe('yanji-2027.1');
+    await without.engine.close();
+  });
+
+  it('without the file, a version another engine records first is kept, not superseded', async () => {
+    const file = join(dir, 'race.db');
+    const store = new SqliteEventStore(file, { clock: later.fn });
+    // The other engine appends yanji-2027.1 between this engine's read of policy-CN and its append.
+    const append: EventStore['append'] = async (streamId, events, options) => {
+      if (streamId === POLICY_STREAM_ID && (await store.headPosition()) < 0n) {
+        const publication = { policy: yanji, effectiveFrom: parseDate('2027-03-01'), publishedAt: later.now };
+        await store.append(POLICY_STREAM_ID, [policyEventData(publication, ZONE)]);
+      }
+      return store.append(streamId, events, options);
+    };
+    const racing = new Proxy(store, {
+      get: (target, key) => (key === 'append' ? append : Reflect.get(target, key, target)),
+    });
+    const without = await startAs(racing, noFile);
+    expect(without.policyLines.map((e) => e.fields)).toEqual([{ policyVersion: 'yanji-2027.1' }]);
+    await without.engine.close();
+    expect(await policyEvents(file)).toBe(1);
   });
 });

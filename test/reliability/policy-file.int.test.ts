@@ -3,7 +3,8 @@
  * first start records the file's policy; a restart with another policy records
  * it effective the next local day and changes nothing of the case already
  * accepted; the same policy again records nothing; an effectiveFrom that is
- * not after today is refused with one line naming POLICY_FILE (exit 2).
+ * not after today is refused with one line naming POLICY_FILE (exit 2); a start without
+ * POLICY_FILE records nothing on a store that holds versions (B stays pending).
  * The semantics in detail (cards, report figures): test/api/policy-versions.int.test.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,5 +92,21 @@ describe('POLICY_FILE versions through the process', () => {
       new RegExp(`^e-supervision: configuration error: POLICY_FILE: effectiveFrom ${today} is not after today`),
     );
     expect(recorded(output)).toEqual([]);
+  }, 120_000);
+
+  it('without POLICY_FILE records nothing and keeps A in force and B pending, saying so', async () => {
+    const restart = await startEngine(options);
+    expect(await restart.stop()).toBe(0);
+    const lines = logLines(restart.output(), 'info');
+    expect(recorded(restart.output())).toEqual([]);
+    const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+    expect(
+      lines.find((e) => e['message'] === 'no POLICY_FILE given: the policy versions recorded are kept'),
+    ).toMatchObject({
+      policyVersion: 'A',
+      lastPublished: 'B',
+      lastEffectiveFrom: tomorrow,
+    });
+    expect(lines.find((e) => e['message'] === 'engine listening')).toMatchObject({ policyVersion: 'A' });
   }, 120_000);
 });
