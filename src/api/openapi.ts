@@ -162,7 +162,8 @@ export const openApiDocument = {
     },
     '/alerts': {
       get: {
-        summary: 'Alerts active now (monitor), sorted and paged, with a summary of every alert matching the filters',
+        summary:
+          'Alerts active now (monitor), sorted and paged, with a summary counting the cases and complaints with a matching alert',
         parameters: [
           ...alertFilters,
           q('sort', `overdueDays or startedAt, '-' for descending (default ${ALERT_DEFAULT_SORT})`, {

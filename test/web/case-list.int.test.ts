@@ -226,6 +226,22 @@ describe('case list and card register pages', () => {
     await page.context().close();
   });
 
+  it("the header's card register link opens on this month's cards, not on an error", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/cases`);
+    await page.locator('header a[href="/cards"]').click();
+    await page.waitForURL(/\/cards/);
+    const from = `${shanghaiIso(0).slice(0, 8)}01`;
+    const to = shanghaiIso(DAY).slice(0, 10);
+    const api = await getJson(server.baseUrl, `/cards?from=${from}&to=${to}`);
+    await page.waitForFunction(() => document.getElementById('total')?.textContent !== '…'); // read or refused
+    expect(await page.locator('#error').textContent()).toBe('');
+    expect(await page.inputValue('#f-from')).toBe(from);
+    expect(await page.inputValue('#f-to')).toBe(to);
+    expect(await listTotal(page)).toBe(api.total);
+    await page.context().close();
+  });
+
   it('the card register lists the period with explanations; 390 px has no page-wide horizontal scroll', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     const from = shanghaiIso(-20 * DAY).slice(0, 10);

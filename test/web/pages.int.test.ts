@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { percentText } from '../../src/projections/summary.js';
 import {
   PHONE,
   TOKENS,
@@ -184,9 +185,7 @@ describe('monthly report page', () => {
     // The visible text agrees too (e.g. completions and the on-time rate).
     const text = (kpi: string) => page.locator(`#kpis tr[data-kpi="${kpi}"] [data-role="now"]`).textContent();
     expect(await text('completedInPeriod')).toBe(String(now.flow.completedInPeriod));
-    expect(await text('onTimeRate')).toBe(
-      now.flow.onTimeRate === null ? '—' : `${(now.flow.onTimeRate * 100).toFixed(1)}%`,
-    );
+    expect(await text('onTimeRate')).toBe(now.flow.onTimeRate === null ? '—' : percentText(now.flow.onTimeRate));
     // One bar per department of the report.
     const report = await getJson(server.baseUrl, `/reports/monthly?month=${month}`, TOKENS.monitor);
     expect(await page.locator('#bars .bar-row').count()).toBe(report.departments.length);

@@ -158,6 +158,10 @@ describe('monthly report page', () => {
     expect(await page.locator('#kpis tr[data-kpi="accepted"] [data-role="yoy"]').textContent()).toBe('+31.58%');
     expect(await page.locator('#kpis tr[data-kpi="accepted"] [data-role="mom"]').textContent()).toBe('+11.11%'); // 100 against 90
     expect(await page.locator('#categories tr[data-category="licensing"] td').first().textContent()).toBe('58');
+    // A rate reads one way on the page: the paragraph's 按时办结率 is the figures table's (it printed 99.0% beside 98.95%).
+    const onTime = /按时办结率为([\d.]+%)/.exec(report.summary)?.[1];
+    expect(onTime).toBe('100%');
+    expect(await page.locator('#kpis tr[data-kpi="onTimeRate"] [data-role="now"]').textContent()).toBe(onTime);
     const streets = await page
       .locator('#centers tr[data-level="street"]')
       .evaluateAll((rows) =>
@@ -174,7 +178,7 @@ describe('monthly report page', () => {
     const cell = (table: string, row: string, role: string) =>
       page.locator(`#${table} tr[data-figure="${row}"] [data-role="${role}"]`).textContent();
     expect(await cell('complaint-figures', 'accepted', 'now')).toBe('2');
-    expect(await cell('complaint-figures', 'closedRate', 'now')).toBe('50.0%');
+    expect(await cell('complaint-figures', 'closedRate', 'now')).toBe('50%');
     expect(await cell('rating-figures', 'rated', 'now')).toBe('8');
     expect(await cell('rating-figures', 'satisfactionRate', 'now')).toBe('62.5%');
     expect(await cell('rating-figures', 'rated', 'yoy')).toBe('—'); // nothing rated a year earlier: no base
@@ -189,9 +193,9 @@ describe('monthly report page', () => {
       );
     // S-i is in departments[i % 3]: health rates 5, 5, 2 · agri 5, 4, 1 · market 4, 3; rows in id order.
     expect(satisfaction).toEqual([
-      ['区农林局', '66.7%'],
-      ['区卫计局', '66.7%'],
-      ['区市场监管局', '50.0%'],
+      ['区农林局', '66.67%'],
+      ['区卫计局', '66.67%'],
+      ['区市场监管局', '50%'],
     ]);
     await screenshot(page, 'report-desktop');
 

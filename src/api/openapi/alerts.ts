@@ -75,28 +75,32 @@ const AlertPage = closed(['count', 'total', 'offset', 'limit', 'sort', 'alerts',
   limit: int,
   sort: { enum: ALERT_SORTS },
   alerts: list(ref('Alert')),
-  summary: closed(['red', 'yellow', 'complaints', 'byRule', 'byCenter', 'byDepartment'], {
-    ...colorCounts,
-    complaints: complaintCounts,
-    byRule: list(
-      closed(['rule', 'color', 'count'], { rule: { enum: ALERT_RULES }, color: { enum: CARD_COLORS }, count: int }),
-    ),
-    byCenter: list(
-      closed(['centerId', 'red', 'yellow', 'complaints'], {
-        centerId: str,
-        ...colorCounts,
-        complaints: complaintCounts,
-      }),
-    ),
-    byDepartment: list(
-      closed(['centerId', 'departmentId', 'red', 'yellow', 'complaints'], {
-        centerId: str,
-        departmentId: str,
-        ...colorCounts,
-        complaints: complaintCounts,
-      }),
-    ),
-  }),
+  summary: {
+    ...closed(['red', 'yellow', 'complaints', 'byRule', 'byCenter', 'byDepartment'], {
+      ...colorCounts,
+      complaints: complaintCounts,
+      byRule: list(
+        closed(['rule', 'color', 'count'], { rule: { enum: ALERT_RULES }, color: { enum: CARD_COLORS }, count: int }),
+      ),
+      byCenter: list(
+        closed(['centerId', 'red', 'yellow', 'complaints'], {
+          centerId: str,
+          ...colorCounts,
+          complaints: complaintCounts,
+        }),
+      ),
+      byDepartment: list(
+        closed(['centerId', 'departmentId', 'red', 'yellow', 'complaints'], {
+          centerId: str,
+          departmentId: str,
+          ...colorCounts,
+          complaints: complaintCounts,
+        }),
+      ),
+    }),
+    description:
+      'counts the cases and complaints with a matching alert, each once per cell (a case with two late-record alerts counts once), so a count may be below total',
+  },
 });
 
 export const alertSchemas: Record<string, JsonSchema> = { Alert, CaseAlert, ComplaintAlert, AlertPage };

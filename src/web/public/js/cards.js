@@ -35,10 +35,11 @@ for (const [id, table] of [
 ]) {
   document.getElementById(id).append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));
 }
-// Default period: this month so far (an address with from/to overrides it).
+// Default period: this month so far (an address with from/to overrides it). The fields' default values,
+// not their values: listPage resets the form before filling it from the address.
 const today = localDate(Date.now());
-form.elements.namedItem('from').value = `${today.slice(0, 8)}01`;
-form.elements.namedItem('to').value = addDays(today, 1);
+form.elements.namedItem('from').defaultValue = `${today.slice(0, 8)}01`;
+form.elements.namedItem('to').defaultValue = addDays(today, 1);
 await directoryPickers();
 listPage({
   api: '/cards',

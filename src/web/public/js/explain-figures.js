@@ -1,7 +1,7 @@
 // A card's explanation as one line of figures for the card register: each scalar field named in
 // Chinese (the case page's labels, EXPLAIN_KEYS), instants in the deployment zone, coded values
-// translated, day lists by their length. The register's CSV keeps the raw keys
-// (src/projections/cardRegister.ts explainFigures), for machines.
+// translated, day lists by their length, a figure without a value (null) left out. The register's CSV
+// keeps the raw keys (src/projections/cardRegister.ts explainFigures), for machines.
 import { fmtInstant, isIsoInstant } from './format.js';
 import { EXPLAIN_KEYS, explainValueText } from './labels.js';
 
@@ -20,9 +20,9 @@ export function explainFigures(explain) {
   if (typeof explain !== 'object' || explain === null) return '';
   const parts = [];
   for (const [key, value] of Object.entries(explain)) {
-    if (SKIP.has(key)) continue;
+    if (SKIP.has(key) || value === null) continue;
     if (Array.isArray(value)) parts.push(`${nameOf(key)} ${value.length}`);
-    else if (value === null || typeof value !== 'object') parts.push(`${nameOf(key)} ${text(key, value)}`);
+    else if (typeof value !== 'object') parts.push(`${nameOf(key)} ${text(key, value)}`);
   }
   return parts.join('；');
 }

@@ -94,8 +94,12 @@ export function addDays(date, n) {
   return d.toISOString().slice(0, 10);
 }
 
+/** A rate in percent to two decimals at most, the number fmtRate prints: 0.98953 → 98.95, 0.99 → 99. */
+export const ratePercent = (x) => Number((Math.round(x * 10_000) / 100).toFixed(2));
+
+/** A rate as the monthly report's paragraph writes it (percentText in src/projections/summary.ts): "98.95%", "100%". */
 export function fmtRate(x) {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—';
+  return typeof x === 'number' && Number.isFinite(x) ? `${ratePercent(x)}%` : '—';
 }
 
 export function fmtNumber(x, digits = 0) {

@@ -4,6 +4,8 @@ import { apiBlob, apiJson } from './api.js';
 import { el, fmtInstant, fmtNumber } from './format.js';
 
 /**
+ * The form is reset before it is filled from the address: a page's defaults are its fields' default
+ * values (the HTML's, or `defaultValue`), not values set before the call.
  * @param {object} o
  * @param {string} o.api        API path (/cases or /cards)
  * @param {string[]} o.params   the parameters the API knows (others in the address are ignored)

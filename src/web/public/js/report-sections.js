@@ -4,7 +4,7 @@
 // the worst departments and the month's cards. Growth comes from the server
 // (percent for counts, percentage points for rates); nothing is recomputed here.
 import { COLORS, KPIS, RULES, label } from './labels.js';
-import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
+import { el, fmtKpi, fmtNumber, fmtRate, ratePercent } from './format.js';
 import { nameCell, withName } from './directory.js';
 import { countLink, reportListLink } from './report-links.js';
 
@@ -169,7 +169,7 @@ export function renderBars(report) {
   const depts = [...(report.departments ?? [])].sort((a, b) => (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1));
   const bars = depts.map((d) => {
     const r = d.onTimeRate;
-    const pct = typeof r === 'number' ? Math.round(r * 1000) / 10 : 0;
+    const pct = typeof r === 'number' ? ratePercent(r) : 0;
     const fill = el('div', { class: `bar-fill${typeof r === 'number' && r < 0.9 ? ' low' : ''}` });
     fill.style.width = `${pct}%`; // CSSOM, not a style attribute: allowed under a strict CSP
     return el(

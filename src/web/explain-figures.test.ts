@@ -1,0 +1,44 @@
+/**
+ * The card register's one-line explanation (src/web/public/js/explain-figures.js): an instant case's
+ * overdue card has no warning day (`warnDate: null`), and the register printed `预警日 null`.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaultCalendar } from '../domain/calendar/index.js';
+import { evaluate } from '../domain/evaluate.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
+import { parseInstant } from '../domain/time.js';
+import { decode, fold } from '../domain/testing/fixtures.js';
+
+const figuresUrl = new URL('./public/js/explain-figures.js', import.meta.url).href;
+const { explainFigures } = (await import(figuresUrl)) as { explainFigures(explain: unknown): string };
+
+interface Scenario {
+  readonly caseId: string;
+  readonly asOf: string;
+  readonly events: readonly unknown[];
+}
+const { scenarios } = JSON.parse(readFileSync(new URL('../../test/fixtures/timing.json', import.meta.url), 'utf8')) as {
+  scenarios: Scenario[];
+};
+
+describe('explainFigures (the card register)', () => {
+  it("leaves out a figure whose value is null: an instant case's overdue card has no warning day", () => {
+    const sc = scenarios.find((s) => s.caseId === 'EX-06'); // instant case not done the same day
+    if (sc === undefined) throw new Error('fixture EX-06 missing');
+    const ev = evaluate(
+      fold(sc.caseId, sc.events.map(decode)),
+      parseInstant(sc.asOf),
+      DEFAULT_POLICY,
+      defaultCalendar('Asia/Shanghai'),
+      { explain: true },
+    );
+    const explain = ev?.cards.find((c) => c.rule === 'overdue')?.explain as Record<string, unknown>;
+    expect(explain.warnDate).toBeNull();
+
+    const text = explainFigures(explain);
+    expect(text).not.toContain('null');
+    expect(text).not.toContain('预警日');
+    expect(text).toContain('办结时限日 2024-07-01');
+  });
+});
