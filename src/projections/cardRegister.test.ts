@@ -89,12 +89,12 @@ describe('the card register', () => {
     const rows = allPages({ from: date(-5), to: date(120) }, 500);
     const warning = rows.find((r) => r.rule === 'deadline-warning' && r.clearedAt !== undefined);
     expect(warning).toBeDefined();
-    const ev = rm.evaluateCase(warning!.caseId, NOW)!;
+    const ev = rm.evaluateCase(warning!.caseId!, NOW)!;
     expect(warning).toMatchObject({ centerId: ev.centerId, departmentId: ev.departmentId, matterCode: ev.matterCode });
     expect(warning!.explain).toMatchObject({ deadlineDate: ev.deadlineDate, promisedDays: ev.promisedDays });
     expect(explainFigures(warning!.explain)).toContain(`promisedDays=${ev.promisedDays}`);
     const overdue = rows.find((r) => r.rule === 'overdue' && r.clearedAt === undefined)!;
-    expect(overdue.explain).toMatchObject({ overdueDays: rm.evaluateCase(overdue.caseId, NOW)!.overdueDays });
+    expect(overdue.explain).toMatchObject({ overdueDays: rm.evaluateCase(overdue.caseId!, NOW)!.overdueDays });
   });
 
   it('refuses an empty period naming to', () => {
@@ -105,7 +105,7 @@ describe('the card register', () => {
     const rows = rm.cardRegister({ from: date(-5), to: date(120), limit: 2 }).items;
     const lines = cardRegisterToCsv(rows).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      '办件编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
+      '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('deadlineDate=');

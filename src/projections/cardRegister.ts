@@ -1,16 +1,25 @@
 /**
  * The card register (SPEC §4 `GET /cards`): the cards started in `[from, to)`,
  * in the order they started, a page at a time — the list a 通报 is written
- * from. It counts the same cards `/stats` counts (the fold's card list of each
- * case, the period test `from ≤ startedAt < to`, the case's center and
- * department), so its total equals the statistics' card count.
+ * from. Cases' cards and complaints' (SPEC §3: cards are the record of every
+ * alert raised; §8's complaint rules). It counts the same cards `/stats` counts
+ * (the fold's card list of each case, the period test `from ≤ startedAt < to`,
+ * the case's center and department; each complaint's cards started by now, its
+ * center, the department in charge when the card started), so its total equals
+ * `flow.cardsTotal` + `complaints.cardsTotal` of the statistics, and the report's
+ * month card count.
  *
- * Cost: one pass over the case entries; only the page's cases are evaluated
- * (for the cleared instant) and only the page's cards explained.
+ * Cost: one pass over the case entries and one over the complaints (each
+ * complaint's clocks computed once); only the page's cases are evaluated (for
+ * the cleared instant) and only the page's cards explained.
  */
 import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../domain/types.js';
 import type { CardRef } from '../domain/index.js';
-import { formatInstant } from '../domain/index.js';
+import { formatDate, formatInstant } from '../domain/index.js';
+import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
+import { COMPLAINT_CARD_RULES, type ComplaintCardRule } from '../domain/complaints/lists.js';
+import type { ComplaintCard, ComplaintTimeline } from '../domain/complaints/timeline.js';
+import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector } from './keysetPage.js';
@@ -23,15 +32,17 @@ export interface CardRegisterQuery {
   readonly to: string;
   readonly centerId?: string;
   readonly departmentId?: string;
-  readonly rule?: CardRule;
+  readonly rule?: CardRule | ComplaintCardRule;
   readonly color?: CardColor;
   readonly limit: number;
   readonly cursor?: string;
 }
 
+/** A row is a case's card (`caseId`, its matter) or a complaint's (`complaintId`, no matter). */
 export interface CardRegisterRow extends Named {
-  readonly caseId: string;
-  readonly rule: CardRule;
+  readonly caseId?: string;
+  readonly complaintId?: string;
+  readonly rule: CardRule | ComplaintCardRule;
   readonly color: CardColor;
   readonly startedAt: string;
   readonly clearedAt?: string;
@@ -40,8 +51,9 @@ export interface CardRegisterRow extends Named {
   /** The escalation's own id (SPEC §2), beside its index. */
   readonly escalationId?: string;
   readonly centerId: string;
+  /** A case's department; a complaint's department in charge when the card started ('' none). */
   readonly departmentId: string;
-  readonly matterCode: string;
+  readonly matterCode?: string;
   readonly matterName?: string;
   /** Why, in numbers (the timing core's explanation of the card, as on the case page). */
   readonly explain?: unknown;
@@ -66,42 +78,80 @@ export interface CardRegisterSources {
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
+  /** The complaint read model (absent: cases only). */
+  readonly complaints?: {
+    all(): Iterable<ComplaintState>;
+    timelineOf(s: ComplaintState, at: EpochMs): ComplaintTimeline | null;
+  };
 }
 
 /** Cursors of the register carry this order name (it has one order). */
 const ORDER = 'startedAt';
 
-interface Hit {
-  readonly entry: Readonly<CaseEntry>;
-  readonly startedAt: EpochMs;
-  readonly code: number;
-}
+/** A complaint card's code in the page key, past every case card's (rule + 8 × ordinal, ordinal < 1000). */
+const COMPLAINT_CODE = 1 << 20;
+
+type Hit =
+  | { readonly entry: Readonly<CaseEntry>; readonly startedAt: EpochMs; readonly code: number }
+  | {
+      readonly complaint: ComplaintState;
+      readonly timeline: ComplaintTimeline;
+      readonly card: ComplaintCard;
+      readonly startedAt: EpochMs;
+    };
+
+const isComplaintRule = (rule: string): rule is ComplaintCardRule =>
+  (COMPLAINT_CARD_RULES as readonly string[]).includes(rule);
 
 export function listCards(query: CardRegisterQuery, sources: CardRegisterSources): CardRegisterResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ORDER);
   const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
-  for (const entry of sources.entries) {
-    const a = entry.state.accepted;
-    const cards = entry.cards;
-    if (a === undefined || cards === undefined) continue;
-    if (query.centerId !== undefined && a.centerId !== query.centerId) continue;
-    if (query.departmentId !== undefined && a.departmentId !== query.departmentId) continue;
-    for (let i = 0; i < cards.length; i += 2) {
-      const startedAt = cards[i]!;
-      const code = cards[i + 1]!;
-      if (startedAt < fromMs || startedAt >= toMs) continue;
-      const ruleIndex = ruleIndexOf(code);
-      if (query.rule !== undefined && RULES[ruleIndex] !== query.rule) continue;
-      if (query.color !== undefined && RULE_COLOR[ruleIndex] !== query.color) continue;
-      total++;
-      page.offer(startedAt, entry.caseId, code, () => ({ entry, startedAt, code }));
+  const rule = query.rule;
+  if (rule === undefined || !isComplaintRule(rule)) {
+    for (const entry of sources.entries) {
+      const a = entry.state.accepted;
+      const cards = entry.cards;
+      if (a === undefined || cards === undefined) continue;
+      if (query.centerId !== undefined && a.centerId !== query.centerId) continue;
+      if (query.departmentId !== undefined && a.departmentId !== query.departmentId) continue;
+      for (let i = 0; i < cards.length; i += 2) {
+        const startedAt = cards[i]!;
+        const code = cards[i + 1]!;
+        if (startedAt < fromMs || startedAt >= toMs) continue;
+        const ruleIndex = ruleIndexOf(code);
+        if (rule !== undefined && RULES[ruleIndex] !== rule) continue;
+        if (query.color !== undefined && RULE_COLOR[ruleIndex] !== query.color) continue;
+        total++;
+        page.offer(startedAt, entry.caseId, code, () => ({ entry, startedAt, code }));
+      }
+    }
+  }
+  if (sources.complaints !== undefined && (rule === undefined || isComplaintRule(rule))) {
+    for (const complaint of sources.complaints.all()) {
+      const received = complaint.received;
+      if (received === undefined) continue;
+      if (query.centerId !== undefined && received.centerId !== query.centerId) continue;
+      const timeline = sources.complaints.timelineOf(complaint, sources.now);
+      if (timeline === null) continue;
+      for (const card of timeline.cards) {
+        const startedAt = card.start;
+        // Issued: started in the period and by now (a complaint's clocks also hold cards still to come).
+        if (startedAt < fromMs || startedAt >= toMs || startedAt > sources.now) continue;
+        if (rule !== undefined && card.rule !== rule) continue;
+        if (query.color !== undefined && card.color !== query.color) continue;
+        if (query.departmentId !== undefined && departmentAt(complaint, startedAt) !== query.departmentId) continue;
+        total++;
+        const code = COMPLAINT_CODE + COMPLAINT_CARD_RULES.indexOf(card.rule);
+        page.offer(startedAt, complaint.complaintId, code, () => ({ complaint, timeline, card, startedAt }));
+      }
     }
   }
   const { items, next } = page.result();
   const evaluations = new Map<string, CaseEvaluation | undefined>();
   const rows = items.map((hit) => {
+    if ('complaint' in hit) return withNames(complaintRowOf(hit, sources.now, sources.zone), sources.names);
     const caseId = hit.entry.caseId;
     const at = instantOf(hit.entry, sources.now);
     if (!evaluations.has(caseId)) evaluations.set(caseId, sources.evaluate(caseId, at));
@@ -126,11 +176,52 @@ function instantOf(entry: Readonly<CaseEntry>, now: EpochMs): EpochMs {
   return last !== undefined && last > now ? last : now;
 }
 
+type CaseHit = Extract<Hit, { readonly entry: unknown }>;
+type ComplaintHit = Extract<Hit, { readonly complaint: unknown }>;
+
+/** A complaint's card: cleared only if by now; explained by its clock (SPEC §8), in numbers. */
+function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string): CardRegisterRow {
+  const { complaint, timeline, card } = hit;
+  const fmt = (ms: EpochMs) => formatInstant(ms, zone);
+  const { decide, answer } = timeline;
+  const explain =
+    card.rule === 'complaint-undecided'
+      ? {
+          rule: card.rule,
+          receivedAt: fmt(complaint.received!.at),
+          withinDays: decide.withinDays,
+          lastDay: formatDate(decide.byDay),
+          dueAt: fmt(decide.dueAt),
+          ...(decide.decidedAt === undefined ? {} : { decidedAt: fmt(decide.decidedAt) }),
+        }
+      : answer === undefined
+        ? { rule: card.rule }
+        : {
+            rule: card.rule,
+            acceptedAt: fmt(complaint.acceptedAt!),
+            withinDays: answer.withinDays,
+            ...(card.rule === 'complaint-answer-warning' ? { warnAtDay: answer.warnAtDay } : {}),
+            lastDay: formatDate(answer.byDay),
+            dueAt: fmt(answer.dueAt),
+            ...(answer.answeredAt === undefined ? {} : { answeredAt: fmt(answer.answeredAt) }),
+          };
+  return {
+    complaintId: complaint.complaintId,
+    rule: card.rule,
+    color: card.color,
+    startedAt: fmt(card.start),
+    ...(card.clear !== undefined && card.clear <= now ? { clearedAt: fmt(card.clear) } : {}),
+    centerId: complaint.received!.centerId,
+    departmentId: departmentAt(complaint, card.start) ?? NO_DEPARTMENT,
+    explain,
+  };
+}
+
 /** Which card of the case a row is, as the timing core's explainCard asks for it. */
-function refOf(row: CardRegisterRow, hit: Hit): CardRef {
+function refOf(row: CardRegisterRow, hit: CaseHit): CardRef {
   const revision = hit.entry.state.lateRecords[Math.floor(hit.code / 8)]?.revision;
   return {
-    rule: row.rule,
+    rule: row.rule as CardRule,
     startedAt: hit.startedAt,
     ...(row.pauseId === undefined ? {} : { pauseId: row.pauseId }),
     ...(row.escalation === undefined ? {} : { escalation: row.escalation }),
@@ -139,7 +230,7 @@ function refOf(row: CardRegisterRow, hit: Hit): CardRef {
 }
 
 /** The fold's card code tells the pause / escalation it is about; the evaluation's card carries the rest. */
-function rowOf(hit: Hit, ev: CaseEvaluation | undefined, zone: string): CardRegisterRow {
+function rowOf(hit: CaseHit, ev: CaseEvaluation | undefined, zone: string): CardRegisterRow {
   const a = hit.entry.state.accepted!;
   const ruleIndex = ruleIndexOf(hit.code);
   const rule = RULES[ruleIndex]!;
@@ -160,7 +251,7 @@ function rowOf(hit: Hit, ev: CaseEvaluation | undefined, zone: string): CardRegi
   };
 }
 
-function findCard(ev: CaseEvaluation, rule: CardRule, hit: Hit, entry: Readonly<CaseEntry>): Card | undefined {
+function findCard(ev: CaseEvaluation, rule: CardRule, hit: CaseHit, entry: Readonly<CaseEntry>): Card | undefined {
   const ordinal = Math.floor(hit.code / 8);
   const same = ev.cards.filter((c) => c.rule === rule && Date.parse(c.startedAt) === hit.startedAt);
   if (same.length <= 1) return same[0];
@@ -179,16 +270,16 @@ function revisionOf(details: unknown): unknown {
   return typeof details === 'object' && details !== null ? (details as { revision?: unknown }).revision : undefined;
 }
 
-const CARD_CSV_HEADER = ['办件编号', '规则', '颜色', '亮牌时间', '消除时间', ...PLACE_HEADERS, '说明（数字）'];
+const CARD_CSV_HEADER = ['对象', '编号', '规则', '颜色', '亮牌时间', '消除时间', ...PLACE_HEADERS, '说明（数字）'];
 
-/** The explanation's figures on one line: scalar fields as they are, day lists by their length. */
+/** The explanation's figures on one line: scalar fields as they are (none for null), day lists by their length. */
 export function explainFigures(explain: unknown): string {
   if (typeof explain !== 'object' || explain === null) return '';
   const parts: string[] = [];
   for (const [key, value] of Object.entries(explain)) {
     if (key === 'rule' || key === 'calendarVersion' || key === 'policyVersion' || key === 'asOf') continue;
     if (Array.isArray(value)) parts.push(`${key}=${value.length}`);
-    else if (value === null || typeof value !== 'object') parts.push(`${key}=${String(value)}`);
+    else if (value !== null && value !== undefined && typeof value !== 'object') parts.push(`${key}=${String(value)}`);
   }
   return parts.join('; ');
 }
@@ -196,6 +287,15 @@ export function explainFigures(explain: unknown): string {
 export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
   return toCsv(
     CARD_CSV_HEADER,
-    rows.map((r) => [r.caseId, r.rule, r.color, r.startedAt, r.clearedAt, ...placeCells(r), explainFigures(r.explain)]),
+    rows.map((r) => [
+      r.complaintId === undefined ? '办件' : '效能投诉',
+      r.caseId ?? r.complaintId,
+      r.rule,
+      r.color,
+      r.startedAt,
+      r.clearedAt,
+      ...placeCells({ ...r, matterCode: r.matterCode ?? '' }),
+      explainFigures(r.explain),
+    ]),
   );
 }

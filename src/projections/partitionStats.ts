@@ -11,6 +11,7 @@
  * the merged one, so it is within 0.01 day of the single worker's (exact would
  * need each row's sum of used days in the answer, which `/stats` does not carry).
  */
+import { COMPLAINT_CARD_RULES } from '../domain/complaints/lists.js';
 import { RATING_SCORES } from '../domain/lists.js';
 import { RULES } from './caseEntry.js';
 import { complaintFiguresOf, type ComplaintFigures, type FindingCount } from './complaints/complaintStats.js';
@@ -89,6 +90,7 @@ function summedComplaints(rows: readonly ComplaintFigures[]): ComplaintFigures {
     withSatisfaction: s((r) => r.withSatisfaction),
     satisfied: s((r) => r.satisfied),
     substantiated: findings,
+    cards: COMPLAINT_CARD_RULES.map((rule) => s((r) => r.cards.find((c) => c.rule === rule)?.count ?? 0)),
   });
 }
 

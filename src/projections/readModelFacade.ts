@@ -51,6 +51,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   };
   // The list rows' names (rowNames.ts), read from the directory in force at each request.
   const listSources = () => ({
+    complaints: sources.complaints,
     entries: projection.caseEntries(),
     evaluate: projection.evaluateCase.bind(projection),
     explain: projection.explainCard.bind(projection),

@@ -28,7 +28,7 @@ import { monthFigures } from './report/figures.js';
 import { caseActivity, latestComplaintActivity } from './report/latestActivity.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { complaintSection, ratingSection, type MonthlyComplaints, type MonthlyRatings } from './report/feedback.js';
-import type { ComplaintSource } from './complaints/complaintStats.js';
+import type { ComplaintCardCount, ComplaintFigures, ComplaintSource } from './complaints/complaintStats.js';
 import {
   resolvePeriod,
   StatsQueryError,
@@ -67,12 +67,16 @@ export interface ComparedMonth {
   readonly growth: GrowthTable;
 }
 
-/** The month's cards (started in the month), by rule and colour. */
+/**
+ * The month's cards (started in the month), by rule and colour: the cases' and the complaints'
+ * (SPEC §3: cards are the record of every alert raised, complaints' too), so the total equals the
+ * card register's for the month.
+ */
 export interface MonthlyCards {
   readonly total: number;
   readonly yellow: number;
   readonly red: number;
-  readonly byRule: readonly CardCount[];
+  readonly byRule: readonly (CardCount | ComplaintCardCount)[];
 }
 
 export interface MonthlyReportFigures {
@@ -149,11 +153,12 @@ export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_D
     .slice(0, limit);
 }
 
-function cardsOf(kpis: KpiSet): MonthlyCards {
+function cardsOf(kpis: KpiSet, complaints: ComplaintFigures): MonthlyCards {
+  const byRule = [...kpis.flow.cards, ...complaints.cards];
   let yellow = 0;
   let red = 0;
-  for (const c of kpis.flow.cards) c.color === 'red' ? (red += c.count) : (yellow += c.count);
-  return { total: kpis.flow.cardsTotal, yellow, red, byRule: kpis.flow.cards };
+  for (const c of byRule) c.color === 'red' ? (red += c.count) : (yellow += c.count);
+  return { total: kpis.flow.cardsTotal + complaints.cardsTotal, yellow, red, byRule };
 }
 
 export function computeMonthlyReport(
@@ -188,6 +193,7 @@ export function computeMonthlyReport(
   const departments = f.byDepartment.map((g) => departmentRow(g, names));
   const centers = centerRows(f.byCenter, names);
   const centerName = centerId === undefined ? undefined : names.center(centerId)?.name;
+  const complaintFigures = complaintSection(complaints, centerId, periods, asOf, names);
   const figures: MonthlyReportFigures = {
     month,
     from,
@@ -203,13 +209,13 @@ export function computeMonthlyReport(
     centers,
     departments,
     worstDepartments: rankWorst(departments),
-    cards: cardsOf(kpis),
+    cards: cardsOf(kpis, complaintFigures.figures),
     unregistered: unregisteredOf(departments),
     unregisteredCenters: unregisteredOf(centers),
     ...(latest === Number.NEGATIVE_INFINITY ? {} : { latestMonthWithData: currentMonth(latest, zone) }),
     calendarVersion: versions.calendarVersion,
     policyVersions: f.policyVersions,
-    complaints: complaintSection(complaints, centerId, periods, asOf, names),
+    complaints: complaintFigures,
     ratings: ratingSection(f.ratings, periods, names),
   };
   return { ...figures, summary: monthlySummary(figures) };

@@ -117,7 +117,7 @@ describe('GET /cards', () => {
       .trimEnd()
       .split('\r\n');
     expect(lines[0]).toBe(
-      '办件编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
+      '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
     );
     const total = (await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue')).body.total;
     expect(lines).toHaveLength(total + 1);
@@ -198,5 +198,73 @@ describe('GET /cards: escalation cards', () => {
     const c = await get(`/cases/${rows[0]!['caseId']}`);
     const card = c.body.cards.find((x: { rule: string }) => x.rule === 'escalation-unanswered');
     expect(card).toMatchObject({ escalation: 0, escalationId: 'e1' });
+  });
+});
+
+describe('complaint cards in the register (SPEC §3: the record of every alert raised; §8)', () => {
+  const complaint = async (id: string, type: string, occurredAt: string, extra: Record<string, unknown> = {}) => {
+    const res = await call(srv.baseUrl, 'POST', `/complaints/${id}/events`, {
+      token: TOKENS.recorder,
+      body: { type, occurredAt, ...extra },
+    });
+    expect(res.status, res.text).toBe(201);
+  };
+
+  it("are listed beside the cases', counted in /stats complaints.cards and in the month report's cards", async () => {
+    await seed();
+    const received = { channel: 'hotline', centerId: 'center-A', subject: '窗口推诿' };
+    // Q-1: received Mon 09-01, never decided: complaint-undecided at the end of counted day 3 (09-04).
+    await complaint('Q-1', 'ComplaintReceived', '2025-09-01T09:00:00+08:00', { ...received, departmentId: 'dep-1' });
+    // Q-2: accepted 09-01 by dep-1, dep-2's from 09-02, answered 10-10: the warning at the start of counted
+    // day 12 (09-17), overdue at the end of day 15 (09-22), cleared by the answer.
+    await complaint('Q-2', 'ComplaintReceived', '2025-09-01T09:00:00+08:00', { ...received, departmentId: 'dep-1' });
+    await complaint('Q-2', 'ComplaintAccepted', '2025-09-01T10:00:00+08:00');
+    await complaint('Q-2', 'ComplaintAssigned', '2025-09-02T10:00:00+08:00', { departmentId: 'dep-2' });
+    await complaint('Q-2', 'ComplaintAnswered', '2025-10-10T10:00:00+08:00', { finding: 'partly' });
+    expect(await srv.readModels.waitForPosition(await srv.store.headPosition(), 5_000)).toBe(true);
+
+    const sept = 'from=2025-09-01&to=2025-10-01';
+    const rows = async (q: string) => (await get(`/cards?${sept}&${q}`)).body.items as Record<string, unknown>[];
+    // Before: 400, rule must be one of the case rules; and no complaint card in any listing.
+    expect(await rows('rule=complaint-undecided')).toEqual([
+      expect.objectContaining({
+        complaintId: 'Q-1',
+        color: 'red',
+        startedAt: '2025-09-05T00:00:00.000+08:00',
+        centerId: 'center-A',
+        departmentId: 'dep-1',
+      }),
+    ]);
+    const [warning] = await rows('rule=complaint-answer-warning');
+    expect(warning).toMatchObject({
+      complaintId: 'Q-2',
+      startedAt: '2025-09-17T00:00:00.000+08:00',
+      clearedAt: '2025-09-23T00:00:00.000+08:00',
+      departmentId: 'dep-2', // in charge when it started
+      explain: { withinDays: 15, warnAtDay: 12, lastDay: '2025-09-22' },
+    });
+    expect(warning).not.toHaveProperty('caseId');
+    expect(await rows('rule=complaint-overdue')).toEqual([
+      expect.objectContaining({ complaintId: 'Q-2', clearedAt: '2025-10-10T10:00:00.000+08:00' }),
+    ]);
+    expect(await rows('departmentId=dep-1&rule=complaint-answer-warning')).toEqual([]);
+
+    const stats = (await get(`/stats?${sept}`)).body;
+    expect(stats.complaints).toMatchObject({
+      cardsTotal: 3,
+      cards: [
+        { rule: 'complaint-undecided', color: 'red', count: 1 },
+        { rule: 'complaint-answer-warning', color: 'yellow', count: 1 },
+        { rule: 'complaint-overdue', color: 'red', count: 1 },
+      ],
+    });
+    const total = (await get(`/cards?${sept}`)).body.total;
+    expect(total).toBe(stats.flow.cardsTotal + stats.complaints.cardsTotal);
+    const report = (await get('/reports/monthly?month=2025-09')).body;
+    expect(report.cards.total).toBe(total);
+    expect(report.cards.byRule).toEqual(expect.arrayContaining(stats.complaints.cards));
+    expect(report.summary).toContain(`红牌${report.cards.red}张`);
+    const csv = await get(`/cards?${sept}&rule=complaint-undecided`, TOKENS.auditor, { accept: 'text/csv' });
+    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[1]).toMatch(/^效能投诉,Q-1,complaint-undecided,red,/);
   });
 });

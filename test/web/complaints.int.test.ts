@@ -200,6 +200,27 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it("a complaint's card is in the report's cards of the month and in the card register, linking to the complaint", async () => {
+    scheduler.advanceTo(Math.max(scheduler.clock(), DUE));
+    await server.applied();
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=2025-11`);
+    // Q-LATE-1's answer warning (11-19) and overdue card (11-25 00:00) are November's; before, the report's
+    // cards held case rules only and the register refused complaint rules.
+    const warning = page.locator('#card-counts tr[data-rule="complaint-answer-warning"] td a').first();
+    await warning.waitFor();
+    expect(await page.locator('#card-counts tr[data-rule="complaint-answer-warning"] td').first().textContent()).toBe(
+      '投诉答复临期 complaint answer warning',
+    );
+    expect(await warning.textContent()).toBe('1');
+    await warning.click();
+    const link = page.locator('#rows tbody tr td a[href^="/complaints?id="]');
+    await link.waitFor();
+    expect(await link.textContent()).toBe('Q-LATE-1');
+    expect(await page.locator('#total').getAttribute('data-total')).toBe('1');
+    await page.context().close();
+  });
+
   it('Next pages the listing shown, not filters changed in the form without pressing Show', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/complaints?limit=1`);

@@ -3,6 +3,7 @@
  * A little over 300 lines: the report's schema reuses the stats blocks (cohort, flow,
  * complaints, ratings), so they change together when a figure is added.
  */
+import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
 import { CARD_COLORS, CARD_RULES, ESCALATION_LEVELS } from '../../domain/lists.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, rate, ref, str } from './schemaParts.js';
@@ -105,6 +106,21 @@ const complaintFields = {
   withSatisfaction: { ...int, description: 'closures in the period with a satisfaction given' },
   satisfied: { ...int, description: 'of those, satisfied or basically satisfied' },
   satisfactionRate: { ...rate, description: 'satisfied / withSatisfaction' },
+  cards: {
+    ...list(
+      closed(['rule', 'color', 'count'], {
+        rule: { enum: [...COMPLAINT_CARD_RULES] },
+        color: { enum: CARD_COLORS },
+        count: int,
+      }),
+    ),
+    description:
+      'complaint cards started in the period (and by asOf), by rule; with a department, those started while it was in charge',
+  },
+  cardsTotal: {
+    ...int,
+    description: 'the complaint cards of the period: with flow.cardsTotal, the card register total',
+  },
 };
 const Complaints = closed(Object.keys(complaintFields), complaintFields);
 
@@ -300,7 +316,7 @@ const MonthlyReport = closed(
       red: int,
       byRule: list(
         closed(['rule', 'color', 'count'], {
-          rule: { enum: [...CARD_RULES] },
+          rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },
           color: { enum: [...CARD_COLORS] },
           count: int,
         }),

@@ -1,4 +1,5 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
+import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
 import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
@@ -74,7 +75,9 @@ export const listPaths = {
         q('to', 'Local date after the last one (exclusive)', date, true),
         q('centerId', "Only this center's cases", id),
         q('departmentId', "Only this department's cases", id),
-        q('rule', 'Only cards of this rule', { enum: CARD_RULES }),
+        q('rule', 'Only cards of this rule (a case rule, or a complaint rule of SPEC §8)', {
+          enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES],
+        }),
         q('color', 'Only cards of this colour', { enum: CARD_COLORS }),
         ...paging,
       ],
@@ -164,10 +167,14 @@ export const listSchemas = {
   CardRegisterRow: {
     type: 'object',
     additionalProperties: false,
-    required: ['caseId', 'rule', 'color', 'startedAt', 'centerId', 'departmentId', 'matterCode'],
+    description:
+      "A case's card (caseId, matterCode) or a complaint's (complaintId; departmentId: in charge when it started, '' none)",
+    required: ['rule', 'color', 'startedAt', 'centerId', 'departmentId'],
+    oneOf: [{ required: ['caseId', 'matterCode'] }, { required: ['complaintId'] }],
     properties: {
       caseId: { type: 'string' },
-      rule: { enum: CARD_RULES },
+      complaintId: { type: 'string' },
+      rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },
       color: { enum: CARD_COLORS },
       startedAt: instant,
       clearedAt: instant,

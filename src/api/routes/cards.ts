@@ -1,4 +1,5 @@
 /** `GET /cards` (SPEC §4): the register of cards started in [from, to) — filters, cursor paging, CSV. */
+import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
 import { Router } from 'express';
 import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
 import { cardRegisterToCsv } from '../../projections/cardRegister.js';
@@ -31,7 +32,7 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
     const given = {
       centerId: idParam(q, 'centerId'),
       departmentId: idParam(q, 'departmentId'),
-      rule: enumParam(q, 'rule', CARD_RULES),
+      rule: enumParam(q, 'rule', [...CARD_RULES, ...COMPLAINT_CARD_RULES]),
       color: enumParam(q, 'color', CARD_COLORS),
       cursor: cursorParam(q),
     };
@@ -41,7 +42,8 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
       req,
       res,
       'card-register',
-      result.items.map((r) => r.caseId),
+      result.items.flatMap((r) => (r.caseId === undefined ? [] : [r.caseId])),
+      result.items.flatMap((r) => (r.complaintId === undefined ? [] : [r.complaintId])),
     );
     if (csv) {
       sendCsv(res, `cards-${from}-${to}.csv`, cardRegisterToCsv(result.items), result.nextCursor);

@@ -19,6 +19,7 @@ export function recordListRead(
   res: Response,
   what: 'case-list' | 'card-register',
   caseIds: readonly string[],
+  complaintIds: readonly string[] = [],
 ): void {
   const principal = principalOf(res);
   if (!leavesTrail(principal.role)) return;
@@ -30,5 +31,6 @@ export function recordListRead(
     what,
     query: at < 0 ? '' : req.originalUrl.slice(at + 1),
     caseIds: [...new Set(caseIds)],
+    ...(complaintIds.length === 0 ? {} : { complaintIds: [...new Set(complaintIds)] }),
   });
 }

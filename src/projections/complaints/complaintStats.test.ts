@@ -5,6 +5,7 @@ import type { ComplaintEvent } from '../../domain/complaints/events.js';
 import { evolveComplaint, initialComplaintState } from '../../domain/complaints/evolve.js';
 import { complaintTimelineOf } from '../../domain/complaints/timeline.js';
 import { acceptedC, answeredC, assignedC, closedC, received, rejectedC } from '../../domain/complaints/testing.js';
+import { COMPLAINT_CARD_RULES, COMPLAINT_RULE_COLOR } from '../../domain/complaints/lists.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { formatInstant, MS_PER_DAY, MS_PER_HOUR, parseDate, parseInstant } from '../../domain/time.js';
 import { computeStats } from '../stats.js';
@@ -98,6 +99,7 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
   const n = { received: 0, accepted: 0, rejected: 0, answered: 0, due: 0, onTime: 0, closed: 0, closedOfAccepted: 0 };
   let withSat = 0;
   let sat = 0;
+  const cardCounts: Record<string, number> = {};
   const subst: Record<string, { substantiated: number; partly: number }> = {};
   for (const [id, list] of byId) {
     const state = list.reduce((st, e) => evolveComplaint(st, e), initialComplaintState(id));
@@ -105,6 +107,9 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
     const acceptedInP = list.some((e) => e.type === 'ComplaintAccepted' && inP(e));
     const closedBy = list.some((e) => e.type === 'ComplaintClosed' && parseInstant(e.occurredAt) < to);
     if (acceptedInP && closedBy) n.closedOfAccepted++;
+    // Cards issued in the period: started in it, by ASOF.
+    for (const c of complaintTimelineOf(state, ASOF, DEFAULT_POLICY, cal)!.cards)
+      if (c.start >= from && c.start < to && c.start <= ASOF) cardCounts[c.rule] = (cardCounts[c.rule] ?? 0) + 1;
     // An answer due in the period: its due instant (the end of the last day) in (from, to] and passed by ASOF.
     const due = complaintTimelineOf(state, ASOF, DEFAULT_POLICY, cal)!.answer?.dueAt;
     if (due !== undefined && due > from && due <= to && due <= ASOF) {
@@ -159,6 +164,12 @@ function recount(events: readonly ComplaintEvent[], fromDay: string, toDay: stri
     withSatisfaction: withSat,
     satisfied: sat,
     satisfactionRate: r(sat, withSat),
+    cards: COMPLAINT_CARD_RULES.filter((rule) => (cardCounts[rule] ?? 0) > 0).map((rule) => ({
+      rule,
+      color: COMPLAINT_RULE_COLOR[rule],
+      count: cardCounts[rule]!,
+    })),
+    cardsTotal: Object.values(cardCounts).reduce((a, b) => a + b, 0),
   };
 }
 
@@ -280,6 +291,12 @@ describe('complaint figures (SPEC §8)', () => {
       withSatisfaction: 1,
       satisfied: 1,
       satisfactionRate: 1,
+      // a and b: the answer warning at the start of counted day 12 (11-19); b's overdue at the end of day 15 (11-25 00:00).
+      cards: [
+        { rule: 'complaint-answer-warning', color: 'yellow', count: 2 },
+        { rule: 'complaint-overdue', color: 'red', count: 1 },
+      ],
+      cardsTotal: 3,
     });
     const dec = complaintFigures(p.all(), period(p, '2025-12-01', '2026-01-01'));
     // c's closure follows its rejection: closed but never accepted, so d's acceptance is 0 % closed.

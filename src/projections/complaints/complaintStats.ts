@@ -21,7 +21,8 @@
  * fell due), so a later assignment never moves a past month's figure.
  */
 import { answeringDepartmentOf, departmentAt, type ComplaintState } from '../../domain/complaints/evolve.js';
-import type { ComplaintTimeline } from '../../domain/complaints/timeline.js';
+import { COMPLAINT_CARD_RULES, COMPLAINT_RULE_COLOR, type ComplaintCardRule } from '../../domain/complaints/lists.js';
+import type { ComplaintCard, ComplaintTimeline } from '../../domain/complaints/timeline.js';
 import type { EpochDay, EpochMs } from '../../domain/types.js';
 import { rate } from '../stats.js';
 
@@ -31,6 +32,13 @@ export const NO_DEPARTMENT = '';
 export interface FindingCount {
   readonly substantiated: number;
   readonly partly: number;
+}
+
+/** Complaint cards started in the period, of one rule. */
+export interface ComplaintCardCount {
+  readonly rule: ComplaintCardRule;
+  readonly color: 'yellow' | 'red';
+  readonly count: number;
 }
 
 export interface ComplaintFigures {
@@ -55,6 +63,12 @@ export interface ComplaintFigures {
   readonly withSatisfaction: number;
   readonly satisfied: number;
   readonly satisfactionRate: number | null;
+  /**
+   * Complaint cards (SPEC §8) started in the period and by the instant read, by rule (those
+   * with a count); with a department, the cards that started while it was in charge.
+   */
+  readonly cards: readonly ComplaintCardCount[];
+  readonly cardsTotal: number;
 }
 
 export interface ComplaintPeriod {
@@ -82,6 +96,10 @@ export interface ComplaintCounting {
   readonly answerDueOf: (s: ComplaintState) => EpochMs | undefined;
   /** A due instant (the end of a last day) whose day lies in the period and which has passed by the instant read. */
   readonly dueCounts: (dueAt: EpochMs) => boolean;
+  /** The complaint's cards as of the instant read (some may start after it). */
+  readonly cardsOf: (s: ComplaintState) => readonly ComplaintCard[];
+  /** A card start in the period and by the instant read: a card issued in the period. */
+  readonly issuedIn: (start: EpochMs) => boolean;
 }
 
 /** Counts nothing: the figures of no complaints. */
@@ -90,15 +108,30 @@ export const COUNTING_NOTHING: ComplaintCounting = {
   beforeEnd: () => false,
   answerDueOf: () => undefined,
   dueCounts: () => false,
+  cardsOf: () => [],
+  issuedIn: () => false,
 };
+
+/** One timeline a complaint for all the figures of one read (the total's and each group's). */
+function memoized(timelineOf: (s: ComplaintState) => ComplaintTimeline | null) {
+  const seen = new Map<ComplaintState, ComplaintTimeline | null>();
+  return (s: ComplaintState): ComplaintTimeline | null => {
+    let t = seen.get(s);
+    if (t === undefined) seen.set(s, (t = timelineOf(s)));
+    return t;
+  };
+}
 
 /** An instant period `[fromMs, toMs)` and the due instants of `source` (computed as of `asOf`). */
 export function countingOf(source: ComplaintSource, fromMs: EpochMs, toMs: EpochMs, asOf: EpochMs): ComplaintCounting {
+  const timeline = memoized((s) => source.timelineOf(s, asOf));
   return {
     inPeriod: (at) => at >= fromMs && at < toMs,
     beforeEnd: (at) => at < toMs,
-    answerDueOf: (s) => source.timelineOf(s, asOf)?.answer?.dueAt,
+    answerDueOf: (s) => timeline(s)?.answer?.dueAt,
     dueCounts: (dueAt) => dueAt > fromMs && dueAt <= toMs && dueAt <= asOf,
+    cardsOf: (s) => timeline(s)?.cards ?? [],
+    issuedIn: (start) => start >= fromMs && start < toMs && start <= asOf,
   };
 }
 
@@ -114,6 +147,8 @@ export class ComplaintAccumulator implements ComplaintCounts {
   withSatisfaction = 0;
   satisfied = 0;
   readonly substantiated: Record<string, { substantiated: number; partly: number }> = {};
+  /** Cards issued in the period, by COMPLAINT_CARD_RULES index. */
+  readonly cards: number[] = COMPLAINT_CARD_RULES.map(() => 0);
 
   constructor(private readonly counting: ComplaintCounting) {}
 
@@ -152,6 +187,11 @@ export class ComplaintAccumulator implements ComplaintCounts {
         if (inTime) this.answeredOnTime++;
       }
     }
+    for (const card of this.counting.cardsOf(s)) {
+      if (!this.counting.issuedIn(card.start)) continue;
+      if (department !== undefined && (departmentAt(s, card.start) ?? NO_DEPARTMENT) !== department) continue;
+      this.cards[RULE_INDEX[card.rule]]! += 1;
+    }
     if (s.closed !== undefined && counts(s.closed.at)) {
       this.closed++;
       const sat = s.closed.satisfaction;
@@ -176,7 +216,8 @@ export class ComplaintAccumulator implements ComplaintCounts {
 
   /** Anything received, decided, answered or closed in the period. */
   any(): boolean {
-    return this.received + this.accepted + this.rejected + this.answered + this.answersDue + this.closed > 0;
+    const cards = this.cards.reduce((a, b) => a + b, 0);
+    return this.received + this.accepted + this.rejected + this.answered + this.answersDue + this.closed + cards > 0;
   }
 
   result(): ComplaintFigures {
@@ -197,6 +238,11 @@ export function complaintFigures(complaints: Iterable<ComplaintState>, p: Compla
       const d = p.dayOf(dueAt - 1);
       return d >= p.from && d < p.to && dueAt <= p.asOf;
     },
+    cardsOf: (s) => p.timelineOf(s)?.cards ?? [],
+    issuedIn: (start) => {
+      const d = p.dayOf(start);
+      return d >= p.from && d < p.to && start <= p.asOf;
+    },
   });
   for (const s of complaints) acc.add(s);
   return acc.result();
@@ -215,6 +261,8 @@ export interface ComplaintCounts {
   readonly withSatisfaction: number;
   readonly satisfied: number;
   readonly substantiated: Readonly<Record<string, FindingCount>>;
+  /** By COMPLAINT_CARD_RULES index. */
+  readonly cards: readonly number[];
 }
 
 /** The complaint figures from their counts: every rate is defined here alone; departments in order. */
@@ -235,5 +283,21 @@ export function complaintFiguresOf(c: ComplaintCounts): ComplaintFigures {
     withSatisfaction: c.withSatisfaction,
     satisfied: c.satisfied,
     satisfactionRate: rate(c.satisfied, c.withSatisfaction),
+    ...complaintCardsOf(c.cards),
   };
+}
+
+const RULE_INDEX = Object.fromEntries(COMPLAINT_CARD_RULES.map((rule, i) => [rule, i])) as Readonly<
+  Record<ComplaintCardRule, number>
+>;
+
+function complaintCardsOf(counts: readonly number[]): Pick<ComplaintFigures, 'cards' | 'cardsTotal'> {
+  const cards: ComplaintCardCount[] = [];
+  let cardsTotal = 0;
+  COMPLAINT_CARD_RULES.forEach((rule, i) => {
+    const count = counts[i] ?? 0;
+    if (count > 0) cards.push({ rule, color: COMPLAINT_RULE_COLOR[rule], count });
+    cardsTotal += count;
+  });
+  return { cards, cardsTotal };
 }

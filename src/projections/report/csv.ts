@@ -7,7 +7,7 @@
 import { toCsv, type CsvValue } from '../csv.js';
 import type { MonthlyReport } from '../report.js';
 import { HEADLINE_FIGURES, headline, type Growth } from './growth.js';
-import { CATEGORY_NAMES, COLOR_NAMES, LEVEL_NAMES, RULE_NAMES } from './labels.js';
+import { CATEGORY_NAMES, cardRuleName, COLOR_NAMES, LEVEL_NAMES } from './labels.js';
 import type { MonthlyCenterRow, MonthlyDepartmentRow } from './tables.js';
 import {
   COMPLAINT_HEADLINES,
@@ -260,7 +260,7 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
         ? [['说明'], ['未出现黄牌、红牌情况']]
         : [
             ['规则', '颜色', '张数'],
-            ...report.cards.byRule.map((c) => [RULE_NAMES[c.rule], COLOR_NAMES[c.color], c.count]),
+            ...report.cards.byRule.map((c) => [cardRuleName(c.rule), COLOR_NAMES[c.color], c.count]),
             ['合计', '', report.cards.total],
           ],
     ],

@@ -5,6 +5,7 @@
  * report test checks the two agree.
  */
 import type { CenterLevel } from '../../domain/directory.js';
+import type { ComplaintCardRule } from '../../domain/complaints/lists.js';
 import type { CardColor, CardRule } from '../../domain/types.js';
 import type { ReportCategory } from './tables.js';
 
@@ -17,6 +18,16 @@ export const RULE_NAMES: Readonly<Record<CardRule, string>> = {
   'bad-rating-unresolved': '差评未整改',
   'late-record': '迟录',
 };
+
+export const COMPLAINT_RULE_NAMES: Readonly<Record<ComplaintCardRule, string>> = {
+  'complaint-undecided': '投诉逾期未决定受理',
+  'complaint-answer-warning': '投诉答复临期',
+  'complaint-overdue': '投诉答复逾期',
+};
+
+/** The name of a case or complaint card rule. */
+export const cardRuleName = (rule: CardRule | ComplaintCardRule): string =>
+  rule in RULE_NAMES ? RULE_NAMES[rule as CardRule] : COMPLAINT_RULE_NAMES[rule as ComplaintCardRule];
 
 export const COLOR_NAMES: Readonly<Record<CardColor, string>> = { yellow: '黄牌', red: '红牌' };
 

@@ -1,5 +1,6 @@
 // The card register (GET /cards): the cards started in a period, with why, in numbers.
-import { COLORS, RULES, label } from './labels.js';
+import { ALERT_RULES, COLORS, label } from './labels.js';
+import { complaintHref } from './report-links.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
@@ -14,14 +15,21 @@ function row(r) {
   return el(
     'tr',
     {},
-    el('td', {}, el('a', { href: `/cases/${encodeURIComponent(r.caseId)}` }, r.caseId)),
-    el('td', {}, el('span', { class: `badge ${r.color}` }, label(COLORS, r.color)), ' ', label(RULES, r.rule)),
+    // A case's card or a complaint's (SPEC §8): each links to its own page.
+    el(
+      'td',
+      {},
+      r.complaintId === undefined
+        ? el('a', { href: `/cases/${encodeURIComponent(r.caseId)}` }, r.caseId)
+        : el('a', { href: complaintHref(r.complaintId), title: '效能投诉 complaint' }, r.complaintId),
+    ),
+    el('td', {}, el('span', { class: `badge ${r.color}` }, label(COLORS, r.color)), ' ', label(ALERT_RULES, r.rule)),
     el('td', {}, el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt))),
     // On a phone: the case, the card, when and why (the columns below are in the CSV and on a wide screen).
     el('td', { class: 'hide-narrow' }, r.clearedAt ? fmtInstant(r.clearedAt) : '—'),
     el('td', { class: 'hide-narrow' }, who(r.centerId, r.centerName)),
     el('td', { class: 'hide-narrow' }, who(r.departmentId, r.departmentName)),
-    el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode),
+    el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode ?? '—'),
     el('td', { class: 'explain-figures' }, explainFigures(r.explain)),
   );
 }
@@ -30,7 +38,7 @@ await loadConfig();
 wireHeader();
 const form = document.getElementById('filters');
 for (const [id, table] of [
-  ['f-rule', RULES],
+  ['f-rule', ALERT_RULES],
   ['f-color', COLORS],
 ]) {
   document.getElementById(id).append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));

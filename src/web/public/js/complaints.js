@@ -7,6 +7,7 @@ import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
 import { centerCell, departmentCell, directoryPickers, loadDirectory } from './directory.js';
 import { showComplaint } from './complaint-view.js';
+import { complaintHref } from './report-links.js';
 
 const PARAMS = [
   'centerId',
@@ -35,8 +36,6 @@ const PARAMS = [
 function options(select, table) {
   select.append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));
 }
-
-export const complaintHref = (id) => `/complaints?id=${encodeURIComponent(id)}`;
 
 // The due instant of the step pending (what sort=dueAt orders by): the decision until decided, then the
 // answer until answered; nothing once answered, rejected or closed. Past it, says so.

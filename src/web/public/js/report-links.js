@@ -109,3 +109,6 @@ export function countLink(text, value, href) {
   if (href === undefined || typeof value !== 'number') return text;
   return el('a', { href, class: 'count-link', title: `查看这 ${fmtNumber(value)} 条 Show them` }, text);
 }
+
+/** One complaint's page (the complaints page with `?id=`). */
+export const complaintHref = (id) => `/complaints?id=${encodeURIComponent(id)}`;

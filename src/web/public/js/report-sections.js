@@ -3,7 +3,7 @@
 // table ranked within its level, the department table with cases in progress,
 // the worst departments and the month's cards. Growth comes from the server
 // (percent for counts, percentage points for rates); nothing is recomputed here.
-import { COLORS, KPIS, RULES, label } from './labels.js';
+import { ALERT_RULES, COLORS, KPIS, label } from './labels.js';
 import { el, fmtKpi, fmtNumber, fmtRate, ratePercent } from './format.js';
 import { nameCell, withName } from './directory.js';
 import { countLink, reportListLink } from './report-links.js';
@@ -196,13 +196,17 @@ export function renderBars(report) {
 
 export function renderCards(report) {
   const cards = report.cards ?? { total: 0, byRule: [] };
-  const before = (rule, color) =>
-    (report.previousYear?.kpis?.flow?.cards ?? []).find((c) => c.rule === rule && c.color === color)?.count ?? 0;
+  // The same month a year earlier: its cases' cards and its complaints' (report.cards holds both).
+  const yearBefore = [
+    ...(report.previousYear?.kpis?.flow?.cards ?? []),
+    ...(report.complaints?.previousYear?.figures?.cards ?? []),
+  ];
+  const before = (rule, color) => yearBefore.find((c) => c.rule === rule && c.color === color)?.count ?? 0;
   const rows = cards.byRule.map((c) =>
     el(
       'tr',
       { dataset: { rule: c.rule, color: c.color } },
-      el('td', {}, label(RULES, c.rule)),
+      el('td', {}, label(ALERT_RULES, c.rule)),
       el('td', {}, el('span', { class: `badge ${c.color}` }, label(COLORS, c.color))),
       countCell(report, 'cards', c.count, { rule: c.rule, color: c.color }),
       countCell(
