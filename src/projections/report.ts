@@ -101,6 +101,11 @@ export interface MonthlyReportFigures {
   /** Departments ranked worst first: overdue rate descending, then on-time rate ascending. */
   readonly worstDepartments: readonly MonthlyDepartmentRow[];
   readonly cards: MonthlyCards;
+  /**
+   * Present while the month is still running: the last local date its figures cover (the date
+   * of asOf). "Open at the month's end" is then open now, and the summary says 截至 that day.
+   */
+  readonly runningThrough?: string;
   /** Departments of the table not in the directory (shown by id), and their accepted cases. */
   readonly unregistered: UnregisteredTotal;
   /** Centers of the table not in the directory, and their accepted cases. */
@@ -210,6 +215,7 @@ export function computeMonthlyReport(
     departments,
     worstDepartments: rankWorst(departments),
     cards: cardsOf(kpis, complaintFigures.figures),
+    ...(asOf < periods.current.toMs ? { runningThrough: formatDate(zoneClock(zone).dayOf(asOf)) } : {}),
     unregistered: unregisteredOf(departments),
     unregisteredCenters: unregisteredOf(centers),
     ...(latest === Number.NEGATIVE_INFINITY ? {} : { latestMonthWithData: currentMonth(latest, zone) }),

@@ -112,7 +112,8 @@ export class Accumulator implements KpiCounts {
     }
     if (completedAt === undefined || completedAt >= toMs) {
       this.openAtEnd++;
-      if (overdueStart(e) <= toMs) this.overdueOpenAtEnd++; // NaN (none) compares false
+      // Overdue at `to`, or now in a running period (a card due later is not yet known to start). NaN compares false.
+      if (overdueStart(e) <= Math.min(toMs, this.clockMs)) this.overdueOpenAtEnd++;
     }
     const cards = e.cards;
     if (cards !== undefined) {

@@ -75,11 +75,14 @@ export function monthlySummary(report: MonthlyReportFigures): string {
   const [year, mon] = report.month.split('-').map(Number);
   const subject = subjectOf(report);
   const { cohort, flow } = report.kpis;
+  // A month still running says which days it covers, never reads as the whole month.
+  const through = report.runningThrough === undefined ? undefined : Number(report.runningThrough.slice(8));
+  const when = through === undefined ? `${year}年${mon}月` : `${year}年${mon}月1日至${through}日`;
   if (cohort.accepted === 0 && flow.completedInPeriod === 0) {
-    return `${year}年${mon}月，${subject}未受理事项，也无办结事项。${cardsText(report, subject)}${feedbackText(report)}${versionsText(report)}`;
+    return `${when}，${subject}未受理事项，也无办结事项。${cardsText(report, subject)}${feedbackText(report)}${versionsText(report)}`;
   }
   const head = [
-    `${year}年${mon}月，${subject}各窗口共受理各类事项${cohort.accepted}件`,
+    `${when}，${subject}各窗口共受理各类事项${cohort.accepted}件`,
     `办结${cohort.completed}件`,
     `在办事项${cohort.inProgress}件`,
     ...(cohort.completionRate === null ? [] : [`办结率${percentText(cohort.completionRate)}`]),
@@ -105,11 +108,12 @@ const rateClause = (name: string, rate: number | null): string[] =>
 /** 效能投诉 and 好差评 of the month (SPEC §8), from the report's complaint and rating figures. */
 export function feedbackText(report: MonthlyReportFigures): string {
   const c = report.complaints.figures;
+  const month = report.runningThrough === undefined ? '全月' : '';
   const complaints =
     c.received + c.accepted + c.rejected + c.answered + c.closed === 0
-      ? ['全月未收到效能投诉']
+      ? [`${month}未收到效能投诉`]
       : [
-          `全月收到效能投诉${c.received}件`,
+          `${month}收到效能投诉${c.received}件`,
           `受理${c.accepted}件`,
           ...(c.rejected > 0 ? [`不予受理${c.rejected}件`] : []),
           `办结${c.closedOfAccepted}件`,

@@ -325,6 +325,11 @@ const MonthlyReport = closed(
     unregistered: unregisteredTotal,
     unregisteredCenters: unregisteredTotal,
     latestMonthWithData: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' },
+    runningThrough: {
+      ...date,
+      description:
+        'present while the month is running: the last local date its figures cover (open at the end means open now)',
+    },
     ...versions,
     complaints: reportComplaints,
     ratings: reportRatings,

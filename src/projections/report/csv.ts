@@ -203,7 +203,9 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
         ['月份', '统计区间', '服务中心', '日历版本', '政策版本'],
         [
           report.month,
-          `${report.from} 至 ${report.to}（不含）`,
+          report.runningThrough === undefined
+            ? `${report.from} 至 ${report.to}（不含）`
+            : `${report.from} 至 ${report.runningThrough}（本月未结束）`,
           report.filter.centerId === undefined ? '全部' : (report.filter.centerName ?? report.filter.centerId),
           report.calendarVersion,
           report.policyVersions.join('、'),
