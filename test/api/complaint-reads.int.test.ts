@@ -7,7 +7,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../src/api/openapi.js';
 import { encodeCursor } from '../../src/projections/keysetPage.js';
 import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
@@ -180,6 +183,77 @@ describe('GET /complaints', () => {
     expect(ids((await get('/complaints?hasDepartment=false')).body)).toEqual(['Q-3']);
   });
 
+  it("reproduces /stats' complaint satisfaction (SPEC §4): rows carry finding and satisfaction, filtered by closure", async () => {
+    await seed(); // Q-3: rejected, closed 11-03 basically satisfied, no department
+    const closedAfterAnswer = async (id: string, centerId: string, day: string, finding: string, extra = {}) => {
+      await post(id, 'ComplaintReceived', `2025-10-${day}T09:00:00+08:00`, receivedBody(centerId, 'd1'));
+      await post(id, 'ComplaintAccepted', `2025-10-${day}T10:00:00+08:00`);
+      await post(id, 'ComplaintAnswered', `2025-10-${day}T11:00:00+08:00`, { finding });
+      return (closedAt: string) => post(id, 'ComplaintClosed', closedAt, extra);
+    };
+    await (await closedAfterAnswer('Q-5', 'center-A', '20', 'substantiated', { satisfaction: 'satisfied' }))(
+      '2025-10-29T09:00:00+08:00',
+    );
+    await (await closedAfterAnswer('Q-6', 'center-A', '21', 'unsubstantiated', { satisfaction: 'unsatisfied' }))(
+      '2025-11-03T08:00:00+08:00',
+    );
+    await (await closedAfterAnswer('Q-7', 'center-B', '22', 'partly'))('2025-10-31T09:00:00+08:00'); // none given
+    await (await closedAfterAnswer('Q-8', 'center-A', '23', 'unsubstantiated', { satisfaction: 'basically' }))(
+      '2025-10-31T10:00:00+08:00',
+    );
+    await caughtUp();
+
+    // Each row says its finding once answered and its satisfaction once closed with one.
+    const rows = (await get('/complaints?sort=received')).body.items as Record<string, unknown>[];
+    const of = (id: string) => rows.find((r) => r['complaintId'] === id)!;
+    expect(of('Q-5')).toMatchObject({ finding: 'substantiated', satisfaction: 'satisfied' });
+    expect(of('Q-7')).toMatchObject({ finding: 'partly' });
+    expect(of('Q-7')).not.toHaveProperty('satisfaction');
+    expect(of('Q-3')).toMatchObject({ satisfaction: 'basically' });
+    expect(of('Q-3')).not.toHaveProperty('finding'); // rejected, never answered
+    expect(of('Q-1')).not.toHaveProperty('finding');
+    const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ ...openApiDocument, $id: 'openapi' });
+    const row = ajv.compile({ $ref: 'openapi#/components/schemas/ComplaintListRow' });
+    for (const r of rows) expect(row(r), JSON.stringify(row.errors)).toBe(true);
+
+    // The CSV carries both under Chinese headers.
+    const csv = await call(srv.baseUrl, 'GET', '/complaints?q=Q-5', {
+      token: TOKENS.monitor,
+      headers: { accept: 'text/csv' },
+    });
+    const [header, line] = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.split(','));
+    expect(line![header!.indexOf('答复结论')]).toBe('substantiated');
+    expect(line![header!.indexOf('投诉人满意度')]).toBe('satisfied');
+
+    // One level each; content = satisfied or basically; given = any.
+    expect(ids((await get('/complaints?satisfaction=satisfied')).body)).toEqual(['Q-5']);
+    expect(ids((await get('/complaints?satisfaction=basically')).body)).toEqual(['Q-3', 'Q-8']);
+    expect(ids((await get('/complaints?satisfaction=unsatisfied')).body)).toEqual(['Q-6']);
+    expect(ids((await get('/complaints?satisfaction=content')).body)).toEqual(['Q-3', 'Q-8', 'Q-5']);
+    expect(ids((await get('/complaints?satisfaction=given')).body)).toEqual(['Q-3', 'Q-8', 'Q-6', 'Q-5']);
+
+    // With the closure dates (and the same center or department), the lists' totals are /stats' counts.
+    for (const [from, to, where, withSatisfaction, satisfied] of [
+      ['2025-10-01', '2025-11-01', '', 2, 2],
+      ['2025-11-01', '2025-12-01', '', 2, 1],
+      ['2025-10-01', '2025-12-01', '&departmentId=d1', 3, 2],
+      ['2025-10-01', '2025-12-01', '&centerId=center-A', 4, 3],
+      ['2025-10-01', '2025-12-01', '&centerId=center-B', 0, 0],
+    ] as const) {
+      const stats = (await get(`/stats?from=${from}&to=${to}${where}`)).body.complaints;
+      expect([stats.withSatisfaction, stats.satisfied], `${from}${where}`).toEqual([withSatisfaction, satisfied]);
+      const total = async (value: string) =>
+        (await get(`/complaints?closedFrom=${from}&closedTo=${to}${where}&satisfaction=${value}`)).body.total;
+      expect([await total('given'), await total('content')], `${from}${where}`).toEqual([withSatisfaction, satisfied]);
+    }
+  });
+
   it('sorted by overdueDays, a listing keeps its order while the clock raises alerts between its pages', async () => {
     await seed();
     srv.clock.set('2025-11-20T09:00:00+08:00'); // Q-2 past due; Q-1 not yet
@@ -218,6 +292,8 @@ describe('GET /complaints', () => {
       ['overdue=maybe', 'overdue'],
       ['decided=maybe', 'decided'],
       ['finding=true', 'finding'],
+      ['satisfaction=happy', 'satisfaction'],
+      ['satisfaction=satisfied,basically', 'satisfaction'],
       ['answeredFrom=2025-11-04&answeredTo=2025-11-03', 'answeredTo'],
       ['sort=subject', 'sort'],
       ['listedAt=yesterday', 'listedAt'],

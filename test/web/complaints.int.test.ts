@@ -257,6 +257,21 @@ describe('complaints', () => {
     await page.context().close();
   });
 
+  it("filters by the closure's satisfaction, from the address and from the form (the lists behind /stats' satisfaction)", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    const rows = page.locator('#rows tbody tr[data-complaint-id]');
+    // Q-DONE-1 was closed basically satisfied; Q-LATE-1 is not closed. Before, the page dropped the filter.
+    await page.goto(`${server.baseUrl}/complaints?satisfaction=content`);
+    await expect.poll(() => page.locator('#total').getAttribute('data-total')).toBe('1');
+    expect(await rows.first().getAttribute('data-complaint-id')).toBe('Q-DONE-1');
+    expect(await page.getByLabel('投诉人满意度 Satisfaction').inputValue()).toBe('content');
+    await page.getByLabel('投诉人满意度 Satisfaction').selectOption('unsatisfied');
+    await page.getByRole('button', { name: /查询/ }).click();
+    await page.waitForURL(/satisfaction=unsatisfied/);
+    await expect.poll(() => page.locator('#total').getAttribute('data-total')).toBe('0');
+    await page.context().close();
+  });
+
   it('fits a 390 px phone: list and view without sideways scrolling of the page', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor, PHONE);
     for (const path of ['/complaints', '/complaints?id=Q-DONE-1']) {

@@ -26,7 +26,11 @@ import {
   q,
   ref,
 } from './common.js';
-import { COMPLAINT_DECISIONS, COMPLAINT_SORT_VALUES } from '../../projections/complaints/complaintList.js';
+import {
+  COMPLAINT_DECISIONS,
+  COMPLAINT_SORT_VALUES,
+  SATISFACTION_FILTERS,
+} from '../../projections/complaints/complaintList.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, str } from './schemaParts.js';
 
@@ -52,7 +56,12 @@ const ComplaintListRow = closed(
     acceptedAt: instant,
     rejectedAt: instant,
     answeredAt: instant,
+    finding: { enum: COMPLAINT_FINDINGS, description: "The answer's finding (once answered)" },
     closedAt: instant,
+    satisfaction: {
+      enum: SATISFACTION_LEVELS,
+      description: "The complainant's satisfaction given at the closure (absent when none was given)",
+    },
     decideDueAt: { ...instant, description: 'End (24:00) of the last day to accept or reject on' },
     answerDueAt: { ...instant, description: 'End (24:00) of the last day to answer on (once accepted)' },
     alerts: list(
@@ -211,6 +220,11 @@ export const complaintReadPaths = {
         }),
         ...datePairParams('answered', 'Answered'),
         ...datePairParams('closed', 'Closed'),
+        q(
+          'satisfaction',
+          "The closure's satisfaction: satisfied (满意), basically (基本满意), unsatisfied (不满意); content: satisfied or basically (the figure satisfied of /stats); given: any (the figure withSatisfaction). With closedFrom/closedTo the lists behind /stats complaints.satisfied and withSatisfaction",
+          { enum: SATISFACTION_FILTERS },
+        ),
         q('q', 'Complaint-id prefix, case-insensitive', id),
         q(
           'sort',

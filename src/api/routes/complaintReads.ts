@@ -19,6 +19,7 @@ import {
   COMPLAINT_DECISIONS,
   COMPLAINT_SORT_VALUES,
   complaintListToCsv,
+  SATISFACTION_FILTERS,
 } from '../../projections/complaints/complaintList.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import { NO_DEPARTMENT } from '../../projections/complaints/complaintStats.js';
@@ -50,6 +51,7 @@ export const COMPLAINT_LIST_PARAMS = [
   'answeredTo',
   'closedFrom',
   'closedTo',
+  'satisfaction',
   'q',
   'sort',
   'limit',
@@ -89,6 +91,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       answeredTo: dateParam(q, 'answeredTo', false),
       closedFrom: dateParam(q, 'closedFrom', false),
       closedTo: dateParam(q, 'closedTo', false),
+      satisfaction: enumParam(q, 'satisfaction', SATISFACTION_FILTERS),
       q: idParam(q, 'q'),
       sort: enumParam(q, 'sort', COMPLAINT_SORT_VALUES),
       cursor: cursorParam(q),

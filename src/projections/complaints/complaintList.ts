@@ -18,8 +18,9 @@ import type {
   ComplaintChannel,
   ComplaintFinding,
   ComplaintStatus,
+  SatisfactionLevel,
 } from '../../domain/complaints/lists.js';
-import { PAST_DUE_COMPLAINT_RULES } from '../../domain/complaints/lists.js';
+import { PAST_DUE_COMPLAINT_RULES, SATISFACTION_LEVELS } from '../../domain/complaints/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { toCsv } from '../csv.js';
@@ -72,6 +73,8 @@ export interface ComplaintListQuery {
   /** Local dates, closure in [closedFrom, closedTo). */
   readonly closedFrom?: string;
   readonly closedTo?: string;
+  /** The closure's satisfaction: a level, `content` (satisfied or basically) or `given` (any); see SATISFACTION_FILTERS. */
+  readonly satisfaction?: SatisfactionFilter;
   /** true: past a due instant now (an alert of PAST_DUE_COMPLAINT_RULES in force); false: not. */
   readonly overdue?: boolean;
   /** Complaint-id prefix, case-insensitive. */
@@ -103,7 +106,11 @@ export interface ComplaintListRow {
   readonly acceptedAt?: string;
   readonly rejectedAt?: string;
   readonly answeredAt?: string;
+  /** The answer's finding, once answered. */
+  readonly finding?: ComplaintFinding;
   readonly closedAt?: string;
+  /** The complainant's satisfaction, when the closure carries one. */
+  readonly satisfaction?: SatisfactionLevel;
   /** End (24:00) of the last day to accept or reject on. */
   readonly decideDueAt: string;
   /** End of the last day to answer on, once accepted. */
@@ -163,6 +170,7 @@ export function complaintFilter(
     if (answered !== undefined && (s.answered === undefined || !inRange(answered, s.answered.at))) return false;
     if (f.finding !== undefined && s.answered?.finding !== f.finding) return false;
     if (closed !== undefined && (s.closed === undefined || !inRange(closed, s.closed.at))) return false;
+    if (f.satisfaction !== undefined && !satisfactionMatches(f.satisfaction, s.closed?.satisfaction)) return false;
     if (wantsAlert || f.overdue !== undefined) {
       const alerts = alertsOf(s.complaintId);
       if (wantsAlert && !alerts.some((a) => (f.rule ?? a.rule) === a.rule && (f.color ?? a.color) === a.color))
@@ -206,6 +214,22 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
 
 export const COMPLAINT_DECISIONS = ['accepted', 'rejected'] as const;
 export type ComplaintDecision = (typeof COMPLAINT_DECISIONS)[number];
+
+/**
+ * The `satisfaction` filter: one level, or the two the figures count (complaintStats.ts): `given`, closed with
+ * any satisfaction (`withSatisfaction`), and `content`, satisfied or basically satisfied (the figure `satisfied`,
+ * which counts both; the level `satisfied` alone is 满意 only). With `closedFrom`/`closedTo` they reproduce
+ * `/stats` for the period.
+ */
+export const SATISFACTION_FILTERS = [...SATISFACTION_LEVELS, 'content', 'given'] as const;
+export type SatisfactionFilter = (typeof SATISFACTION_FILTERS)[number];
+
+function satisfactionMatches(filter: SatisfactionFilter, level: SatisfactionLevel | undefined): boolean {
+  if (level === undefined) return false;
+  if (filter === 'given') return true;
+  if (filter === 'content') return level !== 'unsatisfied';
+  return level === filter;
+}
 
 const decisionOf = (s: ComplaintState): ComplaintDecision | undefined =>
   s.acceptedAt !== undefined ? 'accepted' : s.rejected !== undefined ? 'rejected' : undefined;
@@ -264,8 +288,9 @@ function complaintRow(s: ComplaintState, src: ComplaintListSources): ComplaintLi
     receivedAt: show(r.at),
     ...(s.acceptedAt !== undefined ? { acceptedAt: show(s.acceptedAt) } : {}),
     ...(s.rejected !== undefined ? { rejectedAt: show(s.rejected.at) } : {}),
-    ...(s.answered !== undefined ? { answeredAt: show(s.answered.at) } : {}),
+    ...(s.answered !== undefined ? { answeredAt: show(s.answered.at), finding: s.answered.finding } : {}),
     ...(s.closed !== undefined ? { closedAt: show(s.closed.at) } : {}),
+    ...(s.closed?.satisfaction !== undefined ? { satisfaction: s.closed.satisfaction } : {}),
     decideDueAt: tl === null ? show(r.at) : show(tl.decide.dueAt),
     ...(tl?.answer !== undefined ? { answerDueAt: show(tl.answer.dueAt) } : {}),
     alerts: src.alertsOf(s.complaintId).map((a) => ({ rule: a.rule, color: a.color, startedAt: a.startedAt })),
@@ -286,7 +311,9 @@ const COMPLAINT_CSV_HEADER = [
   '受理时间',
   '不予受理时间',
   '答复时间',
+  '答复结论',
   '办结时间',
+  '投诉人满意度',
   '受理决定期限',
   '答复期限',
   '当前告警',
@@ -310,7 +337,9 @@ export function complaintListToCsv(rows: readonly ComplaintListRow[]): string {
       r.acceptedAt,
       r.rejectedAt,
       r.answeredAt,
+      r.finding,
       r.closedAt,
+      r.satisfaction,
       r.decideDueAt,
       r.answerDueAt,
       r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),

@@ -28,6 +28,7 @@ const PARAMS = [
   'answeredTo',
   'closedFrom',
   'closedTo',
+  'satisfaction',
   'q',
   'sort',
   'limit',
