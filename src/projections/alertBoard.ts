@@ -44,6 +44,21 @@ export class AlertBoard {
     this.emit({ type: 'alert-raised', at, alert });
   }
 
+  /**
+   * Publish `next` in place of an active alert with the same key: raised again when it changed,
+   * replaced silently when only the versions it was computed with did (a calendar or policy
+   * publication recomputes every open case; re-announcing each unchanged alert would notify
+   * everyone again, e.g. an SMS per alert-raised).
+   */
+  update(previous: AlertView | undefined, next: AlertView): void {
+    if (previous === undefined || !sameButVersions(previous, next)) {
+      this.raise(next, next.startedAt);
+      return;
+    }
+    if (previous.calendarVersion === next.calendarVersion && previous.policyVersion === next.policyVersion) return;
+    this.active.set(next.key, next);
+  }
+
   /** Clear an active alert; `details` (optional) replaces the alert's details in the published event. */
   clear(key: string, at: string, details?: Readonly<Record<string, unknown>>): void {
     const alert = this.active.get(key);
@@ -97,4 +112,12 @@ export class AlertBoard {
       }
     }
   }
+}
+
+/** The same alert but perhaps for the calendar and policy versions it was computed with. */
+export function sameButVersions(a: AlertView, b: AlertView): boolean {
+  return (
+    JSON.stringify({ ...a, calendarVersion: '', policyVersion: '' }) ===
+    JSON.stringify({ ...b, calendarVersion: '', policyVersion: '' })
+  );
 }

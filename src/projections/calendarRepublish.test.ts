@@ -139,4 +139,32 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     });
     expect(rig.projections.readModels.activeAlerts()).toHaveLength(1);
   });
+
+  it('an active alert the publication does not change is not raised again: its versions are updated in place', async () => {
+    const rig = await makeRig('2025-10-01T09:00:00+08:00');
+    rigs.push(rig);
+    await publish(rig, REAL_2026);
+    await rig.append({
+      type: 'CaseAccepted',
+      caseId: 'OCT-1',
+      occurredAt: '2025-10-09T10:00:00+08:00',
+      centerId: 'c',
+      departmentId: 'd',
+      matterCode: 'm',
+      kind: 'promised',
+      promisedDays: 1,
+      channel: 'window',
+    });
+    rig.scheduler.advanceTo(parseInstant('2025-10-20T09:00:00+08:00'));
+    const before = rig.projections.readModels.activeAlerts();
+    expect(before.map((a) => a.rule)).toEqual(['overdue']);
+    const events = rig.alerts.length;
+    // 2026 again with one more make-up day in May: nothing of October 2025 moves.
+    await publish(rig, { ...REAL_2026, workdays: [...REAL_2026.workdays, '2026-05-16'] });
+    const v2 = rig.calendarService.current().version;
+    expect(v2).not.toBe(before[0]!.calendarVersion);
+    // Before: an alert-raised for the unchanged overdue alert (a probe saw 18 on one PUT, one per open alert).
+    expect(rig.alerts.slice(events)).toEqual([]);
+    expect(rig.projections.readModels.activeAlerts()).toEqual([{ ...before[0]!, calendarVersion: v2 }]);
+  });
 });

@@ -102,17 +102,5 @@ export function publishAlertChanges(
     // An alert withdrawn while a back-dated pause is on the case says so (the pause may be what hid it).
     board.clear(old.key, formatInstant(at, zone), withdrawal && { ...old.details, ...withdrawal });
   }
-  for (const n of next) {
-    const old = previous.find((p) => p.key === n.key);
-    if (old === undefined || !sameAlert(old, n)) board.raise(n, n.startedAt);
-  }
-}
-
-function sameAlert(a: AlertView, b: AlertView): boolean {
-  return (
-    a.startedAt === b.startedAt &&
-    a.calendarVersion === b.calendarVersion &&
-    a.policyVersion === b.policyVersion &&
-    JSON.stringify(a.details) === JSON.stringify(b.details)
-  );
+  for (const n of next) board.update(previous.find((p) => p.key === n.key), n);
 }
