@@ -57,6 +57,8 @@ export interface CardRegisterRow extends Named {
   readonly matterName?: string;
   /** Why, in numbers (the timing core's explanation of the card, as on the case page). */
   readonly explain?: unknown;
+  /** A case's card computed over a predicted day (no notice yet): it may still move (SPEC §3). */
+  readonly provisional?: true;
 }
 
 export interface CardRegisterResult {
@@ -248,6 +250,7 @@ function rowOf(hit: CaseHit, ev: CaseEvaluation | undefined, zone: string): Card
     departmentId: a.departmentId,
     matterCode: a.matterCode,
     ...(a.matterName === undefined ? {} : { matterName: a.matterName }),
+    ...(ev?.provisional === true ? { provisional: true as const } : {}),
   };
 }
 

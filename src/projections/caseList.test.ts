@@ -151,7 +151,7 @@ describe('the case list', () => {
     const page = rm.caseList({ limit: 3 });
     const lines = caseListToCsv(page.items).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      '办件编号,中心编号,中心,部门编号,部门,事项编码,事项名称,办件类型,状态,受理时间,办结期限,到期时间,办结时间,逾期天数,当前告警,日历版本,政策版本',
+      '办件编号,中心编号,中心,部门编号,部门,事项编码,事项名称,办件类型,状态,受理时间,办结期限,到期时间,办结时间,逾期天数,当前告警,日历版本,政策版本,时限为预测',
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]?.startsWith(page.items[0]!.caseId)).toBe(true);
@@ -159,6 +159,9 @@ describe('the case list', () => {
     const item = page.items[0]!;
     const read = rm.evaluateCase(item.caseId, Date.parse(page.asOf))!;
     expect([item.calendarVersion, item.policyVersion]).toEqual([read.calendarVersion, read.policyVersion]);
-    expect(lines[1]?.endsWith(`,${item.calendarVersion},${item.policyVersion}`)).toBe(true);
+    expect(lines[1]?.endsWith(`,${item.calendarVersion},${item.policyVersion},${item.provisional ? '是' : '否'}`)).toBe(
+      true,
+    );
+    expect(item.provisional).toBe(read.provisional);
   });
 });

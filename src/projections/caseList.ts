@@ -98,6 +98,8 @@ export interface CaseListRow extends Named {
   /** The versions the row's deadline and figures were computed under (SPEC §3: every result names them). */
   readonly calendarVersion: string;
   readonly policyVersion: string;
+  /** A day of its span is predicted (no notice yet): the deadline may still move (SPEC §3). */
+  readonly provisional: boolean;
 }
 
 export interface CaseListResult {
@@ -283,5 +285,6 @@ function rowOf(e: Readonly<CaseEntry>, reading: Reading): CaseListRow | undefine
     alerts: (e.alerts ?? []).map((x) => ({ rule: x.rule, color: x.color, startedAt: x.startedAt })),
     calendarVersion: ev.calendarVersion,
     policyVersion: ev.policyVersion,
+    provisional: ev.provisional,
   };
 }

@@ -15,6 +15,7 @@ const CASE_CSV_HEADER = [
   '当前告警',
   '日历版本',
   '政策版本',
+  '时限为预测',
 ];
 
 export function caseListToCsv(rows: readonly CaseListRow[]): string {
@@ -33,6 +34,7 @@ export function caseListToCsv(rows: readonly CaseListRow[]): string {
       r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
       r.calendarVersion,
       r.policyVersion,
+      r.provisional ? '是' : '否',
     ]),
   );
 }

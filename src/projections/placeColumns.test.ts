@@ -73,6 +73,7 @@ function caseRow(place: PlaceOfRow): CaseListRow {
     alerts: [],
     calendarVersion: 'cn-2025@1',
     policyVersion: 'policy@1',
+    provisional: false,
   };
 }
 

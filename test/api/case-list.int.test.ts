@@ -366,3 +366,45 @@ describe('GET /cases', () => {
     expect((await call(srv.baseUrl, 'GET', '/cases')).status).toBe(401);
   });
 });
+
+describe('a deadline over predicted days is flagged in the list and the register (SPEC §3 provisional)', () => {
+  it('a case due in the last days of 2026, before the 2027 notice, is provisional in /cases and on its /cards rows', async () => {
+    await srv.close();
+    srv = await startTestServer({ now: '2026-12-02T10:00:00+08:00' });
+    const events = [
+      // 5 working days: due 12-09, a span the 2027 notice cannot touch.
+      accepted('PR-1', '2026-12-02T09:00:00+08:00', { promisedDays: 5 }),
+      // 21 working days: 12-31, which the 2027 notice may still set (as the 2019 notice set 2018-12-29 … 31).
+      accepted('PR-2', '2026-12-02T09:00:00+08:00', { promisedDays: 21 }),
+    ];
+    const res = await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } });
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+    expect(await srv.readModels.waitForPosition(await srv.store.headPosition(), 5_000)).toBe(true);
+    const list = await call(srv.baseUrl, 'GET', '/cases?q=PR-&sort=accepted', { token: TOKENS.monitor });
+    // Before: no flag on the list (only the case read had one), and 12-31 was not provisional at all.
+    expect(
+      list.body.items.map((r: { caseId: string; deadlineDate: string; provisional: boolean }) => [
+        r.caseId,
+        r.deadlineDate,
+        r.provisional,
+      ]),
+    ).toEqual([
+      ['PR-1', '2026-12-09', false],
+      ['PR-2', '2026-12-31', true],
+    ]);
+    const csv = await call(srv.baseUrl, 'GET', '/cases?q=PR-2', {
+      token: TOKENS.monitor,
+      headers: { accept: 'text/csv' },
+    });
+    expect(csv.text.trimEnd().split('\r\n')[1]).toMatch(/,是$/);
+    srv.clock.set('2026-12-28T10:00:00+08:00');
+    const cards = await call(srv.baseUrl, 'GET', '/cards?from=2026-12-01&to=2027-01-01&rule=deadline-warning', {
+      token: TOKENS.monitor,
+    });
+    // Both spans now reach the December tail (PR-1 is overdue through today, 12-28): both rows say so.
+    expect(cards.body.items.map((r: { caseId: string; provisional?: boolean }) => [r.caseId, r.provisional])).toEqual([
+      ['PR-1', true],
+      ['PR-2', true],
+    ]);
+  });
+});

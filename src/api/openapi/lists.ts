@@ -131,9 +131,14 @@ export const listSchemas = {
       'alerts',
       'calendarVersion',
       'policyVersion',
+      'provisional',
     ],
     properties: {
       caseId: { type: 'string' },
+      provisional: {
+        type: 'boolean',
+        description: 'A day of the case span lies in a predicted year (no notice yet): the deadline may still move',
+      },
       calendarVersion: { type: 'string', description: 'The calendar version the deadline was computed under' },
       policyVersion: {
         type: 'string',
@@ -174,6 +179,7 @@ export const listSchemas = {
     properties: {
       caseId: { type: 'string' },
       complaintId: { type: 'string' },
+      provisional: { const: true, description: "A case's card computed over a predicted day: it may still move" },
       rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },
       color: { enum: CARD_COLORS },
       startedAt: instant,

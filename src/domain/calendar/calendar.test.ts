@@ -77,7 +77,20 @@ describe('default calendar (chinese-days data)', () => {
     const b = parseDate('2028-01-10');
     expect(c.isProvisional(a) || c.isProvisional(b)).toBe(false); // the old end-point check
     expect(c.isProvisionalSpan(a, b)).toBe(true); // 2027 lies between
-    expect(c.isProvisionalSpan(parseDate('2025-01-01'), parseDate('2026-12-31'))).toBe(false);
+    expect(c.isProvisionalSpan(parseDate('2025-01-01'), parseDate('2026-12-19'))).toBe(false);
+  });
+
+  it('the last days of a December are provisional while the next year has no notice: its notice may set them', () => {
+    const svc = createCalendarService('Asia/Shanghai');
+    // 2026 is published (chinese-days), 2027 not: the 2027 notice may move 2026-12-20 … 12-31 (as the 2019
+    // notice set 2018-12-29 to 12-31). Before, a case due 2026-12-31 was final and a notice then moved it.
+    expect(svc.current().isProvisionalSpan(parseDate('2026-12-02'), parseDate('2026-12-19'))).toBe(false);
+    expect(svc.current().isProvisionalSpan(parseDate('2026-12-02'), parseDate('2026-12-20'))).toBe(true);
+    expect(svc.current().isProvisionalSpan(parseDate('2026-12-31'), parseDate('2026-12-31'))).toBe(true);
+    svc.publishYear(2027, { holidays: ['2027-01-01'], workdays: [] });
+    expect(svc.current().isProvisionalSpan(parseDate('2026-12-02'), parseDate('2026-12-31'))).toBe(false);
+    // A published year whose December tail is not: 2025 with 2026 published is final throughout.
+    expect(svc.current().isProvisionalSpan(parseDate('2025-12-01'), parseDate('2025-12-31'))).toBe(false);
   });
 
   it('knows the make-up days and holidays of the State Council notices', () => {

@@ -6,7 +6,7 @@
  * (closed form).
  */
 import type { Calendar, EpochDay, EpochMs } from '../types.js';
-import { ymdFromDay, weekdayOf } from '../time.js';
+import { dayFromYmd, ymdFromDay, weekdayOf } from '../time.js';
 import { zoneClock, type ZoneClock } from '../zone.js';
 import { weekdaysThrough, weekdayWithOrdinal } from './weekdays.js';
 import type { CalendarData } from './data.js';
@@ -28,13 +28,23 @@ export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup';
 
 const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup'];
 
+/**
+ * From this day of December on, a day may still be set by the next year's notice (元旦's bridge
+ * days and the weekend make-up days before it: the 2019 notice set 2018-12-29 to 12-31), so it is
+ * provisional while that year has no notice.
+ */
+export const PROVISIONAL_DECEMBER_FROM = 20;
+
 /** What the rules need beyond the basic Calendar: pause-aware counting and day kinds. */
 export interface TimingCalendar extends Calendar {
   countWorkdaysExcluding(a: EpochDay, b: EpochDay, merged: readonly DayRange[]): number;
   nthCountedDayAfter(a: EpochDay, n: number, merged: readonly DayRange[]): EpochDay;
   dayKind(day: EpochDay): DayKind;
   regionOfDay(day: EpochDay): string | undefined;
-  /** True when a day of (a, b] or a itself lies in a predicted (unpublished) year. */
+  /**
+   * True when a day of [a, b] lies in a predicted (unpublished) year, or in the last days of a
+   * December whose next year is unpublished (that year's notice may set them: PROVISIONAL_DECEMBER_FROM).
+   */
   isProvisionalSpan(a: EpochDay, b: EpochDay): boolean;
   /** The law's name of a holiday assumed in a predicted year (e.g. 除夕), else undefined. */
   predictedHolidayOf(day: EpochDay): LawHolidayName | undefined;
@@ -190,8 +200,14 @@ export class WorkCalendar implements TimingCalendar {
   }
 
   isProvisionalSpan(a: EpochDay, b: EpochDay): boolean {
-    const last = ymdFromDay(Math.max(a, b)).year;
-    for (let y = ymdFromDay(Math.min(a, b)).year; y <= last; y++) if (!this.published.has(y)) return true;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const last = ymdFromDay(hi).year;
+    for (let y = ymdFromDay(lo).year; y <= last; y++) {
+      if (!this.published.has(y)) return true;
+      const tail = dayFromYmd(y, 12, PROVISIONAL_DECEMBER_FROM);
+      if (!this.published.has(y + 1) && hi >= tail && lo <= dayFromYmd(y, 12, 31)) return true;
+    }
     return false;
   }
 
