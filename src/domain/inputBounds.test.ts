@@ -1,8 +1,17 @@
 /** Issue 13 defect 5: input the law cannot mean is refused at decode, naming the field. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeIncomingComplaintEvent } from './complaints/events.js';
 import { decodeCaseEvent, Instant } from './events.js';
-import { FIRST_YEAR, fieldsOf, isBoundedInstant, LAST_YEAR, MAX_DAYS, MAX_OFFSET_MINUTES } from './inputBounds.js';
+import {
+  FIRST_YEAR,
+  fieldsOf,
+  isBoundedInstant,
+  LAST_YEAR,
+  MAX_DAYS,
+  MAX_OFFSET_MINUTES,
+  textProblem,
+} from './inputBounds.js';
 import { CaseAccepted } from './events.js';
 
 const accepted = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -174,5 +183,91 @@ describe('what an incoming event must also be (a hostile caller, session 13)', (
     expect(fieldsOfErrors(extended)).toEqual(['approvedBy', 'reason']);
     const paused = { type: 'CasePaused', caseId: 'X1', occurredAt: '2025-09-22T10:15:00+08:00', pauseId: 'p1' };
     expect(fieldsOfErrors({ ...paused, reason: 'supplement', note: '第一行\n第二行' })).toEqual([]);
+  });
+});
+
+/** The rule as the fix states it, code unit by code unit (surrogates are tested apart). */
+const isControl = (c: number) => (c <= 0x1f && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f);
+const isBidi = (c: number) => (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+const forbiddenIn = (kind: 'free' | 'one-line', c: number): boolean =>
+  isControl(c) || isBidi(c) || (kind === 'one-line' && [0x09, 0x0a, 0x0d, 0x2028, 0x2029].includes(c));
+const codePoint = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+
+describe('control and bidirectional characters (probe: a NUL, an ESC and U+202E in a complaint subject were taken)', () => {
+  /** One UTF-16 unit, never a surrogate, weighted toward the edges of the forbidden ranges. */
+  const unit = fc.oneof(
+    fc.constantFrom(0x00, 0x08, 0x09, 0x0a, 0x0b, 0x0d, 0x1b, 0x1f, 0x20, 0x7e, 0x7f, 0x9f, 0xa0),
+    fc.constantFrom(0x200e, 0x200f, 0x2028, 0x2029, 0x2029, 0x202a, 0x202e, 0x202f, 0x2065, 0x2066, 0x2069, 0x206a),
+    fc.integer({ min: 0, max: 0xd7ff }),
+    fc.integer({ min: 0xe000, max: 0xffff }),
+  );
+
+  it('law: a text is refused exactly when it holds a forbidden character, and the message names the first one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 8 }),
+        fc.constantFrom('free' as const, 'one-line' as const),
+        (units, kind) => {
+          const value = `x${String.fromCharCode(...units)}`; // never blank
+          const first = units.find((c) => forbiddenIn(kind, c));
+          const problem = textProblem(value, kind);
+          if (first === undefined) expect(problem).toBeUndefined();
+          else expect(/^must not hold .*?(U\+[0-9A-F]{4})/.exec(problem ?? '')?.[1]).toBe(codePoint(first));
+        },
+      ),
+    );
+  });
+
+  it('law: what a free text refuses a one-line text refuses too', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(unit, fc.integer({ min: 0xd800, max: 0xdfff })), { maxLength: 8 }), (units) => {
+        const value = String.fromCharCode(...units);
+        if (textProblem(value, 'free') !== undefined) expect(textProblem(value, 'one-line')).toBeDefined();
+      }),
+    );
+  });
+
+  it('regression: ComplaintReceived with subject "a\\u0000b\\u001b[31m\\u202e" is a 400 naming subject and U+0000', () => {
+    const received = {
+      type: 'ComplaintReceived',
+      complaintId: 'H1',
+      occurredAt: '2025-09-22T10:15:00+08:00',
+      channel: 'hotline',
+      centerId: 'c1',
+      subject: 'a\u0000b\u001b[31m\u202e',
+    };
+    expect(decodeIncomingComplaintEvent(received)).toEqual({
+      ok: false,
+      errors: [{ field: 'subject', message: 'must not hold the control character U+0000' }],
+    });
+    const bidiOnly = decodeIncomingComplaintEvent({ ...received, subject: '发票\u202etxt.exe' });
+    expect(bidiOnly.ok ? [] : bidiOnly.errors).toEqual([
+      { field: 'subject', message: 'must not hold the bidirectional control character U+202E' },
+    ]);
+    expect(decodeIncomingComplaintEvent({ ...received, subject: '窗口推诿\r\n\t第二行' }).ok).toBe(true);
+  });
+
+  it('regression: case note and reason refuse ESC, DEL, C1 and every bidi control; TAB, CR, LF, U+2028 and U+200E stay', () => {
+    const paused = { type: 'CasePaused', caseId: 'X1', occurredAt: '2025-09-22T10:15:00+08:00', pauseId: 'p1' };
+    const extended = { type: 'CaseExtended', caseId: 'X1', occurredAt: paused.occurredAt, days: 3, approvedBy: 'h' };
+    const bad = ['\u001b', '\u007f', '\u0085', '\u009f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e'];
+    for (const c of [...bad, '\u2066', '\u2067', '\u2068', '\u2069', '\ud800']) {
+      expect(fieldsOfErrors({ ...paused, reason: 'hearing', note: `a${c}b` }), JSON.stringify(c)).toEqual(['note']);
+      expect(fieldsOfErrors({ ...extended, reason: `a${c}b` }), JSON.stringify(c)).toEqual(['reason']);
+    }
+    for (const ok of ['a\tb', 'a\r\nb', 'a\u2028b', 'a\u200eb', '第一行\n😀']) {
+      expect(fieldsOfErrors({ ...paused, reason: 'hearing', note: ok }), JSON.stringify(ok)).toEqual([]);
+      expect(fieldsOfErrors({ ...extended, reason: ok }), JSON.stringify(ok)).toEqual([]);
+    }
+  });
+
+  it('a one-line field refuses the bidi controls too, and every message names the code point', () => {
+    expect(textProblem('a\u202eb')).toBe('must not hold the bidirectional control character U+202E');
+    expect(textProblem('a\u2066b')).toBe('must not hold the bidirectional control character U+2066');
+    expect(textProblem('a\nb')).toBe('must not hold the control character U+000A (the field is one line)');
+    expect(textProblem('a\u2029b')).toBe('must not hold the paragraph separator U+2029 (the field is one line)');
+    expect(textProblem('a\u0085b', 'free')).toBe('must not hold the control character U+0085');
+    expect(textProblem('x\udc00', 'free')).toBe('must not hold a lone surrogate U+DC00 (half of a character)');
+    expect(fieldsOfErrors(accepted({ actor: 'a\u202eb', centerId: 'c\u0000' }))).toEqual(['actor', 'centerId']);
   });
 });

@@ -70,22 +70,43 @@ export function unknownFieldErrors(
 
 /** Free texts, which may run over lines; every other string of an event is one line (an id, a name). */
 const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['note', 'reason', 'comment', 'subject']);
-// C0 and C1 controls, DEL, the line and paragraph separators, and a lone surrogate (no character at all):
-// a line break or a NUL in an id or a name is never meant.
-const CONTROL =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// The one list of what no text may hold: FORBIDDEN, the union of these.
+/** C0 controls but TAB, LF and CR; DEL; C1 controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** The bidirectional embeddings, overrides and isolates, which reorder what a reader sees ("Trojan Source", CVE-2021-42574). */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+/** Half of a character, no character at all (written out as U+FFFD). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What lays a free text out over lines, and a one-line text (an id, a name) may not hold: TAB, LF, CR, U+2028, U+2029. */
+const LAYOUT = /[\t\n\r\u2028\u2029]/;
+const anyOf = (...parts: RegExp[]): RegExp => new RegExp(parts.map((p) => p.source).join('|'));
+const FORBIDDEN = anyOf(CONTROL, BIDI, LONE_SURROGATE);
+const FORBIDDEN_IN_ONE_LINE = anyOf(FORBIDDEN, LAYOUT);
 /** Nothing a reader could see: white space (U+3000 too) and the zero-width and invisible format characters. */
 const BLANK = /^[\s\u180e\u200b-\u200d\u2060\ufeff]*$/;
 
+/** A character FORBIDDEN_IN_ONE_LINE found, named by what it is and its code point: "the control character U+0000". */
+function nameOf(char: string): string {
+  const point = `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  if (LONE_SURROGATE.test(char)) return `a lone surrogate ${point} (half of a character)`;
+  if (BIDI.test(char)) return `the bidirectional control character ${point}`;
+  if (char === '\u2028') return `the line separator ${point}`;
+  if (char === '\u2029') return `the paragraph separator ${point}`;
+  return `the control character ${point}`;
+}
+
 /**
- * Why a text cannot be a field's value, or undefined: blank, or, for a one-line field (an id, a
- * name; not a free text, which may run over lines), holding a control character.
+ * Why a text cannot be a field's value, or undefined: blank, or holding a character of FORBIDDEN; a
+ * one-line field (an id, a name; not a free text, which may run over lines) a line break or tab too.
+ * The first such character is named by its code point.
  */
 export function textProblem(value: string, kind: 'one-line' | 'free' = 'one-line'): string | undefined {
   if (BLANK.test(value)) return 'must not be blank';
-  if (kind === 'one-line' && CONTROL.test(value)) return 'must not hold a control character (a line break, a tab, NUL)';
-  return undefined;
+  const found = (kind === 'free' ? FORBIDDEN : FORBIDDEN_IN_ONE_LINE).exec(value)?.[0];
+  if (found === undefined) return undefined;
+  const oneLineOnly = kind === 'one-line' && LAYOUT.test(found);
+  return `must not hold ${nameOf(found)}${oneLineOnly ? ' (the field is one line)' : ''}`;
 }
 /** Digits after the millisecond of a fraction, as `.1231` (the 1 after 123). */
 const SUB_MILLISECOND = /\.\d{3}(\d*)/;
@@ -95,8 +116,8 @@ const SUB_MILLISECOND = /\.\d{3}(\d*)/;
  * way in only (stored events replay under the codecs alone, so an event stored before a rule is never
  * refused later): its instant a whole number of milliseconds, as the store and every comparison read
  * it (`.1231` and `.1239` would be one instant to the eventId check and the order, two to the body);
- * no text blank (SPEC §2: "non-empty" means something written); no control character in a one-line
- * field.
+ * no text blank (SPEC §2: "non-empty" means something written); no control, bidirectional control or
+ * lone surrogate in any text, nor a line break or tab in a one-line field (textProblem).
  */
 export function incomingEventErrors(event: Readonly<Record<string, unknown>>): { field: string; message: string }[] {
   const errors: { field: string; message: string }[] = [];
