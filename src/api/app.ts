@@ -228,6 +228,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
         calendarService: deps.calendarService,
         clock: deps.clock,
         applyTimeoutMs: options.calendarApplyTimeoutMs,
+        ...(deps.directory === undefined ? {} : { regionsInUse: regionsInUse(deps.directory) }),
       },
       auth,
     ),
@@ -254,3 +255,8 @@ export function createApp(deps: AppDeps): SupervisionApp {
 /** Regions as the directory recorded by K gave them; before any directory at all, the calendar's own mapping. */
 const regionsKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) =>
   directory.published ? directory.asKnownAt(knownAt).regionOfCenter : undefined;
+
+/** The regions the directory's centers are in now. */
+function regionsInUse(directory: DirectoryBook): () => ReadonlySet<string> {
+  return () => new Set(directory.current.directory.centers.flatMap((c) => (c.region === undefined ? [] : [c.region])));
+}

@@ -70,4 +70,24 @@ describe('a regional notice', () => {
     expect(applyCalendarPublication(service, { ...notice(['2026-12-03']), replaces: true })).toBe(true);
     expect(service.regionalDaysOf(2026, 'xj').holidays).toHaveLength(1);
   });
+
+  it('for a region no center of the directory is in: recorded, with a warning naming the regions there are', async () => {
+    const dir = await call(srv.baseUrl, 'PUT', '/directory', {
+      token: TOKENS.admin,
+      body: {
+        centers: [{ centerId: 'YJ', name: '延吉市政务服务中心', level: 'city', region: 'YB' }],
+        departments: [],
+      },
+    });
+    expect(dir.status, dir.text).toBe(200);
+    // Before: 200 and nothing said, though `yb` (for `YB`) applies to no case.
+    const typo = await put({ region: 'yb', holidays: ['2026-09-03'], workdays: [] });
+    expect(typo.status).toBe(200);
+    expect(typo.body.warnings).toEqual([
+      'no center of the directory is in region yb: its days apply to no case until one is (regions of the directory: YB)',
+    ]);
+    const meant = await put({ region: 'YB', holidays: ['2026-09-03'], workdays: [] });
+    expect(meant.status).toBe(200);
+    expect(meant.body).not.toHaveProperty('warnings');
+  });
 });

@@ -360,6 +360,10 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
     workdaysRemoved: list(date),
   }),
   position: { type: 'string', description: 'PUT only: the store position of the publication' },
+  warnings: {
+    ...list(str),
+    description: 'PUT only: what was recorded but may not be meant, e.g. a regional notice for a region no center is in',
+  },
 });
 
 export const figureSchemas: Record<string, JsonSchema> = {

@@ -21,6 +21,8 @@ export interface CalendarRouteDeps {
   readonly calendarService: CalendarService;
   readonly clock: () => EpochMs;
   readonly applyTimeoutMs: number;
+  /** The regions of the directory's centers now (absent: no directory to check a region against). */
+  readonly regionsInUse?: () => ReadonlySet<string>;
 }
 
 export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Router {
@@ -69,11 +71,33 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
       const view = deps.calendarService.getYear(year);
       if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
       const changes = noticeChanges(before, daysInForce());
-      res.status(200).json({ ...view, changes, position: result.position.toString() });
+      res
+        .status(200)
+        .json({ ...view, changes, ...warningsOf(region, deps.regionsInUse), position: result.position.toString() });
     },
   );
 
   return router;
+}
+
+/**
+ * A regional notice for a region no center of the directory is in is recorded (a center may join
+ * it later), but the answer says so: its days apply to no case yet (a typo such as `yb` for `YB`
+ * otherwise passes unseen).
+ */
+function warningsOf(
+  region: string | undefined,
+  regionsInUse: (() => ReadonlySet<string>) | undefined,
+): { warnings?: string[] } {
+  if (region === undefined || regionsInUse === undefined || regionsInUse().has(region)) return {};
+  const known = [...regionsInUse()].sort();
+  return {
+    warnings: [
+      `no center of the directory is in region ${region}: its days apply to no case until one is${
+        known.length === 0 ? '' : ` (regions of the directory: ${known.join(', ')})`
+      }`,
+    ],
+  };
 }
 
 function yearParam(text: string | undefined): number {
