@@ -97,14 +97,14 @@ describe('validateDirectory (SPEC §4)', () => {
         { centerId: 'county-x', name: '某县', level: 'county' },
         { centerId: 'district-wuhua', name: '重复', level: 'district' },
         { centerId: 'street-a', name: '华山街道', level: 'street', parentId: 'district-nowhere' },
-        { centerId: '五华', name: '中文编号', level: 'city' },
+        { centerId: '五华\n', name: '换行', level: 'city' },
       ],
       departments: [{ departmentId: 'health', name: '区卫健局', centerId: 'center-missing' }],
     });
     const byField = Object.fromEntries(errors.map((e) => [e.field, e.message]));
     expect(byField['centers[1].level']).toMatch(/county-x.*one of city, district, street, community; got "county"/);
     expect(byField['centers[2].centerId']).toMatch(/duplicate centerId district-wuhua \(also centers\[0\]\)/);
-    expect(byField['centers[4].centerId']).toMatch(/1–64 characters/);
+    expect(byField['centers[4].centerId']).toMatch(/1–200 characters on one line/);
     expect(byField['centers[3].parentId']).toBe('district-nowhere is not a center of this directory');
     expect(byField['departments[0].centerId']).toBe('center-missing is not a center of this directory');
     const second = errorsOf({
@@ -114,6 +114,17 @@ describe('validateDirectory (SPEC §4)', () => {
     expect(second).toEqual([
       { field: 'centers[0].parentId', message: 'district-nowhere is not a center of this directory' },
       { field: 'departments[0].centerId', message: 'center-missing is not a center of this directory' },
+    ]);
+  });
+
+  it('takes every id an event may carry: a case of center 延吉市中心 can be registered (before: [A-Za-z0-9._-] only)', () => {
+    const ok = validateDirectory({
+      centers: [{ centerId: '延吉市中心', name: '延吉市政务服务中心', level: 'city' }],
+      departments: [{ departmentId: '卫健局', name: '市卫健局', centerId: '延吉市中心' }],
+    });
+    expect(E.isRight(ok)).toBe(true);
+    expect(errorsOf({ centers: [{ centerId: 'x'.repeat(201), name: 'X', level: 'city' }], departments: [] })).toEqual([
+      expect.objectContaining({ field: 'centers[0].centerId' }),
     ]);
   });
 

@@ -110,10 +110,19 @@ function unknownFields(raw: Record<string, unknown>, known: ReadonlySet<string>,
   }
 }
 
+/**
+ * A center or department id: what case and complaint events may carry (events.ts `Name`: 1–200
+ * characters, one line), so every id a recorder sends can be registered. Until session 15 the
+ * directory took only [A-Za-z0-9._-], and a case of center 延吉市中心 stayed 未登记 for ever.
+ */
+const DIRECTORY_ID_DESCRIPTION = 'an id of 1–200 characters on one line, as case events carry';
+const isDirectoryId = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= MAX_NAME_LENGTH && textProblem(v, 'one-line') === undefined;
+
 function idOf(raw: Record<string, unknown>, key: string, at: string, errors: FieldError[]): string | undefined {
   const v = raw[key];
-  if (typeof v === 'string' && CASE_ID_RE.test(v)) return v;
-  errors.push({ field: `${at}.${key}`, message: `must be ${CASE_ID_DESCRIPTION}; got ${shown(v)}` });
+  if (isDirectoryId(v)) return v;
+  errors.push({ field: `${at}.${key}`, message: `must be ${DIRECTORY_ID_DESCRIPTION}; got ${shown(v)}` });
   return undefined;
 }
 
@@ -135,7 +144,7 @@ function textOf(
 
 /** Who the entry is, for messages: `centers[3] (street-x)`. */
 const whom = (raw: Record<string, unknown>, key: string, at: string): string =>
-  typeof raw[key] === 'string' && CASE_ID_RE.test(raw[key] as string) ? `${at} (${raw[key] as string})` : at;
+  isDirectoryId(raw[key]) ? `${at} (${raw[key] as string})` : at;
 
 function centerOf(raw: unknown, at: string, errors: FieldError[]): DirectoryCenter | undefined {
   if (!isObject(raw)) {
@@ -192,7 +201,7 @@ function departmentOf(raw: unknown, at: string, errors: FieldError[]): Directory
 function idsSent(list: readonly unknown[], key: string): { id: string; at: number }[] {
   return list.flatMap((raw, at) => {
     const id = isObject(raw) ? raw[key] : undefined;
-    return typeof id === 'string' && CASE_ID_RE.test(id) ? [{ id, at }] : [];
+    return isDirectoryId(id) ? [{ id, at }] : [];
   });
 }
 

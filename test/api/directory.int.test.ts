@@ -123,7 +123,7 @@ describe('GET /directory, PUT /directory', () => {
       centers: [
         { centerId: 'district-wuhua', name: '五华区政务服务中心', level: 'county' },
         { centerId: 'district-wuhua', name: '重复', level: 'district' },
-        { centerId: 'street a', name: '空格', level: 'street' },
+        { centerId: 'street\na', name: '换行', level: 'street' },
       ],
       departments: [],
     });
@@ -131,7 +131,9 @@ describe('GET /directory, PUT /directory', () => {
     expect(res.body.error.code).toBe('invalid-directory');
     const fields = (res.body.error.details as { field: string }[]).map((d) => d.field);
     expect(fields).toEqual(['centers[0].level', 'centers[2].centerId', 'centers[1].centerId']);
-    expect(res.body.error.message).toContain('centers[2].centerId: must be 1–64 characters of [A-Za-z0-9._-]');
+    expect(res.body.error.message).toContain(
+      'centers[2].centerId: must be an id of 1–200 characters on one line, as case events carry',
+    );
     expect(res.body.error.message).toContain('centers[0] (district-wuhua): level must be one of');
     expect(res.body.error.message).toContain('duplicate centerId district-wuhua (also centers[0])');
 
