@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseInstant } from '../domain/index.js';
+import { accepted } from '../domain/testing/fixtures.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearPublished } from './calendarEvents.js';
 import { makeRig, type Rig } from './testSupport.js';
 
@@ -55,17 +56,7 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     const v1 = rig.calendarService.current().version;
 
     rig.scheduler.advanceTo(parseInstant('2025-12-31T10:00:00+08:00'));
-    await rig.append({
-      type: 'CaseAccepted',
-      caseId: 'NY-1',
-      occurredAt: '2025-12-31T10:00:00+08:00',
-      centerId: 'c',
-      departmentId: 'd',
-      matterCode: 'm',
-      kind: 'promised',
-      promisedDays: 1,
-      channel: 'window',
-    });
+    await rig.append(accepted('NY-1', '2025-12-31T10:00:00+08:00', 1));
     const rm = rig.projections.readModels;
     const now = () => rig.scheduler.clock();
     expect(rm.evaluateCase('NY-1', now())).toMatchObject({ deadlineDate: '2026-01-02', calendarVersion: v1 });
@@ -111,17 +102,7 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     rigs.push(rig);
     await publish(rig, PARTIAL_2026);
     rig.scheduler.advanceTo(parseInstant('2025-12-29T10:00:00+08:00'));
-    await rig.append({
-      type: 'CaseAccepted',
-      caseId: 'NY-2',
-      occurredAt: '2025-12-29T10:00:00+08:00',
-      centerId: 'c',
-      departmentId: 'd',
-      matterCode: 'm',
-      kind: 'promised',
-      promisedDays: 3,
-      channel: 'window',
-    });
+    await rig.append(accepted('NY-2', '2025-12-29T10:00:00+08:00', 3));
     // Partial 2026: days 12-30, 12-31, 01-02 → due 2026-01-03 00:00; overdue from then.
     rig.scheduler.advanceTo(parseInstant('2026-01-06T12:00:00+08:00'));
     expect(rig.projections.readModels.activeAlerts().map((a) => [a.rule, a.startedAt])).toEqual([
@@ -144,17 +125,7 @@ describe('a calendar publication recomputes the open cases it touches (DOMAIN.md
     const rig = await makeRig('2025-10-01T09:00:00+08:00');
     rigs.push(rig);
     await publish(rig, REAL_2026);
-    await rig.append({
-      type: 'CaseAccepted',
-      caseId: 'OCT-1',
-      occurredAt: '2025-10-09T10:00:00+08:00',
-      centerId: 'c',
-      departmentId: 'd',
-      matterCode: 'm',
-      kind: 'promised',
-      promisedDays: 1,
-      channel: 'window',
-    });
+    await rig.append(accepted('OCT-1', '2025-10-09T10:00:00+08:00', 1));
     rig.scheduler.advanceTo(parseInstant('2025-10-20T09:00:00+08:00'));
     const before = rig.projections.readModels.activeAlerts();
     expect(before.map((a) => a.rule)).toEqual(['overdue']);

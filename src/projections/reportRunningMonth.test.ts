@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { accepted } from '../domain/testing/fixtures.js';
 import { parseInstant } from '../domain/time.js';
 import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
-import { makeRig, ZONE, type Body } from './testSupport.js';
+import { makeRig, ZONE } from './testSupport.js';
 
 const VERSIONS = { calendarVersion: 'cal@test', policyVersionOf: () => 'policy@test' };
 
@@ -44,7 +44,7 @@ describe('a month still running', () => {
     try {
       // 1 working day from 12-29: overdue from 12-31 00:00. An escalation recorded 5 minutes ahead of the
       // clock makes the fold read the case at 00:03, so its overdue card is known before it starts.
-      await rig.append(accepted('RUN-1', '2026-12-29T10:00:00+08:00', 1) as unknown as Body);
+      await rig.append(accepted('RUN-1', '2026-12-29T10:00:00+08:00', 1));
       await rig.append({
         type: 'CaseEscalated',
         caseId: 'RUN-1',
