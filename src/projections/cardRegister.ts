@@ -186,13 +186,14 @@ function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string): CardRegi
   const { complaint, timeline, card } = hit;
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const { decide, answer } = timeline;
+  // The figures under the names the complaint's own clocks use (GET /complaints/{id} decide, answer).
   const explain =
     card.rule === 'complaint-undecided'
       ? {
           rule: card.rule,
-          receivedAt: fmt(complaint.received!.at),
+          receivedDate: formatDate(decide.receivedDay),
           withinDays: decide.withinDays,
-          lastDay: formatDate(decide.byDay),
+          byDate: formatDate(decide.byDay),
           dueAt: fmt(decide.dueAt),
           ...(decide.decidedAt === undefined ? {} : { decidedAt: fmt(decide.decidedAt) }),
         }
@@ -200,10 +201,10 @@ function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string): CardRegi
         ? { rule: card.rule }
         : {
             rule: card.rule,
-            acceptedAt: fmt(complaint.acceptedAt!),
+            acceptedDate: formatDate(answer.acceptedDay),
             withinDays: answer.withinDays,
             ...(card.rule === 'complaint-answer-warning' ? { warnAtDay: answer.warnAtDay } : {}),
-            lastDay: formatDate(answer.byDay),
+            byDate: formatDate(answer.byDay),
             dueAt: fmt(answer.dueAt),
             ...(answer.answeredAt === undefined ? {} : { answeredAt: fmt(answer.answeredAt) }),
           };

@@ -41,4 +41,18 @@ describe('explainFigures (the card register)', () => {
     expect(text).not.toContain('预警日');
     expect(text).toContain('办结时限日 2024-07-01');
   });
+
+  it("names a complaint card's figures as the complaint's page names its clock", () => {
+    const text = explainFigures({
+      rule: 'complaint-overdue',
+      acceptedDate: '2025-09-01',
+      withinDays: 15,
+      byDate: '2025-09-22',
+      answeredAt: '2025-10-10T10:00:00.000+08:00',
+    });
+    expect(text).toContain('受理日 2025-09-01');
+    expect(text).toContain('时限日 2025-09-22');
+    expect(text).toContain('答复时间'); // a complaint is answered (答复), an escalation replied to (回告)
+    expect(text).not.toContain('byDate');
+  });
 });

@@ -241,7 +241,7 @@ describe('complaint cards in the register (SPEC §3: the record of every alert r
       startedAt: '2025-09-17T00:00:00.000+08:00',
       clearedAt: '2025-09-23T00:00:00.000+08:00',
       departmentId: 'dep-2', // in charge when it started
-      explain: { withinDays: 15, warnAtDay: 12, lastDay: '2025-09-22' },
+      explain: { acceptedDate: '2025-09-01', withinDays: 15, warnAtDay: 12, byDate: '2025-09-22' },
     });
     expect(warning).not.toHaveProperty('caseId');
     expect(await rows('rule=complaint-overdue')).toEqual([

@@ -3,12 +3,15 @@
 // translated, day lists by their length, a figure without a value (null) left out. The register's CSV
 // keeps the raw keys (src/projections/cardRegister.ts explainFigures), for machines.
 import { fmtInstant, isIsoInstant } from './format.js';
-import { EXPLAIN_KEYS, explainValueText } from './labels.js';
+import { COMPLAINT_CLOCK_KEYS, EXPLAIN_KEYS, explainValueText } from './labels.js';
 
 const SKIP = new Set(['rule', 'calendarVersion', 'policyVersion', 'asOf']);
 
+/** A complaint's card is explained by its clock's figures, named as on the complaint's page. */
+const COMPLAINT_KEYS = { ...EXPLAIN_KEYS, ...COMPLAINT_CLOCK_KEYS };
+
 /** The Chinese name of a key; a key not in the table as itself (explain-labels.test.ts keeps the table whole). */
-const nameOf = (key) => EXPLAIN_KEYS[key]?.[0] ?? key;
+const nameOf = (table, key) => table[key]?.[0] ?? key;
 
 function text(key, value) {
   if (typeof value === 'string') return isIsoInstant(value) ? fmtInstant(value) : explainValueText(key, value);
@@ -18,11 +21,12 @@ function text(key, value) {
 
 export function explainFigures(explain) {
   if (typeof explain !== 'object' || explain === null) return '';
+  const table = String(explain.rule ?? '').startsWith('complaint-') ? COMPLAINT_KEYS : EXPLAIN_KEYS;
   const parts = [];
   for (const [key, value] of Object.entries(explain)) {
     if (SKIP.has(key) || value === null) continue;
-    if (Array.isArray(value)) parts.push(`${nameOf(key)} ${value.length}`);
-    else if (typeof value !== 'object') parts.push(`${nameOf(key)} ${text(key, value)}`);
+    if (Array.isArray(value)) parts.push(`${nameOf(table, key)} ${value.length}`);
+    else if (typeof value !== 'object') parts.push(`${nameOf(table, key)} ${text(key, value)}`);
   }
   return parts.join('；');
 }
