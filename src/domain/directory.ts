@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isRegionId } from './calendar/service.js';
 import type { FieldError } from './events.js';
 import { textProblem } from './inputBounds.js';
-import { CASE_ID_DESCRIPTION, CASE_ID_RE } from './lists.js';
+import { CASE_ID_DESCRIPTION } from './lists.js';
 
 /** Center levels, from the top of the hierarchy down. */
 export const CENTER_LEVELS = ['city', 'district', 'street', 'community'] as const;

@@ -72,7 +72,7 @@ export function explainRawCard(
     case 'overdue': {
       const through = Math.max(tl.deadlineDay, raw.rule === 'overdue' ? tl.endDay : tl.deadlineDay);
       // A warning is explained by the rule in force when it started: an extension after it moves the day only for later ones.
-      const inForce = raw.rule === 'deadline-warning' ? warningInForce(raw, state, tl, policy, cal) : undefined;
+      const inForce = raw.rule === 'deadline-warning' ? warningInForce(raw, tl, policy, cal) : undefined;
       return {
         ...common,
         acceptedDate: formatDate(tl.acceptedDay),
@@ -215,7 +215,6 @@ function extensionsExplained(state: CaseState, tl: Timeline, cal: TimingCalendar
 /** The deadline-warning rule in force when `raw` started: the extensions recorded by then (SPEC §3). */
 function warningInForce(
   raw: RawCard,
-  state: CaseState,
   tl: Timeline,
   policy: Policy,
   cal: TimingCalendar,

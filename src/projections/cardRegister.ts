@@ -17,7 +17,7 @@ import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../doma
 import type { CardRef } from '../domain/index.js';
 import { formatDate, formatInstant } from '../domain/index.js';
 import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
-import { COMPLAINT_CARD_RULES, type ComplaintCardRule } from '../domain/complaints/lists.js';
+import { COMPLAINT_CARD_RULES, COMPLAINT_RULE_INDEX, type ComplaintCardRule } from '../domain/complaints/lists.js';
 import type { ComplaintCard, ComplaintTimeline } from '../domain/complaints/timeline.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
@@ -145,7 +145,7 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
         if (query.color !== undefined && card.color !== query.color) continue;
         if (query.departmentId !== undefined && departmentAt(complaint, startedAt) !== query.departmentId) continue;
         total++;
-        const code = COMPLAINT_CODE + COMPLAINT_CARD_RULES.indexOf(card.rule);
+        const code = COMPLAINT_CODE + COMPLAINT_RULE_INDEX[card.rule];
         page.offer(startedAt, complaint.complaintId, code, () => ({ complaint, timeline, card, startedAt }));
       }
     }

@@ -102,5 +102,9 @@ export function publishAlertChanges(
     // An alert withdrawn while a back-dated pause is on the case says so (the pause may be what hid it).
     board.clear(old.key, formatInstant(at, zone), withdrawal && { ...old.details, ...withdrawal });
   }
-  for (const n of next) board.update(previous.find((p) => p.key === n.key), n);
+  for (const n of next)
+    board.update(
+      previous.find((p) => p.key === n.key),
+      n,
+    );
 }

@@ -362,7 +362,8 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
   position: { type: 'string', description: 'PUT only: the store position of the publication' },
   warnings: {
     ...list(str),
-    description: 'PUT only: what was recorded but may not be meant, e.g. a regional notice for a region no center is in',
+    description:
+      'PUT only: what was recorded but may not be meant, e.g. a regional notice for a region no center is in',
   },
 });
 

@@ -29,6 +29,11 @@ export type SatisfactionLevel = (typeof SATISFACTION_LEVELS)[number];
 export const COMPLAINT_CARD_RULES = ['complaint-undecided', 'complaint-answer-warning', 'complaint-overdue'] as const;
 export type ComplaintCardRule = (typeof COMPLAINT_CARD_RULES)[number];
 
+/** Each complaint card rule's place in COMPLAINT_CARD_RULES (ties at one instant sort by it; counts index by it). */
+export const COMPLAINT_RULE_INDEX = Object.fromEntries(COMPLAINT_CARD_RULES.map((rule, i) => [rule, i])) as Readonly<
+  Record<ComplaintCardRule, number>
+>;
+
 export const COMPLAINT_RULE_COLOR: Readonly<Record<ComplaintCardRule, 'yellow' | 'red'>> = {
   'complaint-undecided': 'red',
   'complaint-answer-warning': 'yellow',

@@ -16,7 +16,7 @@ import { warningDayOf } from '../deadline-warnings.js';
 import type { Policy } from '../policy.js';
 import type { EpochDay, EpochMs } from '../types.js';
 import { decidedAtOf, type ComplaintState } from './evolve.js';
-import { COMPLAINT_CARD_RULES, COMPLAINT_RULE_COLOR, type ComplaintCardRule } from './lists.js';
+import { COMPLAINT_RULE_COLOR, COMPLAINT_RULE_INDEX, type ComplaintCardRule } from './lists.js';
 
 const NO_PAUSES: readonly DayRange[] = [];
 
@@ -65,10 +65,6 @@ export interface ComplaintTimeline {
   readonly answer?: AnswerClock;
   readonly cards: readonly ComplaintCard[];
 }
-
-const RULE_ORDER = Object.fromEntries(COMPLAINT_CARD_RULES.map((rule, i) => [rule, i])) as Readonly<
-  Record<ComplaintCardRule, number>
->;
 
 const card = (rule: ComplaintCardRule, start: EpochMs, clear: EpochMs | undefined): ComplaintCard =>
   clear === undefined
@@ -141,7 +137,7 @@ export function complaintTimelineOf(
       onTime: onTimeOf(answeredAt, dueAt, T),
     };
   }
-  cards.sort((a, b) => a.start - b.start || RULE_ORDER[a.rule] - RULE_ORDER[b.rule]);
+  cards.sort((a, b) => a.start - b.start || COMPLAINT_RULE_INDEX[a.rule] - COMPLAINT_RULE_INDEX[b.rule]);
   return { asOf: T, decide, ...(answer !== undefined ? { answer } : {}), cards };
 }
 

@@ -175,7 +175,11 @@ export class ComplaintAlerts {
       if (next.some((n) => n.key === old.key)) continue;
       this.board.clear(old.key, formatInstant(endedAt(old, s, tl, eventAt), zone));
     }
-    for (const n of next) this.board.update(previous.find((p) => p.key === n.key), n);
+    for (const n of next)
+      this.board.update(
+        previous.find((p) => p.key === n.key),
+        n,
+      );
   }
 
   /** One count per stage reached (never during catch-up: counters count what this process saw). */

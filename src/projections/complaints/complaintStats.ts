@@ -21,7 +21,12 @@
  * fell due), so a later assignment never moves a past month's figure.
  */
 import { answeringDepartmentOf, departmentAt, type ComplaintState } from '../../domain/complaints/evolve.js';
-import { COMPLAINT_CARD_RULES, COMPLAINT_RULE_COLOR, type ComplaintCardRule } from '../../domain/complaints/lists.js';
+import {
+  COMPLAINT_CARD_RULES,
+  COMPLAINT_RULE_COLOR,
+  COMPLAINT_RULE_INDEX,
+  type ComplaintCardRule,
+} from '../../domain/complaints/lists.js';
 import type { ComplaintCard, ComplaintTimeline } from '../../domain/complaints/timeline.js';
 import type { EpochDay, EpochMs } from '../../domain/types.js';
 import { rate } from '../stats.js';
@@ -190,7 +195,7 @@ export class ComplaintAccumulator implements ComplaintCounts {
     for (const card of this.counting.cardsOf(s)) {
       if (!this.counting.issuedIn(card.start)) continue;
       if (department !== undefined && (departmentAt(s, card.start) ?? NO_DEPARTMENT) !== department) continue;
-      this.cards[RULE_INDEX[card.rule]]! += 1;
+      this.cards[COMPLAINT_RULE_INDEX[card.rule]]! += 1;
     }
     if (s.closed !== undefined && counts(s.closed.at)) {
       this.closed++;
@@ -286,10 +291,6 @@ export function complaintFiguresOf(c: ComplaintCounts): ComplaintFigures {
     ...complaintCardsOf(c.cards),
   };
 }
-
-const RULE_INDEX = Object.fromEntries(COMPLAINT_CARD_RULES.map((rule, i) => [rule, i])) as Readonly<
-  Record<ComplaintCardRule, number>
->;
 
 function complaintCardsOf(counts: readonly number[]): Pick<ComplaintFigures, 'cards' | 'cardsTotal'> {
   const cards: ComplaintCardCount[] = [];
