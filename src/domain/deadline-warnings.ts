@@ -46,8 +46,12 @@ export function countedExtensions(state: CaseState, A: EpochDay, cal: TimingCale
   let counted: ExtensionState[] | undefined;
   for (let j = 0; j < ext.length; j++) {
     const x = ext[j]!;
-    const dueAt = cal.startOfDay(cal.nthCountedDayAfter(A, total, mergedAsOf(state, x.at, cal)) + 1);
-    if (x.at < dueAt) {
+    // The total-th counted day is at least `total` days after A: an extension before that bound is in
+    // time without counting (the usual case; counting is the cost).
+    const inTime =
+      x.at < cal.startOfDay(A + total + 1) ||
+      x.at < cal.startOfDay(cal.nthCountedDayAfter(A, total, mergedAsOf(state, x.at, cal)) + 1);
+    if (inTime) {
       total += x.days;
       counted?.push(x);
     } else counted ??= ext.slice(0, j);
