@@ -25,15 +25,9 @@ import { createProjections, type Projections } from './projections/index.js';
 import type { ProjectionPartition } from './projections/partition.js';
 import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
 import type { ReadModels } from './projections/types.js';
-import {
-  loadPolicies,
-  POLICY_STREAM_ID,
-  PolicyBook,
-  policyEventData,
-  recordPolicy,
-} from './projections/policyEvents.js';
+import { loadPolicies, PolicyBook, recordFirstPolicy, recordPolicy } from './projections/policyEvents.js';
 import { type OpenStoreOptions, openStore } from './store/open.js';
-import { type EventStore, type StoreCorruptError, WrongExpectedRevisionError } from './store/port.js';
+import type { EventStore, StoreCorruptError } from './store/port.js';
 import type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from './write/index.js';
 
@@ -256,47 +250,13 @@ async function startPolicies(
   }
   if (record === undefined) return;
   if (record.onlyIfNoneRecorded === true) {
-    const first =
-      policies.publications.length === 0
-        ? await recordFirstPolicy(store, policies, policy, record.effectiveFrom, clock(), config.zone)
-        : undefined;
+    const first = await recordFirstPolicy(store, policies, policy, record.effectiveFrom, clock(), config.zone);
     if (first === undefined) logKept(logger, policies, clock(), config.zone);
     else logRecorded(first);
     return;
   }
   const decision = await recordPolicy(store, policies, policy, record.effectiveFrom, clock(), config.zone);
   if (decision.kind === 'record') logRecorded(decision.publication);
-}
-
-/**
- * Record `policy` as the first version, effective `effectiveFrom` or the next local day (the first version
- * also applies to every case before it). Undefined when another engine recorded one first: that one is
- * read and kept, where `recordPolicy` would decide again and supersede it.
- */
-async function recordFirstPolicy(
-  store: EventStore,
-  policies: PolicyBook,
-  policy: Policy,
-  effectiveFrom: EpochDay | undefined,
-  now: EpochMs,
-  zone: string,
-): Promise<PolicyPublication | undefined> {
-  const publication: PolicyPublication = {
-    policy,
-    effectiveFrom: effectiveFrom ?? zoneClock(zone).dayOf(now) + 1,
-    publishedAt: now,
-  };
-  try {
-    const result = await store.append(POLICY_STREAM_ID, [policyEventData(publication, zone)], {
-      expectedRevision: 'no_stream',
-    });
-    policies.add(result.nextExpectedRevision, publication);
-    return publication;
-  } catch (e) {
-    if (!(e instanceof WrongExpectedRevisionError)) throw e;
-    await loadPolicies(store, policies);
-    return undefined;
-  }
 }
 
 /** The version in force and, when it is not the same, the one published last (a policy still to come). */

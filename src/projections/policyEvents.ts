@@ -182,3 +182,33 @@ export async function recordPolicy(
     }
   }
 }
+
+/**
+ * Record `configured` only as the store's first version (no POLICY_FILE: a default must never
+ * supersede a recorded policy), effective as `decidePolicyPublication` sets a first version.
+ * Undefined when a version is recorded already, or another engine records one first: that one
+ * is read and kept, where `recordPolicy` would decide again and supersede it.
+ */
+export async function recordFirstPolicy(
+  store: EventStore,
+  book: PolicyBook,
+  configured: Policy,
+  requestedFrom: EpochDay | undefined,
+  now: EpochMs,
+  zone: string,
+): Promise<PolicyPublication | undefined> {
+  if (book.publications.length > 0) return undefined;
+  const decision = decidePolicyPublication([], configured, requestedFrom, now, zoneClock(zone).dayOf(now));
+  if (decision.kind !== 'record') return undefined;
+  try {
+    const result = await store.append(POLICY_STREAM_ID, [policyEventData(decision.publication, zone)], {
+      expectedRevision: 'no_stream',
+    });
+    book.add(result.nextExpectedRevision, decision.publication);
+    return decision.publication;
+  } catch (e) {
+    if (!(e instanceof WrongExpectedRevisionError)) throw e;
+    await loadPolicies(store, book);
+    return undefined;
+  }
+}
