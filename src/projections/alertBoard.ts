@@ -114,10 +114,19 @@ export class AlertBoard {
   }
 }
 
-/** The same alert but perhaps for the calendar and policy versions it was computed with. */
+/** Not compared by identity: the versions (not at all) and `details` (by content). */
+const COMPARED_APART = new Set(['calendarVersion', 'policyVersion', 'details']);
+
+/**
+ * The same alert but perhaps for the calendar and policy versions it was computed with. Runs at
+ * every evaluation of a case with an alert in force: flat fields by identity, only `details`
+ * serialised (as the case comparison did before it covered every field).
+ */
 export function sameButVersions(a: AlertView, b: AlertView): boolean {
-  return (
-    JSON.stringify({ ...a, calendarVersion: '', policyVersion: '' }) ===
-    JSON.stringify({ ...b, calendarVersion: '', policyVersion: '' })
-  );
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!COMPARED_APART.has(k) && x[k] !== y[k]) return false;
+  return a.details === b.details || JSON.stringify(a.details) === JSON.stringify(b.details);
 }

@@ -17,7 +17,7 @@ import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../doma
 import type { CardRef } from '../domain/index.js';
 import { formatDate, formatInstant } from '../domain/index.js';
 import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
-import { COMPLAINT_CARD_RULES, COMPLAINT_RULE_INDEX, type ComplaintCardRule } from '../domain/complaints/lists.js';
+import { COMPLAINT_RULE_INDEX, type ComplaintCardRule } from '../domain/complaints/lists.js';
 import type { ComplaintCard, ComplaintTimeline } from '../domain/complaints/timeline.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
@@ -102,8 +102,7 @@ type Hit =
       readonly startedAt: EpochMs;
     };
 
-const isComplaintRule = (rule: string): rule is ComplaintCardRule =>
-  (COMPLAINT_CARD_RULES as readonly string[]).includes(rule);
+const isComplaintRule = (rule: string): rule is ComplaintCardRule => Object.hasOwn(COMPLAINT_RULE_INDEX, rule);
 
 export function listCards(query: CardRegisterQuery, sources: CardRegisterSources): CardRegisterResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);

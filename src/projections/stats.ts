@@ -110,10 +110,12 @@ export class Accumulator implements KpiCounts {
         if (e.usedDays >= 0) this.usedDaysSum += e.usedDays;
       }
     }
+    // The period's end, or now in a running period: what has fallen due by then.
+    const dueBy = Math.min(toMs, this.clockMs);
     if (completedAt === undefined || completedAt >= toMs) {
       this.openAtEnd++;
       // Overdue at `to`, or now in a running period (a card due later is not yet known to start). NaN compares false.
-      if (overdueStart(e) <= Math.min(toMs, this.clockMs)) this.overdueOpenAtEnd++;
+      if (overdueStart(e) <= dueBy) this.overdueOpenAtEnd++;
     }
     const cards = e.cards;
     if (cards !== undefined) {
@@ -123,7 +125,6 @@ export class Accumulator implements KpiCounts {
       }
     }
     const respondBy = e.respondBy;
-    const dueBy = Math.min(toMs, this.clockMs);
     s.escalations.forEach((esc, i) => {
       if (esc.at >= fromMs && esc.at < toMs) this[esc.level]++;
       const answeredAt = esc.answer?.at;

@@ -89,8 +89,9 @@ function warningsOf(
   region: string | undefined,
   regionsInUse: (() => ReadonlySet<string>) | undefined,
 ): { warnings?: string[] } {
-  if (region === undefined || regionsInUse === undefined || regionsInUse().has(region)) return {};
-  const known = [...regionsInUse()].sort();
+  const inUse = region === undefined ? undefined : regionsInUse?.();
+  if (inUse === undefined || inUse.has(region!)) return {};
+  const known = [...inUse].sort();
   return {
     warnings: [
       `no center of the directory is in region ${region}: its days apply to no case until one is${
