@@ -20,6 +20,19 @@ export interface WarningInterval {
   readonly clear?: EpochMs;
 }
 
+/**
+ * The pause days as they stood at each extension's instant, each computed once for both the
+ * counting (`countedExtensions`) and the warning intervals (`extendedWarnings`) of one timeline.
+ */
+export function pausesAtExtensions(state: CaseState, cal: TimingCalendar): (x: EpochMs) => DayRange[] {
+  const seen = new Map<EpochMs, DayRange[]>();
+  return (x) => {
+    let ranges = seen.get(x);
+    if (ranges === undefined) seen.set(x, (ranges = mergedAsOf(state, x, cal)));
+    return ranges;
+  };
+}
+
 /** The pause days as they stood at instant x: pauses begun by x, an open one covering through the date of x. */
 function mergedAsOf(state: CaseState, x: EpochMs, cal: TimingCalendar): DayRange[] {
   const ranges: DayRange[] = [];
@@ -40,7 +53,12 @@ function mergedAsOf(state: CaseState, x: EpochMs, cal: TimingCalendar): DayRange
  * extension, so one reaches a timeline only when a later record moved the deadline earlier, e.g.
  * a calendar correction that withdrew a holiday. The state's own list when all count.
  */
-export function countedExtensions(state: CaseState, A: EpochDay, cal: TimingCalendar): readonly ExtensionState[] {
+export function countedExtensions(
+  state: CaseState,
+  A: EpochDay,
+  cal: TimingCalendar,
+  pausesAt: (x: EpochMs) => DayRange[] = pausesAtExtensions(state, cal),
+): readonly ExtensionState[] {
   const ext = state.extensions;
   let total = state.accepted?.promisedDays ?? 0;
   let counted: ExtensionState[] | undefined;
@@ -50,7 +68,7 @@ export function countedExtensions(state: CaseState, A: EpochDay, cal: TimingCale
     // time without counting (the usual case; counting is the cost).
     const inTime =
       x.at < cal.startOfDay(A + total + 1) ||
-      x.at < cal.startOfDay(cal.nthCountedDayAfter(A, total, mergedAsOf(state, x.at, cal)) + 1);
+      x.at < cal.startOfDay(cal.nthCountedDayAfter(A, total, pausesAt(x.at)) + 1);
     if (inTime) {
       total += x.days;
       counted?.push(x);
@@ -73,6 +91,7 @@ export function extendedWarnings(
   cal: TimingCalendar,
   lastStart: EpochMs | undefined,
   lastClear: EpochMs | undefined,
+  pausesAt: (x: EpochMs) => DayRange[] = pausesAtExtensions(state, cal),
 ): WarningInterval[] {
   const promised = state.accepted?.promisedDays ?? 0;
   const out: WarningInterval[] = [];
@@ -84,7 +103,7 @@ export function extendedWarnings(
     if (j === ext.length) start = lastStart;
     else if (total > 0) {
       const x = ext[j]!.at;
-      const s = cal.startOfDay(cal.nthCountedDayAfter(A, warningDayOf(total, policy), mergedAsOf(state, x, cal)));
+      const s = cal.startOfDay(cal.nthCountedDayAfter(A, warningDayOf(total, policy), pausesAt(x)));
       if (s <= x) start = s;
     }
     if (open !== undefined && (start === undefined || start > from)) {

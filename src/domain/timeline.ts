@@ -20,7 +20,7 @@ import type {
 import { mergeDayRanges, type DayRange, type TimingCalendar } from './calendar/work-calendar.js';
 import { ceilRatio, type Policy } from './policy.js';
 import { MS_PER_HOUR } from './time.js';
-import { countedExtensions, extendedWarnings, warningDayOf } from './deadline-warnings.js';
+import { countedExtensions, extendedWarnings, pausesAtExtensions, warningDayOf } from './deadline-warnings.js';
 import { ratingFactsOf, type RatingFacts } from './rating-follow-up.js';
 
 export interface RawCard {
@@ -134,7 +134,8 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     ranges.push({ after, through: cal.dayOf(endAt ?? T) });
   }
   const merged = ranges.length === 0 ? ranges : mergeDayRanges(ranges);
-  const counted = state.extensions.length === 0 ? state.extensions : countedExtensions(state, A, cal);
+  const pausesAt = state.extensions.length === 0 ? undefined : pausesAtExtensions(state, cal);
+  const counted = pausesAt === undefined ? state.extensions : countedExtensions(state, A, cal, pausesAt);
   let extendedDays = 0;
   for (const x of counted) extendedDays += x.days;
   const total = promised + extendedDays;
@@ -156,7 +157,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     const holds = (start <= T || !anyPauseOpen || warnDay <= openPauseAfter) && openAt(C, start);
     const clear = minDefined(C, overdueStarts ? dueAt : undefined);
     if (counted.length > 0) {
-      for (const w of extendedWarnings(state, counted, A, policy, cal, holds ? start : undefined, clear))
+      for (const w of extendedWarnings(state, counted, A, policy, cal, holds ? start : undefined, clear, pausesAt))
         cards.push(card('deadline-warning', w.start, w.clear, undefined, undefined, undefined));
     } else if (holds) {
       cards.push(card('deadline-warning', start, clear, undefined, undefined, undefined));
