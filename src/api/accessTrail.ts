@@ -23,7 +23,14 @@ export interface AccessRecord {
   readonly complaintId?: string;
   /** The complaints a page of the complaint list answered with. */
   readonly complaintIds?: readonly string[];
-  readonly what: 'case' | 'history' | 'case-list' | 'card-register' | 'complaint' | 'complaint-list';
+  readonly what:
+    | 'case'
+    | 'history'
+    | 'case-list'
+    | 'card-register'
+    | 'withdrawn-cards'
+    | 'complaint'
+    | 'complaint-list';
   /** A list's query string, as sent. */
   readonly query?: string;
   readonly asOf?: string;

@@ -30,6 +30,7 @@ import {
   explainCard,
   initialCaseState,
   nextChangeOf,
+  parseInstant,
   timelineOf,
   type CalendarService,
   type CardRef,
@@ -53,6 +54,8 @@ import { changedDays, spanTouches } from './calendarChange.js';
 import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
 import { DueTimer } from './dueTimer.js';
+import { cardsShownBefore } from '../domain/withdrawnCards.js';
+import { WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 import { OpenCaseCounts } from './openCounts.js';
 import { SettlingRing } from './settlingRing.js';
 import type { SavedCases } from './checkpoint.js';
@@ -117,6 +120,10 @@ export class CaseProjection {
     { slot: number | undefined; events: { event: CaseEvent; before: CaseState }[] }
   >();
   private settleScheduled = false;
+  /** The cards writes withdrew (withdrawalLog.ts). */
+  private readonly withdrawals: WithdrawalLog;
+  /** The recordedAt of the calendar or directory publication being applied (undefined: none, or a snapshot's). */
+  private publicationAt: EpochMs | undefined;
 
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
@@ -128,6 +135,10 @@ export class CaseProjection {
       options.scheduler,
       () => this.tick(),
       (entry) => entry.caseId,
+    );
+    this.withdrawals = new WithdrawalLog(
+      (state, at, calendar) => cardsShownBefore(state, at, this.policyFor(state), calendar),
+      (caseId) => this.entries.get(caseId)?.state,
     );
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
       this.calendarChanged(next, previous),
@@ -161,6 +172,15 @@ export class CaseProjection {
       if (entry !== undefined) this.compact(entry, slot);
       return; // a replay (revision already folded)
     }
+    this.withdrawals.noteCaseEvent(
+      caseId,
+      before,
+      event,
+      meta.revision,
+      meta.occurredAt ?? parseInstant(event.occurredAt),
+      meta.recordedAt,
+      this.calendar,
+    );
     if (entry === undefined) {
       entry = newEntry(caseId, state);
       slot = this.entries.set(entry); // its id was the last looked up: the ids answer from their cache
@@ -188,6 +208,7 @@ export class CaseProjection {
   /** Evaluate the cases folded since the last evaluation: their alerts, figures and counters (see `unsettled`). */
   settle(): void {
     this.settleScheduled = false;
+    this.withdrawals.flush(this.calendar);
     if (this.unsettled.size === 0) return;
     const batch = this.unsettled;
     this.unsettled = new Map();
@@ -209,10 +230,15 @@ export class CaseProjection {
   }
 
   /** For a snapshot: the case table's parts (a copy: rows, ids, order) and the states of the cases held as objects. */
-  snapshotCases(): { rows: Parts; states: CaseState[]; policiesSeen: number } {
+  snapshotCases(): { rows: Parts; states: CaseState[]; policiesSeen: number; withdrawn: WithdrawnCard[] } {
     this.settle();
     const states = Array.from(this.entries.objects(), (e) => e.state);
-    return { rows: this.entries.exportParts(), states, policiesSeen: this.policiesSeen };
+    return {
+      rows: this.entries.exportParts(),
+      states,
+      policiesSeen: this.policiesSeen,
+      withdrawn: this.withdrawals.all(),
+    };
   }
 
   /**
@@ -234,6 +260,7 @@ export class CaseProjection {
       adopt?.();
       // Publications after these turn back the rows whose version they change (releaseRowsOfNewPolicies).
       this.policiesSeen = cases.policiesSeen;
+      this.withdrawals.restore(cases.withdrawn);
       for (const state of states) this.restoreState(state);
       if (stale || !this.entries.compactsRows) this.entries.releaseWhere(() => true);
     };
@@ -242,6 +269,7 @@ export class CaseProjection {
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
+    this.withdrawals.close(this.calendar);
     this.settling.drain(); // each case waiting leaves by compactSettled
     this.releaseRowsOfNewPolicies();
     for (const entry of this.entries.objects()) this.refresh(entry, now, now);
@@ -269,6 +297,25 @@ export class CaseProjection {
   getState(caseId: string): CaseState | undefined {
     this.settle();
     return this.entries.get(caseId)?.state;
+  }
+
+  /** The cards writes withdrew (SPEC §3: the record keeps every card shown), in the order withdrawn. */
+  withdrawnCards(): WithdrawnCard[] {
+    this.settle();
+    return this.withdrawals.all();
+  }
+
+  /**
+   * A calendar or directory publication recorded at `recordedAt` is applied
+   * within `apply`: a change of working days it makes is compared for withdrawn cards.
+   */
+  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
+    this.publicationAt = recordedAt;
+    try {
+      return apply();
+    } finally {
+      this.publicationAt = undefined;
+    }
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */
@@ -499,6 +546,14 @@ export class CaseProjection {
   /** A year or regional days changed: re-evaluate every case whose span touches the changed days. */
   private calendarChanged(next: WorkCalendar, previous: WorkCalendar): void {
     const range = changedDays(next, previous);
+    this.withdrawals.close(previous); // the case events before it were written under the calendar it replaces
+    const at = this.publicationAt;
+    if (at !== undefined && this.entries.size > 0) {
+      const touched = (function* (entries: Iterable<Readonly<CaseEntry>>) {
+        for (const e of entries) if (spanTouches(e.state, range, next)) yield e.state;
+      })(this.entries.entries());
+      this.withdrawals.calendarChanged(touched, at, previous, next);
+    }
     if (!this.live) {
       // Catching up: goLive evaluates every object with the final calendar; the rows it can change become objects.
       if (this.entries.rowCount > 0)

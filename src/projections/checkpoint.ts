@@ -27,6 +27,7 @@ import type { ProjectionPartition } from './partition.js';
 import { readSnapshot, readSnapshotHeader, SnapshotError, writeSnapshot, type SnapshotHeader } from './snapshot.js';
 import type { SnapshotPartition } from './snapshotFormat.js';
 import type { Parts } from './snapshotRows.js';
+import type { WithdrawnCard } from './withdrawalLog.js';
 
 export type LogLevel = 'info' | 'warn';
 
@@ -87,6 +88,8 @@ export interface SavedCases {
   readonly states: readonly CaseState[];
   /** The policy publications the rows were evaluated with (the book's first n). */
   readonly policiesSeen: number;
+  /** The register of withdrawn cards (withdrawalLog.ts). */
+  readonly withdrawn: readonly WithdrawnCard[];
 }
 
 /** What a snapshot restores into. */
@@ -113,6 +116,7 @@ export interface Capture {
   readonly policiesSeen: number;
   readonly states: readonly CaseState[];
   readonly complaints: readonly ComplaintState[];
+  readonly withdrawn: readonly WithdrawnCard[];
   readonly calendarEvents: readonly CalendarYearPublishedData[];
 }
 
@@ -167,7 +171,12 @@ export class Checkpoint {
     }
     let putInPlace: (stale: boolean) => void;
     try {
-      putInPlace = target.prepareCases({ rows: content.rows, states: content.states, policiesSeen: h.policiesSeen });
+      putInPlace = target.prepareCases({
+        rows: content.rows,
+        states: content.states,
+        policiesSeen: h.policiesSeen,
+        withdrawn: content.withdrawn,
+      });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       log(`projections: snapshot ${file}: ${error.message}; rebuilding from the beginning`, 'warn');
@@ -231,7 +240,7 @@ export class Checkpoint {
     const storeIdentity = this.identity;
     if (file === undefined || storeIdentity === undefined) return Promise.resolve();
     if (this.writing !== undefined) return this.writing;
-    const { position, storeHead, rows, policiesSeen, states, complaints, calendarEvents } = capture();
+    const { position, storeHead, rows, policiesSeen, states, complaints, withdrawn, calendarEvents } = capture();
     const header = {
       checkpoint: position.toString(),
       storeName: store.name,
@@ -244,7 +253,7 @@ export class Checkpoint {
       policiesSeen,
       directoryVersion: this.options.directoryVersion?.() ?? null,
     };
-    this.writing = writeSnapshot(file, header, states, complaints, rows)
+    this.writing = writeSnapshot(file, header, states, complaints, rows, withdrawn)
       .catch((error: unknown) => log(`projections: snapshot not written: ${(error as Error).message}`))
       .finally(() => {
         this.writing = undefined;

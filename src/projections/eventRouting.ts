@@ -8,7 +8,7 @@
  * Events the fold cannot use are counted and logged by position, never fatal
  * (a log line never carries a case id).
  */
-import type { CalendarService } from '../domain/index.js';
+import { tryParseInstant, type CalendarService } from '../domain/index.js';
 import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
 import type { RecordedEvent } from '../store/port.js';
@@ -66,14 +66,18 @@ export class EventRouter {
     else if (e.streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.apply(e);
     else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
       const decoded = decodeCalendarYearPublished(e.data);
-      if (!decoded.ok || !this.applyCalendar(decoded.value)) {
-        this.skip(`an invalid calendar event at position ${e.position}`);
-      }
+      const applied =
+        decoded.ok &&
+        this.projection.applyingPublication(tryParseInstant(e.recordedAt), () => this.applyCalendar(decoded.value));
+      if (!applied) this.skip(`an invalid calendar event at position ${e.position}`);
     } else if (e.streamId.startsWith(POLICY_STREAM_PREFIX) && this.policies !== undefined) {
       if (applyPolicyEvent(this.policies, e) !== undefined)
         this.skip(`an invalid policy event at position ${e.position}`);
     } else if (e.streamId.startsWith(DIRECTORY_STREAM_PREFIX) && this.directory !== undefined) {
-      if (applyDirectoryEvent(this.directory, e) !== undefined)
+      const directory = this.directory;
+      // A center moved to another region changes its cases' working days (engine.ts followDirectoryRegions).
+      const at = tryParseInstant(e.recordedAt);
+      if (this.projection.applyingPublication(at, () => applyDirectoryEvent(directory, e)) !== undefined)
         this.skip(`an invalid directory event at position ${e.position}`);
     }
   }

@@ -2,6 +2,7 @@
 import type { EpochMs } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
+import { listWithdrawnCards, withdrawnCardView } from './withdrawnCardRegister.js';
 import type { CaseProjection } from './caseProjection.js';
 import { mostUrgentFirst } from './alertBoard.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
@@ -94,6 +95,24 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     monthlyReportCsv: (month, filter) => monthlyReportToCsv(report(month, filter)),
     caseList: (query) => listCases(query, listSources()),
     cardRegister: (query) => listCards(query, listSources()),
+    withdrawnCards: (query) =>
+      listWithdrawnCards(query, {
+        withdrawn: projection.withdrawnCards(),
+        stateOf: (caseId) => projection.getState(caseId),
+        evaluate: (caseId, at) => projection.evaluateCase(caseId, at),
+        zone,
+        now: clock(),
+        names: listSources().names,
+      }),
+    withdrawnCardsOf: (caseId, knownAt) => {
+      const mine = projection
+        .withdrawnCards()
+        .filter((c) => c.caseId === caseId && (knownAt === undefined || c.withdrawnAt <= knownAt));
+      if (mine.length === 0) return [];
+      const now = projection.evaluateCase(caseId, clock());
+      const state = projection.getState(caseId);
+      return mine.map((c) => withdrawnCardView(c, zone, now, state));
+    },
     status: sources.status,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),

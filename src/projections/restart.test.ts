@@ -135,7 +135,7 @@ describe('restart from the checkpoint (sqlite store)', () => {
     };
     writeFileSync(
       file,
-      `${JSON.stringify({ ...header, storeIdentity: await store.identity(), cases: 3, complaints: 0 })}\n{}\n`,
+      `${JSON.stringify({ ...header, storeIdentity: await store.identity(), cases: 3, complaints: 0, withdrawnCards: 0 })}\n{}\n`,
     );
     for (const e of history().slice(0, 10)) await appendBody(store, e.body);
     const logs: string[] = [];

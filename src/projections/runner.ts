@@ -185,6 +185,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         policiesSeen: cases.policiesSeen,
         states: cases.states,
         complaints: complaints.states(),
+        withdrawn: cases.withdrawn,
         calendarEvents: router.calendarEvents(),
       };
     });

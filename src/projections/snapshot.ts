@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
+import type { WithdrawnCard } from './withdrawalLog.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader } from './snapshotFormat.js';
 import { BYTE_ORDER, bytesOf, encodeParts, type Parts } from './snapshotRows.js';
 
@@ -28,7 +29,15 @@ export const SNAPSHOT_CHUNK_BYTES = 1 << 20;
 /** What the caller of `writeSnapshot` names; the rest of the header follows from the content. */
 export type SnapshotHeaderInput = Omit<
   SnapshotHeader,
-  'format' | 'version' | 'cases' | 'complaints' | 'rows' | 'partition' | 'policiesSeen' | 'directoryVersion'
+  | 'format'
+  | 'version'
+  | 'cases'
+  | 'complaints'
+  | 'withdrawnCards'
+  | 'rows'
+  | 'partition'
+  | 'policiesSeen'
+  | 'directoryVersion'
 > &
   Partial<Pick<SnapshotHeader, 'partition' | 'policiesSeen' | 'directoryVersion'>>;
 
@@ -74,6 +83,7 @@ export async function writeSnapshot(
   states: readonly CaseState[],
   complaints: readonly ComplaintState[] = [],
   rows?: Parts,
+  withdrawn: readonly WithdrawnCard[] = [],
 ): Promise<void> {
   await fs.mkdir(dirname(file), { recursive: true });
   await removeOrphanedTemps(file);
@@ -87,6 +97,7 @@ export async function writeSnapshot(
       version: SNAPSHOT_VERSION,
       cases: states.length,
       complaints: complaints.length,
+      withdrawnCards: withdrawn.length,
       partition: null,
       policiesSeen: 0,
       directoryVersion: null,
@@ -116,7 +127,7 @@ export async function writeSnapshot(
       chunk = '\n';
     }
     // Two loops, not one over a concatenation: no copy of a province's case list just to write it.
-    for (const list of [states, complaints] as const)
+    for (const list of [states, complaints, withdrawn] as const)
       for (const state of list) {
         chunk += `${JSON.stringify(state)}\n`;
         if (chunk.length >= SNAPSHOT_CHUNK_CHARS) await flush();

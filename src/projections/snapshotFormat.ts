@@ -14,6 +14,7 @@
  *   states   one CaseState per line (`cases` of them): the cases held as
  *            objects (open, or with an alert or a timer);
  *   complaints  one ComplaintState per line (`complaints` of them);
+ *   withdrawn   one withdrawn card per line (`withdrawnCards` of them);
  *   trailer  `{"end":true,"cases":N,"sha256":H}`, H the SHA-256 of every byte
  *            before it (the rows' bytes included).
  *
@@ -29,10 +30,12 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * states carry their department spells and the rows' facts count only the
  * extensions made before the deadline; a version 4 file read on would count a
  * reassigned complaint under the department in charge now, and keep a row
- * evaluated under the old extension rule. Other versions are refused, so the
- * first start rebuilds.
+ * evaluated under the old extension rule. 6 (session 16): the register of
+ * withdrawn cards after the complaints (withdrawalLog.ts), which a rebuild
+ * finds again and a version 5 file cannot hold. Other versions are refused, so
+ * the first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
 
 /** The prefixes of the worker that wrote a snapshot, sorted; null: every case and complaint. */
 export interface SnapshotPartition {
@@ -63,6 +66,8 @@ export interface SnapshotHeader {
   readonly cases: number;
   /** Complaint states after the case states. */
   readonly complaints: number;
+  /** Withdrawn cards after the complaint states. */
+  readonly withdrawnCards: number;
   /** Calendar publications applied, in commit order. */
   readonly calendarEvents: readonly CalendarYearPublishedData[];
   readonly policyVersion: string;
@@ -120,6 +125,7 @@ export function headerProblem(value: unknown): string | undefined {
     typeof h.storeIdentity !== 'string' ||
     !isCount(h.cases) ||
     !isCount(h.complaints) ||
+    !isCount(h.withdrawnCards) ||
     !Array.isArray(h.calendarEvents) ||
     !isCount(h.policiesSeen) ||
     !(h.directoryVersion === null || isCount(h.directoryVersion)) ||

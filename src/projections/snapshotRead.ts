@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { defaultEscalationId, initialCaseState, intern, type CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
+import type { WithdrawnCard } from './withdrawalLog.js';
 import { headerProblem, SnapshotError, type SnapshotHeader } from './snapshotFormat.js';
 import { BYTE_ORDER, bytesOf, decodeParts, type Parts } from './snapshotRows.js';
 
@@ -17,6 +18,7 @@ export interface SnapshotContent {
   readonly rows: Parts | undefined;
   readonly states: readonly CaseState[];
   readonly complaints: readonly ComplaintState[];
+  readonly withdrawn: readonly WithdrawnCard[];
 }
 
 /** Bytes read from the file per read. */
@@ -115,15 +117,16 @@ async function readFrom(bytes: FileBytes, file: string, headerOnly: boolean): Pr
   const problem = headerProblem(value);
   if (problem !== undefined) throw new SnapshotError(file, problem);
   const header = value as SnapshotHeader;
-  if (headerOnly) return { header, rows: undefined, states: [], complaints: [] };
+  if (headerOnly) return { header, rows: undefined, states: [], complaints: [], withdrawn: [] };
   hash.update(first).update('\n');
   const rows = header.rows === null ? undefined : await readRows(bytes, file, header.rows, hash);
   const states: CaseState[] = [];
   const complaints: ComplaintState[] = [];
+  const withdrawn: WithdrawnCard[] = [];
   let trailer: { end?: unknown; sha256?: unknown } | undefined;
   for (let line = await bytes.line(); line !== undefined; line = await bytes.line()) {
     if (line.length === 0) continue;
-    const n = states.length + complaints.length + 1;
+    const n = states.length + complaints.length + withdrawn.length + 1;
     const item = parseLine(file, line, `state ${n}`);
     if ((item as { end?: unknown }).end === true) {
       trailer = item as { sha256?: unknown };
@@ -132,17 +135,25 @@ async function readFrom(bytes: FileBytes, file: string, headerOnly: boolean): Pr
     if (states.length < header.cases) {
       if (!looksLikeState(item)) throw new SnapshotError(file, `state ${n} is not a case state`);
       states.push(compactState(item));
-    } else {
+    } else if (complaints.length < header.complaints) {
       if (!looksLikeComplaint(item)) throw new SnapshotError(file, `state ${n} is not a complaint state`);
       complaints.push(item);
+    } else {
+      if (!looksLikeWithdrawnCard(item)) throw new SnapshotError(file, `line ${n} is not a withdrawn card`);
+      withdrawn.push(item);
     }
     hash.update(line).update('\n');
   }
-  if (trailer === undefined || states.length !== header.cases || complaints.length !== header.complaints)
+  if (
+    trailer === undefined ||
+    states.length !== header.cases ||
+    complaints.length !== header.complaints ||
+    withdrawn.length !== header.withdrawnCards
+  )
     throw new SnapshotError(file, 'truncated');
   if (trailer.sha256 !== hash.digest('hex'))
     throw new SnapshotError(file, 'its checksum does not match its content (edited or damaged)');
-  return { header, rows, states, complaints };
+  return { header, rows, states, complaints, withdrawn };
 }
 
 /** The rows section: its JSON line, then each column's bytes read into its array. */
@@ -199,6 +210,21 @@ function looksLikeComplaint(v: unknown): v is ComplaintState {
     typeof s.complaintId === 'string' &&
     typeof s.revision === 'number' &&
     (s.received === undefined || (typeof s.received === 'object' && typeof s.received.centerId === 'string'))
+  );
+}
+
+function looksLikeWithdrawnCard(v: unknown): v is WithdrawnCard {
+  const w = v as Partial<WithdrawnCard> | null;
+  return (
+    typeof w === 'object' &&
+    w !== null &&
+    typeof w.caseId === 'string' &&
+    typeof w.rule === 'string' &&
+    typeof w.startedAt === 'number' &&
+    typeof w.withdrawnAt === 'number' &&
+    typeof w.by === 'object' &&
+    w.by !== null &&
+    (w.by.kind === 'events' || w.by.kind === 'calendar')
   );
 }
 

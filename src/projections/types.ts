@@ -12,6 +12,7 @@ import type { ComplaintListQuery, ComplaintListResult } from './complaints/compl
 import type { ComplaintTiming } from './complaints/complaintProjection.js';
 import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
+import type { WithdrawnCardQuery, WithdrawnCardResult, WithdrawnCardView } from './withdrawnCardRegister.js';
 
 /** What every alert says, whatever it is about. */
 interface AlertBase {
@@ -124,6 +125,10 @@ export interface ReadModels {
   complaintLastOccurredAt(complaintId: string): EpochMs | undefined;
   /** `GET /cards`: the cards started in [from, to), one page. */
   cardRegister(query: CardRegisterQuery): CardRegisterResult;
+  /** `GET /cards/withdrawn`: the cards started in [from, to) that a later write withdrew, one page. */
+  withdrawnCards(query: WithdrawnCardQuery): WithdrawnCardResult;
+  /** A case's withdrawn cards (its page), those withdrawn by `knownAt` when given. */
+  withdrawnCardsOf(caseId: string, knownAt?: EpochMs): WithdrawnCardView[];
   status(): ProjectionStatus;
   /** Resolves true once every event up to `position` is projected (false on timeout). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;

@@ -222,6 +222,34 @@ describe('live responses match the OpenAPI schemas', () => {
     }
     if (doc.paths['/cards'] !== undefined)
       await check('get', '/cards', '/cards?from=2025-09-01&to=2025-11-01', {}, 200);
+    // A one-day case overdue on the board, then its completion recorded a minute later, back-dated before
+    // its deadline: the red card is withdrawn (the register's row and the case page's field, live).
+    const accepted = { ...examples[0], caseId: 'WD-1', eventId: undefined, occurredAt: '2025-10-13T09:00:00+08:00' };
+    expect(
+      (
+        await call(live.baseUrl, 'POST', '/events', {
+          token: TOKENS.admin,
+          body: { events: [{ ...accepted, promisedDays: 1, kind: 'promised' }] },
+        })
+      ).status,
+    ).toBe(200);
+    live.clock.advance(60_000);
+    const completion = {
+      type: 'CaseCompleted',
+      caseId: 'WD-1',
+      occurredAt: '2025-10-14T10:00:00+08:00',
+      outcome: 'approved',
+    };
+    expect(
+      (await call(live.baseUrl, 'POST', '/cases/WD-1/events', { token: TOKENS.admin, body: completion })).status,
+    ).toBe(201);
+    const withdrawn = await check('get', '/cards/withdrawn', '/cards/withdrawn?from=2025-10-01&to=2025-11-01', {}, 200);
+    expect(withdrawn.body.items.map((r: { caseId: string; rule: string }) => [r.caseId, r.rule])).toEqual([
+      ['WD-1', 'overdue'],
+    ]);
+    const page = await check('get', '/cases/{caseId}', '/cases/WD-1', {}, 200);
+    expect(page.body.withdrawnCards).toHaveLength(1);
+    await check('get', '/cards/withdrawn', '/cards/withdrawn?from=2025-10-01&to=2025-10-01', {}, 400);
     await check('get', '/healthz', '/healthz', {}, 200);
     await check('get', '/readyz', '/readyz', {}, 200);
     await check('get', '/metrics', '/metrics', {}, 200);

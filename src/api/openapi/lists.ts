@@ -20,6 +20,55 @@ const listResponses = (schema: string, what: string) => ({
   '403': errorResponse('A recorder token (auditor, monitor or admin may list)'),
 });
 
+/** A withdrawn card's own fields (the register's row adds where the case is). */
+const withdrawnCardFields = {
+  caseId: { type: 'string' },
+  rule: { enum: CARD_RULES },
+  color: { enum: CARD_COLORS },
+  startedAt: { ...instant, description: 'As the record held it before the write that withdrew it' },
+  clearedAt: instant,
+  pauseId: { type: 'string' },
+  escalation: { type: 'integer' },
+  escalationId: { type: 'string' },
+  withdrawnAt: { ...instant, description: "The write's recordedAt" },
+  withdrawnBy: {
+    oneOf: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['events'],
+        properties: {
+          events: {
+            type: 'array',
+            description: "The case's events of that write",
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['type', 'revision', 'occurredAt'],
+              properties: {
+                eventId: { type: 'string' },
+                type: { type: 'string' },
+                revision: { type: 'integer' },
+                occurredAt: instant,
+              },
+            },
+          },
+        },
+      },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['calendarVersion', 'previousCalendarVersion'],
+        properties: { calendarVersion: { type: 'string' }, previousCalendarVersion: { type: 'string' } },
+      },
+    ],
+  },
+  nowStartedAt: {
+    ...instant,
+    description: 'Where the record now starts the card of the same rule and subject; absent: it holds none',
+  },
+} as const;
+
 const named = {
   centerName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
   departmentName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
@@ -82,6 +131,22 @@ export const listPaths = {
         ...paging,
       ],
       responses: listResponses('CardRegisterPage', 'One page of cards and the total'),
+    },
+  },
+  '/cards/withdrawn': {
+    get: {
+      summary:
+        "Withdrawn cards (auditor, monitor, admin): the cards started in [from, to) that the record held and a later write withdrew — a 停止计时, completion or reply recorded after the fact, or a calendar correction — with when, by what, and where the record now starts that rule's card; the register's cards plus these are every card the board ever showed",
+      parameters: [
+        q('from', 'First local date (of the card as it started)', date, true),
+        q('to', 'Local date after the last one (exclusive)', date, true),
+        q('centerId', "Only this center's cases", id),
+        q('departmentId', "Only this department's cases", id),
+        q('rule', 'Only cards of this rule', { enum: CARD_RULES }),
+        q('color', 'Only cards of this colour', { enum: CARD_COLORS }),
+        ...paging,
+      ],
+      responses: listResponses('WithdrawnCardPage', 'One page of withdrawn cards and the total'),
     },
   },
 } as const;
@@ -169,6 +234,36 @@ export const listSchemas = {
     },
   },
   CardRegisterPage: page('CardRegisterRow', { from: date, to: date }, ['from', 'to']),
+  WithdrawnCardPage: page('WithdrawnCardRow', { from: date, to: date }, ['from', 'to']),
+  WithdrawnCardRow: {
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'caseId',
+      'rule',
+      'color',
+      'startedAt',
+      'withdrawnAt',
+      'withdrawnBy',
+      'centerId',
+      'departmentId',
+      'matterCode',
+    ],
+    properties: {
+      ...withdrawnCardFields,
+      centerId: { type: 'string' },
+      departmentId: { type: 'string' },
+      ...named,
+      matterCode: { type: 'string' },
+      matterName: { type: 'string' },
+    },
+  },
+  WithdrawnCard: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['caseId', 'rule', 'color', 'startedAt', 'withdrawnAt', 'withdrawnBy'],
+    properties: withdrawnCardFields,
+  },
   CardRegisterRow: {
     type: 'object',
     additionalProperties: false,

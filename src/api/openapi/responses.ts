@@ -130,8 +130,14 @@ const evaluationFields = {
   },
   policyVersion: str,
   revision: int,
+  withdrawnCards: {
+    ...list(ref('WithdrawnCard')),
+    description:
+      'Cards the record held and a later write withdrew (as known at asKnownAt when given); absent when none',
+  },
 };
 const optionalEvaluationFields = new Set([
+  'withdrawnCards',
   'asKnownAt',
   'matterName',
   'legalDays',

@@ -40,14 +40,18 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     if (knownAt !== undefined) {
       const evaluation = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
       if (evaluation === undefined) throw unknownCase(caseId, asOf, knownAt);
-      res.json({ ...evaluation, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) });
+      res.json({
+        ...evaluation,
+        ...withdrawnOf(deps, caseId, knownAt),
+        asKnownAt: formatInstant(knownAt, deps.calendarService.zone),
+      });
       return;
     }
     await catchUpWithStore(deps);
     const at = asOf ?? defaultAsOf(now, deps.readModels.getCaseState(caseId)?.lastOccurredAt);
     const evaluation = deps.readModels.evaluateCase(caseId, at);
     if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined);
-    res.json(evaluation);
+    res.json({ ...evaluation, ...withdrawnOf(deps, caseId, undefined) });
   });
 
   router.get(
@@ -72,6 +76,16 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
   );
 
   return router;
+}
+
+/** The case's withdrawn cards (known by `knownAt`), as a field present only when there are some. */
+function withdrawnOf(
+  deps: CaseRouteDeps,
+  caseId: string,
+  knownAt: EpochMs | undefined,
+): { withdrawnCards?: ReturnType<ReadModels['withdrawnCardsOf']> } {
+  const withdrawnCards = deps.readModels.withdrawnCardsOf(caseId, knownAt);
+  return withdrawnCards.length === 0 ? {} : { withdrawnCards };
 }
 
 function caseIdParam(req: Request): string {

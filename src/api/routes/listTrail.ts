@@ -17,7 +17,7 @@ export function recordListRead(
   deps: ListTrailDeps,
   req: Request,
   res: Response,
-  what: 'case-list' | 'card-register',
+  what: 'case-list' | 'card-register' | 'withdrawn-cards',
   caseIds: readonly string[],
   complaintIds: readonly string[] = [],
 ): void {

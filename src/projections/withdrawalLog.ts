@@ -1,0 +1,190 @@
+/**
+ * The register of withdrawn cards (SPEC §3: cards are the permanent record of
+ * every alert raised; the rule is the domain's, domain/withdrawnCards.ts). A
+ * card the record held before a write recorded at K, started before K, and no
+ * longer holds after it, is kept here with K and what withdrew it: the case's
+ * events of that write (a 停止计时 recorded after the fact, a completion or a
+ * reply recorded late) or a calendar publication (a corrected notice, a
+ * center moved to another region).
+ *
+ * The events of one write share their recordedAt, and reach the fold one at a
+ * time: the cases a write touches are compared as they stood before its first
+ * event (a case accepted back-dated and completed in one batch withdrew
+ * nothing: no one saw it in between). A write is compared when the next
+ * write's first event arrives, before a calendar change, and whenever the
+ * projection is read (`flush`; the write stays open and is compared again if
+ * more of its events arrive). Only a case whose first event of the write
+ * occurred before a day start the write's instant has passed is compared at
+ * all (`mayWithdrawCards`): a handful a day, live or catching up.
+ *
+ * Held in memory and in the snapshot; derived from the record, so a rebuild
+ * gives the same register.
+ */
+import { cardsWithdrawn, mayWithdrawCards, withdrawalHorizon } from '../domain/withdrawnCards.js';
+import type { CaseEvent, CaseState, EpochMs, RawCard, WorkCalendar } from '../domain/index.js';
+import type { CardRule } from '../domain/lists.js';
+
+/** One of the events that withdrew a card. */
+export interface EventRef {
+  readonly eventId?: string;
+  readonly type: string;
+  readonly revision: number;
+  readonly occurredAt: EpochMs;
+}
+
+/** What withdrew a card. */
+export type WithdrawnBy =
+  | {
+      readonly kind: 'events';
+      /** The case's events of that write, in order. */
+      readonly events: readonly EventRef[];
+    }
+  | { readonly kind: 'calendar'; readonly calendarVersion: string; readonly previousCalendarVersion: string };
+
+export interface WithdrawnCard {
+  readonly caseId: string;
+  readonly rule: CardRule;
+  /** As the record held it before the write. */
+  readonly startedAt: EpochMs;
+  /** A yellow card's clearing, when it had cleared before the write. */
+  readonly clearedAt?: EpochMs;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  readonly withdrawnAt: EpochMs;
+  readonly by: WithdrawnBy;
+}
+
+/** The cards of a state shown before an instant, under a calendar (the projection's policy choice inside). */
+export type ShownCards = (state: CaseState, at: EpochMs, calendar: WorkCalendar) => readonly RawCard[];
+
+interface OpenCase {
+  readonly before: CaseState;
+  readonly events: EventRef[];
+  compared: boolean;
+}
+
+export class WithdrawalLog {
+  private readonly closed: WithdrawnCard[] = [];
+  /** The write being folded: its instant, the cases it may withdraw cards of, and what they withdrew so far. */
+  private writeAt = Number.NaN;
+  /** The start of the write's local day (withdrawalHorizon). */
+  private writeHorizon = Number.NaN;
+  private open = new Map<string, OpenCase>();
+  private openFound = new Map<string, readonly WithdrawnCard[]>();
+
+  constructor(
+    private readonly shown: ShownCards,
+    private readonly current: (caseId: string) => CaseState | undefined,
+  ) {}
+
+  /** A case event folded (`before`: its case's state just before it); call before the next event. */
+  noteCaseEvent(
+    caseId: string,
+    before: CaseState,
+    event: CaseEvent,
+    revision: number,
+    occurredAt: EpochMs,
+    recordedAt: EpochMs | undefined,
+    calendar: WorkCalendar,
+  ): void {
+    if (recordedAt === undefined) return;
+    if (recordedAt !== this.writeAt) {
+      this.close(calendar);
+      this.writeAt = recordedAt;
+      this.writeHorizon = withdrawalHorizon(recordedAt, calendar);
+    }
+    const seen = this.open.size === 0 ? undefined : this.open.get(caseId);
+    if (seen !== undefined) {
+      seen.events.push(eventRef(event, revision, occurredAt));
+      seen.compared = false;
+      return;
+    }
+    // Events of a case occur in order (the write side refuses an earlier one), so the write's
+    // first event of the case decides: a later one cannot reach back further.
+    if (!mayWithdrawCards(occurredAt, recordedAt, this.writeHorizon)) return;
+    this.open.set(caseId, { before, events: [eventRef(event, revision, occurredAt)], compared: false });
+  }
+
+  /** Compare the open write's cases not compared since their last event (the write stays open). */
+  flush(calendar: WorkCalendar): void {
+    if (this.open.size === 0) return;
+    const at = this.writeAt;
+    for (const [caseId, c] of this.open) {
+      if (c.compared) continue;
+      c.compared = true;
+      const after = this.current(caseId);
+      const gone =
+        c.before.accepted === undefined || after === undefined
+          ? []
+          : cardsWithdrawn(this.shown(c.before, at, calendar), this.shown(after, at, calendar));
+      const by: WithdrawnBy = { kind: 'events', events: c.events.slice() };
+      if (gone.length === 0) this.openFound.delete(caseId);
+      else
+        this.openFound.set(
+          caseId,
+          gone.map((card) => withdrawn(caseId, card, at, by)),
+        );
+    }
+  }
+
+  /** The write is over: its finds join the register. */
+  close(calendar: WorkCalendar): void {
+    if (this.open.size === 0) return;
+    this.flush(calendar);
+    for (const found of this.openFound.values()) this.closed.push(...found);
+    this.open = new Map();
+    this.openFound = new Map();
+  }
+
+  /**
+   * A calendar publication recorded at `at` changed the working days: the cards
+   * of `states` (the cases whose span it touches) it withdrew. Close the open write first.
+   */
+  calendarChanged(states: Iterable<CaseState>, at: EpochMs, previous: WorkCalendar, next: WorkCalendar): void {
+    const by: WithdrawnBy = {
+      kind: 'calendar',
+      calendarVersion: next.version,
+      previousCalendarVersion: previous.version,
+    };
+    for (const s of states) {
+      const gone = cardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next));
+      for (const card of gone) this.closed.push(withdrawn(s.caseId, card, at, by));
+    }
+  }
+
+  /** Every card withdrawn so far, in the order found (the open write's last). */
+  all(): WithdrawnCard[] {
+    const out = this.closed.slice();
+    for (const found of this.openFound.values()) out.push(...found);
+    return out;
+  }
+
+  get size(): number {
+    let n = this.closed.length;
+    for (const found of this.openFound.values()) n += found.length;
+    return n;
+  }
+
+  /** Put a snapshot's register in place (before any event). */
+  restore(cards: readonly WithdrawnCard[]): void {
+    this.closed.push(...cards);
+  }
+}
+
+function eventRef(event: CaseEvent, revision: number, occurredAt: EpochMs): EventRef {
+  const { eventId, type } = event;
+  return eventId === undefined ? { type, revision, occurredAt } : { eventId, type, revision, occurredAt };
+}
+
+function withdrawn(caseId: string, card: RawCard, at: EpochMs, by: WithdrawnBy): WithdrawnCard {
+  return {
+    caseId,
+    rule: card.rule,
+    startedAt: card.start,
+    ...(card.clear !== undefined && card.clear <= at ? { clearedAt: card.clear } : {}),
+    ...(card.pauseId === undefined ? {} : { pauseId: card.pauseId }),
+    ...(card.escalation === undefined ? {} : { escalation: card.escalation }),
+    withdrawnAt: at,
+    by,
+  };
+}

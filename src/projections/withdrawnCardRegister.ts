@@ -1,0 +1,205 @@
+/**
+ * `GET /cards/withdrawn`: the cards the record once held and a later write
+ * withdrew (withdrawalLog.ts), started in `[from, to)` as the card register
+ * counts them — so a month's 通报, written from the register, can be checked
+ * against what was withdrawn since. Each row says what the card was, when and
+ * by what it was withdrawn, and where the record now starts a card of the same
+ * rule and subject, if it does (a card that moved rather than vanished).
+ *
+ * Cost: one pass over the register (a handful of cards a day) with one state
+ * lookup each; only the page's cases are evaluated.
+ */
+import { formatInstant } from '../domain/index.js';
+import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
+import { RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
+import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
+import { decodeCursor, encodeCursor, PageCollector } from './keysetPage.js';
+import { type NameLookup, type Named, withNames } from './rowNames.js';
+import { resolvePeriod } from './stats.js';
+import type { WithdrawnCard } from './withdrawalLog.js';
+
+export interface WithdrawnCardQuery {
+  /** Local dates YYYY-MM-DD: cards started in [from, to). */
+  readonly from: string;
+  readonly to: string;
+  readonly centerId?: string;
+  readonly departmentId?: string;
+  readonly rule?: CardRule;
+  readonly color?: CardColor;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** What withdrew the card, as the row shows it. */
+export type WithdrawnByView =
+  | {
+      readonly events: readonly {
+        readonly eventId?: string;
+        readonly type: string;
+        readonly revision: number;
+        readonly occurredAt: string;
+      }[];
+    }
+  | { readonly calendarVersion: string; readonly previousCalendarVersion: string };
+
+export interface WithdrawnCardRow extends Named {
+  readonly caseId: string;
+  readonly rule: CardRule;
+  readonly color: CardColor;
+  /** As the record held it before it was withdrawn. */
+  readonly startedAt: string;
+  readonly clearedAt?: string;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  readonly escalationId?: string;
+  readonly withdrawnAt: string;
+  readonly withdrawnBy: WithdrawnByView;
+  /** The start of the card of the same rule and subject the record holds now (absent: none). */
+  readonly nowStartedAt?: string;
+  readonly centerId: string;
+  readonly departmentId: string;
+  readonly matterCode: string;
+  readonly matterName?: string;
+}
+
+/** A withdrawn card on its case's page (the case says where it is). */
+export type WithdrawnCardView = Omit<
+  WithdrawnCardRow,
+  'centerId' | 'departmentId' | 'matterCode' | 'matterName' | 'centerName' | 'departmentName'
+>;
+
+export interface WithdrawnCardResult {
+  readonly from: string;
+  readonly to: string;
+  readonly total: number;
+  readonly limit: number;
+  readonly asOf: string;
+  readonly items: readonly WithdrawnCardRow[];
+  readonly nextCursor?: string;
+}
+
+export interface WithdrawnCardSources {
+  /** The register, in the order the cards were withdrawn. */
+  readonly withdrawn: readonly WithdrawnCard[];
+  readonly stateOf: (caseId: string) => CaseState | undefined;
+  readonly evaluate: (caseId: string, asOf: EpochMs) => CaseEvaluation | undefined;
+  readonly zone: string;
+  readonly now: EpochMs;
+  readonly names: NameLookup;
+}
+
+const ORDER = 'withdrawn-startedAt';
+
+export function listWithdrawnCards(query: WithdrawnCardQuery, sources: WithdrawnCardSources): WithdrawnCardResult {
+  const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ORDER);
+  const page = new PageCollector<{ card: WithdrawnCard; accepted: NonNullable<CaseState['accepted']> }>(
+    query.limit,
+    1,
+    after,
+  );
+  let total = 0;
+  sources.withdrawn.forEach((card, index) => {
+    if (card.startedAt < fromMs || card.startedAt >= toMs) return;
+    if (query.rule !== undefined && card.rule !== query.rule) return;
+    if (query.color !== undefined && COLOR_OF_RULE[card.rule] !== query.color) return;
+    const accepted = sources.stateOf(card.caseId)?.accepted;
+    if (accepted === undefined) return;
+    if (query.centerId !== undefined && accepted.centerId !== query.centerId) return;
+    if (query.departmentId !== undefined && accepted.departmentId !== query.departmentId) return;
+    total++;
+    // The register's index tells apart a card withdrawn twice (shown again by a later write, then withdrawn).
+    page.offer(card.startedAt, card.caseId, index, () => ({ card, accepted }));
+  });
+  const { items, next } = page.result();
+  const evaluations = new Map<string, CaseEvaluation | undefined>();
+  const rows = items.map(({ card, accepted }) => {
+    if (!evaluations.has(card.caseId)) evaluations.set(card.caseId, sources.evaluate(card.caseId, sources.now));
+    const row = withdrawnCardView(card, sources.zone, evaluations.get(card.caseId), sources.stateOf(card.caseId));
+    return withNames(
+      {
+        ...row,
+        centerId: accepted.centerId,
+        departmentId: accepted.departmentId,
+        matterCode: accepted.matterCode,
+        ...(accepted.matterName === undefined ? {} : { matterName: accepted.matterName }),
+      },
+      sources.names,
+    );
+  });
+  return {
+    from: query.from,
+    to: query.to,
+    total,
+    limit: query.limit,
+    asOf: formatInstant(sources.now, sources.zone),
+    items: rows,
+    ...(next === undefined ? {} : { nextCursor: encodeCursor(ORDER, next) }),
+  };
+}
+
+/** One withdrawn card as the case page and the register show it (`now`: the case as the record holds it now). */
+export function withdrawnCardView(
+  card: WithdrawnCard,
+  zone: string,
+  now: CaseEvaluation | undefined,
+  state: CaseState | undefined,
+): WithdrawnCardView {
+  const fmt = (ms: EpochMs) => formatInstant(ms, zone);
+  const escalationId = card.escalation === undefined ? undefined : state?.escalations[card.escalation]?.escalationId;
+  const successor = now?.cards.find(
+    (c) => c.rule === card.rule && c.pauseId === card.pauseId && c.escalation === card.escalation,
+  );
+  const by = card.by;
+  return {
+    caseId: card.caseId,
+    rule: card.rule,
+    color: COLOR_OF_RULE[card.rule],
+    startedAt: fmt(card.startedAt),
+    ...(card.clearedAt === undefined ? {} : { clearedAt: fmt(card.clearedAt) }),
+    ...(card.pauseId === undefined ? {} : { pauseId: card.pauseId }),
+    ...(card.escalation === undefined ? {} : { escalation: card.escalation }),
+    ...(escalationId === undefined ? {} : { escalationId }),
+    withdrawnAt: fmt(card.withdrawnAt),
+    withdrawnBy:
+      by.kind === 'calendar'
+        ? { calendarVersion: by.calendarVersion, previousCalendarVersion: by.previousCalendarVersion }
+        : { events: by.events.map((e) => ({ ...e, occurredAt: fmt(e.occurredAt) })) },
+    ...(successor === undefined ? {} : { nowStartedAt: successor.startedAt }),
+  };
+}
+
+const CSV_HEADER = [
+  '办件编号',
+  '规则',
+  '颜色',
+  '亮牌时间',
+  '消除时间',
+  '撤销时间',
+  '撤销原因',
+  '现亮牌时间',
+  ...PLACE_HEADERS,
+];
+
+/** What withdrew a card, in one cell. */
+function byCell(by: WithdrawnByView): string {
+  if ('calendarVersion' in by) return `日历更正 ${by.previousCalendarVersion} → ${by.calendarVersion}`;
+  return by.events.map((e) => `${e.type}#${e.revision} 发生于 ${e.occurredAt}`).join('; ');
+}
+
+export function withdrawnCardsToCsv(rows: readonly WithdrawnCardRow[]): string {
+  return toCsv(
+    CSV_HEADER,
+    rows.map((r) => [
+      r.caseId,
+      r.rule,
+      r.color,
+      r.startedAt,
+      r.clearedAt,
+      r.withdrawnAt,
+      byCell(r.withdrawnBy),
+      r.nowStartedAt,
+      ...placeCells(r),
+    ]),
+  );
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCalendarService, parseInstant } from '../domain/index.js';
+import { caseStreamId } from '../domain/streams.js';
+import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
+import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
+
+const rigs: Rig[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const r of rigs.splice(0)) await r.projections.stop();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+// A 3-day case accepted Monday 2026-11-16 is due at the end of Thursday 11-19: its warning
+// starts 11-19 00:00, its red card 11-20 00:00.
+const ACCEPTED: Body = {
+  type: 'CaseAccepted',
+  caseId: 'W-1',
+  occurredAt: '2026-11-16T09:00:00+08:00',
+  centerId: 'c1',
+  departmentId: 'd1',
+  matterCode: 'M1',
+  kind: 'promised',
+  promisedDays: 3,
+  channel: 'window',
+};
+const COMPLETED: Body = {
+  type: 'CaseCompleted',
+  caseId: 'W-1',
+  occurredAt: '2026-11-19T16:00:00+08:00',
+  outcome: 'approved',
+};
+const LATE = parseInstant('2026-11-23T10:00:00+08:00');
+const NOVEMBER = { from: '2026-11-01', to: '2026-12-01', limit: 50 };
+
+async function rigAt(start: string | number, extra: Parameters<typeof makeRig>[1] = {}): Promise<Rig> {
+  const rig = await makeRig(start, extra);
+  rigs.push(rig);
+  return rig;
+}
+
+describe('withdrawn cards: the record keeps the cards a later write withdrew', () => {
+  it('a completion recorded days after the deadline, that occurred before it, withdraws the red card the board showed', async () => {
+    const rig = await rigAt('2026-11-16T09:00:00+08:00');
+    await rig.append(ACCEPTED);
+    rig.scheduler.advanceTo(LATE);
+    const rm = rig.projections.readModels;
+    expect(rm.cardRegister(NOVEMBER).items.map((c) => c.rule)).toEqual(['deadline-warning', 'overdue']);
+
+    await rig.append(COMPLETED);
+    // The red card is gone from the register; the completion recorded 4 days late raised its own yellow card.
+    expect(rm.cardRegister(NOVEMBER).items.map((c) => c.rule)).toEqual(['deadline-warning', 'late-record']);
+    const withdrawn = rm.withdrawnCards(NOVEMBER);
+    expect(withdrawn.total).toBe(1);
+    expect(withdrawn.items[0]).toMatchObject({
+      caseId: 'W-1',
+      rule: 'overdue',
+      color: 'red',
+      startedAt: '2026-11-20T00:00:00.000+08:00',
+      withdrawnAt: '2026-11-23T10:00:00.000+08:00',
+      withdrawnBy: { events: [{ type: 'CaseCompleted', revision: 1, occurredAt: '2026-11-19T16:00:00.000+08:00' }] },
+      centerId: 'c1',
+      departmentId: 'd1',
+      matterCode: 'M1',
+    });
+    expect(withdrawn.items[0]!.nowStartedAt).toBeUndefined();
+    expect(rm.withdrawnCardsOf('W-1').map((c) => c.rule)).toEqual(['overdue']);
+    expect(rm.withdrawnCardsOf('W-1', LATE - 1)).toEqual([]); // not yet withdrawn as known just before
+  });
+
+  it('a case accepted back-dated and completed in one write withdrew nothing: no one saw it in between', async () => {
+    const rig = await rigAt('2026-11-23T10:00:00+08:00');
+    const data = (b: Body) => ({ eventId: randomUUID(), type: b.type, data: b });
+    const r = await rig.store.append(caseStreamId('W-1'), [data(ACCEPTED), data(COMPLETED)]);
+    expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+    expect(rig.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(0);
+  });
+
+  it('events recorded as they happen withdraw nothing', async () => {
+    const rig = await rigAt('2026-11-16T09:00:00+08:00');
+    await rig.append(ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant(COMPLETED.occurredAt));
+    await rig.append(COMPLETED);
+    rig.scheduler.advanceTo(LATE);
+    expect(rig.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(0);
+  });
+
+  it('a calendar correction that moves the deadline withdraws the cards it moved, and says where they start now', async () => {
+    const rig = await rigAt('2026-11-16T09:00:00+08:00');
+    await rig.append(ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-20T10:00:00+08:00'));
+    const base = createCalendarService(ZONE).getYear(2026)!;
+    const decoded = decodeCalendarYearRequest(
+      '2026',
+      { holidays: [...base.holidays, '2026-11-18'], workdays: [...base.workdays] },
+      new Date(rig.scheduler.clock()).toISOString(),
+    );
+    if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
+    const r = await rig.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
+    expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+
+    const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.rule, c.startedAt, c.nowStartedAt])).toEqual([
+      ['deadline-warning', '2026-11-19T00:00:00.000+08:00', '2026-11-20T00:00:00.000+08:00'],
+      ['overdue', '2026-11-20T00:00:00.000+08:00', undefined],
+    ]);
+    expect(rows[0]!.withdrawnBy).toEqual({
+      calendarVersion: rig.calendarService.current().version,
+      previousCalendarVersion: createCalendarService(ZONE).current().version,
+    });
+  });
+
+  it('a rebuild and a restart from the snapshot give the same register as the live run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
+    dirs.push(dir);
+    const checkpointFile = join(dir, 'snap.ndjson');
+    const live = await rigAt('2026-11-16T09:00:00+08:00', { checkpointFile });
+    await live.append(ACCEPTED);
+    live.scheduler.advanceTo(LATE);
+    await live.append(COMPLETED);
+    const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
+    expect(expected.total).toBe(1);
+    await live.projections.stop(); // writes the snapshot
+
+    const rebuilt = await rigAt(LATE, { store: live.store });
+    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+    const restarted = await rigAt(LATE, { store: live.store, checkpointFile });
+    expect(restarted.projections.info().eventsFolded).toBe(0);
+    expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+  });
+});
