@@ -22,7 +22,7 @@ import type { ComplaintCard, ComplaintTimeline } from '../domain/complaints/time
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
-import { decodeCursor, encodeCursor, PageCollector } from './keysetPage.js';
+import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
 
@@ -87,8 +87,10 @@ export interface CardRegisterSources {
   };
 }
 
-/** Cursors of the register carry this order name (it has one order). */
+/** Cursors of the register carry this order name (it has one order), bound to the query's period and filters. */
 const ORDER = 'startedAt';
+/** The query's fields that page through one listing (the rest must stay as the first page had them). */
+const PAGING = ['cursor', 'limit'] as const;
 
 /** A complaint card's code in the page key, past every case card's (rule + 8 × ordinal, ordinal < 1000). */
 const COMPLAINT_CODE = 1 << 20;
@@ -106,7 +108,8 @@ const isComplaintRule = (rule: string): rule is ComplaintCardRule => Object.hasO
 
 export function listCards(query: CardRegisterQuery, sources: CardRegisterSources): CardRegisterResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ORDER);
+  const order = scopedOrder(ORDER, query, PAGING);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, order);
   const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
   const rule = query.rule;
@@ -167,7 +170,7 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
     limit: query.limit,
     asOf: formatInstant(sources.now, sources.zone),
     items: rows,
-    ...(next === undefined ? {} : { nextCursor: encodeCursor(ORDER, next) }),
+    ...(next === undefined ? {} : { nextCursor: encodeCursor(order, next) }),
   };
 }
 

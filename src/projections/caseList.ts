@@ -18,8 +18,8 @@ import { ratingClassOf, type RatingClass } from '../domain/lists.js';
 import type { ReportCategory } from './report/tables.js';
 import { FLAG_ON_TIME, overdueStart, type CaseEntry } from './caseEntry.js';
 import { dateRange, dayStartParam, inRange, type Range } from './dateRange.js';
-import { PageCollector, type Direction } from './keysetPage.js';
-import { listingCursor, listingPosition } from './listingCursor.js';
+import { PageCollector, scopedOrder, type Direction } from './keysetPage.js';
+import { LISTING_FIELDS, listingCursor, listingPosition } from './listingCursor.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 
 export const CASE_SORTS = ['accepted', 'dueAt', 'overdueDays'] as const;
@@ -236,7 +236,8 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const direction: Direction = sort.startsWith('-') ? -1 : 1;
   const field = (direction === 1 ? sort : sort.slice(1)) as CaseSortField;
   const { now, zone } = sources;
-  const { after, listedAt } = listingPosition(query, sort, CLOCK_BOUND_SORTS.has(field), now, zone);
+  const order = scopedOrder(sort, query, LISTING_FIELDS);
+  const { after, listedAt } = listingPosition(query, order, CLOCK_BOUND_SORTS.has(field), now, zone);
   const reading: Reading = {
     listedAt,
     read: (e) => sources.evaluate(e.caseId, atOrLastEvent(e, e.state.status === 'paused' ? listedAt : now)),
@@ -262,7 +263,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
     asOf: formatInstant(now, zone),
     listedAt: formatInstant(listedAt, zone),
     items: rows,
-    ...(next === undefined ? {} : { nextCursor: listingCursor(sort, next, listedAt) }),
+    ...(next === undefined ? {} : { nextCursor: listingCursor(order, next, listedAt) }),
   };
 }
 

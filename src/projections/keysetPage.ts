@@ -8,6 +8,7 @@
  * the page whenever it reaches twice the page): O(n log page) time and
  * O(page) memory per request, never a sort of every row.
  */
+import { createHash } from 'node:crypto';
 import { StatsQueryError } from './stats.js';
 
 export interface PageKey {
@@ -77,6 +78,26 @@ export class PageCollector<T> {
   }
 }
 
+/** Between a list's order and its query's fingerprint in a cursor's order (`scopedOrder`). */
+const SCOPE_MARK = '~';
+
+/**
+ * A list's order bound to the query a page answered: its sort and a fingerprint of its period and
+ * filters (every field of `query` but those in `paging`: the cursor, the page size, the listing
+ * instant). A cursor sent with another period or other filters is then refused instead of skipping
+ * rows silently (an auditor's November cursor sent with `departmentId=D2` lost a red card).
+ */
+export function scopedOrder(order: string, query: object, paging: readonly string[]): string {
+  const fields = Object.entries(query)
+    .filter(([k, v]) => v !== undefined && !paging.includes(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const scope = createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 12);
+  return `${order}${SCOPE_MARK}${scope}`;
+}
+
+/** The order a scoped order names, for messages. */
+export const sortOf = (order: string): string => order.split(SCOPE_MARK)[0]!;
+
 /**
  * The opaque cursor: the order it belongs to and the last key sent, base64url JSON; a list whose keys
  * are read at an instant (the case list's paused deadlines) adds the instant its first page was read at.
@@ -129,8 +150,18 @@ export function decodeTimedCursor(cursor: string, order: string): TimedCursor {
     !Number.isInteger(parsed[3])
   )
     throw bad(NOT_OURS);
-  if (parsed[0] !== order)
-    throw bad(`was made for sort ${parsed[0]}, not ${order}: keep the sort while paging, or start without a cursor`);
+  // A cursor made before cursors named their query (no scope) pages on as it did then.
+  const legacy = !parsed[0].includes(SCOPE_MARK) && parsed[0] === sortOf(order);
+  if (parsed[0] !== order && !legacy) {
+    const made = sortOf(parsed[0]);
+    if (made !== sortOf(order))
+      throw bad(
+        `was made for sort ${made}, not ${sortOf(order)}: keep the sort while paging, or start without a cursor`,
+      );
+    throw bad(
+      'was made for another period or other filters: keep them as they were for the first page while paging, or start without a cursor',
+    );
+  }
   const key = { primary: parsed[1], caseId: parsed[2], ordinal: parsed[3] };
   if (parsed.length === 4) return { key };
   const listedAt: unknown = parsed[4];

@@ -12,7 +12,7 @@
  * and not older than a listing may last.
  */
 import { formatInstant, MS_PER_DAY, MS_PER_MINUTE, type EpochMs } from '../domain/index.js';
-import { decodeTimedCursor, encodeCursor, type PageKey } from './keysetPage.js';
+import { decodeTimedCursor, encodeCursor, sortOf, type PageKey } from './keysetPage.js';
 import { StatsQueryError } from './stats.js';
 
 /**
@@ -77,7 +77,7 @@ export function listingPosition(
       );
     if (clockBound)
       throw bad(
-        `was made before cursors kept the instant a listing was read at, and sort ${sort} moves with the clock: start the list again without a cursor`,
+        `was made before cursors kept the instant a listing was read at, and sort ${sortOf(sort)} moves with the clock: start the list again without a cursor`,
       );
     return { after: key, listedAt: now };
   }
@@ -109,6 +109,9 @@ function givenInstant(listedAt: EpochMs | undefined, now: EpochMs, zone: string)
   if (problem === 'old') throw bad(`is more than ${MAX_AGE_DAYS} days ago: start the list again without listedAt`);
   return listedAt;
 }
+
+/** The fields of a listing's query that page through it (scopedOrder binds a cursor to the others; the sort is in the order). */
+export const LISTING_FIELDS = ['cursor', 'limit', 'listedAt', 'sort'] as const;
 
 /** The cursor of the page after `key` in the listing read at `listedAt`. */
 export function listingCursor(sort: string, key: PageKey, listedAt: EpochMs): string {

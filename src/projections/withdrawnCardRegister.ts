@@ -13,7 +13,7 @@ import { formatInstant } from '../domain/index.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import { RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
-import { decodeCursor, encodeCursor, PageCollector } from './keysetPage.js';
+import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
 import type { WithdrawnCard } from './withdrawalLog.js';
@@ -92,7 +92,8 @@ const ORDER = 'withdrawn-startedAt';
 
 export function listWithdrawnCards(query: WithdrawnCardQuery, sources: WithdrawnCardSources): WithdrawnCardResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ORDER);
+  const order = scopedOrder(ORDER, query, ['cursor', 'limit']);
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, order);
   const page = new PageCollector<{ card: WithdrawnCard; accepted: NonNullable<CaseState['accepted']> }>(
     query.limit,
     1,
@@ -134,7 +135,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
     limit: query.limit,
     asOf: formatInstant(sources.now, sources.zone),
     items: rows,
-    ...(next === undefined ? {} : { nextCursor: encodeCursor(ORDER, next) }),
+    ...(next === undefined ? {} : { nextCursor: encodeCursor(order, next) }),
   };
 }
 

@@ -106,6 +106,23 @@ describe('GET /cards', () => {
     expect(rows.some((r) => r.rule === 'deadline-warning' && typeof r.clearedAt === 'string')).toBe(true);
   });
 
+  it('a cursor is refused with another period or other filters (rows were skipped silently), kept with another page size', async () => {
+    await seed();
+    const first = await get('/cards?from=2025-09-01&to=2025-11-01&limit=5');
+    const cursor = first.body.nextCursor as string;
+    for (const other of [
+      'from=2025-09-01&to=2025-11-01&departmentId=dep-1',
+      'from=2025-10-01&to=2025-11-01',
+      'from=2025-09-01&to=2025-11-01&color=red',
+    ]) {
+      const res = await get(`/cards?${other}&limit=5&cursor=${cursor}`);
+      expect(res.status, other).toBe(400);
+      expect(res.body.error.details[0].field).toBe('cursor');
+      expect(res.body.error.message).toMatch(/another period or other filters/);
+    }
+    expect((await get(`/cards?from=2025-09-01&to=2025-11-01&limit=7&cursor=${cursor}`)).status).toBe(200);
+  });
+
   it('CSV: byte-order mark, Chinese headers, the explanation figures on each line', async () => {
     await seed();
     const res = await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue', TOKENS.auditor, { accept: 'text/csv' });

@@ -301,6 +301,20 @@ describe('GET /cases', () => {
       expect((await get(`/cases?sort=dueAt&cursor=${cursorOf(['dueAt', 0, 'K-000', 0, at])}`)).status).toBe(200);
   });
 
+  it('a cursor is refused with other filters (rows were skipped silently), kept with another page size', async () => {
+    await write(seed('K', 6));
+    const first = await get('/cases?limit=2&sort=dueAt');
+    const cursor = first.body.nextCursor as string;
+    const res = await get(`/cases?limit=2&sort=dueAt&status=open&cursor=${cursor}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('cursor');
+    expect(res.body.error.message).toMatch(/another period or other filters/);
+    expect((await get(`/cases?limit=3&sort=dueAt&cursor=${cursor}`)).status).toBe(200);
+    expect((await get(`/cases?limit=2&sort=accepted&cursor=${cursor}`)).body.error.message).toMatch(
+      /made for sort dueAt/,
+    );
+  });
+
   it('CSV: UTF-8 with a byte-order mark, Chinese headers, the page as rows, the next cursor in a header', async () => {
     await write(seed('L'));
     const res = await get('/cases?centerId=center-B&limit=4', TOKENS.auditor, { accept: 'text/csv' });

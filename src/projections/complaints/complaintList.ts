@@ -25,8 +25,8 @@ import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { toCsv } from '../csv.js';
 import { dateRange, inRange } from '../dateRange.js';
-import { PageCollector, type Direction } from '../keysetPage.js';
-import { listingCursor, listingPosition } from '../listingCursor.js';
+import { PageCollector, scopedOrder, type Direction } from '../keysetPage.js';
+import { LISTING_FIELDS, listingCursor, listingPosition } from '../listingCursor.js';
 import { StatsQueryError } from '../stats.js';
 import type { ComplaintAlertView } from '../types.js';
 import type { ComplaintProjection } from './complaintProjection.js';
@@ -190,7 +190,7 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
   const field = (direction === 1 ? sort : sort.slice(1)) as ComplaintSortField;
   const { now, zone } = src;
   // The order names the list, so another list's cursor is refused; '-received' reads the cursors made before sorts.
-  const order = `complaints:${sort}`;
+  const order = scopedOrder(`complaints:${sort}`, query, LISTING_FIELDS);
   const { after, listedAt } = listingPosition(query, order, field === 'overdueDays', now, zone);
   const matches = complaintFilter(query, zone, src.alertsOf);
   const page = new PageCollector<ComplaintState>(query.limit, direction, after);
