@@ -31,10 +31,17 @@ export interface AccessRecord {
     | 'withdrawn-cards'
     | 'complaint'
     | 'complaint-list';
-  /** A list's query string, as sent. */
+  /** The query string, as sent (a list's filters and page; a case read's instants; a history page's limit and after). */
   readonly query?: string;
+  /** As sent. */
   readonly asOf?: string;
   readonly asKnownAt?: string;
+  /** The instant the answer was evaluated at (a case or history read; the default when none was sent), in the deployment zone. */
+  readonly answeredAsOf?: string;
+  /** A history page: the revisions of the first and last events it disclosed (absent: none). */
+  readonly revisions?: readonly [number, number];
+  /** `csv` when the answer was CSV (absent: JSON). */
+  readonly format?: 'csv';
 }
 
 /** Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures. */

@@ -83,6 +83,30 @@ describe('GET /cases/{caseId}', () => {
     expect(JSON.stringify(srv.accessTrail.entries)).not.toContain(TOKENS.auditor);
     expect(entry?.at).toBe(new Date(srv.clock.now).toISOString());
   });
+
+  it('the trail says what was disclosed: the query as sent, the instant answered, a history page’s revisions, CSV', async () => {
+    await seedCase();
+    srv.clock.set('2025-09-02T10:00:00+08:00');
+    await write('R-1', {
+      type: 'CasePaused',
+      occurredAt: '2025-09-02T10:00:00+08:00',
+      pauseId: 'p1',
+      reason: 'supplement',
+    });
+    await get('/cases/R-1/history?limit=1&after=0', TOKENS.auditor);
+    await get('/cases/R-1/history?limit=1', TOKENS.auditor);
+    await get(`/cases/R-1?asOf=${encodeURIComponent('2025-09-01T24:00:00+08:00')}`, TOKENS.auditor);
+    await call(srv.baseUrl, 'GET', '/cases?limit=5', { token: TOKENS.auditor, headers: { accept: 'text/csv' } });
+    const [next, first, read, csv] = srv.accessTrail.entries.slice(-4);
+    expect(next).toMatchObject({ what: 'history', query: 'limit=1&after=0', revisions: [1, 1] });
+    expect(first).toMatchObject({ what: 'history', query: 'limit=1', revisions: [0, 0] });
+    expect(read).toMatchObject({
+      what: 'case',
+      asOf: '2025-09-01T24:00:00+08:00',
+      answeredAsOf: '2025-09-02T00:00:00.000+08:00',
+    });
+    expect(csv).toMatchObject({ what: 'case-list', query: 'limit=5', format: 'csv' });
+  });
 });
 
 describe('GET /cases/{caseId}/history', () => {

@@ -36,9 +36,9 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     const asOf = instantParam(req.query, 'asOf');
     const now = deps.clock();
     const knownAt = knownAtParam(req.query, now);
-    trail(deps, req, res, caseId, 'case');
     if (knownAt !== undefined) {
       const evaluation = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
+      trail(deps, req, res, caseId, 'case', { answeredAsOf: evaluation?.asOf });
       if (evaluation === undefined) throw unknownCase(caseId, asOf, knownAt);
       res.json({
         ...evaluation,
@@ -50,6 +50,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     await catchUpWithStore(deps);
     const at = asOf ?? defaultAsOf(now, deps.readModels.getCaseState(caseId)?.lastOccurredAt);
     const evaluation = deps.readModels.evaluateCase(caseId, at);
+    trail(deps, req, res, caseId, 'case', { answeredAsOf: evaluation?.asOf });
     if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined);
     res.json({ ...evaluation, ...withdrawnOf(deps, caseId, undefined) });
   });
@@ -68,8 +69,12 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
         limit: limitParam(req.query),
         after: afterParam(req.query),
       };
-      trail(deps, req, res, caseId, 'history');
       const page = await buildHistoryPage(deps, caseId, query);
+      const revisions = page?.entries.flatMap((e) => (e.kind === 'event' ? [e.revision] : []));
+      trail(deps, req, res, caseId, 'history', {
+        answeredAsOf: page?.asOf,
+        revisions: revisions === undefined || revisions.length === 0 ? undefined : [revisions[0]!, revisions.at(-1)!],
+      });
       if (page === undefined) throw unknownCase(caseId, query.asOf, query.knownAt);
       res.json(page);
     },
@@ -124,19 +129,35 @@ function unknownCase(caseId: string, asOf: EpochMs | undefined, knownAt: EpochMs
   return new ApiError(404, 'case-not-found', `no case ${caseId} accepted${by}${known}`);
 }
 
-function trail(deps: CaseRouteDeps, req: Request, res: Response, caseId: string, what: 'case' | 'history'): void {
+/**
+ * The access trail of a case or history read, recorded once the answer is computed and before it is
+ * sent (a trail that cannot be written refuses the read): what was asked, as sent, and what was
+ * disclosed — the instant the answer was evaluated at, a history page's revisions.
+ */
+function trail(
+  deps: CaseRouteDeps,
+  req: Request,
+  res: Response,
+  caseId: string,
+  what: 'case' | 'history',
+  disclosed: { answeredAsOf: string | undefined; revisions?: readonly [number, number] | undefined },
+): void {
   const principal = principalOf(res);
   if (!leavesTrail(principal.role)) return;
   const asOf = req.query['asOf'];
   const asKnownAt = req.query['asKnownAt'];
+  const at = req.originalUrl.indexOf('?');
   deps.accessTrail.record({
     at: new Date(deps.clock()).toISOString(),
     role: principal.role,
     token: principal.fingerprint,
     caseId,
     what,
+    ...(at < 0 ? {} : { query: req.originalUrl.slice(at + 1) }),
     ...(typeof asOf === 'string' ? { asOf } : {}),
     ...(typeof asKnownAt === 'string' ? { asKnownAt } : {}),
+    ...(disclosed.answeredAsOf === undefined ? {} : { answeredAsOf: disclosed.answeredAsOf }),
+    ...(disclosed.revisions === undefined ? {} : { revisions: disclosed.revisions }),
   });
 }
 

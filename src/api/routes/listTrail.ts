@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf } from '../auth.js';
+import { wantsCsv } from './listParams.js';
 
 export interface ListTrailDeps {
   readonly accessTrail: AccessTrail;
@@ -30,6 +31,7 @@ export function recordListRead(
     token: principal.fingerprint,
     what,
     query: at < 0 ? '' : req.originalUrl.slice(at + 1),
+    ...(wantsCsv(req) ? { format: 'csv' as const } : {}),
     caseIds: [...new Set(caseIds)],
     ...(complaintIds.length === 0 ? {} : { complaintIds: [...new Set(complaintIds)] }),
   });
