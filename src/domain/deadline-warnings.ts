@@ -33,15 +33,18 @@ export function pausesAtExtensions(state: CaseState, cal: TimingCalendar): (x: E
   };
 }
 
-/** The pause days as they stood at instant x: pauses begun by x, an open one covering through the date of x. */
-function mergedAsOf(state: CaseState, x: EpochMs, cal: TimingCalendar): DayRange[] {
+/**
+ * The pause days as they stood at instant x: pauses begun by x, an open one covering through the
+ * date of `through` (default x: the deadline as it stood then; later: as known then, read later).
+ */
+function mergedAsOf(state: CaseState, x: EpochMs, cal: TimingCalendar, through: EpochMs = x): DayRange[] {
   const ranges: DayRange[] = [];
   const C = state.completedAt;
   for (const p of state.pauses) {
     if (p.pausedAt > x) continue;
     let endAt = p.resumedAt !== undefined && p.resumedAt <= x ? p.resumedAt : undefined;
     if (endAt === undefined && C !== undefined && C <= x) endAt = C;
-    ranges.push({ after: cal.dayOf(p.pausedAt), through: cal.dayOf(endAt ?? x) });
+    ranges.push({ after: cal.dayOf(p.pausedAt), through: cal.dayOf(endAt ?? through) });
   }
   return mergeDayRanges(ranges);
 }
@@ -75,6 +78,33 @@ export function countedExtensions(
     } else counted ??= ext.slice(0, j);
   }
   return counted ?? ext;
+}
+
+/**
+ * The counted extensions recorded at or after the instant the case was due without them: the
+ * deadline of promised + the counted extensions before each, with the pauses known when it was
+ * recorded (those begun by its occurrence; one still open then runs on to its recording, since
+ * any later event was recorded after it). A 延期 back-dated (补录) after the limit had passed,
+ * the pattern of hiding an overdue case that a retroactive pause also marks.
+ */
+export function retroactiveExtensions(
+  state: CaseState,
+  counted: readonly ExtensionState[],
+  A: EpochDay,
+  cal: TimingCalendar,
+): ExtensionState[] {
+  let total = state.accepted?.promisedDays ?? 0;
+  const out: ExtensionState[] = [];
+  for (const x of counted) {
+    const r = x.recordedAt;
+    // Recorded before the total-th day could end: in time, without counting.
+    if (r !== undefined && r >= cal.startOfDay(A + total + 1)) {
+      const due = cal.startOfDay(cal.nthCountedDayAfter(A, total, mergedAsOf(state, x.at, cal, r)) + 1);
+      if (r >= due) out.push(x);
+    }
+    total += x.days;
+  }
+  return out;
 }
 
 /**

@@ -20,6 +20,7 @@ import { nextChangeOf, timelineOf, type RawCard, type Timeline } from './timelin
 import { cardDetails } from './alerts.js';
 import { explainRawCard } from './explain.js';
 import { stateAsOf } from './state-as-of.js';
+import { retroactiveExtensions } from './deadline-warnings.js';
 
 export { stateAsOf };
 
@@ -105,6 +106,8 @@ export function evaluate(
     };
   });
   const counted = tl.countedExtensions;
+  const retroactive =
+    counted.length === 0 ? [] : retroactiveExtensions(s, counted, tl.acceptedDay, calendar.forCenter(a.centerId));
   const extensions = s.extensions.map(
     (x): ExtensionView => ({
       at: fmt(x.at),
@@ -112,6 +115,7 @@ export function evaluate(
       approvedBy: x.approvedBy,
       reason: x.reason,
       ...(counted === s.extensions || counted.includes(x) ? {} : { voided: true }),
+      ...(retroactive.includes(x) ? { retroactive: true } : {}),
     }),
   );
 

@@ -241,12 +241,13 @@ function applyEvent(
     }
     case 'CaseExtended': {
       if (next.accepted === undefined || next.completedAt !== undefined) break;
-      const extension: ExtensionState = {
+      const extension: Mutable<ExtensionState> = {
         at,
         days: event.days,
         approvedBy: intern(event.approvedBy),
         reason: event.reason,
       };
+      if (meta.recordedAt !== undefined) extension.recordedAt = meta.recordedAt;
       append(next, 'extensions', extension, owned);
       break;
     }

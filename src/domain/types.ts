@@ -69,6 +69,8 @@ export interface ExtensionState {
   readonly days: number;
   readonly approvedBy: string;
   readonly reason: string;
+  /** When the store recorded the CaseExtended event (for retroactive-extension detection). */
+  readonly recordedAt?: EpochMs;
 }
 
 /** The case's 好差评 rating (at most one), and the follow-up of a 差评. */
@@ -192,6 +194,12 @@ export interface ExtensionView {
    * deadline earlier, such as a calendar correction, can make a recorded extension so.
    */
   readonly voided?: true;
+  /**
+   * True when it was recorded at or after the due instant it beat (in force just before it, by
+   * its occurredAt): a 延期 filed after the limit had passed and back-dated (补录), the pattern
+   * that hides an overdue case, as a retroactive pause is.
+   */
+  readonly retroactive?: true;
 }
 
 /** Everything SPEC §3 and `GET /cases/{id}` need, evaluated at one instant. */

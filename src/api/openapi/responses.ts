@@ -72,6 +72,11 @@ const Extension = closed(['at', 'days', 'approvedBy', 'reason'], {
     description:
       'Present when it came at or after the due instant then in force: it adds no days (SPEC §2; only a later record such as a calendar correction can make a recorded extension so)',
   },
+  retroactive: {
+    const: true,
+    description:
+      'Present when it was recorded at or after the due instant it beat (by its occurredAt): a 延期 back-dated after the limit had passed (补录)',
+  },
 });
 
 const evaluationFields = {
