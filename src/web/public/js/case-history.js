@@ -1,8 +1,8 @@
 // The case page's event history (GET /cases/{id}/history): one row per event
 // (revision, position, what, occurred, recorded, who recorded it, the case after it) and per
 // card at its instant; paged, more pages appended on request. A back-dated
-// pause (the engine's `retroactive` flag: 停止计时 recorded after the case would
-// have been due) and any event recorded a day or more late are marked as such.
+// pause or extension (the engine's `retroactive` flag: 停止计时 or 延期 recorded after the case
+// would have been due without it) and any event recorded a day or more late are marked as such.
 import { apiJson } from './api.js';
 import { COLORS, EVENT_TYPES, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
 import { el, fmtInstant } from './format.js';
@@ -33,6 +33,11 @@ export function backDatedPauseIds(evaluation) {
   return new Set((evaluation?.pauses ?? []).filter((p) => p.retroactive).map((p) => p.pauseId));
 }
 
+/** The instants (ms) of the extensions (延期) the engine flags retroactive: a CaseExtended occurring then is back-dated. */
+export function backDatedExtensionInstants(evaluation) {
+  return new Set((evaluation?.extensions ?? []).filter((x) => x.retroactive).map((x) => Date.parse(x.at)));
+}
+
 function cardRow(entry) {
   const card = entry.card;
   return el(
@@ -50,7 +55,9 @@ function cardRow(entry) {
 
 function eventRow(entry, backDated) {
   const event = entry.event;
-  const isBackDated = entry.type === 'CasePaused' && backDated.has(event.pauseId);
+  const isBackDated =
+    (entry.type === 'CasePaused' && backDated.pauses.has(event.pauseId)) ||
+    (entry.type === 'CaseExtended' && backDated.extensions.has(Date.parse(event.occurredAt)));
   return el(
     'tr',
     {
@@ -67,6 +74,7 @@ function eventRow(entry, backDated) {
       event.reason ? ` ${label(REASONS, event.reason)}` : '',
       event.level ? ` ${label(LEVELS, event.level)}` : '',
       event.outcome ? ` ${label(OUTCOMES, event.outcome)}` : '',
+      entry.type === 'CaseExtended' && typeof event.days === 'number' ? ` +${event.days} 工作日 working days` : '',
       isBackDated ? [' ', el('span', { class: 'badge yellow' }, '补录 back-dated')] : null,
     ),
     el('td', {}, fmtInstant(event.occurredAt)),
@@ -85,7 +93,7 @@ export function createHistoryView({ caseId, table, count, more, onError }) {
   let next = null;
   let events = 0;
   let generation = 0;
-  let backDated = new Set();
+  let backDated = { pauses: new Set(), extensions: new Set() };
 
   function render(page, append) {
     const rows = page.entries.map((entry) => (entry.kind === 'event' ? eventRow(entry, backDated) : cardRow(entry)));
@@ -124,7 +132,7 @@ export function createHistoryView({ caseId, table, count, more, onError }) {
     show(page, pageQuery, evaluation) {
       generation++;
       query = pageQuery;
-      backDated = backDatedPauseIds(evaluation);
+      backDated = { pauses: backDatedPauseIds(evaluation), extensions: backDatedExtensionInstants(evaluation) };
       render(page, false);
     },
     unavailable(message) {

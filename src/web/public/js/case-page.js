@@ -6,6 +6,7 @@ import {
   CATEGORIES,
   CHANNELS,
   COLORS,
+  EXTENSION_FLAGS,
   KINDS,
   LEVELS,
   OUTCOMES,
@@ -22,6 +23,7 @@ import { renderTimeline } from './timeline.js';
 import { createHistoryView } from './case-history.js';
 import { wireHeader } from './nav.js';
 import { centerText, departmentText, loadDirectory } from './directory.js';
+import { nowStartsNode, timeOf, withdrawnByNode, withdrawnCardName, withdrawnDataset } from './withdrawn.js';
 
 const $ = (id) => document.getElementById(id);
 const MINUTE = 60_000;
@@ -231,6 +233,61 @@ function renderPauses(ev) {
   $('pauses').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
 }
 
+/** The case's 延期 extensions: a back-dated one (补录, recorded when the case was already due without it) and a
+ * voided one (不计, adds no days) flagged, as a retroactive pause is in the pauses table. */
+function renderExtensions(ev) {
+  const list = ev.extensions ?? [];
+  const flag = (key, title) =>
+    el('span', { class: `flag flag-${key}`, title, dataset: { flag: key } }, ` (${label(EXTENSION_FLAGS, key)})`);
+  const rows = list.map((x, i) =>
+    el(
+      'tr',
+      {
+        dataset: {
+          index: String(i),
+          at: x.at,
+          ...(x.retroactive ? { retroactive: 'true' } : {}),
+          ...(x.voided ? { voided: 'true' } : {}),
+        },
+      },
+      el(
+        'td',
+        {},
+        timeOf(x.at),
+        x.retroactive
+          ? flag('retroactive', '记录时案件已到期 recorded when the case was already due without it')
+          : null,
+        x.voided ? flag('voided', '在到期时刻之后，不增加天数 at or after the due instant: adds no days') : null,
+      ),
+      el('td', { class: 'num' }, x.voided ? el('s', {}, String(x.days)) : String(x.days)),
+      el('td', {}, x.approvedBy),
+      el('td', {}, x.reason),
+    ),
+  );
+  $('extensions').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(4, '无 None')]));
+  $('ext-note').hidden = !list.some((x) => x.retroactive || x.voided);
+}
+
+/** Cards the record held and a later write withdrew: shown only when the case has any (as known at the page's instant). */
+function renderWithdrawn(ev) {
+  const list = ev.withdrawnCards ?? [];
+  $('withdrawn-section').hidden = list.length === 0;
+  $('withdrawn-cards').tBodies[0].replaceChildren(
+    ...list.map((c) =>
+      el(
+        'tr',
+        { class: `row-${c.color}`, dataset: withdrawnDataset(c) },
+        el('td', {}, withdrawnCardName(c)),
+        el('td', {}, timeOf(c.startedAt)),
+        el('td', { class: 'hide-narrow' }, c.clearedAt ? timeOf(c.clearedAt) : '—'),
+        el('td', {}, timeOf(c.withdrawnAt)),
+        el('td', {}, nowStartsNode(c)),
+        el('td', {}, withdrawnByNode(c.withdrawnBy)),
+      ),
+    ),
+  );
+}
+
 /** The reply (回告) to an escalation as of the page's instant: when it came and whether in time, or that it is missing. */
 function replyCell(e, asOf) {
   if (e.answeredAt !== undefined) {
@@ -291,6 +348,8 @@ function render(ev) {
   renderTimeline($('timeline'), ev);
   renderCards(ev);
   renderPauses(ev);
+  renderExtensions(ev);
+  renderWithdrawn(ev);
   renderEscalations(ev);
 }
 

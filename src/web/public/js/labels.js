@@ -84,6 +84,23 @@ export const EVENT_TYPES = {
   RatingFollowedUp: ['差评整改回访', 'rating followed up'],
 };
 
+/**
+ * A withdrawn card (GET /cases/{id} `withdrawnCards`, GET /cards/withdrawn): what withdrew it and the
+ * flags of an extension (延期) on the case page. [中文, english].
+ */
+export const WITHDRAWAL = {
+  calendar: ['日历更正', 'calendar correction'],
+  occurred: ['发生', 'occurred'],
+  revision: ['版本号', 'revision'],
+  movedTo: ['现亮牌', 'now starts'],
+  gone: ['不再亮牌', 'no longer shown'],
+};
+
+export const EXTENSION_FLAGS = {
+  retroactive: ['补录', 'back-dated'],
+  voided: ['不计', 'voided'],
+};
+
 /** 效能投诉 (SPEC §8): the complaint lists of src/domain/complaints/lists.ts. */
 export const COMPLAINT_RULES = {
   'complaint-undecided': ['投诉逾期未决定受理', 'complaint undecided'],

@@ -14,6 +14,8 @@ import { el, fmtInstant, fmtNumber } from './format.js';
  * @param {(q: URLSearchParams) => string|undefined} [o.check]  a message when the query cannot be sent yet
  * @param {string | ((q: URLSearchParams) => string)} [o.listedNote]  what the list reads at its listing instant
  *   (lists that answer listedAt), or a function of the listing's query
+ * @param {Record<string, string>} [o.addressParams]  kept first in the page's address and never sent to the API
+ *   (the card register's `view=withdrawn`: which list the page shows)
  */
 export function listPage(o) {
   const $ = (id) => document.getElementById(id);
@@ -67,12 +69,15 @@ export function listPage(o) {
 
   // Where the listing is, kept with the history entry: Back to this address shows the same page of the
   // same listing (its address holds only the filters).
-  const remember = () =>
+  const addressOnly = new URLSearchParams(o.addressParams ?? {}).toString();
+  const remember = () => {
+    const address = [addressOnly, listingQuery].filter(Boolean).join('&');
     history.replaceState(
       { listing: { query: listingQuery, cursors: [...cursors], current, listedAt } },
       '',
-      listingQuery ? `${location.pathname}?${listingQuery}` : location.pathname,
+      address ? `${location.pathname}?${address}` : location.pathname,
     );
+  };
 
   async function load() {
     const q = new URLSearchParams(listingQuery);
