@@ -59,6 +59,43 @@ describe('buildHistoryPage', () => {
     );
   });
 
+  it('event rows give `at` in the deployment zone as card rows do; the event keeps occurredAt as sent (session 16)', async () => {
+    const accepted = {
+      type: 'CaseAccepted',
+      caseId: 'P-1',
+      occurredAt: '2026-11-03T20:00:00.5-05:00',
+      centerId: 'c',
+      departmentId: 'd',
+      matterCode: 'm',
+      kind: 'promised',
+      promisedDays: 1,
+      channel: 'window',
+    };
+    const escalated = {
+      type: 'CaseEscalated',
+      caseId: 'P-1',
+      occurredAt: '2026-11-05T02:00:00Z',
+      level: 'reminder',
+      by: 'x',
+    };
+    const now = Date.parse('2026-11-20T00:00:00Z');
+    const store = await storeWith([accepted, escalated], now);
+    const page = await buildHistoryPage({ store, calendarService, policy: DEFAULT_POLICY }, 'P-1', {
+      asOf: undefined,
+      knownAt: undefined,
+      now,
+      limit: 200,
+      after: undefined,
+    });
+    const events = page!.entries.filter((e) => e.kind === 'event');
+    expect(events.map((e) => e.at)).toEqual(['2026-11-04T09:00:00.500+08:00', '2026-11-05T10:00:00.000+08:00']);
+    expect(events.map((e) => e.event.occurredAt)).toEqual([accepted.occurredAt, escalated.occurredAt]);
+    const cards = page!.entries.filter((e) => e.kind !== 'event');
+    expect(cards.length).toBeGreaterThan(0);
+    const zoned = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/;
+    for (const e of page!.entries) expect(e.at).toMatch(zoned);
+  });
+
   it('folds a long case in slices, with turns of the event loop between them, and answers the same page', async () => {
     const t0 = Date.parse('2025-09-01T09:00:00+08:00');
     const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace('.000Z', '+08:00');

@@ -101,7 +101,8 @@ export async function buildHistoryPage(
       order: revision,
       entry: {
         kind: 'event',
-        at: event.occurredAt,
+        // In the deployment zone, as the card rows (the event keeps occurredAt as it was sent).
+        at: formatInstant(known.occurredAt, calendar.zone),
         revision,
         position: recorded.position.toString(),
         recordedAt: recorded.recordedAt,

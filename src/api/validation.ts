@@ -58,12 +58,21 @@ export const refusesIfMatch =
     next();
   };
 
-/** An optional instant parameter (`?asOf=`, `?asKnownAt=`) as epoch ms: ISO-8601 with offset. */
+/** The digits of a fraction after its third (`.1234` → `4`): a finer instant than the millisecond unless all 0. */
+const SUB_MILLISECOND = /\.\d{3}(\d*)/;
+
+/**
+ * An optional instant parameter (`?asOf=`, `?asKnownAt=`, `?listedAt=`) as epoch ms: ISO-8601 with
+ * offset, a whole number of milliseconds. A finer one is refused, not truncated (session 16: `.1234Z`
+ * was answered as `.123Z`), as an event's occurredAt is.
+ */
 export function instantParam(query: Record<string, unknown>, name: string): EpochMs | undefined {
   const text = queryString(query, name);
   if (text === undefined) return undefined;
   if (!Instant.is(text))
     throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+  if (/[1-9]/.test(SUB_MILLISECOND.exec(text)?.[1] ?? ''))
+    throw badRequest(name, 'must be a whole number of milliseconds (a finer fraction is not truncated)');
   return Date.parse(text);
 }
 

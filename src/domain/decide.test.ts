@@ -60,6 +60,30 @@ describe('decide: transitions (409)', () => {
     accepts(withPause, escalated(ID, later));
     spec.given(done).when(escalated(ID, later)).thenRejected('transition-not-allowed');
   });
+  it("an explicit e<n> is only the n-th escalation's own id, so no later default is taken (session 16)", () => {
+    const firstAsE2 = escalated(ID, later, 'supervision', { escalationId: 'e2' });
+    const refusal = spec
+      .given(open)
+      .when(firstAsE2)
+      .thenRejected('transition-not-allowed', 'escalationId e2 is reserved');
+    expect(refusal.details).toEqual({ field: 'escalationId', ordinal: 1 });
+    // Sending the default explicitly, or an id of another form, is fine.
+    accepts(open, escalated(ID, later, 'reminder', { escalationId: 'e1' }));
+    accepts(open, escalated(ID, later, 'reminder', { escalationId: 'dc-17' }));
+    accepts(open, escalated(ID, later, 'reminder', { escalationId: 'e02' }));
+    const first = escalated(ID, later, 'reminder', { escalationId: 'dc-17' });
+    accepts([...open, first], escalated(ID, later, 'supervision', { escalationId: 'e2' }));
+    // The 督办 after a first escalation is recorded without an id (it is e2).
+    spec
+      .given([...open, first])
+      .when(escalated(ID, later, 'supervision'))
+      .thenState({
+        escalations: [
+          expect.objectContaining({ escalationId: 'dc-17' }),
+          expect.objectContaining({ escalationId: 'e2' }),
+        ],
+      });
+  });
   it('CaseCompleted needs an open case with no open pause', () => {
     accepts(open, completed(ID, later));
     accepts(resumedCase, completed(ID, later));

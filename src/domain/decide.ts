@@ -75,12 +75,8 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
         return transition(`pause ${event.pauseId} is not open: it was already resumed`);
       return E.right(event);
     }
-    case 'CaseEscalated': {
-      const escalationId = event.escalationId ?? defaultEscalationId(state.escalations.length);
-      return escalationPosition(state.escalations, escalationId) >= 0
-        ? transition(`escalation ${escalationId} already exists in case ${id}; an escalationId is unique within a case`)
-        : E.right(event);
-    }
+    case 'CaseEscalated':
+      return checkEscalationId(state, event);
     case 'CaseEscalationAnswered': {
       const escalation = state.escalations[escalationPosition(state.escalations, event.escalationId)];
       if (escalation === undefined) return transition(`case ${id} has no escalation ${event.escalationId} to answer`);
@@ -99,6 +95,40 @@ function checkTransition(state: CaseState, event: CaseEvent): E.Either<DomainErr
         : E.right(event);
     }
   }
+}
+
+/** The ids a default can take (`e1`, `e2`, …): `e0` or `e01` never meet one. */
+const DEFAULT_ID_FORM = /^e[1-9][0-9]*$/;
+
+/**
+ * SPEC §2: an escalationId is unique within the case, and an escalation without
+ * one is `e<n>`. An explicit `e<n>` is taken only as the n-th escalation's own
+ * id, or it would later meet the n-th escalation's default and refuse it.
+ */
+function checkEscalationId(
+  state: CaseState,
+  event: CaseEvent & { type: 'CaseEscalated' },
+): E.Either<DomainError, CaseEvent> {
+  const id = state.caseId;
+  const ownDefault = defaultEscalationId(state.escalations.length);
+  const escalationId = event.escalationId ?? ownDefault;
+  if (escalationPosition(state.escalations, escalationId) >= 0) {
+    // Only in a case stored before session 16, when an explicit e<n> could take a later default.
+    const hint = event.escalationId === undefined ? ` (the default id of this escalation); send an escalationId` : '';
+    return transition(
+      `escalation ${escalationId} already exists in case ${id}${hint}; an escalationId is unique within a case`,
+    );
+  }
+  if (escalationId !== ownDefault && DEFAULT_ID_FORM.test(escalationId))
+    return E.left({
+      code: 'transition-not-allowed',
+      message:
+        `escalationId ${escalationId} is reserved: e<n> is the default id of the n-th escalation of a case, ` +
+        `and this is escalation ${state.escalations.length + 1} of case ${id} (send ${ownDefault}, ` +
+        'another id, or none)',
+      details: { field: 'escalationId', ordinal: state.escalations.length + 1 },
+    });
+  return E.right(event);
 }
 
 /** SPEC §2: one rating per case, given after completion; a follow-up needs an open 差评. */

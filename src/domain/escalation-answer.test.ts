@@ -30,17 +30,23 @@ describe('escalation ids', () => {
     expect(ev.escalations.map((e) => e.escalationId)).toEqual(['e1', 'dc-2025-17', 'e3']);
   });
 
-  it('are unique within the case (409), including a default that meets an explicit one', () => {
-    const e2 = escalated(ID, '2025-03-05T10:00:00+08:00', 'reminder', { escalationId: 'e2' });
+  it('are unique within the case (409)', () => {
+    const dc = escalated(ID, '2025-03-05T10:00:00+08:00', 'reminder', { escalationId: 'dc-2025-17' });
     spec
-      .given([acc, e2])
-      .when(escalated(ID, '2025-03-06T10:00:00+08:00', 'reminder', { escalationId: 'e2' }))
-      .thenRejected('transition-not-allowed', 'escalation e2 already exists');
-    // The second escalation without an id would be e2: taken.
+      .given([acc, dc])
+      .when(escalated(ID, '2025-03-06T10:00:00+08:00', 'reminder', { escalationId: 'dc-2025-17' }))
+      .thenRejected('transition-not-allowed', 'escalation dc-2025-17 already exists');
+  });
+
+  it('a case stored before session 16 with a first escalation e2 still folds; its 2nd needs an explicit id', () => {
+    const e2 = escalated(ID, '2025-03-05T10:00:00+08:00', 'reminder', { escalationId: 'e2' });
+    expect(fold(ID, [acc, e2]).escalations.map((e) => e.escalationId)).toEqual(['e2']);
     spec
       .given([acc, e2])
       .when(escalated(ID, '2025-03-06T10:00:00+08:00'))
-      .thenRejected('transition-not-allowed', 'escalation e2 already exists');
+      .thenRejected('transition-not-allowed', 'escalation e2 already exists in case A-1 (the default id');
+    const dc = escalated(ID, '2025-03-06T10:00:00+08:00', 'supervision', { escalationId: 'dc-1' });
+    spec.given([acc, e2]).when(dc).then([dc]);
   });
 });
 

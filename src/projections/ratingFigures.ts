@@ -17,6 +17,7 @@ import { BAD_RATING_MAX_SCORE, RATING_SCORES, SATISFIED_MIN_SCORE } from '../dom
 import type { EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { rate } from './stats.js';
+import { ratio, withExact } from './exactFigures.js';
 
 export interface RatingFigures {
   readonly rated: number;
@@ -101,18 +102,27 @@ export function ratingFiguresOf(c: RatingCounts): RatingFigures {
   const satisfied = c.byScore.slice(SATISFIED_MIN_SCORE - 1).reduce((a, b) => a + b, 0);
   const badRatings = c.byScore.slice(0, BAD_RATING_MAX_SCORE).reduce((a, b) => a + b, 0);
   const [one = 0, two = 0, three = 0, four = 0, five = 0] = c.byScore;
-  return {
-    rated: c.rated,
-    byScore: { '1': one, '2': two, '3': three, '4': four, '5': five },
-    satisfied,
-    satisfactionRate: rate(satisfied, c.rated),
-    badRatings,
-    completedInPeriod: c.completedInPeriod,
-    ratedOfCompleted: c.ratedOfCompleted,
-    ratedShare: rate(c.ratedOfCompleted, c.completedInPeriod),
-    followUpsDue: c.followUpsDue,
-    followedUpOnTime: c.followedUpOnTime,
-    followedUpOnTimeRate: rate(c.followedUpOnTime, c.followUpsDue),
-    followedUp: c.followedUp,
+  // Kept unrounded for growth (exactFigures.ts).
+  const exact = {
+    satisfactionRate: ratio(satisfied, c.rated),
+    ratedShare: ratio(c.ratedOfCompleted, c.completedInPeriod),
+    followedUpOnTimeRate: ratio(c.followedUpOnTime, c.followUpsDue),
   };
+  return withExact(
+    {
+      rated: c.rated,
+      byScore: { '1': one, '2': two, '3': three, '4': four, '5': five },
+      satisfied,
+      satisfactionRate: rate(satisfied, c.rated),
+      badRatings,
+      completedInPeriod: c.completedInPeriod,
+      ratedOfCompleted: c.ratedOfCompleted,
+      ratedShare: rate(c.ratedOfCompleted, c.completedInPeriod),
+      followUpsDue: c.followUpsDue,
+      followedUpOnTime: c.followedUpOnTime,
+      followedUpOnTimeRate: rate(c.followedUpOnTime, c.followUpsDue),
+      followedUp: c.followedUp,
+    },
+    exact,
+  );
 }

@@ -23,6 +23,7 @@ import type { StatsGroupBy, StatsQuery } from './types.js';
 import { RatingAccumulator } from './ratingFigures.js';
 import type { ComplaintSource } from './complaints/complaintStats.js';
 import { complaintBlock, withComplaintGroups } from './statsComplaints.js';
+import { ratio, withExact } from './exactFigures.js';
 
 export const RATE_DECIMALS = 4;
 export const DAYS_DECIMALS = 2;
@@ -56,7 +57,8 @@ export const roundTo = (x: number, decimals: number): number => {
   const f = 10 ** decimals;
   return Math.round(x * f) / f;
 };
-export const rate = (num: number, den: number): number | null => (den === 0 ? null : roundTo(num / den, RATE_DECIMALS));
+const rounded = (x: number | null, decimals: number): number | null => (x === null ? null : roundTo(x, decimals));
+export const rate = (num: number, den: number): number | null => rounded(ratio(num, den), RATE_DECIMALS);
 
 /** The §5 figures of one set of cases over one period, added case by case (exported for the report's single pass). */
 export class Accumulator implements KpiCounts {
@@ -168,9 +170,24 @@ export interface KpiCounts {
   readonly answeredOnTime: number;
 }
 
-/** The KPI set of SPEC §5 from its counts: every rate and derived figure is defined here alone. */
+/**
+ * The KPI set of SPEC §5 from its counts: every rate and derived figure is defined here alone,
+ * exactly, and published rounded (the exact values are kept for growth: exactFigures.ts).
+ */
 export function kpisOf(c: KpiCounts): KpiSet {
   const late = c.completedInPeriod - c.onTime;
+  const cohort = {
+    completionRate: ratio(c.completed, c.accepted),
+    instantCompletionRate: ratio(c.completedSameDay, c.accepted),
+    instantShare: ratio(c.instantKind, c.accepted),
+  };
+  const flow = {
+    onTimeRate: ratio(c.onTime, c.completedInPeriod),
+    earlyRate: ratio(c.early, c.promisedCompleted),
+    overdueRate: ratio(late + c.overdueOpenAtEnd, c.completedInPeriod + c.openAtEnd),
+    avgUsedDays: ratio(c.usedDaysSum, c.promisedCompleted),
+    answeredOnTimeRate: ratio(c.answeredOnTime, c.escalationsDue),
+  };
   const cards: CardCount[] = [];
   let cardsTotal = 0;
   RULES.forEach((rule, i) => {
@@ -178,43 +195,50 @@ export function kpisOf(c: KpiCounts): KpiSet {
     if (count > 0) cards.push({ rule, color: RULE_COLOR[i]!, count });
     cardsTotal += count;
   });
+  const asRate = (x: number | null) => rounded(x, RATE_DECIMALS);
   return {
-    cohort: {
-      accepted: c.accepted,
-      completed: c.completed,
-      inProgress: c.accepted - c.completed,
-      completionRate: rate(c.completed, c.accepted),
-      completedSameDay: c.completedSameDay,
-      instantCompletionRate: rate(c.completedSameDay, c.accepted),
-      instantKind: c.instantKind,
-      instantShare: rate(c.instantKind, c.accepted),
-    },
-    flow: {
-      completedInPeriod: c.completedInPeriod,
-      onTime: c.onTime,
-      late,
-      onTimeRate: rate(c.onTime, c.completedInPeriod),
-      promisedCompleted: c.promisedCompleted,
-      early: c.early,
-      earlyRate: rate(c.early, c.promisedCompleted),
-      openAtEnd: c.openAtEnd,
-      overdueOpenAtEnd: c.overdueOpenAtEnd,
-      overdueRate: rate(late + c.overdueOpenAtEnd, c.completedInPeriod + c.openAtEnd),
-      avgUsedDays: c.promisedCompleted === 0 ? null : roundTo(c.usedDaysSum / c.promisedCompleted, DAYS_DECIMALS),
-      cards,
-      cardsTotal,
-      escalations: {
-        total: c.reminder + c.supervision + c.referral,
-        reminder: c.reminder,
-        supervision: c.supervision,
-        referral: c.referral,
+    cohort: withExact(
+      {
+        accepted: c.accepted,
+        completed: c.completed,
+        inProgress: c.accepted - c.completed,
+        completionRate: asRate(cohort.completionRate),
+        completedSameDay: c.completedSameDay,
+        instantCompletionRate: asRate(cohort.instantCompletionRate),
+        instantKind: c.instantKind,
+        instantShare: asRate(cohort.instantShare),
       },
-      extensions: c.extensions,
-      escalationsAnswered: c.escalationsAnswered,
-      escalationsDue: c.escalationsDue,
-      answeredOnTime: c.answeredOnTime,
-      answeredOnTimeRate: rate(c.answeredOnTime, c.escalationsDue),
-    },
+      cohort,
+    ),
+    flow: withExact(
+      {
+        completedInPeriod: c.completedInPeriod,
+        onTime: c.onTime,
+        late,
+        onTimeRate: asRate(flow.onTimeRate),
+        promisedCompleted: c.promisedCompleted,
+        early: c.early,
+        earlyRate: asRate(flow.earlyRate),
+        openAtEnd: c.openAtEnd,
+        overdueOpenAtEnd: c.overdueOpenAtEnd,
+        overdueRate: asRate(flow.overdueRate),
+        avgUsedDays: rounded(flow.avgUsedDays, DAYS_DECIMALS),
+        cards,
+        cardsTotal,
+        escalations: {
+          total: c.reminder + c.supervision + c.referral,
+          reminder: c.reminder,
+          supervision: c.supervision,
+          referral: c.referral,
+        },
+        extensions: c.extensions,
+        escalationsAnswered: c.escalationsAnswered,
+        escalationsDue: c.escalationsDue,
+        answeredOnTime: c.answeredOnTime,
+        answeredOnTimeRate: asRate(flow.answeredOnTimeRate),
+      },
+      flow,
+    ),
   };
 }
 

@@ -30,6 +30,7 @@ import {
 import type { ComplaintCard, ComplaintTimeline } from '../../domain/complaints/timeline.js';
 import type { EpochDay, EpochMs } from '../../domain/types.js';
 import { rate } from '../stats.js';
+import { ratio, withExact } from '../exactFigures.js';
 
 /** The key of complaints with no department in charge ('' as on complaint alerts; no department id is empty). */
 export const NO_DEPARTMENT = '';
@@ -273,23 +274,32 @@ export interface ComplaintCounts {
 /** The complaint figures from their counts: every rate is defined here alone; departments in order. */
 export function complaintFiguresOf(c: ComplaintCounts): ComplaintFigures {
   const keys = Object.keys(c.substantiated).sort();
-  return {
-    received: c.received,
-    accepted: c.accepted,
-    rejected: c.rejected,
-    answered: c.answered,
-    closed: c.closed,
-    closedOfAccepted: c.closedOfAccepted,
-    closedRate: rate(c.closedOfAccepted, c.accepted),
-    answersDue: c.answersDue,
-    answeredOnTime: c.answeredOnTime,
-    answeredOnTimeRate: rate(c.answeredOnTime, c.answersDue),
-    substantiated: Object.fromEntries(keys.map((k) => [k, { ...c.substantiated[k]! }])),
-    withSatisfaction: c.withSatisfaction,
-    satisfied: c.satisfied,
-    satisfactionRate: rate(c.satisfied, c.withSatisfaction),
-    ...complaintCardsOf(c.cards),
+  // Kept unrounded for growth (exactFigures.ts).
+  const exact = {
+    closedRate: ratio(c.closedOfAccepted, c.accepted),
+    answeredOnTimeRate: ratio(c.answeredOnTime, c.answersDue),
+    satisfactionRate: ratio(c.satisfied, c.withSatisfaction),
   };
+  return withExact(
+    {
+      received: c.received,
+      accepted: c.accepted,
+      rejected: c.rejected,
+      answered: c.answered,
+      closed: c.closed,
+      closedOfAccepted: c.closedOfAccepted,
+      closedRate: rate(c.closedOfAccepted, c.accepted),
+      answersDue: c.answersDue,
+      answeredOnTime: c.answeredOnTime,
+      answeredOnTimeRate: rate(c.answeredOnTime, c.answersDue),
+      substantiated: Object.fromEntries(keys.map((k) => [k, { ...c.substantiated[k]! }])),
+      withSatisfaction: c.withSatisfaction,
+      satisfied: c.satisfied,
+      satisfactionRate: rate(c.satisfied, c.withSatisfaction),
+      ...complaintCardsOf(c.cards),
+    },
+    exact,
+  );
 }
 
 function complaintCardsOf(counts: readonly number[]): Pick<ComplaintFigures, 'cards' | 'cardsTotal'> {

@@ -2,9 +2,11 @@
  * Growth between two months (同比 / 环比), as centers publish it: a percentage
  * change for counts (35300 against 27946 → +26.32 %) and percentage points for
  * rates (0.9953 against 0.9941 → +0.12 points). The headline figures and how
- * each one grows are listed once, here.
+ * each one grows are listed once, here. Growth is figured from the exact values
+ * behind the rounded figures and only then rounded (exactFigures.ts, session 16).
  */
 import { roundTo, RATE_DECIMALS, type KpiSet } from '../stats.js';
+import { exactFigure } from '../exactFigures.js';
 
 export const GROWTH_DECIMALS = 2;
 
@@ -57,8 +59,8 @@ export function pointChange(now: number | null, before: number | null): number |
 export function growthOf(now: KpiSet, before: KpiSet): GrowthTable {
   const out: Record<string, Growth> = {};
   for (const [field, part, unit] of HEADLINE_FIGURES) {
-    const a = headline(now, part, field);
-    const b = headline(before, part, field);
+    const a = exactFigure(now[part], field);
+    const b = exactFigure(before[part], field);
     out[field] = { unit, value: unit === 'percent' ? percentChange(a, b) : pointChange(a, b) };
   }
   return out as GrowthTable;
@@ -84,14 +86,10 @@ export function figureGrowth<F extends string>(
   now: object,
   before: object,
 ): Readonly<Record<F, Growth>> {
-  const value = (x: object, f: F): number | null => {
-    const v = (x as Record<string, unknown>)[f];
-    return typeof v === 'number' ? v : null;
-  };
   const out = {} as Record<F, Growth>;
   for (const [field, unit] of spec) {
-    const a = value(now, field);
-    const b = value(before, field);
+    const a = exactFigure(now, field);
+    const b = exactFigure(before, field);
     out[field] = { unit, value: unit === 'percent' ? percentChange(a, b) : pointChange(a, b) };
   }
   return out;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './errors.js';
+import { instantParam, knownAtParam } from './validation.js';
+
+const NOW = Date.parse('2026-11-20T00:00:00Z');
+
+function refusal(read: () => unknown): ApiError {
+  try {
+    read();
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error('expected a 400, but the parameter was taken');
+}
+
+describe('instant parameters: a whole number of milliseconds (session 16)', () => {
+  it('refuse an instant finer than the millisecond with a 400 naming the parameter, not truncate it', () => {
+    for (const name of ['asOf', 'listedAt']) {
+      const err = refusal(() => instantParam({ [name]: '2026-11-12T00:00:00.1234Z' }, name));
+      expect([err.status, err.code, err.details]).toEqual([
+        400,
+        'invalid-request',
+        [{ field: name, message: expect.stringContaining('whole number of milliseconds') }],
+      ]);
+    }
+    const known = refusal(() => knownAtParam({ asKnownAt: '2026-11-12T08:00:00.0000001+08:00' }, NOW));
+    expect(known.message).toMatch(/^asKnownAt: must be a whole number of milliseconds/);
+  });
+
+  it('take milliseconds, and a finer fraction of zeros (it is the same instant)', () => {
+    expect(instantParam({ asOf: '2026-11-12T00:00:00.123Z' }, 'asOf')).toBe(Date.parse('2026-11-12T00:00:00.123Z'));
+    expect(instantParam({ asOf: '2026-11-12T00:00:00.1230000Z' }, 'asOf')).toBe(Date.parse('2026-11-12T00:00:00.123Z'));
+    expect(knownAtParam({ asKnownAt: '2026-11-12T08:00:00+08:00' }, NOW)).toBe(Date.parse('2026-11-12T00:00:00Z'));
+  });
+});
