@@ -10,7 +10,6 @@ import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
 import { delayHoursOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
 import { stateAsOf } from './state-as-of.js';
-import { warningDayOf } from './deadline-warnings.js';
 
 /** Explanations list at most this many days per category (a case page, not a report). */
 const MAX_LISTED = 400;
@@ -70,39 +69,35 @@ export function explainRawCard(
   switch (raw.rule) {
     case 'deadline-warning':
     case 'overdue': {
-      const through = Math.max(tl.deadlineDay, raw.rule === 'overdue' ? tl.endDay : tl.deadlineDay);
-      // A warning is explained by the rule in force when it started: an extension after it moves the day only for later ones.
-      const inForce = raw.rule === 'deadline-warning' ? warningInForce(raw, tl, policy, cal) : undefined;
+      // Every figure at one instant: a warning's as the case stood when it started (the extensions, the
+      // warning day and the deadline then — an extension after it moves the deadline only for later
+      // cards), an overdue card's at `asOf` (its deadline cannot move once it started). What changed
+      // since is named as now (`extendedDaysNow`).
+      const at = raw.rule === 'deadline-warning' ? (timelineAtStart(raw, state, policy, calendar) ?? tl) : tl;
+      const through = Math.max(at.deadlineDay, raw.rule === 'overdue' ? at.endDay : at.deadlineDay);
       return {
         ...common,
-        acceptedDate: formatDate(tl.acceptedDay),
-        promisedDays: tl.promisedDays,
-        extendedDays: inForce?.extendedDays ?? tl.extendedDays,
-        ...(inForce !== undefined && inForce.extendedDays !== tl.extendedDays
-          ? { extendedDaysNow: tl.extendedDays }
-          : {}),
+        acceptedDate: formatDate(at.acceptedDay),
+        promisedDays: at.promisedDays,
+        extendedDays: at.extendedDays,
+        ...(at.extendedDays !== tl.extendedDays ? { extendedDaysNow: tl.extendedDays } : {}),
         extensions: extensionsExplained(state, tl, cal, fmt),
         ...(raw.clear !== undefined && tl.countedExtensions.some((x) => x.at === raw.clear)
           ? { clearedBy: `the extension at ${fmt(raw.clear)}, which moved the warning day past it` }
           : {}),
         warningRatio: policy.deadlineWarningRatio,
-        warnAtDay: inForce?.warnAtDay ?? tl.warnAtDay,
-        warnDate:
-          inForce !== undefined
-            ? formatDate(inForce.warnDay)
-            : tl.warnDay === undefined
-              ? null
-              : formatDate(tl.warnDay),
-        deadlineDate: formatDate(tl.deadlineDay),
-        dueAt: fmt(tl.dueAt),
-        usedDays: tl.usedDays,
-        overdueDays: tl.overdueDays,
-        pauses: tl.merged.map((r) => ({ after: formatDate(r.after), through: formatDate(r.through) })),
+        warnAtDay: at.warnAtDay,
+        warnDate: at.warnDay === undefined ? null : formatDate(at.warnDay),
+        deadlineDate: formatDate(at.deadlineDay),
+        dueAt: fmt(at.dueAt),
+        usedDays: at.usedDays,
+        overdueDays: at.overdueDays,
+        pauses: at.merged.map((r) => ({ after: formatDate(r.after), through: formatDate(r.through) })),
         rule:
           raw.rule === 'overdue'
             ? 'red at dueAt (24:00 of deadlineDate) while the case is still open'
             : 'yellow at 00:00 of counted day warnAtDay = ⌈ratio × (promisedDays + extendedDays)⌉; clears at completion, when overdue starts, or at an extension that moves that day past it',
-        ...breakdown(cal, tl.acceptedDay, through, tl.merged),
+        ...breakdown(cal, at.acceptedDay, through, at.merged),
       };
     }
     case 'pause-warning':
@@ -212,16 +207,12 @@ function extensionsExplained(state: CaseState, tl: Timeline, cal: TimingCalendar
   });
 }
 
-/** The deadline-warning rule in force when `raw` started: the extensions recorded by then (SPEC §3). */
-function warningInForce(
-  raw: RawCard,
-  tl: Timeline,
-  policy: Policy,
-  cal: TimingCalendar,
-): { extendedDays: number; warnAtDay: number; warnDay: EpochDay } {
-  const extendedDays = tl.countedExtensions.filter((x) => x.at <= raw.start).reduce((n, x) => n + x.days, 0);
-  const warnAtDay = warningDayOf(tl.promisedDays + extendedDays, policy);
-  return { extendedDays, warnAtDay, warnDay: cal.nthCountedDayAfter(tl.acceptedDay, warnAtDay, tl.merged) };
+/**
+ * The case's timeline at the instant `raw` started, as a read `asOf` then shows it (the events that
+ * occurred by then): the extensions recorded by then, the warning day and the deadline they made (SPEC §3).
+ */
+function timelineAtStart(raw: RawCard, state: CaseState, policy: Policy, calendar: TimingCalendar): Timeline | null {
+  return timelineOf(stateAsOf(state, raw.start), raw.start, policy, calendar);
 }
 
 export interface CardRef {

@@ -6,14 +6,16 @@
  * test is a few field reads), the page picked with a bounded buffer, and only
  * the page's cases evaluated at `now` for their deadline and overdue days.
  * The sort keys are figures the fold already keeps (acceptance instant, the
- * last evaluation's deadline, when the overdue card started), so nothing is
- * evaluated to sort — except a paused case's deadline, which moves on with the
- * clock. The keys that move with the clock alone (that deadline, an overdue card
- * starting) are read at the listing's instant, which the cursor carries
- * (listingCursor.ts), so a page read days after the previous one moves no case.
+ * last evaluation's deadline), so nothing is evaluated to sort by them — except
+ * a paused case's deadline, which moves on with the clock. The overdue days are
+ * evaluated, for the cases with an overdue card only, and once per (center,
+ * deadline, end day) for those never paused (`OverdueDaysKeys`). The keys that
+ * move with the clock alone (that deadline, the overdue days) are read at the
+ * listing's instant, which the cursor carries (listingCursor.ts), so a page read
+ * days after the previous one moves no case.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
-import { formatInstant, tryParseInstant } from '../domain/index.js';
+import { formatInstant, tryParseInstant, zoneClock, type ZoneClock } from '../domain/index.js';
 import { ratingClassOf, type RatingClass } from '../domain/lists.js';
 import type { ReportCategory } from './report/tables.js';
 import { FLAG_ON_TIME, overdueStart, type CaseEntry } from './caseEntry.js';
@@ -124,11 +126,11 @@ export interface CaseListSources {
   readonly names: NameLookup;
 }
 
-/** Sort keys past every real instant, for cases without the figure (never evaluated; never overdue). */
+/** The sort key past every real instant, for a case without a deadline (never evaluated). */
 const LAST = Number.MAX_SAFE_INTEGER;
 
 /**
- * The sorts whose keys move with the clock alone (a paused case's deadline, an overdue card starting):
+ * The sorts whose keys move with the clock alone (a paused case's deadline, an open case's overdue days):
  * their keys are read at the listing's instant, so their cursors must carry it.
  */
 const CLOCK_BOUND_SORTS: ReadonlySet<CaseSortField> = new Set(['dueAt', 'overdueDays']);
@@ -148,6 +150,52 @@ interface Reading {
    * the order and its row stay put across the pages), any other now.
    */
   readonly read: (e: Readonly<CaseEntry>) => CaseEvaluation | undefined;
+  /** The case's overdue days at `listedAt` (completed: its final ones), as its row shows them on a page read then. */
+  readonly overdueDays: (e: Readonly<CaseEntry>) => number;
+}
+
+/**
+ * The `overdueDays` sort key of one page: a case's overdue days at the listing's instant (SPEC §3: working
+ * days in (deadlineDate, date of that instant or of completion] that lie in no pause). A case without an
+ * overdue card by then is 0 without evaluating it (most cases). The others are evaluated there, but a case
+ * never paused has no pause to leave out, so its count is fixed by its center's calendar, its deadline and
+ * its end day: one evaluation serves every such case of that center with that deadline (the overdue card
+ * starts at dueAt, 24:00 of deadlineDate) and that end day (every open one shares the listing's). So a page
+ * costs about one evaluation per (center, deadline, completion day), plus one per overdue case ever paused.
+ */
+class OverdueDaysKeys {
+  /** Per center: (day of the card's start) × 10⁶ + (end day − that day) → overdue days. */
+  private readonly byCenter = new Map<string, Map<number, number>>();
+  private readonly clock: ZoneClock;
+
+  constructor(
+    private readonly listedAt: EpochMs,
+    private readonly evaluate: CaseListSources['evaluate'],
+    zone: string,
+  ) {
+    this.clock = zoneClock(zone);
+  }
+
+  of(e: Readonly<CaseEntry>): number {
+    const since = overdueStart(e);
+    const at = atOrLastEvent(e, this.listedAt);
+    // A card the clock alone started after the listing's instant does not count on its pages (nor does its row read then).
+    if (Number.isNaN(since) || since > at) return 0;
+    const s = e.state;
+    const centerId = s.accepted?.centerId;
+    if (s.pauses.length > 0 || since !== e.deadlineAt || centerId === undefined) return this.evaluated(e, at);
+    const startDay = this.clock.dayOf(since);
+    const key = startDay * 1e6 + (this.clock.dayOf(s.completedAt ?? at) - startDay);
+    let known = this.byCenter.get(centerId);
+    if (known === undefined) this.byCenter.set(centerId, (known = new Map()));
+    let days = known.get(key);
+    if (days === undefined) known.set(key, (days = this.evaluated(e, at)));
+    return days;
+  }
+
+  private evaluated(e: Readonly<CaseEntry>, at: EpochMs): number {
+    return this.evaluate(e.caseId, at)?.overdueDays ?? 0;
+  }
 }
 
 function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, reading: Reading): number {
@@ -164,12 +212,10 @@ function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, reading: Readin
       }
       return Number.isNaN(e.deadlineAt) ? LAST : e.deadlineAt;
     }
-    case 'overdueDays': {
-      // Overdue longer = started earlier = larger key; never overdue = 0. A card the clock alone started
-      // after the listing's instant does not count on its pages: the case keeps its place among the others.
-      const since = overdueStart(e);
-      return Number.isNaN(since) || since > atOrLastEvent(e, reading.listedAt) ? 0 : LAST - since;
-    }
+    case 'overdueDays':
+      // The overdue days themselves, at the listing's instant: a completed late case by its final count, an
+      // open one by its count then (when its overdue card started orders open cases only).
+      return reading.overdueDays(e);
   }
 }
 
@@ -238,9 +284,11 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const { now, zone } = sources;
   const order = scopedOrder(sort, query, LISTING_FIELDS);
   const { after, listedAt } = listingPosition(query, order, CLOCK_BOUND_SORTS.has(field), now, zone);
+  const overdue = new OverdueDaysKeys(listedAt, sources.evaluate, zone);
   const reading: Reading = {
     listedAt,
     read: (e) => sources.evaluate(e.caseId, atOrLastEvent(e, e.state.status === 'paused' ? listedAt : now)),
+    overdueDays: (e) => overdue.of(e),
   };
   const matches = caseFilter(query, zone);
   const page = new PageCollector<Readonly<CaseEntry>>(query.limit, direction, after);
