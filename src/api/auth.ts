@@ -5,8 +5,9 @@
  *
  * Least privilege (admin may do everything):
  *   recorder → POST events
- *   monitor  → alerts, alert stream, stats, reports, calendar read, case read
- *   auditor  → case read, case history
+ *   monitor  → alerts, alert stream, stats, reports, calendar read, policy read, case read, directory read
+ *   auditor  → case read, case history, calendar read, policy read, directory read (the calendar and
+ *              policy versions a result names, so evidence citing them can quote them; session 16)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
@@ -29,13 +30,14 @@ export type Permission =
   | 'stats:read'
   | 'calendar:read'
   | 'calendar:write'
+  | 'policy:read'
   | 'directory:read'
   | 'directory:write';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   recorder: ['events:write'],
-  monitor: ['alerts:read', 'stats:read', 'calendar:read', 'case:read', 'directory:read'],
-  auditor: ['case:read', 'case:history', 'directory:read'],
+  monitor: ['alerts:read', 'stats:read', 'calendar:read', 'policy:read', 'case:read', 'directory:read'],
+  auditor: ['case:read', 'case:history', 'calendar:read', 'policy:read', 'directory:read'],
   admin: [
     'events:write',
     'case:read',
@@ -44,6 +46,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'stats:read',
     'calendar:read',
     'calendar:write',
+    'policy:read',
     'directory:read',
     'directory:write',
   ],

@@ -26,6 +26,7 @@ import {
 import { eventSchemas } from './openapi/events.js';
 import { opsPaths } from './openapi/ops.js';
 import { complaintPaths, complaintSchemas } from './openapi/complaints.js';
+import { policyPaths, policySchemas } from './openapi/policies.js';
 import { responseSchemas } from './openapi/responses.js';
 
 import { listPaths, listSchemas } from './openapi/lists.js';
@@ -94,7 +95,7 @@ export const openApiDocument = {
     version: '1.0.0',
     description:
       'Event-sourced electronic supervision (电子监察) of government service cases. Roles: recorder (write events), ' +
-      'monitor (alerts, stats, reports, calendar read, case read, directory read), auditor (case read and history, directory read), admin (everything).',
+      'monitor (alerts, stats, reports, calendar read, policy read, case read, directory read), auditor (case read and history, calendar read, policy read, directory read), admin (everything).',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -233,8 +234,16 @@ export const openApiDocument = {
     },
     '/calendar/{year}': {
       get: {
-        summary: "A year's holidays and make-up working days (monitor)",
-        parameters: [p('year', 'Four-digit year', { type: 'string', pattern: '^[0-9]{4}$' })],
+        summary:
+          "A year's holidays and make-up working days with the calendar's version; with asKnownAt, as the notices recorded by then made it (monitor, auditor)",
+        parameters: [
+          p('year', 'Four-digit year', { type: 'string', pattern: '^[0-9]{4}$' }),
+          q(
+            'asKnownAt',
+            'ISO-8601 instant with offset, not after now: the year as published by then, with that version (SPEC §3)',
+            { type: 'string', format: 'date-time' },
+          ),
+        ],
         responses: {
           '200': { description: 'The year', content: json(ref('CalendarYear')) },
           ...errors,
@@ -291,6 +300,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...policyPaths,
     ...opsPaths,
     ...complaintPaths,
   },
@@ -301,6 +311,7 @@ export const openApiDocument = {
       ...responseSchemas,
       ...eventSchemas,
       ...complaintSchemas,
+      ...policySchemas,
       Directory: {
         type: 'object',
         additionalProperties: false,

@@ -119,7 +119,17 @@ const TABLE: Row[] = [
     allowed: ['monitor', 'admin'],
     send: simple('GET', '/reports/monthly?month=2025-09'),
   },
-  { name: 'GET /calendar/{year}', allowed: ['monitor', 'admin'], send: simple('GET', '/calendar/2025') },
+  {
+    name: 'GET /calendar/{year}',
+    allowed: ['monitor', 'auditor', 'admin'],
+    send: simple('GET', '/calendar/2025'),
+  },
+  { name: 'GET /policies', allowed: ['monitor', 'auditor', 'admin'], send: simple('GET', '/policies') },
+  {
+    name: 'GET /policies/{version}',
+    allowed: ['monitor', 'auditor', 'admin'],
+    send: simple('GET', '/policies/policy%40nope'),
+  },
   {
     name: 'PUT /calendar/{year}',
     allowed: ['admin'],

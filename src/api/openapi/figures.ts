@@ -353,6 +353,7 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
   predictedFrom: str,
   assumedHolidays: list(closed(['date', 'name'], { date, name: str })),
   version: str,
+  asKnownAt: { ...instant, description: 'GET with asKnownAt only: the instant the year is read as known at' },
   changes: closed([], {
     holidaysAdded: list(date),
     holidaysRemoved: list(date),

@@ -2,18 +2,24 @@
  * `GET /calendar/{year}` and `PUT /calendar/{year}`. A publication is an event
  * (`CalendarYearPublished` on `calendar-CN`); the projections apply it to the
  * calendar service, and the answer waits until they have.
+ *
+ * `GET ?asKnownAt=K` (session 16): the year as the notices recorded by K made it, with that
+ * calendar's `version`, built by `calendarKnownAt` as a case read as known at K builds its
+ * calendar, so a version cited in earlier evidence can be read after a correction.
  */
 import { Router } from 'express';
 import { noticeChanges } from '../../domain/calendar/notice.js';
-import type { CalendarService } from '../../domain/calendar/service.js';
+import { type CalendarService, createCalendarService, type YearView } from '../../domain/calendar/service.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from '../../domain/calendar/work-calendar.js';
+import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { CALENDAR_STREAM_ID, calendarEventData, decodeCalendarYearRequest } from '../../projections/calendarEvents.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
+import { calendarKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
-import { pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
+import { knownAtParam, pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
 
 export interface CalendarRouteDeps {
   readonly store: EventStore;
@@ -28,11 +34,12 @@ export interface CalendarRouteDeps {
 export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Router {
   const router = Router();
 
-  router.get('/calendar/:year', auth.require('calendar:read'), takesParams(), (req, res) => {
+  router.get('/calendar/:year', auth.require('calendar:read'), takesParams('asKnownAt'), async (req, res) => {
     const year = yearParam(pathParam(req, 'year'));
-    const view = deps.calendarService.getYear(year);
+    const knownAt = knownAtParam(req.query, deps.clock());
+    const view = knownAt === undefined ? deps.calendarService.getYear(year) : await yearKnownAt(deps, year, knownAt);
     if (view === undefined) throw new ApiError(404, 'year-not-found', `the calendar does not cover year ${year}`);
-    res.json(view);
+    res.json(knownAt === undefined ? view : { ...view, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) });
   });
 
   router.put(
@@ -78,6 +85,16 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
   );
 
   return router;
+}
+
+/**
+ * The year as known at K: the calendar as published by then (the case reads' `calendarKnownAt`),
+ * viewed as the service views its own. The version is the data's, so it is the one a read then named.
+ */
+async function yearKnownAt(deps: CalendarRouteDeps, year: number, knownAt: EpochMs): Promise<YearView | undefined> {
+  const zone = deps.calendarService.zone;
+  const calendar = await calendarKnownAt(deps.store, zone, knownAt);
+  return createCalendarService(zone, calendar.data).getYear(year);
 }
 
 /**
