@@ -25,7 +25,13 @@ import { createProjections, type Projections } from './projections/index.js';
 import type { ProjectionPartition } from './projections/partition.js';
 import { createRealScheduler, type Scheduler } from './projections/scheduler.js';
 import type { ReadModels } from './projections/types.js';
-import { loadPolicies, PolicyBook, recordFirstPolicy, recordPolicy } from './projections/policyEvents.js';
+import {
+  loadPolicies,
+  PolicyBook,
+  recordFirstPolicy,
+  recordPolicy,
+  refuseRuledOutPolicy,
+} from './projections/policyEvents.js';
 import { type OpenStoreOptions, openStore } from './store/open.js';
 import type { EventStore, StoreCorruptError } from './store/port.js';
 import type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
@@ -78,6 +84,10 @@ export interface Engine {
   readonly store: EventStore;
   readonly clock: () => EpochMs;
   readonly calendarService: CalendarService;
+  /**
+   * The policy configured (POLICY_FILE, else the built-in one): what `start()` records. Cases, reads
+   * and writes use the versions recorded (`policyInForce`, `policies`), which need not include it.
+   */
   readonly policy: Policy;
   /** The policy versions recorded in the store (read at start, then followed live). */
   readonly policies: PolicyBook;
@@ -92,6 +102,11 @@ export interface Engine {
   /** load → decide → append, with this process's write cache and group committer. */
   readonly writeSide: WriteSide;
   readonly app: SupervisionApp;
+  /**
+   * Throws PolicyRefusedError when `recordPolicy` would refuse the configured policy at `start()`
+   * (a version reused with other rules, an effectiveFrom not after today); writes nothing.
+   */
+  checkPolicy(): Promise<void>;
   /** Resolves once the read models have caught up with the store. */
   start(): Promise<void>;
   /** Ends SSE streams, stops the projections (final snapshot) and closes the store. Listening servers are the caller's. */
@@ -143,12 +158,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           ...(config.projectionPartition === undefined ? {} : { partition: config.projectionPartition }),
         });
   const readModels = config.readModels ?? (projections as Projections).readModels;
+  // The write side's policy is the version in force now as recorded, not the configured one (session 16).
+  const policyInForce = (): Policy => inForceNow(policies, clock(), config.zone);
   const writeSide = createWriteSide({
     store,
     cache: new CaseWriteCache(),
     committer: new GroupCommitter(store),
     clock,
-    futureToleranceMinutes: policy.futureToleranceMinutes,
+    futureToleranceMinutes: () => policyInForce().futureToleranceMinutes,
     zone: config.zone,
     metrics,
     // The deadline an extension must precede: the calendar in force and the case's policy version.
@@ -156,7 +173,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       timing: (state) => {
         const calendar = calendarService.current();
         const at = state.acceptedAt;
-        return { calendar, policy: at === undefined ? policy : policies.inForce({ day: calendar.dayOf(at), at }) };
+        return {
+          calendar,
+          policy: at === undefined ? policyInForce() : policies.inForce({ day: calendar.dayOf(at), at }),
+        };
       },
     },
   });
@@ -166,6 +186,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     calendarService,
     policy,
     policyFor: (acceptance, knownAt) => policies.inForce(acceptance, knownAt),
+    policyInForce,
     clock,
     tokens: config.tokens,
     zone: config.zone,
@@ -184,12 +205,17 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     policy,
     policies,
     directory,
-    policyInForce: () => inForceNow(policies, clock(), config.zone),
+    policyInForce,
     metrics,
     projections,
     readModels,
     writeSide,
     app,
+    checkPolicy: async () => {
+      const record = config.recordPolicy;
+      if (record === undefined || record.onlyIfNoneRecorded === true) return;
+      await refuseRuledOutPolicy(store, policies, policy, record.effectiveFrom, clock(), config.zone);
+    },
     start: async () => {
       await startPolicies(store, policies, policy, config, clock);
       // Before the projections: a snapshot's cases are evaluated with the regions of the directory in force.

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   }
   // A store that lost the history its snapshot describes is refused before the demo could write into it.
   await engine.projections?.verifyStore();
+  // A refused POLICY_FILE stops the start before anything else is printed, like any bad env value.
+  await engine.checkPolicy();
   // Listening before the catch-up: probes answer while it runs (startingGate.ts), and a stop signal is heard.
   let started = false;
   const server = await listen(

@@ -32,6 +32,7 @@ import { complaintWriteRoutes } from './routes/complaints.js';
 import { createComplaintWriteSide } from '../write/complaintWrite.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
 import { opsRoutes } from './routes/ops.js';
+import { policyRoutes } from './routes/policies.js';
 import { statsRoutes } from './routes/stats.js';
 import { DEFAULT_SSE_LIMITS } from './sse.js';
 import { BODY_LIMIT, caseEventBodyParser } from './bodyLimits.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   readonly policy: Policy;
   /** The policy version each case read uses (SPEC §3); `policy` for every case when absent. */
   readonly policyFor?: PolicySelector;
+  /** The version in force now, whose numbers (futureToleranceMinutes) the writes take; `policy` when absent. */
+  readonly policyInForce?: () => Policy;
   readonly clock: () => EpochMs;
   readonly tokens: readonly TokenConfig[];
   readonly zone: string;
@@ -148,6 +151,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     },
     auth,
   );
+  const policyNow = (): Policy => deps.policyInForce?.() ?? deps.policy;
   const writeSide =
     deps.writeSide ??
     createWriteSide({
@@ -155,7 +159,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
       cache: new CaseWriteCache(),
       committer: new GroupCommitter(deps.store),
       clock: deps.clock,
-      futureToleranceMinutes: deps.policy.futureToleranceMinutes,
+      futureToleranceMinutes: () => policyNow().futureToleranceMinutes,
       zone: deps.zone,
       metrics,
       // The deadline an extension must precede: the calendar in force and the case's policy version.
@@ -165,7 +169,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
           const at = state.acceptedAt;
           const policy =
             at === undefined || deps.policyFor === undefined
-              ? deps.policy
+              ? policyNow()
               : deps.policyFor({ day: calendar.dayOf(at), at }, undefined);
           return { calendar, policy };
         },
@@ -178,7 +182,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
         store: deps.store,
         committer: new GroupCommitter(deps.store),
         clock: deps.clock,
-        futureToleranceMinutes: deps.policy.futureToleranceMinutes,
+        futureToleranceMinutes: () => policyNow().futureToleranceMinutes,
         zone: deps.zone,
         metrics,
       }),
@@ -233,6 +237,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
       auth,
     ),
   );
+  app.use(policyRoutes({ store: deps.store, policy: deps.policy, clock: deps.clock, zone: deps.zone }, auth));
   if (deps.directory !== undefined) {
     const directory = {
       store: deps.store,

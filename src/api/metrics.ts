@@ -73,7 +73,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const cardsIssued = new client.Counter({
     name: 'supervision_cards_issued_total',
-    help: 'Yellow and red cards issued, by rule, colour and center.',
+    help: "Yellow and red cards issued, cases' and complaints' (rule complaint-*), by rule, colour and center.",
     labelNames: ['rule', 'color', 'center'] as const,
     registers: [registry],
   });

@@ -184,6 +184,24 @@ export async function recordPolicy(
 }
 
 /**
+ * Refuse `configured` as `recordPolicy` would, writing nothing: a start checks it before it prints or
+ * serves anything, so a refused POLICY_FILE prints only its error (session 16). Reads the versions into the book.
+ */
+export async function refuseRuledOutPolicy(
+  store: EventStore,
+  book: PolicyBook,
+  configured: Policy,
+  requestedFrom: EpochDay | undefined,
+  now: EpochMs,
+  zone: string,
+): Promise<void> {
+  await loadPolicies(store, book);
+  const today = zoneClock(zone).dayOf(now);
+  const decision = decidePolicyPublication(book.publications, configured, requestedFrom, now, today);
+  if (decision.kind === 'refused') throw new PolicyRefusedError(decision.reason);
+}
+
+/**
  * Record `configured` only as the store's first version (no POLICY_FILE: a default must never
  * supersede a recorded policy), effective as `decidePolicyPublication` sets a first version.
  * Undefined when a version is recorded already, or another engine records one first: that one

@@ -18,6 +18,7 @@ import {
   centerRows,
   departmentRow,
   NO_NAMES,
+  unregisteredCentersOf,
   unregisteredOf,
   type MonthlyCategoryRow,
   type MonthlyCenterRow,
@@ -28,6 +29,7 @@ import { monthFigures } from './report/figures.js';
 import { caseActivity, latestComplaintActivity } from './report/latestActivity.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { complaintSection, ratingSection, type MonthlyComplaints, type MonthlyRatings } from './report/feedback.js';
+import { complaintBlock } from './statsComplaints.js';
 import type { ComplaintCardCount, ComplaintFigures, ComplaintSource } from './complaints/complaintStats.js';
 import {
   resolvePeriod,
@@ -108,7 +110,7 @@ export interface MonthlyReportFigures {
   readonly runningThrough?: string;
   /** Departments of the table not in the directory (shown by id), and their accepted cases. */
   readonly unregistered: UnregisteredTotal;
-  /** Centers of the table not in the directory, and their accepted cases. */
+  /** Centers not in the directory with cases (the table's) or complaints in the month, and their accepted cases. */
   readonly unregisteredCenters: UnregisteredTotal;
   /** The latest month with a case accepted or completed (of the filter's center), if any: where the data is. */
   readonly latestMonthWithData?: string;
@@ -199,6 +201,9 @@ export function computeMonthlyReport(
   const centers = centerRows(f.byCenter, names);
   const centerName = centerId === undefined ? undefined : names.center(centerId)?.name;
   const complaintFigures = complaintSection(complaints, centerId, periods, asOf, names);
+  const { fromMs, toMs } = periods.current;
+  const byCenter = centerId === undefined ? { groupBy: 'center' as const } : { centerId, groupBy: 'center' as const };
+  const complaintCenters = complaintBlock(complaints, byCenter, fromMs, toMs, asOf).groups;
   const figures: MonthlyReportFigures = {
     month,
     from,
@@ -217,7 +222,7 @@ export function computeMonthlyReport(
     cards: cardsOf(kpis, complaintFigures.figures),
     ...(asOf < periods.current.toMs ? { runningThrough: formatDate(zoneClock(zone).dayOf(asOf)) } : {}),
     unregistered: unregisteredOf(departments),
-    unregisteredCenters: unregisteredOf(centers),
+    unregisteredCenters: unregisteredCentersOf(centers, complaintCenters?.keys() ?? [], names),
     ...(latest === Number.NEGATIVE_INFINITY ? {} : { latestMonthWithData: currentMonth(latest, zone) }),
     calendarVersion: versions.calendarVersion,
     policyVersions: f.policyVersions,

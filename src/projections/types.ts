@@ -159,7 +159,8 @@ export interface AlertCount {
 export interface ProjectionMetricsSink {
   caseAccepted(center: string, kind: string): void;
   caseCompleted(center: string, kind: string, timeliness: 'on_time' | 'late', sameDay: boolean): void;
-  cardIssued(rule: CardRule, color: CardColor, center: string): void;
+  /** A case's or a complaint's card, the first time this process sees it started (session 16: complaints' too). */
+  cardIssued(rule: CardRule | ComplaintCardRule, color: CardColor, center: string): void;
   /** A case rated (好差评), score 1–5. */
   caseRated(center: string, score: number): void;
   /** A complaint reached a stage (SPEC §8: received, accepted, rejected, answered, closed). */

@@ -20,7 +20,7 @@ import { DuplicateEventConflictError, WrongExpectedRevisionError, type EventStor
 import type { GroupCommitter } from './groupCommit.js';
 import { MAX_CONFLICT_RETRIES } from './job.js';
 import { sameEvent } from './sameEvent.js';
-import type { WriteMetrics } from './writeSide.js';
+import { toleranceNow, type FutureTolerance, type WriteMetrics } from './writeSide.js';
 
 export type ComplaintRejectionCode =
   | ComplaintErrorCode
@@ -50,7 +50,7 @@ export interface ComplaintWriteDeps {
   readonly store: EventStore;
   readonly committer: GroupCommitter;
   readonly clock: () => EpochMs;
-  readonly futureToleranceMinutes: number;
+  readonly futureToleranceMinutes: FutureTolerance;
   readonly zone: string;
   /** The same counters and append timer as the case write side's (events appended by type). */
   readonly metrics?: WriteMetrics;
@@ -89,9 +89,8 @@ export async function loadComplaint(
 }
 
 export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
-  const options = { futureToleranceMinutes: deps.futureToleranceMinutes, zone: deps.zone };
-
   async function append(request: ComplaintWriteRequest): Promise<ComplaintWriteResult[]> {
+    const options = { futureToleranceMinutes: toleranceNow(deps.futureToleranceMinutes), zone: deps.zone };
     const { complaintId, ifMatch } = request;
     const mayWrite = request.mayWriteCenter ?? (() => true);
     const events: WriteEvent[] = request.events.map(

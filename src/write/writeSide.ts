@@ -54,7 +54,7 @@ export interface WriteSideDeps {
   readonly cache: CaseWriteCache;
   readonly committer: GroupCommitter;
   readonly clock: () => EpochMs;
-  readonly futureToleranceMinutes: number;
+  readonly futureToleranceMinutes: FutureTolerance;
   /** Zone used to render instants in messages. */
   readonly zone: string;
   /** The domain decide's other options (e.g. the calendar and policy a case's deadline is computed with). */
@@ -63,6 +63,15 @@ export interface WriteSideDeps {
   /** How a call's deciding is sliced (default: timeSlice(), SLICE_MS of work between yields). */
   readonly timeSlice?: () => TimeSlice;
 }
+
+/**
+ * How far ahead of the clock an `occurredAt` may lie, in minutes: fixed, or read at each write
+ * (the engine's: the policy version in force then, as recorded in the store).
+ */
+export type FutureTolerance = number | (() => number);
+
+export const toleranceNow = (tolerance: FutureTolerance): number =>
+  typeof tolerance === 'function' ? tolerance() : tolerance;
 
 /** Who is writing: may they write cases of this center? (all centers when absent) */
 export interface WriteAccess {
@@ -85,11 +94,11 @@ export function withEventId(event: CaseEvent): WriteEvent {
 const ALL_CENTERS = (): boolean => true;
 
 export function createWriteSide(deps: WriteSideDeps): WriteSide {
-  const decideOptions: DecideOptions = {
+  const decideOptionsNow = (): DecideOptions => ({
     ...deps.decideOptions,
-    futureToleranceMinutes: deps.futureToleranceMinutes,
+    futureToleranceMinutes: toleranceNow(deps.futureToleranceMinutes),
     zone: deps.zone,
-  };
+  });
 
   async function appendGroups(groups: readonly CaseGroup[], access: WriteAccess = {}): Promise<WriteResult[][]> {
     const mayWriteCenter = access.mayWriteCenter ?? ALL_CENTERS;
@@ -104,6 +113,7 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
       let active = jobs;
       while (active.length > 0) {
         const now = deps.clock();
+        const decideOptions = decideOptionsNow();
         const toWrite: Job[] = [];
         const slice = (deps.timeSlice ?? timeSlice)(); // 200 cases' groups are decided in slices, other requests answered between them
         for (const job of active) {

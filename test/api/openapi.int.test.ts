@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/domain/lists.js';
 import { COMPLAINT_EVENT_TYPES } from '../../src/domain/complaints/lists.js';
 import { openApiDocument } from '../../src/api/openapi.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { formatInstant, parseDate } from '../../src/domain/time.js';
+import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
 import { undocumentedEventTypes } from '../../src/api/openapi/events.js';
 import { undescribedBrands } from '../../src/api/openapi/fromCodec.js';
 import { type Call, call, startTestServer, TOKENS, type TestServer, unusedReadModels } from './harness.js';
@@ -180,7 +183,7 @@ describe('live responses match the OpenAPI schemas', () => {
     expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400]);
   });
 
-  it('reads: case, history, alerts, stats, report, calendar, directory, health', async () => {
+  it('reads: case, history, alerts, stats, report, calendar, policies, directory, health', async () => {
     // The projections apply the writes above asynchronously: read once they caught up.
     for (let i = 0; i < 100 && !(await call(live.baseUrl, 'GET', '/readyz')).body?.projection?.caughtUp; i++)
       await new Promise((r) => setTimeout(r, 20));
@@ -254,6 +257,35 @@ describe('live responses match the OpenAPI schemas', () => {
     await check('get', '/readyz', '/readyz', {}, 200);
     await check('get', '/metrics', '/metrics', {}, 200);
     await check('get', '/openapi.json', '/openapi.json', {}, 200);
+    // Session 16: the versions a case read names resolve (the calendar as known then; the policy's rules),
+    // first with no policy version recorded (the harness records none), then with one.
+    const cited = (await call(live.baseUrl, 'GET', `/cases/${CASE}`, { token: TOKENS.auditor })).body;
+    const then = await check(
+      'get',
+      '/calendar/{year}',
+      `/calendar/2025?asKnownAt=${encodeURIComponent(formatInstant(live.clock.now, 'Asia/Shanghai'))}`,
+      { token: TOKENS.auditor },
+      200,
+    );
+    expect(then.body.version).toBe(cited.calendarVersion);
+    await check('get', '/calendar/{year}', '/calendar/2025?asKnownAt=2099-01-01T00:00:00%2B08:00', {}, 400);
+    await check('get', '/calendar/{year}', '/calendar/2025', { token: TOKENS.recorder }, 403);
+    const unrecorded = await check('get', '/policies', '/policies', { token: TOKENS.auditor }, 200);
+    expect(unrecorded.body.configured.version).toBe(cited.policyVersion);
+    const path = `/policies/${encodeURIComponent(cited.policyVersion)}`;
+    expect((await check('get', '/policies/{version}', path, { token: TOKENS.auditor }, 200)).body.recorded).toBe(false);
+    await live.store.append(POLICY_STREAM_ID, [
+      policyEventData(
+        { policy: DEFAULT_POLICY, effectiveFrom: parseDate('2025-10-21'), publishedAt: live.clock.now },
+        'Asia/Shanghai',
+      ),
+    ]);
+    const recorded = await check('get', '/policies', '/policies', { token: TOKENS.monitor }, 200);
+    expect(recorded.body.versions.map((v: { version: string }) => v.version)).toEqual([DEFAULT_POLICY.version]);
+    expect((await check('get', '/policies/{version}', path, {}, 200)).body.recorded).toBe(true);
+    await check('get', '/policies/{version}', '/policies/policy%40nope', {}, 404);
+    await check('get', '/policies', '/policies', { token: TOKENS.recorder }, 403);
+    await check('get', '/policies', '/policies?asOf=2025-10-20T10:00:00%2B08:00', {}, 400);
     if (doc.paths['/directory'] !== undefined) {
       await check('get', '/directory', '/directory', {}, 200);
       await check(

@@ -291,6 +291,16 @@ describe('GET /stats and /reports/monthly', () => {
     expect(res.body.asOf).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
   });
 
+  it('refuses a period starting after today as the report refuses a month not begun (session 16)', async () => {
+    await seedCase('R-1');
+    // The server's clock is 2025-09-01: a period from tomorrow has no figures (its "open at the end" would be now's).
+    const future = await get('/stats?from=2025-09-02&to=2025-10-01', TOKENS.monitor);
+    expect(future.status).toBe(400);
+    expect(future.body.error.details[0]).toMatchObject({ field: 'from' });
+    expect(future.body.error.message).toMatch(/today 2025-09-01/);
+    expect((await get('/stats?from=2025-09-01&to=2025-10-01', TOKENS.monitor)).status).toBe(200);
+  });
+
   it('answers the monthly report as JSON, or CSV on Accept: text/csv; 400 for a bad month', async () => {
     await seedCase('R-1');
     const json = await get('/reports/monthly?month=2025-09', TOKENS.monitor);
@@ -356,7 +366,9 @@ describe('GET and PUT /calendar/{year}', () => {
         .details[0].field,
     ).toBe('workdays');
     expect((await get('/calendar/25', TOKENS.monitor)).body.error.details[0].field).toBe('year');
-    expect((await get('/calendar/2025', TOKENS.auditor)).status).toBe(403);
+    // Auditors read calendars (session 16: the version a result names must be quotable); PUT stays admin.
+    expect((await get('/calendar/2025', TOKENS.auditor)).status).toBe(200);
+    expect((await get('/calendar/2025', TOKENS.recorder)).status).toBe(403);
   });
 });
 
@@ -413,7 +425,7 @@ describe('role table', () => {
         '/reports/monthly?month=2025-09',
         '/calendar/2025',
       ],
-      auditor: ['/cases/R-1', '/cases/R-1/history'],
+      auditor: ['/cases/R-1', '/cases/R-1/history', '/calendar/2025'],
       admin: routes.map(([, p]) => p),
     };
     for (const [role, paths] of Object.entries(allowed)) {

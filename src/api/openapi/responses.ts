@@ -191,7 +191,7 @@ const HistoryEntry = {
   oneOf: [
     closed(['kind', 'at', 'revision', 'position', 'recordedAt', 'type', 'event', 'state'], {
       kind: { const: 'event' },
-      at: instant,
+      at: { ...instant, description: "The event's occurredAt in the deployment zone, as card rows' at" },
       revision: int,
       position: { type: 'string', description: 'Global position (decimal string)' },
       recordedAt: instant,

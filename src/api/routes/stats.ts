@@ -4,7 +4,8 @@ import { currentMonth, monthlyReportToCsv } from '../../projections/report.js';
 import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { badRequest } from '../errors.js';
-import { formatInstant } from '../../domain/time.js';
+import { formatDate, formatInstant } from '../../domain/time.js';
+import { zoneClock } from '../../domain/zone.js';
 import type { EpochMs } from '../../domain/types.js';
 import { dateParam, enumParam, idParam, monthParam, queryString, takesParams } from '../validation.js';
 
@@ -32,6 +33,9 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
     const from = dateParam(q, 'from', true) as string;
     const to = dateParam(q, 'to', true) as string;
     if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
+    // As for the monthly report: a period not begun has no figures, its "open at the end" would be today's.
+    const today = formatDate(zoneClock(deps.zone).dayOf(deps.clock()));
+    if (from > today) throw badRequest('from', `must not be after today ${today}; got ${from}`);
     const centerId = idParam(q, 'centerId');
     const departmentId = idParam(q, 'departmentId');
     const groupBy = enumParam(q, 'groupBy', GROUP_BY);

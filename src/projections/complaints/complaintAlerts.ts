@@ -1,8 +1,8 @@
 /**
  * The complaint fold live: applies stored complaint events to the
  * ComplaintProjection, keeps each complaint's alerts in force on its own
- * AlertBoard (the facade shows it beside the case board), counts the metric
- * `supervision_complaints_total`, and wakes each open complaint at its next
+ * AlertBoard (the facade shows it beside the case board), counts the metrics
+ * `supervision_complaints_total` and `supervision_cards_issued_total`, and wakes each open complaint at its next
  * boundary (`nextComplaintBoundary`) with a DueTimer, so time raises and clears
  * complaint alerts with no new event, as it does case alerts.
  *
@@ -14,7 +14,7 @@
 import type { CalendarService } from '../../domain/calendar/service.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import { complaintStatusOf } from '../../domain/complaints/evolve.js';
-import type { ComplaintStatus } from '../../domain/complaints/lists.js';
+import { COMPLAINT_RULE_INDEX, type ComplaintStatus } from '../../domain/complaints/lists.js';
 import { complaintIdOfStream } from '../../domain/complaints/streams.js';
 import {
   complaintAlertsAt,
@@ -37,11 +37,13 @@ import type {
 } from '../types.js';
 import type { ComplaintProjection, StoredComplaintEvent } from './complaintProjection.js';
 
-/** One complaint's live bookkeeping: its alerts published now and its place in the due-queue. */
+/** One complaint's live bookkeeping: its alerts published now, its place in the due-queue, the cards it has had. */
 interface ComplaintEntry {
   readonly complaintId: string;
   alerts: readonly ComplaintAlertView[];
   dueAt: number;
+  /** Bit COMPLAINT_RULE_INDEX[rule] set once that card has started: `cardIssued` hears of each card once. */
+  cardsSeen: number;
 }
 
 const NONE: readonly ComplaintAlertView[] = [];
@@ -152,13 +154,14 @@ export class ComplaintAlerts {
     if (tl === null || policy === undefined) return;
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      entry = { complaintId: id, alerts: NONE, dueAt: Number.NaN };
+      entry = { complaintId: id, alerts: NONE, dueAt: Number.NaN, cardsSeen: 0 };
       this.entries.set(id, entry);
     }
     const calendar = complaints.calendar();
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     const next = complaintAlertsAt(tl, s, now).map((c) => complaintAlertView(s, tl, c, stamp));
     this.publish(entry.alerts, next, s, tl, Math.max(eventAt, now), calendar.zone);
+    this.countCards(entry, tl, now, s.received.centerId);
     entry.alerts = next.length === 0 ? NONE : next;
     this.due.schedule(entry, s.closed === undefined ? nextComplaintBoundary(tl, now) : undefined);
   }
@@ -180,6 +183,17 @@ export class ComplaintAlerts {
         previous.find((p) => p.key === n.key),
         n,
       );
+  }
+
+  /** Counts each card started by `now` the first time it is seen, live only (goLive's first pass only notes them). */
+  private countCards(entry: ComplaintEntry, tl: ComplaintTimeline, now: EpochMs, centerId: string): void {
+    const metrics = this.live ? this.options.metrics : undefined;
+    for (const c of tl.cards) {
+      const bit = 1 << COMPLAINT_RULE_INDEX[c.rule];
+      if (c.start > now || (entry.cardsSeen & bit) !== 0) continue;
+      entry.cardsSeen |= bit;
+      metrics?.cardIssued(c.rule, c.color, centerId);
+    }
   }
 
   /** One count per stage reached (never during catch-up: counters count what this process saw). */

@@ -158,6 +158,39 @@ describe('complaint alerts are time-driven (the due timer, no new event)', () =>
   });
 });
 
+describe('supervision_cards_issued_total counts complaint cards (session 16)', () => {
+  const sinkOf = (cards: unknown[][]) => ({
+    caseAccepted: () => {},
+    caseCompleted: () => {},
+    cardIssued: (...a: unknown[]) => void cards.push(a),
+    caseRated: () => {},
+    complaintStage: () => {},
+  });
+
+  it('once per card as time or an event starts it, live; a restart counts none of those issued before it', async () => {
+    const cards: unknown[][] = [];
+    const r = await rig('2025-11-03T09:00:00+08:00', { metrics: sinkOf(cards) });
+    await record(r, received('2025-11-03T09:00:00+08:00', { departmentId: 'd1' }));
+    await record(r, acceptedC('2025-11-03T10:00:00+08:00'));
+    r.scheduler.advanceTo(at('2025-11-19T00:00:00+08:00'));
+    expect(cards).toEqual([['complaint-answer-warning', 'yellow', 'c1']]);
+    // Re-evaluated by an event: the warning in force is not counted again.
+    await record(r, assignedC('2025-11-19T09:00:00+08:00', 'd2'));
+    r.scheduler.advanceTo(at('2025-11-25T00:00:00+08:00'));
+    r.scheduler.advanceTo(at('2025-11-26T09:00:00+08:00'));
+    await record(r, answeredC('2025-11-26T09:00:00+08:00'));
+    expect(cards).toEqual([
+      ['complaint-answer-warning', 'yellow', 'c1'],
+      ['complaint-overdue', 'red', 'c1'],
+    ]);
+
+    const again: unknown[][] = [];
+    const restarted = await rig('2025-11-27T09:00:00+08:00', { store: r.store, metrics: sinkOf(again) });
+    await record(restarted, closedC('2025-11-27T09:00:00+08:00', 'satisfied'));
+    expect(again).toEqual([]);
+  });
+});
+
 /** A few complaints' histories as (instant, event), in commit order. */
 const historiesArb = fc
   .array(

@@ -14,7 +14,7 @@ import { ComplaintProjection } from '../complaints/complaintProjection.js';
 import { haikou } from '../complaints/haikouFixture.js';
 import { computeMonthlyReport, monthlyReportToCsv, type MonthlyReport } from '../report.js';
 import { makeRig, ZONE, type Body, type Rig } from '../testSupport.js';
-import { complaintsOn, feedbackStore, RATED_CASES } from './feedbackFixture.js';
+import { complaintsOn, feedbackStore, RATED_CASES, ratedCase } from './feedbackFixture.js';
 import type { ReportNames } from './tables.js';
 
 const rigs: Rig[] = [];
@@ -182,6 +182,20 @@ describe('the rating section of the monthly report', () => {
     expect(lines).toContain('满意率（4–5分）,50%,33.33%,上升16.67个百分点,100%,下降50个百分点');
   });
 
+  it('各部门满意度 has no all-zero row for a department whose only figure is a follow-up (session 16)', async () => {
+    // d3's 差评 of 01-06 fell due in January and was followed up late, on 03-03: March's only figure of d3
+    // is that follow-up, which no column of the table shows (/stats still counts it as followedUp).
+    const late = ratedCase('L1', 'd3', '2025-01-06', { at: '2025-01-06', score: 1, followUp: '2025-03-03' });
+    const rig = await rigWith([...RATED_CASES, ...late]);
+    const rm = rig.projections.readModels;
+    const r = rm.monthlyReport('2025-03');
+    expect(r.ratings.departments.map((d) => d.departmentId)).toEqual(['d1', 'd2']);
+    const csv = rm.monthlyReportCsv('2025-03').split('\r\n');
+    expect(csv.some((line) => line.startsWith('d3,'))).toBe(false);
+    const byDept = rm.stats({ from: '2025-03-01', to: '2025-04-01', groupBy: 'department' }).groups ?? [];
+    expect(byDept.find((g) => g.key === 'd3')?.ratings?.followedUp).toBe(1);
+  });
+
   it('complaints reach /stats and the report through the engine’s read models', async () => {
     const rig = await rigWith(RATED_CASES, complaintsOn('2025-03-12', 3, 2, 'q'));
     const rm = rig.projections.readModels;
@@ -191,6 +205,26 @@ describe('the rating section of the monthly report', () => {
     const r = rm.monthlyReport('2025-03');
     expect(r.complaints.figures).toEqual(s.complaints);
     expect(r.summary).toContain('全月收到效能投诉3件，受理3件，办结2件，办结率66.67%');
+  });
+});
+
+describe('unregistered centers of the report', () => {
+  it('counts a center with complaints only, not in the directory, as /stats grouped by center does (session 16)', async () => {
+    const elsewhere = [
+      received('2025-03-12T09:00:00+08:00', { centerId: 'cX' }, 'x1'),
+      acceptedC('2025-03-12T10:00:00+08:00', 'x1'),
+    ];
+    const rig = await rigWith(RATED_CASES, [...complaintsOn('2025-03-12', 2, 1, 'q'), ...elsewhere]);
+    const rm = rig.projections.readModels;
+    const r = rm.monthlyReport('2025-03');
+    expect(r.complaints.figures.received).toBe(3);
+    expect(r.centers.map((c) => c.centerId)).toEqual(['c1']);
+    expect(r.unregisteredCenters).toEqual({ groups: 1, accepted: 0 });
+    expect(r.unregisteredCenters).toEqual(
+      rm.stats({ from: '2025-03-01', to: '2025-04-01', groupBy: 'center' }).unregistered,
+    );
+    // A month where cX has nothing counts it nowhere.
+    expect(rm.monthlyReport('2025-02').unregisteredCenters).toEqual({ groups: 0, accepted: 0 });
   });
 });
 

@@ -147,6 +147,12 @@ export function complaintSection(
   };
 }
 
+/**
+ * A department is a row of 各部门满意度 when rated or with a 差评 follow-up due in the month. A follow-up
+ * recorded alone (due in another month) is no column of the table: it made an all-zero row (session 16).
+ */
+const hasSatisfactionRow = (acc: RatingAccumulator): boolean => acc.rated + acc.followUpsDue > 0;
+
 export interface RatingMonths {
   readonly current: RatingAccumulator;
   readonly previousYear: RatingAccumulator;
@@ -162,7 +168,7 @@ export function ratingSection(r: RatingMonths, periods: ComparedPeriods, names: 
     growth: figureGrowth(RATING_HEADLINES, figures, them),
   });
   const departments = [...r.byDepartment]
-    .filter(([, acc]) => acc.any())
+    .filter(([, acc]) => hasSatisfactionRow(acc))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([id, acc]) => {
       const f = acc.result();

@@ -91,6 +91,23 @@ export function unregisteredOf(
   return { groups: out.length, accepted: out.reduce((sum, r) => sum + r.accepted, 0) };
 }
 
+/**
+ * The centers of the table not in the directory, and the centers with complaints only in the month
+ * (`complaintCenters`) not in it either, as /stats grouped by center counts them (session 16: a
+ * complaint-only center was in the complaint totals and counted nowhere as unregistered).
+ */
+export function unregisteredCentersOf(
+  rows: readonly MonthlyCenterRow[],
+  complaintCenters: Iterable<string>,
+  names: ReportNames,
+): UnregisteredTotal {
+  const inTable = new Set(rows.map((r) => r.centerId));
+  let complaintsOnly = 0;
+  for (const id of complaintCenters) if (!inTable.has(id) && names.center(id) === undefined) complaintsOnly++;
+  const cases = unregisteredOf(rows);
+  return { groups: cases.groups + complaintsOnly, accepted: cases.accepted };
+}
+
 export function departmentRow(g: StatsGroup, names: ReportNames): MonthlyDepartmentRow {
   const { cohort, flow } = g;
   let yellow = 0;
