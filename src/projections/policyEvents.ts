@@ -165,11 +165,8 @@ export async function recordPolicy(
   now: EpochMs,
   zone: string,
 ): Promise<PolicyDecision> {
-  const today = zoneClock(zone).dayOf(now);
   for (let attempt = 0; ; attempt++) {
-    await loadPolicies(store, book);
-    const decision = decidePolicyPublication(book.publications, configured, requestedFrom, now, today);
-    if (decision.kind === 'refused') throw new PolicyRefusedError(decision.reason);
+    const decision = await decideOnStore(store, book, configured, requestedFrom, now, zone);
     if (decision.kind === 'already-recorded') return decision;
     try {
       const result = await store.append(POLICY_STREAM_ID, [policyEventData(decision.publication, zone)], {
@@ -195,10 +192,23 @@ export async function refuseRuledOutPolicy(
   now: EpochMs,
   zone: string,
 ): Promise<void> {
+  await decideOnStore(store, book, configured, requestedFrom, now, zone);
+}
+
+/** The versions recorded read into `book`, and the decision on `configured` (PolicyRefusedError when refused). */
+async function decideOnStore(
+  store: EventStore,
+  book: PolicyBook,
+  configured: Policy,
+  requestedFrom: EpochDay | undefined,
+  now: EpochMs,
+  zone: string,
+): Promise<Exclude<PolicyDecision, { kind: 'refused' }>> {
   await loadPolicies(store, book);
   const today = zoneClock(zone).dayOf(now);
   const decision = decidePolicyPublication(book.publications, configured, requestedFrom, now, today);
   if (decision.kind === 'refused') throw new PolicyRefusedError(decision.reason);
+  return decision;
 }
 
 /**

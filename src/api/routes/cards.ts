@@ -28,17 +28,10 @@ export const CARD_REGISTER_PARAMS = [
 export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
   const router = Router();
   router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), (req, res) => {
-    const q = req.query as Record<string, unknown>;
     const csv = wantsCsv(req);
-    const { from, to } = periodParams(q);
-    const given = {
-      centerId: idParam(q, 'centerId'),
-      departmentId: idParam(q, 'departmentId'),
-      rule: enumParam(q, 'rule', [...CARD_RULES, ...COMPLAINT_CARD_RULES]),
-      color: enumParam(q, 'color', CARD_COLORS),
-      cursor: cursorParam(q),
-    };
-    const result = deps.readModels.cardRegister({ from, to, ...givenOnly(given), limit: limitParam(q, csv) });
+    const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
+    const { from, to } = query;
+    const result = deps.readModels.cardRegister(query);
     recordListRead(
       deps,
       req,
@@ -54,17 +47,10 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
     res.json(result);
   });
   router.get('/cards/withdrawn', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), (req, res) => {
-    const q = req.query as Record<string, unknown>;
     const csv = wantsCsv(req);
-    const { from, to } = periodParams(q);
-    const given = {
-      centerId: idParam(q, 'centerId'),
-      departmentId: idParam(q, 'departmentId'),
-      rule: enumParam(q, 'rule', CARD_RULES),
-      color: enumParam(q, 'color', CARD_COLORS),
-      cursor: cursorParam(q),
-    };
-    const result = deps.readModels.withdrawnCards({ from, to, ...givenOnly(given), limit: limitParam(q, csv) });
+    const query = registerQuery(req.query as Record<string, unknown>, CARD_RULES, csv);
+    const { from, to } = query;
+    const result = deps.readModels.withdrawnCards(query);
     recordListRead(
       deps,
       req,
@@ -82,10 +68,17 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
   return router;
 }
 
-/** The period [from, to) of both registers. */
-function periodParams(q: Record<string, unknown>): { from: string; to: string } {
+/** The query of both registers: the period [from, to), the filters (a rule of `rules`), the page. */
+function registerQuery<R extends string>(q: Record<string, unknown>, rules: readonly R[], csv: boolean) {
   const from = dateParam(q, 'from', true) as string;
   const to = dateParam(q, 'to', true) as string;
   if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
-  return { from, to };
+  const given = {
+    centerId: idParam(q, 'centerId'),
+    departmentId: idParam(q, 'departmentId'),
+    rule: enumParam(q, 'rule', rules),
+    color: enumParam(q, 'color', CARD_COLORS),
+    cursor: cursorParam(q),
+  };
+  return { from, to, ...givenOnly(given), limit: limitParam(q, csv) };
 }
