@@ -12,6 +12,8 @@ const readModelsWith = (rows: readonly string[]): ReadModels =>
   ({
     openCaseCounts: () => rows.map((center) => ({ center, status: 'open' as const, count: 1 })),
     alertCounts: () => rows.map((center) => ({ rule: 'overdue' as const, color: 'red' as const, center, count: 2 })),
+    withdrawnCardCounts: () =>
+      rows.map((center) => ({ rule: 'complaint-undecided' as const, color: 'red' as const, center, count: 3 })),
     status: () => ({ lagEvents: 0 }),
   }) as unknown as ReadModels;
 
@@ -46,6 +48,7 @@ describe('the center label', () => {
       'supervision_complaints_total',
       'supervision_cases_open',
       'supervision_alerts_active',
+      'supervision_cards_withdrawn',
     ]) {
       const values = centerValues(text, metric);
       expect(new Set(values).size, metric).toBe(DEFAULT_MAX_CENTER_LABELS + 1);
@@ -57,6 +60,8 @@ describe('the center label', () => {
     expect(text).toContain(`supervision_ratings_total{center="unregistered",score="5"} ${rest}`);
     expect(text).toContain(`supervision_complaints_total{center="unregistered",stage="received"} ${rest}`);
     expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(2 * rest);
+    expect(sampleOf(text, 'supervision_cards_withdrawn', 'unregistered')).toBe(3 * rest);
+    expect(text).toContain('supervision_cards_withdrawn{rule="complaint-undecided",color="red",center="invented-0"} 3');
     expect(sampleOf(text, 'supervision_cases_open', 'invented-0')).toBe(1);
     expect(text.length).toBeLessThan(200_000);
   });
@@ -79,9 +84,9 @@ describe('the center label', () => {
     const inc = vi.spyOn(client.Gauge.prototype, 'inc');
     try {
       const text = await metrics.render();
-      // Two per-center gauges of 201 series each, plus the lag and two store gauges; 6,000 labelled incs before.
+      // Three per-center gauges of 201 series each, plus the lag and two store gauges; 9,000 labelled incs before.
       expect(set.mock.calls.length + inc.mock.calls.length).toBeLessThanOrEqual(
-        2 * (DEFAULT_MAX_CENTER_LABELS + 1) + 3,
+        3 * (DEFAULT_MAX_CENTER_LABELS + 1) + 3,
       );
       expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(INVENTED - DEFAULT_MAX_CENTER_LABELS);
       expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(

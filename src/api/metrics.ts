@@ -109,16 +109,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['rule', 'color', 'center'] as const,
     registers: [registry],
     collect() {
-      this.reset();
-      const sums = new SeriesSums<'rule' | 'color' | 'center'>();
-      for (const row of readModels?.alertCounts() ?? []) {
-        sums.add([row.rule, row.color, centerLabel(row.center)], row.count, (rule, color, center) => ({
-          rule,
-          color,
-          center,
-        }));
-      }
-      sums.setOn(this);
+      setByRuleColorCenter(this, readModels?.alertCounts() ?? [], centerLabel);
+    },
+  });
+  new client.Gauge({
+    name: 'supervision_cards_withdrawn',
+    help: "Cards the record held and a later write withdrew (GET /cards/withdrawn: cases' and complaints'), by rule, colour and center, computed at scrape time; it only grows.",
+    labelNames: ['rule', 'color', 'center'] as const,
+    registers: [registry],
+    collect() {
+      setByRuleColorCenter(this, readModels?.withdrawnCardCounts() ?? [], centerLabel);
     },
   });
   new client.Gauge({
@@ -222,6 +222,23 @@ export { probeStore };
  * `set` per series instead of one labelled `inc` per row (3,000 centers made 9,000
  * label lookups, a 30–60 ms scrape; now ≈ 400 sets). Keys are the label values joined.
  */
+/** A gauge by rule, colour and center set from counted rows (several centers may share one series). */
+function setByRuleColorCenter(
+  gauge: client.Gauge<'rule' | 'color' | 'center'>,
+  rows: readonly { readonly rule: string; readonly color: string; readonly center: string; readonly count: number }[],
+  centerLabel: CenterLabel,
+): void {
+  gauge.reset();
+  const sums = new SeriesSums<'rule' | 'color' | 'center'>();
+  for (const row of rows)
+    sums.add([row.rule, row.color, centerLabel(row.center)], row.count, (rule, color, center) => ({
+      rule,
+      color,
+      center,
+    }));
+  sums.setOn(gauge);
+}
+
 class SeriesSums<L extends string> {
   private readonly sums = new Map<string, { labels: Record<L, string>; value: number }>();
 

@@ -11,6 +11,8 @@ const centers = Array.from({ length: 300 }, (_, i) => `center-${i}`);
 const readModels = {
   openCaseCounts: () => centers.map((center) => ({ center, status: 'open' as const, count: 1 })),
   alertCounts: () => centers.map((center) => ({ rule: 'overdue' as const, color: 'red' as const, center, count: 2 })),
+  withdrawnCardCounts: () =>
+    centers.map((center) => ({ rule: 'overdue' as const, color: 'red' as const, center, count: 1 })),
   status: () => ({ lagEvents: 0 }),
 } as unknown as ReadModels;
 

@@ -61,6 +61,7 @@ import { SettlingRing } from './settlingRing.js';
 import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
+import { PublicationWindow } from './publicationWindow.js';
 import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
 
 /** See `CaseProjectionOptions.rowsInCatchUpAbove`. */
@@ -122,8 +123,8 @@ export class CaseProjection {
   private settleScheduled = false;
   /** The cards writes withdrew (withdrawalLog.ts). */
   private readonly withdrawals: WithdrawalLog;
-  /** The recordedAt of the calendar or directory publication being applied (undefined: none, or a snapshot's). */
-  private publicationAt: EpochMs | undefined;
+  /** The calendar or directory publication being applied (publicationWindow.ts). */
+  private readonly publication = new PublicationWindow();
 
   constructor(private readonly options: CaseProjectionOptions) {
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
@@ -310,12 +311,7 @@ export class CaseProjection {
    * within `apply`: a change of working days it makes is compared for withdrawn cards.
    */
   applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
-    this.publicationAt = recordedAt;
-    try {
-      return apply();
-    } finally {
-      this.publicationAt = undefined;
-    }
+    return this.publication.during(recordedAt, apply);
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */
@@ -547,7 +543,7 @@ export class CaseProjection {
   private calendarChanged(next: WorkCalendar, previous: WorkCalendar): void {
     const range = changedDays(next, previous);
     this.withdrawals.close(previous); // the case events before it were written under the calendar it replaces
-    const at = this.publicationAt;
+    const at = this.publication.instant;
     if (at !== undefined && this.entries.size > 0) {
       const touched = (function* (entries: Iterable<Readonly<CaseEntry>>) {
         for (const e of entries) if (spanTouches(e.state, range, next)) yield e.state;

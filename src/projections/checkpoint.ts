@@ -25,9 +25,10 @@ import type { EventStore } from '../store/port.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
 import type { ProjectionPartition } from './partition.js';
 import { readSnapshot, readSnapshotHeader, SnapshotError, writeSnapshot, type SnapshotHeader } from './snapshot.js';
-import type { SnapshotPartition } from './snapshotFormat.js';
+import { isComplaintWithdrawal, type SavedWithdrawal, type SnapshotPartition } from './snapshotFormat.js';
 import type { Parts } from './snapshotRows.js';
 import type { WithdrawnCard } from './withdrawalLog.js';
+import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 
 export type LogLevel = 'info' | 'warn';
 
@@ -104,6 +105,8 @@ export interface RestoreTarget {
   prepareCases(cases: SavedCases): (stale: boolean) => void;
   /** A complaint state folded up to the snapshot's `position`. */
   restoreComplaint(state: ComplaintState, position: bigint): void;
+  /** The complaints' withdrawn cards of the register. */
+  restoreComplaintWithdrawals(cards: readonly WithdrawnComplaintCard[]): void;
 }
 
 /** What a snapshot captures, at one instant. */
@@ -116,7 +119,8 @@ export interface Capture {
   readonly policiesSeen: number;
   readonly states: readonly CaseState[];
   readonly complaints: readonly ComplaintState[];
-  readonly withdrawn: readonly WithdrawnCard[];
+  /** The register of withdrawn cards: the cases' and the complaints'. */
+  readonly withdrawn: readonly SavedWithdrawal[];
   readonly calendarEvents: readonly CalendarYearPublishedData[];
 }
 
@@ -175,7 +179,7 @@ export class Checkpoint {
         rows: content.rows,
         states: content.states,
         policiesSeen: h.policiesSeen,
-        withdrawn: content.withdrawn,
+        withdrawn: content.withdrawn.filter((w) => !isComplaintWithdrawal(w)),
       });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -190,6 +194,7 @@ export class Checkpoint {
     putInPlace(stale);
     const checkpoint = BigInt(h.checkpoint);
     for (const state of content.complaints) target.restoreComplaint(state, checkpoint);
+    target.restoreComplaintWithdrawals(content.withdrawn.filter(isComplaintWithdrawal));
     log(
       `projections: resumed from snapshot at position ${checkpoint} ` +
         `(${content.states.length} cases as objects${content.rows === undefined ? '' : ' and the rows'}` +

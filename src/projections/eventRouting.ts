@@ -8,7 +8,7 @@
  * Events the fold cannot use are counted and logged by position, never fatal
  * (a log line never carries a case id).
  */
-import { tryParseInstant, type CalendarService } from '../domain/index.js';
+import { tryParseInstant, type CalendarService, type EpochMs } from '../domain/index.js';
 import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
 import type { RecordedEvent } from '../store/port.js';
@@ -67,8 +67,7 @@ export class EventRouter {
     else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
       const decoded = decodeCalendarYearPublished(e.data);
       const applied =
-        decoded.ok &&
-        this.projection.applyingPublication(tryParseInstant(e.recordedAt), () => this.applyCalendar(decoded.value));
+        decoded.ok && this.applyingPublication(tryParseInstant(e.recordedAt), () => this.applyCalendar(decoded.value));
       if (!applied) this.skip(`an invalid calendar event at position ${e.position}`);
     } else if (e.streamId.startsWith(POLICY_STREAM_PREFIX) && this.policies !== undefined) {
       if (applyPolicyEvent(this.policies, e) !== undefined)
@@ -77,7 +76,7 @@ export class EventRouter {
       const directory = this.directory;
       // A center moved to another region changes its cases' working days (engine.ts followDirectoryRegions).
       const at = tryParseInstant(e.recordedAt);
-      if (this.projection.applyingPublication(at, () => applyDirectoryEvent(directory, e)) !== undefined)
+      if (this.applyingPublication(at, () => applyDirectoryEvent(directory, e)) !== undefined)
         this.skip(`an invalid directory event at position ${e.position}`);
     }
   }
@@ -101,6 +100,14 @@ export class EventRouter {
       this.projection,
     );
     if (reason !== undefined) this.skip(`an event at position ${rows.position(i)} (${reason})`);
+  }
+
+  /** A publication recorded at `at`, applied: the cases' and the complaints' cards it withdraws are compared within. */
+  private applyingPublication<T>(at: EpochMs | undefined, apply: () => T): T {
+    const complaints = this.complaints;
+    return this.projection.applyingPublication(at, () =>
+      complaints === undefined ? apply() : complaints.applyingPublication(at, apply),
+    );
   }
 
   /** Apply a calendar publication (from the store or a snapshot); false when the calendar refuses it. */

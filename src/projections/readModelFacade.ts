@@ -2,7 +2,12 @@
 import type { EpochMs } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
-import { listWithdrawnCards, withdrawnCardView } from './withdrawnCardRegister.js';
+import {
+  countWithdrawnCards,
+  listWithdrawnCards,
+  withdrawnCardView,
+  withdrawnComplaintCardView,
+} from './withdrawnCardRegister.js';
 import type { CaseProjection } from './caseProjection.js';
 import { mostUrgentFirst } from './alertBoard.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
@@ -11,7 +16,15 @@ import { listComplaints } from './complaints/complaintList.js';
 import type { ComplaintProjection } from './complaints/complaintProjection.js';
 import { DirectoryBook } from './directoryEvents.js';
 import { nameStats } from './directoryNames.js';
-import { computeMonthlyReport, currentMonth, latestMonthWithData, monthlyReportToCsv } from './report.js';
+import {
+  computeMonthlyReport,
+  currentMonth,
+  latestMonthWithData,
+  monthlyReportToCsv,
+  type WithdrawnCardFact,
+} from './report.js';
+import { RULE_COLOR } from '../domain/lists.js';
+import { COMPLAINT_RULE_COLOR } from '../domain/complaints/lists.js';
 import { computeStats } from './stats.js';
 import type { AlertView, ProjectionStatus, ReadModels } from './types.js';
 
@@ -48,8 +61,22 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       projection.figureVersions(),
       names.current,
       sources.complaints,
+      withdrawnCardFacts,
     );
   };
+  // The register of withdrawn cards as the report counts it (report.ts `withdrawnInPeriod`).
+  const withdrawnCardFacts = (): WithdrawnCardFact[] => [
+    ...projection.withdrawnCards().map((c) => ({
+      startedAt: c.startedAt,
+      color: RULE_COLOR[c.rule],
+      centerId: projection.getState(c.caseId)?.accepted?.centerId,
+    })),
+    ...sources.complaints.withdrawnCards().map((c) => ({
+      startedAt: c.startedAt,
+      color: COMPLAINT_RULE_COLOR[c.rule],
+      centerId: sources.complaints.get(c.complaintId)?.received?.centerId,
+    })),
+  ];
   // The list rows' names (rowNames.ts), read from the directory in force at each request.
   const listSources = () => ({
     complaints: sources.complaints,
@@ -100,6 +127,11 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
         withdrawn: projection.withdrawnCards(),
         stateOf: (caseId) => projection.getState(caseId),
         evaluate: (caseId, at) => projection.evaluateCase(caseId, at),
+        complaints: {
+          withdrawn: sources.complaints.withdrawnCards(),
+          stateOf: (complaintId) => sources.complaints.get(complaintId),
+          timelineOf: (state, at) => sources.complaints.timelineOf(state, at),
+        },
         zone,
         now: clock(),
         names: listSources().names,
@@ -113,10 +145,27 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       const state = projection.getState(caseId);
       return mine.map((c) => withdrawnCardView(c, zone, now, state));
     },
+    withdrawnComplaintCardsOf: (complaintId, knownAt) => {
+      const mine = sources.complaints
+        .withdrawnCards()
+        .filter((c) => c.complaintId === complaintId && (knownAt === undefined || c.withdrawnAt <= knownAt));
+      const state = sources.complaints.get(complaintId);
+      if (mine.length === 0 || state === undefined) return [];
+      const at = clock();
+      const now = sources.complaints.timelineOf(state, at);
+      return mine.map((c) => withdrawnComplaintCardView(c, zone, now, at));
+    },
     status: sources.status,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),
     alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],
+    withdrawnCardCounts: () =>
+      countWithdrawnCards(
+        projection.withdrawnCards(),
+        (caseId) => projection.getState(caseId)?.accepted?.centerId,
+        sources.complaints.withdrawnCards(),
+        (complaintId) => sources.complaints.get(complaintId)?.received?.centerId,
+      ),
     complaintList: (query) => listComplaints(query, complaintSources()),
     complaintDetail: (complaintId, recorded, asOf, timing) =>
       complaintDetail(complaintId, recorded, asOf, complaintSources(), timing),

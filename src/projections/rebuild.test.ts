@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { complaintStreamId } from '../domain/complaints/streams.js';
 import fc from 'fast-check';
 import { createCalendarService, formatInstant, parseInstant } from '../domain/index.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
@@ -56,6 +58,43 @@ interface Planned {
   body: Body;
   recordAt: number;
   calendar?: { holidays: string[]; workdays: string[] };
+  /** A complaint event (SPEC §8), appended to its own stream. */
+  complaint?: Record<string, unknown> & { complaintId: string; type: string };
+}
+
+/** A complaint: received, decided, maybe answered; the decision or the answer maybe recorded days late. */
+const complaintArb = fc.record({
+  startHours: fc.integer({ min: 0, max: 24 * 50 }),
+  decideAfterH: fc.integer({ min: 0, max: 24 * 8 }),
+  reject: fc.boolean(),
+  answerAfterH: fc.option(fc.integer({ min: 0, max: 24 * 25 })),
+  lateH: fc.option(fc.integer({ min: 1, max: 24 * 6 }), { freq: 2 }),
+  lateAnswer: fc.boolean(),
+});
+
+/** The complaints' events, recorded as they occur except the one recorded late. */
+function planComplaints(complaints: Array<typeof complaintArb extends fc.Arbitrary<infer T> ? T : never>): Planned[] {
+  const out: Planned[] = [];
+  complaints.forEach((c, i) => {
+    const complaintId = `Q-${i}`;
+    let last = 0;
+    const push = (t: number, type: string, extra: Record<string, unknown>, late: boolean) => {
+      last = Math.max(last, t + (late && c.lateH !== null ? c.lateH * H : 0));
+      out.push({
+        body: undefined as never,
+        recordAt: last,
+        complaint: { type, complaintId, occurredAt: formatInstant(t, ZONE), ...extra },
+      });
+    };
+    const received = BASE + c.startHours * H;
+    push(received, 'ComplaintReceived', { channel: 'online', centerId: 'c1', subject: 's' }, false);
+    const decided = received + c.decideAfterH * H;
+    if (c.reject) push(decided, 'ComplaintRejected', { reason: 'r' }, !c.lateAnswer);
+    else push(decided, 'ComplaintAccepted', {}, !c.lateAnswer);
+    if (!c.reject && c.answerAfterH !== null)
+      push(decided + c.answerAfterH * H, 'ComplaintAnswered', { finding: 'partly' }, c.lateAnswer);
+  });
+  return out;
 }
 
 /** A valid event history per case (SPEC §2 transitions), occurredAt non-decreasing, some recorded late. */
@@ -135,6 +174,11 @@ function plan(
   return out.sort((a, b) => a.recordAt - b.recordAt);
 }
 
+/** A monthly report without what it says of the register of withdrawn cards (`observe`'s `withWithdrawn` false). */
+function withoutWithdrawn(report: ReturnType<Rig['projections']['readModels']['monthlyReport']>): unknown {
+  return { ...report, cards: { ...report.cards, withdrawn: null } };
+}
+
 /**
  * Everything the read models answer, as plain data. `withWithdrawn`: with the register of withdrawn
  * cards, which only a fold of the writes in their order can find (a replay onto final states cannot).
@@ -152,8 +196,14 @@ function observe(rig: Rig, caseIds: string[], withWithdrawn = true): unknown {
       rm.stats({ from: '2025-09-15', to: '2025-11-15', centerId: 'c1' }),
       rm.stats({ from: '2025-10-01', to: '2026-01-01', groupBy: 'matter' }),
     ],
-    report: rm.monthlyReport('2025-10'),
-    csv: rm.monthlyReportCsv('2025-09'),
+    report: withWithdrawn ? rm.monthlyReport('2025-10') : withoutWithdrawn(rm.monthlyReport('2025-10')),
+    csv: withWithdrawn
+      ? rm.monthlyReportCsv('2025-09')
+      : rm
+          .monthlyReportCsv('2025-09')
+          .split('\r\n')
+          .filter((line) => !line.startsWith('亮出后撤销'))
+          .join('\r\n'),
     next: rig.projections.info().nextDueAt ?? null,
     ...(withWithdrawn ? { withdrawn: rm.withdrawnCards({ from: '2025-08-01', to: '2026-03-01', limit: 1000 }) } : {}),
   };
@@ -169,13 +219,16 @@ describe('incremental projection equals a rebuild from scratch', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(caseArb, { minLength: 1, maxLength: 6 }),
+        fc.array(complaintArb, { maxLength: 3 }),
         fc.integer({ min: 0, max: 24 * 40 }),
         fc.option(
           fc.record({ atHours: fc.integer({ min: 0, max: 24 * 60 }), extraHoliday: fc.integer({ min: 0, max: 70 }) }),
           { freq: 2 },
         ),
-        async (cases, tailHours, republish) => {
-          const planned = plan(cases as never);
+        async (cases, complaints, tailHours, republish) => {
+          const planned = [...plan(cases as never), ...planComplaints(complaints)].sort(
+            (a, b) => a.recordAt - b.recordAt,
+          );
           if (republish !== null) {
             // An operator corrects 2025 mid-stream: one more holiday in Sept–Nov.
             const base = createCalendarService(ZONE).getYear(2025)!;
@@ -201,13 +254,23 @@ describe('incremental projection equals a rebuild from scratch', () => {
               if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
               const r = await live.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
               expect(await live.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+            } else if (p.complaint !== undefined) {
+              const { type } = p.complaint;
+              const r = await live.store.append(complaintStreamId(p.complaint.complaintId), [
+                { eventId: randomUUID(), type, data: p.complaint },
+              ]);
+              expect(await live.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
             } else {
               await live.append(p.body);
             }
           }
           const end = live.scheduler.clock() + tailHours * H;
           live.scheduler.advanceTo(end);
-          const ids = [...new Set(planned.filter((p) => p.calendar === undefined).map((p) => p.body.caseId))];
+          const ids = [
+            ...new Set(
+              planned.filter((p) => p.calendar === undefined && p.complaint === undefined).map((p) => p.body.caseId),
+            ),
+          ];
 
           const rebuilt = await makeRig(end, { store: live.store });
           rigs.push(rebuilt);

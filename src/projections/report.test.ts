@@ -129,7 +129,13 @@ describe('the monthly report as centers publish it (SPEC §4–§5)', () => {
       ['street', 3, '大观街道为民服务中心', 2_980],
       ['street', 4, '龙翔街道为民服务中心', 2_500],
     ]);
-    expect(report.cards).toEqual({ total: 0, yellow: 0, red: 0, byRule: [] });
+    expect(report.cards).toEqual({
+      total: 0,
+      yellow: 0,
+      red: 0,
+      byRule: [],
+      withdrawn: { total: 0, yellow: 0, red: 0 },
+    });
 
     expect(report.summary).toBe(
       '2019年1月，五华区人民政府政务服务中心各窗口共受理各类事项35300件，办结35133件，在办事项167件，' +

@@ -79,6 +79,19 @@ export interface MonthlyCards {
   readonly yellow: number;
   readonly red: number;
   readonly byRule: readonly (CardCount | ComplaintCardCount)[];
+  /**
+   * Cards that started in the month, were shown, and a later write withdrew by `asOf` (GET
+   * /cards/withdrawn, session 17): not in the figures above, which count the record as it
+   * stands; a 通报 written before the write may cite them.
+   */
+  readonly withdrawn: { readonly total: number; readonly yellow: number; readonly red: number };
+}
+
+/** A withdrawn card as the report counts it: when it started, its colour, its case's or complaint's center. */
+export interface WithdrawnCardFact {
+  readonly startedAt: EpochMs;
+  readonly color: 'yellow' | 'red';
+  readonly centerId: string | undefined;
 }
 
 export interface MonthlyReportFigures {
@@ -160,12 +173,29 @@ export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_D
     .slice(0, limit);
 }
 
-function cardsOf(kpis: KpiSet, complaints: ComplaintFigures): MonthlyCards {
+function cardsOf(kpis: KpiSet, complaints: ComplaintFigures, withdrawn: MonthlyCards['withdrawn']): MonthlyCards {
   const byRule = [...kpis.flow.cards, ...complaints.cards];
   let yellow = 0;
   let red = 0;
   for (const c of byRule) c.color === 'red' ? (red += c.count) : (yellow += c.count);
-  return { total: kpis.flow.cardsTotal + complaints.cardsTotal, yellow, red, byRule };
+  return { total: kpis.flow.cardsTotal + complaints.cardsTotal, yellow, red, byRule, withdrawn };
+}
+
+/** The withdrawn cards that started in [fromMs, toMs) (of `centerId`, if given), by colour. */
+export function withdrawnInPeriod(
+  cards: Iterable<WithdrawnCardFact>,
+  fromMs: EpochMs,
+  toMs: EpochMs,
+  centerId: string | undefined,
+): MonthlyCards['withdrawn'] {
+  let yellow = 0;
+  let red = 0;
+  for (const c of cards) {
+    if (c.startedAt < fromMs || c.startedAt >= toMs) continue;
+    if (centerId !== undefined && c.centerId !== centerId) continue;
+    c.color === 'red' ? red++ : yellow++;
+  }
+  return { total: yellow + red, yellow, red };
 }
 
 export function computeMonthlyReport(
@@ -177,6 +207,7 @@ export function computeMonthlyReport(
   versions: FigureVersions,
   names: ReportNames = NO_NAMES,
   complaints?: ComplaintSource,
+  withdrawnCards: () => Iterable<WithdrawnCardFact> = () => [],
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
   const centerId = filter?.centerId;
@@ -219,7 +250,7 @@ export function computeMonthlyReport(
     centers,
     departments,
     worstDepartments: rankWorst(departments),
-    cards: cardsOf(kpis, complaintFigures.figures),
+    cards: cardsOf(kpis, complaintFigures.figures, withdrawnInPeriod(withdrawnCards(), fromMs, toMs, centerId)),
     ...(asOf < periods.current.toMs ? { runningThrough: formatDate(zoneClock(zone).dayOf(asOf)) } : {}),
     unregistered: unregisteredOf(departments),
     unregisteredCenters: unregisteredCentersOf(centers, complaintCenters?.keys() ?? [], names),

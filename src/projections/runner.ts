@@ -185,7 +185,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         policiesSeen: cases.policiesSeen,
         states: cases.states,
         complaints: complaints.states(),
-        withdrawn: cases.withdrawn,
+        withdrawn: [...cases.withdrawn, ...complaints.withdrawnCards()],
         calendarEvents: router.calendarEvents(),
       };
     });
@@ -239,6 +239,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         applyCalendar: (value) => router.applyCalendar(value),
         prepareCases: (cases) => projection.prepareRestore(cases),
         restoreComplaint: (state, at) => complaints.restore(state, at),
+        restoreComplaintWithdrawals: (cards) => complaints.restoreWithdrawn(cards),
       });
       if (restored !== undefined) {
         position = restored;

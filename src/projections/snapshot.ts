@@ -10,8 +10,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
-import type { WithdrawnCard } from './withdrawalLog.js';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotHeader } from './snapshotFormat.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SavedWithdrawal, type SnapshotHeader } from './snapshotFormat.js';
 import { BYTE_ORDER, bytesOf, encodeParts, type Parts } from './snapshotRows.js';
 
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotError, type SnapshotHeader } from './snapshotFormat.js';
@@ -83,7 +82,7 @@ export async function writeSnapshot(
   states: readonly CaseState[],
   complaints: readonly ComplaintState[] = [],
   rows?: Parts,
-  withdrawn: readonly WithdrawnCard[] = [],
+  withdrawn: readonly SavedWithdrawal[] = [],
 ): Promise<void> {
   await fs.mkdir(dirname(file), { recursive: true });
   await removeOrphanedTemps(file);

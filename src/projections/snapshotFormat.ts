@@ -14,13 +14,22 @@
  *   states   one CaseState per line (`cases` of them): the cases held as
  *            objects (open, or with an alert or a timer);
  *   complaints  one ComplaintState per line (`complaints` of them);
- *   withdrawn   one withdrawn card per line (`withdrawnCards` of them);
+ *   withdrawn   one withdrawn card per line (`withdrawnCards` of them): a
+ *            case's (`caseId`) or a complaint's (`complaintId`);
  *   trailer  `{"end":true,"cases":N,"sha256":H}`, H the SHA-256 of every byte
  *            before it (the rows' bytes included).
  *
  * Created mode 600 (it holds case data).
  */
 import type { CalendarYearPublishedData } from './calendarEvents.js';
+import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
+import type { WithdrawnCard } from './withdrawalLog.js';
+
+/** One line of the withdrawn section: a case's card (`caseId`) or, from version 7, a complaint's (`complaintId`). */
+export type SavedWithdrawal = WithdrawnCard | WithdrawnComplaintCard;
+
+/** Whether a saved withdrawal is a complaint's card. */
+export const isComplaintWithdrawal = (w: SavedWithdrawal): w is WithdrawnComplaintCard => 'complaintId' in w;
 
 export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
 /**
@@ -32,10 +41,11 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * reassigned complaint under the department in charge now, and keep a row
  * evaluated under the old extension rule. 6 (session 16): the register of
  * withdrawn cards after the complaints (withdrawalLog.ts), which a rebuild
- * finds again and a version 5 file cannot hold. Other versions are refused, so
- * the first start rebuilds.
+ * finds again and a version 5 file cannot hold. 7 (session 17): the register
+ * holds the complaints' withdrawn cards too, which a version 6 file lacks.
+ * Other versions are refused, so the first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 6;
+export const SNAPSHOT_VERSION = 7;
 
 /** The prefixes of the worker that wrote a snapshot, sorted; null: every case and complaint. */
 export interface SnapshotPartition {

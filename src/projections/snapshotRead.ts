@@ -8,8 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { defaultEscalationId, initialCaseState, intern, type CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
-import type { WithdrawnCard } from './withdrawalLog.js';
-import { headerProblem, SnapshotError, type SnapshotHeader } from './snapshotFormat.js';
+import { headerProblem, SnapshotError, type SavedWithdrawal, type SnapshotHeader } from './snapshotFormat.js';
 import { BYTE_ORDER, bytesOf, decodeParts, type Parts } from './snapshotRows.js';
 
 export interface SnapshotContent {
@@ -18,7 +17,7 @@ export interface SnapshotContent {
   readonly rows: Parts | undefined;
   readonly states: readonly CaseState[];
   readonly complaints: readonly ComplaintState[];
-  readonly withdrawn: readonly WithdrawnCard[];
+  readonly withdrawn: readonly SavedWithdrawal[];
 }
 
 /** Bytes read from the file per read. */
@@ -122,7 +121,7 @@ async function readFrom(bytes: FileBytes, file: string, headerOnly: boolean): Pr
   const rows = header.rows === null ? undefined : await readRows(bytes, file, header.rows, hash);
   const states: CaseState[] = [];
   const complaints: ComplaintState[] = [];
-  const withdrawn: WithdrawnCard[] = [];
+  const withdrawn: SavedWithdrawal[] = [];
   let trailer: { end?: unknown; sha256?: unknown } | undefined;
   for (let line = await bytes.line(); line !== undefined; line = await bytes.line()) {
     if (line.length === 0) continue;
@@ -213,12 +212,12 @@ function looksLikeComplaint(v: unknown): v is ComplaintState {
   );
 }
 
-function looksLikeWithdrawnCard(v: unknown): v is WithdrawnCard {
-  const w = v as Partial<WithdrawnCard> | null;
+function looksLikeWithdrawnCard(v: unknown): v is SavedWithdrawal {
+  const w = v as (Partial<SavedWithdrawal> & { caseId?: unknown; complaintId?: unknown }) | null;
   return (
     typeof w === 'object' &&
     w !== null &&
-    typeof w.caseId === 'string' &&
+    (typeof w.caseId === 'string') !== (typeof w.complaintId === 'string') &&
     typeof w.rule === 'string' &&
     typeof w.startedAt === 'number' &&
     typeof w.withdrawnAt === 'number' &&

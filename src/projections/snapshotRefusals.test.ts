@@ -153,10 +153,10 @@ function layout(bytes: Buffer) {
   return { header, rowsJson, rowsBinary, states, trailer };
 }
 
-describe('snapshot v6: what is refused', () => {
+describe('snapshot v7: what is refused', () => {
   it('the good file holds rows and is used: nothing folded again, answers as a rebuild', async () => {
     const content = (await readSnapshot(good))!;
-    expect(content.header.version).toBe(6);
+    expect(content.header.version).toBe(7);
     expect(content.header.partition).toBeNull();
     expect(content.header.rows!.binaryBytes).toBeGreaterThan(0);
     expect(content.states.length).toBeLessThan(40); // most of the 60 cases are rows
@@ -258,7 +258,7 @@ describe('snapshot v6: what is refused', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v3)}\n`), bytes.subarray(at.states)]));
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 3, not 6 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 3, not 7 .*rebuilding from the beginning/);
     expect(r.answers).toEqual(clean);
   });
 
@@ -270,7 +270,7 @@ describe('snapshot v6: what is refused', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v4)}\n`), bytes.subarray(at.rowsJson)]));
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 4, not 6 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 4, not 7 .*rebuilding from the beginning/);
     expect(r.answers).toEqual(clean);
   });
 
@@ -283,7 +283,21 @@ describe('snapshot v6: what is refused', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v5)}\n`), bytes.subarray(at.rowsJson)]));
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 5, not 6 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 5, not 7 .*rebuilding from the beginning/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it("a version 6 file (no complaints' withdrawn cards): warn, rebuild", async () => {
+    const bytes = readFileSync(good);
+    const at = layout(bytes);
+    const file = join(dir, 'v6.ndjson');
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(`${JSON.stringify({ ...at.header, version: 6 })}\n`), bytes.subarray(at.rowsJson)]),
+    );
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 6, not 7 .*rebuilding from the beginning/);
     expect(r.answers).toEqual(clean);
   });
 

@@ -12,7 +12,12 @@ import type { ComplaintListQuery, ComplaintListResult } from './complaints/compl
 import type { ComplaintTiming } from './complaints/complaintProjection.js';
 import type { MonthlyReport } from './report.js';
 import type { StatsResult } from './stats.js';
-import type { WithdrawnCardQuery, WithdrawnCardResult, WithdrawnCardView } from './withdrawnCardRegister.js';
+import type {
+  WithdrawnCardCount,
+  WithdrawnCardQuery,
+  WithdrawnCardResult,
+  WithdrawnCardView,
+} from './withdrawnCardRegister.js';
 
 /** What every alert says, whatever it is about. */
 interface AlertBase {
@@ -129,12 +134,16 @@ export interface ReadModels {
   withdrawnCards(query: WithdrawnCardQuery): WithdrawnCardResult;
   /** A case's withdrawn cards (its page), those withdrawn by `knownAt` when given. */
   withdrawnCardsOf(caseId: string, knownAt?: EpochMs): WithdrawnCardView[];
+  /** A complaint's withdrawn cards (its page), those withdrawn by `knownAt` when given. */
+  withdrawnComplaintCardsOf(complaintId: string, knownAt?: EpochMs): WithdrawnCardView[];
   status(): ProjectionStatus;
   /** Resolves true once every event up to `position` is projected (false on timeout). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;
   /** For scrape-time gauges; labels never carry a case id. */
   openCaseCounts(): OpenCaseCount[];
   alertCounts(): AlertCount[];
+  /** The register of withdrawn cards counted by rule, colour and center (the gauge `supervision_cards_withdrawn`). */
+  withdrawnCardCounts(): WithdrawnCardCount[];
 }
 
 /** Open (or paused) cases of one center, for the gauges. */

@@ -4,14 +4,22 @@
  * counts them — so a month's 通报, written from the register, can be checked
  * against what was withdrawn since. Each row says what the card was, when and
  * by what it was withdrawn, and where the record now starts a card of the same
- * rule and subject, if it does (a card that moved rather than vanished).
+ * rule and subject, if it does (a card that moved rather than vanished). A
+ * complaint's cards too (complaintWithdrawals.ts), as the card register lists
+ * them: `complaintId`, the center of its receipt, the department in charge when
+ * the card started, no matter.
  *
  * Cost: one pass over the register (a handful of cards a day) with one state
- * lookup each; only the page's cases are evaluated.
+ * lookup each; only the page's cases and complaints are evaluated.
  */
+import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
+import { COMPLAINT_RULE_COLOR, type ComplaintCardRule } from '../domain/complaints/lists.js';
+import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
 import { formatInstant } from '../domain/index.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import { RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
+import { NO_DEPARTMENT } from './complaints/complaintStats.js';
+import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
@@ -24,7 +32,7 @@ export interface WithdrawnCardQuery {
   readonly to: string;
   readonly centerId?: string;
   readonly departmentId?: string;
-  readonly rule?: CardRule;
+  readonly rule?: CardRule | ComplaintCardRule;
   readonly color?: CardColor;
   readonly limit: number;
   readonly cursor?: string;
@@ -42,9 +50,11 @@ export type WithdrawnByView =
     }
   | { readonly calendarVersion: string; readonly previousCalendarVersion: string };
 
+/** A case's withdrawn card (`caseId`, its matter) or a complaint's (`complaintId`, no matter). */
 export interface WithdrawnCardRow extends Named {
-  readonly caseId: string;
-  readonly rule: CardRule;
+  readonly caseId?: string;
+  readonly complaintId?: string;
+  readonly rule: CardRule | ComplaintCardRule;
   readonly color: CardColor;
   /** As the record held it before it was withdrawn. */
   readonly startedAt: string;
@@ -57,12 +67,13 @@ export interface WithdrawnCardRow extends Named {
   /** The start of the card of the same rule and subject the record holds now (absent: none). */
   readonly nowStartedAt?: string;
   readonly centerId: string;
+  /** A case's department; a complaint's department in charge when the card started ('' none). */
   readonly departmentId: string;
-  readonly matterCode: string;
+  readonly matterCode?: string;
   readonly matterName?: string;
 }
 
-/** A withdrawn card on its case's page (the case says where it is). */
+/** A withdrawn card on its case's or complaint's page (which says where it is). */
 export type WithdrawnCardView = Omit<
   WithdrawnCardRow,
   'centerId' | 'departmentId' | 'matterCode' | 'matterName' | 'centerName' | 'departmentName'
@@ -83,38 +94,88 @@ export interface WithdrawnCardSources {
   readonly withdrawn: readonly WithdrawnCard[];
   readonly stateOf: (caseId: string) => CaseState | undefined;
   readonly evaluate: (caseId: string, asOf: EpochMs) => CaseEvaluation | undefined;
+  /** The complaints' cards of the register (absent: cases only). */
+  readonly complaints?: {
+    readonly withdrawn: readonly WithdrawnComplaintCard[];
+    readonly stateOf: (complaintId: string) => ComplaintState | undefined;
+    readonly timelineOf: (state: ComplaintState, at: EpochMs) => ComplaintTimeline | null;
+  };
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
 }
 
 const ORDER = 'withdrawn-startedAt';
+/** A complaint card's ordinal in the page key, past every case card's (the register's index below it). */
+const COMPLAINT_ORDINAL = 2 ** 40;
+
+const isComplaintRule = (rule: string): rule is ComplaintCardRule => Object.hasOwn(COMPLAINT_RULE_COLOR, rule);
+
+type Hit =
+  | { readonly card: WithdrawnCard; readonly accepted: NonNullable<CaseState['accepted']> }
+  | { readonly complaintCard: WithdrawnComplaintCard; readonly complaint: ComplaintState };
 
 export function listWithdrawnCards(query: WithdrawnCardQuery, sources: WithdrawnCardSources): WithdrawnCardResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, sources.zone);
   const order = scopedOrder(ORDER, query, ['cursor', 'limit']);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, order);
-  const page = new PageCollector<{ card: WithdrawnCard; accepted: NonNullable<CaseState['accepted']> }>(
-    query.limit,
-    1,
-    after,
-  );
+  const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
-  sources.withdrawn.forEach((card, index) => {
-    if (card.startedAt < fromMs || card.startedAt >= toMs) return;
-    if (query.rule !== undefined && card.rule !== query.rule) return;
-    if (query.color !== undefined && COLOR_OF_RULE[card.rule] !== query.color) return;
-    const accepted = sources.stateOf(card.caseId)?.accepted;
-    if (accepted === undefined) return;
-    if (query.centerId !== undefined && accepted.centerId !== query.centerId) return;
-    if (query.departmentId !== undefined && accepted.departmentId !== query.departmentId) return;
-    total++;
-    // The register's index tells apart a card withdrawn twice (shown again by a later write, then withdrawn).
-    page.offer(card.startedAt, card.caseId, index, () => ({ card, accepted }));
-  });
+  const rule = query.rule;
+  if (rule === undefined || !isComplaintRule(rule))
+    sources.withdrawn.forEach((card, index) => {
+      if (card.startedAt < fromMs || card.startedAt >= toMs) return;
+      if (rule !== undefined && card.rule !== rule) return;
+      if (query.color !== undefined && COLOR_OF_RULE[card.rule] !== query.color) return;
+      const accepted = sources.stateOf(card.caseId)?.accepted;
+      if (accepted === undefined) return;
+      if (query.centerId !== undefined && accepted.centerId !== query.centerId) return;
+      if (query.departmentId !== undefined && accepted.departmentId !== query.departmentId) return;
+      total++;
+      // The register's index tells apart a card withdrawn twice (shown again by a later write, then withdrawn).
+      page.offer(card.startedAt, card.caseId, index, () => ({ card, accepted }));
+    });
+  const complaints = sources.complaints;
+  if (complaints !== undefined && (rule === undefined || isComplaintRule(rule)))
+    complaints.withdrawn.forEach((complaintCard, index) => {
+      if (complaintCard.startedAt < fromMs || complaintCard.startedAt >= toMs) return;
+      if (rule !== undefined && complaintCard.rule !== rule) return;
+      if (query.color !== undefined && COMPLAINT_RULE_COLOR[complaintCard.rule] !== query.color) return;
+      const complaint = complaints.stateOf(complaintCard.complaintId);
+      const received = complaint?.received;
+      if (complaint === undefined || received === undefined) return;
+      if (query.centerId !== undefined && received.centerId !== query.centerId) return;
+      if (
+        query.departmentId !== undefined &&
+        (departmentAt(complaint, complaintCard.startedAt) ?? NO_DEPARTMENT) !== query.departmentId
+      )
+        return;
+      total++;
+      page.offer(complaintCard.startedAt, complaintCard.complaintId, COMPLAINT_ORDINAL + index, () => ({
+        complaintCard,
+        complaint,
+      }));
+    });
   const { items, next } = page.result();
   const evaluations = new Map<string, CaseEvaluation | undefined>();
-  const rows = items.map(({ card, accepted }) => {
+  const rows = items.map((hit) => {
+    if ('complaintCard' in hit) {
+      const { complaintCard, complaint } = hit;
+      return withNames(
+        {
+          ...withdrawnComplaintCardView(
+            complaintCard,
+            sources.zone,
+            complaints?.timelineOf(complaint, sources.now),
+            sources.now,
+          ),
+          centerId: complaint.received!.centerId,
+          departmentId: departmentAt(complaint, complaintCard.startedAt) ?? NO_DEPARTMENT,
+        },
+        sources.names,
+      );
+    }
+    const { card, accepted } = hit;
     if (!evaluations.has(card.caseId)) evaluations.set(card.caseId, sources.evaluate(card.caseId, sources.now));
     const row = withdrawnCardView(card, sources.zone, evaluations.get(card.caseId), sources.stateOf(card.caseId));
     return withNames(
@@ -162,16 +223,71 @@ export function withdrawnCardView(
     ...(card.escalation === undefined ? {} : { escalation: card.escalation }),
     ...(escalationId === undefined ? {} : { escalationId }),
     withdrawnAt: fmt(card.withdrawnAt),
-    withdrawnBy:
-      by.kind === 'calendar'
-        ? { calendarVersion: by.calendarVersion, previousCalendarVersion: by.previousCalendarVersion }
-        : { events: by.events.map((e) => ({ ...e, occurredAt: fmt(e.occurredAt) })) },
+    withdrawnBy: byView(by, fmt),
     ...(successor === undefined ? {} : { nowStartedAt: successor.startedAt }),
   };
 }
 
+/** One withdrawn complaint card as the register and the complaint's page show it (`now`: its clocks as the record holds them now). */
+export function withdrawnComplaintCardView(
+  card: WithdrawnComplaintCard,
+  zone: string,
+  now: ComplaintTimeline | null | undefined,
+  at: EpochMs,
+): WithdrawnCardView {
+  const fmt = (ms: EpochMs) => formatInstant(ms, zone);
+  const successor = now?.cards.find((c) => c.rule === card.rule && c.start <= at);
+  return {
+    complaintId: card.complaintId,
+    rule: card.rule,
+    color: COMPLAINT_RULE_COLOR[card.rule],
+    startedAt: fmt(card.startedAt),
+    ...(card.clearedAt === undefined ? {} : { clearedAt: fmt(card.clearedAt) }),
+    withdrawnAt: fmt(card.withdrawnAt),
+    withdrawnBy: byView(card.by, fmt),
+    ...(successor === undefined ? {} : { nowStartedAt: fmt(successor.start) }),
+  };
+}
+
+function byView(by: WithdrawnCard['by'], fmt: (ms: EpochMs) => string): WithdrawnByView {
+  return by.kind === 'calendar'
+    ? { calendarVersion: by.calendarVersion, previousCalendarVersion: by.previousCalendarVersion }
+    : { events: by.events.map((e) => ({ ...e, occurredAt: fmt(e.occurredAt) })) };
+}
+
+/** Withdrawn cards on record by rule, colour and center (a case's center, a complaint's of receipt). */
+export interface WithdrawnCardCount {
+  readonly rule: CardRule | ComplaintCardRule;
+  readonly color: CardColor;
+  readonly center: string;
+  readonly count: number;
+}
+
+/**
+ * The register counted for the gauge `supervision_cards_withdrawn`: one pass over it (a handful of
+ * cards a day), one state lookup each; a card whose case or complaint is not held is not counted.
+ */
+export function countWithdrawnCards(
+  cases: readonly WithdrawnCard[],
+  centerOfCase: (caseId: string) => string | undefined,
+  complaints: readonly WithdrawnComplaintCard[],
+  centerOfComplaint: (complaintId: string) => string | undefined,
+): WithdrawnCardCount[] {
+  const counts = new Map<string, WithdrawnCardCount>();
+  const add = (rule: CardRule | ComplaintCardRule, color: CardColor, center: string | undefined) => {
+    if (center === undefined) return;
+    const key = `${rule}\u0000${color}\u0000${center}`;
+    const seen = counts.get(key);
+    counts.set(key, { rule, color, center, count: (seen?.count ?? 0) + 1 });
+  };
+  for (const c of cases) add(c.rule, COLOR_OF_RULE[c.rule], centerOfCase(c.caseId));
+  for (const c of complaints) add(c.rule, COMPLAINT_RULE_COLOR[c.rule], centerOfComplaint(c.complaintId));
+  return [...counts.values()];
+}
+
 const CSV_HEADER = [
-  '办件编号',
+  '对象',
+  '编号',
   '规则',
   '颜色',
   '亮牌时间',
@@ -192,7 +308,8 @@ export function withdrawnCardsToCsv(rows: readonly WithdrawnCardRow[]): string {
   return toCsv(
     CSV_HEADER,
     rows.map((r) => [
-      r.caseId,
+      r.complaintId === undefined ? '办件' : '效能投诉',
+      r.caseId ?? r.complaintId,
       r.rule,
       r.color,
       r.startedAt,
@@ -200,7 +317,7 @@ export function withdrawnCardsToCsv(rows: readonly WithdrawnCardRow[]): string {
       r.withdrawnAt,
       byCell(r.withdrawnBy),
       r.nowStartedAt,
-      ...placeCells(r),
+      ...placeCells({ ...r, matterCode: r.matterCode ?? '' }),
     ]),
   );
 }

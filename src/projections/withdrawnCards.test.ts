@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCalendarService, parseInstant } from '../domain/index.js';
 import { caseStreamId } from '../domain/streams.js';
+import { complaintStreamId } from '../domain/complaints/streams.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
 import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
 
@@ -43,6 +44,19 @@ async function rigAt(start: string | number, extra: Parameters<typeof makeRig>[1
   return rig;
 }
 
+/** A correction of 2026 recorded now: one more holiday. */
+async function correctWithHoliday(rig: Rig, holiday: string): Promise<void> {
+  const base = createCalendarService(ZONE).getYear(2026)!;
+  const decoded = decodeCalendarYearRequest(
+    '2026',
+    { holidays: [...base.holidays, holiday], workdays: [...base.workdays] },
+    new Date(rig.scheduler.clock()).toISOString(),
+  );
+  if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
+  const r = await rig.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
+  expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+}
+
 describe('withdrawn cards: the record keeps the cards a later write withdrew', () => {
   it('a completion recorded days after the deadline, that occurred before it, withdraws the red card the board showed', async () => {
     const rig = await rigAt('2026-11-16T09:00:00+08:00');
@@ -69,6 +83,13 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
     });
     expect(withdrawn.items[0]!.nowStartedAt).toBeUndefined();
     expect(rm.withdrawnCardsOf('W-1').map((c) => c.rule)).toEqual(['overdue']);
+    // The month's report counts the record as it stands, and says what was withdrawn beside it.
+    const report = rm.monthlyReport('2026-11');
+    expect(report.cards.byRule.map((c) => c.rule)).toEqual(['deadline-warning', 'late-record']);
+    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1 });
+    expect(rm.monthlyReport('2026-11', { centerId: 'c2' }).cards.withdrawn.total).toBe(0);
+    expect(rm.monthlyReport('2026-10').cards.withdrawn.total).toBe(0);
+    expect(rm.monthlyReportCsv('2026-11')).toContain('亮出后撤销（不计入上表）,红牌 1、黄牌 0,1');
     expect(rm.withdrawnCardsOf('W-1', LATE - 1)).toEqual([]); // not yet withdrawn as known just before
   });
 
@@ -93,15 +114,7 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
     const rig = await rigAt('2026-11-16T09:00:00+08:00');
     await rig.append(ACCEPTED);
     rig.scheduler.advanceTo(parseInstant('2026-11-20T10:00:00+08:00'));
-    const base = createCalendarService(ZONE).getYear(2026)!;
-    const decoded = decodeCalendarYearRequest(
-      '2026',
-      { holidays: [...base.holidays, '2026-11-18'], workdays: [...base.workdays] },
-      new Date(rig.scheduler.clock()).toISOString(),
-    );
-    if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
-    const r = await rig.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
-    expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+    await correctWithHoliday(rig, '2026-11-18');
 
     const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
     expect(rows.map((c) => [c.rule, c.startedAt, c.nowStartedAt])).toEqual([
@@ -124,6 +137,119 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
     await live.append(COMPLETED);
     const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
     expect(expected.total).toBe(1);
+    await live.projections.stop(); // writes the snapshot
+
+    const rebuilt = await rigAt(LATE, { store: live.store });
+    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+    const restarted = await rigAt(LATE, { store: live.store, checkpointFile });
+    expect(restarted.projections.info().eventsFolded).toBe(0);
+    expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+  });
+});
+
+// A complaint received Monday 2026-11-16 10:00 is to be accepted or rejected by the end of Thursday
+// 11-19 (3 working days): its red complaint-undecided card starts 11-20 00:00 if still undecided.
+// As the write side stores them: the body carries its eventId.
+const complaint = (type: string, occurredAt: string, extra: Record<string, unknown> = {}) => {
+  const eventId = randomUUID();
+  return { eventId, type, data: { type, eventId, complaintId: 'Q-1', occurredAt, ...extra } };
+};
+const RECEIVED = complaint('ComplaintReceived', '2026-11-16T10:00:00+08:00', {
+  channel: 'hotline',
+  centerId: 'c1',
+  departmentId: 'd1',
+  subject: '窗口推诿',
+});
+const ACCEPTED_IN_TIME = complaint('ComplaintAccepted', '2026-11-19T15:00:00+08:00');
+
+async function appendComplaint(rig: Rig, ...events: ReturnType<typeof complaint>[]): Promise<void> {
+  const r = await rig.store.append(complaintStreamId('Q-1'), events);
+  expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+}
+
+describe("withdrawn cards: a complaint's cards too (SPEC §8)", () => {
+  it('an acceptance recorded after the decision deadline, that occurred before it, withdraws the red card', async () => {
+    const rig = await rigAt('2026-11-16T10:00:00+08:00');
+    await appendComplaint(rig, RECEIVED);
+    rig.scheduler.advanceTo(LATE);
+    const rm = rig.projections.readModels;
+    expect(rm.cardRegister(NOVEMBER).items.map((c) => c.rule)).toEqual(['complaint-undecided']);
+
+    await appendComplaint(rig, ACCEPTED_IN_TIME);
+    expect(rm.cardRegister(NOVEMBER).items).toEqual([]);
+    const withdrawn = rm.withdrawnCards(NOVEMBER);
+    expect(withdrawn.total).toBe(1);
+    expect(withdrawn.items[0]).toEqual({
+      complaintId: 'Q-1',
+      rule: 'complaint-undecided',
+      color: 'red',
+      startedAt: '2026-11-20T00:00:00.000+08:00',
+      withdrawnAt: '2026-11-23T10:00:00.000+08:00',
+      withdrawnBy: {
+        events: [
+          {
+            eventId: ACCEPTED_IN_TIME.eventId,
+            type: 'ComplaintAccepted',
+            revision: 1,
+            occurredAt: '2026-11-19T15:00:00.000+08:00',
+          },
+        ],
+      },
+      centerId: 'c1',
+      departmentId: 'd1',
+    });
+    // Filters: by rule and colour, and the case rules leave it out.
+    expect(rm.withdrawnCards({ ...NOVEMBER, rule: 'complaint-undecided' }).total).toBe(1);
+    expect(rm.withdrawnCards({ ...NOVEMBER, rule: 'overdue' }).total).toBe(0);
+    expect(rm.withdrawnCards({ ...NOVEMBER, color: 'yellow' }).total).toBe(0);
+    expect(rm.withdrawnCards({ ...NOVEMBER, departmentId: 'd1' }).total).toBe(1);
+    expect(rm.withdrawnCards({ ...NOVEMBER, centerId: 'c2' }).total).toBe(0);
+  });
+
+  it('a complaint received back-dated and accepted in one write withdrew nothing', async () => {
+    const rig = await rigAt(LATE);
+    await appendComplaint(rig, RECEIVED, ACCEPTED_IN_TIME);
+    expect(rig.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(0);
+  });
+
+  it('a calendar correction that moves the decision deadline withdraws the card and says where it starts now', async () => {
+    const rig = await rigAt('2026-11-16T10:00:00+08:00');
+    await appendComplaint(rig, RECEIVED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-20T10:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-18');
+
+    const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.complaintId, c.rule, c.startedAt, c.nowStartedAt])).toEqual([
+      ['Q-1', 'complaint-undecided', '2026-11-20T00:00:00.000+08:00', undefined],
+    ]);
+    expect(rows[0]!.withdrawnBy).toEqual({
+      calendarVersion: rig.calendarService.current().version,
+      previousCalendarVersion: createCalendarService(ZONE).current().version,
+    });
+    // Later, the card the record now holds starts a day on: the row says where.
+    rig.scheduler.advanceTo(LATE);
+    expect(rig.projections.readModels.withdrawnCards(NOVEMBER).items[0]!.nowStartedAt).toBe(
+      '2026-11-21T00:00:00.000+08:00',
+    );
+  });
+
+  it('a rebuild and a restart from the snapshot give the same register of complaint cards as the live run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
+    dirs.push(dir);
+    const checkpointFile = join(dir, 'snap.ndjson');
+    const live = await rigAt('2026-11-16T09:00:00+08:00', { checkpointFile });
+    await live.append(ACCEPTED);
+    await appendComplaint(live, RECEIVED);
+    live.scheduler.advanceTo(LATE);
+    await live.append(COMPLETED);
+    await appendComplaint(live, ACCEPTED_IN_TIME);
+    const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
+    expect(expected.items.map((c) => c.caseId ?? c.complaintId)).toEqual(['Q-1', 'W-1']); // one start: by id
+    // The gauge supervision_cards_withdrawn counts them by rule, colour and center.
+    expect(live.projections.readModels.withdrawnCardCounts()).toEqual([
+      { rule: 'overdue', color: 'red', center: 'c1', count: 1 },
+      { rule: 'complaint-undecided', color: 'red', center: 'c1', count: 1 },
+    ]);
     await live.projections.stop(); // writes the snapshot
 
     const rebuilt = await rigAt(LATE, { store: live.store });

@@ -3,7 +3,9 @@
  * showed, withdrawn by a completion recorded four days after the fact, is on the case page under
  * 已撤销的红黄牌 Withdrawn cards (when, by what) and in the card register's withdrawn view (total,
  * paging, CSV); a 延期 recorded two weeks after the case was due without it is flagged 补录 back-dated
- * in the case's extensions table (and on its history row).
+ * in the case's extensions table (and on its history row). Session 17: a complaint's red card,
+ * withdrawn by an acceptance recorded after the fact, is in the withdrawn view too, linked to the
+ * complaint's page.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +26,16 @@ import {
 const at = (s: string) => Date.parse(s);
 const scheduler = createManualScheduler(at('2025-11-03T09:00:00+08:00'));
 const NOVEMBER = 'from=2025-11-01&to=2025-12-01';
+
+/** One complaint event through its own route (SPEC §8). */
+async function postComplaint(complaintId: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${server.baseUrl}/complaints/${complaintId}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`POST complaint ${complaintId}: ${res.status} ${await res.text()}`);
+}
 
 let server: WebServer;
 let browser: Browser;
@@ -48,12 +60,25 @@ beforeAll(async () => {
   // WD-1: accepted Mon 11-17, 3 working days: due at the end of Thu 11-20, red from 11-21 00:00.
   scheduler.advanceTo(at('2025-11-17T09:00:00+08:00'));
   await postEvents(server.baseUrl, [accepted('WD-1', '2025-11-17T09:00:00+08:00', 3)]);
+  // QW-1: a complaint received then, to be decided by the end of Thu 11-20: red from 11-21 00:00.
+  await postComplaint('QW-1', {
+    type: 'ComplaintReceived',
+    occurredAt: '2025-11-17T09:00:00+08:00',
+    channel: 'hotline',
+    centerId: 'center-A',
+    departmentId: 'dep-1',
+    subject: '窗口推诿',
+  });
   await server.applied();
   // Monday 11-24: both red cards are on the board.
   scheduler.advanceTo(at('2025-11-24T10:00:00+08:00'));
   await server.applied();
   const held = await getJson(server.baseUrl, `/cards?${NOVEMBER}&color=red`);
-  expect(held.items.map((c: { caseId: string }) => c.caseId).sort()).toEqual(['EXT-1', 'WD-1']);
+  expect(held.items.map((c: { caseId?: string; complaintId?: string }) => c.caseId ?? c.complaintId).sort()).toEqual([
+    'EXT-1',
+    'QW-1',
+    'WD-1',
+  ]);
   // Then, recorded now: WD-1's completion of Thursday 16:00 (before its due), and EXT-1's 3-day 延期
   // of Monday 11-10 16:00 (before its due, recorded two weeks after it).
   await postEvents(server.baseUrl, [
@@ -69,6 +94,7 @@ beforeAll(async () => {
       reason: '需现场核查',
     },
   ]);
+  await postComplaint('QW-1', { type: 'ComplaintAccepted', occurredAt: '2025-11-20T11:00:00+08:00' });
   await server.applied();
 });
 
@@ -146,6 +172,40 @@ describe('the case page', () => {
   });
 });
 
+describe("the complaint's page", () => {
+  it('shows the red card an acceptance recorded after the fact withdrew, and by what', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/complaints?id=QW-1`);
+    const row = page.locator('#withdrawn-cards tbody tr[data-rule="complaint-undecided"]');
+    await row.waitFor();
+    expect(await page.locator('#withdrawn-section').isVisible()).toBe(true);
+    expect(await row.getAttribute('data-complaint-id')).toBe('QW-1');
+    const cells = await texts(page, '#withdrawn-cards tbody tr td');
+    expect(cells[1]).toBe('2025-11-21 00:00'); // started
+    expect(cells[3]).toBe('2025-11-24 10:00'); // withdrawn (recorded)
+    expect(cells[4]).toBe('不再亮牌 no longer shown');
+    expect(cells[5]).toBe('受理 accepted · 发生 occurred 2025-11-20 11:00 · 版本号 revision 1');
+    await screenshot(page, 'complaint-withdrawn-card');
+    await page.context().close();
+  });
+});
+
+describe('the monthly report', () => {
+  it("says beside the month's cards how many were shown and then withdrawn, linked to the withdrawn view", async () => {
+    const report = await getJson(server.baseUrl, '/reports/monthly?month=2025-11');
+    expect(report.cards.withdrawn.total).toBeGreaterThanOrEqual(2);
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=2025-11`);
+    const note = page.locator('#withdrawn-note');
+    await note.waitFor();
+    expect(await note.textContent()).toContain(
+      `亮出后撤销的红黄牌（不计入上表）Also shown, then withdrawn (not counted above): ${report.cards.withdrawn.total}`,
+    );
+    expect(await note.locator('a').getAttribute('href')).toBe('/cards?view=withdrawn&from=2025-11-01&to=2025-12-01');
+    await page.context().close();
+  });
+});
+
 describe("the card register's withdrawn view", () => {
   it('lists the withdrawn cards of the period with their total, pages them, and downloads them as CSV', async () => {
     const api = await getJson(server.baseUrl, `/cards/withdrawn?${NOVEMBER}`);
@@ -159,13 +219,14 @@ describe("the card register's withdrawn view", () => {
     expect(await texts(page, '#rows thead th')).toContain('撤销原因 Withdrawn by');
 
     // Every page, one row each, until Next is disabled: every withdrawn card of the API once.
-    const seen: Array<{ caseId: string; rule: string; color: string; withdrawnAt: string }> = [];
+    const seen: Array<{ caseId: string; complaintId: string; rule: string; color: string; withdrawnAt: string }> = [];
     for (let i = 1; ; i++) {
       await page.waitForFunction((k) => document.getElementById('status')?.textContent?.startsWith(`第 ${k}–`), i);
       const row = page.locator('#rows tbody tr');
       expect(await row.count()).toBe(1);
       seen.push({
         caseId: (await row.getAttribute('data-case-id')) ?? '',
+        complaintId: (await row.getAttribute('data-complaint-id')) ?? '',
         rule: (await row.getAttribute('data-rule')) ?? '',
         color: (await row.getAttribute('data-color')) ?? '',
         withdrawnAt: (await row.getAttribute('data-withdrawn-at')) ?? '',
@@ -176,7 +237,16 @@ describe("the card register's withdrawn view", () => {
     expect(seen).toHaveLength(api.total);
     expect(seen).toContainEqual({
       caseId: 'WD-1',
+      complaintId: '',
       rule: 'overdue',
+      color: 'red',
+      withdrawnAt: '2025-11-24T10:00:00.000+08:00',
+    });
+    // The complaint's card, its row linking to the complaint's page.
+    expect(seen).toContainEqual({
+      caseId: '',
+      complaintId: 'QW-1',
+      rule: 'complaint-undecided',
       color: 'red',
       withdrawnAt: '2025-11-24T10:00:00.000+08:00',
     });
@@ -187,6 +257,7 @@ describe("the card register's withdrawn view", () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain('撤销时间');
     expect(csv).toContain('WD-1');
+    expect(csv).toContain('效能投诉,QW-1,complaint-undecided');
     await screenshot(page, 'cards-withdrawn');
 
     // The other tab: the register of the same period and filters.
@@ -207,8 +278,13 @@ describe("the card register's withdrawn view", () => {
     const api = await getJson(server.baseUrl, `/cards/withdrawn?${NOVEMBER}&rule=overdue&color=red`);
     expect(await page.locator('#total').getAttribute('data-total')).toBe(String(api.total));
     expect((await texts(page, '#rows tbody tr')).every((t) => t.includes('逾期 overdue'))).toBe(true);
-    // Complaint rules are not offered: complaint cards are never withdrawn.
-    expect(await page.locator('#f-rule option[value="complaint-overdue"]').count()).toBe(0);
+    // Complaint rules are offered too: a complaint's withdrawn red card is listed under its rule.
+    expect(await page.locator('#f-rule option[value="complaint-undecided"]').count()).toBe(1);
+    await page.selectOption('#f-rule', 'complaint-undecided');
+    await page.click('#filters button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('第 1–1 条'));
+    const complaintRow = page.locator('#rows tbody tr[data-complaint-id="QW-1"]');
+    expect(await complaintRow.locator('a').first().getAttribute('href')).toBe('/complaints?id=QW-1');
     await page.selectOption('#f-rule', 'escalation-unanswered');
     await page.click('#filters button[type="submit"]');
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('Nothing matches'));

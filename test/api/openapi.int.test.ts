@@ -246,12 +246,30 @@ describe('live responses match the OpenAPI schemas', () => {
     expect(
       (await call(live.baseUrl, 'POST', '/cases/WD-1/events', { token: TOKENS.admin, body: completion })).status,
     ).toBe(201);
+    // Complaint Q-3, left undecided past its deadline, accepted now back-dated in time: its red card is withdrawn.
+    await check(
+      'post',
+      '/complaints/{complaintId}/events',
+      '/complaints/Q-3/events',
+      { body: { ...doc.components.schemas.ComplaintAcceptedBody.examples[0], eventId: undefined } },
+      201,
+    );
     const withdrawn = await check('get', '/cards/withdrawn', '/cards/withdrawn?from=2025-10-01&to=2025-11-01', {}, 200);
-    expect(withdrawn.body.items.map((r: { caseId: string; rule: string }) => [r.caseId, r.rule])).toEqual([
+    expect(
+      withdrawn.body.items.map((r: { caseId?: string; complaintId?: string; rule: string }) => [
+        r.caseId ?? r.complaintId,
+        r.rule,
+      ]),
+    ).toEqual([
+      ['Q-3', 'complaint-undecided'],
       ['WD-1', 'overdue'],
     ]);
     const page = await check('get', '/cases/{caseId}', '/cases/WD-1', {}, 200);
     expect(page.body.withdrawnCards).toHaveLength(1);
+    const q3 = await check('get', '/complaints/{complaintId}', '/complaints/Q-3', {}, 200);
+    expect(q3.body.withdrawnCards.map((c: { complaintId: string; rule: string }) => [c.complaintId, c.rule])).toEqual([
+      ['Q-3', 'complaint-undecided'],
+    ]);
     await check('get', '/cards/withdrawn', '/cards/withdrawn?from=2025-10-01&to=2025-10-01', {}, 400);
     await check('get', '/healthz', '/healthz', {}, 200);
     await check('get', '/readyz', '/readyz', {}, 200);

@@ -161,6 +161,11 @@ const ComplaintDetail = closed(
     asKnownAt: instant,
     calendarVersion: str,
     policyVersion: str,
+    withdrawnCards: {
+      ...list(ref('WithdrawnCard')),
+      description:
+        'Cards the record held and a later write withdrew (as known at asKnownAt when given); absent when none',
+    },
   },
 );
 

@@ -310,10 +310,15 @@ const MonthlyReport = closed(
     ),
     departments: list(departmentRow),
     worstDepartments: list(departmentRow),
-    cards: closed(['total', 'yellow', 'red', 'byRule'], {
+    cards: closed(['total', 'yellow', 'red', 'byRule', 'withdrawn'], {
       total: int,
       yellow: int,
       red: int,
+      withdrawn: {
+        ...closed(['total', 'yellow', 'red'], { total: int, yellow: int, red: int }),
+        description:
+          'Cards that started in the month, were shown, and a later write withdrew (GET /cards/withdrawn): not in total',
+      },
       byRule: list(
         closed(['rule', 'color', 'count'], {
           rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },

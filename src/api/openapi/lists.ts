@@ -40,7 +40,7 @@ const withdrawnCardFields = {
         properties: {
           events: {
             type: 'array',
-            description: "The case's events of that write",
+            description: "The case's (or the complaint's) events of that write",
             items: {
               type: 'object',
               additionalProperties: false,
@@ -136,13 +136,15 @@ export const listPaths = {
   '/cards/withdrawn': {
     get: {
       summary:
-        "Withdrawn cards (auditor, monitor, admin): the cards started in [from, to) that the record held and a later write withdrew — a 停止计时, completion or reply recorded after the fact, or a calendar correction — with when, by what, and where the record now starts that rule's card; the register's cards plus these are every card the board ever showed",
+        "Withdrawn cards (auditor, monitor, admin): the cards started in [from, to) that the record held and a later write withdrew — a 停止计时, completion or reply recorded after the fact, a complaint's decision or answer recorded after the fact, or a calendar correction — with when, by what, and where the record now starts that rule's card; the register's cards plus these are every card the board ever showed",
       parameters: [
         q('from', 'First local date (of the card as it started)', date, true),
         q('to', 'Local date after the last one (exclusive)', date, true),
         q('centerId', "Only this center's cases", id),
         q('departmentId', "Only this department's cases", id),
-        q('rule', 'Only cards of this rule', { enum: CARD_RULES }),
+        q('rule', 'Only cards of this rule (a case rule, or a complaint rule of SPEC §8)', {
+          enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES],
+        }),
         q('color', 'Only cards of this colour', { enum: CARD_COLORS }),
         ...paging,
       ],
@@ -238,19 +240,14 @@ export const listSchemas = {
   WithdrawnCardRow: {
     type: 'object',
     additionalProperties: false,
-    required: [
-      'caseId',
-      'rule',
-      'color',
-      'startedAt',
-      'withdrawnAt',
-      'withdrawnBy',
-      'centerId',
-      'departmentId',
-      'matterCode',
-    ],
+    description:
+      "A case's withdrawn card (caseId, matterCode) or a complaint's (complaintId; departmentId: in charge when it started, '' none)",
+    required: ['rule', 'color', 'startedAt', 'withdrawnAt', 'withdrawnBy', 'centerId', 'departmentId'],
+    oneOf: [{ required: ['caseId', 'matterCode'] }, { required: ['complaintId'] }],
     properties: {
       ...withdrawnCardFields,
+      complaintId: { type: 'string' },
+      rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },
       centerId: { type: 'string' },
       departmentId: { type: 'string' },
       ...named,
@@ -261,8 +258,14 @@ export const listSchemas = {
   WithdrawnCard: {
     type: 'object',
     additionalProperties: false,
-    required: ['caseId', 'rule', 'color', 'startedAt', 'withdrawnAt', 'withdrawnBy'],
-    properties: withdrawnCardFields,
+    description: "On a case's page (caseId) or a complaint's (complaintId)",
+    required: ['rule', 'color', 'startedAt', 'withdrawnAt', 'withdrawnBy'],
+    oneOf: [{ required: ['caseId'] }, { required: ['complaintId'] }],
+    properties: {
+      ...withdrawnCardFields,
+      complaintId: { type: 'string' },
+      rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },
+    },
   },
   CardRegisterRow: {
     type: 'object',

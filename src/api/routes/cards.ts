@@ -48,7 +48,7 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
   });
   router.get('/cards/withdrawn', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), (req, res) => {
     const csv = wantsCsv(req);
-    const query = registerQuery(req.query as Record<string, unknown>, CARD_RULES, csv);
+    const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
     const { from, to } = query;
     const result = deps.readModels.withdrawnCards(query);
     recordListRead(
@@ -56,8 +56,8 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
       req,
       res,
       'withdrawn-cards',
-      result.items.map((r) => r.caseId),
-      [],
+      result.items.flatMap((r) => (r.caseId === undefined ? [] : [r.caseId])),
+      result.items.flatMap((r) => (r.complaintId === undefined ? [] : [r.complaintId])),
     );
     if (csv) {
       sendCsv(res, `withdrawn-cards-${from}-${to}.csv`, withdrawnCardsToCsv(result.items), result.nextCursor);

@@ -139,9 +139,12 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
         const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
         throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}${known}`);
       }
-      res.json(
-        knownAt === undefined ? detail : { ...detail, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) },
-      );
+      const withdrawnCards = deps.readModels.withdrawnComplaintCardsOf(complaintId, knownAt);
+      res.json({
+        ...detail,
+        ...(knownAt === undefined ? {} : { asKnownAt: formatInstant(knownAt, deps.calendarService.zone) }),
+        ...(withdrawnCards.length === 0 ? {} : { withdrawnCards }),
+      });
     },
   );
 

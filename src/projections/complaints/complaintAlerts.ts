@@ -69,7 +69,8 @@ export class ComplaintAlerts {
       (entry) => entry.complaintId,
     );
     // A republished year moves complaint deadlines too; complaints are few, so every open one is re-evaluated.
-    this.unsubscribeCalendar = options.calendarService.onChange(() => {
+    this.unsubscribeCalendar = options.calendarService.onChange((next, previous) => {
+      options.complaints.calendarChanged(next, previous);
       if (!this.live) return;
       const now = this.options.scheduler.clock();
       for (const s of this.options.complaints.all()) this.refresh(s.complaintId, now, now);
@@ -88,6 +89,11 @@ export class ComplaintAlerts {
     const now = this.options.scheduler.clock();
     this.refresh(id, now, now);
     this.due.arm();
+  }
+
+  /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (its withdrawn cards). */
+  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
+    return this.options.complaints.applyingPublication(recordedAt, apply);
   }
 
   /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */

@@ -23,14 +23,20 @@ import {
   type ComplaintCard,
   type ComplaintTimeline,
 } from '../../domain/complaints/timeline.js';
+import { complaintCardsShownBefore } from '../../domain/complaints/withdrawnCards.js';
 import type { Policy } from '../../domain/policy.js';
+import { parseInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
+import { ComplaintWithdrawals, type WithdrawnComplaintCard } from './complaintWithdrawals.js';
+import { PublicationWindow } from '../publicationWindow.js';
 
 /** What the fold needs of a stored event. */
 export interface StoredComplaintEvent {
   readonly streamId: string;
   readonly position: bigint;
   readonly data: unknown;
+  /** When the store committed it (ISO-8601): a write recorded after the fact may withdraw cards. */
+  readonly recordedAt?: string;
 }
 
 export interface ComplaintTiming {
@@ -66,8 +72,17 @@ export class ComplaintProjection {
   private readonly byId = new Map<string, ComplaintState>();
   private lastPosition = -1n;
   private skipped = 0;
+  /** The cards writes withdrew (complaintWithdrawals.ts). */
+  private readonly withdrawals: ComplaintWithdrawals;
+  /** The calendar or directory publication being applied (publicationWindow.ts). */
+  private readonly publication = new PublicationWindow();
 
-  constructor(private readonly timing: ComplaintTiming) {}
+  constructor(private readonly timing: ComplaintTiming) {
+    this.withdrawals = new ComplaintWithdrawals((state, at, calendar) => {
+      const policy = this.policyOf(state);
+      return policy === undefined ? [] : complaintCardsShownBefore(state, at, policy, calendar);
+    });
+  }
 
   get position(): bigint {
     return this.lastPosition;
@@ -90,8 +105,34 @@ export class ComplaintProjection {
       this.skipped++;
       return false;
     }
-    this.byId.set(id, evolveComplaint(this.byId.get(id) ?? initialComplaintState(id), decoded.event));
+    const before = this.byId.get(id) ?? initialComplaintState(id);
+    const occurredAt = parseInstant(decoded.event.occurredAt);
+    const after = evolveComplaint(before, decoded.event, { occurredAt });
+    this.byId.set(id, after);
+    const recordedAt = e.recordedAt === undefined ? undefined : tryParseInstant(e.recordedAt);
+    this.withdrawals.noteEvent(before, after, decoded.event, occurredAt, recordedAt, this.timing.calendar());
     return true;
+  }
+
+  /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (see `calendarChanged`). */
+  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
+    return this.publication.during(recordedAt, apply);
+  }
+
+  /** The working days changed: a publication's change withdraws the complaint cards it moved (none while restoring). */
+  calendarChanged(next: TimingCalendar, previous: TimingCalendar): void {
+    const at = this.publication.instant;
+    if (at !== undefined) this.withdrawals.calendarChanged(this.byId.values(), at, previous, next);
+  }
+
+  /** The complaint cards writes withdrew (SPEC §3: the record keeps every card shown), in the order withdrawn. */
+  withdrawnCards(): WithdrawnComplaintCard[] {
+    return this.withdrawals.all();
+  }
+
+  /** Put a snapshot's register of withdrawn complaint cards in place (before any event). */
+  restoreWithdrawn(cards: readonly WithdrawnComplaintCard[]): void {
+    this.withdrawals.restore(cards);
   }
 
   /** Put a state loaded from a snapshot taken at `position` in place (before the subscription resumes after it). */

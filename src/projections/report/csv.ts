@@ -258,13 +258,25 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
     ],
     [
       '本月红黄牌',
-      report.cards.total === 0
-        ? [['说明'], ['未出现黄牌、红牌情况']]
-        : [
-            ['规则', '颜色', '张数'],
-            ...report.cards.byRule.map((c) => [cardRuleName(c.rule), COLOR_NAMES[c.color], c.count]),
-            ['合计', '', report.cards.total],
-          ],
+      [
+        ...(report.cards.total === 0
+          ? [['说明'], ['未出现黄牌、红牌情况']]
+          : [
+              ['规则', '颜色', '张数'],
+              ...report.cards.byRule.map((c) => [cardRuleName(c.rule), COLOR_NAMES[c.color], c.count]),
+              ['合计', '', report.cards.total],
+            ]),
+        // Shown, then withdrawn by a write recorded after the fact or a calendar correction: not counted above.
+        ...(report.cards.withdrawn.total === 0
+          ? []
+          : [
+              [
+                '亮出后撤销（不计入上表）',
+                `红牌 ${report.cards.withdrawn.red}、黄牌 ${report.cards.withdrawn.yellow}`,
+                report.cards.withdrawn.total,
+              ],
+            ]),
+      ],
     ],
     ...feedbackSections(report),
   ];

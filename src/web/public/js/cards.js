@@ -1,7 +1,7 @@
 // The card register (GET /cards): the cards started in a period, with why, in numbers; and, as its
 // withdrawn view (`/cards?view=withdrawn`, GET /cards/withdrawn), the cards of the period the record held
 // and a later write withdrew, with when and by what. Same filters, total, paging and CSV in both.
-import { ALERT_RULES, COLORS, RULES, label } from './labels.js';
+import { ALERT_RULES, COLORS, label } from './labels.js';
 import { complaintHref } from './report-links.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
@@ -15,19 +15,17 @@ const withdrawnView = new URLSearchParams(location.search).get('view') === 'with
 
 const who = (id, name) => (name ? el('span', { title: id }, name) : id);
 const caseLink = (caseId) => el('a', { href: `/cases/${encodeURIComponent(caseId)}` }, caseId);
+/** A case's card or a complaint's (SPEC §8): each links to its own page. */
+const subjectLink = (r) =>
+  r.complaintId === undefined
+    ? caseLink(r.caseId)
+    : el('a', { href: complaintHref(r.complaintId), title: '效能投诉 complaint' }, r.complaintId);
 
 function row(r) {
   return el(
     'tr',
     {},
-    // A case's card or a complaint's (SPEC §8): each links to its own page.
-    el(
-      'td',
-      {},
-      r.complaintId === undefined
-        ? caseLink(r.caseId)
-        : el('a', { href: complaintHref(r.complaintId), title: '效能投诉 complaint' }, r.complaintId),
-    ),
+    el('td', {}, subjectLink(r)),
     el('td', {}, el('span', { class: `badge ${r.color}` }, label(COLORS, r.color)), ' ', label(ALERT_RULES, r.rule)),
     el('td', {}, el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt))),
     // On a phone: the case, the card, when and why (the columns below are in the CSV and on a wide screen).
@@ -44,7 +42,7 @@ function withdrawnRow(r) {
   return el(
     'tr',
     { dataset: withdrawnDataset(r) },
-    el('td', {}, caseLink(r.caseId)),
+    el('td', {}, subjectLink(r)),
     el('td', {}, withdrawnCardName(r)),
     el('td', {}, timeOf(r.startedAt)),
     el('td', { class: 'hide-narrow' }, r.clearedAt ? timeOf(r.clearedAt) : '—'),
@@ -74,7 +72,6 @@ const WITHDRAWN_HEAD = [
 function viewHref(withdrawn) {
   const q = new URLSearchParams(location.search);
   q.delete('view');
-  if (withdrawn && q.get('rule') && !RULES[q.get('rule')]) q.delete('rule'); // complaint cards are never withdrawn
   const qs = q.toString();
   return withdrawn ? `/cards?view=withdrawn${qs ? `&${qs}` : ''}` : `/cards${qs ? `?${qs}` : ''}`;
 }
@@ -97,9 +94,8 @@ await loadConfig();
 wireHeader();
 wireTabs();
 const form = document.getElementById('filters');
-// Complaint cards are never withdrawn (GET /cards/withdrawn takes case rules only).
 for (const [id, table] of [
-  ['f-rule', withdrawnView ? RULES : ALERT_RULES],
+  ['f-rule', ALERT_RULES],
   ['f-color', COLORS],
 ]) {
   document.getElementById(id).append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));

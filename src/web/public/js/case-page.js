@@ -23,7 +23,7 @@ import { renderTimeline } from './timeline.js';
 import { createHistoryView } from './case-history.js';
 import { wireHeader } from './nav.js';
 import { centerText, departmentText, loadDirectory } from './directory.js';
-import { nowStartsNode, timeOf, withdrawnByNode, withdrawnCardName, withdrawnDataset } from './withdrawn.js';
+import { renderWithdrawnSection, timeOf } from './withdrawn.js';
 
 const $ = (id) => document.getElementById(id);
 const MINUTE = 60_000;
@@ -270,22 +270,7 @@ function renderExtensions(ev) {
 
 /** Cards the record held and a later write withdrew: shown only when the case has any (as known at the page's instant). */
 function renderWithdrawn(ev) {
-  const list = ev.withdrawnCards ?? [];
-  $('withdrawn-section').hidden = list.length === 0;
-  $('withdrawn-cards').tBodies[0].replaceChildren(
-    ...list.map((c) =>
-      el(
-        'tr',
-        { class: `row-${c.color}`, dataset: withdrawnDataset(c) },
-        el('td', {}, withdrawnCardName(c)),
-        el('td', {}, timeOf(c.startedAt)),
-        el('td', { class: 'hide-narrow' }, c.clearedAt ? timeOf(c.clearedAt) : '—'),
-        el('td', {}, timeOf(c.withdrawnAt)),
-        el('td', {}, nowStartsNode(c)),
-        el('td', {}, withdrawnByNode(c.withdrawnBy)),
-      ),
-    ),
-  );
+  renderWithdrawnSection(ev.withdrawnCards ?? []);
 }
 
 /** The reply (回告) to an escalation as of the page's instant: when it came and whether in time, or that it is missing. */

@@ -1,6 +1,7 @@
 // One complaint (GET /complaints/{id}): what it is about, its two clocks in numbers
 // (decide within N working days of receipt, answer within N of acceptance), each card
-// with the rule and the figures that raised it, and its events as a timeline.
+// with the rule and the figures that raised it, the cards a later write withdrew (when it
+// has any), and its events as a timeline.
 import { apiJson } from './api.js';
 import {
   COLORS,
@@ -16,6 +17,7 @@ import {
 } from './labels.js';
 import { el, fmtInstant, fmtNumber, localDate } from './format.js';
 import { centerText, departmentText } from './directory.js';
+import { renderWithdrawnSection } from './withdrawn.js';
 
 const $ = (id) => document.getElementById(id);
 const keyName = (key) => label(COMPLAINT_CLOCK_KEYS, key);
@@ -208,5 +210,6 @@ export async function showComplaint(id) {
   $('cards').replaceChildren(
     ...(cards.length ? cards.map((card) => cardItem(card, c)) : [el('li', { class: 'muted' }, '无红黄牌 No cards')]),
   );
+  renderWithdrawnSection(c.withdrawnCards ?? []);
   $('events').tBodies[0].replaceChildren(...(c.events ?? []).map(eventRow));
 }

@@ -11,7 +11,8 @@ function nextMonthStart(month) {
 /**
  * The list behind one count, or undefined when the figure is not a count of cases or cards.
  * @param {string} month YYYY-MM
- * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards'
+ * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' |
+ *   'withdrawnCards' (the card register's withdrawn view)
  * @param {{centerId?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
  */
 export function reportListLink(month, field, where = {}) {
@@ -35,11 +36,12 @@ export function reportListLink(month, field, where = {}) {
     case 'openAtEnd': // whatever its acceptance month, still open when the month ended
       return cases({ openAt: to });
     case 'cardsTotal':
-    case 'cards': {
+    case 'cards':
+    case 'withdrawnCards': {
       for (const k of ['rule', 'color']) if (where[k]) q.set(k, where[k]);
       q.set('from', from);
       q.set('to', to);
-      return `/cards?${q}`;
+      return field === 'withdrawnCards' ? `/cards?view=withdrawn&${q}` : `/cards?${q}`;
     }
     default:
       return undefined;

@@ -222,4 +222,14 @@ export function renderCards(report) {
   $('card-counts').tBodies[0].replaceChildren(
     ...(rows.length ? rows : [noData(4, '本月未出现黄牌、红牌情况 No yellow or red cards this month')]),
   );
+  // Cards shown, then withdrawn by a write recorded after the fact or a calendar correction: not counted above.
+  const w = cards.withdrawn ?? { total: 0, red: 0, yellow: 0 };
+  const centerId = report.filter?.centerId;
+  const href = reportListLink(report.month, 'withdrawnCards', centerId ? { centerId } : {});
+  $('withdrawn-note').hidden = w.total === 0;
+  $('withdrawn-note').replaceChildren(
+    '另有亮出后撤销的红黄牌（不计入上表）Also shown, then withdrawn (not counted above): ',
+    countLink(fmtNumber(w.total), w.total, href),
+    `（红牌 red ${fmtNumber(w.red)}，黄牌 yellow ${fmtNumber(w.yellow)}）`,
+  );
 }

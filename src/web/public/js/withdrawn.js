@@ -1,7 +1,10 @@
 // Withdrawn cards (已撤销的红黄牌): cards the record held that a later write withdrew — a 停止计时, a
-// completion or a reply recorded after the fact (补录), or a calendar correction. Shared by the case page
-// (GET /cases/{id} `withdrawnCards`) and the card register's withdrawn view (GET /cards/withdrawn).
-import { COLORS, EVENT_TYPES, RULES, WITHDRAWAL, label } from './labels.js';
+// completion or a reply recorded after the fact (补录), a complaint's decision or answer recorded after the
+// fact, or a calendar correction. Shared by the case page (GET /cases/{id} `withdrawnCards`) and the card
+// register's withdrawn view (GET /cards/withdrawn), whose rows are cases' cards and complaints'.
+import { ALERT_RULES, COLORS, COMPLAINT_EVENT_TYPES, EVENT_TYPES, WITHDRAWAL, label } from './labels.js';
+
+const ALL_EVENT_TYPES = { ...EVENT_TYPES, ...COMPLAINT_EVENT_TYPES };
 import { el, fmtInstant } from './format.js';
 
 /** An instant in the zone, machine-readable too. */
@@ -15,7 +18,7 @@ export function withdrawnCardName(c) {
       : c.escalation !== undefined
         ? ` · 督办 escalation #${c.escalation + 1}${c.escalationId ? ` (${c.escalationId})` : ''}`
         : '';
-  return [el('span', { class: `badge ${c.color}` }, label(COLORS, c.color)), ' ', label(RULES, c.rule), ref];
+  return [el('span', { class: `badge ${c.color}` }, label(COLORS, c.color)), ' ', label(ALERT_RULES, c.rule), ref];
 }
 
 /** What withdrew it: the case's events of that write (type, when each occurred, its revision), or the calendar versions. */
@@ -28,7 +31,7 @@ export function withdrawnByNode(by) {
         el(
           'li',
           { dataset: { eventType: e.type, revision: String(e.revision) } },
-          el('strong', {}, label(EVENT_TYPES, e.type)),
+          el('strong', {}, label(ALL_EVENT_TYPES, e.type)),
           ` · ${label(WITHDRAWAL, 'occurred')} `,
           timeOf(e.occurredAt),
           ` · ${label(WITHDRAWAL, 'revision')} ${e.revision}`,
@@ -56,10 +59,30 @@ export function nowStartsNode(c) {
 
 /** data-* of a withdrawn card's row, for styling and tests. */
 export const withdrawnDataset = (c) => ({
-  caseId: c.caseId,
+  ...(c.complaintId === undefined ? { caseId: c.caseId } : { complaintId: c.complaintId }),
   rule: c.rule,
   color: c.color,
   startedAt: c.startedAt,
   withdrawnAt: c.withdrawnAt,
   ...(c.nowStartedAt ? { nowStartedAt: c.nowStartedAt } : {}),
 });
+
+/** A withdrawn card's row on its case's or complaint's page (the register's row adds where it is). */
+export function withdrawnCardRow(c) {
+  return el(
+    'tr',
+    { class: `row-${c.color}`, dataset: withdrawnDataset(c) },
+    el('td', {}, withdrawnCardName(c)),
+    el('td', {}, timeOf(c.startedAt)),
+    el('td', { class: 'hide-narrow' }, c.clearedAt ? timeOf(c.clearedAt) : '—'),
+    el('td', {}, timeOf(c.withdrawnAt)),
+    el('td', {}, nowStartsNode(c)),
+    el('td', {}, withdrawnByNode(c.withdrawnBy)),
+  );
+}
+
+/** The withdrawn-cards section of a case's or complaint's page: shown only when there are any. */
+export function renderWithdrawnSection(list) {
+  document.getElementById('withdrawn-section').hidden = list.length === 0;
+  document.getElementById('withdrawn-cards').tBodies[0].replaceChildren(...list.map(withdrawnCardRow));
+}

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultCalendar } from '../calendar/index.js';
+import { DEFAULT_POLICY } from '../policy.js';
+import { formatInstant, MS_PER_HOUR, MS_PER_MINUTE, parseInstant } from '../time.js';
+import { mayWithdrawCards, withdrawalHorizon } from '../withdrawnCards.js';
+import type { ComplaintEvent } from './events.js';
+import { evolveComplaint, foldComplaint, initialComplaintState, type ComplaintState } from './evolve.js';
+import { acceptedC, answeredC, complaintEvent, received } from './testing.js';
+import { complaintCardsShownBefore, complaintCardsWithdrawn } from './withdrawnCards.js';
+
+const cal = defaultCalendar();
+const ZONE = 'Asia/Shanghai';
+const ms = (iso: string) => parseInstant(iso);
+const show = (t: number) => formatInstant(t, ZONE);
+
+/** What one more event recorded at `recordedAt` withdraws from `before`. */
+function withdrawnBy(before: ComplaintState, event: ComplaintEvent, recordedAt: number) {
+  const after = evolveComplaint(before, event);
+  const shown = complaintCardsShownBefore(before, recordedAt, DEFAULT_POLICY, cal);
+  return complaintCardsWithdrawn(shown, complaintCardsShownBefore(after, recordedAt, DEFAULT_POLICY, cal));
+}
+
+/**
+ * A complaint's history, each event recorded some hours after it occurred (0 often), in the
+ * store's order: received, decided (accepted or rejected), answered once accepted.
+ */
+const recordedHistoryArb = fc
+  .record({
+    receivedMin: fc.integer({ min: 0, max: 2 * 365 * 24 * 60 }),
+    decideAfterH: fc.integer({ min: 0, max: 24 * 12 }),
+    reject: fc.boolean(),
+    answerAfterH: fc.option(fc.integer({ min: 0, max: 24 * 30 }), { nil: undefined }),
+    delaysH: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 24 * 10 })), {
+      minLength: 3,
+      maxLength: 3,
+    }),
+  })
+  .map((g) => {
+    const start = ms('2024-01-01T00:00:00+08:00') + g.receivedMin * MS_PER_MINUTE;
+    const out: { at: number; event: ComplaintEvent }[] = [];
+    const push = (t: number, type: string, extra: Record<string, unknown> = {}) =>
+      out.push({ at: t, event: complaintEvent(type, formatInstant(t, ZONE), extra) });
+    push(start, 'ComplaintReceived', { channel: 'online', centerId: 'c1', subject: 's' });
+    const decided = start + g.decideAfterH * MS_PER_HOUR;
+    if (g.reject) push(decided, 'ComplaintRejected', { reason: 'r' });
+    else push(decided, 'ComplaintAccepted');
+    if (!g.reject && g.answerAfterH !== undefined)
+      push(decided + g.answerAfterH * MS_PER_HOUR, 'ComplaintAnswered', { finding: 'partly' });
+    let last = Number.NEGATIVE_INFINITY;
+    const recordedAt = out.map(({ at }, i) => {
+      last = Math.max(last, at + (g.delaysH[i] ?? 0) * MS_PER_HOUR);
+      return last;
+    });
+    return { events: out, recordedAt };
+  });
+
+describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every card shown)', () => {
+  it('law: an event with no day start between its occurrence and its recording withdraws no card', () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
+        let state = initialComplaintState('q1');
+        events.forEach(({ at, event }, i) => {
+          const K = recordedAt[i]!;
+          const next = evolveComplaint(state, event);
+          if (!mayWithdrawCards(at, K, withdrawalHorizon(K, cal))) {
+            const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
+            expect(complaintCardsWithdrawn(shown, complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal))).toEqual([]);
+          }
+          state = next;
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('law: what is withdrawn was shown before the write, started before it, and is not in the record after it', () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
+        let state = initialComplaintState('q1');
+        events.forEach(({ event }, i) => {
+          const K = recordedAt[i]!;
+          const next = evolveComplaint(state, event);
+          const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
+          const kept = complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal);
+          for (const w of complaintCardsWithdrawn(shown, kept)) {
+            expect(w.start).toBeLessThan(K);
+            expect(shown).toContainEqual(w);
+            expect(kept.some((k) => k.rule === w.rule && k.start === w.start)).toBe(false);
+          }
+          state = next;
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('law: which cards are shown before K does not depend on events that occur after K', () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, fc.nat(40 * 24 * 60), ({ events }, offsetMin) => {
+        const K = events[0]!.at + offsetMin * MS_PER_MINUTE;
+        const byK = foldComplaint(
+          'q1',
+          events.filter((e) => e.at <= K).map((e) => e.event),
+        );
+        const all = foldComplaint(
+          'q1',
+          events.map((e) => e.event),
+        );
+        // The same cards (rule and start); a card's clearing may lie after K.
+        const ids = (s: ComplaintState) =>
+          complaintCardsShownBefore(s, K, DEFAULT_POLICY, cal).map((c) => `${c.rule}@${c.start}`);
+        expect(ids(all)).toEqual(ids(byK));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // Received Monday 2026-11-16 10:00: decided by the end of Thursday 11-19 (3 working days after).
+  const got = foldComplaint('q1', [received('2026-11-16T10:00:00+08:00')]);
+
+  it('an acceptance recorded after the decision deadline, that occurred before it, withdraws the red card', () => {
+    const withdrawn = withdrawnBy(got, acceptedC('2026-11-19T15:00:00+08:00'), ms('2026-11-23T09:30:00+08:00'));
+    expect(withdrawn.map((c) => [c.rule, show(c.start)])).toEqual([
+      ['complaint-undecided', '2026-11-20T00:00:00.000+08:00'],
+    ]);
+  });
+
+  it('a late acceptance keeps its red card: nothing is withdrawn', () => {
+    expect(withdrawnBy(got, acceptedC('2026-11-20T09:00:00+08:00'), ms('2026-11-23T09:30:00+08:00'))).toEqual([]);
+  });
+
+  it('an answer recorded late, that occurred on the last day, withdraws the warning and the red card', () => {
+    const accepted = foldComplaint('q1', [
+      received('2026-11-02T10:00:00+08:00'),
+      acceptedC('2026-11-02T11:00:00+08:00'),
+    ]);
+    // 15 working days after Monday 11-02: due at the end of Monday 11-23; the warning from day 12 (Wednesday 11-18).
+    const withdrawn = withdrawnBy(accepted, answeredC('2026-11-17T16:00:00+08:00'), ms('2026-11-25T10:00:00+08:00'));
+    expect(withdrawn.map((c) => [c.rule, show(c.start)])).toEqual([
+      ['complaint-answer-warning', '2026-11-18T00:00:00.000+08:00'],
+      ['complaint-overdue', '2026-11-24T00:00:00.000+08:00'],
+    ]);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The complaints' half of the register of withdrawn cards (withdrawalLog.ts is
+ * the cases'; the rule is domain/complaints/withdrawnCards.ts). A complaint
+ * card the record held before a write recorded at K, started before K, and no
+ * longer holds after it is kept here with K and what withdrew it: the
+ * complaint's events of that write (a decision or an answer recorded after the
+ * fact) or a calendar publication (a corrected notice, a center moved to
+ * another region).
+ *
+ * A write is one append to one complaint's stream: its events share their
+ * recordedAt and are compared as a whole against the complaint as it stood
+ * before the first (nothing in between was ever shown). Only a write whose
+ * first event occurred before a day start its instant has passed is compared
+ * at all (`mayWithdrawCards`). Complaints are few, so a calendar publication
+ * compares every complaint received before it.
+ *
+ * Held in memory and in the snapshot; derived from the record, so a rebuild
+ * gives the same register.
+ */
+import type { TimingCalendar } from '../../domain/calendar/work-calendar.js';
+import type { ComplaintEvent } from '../../domain/complaints/events.js';
+import type { ComplaintState } from '../../domain/complaints/evolve.js';
+import type { ComplaintCardRule } from '../../domain/complaints/lists.js';
+import type { ComplaintCard } from '../../domain/complaints/timeline.js';
+import { complaintCardsWithdrawn } from '../../domain/complaints/withdrawnCards.js';
+import type { EpochMs } from '../../domain/types.js';
+import { mayWithdrawCards, withdrawalHorizon } from '../../domain/withdrawnCards.js';
+import type { EventRef, WithdrawnBy } from '../withdrawalLog.js';
+
+export interface WithdrawnComplaintCard {
+  readonly complaintId: string;
+  readonly rule: ComplaintCardRule;
+  /** As the record held it before the write. */
+  readonly startedAt: EpochMs;
+  /** When it had cleared before the write. */
+  readonly clearedAt?: EpochMs;
+  readonly withdrawnAt: EpochMs;
+  readonly by: WithdrawnBy;
+}
+
+/** The cards of a complaint shown before an instant, under a calendar (the policy of its receipt inside). */
+export type ComplaintCardsShown = (
+  state: ComplaintState,
+  at: EpochMs,
+  calendar: TimingCalendar,
+) => readonly ComplaintCard[];
+
+interface OpenWrite {
+  readonly complaintId: string;
+  readonly at: EpochMs;
+  readonly before: ComplaintState;
+  readonly events: EventRef[];
+  found: readonly WithdrawnComplaintCard[];
+}
+
+export class ComplaintWithdrawals {
+  private readonly closed: WithdrawnComplaintCard[] = [];
+  /** The last write that may withdraw cards, compared again as more of its events arrive. */
+  private open: OpenWrite | undefined;
+
+  constructor(private readonly shown: ComplaintCardsShown) {}
+
+  /** A complaint event folded: `before` and `after` its complaint's state. */
+  noteEvent(
+    before: ComplaintState,
+    after: ComplaintState,
+    event: ComplaintEvent,
+    occurredAt: EpochMs,
+    recordedAt: EpochMs | undefined,
+    calendar: TimingCalendar,
+  ): void {
+    if (recordedAt === undefined) return;
+    const ref = eventRef(event, after.revision, occurredAt);
+    const open = this.open;
+    if (open !== undefined && open.complaintId === after.complaintId && open.at === recordedAt) {
+      open.events.push(ref);
+      open.found = this.compare(open, after, calendar);
+      return;
+    }
+    this.close();
+    // A complaint's events occur in order (decide refuses an earlier one): the write's first event decides.
+    if (!mayWithdrawCards(occurredAt, recordedAt, withdrawalHorizon(recordedAt, calendar))) return;
+    const write: OpenWrite = { complaintId: after.complaintId, at: recordedAt, before, events: [ref], found: [] };
+    write.found = this.compare(write, after, calendar);
+    this.open = write;
+  }
+
+  /**
+   * A calendar publication recorded at `at` changed the working days: the cards
+   * of `states` it withdrew. The open write is closed first (it was compared under the calendar it replaces).
+   */
+  calendarChanged(states: Iterable<ComplaintState>, at: EpochMs, previous: TimingCalendar, next: TimingCalendar): void {
+    this.close();
+    const by: WithdrawnBy = {
+      kind: 'calendar',
+      calendarVersion: next.version,
+      previousCalendarVersion: previous.version,
+    };
+    for (const s of states) {
+      if (s.received === undefined || s.received.at >= at) continue;
+      for (const card of complaintCardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next)))
+        this.closed.push(withdrawn(s.complaintId, card, at, by));
+    }
+  }
+
+  /** Every card withdrawn so far, in the order found. */
+  all(): WithdrawnComplaintCard[] {
+    const out = this.closed.slice();
+    if (this.open !== undefined) out.push(...this.open.found);
+    return out;
+  }
+
+  /** Put a snapshot's register in place (before any event). */
+  restore(cards: readonly WithdrawnComplaintCard[]): void {
+    this.closed.push(...cards);
+  }
+
+  private close(): void {
+    if (this.open !== undefined) this.closed.push(...this.open.found);
+    this.open = undefined;
+  }
+
+  private compare(write: OpenWrite, after: ComplaintState, calendar: TimingCalendar): WithdrawnComplaintCard[] {
+    if (write.before.received === undefined) return []; // received in this write: nothing was shown before it
+    const gone = complaintCardsWithdrawn(
+      this.shown(write.before, write.at, calendar),
+      this.shown(after, write.at, calendar),
+    );
+    const by: WithdrawnBy = { kind: 'events', events: write.events.slice() };
+    return gone.map((card) => withdrawn(write.complaintId, card, write.at, by));
+  }
+}
+
+function eventRef(event: ComplaintEvent, revision: number, occurredAt: EpochMs): EventRef {
+  const { eventId, type } = event;
+  return eventId === undefined ? { type, revision, occurredAt } : { eventId, type, revision, occurredAt };
+}
+
+function withdrawn(complaintId: string, card: ComplaintCard, at: EpochMs, by: WithdrawnBy): WithdrawnComplaintCard {
+  return {
+    complaintId,
+    rule: card.rule,
+    startedAt: card.start,
+    ...(card.clear !== undefined && card.clear <= at ? { clearedAt: card.clear } : {}),
+    withdrawnAt: at,
+    by,
+  };
+}
