@@ -414,10 +414,38 @@ describe('GET /complaints/{complaintId}', () => {
     await get('/complaints/Q-1', TOKENS.auditor);
     await get('/complaints?centerId=center-A&limit=2', TOKENS.auditor);
     await get(`/complaints/Q-2?asOf=${encodeURIComponent('2025-11-03T10:00:00+08:00')}`, TOKENS.admin);
+    const csv = await call(srv.baseUrl, 'GET', '/complaints?centerId=center-A&limit=2', {
+      token: TOKENS.auditor,
+      headers: { accept: 'text/csv' },
+    });
+    expect(csv.status).toBe(200);
+    // Session 17: a line says what was disclosed, as a case read's does: the instant the answer was
+    // computed at (the default when no asOf was sent), the revisions of the events shown, the query as sent.
     expect(srv.accessTrail.entries.map(({ at: _, token: __, ...e }) => e)).toEqual([
-      { role: 'auditor', what: 'complaint', complaintId: 'Q-1' },
+      {
+        role: 'auditor',
+        what: 'complaint',
+        complaintId: 'Q-1',
+        answeredAsOf: '2025-11-03T12:00:00.000+08:00',
+        revisions: [0, 1],
+      },
       { role: 'auditor', what: 'complaint-list', query: 'centerId=center-A&limit=2', complaintIds: ['Q-3', 'Q-1'] },
-      { role: 'admin', what: 'complaint', complaintId: 'Q-2', asOf: '2025-11-03T10:00:00+08:00' },
+      {
+        role: 'admin',
+        what: 'complaint',
+        complaintId: 'Q-2',
+        query: 'asOf=2025-11-03T10%3A00%3A00%2B08%3A00',
+        asOf: '2025-11-03T10:00:00+08:00',
+        answeredAsOf: '2025-11-03T10:00:00.000+08:00',
+        revisions: [0, 0],
+      },
+      {
+        role: 'auditor',
+        what: 'complaint-list',
+        query: 'centerId=center-A&limit=2',
+        format: 'csv',
+        complaintIds: ['Q-3', 'Q-1'],
+      },
     ]);
   });
 });

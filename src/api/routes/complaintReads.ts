@@ -101,6 +101,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
     trail(deps, res, {
       what: 'complaint-list',
       query: queryOf(req),
+      ...(csv ? { format: 'csv' as const } : {}),
       complaintIds: result.items.map((c) => c.complaintId),
     });
     if (csv) {
@@ -120,12 +121,6 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       const query = req.query as Record<string, unknown>;
       const asOf = instantParam(query, 'asOf');
       const knownAt = knownAtParam(query, deps.clock());
-      trail(deps, res, {
-        what: 'complaint',
-        complaintId,
-        ...(asOf === undefined ? {} : { asOf: String(query['asOf']) }),
-        ...(knownAt === undefined ? {} : { asKnownAt: String(query['asKnownAt']) }),
-      });
       const recorded = await recordedBy(deps.store, complaintId, knownAt);
       const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
       const detail = deps.readModels.complaintDetail(
@@ -134,6 +129,18 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
         at,
         knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt),
       );
+      // Once the answer is computed, before it is sent (as a case read): what was asked and what was disclosed.
+      const revisions = detail?.events.map((e) => e.revision) ?? [];
+      const queryText = queryOf(req);
+      trail(deps, res, {
+        what: 'complaint',
+        complaintId,
+        ...(queryText === '' ? {} : { query: queryText }),
+        ...(asOf === undefined ? {} : { asOf: String(query['asOf']) }),
+        ...(knownAt === undefined ? {} : { asKnownAt: String(query['asKnownAt']) }),
+        ...(detail === undefined ? {} : { answeredAsOf: detail.asOf }),
+        ...(revisions.length === 0 ? {} : { revisions: [revisions[0]!, revisions.at(-1)!] as const }),
+      });
       if (detail === undefined) {
         const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
         const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
@@ -196,8 +203,18 @@ function trail(
   deps: ComplaintReadDeps,
   res: Response,
   entry:
-    | { what: 'complaint'; complaintId: string; asOf?: string; asKnownAt?: string }
-    | { what: 'complaint-list'; query: string; complaintIds: readonly string[] },
+    | {
+        what: 'complaint';
+        complaintId: string;
+        query?: string;
+        asOf?: string;
+        asKnownAt?: string;
+        /** The instant the answer was computed at (the default when no asOf was sent). */
+        answeredAsOf?: string;
+        /** The first and last revision of the events the answer disclosed. */
+        revisions?: readonly [number, number];
+      }
+    | { what: 'complaint-list'; query: string; format?: 'csv'; complaintIds: readonly string[] },
 ): void {
   const principal = principalOf(res);
   if (!leavesTrail(principal.role)) return;
