@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebPages } from './router.js';
 
 // What the office navigates between, as the pages showed it (issue: the board linked to three of the five).
-const NAV = ['/', '/cases', '/cards', '/reports', '/complaints'];
+const NAV = ['/', '/cases', '/cards', '/reports', '/complaints', '/calendar'];
 const PAGES = [
   { path: '/', current: '/' },
   { path: '/cases', current: '/cases' },
@@ -18,6 +18,7 @@ const PAGES = [
   { path: '/reports', current: '/reports' },
   { path: '/complaints', current: '/complaints' },
   { path: '/complaints?id=C-1', current: '/complaints' },
+  { path: '/calendar', current: '/calendar' },
   { path: '/cases/C120-20250101-00001', current: undefined },
 ];
 

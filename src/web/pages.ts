@@ -22,6 +22,7 @@ export const WEB_PAGES: readonly WebPage[] = [
   { path: '/cards', file: 'cards.html', sharedWithApi: true, nav: '红黄牌登记 Cards' },
   { path: '/reports', file: 'reports.html', sharedWithApi: false, nav: '月度报表 Monthly report' },
   { path: '/complaints', file: 'complaints.html', sharedWithApi: true, nav: '效能投诉 Complaints' },
+  { path: '/calendar', file: 'calendar.html', sharedWithApi: false, nav: '工作日历 Calendar' },
   { path: '/cases/:caseId', file: 'case.html', sharedWithApi: true },
 ];
 
