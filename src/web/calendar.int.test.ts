@@ -104,6 +104,45 @@ describe('the working-day calendar page', () => {
     await then.context().close();
   });
 
+  it("an admin records next year's notice from the page: the server's answer, then the year as published", async () => {
+    const predicted = await getJson(server.baseUrl, '/calendar/2027');
+    const page = await openPage(browser, server.baseUrl, TOKENS.admin);
+    await page.goto(`${server.baseUrl}/calendar?year=2027`);
+    await page.locator('#about [data-field="version"]').waitFor();
+    // The form starts from the days in force: for a predicted year, the law's holidays.
+    expect((await page.locator('#publish-holidays').inputValue()).split('\n')).toEqual(predicted.holidays);
+    // A notice that leaves out a holiday the law fixes is refused, naming what is missing; nothing recorded.
+    await page.fill('#publish-holidays', predicted.holidays.filter((d: string) => d !== '2027-10-01').join('\n'));
+    await page.click('#publish-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('publish-error')?.textContent !== '');
+    expect(await page.locator('#publish-error').textContent()).toContain('2027-10-01 (国庆)');
+    expect((await getJson(server.baseUrl, '/calendar/2027')).status).toBe('predicted');
+    // The whole notice (here the law's holidays, two more days off and a Saturday make-up day), comma-separated.
+    await page.fill('#publish-holidays', [...predicted.holidays, '2027-10-04', '2027-10-05'].join(', '));
+    await page.fill('#publish-workdays', '2027-09-25');
+    await page.fill('#publish-note', '测试通知');
+    await page.click('#publish-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('publish-result')?.textContent?.startsWith('已发布'));
+    expect(await page.locator('#publish-result').textContent()).toContain(
+      '新增节假日 holidays added 2027-10-04, 2027-10-05；新增调休 make-up days added 2027-09-25',
+    );
+    await page.waitForFunction(() => document.getElementById('predicted-notice')?.hidden === true);
+    expect(await page.locator('#about [data-field="status"] dd').textContent()).toBe('已发布 published');
+    expect(await page.locator('td.day[data-date="2027-09-25"]').getAttribute('data-kind')).toBe('makeup');
+    const published = await getJson(server.baseUrl, '/calendar/2027');
+    expect([published.status, published.source]).toEqual(['published', 'published']);
+    await page.context().close();
+  });
+
+  it("a monitor's token may read the calendar but not publish: the page says so", async () => {
+    const page = await open('/calendar?year=2028');
+    await page.click('#publish-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('publish-error')?.textContent !== '');
+    expect(await page.locator('#publish-error').textContent()).toContain('权限不足');
+    expect((await getJson(server.baseUrl, '/calendar/2028')).status).toBe('predicted');
+    await page.context().close();
+  });
+
   it('fits a phone: no horizontal scrolling', async () => {
     const page = await open('/calendar?year=2026');
     await page.setViewportSize(PHONE);

@@ -5,6 +5,7 @@
 // earlier reading cited). A year with no notice, and a next year with none yet, are said plainly: their
 // deadlines are provisional.
 import { apiJson } from './api.js';
+import { wirePublishForm } from './calendar-publish.js';
 import { el, fmtInstant, instantFromLocalInput, loadConfig, localDate, localDateTimeInput } from './format.js';
 import { showForbiddenNotice, wireHeader } from './nav.js';
 
@@ -87,6 +88,9 @@ function dayRows(view) {
 }
 
 function render(view) {
+  // The form starts from the days in force (a correction is an edit of them); a predicted year's, from the law's.
+  $('publish-holidays').value = view.holidays.join('\n');
+  $('publish-workdays').value = view.workdays.join('\n');
   $('year-title').textContent = `${view.year}`;
   document.title = `工作日历 ${view.year} — 电子监察`;
   facts([
@@ -171,4 +175,5 @@ $('year-form').addEventListener('submit', (e) => {
   }
   location.assign(`/calendar?${q}`);
 });
+wirePublishForm(year, () => show(year, null));
 await show(year, knownAt && Number.isFinite(Date.parse(knownAt)) ? knownAt : null);
