@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebPages } from './router.js';
 
 // What the office navigates between, as the pages showed it (issue: the board linked to three of the five).
-const NAV = ['/', '/cases', '/cards', '/reports', '/complaints', '/calendar'];
+const NAV = ['/', '/cases', '/cards', '/reports', '/complaints', '/calendar', '/directory'];
 const PAGES = [
   { path: '/', current: '/' },
   { path: '/cases', current: '/cases' },
@@ -19,6 +19,7 @@ const PAGES = [
   { path: '/complaints', current: '/complaints' },
   { path: '/complaints?id=C-1', current: '/complaints' },
   { path: '/calendar', current: '/calendar' },
+  { path: '/directory', current: '/directory' },
   { path: '/cases/C120-20250101-00001', current: undefined },
 ];
 
@@ -76,7 +77,7 @@ describe('every page as served', () => {
 });
 
 describe('paths shared with the JSON API', () => {
-  it.each(['/cases', '/cards', '/complaints', '/cases/C120-20250101-00001'])(
+  it.each(['/cases', '/cards', '/complaints', '/directory', '/cases/C120-20250101-00001'])(
     '%s answers a JSON client with the API, not the page',
     async (path) => {
       const res = await fetch(base + path, { headers: { accept: 'application/json' } });

@@ -23,6 +23,7 @@ export const WEB_PAGES: readonly WebPage[] = [
   { path: '/reports', file: 'reports.html', sharedWithApi: false, nav: '月度报表 Monthly report' },
   { path: '/complaints', file: 'complaints.html', sharedWithApi: true, nav: '效能投诉 Complaints' },
   { path: '/calendar', file: 'calendar.html', sharedWithApi: false, nav: '工作日历 Calendar' },
+  { path: '/directory', file: 'directory.html', sharedWithApi: true, nav: '机构目录 Directory' },
   { path: '/cases/:caseId', file: 'case.html', sharedWithApi: true },
 ];
 
