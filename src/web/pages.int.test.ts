@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebPages } from './router.js';
 
 // What the office navigates between, as the pages showed it (issue: the board linked to three of the five).
-const NAV = ['/', '/cases', '/cards', '/reports', '/complaints', '/calendar', '/directory'];
+const NAV = ['/', '/cases', '/cards', '/reports', '/complaints', '/calendar', '/directory', '/policies'];
 const PAGES = [
   { path: '/', current: '/' },
   { path: '/cases', current: '/cases' },
@@ -20,6 +20,7 @@ const PAGES = [
   { path: '/complaints?id=C-1', current: '/complaints' },
   { path: '/calendar', current: '/calendar' },
   { path: '/directory', current: '/directory' },
+  { path: '/policies', current: '/policies' },
   { path: '/cases/C120-20250101-00001', current: undefined },
 ];
 
@@ -77,7 +78,7 @@ describe('every page as served', () => {
 });
 
 describe('paths shared with the JSON API', () => {
-  it.each(['/cases', '/cards', '/complaints', '/directory', '/cases/C120-20250101-00001'])(
+  it.each(['/cases', '/cards', '/complaints', '/directory', '/policies', '/cases/C120-20250101-00001'])(
     '%s answers a JSON client with the API, not the page',
     async (path) => {
       const res = await fetch(base + path, { headers: { accept: 'application/json' } });

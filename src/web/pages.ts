@@ -24,6 +24,7 @@ export const WEB_PAGES: readonly WebPage[] = [
   { path: '/complaints', file: 'complaints.html', sharedWithApi: true, nav: '效能投诉 Complaints' },
   { path: '/calendar', file: 'calendar.html', sharedWithApi: false, nav: '工作日历 Calendar' },
   { path: '/directory', file: 'directory.html', sharedWithApi: true, nav: '机构目录 Directory' },
+  { path: '/policies', file: 'policies.html', sharedWithApi: true, nav: '规则版本 Policies' },
   { path: '/cases/:caseId', file: 'case.html', sharedWithApi: true },
 ];
 

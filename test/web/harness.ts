@@ -10,6 +10,7 @@ import { createEngine } from '../../src/engine.js';
 import type { ReadModels } from '../../src/projections/types.js';
 import type { Scheduler } from '../../src/projections/scheduler.js';
 import { createWebPages } from '../../src/web/router.js';
+import type { EventStore } from '../../src/store/port.js';
 import { listen, TEST_TOKENS } from '../support/server.js';
 
 export const ZONE = 'Asia/Shanghai';
@@ -27,6 +28,8 @@ export interface WebServer {
   readonly baseUrl: string;
   readonly app: SupervisionApp;
   readonly readModels: ReadModels;
+  /** The engine's store, for a test that records what no route writes (e.g. a policy version). */
+  readonly store: EventStore;
   /**
    * Wait until the projections applied every event stored so far (they fold asynchronously).
    * Not /readyz's `caughtUp`: that turns true once, at start, and stays true.
@@ -53,6 +56,7 @@ export async function startWebServer(options: { readonly scheduler?: Scheduler }
     baseUrl: server.baseUrl,
     app: engine.app,
     readModels: engine.readModels,
+    store: engine.store,
     async applied() {
       const head = await engine.store.headPosition();
       if (!(await engine.readModels.waitForPosition(head, 10_000)))

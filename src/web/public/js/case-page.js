@@ -17,7 +17,16 @@ import {
   STATUS,
   label,
 } from './labels.js';
-import { el, fmtInstant, getZone, instantFromLocalInput, isoInZone, loadConfig, localDateTimeInput } from './format.js';
+import {
+  el,
+  fmtInstant,
+  getZone,
+  instantFromLocalInput,
+  isoInZone,
+  loadConfig,
+  localDate,
+  localDateTimeInput,
+} from './format.js';
 import { renderExplain } from './explain.js';
 import { renderTimeline } from './timeline.js';
 import { createHistoryView } from './case-history.js';
@@ -89,7 +98,7 @@ function renderFacts(ev) {
     ['early', '提前 Early', yesNo(ev.early)],
     ['rating', '好差评 Rating', ratingText(ev.rating)],
     ['ratingFollowUp', '差评整改回访 Follow-up', followUpText(ev.rating, ev.asOf)],
-    ['versions', '日历/规则版本 Calendar / policy', `${ev.calendarVersion} / ${ev.policyVersion}`],
+    ['versions', '日历/规则版本 Calendar / policy', versionLinks(ev)],
     ['revision', '版本号 Revision', String(ev.revision)],
   ];
   $('facts').replaceChildren(
@@ -271,6 +280,28 @@ function renderExtensions(ev) {
 /** Cards the record held and a later write withdrew: shown only when the case has any (as known at the page's instant). */
 function renderWithdrawn(ev) {
   renderWithdrawnSection(ev.withdrawnCards ?? []);
+}
+
+/**
+ * The versions the figures were computed under, each a link to where it can be read: the calendar of
+ * the acceptance year as known at the page's instant (after a correction, the version cited), and
+ * the policy version's rules.
+ */
+function versionLinks(ev) {
+  const q = new URLSearchParams({ year: localDate(Date.parse(ev.acceptedAt)).slice(0, 4) });
+  if (knownAt) q.set('asKnownAt', knownAt);
+  return [
+    el('a', { href: `/calendar?${q}`, dataset: { calendarVersion: ev.calendarVersion } }, ev.calendarVersion),
+    ' / ',
+    el(
+      'a',
+      {
+        href: `/policies#policy-${encodeURIComponent(ev.policyVersion)}`,
+        dataset: { policyVersion: ev.policyVersion },
+      },
+      ev.policyVersion,
+    ),
+  ];
 }
 
 /** The reply (回告) to an escalation as of the page's instant: when it came and whether in time, or that it is missing. */
