@@ -115,6 +115,9 @@ try {
     sections.push(configuredSection(book.configured));
   }
   $('versions').replaceChildren(...sections);
+  // Events of policy-CN the engine could not read (it skips them too): said, not hidden.
+  if (book.unreadable?.length)
+    $('error').textContent = `无法读取的规则事件 Unreadable policy events: ${book.unreadable.join('; ')}`;
   if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
 } catch (e) {
   $('error').textContent = e.message;
