@@ -52,7 +52,9 @@ describe('the policy versions page', () => {
       'configured',
     );
     expect(await rule(page, DEFAULT_POLICY.version, 'complaintDecideDays')).toBe('3 个工作日 working days');
-    expect(await rule(page, DEFAULT_POLICY.version, 'respondWithinDays')).toContain('督办 supervision: 2 个工作日 working days');
+    expect(await rule(page, DEFAULT_POLICY.version, 'respondWithinDays')).toContain(
+      '督办 supervision: 2 个工作日 working days',
+    );
     await page.context().close();
   });
 
