@@ -188,6 +188,30 @@ describe("the complaint's page", () => {
     await screenshot(page, 'complaint-withdrawn-card');
     await page.context().close();
   });
+
+  it('replays the complaint as known before the late acceptance: undecided, its red card shown, nothing withdrawn yet', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/complaints?id=QW-1`);
+    await page.locator('#withdrawn-cards tbody tr').first().waitFor();
+    // The auditor picks 2025-11-24 09:00 as of and as known at: an hour before the acceptance was recorded.
+    await page.fill('#complaint-asof', '2025-11-24T09:00');
+    await page.fill('#complaint-asknown', '2025-11-24T09:00:00');
+    await page.click('#complaint-asof-form button[type="submit"]');
+    await page.waitForURL(/asKnownAt=/);
+    await page.waitForFunction(() =>
+      document.getElementById('complaint-asof-status')?.textContent?.includes('as known at'),
+    );
+    expect(page.url()).toContain('asOf=2025-11-24T09%3A00%3A00%2B08%3A00');
+    expect(await page.locator('#complaint-status [data-status]').getAttribute('data-status')).toBe('received');
+    expect(await page.locator('#cards li[data-rule="complaint-undecided"]').count()).toBe(1);
+    expect(await page.locator('#withdrawn-section').isHidden()).toBe(true);
+    // Back to now and everything recorded: accepted, the card withdrawn.
+    await page.click('#complaint-asof-clear');
+    await page.waitForURL((url) => !url.search.includes('asOf'));
+    await page.locator('#withdrawn-cards tbody tr').first().waitFor();
+    expect(await page.locator('#complaint-status [data-status]').getAttribute('data-status')).toBe('accepted');
+    await page.context().close();
+  });
 });
 
 describe('the monthly report', () => {

@@ -15,7 +15,7 @@ import {
   SATISFACTION,
   label,
 } from './labels.js';
-import { el, fmtInstant, fmtNumber, localDate } from './format.js';
+import { el, fmtInstant, fmtNumber, instantFromLocalInput, localDate, localDateTimeInput } from './format.js';
 import { centerText, departmentText } from './directory.js';
 import { renderWithdrawnSection } from './withdrawn.js';
 
@@ -177,22 +177,68 @@ function eventRow(e) {
   );
 }
 
+/**
+ * The replay controls (as of, as known at), kept in the address as the case page keeps its own: an
+ * auditor's link opens the complaint as it stood, as it was known then.
+ */
+function wireReplay(id, asOf, asKnownAt) {
+  if (asOf) $('complaint-asof').value = localDateTimeInput(Date.parse(asOf));
+  if (asKnownAt) $('complaint-asknown').value = localDateTimeInput(Date.parse(asKnownAt), { seconds: true });
+  $('complaint-asof-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams({ id });
+    for (const [input, name] of [
+      ['complaint-asof', 'asOf'],
+      ['complaint-asknown', 'asKnownAt'],
+    ]) {
+      const value = $(input).value;
+      if (value === '') continue;
+      const instant = instantFromLocalInput(value);
+      if (instant === null) {
+        $('detail-error').textContent = `时间格式有误 Invalid time: ${name}`;
+        return;
+      }
+      q.set(name, instant);
+    }
+    location.assign(`/complaints?${q}`);
+  });
+  $('complaint-asof-clear').addEventListener('click', () =>
+    location.assign(`/complaints?id=${encodeURIComponent(id)}`),
+  );
+}
+
 export async function showComplaint(id) {
   $('complaint-id').textContent = id;
   document.title = `效能投诉 ${id} — 电子监察`;
+  const address = new URLSearchParams(location.search);
+  const valid = (name) => {
+    const v = address.get(name);
+    return v && Number.isFinite(Date.parse(v)) ? v : undefined;
+  };
+  const asOf = valid('asOf');
+  const asKnownAt = valid('asKnownAt');
+  wireReplay(id, asOf, asKnownAt);
+  const q = new URLSearchParams();
+  if (asOf) q.set('asOf', asOf);
+  if (asKnownAt) q.set('asKnownAt', asKnownAt);
   let c;
   try {
-    c = await apiJson(`/complaints/${encodeURIComponent(id)}`);
+    c = await apiJson(`/complaints/${encodeURIComponent(id)}${q.size ? `?${q}` : ''}`);
   } catch (e) {
     $('detail-error').textContent = e.message;
     // No complaint to show: no empty headings and tables of one.
-    for (const section of document.querySelectorAll('#detail-view section')) section.hidden = true;
+    // With an instant asked for, the replay stays: another instant may find the complaint.
+    for (const section of document.querySelectorAll('#detail-view section'))
+      section.hidden = !(section.id === 'complaint-replay' && (asOf || asKnownAt));
     return;
   }
   $('complaint-status').replaceChildren(
     el('span', { class: 'badge', dataset: { status: c.status } }, label(COMPLAINT_STATUS, c.status)),
   );
   $('asof').textContent = `（截至 as of ${fmtInstant(c.asOf)}）`;
+  $('complaint-asof-status').textContent = c.asKnownAt
+    ? `显示 ${fmtInstant(c.asOf)} 时的状态，仅用 ${fmtInstant(c.asKnownAt)} 前已记录的事件 Showing the complaint as of ${fmtInstant(c.asOf)}, as known at ${fmtInstant(c.asKnownAt)}`
+    : `显示 ${fmtInstant(c.asOf)} 时的状态（已记录的全部事件） Showing the complaint as of ${fmtInstant(c.asOf)}, everything recorded`;
   facts($('about'), aboutRows(c));
   facts($('decide-clock'), decideRows(c));
   if (c.answer) facts($('answer-clock'), answerRows(c));
