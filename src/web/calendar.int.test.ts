@@ -60,8 +60,28 @@ describe('the working-day calendar page', () => {
     expect(await page.locator('#predicted-notice').isHidden()).toBe(true);
     // 2027 has no notice yet: the page of 2026 says so (its late-December deadlines are provisional).
     expect(await page.locator('#next-year-notice').isVisible()).toBe(true);
-    expect(await page.locator('#next-year-text').textContent()).toContain('2027 年放假通知尚未录入');
+    expect(await page.locator('#next-year-text').textContent()).toContain('2026 年 12 月 20 日起的办件为预测时限');
     await screenshot(page, 'calendar-2026');
+    await page.context().close();
+  });
+
+  it("counts the days of December that the next year's notice sets (2018-12-29 to 31, set by the 2019 notice)", async () => {
+    const api = await getJson(server.baseUrl, '/calendar/2018');
+    expect(api.decemberOfNextNotice).toEqual({
+      year: 2019,
+      holidays: ['2018-12-30', '2018-12-31'],
+      workdays: ['2018-12-29'],
+    });
+    const page = await open('/calendar?year=2018');
+    const kind = (date: string) => page.locator(`td.day[data-date="${date}"]`).getAttribute('data-kind');
+    expect([await kind('2018-12-29'), await kind('2018-12-30'), await kind('2018-12-31')]).toEqual([
+      'makeup',
+      'holiday',
+      'holiday',
+    ]);
+    expect(await page.locator('#days tbody tr[data-date="2018-12-29"] td').last().textContent()).toBe(
+      '2019 年通知所定 set by the 2019 notice',
+    );
     await page.context().close();
   });
 
@@ -101,6 +121,8 @@ describe('the working-day calendar page', () => {
     expect(await then.locator('#about [data-field="version"] dd').textContent()).toBe(before.version);
     expect(await then.locator('td.day[data-date="2026-12-31"]').getAttribute('data-kind')).toBe('workday');
     expect(await then.locator('#about [data-field="asKnownAt"]').count()).toBe(1);
+    // The form would publish the old days and undo the correction: not offered on a view of the past.
+    expect(await then.locator('#publish-section').isHidden()).toBe(true);
     await then.context().close();
   });
 

@@ -63,13 +63,32 @@ function facts(rows) {
   );
 }
 
+/**
+ * The year's days as the timing rules count them: its notice's, then the days of this December that
+ * the next year's notice sets (元旦 bridges: the 2019 notice set 2018-12-29 to 31), which win.
+ */
+function daysOf(view) {
+  const next = view.decemberOfNextNotice ?? { holidays: [], workdays: [] };
+  const holidays = new Set([...view.holidays.filter((d) => !next.workdays.includes(d)), ...next.holidays]);
+  const makeups = new Set([...view.workdays.filter((d) => !next.holidays.includes(d)), ...next.workdays]);
+  return { holidays, makeups, next };
+}
+
 /** The days that are not plain: holidays (named when predicted) and make-up days, in date order. */
-function dayRows(view) {
+function dayRows(view, { holidays, makeups, next }) {
   const names = new Map((view.assumedHolidays ?? []).map((h) => [h.date, h.name]));
+  const fromNext = new Set([...next.holidays, ...next.workdays]);
   const rows = [
-    ...view.holidays.map((date) => ({ date, kind: 'holiday' })),
-    ...view.workdays.map((date) => ({ date, kind: 'makeup' })),
+    ...[...holidays].map((date) => ({ date, kind: 'holiday' })),
+    ...[...makeups].map((date) => ({ date, kind: 'makeup' })),
   ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const nameOf = (date) =>
+    names.get(date) ??
+    (fromNext.has(date)
+      ? `${next.year} 年通知所定 set by the ${next.year} notice`
+      : date.slice(0, 4) < String(view.year)
+        ? '上一年12月（本年通知）December before (this notice)'
+        : '');
   return rows.map(({ date, kind }) =>
     el(
       'tr',
@@ -77,18 +96,15 @@ function dayRows(view) {
       el('td', {}, date),
       el('td', {}, `星期${WEEKDAYS[weekdayOf(date)]}`),
       el('td', {}, el('span', { class: `day-key ${kind}` }, KINDS[kind][0]), ` ${KINDS[kind][1]}`),
-      el(
-        'td',
-        {},
-        names.get(date) ??
-          (date.slice(0, 4) < String(view.year) ? '上一年12月（本年通知）December before (this notice)' : ''),
-      ),
+      el('td', {}, nameOf(date)),
     ),
   );
 }
 
 function render(view) {
-  // The form starts from the days in force (a correction is an edit of them); a predicted year's, from the law's.
+  // The form starts from the days in force (a correction is an edit of them); a predicted year's, from
+  // the law's. Not from a year as known at an earlier instant: publishing that would undo later corrections.
+  $('publish-section').hidden = Boolean(view.asKnownAt);
   $('publish-holidays').value = view.holidays.join('\n');
   $('publish-workdays').value = view.workdays.join('\n');
   $('year-title').textContent = `${view.year}`;
@@ -105,10 +121,11 @@ function render(view) {
     view.status === 'predicted'
       ? `${view.year} 年尚无放假通知：节假日按${view.predictedFrom ?? '放假办法'}预测，调休上班日未计；期限落在本年的办件为预测时限（provisional），通知发布后请录入（PUT /calendar/${view.year}）。 No notice for ${view.year} is recorded: its holidays are predicted and no make-up day is counted, so deadlines in it are provisional until the notice is published here.`
       : '';
-  const holidays = new Set(view.holidays);
-  const makeups = new Set(view.workdays);
-  $('months').replaceChildren(...Array.from({ length: 12 }, (_, i) => monthTable(view.year, i + 1, holidays, makeups)));
-  const rows = dayRows(view);
+  const days = daysOf(view);
+  $('months').replaceChildren(
+    ...Array.from({ length: 12 }, (_, i) => monthTable(view.year, i + 1, days.holidays, days.makeups)),
+  );
+  const rows = dayRows(view, days);
   $('days').tBodies[0].replaceChildren(
     ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, '无 None'))]),
   );
@@ -132,7 +149,7 @@ function renderNextYear(next) {
   const missing = next !== undefined && next.status === 'predicted';
   $('next-year-notice').hidden = !missing;
   $('next-year-text').textContent = missing
-    ? `${next.year} 年放假通知尚未录入：期限落在 ${next.year} 年或 ${next.year - 1} 年 12 月 20 日之后的办件为预测时限，通知发布后请录入（PUT /calendar/${next.year}）。 The ${next.year} notice is not recorded: deadlines in ${next.year}, or after ${next.year - 1}-12-20, are provisional until it is.`
+    ? `${next.year} 年放假通知尚未录入：期限落在 ${next.year} 年或 ${next.year - 1} 年 12 月 20 日起的办件为预测时限，通知发布后请录入（PUT /calendar/${next.year}）。 The ${next.year} notice is not recorded: deadlines in ${next.year}, or from ${next.year - 1}-12-20 on, are provisional until it is.`
     : '';
 }
 
