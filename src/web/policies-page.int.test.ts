@@ -119,4 +119,20 @@ describe('the policy versions page', () => {
     await casePage.locator(`section[data-version="${DEFAULT_POLICY.version}"]`).waitFor();
     await casePage.context().close();
   });
+
+  it('a version recorded twice is listed twice, with one anchor (no two elements share an id)', async () => {
+    await server.store.append(POLICY_STREAM_ID, [
+      policyEventData(
+        { policy: DEFAULT_POLICY, effectiveFrom: parseDate('2027-06-01'), publishedAt: scheduler.clock() },
+        'Asia/Shanghai',
+      ),
+    ]);
+    const page = await open('/policies');
+    expect(await page.locator(`section[data-version="${DEFAULT_POLICY.version}"]`).count()).toBe(2);
+    const ids = await page.locator('[id]').evaluateAll((nodes) => nodes.map((n) => n.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    // The anchor the case page links to is the version's latest publication.
+    expect(await page.locator(`[id="policy-${DEFAULT_POLICY.version}"]`).getAttribute('data-publication')).toBe('3');
+    await page.context().close();
+  });
 });

@@ -4,7 +4,9 @@
  * record of it: no calendar publication in the store, so no withdrawn cards, and `asKnownAt`
  * reads of the past answering with the new days. This tripwire fails instead and says what to
  * do: record the change as a correction (PUT /calendar/{year}) on the running engine, then pin
- * again (`npx tsx scripts/pin-calendar-package.ts`). New years are welcome and need no pin.
+ * again (`npx tsx scripts/pin-calendar-package.ts`). A year the pin lacks is a change too: until its
+ * notice the year is predicted and its cases are timed by the law's holidays alone, so a package
+ * bringing next year's notice re-times them just the same.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -44,11 +46,13 @@ function drift(pin: Pinned, data: CalendarData): string[] {
     const said = parts.filter(([, list]) => list.length > 0).map(([what, list]) => `${what} ${list.join(', ')}`);
     if (said.length > 0) out.push(`${year}: ${said.join('; ')}`);
   }
+  for (const year of data.years.keys())
+    if (!Object.hasOwn(pin.years, String(year))) out.push(`${year}: a notice the pin lacks (the year was predicted)`);
   return out;
 }
 
 describe('the chinese-days package against the years pinned in test/fixtures/calendar-package.json', () => {
-  it('changes no year already pinned (a change must be recorded as a correction first)', () => {
+  it('changes no year pinned and adds none (a change must be recorded as a publication first)', () => {
     const found = drift(pinned, chineseDaysData());
     expect(
       found,
@@ -58,11 +62,13 @@ describe('the chinese-days package against the years pinned in test/fixtures/cal
     ).toEqual([]);
   });
 
-  it('can fail: a pinned year whose days differ from the package is named with what changed', () => {
+  it('can fail: a pinned year whose days differ, one gone and one the pin lacks are each named', () => {
     const y2025 = pinned.years['2025']!;
+    const { '2026': _left, ...others } = pinned.years;
     const altered: Pinned = {
       package: pinned.package,
       years: {
+        ...others,
         '2025': {
           holidays: y2025.holidays.filter((d) => d !== '2025-10-08'),
           workdays: [...y2025.workdays, '2025-10-12'],
@@ -74,6 +80,7 @@ describe('the chinese-days package against the years pinned in test/fixtures/cal
     expect(drift(altered, chineseDaysData())).toEqual([
       `1999: the notice is gone from ${chineseDaysData().baseId}`,
       '2025: holidays added 2025-10-08; make-up days removed 2025-10-12',
+      '2026: a notice the pin lacks (the year was predicted)',
     ]);
   });
 });

@@ -61,10 +61,19 @@ function rulesList(policy) {
   );
 }
 
-function versionSection(v) {
+/**
+ * One publication. A version recorded twice is listed twice (GET /policies lists publications): the
+ * anchor `policy-<version>` the case page links to is its latest publication's, the others' carry
+ * their number, so no two elements share an id.
+ */
+function versionSection(v, anchored) {
   return el(
     'section',
-    { class: 'panel', id: `policy-${v.version}`, dataset: { version: v.version, status: v.status } },
+    {
+      class: 'panel',
+      id: anchored ? `policy-${v.version}` : `policy-${v.version}-${v.publication}`,
+      dataset: { version: v.version, status: v.status, publication: String(v.publication) },
+    },
     el(
       'h2',
       {},
@@ -107,7 +116,12 @@ try {
       ['pending', '待生效 Pending', book.pending.length ? book.pending.join('、') : '无 none'],
     ].map(([key, name, text]) => el('div', { dataset: { field: key } }, el('dt', {}, name), el('dd', {}, text))),
   );
-  const sections = [...book.versions].reverse().map(versionSection);
+  const anchored = new Set();
+  const sections = [...book.versions].reverse().map((v) => {
+    const first = !anchored.has(v.version);
+    anchored.add(v.version);
+    return versionSection(v, first);
+  });
   if (book.configured) {
     $('configured-note').hidden = false;
     $('configured-note').textContent =
