@@ -38,6 +38,7 @@ describe('the center label', () => {
       metrics.sink.cardIssued('overdue', 'red', center);
       metrics.sink.caseRated(center, 5);
       metrics.sink.complaintStage(center, 'received');
+      metrics.sink.cardWithdrawn('overdue', 'red', center);
     }
     const text = await metrics.render();
     for (const metric of [
@@ -49,6 +50,7 @@ describe('the center label', () => {
       'supervision_cases_open',
       'supervision_alerts_active',
       'supervision_cards_withdrawn',
+      'supervision_cards_withdrawn_total',
     ]) {
       const values = centerValues(text, metric);
       expect(new Set(values).size, metric).toBe(DEFAULT_MAX_CENTER_LABELS + 1);

@@ -77,6 +77,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['rule', 'color', 'center'] as const,
     registers: [registry],
   });
+  const cardsWithdrawn = new client.Counter({
+    name: 'supervision_cards_withdrawn_total',
+    help: "Cards a write withdrew (recorded after the fact, or a calendar correction), cases' and complaints', by rule, colour and center, as the live fold finds them (never while catching up).",
+    labelNames: ['rule', 'color', 'center'] as const,
+    registers: [registry],
+  });
   const ratings = new client.Counter({
     name: 'supervision_ratings_total',
     help: 'Cases rated (好差评), by center and score (1–5; ≤ 2 is a 差评), as folded by the projections.',
@@ -114,7 +120,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   new client.Gauge({
     name: 'supervision_cards_withdrawn',
-    help: "Cards the record held and a later write withdrew (GET /cards/withdrawn: cases' and complaints'), by rule, colour and center, computed at scrape time; it only grows.",
+    help: "Cards the record held and a later write withdrew (GET /cards/withdrawn: cases' and complaints'), by rule, colour and center, computed at scrape time from the register (it dips while a restarted engine rebuilds it; alert on supervision_cards_withdrawn_total).",
     labelNames: ['rule', 'color', 'center'] as const,
     registers: [registry],
     collect() {
@@ -165,6 +171,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       casesCompleted.inc({ center: centerLabel(center), kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
     cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center: centerLabel(center) }),
     caseRated: (center, score) => ratings.inc({ center: centerLabel(center), score: String(score) }),
+    cardWithdrawn: (rule, color, center) => cardsWithdrawn.inc({ rule, color, center: centerLabel(center) }),
     complaintStage: (center, stage) => complaints.inc({ center: centerLabel(center), stage }),
   };
 

@@ -62,6 +62,7 @@ import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
 import { PublicationWindow } from './publicationWindow.js';
+import { RULE_COLOR } from '../domain/lists.js';
 import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
 
 /** See `CaseProjectionOptions.rowsInCatchUpAbove`. */
@@ -140,6 +141,7 @@ export class CaseProjection {
     this.withdrawals = new WithdrawalLog(
       (state, at, calendar) => cardsShownBefore(state, at, this.policyFor(state), calendar),
       (caseId) => this.entries.get(caseId)?.state,
+      (card) => this.countWithdrawn(card),
     );
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) =>
       this.calendarChanged(next, previous),
@@ -533,6 +535,14 @@ export class CaseProjection {
     } else if (event.type === 'CaseRated' && before.rating === undefined && state.rating !== undefined) {
       metrics.caseRated(state.accepted.centerId, state.rating.score);
     }
+  }
+
+  /** The live counter of withdrawals (never while catching up: a rebuild finds the register again, not new ones). */
+  private countWithdrawn(card: WithdrawnCard): void {
+    const metrics = this.options.metrics;
+    if (!this.live || metrics === undefined) return;
+    const center = this.entries.get(card.caseId)?.state.accepted?.centerId;
+    if (center !== undefined) metrics.cardWithdrawn(card.rule, RULE_COLOR[card.rule], center);
   }
 
   private arm(): void {

@@ -38,6 +38,7 @@ function recordingSink(): ProjectionMetricsSink & { calls: unknown[][] } {
     cardIssued: (...a) => calls.push(['card', ...a]),
     caseRated: (...a) => calls.push(['rated', ...a]),
     complaintStage: (...a) => calls.push(['complaint', ...a]),
+    cardWithdrawn: (...a) => calls.push(['withdrawn', ...a]),
   };
 }
 

@@ -92,12 +92,16 @@ export function createProjections(options: ProjectionsOptions): Projections {
     scheduler,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const complaints = new ComplaintProjection({
-    calendar: () => calendarService.current(),
-    // A complaint is timed by the policy version in force at its receipt (as a case by its acceptance).
-    policyFor: (receivedAt) =>
-      options.policies?.inForce({ day: calendarService.current().dayOf(receivedAt), at: receivedAt }) ?? policy,
-  });
+  const complaints = new ComplaintProjection(
+    {
+      calendar: () => calendarService.current(),
+      // A complaint is timed by the policy version in force at its receipt (as a case by its acceptance).
+      policyFor: (receivedAt) =>
+        options.policies?.inForce({ day: calendarService.current().dayOf(receivedAt), at: receivedAt }) ?? policy,
+    },
+    // Called only as events are folded, after both exist.
+    (card) => complaintAlerts.noteWithdrawn(card),
+  );
   const complaintAlerts = new ComplaintAlerts({
     complaints,
     calendarService,

@@ -174,4 +174,6 @@ export interface ProjectionMetricsSink {
   caseRated(center: string, score: number): void;
   /** A complaint reached a stage (SPEC §8: received, accepted, rejected, answered, closed). */
   complaintStage(center: string, stage: ComplaintStatus): void;
+  /** A case's or a complaint's card a write withdrew, found while live (never while catching up). */
+  cardWithdrawn(rule: CardRule | ComplaintCardRule, color: CardColor, center: string): void;
 }

@@ -71,10 +71,14 @@ export class WithdrawalLog {
   private writeHorizon = Number.NaN;
   private open = new Map<string, OpenCase>();
   private openFound = new Map<string, readonly WithdrawnCard[]>();
+  /** The open write's finds already told to `onFound` (a write is compared again as its events arrive). */
+  private told = new Set<string>();
 
   constructor(
     private readonly shown: ShownCards,
     private readonly current: (caseId: string) => CaseState | undefined,
+    /** Told once of each card as it joins the register (the live counter of withdrawals). */
+    private readonly onFound: (card: WithdrawnCard) => void = () => {},
   ) {}
 
   /** A case event folded (`before`: its case's state just before it); call before the next event. */
@@ -119,11 +123,16 @@ export class WithdrawalLog {
           : cardsWithdrawn(this.shown(c.before, at, calendar), this.shown(after, at, calendar));
       const by: WithdrawnBy = { kind: 'events', events: c.events.slice() };
       if (gone.length === 0) this.openFound.delete(caseId);
-      else
-        this.openFound.set(
-          caseId,
-          gone.map((card) => withdrawn(caseId, card, at, by)),
-        );
+      else {
+        const found = gone.map((card) => withdrawn(caseId, card, at, by));
+        this.openFound.set(caseId, found);
+        for (const card of found) {
+          const key = keyOf(card);
+          if (this.told.has(key)) continue;
+          this.told.add(key);
+          this.onFound(card);
+        }
+      }
     }
   }
 
@@ -134,6 +143,7 @@ export class WithdrawalLog {
     for (const found of this.openFound.values()) this.closed.push(...found);
     this.open = new Map();
     this.openFound = new Map();
+    this.told = new Set();
   }
 
   /**
@@ -148,7 +158,11 @@ export class WithdrawalLog {
     };
     for (const s of states) {
       const gone = cardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next));
-      for (const card of gone) this.closed.push(withdrawn(s.caseId, card, at, by));
+      for (const card of gone) {
+        const found = withdrawn(s.caseId, card, at, by);
+        this.closed.push(found);
+        this.onFound(found);
+      }
     }
   }
 
@@ -170,6 +184,10 @@ export class WithdrawalLog {
     this.closed.push(...cards);
   }
 }
+
+/** A withdrawn card's identity within one write (withdrawnCards.ts `sameCard`, with its case). */
+const keyOf = (c: WithdrawnCard): string =>
+  `${c.caseId}\u0000${c.rule}\u0000${c.startedAt}\u0000${c.pauseId ?? ''}\u0000${c.escalation ?? ''}`;
 
 function eventRef(event: CaseEvent, revision: number, occurredAt: EpochMs): EventRef {
   const { eventId, type } = event;

@@ -8,6 +8,7 @@ import { caseStreamId } from '../domain/streams.js';
 import { complaintStreamId } from '../domain/complaints/streams.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
 import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
+import type { ProjectionMetricsSink } from './types.js';
 
 const rigs: Rig[] = [];
 const dirs: string[] = [];
@@ -257,5 +258,34 @@ describe("withdrawn cards: a complaint's cards too (SPEC §8)", () => {
     const restarted = await rigAt(LATE, { store: live.store, checkpointFile });
     expect(restarted.projections.info().eventsFolded).toBe(0);
     expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+  });
+});
+
+describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', () => {
+  it('counts each card once as the live fold finds it; a rebuild of the same store counts none', async () => {
+    const calls: unknown[][] = [];
+    const sink = new Proxy({} as ProjectionMetricsSink, {
+      get:
+        (_t, name) =>
+        (...a: unknown[]) => {
+          if (name === 'cardWithdrawn') calls.push(a);
+        },
+    });
+    const live = await rigAt('2026-11-16T09:00:00+08:00', { metrics: sink });
+    await live.append(ACCEPTED);
+    await appendComplaint(live, RECEIVED);
+    live.scheduler.advanceTo(LATE);
+    await live.append(COMPLETED);
+    await appendComplaint(live, ACCEPTED_IN_TIME);
+    live.projections.readModels.withdrawnCards(NOVEMBER); // a read compares the open write again: no second count
+    expect(calls).toEqual([
+      ['overdue', 'red', 'c1'],
+      ['complaint-undecided', 'red', 'c1'],
+    ]);
+
+    const rebuiltCalls = calls.length;
+    const rebuilt = await rigAt(LATE, { store: live.store, metrics: sink });
+    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(2);
+    expect(calls.length).toBe(rebuiltCalls);
   });
 });

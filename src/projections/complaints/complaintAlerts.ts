@@ -14,7 +14,7 @@
 import type { CalendarService } from '../../domain/calendar/service.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import { complaintStatusOf } from '../../domain/complaints/evolve.js';
-import { COMPLAINT_RULE_INDEX, type ComplaintStatus } from '../../domain/complaints/lists.js';
+import { COMPLAINT_RULE_COLOR, COMPLAINT_RULE_INDEX, type ComplaintStatus } from '../../domain/complaints/lists.js';
 import { complaintIdOfStream } from '../../domain/complaints/streams.js';
 import {
   complaintAlertsAt,
@@ -36,6 +36,7 @@ import type {
   ProjectionMetricsSink,
 } from '../types.js';
 import type { ComplaintProjection, StoredComplaintEvent } from './complaintProjection.js';
+import type { WithdrawnComplaintCard } from './complaintWithdrawals.js';
 
 /** One complaint's live bookkeeping: its alerts published now, its place in the due-queue, the cards it has had. */
 interface ComplaintEntry {
@@ -89,6 +90,14 @@ export class ComplaintAlerts {
     const now = this.options.scheduler.clock();
     this.refresh(id, now, now);
     this.due.arm();
+  }
+
+  /** A card a write withdrew: counted while live (`supervision_cards_withdrawn_total`), never while catching up. */
+  noteWithdrawn(card: WithdrawnComplaintCard): void {
+    const metrics = this.options.metrics;
+    if (!this.live || metrics === undefined) return;
+    const center = this.options.complaints.get(card.complaintId)?.received?.centerId;
+    if (center !== undefined) metrics.cardWithdrawn(card.rule, COMPLAINT_RULE_COLOR[card.rule], center);
   }
 
   /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (its withdrawn cards). */

@@ -77,11 +77,15 @@ export class ComplaintProjection {
   /** The calendar or directory publication being applied (publicationWindow.ts). */
   private readonly publication = new PublicationWindow();
 
-  constructor(private readonly timing: ComplaintTiming) {
+  constructor(
+    private readonly timing: ComplaintTiming,
+    /** Told once of each card as it joins the register (ComplaintAlerts counts those found live). */
+    onWithdrawn: (card: WithdrawnComplaintCard) => void = () => {},
+  ) {
     this.withdrawals = new ComplaintWithdrawals((state, at, calendar) => {
       const policy = this.policyOf(state);
       return policy === undefined ? [] : complaintCardsShownBefore(state, at, policy, calendar);
-    });
+    }, onWithdrawn);
   }
 
   get position(): bigint {

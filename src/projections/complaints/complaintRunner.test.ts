@@ -139,6 +139,7 @@ describe('complaint alerts are time-driven (the due timer, no new event)', () =>
       cardIssued: () => {},
       caseRated: () => {},
       complaintStage: (...a: unknown[]) => void calls.push(a),
+      cardWithdrawn: () => {},
     };
     const r = await rig('2025-09-22T09:00:00+08:00', { metrics });
     for (const e of [
@@ -165,6 +166,7 @@ describe('supervision_cards_issued_total counts complaint cards (session 16)', (
     cardIssued: (...a: unknown[]) => void cards.push(a),
     caseRated: () => {},
     complaintStage: () => {},
+    cardWithdrawn: () => {},
   });
 
   it('once per card as time or an event starts it, live; a restart counts none of those issued before it', async () => {

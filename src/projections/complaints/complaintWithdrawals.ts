@@ -51,6 +51,8 @@ interface OpenWrite {
   readonly before: ComplaintState;
   readonly events: EventRef[];
   found: readonly WithdrawnComplaintCard[];
+  /** The rules of the finds already told to `onFound` (a complaint has one card of each rule). */
+  readonly told: Set<string>;
 }
 
 export class ComplaintWithdrawals {
@@ -58,7 +60,11 @@ export class ComplaintWithdrawals {
   /** The last write that may withdraw cards, compared again as more of its events arrive. */
   private open: OpenWrite | undefined;
 
-  constructor(private readonly shown: ComplaintCardsShown) {}
+  constructor(
+    private readonly shown: ComplaintCardsShown,
+    /** Told once of each card as it joins the register (the live counter of withdrawals). */
+    private readonly onFound: (card: WithdrawnComplaintCard) => void = () => {},
+  ) {}
 
   /** A complaint event folded: `before` and `after` its complaint's state. */
   noteEvent(
@@ -75,13 +81,22 @@ export class ComplaintWithdrawals {
     if (open !== undefined && open.complaintId === after.complaintId && open.at === recordedAt) {
       open.events.push(ref);
       open.found = this.compare(open, after, calendar);
+      this.tell(open);
       return;
     }
     this.close();
     // A complaint's events occur in order (decide refuses an earlier one): the write's first event decides.
     if (!mayWithdrawCards(occurredAt, recordedAt, withdrawalHorizon(recordedAt, calendar))) return;
-    const write: OpenWrite = { complaintId: after.complaintId, at: recordedAt, before, events: [ref], found: [] };
+    const write: OpenWrite = {
+      complaintId: after.complaintId,
+      at: recordedAt,
+      before,
+      events: [ref],
+      found: [],
+      told: new Set(),
+    };
     write.found = this.compare(write, after, calendar);
+    this.tell(write);
     this.open = write;
   }
 
@@ -98,8 +113,11 @@ export class ComplaintWithdrawals {
     };
     for (const s of states) {
       if (s.received === undefined || s.received.at >= at) continue;
-      for (const card of complaintCardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next)))
-        this.closed.push(withdrawn(s.complaintId, card, at, by));
+      for (const card of complaintCardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next))) {
+        const found = withdrawn(s.complaintId, card, at, by);
+        this.closed.push(found);
+        this.onFound(found);
+      }
     }
   }
 
@@ -113,6 +131,14 @@ export class ComplaintWithdrawals {
   /** Put a snapshot's register in place (before any event). */
   restore(cards: readonly WithdrawnComplaintCard[]): void {
     this.closed.push(...cards);
+  }
+
+  private tell(write: OpenWrite): void {
+    for (const card of write.found) {
+      if (write.told.has(card.rule)) continue;
+      write.told.add(card.rule);
+      this.onFound(card);
+    }
   }
 
   private close(): void {
