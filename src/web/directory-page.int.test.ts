@@ -12,7 +12,9 @@ import {
   getJson,
   launchBrowser,
   openPage,
+  postEvents,
   screenshot,
+  shanghaiIso,
   startWebServer,
   type WebServer,
 } from '../../test/web/harness.js';
@@ -83,6 +85,39 @@ describe('the directory page', () => {
     await center.locator('[data-field="name"]').fill('五华区政务服务大厅');
     expect(await publishAnswer(page, 'publish-error')).toContain('他人已先发布');
     expect((await getJson(server.baseUrl, '/directory')).departments).toEqual([]);
+    await page.context().close();
+  });
+
+  it('lists the centers and departments of recent cases the directory lacks, and adds one as a row', async () => {
+    await postEvents(server.baseUrl, [
+      {
+        caseId: 'DIR-1',
+        type: 'CaseAccepted',
+        occurredAt: shanghaiIso(-60_000),
+        centerId: '盘龙区中心',
+        departmentId: '盘龙-公安',
+        matterCode: 'M-1',
+        kind: 'promised',
+        promisedDays: 5,
+        channel: 'window',
+      },
+    ]);
+    await server.applied();
+    const page = await open(TOKENS.admin);
+    const item = page.locator('#unregistered li[data-kind="center"][data-id="盘龙区中心"]');
+    await item.waitFor();
+    expect(await item.textContent()).toContain('近一年受理 1 件');
+    expect(await page.locator('#unregistered li[data-kind="department"][data-id="盘龙-公安"]').count()).toBe(1);
+    await item.locator('button').click();
+    const row = page.locator('#centers tbody tr').last();
+    expect(await row.locator('[data-field="centerId"]').inputValue()).toBe('盘龙区中心');
+    await row.locator('[data-field="name"]').fill('盘龙区政务服务中心');
+    expect(await publishAnswer(page, 'publish-result')).toContain('已发布 Published');
+    // Registered now: the list keeps the department only.
+    await page.waitForFunction(() => !document.querySelector('#unregistered li[data-kind="center"]'));
+    expect(
+      await page.locator('#unregistered li').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-id'))),
+    ).toEqual(['盘龙-公安']);
     await page.context().close();
   });
 

@@ -3,7 +3,7 @@
 // made by someone else in between is refused (409) rather than overwritten; the server names each
 // wrong entry (`centers[1].level`).
 import { apiFetch, apiJson } from './api.js';
-import { el, fmtInstant, loadConfig } from './format.js';
+import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
 
 const $ = (id) => document.getElementById(id);
@@ -128,9 +128,48 @@ async function publish(e) {
     return;
   }
   render(answer);
+  await showUnregistered();
   $('publish-result').textContent = answer.unchanged
     ? '与现行目录相同，未记录 Same as the directory in force: nothing recorded'
     : `已发布 Published: 版本 version ${answer.version}`;
+}
+
+/**
+ * The centers and departments of the last year's figures (GET /stats by center, by department) that
+ * the directory lacks, each with a button adding its row. A token that may not read the figures
+ * (an auditor's) sees no such list.
+ */
+async function showUnregistered() {
+  const today = localDate(Date.now());
+  const from = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
+  const period = `from=${from}&to=${addDays(today, 1)}`;
+  const [centers, departments] = await Promise.all(
+    ['center', 'department'].map((g) => apiJson(`/stats?${period}&groupBy=${g}`).catch(() => undefined)),
+  );
+  const seen = (stats, kind) =>
+    (stats?.groups ?? [])
+      .filter((g) => g.registered === false && g.key !== '')
+      .map((g) => ({ kind, id: g.key, accepted: g.cohort?.accepted ?? 0 }));
+  const items = [...seen(centers, 'center'), ...seen(departments, 'department')].map(({ kind, id, accepted }) => {
+    const add = el('button', { type: 'button' }, '加入 Add');
+    const item = el(
+      'li',
+      { dataset: { kind, id } },
+      `${kind === 'center' ? '中心 center' : '部门 department'} ${id}（近一年受理 ${accepted} 件 accepted） `,
+      add,
+    );
+    add.addEventListener('click', () => {
+      const row = kind === 'center' ? centerRow({ centerId: id }) : departmentRow({ departmentId: id });
+      $(kind === 'center' ? 'centers' : 'departments').tBodies[0].append(row);
+      refreshCenterIds();
+      row.querySelector('[data-field="name"]')?.focus();
+      item.remove();
+      $('unregistered-section').hidden = $('unregistered').children.length === 0;
+    });
+    return item;
+  });
+  $('unregistered').replaceChildren(...items);
+  $('unregistered-section').hidden = items.length === 0;
 }
 
 await loadConfig();
@@ -146,6 +185,7 @@ $('add-department').addEventListener('click', () => {
 $('directory-form').addEventListener('submit', publish);
 try {
   render(await apiJson('/directory'));
+  await showUnregistered();
 } catch (e) {
   $('error').textContent = e.message;
 }
