@@ -31,6 +31,7 @@ import {
   initialCaseState,
   nextChangeOf,
   parseInstant,
+  tryParseInstant,
   timelineOf,
   type CalendarService,
   type CardRef,
@@ -300,6 +301,11 @@ export class CaseProjection {
   getState(caseId: string): CaseState | undefined {
     this.settle();
     return this.entries.get(caseId)?.state;
+  }
+
+  /** An event of another stream was folded (`recordedAt` its text): a case write still open is over. */
+  noteOtherWrite(recordedAt: string): void {
+    this.withdrawals.noteOtherWrite(tryParseInstant(recordedAt), this.calendar);
   }
 
   /** The cards writes withdrew (SPEC §3: the record keeps every card shown), in the order withdrawn. */

@@ -208,6 +208,7 @@ function fold(planned: readonly Planned[], scenario: Scenario, compactCompleted:
     caseCompleted: count('completed'),
     cardIssued: count('card'),
     caseRated: count('rated'),
+    cardWithdrawn: count('withdrawn'),
   } as unknown as ProjectionMetricsSink;
   const newProjection = () =>
     new CaseProjection({

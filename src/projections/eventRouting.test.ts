@@ -17,9 +17,15 @@ import { EventRouter } from './eventRouting.js';
 function recordingRouter() {
   const handed: unknown[][] = [];
   const logs: string[] = [];
-  const projection = { applyCaseEvent: (...args: unknown[]) => handed.push(args) } as unknown as CaseProjection;
+  const projection = {
+    applyCaseEvent: (...args: unknown[]) => handed.push(args),
+    noteOtherWrite: () => {},
+  } as unknown as CaseProjection;
   // Complaint events reach their fold as RecordedEvents: the same, eventId and all.
-  const complaints = { apply: (e: RecordedEvent) => handed.push(['complaint', e]) } as unknown as ComplaintAlerts;
+  const complaints = {
+    apply: (e: RecordedEvent) => handed.push(['complaint', e]),
+    noteOtherWrite: () => {},
+  } as unknown as ComplaintAlerts;
   const router = new EventRouter(
     projection,
     createCalendarService('Asia/Shanghai'),

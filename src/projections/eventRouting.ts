@@ -62,6 +62,7 @@ export class EventRouter {
   }
 
   route(e: RecordedEvent): void {
+    this.noteWrite(e.streamId, e.recordedAt);
     if (e.streamId.startsWith(CASE_STREAM_PREFIX)) this.routeCaseEvent(e);
     else if (e.streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.apply(e);
     else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
@@ -91,6 +92,7 @@ export class EventRouter {
       this.route(rows.event(i));
       return;
     }
+    this.complaints?.noteOtherWrite(rows.recordedAt(i));
     const reason = decodeCaseEventParts(
       streamId,
       rows.type(i),
@@ -100,6 +102,16 @@ export class EventRouter {
       this.projection,
     );
     if (reason !== undefined) this.skip(`an event at position ${rows.position(i)} (${reason})`);
+  }
+
+  /**
+   * Each fold's write still open is over once an event of another stream arrives with another
+   * recordedAt (appends are atomic): its withdrawn cards join the register and the live counter
+   * then, not only when that fold's next event comes.
+   */
+  private noteWrite(streamId: string, recordedAt: string): void {
+    if (!streamId.startsWith(CASE_STREAM_PREFIX)) this.projection.noteOtherWrite(recordedAt);
+    if (!streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.noteOtherWrite(recordedAt);
   }
 
   /** A publication recorded at `at`, applied: the cases' and the complaints' cards it withdraws are compared within. */

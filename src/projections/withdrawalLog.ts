@@ -71,13 +71,13 @@ export class WithdrawalLog {
   private writeHorizon = Number.NaN;
   private open = new Map<string, OpenCase>();
   private openFound = new Map<string, readonly WithdrawnCard[]>();
-  /** The open write's finds already told to `onFound` (a write is compared again as its events arrive). */
-  private told = new Set<string>();
-
   constructor(
     private readonly shown: ShownCards,
     private readonly current: (caseId: string) => CaseState | undefined,
-    /** Told once of each card as it joins the register (the live counter of withdrawals). */
+    /**
+     * Told of each card as it joins the register for good: when its write closes (a later event
+     * of the write may still put a card back), or at once for a calendar publication.
+     */
     private readonly onFound: (card: WithdrawnCard) => void = () => {},
   ) {}
 
@@ -123,16 +123,11 @@ export class WithdrawalLog {
           : cardsWithdrawn(this.shown(c.before, at, calendar), this.shown(after, at, calendar));
       const by: WithdrawnBy = { kind: 'events', events: c.events.slice() };
       if (gone.length === 0) this.openFound.delete(caseId);
-      else {
-        const found = gone.map((card) => withdrawn(caseId, card, at, by));
-        this.openFound.set(caseId, found);
-        for (const card of found) {
-          const key = keyOf(card);
-          if (this.told.has(key)) continue;
-          this.told.add(key);
-          this.onFound(card);
-        }
-      }
+      else
+        this.openFound.set(
+          caseId,
+          gone.map((card) => withdrawn(caseId, card, at, by)),
+        );
     }
   }
 
@@ -140,10 +135,18 @@ export class WithdrawalLog {
   close(calendar: WorkCalendar): void {
     if (this.open.size === 0) return;
     this.flush(calendar);
-    for (const found of this.openFound.values()) this.closed.push(...found);
+    for (const found of this.openFound.values())
+      for (const card of found) {
+        this.closed.push(card);
+        this.onFound(card);
+      }
     this.open = new Map();
     this.openFound = new Map();
-    this.told = new Set();
+  }
+
+  /** An event of another write (any stream) was folded, recorded at `recordedAt`: the open write is over. */
+  noteOtherWrite(recordedAt: EpochMs | undefined, calendar: WorkCalendar): void {
+    if (recordedAt !== undefined && recordedAt !== this.writeAt) this.close(calendar);
   }
 
   /**
@@ -184,10 +187,6 @@ export class WithdrawalLog {
     this.closed.push(...cards);
   }
 }
-
-/** A withdrawn card's identity within one write (withdrawnCards.ts `sameCard`, with its case). */
-const keyOf = (c: WithdrawnCard): string =>
-  `${c.caseId}\u0000${c.rule}\u0000${c.startedAt}\u0000${c.pauseId ?? ''}\u0000${c.escalation ?? ''}`;
 
 function eventRef(event: CaseEvent, revision: number, occurredAt: EpochMs): EventRef {
   const { eventId, type } = event;

@@ -262,7 +262,7 @@ describe("withdrawn cards: a complaint's cards too (SPEC §8)", () => {
 });
 
 describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', () => {
-  it('counts each card once as the live fold finds it; a rebuild of the same store counts none', async () => {
+  it('counts each card once its write is over (the next write is folded); a rebuild of the same store counts none', async () => {
     const calls: unknown[][] = [];
     const sink = new Proxy({} as ProjectionMetricsSink, {
       get:
@@ -276,8 +276,15 @@ describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', 
     await appendComplaint(live, RECEIVED);
     live.scheduler.advanceTo(LATE);
     await live.append(COMPLETED);
-    await appendComplaint(live, ACCEPTED_IN_TIME);
-    live.projections.readModels.withdrawnCards(NOVEMBER); // a read compares the open write again: no second count
+    // Read while the completion's write is the last one: listed, not yet counted (a later event of
+    // the same write could still put the card back).
+    expect(live.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(1);
+    expect(calls).toEqual([]);
+    live.scheduler.advanceTo(LATE + 1_000);
+    await appendComplaint(live, ACCEPTED_IN_TIME); // another write: the case's is over
+    expect(calls).toEqual([['overdue', 'red', 'c1']]);
+    live.scheduler.advanceTo(LATE + 2_000);
+    await live.append({ ...ACCEPTED, caseId: 'W-2', occurredAt: '2026-11-23T10:00:00+08:00' });
     expect(calls).toEqual([
       ['overdue', 'red', 'c1'],
       ['complaint-undecided', 'red', 'c1'],
@@ -286,6 +293,8 @@ describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', 
     const rebuiltCalls = calls.length;
     const rebuilt = await rigAt(LATE, { store: live.store, metrics: sink });
     expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(2);
+    rebuilt.scheduler.advanceTo(LATE + 3_000);
+    await rebuilt.append({ ...ACCEPTED, caseId: 'W-3', occurredAt: '2026-11-23T10:00:00+08:00' });
     expect(calls.length).toBe(rebuiltCalls);
   });
 });

@@ -100,6 +100,11 @@ export class ComplaintAlerts {
     if (center !== undefined) metrics.cardWithdrawn(card.rule, COMPLAINT_RULE_COLOR[card.rule], center);
   }
 
+  /** An event of another stream was folded: a complaint write still open is over. */
+  noteOtherWrite(recordedAt: string): void {
+    this.options.complaints.noteOtherWrite(recordedAt);
+  }
+
   /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (its withdrawn cards). */
   applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
     return this.options.complaints.applyingPublication(recordedAt, apply);
@@ -108,6 +113,8 @@ export class ComplaintAlerts {
   /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */
   goLive(now: EpochMs): void {
     if (this.live) return;
+    // Its finds were made catching up: they join the register, not the live counter.
+    this.options.complaints.closeWithdrawalWrite();
     for (const s of this.options.complaints.all()) this.refresh(s.complaintId, now, now);
     this.live = true;
     this.board.publishing = true;

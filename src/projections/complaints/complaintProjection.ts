@@ -129,6 +129,16 @@ export class ComplaintProjection {
     if (at !== undefined) this.withdrawals.calendarChanged(this.byId.values(), at, previous, next);
   }
 
+  /** An event of another stream was folded (`recordedAt` its text): a complaint write still open is over. */
+  noteOtherWrite(recordedAt: string): void {
+    if (this.withdrawals.hasOpenWrite) this.withdrawals.noteOtherWrite(tryParseInstant(recordedAt));
+  }
+
+  /** The end of a catch-up: the last write is over, its finds join the register (found while catching up). */
+  closeWithdrawalWrite(): void {
+    this.withdrawals.close();
+  }
+
   /** The complaint cards writes withdrew (SPEC §3: the record keeps every card shown), in the order withdrawn. */
   withdrawnCards(): WithdrawnComplaintCard[] {
     return this.withdrawals.all();

@@ -51,8 +51,6 @@ interface OpenWrite {
   readonly before: ComplaintState;
   readonly events: EventRef[];
   found: readonly WithdrawnComplaintCard[];
-  /** The rules of the finds already told to `onFound` (a complaint has one card of each rule). */
-  readonly told: Set<string>;
 }
 
 export class ComplaintWithdrawals {
@@ -62,7 +60,10 @@ export class ComplaintWithdrawals {
 
   constructor(
     private readonly shown: ComplaintCardsShown,
-    /** Told once of each card as it joins the register (the live counter of withdrawals). */
+    /**
+     * Told of each card as it joins the register for good: when its write closes, or at once for a
+     * calendar publication (as withdrawalLog.ts tells the cases').
+     */
     private readonly onFound: (card: WithdrawnComplaintCard) => void = () => {},
   ) {}
 
@@ -81,7 +82,6 @@ export class ComplaintWithdrawals {
     if (open !== undefined && open.complaintId === after.complaintId && open.at === recordedAt) {
       open.events.push(ref);
       open.found = this.compare(open, after, calendar);
-      this.tell(open);
       return;
     }
     this.close();
@@ -93,10 +93,8 @@ export class ComplaintWithdrawals {
       before,
       events: [ref],
       found: [],
-      told: new Set(),
     };
     write.found = this.compare(write, after, calendar);
-    this.tell(write);
     this.open = write;
   }
 
@@ -133,17 +131,24 @@ export class ComplaintWithdrawals {
     this.closed.push(...cards);
   }
 
-  private tell(write: OpenWrite): void {
-    for (const card of write.found) {
-      if (write.told.has(card.rule)) continue;
-      write.told.add(card.rule);
-      this.onFound(card);
-    }
+  get hasOpenWrite(): boolean {
+    return this.open !== undefined;
   }
 
-  private close(): void {
-    if (this.open !== undefined) this.closed.push(...this.open.found);
+  /** An event of another write (a case's, a publication) was folded, recorded at `recordedAt`: the open write is over. */
+  noteOtherWrite(recordedAt: EpochMs | undefined): void {
+    if (recordedAt !== undefined && this.open !== undefined && recordedAt !== this.open.at) this.close();
+  }
+
+  /** The open write is over: its finds join the register. */
+  close(): void {
+    const open = this.open;
     this.open = undefined;
+    if (open === undefined) return;
+    for (const card of open.found) {
+      this.closed.push(card);
+      this.onFound(card);
+    }
   }
 
   private compare(write: OpenWrite, after: ComplaintState, calendar: TimingCalendar): WithdrawnComplaintCard[] {

@@ -223,7 +223,7 @@ export async function showComplaint(id) {
   if (asKnownAt) q.set('asKnownAt', asKnownAt);
   let c;
   try {
-    c = await apiJson(`/complaints/${encodeURIComponent(id)}${q.size ? `?${q}` : ''}`);
+    c = await apiJson(`/complaints/${encodeURIComponent(id)}${q.toString() ? `?${q}` : ''}`);
   } catch (e) {
     $('detail-error').textContent = e.message;
     // No complaint to show: no empty headings and tables of one.

@@ -141,7 +141,7 @@ async function publish(e) {
  */
 async function showUnregistered() {
   const today = localDate(Date.now());
-  const from = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`;
+  const from = addDays(today, -365); // not "the same date a year ago": there is no 2027-02-29
   const period = `from=${from}&to=${addDays(today, 1)}`;
   const [centers, departments] = await Promise.all(
     ['center', 'department'].map((g) => apiJson(`/stats?${period}&groupBy=${g}`).catch(() => undefined)),
