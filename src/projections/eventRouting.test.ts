@@ -24,6 +24,7 @@ function recordingRouter() {
   // Complaint events reach their fold as RecordedEvents: the same, eventId and all.
   const complaints = {
     apply: (e: RecordedEvent) => handed.push(['complaint', e]),
+    hasOpenWithdrawalWrite: false,
     noteOtherWrite: () => {},
   } as unknown as ComplaintAlerts;
   const router = new EventRouter(

@@ -92,7 +92,8 @@ export class EventRouter {
       this.route(rows.event(i));
       return;
     }
-    this.complaints?.noteOtherWrite(rows.recordedAt(i));
+    // Most rows: no complaint write is open, and the row's recordedAt is not read twice.
+    if (this.complaints?.hasOpenWithdrawalWrite) this.complaints.noteOtherWrite(rows.recordedAt(i));
     const reason = decodeCaseEventParts(
       streamId,
       rows.type(i),

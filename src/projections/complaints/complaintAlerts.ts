@@ -100,6 +100,11 @@ export class ComplaintAlerts {
     if (center !== undefined) metrics.cardWithdrawn(card.rule, COMPLAINT_RULE_COLOR[card.rule], center);
   }
 
+  /** Whether a complaint write may still withdraw cards (then another stream's event closes it). */
+  get hasOpenWithdrawalWrite(): boolean {
+    return this.options.complaints.hasOpenWithdrawalWrite;
+  }
+
   /** An event of another stream was folded: a complaint write still open is over. */
   noteOtherWrite(recordedAt: string): void {
     this.options.complaints.noteOtherWrite(recordedAt);

@@ -129,6 +129,10 @@ export class ComplaintProjection {
     if (at !== undefined) this.withdrawals.calendarChanged(this.byId.values(), at, previous, next);
   }
 
+  get hasOpenWithdrawalWrite(): boolean {
+    return this.withdrawals.hasOpenWrite;
+  }
+
   /** An event of another stream was folded (`recordedAt` its text): a complaint write still open is over. */
   noteOtherWrite(recordedAt: string): void {
     if (this.withdrawals.hasOpenWrite) this.withdrawals.noteOtherWrite(tryParseInstant(recordedAt));
