@@ -64,14 +64,17 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       withdrawnCardFacts,
     );
   };
-  // The register of withdrawn cards as the report counts it (report.ts `withdrawnInPeriod`).
+  // The register of withdrawn cards with each card's center: what the report (report.ts
+  // `withdrawnInPeriod`) and the gauge (`countWithdrawnCards`) count.
   const withdrawnCardFacts = (): WithdrawnCardFact[] => [
     ...projection.withdrawnCards().map((c) => ({
+      rule: c.rule,
       startedAt: c.startedAt,
       color: RULE_COLOR[c.rule],
       centerId: projection.getState(c.caseId)?.accepted?.centerId,
     })),
     ...sources.complaints.withdrawnCards().map((c) => ({
+      rule: c.rule,
       startedAt: c.startedAt,
       color: COMPLAINT_RULE_COLOR[c.rule],
       centerId: sources.complaints.get(c.complaintId)?.received?.centerId,
@@ -159,13 +162,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),
     alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],
-    withdrawnCardCounts: () =>
-      countWithdrawnCards(
-        projection.withdrawnCards(),
-        (caseId) => projection.getState(caseId)?.accepted?.centerId,
-        sources.complaints.withdrawnCards(),
-        (complaintId) => sources.complaints.get(complaintId)?.received?.centerId,
-      ),
+    withdrawnCardCounts: () => countWithdrawnCards(withdrawnCardFacts()),
     complaintList: (query) => listComplaints(query, complaintSources()),
     complaintDetail: (complaintId, recorded, asOf, timing) =>
       complaintDetail(complaintId, recorded, asOf, complaintSources(), timing),

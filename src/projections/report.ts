@@ -89,6 +89,7 @@ export interface MonthlyCards {
 
 /** A withdrawn card as the report counts it: when it started, its colour, its case's or complaint's center. */
 export interface WithdrawnCardFact {
+  readonly rule: CardCount['rule'] | ComplaintCardCount['rule'];
   readonly startedAt: EpochMs;
   readonly color: 'yellow' | 'red';
   readonly centerId: string | undefined;

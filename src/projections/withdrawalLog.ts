@@ -188,7 +188,12 @@ export class WithdrawalLog {
   }
 }
 
-function eventRef(event: CaseEvent, revision: number, occurredAt: EpochMs): EventRef {
+/** One event of a write as the register names it (a case's or a complaint's). */
+export function eventRef(
+  event: { readonly eventId?: string; readonly type: string },
+  revision: number,
+  occurredAt: EpochMs,
+): EventRef {
   const { eventId, type } = event;
   return eventId === undefined ? { type, revision, occurredAt } : { eventId, type, revision, occurredAt };
 }

@@ -268,20 +268,19 @@ export interface WithdrawnCardCount {
  * cards a day), one state lookup each; a card whose case or complaint is not held is not counted.
  */
 export function countWithdrawnCards(
-  cases: readonly WithdrawnCard[],
-  centerOfCase: (caseId: string) => string | undefined,
-  complaints: readonly WithdrawnComplaintCard[],
-  centerOfComplaint: (complaintId: string) => string | undefined,
+  cards: Iterable<{
+    readonly rule: CardRule | ComplaintCardRule;
+    readonly color: CardColor;
+    readonly centerId: string | undefined;
+  }>,
 ): WithdrawnCardCount[] {
   const counts = new Map<string, WithdrawnCardCount>();
-  const add = (rule: CardRule | ComplaintCardRule, color: CardColor, center: string | undefined) => {
-    if (center === undefined) return;
+  for (const { rule, color, centerId: center } of cards) {
+    if (center === undefined) continue;
     const key = `${rule}\u0000${color}\u0000${center}`;
     const seen = counts.get(key);
     counts.set(key, { rule, color, center, count: (seen?.count ?? 0) + 1 });
-  };
-  for (const c of cases) add(c.rule, COLOR_OF_RULE[c.rule], centerOfCase(c.caseId));
-  for (const c of complaints) add(c.rule, COMPLAINT_RULE_COLOR[c.rule], centerOfComplaint(c.complaintId));
+  }
   return [...counts.values()];
 }
 

@@ -25,7 +25,7 @@ import type { ComplaintCard } from '../../domain/complaints/timeline.js';
 import { complaintCardsWithdrawn } from '../../domain/complaints/withdrawnCards.js';
 import type { EpochMs } from '../../domain/types.js';
 import { mayWithdrawCards, withdrawalHorizon } from '../../domain/withdrawnCards.js';
-import type { EventRef, WithdrawnBy } from '../withdrawalLog.js';
+import { eventRef, type EventRef, type WithdrawnBy } from '../withdrawalLog.js';
 
 export interface WithdrawnComplaintCard {
   readonly complaintId: string;
@@ -160,11 +160,6 @@ export class ComplaintWithdrawals {
     const by: WithdrawnBy = { kind: 'events', events: write.events.slice() };
     return gone.map((card) => withdrawn(write.complaintId, card, write.at, by));
   }
-}
-
-function eventRef(event: ComplaintEvent, revision: number, occurredAt: EpochMs): EventRef {
-  const { eventId, type } = event;
-  return eventId === undefined ? { type, revision, occurredAt } : { eventId, type, revision, occurredAt };
 }
 
 function withdrawn(complaintId: string, card: ComplaintCard, at: EpochMs, by: WithdrawnBy): WithdrawnComplaintCard {
