@@ -56,7 +56,7 @@ import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
 import { DueTimer } from './dueTimer.js';
 import { cardsShownBefore } from '../domain/withdrawnCards.js';
-import { WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
+import { type OpenCaseWrite, WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 import { OpenCaseCounts } from './openCounts.js';
 import { SettlingRing } from './settlingRing.js';
 import type { SavedCases } from './checkpoint.js';
@@ -234,14 +234,21 @@ export class CaseProjection {
   }
 
   /** For a snapshot: the case table's parts (a copy: rows, ids, order) and the states of the cases held as objects. */
-  snapshotCases(): { rows: Parts; states: CaseState[]; policiesSeen: number; withdrawn: WithdrawnCard[] } {
+  snapshotCases(): {
+    rows: Parts;
+    states: CaseState[];
+    policiesSeen: number;
+    withdrawn: WithdrawnCard[];
+    openWrite: OpenCaseWrite | undefined;
+  } {
     this.settle();
     const states = Array.from(this.entries.objects(), (e) => e.state);
     return {
       rows: this.entries.exportParts(),
       states,
       policiesSeen: this.policiesSeen,
-      withdrawn: this.withdrawals.all(),
+      withdrawn: this.withdrawals.closedCards(),
+      openWrite: this.withdrawals.openWrite(),
     };
   }
 
@@ -264,7 +271,7 @@ export class CaseProjection {
       adopt?.();
       // Publications after these turn back the rows whose version they change (releaseRowsOfNewPolicies).
       this.policiesSeen = cases.policiesSeen;
-      this.withdrawals.restore(cases.withdrawn);
+      this.withdrawals.restore(cases.withdrawn, cases.openWrite);
       for (const state of states) this.restoreState(state);
       if (stale || !this.entries.compactsRows) this.entries.releaseWhere(() => true);
     };

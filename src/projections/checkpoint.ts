@@ -25,10 +25,15 @@ import type { EventStore } from '../store/port.js';
 import type { CalendarYearPublishedData } from './calendarEvents.js';
 import type { ProjectionPartition } from './partition.js';
 import { readSnapshot, readSnapshotHeader, SnapshotError, writeSnapshot, type SnapshotHeader } from './snapshot.js';
-import { isComplaintWithdrawal, type SavedWithdrawal, type SnapshotPartition } from './snapshotFormat.js';
+import {
+  isComplaintWithdrawal,
+  type OpenWrites,
+  type SavedWithdrawal,
+  type SnapshotPartition,
+} from './snapshotFormat.js';
 import type { Parts } from './snapshotRows.js';
-import type { WithdrawnCard } from './withdrawalLog.js';
-import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
+import type { OpenCaseWrite, WithdrawnCard } from './withdrawalLog.js';
+import type { OpenComplaintWrite, WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 
 export type LogLevel = 'info' | 'warn';
 
@@ -89,8 +94,10 @@ export interface SavedCases {
   readonly states: readonly CaseState[];
   /** The policy publications the rows were evaluated with (the book's first n). */
   readonly policiesSeen: number;
-  /** The register of withdrawn cards (withdrawalLog.ts). */
+  /** The register of withdrawn cards (withdrawalLog.ts): the writes that are over. */
   readonly withdrawn: readonly WithdrawnCard[];
+  /** The case write the snapshot was taken in the middle of, if any. */
+  readonly openWrite?: OpenCaseWrite | undefined;
 }
 
 /** What a snapshot restores into. */
@@ -103,10 +110,15 @@ export interface RestoreTarget {
    * they are evaluated again).
    */
   prepareCases(cases: SavedCases): (stale: boolean) => void;
+  /**
+   * Time the cases by the regions of directory `version` (the snapshot's; null: it had none) until
+   * the fold reaches a later publication; false when that cannot be (the rows are evaluated again).
+   */
+  startDirectoryAt(version: number | null): boolean;
   /** A complaint state folded up to the snapshot's `position`. */
   restoreComplaint(state: ComplaintState, position: bigint): void;
-  /** The complaints' withdrawn cards of the register. */
-  restoreComplaintWithdrawals(cards: readonly WithdrawnComplaintCard[]): void;
+  /** The complaints' withdrawn cards of the register, and the complaint write the snapshot was taken in. */
+  restoreComplaintWithdrawals(cards: readonly WithdrawnComplaintCard[], openWrite?: OpenComplaintWrite): void;
 }
 
 /** What a snapshot captures, at one instant. */
@@ -119,8 +131,10 @@ export interface Capture {
   readonly policiesSeen: number;
   readonly states: readonly CaseState[];
   readonly complaints: readonly ComplaintState[];
-  /** The register of withdrawn cards: the cases' and the complaints'. */
+  /** The register of withdrawn cards: the cases' and the complaints', of the writes that are over. */
   readonly withdrawn: readonly SavedWithdrawal[];
+  /** The writes being folded (withdrawalLog.ts `OpenCaseWrite`). */
+  readonly openWrites: OpenWrites;
   readonly calendarEvents: readonly CalendarYearPublishedData[];
 }
 
@@ -180,6 +194,7 @@ export class Checkpoint {
         states: content.states,
         policiesSeen: h.policiesSeen,
         withdrawn: content.withdrawn.filter((w) => !isComplaintWithdrawal(w)),
+        openWrite: h.openWrites.cases ?? undefined,
       });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -187,14 +202,19 @@ export class Checkpoint {
       return undefined;
     }
     for (const value of h.calendarEvents) target.applyCalendar(value);
+    // The fold replays the directory's later publications from the snapshot's version (eventRouting.ts).
+    const directoryAsTaken = target.startDirectoryAt(h.directoryVersion);
     const stale =
       this.options.calendarService.current().version !== h.calendarVersion ||
       this.options.policy.version !== h.policyVersion ||
-      (this.options.directoryVersion?.() ?? null) !== h.directoryVersion;
+      !directoryAsTaken;
     putInPlace(stale);
     const checkpoint = BigInt(h.checkpoint);
     for (const state of content.complaints) target.restoreComplaint(state, checkpoint);
-    target.restoreComplaintWithdrawals(content.withdrawn.filter(isComplaintWithdrawal));
+    target.restoreComplaintWithdrawals(
+      content.withdrawn.filter(isComplaintWithdrawal),
+      h.openWrites.complaint ?? undefined,
+    );
     log(
       `projections: resumed from snapshot at position ${checkpoint} ` +
         `(${content.states.length} cases as objects${content.rows === undefined ? '' : ' and the rows'}` +
@@ -245,7 +265,8 @@ export class Checkpoint {
     const storeIdentity = this.identity;
     if (file === undefined || storeIdentity === undefined) return Promise.resolve();
     if (this.writing !== undefined) return this.writing;
-    const { position, storeHead, rows, policiesSeen, states, complaints, withdrawn, calendarEvents } = capture();
+    const { position, storeHead, rows, policiesSeen, states, complaints, withdrawn, openWrites, calendarEvents } =
+      capture();
     const header = {
       checkpoint: position.toString(),
       storeName: store.name,
@@ -257,6 +278,7 @@ export class Checkpoint {
       partition: snapshotPartition(this.options.partition),
       policiesSeen,
       directoryVersion: this.options.directoryVersion?.() ?? null,
+      openWrites,
     };
     this.writing = writeSnapshot(file, header, states, complaints, rows, withdrawn)
       .catch((error: unknown) => log(`projections: snapshot not written: ${(error as Error).message}`))

@@ -69,7 +69,11 @@ export class DirectoryBook {
   private lastRevision = -1n;
   private readonly listeners = new Set<DirectoryListener>();
   /** Each publication taken in with the instant the store recorded it (for reads "as known at K"). */
-  private readonly recorded: { readonly at: EpochMs | undefined; readonly index: DirectoryIndex }[] = [];
+  private readonly recorded: {
+    readonly revision: bigint;
+    readonly at: EpochMs | undefined;
+    readonly index: DirectoryIndex;
+  }[] = [];
 
   get current(): DirectoryIndex {
     return this.index;
@@ -98,6 +102,16 @@ export class DirectoryBook {
     return found;
   }
 
+  /**
+   * The directory of `version` (the publications of revisions below it; empty for 0): what a fold
+   * replaying the store from before a later publication times its cases by (eventRouting.ts).
+   */
+  atVersion(version: number): DirectoryIndex {
+    let found = EMPTY_INDEX;
+    for (const r of this.recorded) if (r.revision < BigInt(version)) found = r.index;
+    return found;
+  }
+
   /** Take in the publication at `revision` (recorded at `recordedAt`); false when already taken in (start read + live replay). */
   add(revision: bigint, publication: DirectoryPublishedData, recordedAt?: EpochMs): boolean {
     if (revision <= this.lastRevision) return false;
@@ -105,7 +119,7 @@ export class DirectoryBook {
     this.publishedAt = publication.publishedAt;
     const previous = this.index;
     this.index = indexDirectory({ centers: publication.centers, departments: publication.departments });
-    this.recorded.push({ at: recordedAt, index: this.index });
+    this.recorded.push({ revision, at: recordedAt, index: this.index });
     for (const listener of [...this.listeners]) listener(this.index, previous);
     return true;
   }

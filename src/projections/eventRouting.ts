@@ -8,6 +8,7 @@
  * Events the fold cannot use are counted and logged by position, never fatal
  * (a log line never carries a case id).
  */
+import { sameRegions, type DirectoryIndex } from '../domain/directory.js';
 import { tryParseInstant, type CalendarService, type EpochMs } from '../domain/index.js';
 import { COMPLAINT_STREAM_PREFIX } from '../domain/complaints/streams.js';
 import { CASE_STREAM_PREFIX } from '../domain/streams.js';
@@ -37,6 +38,8 @@ export const STREAM_PREFIXES: readonly string[] = [
 
 export class EventRouter {
   private readonly calendarLog: CalendarYearPublishedData[] = [];
+  /** The directory version folded so far (`directoryVersion`). */
+  private directoryFolded = 0;
   private skipped = 0;
 
   constructor(
@@ -74,12 +77,52 @@ export class EventRouter {
       if (applyPolicyEvent(this.policies, e) !== undefined)
         this.skip(`an invalid policy event at position ${e.position}`);
     } else if (e.streamId.startsWith(DIRECTORY_STREAM_PREFIX) && this.directory !== undefined) {
-      const directory = this.directory;
-      // A center moved to another region changes its cases' working days (engine.ts followDirectoryRegions).
-      const at = tryParseInstant(e.recordedAt);
-      if (this.applyingPublication(at, () => applyDirectoryEvent(directory, e)) !== undefined)
-        this.skip(`an invalid directory event at position ${e.position}`);
+      this.routeDirectoryEvent(e, this.directory);
     }
+  }
+
+  /** The directory version the fold has reached: its regions are the ones the cases are timed by. */
+  get directoryVersion(): number {
+    return this.directoryFolded;
+  }
+
+  /**
+   * Time the cases folded from here by the regions of directory `version` (0 for a rebuild, a
+   * snapshot's version for a restart). The engine reads every publication before the fold, so
+   * the calendar starts with the last one's regions; a fold replaying the store sets each
+   * publication's as it reaches it (`routeDirectoryEvent`), so a center's move withdraws the same
+   * cards at the same point as it did live. False when the book does not hold `version`, or the
+   * snapshot's fold had no directory (null): the cases keep the last publication's regions.
+   */
+  startDirectoryAt(version: number | null): boolean {
+    const directory = this.directory;
+    if (directory === undefined) return version === null;
+    if (version === null || version > directory.view().version) {
+      this.directoryFolded = directory.view().version;
+      return false;
+    }
+    this.moveRegions(directory.current, directory.atVersion(version));
+    this.directoryFolded = version;
+    return true;
+  }
+
+  private routeDirectoryEvent(e: RecordedEvent, directory: DirectoryBook): void {
+    const version = Number(e.revision) + 1;
+    // Taken in before the fold (engine.ts loadDirectory): the book tells no listener, so its regions are set here.
+    const held = version <= directory.view().version;
+    // A center moved to another region changes its cases' working days (engine.ts followDirectoryRegions).
+    const problem = this.applyingPublication(tryParseInstant(e.recordedAt), () => {
+      const unread = applyDirectoryEvent(directory, e);
+      if (unread === undefined && held)
+        this.moveRegions(directory.atVersion(this.directoryFolded), directory.atVersion(version));
+      return unread;
+    });
+    if (problem !== undefined) this.skip(`an invalid directory event at position ${e.position}`);
+    else if (version > this.directoryFolded) this.directoryFolded = version;
+  }
+
+  private moveRegions(from: DirectoryIndex, to: DirectoryIndex): void {
+    if (!sameRegions(from.directory, to.directory)) this.calendarService.setRegionOfCenter(to.regionOfCenter);
   }
 
   /**

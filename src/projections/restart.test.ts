@@ -132,6 +132,7 @@ describe('restart from the checkpoint (sqlite store)', () => {
       policiesSeen: 0,
       directoryVersion: null,
       rows: null,
+      openWrites: { cases: null, complaint: null },
     };
     writeFileSync(
       file,

@@ -124,7 +124,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     calendarService,
     log,
     partition: options.partition,
-    ...(directory === undefined ? {} : { directoryVersion: () => directory.view().version }),
+    ...(directory === undefined ? {} : { directoryVersion: () => router.directoryVersion }),
   });
   const waiters = new PositionWaiters();
 
@@ -182,6 +182,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     return checkpoint.save(() => {
       sinceSnapshot = 0;
       const cases = projection.snapshotCases();
+      const complaintWrites = complaints.snapshotWithdrawals();
       return {
         position,
         storeHead: head,
@@ -189,7 +190,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
         policiesSeen: cases.policiesSeen,
         states: cases.states,
         complaints: complaints.states(),
-        withdrawn: [...cases.withdrawn, ...complaints.withdrawnCards()],
+        withdrawn: [...cases.withdrawn, ...complaintWrites.closed],
+        openWrites: { cases: cases.openWrite ?? null, complaint: complaintWrites.openWrite ?? null },
         calendarEvents: router.calendarEvents(),
       };
     });
@@ -242,13 +244,14 @@ export function createProjections(options: ProjectionsOptions): Projections {
       const restored = await checkpoint.restore({
         applyCalendar: (value) => router.applyCalendar(value),
         prepareCases: (cases) => projection.prepareRestore(cases),
+        startDirectoryAt: (version) => router.startDirectoryAt(version),
         restoreComplaint: (state, at) => complaints.restore(state, at),
-        restoreComplaintWithdrawals: (cards) => complaints.restoreWithdrawn(cards),
+        restoreComplaintWithdrawals: (cards, openWrite) => complaints.restoreWithdrawn(cards, openWrite),
       });
       if (restored !== undefined) {
         position = restored;
         if (position > head) head = position;
-      }
+      } else router.startDirectoryAt(0); // a rebuild: the directory's publications are replayed in the fold
       head = await store.headPosition().catch(() => head);
       // A store failure before the read models have caught up rejects start() (the engine exits non-zero).
       const ready = new Promise<void>((resolve, reject) => {

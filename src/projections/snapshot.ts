@@ -37,8 +37,9 @@ export type SnapshotHeaderInput = Omit<
   | 'partition'
   | 'policiesSeen'
   | 'directoryVersion'
+  | 'openWrites'
 > &
-  Partial<Pick<SnapshotHeader, 'partition' | 'policiesSeen' | 'directoryVersion'>>;
+  Partial<Pick<SnapshotHeader, 'partition' | 'policiesSeen' | 'directoryVersion' | 'openWrites'>>;
 
 /**
  * The temporary files of `file` left by processes that died while writing one (SIGKILL, power
@@ -100,6 +101,7 @@ export async function writeSnapshot(
       partition: null,
       policiesSeen: 0,
       directoryVersion: null,
+      openWrites: { cases: null, complaint: null },
       ...header,
       rows:
         encoded === undefined

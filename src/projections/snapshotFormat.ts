@@ -15,15 +15,17 @@
  *            objects (open, or with an alert or a timer);
  *   complaints  one ComplaintState per line (`complaints` of them);
  *   withdrawn   one withdrawn card per line (`withdrawnCards` of them): a
- *            case's (`caseId`) or a complaint's (`complaintId`);
+ *            case's (`caseId`) or a complaint's (`complaintId`), of the
+ *            writes that were over; the header's `openWrites` holds the
+ *            write folded last, with the states it is compared against;
  *   trailer  `{"end":true,"cases":N,"sha256":H}`, H the SHA-256 of every byte
  *            before it (the rows' bytes included).
  *
  * Created mode 600 (it holds case data).
  */
 import type { CalendarYearPublishedData } from './calendarEvents.js';
-import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
-import type { WithdrawnCard } from './withdrawalLog.js';
+import type { OpenComplaintWrite, WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
+import type { OpenCaseWrite, WithdrawnCard } from './withdrawalLog.js';
 
 /** One line of the withdrawn section: a case's card (`caseId`) or, from version 7, a complaint's (`complaintId`). */
 export type SavedWithdrawal = WithdrawnCard | WithdrawnComplaintCard;
@@ -43,9 +45,18 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * withdrawn cards after the complaints (withdrawalLog.ts), which a rebuild
  * finds again and a version 5 file cannot hold. 7 (session 17): the register
  * holds the complaints' withdrawn cards too, which a version 6 file lacks.
+ * 8 (session 18): the write folded last is kept open (`openWrites`); a
+ * version 7 file taken between two events of one append saved that write's
+ * finds as final, though a later event of it could put a card back.
  * Other versions are refused, so the first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 7;
+export const SNAPSHOT_VERSION = 8;
+
+/** The writes being folded when the snapshot was taken (null: none that may withdraw a card). */
+export interface OpenWrites {
+  readonly cases: OpenCaseWrite | null;
+  readonly complaint: OpenComplaintWrite | null;
+}
 
 /** The prefixes of the worker that wrote a snapshot, sorted; null: every case and complaint. */
 export interface SnapshotPartition {
@@ -90,6 +101,7 @@ export interface SnapshotHeader {
   readonly directoryVersion: number | null;
   /** The rows section; null when the file holds every case as a state. */
   readonly rows: RowsSection | null;
+  readonly openWrites: OpenWrites;
 }
 
 export class SnapshotError extends Error {
@@ -123,6 +135,14 @@ function isRowsSection(v: unknown): boolean {
   );
 }
 
+const isObjectOrNull = (v: unknown): boolean => v === null || (typeof v === 'object' && !Array.isArray(v));
+
+/** The shape only; snapshotRead.ts checks the states and cards inside. */
+function isOpenWrites(v: unknown): boolean {
+  const w = v as Partial<OpenWrites> | null | undefined;
+  return typeof w === 'object' && w !== null && isObjectOrNull(w.cases) && isObjectOrNull(w.complaint);
+}
+
 /** What is wrong with a parsed first line as a header of this version; undefined when nothing. */
 export function headerProblem(value: unknown): string | undefined {
   const h = value as Partial<SnapshotHeader> | null;
@@ -140,7 +160,8 @@ export function headerProblem(value: unknown): string | undefined {
     !isCount(h.policiesSeen) ||
     !(h.directoryVersion === null || isCount(h.directoryVersion)) ||
     !isPartition(h.partition) ||
-    !isRowsSection(h.rows)
+    !isRowsSection(h.rows) ||
+    !isOpenWrites(h.openWrites)
   )
     return 'its header is not one of this version';
   return undefined;

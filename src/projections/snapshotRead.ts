@@ -115,7 +115,7 @@ async function readFrom(bytes: FileBytes, file: string, headerOnly: boolean): Pr
   const value = parseLine(file, first, 'line 1');
   const problem = headerProblem(value);
   if (problem !== undefined) throw new SnapshotError(file, problem);
-  const header = value as SnapshotHeader;
+  const header = readOpenWrites(file, value as SnapshotHeader);
   if (headerOnly) return { header, rows: undefined, states: [], complaints: [], withdrawn: [] };
   hash.update(first).update('\n');
   const rows = header.rows === null ? undefined : await readRows(bytes, file, header.rows, hash);
@@ -184,6 +184,44 @@ async function readRows(
   if (end === undefined || end.length !== 0) throw new SnapshotError(file, 'rows longer than announced');
   hash.update('\n');
   return decoded.parts;
+}
+
+/** The header with its open writes' states in the fold's shape; SnapshotError when one is not what it says. */
+function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
+  const { cases, complaint } = header.openWrites;
+  const refs = (v: unknown) => Array.isArray(v) && v.every((r) => typeof r?.type === 'string');
+  const cards = (v: unknown) => Array.isArray(v) && v.every(looksLikeWithdrawnCard);
+  if (
+    cases !== null &&
+    !(
+      typeof cases.at === 'number' &&
+      typeof cases.horizon === 'number' &&
+      Array.isArray(cases.cases) &&
+      cases.cases.every(
+        (c) =>
+          typeof c?.caseId === 'string' &&
+          looksLikeState(c.before) &&
+          refs(c.events) &&
+          typeof c.compared === 'boolean' &&
+          cards(c.found),
+      )
+    )
+  )
+    throw new SnapshotError(file, "its header's open case write is not one");
+  if (
+    complaint !== null &&
+    !(
+      typeof complaint.complaintId === 'string' &&
+      typeof complaint.at === 'number' &&
+      looksLikeComplaint(complaint.before) &&
+      refs(complaint.events) &&
+      cards(complaint.found)
+    )
+  )
+    throw new SnapshotError(file, "its header's open complaint write is not one");
+  if (cases === null) return header;
+  const open = { ...cases, cases: cases.cases.map((c) => ({ ...c, before: compactState(c.before) })) };
+  return { ...header, openWrites: { cases: open, complaint } };
 }
 
 const NONE: readonly never[] = Object.freeze([]);

@@ -153,10 +153,10 @@ function layout(bytes: Buffer) {
   return { header, rowsJson, rowsBinary, states, trailer };
 }
 
-describe('snapshot v7: what is refused', () => {
+describe('snapshot v8: what is refused', () => {
   it('the good file holds rows and is used: nothing folded again, answers as a rebuild', async () => {
     const content = (await readSnapshot(good))!;
-    expect(content.header.version).toBe(7);
+    expect(content.header.version).toBe(8);
     expect(content.header.partition).toBeNull();
     expect(content.header.rows!.binaryBytes).toBeGreaterThan(0);
     expect(content.states.length).toBeLessThan(40); // most of the 60 cases are rows
@@ -258,7 +258,7 @@ describe('snapshot v7: what is refused', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v3)}\n`), bytes.subarray(at.states)]));
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 3, not 7 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 3, not 8 .*rebuilding from the beginning/);
     expect(r.answers).toEqual(clean);
   });
 
@@ -270,7 +270,7 @@ describe('snapshot v7: what is refused', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v4)}\n`), bytes.subarray(at.rowsJson)]));
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 4, not 7 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 4, not 8 .*rebuilding from the beginning/);
     expect(r.answers).toEqual(clean);
   });
 
@@ -283,7 +283,7 @@ describe('snapshot v7: what is refused', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v5)}\n`), bytes.subarray(at.rowsJson)]));
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 5, not 7 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 5, not 8 .*rebuilding from the beginning/);
     expect(r.answers).toEqual(clean);
   });
 
@@ -297,7 +297,37 @@ describe('snapshot v7: what is refused', () => {
     );
     const r = await startFrom(file);
     expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 6, not 7 .*rebuilding from the beginning/);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 6, not 8 .*rebuilding from the beginning/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it('a version 7 file (a write cut by the snapshot saved as over): warn, rebuild', async () => {
+    const bytes = readFileSync(good);
+    const at = layout(bytes);
+    const file = join(dir, 'v7.ndjson');
+    const v7 = { ...at.header, version: 7 } as Record<string, unknown>;
+    delete v7['openWrites'];
+    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v7)}\n`), bytes.subarray(at.rowsJson)]));
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 7, not 8 .*rebuilding from the beginning/);
+    expect(r.answers).toEqual(clean);
+  });
+
+  it('an open write in the header that is not one: warn, rebuild', async () => {
+    const bytes = readFileSync(good);
+    const at = layout(bytes);
+    const file = join(dir, 'open-write.ndjson');
+    const header = {
+      ...at.header,
+      openWrites: { cases: { at: 0, horizon: 0, cases: [{ caseId: 'x' }] }, complaint: null },
+    };
+    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytes.subarray(at.rowsJson)]));
+    const r = await startFrom(file);
+    expect(r.folded).toBe(events);
+    expect(r.logs.map((l) => l.message).join('\n')).toMatch(
+      /open case write is not one; rebuilding from the beginning/,
+    );
     expect(r.answers).toEqual(clean);
   });
 

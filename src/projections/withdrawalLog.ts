@@ -63,6 +63,23 @@ interface OpenCase {
   compared: boolean;
 }
 
+/**
+ * The write being folded, as a snapshot keeps it: a snapshot may fall between two events of one
+ * append, and the rest of the append, replayed after a restart, must be compared with the cases
+ * as they stood before its first event (a later event may put a card back).
+ */
+export interface OpenCaseWrite {
+  readonly at: EpochMs;
+  readonly horizon: EpochMs;
+  readonly cases: readonly {
+    readonly caseId: string;
+    readonly before: CaseState;
+    readonly events: readonly EventRef[];
+    readonly compared: boolean;
+    readonly found: readonly WithdrawnCard[];
+  }[];
+}
+
 export class WithdrawalLog {
   private readonly closed: WithdrawnCard[] = [];
   /** The write being folded: its instant, the cases it may withdraw cards of, and what they withdrew so far. */
@@ -176,15 +193,43 @@ export class WithdrawalLog {
     return out;
   }
 
+  /** The cards of writes that are over (a snapshot saves these, and the open write apart). */
+  closedCards(): WithdrawnCard[] {
+    return this.closed.slice();
+  }
+
+  /** The write being folded, when it may withdraw cards (for a snapshot). */
+  openWrite(): OpenCaseWrite | undefined {
+    if (this.open.size === 0) return undefined;
+    return {
+      at: this.writeAt,
+      horizon: this.writeHorizon,
+      cases: Array.from(this.open, ([caseId, c]) => ({
+        caseId,
+        before: c.before,
+        events: c.events.slice(),
+        compared: c.compared,
+        found: this.openFound.get(caseId) ?? [],
+      })),
+    };
+  }
+
   get size(): number {
     let n = this.closed.length;
     for (const found of this.openFound.values()) n += found.length;
     return n;
   }
 
-  /** Put a snapshot's register in place (before any event). */
-  restore(cards: readonly WithdrawnCard[]): void {
+  /** Put a snapshot's register in place, and the write it was taken in the middle of (before any event). */
+  restore(cards: readonly WithdrawnCard[], write?: OpenCaseWrite): void {
     this.closed.push(...cards);
+    if (write === undefined || write.cases.length === 0) return;
+    this.writeAt = write.at;
+    this.writeHorizon = write.horizon;
+    for (const c of write.cases) {
+      this.open.set(c.caseId, { before: c.before, events: c.events.slice(), compared: c.compared });
+      if (c.found.length > 0) this.openFound.set(c.caseId, c.found);
+    }
   }
 }
 

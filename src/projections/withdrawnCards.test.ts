@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createCalendarService, parseInstant } from '../domain/index.js';
 import { caseStreamId } from '../domain/streams.js';
 import { complaintStreamId } from '../domain/complaints/streams.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
+import { readSnapshotHeader } from './snapshot.js';
 import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
 import type { ProjectionMetricsSink } from './types.js';
 
@@ -257,6 +258,83 @@ describe("withdrawn cards: a complaint's cards too (SPEC §8)", () => {
     expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
     const restarted = await rigAt(LATE, { store: live.store, checkpointFile });
     expect(restarted.projections.info().eventsFolded).toBe(0);
+    expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+  });
+});
+
+/**
+ * The file a crash right after the snapshot taken at `position` leaves: with snapshotEveryEvents 1
+ * the runner snapshots after a write's first event, and skips the second (a write in progress).
+ */
+async function snapshotTakenAt(file: string, position: bigint): Promise<Buffer> {
+  for (let tries = 0; tries < 500; tries++) {
+    const header = await readSnapshotHeader(file).catch(() => undefined);
+    if (header?.checkpoint === position.toString()) return readFileSync(file);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`no snapshot at position ${position}`);
+}
+
+/** Stop `live` (its final snapshot overwritten by `crashed`), then start on its store from `crashed`. */
+async function restartFrom(live: Rig, file: string, crashed: Buffer): Promise<Rig> {
+  await live.projections.stop();
+  writeFileSync(file, crashed);
+  return rigAt(LATE, { store: live.store, checkpointFile: file });
+}
+
+describe('withdrawn cards: a snapshot taken between two events of one write', () => {
+  const event = (b: Record<string, unknown> & { type: string }) => ({ eventId: randomUUID(), type: b.type, data: b });
+
+  it("a restart from it finds what the live run found: a card the write's later event put back is not withdrawn", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-mid-'));
+    dirs.push(dir);
+    const checkpointFile = join(dir, 'snap.ndjson');
+    // A 1-day case accepted Friday 11-13, red from 11-17; paused and resumed over the weekend
+    // before, both recorded in one write on 11-23: the deadline does not move, nothing is withdrawn.
+    const accepted = { ...ACCEPTED, caseId: 'P-1', occurredAt: '2026-11-13T09:00:00+08:00', promisedDays: 1 };
+    const live = await rigAt(accepted.occurredAt, { checkpointFile, snapshotEveryEvents: 1 });
+    await live.append(accepted);
+    await live.projections.saveSnapshot(); // no snapshot write in progress when the append arrives
+    live.scheduler.advanceTo(LATE);
+    const base = { caseId: 'P-1', pauseId: 'p1' };
+    const write = await live.store.append(caseStreamId('P-1'), [
+      event({ type: 'CasePaused', ...base, occurredAt: '2026-11-14T10:00:00+08:00', reason: 'testing' }),
+      event({ type: 'CaseResumed', ...base, occurredAt: '2026-11-15T10:00:00+08:00' }),
+    ]);
+    expect(await live.projections.readModels.waitForPosition(write.position, 2_000)).toBe(true);
+    const crashed = await snapshotTakenAt(checkpointFile, write.position - 1n);
+    const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
+    expect(expected.total).toBe(0);
+
+    const restarted = await restartFrom(live, checkpointFile, crashed);
+    expect(restarted.projections.info().eventsFolded).toBe(1); // the resume, after the snapshot
+    expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+  });
+
+  it("a restart from it names every event of the write that withdrew a complaint's card", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-mid-'));
+    dirs.push(dir);
+    const checkpointFile = join(dir, 'snap.ndjson');
+    const live = await rigAt('2026-11-16T09:00:00+08:00', { checkpointFile, snapshotEveryEvents: 1 });
+    await appendComplaint(live, RECEIVED);
+    await live.projections.saveSnapshot(); // no snapshot write in progress when the append arrives
+    live.scheduler.advanceTo(LATE);
+    const assigned = complaint('ComplaintAssigned', '2026-11-19T16:00:00+08:00', { departmentId: 'd2' });
+    await appendComplaint(live, ACCEPTED_IN_TIME, assigned);
+    const head = await live.store.headPosition();
+    const crashed = await snapshotTakenAt(checkpointFile, head - 1n);
+    const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
+    expect(expected.items.map((c) => c.withdrawnBy)).toEqual([
+      {
+        events: [
+          expect.objectContaining({ type: 'ComplaintAccepted' }),
+          expect.objectContaining({ type: 'ComplaintAssigned' }),
+        ],
+      },
+    ]);
+
+    const restarted = await restartFrom(live, checkpointFile, crashed);
+    expect(restarted.projections.info().eventsFolded).toBe(1);
     expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
   });
 });

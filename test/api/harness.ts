@@ -64,6 +64,10 @@ export interface HarnessOptions {
     metrics: Metrics;
   }) => Promise<{ readModels: ReadModels; stop(): Promise<void> }>;
   readonly options?: AppDeps['options'];
+  /** Where the projections keep their snapshot (default: none, every start rebuilds). */
+  readonly checkpointFile?: string;
+  /** The projections' operational messages (default: dropped). */
+  readonly projectionLog?: (message: string, level?: 'info' | 'warn') => void;
 }
 
 export async function startTestServer(options: HarnessOptions = {}): Promise<TestServer> {
@@ -85,6 +89,8 @@ export async function startTestServer(options: HarnessOptions = {}): Promise<Tes
     logger,
     accessTrail,
     ...(stub === undefined ? {} : { readModels: stub.readModels }),
+    ...(options.checkpointFile === undefined ? {} : { checkpointFile: options.checkpointFile }),
+    ...(options.projectionLog === undefined ? {} : { projectionLog: options.projectionLog }),
     // Property tests fire requests faster than the per-token limit; the limit itself is
     // tested in test/reliability/hostile.int.test.ts.
     appOptions: { rateLimitPerSecond: 0, ...options.options },

@@ -27,7 +27,7 @@ import { complaintCardsShownBefore } from '../../domain/complaints/withdrawnCard
 import type { Policy } from '../../domain/policy.js';
 import { parseInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
-import { ComplaintWithdrawals, type WithdrawnComplaintCard } from './complaintWithdrawals.js';
+import { ComplaintWithdrawals, type OpenComplaintWrite, type WithdrawnComplaintCard } from './complaintWithdrawals.js';
 import { PublicationWindow } from '../publicationWindow.js';
 
 /** What the fold needs of a stored event. */
@@ -148,9 +148,14 @@ export class ComplaintProjection {
     return this.withdrawals.all();
   }
 
-  /** Put a snapshot's register of withdrawn complaint cards in place (before any event). */
-  restoreWithdrawn(cards: readonly WithdrawnComplaintCard[]): void {
-    this.withdrawals.restore(cards);
+  /** For a snapshot: the register's cards of writes that are over, and the write being folded. */
+  snapshotWithdrawals(): { closed: WithdrawnComplaintCard[]; openWrite: OpenComplaintWrite | undefined } {
+    return { closed: this.withdrawals.closedCards(), openWrite: this.withdrawals.openWrite() };
+  }
+
+  /** Put a snapshot's register of withdrawn complaint cards in place, and its open write (before any event). */
+  restoreWithdrawn(cards: readonly WithdrawnComplaintCard[], openWrite?: OpenComplaintWrite): void {
+    this.withdrawals.restore(cards, openWrite);
   }
 
   /** Put a state loaded from a snapshot taken at `position` in place (before the subscription resumes after it). */

@@ -53,6 +53,9 @@ interface OpenWrite {
   found: readonly WithdrawnComplaintCard[];
 }
 
+/** The write being folded, as a snapshot keeps it (withdrawalLog.ts `OpenCaseWrite` says why). */
+export type OpenComplaintWrite = Readonly<Omit<OpenWrite, 'events'>> & { readonly events: readonly EventRef[] };
+
 export class ComplaintWithdrawals {
   private readonly closed: WithdrawnComplaintCard[] = [];
   /** The last write that may withdraw cards, compared again as more of its events arrive. */
@@ -126,9 +129,20 @@ export class ComplaintWithdrawals {
     return out;
   }
 
-  /** Put a snapshot's register in place (before any event). */
-  restore(cards: readonly WithdrawnComplaintCard[]): void {
+  /** The cards of writes that are over (a snapshot saves these, and the open write apart). */
+  closedCards(): WithdrawnComplaintCard[] {
+    return this.closed.slice();
+  }
+
+  /** The write being folded, when it may withdraw cards (for a snapshot). */
+  openWrite(): OpenComplaintWrite | undefined {
+    return this.open === undefined ? undefined : { ...this.open, events: this.open.events.slice() };
+  }
+
+  /** Put a snapshot's register in place, and the write it was taken in the middle of (before any event). */
+  restore(cards: readonly WithdrawnComplaintCard[], write?: OpenComplaintWrite): void {
     this.closed.push(...cards);
+    if (write !== undefined) this.open = { ...write, events: write.events.slice() };
   }
 
   get hasOpenWrite(): boolean {
