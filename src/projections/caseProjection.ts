@@ -62,7 +62,7 @@ import { SettlingRing } from './settlingRing.js';
 import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
-import { PublicationWindow } from './publicationWindow.js';
+import { type DirectoryMove, PublicationWindow } from './publicationWindow.js';
 import { RULE_COLOR } from '../domain/lists.js';
 import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
 
@@ -325,8 +325,8 @@ export class CaseProjection {
    * A calendar or directory publication recorded at `recordedAt` is applied
    * within `apply`: a change of working days it makes is compared for withdrawn cards.
    */
-  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
-    return this.publication.during(recordedAt, apply);
+  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
+    return this.publication.during(recordedAt, apply, move);
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */
@@ -571,7 +571,7 @@ export class CaseProjection {
       const touched = (function* (entries: Iterable<Readonly<CaseEntry>>) {
         for (const e of entries) if (spanTouches(e.state, range, next)) yield e.state;
       })(this.entries.entries());
-      this.withdrawals.calendarChanged(touched, at, previous, next);
+      this.withdrawals.calendarChanged(touched, at, previous, next, this.publication.directoryMove);
     }
     if (!this.live) {
       // Catching up: goLive evaluates every object with the final calendar; the rows it can change become objects.

@@ -26,6 +26,7 @@ import type { CaseProjection } from './caseProjection.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { applyDirectoryEvent, DIRECTORY_STREAM_PREFIX, type DirectoryBook } from './directoryEvents.js';
 import { applyPolicyEvent, POLICY_STREAM_PREFIX, type PolicyBook } from './policyEvents.js';
+import type { DirectoryMove } from './publicationWindow.js';
 
 /** The stream prefixes the projections subscribe to. */
 export const STREAM_PREFIXES: readonly string[] = [
@@ -111,12 +112,17 @@ export class EventRouter {
     // Taken in before the fold (engine.ts loadDirectory): the book tells no listener, so its regions are set here.
     const held = version <= directory.view().version;
     // A center moved to another region changes its cases' working days (engine.ts followDirectoryRegions).
-    const problem = this.applyingPublication(tryParseInstant(e.recordedAt), () => {
-      const unread = applyDirectoryEvent(directory, e);
-      if (unread === undefined && held)
-        this.moveRegions(directory.atVersion(this.directoryFolded), directory.atVersion(version));
-      return unread;
-    });
+    const move = { version, previousVersion: this.directoryFolded };
+    const problem = this.applyingPublication(
+      tryParseInstant(e.recordedAt),
+      () => {
+        const unread = applyDirectoryEvent(directory, e);
+        if (unread === undefined && held)
+          this.moveRegions(directory.atVersion(this.directoryFolded), directory.atVersion(version));
+        return unread;
+      },
+      move,
+    );
     if (problem !== undefined) this.skip(`an invalid directory event at position ${e.position}`);
     else if (version > this.directoryFolded) this.directoryFolded = version;
   }
@@ -159,10 +165,12 @@ export class EventRouter {
   }
 
   /** A publication recorded at `at`, applied: the cases' and the complaints' cards it withdraws are compared within. */
-  private applyingPublication<T>(at: EpochMs | undefined, apply: () => T): T {
+  private applyingPublication<T>(at: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
     const complaints = this.complaints;
-    return this.projection.applyingPublication(at, () =>
-      complaints === undefined ? apply() : complaints.applyingPublication(at, apply),
+    return this.projection.applyingPublication(
+      at,
+      () => (complaints === undefined ? apply() : complaints.applyingPublication(at, apply, move)),
+      move,
     );
   }
 

@@ -6,8 +6,20 @@
  */
 import type { EpochMs } from '../domain/types.js';
 
+/** A directory publication that moved centers between regions: the version it made, and the one before. */
+export interface DirectoryMove {
+  readonly version: number;
+  readonly previousVersion: number;
+}
+
 export class PublicationWindow {
   private at: EpochMs | undefined;
+  private move: DirectoryMove | undefined;
+
+  /** The directory versions, when the publication being applied is the directory's. */
+  get directoryMove(): DirectoryMove | undefined {
+    return this.move;
+  }
 
   /** The instant of the publication being applied, if one is. */
   get instant(): EpochMs | undefined {
@@ -15,12 +27,14 @@ export class PublicationWindow {
   }
 
   /** Run `apply` as the publication recorded at `recordedAt`. */
-  during<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
+  during<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
     this.at = recordedAt;
+    this.move = move;
     try {
       return apply();
     } finally {
       this.at = undefined;
+      this.move = undefined;
     }
   }
 }

@@ -23,6 +23,7 @@
 import { cardsWithdrawn, mayWithdrawCards, withdrawalHorizon } from '../domain/withdrawnCards.js';
 import type { CaseEvent, CaseState, EpochMs, RawCard, WorkCalendar } from '../domain/index.js';
 import type { CardRule } from '../domain/lists.js';
+import type { DirectoryMove } from './publicationWindow.js';
 
 /** One of the events that withdrew a card. */
 export interface EventRef {
@@ -39,7 +40,22 @@ export type WithdrawnBy =
       /** The case's events of that write, in order. */
       readonly events: readonly EventRef[];
     }
-  | { readonly kind: 'calendar'; readonly calendarVersion: string; readonly previousCalendarVersion: string };
+  | {
+      readonly kind: 'calendar';
+      readonly calendarVersion: string;
+      readonly previousCalendarVersion: string;
+      /** When a directory publication moved centers between regions: its version and the one before. */
+      readonly directoryVersion?: number;
+      readonly previousDirectoryVersion?: number;
+    };
+
+/** What a calendar change withdrew by: the calendar versions, and the directory's when it moved regions. */
+export function calendarWithdrawal(previous: string, next: string, move: DirectoryMove | undefined): WithdrawnBy {
+  const by = { kind: 'calendar' as const, calendarVersion: next, previousCalendarVersion: previous };
+  return move === undefined
+    ? by
+    : { ...by, directoryVersion: move.version, previousDirectoryVersion: move.previousVersion };
+}
 
 export interface WithdrawnCard {
   readonly caseId: string;
@@ -170,12 +186,14 @@ export class WithdrawalLog {
    * A calendar publication recorded at `at` changed the working days: the cards
    * of `states` (the cases whose span it touches) it withdrew. Close the open write first.
    */
-  calendarChanged(states: Iterable<CaseState>, at: EpochMs, previous: WorkCalendar, next: WorkCalendar): void {
-    const by: WithdrawnBy = {
-      kind: 'calendar',
-      calendarVersion: next.version,
-      previousCalendarVersion: previous.version,
-    };
+  calendarChanged(
+    states: Iterable<CaseState>,
+    at: EpochMs,
+    previous: WorkCalendar,
+    next: WorkCalendar,
+    move?: DirectoryMove,
+  ): void {
+    const by = calendarWithdrawal(previous.version, next.version, move);
     for (const s of states) {
       const gone = cardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next));
       for (const card of gone) {

@@ -48,7 +48,13 @@ export type WithdrawnByView =
         readonly occurredAt: string;
       }[];
     }
-  | { readonly calendarVersion: string; readonly previousCalendarVersion: string };
+  | {
+      readonly calendarVersion: string;
+      readonly previousCalendarVersion: string;
+      /** A directory publication that moved centers between regions: its version and the one before. */
+      readonly directoryVersion?: number;
+      readonly previousDirectoryVersion?: number;
+    };
 
 /** A case's withdrawn card (`caseId`, its matter) or a complaint's (`complaintId`, no matter). */
 export interface WithdrawnCardRow extends Named {
@@ -250,9 +256,9 @@ export function withdrawnComplaintCardView(
 }
 
 function byView(by: WithdrawnCard['by'], fmt: (ms: EpochMs) => string): WithdrawnByView {
-  return by.kind === 'calendar'
-    ? { calendarVersion: by.calendarVersion, previousCalendarVersion: by.previousCalendarVersion }
-    : { events: by.events.map((e) => ({ ...e, occurredAt: fmt(e.occurredAt) })) };
+  if (by.kind === 'events') return { events: by.events.map((e) => ({ ...e, occurredAt: fmt(e.occurredAt) })) };
+  const { kind: _, ...versions } = by;
+  return versions;
 }
 
 /** Withdrawn cards on record by rule, colour and center (a case's center, a complaint's of receipt). */
@@ -299,7 +305,10 @@ const CSV_HEADER = [
 
 /** What withdrew a card, in one cell. */
 function byCell(by: WithdrawnByView): string {
-  if ('calendarVersion' in by) return `日历更正 ${by.previousCalendarVersion} → ${by.calendarVersion}`;
+  if ('calendarVersion' in by)
+    return by.directoryVersion === undefined
+      ? `日历更正 ${by.previousCalendarVersion} → ${by.calendarVersion}`
+      : `目录区域变更 v${by.previousDirectoryVersion} → v${by.directoryVersion}（日历 ${by.calendarVersion}）`;
   return by.events.map((e) => `${e.type}#${e.revision} 发生于 ${e.occurredAt}`).join('; ');
 }
 

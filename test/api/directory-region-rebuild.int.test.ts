@@ -87,6 +87,14 @@ describe('a center moved to another region', () => {
       ['deadline-warning', '2026-11-27T00:00:00.000+08:00'],
       ['overdue', '2026-11-28T00:00:00.000+08:00'],
     ]);
+    // The calendar's days did not change: what withdrew them is the directory's version 1.
+    expect(found.items[0].withdrawnBy).toMatchObject({ directoryVersion: 1, previousDirectoryVersion: 0 });
+    expect(found.items[0].withdrawnBy.calendarVersion).toBe(found.items[0].withdrawnBy.previousCalendarVersion);
+    const csv = await call(live.baseUrl, 'GET', '/cards/withdrawn?from=2026-11-01&to=2026-12-01', {
+      token: TOKENS.auditor,
+      headers: { accept: 'text/csv' },
+    });
+    expect(csv.text).toContain('目录区域变更 v0 → v1');
     await closeEngine(live);
 
     const rebuilt = await engineOn(path, NOW);

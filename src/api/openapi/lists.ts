@@ -59,7 +59,15 @@ const withdrawnCardFields = {
         type: 'object',
         additionalProperties: false,
         required: ['calendarVersion', 'previousCalendarVersion'],
-        properties: { calendarVersion: { type: 'string' }, previousCalendarVersion: { type: 'string' } },
+        properties: {
+          calendarVersion: { type: 'string' },
+          previousCalendarVersion: { type: 'string' },
+          directoryVersion: {
+            type: 'integer',
+            description: 'When a directory publication moved centers between regions: its version',
+          },
+          previousDirectoryVersion: { type: 'integer', description: 'The directory version before it' },
+        },
       },
     ],
   },

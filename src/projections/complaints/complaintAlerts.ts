@@ -26,6 +26,7 @@ import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { AlertBoard } from '../alertBoard.js';
 import { DueTimer } from '../dueTimer.js';
+import type { DirectoryMove } from '../publicationWindow.js';
 import type { Scheduler } from '../scheduler.js';
 import type {
   AlertCount,
@@ -111,8 +112,8 @@ export class ComplaintAlerts {
   }
 
   /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (its withdrawn cards). */
-  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
-    return this.options.complaints.applyingPublication(recordedAt, apply);
+  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
+    return this.options.complaints.applyingPublication(recordedAt, apply, move);
   }
 
   /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */

@@ -28,7 +28,7 @@ import type { Policy } from '../../domain/policy.js';
 import { parseInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { ComplaintWithdrawals, type OpenComplaintWrite, type WithdrawnComplaintCard } from './complaintWithdrawals.js';
-import { PublicationWindow } from '../publicationWindow.js';
+import { type DirectoryMove, PublicationWindow } from '../publicationWindow.js';
 
 /** What the fold needs of a stored event. */
 export interface StoredComplaintEvent {
@@ -119,14 +119,15 @@ export class ComplaintProjection {
   }
 
   /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (see `calendarChanged`). */
-  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T): T {
-    return this.publication.during(recordedAt, apply);
+  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
+    return this.publication.during(recordedAt, apply, move);
   }
 
   /** The working days changed: a publication's change withdraws the complaint cards it moved (none while restoring). */
   calendarChanged(next: TimingCalendar, previous: TimingCalendar): void {
     const at = this.publication.instant;
-    if (at !== undefined) this.withdrawals.calendarChanged(this.byId.values(), at, previous, next);
+    if (at !== undefined)
+      this.withdrawals.calendarChanged(this.byId.values(), at, previous, next, this.publication.directoryMove);
   }
 
   get hasOpenWithdrawalWrite(): boolean {

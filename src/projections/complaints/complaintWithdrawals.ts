@@ -25,7 +25,8 @@ import type { ComplaintCard } from '../../domain/complaints/timeline.js';
 import { complaintCardsWithdrawn } from '../../domain/complaints/withdrawnCards.js';
 import type { EpochMs } from '../../domain/types.js';
 import { mayWithdrawCards, withdrawalHorizon } from '../../domain/withdrawnCards.js';
-import { eventRef, type EventRef, type WithdrawnBy } from '../withdrawalLog.js';
+import type { DirectoryMove } from '../publicationWindow.js';
+import { calendarWithdrawal, eventRef, type EventRef, type WithdrawnBy } from '../withdrawalLog.js';
 
 export interface WithdrawnComplaintCard {
   readonly complaintId: string;
@@ -105,13 +106,15 @@ export class ComplaintWithdrawals {
    * A calendar publication recorded at `at` changed the working days: the cards
    * of `states` it withdrew. The open write is closed first (it was compared under the calendar it replaces).
    */
-  calendarChanged(states: Iterable<ComplaintState>, at: EpochMs, previous: TimingCalendar, next: TimingCalendar): void {
+  calendarChanged(
+    states: Iterable<ComplaintState>,
+    at: EpochMs,
+    previous: TimingCalendar,
+    next: TimingCalendar,
+    move?: DirectoryMove,
+  ): void {
     this.close();
-    const by: WithdrawnBy = {
-      kind: 'calendar',
-      calendarVersion: next.version,
-      previousCalendarVersion: previous.version,
-    };
+    const by = calendarWithdrawal(previous.version, next.version, move);
     for (const s of states) {
       if (s.received === undefined || s.received.at >= at) continue;
       for (const card of complaintCardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next))) {

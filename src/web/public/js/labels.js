@@ -90,6 +90,7 @@ export const EVENT_TYPES = {
  */
 export const WITHDRAWAL = {
   calendar: ['日历更正', 'calendar correction'],
+  directory: ['目录区域变更', 'directory: region moved'],
   occurred: ['发生', 'occurred'],
   revision: ['版本号', 'revision'],
   movedTo: ['现亮牌', 'now starts'],

@@ -43,8 +43,12 @@ export function withdrawnByNode(by) {
     return el(
       'span',
       { class: 'withdrawn-by', dataset: { calendarVersion: by.calendarVersion } },
-      el('strong', {}, label(WITHDRAWAL, 'calendar')),
-      ` ${by.previousCalendarVersion} → ${by.calendarVersion}`,
+      ...(by.directoryVersion === undefined
+        ? [el('strong', {}, label(WITHDRAWAL, 'calendar')), ` ${by.previousCalendarVersion} → ${by.calendarVersion}`]
+        : [
+            el('strong', {}, label(WITHDRAWAL, 'directory')),
+            ` v${by.previousDirectoryVersion} → v${by.directoryVersion}`,
+          ]),
     );
   }
   return '—';
