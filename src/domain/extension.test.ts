@@ -100,6 +100,18 @@ describe('evaluate: extensions move the deadline, the warning and remainingDays'
     expect(ev.deadlineDate).toBe('2025-03-10');
   });
 
+  it('an extension at the very instant the warning starts: the card starts and clears there ("open at t", SPEC §3)', () => {
+    // Warning for 5: day 4 = 03-07 00:00; extended at that instant to 8 days: warning day 7 = 03-12.
+    // At 03-07 00:00 the extension is not before the instant, so the rule holds there, as for a
+    // completion at exactly 00:00 of the warning day (docs/timing.md "Open at t").
+    const ext = extended('2025-03-07T00:00:00+08:00', 3);
+    const ev = evalAt([acc, ext], '2025-03-12T12:00:00+08:00');
+    expect(ev.cards.map((c) => [c.rule, c.startedAt, c.clearedAt])).toEqual([
+      ['deadline-warning', '2025-03-07T00:00:00.000+08:00', '2025-03-07T00:00:00.000+08:00'],
+      ['deadline-warning', '2025-03-12T00:00:00.000+08:00', undefined],
+    ]);
+  });
+
   it('as of an instant before the extension, the case is as it was', () => {
     const ext = extended('2025-03-07T10:00:00+08:00', 3);
     const before = evalAt([acc, ext], '2025-03-07T09:00:00+08:00');
