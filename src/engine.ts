@@ -132,7 +132,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const policy = config.policy ?? DEFAULT_POLICY;
   const policies = new PolicyBook(policy);
   const directory = config.directory ?? new DirectoryBook();
-  followDirectoryRegions(directory, calendarService);
   const metrics =
     config.metrics !== undefined && 'registry' in config.metrics
       ? config.metrics
@@ -157,6 +156,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           ...(config.projectionLog === undefined ? {} : { log: config.projectionLog }),
           ...(config.projectionPartition === undefined ? {} : { partition: config.projectionPartition }),
         });
+  // With projections, the fold gives the calendar each publication's regions as it reaches it
+  // (eventRouting.ts `routeDirectoryEvent`); without, they follow the book read at start.
+  if (projections === undefined) followDirectoryRegions(directory, calendarService);
   const readModels = config.readModels ?? (projections as Projections).readModels;
   // The write side's policy is the version in force now as recorded, not the configured one (session 16).
   const policyInForce = (): Policy => inForceNow(policies, clock(), config.zone);
@@ -230,7 +232,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   };
 }
 
-/** Regional days follow the directory: a publication that moves a center's region recomputes every case. */
+/** Regional days follow the directory read by the engine (no projections here to replay it in order). */
 function followDirectoryRegions(directory: DirectoryBook, calendarService: CalendarService): void {
   directory.onChange((next, previous) => {
     if (!sameRegions(next.directory, previous.directory)) calendarService.setRegionOfCenter(next.regionOfCenter);

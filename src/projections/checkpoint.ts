@@ -203,6 +203,8 @@ export class Checkpoint {
     }
     for (const value of h.calendarEvents) target.applyCalendar(value);
     // The fold replays the directory's later publications from the snapshot's version (eventRouting.ts).
+    // Before `putInPlace`: a change of regions is a calendar change, which would close the restored
+    // open write and turn back every restored row.
     const directoryAsTaken = target.startDirectoryAt(h.directoryVersion);
     const stale =
       this.options.calendarService.current().version !== h.calendarVersion ||

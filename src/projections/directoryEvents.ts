@@ -59,7 +59,8 @@ export interface DirectoryView extends Directory {
 
 export type DirectoryListener = (next: DirectoryIndex, previous: DirectoryIndex) => void;
 
-const EMPTY_INDEX = indexDirectory(EMPTY_DIRECTORY);
+/** The directory before any publication. */
+export const EMPTY_INDEX = indexDirectory(EMPTY_DIRECTORY);
 
 /** The directory in force: the latest publication read from `directory-CN`. */
 export class DirectoryBook {

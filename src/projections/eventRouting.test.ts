@@ -12,6 +12,7 @@ import type { RecordedEvent } from '../store/port.js';
 import { PackedRows, PackedRowsWithoutIds } from '../store/sqlite/readAhead.js';
 import type { CaseProjection } from './caseProjection.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
+import { applyDirectoryEvent, DIRECTORY_STREAM_ID, DirectoryBook, directoryEventData } from './directoryEvents.js';
 import { EventRouter } from './eventRouting.js';
 
 function recordingRouter() {
@@ -112,5 +113,55 @@ describe('EventRouter.routeRow', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('EventRouter: the directory regions the fold times cases by', () => {
+  const directory = (region: string) => ({
+    centers: [{ centerId: 'kashgar', name: '喀什', level: 'district' as const, region }],
+    departments: [],
+  });
+  const publication = (revision: number, region: string): RecordedEvent => {
+    const d = directoryEventData(directory(region), '2026-11-01T00:00:00+08:00');
+    return {
+      streamId: DIRECTORY_STREAM_ID,
+      revision: BigInt(revision),
+      position: BigInt(10 + revision),
+      recordedAt: `2026-11-0${revision + 1}T00:00:00.000Z`,
+      type: d.type,
+      data: d.data,
+      eventId: d.eventId,
+    } as RecordedEvent;
+  };
+  /** The engine's start: the book holds every publication (xa, xb, xc) before the fold. */
+  function started() {
+    const calendar = createCalendarService('Asia/Shanghai');
+    const book = new DirectoryBook();
+    for (const [i, region] of ['xa', 'xb', 'xc'].entries()) applyDirectoryEvent(book, publication(i, region));
+    const projection = {
+      applyingPublication: <T>(_at: unknown, apply: () => T) => apply(),
+      noteOtherWrite: () => {},
+    } as unknown as CaseProjection;
+    const router = new EventRouter(projection, calendar, () => {}, undefined, book);
+    return { router, region: () => calendar.regionOfCenter()('kashgar') };
+  }
+
+  it('a rebuild starts with no regions and takes each publication’s as it reaches it', () => {
+    const { router, region } = started();
+    expect(router.startDirectoryAt(0)).toBe(true);
+    expect(region()).toBeUndefined();
+    for (const [i, r] of ['xa', 'xb', 'xc'].entries()) {
+      router.route(publication(i, r));
+      expect([region(), router.directoryVersion]).toEqual([r, i + 1]);
+    }
+  });
+
+  it('a snapshot of a fold without a directory (null): the last publication’s regions, and the ones after it in the tail change nothing', () => {
+    const { router, region } = started();
+    expect(router.startDirectoryAt(null)).toBe(false); // its rows are evaluated again
+    expect(region()).toBe('xc');
+    router.route(publication(1, 'xb')); // after the snapshot's position, already taken in
+    router.route(publication(2, 'xc'));
+    expect([region(), router.directoryVersion]).toEqual(['xc', 3]);
   });
 });

@@ -24,7 +24,7 @@ import {
 } from './calendarEvents.js';
 import type { CaseProjection } from './caseProjection.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
-import { applyDirectoryEvent, DIRECTORY_STREAM_PREFIX, type DirectoryBook } from './directoryEvents.js';
+import { applyDirectoryEvent, DIRECTORY_STREAM_PREFIX, type DirectoryBook, EMPTY_INDEX } from './directoryEvents.js';
 import { applyPolicyEvent, POLICY_STREAM_PREFIX, type PolicyBook } from './policyEvents.js';
 import type { DirectoryMove } from './publicationWindow.js';
 
@@ -41,6 +41,8 @@ export class EventRouter {
   private readonly calendarLog: CalendarYearPublishedData[] = [];
   /** The directory version folded so far (`directoryVersion`). */
   private directoryFolded = 0;
+  /** The directory whose regions the calendar has (none until the first publication with a region). */
+  private regionsApplied: DirectoryIndex = EMPTY_INDEX;
   private skipped = 0;
 
   constructor(
@@ -98,37 +100,39 @@ export class EventRouter {
   startDirectoryAt(version: number | null): boolean {
     const directory = this.directory;
     if (directory === undefined) return version === null;
-    if (version === null || version > directory.view().version) {
-      this.directoryFolded = directory.view().version;
-      return false;
-    }
-    this.moveRegions(directory.current, directory.atVersion(version));
-    this.directoryFolded = version;
-    return true;
+    const usable = version !== null && version <= directory.view().version;
+    this.directoryFolded = usable ? version : directory.view().version;
+    this.applyRegions(directory.atVersion(this.directoryFolded));
+    return usable;
   }
 
+  /**
+   * A directory publication: taken into the book (the engine may have read it before the fold),
+   * and its regions given to the calendar within its window, so the cards a move withdraws are
+   * compared and named by the two versions. One the fold is past (a snapshot's) changes nothing.
+   */
   private routeDirectoryEvent(e: RecordedEvent, directory: DirectoryBook): void {
     const version = Number(e.revision) + 1;
-    // Taken in before the fold (engine.ts loadDirectory): the book tells no listener, so its regions are set here.
-    const held = version <= directory.view().version;
-    // A center moved to another region changes its cases' working days (engine.ts followDirectoryRegions).
-    const move = { version, previousVersion: this.directoryFolded };
-    const problem = this.applyingPublication(
-      tryParseInstant(e.recordedAt),
-      () => {
-        const unread = applyDirectoryEvent(directory, e);
-        if (unread === undefined && held)
-          this.moveRegions(directory.atVersion(this.directoryFolded), directory.atVersion(version));
-        return unread;
-      },
-      move,
-    );
+    let problem: string | undefined;
+    if (version <= this.directoryFolded) problem = applyDirectoryEvent(directory, e);
+    else {
+      const move = { version, previousVersion: this.directoryFolded };
+      problem = this.applyingPublication(
+        tryParseInstant(e.recordedAt),
+        () => applyDirectoryEvent(directory, e) ?? this.applyRegions(directory.atVersion(version)),
+        move,
+      );
+      if (problem === undefined) this.directoryFolded = version;
+    }
     if (problem !== undefined) this.skip(`an invalid directory event at position ${e.position}`);
-    else if (version > this.directoryFolded) this.directoryFolded = version;
   }
 
-  private moveRegions(from: DirectoryIndex, to: DirectoryIndex): void {
-    if (!sameRegions(from.directory, to.directory)) this.calendarService.setRegionOfCenter(to.regionOfCenter);
+  /** Give the calendar `to`'s regions when they differ from those it has (a move recomputes every case). */
+  private applyRegions(to: DirectoryIndex): undefined {
+    if (!sameRegions(this.regionsApplied.directory, to.directory))
+      this.calendarService.setRegionOfCenter(to.regionOfCenter);
+    this.regionsApplied = to;
+    return undefined;
   }
 
   /**

@@ -189,21 +189,25 @@ async function readRows(
 /** The header with its open writes' states in the fold's shape; SnapshotError when one is not what it says. */
 function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
   const { cases, complaint } = header.openWrites;
-  const refs = (v: unknown) => Array.isArray(v) && v.every((r) => typeof r?.type === 'string');
-  const cards = (v: unknown) => Array.isArray(v) && v.every(looksLikeWithdrawnCard);
+  const refs = (v: unknown) =>
+    Array.isArray(v) &&
+    v.every((r) => typeof r?.type === 'string' && typeof r.revision === 'number' && typeof r.occurredAt === 'number');
+  const cards = (v: unknown, of: 'caseId' | 'complaintId') =>
+    Array.isArray(v) && v.every((c) => looksLikeWithdrawnCard(c) && of in c);
   if (
     cases !== null &&
     !(
       typeof cases.at === 'number' &&
       typeof cases.horizon === 'number' &&
       Array.isArray(cases.cases) &&
+      new Set(cases.cases.map((c) => c?.caseId)).size === cases.cases.length &&
       cases.cases.every(
         (c) =>
           typeof c?.caseId === 'string' &&
           looksLikeState(c.before) &&
           refs(c.events) &&
           typeof c.compared === 'boolean' &&
-          cards(c.found),
+          cards(c.found, 'caseId'),
       )
     )
   )
@@ -215,7 +219,7 @@ function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
       typeof complaint.at === 'number' &&
       looksLikeComplaint(complaint.before) &&
       refs(complaint.events) &&
-      cards(complaint.found)
+      cards(complaint.found, 'complaintId')
     )
   )
     throw new SnapshotError(file, "its header's open complaint write is not one");

@@ -329,6 +329,14 @@ describe('snapshot v8: what is refused', () => {
       /open case write is not one; rebuilding from the beginning/,
     );
     expect(r.answers).toEqual(clean);
+    // A complaint's open write whose card is not one (nor a complaint's).
+    const complaint = { complaintId: 'q', at: 0, before: { complaintId: 'q', revision: 0 }, events: [], found: [{}] };
+    const file2 = join(dir, 'open-complaint-write.ndjson');
+    const header2 = { ...at.header, openWrites: { cases: null, complaint } };
+    writeFileSync(file2, Buffer.concat([Buffer.from(`${JSON.stringify(header2)}\n`), bytes.subarray(at.rowsJson)]));
+    const r2 = await startFrom(file2);
+    expect(r2.logs.map((l) => l.message).join('\n')).toMatch(/open complaint write is not one; rebuilding/);
+    expect(r2.answers).toEqual(clean);
   });
 
   it('rows taken under another calendar or configured policy are evaluated again, as a rebuild under it would', async () => {
