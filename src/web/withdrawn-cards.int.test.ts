@@ -121,6 +121,14 @@ describe('the case page', () => {
     expect(cells[4]).toBe('不再亮牌 no longer shown');
     expect(cells[5]).toBe('办结 completed · 发生 occurred 2025-11-20 16:00 · 版本号 revision 1');
     expect(await row.locator('li[data-event-type="CaseCompleted"]').count()).toBe(1);
+    expect(await texts(page, '#withdrawn-cards thead th')).toEqual([
+      '牌 Card',
+      '亮牌 Started',
+      '消除 Cleared',
+      '撤销 Withdrawn',
+      '现状 Now',
+      '撤销原因 Withdrawn by',
+    ]);
     // The card is gone from the cards of the record; the late completion's own yellow card is there.
     expect(await page.locator('#cards > li[data-rule="overdue"]').count()).toBe(0);
     expect(await page.locator('#cards > li[data-rule="late-record"]').count()).toBe(1);

@@ -85,8 +85,23 @@ export function withdrawnCardRow(c) {
   );
 }
 
+/** The columns of `withdrawnCardRow`, written once for both pages. */
+const SECTION_HEADERS = [
+  ['牌 Card'],
+  ['亮牌 Started'],
+  ['消除 Cleared', 'hide-narrow'],
+  ['撤销 Withdrawn'],
+  ['现状 Now'],
+  ['撤销原因 Withdrawn by'],
+];
+
 /** The withdrawn-cards section of a case's or complaint's page: shown only when there are any. */
 export function renderWithdrawnSection(list) {
   document.getElementById('withdrawn-section').hidden = list.length === 0;
-  document.getElementById('withdrawn-cards').tBodies[0].replaceChildren(...list.map(withdrawnCardRow));
+  const table = document.getElementById('withdrawn-cards');
+  if (table.tHead === null) {
+    const cells = SECTION_HEADERS.map(([text, cls]) => el('th', { scope: 'col', class: cls }, text));
+    table.append(el('thead', {}, el('tr', {}, ...cells)), el('tbody'));
+  }
+  table.tBodies[0].replaceChildren(...list.map(withdrawnCardRow));
 }
