@@ -151,6 +151,40 @@ export function describeEventStoreContract(
       );
 
       it(
+        'the events of one append share one recordedAt, however they are read (from its start or its middle)',
+        withStore(async (store, p) => {
+          // EventStoreDB stamps each event of an append with its own `created`: on the wire server
+          // 40 of 300 five-event appends straddled a millisecond (appendInstants.ts). Here the
+          // clock moves a millisecond at every reading, so a store that stamps each event apart
+          // gives each its own instant.
+          const appends = 40;
+          let tick = Date.parse('2025-09-22T02:15:00.000Z');
+          Object.defineProperty(clockState, 'now', { get: () => tick++, configurable: true });
+          try {
+            for (let i = 0; i < appends; i++) await store.append(`${p}-${i}`, events(6));
+          } finally {
+            Object.defineProperty(clockState, 'now', { value: tick, writable: true, configurable: true });
+          }
+          const instants = (read: RecordedEvent[]) => [...new Set(read.map((e) => e.recordedAt))];
+          for (let i = 0; i < appends; i++) {
+            const whole = await collect(store.readStream(`${p}-${i}`));
+            expect(instants(whole)).toHaveLength(1);
+            const middle = await collect(store.readStream(`${p}-${i}`, { fromRevision: 3n }));
+            expect(instants(middle)).toEqual(instants(whole));
+          }
+          const last = await collect(store.readStream(`${p}-${appends - 1}`));
+          const fromMiddle = await collect(store.readAll({ fromPosition: last[2]!.position, streamPrefixes: [p] }));
+          expect(fromMiddle.map((e) => e.eventId)).toEqual(last.slice(2).map((e) => e.eventId));
+          expect(instants(fromMiddle)).toEqual(instants(last));
+          const sub = store.subscribeToAll({ fromPosition: last[1]!.position, streamPrefixes: [p] });
+          const got = eventsOf(await receive(sub, (msgs) => eventsOf(msgs).length >= 4));
+          await sub.close();
+          expect(got.map((e) => e.eventId)).toEqual(last.slice(2).map((e) => e.eventId));
+          expect(instants(got)).toEqual(instants(last));
+        }),
+      );
+
+      it(
         'reads a stream from a revision, with maxCount, and a missing stream as empty',
         withStore(async (store, p) => {
           await store.append(`${p}-1`, events(5));

@@ -26,6 +26,8 @@ export interface EsdbRecordedEvent {
   readonly type: string;
   readonly created: Date;
   readonly data: unknown;
+  /** Custom metadata: parsed JSON, bytes, or undefined when none was written. */
+  readonly metadata?: unknown;
   readonly position?: EsdbPosition;
 }
 

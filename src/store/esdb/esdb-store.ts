@@ -43,7 +43,9 @@ import { collectWithin, withDeadline } from './deadline.js';
 import { EsdbSubscription } from './esdb-subscription.js';
 import { CHECKPOINT_INTERVAL, type FilteredRead, filteredBatches } from './filtered-read.js';
 import { HeadTracker } from './head.js';
+import { AppendInstants } from './appendInstants.js';
 import {
+  appendIndexOf,
   comparePositions,
   fromEsdbEvent,
   isStreamNotFound,
@@ -146,6 +148,7 @@ export class EsdbEventStore implements EventStore {
     let next = validatePosition(options.fromRevision, 'fromRevision') ?? 0n;
     if (next < 0n) next = 0n;
     let remaining = validateMaxCount(options.maxCount);
+    const instants = this.appendInstants();
     while (remaining > 0) {
       const size = Math.min(PAGE, remaining);
       const from = next;
@@ -159,7 +162,10 @@ export class EsdbEventStore implements EventStore {
       );
       for (const resolved of page) {
         const event = fromEsdbEvent(resolved.event);
-        if (event) yield event;
+        if (event) {
+          const read = instants.of(event, appendIndexOf(resolved.event!));
+          yield read instanceof Promise ? await read : read;
+        }
       }
       if (page.length < size) return;
       remaining -= page.length;
@@ -206,6 +212,7 @@ export class EsdbEventStore implements EventStore {
   /** Every user event of `$all` from `from` (inclusive), paged. */
   private async *pagedReadAll(from: bigint | undefined, maxCount: number): AsyncIterable<RecordedEvent> {
     let remaining = maxCount;
+    const instants = this.appendInstants();
     // A page restarts inclusively at the last record seen: one more than wanted still brings a fresh one.
     const size = Math.min(PAGE, remaining + 1);
     let start: EsdbReadPosition = toReadAllFrom(from);
@@ -230,7 +237,8 @@ export class EsdbEventStore implements EventStore {
         if (position !== undefined) after = position;
         const event = fromEsdbEvent(resolved.event);
         if (event === undefined) continue;
-        yield event;
+        const read = instants.of(event, appendIndexOf(resolved.event!));
+        yield read instanceof Promise ? await read : read;
         if (--remaining <= 0) return;
       }
       if (page.length < size || fresh === 0 || after === undefined) return;
@@ -270,6 +278,7 @@ export class EsdbEventStore implements EventStore {
         client: this.client,
         storeName: this.name,
         deadlineMs: this.deadline,
+        appendInstants: this.appendInstants(),
         ...(this.options.backoff && { backoff: this.options.backoff }),
         ...(this.options.sleep && { sleep: this.options.sleep }),
         ...(this.options.onSubscriptionDrop && { onDrop: this.options.onSubscriptionDrop }),
@@ -321,6 +330,21 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** One bounded read, fully collected within the deadline; a missing stream is empty. */
+  /** One read's view of appends: each event with its append's first event's recordedAt (appendInstants.ts). */
+  private appendInstants(): AppendInstants {
+    return new AppendInstants(async (streamId, revision) => {
+      const page = await this.page(`reading ${streamId}`, () =>
+        this.client.readStream(streamId, {
+          fromRevision: revision,
+          maxCount: 1,
+          direction: 'forwards',
+          deadline: this.deadline,
+        }),
+      );
+      return page[0]?.event?.created.toISOString();
+    });
+  }
+
   private async page(what: string, read: () => AsyncIterable<EsdbResolvedEvent>): Promise<EsdbResolvedEvent[]> {
     for (let attempt = 0; ; attempt++) {
       try {

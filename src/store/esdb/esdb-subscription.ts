@@ -26,7 +26,15 @@ import type {
   EsdbSubscriptionLike,
 } from './client-like.js';
 import { DeadlineError, withDeadline } from './deadline.js';
-import { comparePositions, fromEsdbEvent, isPermanent, mapEsdbError, toSubscribeFrom } from './mapping.js';
+import type { AppendInstants } from './appendInstants.js';
+import {
+  appendIndexOf,
+  comparePositions,
+  fromEsdbEvent,
+  isPermanent,
+  mapEsdbError,
+  toSubscribeFrom,
+} from './mapping.js';
 
 /** The server's default search window of a filtered subscription (its ReadBatchSize). */
 export const SERVER_SEARCH_WINDOW = 32;
@@ -45,6 +53,8 @@ export function checkpointWindow(interval: number): { maxSearchWindow: number; c
 
 export interface EsdbSubscriptionDeps {
   readonly client: EsdbClientLike;
+  /** Gives each event its append's recordedAt (appendInstants.ts); absent: each event's own `created`. */
+  readonly appendInstants?: AppendInstants;
   readonly storeName: string;
   /** How long a new subscription may stay without confirmation before it counts as dropped (ms). */
   readonly deadlineMs: number;
@@ -190,7 +200,10 @@ export class EsdbSubscription implements Subscription {
           const raw = resolved.event;
           if (raw?.position !== undefined && !this.advance(raw.position)) continue; // already delivered before a drop
           const event = fromEsdbEvent(raw);
-          if (event !== undefined && this.matches(event.streamId)) yield { kind: 'event', event };
+          if (event === undefined || !this.matches(event.streamId)) continue;
+          const instants = this.deps.appendInstants;
+          const read = instants === undefined ? event : instants.of(event, appendIndexOf(raw!));
+          yield { kind: 'event', event: read instanceof Promise ? await read : read };
           continue;
         }
         if (markers[0] !== undefined && markers[0].after <= taken) continue;

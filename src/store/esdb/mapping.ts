@@ -27,9 +27,27 @@ import type {
 /** The port's expected revision as the client's (the client's constants are the same strings). */
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision => expected;
 
-/** The event as `jsonEvent` builds it: the SPEC body as data, our eventId as the event id. */
-export const toEsdbEvent = (event: ValidEvent): EsdbEventData =>
-  jsonEvent({ id: event.eventId, type: event.type, data: event.data as Record<string, unknown> }) as EsdbEventData;
+/**
+ * The event as `jsonEvent` builds it: the SPEC body as data, our eventId as the event id; the
+ * events after an append's first carry their index in it (appendInstants.ts says why).
+ */
+export const toEsdbEvent = (event: ValidEvent, index = 0): EsdbEventData =>
+  jsonEvent({
+    id: event.eventId,
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    ...(index > 0 ? { metadata: { [APPEND_INDEX]: index } } : {}),
+  }) as EsdbEventData;
+
+const APPEND_INDEX = 'appendIndex';
+
+/** An event's index in its append (0 for the first, and for events written without one). */
+export function appendIndexOf(event: EsdbRecordedEvent): number {
+  const metadata = event.metadata;
+  if (!isPlainObject(metadata)) return 0;
+  const index = metadata[APPEND_INDEX];
+  return Number.isSafeInteger(index) && (index as number) > 0 ? (index as number) : 0;
+}
 
 /** Start of a subscription (exclusive): 'start', or the commit position p as {commit: p, prepare: p}. */
 export function toSubscribeFrom(from: bigint | 'start' | undefined): EsdbReadPosition {
