@@ -82,6 +82,35 @@ describe('EventStoreDB subscriptions (real client, wire server)', () => {
     await sub.close();
   });
 
+  it('from inside an append whose first event cannot be read: every event once, nothing dropped', async () => {
+    const drops: unknown[] = [];
+    wire = await openWire({}, { ...quickRetry, onSubscriptionDrop: (e) => drops.push(e) });
+    const { store } = wire;
+    const s = streamOf();
+    await store.append(s, events(6));
+    const written: { eventId: string; position: bigint }[] = [];
+    for await (const e of store.readStream(s)) written.push(e);
+    // The read of the append's first event (appendInstants.ts) fails, as in a leader election.
+    const client = (
+      store as unknown as { client: { readStream: (id: unknown, options: { maxCount?: unknown }) => unknown } }
+    ).client;
+    const readStream = client.readStream.bind(client);
+    let failures = 2;
+    client.readStream = (id: unknown, options: { maxCount?: unknown }) => {
+      if (options.maxCount === 1 && failures-- > 0)
+        return (async function* () {
+          yield* [];
+          throw new Error('unavailable');
+        })();
+      return readStream(id, options);
+    };
+    const sub = store.subscribeToAll({ fromPosition: written[1]!.position, streamPrefixes: [s] });
+    const got = await receive(sub, (m) => eventIds(m).length >= 4);
+    await sub.close();
+    expect(eventIds(got)).toEqual(written.slice(2).map((e) => e.eventId));
+    expect(drops).toEqual([]);
+  });
+
   it('survives a server restart: resubscribes and delivers what was written meanwhile, once', async () => {
     wire = await openWire({}, quickRetry);
     const { store, server } = wire;

@@ -61,10 +61,14 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
     const sent = loose ? (scan.last ?? 'no_stream') : expected;
     const send = () =>
       withDeadline(
-        deps.client.appendToStream(streamId, batch.events.map(toEsdbEvent), {
-          expectedRevision: sent,
-          deadline: deps.deadlineMs,
-        }),
+        deps.client.appendToStream(
+          streamId,
+          batch.events.map((e, index) => toEsdbEvent(e, index)),
+          {
+            expectedRevision: sent,
+            deadline: deps.deadlineMs,
+          },
+        ),
         deps.deadlineMs,
         `an append to ${streamId}`,
       );

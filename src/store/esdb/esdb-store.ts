@@ -329,22 +329,31 @@ export class EsdbEventStore implements EventStore {
     if (this.closed) throw new StoreUnavailableError(this.name, 'the store is closed');
   }
 
-  /** One bounded read, fully collected within the deadline; a missing stream is empty. */
-  /** One read's view of appends: each event with its append's first event's recordedAt (appendInstants.ts). */
+  /**
+   * One read's view of appends: each event with its append's first event's recordedAt
+   * (appendInstants.ts). When that event cannot be read (the stream deleted or truncated, the
+   * server unavailable), the event keeps its own `created`: never a failed or a longer read for it.
+   */
   private appendInstants(): AppendInstants {
     return new AppendInstants(async (streamId, revision) => {
-      const page = await this.page(`reading ${streamId}`, () =>
-        this.client.readStream(streamId, {
-          fromRevision: revision,
-          maxCount: 1,
-          direction: 'forwards',
-          deadline: this.deadline,
-        }),
-      );
-      return page[0]?.event?.created.toISOString();
+      try {
+        const page = await this.page(`reading ${streamId}`, () =>
+          this.client.readStream(streamId, {
+            fromRevision: revision,
+            maxCount: 1,
+            direction: 'forwards',
+            deadline: this.deadline,
+          }),
+        );
+        const first = page[0]?.event;
+        return first?.revision === revision ? first.created.toISOString() : undefined;
+      } catch {
+        return undefined;
+      }
     });
   }
 
+  /** One bounded read, fully collected within the deadline; a missing stream is empty. */
   private async page(what: string, read: () => AsyncIterable<EsdbResolvedEvent>): Promise<EsdbResolvedEvent[]> {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -198,12 +198,15 @@ export class EsdbSubscription implements Subscription {
           confirm();
           onHealthy();
           const raw = resolved.event;
-          if (raw?.position !== undefined && !this.advance(raw.position)) continue; // already delivered before a drop
+          if (raw?.position !== undefined && !this.isNew(raw.position)) continue; // already delivered before a drop
           const event = fromEsdbEvent(raw);
-          if (event === undefined || !this.matches(event.streamId)) continue;
           const instants = this.deps.appendInstants;
-          const read = instants === undefined ? event : instants.of(event, appendIndexOf(raw!));
-          yield { kind: 'event', event: read instanceof Promise ? await read : read };
+          const wanted = event !== undefined && this.matches(event.streamId);
+          const read = !wanted || instants === undefined ? event : instants.of(event, appendIndexOf(raw!));
+          const delivered = read instanceof Promise ? await read : read;
+          // Past it only now: the read above may wait, and whatever ends this subscription meanwhile resubscribes before it.
+          if (raw?.position !== undefined) this.advance(raw.position);
+          if (wanted && delivered !== undefined) yield { kind: 'event', event: delivered };
           continue;
         }
         if (markers[0] !== undefined && markers[0].after <= taken) continue;
@@ -238,9 +241,13 @@ export class EsdbSubscription implements Subscription {
 
   /** Moves `last` forward; false when `position` is not after it (a redelivery). */
   private advance(position: EsdbPosition): boolean {
-    if (this.last !== 'start' && this.last !== 'end' && comparePositions(position, this.last) <= 0) return false;
+    if (!this.isNew(position)) return false;
     this.last = position;
     return true;
+  }
+
+  private isNew(position: EsdbPosition): boolean {
+    return this.last === 'start' || this.last === 'end' || comparePositions(position, this.last) > 0;
   }
 
   private lastCommit(): bigint {
