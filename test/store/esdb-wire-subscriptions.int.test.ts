@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointWindow } from '../../src/store/esdb/esdb-subscription.js';
 import { StoreRefusedError } from '../../src/store/port.js';
-import type { SubscriptionMessage } from '../../src/store/port.js';
+import type { RecordedEvent, SubscriptionMessage } from '../../src/store/port.js';
 import { event, eventIds, events, openWire, receive, settle, streamOf, type Wire } from './esdb-wire/harness.js';
 
 let wire: Wire | undefined;
@@ -82,32 +82,51 @@ describe('EventStoreDB subscriptions (real client, wire server)', () => {
     await sub.close();
   });
 
-  it('from inside an append whose first event cannot be read: every event once, nothing dropped', async () => {
+  const eventsOf = (msgs: SubscriptionMessage[]): RecordedEvent[] =>
+    msgs.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
+
+  /**
+   * A subscription from inside an append (appendInstants.ts reads the append's first event) whose
+   * first-event read fails `failures` times with `error`; what it delivered, and its drops.
+   */
+  async function fromInsideAnAppend(error: () => unknown, failures: number) {
     const drops: unknown[] = [];
     wire = await openWire({}, { ...quickRetry, onSubscriptionDrop: (e) => drops.push(e) });
     const { store } = wire;
     const s = streamOf();
     await store.append(s, events(6));
-    const written: { eventId: string; position: bigint }[] = [];
+    const written: { eventId: string; position: bigint; recordedAt: string }[] = [];
     for await (const e of store.readStream(s)) written.push(e);
-    // The read of the append's first event (appendInstants.ts) fails, as in a leader election.
     const client = (
       store as unknown as { client: { readStream: (id: unknown, options: { maxCount?: unknown }) => unknown } }
     ).client;
     const readStream = client.readStream.bind(client);
-    let failures = 2;
+    let left = failures;
     client.readStream = (id: unknown, options: { maxCount?: unknown }) => {
-      if (options.maxCount === 1 && failures-- > 0)
+      if (options.maxCount === 1 && left-- > 0)
         return (async function* () {
           yield* [];
-          throw new Error('unavailable');
+          throw error();
         })();
       return readStream(id, options);
     };
     const sub = store.subscribeToAll({ fromPosition: written[1]!.position, streamPrefixes: [s] });
-    const got = await receive(sub, (m) => eventIds(m).length >= 4);
+    const got = eventsOf(await receive(sub, (m) => eventIds(m).length >= 4));
     await sub.close();
-    expect(eventIds(got)).toEqual(written.slice(2).map((e) => e.eventId));
+    return { written, got, drops };
+  }
+
+  it('from inside an append while the server is unavailable: resubscribes before the event, every event once', async () => {
+    // As in a leader election: the read of the first event fails twice (the retry in `page` too).
+    const { written, got, drops } = await fromInsideAnAppend(() => ({ type: 'unavailable', message: 'down' }), 2);
+    expect(got.map((e) => e.eventId)).toEqual(written.slice(2).map((e) => e.eventId));
+    expect(new Set(got.map((e) => e.recordedAt))).toEqual(new Set([written[0]!.recordedAt]));
+    expect(drops.length).toBeGreaterThan(0);
+  });
+
+  it('from inside an append whose first event is gone: every event once, with its own instant, no drop', async () => {
+    const { written, got, drops } = await fromInsideAnAppend(() => ({ type: 'stream-deleted', message: 'deleted' }), 1);
+    expect(got.map((e) => e.eventId)).toEqual(written.slice(2).map((e) => e.eventId));
     expect(drops).toEqual([]);
   });
 

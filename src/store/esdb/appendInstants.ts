@@ -14,7 +14,7 @@ import type { RecordedEvent } from '../port.js';
 export class AppendInstants {
   private first: { readonly streamId: string; readonly revision: bigint; readonly recordedAt: string } | undefined;
 
-  /** `readFirst`: the recordedAt of the event at `revision` of `streamId`; undefined when it cannot be read (never rejects). */
+  /** `readFirst`: the recordedAt of the event at `revision` of `streamId`; undefined when it is gone (rejects when the store is unavailable). */
   constructor(private readonly readFirst: (streamId: string, revision: bigint) => Promise<string | undefined>) {}
 
   /**
@@ -31,7 +31,7 @@ export class AppendInstants {
     if (first !== undefined && first.streamId === event.streamId && first.revision === revision)
       return withInstant(event, first.recordedAt);
     return this.readFirst(event.streamId, revision).then((recordedAt) => {
-      // Unreadable: this event's own instant, for the rest of the append too (no read for each).
+      // Gone: this event's own instant, for the rest of the append too (no read for each).
       this.first = { streamId: event.streamId, revision, recordedAt: recordedAt ?? event.recordedAt };
       return recordedAt === undefined ? event : withInstant(event, recordedAt);
     });

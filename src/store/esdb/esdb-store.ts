@@ -32,6 +32,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
   StoreError,
+  StoreRefusedError,
   StoreUnavailableError,
   type SubscribeOptions,
   type Subscription,
@@ -331,8 +332,9 @@ export class EsdbEventStore implements EventStore {
 
   /**
    * One read's view of appends: each event with its append's first event's recordedAt
-   * (appendInstants.ts). When that event cannot be read (the stream deleted or truncated, the
-   * server unavailable), the event keeps its own `created`: never a failed or a longer read for it.
+   * (appendInstants.ts). When that event is gone (its stream deleted or truncated, or the read
+   * refused) the event keeps its own `created`; an unavailable server fails the read as any read
+   * (a subscription then resubscribes before the event and asks again).
    */
   private appendInstants(): AppendInstants {
     return new AppendInstants(async (streamId, revision) => {
@@ -347,7 +349,8 @@ export class EsdbEventStore implements EventStore {
         );
         const first = page[0]?.event;
         return first?.revision === revision ? first.created.toISOString() : undefined;
-      } catch {
+      } catch (error) {
+        if (error instanceof StoreUnavailableError && !(error instanceof StoreRefusedError)) throw error; // transient
         return undefined;
       }
     });
