@@ -91,11 +91,11 @@ export class EventRouter {
 
   /**
    * Time the cases folded from here by the regions of directory `version` (0 for a rebuild, a
-   * snapshot's version for a restart). The engine reads every publication before the fold, so
-   * the calendar starts with the last one's regions; a fold replaying the store sets each
-   * publication's as it reaches it (`routeDirectoryEvent`), so a center's move withdraws the same
-   * cards at the same point as it did live. False when the book does not hold `version`, or the
-   * snapshot's fold had no directory (null): the cases keep the last publication's regions.
+   * snapshot's version for a restart). The engine reads every publication into the book before
+   * the fold, but the calendar's regions are the fold's: it sets each publication's as it reaches
+   * it (`routeDirectoryEvent`), so a center's move withdraws the same cards at the same point as it
+   * did live. False when the book does not hold `version`, or the snapshot's fold had no directory
+   * (null): then the last publication's regions apply (the rows are evaluated again).
    */
   startDirectoryAt(version: number | null): boolean {
     const directory = this.directory;
