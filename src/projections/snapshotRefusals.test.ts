@@ -143,6 +143,29 @@ async function startFrom(file: string, extra: Parameters<typeof makeRig>[1] = {}
   }
 }
 
+type Header = Record<string, unknown>;
+
+/** Start from the good file with its header edited by `edit`, the rest from `from` on (the rows, or the states). */
+async function startWithHeader(
+  name: string,
+  edit: (header: Header) => Header,
+  from: 'rowsJson' | 'states' = 'rowsJson',
+) {
+  const bytes = readFileSync(good);
+  const at = layout(bytes);
+  const file = join(dir, name);
+  const header = edit({ ...(at.header as unknown as Header) });
+  writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytes.subarray(at[from])]));
+  return startFrom(file);
+}
+
+/** Refused, naming `reason` in a log line: every event folded again, and the answers of a clean rebuild. */
+function expectRebuilt(r: Awaited<ReturnType<typeof startFrom>>, reason: RegExp): void {
+  expect(r.folded).toBe(events);
+  expect(r.logs.map((l) => l.message).join('\n')).toMatch(reason);
+  expect(r.answers).toEqual(clean);
+}
+
 /** Where each part of the good file begins (bytes). */
 function layout(bytes: Buffer) {
   const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()) as SnapshotHeader;
@@ -250,93 +273,40 @@ describe('snapshot v8: what is refused', () => {
   });
 
   it('a version 3 file (every case a state): warn, rebuild', async () => {
-    const bytes = readFileSync(good);
-    const at = layout(bytes);
-    const v3 = { ...at.header, version: 3 } as Record<string, unknown>;
-    for (const k of ['rows', 'partition', 'policiesSeen', 'directoryVersion']) delete v3[k];
-    const file = join(dir, 'v3.ndjson');
-    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v3)}\n`), bytes.subarray(at.states)]));
-    const r = await startFrom(file);
-    expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 3, not 8 .*rebuilding from the beginning/);
-    expect(r.answers).toEqual(clean);
+    const v3 = (h: Header) => {
+      for (const k of ['rows', 'partition', 'policiesSeen', 'directoryVersion']) delete h[k];
+      return { ...h, version: 3 };
+    };
+    expectRebuilt(await startWithHeader('v3.ndjson', v3, 'states'), /version 3, not 8 .*rebuilding from the beginning/);
   });
 
-  it('a version 4 file (same layout; complaint states without department spells): warn, rebuild', async () => {
-    const bytes = readFileSync(good);
-    const at = layout(bytes);
-    const file = join(dir, 'v4.ndjson');
-    const v4 = { ...at.header, version: 4 };
-    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v4)}\n`), bytes.subarray(at.rowsJson)]));
-    const r = await startFrom(file);
-    expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 4, not 8 .*rebuilding from the beginning/);
-    expect(r.answers).toEqual(clean);
-  });
-
-  it('a version 5 file (no register of withdrawn cards): warn, rebuild', async () => {
-    const bytes = readFileSync(good);
-    const at = layout(bytes);
-    const file = join(dir, 'v5.ndjson');
-    const v5 = { ...at.header, version: 5 } as Record<string, unknown>;
-    delete v5['withdrawnCards'];
-    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v5)}\n`), bytes.subarray(at.rowsJson)]));
-    const r = await startFrom(file);
-    expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 5, not 8 .*rebuilding from the beginning/);
-    expect(r.answers).toEqual(clean);
-  });
-
-  it("a version 6 file (no complaints' withdrawn cards): warn, rebuild", async () => {
-    const bytes = readFileSync(good);
-    const at = layout(bytes);
-    const file = join(dir, 'v6.ndjson');
-    writeFileSync(
-      file,
-      Buffer.concat([Buffer.from(`${JSON.stringify({ ...at.header, version: 6 })}\n`), bytes.subarray(at.rowsJson)]),
-    );
-    const r = await startFrom(file);
-    expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 6, not 8 .*rebuilding from the beginning/);
-    expect(r.answers).toEqual(clean);
-  });
-
-  it('a version 7 file (a write cut by the snapshot saved as over): warn, rebuild', async () => {
-    const bytes = readFileSync(good);
-    const at = layout(bytes);
-    const file = join(dir, 'v7.ndjson');
-    const v7 = { ...at.header, version: 7 } as Record<string, unknown>;
-    delete v7['openWrites'];
-    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(v7)}\n`), bytes.subarray(at.rowsJson)]));
-    const r = await startFrom(file);
-    expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(/version 7, not 8 .*rebuilding from the beginning/);
-    expect(r.answers).toEqual(clean);
-  });
+  // What each older version lacks that a rebuild gives (snapshotFormat.ts SNAPSHOT_VERSION): the same layout.
+  for (const [version, lacking, absent] of [
+    [4, 'complaint states without department spells', []],
+    [5, 'no register of withdrawn cards', ['withdrawnCards']],
+    [6, "no complaints' withdrawn cards", []],
+    [7, 'a write cut by the snapshot saved as over', ['openWrites']],
+  ] as const)
+    it(`a version ${version} file (${lacking}): warn, rebuild`, async () => {
+      const older = (h: Header) => {
+        for (const k of absent) delete h[k];
+        return { ...h, version };
+      };
+      const r = await startWithHeader(`v${version}.ndjson`, older);
+      expectRebuilt(r, new RegExp(`version ${version}, not 8 .*rebuilding from the beginning`));
+    });
 
   it('an open write in the header that is not one: warn, rebuild', async () => {
-    const bytes = readFileSync(good);
-    const at = layout(bytes);
-    const file = join(dir, 'open-write.ndjson');
-    const header = {
-      ...at.header,
-      openWrites: { cases: { at: 0, horizon: 0, cases: [{ caseId: 'x' }] }, complaint: null },
-    };
-    writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytes.subarray(at.rowsJson)]));
-    const r = await startFrom(file);
-    expect(r.folded).toBe(events);
-    expect(r.logs.map((l) => l.message).join('\n')).toMatch(
-      /open case write is not one; rebuilding from the beginning/,
-    );
-    expect(r.answers).toEqual(clean);
+    const cases = { at: 0, horizon: 0, cases: [{ caseId: 'x' }] };
+    const r = await startWithHeader('open-write.ndjson', (h) => ({ ...h, openWrites: { cases, complaint: null } }));
+    expectRebuilt(r, /open case write is not one; rebuilding from the beginning/);
     // A complaint's open write whose card is not one (nor a complaint's).
     const complaint = { complaintId: 'q', at: 0, before: { complaintId: 'q', revision: 0 }, events: [], found: [{}] };
-    const file2 = join(dir, 'open-complaint-write.ndjson');
-    const header2 = { ...at.header, openWrites: { cases: null, complaint } };
-    writeFileSync(file2, Buffer.concat([Buffer.from(`${JSON.stringify(header2)}\n`), bytes.subarray(at.rowsJson)]));
-    const r2 = await startFrom(file2);
-    expect(r2.logs.map((l) => l.message).join('\n')).toMatch(/open complaint write is not one; rebuilding/);
-    expect(r2.answers).toEqual(clean);
+    const r2 = await startWithHeader('open-complaint-write.ndjson', (h) => ({
+      ...h,
+      openWrites: { cases: null, complaint },
+    }));
+    expectRebuilt(r2, /open complaint write is not one; rebuilding/);
   });
 
   it('rows taken under another calendar or configured policy are evaluated again, as a rebuild under it would', async () => {
