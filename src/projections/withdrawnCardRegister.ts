@@ -19,6 +19,7 @@ import { formatInstant } from '../domain/index.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import { RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
+import type { WithdrawnCardFact } from './report.js';
 import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
@@ -274,11 +275,7 @@ export interface WithdrawnCardCount {
  * cards a day), one state lookup each; a card whose case or complaint is not held is not counted.
  */
 export function countWithdrawnCards(
-  cards: Iterable<{
-    readonly rule: CardRule | ComplaintCardRule;
-    readonly color: CardColor;
-    readonly centerId: string | undefined;
-  }>,
+  cards: Iterable<Pick<WithdrawnCardFact, 'rule' | 'color' | 'centerId'>>,
 ): WithdrawnCardCount[] {
   const counts = new Map<string, WithdrawnCardCount>();
   for (const { rule, color, centerId: center } of cards) {
