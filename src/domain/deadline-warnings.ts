@@ -23,10 +23,22 @@ export interface WarningInterval {
 /**
  * The pause days as they stood at each extension's instant, each computed once for both the
  * counting (`countedExtensions`) and the warning intervals (`extendedWarnings`) of one timeline.
+ * `merged`, the timeline's own pause days, is the answer at any instant by which every pause had
+ * resumed (the usual extension: after the pauses, not during one).
  */
-export function pausesAtExtensions(state: CaseState, cal: TimingCalendar): (x: EpochMs) => DayRange[] {
+export function pausesAtExtensions(
+  state: CaseState,
+  cal: TimingCalendar,
+  merged?: readonly DayRange[],
+): (x: EpochMs) => readonly DayRange[] {
+  let allResumedBy = merged === undefined ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (const p of state.pauses) {
+    const r = p.resumedAt === undefined ? Number.POSITIVE_INFINITY : Math.max(p.pausedAt, p.resumedAt);
+    if (r > allResumedBy) allResumedBy = r;
+  }
   const seen = new Map<EpochMs, DayRange[]>();
   return (x) => {
+    if (x >= allResumedBy) return merged!;
     let ranges = seen.get(x);
     if (ranges === undefined) seen.set(x, (ranges = mergedAsOf(state, x, cal)));
     return ranges;
@@ -60,17 +72,17 @@ export function countedExtensions(
   state: CaseState,
   A: EpochDay,
   cal: TimingCalendar,
-  pausesAt: (x: EpochMs) => DayRange[] = pausesAtExtensions(state, cal),
+  pausesAt: (x: EpochMs) => readonly DayRange[] = pausesAtExtensions(state, cal),
 ): readonly ExtensionState[] {
   const ext = state.extensions;
   let total = state.accepted?.promisedDays ?? 0;
   let counted: ExtensionState[] | undefined;
   for (let j = 0; j < ext.length; j++) {
     const x = ext[j]!;
-    // The total-th counted day is at least `total` days after A: an extension before that bound is in
-    // time without counting (the usual case; counting is the cost).
+    // The total-th counted day is on or after the total-th working day: an extension before that
+    // bound is in time without counting the pauses (the usual case; counting them is the cost).
     const inTime =
-      x.at < cal.startOfDay(A + total + 1) ||
+      x.at < cal.startOfDay(cal.nthWorkdayAfter(A, total) + 1) ||
       x.at < cal.startOfDay(cal.nthCountedDayAfter(A, total, pausesAt(x.at)) + 1);
     if (inTime) {
       total += x.days;
@@ -97,8 +109,8 @@ export function retroactiveExtensions(
   const out: ExtensionState[] = [];
   for (const x of counted) {
     const r = x.recordedAt;
-    // Recorded before the total-th day could end: in time, without counting.
-    if (r !== undefined && r >= cal.startOfDay(A + total + 1)) {
+    // Recorded before the total-th working day ended: in time, without counting the pauses.
+    if (r !== undefined && r >= cal.startOfDay(cal.nthWorkdayAfter(A, total) + 1)) {
       const due = cal.startOfDay(cal.nthCountedDayAfter(A, total, mergedAsOf(state, x.at, cal, r)) + 1);
       if (r >= due) out.push(x);
     }
@@ -121,7 +133,7 @@ export function extendedWarnings(
   cal: TimingCalendar,
   lastStart: EpochMs | undefined,
   lastClear: EpochMs | undefined,
-  pausesAt: (x: EpochMs) => DayRange[] = pausesAtExtensions(state, cal),
+  pausesAt: (x: EpochMs) => readonly DayRange[] = pausesAtExtensions(state, cal),
 ): WarningInterval[] {
   const promised = state.accepted?.promisedDays ?? 0;
   const out: WarningInterval[] = [];

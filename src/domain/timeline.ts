@@ -134,7 +134,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
     ranges.push({ after, through: cal.dayOf(endAt ?? T) });
   }
   const merged = ranges.length === 0 ? ranges : mergeDayRanges(ranges);
-  const pausesAt = state.extensions.length === 0 ? undefined : pausesAtExtensions(state, cal);
+  const pausesAt = state.extensions.length === 0 ? undefined : pausesAtExtensions(state, cal, merged);
   const counted = pausesAt === undefined ? state.extensions : countedExtensions(state, A, cal, pausesAt);
   let extendedDays = 0;
   for (const x of counted) extendedDays += x.days;
