@@ -55,6 +55,17 @@ export function alertViewsOf(
   const inForce = alertsInForce(s, tl, now);
   if (inForce.length === 0) return EMPTY_ALERTS;
   const a = s.accepted!;
+  // The alerts a boundary raises mostly start at that one instant (999 escalations answerable the same
+  // day): one string for them all, not one each for the heap to keep.
+  let lastStart = Number.NaN;
+  let startedAt = '';
+  const startText = (start: EpochMs): string => {
+    if (start !== lastStart) {
+      lastStart = start;
+      startedAt = flat(formatInstant(start, stamp.zone));
+    }
+    return startedAt;
+  };
   return inForce.map(
     (c): CaseAlertView =>
       // One literal with every field (absent ones undefined, which JSON omits): one hidden class, all in-object.
@@ -68,7 +79,7 @@ export function alertViewsOf(
         departmentId: a.departmentId,
         matterCode: a.matterCode,
         matterName: a.matterName,
-        startedAt: flat(formatInstant(c.start, stamp.zone)),
+        startedAt: startText(c.start),
         pauseId: c.pauseId,
         escalation: c.escalation,
         calendarVersion: stamp.calendarVersion,
