@@ -62,7 +62,7 @@ import { SettlingRing } from './settlingRing.js';
 import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
-import { type DirectoryMove, PublicationWindow } from './publicationWindow.js';
+import { PublicationWindow } from './publicationWindow.js';
 import { RULE_COLOR } from '../domain/lists.js';
 import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
 
@@ -94,6 +94,11 @@ export interface CaseProjectionOptions {
    * `goLive` are made rows first, as in the catch-up.
    */
   readonly settlingInCatchUp?: number;
+  /**
+   * The calendar or directory publication being applied (publicationWindow.ts): one window for
+   * every fold a publication may withdraw cards of, opened by the router. Default: its own.
+   */
+  readonly publication?: PublicationWindow;
 }
 
 export class CaseProjection {
@@ -125,10 +130,11 @@ export class CaseProjection {
   private settleScheduled = false;
   /** The cards writes withdrew (withdrawalLog.ts). */
   private readonly withdrawals: WithdrawalLog;
-  /** The calendar or directory publication being applied (publicationWindow.ts). */
-  private readonly publication = new PublicationWindow();
+  /** The calendar or directory publication being applied (`CaseProjectionOptions.publication`). */
+  readonly publication: PublicationWindow;
 
   constructor(private readonly options: CaseProjectionOptions) {
+    this.publication = options.publication ?? new PublicationWindow();
     this.ownEvolveOptions = { lateRecordHours: options.policy.lateRecordHours };
     this.entries = new CaseTable(options.compactCompleted !== false);
     this.settling = new SettlingRing(options.settlingInCatchUp ?? SETTLING_IN_CATCH_UP, (entry, slot) =>
@@ -319,14 +325,6 @@ export class CaseProjection {
   withdrawnCards(): WithdrawnCard[] {
     this.settle();
     return this.withdrawals.all();
-  }
-
-  /**
-   * A calendar or directory publication recorded at `recordedAt` is applied
-   * within `apply`: a change of working days it makes is compared for withdrawn cards.
-   */
-  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
-    return this.publication.during(recordedAt, apply, move);
   }
 
   /** Every case's folded state (immutable values: safe to keep, e.g. for a snapshot). */

@@ -14,6 +14,7 @@ import type { CaseProjection } from './caseProjection.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { applyDirectoryEvent, DIRECTORY_STREAM_ID, DirectoryBook, directoryEventData } from './directoryEvents.js';
 import { EventRouter } from './eventRouting.js';
+import { PublicationWindow } from './publicationWindow.js';
 
 function recordingRouter() {
   const handed: unknown[][] = [];
@@ -139,7 +140,7 @@ describe('EventRouter: the directory regions the fold times cases by', () => {
     const book = new DirectoryBook();
     for (const [i, region] of ['xa', 'xb', 'xc'].entries()) applyDirectoryEvent(book, publication(i, region));
     const projection = {
-      applyingPublication: <T>(_at: unknown, apply: () => T) => apply(),
+      publication: new PublicationWindow(),
       noteOtherWrite: () => {},
     } as unknown as CaseProjection;
     const router = new EventRouter(projection, calendar, () => {}, undefined, book);

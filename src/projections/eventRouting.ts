@@ -168,14 +168,12 @@ export class EventRouter {
     if (!streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.noteOtherWrite(recordedAt);
   }
 
-  /** A publication recorded at `at`, applied: the cases' and the complaints' cards it withdraws are compared within. */
+  /**
+   * A publication recorded at `at`, applied within the folds' one window (the case fold's, shared
+   * with the complaint fold): the cases' and complaints' cards it withdraws are compared within.
+   */
   private applyingPublication<T>(at: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
-    const complaints = this.complaints;
-    return this.projection.applyingPublication(
-      at,
-      () => (complaints === undefined ? apply() : complaints.applyingPublication(at, apply, move)),
-      move,
-    );
+    return this.projection.publication.during(at, apply, move);
   }
 
   /** Apply a calendar publication (from the store or a snapshot); false when the calendar refuses it. */

@@ -98,6 +98,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
       // A complaint is timed by the policy version in force at its receipt (as a case by its acceptance).
       policyFor: (receivedAt) =>
         options.policies?.inForce({ day: calendarService.current().dayOf(receivedAt), at: receivedAt }) ?? policy,
+      // One window for both folds: a publication's withdrawn cards are compared in each.
+      publication: projection.publication,
     },
     // Called only as events are folded, after both exist.
     (card) => complaintAlerts.noteWithdrawn(card),

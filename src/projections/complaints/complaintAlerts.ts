@@ -26,7 +26,6 @@ import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { AlertBoard } from '../alertBoard.js';
 import { DueTimer } from '../dueTimer.js';
-import type { DirectoryMove } from '../publicationWindow.js';
 import type { Scheduler } from '../scheduler.js';
 import type {
   AlertCount,
@@ -109,11 +108,6 @@ export class ComplaintAlerts {
   /** An event of another stream was folded: a complaint write still open is over. */
   noteOtherWrite(recordedAt: string): void {
     this.options.complaints.noteOtherWrite(recordedAt);
-  }
-
-  /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (its withdrawn cards). */
-  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
-    return this.options.complaints.applyingPublication(recordedAt, apply, move);
   }
 
   /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */

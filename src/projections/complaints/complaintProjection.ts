@@ -28,7 +28,7 @@ import type { Policy } from '../../domain/policy.js';
 import { parseInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { ComplaintWithdrawals, type OpenComplaintWrite, type WithdrawnComplaintCard } from './complaintWithdrawals.js';
-import { type DirectoryMove, PublicationWindow } from '../publicationWindow.js';
+import { PublicationWindow } from '../publicationWindow.js';
 
 /** What the fold needs of a stored event. */
 export interface StoredComplaintEvent {
@@ -43,6 +43,8 @@ export interface ComplaintTiming {
   /** The calendar in force and the policy version a complaint received at `receivedAt` is timed with. */
   readonly calendar: () => TimingCalendar;
   readonly policyFor: (receivedAt: EpochMs) => Policy;
+  /** The publication being applied: the case fold's window (`CaseProjectionOptions.publication`). Default: its own. */
+  readonly publication?: PublicationWindow;
 }
 
 export interface ComplaintFilter {
@@ -74,14 +76,15 @@ export class ComplaintProjection {
   private skipped = 0;
   /** The cards writes withdrew (complaintWithdrawals.ts). */
   private readonly withdrawals: ComplaintWithdrawals;
-  /** The calendar or directory publication being applied (publicationWindow.ts). */
-  private readonly publication = new PublicationWindow();
+  /** The calendar or directory publication being applied (`ComplaintTiming.publication`). */
+  private readonly publication: PublicationWindow;
 
   constructor(
     private readonly timing: ComplaintTiming,
     /** Told once of each card as it joins the register (ComplaintAlerts counts those found live). */
     onWithdrawn: (card: WithdrawnComplaintCard) => void = () => {},
   ) {
+    this.publication = timing.publication ?? new PublicationWindow();
     this.withdrawals = new ComplaintWithdrawals((state, at, calendar) => {
       const policy = this.policyOf(state);
       return policy === undefined ? [] : complaintCardsShownBefore(state, at, policy, calendar);
@@ -116,11 +119,6 @@ export class ComplaintProjection {
     const recordedAt = e.recordedAt === undefined ? undefined : tryParseInstant(e.recordedAt);
     this.withdrawals.noteEvent(before, after, decoded.event, occurredAt, recordedAt, this.timing.calendar());
     return true;
-  }
-
-  /** A calendar or directory publication recorded at `recordedAt` is applied within `apply` (see `calendarChanged`). */
-  applyingPublication<T>(recordedAt: EpochMs | undefined, apply: () => T, move?: DirectoryMove): T {
-    return this.publication.during(recordedAt, apply, move);
   }
 
   /** The working days changed: a publication's change withdraws the complaint cards it moved (none while restoring). */
