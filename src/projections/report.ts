@@ -9,7 +9,7 @@
  * in `report/tables.ts`, growth in `report/growth.ts`, the complaint and rating
  * sections in `report/feedback.ts`, the CSV in `report/csv.ts`.
  */
-import { formatDate, zoneClock } from '../domain/index.js';
+import { formatDate, parseDate, zoneClock } from '../domain/index.js';
 import type { EpochMs } from '../domain/types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { deltasOf, growthOf, type GrowthTable, type KpiDeltas } from './report/growth.js';
@@ -64,6 +64,8 @@ export interface ComparedMonth {
   readonly month: string;
   readonly from: string;
   readonly to: string;
+  /** In a month still running: the last day compared (its first days, as many as the running month has had). */
+  readonly through?: string;
   readonly kpis: KpiSet;
   /** From that month to this one: percent change for counts, percentage points for rates. */
   readonly growth: GrowthTable;
@@ -159,6 +161,22 @@ export function monthPeriod(month: unknown): { from: string; to: string; year: n
   return { from: `${year}-${pad(mon)}-01`, to: `${ny}-${pad(nm)}-01`, year, mon };
 }
 
+type ComparedPeriod = ReturnType<typeof monthPeriod> & { readonly through?: string };
+
+/** The days of [from, to) up to and including the local day of `asOf`, when it lies inside (a month still running). */
+function daysRunning(from: string, to: string, asOf: EpochMs, zone: string): number | undefined {
+  const day = zoneClock(zone).dayOf(asOf);
+  const first = parseDate(from);
+  return day >= first && day < parseDate(to) ? day - first + 1 : undefined;
+}
+
+/** The first `days` days of month `p` (all of it when `days` is undefined or reaches its end). */
+function sameDays(p: ReturnType<typeof monthPeriod>, days: number | undefined): ComparedPeriod {
+  const first = parseDate(p.from);
+  if (days === undefined || first + days >= parseDate(p.to)) return p;
+  return { ...p, to: formatDate(first + days), through: formatDate(first + days - 1) };
+}
+
 /** Worst first: overdue rate descending, then on-time rate ascending (null last), then id. */
 export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_DEPARTMENTS): MonthlyDepartmentRow[] {
   const desc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a);
@@ -212,9 +230,16 @@ export function computeMonthlyReport(
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
   const centerId = filter?.centerId;
-  const yearBefore = monthPeriod(`${year - 1}-${pad(mon)}`);
-  const monthBefore = monthPeriod(mon === 1 ? `${year - 1}-12` : `${year}-${pad(mon - 1)}`);
-  const label = (p: ReturnType<typeof monthPeriod>) => ({ month: `${p.year}-${pad(p.mon)}`, from: p.from, to: p.to });
+  // A month still running is compared with the same days of the earlier months (同期), not their whole.
+  const days = daysRunning(from, to, asOf, zone);
+  const yearBefore = sameDays(monthPeriod(`${year - 1}-${pad(mon)}`), days);
+  const monthBefore = sameDays(monthPeriod(mon === 1 ? `${year - 1}-12` : `${year}-${pad(mon - 1)}`), days);
+  const label = (p: ComparedPeriod) => ({
+    month: `${p.year}-${pad(p.mon)}`,
+    from: p.from,
+    to: p.to,
+    ...(p.through === undefined ? {} : { through: p.through }),
+  });
   const periods = {
     current: resolvePeriod(from, to, zone),
     previousYear: { ...resolvePeriod(yearBefore.from, yearBefore.to, zone), ...label(yearBefore) },
@@ -223,7 +248,7 @@ export function computeMonthlyReport(
   const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf, asOf);
   const latest = Math.max(f.latestActivity, latestComplaintActivity(complaints?.all(), centerId));
   const kpis = f.current;
-  const compared = (p: ReturnType<typeof monthPeriod>, them: KpiSet): ComparedMonth => ({
+  const compared = (p: ComparedPeriod, them: KpiSet): ComparedMonth => ({
     ...label(p),
     kpis: them,
     growth: growthOf(kpis, them),

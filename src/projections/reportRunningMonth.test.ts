@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { accepted } from '../domain/testing/fixtures.js';
-import { parseInstant } from '../domain/time.js';
+import { dayFromYmd, formatDate, parseInstant } from '../domain/time.js';
+import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { computeMonthlyReport, monthlyReportToCsv } from './report.js';
-import { makeRig, ZONE } from './testSupport.js';
+import { appendBody, type Body, makeRig, ZONE } from './testSupport.js';
 
 const VERSIONS = { calendarVersion: 'cal@test', policyVersionOf: () => 'policy@test' };
 
@@ -58,6 +59,57 @@ describe('a month still running', () => {
       expect(overdueAtEnd()).toBe(0);
       rig.scheduler.advanceTo(parseInstant('2026-12-31T00:00:00+08:00'));
       expect(overdueAtEnd()).toBe(1);
+    } finally {
+      await rig.projections.stop();
+    }
+  });
+
+  it('is compared with the same days of the month before and of the year before (同期), not their whole', async () => {
+    // One case a day, accepted and completed the same morning: every stretch of days has as many.
+    let clock = 0;
+    const store = new MemoryEventStore({ clock: () => clock });
+    const oneCaseEachDay = async (first: number, last: number, append: (body: Body) => Promise<unknown>) => {
+      for (let day = first; day <= last; day++) {
+        const date = formatDate(day);
+        clock = parseInstant(`${date}T10:00:00+08:00`);
+        await append(accepted(`D-${date}`, `${date}T09:00:00+08:00`, 0) as unknown as Body);
+        await append({
+          type: 'CaseCompleted',
+          caseId: `D-${date}`,
+          occurredAt: `${date}T10:00:00+08:00`,
+          outcome: 'approved',
+        });
+      }
+    };
+    const toStore = (body: Body) => appendBody(store, body);
+    await oneCaseEachDay(dayFromYmd(2024, 3, 1), dayFromYmd(2024, 3, 31), toStore);
+    await oneCaseEachDay(dayFromYmd(2025, 2, 1), dayFromYmd(2025, 3, 10), toStore);
+    const rig = await makeRig('2025-03-10T18:00:00+08:00', { store });
+    try {
+      const report = rig.projections.readModels.monthlyReport('2025-03');
+      expect(report.runningThrough).toBe('2025-03-10');
+      expect([report.kpis.cohort.accepted, report.previousYear.kpis.cohort.accepted]).toEqual([10, 10]);
+      expect(report.previousMonth.kpis.cohort.accepted).toBe(10);
+      // Before: 10 against the 31 of March 2024 and the 28 of February, 同比下降67.74%，环比下降64.29%.
+      expect(report.previousYear.growth.accepted).toEqual({ unit: 'percent', value: 0 });
+      expect(report.summary).toContain('接件总数同比持平，环比持平');
+      expect(report.previousYear).toMatchObject({ from: '2024-03-01', to: '2024-03-11', through: '2024-03-10' });
+      expect(report.previousMonth).toMatchObject({ from: '2025-02-01', to: '2025-02-11', through: '2025-02-10' });
+      const csv = monthlyReportToCsv(report);
+      expect(csv).toContain('去年同期 2024-03-01 至 2024-03-10');
+      expect(csv).toContain('上月同期 2025-02-01 至 2025-02-10');
+      // Day 31 of a running March: all of February (28 days), the first 31 of March 2024 (all of it).
+      rig.scheduler.advanceTo(parseInstant('2025-03-31T18:00:00+08:00'));
+      await oneCaseEachDay(dayFromYmd(2025, 3, 11), dayFromYmd(2025, 3, 31), (body) => rig.append(body));
+      const late = rig.projections.readModels.monthlyReport('2025-03');
+      expect(late.previousMonth).toMatchObject({ from: '2025-02-01', to: '2025-03-01' });
+      expect(late.previousMonth.through).toBeUndefined();
+      expect(late.previousYear.through).toBeUndefined();
+      expect([late.kpis.cohort.accepted, late.previousMonth.kpis.cohort.accepted]).toEqual([31, 28]);
+      // A month that is over compares whole months.
+      const past = rig.projections.readModels.monthlyReport('2025-02');
+      expect(past.previousYear.through).toBeUndefined();
+      expect(monthlyReportToCsv(past)).toContain('去年同月 2024-02');
     } finally {
       await rig.projections.stop();
     }

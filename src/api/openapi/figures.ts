@@ -171,10 +171,13 @@ const growthTable = closed(
   ),
 );
 const kpis = closed(['cohort', 'flow'], { cohort: ref('Cohort'), flow: ref('Flow'), ratings: ref('Ratings') });
+/** In a month still running (`runningThrough`), the earlier months are compared over their same first days (同期). */
+const through = { ...date, description: 'in a month still running: the last day compared (its first days, as many)' };
 const comparedMonth = closed(['month', 'from', 'to', 'kpis', 'growth'], {
   month: str,
   from: date,
   to: date,
+  through,
   kpis,
   growth: growthTable,
 });
@@ -200,6 +203,7 @@ const comparedFigures = (figures: string, fields: readonly (readonly [string, st
     month: str,
     from: date,
     to: date,
+    through,
     figures: ref(figures),
     growth: closed(
       fields.map(([f]) => f),

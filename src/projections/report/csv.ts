@@ -14,6 +14,7 @@ import {
   RATING_HEADLINES,
   type ComparedFigures,
   type ComplaintHeadline,
+  type MonthLabel,
   type RatingDepartmentRow,
   type RatingHeadline,
 } from './feedback.js';
@@ -131,6 +132,12 @@ const RATING_DEPARTMENT_COLUMNS: readonly Column<RatingDepartmentRow>[] = [
 ];
 
 /** A compared section (效能投诉, 好差评): each figure this month, a year earlier with 同比, last month with 环比. */
+/** 去年同月 2025-03, or in a month still running the same days: 去年同期 2025-03-01 至 2025-03-10. */
+function comparedHead(p: MonthLabel, which: 'year' | 'month'): string {
+  if (p.through !== undefined) return `${which === 'year' ? '去年同期' : '上月同期'} ${p.from} 至 ${p.through}`;
+  return `${which === 'year' ? '去年同月' : '上月'} ${p.month}`;
+}
+
 function comparedRows<F extends object, K extends string>(
   month: string,
   spec: readonly (readonly [K, 'percent' | 'points'])[],
@@ -145,7 +152,7 @@ function comparedRows<F extends object, K extends string>(
     return unit === 'points' ? percentCell(n) : n;
   };
   return [
-    ['指标', `本月 ${month}`, `去年同月 ${py.month}`, '同比', `上月 ${pm.month}`, '环比'],
+    ['指标', `本月 ${month}`, comparedHead(py, 'year'), '同比', comparedHead(pm, 'month'), '环比'],
     ...spec.map(([field, unit]) => [
       names[field],
       cell(now, field, unit),
@@ -216,7 +223,7 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
     [
       '主要指标',
       [
-        ['指标', `本月 ${report.month}`, `去年同月 ${py.month}`, '同比', `上月 ${pm.month}`, '环比'],
+        ['指标', `本月 ${report.month}`, comparedHead(py, 'year'), '同比', comparedHead(pm, 'month'), '环比'],
         ...HEADLINE_FIGURES.map(([field, part, unit]) => [
           HEADLINE_NAMES[field],
           figure(report.kpis, part, field, unit),

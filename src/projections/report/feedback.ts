@@ -51,6 +51,8 @@ export interface MonthLabel {
   readonly month: string;
   readonly from: string;
   readonly to: string;
+  /** In a month still running: the last day compared (report.ts `sameDays`). */
+  readonly through?: string;
 }
 
 export interface ComparedFigures<F, K extends string> extends MonthLabel {
@@ -110,7 +112,12 @@ const named = (departmentId: string, names: ReportNames): Named => {
   return name === undefined ? { departmentId, registered: false } : { departmentId, name, registered: true };
 };
 
-const label = (p: MonthLabel): MonthLabel => ({ month: p.month, from: p.from, to: p.to });
+const label = (p: MonthLabel): MonthLabel => ({
+  month: p.month,
+  from: p.from,
+  to: p.to,
+  ...(p.through === undefined ? {} : { through: p.through }),
+});
 
 /** The complaints received for `centerId` (all when undefined), counted over the three months in one pass. */
 export function complaintSection(

@@ -331,3 +331,14 @@ export function explainValueText(key, value, cardRule) {
   }
   return value;
 }
+
+/**
+ * The head of a compared column of the monthly report: the month (去年同月 / 上月), or in a month still
+ * running the same first days of it (去年同期 / 上月同期, `through` its last day).
+ * @param {{month?: string, from?: string, through?: string} | undefined} p
+ * @param {'year' | 'month'} which
+ */
+export function comparedHead(p, which) {
+  if (p?.through !== undefined) return `${which === 'year' ? '去年同期' : '上月同期'} ${p.from} 至 ${p.through}`;
+  return `${which === 'year' ? '去年同月' : '上月'} ${p?.month ?? ''}`;
+}

@@ -6,6 +6,7 @@
 import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
 import { nameCell } from './directory.js';
 import { complaintListLink, countLink, findingListLink, ratingListLink } from './report-links.js';
+import { comparedHead } from './labels.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,8 +68,8 @@ function comparedRows(section, figures, month, linkOf = () => undefined) {
 
 function headMonths(report, section, prefix) {
   $(`${prefix}-now`).textContent = `本月 ${report.month}`;
-  $(`${prefix}-month`).textContent = `上月 ${section.previousMonth?.month ?? ''}`;
-  $(`${prefix}-year`).textContent = `去年同月 ${section.previousYear?.month ?? ''}`;
+  $(`${prefix}-month`).textContent = comparedHead(section.previousMonth, 'month');
+  $(`${prefix}-year`).textContent = comparedHead(section.previousYear, 'year');
 }
 
 /** A department cell; '' is the complaints with no department in charge. */

@@ -3,7 +3,7 @@
 // table ranked within its level, the department table with cases in progress,
 // the worst departments and the month's cards. Growth comes from the server
 // (percent for counts, percentage points for rates); nothing is recomputed here.
-import { ALERT_RULES, COLORS, KPIS, label } from './labels.js';
+import { ALERT_RULES, COLORS, comparedHead, KPIS, label } from './labels.js';
 import { el, fmtKpi, fmtNumber, fmtRate, ratePercent } from './format.js';
 import { nameCell, withName } from './directory.js';
 import { countLink, reportListLink } from './report-links.js';
@@ -58,8 +58,9 @@ const noData = (cols, text = '无数据 No data') =>
 export function renderKpis(report) {
   const { kpis, previousMonth: pm, previousYear: py } = report;
   $('col-now').textContent = `本月 ${report.month}`;
-  $('col-month').textContent = `上月 ${pm?.month ?? ''}`;
-  $('col-year').textContent = `去年同月 ${py?.month ?? ''}`;
+  $('col-month').textContent = comparedHead(pm, 'month');
+  $('col-year').textContent = comparedHead(py, 'year');
+  $('cards-year').textContent = comparedHead(py, 'year');
   const rows = KPIS.map(([field, part, zhName, enName, kind]) => {
     const a = figure(kpis, part, field);
     const b = figure(py?.kpis, part, field);
