@@ -129,30 +129,39 @@ describe('case list and card register pages', () => {
     await page.context().close();
   });
 
-  it("every count the report links reproduces its number: the compared months, categories, centers', departments' and cards' counts", async () => {
-    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
-    const month = shanghaiIso(-5 * DAY).slice(0, 7);
-    await page.goto(`${server.baseUrl}/reports?month=${month}`);
-    await page.locator('#kpis a.count-link').first().waitFor();
-    const links = await page
-      .locator('main a.count-link')
-      .evaluateAll((as) => as.map((a) => [a.textContent ?? '', a.getAttribute('href') ?? '', a.closest('table')?.id]));
-    // Counts of every table and column link, not only this month's KPIs.
-    const tables = new Set(links.map(([, , table]) => table));
-    for (const table of ['kpis', 'categories', 'centers', 'departments', 'card-counts'])
-      expect(tables, table).toContain(table);
-    const roles = await page
-      .locator('#kpis a.count-link')
-      .evaluateAll((as) => as.map((a) => a.closest('td')?.dataset['role']));
-    expect(new Set(roles)).toEqual(new Set(['now', 'month', 'before']));
-    for (const [text, href] of links) {
-      const shown = Number((text ?? '').replace(/\D/g, ''));
-      // The page's withdrawn view reads GET /cards/withdrawn (the note under the cards table links it).
-      const api = href!.replace(/^\/cards\?view=withdrawn&/, '/cards/withdrawn?');
-      expect((await getJson(server.baseUrl, api)).total, `${text} → ${href}`).toBe(shown);
-    }
-    await page.context().close();
-  });
+  // Five days ago, and today's month: still running, compared with the same first days of the earlier months.
+  it.each([
+    ['five days ago', -5 * DAY],
+    ['today (a month still running)', 0],
+  ])(
+    "every count the report links reproduces its number: the compared months, categories, centers', departments' and cards' counts (%s)",
+    async (_, offset) => {
+      const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+      const month = shanghaiIso(offset).slice(0, 7);
+      await page.goto(`${server.baseUrl}/reports?month=${month}`);
+      await page.locator('#kpis a.count-link').first().waitFor();
+      const links = await page
+        .locator('main a.count-link')
+        .evaluateAll((as) =>
+          as.map((a) => [a.textContent ?? '', a.getAttribute('href') ?? '', a.closest('table')?.id]),
+        );
+      // Counts of every table and column link, not only this month's KPIs.
+      const tables = new Set(links.map(([, , table]) => table));
+      for (const table of ['kpis', 'categories', 'centers', 'departments', 'card-counts'])
+        expect(tables, table).toContain(table);
+      const roles = await page
+        .locator('#kpis a.count-link')
+        .evaluateAll((as) => as.map((a) => a.closest('td')?.dataset['role']));
+      expect(new Set(roles)).toEqual(new Set(['now', 'month', 'before']));
+      for (const [text, href] of links) {
+        const shown = Number((text ?? '').replace(/\D/g, ''));
+        // The page's withdrawn view reads GET /cards/withdrawn (the note under the cards table links it).
+        const api = href!.replace(/^\/cards\?view=withdrawn&/, '/cards/withdrawn?');
+        expect((await getJson(server.baseUrl, api)).total, `${text} → ${href}`).toBe(shown);
+      }
+      await page.context().close();
+    },
+  );
 
   it('the case list pages through every case once, and sorts most overdue first', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.auditor);

@@ -58,9 +58,9 @@ function comparedRows(section, figures, month, linkOf = () => undefined) {
       { dataset: { figure: field } },
       el('th', { scope: 'row' }, `${zh} `, el('span', { class: 'muted' }, en)),
       cell(section.figures?.[field], kind, month, field, 'now'),
-      cell(pm?.figures?.[field], kind, pm?.month, field, 'month'),
+      cell(pm?.figures?.[field], kind, pm, field, 'month'),
       changeCell(pm?.growth?.[field], better, 'mom'),
-      cell(py?.figures?.[field], kind, py?.month, field, 'before'),
+      cell(py?.figures?.[field], kind, py, field, 'before'),
       changeCell(py?.growth?.[field], better, 'yoy'),
     ),
   );

@@ -9,15 +9,23 @@ function nextMonthStart(month) {
 }
 
 /**
+ * The dates of a month (YYYY-MM), or of a compared period of the report (`{from, to}`: in a month
+ * still running, the earlier months' same first days).
+ * @param {string | {from: string, to: string}} period
+ */
+function datesOf(period) {
+  return typeof period === 'string' ? { from: `${period}-01`, to: nextMonthStart(period) } : period;
+}
+
+/**
  * The list behind one count, or undefined when the figure is not a count of cases or cards.
- * @param {string} month YYYY-MM
+ * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' |
  *   'withdrawnCards' (the card register's withdrawn view)
  * @param {{centerId?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
  */
 export function reportListLink(month, field, where = {}) {
-  const from = `${month}-01`;
-  const to = nextMonthStart(month);
+  const { from, to } = datesOf(month);
   const q = new URLSearchParams();
   for (const k of ['centerId', 'departmentId', 'category']) if (where[k]) q.set(k, where[k]);
   const cases = (extra) => {
@@ -54,8 +62,7 @@ export function reportListLink(month, field, where = {}) {
  * when the cut leaves no day.
  */
 function monthList(list, month, dates, where, extra = {}, until = undefined) {
-  const from = `${month}-01`;
-  const end = nextMonthStart(month);
+  const { from, to: end } = datesOf(month);
   const to = until !== undefined && until < end ? until : end;
   if (to <= from) return undefined;
   const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
@@ -68,7 +75,7 @@ function monthList(list, month, dates, where, extra = {}, until = undefined) {
 /**
  * The complaint list behind one complaint count of the month (SPEC §8 flow: each event on its own
  * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: of the month's accepted, those closed by its end.
- * @param {string} month YYYY-MM
+ * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a complaint figure (report-feedback.js COMPLAINT_FIGURES)
  * @param {{centerId?: string}} where
  */
@@ -78,7 +85,7 @@ export function complaintListLink(month, field, where = {}) {
     accepted: ['decided', { decided: 'accepted' }],
     rejected: ['decided', { decided: 'rejected' }],
     answered: ['answered'],
-    closedOfAccepted: ['decided', { decided: 'accepted', closedTo: nextMonthStart(month) }],
+    closedOfAccepted: ['decided', { decided: 'accepted', closedTo: datesOf(month).to }],
   }[field];
   return by === undefined ? undefined : monthList('/complaints', month, by[0], where, by[1]);
 }
@@ -94,7 +101,7 @@ export function findingListLink(month, departmentId, finding, where = {}) {
  * 差评应整改 (follow-ups that fell due in it). A due counts once passed: its last day ended by the report's
  * `asOf` (ISO with the deployment's offset), so in a running month the list stops at that local date.
  * Rates have none.
- * @param {string} month YYYY-MM
+ * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a rating figure (report-feedback.js RATING_FIGURES)
  * @param {{centerId?: string}} where
  * @param {string} asOf the report's instant

@@ -74,11 +74,11 @@ export function renderKpis(report) {
         ? countCell(report, field, a, {}, { dataset: { value: String(a ?? ''), role: 'now' } })
         : numCell(fmtKpi(a, kind), { dataset: { value: String(a ?? ''), role: 'now' } }),
       kind === 'count'
-        ? countCell(report, field, figure(pm?.kpis, part, field), {}, { dataset: { role: 'month' } }, pm?.month)
+        ? countCell(report, field, figure(pm?.kpis, part, field), {}, { dataset: { role: 'month' } }, pm)
         : numCell(fmtKpi(figure(pm?.kpis, part, field), kind), { dataset: { role: 'month' } }),
       el('td', { class: `num ${mom.cls}`, dataset: { role: 'mom' } }, mom.text),
       kind === 'count'
-        ? countCell(report, field, b, {}, { dataset: { value: String(b ?? ''), role: 'before' } }, py?.month)
+        ? countCell(report, field, b, {}, { dataset: { value: String(b ?? ''), role: 'before' } }, py)
         : numCell(fmtKpi(b, kind), { dataset: { value: String(b ?? ''), role: 'before' } }),
       el('td', { class: `num ${yoy.cls}`, dataset: { role: 'yoy' } }, yoy.text),
     );
@@ -210,14 +210,7 @@ export function renderCards(report) {
       el('td', {}, label(ALERT_RULES, c.rule)),
       el('td', {}, el('span', { class: `badge ${c.color}` }, label(COLORS, c.color))),
       countCell(report, 'cards', c.count, { rule: c.rule, color: c.color }),
-      countCell(
-        report,
-        'cards',
-        before(c.rule, c.color),
-        { rule: c.rule, color: c.color },
-        {},
-        report.previousYear?.month,
-      ),
+      countCell(report, 'cards', before(c.rule, c.color), { rule: c.rule, color: c.color }, {}, report.previousYear),
     ),
   );
   $('card-counts').tBodies[0].replaceChildren(
