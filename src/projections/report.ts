@@ -177,12 +177,16 @@ function sameDays(p: ReturnType<typeof monthPeriod>, days: number | undefined): 
   return { ...p, to: formatDate(first + days), through: formatDate(first + days - 1) };
 }
 
-/** Worst first: overdue rate descending, then on-time rate ascending (null last), then id. */
+/**
+ * The departments to watch (需关注部门): those with anything overdue, worst first — overdue rate
+ * descending, then on-time rate ascending (null last), then id. One with nothing overdue is not
+ * listed (until session 19 it was, at 0%, when fewer than the limit had any).
+ */
 export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_DEPARTMENTS): MonthlyDepartmentRow[] {
   const desc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a);
   const asc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
   return rows
-    .filter((r) => r.overdueRate !== null)
+    .filter((r) => r.overdueRate !== null && r.overdueRate > 0)
     .sort(
       (x, y) =>
         desc(x.overdueRate, y.overdueRate) ||

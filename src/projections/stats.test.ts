@@ -154,7 +154,11 @@ describe('statistics (SPEC §5)', () => {
     expect(report.kpis.cohort.completionRate).toBe(0.5);
     expect(report.deltas['completionRate']).toBe(-0.5);
     expect(report.deltas['accepted']).toBe(3);
-    expect(report.worstDepartments.map((d) => d.departmentId)).toEqual(['bad', evil, 'good', '=fine']); // overdue rate desc, then on-time rate asc (null last)
+    // Overdue rate desc, then on-time rate asc (null last); 'good' and '=fine' have nothing overdue (listed at 0% before).
+    expect(report.worstDepartments.map((d) => d.departmentId)).toEqual(['bad', evil]);
+    // March 2024: one department, on time: none to watch, and the CSV says so.
+    expect((rig.projections.readModels.monthlyReport('2024-03') as MonthlyReport).worstDepartments).toEqual([]);
+    expect(rig.projections.readModels.monthlyReportCsv('2024-03')).toContain('本月各部门无逾期');
     const csv = rig.projections.readModels.monthlyReportCsv('2025-03');
     // The department section of the CSV (report/csv.ts): Chinese headers, rates as percentages, escaping.
     const lines = csv.split('\r\n');

@@ -252,16 +252,18 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
     ['各部门', table(DEPARTMENT_COLUMNS, report.departments)],
     [
       '需关注部门（逾期率最高）',
-      [
-        ['名次', '部门编号', '部门名称', '逾期率', '按时办结率'],
-        ...report.worstDepartments.map((d, i) => [
-          i + 1,
-          d.departmentId,
-          nameCell(d),
-          percentCell(d.overdueRate),
-          percentCell(d.onTimeRate),
-        ]),
-      ],
+      report.worstDepartments.length === 0
+        ? [['说明'], ['本月各部门无逾期']]
+        : [
+            ['名次', '部门编号', '部门名称', '逾期率', '按时办结率'],
+            ...report.worstDepartments.map((d, i) => [
+              i + 1,
+              d.departmentId,
+              nameCell(d),
+              percentCell(d.overdueRate),
+              percentCell(d.onTimeRate),
+            ]),
+          ],
     ],
     [
       '本月红黄牌',
