@@ -108,4 +108,36 @@ describe('stats: extensions and replies to escalations (SPEC §5 flow figures)',
     const monday = computeStats(entries, month, ZONE, parseInstant('2025-03-10T09:00:00+08:00'), DEFAULT_VERSIONS);
     expect(monday.flow).toMatchObject({ escalationsDue: 1, answeredOnTime: 0, answeredOnTimeRate: 0 });
   });
+
+  it('a reply on a case completed before it fell due is not due (no escalation-unanswered card either)', () => {
+    const done = (at: string) => ({ type: 'CaseCompleted', occurredAt: at, outcome: 'approved' });
+    const asOf = '2025-03-31T12:00:00+08:00';
+    const entries = [
+      // Completed Wed 03-05, unanswered: the reply (due at the end of 03-07) never fell due. Before: a miss.
+      entryOf('C-1', [accepted, escalation, done('2025-03-05T10:00:00+08:00')], asOf),
+      // Answered 03-05 and completed 03-06: on time.
+      entryOf(
+        'C-2',
+        [
+          accepted,
+          escalation,
+          { type: 'CaseEscalationAnswered', occurredAt: '2025-03-05T09:00:00+08:00', escalationId: 'e1' },
+          done('2025-03-06T10:00:00+08:00'),
+        ],
+        asOf,
+      ),
+      // Completed on Mon 03-10, unanswered: open when the reply fell due, a miss (and a red card).
+      entryOf('C-3', [accepted, escalation, done('2025-03-10T10:00:00+08:00')], asOf),
+    ];
+    const march = computeStats(
+      entries,
+      { from: '2025-03-01', to: '2025-04-01' },
+      ZONE,
+      parseInstant(asOf),
+      DEFAULT_VERSIONS,
+    );
+    expect(march.flow).toMatchObject({ escalationsDue: 2, answeredOnTime: 1, answeredOnTimeRate: 0.5 });
+    // One escalation-unanswered card, C-3's: the base is the replies that were on time or drew a card.
+    expect(march.flow.cards.find((c) => c.rule === 'escalation-unanswered')?.count).toBe(1);
+  });
 });

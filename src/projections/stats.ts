@@ -132,10 +132,15 @@ export class Accumulator implements KpiCounts {
       const answeredAt = esc.answer?.at;
       if (answeredAt !== undefined && answeredAt >= fromMs && answeredAt < toMs) this.escalationsAnswered++;
       // Due in the period: its respond-by day, which ends at respondBy, lies in [from, to) and has ended.
+      // A reply falls due only while the case is open (SPEC §3's escalation-unanswered): one whose
+      // case was completed before, unanswered, is neither missed nor on time (no card either).
       const due = respondBy?.[i];
       if (due !== undefined && due > fromMs && due <= dueBy) {
-        this.escalationsDue++;
-        if (answeredAt !== undefined && answeredAt < due) this.answeredOnTime++;
+        const onTime = answeredAt !== undefined && answeredAt < due;
+        if (onTime || completedAt === undefined || completedAt >= due) {
+          this.escalationsDue++;
+          if (onTime) this.answeredOnTime++;
+        }
       }
     });
     for (const x of s.extensions) if (x.at >= fromMs && x.at < toMs) this.extensions++;
