@@ -21,6 +21,10 @@ export type CardRule = (typeof CARD_RULES)[number];
 export const CARD_COLORS = ['yellow', 'red'] as const;
 export type CardColor = (typeof CARD_COLORS)[number];
 
+/** What a card (or an alert) is about: a case (SPEC §3) or a complaint (SPEC §8). */
+export const CARD_SUBJECTS = ['case', 'complaint'] as const;
+export type CardSubject = (typeof CARD_SUBJECTS)[number];
+
 /** A card's colour follows from its rule (SPEC §3 table). */
 export const RULE_COLOR: Readonly<Record<CardRule, CardColor>> = {
   'deadline-warning': 'yellow',

@@ -15,6 +15,7 @@
  */
 import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../domain/types.js';
 import type { CardRef } from '../domain/index.js';
+import type { CardSubject } from '../domain/lists.js';
 import { formatDate, formatInstant } from '../domain/index.js';
 import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
 import { COMPLAINT_RULE_INDEX, type ComplaintCardRule } from '../domain/complaints/lists.js';
@@ -34,6 +35,8 @@ export interface CardRegisterQuery {
   readonly departmentId?: string;
   readonly rule?: CardRule | ComplaintCardRule;
   readonly color?: CardColor;
+  /** Only cases' cards, or only complaints' (the report's case figures link with `case`). */
+  readonly subject?: CardSubject;
   readonly limit: number;
   readonly cursor?: string;
 }
@@ -113,7 +116,7 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
   const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
   const rule = query.rule;
-  if (rule === undefined || !isComplaintRule(rule)) {
+  if (query.subject !== 'complaint' && (rule === undefined || !isComplaintRule(rule))) {
     for (const entry of sources.entries) {
       const a = entry.state.accepted;
       const cards = entry.cards;
@@ -132,7 +135,7 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
       }
     }
   }
-  if (sources.complaints !== undefined && (rule === undefined || isComplaintRule(rule))) {
+  if (sources.complaints !== undefined && query.subject !== 'case' && (rule === undefined || isComplaintRule(rule))) {
     for (const complaint of sources.complaints.all()) {
       const received = complaint.received;
       if (received === undefined) continue;

@@ -17,7 +17,7 @@ import { COMPLAINT_RULE_COLOR, type ComplaintCardRule } from '../domain/complain
 import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
 import { formatInstant } from '../domain/index.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
-import { RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
+import { type CardSubject, RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import type { WithdrawnCardFact } from './report.js';
 import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
@@ -35,6 +35,8 @@ export interface WithdrawnCardQuery {
   readonly departmentId?: string;
   readonly rule?: CardRule | ComplaintCardRule;
   readonly color?: CardColor;
+  /** Only cases' cards, or only complaints'. */
+  readonly subject?: CardSubject;
   readonly limit: number;
   readonly cursor?: string;
 }
@@ -129,7 +131,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
   const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
   const rule = query.rule;
-  if (rule === undefined || !isComplaintRule(rule))
+  if (query.subject !== 'complaint' && (rule === undefined || !isComplaintRule(rule)))
     sources.withdrawn.forEach((card, index) => {
       if (card.startedAt < fromMs || card.startedAt >= toMs) return;
       if (rule !== undefined && card.rule !== rule) return;
@@ -143,7 +145,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
       page.offer(card.startedAt, card.caseId, index, () => ({ card, accepted }));
     });
   const complaints = sources.complaints;
-  if (complaints !== undefined && (rule === undefined || isComplaintRule(rule)))
+  if (complaints !== undefined && query.subject !== 'case' && (rule === undefined || isComplaintRule(rule)))
     complaints.withdrawn.forEach((complaintCard, index) => {
       if (complaintCard.startedAt < fromMs || complaintCard.startedAt >= toMs) return;
       if (rule !== undefined && complaintCard.rule !== rule) return;

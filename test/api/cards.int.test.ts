@@ -149,6 +149,7 @@ describe('GET /cards', () => {
       ['from=2025-09-31&to=2025-10-01', 'from'],
       ['from=2025-09-01&to=2025-10-01&rule=late', 'rule'],
       ['from=2025-09-01&to=2025-10-01&color=blue', 'color'],
+      ['from=2025-09-01&to=2025-10-01&subject=cases', 'subject'],
       ['from=2025-09-01&to=2025-10-01&limit=501', 'limit'],
       ['from=2025-09-01&to=2025-10-01&cursor=abc', 'cursor'],
       ['from=2025-09-01&to=2025-10-01&status=open', 'status'],
@@ -277,6 +278,10 @@ describe('complaint cards in the register (SPEC §3: the record of every alert r
     });
     const total = (await get(`/cards?${sept}`)).body.total;
     expect(total).toBe(stats.flow.cardsTotal + stats.complaints.cardsTotal);
+    // The report's case figures (its headline 红黄牌, a center's, a department's) link with subject=case.
+    expect((await get(`/cards?${sept}&subject=case`)).body.total).toBe(stats.flow.cardsTotal);
+    expect((await get(`/cards?${sept}&subject=complaint`)).body.total).toBe(stats.complaints.cardsTotal);
+    expect((await get(`/cards?${sept}&subject=case&rule=complaint-undecided`)).body.total).toBe(0);
     const report = (await get('/reports/monthly?month=2025-09')).body;
     expect(report.cards.total).toBe(total);
     expect(report.cards.byRule).toEqual(expect.arrayContaining(stats.complaints.cards));

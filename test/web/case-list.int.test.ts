@@ -55,6 +55,23 @@ beforeAll(async () => {
       });
   }
   await postEvents(server.baseUrl, events);
+  // Complaints never decided: red complaint-undecided cards, in the register and the report's card section
+  // but not in its case figures (红黄牌 of the KPIs, a center's, a department's), whose links say subject=case.
+  for (let daysAgo = 4; daysAgo <= 9; daysAgo++) {
+    const res = await fetch(`${server.baseUrl}/complaints/CQ-${daysAgo}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'ComplaintReceived',
+        occurredAt: shanghaiIso(-daysAgo * DAY),
+        channel: 'hotline',
+        centerId: 'center-A',
+        departmentId: 'dep-0',
+        subject: '窗口推诿',
+      }),
+    });
+    if (res.status !== 201) throw new Error(`POST complaint: ${res.status} ${await res.text()}`);
+  }
 });
 
 afterAll(async () => {
@@ -259,7 +276,7 @@ describe('case list and card register pages', () => {
     const to = shanghaiIso(2 * DAY).slice(0, 10);
     await page.goto(`${server.baseUrl}/cards?from=${from}&to=${to}&limit=50`);
     const stats = await getJson(server.baseUrl, `/stats?from=${from}&to=${to}`);
-    expect(await listTotal(page)).toBe(stats.flow.cardsTotal);
+    expect(await listTotal(page)).toBe(stats.flow.cardsTotal + stats.complaints.cardsTotal);
     // The figures named in Chinese, instants in the zone: not raw keys and ISO strings.
     const figures = (await page.locator('#rows tbody tr').first().locator('.explain-figures').textContent()) ?? '';
     expect(figures).toMatch(/受理/);

@@ -1,6 +1,13 @@
 /** OpenAPI of the case list (`GET /cases`) and the card register (`GET /cards`): paths and response schemas. */
 import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
-import { CARD_COLORS, CARD_RULES, CASE_KINDS, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
+import {
+  CARD_COLORS,
+  CARD_RULES,
+  CARD_SUBJECTS,
+  CASE_KINDS,
+  CASE_STATUSES,
+  RATING_CLASSES,
+} from '../../domain/lists.js';
 import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
 import { datePairParams, errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
@@ -136,6 +143,9 @@ export const listPaths = {
           enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES],
         }),
         q('color', 'Only cards of this colour', { enum: CARD_COLORS }),
+        q('subject', "Only cases' cards or only complaints' (the monthly report's case figures link with case)", {
+          enum: CARD_SUBJECTS,
+        }),
         ...paging,
       ],
       responses: listResponses('CardRegisterPage', 'One page of cards and the total'),
@@ -154,6 +164,9 @@ export const listPaths = {
           enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES],
         }),
         q('color', 'Only cards of this colour', { enum: CARD_COLORS }),
+        q('subject', "Only cases' cards or only complaints' (the monthly report's case figures link with case)", {
+          enum: CARD_SUBJECTS,
+        }),
         ...paging,
       ],
       responses: listResponses('WithdrawnCardPage', 'One page of withdrawn cards and the total'),

@@ -4,7 +4,7 @@
  */
 import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
 import { Router } from 'express';
-import { CARD_COLORS, CARD_RULES } from '../../domain/lists.js';
+import { CARD_COLORS, CARD_RULES, CARD_SUBJECTS } from '../../domain/lists.js';
 import { cardRegisterToCsv } from '../../projections/cardRegister.js';
 import { withdrawnCardsToCsv } from '../../projections/withdrawnCardRegister.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -21,6 +21,7 @@ export const CARD_REGISTER_PARAMS = [
   'departmentId',
   'rule',
   'color',
+  'subject',
   'limit',
   'cursor',
 ] as const;
@@ -78,6 +79,7 @@ function registerQuery<R extends string>(q: Record<string, unknown>, rules: read
     departmentId: idParam(q, 'departmentId'),
     rule: enumParam(q, 'rule', rules),
     color: enumParam(q, 'color', CARD_COLORS),
+    subject: enumParam(q, 'subject', CARD_SUBJECTS),
     cursor: cursorParam(q),
   };
   return { from, to, ...givenOnly(given), limit: limitParam(q, csv) };

@@ -1,7 +1,7 @@
 // The card register (GET /cards): the cards started in a period, with why, in numbers; and, as its
 // withdrawn view (`/cards?view=withdrawn`, GET /cards/withdrawn), the cards of the period the record held
 // and a later write withdrew, with when and by what. Same filters, total, paging and CSV in both.
-import { ALERT_RULES, COLORS, label } from './labels.js';
+import { ALERT_RULES, CARD_SUBJECTS, COLORS, label } from './labels.js';
 import { complaintHref } from './report-links.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
@@ -10,7 +10,7 @@ import { directoryPickers } from './directory.js';
 import { explainFigures } from './explain-figures.js';
 import { nowStartsNode, timeOf, withdrawnByNode, withdrawnCardName, withdrawnDataset } from './withdrawn.js';
 
-const PARAMS = ['from', 'to', 'centerId', 'departmentId', 'rule', 'color', 'limit'];
+const PARAMS = ['from', 'to', 'centerId', 'departmentId', 'rule', 'color', 'subject', 'limit'];
 const withdrawnView = new URLSearchParams(location.search).get('view') === 'withdrawn';
 
 const who = (id, name) => (name ? el('span', { title: id }, name) : id);
@@ -97,6 +97,7 @@ const form = document.getElementById('filters');
 for (const [id, table] of [
   ['f-rule', ALERT_RULES],
   ['f-color', COLORS],
+  ['f-subject', CARD_SUBJECTS],
 ]) {
   document.getElementById(id).append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));
 }

@@ -11,6 +11,8 @@ export const RULES = {
 };
 
 export const COLORS = { yellow: ['黄牌', 'yellow'], red: ['红牌', 'red'] };
+/** What a card is about (the register's `subject` filter; src/domain/lists.ts CARD_SUBJECTS). */
+export const CARD_SUBJECTS = { case: ['办件', 'cases'], complaint: ['效能投诉', 'complaints'] };
 
 export const STATUS = {
   open: ['办理中', 'open'],

@@ -20,7 +20,7 @@ function datesOf(period) {
 /**
  * The list behind one count, or undefined when the figure is not a count of cases or cards.
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
- * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' |
+ * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' | 'caseCards' |
  *   'withdrawnCards' (the card register's withdrawn view)
  * @param {{centerId?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
  */
@@ -43,10 +43,12 @@ export function reportListLink(month, field, where = {}) {
       return cases({ completedFrom: from, completedTo: to });
     case 'openAtEnd': // whatever its acceptance month, still open when the month ended
       return cases({ openAt: to });
-    case 'cardsTotal':
-    case 'cards':
+    case 'cardsTotal': // 红黄牌 of the KPIs and of a center: the cases' cards (SPEC §5), as /stats counts them
+    case 'caseCards': // a department's red or yellow cards: its cases'
+    case 'cards': // the card section: every card of the month, cases' and complaints'
     case 'withdrawnCards': {
       for (const k of ['rule', 'color']) if (where[k]) q.set(k, where[k]);
+      if (field === 'cardsTotal' || field === 'caseCards') q.set('subject', 'case');
       q.set('from', from);
       q.set('to', to);
       return field === 'withdrawnCards' ? `/cards?view=withdrawn&${q}` : `/cards?${q}`;

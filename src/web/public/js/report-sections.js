@@ -140,14 +140,14 @@ export function renderDepartments(report) {
       el('td', { class: 'num hide-narrow' }, fmtNumber(d.avgUsedDays, 2)),
       countCell(
         report,
-        'cards',
+        'caseCards',
         d.redCards,
         { departmentId: d.departmentId, color: 'red' },
         { class: 'num hide-narrow' },
       ),
       countCell(
         report,
-        'cards',
+        'caseCards',
         d.yellowCards,
         { departmentId: d.departmentId, color: 'yellow' },
         { class: 'num hide-narrow' },
