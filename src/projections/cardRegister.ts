@@ -19,7 +19,7 @@ import type { CardSubject } from '../domain/lists.js';
 import { formatDate, formatInstant } from '../domain/index.js';
 import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
 import { COMPLAINT_RULE_INDEX, type ComplaintCardRule } from '../domain/complaints/lists.js';
-import type { ComplaintCard, ComplaintTimeline } from '../domain/complaints/timeline.js';
+import { type ComplaintCard, type ComplaintTimeline, recordedClear } from '../domain/complaints/timeline.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
@@ -191,6 +191,7 @@ function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string): CardRegi
   const { complaint, timeline, card } = hit;
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const { decide, answer } = timeline;
+  const cleared = recordedClear(card, now);
   // The figures under the names the complaint's own clocks use (GET /complaints/{id} decide, answer).
   const explain =
     card.rule === 'complaint-undecided'
@@ -218,7 +219,7 @@ function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string): CardRegi
     rule: card.rule,
     color: card.color,
     startedAt: fmt(card.start),
-    ...(card.clear !== undefined && card.clear <= now ? { clearedAt: fmt(card.clear) } : {}),
+    ...(cleared === undefined ? {} : { clearedAt: fmt(cleared) }),
     centerId: complaint.received!.centerId,
     departmentId: departmentAt(complaint, card.start) ?? NO_DEPARTMENT,
     explain,

@@ -262,9 +262,10 @@ describe('complaint cards in the register (SPEC §3: the record of every alert r
       explain: { acceptedDate: '2025-09-01', withinDays: 15, warnAtDay: 12, byDate: '2025-09-22' },
     });
     expect(warning).not.toHaveProperty('caseId');
-    expect(await rows('rule=complaint-overdue')).toEqual([
-      expect.objectContaining({ complaintId: 'Q-2', clearedAt: '2025-10-10T10:00:00.000+08:00' }),
-    ]);
+    // A red card stays on record, never cleared (SPEC §3); its explanation names the answer that took it off the board.
+    const [overdue] = await rows('rule=complaint-overdue');
+    expect(overdue).toMatchObject({ complaintId: 'Q-2', explain: { answeredAt: '2025-10-10T10:00:00.000+08:00' } });
+    expect(overdue).not.toHaveProperty('clearedAt'); // before: 2025-10-10T10:00, as if lifted
     expect(await rows('departmentId=dep-1&rule=complaint-answer-warning')).toEqual([]);
 
     const stats = (await get(`/stats?${sept}`)).body;

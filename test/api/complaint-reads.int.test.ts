@@ -354,11 +354,11 @@ describe('GET /complaints/{complaintId}', () => {
     const answered = await get('/complaints/Q-1');
     expect(answered.body.status).toBe('answered');
     expect(answered.body.alerts).toEqual([]);
+    // Off the board, but on record with no clearedAt (SPEC §3: red cards never clear; before, 11:00).
     expect(answered.body.cards[1]).toEqual({
       rule: 'complaint-overdue',
       color: 'red',
       startedAt: '2025-11-25T00:00:00.000+08:00',
-      clearedAt: '2025-11-25T11:00:00.000+08:00',
     });
 
     const earlier = await get(`/complaints/Q-1?asOf=${encodeURIComponent('2025-11-10T00:00:00+08:00')}`);

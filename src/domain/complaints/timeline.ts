@@ -24,7 +24,18 @@ export interface ComplaintCard {
   readonly rule: ComplaintCardRule;
   readonly color: 'yellow' | 'red';
   readonly start: EpochMs;
+  /** When it leaves the board: for a red card too, at the decision or answer (the alert law's, not the record's). */
   readonly clear?: EpochMs;
+}
+
+/**
+ * The instant the record shows a card cleared, if by `t`: a yellow card's only. SPEC §3: red cards
+ * stay on record, never cleared; a red complaint card leaves the board at the decision or answer,
+ * which its explanation names (until session 19 the register and the complaint read showed that
+ * instant as its clearedAt, as if the card had been lifted).
+ */
+export function recordedClear(card: ComplaintCard, t: EpochMs): EpochMs | undefined {
+  return card.color === 'yellow' && card.clear !== undefined && card.clear <= t ? card.clear : undefined;
 }
 
 export interface DecideClock {

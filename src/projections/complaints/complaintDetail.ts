@@ -16,7 +16,7 @@ import type {
   ComplaintStatus,
   SatisfactionLevel,
 } from '../../domain/complaints/lists.js';
-import { complaintAlertsAt, complaintTimelineOf } from '../../domain/complaints/timeline.js';
+import { complaintAlertsAt, complaintTimelineOf, recordedClear } from '../../domain/complaints/timeline.js';
 import { formatDate, formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { CardColor, EpochMs } from '../../domain/types.js';
 import type { RecordedEvent } from '../../store/port.js';
@@ -165,14 +165,15 @@ export function complaintDetail(
     ),
     cards: tl.cards
       .filter((c) => c.start <= asOf)
-      .map(
-        (c): ComplaintCardView => ({
+      .map((c): ComplaintCardView => {
+        const cleared = recordedClear(c, asOf);
+        return {
           rule: c.rule,
           color: c.color,
           startedAt: show(c.start),
-          ...(c.clear !== undefined && c.clear <= asOf ? { clearedAt: show(c.clear) } : {}),
-        }),
-      ),
+          ...(cleared === undefined ? {} : { clearedAt: show(cleared) }),
+        };
+      }),
     alerts: complaintAlertsAt(tl, s, asOf).map((c) => c.rule),
     events,
     asOf: show(asOf),

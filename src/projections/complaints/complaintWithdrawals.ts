@@ -21,7 +21,7 @@ import type { TimingCalendar } from '../../domain/calendar/work-calendar.js';
 import type { ComplaintEvent } from '../../domain/complaints/events.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import type { ComplaintCardRule } from '../../domain/complaints/lists.js';
-import type { ComplaintCard } from '../../domain/complaints/timeline.js';
+import { type ComplaintCard, recordedClear } from '../../domain/complaints/timeline.js';
 import { complaintCardsWithdrawn } from '../../domain/complaints/withdrawnCards.js';
 import type { EpochMs } from '../../domain/types.js';
 import { mayWithdrawCards, withdrawalHorizon } from '../../domain/withdrawnCards.js';
@@ -180,11 +180,12 @@ export class ComplaintWithdrawals {
 }
 
 function withdrawn(complaintId: string, card: ComplaintCard, at: EpochMs, by: WithdrawnBy): WithdrawnComplaintCard {
+  const clearedAt = recordedClear(card, at);
   return {
     complaintId,
     rule: card.rule,
     startedAt: card.start,
-    ...(card.clear !== undefined && card.clear <= at ? { clearedAt: card.clear } : {}),
+    ...(clearedAt === undefined ? {} : { clearedAt }),
     withdrawnAt: at,
     by,
   };

@@ -144,7 +144,17 @@ function cardItem(card, c) {
     ' ',
     el('strong', {}, label(COMPLAINT_RULES, card.rule)),
     ' ',
-    el('span', { class: 'muted' }, inForce ? '告警中 in force now' : card.clearedAt ? '已解除 cleared' : ''),
+    el(
+      'span',
+      { class: 'muted' },
+      inForce
+        ? '告警中 in force now'
+        : card.clearedAt
+          ? '已解除 cleared'
+          : card.color === 'red'
+            ? '在案 on record' // a red card never clears (SPEC §3); the work done is in its figures
+            : '',
+    ),
     cardFigures(card, c),
   );
 }
