@@ -6,7 +6,7 @@
  * published before, and `evaluate` shows the same details on the case's cards.
  */
 import type { CardRule, CaseState, EpochMs } from './types.js';
-import { lateRecordDetails, retroactivePauseIds, type PauseFacts, type RawCard, type Timeline } from './timeline.js';
+import { lateRecordDetails, pauseFactsOf, retroactivePauseIds, type RawCard, type Timeline } from './timeline.js';
 
 const NO_CARDS: readonly RawCard[] = [];
 
@@ -19,9 +19,6 @@ export interface CardIdentity {
   readonly pauseId?: string;
   readonly escalation?: number;
 }
-
-const pauseOf = (tl: Timeline, pauseId: string | undefined): PauseFacts | undefined =>
-  pauseId === undefined ? undefined : tl.pauses.find((p) => p.pause.pauseId === pauseId);
 
 /**
  * Whether `card` is an alert in force at `at`: it has started and not cleared
@@ -40,7 +37,7 @@ export function isInForce(card: RawCard, s: CaseState, tl: Timeline, at: EpochMs
   if (s.completedAt !== undefined && s.completedAt <= at) return false;
   if (card.clear !== undefined && card.clear <= at) return false;
   if (card.rule === 'overlong-pause') {
-    const endAt = pauseOf(tl, card.pauseId)?.endAt;
+    const endAt = pauseFactsOf(tl, card.pauseId)?.endAt;
     if (endAt !== undefined && endAt <= at) return false;
   }
   if (card.rule === 'escalation-unanswered') {
@@ -73,7 +70,7 @@ export function cardDetails(card: RawCard, s: CaseState, tl: Timeline): CardDeta
     return retro.length > 0 ? { retroactivePause: retro } : undefined;
   }
   if (card.pauseId !== undefined)
-    return pauseOf(tl, card.pauseId)?.retroactive === true ? { retroactivePause: card.pauseId } : undefined;
+    return pauseFactsOf(tl, card.pauseId)?.retroactive === true ? { retroactivePause: card.pauseId } : undefined;
   if (card.rule === 'late-record' && card.lateRecord !== undefined) return lateRecordDetails(s, tl, card.lateRecord);
   return undefined;
 }
@@ -96,7 +93,7 @@ export function alertEndedAt(alert: CardIdentity, s: CaseState, tl: Timeline, at
   }
   if (card.clear !== undefined && card.clear <= at) return card.clear;
   if (s.completedAt !== undefined && s.completedAt <= at) return s.completedAt;
-  const endAt = pauseOf(tl, alert.pauseId)?.endAt ?? answerOf(tl, alert.escalation);
+  const endAt = pauseFactsOf(tl, alert.pauseId)?.endAt ?? answerOf(tl, alert.escalation);
   return endAt !== undefined && endAt <= at ? endAt : at;
 }
 

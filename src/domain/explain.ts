@@ -8,7 +8,7 @@ import type { CardRule, CaseState, EpochDay, EpochMs } from './types.js';
 import type { TimingCalendar, DayRange } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
-import { delayHoursOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { delayHoursOf, pauseFactsOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
 import { stateAsOf } from './state-as-of.js';
 
 /** Explanations list at most this many days per category (a case page, not a report). */
@@ -102,7 +102,7 @@ export function explainRawCard(
     }
     case 'pause-warning':
     case 'overlong-pause': {
-      const f = tl.pauses.find((p) => p.pause.pauseId === raw.pauseId);
+      const f = pauseFactsOf(tl, raw.pauseId);
       if (f === undefined) return common;
       const through = Math.max(f.throughDay, cal.dayOf(f.overlongStart) - 1);
       const own = breakdown(cal, f.pausedDay, through, []);

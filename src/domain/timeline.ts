@@ -22,6 +22,7 @@ import { ceilRatio, type Policy } from './policy.js';
 import { MS_PER_HOUR } from './time.js';
 import { countedExtensions, extendedWarnings, pausesAtExtensions, warningDayOf } from './deadline-warnings.js';
 import { ratingFactsOf, type RatingFacts } from './rating-follow-up.js';
+import { retroactivePauses } from './retroactivePause.js';
 
 export interface RawCard {
   readonly rule: CardRule;
@@ -165,6 +166,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
   }
   if (overdueStarts) cards.push(card('overdue', dueAt, undefined, undefined, undefined, undefined));
 
+  const retroactive = state.pauses.length === 0 ? undefined : retroactivePauses(ranges, merged, A, total, cal);
   const pauses = state.pauses.map((p, i): PauseFacts => {
     const range = ranges[i]!;
     const allowanceDays = allowanceOf(p, policy);
@@ -191,7 +193,7 @@ export function timelineOf(state: CaseState, T: EpochMs, policy: Policy, calenda
       warnAtDay: warnAt,
       warnStart,
       overlongStart,
-      retroactive: isRetroactive(p, i, ranges, A, total, cal),
+      retroactive: retroactive!(p, i),
     };
   });
 
@@ -298,6 +300,41 @@ export function nextChangeOf(tl: Timeline, after: EpochMs): EpochMs | undefined 
   return next;
 }
 
+/**
+ * A pause's facts by its id, and by the instants it occurred and was recorded at (a late record's
+ * pause). Cards look their pause up one each: a scan a card made a case of 999 pauses quadratic, so
+ * past a few pauses the timeline gets an index, made on first use (pure: a cache of its own value).
+ */
+const pauseIndexes = new WeakMap<Timeline, { byId: Map<string, PauseFacts>; byInstants: Map<string, PauseFacts> }>();
+const SCANNED_PAUSES = 8;
+
+function pauseIndexOf(tl: Timeline) {
+  let index = pauseIndexes.get(tl);
+  if (index === undefined) {
+    index = { byId: new Map(), byInstants: new Map() };
+    for (const p of tl.pauses) {
+      // The first of equal keys, as a scan finds it.
+      if (!index.byId.has(p.pause.pauseId)) index.byId.set(p.pause.pauseId, p);
+      const instants = `${p.pause.pausedAt}/${p.pause.recordedAt}`;
+      if (!index.byInstants.has(instants)) index.byInstants.set(instants, p);
+    }
+    pauseIndexes.set(tl, index);
+  }
+  return index;
+}
+
+export function pauseFactsOf(tl: Timeline, pauseId: string | undefined): PauseFacts | undefined {
+  if (pauseId === undefined) return undefined;
+  if (tl.pauses.length <= SCANNED_PAUSES) return tl.pauses.find((p) => p.pause.pauseId === pauseId);
+  return pauseIndexOf(tl).byId.get(pauseId);
+}
+
+function pauseFactsAt(tl: Timeline, pausedAt: EpochMs, recordedAt: EpochMs): PauseFacts | undefined {
+  if (tl.pauses.length <= SCANNED_PAUSES)
+    return tl.pauses.find((p) => p.pause.pausedAt === pausedAt && p.pause.recordedAt === recordedAt);
+  return pauseIndexOf(tl).byInstants.get(`${pausedAt}/${recordedAt}`);
+}
+
 /** The ids of the case's retroactive (back-dated) pauses. */
 export function retroactivePauseIds(tl: Timeline): string[] {
   return tl.pauses.filter((p) => p.retroactive).map((p) => p.pause.pauseId);
@@ -314,28 +351,10 @@ export function lateRecordDetails(s: CaseState, tl: Timeline, index: number): Re
   if (r === undefined) return undefined;
   const d: Record<string, unknown> = { eventType: r.eventType, revision: r.revision, delayHours: delayHoursOf(r) };
   if (r.eventType === 'CasePaused') {
-    const pause = tl.pauses.find((p) => p.pause.pausedAt === r.occurredAt && p.pause.recordedAt === r.recordedAt);
+    const pause = pauseFactsAt(tl, r.occurredAt, r.recordedAt);
     if (pause?.retroactive === true) d['retroactivePause'] = pause.pause.pauseId;
   }
   return d;
-}
-
-/**
- * A pause recorded at or after the instant the case would have been due without
- * it: the pattern of hiding an overdue case with a back-dated 停止计时.
- */
-function isRetroactive(
-  pause: PauseState,
-  index: number,
-  ranges: readonly DayRange[],
-  A: EpochDay,
-  promised: number,
-  cal: TimingCalendar,
-): boolean {
-  if (pause.recordedAt === undefined || pause.recordedAt <= pause.pausedAt) return false;
-  const others = mergeDayRanges(ranges.filter((_, j) => j !== index));
-  const dueWithout = cal.startOfDay(cal.nthCountedDayAfter(A, promised, others) + 1);
-  return pause.recordedAt >= dueWithout;
 }
 
 function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | undefined {

@@ -1,0 +1,62 @@
+/**
+ * Which pauses are retroactive (SPEC §3 as docs/timing.md reads it): recorded at or after the
+ * instant the case was due without that pause (promised + counted extensions, the other pauses'
+ * days). Asked of every late-recorded pause of a timeline, one merge of the other pauses each was
+ * quadratic in the pauses: a case of 999 back-dated pauses took 40–300 ms to evaluate, and a list
+ * sorted by deadline evaluates every paused case (a reviewer's probe held the engine 3 s).
+ *
+ * Two bounds decide most pauses without a merge: the due instant without any pause is the earliest
+ * it can be, with every pause the latest. Between them, a pause whose days the others cover leaves
+ * the due instant as it is with every pause; only one with days of its own needs the others merged.
+ */
+import { type DayRange, mergeDayRanges, type TimingCalendar } from './calendar/work-calendar.js';
+import type { EpochDay, EpochMs, PauseState } from './types.js';
+
+/**
+ * `retroactive(pause, i)` for the pauses of one timeline. `ranges[i]` is pause i's days, `merged`
+ * their union (mergeDayRanges), `total` the days the deadline counts.
+ */
+export function retroactivePauses(
+  ranges: readonly DayRange[],
+  merged: readonly DayRange[],
+  A: EpochDay,
+  total: number,
+  cal: TimingCalendar,
+): (pause: PauseState, index: number) => boolean {
+  const earliestDue = cal.startOfDay(cal.nthWorkdayAfter(A, total) + 1);
+  let latestDue: EpochMs | undefined;
+  let own: readonly boolean[] | undefined;
+  return (pause, index) => {
+    const recordedAt = pause.recordedAt;
+    if (recordedAt === undefined || recordedAt <= pause.pausedAt || recordedAt < earliestDue) return false;
+    latestDue ??= cal.startOfDay(cal.nthCountedDayAfter(A, total, merged) + 1);
+    if (recordedAt >= latestDue) return true;
+    own ??= rangesWithOwnDays(ranges);
+    if (!own[index]) return false; // without it the due instant is latestDue, which it was recorded before
+    const others = mergeDayRanges(ranges.filter((_, j) => j !== index));
+    return recordedAt >= cal.startOfDay(cal.nthCountedDayAfter(A, total, others) + 1);
+  };
+}
+
+/** For each range (days `(after, through]`), whether some day of it lies in no other range. O(n log n). */
+export function rangesWithOwnDays(ranges: readonly DayRange[]): boolean[] {
+  const own = ranges.map(() => false);
+  // Boundaries: a range starts covering after `after` and stops after `through`.
+  const points: [day: number, index: number, starts: boolean][] = [];
+  ranges.forEach((r, i) => {
+    if (r.through > r.after) points.push([r.after, i, true], [r.through, i, false]);
+  });
+  points.sort((x, y) => x[0] - y[0]);
+  const active = new Set<number>();
+  for (let k = 0; k < points.length; ) {
+    const day = points[k]![0];
+    for (; k < points.length && points[k]![0] === day; k++) {
+      const [, i, starts] = points[k]!;
+      if (starts) active.add(i);
+      else active.delete(i);
+    }
+    // Days (day, next boundary] are covered by `active` alone.
+    if (active.size === 1 && k < points.length) for (const i of active) own[i] = true;
+  }
+  return own;
+}
