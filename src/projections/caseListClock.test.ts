@@ -177,4 +177,42 @@ describe('the case list paged while the clock moves on', () => {
     // The law is not checked only on listings whose order the clock left as it was.
     expect(moved).toBeGreaterThan(20);
   });
+
+  it('sorts by the timing numbers, evaluating only the rows of the page: the same pages as evaluating every case', () => {
+    fc.assert(
+      fc.property(
+        fc.array(specArb, { minLength: 1, maxLength: 16 }),
+        fc.constantFrom<CaseSort>('dueAt', '-dueAt', 'overdueDays', '-overdueDays'),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 24 * 4 }),
+        (raw, sort, limit, readHours) => {
+          const specs = raw.map((s, i) => ({ ...s, caseId: `T-${String(i).padStart(2, '0')}` }));
+          const f = fold(specs, BASE + (20 * 24 + readHours) * H);
+          let evaluations = 0;
+          const counted = (caseId: string, at: number) => {
+            evaluations++;
+            return f.projection.evaluateCase(caseId, at);
+          };
+          const base = () => ({
+            entries: f.projection.caseEntries(),
+            zone: ZONE,
+            now: f.scheduler.clock(),
+            names: NO_NAMES,
+          });
+          const query = { sort, limit };
+          const bySource = listCases(query, {
+            ...base(),
+            evaluate: counted,
+            timing: f.projection.caseTiming.bind(f.projection),
+          });
+          // Before: every paused case evaluated (every card formatted) to sort it, besides the page's rows.
+          expect(evaluations).toBe(bySource.items.length);
+          expect(bySource).toEqual(
+            listCases(query, { ...base(), evaluate: f.projection.evaluateCase.bind(f.projection) }),
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -31,6 +31,7 @@ import {
   initialCaseState,
   nextChangeOf,
   parseInstant,
+  stateAsOf,
   tryParseInstant,
   timelineOf,
   type CalendarService,
@@ -64,7 +65,15 @@ import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
 import { PublicationWindow } from './publicationWindow.js';
 import { RULE_COLOR } from '../domain/lists.js';
-import type { AlertCount, AlertEvent, AlertFilter, AlertView, OpenCaseCount, ProjectionMetricsSink } from './types.js';
+import type {
+  AlertCount,
+  AlertEvent,
+  AlertFilter,
+  AlertView,
+  CaseTiming,
+  OpenCaseCount,
+  ProjectionMetricsSink,
+} from './types.js';
 
 /** See `CaseProjectionOptions.rowsInCatchUpAbove`. */
 const ROWS_IN_CATCH_UP_ABOVE = 65_536;
@@ -356,6 +365,18 @@ export class CaseProjection {
     const state = this.entries.get(caseId)?.state;
     if (state === undefined) return undefined;
     return evaluate(state, asOf, this.policyFor(state), this.calendar, options) ?? undefined;
+  }
+
+  /**
+   * The case's deadline instant and overdue days at `asOf`, numbers only (no card formatted or
+   * explained): what the lists sort by. A case of 999 pauses costs its timeline, not 3,000 cards made text.
+   */
+  caseTiming(caseId: string, asOf: EpochMs): CaseTiming | undefined {
+    this.settle();
+    const state = this.entries.get(caseId)?.state;
+    if (state === undefined) return undefined;
+    const tl = timelineOf(stateAsOf(state, asOf), asOf, this.policyFor(state), this.calendar);
+    return tl === null ? undefined : { dueAt: tl.dueAt, overdueDays: tl.overdueDays };
   }
 
   /** One card's explanation in numbers at `asOf` (the card register explains only the cards it lists). */

@@ -85,6 +85,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     complaints: sources.complaints,
     entries: projection.caseEntries(),
     evaluate: projection.evaluateCase.bind(projection),
+    timing: projection.caseTiming.bind(projection),
     explain: projection.explainCard.bind(projection),
     zone,
     now: clock(),
@@ -106,6 +107,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   return {
     getCaseState: (caseId) => projection.getState(caseId),
     evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
+    caseTiming: (caseId, asOf) => projection.caseTiming(caseId, asOf),
     activeAlerts: (filter) =>
       mergeSorted(projection.activeAlerts(filter), sources.complaintAlerts.activeAlerts(filter)),
     onAlert: (listener) => {

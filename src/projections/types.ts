@@ -98,10 +98,18 @@ export interface ProjectionStatus {
   readonly headPosition: string;
 }
 
+/** A case's deadline instant and overdue days at an instant (evaluate's `dueAt` and `overdueDays`, unformatted). */
+export interface CaseTiming {
+  readonly dueAt: EpochMs;
+  readonly overdueDays: number;
+}
+
 export interface ReadModels {
   getCaseState(caseId: string): CaseState | undefined;
   /** The case evaluated at `asOf` using only events that occurred by then. */
   evaluateCase(caseId: string, asOf: EpochMs): CaseEvaluation | undefined;
+  /** Its deadline instant and overdue days at `asOf` (numbers only: what lists sort by). */
+  caseTiming(caseId: string, asOf: EpochMs): CaseTiming | undefined;
   activeAlerts(filter?: AlertFilter): AlertView[];
   /** Subscribe to alert-raised / alert-cleared; returns an unsubscribe function. */
   onAlert(listener: (event: AlertEvent) => void): () => void;

@@ -54,7 +54,7 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
     const overdueDays = (subjectId: string): number =>
       subjectId.startsWith(COMPLAINT_SUBJECT)
         ? deps.readModels.complaintOverdueDays(subjectId.slice(COMPLAINT_SUBJECT.length), now)
-        : (deps.readModels.evaluateCase(subjectId, now)?.overdueDays ?? 0);
+        : (deps.readModels.caseTiming(subjectId, now)?.overdueDays ?? 0);
     res.json(alertPage(deps.readModels.activeAlerts(filter), overdueDays, page));
   });
 
