@@ -117,7 +117,7 @@ export async function buildHistoryPage(
   if (state?.accepted === undefined || policy === undefined) return undefined;
   const asOf = query.asOf ?? defaultAsOf(query.now, state.lastOccurredAt);
   const firstPage = query.after === undefined;
-  const current = evaluate(state, asOf, policy, calendar, { explain: firstPage });
+  const current = evaluate(state, asOf, policy, calendar, { explain: firstPage, explainAtMost: EXPLAINED_CARDS });
   if (current === null) return undefined;
 
   if (rows.length > 0) {
@@ -139,6 +139,13 @@ export async function buildHistoryPage(
     ...(firstPage ? { current } : {}),
   };
 }
+
+/**
+ * Cards `current` explains at most: a case of 999 back-dated pauses has about 3,000 cards, and
+ * explaining each (≈ 4.4 KB) made a first page of `limit=1` 12.5 MB and 1 s (a reviewer's probe).
+ * The card register explains any card (`GET /cards`, by its period).
+ */
+export const EXPLAINED_CARDS = 200;
 
 /** The raised and cleared rows of the cards whose instant lies in [from, to); explanations stay in `current`. */
 function cardRows(cards: readonly Card[], from: EpochMs, to: EpochMs): Row[] {

@@ -27,6 +27,8 @@ export { stateAsOf };
 export interface EvaluateOptions {
   /** Attach `explain` to every card (slower; for the case page). */
   readonly explain?: boolean;
+  /** With `explain`: to the first this many cards only (a bound on a long case's answer). */
+  readonly explainAtMost?: number;
 }
 
 /** The case at `asOf`, or null when it had not been accepted by then. */
@@ -63,7 +65,8 @@ export function evaluate(
       if (id !== undefined) card.escalationId = id;
     }
     if (details !== undefined) card.details = details;
-    if (options.explain === true) card.explain = explainRawCard(raw, s, tl, policy, calendar);
+    if (options.explain === true && cards.length < (options.explainAtMost ?? Number.POSITIVE_INFINITY))
+      card.explain = explainRawCard(raw, s, tl, policy, calendar);
     cards.push(card);
   }
 

@@ -165,6 +165,13 @@ describe('GET /cases/{caseId}/history is paged (limit, after)', () => {
     // 1000 event rows, ~1000 card rows and `current` (999 escalations, cards explained): linear, a few MB at most.
     expect(first.text.length).toBeLessThan(4_000_000);
     expect(events[999].state).toMatchObject({ status: 'open', escalations: 999 });
+    // A first page of one event: `current` explains its first 200 cards, not each (≈ 4.4 KB a card:
+    // a probe's case of 999 pauses answered limit=1 with 12.5 MB). The register explains any card.
+    const one = await get('/cases/BIG/history?limit=1');
+    const cards = one.body.current.cards as { explain?: unknown }[];
+    expect(cards.length).toBeGreaterThan(999);
+    expect(cards.filter((c) => c.explain !== undefined)).toHaveLength(200);
+    expect(cards.slice(0, 200).every((c) => c.explain !== undefined)).toBe(true);
   });
 });
 
