@@ -60,7 +60,7 @@ export function renderKpis(report) {
   $('col-now').textContent = `本月 ${report.month}`;
   $('col-month').textContent = comparedHead(pm, 'month');
   $('col-year').textContent = comparedHead(py, 'year');
-  $('cards-year').textContent = comparedHead(py, 'year');
+  $('cards-year').textContent = `${comparedHead(py, 'year')} Year earlier`;
   const rows = KPIS.map(([field, part, zhName, enName, kind]) => {
     const a = figure(kpis, part, field);
     const b = figure(py?.kpis, part, field);
