@@ -20,6 +20,7 @@ import { DuplicateEventConflictError, WrongExpectedRevisionError, type EventStor
 import type { GroupCommitter } from './groupCommit.js';
 import { MAX_CONFLICT_RETRIES } from './job.js';
 import { sameEvent } from './sameEvent.js';
+import { forbiddenCenter } from './results.js';
 import { toleranceNow, type FutureTolerance, type WriteMetrics } from './writeSide.js';
 
 export type ComplaintRejectionCode =
@@ -155,7 +156,11 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
         }
         const center = state.received?.centerId ?? (event.type === 'ComplaintReceived' ? event.centerId : undefined);
         if (center !== undefined && !mayWrite(center)) {
-          results[index] = reject(event, 'forbidden-center', `this token may not write complaints of center ${center}`);
+          results[index] = reject(
+            event,
+            'forbidden-center',
+            forbiddenCenter('complaints', state.received === undefined ? center : undefined),
+          );
           continue;
         }
         if (ifMatch !== undefined && state.revision !== ifMatch) {

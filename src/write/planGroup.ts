@@ -18,7 +18,7 @@ import { CaseDraft } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState, EpochMs } from '../domain/types.js';
 import type { StoredRef } from './caseStream.js';
-import { rejected, type WriteResult } from './results.js';
+import { forbiddenCenter, rejected, type WriteResult } from './results.js';
 import { sameEvent } from './sameEvent.js';
 
 /** A decoded event with its eventId set (the client's, lower-cased, or a generated one). */
@@ -91,7 +91,12 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
       if (!basis.fresh) return undefined;
       answered.set(
         index,
-        rejected(caseId, eventId, 'forbidden-center', `this token may not write cases of center ${center}`),
+        rejected(
+          caseId,
+          eventId,
+          'forbidden-center',
+          forbiddenCenter('cases', state.accepted === undefined ? center : undefined),
+        ),
       );
       continue;
     }

@@ -74,3 +74,14 @@ export function rejected(
     ? { kind: 'rejected', caseId, eventId, code, message }
     : { kind: 'rejected', caseId, eventId, code, message, details };
 }
+
+/**
+ * The message of `forbidden-center`. For a new case or complaint it names the center the caller sent;
+ * for one already recorded it does not name the center it belongs to (a scoped recorder must not
+ * learn another center's cases through refusals: a reviewer read "center -B2" of a case it probed).
+ */
+export function forbiddenCenter(streams: 'cases' | 'complaints', requested: string | undefined): string {
+  return requested === undefined
+    ? `this token may not write this ${streams === 'cases' ? 'case' : 'complaint'}: it belongs to a center outside the token's centers`
+    : `this token may not write ${streams} of center ${requested}`;
+}

@@ -182,6 +182,8 @@ describe('POST /cases/{caseId}/events', () => {
     const denied = await post('/cases/C-11/events', pause, TOKENS.recorderA);
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('forbidden-center');
+    // The refusal does not name the center of a case already recorded (before: "… of center center-B").
+    expect(JSON.stringify(denied.body)).not.toContain('center-B');
     expect((await post('/cases/C-12/events', acceptBody({ centerId: 'center-A' }), TOKENS.recorderA)).status).toBe(201);
     expect((await post('/cases/C-12/events', pause, TOKENS.recorderA)).status).toBe(201);
     expect(await streamOf('C-11')).toHaveLength(1);
