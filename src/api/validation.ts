@@ -1,6 +1,6 @@
 /** Query and header validation shared by the routes: every failure names the parameter. */
 import type { Request, RequestHandler } from 'express';
-import { Instant } from '../domain/events.js';
+import { instantProblem } from '../domain/inputBounds.js';
 import type { EpochMs } from '../domain/types.js';
 import { ApiError, badRequest } from './errors.js';
 
@@ -69,8 +69,8 @@ const SUB_MILLISECOND = /\.\d{3}(\d*)/;
 export function instantParam(query: Record<string, unknown>, name: string): EpochMs | undefined {
   const text = queryString(query, name);
   if (text === undefined) return undefined;
-  if (!Instant.is(text))
-    throw badRequest(name, 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00');
+  const problem = instantProblem(text);
+  if (problem !== undefined) throw badRequest(name, problem);
   if (/[1-9]/.test(SUB_MILLISECOND.exec(text)?.[1] ?? ''))
     throw badRequest(name, 'must be a whole number of milliseconds (a finer fraction is not truncated)');
   return Date.parse(text);

@@ -18,13 +18,21 @@ export const MAX_DAYS = 365;
 
 /** An ISO-8601 instant the domain parser reads, in years FIRST_YEAR–LAST_YEAR, offset within ±14:00. */
 export function isBoundedInstant(text: string): boolean {
-  if (tryParseInstant(text) === undefined) return false;
+  return instantProblem(text) === undefined;
+}
+
+/** What is wrong with an instant's text (the message of a 400), or undefined when it is a bounded instant. */
+export function instantProblem(text: string): string | undefined {
+  if (tryParseInstant(text) === undefined)
+    return 'must be an ISO-8601 instant with offset, e.g. 2025-09-22T10:15:00+08:00';
   // The parser took it, so it is `YYYY-…` and ends in `Z` or `±HH:MM`.
   const year = Number(text.slice(0, 4));
-  if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) return false;
+  if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) return `must be in the years ${FIRST_YEAR}–${LAST_YEAR}`;
   const n = text.length;
-  if (text.endsWith('Z')) return true;
-  return Number(text.slice(n - 5, n - 3)) * 60 + Number(text.slice(n - 2)) <= MAX_OFFSET_MINUTES;
+  if (text.endsWith('Z')) return undefined;
+  return Number(text.slice(n - 5, n - 3)) * 60 + Number(text.slice(n - 2)) <= MAX_OFFSET_MINUTES
+    ? undefined
+    : 'must have an offset within ±14:00';
 }
 
 /** An exact io-ts codec of the shape `exact(intersection([type({...}), partial({...})]))` or `exact(type({...}))`. */

@@ -65,6 +65,16 @@ describe('GET /cases/{caseId}', () => {
       expect(res.body.error.details[0].field).toBe('asOf');
     }
     expect((await get('/cases/R-1?asOf=a&asOf=b', TOKENS.monitor)).status).toBe(400);
+    // An instant out of bounds says which bound (before: "must be an ISO-8601 instant with offset").
+    const bounds: [string, string][] = [
+      ['1999-01-01T00:00:00Z', 'years 2000–2100'],
+      ['2025-09-01T10:00:00+15:00', 'within ±14:00'],
+    ];
+    for (const [asOf, message] of bounds) {
+      const res = await get(`/cases/R-1?asOf=${encodeURIComponent(asOf)}`, TOKENS.monitor);
+      expect(res.body.error.details[0]).toMatchObject({ field: 'asOf' });
+      expect(res.body.error.message, asOf).toContain(message);
+    }
   });
 
   it('records auditor and admin reads in the access trail (role and token fingerprint, never the token)', async () => {
