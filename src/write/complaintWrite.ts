@@ -163,7 +163,9 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
           );
           continue;
         }
-        if (ifMatch !== undefined && state.revision !== ifMatch) {
+        // A complaint with no events answers complaint-not-found to all but ComplaintReceived, If-Match or not.
+        const unknownComplaint = state.revision < 0 && event.type !== 'ComplaintReceived';
+        if (ifMatch !== undefined && state.revision !== ifMatch && !unknownComplaint) {
           results[index] = reject(
             event,
             'revision-conflict',

@@ -113,7 +113,9 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
         continue;
       }
     }
-    if (ifMatch !== undefined && state.revision !== ifMatch) {
+    // A case with no events answers 404 case-not-found to all but CaseAccepted (SPEC §2), If-Match or not.
+    const unknownCase = state.revision < 0 && event.type !== 'CaseAccepted';
+    if (ifMatch !== undefined && state.revision !== ifMatch && !unknownCase) {
       if (!basis.fresh) return undefined;
       answered.set(
         index,

@@ -86,5 +86,8 @@ describe('POST /complaints/{complaintId}/events', () => {
     expect(JSON.stringify(denied.body)).not.toContain('center-B'); // a recorded complaint's center is not named
     expect((await post('Q-4', accept, TOKENS.recorder, { 'If-Match': '"5"' })).status).toBe(409);
     expect((await post('Q-4', accept, TOKENS.recorder, { 'If-Match': '"0"' })).status).toBe(201);
+    // No events yet: complaint-not-found, If-Match or not (before: 409 revision-conflict).
+    const unknown = await post('Q-4X', accept, TOKENS.recorder, { 'If-Match': '"0"' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'complaint-not-found']);
   });
 });

@@ -67,6 +67,9 @@ describe('POST /cases/{caseId}/events', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].field).toBe('If-Match');
     expect(await streamOf('C-5')).toHaveLength(2);
+    // A case with no events: 404 case-not-found (SPEC §2), If-Match or not (before: 409, actual -1).
+    const unknown = await post('/cases/C-5X/events', esc, TOKENS.recorder, { 'if-match': '0' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'case-not-found']);
   });
 
   it('rejects transitions the case does not allow with 409', async () => {
