@@ -43,9 +43,35 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
 }
 
-export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => ({
-  error: details === undefined ? { code, message } : { code, message, details },
-});
+export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => {
+  const shown = visible(message);
+  return { error: details === undefined ? { code, message: shown } : { code, message: shown, details } };
+};
+
+/**
+ * A message as `\uXXXX` where it quotes a control or bidirectional-formatting character: a refusal
+ * names the value it refuses, and a refused U+202E would otherwise reorder the text a reader sees
+ * ("Trojan source"; a reviewer's probe got one back from a calendar region and a policy version).
+ */
+export function visible(message: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < message.length; i++) {
+    const c = message.charCodeAt(i);
+    const hidden =
+      c < 0x20 ||
+      (c >= 0x7f && c <= 0x9f) ||
+      c === 0x061c ||
+      c === 0x200e ||
+      c === 0x200f ||
+      (c >= 0x202a && c <= 0x202e) ||
+      (c >= 0x2066 && c <= 0x2069);
+    if (!hidden) continue;
+    out += `${message.slice(from, i)}\\u${c.toString(16).padStart(4, '0')}`;
+    from = i + 1;
+  }
+  return from === 0 ? message : out + message.slice(from);
+}
 
 /**
  * A publication is stored at `position` but the read models have not applied it
