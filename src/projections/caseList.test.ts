@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../domain/index.js';
 import type { CardColor, CardRule } from '../domain/types.js';
-import { CASE_SORT_VALUES, type CaseListFilter, type CaseListRow, type CaseSort } from './caseList.js';
+import { alertsByRule, CASE_SORT_VALUES, type CaseListFilter, type CaseListRow, type CaseSort } from './caseList.js';
 import { caseListToCsv } from './caseListCsv.js';
 import { CENTERS, DAY, DEPARTMENTS, listFixture, NOW, START } from './listFixture.js';
 import { makeRig, ZONE, type Rig } from './testSupport.js';
@@ -163,5 +163,21 @@ describe('the case list', () => {
       true,
     );
     expect(item.provisional).toBe(read.provisional);
+  });
+});
+
+describe('a row’s alerts', () => {
+  it('are one a rule: the first to start, and how many when more than one (999 late records were 999 entries)', () => {
+    const at = (h: number) => `2025-09-0${1 + Math.floor(h / 24)}T${String(h % 24).padStart(2, '0')}:00:00.000+08:00`;
+    const lateRecords = Array.from({ length: 999 }, (_, i) => ({
+      rule: 'late-record' as const,
+      color: 'yellow' as const,
+      startedAt: at(48 - (i % 40)),
+    }));
+    const alerts = alertsByRule([{ rule: 'overdue', color: 'red', startedAt: at(30) }, ...lateRecords]);
+    expect(alerts).toEqual([
+      { rule: 'overdue', color: 'red', startedAt: at(30) },
+      { rule: 'late-record', color: 'yellow', startedAt: at(9), count: 999 },
+    ]);
   });
 });

@@ -31,7 +31,7 @@ export function caseListToCsv(rows: readonly CaseListRow[]): string {
       r.dueAt,
       r.completedAt,
       r.overdueDays,
-      r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
+      r.alerts.map((x) => `${x.rule}/${x.color}${x.count ? ` ×${x.count}` : ''}`).join(' '),
       r.calendarVersion,
       r.policyVersion,
       r.provisional ? '是' : '否',

@@ -246,12 +246,17 @@ export const listSchemas = {
       overdueDays: { type: 'integer', minimum: 0 },
       alerts: {
         type: 'array',
-        description: 'Alerts active now',
+        description: 'Alerts active now, one a rule: the first to start, and count when more than one',
         items: {
           type: 'object',
           additionalProperties: false,
           required: ['rule', 'color', 'startedAt'],
-          properties: { rule: { enum: CARD_RULES }, color: { enum: CARD_COLORS }, startedAt: instant },
+          properties: {
+            rule: { enum: CARD_RULES },
+            color: { enum: CARD_COLORS },
+            startedAt: instant,
+            count: { type: 'integer', minimum: 2 },
+          },
         },
       },
     },

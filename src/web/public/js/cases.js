@@ -55,7 +55,11 @@ function row(r) {
       'td',
       {},
       ...r.alerts.map((a) =>
-        el('span', { class: `badge ${a.color}`, title: label(COLORS, a.color) }, label(RULES, a.rule)),
+        el(
+          'span',
+          { class: `badge ${a.color}`, title: label(COLORS, a.color) },
+          a.count ? `${label(RULES, a.rule)} ×${a.count}` : label(RULES, a.rule),
+        ),
       ),
     ),
   );
