@@ -33,6 +33,7 @@ import { complaintBlock } from './statsComplaints.js';
 import type { ComplaintCardCount, ComplaintFigures, ComplaintSource } from './complaints/complaintStats.js';
 import {
   resolvePeriod,
+  type ResolvedPeriod,
   StatsQueryError,
   type CardCount,
   type FigureVersions,
@@ -178,6 +179,19 @@ function sameDays(p: ReturnType<typeof monthPeriod>, days: number | undefined): 
 }
 
 /**
+ * A compared month's instants; cut to the running month's days, also the instant read there: the same
+ * time of its last day as `asOf` of the running month's, so what falls due at a day's end (a reply, a
+ * follow-up, an answer, an overdue start) counts over the same ended days on both sides.
+ */
+function comparedPeriod(p: ComparedPeriod, asOf: EpochMs, zone: string): ResolvedPeriod & { asOf?: EpochMs } {
+  const period = resolvePeriod(p.from, p.to, zone);
+  if (p.through === undefined) return period;
+  const clock = zoneClock(zone);
+  const sinceMidnight = asOf - clock.startOfDay(clock.dayOf(asOf));
+  return { ...period, asOf: clock.startOfDay(parseDate(p.through)) + sinceMidnight };
+}
+
+/**
  * The departments to watch (需关注部门): those with anything overdue, worst first — overdue rate
  * descending, then on-time rate ascending (null last), then id. One with nothing overdue is not
  * listed (until session 19 it was, at 0%, when fewer than the limit had any).
@@ -246,8 +260,8 @@ export function computeMonthlyReport(
   });
   const periods = {
     current: resolvePeriod(from, to, zone),
-    previousYear: { ...resolvePeriod(yearBefore.from, yearBefore.to, zone), ...label(yearBefore) },
-    previousMonth: { ...resolvePeriod(monthBefore.from, monthBefore.to, zone), ...label(monthBefore) },
+    previousYear: { ...comparedPeriod(yearBefore, asOf, zone), ...label(yearBefore) },
+    previousMonth: { ...comparedPeriod(monthBefore, asOf, zone), ...label(monthBefore) },
   };
   const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf, asOf);
   const latest = Math.max(f.latestActivity, latestComplaintActivity(complaints?.all(), centerId));

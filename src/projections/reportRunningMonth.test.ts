@@ -114,4 +114,37 @@ describe('a month still running', () => {
       await rig.projections.stop();
     }
   });
+
+  it('counts what fell due over the same ended days: a reply due each day, read on day 10 at 18:00, is 9 both sides', async () => {
+    let clock = 0;
+    const store = new MemoryEventStore({ clock: () => clock });
+    // Each day a case and a reminder answerable the same day (respondWithinDays 0), never answered.
+    const each = async (first: number, last: number) => {
+      for (let day = first; day <= last; day++) {
+        const date = formatDate(day);
+        clock = parseInstant(`${date}T10:00:00+08:00`);
+        await appendBody(store, accepted(`E-${date}`, `${date}T09:00:00+08:00`, 30) as unknown as Body);
+        await appendBody(store, {
+          type: 'CaseEscalated',
+          caseId: `E-${date}`,
+          occurredAt: `${date}T10:00:00+08:00`,
+          level: 'reminder',
+          by: 'office',
+          respondWithinDays: 0,
+        });
+      }
+    };
+    await each(dayFromYmd(2024, 3, 1), dayFromYmd(2024, 3, 31));
+    await each(dayFromYmd(2025, 2, 1), dayFromYmd(2025, 3, 10));
+    const rig = await makeRig('2025-03-10T18:00:00+08:00', { store });
+    try {
+      const report = rig.projections.readModels.monthlyReport('2025-03');
+      const due = (k: { flow: { escalationsDue: number } }) => k.flow.escalationsDue;
+      // Day 10's reply falls due at its end, after 18:00. Before: 9 against 10 (the compared days whole).
+      expect([due(report.kpis), due(report.previousMonth.kpis), due(report.previousYear.kpis)]).toEqual([9, 9, 9]);
+      expect(report.kpis.cohort.accepted).toBe(report.previousMonth.kpis.cohort.accepted);
+    } finally {
+      await rig.projections.stop();
+    }
+  });
 });

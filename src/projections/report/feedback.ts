@@ -103,8 +103,9 @@ export interface MonthlyRatings {
 
 export interface ComparedPeriods {
   readonly current: ResolvedPeriod;
-  readonly previousYear: ResolvedPeriod & MonthLabel;
-  readonly previousMonth: ResolvedPeriod & MonthLabel;
+  /** `asOf`: in a month still running, the same instant of the compared month's day (report/figures.ts). */
+  readonly previousYear: ResolvedPeriod & MonthLabel & { readonly asOf?: EpochMs };
+  readonly previousMonth: ResolvedPeriod & MonthLabel & { readonly asOf?: EpochMs };
 }
 
 const named = (departmentId: string, names: ReportNames): Named => {
@@ -128,8 +129,10 @@ export function complaintSection(
   names: ReportNames,
 ): MonthlyComplaints {
   const all: Iterable<ComplaintState> = source?.all() ?? [];
-  const acc = (p: ResolvedPeriod) =>
-    new ComplaintAccumulator(source === undefined ? COUNTING_NOTHING : countingOf(source, p.fromMs, p.toMs, asOf));
+  const acc = (p: ResolvedPeriod & { readonly asOf?: EpochMs }) =>
+    new ComplaintAccumulator(
+      source === undefined ? COUNTING_NOTHING : countingOf(source, p.fromMs, p.toMs, p.asOf ?? asOf),
+    );
   const now = acc(periods.current);
   const year = acc(periods.previousYear);
   const month = acc(periods.previousMonth);

@@ -21,10 +21,13 @@ import { RatingAccumulator } from '../ratingFigures.js';
 import type { RatingMonths } from './feedback.js';
 import { caseActivity } from './latestActivity.js';
 
+/** A compared month; in a month still running, `asOf` is the same instant of its day (what had fallen due by then). */
+export type ComparedInstants = ResolvedPeriod & { readonly asOf?: EpochMs };
+
 export interface MonthPeriods {
   readonly current: ResolvedPeriod;
-  readonly previousYear: ResolvedPeriod;
-  readonly previousMonth: ResolvedPeriod;
+  readonly previousYear: ComparedInstants;
+  readonly previousMonth: ComparedInstants;
 }
 
 export interface MonthFigures {
@@ -55,13 +58,13 @@ export function monthFigures(
 ): MonthFigures {
   const { current, previousYear, previousMonth } = periods;
   const total = new Accumulator(asOf);
-  const year = new Accumulator(asOf);
-  const month = new Accumulator(asOf);
+  const year = new Accumulator(previousYear.asOf ?? asOf);
+  const month = new Accumulator(previousMonth.asOf ?? asOf);
   const tables: Groups[] = TABLES.map(() => new Map());
   const ratings = {
     current: new RatingAccumulator(asOf),
-    previousYear: new RatingAccumulator(asOf),
-    previousMonth: new RatingAccumulator(asOf),
+    previousYear: new RatingAccumulator(previousYear.asOf ?? asOf),
+    previousMonth: new RatingAccumulator(previousMonth.asOf ?? asOf),
     byDepartment: new Map<string, RatingAccumulator>(),
   };
   const versions = new Set<string>();

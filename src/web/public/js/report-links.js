@@ -110,7 +110,11 @@ export function findingListLink(month, departmentId, finding, where = {}) {
  * @param {{departmentId?: string}} extra
  */
 export function ratingListLink(month, field, where, asOf, extra = {}) {
-  if (field === 'followUpsDue') return monthList('/cases', month, 'followUpDue', where, extra, asOf.slice(0, 10));
+  if (field === 'followUpsDue') {
+    // Due once passed: up to the report's date, or in a compared period cut to a running month's days its last day.
+    const until = typeof month === 'string' ? asOf.slice(0, 10) : (month.through ?? asOf.slice(0, 10));
+    return monthList('/cases', month, 'followUpDue', where, extra, until);
+  }
   const rating = { rated: {}, badRatings: { rating: 'bad' } }[field];
   return rating === undefined ? undefined : monthList('/cases', month, 'rated', where, { ...extra, ...rating });
 }
