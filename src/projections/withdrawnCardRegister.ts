@@ -246,12 +246,15 @@ export function withdrawnComplaintCardView(
 ): WithdrawnCardView {
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const successor = now?.cards.find((c) => c.rule === card.rule && c.start <= at);
+  const color = COMPLAINT_RULE_COLOR[card.rule];
+  // Yellow only (recordedClear): a snapshot written before session 19 holds red ones' clearedAt too.
+  const clearedAt = color === 'yellow' ? card.clearedAt : undefined;
   return {
     complaintId: card.complaintId,
     rule: card.rule,
-    color: COMPLAINT_RULE_COLOR[card.rule],
+    color,
     startedAt: fmt(card.startedAt),
-    ...(card.clearedAt === undefined ? {} : { clearedAt: fmt(card.clearedAt) }),
+    ...(clearedAt === undefined ? {} : { clearedAt: fmt(clearedAt) }),
     withdrawnAt: fmt(card.withdrawnAt),
     withdrawnBy: byView(card.by, fmt),
     ...(successor === undefined ? {} : { nowStartedAt: fmt(successor.start) }),
