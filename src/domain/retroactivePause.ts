@@ -23,12 +23,15 @@ export function retroactivePauses(
   total: number,
   cal: TimingCalendar,
 ): (pause: PauseState, index: number) => boolean {
-  const earliestDue = cal.startOfDay(cal.nthWorkdayAfter(A, total) + 1);
+  // Each worked out when first needed: most pauses are recorded when they occur and need none.
+  let earliestDue: EpochMs | undefined;
   let latestDue: EpochMs | undefined;
   let own: readonly boolean[] | undefined;
   return (pause, index) => {
     const recordedAt = pause.recordedAt;
-    if (recordedAt === undefined || recordedAt <= pause.pausedAt || recordedAt < earliestDue) return false;
+    if (recordedAt === undefined || recordedAt <= pause.pausedAt) return false;
+    earliestDue ??= cal.startOfDay(cal.nthWorkdayAfter(A, total) + 1);
+    if (recordedAt < earliestDue) return false;
     latestDue ??= cal.startOfDay(cal.nthCountedDayAfter(A, total, merged) + 1);
     if (recordedAt >= latestDue) return true;
     own ??= rangesWithOwnDays(ranges);
