@@ -84,18 +84,20 @@ const EDITION2_EVENTS = [
   { type: 'CaseExtended', occurredAt: '2024-08-26T10:00:00+08:00', days: 5, approvedBy: 'head', reason: 'site check' },
 ];
 
+/** The acceptance of the benches' cases, but for its instant: a promised 20-day case. */
+const ACCEPTED = {
+  type: 'CaseAccepted',
+  centerId: 'c1',
+  departmentId: 'd1',
+  matterCode: 'M1',
+  kind: 'promised',
+  promisedDays: 20,
+  channel: 'window',
+};
+
 function sampleCase(extra: readonly Record<string, unknown>[] = []): ReturnType<typeof initialCaseState> {
   const raw = [
-    {
-      type: 'CaseAccepted',
-      occurredAt: '2024-08-01T09:00:00+08:00',
-      centerId: 'c1',
-      departmentId: 'd1',
-      matterCode: 'M1',
-      kind: 'promised',
-      promisedDays: 20,
-      channel: 'window',
-    },
+    { ...ACCEPTED, occurredAt: '2024-08-01T09:00:00+08:00' },
     {
       type: 'CasePaused',
       occurredAt: '2024-08-05T10:00:00+08:00',
@@ -215,17 +217,7 @@ function manyPauses(n: number): ReturnType<typeof initialCaseState> {
   const recordedAt = Date.parse('2026-12-02T10:00:00+08:00');
   let s = evolve(
     initialCaseState('P-1'),
-    decodeOrThrow({
-      type: 'CaseAccepted',
-      caseId: 'P-1',
-      occurredAt: '2026-11-02T09:00:00+08:00',
-      centerId: 'c1',
-      departmentId: 'd1',
-      matterCode: 'M1',
-      kind: 'promised',
-      promisedDays: 20,
-      channel: 'window',
-    }),
+    decodeOrThrow({ ...ACCEPTED, caseId: 'P-1', occurredAt: '2026-11-02T09:00:00+08:00' }),
     { revision: 0, recordedAt: Date.parse('2026-11-02T09:00:00+08:00') },
   );
   for (let i = 0; i < n; i++) {
