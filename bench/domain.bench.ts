@@ -15,6 +15,7 @@ import { evolve, initialCaseState } from '../src/domain/evolve.js';
 import { decodeCaseEvent, type CaseEvent } from '../src/domain/events.js';
 import { dayFromYmd, formatDate, MS_PER_DAY } from '../src/domain/time.js';
 import type { Benchmark, BenchOptions, BenchRow } from './types.js';
+import { median } from './support/median.js';
 
 const require = createRequire(import.meta.url);
 const chineseDays = require('chinese-days') as { findWorkday(delta: number, date: string): string };
@@ -151,7 +152,6 @@ export const benchmarks: Benchmark[] = [
       plainRuns.push(evalOf(state)());
       edition2Runs.push(evalOf(edition2)());
     }
-    const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1]!;
     const evalOps = median(plainRuns);
     const edition2Ops = median(edition2Runs);
     const edition2Ratio = edition2Ops / evalOps;

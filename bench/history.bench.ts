@@ -17,6 +17,7 @@ import { openStore } from '../src/store/open.js';
 import { caseStreamId } from '../src/domain/streams.js';
 import type { EventData } from '../src/store/port.js';
 import type { Benchmark, BenchRow } from './types.js';
+import { median } from './support/median.js';
 
 const ACCEPTED_AT = Date.parse('2025-09-01T09:00:00+08:00');
 const NOW = Date.parse('2025-10-15T10:00:00+08:00');
@@ -74,8 +75,6 @@ async function measure(deps: HistoryDeps, caseId: string): Promise<Figures> {
   } while (after !== undefined);
   return { firstMs, firstBytes, allMs: performance.now() - started, allBytes, pages };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const historyBench: Benchmark = async ({ quick }) => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));

@@ -10,6 +10,7 @@ import { inRecordOrder } from '../src/demo/record-order.js';
 import { openStore } from '../src/store/open.js';
 import { caseStreamId } from '../src/domain/streams.js';
 import type { Benchmark, BenchRow } from './types.js';
+import { median } from './support/median.js';
 
 const opts = (quick: boolean) => ({ seed: 42, months: 1, casesPerMonth: quick ? 8000 : 35_000, startMonth: '2025-09' });
 
@@ -36,7 +37,6 @@ function generatorRound(quick: boolean): { events: number; genSeconds: number; p
 
 /** Rounds of the generator row: the quick month is ≈ 0.2 s, and its first run after the warm-up is still partly cold. */
 const GENERATOR_ROUNDS = 3;
-const median = (xs: readonly number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1]!;
 
 const generator: Benchmark = async ({ quick }): Promise<BenchRow[]> => {
   warmUp();

@@ -17,6 +17,7 @@ import { MemoryEventStore } from '../src/store/memory/memory-store.js';
 import { caseStreamId } from '../src/domain/streams.js';
 import type { EventData } from '../src/store/port.js';
 import type { Benchmark } from './types.js';
+import { median } from './support/median.js';
 
 const ZONE = 'Asia/Shanghai';
 const ACCEPTED = '2025-09-01T09:00:00+08:00';
@@ -91,8 +92,6 @@ const ROUNDS = 5;
 const BASELINES_PER_ROUND = 2;
 const BASELINE_CASES = 5;
 const CASES = 20;
-const medianMs = (runs: readonly { ms: number }[]) =>
-  [...runs].map((r) => r.ms).sort((p, q) => p - q)[runs.length >> 1]!;
 
 const timerBench: Benchmark = async () => {
   await burst(1); // warm-up
@@ -110,8 +109,8 @@ const timerBench: Benchmark = async () => {
     const wrong = runs.find((r) => r.raised !== expected);
     if (wrong !== undefined) throw new Error(`raised ${wrong.raised} alerts, expected ${expected}`);
   }
-  const baseline = medianMs(few);
-  const value = medianMs(many);
+  const baseline = median(few.map((r) => r.ms));
+  const value = median(many.map((r) => r.ms));
   const ratio = value / baseline;
   return [
     {

@@ -20,6 +20,7 @@ import { decodeCaseEvent } from '../src/domain/events.js';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-store.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, withEventId, type WriteEvent } from '../src/write/index.js';
 import type { Benchmark, BenchRow } from './types.js';
+import { median } from './support/median.js';
 
 const NOW = Date.parse('2026-11-30T12:00:00+08:00');
 const LONG = 999;
@@ -43,11 +44,6 @@ const acceptance = (caseId: string) =>
   });
 const escalation = (caseId: string) =>
   event({ type: 'CaseEscalated', caseId, occurredAt: '2026-11-30T10:00:00+08:00', level: 'reminder', by: 'office' });
-
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 async function appendCost({ quick }: { quick: boolean }): Promise<BenchRow[]> {
   const rounds = quick ? 30 : 150;
