@@ -14,7 +14,7 @@
  */
 import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
 import { COMPLAINT_RULE_COLOR, type ComplaintCardRule } from '../domain/complaints/lists.js';
-import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
+import { type ComplaintTimeline, recordedClear } from '../domain/complaints/timeline.js';
 import { formatInstant } from '../domain/index.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import { type CardSubject, RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
@@ -247,8 +247,8 @@ export function withdrawnComplaintCardView(
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const successor = now?.cards.find((c) => c.rule === card.rule && c.start <= at);
   const color = COMPLAINT_RULE_COLOR[card.rule];
-  // Yellow only (recordedClear): a snapshot written before session 19 holds red ones' clearedAt too.
-  const clearedAt = color === 'yellow' ? card.clearedAt : undefined;
+  // A snapshot written before session 19 holds red cards' clearedAt too.
+  const clearedAt = recordedClear({ color, clear: card.clearedAt }, card.withdrawnAt);
   return {
     complaintId: card.complaintId,
     rule: card.rule,

@@ -34,7 +34,7 @@ export interface ComplaintCard {
  * which its explanation names (until session 19 the register and the complaint read showed that
  * instant as its clearedAt, as if the card had been lifted).
  */
-export function recordedClear(card: ComplaintCard, t: EpochMs): EpochMs | undefined {
+export function recordedClear(card: Pick<ComplaintCard, 'color' | 'clear'>, t: EpochMs): EpochMs | undefined {
   return card.color === 'yellow' && card.clear !== undefined && card.clear <= t ? card.clear : undefined;
 }
 
