@@ -15,7 +15,7 @@
  * days after the previous one moves no case.
  */
 import type { CardColor, CardRule, CaseEvaluation, CaseStatus, EpochMs } from '../domain/types.js';
-import { formatInstant, tryParseInstant, zoneClock, type ZoneClock } from '../domain/index.js';
+import { formatInstant, zoneClock, type ZoneClock } from '../domain/index.js';
 import { ratingClassOf, type RatingClass } from '../domain/lists.js';
 import type { ReportCategory } from './report/tables.js';
 import { FLAG_ON_TIME, overdueStart, type CaseEntry } from './caseEntry.js';
@@ -125,10 +125,10 @@ export interface CaseListSources {
   readonly entries: Iterable<Readonly<CaseEntry>>;
   readonly evaluate: (caseId: string, asOf: EpochMs) => CaseEvaluation | undefined;
   /**
-   * Its deadline instant and overdue days (what the sort keys read; default: from `evaluate`). Cheaper
-   * than `evaluate`, which formats every card: a case of 999 pauses made a sorted list take seconds.
+   * Its deadline instant and overdue days (what the sort keys read). Cheaper than `evaluate`, which
+   * formats every card: a case of 999 pauses made a sorted list take seconds.
    */
-  readonly timing?: (caseId: string, asOf: EpochMs) => CaseTiming | undefined;
+  readonly timing: (caseId: string, asOf: EpochMs) => CaseTiming | undefined;
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
@@ -169,15 +169,6 @@ export function alertsByRule(
   return Array.from(byRule.values(), ({ count, ...a }) => (count === 1 ? a : { ...a, count }));
 }
 
-/** `timing` from `evaluate` (sources that have no cheaper one: tests). */
-function timingOfEvaluation(evaluate: CaseListSources['evaluate']): NonNullable<CaseListSources['timing']> {
-  return (caseId, asOf) => {
-    const ev = evaluate(caseId, asOf);
-    const dueAt = ev === undefined ? undefined : tryParseInstant(ev.dueAt);
-    return ev === undefined || dueAt === undefined ? undefined : { dueAt, overdueDays: ev.overdueDays };
-  };
-}
-
 /** How one page of a listing reads its cases (listingCursor.ts). */
 interface Reading {
   /** The instant the listing's first page was read at. */
@@ -209,7 +200,7 @@ class OverdueDaysKeys {
 
   constructor(
     private readonly listedAt: EpochMs,
-    private readonly timing: NonNullable<CaseListSources['timing']>,
+    private readonly timing: CaseListSources['timing'],
     zone: string,
   ) {
     this.clock = zoneClock(zone);
@@ -320,7 +311,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
   const { now, zone } = sources;
   const order = scopedOrder(sort, query, LISTING_FIELDS);
   const { after, listedAt } = listingPosition(query, order, CLOCK_BOUND_SORTS.has(field), now, zone);
-  const timing = sources.timing ?? timingOfEvaluation(sources.evaluate);
+  const { timing } = sources;
   const overdue = new OverdueDaysKeys(listedAt, timing, zone);
   const readAt = (e: Readonly<CaseEntry>) => atOrLastEvent(e, e.state.status === 'paused' ? listedAt : now);
   const reading: Reading = {

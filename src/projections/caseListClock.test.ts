@@ -78,6 +78,7 @@ function read(f: Folded, query: CaseListFilter & { sort: CaseSort; limit: number
   return listCases(query, {
     entries: f.projection.caseEntries(),
     evaluate: f.projection.evaluateCase.bind(f.projection),
+    timing: f.projection.caseTiming.bind(f.projection),
     zone: ZONE,
     now: f.scheduler.clock(),
     names: NO_NAMES,
@@ -199,6 +200,11 @@ describe('the case list paged while the clock moves on', () => {
             now: f.scheduler.clock(),
             names: NO_NAMES,
           });
+          // The oracle: the sort keys read off a full evaluation, as the list did before caseTiming.
+          const fromEvaluation = (caseId: string, at: number) => {
+            const ev = f.projection.evaluateCase(caseId, at);
+            return ev === undefined ? undefined : { dueAt: parseInstant(ev.dueAt), overdueDays: ev.overdueDays };
+          };
           const query = { sort, limit };
           const bySource = listCases(query, {
             ...base(),
@@ -208,7 +214,11 @@ describe('the case list paged while the clock moves on', () => {
           // Before: every paused case evaluated (every card formatted) to sort it, besides the page's rows.
           expect(evaluations).toBe(bySource.items.length);
           expect(bySource).toEqual(
-            listCases(query, { ...base(), evaluate: f.projection.evaluateCase.bind(f.projection) }),
+            listCases(query, {
+              ...base(),
+              evaluate: f.projection.evaluateCase.bind(f.projection),
+              timing: fromEvaluation,
+            }),
           );
         },
       ),

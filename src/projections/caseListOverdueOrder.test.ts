@@ -91,6 +91,7 @@ function read(f: Folded, query: { sort: CaseSort; limit: number; cursor?: string
   return listCases(query, {
     entries: f.projection.caseEntries(),
     evaluate: f.projection.evaluateCase.bind(f.projection),
+    timing: f.projection.caseTiming.bind(f.projection),
     zone: ZONE,
     now: f.scheduler.clock(),
     names: NO_NAMES,

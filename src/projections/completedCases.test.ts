@@ -282,6 +282,7 @@ function answers(run: Run): unknown {
   const sources = () => ({
     entries: projection.caseEntries(),
     evaluate: projection.evaluateCase.bind(projection),
+    timing: projection.caseTiming.bind(projection),
     explain: projection.explainCard.bind(projection),
     zone: ZONE,
     now,
