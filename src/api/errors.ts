@@ -45,8 +45,18 @@ export interface ErrorBody {
 
 export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => {
   const shown = visible(message);
-  return { error: details === undefined ? { code, message: shown } : { code, message: shown, details } };
+  return {
+    error: details === undefined ? { code, message: shown } : { code, message: shown, details: visibleIn(details) },
+  };
 };
+
+/** The strings of a refusal's details (field names and messages quote what was sent) through `visible`. */
+function visibleIn(value: unknown): unknown {
+  if (typeof value === 'string') return visible(value);
+  if (Array.isArray(value)) return value.map(visibleIn);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [visible(key), visibleIn(v)]));
+}
 
 /**
  * A message as `\uXXXX` where it quotes a control or bidirectional-formatting character: a refusal

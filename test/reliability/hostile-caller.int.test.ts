@@ -74,3 +74,26 @@ describe('defect 5: input the law cannot mean', () => {
     expect(await srv.store.headPosition()).toBe(head);
   });
 });
+
+describe('a refused value is shown, not obeyed, in every answer', () => {
+  it('a bidi or control character a caller sent comes back as \\uXXXX in the message and details, single and batch', async () => {
+    const field = 'note\u202Eexe.txt\u0007';
+    const shown = 'note\\u202eexe.txt\\u0007';
+    const single = await http(srv.url, 'POST', '/cases/SHOW-1/events', {
+      token: TOKENS.admin,
+      body: acceptedBody({ [field]: 1 }),
+    });
+    expect(single.status).toBe(400);
+    const batch = await http(srv.url, 'POST', '/events', {
+      token: TOKENS.admin,
+      body: { events: [{ ...acceptedBody({ [field]: 1 }), caseId: 'SHOW-2' }] },
+    });
+    expect(batch.body.results[0].status).toBe(400);
+    for (const error of [single.body.error, batch.body.results[0].error]) {
+      const text = `${error.message} ${JSON.stringify(error.details.map((d: { field: string }) => d.field))}`;
+      expect(text.includes('\u202e') || text.includes('\u0007')).toBe(false);
+      expect(error.message).toContain(shown);
+      expect(error.details.map((d: { field: string }) => d.field)).toContain(shown);
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
 import { earlierRefused, timeSlice, withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
-import { ApiError, badRequest, REJECTION_STATUS } from '../errors.js';
+import { ApiError, badRequest, errorBody, REJECTION_STATUS } from '../errors.js';
 import { parseIfMatch, pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
 
 export const MAX_BATCH = 1000;
@@ -61,7 +61,8 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
         const decoded = decodeCaseEvent(raw);
         if (!decoded.ok) {
           const ids = rowIds(raw);
-          answers[index] = { ...ids, status: 400, error: invalidEvent(decoded.errors) };
+          const { code, message, details } = invalidEvent(decoded.errors);
+          answers[index] = { ...ids, status: 400, error: errorBody(code, message, details).error };
           if (ids.caseId !== null && !malformedIn.has(ids.caseId))
             malformedIn.set(ids.caseId, ids.eventId !== null ? { eventId: ids.eventId } : { row: index });
           continue;
@@ -146,8 +147,7 @@ function toRow(result: WriteResult | undefined): Record<string, unknown> {
   const { caseId, eventId } = result;
   if (result.kind === 'rejected') {
     const { code, message, details } = result;
-    const error = details === undefined ? { code, message } : { code, message, details };
-    return { eventId, caseId, status: REJECTION_STATUS[code], error };
+    return { eventId, caseId, status: REJECTION_STATUS[code], error: errorBody(code, message, details).error };
   }
   const status = result.kind === 'appended' ? 201 : 200;
   return { eventId, caseId, status, revision: result.revision, position: result.position.toString() };
