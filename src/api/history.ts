@@ -17,6 +17,8 @@ import { calendarFor, defaultAsOf, foldKnownCase, type CaseSourceDeps, type Fold
 import { summarize, type StateSummary } from './historySummary.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
+import { knownPositions } from '../store/core/positions.js';
+import { type RecordedEvent, UNKNOWN_POSITION } from '../store/port.js';
 import { timeSlice, type TimeSlice } from '../write/timeSlice.js';
 
 export type HistoryDeps = CaseSourceDeps;
@@ -70,6 +72,8 @@ interface Row {
   readonly rank: number;
   readonly order: number;
   readonly entry: HistoryEntry;
+  /** An event row's event as read (its position may be UNKNOWN_POSITION: withStorePositions). */
+  readonly recorded?: RecordedEvent;
 }
 
 export async function buildHistoryPage(
@@ -99,6 +103,7 @@ export async function buildHistoryPage(
       t: known.occurredAt,
       rank: 0,
       order: revision,
+      recorded,
       entry: {
         kind: 'event',
         // In the deployment zone, as the card rows (the event keeps occurredAt as it was sent).
@@ -113,6 +118,7 @@ export async function buildHistoryPage(
       },
     });
   }
+  await withStorePositions(deps, rows);
   const policy = context.policy;
   if (state?.accepted === undefined || policy === undefined) return undefined;
   const asOf = query.asOf ?? defaultAsOf(query.now, state.lastOccurredAt);
@@ -138,6 +144,17 @@ export async function buildHistoryPage(
     next: followingAt !== undefined && lastRow !== undefined ? lastRow.order : null,
     ...(firstPage ? { current } : {}),
   };
+}
+
+/** The page's events with their positions where the store's stream read could not tell them (EventStoreDB). */
+async function withStorePositions(deps: HistoryDeps, rows: Row[]): Promise<void> {
+  const read = rows.flatMap((r) => (r.recorded === undefined ? [] : [r.recorded]));
+  if (!read.some((e) => e.position === UNKNOWN_POSITION)) return;
+  const positions = await knownPositions(deps.store, read);
+  rows.forEach((row, i) => {
+    const entry = { ...row.entry, position: (positions[i] as bigint).toString() } as HistoryEntry;
+    rows[i] = { ...row, entry };
+  });
 }
 
 /**

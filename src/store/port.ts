@@ -20,6 +20,9 @@ export interface EventData {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** A stream read's position where the store cannot tell it (see RecordedEvent.position). */
+export const UNKNOWN_POSITION = -1n;
+
 export interface RecordedEvent {
   readonly streamId: string;
   readonly eventId: string;
@@ -27,7 +30,11 @@ export interface RecordedEvent {
   readonly data: Readonly<Record<string, unknown>>;
   /** Revision within its stream, from 0. */
   readonly revision: bigint;
-  /** Global position in the store (commit order). */
+  /**
+   * Global position in the store (commit order). From `readStream` it is `UNKNOWN_POSITION` on a
+   * store whose stream reads do not carry one (EventStoreDB reads a stream through its index,
+   * which holds none): `knownPositions` (src/store/core/positions.ts) asks `positionsOf` then.
+   */
   readonly position: bigint;
   /** The store's clock when the event was committed, ISO-8601 UTC. */
   readonly recordedAt: string;
@@ -156,6 +163,12 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last committed event (-1n when empty). */
   headPosition(): Promise<bigint>;
+  /**
+   * The global positions of events read from `streamId` by `readStream`, in the order given.
+   * Stores whose stream reads answer `UNKNOWN_POSITION` implement it (one request an event on
+   * EventStoreDB: callers ask only for the events they answer with).
+   */
+  positionsOf?(streamId: string, events: readonly RecordedEvent[]): Promise<bigint[]>;
   /**
    * How many events lie after `position`, counting at most `limit`. Only stores whose
    * positions are not dense event counts implement it (EventStoreDB: byte offsets);

@@ -10,14 +10,16 @@
 import { CaseDraft, initialCaseState } from '../domain/evolve.js';
 import type { CaseState } from '../domain/types.js';
 import { caseStreamId } from '../domain/streams.js';
-import type { EventStore } from '../store/port.js';
+import type { EventStore, RecordedEvent } from '../store/port.js';
 import { decodeStoredCaseEvent } from './storedEvent.js';
 
 /** Where a stored event is, and its body (to tell a retry from a different event with the same eventId). */
 export interface StoredRef {
   readonly revision: number;
+  /** UNKNOWN_POSITION where the store's stream reads do not tell it (originalPositions.ts asks). */
   readonly position: bigint;
   readonly body: Readonly<Record<string, unknown>>;
+  readonly recorded: RecordedEvent;
 }
 
 export interface LoadedCase {
@@ -37,7 +39,12 @@ export async function loadCase(store: EventStore, caseId: string): Promise<Loade
     // An undecodable stored event still holds its revision: keep the expected revision right.
     if (decoded.ok) draft.apply(decoded.value.event, { revision, occurredAt: decoded.value.meta.occurredAt });
     else draft.skipTo(revision);
-    byEventId.set(recorded.eventId.toLowerCase(), { revision, position: recorded.position, body: recorded.data });
+    byEventId.set(recorded.eventId.toLowerCase(), {
+      revision,
+      position: recorded.position,
+      body: recorded.data,
+      recorded,
+    });
   }
   return { state: draft.finish(), byEventId };
 }

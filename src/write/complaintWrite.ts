@@ -16,10 +16,16 @@ import { decodeComplaintEvent, type ComplaintEvent } from '../domain/complaints/
 import { evolveComplaint, initialComplaintState, type ComplaintState } from '../domain/complaints/evolve.js';
 import { complaintStreamId } from '../domain/complaints/streams.js';
 import type { EpochMs } from '../domain/types.js';
-import { DuplicateEventConflictError, WrongExpectedRevisionError, type EventStore } from '../store/port.js';
+import {
+  DuplicateEventConflictError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type RecordedEvent,
+} from '../store/port.js';
 import type { GroupCommitter } from './groupCommit.js';
 import { MAX_CONFLICT_RETRIES } from './job.js';
 import { sameEvent } from './sameEvent.js';
+import { appendedPositions, withOriginalPositions } from './originalPositions.js';
 import { forbiddenCenter } from './results.js';
 import { toleranceNow, type FutureTolerance, type WriteMetrics } from './writeSide.js';
 
@@ -70,6 +76,7 @@ interface Stored {
   readonly revision: number;
   readonly position: bigint;
   readonly body: Readonly<Record<string, unknown>>;
+  readonly recorded: RecordedEvent;
 }
 
 /** The decision state of a complaint stream and its stored events by eventId (lower case). */
@@ -84,7 +91,12 @@ export async function loadComplaint(
     const decoded = decodeComplaintEvent(recorded.data);
     // An undecodable stored event still holds its revision: keep the expected revision right.
     state = decoded.ok ? evolveComplaint(state, decoded.event, { revision }) : { ...state, revision };
-    byEventId.set(recorded.eventId.toLowerCase(), { revision, position: recorded.position, body: recorded.data });
+    byEventId.set(recorded.eventId.toLowerCase(), {
+      revision,
+      position: recorded.position,
+      body: recorded.data,
+      recorded,
+    });
   }
   return { state, byEventId };
 }
@@ -227,20 +239,25 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
               ),
           );
         }
-        const positions = outcome.result.positions;
+        const streamId = complaintStreamId(complaintId);
+        const first = base.revision + 1;
+        const positions = await appendedPositions(deps.store, streamId, outcome.result, first, pending.length);
         for (const [k, { index, event }] of pending.entries()) {
           deps.metrics?.eventAppended(event.type);
           results[index] = {
             kind: 'appended',
             complaintId,
             eventId: event.eventId,
-            revision: base.revision + 1 + k,
-            position: positions?.[k] ?? outcome.result.position,
+            revision: first + k,
+            position: positions[k] as bigint,
           };
         }
       }
       for (const [index, first] of sameAs) results[index] = results[first];
-      return results as ComplaintWriteResult[];
+      const done = results as ComplaintWriteResult[];
+      const storedOf = (eventId: string) => byEventId.get(eventId)?.recorded;
+      const answered = await withOriginalPositions(deps.store, new Map(done.entries()), storedOf);
+      return done.map((r, i) => answered.get(i) ?? r);
     }
   }
 

@@ -30,10 +30,10 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendOutcome,
-  type AppendResult,
   type EventStore,
 } from '../store/port.js';
 import { loadCase } from './caseStream.js';
+import { appendedPositions, withOriginalPositions } from './originalPositions.js';
 import type { GroupCommitter } from './groupCommit.js';
 import { finish, gaveUp, MAX_CONFLICT_RETRIES, noteStoredEventId, unavailable, type Job } from './job.js';
 import { planGroup, type Basis, type CaseGroup, type Plan, type WriteEvent } from './planGroup.js';
@@ -159,7 +159,13 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
     const eventIds = new Set(loaded.byEventId.keys());
     deps.cache.set(caseId, { state: loaded.state, eventIds });
     const basis: Basis = { fresh: true, state: loaded.state, byEventId: loaded.byEventId };
-    record(job, planGroup(job.group, basis, ctx) as Plan, eventIds);
+    const planned = planGroup(job.group, basis, ctx) as Plan;
+    const storedOf = (eventId: string) => loaded.byEventId.get(eventId)?.recorded;
+    record(
+      job,
+      { ...planned, answered: await withOriginalPositions(deps.store, planned.answered, storedOf) },
+      eventIds,
+    );
   }
 
   function record(job: Job, planned: Plan, eventIds: Set<string>): void {
@@ -192,7 +198,14 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
     const retriesLeft = job.attempt < MAX_CONFLICT_RETRIES;
     job.attempt++;
     if (outcome.ok && !outcome.result.duplicate) {
-      const positions = await positionsOf(caseId, outcome.result, base.revision + 1, pending.length);
+      const streamId = caseStreamId(caseId);
+      const positions = await appendedPositions(
+        deps.store,
+        streamId,
+        outcome.result,
+        base.revision + 1,
+        pending.length,
+      );
       for (const [k, { index, event }] of pending.entries()) {
         deps.metrics?.eventAppended(event.type);
         const position = positions[k] as bigint;
@@ -235,25 +248,6 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
       return retriesLeft ? undefined : gaveUp(job);
     }
     throw err;
-  }
-
-  /**
-   * Each event's own position: the store's when it reports them, else read back
-   * (one read of this append's events). The events are written by then: a failed
-   * read-back falls back to the append's position rather than report them unwritten.
-   */
-  async function positionsOf(caseId: string, result: AppendResult, first: number, count: number): Promise<bigint[]> {
-    if (result.positions !== undefined && result.positions.length === count) return [...result.positions];
-    const fallback = Array.from({ length: count }, () => result.position);
-    if (count === 1) return fallback;
-    try {
-      const out: bigint[] = [];
-      const range = { fromRevision: BigInt(first), maxCount: count };
-      for await (const e of deps.store.readStream(caseStreamId(caseId), range)) out.push(e.position);
-      return out.length === count ? out : fallback;
-    } catch {
-      return fallback;
-    }
   }
 
   return { appendGroups };

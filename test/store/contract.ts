@@ -16,7 +16,9 @@ import {
   type RecordedEvent,
   type Subscription,
   type SubscriptionMessage,
+  UNKNOWN_POSITION,
 } from '../../src/store/port.js';
+import { knownPositions } from '../../src/store/core/positions.js';
 
 export interface ContractClock {
   /** Epoch ms the store should read as "now". */
@@ -32,6 +34,8 @@ export interface ContractCapabilities {
   readonly uniquePositions: boolean;
   /** An eventId is unique in the whole store (EventStoreDB: idempotency is per stream). */
   readonly eventIdsUniqueAcrossStreams: boolean;
+  /** A stream read carries each event's position (EventStoreDB: UNKNOWN_POSITION; positionsOf tells it). */
+  readonly streamReadPositions: boolean;
 }
 
 export type MakeStore = (clock: () => number) => Promise<EventStore>;
@@ -40,6 +44,13 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
   for await (const x of iterable) out.push(x);
   return out;
+};
+
+/** A stream's events with their positions, asked of the store where its read cannot tell them. */
+const readWithPositions = async (store: EventStore, streamId: string): Promise<RecordedEvent[]> => {
+  const read = await collect(store.readStream(streamId));
+  const positions = await knownPositions(store, read);
+  return read.map((e, i) => ({ ...e, position: positions[i] as bigint }));
 };
 
 export const event = (type = 'CaseAccepted', data: Record<string, unknown> = { n: 1 }): EventData => ({
@@ -122,7 +133,7 @@ export function describeEventStoreContract(
           const result = await store.append(`${p}-1`, batch, { expectedRevision: 'no_stream' });
           expect(result.duplicate).toBe(false);
           expect(result.nextExpectedRevision).toBe(1n);
-          const read = await collect(store.readStream(`${p}-1`));
+          const read = await readWithPositions(store, `${p}-1`);
           expect(read.map((e) => [e.streamId, e.eventId, e.type, e.data, e.revision])).toEqual([
             [`${p}-1`, batch[0]!.eventId, 'CaseAccepted', { caseId: 'x', promisedDays: 5 }, 0n],
             [`${p}-1`, batch[1]!.eventId, 'CasePaused', { pauseId: 'p1' }, 1n],
@@ -172,7 +183,7 @@ export function describeEventStoreContract(
             const middle = await collect(store.readStream(`${p}-${i}`, { fromRevision: 3n }));
             expect(instants(middle)).toEqual(instants(whole));
           }
-          const last = await collect(store.readStream(`${p}-${appends - 1}`));
+          const last = await readWithPositions(store, `${p}-${appends - 1}`);
           const fromMiddle = await collect(store.readAll({ fromPosition: last[2]!.position, streamPrefixes: [p] }));
           expect(fromMiddle.map((e) => e.eventId)).toEqual(last.slice(2).map((e) => e.eventId));
           expect(instants(fromMiddle)).toEqual(instants(last));
@@ -181,6 +192,28 @@ export function describeEventStoreContract(
           await sub.close();
           expect(got.map((e) => e.eventId)).toEqual(last.slice(2).map((e) => e.eventId));
           expect(instants(got)).toEqual(instants(last));
+        }),
+      );
+
+      it(
+        "a stream read's positions are the $all read's, or unknown where the store cannot tell (positionsOf tells)",
+        withStore(async (store, p) => {
+          await store.append(`${p}-1`, events(3));
+          await store.append(`${p}-2`, events(1));
+          await store.append(`${p}-1`, events(2));
+          const all = await collect(store.readAll({ streamPrefixes: [`${p}-1`] }));
+          const read = await collect(store.readStream(`${p}-1`));
+          expect(read.map((e) => e.eventId)).toEqual(all.map((e) => e.eventId));
+          if (caps.streamReadPositions) expect(read.map((e) => e.position)).toEqual(all.map((e) => e.position));
+          else expect(new Set(read.map((e) => e.position))).toEqual(new Set([UNKNOWN_POSITION]));
+          expect(await knownPositions(store, read)).toEqual(all.map((e) => e.position));
+          const backwards = [read[4]!, read[0]!, read[2]!];
+          expect(await knownPositions(store, backwards)).toEqual([
+            all[4]!.position,
+            all[0]!.position,
+            all[2]!.position,
+          ]);
+          expect(await collect(store.readStream(`${p}-1`))).toHaveLength(5); // asking wrote nothing
         }),
       );
 
@@ -337,7 +370,7 @@ export function describeEventStoreContract(
           expect(fourth!.ok && fourth!.result.nextExpectedRevision).toBe(2n);
           expect((await collect(store.readStream(`${p}-1`))).length).toBe(3);
           expect((await collect(store.readStream(`${p}-2`))).length).toBe(1);
-          const read3 = await collect(store.readStream(`${p}-3`));
+          const read3 = await readWithPositions(store, `${p}-3`);
           expect(read3.map((e) => e.eventId)).toEqual(c.map((e) => e.eventId));
           expect(third!.ok && third!.result.position).toBe(read3.at(-1)!.position);
           const all = await collect(store.readAll({ streamPrefixes: [p] }));
@@ -414,7 +447,7 @@ export function describeEventStoreContract(
         'yields the events of readAll in non-empty arrays of at most batchSize',
         withStore(async (store, p) => {
           for (let i = 0; i < 4; i++) await store.append(`${p}-${i}`, events(3));
-          const firstPos = (await collect(store.readStream(`${p}-0`)))[0]!.position;
+          const firstPos = (await readWithPositions(store, `${p}-0`))[0]!.position;
           const options = { fromPosition: firstPos, streamPrefixes: [p] };
           const expected = await collect(store.readAll(options));
           const batches = await collect(store.readAllBatches({ ...options, batchSize: 5 }));
@@ -531,7 +564,7 @@ export function describeEventStoreContract(
           await store.append(`${p}a-1`, events(2));
           await store.append(`${p}b-1`, events(2));
           await store.append(`${p}a-2`, events(1));
-          const firstPos = (await collect(store.readStream(`${p}a-1`)))[0]!.position;
+          const firstPos = (await readWithPositions(store, `${p}a-1`))[0]!.position;
           const all = await collect(store.readAll({ fromPosition: firstPos, streamPrefixes: [p] }));
           expect(all.map((e) => `${e.streamId.slice(p.length)}:${e.revision}`)).toEqual([
             'a-1:0',

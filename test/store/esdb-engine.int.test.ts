@@ -99,6 +99,31 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     expect(await metric(a.url, 'supervision_projection_lag_events')).toBe(0);
   });
 
+  it("answers every event's own log position, though a stream read carries none: batches, retries, history", async () => {
+    server = await WireServer.start({ standardProjections: true });
+    const engine = await engineOn(server.connectionString);
+    const caseId = `E-${randomUUID().slice(0, 8)}`;
+    const [accepted, esc] = [
+      { ...acceptedBody({ eventId: randomUUID() }), caseId },
+      { ...escalation(), caseId },
+    ];
+    const batch = await http(engine.url, 'POST', '/events', {
+      token: TOKENS.recorder,
+      body: { events: [accepted, esc] },
+    });
+    const logged = server.log.stream(`case-${caseId}`).map((r) => r.position.toString());
+    expect(logged).toHaveLength(2);
+    expect(batch.body.results.map((r: { position: string }) => r.position)).toEqual(logged);
+    // A retry of the batch's first event, from a fresh read (a second request cannot use the cache's answer).
+    const retry = await post(engine.url, caseId, accepted);
+    expect(retry.status).toBe(200);
+    expect(retry.body.position).toBe(logged[0]);
+    const history = await http(engine.url, 'GET', `/cases/${caseId}/history`, { token: TOKENS.auditor });
+    const events = history.body.entries.filter((e: { kind: string }) => e.kind === 'event');
+    expect(events.map((e: { position: string }) => e.position)).toEqual(logged);
+    expect(server.log.stream(`case-${caseId}`)).toHaveLength(2); // asking for positions wrote nothing
+  });
+
   it('against a server that stops answering, every route that touches the store answers 503 with a reason, in time', async () => {
     server = await WireServer.start({ standardProjections: true });
     const engine = await engineOn(server.connectionString);

@@ -96,7 +96,7 @@ describe('EventStoreDB subscriptions (real client, wire server)', () => {
     const s = streamOf();
     await store.append(s, events(6));
     const written: { eventId: string; position: bigint; recordedAt: string }[] = [];
-    for await (const e of store.readStream(s)) written.push(e);
+    for await (const e of store.readAll({ streamPrefixes: [s] })) written.push(e); // a stream read has no positions
     const client = (
       store as unknown as { client: { readStream: (id: unknown, options: { maxCount?: unknown }) => unknown } }
     ).client;

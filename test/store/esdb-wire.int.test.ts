@@ -26,6 +26,7 @@ describeEventStoreContract(
     injectableClock: true,
     startsEmpty: false,
     uniquePositions: true,
+    streamReadPositions: false,
     eventIdsUniqueAcrossStreams: false,
   },
 );

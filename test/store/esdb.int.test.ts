@@ -22,6 +22,7 @@ describeEventStoreContract(
     injectableClock: false, // the server stamps `created`
     startsEmpty: false,
     uniquePositions: true, // every event is its own record: commit == prepare
+    streamReadPositions: false,
     eventIdsUniqueAcrossStreams: false,
   },
   connection ? undefined : NO_SERVER,

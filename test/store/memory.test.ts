@@ -5,5 +5,6 @@ describeEventStoreContract('memory', async (clock) => new MemoryEventStore({ clo
   injectableClock: true,
   startsEmpty: true,
   uniquePositions: true,
+  streamReadPositions: true,
   eventIdsUniqueAcrossStreams: true,
 });

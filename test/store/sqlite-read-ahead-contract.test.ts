@@ -17,6 +17,7 @@ describeEventStoreContract(
     injectableClock: true,
     startsEmpty: true,
     uniquePositions: true,
+    streamReadPositions: true,
     eventIdsUniqueAcrossStreams: true,
   },
 );

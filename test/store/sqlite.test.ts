@@ -16,6 +16,7 @@ describeEventStoreContract(
     injectableClock: true,
     startsEmpty: true,
     uniquePositions: true,
+    streamReadPositions: true,
     eventIdsUniqueAcrossStreams: true,
   },
 );

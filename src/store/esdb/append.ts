@@ -18,15 +18,17 @@
  */
 import { type StoredLocation, resolveDuplicates } from '../core/concurrency.js';
 import type { ValidAppend } from '../core/validate.js';
-import { type AppendResult, WrongExpectedRevisionError } from '../port.js';
+import { type AppendResult, type RecordedEvent, WrongExpectedRevisionError } from '../port.js';
 import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
-import { mapEsdbError, neverStarted, toEsdbEvent } from './mapping.js';
+import { logPosition, mapEsdbError, neverStarted, toEsdbEvent } from './mapping.js';
 
 /** A stream's stored events by eventId, and its last revision (undefined: no stream). */
 export interface StreamScan {
   readonly last: bigint | undefined;
   readonly byId: ReadonlyMap<string, StoredLocation>;
+  /** The events as read, by eventId (their positions unknown: a stream read carries none). */
+  readonly read: ReadonlyMap<string, RecordedEvent>;
 }
 
 export interface AppendDeps {
@@ -34,6 +36,7 @@ export interface AppendDeps {
   readonly storeName: string;
   readonly deadlineMs: number;
   readonly scanStream: (streamId: string) => Promise<StreamScan>;
+  readonly positionsOf: (streamId: string, events: readonly RecordedEvent[]) => Promise<bigint[]>;
 }
 
 /** How often a loose (`any`, `stream_exists`) append re-checks after losing a race. */
@@ -51,9 +54,12 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       ids.map((id) => scan.byId.get(id)),
     );
     if (duplicate !== undefined) {
-      // The original answer had no per-event positions (the server gives the last one only): answer the same.
+      // The original answer: the last event's position (asked of the server: the scan's read has
+      // none), no per-event positions (the server gives the last one only).
+      const last = scan.read.get(ids.at(-1) as string) as RecordedEvent;
+      const [position] = await deps.positionsOf(streamId, [last]);
       const { positions: _, ...original } = duplicate;
-      return original;
+      return { ...original, position: position as bigint };
     }
     if (expected === 'stream_exists' && scan.last === undefined) {
       throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
@@ -77,7 +83,7 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       const result = await send().catch((e: unknown) => (neverStarted(e) ? send() : Promise.reject(e)));
       return {
         nextExpectedRevision: result.nextExpectedRevision,
-        position: result.position?.commit ?? -1n,
+        position: logPosition(result.position),
         duplicate: false,
       };
     } catch (e) {

@@ -38,6 +38,7 @@ import {
   type Subscription,
 } from '../port.js';
 import { appendIdempotent, type StreamScan } from './append.js';
+import { positionsOf } from './positions.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { EsdbClientLike, EsdbPosition, EsdbReadPosition, EsdbResolvedEvent } from './client-like.js';
 import { collectWithin, withDeadline } from './deadline.js';
@@ -99,6 +100,7 @@ export class EsdbEventStore implements EventStore {
         storeName: this.name,
         deadlineMs: this.deadline,
         scanStream: (id) => this.scanStream(id),
+        positionsOf: (id, read) => this.positionsOf(id, read),
       },
       batch,
     );
@@ -135,12 +137,14 @@ export class EsdbEventStore implements EventStore {
   /** Every stored event of a stream by eventId (paged): the idempotency check of append.ts. */
   private async scanStream(streamId: string): Promise<StreamScan> {
     const byId = new Map<string, StoredLocation>();
+    const read = new Map<string, RecordedEvent>();
     let last: bigint | undefined;
     for await (const e of this.readStream(streamId)) {
       byId.set(e.eventId, { streamId: e.streamId, revision: e.revision, position: e.position });
+      read.set(e.eventId, e);
       last = e.revision;
     }
-    return { last, byId };
+    return { last, byId, read };
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -311,6 +315,12 @@ export class EsdbEventStore implements EventStore {
       if (e.streamId !== STORE_IDENTITY_STREAM) n++;
     }
     return n;
+  }
+
+  /** The positions its stream reads cannot carry (positions.ts). */
+  async positionsOf(streamId: string, events: readonly RecordedEvent[]): Promise<bigint[]> {
+    this.ensureOpen();
+    return positionsOf({ client: this.client, storeName: this.name, deadlineMs: this.deadline }, streamId, events);
   }
 
   /** Position of the last user event (system and link events are skipped: see head.ts), -1n when none. */

@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
   StoreOutcomeUnknownError,
   StoreRefusedError,
+  UNKNOWN_POSITION,
 } from '../port.js';
 import type { ValidEvent } from '../core/validate.js';
 import { DeadlineError } from './deadline.js';
@@ -31,7 +32,7 @@ export const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpected
  * The event as `jsonEvent` builds it: the SPEC body as data, our eventId as the event id; the
  * events after an append's first carry their index in it (appendInstants.ts says why).
  */
-export const toEsdbEvent = (event: ValidEvent, index = 0): EsdbEventData =>
+export const toEsdbEvent = (event: Pick<ValidEvent, 'eventId' | 'type' | 'data'>, index = 0): EsdbEventData =>
   jsonEvent({
     id: event.eventId,
     type: event.type,
@@ -77,11 +78,22 @@ export function fromEsdbEvent(event: EsdbRecordedEvent | undefined): RecordedEve
     type: event.type,
     data: event.data,
     revision: event.revision,
-    // Stream reads on older servers carry no position: -1n means "unknown" (see docs/event-store.md).
-    position: event.position?.commit ?? -1n,
+    position: logPosition(event.position),
     recordedAt: event.created.toISOString(),
   };
 }
+
+/**
+ * A read event's commit position, or UNKNOWN_POSITION: a stream read answers 2^64 − 1 (the index
+ * holds no log position; the client hands it on as a bigint), older servers none at all.
+ */
+export const logPosition = (position: EsdbPosition | undefined): bigint =>
+  position === undefined || position.commit < 0n || position.commit >= NO_LOG_POSITION
+    ? UNKNOWN_POSITION
+    : position.commit;
+
+/** Positions are signed 64-bit offsets on the server; anything from 2^63 up is its "none". */
+const NO_LOG_POSITION = 1n << 63n;
 
 /** The client's error, as seen structurally (the real errors carry `type`, see ErrorType). */
 interface ClientErrorShape {

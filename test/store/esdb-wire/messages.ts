@@ -40,15 +40,27 @@ export function eventResponseBytes(record: WireRecord): Buffer {
   return bytes;
 }
 
-function eventResponse(record: WireRecord): ReadResp {
+/**
+ * A record as a *stream* read answers it. The server reads a stream through its index, which
+ * holds no log position: commit and prepare are 2^64 − 1 and the ReadEvent says `no_position`
+ * (`Enumerators.cs` ConvertToRecordedEvent with no commit position; the maintainers in
+ * EventStore-Client-Go #88 and KurrentDB-Client-Dotnet #211). Only `$all` reads carry positions.
+ */
+export function streamEventResponseBytes(record: WireRecord): Buffer {
+  return Buffer.from(eventResponse(record, false).serializeBinary());
+}
+
+const NO_POSITION = '18446744073709551615';
+
+function eventResponse(record: WireRecord, withPosition = true): ReadResp {
   const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
   const uuid = new sharedPb.UUID();
   uuid.setString(record.eventId);
   recorded.setId(uuid);
   recorded.setStreamIdentifier(streamIdentifier(record.streamId));
   recorded.setStreamRevision(record.revision.toString());
-  recorded.setPreparePosition(record.position.toString());
-  recorded.setCommitPosition(record.position.toString());
+  recorded.setPreparePosition(withPosition ? record.position.toString() : NO_POSITION);
+  recorded.setCommitPosition(withPosition ? record.position.toString() : NO_POSITION);
   const map = recorded.getMetadataMap();
   map.set('type', record.type);
   map.set('content-type', record.contentType);
@@ -57,7 +69,8 @@ function eventResponse(record: WireRecord): ReadResp {
   recorded.setCustomMetadata(record.metadata);
   const read = new streamsPb.ReadResp.ReadEvent();
   read.setEvent(recorded);
-  read.setCommitPosition(record.position.toString());
+  if (withPosition) read.setCommitPosition(record.position.toString());
+  else read.setNoPosition(new sharedPb.Empty());
   const resp = new streamsPb.ReadResp();
   resp.setEvent(read);
   return resp;

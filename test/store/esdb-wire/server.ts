@@ -27,6 +27,7 @@ import { type ProposedEvent, WireLog, type WireExpected, type WireLogOptions } f
 import {
   accessDenied,
   eventResponseBytes,
+  streamEventResponseBytes,
   invalidPosition,
   notLeader,
   type ReadOut,
@@ -263,7 +264,8 @@ export class WireServer {
     }
     for (const record of records.slice(0, count)) {
       if (all !== undefined) this.allReadRecordsSent++;
-      if (!call.write(eventResponseBytes(record))) await new Promise((r) => call.once('drain', r));
+      const bytes = all !== undefined ? eventResponseBytes(record) : streamEventResponseBytes(record);
+      if (!call.write(bytes)) await new Promise((r) => call.once('drain', r));
       if (call.cancelled) return;
     }
     call.end();
