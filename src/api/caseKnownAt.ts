@@ -31,6 +31,7 @@ import {
   decodeCalendarYearPublished,
 } from '../projections/calendarEvents.js';
 import { caseStreamId } from '../domain/streams.js';
+import type { CaseKnownAtK, KnownAt } from '../projections/types.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { timeSlice, type TimeSlice } from '../write/timeSlice.js';
 
@@ -174,14 +175,31 @@ export function defaultAsOf(now: EpochMs, lastOccurredAt: EpochMs | undefined): 
   return lastOccurredAt !== undefined && lastOccurredAt > now ? lastOccurredAt : now;
 }
 
-/** `GET /cases/{id}?asKnownAt=K`: the case evaluated at asOf (default as above) from what was recorded by K. */
+/** A case read as known at K: its evaluation at asOf, and the case as known at K read at K. */
+export interface CaseReadKnownAt {
+  readonly evaluation: CaseEvaluation;
+  readonly atK: KnownAt<CaseKnownAtK>;
+}
+
+/**
+ * `GET /cases/{id}?asKnownAt=K`: the case evaluated at asOf (default as above) from what was recorded by K;
+ * `atK`, the same case evaluated at K, is where its withdrawn cards started as known then.
+ */
 export async function evaluateCaseKnownAt(
   deps: CaseSourceDeps,
   caseId: string,
   query: { readonly asOf: EpochMs | undefined; readonly knownAt: EpochMs; readonly now: EpochMs },
-): Promise<CaseEvaluation | undefined> {
+): Promise<CaseReadKnownAt | undefined> {
   const known = await readCaseKnownAt(deps, caseId, query.knownAt);
   if (known === undefined) return undefined;
   const asOf = query.asOf ?? defaultAsOf(query.now, known.state.lastOccurredAt);
-  return evaluate(known.state, asOf, known.policy, known.calendar) ?? undefined;
+  const evaluation = evaluate(known.state, asOf, known.policy, known.calendar);
+  if (evaluation === null) return undefined;
+  const { knownAt } = query;
+  const read = (): CaseKnownAtK => ({
+    state: known.state,
+    evaluation:
+      asOf === knownAt ? evaluation : (evaluate(known.state, knownAt, known.policy, known.calendar) ?? undefined),
+  });
+  return { evaluation, atK: { at: knownAt, read } };
 }

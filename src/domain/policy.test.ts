@@ -114,6 +114,11 @@ describe('policy versions (SPEC §3)', () => {
     expect(policyInForce(history, accepted('2025-04-01'), DEFAULT_POLICY, k)).toBe(A);
     expect(policiesKnownAt(history, k)).toEqual([history[0]]);
   });
+  it('as known before the first publication: the founding version, as the live record has it, never the fallback', () => {
+    const k = noon(day('2024-12-01'));
+    expect(policyInForce(history, accepted('2024-11-20'), B, k)).toBe(A);
+    expect(policyInForce(history, accepted('2024-11-20'), B)).toBe(A);
+  });
 
   it('decides what a start records', () => {
     const today = day('2025-02-10');
@@ -191,11 +196,19 @@ describe('policy versions (SPEC §3)', () => {
       }),
     );
   });
-  it('law: as known at K equals the lookup in the history published by K', () => {
+  it('law: as known at K equals the lookup in the history published by K, the founding version before any', () => {
     fc.assert(
       fc.property(arbHistory, arbAcceptance, fc.integer({ min: DAY0 - 5, max: DAY0 + 400 }), (h, c, kDay) => {
         const k = noon(kDay);
-        expect(policyInForce(h, c, DEFAULT_POLICY, k)).toBe(policyInForce(policiesKnownAt(h, k), c, DEFAULT_POLICY));
+        expect(policyInForce(h, c, DEFAULT_POLICY, k)).toBe(policyInForce(policiesKnownAt(h, k), c, h[0]!.policy));
+      }),
+    );
+  });
+  it('law: a case accepted by K is read as known at K under the version the live record gives it', () => {
+    fc.assert(
+      fc.property(arbHistory, arbAcceptance, fc.integer({ min: 0, max: 400 * MS_PER_DAY }), (h, c, after) => {
+        const k = c.at + after;
+        expect(policyInForce(h, c, DEFAULT_POLICY, k)).toBe(policyInForce(h, c, DEFAULT_POLICY));
       }),
     );
   });

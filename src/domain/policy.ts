@@ -222,7 +222,9 @@ export interface Acceptance {
  * published after the acceptance never applies to it, even with an earlier
  * `effectiveFrom`, so a new publication cannot change an accepted case. When
  * none applies, the first version recorded (the one the store started with)
- * applies to everything before it; with no version at all, `fallback`.
+ * applies to everything before it — as known at any K too, even one before it
+ * was recorded: the store ran under it then, and the live record applies it to
+ * such a case. Only with no version at all, `fallback`.
  */
 export function policyInForce(
   history: PolicyHistory,
@@ -230,15 +232,13 @@ export function policyInForce(
   fallback: Policy,
   knownAt?: EpochMs,
 ): Policy {
-  let founding: PolicyPublication | undefined;
   let chosen: PolicyPublication | undefined;
   for (const p of history) {
     if (knownAt !== undefined && p.publishedAt > knownAt) continue;
-    founding ??= p;
     if (p.effectiveFrom > acceptance.day || p.publishedAt > acceptance.at) continue;
     chosen = p;
   }
-  return (chosen ?? founding)?.policy ?? fallback;
+  return (chosen ?? history[0])?.policy ?? fallback;
 }
 
 /** The history as known at `knownAt`: the versions published by then (for bitemporal reads). */

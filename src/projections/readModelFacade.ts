@@ -141,23 +141,25 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
         now: clock(),
         names: listSources().names,
       }),
-    withdrawnCardsOf: (caseId, knownAt) => {
+    withdrawnCardsOf: (caseId, known) => {
       const mine = projection
         .withdrawnCards()
-        .filter((c) => c.caseId === caseId && (knownAt === undefined || c.withdrawnAt <= knownAt));
+        .filter((c) => c.caseId === caseId && (known === undefined || c.withdrawnAt <= known.at));
       if (mine.length === 0) return [];
-      const now = projection.evaluateCase(caseId, clock());
-      const state = projection.getState(caseId);
-      return mine.map((c) => withdrawnCardView(c, zone, now, state));
+      const { state, evaluation } = known?.read() ?? {
+        state: projection.getState(caseId),
+        evaluation: projection.evaluateCase(caseId, clock()),
+      };
+      return mine.map((c) => withdrawnCardView(c, zone, evaluation, state));
     },
-    withdrawnComplaintCardsOf: (complaintId, knownAt) => {
+    withdrawnComplaintCardsOf: (complaintId, known) => {
       const mine = sources.complaints
         .withdrawnCards()
-        .filter((c) => c.complaintId === complaintId && (knownAt === undefined || c.withdrawnAt <= knownAt));
+        .filter((c) => c.complaintId === complaintId && (known === undefined || c.withdrawnAt <= known.at));
       const state = sources.complaints.get(complaintId);
       if (mine.length === 0 || state === undefined) return [];
-      const at = clock();
-      const now = sources.complaints.timelineOf(state, at);
+      const at = known?.at ?? clock();
+      const now = known === undefined ? sources.complaints.timelineOf(state, at) : known.read();
       return mine.map((c) => withdrawnComplaintCardView(c, zone, now, at));
     },
     status: sources.status,

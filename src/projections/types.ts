@@ -3,6 +3,7 @@
  * keeps these read models up to date from the event store's subscription.
  */
 import type { ComplaintCardRule, ComplaintStatus } from '../domain/complaints/lists.js';
+import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
 import type { RecordedEvent } from '../store/port.js';
@@ -18,6 +19,18 @@ import type {
   WithdrawnCardResult,
   WithdrawnCardView,
 } from './withdrawnCardRegister.js';
+
+/** A read as known at K (SPEC §3 "What was known"): K, and its subject as known at K read at K (only when needed). */
+export interface KnownAt<T> {
+  readonly at: EpochMs;
+  readonly read: () => T;
+}
+
+/** A case as known at K evaluated at K (undefined: not accepted by then). */
+export interface CaseKnownAtK {
+  readonly state: CaseState;
+  readonly evaluation: CaseEvaluation | undefined;
+}
 
 /** What every alert says, whatever it is about. */
 interface AlertBase {
@@ -140,10 +153,13 @@ export interface ReadModels {
   cardRegister(query: CardRegisterQuery): CardRegisterResult;
   /** `GET /cards/withdrawn`: the cards started in [from, to) that a later write withdrew, one page. */
   withdrawnCards(query: WithdrawnCardQuery): WithdrawnCardResult;
-  /** A case's withdrawn cards (its page), those withdrawn by `knownAt` when given. */
-  withdrawnCardsOf(caseId: string, knownAt?: EpochMs): WithdrawnCardView[];
-  /** A complaint's withdrawn cards (its page), those withdrawn by `knownAt` when given. */
-  withdrawnComplaintCardsOf(complaintId: string, knownAt?: EpochMs): WithdrawnCardView[];
+  /**
+   * A case's withdrawn cards (its page). As known at K (`known`): those withdrawn by K, and where
+   * they start now read from the case as known at K evaluated at K, never from later records.
+   */
+  withdrawnCardsOf(caseId: string, known?: KnownAt<CaseKnownAtK>): WithdrawnCardView[];
+  /** A complaint's withdrawn cards (its page); as known at K, as `withdrawnCardsOf`. */
+  withdrawnComplaintCardsOf(complaintId: string, known?: KnownAt<ComplaintTimeline | null>): WithdrawnCardView[];
   status(): ProjectionStatus;
   /** Resolves true once every event up to `position` is projected (false on timeout). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;

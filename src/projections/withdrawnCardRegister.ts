@@ -16,7 +16,7 @@ import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.j
 import { COMPLAINT_RULE_COLOR, type ComplaintCardRule } from '../domain/complaints/lists.js';
 import { type ComplaintTimeline, recordedClear } from '../domain/complaints/timeline.js';
 import { formatInstant } from '../domain/index.js';
-import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
+import type { Card, CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import { type CardSubject, RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import type { WithdrawnCardFact } from './report.js';
@@ -218,9 +218,7 @@ export function withdrawnCardView(
 ): WithdrawnCardView {
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const escalationId = card.escalation === undefined ? undefined : state?.escalations[card.escalation]?.escalationId;
-  const successor = now?.cards.find(
-    (c) => c.rule === card.rule && c.pauseId === card.pauseId && c.escalation === card.escalation,
-  );
+  const successor = now === undefined ? undefined : successorOf(card, now.cards);
   const by = card.by;
   return {
     caseId: card.caseId,
@@ -235,6 +233,22 @@ export function withdrawnCardView(
     withdrawnBy: byView(by, fmt),
     ...(successor === undefined ? {} : { nowStartedAt: successor.startedAt }),
   };
+}
+
+/**
+ * The card `cards` (the record now) holds in place of a withdrawn one: of its rule and subject,
+ * not over before the withdrawn one began, the one starting nearest to it (docs/projections.md
+ * "Withdrawn cards"; a warning an extension cleared earlier is over, a card moved earlier is not).
+ */
+function successorOf(card: WithdrawnCard, cards: readonly Card[]): Card | undefined {
+  let best: { readonly card: Card; readonly distance: number } | undefined;
+  for (const c of cards) {
+    if (c.rule !== card.rule || c.pauseId !== card.pauseId || c.escalation !== card.escalation) continue;
+    if (c.clearedAt !== undefined && Date.parse(c.clearedAt) < card.startedAt) continue;
+    const distance = Math.abs(Date.parse(c.startedAt) - card.startedAt);
+    if (best === undefined || distance < best.distance) best = { card: c, distance };
+  }
+  return best?.card;
 }
 
 /** One withdrawn complaint card as the register and the complaint's page show it (`now`: its clocks as the record holds them now). */

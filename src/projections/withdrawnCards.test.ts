@@ -46,12 +46,15 @@ async function rigAt(start: string | number, extra: Parameters<typeof makeRig>[1
   return rig;
 }
 
-/** A correction of 2026 recorded now: one more holiday. */
-async function correctWithHoliday(rig: Rig, holiday: string): Promise<void> {
+/** A correction of 2026 recorded now: one more holiday (or, with `workday`, one more working day). */
+async function correctWithHoliday(rig: Rig, holiday: string | undefined, workday?: string): Promise<void> {
   const base = createCalendarService(ZONE).getYear(2026)!;
   const decoded = decodeCalendarYearRequest(
     '2026',
-    { holidays: [...base.holidays, holiday], workdays: [...base.workdays] },
+    {
+      holidays: [...base.holidays, ...(holiday === undefined ? [] : [holiday])],
+      workdays: [...base.workdays, ...(workday === undefined ? [] : [workday])],
+    },
     new Date(rig.scheduler.clock()).toISOString(),
   );
   if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
@@ -92,7 +95,9 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
     expect(rm.monthlyReport('2026-11', { centerId: 'c2' }).cards.withdrawn.total).toBe(0);
     expect(rm.monthlyReport('2026-10').cards.withdrawn.total).toBe(0);
     expect(rm.monthlyReportCsv('2026-11')).toContain('亮出后撤销（不计入上表）,红牌 1、黄牌 0,1');
-    expect(rm.withdrawnCardsOf('W-1', LATE - 1)).toEqual([]); // not yet withdrawn as known just before
+    // Not yet withdrawn as known just before.
+    const justBefore = { at: LATE - 1, read: () => ({ state: rm.getCaseState('W-1')!, evaluation: undefined }) };
+    expect(rm.withdrawnCardsOf('W-1', justBefore)).toEqual([]);
   });
 
   it('a case accepted back-dated and completed in one write withdrew nothing: no one saw it in between', async () => {
@@ -127,6 +132,56 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
       calendarVersion: rig.calendarService.current().version,
       previousCalendarVersion: createCalendarService(ZONE).current().version,
     });
+  });
+
+  it('a correction adding a working day moves a shown warning earlier: the withdrawn one now starts where it does', async () => {
+    // Accepted Thursday 11-19 for 3 days: due at the end of Tuesday 11-24, warning from 11-24 00:00.
+    // Saturday 11-21 made a working day on 11-24: due the end of 11-23, warning from 11-23 00:00.
+    const rig = await rigAt('2026-11-19T09:00:00+08:00');
+    await rig.append({ ...ACCEPTED, occurredAt: '2026-11-19T09:00:00+08:00' });
+    rig.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
+    await correctWithHoliday(rig, undefined, '2026-11-21');
+
+    const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.rule, c.startedAt, c.nowStartedAt])).toEqual([
+      ['deadline-warning', '2026-11-24T00:00:00.000+08:00', '2026-11-23T00:00:00.000+08:00'],
+    ]);
+  });
+
+  it('a case with two cards of a rule: the withdrawn one now starts where the card in its place does, not the earlier one', async () => {
+    // A 5-day case accepted Monday 2025-09-01 warns from 09-05; extended that day by 5 days, it warns
+    // again from 09-11. A 停止计时 of 09-09 recorded on 09-11 moves that warning to 09-12.
+    const rig = await rigAt('2025-09-01T09:00:00+08:00');
+    const body = (type: string, occurredAt: string, extra: Record<string, unknown> = {}): Body => ({
+      type,
+      caseId: 'X-1',
+      occurredAt,
+      ...extra,
+    });
+    await rig.append({ ...ACCEPTED, caseId: 'X-1', occurredAt: '2025-09-01T09:00:00+08:00', promisedDays: 5 });
+    rig.scheduler.advanceTo(parseInstant('2025-09-05T10:00:00+08:00'));
+    await rig.append(
+      body('CaseExtended', '2025-09-05T10:00:00+08:00', { days: 5, approvedBy: 'head', reason: 'complex' }),
+    );
+    rig.scheduler.advanceTo(parseInstant('2025-09-11T11:00:00+08:00'));
+    const data = (b: Body) => ({ eventId: randomUUID(), type: b.type, data: b });
+    const r = await rig.store.append(caseStreamId('X-1'), [
+      data(body('CasePaused', '2025-09-09T09:00:00+08:00', { pauseId: 'p1', reason: 'testing' })),
+      data(body('CaseResumed', '2025-09-10T09:00:00+08:00', { pauseId: 'p1' })),
+    ]);
+    const rm = rig.projections.readModels;
+    expect(await rm.waitForPosition(r.position, 2_000)).toBe(true);
+    rig.scheduler.advanceTo(parseInstant('2025-09-12T10:00:00+08:00'));
+
+    const warnings = rm.evaluateCase('X-1', rig.scheduler.clock())!.cards.filter((c) => c.rule === 'deadline-warning');
+    expect(warnings.map((c) => c.startedAt)).toEqual([
+      '2025-09-05T00:00:00.000+08:00',
+      '2025-09-12T00:00:00.000+08:00',
+    ]);
+    const row = ['deadline-warning', '2025-09-11T00:00:00.000+08:00', '2025-09-12T00:00:00.000+08:00'];
+    const rows = rm.withdrawnCards({ from: '2025-09-01', to: '2025-10-01', limit: 50 }).items;
+    expect(rows.map((c) => [c.rule, c.startedAt, c.nowStartedAt])).toEqual([row]);
+    expect(rm.withdrawnCardsOf('X-1').map((c) => [c.rule, c.startedAt, c.nowStartedAt])).toEqual([row]);
   });
 
   it('a rebuild and a restart from the snapshot give the same register as the live run', async () => {

@@ -4,9 +4,12 @@
  * corrections published in between),
  *   - asKnownAt = now answers what the plain read answers;
  *   - asKnownAt = K answers what the plain read answers on a store that holds
- *     only what was recorded by K (built from the filtered events).
+ *     only what was recorded by K (built from the filtered events), and where
+ *     the case's withdrawn cards start what that read answers at K.
  * Policy versions are recorded among them too (a stricter one, effective around
- * the acceptance date), so "the policy versions published by K" is checked as well.
+ * the acceptance date), so "the policy versions published by K" is checked as well;
+ * before the first, the store ran under the first (docs/timing.md), so that store
+ * holds it then.
  */
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -21,7 +24,7 @@ import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyE
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { caseStreamId } from '../../src/domain/streams.js';
 import type { EventData } from '../../src/store/port.js';
-import { call, startTestServer, TOKENS, ZONE } from './harness.js';
+import { accepted, call, startTestServer, TOKENS, ZONE } from './harness.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
 const CASE = 'P-1';
@@ -125,8 +128,28 @@ async function storeOf(events: readonly Recorded[]): Promise<MemoryEventStore> {
   return store;
 }
 
-async function withServer<T>(store: MemoryEventStore, f: (get: (path: string) => Promise<unknown>) => Promise<T>) {
-  const srv = await startTestServer({ now: new Date(NOW).toISOString(), store });
+/** What was recorded by K, and the first policy version when none was: the store ran under it then. */
+function knownBy(recorded: readonly Recorded[], knownAt: number): Recorded[] {
+  const known = recorded.filter((e) => e.recordedAt <= knownAt);
+  const founding = recorded.find((e) => e.streamId === POLICY_STREAM_ID);
+  if (founding === undefined || known.some((e) => e.streamId === POLICY_STREAM_ID)) return known;
+  return [...known, founding];
+}
+
+/** A case read with the withdrawn cards of another (the same store read at K), or as it is when either has none. */
+function withWithdrawnOf(read: unknown, atK: unknown): unknown {
+  if (typeof read !== 'object' || read === null || typeof atK !== 'object' || atK === null) return read;
+  const { withdrawnCards: _now, ...rest } = read as Record<string, unknown>;
+  const { withdrawnCards } = atK as Record<string, unknown>;
+  return withdrawnCards === undefined ? rest : { ...rest, withdrawnCards };
+}
+
+async function withServer<T>(
+  store: MemoryEventStore,
+  f: (get: (path: string) => Promise<unknown>) => Promise<T>,
+  now: number = NOW,
+) {
+  const srv = await startTestServer({ now: new Date(now).toISOString(), store });
   try {
     return await f(async (path) => {
       const res = await call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor });
@@ -156,6 +179,79 @@ describe('asKnownAt', () => {
   });
 });
 
+describe('asKnownAt: withdrawn cards (SPEC §3 "What was known")', () => {
+  it("a case's: where they started as known at K, read at K, the same answer however late it is asked", async () => {
+    const srv = await startTestServer({ now: '2025-09-22T10:00:00+08:00' });
+    try {
+      const get = async (path: string) => (await call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor })).body;
+      const post = async (body: Record<string, unknown>) =>
+        expect((await call(srv.baseUrl, 'POST', '/cases/K-1/events', { token: TOKENS.recorder, body })).status).toBe(
+          201,
+        );
+      const { caseId: _id, ...acceptance } = accepted('K-1', '2025-09-22T10:00:00+08:00', { promisedDays: 3 });
+      await post(acceptance);
+      // On 09-26 a 停止计时 of 09-23 is recorded: it withdraws the warning and the red card the board showed.
+      srv.clock.set('2025-09-26T11:00:00+08:00');
+      await post({ type: 'CasePaused', occurredAt: '2025-09-23T09:00:00+08:00', pauseId: 'p1', reason: 'supplement' });
+      const k = iso(Date.parse('2025-09-26T11:00:00+08:00'));
+      const read = `/cases/K-1?asKnownAt=${k}&asOf=${k}`;
+      const then = await get(read);
+      expect(then.withdrawnCards.map((c: { rule: string }) => c.rule)).toEqual(['deadline-warning', 'overdue']);
+      // As known then the case was paused: neither card started again. The resumption recorded
+      // later starts them again from 10-10; that is not what was known at K.
+      srv.clock.set('2025-09-30T10:00:00+08:00');
+      await post({ type: 'CaseResumed', occurredAt: '2025-09-30T10:00:00+08:00', pauseId: 'p1' });
+      srv.clock.set('2025-10-13T10:00:00+08:00');
+      const now = await get('/cases/K-1');
+      expect(now.withdrawnCards.map((c: { nowStartedAt?: string }) => c.nowStartedAt)).toEqual([
+        '2025-10-10T00:00:00.000+08:00',
+        '2025-10-11T00:00:00.000+08:00',
+      ]);
+      expect(await get(read)).toEqual(then);
+      expect(then.withdrawnCards.map((c: { nowStartedAt?: string }) => c.nowStartedAt)).toEqual([undefined, undefined]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a complaint's: where they started as known at K, read at K, the same answer however late it is asked", async () => {
+    const srv = await startTestServer({ now: '2026-11-16T10:00:00+08:00' });
+    try {
+      const get = async (path: string) => (await call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor })).body;
+      const received = await call(srv.baseUrl, 'POST', '/complaints/Q-1/events', {
+        token: TOKENS.recorder,
+        body: {
+          type: 'ComplaintReceived',
+          occurredAt: '2026-11-16T10:00:00+08:00',
+          channel: 'hotline',
+          centerId: 'c1',
+          subject: '窗口推诿',
+        },
+      });
+      expect(received.status).toBe(201);
+      // Undecided, its red card from 11-20. A correction of 11-20 10:00 makes 11-18 a holiday: the
+      // card is withdrawn and starts a day on, after K, so as known at K it had not started again.
+      srv.clock.set('2026-11-20T10:00:00+08:00');
+      const year = base.getYear(2026)!;
+      const corrected = await call(srv.baseUrl, 'PUT', '/calendar/2026', {
+        token: TOKENS.admin,
+        body: { holidays: [...year.holidays, '2026-11-18'].sort(), workdays: [...year.workdays] },
+      });
+      expect(corrected.status, corrected.text).toBe(200);
+      const k = iso(Date.parse('2026-11-20T10:00:00+08:00'));
+      const read = `/complaints/Q-1?asKnownAt=${k}&asOf=${k}`;
+      const then = await get(read);
+      expect(then.withdrawnCards.map((c: { rule: string }) => c.rule)).toEqual(['complaint-undecided']);
+      srv.clock.set('2026-11-24T10:00:00+08:00');
+      expect((await get('/complaints/Q-1')).withdrawnCards[0].nowStartedAt).toBe('2026-11-21T00:00:00.000+08:00');
+      expect(await get(read)).toEqual(then);
+      expect(then.withdrawnCards[0].nowStartedAt).toBeUndefined();
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('asKnownAt laws', () => {
   it('asKnownAt = now equals the plain read; asKnownAt = K equals the plain read of a store holding what was recorded by K', async () => {
     await fc.assert(
@@ -171,9 +267,10 @@ describe('asKnownAt laws', () => {
           await Promise.all(reads(`asKnownAt=${iso(knownAt)}`).map(get)),
         ]);
         expect(atNow).toEqual(plain);
-        const known = await storeOf(recorded.filter((e) => e.recordedAt <= knownAt));
-        const plainOfKnown = await withServer(known, (get) => Promise.all(reads('').map(get)));
-        expect(atK).toEqual(plainOfKnown);
+        const known = knownBy(recorded, knownAt);
+        const plainOfKnown = await withServer(await storeOf(known), (get) => Promise.all(reads('').map(get)));
+        const caseAtK = await withServer(await storeOf(known), (get) => get(reads('')[0]!), knownAt);
+        expect(atK).toEqual([withWithdrawnOf(plainOfKnown[0], caseAtK), plainOfKnown[1]]);
       }),
       { numRuns: 40 },
     );

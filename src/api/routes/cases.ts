@@ -37,12 +37,12 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     const now = deps.clock();
     const knownAt = knownAtParam(req.query, now);
     if (knownAt !== undefined) {
-      const evaluation = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
-      trail(deps, req, res, caseId, 'case', { answeredAsOf: evaluation?.asOf });
-      if (evaluation === undefined) throw unknownCase(caseId, asOf, knownAt);
+      const read = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
+      trail(deps, req, res, caseId, 'case', { answeredAsOf: read?.evaluation.asOf });
+      if (read === undefined) throw unknownCase(caseId, asOf, knownAt);
       res.json({
-        ...evaluation,
-        ...withdrawnOf(deps, caseId, knownAt),
+        ...read.evaluation,
+        ...withdrawnOf(deps, caseId, read.atK),
         asKnownAt: formatInstant(knownAt, deps.calendarService.zone),
       });
       return;
@@ -83,13 +83,13 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
   return router;
 }
 
-/** The case's withdrawn cards (known by `knownAt`), as a field present only when there are some. */
+/** The case's withdrawn cards (as known at K when given), as a field present only when there are some. */
 function withdrawnOf(
   deps: CaseRouteDeps,
   caseId: string,
-  knownAt: EpochMs | undefined,
+  known: Parameters<ReadModels['withdrawnCardsOf']>[1],
 ): { withdrawnCards?: ReturnType<ReadModels['withdrawnCardsOf']> } {
-  const withdrawnCards = deps.readModels.withdrawnCardsOf(caseId, knownAt);
+  const withdrawnCards = deps.readModels.withdrawnCardsOf(caseId, known);
   return withdrawnCards.length === 0 ? {} : { withdrawnCards };
 }
 

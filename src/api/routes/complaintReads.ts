@@ -21,6 +21,7 @@ import {
   complaintListToCsv,
   SATISFACTION_FILTERS,
 } from '../../projections/complaints/complaintList.js';
+import { recordedComplaintTimeline } from '../../projections/complaints/complaintDetail.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import { NO_DEPARTMENT } from '../../projections/complaints/complaintStats.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -123,12 +124,8 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       const knownAt = knownAtParam(query, deps.clock());
       const recorded = await recordedBy(deps.store, complaintId, knownAt);
       const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
-      const detail = deps.readModels.complaintDetail(
-        complaintId,
-        recorded,
-        at,
-        knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt),
-      );
+      const timing = knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt);
+      const detail = deps.readModels.complaintDetail(complaintId, recorded, at, timing);
       // Once the answer is computed, before it is sent (as a case read): what was asked and what was disclosed.
       const revisions = detail?.events.map((e) => e.revision) ?? [];
       const queryText = queryOf(req);
@@ -146,7 +143,12 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
         const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
         throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}${known}`);
       }
-      const withdrawnCards = deps.readModels.withdrawnComplaintCardsOf(complaintId, knownAt);
+      const withdrawnCards = deps.readModels.withdrawnComplaintCardsOf(
+        complaintId,
+        knownAt === undefined || timing === undefined
+          ? undefined
+          : { at: knownAt, read: () => recordedComplaintTimeline(complaintId, recorded, knownAt, timing) },
+      );
       res.json({
         ...detail,
         ...(knownAt === undefined ? {} : { asKnownAt: formatInstant(knownAt, deps.calendarService.zone) }),

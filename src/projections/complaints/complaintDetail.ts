@@ -8,7 +8,12 @@
  * the write side), so this costs one short stream read.
  */
 import { decodeComplaintEvent } from '../../domain/complaints/events.js';
-import { complaintStatusOf, evolveComplaint, initialComplaintState } from '../../domain/complaints/evolve.js';
+import {
+  type ComplaintState,
+  complaintStatusOf,
+  evolveComplaint,
+  initialComplaintState,
+} from '../../domain/complaints/evolve.js';
 import type {
   ComplaintCardRule,
   ComplaintChannel,
@@ -16,7 +21,12 @@ import type {
   ComplaintStatus,
   SatisfactionLevel,
 } from '../../domain/complaints/lists.js';
-import { complaintAlertsAt, complaintTimelineOf, recordedClear } from '../../domain/complaints/timeline.js';
+import {
+  complaintAlertsAt,
+  type ComplaintTimeline,
+  complaintTimelineOf,
+  recordedClear,
+} from '../../domain/complaints/timeline.js';
 import { formatDate, formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { CardColor, EpochMs } from '../../domain/types.js';
 import type { RecordedEvent } from '../../store/port.js';
@@ -102,16 +112,10 @@ export function complaintDetail(
   src: ComplaintDetailSources,
   timing?: ComplaintTiming,
 ): ComplaintDetail | undefined {
-  let s = initialComplaintState(complaintId);
   const events: ComplaintEventView[] = [];
-  for (const e of recorded) {
-    const decoded = decodeComplaintEvent(e.data);
-    if (!decoded.ok || decoded.event.complaintId !== complaintId) continue;
-    const at = tryParseInstant(decoded.event.occurredAt);
-    if (at === undefined || at > asOf) continue;
-    s = evolveComplaint(s, decoded.event, { revision: Number(e.revision), occurredAt: at });
-    events.push({ ...e.data, revision: Number(e.revision), position: e.position.toString(), recordedAt: e.recordedAt });
-  }
+  const s = complaintFromRecorded(complaintId, recorded, asOf, (e) =>
+    events.push({ ...e.data, revision: Number(e.revision), position: e.position.toString(), recordedAt: e.recordedAt }),
+  );
   const r = s.received;
   if (r === undefined) return undefined;
   const calendar = timing?.calendar() ?? src.complaints.calendar();
@@ -180,4 +184,35 @@ export function complaintDetail(
     calendarVersion: calendar.version,
     policyVersion: policy.version,
   };
+}
+
+/** The complaint folded from its stored events that occurred by `asOf` (each told to `folded`). */
+function complaintFromRecorded(
+  complaintId: string,
+  recorded: readonly RecordedEvent[],
+  asOf: EpochMs,
+  folded: (e: RecordedEvent) => void = () => {},
+): ComplaintState {
+  let s = initialComplaintState(complaintId);
+  for (const e of recorded) {
+    const decoded = decodeComplaintEvent(e.data);
+    if (!decoded.ok || decoded.event.complaintId !== complaintId) continue;
+    const at = tryParseInstant(decoded.event.occurredAt);
+    if (at === undefined || at > asOf) continue;
+    s = evolveComplaint(s, decoded.event, { revision: Number(e.revision), occurredAt: at });
+    folded(e);
+  }
+  return s;
+}
+
+/** The complaint's timeline at `at` from its stored events, timed by `timing` (null: not received by then). */
+export function recordedComplaintTimeline(
+  complaintId: string,
+  recorded: readonly RecordedEvent[],
+  at: EpochMs,
+  timing: ComplaintTiming,
+): ComplaintTimeline | null {
+  const s = complaintFromRecorded(complaintId, recorded, at);
+  if (s.received === undefined) return null;
+  return complaintTimelineOf(s, at, timing.policyFor(s.received.at), timing.calendar());
 }
