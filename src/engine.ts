@@ -12,7 +12,6 @@ import { type AccessTrail, memoryAccessTrail } from './api/accessTrail.js';
 import { type AppDeps, type AppOptions, createApp, type SupervisionApp } from './api/app.js';
 import { type Logger, silentLogger } from './api/logger.js';
 import { createMetrics, type Metrics } from './api/metrics.js';
-import { directoryCenterLabels, firstSeenCenterLabels } from './api/centerLabels.js';
 import { sameRegions } from './domain/directory.js';
 import { DirectoryBook, loadDirectory } from './projections/directoryEvents.js';
 import type { TokenConfig } from './config/tokens.js';
@@ -62,7 +61,7 @@ export interface EngineConfig {
   /** Default: the calendar of `zone`. */
   readonly calendarService?: CalendarService;
   /** Default: a registry with prom-client's process metrics (`defaultMetrics: false` leaves them out). */
-  readonly metrics?: Metrics | { readonly defaultMetrics: boolean; readonly maxCenterLabels?: number };
+  readonly metrics?: Metrics | { readonly defaultMetrics: boolean };
   readonly logger?: Logger;
   readonly accessTrail?: AccessTrail;
   /** The web pages (createWebPages): their router before the API, their not-found page after it. */
@@ -135,10 +134,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const metrics =
     config.metrics !== undefined && 'registry' in config.metrics
       ? config.metrics
-      : createMetrics({
-          defaultMetrics: config.metrics?.defaultMetrics ?? true,
-          centerLabel: directoryCenterLabels(directory, firstSeenCenterLabels(config.metrics?.maxCenterLabels)),
-        });
+      : createMetrics({ defaultMetrics: config.metrics?.defaultMetrics ?? true });
+  // The `center` label takes only this directory's centers (SPEC §7), however the metrics were made.
+  metrics.bind({ directory });
   const projections =
     config.readModels !== undefined
       ? undefined

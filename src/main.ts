@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     web: createWebPages({ zone: config.zone }),
     ...(checkpointFile === undefined ? {} : { checkpointFile }),
     projectionLog: (message, level) => logger[level ?? 'info'](message, { component: 'projections' }),
-    metrics: { defaultMetrics: true, maxCenterLabels: config.metricsCenterLabelsMax },
+    metrics: { defaultMetrics: true },
     appOptions: {
       rateLimitPerSecond: config.rateLimitPerSecond,
       maxAlertStreams: config.alertStreamsMax,

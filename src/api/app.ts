@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     logger: deps.logger,
     clock: deps.clock,
   });
+  metrics.bind({ accessTrail });
 
   const app = express();
   app.disable('x-powered-by');

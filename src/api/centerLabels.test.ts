@@ -1,31 +1,32 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstSeenCenterLabels, UNREGISTERED_CENTER } from './centerLabels.js';
+import { directoryOf, publishCenters } from '../../test/support/directory.js';
+import { DirectoryBook } from '../projections/directoryEvents.js';
+import { directoryCenterLabels, UNREGISTERED_CENTER } from './centerLabels.js';
 
-describe('firstSeenCenterLabels', () => {
-  it('laws: at most max + 1 label values; the first max distinct centers keep their id, for good; the rest are unregistered', () => {
+describe('directoryCenterLabels', () => {
+  // Operations review: before any publication the first 200 centerIds sent became label values
+  // (a recorder's "张三-13800138000" was exported), and stayed once a directory was published.
+  it('before any directory is published, every centerId is unregistered, however many were asked before', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 4 }), { maxLength: 300 }), fc.nat(20), (ids, max) => {
-        const label = firstSeenCenterLabels(max);
-        const firstDistinct = [...new Set(ids)].slice(0, max);
-        const labels = ids.map(label);
-        expect(new Set(labels).size).toBeLessThanOrEqual(max + 1);
-        ids.forEach((id, i) => {
-          expect(labels[i]).toBe(firstDistinct.includes(id) ? id : UNREGISTERED_CENTER);
-        });
-        // Stable: asking again never changes a label.
-        expect(ids.map(label)).toEqual(labels);
+      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 20 }), { maxLength: 50 }), (ids) => {
+        const label = directoryCenterLabels(new DirectoryBook());
+        expect([...ids, ...ids].map(label).filter((l) => l !== UNREGISTERED_CENTER)).toEqual([]);
       }),
     );
+    expect(directoryCenterLabels(new DirectoryBook())('张三-13800138000')).toBe(UNREGISTERED_CENTER);
   });
 
-  it('example: with room for 2, the third center is unregistered', () => {
-    const label = firstSeenCenterLabels(2);
-    expect(['a', 'b', 'a', 'c', 'b', 'c'].map(label)).toEqual(['a', 'b', 'a', 'unregistered', 'b', 'unregistered']);
-  });
-
-  it('refuses a bound that is not a non-negative integer', () => {
-    expect(() => firstSeenCenterLabels(-1)).toThrow(/max center labels/);
-    expect(() => firstSeenCenterLabels(1.5)).toThrow(/max center labels/);
+  it('once published, a directory center keeps its id and every other centerId is unregistered, as the book changes', () => {
+    const book = directoryOf(['center-A', 'center-B']);
+    const label = directoryCenterLabels(book);
+    expect(['center-A', 'center-B', 'invented', '张三-13800138000'].map(label)).toEqual([
+      'center-A',
+      'center-B',
+      UNREGISTERED_CENTER,
+      UNREGISTERED_CENTER,
+    ]);
+    publishCenters(book, ['center-B']);
+    expect(['center-A', 'center-B'].map(label)).toEqual([UNREGISTERED_CENTER, 'center-B']);
   });
 });

@@ -1,12 +1,20 @@
-/** Issue 13 defect 3: invented centers must not grow the metrics series without bound. */
+/**
+ * Issue 13 defect 3: invented centers must not grow the metrics series without bound; the
+ * operations review: without a directory no centerId is a label value, and a center that leaves
+ * the directory leaves the counters.
+ */
 import client from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 import type { ReadModels } from '../projections/types.js';
-import { DEFAULT_MAX_CENTER_LABELS } from './centerLabels.js';
+import { DirectoryBook } from '../projections/directoryEvents.js';
+import { directoryOf, publishCenters } from '../../test/support/directory.js';
 import { createMetrics } from './metrics.js';
 
 const INVENTED = 3_000;
 const centers = Array.from({ length: INVENTED }, (_, i) => `invented-${i}`);
+/** A directory of the first 200 of them. */
+const DIRECTORY_SIZE = 200;
+const directory = directoryOf(centers.slice(0, DIRECTORY_SIZE));
 
 const readModelsWith = (rows: readonly string[]): ReadModels =>
   ({
@@ -28,35 +36,40 @@ const sampleOf = (exposition: string, metric: string, center: string): number =>
   return Number(line?.split(' ').at(-1));
 };
 
+const CENTER_METRICS = [
+  'supervision_cases_accepted_total',
+  'supervision_cases_completed_total',
+  'supervision_cards_issued_total',
+  'supervision_ratings_total',
+  'supervision_complaints_total',
+  'supervision_cards_withdrawn_total',
+  'supervision_cases_open',
+  'supervision_alerts_active',
+  'supervision_cards_withdrawn',
+];
+
+/** One count of each center-labelled counter for `center`. */
+function feedEveryCounter(metrics: ReturnType<typeof createMetrics>, center: string): void {
+  metrics.sink.caseAccepted(center, 'promised');
+  metrics.sink.caseCompleted(center, 'promised', 'late', false);
+  metrics.sink.cardIssued('overdue', 'red', center);
+  metrics.sink.caseRated(center, 5);
+  metrics.sink.complaintStage(center, 'received');
+  metrics.sink.cardWithdrawn('overdue', 'red', center);
+}
+
 describe('the center label', () => {
-  it(`${INVENTED} invented centers make at most ${DEFAULT_MAX_CENTER_LABELS} + 1 center series per metric; the rest add up under "unregistered"`, async () => {
+  it(`with a directory of ${DIRECTORY_SIZE} centers, ${INVENTED} centers make ${DIRECTORY_SIZE} + 1 center series per metric; the rest add up under "unregistered"`, async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    metrics.bind({ readModels: readModelsWith(centers) });
-    for (const center of centers) {
-      metrics.sink.caseAccepted(center, 'promised');
-      metrics.sink.caseCompleted(center, 'promised', 'late', false);
-      metrics.sink.cardIssued('overdue', 'red', center);
-      metrics.sink.caseRated(center, 5);
-      metrics.sink.complaintStage(center, 'received');
-      metrics.sink.cardWithdrawn('overdue', 'red', center);
-    }
+    metrics.bind({ readModels: readModelsWith(centers), directory });
+    for (const center of centers) feedEveryCounter(metrics, center);
     const text = await metrics.render();
-    for (const metric of [
-      'supervision_cases_accepted_total',
-      'supervision_cases_completed_total',
-      'supervision_cards_issued_total',
-      'supervision_ratings_total',
-      'supervision_complaints_total',
-      'supervision_cases_open',
-      'supervision_alerts_active',
-      'supervision_cards_withdrawn',
-      'supervision_cards_withdrawn_total',
-    ]) {
+    for (const metric of CENTER_METRICS) {
       const values = centerValues(text, metric);
-      expect(new Set(values).size, metric).toBe(DEFAULT_MAX_CENTER_LABELS + 1);
+      expect(new Set(values).size, metric).toBe(DIRECTORY_SIZE + 1);
       expect(values).toContain('unregistered');
     }
-    const rest = INVENTED - DEFAULT_MAX_CENTER_LABELS;
+    const rest = INVENTED - DIRECTORY_SIZE;
     expect(sampleOf(text, 'supervision_cases_accepted_total', 'unregistered')).toBe(rest);
     expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(rest);
     expect(text).toContain(`supervision_ratings_total{center="unregistered",score="5"} ${rest}`);
@@ -68,32 +81,52 @@ describe('the center label', () => {
     expect(text.length).toBeLessThan(200_000);
   });
 
-  it('the label function is replaceable (the directory will pass its own)', async () => {
-    const metrics = createMetrics({
-      defaultMetrics: false,
-      centerLabel: (id) => (id === 'center-A' ? id : 'unregistered'),
-    });
-    metrics.sink.caseAccepted('center-A', 'instant');
-    metrics.sink.caseAccepted('center-B', 'instant');
+  it('without a directory (the default label), every center counts under "unregistered", none under its id', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.bind({ readModels: readModelsWith(['张三-13800138000', 'center-A']) });
+    for (const center of ['张三-13800138000', 'center-A']) feedEveryCounter(metrics, center);
     const text = await metrics.render();
-    expect(centerValues(text, 'supervision_cases_accepted_total').sort()).toEqual(['center-A', 'unregistered']);
+    for (const metric of CENTER_METRICS) expect(centerValues(text, metric), metric).toEqual(['unregistered']);
+    expect(text).not.toContain('13800138000');
+    expect(sampleOf(text, 'supervision_cases_accepted_total', 'unregistered')).toBe(2);
+  });
+
+  it('follows the directory bound: unregistered before a publication, its centers after, and a center that leaves it leaves the counters', async () => {
+    const book = new DirectoryBook();
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.bind({ directory: book });
+    feedEveryCounter(metrics, 'center-A');
+    const counters = CENTER_METRICS.filter((m) => m.endsWith('_total'));
+    const labels = async () => {
+      const text = await metrics.render();
+      return counters.map((metric) => [metric, [...new Set(centerValues(text, metric))].sort()]);
+    };
+    expect(await labels()).toEqual(counters.map((m) => [m, ['unregistered']]));
+
+    publishCenters(book, ['center-A', 'center-B']);
+    for (const center of ['center-A', 'center-B', 'invented']) feedEveryCounter(metrics, center);
+    expect(await labels()).toEqual(counters.map((m) => [m, ['center-A', 'center-B', 'unregistered']]));
+
+    publishCenters(book, ['center-A']); // center-B leaves the directory
+    expect(await labels()).toEqual(counters.map((m) => [m, ['center-A', 'unregistered']]));
+    const text = await metrics.render();
+    expect(sampleOf(text, 'supervision_cases_accepted_total', 'center-A')).toBe(1);
+    // Counted before the first publication, and the invented center's: B's counts are dropped, not moved.
+    expect(sampleOf(text, 'supervision_cases_accepted_total', 'unregistered')).toBe(2);
   });
 
   it('a scrape sets each gauge series once, however many centers share it (not one labelled inc per row)', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    metrics.bind({ readModels: readModelsWith(centers) });
+    metrics.bind({ readModels: readModelsWith(centers), directory });
     const set = vi.spyOn(client.Gauge.prototype, 'set');
     const inc = vi.spyOn(client.Gauge.prototype, 'inc');
     try {
       const text = await metrics.render();
-      // Three per-center gauges of 201 series each, plus the lag and two store gauges; 9,000 labelled incs before.
-      expect(set.mock.calls.length + inc.mock.calls.length).toBeLessThanOrEqual(
-        3 * (DEFAULT_MAX_CENTER_LABELS + 1) + 3,
-      );
-      expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(INVENTED - DEFAULT_MAX_CENTER_LABELS);
-      expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(
-        2 * (INVENTED - DEFAULT_MAX_CENTER_LABELS),
-      );
+      // Three per-center gauges of 201 series each, plus the lag, two store gauges and the access trail's;
+      // 9,000 labelled incs before.
+      expect(set.mock.calls.length + inc.mock.calls.length).toBeLessThanOrEqual(3 * (DIRECTORY_SIZE + 1) + 4);
+      expect(sampleOf(text, 'supervision_cases_open', 'unregistered')).toBe(INVENTED - DIRECTORY_SIZE);
+      expect(sampleOf(text, 'supervision_alerts_active', 'unregistered')).toBe(2 * (INVENTED - DIRECTORY_SIZE));
     } finally {
       set.mockRestore();
       inc.mockRestore();

@@ -8,7 +8,13 @@ import client from 'prom-client';
 import type { RequestHandler } from 'express';
 import type { EventStore } from '../store/port.js';
 import type { ProjectionMetricsSink, ReadModels } from '../projections/types.js';
-import { type CenterLabel, firstSeenCenterLabels } from './centerLabels.js';
+import type { GuardedAccessTrail } from './accessTrail.js';
+import {
+  type CenterDirectory,
+  type CenterLabel,
+  directoryCenterLabels,
+  noDirectoryCenterLabels,
+} from './centerLabels.js';
 import { routePattern } from './errors.js';
 import { renderInTurns } from './metricsRender.js';
 
@@ -16,8 +22,16 @@ export interface Metrics {
   readonly registry: client.Registry;
   /** Hand this to the projections. */
   readonly sink: ProjectionMetricsSink;
-  /** Scrape-time sources; bind once they exist (projections need `sink` first). */
-  bind(sources: { readModels?: ReadModels; store?: EventStore }): void;
+  /**
+   * Scrape-time sources; bind once they exist (projections need `sink` first). Until a
+   * `directory` is bound every center is labelled `unregistered` (centerLabels.ts).
+   */
+  bind(sources: {
+    readModels?: ReadModels;
+    store?: EventStore;
+    directory?: CenterDirectory;
+    accessTrail?: Pick<GuardedAccessTrail, 'failure'>;
+  }): void;
   eventAppended(type: string): void;
   /** Starts a timer for one append; call the result when it ends. */
   startAppendTimer(): () => void;
@@ -38,13 +52,13 @@ export const GAUGES_NAMED_TOTAL = [
 export interface MetricsOptions {
   /** Node's default process metrics (default true). */
   readonly defaultMetrics?: boolean;
-  /** The `center` label of a centerId (default: the first 200 centers seen, the rest `unregistered`). */
-  readonly centerLabel?: CenterLabel;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new client.Registry();
-  const centerLabel = options.centerLabel ?? firstSeenCenterLabels();
+  let centerLabel: CenterLabel = noDirectoryCenterLabels;
+  /** Removing the series of centers that left the directory; a scrape waits for it. */
+  let forgetting: Promise<void> = Promise.resolve();
   if (options.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
     // Gauges named like counters fail `promtool check metrics`; each is the sum of its per-type gauge.
@@ -52,6 +66,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   }
   let readModels: ReadModels | undefined;
   let store: EventStore | undefined;
+  let accessTrail: Pick<GuardedAccessTrail, 'failure'> | undefined;
 
   const eventsAppended = new client.Counter({
     name: 'supervision_events_appended_total',
@@ -95,6 +110,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['center', 'stage'] as const,
     registers: [registry],
   });
+  const centerCounters: readonly client.Counter<string>[] = [
+    casesAccepted,
+    casesCompleted,
+    cardsIssued,
+    cardsWithdrawn,
+    ratings,
+    complaints,
+  ];
   new client.Gauge({
     name: 'supervision_cases_open',
     help: 'Cases not yet completed, by center and status (open|paused), computed at scrape time.',
@@ -151,6 +174,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       this.set(store?.writeFailure?.() === undefined ? 0 : 1);
     },
   });
+  // Beyond SPEC §7's list: auditor reads refused for want of a trail must be alertable (operations review).
+  new client.Gauge({
+    name: 'supervision_access_trail_failing',
+    help: '1 while the access trail (AUDIT_LOG) cannot be written: auditor and admin reads that must be recorded answer 503, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(accessTrail?.failure() === undefined ? 0 : 1);
+    },
+  });
   const appendDuration = new client.Histogram({
     name: 'supervision_append_duration_seconds',
     help: 'Time to append one batch of case events to the store (read, decide and write).',
@@ -190,6 +222,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     bind(sources) {
       if (sources.readModels !== undefined) readModels = sources.readModels;
       if (sources.store !== undefined) store = sources.store;
+      if (sources.accessTrail !== undefined) accessTrail = sources.accessTrail;
+      const directory = sources.directory;
+      if (directory !== undefined) {
+        centerLabel = directoryCenterLabels(directory);
+        // A center that leaves the directory leaves the counters too (the gauges are recomputed at each scrape).
+        const forget = (): void => {
+          forgetting = forgetting.then(() => forgetStaleCenters(centerCounters, centerLabel));
+        };
+        directory.onChange(forget);
+        forget();
+      }
     },
     eventAppended: (type) => eventsAppended.inc({ type }),
     startAppendTimer: () => {
@@ -199,9 +242,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       };
     },
     httpMiddleware,
-    render: () => renderInTurns(registry),
+    render: async () => {
+      await forgetting;
+      return renderInTurns(registry);
+    },
     contentType: registry.contentType,
   };
+}
+
+/** Removes each counter series whose `center` is not a label value any more; their counts are not moved. */
+async function forgetStaleCenters(
+  counters: readonly client.Counter<string>[],
+  centerLabel: CenterLabel,
+): Promise<void> {
+  for (const counter of counters) {
+    for (const { labels } of (await counter.get()).values) {
+      const center = labels['center'];
+      if (typeof center === 'string' && centerLabel(center) !== center) counter.remove(labels);
+    }
+  }
 }
 
 /** The store answers and holds no damage found so far (a corrupt store is down for `supervision_store_up`). */

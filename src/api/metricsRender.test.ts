@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReadModels } from '../projections/types.js';
+import { directoryOf } from '../../test/support/directory.js';
 import { createMetrics } from './metrics.js';
 import { renderInTurns } from './metricsRender.js';
 
@@ -18,7 +19,7 @@ const readModels = {
 
 function loadedMetrics() {
   const metrics = createMetrics(); // with the default process metrics, as the engine runs
-  metrics.bind({ readModels });
+  metrics.bind({ readModels, directory: directoryOf(centers) });
   for (const center of centers) {
     metrics.sink.caseAccepted(center, 'promised');
     metrics.sink.cardIssued('overdue', 'red', center);

@@ -29,8 +29,6 @@ export interface Config {
   /** Alert streams (SSE) open at once, in all and with one token (429 above). */
   readonly alertStreamsMax: number;
   readonly alertStreamsPerToken: number;
-  /** Distinct `center` label values before a directory is published (the rest `unregistered`). */
-  readonly metricsCenterLabelsMax: number;
   /** SQLITE_READ_AHEAD: whether a sqlite store's catch-up reads in a worker thread; undefined unless STORE is sqlite. */
   readonly sqliteReadAhead?: SqliteReadAhead;
 }
@@ -63,8 +61,10 @@ export function loadConfig(env: Env): Config {
   const policyFile = nonBlank(env, 'POLICY_FILE');
   const demo = parseOnOff(nonBlank(env, 'DEMO') ?? 'on', 'DEMO');
 
-  let tokens = parseTokens(env['SUPERVISION_TOKENS']);
-  const generatedToken = tokens.length === 0;
+  // Only an unset variable means "generate one": a value set but listing no token is refused (parseTokens).
+  const tokensText = env['SUPERVISION_TOKENS'];
+  let tokens = tokensText === undefined ? [] : parseTokens(tokensText);
+  const generatedToken = tokensText === undefined;
   if (generatedToken) {
     if (!isLoopback(host)) {
       throw new ConfigError(
@@ -97,11 +97,6 @@ export function loadConfig(env: Env): Config {
       `must not exceed ALERT_STREAMS_MAX (${max}); got ${alertStreamsPerToken}`,
     );
   }
-  const metricsCenterLabelsMax = parseWhole(
-    nonBlank(env, 'METRICS_CENTER_LABELS_MAX') ?? '200',
-    'METRICS_CENTER_LABELS_MAX',
-    'label values',
-  );
   const sqliteReadAhead = parseSqliteReadAhead(env, store);
   return {
     store,
@@ -116,7 +111,6 @@ export function loadConfig(env: Env): Config {
     requestTimeoutMs,
     alertStreamsMax,
     alertStreamsPerToken,
-    metricsCenterLabelsMax,
     ...(policyFile === undefined ? {} : { policyFile }),
     ...(sqliteReadAhead === undefined ? {} : { sqliteReadAhead }),
   };

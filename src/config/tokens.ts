@@ -15,12 +15,33 @@ const Role = t.keyof(keysOf(ROLES));
 interface TokenTextBrand {
   readonly TokenText: unique symbol;
 }
-/** At least 16 characters, no whitespace: short tokens are guessable. */
 const TokenText = t.brand(
   t.string,
-  (s): s is t.Branded<string, TokenTextBrand> => s.length >= 16 && s.length <= 512 && !/\s/.test(s),
+  (s): s is t.Branded<string, TokenTextBrand> => tokenProblem(s) === undefined,
   'TokenText',
 );
+
+const TOKEN_LENGTH = { min: 16, max: 512 } as const;
+const TOKEN_MIN_DISTINCT = 8;
+
+/**
+ * Why a configured token cannot be used, or undefined. The reason never quotes the token: at
+ * most its length, how many distinct characters it has, or where an unusable character is.
+ */
+function tokenProblem(token: string): string | undefined {
+  if (token.length < TOKEN_LENGTH.min || token.length > TOKEN_LENGTH.max)
+    return `must be a string of ${TOKEN_LENGTH.min}–${TOKEN_LENGTH.max} characters; got ${token.length}`;
+  // An HTTP header carries it: a control character or a space cannot be sent in one, nor reliably a non-ASCII one.
+  const bad = /[^\x21-\x7E]/u.exec(token);
+  if (bad !== null) {
+    const code = (bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    return `must hold only visible ASCII characters (0x21–0x7E), as it is sent in an HTTP header; character ${bad.index + 1} is U+${code}`;
+  }
+  const distinct = new Set(token).size;
+  if (distinct < TOKEN_MIN_DISTINCT)
+    return `is too weak: only ${distinct} distinct character${distinct === 1 ? '' : 's'}, at least ${TOKEN_MIN_DISTINCT} needed (use a random token, e.g. openssl rand -base64 24)`;
+  return undefined;
+}
 
 const CenterId = t.refinement(t.string, (s) => s.length >= 1 && s.length <= 200, 'CenterId');
 
@@ -47,16 +68,18 @@ export class ConfigError extends Error {
 
 const KNOWN_KEYS: readonly string[] = ['token', 'role', 'centers'];
 const ENTRY_SHAPE = '{"token", "role", "centers"?}';
+const NO_TOKENS_HINT =
+  'list at least one token, or unset the variable to have an admin token generated for a loopback-only run';
 
 /**
- * Parse the variable's text; undefined or blank means "no tokens configured".
- * Fails closed: an unknown key (a typo like "centres" would otherwise leave a
- * recorder unrestricted), an unknown role, a repeated token or an empty
- * centers list refuses the whole variable, naming the entry. No message ever
- * carries a value that could be a token.
+ * Parse the variable's text (the caller decides what an unset variable means). Fails closed: a
+ * value that lists no token (blank, `[]`), an unknown key (a typo like "centres" would otherwise
+ * leave a recorder unrestricted), an unknown role, an unusable token, a repeated token or an
+ * empty centers list refuses the whole variable, naming the entry. No message ever carries a
+ * value that could be a token.
  */
-export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TOKENS'): TokenConfig[] {
-  if (text === undefined || text.trim() === '') return [];
+export function parseTokens(text: string, variable = 'SUPERVISION_TOKENS'): TokenConfig[] {
+  if (text.trim() === '') throw new ConfigError(variable, `is set but blank; ${NO_TOKENS_HINT}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -67,6 +90,7 @@ export function parseTokens(text: string | undefined, variable = 'SUPERVISION_TO
     throw new ConfigError(variable, `is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`);
   }
   if (!Array.isArray(json)) throw new ConfigError(variable, `must be a JSON array of ${ENTRY_SHAPE}`);
+  if (json.length === 0) throw new ConfigError(variable, `is set but lists no tokens; ${NO_TOKENS_HINT}`);
   const tokens = json.map((entry, i) => parseEntry(entry, `entry [${i}]`, variable));
   const firstIndex = new Map<string, number>();
   tokens.forEach((tk, i) => {
@@ -107,8 +131,13 @@ function parseEntry(entry: unknown, at: string, variable: string): TokenConfig {
 
 function fieldProblem(field: string, entry: Record<string, unknown>): string {
   switch (field) {
-    case 'token':
-      return 'must be a string of 16–512 characters without spaces';
+    case 'token': {
+      const token = entry['token'];
+      return (
+        (typeof token === 'string' ? tokenProblem(token) : undefined) ??
+        `must be a string of ${TOKEN_LENGTH.min}–${TOKEN_LENGTH.max} characters; ${describeValue(token)}`
+      );
+    }
     case 'role':
       return `must be one of ${ROLES.join(', ')}; ${describeValue(entry['role'])}`;
     case 'centers':
@@ -118,14 +147,16 @@ function fieldProblem(field: string, entry: Record<string, unknown>): string {
   }
 }
 
-/** A value shown only when it cannot be a token (tokens have at least 16 characters). */
+/** A value shown only when it cannot be a token (too short to be one). */
 function describeValue(value: unknown): string {
   if (value === undefined) return 'it is missing';
-  if (typeof value === 'string' && value.length < 16) return `got ${JSON.stringify(value)}`;
+  if (typeof value === 'string' && value.length < TOKEN_LENGTH.min) return `got ${JSON.stringify(value)}`;
   if (typeof value === 'string') return `got a string of ${value.length} characters (not shown: it may be a token)`;
   return `got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
 }
 
 function showKey(key: string): string {
-  return key.length < 16 ? JSON.stringify(key) : `a key of ${key.length} characters (not shown: it may be a token)`;
+  return key.length < TOKEN_LENGTH.min
+    ? JSON.stringify(key)
+    : `a key of ${key.length} characters (not shown: it may be a token)`;
 }

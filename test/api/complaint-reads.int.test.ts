@@ -506,7 +506,7 @@ describe('complaint alerts on /alerts and /alerts/stream, raised by time', () =>
     expect(stream.messages().every((m) => m.data.subject === 'complaint' && m.data.complaintId === 'Q-1')).toBe(true);
   });
 
-  // The center label is the case metrics' (centerLabels.ts; the bound on invented centers is tested in metrics.test.ts).
+  // The center label is the case metrics' (centerLabels.ts: directory centers only, tested in metrics.test.ts).
   it('counts supervision_complaints_total{center,stage}, one per stage reached; promtool accepts it', async () => {
     await seed();
     const text = await srv.metrics.render();
@@ -523,8 +523,10 @@ describe('complaint alerts on /alerts and /alerts/stream, raised by time', () =>
     expect(sample('center-A', 'rejected')).toBe(1);
     expect(sample('center-A', 'answered')).toBe(1);
     expect(sample('center-A', 'closed')).toBe(1);
-    expect(sample('center-B', 'received')).toBe(1);
-    expect(sample('center-B', 'accepted')).toBe(0);
+    // center-B is not in the directory: counted under "unregistered", never under its id (SPEC §7).
+    expect(sample('unregistered', 'received')).toBe(1);
+    expect(sample('unregistered', 'accepted')).toBe(0);
+    expect(text).not.toContain('center="center-B"');
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     if (promtool.error === undefined) expect(promtool.stdout + promtool.stderr).toBe('');
   });

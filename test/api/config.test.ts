@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, parseSqliteReadAhead } from '../../src/config/
 import { loadPolicy } from '../../src/config/policy.js';
 import { parseTokens } from '../../src/config/tokens.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { TEST_TOKEN_CONFIG } from '../support/server.js';
 
 const tok = 'a-long-enough-token-123456';
 const errorOf = (f: () => unknown): ConfigError => {
@@ -54,12 +55,32 @@ describe('loadConfig', () => {
     [{ ALERT_STREAMS_MAX: '0' }, 'ALERT_STREAMS_MAX'],
     [{ ALERT_STREAMS_PER_TOKEN: 'ten' }, 'ALERT_STREAMS_PER_TOKEN'],
     [{ ALERT_STREAMS_MAX: '5', ALERT_STREAMS_PER_TOKEN: '6' }, 'ALERT_STREAMS_PER_TOKEN'],
-    [{ METRICS_CENTER_LABELS_MAX: '-3' }, 'METRICS_CENTER_LABELS_MAX'],
     [{ SUPERVISION_TOKENS: '[{' }, 'SUPERVISION_TOKENS'],
     [{ SQLITE_READ_AHEAD: 'sometimes' }, 'SQLITE_READ_AHEAD'],
     [{ STORE: 'memory', SQLITE_READ_AHEAD: 'off' }, 'SQLITE_READ_AHEAD'],
   ])('fails fast on %j naming %s', (env, variable) => {
     expect(errorOf(() => loadConfig(env)).variable).toBe(variable);
+  });
+
+  // Operations review: a variable set but holding no token was read as unset, and an admin token generated.
+  it.each([['[]'], [''], ['   '], ['\n']])(
+    'refuses SUPERVISION_TOKENS=%j (set, no token) rather than generating an admin token',
+    (text) => {
+      for (const host of ['127.0.0.1', '0.0.0.0']) {
+        const e = errorOf(() => loadConfig({ SUPERVISION_TOKENS: text, HOST: host }));
+        expect(e.variable).toBe('SUPERVISION_TOKENS');
+        expect(e.message).toMatch(/^SUPERVISION_TOKENS: is set but (blank|lists no tokens); .*unset the variable/);
+      }
+    },
+  );
+
+  it('generates an admin token only when SUPERVISION_TOKENS is unset, and that token passes the token rules', () => {
+    const c = loadConfig({ SUPERVISION_TOKENS: undefined });
+    expect(c.generatedToken).toBe(true);
+    for (let i = 0; i < 200; i++) {
+      const token = loadConfig({}).tokens[0]?.token ?? '';
+      expect(parseTokens(JSON.stringify([{ token, role: 'admin' }]))).toEqual([{ token, role: 'admin' }]);
+    }
   });
 
   it('reads DEMO=off and the other variables', () => {
@@ -73,14 +94,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ demo: false, store: 'memory', port: 0, zone: 'UTC', generatedToken: false });
     expect(loadConfig({}).rateLimitPerSecond).toBe(500);
     expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).rateLimitPerSecond).toBe(0);
-    expect(loadConfig({})).toMatchObject({
-      alertStreamsMax: 100,
-      alertStreamsPerToken: 10,
-      metricsCenterLabelsMax: 200,
+    expect(loadConfig({})).toMatchObject({ alertStreamsMax: 100, alertStreamsPerToken: 10 });
+    expect(loadConfig({ ALERT_STREAMS_MAX: '400', ALERT_STREAMS_PER_TOKEN: '40' })).toMatchObject({
+      alertStreamsMax: 400,
+      alertStreamsPerToken: 40,
     });
-    expect(
-      loadConfig({ ALERT_STREAMS_MAX: '400', ALERT_STREAMS_PER_TOKEN: '40', METRICS_CENTER_LABELS_MAX: '0' }),
-    ).toMatchObject({ alertStreamsMax: 400, alertStreamsPerToken: 40, metricsCenterLabelsMax: 0 });
   });
 
   it('takes the default of ALERT_STREAMS_PER_TOKEN down to a smaller ALERT_STREAMS_MAX, refusing only values given', () => {
@@ -238,6 +256,45 @@ describe('parseTokens', () => {
     expect(errorOf(() => parseTokens(`[{"token":"${secret}"`)).message).toBe(
       'SUPERVISION_TOKENS: is not valid JSON (at position 36)',
     );
+  });
+
+  // Operations review: a control character can never be sent in a header, and 16 zeros is no secret.
+  it.each([
+    [
+      'abcdefghijklmnop\u0001',
+      /entry \[1\] is invalid: token: must hold only visible ASCII characters \(0x21–0x7E\).*character 17 is U\+0001$/,
+    ],
+    ['abcdefgh\tijklmnop', /entry \[1\] is invalid: token: .*visible ASCII.*character 9 is U\+0009$/],
+    ['abcdefgh ijklmnop', /entry \[1\] is invalid: token: .*visible ASCII.*character 9 is U\+0020$/],
+    ['abcdefghijklmnop\u00e9', /entry \[1\] is invalid: token: .*visible ASCII.*character 17 is U\+00E9$/],
+    ['abcdefghijklmnop\u{1F511}', /entry \[1\] is invalid: token: .*visible ASCII.*character 17 is U\+1F511$/u],
+    ['abcdefghijklmnop\u007f', /entry \[1\] is invalid: token: .*visible ASCII.*character 17 is U\+007F$/],
+    ['0000000000000000', /entry \[1\] is invalid: token: is too weak: only 1 distinct character, at least 8 needed/],
+    ['abababababababababababab', /entry \[1\] is invalid: token: is too weak: only 2 distinct characters/],
+    ['abcdefgabcdefgabcdefg', /entry \[1\] is invalid: token: is too weak: only 7 distinct characters/],
+  ])('refuses the token %j, naming its entry and never showing it', (token, pattern) => {
+    const e = errorOf(() =>
+      parseTokens(
+        JSON.stringify([
+          { token: tok, role: 'monitor' },
+          { token, role: 'admin' },
+        ]),
+      ),
+    );
+    expect(e.variable).toBe('SUPERVISION_TOKENS');
+    expect(e.message).toMatch(pattern);
+    expect(e.message).not.toContain(token.slice(0, 8));
+  });
+
+  it('accepts any 16–512 visible ASCII characters with at least 8 distinct, the shared test tokens among them', () => {
+    expect(parseTokens(JSON.stringify(TEST_TOKEN_CONFIG))).toEqual(TEST_TOKEN_CONFIG);
+    for (const token of [
+      'abcdefgh00000000',
+      '!"#$%&\'()*+,-./0',
+      `${'~'.repeat(504)}abcdefgh`,
+      'a-long-enough-token-123456',
+    ])
+      expect(parseTokens(JSON.stringify([{ token, role: 'admin' }]))[0]?.token).toBe(token);
   });
 
   it('never echoes a token in its error messages', () => {

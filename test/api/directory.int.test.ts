@@ -260,6 +260,47 @@ describe('names beside ids; unknown ids counted apart as unregistered', () => {
   });
 });
 
+describe('the metrics center label follows the directory (SPEC §7; operations review)', () => {
+  const scrape = async (r: Running) => (await call(r.base, 'GET', '/metrics', {})).text;
+  const acceptedLines = (text: string) =>
+    text.split('\n').filter((l) => l.startsWith('supervision_cases_accepted_total{'));
+  const acceptedCount = async (r: Running) =>
+    acceptedLines(await scrape(r)).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+  const acceptAt = async (r: Running, caseId: string, centerId: string) => {
+    const event = accepted(caseId, '2025-09-22T09:00:00+08:00', { centerId });
+    const res = await call(r.base, 'POST', '/events', { token: TOKENS.recorder, body: { events: [event] } });
+    expect(res.status, res.text).toBe(200);
+  };
+
+  it('before any directory no centerId becomes a label value; after one, a center that leaves it leaves the counters', async () => {
+    const r = await start();
+    await acceptAt(r, 'P-1', '张三-13800138000');
+    await acceptAt(r, 'P-2', 'district-wuhua');
+    await expect.poll(() => acceptedCount(r)).toBe(2);
+    const before = await scrape(r);
+    expect(acceptedLines(before)).toEqual([
+      'supervision_cases_accepted_total{center="unregistered",kind="promised"} 2',
+    ]);
+    expect(before).not.toContain('13800138000');
+    expect(before).not.toMatch(/center="district-wuhua"/);
+
+    expect((await put(r, DIRECTORY)).status).toBe(200);
+    await acceptAt(r, 'P-3', 'district-wuhua');
+    await expect.poll(() => acceptedCount(r)).toBe(3);
+    expect(acceptedLines(await scrape(r)).sort()).toEqual([
+      'supervision_cases_accepted_total{center="district-wuhua",kind="promised"} 1',
+      'supervision_cases_accepted_total{center="unregistered",kind="promised"} 2',
+    ]);
+
+    const without = { centers: [{ centerId: 'kunming', name: '昆明市政务服务中心', level: 'city' }], departments: [] };
+    expect((await put(r, without)).status).toBe(200);
+    await expect
+      .poll(async () => acceptedLines(await scrape(r)))
+      .toEqual(['supervision_cases_accepted_total{center="unregistered",kind="promised"} 2']);
+    expect(await scrape(r)).not.toMatch(/center="district-wuhua"/);
+  });
+});
+
 describe('regional days apply only to cases of centers of that region (SPEC §3)', () => {
   it("a center whose directory region has a regional holiday skips it; another center counts it; moving the center's region recomputes", async () => {
     const r = await start('memory', undefined, '2025-06-04T10:00:00+08:00');

@@ -395,6 +395,9 @@ describe('health, readiness and metrics', () => {
   });
 
   it('serves /metrics without a token on loopback, 401 with an unknown token, and never a case id in labels', async () => {
+    // Only directory centers are label values (SPEC §7).
+    const directory = { centers: [{ centerId: 'center-A', name: '中心A', level: 'district' }], departments: [] };
+    expect((await call(srv.baseUrl, 'PUT', '/directory', { token: TOKENS.admin, body: directory })).status).toBe(200);
     await seedCase('SECRET-CASE-42');
     srv.clock.set('2025-09-05T08:00:00+08:00');
     await get('/cases/SECRET-CASE-42', TOKENS.monitor);

@@ -125,6 +125,10 @@ describe('disk full', () => {
 
   it('an auditor read that cannot be recorded is refused with 503 naming the access trail, never a 500; monitors still read', async () => {
     logger.entries.length = 0;
+    // Operations review: the broken trail was in /readyz only; the gauge makes it alertable.
+    const trailFailing = () =>
+      http(url, 'GET', '/metrics').then((m) => /^supervision_access_trail_failing (\d)$/m.exec(String(m.text))?.[1]);
+    expect(await trailFailing()).toBe('0');
     trailFull = true;
     const reads = [];
     for (let i = 0; i < 20; i++) {
@@ -144,11 +148,13 @@ describe('disk full', () => {
     const ready = await http(url, 'GET', '/readyz');
     expect(ready.status).toBe(503);
     expect(ready.body.reason).toMatch(/access trail cannot be written: disk full \(ENOSPC\)/);
+    expect(await trailFailing()).toBe('1');
 
     trailFull = false;
     const before = trailed.length;
     expect((await http(url, 'GET', '/cases/FULL-1', { token: TOKENS.auditor })).status).toBe(200);
     expect(trailed.length).toBe(before + 1);
     expect((await http(url, 'GET', '/readyz')).status).toBe(200);
+    expect(await trailFailing()).toBe('0');
   });
 });
