@@ -99,7 +99,7 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     expect(await metric(a.url, 'supervision_projection_lag_events')).toBe(0);
   });
 
-  it("answers every event's own log position, though a stream read carries none: batches, retries, history", async () => {
+  it("answers every event's own log position, though a stream read carries none: batches, retries, history, complaints", async () => {
     server = await WireServer.start({ standardProjections: true });
     const engine = await engineOn(server.connectionString);
     const caseId = `E-${randomUUID().slice(0, 8)}`;
@@ -122,6 +122,25 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     const events = history.body.entries.filter((e: { kind: string }) => e.kind === 'event');
     expect(events.map((e: { position: string }) => e.position)).toEqual(logged);
     expect(server.log.stream(`case-${caseId}`)).toHaveLength(2); // asking for positions wrote nothing
+
+    // A complaint: its retry and its detail too.
+    const complaintId = `Q-${randomUUID().slice(0, 8)}`;
+    const received = {
+      eventId: randomUUID(),
+      type: 'ComplaintReceived',
+      occurredAt: shanghai(-60_000),
+      channel: 'hotline',
+      centerId: 'center-A',
+      subject: '窗口推诿',
+    };
+    const path = `/complaints/${complaintId}/events`;
+    const once = await http(engine.url, 'POST', path, { token: TOKENS.recorder, body: received });
+    const twice = await http(engine.url, 'POST', path, { token: TOKENS.recorder, body: received });
+    const [stored] = server.log.stream(`complaint-${complaintId}`).map((r) => r.position.toString());
+    expect([once.status, twice.status]).toEqual([201, 200]);
+    expect([once.body.position, twice.body.position]).toEqual([stored, stored]);
+    const detail = await http(engine.url, 'GET', `/complaints/${complaintId}`, { token: TOKENS.monitor });
+    expect(detail.body.events.map((e: { position: string }) => e.position)).toEqual([stored]);
   });
 
   it('against a server that stops answering, every route that touches the store answers 503 with a reason, in time', async () => {
