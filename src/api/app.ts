@@ -207,7 +207,8 @@ export function createApp(deps: AppDeps): SupervisionApp {
     ),
   );
   app.use(alerts.router);
-  app.use(statsRoutes({ readModels: deps.readModels, clock: deps.clock, zone: deps.zone }, auth));
+  const readYourWrites = { store: deps.store, readYourWritesMs: options.readYourWritesMs };
+  app.use(statsRoutes({ readModels: deps.readModels, clock: deps.clock, zone: deps.zone, ...readYourWrites }, auth));
   app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
   app.use(
     complaintReadRoutes(
@@ -224,7 +225,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
       auth,
     ),
   );
-  app.use(cardRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
+  app.use(cardRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock, ...readYourWrites }, auth));
   app.use(
     calendarRoutes(
       {

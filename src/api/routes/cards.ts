@@ -9,6 +9,7 @@ import { cardRegisterToCsv } from '../../projections/cardRegister.js';
 import { withdrawnCardsToCsv } from '../../projections/withdrawnCardRegister.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
+import { caughtUpWithStore, type ReadYourWritesDeps } from '../readYourWrites.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { badRequest } from '../errors.js';
 import { dateParam, enumParam, idParam, takesParams } from '../validation.js';
@@ -26,9 +27,13 @@ export const CARD_REGISTER_PARAMS = [
   'cursor',
 ] as const;
 
-export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
+export function cardRoutes(
+  deps: { readonly readModels: ReadModels } & ListTrailDeps & ReadYourWritesDeps,
+  auth: Authenticator,
+): Router {
   const router = Router();
-  router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), (req, res) => {
+  const caughtUp = caughtUpWithStore(deps);
+  router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), caughtUp, (req, res) => {
     const csv = wantsCsv(req);
     const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
     const { from, to } = query;
@@ -47,25 +52,31 @@ export function cardRoutes(deps: { readonly readModels: ReadModels } & ListTrail
     }
     res.json(result);
   });
-  router.get('/cards/withdrawn', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), (req, res) => {
-    const csv = wantsCsv(req);
-    const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
-    const { from, to } = query;
-    const result = deps.readModels.withdrawnCards(query);
-    recordListRead(
-      deps,
-      req,
-      res,
-      'withdrawn-cards',
-      result.items.flatMap((r) => (r.caseId === undefined ? [] : [r.caseId])),
-      result.items.flatMap((r) => (r.complaintId === undefined ? [] : [r.complaintId])),
-    );
-    if (csv) {
-      sendCsv(res, `withdrawn-cards-${from}-${to}.csv`, withdrawnCardsToCsv(result.items), result.nextCursor);
-      return;
-    }
-    res.json(result);
-  });
+  router.get(
+    '/cards/withdrawn',
+    auth.require('case:read'),
+    takesParams(...CARD_REGISTER_PARAMS),
+    caughtUp,
+    (req, res) => {
+      const csv = wantsCsv(req);
+      const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
+      const { from, to } = query;
+      const result = deps.readModels.withdrawnCards(query);
+      recordListRead(
+        deps,
+        req,
+        res,
+        'withdrawn-cards',
+        result.items.flatMap((r) => (r.caseId === undefined ? [] : [r.caseId])),
+        result.items.flatMap((r) => (r.complaintId === undefined ? [] : [r.complaintId])),
+      );
+      if (csv) {
+        sendCsv(res, `withdrawn-cards-${from}-${to}.csv`, withdrawnCardsToCsv(result.items), result.nextCursor);
+        return;
+      }
+      res.json(result);
+    },
+  );
   return router;
 }
 

@@ -17,6 +17,7 @@ import {
   type HistoryDeps,
   type HistoryQuery,
 } from '../history.js';
+import { catchUpWithStore } from '../readYourWrites.js';
 import { instantParam, knownAtParam, pathParam, queryString, takesParams } from '../validation.js';
 
 export interface CaseRouteDeps extends HistoryDeps {
@@ -159,12 +160,4 @@ function trail(
     ...(disclosed.answeredAsOf === undefined ? {} : { answeredAsOf: disclosed.answeredAsOf }),
     ...(disclosed.revisions === undefined ? {} : { revisions: disclosed.revisions }),
   });
-}
-
-/** Reads reflect every write committed before the request, unless the projections lag longer than the wait. */
-async function catchUpWithStore(deps: CaseRouteDeps): Promise<void> {
-  const status = deps.readModels.status();
-  const head = await deps.store.headPosition();
-  if (BigInt(status.checkpoint) >= head) return;
-  await deps.readModels.waitForPosition(head, deps.readYourWritesMs);
 }

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { currentMonth, monthlyReportToCsv } from '../../projections/report.js';
 import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
+import { caughtUpWithStore, type ReadYourWritesDeps } from '../readYourWrites.js';
 import { badRequest } from '../errors.js';
 import { formatDate, formatInstant } from '../../domain/time.js';
 import { zoneClock } from '../../domain/zone.js';
@@ -19,7 +20,7 @@ export const answerOf = <T extends { readonly asOf: number; readonly zone: strin
   asOf: formatInstant(figures.asOf, figures.zone),
 });
 
-export interface StatsRouteDeps {
+export interface StatsRouteDeps extends ReadYourWritesDeps {
   readonly readModels: ReadModels;
   readonly clock: () => EpochMs;
   readonly zone: string;
@@ -27,8 +28,9 @@ export interface StatsRouteDeps {
 
 export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
   const router = Router();
+  const caughtUp = caughtUpWithStore(deps);
 
-  router.get('/stats', auth.require('stats:read'), takesParams(...STATS_PARAMS), (req, res) => {
+  router.get('/stats', auth.require('stats:read'), takesParams(...STATS_PARAMS), caughtUp, (req, res) => {
     const q = req.query as Record<string, unknown>;
     const from = dateParam(q, 'from', true) as string;
     const to = dateParam(q, 'to', true) as string;
@@ -52,7 +54,7 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
     );
   });
 
-  router.get('/reports/monthly', auth.require('stats:read'), takesParams(...REPORT_PARAMS), (req, res) => {
+  router.get('/reports/monthly', auth.require('stats:read'), takesParams(...REPORT_PARAMS), caughtUp, (req, res) => {
     const q = req.query as Record<string, unknown>;
     // No month: the latest month with data (the read model decides, and the report says which month it is).
     const month = queryString(q, 'month') === undefined ? undefined : monthParam(q, 'month');
