@@ -13,12 +13,19 @@
  * `stream_exists` are then sent as the exact revision just read, so a write racing in
  * between is caught by the server (wrong expected version) and the check runs again.
  *
- * Left: two identical retries racing each other through the check at the same moment
- * are both answered `duplicate: false` (the server stores the events once).
+ * The first event carries an append id: after the server's success the adapter reads it back,
+ * so a write that raced in between with the same eventIds (answered by the server as a retry of
+ * it) is answered `duplicate` rather than as written (`wroteIt`).
  */
 import { type StoredLocation, resolveDuplicates } from '../core/concurrency.js';
 import type { ValidAppend } from '../core/validate.js';
-import { type AppendResult, type RecordedEvent, WrongExpectedRevisionError } from '../port.js';
+import { randomUUID } from 'node:crypto';
+import {
+  type AppendResult,
+  type RecordedEvent,
+  StoreOutcomeUnknownError,
+  WrongExpectedRevisionError,
+} from '../port.js';
 import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
 import { logPosition, mapEsdbError, neverStarted, toEsdbEvent } from './mapping.js';
@@ -37,10 +44,30 @@ export interface AppendDeps {
   readonly deadlineMs: number;
   readonly scanStream: (streamId: string) => Promise<StreamScan>;
   readonly positionsOf: (streamId: string, events: readonly RecordedEvent[]) => Promise<bigint[]>;
+  /** The append id on the stored event at `revision` (undefined: none, or no such event). */
+  readonly appendIdAt: (streamId: string, revision: bigint) => Promise<string | undefined>;
 }
 
 /** How often a loose (`any`, `stream_exists`) append re-checks after losing a race. */
 const RACE_ATTEMPTS = 5;
+
+/**
+ * Whether the stored events are this append's. A write of the same eventIds landing between the
+ * scan and the send (another API node) makes the server answer this one as a recognised retry —
+ * success, though what is stored is the other write's (a reused eventId with another event):
+ * answered `duplicate`, the write side re-reads and compares the bodies (200 or 409).
+ */
+async function wroteIt(deps: AppendDeps, streamId: string, first: bigint, appendId: string): Promise<boolean> {
+  try {
+    return (await deps.appendIdAt(streamId, first)) === appendId;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new StoreOutcomeUnknownError(
+      deps.storeName,
+      `the append to ${streamId} could not be told from a retry (${reason})`,
+    );
+  }
+}
 
 export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Promise<AppendResult> {
   const { streamId, expectedRevision: expected } = batch;
@@ -65,11 +92,12 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
     }
     const sent = loose ? (scan.last ?? 'no_stream') : expected;
+    const appendId = randomUUID();
     const send = () =>
       withDeadline(
         deps.client.appendToStream(
           streamId,
-          batch.events.map((e, index) => toEsdbEvent(e, index)),
+          batch.events.map((e, index) => toEsdbEvent(e, index, appendId)),
           {
             expectedRevision: sent,
             deadline: deps.deadlineMs,
@@ -81,10 +109,11 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
     try {
       // A call failed on a closed channel before it was sent is sent once more (mapping.ts, neverStarted).
       const result = await send().catch((e: unknown) => (neverStarted(e) ? send() : Promise.reject(e)));
+      const first = result.nextExpectedRevision - BigInt(ids.length - 1);
       return {
         nextExpectedRevision: result.nextExpectedRevision,
         position: logPosition(result.position),
-        duplicate: false,
+        duplicate: !(await wroteIt(deps, streamId, first, appendId)),
       };
     } catch (e) {
       const error = mapEsdbError(e, deps.storeName, { streamId, expected, operation: 'append' });

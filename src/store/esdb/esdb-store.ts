@@ -47,6 +47,7 @@ import { CHECKPOINT_INTERVAL, type FilteredRead, filteredBatches } from './filte
 import { HeadTracker } from './head.js';
 import { AppendInstants } from './appendInstants.js';
 import {
+  appendIdOf,
   appendIndexOf,
   comparePositions,
   fromEsdbEvent,
@@ -101,6 +102,7 @@ export class EsdbEventStore implements EventStore {
         deadlineMs: this.deadline,
         scanStream: (id) => this.scanStream(id),
         positionsOf: (id, read) => this.positionsOf(id, read),
+        appendIdAt: (id, revision) => this.appendIdAt(id, revision),
       },
       batch,
     );
@@ -315,6 +317,20 @@ export class EsdbEventStore implements EventStore {
       if (e.streamId !== STORE_IDENTITY_STREAM) n++;
     }
     return n;
+  }
+
+  /** The append id on a stored event's metadata (append.ts `wroteIt`). */
+  private async appendIdAt(streamId: string, revision: bigint): Promise<string | undefined> {
+    const page = await this.page(`reading ${streamId}@${revision}`, () =>
+      this.client.readStream(streamId, {
+        fromRevision: revision,
+        maxCount: 1,
+        direction: 'forwards',
+        deadline: this.deadline,
+      }),
+    );
+    const event = page[0]?.event;
+    return event?.revision === revision ? appendIdOf(event) : undefined;
   }
 
   /** The positions its stream reads cannot carry (positions.ts). */

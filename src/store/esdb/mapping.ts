@@ -32,15 +32,31 @@ export const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpected
  * The event as `jsonEvent` builds it: the SPEC body as data, our eventId as the event id; the
  * events after an append's first carry their index in it (appendInstants.ts says why).
  */
-export const toEsdbEvent = (event: Pick<ValidEvent, 'eventId' | 'type' | 'data'>, index = 0): EsdbEventData =>
-  jsonEvent({
+export const toEsdbEvent = (
+  event: Pick<ValidEvent, 'eventId' | 'type' | 'data'>,
+  index = 0,
+  appendId?: string,
+): EsdbEventData => {
+  const metadata =
+    index > 0 ? { [APPEND_INDEX]: index } : appendId === undefined ? undefined : { [APPEND_ID]: appendId };
+  return jsonEvent({
     id: event.eventId,
     type: event.type,
     data: event.data as Record<string, unknown>,
-    ...(index > 0 ? { metadata: { [APPEND_INDEX]: index } } : {}),
+    ...(metadata === undefined ? {} : { metadata }),
   }) as EsdbEventData;
+};
 
 const APPEND_INDEX = 'appendIndex';
+/** On an append's first event: which append wrote it (append.ts tells its own write from a retry's). */
+const APPEND_ID = 'appendId';
+
+export function appendIdOf(event: EsdbRecordedEvent | undefined): string | undefined {
+  const metadata = event?.metadata;
+  if (!isPlainObject(metadata)) return undefined;
+  const id = metadata[APPEND_ID];
+  return typeof id === 'string' ? id : undefined;
+}
 
 /** An event's index in its append (0 for the first, and for events written without one). */
 export function appendIndexOf(event: EsdbRecordedEvent): number {
