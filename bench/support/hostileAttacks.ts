@@ -181,7 +181,7 @@ export function streamHoarding(url: string): Attack {
   };
 }
 
-/** 3,000 cases of 3,000 invented centers, then a /metrics scrape (at most 201 center values). */
+/** 3,000 cases of 3,000 invented centers, then a /metrics scrape (no directory: `unregistered` alone; at most 201 values either way). */
 export function inventedCenters(url: string, runId: string): Attack {
   const bodies = Array.from({ length: 3 }, (_, b) =>
     JSON.stringify({
