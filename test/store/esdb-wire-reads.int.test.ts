@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
-import { StoreUnavailableError } from '../../src/store/port.js';
+import { randomUUID } from 'node:crypto';
+import { knownPositions } from '../../src/store/core/positions.js';
+import { StoreUnavailableError, UNKNOWN_POSITION } from '../../src/store/port.js';
 import { openStore } from '../../src/store/open.js';
 import { collect, events, openWire, settle, streamOf, type Wire } from './esdb-wire/harness.js';
 import { startBlackHole, WireServer } from './esdb-wire/server.js';
@@ -53,6 +55,39 @@ describe('EventStoreDB reads (real client, wire server)', () => {
     expect(await store.headPosition()).toBe(r.position);
     const next = await store.append(streamOf(), events(1));
     expect(await store.headPosition()).toBe(next.position);
+  });
+
+  it("a stream read's positions: asked of the server once, then known (its own appends, answers, live events)", async () => {
+    wire = await openWire();
+    const { store, server } = wire;
+    const [s, other] = [streamOf(), streamOf()];
+    await store.append(s, events(3));
+    const truth = (await collect(store.readAll({ streamPrefixes: [s] }))).map((e) => e.position);
+    const read = await collect(store.readStream(s));
+    expect(read.map((e) => e.position)).toEqual([UNKNOWN_POSITION, UNKNOWN_POSITION, truth[2]]); // its own append's answer
+    const calls = server.appendCalls;
+    expect(await knownPositions(store, read)).toEqual(truth);
+    expect(server.appendCalls - calls).toBe(2); // one question an unknown event
+    expect((await collect(store.readStream(s))).map((e) => e.position)).toEqual(truth);
+    expect(await knownPositions(store, await collect(store.readStream(s)))).toEqual(truth);
+    expect(server.appendCalls - calls).toBe(2); // asked once
+    // What a live subscription delivers is known too, though another process appended it.
+    const sub = store.subscribeToAll({ fromPosition: truth[2]!, streamPrefixes: [other] });
+    const iterator = sub[Symbol.asyncIterator]();
+    while ((await iterator.next()).value?.kind !== 'caught-up');
+    server.log.append(other, 'no_stream', [
+      {
+        eventId: randomUUID(),
+        type: 'CaseAccepted',
+        contentType: 'application/json',
+        data: Buffer.from('{}'),
+        metadata: new Uint8Array(),
+      },
+    ]);
+    expect((await iterator.next()).value?.kind).toBe('event');
+    await sub.close();
+    const [live] = await collect(store.readStream(other));
+    expect(live!.position).toBe((await collect(store.readAll({ streamPrefixes: [other] })))[0]!.position);
   });
 
   it('row 11: a server older than 23.10 (no caughtUp) is refused at open, naming its version', async () => {

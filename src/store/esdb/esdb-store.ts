@@ -36,8 +36,10 @@ import {
   StoreUnavailableError,
   type SubscribeOptions,
   type Subscription,
+  UNKNOWN_POSITION,
 } from '../port.js';
 import { appendIdempotent, type StreamScan } from './append.js';
+import { PositionCache } from './positionCache.js';
 import { positionsOf } from './positions.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { EsdbClientLike, EsdbPosition, EsdbReadPosition, EsdbResolvedEvent } from './client-like.js';
@@ -76,6 +78,8 @@ export class EsdbEventStore implements EventStore {
   private closed = false;
   private readonly deadline: number;
   private readonly heads: HeadTracker;
+  /** Positions of stream events learnt (a stream read carries none): positionCache.ts. */
+  private readonly positions = new PositionCache();
 
   constructor(
     private readonly client: EsdbClientLike,
@@ -95,7 +99,7 @@ export class EsdbEventStore implements EventStore {
   async append(streamId: string, events: readonly EventData[], options: AppendOptions = {}): Promise<AppendResult> {
     this.ensureOpen();
     const batch = validateAppend(streamId, events, options.expectedRevision);
-    return appendIdempotent(
+    const result = await appendIdempotent(
       {
         client: this.client,
         storeName: this.name,
@@ -106,6 +110,9 @@ export class EsdbEventStore implements EventStore {
       },
       batch,
     );
+    if (result.position !== UNKNOWN_POSITION)
+      this.positions.set(streamId, result.nextExpectedRevision, result.position);
+    return result;
   }
 
   /**
@@ -168,7 +175,7 @@ export class EsdbEventStore implements EventStore {
         }),
       );
       for (const resolved of page) {
-        const event = fromEsdbEvent(resolved.event);
+        const event = this.withKnownPosition(fromEsdbEvent(resolved.event));
         if (event) {
           const read = instants.of(event, appendIndexOf(resolved.event!));
           yield read instanceof Promise ? await read : read;
@@ -286,6 +293,7 @@ export class EsdbEventStore implements EventStore {
         storeName: this.name,
         deadlineMs: this.deadline,
         appendInstants: this.appendInstants(),
+        remember: (e) => this.positions.set(e.streamId, e.revision, e.position),
         ...(this.options.backoff && { backoff: this.options.backoff }),
         ...(this.options.sleep && { sleep: this.options.sleep }),
         ...(this.options.onSubscriptionDrop && { onDrop: this.options.onSubscriptionDrop }),
@@ -319,6 +327,13 @@ export class EsdbEventStore implements EventStore {
     return n;
   }
 
+  /** A stream read's event with the position the cache learnt, where the read carries none. */
+  private withKnownPosition(event: RecordedEvent | undefined): RecordedEvent | undefined {
+    if (event === undefined || event.position !== UNKNOWN_POSITION) return event;
+    const position = this.positions.get(event.streamId, event.revision);
+    return position === undefined ? event : { ...event, position };
+  }
+
   /** The append id on a stored event's metadata (append.ts `wroteIt`). */
   private async appendIdAt(streamId: string, revision: bigint): Promise<string | undefined> {
     const page = await this.page(`reading ${streamId}@${revision}`, () =>
@@ -336,7 +351,8 @@ export class EsdbEventStore implements EventStore {
   /** The positions its stream reads cannot carry (positions.ts). */
   async positionsOf(streamId: string, events: readonly RecordedEvent[]): Promise<bigint[]> {
     this.ensureOpen();
-    return positionsOf({ client: this.client, storeName: this.name, deadlineMs: this.deadline }, streamId, events);
+    const deps = { client: this.client, storeName: this.name, deadlineMs: this.deadline, cache: this.positions };
+    return positionsOf(deps, streamId, events);
   }
 
   /** Position of the last user event (system and link events are skipped: see head.ts), -1n when none. */

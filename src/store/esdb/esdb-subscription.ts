@@ -15,7 +15,7 @@
  * error instead of resubscribing forever.
  */
 import { excludeSystemEvents, streamNameFilter } from '@eventstore/db-client';
-import type { SubscribeOptions, Subscription, SubscriptionMessage } from '../port.js';
+import type { RecordedEvent, SubscribeOptions, Subscription, SubscriptionMessage } from '../port.js';
 import { parseSubscribeOptions } from '../core/catch-up-subscription.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type {
@@ -62,6 +62,8 @@ export interface EsdbSubscriptionDeps {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told about each drop (no case ids in it). */
   readonly onDrop?: (error: Error, retryInMs: number) => void;
+  /** Told each event delivered live (after caught-up), with its log position: positionCache.ts. */
+  readonly remember?: (event: RecordedEvent) => void;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -206,7 +208,10 @@ export class EsdbSubscription implements Subscription {
           const delivered = read instanceof Promise ? await read : read;
           // Past it only now: the read above may wait, and whatever ends this subscription meanwhile resubscribes before it.
           if (raw?.position !== undefined) this.advance(raw.position);
-          if (wanted && delivered !== undefined) yield { kind: 'event', event: delivered };
+          if (wanted && delivered !== undefined) {
+            if (this.caughtUpSent) this.deps.remember?.(delivered);
+            yield { kind: 'event', event: delivered };
+          }
           continue;
         }
         if (markers[0] !== undefined && markers[0].after <= taken) continue;

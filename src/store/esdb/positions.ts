@@ -9,12 +9,15 @@
 import { type RecordedEvent, StoreCorruptError, UNKNOWN_POSITION, WrongExpectedRevisionError } from '../port.js';
 import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
+import type { PositionCache } from './positionCache.js';
 import { logPosition, mapEsdbError, toEsdbEvent } from './mapping.js';
 
 export interface PositionDeps {
   readonly client: EsdbClientLike;
   readonly storeName: string;
   readonly deadlineMs: number;
+  /** Positions already learnt: asked of no one (and told each answer). */
+  readonly cache: PositionCache;
 }
 
 /** At most this many questions in flight: a history page asks for up to 1000. */
@@ -30,7 +33,10 @@ export async function positionsOf(
   const worker = async (): Promise<void> => {
     while (next < events.length) {
       const i = next++;
-      out[i] = await positionOf(deps, streamId, events[i] as RecordedEvent);
+      const event = events[i] as RecordedEvent;
+      const known = deps.cache.get(streamId, event.revision);
+      out[i] = known ?? (await positionOf(deps, streamId, event));
+      if (known === undefined) deps.cache.set(streamId, event.revision, out[i] as bigint);
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, events.length) }, worker));
