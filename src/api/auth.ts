@@ -113,10 +113,11 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
     require(permission) {
       return (req, res, next) => {
         const principal = authenticate(req);
+        // Before the check: a known token's 403 gets its own line in the request log (requestLog.ts).
+        res.locals['principal'] = principal;
         if (!ROLE_PERMISSIONS[principal.role].includes(permission)) {
           throw new ApiError(403, 'forbidden', `role ${principal.role} may not ${describe(permission)}`);
         }
-        res.locals['principal'] = principal;
         next();
       };
     },

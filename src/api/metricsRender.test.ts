@@ -15,6 +15,7 @@ const readModels = {
   withdrawnCardCounts: () =>
     centers.map((center) => ({ rule: 'overdue' as const, color: 'red' as const, center, count: 1 })),
   status: () => ({ lagEvents: 0 }),
+  currentStatus: async () => ({ lagEvents: 0, behindSeconds: 0 }),
 } as unknown as ReadModels;
 
 function loadedMetrics() {

@@ -37,6 +37,7 @@ export interface ReadModelSources {
   readonly zone: string;
   readonly clock: () => EpochMs;
   readonly status: () => ProjectionStatus;
+  readonly currentStatus: () => Promise<ProjectionStatus>;
   readonly waitForPosition: (position: bigint, timeoutMs: number) => Promise<boolean>;
   /** Names beside ids in the statistics and the report (none when absent: every id unregistered). */
   readonly directory?: DirectoryBook;
@@ -163,6 +164,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       return mine.map((c) => withdrawnComplaintCardView(c, zone, now, at));
     },
     status: sources.status,
+    currentStatus: sources.currentStatus,
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),
     alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],

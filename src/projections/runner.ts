@@ -7,6 +7,7 @@
  */
 import type { CalendarService, EpochMs, Policy } from '../domain/index.js';
 import type { EventStore } from '../store/port.js';
+import { BehindWatch } from './behindWatch.js';
 import { CaseProjection } from './caseProjection.js';
 import { Checkpoint } from './checkpoint.js';
 import { ComplaintAlerts } from './complaints/complaintAlerts.js';
@@ -23,6 +24,8 @@ import type { ProjectionMetricsSink, ProjectionStatus, ReadModels } from './type
 
 /** The most events a lag count reads (the gauge then shows this many: "at least"). */
 const LAG_COUNT_LIMIT = 10_000;
+/** A probe or scrape waits this long for the store's head, then answers with the last one known. */
+const HEAD_READ_TIMEOUT_MS = 2_000;
 
 export interface ProjectionsOptions {
   readonly store: EventStore;
@@ -135,6 +138,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
   let headRefreshing = false;
   let countedLag: number | undefined;
   let caughtUp = false;
+  let subscriptionFailed = false;
+  const behind = new BehindWatch(clock);
   let stopped = false;
   let started = false;
   let eventsFolded = 0;
@@ -161,6 +166,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         if (to <= position) return;
         position = to;
         if (position > head) head = position;
+        behind.folded(position);
         // A writer released here reads its write evaluated (caseProjection.ts `unsettled`).
         waiters.reached(position, () => projection.settle());
         if (caughtUp && sinceSnapshot >= snapshotEvery) void saveSnapshot();
@@ -174,6 +180,12 @@ export function createProjections(options: ProjectionsOptions): Projections {
         if (sinceSnapshot > 0) void saveSnapshot();
       },
       failedBeforeHead: (error) => failStart?.(error),
+      subscriptionFailed: () => {
+        subscriptionFailed = true;
+      },
+      following: () => {
+        subscriptionFailed = false;
+      },
     },
     log,
     streamPrefixes,
@@ -199,31 +211,51 @@ export function createProjections(options: ProjectionsOptions): Projections {
     });
   }
 
+  async function readHead(): Promise<void> {
+    const h = await store.headPosition();
+    if (h > head) head = h;
+    // Where positions are not event counts (EventStoreDB: byte offsets) the store counts the lag itself.
+    countedLag =
+      store.countEventsAfter && head > position ? await store.countEventsAfter(position, LAG_COUNT_LIMIT) : undefined;
+    behind.read(head, lagEvents());
+  }
+
+  const lagEvents = (): number => (head > position ? (countedLag ?? Number(head - position)) : 0);
+
   /** Ask the store for its head in the background (one request in flight at most). */
   function refreshHead(): void {
     if (headRefreshing) return;
     headRefreshing = true;
-    const refresh = async (): Promise<void> => {
-      const h = await store.headPosition();
-      if (h > head) head = h;
-      // Where positions are not event counts (EventStoreDB: byte offsets) the store counts the lag itself.
-      countedLag =
-        store.countEventsAfter && head > position ? await store.countEventsAfter(position, LAG_COUNT_LIMIT) : undefined;
+    const done = (): void => {
+      headRefreshing = false;
     };
-    refresh().then(
-      () => {
-        headRefreshing = false;
-      },
-      () => {
-        headRefreshing = false;
-      },
-    );
+    readHead().then(done, done);
+  }
+
+  function statusNow(): ProjectionStatus {
+    return {
+      caughtUp,
+      lagEvents: lagEvents(),
+      checkpoint: position.toString(),
+      headPosition: head.toString(),
+      following: !subscriptionFailed,
+      behindSeconds: behind.seconds(),
+    };
   }
 
   function status(): ProjectionStatus {
     refreshHead();
-    const lag = head > position ? (countedLag ?? Number(head - position)) : 0;
-    return { caughtUp, lagEvents: lag, checkpoint: position.toString(), headPosition: head.toString() };
+    return statusNow();
+  }
+
+  async function currentStatus(): Promise<ProjectionStatus> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, HEAD_READ_TIMEOUT_MS);
+    });
+    await Promise.race([readHead(), timeout]).catch(() => {});
+    clearTimeout(timer);
+    return statusNow();
   }
 
   const readModels = readModelFacade({
@@ -233,6 +265,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
     zone,
     clock,
     status,
+    currentStatus,
     waitForPosition: (target, timeoutMs) => waiters.waitFor(target, timeoutMs, position),
     ...(options.directory === undefined ? {} : { directory: options.directory }),
   });

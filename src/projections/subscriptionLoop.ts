@@ -45,6 +45,10 @@ export interface LoopTarget {
   reachedHead(position: bigint): void;
   /** The store failed before the first catch-up ended: nothing is served yet, so the start fails (no retry). */
   failedBeforeHead(error: Error): void;
+  /** The live subscription failed; it is retried every RETRY_MS until `following()`. */
+  subscriptionFailed?(error: Error): void;
+  /** A subscription answered (its first message): the store is followed again. */
+  following?(): void;
 }
 
 export class SubscriptionLoop {
@@ -87,6 +91,7 @@ export class SubscriptionLoop {
           this.target.failedBeforeHead(error as Error);
           break;
         }
+        this.target.subscriptionFailed?.(error as Error);
         // Only the error's name: a store message may name a stream, i.e. a case id.
         this.log(
           `projections: subscription failed (${(error as Error).name}); retrying from position ${this.target.position()}`,
@@ -146,8 +151,13 @@ export class SubscriptionLoop {
       streamPrefixes: this.streamPrefixes,
       checkpointInterval: 1024,
     });
+    let answered = false;
     for await (const message of this.subscription) {
       if (this.stopped) break;
+      if (!answered) {
+        answered = true;
+        this.target.following?.();
+      }
       if (message.kind === 'event') {
         this.target.fold(message.event);
         this.target.advance(message.event.position);

@@ -104,11 +104,16 @@ export interface StatsQuery {
 }
 
 export interface ProjectionStatus {
+  /** The first catch-up has ended (it stays true: `following` and `behindSeconds` say how it goes since). */
   readonly caughtUp: boolean;
   readonly lagEvents: number;
   /** Last processed global position (string for the wire), "-1" before any. */
   readonly checkpoint: string;
   readonly headPosition: string;
+  /** False from a failure of the live subscription until a new one answers (behindWatch.ts, subscriptionLoop.ts). */
+  readonly following: boolean;
+  /** Seconds the lag has stayed above 0 without the fold reaching the head read (behindWatch.ts); 0 when not behind. */
+  readonly behindSeconds: number;
 }
 
 /** A case's deadline instant and overdue days at an instant (evaluate's `dueAt` and `overdueDays`, unformatted). */
@@ -160,7 +165,10 @@ export interface ReadModels {
   withdrawnCardsOf(caseId: string, known?: KnownAt<CaseKnownAtK>): WithdrawnCardView[];
   /** A complaint's withdrawn cards (its page); as known at K, as `withdrawnCardsOf`. */
   withdrawnComplaintCardsOf(complaintId: string, known?: KnownAt<ComplaintTimeline | null>): WithdrawnCardView[];
+  /** As last known (the store's head is read again in the background). */
   status(): ProjectionStatus;
+  /** With the store's head read now (probes and scrapes); as last known when the store does not answer. */
+  currentStatus(): Promise<ProjectionStatus>;
   /** Resolves true once every event up to `position` is projected (false on timeout). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<boolean>;
   /** For scrape-time gauges; labels never carry a case id. */

@@ -13,7 +13,9 @@ export const errors = {
   '400': errorResponse('Malformed or invalid request; `details` names the bad field'),
   '401': errorResponse('Missing or unknown bearer token'),
   '403': errorResponse("The token's role (or a recorder's centers) does not allow this"),
-  '429': errorResponse('More than RATE_LIMIT_PER_SECOND requests in one second with this token (rate-limited)'),
+  '429': errorResponse(
+    'More than RATE_LIMIT_PER_SECOND requests in one second with this token, or from this address without a known token (rate-limited)',
+  ),
 };
 /** Every body but one event's is parsed by express.json, up to BODY_LIMIT (1 MB). */
 export const bodyTooLarge = { '413': errorResponse('Body larger than 1 MB') };

@@ -11,7 +11,8 @@ export const opsPaths = {
   },
   '/readyz': {
     get: {
-      summary: 'Ready once projections caught up and the store answers',
+      summary:
+        'Ready once the projections caught up, follow the store and are not behind it for over a minute, and the store answers',
       security: [],
       responses: {
         '200': { description: 'ready', content: json(ref('Ready')) },

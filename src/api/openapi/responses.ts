@@ -267,11 +267,13 @@ export const responseSchemas: Record<string, JsonSchema> = {
     status: { enum: ['ready', 'not-ready'] },
     store: { enum: ['up', 'down', 'failing', 'corrupt'] },
     reason: str,
-    projection: closed(['caughtUp', 'lagEvents', 'checkpoint', 'headPosition'], {
+    projection: closed(['caughtUp', 'lagEvents', 'checkpoint', 'headPosition', 'following', 'behindSeconds'], {
       caughtUp: { type: 'boolean' },
       lagEvents: int,
       checkpoint: str,
       headPosition: str,
+      following: { type: 'boolean' },
+      behindSeconds: int,
     }),
   }),
 };

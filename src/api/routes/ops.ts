@@ -6,6 +6,7 @@ import type { GuardedAccessTrail } from '../accessTrail.js';
 import type { Authenticator } from '../auth.js';
 import { probeStore, type Metrics } from '../metrics.js';
 import { openApiDocument } from '../openapi.js';
+import { projectionNotReady } from '../projectionReadiness.js';
 
 export function opsRoutes(
   deps: {
@@ -28,8 +29,8 @@ export function opsRoutes(
     // The reason is fixed text: this route is open, and where the damage lies names a case (the log has it).
     const corrupt = deps.store.corruption?.() !== undefined;
     const storeUp = !corrupt && (await probeStore(deps.store));
-    const projection = deps.readModels.status();
-    const failing = failures(deps);
+    const projection = await deps.readModels.currentStatus();
+    const failing = [...projectionNotReady(projection), ...failures(deps)];
     const ready = storeUp && projection.caughtUp && failing.length === 0;
     const reasons = [
       ...(corrupt ? ['the event store is corrupt: damaged data was found (logged at error with where)'] : []),
