@@ -3,12 +3,18 @@
  * Every event of the case stream in revision order with the store's revision,
  * position and recordedAt, and a summary of the case right after it (evaluated
  * at its occurredAt); cards are interleaved at the instants they started (and,
- * for yellow, cleared). `asOf` cuts the story at the events that occurred by
- * then; `asKnownAt` keeps only what was recorded by then (caseKnownAt.ts).
+ * for yellow, cleared), and the register's withdrawn cards of the case at the
+ * instants they were withdrawn (`card-withdrawn`: a card, or a yellow card's
+ * clearing, a later write withdrew; the first page's `current.withdrawnCards`
+ * lists them all, as `GET /cases/{id}` does). `asOf` cuts the story at the
+ * events that occurred by then; `asKnownAt` keeps only what was recorded by
+ * then (caseKnownAt.ts), withdrawals included.
  *
  * Bounded work per page: one fold of the stream (evolve per event, in 4 ms
  * slices with a turn of the event loop between them), one summary per event of
- * the page, one full evaluation at asOf for the cards.
+ * the page, one full evaluation at asOf for the cards (and, with `asKnownAt` and
+ * a withdrawn card, one at K, where the withdrawn cards now start as known then:
+ * the fold then reads the events recorded by K past `asOf` too).
  * A page holds `limit` events; `next` is the revision to pass as `after`.
  * A card belongs to the page of the last event at or before its instant.
  */
@@ -17,11 +23,16 @@ import { calendarFor, defaultAsOf, foldKnownCase, type CaseSourceDeps, type Fold
 import { summarize, type StateSummary } from './historySummary.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
+import type { CaseKnownAtK, KnownAt } from '../projections/types.js';
+import type { WithdrawnCardView } from '../projections/withdrawnCardRegister.js';
 import { knownPositions } from '../store/core/positions.js';
 import { type RecordedEvent, UNKNOWN_POSITION } from '../store/port.js';
 import { timeSlice, type TimeSlice } from '../write/timeSlice.js';
 
-export type HistoryDeps = CaseSourceDeps;
+export interface HistoryDeps extends CaseSourceDeps {
+  /** The case's withdrawn cards (the read models' register; as known at K when given). Absent: none shown. */
+  readonly withdrawnCardsOf?: (caseId: string, known?: KnownAt<CaseKnownAtK>) => readonly WithdrawnCardView[];
+}
 
 export const HISTORY_DEFAULT_LIMIT = 200;
 export const HISTORY_MAX_LIMIT = 1000;
@@ -50,7 +61,9 @@ export type HistoryEntry =
       /** The case right after this event, at its occurredAt. */
       readonly state: StateSummary;
     }
-  | { readonly kind: 'card-raised' | 'card-cleared'; readonly at: string; readonly card: Card };
+  | { readonly kind: 'card-raised' | 'card-cleared'; readonly at: string; readonly card: Card }
+  /** A card (or a yellow card's clearing) a write recorded at `at` withdrew: the register's row. */
+  | { readonly kind: 'card-withdrawn'; readonly at: string; readonly card: WithdrawnCardView };
 
 export interface HistoryPage {
   readonly caseId: string;
@@ -62,8 +75,8 @@ export interface HistoryPage {
   readonly entries: readonly HistoryEntry[];
   /** The revision to ask `after` for the next page; null on the last page. */
   readonly next: number | null;
-  /** The case evaluated at asOf, cards explained: on the first page only. */
-  readonly current?: CaseEvaluation;
+  /** The case evaluated at asOf, cards explained, and its withdrawn cards (when any): on the first page only. */
+  readonly current?: CaseEvaluation & { readonly withdrawnCards?: readonly WithdrawnCardView[] };
 }
 
 interface Row {
@@ -88,9 +101,16 @@ export async function buildHistoryPage(
   const firstRevision = (query.after ?? -1) + 1;
   const rows: Row[] = [];
   let state: CaseState | undefined;
+  // Every event recorded by K, past asOf too: where the withdrawn cards start as known at K.
+  let knownState: CaseState | undefined;
+  const readsPastAsOf = query.knownAt !== undefined && deps.withdrawnCardsOf !== undefined;
   let followingAt: EpochMs | undefined; // occurredAt of the first event after the page
   for await (const known of foldKnownCase(deps, caseId, query.knownAt, calendar, context, slice)) {
-    if (query.asOf !== undefined && known.occurredAt > query.asOf) break; // occurredAt never goes backwards
+    knownState = known.state;
+    if (query.asOf !== undefined && known.occurredAt > query.asOf) {
+      if (readsPastAsOf) continue;
+      break; // occurredAt never goes backwards
+    }
     state = known.state;
     const revision = Number(known.recorded.revision);
     if (revision < firstRevision || followingAt !== undefined) continue;
@@ -125,11 +145,24 @@ export async function buildHistoryPage(
   const firstPage = query.after === undefined;
   const current = evaluate(state, asOf, policy, calendar, { explain: firstPage, explainAtMost: EXPLAINED_CARDS });
   if (current === null) return undefined;
+  const { knownAt } = query;
+  const atK = knownState;
+  const withdrawn =
+    deps.withdrawnCardsOf?.(
+      caseId,
+      knownAt === undefined || atK === undefined
+        ? undefined
+        : {
+            at: knownAt,
+            read: () => ({ state: atK, evaluation: evaluate(atK, knownAt, policy, calendar) ?? undefined }),
+          },
+    ) ?? [];
 
   if (rows.length > 0) {
     const from = firstRevision === 0 ? -Infinity : rows[0]!.t;
     const to = followingAt ?? Infinity;
     rows.push(...cardRows(current.cards, from, to));
+    rows.push(...withdrawnRows(withdrawn, from, Math.min(to, Date.parse(current.asOf) + 1)));
     rows.sort((a, b) => a.t - b.t || a.rank - b.rank || a.order - b.order);
   }
   const lastRow = rows.findLast((r) => r.entry.kind === 'event');
@@ -142,8 +175,19 @@ export async function buildHistoryPage(
     limit: query.limit,
     entries: rows.map((r) => r.entry),
     next: followingAt !== undefined && lastRow !== undefined ? lastRow.order : null,
-    ...(firstPage ? { current } : {}),
+    ...(firstPage ? { current: withdrawn.length === 0 ? current : { ...current, withdrawnCards: withdrawn } } : {}),
   };
+}
+
+/** The `card-withdrawn` rows of the register's cards withdrawn in [from, to), after the events and cards of an instant. */
+function withdrawnRows(cards: readonly WithdrawnCardView[], from: EpochMs, to: EpochMs): Row[] {
+  const rows: Row[] = [];
+  cards.forEach((card, i) => {
+    const t = Date.parse(card.withdrawnAt);
+    if (t >= from && t < to)
+      rows.push({ t, rank: 2, order: i, entry: { kind: 'card-withdrawn', at: card.withdrawnAt, card } });
+  });
+  return rows;
 }
 
 /** The page's events with their positions where the store's stream read could not tell them (EventStoreDB). */

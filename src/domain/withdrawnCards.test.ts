@@ -4,11 +4,19 @@ import { defaultCalendar } from './calendar/index.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { evolve, initialCaseState } from './evolve.js';
 import { MS_PER_HOUR, formatInstant, parseInstant } from './time.js';
-import { accepted, completed, decode, escalated, fold, paused, rated } from './testing/fixtures.js';
+import { accepted, completed, decode, escalated, fold, paused, rated, resumed } from './testing/fixtures.js';
 import { historyArb } from './testing/arbitraries.js';
 import type { CaseEvent } from './events.js';
 import type { CaseState } from './types.js';
-import { cardsShownBefore, cardsWithdrawn, mayWithdrawCards, withdrawalHorizon } from './withdrawnCards.js';
+import {
+  cardsShownBefore,
+  cardsWithdrawn,
+  clearingsChanged,
+  mayWithdrawCards,
+  putsBack,
+  sameCard,
+  withdrawalHorizon,
+} from './withdrawnCards.js';
 
 const cal = defaultCalendar('Asia/Shanghai');
 const ms = (iso: string) => parseInstant(iso);
@@ -63,7 +71,7 @@ const recordedHistoryArb = fc
   });
 
 describe('withdrawn cards (SPEC §3: cards are the permanent record of every alert raised)', () => {
-  it('law: an event with no day start between its occurrence and its recording withdraws no card', () => {
+  it('law: an event with no day start between its occurrence and its recording withdraws no card, changes no clearing shown', () => {
     fc.assert(
       fc.property(recordedHistoryArb, ({ events, times, recordedAt }) => {
         let state = initialCaseState('P-1');
@@ -77,7 +85,11 @@ describe('withdrawn cards (SPEC §3: cards are the permanent record of every ale
           }
           if (!mayWithdrawCards(times[i]!, K, withdrawalHorizon(K, cal))) {
             const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
-            expect(cardsWithdrawn(shown, cardsShownBefore(next, K, DEFAULT_POLICY, cal))).toEqual([]);
+            const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+            expect(cardsWithdrawn(shown, kept)).toEqual([]);
+            expect(clearingsChanged(shown, kept, K)).toEqual([]);
+            // Nor puts back a card: it holds none started before K that the record did not.
+            expect(kept.filter((c) => !shown.some((b) => sameCard(b, c)))).toEqual([]);
           }
           state = next;
         });
@@ -112,6 +124,69 @@ describe('withdrawn cards (SPEC §3: cards are the permanent record of every ale
     );
   });
 
+  it('law: a changed clearing was shown (cleared by K), and the record after the write holds the card cleared otherwise', () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
+        let state = initialCaseState('P-1');
+        events.forEach((event, i) => {
+          const K = recordedAt[i]!;
+          let next: CaseState;
+          try {
+            next = evolve(state, event, { revision: i, recordedAt: K });
+          } catch {
+            return;
+          }
+          const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
+          const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+          for (const { before, after } of clearingsChanged(shown, kept, K)) {
+            expect(before.clear).toBeLessThanOrEqual(K);
+            expect(shown).toContainEqual(before);
+            expect(kept).toContainEqual(after);
+            expect(sameCard(before, after)).toBe(true);
+            expect(after.clear).not.toBe(before.clear);
+          }
+          state = next;
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('law: a write undone puts back every card it withdrew and every clearing it changed, and nothing else', () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
+        let state = initialCaseState('P-1');
+        events.forEach((event, i) => {
+          const K = recordedAt[i]!;
+          let next: CaseState;
+          try {
+            next = evolve(state, event, { revision: i, recordedAt: K });
+          } catch {
+            return;
+          }
+          const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
+          const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+          // Undone: the record goes from `kept` back to `shown` (a later correction restoring the days).
+          for (const w of cardsWithdrawn(shown, kept)) {
+            expect(putsBack(shown, kept, w, false)).toBe(false); // the write itself put back nothing
+            expect(putsBack(kept, shown, w, false)).toBe(true);
+          }
+          for (const { before } of clearingsChanged(shown, kept, K)) {
+            expect(putsBack(shown, kept, before, true)).toBe(false);
+            expect(putsBack(kept, shown, before, true)).toBe(true);
+          }
+          // A card both hold as they were is put back by neither.
+          for (const c of shown.filter((b) => kept.some((a) => sameCard(a, b) && a.clear === b.clear))) {
+            expect(putsBack(shown, kept, c, false)).toBe(false);
+            expect(putsBack(shown, kept, c, true)).toBe(false);
+          }
+          state = next;
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   // A 3-day case accepted Monday 2026-11-16 is due at the end of Thursday 11-19.
   const due = fold('W-1', [accepted('W-1', '2026-11-16T09:00:00+08:00', 3)]);
 
@@ -124,6 +199,35 @@ describe('withdrawn cards (SPEC §3: cards are the permanent record of every ale
     const event = paused('W-1', '2026-11-18T11:00:00+08:00', 'p1');
     const withdrawn = withdrawnBy(due, event, ms('2026-11-20T09:00:00+08:00'));
     expect(withdrawn.map((c) => c.rule)).toEqual(['deadline-warning', 'overdue']);
+  });
+
+  it('a pause recorded late keeps the warning but moves or erases the clearing the board showed: a changed clearing', () => {
+    // A 5-day case accepted Monday 11-16 warns from 11-20 00:00, red from 11-24 00:00 (which clears the
+    // warning). A 停止计时 of 11-20 10:00 – 11-23 10:00, recorded late, moves the red card to 11-25.
+    const five = fold('W-1', [accepted('W-1', '2026-11-16T09:00:00+08:00', 5)]);
+    const changedAt = (recordedAt: string) => {
+      const K = ms(recordedAt);
+      let after = five;
+      [paused('W-1', '2026-11-20T10:00:00+08:00', 'p1'), resumed('W-1', '2026-11-23T10:00:00+08:00', 'p1')].forEach(
+        (e, i) => {
+          after = evolve(after, e, { revision: 1 + i, recordedAt: K });
+        },
+      );
+      const shown = cardsShownBefore(five, K, DEFAULT_POLICY, cal);
+      return clearingsChanged(shown, cardsShownBefore(after, K, DEFAULT_POLICY, cal), K).map((c) => [
+        c.before.rule,
+        at(c.before.start),
+        at(c.before.clear!),
+        c.after.clear === undefined ? undefined : at(c.after.clear),
+      ]);
+    };
+    const warning = ['deadline-warning', '2026-11-20T00:00:00.000+08:00', '2026-11-24T00:00:00.000+08:00'];
+    // Recorded 11-25 10:00: moved to 11-25 00:00.
+    expect(changedAt('2026-11-25T10:00:00+08:00')).toEqual([[...warning, '2026-11-25T00:00:00.000+08:00']]);
+    // Recorded 11-24 10:00: not cleared by then any more (erased at K; the record clears it later).
+    expect(changedAt('2026-11-24T10:00:00+08:00')).toEqual([[...warning, '2026-11-25T00:00:00.000+08:00']]);
+    // Recorded 11-23 12:00, before the clearing happened: never shown cleared, nothing to record.
+    expect(changedAt('2026-11-23T12:00:00+08:00')).toEqual([]);
   });
 
   it('a late completion keeps its red card: nothing is withdrawn', () => {

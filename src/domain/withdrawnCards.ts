@@ -8,6 +8,14 @@
  * holds with the same rule, subject and start is withdrawn at K. The board
  * said it; an auditor must still be able to read that it did.
  *
+ * A yellow card's clearing is part of what the board said too: a card the
+ * record at K still holds whose clearing had happened by K (the board showed
+ * it cleared) and that the write moved or erased is a changed clearing
+ * (`clearingsChanged`); one still ahead at K was never shown. And a card (or a
+ * clearing) withdrawn and later held again as it was is put back
+ * (`putsBack`): the register says so rather than calling a card in force
+ * withdrawn.
+ *
  * Pure: timelines in, cards out.
  */
 import type { TimingCalendar } from './calendar/work-calendar.js';
@@ -39,9 +47,64 @@ export function cardsShownBefore(
   return tl.cards.filter((c) => c.start < at);
 }
 
+/** A key equal for two cards exactly when `sameCard` holds. */
+const cardKey = (c: RawCard): string =>
+  JSON.stringify([c.rule, c.start, c.pauseId ?? null, c.escalation ?? null, c.lateRecord ?? null]);
+
+/** `cards` by `cardKey` (the first of equal ones): one lookup a card, not a scan (a case may hold thousands). */
+function byCard(cards: readonly RawCard[]): ReadonlyMap<string, RawCard> {
+  const out = new Map<string, RawCard>();
+  for (const c of cards) if (!out.has(cardKey(c))) out.set(cardKey(c), c);
+  return out;
+}
+
 /** The cards of `before` that `after` no longer holds (both as returned by `cardsShownBefore` at one instant). */
 export function cardsWithdrawn(before: readonly RawCard[], after: readonly RawCard[]): RawCard[] {
-  return before.filter((b) => !after.some((a) => sameCard(a, b)));
+  const held = byCard(after);
+  return before.filter((b) => !held.has(cardKey(b)));
+}
+
+/** A card both sides hold whose clearing, already past at the write's instant, the write moved or erased. */
+export interface ClearingChange {
+  /** As the record held it before the write (its `clear` at or before the write's instant). */
+  readonly before: RawCard;
+  /** As the record holds it after the write (`clear` absent or later than the instant: not cleared then). */
+  readonly after: RawCard;
+}
+
+/**
+ * The cards of `before` that `after` still holds (same rule, subject and start) with another
+ * clearing, when the one of `before` had happened by `at` (both as returned by
+ * `cardsShownBefore` at `at`). A clearing still ahead at `at` was never shown as cleared.
+ */
+export function clearingsChanged(before: readonly RawCard[], after: readonly RawCard[], at: EpochMs): ClearingChange[] {
+  const out: ClearingChange[] = [];
+  const held = byCard(after);
+  for (const b of before) {
+    if (b.clear === undefined || b.clear > at) continue;
+    const a = held.get(cardKey(b));
+    if (a !== undefined && a.clear !== b.clear) out.push({ before: b, after: a });
+  }
+  return out;
+}
+
+/**
+ * Whether a write that turned `before` into `after` (both as `cardsShownBefore` at its instant)
+ * puts back `gone`, a card an earlier write withdrew as it was shown then: `after` holds the same
+ * card and `before` did not. For a changed clearing (`clearing`), the card is held with the
+ * clearing `gone` had, which `before` did not give it.
+ */
+export function putsBack(
+  before: readonly RawCard[],
+  after: readonly RawCard[],
+  gone: RawCard,
+  clearing: boolean,
+): boolean {
+  const now = after.find((c) => sameCard(c, gone));
+  if (now === undefined) return false;
+  const was = before.find((c) => sameCard(c, gone));
+  if (!clearing) return was === undefined;
+  return now.clear === gone.clear && was?.clear !== gone.clear;
 }
 
 /** The start of `recordedAt`'s local day: what `mayWithdrawCards` compares with (one per write). */

@@ -569,10 +569,11 @@ export class CaseProjection {
     }
   }
 
-  /** The live counter of withdrawals (never while catching up: a rebuild finds the register again, not new ones). */
+  /** The live counter of withdrawn cards (never while catching up: a rebuild finds the register again, not new ones). */
   private countWithdrawn(card: WithdrawnCard): void {
     const metrics = this.options.metrics;
-    if (!this.live || metrics === undefined) return;
+    // A changed clearing is the same card still in force: not a withdrawn card.
+    if (!this.live || metrics === undefined || card.clearingChanged === true) return;
     const center = this.entries.get(card.caseId)?.state.accepted?.centerId;
     if (center !== undefined) metrics.cardWithdrawn(card.rule, RULE_COLOR[card.rule], center);
   }

@@ -20,6 +20,7 @@ import {
   computeMonthlyReport,
   currentMonth,
   latestMonthWithData,
+  isWithdrawnCard,
   monthlyReportToCsv,
   type WithdrawnCardFact,
 } from './report.js';
@@ -66,13 +67,16 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     );
   };
   // The register of withdrawn cards with each card's center: what the report (report.ts
-  // `withdrawnInPeriod`) and the gauge (`countWithdrawnCards`) count.
+  // `withdrawnInPeriod`) and the gauge (`countWithdrawnCards`) count; a changed clearing and a
+  // row put back are told apart (neither is a card withdrawn).
   const withdrawnCardFacts = (): WithdrawnCardFact[] => [
     ...projection.withdrawnCards().map((c) => ({
       rule: c.rule,
       startedAt: c.startedAt,
       color: RULE_COLOR[c.rule],
       centerId: projection.getState(c.caseId)?.accepted?.centerId,
+      ...(c.clearingChanged === true ? { clearingChanged: true } : {}),
+      ...(c.reinstatedAt === undefined ? {} : { reinstated: true }),
     })),
     ...sources.complaints.withdrawnCards().map((c) => ({
       rule: c.rule,
@@ -151,7 +155,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
         state: projection.getState(caseId),
         evaluation: projection.evaluateCase(caseId, clock()),
       };
-      return mine.map((c) => withdrawnCardView(c, zone, evaluation, state));
+      return mine.map((c) => withdrawnCardView(c, zone, evaluation, state, known?.at));
     },
     withdrawnComplaintCardsOf: (complaintId, known) => {
       const mine = sources.complaints
@@ -168,7 +172,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     waitForPosition: sources.waitForPosition,
     openCaseCounts: () => projection.openCaseCounts(),
     alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],
-    withdrawnCardCounts: () => countWithdrawnCards(withdrawnCardFacts()),
+    withdrawnCardCounts: () => countWithdrawnCards(withdrawnCardFacts().filter(isWithdrawnCard)),
     complaintList: (query) => listComplaints(query, complaintSources()),
     complaintDetail: (complaintId, recorded, asOf, timing) =>
       complaintDetail(complaintId, recorded, asOf, complaintSources(), timing),

@@ -204,7 +204,7 @@ function observe(rig: Rig, caseIds: string[], withWithdrawn = true): unknown {
       : rm
           .monthlyReportCsv('2025-09')
           .split('\r\n')
-          .filter((line) => !line.startsWith('亮出后撤销'))
+          .filter((line) => !/^(亮出后撤销|黄牌消除时间被更正|撤销后又恢复)/.test(line))
           .join('\r\n'),
     next: rig.projections.info().nextDueAt ?? null,
     ...(withWithdrawn ? { withdrawn: rm.withdrawnCards({ from: '2025-08-01', to: '2026-03-01', limit: 1000 }) } : {}),

@@ -87,7 +87,18 @@ export interface MonthlyCards {
    * /cards/withdrawn, session 17): not in the figures above, which count the record as it
    * stands; a 通报 written before the write may cite them.
    */
-  readonly withdrawn: { readonly total: number; readonly yellow: number; readonly red: number };
+  readonly withdrawn: {
+    readonly total: number;
+    readonly yellow: number;
+    readonly red: number;
+    /**
+     * Yellow cards still on record whose clearing, shown before a later write, it moved or erased:
+     * not withdrawn cards (not in `total`); present only when there are some.
+     */
+    readonly clearingsChanged?: number;
+    /** Withdrawn cards (or clearings) a later write put back as they were: not in `total`; present only when some. */
+    readonly reinstated?: number;
+  };
 }
 
 /** A withdrawn card as the report counts it: when it started, its colour, its case's or complaint's center. */
@@ -96,7 +107,15 @@ export interface WithdrawnCardFact {
   readonly startedAt: EpochMs;
   readonly color: 'yellow' | 'red';
   readonly centerId: string | undefined;
+  /** A yellow card's clearing changed, the card kept (not a withdrawn card). */
+  readonly clearingChanged?: boolean;
+  /** Put back by a later write (not withdrawn any more). */
+  readonly reinstated?: boolean;
 }
+
+/** A row of the register that is a card withdrawn and not put back: what the report's and the gauge's counts count. */
+export const isWithdrawnCard = (c: Pick<WithdrawnCardFact, 'clearingChanged' | 'reinstated'>): boolean =>
+  c.clearingChanged !== true && c.reinstated !== true;
 
 export interface MonthlyReportFigures {
   readonly month: string;
@@ -227,12 +246,22 @@ export function withdrawnInPeriod(
 ): MonthlyCards['withdrawn'] {
   let yellow = 0;
   let red = 0;
+  let clearingsChanged = 0;
+  let reinstated = 0;
   for (const c of cards) {
     if (c.startedAt < fromMs || c.startedAt >= toMs) continue;
     if (centerId !== undefined && c.centerId !== centerId) continue;
-    c.color === 'red' ? red++ : yellow++;
+    if (c.reinstated === true) reinstated++;
+    else if (c.clearingChanged === true) clearingsChanged++;
+    else c.color === 'red' ? red++ : yellow++;
   }
-  return { total: yellow + red, yellow, red };
+  return {
+    total: yellow + red,
+    yellow,
+    red,
+    ...(clearingsChanged === 0 ? {} : { clearingsChanged }),
+    ...(reinstated === 0 ? {} : { reinstated }),
+  };
 }
 
 export function computeMonthlyReport(

@@ -48,9 +48,13 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * 8 (session 18): the write folded last is kept open (`openWrites`); a
  * version 7 file taken between two events of one append saved that write's
  * finds as final, though a later event of it could put a card back.
+ * 9 (session 20): the register holds a yellow card's changed clearing
+ * (`clearingChanged`) and marks a row put back (`reinstatedAt`,
+ * `reinstatedBy`; the open write's `reinstated`), which a version 8 file
+ * lacks.
  * Other versions are refused, so the first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 8;
+export const SNAPSHOT_VERSION = 9;
 
 /** The writes being folded when the snapshot was taken (null: none that may withdraw a card). */
 export interface OpenWrites {

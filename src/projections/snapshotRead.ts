@@ -207,7 +207,12 @@ function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
           looksLikeState(c.before) &&
           refs(c.events) &&
           typeof c.compared === 'boolean' &&
-          cards(c.found, 'caseId'),
+          cards(c.found, 'caseId') &&
+          (c.reinstated === undefined ||
+            (Array.isArray(c.reinstated) &&
+              c.reinstated.every(
+                (i: unknown) => Number.isInteger(i) && (i as number) < header.withdrawnCards && (i as number) >= 0,
+              ))),
       )
     )
   )

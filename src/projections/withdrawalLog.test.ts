@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { accepted, paused, resumed } from '../domain/testing/fixtures.js';
 import { parseInstant } from '../domain/time.js';
 import type { CaseState } from '../domain/types.js';
+import type { RawCard } from '../domain/timeline.js';
 import { cardsShownBefore } from '../domain/withdrawnCards.js';
 import { WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 
@@ -64,5 +65,51 @@ describe('withdrawn cards join the register, and are counted, when their write i
     expect(told.map((c) => c.rule)).toContain('overdue');
     log.close(cal); // nothing open: nothing told again
     expect(told.length).toBe(log.all().length);
+  });
+});
+
+describe('a row put back by a later write (reinstatedAt)', () => {
+  // The cards each state shows, by its revision: the red card, then gone (withdrawn), then back.
+  const red: RawCard = { rule: 'overdue', color: 'red', start: parseInstant('2026-11-17T00:00:00+08:00') };
+  const base = evolve(initialCaseState('P-1'), ACCEPTED, {
+    revision: 0,
+    recordedAt: parseInstant(ACCEPTED.occurredAt),
+  });
+  const at = (revision: number): CaseState => ({ ...base, revision });
+  const shownBy: Record<number, readonly RawCard[]> = { 1: [red], 2: [], 3: [red] };
+  const event = paused('P-1', '2026-11-14T10:00:00+08:00', 'p1');
+  const occurred = parseInstant(event.occurredAt);
+
+  function logOver(current: () => CaseState) {
+    return new WithdrawalLog(
+      (s) => shownBy[s.revision] ?? [],
+      () => current(),
+    );
+  }
+
+  it('is marked when the write is read, kept when it closes, and restored from a snapshot taken in the write', () => {
+    let state = at(2);
+    const log = logOver(() => state);
+    log.noteCaseEvent('P-1', at(1), event, 1, occurred, parseInstant('2026-11-23T10:00:00+08:00'), cal);
+    log.close(cal);
+    expect(log.all().map((c) => [c.rule, c.reinstatedAt])).toEqual([['overdue', undefined]]);
+
+    state = at(3);
+    const K2 = parseInstant('2026-11-24T10:00:00+08:00');
+    log.noteCaseEvent('P-1', at(2), event, 2, occurred, K2, cal);
+    log.flush(cal); // a read while the write is open
+    const marked = log.all();
+    expect(marked.map((c) => [c.withdrawnAt, c.reinstatedAt])).toEqual([[parseInstant(LATE), K2]]);
+    expect(marked[0]!.reinstatedBy).toEqual({ kind: 'events', events: [expect.objectContaining({ revision: 2 })] });
+    expect(log.closedCards()[0]!.reinstatedAt).toBeUndefined(); // not yet for good
+
+    // A snapshot now: the closed register and the open write; a restart continues it.
+    const restarted = logOver(() => state);
+    restarted.restore(log.closedCards(), log.openWrite());
+    expect(restarted.all()).toEqual(marked);
+    log.close(cal);
+    restarted.close(cal);
+    expect(log.closedCards()).toEqual(marked);
+    expect(restarted.closedCards()).toEqual(marked);
   });
 });

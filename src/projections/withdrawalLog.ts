@@ -17,12 +17,26 @@
  * occurred before a day start the write's instant has passed is compared at
  * all (`mayWithdrawCards`): a handful a day, live or catching up.
  *
+ * A write (or publication) that keeps a yellow card but moves or erases a
+ * clearing that had happened by its instant is kept too, as the card with its
+ * old `clearedAt` and `clearingChanged` (the card itself is still in force).
+ * And a withdrawn card (or clearing) a later write or publication holds again
+ * as it was is marked `reinstatedAt` / `reinstatedBy` on its row: the register
+ * never calls a card in force withdrawn. A write puts back only a card started
+ * before it, so the same `mayWithdrawCards` bound applies.
+ *
  * Held in memory and in the snapshot; derived from the record, so a rebuild
  * gives the same register.
  */
-import { cardsWithdrawn, mayWithdrawCards, withdrawalHorizon } from '../domain/withdrawnCards.js';
+import {
+  cardsWithdrawn,
+  clearingsChanged,
+  mayWithdrawCards,
+  putsBack,
+  withdrawalHorizon,
+} from '../domain/withdrawnCards.js';
 import type { CaseEvent, CaseState, EpochMs, RawCard, WorkCalendar } from '../domain/index.js';
-import type { CardRule } from '../domain/lists.js';
+import { type CardRule, RULE_COLOR } from '../domain/lists.js';
 import type { DirectoryMove } from './publicationWindow.js';
 
 /** One of the events that withdrew a card. */
@@ -68,7 +82,15 @@ export interface WithdrawnCard {
   readonly escalation?: number;
   readonly withdrawnAt: EpochMs;
   readonly by: WithdrawnBy;
+  /** The card stayed on record: the write moved or erased its clearing (`clearedAt`, past at `withdrawnAt`). */
+  readonly clearingChanged?: true;
+  /** When a later write or publication held the card (for a changed clearing: its clearing) again as it was. */
+  readonly reinstatedAt?: EpochMs;
+  readonly reinstatedBy?: WithdrawnBy;
 }
+
+/** Whether a row of the register still stands: not put back since (a changed clearing or a withdrawn card). */
+export const standsWithdrawn = (card: Pick<WithdrawnCard, 'reinstatedAt'>): boolean => card.reinstatedAt === undefined;
 
 /** The cards of a state shown before an instant, under a calendar (the projection's policy choice inside). */
 export type ShownCards = (state: CaseState, at: EpochMs, calendar: WorkCalendar) => readonly RawCard[];
@@ -93,6 +115,8 @@ export interface OpenCaseWrite {
     readonly events: readonly EventRef[];
     readonly compared: boolean;
     readonly found: readonly WithdrawnCard[];
+    /** The register's rows (indexes among the closed ones) the write put back so far. */
+    readonly reinstated?: readonly number[];
   }[];
 }
 
@@ -104,6 +128,10 @@ export class WithdrawalLog {
   private writeHorizon = Number.NaN;
   private open = new Map<string, OpenCase>();
   private openFound = new Map<string, readonly WithdrawnCard[]>();
+  /** The closed rows the open write puts back, by case, and by what. */
+  private openReinstated = new Map<string, { readonly rows: readonly number[]; readonly by: WithdrawnBy }>();
+  /** The closed rows not put back, by case: what a later write may put back. */
+  private standing = new Map<string, number[]>();
   constructor(
     private readonly shown: ShownCards,
     private readonly current: (caseId: string) => CaseState | undefined,
@@ -150,31 +178,67 @@ export class WithdrawalLog {
       if (c.compared) continue;
       c.compared = true;
       const after = this.current(caseId);
-      const gone =
-        c.before.accepted === undefined || after === undefined
-          ? []
-          : cardsWithdrawn(this.shown(c.before, at, calendar), this.shown(after, at, calendar));
       const by: WithdrawnBy = { kind: 'events', events: c.events.slice() };
-      if (gone.length === 0) this.openFound.delete(caseId);
-      else
-        this.openFound.set(
-          caseId,
-          gone.map((card) => withdrawn(caseId, card, at, by)),
-        );
+      const { found, reinstated } =
+        c.before.accepted === undefined || after === undefined
+          ? { found: [], reinstated: [] }
+          : this.compare(caseId, this.shown(c.before, at, calendar), this.shown(after, at, calendar), at, by);
+      if (found.length === 0) this.openFound.delete(caseId);
+      else this.openFound.set(caseId, found);
+      if (reinstated.length === 0) this.openReinstated.delete(caseId);
+      else this.openReinstated.set(caseId, { rows: reinstated, by });
     }
+  }
+
+  /** What a write (or publication) at `at` that turned `before` into `after` withdrew, and which closed rows it put back. */
+  private compare(
+    caseId: string,
+    before: readonly RawCard[],
+    after: readonly RawCard[],
+    at: EpochMs,
+    by: WithdrawnBy,
+  ): { found: WithdrawnCard[]; reinstated: number[] } {
+    const found = cardsWithdrawn(before, after).map((card) => withdrawn(caseId, card, at, by));
+    for (const change of clearingsChanged(before, after, at))
+      found.push({ ...withdrawn(caseId, change.before, at, by), clearingChanged: true });
+    const reinstated = (this.standing.get(caseId) ?? []).filter((i) => {
+      const row = this.closed[i]!;
+      return putsBack(before, after, rawCardOf(row), row.clearingChanged === true);
+    });
+    return { found, reinstated };
+  }
+
+  /** Mark closed rows put back at `at` by `by`. */
+  private reinstate(caseId: string, rows: readonly number[], at: EpochMs, by: WithdrawnBy): void {
+    if (rows.length === 0) return;
+    for (const i of rows) this.closed[i] = { ...this.closed[i]!, reinstatedAt: at, reinstatedBy: by };
+    const left = (this.standing.get(caseId) ?? []).filter((i) => !rows.includes(i));
+    if (left.length === 0) this.standing.delete(caseId);
+    else this.standing.set(caseId, left);
+  }
+
+  /** A row joins the closed register (for good). */
+  private push(card: WithdrawnCard): void {
+    const i = this.closed.push(card) - 1;
+    if (!standsWithdrawn(card)) return;
+    const rows = this.standing.get(card.caseId);
+    if (rows === undefined) this.standing.set(card.caseId, [i]);
+    else rows.push(i);
   }
 
   /** The write is over: its finds join the register. */
   close(calendar: WorkCalendar): void {
     if (this.open.size === 0) return;
     this.flush(calendar);
+    for (const [caseId, { rows, by }] of this.openReinstated) this.reinstate(caseId, rows, this.writeAt, by);
     for (const found of this.openFound.values())
       for (const card of found) {
-        this.closed.push(card);
+        this.push(card);
         this.onFound(card);
       }
     this.open = new Map();
     this.openFound = new Map();
+    this.openReinstated = new Map();
   }
 
   /** An event of another write (any stream) was folded, recorded at `recordedAt`: the open write is over. */
@@ -195,18 +259,26 @@ export class WithdrawalLog {
   ): void {
     const by = calendarWithdrawal(previous.version, next.version, move);
     for (const s of states) {
-      const gone = cardsWithdrawn(this.shown(s, at, previous), this.shown(s, at, next));
-      for (const card of gone) {
-        const found = withdrawn(s.caseId, card, at, by);
-        this.closed.push(found);
-        this.onFound(found);
+      const { found, reinstated } = this.compare(
+        s.caseId,
+        this.shown(s, at, previous),
+        this.shown(s, at, next),
+        at,
+        by,
+      );
+      this.reinstate(s.caseId, reinstated, at, by);
+      for (const card of found) {
+        this.push(card);
+        this.onFound(card);
       }
     }
   }
 
-  /** Every card withdrawn so far, in the order found (the open write's last). */
+  /** Every card withdrawn so far, in the order found (the open write's last), with what the open write put back. */
   all(): WithdrawnCard[] {
     const out = this.closed.slice();
+    for (const { rows, by } of this.openReinstated.values())
+      for (const i of rows) out[i] = { ...out[i]!, reinstatedAt: this.writeAt, reinstatedBy: by };
     for (const found of this.openFound.values()) out.push(...found);
     return out;
   }
@@ -228,6 +300,7 @@ export class WithdrawalLog {
         events: c.events.slice(),
         compared: c.compared,
         found: this.openFound.get(caseId) ?? [],
+        reinstated: this.openReinstated.get(caseId)?.rows ?? [],
       })),
     };
   }
@@ -240,13 +313,16 @@ export class WithdrawalLog {
 
   /** Put a snapshot's register in place, and the write it was taken in the middle of (before any event). */
   restore(cards: readonly WithdrawnCard[], write?: OpenCaseWrite): void {
-    this.closed.push(...cards);
+    for (const card of cards) this.push(card);
     if (write === undefined || write.cases.length === 0) return;
     this.writeAt = write.at;
     this.writeHorizon = write.horizon;
     for (const c of write.cases) {
       this.open.set(c.caseId, { before: c.before, events: c.events.slice(), compared: c.compared });
       if (c.found.length > 0) this.openFound.set(c.caseId, c.found);
+      // Put back by the events compared so far (a case not compared since is compared again).
+      if (c.reinstated !== undefined && c.reinstated.length > 0)
+        this.openReinstated.set(c.caseId, { rows: c.reinstated, by: { kind: 'events', events: c.events.slice() } });
     }
   }
 }
@@ -259,6 +335,18 @@ export function eventRef(
 ): EventRef {
   const { eventId, type } = event;
   return eventId === undefined ? { type, revision, occurredAt } : { eventId, type, revision, occurredAt };
+}
+
+/** A row of the register as the card it was shown as (what `putsBack` compares; a late-record card is never withdrawn). */
+function rawCardOf(row: WithdrawnCard): RawCard {
+  return {
+    rule: row.rule,
+    color: RULE_COLOR[row.rule],
+    start: row.startedAt,
+    ...(row.clearedAt === undefined ? {} : { clear: row.clearedAt }),
+    ...(row.pauseId === undefined ? {} : { pauseId: row.pauseId }),
+    ...(row.escalation === undefined ? {} : { escalation: row.escalation }),
+  };
 }
 
 function withdrawn(caseId: string, card: RawCard, at: EpochMs, by: WithdrawnBy): WithdrawnCard {

@@ -5,7 +5,13 @@
  * against what was withdrawn since. Each row says what the card was, when and
  * by what it was withdrawn, and where the record now starts a card of the same
  * rule and subject, if it does (a card that moved rather than vanished). A
- * complaint's cards too (complaintWithdrawals.ts), as the card register lists
+ * yellow card the record still holds whose clearing, shown before the write,
+ * the write moved or erased is listed too (`clearingChanged`, the old
+ * `clearedAt`, and `nowClearedAt` where the record now clears it); a row a later
+ * write or publication put back as it was says so (`reinstatedAt`,
+ * `reinstatedBy`). Both stay listed (and in `total`), but neither is a card
+ * withdrawn: the report and the gauge count neither (docs/projections.md
+ * "Withdrawn cards"). A complaint's cards too (complaintWithdrawals.ts), as the card register lists
  * them: `complaintId`, the center of its receipt, the department in charge when
  * the card started, no matter.
  *
@@ -75,6 +81,13 @@ export interface WithdrawnCardRow extends Named {
   readonly withdrawnBy: WithdrawnByView;
   /** The start of the card of the same rule and subject the record holds now (absent: none). */
   readonly nowStartedAt?: string;
+  /** The card was not withdrawn: the write moved or erased its clearing (`clearedAt`, shown before the write). */
+  readonly clearingChanged?: true;
+  /** With `clearingChanged`: where the record now clears the same card (absent: not cleared). */
+  readonly nowClearedAt?: string;
+  /** When a later write or publication put the card (or its clearing) back as it was; what did. */
+  readonly reinstatedAt?: string;
+  readonly reinstatedBy?: WithdrawnByView;
   readonly centerId: string;
   /** A case's department; a complaint's department in charge when the card started ('' none). */
   readonly departmentId: string;
@@ -209,17 +222,35 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
   };
 }
 
-/** One withdrawn card as the case page and the register show it (`now`: the case as the record holds it now). */
+/**
+ * One withdrawn card as the case page and the register show it (`now`: the case as the record holds it now;
+ * `knownAt`: as known then, a reinstatement recorded later is not shown).
+ */
 export function withdrawnCardView(
   card: WithdrawnCard,
   zone: string,
   now: CaseEvaluation | undefined,
   state: CaseState | undefined,
+  knownAt?: EpochMs,
 ): WithdrawnCardView {
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const escalationId = card.escalation === undefined ? undefined : state?.escalations[card.escalation]?.escalationId;
   const successor = now === undefined ? undefined : successorOf(card, now.cards);
   const by = card.by;
+  const same =
+    card.clearingChanged === true && now !== undefined
+      ? now.cards.find(
+          (c) =>
+            c.rule === card.rule &&
+            c.pauseId === card.pauseId &&
+            c.escalation === card.escalation &&
+            Date.parse(c.startedAt) === card.startedAt,
+        )
+      : undefined;
+  const reinstated =
+    card.reinstatedAt !== undefined &&
+    card.reinstatedBy !== undefined &&
+    (knownAt === undefined || card.reinstatedAt <= knownAt);
   return {
     caseId: card.caseId,
     rule: card.rule,
@@ -232,6 +263,9 @@ export function withdrawnCardView(
     withdrawnAt: fmt(card.withdrawnAt),
     withdrawnBy: byView(by, fmt),
     ...(successor === undefined ? {} : { nowStartedAt: successor.startedAt }),
+    ...(card.clearingChanged === true ? { clearingChanged: true } : {}),
+    ...(same?.clearedAt === undefined ? {} : { nowClearedAt: same.clearedAt }),
+    ...(reinstated ? { reinstatedAt: fmt(card.reinstatedAt!), reinstatedBy: byView(card.reinstatedBy!, fmt) } : {}),
   };
 }
 
@@ -316,8 +350,18 @@ const CSV_HEADER = [
   '撤销时间',
   '撤销原因',
   '现亮牌时间',
+  '性质',
+  '现消除时间',
+  '恢复时间',
+  '恢复原因',
   ...PLACE_HEADERS,
 ];
+
+/** What the row records: a card withdrawn, or a yellow card's clearing changed; put back since, if it was. */
+function natureCell(r: WithdrawnCardRow): string {
+  const what = r.clearingChanged === true ? '消除时间更正（牌仍在册）' : '撤销';
+  return r.reinstatedAt === undefined ? what : `${what}，已恢复`;
+}
 
 /** What withdrew a card, in one cell. */
 function byCell(by: WithdrawnByView): string {
@@ -341,6 +385,10 @@ export function withdrawnCardsToCsv(rows: readonly WithdrawnCardRow[]): string {
       r.withdrawnAt,
       byCell(r.withdrawnBy),
       r.nowStartedAt,
+      natureCell(r),
+      r.nowClearedAt,
+      r.reinstatedAt,
+      r.reinstatedBy === undefined ? undefined : byCell(r.reinstatedBy),
       ...placeCells({ ...r, matterCode: r.matterCode ?? '' }),
     ]),
   );

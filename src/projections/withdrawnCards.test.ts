@@ -74,8 +74,9 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
     // The red card is gone from the register; the completion recorded 4 days late raised its own yellow card.
     expect(rm.cardRegister(NOVEMBER).items.map((c) => c.rule)).toEqual(['deadline-warning', 'late-record']);
     const withdrawn = rm.withdrawnCards(NOVEMBER);
-    expect(withdrawn.total).toBe(1);
-    expect(withdrawn.items[0]).toMatchObject({
+    expect(withdrawn.total).toBe(2);
+    const red = withdrawn.items.find((c) => c.rule === 'overdue');
+    expect(red).toMatchObject({
       caseId: 'W-1',
       rule: 'overdue',
       color: 'red',
@@ -86,12 +87,22 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
       departmentId: 'd1',
       matterCode: 'M1',
     });
-    expect(withdrawn.items[0]!.nowStartedAt).toBeUndefined();
-    expect(rm.withdrawnCardsOf('W-1').map((c) => c.rule)).toEqual(['overdue']);
+    expect(red!.nowStartedAt).toBeUndefined();
+    // The warning stays on record; the clearing the board showed (the red card's start) moved to the completion.
+    expect(withdrawn.items.find((c) => c.rule === 'deadline-warning')).toMatchObject({
+      clearingChanged: true,
+      clearedAt: '2026-11-20T00:00:00.000+08:00',
+      nowClearedAt: '2026-11-19T16:00:00.000+08:00',
+      withdrawnAt: '2026-11-23T10:00:00.000+08:00',
+    });
+    expect(rm.withdrawnCardsOf('W-1').map((c) => [c.rule, c.clearingChanged])).toEqual([
+      ['overdue', undefined],
+      ['deadline-warning', true],
+    ]);
     // The month's report counts the record as it stands, and says what was withdrawn beside it.
     const report = rm.monthlyReport('2026-11');
     expect(report.cards.byRule.map((c) => c.rule)).toEqual(['deadline-warning', 'late-record']);
-    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1 });
+    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
     expect(rm.monthlyReport('2026-11', { centerId: 'c2' }).cards.withdrawn.total).toBe(0);
     expect(rm.monthlyReport('2026-10').cards.withdrawn.total).toBe(0);
     expect(rm.monthlyReportCsv('2026-11')).toContain('亮出后撤销（不计入上表）,红牌 1、黄牌 0,1');
@@ -193,7 +204,7 @@ describe('withdrawn cards: the record keeps the cards a later write withdrew', (
     live.scheduler.advanceTo(LATE);
     await live.append(COMPLETED);
     const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
-    expect(expected.total).toBe(1);
+    expect(expected.total).toBe(2); // the red card, and the warning's changed clearing
     await live.projections.stop(); // writes the snapshot
 
     const rebuilt = await rigAt(LATE, { store: live.store });
@@ -301,7 +312,8 @@ describe("withdrawn cards: a complaint's cards too (SPEC §8)", () => {
     await live.append(COMPLETED);
     await appendComplaint(live, ACCEPTED_IN_TIME);
     const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
-    expect(expected.items.map((c) => c.caseId ?? c.complaintId)).toEqual(['Q-1', 'W-1']); // one start: by id
+    // The warning's changed clearing first (11-19), then one start: by id.
+    expect(expected.items.map((c) => c.caseId ?? c.complaintId)).toEqual(['W-1', 'Q-1', 'W-1']);
     // The gauge supervision_cards_withdrawn counts them by rule, colour and center.
     expect(live.projections.readModels.withdrawnCardCounts()).toEqual([
       { rule: 'overdue', color: 'red', center: 'c1', count: 1 },
@@ -411,7 +423,7 @@ describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', 
     await live.append(COMPLETED);
     // Read while the completion's write is the last one: listed, not yet counted (a later event of
     // the same write could still put the card back).
-    expect(live.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(1);
+    expect(live.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(2); // with the warning's changed clearing
     expect(calls).toEqual([]);
     live.scheduler.advanceTo(LATE + 1_000);
     await appendComplaint(live, ACCEPTED_IN_TIME); // another write: the case's is over
@@ -425,9 +437,180 @@ describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', 
 
     const rebuiltCalls = calls.length;
     const rebuilt = await rigAt(LATE, { store: live.store, metrics: sink });
-    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(2);
+    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER).total).toBe(3);
     rebuilt.scheduler.advanceTo(LATE + 3_000);
     await rebuilt.append({ ...ACCEPTED, caseId: 'W-3', occurredAt: '2026-11-23T10:00:00+08:00' });
     expect(calls.length).toBe(rebuiltCalls);
+  });
+});
+
+// A 5-day case accepted Monday 2025-09-01 09:00 warns from 09-05 00:00 and is red from 09-09 00:00,
+// which clears the warning. A 停止计时 of 09-05 10:00–09-08 10:00 recorded on 09-09 11:00 moves the
+// deadline: the red card vanishes, and the warning the board showed cleared at 09-09 00:00 is not.
+const Y1: Body = { ...ACCEPTED, caseId: 'Y-1', occurredAt: '2025-09-01T09:00:00+08:00', promisedDays: 5 };
+const SEPTEMBER = { from: '2025-09-01', to: '2025-10-01', limit: 50 };
+const BACKDATED_PAUSE_AT = parseInstant('2025-09-09T11:00:00+08:00');
+
+async function backdatedPause(rig: Rig): Promise<void> {
+  const data = (b: Body) => ({ eventId: randomUUID(), type: b.type, data: b });
+  const base = { caseId: 'Y-1', pauseId: 'p1' };
+  const r = await rig.store.append(caseStreamId('Y-1'), [
+    data({ type: 'CasePaused', ...base, occurredAt: '2025-09-05T10:00:00+08:00', reason: 'testing' }),
+    data({ type: 'CaseResumed', ...base, occurredAt: '2025-09-08T10:00:00+08:00' }),
+  ]);
+  expect(await rig.projections.readModels.waitForPosition(r.position, 2_000)).toBe(true);
+}
+
+describe("withdrawn cards: a yellow card's clearing the board showed, moved or erased by a later write", () => {
+  it('is kept in the register as a changed clearing, not counted as a withdrawn card', async () => {
+    const rig = await rigAt(Y1.occurredAt);
+    await rig.append(Y1);
+    rig.scheduler.advanceTo(parseInstant('2025-09-09T10:00:00+08:00'));
+    const rm = rig.projections.readModels;
+    expect(rm.cardRegister(SEPTEMBER).items.map((c) => [c.rule, c.clearedAt])).toEqual([
+      ['deadline-warning', '2025-09-09T00:00:00.000+08:00'],
+      ['overdue', undefined],
+    ]);
+    rig.scheduler.advanceTo(BACKDATED_PAUSE_AT);
+    await backdatedPause(rig);
+    rig.scheduler.advanceTo(parseInstant('2025-09-09T12:00:00+08:00'));
+    const warning = rm.cardRegister(SEPTEMBER).items.find((c) => c.rule === 'deadline-warning');
+    expect(warning?.clearedAt).toBeUndefined(); // the record now: not cleared
+
+    const rows = rm.withdrawnCards(SEPTEMBER).items;
+    const changed = rows.find((c) => c.rule === 'deadline-warning');
+    expect(changed).toMatchObject({
+      caseId: 'Y-1',
+      startedAt: '2025-09-05T00:00:00.000+08:00',
+      clearedAt: '2025-09-09T00:00:00.000+08:00',
+      clearingChanged: true,
+      withdrawnAt: '2025-09-09T11:00:00.000+08:00',
+      withdrawnBy: {
+        events: [expect.objectContaining({ type: 'CasePaused' }), expect.objectContaining({ type: 'CaseResumed' })],
+      },
+      nowStartedAt: '2025-09-05T00:00:00.000+08:00',
+    });
+    expect(changed?.nowClearedAt).toBeUndefined();
+    expect(rows.find((c) => c.rule === 'overdue')?.clearingChanged).toBeUndefined();
+    expect(rm.withdrawnCardsOf('Y-1').map((c) => [c.rule, c.clearingChanged])).toEqual([
+      ['overdue', undefined],
+      ['deadline-warning', true],
+    ]);
+    // Later the record clears it again, at the moved red card's start: the row says where.
+    rig.scheduler.advanceTo(parseInstant('2025-09-20T12:00:00+08:00'));
+    const later = rm.withdrawnCards(SEPTEMBER).items.find((c) => c.rule === 'deadline-warning');
+    expect(later?.nowClearedAt).toBe(rm.cardRegister(SEPTEMBER).items.find((c) => c.rule === 'overdue')?.startedAt);
+    // The report counts the red card withdrawn, and the changed clearing apart; the gauge only the red card.
+    const report = rm.monthlyReport('2025-09');
+    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
+    expect(rm.monthlyReportCsv('2025-09')).toContain('黄牌消除时间被更正（牌仍在册，不计入撤销）,,1');
+    expect(rm.withdrawnCardCounts()).toEqual([{ rule: 'overdue', color: 'red', center: 'c1', count: 1 }]);
+  });
+
+  it('a clearing still ahead at the write was never shown: nothing recorded', async () => {
+    // The same write recorded on 09-08 11:00, before the red card (and the clearing) of 09-09.
+    const rig = await rigAt(Y1.occurredAt);
+    await rig.append(Y1);
+    rig.scheduler.advanceTo(parseInstant('2025-09-08T11:00:00+08:00'));
+    await backdatedPause(rig);
+    expect(rig.projections.readModels.withdrawnCards(SEPTEMBER).items).toEqual([]);
+  });
+});
+
+describe('withdrawn cards: a card withdrawn and later put back as it was', () => {
+  it('is marked reinstated (when, by what) and no longer counted as withdrawn', async () => {
+    // The 3-day case warns from 11-19 00:00; at 11-19 10:00 a correction makes 11-18 a holiday
+    // (the warning moves to 11-20: withdrawn); at 12:00 the next restores the days (put back).
+    const rig = await rigAt('2026-11-16T09:00:00+08:00');
+    await rig.append(ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-19T10:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-18');
+    const withHoliday = rig.calendarService.current().version;
+    const rm = rig.projections.readModels;
+    expect(rm.withdrawnCards(NOVEMBER).items.map((c) => [c.rule, c.startedAt, c.reinstatedAt])).toEqual([
+      ['deadline-warning', '2026-11-19T00:00:00.000+08:00', undefined],
+    ]);
+    expect(rm.monthlyReport('2026-11').cards.withdrawn.total).toBe(1);
+    rig.scheduler.advanceTo(parseInstant('2026-11-19T12:00:00+08:00'));
+    await correctWithHoliday(rig, undefined);
+
+    expect(rm.cardRegister(NOVEMBER).items.map((c) => [c.rule, c.startedAt])).toEqual([
+      ['deadline-warning', '2026-11-19T00:00:00.000+08:00'],
+    ]);
+    const rows = rm.withdrawnCards(NOVEMBER).items;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      rule: 'deadline-warning',
+      startedAt: '2026-11-19T00:00:00.000+08:00',
+      withdrawnAt: '2026-11-19T10:00:00.000+08:00',
+      reinstatedAt: '2026-11-19T12:00:00.000+08:00',
+      reinstatedBy: { calendarVersion: rig.calendarService.current().version, previousCalendarVersion: withHoliday },
+    });
+    const report = rm.monthlyReport('2026-11');
+    expect(report.cards.withdrawn).toEqual({ total: 0, yellow: 0, red: 0, reinstated: 1 });
+    expect(rm.monthlyReportCsv('2026-11')).not.toContain('亮出后撤销');
+    expect(rm.withdrawnCardCounts()).toEqual([]);
+    // As known at 11:00 it was withdrawn, not yet put back.
+    const known = {
+      at: parseInstant('2026-11-19T11:00:00+08:00'),
+      read: () => ({ state: rm.getCaseState('W-1')!, evaluation: undefined }),
+    };
+    expect(rm.withdrawnCardsOf('W-1', known)[0]?.reinstatedAt).toBeUndefined();
+    expect(rm.withdrawnCardsOf('W-1')[0]?.reinstatedAt).toBe('2026-11-19T12:00:00.000+08:00');
+  });
+
+  it('withdrawn again after it was put back: a second row, the first still says it was put back', async () => {
+    const rig = await rigAt('2026-11-16T09:00:00+08:00');
+    await rig.append(ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-19T10:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-18');
+    rig.scheduler.advanceTo(parseInstant('2026-11-19T12:00:00+08:00'));
+    await correctWithHoliday(rig, undefined);
+    rig.scheduler.advanceTo(parseInstant('2026-11-19T14:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-18');
+    const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.withdrawnAt, c.reinstatedAt])).toEqual([
+      ['2026-11-19T10:00:00.000+08:00', '2026-11-19T12:00:00.000+08:00'],
+      ['2026-11-19T14:00:00.000+08:00', undefined],
+    ]);
+    expect(rig.projections.readModels.monthlyReport('2026-11').cards.withdrawn).toEqual({
+      total: 1,
+      yellow: 1,
+      red: 0,
+      reinstated: 1,
+    });
+  });
+
+  it('a rebuild and a restart from the snapshot give the same register: changed clearings and reinstated cards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
+    dirs.push(dir);
+    const checkpointFile = join(dir, 'snap.ndjson');
+    const live = await rigAt(Y1.occurredAt, { checkpointFile });
+    await live.append(Y1);
+    live.scheduler.advanceTo(BACKDATED_PAUSE_AT);
+    await backdatedPause(live);
+    live.scheduler.advanceTo(parseInstant('2026-11-16T09:00:00+08:00'));
+    await live.append(ACCEPTED);
+    live.scheduler.advanceTo(parseInstant('2026-11-19T10:00:00+08:00'));
+    await correctWithHoliday(live, '2026-11-18');
+    live.scheduler.advanceTo(parseInstant('2026-11-19T12:00:00+08:00'));
+    await correctWithHoliday(live, undefined);
+    const register = (r: Rig) => [SEPTEMBER, NOVEMBER].map((q) => r.projections.readModels.withdrawnCards(q));
+    const expected = register(live);
+    expect(expected.map((p) => p.items.map((c) => [c.rule, c.clearingChanged, c.reinstatedAt]))).toEqual([
+      [
+        ['deadline-warning', true, undefined],
+        ['overdue', undefined, undefined],
+      ],
+      [['deadline-warning', undefined, '2026-11-19T12:00:00.000+08:00']],
+    ]);
+    await live.projections.stop(); // writes the snapshot
+
+    const now = live.scheduler.clock();
+    const rebuilt = await rigAt(now, { store: live.store });
+    expect(register(rebuilt)).toEqual(expected);
+    const restarted = await rigAt(now, { store: live.store, checkpointFile });
+    expect(restarted.projections.info().eventsFolded).toBe(0);
+    expect(register(restarted)).toEqual(expected);
   });
 });

@@ -261,11 +261,17 @@ describe('live responses match the OpenAPI schemas', () => {
         r.rule,
       ]),
     ).toEqual([
+      // The warning stays; the clearing the board showed (the red card's start) moved to the completion.
       ['Q-3', 'complaint-undecided'],
+      ['WD-1', 'deadline-warning'],
       ['WD-1', 'overdue'],
     ]);
     const page = await check('get', '/cases/{caseId}', '/cases/WD-1', {}, 200);
-    expect(page.body.withdrawnCards).toHaveLength(1);
+    expect(page.body.withdrawnCards).toHaveLength(2);
+    // The history's first page has them too, and a card-withdrawn row for each (its schema, live).
+    const history = await check('get', '/cases/{caseId}/history', '/cases/WD-1/history', {}, 200);
+    expect(history.body.current.withdrawnCards).toEqual(page.body.withdrawnCards);
+    expect(history.body.entries.filter((e: { kind: string }) => e.kind === 'card-withdrawn')).toHaveLength(2);
     const q3 = await check('get', '/complaints/{complaintId}', '/complaints/Q-3', {}, 200);
     expect(q3.body.withdrawnCards.map((c: { complaintId: string; rule: string }) => [c.complaintId, c.rule])).toEqual([
       ['Q-3', 'complaint-undecided'],

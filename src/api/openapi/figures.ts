@@ -319,9 +319,23 @@ const MonthlyReport = closed(
       yellow: int,
       red: int,
       withdrawn: {
-        ...closed(['total', 'yellow', 'red'], { total: int, yellow: int, red: int }),
+        ...closed(['total', 'yellow', 'red'], {
+          total: int,
+          yellow: int,
+          red: int,
+          clearingsChanged: {
+            ...int,
+            description:
+              "Yellow cards still on record whose clearing, shown before a later write, it moved or erased (GET /cards/withdrawn rows with clearingChanged): not in withdrawn's total; absent when none",
+          },
+          reinstated: {
+            ...int,
+            description:
+              "Rows of GET /cards/withdrawn a later write put back as they were (reinstatedAt): not in withdrawn's total; absent when none",
+          },
+        }),
         description:
-          'Cards that started in the month, were shown, and a later write withdrew (GET /cards/withdrawn): not in total',
+          'Cards that started in the month, were shown, and a later write withdrew and did not put back (GET /cards/withdrawn): not in total',
       },
       byRule: list(
         closed(['rule', 'color', 'count'], {

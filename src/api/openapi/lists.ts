@@ -27,6 +27,48 @@ const listResponses = (schema: string, what: string) => ({
   '403': errorResponse('A recorder token (auditor, monitor or admin may list)'),
 });
 
+/** What withdrew a card, or put it back: the write's events, or the calendar (and directory) versions. */
+const withdrawnBy = {
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['events'],
+      properties: {
+        events: {
+          type: 'array',
+          description: "The case's (or the complaint's) events of that write",
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type', 'revision', 'occurredAt'],
+            properties: {
+              eventId: { type: 'string' },
+              type: { type: 'string' },
+              revision: { type: 'integer' },
+              occurredAt: instant,
+            },
+          },
+        },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['calendarVersion', 'previousCalendarVersion'],
+      properties: {
+        calendarVersion: { type: 'string' },
+        previousCalendarVersion: { type: 'string' },
+        directoryVersion: {
+          type: 'integer',
+          description: 'When a directory publication moved centers between regions: its version',
+        },
+        previousDirectoryVersion: { type: 'integer', description: 'The directory version before it' },
+      },
+    },
+  ],
+};
+
 /** A withdrawn card's own fields (the register's row adds where the case is). */
 const withdrawnCardFields = {
   caseId: { type: 'string' },
@@ -38,50 +80,26 @@ const withdrawnCardFields = {
   escalation: { type: 'integer' },
   escalationId: { type: 'string' },
   withdrawnAt: { ...instant, description: "The write's recordedAt" },
-  withdrawnBy: {
-    oneOf: [
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['events'],
-        properties: {
-          events: {
-            type: 'array',
-            description: "The case's (or the complaint's) events of that write",
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['type', 'revision', 'occurredAt'],
-              properties: {
-                eventId: { type: 'string' },
-                type: { type: 'string' },
-                revision: { type: 'integer' },
-                occurredAt: instant,
-              },
-            },
-          },
-        },
-      },
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['calendarVersion', 'previousCalendarVersion'],
-        properties: {
-          calendarVersion: { type: 'string' },
-          previousCalendarVersion: { type: 'string' },
-          directoryVersion: {
-            type: 'integer',
-            description: 'When a directory publication moved centers between regions: its version',
-          },
-          previousDirectoryVersion: { type: 'integer', description: 'The directory version before it' },
-        },
-      },
-    ],
-  },
+  withdrawnBy: withdrawnBy,
   nowStartedAt: {
     ...instant,
     description: 'Where the record now starts the card of the same rule and subject; absent: it holds none',
   },
+  clearingChanged: {
+    const: true,
+    description:
+      "Not a withdrawn card: the record still holds this yellow card, but the write moved or erased its clearing (clearedAt), which had happened by withdrawnAt. Not counted as withdrawn (the report's cards.withdrawn.clearingsChanged)",
+  },
+  nowClearedAt: {
+    ...instant,
+    description: 'With clearingChanged: where the record now clears the card; absent: not cleared',
+  },
+  reinstatedAt: {
+    ...instant,
+    description:
+      'When a later write or calendar publication put the card (for clearingChanged: its clearing) back as it was; such a row is listed but no longer counted as withdrawn',
+  },
+  reinstatedBy: { ...withdrawnBy, description: 'What put it back (as withdrawnBy)' },
 } as const;
 
 const named = {
@@ -154,7 +172,7 @@ export const listPaths = {
   '/cards/withdrawn': {
     get: {
       summary:
-        "Withdrawn cards (auditor, monitor, admin): the cards started in [from, to) that the record held and a later write withdrew — a 停止计时, completion or reply recorded after the fact, a complaint's decision or answer recorded after the fact, or a calendar correction — with when, by what, and where the record now starts that rule's card; the register's cards plus these are every card the board ever showed",
+        "Withdrawn cards (auditor, monitor, admin): the cards started in [from, to) that the record held and a later write withdrew — a 停止计时, completion or reply recorded after the fact, a complaint's decision or answer recorded after the fact, or a calendar correction — with when, by what, and where the record now starts that rule's card; the register's cards plus these are every card the board ever showed. Also listed: a yellow card still on record whose clearing, shown before a later write, it moved or erased (clearingChanged, nowClearedAt), and, on any row, reinstatedAt/reinstatedBy when a later write or calendar publication put it back as it was; neither counts as a withdrawn card in the report or the gauge",
       parameters: [
         q('from', 'First local date (of the card as it started)', date, true),
         q('to', 'Local date after the last one (exclusive)', date, true),

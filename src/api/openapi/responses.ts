@@ -138,7 +138,7 @@ const evaluationFields = {
   withdrawnCards: {
     ...list(ref('WithdrawnCard')),
     description:
-      'Cards the record held and a later write withdrew (as known at asKnownAt when given); absent when none',
+      'Cards the record held and a later write withdrew, and yellow cards whose shown clearing a later write changed (clearingChanged), each with reinstatedAt if put back since (as known at asKnownAt when given); absent when none',
   },
 };
 const optionalEvaluationFields = new Set([
@@ -201,6 +201,18 @@ const HistoryEntry = {
       state: ref('StateSummary'),
     }),
     closed(['kind', 'at', 'card'], { kind: { enum: ['card-raised', 'card-cleared'] }, at: instant, card: ref('Card') }),
+    closed(
+      ['kind', 'at', 'card'],
+      {
+        kind: { const: 'card-withdrawn' },
+        at: { ...instant, description: "When it was withdrawn (the write's recordedAt), at or before asOf" },
+        card: ref('WithdrawnCard'),
+      },
+      {
+        description:
+          "A card (or a yellow card's clearing, clearingChanged) a later write withdrew: the row of current.withdrawnCards (GET /cards/withdrawn)",
+      },
+    ),
   ],
 };
 
@@ -213,7 +225,11 @@ const CaseHistory = closed(['caseId', 'asOf', 'calendarVersion', 'policyVersion'
   limit: int,
   entries: list(ref('HistoryEntry')),
   next: { type: ['integer', 'null'], description: 'The revision to pass as after; null on the last page' },
-  current: { ...ref('CaseEvaluation'), description: 'On the first page only, cards explained' },
+  current: {
+    ...ref('CaseEvaluation'),
+    description:
+      'On the first page only, cards explained, with withdrawnCards as GET /cases/{caseId} has them (as known at asKnownAt when given)',
+  },
 });
 
 const errorBody = closed(['code', 'message'], { code: str, message: str, details: {} });

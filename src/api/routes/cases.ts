@@ -70,7 +70,10 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
         limit: limitParam(req.query),
         after: afterParam(req.query),
       };
-      const page = await buildHistoryPage(deps, caseId, query);
+      // The withdrawn cards are the read models' register: read once it has reached the store head.
+      await catchUpWithStore(deps);
+      const withdrawnCardsOf = deps.readModels.withdrawnCardsOf.bind(deps.readModels);
+      const page = await buildHistoryPage({ ...deps, withdrawnCardsOf }, caseId, query);
       const revisions = page?.entries.flatMap((e) => (e.kind === 'event' ? [e.revision] : []));
       trail(deps, req, res, caseId, 'history', {
         answeredAsOf: page?.asOf,

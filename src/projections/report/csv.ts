@@ -285,6 +285,14 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
                 report.cards.withdrawn.total,
               ],
             ]),
+        // A yellow card still on record whose clearing, once shown, a later write moved or erased.
+        ...(report.cards.withdrawn.clearingsChanged === undefined
+          ? []
+          : [['黄牌消除时间被更正（牌仍在册，不计入撤销）', '', report.cards.withdrawn.clearingsChanged]]),
+        // Withdrawn, then put back as it was by a later write: counted above if it started in the month.
+        ...(report.cards.withdrawn.reinstated === undefined
+          ? []
+          : [['撤销后又恢复（不计入撤销）', '', report.cards.withdrawn.reinstated]]),
       ],
     ],
     ...feedbackSections(report),

@@ -1,6 +1,6 @@
 // The case page's event history (GET /cases/{id}/history): one row per event
 // (revision, position, what, occurred, recorded, who recorded it, the case after it) and per
-// card at its instant; paged, more pages appended on request. A back-dated
+// card at its instant (started, cleared, or withdrawn by a later write: the register's row); paged, more pages appended on request. A back-dated
 // pause or extension (the engine's `retroactive` flag: 停止计时 or 延期 recorded after the case
 // would have been due without it) and any event recorded a day or more late are marked as such.
 import { apiJson } from './api.js';
@@ -38,18 +38,26 @@ export function backDatedExtensionInstants(evaluation) {
   return new Set((evaluation?.extensions ?? []).filter((x) => x.retroactive).map((x) => Date.parse(x.at)));
 }
 
+/** What a card row says happened at its instant: started, cleared, or withdrawn (a clearing changed). */
+function cardWhat(entry) {
+  if (entry.kind === 'card-cleared') return '解除 cleared';
+  if (entry.kind !== 'card-withdrawn') return '开始 started';
+  const what = entry.card.clearingChanged ? '消除时间更正 clearing changed' : '撤销 withdrawn';
+  return entry.card.reinstatedAt ? `${what}（已恢复 put back ${fmtInstant(entry.card.reinstatedAt)}）` : what;
+}
+
 function cardRow(entry) {
   const card = entry.card;
   return el(
     'tr',
-    { class: `row-${card.color}`, dataset: { kind: 'card' } },
+    { class: `row-${card.color}`, dataset: { kind: entry.kind === 'card-withdrawn' ? 'card-withdrawn' : 'card' } },
     el('td', { class: 'num' }, ''),
     el('td', { class: 'num' }, ''),
     el('td', {}, el('span', { class: `badge ${card.color}` }, label(COLORS, card.color)), ' ', label(RULES, card.rule)),
     el('td', {}, fmtInstant(entry.at)),
     el('td', {}, '—'),
     el('td', { class: 'muted' }, '引擎 engine'),
-    el('td', { class: 'hide-narrow' }, entry.kind === 'card-cleared' ? '解除 cleared' : '开始 started'),
+    el('td', { class: 'hide-narrow' }, cardWhat(entry)),
   );
 }
 

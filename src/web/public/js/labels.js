@@ -97,6 +97,10 @@ export const WITHDRAWAL = {
   revision: ['版本号', 'revision'],
   movedTo: ['现亮牌', 'now starts'],
   gone: ['不再亮牌', 'no longer shown'],
+  clearingChanged: ['消除时间更正（牌仍在册）', 'clearing changed (card kept)'],
+  nowClears: ['现消除', 'now clears'],
+  notCleared: ['现未消除', 'not cleared now'],
+  reinstated: ['已恢复', 'put back'],
 };
 
 export const EXTENSION_FLAGS = {

@@ -220,10 +220,15 @@ export function renderCards(report) {
   const w = cards.withdrawn ?? { total: 0, red: 0, yellow: 0 };
   const centerId = report.filter?.centerId;
   const href = reportListLink(report.month, 'withdrawnCards', centerId ? { centerId } : {});
-  $('withdrawn-note').hidden = w.total === 0;
+  // Beside them, on the same list: yellow cards kept whose shown clearing was changed, and rows put back since.
+  const changed = w.clearingsChanged ?? 0;
+  const reinstated = w.reinstated ?? 0;
+  $('withdrawn-note').hidden = w.total === 0 && changed === 0 && reinstated === 0;
   $('withdrawn-note').replaceChildren(
     '另有亮出后撤销的红黄牌（不计入上表）Also shown, then withdrawn (not counted above): ',
     countLink(fmtNumber(w.total), w.total, href),
     `（红牌 red ${fmtNumber(w.red)}，黄牌 yellow ${fmtNumber(w.yellow)}）`,
+    ...(changed === 0 ? [] : [`；黄牌消除时间被更正 clearing changed (card kept): ${fmtNumber(changed)}`]),
+    ...(reinstated === 0 ? [] : [`；撤销后又恢复 withdrawn, then put back: ${fmtNumber(reinstated)}`]),
   );
 }

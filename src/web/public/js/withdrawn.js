@@ -54,11 +54,24 @@ export function withdrawnByNode(by) {
   return '—';
 }
 
-/** Where the record now starts the card of the same rule and subject, or that it shows none. */
+/**
+ * Where the record now starts the card of the same rule and subject, or that it shows none; for a
+ * yellow card whose shown clearing a write changed (the card kept), where it now clears; and when a
+ * later write put it back as it was.
+ */
 export function nowStartsNode(c) {
-  return c.nowStartedAt
-    ? [`${label(WITHDRAWAL, 'movedTo')} `, timeOf(c.nowStartedAt)]
-    : el('span', { class: 'muted' }, label(WITHDRAWAL, 'gone'));
+  const now = c.clearingChanged
+    ? [
+        el('strong', {}, label(WITHDRAWAL, 'clearingChanged')),
+        ' · ',
+        ...(c.nowClearedAt
+          ? [`${label(WITHDRAWAL, 'nowClears')} `, timeOf(c.nowClearedAt)]
+          : [el('span', { class: 'muted' }, label(WITHDRAWAL, 'notCleared'))]),
+      ]
+    : c.nowStartedAt
+      ? [`${label(WITHDRAWAL, 'movedTo')} `, timeOf(c.nowStartedAt)]
+      : [el('span', { class: 'muted' }, label(WITHDRAWAL, 'gone'))];
+  return c.reinstatedAt ? [...now, ` · ${label(WITHDRAWAL, 'reinstated')} `, timeOf(c.reinstatedAt)] : now;
 }
 
 /** data-* of a withdrawn card's row, for styling and tests. */
@@ -69,6 +82,8 @@ export const withdrawnDataset = (c) => ({
   startedAt: c.startedAt,
   withdrawnAt: c.withdrawnAt,
   ...(c.nowStartedAt ? { nowStartedAt: c.nowStartedAt } : {}),
+  ...(c.clearingChanged ? { clearingChanged: 'true' } : {}),
+  ...(c.reinstatedAt ? { reinstatedAt: c.reinstatedAt } : {}),
 });
 
 /** A withdrawn card's row on its case's or complaint's page (the register's row adds where it is). */

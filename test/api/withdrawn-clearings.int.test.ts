@@ -1,0 +1,155 @@
+/**
+ * The register of withdrawn cards over HTTP (SPEC §3: cards are the permanent record of every alert,
+ * with the instant it started and, for yellow, the instant it cleared): a yellow card's clearing the
+ * board showed, then moved or erased by a back-dated write; a card withdrawn by a calendar
+ * correction and put back by the next; and the case's history saying both (a reviewer's set-ups).
+ */
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../src/api/openapi.js';
+import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+let srv: TestServer | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+});
+
+function validator(schema: string) {
+  const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ ...openApiDocument, $id: 'openapi' });
+  return ajv.compile({ $ref: `openapi#/components/schemas/${schema}` });
+}
+
+const get = async (path: string, token: string = TOKENS.admin) => {
+  const res = await call(srv!.baseUrl, 'GET', path, { token });
+  expect(res.status, `${path}: ${res.text.slice(0, 300)}`).toBe(200);
+  return res;
+};
+const SEPTEMBER = 'from=2025-09-01&to=2025-10-01';
+type Row = Record<string, unknown>;
+
+describe("a yellow card's shown clearing, moved or erased by a back-dated write", () => {
+  it('is listed as a changed clearing: /cards/withdrawn, its CSV, the case page, its history and the report', async () => {
+    srv = await startTestServer({ now: '2025-09-01T09:00:00+08:00' });
+    const { caseId: _c, ...acceptance } = accepted('Y1', '2025-09-01T09:00:00+08:00', { promisedDays: 5 });
+    expect(
+      (await call(srv.baseUrl, 'POST', '/cases/Y1/events', { token: TOKENS.recorder, body: acceptance })).status,
+    ).toBe(201);
+    srv.clock.set('2025-09-09T10:00:00+08:00');
+    const shown = (await get(`/cards?${SEPTEMBER}`)).body.items.map((c: Row) => [c.rule, c.startedAt, c.clearedAt]);
+    expect(shown).toEqual([
+      ['deadline-warning', '2025-09-05T00:00:00.000+08:00', '2025-09-09T00:00:00.000+08:00'],
+      ['overdue', '2025-09-09T00:00:00.000+08:00', undefined],
+    ]);
+    srv.clock.set('2025-09-09T11:00:00+08:00');
+    const events = [
+      { caseId: 'Y1', type: 'CasePaused', occurredAt: '2025-09-05T10:00:00+08:00', pauseId: 'p1', reason: 'testing' },
+      { caseId: 'Y1', type: 'CaseResumed', occurredAt: '2025-09-08T10:00:00+08:00', pauseId: 'p1' },
+    ];
+    expect((await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } })).status).toBe(200);
+    srv.clock.set('2025-09-09T12:00:00+08:00');
+    const page = await get('/cases/Y1');
+
+    const withdrawn = (await get(`/cards/withdrawn?${SEPTEMBER}`)).body;
+    const check = validator('WithdrawnCardPage');
+    expect(check(withdrawn), JSON.stringify(check.errors)).toBe(true);
+    expect(withdrawn.items.map((c: Row) => [c.rule, c.clearedAt, c.clearingChanged, c.withdrawnAt])).toEqual([
+      ['deadline-warning', '2025-09-09T00:00:00.000+08:00', true, '2025-09-09T11:00:00.000+08:00'],
+      ['overdue', undefined, undefined, '2025-09-09T11:00:00.000+08:00'],
+    ]);
+    const csv = await call(srv.baseUrl, 'GET', `/cards/withdrawn?${SEPTEMBER}`, {
+      token: TOKENS.admin,
+      headers: { accept: 'text/csv' },
+    });
+    expect(csv.text).toContain('消除时间更正（牌仍在册）');
+    expect(page.body.withdrawnCards.map((c: Row) => [c.rule, c.clearingChanged])).toEqual([
+      ['overdue', undefined],
+      ['deadline-warning', true],
+    ]);
+
+    // The case's history: the first page's current has the withdrawn cards, as the case page does,
+    // and the timeline says when each was withdrawn.
+    const history = (await get('/cases/Y1/history', TOKENS.auditor)).body;
+    const checkHistory = validator('CaseHistory');
+    expect(checkHistory(history), JSON.stringify(checkHistory.errors)).toBe(true);
+    expect(history.current.withdrawnCards).toEqual(page.body.withdrawnCards);
+    const rows = history.entries.filter((e: Row) => e.kind === 'card-withdrawn');
+    expect(rows.map((e: { at: string; card: Row }) => [e.at, e.card.rule])).toEqual([
+      ['2025-09-09T11:00:00.000+08:00', 'overdue'],
+      ['2025-09-09T11:00:00.000+08:00', 'deadline-warning'],
+    ]);
+    // As known before the write: nothing withdrawn, no row.
+    const before = (await get(`/cases/Y1/history?asKnownAt=${encodeURIComponent('2025-09-09T10:00:00+08:00')}`)).body;
+    expect(before.current.withdrawnCards).toBeUndefined();
+    expect(before.entries.some((e: Row) => e.kind === 'card-withdrawn')).toBe(false);
+
+    const report = (await get('/reports/monthly?month=2025-09')).body;
+    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
+  });
+});
+
+describe('a card withdrawn by a calendar correction and put back by the next', () => {
+  it('is listed as reinstated, not counted as withdrawn; as known in between it was withdrawn', async () => {
+    srv = await startTestServer({ now: '2025-09-22T10:00:00+08:00' });
+    const { caseId: _c, ...acceptance } = accepted('C9', '2025-09-22T10:00:00+08:00', { promisedDays: 3 });
+    expect(
+      (await call(srv.baseUrl, 'POST', '/cases/C9/events', { token: TOKENS.recorder, body: acceptance })).status,
+    ).toBe(201);
+    srv.clock.set('2025-09-25T10:00:00+08:00'); // yellow since 09-25 00:00
+    const year = (await get('/calendar/2025')).body;
+    const put = async (holidays: string[]) =>
+      expect(
+        (
+          await call(srv!.baseUrl, 'PUT', '/calendar/2025', {
+            token: TOKENS.admin,
+            body: { holidays, workdays: year.workdays },
+          })
+        ).status,
+      ).toBe(200);
+    srv.clock.set('2025-09-25T11:00:00+08:00');
+    await put([...year.holidays, '2025-09-24'].sort());
+    srv.clock.set('2025-09-25T12:00:00+08:00');
+    await put(year.holidays);
+    srv.clock.set('2025-09-25T13:00:00+08:00');
+
+    const page = (await get('/cases/C9')).body;
+    expect(page.cards.map((c: Row) => [c.rule, c.startedAt])).toEqual([
+      ['deadline-warning', '2025-09-25T00:00:00.000+08:00'],
+    ]);
+    const withdrawn = (await get(`/cards/withdrawn?${SEPTEMBER}`)).body;
+    const check = validator('WithdrawnCardPage');
+    expect(check(withdrawn), JSON.stringify(check.errors)).toBe(true);
+    expect(withdrawn.items.map((c: Row) => [c.rule, c.startedAt, c.withdrawnAt, c.reinstatedAt])).toEqual([
+      [
+        'deadline-warning',
+        '2025-09-25T00:00:00.000+08:00',
+        '2025-09-25T11:00:00.000+08:00',
+        '2025-09-25T12:00:00.000+08:00',
+      ],
+    ]);
+    expect(withdrawn.items[0].reinstatedBy).toEqual({
+      calendarVersion: page.calendarVersion,
+      previousCalendarVersion: withdrawn.items[0].withdrawnBy.calendarVersion,
+    });
+    expect(page.withdrawnCards[0].reinstatedAt).toBe('2025-09-25T12:00:00.000+08:00');
+    const csv = await call(srv.baseUrl, 'GET', `/cards/withdrawn?${SEPTEMBER}`, {
+      token: TOKENS.admin,
+      headers: { accept: 'text/csv' },
+    });
+    expect(csv.text).toContain('撤销，已恢复');
+    // As known at 11:30 it was withdrawn and not yet put back.
+    const k = encodeURIComponent('2025-09-25T11:30:00+08:00');
+    const then = (await get(`/cases/C9?asKnownAt=${k}`)).body;
+    expect(then.withdrawnCards.map((c: Row) => [c.withdrawnAt, c.reinstatedAt])).toEqual([
+      ['2025-09-25T11:00:00.000+08:00', undefined],
+    ]);
+    expect((await get(`/cases/C9/history?asKnownAt=${k}`, TOKENS.auditor)).body.current.withdrawnCards).toEqual(
+      then.withdrawnCards,
+    );
+    const report = (await get('/reports/monthly?month=2025-09')).body;
+    expect(report.cards.withdrawn).toEqual({ total: 0, yellow: 0, red: 0, reinstated: 1 });
+  });
+});
