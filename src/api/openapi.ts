@@ -22,6 +22,7 @@ import {
   q,
   ref,
   storeDown,
+  scopeQ,
 } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
 import { opsPaths } from './openapi/ops.js';
@@ -206,7 +207,8 @@ export const openApiDocument = {
         parameters: [
           q('from', 'First date, YYYY-MM-DD', { type: 'string', format: 'date' }, true),
           q('to', 'Date after the last one, YYYY-MM-DD', { type: 'string', format: 'date' }, true),
-          q('centerId', 'Only this center'),
+          q('centerId', 'Only this center (with scope=subtree: and the centers under it)'),
+          scopeQ('center'),
           q('departmentId', 'Only this department'),
           q('groupBy', 'Break down by (complaint figures per group for center and department only)', {
             enum: GROUP_BY,
@@ -221,7 +223,8 @@ export const openApiDocument = {
           'Monthly report (monitor): 同比/环比 with growth, the category split, centers ranked, departments, cards, complaints and ratings (SPEC §8, with 同比/环比 and per department), summary; Accept: text/csv gives every section with Chinese headers',
         parameters: [
           q('month', 'YYYY-MM; default the latest month with data', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }),
-          q('centerId', 'Only this center'),
+          q('centerId', "This center's report: by default with the centers under it (scope)"),
+          scopeQ('subtree'),
         ],
         responses: {
           '200': {

@@ -1,5 +1,6 @@
 /** Query and header validation shared by the routes: every failure names the parameter. */
 import type { Request, RequestHandler } from 'express';
+import { CENTER_SCOPES, type CenterScope } from '../domain/directory.js';
 import { instantProblem } from '../domain/inputBounds.js';
 import type { EpochMs } from '../domain/types.js';
 import { ApiError, badRequest } from './errors.js';
@@ -125,6 +126,31 @@ export function enumParam<T extends string>(
   if (!(values as readonly string[]).includes(text)) throw badRequest(name, `must be one of ${values.join(', ')}`);
   return text as T;
 }
+
+/**
+ * `scope` of a center filter: `center` (that center alone) or `subtree` (with every center under it in
+ * the directory, domain/directory.ts `centersInScope`); `fallback` when not given. Undefined without
+ * `centerId`, and given without one it is refused: a scope of no center would be ignored silently.
+ */
+export function scopeParam(
+  query: Record<string, unknown>,
+  centerId: string | undefined,
+  fallback: CenterScope,
+): CenterScope | undefined {
+  const scope = enumParam(query, 'scope', CENTER_SCOPES);
+  if (centerId !== undefined) return scope ?? fallback;
+  if (scope !== undefined)
+    throw badRequest('scope', 'is only taken with centerId: it says which centers centerId covers');
+  return undefined;
+}
+
+/**
+ * A list's `scope` as its query carries it: `subtree` only, since `center` is the lists' default and a
+ * cursor is bound to its query's filters (keysetPage.ts `scopedOrder`): `scope=center` pages the same
+ * listing as no scope.
+ */
+export const listScopeParam = (query: Record<string, unknown>, centerId: string | undefined): 'subtree' | undefined =>
+  scopeParam(query, centerId, 'center') === 'subtree' ? 'subtree' : undefined;
 
 /** The longest free-text id filter a list takes (OpenAPI says so from here). */
 export const ID_PARAM_MAX_LENGTH = 200;

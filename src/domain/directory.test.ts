@@ -3,6 +3,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import {
   CENTER_LEVELS,
+  centerSetOf,
+  centersInScope,
+  EMPTY_DIRECTORY,
   type Directory,
   type DirectoryCenter,
   indexDirectory,
@@ -173,5 +176,48 @@ describe('indexDirectory', () => {
     const a: Directory = { centers: [{ centerId: 'c', name: 'C', level: 'city', region: 'r1' }], departments: [] };
     expect(sameRegions(a, { ...a, departments: [{ departmentId: 'd', name: 'D' }] })).toBe(true);
     expect(sameRegions(a, { centers: [{ centerId: 'c', name: 'C', level: 'city' }], departments: [] })).toBe(false);
+  });
+});
+
+describe('centersInScope: which centers a center filter covers', () => {
+  const center = (centerId: string, parentId?: string) => ({
+    centerId,
+    name: centerId,
+    level: 'street' as const,
+    ...(parentId === undefined ? {} : { parentId }),
+  });
+  const tree = {
+    centers: [
+      center('city'),
+      center('d1', 'city'),
+      center('s1', 'd1'),
+      center('s2', 'd1'),
+      center('c1', 's1'),
+      center('d2', 'city'),
+    ],
+    departments: [],
+  };
+
+  it('center: itself; subtree: itself and every center below, transitively, never its parent or siblings', () => {
+    expect([...centersInScope(tree, 'd1', 'center')]).toEqual(['d1']);
+    expect([...centersInScope(tree, 'd1', 'subtree')].sort()).toEqual(['c1', 'd1', 's1', 's2']);
+    expect([...centersInScope(tree, 's2', 'subtree')]).toEqual(['s2']);
+    expect(centersInScope(tree, 'city', 'subtree').size).toBe(6);
+  });
+
+  it('a center not in the directory, or no directory: itself alone', () => {
+    expect([...centersInScope(tree, 'elsewhere', 'subtree')]).toEqual(['elsewhere']);
+    expect([...centersInScope(EMPTY_DIRECTORY, 'd1', 'subtree')]).toEqual(['d1']);
+  });
+
+  it('ends on parents in a cycle (a published directory has none, the walk is guarded anyway)', () => {
+    const cyclic = { centers: [center('a', 'c'), center('b', 'a'), center('c', 'b')], departments: [] };
+    expect([...centersInScope(cyclic, 'a', 'subtree')].sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('centerSetOf: no center, every center; default scope center', () => {
+    expect(centerSetOf({}, tree)).toBeUndefined();
+    expect([...(centerSetOf({ centerId: 'd1' }, tree) ?? [])]).toEqual(['d1']);
+    expect(centerSetOf({ centerId: 'd1', scope: 'subtree' }, tree)?.size).toBe(4);
   });
 });

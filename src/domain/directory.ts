@@ -319,3 +319,66 @@ export function validateIncomingDirectory(input: unknown): E.Either<readonly Fie
   });
   return errors.length > 0 ? E.left(errors) : checked;
 }
+
+/**
+ * What a center filter covers (`scope` on the figures and lists, SPEC §4–§5): `center`, exactly that
+ * center; `subtree`, the center and every center under it in the directory (parentId followed down,
+ * transitively) — what a district's 效能办 reports on (SPEC §5: the 五华区 report ranks its 街道).
+ */
+export const CENTER_SCOPES = ['center', 'subtree'] as const;
+export type CenterScope = (typeof CENTER_SCOPES)[number];
+
+/** The centers a read counts: undefined for every center (no center filter), else the set of their ids. */
+export type CenterSet = ReadonlySet<string> | undefined;
+
+/** Each center's children, per directory (a directory is never changed in place: it is replaced whole). */
+const childrenCache = new WeakMap<Directory, ReadonlyMap<string, readonly string[]>>();
+
+function childrenOf(directory: Directory): ReadonlyMap<string, readonly string[]> {
+  let children = childrenCache.get(directory);
+  if (children === undefined) {
+    const map = new Map<string, string[]>();
+    for (const c of directory.centers) {
+      if (c.parentId === undefined) continue;
+      const list = map.get(c.parentId);
+      if (list === undefined) map.set(c.parentId, [c.centerId]);
+      else list.push(c.centerId);
+    }
+    childrenCache.set(directory, (children = map));
+  }
+  return children;
+}
+
+/**
+ * The one rule of which centers a scope covers: `centerId` alone, or with every center below it in
+ * `directory` (the one published now). A center not in the directory, or with no directory published,
+ * covers itself alone. A published directory has no cycle (validateDirectory), and the walk visits a
+ * center once whatever it is given, so it ends in any case.
+ */
+export function centersInScope(directory: Directory, centerId: string, scope: CenterScope): ReadonlySet<string> {
+  const covered = new Set([centerId]);
+  if (scope === 'center') return covered;
+  const children = childrenOf(directory);
+  const pending = [centerId];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    for (const child of children.get(id) ?? []) {
+      if (covered.has(child)) continue;
+      covered.add(child);
+      pending.push(child);
+    }
+  }
+  return covered;
+}
+
+/** A read's center filter (`centerId`, `scope`: default `center`) as the set of centers it counts. */
+export function centerSetOf(
+  filter: { readonly centerId?: string; readonly scope?: CenterScope } | undefined,
+  directory: Directory = EMPTY_DIRECTORY,
+): CenterSet {
+  const centerId = filter?.centerId;
+  return centerId === undefined ? undefined : centersInScope(directory, centerId, filter?.scope ?? 'center');
+}
+
+/** True when `centerId` is one of the centers counted (any, with no center filter). */
+export const inCenterSet = (centers: CenterSet, centerId: string | undefined): boolean =>
+  centers === undefined || (centerId !== undefined && centers.has(centerId));

@@ -26,12 +26,15 @@ import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
+import { centerSetOf, inCenterSet, type CenterScope, type Directory } from '../domain/directory.js';
 
 export interface CardRegisterQuery {
   /** Local dates YYYY-MM-DD, period [from, to). */
   readonly from: string;
   readonly to: string;
   readonly centerId?: string;
+  /** What `centerId` covers: that center alone (default) or with every center under it (domain/directory.ts). */
+  readonly scope?: CenterScope;
   readonly departmentId?: string;
   readonly rule?: CardRule | ComplaintCardRule;
   readonly color?: CardColor;
@@ -83,6 +86,8 @@ export interface CardRegisterSources {
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
+  /** The directory published now: what a center's subtree is (`scope`); absent, every center stands alone. */
+  readonly directory?: Directory;
   /** The complaint read model (absent: cases only). */
   readonly complaints?: {
     all(): Iterable<ComplaintState>;
@@ -116,12 +121,13 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
   const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
   const rule = query.rule;
+  const centers = centerSetOf(query, sources.directory);
   if (query.subject !== 'complaint' && (rule === undefined || !isComplaintRule(rule))) {
     for (const entry of sources.entries) {
       const a = entry.state.accepted;
       const cards = entry.cards;
       if (a === undefined || cards === undefined) continue;
-      if (query.centerId !== undefined && a.centerId !== query.centerId) continue;
+      if (!inCenterSet(centers, a.centerId)) continue;
       if (query.departmentId !== undefined && a.departmentId !== query.departmentId) continue;
       for (let i = 0; i < cards.length; i += 2) {
         const startedAt = cards[i]!;
@@ -139,7 +145,7 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
     for (const complaint of sources.complaints.all()) {
       const received = complaint.received;
       if (received === undefined) continue;
-      if (query.centerId !== undefined && received.centerId !== query.centerId) continue;
+      if (!inCenterSet(centers, received.centerId)) continue;
       const timeline = sources.complaints.timelineOf(complaint, sources.now);
       if (timeline === null) continue;
       for (const card of timeline.cards) {

@@ -24,6 +24,7 @@ import { PageCollector, scopedOrder, type Direction } from './keysetPage.js';
 import { LISTING_FIELDS, listingCursor, listingPosition } from './listingCursor.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import type { CaseTiming } from './types.js';
+import { centerSetOf, inCenterSet, type CenterScope, type Directory } from '../domain/directory.js';
 
 export const CASE_SORTS = ['accepted', 'dueAt', 'overdueDays'] as const;
 export type CaseSortField = (typeof CASE_SORTS)[number];
@@ -33,6 +34,8 @@ export const CASE_SORT_VALUES: readonly CaseSort[] = CASE_SORTS.flatMap((s) => [
 
 export interface CaseListFilter {
   readonly centerId?: string;
+  /** What `centerId` covers: that center alone (default) or with every center under it (domain/directory.ts). */
+  readonly scope?: CenterScope;
   readonly departmentId?: string;
   readonly matterCode?: string;
   /** 行政许可 / 公共服务, or `unspecified` for a case accepted without one (the report's category rows). */
@@ -132,6 +135,8 @@ export interface CaseListSources {
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
+  /** The directory published now: what a center's subtree is (`scope`); absent, every center stands alone. */
+  readonly directory?: Directory;
 }
 
 /** The sort key past every real instant, for a case without a deadline (never evaluated). */
@@ -246,8 +251,16 @@ function sortKeyOf(field: CaseSortField, e: Readonly<CaseEntry>, reading: Readin
   }
 }
 
-/** The filters as one predicate over a case entry (bad dates are refused here, naming the parameter). */
-export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEntry>) => boolean {
+/**
+ * The filters as one predicate over a case entry (bad dates are refused here, naming the parameter);
+ * `directory` says which centers a `scope=subtree` center filter covers.
+ */
+export function caseFilter(
+  f: CaseListFilter,
+  zone: string,
+  directory?: Directory,
+): (e: Readonly<CaseEntry>) => boolean {
+  const centers = centerSetOf(f, directory);
   const accepted: Range | undefined = dateRange(f.acceptedFrom, f.acceptedTo, ['acceptedFrom', 'acceptedTo'], zone);
   const completed: Range | undefined = dateRange(
     f.completedFrom,
@@ -270,7 +283,7 @@ export function caseFilter(f: CaseListFilter, zone: string): (e: Readonly<CaseEn
     const s = e.state;
     const a = s.accepted;
     if (a === undefined || s.acceptedAt === undefined) return false;
-    if (f.centerId !== undefined && a.centerId !== f.centerId) return false;
+    if (!inCenterSet(centers, a.centerId)) return false;
     if (f.departmentId !== undefined && a.departmentId !== f.departmentId) return false;
     if (f.matterCode !== undefined && a.matterCode !== f.matterCode) return false;
     if (f.category !== undefined && (a.category ?? 'unspecified') !== f.category) return false;
@@ -320,7 +333,7 @@ export function listCases(query: CaseListQuery, sources: CaseListSources): CaseL
     dueAt: (e) => timing(e.caseId, readAt(e))?.dueAt,
     overdueDays: (e) => overdue.of(e),
   };
-  const matches = caseFilter(query, zone);
+  const matches = caseFilter(query, zone, sources.directory);
   const page = new PageCollector<Readonly<CaseEntry>>(query.limit, direction, after);
   let total = 0;
   for (const e of sources.entries) {

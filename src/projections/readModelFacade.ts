@@ -27,7 +27,8 @@ import {
 import { RULE_COLOR } from '../domain/lists.js';
 import { COMPLAINT_RULE_COLOR } from '../domain/complaints/lists.js';
 import { computeStats } from './stats.js';
-import type { AlertView, ProjectionStatus, ReadModels } from './types.js';
+import type { AlertView, ProjectionStatus, ReadModels, ReportFilter } from './types.js';
+import { centerSetOf } from '../domain/directory.js';
 
 export interface ReadModelSources {
   readonly projection: CaseProjection;
@@ -49,10 +50,10 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   const entries = () => projection.caseEntries();
   const names = sources.directory ?? new DirectoryBook();
   // No month: the latest month with data (else the current one), so a fresh demo opens on its figures.
-  const report = (month: string | undefined, filter?: { centerId?: string }) => {
+  const report = (month: string | undefined, filter?: ReportFilter) => {
     const shown =
       month ??
-      latestMonthWithData(entries(), sources.complaints.all(), filter?.centerId, zone) ??
+      latestMonthWithData(entries(), sources.complaints.all(), centerSetOf(filter, names.current.directory), zone) ??
       currentMonth(clock(), zone);
     return computeMonthlyReport(
       entries,
@@ -94,6 +95,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     explain: projection.explainCard.bind(projection),
     zone,
     now: clock(),
+    directory: names.current.directory,
     names: {
       centerName: (id: string) => names.current.center(id)?.name,
       departmentName: (id: string) => names.current.department(id)?.name,
@@ -104,6 +106,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     alertsOf: (id: string) => sources.complaintAlerts.alertsOf(id),
     zone,
     now: clock(),
+    directory: names.current.directory,
     names: {
       centerName: (id: string) => names.current.center(id)?.name,
       departmentName: (id: string) => names.current.department(id)?.name,
@@ -125,7 +128,15 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     },
     stats: (query) =>
       nameStats(
-        computeStats(entries(), query, zone, clock(), projection.figureVersions(), sources.complaints),
+        computeStats(
+          entries(),
+          query,
+          zone,
+          clock(),
+          projection.figureVersions(),
+          sources.complaints,
+          names.current.directory,
+        ),
         names.current,
       ),
     monthlyReport: report,
@@ -145,6 +156,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
         zone,
         now: clock(),
         names: listSources().names,
+        directory: names.current.directory,
       }),
     withdrawnCardsOf: (caseId, known) => {
       const mine = projection

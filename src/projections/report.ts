@@ -11,6 +11,8 @@
  */
 import { formatDate, parseDate, zoneClock } from '../domain/index.js';
 import type { EpochMs } from '../domain/types.js';
+import { centerSetOf, inCenterSet, type CenterScope, type CenterSet } from '../domain/directory.js';
+import type { ReportFilter } from './types.js';
 import type { CaseEntry } from './caseEntry.js';
 import { deltasOf, growthOf, type GrowthTable, type KpiDeltas } from './report/growth.js';
 import {
@@ -122,7 +124,14 @@ export interface MonthlyReportFigures {
   readonly from: string;
   readonly to: string;
   readonly zone: string;
-  readonly filter: { readonly centerId?: string; readonly centerName?: string };
+  readonly filter: {
+    readonly centerId?: string;
+    readonly centerName?: string;
+    /** With centerId: that center alone, or with every center under it in the directory (the tables list them). */
+    readonly scope?: CenterScope;
+    /** With scope `subtree`: the centers the report covers (the center and those under it now), sorted. */
+    readonly centers?: readonly string[];
+  };
   readonly asOf: EpochMs;
   readonly kpis: KpiSet;
   /** The same month a year earlier (同比). */
@@ -237,12 +246,12 @@ function cardsOf(kpis: KpiSet, complaints: ComplaintFigures, withdrawn: MonthlyC
   return { total: kpis.flow.cardsTotal + complaints.cardsTotal, yellow, red, byRule, withdrawn };
 }
 
-/** The withdrawn cards that started in [fromMs, toMs) (of `centerId`, if given), by colour. */
+/** The withdrawn cards that started in [fromMs, toMs) (of the centers counted, if given), by colour. */
 export function withdrawnInPeriod(
   cards: Iterable<WithdrawnCardFact>,
   fromMs: EpochMs,
   toMs: EpochMs,
-  centerId: string | undefined,
+  centers: CenterSet,
 ): MonthlyCards['withdrawn'] {
   let yellow = 0;
   let red = 0;
@@ -250,7 +259,7 @@ export function withdrawnInPeriod(
   let reinstated = 0;
   for (const c of cards) {
     if (c.startedAt < fromMs || c.startedAt >= toMs) continue;
-    if (centerId !== undefined && c.centerId !== centerId) continue;
+    if (!inCenterSet(centers, c.centerId)) continue;
     if (c.reinstated === true) reinstated++;
     else if (c.clearingChanged === true) clearingsChanged++;
     else c.color === 'red' ? red++ : yellow++;
@@ -267,7 +276,7 @@ export function withdrawnInPeriod(
 export function computeMonthlyReport(
   entries: () => Iterable<CaseEntry>,
   month: string,
-  filter: { centerId?: string } | undefined,
+  filter: ReportFilter | undefined,
   zone: string,
   asOf: EpochMs,
   versions: FigureVersions,
@@ -277,6 +286,9 @@ export function computeMonthlyReport(
 ): MonthlyReport {
   const { from, to, year, mon } = monthPeriod(month);
   const centerId = filter?.centerId;
+  const scope = filter?.scope ?? 'center';
+  // The centers counted: the one asked for, or it and those under it (the per-center table then ranks them).
+  const covered = centerSetOf(filter, names.directory);
   // A month still running is compared with the same days of the earlier months (同期), not their whole.
   const days = daysRunning(from, to, asOf, zone);
   const yearBefore = sameDays(monthPeriod(`${year - 1}-${pad(mon)}`), days);
@@ -292,8 +304,8 @@ export function computeMonthlyReport(
     previousYear: { ...comparedPeriod(yearBefore, asOf, zone), ...label(yearBefore) },
     previousMonth: { ...comparedPeriod(monthBefore, asOf, zone), ...label(monthBefore) },
   };
-  const f = monthFigures(entries(), periods, centerId, versions.policyVersionOf, asOf);
-  const latest = Math.max(f.latestActivity, latestComplaintActivity(complaints?.all(), centerId));
+  const f = monthFigures(entries(), periods, covered, versions.policyVersionOf, asOf);
+  const latest = Math.max(f.latestActivity, latestComplaintActivity(complaints?.all(), covered));
   const kpis = f.current;
   const compared = (p: ComparedPeriod, them: KpiSet): ComparedMonth => ({
     ...label(p),
@@ -304,16 +316,24 @@ export function computeMonthlyReport(
   const departments = f.byDepartment.map((g) => departmentRow(g, names));
   const centers = centerRows(f.byCenter, names);
   const centerName = centerId === undefined ? undefined : names.center(centerId)?.name;
-  const complaintFigures = complaintSection(complaints, centerId, periods, asOf, names);
+  const complaintFigures = complaintSection(complaints, covered, periods, asOf, names);
   const { fromMs, toMs } = periods.current;
-  const byCenter = centerId === undefined ? { groupBy: 'center' as const } : { centerId, groupBy: 'center' as const };
+  const byCenter = { centers: covered, groupBy: 'center' as const };
   const complaintCenters = complaintBlock(complaints, byCenter, fromMs, toMs, asOf).groups;
   const figures: MonthlyReportFigures = {
     month,
     from,
     to,
     zone,
-    filter: centerId === undefined ? {} : { centerId, ...(centerName === undefined ? {} : { centerName }) },
+    filter:
+      centerId === undefined
+        ? {}
+        : {
+            centerId,
+            ...(centerName === undefined ? {} : { centerName }),
+            scope,
+            ...(scope === 'subtree' && covered !== undefined ? { centers: [...covered].sort() } : {}),
+          },
     asOf,
     kpis,
     previousYear,
@@ -323,7 +343,7 @@ export function computeMonthlyReport(
     centers,
     departments,
     worstDepartments: rankWorst(departments),
-    cards: cardsOf(kpis, complaintFigures.figures, withdrawnInPeriod(withdrawnCards(), fromMs, toMs, centerId)),
+    cards: cardsOf(kpis, complaintFigures.figures, withdrawnInPeriod(withdrawnCards(), fromMs, toMs, covered)),
     ...(asOf < periods.current.toMs ? { runningThrough: formatDate(zoneClock(zone).dayOf(asOf)) } : {}),
     unregistered: unregisteredOf(departments),
     unregisteredCenters: unregisteredCentersOf(centers, complaintCenters?.keys() ?? [], names),
@@ -337,17 +357,17 @@ export function computeMonthlyReport(
 }
 
 /**
- * The month (YYYY-MM, local) of the latest case or complaint activity (of `centerId`, if given;
- * report/latestActivity.ts); undefined when none.
+ * The month (YYYY-MM, local) of the latest case or complaint activity (of the centers counted, if
+ * given; report/latestActivity.ts); undefined when none.
  */
 export function latestMonthWithData(
   entries: Iterable<CaseEntry>,
   complaints: Iterable<ComplaintState> | undefined,
-  centerId: string | undefined,
+  centers: CenterSet,
   zone: string,
 ): string | undefined {
-  let latest = latestComplaintActivity(complaints, centerId);
-  for (const e of entries) latest = Math.max(latest, caseActivity(e.state, centerId));
+  let latest = latestComplaintActivity(complaints, centers);
+  for (const e of entries) latest = Math.max(latest, caseActivity(e.state, centers));
   return latest === Number.NEGATIVE_INFINITY ? undefined : currentMonth(latest, zone);
 }
 

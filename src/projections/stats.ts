@@ -8,6 +8,7 @@
  * Computed on demand from the case entries (one pass, no per-tick work).
  */
 import type { CaseState, EpochMs } from '../domain/types.js';
+import { centerSetOf, EMPTY_DIRECTORY, inCenterSet, type Directory } from '../domain/directory.js';
 import { tryParseDate, zoneClock } from '../domain/index.js';
 import {
   FLAG_EARLY,
@@ -285,6 +286,7 @@ export function computeStats(
   asOf: EpochMs,
   versions: FigureVersions,
   complaints?: ComplaintSource,
+  directory: Directory = EMPTY_DIRECTORY,
 ): StatsResult {
   const { fromMs, toMs } = resolvePeriod(query.from, query.to, zone);
   const by = query.groupBy;
@@ -292,6 +294,7 @@ export function computeStats(
     throw new StatsQueryError('groupBy', `must be one of ${GROUP_BYS.join(', ')}`);
   }
   const { centerId, departmentId } = query;
+  const centers = centerSetOf(query, directory);
   const total = new Accumulator(asOf);
   const totalRatings = new RatingAccumulator(asOf);
   const groups = new Map<string, { acc: Accumulator; label?: string; ratings: RatingAccumulator }>();
@@ -299,7 +302,7 @@ export function computeStats(
   for (const e of entries) {
     const a = e.state.accepted;
     if (a === undefined) continue;
-    if (centerId !== undefined && a.centerId !== centerId) continue;
+    if (!inCenterSet(centers, a.centerId)) continue;
     if (departmentId !== undefined && a.departmentId !== departmentId) continue;
     if (openDuring(e.state, fromMs, toMs)) policyVersions.add(versions.policyVersionOf(e.state));
     total.add(e, fromMs, toMs);
@@ -316,9 +319,11 @@ export function computeStats(
       g.ratings.add(e, fromMs, toMs);
     }
   }
-  const complained = complaintBlock(complaints, query, fromMs, toMs, asOf);
+  const complained = complaintBlock(complaints, { ...query, centers }, fromMs, toMs, asOf);
+  const scope = query.scope ?? 'center';
   const filter = {
-    ...(centerId !== undefined ? { centerId } : {}),
+    ...(centerId !== undefined ? { centerId, scope } : {}),
+    ...(centers !== undefined && scope === 'subtree' ? { centers: [...centers].sort() } : {}),
     ...(departmentId !== undefined ? { departmentId } : {}),
   };
   const result: StatsResult = {

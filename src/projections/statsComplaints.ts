@@ -1,13 +1,14 @@
 /**
  * The `complaints` block of `/stats` (SPEC §8): the complaint figures of the
- * period under the query's filters (centerId: the center the complaint was
- * received for; departmentId: the department in charge at each event, see
+ * period under the query's filters (centers: the centers the complaint may have been
+ * received for, undefined for any; departmentId: the department in charge at each event, see
  * ComplaintAccumulator), and per group when grouped by center or by department
  * (a reassigned complaint's events fall in the groups of the departments in
  * charge at them). Complaints have no matter and no category, so a grouping by
  * matter or category gives its groups no complaints (the total still has them).
  * Events with no department in charge are grouped under `NO_DEPARTMENT`.
  */
+import { inCenterSet, type CenterSet } from '../domain/directory.js';
 import type { EpochMs } from '../domain/types.js';
 import {
   ComplaintAccumulator,
@@ -21,7 +22,8 @@ import { RatingAccumulator } from './ratingFigures.js';
 import type { StatsGroupBy } from './types.js';
 
 export interface ComplaintQuery {
-  readonly centerId?: string;
+  /** The centers counted (centerSetOf: the filter's center, or its subtree); undefined: every center. */
+  readonly centers?: CenterSet;
   readonly departmentId?: string;
   readonly groupBy?: StatsGroupBy;
 }
@@ -49,7 +51,7 @@ export function complaintBlock(
   const department = query.departmentId;
   for (const s of src.all()) {
     if (s.received === undefined) continue;
-    if (query.centerId !== undefined && s.received.centerId !== query.centerId) continue;
+    if (!inCenterSet(query.centers, s.received.centerId)) continue;
     const departments = ComplaintAccumulator.departmentsOf(s);
     if (department !== undefined && !departments.has(department)) continue;
     total.add(s, department);

@@ -1,4 +1,5 @@
 /** The shapes of the statistics of SPEC §5 (what `/stats` answers); computed in stats.ts. */
+import type { CenterScope } from '../domain/directory.js';
 import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js';
 import type { StatsGroupBy } from './types.js';
 import type { EscalationLevel } from '../domain/events.js';
@@ -82,7 +83,14 @@ export interface StatsResult extends KpiSet {
   readonly from: string;
   readonly to: string;
   readonly zone: string;
-  readonly filter: { readonly centerId?: string; readonly departmentId?: string };
+  readonly filter: {
+    readonly centerId?: string;
+    /** With centerId: what it covered, that center alone or with the centers under it (domain/directory.ts). */
+    readonly scope?: CenterScope;
+    /** With scope `subtree`: the centers counted (the center and those under it in the directory now), sorted. */
+    readonly centers?: readonly string[];
+    readonly departmentId?: string;
+  };
   /** The instant the figures were computed; figures about the future are as of this instant. */
   readonly asOf: EpochMs;
   readonly groupBy?: StatsGroupBy;

@@ -98,7 +98,9 @@ export function monthlySummary(report: MonthlyReportFigures): string {
   clauses.push(
     `在所受理的各类事项中，${split.map((c) => `${CATEGORY_NAMES[c.category]}事项${c.accepted}件`).join('，')}`,
   );
-  const where = report.filter.centerId === undefined && report.centers.length > 1 ? '中心及下属各服务中心' : subject;
+  // The whole table's month (no center, or a center with those under it): the center and the centers below it.
+  const wide = report.filter.centerId === undefined || report.filter.scope === 'subtree';
+  const where = wide && report.centers.length > 1 ? '中心及下属各服务中心' : subject;
   return `${clauses.join('；')}。${topCentersText(report.centers) ?? ''}${cardsText(report, where)}${feedbackText(report)}${versionsText(report)}`;
 }
 

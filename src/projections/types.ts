@@ -3,6 +3,7 @@
  * keeps these read models up to date from the event store's subscription.
  */
 import type { ComplaintCardRule, ComplaintStatus } from '../domain/complaints/lists.js';
+import type { CenterScope } from '../domain/directory.js';
 import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
@@ -99,8 +100,17 @@ export interface StatsQuery {
   readonly from: string;
   readonly to: string;
   readonly centerId?: string;
+  /** What `centerId` covers: that center alone (default) or with every center under it (domain/directory.ts). */
+  readonly scope?: CenterScope;
   readonly departmentId?: string;
   readonly groupBy?: StatsGroupBy;
+}
+
+/** The monthly report's filter: a center, and what it covers (the route's default for the report is `subtree`). */
+export interface ReportFilter {
+  readonly centerId?: string;
+  /** Default here `center`; GET /reports/monthly sends `subtree` unless asked otherwise. */
+  readonly scope?: CenterScope;
 }
 
 export interface ProjectionStatus {
@@ -134,8 +144,8 @@ export interface ReadModels {
   /** SPEC §5 figures; throws StatsQueryError naming a bad field. */
   stats(query: StatsQuery): StatsResult;
   /** The month's report (SPEC §4–§5); with no month, the latest month with data (else the current month). */
-  monthlyReport(month?: string, filter?: { centerId?: string }): MonthlyReport;
-  monthlyReportCsv(month?: string, filter?: { centerId?: string }): string;
+  monthlyReport(month?: string, filter?: ReportFilter): MonthlyReport;
+  monthlyReportCsv(month?: string, filter?: ReportFilter): string;
   /** `GET /cases`: filtered, sorted, one page; throws StatsQueryError naming a bad parameter. */
   caseList(query: CaseListQuery): CaseListResult;
   /** `GET /complaints`: filtered, newest receipt first, one page; throws StatsQueryError naming a bad parameter. */

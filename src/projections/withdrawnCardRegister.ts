@@ -31,6 +31,7 @@ import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
+import { centerSetOf, inCenterSet, type CenterScope, type Directory } from '../domain/directory.js';
 import type { WithdrawnCard } from './withdrawalLog.js';
 
 export interface WithdrawnCardQuery {
@@ -38,6 +39,8 @@ export interface WithdrawnCardQuery {
   readonly from: string;
   readonly to: string;
   readonly centerId?: string;
+  /** What `centerId` covers: that center alone (default) or with every center under it (domain/directory.ts). */
+  readonly scope?: CenterScope;
   readonly departmentId?: string;
   readonly rule?: CardRule | ComplaintCardRule;
   readonly color?: CardColor;
@@ -125,6 +128,8 @@ export interface WithdrawnCardSources {
   readonly zone: string;
   readonly now: EpochMs;
   readonly names: NameLookup;
+  /** The directory published now: what a center's subtree is (`scope`); absent, every center stands alone. */
+  readonly directory?: Directory;
 }
 
 const ORDER = 'withdrawn-startedAt';
@@ -144,6 +149,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
   const page = new PageCollector<Hit>(query.limit, 1, after);
   let total = 0;
   const rule = query.rule;
+  const centers = centerSetOf(query, sources.directory);
   if (query.subject !== 'complaint' && (rule === undefined || !isComplaintRule(rule)))
     sources.withdrawn.forEach((card, index) => {
       if (card.startedAt < fromMs || card.startedAt >= toMs) return;
@@ -151,7 +157,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
       if (query.color !== undefined && COLOR_OF_RULE[card.rule] !== query.color) return;
       const accepted = sources.stateOf(card.caseId)?.accepted;
       if (accepted === undefined) return;
-      if (query.centerId !== undefined && accepted.centerId !== query.centerId) return;
+      if (!inCenterSet(centers, accepted.centerId)) return;
       if (query.departmentId !== undefined && accepted.departmentId !== query.departmentId) return;
       total++;
       // The register's index tells apart a card withdrawn twice (shown again by a later write, then withdrawn).
@@ -166,7 +172,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
       const complaint = complaints.stateOf(complaintCard.complaintId);
       const received = complaint?.received;
       if (complaint === undefined || received === undefined) return;
-      if (query.centerId !== undefined && received.centerId !== query.centerId) return;
+      if (!inCenterSet(centers, received.centerId)) return;
       if (
         query.departmentId !== undefined &&
         (departmentAt(complaint, complaintCard.startedAt) ?? NO_DEPARTMENT) !== query.departmentId

@@ -206,7 +206,13 @@ describe('names beside ids; unknown ids counted apart as unregistered', () => {
     const report = await call(r.base, 'GET', '/reports/monthly?month=2025-09&centerId=district-wuhua', {
       token: TOKENS.monitor,
     });
-    expect(report.body.filter).toEqual({ centerId: 'district-wuhua', centerName: '五华区政务服务中心' });
+    // A center's report covers the centers under it by default (scope, docs/api.md): they are listed.
+    expect(report.body.filter).toEqual({
+      centerId: 'district-wuhua',
+      centerName: '五华区政务服务中心',
+      scope: 'subtree',
+      centers: ['community-cuihu', 'district-wuhua', 'street-huashan'],
+    });
     const all = await call(r.base, 'GET', '/reports/monthly?month=2025-09', { token: TOKENS.monitor });
     const rows = all.body.departments as { departmentId: string; name?: string; registered: boolean }[];
     expect(rows.map((d) => [d.departmentId, d.name, d.registered])).toEqual([

@@ -384,3 +384,120 @@ describe('the case list paged back to page 1 after the clock moved on', () => {
       await page.context().close();
     });
 });
+
+describe("a district's report covers its streets (scope=subtree), and every count links to the list that reproduces it", () => {
+  let tree: WebServer;
+  const DIRECTORY = {
+    centers: [
+      { centerId: 'district-wuhua', name: '五华区政务服务中心', level: 'district' },
+      { centerId: 'street-huashan', name: '华山街道为民服务中心', level: 'street', parentId: 'district-wuhua' },
+      { centerId: 'street-huguo', name: '护国街道为民服务中心', level: 'street', parentId: 'district-wuhua' },
+      { centerId: 'district-panlong', name: '盘龙区政务服务中心', level: 'district' },
+    ],
+    departments: [],
+  };
+  const centers = DIRECTORY.centers.map((c) => c.centerId);
+
+  beforeAll(async () => {
+    tree = await startWebServer();
+    const put = await fetch(`${tree.baseUrl}/directory`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(DIRECTORY),
+    });
+    if (put.status !== 200) throw new Error(`PUT /directory: ${put.status} ${await put.text()}`);
+    const events: Record<string, unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const daysAgo = 1 + (i % 10);
+      const c = accepted(`ST-${i}`, daysAgo, i % 3 === 0 ? 1 : 30, centers[i % 4]!, `dep-${i % 2}`);
+      events.push(c);
+      if (i % 4 === 1)
+        events.push({
+          type: 'CaseCompleted',
+          caseId: c.caseId,
+          occurredAt: shanghaiIso(-(daysAgo - 1) * DAY),
+          outcome: 'approved',
+        });
+    }
+    await postEvents(tree.baseUrl, events);
+    for (const [n, centerId] of ['street-huguo', 'district-wuhua', 'district-panlong'].entries()) {
+      const res = await fetch(`${tree.baseUrl}/complaints/SQ-${n}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'ComplaintReceived',
+          occurredAt: shanghaiIso(-(4 + n) * DAY),
+          channel: 'hotline',
+          centerId,
+          subject: '窗口推诿',
+        }),
+      });
+      if (res.status !== 201) throw new Error(`POST complaint: ${res.status} ${await res.text()}`);
+    }
+    for (let i = 0; i < 200 && (await getJson(tree.baseUrl, '/cases?limit=1')).total !== 20; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(async () => {
+    await tree?.close();
+  });
+
+  /** Every count link of the report on screen, each total read from the API the link names. */
+  async function expectLinksReproduce(page: Page): Promise<string[]> {
+    await page.locator('#kpis a.count-link').first().waitFor();
+    const links = await page
+      .locator('main a.count-link')
+      .evaluateAll((as) => as.map((a) => [a.textContent ?? '', a.getAttribute('href') ?? '']));
+    expect(links.length).toBeGreaterThan(0);
+    for (const [text, href] of links) {
+      const shown = Number((text ?? '').replace(/\D/g, ''));
+      const api = href!.replace(/^\/cards\?view=withdrawn&/, '/cards/withdrawn?');
+      expect((await getJson(tree.baseUrl, api)).total, `${text} → ${href}`).toBe(shown);
+    }
+    return links.map(([, href]) => href!);
+  }
+
+  it('the district with its streets by default; 含下级中心 cleared, the district alone; links match either way', async () => {
+    const page = await openPage(browser, tree.baseUrl, TOKENS.monitor);
+    const month = shanghaiIso(-5 * DAY).slice(0, 7);
+    await page.goto(`${tree.baseUrl}/reports?month=${month}&centerId=district-wuhua`);
+    await page.locator('#kpis a.count-link').first().waitFor();
+    expect(await page.locator('#scope').isChecked()).toBe(true);
+    const api = await getJson(tree.baseUrl, `/reports/monthly?month=${month}&centerId=district-wuhua`);
+    expect(api.filter.scope).toBe('subtree');
+    const rows = await page
+      .locator('#centers tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-center')));
+    expect(rows.length).toBeGreaterThan(1);
+    for (const id of rows) expect(['district-wuhua', 'street-huashan', 'street-huguo']).toContain(id);
+    const hrefs = await expectLinksReproduce(page);
+    // The report's own counts carry the scope; a row of the per-center table is that center's alone.
+    expect(hrefs.some((h) => h.includes('centerId=district-wuhua') && h.includes('scope=subtree'))).toBe(true);
+    expect(hrefs.some((h) => h.includes('centerId=street-') && h.includes('scope='))).toBe(false);
+
+    // The list a count opens keeps the scope (its 含下级中心 ticked) and shows the same total.
+    const link = page.locator('[data-kpi="accepted"] a').first();
+    const shown = Number((await link.textContent())?.replace(/\D/g, ''));
+    expect(shown).toBe(api.kpis.cohort.accepted);
+    await link.click();
+    await page.waitForURL(/\/cases\?.*scope=subtree/);
+    expect(await listTotal(page)).toBe(shown);
+    expect(await page.locator('#f-scope').isChecked()).toBe(true);
+    await page.goBack();
+
+    // 含下级中心 cleared: the district's own figures, its links without the streets.
+    await page.locator('#kpis a.count-link').first().waitFor();
+    await page.locator('#scope').uncheck();
+    await page.click('#month-form button[type=submit]');
+    await page.waitForURL(/scope=center/);
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#centers tbody tr')).every(
+        (tr) => tr.getAttribute('data-center') === 'district-wuhua',
+      ),
+    );
+    const alone = await getJson(tree.baseUrl, `/reports/monthly?month=${month}&centerId=district-wuhua&scope=center`);
+    expect(alone.kpis.cohort.accepted).toBeLessThan(api.kpis.cohort.accepted);
+    const aloneHrefs = await expectLinksReproduce(page);
+    expect(aloneHrefs.some((h) => h.includes('scope='))).toBe(false);
+    await page.context().close();
+  });
+});

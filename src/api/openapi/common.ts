@@ -1,4 +1,5 @@
 /** Building blocks of the OpenAPI document shared by its parts. */
+import { CENTER_SCOPES, type CenterScope } from '../../domain/directory.js';
 import { CASE_ID_PATTERN } from '../../domain/lists.js';
 import { MAX_CURSOR_LENGTH } from '../../projections/keysetPage.js';
 import { IF_MATCH_PATTERN } from '../validation.js';
@@ -33,6 +34,14 @@ export const q = (
   description,
   schema,
 });
+/** `scope` of a center filter (validation.ts scopeParam), with the route's default. */
+export const scopeQ = (fallback: CenterScope) =>
+  q(
+    'scope',
+    `With centerId only (else 400): center, that center alone; subtree, the center and every center under it in the directory published now (parentId followed down; a center not in the directory covers itself). Default ${fallback}`,
+    { enum: CENTER_SCOPES, default: fallback },
+  );
+
 export const p = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
   name,
   in: 'path',

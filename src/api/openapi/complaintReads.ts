@@ -25,6 +25,7 @@ import {
   pagingParams,
   q,
   ref,
+  scopeQ,
 } from './common.js';
 import {
   COMPLAINT_DECISIONS,
@@ -200,6 +201,7 @@ export const complaintReadPaths = {
         "The complaint list (monitor, auditor): the case list's filters where a complaint has them, sort, keyset paging",
       parameters: [
         q('centerId', 'Only this center', id),
+        scopeQ('center'),
         q('departmentId', 'Only this department in charge', id),
         q('hasDepartment', 'false: only complaints with no department in charge; true: only those with one', {
           enum: ['true', 'false'],

@@ -3,6 +3,7 @@
  * A little over 300 lines: the report's schema reuses the stats blocks (cohort, flow,
  * complaints, ratings), so they change together when a figure is added.
  */
+import { CENTER_SCOPES } from '../../domain/directory.js';
 import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
 import { CARD_COLORS, CARD_RULES, ESCALATION_LEVELS } from '../../domain/lists.js';
 import type { JsonSchema } from './fromCodec.js';
@@ -138,7 +139,15 @@ const Stats = closed(
     from: date,
     to: date,
     zone: str,
-    filter: closed([], { centerId: str, departmentId: str }),
+    filter: closed([], {
+      centerId: str,
+      scope: { enum: CENTER_SCOPES, description: 'With centerId: what it covered (the query, default center)' },
+      centers: {
+        ...list(str),
+        description: 'With scope subtree: the centers counted (the center and those under it now), sorted',
+      },
+      departmentId: str,
+    }),
     asOf: { ...instant, description: 'When the figures were computed (ISO-8601 with offset, in zone)' },
     cohort: ref('Cohort'),
     flow: ref('Flow'),
@@ -288,7 +297,15 @@ const MonthlyReport = closed(
     from: date,
     to: date,
     zone: str,
-    filter: closed([], { centerId: str, centerName: str }),
+    filter: closed([], {
+      centerId: str,
+      centerName: str,
+      scope: { enum: CENTER_SCOPES, description: 'With centerId: what it covered (default subtree)' },
+      centers: {
+        ...list(str),
+        description: 'With scope subtree: the centers the report covers (the center and those under it now), sorted',
+      },
+    }),
     asOf: { ...instant, description: 'When the figures were computed (ISO-8601 with offset, in zone)' },
     kpis,
     previousYear: { ...comparedMonth, description: 'the same month a year earlier (同比)' },

@@ -10,7 +10,16 @@ import {
 } from '../../domain/lists.js';
 import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
-import { datePairParams, errorResponse, errors, idFilterSchema, listedAtParam, pagingParams, q } from './common.js';
+import {
+  datePairParams,
+  errorResponse,
+  errors,
+  idFilterSchema,
+  listedAtParam,
+  pagingParams,
+  q,
+  scopeQ,
+} from './common.js';
 import { date, instant, ref } from './schemaParts.js';
 
 const id = idFilterSchema;
@@ -114,6 +123,7 @@ export const listPaths = {
         'The case list (auditor, monitor, admin): filters, sort, keyset paging; every count on the board and in a report links to the list that reproduces it',
       parameters: [
         q('centerId', 'Only this center', id),
+        scopeQ('center'),
         q('departmentId', 'Only this department', id),
         q('matterCode', 'Only this matter', id),
         q('category', '行政许可 licensing, 公共服务 public-service, or unspecified (accepted without one)', {
@@ -156,6 +166,7 @@ export const listPaths = {
         q('from', 'First local date', date, true),
         q('to', 'Local date after the last one (exclusive)', date, true),
         q('centerId', "Only this center's cases", id),
+        scopeQ('center'),
         q('departmentId', "Only this department's cases", id),
         q('rule', 'Only cards of this rule (a case rule, or a complaint rule of SPEC §8)', {
           enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES],
@@ -177,6 +188,7 @@ export const listPaths = {
         q('from', 'First local date (of the card as it started)', date, true),
         q('to', 'Local date after the last one (exclusive)', date, true),
         q('centerId', "Only this center's cases", id),
+        scopeQ('center'),
         q('departmentId', "Only this department's cases", id),
         q('rule', 'Only cards of this rule (a case rule, or a complaint rule of SPEC §8)', {
           enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES],

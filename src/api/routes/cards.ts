@@ -12,13 +12,14 @@ import type { Authenticator } from '../auth.js';
 import { caughtUpWithStore, type ReadYourWritesDeps } from '../readYourWrites.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, takesParams } from '../validation.js';
+import { dateParam, enumParam, idParam, listScopeParam, takesParams } from '../validation.js';
 import { cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CARD_REGISTER_PARAMS = [
   'from',
   'to',
   'centerId',
+  'scope',
   'departmentId',
   'rule',
   'color',
@@ -85,8 +86,10 @@ function registerQuery<R extends string>(q: Record<string, unknown>, rules: read
   const from = dateParam(q, 'from', true) as string;
   const to = dateParam(q, 'to', true) as string;
   if (to <= from) throw badRequest('to', `must be after from (${from}); the period is [from, to)`);
+  const centerId = idParam(q, 'centerId');
   const given = {
-    centerId: idParam(q, 'centerId'),
+    centerId,
+    scope: listScopeParam(q, centerId),
     departmentId: idParam(q, 'departmentId'),
     rule: enumParam(q, 'rule', rules),
     color: enumParam(q, 'color', CARD_COLORS),

@@ -7,11 +7,12 @@ import { caseListToCsv } from '../../projections/caseListCsv.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
-import { dateParam, enumParam, idParam, takesParams } from '../validation.js';
+import { dateParam, enumParam, idParam, listScopeParam, takesParams } from '../validation.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const CASE_LIST_PARAMS = [
   'centerId',
+  'scope',
   'departmentId',
   'matterCode',
   'category',
@@ -43,8 +44,10 @@ export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListT
   router.get('/cases', auth.require('case:read'), takesParams(...CASE_LIST_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
     const csv = wantsCsv(req);
+    const centerId = idParam(q, 'centerId');
     const given = {
-      centerId: idParam(q, 'centerId'),
+      centerId,
+      scope: listScopeParam(q, centerId),
       departmentId: idParam(q, 'departmentId'),
       matterCode: idParam(q, 'matterCode'),
       category: enumParam(q, 'category', REPORT_CATEGORIES),

@@ -31,11 +31,21 @@ import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, instantParam, knownAtParam, pathParam, takesParams } from '../validation.js';
+import {
+  dateParam,
+  enumParam,
+  idParam,
+  listScopeParam,
+  instantParam,
+  knownAtParam,
+  pathParam,
+  takesParams,
+} from '../validation.js';
 import { booleanParam, cursorParam, givenOnly, limitParam, listedAtParam, sendCsv, wantsCsv } from './listParams.js';
 
 export const COMPLAINT_LIST_PARAMS = [
   'centerId',
+  'scope',
   'departmentId',
   'hasDepartment',
   'answeredBy',
@@ -73,8 +83,10 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
   router.get('/complaints', auth.require('case:read'), takesParams(...COMPLAINT_LIST_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
     const csv = wantsCsv(req);
+    const centerId = idParam(q, 'centerId');
     const given = {
-      centerId: idParam(q, 'centerId'),
+      centerId,
+      scope: listScopeParam(q, centerId),
       departmentId: idParam(q, 'departmentId'),
       hasDepartment: booleanParam(q, 'hasDepartment'),
       // Empty: answered with no department in charge (the report's 查实 row of none).

@@ -8,11 +8,11 @@ import { badRequest } from '../errors.js';
 import { formatDate, formatInstant } from '../../domain/time.js';
 import { zoneClock } from '../../domain/zone.js';
 import type { EpochMs } from '../../domain/types.js';
-import { dateParam, enumParam, idParam, monthParam, queryString, takesParams } from '../validation.js';
+import { dateParam, enumParam, idParam, monthParam, queryString, scopeParam, takesParams } from '../validation.js';
 
 export const GROUP_BY: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
-export const STATS_PARAMS = ['from', 'to', 'centerId', 'departmentId', 'groupBy'] as const;
-export const REPORT_PARAMS = ['month', 'centerId'] as const;
+export const STATS_PARAMS = ['from', 'to', 'centerId', 'scope', 'departmentId', 'groupBy'] as const;
+export const REPORT_PARAMS = ['month', 'centerId', 'scope'] as const;
 
 /** The figures as answered: the instant they were computed as every answer gives instants (SPEC §4), ISO-8601 with offset. */
 export const answerOf = <T extends { readonly asOf: number; readonly zone: string }>(figures: T) => ({
@@ -39,6 +39,8 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
     const today = formatDate(zoneClock(deps.zone).dayOf(deps.clock()));
     if (from > today) throw badRequest('from', `must not be after today ${today}; got ${from}`);
     const centerId = idParam(q, 'centerId');
+    // The figures of one center, as before `scope` was taken, unless its subtree is asked for.
+    const scope = scopeParam(q, centerId, 'center');
     const departmentId = idParam(q, 'departmentId');
     const groupBy = enumParam(q, 'groupBy', GROUP_BY);
     res.json(
@@ -46,7 +48,7 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
         deps.readModels.stats({
           from,
           to,
-          ...(centerId === undefined ? {} : { centerId }),
+          ...(centerId === undefined ? {} : { centerId, scope }),
           ...(departmentId === undefined ? {} : { departmentId }),
           ...(groupBy === undefined ? {} : { groupBy }),
         }),
@@ -63,7 +65,10 @@ export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
     if (month !== undefined && month > thisMonth)
       throw badRequest('month', `must not be after the current month ${thisMonth}; got ${month}`);
     const centerId = idParam(q, 'centerId');
-    const report = deps.readModels.monthlyReport(month, centerId === undefined ? {} : { centerId });
+    // A center's report is its office's: the center and the centers under it (SPEC §5, the 五华区 report
+    // ranks its 街道), unless `scope=center` asks for that center alone.
+    const scope = scopeParam(q, centerId, 'subtree');
+    const report = deps.readModels.monthlyReport(month, centerId === undefined ? {} : { centerId, scope });
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       res
         .status(200)

@@ -10,6 +10,7 @@
  * and for every match only when sorted by `dueAt`. The alerts in force come from
  * the live board (the same ones GET /alerts shows).
  */
+import { centerSetOf, inCenterSet, type CenterScope, type Directory } from '../../domain/directory.js';
 import type { CardColor } from '../../domain/lists.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import { answeringDepartmentOf, complaintStatusOf, decidedAtOf } from '../../domain/complaints/evolve.js';
@@ -47,6 +48,8 @@ const LAST = Number.MAX_SAFE_INTEGER;
 
 export interface ComplaintListQuery {
   readonly centerId?: string;
+  /** What `centerId` covers: that center alone (default) or with every center under it (domain/directory.ts). */
+  readonly scope?: CenterScope;
   readonly departmentId?: string;
   /** false: no department in charge (received without one and never assigned) — the report's row of none. */
   readonly hasDepartment?: boolean;
@@ -136,6 +139,8 @@ export interface ComplaintListSources {
   readonly alertsOf: (complaintId: string) => readonly ComplaintAlertView[];
   readonly zone: string;
   readonly now: EpochMs;
+  /** The directory published now: what a center's subtree is (`scope`); absent, every center stands alone. */
+  readonly directory?: Directory;
   readonly names: {
     readonly centerName: (id: string) => string | undefined;
     readonly departmentName: (id: string) => string | undefined;
@@ -147,7 +152,9 @@ export function complaintFilter(
   f: ComplaintListQuery,
   zone: string,
   alertsOf: (complaintId: string) => readonly ComplaintAlertView[],
+  directory?: Directory,
 ): (s: ComplaintState) => boolean {
+  const centers = centerSetOf(f, directory);
   const received = dateRange(f.receivedFrom, f.receivedTo, ['receivedFrom', 'receivedTo'], zone);
   const decidedIn = dateRange(f.decidedFrom, f.decidedTo, ['decidedFrom', 'decidedTo'], zone);
   const answered = dateRange(f.answeredFrom, f.answeredTo, ['answeredFrom', 'answeredTo'], zone);
@@ -157,7 +164,7 @@ export function complaintFilter(
   return (s) => {
     const r = s.received;
     if (r === undefined) return false;
-    if (f.centerId !== undefined && r.centerId !== f.centerId) return false;
+    if (!inCenterSet(centers, r.centerId)) return false;
     if (f.departmentId !== undefined && s.departmentId !== f.departmentId) return false;
     if (f.hasDepartment !== undefined && (s.departmentId !== undefined) !== f.hasDepartment) return false;
     if (f.answeredBy !== undefined && (s.answered === undefined || (answeringDepartmentOf(s) ?? '') !== f.answeredBy))
@@ -192,7 +199,7 @@ export function listComplaints(query: ComplaintListQuery, src: ComplaintListSour
   // The order names the list, so another list's cursor is refused; '-received' reads the cursors made before sorts.
   const order = scopedOrder(`complaints:${sort}`, query, LISTING_FIELDS);
   const { after, listedAt } = listingPosition(query, order, field === 'overdueDays', now, zone);
-  const matches = complaintFilter(query, zone, src.alertsOf);
+  const matches = complaintFilter(query, zone, src.alertsOf, src.directory);
   const page = new PageCollector<ComplaintState>(query.limit, direction, after);
   let total = 0;
   for (const s of src.complaints.all()) {

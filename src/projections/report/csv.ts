@@ -213,7 +213,9 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
           report.runningThrough === undefined
             ? `${report.from} 至 ${report.to}（不含）`
             : `${report.from} 至 ${report.runningThrough}（本月未结束）`,
-          report.filter.centerId === undefined ? '全部' : (report.filter.centerName ?? report.filter.centerId),
+          report.filter.centerId === undefined
+            ? '全部'
+            : `${report.filter.centerName ?? report.filter.centerId}${report.filter.scope === 'subtree' ? '（含下级中心）' : ''}`,
           report.calendarVersion,
           report.policyVersions.join('、'),
         ],

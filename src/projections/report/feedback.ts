@@ -7,6 +7,7 @@
  * complaints, and satisfaction (满意率) with the 差评 follow-ups. The figures
  * are those of /stats (complaintStats.ts, ratingFigures.ts).
  */
+import { inCenterSet, type CenterSet } from '../../domain/directory.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import type { EpochMs } from '../../domain/types.js';
 import {
@@ -120,10 +121,10 @@ const label = (p: MonthLabel): MonthLabel => ({
   ...(p.through === undefined ? {} : { through: p.through }),
 });
 
-/** The complaints received for `centerId` (all when undefined), counted over the three months in one pass. */
+/** The complaints received for the centers counted (all when undefined), over the three months in one pass. */
 export function complaintSection(
   source: ComplaintSource | undefined,
-  centerId: string | undefined,
+  centers: CenterSet,
   periods: ComparedPeriods,
   asOf: EpochMs,
   names: ReportNames,
@@ -138,7 +139,7 @@ export function complaintSection(
   const month = acc(periods.previousMonth);
   for (const s of all) {
     if (s.received === undefined) continue;
-    if (centerId !== undefined && s.received.centerId !== centerId) continue;
+    if (!inCenterSet(centers, s.received.centerId)) continue;
     now.add(s);
     year.add(s);
     month.add(s);

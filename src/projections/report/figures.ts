@@ -6,6 +6,7 @@
  * instead of one per table keeps a district month within its latency budget.
  */
 import type { CaseState, EpochMs } from '../../domain/types.js';
+import { inCenterSet, type CenterSet } from '../../domain/directory.js';
 import type { CaseEntry } from '../caseEntry.js';
 import {
   Accumulator,
@@ -52,7 +53,7 @@ type Groups = Map<string, { acc: Accumulator }>;
 export function monthFigures(
   entries: Iterable<CaseEntry>,
   periods: MonthPeriods,
-  centerId: string | undefined,
+  centers: CenterSet,
   versionOf: (state: CaseState) => string,
   asOf: EpochMs,
 ): MonthFigures {
@@ -73,9 +74,9 @@ export function monthFigures(
     const s = e.state;
     const a = s.accepted;
     if (a === undefined || s.acceptedAt === undefined) continue;
-    if (centerId !== undefined && a.centerId !== centerId) continue;
+    if (!inCenterSet(centers, a.centerId)) continue;
     const { acceptedAt } = s;
-    latest = Math.max(latest, caseActivity(s, centerId));
+    latest = Math.max(latest, caseActivity(s, centers));
     year.add(e, previousYear.fromMs, previousYear.toMs);
     month.add(e, previousMonth.fromMs, previousMonth.toMs);
     ratings.previousYear.add(e, previousYear.fromMs, previousYear.toMs);

@@ -5,7 +5,7 @@
  * `ReportNames` plug-in (the directory), and an id it does not know keeps no
  * name, is flagged `registered: false` and is counted apart.
  */
-import type { CenterLevel } from '../../domain/directory.js';
+import type { CenterLevel, Directory } from '../../domain/directory.js';
 import { CENTER_LEVELS } from '../../domain/directory.js';
 import type { StatsGroup, UnregisteredTotal } from '../stats.js';
 
@@ -15,6 +15,8 @@ export interface ReportNames {
     centerId: string,
   ): { readonly name: string; readonly level: CenterLevel; readonly parentId?: string } | undefined;
   department(departmentId: string): { readonly name: string } | undefined;
+  /** The directory itself: what a center's subtree is (centersInScope); none: every center stands alone. */
+  readonly directory?: Directory;
 }
 
 export const NO_NAMES: ReportNames = { center: () => undefined, department: () => undefined };

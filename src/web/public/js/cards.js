@@ -10,7 +10,7 @@ import { directoryPickers } from './directory.js';
 import { explainFigures } from './explain-figures.js';
 import { nowStartsNode, timeOf, withdrawnByNode, withdrawnCardName, withdrawnDataset } from './withdrawn.js';
 
-const PARAMS = ['from', 'to', 'centerId', 'departmentId', 'rule', 'color', 'subject', 'limit'];
+const PARAMS = ['from', 'to', 'centerId', 'scope', 'departmentId', 'rule', 'color', 'subject', 'limit'];
 const withdrawnView = new URLSearchParams(location.search).get('view') === 'withdrawn';
 
 const who = (id, name) => (name ? el('span', { title: id }, name) : id);

@@ -8,6 +8,7 @@ import { directoryPickers } from './directory.js';
 
 const PARAMS = [
   'centerId',
+  'scope',
   'departmentId',
   'matterCode',
   'category',

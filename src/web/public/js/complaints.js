@@ -11,6 +11,7 @@ import { complaintHref } from './report-links.js';
 
 const PARAMS = [
   'centerId',
+  'scope',
   'departmentId',
   'hasDepartment',
   'answeredBy',

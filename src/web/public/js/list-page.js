@@ -36,6 +36,8 @@ export function listPage(o) {
   const query = () => {
     const q = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (o.params.includes(k) && String(v) !== '') q.set(k, String(v));
+    // 含下级中心 says what the center filter covers: with no center chosen there is nothing to widen (the API refuses it).
+    if (!q.has('centerId')) q.delete('scope');
     return q;
   };
 
@@ -45,6 +47,12 @@ export function listPage(o) {
     for (const name of o.params) {
       const field = form.elements.namedItem(name);
       if (!field || q.get(name) === null) continue;
+      if (field.type === 'checkbox') {
+        // A choice (含下级中心 = scope=subtree): ticked for its value, clear for the API's other one (scope=center).
+        field.checked = q.get(name) === field.value;
+        if (!field.checked && !(name === 'scope' && q.get(name) === 'center')) refused.push(`${name}=${q.get(name)}`);
+        continue;
+      }
       if (field.tagName === 'SELECT' && ![...field.options].some((x) => x.value === q.get(name)))
         field.append(el('option', { value: q.get(name) }, q.get(name)));
       field.value = q.get(name);

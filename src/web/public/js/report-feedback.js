@@ -5,7 +5,7 @@
 // recomputed here (growth: percent for counts, percentage points for rates).
 import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
 import { nameCell } from './directory.js';
-import { complaintListLink, countLink, findingListLink, ratingListLink } from './report-links.js';
+import { complaintListLink, countLink, findingListLink, ratingListLink, reportWhere } from './report-links.js';
 import { comparedHead } from './labels.js';
 
 const $ = (id) => document.getElementById(id);
@@ -82,7 +82,7 @@ export function renderComplaints(report) {
   const section = report.complaints;
   if (!section) return;
   headMonths(report, section, 'complaints');
-  const where = { centerId: report.filter?.centerId };
+  const where = reportWhere(report);
   $('complaint-figures').tBodies[0].replaceChildren(
     ...comparedRows(section, COMPLAINT_FIGURES, report.month, (m, field) => complaintListLink(m, field, where)),
   );
@@ -107,7 +107,7 @@ export function renderRatings(report) {
   const section = report.ratings;
   if (!section) return;
   headMonths(report, section, 'ratings');
-  const where = { centerId: report.filter?.centerId };
+  const where = reportWhere(report);
   $('rating-figures').tBodies[0].replaceChildren(
     ...comparedRows(section, RATING_FIGURES, report.month, (m, field) => ratingListLink(m, field, where, report.asOf)),
   );

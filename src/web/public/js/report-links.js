@@ -18,16 +18,41 @@ function datesOf(period) {
 }
 
 /**
+ * The query of the report's center (if any): `centerId`, and `scope=subtree` when the count covers the
+ * centers under it too (a report of a center with its subtree, as the API's default). The lists' default
+ * is the center alone, so a count of one center (a row of the per-center table) carries no scope.
+ * @param {{centerId?: string, scope?: string}} where
+ */
+function centerQuery(where) {
+  const q = new URLSearchParams();
+  if (where.centerId) {
+    q.set('centerId', where.centerId);
+    if (where.scope === 'subtree') q.set('scope', 'subtree');
+  }
+  return q;
+}
+
+/**
+ * Whose counts a report shows (its filter): no center, one center, or a center with the centers under it
+ * (`scope: 'subtree'`, the API's default for a center's report), so every link lists the same cases.
+ * @param {{filter?: {centerId?: string, scope?: string}}} report
+ */
+export function reportWhere(report) {
+  const { centerId, scope } = report.filter ?? {};
+  return centerId ? { centerId, ...(scope === 'subtree' ? { scope } : {}) } : {};
+}
+
+/**
  * The list behind one count, or undefined when the figure is not a count of cases or cards.
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' | 'caseCards' |
  *   'withdrawnCards' (the card register's withdrawn view)
- * @param {{centerId?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
+ * @param {{centerId?: string, scope?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
  */
 export function reportListLink(month, field, where = {}) {
   const { from, to } = datesOf(month);
-  const q = new URLSearchParams();
-  for (const k of ['centerId', 'departmentId', 'category']) if (where[k]) q.set(k, where[k]);
+  const q = centerQuery(where);
+  for (const k of ['departmentId', 'category']) if (where[k]) q.set(k, where[k]);
   const cases = (extra) => {
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return `/cases?${q}`;
@@ -67,7 +92,7 @@ function monthList(list, month, dates, where, extra = {}, until = undefined) {
   const { from, to: end } = datesOf(month);
   const to = until !== undefined && until < end ? until : end;
   if (to <= from) return undefined;
-  const q = new URLSearchParams(where.centerId ? { centerId: where.centerId } : {});
+  const q = centerQuery(where);
   q.set(`${dates}From`, from);
   q.set(`${dates}To`, to);
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
@@ -79,7 +104,7 @@ function monthList(list, month, dates, where, extra = {}, until = undefined) {
  * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: of the month's accepted, those closed by its end.
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a complaint figure (report-feedback.js COMPLAINT_FIGURES)
- * @param {{centerId?: string}} where
+ * @param {{centerId?: string, scope?: string}} where
  */
 export function complaintListLink(month, field, where = {}) {
   const by = {
@@ -105,7 +130,7 @@ export function findingListLink(month, departmentId, finding, where = {}) {
  * Rates have none.
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a rating figure (report-feedback.js RATING_FIGURES)
- * @param {{centerId?: string}} where
+ * @param {{centerId?: string, scope?: string}} where
  * @param {string} asOf the report's instant
  * @param {{departmentId?: string}} extra
  */

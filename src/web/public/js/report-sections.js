@@ -6,7 +6,7 @@
 import { ALERT_RULES, COLORS, comparedHead, KPIS, label } from './labels.js';
 import { el, fmtKpi, fmtNumber, fmtRate, ratePercent } from './format.js';
 import { nameCell, withName } from './directory.js';
-import { countLink, reportListLink } from './report-links.js';
+import { countLink, reportListLink, reportWhere } from './report-links.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -48,8 +48,7 @@ const numCell = (text, extra = {}) => el('td', { class: 'num', ...extra }, text)
  * register) that reproduces it.
  */
 const countCell = (report, field, value, where = {}, extra = {}, month = report.month) => {
-  const centerId = report.filter?.centerId;
-  const href = month ? reportListLink(month, field, centerId ? { centerId, ...where } : where) : undefined;
+  const href = month ? reportListLink(month, field, { ...reportWhere(report), ...where }) : undefined;
   return numCell(countLink(fmtNumber(value), value, href), extra);
 };
 const noData = (cols, text = '无数据 No data') =>
@@ -105,22 +104,24 @@ export function renderCategories(report) {
 }
 
 export function renderCenters(report) {
-  const rows = (report.centers ?? []).map((c) =>
-    el(
+  const rows = (report.centers ?? []).map((c) => {
+    // A row's counts are that center's alone, whatever the report covers (no scope: the lists' default).
+    const oneCenter = { centerId: c.centerId, scope: undefined };
+    return el(
       'tr',
       { dataset: { center: c.centerId, level: c.level ?? 'unregistered' } },
       el('td', {}, c.level ? LEVEL_LABELS[c.level] : '未登记 Unregistered'),
       numCell(String(c.rank), { dataset: { role: 'rank' } }),
       nameCell('th', c.name, c.centerId, { scope: 'row' }),
-      countCell(report, 'accepted', c.accepted, { centerId: c.centerId }),
-      countCell(report, 'completed', c.completed, { centerId: c.centerId }),
-      countCell(report, 'inProgress', c.inProgress, { centerId: c.centerId }),
+      countCell(report, 'accepted', c.accepted, oneCenter),
+      countCell(report, 'completed', c.completed, oneCenter),
+      countCell(report, 'inProgress', c.inProgress, oneCenter),
       numCell(fmtRate(c.completionRate)),
       numCell(fmtRate(c.onTimeRate)),
       el('td', { class: 'num hide-narrow' }, fmtRate(c.overdueRate)),
-      countCell(report, 'cardsTotal', c.cardsTotal, { centerId: c.centerId }, { class: 'num hide-narrow' }),
-    ),
-  );
+      countCell(report, 'cardsTotal', c.cardsTotal, oneCenter, { class: 'num hide-narrow' }),
+    );
+  });
   $('centers').tBodies[0].replaceChildren(...(rows.length ? rows : [noData(10)]));
 }
 
@@ -218,8 +219,7 @@ export function renderCards(report) {
   );
   // Cards shown, then withdrawn by a write recorded after the fact or a calendar correction: not counted above.
   const w = cards.withdrawn ?? { total: 0, red: 0, yellow: 0 };
-  const centerId = report.filter?.centerId;
-  const href = reportListLink(report.month, 'withdrawnCards', centerId ? { centerId } : {});
+  const href = reportListLink(report.month, 'withdrawnCards', reportWhere(report));
   // Beside them, on the same list: yellow cards kept whose shown clearing was changed, and rows put back since.
   const changed = w.clearingsChanged ?? 0;
   const reinstated = w.reinstated ?? 0;

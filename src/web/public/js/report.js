@@ -29,6 +29,8 @@ function query() {
   const center = $('center').value.trim();
   if (month) params.set('month', month);
   if (center) params.set('centerId', center);
+  // 含下级中心 (on by default): a center's report covers the centers under it, the API's default; off, that center alone.
+  if (center && !$('scope').checked) params.set('scope', 'center');
   return params;
 }
 
@@ -72,6 +74,11 @@ async function load() {
     const where = report.filter.centerId
       ? (report.filter.centerName ?? centerText(report.filter.centerId))
       : '全部中心';
+    // A center's report with the centers under it says so beside the title (the per-center table lists them).
+    $('report-scope').textContent =
+      report.filter.scope === 'subtree' && (report.filter.centers?.length ?? 0) > 1
+        ? `含下级中心 ${report.filter.centers.length - 1} 个 With ${report.filter.centers.length - 1} centers under it`
+        : '';
     $('report-title').textContent = `${where} ${monthTitle(report.month)}政务服务月度报告`;
     $('summary').textContent = report.summary;
     renderHint(report);
@@ -143,6 +150,7 @@ async function main() {
     $('center').append(el('option', { value: center }, `${centerText(center)}（未登记 not in the directory）`));
   }
   $('center').value = center;
+  $('scope').checked = params.get('scope') !== 'center';
   $('month-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void load();
