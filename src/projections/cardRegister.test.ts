@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../domain/index.js';
 import { CARD_RULES } from '../domain/lists.js';
 import type { CardRule } from '../domain/types.js';
-import { cardRegisterToCsv, explainFigures, type CardRegisterQuery, type CardRegisterRow } from './cardRegister.js';
+import { cardRegisterToCsv, type CardRegisterQuery, type CardRegisterRow } from './cardRegister.js';
+import { explainFigures } from './explainFigures.js';
+import { COLOR_NAMES, RULE_NAMES } from './report/labels.js';
 import { CENTERS, DAY, DEPARTMENTS, listFixture, NOW, START } from './listFixture.js';
 import { makeRig, ZONE, type Rig } from './testSupport.js';
 import type { ReadModels } from './types.js';
@@ -92,7 +94,7 @@ describe('the card register', () => {
     const ev = rm.evaluateCase(warning!.caseId!, NOW)!;
     expect(warning).toMatchObject({ centerId: ev.centerId, departmentId: ev.departmentId, matterCode: ev.matterCode });
     expect(warning!.explain).toMatchObject({ deadlineDate: ev.deadlineDate, promisedDays: ev.promisedDays });
-    expect(explainFigures(warning!.explain)).toContain(`promisedDays=${ev.promisedDays}`);
+    expect(explainFigures(warning!.explain)).toContain(`承诺时限（工作日） ${ev.promisedDays}`);
     const overdue = rows.find((r) => r.rule === 'overdue' && r.clearedAt === undefined)!;
     expect(overdue.explain).toMatchObject({ overdueDays: rm.evaluateCase(overdue.caseId!, NOW)!.overdueDays });
   });
@@ -108,6 +110,45 @@ describe('the card register', () => {
       '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain('deadlineDate=');
+    expect(lines[1]).toContain('办结时限日 ');
+  });
+
+  it('CSV: each cell in Chinese as the page shows it, no code and no variable name', () => {
+    const rows = allPages({ from: date(-5), to: date(120) }, 500);
+    const csv = cardRegisterToCsv(rows);
+    // Before: `deadline-warning,yellow,…,acceptedDate=2026-10-12; promisedDays=…`.
+    for (const code of [...Object.keys(RULE_NAMES), 'yellow', 'red', 'acceptedDate=', 'dueAt', 'warnAtDay'])
+      expect(csv, code).not.toContain(code);
+    const overdue = rows.find((r) => r.rule === 'overdue')!;
+    const line = csv.split('\r\n').find((l) => l.startsWith(`办件,${overdue.caseId},${RULE_NAMES.overdue},`))!;
+    expect(line.startsWith(`办件,${overdue.caseId},${RULE_NAMES.overdue},${COLOR_NAMES.red},`)).toBe(true);
+    const dueAt = (overdue.explain as { dueAt: string }).dueAt;
+    expect(line).toContain(`截止时刻 ${dueAt.slice(0, 10)} ${dueAt.slice(11, 16)}`);
+    expect(line.endsWith(`,${explainFigures(overdue.explain)}`)).toBe(true);
+  });
+
+  it("CSV: a complaint's card names its rule, colour and clock as the complaint page does", () => {
+    const csv = cardRegisterToCsv([
+      {
+        complaintId: 'PROBE-HOL-1',
+        rule: 'complaint-overdue',
+        color: 'red',
+        startedAt: '2026-11-03T00:00:00.000+08:00',
+        centerId: 'district-panlong',
+        departmentId: 'taxation',
+        explain: {
+          rule: 'complaint-overdue',
+          acceptedDate: '2026-10-12',
+          withinDays: 15,
+          byDate: '2026-11-02',
+          dueAt: '2026-11-03T00:00:00.000+08:00',
+          answeredAt: '2026-11-04T10:00:00.000+08:00',
+        },
+      } as CardRegisterRow,
+    ]);
+    expect(csv.split('\r\n')[1]).toBe(
+      '效能投诉,PROBE-HOL-1,投诉答复逾期,红牌,2026-11-03T00:00:00.000+08:00,,district-panlong,,taxation,,,,' +
+        '受理日 2026-10-12；时限（工作日） 15；时限日 2026-11-02；截止时刻 2026-11-03 00:00；答复时间 2026-11-04 10:00',
+    );
   });
 });

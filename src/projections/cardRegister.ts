@@ -23,6 +23,8 @@ import { type ComplaintCard, type ComplaintTimeline, recordedClear } from '../do
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
+import { explainFigures } from './explainFigures.js';
+import { CARD_SUBJECT_NAMES, cardRuleName, COLOR_NAMES } from './report/labels.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
@@ -286,28 +288,21 @@ function revisionOf(details: unknown): unknown {
   return typeof details === 'object' && details !== null ? (details as { revision?: unknown }).revision : undefined;
 }
 
+/**
+ * The register as CSV, for people (a 通报 is written from it): rules, colours and the explanation's
+ * figures in Chinese, as the page shows them (labels.ts, explainFigures.ts). The codes are in the JSON
+ * of the same query (docs/api.md "CSV").
+ */
 const CARD_CSV_HEADER = ['对象', '编号', '规则', '颜色', '亮牌时间', '消除时间', ...PLACE_HEADERS, '说明（数字）'];
-
-/** The explanation's figures on one line: scalar fields as they are (none for null), day lists by their length. */
-export function explainFigures(explain: unknown): string {
-  if (typeof explain !== 'object' || explain === null) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(explain)) {
-    if (key === 'rule' || key === 'calendarVersion' || key === 'policyVersion' || key === 'asOf') continue;
-    if (Array.isArray(value)) parts.push(`${key}=${value.length}`);
-    else if (value !== null && value !== undefined && typeof value !== 'object') parts.push(`${key}=${String(value)}`);
-  }
-  return parts.join('; ');
-}
 
 export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
   return toCsv(
     CARD_CSV_HEADER,
     rows.map((r) => [
-      r.complaintId === undefined ? '办件' : '效能投诉',
+      CARD_SUBJECT_NAMES[r.complaintId === undefined ? 'case' : 'complaint'],
       r.caseId ?? r.complaintId,
-      r.rule,
-      r.color,
+      cardRuleName(r.rule),
+      COLOR_NAMES[r.color],
       r.startedAt,
       r.clearedAt,
       ...placeCells({ ...r, matterCode: r.matterCode ?? '' }),

@@ -4,6 +4,7 @@ import { formatInstant, parseInstant } from '../domain/index.js';
 import type { CardColor, CardRule } from '../domain/types.js';
 import { alertsByRule, CASE_SORT_VALUES, type CaseListFilter, type CaseListRow, type CaseSort } from './caseList.js';
 import { caseListToCsv } from './caseListCsv.js';
+import { CASE_STATUS_NAMES, COLOR_NAMES, KIND_NAMES, RULE_NAMES } from './report/labels.js';
 import { CENTERS, DAY, DEPARTMENTS, listFixture, NOW, START } from './listFixture.js';
 import { makeRig, ZONE, type Rig } from './testSupport.js';
 import type { ReadModels } from './types.js';
@@ -163,6 +164,21 @@ describe('the case list', () => {
       true,
     );
     expect(item.provisional).toBe(read.provisional);
+  });
+
+  it('CSV: kind, status and alerts by their Chinese names, as the page shows them, never codes', () => {
+    const items = rm.caseList({ limit: 500 }).items;
+    const csv = caseListToCsv(items);
+    // Before: `promised,completed,…,overdue/red`.
+    for (const code of [',promised,', ',instant,', ',open,', ',paused,', ',completed,', '/red', '/yellow', 'overdue'])
+      expect(csv, code).not.toContain(code);
+    const flagged = items.find((r) => r.alerts.length > 0)!;
+    const line = csv.split('\r\n').find((l) => l.startsWith(`${flagged.caseId},`))!;
+    expect(line).toContain(
+      `,${KIND_NAMES[flagged.kind as keyof typeof KIND_NAMES]},${CASE_STATUS_NAMES[flagged.status]},`,
+    );
+    const alert = flagged.alerts[0]!;
+    expect(line).toContain(`${RULE_NAMES[alert.rule]}（${COLOR_NAMES[alert.color]}）`);
   });
 });
 

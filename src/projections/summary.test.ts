@@ -4,7 +4,7 @@ import type { ComplaintFigures } from './complaints/complaintStats.js';
 import type { RatingFigures } from './ratingFigures.js';
 import type { MonthlyReportFigures } from './report.js';
 import type { MonthlyCenterRow } from './report/tables.js';
-import { feedbackText, percentText, subjectOf, topCentersText } from './summary.js';
+import { cardsText, feedbackText, percentText, subjectOf, topCentersText } from './summary.js';
 
 const count = fc.integer({ min: 0, max: 50_000 });
 const rate = fc.option(
@@ -44,10 +44,11 @@ describe('the summary’s sentence on complaints and ratings is built from the f
         const anyComplaint = c.received + c.accepted + c.rejected + c.answered + c.closed > 0;
         if (anyComplaint) {
           expect(text).toContain(`全月收到效能投诉${c.received}件，受理${c.accepted}件`);
-          expect(text).toContain(`办结${c.closedOfAccepted}件`);
+          // 本月办结 is the month's closures; the cohort figure is named as one (before: 办结{closedOfAccepted}件).
+          expect(text).toContain(`本月办结${c.closed}件，本月受理且已办结${c.closedOfAccepted}件`);
           expect(text.includes(`不予受理${c.rejected}件`)).toBe(c.rejected > 0);
           expect(text.includes('办结率')).toBe(c.closedRate !== null);
-          if (c.closedRate !== null) expect(text).toContain(`办结率${percentText(c.closedRate)}`);
+          if (c.closedRate !== null) expect(text).toContain(`办结率（本月受理的）${percentText(c.closedRate)}`);
           if (c.satisfactionRate !== null) expect(text).toContain(`投诉人满意率${percentText(c.satisfactionRate)}`);
         } else expect(text.startsWith('全月未收到效能投诉；')).toBe(true);
         if (r.rated + r.followUpsDue > 0) {
@@ -65,7 +66,7 @@ describe('the summary’s sentence on complaints and ratings is built from the f
       fc.property(
         complaintArb,
         ratingArb,
-        fc.constantFrom('accepted', 'closedOfAccepted', 'rated', 'badRatings'),
+        fc.constantFrom('accepted', 'closed', 'closedOfAccepted', 'rated', 'badRatings'),
         (c, r, field) => {
           const before = feedbackText(reportOf(c, r));
           const after =
@@ -96,8 +97,55 @@ describe('the summary’s sentence on complaints and ratings is built from the f
       ),
     );
     expect(text).toBe(
-      '全月收到效能投诉2350件，受理2344件，不予受理6件，办结2333件，办结率99.53%，按时答复率98%，投诉人满意率91.23%；' +
+      '全月收到效能投诉2350件，受理2344件，不予受理6件，本月办结2339件，本月受理且已办结2333件，办结率（本月受理的）99.53%，' +
+        '按时答复率98%，投诉人满意率91.23%；' +
         '好差评评价1200次，满意率97.5%，差评12件，按期整改率100%。',
+    );
+  });
+});
+
+describe('the summary’s cards name whose cards each number counts', () => {
+  const cardsOf = (
+    cases: { rule: string; color: 'yellow' | 'red'; count: number }[],
+    complaints: { rule: string; color: 'yellow' | 'red'; count: number }[],
+  ) => {
+    const sum = (xs: { count: number }[]) => xs.reduce((a, x) => a + x.count, 0);
+    const all = [...cases, ...complaints];
+    return {
+      kpis: { flow: { cards: cases, cardsTotal: sum(cases) } },
+      complaints: { figures: { cards: complaints, cardsTotal: sum(complaints) } },
+      cards: {
+        total: sum(all),
+        yellow: sum(all.filter((c) => c.color === 'yellow')),
+        red: sum(all.filter((c) => c.color === 'red')),
+      },
+    } as unknown as Parameters<typeof cardsText>[0];
+  };
+
+  it('the cases’ cards (the key figures’ 办件红黄牌) apart from the complaints’ (the repro: 413 + 12 = 425)', () => {
+    const report = cardsOf(
+      [
+        { rule: 'deadline-warning', color: 'yellow', count: 310 },
+        { rule: 'overdue', color: 'red', count: 103 },
+      ],
+      [
+        { rule: 'complaint-answer-warning', color: 'yellow', count: 7 },
+        { rule: 'complaint-overdue', color: 'red', count: 5 },
+      ],
+    );
+    // Before: "共出现黄牌317张、红牌108张", the sum of both beside a key figure of 413.
+    expect(cardsText(report, '中心及下属各服务中心')).toBe(
+      '本月，中心及下属各服务中心办件共出现黄牌310张、红牌103张，效能投诉出现黄牌7张、红牌5张。',
+    );
+  });
+
+  it('no complaint card: the cases’ alone; none at all: says so; complaints’ only: the cases had none', () => {
+    expect(cardsText(cardsOf([{ rule: 'overdue', color: 'red', count: 2 }], []), 'A中心')).toBe(
+      '本月，A中心办件共出现红牌2张。',
+    );
+    expect(cardsText(cardsOf([], []), 'A中心')).toBe('本月，A中心未出现黄牌、红牌情况。');
+    expect(cardsText(cardsOf([], [{ rule: 'complaint-undecided', color: 'red', count: 1 }]), 'A中心')).toBe(
+      '本月，A中心办件未出现黄牌、红牌，效能投诉出现红牌1张。',
     );
   });
 });

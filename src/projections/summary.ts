@@ -63,11 +63,26 @@ export function topCentersText(centers: readonly MonthlyCenterRow[]): string | u
   return `受理业务量前${top.length === 3 ? '三' : '二'}名的是：${top.map((c) => `${nameOf(c, c.centerId)}${c.accepted}件`).join('、')}。`;
 }
 
-function cardsText(report: MonthlyReportFigures, where: string): string {
-  const { total, yellow, red } = report.cards;
-  if (total === 0) return `本月，${where}未出现黄牌、红牌情况。`;
-  const parts = [yellow > 0 ? `黄牌${yellow}张` : '', red > 0 ? `红牌${red}张` : ''].filter((x) => x !== '');
-  return `本月，${where}共出现${parts.join('、')}。`;
+/** "黄牌N张、红牌N张", a colour with none left out. */
+function colorsText(cards: readonly { readonly color: 'yellow' | 'red'; readonly count: number }[]): string {
+  let yellow = 0;
+  let red = 0;
+  for (const c of cards) c.color === 'red' ? (red += c.count) : (yellow += c.count);
+  return [yellow > 0 ? `黄牌${yellow}张` : '', red > 0 ? `红牌${red}张` : ''].filter((x) => x !== '').join('、');
+}
+
+/**
+ * The month's cards, each number named for what it counts: the cases' (办件, the 红黄牌 of the key
+ * figures and of the center table, SPEC §5) and, when there are some, the complaints' (投诉, SPEC §8);
+ * together the 合计 of the cards section.
+ */
+export function cardsText(report: Pick<MonthlyReportFigures, 'cards' | 'kpis' | 'complaints'>, where: string): string {
+  if (report.cards.total === 0) return `本月，${where}未出现黄牌、红牌情况。`;
+  const cases = report.kpis.flow.cards;
+  const complaints = report.complaints.figures.cards;
+  const caseText = report.kpis.flow.cardsTotal === 0 ? '办件未出现黄牌、红牌' : `办件共出现${colorsText(cases)}`;
+  const complaintText = report.complaints.figures.cardsTotal === 0 ? '' : `，效能投诉出现${colorsText(complaints)}`;
+  return `本月，${where}${caseText}${complaintText}。`;
 }
 
 /** The opening paragraph of the monthly report. */
@@ -118,8 +133,11 @@ export function feedbackText(report: MonthlyReportFigures): string {
           `${month}收到效能投诉${c.received}件`,
           `受理${c.accepted}件`,
           ...(c.rejected > 0 ? [`不予受理${c.rejected}件`] : []),
-          `办结${c.closedOfAccepted}件`,
-          ...rateClause('办结率', c.closedRate),
+          // Closed in the month, whenever accepted (or rejected); then the month's accepted closed by its end,
+          // the base of 办结率 (a cohort, docs/complaints.md): each number named for what it counts.
+          `本月办结${c.closed}件`,
+          `本月受理且已办结${c.closedOfAccepted}件`,
+          ...rateClause('办结率（本月受理的）', c.closedRate),
           ...rateClause('按时答复率', c.answeredOnTimeRate),
           ...rateClause('投诉人满意率', c.satisfactionRate),
         ];

@@ -28,6 +28,14 @@ import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import type { WithdrawnCardFact } from './report.js';
 import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
+import {
+  CARD_SUBJECT_NAMES,
+  cardRuleName,
+  COLOR_NAMES,
+  COMPLAINT_EVENT_TYPE_NAMES,
+  EVENT_TYPE_NAMES,
+  nameIn,
+} from './report/labels.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
@@ -369,23 +377,27 @@ function natureCell(r: WithdrawnCardRow): string {
   return r.reinstatedAt === undefined ? what : `${what}，已恢复`;
 }
 
+/** A case or complaint event type by its Chinese name, as the case and complaint histories show it. */
+const eventName = (type: string): string =>
+  nameIn({ ...EVENT_TYPE_NAMES, ...COMPLAINT_EVENT_TYPE_NAMES }, type) ?? type;
+
 /** What withdrew a card, in one cell. */
 function byCell(by: WithdrawnByView): string {
   if ('calendarVersion' in by)
     return by.directoryVersion === undefined
       ? `日历更正 ${by.previousCalendarVersion} → ${by.calendarVersion}`
       : `目录区域变更 v${by.previousDirectoryVersion} → v${by.directoryVersion}（日历 ${by.calendarVersion}）`;
-  return by.events.map((e) => `${e.type}#${e.revision} 发生于 ${e.occurredAt}`).join('; ');
+  return by.events.map((e) => `${eventName(e.type)}#${e.revision} 发生于 ${e.occurredAt}`).join('; ');
 }
 
 export function withdrawnCardsToCsv(rows: readonly WithdrawnCardRow[]): string {
   return toCsv(
     CSV_HEADER,
     rows.map((r) => [
-      r.complaintId === undefined ? '办件' : '效能投诉',
+      CARD_SUBJECT_NAMES[r.complaintId === undefined ? 'case' : 'complaint'],
       r.caseId ?? r.complaintId,
-      r.rule,
-      r.color,
+      cardRuleName(r.rule),
+      COLOR_NAMES[r.color],
       r.startedAt,
       r.clearedAt,
       r.withdrawnAt,

@@ -19,7 +19,7 @@ const labelsUrl = new URL('./public/js/labels.js', import.meta.url).href;
 const labels = (await import(labelsUrl)) as {
   EXPLAIN_KEYS: Record<string, Pair>;
   EXPLAIN_RULE_TEXT: Record<string, string>;
-  explainValueText(key: string, value: string, rule: string): string;
+  explainValueText(key: string, value: string, rule: string, figures?: unknown): string;
 };
 
 interface Scenario {
@@ -44,6 +44,8 @@ interface Leaf {
   readonly path: string;
   readonly key: string;
   readonly value: unknown;
+  /** The explanation the value is in. */
+  readonly figures: unknown;
 }
 
 /** Every (key, value) of every explanation the worked cases produce. */
@@ -51,14 +53,14 @@ function explanationLeaves(): { keys: Map<string, string>; leaves: Leaf[]; rules
   const keys = new Map<string, string>(); // key → a path where it occurs
   const leaves: Leaf[] = [];
   const rules = new Set<string>();
-  const walk = (rule: string, path: string, key: string, v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) walk(rule, path, key, x);
+  const walk = (rule: string, path: string, key: string, v: unknown, figures: unknown = v): void => {
+    if (Array.isArray(v)) for (const x of v) walk(rule, path, key, x, figures);
     else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
         if (!keys.has(k)) keys.set(k, `${path}.${k}`);
-        walk(rule, `${path}.${k}`, k, x);
+        walk(rule, `${path}.${k}`, k, x, figures);
       }
-    else leaves.push({ rule, path, key, value: v });
+    else leaves.push({ rule, path, key, value: v, figures });
   };
   for (const sc of scenarios.filter((s) => s.events.every((e) => known.has(e.type)))) {
     const events = sc.events.map(decode);
@@ -108,6 +110,30 @@ describe('explanation labels (labels.js)', () => {
       if (!HAN.test(text) || !/[A-Za-z]/.test(text)) untranslated.push(`${leaf.path} = ${leaf.value}`);
     }
     expect(untranslated).toEqual([]);
+  });
+
+  it("each rule's sentence says the explanation's day counts, never a variable's name", () => {
+    const sentences = leaves.filter((l) => l.key === 'rule' && typeof l.value === 'string');
+    expect(new Set(sentences.map((l) => l.rule))).toEqual(
+      new Set([
+        'deadline-warning',
+        'escalation-unanswered',
+        'bad-rating-unresolved',
+        'overdue',
+        'pause-warning',
+        'overlong-pause',
+      ]),
+    );
+    for (const leaf of sentences) {
+      const text = labels.explainValueText('rule', leaf.value as string, leaf.rule, leaf.figures);
+      // Before: "计时到第 warnAtDay 个工作日", "督办日之后第 respondWithinDays 个工作日".
+      expect(text, leaf.path).not.toMatch(/warnAtDay|respondWithinDays|badRatingFollowUpDays/);
+    }
+    const warning = sentences.find((l) => l.rule === 'deadline-warning')!;
+    const day = (warning.figures as { warnAtDay: number }).warnAtDay;
+    expect(labels.explainValueText('rule', warning.value as string, warning.rule, warning.figures)).toContain(
+      `计时到第 ${day} 个工作日`,
+    );
   });
 
   it("each rule's sentence has a Chinese text, and the engine's English stays beside it", () => {

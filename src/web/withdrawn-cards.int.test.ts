@@ -289,7 +289,7 @@ describe("the card register's withdrawn view", () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain('撤销时间');
     expect(csv).toContain('WD-1');
-    expect(csv).toContain('效能投诉,QW-1,complaint-undecided');
+    expect(csv).toContain('效能投诉,QW-1,投诉逾期未决定受理,红牌,');
     await screenshot(page, 'cards-withdrawn');
 
     // The other tab: the register of the same period and filters.

@@ -138,7 +138,7 @@ describe('GET /cards', () => {
     );
     const total = (await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue')).body.total;
     expect(lines).toHaveLength(total + 1);
-    expect(lines[1]).toMatch(/overdueDays=\d+/);
+    expect(lines[1]).toMatch(/,逾期,红牌,.*逾期工作日 \d+/);
   });
 
   it('answers 400 naming every bad parameter, 403 to a recorder', async () => {
@@ -286,8 +286,13 @@ describe('complaint cards in the register (SPEC §3: the record of every alert r
     const report = (await get('/reports/monthly?month=2025-09')).body;
     expect(report.cards.total).toBe(total);
     expect(report.cards.byRule).toEqual(expect.arrayContaining(stats.complaints.cards));
-    expect(report.summary).toContain(`红牌${report.cards.red}张`);
+    // The summary names whose cards: the cases' (the key figure 办件红黄牌) apart from the complaints' (before:
+    // one 红牌{cards.red}张 of both beside a key figure of the cases' alone).
+    const red = (cards: { color: string; count: number }[]) =>
+      cards.filter((c) => c.color === 'red').reduce((sum, c) => sum + c.count, 0);
+    expect(report.summary).toContain(`办件共出现`);
+    expect(report.summary).toContain(`红牌${red(stats.flow.cards)}张，效能投诉出现黄牌1张、红牌2张。`);
     const csv = await get(`/cards?${sept}&rule=complaint-undecided`, TOKENS.auditor, { accept: 'text/csv' });
-    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[1]).toMatch(/^效能投诉,Q-1,complaint-undecided,red,/);
+    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[1]).toMatch(/^效能投诉,Q-1,投诉逾期未决定受理,红牌,/);
   });
 });

@@ -228,8 +228,8 @@ describe('GET /complaints', () => {
       .trim()
       .split(/\r?\n/)
       .map((l) => l.split(','));
-    expect(line![header!.indexOf('答复结论')]).toBe('substantiated');
-    expect(line![header!.indexOf('投诉人满意度')]).toBe('satisfied');
+    expect(line![header!.indexOf('答复结论')]).toBe('属实');
+    expect(line![header!.indexOf('投诉人满意度')]).toBe('满意');
 
     // One level each; content = satisfied or basically; given = any.
     expect(ids((await get('/complaints?satisfaction=satisfied')).body)).toEqual(['Q-5']);

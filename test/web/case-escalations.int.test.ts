@@ -50,4 +50,19 @@ describe('case page: escalations and replies', () => {
     expect(seen[1]!.text).toContain('未回告');
     await page.context().close();
   });
+
+  it("the event history names who escalated (the escalation's `by`), not —", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.auditor);
+    await page.goto(`${server.baseUrl}/cases/E2-06?asOf=${encodeURIComponent(e206.asOf)}`);
+    const events = page.locator('#history tbody tr[data-kind="event"]');
+    await expect.poll(() => events.count()).toBe(e206.events.length);
+    const rows = await events.evaluateAll((trs) =>
+      trs.map((tr) => ({ what: tr.children[2]?.textContent ?? '', actor: tr.querySelector('td.actor')?.textContent })),
+    );
+    const escalations = rows.filter((r) => r.what.startsWith('催办/督办'));
+    expect(escalations).toHaveLength(2);
+    // Before: the actor column read — on both, though each names who escalated.
+    expect(escalations.map((r) => r.actor)).toEqual(['efficiency-office', 'efficiency-office']);
+    await page.context().close();
+  });
 });

@@ -175,18 +175,29 @@ describe('complaints', () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/reports?month=2025-11`);
     const links: [string, number, string][] = [];
-    for (const figure of ['received', 'accepted', 'rejected', 'answered', 'closedOfAccepted']) {
+    for (const figure of ['received', 'accepted', 'rejected', 'answered', 'closed', 'closedOfAccepted']) {
       const link = page.locator(`#complaint-figures tr[data-figure="${figure}"] td[data-role="now"] a`);
       await link.waitFor();
       links.push([figure, Number(await link.textContent()), (await link.getAttribute('href')) ?? '']);
     }
+    const figures = (await getJson(server.baseUrl, '/reports/monthly?month=2025-11')).complaints.figures;
     expect(links.map(([figure, n]) => [figure, n])).toEqual([
       ['received', 2],
       ['accepted', 2],
       ['rejected', 0],
       ['answered', 1],
+      ['closed', figures.closed],
       ['closedOfAccepted', 1],
     ]);
+    // Each 办结 figure named for what it counts (before: one row "办结 closed" of the cohort figure, and the
+    // month's closures nowhere), the rate on its base.
+    const name = (figure: string) => page.locator(`#complaint-figures tr[data-figure="${figure}"] th`).textContent();
+    expect(await name('closed')).toMatch(/^本月办结 /);
+    expect(await name('closedOfAccepted')).toMatch(/^本月受理且已办结 /);
+    expect(await name('closedRate')).toMatch(/^办结率（本月受理的） /);
+    expect(await page.locator('#summary').textContent()).toContain(
+      `本月办结${figures.closed}件，本月受理且已办结${figures.closedOfAccepted}件`,
+    );
     // The department's 部分查实 (Q-DONE-1, answered 11-10) links to its complaints too.
     const partly = page.locator('#complaint-departments td a').nth(1); // after 查实 (0)
     links.push(['partly', Number(await partly.textContent()), (await partly.getAttribute('href')) ?? '']);
@@ -213,6 +224,18 @@ describe('complaints', () => {
       '投诉答复临期 complaint answer warning',
     );
     expect(await warning.textContent()).toBe('1');
+    // 合计 is shown as the cases' and the complaints' subtotals; the key figure names the cases' alone.
+    const report = await getJson(server.baseUrl, '/reports/monthly?month=2025-11');
+    const foot = async (role: string) =>
+      Number(await page.locator(`#card-counts tfoot tr[data-total="${role}"] td`).first().textContent());
+    expect(await foot('cases')).toBe(report.kpis.flow.cardsTotal);
+    expect(await foot('complaints')).toBe(report.complaints.figures.cardsTotal);
+    expect(await foot('total')).toBe(report.cards.total);
+    expect(report.cards.total).toBe(report.kpis.flow.cardsTotal + report.complaints.figures.cardsTotal);
+    expect(report.complaints.figures.cardsTotal).toBeGreaterThan(0);
+    expect(await page.locator('#kpis tr[data-kpi="cardsTotal"] th').textContent()).toMatch(/^办件红黄牌 /);
+    // The summary says whose cards: 办件 apart from 效能投诉.
+    expect(await page.locator('#summary').textContent()).toContain('效能投诉出现');
     await warning.click();
     const link = page.locator('#rows tbody tr td a[href^="/complaints?id="]');
     await link.waitFor();

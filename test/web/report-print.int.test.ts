@@ -173,7 +173,10 @@ describe('monthly report page', () => {
       ['3', '大观街道为民服务中心'],
     ]);
     // 效能投诉 and 好差评: the month's figures, and satisfaction per department with the directory's names.
-    expect(report.summary).toContain('全月收到效能投诉2件，受理2件，办结1件，办结率50%');
+    // 本月办结 (the month's closures) and 本月受理且已办结 (the base of 办结率), each named for what it counts.
+    expect(report.summary).toContain(
+      `全月收到效能投诉2件，受理2件，本月办结${report.complaints.figures.closed}件，本月受理且已办结1件，办结率（本月受理的）50%`,
+    );
     expect(report.summary).toContain('好差评评价8次，满意率62.5%，差评2件');
     const cell = (table: string, row: string, role: string) =>
       page.locator(`#${table} tr[data-figure="${row}"] [data-role="${role}"]`).textContent();

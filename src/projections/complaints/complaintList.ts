@@ -25,6 +25,15 @@ import { PAST_DUE_COMPLAINT_RULES, SATISFACTION_LEVELS } from '../../domain/comp
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { toCsv } from '../csv.js';
+import {
+  COLOR_NAMES,
+  COMPLAINT_CHANNEL_NAMES,
+  COMPLAINT_RULE_NAMES,
+  COMPLAINT_STATUS_NAMES,
+  FINDING_NAMES,
+  nameIn,
+  SATISFACTION_NAMES,
+} from '../report/labels.js';
 import { dateRange, inRange } from '../dateRange.js';
 import { PageCollector, scopedOrder, type Direction } from '../keysetPage.js';
 import { LISTING_FIELDS, listingCursor, listingPosition } from '../listingCursor.js';
@@ -326,14 +335,14 @@ const COMPLAINT_CSV_HEADER = [
   '当前告警',
 ];
 
-/** A page of the list as CSV (Chinese headers, as the case list's). */
+/** A page of the list as CSV (Chinese headers and, as the case list's, codes by their Chinese names: labels.ts). */
 export function complaintListToCsv(rows: readonly ComplaintListRow[]): string {
   return toCsv(
     COMPLAINT_CSV_HEADER,
     rows.map((r) => [
       r.complaintId,
-      r.status,
-      r.channel,
+      COMPLAINT_STATUS_NAMES[r.status],
+      nameIn(COMPLAINT_CHANNEL_NAMES, r.channel),
       r.centerId,
       r.centerName,
       r.departmentId,
@@ -344,12 +353,12 @@ export function complaintListToCsv(rows: readonly ComplaintListRow[]): string {
       r.acceptedAt,
       r.rejectedAt,
       r.answeredAt,
-      r.finding,
+      nameIn(FINDING_NAMES, r.finding),
       r.closedAt,
-      r.satisfaction,
+      nameIn(SATISFACTION_NAMES, r.satisfaction),
       r.decideDueAt,
       r.answerDueAt,
-      r.alerts.map((x) => `${x.rule}/${x.color}`).join(' '),
+      r.alerts.map((x) => `${COMPLAINT_RULE_NAMES[x.rule]}（${COLOR_NAMES[x.color]}）`).join('、'),
     ]),
   );
 }

@@ -53,7 +53,7 @@ const CENTER_COLUMNS: readonly Column<MonthlyCenterRow>[] = [
   ['月末未办结', (r) => r.openAtEnd],
   ['月末逾期未办结', (r) => r.overdueOpenAtEnd],
   ['逾期率', (r) => percentCell(r.overdueRate)],
-  ['红黄牌', (r) => r.cardsTotal],
+  ['办件红黄牌', (r) => r.cardsTotal],
 ];
 
 const DEPARTMENT_COLUMNS: readonly Column<MonthlyDepartmentRow>[] = [
@@ -74,8 +74,8 @@ const DEPARTMENT_COLUMNS: readonly Column<MonthlyDepartmentRow>[] = [
   ['月末逾期未办结', (r) => r.overdueOpenAtEnd],
   ['逾期率', (r) => percentCell(r.overdueRate)],
   ['承诺件平均用时（工作日）', (r) => r.avgUsedDays],
-  ['黄牌', (r) => r.yellowCards],
-  ['红牌', (r) => r.redCards],
+  ['办件黄牌', (r) => r.yellowCards],
+  ['办件红牌', (r) => r.redCards],
   ['催办督办', (r) => r.escalations],
 ];
 
@@ -92,7 +92,8 @@ export const HEADLINE_NAMES: Readonly<Record<(typeof HEADLINE_FIGURES)[number][0
   earlyRate: '提前办结率',
   overdueRate: '逾期率',
   avgUsedDays: '承诺件平均用时（工作日）',
-  cardsTotal: '红黄牌',
+  // The cases' cards (SPEC §5); the cards section adds the complaints' (本月红黄牌, 合计).
+  cardsTotal: '办件红黄牌',
 };
 
 /** Chinese names of the compared complaint figures (效能投诉), in the order of `COMPLAINT_HEADLINES`. */
@@ -101,8 +102,11 @@ export const COMPLAINT_NAMES: Readonly<Record<ComplaintHeadline, string>> = {
   accepted: '受理',
   rejected: '不予受理',
   answered: '答复',
-  closedOfAccepted: '办结',
-  closedRate: '办结率',
+  // Closures in the month, of complaints accepted or rejected whenever; then the month's accepted closed by
+  // its end, the base of 办结率 (a cohort, docs/complaints.md).
+  closed: '本月办结',
+  closedOfAccepted: '本月受理且已办结',
+  closedRate: '办结率（本月受理的）',
   answeredOnTimeRate: '按时答复率',
   satisfactionRate: '投诉人满意率',
 };
@@ -275,6 +279,9 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
           : [
               ['规则', '颜色', '张数'],
               ...report.cards.byRule.map((c) => [cardRuleName(c.rule), COLOR_NAMES[c.color], c.count]),
+              // 合计 is the cases' (the key figures' 办件红黄牌) and the complaints' cards: both shown.
+              ['办件小计', '', report.kpis.flow.cardsTotal],
+              ['投诉小计', '', report.complaints.figures.cardsTotal],
               ['合计', '', report.cards.total],
             ]),
         // Shown, then withdrawn by a write recorded after the fact or a calendar correction: not counted above.

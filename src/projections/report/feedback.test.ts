@@ -64,8 +64,11 @@ describe('the complaint section of the monthly report', () => {
     // 03-03 to 03-10 (940, i % 20 < 8), due by the end of 03-31, 4 of the 11 never answered among them;
     // and February's one complaint, never answered, due in March: 936 on time of 941.
     expect([c.answersDue, c.answeredOnTime, c.answeredOnTimeRate]).toEqual([941, 936, 0.9947]);
+    // 本月办结: the closures of March; the cohort's closed, the base of 办结率, named as one.
+    expect(c.closed).toBe(2333);
     expect(r.summary).toContain(
-      '全月收到效能投诉2344件，受理2344件，办结2333件，办结率99.53%，按时答复率99.47%，投诉人满意率89.97%；无好差评评价。',
+      '全月收到效能投诉2344件，受理2344件，本月办结2333件，本月受理且已办结2333件，办结率（本月受理的）99.53%，' +
+        '按时答复率99.47%，投诉人满意率89.97%；无好差评评价。',
     );
   });
 
@@ -99,13 +102,34 @@ describe('the complaint section of the monthly report', () => {
       expect(lines, title).toContain(title);
     expect(lines).toContain('指标,本月 2025-03,去年同月 2024-03,同比,上月 2025-02,环比');
     expect(lines).toContain('受理,2344,4,增长58500%,1,增长234300%');
-    expect(lines).toContain('办结率,99.53%,50%,上升49.53个百分点,0%,上升99.53个百分点');
+    expect(lines).toContain('办结率（本月受理的）,99.53%,50%,上升49.53个百分点,0%,上升99.53个百分点');
+    // Before: one row 办结 of the cohort figure; the month's closures were nowhere.
+    expect(lines).toContain('本月办结,2333,2,增长116550%,0,');
+    expect(lines).toContain('本月受理且已办结,2333,2,增长116550%,0,');
     expect(lines).toContain('本月无查实或部分查实的投诉');
     expect(lines).toContain('本月无好差评评价');
     const all = monthlyReportToCsv(reportWith(p));
     expect(all.split('\r\n')).toContain('部门编号,部门名称,查实,部分查实');
     expect(all.split('\r\n')).toContain(',（未指定承办部门）,0,1');
     expect(all.split('\r\n')).toContain('d1,区卫健局,1,0');
+  });
+
+  it("CSV: the cards' 合计 is the cases' and the complaints' subtotals, the key figure the cases' alone", () => {
+    const r = reportWith(p);
+    const lines = monthlyReportToCsv(r).split('\r\n');
+    const cases = r.kpis.flow.cardsTotal;
+    const complaints = r.complaints.figures.cardsTotal;
+    expect(complaints).toBeGreaterThan(0);
+    expect(r.cards.total).toBe(cases + complaints);
+    // Before: 红黄牌,{cases} among the key figures and 合计,,{cases + complaints} under the cards, unexplained.
+    expect(lines.some((l) => l.startsWith(`办件红黄牌,${cases},`))).toBe(true);
+    expect(lines.some((l) => l.startsWith('红黄牌,'))).toBe(false);
+    const at = lines.indexOf(`合计,,${r.cards.total}`);
+    expect(lines.slice(at - 2, at + 1)).toEqual([
+      `办件小计,,${cases}`,
+      `投诉小计,,${complaints}`,
+      `合计,,${r.cards.total}`,
+    ]);
   });
 });
 
@@ -204,7 +228,9 @@ describe('the rating section of the monthly report', () => {
     expect(s.groups?.find((g) => g.key === 'c1')?.complaints?.accepted).toBe(3);
     const r = rm.monthlyReport('2025-03');
     expect(r.complaints.figures).toEqual(s.complaints);
-    expect(r.summary).toContain('全月收到效能投诉3件，受理3件，办结2件，办结率66.67%');
+    expect(r.summary).toContain(
+      '全月收到效能投诉3件，受理3件，本月办结2件，本月受理且已办结2件，办结率（本月受理的）66.67%',
+    );
   });
 });
 

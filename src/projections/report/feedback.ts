@@ -28,6 +28,7 @@ export const COMPLAINT_HEADLINES = [
   ['accepted', 'percent'],
   ['rejected', 'percent'],
   ['answered', 'percent'],
+  ['closed', 'percent'],
   ['closedOfAccepted', 'percent'],
   ['closedRate', 'points'],
   ['answeredOnTimeRate', 'points'],

@@ -87,7 +87,8 @@ function eventRow(entry, backDated) {
     ),
     el('td', {}, fmtInstant(event.occurredAt)),
     el('td', {}, fmtInstant(entry.recordedAt), recordedLate(entry)),
-    el('td', { class: 'actor' }, entry.actor ?? event.actor ?? el('span', { class: 'muted' }, '—')),
+    // Who did it: the event's actor, else who escalated, answered or followed up (`by`).
+    el('td', { class: 'actor' }, entry.actor ?? event.actor ?? event.by ?? el('span', { class: 'muted' }, '—')),
     el('td', { class: 'hide-narrow' }, stateSummary(entry.state)),
   );
 }

@@ -1,9 +1,10 @@
 // A card's explanation as one line of figures for the card register: each scalar field named in
 // Chinese (the case page's labels, EXPLAIN_KEYS), instants in the deployment zone, coded values
-// translated, day lists by their length, a figure without a value (null) left out. The register's CSV
-// keeps the raw keys (src/projections/cardRegister.ts explainFigures), for machines.
+// translated (in Chinese alone), day lists by their length, a figure without a value (null) left out.
+// The register's CSV writes the same line (src/projections/explainFigures.ts; src/web/explain-figures.test.ts
+// checks the two agree).
 import { fmtInstant, isIsoInstant } from './format.js';
-import { COMPLAINT_CLOCK_KEYS, EXPLAIN_KEYS, explainValueText } from './labels.js';
+import { COMPLAINT_CLOCK_KEYS, EXPLAIN_KEYS, explainValueZh } from './labels.js';
 
 const SKIP = new Set(['rule', 'calendarVersion', 'policyVersion', 'asOf']);
 
@@ -14,7 +15,7 @@ const COMPLAINT_KEYS = { ...EXPLAIN_KEYS, ...COMPLAINT_CLOCK_KEYS };
 const nameOf = (table, key) => table[key]?.[0] ?? key;
 
 function text(key, value) {
-  if (typeof value === 'string') return isIsoInstant(value) ? fmtInstant(value) : explainValueText(key, value);
+  if (typeof value === 'string') return isIsoInstant(value) ? fmtInstant(value) : explainValueZh(key, value);
   if (typeof value === 'boolean') return value ? '是' : '否';
   return String(value);
 }

@@ -9,16 +9,19 @@ function nameOf(key) {
   return EXPLAIN_KEYS[key] ? label(EXPLAIN_KEYS, key) : key;
 }
 
-/** `key`: the field `v` is the value of; `rule`: the card's rule (its `rule` sentence is translated by it). */
-function value(v, depth, key, rule) {
+/**
+ * `key`: the field `v` is the value of; `rule`: the card's rule (its `rule` sentence is translated by it);
+ * `figures`: the whole explanation (the sentence says its day counts, not their names).
+ */
+function value(v, depth, key, rule, figures) {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return isIsoInstant(v) ? fmtInstant(v) : explainValueText(key, v, rule);
+  if (typeof v === 'string') return isIsoInstant(v) ? fmtInstant(v) : explainValueText(key, v, rule, figures);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10000) / 10000);
   if (typeof v === 'boolean') return v ? '是 yes' : '否 no';
   if (Array.isArray(v)) {
     if (v.length === 0) return '无 none';
     if (v.every((x) => typeof x !== 'object' || x === null)) {
-      const text = v.map((x) => value(x, depth, key, rule)).join('、');
+      const text = v.map((x) => value(x, depth, key, rule, figures)).join('、');
       // Long date lists fold away; the count is what one reads first.
       return v.length <= 8
         ? `${text}（${v.length}）`
@@ -27,18 +30,18 @@ function value(v, depth, key, rule) {
     return el(
       'ol',
       {},
-      v.map((x) => el('li', {}, value(x, depth + 1, key, rule))),
+      v.map((x) => el('li', {}, value(x, depth + 1, key, rule, figures))),
     );
   }
   if (depth > 4) return JSON.stringify(v);
-  return fields(v, depth + 1, rule);
+  return fields(v, depth + 1, rule, figures);
 }
 
-function fields(obj, depth, rule) {
+function fields(obj, depth, rule, figures = obj) {
   const dl = el('dl');
   for (const [k, v] of Object.entries(obj)) {
     if (['summary', 'text', 'message'].includes(k) && typeof v === 'string') continue;
-    dl.append(el('dt', {}, nameOf(k)), el('dd', {}, value(v, depth, k, rule)));
+    dl.append(el('dt', {}, nameOf(k)), el('dd', {}, value(v, depth, k, rule, figures)));
   }
   return dl;
 }
@@ -48,7 +51,7 @@ export function renderExplain(explain, rule) {
   if (explain === undefined || explain === null) return null;
   const box = el('div', { class: 'explain' });
   if (typeof explain !== 'object' || Array.isArray(explain)) {
-    box.append(el('p', { class: 'summary' }, value(explain, 0, 'summary', rule)));
+    box.append(el('p', { class: 'summary' }, value(explain, 0, 'summary', rule, {})));
     return box;
   }
   for (const k of ['summary', 'text', 'message']) {

@@ -202,7 +202,8 @@ export const KPIS = [
   ['earlyRate', 'flow', '提前办结率', 'early rate', 'rate'],
   ['overdueRate', 'flow', '逾期率', 'overdue rate', 'rate'],
   ['avgUsedDays', 'flow', '承诺件平均用时（工作日）', 'avg. working days used', 'days'],
-  ['cardsTotal', 'flow', '红黄牌', 'cards issued', 'count'],
+  // The cases' cards (SPEC §5); the cards section adds the complaints' to its 合计.
+  ['cardsTotal', 'flow', '办件红黄牌', 'cards on cases', 'count'],
 ];
 
 /** "中文 english" for a code, or the code itself when unknown. */
@@ -318,14 +319,34 @@ export const EXPLAIN_RULE_TEXT = {
 const EXPLAIN_VALUE_TABLES = { reason: REASONS, level: LEVELS, eventType: EVENT_TYPES, color: COLORS };
 
 /**
+ * The names of the day counts the rule sentences use, and the explanation's figure that holds each
+ * (src/domain/explain.ts): the sentence shown says the number, not the name.
+ */
+const RULE_TEXT_FIGURES = {
+  warnAtDay: 'warnAtDay',
+  respondWithinDays: 'respondWithinDays',
+  badRatingFollowUpDays: 'followUpDays',
+};
+
+/** A rule sentence with each day count it names replaced by the explanation's figure (kept when absent). */
+export function withRuleFigures(text, figures) {
+  return text.replace(/\b(warnAtDay|respondWithinDays|badRatingFollowUpDays)\b/g, (name) => {
+    const v = figures?.[RULE_TEXT_FIGURES[name]];
+    return typeof v === 'number' ? String(v) : name;
+  });
+}
+
+/**
  * An explanation's string value in Chinese with its English (codes, the engine's
  * sentences); other strings (ids, names, free text, dates) are returned unchanged.
- * `cardRule` is the rule of the card the explanation is for.
+ * `cardRule` is the rule of the card the explanation is for; `figures` the explanation, whose day
+ * counts the rule sentence says (第 12 个工作日, not 第 warnAtDay 个工作日).
  */
-export function explainValueText(key, value, cardRule) {
+export function explainValueText(key, value, cardRule, figures) {
   const table = EXPLAIN_VALUE_TABLES[key];
   if (table?.[value]) return label(table, value);
-  if (key === 'rule' && EXPLAIN_RULE_TEXT[cardRule]) return `${EXPLAIN_RULE_TEXT[cardRule]}（${value}）`;
+  if (key === 'rule' && EXPLAIN_RULE_TEXT[cardRule])
+    return `${withRuleFigures(EXPLAIN_RULE_TEXT[cardRule], figures)}（${withRuleFigures(value, figures)}）`;
   if (key === 'allowanceSource') {
     if (value === 'declaredDays') return '书面告知的天数 declared days';
     const m = /^policy default for (.+)$/.exec(value);
@@ -334,6 +355,25 @@ export function explainValueText(key, value, cardRule) {
   if (key === 'clearedBy') {
     const m = /^the extension at (.+?), which/.exec(value);
     if (m) return `${m[1]} 的延期使预警日后移 ${value}`;
+  }
+  return value;
+}
+
+/**
+ * An explanation's string value in Chinese alone (the card register's one-line figures, whose CSV the
+ * server writes the same way: src/projections/explainFigures.ts); other strings are returned unchanged.
+ */
+export function explainValueZh(key, value) {
+  const table = EXPLAIN_VALUE_TABLES[key];
+  if (table?.[value]) return zh(table, value);
+  if (key === 'allowanceSource') {
+    if (value === 'declaredDays') return '书面告知的天数';
+    const m = /^policy default for (.+)$/.exec(value);
+    if (m) return `规则默认（${zh(REASONS, m[1])}）`;
+  }
+  if (key === 'clearedBy') {
+    const m = /^the extension at (\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})[^,]*, which/.exec(value);
+    if (m) return `${m[1]} ${m[2]} 的延期使预警日后移`;
   }
   return value;
 }

@@ -46,6 +46,7 @@ export function reportWhere(report) {
  * The list behind one count, or undefined when the figure is not a count of cases or cards.
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' | 'caseCards' |
+ *   'complaintCards' |
  *   'withdrawnCards' (the card register's withdrawn view)
  * @param {{centerId?: string, scope?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
  */
@@ -71,9 +72,11 @@ export function reportListLink(month, field, where = {}) {
     case 'cardsTotal': // 红黄牌 of the KPIs and of a center: the cases' cards (SPEC §5), as /stats counts them
     case 'caseCards': // a department's red or yellow cards: its cases'
     case 'cards': // the card section: every card of the month, cases' and complaints'
+    case 'complaintCards': // the card section's 投诉小计: the complaints' cards
     case 'withdrawnCards': {
       for (const k of ['rule', 'color']) if (where[k]) q.set(k, where[k]);
       if (field === 'cardsTotal' || field === 'caseCards') q.set('subject', 'case');
+      if (field === 'complaintCards') q.set('subject', 'complaint');
       q.set('from', from);
       q.set('to', to);
       return field === 'withdrawnCards' ? `/cards?view=withdrawn&${q}` : `/cards?${q}`;
@@ -101,7 +104,8 @@ function monthList(list, month, dates, where, extra = {}, until = undefined) {
 
 /**
  * The complaint list behind one complaint count of the month (SPEC §8 flow: each event on its own
- * date), or undefined for a rate. `closedOfAccepted` is the report's 办结: of the month's accepted, those closed by its end.
+ * date), or undefined for a rate. `closed` (本月办结) is every closure of the month; `closedOfAccepted`
+ * (本月受理且已办结) is of the month's accepted, those closed by its end.
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a complaint figure (report-feedback.js COMPLAINT_FIGURES)
  * @param {{centerId?: string, scope?: string}} where
@@ -112,6 +116,7 @@ export function complaintListLink(month, field, where = {}) {
     accepted: ['decided', { decided: 'accepted' }],
     rejected: ['decided', { decided: 'rejected' }],
     answered: ['answered'],
+    closed: ['closed'],
     closedOfAccepted: ['decided', { decided: 'accepted', closedTo: datesOf(month).to }],
   }[field];
   return by === undefined ? undefined : monthList('/complaints', month, by[0], where, by[1]);

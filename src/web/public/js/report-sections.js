@@ -161,7 +161,7 @@ export function renderDepartments(report) {
       'li',
       {},
       nameCell('strong', d.name, d.departmentId),
-      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 红牌 red ${fmtNumber(d.redCards)}`,
+      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 办件红牌 red (cases) ${fmtNumber(d.redCards)}`,
     ),
   );
   $('worst').replaceChildren(...(worst.length ? worst : [el('li', { class: 'muted' }, '无 None')]));
@@ -217,6 +217,30 @@ export function renderCards(report) {
   $('card-counts').tBodies[0].replaceChildren(
     ...(rows.length ? rows : [noData(4, '本月未出现黄牌、红牌情况 No yellow or red cards this month')]),
   );
+  // 合计 is the cases' cards (the key figures' 办件红黄牌) and the complaints': both shown above it.
+  const py = report.previousYear;
+  const subtotals = [
+    ['cases', '办件小计 Cases', 'cardsTotal', report.kpis?.flow?.cardsTotal, py?.kpis?.flow?.cardsTotal],
+    [
+      'complaints',
+      '投诉小计 Complaints',
+      'complaintCards',
+      report.complaints?.figures?.cardsTotal,
+      report.complaints?.previousYear?.figures?.cardsTotal,
+    ],
+    ['total', '合计 Total', 'cards', cards.total, yearBefore.reduce((sum, c) => sum + c.count, 0)],
+  ];
+  const totals = subtotals.map(([role, name, field, now, before]) =>
+    el(
+      'tr',
+      { dataset: { total: role } },
+      el('th', { scope: 'row', colspan: '2' }, name),
+      countCell(report, field, now ?? 0),
+      countCell(report, field, before ?? 0, {}, {}, py),
+    ),
+  );
+  const any = cards.total > 0 || yearBefore.length > 0;
+  $('card-counts').tFoot.replaceChildren(...(any ? totals : []));
   // Cards shown, then withdrawn by a write recorded after the fact or a calendar correction: not counted above.
   const w = cards.withdrawn ?? { total: 0, red: 0, yellow: 0 };
   const href = reportListLink(report.month, 'withdrawnCards', reportWhere(report));
