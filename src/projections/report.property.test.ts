@@ -172,7 +172,8 @@ async function reportOf(cases: readonly CaseSpec[]): Promise<MonthlyReport> {
   expect(report.ratings.previousYear.figures).toEqual(stats('2024-03-01', '2024-04-01').ratings);
   expect(report.ratings.previousMonth.figures).toEqual(stats('2025-02-01', '2025-03-01').ratings);
   const rated = (stats('2025-03-01', '2025-04-01', 'department').groups ?? []).filter(
-    (g) => g.ratings !== undefined && g.ratings.rated + g.ratings.followUpsDue + g.ratings.followedUp > 0,
+    // A follow-up recorded alone (due in another month) is no row of the table (feedback.ts hasSatisfactionRow).
+    (g) => g.ratings !== undefined && g.ratings.rated + g.ratings.followUpsDue > 0,
   );
   expect(report.ratings.departments.map((d) => [d.departmentId, d.rated, d.badRatings, d.followUpsDue])).toEqual(
     rated.map((g) => [g.key, g.ratings?.rated, g.ratings?.badRatings, g.ratings?.followUpsDue]),
@@ -235,7 +236,26 @@ describe('the report adds up (random months through the real fold)', () => {
         const text = r.summary.slice(0, r.summary.indexOf('（统计依据')).replace(/“[^”]*”/g, '');
         for (const n of text.match(/\d+(\.\d+)?/g) ?? []) expect(figures, `${n} in: ${text}`).toContain(n);
       }),
-      { numRuns: 30 },
+      {
+        numRuns: 30,
+        // CI found it (session 20): a 差评 of February followed up in March, and nothing else in March.
+        examples: [
+          [
+            [
+              {
+                center: 'city',
+                department: 'd1',
+                category: 'licensing',
+                month: '2025-02',
+                day: 1,
+                doneAfterDays: 0,
+                promisedDays: 1,
+                rating: { afterDays: 4, score: 1, followUpAfterDays: 24 },
+              },
+            ],
+          ],
+        ],
+      },
     );
   }, 120_000);
 });
