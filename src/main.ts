@@ -23,7 +23,7 @@ import { loadPolicyFile } from './config/policy.js';
 import { recordDemoDirectory } from './demo/directory.js';
 import { startDemoFeed } from './demo/feed.js';
 import { LiveGenerator } from './demo/live.js';
-import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './demo/seed.js';
+import { appendBacklog, demoBacklogWorkingDays, planBacklog, settableClock } from './demo/seed.js';
 import { createEngine } from './engine.js';
 import { defaultCheckpointFile } from './projections/index.js';
 import { PolicyRefusedError } from './projections/policyEvents.js';
@@ -90,10 +90,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopWhileStarting);
   process.once('SIGINT', stopWhileStarting);
   logger.info('engine starting: catching up with the store', { url: baseUrl, store: store.name });
-  const demoGenerator =
-    config.demo && (await store.headPosition()) < 0n
-      ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
-      : undefined;
+  const storeIsEmpty = config.demo && (await store.headPosition()) < 0n;
+  // The demo seeds only an empty store: say so, or a second start looks like a frozen board.
+  if (config.demo && !storeIsEmpty)
+    logger.info('demo feed not started: the store already holds events (DEMO=off to silence)');
+  const demoGenerator = storeIsEmpty
+    ? await seedDemoBacklog(store, storeClock, calendarService.current(), config.zone, logger)
+    : undefined;
   await engine.start();
   process.off('SIGTERM', stopWhileStarting);
   process.off('SIGINT', stopWhileStarting);
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * The demo's last working days (about a month), recorded into the (empty) store as a live
+ * The demo's backlog (from the first of the previous month, at least 20 working days), recorded into the (empty) store as a live
  * system would have recorded them; returns the generator that takes over the
  * open cases for the live feed (undefined if the store refused the backlog).
  */
@@ -175,7 +178,9 @@ async function seedDemoBacklog(
 ): Promise<LiveGenerator | undefined> {
   const generator = new LiveGenerator({ seed: DEMO_SEED, calendar, zone });
   const started = performance.now();
-  const plan = planBacklog(generator, Date.now(), DEMO_BACKLOG_WORKING_DAYS);
+  const now = Date.now();
+  const workingDays = demoBacklogWorkingDays(now, calendar);
+  const plan = planBacklog(generator, now, workingDays);
   try {
     // Names for every center and department the backlog uses, recorded as PUT /directory records it.
     await recordDemoDirectory(store, Date.now(), zone);
@@ -192,7 +197,7 @@ async function seedDemoBacklog(
     events: plan.events,
     appends: plan.appends.length,
     lateEvents: plan.lateEvents,
-    workingDays: DEMO_BACKLOG_WORKING_DAYS,
+    workingDays,
     ms: Math.round(performance.now() - started),
   });
   return generator;

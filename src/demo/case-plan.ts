@@ -1,18 +1,21 @@
 /**
  * One case's whole life, planned from its acceptance: which matter, whether it
- * pauses (补正, 检测, 专家评审, 公示…), is escalated, completes early, on the
- * deadline day or late. Every plan obeys SPEC §2 by construction: the events are
- * produced in order on a working-day axis (non-decreasing occurredAt), pauses
- * are resumed before completion and pause ids are unique.
+ * pauses (补正, 检测, 专家评审, 公示…), is escalated (and whether the department
+ * answers, 回告, in time, late or never), is extended (延期, before its deadline
+ * and within the policy's limit), completes early, on the deadline day or
+ * late. Every plan obeys SPEC §2 by construction: the events are produced in
+ * order on a working-day axis (non-decreasing occurredAt), pauses are resumed
+ * before completion, pause ids are unique, a 回告 answers an escalation of the
+ * case before completion, and an extension comes before the deadline day.
  *
  * Over ~300 lines on purpose: the plan's steps are one ordered story (accept,
  * pause, escalate, complete) whose invariants hold only together.
  */
-import type { CaseAccepted, CaseCompleted, CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
+import type { CaseAccepted, CaseCompleted, CaseEscalated, CaseEvent, CaseKind, PauseReason } from '../domain/events.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
 import { formatInstant } from '../domain/time.js';
-import type { Center, Matter, MatterMix } from './catalog.js';
+import { type Center, departmentIdOf, departmentNameOf, type Matter, type MatterMix } from './catalog.js';
 import type { Rng } from './prng.js';
 
 const MINUTE = 60_000;
@@ -55,11 +58,41 @@ export interface FateMix {
   readonly late: number;
   /** Stuck for weeks (still open and overdue at the end of most histories). */
   readonly stuck: number;
+  /**
+   * Granted an extension (延期, 行政许可法 §42) before the deadline, then completed within
+   * the extended deadline (some still in progress at the end of a history). Default 0.
+   */
+  readonly extended?: number;
   /** Chance that any event is recorded more than 24 h after it occurred (补录). */
   readonly lateRecord: number;
 }
 
-export const DEFAULT_FATES: FateMix = { nearDeadline: 0.06, late: 0.015, stuck: 0.003, lateRecord: 0.002 };
+export const DEFAULT_FATES: FateMix = {
+  nearDeadline: 0.06,
+  late: 0.015,
+  stuck: 0.003,
+  extended: 0.006,
+  lateRecord: 0.002,
+};
+
+/**
+ * What becomes of an escalation (回告, SPEC §2 CaseEscalationAnswered): answered within its
+ * respondWithinDays, answered 1–4 working days late, or never (an
+ * escalation-unanswered card from the end of its respond-by day while the case
+ * is open). A 回告 planned after the case's completion comes on the completion
+ * day, just before it.
+ */
+export const ESCALATION_ANSWERS: readonly (readonly ['on-time' | 'late' | 'never', number])[] = [
+  ['on-time', 0.75],
+  ['late', 0.15],
+  ['never', 0.1],
+];
+
+const ANSWER_NOTES: Readonly<Record<CaseEscalated['level'], string>> = {
+  reminder: '已加快办理，按期办结',
+  supervision: '已说明超期原因并督促办理',
+  referral: '已书面说明情况，整改落实',
+};
 
 export interface PlanContext {
   readonly calendar: Calendar;
@@ -98,6 +131,15 @@ interface EscalationPlan {
   readonly level: CaseEscalated['level'];
 }
 
+/** An extension granted on counted day `s` (before the deadline), adding `days` working days. */
+interface ExtensionPlan {
+  readonly s: number;
+  readonly days: number;
+}
+
+/** Who answers an escalation: the case's department (its name in the directory). */
+type AnswerBy = string;
+
 /**
  * Plan a case accepted at `acceptAt` (an instant on date `acceptDay`). The rng
  * should be dedicated to this case so that plans are independent of each other.
@@ -128,7 +170,7 @@ export function planCase(
     eventId: rng.uuid(),
     actor: window,
     centerId: center.id,
-    departmentId: matter.departmentId,
+    departmentId: departmentIdOf(center, matter.departmentKind),
     matterCode: matter.code,
     matterName: matter.name,
     kind,
@@ -138,8 +180,9 @@ export function planCase(
     category: matter.category,
   };
   const steps: Step[] = [{ w: 0, event: accepted }];
-  if (kind === 'instant') planInstant(rng, steps, caseId);
-  else planPromised(rng, fates, matter, steps, caseId);
+  const answerBy = departmentNameOf(center, matter.departmentKind);
+  if (kind === 'instant') planInstant(rng, steps, caseId, answerBy);
+  else planPromised(rng, fates, matter, kind, steps, caseId, answerBy);
   return timeSteps(ctx, rng, fates, caseId, center.id, acceptDay, acceptAt, steps);
 }
 
@@ -159,7 +202,7 @@ const completed = (rng: Rng, caseId: string, hadSupplement: boolean): Draft => (
 });
 
 /** 即办件: done the same day, rarely after a same-day 补正, now and then only the next working day. */
-function planInstant(rng: Rng, steps: Step[], caseId: string): void {
+function planInstant(rng: Rng, steps: Step[], caseId: string, answerBy: AnswerBy): void {
   const r = rng.next();
   if (r < 0.025) {
     steps.push({
@@ -176,7 +219,11 @@ function planInstant(rng: Rng, steps: Step[], caseId: string): void {
     steps.push({ w: 0, event: { type: 'CaseResumed', caseId, eventId: rng.uuid(), pauseId: 'p1' } });
     steps.push({ w: 0, event: completed(rng, caseId, true) });
   } else if (r < 0.04) {
-    if (rng.chance(0.5)) steps.push({ w: 1, event: escalation(rng, caseId, 'reminder') });
+    if (rng.chance(0.5)) {
+      steps.push({ w: 1, event: escalation(rng, caseId, 'reminder') });
+      // Done the next day: the 回告 comes with it (in time), or not at all.
+      if (rng.chance(0.8)) steps.push({ w: 1, event: answer(rng, caseId, 'e1', 'reminder', answerBy) });
+    }
     steps.push({ w: 1, event: completed(rng, caseId, false) });
   } else {
     steps.push({ w: 0, event: completed(rng, caseId, false) });
@@ -196,6 +243,32 @@ function escalation(rng: Rng, caseId: string, level: CaseEscalated['level']): Dr
   return e;
 }
 
+function answer(rng: Rng, caseId: string, escalationId: string, level: CaseEscalated['level'], by: AnswerBy): Draft {
+  return { type: 'CaseEscalationAnswered', caseId, eventId: rng.uuid(), escalationId, by, note: ANSWER_NOTES[level] };
+}
+
+/** Working days after an escalation its 回告 comes (undefined: never), by ESCALATION_ANSWERS. */
+function answerDelay(rng: Rng, escalated: Draft): number | undefined {
+  const level = escalated['level'] as CaseEscalated['level'];
+  const within = (escalated['respondWithinDays'] as number | undefined) ?? DEFAULT_POLICY.respondWithinDays[level];
+  const fate = rng.weighted(ESCALATION_ANSWERS);
+  if (fate === 'never') return undefined;
+  return fate === 'on-time' ? rng.int(0, within) : within + rng.int(1, 4);
+}
+
+/** Working days an extension adds: mostly the statutory 10 (行政许可法 §42), within the policy's limit for the kind. */
+function extensionDays(rng: Rng, kind: CaseKind): number {
+  const max = DEFAULT_POLICY.maxExtensionDays[kind];
+  return Math.min(
+    max,
+    rng.weighted([
+      [5, 0.3],
+      [10, 0.6],
+      [15, 0.1],
+    ] as const),
+  );
+}
+
 /** Working days a pause lasts: mostly well inside its allowance, sometimes near it, rarely over. */
 function pauseLength(rng: Rng, reason: PauseReason, declaredDays: number | undefined): number {
   const allowance = declaredDays ?? DEFAULT_ALLOWANCE[reason];
@@ -211,12 +284,21 @@ function pauseLength(rng: Rng, reason: PauseReason, declaredDays: number | undef
   return allowance + rng.int(1, 8);
 }
 
-function planPromised(rng: Rng, fates: FateMix, matter: Matter, steps: Step[], caseId: string): void {
+function planPromised(
+  rng: Rng,
+  fates: FateMix,
+  matter: Matter,
+  kind: CaseKind,
+  steps: Step[],
+  caseId: string,
+  answerBy: AnswerBy,
+): void {
   const P = matter.promisedDays;
   const warnDay = Math.ceil(0.8 * P);
   const r = rng.next();
   let U: number;
-  let fate: 'normal' | 'near' | 'late' | 'stuck' = 'normal';
+  let fate: 'normal' | 'near' | 'late' | 'stuck' | 'extended' = 'normal';
+  let extension: ExtensionPlan | undefined;
   if (r < fates.stuck) {
     fate = 'stuck';
     U = P + rng.int(15, 60);
@@ -226,6 +308,11 @@ function planPromised(rng: Rng, fates: FateMix, matter: Matter, steps: Step[], c
   } else if (r < fates.stuck + fates.late + fates.nearDeadline) {
     fate = 'near';
     U = rng.int(warnDay, P);
+  } else if (r < fates.stuck + fates.late + fates.nearDeadline + (fates.extended ?? 0)) {
+    // Granted on a counted day before the deadline day (the deadline is the end of counted day P).
+    fate = 'extended';
+    extension = { s: rng.int(Math.max(0, warnDay - 2), Math.max(0, P - 1)), days: extensionDays(rng, kind) };
+    U = P + rng.int(1, extension.days);
   }
   // Most cases finish far ahead of the promise; a quarter on the spot (现场办结).
   else U = warnDay < 2 || rng.chance(0.25) ? 0 : 1 + Math.floor(rng.next() ** 1.6 * (warnDay - 1));
@@ -255,13 +342,15 @@ function planPromised(rng: Rng, fates: FateMix, matter: Matter, steps: Step[], c
   pauses.sort((a, b) => a.s - b.s);
 
   const escalations: EscalationPlan[] = [];
+  // A reminder on the yellow day: for some near-deadline cases, and half the late, stuck and extended ones
+  // (an extended case's reminder comes before or with its extension, which is granted from warnDay − 2).
   if ((fate === 'near' && rng.chance(0.4)) || (fate !== 'normal' && fate !== 'near' && rng.chance(0.5))) {
     escalations.push({ s: Math.max(1, warnDay), level: 'reminder' });
   }
   if ((fate === 'late' || fate === 'stuck') && rng.chance(0.8)) escalations.push({ s: P + 1, level: 'supervision' });
   if (fate === 'stuck' && rng.chance(0.6)) escalations.push({ s: P + 5, level: 'referral' });
 
-  walkDays(rng, caseId, U, pauses, escalations, hadSupplement, steps);
+  walkDays(rng, caseId, U, pauses, escalations, extension, hadSupplement, answerBy, steps);
 }
 
 /** Walks working days from acceptance, counting days outside pauses, emitting steps in order. */
@@ -271,12 +360,27 @@ function walkDays(
   U: number,
   pending: PausePlan[],
   escalations: EscalationPlan[],
+  extension: ExtensionPlan | undefined,
   hadSupplement: boolean,
+  answerBy: AnswerBy,
   steps: Step[],
 ): void {
   const open: { pauseId: string; resumeW: number }[] = [];
+  // 回告 still to come: on day `w`, or (if the case completes first) just before the completion.
+  const answers: { w: number; escalationId: string; level: CaseEscalated['level'] }[] = [];
+  let escalated = 0;
+  let extend = extension;
   let counted = 0;
   let pauseSeq = 0;
+  const answerDue = (w: number, all: boolean) => {
+    for (let i = 0; i < answers.length; ) {
+      const a = answers[i] as (typeof answers)[number];
+      if (all || a.w <= w) {
+        steps.push({ w, event: answer(rng, caseId, a.escalationId, a.level, answerBy) });
+        answers.splice(i, 1);
+      } else i++;
+    }
+  };
   for (let w = 0; ; w++) {
     if (w > 0 && open.length === 0) counted++;
     for (let i = open.length - 1; i >= 0; i--) {
@@ -307,12 +411,34 @@ function walkDays(
         open.push({ pauseId, resumeW: w + next.length });
       }
     }
+    // Outside any pause, on a counted day before the deadline day: decide accepts it (extension-rules.ts).
+    if (extend !== undefined && extend.s <= counted && open.length === 0) {
+      steps.push({
+        w,
+        event: {
+          type: 'CaseExtended',
+          caseId,
+          eventId: rng.uuid(),
+          days: extend.days,
+          approvedBy: `${answerBy}负责人`,
+          reason: '情况复杂，不能在承诺时限内办结，经本机关负责人批准延长办理期限',
+        },
+      });
+      extend = undefined;
+    }
     while (escalations.length > 0 && (escalations[0] as EscalationPlan).s <= counted) {
       const e = escalations.shift() as EscalationPlan;
-      if (counted < U || open.length > 0 || pending.length > 0)
-        steps.push({ w, event: escalation(rng, caseId, e.level) });
+      if (counted < U || open.length > 0 || pending.length > 0) {
+        const event = escalation(rng, caseId, e.level);
+        steps.push({ w, event });
+        const delay = answerDelay(rng, event);
+        if (delay !== undefined) answers.push({ w: w + delay, escalationId: `e${++escalated}`, level: e.level });
+        else escalated++;
+      }
     }
-    if (counted >= U && open.length === 0 && pending.length === 0) {
+    const done = counted >= U && open.length === 0 && pending.length === 0;
+    answerDue(w, done);
+    if (done) {
       steps.push({ w, event: completed(rng, caseId, hadSupplement) });
       return;
     }

@@ -20,14 +20,48 @@ export interface Center {
   readonly parentId?: string;
   /** Relative volume, for the live feed and backlog (a district = 1). */
   readonly volume: number;
+  /** The place its departments are named after (昆明市, 五华区, 华山街道); default: its name without the suffix. */
+  readonly place?: string;
 }
 
 export const CENTERS: readonly Center[] = [
-  { id: 'district-wuhua', code: 'WH', name: '五华区政务服务中心', tier: 'district', parentId: 'city', volume: 1 },
-  { id: 'city', code: 'KM', name: '昆明市政务服务中心', tier: 'city', volume: 0.8 },
-  { id: 'district-panlong', code: 'PL', name: '盘龙区政务服务中心', tier: 'district', parentId: 'city', volume: 0.9 },
-  { id: 'district-guandu', code: 'GD', name: '官渡区政务服务中心', tier: 'district', parentId: 'city', volume: 1.1 },
-  { id: 'district-xishan', code: 'XS', name: '西山区政务服务中心', tier: 'district', parentId: 'city', volume: 0.8 },
+  {
+    id: 'district-wuhua',
+    code: 'WH',
+    name: '五华区政务服务中心',
+    tier: 'district',
+    parentId: 'city',
+    volume: 1,
+    place: '五华区',
+  },
+  { id: 'city', code: 'KM', name: '昆明市政务服务中心', tier: 'city', volume: 0.8, place: '昆明市' },
+  {
+    id: 'district-panlong',
+    code: 'PL',
+    name: '盘龙区政务服务中心',
+    tier: 'district',
+    parentId: 'city',
+    volume: 0.9,
+    place: '盘龙区',
+  },
+  {
+    id: 'district-guandu',
+    code: 'GD',
+    name: '官渡区政务服务中心',
+    tier: 'district',
+    parentId: 'city',
+    volume: 1.1,
+    place: '官渡区',
+  },
+  {
+    id: 'district-xishan',
+    code: 'XS',
+    name: '西山区政务服务中心',
+    tier: 'district',
+    parentId: 'city',
+    volume: 0.8,
+    place: '西山区',
+  },
   {
     id: 'street-huashan',
     code: 'HS',
@@ -35,6 +69,7 @@ export const CENTERS: readonly Center[] = [
     tier: 'street',
     parentId: 'district-wuhua',
     volume: 0.25,
+    place: '华山街道',
   },
   {
     id: 'street-huguo',
@@ -43,6 +78,7 @@ export const CENTERS: readonly Center[] = [
     tier: 'street',
     parentId: 'district-wuhua',
     volume: 0.2,
+    place: '护国街道',
   },
   {
     id: 'street-tuodong',
@@ -51,33 +87,82 @@ export const CENTERS: readonly Center[] = [
     tier: 'street',
     parentId: 'district-panlong',
     volume: 0.25,
+    place: '拓东街道',
   },
 ];
 
-export interface Department {
+/**
+ * A kind of department (公安, 人社 …). Every center has its own departments, one
+ * per kind its matters need, named for its level: 昆明市公安局, 五华区公安分局,
+ * 华山街道派出所户籍窗口 (`departmentsOf`). A case names its own center's one.
+ */
+export interface DepartmentKind {
   readonly id: string;
   readonly name: string;
-  /** How the district's report names it (区卫健局 …): the directory's name (src/demo/directory.ts). */
-  readonly shortName: string;
+  /** The city's department, after the place: 昆明市 + 公安局. */
+  readonly city: string;
+  /** A district's (as its report names it, 区 + 公安分局). */
+  readonly district: string;
+  /** A street center's window or office (街道 + 派出所户籍窗口), for the kinds a street handles. */
+  readonly street?: string;
 }
 
-export const DEPARTMENTS: readonly Department[] = [
-  { id: 'market-regulation', name: '市场监督管理局', shortName: '区市场监管局' },
-  { id: 'housing-construction', name: '住房和城乡建设局', shortName: '区住建局' },
-  { id: 'public-security', name: '公安局', shortName: '区公安分局' },
-  { id: 'human-resources', name: '人力资源和社会保障局', shortName: '区人社局' },
-  { id: 'real-estate-registration', name: '不动产登记中心', shortName: '区不动产登记中心' },
-  { id: 'taxation', name: '税务局', shortName: '区税务局' },
-  { id: 'health', name: '卫生健康委员会', shortName: '区卫健局' },
-  { id: 'natural-resources', name: '自然资源和规划局', shortName: '区自然资源局' },
-  { id: 'ecology-environment', name: '生态环境局', shortName: '区生态环境分局' },
-  { id: 'transport', name: '交通运输局', shortName: '区交通运输局' },
-  { id: 'agriculture', name: '农业农村局', shortName: '区农业农村局' },
-  { id: 'civil-affairs', name: '民政局', shortName: '区民政局' },
-  { id: 'medical-security', name: '医疗保障局', shortName: '区医保局' },
-  { id: 'water-resources', name: '水务局', shortName: '区水务局' },
-  { id: 'urban-management', name: '城市管理局', shortName: '区城管局' },
+export const DEPARTMENT_KINDS: readonly DepartmentKind[] = [
+  {
+    id: 'market-regulation',
+    name: '市场监督管理局',
+    city: '市场监管局',
+    district: '市场监管局',
+    street: '市场监管窗口',
+  },
+  { id: 'housing-construction', name: '住房和城乡建设局', city: '住建局', district: '住建局' },
+  { id: 'public-security', name: '公安局', city: '公安局', district: '公安分局', street: '派出所户籍窗口' },
+  { id: 'human-resources', name: '人力资源和社会保障局', city: '人社局', district: '人社局', street: '社保就业窗口' },
+  { id: 'real-estate-registration', name: '不动产登记中心', city: '不动产登记中心', district: '不动产登记中心' },
+  { id: 'taxation', name: '税务局', city: '税务局', district: '税务局' },
+  { id: 'health', name: '卫生健康委员会', city: '卫健委', district: '卫健局' },
+  { id: 'natural-resources', name: '自然资源和规划局', city: '自然资源和规划局', district: '自然资源局' },
+  { id: 'ecology-environment', name: '生态环境局', city: '生态环境局', district: '生态环境分局' },
+  { id: 'transport', name: '交通运输局', city: '交通运输局', district: '交通运输局' },
+  { id: 'agriculture', name: '农业农村局', city: '农业农村局', district: '农业农村局' },
+  { id: 'civil-affairs', name: '民政局', city: '民政局', district: '民政局', street: '社会事务窗口' },
+  { id: 'medical-security', name: '医疗保障局', city: '医保局', district: '医保局', street: '医保窗口' },
+  { id: 'water-resources', name: '水务局', city: '水务局', district: '水务局' },
+  { id: 'urban-management', name: '城市管理局', city: '城管局', district: '城管局', street: '城市管理科' },
 ];
+
+/** The department of kind `kind` at `center`: its id names both (`district-guandu.public-security`). */
+export const departmentIdOf = (center: Pick<Center, 'id'>, kind: string): string => `${center.id}.${kind}`;
+
+/** The place a center's departments are named after: 昆明市, 五华区, 华山街道. */
+export const placeOf = (center: Center): string =>
+  center.place ?? center.name.replace(/(政务服务中心|为民服务中心)$/, '');
+
+export interface CenterDepartment {
+  readonly departmentId: string;
+  readonly kind: string;
+  /** 昆明市公安局, 官渡区公安分局, 华山街道派出所户籍窗口. */
+  readonly name: string;
+}
+
+const levelName = (center: Center, k: DepartmentKind): string =>
+  center.tier === 'city' ? k.city : center.tier === 'district' ? k.district : (k.street ?? k.district);
+
+/** The name of the department of kind `kind` at `center` (昆明市公安局, 官渡区公安分局, 华山街道派出所户籍窗口). */
+export function departmentNameOf(center: Center, kind: string): string {
+  const k = DEPARTMENT_KINDS.find((x) => x.id === kind);
+  return `${placeOf(center)}${k === undefined ? kind : levelName(center, k)}`;
+}
+
+/** A center's own departments: one per kind of the matters its tier handles, in the kinds' order. */
+export function departmentsOf(center: Center): CenterDepartment[] {
+  const kinds = new Set(MATTERS.filter((x) => x.tiers.includes(center.tier)).map((x) => x.departmentKind));
+  return DEPARTMENT_KINDS.filter((k) => kinds.has(k.id)).map((k) => ({
+    departmentId: departmentIdOf(center, k.id),
+    kind: k.id,
+    name: `${placeOf(center)}${levelName(center, k)}`,
+  }));
+}
 
 /** A special step that stops the clock: how often it happens and the days declared in writing. */
 export interface SpecialStep {
@@ -92,7 +177,8 @@ export interface SpecialStep {
 export interface Matter {
   readonly code: string;
   readonly name: string;
-  readonly departmentId: string;
+  /** The kind of department that handles it; a case names its center's department of that kind (departmentIdOf). */
+  readonly departmentKind: string;
   /** 0 for 即办件. */
   readonly promisedDays: number;
   readonly legalDays: number;
@@ -117,7 +203,7 @@ const DS: readonly CenterTier[] = ['district', 'street'];
 const m = (
   code: string,
   name: string,
-  departmentId: string,
+  departmentKind: string,
   promisedDays: number,
   legalDays: number,
   category: Matter['category'],
@@ -127,7 +213,7 @@ const m = (
 ): Matter => ({
   code,
   name,
-  departmentId,
+  departmentKind,
   promisedDays,
   legalDays,
   category,

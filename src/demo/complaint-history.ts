@@ -7,7 +7,7 @@
  */
 import type { EpochMs } from '../domain/types.js';
 import { pickMatter } from './case-plan.js';
-import type { Center, MatterMix } from './catalog.js';
+import { type Center, departmentIdOf, type MatterMix } from './catalog.js';
 import {
   ABOUT_A_CASE_SHARE,
   COMPLAINTS_PER_CASE,
@@ -66,11 +66,11 @@ export function complaintsOfDay(input: DayCasesInput, nameCases = true): Generat
       if (rng.chance(ABOUT_A_CASE_SHARE)) {
         const j = rng.int(0, cases - 1);
         // The case's own matter: the first draw of its PRNG, as casesOfDay draws it.
-        departmentId = pickMatter(new Rng(seed, i, day, first + j), mix).departmentId;
+        departmentId = departmentIdOf(center, pickMatter(new Rng(seed, i, day, first + j), mix).departmentKind);
         if (nameCases) caseId = caseIdOf(center, day, first + j);
         receivedAt = (times[j] as number) + rng.int(10, 180) * MINUTE;
       } else {
-        departmentId = pickMatter(rng, mix).departmentId;
+        departmentId = departmentIdOf(center, pickMatter(rng, mix).departmentKind);
         receivedAt = (times[rng.int(0, cases - 1)] as number) + rng.int(0, 59) * 1000;
       }
       const complaintId = complaintIdOf(center, day, k + 1);

@@ -15,7 +15,7 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { formatDate, formatInstant } from '../domain/time.js';
 import type { EpochDay, EpochMs } from '../domain/types.js';
 import { officeMinute, type PlanContext } from './case-plan.js';
-import { type Center, DEPARTMENTS } from './catalog.js';
+import { type Center, departmentsOf } from './catalog.js';
 import type { Rng } from './prng.js';
 
 const MINUTE = 60_000;
@@ -127,10 +127,10 @@ export function complaintIdOf(center: Center, day: EpochDay, seq: number): strin
   return `TS-${center.code}-${formatDate(day).replaceAll('-', '')}-${String(seq).padStart(3, '0')}`;
 }
 
-/** Another department than `departmentId` (a reassignment). */
-function otherDepartment(rng: Rng, departmentId: string): string {
-  const others = DEPARTMENTS.filter((d) => d.id !== departmentId);
-  return rng.pick(others).id;
+/** Another department of the same center than `departmentId` (a reassignment). */
+function otherDepartment(rng: Rng, center: Center, departmentId: string): string {
+  const others = departmentsOf(center).filter((d) => d.departmentId !== departmentId);
+  return rng.pick(others).departmentId;
 }
 
 /**
@@ -191,7 +191,7 @@ export function planComplaint(ctx: PlanContext, rng: Rng, origin: ComplaintOrigi
   const answerOn = rng.int(lo, hi);
   if (rng.chance(0.25))
     push(
-      { type: 'ComplaintAssigned', departmentId: otherDepartment(rng, origin.departmentId), actor: '区效能办' },
+      { type: 'ComplaintAssigned', departmentId: otherDepartment(rng, center, origin.departmentId), actor: '区效能办' },
       on(acceptedDay, rng.int(0, 1)),
     );
   const finding = rng.weighted(FINDINGS);

@@ -1,9 +1,10 @@
 /**
  * The demo's directory (SPEC §4): the catalog's centers with their levels and
  * parents, the 社区服务站 under the streets, one autonomous county with a region
- * for its regional days, and the departments under the names the district's
- * report uses (区卫健局 …). The ids are the catalog's, so every case the demo
- * feed records names a registered center and department.
+ * for its regional days, and each center's own departments, named for its
+ * level (昆明市公安局, 五华区卫健局, 华山街道派出所户籍窗口: catalog.ts
+ * `departmentsOf`). The ids are the catalog's, so every case the demo feed
+ * records names a registered center and a department of that center.
  *
  * Recorded on an empty store the way `PUT /directory` records it: validated by
  * the domain, then one `DirectoryPublished` event on `directory-CN`.
@@ -14,7 +15,7 @@ import { formatInstant } from '../domain/time.js';
 import type { EpochMs } from '../domain/types.js';
 import { DIRECTORY_STREAM_ID, directoryEventData } from '../projections/directoryEvents.js';
 import type { EventStore } from '../store/port.js';
-import { CENTERS, DEPARTMENTS } from './catalog.js';
+import { CENTERS, departmentsOf } from './catalog.js';
 
 /** Centers with no demo cases: community stations, and a county whose 火把节 is a regional day. */
 const DIRECTORY_ONLY_CENTERS: readonly DirectoryCenter[] = [
@@ -31,9 +32,6 @@ const DIRECTORY_ONLY_CENTERS: readonly DirectoryCenter[] = [
   },
 ];
 
-/** The district whose departments the directory's department names are (the demo's departments are shared). */
-const DEPARTMENT_CENTER = 'district-wuhua';
-
 export function demoDirectory(): Directory {
   const catalogCenters: DirectoryCenter[] = CENTERS.map((c) => ({
     centerId: c.id,
@@ -43,12 +41,15 @@ export function demoDirectory(): Directory {
   }));
   return {
     centers: [...catalogCenters, ...DIRECTORY_ONLY_CENTERS],
-    departments: DEPARTMENTS.map((d, i) => ({
-      departmentId: d.id,
-      name: d.shortName,
-      centerId: DEPARTMENT_CENTER,
-      contact: `0871-6316${String(1001 + i).padStart(4, '0')}`,
-    })),
+    // Each center's switchboard block (0871-63xx…), one line per department.
+    departments: CENTERS.flatMap((c, k) =>
+      departmentsOf(c).map((d, i) => ({
+        departmentId: d.departmentId,
+        name: d.name,
+        centerId: c.id,
+        contact: `0871-6${311 + 7 * k}${String(1001 + i)}`,
+      })),
+    ),
   };
 }
 

@@ -47,6 +47,11 @@ describe('startDemoFeed against the real API', () => {
     expect(await s.store.headPosition()).toBeGreaterThanOrEqual(
       BigInt(feed.stats.backlogEvents + feed.stats.liveEvents - 1),
     );
+    // 回告 and 延期 among them (backlog and live), every one accepted by the write side (rejected is 0 above).
+    const types = new Set<string>();
+    for await (const e of s.store.readAll()) types.add(e.type);
+    expect(types.has('CaseEscalationAnswered')).toBe(true);
+    expect(types.has('CaseExtended')).toBe(true);
     expect(lines.join('\n')).toMatch(/backlog seeded/);
     expect(lines.join('\n')).not.toMatch(/[A-Z]{2}-\d{8}-\d{5}/); // no case ids in the log
 

@@ -84,17 +84,22 @@ describe('simulateHistory', () => {
     expect(reasons.size).toBeGreaterThanOrEqual(5);
   });
 
+  // A month of a district, replayed through decide (every event accepted) and evaluated three months on.
+  const asOf = Date.parse('2025-08-01T00:00:00+08:00');
+  let month: { ordered: CaseEvent[]; states: ReturnType<typeof replayThroughDomain>['states'] } | undefined;
+  const aMonth = () => {
+    if (month !== undefined) return month;
+    const ordered = all({ seed: 11, months: 1, casesPerMonth: 4000, startMonth: '2025-04', horizon: asOf }).flatMap(
+      (c) => c.events,
+    );
+    const { states, refusals } = replayThroughDomain(ordered, (e) => Date.parse(e.occurredAt) + 60_000);
+    expect(refusals).toEqual([]);
+    month = { ordered, states };
+    return month;
+  };
+
   it('yields a realistic mix of outcomes: ≥99% completed, a few overdue and escalated cases, cards of every timing rule', () => {
-    const month = all({
-      seed: 11,
-      months: 1,
-      casesPerMonth: 4000,
-      startMonth: '2025-04',
-      horizon: Date.parse('2025-08-01T00:00:00+08:00'),
-    });
-    const ordered = month.flatMap((c) => c.events);
-    const { states } = replayThroughDomain(ordered, (e) => Date.parse(e.occurredAt) + 60_000);
-    const asOf = Date.parse('2025-08-01T00:00:00+08:00');
+    const { ordered, states } = aMonth();
     const rules = new Map<string, number>();
     let completed = 0;
     let late = 0;
@@ -111,6 +116,39 @@ describe('simulateHistory', () => {
     for (const rule of ['deadline-warning', 'overdue', 'pause-warning', 'overlong-pause'])
       expect(rules.get(rule) ?? 0).toBeGreaterThan(0);
     expect(ordered.some((e) => e.type === 'CaseEscalated')).toBe(true);
+  });
+
+  it('answers most escalations (回告: mostly in time, some late, a few never) and grants a few extensions (延期) in time', () => {
+    const { ordered, states } = aMonth();
+    const answers = { onTime: 0, late: 0, never: 0 };
+    const extended: { days: number; kind: string; onTime: boolean | null }[] = [];
+    for (const s of states.values()) {
+      const ev = evaluate(s, asOf, DEFAULT_POLICY, calendar);
+      if (ev === null) continue;
+      for (const e of ev.escalations) {
+        if (e.answeredOnTime === undefined) answers.never++;
+        else if (e.answeredOnTime) answers.onTime++;
+        else answers.late++;
+      }
+      if (ev.extensions.length > 0) {
+        // Granted before the deadline (never voided), within the limit; the case then finishes within it.
+        for (const x of ev.extensions) expect(x.voided ?? false).toBe(false);
+        extended.push({ days: ev.extendedDays, kind: ev.kind, onTime: ev.onTime });
+      }
+    }
+    const escalations = answers.onTime + answers.late + answers.never;
+    expect(escalations).toBeGreaterThan(30);
+    expect(ordered.filter((e) => e.type === 'CaseEscalationAnswered').length).toBe(answers.onTime + answers.late);
+    expect(answers.onTime / escalations).toBeGreaterThan(0.6);
+    expect(answers.late).toBeGreaterThan(0);
+    expect(answers.never).toBeGreaterThan(0);
+    expect(answers.never / escalations).toBeLessThan(0.25);
+    expect(extended.length).toBeGreaterThan(5);
+    expect(extended.length).toBeLessThan(0.02 * states.size);
+    for (const x of extended) {
+      expect(x.days).toBeLessThanOrEqual(DEFAULT_POLICY.maxExtensionDays[x.kind as 'promised']);
+      expect(x.onTime).not.toBe(false);
+    }
   });
 
   it('cuts cases at the horizon, leaving them open (in progress) rather than half-valid', () => {

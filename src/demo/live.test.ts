@@ -50,6 +50,8 @@ describe('the demo feed generator', () => {
       'CaseAccepted',
       'CaseCompleted',
       'CaseEscalated',
+      'CaseEscalationAnswered',
+      'CaseExtended',
       'CasePaused',
       'CaseRated',
       'CaseResumed',

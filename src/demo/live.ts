@@ -1,7 +1,7 @@
 /**
  * The live part of the demo: a pure, seeded generator of what service windows
  * record "now" — new acceptances, completions, pauses and resumes, escalations of
- * old cases — plus the backlog of recent history that makes the board non-empty
+ * old cases and the departments' answers (回告), a few extensions (延期) — plus the backlog of recent history that makes the board non-empty
  * on first start. It keeps just enough bookkeeping (open pauses, completed
  * cases) to emit only events that SPEC §2 allows; the HTTP side is feed.ts.
  *
@@ -9,10 +9,11 @@
  * emits must change together (a new event kind touches both); it is test code's
  * and the demo's, never the engine's.
  */
-import type { CaseEscalated, CaseEvent, PauseReason } from '../domain/events.js';
+import type { CaseEscalated, CaseEvent, CaseKind, PauseReason } from '../domain/events.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
 import type { Calendar, EpochDay, EpochMs } from '../domain/types.js';
 import { formatInstant } from '../domain/time.js';
-import { CENTERS, matterMix, type Center, type MatterMix } from './catalog.js';
+import { CENTERS, departmentIdOf, departmentsOf, matterMix, type Center, type MatterMix } from './catalog.js';
 import { planCase, pickMatter, officeMinute, type GeneratedCase } from './case-plan.js';
 import type { ComplaintEvent } from '../domain/complaints/events.js';
 import { complaintsOfDay } from './complaint-history.js';
@@ -41,10 +42,16 @@ interface OpenCase {
   readonly center: number;
   readonly acceptedAt: EpochMs;
   readonly instant: boolean;
+  readonly kind: CaseKind;
+  readonly promisedDays: number;
+  readonly departmentId: string;
   lastAt: EpochMs;
   pauseSeq: number;
   readonly openPauses: string[];
   escalations: number;
+  /** Ids of the escalations not answered yet (the default `e<n>`: the demo never sends its own). */
+  readonly unanswered: string[];
+  extendedDays: number;
 }
 
 interface FollowUp {
@@ -52,14 +59,16 @@ interface FollowUp {
   readonly caseId: string;
 }
 
-type Action = 'accept' | 'complete' | 'pause' | 'resume' | 'escalate' | 'late-accept';
+type Action = 'accept' | 'complete' | 'pause' | 'resume' | 'escalate' | 'answer' | 'extend' | 'late-accept';
 
 const ACTIONS: readonly (readonly [Action, number])[] = [
-  ['accept', 0.37],
-  ['complete', 0.33],
-  ['pause', 0.07],
-  ['resume', 0.13],
-  ['escalate', 0.07],
+  ['accept', 0.35],
+  ['complete', 0.31],
+  ['pause', 0.065],
+  ['resume', 0.125],
+  ['escalate', 0.065],
+  ['answer', 0.05],
+  ['extend', 0.005],
   ['late-accept', 0.03],
 ];
 
@@ -101,16 +110,24 @@ export class LiveGenerator {
   private readonly meanGapMs: number;
   private readonly open = new Map<string, OpenCase>();
   private readonly byCenter: string[][];
+  /** Per center, the open cases with an unanswered escalation (pruned lazily as they are answered or completed). */
+  private readonly awaitingAnswer: string[][];
   private readonly nextSeq = new Map<string, number>();
   private followUps: FollowUp[] = [];
   private readonly ratings: LiveRatings;
   private readonly complaints: LiveComplaints;
+  /** Department names, for the 回告's `by` and the extension's `approvedBy`. */
+  private readonly departmentNames: ReadonlyMap<string, string>;
 
   constructor(private readonly options: LiveOptions) {
     this.rng = new Rng(options.seed, 0x11fe);
     this.centers = options.centers ?? CENTERS;
     this.mixes = this.centers.map((c) => matterMix(c.tier));
     this.byCenter = this.centers.map(() => []);
+    this.awaitingAnswer = this.centers.map(() => []);
+    this.departmentNames = new Map(
+      this.centers.flatMap((c) => departmentsOf(c).map((d) => [d.departmentId, d.name] as const)),
+    );
     this.speed = options.speed ?? 1;
     if (!(this.speed > 0)) throw new RangeError(`speed must be > 0, got ${this.speed}`);
     this.ratings = new LiveRatings(this.speed);
@@ -292,6 +309,14 @@ export class LiveGenerator {
         const c = this.oldest(center, (x) => x.escalations < 2);
         return c === undefined ? undefined : this.escalate(c, now);
       }
+      case 'answer': {
+        const c = this.awaiting(center);
+        return c === undefined ? undefined : this.answer(c, now);
+      }
+      case 'extend': {
+        const c = this.any(center, (x) => this.extendable(x, now));
+        return c === undefined ? undefined : this.extend(c, now);
+      }
     }
   }
 
@@ -304,8 +329,9 @@ export class LiveGenerator {
     const matter = pickMatter(rng, this.mixes[center] as MatterMix);
     const planned = planCase({ calendar, zone }, rng, caseIdOf(c, day, seq), c, matter, at);
     const event = planned.events[0] as CaseEvent;
-    const state = this.track(planned.caseId, center, at, matter.promisedDays === 0);
-    this.complaints.caseAccepted(center, c, matter.departmentId, planned.caseId, at);
+    if (event.type !== 'CaseAccepted') throw new Error('a planned case starts with CaseAccepted');
+    const state = this.track(planned.caseId, center, at, event);
+    this.complaints.caseAccepted(center, c, departmentIdOf(c, matter.departmentKind), planned.caseId, at);
     if (state.instant) {
       this.followUps.push({
         at: now + Math.round((this.rng.int(2, 15) * MINUTE) / this.speed),
@@ -356,11 +382,74 @@ export class LiveGenerator {
     const at = this.at(c, now);
     const level: CaseEscalated['level'] = c.escalations === 0 ? 'reminder' : 'supervision';
     c.escalations++;
+    c.unanswered.push(`e${c.escalations}`);
+    this.awaitingAnswer[c.center]?.push(c.caseId);
     const by = level === 'reminder' ? '电子监察系统' : '区效能办';
     return this.event(
       { type: 'CaseEscalated', caseId: c.caseId, level, by, respondWithinDays: level === 'reminder' ? 3 : 2 },
       at,
     );
+  }
+
+  /** 回告: the department answers the case's oldest unanswered escalation (in time or late, as it comes). */
+  private answer(c: OpenCase, now: EpochMs): CaseEvent {
+    const at = this.at(c, now);
+    const escalationId = c.unanswered.shift() as string;
+    return this.event(
+      {
+        type: 'CaseEscalationAnswered',
+        caseId: c.caseId,
+        escalationId,
+        by: this.departmentName(c),
+        note: '已加快办理',
+      },
+      at,
+    );
+  }
+
+  /**
+   * A case may be extended once, with no pause open, while today is at most its
+   * (promisedDays − 1)-th working day: pauses only move the deadline later, so it
+   * is before the deadline, as decide requires (extension-rules.ts).
+   */
+  private extendable(c: OpenCase, now: EpochMs): boolean {
+    if (c.instant || c.extendedDays > 0 || c.promisedDays < 2 || c.openPauses.length > 0) return false;
+    const { calendar } = this.options;
+    const last = calendar.nthWorkdayAfter(calendar.dayOf(c.acceptedAt), c.promisedDays - 1);
+    return calendar.dayOf(Math.max(now, c.lastAt)) <= last;
+  }
+
+  private extend(c: OpenCase, now: EpochMs): CaseEvent {
+    const at = this.at(c, now);
+    const days = Math.min(DEFAULT_POLICY.maxExtensionDays[c.kind], this.rng.chance(0.7) ? 10 : 5);
+    c.extendedDays += days;
+    return this.event(
+      {
+        type: 'CaseExtended',
+        caseId: c.caseId,
+        days,
+        approvedBy: `${this.departmentName(c)}负责人`,
+        reason: '情况复杂，经本机关负责人批准延长办理期限',
+      },
+      at,
+    );
+  }
+
+  /** A random open case of the center with an unanswered escalation. */
+  private awaiting(center: number): OpenCase | undefined {
+    const list = this.awaitingAnswer[center] ?? [];
+    while (list.length > 0) {
+      const k = this.rng.int(0, list.length - 1);
+      const c = this.open.get(list[k] as string);
+      if (c !== undefined && c.unanswered.length > 0) return c;
+      list[k] = list[list.length - 1] as string;
+      list.pop();
+    }
+    return undefined;
+  }
+
+  private departmentName(c: OpenCase): string {
+    return this.departmentNames.get(c.departmentId) ?? c.departmentId;
   }
 
   private event(body: Record<string, unknown>, at: EpochMs): CaseEvent {
@@ -401,16 +490,26 @@ export class LiveGenerator {
     return best;
   }
 
-  private track(caseId: string, center: number, acceptedAt: EpochMs, instant: boolean): OpenCase {
+  private track(
+    caseId: string,
+    center: number,
+    acceptedAt: EpochMs,
+    accepted: CaseEvent & { type: 'CaseAccepted' },
+  ): OpenCase {
     const c: OpenCase = {
       caseId,
       center,
       acceptedAt,
-      instant,
+      instant: accepted.kind === 'instant',
+      kind: accepted.kind,
+      promisedDays: accepted.promisedDays,
+      departmentId: accepted.departmentId,
       lastAt: acceptedAt,
       pauseSeq: 0,
       openPauses: [],
       escalations: 0,
+      unanswered: [],
+      extendedDays: 0,
     };
     this.open.set(caseId, c);
     this.byCenter[center]?.push(caseId);
@@ -422,15 +521,22 @@ export class LiveGenerator {
     const first = gc.events[0];
     if (center < 0 || first?.type !== 'CaseAccepted') return;
     if (gc.events.some((e) => e.type === 'CaseCompleted')) return;
-    const c = this.track(gc.caseId, center, gc.at[0] as number, first.kind === 'instant');
+    const c = this.track(gc.caseId, center, gc.at[0] as number, first);
     for (const e of gc.events) {
       if (e.type === 'CasePaused') {
         c.openPauses.push(e.pauseId);
         c.pauseSeq++;
       }
       if (e.type === 'CaseResumed') c.openPauses.splice(c.openPauses.indexOf(e.pauseId), 1);
+      if (e.type === 'CaseEscalated') c.unanswered.push(e.escalationId ?? `e${c.escalations + 1}`);
       if (e.type === 'CaseEscalated') c.escalations++;
+      if (e.type === 'CaseEscalationAnswered') {
+        const k = c.unanswered.indexOf(e.escalationId);
+        if (k >= 0) c.unanswered.splice(k, 1);
+      }
+      if (e.type === 'CaseExtended') c.extendedDays += e.days;
     }
+    if (c.unanswered.length > 0) this.awaitingAnswer[center]?.push(c.caseId);
     c.lastAt = gc.at[gc.at.length - 1] as number;
   }
 

@@ -8,7 +8,15 @@ import { LiveGenerator } from './live.js';
 import { replayComplaints, replayThroughDomain } from './replay.js';
 import { complaintAlertsAt, complaintTimelineOf, type ComplaintEvent } from '../domain/complaints/index.js';
 import { formatInstant } from '../domain/time.js';
-import { appendBacklog, DEMO_BACKLOG_WORKING_DAYS, planBacklog, settableClock } from './seed.js';
+import { evaluate } from '../domain/evaluate.js';
+import {
+  appendBacklog,
+  complaintBacklogDays,
+  DEMO_BACKLOG_WORKING_DAYS,
+  demoBacklogWorkingDays,
+  planBacklog,
+  settableClock,
+} from './seed.js';
 
 const zone = 'Asia/Shanghai';
 const calendar = defaultCalendar(zone);
@@ -83,14 +91,53 @@ describe('seeding the demo backlog straight into the store', () => {
     expect(olderThanADay.length).toBeGreaterThan(events.length / 2);
   });
 
-  it('every seeded event passes decide, in store order, at its recording time', async () => {
+  it('every seeded event passes decide, in store order, at its recording time: 回告 and 延期 included', async () => {
     const { store } = await first;
     const events = (await readAll(store)).filter((e) => e.streamId.startsWith('case-'));
-    const { refusals } = replayThroughDomain(
+    const { refusals, states } = replayThroughDomain(
       events.map((e) => e.data as unknown as CaseEvent),
       (_, i) => Date.parse((events[i] as RecordedEvent).recordedAt),
     );
     expect(refusals).toEqual([]);
+    // Escalations are mostly answered (回告), in time more often than late, a few never; a few cases are
+    // extended (延期), each before its deadline (none voided) and within the policy's limit.
+    const answers = { onTime: 0, late: 0, unanswered: 0 };
+    let extended = 0;
+    for (const state of states.values()) {
+      const ev = evaluate(state, now, DEFAULT_POLICY, calendar);
+      if (ev === null) continue;
+      for (const e of ev.escalations) {
+        if (e.answeredOnTime === undefined) answers.unanswered++;
+        else if (e.answeredOnTime) answers.onTime++;
+        else answers.late++;
+      }
+      if (ev.extensions.length > 0) extended++;
+      for (const x of ev.extensions) expect(x.voided ?? false).toBe(false);
+      expect(ev.extendedDays).toBeLessThanOrEqual(DEFAULT_POLICY.maxExtensionDays[ev.kind]);
+    }
+    const escalations = answers.onTime + answers.late + answers.unanswered;
+    expect(answers.onTime + answers.late).toBeGreaterThan(escalations / 2);
+    expect(answers.onTime).toBeGreaterThan(answers.late);
+    expect(answers.late).toBeGreaterThan(0);
+    expect(answers.unanswered).toBeGreaterThan(0);
+    expect(extended).toBeGreaterThanOrEqual(5);
+    expect(extended).toBeLessThan(states.size / 50);
+  });
+
+  it('reaches back to the first of the previous month (环比 has a month to compare with), and at least 20 working days', () => {
+    const days = demoBacklogWorkingDays(now, calendar);
+    expect(days).toBeGreaterThan(DEMO_BACKLOG_WORKING_DAYS);
+    const cases = new LiveGenerator({ seed: 2025, calendar, zone }).backlogCases(now, days, 5);
+    const accepted = cases.map((c) => (c.events[0] as CaseEvent).occurredAt.slice(0, 10)).sort();
+    expect(accepted[0]).toBe('2025-08-01'); // a Friday, the first working day of August
+    expect(accepted.at(-1)).toBe('2025-09-24');
+    // A calendar of few working days (a long holiday): the minimum applies.
+    const holiday = { dayOf: (t: number) => calendar.dayOf(t), isWorkday: () => false };
+    expect(demoBacklogWorkingDays(now, holiday)).toBe(DEMO_BACKLOG_WORKING_DAYS);
+    // Complaints cover twice the cases' 20 days, and at least the cases' window.
+    expect(complaintBacklogDays(DEMO_BACKLOG_WORKING_DAYS)).toBe(40);
+    expect(complaintBacklogDays(45)).toBe(45);
+    expect(complaintBacklogDays(3)).toBe(6);
   });
 
   it('gives a board of timing alerts with late-record a small minority', async () => {

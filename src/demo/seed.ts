@@ -13,7 +13,8 @@
  * feed (feed.ts) then carries on through the HTTP API with the same generator,
  * which has taken over exactly the open cases that were recorded.
  */
-import type { EpochMs } from '../domain/types.js';
+import type { Calendar, EpochMs } from '../domain/types.js';
+import { dayFromYmd, formatDate } from '../domain/time.js';
 import { complaintStreamId } from '../domain/complaints/streams.js';
 import { caseStreamId } from '../domain/streams.js';
 import type { EventStore } from '../store/port.js';
@@ -39,18 +40,37 @@ export function settableClock(base: () => number = Date.now): SettableClock {
 }
 
 /**
- * Working days of backlog main.ts seeds: about a month, so 10- and 20-day
- * matters reach their warning day and every timing rule shows on the board.
+ * The fewest working days of backlog main.ts seeds: about a month, so 10- and
+ * 20-day matters reach their warning day and every timing rule shows on the board.
  */
 export const DEMO_BACKLOG_WORKING_DAYS = 20;
 
 /**
- * The complaint backlog reaches twice as far back as the cases': a complaint's
- * answer is due 15 working days after its acceptance, so only complaints
- * accepted more than 12 (warning) or 15 (overdue) working days ago can hold
- * those cards on a fresh board.
+ * Working days of backlog main.ts seeds at `now`: from the first day of the
+ * previous month (so the monthly report's 环比 has a whole month to compare
+ * with), and at least DEMO_BACKLOG_WORKING_DAYS. Between 20 and about 45.
+ */
+export function demoBacklogWorkingDays(now: EpochMs, calendar: Pick<Calendar, 'dayOf' | 'isWorkday'>): number {
+  const today = calendar.dayOf(now);
+  const [year, month] = formatDate(today).split('-').map(Number) as [number, number];
+  const first = month === 1 ? dayFromYmd(year - 1, 12, 1) : dayFromYmd(year, month - 1, 1);
+  let days = 0;
+  for (let d = first; d <= today; d++) if (calendar.isWorkday(d) || d === today) days++;
+  return Math.max(DEMO_BACKLOG_WORKING_DAYS, days);
+}
+
+/**
+ * The complaint backlog reaches twice as far back as the cases' (up to
+ * DEMO_BACKLOG_WORKING_DAYS; a longer case backlog, the complaints cover as
+ * far): a complaint's answer is due 15 working days after its acceptance, so
+ * only complaints accepted more than 12 (warning) or 15 (overdue) working days
+ * ago can hold those cards on a fresh board.
  */
 export const COMPLAINT_BACKLOG_FACTOR = 2;
+
+/** Working days of complaints beside `workingDays` of cases (see COMPLAINT_BACKLOG_FACTOR). */
+export const complaintBacklogDays = (workingDays: number): number =>
+  Math.max(workingDays, COMPLAINT_BACKLOG_FACTOR * Math.min(workingDays, DEMO_BACKLOG_WORKING_DAYS));
 
 export interface BacklogPlan {
   /** The appends of cases and complaints, in recording order; every recordedAt ≤ now. */
@@ -78,7 +98,7 @@ export function planBacklog(
   const cases = generator.backlogCases(now, workingDays, casesPerDistrictDay);
   const complaints = generator.backlogComplaints(
     now,
-    COMPLAINT_BACKLOG_FACTOR * workingDays,
+    complaintBacklogDays(workingDays),
     casesPerDistrictDay,
     workingDays,
   );
