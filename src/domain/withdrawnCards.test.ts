@@ -7,6 +7,7 @@ import { MS_PER_HOUR, formatInstant, parseInstant } from './time.js';
 import { accepted, completed, decode, escalated, fold, paused, rated, resumed } from './testing/fixtures.js';
 import { historyArb } from './testing/arbitraries.js';
 import type { CaseEvent } from './events.js';
+import type { RawCard } from './timeline.js';
 import type { CaseState } from './types.js';
 import {
   cardsShownBefore,
@@ -70,74 +71,66 @@ const recordedHistoryArb = fc
     return { events, times, recordedAt };
   });
 
+/** Each write of a recorded history the case allows: the cards shown at its recording K before it, and kept after it. */
+function forEachWrite(
+  {
+    events,
+    times,
+    recordedAt,
+  }: { events: readonly CaseEvent[]; times: readonly number[]; recordedAt: readonly number[] },
+  visit: (write: { K: number; occurredAt: number; shown: readonly RawCard[]; kept: readonly RawCard[] }) => void,
+): void {
+  let state = initialCaseState('P-1');
+  events.forEach((event, i) => {
+    const K = recordedAt[i]!;
+    let next: CaseState;
+    try {
+      next = evolve(state, event, { revision: i, recordedAt: K });
+    } catch {
+      return; // an extra event the history does not allow (e.g. a reply to an answered escalation)
+    }
+    const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
+    const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+    visit({ K, occurredAt: times[i]!, shown, kept });
+    state = next;
+  });
+}
+
 describe('withdrawn cards (SPEC §3: cards are the permanent record of every alert raised)', () => {
   it('law: an event with no day start between its occurrence and its recording withdraws no card, changes no clearing shown', () => {
     fc.assert(
-      fc.property(recordedHistoryArb, ({ events, times, recordedAt }) => {
-        let state = initialCaseState('P-1');
-        events.forEach((event, i) => {
-          const K = recordedAt[i]!;
-          let next: CaseState;
-          try {
-            next = evolve(state, event, { revision: i, recordedAt: K });
-          } catch {
-            return; // an extra event the history does not allow (e.g. a reply to an answered escalation)
-          }
-          if (!mayWithdrawCards(times[i]!, K, withdrawalHorizon(K, cal))) {
-            const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
-            const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
-            expect(cardsWithdrawn(shown, kept)).toEqual([]);
-            expect(clearingsChanged(shown, kept, K)).toEqual([]);
-            // Nor puts back a card: it holds none started before K that the record did not.
-            expect(kept.filter((c) => !shown.some((b) => sameCard(b, c)))).toEqual([]);
-          }
-          state = next;
-        });
-      }),
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, occurredAt, shown, kept }) => {
+          if (mayWithdrawCards(occurredAt, K, withdrawalHorizon(K, cal))) return;
+          expect(cardsWithdrawn(shown, kept)).toEqual([]);
+          expect(clearingsChanged(shown, kept, K)).toEqual([]);
+          // Nor puts back a card: it holds none started before K that the record did not.
+          expect(kept.filter((c) => !shown.some((b) => sameCard(b, c)))).toEqual([]);
+        }),
+      ),
       { numRuns: 400 },
     );
   });
 
   it('law: what is withdrawn was shown before the write and is not in the record after it', () => {
     fc.assert(
-      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
-        let state = initialCaseState('P-1');
-        events.forEach((event, i) => {
-          const K = recordedAt[i]!;
-          let next: CaseState;
-          try {
-            next = evolve(state, event, { revision: i, recordedAt: K });
-          } catch {
-            return;
-          }
-          const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
-          const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
           for (const w of cardsWithdrawn(shown, kept)) {
             expect(w.start).toBeLessThan(K);
             expect(shown).toContainEqual(w);
             expect(kept).not.toContainEqual(w);
           }
-          state = next;
-        });
-      }),
+        }),
+      ),
       { numRuns: 300 },
     );
   });
 
   it('law: a changed clearing was shown (cleared by K), and the record after the write holds the card cleared otherwise', () => {
     fc.assert(
-      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
-        let state = initialCaseState('P-1');
-        events.forEach((event, i) => {
-          const K = recordedAt[i]!;
-          let next: CaseState;
-          try {
-            next = evolve(state, event, { revision: i, recordedAt: K });
-          } catch {
-            return;
-          }
-          const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
-          const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
           for (const { before, after } of clearingsChanged(shown, kept, K)) {
             expect(before.clear).toBeLessThanOrEqual(K);
             expect(shown).toContainEqual(before);
@@ -145,27 +138,16 @@ describe('withdrawn cards (SPEC §3: cards are the permanent record of every ale
             expect(sameCard(before, after)).toBe(true);
             expect(after.clear).not.toBe(before.clear);
           }
-          state = next;
-        });
-      }),
+        }),
+      ),
       { numRuns: 300 },
     );
   });
 
   it('law: a write undone puts back every card it withdrew and every clearing it changed, and nothing else', () => {
     fc.assert(
-      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
-        let state = initialCaseState('P-1');
-        events.forEach((event, i) => {
-          const K = recordedAt[i]!;
-          let next: CaseState;
-          try {
-            next = evolve(state, event, { revision: i, recordedAt: K });
-          } catch {
-            return;
-          }
-          const shown = cardsShownBefore(state, K, DEFAULT_POLICY, cal);
-          const kept = cardsShownBefore(next, K, DEFAULT_POLICY, cal);
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
           // Undone: the record goes from `kept` back to `shown` (a later correction restoring the days).
           for (const w of cardsWithdrawn(shown, kept)) {
             expect(putsBack(shown, kept, w, false)).toBe(false); // the write itself put back nothing
@@ -180,9 +162,8 @@ describe('withdrawn cards (SPEC §3: cards are the permanent record of every ale
             expect(putsBack(shown, kept, c, false)).toBe(false);
             expect(putsBack(shown, kept, c, true)).toBe(false);
           }
-          state = next;
-        });
-      }),
+        }),
+      ),
       { numRuns: 300 },
     );
   });
