@@ -132,11 +132,13 @@ export function createApp(deps: AppDeps): SupervisionApp {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // The pages and their assets (GET only, no body, no case data) before the rate limit: an office
+  // behind one proxy shares one address, and the tokenless limit is for the API.
+  if (deps.web !== undefined) app.use(deps.web.router);
   app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
   app.use(auth.gateBodies()); // no body is parsed for an unknown caller, nor taken where none belongs
   app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
   app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
-  if (deps.web !== undefined) app.use(deps.web.router);
 
   const alerts = alertRoutes(
     {

@@ -1,0 +1,45 @@
+/**
+ * The pages and their assets are not counted by the tokenless rate limit: an office behind one
+ * proxy shares one address, and twenty people opening the board at once load a few hundred files
+ * in a second. The API without a token is still limited (rateLimit.int.test.ts).
+ */
+import { afterEach, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine.js';
+import { DEFAULT_POLICY } from '../../src/domain/index.js';
+import { createWebPages } from '../../src/web/router.js';
+import { listen } from '../support/server.js';
+import { TOKEN_CONFIG, ZONE } from './harness.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+it('a burst of page and asset loads without a token is served; the API without one is limited', async () => {
+  const engine = await createEngine({
+    store: 'memory',
+    zone: ZONE,
+    tokens: TOKEN_CONFIG,
+    policy: DEFAULT_POLICY,
+    metrics: { defaultMetrics: false },
+    web: createWebPages({ zone: ZONE }),
+    appOptions: { rateLimitPerSecond: 5 },
+  });
+  await engine.start();
+  const server = await listen(engine.app);
+  closers.push(async () => {
+    await server.close();
+    await engine.close();
+  });
+  const statuses = (path: string, n: number, accept = 'text/html') =>
+    Promise.all(
+      Array.from({ length: n }, () =>
+        fetch(`${server.baseUrl}${path}`, { headers: { accept } }).then((r) => r.arrayBuffer().then(() => r.status)),
+      ),
+    );
+  const paths = ['/', '/reports', '/cards', '/assets/config.json', '/favicon.ico'];
+  const loads = await Promise.all(paths.map((p) => statuses(p, 30)));
+  // Each path answers as it does alone (a page 200, the favicon 204), never 429.
+  expect(loads.map((l) => [...new Set(l)])).toEqual([[200], [200], [200], [200], [204]]);
+  expect(await statuses('/alerts', 30, 'application/json')).toContain(429);
+});
