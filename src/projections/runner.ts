@@ -135,7 +135,6 @@ export function createProjections(options: ProjectionsOptions): Projections {
 
   let position = -1n;
   let head = -1n;
-  let headRefreshing = false;
   let countedLag: number | undefined;
   let caughtUp = false;
   let subscriptionFailed = false;
@@ -211,25 +210,36 @@ export function createProjections(options: ProjectionsOptions): Projections {
     });
   }
 
-  async function readHead(): Promise<void> {
+  async function readHeadOnce(): Promise<void> {
     const h = await store.headPosition();
     if (h > head) head = h;
     // Where positions are not event counts (EventStoreDB: byte offsets) the store counts the lag itself.
     countedLag =
       store.countEventsAfter && head > position ? await store.countEventsAfter(position, LAG_COUNT_LIMIT) : undefined;
-    behind.read(head, lagEvents());
+    // A partitioned worker's position moves only with its own streams' events, while the store's head
+    // counts every stream's: on a quiet store it would read as behind for ever (a reviewer's find).
+    // Its lag is the global distance still; the behind check is for the whole-store worker.
+    if (options.partition === undefined) behind.read(head, lagEvents());
+  }
+
+  /**
+   * The head read, one in flight at most: every caller at that moment shares it. `/readyz` is open
+   * and exempt from the rate limit, so its probes must not start a store read each (on EventStoreDB a
+   * head read and, while behind, a count of up to LAG_COUNT_LIMIT events).
+   */
+  let headRead: Promise<void> | undefined;
+  function readHead(): Promise<void> {
+    headRead ??= readHeadOnce().finally(() => {
+      headRead = undefined;
+    });
+    return headRead;
   }
 
   const lagEvents = (): number => (head > position ? (countedLag ?? Number(head - position)) : 0);
 
-  /** Ask the store for its head in the background (one request in flight at most). */
+  /** Ask the store for its head in the background (one request in flight at most: readHead). */
   function refreshHead(): void {
-    if (headRefreshing) return;
-    headRefreshing = true;
-    const done = (): void => {
-      headRefreshing = false;
-    };
-    readHead().then(done, done);
+    readHead().catch(() => {});
   }
 
   function statusNow(): ProjectionStatus {
