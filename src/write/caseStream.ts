@@ -16,9 +16,7 @@ import { decodeStoredCaseEvent } from './storedEvent.js';
 /** Where a stored event is, and its body (to tell a retry from a different event with the same eventId). */
 export interface StoredRef {
   readonly revision: number;
-  /** UNKNOWN_POSITION where the store's stream reads do not tell it (originalPositions.ts asks). */
-  readonly position: bigint;
-  readonly body: Readonly<Record<string, unknown>>;
+  /** As read: its body tells a retry from another event; its position may be UNKNOWN_POSITION (originalPositions.ts asks). */
   readonly recorded: RecordedEvent;
 }
 
@@ -39,12 +37,7 @@ export async function loadCase(store: EventStore, caseId: string): Promise<Loade
     // An undecodable stored event still holds its revision: keep the expected revision right.
     if (decoded.ok) draft.apply(decoded.value.event, { revision, occurredAt: decoded.value.meta.occurredAt });
     else draft.skipTo(revision);
-    byEventId.set(recorded.eventId.toLowerCase(), {
-      revision,
-      position: recorded.position,
-      body: recorded.data,
-      recorded,
-    });
+    byEventId.set(recorded.eventId.toLowerCase(), { revision, recorded });
   }
   return { state: draft.finish(), byEventId };
 }

@@ -74,8 +74,6 @@ export interface ComplaintWriteRequest {
 type WriteEvent = ComplaintEvent & { readonly eventId: string };
 interface Stored {
   readonly revision: number;
-  readonly position: bigint;
-  readonly body: Readonly<Record<string, unknown>>;
   readonly recorded: RecordedEvent;
 }
 
@@ -91,12 +89,7 @@ export async function loadComplaint(
     const decoded = decodeComplaintEvent(recorded.data);
     // An undecodable stored event still holds its revision: keep the expected revision right.
     state = decoded.ok ? evolveComplaint(state, decoded.event, { revision }) : { ...state, revision };
-    byEventId.set(recorded.eventId.toLowerCase(), {
-      revision,
-      position: recorded.position,
-      body: recorded.data,
-      recorded,
-    });
+    byEventId.set(recorded.eventId.toLowerCase(), { revision, recorded });
   }
   return { state, byEventId };
 }
@@ -142,13 +135,13 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
         firstIndex.set(event.eventId, index);
         const stored = byEventId.get(event.eventId);
         if (stored !== undefined) {
-          results[index] = sameEvent(event, stored.body)
+          results[index] = sameEvent(event, stored.recorded.data)
             ? {
                 kind: 'duplicate',
                 complaintId,
                 eventId: event.eventId,
                 revision: stored.revision,
-                position: stored.position,
+                position: stored.recorded.position,
               }
             : reject(
                 event,

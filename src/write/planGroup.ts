@@ -164,8 +164,9 @@ export function earlierRefused(
 
 /** A known eventId: the original result for the same event, a conflict for a different one. */
 function againOrConflict(caseId: string, event: WriteEvent, stored: StoredRef): WriteResult {
-  if (sameEvent(event, stored.body)) {
-    return { kind: 'duplicate', caseId, eventId: event.eventId, revision: stored.revision, position: stored.position };
+  if (sameEvent(event, stored.recorded.data)) {
+    const { revision, recorded } = stored;
+    return { kind: 'duplicate', caseId, eventId: event.eventId, revision, position: recorded.position };
   }
   return rejected(
     caseId,

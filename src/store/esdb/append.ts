@@ -30,11 +30,14 @@ import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
 import { logPosition, mapEsdbError, neverStarted, toEsdbEvent } from './mapping.js';
 
+/** Where a read event is stored (without its recordedAt: the server's first answer carried none). */
+const locationOf = (e: RecordedEvent | undefined): StoredLocation | undefined =>
+  e === undefined ? undefined : { streamId: e.streamId, revision: e.revision, position: e.position };
+
 /** A stream's stored events by eventId, and its last revision (undefined: no stream). */
 export interface StreamScan {
   readonly last: bigint | undefined;
-  readonly byId: ReadonlyMap<string, StoredLocation>;
-  /** The events as read, by eventId (their positions unknown: a stream read carries none). */
+  /** The events as read, by eventId (a position may be unknown: a stream read carries none). */
   readonly read: ReadonlyMap<string, RecordedEvent>;
 }
 
@@ -78,7 +81,7 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
     const duplicate = resolveDuplicates(
       streamId,
       ids,
-      ids.map((id) => scan.byId.get(id)),
+      ids.map((id) => locationOf(scan.read.get(id))),
     );
     if (duplicate !== undefined) {
       // The original answer: the last event's position (asked of the server: the scan's read has

@@ -10,7 +10,6 @@
 import { identityFromStream, STORE_IDENTITY_STREAM } from './identity.js';
 import { batchesOf } from '../core/batches.js';
 import type { StoreClock } from '../core/clock.js';
-import type { StoredLocation } from '../core/concurrency.js';
 import {
   validateAppend,
   validateBatchSize,
@@ -145,15 +144,13 @@ export class EsdbEventStore implements EventStore {
 
   /** Every stored event of a stream by eventId (paged): the idempotency check of append.ts. */
   private async scanStream(streamId: string): Promise<StreamScan> {
-    const byId = new Map<string, StoredLocation>();
     const read = new Map<string, RecordedEvent>();
     let last: bigint | undefined;
     for await (const e of this.readStream(streamId)) {
-      byId.set(e.eventId, { streamId: e.streamId, revision: e.revision, position: e.position });
       read.set(e.eventId, e);
       last = e.revision;
     }
-    return { last, byId, read };
+    return { last, read };
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
