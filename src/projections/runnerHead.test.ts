@@ -7,14 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import { createCalendarService, DEFAULT_POLICY, parseInstant } from '../domain/index.js';
+import { parseInstant } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import type { EventStore } from '../store/port.js';
 import { DirectoryBook } from './directoryEvents.js';
 import type { ProjectionPartition } from './partition.js';
-import { createProjections, type Projections } from './runner.js';
-import { createManualScheduler } from './scheduler.js';
-import { ZONE } from './testSupport.js';
+import type { Projections } from './runner.js';
+import { makeRig } from './testSupport.js';
 
 const T0 = parseInstant('2025-09-22T10:00:00+08:00');
 const running: Projections[] = [];
@@ -22,21 +21,15 @@ afterEach(async () => {
   for (const p of running.splice(0)) await p.stop();
 });
 
+/** The runner on `store`, started at T0 (makeRig), stopped after the test. */
 async function started(store: EventStore, partition?: ProjectionPartition) {
-  const scheduler = createManualScheduler(T0);
-  const projections = createProjections({
+  const rig = await makeRig(T0, {
     store,
-    calendarService: createCalendarService(ZONE),
-    policy: DEFAULT_POLICY,
     directory: new DirectoryBook(),
-    clock: scheduler.clock,
-    zone: ZONE,
-    scheduler,
     ...(partition === undefined ? {} : { partition }),
   });
-  await projections.start();
-  running.push(projections);
-  return { projections, scheduler };
+  running.push(rig.projections);
+  return rig;
 }
 
 const acceptance = (caseId: string, centerId: string) => ({

@@ -4,11 +4,7 @@
  * in a second. The API without a token is still limited (rateLimit.int.test.ts).
  */
 import { afterEach, expect, it } from 'vitest';
-import { createEngine } from '../../src/engine.js';
-import { DEFAULT_POLICY } from '../../src/domain/index.js';
-import { createWebPages } from '../../src/web/router.js';
-import { listen } from '../support/server.js';
-import { TOKEN_CONFIG, ZONE } from './harness.js';
+import { startWebServer } from '../web/harness.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -16,21 +12,8 @@ afterEach(async () => {
 });
 
 it('a burst of page and asset loads without a token is served; the API without one is limited', async () => {
-  const engine = await createEngine({
-    store: 'memory',
-    zone: ZONE,
-    tokens: TOKEN_CONFIG,
-    policy: DEFAULT_POLICY,
-    metrics: { defaultMetrics: false },
-    web: createWebPages({ zone: ZONE }),
-    appOptions: { rateLimitPerSecond: 5 },
-  });
-  await engine.start();
-  const server = await listen(engine.app);
-  closers.push(async () => {
-    await server.close();
-    await engine.close();
-  });
+  const server = await startWebServer({ appOptions: { rateLimitPerSecond: 5 } });
+  closers.push(() => server.close());
   const statuses = (path: string, n: number, accept = 'text/html') =>
     Promise.all(
       Array.from({ length: n }, () =>

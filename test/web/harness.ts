@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SupervisionApp } from '../../src/api/app.js';
+import type { AppOptions } from '../../src/api/app.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { createEngine } from '../../src/engine.js';
 import type { ReadModels } from '../../src/projections/types.js';
@@ -39,7 +40,9 @@ export interface WebServer {
 }
 
 /** `scheduler`: a manual one lets a test move the engine's clock (time-driven alerts). */
-export async function startWebServer(options: { readonly scheduler?: Scheduler } = {}): Promise<WebServer> {
+export async function startWebServer(
+  options: { readonly scheduler?: Scheduler; readonly appOptions?: Partial<AppOptions> } = {},
+): Promise<WebServer> {
   const engine = await createEngine({
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
     store: 'memory',
@@ -48,7 +51,7 @@ export async function startWebServer(options: { readonly scheduler?: Scheduler }
     policy: DEFAULT_POLICY,
     metrics: { defaultMetrics: false },
     web: createWebPages({ zone: ZONE }),
-    appOptions: { sseHeartbeatMs: 1000 },
+    appOptions: { sseHeartbeatMs: 1000, ...options.appOptions },
   });
   await engine.start();
   const server = await listen(engine.app);
