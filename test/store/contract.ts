@@ -18,7 +18,7 @@ import {
   type SubscriptionMessage,
   UNKNOWN_POSITION,
 } from '../../src/store/port.js';
-import { knownPositions } from '../../src/store/core/positions.js';
+import { knownPositions, withKnownPositions } from '../../src/store/core/positions.js';
 
 export interface ContractClock {
   /** Epoch ms the store should read as "now". */
@@ -47,11 +47,8 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
 };
 
 /** A stream's events with their positions, asked of the store where its read cannot tell them. */
-const readWithPositions = async (store: EventStore, streamId: string): Promise<RecordedEvent[]> => {
-  const read = await collect(store.readStream(streamId));
-  const positions = await knownPositions(store, read);
-  return read.map((e, i) => ({ ...e, position: positions[i] as bigint }));
-};
+const readWithPositions = async (store: EventStore, streamId: string): Promise<RecordedEvent[]> =>
+  withKnownPositions(store, await collect(store.readStream(streamId)));
 
 export const event = (type = 'CaseAccepted', data: Record<string, unknown> = { n: 1 }): EventData => ({
   eventId: randomUUID(),

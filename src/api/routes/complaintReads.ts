@@ -25,7 +25,7 @@ import { recordedComplaintTimeline } from '../../projections/complaints/complain
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import { NO_DEPARTMENT } from '../../projections/complaints/complaintStats.js';
 import type { ReadModels } from '../../projections/types.js';
-import { knownPositions } from '../../store/core/positions.js';
+import { withKnownPositions } from '../../store/core/positions.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { type AccessTrail, leavesTrail } from '../accessTrail.js';
 import { principalOf, type Authenticator } from '../auth.js';
@@ -186,8 +186,7 @@ async function recordedBy(store: EventStore, complaintId: string, knownAt: Epoch
     out.push(e);
   }
   // The detail shows each event's position: asked of a store whose stream reads carry none.
-  const positions = await knownPositions(store, out);
-  return out.map((e, i) => (e.position === positions[i] ? e : { ...e, position: positions[i] as bigint }));
+  return withKnownPositions(store, out);
 }
 
 /** The calendar as published by K and the policy version in force at a receipt as known at K. */

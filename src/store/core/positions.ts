@@ -29,3 +29,12 @@ export async function knownPositions(
   }
   return out;
 }
+
+/** The events with the positions `knownPositions` gives (the same objects where already known). */
+export async function withKnownPositions(
+  store: Pick<EventStore, 'positionsOf'>,
+  events: readonly RecordedEvent[],
+): Promise<RecordedEvent[]> {
+  const positions = await knownPositions(store, events);
+  return events.map((e, i) => (e.position === positions[i] ? e : { ...e, position: positions[i] as bigint }));
+}
