@@ -32,8 +32,6 @@ export interface ContractCapabilities {
   readonly startsEmpty: boolean;
   /** Every event has its own position (true on every adapter now: on EventStoreDB each event is its own record, commit == prepare). */
   readonly uniquePositions: boolean;
-  /** An eventId is unique in the whole store (EventStoreDB: idempotency is per stream). */
-  readonly eventIdsUniqueAcrossStreams: boolean;
   /** A stream read carries each event's position (EventStoreDB: UNKNOWN_POSITION; positionsOf tells it). */
   readonly streamReadPositions: boolean;
 }
@@ -102,10 +100,6 @@ export function describeEventStoreContract(
   caps: ContractCapabilities,
   skipBecause?: string,
 ): void {
-  // A skipped case says why in its name (this store's idempotency is per stream, as EventStoreDB's).
-  const NOT_ACROSS_STREAMS = caps.eventIdsUniqueAcrossStreams
-    ? ''
-    : ' — SKIPPED: this store keeps eventIds unique per stream only (EventStoreDB), not across streams';
   const title = `EventStore contract — ${name}${skipBecause === undefined ? '' : ` — SKIPPED: ${skipBecause}`}`;
   describe.skipIf(skipBecause !== undefined)(title, () => {
     const clockState: ContractClock = { now: Date.parse('2025-09-22T02:15:00.000Z') };
@@ -333,8 +327,8 @@ export function describeEventStoreContract(
         }),
       );
 
-      it.skipIf(!caps.eventIdsUniqueAcrossStreams)(
-        `rejects an eventId stored in another stream${NOT_ACROSS_STREAMS}`,
+      it(
+        'rejects an eventId stored in another stream',
         withStore(async (store, p) => {
           const batch = events(2);
           await store.append(`${p}-1`, batch);
@@ -401,8 +395,8 @@ export function describeEventStoreContract(
         }),
       );
 
-      it.skipIf(!caps.eventIdsUniqueAcrossStreams)(
-        `rolls back a request whose later event reuses an eventId of another stream, keeping the others${NOT_ACROSS_STREAMS}`,
+      it(
+        'rolls back a request whose later event reuses an eventId of another stream, keeping the others',
         withStore(async (store, p) => {
           const stored = event();
           await store.append(`${p}-1`, [stored]);

@@ -6,7 +6,7 @@
  * original result and is counted once; it survives a dropped subscription and a
  * server restart; against a server that never answers, every route that touches
  * the store answers 503 with a reason within its deadline, and the engine refuses
- * to start, naming the store.
+ * to start, naming the store. An eventId used in one stream is refused in another (409).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -103,8 +103,9 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     server = await WireServer.start({ standardProjections: true });
     const engine = await engineOn(server.connectionString);
     const caseId = `E-${randomUUID().slice(0, 8)}`;
+    const acceptedId = randomUUID();
     const [accepted, esc] = [
-      { ...acceptedBody({ eventId: randomUUID() }), caseId },
+      { ...acceptedBody({ eventId: acceptedId }), caseId },
       { ...escalation(), caseId },
     ];
     const batch = await http(engine.url, 'POST', '/events', {
@@ -141,6 +142,14 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     expect([once.body.position, twice.body.position]).toEqual([stored, stored]);
     const detail = await http(engine.url, 'GET', `/complaints/${complaintId}`, { token: TOKENS.monitor });
     expect(detail.body.events.map((e: { position: string }) => e.position)).toEqual([stored]);
+
+    // An eventId already used, sent for another case: 409, whether a case's or a complaint's (eventIdClaims.ts).
+    for (const used of [acceptedId, received.eventId]) {
+      const otherCase = `E-${randomUUID().slice(0, 8)}`;
+      const reused = await post(engine.url, otherCase, acceptedBody({ eventId: used }));
+      expect([reused.status, reused.body.error?.code]).toEqual([409, 'event-id-conflict']);
+      expect(server.log.stream(`case-${otherCase}`)).toHaveLength(0);
+    }
   });
 
   it('against a server that stops answering, every route that touches the store answers 503 with a reason, in time', async () => {

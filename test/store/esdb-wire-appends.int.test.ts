@@ -88,6 +88,12 @@ describe('EventStoreDB appends — errors (real client, wire server)', () => {
     const s = streamOf();
     const batch = events(1);
     server.appendDelayMs = 800; // the server commits at once and answers late
+    // A late answer to the eventId claim (eventIdClaims.ts): none of the batch was sent, so nothing was written.
+    const claimLate = await settle(store.append(s, batch, { expectedRevision: 'no_stream' }));
+    expect(claimLate).toBeInstanceOf(StoreUnavailableError);
+    expect(claimLate).not.toBeInstanceOf(StoreOutcomeUnknownError);
+    expect(server.log.stream(s)).toHaveLength(0);
+    server.appendDelayPrefix = 'case-'; // the claim answers at once now, the case's append late
     const error = await settle(store.append(s, batch, { expectedRevision: 'no_stream' }));
     expect(error).toBeInstanceOf(StoreOutcomeUnknownError);
     expect(error).toBeInstanceOf(StoreUnavailableError); // still a 503 for the API

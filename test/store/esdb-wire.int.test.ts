@@ -27,6 +27,5 @@ describeEventStoreContract(
     startsEmpty: false,
     uniquePositions: true,
     streamReadPositions: false,
-    eventIdsUniqueAcrossStreams: false,
   },
 );

@@ -23,7 +23,6 @@ describeEventStoreContract(
     startsEmpty: false,
     uniquePositions: true, // every event is its own record: commit == prepare
     streamReadPositions: false,
-    eventIdsUniqueAcrossStreams: false,
   },
   connection ? undefined : NO_SERVER,
 );

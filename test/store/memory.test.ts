@@ -6,5 +6,4 @@ describeEventStoreContract('memory', async (clock) => new MemoryEventStore({ clo
   startsEmpty: true,
   uniquePositions: true,
   streamReadPositions: true,
-  eventIdsUniqueAcrossStreams: true,
 });

@@ -18,6 +18,5 @@ describeEventStoreContract(
     startsEmpty: true,
     uniquePositions: true,
     streamReadPositions: true,
-    eventIdsUniqueAcrossStreams: true,
   },
 );

@@ -17,6 +17,5 @@ describeEventStoreContract(
     startsEmpty: true,
     uniquePositions: true,
     streamReadPositions: true,
-    eventIdsUniqueAcrossStreams: true,
   },
 );

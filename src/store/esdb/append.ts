@@ -13,6 +13,9 @@
  * `stream_exists` are then sent as the exact revision just read, so a write racing in
  * between is caught by the server (wrong expected version) and the check runs again.
  *
+ * A new batch's eventIds are first claimed for the stream (eventIdClaims.ts): the server's
+ * idempotency is per stream, and an eventId of another stream is a conflict.
+ *
  * The first event carries an append id: after the server's success the adapter reads it back,
  * so a write that raced in between with the same eventIds (answered by the server as a retry of
  * it) is answered `duplicate` rather than as written (`wroteIt`).
@@ -49,6 +52,8 @@ export interface AppendDeps {
   readonly positionsOf: (streamId: string, events: readonly RecordedEvent[]) => Promise<bigint[]>;
   /** The append id on the stored event at `revision` (undefined: none, or no such event). */
   readonly appendIdAt: (streamId: string, revision: bigint) => Promise<string | undefined>;
+  /** Claims the eventIds for the stream, or refuses the one another stream holds (eventIdClaims.ts). */
+  readonly claimEventIds: (streamId: string, eventIds: readonly string[]) => Promise<void>;
 }
 
 /** How often a loose (`any`, `stream_exists`) append re-checks after losing a race. */
@@ -76,6 +81,7 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
   const { streamId, expectedRevision: expected } = batch;
   const ids = batch.events.map((e) => e.eventId);
   const loose = expected === 'any' || expected === 'stream_exists';
+  let claimed = false;
   for (let attempt = 0; ; attempt++) {
     const scan = await deps.scanStream(streamId);
     const duplicate = resolveDuplicates(
@@ -93,6 +99,10 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
     }
     if (expected === 'stream_exists' && scan.last === undefined) {
       throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
+    }
+    if (!claimed) {
+      await deps.claimEventIds(streamId, ids);
+      claimed = true;
     }
     const sent = loose ? (scan.last ?? 'no_stream') : expected;
     const appendId = randomUUID();

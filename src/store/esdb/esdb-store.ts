@@ -38,6 +38,7 @@ import {
   UNKNOWN_POSITION,
 } from '../port.js';
 import { appendIdempotent, type StreamScan } from './append.js';
+import { type ClaimDeps, claimEventIds } from './eventIdClaims.js';
 import { PositionCache } from './positionCache.js';
 import { positionsOf } from './positions.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -79,6 +80,7 @@ export class EsdbEventStore implements EventStore {
   private readonly heads: HeadTracker;
   /** Positions of stream events learnt (a stream read carries none): positionCache.ts. */
   private readonly positions = new PositionCache();
+  private readonly claims: ClaimDeps;
 
   constructor(
     private readonly client: EsdbClientLike,
@@ -86,6 +88,20 @@ export class EsdbEventStore implements EventStore {
     private readonly options: EsdbStoreOptions = {},
   ) {
     this.deadline = options.deadlineMs ?? 5000;
+    this.claims = {
+      client,
+      storeName: name,
+      deadlineMs: this.deadline,
+      readFirst: (streamId) =>
+        this.page(`reading ${streamId}`, () =>
+          this.client.readStream(streamId, {
+            fromRevision: 0n,
+            maxCount: 1,
+            direction: 'forwards',
+            deadline: this.deadline,
+          }),
+        ),
+    };
     this.heads = new HeadTracker(
       (from, maxCount) =>
         this.page('reading the head of $all', () =>
@@ -106,6 +122,7 @@ export class EsdbEventStore implements EventStore {
         scanStream: (id) => this.scanStream(id),
         positionsOf: (id, read) => this.positionsOf(id, read),
         appendIdAt: (id, revision) => this.appendIdAt(id, revision),
+        claimEventIds: (id, eventIds) => claimEventIds(this.claims, id, eventIds),
       },
       batch,
     );

@@ -3,16 +3,16 @@
  *
  * `$all` also holds system and link events (`$statsCollected` every stats period,
  * `$>` links in `$ce-…` and `$et-…` after every event when the standard projections
- * run). Their positions are never delivered to a prefix-filtered subscriber, so a
+ * run), and the adapter's eventId claims (eventIdClaims.ts). Their positions are never delivered to a prefix-filtered subscriber, so a
  * head that counts them is never reached: every read-your-writes wait would run to
  * its timeout and lag would never return to 0 (issue 14, row 5).
  *
  * The 6.x client's readAll has no server-side filter, so the head is found by reading
- * `$all` backwards from the end, skipping system events. To keep that cheap, the scan
+ * `$all` backwards from the end, skipping those events. To keep that cheap, the scan
  * stops where the previous one began: only records written since are read again.
  */
 import type { EsdbPosition, EsdbReadPosition, EsdbRecordedEvent, EsdbResolvedEvent } from './client-like.js';
-import { comparePositions, isSystemEvent } from './mapping.js';
+import { comparePositions, isInternalEvent } from './mapping.js';
 
 export type ReadBackwardsPage = (from: EsdbReadPosition, maxCount: number) => Promise<EsdbResolvedEvent[]>;
 
@@ -29,7 +29,7 @@ export class HeadTracker {
   ) {}
 
   private skipped(event: EsdbRecordedEvent): boolean {
-    return isSystemEvent(event) || this.bookkeeping.includes(event.streamId);
+    return isInternalEvent(event) || this.bookkeeping.includes(event.streamId);
   }
 
   async head(): Promise<bigint> {

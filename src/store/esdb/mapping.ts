@@ -79,15 +79,19 @@ export const toReadAllFrom = (from: bigint | undefined): EsdbReadPosition =>
 export const comparePositions = (a: EsdbPosition, b: EsdbPosition): number =>
   a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
 
-export const isSystemEvent = (event: EsdbRecordedEvent): boolean =>
-  event.streamId.startsWith('$') || event.type.startsWith('$');
+/** The streams in which the adapter claims eventIds for their stream (eventIdClaims.ts). */
+export const EVENT_ID_CLAIM_PREFIX = 'eventid-';
+
+/** System and link events, and the adapter's eventId claims: never handed to a reader of the port. */
+export const isInternalEvent = (event: EsdbRecordedEvent): boolean =>
+  event.streamId.startsWith('$') || event.type.startsWith('$') || event.streamId.startsWith(EVENT_ID_CLAIM_PREFIX);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A stored event as the port's RecordedEvent, or undefined for system and non-JSON-object events. */
+/** A stored event as the port's RecordedEvent, or undefined for internal (isInternalEvent) and non-JSON-object events. */
 export function fromEsdbEvent(event: EsdbRecordedEvent | undefined): RecordedEvent | undefined {
-  if (event === undefined || isSystemEvent(event) || !event.isJson || !isPlainObject(event.data)) return undefined;
+  if (event === undefined || isInternalEvent(event) || !event.isJson || !isPlainObject(event.data)) return undefined;
   return {
     streamId: event.streamId,
     eventId: event.id.toLowerCase(),

@@ -13,7 +13,8 @@
  *   the same port with the log kept and the eventId cache lost;
  * - `hang`: accept every call and never answer;
  * - `delayMs`: answer every call slowly; `appendDelayMs`: commit appends at once and
- *   answer them late (a client deadline then leaves the outcome unknown, as on a real server);
+ *   answer them late (a client deadline then leaves the outcome unknown, as on a real server),
+ *   those to streams starting with `appendDelayPrefix` (all by default);
  * - `dropSubscriptions()`: fail every live subscription with UNAVAILABLE;
  *   `dropAtCheckpoint = n`: do so once, right after the n-th filter checkpoint sent
  *   (a node going away in the middle of a filtered catch-up);
@@ -87,6 +88,7 @@ export class WireServer {
   mode: 'normal' | 'hang' | 'deny' | 'notLeader' = 'normal';
   delayMs = 0;
   appendDelayMs = 0;
+  appendDelayPrefix = '';
   port = 0;
   /** How many appends (unary or batch requests) reached the server. */
   appendCalls = 0;
@@ -297,7 +299,7 @@ export class WireServer {
     if (!(await this.admit(cb, (e) => cb(e), true))) return;
     this.appendCalls++;
     const decision = this.log.append(stream, expected, events);
-    if (this.appendDelayMs > 0) await sleep(this.appendDelayMs);
+    if (this.appendDelayMs > 0 && stream.startsWith(this.appendDelayPrefix)) await sleep(this.appendDelayMs);
     const resp = new streamsPb.AppendResp();
     if (decision.kind === 'wrong-expected-version') {
       const wev = new streamsPb.AppendResp.WrongExpectedVersion();
@@ -381,7 +383,7 @@ export class WireServer {
           ? 'any'
           : BigInt(options?.getStreamPosition() ?? '0');
     const decision = this.log.append(stream, expected, events);
-    if (this.appendDelayMs > 0) await sleep(this.appendDelayMs);
+    if (this.appendDelayMs > 0 && stream.startsWith(this.appendDelayPrefix)) await sleep(this.appendDelayMs);
     const deadline = options?.getDeadline();
     if (deadline !== undefined && deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6 < Date.now()) {
       // Committed already: the caller only learns that the deadline passed (outcome unknown).
