@@ -2,10 +2,12 @@
  * The EventStoreDB wire-level test server (test/store/esdb-wire) in a process of
  * its own for bench/scaleout.bench.ts: `node --import tsx wireServerProcess.ts
  * <events> <seed>`. It fills its log with the region history straight into the
- * log (as appends would, each batch at its recordedAt; no gRPC for the fill),
+ * log (as appends would, each batch at its recordedAt, each event after its
+ * eventId claim as src/store/esdb/eventIdClaims.ts writes it; no gRPC for the fill),
  * prints one JSON line `{ port, events }` and serves until its stdin closes.
  */
 import { WireServer } from '../../test/store/esdb-wire/server.js';
+import { claimOf, claimStreamOf } from '../../src/store/esdb/eventIdClaims.js';
 import { regionAppends } from './regionHistory.js';
 
 const events = Number(process.argv[2]);
@@ -18,6 +20,12 @@ let written = 0;
 const empty = new Uint8Array();
 for (const batch of regionAppends(seed, events)) {
   now = batch.recordedAt;
+  for (const e of batch.events) {
+    const claim = claimOf(batch.streamId, e.eventId!);
+    server.log.append(claimStreamOf(e.eventId!), 'no_stream', [
+      { ...claim, contentType: 'application/json', data: Buffer.from(JSON.stringify(claim.data)), metadata: empty },
+    ]);
+  }
   const decision = server.log.append(
     batch.streamId,
     'any',

@@ -44,6 +44,10 @@ export function claimEventId(streamId: string, eventId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** The claim event of `eventId` for `streamId`, as written (before it is made the client's event). */
+export const claimOf = (streamId: string, eventId: string) =>
+  ({ eventId: claimEventId(streamId, eventId), type: CLAIM_TYPE, data: { streamId, eventId } }) as const;
+
 /** Claims every eventId for `streamId`; throws `DuplicateEventConflictError` for the first one another stream holds. */
 export async function claimEventIds(deps: ClaimDeps, streamId: string, eventIds: readonly string[]): Promise<void> {
   const refused: (DuplicateEventConflictError | undefined)[] = new Array(eventIds.length);
@@ -65,11 +69,7 @@ async function claim(
   eventId: string,
 ): Promise<DuplicateEventConflictError | undefined> {
   const claimStream = claimStreamOf(eventId);
-  const event = toEsdbEvent({
-    eventId: claimEventId(streamId, eventId),
-    type: CLAIM_TYPE,
-    data: { streamId, eventId },
-  });
+  const event = toEsdbEvent(claimOf(streamId, eventId));
   try {
     await withDeadline(
       deps.client.appendToStream(claimStream, [event], { expectedRevision: 'no_stream', deadline: deps.deadlineMs }),
