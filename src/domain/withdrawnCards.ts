@@ -16,16 +16,38 @@
  * (`putsBack`): the register says so rather than calling a card in force
  * withdrawn.
  *
+ * The comparisons (`cardsWithdrawn`, `clearingsChanged`, `putsBack`) are the
+ * complaints' too (complaints/withdrawnCards.ts): a complaint card is a card
+ * with no subject, and a red complaint card's `clear` (when it leaves the
+ * board) is not a clearing on record (`recordedClear`).
+ *
  * Pure: timelines in, cards out.
  */
 import type { TimingCalendar } from './calendar/work-calendar.js';
+import { recordedClear } from './complaints/timeline.js';
+import type { CardColor } from './lists.js';
 import { stateAsOf } from './state-as-of.js';
 import { timelineOf, type RawCard } from './timeline.js';
 import type { Policy } from './policy.js';
 import type { CaseState, EpochMs } from './types.js';
 
+/**
+ * A card as these rules compare it: a case's (`RawCard`) or a complaint's (`ComplaintCard`, which
+ * has no subject: one card of each rule at most).
+ */
+export interface ShownCard {
+  readonly rule: string;
+  readonly color: CardColor;
+  readonly start: EpochMs;
+  /** When it leaves the board, if determined; the record shows a yellow card's only (`recordedClear`). */
+  readonly clear?: EpochMs;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+  readonly lateRecord?: number;
+}
+
 /** The same card: rule, subject (pause, escalation, late record) and start. */
-export function sameCard(a: RawCard, b: RawCard): boolean {
+export function sameCard(a: ShownCard, b: ShownCard): boolean {
   return (
     a.rule === b.rule &&
     a.start === b.start &&
@@ -48,40 +70,46 @@ export function cardsShownBefore(
 }
 
 /** A key equal for two cards exactly when `sameCard` holds. */
-const cardKey = (c: RawCard): string =>
+const cardKey = (c: ShownCard): string =>
   JSON.stringify([c.rule, c.start, c.pauseId ?? null, c.escalation ?? null, c.lateRecord ?? null]);
 
 /** `cards` by `cardKey` (the first of equal ones): one lookup a card, not a scan (a case may hold thousands). */
-function byCard(cards: readonly RawCard[]): ReadonlyMap<string, RawCard> {
-  const out = new Map<string, RawCard>();
+function byCard<C extends ShownCard>(cards: readonly C[]): ReadonlyMap<string, C> {
+  const out = new Map<string, C>();
   for (const c of cards) if (!out.has(cardKey(c))) out.set(cardKey(c), c);
   return out;
 }
 
 /** The cards of `before` that `after` no longer holds (both as returned by `cardsShownBefore` at one instant). */
-export function cardsWithdrawn(before: readonly RawCard[], after: readonly RawCard[]): RawCard[] {
+export function cardsWithdrawn<C extends ShownCard>(before: readonly C[], after: readonly C[]): C[] {
   const held = byCard(after);
   return before.filter((b) => !held.has(cardKey(b)));
 }
 
 /** A card both sides hold whose clearing, already past at the write's instant, the write moved or erased. */
-export interface ClearingChange {
+export interface ClearingChange<C extends ShownCard = RawCard> {
   /** As the record held it before the write (its `clear` at or before the write's instant). */
-  readonly before: RawCard;
+  readonly before: C;
   /** As the record holds it after the write (`clear` absent or later than the instant: not cleared then). */
-  readonly after: RawCard;
+  readonly after: C;
 }
 
 /**
  * The cards of `before` that `after` still holds (same rule, subject and start) with another
  * clearing, when the one of `before` had happened by `at` (both as returned by
- * `cardsShownBefore` at `at`). A clearing still ahead at `at` was never shown as cleared.
+ * `cardsShownBefore` at `at`). A clearing still ahead at `at` was never shown as cleared, and a
+ * red card is never cleared on record (`recordedClear`: a red complaint card's `clear` is when it
+ * left the board, not a clearing; a case's red cards have none).
  */
-export function clearingsChanged(before: readonly RawCard[], after: readonly RawCard[], at: EpochMs): ClearingChange[] {
-  const out: ClearingChange[] = [];
+export function clearingsChanged<C extends ShownCard>(
+  before: readonly C[],
+  after: readonly C[],
+  at: EpochMs,
+): ClearingChange<C>[] {
+  const out: ClearingChange<C>[] = [];
   const held = byCard(after);
   for (const b of before) {
-    if (b.clear === undefined || b.clear > at) continue;
+    if (recordedClear(b, at) === undefined) continue;
     const a = held.get(cardKey(b));
     if (a !== undefined && a.clear !== b.clear) out.push({ before: b, after: a });
   }
@@ -94,10 +122,10 @@ export function clearingsChanged(before: readonly RawCard[], after: readonly Raw
  * card and `before` did not. For a changed clearing (`clearing`), the card is held with the
  * clearing `gone` had, which `before` did not give it.
  */
-export function putsBack(
-  before: readonly RawCard[],
-  after: readonly RawCard[],
-  gone: RawCard,
+export function putsBack<C extends ShownCard>(
+  before: readonly C[],
+  after: readonly C[],
+  gone: C,
   clearing: boolean,
 ): boolean {
   const now = after.find((c) => sameCard(c, gone));

@@ -84,6 +84,8 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       startedAt: c.startedAt,
       color: COMPLAINT_RULE_COLOR[c.rule],
       centerId: sources.complaints.get(c.complaintId)?.received?.centerId,
+      ...(c.clearingChanged === true ? { clearingChanged: true } : {}),
+      ...(c.reinstatedAt === undefined ? {} : { reinstated: true }),
     })),
   ];
   // The list rows' names (rowNames.ts), read from the directory in force at each request.
@@ -177,7 +179,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       if (mine.length === 0 || state === undefined) return [];
       const at = known?.at ?? clock();
       const now = known === undefined ? sources.complaints.timelineOf(state, at) : known.read();
-      return mine.map((c) => withdrawnComplaintCardView(c, zone, now, at));
+      return mine.map((c) => withdrawnComplaintCardView(c, zone, now, at, known?.at));
     },
     status: sources.status,
     currentStatus: sources.currentStatus,

@@ -52,9 +52,12 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * (`clearingChanged`) and marks a row put back (`reinstatedAt`,
  * `reinstatedBy`; the open write's `reinstated`), which a version 8 file
  * lacks.
+ * 10 (session 21): the same for the complaints' cards (the answer warning's
+ * changed clearing; a complaint row put back, and the open complaint write's
+ * `reinstated`), which a version 9 file lacks.
  * Other versions are refused, so the first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 9;
+export const SNAPSHOT_VERSION = 10;
 
 /** The writes being folded when the snapshot was taken (null: none that may withdraw a card). */
 export interface OpenWrites {

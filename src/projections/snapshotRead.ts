@@ -194,6 +194,11 @@ function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
     v.every((r) => typeof r?.type === 'string' && typeof r.revision === 'number' && typeof r.occurredAt === 'number');
   const cards = (v: unknown, of: 'caseId' | 'complaintId') =>
     Array.isArray(v) && v.every((c) => looksLikeWithdrawnCard(c) && of in c);
+  // The rows an open write put back: indexes into the register (absent: none).
+  const reinstated = (v: unknown) =>
+    v === undefined ||
+    (Array.isArray(v) &&
+      v.every((i: unknown) => Number.isInteger(i) && (i as number) < header.withdrawnCards && (i as number) >= 0));
   if (
     cases !== null &&
     !(
@@ -208,11 +213,7 @@ function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
           refs(c.events) &&
           typeof c.compared === 'boolean' &&
           cards(c.found, 'caseId') &&
-          (c.reinstated === undefined ||
-            (Array.isArray(c.reinstated) &&
-              c.reinstated.every(
-                (i: unknown) => Number.isInteger(i) && (i as number) < header.withdrawnCards && (i as number) >= 0,
-              ))),
+          reinstated(c.reinstated),
       )
     )
   )
@@ -224,7 +225,8 @@ function readOpenWrites(file: string, header: SnapshotHeader): SnapshotHeader {
       typeof complaint.at === 'number' &&
       looksLikeComplaint(complaint.before) &&
       refs(complaint.events) &&
-      cards(complaint.found, 'complaintId')
+      cards(complaint.found, 'complaintId') &&
+      reinstated(complaint.reinstated)
     )
   )
     throw new SnapshotError(file, "its header's open complaint write is not one");

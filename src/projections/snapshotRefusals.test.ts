@@ -176,10 +176,10 @@ function layout(bytes: Buffer) {
   return { header, rowsJson, rowsBinary, states, trailer };
 }
 
-describe('snapshot v9: what is refused', () => {
+describe('snapshot v10: what is refused', () => {
   it('the good file holds rows and is used: nothing folded again, answers as a rebuild', async () => {
     const content = (await readSnapshot(good))!;
-    expect(content.header.version).toBe(9);
+    expect(content.header.version).toBe(10);
     expect(content.header.partition).toBeNull();
     expect(content.header.rows!.binaryBytes).toBeGreaterThan(0);
     expect(content.states.length).toBeLessThan(40); // most of the 60 cases are rows
@@ -277,7 +277,10 @@ describe('snapshot v9: what is refused', () => {
       for (const k of ['rows', 'partition', 'policiesSeen', 'directoryVersion']) delete h[k];
       return { ...h, version: 3 };
     };
-    expectRebuilt(await startWithHeader('v3.ndjson', v3, 'states'), /version 3, not 9 .*rebuilding from the beginning/);
+    expectRebuilt(
+      await startWithHeader('v3.ndjson', v3, 'states'),
+      /version 3, not 10 .*rebuilding from the beginning/,
+    );
   });
 
   // What each older version lacks that a rebuild gives (snapshotFormat.ts SNAPSHOT_VERSION): the same layout.
@@ -287,6 +290,7 @@ describe('snapshot v9: what is refused', () => {
     [6, "no complaints' withdrawn cards", []],
     [7, 'a write cut by the snapshot saved as over', ['openWrites']],
     [8, 'no changed clearings, no reinstated cards', []],
+    [9, "no complaints' changed clearings, no complaint rows put back", []],
   ] as const)
     it(`a version ${version} file (${lacking}): warn, rebuild`, async () => {
       const older = (h: Header) => {
@@ -294,7 +298,7 @@ describe('snapshot v9: what is refused', () => {
         return { ...h, version };
       };
       const r = await startWithHeader(`v${version}.ndjson`, older);
-      expectRebuilt(r, new RegExp(`version ${version}, not 9 .*rebuilding from the beginning`));
+      expectRebuilt(r, new RegExp(`version ${version}, not 10 .*rebuilding from the beginning`));
     });
 
   it('an open write in the header that is not one: warn, rebuild', async () => {
@@ -308,6 +312,13 @@ describe('snapshot v9: what is refused', () => {
       openWrites: { cases: null, complaint },
     }));
     expectRebuilt(r2, /open complaint write is not one; rebuilding/);
+    // A complaint's open write that puts back a row the register does not have.
+    const putsBackNone = { ...complaint, found: [], reinstated: [1_000_000] };
+    const r3 = await startWithHeader('open-complaint-reinstated.ndjson', (h) => ({
+      ...h,
+      openWrites: { cases: null, complaint: putsBackNone },
+    }));
+    expectRebuilt(r3, /open complaint write is not one; rebuilding/);
   });
 
   it('rows taken under another calendar or configured policy are evaluated again, as a rebuild under it would', async () => {

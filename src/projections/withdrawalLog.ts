@@ -25,6 +25,10 @@
  * never calls a card in force withdrawn. A write puts back only a card started
  * before it, so the same `mayWithdrawCards` bound applies.
  *
+ * What a comparison finds (`compareShown`) and the rows kept with those still
+ * standing (`RegisterRows`) are the complaints' register's too
+ * (complaints/complaintWithdrawals.ts): one home for both.
+ *
  * Held in memory and in the snapshot; derived from the record, so a rebuild
  * gives the same register.
  */
@@ -33,8 +37,10 @@ import {
   clearingsChanged,
   mayWithdrawCards,
   putsBack,
+  type ShownCard,
   withdrawalHorizon,
 } from '../domain/withdrawnCards.js';
+import { recordedClear } from '../domain/complaints/timeline.js';
 import type { CaseEvent, CaseState, EpochMs, RawCard, WorkCalendar } from '../domain/index.js';
 import { type CardRule, RULE_COLOR } from '../domain/lists.js';
 import type { DirectoryMove } from './publicationWindow.js';
@@ -71,15 +77,12 @@ export function calendarWithdrawal(previous: string, next: string, move: Directo
     : { ...by, directoryVersion: move.version, previousDirectoryVersion: move.previousVersion };
 }
 
-export interface WithdrawnCard {
-  readonly caseId: string;
-  readonly rule: CardRule;
+/** What every row of a register has, a case's card or a complaint's: what the write did, and what became of it. */
+export interface RegisterRow {
   /** As the record held it before the write. */
   readonly startedAt: EpochMs;
   /** A yellow card's clearing, when it had cleared before the write. */
   readonly clearedAt?: EpochMs;
-  readonly pauseId?: string;
-  readonly escalation?: number;
   readonly withdrawnAt: EpochMs;
   readonly by: WithdrawnBy;
   /** The card stayed on record: the write moved or erased its clearing (`clearedAt`, past at `withdrawnAt`). */
@@ -89,8 +92,88 @@ export interface WithdrawnCard {
   readonly reinstatedBy?: WithdrawnBy;
 }
 
+export interface WithdrawnCard extends RegisterRow {
+  readonly caseId: string;
+  readonly rule: CardRule;
+  readonly pauseId?: string;
+  readonly escalation?: number;
+}
+
 /** Whether a row of the register still stands: not put back since (a changed clearing or a withdrawn card). */
-export const standsWithdrawn = (card: Pick<WithdrawnCard, 'reinstatedAt'>): boolean => card.reinstatedAt === undefined;
+export const standsWithdrawn = (card: Pick<RegisterRow, 'reinstatedAt'>): boolean => card.reinstatedAt === undefined;
+
+/**
+ * The rows of a register whose write is over (a case's or a complaint's), and which of them
+ * still stand (not put back), by case or complaint: what a later write may put back.
+ */
+export class RegisterRows<R extends RegisterRow> {
+  private readonly rows: R[] = [];
+  private readonly standing = new Map<string, number[]>();
+
+  constructor(private readonly subjectOf: (row: R) => string) {}
+
+  /** A row joins the register (for good). */
+  push(row: R): void {
+    const i = this.rows.push(row) - 1;
+    if (!standsWithdrawn(row)) return;
+    const subject = this.subjectOf(row);
+    const rows = this.standing.get(subject);
+    if (rows === undefined) this.standing.set(subject, [i]);
+    else rows.push(i);
+  }
+
+  /** The indexes of the rows of a case or complaint that still stand. */
+  standingOf(subject: string): readonly number[] {
+    return this.standing.get(subject) ?? [];
+  }
+
+  get(i: number): R {
+    return this.rows[i]!;
+  }
+
+  /** Mark rows of `subject` put back at `at` by `by`. */
+  reinstate(subject: string, rows: readonly number[], at: EpochMs, by: WithdrawnBy): void {
+    if (rows.length === 0) return;
+    for (const i of rows) this.rows[i] = { ...this.rows[i]!, reinstatedAt: at, reinstatedBy: by };
+    const left = this.standingOf(subject).filter((i) => !rows.includes(i));
+    if (left.length === 0) this.standing.delete(subject);
+    else this.standing.set(subject, left);
+  }
+
+  /** Every row, in the order found. */
+  all(): R[] {
+    return this.rows.slice();
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+}
+
+/**
+ * What a write or publication at `at` that turned `before` into `after` (a case's or a complaint's
+ * cards shown at `at`, domain/withdrawnCards.ts) found — the cards it withdrew and the clearings it
+ * changed, as rows (`rowOf`) — and which of that case's or complaint's standing rows (`cardOf`: the
+ * card a row was shown as) it put back.
+ */
+export function compareShown<C extends ShownCard, R extends RegisterRow>(
+  rows: RegisterRows<R>,
+  subject: string,
+  before: readonly C[],
+  after: readonly C[],
+  at: EpochMs,
+  rowOf: (card: C) => R,
+  cardOf: (row: R) => C,
+): { found: R[]; reinstated: number[] } {
+  const found = cardsWithdrawn(before, after).map(rowOf);
+  for (const change of clearingsChanged(before, after, at))
+    found.push({ ...rowOf(change.before), clearingChanged: true });
+  const reinstated = rows.standingOf(subject).filter((i) => {
+    const row = rows.get(i);
+    return putsBack(before, after, cardOf(row), row.clearingChanged === true);
+  });
+  return { found, reinstated };
+}
 
 /** The cards of a state shown before an instant, under a calendar (the projection's policy choice inside). */
 export type ShownCards = (state: CaseState, at: EpochMs, calendar: WorkCalendar) => readonly RawCard[];
@@ -121,7 +204,7 @@ export interface OpenCaseWrite {
 }
 
 export class WithdrawalLog {
-  private readonly closed: WithdrawnCard[] = [];
+  private readonly closed = new RegisterRows<WithdrawnCard>((row) => row.caseId);
   /** The write being folded: its instant, the cases it may withdraw cards of, and what they withdrew so far. */
   private writeAt = Number.NaN;
   /** The start of the write's local day (withdrawalHorizon). */
@@ -130,8 +213,6 @@ export class WithdrawalLog {
   private openFound = new Map<string, readonly WithdrawnCard[]>();
   /** The closed rows the open write puts back, by case, and by what. */
   private openReinstated = new Map<string, { readonly rows: readonly number[]; readonly by: WithdrawnBy }>();
-  /** The closed rows not put back, by case: what a later write may put back. */
-  private standing = new Map<string, number[]>();
   constructor(
     private readonly shown: ShownCards,
     private readonly current: (caseId: string) => CaseState | undefined,
@@ -198,42 +279,17 @@ export class WithdrawalLog {
     at: EpochMs,
     by: WithdrawnBy,
   ): { found: WithdrawnCard[]; reinstated: number[] } {
-    const found = cardsWithdrawn(before, after).map((card) => withdrawn(caseId, card, at, by));
-    for (const change of clearingsChanged(before, after, at))
-      found.push({ ...withdrawn(caseId, change.before, at, by), clearingChanged: true });
-    const reinstated = (this.standing.get(caseId) ?? []).filter((i) => {
-      const row = this.closed[i]!;
-      return putsBack(before, after, rawCardOf(row), row.clearingChanged === true);
-    });
-    return { found, reinstated };
-  }
-
-  /** Mark closed rows put back at `at` by `by`. */
-  private reinstate(caseId: string, rows: readonly number[], at: EpochMs, by: WithdrawnBy): void {
-    if (rows.length === 0) return;
-    for (const i of rows) this.closed[i] = { ...this.closed[i]!, reinstatedAt: at, reinstatedBy: by };
-    const left = (this.standing.get(caseId) ?? []).filter((i) => !rows.includes(i));
-    if (left.length === 0) this.standing.delete(caseId);
-    else this.standing.set(caseId, left);
-  }
-
-  /** A row joins the closed register (for good). */
-  private push(card: WithdrawnCard): void {
-    const i = this.closed.push(card) - 1;
-    if (!standsWithdrawn(card)) return;
-    const rows = this.standing.get(card.caseId);
-    if (rows === undefined) this.standing.set(card.caseId, [i]);
-    else rows.push(i);
+    return compareShown(this.closed, caseId, before, after, at, (card) => withdrawn(caseId, card, at, by), rawCardOf);
   }
 
   /** The write is over: its finds join the register. */
   close(calendar: WorkCalendar): void {
     if (this.open.size === 0) return;
     this.flush(calendar);
-    for (const [caseId, { rows, by }] of this.openReinstated) this.reinstate(caseId, rows, this.writeAt, by);
+    for (const [caseId, { rows, by }] of this.openReinstated) this.closed.reinstate(caseId, rows, this.writeAt, by);
     for (const found of this.openFound.values())
       for (const card of found) {
-        this.push(card);
+        this.closed.push(card);
         this.onFound(card);
       }
     this.open = new Map();
@@ -266,9 +322,9 @@ export class WithdrawalLog {
         at,
         by,
       );
-      this.reinstate(s.caseId, reinstated, at, by);
+      this.closed.reinstate(s.caseId, reinstated, at, by);
       for (const card of found) {
-        this.push(card);
+        this.closed.push(card);
         this.onFound(card);
       }
     }
@@ -276,7 +332,7 @@ export class WithdrawalLog {
 
   /** Every card withdrawn so far, in the order found (the open write's last), with what the open write put back. */
   all(): WithdrawnCard[] {
-    const out = this.closed.slice();
+    const out = this.closed.all();
     for (const { rows, by } of this.openReinstated.values())
       for (const i of rows) out[i] = { ...out[i]!, reinstatedAt: this.writeAt, reinstatedBy: by };
     for (const found of this.openFound.values()) out.push(...found);
@@ -285,7 +341,7 @@ export class WithdrawalLog {
 
   /** The cards of writes that are over (a snapshot saves these, and the open write apart). */
   closedCards(): WithdrawnCard[] {
-    return this.closed.slice();
+    return this.closed.all();
   }
 
   /** The write being folded, when it may withdraw cards (for a snapshot). */
@@ -313,7 +369,7 @@ export class WithdrawalLog {
 
   /** Put a snapshot's register in place, and the write it was taken in the middle of (before any event). */
   restore(cards: readonly WithdrawnCard[], write?: OpenCaseWrite): void {
-    for (const card of cards) this.push(card);
+    for (const card of cards) this.closed.push(card);
     if (write === undefined || write.cases.length === 0) return;
     this.writeAt = write.at;
     this.writeHorizon = write.horizon;
@@ -350,11 +406,12 @@ function rawCardOf(row: WithdrawnCard): RawCard {
 }
 
 function withdrawn(caseId: string, card: RawCard, at: EpochMs, by: WithdrawnBy): WithdrawnCard {
+  const clearedAt = recordedClear(card, at);
   return {
     caseId,
     rule: card.rule,
     startedAt: card.start,
-    ...(card.clear !== undefined && card.clear <= at ? { clearedAt: card.clear } : {}),
+    ...(clearedAt === undefined ? {} : { clearedAt }),
     ...(card.pauseId === undefined ? {} : { pauseId: card.pauseId }),
     ...(card.escalation === undefined ? {} : { escalation: card.escalation }),
     withdrawnAt: at,

@@ -299,18 +299,32 @@ function successorOf(card: WithdrawnCard, cards: readonly Card[]): Card | undefi
   return best?.card;
 }
 
-/** One withdrawn complaint card as the register and the complaint's page show it (`now`: its clocks as the record holds them now). */
+/**
+ * One withdrawn complaint card as the register and the complaint's page show it (`now`: its clocks as
+ * the record holds them at `at`; `knownAt`: as known then, a reinstatement recorded later is not shown).
+ */
 export function withdrawnComplaintCardView(
   card: WithdrawnComplaintCard,
   zone: string,
   now: ComplaintTimeline | null | undefined,
   at: EpochMs,
+  knownAt?: EpochMs,
 ): WithdrawnCardView {
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const successor = now?.cards.find((c) => c.rule === card.rule && c.start <= at);
   const color = COMPLAINT_RULE_COLOR[card.rule];
   // A snapshot written before session 19 holds red cards' clearedAt too.
   const clearedAt = recordedClear({ color, clear: card.clearedAt }, card.withdrawnAt);
+  // A changed clearing: the same card (a complaint has one of each rule) as the record clears it by `at`.
+  const same =
+    card.clearingChanged === true
+      ? now?.cards.find((c) => c.rule === card.rule && c.start === card.startedAt)
+      : undefined;
+  const nowClearedAt = same === undefined ? undefined : recordedClear(same, at);
+  const reinstated =
+    card.reinstatedAt !== undefined &&
+    card.reinstatedBy !== undefined &&
+    (knownAt === undefined || card.reinstatedAt <= knownAt);
   return {
     complaintId: card.complaintId,
     rule: card.rule,
@@ -320,6 +334,9 @@ export function withdrawnComplaintCardView(
     withdrawnAt: fmt(card.withdrawnAt),
     withdrawnBy: byView(card.by, fmt),
     ...(successor === undefined ? {} : { nowStartedAt: fmt(successor.start) }),
+    ...(card.clearingChanged === true ? { clearingChanged: true } : {}),
+    ...(nowClearedAt === undefined ? {} : { nowClearedAt: fmt(nowClearedAt) }),
+    ...(reinstated ? { reinstatedAt: fmt(card.reinstatedAt!), reinstatedBy: byView(card.reinstatedBy!, fmt) } : {}),
   };
 }
 

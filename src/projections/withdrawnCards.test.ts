@@ -614,3 +614,194 @@ describe('withdrawn cards: a card withdrawn and later put back as it was', () =>
     expect(register(restarted)).toEqual(expected);
   });
 });
+
+// A complaint received and accepted Monday 2026-11-02 is to be answered by the end of Monday 11-23
+// (15 working days): its answer warning starts Wednesday 11-18 00:00 (day 12), its red card 11-24
+// 00:00, which the board shows clearing the warning. An answer of Thursday 11-19 16:00 recorded on
+// 11-25 10:00 withdraws the red card and moves the warning's shown clearing to 11-19 16:00.
+const Q_RECEIVED = complaint('ComplaintReceived', '2026-11-02T10:00:00+08:00', {
+  channel: 'hotline',
+  centerId: 'c1',
+  departmentId: 'd1',
+  subject: '窗口推诿',
+});
+const Q_ACCEPTED = complaint('ComplaintAccepted', '2026-11-02T11:00:00+08:00');
+const Q_ANSWERED = complaint('ComplaintAnswered', '2026-11-19T16:00:00+08:00', { finding: 'partly' });
+const Q_ANSWER_RECORDED = parseInstant('2026-11-25T10:00:00+08:00');
+
+describe("withdrawn complaint cards: the answer warning's clearing the board showed, moved by a later write", () => {
+  it('is kept in the register as a changed clearing, beside the red card withdrawn, and not counted as withdrawn', async () => {
+    const calls: unknown[][] = [];
+    const sink = new Proxy({} as ProjectionMetricsSink, {
+      get:
+        (_t, name) =>
+        (...a: unknown[]) => {
+          if (name === 'cardWithdrawn') calls.push(a);
+        },
+    });
+    const rig = await rigAt('2026-11-02T10:00:00+08:00', { metrics: sink });
+    await appendComplaint(rig, Q_RECEIVED, Q_ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
+    const rm = rig.projections.readModels;
+    expect(rm.cardRegister(NOVEMBER).items.map((c) => [c.rule, c.clearedAt])).toEqual([
+      ['complaint-answer-warning', '2026-11-24T00:00:00.000+08:00'],
+      ['complaint-overdue', undefined],
+    ]);
+    rig.scheduler.advanceTo(Q_ANSWER_RECORDED);
+    await appendComplaint(rig, Q_ANSWERED);
+    expect(rm.cardRegister(NOVEMBER).items.map((c) => [c.rule, c.clearedAt])).toEqual([
+      ['complaint-answer-warning', '2026-11-19T16:00:00.000+08:00'],
+    ]);
+
+    const rows = rm.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.rule, c.clearedAt, c.clearingChanged, c.nowStartedAt, c.nowClearedAt])).toEqual([
+      [
+        'complaint-answer-warning',
+        '2026-11-24T00:00:00.000+08:00',
+        true,
+        '2026-11-18T00:00:00.000+08:00',
+        '2026-11-19T16:00:00.000+08:00',
+      ],
+      ['complaint-overdue', undefined, undefined, undefined, undefined],
+    ]);
+    expect(rows[0]).toMatchObject({
+      complaintId: 'Q-1',
+      startedAt: '2026-11-18T00:00:00.000+08:00',
+      withdrawnAt: '2026-11-25T10:00:00.000+08:00',
+      withdrawnBy: { events: [expect.objectContaining({ type: 'ComplaintAnswered', revision: 2 })] },
+      centerId: 'c1',
+    });
+    expect(rm.withdrawnComplaintCardsOf('Q-1').map((c) => [c.rule, c.clearingChanged])).toEqual([
+      ['complaint-overdue', undefined],
+      ['complaint-answer-warning', true],
+    ]);
+    // The report counts the red card withdrawn and the changed clearing apart; the gauge only the red card.
+    expect(rm.monthlyReport('2026-11').cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
+    expect(rm.monthlyReportCsv('2026-11')).toContain('黄牌消除时间被更正（牌仍在册，不计入撤销）,,1');
+    expect(rm.withdrawnCardCounts()).toEqual([{ rule: 'complaint-overdue', color: 'red', center: 'c1', count: 1 }]);
+    // The live counter, once the write is over: the red card only.
+    rig.scheduler.advanceTo(Q_ANSWER_RECORDED + 1_000);
+    await rig.append({ ...ACCEPTED, caseId: 'W-9', occurredAt: '2026-11-25T10:00:00+08:00' });
+    expect(calls).toEqual([['complaint-overdue', 'red', 'c1']]);
+  });
+
+  it('an answer recorded before the red card began: the clearing was still ahead, nothing recorded', async () => {
+    const rig = await rigAt('2026-11-02T10:00:00+08:00');
+    await appendComplaint(rig, Q_RECEIVED, Q_ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-23T10:00:00+08:00'));
+    await appendComplaint(rig, Q_ANSWERED);
+    expect(rig.projections.readModels.withdrawnCards(NOVEMBER).items).toEqual([]);
+  });
+
+  it("a calendar correction that moves the due day but not the warning's: the warning's shown clearing changed, the red card withdrawn", async () => {
+    const rig = await rigAt('2026-11-02T10:00:00+08:00');
+    await appendComplaint(rig, Q_RECEIVED, Q_ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-20'); // after the warning day: due at the end of 11-24
+    const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.rule, c.clearedAt, c.clearingChanged, c.nowClearedAt])).toEqual([
+      ['complaint-answer-warning', '2026-11-24T00:00:00.000+08:00', true, undefined],
+      ['complaint-overdue', undefined, undefined, undefined],
+    ]);
+    expect(rows[0]!.withdrawnBy).toEqual({
+      calendarVersion: rig.calendarService.current().version,
+      previousCalendarVersion: createCalendarService(ZONE).current().version,
+    });
+    // Later the record clears it at the moved red card's start: the row says where.
+    rig.scheduler.advanceTo(parseInstant('2026-11-26T10:00:00+08:00'));
+    expect(rig.projections.readModels.withdrawnCards(NOVEMBER).items[0]!.nowClearedAt).toBe(
+      '2026-11-25T00:00:00.000+08:00',
+    );
+  });
+});
+
+describe('withdrawn complaint cards: withdrawn and later put back as it was', () => {
+  it('is marked reinstated (when, by what) and no longer counted as withdrawn; as known in between, withdrawn', async () => {
+    // The complaint of 11-16 is undecided from 11-20 00:00; at 11-20 10:00 a correction makes 11-18 a
+    // holiday (the card moves to 11-21: withdrawn); at 12:00 the next restores the days (put back).
+    const rig = await rigAt('2026-11-16T10:00:00+08:00');
+    await appendComplaint(rig, RECEIVED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-20T10:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-18');
+    const withHoliday = rig.calendarService.current().version;
+    const rm = rig.projections.readModels;
+    expect(rm.monthlyReport('2026-11').cards.withdrawn.total).toBe(1);
+    rig.scheduler.advanceTo(parseInstant('2026-11-20T12:00:00+08:00'));
+    await correctWithHoliday(rig, undefined);
+
+    const rows = rm.withdrawnCards(NOVEMBER).items;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      complaintId: 'Q-1',
+      rule: 'complaint-undecided',
+      startedAt: '2026-11-20T00:00:00.000+08:00',
+      withdrawnAt: '2026-11-20T10:00:00.000+08:00',
+      reinstatedAt: '2026-11-20T12:00:00.000+08:00',
+      reinstatedBy: { calendarVersion: rig.calendarService.current().version, previousCalendarVersion: withHoliday },
+    });
+    expect(rm.monthlyReport('2026-11').cards.withdrawn).toEqual({ total: 0, yellow: 0, red: 0, reinstated: 1 });
+    expect(rm.monthlyReportCsv('2026-11')).not.toContain('亮出后撤销');
+    expect(rm.withdrawnCardCounts()).toEqual([]);
+    // As known at 11:00 it was withdrawn, not yet put back.
+    const known = { at: parseInstant('2026-11-20T11:00:00+08:00'), read: () => null };
+    expect(rm.withdrawnComplaintCardsOf('Q-1', known)[0]?.reinstatedAt).toBeUndefined();
+    expect(rm.withdrawnComplaintCardsOf('Q-1')[0]?.reinstatedAt).toBe('2026-11-20T12:00:00.000+08:00');
+
+    // Withdrawn again: a second row, the first still says it was put back.
+    rig.scheduler.advanceTo(parseInstant('2026-11-20T14:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-18');
+    expect(rm.withdrawnCards(NOVEMBER).items.map((c) => [c.withdrawnAt, c.reinstatedAt])).toEqual([
+      ['2026-11-20T10:00:00.000+08:00', '2026-11-20T12:00:00.000+08:00'],
+      ['2026-11-20T14:00:00.000+08:00', undefined],
+    ]);
+  });
+
+  it('a changed clearing of the answer warning put back by the next correction', async () => {
+    const rig = await rigAt('2026-11-02T10:00:00+08:00');
+    await appendComplaint(rig, Q_RECEIVED, Q_ACCEPTED);
+    rig.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
+    await correctWithHoliday(rig, '2026-11-20');
+    rig.scheduler.advanceTo(parseInstant('2026-11-24T12:00:00+08:00'));
+    await correctWithHoliday(rig, undefined);
+    const rows = rig.projections.readModels.withdrawnCards(NOVEMBER).items;
+    expect(rows.map((c) => [c.rule, c.clearingChanged, c.reinstatedAt])).toEqual([
+      ['complaint-answer-warning', true, '2026-11-24T12:00:00.000+08:00'],
+      ['complaint-overdue', undefined, '2026-11-24T12:00:00.000+08:00'],
+    ]);
+    expect(rig.projections.readModels.monthlyReport('2026-11').cards.withdrawn).toEqual({
+      total: 0,
+      yellow: 0,
+      red: 0,
+      reinstated: 2,
+    });
+  });
+
+  it('a rebuild and a restart from the snapshot give the same register: complaint changed clearings and reinstated cards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
+    dirs.push(dir);
+    const checkpointFile = join(dir, 'snap.ndjson');
+    const live = await rigAt('2026-11-02T10:00:00+08:00', { checkpointFile });
+    await appendComplaint(live, Q_RECEIVED, Q_ACCEPTED);
+    live.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
+    await correctWithHoliday(live, '2026-11-20');
+    live.scheduler.advanceTo(parseInstant('2026-11-24T12:00:00+08:00'));
+    await correctWithHoliday(live, undefined);
+    live.scheduler.advanceTo(Q_ANSWER_RECORDED);
+    await appendComplaint(live, Q_ANSWERED);
+    const expected = live.projections.readModels.withdrawnCards(NOVEMBER);
+    expect(expected.items.map((c) => [c.rule, c.withdrawnAt, c.clearingChanged, c.reinstatedAt])).toEqual([
+      ['complaint-answer-warning', '2026-11-24T10:00:00.000+08:00', true, '2026-11-24T12:00:00.000+08:00'],
+      ['complaint-answer-warning', '2026-11-25T10:00:00.000+08:00', true, undefined],
+      ['complaint-overdue', '2026-11-24T10:00:00.000+08:00', undefined, '2026-11-24T12:00:00.000+08:00'],
+      ['complaint-overdue', '2026-11-25T10:00:00.000+08:00', undefined, undefined],
+    ]);
+    await live.projections.stop(); // writes the snapshot
+
+    const now = live.scheduler.clock();
+    const rebuilt = await rigAt(now, { store: live.store });
+    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+    const restarted = await rigAt(now, { store: live.store, checkpointFile });
+    expect(restarted.projections.info().eventsFolded).toBe(0);
+    expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+  });
+});

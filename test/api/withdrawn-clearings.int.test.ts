@@ -153,3 +153,59 @@ describe('a card withdrawn by a calendar correction and put back by the next', (
     expect(report.cards.withdrawn).toEqual({ total: 0, yellow: 0, red: 0, reinstated: 1 });
   });
 });
+
+describe("a complaint's answer warning: its shown clearing moved by an answer recorded after the fact", () => {
+  it('is listed as a changed clearing: /cards/withdrawn, its CSV, the complaint page (as known then too) and the report', async () => {
+    // Accepted Monday 2025-11-03: the answer warning from 11-19 00:00, the red card from 11-25 00:00,
+    // which the board showed clearing the warning; the answer of 11-20 16:00 is recorded on 11-26.
+    srv = await startTestServer({ now: '2025-11-03T10:00:00+08:00' });
+    const post = async (type: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
+      expect(
+        (
+          await call(srv!.baseUrl, 'POST', '/complaints/Q1/events', {
+            token: TOKENS.recorder,
+            body: { type, occurredAt, ...extra },
+          })
+        ).status,
+      ).toBe(201);
+    await post('ComplaintReceived', '2025-11-03T09:00:00+08:00', {
+      channel: 'hotline',
+      centerId: 'center-A',
+      subject: '窗口推诿',
+    });
+    await post('ComplaintAccepted', '2025-11-03T10:00:00+08:00');
+    srv.clock.set('2025-11-26T10:00:00+08:00');
+    await post('ComplaintAnswered', '2025-11-20T16:00:00+08:00', { finding: 'partly' });
+    srv.clock.set('2025-11-26T11:00:00+08:00');
+    const NOVEMBER = 'from=2025-11-01&to=2025-12-01';
+
+    const withdrawn = (await get(`/cards/withdrawn?${NOVEMBER}`)).body;
+    const check = validator('WithdrawnCardPage');
+    expect(check(withdrawn), JSON.stringify(check.errors)).toBe(true);
+    expect(
+      withdrawn.items.map((c: Row) => [c.complaintId, c.rule, c.clearedAt, c.clearingChanged, c.nowClearedAt]),
+    ).toEqual([
+      ['Q1', 'complaint-answer-warning', '2025-11-25T00:00:00.000+08:00', true, '2025-11-20T16:00:00.000+08:00'],
+      ['Q1', 'complaint-overdue', undefined, undefined, undefined],
+    ]);
+    const csv = await call(srv.baseUrl, 'GET', `/cards/withdrawn?${NOVEMBER}`, {
+      token: TOKENS.admin,
+      headers: { accept: 'text/csv' },
+    });
+    expect(csv.text).toContain('消除时间更正（牌仍在册）');
+
+    const page = (await get('/complaints/Q1')).body;
+    const checkPage = validator('ComplaintDetail');
+    expect(checkPage(page), JSON.stringify(checkPage.errors)).toBe(true);
+    expect(page.withdrawnCards.map((c: Row) => [c.rule, c.clearingChanged])).toEqual([
+      ['complaint-overdue', undefined],
+      ['complaint-answer-warning', true],
+    ]);
+    // As known before the answer was recorded: nothing withdrawn.
+    const k = encodeURIComponent('2025-11-26T09:00:00+08:00');
+    expect((await get(`/complaints/Q1?asKnownAt=${k}`)).body.withdrawnCards).toBeUndefined();
+
+    const report = (await get('/reports/monthly?month=2025-11')).body;
+    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
+  });
+});

@@ -165,7 +165,7 @@ const ComplaintDetail = closed(
     withdrawnCards: {
       ...list(ref('WithdrawnCard')),
       description:
-        'Cards the record held and a later write withdrew (as known at asKnownAt when given); absent when none',
+        'Cards the record held and a later write withdrew, and the answer warning when a later write changed its shown clearing (clearingChanged), each with reinstatedAt if put back since (as known at asKnownAt when given); absent when none',
     },
   },
 );

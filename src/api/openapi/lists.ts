@@ -97,7 +97,7 @@ const withdrawnCardFields = {
   clearingChanged: {
     const: true,
     description:
-      "Not a withdrawn card: the record still holds this yellow card, but the write moved or erased its clearing (clearedAt), which had happened by withdrawnAt. Not counted as withdrawn (the report's cards.withdrawn.clearingsChanged)",
+      "Not a withdrawn card: the record still holds this yellow card (a case's, or a complaint's answer warning), but the write moved or erased its clearing (clearedAt), which had happened by withdrawnAt. Not counted as withdrawn (the report's cards.withdrawn.clearingsChanged)",
   },
   nowClearedAt: {
     ...instant,

@@ -3,22 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../calendar/index.js';
 import { DEFAULT_POLICY } from '../policy.js';
 import { formatInstant, MS_PER_HOUR, MS_PER_MINUTE, parseInstant } from '../time.js';
-import { mayWithdrawCards, withdrawalHorizon } from '../withdrawnCards.js';
+import { cardsWithdrawn, clearingsChanged, mayWithdrawCards, putsBack, withdrawalHorizon } from '../withdrawnCards.js';
 import type { ComplaintEvent } from './events.js';
 import { evolveComplaint, foldComplaint, initialComplaintState, type ComplaintState } from './evolve.js';
 import { acceptedC, answeredC, complaintEvent, received } from './testing.js';
-import { complaintCardsShownBefore, complaintCardsWithdrawn } from './withdrawnCards.js';
+import type { ComplaintCard } from './timeline.js';
+import { recordedClear } from './timeline.js';
+import { complaintCardsShownBefore } from './withdrawnCards.js';
 
 const cal = defaultCalendar();
 const ZONE = 'Asia/Shanghai';
 const ms = (iso: string) => parseInstant(iso);
 const show = (t: number) => formatInstant(t, ZONE);
 
+/** The cards shown at `recordedAt` before one more event, and after it. */
+function shownAround(before: ComplaintState, event: ComplaintEvent, recordedAt: number) {
+  const after = evolveComplaint(before, event);
+  return {
+    shown: complaintCardsShownBefore(before, recordedAt, DEFAULT_POLICY, cal),
+    kept: complaintCardsShownBefore(after, recordedAt, DEFAULT_POLICY, cal),
+  };
+}
+
 /** What one more event recorded at `recordedAt` withdraws from `before`. */
 function withdrawnBy(before: ComplaintState, event: ComplaintEvent, recordedAt: number) {
-  const after = evolveComplaint(before, event);
-  const shown = complaintCardsShownBefore(before, recordedAt, DEFAULT_POLICY, cal);
-  return complaintCardsWithdrawn(shown, complaintCardsShownBefore(after, recordedAt, DEFAULT_POLICY, cal));
+  const { shown, kept } = shownAround(before, event, recordedAt);
+  return cardsWithdrawn(shown, kept);
 }
 
 /**
@@ -55,47 +65,102 @@ const recordedHistoryArb = fc
     return { events: out, recordedAt };
   });
 
+type RecordedHistory = { events: readonly { at: number; event: ComplaintEvent }[]; recordedAt: readonly number[] };
+
+/** Each write of a recorded history: the cards shown at its recording K before it, and kept after it. */
+function forEachWrite(
+  { events, recordedAt }: RecordedHistory,
+  visit: (write: {
+    K: number;
+    occurredAt: number;
+    shown: readonly ComplaintCard[];
+    kept: readonly ComplaintCard[];
+  }) => void,
+): void {
+  let state = initialComplaintState('q1');
+  events.forEach(({ at, event }, i) => {
+    const K = recordedAt[i]!;
+    const next = evolveComplaint(state, event);
+    const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
+    visit({ K, occurredAt: at, shown, kept: complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal) });
+    state = next;
+  });
+}
+
 describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every card shown)', () => {
-  it('law: an event with no day start between its occurrence and its recording withdraws no card', () => {
+  it('law: an event with no day start between its occurrence and its recording withdraws no card, changes no clearing shown, puts back none', () => {
     fc.assert(
-      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
-        let state = initialComplaintState('q1');
-        events.forEach(({ at, event }, i) => {
-          const K = recordedAt[i]!;
-          const next = evolveComplaint(state, event);
-          if (!mayWithdrawCards(at, K, withdrawalHorizon(K, cal))) {
-            const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
-            expect(complaintCardsWithdrawn(shown, complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal))).toEqual([]);
-          }
-          state = next;
-        });
-      }),
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, occurredAt, shown, kept }) => {
+          if (mayWithdrawCards(occurredAt, K, withdrawalHorizon(K, cal))) return;
+          expect(cardsWithdrawn(shown, kept)).toEqual([]);
+          expect(clearingsChanged(shown, kept, K)).toEqual([]);
+          // Nor puts back a card: it holds none started before K that the record did not.
+          expect(cardsWithdrawn(kept, shown)).toEqual([]);
+        }),
+      ),
       { numRuns: 500 },
     );
   });
 
   it('law: what is withdrawn was shown before the write, started before it, and is not in the record after it', () => {
     fc.assert(
-      fc.property(recordedHistoryArb, ({ events, recordedAt }) => {
-        let state = initialComplaintState('q1');
-        events.forEach(({ event }, i) => {
-          const K = recordedAt[i]!;
-          const next = evolveComplaint(state, event);
-          const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
-          const kept = complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal);
-          for (const w of complaintCardsWithdrawn(shown, kept)) {
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
+          for (const w of cardsWithdrawn(shown, kept)) {
             expect(w.start).toBeLessThan(K);
             expect(shown).toContainEqual(w);
             expect(kept.some((k) => k.rule === w.rule && k.start === w.start)).toBe(false);
           }
-          state = next;
-        });
-      }),
+        }),
+      ),
       { numRuns: 300 },
     );
   });
 
-  it('law: which cards are shown before K does not depend on events that occur after K', () => {
+  it("law: a changed clearing is the answer warning's, shown cleared by K, and the record after the write clears it otherwise", () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
+          for (const { before, after } of clearingsChanged(shown, kept, K)) {
+            expect(before.rule).toBe('complaint-answer-warning');
+            expect(recordedClear(before, K)).toBe(before.clear);
+            expect(shown).toContainEqual(before);
+            expect(kept).toContainEqual(after);
+            expect([after.rule, after.start]).toEqual([before.rule, before.start]);
+            expect(recordedClear(after, K)).not.toBe(before.clear);
+          }
+        }),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('law: a write undone puts back every card it withdrew and every clearing it changed, and nothing else', () => {
+    fc.assert(
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
+          for (const w of cardsWithdrawn(shown, kept)) {
+            expect(putsBack(shown, kept, w, false)).toBe(false);
+            expect(putsBack(kept, shown, w, false)).toBe(true);
+          }
+          for (const { before } of clearingsChanged(shown, kept, K)) {
+            expect(putsBack(shown, kept, before, true)).toBe(false);
+            expect(putsBack(kept, shown, before, true)).toBe(true);
+          }
+          for (const c of shown.filter((b) =>
+            kept.some((a) => a.rule === b.rule && a.start === b.start && a.clear === b.clear),
+          )) {
+            expect(putsBack(shown, kept, c, false)).toBe(false);
+            expect(putsBack(shown, kept, c, true)).toBe(false);
+          }
+        }),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('law: which cards are shown before K, and which cleared by K, does not depend on events that occur after K', () => {
     fc.assert(
       fc.property(recordedHistoryArb, fc.nat(40 * 24 * 60), ({ events }, offsetMin) => {
         const K = events[0]!.at + offsetMin * MS_PER_MINUTE;
@@ -107,9 +172,11 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
           'q1',
           events.map((e) => e.event),
         );
-        // The same cards (rule and start); a card's clearing may lie after K.
+        // The same cards (rule and start) and clearings shown by K; a card's clearing may lie after K.
         const ids = (s: ComplaintState) =>
-          complaintCardsShownBefore(s, K, DEFAULT_POLICY, cal).map((c) => `${c.rule}@${c.start}`);
+          complaintCardsShownBefore(s, K, DEFAULT_POLICY, cal).map(
+            (c) => `${c.rule}@${c.start} cleared ${recordedClear(c, K) ?? '-'}`,
+          );
         expect(ids(all)).toEqual(ids(byK));
       }),
       { numRuns: 300 },
@@ -141,5 +208,44 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
       ['complaint-answer-warning', '2026-11-18T00:00:00.000+08:00'],
       ['complaint-overdue', '2026-11-24T00:00:00.000+08:00'],
     ]);
+  });
+
+  it("an answer recorded late, that occurred after the warning began and before the due instant, moves the warning's shown clearing", () => {
+    const accepted = foldComplaint('q1', [
+      received('2026-11-02T10:00:00+08:00'),
+      acceptedC('2026-11-02T11:00:00+08:00'),
+    ]);
+    // Warning from Wednesday 11-18, red from 11-24 00:00 (which the board showed clearing the warning);
+    // the answer of Thursday 11-19, recorded 11-25: the red card goes, the warning stays, cleared at 11-19.
+    const K = ms('2026-11-25T10:00:00+08:00');
+    const { shown, kept } = shownAround(accepted, answeredC('2026-11-19T16:00:00+08:00'), K);
+    expect(cardsWithdrawn(shown, kept).map((c) => c.rule)).toEqual(['complaint-overdue']);
+    expect(
+      clearingsChanged(shown, kept, K).map((c) => [
+        c.before.rule,
+        show(c.before.start),
+        show(c.before.clear!),
+        show(c.after.clear!),
+      ]),
+    ).toEqual([
+      [
+        'complaint-answer-warning',
+        '2026-11-18T00:00:00.000+08:00',
+        '2026-11-24T00:00:00.000+08:00',
+        '2026-11-19T16:00:00.000+08:00',
+      ],
+    ]);
+    // Recorded before the red card began (11-23), the clearing was still ahead: nothing was shown cleared.
+    const early = ms('2026-11-23T10:00:00+08:00');
+    const before = shownAround(accepted, answeredC('2026-11-19T16:00:00+08:00'), early);
+    expect(clearingsChanged(before.shown, before.kept, early)).toEqual([]);
+  });
+
+  it("a red card's clear (when it left the board) is no clearing on record: never a changed clearing", () => {
+    const red: ComplaintCard = { rule: 'complaint-undecided', color: 'red', start: ms('2026-11-20T00:00:00+08:00') };
+    const left = { ...red, clear: ms('2026-11-21T09:00:00+08:00') };
+    const K = ms('2026-11-23T10:00:00+08:00');
+    expect(clearingsChanged([left], [red], K)).toEqual([]);
+    expect(clearingsChanged([left], [{ ...red, clear: ms('2026-11-22T09:00:00+08:00') }], K)).toEqual([]);
   });
 });

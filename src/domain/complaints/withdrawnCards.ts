@@ -1,18 +1,29 @@
 /**
- * A complaint's cards the record withdrew (SPEC §3 and §8): the case rule of
- * ../withdrawnCards.ts for the complaint clocks. A write recorded at K — a
- * decision or an answer recorded after the fact, or a calendar correction —
- * withdraws a card that had started before K, as the record held it just
- * before K, when the record at K no longer holds a card of that rule starting
- * then. Every complaint card starts at the start of a local day, and an event
- * that occurred at t can only remove a card that starts at or after t (each
- * rule holds at its start unless the work was done before it), so the case's
- * `mayWithdrawCards` test applies as it is (a law in withdrawnCards.test.ts).
+ * A complaint's cards the record withdrew (SPEC §3 and §8): the case rules of
+ * ../withdrawnCards.ts for the complaint clocks. `cardsWithdrawn`,
+ * `clearingsChanged` and `putsBack` compare complaint cards as they are (a
+ * complaint card has no subject: rule and start name it, one card of each rule
+ * at most); this module says which cards a complaint showed before an instant.
+ *
+ * A write recorded at K — a decision or an answer recorded after the fact, or
+ * a calendar correction — withdraws a card that had started before K, as the
+ * record held it just before K, when the record at K no longer holds a card of
+ * that rule starting then. The answer warning, the one yellow card, clears at
+ * the answer or when the red card starts: an answer recorded after the due
+ * instant that occurred between the warning's start and it moves the clearing
+ * the board showed (a changed clearing, beside the red card it withdraws), and
+ * so does a calendar correction that moves the due day but not the warning's.
+ * Every complaint card starts at the start of a local day, and an event that
+ * occurred at t can only remove a card that starts at or after t, or move a
+ * clearing to t (each rule holds at its start unless the work was done before
+ * it), so the case's `mayWithdrawCards` test applies as it is (a law in
+ * withdrawnCards.test.ts).
  *
  * Events recorded after K never count here: every rule of a card started
- * before K asks only whether the work was done before the card's start, which
- * an event occurring after K cannot change. So the state with all its events
- * gives the cards shown before K.
+ * before K asks only whether the work was done before the card's start, and a
+ * clearing by K only whether it was done by K, which an event occurring after
+ * K cannot change. So the state with all its events gives the cards shown
+ * before K, and their clearings by K.
  *
  * Pure: states in, cards out.
  */
@@ -21,11 +32,6 @@ import type { Policy } from '../policy.js';
 import type { EpochMs } from '../types.js';
 import type { ComplaintState } from './evolve.js';
 import { complaintTimelineOf, type ComplaintCard } from './timeline.js';
-
-/** The same card: rule and start (a complaint has one card of each rule at most). */
-export function sameComplaintCard(a: ComplaintCard, b: ComplaintCard): boolean {
-  return a.rule === b.rule && a.start === b.start;
-}
 
 /** The cards of `state` that had started before `at`, under `policy` and `calendar` (none before receipt). */
 export function complaintCardsShownBefore(
@@ -37,12 +43,4 @@ export function complaintCardsShownBefore(
   const tl = complaintTimelineOf(state, at, policy, calendar);
   if (tl === null) return [];
   return tl.cards.filter((c) => c.start < at);
-}
-
-/** The cards of `before` that `after` no longer holds (both as `complaintCardsShownBefore` gives them at one instant). */
-export function complaintCardsWithdrawn(
-  before: readonly ComplaintCard[],
-  after: readonly ComplaintCard[],
-): ComplaintCard[] {
-  return before.filter((b) => !after.some((a) => sameComplaintCard(a, b)));
 }

@@ -95,7 +95,8 @@ export class ComplaintAlerts {
   /** A card a write withdrew: counted while live (`supervision_cards_withdrawn_total`), never while catching up. */
   noteWithdrawn(card: WithdrawnComplaintCard): void {
     const metrics = this.options.metrics;
-    if (!this.live || metrics === undefined) return;
+    // A changed clearing is the same card still on record: not a withdrawn card (as the cases', caseProjection.ts).
+    if (!this.live || metrics === undefined || card.clearingChanged === true) return;
     const center = this.options.complaints.get(card.complaintId)?.received?.centerId;
     if (center !== undefined) metrics.cardWithdrawn(card.rule, COMPLAINT_RULE_COLOR[card.rule], center);
   }
