@@ -47,7 +47,8 @@ const historyPageParams = [
   q('after', "Start after this revision (the previous page's next)", { type: 'integer', minimum: 0 }),
 ];
 const alertFilters = [
-  q('centerId', 'Only alerts of this center'),
+  q('centerId', 'Only alerts of this center (with scope=subtree: and of the centers under it)'),
+  scopeQ('center'),
   q('departmentId', 'Only alerts of this department'),
   q('color', 'Only this colour', { enum: CARD_COLORS }),
   q('rule', 'Only this rule (a case or a complaint card rule)', { enum: ALERT_RULES }),
@@ -188,7 +189,7 @@ export const openApiDocument = {
       get: {
         summary: 'Server-Sent Events: alert-raised / alert-cleared (monitor)',
         description:
-          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats. A stream that falls more than 1 MiB behind gets a final `event: reset` (reconnect and reload GET /alerts) and is ended.',
+          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats. A stream that falls more than 1 MiB behind gets a final `event: reset` (reconnect and reload GET /alerts) and is ended. The filters are those of GET /alerts; with scope=subtree the centers under the center are those of the directory in force at each alert.',
         parameters: alertFilters,
         responses: {
           '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },

@@ -321,9 +321,10 @@ export function validateIncomingDirectory(input: unknown): E.Either<readonly Fie
 }
 
 /**
- * What a center filter covers (`scope` on the figures and lists, SPEC §4–§5): `center`, exactly that
- * center; `subtree`, the center and every center under it in the directory (parentId followed down,
- * transitively) — what a district's 效能办 reports on (SPEC §5: the 五华区 report ranks its 街道).
+ * What a center filter covers (`scope` on the figures, the lists and the live alerts, SPEC §4–§5):
+ * `center`, exactly that center; `subtree`, the center and every center under it in the directory
+ * (parentId followed down, transitively) — what a district's 效能办 reports on (SPEC §5: the 五华区
+ * report ranks its 街道).
  */
 export const CENTER_SCOPES = ['center', 'subtree'] as const;
 export type CenterScope = (typeof CENTER_SCOPES)[number];

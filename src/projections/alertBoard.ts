@@ -4,6 +4,7 @@
  * clearing one alert is O(1) here; listeners hear about it synchronously.
  */
 import { COMPLAINT_CARD_RULES } from '../domain/complaints/lists.js';
+import { centerSetOf, type Directory, inCenterSet } from '../domain/directory.js';
 import { CARD_RULES } from '../domain/lists.js';
 import type { CardColor } from '../domain/types.js';
 import type { AlertEvent, AlertFilter, AlertRule, AlertView } from './types.js';
@@ -18,6 +19,41 @@ export function mostUrgentFirst(x: AlertView, y: AlertView): number {
     (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0) ||
     (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)
   );
+}
+
+/**
+ * The one test of an alert against the filters of `/alerts` and its stream: a center filter covers
+ * the centers of its scope in `directory` (centersInScope; with none published, the center alone).
+ */
+export function alertTest(filter: AlertFilter, directory?: Directory): (alert: AlertView) => boolean {
+  const centers = centerSetOf(filter, directory);
+  const { departmentId, color, rule } = filter;
+  return (a) =>
+    inCenterSet(centers, a.centerId) &&
+    (departmentId === undefined || a.departmentId === departmentId) &&
+    (color === undefined || a.color === color) &&
+    (rule === undefined || a.rule === rule);
+}
+
+/**
+ * `listener` hearing only the alerts `filter` selects, with the directory in force at each alert (a
+ * stream outlives a publication: the centers under a district are read again when the directory changes).
+ */
+export function filteredListener(
+  filter: AlertFilter,
+  directoryNow: () => Directory,
+  listener: (event: AlertEvent) => void,
+): (event: AlertEvent) => void {
+  let directory: Directory | undefined;
+  let keep: (alert: AlertView) => boolean = () => false;
+  return (event) => {
+    const now = directoryNow();
+    if (now !== directory) {
+      directory = now;
+      keep = alertTest(filter, now);
+    }
+    if (keep(event.alert)) listener(event);
+  };
 }
 
 export class AlertBoard {
@@ -68,15 +104,11 @@ export class AlertBoard {
     this.emit({ type: 'alert-cleared', at, alert: details === undefined ? alert : { ...alert, details } });
   }
 
-  list(filter: AlertFilter = {}): AlertView[] {
+  /** The alerts `filter` selects (a center's scope in `directory`), most urgent first. */
+  list(filter: AlertFilter = {}, directory?: Directory): AlertView[] {
+    const keep = alertTest(filter, directory);
     const out: AlertView[] = [];
-    for (const a of this.active.values()) {
-      if (filter.centerId !== undefined && a.centerId !== filter.centerId) continue;
-      if (filter.departmentId !== undefined && a.departmentId !== filter.departmentId) continue;
-      if (filter.color !== undefined && a.color !== filter.color) continue;
-      if (filter.rule !== undefined && a.rule !== filter.rule) continue;
-      out.push(a);
-    }
+    for (const a of this.active.values()) if (keep(a)) out.push(a);
     return out.sort(mostUrgentFirst);
   }
 

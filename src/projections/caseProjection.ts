@@ -64,6 +64,7 @@ import type { SavedCases } from './checkpoint.js';
 import type { Scheduler } from './scheduler.js';
 import type { Parts } from './snapshotRows.js';
 import { PublicationWindow } from './publicationWindow.js';
+import type { Directory } from '../domain/directory.js';
 import { RULE_COLOR } from '../domain/lists.js';
 import type {
   AlertCount,
@@ -392,9 +393,10 @@ export class CaseProjection {
     return this.board.size;
   }
 
-  activeAlerts(filter?: AlertFilter): AlertView[] {
+  /** The alerts in force that `filter` selects; a center's scope read in `directory` (none: the center alone). */
+  activeAlerts(filter?: AlertFilter, directory?: Directory): AlertView[] {
     this.settle();
-    return this.board.list(filter);
+    return this.board.list(filter, directory);
   }
 
   onAlert(listener: (event: AlertEvent) => void): () => void {

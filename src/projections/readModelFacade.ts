@@ -9,7 +9,7 @@ import {
   withdrawnComplaintCardView,
 } from './withdrawnCardRegister.js';
 import type { CaseProjection } from './caseProjection.js';
-import { mostUrgentFirst } from './alertBoard.js';
+import { filteredListener, mostUrgentFirst } from './alertBoard.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { complaintDetail } from './complaints/complaintDetail.js';
 import { listComplaints } from './complaints/complaintList.js';
@@ -118,11 +118,17 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     getCaseState: (caseId) => projection.getState(caseId),
     evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
     caseTiming: (caseId, asOf) => projection.caseTiming(caseId, asOf),
-    activeAlerts: (filter) =>
-      mergeSorted(projection.activeAlerts(filter), sources.complaintAlerts.activeAlerts(filter)),
-    onAlert: (listener) => {
-      const offCases = projection.onAlert(listener);
-      const offComplaints = sources.complaintAlerts.onAlert(listener);
+    activeAlerts: (filter) => {
+      const { directory } = names.current;
+      return mergeSorted(
+        projection.activeAlerts(filter, directory),
+        sources.complaintAlerts.activeAlerts(filter, directory),
+      );
+    },
+    onAlert: (listener, filter) => {
+      const heard = filter === undefined ? listener : filteredListener(filter, () => names.current.directory, listener);
+      const offCases = projection.onAlert(heard);
+      const offComplaints = sources.complaintAlerts.onAlert(heard);
       return () => {
         offCases();
         offComplaints();

@@ -88,6 +88,8 @@ export interface AlertEvent {
 
 export interface AlertFilter {
   readonly centerId?: string;
+  /** What `centerId` covers: that center alone (default) or with every center under it (domain/directory.ts). */
+  readonly scope?: CenterScope;
   readonly departmentId?: string;
   readonly color?: CardColor;
   readonly rule?: AlertRule;
@@ -138,9 +140,13 @@ export interface ReadModels {
   evaluateCase(caseId: string, asOf: EpochMs): CaseEvaluation | undefined;
   /** Its deadline instant and overdue days at `asOf` (numbers only: what lists sort by). */
   caseTiming(caseId: string, asOf: EpochMs): CaseTiming | undefined;
+  /** The alerts in force that `filter` selects, a center's scope read from the directory in force. */
   activeAlerts(filter?: AlertFilter): AlertView[];
-  /** Subscribe to alert-raised / alert-cleared; returns an unsubscribe function. */
-  onAlert(listener: (event: AlertEvent) => void): () => void;
+  /**
+   * Subscribe to alert-raised / alert-cleared (only of the alerts `filter` selects, a center's scope
+   * read from the directory in force at each alert); returns an unsubscribe function.
+   */
+  onAlert(listener: (event: AlertEvent) => void, filter?: AlertFilter): () => void;
   /** SPEC §5 figures; throws StatsQueryError naming a bad field. */
   stats(query: StatsQuery): StatsResult;
   /** The month's report (SPEC §4–§5); with no month, the latest month with data (else the current month). */

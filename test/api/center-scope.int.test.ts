@@ -3,12 +3,14 @@
  * reports on the district and the centers under it (SPEC §5: the 五华区 report ranks 红云街道). With
  * `scope=subtree`, /stats, /reports/monthly, /cards, /cards/withdrawn, /cases and /complaints count the
  * center and every center below it in the directory (parentId followed down, transitively): counts are
- * the sums of those centers' own, rates recomputed from the sums. `scope=center` (the lists' and
- * /stats' default) is the center alone, as before; a center's report defaults to its subtree.
+ * the sums of those centers' own, rates recomputed from the sums; /alerts and /alerts/stream show their
+ * alerts. `scope=center` (the lists', /alerts' and /stats' default) is the center alone, as before; a
+ * center's report defaults to its subtree.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
+import { openSse } from '../support/sse.js';
+import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
 const NOW = '2025-12-10T10:00:00+08:00';
 const MONTH = '2025-11';
@@ -59,12 +61,14 @@ const dayIso = (day: number, hour = 9) =>
 const plusDays = (iso: string, days: number, hours = 0) =>
   new Date(Date.parse(iso) + days * 86_400_000 + hours * 3_600_000).toISOString();
 
+async function publishDirectory() {
+  const dir = await call(srv!.baseUrl, 'PUT', '/directory', { token: TOKENS.admin, body: DIRECTORY });
+  expect(dir.status, dir.text).toBe(200);
+}
+
 async function seed(cases: readonly CaseSpec[], complaints: readonly ComplaintSpec[], directory = true) {
   srv = await startTestServer({ now: NOW });
-  if (directory) {
-    const dir = await call(srv.baseUrl, 'PUT', '/directory', { token: TOKENS.admin, body: DIRECTORY });
-    expect(dir.status, dir.text).toBe(200);
-  }
+  if (directory) await publishDirectory();
   const events: Record<string, unknown>[] = [];
   cases.forEach((c, i) => {
     const caseId = `SC-${i}`;
@@ -285,6 +289,91 @@ describe('scope=subtree: a center and the centers under it', () => {
   });
 });
 
+describe('scope=subtree on the live alerts', () => {
+  /** One case per center and one of a center not in the directory, overdue now; a complaint at 护国街道 undecided. */
+  const seedAlerts = async () => {
+    await seed(
+      CENTERS.map((_, center) => ({ center, day: 3 + center, promisedDays: 3, doneAfter: null })),
+      [{ center: CENTERS.indexOf('street-huguo'), day: 20, accepted: false }],
+    );
+    const events = [accepted('SC-unlisted', dayIso(3), { centerId: 'center-unlisted', promisedDays: 3 })];
+    const res = await call(srv!.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } });
+    expect(res.status, res.text).toBe(200);
+    expect(await srv!.readModels.waitForPosition(await srv!.store.headPosition(), 5_000)).toBe(true);
+  };
+  const centersOf = (page: { alerts: { centerId: string }[] }) =>
+    [...new Set(page.alerts.map((a) => a.centerId))].sort();
+
+  it("/alerts: a district's alerts with those of every center under it; the center alone by default", async () => {
+    await seedAlerts();
+    const subtree = await get('/alerts?centerId=district-wuhua&scope=subtree');
+    expect(centersOf(subtree)).toEqual(WUHUA_TREE);
+    const own = await Promise.all(WUHUA_TREE.map((id) => get(`/alerts?centerId=${id}`)));
+    expect(subtree.total).toBe(own.reduce((n, p) => n + p.total, 0));
+    expect(subtree.summary.byCenter.map((c: { centerId: string }) => c.centerId).sort()).toEqual(WUHUA_TREE);
+    // The complaints' alerts too, and the other filters still apply.
+    const undecided = await get('/alerts?centerId=district-wuhua&scope=subtree&rule=complaint-undecided');
+    expect(undecided.alerts.map((a: { complaintId: string }) => a.complaintId)).toEqual(['SQ-0']);
+
+    // scope=center, given or not: the district's own alerts only.
+    const alone = await get('/alerts?centerId=district-wuhua&scope=center');
+    expect(centersOf(alone)).toEqual(['district-wuhua']);
+    expect(await get('/alerts?centerId=district-wuhua')).toEqual(alone);
+    // A street: itself and its community; an id not in the directory covers itself.
+    expect(centersOf(await get('/alerts?centerId=street-huashan&scope=subtree'))).toEqual([
+      'community-cuihu',
+      'street-huashan',
+    ]);
+    const unlisted = await get('/alerts?centerId=center-unlisted&scope=subtree');
+    expect(centersOf(unlisted)).toEqual(['center-unlisted']);
+    expect(await get('/alerts?centerId=center-unlisted')).toEqual(unlisted);
+    expect((await get('/alerts?centerId=nowhere&scope=subtree')).total).toBe(0);
+  });
+
+  it('/alerts/stream: the alerts of the centers under the center, as the directory in force at each alert has them', async () => {
+    srv = await startTestServer({ now: NOW });
+    const stream = await openSse(srv.baseUrl, '/alerts/stream?centerId=district-wuhua&scope=subtree', TOKENS.monitor);
+    await stream.waitFor(': connected');
+    const record = async (cases: [string, string][]) => {
+      const events = cases.map(([caseId, centerId], i) =>
+        accepted(caseId, dayIso(3 + i), { centerId, promisedDays: 3 }),
+      );
+      const res = await call(srv!.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events } });
+      expect(res.status, res.text).toBe(200);
+      expect(await srv!.readModels.waitForPosition(await srv!.store.headPosition(), 5_000)).toBe(true);
+      srv!.clock.advance(0); // the cases folded are evaluated (their alerts raised) by a timer due now
+      await stream.waitFor(`"caseId":"${cases.at(-1)![0]}"`);
+    };
+    // No directory yet: the district alone.
+    await record([
+      ['W-street', 'street-huashan'],
+      ['W-district', 'district-wuhua'],
+    ]);
+    await publishDirectory();
+    await record([
+      ['W-huguo', 'street-huguo'],
+      ['W-panlong', 'district-panlong'],
+      ['W-city', 'city-kunming'],
+      ['W-cuihu', 'community-cuihu'],
+    ]);
+    stream.close();
+    const heard = [...new Set(stream.messages().map((m) => m.data.caseId))];
+    expect(heard).toEqual(['W-district', 'W-huguo', 'W-cuihu']);
+  });
+
+  it('/alerts/stream refuses scope as /alerts does, before a stream opens', async () => {
+    srv = await startTestServer({ now: NOW });
+    for (const [q, message] of [
+      ['scope=subtree', 'is only taken with centerId: it says which centers centerId covers'],
+      ['centerId=district-wuhua&scope=tree', 'must be one of center, subtree'],
+    ]) {
+      const res = await call(srv.baseUrl, 'GET', `/alerts/stream?${q}`, { token: TOKENS.monitor });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.details[0]).toEqual({ field: 'scope', message });
+    }
+  });
+});
+
 describe('scope refused', () => {
   const routes = [
     `/stats?${PERIOD}`,
@@ -293,6 +382,7 @@ describe('scope refused', () => {
     `/cards/withdrawn?${PERIOD}`,
     '/cases?limit=5',
     '/complaints?limit=5',
+    '/alerts?limit=5',
   ];
 
   it.each(routes)(

@@ -6,7 +6,7 @@
  * time with no new event; the metric supervision_complaints_total.
  */
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
+import { openSse } from '../support/sse.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -540,36 +540,4 @@ async function waitUntil(done: () => Promise<boolean>): Promise<void> {
   throw new Error('condition not reached');
 }
 
-async function openStream(path: string) {
-  let text = '';
-  const waiters: { needle: string; resolve: () => void }[] = [];
-  const req = http.get(`${srv.baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKENS.monitor}` } });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    req.once('response', resolve);
-    req.once('error', reject);
-  });
-  expect(res.statusCode).toBe(200);
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    text += chunk;
-    for (const w of [...waiters])
-      if (text.includes(w.needle)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-  });
-  res.on('error', () => {});
-  return {
-    waitFor: (needle: string) =>
-      text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve })),
-    close: () => req.destroy(),
-    messages: () =>
-      text
-        .split('\n\n')
-        .filter((block) => block.includes('data: '))
-        .map((block) => ({
-          event: /^event: (.*)$/m.exec(block)?.[1] ?? '',
-          data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, string>,
-        })),
-  };
-}
+const openStream = (path: string) => openSse(srv.baseUrl, path, TOKENS.monitor);

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { openSse } from '../support/sse.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
@@ -241,41 +241,7 @@ describe('GET /alerts and /alerts/stream', () => {
   });
 });
 
-async function openStream(path: string) {
-  let text = '';
-  const waiters: { needle: string; resolve: () => void }[] = [];
-  const req = http.get(`${srv.baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKENS.monitor}` } });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    req.once('response', resolve);
-    req.once('error', reject);
-  });
-  expect(res.statusCode).toBe(200);
-  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    text += chunk;
-    for (const w of [...waiters])
-      if (text.includes(w.needle)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-  });
-  res.on('error', () => {});
-  return {
-    waitFor: (needle: string) =>
-      text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve })),
-    close: () => req.destroy(),
-    messages: () =>
-      text
-        .split('\n\n')
-        .filter((block) => block.includes('data: '))
-        .map((block) => {
-          const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
-          const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, string>;
-          return { event, data };
-        }),
-  };
-}
+const openStream = (path: string) => openSse(srv.baseUrl, path, TOKENS.monitor);
 
 describe('GET /stats and /reports/monthly', () => {
   it('answers KPIs and validates from, to, groupBy', async () => {

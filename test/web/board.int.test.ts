@@ -44,6 +44,7 @@ const DIRECTORY = {
   centers: [
     { centerId: 'center-A', name: '昆明市五华区人民政府政务服务中心综合受理窗口', level: 'district' },
     { centerId: 'center-B', name: '石林彝族自治县人民政府政务服务中心', level: 'district' },
+    { centerId: 'street-A', name: '五华区华山街道为民服务中心', level: 'street', parentId: 'center-A' },
   ],
   departments: [
     { departmentId: 'dep-permits', name: '五华区市场监督管理局食品经营许可科' },
@@ -76,6 +77,7 @@ beforeAll(async () => {
       reason: 'testing',
       declaredDays: 2,
     },
+    accepted('DEMO-6', shanghaiIso(-10 * DAY), { promisedDays: 2, centerId: 'street-A' }),
   ]);
   // The projections apply stored events asynchronously: compare the API and the page once they caught up.
   await server.applied();
@@ -167,6 +169,39 @@ describe('alert board', () => {
     await page.getByRole('button', { name: /清除筛选/ }).click();
     const all = await getJson(server.baseUrl, '/alerts');
     await expect.poll(() => page.locator('#alerts tbody tr[data-key]').count()).toBe(all.alerts.length);
+    await page.context().close();
+  });
+
+  it('含下级中心 adds the alerts of the centers under the chosen one; a center row and its 只看 are that center alone', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/?centerId=center-A`);
+    const rows = page.locator('#alerts tbody tr[data-key]');
+    const alone = await getJson(server.baseUrl, '/alerts?centerId=center-A');
+    await expect.poll(() => rows.count()).toBe(alone.alerts.length);
+    expect(await page.locator('#alerts tbody tr[data-case-id="DEMO-6"]').count()).toBe(0);
+
+    await page.getByLabel('含下级中心 With the centers under it').check();
+    const subtree = await getJson(server.baseUrl, '/alerts?centerId=center-A&scope=subtree');
+    await expect.poll(() => rows.count()).toBe(subtree.alerts.length);
+    expect(subtree.alerts.length).toBeGreaterThan(alone.alerts.length);
+    await page.locator('#alerts tbody tr[data-case-id="DEMO-6"]').first().waitFor();
+    expect(page.url()).toContain('scope=subtree');
+    // The tiles follow it (the lists they link to take scope too); a row of the street is the street alone.
+    await expect.poll(() => page.locator('#kpi-scope').textContent()).toContain('含下级中心');
+    expect(await page.locator('[data-kpi="openRed"] a').first().getAttribute('href')).toContain('scope=subtree');
+    const street = page.locator('#centers tbody tr[data-center-id="street-A"]');
+    const href = await street.locator('a').first().getAttribute('href');
+    expect(href).toContain('centerId=street-A');
+    expect(href).not.toContain('scope=');
+
+    // The address keeps it: opened again, the box is ticked.
+    await page.goto(page.url());
+    await expect.poll(() => page.getByLabel('含下级中心 With the centers under it').isChecked()).toBe(true);
+    await expect.poll(() => rows.count()).toBe(subtree.alerts.length);
+    await street.getByRole('button').click();
+    await expect.poll(() => page.url()).toContain('centerId=street-A');
+    expect(page.url()).not.toContain('scope=');
+    expect(await page.getByLabel('含下级中心 With the centers under it').isChecked()).toBe(false);
     await page.context().close();
   });
 

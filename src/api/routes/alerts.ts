@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import { CARD_COLORS } from '../../domain/lists.js';
 import { ALERT_RULES } from '../../projections/alertBoard.js';
-import type { AlertEvent, AlertFilter, AlertView, ReadModels } from '../../projections/types.js';
+import type { AlertEvent, AlertFilter, ReadModels } from '../../projections/types.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import {
   ALERT_DEFAULT_LIMIT,
@@ -16,7 +16,7 @@ import {
 import type { EpochMs } from '../../domain/types.js';
 import { badRequest } from '../errors.js';
 import { type SseLimits, sseStreams } from '../sse.js';
-import { enumParam, idParam, queryString, takesParams } from '../validation.js';
+import { enumParam, idParam, queryString, scopeParam, takesParams } from '../validation.js';
 
 export interface AlertRouteDeps {
   readonly readModels: ReadModels;
@@ -69,10 +69,9 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
     const stream = streams.open(res, principalOf(res).fingerprint, () => unsubscribe());
     let seq = 0;
     unsubscribe = deps.readModels.onAlert((event: AlertEvent) => {
-      if (!matches(event.alert, filter)) return;
       seq += 1;
       stream.send(event.type, seq, json(event));
-    });
+    }, filter);
     if (stream.closed) unsubscribe();
   });
 
@@ -80,17 +79,19 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
 }
 
 /** What `/alerts/stream` and `/alerts` take; anything else (e.g. `asOf`: the board is now's) is a 400 naming it. */
-const STREAM_PARAMS = ['centerId', 'departmentId', 'color', 'rule'] as const;
+const STREAM_PARAMS = ['centerId', 'scope', 'departmentId', 'color', 'rule'] as const;
 const PAGE_PARAMS = [...STREAM_PARAMS, 'sort', 'offset', 'limit'] as const;
 
 function alertFilter(req: Request): AlertFilter {
   const q = req.query as Record<string, unknown>;
   const centerId = idParam(q, 'centerId');
+  // As /cards: the center alone unless scope=subtree; scope without centerId is a 400.
+  const scope = scopeParam(q, centerId, 'center');
   const departmentId = idParam(q, 'departmentId');
   const color = enumParam(q, 'color', CARD_COLORS);
   const rule = enumParam(q, 'rule', ALERT_RULES);
   return {
-    ...(centerId === undefined ? {} : { centerId }),
+    ...(centerId === undefined ? {} : { centerId, scope }),
     ...(departmentId === undefined ? {} : { departmentId }),
     ...(color === undefined ? {} : { color }),
     ...(rule === undefined ? {} : { rule }),
@@ -113,13 +114,4 @@ function integerParam(q: Record<string, unknown>, name: string, min: number, max
     throw badRequest(name, `must be an integer ${min}–${max}; got "${text.slice(0, 40)}"`);
   }
   return n;
-}
-
-export function matches(alert: AlertView, filter: AlertFilter): boolean {
-  return (
-    (filter.centerId === undefined || alert.centerId === filter.centerId) &&
-    (filter.departmentId === undefined || alert.departmentId === filter.departmentId) &&
-    (filter.color === undefined || alert.color === filter.color) &&
-    (filter.rule === undefined || alert.rule === filter.rule)
-  );
 }

@@ -22,6 +22,7 @@ import {
   type ComplaintCard,
   type ComplaintTimeline,
 } from '../../domain/complaints/timeline.js';
+import type { Directory } from '../../domain/directory.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { AlertBoard } from '../alertBoard.js';
@@ -133,8 +134,9 @@ export class ComplaintAlerts {
     return this.board.size;
   }
 
-  activeAlerts(filter?: AlertFilter): AlertView[] {
-    return this.board.list(filter);
+  /** The alerts in force that `filter` selects; a center's scope read in `directory` (none: the center alone). */
+  activeAlerts(filter?: AlertFilter, directory?: Directory): AlertView[] {
+    return this.board.list(filter, directory);
   }
 
   onAlert(listener: (event: AlertEvent) => void): () => void {

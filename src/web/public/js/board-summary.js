@@ -95,24 +95,26 @@ function emptyRow(colspan) {
 
 /** Per-center summary: red, yellow and all alerts per center, worst first. */
 export function renderCenters(table, summary, filters, applyFilters) {
-  const rows = summary.byCenter.map((c) =>
-    el(
+  const rows = summary.byCenter.map((c) => {
+    // A row's counts are that center's alone, whatever the board's 含下级中心 (no scope: the lists' default).
+    const where = { centerId: c.centerId, scope: undefined };
+    return el(
       'tr',
       { dataset: { centerId: c.centerId } },
       centerCell(c.centerId),
-      countCell(c, 'red', filters, { centerId: c.centerId }),
+      countCell(c, 'red', filters, where),
       // No total beside them: a case with a red and a yellow alert is one case in each, so red + yellow
       // would count it twice, and no list reproduces such a sum.
-      countCell(c, 'yellow', filters, { centerId: c.centerId }),
-      showButton(`只看 ${centerText(c.centerId)} Show only this center`, () => applyFilters({ centerId: c.centerId })),
-    ),
-  );
+      countCell(c, 'yellow', filters, where),
+      showButton(`只看 ${centerText(c.centerId)} Show only this center`, () => applyFilters(where)),
+    );
+  });
   table.tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(4)]));
 }
 
 export function renderDepartments(table, summary, filters, applyFilters) {
   const rows = summary.byDepartment.map((g) => {
-    const where = { centerId: g.centerId, departmentId: g.departmentId };
+    const where = { centerId: g.centerId, scope: undefined, departmentId: g.departmentId };
     return el(
       'tr',
       {},

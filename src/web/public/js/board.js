@@ -9,7 +9,7 @@ import { casesLink, renderCenters, renderDepartments, renderRuleCounts, subjectL
 import { centerCell, centerText, departmentCell, departmentText, loadDirectory } from './directory.js';
 
 const PAGE_SIZE = 50;
-const FILTER_KEYS = ['centerId', 'departmentId', 'color', 'rule'];
+const FILTER_KEYS = ['centerId', 'scope', 'departmentId', 'color', 'rule'];
 const SORTS = ['-overdueDays', '-startedAt', 'startedAt'];
 const DEFAULT_SORT = '-overdueDays';
 
@@ -30,6 +30,8 @@ function currentFilters() {
     const v = data.get(k);
     if (v) out[k] = String(v);
   }
+  // 含下级中心 says what the center filter covers: with no center chosen there is nothing to widen (the API refuses it).
+  if (!out.centerId) delete out.scope;
   return out;
 }
 
@@ -60,8 +62,10 @@ function refreshFilterOptions(summary, f) {
     knownDepartments.set(d.centerId, depts);
   }
   if (f.centerId) knownCenters.add(f.centerId);
+  // With 含下级中心, the departments of the centers the answer covered (the server's subtree, not worked out here).
+  const covered = new Set([f.centerId, ...(f.scope ? (summary?.byCenter ?? []).map((c) => c.centerId) : [])]);
   const depts = new Set();
-  for (const [c, ds] of knownDepartments) if (!f.centerId || c === f.centerId) for (const d of ds) depts.add(d);
+  for (const [c, ds] of knownDepartments) if (!f.centerId || covered.has(c)) for (const d of ds) depts.add(d);
   if (f.departmentId) depts.add(f.departmentId);
   setOptions($('f-center'), [...knownCenters].sort(), centerText);
   setOptions($('f-department'), [...depts].sort(), departmentText);
@@ -141,14 +145,9 @@ function renderSummary(summary, f) {
   document.querySelector('[data-kpi="openRed"]').replaceChildren(...(links.length ? links : ['0']));
 }
 
+/** The filters named in `f` set (a name given as undefined cleared: `scope` of a 只看 one center); the others kept. */
 function applyFilters(f) {
-  for (const k of FILTER_KEYS) {
-    const field = $('filters').elements.namedItem(k);
-    if (field && f[k] !== undefined) {
-      if (![...field.options].some((o) => o.value === f[k])) field.append(el('option', { value: f[k] }, f[k]));
-      field.value = f[k];
-    }
-  }
+  for (const k of FILTER_KEYS) if (k in f) applyFilterValue(k, f[k] ?? '');
   changed();
 }
 
@@ -224,12 +223,13 @@ async function loadKpis() {
   const f = currentFilters();
   const params = new URLSearchParams({ from, to });
   if (f.centerId) params.set('centerId', f.centerId);
+  if (f.scope) params.set('scope', f.scope);
   if (f.departmentId) params.set('departmentId', f.departmentId);
   $('kpi-scope').textContent =
     f.color || f.rule
       ? '按中心、部门筛选；颜色、规则筛选不适用于今日统计（红牌在办除外） Follow the center and department filters; colour and rule apply only to open red cards'
       : f.centerId || f.departmentId
-        ? '已按筛选的中心、部门计算 For the filtered center and department'
+        ? `已按筛选的中心${f.scope ? '（含下级中心）' : ''}、部门计算 For the filtered center${f.scope ? ' and the centers under it' : ''} and department`
         : '全部中心 All centers';
   try {
     const s = await apiJson(`/stats?${params}`);
@@ -237,7 +237,7 @@ async function loadKpis() {
       document.querySelector(`[data-kpi="${kpi}"]`).textContent = text;
     };
     // Today's counts link to the case list that reproduces them (the center and department filters apply).
-    const scope = { centerId: f.centerId, departmentId: f.departmentId };
+    const scope = { centerId: f.centerId, scope: f.scope, departmentId: f.departmentId };
     const link = (kpi, n, extra) =>
       document
         .querySelector(`[data-kpi="${kpi}"]`)
@@ -350,6 +350,10 @@ async function main() {
 function applyFilterValue(k, v) {
   const field = $('filters').elements.namedItem(k);
   if (!field) return;
+  if (field.type === 'checkbox') {
+    field.checked = v === field.value;
+    return;
+  }
   if (![...field.options].some((o) => o.value === v)) field.append(el('option', { value: v }, v));
   field.value = v;
 }
