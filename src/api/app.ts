@@ -35,7 +35,7 @@ import { opsRoutes } from './routes/ops.js';
 import { policyRoutes } from './routes/policies.js';
 import { statsRoutes } from './routes/stats.js';
 import { DEFAULT_SSE_LIMITS } from './sse.js';
-import { BODY_LIMIT, caseEventBodyParser } from './bodyLimits.js';
+import { bodyParser } from './bodyLimits.js';
 
 export { BODY_LIMIT } from './bodyLimits.js';
 
@@ -136,9 +136,9 @@ export function createApp(deps: AppDeps): SupervisionApp {
   // behind one proxy shares one address, and the tokenless limit is for the API.
   if (deps.web !== undefined) app.use(deps.web.router);
   app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
-  app.use(auth.gateBodies()); // no body is parsed for an unknown caller, nor taken where none belongs
-  app.use(caseEventBodyParser()); // POST /cases/{caseId}/events: 64 KB
-  app.use(express.json({ limit: BODY_LIMIT, type: 'application/json' }));
+  // No body is read from an unknown caller, nor from a role that may not write there, nor taken where none belongs.
+  app.use(auth.gateBodies());
+  app.use(bodyParser()); // the body routes' JSON, each under its size and depth limits (bodyLimits.ts)
 
   const alerts = alertRoutes(
     {

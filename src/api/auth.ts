@@ -12,6 +12,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Role, TokenConfig } from '../config/tokens.js';
+import { bodyRouteOf } from './bodyLimits.js';
 import { ApiError } from './errors.js';
 import { isLoopbackAddress } from './net.js';
 
@@ -67,8 +68,9 @@ export interface Authenticator {
   /** `/metrics`: any known token; none needed from loopback. */
   requireForMetrics(): RequestHandler;
   /**
-   * Before any body is read: a request with a body needs a known token (else 401, unread), and a GET or
-   * HEAD takes none (400: a body there would be ignored, as if it said something).
+   * Before any body is read: a request with a body needs a known token (else 401, unread), to a body
+   * route (bodyLimits.ts) the permission of that route (else its 403, unread), and a GET or HEAD
+   * takes none (400: a body there would be ignored, as if it said something).
    */
   gateBodies(): RequestHandler;
 }
@@ -115,14 +117,12 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
         const principal = authenticate(req);
         // Before the check: a known token's 403 gets its own line in the request log (requestLog.ts).
         res.locals['principal'] = principal;
-        if (!ROLE_PERMISSIONS[principal.role].includes(permission)) {
-          throw new ApiError(403, 'forbidden', `role ${principal.role} may not ${describe(permission)}`);
-        }
+        forbidUnless(principal, permission);
         next();
       };
     },
     gateBodies() {
-      return (req, _res, next) => {
+      return (req, res, next) => {
         const sized = Number(req.headers['content-length'] ?? 0) > 0;
         if (!sized && req.headers['transfer-encoding'] === undefined) {
           next();
@@ -132,7 +132,13 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
           throw new ApiError(400, 'invalid-request', `(body): a ${req.method} takes no body`, [
             { field: '(body)', message: `a ${req.method} takes no body; parameters go in the query` },
           ]);
-        authenticate(req);
+        const principal = authenticate(req);
+        // Before a byte is read: a role that may not write here gets the route's own 403.
+        const route = bodyRouteOf(req.method, req.path);
+        if (route !== undefined) {
+          res.locals['principal'] = principal;
+          forbidUnless(principal, route.permission);
+        }
         next();
       };
     },
@@ -170,6 +176,13 @@ export function bearerTokenOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return match?.[1];
+}
+
+/** 403 unless the principal's role holds the permission. */
+function forbidUnless(principal: Principal, permission: Permission): void {
+  if (!ROLE_PERMISSIONS[principal.role].includes(permission)) {
+    throw new ApiError(403, 'forbidden', `role ${principal.role} may not ${describe(permission)}`);
+  }
 }
 
 function describe(permission: Permission): string {

@@ -1,49 +1,115 @@
 /**
- * How large a request body may be (SPEC §4): 1 MB for the routes that take
- * batches, 64 KB for `POST /cases/{caseId}/events`, which takes one event.
+ * The routes that take a request body, who may send one, and how large and deep it may be
+ * (SPEC §4): 64 KB for the routes that take one event, 1 MB for the others, JSON nested at
+ * most `MAX_JSON_DEPTH` levels. One list: the gate (auth.ts `gateBodies`) refuses a body from a
+ * role that may not write there before a byte of it is read, and `bodyParser` parses only the
+ * bodies of these routes, each under its limits.
  *
  * The largest valid event is far below 64 KB: its strings are at most 2000 + 3 × 200
  * characters (a note, `by`, `actor`, an id), and even with every character sent as a
  * `\uXXXX` escape (6 bytes) that is about 16 KB. Anything larger is refused before it is
  * parsed, so a junk body (0.5 MB of 30,000 unknown keys) no longer holds the event loop in
- * `JSON.parse`.
+ * `JSON.parse`. No valid body nests deeper than a few levels; 960 KB of `[` (983 bytes gzipped)
+ * held the event loop 200–600 ms in `JSON.parse` (a reviewer, session 21), so depth is checked
+ * by a scan of the bytes first (about 1 ms a megabyte).
  */
 import express, { type RequestHandler } from 'express';
+import type { Permission } from './auth.js';
 import { ApiError } from './errors.js';
 
 export const BODY_LIMIT = '1mb';
 export const CASE_EVENT_BODY_LIMIT_BYTES = 64 * 1024;
+/** Deeper than any valid body (an event batch nests 3 levels, the directory 4). */
+export const MAX_JSON_DEPTH = 32;
+
+export interface BodyRoute {
+  readonly method: 'POST' | 'PUT';
+  /** The path as express matches it (case-insensitive, an optional trailing slash). */
+  readonly path: RegExp;
+  /** Who may send it: the permission its route requires. */
+  readonly permission: Permission;
+  readonly limit: number | string;
+  /** The 413's message. */
+  readonly tooLarge: string;
+}
+
+const ONE_EVENT = {
+  limit: CASE_EVENT_BODY_LIMIT_BYTES,
+  tooLarge: 'request body is larger than 64 KB, the limit of one event (send batches to POST /events)',
+} as const;
+const LARGE = { limit: BODY_LIMIT, tooLarge: 'request body is larger than 1 MB' } as const;
+
+export const BODY_ROUTES: readonly BodyRoute[] = [
+  { method: 'POST', path: /^\/cases\/[^/]+\/events\/?$/i, permission: 'events:write', ...ONE_EVENT },
+  { method: 'POST', path: /^\/complaints\/[^/]+\/events\/?$/i, permission: 'events:write', ...ONE_EVENT },
+  { method: 'POST', path: /^\/events\/?$/i, permission: 'events:write', ...LARGE },
+  { method: 'PUT', path: /^\/directory\/?$/i, permission: 'directory:write', ...LARGE },
+  { method: 'PUT', path: /^\/calendar\/[^/]+\/?$/i, permission: 'calendar:write', ...LARGE },
+];
+
+/** The body route a request is for, if any. */
+export const bodyRouteOf = (method: string, path: string): BodyRoute | undefined =>
+  BODY_ROUTES.find((r) => r.method === method && r.path.test(path));
+
+/** Whether JSON text nests arrays and objects deeper than `max` (strings skipped, escapes included). */
+export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) {
+      if (++depth > max) return true;
+    } else if (b === 0x7d || b === 0x5d) depth--;
+  }
+  return false;
+}
+
+const TOO_DEEP = 'entity.too.deep';
 
 const isTooLarge = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.too.large';
+const isTooDeep = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { type?: unknown }).type === TOO_DEEP;
 
-/** The single-event route's path as express matches it (case-insensitive, an optional trailing slash). */
-const CASE_EVENT_PATH = /^\/cases\/[^/]+\/events\/?$/i;
+const parsers = new Map(
+  BODY_ROUTES.map((route) => [
+    route,
+    express.json({
+      limit: route.limit,
+      type: 'application/json',
+      verify: (_req, _res, buf) => {
+        if (nestsDeeperThan(buf, MAX_JSON_DEPTH)) throw Object.assign(new Error('too deep'), { type: TOO_DEEP });
+      },
+    }),
+  ]),
+);
 
 /**
- * express.json for `POST /cases/{caseId}/events` only, mounted before the 1 MB parser (which then
- * skips the parsed body): 413 naming the 64 KB limit above it. A middleware, not a route, so the
- * routes the app registers stay the ones the OpenAPI document describes.
+ * Parses the JSON body of a body route under its limits: 413 naming the limit, 400 past the depth.
+ * The body of any other request is left unread (no route takes it). A middleware, not a route, so
+ * the routes the app registers stay the ones the OpenAPI document describes.
  */
-export function caseEventBodyParser(): RequestHandler {
-  const parse = express.json({ limit: CASE_EVENT_BODY_LIMIT_BYTES, type: 'application/json' });
+export function bodyParser(): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'POST' || !CASE_EVENT_PATH.test(req.path)) {
+    const route = bodyRouteOf(req.method, req.path);
+    const parse = route === undefined ? undefined : parsers.get(route);
+    if (route === undefined || parse === undefined) {
       next();
       return;
     }
     parse(req, res, (err?: unknown) => {
-      if (isTooLarge(err)) {
+      if (isTooLarge(err)) next(new ApiError(413, 'payload-too-large', route.tooLarge));
+      else if (isTooDeep(err))
         next(
-          new ApiError(
-            413,
-            'payload-too-large',
-            'request body is larger than 64 KB, the limit of one event (send batches to POST /events)',
-          ),
+          new ApiError(400, 'invalid-request', `(body): JSON nested deeper than ${MAX_JSON_DEPTH} levels`, [
+            { field: '(body)', message: `nests deeper than ${MAX_JSON_DEPTH} levels; no valid body does` },
+          ]),
         );
-        return;
-      }
-      next(err);
+      else next(err);
     });
   };
 }

@@ -13,6 +13,7 @@ import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS }
 import { ALERT_RULES } from '../projections/alertBoard.js';
 import {
   bodyTooLarge,
+  eventBodyTooLarge,
   caseIdSchema,
   errorResponse,
   errors,
@@ -115,7 +116,7 @@ export const openApiDocument = {
           },
           ...errors,
           '409': errorResponse('Transition not allowed, or If-Match revision conflict'),
-          '413': errorResponse('Body larger than 64 KB (one event; the largest valid event is about 16 KB)'),
+          ...eventBodyTooLarge,
           '422': errorResponse('occurredAt before the case’s last event or more than 5 minutes in the future'),
           ...storeDown,
         },

@@ -18,8 +18,11 @@ export const errors = {
     'More than RATE_LIMIT_PER_SECOND requests in one second with this token, or from this address without a known token (rate-limited)',
   ),
 };
-/** Every body but one event's is parsed by express.json, up to BODY_LIMIT (1 MB). */
+/** Bodies are parsed up to BODY_LIMIT (1 MB), one event's up to 64 KB (src/api/bodyLimits.ts). */
 export const bodyTooLarge = { '413': errorResponse('Body larger than 1 MB') };
+export const eventBodyTooLarge = {
+  '413': errorResponse('Body larger than 64 KB (one event; the largest valid event is about 16 KB)'),
+};
 export const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
 
 export const q = (

@@ -7,7 +7,16 @@
 import { complaintCodecByType } from '../../domain/complaints/events.js';
 import { COMPLAINT_EVENT_TYPES, type ComplaintEventType } from '../../domain/complaints/lists.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
-import { bodyTooLarge, caseIdSchema, errorResponse, errors, ifMatchHeader, json, ref, storeDown } from './common.js';
+import {
+  caseIdSchema,
+  eventBodyTooLarge,
+  errorResponse,
+  errors,
+  ifMatchHeader,
+  json,
+  ref,
+  storeDown,
+} from './common.js';
 import { complaintReadPaths, complaintReadSchemas } from './complaintReads.js';
 import { schemaOf, type JsonSchema } from './fromCodec.js';
 
@@ -101,7 +110,7 @@ export const complaintPaths = {
         ...errors,
         '404': errorResponse('complaint-not-found: the complaint has no ComplaintReceived yet'),
         '409': errorResponse('Order of SPEC §8 not followed, eventId used by another event, or If-Match conflict'),
-        ...bodyTooLarge,
+        ...eventBodyTooLarge,
         '422': errorResponse('occurredAt before the complaint’s last event or more than 5 minutes in the future'),
         ...storeDown,
       },
