@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileAccessTrail } from './accessTrail.js';
+import { fileAccessTrail, leavesTrail } from './accessTrail.js';
+import { ROLE_PERMISSIONS, roleMay } from './auth.js';
 
 let dir: string;
 beforeEach(() => {
@@ -46,5 +47,13 @@ describe('the access trail file', () => {
     expect(() => fileAccessTrail(join(dir, 'a-file', 'x.log'))).toThrow(/^AUDIT_LOG: .*\((ENOTDIR|EEXIST)\)$/);
     // Node's recursive mkdir spins forever here; one folder at a time fails at once.
     expect(() => fileAccessTrail('/proc/nonexistent/x.log')).toThrow(/^AUDIT_LOG: .*\(E[A-Z]+\)$/);
+  });
+});
+
+describe('who leaves a trail', () => {
+  it('every role that may read a history (case:history: a complaint read answers its events) leaves a line', () => {
+    for (const role of Object.keys(ROLE_PERMISSIONS) as (keyof typeof ROLE_PERMISSIONS)[]) {
+      if (roleMay(role, 'case:history')) expect(leavesTrail(role), role).toBe(true);
+    }
   });
 });

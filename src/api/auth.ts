@@ -53,6 +53,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
 };
 
+/** Whether `role` holds `permission` (ROLE_PERMISSIONS). */
+export const roleMay = (role: Role, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);
+
 interface StoredToken {
   readonly digest: Buffer;
   readonly principal: Principal;
@@ -180,7 +183,7 @@ export function bearerTokenOf(header: string | undefined): string | undefined {
 
 /** 403 unless the principal's role holds the permission. */
 function forbidUnless(principal: Principal, permission: Permission): void {
-  if (!ROLE_PERMISSIONS[principal.role].includes(permission)) {
+  if (!roleMay(principal.role, permission)) {
     throw new ApiError(403, 'forbidden', `role ${principal.role} may not ${describe(permission)}`);
   }
 }

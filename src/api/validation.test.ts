@@ -24,13 +24,23 @@ describe('instant parameters: a whole number of milliseconds (session 16)', () =
         [{ field: name, message: expect.stringContaining('whole number of milliseconds') }],
       ]);
     }
-    const known = refusal(() => knownAtParam({ asKnownAt: '2026-11-12T08:00:00.0000001+08:00' }, NOW));
+    const known = refusal(() => knownAtParam({ asKnownAt: '2026-11-12T08:00:00.0000001+08:00' }, NOW, 'Asia/Shanghai'));
     expect(known.message).toMatch(/^asKnownAt: must be a whole number of milliseconds/);
   });
 
   it('take milliseconds, and a finer fraction of zeros (it is the same instant)', () => {
     expect(instantParam({ asOf: '2026-11-12T00:00:00.123Z' }, 'asOf')).toBe(Date.parse('2026-11-12T00:00:00.123Z'));
     expect(instantParam({ asOf: '2026-11-12T00:00:00.1230000Z' }, 'asOf')).toBe(Date.parse('2026-11-12T00:00:00.123Z'));
-    expect(knownAtParam({ asKnownAt: '2026-11-12T08:00:00+08:00' }, NOW)).toBe(Date.parse('2026-11-12T00:00:00Z'));
+    expect(knownAtParam({ asKnownAt: '2026-11-12T08:00:00+08:00' }, NOW, 'Asia/Shanghai')).toBe(
+      Date.parse('2026-11-12T00:00:00Z'),
+    );
+  });
+});
+
+describe('asKnownAt after now', () => {
+  it("is refused naming now with the zone's offset, as every instant the API writes (SPEC §4), not in UTC", () => {
+    const err = refusal(() => knownAtParam({ asKnownAt: '2026-11-21T00:00:00+08:00' }, NOW, 'Asia/Shanghai'));
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/^asKnownAt: must not be after now \(2026-11-20T08:00:00\.000\+08:00\)/);
   });
 });

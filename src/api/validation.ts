@@ -2,6 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import { CENTER_SCOPES, type CenterScope } from '../domain/directory.js';
 import { instantProblem } from '../domain/inputBounds.js';
+import { formatInstant } from '../domain/time.js';
 import type { EpochMs } from '../domain/types.js';
 import { ApiError, badRequest } from './errors.js';
 
@@ -80,13 +81,14 @@ export function instantParam(query: Record<string, unknown>, name: string): Epoc
 /**
  * `?asKnownAt=` as epoch ms, not after `now`: what will be known later is not known yet, and an
  * answer labelled with an instant must not change once given (a later write would change it).
+ * The refusal names `now` with the offset of `zone`, as every instant the API writes (SPEC §4).
  */
-export function knownAtParam(query: Record<string, unknown>, now: EpochMs): EpochMs | undefined {
+export function knownAtParam(query: Record<string, unknown>, now: EpochMs, zone: string): EpochMs | undefined {
   const knownAt = instantParam(query, 'asKnownAt');
   if (knownAt !== undefined && knownAt > now)
     throw badRequest(
       'asKnownAt',
-      `must not be after now (${new Date(now).toISOString()}): what will be known then is not known yet; use asOf to look ahead`,
+      `must not be after now (${formatInstant(now, zone)}): what will be known then is not known yet; use asOf to look ahead`,
     );
   return knownAt;
 }

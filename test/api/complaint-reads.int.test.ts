@@ -314,7 +314,7 @@ describe('GET /complaints/{complaintId}', () => {
     await seed();
     srv.clock.set('2025-11-25T10:00:00+08:00');
     await caughtUp();
-    const now = await get('/complaints/Q-1');
+    const now = await get('/complaints/Q-1', TOKENS.auditor);
     expect(now.status).toBe(200);
     expect(now.body).toMatchObject({
       complaintId: 'Q-1',
@@ -361,16 +361,48 @@ describe('GET /complaints/{complaintId}', () => {
       startedAt: '2025-11-25T00:00:00.000+08:00',
     });
 
-    const earlier = await get(`/complaints/Q-1?asOf=${encodeURIComponent('2025-11-10T00:00:00+08:00')}`);
+    const earlier = await get(
+      `/complaints/Q-1?asOf=${encodeURIComponent('2025-11-10T00:00:00+08:00')}`,
+      TOKENS.auditor,
+    );
     expect(earlier.body).toMatchObject({ status: 'accepted', cards: [], alerts: [] });
     expect(earlier.body.events).toHaveLength(2);
     expect(earlier.body.answer).toMatchObject({ usedDays: 5, remainingDays: 10, onTime: null });
+  });
+
+  it('a monitor gets the complaint with its timing and cards but not its events: those are a history (case:history)', async () => {
+    await seed();
+    srv.clock.set('2025-11-25T10:00:00+08:00');
+    await caughtUp();
+    const monitor = await get('/complaints/Q-1', TOKENS.monitor);
+    const auditor = await get('/complaints/Q-1', TOKENS.auditor);
+    const admin = await get('/complaints/Q-1', TOKENS.admin);
+    expect([monitor.status, auditor.status, admin.status]).toEqual([200, 200, 200]);
+    // The event-by-event record, each with its revision, position, recordedAt and actor: as GET /cases/{id}/history.
+    expect(monitor.body).not.toHaveProperty('events');
+    expect(auditor.body.events).toHaveLength(2);
+    expect(admin.body.events).toEqual(auditor.body.events);
+    // Everything else alike: SPEC §4, a monitor reads one complaint with its timing and cards.
+    const { events: _, ...withoutEvents } = auditor.body;
+    expect(monitor.body).toEqual(withoutEvents);
+    expect(monitor.body.cards).toHaveLength(2);
+    // As known at K too, and the read that disclosed the events is the one on the trail.
+    const known = `/complaints/Q-1?asKnownAt=${encodeURIComponent('2025-11-25T09:00:00+08:00')}`;
+    expect((await get(known, TOKENS.monitor)).body).not.toHaveProperty('events');
+    expect(srv.accessTrail.entries.map((e) => [e.role, e.revisions])).toEqual([
+      ['auditor', [0, 1]],
+      ['admin', [0, 1]],
+    ]);
   });
 
   it('404 complaint-not-found for an unknown complaint or one not received by asOf; 400 for a bad id or asOf', async () => {
     await seed();
     const before = await get(`/complaints/Q-1?asOf=${encodeURIComponent('2025-11-01T00:00:00+08:00')}`);
     expect([before.status, before.body.error.code]).toEqual([404, 'complaint-not-found']);
+    // The instants named with the zone's offset, as every instant of the API (before: 2025-10-31T16:00:00.000Z).
+    expect(before.body.error.message).toBe('no complaint Q-1 received by 2025-11-01T00:00:00.000+08:00');
+    const unknownThen = await get(`/complaints/Q-1?asKnownAt=${encodeURIComponent('2025-11-01T00:00:00+08:00')}`);
+    expect(unknownThen.body.error.message).toBe('no complaint Q-1 received as known at 2025-11-01T00:00:00.000+08:00');
     const none = await get('/complaints/NO-SUCH');
     expect([none.status, none.body.error.code]).toEqual([404, 'complaint-not-found']);
     expect((await get('/complaints/bad%20id')).body.error.details[0].field).toBe('complaintId');

@@ -198,6 +198,15 @@ describe('live responses match the OpenAPI schemas', () => {
     await check('get', '/complaints', '/complaints?limit=1', {}, 200);
     await check('get', '/complaints', '/complaints?state=open', {}, 400);
     await check('get', '/complaints/{complaintId}', '/complaints/Q-1', {}, 200);
+    // A monitor's answer has no events (case:history's), and is still the documented schema.
+    const forMonitor = await check(
+      'get',
+      '/complaints/{complaintId}',
+      '/complaints/Q-1',
+      { token: TOKENS.monitor },
+      200,
+    );
+    expect(forMonitor.body).not.toHaveProperty('events');
     await check(
       'get',
       '/complaints/{complaintId}',

@@ -59,6 +59,23 @@ describe('GET /cases/{caseId}', () => {
     expect(
       (await get(`/cases/R-1?asOf=${encodeURIComponent('2025-08-01T00:00:00+08:00')}`, TOKENS.monitor)).status,
     ).toBe(404);
+    // The instants a refusal names are written with the zone's offset, as every instant of the API (SPEC §4),
+    // not in UTC (before: "no case R-1 accepted by 2025-07-31T16:00:00.000Z").
+    const early = encodeURIComponent('2025-08-01T00:00:00+08:00');
+    const messages = await Promise.all(
+      [
+        [`/cases/R-1?asOf=${early}`, TOKENS.monitor],
+        [`/cases/R-1?asKnownAt=${early}`, TOKENS.monitor],
+        [`/cases/R-1/history?asOf=${early}&asKnownAt=${early}`, TOKENS.auditor],
+        [`/cases/R-1?asKnownAt=${encodeURIComponent('2025-09-02T00:00:00+08:00')}`, TOKENS.monitor],
+      ].map(async ([path, token]) => (await get(path!, token)).body.error.message),
+    );
+    expect(messages).toEqual([
+      'no case R-1 accepted by 2025-08-01T00:00:00.000+08:00',
+      'no case R-1 accepted as known at 2025-08-01T00:00:00.000+08:00',
+      'no case R-1 accepted by 2025-08-01T00:00:00.000+08:00 as known at 2025-08-01T00:00:00.000+08:00',
+      expect.stringContaining('asKnownAt: must not be after now (2025-09-01T10:00:00.000+08:00)'),
+    ]);
     for (const asOf of ['yesterday', '2025-09-01', '2025-09-01T10:00:00']) {
       const res = await get(`/cases/R-1?asOf=${encodeURIComponent(asOf)}`, TOKENS.monitor);
       expect(res.status).toBe(400);

@@ -140,7 +140,7 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
     const [stored] = server.log.stream(`complaint-${complaintId}`).map((r) => r.position.toString());
     expect([once.status, twice.status]).toEqual([201, 200]);
     expect([once.body.position, twice.body.position]).toEqual([stored, stored]);
-    const detail = await http(engine.url, 'GET', `/complaints/${complaintId}`, { token: TOKENS.monitor });
+    const detail = await http(engine.url, 'GET', `/complaints/${complaintId}`, { token: TOKENS.auditor });
     expect(detail.body.events.map((e: { position: string }) => e.position)).toEqual([stored]);
 
     // An eventId already used, sent for another case: 409, whether a case's or a complaint's (eventIdClaims.ts).

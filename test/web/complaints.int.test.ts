@@ -165,10 +165,36 @@ describe('complaints', () => {
     const yellow = page.locator('#cards li[data-rule="complaint-answer-warning"]');
     expect(await yellow.locator('[data-key="warnAtDay"]').textContent()).toBe('12');
     expect(await yellow.locator('[data-key="warnAt"]').textContent()).toBe('2025-11-19 00:00');
-    expect(await page.locator('#events tbody tr').count()).toBe(api.events.length);
+    // A monitor's answer has no events (the record with its actors is a history, for auditors): the timeline says so.
+    expect(await page.locator('#events tbody').textContent()).toBe(
+      '逐条事件记录仅供审计人员查看 The event-by-event record is for auditors',
+    );
     expect(await page.locator('#detail-error').textContent()).toBe('');
     await screenshot(page, 'complaint-view');
     await page.context().close();
+  });
+
+  it("an auditor's complaint page shows its events; a monitor's says the event record is for auditors, the rest alike", async () => {
+    const api = await getJson(server.baseUrl, '/complaints/Q-DONE-1', TOKENS.auditor);
+    expect(api.events).toHaveLength(4);
+    const pages = [];
+    for (const token of [TOKENS.auditor, TOKENS.monitor]) {
+      const page = await openPage(browser, server.baseUrl, token);
+      await page.goto(`${server.baseUrl}/complaints?id=Q-DONE-1`);
+      await page.locator('#events tbody tr').first().waitFor();
+      pages.push(page);
+    }
+    const [auditor, monitor] = pages as [(typeof pages)[number], (typeof pages)[number]];
+    const rows = auditor.locator('#events tbody tr[data-type]');
+    expect(await rows.count()).toBe(api.events.length);
+    expect(await rows.first().getAttribute('data-type')).toBe('ComplaintReceived');
+    expect(await monitor.locator('#events tbody tr[data-type]').count()).toBe(0);
+    expect(await monitor.locator('#events tbody tr').textContent()).toMatch(/仅供审计人员查看.*for auditors/);
+    for (const page of pages) {
+      expect(await page.locator('#detail-error').textContent()).toBe('');
+      expect(await page.locator('#about [data-field="closed"] dd').textContent()).toContain('基本满意');
+      await page.context().close();
+    }
   });
 
   it("the monthly report's complaint counts link to the complaint list with the same total", async () => {

@@ -1,7 +1,7 @@
 /**
  * OpenAPI of the complaint reads (SPEC §4, §8): `GET /complaints` (the list,
  * JSON or CSV) and `GET /complaints/{complaintId}` (one complaint, its clocks in
- * numbers, cards and events, as of / as known at an instant), their response
+ * numbers, cards and, for case:history, events, as of / as known at an instant), their response
  * schemas closed so test/api/openapi.int.test.ts checks the live answers.
  */
 import {
@@ -86,7 +86,6 @@ const ComplaintDetail = closed(
     'decide',
     'cards',
     'alerts',
-    'events',
     'asOf',
     'calendarVersion',
     'policyVersion',
@@ -146,18 +145,22 @@ const ComplaintDetail = closed(
       }),
     ),
     alerts: list({ enum: COMPLAINT_CARD_RULES }),
-    events: list({
-      type: 'object',
-      required: ['type', 'occurredAt', 'revision', 'position', 'recordedAt'],
-      description: 'The stored event (SPEC §8 fields) with its revision, global position and recordedAt',
-      properties: {
-        type: { enum: COMPLAINT_EVENT_TYPES },
-        occurredAt: instant,
-        revision: int,
-        position: str,
-        recordedAt: instant,
-      },
-    }),
+    events: {
+      ...list({
+        type: 'object',
+        required: ['type', 'occurredAt', 'revision', 'position', 'recordedAt'],
+        description: 'The stored event (SPEC §8 fields) with its revision, global position and recordedAt',
+        properties: {
+          type: { enum: COMPLAINT_EVENT_TYPES },
+          occurredAt: instant,
+          revision: int,
+          position: str,
+          recordedAt: instant,
+        },
+      }),
+      description:
+        "The complaint's history, event by event with its actors: only for a principal that may read a case's history (case:history: auditor, admin), as GET /cases/{caseId}/history; absent for a monitor",
+    },
     asOf: instant,
     asKnownAt: instant,
     calendarVersion: str,
@@ -257,7 +260,10 @@ export const complaintReadPaths = {
   },
   '/complaints/{complaintId}': {
     get: {
-      summary: 'One complaint as of asOf: its clocks in numbers, cards, alerts in force and events (monitor, auditor)',
+      summary:
+        'One complaint as of asOf: its clocks in numbers, cards, alerts in force and, for an auditor, events (monitor, auditor)',
+      description:
+        'A monitor gets the complaint with its timing, status, cards and withdrawn cards; the event-by-event record (events, with revisions, positions, recordedAt and actors) is answered only to a principal holding case:history (auditor, admin), whose read is the one written to the access trail',
       parameters: [
         complaintIdParam,
         q('asOf', "ISO-8601 instant with offset; default now, or the complaint's last event when it lies ahead", {

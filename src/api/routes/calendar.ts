@@ -36,7 +36,7 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
 
   router.get('/calendar/:year', auth.require('calendar:read'), takesParams('asKnownAt'), async (req, res) => {
     const year = yearParam(pathParam(req, 'year'));
-    const knownAt = knownAtParam(req.query, deps.clock());
+    const knownAt = knownAtParam(req.query, deps.clock(), deps.calendarService.zone);
     const view = knownAt === undefined ? deps.calendarService.getYear(year) : await yearKnownAt(deps, year, knownAt);
     if (view === undefined) throw new ApiError(404, 'year-not-found', `the calendar does not cover year ${year}`);
     res.json(knownAt === undefined ? view : { ...view, asKnownAt: formatInstant(knownAt, deps.calendarService.zone) });

@@ -36,11 +36,11 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     const caseId = caseIdParam(req);
     const asOf = instantParam(req.query, 'asOf');
     const now = deps.clock();
-    const knownAt = knownAtParam(req.query, now);
+    const knownAt = knownAtParam(req.query, now, deps.calendarService.zone);
     if (knownAt !== undefined) {
       const read = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
       trail(deps, req, res, caseId, 'case', { answeredAsOf: read?.evaluation.asOf });
-      if (read === undefined) throw unknownCase(caseId, asOf, knownAt);
+      if (read === undefined) throw unknownCase(caseId, asOf, knownAt, deps.calendarService.zone);
       res.json({
         ...read.evaluation,
         ...withdrawnOf(deps, caseId, read.atK),
@@ -52,7 +52,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     const at = asOf ?? defaultAsOf(now, deps.readModels.getCaseState(caseId)?.lastOccurredAt);
     const evaluation = deps.readModels.evaluateCase(caseId, at);
     trail(deps, req, res, caseId, 'case', { answeredAsOf: evaluation?.asOf });
-    if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined);
+    if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined, deps.calendarService.zone);
     res.json({ ...evaluation, ...withdrawnOf(deps, caseId, undefined) });
   });
 
@@ -65,7 +65,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
       const now = deps.clock();
       const query: HistoryQuery = {
         asOf: instantParam(req.query, 'asOf'),
-        knownAt: knownAtParam(req.query, now),
+        knownAt: knownAtParam(req.query, now, deps.calendarService.zone),
         now,
         limit: limitParam(req.query),
         after: afterParam(req.query),
@@ -79,7 +79,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
         answeredAsOf: page?.asOf,
         revisions: revisions === undefined || revisions.length === 0 ? undefined : [revisions[0]!, revisions.at(-1)!],
       });
-      if (page === undefined) throw unknownCase(caseId, query.asOf, query.knownAt);
+      if (page === undefined) throw unknownCase(caseId, query.asOf, query.knownAt, deps.calendarService.zone);
       res.json(page);
     },
   );
@@ -127,9 +127,9 @@ function afterParam(query: Record<string, unknown>): number | undefined {
   return Number(text);
 }
 
-function unknownCase(caseId: string, asOf: EpochMs | undefined, knownAt: EpochMs | undefined): ApiError {
-  const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
-  const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
+function unknownCase(caseId: string, asOf: EpochMs | undefined, knownAt: EpochMs | undefined, zone: string): ApiError {
+  const by = asOf === undefined ? '' : ` by ${formatInstant(asOf, zone)}`;
+  const known = knownAt === undefined ? '' : ` as known at ${formatInstant(knownAt, zone)}`;
   return new ApiError(404, 'case-not-found', `no case ${caseId} accepted${by}${known}`);
 }
 

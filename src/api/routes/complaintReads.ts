@@ -4,9 +4,14 @@
  * (a misspelt one is refused, not ignored); one complaint is read from its own
  * stream, so it reflects every write committed before the request, and with
  * `asKnownAt=K` only the events recorded by K, timed with the calendar and the
- * policy versions published by K (SPEC §3, as `GET /cases/{id}`). An auditor's
- * (or admin's) read leaves a line on the access trail before it is answered,
- * as case reads do (a trail that cannot be written refuses the read with 503).
+ * policy versions published by K (SPEC §3, as `GET /cases/{id}`). Its `events`
+ * (each stored event with its revision, position, recordedAt and actor: the
+ * complaint's history) are answered only to a principal holding `case:history`
+ * (auditor, admin), as `GET /cases/{id}/history` is; a monitor gets the complaint
+ * with its timing, cards and withdrawn cards (SPEC §4). An auditor's (or
+ * admin's) read, the one that discloses the events, leaves a line on the access
+ * trail before it is answered, as case reads do (a trail that cannot be written
+ * refuses the read with 503).
  */
 import { Router, type Request, type Response } from 'express';
 import { CaseId } from '../../domain/events.js';
@@ -28,7 +33,7 @@ import type { ReadModels } from '../../projections/types.js';
 import { withKnownPositions } from '../../store/core/positions.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { type AccessTrail, leavesTrail } from '../accessTrail.js';
-import { principalOf, type Authenticator } from '../auth.js';
+import { principalOf, roleMay, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import {
@@ -134,13 +139,15 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       if (!CaseId.is(complaintId)) throw badRequest('complaintId', `must be ${CASE_ID_DESCRIPTION}`);
       const query = req.query as Record<string, unknown>;
       const asOf = instantParam(query, 'asOf');
-      const knownAt = knownAtParam(query, deps.clock());
+      const knownAt = knownAtParam(query, deps.clock(), deps.calendarService.zone);
       const recorded = await recordedBy(deps.store, complaintId, knownAt);
       const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
       const timing = knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt);
       const detail = deps.readModels.complaintDetail(complaintId, recorded, at, timing);
+      // The event-by-event record (with its actors) is a history: only for those who may read a case's.
+      const withEvents = roleMay(principalOf(res).role, 'case:history');
       // Once the answer is computed, before it is sent (as a case read): what was asked and what was disclosed.
-      const revisions = detail?.events.map((e) => e.revision) ?? [];
+      const revisions = withEvents ? (detail?.events.map((e) => e.revision) ?? []) : [];
       const queryText = queryOf(req);
       trail(deps, res, {
         what: 'complaint',
@@ -152,8 +159,9 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
         ...(revisions.length === 0 ? {} : { revisions: [revisions[0]!, revisions.at(-1)!] as const }),
       });
       if (detail === undefined) {
-        const by = asOf === undefined ? '' : ` by ${new Date(asOf).toISOString()}`;
-        const known = knownAt === undefined ? '' : ` as known at ${new Date(knownAt).toISOString()}`;
+        const zone = deps.calendarService.zone;
+        const by = asOf === undefined ? '' : ` by ${formatInstant(asOf, zone)}`;
+        const known = knownAt === undefined ? '' : ` as known at ${formatInstant(knownAt, zone)}`;
         throw new ApiError(404, 'complaint-not-found', `no complaint ${complaintId} received${by}${known}`);
       }
       const withdrawnCards = deps.readModels.withdrawnComplaintCardsOf(
@@ -162,8 +170,10 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
           ? undefined
           : { at: knownAt, read: () => recordedComplaintTimeline(complaintId, recorded, knownAt, timing) },
       );
+      const { events, ...rest } = detail;
       res.json({
-        ...detail,
+        ...rest,
+        ...(withEvents ? { events } : {}),
         ...(knownAt === undefined ? {} : { asKnownAt: formatInstant(knownAt, deps.calendarService.zone) }),
         ...(withdrawnCards.length === 0 ? {} : { withdrawnCards }),
       });

@@ -1,7 +1,8 @@
 // One complaint (GET /complaints/{id}): what it is about, its two clocks in numbers
 // (decide within N working days of receipt, answer within N of acceptance), each card
 // with the rule and the figures that raised it, the cards a later write withdrew (when it
-// has any), and its events as a timeline.
+// has any), and its events as a timeline (for an auditor or admin: a monitor's answer has no
+// events, the record with its actors being a history, and the timeline says so).
 import { apiJson } from './api.js';
 import {
   COLORS,
@@ -267,5 +268,19 @@ export async function showComplaint(id) {
     ...(cards.length ? cards.map((card) => cardItem(card, c)) : [el('li', { class: 'muted' }, '无红黄牌 No cards')]),
   );
   renderWithdrawnSection(c.withdrawnCards ?? []);
-  $('events').tBodies[0].replaceChildren(...(c.events ?? []).map(eventRow));
+  $('events').tBodies[0].replaceChildren(
+    ...(c.events
+      ? c.events.map(eventRow)
+      : [
+          el(
+            'tr',
+            { dataset: { unavailable: 'history' } },
+            el(
+              'td',
+              { colspan: '6', class: 'muted' },
+              '逐条事件记录仅供审计人员查看 The event-by-event record is for auditors',
+            ),
+          ),
+        ]),
+  );
 }
