@@ -135,7 +135,8 @@ describe('complaints', () => {
     expect(await late.textContent()).toContain('答复 answer');
     expect(await late.textContent()).toContain('已逾期 overdue');
     expect(await page.locator('#csv').isVisible()).toBe(true);
-    expect(await page.locator('#status').textContent()).toContain('逾期排序按此时点计算');
+    // The status line is written after the rows (a reviewer saw 加载中 Loading… here under load): wait for it.
+    await expect.poll(() => page.locator('#status').textContent()).toContain('逾期排序按此时点计算');
 
     // Back from a complaint shows the list again, not the JSON it fetched at the same address.
     await late.locator('a').first().click();
