@@ -8,7 +8,7 @@ import type { CardRule, CaseState, EpochDay, EpochMs } from './types.js';
 import type { TimingCalendar, DayRange } from './calendar/work-calendar.js';
 import type { Policy } from './policy.js';
 import { formatDate, formatInstant } from './time.js';
-import { delayHoursOf, pauseFactsOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
+import { lateRecordFigures, pauseFactsOf, timelineOf, type RawCard, type Timeline } from './timeline.js';
 import { stateAsOf } from './state-as-of.js';
 
 /** Explanations list at most this many days per category (a case page, not a report). */
@@ -170,15 +170,7 @@ export function explainRawCard(
     case 'late-record': {
       const r = raw.lateRecord === undefined ? undefined : state.lateRecords[raw.lateRecord];
       if (r === undefined) return common;
-      return {
-        ...common,
-        eventType: r.eventType,
-        revision: r.revision,
-        occurredAt: fmt(r.occurredAt),
-        recordedAt: fmt(r.recordedAt),
-        delayHours: delayHoursOf(r),
-        thresholdHours: policy.lateRecordHours,
-      };
+      return { ...common, ...lateRecordFigures(r, policy.lateRecordHours, fmt) };
     }
   }
 }

@@ -345,6 +345,22 @@ export function delayHoursOf(r: LateRecord): number {
   return Math.round(((r.recordedAt - r.occurredAt) / MS_PER_HOUR) * 10) / 10;
 }
 
+/**
+ * A late-record card explained in numbers (a case's, domain/explain.ts; a complaint's
+ * complaint-late-record, the card register): the late event, when it occurred and was recorded,
+ * how late, and the threshold of the policy in force.
+ */
+export function lateRecordFigures(r: LateRecord, thresholdHours: number, fmt: (ms: EpochMs) => string) {
+  return {
+    eventType: r.eventType,
+    revision: r.revision,
+    occurredAt: fmt(r.occurredAt),
+    recordedAt: fmt(r.recordedAt),
+    delayHours: delayHoursOf(r),
+    thresholdHours,
+  };
+}
+
 /** The details of a late-record card: the late event, and the pause it opened if that pause is retroactive. */
 export function lateRecordDetails(s: CaseState, tl: Timeline, index: number): Record<string, unknown> | undefined {
   const r = s.lateRecords[index];

@@ -15,6 +15,8 @@
  */
 import type { Card, CardColor, CardRule, CaseEvaluation, EpochMs } from '../domain/types.js';
 import type { CardRef } from '../domain/index.js';
+import type { Policy } from '../domain/policy.js';
+import { lateRecordFigures } from '../domain/timeline.js';
 import type { CardSubject } from '../domain/lists.js';
 import { formatDate, formatInstant } from '../domain/index.js';
 import { departmentAt, type ComplaintState } from '../domain/complaints/evolve.js';
@@ -94,6 +96,8 @@ export interface CardRegisterSources {
   readonly complaints?: {
     all(): Iterable<ComplaintState>;
     timelineOf(s: ComplaintState, at: EpochMs): ComplaintTimeline | null;
+    /** The policy version the complaint is timed with (its late-record threshold explains that card). */
+    policyOf(s: ComplaintState): Policy | undefined;
   };
 }
 
@@ -102,7 +106,10 @@ const ORDER = 'startedAt';
 /** The query's fields that page through one listing (the rest must stay as the first page had them). */
 const PAGING = ['cursor', 'limit'] as const;
 
-/** A complaint card's code in the page key, past every case card's (rule + 8 × ordinal, ordinal < 1000). */
+/**
+ * A complaint card's code in the page key, past every case card's (rule + 8 × ordinal, ordinal < 1000);
+ * a complaint's is rule + 8 × its late record's index (several late-record cards may share an instant).
+ */
 const COMPLAINT_CODE = 1 << 20;
 
 type Hit =
@@ -158,7 +165,7 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
         if (query.color !== undefined && card.color !== query.color) continue;
         if (query.departmentId !== undefined && departmentAt(complaint, startedAt) !== query.departmentId) continue;
         total++;
-        const code = COMPLAINT_CODE + COMPLAINT_RULE_INDEX[card.rule];
+        const code = COMPLAINT_CODE + COMPLAINT_RULE_INDEX[card.rule] + 8 * (card.lateRecord ?? 0);
         page.offer(startedAt, complaint.complaintId, code, () => ({ complaint, timeline, card, startedAt }));
       }
     }
@@ -166,7 +173,11 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
   const { items, next } = page.result();
   const evaluations = new Map<string, CaseEvaluation | undefined>();
   const rows = items.map((hit) => {
-    if ('complaint' in hit) return withNames(complaintRowOf(hit, sources.now, sources.zone), sources.names);
+    if ('complaint' in hit)
+      return withNames(
+        complaintRowOf(hit, sources.now, sources.zone, sources.complaints?.policyOf(hit.complaint)),
+        sources.names,
+      );
     const caseId = hit.entry.caseId;
     const at = instantOf(hit.entry, sources.now);
     if (!evaluations.has(caseId)) evaluations.set(caseId, sources.evaluate(caseId, at));
@@ -194,34 +205,40 @@ function instantOf(entry: Readonly<CaseEntry>, now: EpochMs): EpochMs {
 type CaseHit = Extract<Hit, { readonly entry: unknown }>;
 type ComplaintHit = Extract<Hit, { readonly complaint: unknown }>;
 
-/** A complaint's card: cleared only if by now; explained by its clock (SPEC §8), in numbers. */
-function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string): CardRegisterRow {
+/**
+ * A complaint's card: cleared only if by now; explained by its clock (SPEC §8), in numbers, or a
+ * late-record card by its late event, as a case's late-record card is (domain/explain.ts).
+ */
+function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string, policy: Policy | undefined): CardRegisterRow {
   const { complaint, timeline, card } = hit;
   const fmt = (ms: EpochMs) => formatInstant(ms, zone);
   const { decide, answer } = timeline;
   const cleared = recordedClear(card, now);
+  const late = card.lateRecord === undefined ? undefined : complaint.lateRecords?.[card.lateRecord];
   // The figures under the names the complaint's own clocks use (GET /complaints/{id} decide, answer).
   const explain =
-    card.rule === 'complaint-undecided'
-      ? {
-          rule: card.rule,
-          receivedDate: formatDate(decide.receivedDay),
-          withinDays: decide.withinDays,
-          byDate: formatDate(decide.byDay),
-          dueAt: fmt(decide.dueAt),
-          ...(decide.decidedAt === undefined ? {} : { decidedAt: fmt(decide.decidedAt) }),
-        }
-      : answer === undefined
-        ? { rule: card.rule }
-        : {
+    late !== undefined && policy !== undefined
+      ? { rule: card.rule, ...lateRecordFigures(late, policy.lateRecordHours, fmt) }
+      : card.rule === 'complaint-undecided'
+        ? {
             rule: card.rule,
-            acceptedDate: formatDate(answer.acceptedDay),
-            withinDays: answer.withinDays,
-            ...(card.rule === 'complaint-answer-warning' ? { warnAtDay: answer.warnAtDay } : {}),
-            byDate: formatDate(answer.byDay),
-            dueAt: fmt(answer.dueAt),
-            ...(answer.answeredAt === undefined ? {} : { answeredAt: fmt(answer.answeredAt) }),
-          };
+            receivedDate: formatDate(decide.receivedDay),
+            withinDays: decide.withinDays,
+            byDate: formatDate(decide.byDay),
+            dueAt: fmt(decide.dueAt),
+            ...(decide.decidedAt === undefined ? {} : { decidedAt: fmt(decide.decidedAt) }),
+          }
+        : answer === undefined
+          ? { rule: card.rule }
+          : {
+              rule: card.rule,
+              acceptedDate: formatDate(answer.acceptedDay),
+              withinDays: answer.withinDays,
+              ...(card.rule === 'complaint-answer-warning' ? { warnAtDay: answer.warnAtDay } : {}),
+              byDate: formatDate(answer.byDay),
+              dueAt: fmt(answer.dueAt),
+              ...(answer.answeredAt === undefined ? {} : { answeredAt: fmt(answer.answeredAt) }),
+            };
   return {
     complaintId: complaint.complaintId,
     rule: card.rule,

@@ -157,12 +157,12 @@ function atOrLastEvent(e: Readonly<CaseEntry>, at: EpochMs): EpochMs {
 /**
  * A row's alerts, one a rule (first started, then `count`): a row is a line of a list, and a case with
  * 999 late records carried 999 late-record alerts in each row (90 KB; 4.1 MB a page of 50, a probe's).
- * The case read lists each.
+ * The case read lists each. The complaint list's rows too (complaint-late-record, one per late event).
  */
-export function alertsByRule(
-  alerts: readonly { rule: CardRule; color: CardColor; startedAt: string }[],
-): CaseListAlert[] {
-  const byRule = new Map<CardRule, { rule: CardRule; color: CardColor; startedAt: string; count: number }>();
+export function alertsByRule<R extends string = CardRule>(
+  alerts: readonly { rule: R; color: CardColor; startedAt: string }[],
+): { rule: R; color: CardColor; startedAt: string; count?: number }[] {
+  const byRule = new Map<R, { rule: R; color: CardColor; startedAt: string; count: number }>();
   for (const x of alerts) {
     const seen = byRule.get(x.rule);
     if (seen === undefined) byRule.set(x.rule, { rule: x.rule, color: x.color, startedAt: x.startedAt, count: 1 });

@@ -9,6 +9,7 @@
 import {
   COLOR_NAMES,
   COMPLAINT_CLOCK_KEY_NAMES,
+  COMPLAINT_EVENT_TYPE_NAMES,
   ESCALATION_LEVEL_NAMES,
   EVENT_TYPE_NAMES,
   EXPLAIN_KEY_NAMES,
@@ -22,7 +23,8 @@ const COMPLAINT_KEY_NAMES: Readonly<Record<string, string>> = { ...EXPLAIN_KEY_N
 const VALUE_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   reason: REASON_NAMES,
   level: ESCALATION_LEVEL_NAMES,
-  eventType: EVENT_TYPE_NAMES,
+  // A late-record card's event: a case's, or a complaint's (complaint-late-record).
+  eventType: { ...EVENT_TYPE_NAMES, ...COMPLAINT_EVENT_TYPE_NAMES },
   color: COLOR_NAMES,
 };
 

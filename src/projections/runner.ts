@@ -103,6 +103,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
         options.policies?.inForce({ day: calendarService.current().dayOf(receivedAt), at: receivedAt }) ?? policy,
       // One window for both folds: a publication's withdrawn cards are compared in each.
       publication: projection.publication,
+      // Late records kept as the case fold keeps them (the lowest threshold of any version).
+      evolveOptions: () => options.policies?.evolveOptions ?? { lateRecordHours: policy.lateRecordHours },
     },
     // Called only as events are folded, after both exist.
     (card) => complaintAlerts.noteWithdrawn(card),

@@ -257,7 +257,8 @@ function looksLikeComplaint(v: unknown): v is ComplaintState {
     s !== null &&
     typeof s.complaintId === 'string' &&
     typeof s.revision === 'number' &&
-    (s.received === undefined || (typeof s.received === 'object' && typeof s.received.centerId === 'string'))
+    (s.received === undefined || (typeof s.received === 'object' && typeof s.received.centerId === 'string')) &&
+    (s.lateRecords === undefined || Array.isArray(s.lateRecords))
   );
 }
 

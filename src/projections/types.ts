@@ -60,7 +60,10 @@ export interface CaseAlertView extends AlertBase {
   readonly complaintId?: never;
 }
 
-/** One alert of a complaint active now (SPEC §8): key `complaint-<complaintId>/<rule>`. */
+/**
+ * One alert of a complaint active now (SPEC §8): key `complaint-<complaintId>/<rule>`, and
+ * `/<late-record index>` for complaint-late-record (one per late event, as a case's late-record).
+ */
 export interface ComplaintAlertView extends AlertBase {
   readonly subject: 'complaint';
   readonly complaintId: string;

@@ -16,7 +16,8 @@ import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
 
 let srv: TestServer;
 beforeEach(async () => {
-  srv = await startTestServer({ now: '2025-11-03T12:00:00+08:00' });
+  // Q-4's receipt and acceptance are recorded as they happen (seed); the rest at 2025-11-03 12:00.
+  srv = await startTestServer({ now: '2025-10-31T09:00:00+08:00' });
 });
 afterEach(async () => {
   await srv.close();
@@ -48,8 +49,11 @@ async function seed(): Promise<void> {
     },
   });
   expect(dir.status, dir.text).toBe(200);
+  // Recorded as they happen: recorded days later, each would be a complaint-late-record card.
   await post('Q-4', 'ComplaintReceived', '2025-10-31T09:00:00+08:00', receivedBody('center-A', 'd1'));
+  srv.clock.set('2025-10-31T10:00:00+08:00');
   await post('Q-4', 'ComplaintAccepted', '2025-10-31T10:00:00+08:00');
+  srv.clock.set('2025-11-03T12:00:00+08:00');
   await post('Q-4', 'ComplaintAnswered', '2025-11-03T09:00:00+08:00', { finding: 'partly' });
   await post('Q-1', 'ComplaintReceived', '2025-11-03T09:00:00+08:00', receivedBody('center-A', 'd1'));
   await post('Q-1', 'ComplaintAccepted', '2025-11-03T10:00:00+08:00');

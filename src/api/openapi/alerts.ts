@@ -41,7 +41,7 @@ const CaseAlert = closed([...alertRequired, 'caseId', 'matterCode', 'calendarVer
   overdueDays: { type: 'integer', minimum: 0, description: "GET /alerts: the case's overdue working days now" },
 });
 
-/** An alert of a complaint (SPEC §8): key `complaint-<complaintId>/<rule>`. */
+/** An alert of a complaint (SPEC §8): key `complaint-<complaintId>/<rule>` (`/<index>` for complaint-late-record). */
 const ComplaintAlert = closed([...alertRequired, 'complaintId', 'calendarVersion', 'policyVersion'], {
   ...alertCommon,
   subject: { const: 'complaint' },
@@ -50,7 +50,8 @@ const ComplaintAlert = closed([...alertRequired, 'complaintId', 'calendarVersion
   departmentId: { type: 'string', description: "The department in charge; '' when none" },
   details: {
     type: 'object',
-    description: 'The clock behind it: receivedAt or acceptedAt, withinDays, warnAt, dueAt',
+    description:
+      'The clock behind it: receivedAt or acceptedAt, withinDays, warnAt, dueAt; for complaint-late-record the late event: eventType, revision, delayHours',
   },
   overdueDays: {
     type: 'integer',

@@ -65,13 +65,17 @@ const ComplaintListRow = closed(
     },
     decideDueAt: { ...instant, description: 'End (24:00) of the last day to accept or reject on' },
     answerDueAt: { ...instant, description: 'End (24:00) of the last day to answer on (once accepted)' },
-    alerts: list(
-      closed(['rule', 'color', 'startedAt'], {
-        rule: { enum: COMPLAINT_CARD_RULES },
-        color: { enum: CARD_COLORS },
-        startedAt: instant,
-      }),
-    ),
+    alerts: {
+      ...list(
+        closed(['rule', 'color', 'startedAt'], {
+          rule: { enum: COMPLAINT_CARD_RULES },
+          color: { enum: CARD_COLORS },
+          startedAt: instant,
+          count: { type: 'integer', minimum: 2 },
+        }),
+      ),
+      description: 'Alerts in force now, one a rule: the first to start, and count when more than one',
+    },
   },
 );
 
@@ -142,6 +146,11 @@ const ComplaintDetail = closed(
         color: { enum: CARD_COLORS },
         startedAt: instant,
         clearedAt: instant,
+        details: closed(['eventType', 'revision', 'delayHours'], {
+          eventType: { enum: COMPLAINT_EVENT_TYPES },
+          revision: int,
+          delayHours: { type: 'number' },
+        }),
       }),
     ),
     alerts: list({ enum: COMPLAINT_CARD_RULES }),

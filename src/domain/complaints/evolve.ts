@@ -3,8 +3,9 @@
  * Instants are epoch ms read once from occurredAt; the order rules are decide's,
  * so evolve takes any event as given (a stored stream is replayed as written).
  */
-import { parseInstant } from '../time.js';
-import type { EpochMs } from '../types.js';
+import { DEFAULT_POLICY } from '../policy.js';
+import { MS_PER_HOUR, parseInstant } from '../time.js';
+import type { EpochMs, LateRecord } from '../types.js';
 import type { ComplaintEvent } from './events.js';
 import type { ComplaintChannel, ComplaintFinding, ComplaintStatus, SatisfactionLevel } from './lists.js';
 
@@ -43,6 +44,18 @@ export interface ComplaintState {
     readonly departmentId?: string | null;
   };
   readonly closed?: { readonly at: EpochMs; readonly satisfaction?: SatisfactionLevel };
+  /**
+   * The events recorded more than `lateRecordHours` after they occurred, in stream order (the case
+   * fold's `lateRecords`): each a `complaint-late-record` card under a policy whose threshold it
+   * passes. Absent when none (and in states saved before session 22: snapshot format 11).
+   */
+  readonly lateRecords?: readonly LateRecord[];
+}
+
+/** What the fold keeps (the case fold's `EvolveOptions`): late records over the lowest threshold of any policy version. */
+export interface ComplaintEvolveOptions {
+  /** Keep a LateRecord when recordedAt − occurredAt exceeds this many hours (default: the default policy's). */
+  readonly lateRecordHours?: number;
 }
 
 /** A department in charge of a complaint from `from` on (null: none). */
@@ -87,13 +100,21 @@ export const decidedAtOf = (s: ComplaintState): EpochMs | undefined => s.accepte
 export function evolveComplaint(
   state: ComplaintState,
   event: ComplaintEvent,
-  meta: { readonly revision?: number; readonly occurredAt?: EpochMs } = {},
+  meta: { readonly revision?: number; readonly occurredAt?: EpochMs; readonly recordedAt?: EpochMs } = {},
+  options: ComplaintEvolveOptions = {},
 ): ComplaintState {
   const at = meta.occurredAt ?? parseInstant(event.occurredAt);
+  const revision = meta.revision ?? state.revision + 1;
+  const lateMs = (options.lateRecordHours ?? DEFAULT_POLICY.lateRecordHours) * MS_PER_HOUR;
+  const late: LateRecord | undefined =
+    meta.recordedAt !== undefined && meta.recordedAt - at > lateMs
+      ? { eventType: event.type, revision, occurredAt: at, recordedAt: meta.recordedAt }
+      : undefined;
   const base = {
     ...state,
-    revision: meta.revision ?? state.revision + 1,
+    revision,
     lastOccurredAt: state.lastOccurredAt === undefined || at > state.lastOccurredAt ? at : state.lastOccurredAt,
+    ...(late === undefined ? {} : { lateRecords: [...(state.lateRecords ?? []), late] }),
   };
   switch (event.type) {
     case 'ComplaintReceived':

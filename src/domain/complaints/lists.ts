@@ -25,8 +25,16 @@ export type ComplaintFinding = (typeof COMPLAINT_FINDINGS)[number];
 export const SATISFACTION_LEVELS = ['satisfied', 'basically', 'unsatisfied'] as const;
 export type SatisfactionLevel = (typeof SATISFACTION_LEVELS)[number];
 
-/** Card rules of complaints in their fixed order (ties at one instant sort by it). */
-export const COMPLAINT_CARD_RULES = ['complaint-undecided', 'complaint-answer-warning', 'complaint-overdue'] as const;
+/**
+ * Card rules of complaints in their fixed order (ties at one instant sort by it). The last is the
+ * case rule `late-record` for complaint events (SPEC §8 is silent; docs/complaints.md says why).
+ */
+export const COMPLAINT_CARD_RULES = [
+  'complaint-undecided',
+  'complaint-answer-warning',
+  'complaint-overdue',
+  'complaint-late-record',
+] as const;
 export type ComplaintCardRule = (typeof COMPLAINT_CARD_RULES)[number];
 
 /** Each complaint card rule's place in COMPLAINT_CARD_RULES (ties at one instant sort by it; counts index by it). */
@@ -38,6 +46,7 @@ export const COMPLAINT_RULE_COLOR: Readonly<Record<ComplaintCardRule, 'yellow' |
   'complaint-undecided': 'red',
   'complaint-answer-warning': 'yellow',
   'complaint-overdue': 'red',
+  'complaint-late-record': 'yellow',
 };
 
 /** The rules that hold once a due instant has passed undone: a complaint with one in force is overdue. */

@@ -10,10 +10,16 @@
  * for complaint-undecided, the answer for the other two; the warning also clears
  * when the overdue card starts). Cards starting after T are included when the
  * events so far determine them (the due timer reads the next start off them).
+ *
+ * complaint-late-record is the case rule late-record (SPEC §3) for complaint
+ * events: one yellow card per event recorded more than `policy.lateRecordHours`
+ * after it occurred, from its recordedAt, never cleared (docs/complaints.md).
  */
 import type { DayRange, TimingCalendar } from '../calendar/work-calendar.js';
 import { warningDayOf } from '../deadline-warnings.js';
 import type { Policy } from '../policy.js';
+import { MS_PER_HOUR } from '../time.js';
+import { delayHoursOf } from '../timeline.js';
 import type { EpochDay, EpochMs } from '../types.js';
 import { decidedAtOf, type ComplaintState } from './evolve.js';
 import { COMPLAINT_RULE_COLOR, COMPLAINT_RULE_INDEX, type ComplaintCardRule } from './lists.js';
@@ -26,6 +32,8 @@ export interface ComplaintCard {
   readonly start: EpochMs;
   /** When it leaves the board: for a red card too, at the decision or answer (the alert law's, not the record's). */
   readonly clear?: EpochMs;
+  /** For complaint-late-record: the index into state.lateRecords (the case card's `lateRecord`). */
+  readonly lateRecord?: number;
 }
 
 /**
@@ -116,6 +124,7 @@ export function complaintTimelineOf(
   };
 
   let answer: AnswerClock | undefined;
+  pushLateRecordCards(s, policy, cards);
   if (s.acceptedAt !== undefined) {
     const acceptedDay = cal.dayOf(s.acceptedAt);
     const days = policy.complaintAnswerDays;
@@ -148,8 +157,39 @@ export function complaintTimelineOf(
       onTime: onTimeOf(answeredAt, dueAt, T),
     };
   }
-  cards.sort((a, b) => a.start - b.start || COMPLAINT_RULE_INDEX[a.rule] - COMPLAINT_RULE_INDEX[b.rule]);
+  cards.sort(
+    (a, b) =>
+      a.start - b.start ||
+      COMPLAINT_RULE_INDEX[a.rule] - COMPLAINT_RULE_INDEX[b.rule] ||
+      (a.lateRecord ?? 0) - (b.lateRecord ?? 0),
+  );
   return { asOf: T, decide, ...(answer !== undefined ? { answer } : {}), cards };
+}
+
+/** One complaint-late-record card per late record over the policy's threshold (the case rule of timeline.ts). */
+function pushLateRecordCards(s: ComplaintState, policy: Policy, cards: ComplaintCard[]): void {
+  const late = s.lateRecords;
+  if (late === undefined) return;
+  const lateMs = policy.lateRecordHours * MS_PER_HOUR;
+  for (let i = 0; i < late.length; i++) {
+    const r = late[i]!;
+    if (r.recordedAt - r.occurredAt > lateMs)
+      cards.push({
+        rule: 'complaint-late-record',
+        color: COMPLAINT_RULE_COLOR['complaint-late-record'],
+        start: r.recordedAt,
+        lateRecord: i,
+      });
+  }
+}
+
+/** A complaint-late-record card's late event, as the case's late-record card names it (`lateRecordDetails`). */
+export function complaintLateRecordOf(
+  s: ComplaintState,
+  c: Pick<ComplaintCard, 'lateRecord'>,
+): { eventType: string; revision: number; delayHours: number } | undefined {
+  const r = c.lateRecord === undefined ? undefined : s.lateRecords?.[c.lateRecord];
+  return r === undefined ? undefined : { eventType: r.eventType, revision: r.revision, delayHours: delayHoursOf(r) };
 }
 
 function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | undefined {

@@ -80,7 +80,8 @@ function forEachWrite(
   let state = initialComplaintState('q1');
   events.forEach(({ at, event }, i) => {
     const K = recordedAt[i]!;
-    const next = evolveComplaint(state, event);
+    // With its recordedAt, as the read model folds it: a delay over 24 h is a late record (complaint-late-record).
+    const next = evolveComplaint(state, event, { recordedAt: K });
     const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
     visit({ K, occurredAt: at, shown, kept: complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal) });
     state = next;
@@ -160,18 +161,36 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
     );
   });
 
-  it('law: which cards are shown before K, and which cleared by K, does not depend on events that occur after K', () => {
+  it('law: a complaint-late-record card is never withdrawn, and no write shows one before its own recording', () => {
+    let late = 0;
     fc.assert(
-      fc.property(recordedHistoryArb, fc.nat(40 * 24 * 60), ({ events }, offsetMin) => {
-        const K = events[0]!.at + offsetMin * MS_PER_MINUTE;
-        const byK = foldComplaint(
-          'q1',
-          events.filter((e) => e.at <= K).map((e) => e.event),
-        );
-        const all = foldComplaint(
-          'q1',
-          events.map((e) => e.event),
-        );
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ shown, kept }) => {
+          const lateOf = (cards: readonly ComplaintCard[]) => cards.filter((c) => c.rule === 'complaint-late-record');
+          late += lateOf(shown).length;
+          expect(lateOf(kept)).toEqual(lateOf(shown));
+          expect(cardsWithdrawn(shown, kept).filter((c) => c.rule === 'complaint-late-record')).toEqual([]);
+        }),
+      ),
+      { numRuns: 300 },
+    );
+    expect(late).toBeGreaterThan(0); // the histories hold late records shown before a later write
+  });
+
+  it('law: which cards are shown before K, and which cleared by K, does not depend on events that occur after K', () => {
+    /** The events folded with their recordedAt (late records too). */
+    const fold = ({ events, recordedAt }: RecordedHistory, keep: (at: number) => boolean) => {
+      let s = initialComplaintState('q1');
+      events.forEach(({ at, event }, i) => {
+        if (keep(at)) s = evolveComplaint(s, event, { recordedAt: recordedAt[i]! });
+      });
+      return s;
+    };
+    fc.assert(
+      fc.property(recordedHistoryArb, fc.nat(40 * 24 * 60), (history, offsetMin) => {
+        const K = history.events[0]!.at + offsetMin * MS_PER_MINUTE;
+        const byK = fold(history, (at) => at <= K);
+        const all = fold(history, () => true);
         // The same cards (rule and start) and clearings shown by K; a card's clearing may lie after K.
         const ids = (s: ComplaintState) =>
           complaintCardsShownBefore(s, K, DEFAULT_POLICY, cal).map(

@@ -18,6 +18,7 @@ import { COMPLAINT_RULE_COLOR, COMPLAINT_RULE_INDEX, type ComplaintStatus } from
 import { complaintIdOfStream } from '../../domain/complaints/streams.js';
 import {
   complaintAlertsAt,
+  complaintLateRecordOf,
   nextComplaintBoundary,
   type ComplaintCard,
   type ComplaintTimeline,
@@ -46,6 +47,8 @@ interface ComplaintEntry {
   dueAt: number;
   /** Bit COMPLAINT_RULE_INDEX[rule] set once that card has started: `cardIssued` hears of each card once. */
   cardsSeen: number;
+  /** The late records up to this index are counted (one complaint-late-record card each, started in stream order). */
+  lateRecordsSeen: number;
 }
 
 const NONE: readonly ComplaintAlertView[] = [];
@@ -179,7 +182,7 @@ export class ComplaintAlerts {
     if (tl === null || policy === undefined) return;
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      entry = { complaintId: id, alerts: NONE, dueAt: Number.NaN, cardsSeen: 0 };
+      entry = { complaintId: id, alerts: NONE, dueAt: Number.NaN, cardsSeen: 0, lateRecordsSeen: 0 };
       this.entries.set(id, entry);
     }
     const calendar = complaints.calendar();
@@ -214,9 +217,16 @@ export class ComplaintAlerts {
   private countCards(entry: ComplaintEntry, tl: ComplaintTimeline, now: EpochMs, centerId: string): void {
     const metrics = this.live ? this.options.metrics : undefined;
     for (const c of tl.cards) {
-      const bit = 1 << COMPLAINT_RULE_INDEX[c.rule];
-      if (c.start > now || (entry.cardsSeen & bit) !== 0) continue;
-      entry.cardsSeen |= bit;
+      if (c.start > now) continue;
+      if (c.lateRecord !== undefined) {
+        // One card a late event, never more than one of each (the late records' recordings do not go back).
+        if (c.lateRecord < entry.lateRecordsSeen) continue;
+        entry.lateRecordsSeen = c.lateRecord + 1;
+      } else {
+        const bit = 1 << COMPLAINT_RULE_INDEX[c.rule];
+        if ((entry.cardsSeen & bit) !== 0) continue;
+        entry.cardsSeen |= bit;
+      }
       metrics?.cardIssued(c.rule, c.color, centerId);
     }
   }
@@ -240,7 +250,7 @@ export function stageReached(before: ComplaintState | undefined, after: Complain
 
 /** When an alert no longer in force ended: its card's clear, else the closure, else the event that withdrew it. */
 function endedAt(old: ComplaintAlertView, s: ComplaintState, tl: ComplaintTimeline, eventAt: EpochMs): EpochMs {
-  const card = tl.cards.find((c) => c.rule === old.rule);
+  const card = tl.cards.find((c) => complaintAlertKey(s.complaintId, c) === old.key);
   if (card?.clear !== undefined && card.clear <= eventAt) return card.clear;
   if (s.closed !== undefined && s.closed.at <= eventAt) return s.closed.at;
   return eventAt;
@@ -252,7 +262,14 @@ interface Stamp {
   readonly policyVersion: string;
 }
 
-/** A complaint card in force, as the board shows it (contract: key `complaint-<id>/<rule>`). */
+/**
+ * An alert's key (contract: `complaint-<id>/<rule>`, and `/<late-record index>` for a late-record
+ * card, as the case's `<caseId>/late-record/<index>`: a complaint may have several).
+ */
+const complaintAlertKey = (complaintId: string, c: ComplaintCard): string =>
+  `complaint-${complaintId}/${c.rule}${c.lateRecord === undefined ? '' : `/${c.lateRecord}`}`;
+
+/** A complaint card in force, as the board shows it. */
 export function complaintAlertView(
   s: ComplaintState,
   tl: ComplaintTimeline,
@@ -261,17 +278,20 @@ export function complaintAlertView(
 ): ComplaintAlertView {
   const show = (t: EpochMs): string => formatInstant(t, stamp.zone);
   const answer = tl.answer;
+  const late = complaintLateRecordOf(s, c);
   const details =
-    c.rule === 'complaint-undecided' || answer === undefined
-      ? { receivedAt: show(s.received!.at), withinDays: tl.decide.withinDays, dueAt: show(tl.decide.dueAt) }
-      : {
-          acceptedAt: show(s.acceptedAt!),
-          withinDays: answer.withinDays,
-          ...(answer.warnAt !== undefined ? { warnAt: show(answer.warnAt) } : {}),
-          dueAt: show(answer.dueAt),
-        };
+    late !== undefined
+      ? late
+      : c.rule === 'complaint-undecided' || answer === undefined
+        ? { receivedAt: show(s.received!.at), withinDays: tl.decide.withinDays, dueAt: show(tl.decide.dueAt) }
+        : {
+            acceptedAt: show(s.acceptedAt!),
+            withinDays: answer.withinDays,
+            ...(answer.warnAt !== undefined ? { warnAt: show(answer.warnAt) } : {}),
+            dueAt: show(answer.dueAt),
+          };
   return {
-    key: `complaint-${s.complaintId}/${c.rule}`,
+    key: complaintAlertKey(s.complaintId, c),
     subject: 'complaint',
     complaintId: s.complaintId,
     rule: c.rule,

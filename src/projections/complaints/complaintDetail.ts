@@ -9,6 +9,7 @@
  */
 import { decodeComplaintEvent } from '../../domain/complaints/events.js';
 import {
+  type ComplaintEvolveOptions,
   type ComplaintState,
   complaintStatusOf,
   evolveComplaint,
@@ -23,6 +24,7 @@ import type {
 } from '../../domain/complaints/lists.js';
 import {
   complaintAlertsAt,
+  complaintLateRecordOf,
   type ComplaintTimeline,
   complaintTimelineOf,
   recordedClear,
@@ -38,6 +40,8 @@ export interface ComplaintCardView {
   readonly color: CardColor;
   readonly startedAt: string;
   readonly clearedAt?: string;
+  /** complaint-late-record: the late event (`{eventType, revision, delayHours}`, as a case's late-record card). */
+  readonly details?: { readonly eventType: string; readonly revision: number; readonly delayHours: number };
 }
 
 export interface ComplaintEventView extends Readonly<Record<string, unknown>> {
@@ -90,7 +94,7 @@ export interface ComplaintDetail {
   readonly answer?: AnswerClockView;
   /** Cards started by asOf. */
   readonly cards: readonly ComplaintCardView[];
-  /** Rules in force at asOf. */
+  /** Rules in force at asOf, each once. */
   readonly alerts: readonly ComplaintCardRule[];
   readonly events: readonly ComplaintEventView[];
   readonly asOf: string;
@@ -113,7 +117,8 @@ export function complaintDetail(
   timing?: ComplaintTiming,
 ): ComplaintDetail | undefined {
   const events: ComplaintEventView[] = [];
-  const s = complaintFromRecorded(complaintId, recorded, asOf, (e) =>
+  const options = timing?.evolveOptions?.() ?? src.complaints.evolveOptions();
+  const s = complaintFromRecorded(complaintId, recorded, asOf, options, (e) =>
     events.push({ ...e.data, revision: Number(e.revision), position: e.position.toString(), recordedAt: e.recordedAt }),
   );
   const r = s.received;
@@ -171,14 +176,16 @@ export function complaintDetail(
       .filter((c) => c.start <= asOf)
       .map((c): ComplaintCardView => {
         const cleared = recordedClear(c, asOf);
+        const late = complaintLateRecordOf(s, c);
         return {
           rule: c.rule,
           color: c.color,
           startedAt: show(c.start),
           ...(cleared === undefined ? {} : { clearedAt: show(cleared) }),
+          ...(late === undefined ? {} : { details: late }),
         };
       }),
-    alerts: complaintAlertsAt(tl, s, asOf).map((c) => c.rule),
+    alerts: [...new Set(complaintAlertsAt(tl, s, asOf).map((c) => c.rule))],
     events,
     asOf: show(asOf),
     calendarVersion: calendar.version,
@@ -186,11 +193,15 @@ export function complaintDetail(
   };
 }
 
-/** The complaint folded from its stored events that occurred by `asOf` (each told to `folded`). */
+/**
+ * The complaint folded from its stored events that occurred by `asOf` (each told to `folded`), each
+ * with its recordedAt, as the read model folds them (late records, `options`).
+ */
 function complaintFromRecorded(
   complaintId: string,
   recorded: readonly RecordedEvent[],
   asOf: EpochMs,
+  options: ComplaintEvolveOptions,
   folded: (e: RecordedEvent) => void = () => {},
 ): ComplaintState {
   let s = initialComplaintState(complaintId);
@@ -199,7 +210,9 @@ function complaintFromRecorded(
     if (!decoded.ok || decoded.event.complaintId !== complaintId) continue;
     const at = tryParseInstant(decoded.event.occurredAt);
     if (at === undefined || at > asOf) continue;
-    s = evolveComplaint(s, decoded.event, { revision: Number(e.revision), occurredAt: at });
+    const recordedAt = tryParseInstant(e.recordedAt);
+    const meta = { revision: Number(e.revision), occurredAt: at };
+    s = evolveComplaint(s, decoded.event, recordedAt === undefined ? meta : { ...meta, recordedAt }, options);
     folded(e);
   }
   return s;
@@ -212,7 +225,7 @@ export function recordedComplaintTimeline(
   at: EpochMs,
   timing: ComplaintTiming,
 ): ComplaintTimeline | null {
-  const s = complaintFromRecorded(complaintId, recorded, at);
+  const s = complaintFromRecorded(complaintId, recorded, at, timing.evolveOptions?.() ?? {});
   if (s.received === undefined) return null;
   return complaintTimelineOf(s, at, timing.policyFor(s.received.at), timing.calendar());
 }

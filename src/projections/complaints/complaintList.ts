@@ -34,6 +34,7 @@ import {
   nameIn,
   SATISFACTION_NAMES,
 } from '../report/labels.js';
+import { alertsByRule } from '../caseList.js';
 import { dateRange, inRange } from '../dateRange.js';
 import { PageCollector, scopedOrder, type Direction } from '../keysetPage.js';
 import { LISTING_FIELDS, listingCursor, listingPosition } from '../listingCursor.js';
@@ -98,10 +99,12 @@ export interface ComplaintListQuery {
   readonly listedAt?: EpochMs;
 }
 
+/** One a rule (the case list's `alertsByRule`): the first to start, and `count` when more (complaint-late-record). */
 export interface ComplaintListAlert {
   readonly rule: ComplaintCardRule;
   readonly color: CardColor;
   readonly startedAt: string;
+  readonly count?: number;
 }
 
 export interface ComplaintListRow {
@@ -309,7 +312,7 @@ function complaintRow(s: ComplaintState, src: ComplaintListSources): ComplaintLi
     ...(s.closed?.satisfaction !== undefined ? { satisfaction: s.closed.satisfaction } : {}),
     decideDueAt: tl === null ? show(r.at) : show(tl.decide.dueAt),
     ...(tl?.answer !== undefined ? { answerDueAt: show(tl.answer.dueAt) } : {}),
-    alerts: src.alertsOf(s.complaintId).map((a) => ({ rule: a.rule, color: a.color, startedAt: a.startedAt })),
+    alerts: alertsByRule(src.alertsOf(s.complaintId)),
   };
 }
 
@@ -358,7 +361,9 @@ export function complaintListToCsv(rows: readonly ComplaintListRow[]): string {
       nameIn(SATISFACTION_NAMES, r.satisfaction),
       r.decideDueAt,
       r.answerDueAt,
-      r.alerts.map((x) => `${COMPLAINT_RULE_NAMES[x.rule]}（${COLOR_NAMES[x.color]}）`).join('、'),
+      r.alerts
+        .map((x) => `${COMPLAINT_RULE_NAMES[x.rule]}（${COLOR_NAMES[x.color]}）${x.count ? ` ×${x.count}` : ''}`)
+        .join('、'),
     ]),
   );
 }

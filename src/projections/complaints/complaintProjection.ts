@@ -13,6 +13,7 @@ import {
   complaintStatusOf,
   evolveComplaint,
   initialComplaintState,
+  type ComplaintEvolveOptions,
   type ComplaintState,
 } from '../../domain/complaints/evolve.js';
 import type { ComplaintStatus } from '../../domain/complaints/lists.js';
@@ -45,6 +46,12 @@ export interface ComplaintTiming {
   readonly policyFor: (receivedAt: EpochMs) => Policy;
   /** The publication being applied: the case fold's window (`CaseProjectionOptions.publication`). Default: its own. */
   readonly publication?: PublicationWindow;
+  /**
+   * What the fold keeps (the case fold's `PolicyBook.evolveOptions`): late records over the lowest
+   * threshold of any policy version; each complaint's own version then decides which are cards.
+   * Default: the default policy's threshold.
+   */
+  readonly evolveOptions?: () => ComplaintEvolveOptions;
 }
 
 export interface ComplaintFilter {
@@ -114,9 +121,15 @@ export class ComplaintProjection {
     }
     const before = this.byId.get(id) ?? initialComplaintState(id);
     const occurredAt = parseInstant(decoded.event.occurredAt);
-    const after = evolveComplaint(before, decoded.event, { occurredAt });
-    this.byId.set(id, after);
+    // The store's recordedAt reaches the fold as it reaches the case fold (late records, SPEC §3).
     const recordedAt = e.recordedAt === undefined ? undefined : tryParseInstant(e.recordedAt);
+    const after = evolveComplaint(
+      before,
+      decoded.event,
+      recordedAt === undefined ? { occurredAt } : { occurredAt, recordedAt },
+      this.evolveOptions(),
+    );
+    this.byId.set(id, after);
     this.withdrawals.noteEvent(before, after, decoded.event, occurredAt, recordedAt, this.timing.calendar());
     return true;
   }
@@ -166,6 +179,11 @@ export class ComplaintProjection {
   /** Every complaint's state (immutable values: safe to keep, e.g. for a snapshot). */
   states(): ComplaintState[] {
     return [...this.byId.values()];
+  }
+
+  /** What the fold keeps of each event (`ComplaintTiming.evolveOptions`): a read of a complaint's stream folds with it too. */
+  evolveOptions(): ComplaintEvolveOptions {
+    return this.timing.evolveOptions?.() ?? {};
   }
 
   /** The policy a complaint is timed with: the version in force at its receipt. */

@@ -305,11 +305,17 @@ describe('through the runner: incremental == rebuild == resumed from a snapshot'
 
           // Resume: a snapshot after the first `half` events, then the rest folded after it.
           const half = cut % (history.length + 1);
-          const partStore = new MemoryEventStore({ clock: () => END });
-          for (const { e } of history.slice(0, half)) await appendComplaint(partStore, e);
+          // Each event recorded at its instant, as live (a late record would be a complaint-late-record card).
+          let recordedAt = END;
+          const partStore = new MemoryEventStore({ clock: () => recordedAt });
+          const append = async ({ at: t, e }: (typeof history)[number]) => {
+            recordedAt = t;
+            await appendComplaint(partStore, e);
+          };
+          for (const h of history.slice(0, half)) await append(h);
           const first = await makeRig(END, { store: partStore, checkpointFile: file });
           await first.projections.stop();
-          for (const { e } of history.slice(half)) await appendComplaint(partStore, e);
+          for (const h of history.slice(half)) await append(h);
           const resumed = await makeRig(END, { store: partStore, checkpointFile: file });
           expect(resumed.projections.info().eventsFolded).toBe(history.length - half);
           expect(readOf(resumed)).toEqual(expected);
@@ -327,9 +333,12 @@ describe('through the runner: incremental == rebuild == resumed from a snapshot'
   it('a restart from a snapshot keeps the complaints received before it (regression: a snapshot without them lost them)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'complaint-restart-'));
     const file = join(dir, 'snapshot.ndjson');
-    const store = new MemoryEventStore({ clock: () => at('2025-09-30T09:00:00+08:00') });
+    // Recorded as it happened (recorded 8 days later it would be a complaint-late-record card too).
+    let recordedAt = at('2025-09-22T09:00:00+08:00');
+    const store = new MemoryEventStore({ clock: () => recordedAt });
     const first = await rig('2025-09-30T09:00:00+08:00', { store, checkpointFile: file });
     await record(first, received('2025-09-22T09:00:00+08:00'));
+    recordedAt = at('2025-09-30T09:30:00+08:00');
     await first.projections.stop();
     rigs.splice(0);
 

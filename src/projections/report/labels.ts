@@ -33,6 +33,7 @@ export const COMPLAINT_RULE_NAMES: Readonly<Record<ComplaintCardRule, string>> =
   'complaint-undecided': '投诉逾期未决定受理',
   'complaint-answer-warning': '投诉答复临期',
   'complaint-overdue': '投诉答复逾期',
+  'complaint-late-record': '投诉迟录',
 };
 
 /** The name of a case or complaint card rule. */

@@ -13,6 +13,7 @@ import {
   COMPLAINT_RULE_TEXT,
   COMPLAINT_RULES,
   COMPLAINT_STATUS,
+  EXPLAIN_KEYS,
   SATISFACTION,
   label,
 } from './labels.js';
@@ -21,7 +22,8 @@ import { centerText, departmentText } from './directory.js';
 import { renderWithdrawnSection } from './withdrawn.js';
 
 const $ = (id) => document.getElementById(id);
-const keyName = (key) => label(COMPLAINT_CLOCK_KEYS, key);
+// The clocks' figures, and a late-record card's (its event: named as on the case page).
+const keyName = (key) => label(key in COMPLAINT_CLOCK_KEYS ? COMPLAINT_CLOCK_KEYS : EXPLAIN_KEYS, key);
 const dateOf = (iso) => (iso ? localDate(Date.parse(iso)) : '—');
 
 function facts(node, rows) {
@@ -106,7 +108,14 @@ function cardFigures(card, c) {
   const a = c.answer;
   const [zh, en] = COMPLAINT_RULE_TEXT[card.rule] ?? ['', ''];
   const rows = [];
-  if (card.rule === 'complaint-undecided') {
+  if (card.rule === 'complaint-late-record') {
+    const late = card.details ?? {};
+    rows.push(
+      ['eventType', label(COMPLAINT_EVENT_TYPES, late.eventType)],
+      ['revision', fmtNumber(late.revision)],
+      ['delayHours', fmtNumber(late.delayHours)],
+    );
+  } else if (card.rule === 'complaint-undecided') {
     rows.push(
       ['receivedDate', dateOf(c.receivedAt)],
       ['withinDays', fmtNumber(d.withinDays)],

@@ -82,7 +82,7 @@ function row(r, asOf) {
         el(
           'span',
           { class: `badge ${a.color}`, title: label(COLORS, a.color), dataset: { rule: a.rule } },
-          label(COMPLAINT_RULES, a.rule),
+          a.count ? `${label(COMPLAINT_RULES, a.rule)} ×${a.count}` : label(COMPLAINT_RULES, a.rule),
         ),
       ),
     ),

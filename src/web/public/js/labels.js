@@ -113,6 +113,7 @@ export const COMPLAINT_RULES = {
   'complaint-undecided': ['投诉逾期未决定受理', 'complaint undecided'],
   'complaint-answer-warning': ['投诉答复临期', 'complaint answer warning'],
   'complaint-overdue': ['投诉答复逾期', 'complaint answer overdue'],
+  'complaint-late-record': ['投诉迟录', 'complaint late record'],
 };
 
 export const COMPLAINT_STATUS = {
@@ -164,6 +165,10 @@ export const COMPLAINT_RULE_TEXT = {
   'complaint-overdue': [
     '受理日之后第 N 个工作日（答复时限）24:00 仍未答复即亮红牌；答复时解除',
     'red when unanswered by 24:00 of the N-th working day after the acceptance date; cleared by the answer',
+  ],
+  'complaint-late-record': [
+    '投诉事件记录晚于发生超过阈值小时数即亮黄牌（同办件迟录），在案不消除',
+    'yellow when a complaint event is recorded more than the threshold hours after it occurred (as late-record on cases); never cleared on record',
   ],
 };
 
@@ -316,7 +321,13 @@ export const EXPLAIN_RULE_TEXT = {
 };
 
 /** Values given as codes of a list, per explanation key. */
-const EXPLAIN_VALUE_TABLES = { reason: REASONS, level: LEVELS, eventType: EVENT_TYPES, color: COLORS };
+const EXPLAIN_VALUE_TABLES = {
+  reason: REASONS,
+  level: LEVELS,
+  // A late-record card's event: a case's, or a complaint's (complaint-late-record).
+  eventType: { ...EVENT_TYPES, ...COMPLAINT_EVENT_TYPES },
+  color: COLORS,
+};
 
 /**
  * The names of the day counts the rule sentences use, and the explanation's figure that holds each
