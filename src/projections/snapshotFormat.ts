@@ -55,7 +55,7 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * 10 (session 21): the same for the complaints' cards (the answer warning's
  * changed clearing; a complaint row put back, and the open complaint write's
  * `reinstated`), which a version 9 file lacks.
- * 11 (session 22): complaint states carry their late records (`lateRecords`,
+ * 11 (session 21): complaint states carry their late records (`lateRecords`,
  * the complaint-late-record cards), which a version 10 file lacks: read on, a
  * complaint event recorded late before it would have no card.
  * Other versions are refused, so the first start rebuilds.

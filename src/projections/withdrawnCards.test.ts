@@ -244,7 +244,7 @@ describe("withdrawn cards: a complaint's cards too (SPEC §8)", () => {
     expect(rm.cardRegister(NOVEMBER).items.map((c) => c.rule)).toEqual(['complaint-undecided']);
 
     await appendComplaint(rig, ACCEPTED_IN_TIME);
-    // The late acceptance is itself on record: complaint-late-record from its recording (session 22;
+    // The late acceptance is itself on record: complaint-late-record from its recording (session 21;
     // before, the register was empty and only the withdrawn register told of the write).
     expect(rm.cardRegister(NOVEMBER).items.map((c) => [c.rule, c.startedAt])).toEqual([
       ['complaint-late-record', '2026-11-23T10:00:00.000+08:00'],
@@ -655,7 +655,7 @@ describe("withdrawn complaint cards: the answer warning's clearing the board sho
     await appendComplaint(rig, Q_ANSWERED);
     expect(rm.cardRegister(NOVEMBER).items.map((c) => [c.rule, c.clearedAt])).toEqual([
       ['complaint-answer-warning', '2026-11-19T16:00:00.000+08:00'],
-      ['complaint-late-record', undefined], // the answer recorded 6 days late (session 22)
+      ['complaint-late-record', undefined], // the answer recorded 6 days late (session 21)
     ]);
 
     const rows = rm.withdrawnCards(NOVEMBER).items;

@@ -47,7 +47,7 @@ export interface ComplaintState {
   /**
    * The events recorded more than `lateRecordHours` after they occurred, in stream order (the case
    * fold's `lateRecords`): each a `complaint-late-record` card under a policy whose threshold it
-   * passes. Absent when none (and in states saved before session 22: snapshot format 11).
+   * passes. Absent when none (and in states saved before session 21: snapshot format 11).
    */
   readonly lateRecords?: readonly LateRecord[];
 }
