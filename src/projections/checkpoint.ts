@@ -69,6 +69,15 @@ const describePartition = (p: SnapshotPartition | null): string =>
     : `case prefixes [${p.caseIdPrefixes.join(', ')}], complaint prefixes [${p.complaintIdPrefixes.join(', ')}]`;
 
 /** The store holds less than its snapshot says it held: the engine must not start on it. */
+
+/** The store as a snapshot is checked against: its identity, last user event and the end of its log. */
+interface StoreNow {
+  readonly identity: string;
+  readonly head: bigint;
+  /** The last record of any kind (`EventStore.endPosition`; the head where the store has no other). */
+  readonly end: bigint;
+}
+
 export class StoreHistoryLostError extends Error {
   constructor(
     readonly storeName: string,
@@ -240,24 +249,30 @@ export class Checkpoint {
     if (header !== undefined) this.refuseIfHistoryLost(file, header, await this.storeNow());
   }
 
-  private async storeNow(): Promise<{ identity: string; head: bigint }> {
+  private async storeNow(): Promise<StoreNow> {
     const { store } = this.options;
-    const [identity, head] = await Promise.all([store.identity(), store.headPosition()]);
+    const [identity, head, end] = await Promise.all([
+      store.identity(),
+      store.headPosition(),
+      store.endPosition?.() ?? Promise.resolve(undefined),
+    ]);
     this.identity = identity;
-    return { identity, head };
+    return { identity, head, end: end ?? head };
   }
 
   /**
-   * The store lost history when it holds less than the snapshot says it held:
+   * The store lost history when it holds less than the snapshot says it held (its log ends before
+   * where the snapshot was taken: a checkpoint may lie past the last user event, `StoreNow.end`):
    * the same store behind it, or an empty store beside a snapshot of history (a
    * database emptied or recreated gets a new identity). A non-empty store of
    * another identity is just another store: its snapshot is not used.
    */
-  private refuseIfHistoryLost(file: string, h: SnapshotHeader, here: { identity: string; head: bigint }): void {
+  private refuseIfHistoryLost(file: string, h: SnapshotHeader, here: StoreNow): void {
     const checkpoint = BigInt(h.checkpoint);
     const takenAt = later(BigInt(h.storeHead), checkpoint);
     const sameStore = h.storeIdentity === here.identity;
-    if (takenAt <= here.head || (!sameStore && here.head >= 0n)) return;
+    // Another store is judged by its user events only: its own system records say nothing of ours.
+    if (sameStore ? takenAt <= here.end : takenAt <= here.head || here.head >= 0n) return;
     throw new StoreHistoryLostError(this.options.store.name, here.identity, here.head, file, h.storeIdentity, takenAt);
   }
 

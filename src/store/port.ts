@@ -164,6 +164,12 @@ export interface EventStore {
   /** Position of the last committed event (-1n when empty). */
   headPosition(): Promise<bigint>;
   /**
+   * Optional: the position of the last record the store holds, of any kind (-1n when empty). Only
+   * stores whose log holds records no reader sees implement it (EventStoreDB: system and link
+   * events, eventId claims), where a subscription's checkpoint may lie past `headPosition`.
+   */
+  endPosition?(): Promise<bigint>;
+  /**
    * The global positions of events read from `streamId` by `readStream`, in the order given.
    * Stores whose stream reads answer `UNKNOWN_POSITION` implement it (one request an event on
    * EventStoreDB: callers ask only for the events they answer with).

@@ -465,6 +465,7 @@ export function describeEventStoreContract(
         ['streamId', (s) => s.append(`case-${'x'.repeat(196)}`, [event()])],
         ['streamId', (s) => s.append('case-bad id', [event()])],
         ['streamId', (s) => s.append(42 as unknown as string, [event()])],
+        ['streamId', (s) => s.append(`eventid-${randomUUID()}`, [event()])], // reserved for EventStoreDB's claims
         ['events[0].eventId', (s, p) => s.append(`${p}-1`, [{ ...event(), eventId: 'not-a-uuid' }])],
         [
           'events[1].eventId',

@@ -2,24 +2,38 @@
  * An eventId belongs to one stream on EventStoreDB too (SPEC §2: the same eventId with another
  * event is refused, in another case as well). The server's idempotency is per stream, so the
  * adapter claims each eventId for its stream before sending (src/store/esdb/eventIdClaims.ts).
- * The contract suite covers a plain reuse; here: two nodes racing, a claim whose append failed,
- * and that no reader of the port ever sees a claim.
+ * The contract suite covers a plain reuse; here: two nodes racing, a claim whose append failed, what
+ * claims nothing, that no reader of the port ever sees a claim nor is slowed by them, the reserved
+ * stream names, and a projection restarting with its checkpoint past the last event (a reviewer's finds).
  */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatInstant, parseInstant } from '../../src/domain/index.js';
+import { caseStreamId } from '../../src/domain/streams.js';
+import { makeRig, type Rig, ZONE } from '../../src/projections/testSupport.js';
 import { claimEventId, claimStreamOf } from '../../src/store/esdb/eventIdClaims.js';
 import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
 import type { EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
 import { DuplicateEventConflictError, WrongExpectedRevisionError } from '../../src/store/port.js';
-import { collect, event, openWire, receive, settle, streamOf, type Wire } from './esdb-wire/harness.js';
+import { collect, event, events, openWire, receive, settle, streamOf, type Wire } from './esdb-wire/harness.js';
 
 let wire: Wire | undefined;
 let other: EsdbEventStore | undefined;
+const rigs: Rig[] = [];
+let dir = '';
 afterEach(async () => {
+  for (const rig of rigs.splice(0)) await rig.projections.stop().catch(() => undefined);
   await other?.close();
   other = undefined;
   await wire?.close();
   wire = undefined;
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  dir = '';
 });
+const START = parseInstant('2025-03-03T09:00:00+08:00');
 
 describe('eventId claims on EventStoreDB (real client, wire server)', () => {
   it('two nodes sending one eventId to two streams at once: one is written, the other refused', async () => {
@@ -39,17 +53,105 @@ describe('eventId claims on EventStoreDB (real client, wire server)', () => {
     }
   });
 
-  it('an append refused after its claim keeps the eventId for its stream: a retry there is written, another stream refused', async () => {
+  it("an eventId claimed by a refused batch stays its stream's: a retry there is written, another stream refused", async () => {
     wire = await openWire();
     const { store } = wire;
+    const taken = event();
+    await store.append(streamOf(), [taken]);
     const s = streamOf();
-    const retried = event();
-    const stale = await settle(store.append(s, [retried], { expectedRevision: 3n }));
-    expect(stale).toBeInstanceOf(WrongExpectedRevisionError);
-    expect(await store.append(s, [retried], { expectedRevision: 'no_stream' })).toMatchObject({ duplicate: false });
-    const elsewhere = await settle(store.append(streamOf(), [{ ...retried, data: { n: 2 } }]));
+    const mate = event();
+    // The batch is refused for its reused eventId; its other event's claim, sent alongside, is kept.
+    expect(await settle(store.append(s, [mate, taken]))).toBeInstanceOf(DuplicateEventConflictError);
+    expect(await store.append(s, [mate], { expectedRevision: 'no_stream' })).toMatchObject({ duplicate: false });
+    const elsewhere = await settle(store.append(streamOf(), [{ ...mate, data: { n: 2 } }]));
     expect(elsewhere).toBeInstanceOf(DuplicateEventConflictError);
+    expect((elsewhere as Error).message).toContain('used by another stream');
   });
+
+  it('an append its stream refuses as read (a stale revision, no_stream on a stream that exists) claims nothing', async () => {
+    wire = await openWire();
+    const { store, server } = wire;
+    const s = streamOf();
+    await store.append(s, [event()], { expectedRevision: 'no_stream' });
+    const before = server.log.records.length;
+    const stale = events(10);
+    expect(await settle(store.append(s, stale, { expectedRevision: 5n }))).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await settle(store.append(s, [event()], { expectedRevision: 'no_stream' }))).toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
+    expect(server.log.records.length).toBe(before);
+    // So its eventIds are free for another case.
+    expect(await store.append(streamOf(), [stale[0]!])).toMatchObject({ duplicate: false });
+  });
+
+  it('a filtered read from before a 1000-event batch skips its claims a page at a time', async () => {
+    wire = await openWire();
+    const { store } = wire;
+    const w = await store.append(streamOf(), [event()], { expectedRevision: 'no_stream' });
+    await store.append(streamOf(), events(1000), { expectedRevision: 'no_stream' });
+    const client = (store as unknown as { client: { readAll: (o: unknown) => unknown } }).client;
+    const readAll = client.readAll.bind(client);
+    let calls = 0;
+    client.readAll = (o: unknown) => {
+      calls++;
+      return readAll(o);
+    };
+    let n = 0;
+    for await (const b of store.readAllBatches({ fromPosition: w.position + 1n, streamPrefixes: ['case-'] }))
+      n += b.length;
+    expect(n).toBe(1000);
+    expect(calls).toBeLessThan(20); // one a claim record before: 3,004
+  }, 60_000);
+
+  it('streams named eventid-… are reserved: refused by name, so no stream hides or blocks an eventId', async () => {
+    wire = await openWire();
+    const { store } = wire;
+    const id = randomUUID();
+    for (const name of [`eventid-${id}`, `EventId-${id.slice(0, 8)}`]) {
+      expect(await settle(store.append(name, [event()]))).toMatchObject({
+        name: 'InvalidAppendError',
+        field: 'streamId',
+      });
+    }
+    expect(await store.append(streamOf(), [{ eventId: id, type: 'CaseAccepted', data: {} }])).toMatchObject({
+      duplicate: false,
+    });
+  });
+
+  it('a projection whose checkpoint lies past the last event (claims of a refused append) restarts from its snapshot', async () => {
+    wire = await openWire();
+    const { store } = wire;
+    dir = mkdtempSync(join(tmpdir(), 'claims-restart-'));
+    const file = join(dir, 'snapshot.ndjson');
+    const rig = await makeRig(START, { store, checkpointFile: file });
+    rigs.push(rig);
+    const caseId = `F-${randomUUID().slice(0, 6)}`;
+    await rig.append({
+      type: 'CaseAccepted',
+      caseId,
+      occurredAt: formatInstant(START - 1000, ZONE),
+      centerId: 'c1',
+      departmentId: 'd1',
+      matterCode: 'M1',
+      kind: 'promised',
+      promisedDays: 3,
+      channel: 'window',
+    });
+    // 1000 events refused for a reused eventId: the claims sent beside it stay, after the last event.
+    const used = event();
+    await store.append(streamOf(), [used]);
+    const batch = [...events(999), used];
+    expect(await settle(store.append(caseStreamId(caseId), batch))).toBeInstanceOf(DuplicateEventConflictError);
+    const head = await store.headPosition();
+    for (let i = 0; i < 100 && BigInt(rig.projections.readModels.status().checkpoint) <= head; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(BigInt(rig.projections.readModels.status().checkpoint)).toBeGreaterThan(head);
+    await rig.projections.stop();
+    rigs.splice(0);
+    const again = await makeRig(START, { store, checkpointFile: file });
+    rigs.push(again);
+    expect(again.projections.readModels.getCaseState(caseId)?.acceptedAt).toBeDefined();
+  }, 60_000);
 
   it('no reader sees a claim: reads of $all, subscriptions and the head skip them', async () => {
     wire = await openWire();

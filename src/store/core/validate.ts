@@ -24,6 +24,9 @@ export interface ValidEvent {
   readonly json: string;
 }
 
+/** The EventStoreDB adapter claims eventIds in streams of this prefix (esdb/eventIdClaims.ts): no store takes it, so every store answers alike. */
+export const RESERVED_STREAM_PREFIX = 'eventid-';
+
 export function validateStreamId(streamId: unknown, field = 'streamId'): string {
   if (typeof streamId !== 'string' || streamId.length === 0) {
     throw new InvalidAppendError(field, 'must be a non-empty string');
@@ -33,6 +36,12 @@ export function validateStreamId(streamId: unknown, field = 'streamId'): string 
   }
   if (streamId.startsWith('$')) {
     throw new InvalidAppendError(field, 'system streams ($…) are not writable');
+  }
+  if (streamId.toLowerCase().startsWith(RESERVED_STREAM_PREFIX)) {
+    throw new InvalidAppendError(
+      field,
+      `streams named ${RESERVED_STREAM_PREFIX}… are reserved for the store's eventId claims`,
+    );
   }
   if (!STREAM_NAME_RE.test(streamId)) {
     throw new InvalidAppendError(field, 'must be printable ASCII without spaces or control characters');

@@ -20,7 +20,7 @@
  * so a write that raced in between with the same eventIds (answered by the server as a retry of
  * it) is answered `duplicate` rather than as written (`wroteIt`).
  */
-import { type StoredLocation, resolveDuplicates } from '../core/concurrency.js';
+import { checkExpectedRevision, type StoredLocation, resolveDuplicates } from '../core/concurrency.js';
 import type { ValidAppend } from '../core/validate.js';
 import { randomUUID } from 'node:crypto';
 import {
@@ -97,9 +97,9 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       const { positions: _, ...original } = duplicate;
       return { ...original, position: position as bigint };
     }
-    if (expected === 'stream_exists' && scan.last === undefined) {
-      throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
-    }
+    // A request the stream as read already refuses claims nothing (a claim is kept: docs/event-store.md).
+    // `any` and `stream_exists` are sent as the revision just read; an exact one the server checks again.
+    if (!loose || expected === 'stream_exists') checkExpectedRevision(streamId, expected, scan.last);
     if (!claimed) {
       await deps.claimEventIds(streamId, ids);
       claimed = true;

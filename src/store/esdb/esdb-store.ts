@@ -242,7 +242,9 @@ export class EsdbEventStore implements EventStore {
     let remaining = maxCount;
     const instants = this.appendInstants();
     // A page restarts inclusively at the last record seen: one more than wanted still brings a fresh one.
-    const size = Math.min(PAGE, remaining + 1);
+    // A page of internal records only (eventId claims and their links before a batch's first event)
+    // makes the next one larger, so they are skipped a page at a time, not one record a call.
+    let size = Math.min(PAGE, remaining + 1);
     let start: EsdbReadPosition = toReadAllFrom(from);
     let after: EsdbPosition | undefined;
     let firstPage: EsdbResolvedEvent[] | undefined = await this.readAllPage(start, size).catch(async (e: unknown) => {
@@ -257,6 +259,7 @@ export class EsdbEventStore implements EventStore {
       const page = firstPage ?? (await this.readAllPage(start, size));
       firstPage = undefined;
       let fresh = 0;
+      const wanted = remaining;
       for (const resolved of page) {
         const position = resolved.event?.position;
         // Pages restart inclusively at the last position: skip what was already seen.
@@ -271,6 +274,7 @@ export class EsdbEventStore implements EventStore {
       }
       if (page.length < size || fresh === 0 || after === undefined) return;
       start = after;
+      if (remaining === wanted) size = Math.min(PAGE, size * 8);
     }
   }
 
@@ -373,6 +377,15 @@ export class EsdbEventStore implements EventStore {
   async headPosition(): Promise<bigint> {
     this.ensureOpen();
     return this.heads.head();
+  }
+
+  /** Position of the last record of `$all`, internal ones included (a filtered subscription's checkpoint may lie there). */
+  async endPosition(): Promise<bigint> {
+    this.ensureOpen();
+    const [last] = await this.page('reading the end of $all', () =>
+      this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1, deadline: this.deadline }),
+    );
+    return last?.event?.position?.commit ?? -1n;
   }
 
   async close(): Promise<void> {

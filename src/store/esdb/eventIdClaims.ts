@@ -52,10 +52,13 @@ export const claimOf = (streamId: string, eventId: string) =>
 export async function claimEventIds(deps: ClaimDeps, streamId: string, eventIds: readonly string[]): Promise<void> {
   const refused: (DuplicateEventConflictError | undefined)[] = new Array(eventIds.length);
   let next = 0;
+  let stop = false;
   const worker = async (): Promise<void> => {
-    while (next < eventIds.length) {
+    // Once one is refused the batch is, so no more claims are started (each would be kept).
+    while (next < eventIds.length && !stop) {
       const i = next++;
       refused[i] = await claim(deps, streamId, eventIds[i] as string);
+      if (refused[i] !== undefined) stop = true;
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, eventIds.length) }, worker));
@@ -87,5 +90,9 @@ async function claim(
     throw new StoreCorruptError(deps.storeName, `stream ${claimStream}`, 'its first event names no stream');
   }
   if (holder.streamId === streamId) return undefined; // claimed by an earlier form of this claim
-  return new DuplicateEventConflictError(eventId, `eventId ${eventId} is already stored in another stream`);
+  // Its claim is another stream's: stored there, or sent there by an append that then failed.
+  return new DuplicateEventConflictError(
+    eventId,
+    `eventId ${eventId} is already used by another stream (an event there was stored or sent with it)`,
+  );
 }

@@ -15,7 +15,7 @@ import {
   StoreRefusedError,
   UNKNOWN_POSITION,
 } from '../port.js';
-import type { ValidEvent } from '../core/validate.js';
+import { RESERVED_STREAM_PREFIX, type ValidEvent } from '../core/validate.js';
 import { DeadlineError } from './deadline.js';
 import type {
   EsdbEventData,
@@ -79,8 +79,8 @@ export const toReadAllFrom = (from: bigint | undefined): EsdbReadPosition =>
 export const comparePositions = (a: EsdbPosition, b: EsdbPosition): number =>
   a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
 
-/** The streams in which the adapter claims eventIds for their stream (eventIdClaims.ts). */
-export const EVENT_ID_CLAIM_PREFIX = 'eventid-';
+/** The streams in which the adapter claims eventIds for their stream (eventIdClaims.ts), reserved for it by the port's validation. */
+export const EVENT_ID_CLAIM_PREFIX = RESERVED_STREAM_PREFIX;
 
 /** System and link events, and the adapter's eventId claims: never handed to a reader of the port. */
 export const isInternalEvent = (event: EsdbRecordedEvent): boolean =>
