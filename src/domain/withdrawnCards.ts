@@ -25,26 +25,16 @@
  */
 import type { TimingCalendar } from './calendar/work-calendar.js';
 import { recordedClear } from './complaints/timeline.js';
-import type { CardColor } from './lists.js';
 import { stateAsOf } from './state-as-of.js';
 import { timelineOf, type RawCard } from './timeline.js';
 import type { Policy } from './policy.js';
 import type { CaseState, EpochMs } from './types.js';
 
 /**
- * A card as these rules compare it: a case's (`RawCard`) or a complaint's (`ComplaintCard`, which
- * has no subject: one card of each rule at most).
+ * A card as these rules compare it: a case's (`RawCard`) or a complaint's (`ComplaintCard`, whose
+ * only subject is a late record's index: one card of each other rule at most).
  */
-export interface ShownCard {
-  readonly rule: string;
-  readonly color: CardColor;
-  readonly start: EpochMs;
-  /** When it leaves the board, if determined; the record shows a yellow card's only (`recordedClear`). */
-  readonly clear?: EpochMs;
-  readonly pauseId?: string;
-  readonly escalation?: number;
-  readonly lateRecord?: number;
-}
+export type ShownCard = Omit<RawCard, 'rule'> & { readonly rule: string };
 
 /** The same card: rule, subject (pause, escalation, late record) and start. */
 export function sameCard(a: ShownCard, b: ShownCard): boolean {

@@ -46,6 +46,30 @@ async function rigAt(start: string | number, extra: Parameters<typeof makeRig>[1
   return rig;
 }
 
+/** A rig that writes its snapshot to a file of its own when stopped. */
+async function rigWithSnapshot(start: string | number): Promise<{ live: Rig; checkpointFile: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
+  dirs.push(dir);
+  const checkpointFile = join(dir, 'snap.ndjson');
+  return { live: await rigAt(start, { checkpointFile }), checkpointFile };
+}
+
+/** Stops `live` (writing its snapshot); a rebuild from its store and a restart from the snapshot give `expected`. */
+async function expectRebuildAndRestartGive<T>(
+  live: Rig,
+  checkpointFile: string,
+  register: (rig: Rig) => T,
+  expected: T,
+): Promise<void> {
+  await live.projections.stop();
+  const now = live.scheduler.clock();
+  const rebuilt = await rigAt(now, { store: live.store });
+  expect(register(rebuilt)).toEqual(expected);
+  const restarted = await rigAt(now, { store: live.store, checkpointFile });
+  expect(restarted.projections.info().eventsFolded).toBe(0);
+  expect(register(restarted)).toEqual(expected);
+}
+
 /** A correction of 2026 recorded now: one more holiday (or, with `workday`, one more working day). */
 async function correctWithHoliday(rig: Rig, holiday: string | undefined, workday?: string): Promise<void> {
   const base = createCalendarService(ZONE).getYear(2026)!;
@@ -586,10 +610,7 @@ describe('withdrawn cards: a card withdrawn and later put back as it was', () =>
   });
 
   it('a rebuild and a restart from the snapshot give the same register: changed clearings and reinstated cards', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
-    dirs.push(dir);
-    const checkpointFile = join(dir, 'snap.ndjson');
-    const live = await rigAt(Y1.occurredAt, { checkpointFile });
+    const { live, checkpointFile } = await rigWithSnapshot(Y1.occurredAt);
     await live.append(Y1);
     live.scheduler.advanceTo(BACKDATED_PAUSE_AT);
     await backdatedPause(live);
@@ -608,14 +629,7 @@ describe('withdrawn cards: a card withdrawn and later put back as it was', () =>
       ],
       [['deadline-warning', undefined, '2026-11-19T12:00:00.000+08:00']],
     ]);
-    await live.projections.stop(); // writes the snapshot
-
-    const now = live.scheduler.clock();
-    const rebuilt = await rigAt(now, { store: live.store });
-    expect(register(rebuilt)).toEqual(expected);
-    const restarted = await rigAt(now, { store: live.store, checkpointFile });
-    expect(restarted.projections.info().eventsFolded).toBe(0);
-    expect(register(restarted)).toEqual(expected);
+    await expectRebuildAndRestartGive(live, checkpointFile, register, expected);
   });
 });
 
@@ -782,10 +796,7 @@ describe('withdrawn complaint cards: withdrawn and later put back as it was', ()
   });
 
   it('a rebuild and a restart from the snapshot give the same register: complaint changed clearings and reinstated cards', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
-    dirs.push(dir);
-    const checkpointFile = join(dir, 'snap.ndjson');
-    const live = await rigAt('2026-11-02T10:00:00+08:00', { checkpointFile });
+    const { live, checkpointFile } = await rigWithSnapshot('2026-11-02T10:00:00+08:00');
     await appendComplaint(live, Q_RECEIVED, Q_ACCEPTED);
     live.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
     await correctWithHoliday(live, '2026-11-20');
@@ -800,13 +811,7 @@ describe('withdrawn complaint cards: withdrawn and later put back as it was', ()
       ['complaint-overdue', '2026-11-24T10:00:00.000+08:00', undefined, '2026-11-24T12:00:00.000+08:00'],
       ['complaint-overdue', '2026-11-25T10:00:00.000+08:00', undefined, undefined],
     ]);
-    await live.projections.stop(); // writes the snapshot
-
-    const now = live.scheduler.clock();
-    const rebuilt = await rigAt(now, { store: live.store });
-    expect(rebuilt.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
-    const restarted = await rigAt(now, { store: live.store, checkpointFile });
-    expect(restarted.projections.info().eventsFolded).toBe(0);
-    expect(restarted.projections.readModels.withdrawnCards(NOVEMBER)).toEqual(expected);
+    const register = (r: Rig) => r.projections.readModels.withdrawnCards(NOVEMBER);
+    await expectRebuildAndRestartGive(live, checkpointFile, register, expected);
   });
 });
