@@ -135,6 +135,8 @@ export interface Capture {
   readonly position: bigint;
   /** The store's head as last known (at least `position`). */
   readonly storeHead: bigint;
+  /** The store's last user event as last read from it (`headPosition`): it held at least that much history. */
+  readonly userHead: bigint;
   /** The case table's parts, a copy (caseTable.ts); `states` are then the cases held as objects. */
   readonly rows: Parts;
   readonly policiesSeen: number;
@@ -271,8 +273,10 @@ export class Checkpoint {
     const checkpoint = BigInt(h.checkpoint);
     const takenAt = later(BigInt(h.storeHead), checkpoint);
     const sameStore = h.storeIdentity === here.identity;
-    // Another store is judged by its user events only: its own system records say nothing of ours.
-    if (sameStore ? takenAt <= here.end : takenAt <= here.head || here.head >= 0n) return;
+    // The same store still holds the user events it had, and records up to the snapshot's checkpoint
+    // (which may lie past them). Another store is judged by its user events only.
+    const userHead = h.userHead === undefined ? -1n : BigInt(h.userHead);
+    if (sameStore ? takenAt <= here.end && userHead <= here.head : takenAt <= here.head || here.head >= 0n) return;
     throw new StoreHistoryLostError(this.options.store.name, here.identity, here.head, file, h.storeIdentity, takenAt);
   }
 
@@ -282,13 +286,15 @@ export class Checkpoint {
     const storeIdentity = this.identity;
     if (file === undefined || storeIdentity === undefined) return Promise.resolve();
     if (this.writing !== undefined) return this.writing;
-    const { position, storeHead, rows, policiesSeen, states, complaints, withdrawn, openWrites, calendarEvents } =
-      capture();
+    const captured = capture();
+    const { position, storeHead, userHead, rows, policiesSeen, states, complaints, withdrawn, openWrites } = captured;
+    const { calendarEvents } = captured;
     const header = {
       checkpoint: position.toString(),
       storeName: store.name,
       storeIdentity,
       storeHead: later(storeHead, position).toString(),
+      userHead: userHead.toString(),
       calendarEvents: [...calendarEvents],
       policyVersion: policy.version,
       calendarVersion: calendarService.current().version,

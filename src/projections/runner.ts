@@ -137,6 +137,8 @@ export function createProjections(options: ProjectionsOptions): Projections {
 
   let position = -1n;
   let head = -1n;
+  /** The store's last user event as last read (`head` also moves with the fold's checkpoints). */
+  let userHead = -1n;
   let countedLag: number | undefined;
   let caughtUp = false;
   let subscriptionFailed = false;
@@ -201,6 +203,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       return {
         position,
         storeHead: head,
+        userHead,
         rows: cases.rows,
         policiesSeen: cases.policiesSeen,
         states: cases.states,
@@ -215,6 +218,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
   async function readHeadOnce(): Promise<void> {
     const h = await store.headPosition();
     if (h > head) head = h;
+    if (h > userHead) userHead = h;
     // Where positions are not event counts (EventStoreDB: byte offsets) the store counts the lag itself.
     countedLag =
       store.countEventsAfter && head > position ? await store.countEventsAfter(position, LAG_COUNT_LIMIT) : undefined;
@@ -299,7 +303,11 @@ export function createProjections(options: ProjectionsOptions): Projections {
         position = restored;
         if (position > head) head = position;
       } else router.startDirectoryAt(0); // a rebuild: the directory's publications are replayed in the fold
-      head = await store.headPosition().catch(() => head);
+      const read = await store.headPosition().catch(() => undefined);
+      if (read !== undefined) {
+        head = read;
+        userHead = read;
+      }
       // A store failure before the read models have caught up rejects start() (the engine exits non-zero).
       const ready = new Promise<void>((resolve, reject) => {
         resolveCaughtUp = resolve;

@@ -93,6 +93,12 @@ export interface SnapshotHeader {
   readonly storeIdentity: string;
   /** The store's head when the snapshot was taken (string: bigint), at least `checkpoint`. */
   readonly storeHead: string;
+  /**
+   * The store's last user event as last read (string: bigint): the store must still hold that much
+   * (`checkpoint` and `storeHead` may lie past it on EventStoreDB, whose log holds internal records).
+   * Absent in files written before session 21: then only `storeHead` is compared.
+   */
+  readonly userHead?: string;
   /** Case states (the cases held as objects) after the rows. */
   readonly cases: number;
   /** Complaint states after the case states. */
@@ -162,6 +168,7 @@ export function headerProblem(value: unknown): string | undefined {
   if (
     !isPosition(h.checkpoint) ||
     !isPosition(h.storeHead) ||
+    (h.userHead !== undefined && !isPosition(h.userHead)) ||
     typeof h.storeIdentity !== 'string' ||
     !isCount(h.cases) ||
     !isCount(h.complaints) ||

@@ -188,6 +188,29 @@ describe('a snapshot is not trusted blindly (issue 12 defect 2)', () => {
     await expect(projections).rejects.toThrow(StoreHistoryLostError);
   });
 
+  it('a store that shrank is refused even when its log ends past the snapshot (records no reader sees written since)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
+    const path = join(dir, 'events.db');
+    const store = await sqlite('events.db');
+    await record(store, 'E', 'c1', 4);
+    const file = defaultCheckpointFile(`sqlite:${path}`)!;
+    await (await rigOn(store, file)).projections.stop();
+    rigs.length = 0;
+    await store.close();
+    const db = new Database(path);
+    db.prepare('DELETE FROM events WHERE position > 3').run();
+    db.close();
+
+    // As EventStoreDB restored from an old backup, whose log then grew by system records only.
+    const shrunk = await sqlite('events.db');
+    const endPosition = async () => 1_000_000n;
+    const withEnd = new Proxy(shrunk, {
+      get: (target, prop) => (prop === 'endPosition' ? endPosition : Reflect.get(target, prop, target)),
+    });
+    const projections = makeRig(START + 400 * H, { store: withEnd, checkpointFile: file });
+    await expect(projections).rejects.toThrow(StoreHistoryLostError);
+  });
+
   it("a copy of another store's snapshot beside an empty store is refused (the store was replaced)", async () => {
     dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
     const a = await sqlite('a.db');
