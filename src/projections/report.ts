@@ -22,6 +22,7 @@ import {
   NO_NAMES,
   unregisteredCentersOf,
   unregisteredOf,
+  WATCH_BASE,
   type MonthlyCategoryRow,
   type MonthlyCenterRow,
   type MonthlyDepartmentRow,
@@ -146,7 +147,7 @@ export interface MonthlyReportFigures {
   readonly centers: readonly MonthlyCenterRow[];
   readonly departments: readonly MonthlyDepartmentRow[];
   /** Departments ranked worst first: overdue rate descending, then on-time rate ascending. */
-  readonly worstDepartments: readonly MonthlyDepartmentRow[];
+  readonly worstDepartments: readonly WatchedDepartmentRow[];
   readonly cards: MonthlyCards;
   /**
    * Present while the month is still running: the last local date its figures cover (the date
@@ -219,23 +220,30 @@ function comparedPeriod(p: ComparedPeriod, asOf: EpochMs, zone: string): Resolve
   return { ...period, asOf: clock.startOfDay(parseDate(p.through)) + sinceMidnight };
 }
 
+/** A row of 需关注部门: `belowWatchBase` when its rate rests on fewer than WATCH_BASE cases. */
+export type WatchedDepartmentRow = MonthlyDepartmentRow & { readonly belowWatchBase?: true };
+
 /**
  * The departments to watch (需关注部门): those with anything overdue, worst first — overdue rate
- * descending, then on-time rate ascending (null last), then id. One with nothing overdue is not
- * listed (until session 19 it was, at 0%, when fewer than the limit had any).
+ * descending, then on-time rate ascending (null last), then id — those with a base of at least
+ * WATCH_BASE cases before those below it (session 21: a department with one case, late, ranked
+ * first at 100%). One with nothing overdue is not listed (until session 19 it was, at 0%).
  */
-export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_DEPARTMENTS): MonthlyDepartmentRow[] {
+export function rankWorst(rows: readonly MonthlyDepartmentRow[], limit = WORST_DEPARTMENTS): WatchedDepartmentRow[] {
   const desc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a);
   const asc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
+  const small = (r: MonthlyDepartmentRow) => r.completedInPeriod + r.openAtEnd < WATCH_BASE;
   return rows
     .filter((r) => r.overdueRate !== null && r.overdueRate > 0)
     .sort(
       (x, y) =>
+        Number(small(x)) - Number(small(y)) ||
         desc(x.overdueRate, y.overdueRate) ||
         asc(x.onTimeRate, y.onTimeRate) ||
         (x.departmentId < y.departmentId ? -1 : x.departmentId > y.departmentId ? 1 : 0),
     )
-    .slice(0, limit);
+    .slice(0, limit)
+    .map((r) => (small(r) ? { ...r, belowWatchBase: true as const } : r));
 }
 
 function cardsOf(kpis: KpiSet, complaints: ComplaintFigures, withdrawn: MonthlyCards['withdrawn']): MonthlyCards {

@@ -3,6 +3,7 @@ import { formatInstant, parseInstant } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { appendBody, makeRig, ZONE, type Body, type Rig } from './testSupport.js';
 import type { MonthlyReport } from './report.js';
+import { WATCH_BASE } from './report/tables.js';
 import type { StatsResult } from './stats.js';
 
 const H = 3_600_000;
@@ -168,6 +169,29 @@ describe('statistics (SPEC §5)', () => {
     expect(csv).toContain("'=fine,");
     expect(lines.find((l) => l.startsWith('good,'))).toBe(
       'good,（未登记）,1,1,0,100%,0%,0%,1,1,0,100%,100%,0,0,0%,1,0,0,0',
+    );
+  });
+
+  it(`需关注部门: a department whose rate rests on fewer than ${WATCH_BASE} cases comes after those with at least ${WATCH_BASE}, marked`, async () => {
+    const t = (s: string) => parseInstant(s);
+    const events: Body[] = [];
+    // 'busy': 12 cases in March 2025, 2 completed late (overdue rate 1/6); 'tiny': 1 case, late (100%).
+    for (let i = 0; i < 12; i++) {
+      events.push(accept(`B${i}`, t('2025-03-03T09:00:00+08:00'), { departmentId: 'busy', promisedDays: 1 }));
+      events.push(complete(`B${i}`, t(i < 2 ? '2025-03-07T09:00:00+08:00' : '2025-03-03T15:00:00+08:00')));
+    }
+    events.push(accept('T', t('2025-03-03T09:00:00+08:00'), { departmentId: 'tiny', promisedDays: 1 }));
+    events.push(complete('T', t('2025-03-07T09:00:00+08:00')));
+    const rig = await makeRig('2025-04-02T00:00:00+08:00', { store: await load(events) });
+    rigs.push(rig);
+    const report = rig.projections.readModels.monthlyReport('2025-03') as MonthlyReport;
+    expect(report.worstDepartments.map((d) => [d.departmentId, d.overdueRate, d.belowWatchBase])).toEqual([
+      ['busy', 0.1667, undefined], // rates are rounded to 4 places
+      ['tiny', 1, true],
+    ]);
+    const csv = rig.projections.readModels.monthlyReportCsv('2025-03').split('\r\n');
+    expect(csv.find((l) => l.startsWith('2,tiny,'))).toBe(
+      `2,tiny,（未登记）,100%,0%,办件不足${WATCH_BASE}件，排在其后`,
     );
   });
 });

@@ -10,7 +10,7 @@ import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, rate, ref, str } from './schemaParts.js';
 import { CENTER_LEVELS } from '../../domain/directory.js';
 import { HEADLINE_FIGURES } from '../../projections/report/growth.js';
-import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
+import { REPORT_CATEGORIES, WATCH_BASE } from '../../projections/report/tables.js';
 import { COMPLAINT_HEADLINES, RATING_HEADLINES } from '../../projections/report/feedback.js';
 
 const num = { type: ['number', 'null'] };
@@ -330,7 +330,16 @@ const MonthlyReport = closed(
       }),
     ),
     departments: list(departmentRow),
-    worstDepartments: list(departmentRow),
+    worstDepartments: list({
+      ...departmentRow,
+      properties: {
+        ...(departmentRow['properties'] as Record<string, unknown>),
+        belowWatchBase: {
+          const: true,
+          description: `present when the overdue rate rests on fewer than ${WATCH_BASE} cases (completed in the month + open at its end): ranked after every department with at least ${WATCH_BASE}`,
+        },
+      },
+    }),
     cards: closed(['total', 'yellow', 'red', 'byRule', 'withdrawn'], {
       total: int,
       yellow: int,

@@ -8,7 +8,7 @@ import { toCsv, type CsvValue } from '../csv.js';
 import type { MonthlyReport } from '../report.js';
 import { HEADLINE_FIGURES, headline, type Growth } from './growth.js';
 import { CATEGORY_NAMES, cardRuleName, COLOR_NAMES, LEVEL_NAMES } from './labels.js';
-import type { MonthlyCenterRow, MonthlyDepartmentRow } from './tables.js';
+import { type MonthlyCenterRow, type MonthlyDepartmentRow, WATCH_BASE } from './tables.js';
 import {
   COMPLAINT_HEADLINES,
   RATING_HEADLINES,
@@ -261,13 +261,14 @@ export function monthlyReportToCsv(report: MonthlyReport): string {
       report.worstDepartments.length === 0
         ? [['说明'], ['本月各部门无逾期']]
         : [
-            ['名次', '部门编号', '部门名称', '逾期率', '按时办结率'],
+            ['名次', '部门编号', '部门名称', '逾期率', '按时办结率', '备注'],
             ...report.worstDepartments.map((d, i) => [
               i + 1,
               d.departmentId,
               nameCell(d),
               percentCell(d.overdueRate),
               percentCell(d.onTimeRate),
+              d.belowWatchBase === true ? `办件不足${WATCH_BASE}件，排在其后` : '',
             ]),
           ],
     ],

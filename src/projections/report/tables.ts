@@ -45,6 +45,13 @@ export interface MonthlyCenterRow extends Named {
   readonly rank: number;
 }
 
+/**
+ * A department's overdue rate is ranked among the others' in 需关注部门 only from this many cases in
+ * its base (completed in the month + open at its end): below it, one late case of one reads 100%.
+ * (The report page says 10 in its own words: src/web/public/js/report-sections.js.)
+ */
+export const WATCH_BASE = 10;
+
 export interface MonthlyDepartmentRow extends Named {
   readonly departmentId: string;
   readonly accepted: number;
