@@ -56,6 +56,22 @@ async function record(store: EventStore, prefix: string, centerId: string, n: nu
   }
 }
 
+/** A sqlite store with a snapshot of 4 cases, then cut back to its first 3 events (a lost tail). */
+async function shrunkBehindSnapshot(): Promise<{ shrunk: EventStore; file: string }> {
+  dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
+  const path = join(dir, 'events.db');
+  const store = await sqlite('events.db');
+  await record(store, 'E', 'c1', 4);
+  const file = defaultCheckpointFile(`sqlite:${path}`)!;
+  await (await rigOn(store, file)).projections.stop();
+  rigs.length = 0;
+  await store.close();
+  const db = new Database(path);
+  db.prepare('DELETE FROM events WHERE position > 3').run();
+  db.close();
+  return { shrunk: await sqlite('events.db'), file };
+}
+
 const centersOf = (rig: Rig) =>
   rig.projections.readModels
     .stats({ from: '2025-03-01', to: '2025-04-01', groupBy: 'center' })
@@ -171,38 +187,14 @@ describe('a snapshot is not trusted blindly (issue 12 defect 2)', () => {
   });
 
   it('a store that shrank behind its own snapshot is refused too', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
-    const path = join(dir, 'events.db');
-    const store = await sqlite('events.db');
-    await record(store, 'E', 'c1', 4);
-    const file = defaultCheckpointFile(`sqlite:${path}`)!;
-    await (await rigOn(store, file)).projections.stop();
-    rigs.length = 0;
-    await store.close();
-    const db = new Database(path);
-    db.prepare('DELETE FROM events WHERE position > 3').run();
-    db.close();
-
-    const shrunk = await sqlite('events.db');
+    const { shrunk, file } = await shrunkBehindSnapshot();
     const projections = makeRig(START + 400 * H, { store: shrunk, checkpointFile: file });
     await expect(projections).rejects.toThrow(StoreHistoryLostError);
   });
 
   it('a store that shrank is refused even when its log ends past the snapshot (records no reader sees written since)', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
-    const path = join(dir, 'events.db');
-    const store = await sqlite('events.db');
-    await record(store, 'E', 'c1', 4);
-    const file = defaultCheckpointFile(`sqlite:${path}`)!;
-    await (await rigOn(store, file)).projections.stop();
-    rigs.length = 0;
-    await store.close();
-    const db = new Database(path);
-    db.prepare('DELETE FROM events WHERE position > 3').run();
-    db.close();
-
     // As EventStoreDB restored from an old backup, whose log then grew by system records only.
-    const shrunk = await sqlite('events.db');
+    const { shrunk, file } = await shrunkBehindSnapshot();
     const endPosition = async () => 1_000_000n;
     const withEnd = new Proxy(shrunk, {
       get: (target, prop) => (prop === 'endPosition' ? endPosition : Reflect.get(target, prop, target)),

@@ -46,6 +46,19 @@ async function rigAt(start: string | number, extra: Parameters<typeof makeRig>[1
   return rig;
 }
 
+/** A metrics sink that keeps the arguments of each `cardWithdrawn` (the live counter's calls). */
+function withdrawalCounter(): { calls: unknown[][]; sink: ProjectionMetricsSink } {
+  const calls: unknown[][] = [];
+  const sink = new Proxy({} as ProjectionMetricsSink, {
+    get:
+      (_t, name) =>
+      (...a: unknown[]) => {
+        if (name === 'cardWithdrawn') calls.push(a);
+      },
+  });
+  return { calls, sink };
+}
+
 /** A rig that writes its snapshot to a file of its own when stopped. */
 async function rigWithSnapshot(start: string | number): Promise<{ live: Rig; checkpointFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'withdrawn-'));
@@ -436,14 +449,7 @@ describe('withdrawn cards: a snapshot taken between two events of one write', ()
 
 describe('the live counter of withdrawals (supervision_cards_withdrawn_total)', () => {
   it('counts each card once its write is over (the next write is folded); a rebuild of the same store counts none', async () => {
-    const calls: unknown[][] = [];
-    const sink = new Proxy({} as ProjectionMetricsSink, {
-      get:
-        (_t, name) =>
-        (...a: unknown[]) => {
-          if (name === 'cardWithdrawn') calls.push(a);
-        },
-    });
+    const { calls, sink } = withdrawalCounter();
     const live = await rigAt('2026-11-16T09:00:00+08:00', { metrics: sink });
     await live.append(ACCEPTED);
     await appendComplaint(live, RECEIVED);
@@ -649,14 +655,7 @@ const Q_ANSWER_RECORDED = parseInstant('2026-11-25T10:00:00+08:00');
 
 describe("withdrawn complaint cards: the answer warning's clearing the board showed, moved by a later write", () => {
   it('is kept in the register as a changed clearing, beside the red card withdrawn, and not counted as withdrawn', async () => {
-    const calls: unknown[][] = [];
-    const sink = new Proxy({} as ProjectionMetricsSink, {
-      get:
-        (_t, name) =>
-        (...a: unknown[]) => {
-          if (name === 'cardWithdrawn') calls.push(a);
-        },
-    });
+    const { calls, sink } = withdrawalCounter();
     const rig = await rigAt('2026-11-02T10:00:00+08:00', { metrics: sink });
     await appendComplaint(rig, Q_RECEIVED, Q_ACCEPTED);
     rig.scheduler.advanceTo(parseInstant('2026-11-24T10:00:00+08:00'));
