@@ -92,15 +92,7 @@ export class EsdbEventStore implements EventStore {
       client,
       storeName: name,
       deadlineMs: this.deadline,
-      readFirst: (streamId) =>
-        this.page(`reading ${streamId}`, () =>
-          this.client.readStream(streamId, {
-            fromRevision: 0n,
-            maxCount: 1,
-            direction: 'forwards',
-            deadline: this.deadline,
-          }),
-        ),
+      readFirst: (streamId) => this.readOne(streamId, 0n),
     };
     this.heads = new HeadTracker(
       (from, maxCount) =>
@@ -354,15 +346,7 @@ export class EsdbEventStore implements EventStore {
 
   /** The append id on a stored event's metadata (append.ts `wroteIt`). */
   private async appendIdAt(streamId: string, revision: bigint): Promise<string | undefined> {
-    const page = await this.page(`reading ${streamId}@${revision}`, () =>
-      this.client.readStream(streamId, {
-        fromRevision: revision,
-        maxCount: 1,
-        direction: 'forwards',
-        deadline: this.deadline,
-      }),
-    );
-    const event = page[0]?.event;
+    const event = (await this.readOne(streamId, revision))[0]?.event;
     return event?.revision === revision ? appendIdOf(event) : undefined;
   }
 
@@ -408,21 +392,25 @@ export class EsdbEventStore implements EventStore {
   private appendInstants(): AppendInstants {
     return new AppendInstants(async (streamId, revision) => {
       try {
-        const page = await this.page(`reading ${streamId}`, () =>
-          this.client.readStream(streamId, {
-            fromRevision: revision,
-            maxCount: 1,
-            direction: 'forwards',
-            deadline: this.deadline,
-          }),
-        );
-        const first = page[0]?.event;
+        const first = (await this.readOne(streamId, revision))[0]?.event;
         return first?.revision === revision ? first.created.toISOString() : undefined;
       } catch (error) {
         if (error instanceof StoreUnavailableError && !(error instanceof StoreRefusedError)) throw error; // transient
         return undefined;
       }
     });
+  }
+
+  /** The event of a stream at `revision` (a page of at most one: empty when there is none). */
+  private readOne(streamId: string, revision: bigint): Promise<EsdbResolvedEvent[]> {
+    return this.page(`reading ${streamId}@${revision}`, () =>
+      this.client.readStream(streamId, {
+        fromRevision: revision,
+        maxCount: 1,
+        direction: 'forwards',
+        deadline: this.deadline,
+      }),
+    );
   }
 
   /** One bounded read, fully collected within the deadline; a missing stream is empty. */

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { DuplicateEventConflictError, StoreCorruptError, WrongExpectedRevisionError } from '../port.js';
 import type { EsdbClientLike, EsdbResolvedEvent } from './client-like.js';
 import { withDeadline } from './deadline.js';
+import { inFlight } from './inFlight.js';
 import { EVENT_ID_CLAIM_PREFIX, mapEsdbError, toEsdbEvent } from './mapping.js';
 
 export interface ClaimDeps {
@@ -51,17 +52,11 @@ export const claimOf = (streamId: string, eventId: string) =>
 /** Claims every eventId for `streamId`; throws `DuplicateEventConflictError` for the first one another stream holds. */
 export async function claimEventIds(deps: ClaimDeps, streamId: string, eventIds: readonly string[]): Promise<void> {
   const refused: (DuplicateEventConflictError | undefined)[] = new Array(eventIds.length);
-  let next = 0;
-  let stop = false;
-  const worker = async (): Promise<void> => {
-    // Once one is refused the batch is, so no more claims are started (each would be kept).
-    while (next < eventIds.length && !stop) {
-      const i = next++;
-      refused[i] = await claim(deps, streamId, eventIds[i] as string);
-      if (refused[i] !== undefined) stop = true;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, eventIds.length) }, worker));
+  // Once one is refused the batch is, so no more claims are started (each would be kept).
+  await inFlight(eventIds.length, IN_FLIGHT, async (i) => {
+    refused[i] = await claim(deps, streamId, eventIds[i] as string);
+    return refused[i] === undefined ? undefined : 'stop';
+  });
   const first = refused.find((r) => r !== undefined);
   if (first !== undefined) throw first;
 }

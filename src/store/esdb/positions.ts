@@ -9,6 +9,7 @@
 import { type RecordedEvent, StoreCorruptError, UNKNOWN_POSITION, WrongExpectedRevisionError } from '../port.js';
 import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
+import { inFlight } from './inFlight.js';
 import type { PositionCache } from './positionCache.js';
 import { logPosition, mapEsdbError, toEsdbEvent } from './mapping.js';
 
@@ -29,17 +30,13 @@ export async function positionsOf(
   events: readonly RecordedEvent[],
 ): Promise<bigint[]> {
   const out: bigint[] = new Array(events.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < events.length) {
-      const i = next++;
-      const event = events[i] as RecordedEvent;
-      const known = deps.cache.get(streamId, event.revision);
-      out[i] = known ?? (await positionOf(deps, streamId, event));
-      if (known === undefined) deps.cache.set(streamId, event.revision, out[i] as bigint);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, events.length) }, worker));
+  await inFlight(events.length, IN_FLIGHT, async (i) => {
+    const event = events[i] as RecordedEvent;
+    const known = deps.cache.get(streamId, event.revision);
+    out[i] = known ?? (await positionOf(deps, streamId, event));
+    if (known === undefined) deps.cache.set(streamId, event.revision, out[i] as bigint);
+    return undefined;
+  });
   return out;
 }
 
