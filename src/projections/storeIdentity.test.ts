@@ -56,8 +56,8 @@ async function record(store: EventStore, prefix: string, centerId: string, n: nu
   }
 }
 
-/** A sqlite store with a snapshot of 4 cases, then cut back to its first 3 events (a lost tail). */
-async function shrunkBehindSnapshot(): Promise<{ shrunk: EventStore; file: string }> {
+/** A sqlite store of 4 cases with its snapshot beside it, closed: its database path and snapshot file. */
+async function storeWithSnapshot(): Promise<{ path: string; file: string }> {
   dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
   const path = join(dir, 'events.db');
   const store = await sqlite('events.db');
@@ -66,6 +66,12 @@ async function shrunkBehindSnapshot(): Promise<{ shrunk: EventStore; file: strin
   await (await rigOn(store, file)).projections.stop();
   rigs.length = 0;
   await store.close();
+  return { path, file };
+}
+
+/** A sqlite store with a snapshot of 4 cases, then cut back to its first 3 events (a lost tail). */
+async function shrunkBehindSnapshot(): Promise<{ shrunk: EventStore; file: string }> {
+  const { path, file } = await storeWithSnapshot();
   const db = new Database(path);
   db.prepare('DELETE FROM events WHERE position > 3').run();
   db.close();
@@ -163,14 +169,7 @@ describe('a snapshot is not trusted blindly (issue 12 defect 2)', () => {
   });
 
   it('a 0-byte database beside a snapshot of its history is refused with StoreHistoryLostError naming the store', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'proj-ident-'));
-    const path = join(dir, 'events.db');
-    const store = await sqlite('events.db');
-    await record(store, 'E', 'c1', 4);
-    const file = defaultCheckpointFile(`sqlite:${path}`)!;
-    await (await rigOn(store, file)).projections.stop();
-    rigs.length = 0;
-    await store.close();
+    const { path, file } = await storeWithSnapshot();
     for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
     closeSync(openSync(path, 'w')); // the database file is there, empty
 
