@@ -148,6 +148,8 @@ export interface MonthlyReportFigures {
   readonly departments: readonly MonthlyDepartmentRow[];
   /** Departments ranked worst first: overdue rate descending, then on-time rate ascending. */
   readonly worstDepartments: readonly WatchedDepartmentRow[];
+  /** The fewest cases (completed in the month + open at its end) a department's rate must rest on to rank first. */
+  readonly watchBase: number;
   readonly cards: MonthlyCards;
   /**
    * Present while the month is still running: the last local date its figures cover (the date
@@ -351,6 +353,7 @@ export function computeMonthlyReport(
     centers,
     departments,
     worstDepartments: rankWorst(departments),
+    watchBase: WATCH_BASE,
     cards: cardsOf(kpis, complaintFigures.figures, withdrawnInPeriod(withdrawnCards(), fromMs, toMs, covered)),
     ...(asOf < periods.current.toMs ? { runningThrough: formatDate(zoneClock(zone).dayOf(asOf)) } : {}),
     unregistered: unregisteredOf(departments),

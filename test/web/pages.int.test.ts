@@ -214,4 +214,22 @@ describe('monthly report page', () => {
     expect(readFileSync(file)).toEqual(Buffer.from(await csv.arrayBuffer()));
     await page.context().close();
   });
+
+  it("marks a department below the watch base with the report's own base, not a number of its own", async () => {
+    const report = await getJson(server.baseUrl, `/reports/monthly?month=${month}`, TOKENS.monitor);
+    const marked = report.worstDepartments.filter((d: { belowWatchBase?: true }) => d.belowWatchBase === true);
+    expect(marked.length).toBeGreaterThan(0);
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    // The same report with another base: the page must say that one.
+    await page.route('**/reports/monthly?*', async (route) => {
+      const answer = await route.fetch();
+      await route.fulfill({ response: answer, json: { ...(await answer.json()), watchBase: 7 } });
+    });
+    await page.goto(`${server.baseUrl}/reports?month=${month}`);
+    await page.locator('#worst li').first().waitFor();
+    const notes = await page.locator('#worst li [data-note="below-watch-base"]').allTextContents();
+    expect(notes).toHaveLength(marked.length);
+    for (const note of notes) expect(note).toContain('办件不足 7 件');
+    await page.context().close();
+  });
 });

@@ -283,6 +283,7 @@ const MonthlyReport = closed(
     'centers',
     'departments',
     'worstDepartments',
+    'watchBase',
     'cards',
     'unregistered',
     'unregisteredCenters',
@@ -340,6 +341,11 @@ const MonthlyReport = closed(
         },
       },
     }),
+    watchBase: {
+      ...int,
+      description:
+        'the fewest cases (completed in the month + open at its end) a department of worstDepartments must have to rank before those marked belowWatchBase',
+    },
     cards: closed(['total', 'yellow', 'red', 'byRule', 'withdrawn'], {
       total: int,
       yellow: int,

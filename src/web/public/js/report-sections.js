@@ -163,7 +163,11 @@ export function renderDepartments(report) {
       nameCell('strong', d.name, d.departmentId),
       ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 办件红牌 red (cases) ${fmtNumber(d.redCards)}`,
       d.belowWatchBase
-        ? el('span', { class: 'muted' }, ' （办件不足 10 件，排在其后 fewer than 10 cases: ranked after）')
+        ? el(
+            'span',
+            { class: 'muted', dataset: { note: 'below-watch-base' } },
+            ` （办件不足 ${report.watchBase} 件，排在其后 fewer than ${report.watchBase} cases: ranked after）`,
+          )
         : '',
     ),
   );
