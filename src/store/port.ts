@@ -147,8 +147,10 @@ export interface EventStore {
    * outcomes come back in request order. Embedded stores commit all requests in
    * one transaction (one commit); a rejected promise (StoreUnavailableError)
    * means nothing was written. EventStoreDB has no multi-stream transaction:
-   * the adapter appends one request after the other, and once the server is
-   * unavailable that request and all later ones get StoreUnavailableError outcomes.
+   * each request is its own append, requests for different streams concurrently
+   * (at most 16 at once), those for one stream in request order, each after the
+   * one before has finished; once one request fails with StoreUnavailableError,
+   * the requests not yet sent get that error outcome (those in flight keep their own).
    */
   appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;

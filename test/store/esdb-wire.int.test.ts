@@ -27,5 +27,6 @@ describeEventStoreContract(
     startsEmpty: false,
     uniquePositions: true,
     streamReadPositions: false,
+    appendManyOrder: 'per-stream',
   },
 );

@@ -23,6 +23,7 @@ describeEventStoreContract(
     startsEmpty: false,
     uniquePositions: true, // every event is its own record: commit == prepare
     streamReadPositions: false,
+    appendManyOrder: 'per-stream',
   },
   connection ? undefined : NO_SERVER,
 );

@@ -6,4 +6,5 @@ describeEventStoreContract('memory', async (clock) => new MemoryEventStore({ clo
   startsEmpty: true,
   uniquePositions: true,
   streamReadPositions: true,
+  appendManyOrder: 'request',
 });

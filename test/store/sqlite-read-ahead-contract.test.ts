@@ -18,5 +18,6 @@ describeEventStoreContract(
     startsEmpty: true,
     uniquePositions: true,
     streamReadPositions: true,
+    appendManyOrder: 'request',
   },
 );

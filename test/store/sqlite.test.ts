@@ -17,5 +17,6 @@ describeEventStoreContract(
     startsEmpty: true,
     uniquePositions: true,
     streamReadPositions: true,
+    appendManyOrder: 'request',
   },
 );

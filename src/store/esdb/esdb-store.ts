@@ -30,7 +30,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
-  StoreError,
+  type StoreError,
   StoreRefusedError,
   StoreUnavailableError,
   type SubscribeOptions,
@@ -38,6 +38,7 @@ import {
   UNKNOWN_POSITION,
 } from '../port.js';
 import { appendIdempotent, type StreamScan } from './append.js';
+import { appendConcurrently } from './appendMany.js';
 import { type ClaimDeps, claimEventIds } from './eventIdClaims.js';
 import { PositionCache } from './positionCache.js';
 import { positionsOf } from './positions.js';
@@ -65,11 +66,17 @@ export interface EsdbStoreOptions {
   readonly backoff?: BackoffPolicy;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly onSubscriptionDrop?: (error: Error, retryInMs: number) => void;
+  /**
+   * Requests of one appendMany in flight at once (default 16; 1 appends them one after the other).
+   * Each holds up to 16 eventId claims in flight of its own (eventIdClaims.ts).
+   */
+  readonly appendConcurrency?: number;
   /** Ignored: EventStoreDB stamps `recordedAt` (its `created`) with the server's clock. */
   readonly clock?: StoreClock;
 }
 
 const PAGE = 1000;
+const APPEND_CONCURRENCY = 16;
 
 /** The server's answer to a read from a position that is not the start of a record (RpcExceptions.InvalidPositionException). */
 const isInvalidPosition = (e: unknown): boolean => /invalid position/i.test(String((e as Error | null)?.message ?? e));
@@ -81,6 +88,7 @@ export class EsdbEventStore implements EventStore {
   /** Positions of stream events learnt (a stream read carries none): positionCache.ts. */
   private readonly positions = new PositionCache();
   private readonly claims: ClaimDeps;
+  private readonly appendConcurrency: number;
 
   constructor(
     private readonly client: EsdbClientLike,
@@ -88,6 +96,9 @@ export class EsdbEventStore implements EventStore {
     private readonly options: EsdbStoreOptions = {},
   ) {
     this.deadline = options.deadlineMs ?? 5000;
+    this.appendConcurrency = options.appendConcurrency ?? APPEND_CONCURRENCY;
+    if (!Number.isInteger(this.appendConcurrency) || this.appendConcurrency < 1)
+      throw new RangeError(`appendConcurrency must be an integer >= 1, got ${this.appendConcurrency}`);
     this.claims = {
       client,
       storeName: name,
@@ -123,32 +134,20 @@ export class EsdbEventStore implements EventStore {
     return result;
   }
 
-  /**
-   * EventStoreDB has no multi-stream transaction: the requests are appended one
-   * after the other, each atomic on its own. Once the server is unavailable, that
-   * request and every later one get a StoreUnavailableError outcome (the earlier
-   * ones are written).
-   */
+  /** EventStoreDB has no multi-stream transaction: each request is its own append, different streams concurrently (appendMany.ts). */
   async appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]> {
     this.ensureOpen();
     if (!Array.isArray(requests)) throw new InvalidAppendError('requests', 'must be an array');
-    const outcomes: AppendOutcome[] = [];
-    let unavailable: StoreUnavailableError | undefined;
-    for (const r of requests) {
-      if (unavailable !== undefined) {
-        outcomes.push({ ok: false, error: unavailable });
-        continue;
-      }
-      try {
-        const options = r?.expectedRevision === undefined ? {} : { expectedRevision: r.expectedRevision };
-        outcomes.push({ ok: true, result: await this.append(r?.streamId, r?.events, options) });
-      } catch (e) {
-        if (!(e instanceof StoreError)) throw e;
-        if (e instanceof StoreUnavailableError) unavailable = e;
-        outcomes.push({ ok: false, error: e });
-      }
-    }
-    return outcomes;
+    return appendConcurrently(
+      requests,
+      (r) =>
+        this.append(
+          r?.streamId,
+          r?.events,
+          r?.expectedRevision === undefined ? {} : { expectedRevision: r.expectedRevision },
+        ),
+      this.appendConcurrency,
+    );
   }
 
   /** Every stored event of a stream by eventId (paged): the idempotency check of append.ts. */

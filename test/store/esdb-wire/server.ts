@@ -15,6 +15,8 @@
  * - `delayMs`: answer every call slowly; `appendDelayMs`: commit appends at once and
  *   answer them late (a client deadline then leaves the outcome unknown, as on a real server),
  *   those to streams starting with `appendDelayPrefix` (all by default);
+ * - `timeoutPrefix`: appends to streams starting with it are answered Timeout at once, not written
+ *   (the server's commit timed out: for the client the outcome is unknown), the others as usual;
  * - `dropSubscriptions()`: fail every live subscription with UNAVAILABLE;
  *   `dropAtCheckpoint = n`: do so once, right after the n-th filter checkpoint sent
  *   (a node going away in the middle of a filtered catch-up);
@@ -92,6 +94,10 @@ export class WireServer {
   port = 0;
   /** How many appends (unary or batch requests) reached the server. */
   appendCalls = 0;
+  /** The most appends the server was handling at once, from a request's arrival to its answer. */
+  maxAppendsInFlight = 0;
+  private appendsInFlight = 0;
+  timeoutPrefix: string | undefined;
   /** Where each `$all` subscription asked to start, in order. */
   readonly subscribeStarts: WireStart[] = [];
   /** Records sent by `$all` reads (not subscriptions): what a client-side filter would have to parse. */
@@ -296,8 +302,32 @@ export class WireServer {
       if (m !== undefined) events.push(proposed(m));
     });
     await new Promise((r) => call.on('end', r));
+    await this.counted(() => this.answerUnary(stream, expected, events, cb));
+  }
+
+  /** Runs the handling of one append, counted in `maxAppendsInFlight`. */
+  private async counted(handle: () => Promise<void>): Promise<void> {
+    this.maxAppendsInFlight = Math.max(this.maxAppendsInFlight, ++this.appendsInFlight);
+    try {
+      await handle();
+    } finally {
+      this.appendsInFlight--;
+    }
+  }
+
+  private timesOut(stream: string): boolean {
+    return this.timeoutPrefix !== undefined && stream.startsWith(this.timeoutPrefix);
+  }
+
+  private async answerUnary(
+    stream: string,
+    expected: WireExpected,
+    events: ProposedEvent[],
+    cb: grpc.sendUnaryData<AppendResp>,
+  ): Promise<void> {
     if (!(await this.admit(cb, (e) => cb(e), true))) return;
     this.appendCalls++;
+    if (this.timesOut(stream)) return cb({ code: grpc.status.DEADLINE_EXCEEDED, details: 'Operation timed out' });
     const decision = this.log.append(stream, expected, events);
     if (this.appendDelayMs > 0 && stream.startsWith(this.appendDelayPrefix)) await sleep(this.appendDelayMs);
     const resp = new streamsPb.AppendResp();
@@ -330,7 +360,7 @@ export class WireServer {
       pending.set(correlation, entry);
       if (req.getIsFinal()) {
         pending.delete(correlation);
-        void this.answerBatch(call, correlation, entry.options, entry.events);
+        void this.counted(() => this.answerBatch(call, correlation, entry.options, entry.events));
       }
     });
     call.on('end', () => call.end());
@@ -363,6 +393,8 @@ export class WireServer {
         : void call.emit('error', e);
     if (!(await this.admit(call, deny, true))) return;
     this.appendCalls++;
+    if (this.timesOut(stream))
+      return error(grpc.status.DEADLINE_EXCEEDED, 'Operation timed out', new sharedPb.Timeout(), 'Timeout');
     const size = events.reduce((n, e) => n + e.data.length + e.metadata.length, 0);
     const max = this.options.maxAppendSize ?? 1024 * 1024;
     if (size > max) {
