@@ -3,11 +3,11 @@
  * its own for bench/scaleout.bench.ts: `node --import tsx wireServerProcess.ts
  * <events> <seed>`. It fills its log with the region history straight into the
  * log (as appends would, each batch at its recordedAt, each event after its
- * eventId claim as src/store/esdb/eventIdClaims.ts writes it; no gRPC for the fill),
+ * eventId claim as src/store/esdb/eventIdClaims.ts writes it (claimRecords.ts); no gRPC for the fill),
  * prints one JSON line `{ port, events }` and serves until its stdin closes.
  */
 import { WireServer } from '../../test/store/esdb-wire/server.js';
-import { claimOf, claimStreamOf } from '../../src/store/esdb/eventIdClaims.js';
+import { claimOf, claimStreamOf } from '../../src/store/esdb/claimRecords.js';
 import { regionAppends } from './regionHistory.js';
 
 const events = Number(process.argv[2]);

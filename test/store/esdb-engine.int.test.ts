@@ -6,7 +6,8 @@
  * original result and is counted once; it survives a dropped subscription and a
  * server restart; against a server that never answers, every route that touches
  * the store answers 503 with a reason within its deadline, and the engine refuses
- * to start, naming the store. An eventId used in one stream is refused in another (409).
+ * to start, naming the store. An eventId used in one stream is refused in another (409); one only
+ * sent to a case that refused it is not.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acceptedBody, http, shanghai, TOKENS } from '../reliability/support/app-server.js';
 import { type Engine, freePort, startEngine } from '../reliability/support/engine-process.js';
 import { TEST_TOKEN_CONFIG } from '../support/server.js';
+import { claimStreamOf } from '../../src/store/esdb/claimRecords.js';
 import { WireServer } from './esdb-wire/server.js';
 
 let server: WireServer | undefined;
@@ -150,6 +152,40 @@ describe('the engine on EventStoreDB (real client, wire server)', () => {
       expect([reused.status, reused.body.error?.code]).toEqual([409, 'event-id-conflict']);
       expect(server.log.stream(`case-${otherCase}`)).toHaveLength(0);
     }
+  });
+
+  it('an event refused in the wrong case (a batch-mate used in another case) is then written in the right case: 201', async () => {
+    server = await WireServer.start({ standardProjections: true });
+    const engine = await engineOn(server.connectionString);
+    const [wrong, right] = [`E-${randomUUID().slice(0, 8)}`, `E-${randomUUID().slice(0, 8)}`];
+    const rightAccepted = randomUUID();
+    for (const [caseId, eventId] of [
+      [wrong, randomUUID()],
+      [right, rightAccepted],
+    ] as const)
+      expect((await post(engine.url, caseId, acceptedBody({ eventId }))).status).toBe(201);
+    const moved = escalation();
+    const refused = await http(engine.url, 'POST', '/events', {
+      token: TOKENS.recorder,
+      body: {
+        events: [
+          { ...escalation(), eventId: rightAccepted, caseId: wrong },
+          { ...moved, caseId: wrong },
+        ],
+      },
+    });
+    expect(refused.body.results.map((r: { error: { code: string } }) => r.error.code)).toEqual([
+      'event-id-conflict',
+      'earlier-event-refused',
+    ]);
+    expect(server.log.stream(`case-${wrong}`)).toHaveLength(1);
+    // Claimed for the wrong case beside its refused batch-mate, then released (eventIdClaims.ts): the right case takes it.
+    expect((await post(engine.url, right, moved)).status).toBe(201);
+    expect(server.log.stream(claimStreamOf(moved.eventId)).map((r) => r.type)).toEqual([
+      'EventIdClaimed',
+      'EventIdReleased',
+      'EventIdClaimed',
+    ]);
   });
 
   it('against a server that stops answering, every route that touches the store answers 503 with a reason, in time', async () => {

@@ -5,7 +5,7 @@
  * Concurrency is counted on the server (`maxAppendsInFlight`), never timed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimStreamOf } from '../../src/store/esdb/eventIdClaims.js';
+import { claimStreamOf } from '../../src/store/esdb/claimRecords.js';
 import { StoreOutcomeUnknownError, StoreUnavailableError, type StreamAppend } from '../../src/store/port.js';
 import { collect, events, openWire, streamOf, type Wire } from './esdb-wire/harness.js';
 

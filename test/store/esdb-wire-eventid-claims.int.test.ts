@@ -2,8 +2,8 @@
  * An eventId belongs to one stream on EventStoreDB too (SPEC §2: the same eventId with another
  * event is refused, in another case as well). The server's idempotency is per stream, so the
  * adapter claims each eventId for its stream before sending (src/store/esdb/eventIdClaims.ts).
- * The contract suite covers a plain reuse; here: two nodes racing, a claim whose append failed, what
- * claims nothing, that no reader of the port ever sees a claim nor is slowed by them, the reserved
+ * The contract suite covers a plain reuse; here: two nodes racing, a claim released by its refused
+ * batch, what claims nothing (esdb-wire-eventid-release.int.test.ts: releases and their races), that no reader of the port ever sees a claim nor is slowed by them, the reserved
  * stream names, and a projection restarting with its checkpoint past the last event (a reviewer's finds).
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../src/domain/index.js';
 import { caseStreamId } from '../../src/domain/streams.js';
 import { makeRig, type Rig, ZONE } from '../../src/projections/testSupport.js';
-import { claimEventId, claimStreamOf } from '../../src/store/esdb/eventIdClaims.js';
+import { claimOf, claimStreamOf } from '../../src/store/esdb/claimRecords.js';
 import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
 import type { EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
 import { DuplicateEventConflictError, WrongExpectedRevisionError } from '../../src/store/port.js';
@@ -53,19 +53,32 @@ describe('eventId claims on EventStoreDB (real client, wire server)', () => {
     }
   });
 
-  it("an eventId claimed by a refused batch stays its stream's: a retry there is written, another stream refused", async () => {
+  it('a batch refused for a batch-mate used elsewhere releases its claims: its other event is written in another case, or retried in its own', async () => {
     wire = await openWire();
-    const { store } = wire;
+    const { store, server } = wire;
     const taken = event();
     await store.append(streamOf(), [taken]);
-    const s = streamOf();
-    const mate = event();
-    // The batch is refused for its reused eventId; its other event's claim, sent alongside, is kept.
-    expect(await settle(store.append(s, [mate, taken]))).toBeInstanceOf(DuplicateEventConflictError);
-    expect(await store.append(s, [mate], { expectedRevision: 'no_stream' })).toMatchObject({ duplicate: false });
-    const elsewhere = await settle(store.append(streamOf(), [{ ...mate, data: { n: 2 } }]));
+    const [wrongCase, rightCase] = [streamOf(), streamOf()];
+    const [moved, retried] = [event(), event()];
+    // Both refused for the reused eventId; the claims of their other events, sent alongside, are released.
+    expect(await settle(store.append(wrongCase, [moved, retried, taken]))).toBeInstanceOf(DuplicateEventConflictError);
+    expect(await store.append(rightCase, [moved], { expectedRevision: 'no_stream' })).toMatchObject({
+      duplicate: false,
+    });
+    expect(server.log.stream(claimStreamOf(moved.eventId)).map((r) => r.type)).toEqual([
+      'EventIdClaimed',
+      'EventIdReleased',
+      'EventIdClaimed',
+    ]);
+    // Its own stream claims it again after its release.
+    expect(await store.append(wrongCase, [retried], { expectedRevision: 'no_stream' })).toMatchObject({
+      duplicate: false,
+    });
+    const elsewhere = await settle(store.append(streamOf(), [{ ...retried, data: { n: 2 } }]));
     expect(elsewhere).toBeInstanceOf(DuplicateEventConflictError);
     expect((elsewhere as Error).message).toContain('used by another stream');
+    expect((await collect(store.readStream(rightCase))).map((e) => e.eventId)).toEqual([moved.eventId]);
+    expect((await collect(store.readStream(wrongCase))).map((e) => e.eventId)).toEqual([retried.eventId]);
   });
 
   it('an append its stream refuses as read (a stale revision, no_stream on a stream that exists) claims nothing', async () => {
@@ -137,7 +150,7 @@ describe('eventId claims on EventStoreDB (real client, wire server)', () => {
       promisedDays: 3,
       channel: 'window',
     });
-    // 1000 events refused for a reused eventId: the claims sent beside it stay, after the last event.
+    // 1000 events refused for a reused eventId: the claims sent beside it and their releases lie after the last event.
     const used = event();
     await store.append(streamOf(), [used]);
     const batch = [...events(999), used];
@@ -176,13 +189,10 @@ describe('eventId claims on EventStoreDB (real client, wire server)', () => {
   });
 });
 
-describe('the claim of an eventId', () => {
-  it('has one id per stream and eventId, the same on every node, a valid UUID', () => {
+describe('the claim stream of an eventId', () => {
+  it('is named by the eventId in lower case; each claim sent has an id of its own', () => {
     const id = 'B3A1C0DE-0000-4000-8000-000000000001';
-    const claim = claimEventId('case-1', id);
-    expect(claim).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(claimEventId('case-1', id.toLowerCase())).toBe(claim);
-    expect(claimEventId('case-2', id)).not.toBe(claim);
     expect(claimStreamOf(id)).toBe(`eventid-${id.toLowerCase()}`);
+    expect(claimOf('case-1', id).eventId).not.toBe(claimOf('case-1', id).eventId);
   });
 });

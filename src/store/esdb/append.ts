@@ -14,7 +14,8 @@
  * between is caught by the server (wrong expected version) and the check runs again.
  *
  * A new batch's eventIds are first claimed for the stream (eventIdClaims.ts): the server's
- * idempotency is per stream, and an eventId of another stream is a conflict.
+ * idempotency is per stream, and an eventId of another stream is a conflict. An append refused for
+ * good afterwards releases the claims it made (`refusedForGood`).
  *
  * The first event carries an append id: after the server's success the adapter reads it back,
  * so a write that raced in between with the same eventIds (answered by the server as a retry of
@@ -25,12 +26,16 @@ import type { ValidAppend } from '../core/validate.js';
 import { randomUUID } from 'node:crypto';
 import {
   type AppendResult,
+  DuplicateEventConflictError,
+  InvalidAppendError,
   type RecordedEvent,
   StoreOutcomeUnknownError,
+  StoreRefusedError,
   WrongExpectedRevisionError,
 } from '../port.js';
 import type { EsdbClientLike } from './client-like.js';
 import { withDeadline } from './deadline.js';
+import type { MadeClaim } from './eventIdClaims.js';
 import { logPosition, mapEsdbError, neverStarted, toEsdbEvent } from './mapping.js';
 
 /** Where a read event is stored (without its recordedAt: the server's first answer carried none). */
@@ -52,8 +57,10 @@ export interface AppendDeps {
   readonly positionsOf: (streamId: string, events: readonly RecordedEvent[]) => Promise<bigint[]>;
   /** The append id on the stored event at `revision` (undefined: none, or no such event). */
   readonly appendIdAt: (streamId: string, revision: bigint) => Promise<string | undefined>;
-  /** Claims the eventIds for the stream, or refuses the one another stream holds (eventIdClaims.ts). */
-  readonly claimEventIds: (streamId: string, eventIds: readonly string[]) => Promise<void>;
+  /** Claims the eventIds for the stream, or refuses the one another stream holds (eventIdClaims.ts): the claims it made. */
+  readonly claimEventIds: (streamId: string, eventIds: readonly string[]) => Promise<MadeClaim[]>;
+  /** Releases claims made for the stream; never rejects (a claim whose release fails stays). */
+  readonly releaseClaims: (streamId: string, made: readonly MadeClaim[]) => Promise<void>;
 }
 
 /** How often a loose (`any`, `stream_exists`) append re-checks after losing a race. */
@@ -77,11 +84,36 @@ async function wroteIt(deps: AppendDeps, streamId: string, first: bigint, append
   }
 }
 
+/**
+ * An answer of the server after which nothing of this request is stored or in flight: every send of
+ * it was refused (the loop sends again only after a wrong expected version), or none was made. Not
+ * a timeout or a lost connection (the append may still land), nor any error after a success.
+ */
+const refusedForGood = (e: unknown): boolean =>
+  e instanceof WrongExpectedRevisionError ||
+  e instanceof DuplicateEventConflictError ||
+  e instanceof InvalidAppendError ||
+  e instanceof StoreRefusedError; // access denied, stream deleted
+
 export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Promise<AppendResult> {
+  const claims: { made?: MadeClaim[] } = {};
+  try {
+    return await appendClaimed(deps, batch, claims);
+  } catch (e) {
+    if (claims.made !== undefined && claims.made.length > 0 && refusedForGood(e))
+      await deps.releaseClaims(batch.streamId, claims.made);
+    throw e;
+  }
+}
+
+async function appendClaimed(
+  deps: AppendDeps,
+  batch: ValidAppend,
+  claims: { made?: MadeClaim[] },
+): Promise<AppendResult> {
   const { streamId, expectedRevision: expected } = batch;
   const ids = batch.events.map((e) => e.eventId);
   const loose = expected === 'any' || expected === 'stream_exists';
-  let claimed = false;
   for (let attempt = 0; ; attempt++) {
     const scan = await deps.scanStream(streamId);
     const duplicate = resolveDuplicates(
@@ -97,13 +129,10 @@ export async function appendIdempotent(deps: AppendDeps, batch: ValidAppend): Pr
       const { positions: _, ...original } = duplicate;
       return { ...original, position: position as bigint };
     }
-    // A request the stream as read already refuses claims nothing (a claim is kept: docs/event-store.md).
+    // A request the stream as read already refuses claims nothing.
     // `any` and `stream_exists` are sent as the revision just read; an exact one the server checks again.
     if (!loose || expected === 'stream_exists') checkExpectedRevision(streamId, expected, scan.last);
-    if (!claimed) {
-      await deps.claimEventIds(streamId, ids);
-      claimed = true;
-    }
+    claims.made ??= await deps.claimEventIds(streamId, ids);
     const sent = loose ? (scan.last ?? 'no_stream') : expected;
     const appendId = randomUUID();
     const send = () =>

@@ -39,7 +39,7 @@ import {
 } from '../port.js';
 import { appendIdempotent, type StreamScan } from './append.js';
 import { appendConcurrently } from './appendMany.js';
-import { type ClaimDeps, claimEventIds } from './eventIdClaims.js';
+import { type ClaimDeps, claimEventIds, releaseClaims } from './eventIdClaims.js';
 import { PositionCache } from './positionCache.js';
 import { positionsOf } from './positions.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -103,7 +103,7 @@ export class EsdbEventStore implements EventStore {
       client,
       storeName: name,
       deadlineMs: this.deadline,
-      readFirst: (streamId) => this.readOne(streamId, 0n),
+      readLast: (streamId) => this.readLast(streamId),
     };
     this.heads = new HeadTracker(
       (from, maxCount) =>
@@ -126,6 +126,7 @@ export class EsdbEventStore implements EventStore {
         positionsOf: (id, read) => this.positionsOf(id, read),
         appendIdAt: (id, revision) => this.appendIdAt(id, revision),
         claimEventIds: (id, eventIds) => claimEventIds(this.claims, id, eventIds),
+        releaseClaims: (id, made) => releaseClaims(this.claims, id, made),
       },
       batch,
     );
@@ -407,6 +408,18 @@ export class EsdbEventStore implements EventStore {
         fromRevision: revision,
         maxCount: 1,
         direction: 'forwards',
+        deadline: this.deadline,
+      }),
+    );
+  }
+
+  /** The last event of a stream (a page of at most one: empty when there is none). */
+  private readLast(streamId: string): Promise<EsdbResolvedEvent[]> {
+    return this.page(`reading the end of ${streamId}`, () =>
+      this.client.readStream(streamId, {
+        fromRevision: 'end',
+        maxCount: 1,
+        direction: 'backwards',
         deadline: this.deadline,
       }),
     );

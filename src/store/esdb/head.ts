@@ -3,7 +3,7 @@
  *
  * `$all` also holds system and link events (`$statsCollected` every stats period,
  * `$>` links in `$ce-…` and `$et-…` after every event when the standard projections
- * run), and the adapter's eventId claims (eventIdClaims.ts). Their positions are never delivered to a prefix-filtered subscriber, so a
+ * run), and the adapter's eventId claims and their releases (eventIdClaims.ts). Their positions are never delivered to a prefix-filtered subscriber, so a
  * head that counts them is never reached: every read-your-writes wait would run to
  * its timeout and lag would never return to 0 (issue 14, row 5).
  *

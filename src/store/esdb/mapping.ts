@@ -79,10 +79,10 @@ export const toReadAllFrom = (from: bigint | undefined): EsdbReadPosition =>
 export const comparePositions = (a: EsdbPosition, b: EsdbPosition): number =>
   a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
 
-/** The streams in which the adapter claims eventIds for their stream (eventIdClaims.ts), reserved for it by the port's validation. */
+/** The streams in which the adapter claims eventIds for their stream and releases them (eventIdClaims.ts), reserved for it by the port's validation. */
 export const EVENT_ID_CLAIM_PREFIX = RESERVED_STREAM_PREFIX;
 
-/** System and link events, and the adapter's eventId claims: never handed to a reader of the port. */
+/** System and link events, and the adapter's eventId claims and releases: never handed to a reader of the port. */
 export const isInternalEvent = (event: EsdbRecordedEvent): boolean =>
   event.streamId.startsWith('$') || event.type.startsWith('$') || event.streamId.startsWith(EVENT_ID_CLAIM_PREFIX);
 
