@@ -190,7 +190,7 @@ export const openApiDocument = {
       get: {
         summary: 'Server-Sent Events: alert-raised / alert-cleared (monitor)',
         description:
-          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats. A stream that falls more than 1 MiB behind gets a final `event: reset` (reconnect and reload GET /alerts) and is ended. The filters are those of GET /alerts; with scope=subtree the centers under the center are those of the directory in force at each alert.',
+          'Each message is `event: alert-raised|alert-cleared` with `data:` the alert as JSON plus `at`. Comment lines are heartbeats. A stream that falls more than 1 MiB behind gets a final `event: reset` (reconnect and reload GET /alerts) and is ended. The filters are those of GET /alerts; with scope=subtree the centers under the center are those of the directory in force at each alert. Applied by key to GET /alerts read at (re)connection, the messages give GET /alerts with the same filters after every change: an active alert leaving the filters (a complaint reassigned, a center moved out of the subtree) is told as alert-cleared, one joining them as alert-raised.',
         parameters: alertFilters,
         responses: {
           '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },

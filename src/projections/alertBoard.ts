@@ -35,27 +35,6 @@ export function alertTest(filter: AlertFilter, directory?: Directory): (alert: A
     (rule === undefined || a.rule === rule);
 }
 
-/**
- * `listener` hearing only the alerts `filter` selects, with the directory in force at each alert (a
- * stream outlives a publication: the centers under a district are read again when the directory changes).
- */
-export function filteredListener(
-  filter: AlertFilter,
-  directoryNow: () => Directory,
-  listener: (event: AlertEvent) => void,
-): (event: AlertEvent) => void {
-  let directory: Directory | undefined;
-  let keep: (alert: AlertView) => boolean = () => false;
-  return (event) => {
-    const now = directoryNow();
-    if (now !== directory) {
-      directory = now;
-      keep = alertTest(filter, now);
-    }
-    if (keep(event.alert)) listener(event);
-  };
-}
-
 export class AlertBoard {
   private readonly active = new Map<string, AlertView>();
   private readonly counts = new Map<string, { rule: AlertRule; color: CardColor; center: string; count: number }>();
@@ -69,6 +48,11 @@ export class AlertBoard {
 
   get(key: string): AlertView | undefined {
     return this.active.get(key);
+  }
+
+  /** Every active alert, in no order. */
+  values(): IterableIterator<AlertView> {
+    return this.active.values();
   }
 
   /** Raise, or replace an active alert with the same key (e.g. recomputed with a new calendar). */

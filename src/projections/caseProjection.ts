@@ -399,6 +399,11 @@ export class CaseProjection {
     return this.board.list(filter, directory);
   }
 
+  /** The alerts on the board as they stand, without settling (read inside a publication being applied). */
+  alertsOnBoard(): Iterable<AlertView> {
+    return this.board.values();
+  }
+
   onAlert(listener: (event: AlertEvent) => void): () => void {
     return this.board.onAlert(listener);
   }

@@ -1,5 +1,5 @@
 /** The `ReadModels` the API consumes, answered from the case and complaint folds (queries only; nothing here changes state). */
-import type { EpochMs } from '../domain/index.js';
+import { type EpochMs, formatInstant } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
 import {
@@ -9,7 +9,8 @@ import {
   withdrawnComplaintCardView,
 } from './withdrawnCardRegister.js';
 import type { CaseProjection } from './caseProjection.js';
-import { filteredListener, mostUrgentFirst } from './alertBoard.js';
+import { mostUrgentFirst } from './alertBoard.js';
+import { filteredAlerts } from './alertStreamFilter.js';
 import type { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { complaintDetail } from './complaints/complaintDetail.js';
 import { listComplaints } from './complaints/complaintList.js';
@@ -27,7 +28,7 @@ import {
 import { RULE_COLOR } from '../domain/lists.js';
 import { COMPLAINT_RULE_COLOR } from '../domain/complaints/lists.js';
 import { computeStats } from './stats.js';
-import type { AlertView, ProjectionStatus, ReadModels, ReportFilter } from './types.js';
+import type { AlertEvent, AlertFilter, AlertView, ProjectionStatus, ReadModels, ReportFilter } from './types.js';
 import { centerSetOf } from '../domain/directory.js';
 
 export interface ReadModelSources {
@@ -114,24 +115,48 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
       departmentName: (id: string) => names.current.department(id)?.name,
     },
   });
+  const activeAlerts = (filter?: AlertFilter): AlertView[] => {
+    const { directory } = names.current;
+    return mergeSorted(
+      projection.activeAlerts(filter, directory),
+      sources.complaintAlerts.activeAlerts(filter, directory),
+    );
+  };
+  function* alertsOnBoards(): Iterable<AlertView> {
+    yield* projection.alertsOnBoard();
+    yield* sources.complaintAlerts.alertsOnBoard();
+  }
+  const listen = (listener: (event: AlertEvent) => void): (() => void) => {
+    const offCases = projection.onAlert(listener);
+    const offComplaints = sources.complaintAlerts.onAlert(listener);
+    return () => {
+      offCases();
+      offComplaints();
+    };
+  };
   return {
     getCaseState: (caseId) => projection.getState(caseId),
     evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
     caseTiming: (caseId, asOf) => projection.caseTiming(caseId, asOf),
-    activeAlerts: (filter) => {
-      const { directory } = names.current;
-      return mergeSorted(
-        projection.activeAlerts(filter, directory),
-        sources.complaintAlerts.activeAlerts(filter, directory),
-      );
-    },
+    activeAlerts,
     onAlert: (listener, filter) => {
-      const heard = filter === undefined ? listener : filteredListener(filter, () => names.current.directory, listener);
-      const offCases = projection.onAlert(heard);
-      const offComplaints = sources.complaintAlerts.onAlert(heard);
+      if (filter === undefined) return listen(listener);
+      const stream = filteredAlerts(filter, () => names.current.directory, activeAlerts(filter), listener);
+      const off = listen(stream.hear);
+      if (filter.scope !== 'subtree') return off;
+      // A publication moves centers in or out of the subtree without any alert changing.
+      const offDirectory = names.onChange(() => {
+        const publishedAt = names.view().publishedAt;
+        const at = publishedAt === undefined ? clock() : Date.parse(publishedAt);
+        try {
+          stream.retest(alertsOnBoards(), formatInstant(at, zone));
+        } catch {
+          // As the boards' listeners: a failing stream (a closed socket) must not break the fold.
+        }
+      });
       return () => {
-        offCases();
-        offComplaints();
+        off();
+        offDirectory();
       };
     },
     stats: (query) =>

@@ -146,8 +146,10 @@ export interface ReadModels {
   /** The alerts in force that `filter` selects, a center's scope read from the directory in force. */
   activeAlerts(filter?: AlertFilter): AlertView[];
   /**
-   * Subscribe to alert-raised / alert-cleared (only of the alerts `filter` selects, a center's scope
-   * read from the directory in force at each alert); returns an unsubscribe function.
+   * Subscribe to alert-raised / alert-cleared; returns an unsubscribe function. With `filter`, the
+   * changes of the alerts it selects (a center's scope read from the directory in force) as a
+   * subscriber holding `activeAlerts(filter)` of now must hear them: an alert leaving the filter
+   * while active is told as cleared, one joining it as raised (alertStreamFilter.ts).
    */
   onAlert(listener: (event: AlertEvent) => void, filter?: AlertFilter): () => void;
   /** SPEC §5 figures; throws StatsQueryError naming a bad field. */

@@ -358,7 +358,9 @@ describe('scope=subtree on the live alerts', () => {
     ]);
     stream.close();
     const heard = [...new Set(stream.messages().map((m) => m.data.caseId))];
-    expect(heard).toEqual(['W-district', 'W-huguo', 'W-cuihu']);
+    // W-street's alerts join the subtree with the publication: told raised then (before, never).
+    expect(heard).toEqual(['W-district', 'W-street', 'W-huguo', 'W-cuihu']);
+    expect(stream.messages().every((m) => m.event === 'alert-raised')).toBe(true);
   });
 
   it('/alerts/stream refuses scope as /alerts does, before a stream opens', async () => {

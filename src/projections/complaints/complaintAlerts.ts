@@ -142,6 +142,11 @@ export class ComplaintAlerts {
     return this.board.list(filter, directory);
   }
 
+  /** The alerts on the board as they stand. */
+  alertsOnBoard(): Iterable<AlertView> {
+    return this.board.values();
+  }
+
   onAlert(listener: (event: AlertEvent) => void): () => void {
     return this.board.onAlert(listener);
   }
