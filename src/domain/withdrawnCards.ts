@@ -1,12 +1,15 @@
 /**
  * Cards the record withdrew (SPEC §3: cards are the permanent record of every
  * alert ever raised). A write recorded at K can change what the record says
- * about a card that had started before K in two ways only: events that
- * occurred before K (a 停止计时 recorded after the fact, a completion or a
- * reply recorded late), or a calendar correction. A card shown before K —
- * started before K, as known just before K — that the record at K no longer
- * holds with the same rule, subject and start is withdrawn at K. The board
- * said it; an auditor must still be able to read that it did.
+ * about a card that had started by K in two ways only: events that occurred
+ * before K (a 停止计时 recorded after the fact, a completion or a reply
+ * recorded late), or a calendar correction. A card shown at K — started at or
+ * before K, as the record held it just before the write — that the record
+ * after the write no longer holds with the same rule, subject and start is
+ * withdrawn at K. The board said it; an auditor must still be able to read
+ * that it did. "Started at or before": the board, the card register and the
+ * stream show a card from its start instant on (evaluate, isInForce), so a
+ * red card that started at the very millisecond of the write was shown.
  *
  * A yellow card's clearing is part of what the board said too: a card the
  * record at K still holds whose clearing had happened by K (the board showed
@@ -47,8 +50,12 @@ export function sameCard(a: ShownCard, b: ShownCard): boolean {
   );
 }
 
-/** The cards of `state` that had started before `at`, as the record holds them at `at` (none before acceptance). */
-export function cardsShownBefore(
+/**
+ * The cards of `state` shown at `at`: started at or before it, as the record holds them at `at`
+ * (none before acceptance). Compared before and after a write at `at`, a card that the write
+ * itself starts at `at` (its own late record) is only in the second: never withdrawn.
+ */
+export function cardsShownAt(
   state: CaseState,
   at: EpochMs,
   policy: Policy,
@@ -56,7 +63,7 @@ export function cardsShownBefore(
 ): readonly RawCard[] {
   const tl = timelineOf(stateAsOf(state, at), at, policy, calendar);
   if (tl === null) return [];
-  return tl.cards.filter((c) => c.start < at);
+  return tl.cards.filter((c) => c.start <= at);
 }
 
 /** A key equal for two cards exactly when `sameCard` holds. */
@@ -70,7 +77,7 @@ function byCard<C extends ShownCard>(cards: readonly C[]): ReadonlyMap<string, C
   return out;
 }
 
-/** The cards of `before` that `after` no longer holds (both as returned by `cardsShownBefore` at one instant). */
+/** The cards of `before` that `after` no longer holds (both as returned by `cardsShownAt` at one instant). */
 export function cardsWithdrawn<C extends ShownCard>(before: readonly C[], after: readonly C[]): C[] {
   const held = byCard(after);
   return before.filter((b) => !held.has(cardKey(b)));
@@ -87,7 +94,7 @@ export interface ClearingChange<C extends ShownCard = RawCard> {
 /**
  * The cards of `before` that `after` still holds (same rule, subject and start) with another
  * clearing, when the one of `before` had happened by `at` (both as returned by
- * `cardsShownBefore` at `at`). A clearing still ahead at `at` was never shown as cleared, and a
+ * `cardsShownAt` at `at`). A clearing still ahead at `at` was never shown as cleared, and a
  * red card is never cleared on record (`recordedClear`: a red complaint card's `clear` is when it
  * left the board, not a clearing; a case's red cards have none).
  */
@@ -107,7 +114,7 @@ export function clearingsChanged<C extends ShownCard>(
 }
 
 /**
- * Whether a write that turned `before` into `after` (both as `cardsShownBefore` at its instant)
+ * Whether a write that turned `before` into `after` (both as `cardsShownAt` at its instant)
  * puts back `gone`, a card an earlier write withdrew as it was shown then: `after` holds the same
  * card and `before` did not. For a changed clearing (`clearing`), the card is held with the
  * clearing `gone` had, which `before` did not give it.
@@ -132,13 +139,14 @@ export function withdrawalHorizon(recordedAt: EpochMs, calendar: TimingCalendar)
 
 /**
  * Whether events that occurred from `occurredAt` on, recorded at `recordedAt`,
- * can withdraw a card: only a card started in [occurredAt, recordedAt) can be,
- * and every card that a later event can remove starts at the start of a local
- * day (a counted day's start, the end of a deadline, reply or follow-up day),
- * so one must lie in that span: the recording day's start (`horizon`), or an
- * earlier one. A late-record card starts at its event's recording and is never
- * removed. False is a promise (a law in withdrawnCards.test.ts); true only asks
- * for the comparison.
+ * can withdraw a card: only a card started in (occurredAt, recordedAt] can be
+ * (an event at t leaves a card that starts at t: each rule holds at its start
+ * unless the work was done before it), and every card that a later event can
+ * remove starts at the start of a local day (a counted day's start, the end of
+ * a deadline, reply or follow-up day), so one must lie in that span: the
+ * recording day's start (`horizon`), or an earlier one. A late-record card
+ * starts at its event's recording and is never removed. False is a promise (a
+ * law in withdrawnCards.test.ts); true only asks for the comparison.
  */
 export function mayWithdrawCards(occurredAt: EpochMs, recordedAt: EpochMs, horizon: EpochMs): boolean {
   return occurredAt < recordedAt && occurredAt <= horizon;

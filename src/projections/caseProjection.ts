@@ -56,7 +56,7 @@ import { changedDays, spanTouches } from './calendarChange.js';
 import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
 import { DueTimer } from './dueTimer.js';
-import { cardsShownBefore } from '../domain/withdrawnCards.js';
+import { cardsShownAt } from '../domain/withdrawnCards.js';
 import { type OpenCaseWrite, WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 import { OpenCaseCounts } from './openCounts.js';
 import { SettlingRing } from './settlingRing.js';
@@ -156,7 +156,7 @@ export class CaseProjection {
       (entry) => entry.caseId,
     );
     this.withdrawals = new WithdrawalLog(
-      (state, at, calendar) => cardsShownBefore(state, at, this.policyFor(state), calendar),
+      (state, at, calendar) => cardsShownAt(state, at, this.policyFor(state), calendar),
       (caseId) => this.entries.get(caseId)?.state,
       (card) => this.countWithdrawn(card),
     );

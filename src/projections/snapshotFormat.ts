@@ -58,9 +58,13 @@ export const SNAPSHOT_FORMAT = 'e-supervision/projections-snapshot';
  * 11 (session 21): complaint states carry their late records (`lateRecords`,
  * the complaint-late-record cards), which a version 10 file lacks: read on, a
  * complaint event recorded late before it would have no card.
+ * 12: the same layout, but a card that started in the very
+ * millisecond of the write that withdrew it is in the register (a case's or a
+ * complaint's, domain/withdrawnCards.ts `cardsShownAt`), which a version 11
+ * file, read on, would lack where a rebuild finds it.
  * Other versions are refused, so the first start rebuilds.
  */
-export const SNAPSHOT_VERSION = 11;
+export const SNAPSHOT_VERSION = 12;
 
 /** The writes being folded when the snapshot was taken (null: none that may withdraw a card). */
 export interface OpenWrites {

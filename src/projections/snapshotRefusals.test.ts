@@ -176,10 +176,10 @@ function layout(bytes: Buffer) {
   return { header, rowsJson, rowsBinary, states, trailer };
 }
 
-describe('snapshot v11: what is refused', () => {
+describe('snapshot v12: what is refused', () => {
   it('the good file holds rows and is used: nothing folded again, answers as a rebuild', async () => {
     const content = (await readSnapshot(good))!;
-    expect(content.header.version).toBe(11);
+    expect(content.header.version).toBe(12);
     expect(content.header.partition).toBeNull();
     expect(content.header.rows!.binaryBytes).toBeGreaterThan(0);
     expect(content.states.length).toBeLessThan(40); // most of the 60 cases are rows
@@ -279,7 +279,7 @@ describe('snapshot v11: what is refused', () => {
     };
     expectRebuilt(
       await startWithHeader('v3.ndjson', v3, 'states'),
-      /version 3, not 11 .*rebuilding from the beginning/,
+      /version 3, not 12 .*rebuilding from the beginning/,
     );
   });
 
@@ -292,6 +292,7 @@ describe('snapshot v11: what is refused', () => {
     [8, 'no changed clearings, no reinstated cards', []],
     [9, "no complaints' changed clearings, no complaint rows put back", []],
     [10, "no complaints' late records", []],
+    [11, 'no card withdrawn in the millisecond it started', []],
   ] as const)
     it(`a version ${version} file (${lacking}): warn, rebuild`, async () => {
       const older = (h: Header) => {
@@ -299,7 +300,7 @@ describe('snapshot v11: what is refused', () => {
         return { ...h, version };
       };
       const r = await startWithHeader(`v${version}.ndjson`, older);
-      expectRebuilt(r, new RegExp(`version ${version}, not 11 .*rebuilding from the beginning`));
+      expectRebuilt(r, new RegExp(`version ${version}, not 12 .*rebuilding from the beginning`));
     });
 
   it('an open write in the header that is not one: warn, rebuild', async () => {

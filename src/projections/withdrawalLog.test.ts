@@ -12,7 +12,7 @@ import { accepted, paused, resumed } from '../domain/testing/fixtures.js';
 import { parseInstant } from '../domain/time.js';
 import type { CaseState } from '../domain/types.js';
 import type { RawCard } from '../domain/timeline.js';
-import { cardsShownBefore } from '../domain/withdrawnCards.js';
+import { cardsShownAt } from '../domain/withdrawnCards.js';
 import { WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 
 const cal = defaultCalendar('Asia/Shanghai');
@@ -22,7 +22,7 @@ function rig() {
   let state: CaseState = initialCaseState('P-1');
   const told: WithdrawnCard[] = [];
   const log = new WithdrawalLog(
-    (s, at, calendar) => cardsShownBefore(s, at, DEFAULT_POLICY, calendar),
+    (s, at, calendar) => cardsShownAt(s, at, DEFAULT_POLICY, calendar),
     () => state,
     (card) => told.push(card),
   );

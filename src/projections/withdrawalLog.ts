@@ -1,10 +1,10 @@
 /**
  * The register of withdrawn cards (SPEC §3: cards are the permanent record of
  * every alert raised; the rule is the domain's, domain/withdrawnCards.ts). A
- * card the record held before a write recorded at K, started before K, and no
- * longer holds after it, is kept here with K and what withdrew it: the case's
- * events of that write (a 停止计时 recorded after the fact, a completion or a
- * reply recorded late) or a calendar publication (a corrected notice, a
+ * card the record held before a write recorded at K, started at or before K,
+ * and no longer holds after it, is kept here with K and what withdrew it: the
+ * case's events of that write (a 停止计时 recorded after the fact, a completion
+ * or a reply recorded late) or a calendar publication (a corrected notice, a
  * center moved to another region).
  *
  * The events of one write share their recordedAt, and reach the fold one at a
@@ -175,7 +175,7 @@ export function compareShown<C extends ShownCard, R extends RegisterRow>(
   return { found, reinstated };
 }
 
-/** The cards of a state shown before an instant, under a calendar (the projection's policy choice inside). */
+/** The cards of a state shown at an instant, under a calendar (the projection's policy choice inside). */
 export type ShownCards = (state: CaseState, at: EpochMs, calendar: WorkCalendar) => readonly RawCard[];
 
 interface OpenCase {

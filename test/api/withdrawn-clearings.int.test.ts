@@ -2,7 +2,8 @@
  * The register of withdrawn cards over HTTP (SPEC §3: cards are the permanent record of every alert,
  * with the instant it started and, for yellow, the instant it cleared): a yellow card's clearing the
  * board showed, then moved or erased by a back-dated write; a card withdrawn by a calendar
- * correction and put back by the next; and the case's history saying both (a reviewer's set-ups).
+ * correction and put back by the next; a red card withdrawn by a write recorded in the millisecond it
+ * started; and the case's history saying them (a reviewer's set-ups).
  */
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -87,6 +88,62 @@ describe("a yellow card's shown clearing, moved or erased by a back-dated write"
     expect(before.entries.some((e: Row) => e.kind === 'card-withdrawn')).toBe(false);
 
     const report = (await get('/reports/monthly?month=2025-09')).body;
+    expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
+  });
+});
+
+describe('a red card withdrawn by a write recorded in the very millisecond it started', () => {
+  it('is in the register, the case page (as known then too) and the history; the warning its start cleared, a changed clearing', async () => {
+    // A reviewer's case E3: 5 days from Monday 2025-11-03, due 11-11 00:00, when the board showed the red card;
+    // a completion of 11-10 23:59:59.999 is recorded at 11-11 00:00:00.000.
+    srv = await startTestServer({ now: '2025-11-03T10:00:00+08:00' });
+    const post = async (body: Record<string, unknown>) =>
+      expect((await call(srv!.baseUrl, 'POST', '/cases/E3/events', { token: TOKENS.recorder, body })).status).toBe(201);
+    const { caseId: _c, ...acceptance } = accepted('E3', '2025-11-03T09:00:00+08:00', { promisedDays: 5 });
+    await post(acceptance);
+    const DUE = '2025-11-11T00:00:00.000+08:00';
+    srv.clock.set(DUE);
+    const NOVEMBER = 'from=2025-11-01&to=2025-12-01';
+    expect((await get(`/cards?${NOVEMBER}`)).body.items.map((c: Row) => [c.rule, c.startedAt])).toContainEqual([
+      'overdue',
+      DUE,
+    ]);
+    const occurredAt = '2025-11-10T23:59:59.999+08:00';
+    await post({ type: 'CaseCompleted', outcome: 'approved', occurredAt });
+
+    const withdrawn = (await get(`/cards/withdrawn?${NOVEMBER}`)).body;
+    const check = validator('WithdrawnCardPage');
+    expect(check(withdrawn), JSON.stringify(check.errors)).toBe(true);
+    const rows = (items: Row[]) => items.map((c) => [c.rule, c.startedAt, c.clearedAt, c.withdrawnAt, c.nowClearedAt]);
+    expect(rows(withdrawn.items)).toEqual([
+      ['deadline-warning', '2025-11-07T00:00:00.000+08:00', DUE, DUE, occurredAt],
+      ['overdue', DUE, undefined, DUE, undefined],
+    ]);
+    const page = (await get('/cases/E3')).body;
+    expect(page.cards.map((c: Row) => c.rule)).toEqual(['deadline-warning']);
+    expect(page.withdrawnCards.map((c: Row) => [c.rule, c.clearingChanged])).toEqual([
+      ['overdue', undefined],
+      ['deadline-warning', true],
+    ]);
+    // As known at that millisecond (every write recorded by then, SPEC §3): completed, the red card withdrawn.
+    const k = encodeURIComponent(DUE);
+    const then = (await get(`/cases/E3?asKnownAt=${k}`)).body;
+    expect(then.cards.map((c: Row) => c.rule)).toEqual(['deadline-warning']);
+    expect(then.withdrawnCards).toEqual(page.withdrawnCards);
+    const history = (await get('/cases/E3/history', TOKENS.auditor)).body;
+    expect(
+      history.entries
+        .filter((e: Row) => e.kind === 'card-withdrawn')
+        .map((e: { at: string; card: Row }) => [e.at, e.card.rule]),
+    ).toEqual([
+      [DUE, 'overdue'],
+      [DUE, 'deadline-warning'],
+    ]);
+    // As known a millisecond before: not due yet, nothing withdrawn.
+    const before = (await get(`/cases/E3?asKnownAt=${encodeURIComponent(occurredAt)}`)).body;
+    expect(before.withdrawnCards).toBeUndefined();
+
+    const report = (await get('/reports/monthly?month=2025-11')).body;
     expect(report.cards.withdrawn).toEqual({ total: 1, yellow: 0, red: 1, clearingsChanged: 1 });
   });
 });

@@ -3,25 +3,38 @@ import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../calendar/index.js';
 import { DEFAULT_POLICY } from '../policy.js';
 import { formatInstant, MS_PER_HOUR, MS_PER_MINUTE, parseInstant } from '../time.js';
-import { cardsWithdrawn, clearingsChanged, mayWithdrawCards, putsBack, withdrawalHorizon } from '../withdrawnCards.js';
+import {
+  cardsWithdrawn,
+  clearingsChanged,
+  mayWithdrawCards,
+  putsBack,
+  sameCard,
+  withdrawalHorizon,
+} from '../withdrawnCards.js';
 import type { ComplaintEvent } from './events.js';
 import { evolveComplaint, foldComplaint, initialComplaintState, type ComplaintState } from './evolve.js';
 import { acceptedC, answeredC, complaintEvent, received } from './testing.js';
 import type { ComplaintCard } from './timeline.js';
-import { recordedClear } from './timeline.js';
-import { complaintCardsShownBefore } from './withdrawnCards.js';
+import { complaintAlertsAt, complaintTimelineOf, recordedClear } from './timeline.js';
+import { complaintCardsShownAt } from './withdrawnCards.js';
 
 const cal = defaultCalendar();
 const ZONE = 'Asia/Shanghai';
 const ms = (iso: string) => parseInstant(iso);
 const show = (t: number) => formatInstant(t, ZONE);
 
+/** The first local day start at or after `t`. */
+function dayStartFrom(t: number): number {
+  const start = cal.startOfDay(cal.dayOf(t));
+  return start === t ? t : cal.startOfDay(cal.dayOf(t) + 1);
+}
+
 /** The cards shown at `recordedAt` before one more event, and after it. */
 function shownAround(before: ComplaintState, event: ComplaintEvent, recordedAt: number) {
   const after = evolveComplaint(before, event);
   return {
-    shown: complaintCardsShownBefore(before, recordedAt, DEFAULT_POLICY, cal),
-    kept: complaintCardsShownBefore(after, recordedAt, DEFAULT_POLICY, cal),
+    shown: complaintCardsShownAt(before, recordedAt, DEFAULT_POLICY, cal),
+    kept: complaintCardsShownAt(after, recordedAt, DEFAULT_POLICY, cal),
   };
 }
 
@@ -45,6 +58,8 @@ const recordedHistoryArb = fc
       minLength: 3,
       maxLength: 3,
     }),
+    // Recorded at the next local day start after the delay: the very instant a card starts, if one does then.
+    pinned: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   })
   .map((g) => {
     const start = ms('2024-01-01T00:00:00+08:00') + g.receivedMin * MS_PER_MINUTE;
@@ -59,7 +74,8 @@ const recordedHistoryArb = fc
       push(decided + g.answerAfterH * MS_PER_HOUR, 'ComplaintAnswered', { finding: 'partly' });
     let last = Number.NEGATIVE_INFINITY;
     const recordedAt = out.map(({ at }, i) => {
-      last = Math.max(last, at + (g.delaysH[i] ?? 0) * MS_PER_HOUR);
+      const late = at + (g.delaysH[i] ?? 0) * MS_PER_HOUR;
+      last = Math.max(last, g.pinned[i] === true ? dayStartFrom(late) : late);
       return last;
     });
     return { events: out, recordedAt };
@@ -73,6 +89,7 @@ function forEachWrite(
   visit: (write: {
     K: number;
     occurredAt: number;
+    before: ComplaintState;
     shown: readonly ComplaintCard[];
     kept: readonly ComplaintCard[];
   }) => void,
@@ -82,8 +99,8 @@ function forEachWrite(
     const K = recordedAt[i]!;
     // With its recordedAt, as the read model folds it: a delay over 24 h is a late record (complaint-late-record).
     const next = evolveComplaint(state, event, { recordedAt: K });
-    const shown = complaintCardsShownBefore(state, K, DEFAULT_POLICY, cal);
-    visit({ K, occurredAt: at, shown, kept: complaintCardsShownBefore(next, K, DEFAULT_POLICY, cal) });
+    const shown = complaintCardsShownAt(state, K, DEFAULT_POLICY, cal);
+    visit({ K, occurredAt: at, before: state, shown, kept: complaintCardsShownAt(next, K, DEFAULT_POLICY, cal) });
     state = next;
   });
 }
@@ -104,12 +121,12 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
     );
   });
 
-  it('law: what is withdrawn was shown before the write, started before it, and is not in the record after it', () => {
+  it('law: what is withdrawn was shown before the write, started by its instant, and is not in the record after it', () => {
     fc.assert(
       fc.property(recordedHistoryArb, (history) =>
         forEachWrite(history, ({ K, shown, kept }) => {
           for (const w of cardsWithdrawn(shown, kept)) {
-            expect(w.start).toBeLessThan(K);
+            expect(w.start).toBeLessThanOrEqual(K);
             expect(shown).toContainEqual(w);
             expect(kept.some((k) => k.rule === w.rule && k.start === w.start)).toBe(false);
           }
@@ -161,20 +178,45 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
     );
   });
 
-  it('law: a complaint-late-record card is never withdrawn, and no write shows one before its own recording', () => {
-    let late = 0;
+  it('law: every card in force on the board at K before the write is on record after it, or withdrawn', () => {
+    let startedAtK = 0;
     fc.assert(
       fc.property(recordedHistoryArb, (history) =>
-        forEachWrite(history, ({ shown, kept }) => {
+        forEachWrite(history, ({ K, before, shown, kept }) => {
+          // The board's own read at K (a card in force from its start on).
+          const tl = complaintTimelineOf(before, K, DEFAULT_POLICY, cal);
+          const withdrawn = cardsWithdrawn(shown, kept);
+          for (const c of tl === null ? [] : complaintAlertsAt(tl, before, K)) {
+            if (kept.some((a) => sameCard(a, c))) continue;
+            expect(withdrawn).toContainEqual(c);
+            if (c.start === K) startedAtK++;
+          }
+        }),
+      ),
+      { numRuns: 500 },
+    );
+    expect(startedAtK).toBeGreaterThan(0); // the histories hold writes withdrawing a card at its very start
+  });
+
+  it('law: a complaint-late-record card is never withdrawn, and a write shows its own from its recording on, not before', () => {
+    let late = 0;
+    let own = 0;
+    fc.assert(
+      fc.property(recordedHistoryArb, (history) =>
+        forEachWrite(history, ({ K, shown, kept }) => {
           const lateOf = (cards: readonly ComplaintCard[]) => cards.filter((c) => c.rule === 'complaint-late-record');
           late += lateOf(shown).length;
-          expect(lateOf(kept)).toEqual(lateOf(shown));
+          const fresh = lateOf(kept).filter((c) => !shown.some((b) => sameCard(b, c)));
+          own += fresh.length;
+          expect(fresh.map((c) => c.start)).toEqual(fresh.map(() => K));
+          expect(lateOf(kept).filter((c) => !fresh.includes(c))).toEqual(lateOf(shown));
           expect(cardsWithdrawn(shown, kept).filter((c) => c.rule === 'complaint-late-record')).toEqual([]);
         }),
       ),
       { numRuns: 300 },
     );
     expect(late).toBeGreaterThan(0); // the histories hold late records shown before a later write
+    expect(own).toBeGreaterThan(0); // and writes recorded late, shown at their own instant
   });
 
   it('law: which cards are shown before K, and which cleared by K, does not depend on events that occur after K', () => {
@@ -193,7 +235,7 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
         const all = fold(history, () => true);
         // The same cards (rule and start) and clearings shown by K; a card's clearing may lie after K.
         const ids = (s: ComplaintState) =>
-          complaintCardsShownBefore(s, K, DEFAULT_POLICY, cal).map(
+          complaintCardsShownAt(s, K, DEFAULT_POLICY, cal).map(
             (c) => `${c.rule}@${c.start} cleared ${recordedClear(c, K) ?? '-'}`,
           );
         expect(ids(all)).toEqual(ids(byK));
@@ -210,6 +252,16 @@ describe('withdrawn complaint cards (SPEC §3 and §8: the record keeps every ca
     expect(withdrawn.map((c) => [c.rule, show(c.start)])).toEqual([
       ['complaint-undecided', '2026-11-20T00:00:00.000+08:00'],
     ]);
+  });
+
+  it('an acceptance recorded at the very millisecond the red card started, that occurred just before, withdraws it', () => {
+    const K = ms('2026-11-20T00:00:00+08:00');
+    const withdrawn = withdrawnBy(got, acceptedC('2026-11-19T23:59:59.999+08:00'), K);
+    expect(withdrawn.map((c) => [c.rule, show(c.start)])).toEqual([
+      ['complaint-undecided', '2026-11-20T00:00:00.000+08:00'],
+    ]);
+    // Accepted at that instant, recorded then: not decided before it, the red card stays.
+    expect(withdrawnBy(got, acceptedC('2026-11-20T00:00:00+08:00'), K)).toEqual([]);
   });
 
   it('a late acceptance keeps its red card: nothing is withdrawn', () => {

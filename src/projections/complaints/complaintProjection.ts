@@ -24,7 +24,7 @@ import {
   type ComplaintCard,
   type ComplaintTimeline,
 } from '../../domain/complaints/timeline.js';
-import { complaintCardsShownBefore } from '../../domain/complaints/withdrawnCards.js';
+import { complaintCardsShownAt } from '../../domain/complaints/withdrawnCards.js';
 import type { Policy } from '../../domain/policy.js';
 import { parseInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
@@ -94,7 +94,7 @@ export class ComplaintProjection {
     this.publication = timing.publication ?? new PublicationWindow();
     this.withdrawals = new ComplaintWithdrawals((state, at, calendar) => {
       const policy = this.policyOf(state);
-      return policy === undefined ? [] : complaintCardsShownBefore(state, at, policy, calendar);
+      return policy === undefined ? [] : complaintCardsShownAt(state, at, policy, calendar);
     }, onWithdrawn);
   }
 

@@ -2,8 +2,8 @@
  * The complaints' half of the register of withdrawn cards (withdrawalLog.ts is
  * the cases'; the rules are domain/withdrawnCards.ts, the cards a complaint
  * showed domain/complaints/withdrawnCards.ts). A complaint
- * card the record held before a write recorded at K, started before K, and no
- * longer holds after it is kept here with K and what withdrew it: the
+ * card the record held before a write recorded at K, started at or before K,
+ * and no longer holds after it is kept here with K and what withdrew it: the
  * complaint's events of that write (a decision or an answer recorded after the
  * fact) or a calendar publication (a corrected notice, a center moved to
  * another region).
@@ -51,7 +51,7 @@ export interface WithdrawnComplaintCard extends RegisterRow {
   readonly rule: ComplaintCardRule;
 }
 
-/** The cards of a complaint shown before an instant, under a calendar (the policy of its receipt inside). */
+/** The cards of a complaint shown at an instant, under a calendar (the policy of its receipt inside). */
 export type ComplaintCardsShown = (
   state: ComplaintState,
   at: EpochMs,
