@@ -148,9 +148,10 @@ export interface EventStore {
    * one transaction (one commit); a rejected promise (StoreUnavailableError)
    * means nothing was written. EventStoreDB has no multi-stream transaction:
    * each request is its own append, requests for different streams concurrently
-   * (at most 16 at once), those for one stream in request order, each after the
-   * one before has finished; once one request fails with StoreUnavailableError,
-   * the requests not yet sent get that error outcome (those in flight keep their own).
+   * (at most 16 at once), those for one stream (and for streams sharing an eventId)
+   * in request order, each after the one before has finished; once one request fails
+   * with StoreUnavailableError (not StoreRefusedError: that stream's alone), the
+   * requests not yet sent get an unavailable outcome saying so (those in flight keep their own).
    */
   appendMany(requests: readonly StreamAppend[]): Promise<AppendOutcome[]>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;

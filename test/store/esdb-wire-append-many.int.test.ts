@@ -6,7 +6,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimStreamOf } from '../../src/store/esdb/claimRecords.js';
-import { StoreOutcomeUnknownError, StoreUnavailableError, type StreamAppend } from '../../src/store/port.js';
+import {
+  DuplicateEventConflictError,
+  StoreOutcomeUnknownError,
+  StoreUnavailableError,
+  type StreamAppend,
+} from '../../src/store/port.js';
 import { collect, events, openWire, streamOf, type Wire } from './esdb-wire/harness.js';
 
 let wire: Wire | undefined;
@@ -65,6 +70,25 @@ describe('EventStoreDB appendMany (real client, wire server)', () => {
     expect((await collect(store.readStream(t))).map((e) => e.type)).toEqual(['A', 'B', 'C']);
   });
 
+  it('streams sharing an eventId are appended in request order: the later one is not refused for a claim the earlier one released', async () => {
+    wire = await openWire();
+    const { store } = wire;
+    for (let round = 0; round < 8; round++) {
+      // y is stored in case c. Case a is sent x and y (refused: y is c's), case b x alone, in one call:
+      // successive appends give b its x (a's claim of x is released), whatever the timing.
+      const [x, y] = events(2);
+      await store.append(streamOf(), [y!]);
+      const b = streamOf();
+      const outcomes = await store.appendMany([
+        { streamId: streamOf(), events: [x!, y!] },
+        { streamId: b, events: [{ ...x! }] },
+      ]);
+      expect(!outcomes[0]!.ok && outcomes[0]!.error).toBeInstanceOf(DuplicateEventConflictError);
+      expect(summary(outcomes).slice(1)).toEqual([0n]);
+      expect((await collect(store.readStream(b))).map((e) => e.eventId)).toEqual([x!.eventId]);
+    }
+  });
+
   it('once a request is unavailable, sends no later one; requests in flight keep their own outcome', async () => {
     wire = await openWire({}, { appendConcurrency: 4 });
     const { store, server } = wire;
@@ -82,7 +106,11 @@ describe('EventStoreDB appendMany (real client, wire server)', () => {
     expect(error).toBeInstanceOf(StoreOutcomeUnknownError);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(summary(outcomes.slice(1, 4))).toEqual([0n, 0n, 0n]); // in flight: written (one at a time before: refused)
-    for (const o of outcomes.slice(4)) expect(!o.ok && o.error).toBe(error);
+    for (const o of outcomes.slice(4)) {
+      // Not sent: unavailable, in words of their own, never the first request's "may have been written".
+      expect(!o.ok && o.error).toBeInstanceOf(StoreUnavailableError);
+      expect(!o.ok && o.error).not.toBeInstanceOf(StoreOutcomeUnknownError);
+    }
     // The later requests sent nothing: no claim, no event. Four claims and four appends reached the server.
     for (const r of requests.slice(4)) {
       expect(server.log.stream(r.streamId)).toHaveLength(0);

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AppendResult, StoreUnavailableError, type StreamAppend, WrongExpectedRevisionError } from '../port.js';
-import { appendConcurrently, lanesByStream } from './appendMany.js';
+import {
+  type AppendResult,
+  StoreOutcomeUnknownError,
+  StoreRefusedError,
+  StoreUnavailableError,
+  type StreamAppend,
+  WrongExpectedRevisionError,
+} from '../port.js';
+import { appendConcurrently, lanesOf } from './appendMany.js';
 
 /** The result that tells which request it answers. */
 const resultOf = (index: number): AppendResult => ({
@@ -32,10 +39,23 @@ function parked(requests: readonly StreamAppend[]) {
 /** Lets every promise callback run (the fakes never wait on a timer). */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('lanesByStream', () => {
+describe('lanesOf', () => {
   it('groups the requests of one stream in request order, lanes in order of first appearance', () => {
-    expect(lanesByStream(requestsFor(['a', 'b', 'a', 'c', 'b', 'a']))).toEqual([[0, 2, 5], [1, 4], [3]]);
-    expect(lanesByStream([])).toEqual([]);
+    expect(lanesOf(requestsFor(['a', 'b', 'a', 'c', 'b', 'a']))).toEqual([[0, 2, 5], [1, 4], [3]]);
+    expect(lanesOf([])).toEqual([]);
+  });
+
+  it('puts streams that share an eventId (in any case of letters) in one lane, in request order', () => {
+    const event = (eventId: string) => ({ eventId, type: 'T', data: {} });
+    const requests: StreamAppend[] = [
+      { streamId: 'a', events: [event('x'), event('y')] },
+      { streamId: 'b', events: [event('z')] },
+      { streamId: 'c', events: [event('X')] }, // shares x with a
+      { streamId: 'd', events: [event('w')] },
+      { streamId: 'b', events: [event('v')] },
+      { streamId: 'e', events: [event('v'), event('q')] }, // shares v with b: a and c stay apart from it
+    ];
+    expect(lanesOf(requests)).toEqual([[0, 2], [1, 4, 5], [3]]);
   });
 });
 
@@ -124,10 +144,39 @@ describe('appendConcurrently', () => {
       'down',
       'ok',
       'WrongExpectedRevisionError',
-      'down',
-      'down',
-      'down',
+      'StoreUnavailableError',
+      'StoreUnavailableError',
+      'StoreUnavailableError',
     ]);
+    for (const o of outcomes.slice(3)) expect(!o.ok && o.error.message).toContain('not sent');
+  });
+
+  it('tells a request not sent that it was not sent, never another request\'s "outcome unknown"', async () => {
+    const requests = requestsFor(['case-0', 'case-1']);
+    const fake = parked(requests);
+    const call = appendConcurrently(requests, fake.append, 1);
+    await turn();
+    fake.call(0).reject(new StoreOutcomeUnknownError('esdb://test', 'no answer within 5000 ms'));
+    const outcomes = await call;
+    expect(fake.calls.map((c) => c.index)).toEqual([0]);
+    const unsent = outcomes[1]!.ok ? undefined : outcomes[1]!.error;
+    expect(unsent).toBeInstanceOf(StoreUnavailableError);
+    expect(unsent).not.toBeInstanceOf(StoreOutcomeUnknownError);
+    expect(unsent?.message).not.toContain('may have been written');
+  });
+
+  it('a stream the server refuses for good (deleted) refuses that request only', async () => {
+    const requests = requestsFor(['case-0', 'case-1', 'case-2']);
+    const fake = parked(requests);
+    const call = appendConcurrently(requests, fake.append, 1);
+    await turn();
+    fake.call(0).reject(new StoreRefusedError('esdb://test', 'stream case-0 is deleted'));
+    await turn();
+    fake.call(1).resolve();
+    await turn();
+    fake.call(2).resolve();
+    const outcomes = await call;
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.name))).toEqual(['StoreRefusedError', 'ok', 'ok']);
   });
 
   it('rejects with an unexpected exception only once the requests in flight have settled, sending no other', async () => {
