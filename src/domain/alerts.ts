@@ -7,6 +7,7 @@
  */
 import type { CardRule, CaseState, EpochMs } from './types.js';
 import { lateRecordDetails, pauseFactsOf, retroactivePauseIds, type RawCard, type Timeline } from './timeline.js';
+import { hasStarted } from './cardStarted.js';
 
 const NO_CARDS: readonly RawCard[] = [];
 
@@ -29,7 +30,7 @@ export interface CardIdentity {
  * followed up, SPEC §3): it is in force until the follow-up, completed or not.
  */
 export function isInForce(card: RawCard, s: CaseState, tl: Timeline, at: EpochMs): boolean {
-  if (card.start > at) return false;
+  if (!hasStarted(card, at)) return false;
   if (card.rule === 'bad-rating-unresolved') {
     const followedUpAt = tl.rating?.followedUpAt;
     return followedUpAt === undefined || followedUpAt > at;

@@ -32,6 +32,7 @@ import { stateAsOf } from './state-as-of.js';
 import { timelineOf, type RawCard } from './timeline.js';
 import type { Policy } from './policy.js';
 import type { CaseState, EpochMs } from './types.js';
+import { hasStarted } from './cardStarted.js';
 
 /**
  * A card as these rules compare it: a case's (`RawCard`) or a complaint's (`ComplaintCard`, whose
@@ -63,7 +64,7 @@ export function cardsShownAt(
 ): readonly RawCard[] {
   const tl = timelineOf(stateAsOf(state, at), at, policy, calendar);
   if (tl === null) return [];
-  return tl.cards.filter((c) => c.start <= at);
+  return tl.cards.filter((c) => hasStarted(c, at));
 }
 
 /** A key equal for two cards exactly when `sameCard` holds. */

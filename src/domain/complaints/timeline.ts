@@ -23,6 +23,7 @@ import { delayHoursOf } from '../timeline.js';
 import type { EpochDay, EpochMs } from '../types.js';
 import { decidedAtOf, type ComplaintState } from './evolve.js';
 import { COMPLAINT_RULE_COLOR, COMPLAINT_RULE_INDEX, type ComplaintCardRule } from './lists.js';
+import { hasStarted } from '../cardStarted.js';
 
 const NO_PAUSES: readonly DayRange[] = [];
 
@@ -199,7 +200,7 @@ function minDefined(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | u
 /** Whether a card is an alert in force at `at`: started, not cleared, complaint not closed. */
 export function isComplaintCardInForce(c: ComplaintCard, s: ComplaintState, at: EpochMs): boolean {
   if (s.closed !== undefined && s.closed.at <= at) return false;
-  return c.start <= at && (c.clear === undefined || c.clear > at);
+  return hasStarted(c, at) && (c.clear === undefined || c.clear > at);
 }
 
 /** The cards in force at `at`, in the timeline's order. */

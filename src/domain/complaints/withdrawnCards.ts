@@ -34,6 +34,7 @@ import type { Policy } from '../policy.js';
 import type { EpochMs } from '../types.js';
 import type { ComplaintState } from './evolve.js';
 import { complaintTimelineOf, type ComplaintCard } from './timeline.js';
+import { hasStarted } from '../cardStarted.js';
 
 /** The cards of `state` shown at `at` (started at or before it), under `policy` and `calendar` (none before receipt). */
 export function complaintCardsShownAt(
@@ -44,5 +45,5 @@ export function complaintCardsShownAt(
 ): readonly ComplaintCard[] {
   const tl = complaintTimelineOf(state, at, policy, calendar);
   if (tl === null) return [];
-  return tl.cards.filter((c) => c.start <= at);
+  return tl.cards.filter((c) => hasStarted(c, at));
 }
