@@ -61,7 +61,7 @@ export class AlertBoard {
     if (previous !== undefined) this.count(previous, -1);
     this.active.set(alert.key, alert);
     this.count(alert, +1);
-    this.emit({ type: 'alert-raised', at, alert });
+    this.emit({ type: 'alert-raised', at, alert, ...(previous === undefined ? {} : { previous }) });
   }
 
   /**

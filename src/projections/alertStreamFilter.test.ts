@@ -68,13 +68,16 @@ type Step =
   | { readonly raise: CaseAlertView }
   | { readonly update: CaseAlertView }
   | { readonly clear: string }
-  | { readonly publish: Directory };
+  | { readonly publish: Directory; readonly changedFirst?: CaseAlertView };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   alertArb.map((raise) => ({ raise })),
   alertArb.map((update) => ({ update })),
   alertArb.map((a) => ({ clear: a.key })),
-  directoryArb.map((publish) => ({ publish })),
+  // A publication's own listeners (a region move recomputing cases) may change an alert before the stream retests.
+  fc
+    .tuple(directoryArb, fc.option(alertArb, { nil: undefined }))
+    .map(([publish, changedFirst]) => (changedFirst === undefined ? { publish } : { publish, changedFirst })),
 );
 
 const byKey = (alerts: Iterable<AlertView>) => [...alerts].sort((x, y) => (x.key < y.key ? -1 : 1));
@@ -102,7 +105,6 @@ describe('filteredAlerts', () => {
           const stream = filteredAlerts(
             filter,
             () => directory,
-            replayed.values(),
             (event: AlertEvent) => {
               if (event.type === 'alert-raised') replayed.set(event.alert.key, event.alert);
               else {
@@ -114,6 +116,8 @@ describe('filteredAlerts', () => {
           const off = board.onAlert(stream.hear);
           for (const step of after) {
             apply(step);
+            if ('publish' in step && step.changedFirst !== undefined)
+              board.update(board.get(step.changedFirst.key), step.changedFirst);
             // As the read models do: a publication is tested again by the streams of a subtree only.
             if ('publish' in step && filter.scope === 'subtree') stream.retest(board.values(), AT);
             expect(byKey(replayed.values())).toEqual(byKey(board.list(filter, directory)));

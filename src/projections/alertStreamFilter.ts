@@ -1,10 +1,17 @@
 /**
  * What one filtered alert stream tells its subscriber: its messages, replayed into a board over
- * `GET /alerts` with the same filter read when it subscribed, give `GET /alerts` after every change.
- * An alert can leave or join a filter while active (a complaint reassigned to another department,
- * a center moved in or out of a subtree by a directory publication), so testing only each new
- * version left phantoms: the stream remembers the alerts its subscriber holds (never more than the
- * active alerts the filter selects) and tells a clear when one leaves, a raise when one joins.
+ * `GET /alerts` with the same filter read once the stream is open, give `GET /alerts` after every
+ * change. An alert can leave or join a filter while active (a complaint reassigned to another
+ * department, a center moved in or out of a subtree by a directory publication), so testing only
+ * each new version left phantoms: a raise that replaced a version the filter selected, and no
+ * longer selects, is told as that version's clear; a publication tells the clears of the alerts
+ * that left the subtree and the raises of those that joined.
+ *
+ * The subscriber holds exactly the active alerts the filter selects under the directory the
+ * stream last applied, so the stream keeps nothing per alert: the previous version of a changed
+ * alert (the board hands it) and that directory say what the subscriber holds. The directory is
+ * applied only by `retest`, so an alert changed by a publication's own listeners before the
+ * stream's `retest` runs is tested as the subscriber holds it, then moved by `retest` with the rest.
  */
 import type { Directory } from '../domain/directory.js';
 import { alertTest } from './alertBoard.js';
@@ -14,66 +21,42 @@ export interface FilteredAlerts {
   /** Hear one change of a board (what its `onAlert` hands). */
   hear(event: AlertEvent): void;
   /**
-   * Test again every alert active now (`onBoards`, both boards) after a directory publication
-   * changed which centers the filter covers; `at`: the publication's instant, that of the clears.
+   * After a directory publication changed which centers a subtree covers: tell every alert active
+   * now (`onBoards`, both boards) that left the filter as cleared (`at`: the publication's instant)
+   * and every one that joined as raised.
    */
   retest(onBoards: Iterable<AlertView>, at: string): void;
 }
 
-/**
- * `listener` told of the alerts `filter` selects, with the directory in force at each change
- * (`directoryNow`); `held`: the alerts the subscriber holds already (those the filter selects as it
- * subscribes, which it reads with `GET /alerts`), so their clears reach it.
- */
+/** `listener` told of the alerts `filter` selects, from `directoryNow()` as the stream opens. */
 export function filteredAlerts(
   filter: AlertFilter,
   directoryNow: () => Directory,
-  held: Iterable<AlertView>,
   listener: (event: AlertEvent) => void,
 ): FilteredAlerts {
-  // Each as the subscriber was told it: a clear for leaving the filter carries the version it holds.
-  const told = new Map<string, AlertView>();
-  for (const alert of held) told.set(alert.key, alert);
-  let directory: Directory | undefined;
-  let keep: (alert: AlertView) => boolean = () => false;
-  const selects = (alert: AlertView): boolean => {
-    const now = directoryNow();
-    if (now !== directory) {
-      directory = now;
-      keep = alertTest(filter, now);
-    }
-    return keep(alert);
-  };
+  let selects = alertTest(filter, directoryNow());
   return {
     hear(event) {
-      const { alert } = event;
-      if (event.type === 'alert-raised' && selects(alert)) {
-        told.set(alert.key, alert);
+      if (selects(event.alert)) {
         listener(event);
         return;
       }
-      const known = told.get(alert.key);
-      if (known === undefined) return;
-      told.delete(alert.key);
-      listener(event.type === 'alert-cleared' ? event : { type: 'alert-cleared', at: event.at, alert: known });
+      // A raise replacing a version the subscriber holds, now outside the filter: that version's clear.
+      const { previous } = event;
+      if (event.type === 'alert-raised' && previous !== undefined && selects(previous))
+        listener({ type: 'alert-cleared', at: event.at, alert: previous });
     },
     retest(onBoards, at) {
-      const stay = new Set<string>();
+      const before = selects;
+      selects = alertTest(filter, directoryNow());
       const joined: AlertView[] = [];
       for (const alert of onBoards) {
-        if (!selects(alert)) continue;
-        if (told.has(alert.key)) stay.add(alert.key);
-        else joined.push(alert);
+        const was = before(alert);
+        const is = selects(alert);
+        if (was && !is) listener({ type: 'alert-cleared', at, alert });
+        else if (is && !was) joined.push(alert);
       }
-      for (const [key, known] of told) {
-        if (stay.has(key)) continue;
-        told.delete(key);
-        listener({ type: 'alert-cleared', at, alert: known });
-      }
-      for (const alert of joined) {
-        told.set(alert.key, alert);
-        listener({ type: 'alert-raised', at: alert.startedAt, alert });
-      }
+      for (const alert of joined) listener({ type: 'alert-raised', at: alert.startedAt, alert });
     },
   };
 }

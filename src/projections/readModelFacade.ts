@@ -141,7 +141,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     activeAlerts,
     onAlert: (listener, filter) => {
       if (filter === undefined) return listen(listener);
-      const stream = filteredAlerts(filter, () => names.current.directory, activeAlerts(filter), listener);
+      const stream = filteredAlerts(filter, () => names.current.directory, listener);
       const off = listen(stream.hear);
       if (filter.scope !== 'subtree') return off;
       // A publication moves centers in or out of the subtree without any alert changing.

@@ -87,6 +87,8 @@ export interface AlertEvent {
   /** When it was raised or cleared (the rule's instant, not the wall clock). */
   readonly at: string;
   readonly alert: AlertView;
+  /** A raise that replaced an active alert of the same key: the version replaced (never sent to clients). */
+  readonly previous?: AlertView;
 }
 
 export interface AlertFilter {
