@@ -131,7 +131,7 @@ export function toApiError(err: unknown): ApiError | undefined {
     return new ApiError(
       503,
       'store-outcome-unknown',
-      'the event store did not answer in time: the events may have been written; retry with the same eventIds',
+      "the event store's answer was lost (no answer in time, or the connection dropped): the events may have been written; retry with the same eventIds",
     );
   }
   if (err instanceof StoreUnavailableError) {

@@ -227,8 +227,8 @@ export class StoreUnavailableError extends StoreError {
 }
 
 /**
- * An append whose answer did not come within its deadline: the server may have
- * committed it. Retrying the same batch (same eventIds) is safe: the adapter
+ * An append whose answer was lost (none within its deadline, or the connection
+ * dropped after the call was sent): the server may have committed it. Retrying the same batch (same eventIds) is safe: the adapter
  * answers a stored batch as a duplicate with its original result.
  */
 export class StoreOutcomeUnknownError extends StoreUnavailableError {

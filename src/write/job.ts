@@ -59,7 +59,7 @@ export function unavailable(job: Job, cause: StoreUnavailableError): void {
             job.group.caseId,
             event.eventId,
             'store-outcome-unknown',
-            'the event store did not answer in time: this event may have been written; retry it with the same eventId',
+            "the event store's answer was lost (no answer in time, or the connection dropped): this event may have been written; retry it with the same eventId",
           )
         : cause instanceof StoreCorruptError
           ? rejected(

@@ -25,7 +25,7 @@ export const WRITE_REJECTION_CODES = [
   'store-unavailable',
   /** The store's data is damaged (found corrupt); nothing of the event's case was written. */
   'store-corrupt',
-  /** The store did not answer in time: the event may have been written; a retry with the same eventId is safe. */
+  /** The store's answer was lost (no answer in time, a dropped connection): the event may have been written; a retry with the same eventId is safe. */
   'store-outcome-unknown',
 ] as const;
 

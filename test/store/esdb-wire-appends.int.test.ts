@@ -104,6 +104,21 @@ describe('EventStoreDB appends — errors (real client, wire server)', () => {
     expect((await collect(store.readStream(s))).length).toBe(1);
   });
 
+  it('row 9: an append whose connection is lost after the commit is "outcome unknown", never "nothing written"', async () => {
+    wire = await openWire();
+    const { store, server } = wire;
+    const s = streamOf();
+    const batch = events(1);
+    server.dropAfterCommitPrefix = s; // committed, then UNAVAILABLE instead of the answer
+    const error = await settle(store.append(s, batch, { expectedRevision: 'no_stream' }));
+    expect(server.log.stream(s)).toHaveLength(1); // it was written
+    expect(error).toBeInstanceOf(StoreOutcomeUnknownError); // before: StoreUnavailableError, "nothing was written"
+    server.dropAfterCommitPrefix = undefined;
+    const retry = await store.append(s, batch, { expectedRevision: 'no_stream' });
+    expect(retry.duplicate).toBe(true);
+    expect((await collect(store.readStream(s))).length).toBe(1);
+  });
+
   it('row 9: access denied is a permanent refusal, an oversized batch is bad input naming events', async () => {
     wire = await openWire({ maxAppendSize: 64 * 1024 });
     const { store, server } = wire;

@@ -150,8 +150,12 @@ export type EsdbOperation = 'append' | 'read' | 'subscribe';
  *   have committed it: StoreOutcomeUnknownError), for reads the store is unavailable;
  * - access denied, stream deleted → StoreRefusedError (permanent: retrying will not help);
  * - the server's maximum append size (1 MiB by default) → InvalidAppendError on `events`;
- * - anything else (unavailable, not-leader: the client reconnects to the leader it names,
- *   cancelled, unknown) → StoreUnavailableError, nothing written.
+ * - an append's call that was sent and lost its answer (unavailable but for a call never started,
+ *   cancelled, unknown: a connection dropped after the server committed is one of these) →
+ *   StoreOutcomeUnknownError, as a deadline: telling "nothing written" of an event stored would
+ *   be false, and a retry with the same eventIds answers the original;
+ * - anything else (not-leader: the client reconnects to the leader it names; a read's or a
+ *   subscription's unavailable) → StoreUnavailableError, nothing written.
  */
 export function mapEsdbError(
   e: unknown,
@@ -192,8 +196,13 @@ export function mapEsdbError(
       );
     }
   }
+  if (context.operation === 'append' && ANSWER_LOST.has(type) && !neverStarted(e))
+    return new StoreOutcomeUnknownError(storeName, `${type}: ${message}`);
   return new StoreUnavailableError(storeName, type === undefined ? message : `${type}: ${message}`);
 }
+
+/** Client error types of a call whose answer may have been lost after the server acted on it. */
+const ANSWER_LOST: ReadonlySet<string | undefined> = new Set(['unavailable', 'cancelled', 'unknown']);
 
 /** True when the server refused for good: a subscription must end, not resubscribe. */
 export const isPermanent = (e: StoreError): boolean => e instanceof StoreRefusedError;

@@ -17,6 +17,9 @@
  *   those to streams starting with `appendDelayPrefix` (all by default);
  * - `timeoutPrefix`: appends to streams starting with it are answered Timeout at once, not written
  *   (the server's commit timed out: for the client the outcome is unknown), the others as usual;
+ * - `dropAfterCommitPrefix`: appends to streams starting with it are committed, then the call fails
+ *   UNAVAILABLE instead of answering (the connection lost after the commit: on a batch append, the
+ *   shared stream fails, as a dropped connection fails it);
  * - `dropSubscriptions()`: fail every live subscription with UNAVAILABLE;
  *   `dropAtCheckpoint = n`: do so once, right after the n-th filter checkpoint sent
  *   (a node going away in the middle of a filtered catch-up);
@@ -98,6 +101,7 @@ export class WireServer {
   maxAppendsInFlight = 0;
   private appendsInFlight = 0;
   timeoutPrefix: string | undefined;
+  dropAfterCommitPrefix: string | undefined;
   /** Where each `$all` subscription asked to start, in order. */
   readonly subscribeStarts: WireStart[] = [];
   /** Records sent by `$all` reads (not subscriptions): what a client-side filter would have to parse. */
@@ -315,6 +319,10 @@ export class WireServer {
     }
   }
 
+  private dropsAfterCommit(stream: string): boolean {
+    return this.dropAfterCommitPrefix !== undefined && stream.startsWith(this.dropAfterCommitPrefix);
+  }
+
   private timesOut(stream: string): boolean {
     return this.timeoutPrefix !== undefined && stream.startsWith(this.timeoutPrefix);
   }
@@ -330,6 +338,7 @@ export class WireServer {
     if (this.timesOut(stream)) return cb({ code: grpc.status.DEADLINE_EXCEEDED, details: 'Operation timed out' });
     const decision = this.log.append(stream, expected, events);
     if (this.appendDelayMs > 0 && stream.startsWith(this.appendDelayPrefix)) await sleep(this.appendDelayMs);
+    if (this.dropsAfterCommit(stream)) return cb(unavailable('connection lost after the commit'));
     const resp = new streamsPb.AppendResp();
     if (decision.kind === 'wrong-expected-version') {
       const wev = new streamsPb.AppendResp.WrongExpectedVersion();
@@ -416,6 +425,7 @@ export class WireServer {
           : BigInt(options?.getStreamPosition() ?? '0');
     const decision = this.log.append(stream, expected, events);
     if (this.appendDelayMs > 0 && stream.startsWith(this.appendDelayPrefix)) await sleep(this.appendDelayMs);
+    if (this.dropsAfterCommit(stream)) return void call.emit('error', unavailable('connection lost after the commit'));
     const deadline = options?.getDeadline();
     if (deadline !== undefined && deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6 < Date.now()) {
       // Committed already: the caller only learns that the deadline passed (outcome unknown).
