@@ -71,7 +71,8 @@ function summedRatings(rows: readonly RatingFigures[]): RatingFigures {
 
 function summedComplaints(rows: readonly ComplaintFigures[]): ComplaintFigures {
   const s = (f: (r: ComplaintFigures) => number) => sum(rows, f);
-  const findings: Record<string, { substantiated: number; partly: number }> = {};
+  // Keyed by department id (free text): no prototype, as ComplaintAccumulator's.
+  const findings: Record<string, { substantiated: number; partly: number }> = Object.create(null);
   for (const r of rows)
     for (const [department, n] of Object.entries(r.substantiated) as [string, FindingCount][]) {
       const into = (findings[department] ??= { substantiated: 0, partly: 0 });

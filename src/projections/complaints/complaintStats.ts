@@ -152,7 +152,8 @@ export class ComplaintAccumulator implements ComplaintCounts {
   closedOfAccepted = 0;
   withSatisfaction = 0;
   satisfied = 0;
-  readonly substantiated: Record<string, { substantiated: number; partly: number }> = {};
+  /** By department id, free text: no prototype, so an id such as `__proto__` or `constructor` is a key like any other. */
+  readonly substantiated: Record<string, { substantiated: number; partly: number }> = Object.create(null);
   /** Cards issued in the period, by COMPLAINT_CARD_RULES index. */
   readonly cards: number[] = COMPLAINT_CARD_RULES.map(() => 0);
 
