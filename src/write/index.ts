@@ -4,7 +4,7 @@ export { MAX_CONFLICT_RETRIES } from './job.js';
 export type { WriteAccess, WriteMetrics, WriteSide, WriteSideDeps } from './writeSide.js';
 export { earlierRefused } from './planGroup.js';
 export type { CaseGroup, WriteEvent } from './planGroup.js';
-export { WRITE_REJECTION_CODES, isStored } from './results.js';
+export { WRITE_REJECTION_CODES, isStored, rejected } from './results.js';
 export type { Appended, Duplicate, Rejected, RejectionCode, WriteResult } from './results.js';
 export { CaseWriteCache, DEFAULT_WRITE_CACHE_CASES } from './writeCache.js';
 export type { CachedCase } from './writeCache.js';

@@ -482,6 +482,37 @@ describe('an eventId used in another case', () => {
   });
 });
 
+describe('an eventId sent for two cases in one request', () => {
+  it('is taken by the earlier row: the later one is refused (409), whichever case comes first in the request', async () => {
+    const [first, shared] = [randomUUID(), randomUUID()];
+    // A-1's rows come first in the request, but the shared eventId is B-1's row before it is A-1's.
+    const res = await post('/events', {
+      events: [
+        accepted('A-1', '2025-09-22T09:00:00+08:00', { eventId: first }),
+        accepted('B-1', '2025-09-22T09:00:00+08:00', { eventId: shared }),
+        {
+          type: 'CasePaused',
+          caseId: 'A-1',
+          occurredAt: '2025-09-22T09:10:00+08:00',
+          pauseId: 'p1',
+          reason: 'testing',
+          eventId: shared,
+        },
+        { type: 'CaseResumed', caseId: 'A-1', occurredAt: '2025-09-22T09:20:00+08:00', pauseId: 'p1' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const rows = res.body.results;
+    expect(rows.map((r: { status: number }) => r.status)).toEqual([201, 201, 409, 409]);
+    expect(rows[2]).toMatchObject({ caseId: 'A-1', eventId: shared, error: { code: 'event-id-conflict' } });
+    expect(rows[2].error.message).toContain('earlier in this request');
+    // A case stops at its first refused row, as for any other refusal.
+    expect(rows[3].error).toMatchObject({ code: 'earlier-event-refused', details: { refusedEventId: shared } });
+    expect((await streamOf('A-1')).map((e) => e.eventId)).toEqual([first]);
+    expect((await streamOf('B-1')).map((e) => e.eventId)).toEqual([shared]);
+  });
+});
+
 describe('batch rows (issue 13 defect 6)', () => {
   it('name caseId and eventId on every row, rejected and invalid ones included', async () => {
     const badId = randomUUID();

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
-import { earlierRefused, timeSlice, withEventId } from '../../write/index.js';
+import { earlierRefused, rejected, timeSlice, withEventId } from '../../write/index.js';
 import { mayWriteCenter, principalOf, type Authenticator } from '../auth.js';
 import { ApiError, badRequest, errorBody, REJECTION_STATUS } from '../errors.js';
 import { parseIfMatch, pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
@@ -53,8 +53,11 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
       const answers: (Record<string, unknown> | undefined)[] = rows.map(() => undefined);
       // Each case's events in request order; each case's group is decided and appended atomically.
       const groups = new Map<string, { indexes: number[]; events: WriteEvent[] }>();
-      // A case with a malformed row: its later rows are not written (the write side stops a case at a refusal too).
+      // A case with a malformed (or here refused) row: its later rows are not written (the write side stops a case at a refusal too).
       const malformedIn = new Map<string, { readonly eventId: string } | { readonly row: number }>();
+      // The case whose row first sent each eventId: a later row of another case with it is the reuse (409), as the
+      // rows are ordered, not as the cases' groups happen to be appended (the first row of a case places its group).
+      const caseOfEventId = new Map<string, string>();
       const slice = timeSlice(); // a 1000-event body is decoded in slices, other requests answered between them
       for (const [index, raw] of rows.entries()) {
         await slice.pause();
@@ -73,10 +76,25 @@ export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
           answers[index] = toRow(earlierRefused(caseId, eventId, malformed));
           continue;
         }
-        const group = groups.get(decoded.event.caseId) ?? { indexes: [], events: [] };
+        const event = withEventId(decoded.event);
+        const claimedBy = caseOfEventId.get(event.eventId);
+        if (claimedBy !== undefined && claimedBy !== event.caseId) {
+          answers[index] = toRow(
+            rejected(
+              event.caseId,
+              event.eventId,
+              'event-id-conflict',
+              `eventId ${event.eventId} is used earlier in this request by an event of case ${claimedBy}; nothing was written for this one`,
+            ),
+          );
+          malformedIn.set(event.caseId, { eventId: event.eventId }); // its later rows: earlier-event-refused
+          continue;
+        }
+        caseOfEventId.set(event.eventId, event.caseId);
+        const group = groups.get(event.caseId) ?? { indexes: [], events: [] };
         group.indexes.push(index);
-        group.events.push(withEventId(decoded.event));
-        groups.set(decoded.event.caseId, group);
+        group.events.push(event);
+        groups.set(event.caseId, group);
       }
       const entries = [...groups];
       const results = await writeSide.appendGroups(
