@@ -94,6 +94,10 @@ export const HEADLINE_NAMES: Readonly<Record<(typeof HEADLINE_FIGURES)[number][0
   avgUsedDays: '承诺件平均用时（工作日）',
   // The cases' cards (SPEC §5); the cards section adds the complaints' (本月红黄牌, 合计).
   cardsTotal: '办件红黄牌',
+  escalations: '催办督办',
+  extensions: '延期',
+  escalationsAnswered: '回告',
+  answeredOnTimeRate: '按时回告率',
 };
 
 /** Chinese names of the compared complaint figures (效能投诉), in the order of `COMPLAINT_HEADLINES`. */

@@ -35,14 +35,26 @@ export const HEADLINE_FIGURES = [
   ['overdueRate', 'flow', 'points'],
   ['avgUsedDays', 'flow', 'percent'],
   ['cardsTotal', 'flow', 'percent'],
+  // §5's escalation figures (催办 / 督办 / 上报: their total) and edition 2's (延期, 回告, 按时回告率).
+  ['escalations', 'flow', 'percent'],
+  ['extensions', 'flow', 'percent'],
+  ['escalationsAnswered', 'flow', 'percent'],
+  ['answeredOnTimeRate', 'flow', 'points'],
 ] as const;
 
 export type HeadlineField = (typeof HEADLINE_FIGURES)[number][0];
 
+/** A headline figure's value; a figure counted by kind (`escalations`) is its `total`. */
 export function headline(kpis: KpiSet, part: 'cohort' | 'flow', field: string): number | null {
   const v = (kpis[part] as unknown as Record<string, unknown>)[field];
-  return typeof v === 'number' ? v : null;
+  if (typeof v === 'number') return v;
+  const total = typeof v === 'object' && v !== null ? (v as { total?: unknown }).total : undefined;
+  return typeof total === 'number' ? total : null;
 }
+
+/** The exact value behind a headline figure (exactFigures.ts), else the figure (a count is exact). */
+const exactHeadline = (kpis: KpiSet, part: 'cohort' | 'flow', field: string): number | null =>
+  exactFigure(kpis[part], field) ?? headline(kpis, part, field);
 
 /** Percent change from `before` to `now`; null when `before` is 0 or either is missing. */
 export function percentChange(now: number | null, before: number | null): number | null {
@@ -59,8 +71,8 @@ export function pointChange(now: number | null, before: number | null): number |
 export function growthOf(now: KpiSet, before: KpiSet): GrowthTable {
   const out: Record<string, Growth> = {};
   for (const [field, part, unit] of HEADLINE_FIGURES) {
-    const a = exactFigure(now[part], field);
-    const b = exactFigure(before[part], field);
+    const a = exactHeadline(now, part, field);
+    const b = exactHeadline(before, part, field);
     out[field] = { unit, value: unit === 'percent' ? percentChange(a, b) : pointChange(a, b) };
   }
   return out as GrowthTable;
