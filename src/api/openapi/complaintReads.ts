@@ -91,6 +91,7 @@ const ComplaintDetail = closed(
     'cards',
     'alerts',
     'asOf',
+    'provisional',
     'calendarVersion',
     'policyVersion',
   ],
@@ -172,6 +173,10 @@ const ComplaintDetail = closed(
     },
     asOf: instant,
     asKnownAt: instant,
+    provisional: {
+      type: 'boolean',
+      description: 'The clocks use a day of a year the calendar only predicts (SPEC §3): they may still move',
+    },
     calendarVersion: str,
     policyVersion: str,
     withdrawnCards: {

@@ -84,6 +84,11 @@ export interface ComplaintTimeline {
   /** Present once the complaint is accepted. */
   readonly answer?: AnswerClock;
   readonly cards: readonly ComplaintCard[];
+  /**
+   * SPEC §3 (§8: the same calendar): a day between the receipt date and the later of the clocks'
+   * last days and T's date (or the closure's) lies in a year the calendar only predicts.
+   */
+  readonly provisional: boolean;
 }
 
 const card = (rule: ComplaintCardRule, start: EpochMs, clear: EpochMs | undefined): ComplaintCard =>
@@ -164,7 +169,9 @@ export function complaintTimelineOf(
       COMPLAINT_RULE_INDEX[a.rule] - COMPLAINT_RULE_INDEX[b.rule] ||
       (a.lateRecord ?? 0) - (b.lateRecord ?? 0),
   );
-  return { asOf: T, decide, ...(answer !== undefined ? { answer } : {}), cards };
+  const lastDay = Math.max(decideByDay, answer?.byDay ?? decideByDay, cal.dayOf(s.closed?.at ?? T));
+  const provisional = cal.isProvisionalSpan(receivedDay, lastDay);
+  return { asOf: T, decide, ...(answer !== undefined ? { answer } : {}), cards, provisional };
 }
 
 /** One complaint-late-record card per late record over the policy's threshold (the case rule of timeline.ts). */

@@ -98,6 +98,8 @@ export interface ComplaintDetail {
   readonly alerts: readonly ComplaintCardRule[];
   readonly events: readonly ComplaintEventView[];
   readonly asOf: string;
+  /** SPEC §3: the clocks use a day of a year the calendar only predicts (they may still move). */
+  readonly provisional: boolean;
   readonly calendarVersion: string;
   readonly policyVersion: string;
 }
@@ -188,6 +190,7 @@ export function complaintDetail(
     alerts: [...new Set(complaintAlertsAt(tl, s, asOf).map((c) => c.rule))],
     events,
     asOf: show(asOf),
+    provisional: tl.provisional,
     calendarVersion: calendar.version,
     policyVersion: policy.version,
   };
