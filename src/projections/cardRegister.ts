@@ -67,7 +67,10 @@ export interface CardRegisterRow extends Named {
   readonly matterName?: string;
   /** Why, in numbers (the timing core's explanation of the card, as on the case page). */
   readonly explain?: unknown;
-  /** A case's card computed over a predicted day (no notice yet): it may still move (SPEC §3). */
+  /**
+   * The card's case or complaint is timed over a predicted day (no notice yet): it may still move
+   * (SPEC §3; a case's evaluation's flag, a complaint's `ComplaintTimeline.provisional`, both as of now).
+   */
   readonly provisional?: true;
 }
 
@@ -248,6 +251,7 @@ function complaintRowOf(hit: ComplaintHit, now: EpochMs, zone: string, policy: P
     centerId: complaint.received!.centerId,
     departmentId: departmentAt(complaint, card.start) ?? NO_DEPARTMENT,
     explain,
+    ...(timeline.provisional ? { provisional: true as const } : {}),
   };
 }
 

@@ -93,6 +93,7 @@ describe('GET /complaints', () => {
       decideDueAt: '2025-11-07T00:00:00.000+08:00',
       answerDueAt: '2025-11-25T00:00:00.000+08:00',
       alerts: [],
+      provisional: false,
     });
     expect(all.body.items[1]).not.toHaveProperty('departmentId');
 
@@ -282,6 +283,61 @@ describe('GET /complaints', () => {
       ordinal: 0,
     });
     expect(ids((await get(`/complaints?cursor=${old}`)).body)).toEqual(['Q-1', 'Q-4']);
+  });
+
+  it('a complaint whose answer falls due in a predicted year is provisional in /complaints (and its CSV) and on its /cards rows, as on its own read', async () => {
+    await srv.close();
+    srv = await startTestServer({ now: '2026-11-02T10:00:00+08:00' });
+    const at = async (id: string, type: string, occurredAt: string, extra: Record<string, unknown> = {}) => {
+      srv.clock.set(occurredAt); // recorded as it happens: no late-record card
+      await post(id, type, occurredAt, extra);
+    };
+    // P-0: every day in 2026, published (received Mon 11-02, accepted late on 11-09: its complaint-undecided
+    // card; answered and closed 11-10, long before the December days the 2027 notice may still set).
+    await at('P-0', 'ComplaintReceived', '2026-11-02T10:00:00+08:00', receivedBody('center-A'));
+    await at('P-0', 'ComplaintAccepted', '2026-11-09T10:00:00+08:00');
+    await at('P-0', 'ComplaintAnswered', '2026-11-10T10:00:00+08:00', { finding: 'partly' });
+    await at('P-0', 'ComplaintClosed', '2026-11-10T11:00:00+08:00', { satisfaction: 'satisfied' });
+    // P-1: accepted Tue 12-22, its 15 working days to answer end in January 2027, a year only predicted.
+    await at('P-1', 'ComplaintReceived', '2026-12-21T10:00:00+08:00', receivedBody('center-A'));
+    await at('P-1', 'ComplaintAccepted', '2026-12-22T10:00:00+08:00');
+    srv.clock.set('2027-01-20T10:00:00+08:00');
+    await caughtUp();
+
+    expect((await get('/complaints/P-1')).body.provisional).toBe(true);
+    const list = await get('/complaints?q=P-');
+    // Before: the detail said provisional, the list's rows had no such field.
+    expect(
+      list.body.items.map((r: { complaintId: string; provisional: boolean }) => [r.complaintId, r.provisional]),
+    ).toEqual([
+      ['P-1', true],
+      ['P-0', false],
+    ]);
+    const csv = await call(srv.baseUrl, 'GET', '/complaints?q=P-', {
+      token: TOKENS.monitor,
+      headers: { accept: 'text/csv' },
+    });
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/,时限为预测$/);
+    expect(lines.slice(1).map((l) => l.split(',').at(-1))).toEqual(['是', '否']);
+
+    const cards = await get('/cards?from=2026-11-01&to=2027-02-01&subject=complaint');
+    // Present (true) on the provisional complaint's cards, absent on the other's: a case card's rule.
+    expect(
+      cards.body.items.map((r: { complaintId: string; rule: string; provisional?: boolean }) => [
+        r.complaintId,
+        r.rule,
+        r.provisional,
+      ]),
+    ).toEqual([
+      ['P-0', 'complaint-undecided', undefined],
+      ['P-1', 'complaint-answer-warning', true],
+      ['P-1', 'complaint-overdue', true],
+    ]);
+    expect(cards.body.items[0]).not.toHaveProperty('provisional');
   });
 
   it('400 names the bad filter; 403 for a recorder', async () => {

@@ -43,7 +43,7 @@ const onTime = { type: ['boolean', 'null'], description: 'null while the work is
 const days = { type: 'integer', minimum: 0 };
 
 const ComplaintListRow = closed(
-  ['complaintId', 'status', 'channel', 'centerId', 'subject', 'receivedAt', 'decideDueAt', 'alerts'],
+  ['complaintId', 'status', 'channel', 'centerId', 'subject', 'receivedAt', 'decideDueAt', 'alerts', 'provisional'],
   {
     complaintId: str,
     status: { enum: COMPLAINT_STATUSES },
@@ -75,6 +75,11 @@ const ComplaintListRow = closed(
         }),
       ),
       description: 'Alerts in force now, one a rule: the first to start, and count when more than one',
+    },
+    provisional: {
+      type: 'boolean',
+      description:
+        "A day of the complaint's clocks lies in a year the calendar only predicts (SPEC §3, §8; no notice yet): the dues may still move",
     },
   },
 );

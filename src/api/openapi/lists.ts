@@ -333,7 +333,11 @@ export const listSchemas = {
     properties: {
       caseId: { type: 'string' },
       complaintId: { type: 'string' },
-      provisional: { const: true, description: "A case's card computed over a predicted day: it may still move" },
+      provisional: {
+        const: true,
+        description:
+          "The card's case or complaint is timed over a predicted day (no notice yet): it may still move; absent otherwise",
+      },
       rule: { enum: [...CARD_RULES, ...COMPLAINT_CARD_RULES] },
       color: { enum: CARD_COLORS },
       startedAt: instant,

@@ -131,6 +131,11 @@ export interface ComplaintListRow {
   /** End of the last day to answer on, once accepted. */
   readonly answerDueAt?: string;
   readonly alerts: readonly ComplaintListAlert[];
+  /**
+   * A day of its clocks' span lies in a year the calendar only predicts: the dues may still move
+   * (SPEC §3, §8; the case row's field). `ComplaintTimeline.provisional`, as `GET /complaints/{id}` says it.
+   */
+  readonly provisional: boolean;
 }
 
 export interface ComplaintListResult {
@@ -313,6 +318,7 @@ function complaintRow(s: ComplaintState, src: ComplaintListSources): ComplaintLi
     decideDueAt: tl === null ? show(r.at) : show(tl.decide.dueAt),
     ...(tl?.answer !== undefined ? { answerDueAt: show(tl.answer.dueAt) } : {}),
     alerts: alertsByRule(src.alertsOf(s.complaintId)),
+    provisional: tl?.provisional === true,
   };
 }
 
@@ -336,6 +342,7 @@ const COMPLAINT_CSV_HEADER = [
   '受理决定期限',
   '答复期限',
   '当前告警',
+  '时限为预测',
 ];
 
 /** A page of the list as CSV (Chinese headers and, as the case list's, codes by their Chinese names: labels.ts). */
@@ -364,6 +371,7 @@ export function complaintListToCsv(rows: readonly ComplaintListRow[]): string {
       r.alerts
         .map((x) => `${COMPLAINT_RULE_NAMES[x.rule]}（${COLOR_NAMES[x.color]}）${x.count ? ` ×${x.count}` : ''}`)
         .join('、'),
+      r.provisional ? '是' : '否',
     ]),
   );
 }

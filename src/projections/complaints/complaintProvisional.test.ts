@@ -14,7 +14,10 @@ import { complaintTimelineOf } from '../../domain/complaints/timeline.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { parseDate, parseInstant } from '../../domain/time.js';
 import type { RecordedEvent } from '../../store/port.js';
+import { listCards } from '../cardRegister.js';
+import { NO_NAMES } from '../rowNames.js';
 import { complaintDetail } from './complaintDetail.js';
+import { complaintListToCsv, listComplaints } from './complaintList.js';
 import { ComplaintProjection } from './complaintProjection.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -77,5 +80,79 @@ describe('a complaint timed over a predicted year is provisional (SPEC §3, §8)
   it('undecided, not yet accepted, decision due in 2026: not provisional until the days reach a predicted year', () => {
     const events = [received('2026-03-02T10:00:00+08:00')];
     expect(detailOf(events, '2026-03-03T12:00:00+08:00')?.provisional).toBe(false);
+  });
+});
+
+/**
+ * The office's lists said nothing of it: GET /complaints rows (and their CSV) and the complaint
+ * cards of GET /cards had no `provisional`, while the case list's rows and the cases' cards do
+ * (caseList.ts, cardRegister.ts). Same field, same presence rules: a list row always carries the
+ * boolean (the CSV its 时限为预测 column), a card only `provisional: true`, absent otherwise.
+ */
+describe('complaint list rows and complaint cards carry provisional as case rows and case cards do', () => {
+  // P-1 accepted Tue 2026-12-22: its answer falls due in January 2027 (predicted). P-0: received,
+  // accepted late (its complaint-undecided card) and closed in 2025, every day in published years.
+  const events = [
+    received('2026-12-21T10:00:00+08:00', {}, 'P-1'),
+    acceptedC('2026-12-22T10:00:00+08:00', 'P-1'),
+    received('2025-09-22T10:00:00+08:00', {}, 'P-0'),
+    acceptedC('2025-09-30T10:00:00+08:00', 'P-0'),
+    answeredC('2025-10-09T10:00:00+08:00', 'substantiated', 'P-0'),
+    closedC('2025-10-10T10:00:00+08:00', 'satisfied', 'P-0'),
+  ];
+  const now = parseInstant('2027-01-20T12:00:00+08:00');
+  const projection = () => {
+    const p = new ComplaintProjection(timing);
+    for (const [i, e] of events.entries())
+      p.apply({ streamId: `complaint-${e.complaintId}`, position: BigInt(i + 1), data: e, recordedAt: e.occurredAt });
+    return p;
+  };
+
+  it('GET /complaints: each row says provisional (true or false), as does its CSV', () => {
+    const complaints = projection();
+    const list = listComplaints({ limit: 10 }, { complaints, alertsOf: () => [], zone: ZONE, now, names: NO_NAMES });
+    // Before: no field on either row.
+    expect(list.items.map((r) => [r.complaintId, r.provisional])).toEqual([
+      ['P-1', true],
+      ['P-0', false],
+    ]);
+    // The same flag as the complaint's own read.
+    expect(complaints.timelineOf(complaints.get('P-1')!, now)?.provisional).toBe(true);
+    const lines = complaintListToCsv(list.items)
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/,当前告警,时限为预测$/);
+    expect(lines.slice(1).map((l) => [l.split(',')[0], l.split(',').at(-1)])).toEqual([
+      ['P-1', '是'],
+      ['P-0', '否'],
+    ]);
+  });
+
+  it('GET /cards: a complaint card says provisional: true when its complaint is, and nothing when not', () => {
+    const complaints = projection();
+    const register = listCards(
+      { from: '2025-01-01', to: '2027-02-01', subject: 'complaint', limit: 50 },
+      {
+        entries: [],
+        evaluate: () => undefined,
+        explain: () => undefined,
+        zone: ZONE,
+        now,
+        names: NO_NAMES,
+        complaints: {
+          all: () => complaints.all(),
+          timelineOf: (s, at) => complaints.timelineOf(s, at),
+          policyOf: (s) => complaints.policyOf(s),
+        },
+      },
+    );
+    const p1 = register.items.filter((r) => r.complaintId === 'P-1');
+    const p0 = register.items.filter((r) => r.complaintId === 'P-0');
+    expect(p1.map((r) => r.rule)).toEqual(['complaint-answer-warning', 'complaint-overdue']);
+    expect(p0.map((r) => r.rule)).toEqual(['complaint-undecided']);
+    // Before: no complaint card had the field.
+    for (const r of p1) expect(r.provisional).toBe(true);
+    for (const r of p0) expect(r).not.toHaveProperty('provisional');
   });
 });
