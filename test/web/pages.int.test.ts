@@ -178,6 +178,7 @@ describe('monthly report page', () => {
       return n === null || n === undefined ? '' : String(n);
     };
     expect(shown.length).toBeGreaterThanOrEqual(12);
+    expect(shown.map((r) => r.kpi)).toContain('answeredOnTimeRate'); // in the JSON and CSV before, not on the page
     for (const row of shown) {
       expect({ kpi: row.kpi, now: row.now }).toEqual({ kpi: row.kpi, now: expected(now, row.kpi) });
       expect({ kpi: row.kpi, before: row.before }).toEqual({ kpi: row.kpi, before: expected(before, row.kpi) });
