@@ -23,7 +23,13 @@ export const LEVEL_LABELS = {
 };
 
 // Which way is better, for colouring a change (others stay neutral).
-const HIGHER_IS_BETTER = new Set(['completionRate', 'instantCompletionRate', 'onTimeRate', 'earlyRate', 'answeredOnTimeRate']);
+const HIGHER_IS_BETTER = new Set([
+  'completionRate',
+  'instantCompletionRate',
+  'onTimeRate',
+  'earlyRate',
+  'answeredOnTimeRate',
+]);
 const LOWER_IS_BETTER = new Set(['overdueRate', 'avgUsedDays', 'cardsTotal', 'inProgress']);
 
 function figure(kpis, part, field) {
