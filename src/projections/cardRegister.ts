@@ -4,7 +4,7 @@
  * from. Cases' cards and complaints' (SPEC §3: cards are the record of every
  * alert raised; §8's complaint rules). It counts the same cards `/stats` counts
  * (the fold's card list of each case, the period test `from ≤ startedAt < to`,
- * the case's center and department; each complaint's cards started by now, its
+ * started by now, the case's center and department; each complaint's cards started by now, its
  * center, the department in charge when the card started), so its total equals
  * `flow.cardsTotal` + `complaints.cardsTotal` of the statistics, and the report's
  * month card count.
@@ -144,7 +144,9 @@ export function listCards(query: CardRegisterQuery, sources: CardRegisterSources
       for (let i = 0; i < cards.length; i += 2) {
         const startedAt = cards[i]!;
         const code = cards[i + 1]!;
-        if (startedAt < fromMs || startedAt >= toMs) continue;
+        // Issued: started in the period and by now, as `/stats` counts (the fold's list of a case
+        // recorded ahead of the clock may hold a card still to start).
+        if (startedAt < fromMs || startedAt >= toMs || startedAt > sources.now) continue;
         const ruleIndex = ruleIndexOf(code);
         if (rule !== undefined && RULES[ruleIndex] !== rule) continue;
         if (query.color !== undefined && RULE_COLOR[ruleIndex] !== query.color) continue;

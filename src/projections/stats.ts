@@ -86,7 +86,8 @@ export class Accumulator implements KpiCounts {
 
   /**
    * `clockMs`: the instant the figures are computed at. A reply due after it has not fallen due yet,
-   * whatever the period: counting it would make a running month's on-time rate a forecast of misses.
+   * whatever the period: counting it would make a running month's on-time rate a forecast of misses;
+   * a card starting after it has not been issued yet.
    */
   constructor(private readonly clockMs: EpochMs = Number.POSITIVE_INFINITY) {}
 
@@ -124,7 +125,12 @@ export class Accumulator implements KpiCounts {
     if (cards !== undefined) {
       for (let i = 0; i < cards.length; i += 2) {
         const startedAt = cards[i]!;
-        if (startedAt >= fromMs && startedAt < toMs) this.cards[ruleIndexOf(cards[i + 1]!)]! += 1;
+        // Issued: started in the period and by the instant read (docs/projections.md "A period reaching
+        // into the future"). The fold reads a case recorded ahead of the clock at its last event, so
+        // its list may hold a card still to start, as a complaint's clocks do (a reviewer found a case's
+        // overdue card of 00:00 counted at 23:57, after an event of 00:01, and a complaint's not).
+        if (startedAt >= fromMs && startedAt < toMs && startedAt <= this.clockMs)
+          this.cards[ruleIndexOf(cards[i + 1]!)]! += 1;
       }
     }
     const respondBy = e.respondBy;

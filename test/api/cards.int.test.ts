@@ -296,3 +296,76 @@ describe('complaint cards in the register (SPEC §3: the record of every alert r
     expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[1]).toMatch(/^效能投诉,Q-1,投诉逾期未决定受理,红牌,/);
   });
 });
+
+describe('a card known ahead of the clock (an event recorded up to 5 minutes ahead, SPEC §4)', () => {
+  it('is in the register and the counts only once it has started, for a case as for a complaint', async () => {
+    const post = async (path: string, body: Record<string, unknown>) => {
+      const res = await call(srv.baseUrl, 'POST', path, { token: TOKENS.recorder, body });
+      expect(res.status, res.text).toBe(201);
+    };
+    srv.clock.set('2025-11-03T10:00:00+08:00');
+    // Both due at 2025-11-07 00:00: the case promised 3 working days, the complaint's decision 3 days.
+    const { caseId: _c, ...body } = accepted('A-1', '2025-11-03T09:00:00+08:00', { promisedDays: 3 });
+    await post('/cases/A-1/events', body);
+    await post('/complaints/Q-1/events', {
+      type: 'ComplaintReceived',
+      occurredAt: '2025-11-03T09:00:00+08:00',
+      channel: 'hotline',
+      centerId: 'center-A',
+      subject: '窗口推诿',
+    });
+    // At 23:57 events occurring at 00:01 are recorded (4 minutes ahead): the fold reads both at 00:01.
+    srv.clock.set('2025-11-06T23:57:00+08:00');
+    const ahead = '2025-11-07T00:01:00+08:00';
+    await post('/cases/A-1/events', { type: 'CaseEscalated', occurredAt: ahead, level: 'reminder', by: 'office' });
+    await post('/complaints/Q-1/events', { type: 'ComplaintAccepted', occurredAt: ahead });
+    const nov = 'from=2025-11-01&to=2025-12-01';
+    const read = async () => {
+      const register = (await get(`/cards?${nov}`)).body;
+      const stats = (await get(`/stats?${nov}`)).body;
+      const report = (await get('/reports/monthly?month=2025-11')).body;
+      return {
+        rows: register.items.map((r: { caseId?: string; complaintId?: string; rule: string }) => [
+          r.caseId ?? r.complaintId,
+          r.rule,
+        ]),
+        total: register.total,
+        cases: stats.flow.cardsTotal,
+        overdueOpenAtEnd: stats.flow.overdueOpenAtEnd,
+        complaints: stats.complaints.cardsTotal,
+        report: report.cards.total,
+      };
+    };
+    // Before: the case's overdue card (00:00) was listed and counted at 23:57 (total 2, cardsTotal 2,
+    // while overdueOpenAtEnd said 0), the complaint's undecided card (00:00) was not.
+    expect(await read()).toEqual({
+      rows: [['A-1', 'deadline-warning']],
+      total: 1,
+      cases: 1,
+      overdueOpenAtEnd: 0,
+      complaints: 0,
+      report: 1,
+    });
+    // The case read and the board still read the case at its last event (docs/api.md "Default asOf",
+    // docs/projections.md "Events ahead of the clock"), as the complaint's.
+    const kase = (await get('/cases/A-1', TOKENS.auditor)).body;
+    expect(kase.asOf).toBe('2025-11-07T00:01:00.000+08:00');
+    expect(kase.cards.map((c: { rule: string }) => c.rule)).toEqual(['deadline-warning', 'overdue']);
+    const complaint = (await get('/complaints/Q-1', TOKENS.auditor)).body;
+    expect(complaint.cards.map((c: { rule: string }) => c.rule)).toEqual(['complaint-undecided']);
+
+    srv.clock.set('2025-11-07T00:00:00+08:00');
+    expect(await read()).toEqual({
+      rows: [
+        ['A-1', 'deadline-warning'],
+        ['A-1', 'overdue'],
+        ['Q-1', 'complaint-undecided'],
+      ],
+      total: 3,
+      cases: 2,
+      overdueOpenAtEnd: 1,
+      complaints: 1,
+      report: 3,
+    });
+  });
+});
