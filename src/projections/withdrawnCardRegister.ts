@@ -54,9 +54,25 @@ export interface WithdrawnCardQuery {
   readonly color?: CardColor;
   /** Only cases' cards, or only complaints'. */
   readonly subject?: CardSubject;
+  /** Only the rows of one kind (rowKind): the report counts each apart, and links each to its rows. */
+  readonly kind?: WithdrawnRowKind;
   readonly limit: number;
   readonly cursor?: string;
 }
+
+/**
+ * What a row of the register is: a card withdrawn (what the report's 亮出后撤销 count and the gauge
+ * count), a yellow card kept whose shown clearing changed, or a row put back since (either first).
+ */
+export const WITHDRAWN_ROW_KINDS = ['withdrawn', 'clearing-changed', 'reinstated'] as const;
+export type WithdrawnRowKind = (typeof WITHDRAWN_ROW_KINDS)[number];
+
+/** A row's kind, told apart as report.ts `withdrawnInPeriod` counts it (put back first). */
+export const rowKind = (row: {
+  readonly reinstatedAt?: unknown;
+  readonly clearingChanged?: boolean;
+}): WithdrawnRowKind =>
+  row.reinstatedAt !== undefined ? 'reinstated' : row.clearingChanged === true ? 'clearing-changed' : 'withdrawn';
 
 /** What withdrew the card, as the row shows it. */
 export type WithdrawnByView =
@@ -161,6 +177,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
   if (query.subject !== 'complaint' && (rule === undefined || !isComplaintRule(rule)))
     sources.withdrawn.forEach((card, index) => {
       if (card.startedAt < fromMs || card.startedAt >= toMs) return;
+      if (query.kind !== undefined && rowKind(card) !== query.kind) return;
       if (rule !== undefined && card.rule !== rule) return;
       if (query.color !== undefined && COLOR_OF_RULE[card.rule] !== query.color) return;
       const accepted = sources.stateOf(card.caseId)?.accepted;
@@ -175,6 +192,7 @@ export function listWithdrawnCards(query: WithdrawnCardQuery, sources: Withdrawn
   if (complaints !== undefined && query.subject !== 'case' && (rule === undefined || isComplaintRule(rule)))
     complaints.withdrawn.forEach((complaintCard, index) => {
       if (complaintCard.startedAt < fromMs || complaintCard.startedAt >= toMs) return;
+      if (query.kind !== undefined && rowKind(complaintCard) !== query.kind) return;
       if (rule !== undefined && complaintCard.rule !== rule) return;
       if (query.color !== undefined && COMPLAINT_RULE_COLOR[complaintCard.rule] !== query.color) return;
       const complaint = complaints.stateOf(complaintCard.complaintId);

@@ -233,7 +233,35 @@ describe('the monthly report', () => {
     expect(await note.textContent()).toContain(
       `亮出后撤销的红黄牌（不计入上表）Also shown, then withdrawn (not counted above): ${report.cards.withdrawn.total}`,
     );
-    expect(await note.locator('a').getAttribute('href')).toBe('/cards?view=withdrawn&from=2025-11-01&to=2025-12-01');
+    // The cards withdrawn (the view lists the changed clearings and rows put back too: `kind` keeps them apart).
+    expect(await note.locator('a').first().getAttribute('href')).toBe(
+      '/cards?view=withdrawn&kind=withdrawn&from=2025-11-01&to=2025-12-01',
+    );
+    await page.context().close();
+  });
+  it('links every count of that line to the withdrawn view listing exactly them (SPEC §4)', async () => {
+    const { withdrawn } = (await getJson(server.baseUrl, '/reports/monthly?month=2025-11')).cards;
+    // EXT-1's 延期 moved its warning's clearing the board had shown: listed in the view, not a card withdrawn.
+    expect(withdrawn.clearingsChanged).toBeGreaterThanOrEqual(1);
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=2025-11`);
+    await page.locator('#withdrawn-note a').first().waitFor();
+    const links = await page
+      .locator('#withdrawn-note a')
+      .evaluateAll((as) => as.map((a) => [a.textContent ?? '', a.getAttribute('href') ?? '']));
+    for (const [text, href] of links) {
+      const api = href!.replace(/^\/cards\?view=withdrawn&/, '/cards/withdrawn?');
+      expect((await getJson(server.baseUrl, api)).total, `${text} → ${href}`).toBe(Number(text!.replace(/\D/g, '')));
+      await page.goto(`${server.baseUrl}${href}`);
+      await page.waitForFunction(() => (document.getElementById('total')?.dataset['total'] ?? '') !== '');
+      expect(await page.locator('#total').getAttribute('data-total'), `${text} → ${href}`).toBe(
+        String(Number(text!.replace(/\D/g, ''))),
+      );
+      await page.goBack();
+    }
+    // The withdrawn, the red and the yellow of them, and the changed clearings: each count a link.
+    const shown = [withdrawn.total, withdrawn.red, withdrawn.yellow, withdrawn.clearingsChanged];
+    expect(links.map(([text]) => Number(text!.replace(/\D/g, '')))).toEqual(shown);
     await page.context().close();
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../domain/lists.js';
 import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
+import { WITHDRAWN_ROW_KINDS } from '../../projections/withdrawnCardRegister.js';
 import {
   datePairParams,
   errorResponse,
@@ -197,6 +198,11 @@ export const listPaths = {
         q('subject', "Only cases' cards or only complaints' (the monthly report's case figures link with case)", {
           enum: CARD_SUBJECTS,
         }),
+        q(
+          'kind',
+          "Only rows of this kind: a card withdrawn (neither of the others: what the report's cards.withdrawn counts), a changed clearing (clearingChanged), or a row put back (reinstatedAt) — the report's cards.withdrawn.total, clearingsChanged and reinstated link each to its own",
+          { enum: WITHDRAWN_ROW_KINDS },
+        ),
         ...paging,
       ],
       responses: listResponses('WithdrawnCardPage', 'One page of withdrawn cards and the total'),

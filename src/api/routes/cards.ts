@@ -6,7 +6,7 @@ import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
 import { Router } from 'express';
 import { CARD_COLORS, CARD_RULES, CARD_SUBJECTS } from '../../domain/lists.js';
 import { cardRegisterToCsv } from '../../projections/cardRegister.js';
-import { withdrawnCardsToCsv } from '../../projections/withdrawnCardRegister.js';
+import { WITHDRAWN_ROW_KINDS, withdrawnCardsToCsv } from '../../projections/withdrawnCardRegister.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
 import { caughtUpWithStore, type ReadYourWritesDeps } from '../readYourWrites.js';
@@ -27,6 +27,9 @@ export const CARD_REGISTER_PARAMS = [
   'limit',
   'cursor',
 ] as const;
+
+/** `GET /cards/withdrawn`: the register's, and `kind` (a card withdrawn, a changed clearing, a row put back). */
+export const WITHDRAWN_CARD_PARAMS = [...CARD_REGISTER_PARAMS, 'kind'] as const;
 
 export function cardRoutes(
   deps: { readonly readModels: ReadModels } & ListTrailDeps & ReadYourWritesDeps,
@@ -56,11 +59,16 @@ export function cardRoutes(
   router.get(
     '/cards/withdrawn',
     auth.require('case:read'),
-    takesParams(...CARD_REGISTER_PARAMS),
+    takesParams(...WITHDRAWN_CARD_PARAMS),
     caughtUp,
     (req, res) => {
       const csv = wantsCsv(req);
-      const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
+      const q = req.query as Record<string, unknown>;
+      const kind = enumParam(q, 'kind', WITHDRAWN_ROW_KINDS);
+      const query = {
+        ...registerQuery(q, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv),
+        ...(kind === undefined ? {} : { kind }),
+      };
       const { from, to } = query;
       const result = deps.readModels.withdrawnCards(query);
       recordListRead(

@@ -1,7 +1,7 @@
 // The card register (GET /cards): the cards started in a period, with why, in numbers; and, as its
 // withdrawn view (`/cards?view=withdrawn`, GET /cards/withdrawn), the cards of the period the record held
 // and a later write withdrew, with when and by what. Same filters, total, paging and CSV in both.
-import { ALERT_RULES, CARD_SUBJECTS, COLORS, label } from './labels.js';
+import { ALERT_RULES, CARD_SUBJECTS, COLORS, label, WITHDRAWN_KINDS } from './labels.js';
 import { complaintHref } from './report-links.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
@@ -10,7 +10,7 @@ import { directoryPickers } from './directory.js';
 import { explainFigures } from './explain-figures.js';
 import { nowStartsNode, timeOf, withdrawnByNode, withdrawnCardName, withdrawnDataset } from './withdrawn.js';
 
-const PARAMS = ['from', 'to', 'centerId', 'scope', 'departmentId', 'rule', 'color', 'subject', 'limit'];
+const PARAMS = ['from', 'to', 'centerId', 'scope', 'departmentId', 'rule', 'color', 'subject', 'kind', 'limit'];
 const withdrawnView = new URLSearchParams(location.search).get('view') === 'withdrawn';
 
 const who = (id, name) => (name ? el('span', { title: id }, name) : id);
@@ -72,6 +72,7 @@ const WITHDRAWN_HEAD = [
 function viewHref(withdrawn) {
   const q = new URLSearchParams(location.search);
   q.delete('view');
+  if (!withdrawn) q.delete('kind'); // the withdrawn view's alone (GET /cards refuses it)
   const qs = q.toString();
   return withdrawn ? `/cards?view=withdrawn${qs ? `&${qs}` : ''}` : `/cards${qs ? `?${qs}` : ''}`;
 }
@@ -98,9 +99,12 @@ for (const [id, table] of [
   ['f-rule', ALERT_RULES],
   ['f-color', COLORS],
   ['f-subject', CARD_SUBJECTS],
+  ['f-kind', WITHDRAWN_KINDS],
 ]) {
   document.getElementById(id).append(...Object.keys(table).map((v) => el('option', { value: v }, label(table, v))));
 }
+// 性质 (a card withdrawn, a changed clearing, a row put back) filters the withdrawn view only.
+if (!withdrawnView) document.getElementById('f-kind').closest('div').remove();
 if (withdrawnView) {
   document.title = '已撤销的红黄牌 Withdrawn cards — 电子监察';
   document
@@ -122,7 +126,7 @@ await directoryPickers();
 const none = (cols) => [el('tr', {}, el('td', { colspan: String(cols), class: 'muted' }, '无 None'))];
 listPage({
   api: withdrawnView ? '/cards/withdrawn' : '/cards',
-  params: PARAMS,
+  params: withdrawnView ? PARAMS : PARAMS.filter((p) => p !== 'kind'),
   ...(withdrawnView ? { addressParams: { view: 'withdrawn' } } : {}),
   rows: (body) =>
     withdrawnView

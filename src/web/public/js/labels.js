@@ -13,6 +13,12 @@ export const RULES = {
 export const COLORS = { yellow: ['黄牌', 'yellow'], red: ['红牌', 'red'] };
 /** What a card is about (the register's `subject` filter; src/domain/lists.ts CARD_SUBJECTS). */
 export const CARD_SUBJECTS = { case: ['办件', 'cases'], complaint: ['效能投诉', 'complaints'] };
+/** The kinds of row of the withdrawn cards' register (GET /cards/withdrawn `kind`). */
+export const WITHDRAWN_KINDS = {
+  withdrawn: ['撤销', 'withdrawn'],
+  'clearing-changed': ['消除时间更正（牌仍在册）', 'clearing changed, card kept'],
+  reinstated: ['撤销后又恢复', 'withdrawn, then put back'],
+};
 
 export const STATUS = {
   open: ['办理中', 'open'],

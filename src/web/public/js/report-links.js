@@ -47,8 +47,9 @@ export function reportWhere(report) {
  * @param {string | {from: string, to: string}} month YYYY-MM, or a compared period (datesOf)
  * @param {string} field a KPI field (labels.js KPIS), or 'accepted' | 'completed' | 'inProgress' | 'cards' | 'caseCards' |
  *   'complaintCards' |
- *   'withdrawnCards' (the card register's withdrawn view)
- * @param {{centerId?: string, scope?: string, departmentId?: string, category?: string, rule?: string, color?: string}} where
+ *   'withdrawnCards' (the card register's withdrawn view; `where.kind` one kind of its rows, as the report counts them)
+ * @param {{centerId?: string, scope?: string, departmentId?: string, category?: string, rule?: string, color?: string,
+ *   kind?: string}} where
  */
 export function reportListLink(month, field, where = {}) {
   const { from, to } = datesOf(month);
@@ -75,6 +76,7 @@ export function reportListLink(month, field, where = {}) {
     case 'complaintCards': // the card section's 投诉小计: the complaints' cards
     case 'withdrawnCards': {
       for (const k of ['rule', 'color']) if (where[k]) q.set(k, where[k]);
+      if (field === 'withdrawnCards' && where.kind) q.set('kind', where.kind);
       if (field === 'cardsTotal' || field === 'caseCards') q.set('subject', 'case');
       if (field === 'complaintCards') q.set('subject', 'complaint');
       q.set('from', from);

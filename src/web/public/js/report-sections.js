@@ -256,16 +256,28 @@ export function renderCards(report) {
   $('card-counts').tFoot.replaceChildren(...(any ? totals : []));
   // Cards shown, then withdrawn by a write recorded after the fact or a calendar correction: not counted above.
   const w = cards.withdrawn ?? { total: 0, red: 0, yellow: 0 };
-  const href = reportListLink(report.month, 'withdrawnCards', reportWhere(report));
   // Beside them, on the same list: yellow cards kept whose shown clearing was changed, and rows put back since.
+  // The list holds all three kinds of row: each count links to its own kind (`kind`), as the report counts it.
+  const withdrawnLink = (n, kind, extra = {}) =>
+    countLink(
+      fmtNumber(n),
+      n,
+      reportListLink(report.month, 'withdrawnCards', { ...reportWhere(report), kind, ...extra }),
+    );
   const changed = w.clearingsChanged ?? 0;
   const reinstated = w.reinstated ?? 0;
   $('withdrawn-note').hidden = w.total === 0 && changed === 0 && reinstated === 0;
   $('withdrawn-note').replaceChildren(
     '另有亮出后撤销的红黄牌（不计入上表）Also shown, then withdrawn (not counted above): ',
-    countLink(fmtNumber(w.total), w.total, href),
-    `（红牌 red ${fmtNumber(w.red)}，黄牌 yellow ${fmtNumber(w.yellow)}）`,
-    ...(changed === 0 ? [] : [`；黄牌消除时间被更正 clearing changed (card kept): ${fmtNumber(changed)}`]),
-    ...(reinstated === 0 ? [] : [`；撤销后又恢复 withdrawn, then put back: ${fmtNumber(reinstated)}`]),
+    withdrawnLink(w.total, 'withdrawn'),
+    '（红牌 red ',
+    withdrawnLink(w.red, 'withdrawn', { color: 'red' }),
+    '，黄牌 yellow ',
+    withdrawnLink(w.yellow, 'withdrawn', { color: 'yellow' }),
+    '）',
+    ...(changed === 0
+      ? []
+      : ['；黄牌消除时间被更正 clearing changed (card kept): ', withdrawnLink(changed, 'clearing-changed')]),
+    ...(reinstated === 0 ? [] : ['；撤销后又恢复 withdrawn, then put back: ', withdrawnLink(reinstated, 'reinstated')]),
   );
 }
