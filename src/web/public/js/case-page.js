@@ -40,10 +40,11 @@ const caseId = decodeURIComponent(location.pathname.replace(/^\/cases\//, '').re
 const enc = encodeURIComponent(caseId);
 
 // The slider's span: acceptance to completion, or to the page's load for an open case (whose end means now).
-let life = { start: 0, end: 0, open: false };
+let life = { start: 0, end: 0, endIso: null, open: false };
 let current = null; // last CaseEvaluation shown
 let knownAt = null; // ISO instant of "as known at", or null for everything recorded
 let pinned = false; // the user picked "as of"; otherwise the page shows now and its address says so (no asOf)
+let shownAsOf = null; // the "as of" instant last asked for, exactly as asked (null: now)
 let requestSeq = 0;
 const historyView = createHistoryView({
   caseId,
@@ -304,8 +305,11 @@ function versionLinks(ev) {
   ];
 }
 
-/** The reply (回告) to an escalation as of the page's instant: when it came and whether in time, or that it is missing. */
-function replyCell(e, asOf) {
+/**
+ * The reply (回告) to an escalation as of the page's instant: when it came and whether in time, that it is
+ * missing, or that none fell due (the case completed first).
+ */
+function replyCell(e, asOf, completedAt) {
   if (e.answeredAt !== undefined) {
     const when = e.answeredOnTime ? '按时 on time' : '逾期 late';
     const who = e.answeredBy ? ` · ${e.answeredBy}` : '';
@@ -315,6 +319,11 @@ function replyCell(e, asOf) {
       `${fmtInstant(e.answeredAt)}（${when}）${who}`,
       e.answerNote ? el('div', { class: 'muted' }, e.answerNote) : null,
     );
+  }
+  // SPEC §3: a reply falls due only while the case is open. Completed before its respond-by instant, the
+  // escalation is neither missed nor pending (the engine raises no card, the stats count it neither way).
+  if (completedAt && Date.parse(completedAt) < Date.parse(e.respondBy)) {
+    return el('td', { dataset: { reply: 'closed' } }, '办结前未到期，无需回告 case completed before the reply was due');
   }
   const overdue = Date.parse(asOf) >= Date.parse(e.respondBy);
   return el(
@@ -335,7 +344,7 @@ function renderEscalations(ev) {
       el('td', {}, e.by),
       el('td', { class: 'num' }, `${e.respondWithinDays} 工作日 days`),
       el('td', {}, fmtInstant(e.respondBy)),
-      replyCell(e, ev.asOf),
+      replyCell(e, ev.asOf, ev.completedAt),
     ),
   );
   $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
@@ -408,6 +417,7 @@ function rememberForbidden(e) {
 async function show(asOfIso) {
   const seq = ++requestSeq;
   pinned = asOfIso !== null;
+  shownAsOf = asOfIso;
   const known = knownAt ? `asKnownAt=${encodeURIComponent(knownAt)}` : '';
   const at = (iso) => [`asOf=${encodeURIComponent(iso)}`, known].filter(Boolean).join('&');
   $('asof-status').textContent = `加载中 Loading ${pinned ? fmtInstant(asOfIso) : '现在 now'}…`;
@@ -449,11 +459,23 @@ async function show(asOfIso) {
     : `显示 ${asOfText} 时的状态 Showing the case as of ${asOfText}`;
 }
 
-/** The "as known at" input as an ISO instant, null when empty; undefined when invalid. */
+/**
+ * The "as known at" input as an ISO instant, null when empty; undefined when invalid. The input holds
+ * whole seconds: left as the page filled it, it means the instant in force (an address's `asKnownAt`
+ * may carry milliseconds, and cutting them would drop the events recorded in that last second).
+ */
 function knownAtFromInput() {
   const value = $('asknown-input').value;
   if (value === '') return null;
+  if (knownAt && value === localDateTimeInput(Date.parse(knownAt), { seconds: true })) return knownAt;
   return instantFromLocalInput(value) ?? undefined;
+}
+
+/** The "as of" input as an ISO instant: the instant shown, seconds included, when the input still shows its minute. */
+function asOfFromInput() {
+  const value = $('asof-input').value;
+  if (pinned && shownAsOf && value === localDateTimeInput(Date.parse(shownAsOf))) return shownAsOf;
+  return instantFromLocalInput(value);
 }
 
 function showMs(asOfMs) {
@@ -469,13 +491,15 @@ function wireControls() {
     $('asof-input').value = localDateTimeInput(t);
     slider.setAttribute('aria-valuetext', localDateTimeInput(t).replace('T', ' '));
     clearTimeout(timer);
-    // The end of an open case's life is now, not the instant the page loaded.
-    const now = life.open && slider.value === slider.max;
-    timer = setTimeout(() => void show(now ? null : isoInZone(t)), 250);
+    // The end of an open case's life is now, not the instant the page loaded; a completed case's is its
+    // completion instant (the slider counts whole minutes from acceptance, which may fall just before it).
+    const atEnd = slider.value === slider.max;
+    const now = life.open && atEnd;
+    timer = setTimeout(() => void show(now ? null : atEnd ? life.endIso : isoInZone(t)), 250);
   });
   $('asof-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const iso = instantFromLocalInput($('asof-input').value);
+    const iso = asOfFromInput();
     const known = knownAtFromInput();
     if (!iso || known === undefined) {
       showError('请输入有效时间 Enter a valid date and time');
@@ -535,6 +559,7 @@ async function main() {
   life = {
     start: Date.parse(now.acceptedAt),
     end: now.completedAt ? Date.parse(now.completedAt) : Date.parse(now.asOf),
+    endIso: now.completedAt ?? null,
     open: !now.completedAt,
   };
   const slider = $('asof-slider');

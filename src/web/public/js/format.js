@@ -69,10 +69,12 @@ export function instantFromLocalInput(value) {
   return Number.isFinite(Date.parse(iso)) ? iso : null;
 }
 
-/** ISO instant (with the zone offset) of an epoch-ms value. */
+/** ISO instant (with the zone offset) of an epoch-ms value; milliseconds only when there are any. */
 export function isoInZone(ms) {
   const p = partsOf(ms);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offsetAt(ms)}`;
+  const frac = ((ms % 1000) + 1000) % 1000;
+  const millis = frac === 0 ? '' : `.${String(frac).padStart(3, '0')}`;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${millis}${offsetAt(ms)}`;
 }
 
 /** Whether a string is an ISO instant (an explanation's value to show with fmtInstant). */
