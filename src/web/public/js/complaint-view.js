@@ -259,6 +259,8 @@ export async function showComplaint(id) {
   $('complaint-asof-status').textContent = c.asKnownAt
     ? `显示 ${fmtInstant(c.asOf)} 时的状态，仅用 ${fmtInstant(c.asKnownAt)} 前已记录的事件 Showing the complaint as of ${fmtInstant(c.asOf)}, as known at ${fmtInstant(c.asKnownAt)}`
     : `显示 ${fmtInstant(c.asOf)} 时的状态（已记录的全部事件） Showing the complaint as of ${fmtInstant(c.asOf)}, everything recorded`;
+  // SPEC §3: the answer says when its clocks may still move (the case page says it beside the deadline).
+  $('clocks-provisional').hidden = c.provisional !== true;
   facts($('about'), aboutRows(c));
   facts($('decide-clock'), decideRows(c));
   if (c.answer) facts($('answer-clock'), answerRows(c));

@@ -5,7 +5,7 @@ import { COLORS, COMPLAINT_CHANNELS, COMPLAINT_RULES, COMPLAINT_STATUS, label } 
 import { el, fmtInstant, loadConfig, localDate } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
-import { centerCell, departmentCell, directoryPickers, loadDirectory } from './directory.js';
+import { centerCell, departmentCell, departmentOptions, directoryPickers, loadDirectory } from './directory.js';
 import { showComplaint } from './complaint-view.js';
 import { complaintHref } from './report-links.js';
 
@@ -58,6 +58,10 @@ function dueCell(r, asOf) {
     el('time', { datetime: due, title: `截止 due ${fmtInstant(due)}` }, localDate(Date.parse(due) - 1)),
     el('span', { class: 'muted' }, ` ${step}`),
     late ? el('span', { class: 'badge red' }, '已逾期 overdue') : null,
+    // The row's clocks use a day of a year the calendar only predicts (the complaint page says so too).
+    r.provisional === true
+      ? el('span', { class: 'muted', dataset: { provisional: 'true' } }, ' 暂定 provisional')
+      : null,
   );
 }
 
@@ -104,6 +108,9 @@ async function main() {
   options(document.getElementById('f-rule'), COMPLAINT_RULES);
   options(document.getElementById('f-color'), COLORS);
   await directoryPickers();
+  // Whose finding: a department of the directory, or none in charge when answered (answeredBy=, the report's 查实 row
+  // of none); an id not in the directory is added from the address.
+  document.getElementById('f-answered-by').append(...departmentOptions());
   listPage({
     api: '/complaints',
     params: PARAMS,

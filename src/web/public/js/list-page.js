@@ -35,7 +35,13 @@ export function listPage(o) {
 
   const query = () => {
     const q = new URLSearchParams();
-    for (const [k, v] of new FormData(form)) if (o.params.includes(k) && String(v) !== '') q.set(k, String(v));
+    for (const [k, v] of new FormData(form)) {
+      if (!o.params.includes(k)) continue;
+      if (String(v) !== '') q.set(k, String(v));
+      // A choice whose empty value means "none" (the complaint list's answeredBy=: answered with no department
+      // in charge), not "all": kept as the empty filter the API reads.
+      else if (form.elements.namedItem(k)?.selectedOptions?.[0]?.dataset.none !== undefined) q.set(k, '');
+    }
     // 含下级中心 says what the center filter covers: with no center chosen there is nothing to widen (the API refuses it).
     if (!q.has('centerId')) q.delete('scope');
     return q;
@@ -51,6 +57,11 @@ export function listPage(o) {
         // A choice (含下级中心 = scope=subtree): ticked for its value, clear for the API's other one (scope=center).
         field.checked = q.get(name) === field.value;
         if (!field.checked && !(name === 'scope' && q.get(name) === 'center')) refused.push(`${name}=${q.get(name)}`);
+        continue;
+      }
+      const none = field.tagName === 'SELECT' ? [...field.options].findIndex((x) => x.dataset.none !== undefined) : -1;
+      if (q.get(name) === '' && none >= 0) {
+        field.selectedIndex = none;
         continue;
       }
       if (field.tagName === 'SELECT' && ![...field.options].some((x) => x.value === q.get(name)))
