@@ -197,6 +197,25 @@ describe('monthly report page', () => {
     await page.context().close();
   });
 
+  it("links the worst departments' red cards and each bar's completions to lists of the same total (SPEC §4)", async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
+    await page.goto(`${server.baseUrl}/reports?month=${month}`);
+    await page.locator('#bars .bar-row').first().waitFor();
+    const links = await page
+      .locator('#worst a.count-link, #bars a.count-link')
+      .evaluateAll((as) => as.map((a) => [a.textContent ?? '', a.getAttribute('href') ?? '']));
+    const report = await getJson(server.baseUrl, `/reports/monthly?month=${month}`, TOKENS.monitor);
+    // Plain text before: one link per bar and per worst department with a count.
+    expect(links.length).toBe(report.departments.length + report.worstDepartments.length);
+    for (const [text, href] of links) {
+      // The page and the API share the path: JSON for an API client.
+      expect((await getJson(server.baseUrl, href!, TOKENS.monitor)).total, `${text} → ${href}`).toBe(
+        Number(text!.replace(/\D/g, '')),
+      );
+    }
+    await page.context().close();
+  });
+
   it('downloads the CSV with the token', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
     await page.goto(`${server.baseUrl}/reports?month=${month}`);

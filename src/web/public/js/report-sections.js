@@ -53,10 +53,10 @@ const numCell = (text, extra = {}) => el('td', { class: 'num', ...extra }, text)
  * A count of a month (the report's, or the one it is compared with) as a link to the case list (or card
  * register) that reproduces it.
  */
-const countCell = (report, field, value, where = {}, extra = {}, month = report.month) => {
-  const href = month ? reportListLink(month, field, { ...reportWhere(report), ...where }) : undefined;
-  return numCell(countLink(fmtNumber(value), value, href), extra);
-};
+const countHref = (report, field, where = {}, month = report.month) =>
+  month ? reportListLink(month, field, { ...reportWhere(report), ...where }) : undefined;
+const countCell = (report, field, value, where = {}, extra = {}, month = report.month) =>
+  numCell(countLink(fmtNumber(value), value, countHref(report, field, where, month)), extra);
 const noData = (cols, text = '无数据 No data') =>
   el('tr', {}, el('td', { colspan: String(cols), class: 'muted' }, text));
 
@@ -167,7 +167,12 @@ export function renderDepartments(report) {
       'li',
       {},
       nameCell('strong', d.name, d.departmentId),
-      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 办件红牌 red (cases) ${fmtNumber(d.redCards)}`,
+      ` 逾期率 overdue ${fmtRate(d.overdueRate)} · 按时 on time ${fmtRate(d.onTimeRate)} · 办件红牌 red (cases) `,
+      countLink(
+        fmtNumber(d.redCards),
+        d.redCards,
+        countHref(report, 'caseCards', { departmentId: d.departmentId, color: 'red' }),
+      ),
       d.belowWatchBase
         ? el(
             'span',
@@ -203,7 +208,17 @@ export function renderBars(report) {
         },
         fill,
       ),
-      el('span', { class: 'bar-value' }, `${fmtRate(r)}（办结 ${fmtNumber(d.completedInPeriod)}）`),
+      el(
+        'span',
+        { class: 'bar-value' },
+        `${fmtRate(r)}（办结 `,
+        countLink(
+          fmtNumber(d.completedInPeriod),
+          d.completedInPeriod,
+          countHref(report, 'completedInPeriod', { departmentId: d.departmentId }),
+        ),
+        '）',
+      ),
     );
   });
   $('bars').replaceChildren(...(bars.length ? bars : [el('p', { class: 'muted' }, '无数据 No data')]));
