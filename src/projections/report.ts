@@ -256,6 +256,17 @@ function cardsOf(kpis: KpiSet, complaints: ComplaintFigures, withdrawn: MonthlyC
   return { total: kpis.flow.cardsTotal + complaints.cardsTotal, yellow, red, byRule, withdrawn };
 }
 
+/**
+ * What a row of the register of withdrawn cards is: a card withdrawn (what the report's 亮出后撤销
+ * count and the gauge count), a yellow card kept whose shown clearing changed, or a row put back since
+ * (either first: put back wins).
+ */
+export const WITHDRAWN_ROW_KINDS = ['withdrawn', 'clearing-changed', 'reinstated'] as const;
+export type WithdrawnRowKind = (typeof WITHDRAWN_ROW_KINDS)[number];
+
+export const withdrawnRowKind = (reinstated: boolean, clearingChanged: boolean | undefined): WithdrawnRowKind =>
+  reinstated ? 'reinstated' : clearingChanged === true ? 'clearing-changed' : 'withdrawn';
+
 /** The withdrawn cards that started in [fromMs, toMs) (of the centers counted, if given), by colour. */
 export function withdrawnInPeriod(
   cards: Iterable<WithdrawnCardFact>,
@@ -270,8 +281,9 @@ export function withdrawnInPeriod(
   for (const c of cards) {
     if (c.startedAt < fromMs || c.startedAt >= toMs) continue;
     if (!inCenterSet(centers, c.centerId)) continue;
-    if (c.reinstated === true) reinstated++;
-    else if (c.clearingChanged === true) clearingsChanged++;
+    const kind = withdrawnRowKind(c.reinstated === true, c.clearingChanged);
+    if (kind === 'reinstated') reinstated++;
+    else if (kind === 'clearing-changed') clearingsChanged++;
     else c.color === 'red' ? red++ : yellow++;
   }
   return {

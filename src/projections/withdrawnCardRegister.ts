@@ -25,7 +25,7 @@ import { formatInstant } from '../domain/index.js';
 import type { Card, CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import { type CardSubject, RULE_COLOR as COLOR_OF_RULE } from '../domain/lists.js';
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
-import type { WithdrawnCardFact } from './report.js';
+import { type WithdrawnCardFact, type WithdrawnRowKind, withdrawnRowKind } from './report.js';
 import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
 import {
@@ -60,19 +60,11 @@ export interface WithdrawnCardQuery {
   readonly cursor?: string;
 }
 
-/**
- * What a row of the register is: a card withdrawn (what the report's 亮出后撤销 count and the gauge
- * count), a yellow card kept whose shown clearing changed, or a row put back since (either first).
- */
-export const WITHDRAWN_ROW_KINDS = ['withdrawn', 'clearing-changed', 'reinstated'] as const;
-export type WithdrawnRowKind = (typeof WITHDRAWN_ROW_KINDS)[number];
-
-/** A row's kind, told apart as report.ts `withdrawnInPeriod` counts it (put back first). */
+/** A row's kind, as the report counts it (report.ts `withdrawnRowKind`). */
 export const rowKind = (row: {
   readonly reinstatedAt?: unknown;
   readonly clearingChanged?: boolean;
-}): WithdrawnRowKind =>
-  row.reinstatedAt !== undefined ? 'reinstated' : row.clearingChanged === true ? 'clearing-changed' : 'withdrawn';
+}): WithdrawnRowKind => withdrawnRowKind(row.reinstatedAt !== undefined, row.clearingChanged);
 
 /** What withdrew the card, as the row shows it. */
 export type WithdrawnByView =

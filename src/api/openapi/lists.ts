@@ -10,7 +10,7 @@ import {
 } from '../../domain/lists.js';
 import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
-import { WITHDRAWN_ROW_KINDS } from '../../projections/withdrawnCardRegister.js';
+import { WITHDRAWN_ROW_KINDS } from '../../projections/report.js';
 import {
   datePairParams,
   errorResponse,
