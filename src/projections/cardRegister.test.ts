@@ -107,7 +107,7 @@ describe('the card register', () => {
     const rows = rm.cardRegister({ from: date(-5), to: date(120), limit: 2 }).items;
     const lines = cardRegisterToCsv(rows).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
+      '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）,时限为预测',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('办结时限日 ');
@@ -124,7 +124,7 @@ describe('the card register', () => {
     expect(line.startsWith(`办件,${overdue.caseId},${RULE_NAMES.overdue},${COLOR_NAMES.red},`)).toBe(true);
     const dueAt = (overdue.explain as { dueAt: string }).dueAt;
     expect(line).toContain(`截止时刻 ${dueAt.slice(0, 10)} ${dueAt.slice(11, 16)}`);
-    expect(line.endsWith(`,${explainFigures(overdue.explain)}`)).toBe(true);
+    expect(line.endsWith(`,${explainFigures(overdue.explain)},否`)).toBe(true);
   });
 
   it("CSV: a complaint's card names its rule, colour and clock as the complaint page does", () => {
@@ -148,7 +148,7 @@ describe('the card register', () => {
     ]);
     expect(csv.split('\r\n')[1]).toBe(
       '效能投诉,PROBE-HOL-1,投诉答复逾期,红牌,2026-11-03T00:00:00.000+08:00,,district-panlong,,taxation,,,,' +
-        '受理日 2026-10-12；时限（工作日） 15；时限日 2026-11-02；截止时刻 2026-11-03 00:00；答复时间 2026-11-04 10:00',
+        '受理日 2026-10-12；时限（工作日） 15；时限日 2026-11-02；截止时刻 2026-11-03 00:00；答复时间 2026-11-04 10:00,否',
     );
   });
 });

@@ -313,10 +313,21 @@ function revisionOf(details: unknown): unknown {
 
 /**
  * The register as CSV, for people (a 通报 is written from it): rules, colours and the explanation's
- * figures in Chinese, as the page shows them (labels.ts, explainFigures.ts). The codes are in the JSON
- * of the same query (docs/api.md "CSV").
+ * figures in Chinese, as the page shows them (labels.ts, explainFigures.ts), and whether the card's
+ * clock runs over days of a year the calendar only predicts (时限为预测). The codes are in the JSON of
+ * the same query (docs/api.md "CSV").
  */
-const CARD_CSV_HEADER = ['对象', '编号', '规则', '颜色', '亮牌时间', '消除时间', ...PLACE_HEADERS, '说明（数字）'];
+const CARD_CSV_HEADER = [
+  '对象',
+  '编号',
+  '规则',
+  '颜色',
+  '亮牌时间',
+  '消除时间',
+  ...PLACE_HEADERS,
+  '说明（数字）',
+  '时限为预测',
+];
 
 export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
   return toCsv(
@@ -330,6 +341,8 @@ export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
       r.clearedAt,
       ...placeCells({ ...r, matterCode: r.matterCode ?? '' }),
       explainFigures(r.explain),
+      // The JSON's `provisional` (present only when true), as the case and complaint lists' CSV say it.
+      r.provisional ? '是' : '否',
     ]),
   );
 }

@@ -134,7 +134,7 @@ describe('GET /cards', () => {
       .trimEnd()
       .split('\r\n');
     expect(lines[0]).toBe(
-      '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）',
+      '对象,编号,规则,颜色,亮牌时间,消除时间,中心编号,中心,部门编号,部门,事项编码,事项名称,说明（数字）,时限为预测',
     );
     const total = (await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue')).body.total;
     expect(lines).toHaveLength(total + 1);

@@ -420,5 +420,19 @@ describe('a deadline over predicted days is flagged in the list and the register
       ['PR-1', true],
       ['PR-2', true],
     ]);
+    // The register's CSV says it too (before: no column), and a card over published days says 否.
+    const cardsCsv = await call(srv.baseUrl, 'GET', '/cards?from=2026-12-01&to=2027-01-01&rule=deadline-warning', {
+      token: TOKENS.monitor,
+      headers: { accept: 'text/csv' },
+    });
+    const csvLines = cardsCsv.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(csvLines[0]).toMatch(/,说明（数字）,时限为预测$/);
+    expect(csvLines.slice(1).map((l) => [l.split(',')[1], l.split(',').at(-1)])).toEqual([
+      ['PR-1', '是'],
+      ['PR-2', '是'],
+    ]);
   });
 });

@@ -27,7 +27,15 @@ function row(r) {
     {},
     el('td', {}, subjectLink(r)),
     el('td', {}, el('span', { class: `badge ${r.color}` }, label(COLORS, r.color)), ' ', label(ALERT_RULES, r.rule)),
-    el('td', {}, el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt))),
+    el(
+      'td',
+      {},
+      el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt)),
+      // The card's clock runs over days of a year the calendar only predicts (SPEC §3; the CSV's 时限为预测).
+      r.provisional === true
+        ? el('span', { class: 'muted', dataset: { provisional: 'true' } }, ' 暂定 provisional')
+        : null,
+    ),
     // On a phone: the case, the card, when and why (the columns below are in the CSV and on a wide screen).
     el('td', { class: 'hide-narrow' }, r.clearedAt ? fmtInstant(r.clearedAt) : '—'),
     el('td', { class: 'hide-narrow' }, who(r.centerId, r.centerName)),

@@ -49,7 +49,15 @@ function row(r) {
     el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode),
     el('td', {}, label(STATUS, r.status)),
     el('td', {}, el('time', { datetime: r.acceptedAt }, fmtInstant(r.acceptedAt))),
-    el('td', {}, r.deadlineDate),
+    el(
+      'td',
+      {},
+      r.deadlineDate,
+      // The deadline counts days of a year the calendar only predicts (SPEC §3), as the case page says.
+      r.provisional === true
+        ? el('span', { class: 'muted', dataset: { provisional: 'true' } }, ' 暂定 provisional')
+        : null,
+    ),
     el('td', { class: 'hide-narrow' }, r.completedAt ? fmtInstant(r.completedAt) : '—'),
     el('td', { class: 'num' }, String(r.overdueDays)),
     el(
