@@ -101,6 +101,15 @@ export function bodyParser(): RequestHandler {
       next();
       return;
     }
+    const charset = declaredCharset(req.headers['content-type']);
+    if (charset !== undefined && !/^utf-8$/i.test(charset)) {
+      next(
+        new ApiError(400, 'unsupported-encoding', `request body charset ${charset} is not supported; send UTF-8 JSON`, [
+          { field: 'Content-Type', message: `charset ${charset}: JSON bodies must be UTF-8 (RFC 8259 §8.1)` },
+        ]),
+      );
+      return;
+    }
     parse(req, res, (err?: unknown) => {
       if (isTooLarge(err)) next(new ApiError(413, 'payload-too-large', route.tooLarge));
       else if (isTooDeep(err))
@@ -112,4 +121,14 @@ export function bodyParser(): RequestHandler {
       else next(err);
     });
   };
+}
+
+/**
+ * The charset a Content-Type declares, if any (at most 40 characters of it, so an answer never echoes
+ * much of a header). body-parser decodes a body as any utf-* charset it names, so UTF-8 bytes sent as
+ * `charset=utf-16` read as garbage and were answered "not valid JSON", which named nothing useful.
+ */
+function declaredCharset(contentType: string | undefined): string | undefined {
+  const m = contentType === undefined ? null : /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType);
+  return m === null ? undefined : m[1]!.slice(0, 40);
 }

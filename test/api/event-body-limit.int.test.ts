@@ -196,3 +196,29 @@ describe('a body is read only from a role that may write to its route', () => {
     }
   });
 });
+
+describe('a body declared in another charset than UTF-8', () => {
+  it('is refused naming the charset, and nothing is written (was: "request body is not valid JSON")', async () => {
+    const event = accepted('CHARSET-1', '2025-09-22T09:00:00+08:00');
+    for (const charset of ['utf-16', 'UTF-16LE', '"utf-32"', 'latin1', 'utf8']) {
+      const res = await call(srv.baseUrl, 'POST', '/cases/CHARSET-1/events', {
+        token: TOKENS.recorder,
+        rawBody: JSON.stringify(event),
+        headers: { 'content-type': `application/json; charset=${charset}` },
+      });
+      expect(res.status, charset).toBe(400);
+      expect(res.body.error.code, charset).toBe('unsupported-encoding');
+      expect(res.body.error.message, charset).toContain(`charset ${charset.replaceAll('"', '')} is not supported`);
+    }
+    expect(await streamLength('CHARSET-1')).toBe(0);
+    // UTF-8, named or not, is read.
+    for (const [i, contentType] of ['application/json; charset=utf-8', 'application/json; charset="UTF-8"'].entries()) {
+      const res = await call(srv.baseUrl, 'POST', `/cases/CHARSET-${i + 2}/events`, {
+        token: TOKENS.recorder,
+        rawBody: JSON.stringify(accepted(`CHARSET-${i + 2}`, '2025-09-22T09:00:00+08:00')),
+        headers: { 'content-type': contentType },
+      });
+      expect(res.status, contentType).toBe(201);
+    }
+  });
+});
