@@ -21,6 +21,7 @@ import { cardDetails } from './alerts.js';
 import { explainRawCard } from './explain.js';
 import { stateAsOf } from './state-as-of.js';
 import { retroactiveExtensions } from './deadline-warnings.js';
+import { answeredOnTime, replyStatus } from './escalationReply.js';
 
 export { stateAsOf };
 
@@ -97,12 +98,13 @@ export function evaluate(
       by: e.by,
       respondWithinDays: f.respondWithinDays,
       respondBy: fmt(f.respondBy),
+      reply: replyStatus(f.respondBy, answer?.at, s.completedAt, asOf),
       ...(e.note === undefined ? {} : { note: e.note }),
       ...(answer === undefined
         ? {}
         : {
             answeredAt: fmt(answer.at),
-            answeredOnTime: answer.at < f.respondBy,
+            answeredOnTime: answeredOnTime(answer.at, f.respondBy),
             ...(answer.by === undefined ? {} : { answeredBy: answer.by }),
             ...(answer.note === undefined ? {} : { answerNote: answer.note }),
           }),

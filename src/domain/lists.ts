@@ -87,6 +87,10 @@ export const OUTCOMES = ['approved', 'rejected', 'withdrawn'] as const;
 export type CaseOutcome = (typeof OUTCOMES)[number];
 
 export const CASE_STATUSES = ['open', 'paused', 'completed'] as const;
+
+/** Where an escalation's reply stands at an instant (escalationReply.ts). */
+export const REPLY_STATUSES = ['on-time', 'late', 'missing', 'pending', 'not-due'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /**

@@ -10,7 +10,7 @@
  *   1970-01-01 of the local calendar date in ZONE); on the wire `YYYY-MM-DD`.
  */
 import type { CaseAccepted, EscalationLevel, PauseReason, RatingChannel } from './events.js';
-import type { CardColor, CardRule, CaseOutcome, CaseStatus } from './lists.js';
+import type { CardColor, CardRule, CaseOutcome, CaseStatus, ReplyStatus } from './lists.js';
 
 export type { CardColor, CardRule, CaseStatus } from './lists.js';
 
@@ -161,6 +161,8 @@ export interface EscalationView {
   readonly by: string;
   readonly respondWithinDays: number;
   readonly respondBy: string;
+  /** Where the reply stands at asOf (escalationReply.ts): the page shows it, it does not work it out. */
+  readonly reply: ReplyStatus;
   readonly note?: string;
   /** The reply, when there is one by asOf; `answeredOnTime`: before respondBy. */
   readonly answeredAt?: string;

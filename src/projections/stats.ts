@@ -8,6 +8,7 @@
  * Computed on demand from the case entries (one pass, no per-tick work).
  */
 import type { CaseState, EpochMs } from '../domain/types.js';
+import { answeredOnTime, replyFallsDue } from '../domain/escalationReply.js';
 import { centerSetOf, EMPTY_DIRECTORY, inCenterSet, type Directory } from '../domain/directory.js';
 import { tryParseDate, zoneClock } from '../domain/index.js';
 import {
@@ -143,8 +144,8 @@ export class Accumulator implements KpiCounts {
       // case was completed before, unanswered, is neither missed nor on time (no card either).
       const due = respondBy?.[i];
       if (due !== undefined && due > fromMs && due <= dueBy) {
-        const onTime = answeredAt !== undefined && answeredAt < due;
-        if (onTime || completedAt === undefined || completedAt >= due) {
+        const onTime = answeredAt !== undefined && answeredOnTime(answeredAt, due);
+        if (onTime || replyFallsDue(due, completedAt)) {
           this.escalationsDue++;
           if (onTime) this.answeredOnTime++;
         }

@@ -126,7 +126,7 @@ describe('case page: the instants asked are the instants shown', () => {
     await page.goto(`${server.baseUrl}/cases/RI-3`);
     await shown(page);
     const reply = page.locator('#escalations tbody tr[data-escalation-id="e1"] td[data-reply]');
-    expect(await reply.getAttribute('data-reply')).toBe('closed');
+    expect(await reply.getAttribute('data-reply')).toBe('not-due');
     expect(await reply.textContent()).not.toContain('未回告');
     await page.context().close();
   });

@@ -12,6 +12,7 @@ import {
   CATEGORIES,
   CHANNELS,
   ESCALATION_LEVELS,
+  REPLY_STATUSES,
   EVENT_TYPES,
   OUTCOMES,
   PAUSE_REASONS,
@@ -48,13 +49,18 @@ const Pause = closed(['pauseId', 'reason', 'pausedAt', 'allowanceDays', 'counted
   retroactive: { type: 'boolean', description: 'Recorded after the case would have been due without it (补录)' },
 });
 
-const Escalation = closed(['escalationId', 'level', 'at', 'by', 'respondWithinDays', 'respondBy'], {
+const Escalation = closed(['escalationId', 'level', 'at', 'by', 'respondWithinDays', 'respondBy', 'reply'], {
   escalationId: str,
   level: { enum: ESCALATION_LEVELS },
   at: instant,
   by: str,
   respondWithinDays: int,
   respondBy: instant,
+  reply: {
+    enum: REPLY_STATUSES,
+    description:
+      'The reply (回告) at asOf: on-time or late once answered; not-due when the case was completed before respondBy (SPEC §3: a reply falls due only while the case is open); missing from respondBy on (escalation-unanswered); pending before it',
+  },
   note: str,
   answeredAt: instant,
   answeredBy: str,

@@ -306,31 +306,28 @@ function versionLinks(ev) {
 }
 
 /**
- * The reply (回告) to an escalation as of the page's instant: when it came and whether in time, that it is
- * missing, or that none fell due (the case completed first).
+ * The reply (回告) to an escalation as of the page's instant, as the case read says it stands (`reply`,
+ * src/domain/escalationReply.ts: the rule lives there, not here): when it came and whether in time,
+ * that it is missing or not yet due, or that none fell due (the case completed first).
  */
-function replyCell(e, asOf, completedAt) {
+const REPLY_TEXT = {
+  missing: '未回告 missing',
+  pending: '待回告 not yet due',
+  'not-due': '办结前未到期，无需回告 case completed before the reply was due',
+};
+
+function replyCell(e) {
   if (e.answeredAt !== undefined) {
-    const when = e.answeredOnTime ? '按时 on time' : '逾期 late';
+    const when = e.reply === 'on-time' ? '按时 on time' : '逾期 late';
     const who = e.answeredBy ? ` · ${e.answeredBy}` : '';
     return el(
       'td',
-      { dataset: { reply: e.answeredOnTime ? 'on-time' : 'late' } },
+      { dataset: { reply: e.reply } },
       `${fmtInstant(e.answeredAt)}（${when}）${who}`,
       e.answerNote ? el('div', { class: 'muted' }, e.answerNote) : null,
     );
   }
-  // SPEC §3: a reply falls due only while the case is open. Completed before its respond-by instant, the
-  // escalation is neither missed nor pending (the engine raises no card, the stats count it neither way).
-  if (completedAt && Date.parse(completedAt) < Date.parse(e.respondBy)) {
-    return el('td', { dataset: { reply: 'closed' } }, '办结前未到期，无需回告 case completed before the reply was due');
-  }
-  const overdue = Date.parse(asOf) >= Date.parse(e.respondBy);
-  return el(
-    'td',
-    { dataset: { reply: overdue ? 'missing' : 'pending' } },
-    overdue ? '未回告 missing' : '待回告 not yet due',
-  );
+  return el('td', { dataset: { reply: e.reply } }, REPLY_TEXT[e.reply] ?? e.reply);
 }
 
 function renderEscalations(ev) {
@@ -344,7 +341,7 @@ function renderEscalations(ev) {
       el('td', {}, e.by),
       el('td', { class: 'num' }, `${e.respondWithinDays} 工作日 days`),
       el('td', {}, fmtInstant(e.respondBy)),
-      replyCell(e, ev.asOf, ev.completedAt),
+      replyCell(e),
     ),
   );
   $('escalations').tBodies[0].replaceChildren(...(rows.length ? rows : [emptyRow(7, '无 None')]));
