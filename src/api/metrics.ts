@@ -15,6 +15,7 @@ import {
   directoryCenterLabels,
   noDirectoryCenterLabels,
 } from './centerLabels.js';
+import { CASE_KINDS } from '../domain/lists.js';
 import { routePattern } from './errors.js';
 import { renderInTurns } from './metricsRender.js';
 
@@ -70,7 +71,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const eventsAppended = new client.Counter({
     name: 'supervision_events_appended_total',
-    help: 'Case events appended through the API, by event type.',
+    help: 'Case and complaint events appended through the API, by event type.',
     labelNames: ['type'] as const,
     registers: [registry],
   });
@@ -207,11 +208,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
 
   const sink: ProjectionMetricsSink = {
-    caseAccepted: (center, kind) => casesAccepted.inc({ center: centerLabel(center), kind }),
+    caseAccepted: (center, kind) => casesAccepted.inc({ center: centerLabel(center), kind: kindLabel(kind) }),
     caseCompleted: (center, kind, timeliness, sameDay) =>
-      casesCompleted.inc({ center: centerLabel(center), kind, timeliness, same_day: sameDay ? 'true' : 'false' }),
+      casesCompleted.inc({
+        center: centerLabel(center),
+        kind: kindLabel(kind),
+        timeliness,
+        same_day: sameDay ? 'true' : 'false',
+      }),
     cardIssued: (rule, color, center) => cardsIssued.inc({ rule, color, center: centerLabel(center) }),
-    caseRated: (center, score) => ratings.inc({ center: centerLabel(center), score: String(score) }),
+    caseRated: (center, score) => ratings.inc({ center: centerLabel(center), score: scoreLabel(score) }),
     cardWithdrawn: (rule, color, center) => cardsWithdrawn.inc({ rule, color, center: centerLabel(center) }),
     complaintStage: (center, stage) => complaints.inc({ center: centerLabel(center), stage }),
   };
@@ -258,6 +264,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     contentType: registry.contentType,
   };
 }
+
+/**
+ * Label values the projections pass on from stored events. The API's codecs admit only SPEC §2's
+ * kinds and scores 1–5, but the projections fold whatever the store holds (another writer of a
+ * shared EventStoreDB, an older version) without those codecs: a stored `kind` or `score` outside
+ * them counts under `other`, so no stored body chooses a label value or grows the series.
+ */
+export const OTHER_LABEL = 'other';
+const KIND_LABELS: ReadonlySet<string> = new Set(CASE_KINDS);
+const kindLabel = (kind: string): string => (KIND_LABELS.has(kind) ? kind : OTHER_LABEL);
+const scoreLabel = (score: number): string =>
+  Number.isInteger(score) && score >= 1 && score <= 5 ? String(score) : OTHER_LABEL;
 
 /** Removes each counter series whose `center` is not a label value any more; their counts are not moved. */
 async function forgetStaleCenters(
