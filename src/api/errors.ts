@@ -187,7 +187,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 /**
  * Last handler. A 500 is a bug: it is logged with method, route pattern and the
- * error's stack only (never the body, headers or tokens).
+ * error's stack only (never the body, headers or tokens), the request's path values
+ * (a case or complaint id) replaced by their names as the route pattern has them.
  */
 export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -200,7 +201,7 @@ export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
       requestId: res.getHeader('X-Request-Id'),
       method: req.method,
       route: routePattern(req),
-      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      error: withoutPathValues(err instanceof Error ? (err.stack ?? err.message) : String(err), req),
     });
     if (res.headersSent) {
       res.end();
@@ -208,6 +209,43 @@ export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     res.status(500).json(errorBody('internal', 'unexpected server error'));
   };
+}
+
+/**
+ * `text` (an error's message and stack) with each value of the request's path parameters, as
+ * given or percent-encoded, replaced by `:name`: an error message that names its case (e.g.
+ * historySummary.ts's) must not put the case id in the log. The values are read off the path by
+ * the route pattern (the routers have restored `req.params` by the time the last handler runs).
+ * A value is replaced where it stands alone or after a `-` (`case-<id>`, a stream), not inside a
+ * longer id or word; the stack's frames are left whole.
+ */
+export function withoutPathValues(
+  text: string,
+  req: { baseUrl?: string; route?: { path?: unknown }; path?: string },
+): string {
+  const pattern = routePattern(req).split('/');
+  const given = (req.path ?? '').split('/');
+  if (pattern.length !== given.length) return text;
+  const replacements: [RegExp, string][] = [];
+  for (const [i, part] of pattern.entries()) {
+    const raw = given[i] ?? '';
+    if (!part.startsWith(':') || raw === '') continue;
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // a malformed escape: the raw form alone
+    }
+    for (const form of new Set([raw, decoded, encodeURIComponent(decoded)])) {
+      const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      replacements.push([new RegExp(`(?<![A-Za-z0-9._%])${escaped}(?![A-Za-z0-9._-])`, 'gu'), part]);
+    }
+  }
+  // The stack's frames are places in the code: only the other lines (the message) are rewritten.
+  return text
+    .split('\n')
+    .map((line) => (/^\s+at /.test(line) ? line : replacements.reduce((l, [re, name]) => l.replace(re, name), line)))
+    .join('\n');
 }
 
 /** The express route pattern of a request (never the raw path: ids stay out of logs and labels). */
