@@ -25,8 +25,8 @@ import { type ComplaintCard, type ComplaintTimeline, recordedClear } from '../do
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
+import { CARD_HEADERS, cardCells } from './cardCsv.js';
 import { explainFigures } from './explainFigures.js';
-import { CARD_SUBJECT_NAMES, cardRuleName, COLOR_NAMES } from './report/labels.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
@@ -317,28 +317,13 @@ function revisionOf(details: unknown): unknown {
  * clock runs over days of a year the calendar only predicts (时限为预测). The codes are in the JSON of
  * the same query (docs/api.md "CSV").
  */
-const CARD_CSV_HEADER = [
-  '对象',
-  '编号',
-  '规则',
-  '颜色',
-  '亮牌时间',
-  '消除时间',
-  ...PLACE_HEADERS,
-  '说明（数字）',
-  '时限为预测',
-];
+const CARD_CSV_HEADER = [...CARD_HEADERS, ...PLACE_HEADERS, '说明（数字）', '时限为预测'];
 
 export function cardRegisterToCsv(rows: readonly CardRegisterRow[]): string {
   return toCsv(
     CARD_CSV_HEADER,
     rows.map((r) => [
-      CARD_SUBJECT_NAMES[r.complaintId === undefined ? 'case' : 'complaint'],
-      r.caseId ?? r.complaintId,
-      cardRuleName(r.rule),
-      COLOR_NAMES[r.color],
-      r.startedAt,
-      r.clearedAt,
+      ...cardCells(r),
       ...placeCells({ ...r, matterCode: r.matterCode ?? '' }),
       explainFigures(r.explain),
       // The JSON's `provisional` (present only when true), as the case and complaint lists' CSV say it.

@@ -28,14 +28,8 @@ import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { type WithdrawnCardFact, type WithdrawnRowKind, withdrawnRowKind } from './report.js';
 import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
-import {
-  CARD_SUBJECT_NAMES,
-  cardRuleName,
-  COLOR_NAMES,
-  COMPLAINT_EVENT_TYPE_NAMES,
-  EVENT_TYPE_NAMES,
-  nameIn,
-} from './report/labels.js';
+import { CARD_HEADERS, cardCells } from './cardCsv.js';
+import { COMPLAINT_EVENT_TYPE_NAMES, EVENT_TYPE_NAMES, nameIn } from './report/labels.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
 import { resolvePeriod } from './stats.js';
@@ -382,12 +376,7 @@ export function countWithdrawnCards(
 }
 
 const CSV_HEADER = [
-  '对象',
-  '编号',
-  '规则',
-  '颜色',
-  '亮牌时间',
-  '消除时间',
+  ...CARD_HEADERS,
   '撤销时间',
   '撤销原因',
   '现亮牌时间',
@@ -421,12 +410,7 @@ export function withdrawnCardsToCsv(rows: readonly WithdrawnCardRow[]): string {
   return toCsv(
     CSV_HEADER,
     rows.map((r) => [
-      CARD_SUBJECT_NAMES[r.complaintId === undefined ? 'case' : 'complaint'],
-      r.caseId ?? r.complaintId,
-      cardRuleName(r.rule),
-      COLOR_NAMES[r.color],
-      r.startedAt,
-      r.clearedAt,
+      ...cardCells(r),
       r.withdrawnAt,
       byCell(r.withdrawnBy),
       r.nowStartedAt,
