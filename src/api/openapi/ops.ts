@@ -1,12 +1,18 @@
 /** The operational routes in the OpenAPI document: health, readiness, metrics, the document itself. */
 import { errorResponse, json, ref } from './common.js';
 
+/** These routes take no query parameter and no body: either is a 400 naming it (validation.ts takesParams, auth.ts gateBodies). */
+const takesNothing = errorResponse('A query parameter or a body: this route takes neither');
+
 export const opsPaths = {
   '/healthz': {
     get: {
       summary: 'Alive',
       security: [],
-      responses: { '200': { description: 'ok', content: json(ref('Health')) } },
+      responses: {
+        '200': { description: 'ok', content: json(ref('Health')) },
+        '400': takesNothing,
+      },
     },
   },
   '/readyz': {
@@ -16,6 +22,7 @@ export const opsPaths = {
       security: [],
       responses: {
         '200': { description: 'ready', content: json(ref('Ready')) },
+        '400': takesNothing,
         '503': { description: 'not ready; reason says why', content: json(ref('Ready')) },
       },
     },
@@ -26,6 +33,7 @@ export const opsPaths = {
       security: [{ bearer: [] }, {}],
       responses: {
         '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '400': takesNothing,
         '401': errorResponse('Token needed'),
       },
     },
@@ -34,7 +42,10 @@ export const opsPaths = {
     get: {
       summary: 'This document',
       security: [],
-      responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+      responses: {
+        '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) },
+        '400': takesNothing,
+      },
     },
   },
 };

@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth.js';
 import { probeStore, type Metrics } from '../metrics.js';
 import { openApiDocument } from '../openapi.js';
 import { projectionNotReady } from '../projectionReadiness.js';
+import { takesParams } from '../validation.js';
 
 export function opsRoutes(
   deps: {
@@ -20,11 +21,11 @@ export function opsRoutes(
 ): Router {
   const router = Router();
 
-  router.get('/healthz', (_req, res) => {
+  router.get('/healthz', takesParams(), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', takesParams(), async (_req, res) => {
     // Damage does not heal: once found, the engine stays not ready until the store is restored.
     // The reason is fixed text: this route is open, and where the damage lies names a case (the log has it).
     const corrupt = deps.store.corruption?.() !== undefined;
@@ -44,12 +45,12 @@ export function opsRoutes(
     });
   });
 
-  router.get('/metrics', auth.requireForMetrics(), async (_req, res) => {
+  router.get('/metrics', auth.requireForMetrics(), takesParams(), async (_req, res) => {
     const text = await deps.metrics.render();
     res.status(200).set('Content-Type', deps.metrics.contentType).send(text);
   });
 
-  router.get('/openapi.json', (_req, res) => {
+  router.get('/openapi.json', takesParams(), (_req, res) => {
     res.json(openApiDocument);
   });
 
