@@ -233,8 +233,9 @@ function listen(app: RequestHandler, config: Config): Promise<Server> {
   });
 }
 
+/** One line, whatever the message quotes (a parser's excerpt of a file, a driver's multi-line error). */
 function fail(message: string, code = 1): never {
-  process.stderr.write(`e-supervision: ${message}\n`);
+  process.stderr.write(`e-supervision: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(code);
 }
 
@@ -243,6 +244,5 @@ function fail(message: string, code = 1): never {
 main().catch((e: unknown) => {
   if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 2);
   if (e instanceof PolicyRefusedError) fail(`configuration error: POLICY_FILE: ${e.message}`, 2);
-  const message = e instanceof Error ? e.message : String(e);
-  fail(message.replace(/\s*\n\s*/g, ' '));
+  fail(e instanceof Error ? e.message : String(e));
 });

@@ -3,9 +3,10 @@
  * read which case, when. Kept apart from the operational log, which never
  * carries case ids; in production it is an append-only JSON-lines file.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { ConfigError } from '../config/tokens.js';
 import { dirname } from 'node:path';
+import { makeFolders } from '../store/core/makeFolders.js';
 import { failureBurst, type WriteFailure, writeFailureReason } from '../store/core/failure-burst.js';
 import { ApiError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -69,17 +70,6 @@ export function fileAccessTrail(path: string, name = 'AUDIT_LOG'): AccessTrail {
       appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     },
   };
-}
-
-/**
- * `mkdir -p`, one folder at a time: Node's recursive mkdirSync spins forever on some paths
- * (/proc/nonexistent/x), where making each missing folder fails at once.
- */
-function makeFolders(folder: string): void {
-  if (existsSync(folder)) return;
-  const parent = dirname(folder);
-  if (parent !== folder) makeFolders(parent);
-  mkdirSync(folder);
 }
 
 export function memoryAccessTrail(): AccessTrail & { readonly entries: AccessRecord[] } {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { makeFolders } from '../store/core/makeFolders.js';
 import type { CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SavedWithdrawal, type SnapshotHeader } from './snapshotFormat.js';
@@ -85,7 +86,7 @@ export async function writeSnapshot(
   rows?: Parts,
   withdrawn: readonly SavedWithdrawal[] = [],
 ): Promise<void> {
-  await fs.mkdir(dirname(file), { recursive: true });
+  makeFolders(dirname(file));
   await removeOrphanedTemps(file);
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fh = await fs.open(tmp, 'w', 0o600);

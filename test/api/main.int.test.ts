@@ -1,5 +1,6 @@
 /** The engine process: generated token on loopback, fail-fast config, graceful shutdown. */
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,39 @@ describe('src/main.ts', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/SUPERVISION_TOKENS: entry \[0\] is invalid: token/);
+  }, 45_000);
+
+  // Day-one review: a sqlite path under a folder that cannot be made (here under /proc) spun for ever in Node's
+  // recursive mkdir, the process silent at 100% CPU, instead of refusing the start.
+  it('refuses a sqlite STORE whose folder cannot be made, at once, in one line naming the store', () => {
+    const started = Date.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', STORE: 'sqlite:/proc/no-such-folder/events.db', DEMO: 'off', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.signal, `still running after ${Date.now() - started} ms`).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^e-supervision: .*sqlite:\/proc\/no-such-folder\/events\.db.*ENOENT/),
+    ]);
+  }, 45_000);
+
+  // Day-one review: JSON.parse's message quotes the text around the error, line breaks included, so a broken
+  // POLICY_FILE printed its refusal over several lines (the README promises one line naming it).
+  it('refuses a POLICY_FILE that is not JSON in one line naming POLICY_FILE', () => {
+    const file = join(tmpdir(), `supervision-policy-${process.pid}.json`);
+    // YAML by mistake: the parser's message quotes its first line break.
+    writeFileSync(file, 'policy:\n  overlongPauseDays: 30\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env['PATH'] ?? '', STORE: 'memory', DEMO: 'off', PORT: '0', POLICY_FILE: file },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^e-supervision: configuration error: POLICY_FILE: .* is not valid JSON/),
+    ]);
   }, 45_000);
 
   it('takes the alert stream caps from ALERT_STREAMS_MAX and ALERT_STREAMS_PER_TOKEN', async () => {

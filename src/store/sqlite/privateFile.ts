@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { makeFolders } from '../core/makeFolders.js';
 
 /**
  * The event log is evidence: a new database file is created mode 600 before
@@ -7,7 +8,7 @@ import { dirname, resolve } from 'node:path';
  * -wal and -shm files the database file's mode. An existing file keeps its mode.
  */
 export function createPrivateFile(path: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
+  makeFolders(dirname(resolve(path)));
   try {
     closeSync(openSync(path, 'wx', 0o600));
   } catch (e) {

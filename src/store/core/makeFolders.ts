@@ -1,0 +1,16 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * `mkdir -p`, one folder at a time. Node's recursive mkdir (sync and async) spins for ever on some
+ * paths (/proc/nonexistent/x), where making each missing folder one by one fails at once with the
+ * cause (ENOENT, EACCES, ENOTDIR…). Every file the engine creates (the sqlite store, the access
+ * trail, the snapshot) makes its folder through here.
+ */
+export function makeFolders(folder: string): void {
+  const absolute = resolve(folder);
+  if (existsSync(absolute)) return;
+  const parent = dirname(absolute);
+  if (parent !== absolute) makeFolders(parent);
+  mkdirSync(absolute);
+}
