@@ -26,7 +26,7 @@ import {
   scopeQ,
 } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
-import { opsPaths } from './openapi/ops.js';
+import { opsPaths, startingSchemas, withStartingAnswers } from './openapi/ops.js';
 import { complaintPaths, complaintSchemas } from './openapi/complaints.js';
 import { policyPaths, policySchemas } from './openapi/policies.js';
 import { responseSchemas } from './openapi/responses.js';
@@ -102,7 +102,7 @@ export const openApiDocument = {
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
-  paths: {
+  paths: withStartingAnswers({
     '/cases/{caseId}/events': {
       post: {
         summary: 'Append one event to a case (recorder)',
@@ -308,7 +308,7 @@ export const openApiDocument = {
     ...policyPaths,
     ...opsPaths,
     ...complaintPaths,
-  },
+  }),
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
@@ -317,6 +317,7 @@ export const openApiDocument = {
       ...eventSchemas,
       ...complaintSchemas,
       ...policySchemas,
+      ...startingSchemas,
       Directory: {
         type: 'object',
         additionalProperties: false,

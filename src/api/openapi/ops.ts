@@ -1,5 +1,38 @@
 /** The operational routes in the OpenAPI document: health, readiness, metrics, the document itself. */
 import { errorResponse, json, ref } from './common.js';
+import { closed, str } from './schemaParts.js';
+
+/** What the probes answer while the engine starts (src/api/startingGate.ts): /readyz without figures yet. */
+export const startingSchemas = {
+  Starting: closed(['status', 'reason'], { status: { const: 'not-ready' }, reason: str }),
+};
+
+const STARTING = 'the engine is starting, catching up with the store (`starting`, with Retry-After: 5): retry';
+
+/**
+ * Every operation but the probes answers 503 `starting` while the engine catches up at start
+ * (src/api/startingGate.ts): added to each one's 503, or as its 503.
+ */
+export function withStartingAnswers<P extends Record<string, Record<string, { responses: Record<string, unknown> }>>>(
+  paths: P,
+): P {
+  const out: Record<string, Record<string, { responses: Record<string, unknown> }>> = {};
+  for (const [path, ops] of Object.entries(paths)) {
+    out[path] = {};
+    for (const [method, op] of Object.entries(ops)) {
+      const probe = path === '/healthz' || path === '/readyz';
+      const own = op.responses['503'] as { description: string; content?: unknown } | undefined;
+      const starting =
+        own === undefined
+          ? errorResponse(`The engine is starting: ${STARTING}`)
+          : { ...own, description: `${own.description}; or ${STARTING}` };
+      (out[path] as Record<string, unknown>)[method] = probe
+        ? op
+        : { ...op, responses: { ...op.responses, '503': starting } };
+    }
+  }
+  return out as P;
+}
 
 /** These routes take no query parameter and no body: either is a 400 naming it (validation.ts takesParams, auth.ts gateBodies). */
 const takesNothing = errorResponse('A query parameter or a body: this route takes neither');
@@ -23,7 +56,10 @@ export const opsPaths = {
       responses: {
         '200': { description: 'ready', content: json(ref('Ready')) },
         '400': takesNothing,
-        '503': { description: 'not ready; reason says why', content: json(ref('Ready')) },
+        '503': {
+          description: 'not ready; reason says why (while the engine starts, before any figure: Starting)',
+          content: json({ oneOf: [ref('Ready'), ref('Starting')] }),
+        },
       },
     },
   },

@@ -284,7 +284,10 @@ export const responseSchemas: Record<string, JsonSchema> = {
   HistoryEntry,
   CaseHistory,
   ...alertSchemas,
-  Health: closed(['status'], { status: { const: 'ok' } }),
+  Health: closed(['status'], {
+    status: { const: 'ok' },
+    starting: { const: true, description: 'Present while the engine catches up with the store at start' },
+  }),
   Ready: closed(['status', 'store', 'projection'], {
     status: { enum: ['ready', 'not-ready'] },
     store: { enum: ['up', 'down', 'failing', 'corrupt'] },
