@@ -31,6 +31,7 @@ import { complaintReadRoutes } from './routes/complaintReads.js';
 import { complaintWriteRoutes } from './routes/complaints.js';
 import { createComplaintWriteSide } from '../write/complaintWrite.js';
 import { CaseWriteCache, createWriteSide, GroupCommitter, type WriteSide } from '../write/index.js';
+import { sessionRoutes } from './routes/session.js';
 import { opsRoutes } from './routes/ops.js';
 import { policyRoutes } from './routes/policies.js';
 import { statsRoutes } from './routes/stats.js';
@@ -253,6 +254,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     app.use(directoryRoutes(directory, auth));
   }
   app.use(opsRoutes({ store: deps.store, readModels: deps.readModels, metrics, accessTrail }, auth));
+  app.use(sessionRoutes(auth));
   app.use(methodNotAllowed(() => app.router.stack));
   if (deps.web !== undefined) app.use(deps.web.notFound);
   app.use(notFoundHandler);

@@ -23,34 +23,25 @@ export interface Principal {
   readonly fingerprint: string;
 }
 
-export type Permission =
-  | 'events:write'
-  | 'case:read'
-  | 'case:history'
-  | 'alerts:read'
-  | 'stats:read'
-  | 'calendar:read'
-  | 'calendar:write'
-  | 'policy:read'
-  | 'directory:read'
-  | 'directory:write';
+export const PERMISSIONS = [
+  'events:write',
+  'case:read',
+  'case:history',
+  'alerts:read',
+  'stats:read',
+  'calendar:read',
+  'calendar:write',
+  'policy:read',
+  'directory:read',
+  'directory:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   recorder: ['events:write'],
   monitor: ['alerts:read', 'stats:read', 'calendar:read', 'policy:read', 'case:read', 'directory:read'],
   auditor: ['case:read', 'case:history', 'calendar:read', 'policy:read', 'directory:read'],
-  admin: [
-    'events:write',
-    'case:read',
-    'case:history',
-    'alerts:read',
-    'stats:read',
-    'calendar:read',
-    'calendar:write',
-    'policy:read',
-    'directory:read',
-    'directory:write',
-  ],
+  admin: PERMISSIONS,
 };
 
 /** Whether `role` holds `permission` (ROLE_PERMISSIONS). */
@@ -70,6 +61,8 @@ export interface Authenticator {
   require(permission: Permission): RequestHandler;
   /** `/metrics`: any known token; none needed from loopback. */
   requireForMetrics(): RequestHandler;
+  /** Any known token, whatever its role (`GET /session`: what the token may do). */
+  requireKnown(): RequestHandler;
   /**
    * Before any body is read: a request with a body needs a known token (else 401, unread), to a body
    * route (bodyLimits.ts) the permission of that route (else its 403, unread), and a GET or HEAD
@@ -142,6 +135,12 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
           res.locals['principal'] = principal;
           forbidUnless(principal, route.permission);
         }
+        next();
+      };
+    },
+    requireKnown() {
+      return (req, res, next) => {
+        res.locals['principal'] = authenticate(req);
         next();
       };
     },

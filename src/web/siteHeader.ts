@@ -16,7 +16,8 @@ function navLinks(current: WebPage): string {
   return WEB_PAGES.filter((p) => p.nav !== undefined)
     .map((p) => {
       const mark = p === current ? ' aria-current="page"' : '';
-      return `      <a href="${escapeHtml(p.path)}"${mark}>${escapeHtml(p.nav!)}</a>`;
+      const needs = p.needs === undefined ? '' : ` data-needs="${escapeHtml(p.needs)}"`;
+      return `      <a href="${escapeHtml(p.path)}"${mark}${needs}>${escapeHtml(p.nav!)}</a>`;
     })
     .join('\n');
 }

@@ -290,6 +290,9 @@ describe('live responses match the OpenAPI schemas', () => {
     await check('get', '/readyz', '/readyz', {}, 200);
     await check('get', '/metrics', '/metrics', {}, 200);
     await check('get', '/openapi.json', '/openapi.json', {}, 200);
+    const session = await check('get', '/session', '/session', { token: TOKENS.recorderA }, 200);
+    expect(session.body).toEqual({ role: 'recorder', permissions: ['events:write'], centers: ['center-A'] });
+    await check('get', '/session', '/session', { token: 'unknown-token-0123456789' }, 401);
     // Session 16: the versions a case read names resolve (the calendar as known then; the policy's rules),
     // first with no policy version recorded (the harness records none), then with one.
     const cited = (await call(live.baseUrl, 'GET', `/cases/${CASE}`, { token: TOKENS.auditor })).body;

@@ -17,12 +17,18 @@ import { listen, TEST_TOKENS } from '../support/server.js';
 export const ZONE = 'Asia/Shanghai';
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
-export const TOKENS = { admin: TEST_TOKENS.admin, monitor: TEST_TOKENS.monitor, auditor: TEST_TOKENS.auditor } as const;
+export const TOKENS = {
+  admin: TEST_TOKENS.admin,
+  monitor: TEST_TOKENS.monitor,
+  auditor: TEST_TOKENS.auditor,
+  recorder: TEST_TOKENS.recorder,
+} as const;
 
 const TOKEN_CONFIG = [
   { token: TOKENS.admin, role: 'admin' },
   { token: TOKENS.monitor, role: 'monitor' },
   { token: TOKENS.auditor, role: 'auditor' },
+  { token: TOKENS.recorder, role: 'recorder' },
 ] as const;
 
 export interface WebServer {

@@ -1,10 +1,17 @@
 /** The operational routes in the OpenAPI document: health, readiness, metrics, the document itself. */
 import { errorResponse, json, ref } from './common.js';
+import { ROLES } from '../../config/tokens.js';
+import { PERMISSIONS } from '../auth.js';
 import { closed, str } from './schemaParts.js';
 
 /** What the probes answer while the engine starts (src/api/startingGate.ts): /readyz without figures yet. */
 export const startingSchemas = {
   Starting: closed(['status', 'reason'], { status: { const: 'not-ready' }, reason: str }),
+  Session: closed(['role', 'permissions'], {
+    role: { enum: ROLES },
+    permissions: { type: 'array', items: { enum: PERMISSIONS } },
+    centers: { type: 'array', items: str, description: "A recorder's centers, when it is limited to some" },
+  }),
 };
 
 const STARTING = 'the engine is starting, catching up with the store (`starting`, with Retry-After: 5): retry';
@@ -71,6 +78,17 @@ export const opsPaths = {
         '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
         '400': takesNothing,
         '401': errorResponse('Token needed'),
+      },
+    },
+  },
+  '/session': {
+    get: {
+      summary: "What this token may do: its role, the role's permissions, a recorder's centers (any known token)",
+      responses: {
+        '200': { description: 'The caller', content: json(ref('Session')) },
+        '400': takesNothing,
+        '401': errorResponse('Missing or unknown bearer token'),
+        '429': errorResponse('More than RATE_LIMIT_PER_SECOND requests in one second with this token'),
       },
     },
   },

@@ -1,7 +1,24 @@
-// Header behaviour shared by every page: case lookup and sign-out.
-import { forgetToken } from './api.js';
+// Header behaviour shared by every page: the links the token may open, case lookup and sign-out.
+import { apiJson, forgetToken } from './api.js';
+
+/**
+ * Hide the navigation links whose page needs a permission the token's role lacks (`data-needs`,
+ * from src/web/pages.ts; the role's permissions from `GET /session`). Until the answer, and if it
+ * fails, every link stays: a page opened anyway tells a token that may not read it so.
+ */
+async function showLinksTheTokenMayOpen() {
+  let permissions;
+  try {
+    ({ permissions } = await apiJson('/session'));
+  } catch {
+    return;
+  }
+  for (const link of document.querySelectorAll('header.site nav a[data-needs]'))
+    link.hidden = !permissions.includes(link.dataset.needs);
+}
 
 export function wireHeader() {
+  void showLinksTheTokenMayOpen();
   const form = document.getElementById('case-jump');
   // An id pasted with spaces around it is the id: drop them before the pattern is checked.
   const input = document.getElementById('case-jump-id');

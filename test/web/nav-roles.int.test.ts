@@ -1,0 +1,79 @@
+/**
+ * Each role signs in and opens every page of the navigation (a day-one review, SPEC §4 roles):
+ * the header links only the pages the role may open (before, every role saw all eight, an
+ * auditor the board and the report it may not read, a recorder eight pages it may not read), a
+ * page it may open loads without an error, and one it may not is refused in words — never an
+ * error raw from the API.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_PERMISSIONS } from '../../src/api/auth.js';
+import { WEB_PAGES } from '../../src/web/pages.js';
+import { launchBrowser, openPage, startWebServer, TOKENS, type WebServer } from './harness.js';
+
+let srv: WebServer;
+let browser: Browser;
+beforeAll(async () => {
+  srv = await startWebServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+const NAV = WEB_PAGES.filter((p) => p.nav !== undefined);
+const ROLES = ['admin', 'monitor', 'auditor', 'recorder'] as const;
+
+describe('the navigation and the pages, role by role', () => {
+  it('names a permission for every page of the navigation', () => {
+    expect(NAV.length).toBe(8);
+    for (const page of NAV) expect(page.needs, page.path).toBeDefined();
+  });
+
+  it('an auditor is not linked to the board nor the report, a recorder to no page (fixed expectations)', () => {
+    const linked = (role: (typeof ROLES)[number]) =>
+      NAV.filter((p) => p.needs !== undefined && ROLE_PERMISSIONS[role].includes(p.needs)).map((p) => p.path);
+    expect(linked('auditor')).toEqual(['/cases', '/cards', '/complaints', '/calendar', '/directory', '/policies']);
+    expect(linked('recorder')).toEqual([]);
+    expect(linked('monitor')).toEqual(NAV.map((p) => p.path));
+  });
+
+  it.each(ROLES)(
+    '%s: the header links what the role may open; each page works or is refused in words',
+    async (role) => {
+      const may = (needs: string | undefined) =>
+        needs !== undefined && (ROLE_PERMISSIONS[role] as readonly string[]).includes(needs);
+      for (const target of NAV) {
+        const page = await openPage(browser, srv.baseUrl, TOKENS[role]);
+        await page.goto(`${srv.baseUrl}${target.path}`);
+        const nav = page.locator('header.site nav a[data-needs]');
+        await expect
+          .poll(
+            async () =>
+              nav.evaluateAll((as) => as.filter((a) => !(a as HTMLElement).hidden).map((a) => a.getAttribute('href'))),
+            {
+              timeout: 5_000,
+            },
+          )
+          .toEqual(NAV.filter((p) => may(p.needs)).map((p) => p.path));
+        const refused = () =>
+          page
+            .locator('#forbidden:not([hidden]), [role=alert]:not([hidden])')
+            .evaluateAll((els) => els.map((e) => e.textContent ?? '').filter((t) => /权限不足|无权/.test(t)));
+        if (may(target.needs)) {
+          // The board keeps its alert stream open: no network idle; its requests have been answered by then.
+          await page.waitForTimeout(500);
+          expect(await refused(), `${role} may open ${target.path}`).toEqual([]);
+        } else {
+          await expect.poll(async () => (await refused()).join(' '), { timeout: 5_000 }).toMatch(/权限不足|无权/);
+        }
+        const text = (await page.locator('main').textContent()) ?? '';
+        expect(text, `${role} ${target.path}`).not.toMatch(/\{"error"|"code":/);
+        expect(await page.locator('dialog[open]').count(), `${role} ${target.path}: asked to sign in again`).toBe(0);
+        await page.context().close();
+      }
+    },
+    120_000,
+  );
+});
