@@ -69,6 +69,10 @@ describe('the navigation and the pages, role by role', () => {
           await expect.poll(async () => (await refused()).join(' '), { timeout: 5_000 }).toMatch(/权限不足|无权/);
         }
         const text = (await page.locator('main').textContent()) ?? '';
+        // The server's refusal is said once (the calendar said it twice: in its notice and its error line).
+        const shown = await page.locator('main').evaluate((m) => (m as HTMLElement).innerText);
+        if (!may(target.needs))
+          expect(shown.split('权限不足 Forbidden').length - 1, `${role} ${target.path}: ${shown}`).toBe(1);
         expect(text, `${role} ${target.path}`).not.toMatch(/\{"error"|"code":/);
         expect(await page.locator('dialog[open]').count(), `${role} ${target.path}: asked to sign in again`).toBe(0);
         await page.context().close();

@@ -164,8 +164,9 @@ async function show(year, knownAt) {
     render(view);
     renderNextYear(next);
   } catch (e) {
+    // A role that may not read the calendar is told once, by the notice (it offers another token).
     if (e.status === 403) showForbiddenNotice(e.message);
-    $('error').textContent = e.message;
+    else $('error').textContent = e.message;
   }
 }
 
