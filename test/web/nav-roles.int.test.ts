@@ -70,6 +70,7 @@ describe('the navigation and the pages, role by role', () => {
         }
         const text = (await page.locator('main').textContent()) ?? '';
         // The server's refusal is said once (the calendar said it twice: in its notice and its error line).
+        // biome-ignore lint/performance/useDomNodeTextContent: the text shown, not the hidden parts' text
         const shown = await page.locator('main').evaluate((m) => (m as HTMLElement).innerText);
         if (!may(target.needs))
           expect(shown.split('权限不足 Forbidden').length - 1, `${role} ${target.path}: ${shown}`).toBe(1);
