@@ -493,7 +493,12 @@ export class CaseProjection {
 
   /** The calendar version in force and each case's policy version (the monthly report names them). */
   figureVersions(): FigureVersions {
-    return { calendarVersion: this.calendar.version, policyVersionOf: (state) => this.policyFor(state).version };
+    const calendar = this.calendar;
+    return {
+      calendarVersion: calendar.version,
+      policyVersionOf: (state) => this.policyFor(state).version,
+      isProvisionalSpan: (a, b) => calendar.isProvisionalSpan(a, b),
+    };
   }
 
   /** The policy a case is evaluated under: the one place that choice is made. */

@@ -134,6 +134,7 @@ export function mergeStatsByCenter(parts: readonly StatsResult[]): StatsResult {
     ratings: summedRatings(ratings),
     complaints: summedComplaints(complaints),
     calendarVersion: first.calendarVersion,
+    ...(parts.some((p) => p.provisional === true) ? { provisional: true as const } : {}),
     policyVersions: [...new Set(parts.flatMap((p) => p.policyVersions))].sort(),
     groupBy: 'center',
     groups,

@@ -44,6 +44,7 @@ import {
   type UnregisteredTotal,
 } from './stats.js';
 import { monthlySummary } from './summary.js';
+import { periodProvisional } from './statsFigures.js';
 
 export type { GrowthTable, KpiDeltas } from './report/growth.js';
 export type {
@@ -164,6 +165,8 @@ export interface MonthlyReportFigures {
   readonly latestMonthWithData?: string;
   /** The calendar version the figures were computed with (a correction changes figures and this). */
   readonly calendarVersion: string;
+  /** Present when the month's figures count a day a notice may still set (`periodProvisional`). */
+  readonly provisional?: true;
   /**
    * The policy versions of the cases the figures count (open at some time in the month or the
    * same month a year earlier): each case keeps the version in force when it was accepted.
@@ -372,6 +375,7 @@ export function computeMonthlyReport(
     unregisteredCenters: unregisteredCentersOf(centers, complaintCenters?.keys() ?? [], names),
     ...(latest === Number.NEGATIVE_INFINITY ? {} : { latestMonthWithData: currentMonth(latest, zone) }),
     calendarVersion: versions.calendarVersion,
+    ...(periodProvisional(versions, fromMs, toMs, asOf, zone) ? { provisional: true as const } : {}),
     policyVersions: f.policyVersions,
     complaints: complaintFigures,
     ratings: ratingSection(f.ratings, periods, names),

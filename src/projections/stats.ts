@@ -51,7 +51,14 @@ export type {
   UnregisteredTotal,
   FigureVersions,
 } from './statsFigures.js';
-import type { CardCount, FigureVersions, KpiSet, StatsGroup, StatsResult } from './statsFigures.js';
+import {
+  periodProvisional,
+  type CardCount,
+  type FigureVersions,
+  type KpiSet,
+  type StatsGroup,
+  type StatsResult,
+} from './statsFigures.js';
 
 const GROUP_BYS: readonly StatsGroupBy[] = ['center', 'department', 'matter', 'category'];
 
@@ -344,6 +351,7 @@ export function computeStats(
     complaints: complained.total,
     calendarVersion: versions.calendarVersion,
     policyVersions: [...policyVersions].sort(),
+    ...(periodProvisional(versions, fromMs, toMs, asOf, zone) ? { provisional: true as const } : {}),
   };
   if (by === undefined) return result;
   const list = groupsOf(groups);

@@ -1,6 +1,7 @@
 /** The shapes of the statistics of SPEC §5 (what `/stats` answers); computed in stats.ts. */
 import type { CenterScope } from '../domain/directory.js';
-import type { CardColor, CardRule, CaseState, EpochMs } from '../domain/types.js';
+import type { CardColor, CardRule, CaseState, EpochDay, EpochMs } from '../domain/types.js';
+import { zoneClock } from '../domain/index.js';
 import type { StatsGroupBy } from './types.js';
 import type { EscalationLevel } from '../domain/events.js';
 import type { RatingFigures } from './ratingFigures.js';
@@ -105,12 +106,36 @@ export interface StatsResult extends KpiSet {
   readonly calendarVersion: string;
   /** The policy versions of the cases counted (open at some time in the period), sorted. */
   readonly policyVersions: readonly string[];
+  /** Present when the figures count a day a notice may still set (`periodProvisional`). */
+  readonly provisional?: true;
 }
 
 /** What figures are computed with: the calendar in force and each case's policy version (SPEC §3). */
 export interface FigureVersions {
   readonly calendarVersion: string;
   readonly policyVersionOf: (state: CaseState) => string;
+  /** The calendar's `isProvisionalSpan` (absent: no day is predicted). */
+  readonly isProvisionalSpan?: (a: EpochDay, b: EpochDay) => boolean;
+}
+
+/**
+ * A period's figures are provisional (SPEC §3) when a day of `[fromMs, toMs)` up to `asOf` is one a
+ * notice may still set: in a year with no notice, or December 20–31 before one. Only those days: a
+ * card, deadline, completion or overdue count of the period depends on no day after it. Until
+ * session 17 the December report read before the next year's notice gave no sign its yellow card
+ * could vanish once the notice made that day a holiday.
+ */
+export function periodProvisional(
+  versions: FigureVersions,
+  fromMs: EpochMs,
+  toMs: EpochMs,
+  asOf: EpochMs,
+  zone: string,
+): boolean {
+  const clock = zoneClock(zone);
+  const first = clock.dayOf(fromMs);
+  const last = clock.dayOf(Math.min(toMs - 1, asOf));
+  return last >= first && versions.isProvisionalSpan?.(first, last) === true;
 }
 
 export interface UnregisteredTotal {

@@ -156,5 +156,9 @@ export function feedbackText(report: MonthlyReportFigures): string {
 
 function versionsText(report: MonthlyReportFigures): string {
   const policies = report.policyVersions.length > 0 ? `，政策版本${report.policyVersions.join('、')}` : '';
-  return `（统计依据：日历版本${report.calendarVersion}${policies}。）`;
+  // The figures count days a notice may still set (SPEC §3 provisional): the reader is told they may move.
+  const provisional = report.provisional
+    ? '（部分日期尚无国务院放假通知，按放假办法预测，通知发布后数字可能变动）'
+    : '';
+  return `（统计依据：日历版本${report.calendarVersion}${provisional}${policies}。）`;
 }

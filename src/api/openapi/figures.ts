@@ -125,6 +125,16 @@ const complaintFields = {
 };
 const Complaints = closed(Object.keys(complaintFields), complaintFields);
 
+/** Optional beside the versions: present (true) only when the figures count a day a notice may still set. */
+const provisionalFigures = {
+  provisional: {
+    type: 'boolean',
+    enum: [true],
+    description:
+      'present when a day of the period up to asOf has no notice yet (a predicted year, or December 20–31 before one): the figures may move when it is published (SPEC §3)',
+  },
+};
+
 const versions = {
   calendarVersion: { ...str, description: 'the calendar version the figures were computed with' },
   policyVersions: {
@@ -169,6 +179,7 @@ const Stats = closed(
     ),
     unregistered: closed(['groups', 'accepted'], { groups: int, accepted: int }),
     ...versions,
+    ...provisionalFigures,
   },
 );
 
@@ -386,6 +397,7 @@ const MonthlyReport = closed(
         'present while the month is running: the last local date its figures cover (open at the end means open now)',
     },
     ...versions,
+    ...provisionalFigures,
     complaints: reportComplaints,
     ratings: reportRatings,
     summary: { ...str, description: 'the opening paragraph in Chinese, every number taken from the figures' },
@@ -416,6 +428,11 @@ const CalendarYear = closed(['year', 'holidays', 'workdays', 'status', 'provisio
     workdaysRemoved: list(date),
   }),
   position: { type: 'string', description: 'PUT only: the store position of the publication' },
+  unchanged: {
+    type: 'boolean',
+    enum: [true],
+    description: 'PUT only: the notice sent is the one in force (same days); nothing was recorded, no position',
+  },
   warnings: {
     ...list(str),
     description:

@@ -8,10 +8,10 @@
  * calendar, so a version cited in earlier evidence can be read after a correction.
  */
 import { Router } from 'express';
-import { noticeChanges } from '../../domain/calendar/notice.js';
+import { changesNothing, noticeChanges } from '../../domain/calendar/notice.js';
 import { type CalendarService, createCalendarService, type YearView } from '../../domain/calendar/service.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from '../../domain/calendar/work-calendar.js';
-import { formatInstant } from '../../domain/time.js';
+import { formatInstant, parseDate } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { CALENDAR_STREAM_ID, calendarEventData, decodeCalendarYearRequest } from '../../projections/calendarEvents.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -71,6 +71,23 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
           throw new ApiError(400, 'invalid-calendar', `holidays: region ${region} has no day in ${year} to withdraw`, [
             { field: 'holidays', message: `region ${region} has no day in ${year} to withdraw` },
           ]);
+      }
+      // The notice in force sent again (a form submitted twice, a PUT retried after a timeout): nothing to
+      // record, as `PUT /directory` answers the same directory. A predicted year's law days sent as its
+      // notice are recorded: they make the year published.
+      const sent = { holidays: decoded.value.holidays.map(parseDate), workdays: decoded.value.workdays.map(parseDate) };
+      const inForce = region !== undefined || deps.calendarService.getYear(year)?.source === 'published';
+      if (inForce && changesNothing(noticeChanges(before, sent))) {
+        const view = deps.calendarService.getYear(year)!;
+        res
+          .status(200)
+          .json({
+            ...view,
+            changes: noticeChanges(before, before),
+            unchanged: true,
+            ...warningsOf(region, deps.regionsInUse),
+          });
+        return;
       }
       const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
       const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);

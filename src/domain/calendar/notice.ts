@@ -72,6 +72,11 @@ const minus = (a: readonly EpochDay[], b: readonly EpochDay[]): string[] => {
   return a.filter((d) => !drop.has(d)).map(formatDate);
 };
 
+/** True when a notice changes no day: the same days as those in force, in whatever order they were sent. */
+export function changesNothing(c: NoticeChanges): boolean {
+  return c.holidaysAdded.length + c.holidaysRemoved.length + c.workdaysAdded.length + c.workdaysRemoved.length === 0;
+}
+
 /** Which days a new notice adds and removes against the days in force before it. */
 export function noticeChanges(before: NoticeDays, after: NoticeDays): NoticeChanges {
   return {

@@ -47,8 +47,10 @@ export function wirePublishForm(year, reload) {
       $('publish-error').textContent = `${prefix}: ${error.message ?? res.statusText}`;
       return;
     }
-    $('publish-result').textContent =
-      `已发布 Published: ${year} 日历版本 version ${answer.version}；${changesText(answer.changes ?? {})}`;
+    // The notice in force sent again (e.g. a second click): the server records nothing and says so.
+    $('publish-result').textContent = answer.unchanged
+      ? `未重复记录 Not recorded again: ${year} 年现行通知已是这些日期（日历版本 version ${answer.version}） the notice in force already has these days`
+      : `已发布 Published: ${year} 日历版本 version ${answer.version}；${changesText(answer.changes ?? {})}`;
     await reload();
   });
 }
