@@ -1,4 +1,4 @@
-/** The last handler's log of a 500 names no path value (operations review, session 17). */
+/** The last handler's log of a 500 names no path value (operations review, session 24). */
 import { describe, expect, it } from 'vitest';
 import { withoutPathValues } from './errors.js';
 

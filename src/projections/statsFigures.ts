@@ -122,7 +122,7 @@ export interface FigureVersions {
  * A period's figures are provisional (SPEC §3) when a day of `[fromMs, toMs)` up to `asOf` is one a
  * notice may still set: in a year with no notice, or December 20–31 before one. Only those days: a
  * card, deadline, completion or overdue count of the period depends on no day after it. Until
- * session 17 the December report read before the next year's notice gave no sign its yellow card
+ * session 24 the December report read before the next year's notice gave no sign its yellow card
  * could vanish once the notice made that day a holiday.
  */
 export function periodProvisional(

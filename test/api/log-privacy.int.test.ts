@@ -1,5 +1,5 @@
 /**
- * Operations review (session 17): what the logs hold of a request. A case read, refused writes
+ * Operations review (session 24): what the logs hold of a request. A case read, refused writes
  * (400, 403, 409, 404, 401) and a server error leave no case id, personal data, token or query
  * in any log line: lines name the route pattern, status and request id.
  */

@@ -1,5 +1,5 @@
 /**
- * Operations review (session 17): no request grows the metrics series without bound. The HTTP
+ * Operations review (session 24): no request grows the metrics series without bound. The HTTP
  * histogram's `route` is a route template (or `unmatched`), never a path; its `status` and
  * `method` take few values; invented centers, kinds, scores and stages are not label values.
  */

@@ -1,5 +1,5 @@
 /**
- * Operations review (session 17): every SPEC §7/§8 metric against the API's own answers after a
+ * Operations review (session 24): every SPEC §7/§8 metric against the API's own answers after a
  * mixed workload — cases of two directory centers and two unregistered ones, pauses, escalations,
  * completions on time, late and same-day, ratings of each score, complaints at each stage —, then
  * across restarts from the snapshot and from the store: counters restart from zero (a reset
