@@ -79,14 +79,12 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
       const inForce = region !== undefined || deps.calendarService.getYear(year)?.source === 'published';
       if (inForce && changesNothing(noticeChanges(before, sent))) {
         const view = deps.calendarService.getYear(year)!;
-        res
-          .status(200)
-          .json({
-            ...view,
-            changes: noticeChanges(before, before),
-            unchanged: true,
-            ...warningsOf(region, deps.regionsInUse),
-          });
+        res.status(200).json({
+          ...view,
+          changes: noticeChanges(before, before),
+          unchanged: true,
+          ...warningsOf(region, deps.regionsInUse),
+        });
         return;
       }
       const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
