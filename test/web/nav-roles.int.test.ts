@@ -46,6 +46,10 @@ describe('the navigation and the pages, role by role', () => {
         needs !== undefined && (ROLE_PERMISSIONS[role] as readonly string[]).includes(needs);
       for (const target of NAV) {
         const page = await openPage(browser, srv.baseUrl, TOKENS[role]);
+        const refusedCalls: string[] = [];
+        page.on('response', (r) => {
+          if (r.status() === 403) refusedCalls.push(new URL(r.url()).pathname);
+        });
         await page.goto(`${srv.baseUrl}${target.path}`);
         const nav = page.locator('header.site nav a[data-needs]');
         await expect
@@ -65,6 +69,9 @@ describe('the navigation and the pages, role by role', () => {
           // The board keeps its alert stream open: no network idle; its requests have been answered by then.
           await page.waitForTimeout(500);
           expect(await refused(), `${role} may open ${target.path}`).toEqual([]);
+          // Nor does it ask the API for what the role may not read (an auditor's directory page asked
+          // /stats twice to find centers missing from the directory, and hid the 403s).
+          expect(refusedCalls, `${role} ${target.path}: requests refused`).toEqual([]);
         } else {
           await expect.poll(async () => (await refused()).join(' '), { timeout: 5_000 }).toMatch(/权限不足|无权/);
         }

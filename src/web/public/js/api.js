@@ -125,3 +125,16 @@ export async function apiBlob(path, accept) {
   if (!res.ok) throw await errorOf(res);
   return res.blob();
 }
+
+let session;
+/**
+ * What the page's token may do (`GET /session`: role, permissions), asked once a page load. A page
+ * asks it before a request its user may not be allowed, rather than making it and hiding a 403.
+ */
+export function tokenSession() {
+  session ??= apiJson('/session').catch((e) => {
+    session = undefined; // asked again next time (a token entered since, the server back)
+    throw e;
+  });
+  return session;
+}

@@ -2,7 +2,7 @@
 // edited row by row and published whole (admin). The version read is sent back, so a publication
 // made by someone else in between is refused (409) rather than overwritten; the server names each
 // wrong entry (`centers[1].level`).
-import { apiFetch, apiJson } from './api.js';
+import { apiFetch, apiJson, tokenSession } from './api.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
 import { wireHeader } from './nav.js';
 
@@ -137,9 +137,15 @@ async function publish(e) {
 /**
  * The centers and departments of the last year's figures (GET /stats by center, by department) that
  * the directory lacks, each with a button adding its row. A token that may not read the figures
- * (an auditor's) sees no such list.
+ * (an auditor's) sees no such list, and asks for none.
  */
 async function showUnregistered() {
+  // Asked first, so an auditor's page makes no request the server must refuse (two 403s before).
+  const permissions = await tokenSession().then((s) => s.permissions, () => []);
+  if (!permissions.includes('stats:read')) {
+    $('unregistered-section').hidden = true;
+    return;
+  }
   const today = localDate(Date.now());
   const from = addDays(today, -365); // not "the same date a year ago": there is no 2027-02-29
   const period = `from=${from}&to=${addDays(today, 1)}`;

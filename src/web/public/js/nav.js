@@ -1,5 +1,5 @@
 // Header behaviour shared by every page: the links the token may open, case lookup and sign-out.
-import { apiJson, forgetToken } from './api.js';
+import { forgetToken, tokenSession } from './api.js';
 
 /**
  * Hide the navigation links whose page needs a permission the token's role lacks (`data-needs`,
@@ -9,7 +9,7 @@ import { apiJson, forgetToken } from './api.js';
 async function showLinksTheTokenMayOpen() {
   let permissions;
   try {
-    ({ permissions } = await apiJson('/session'));
+    ({ permissions } = await tokenSession());
   } catch {
     return;
   }
