@@ -12,5 +12,10 @@ export function makeFolders(folder: string): void {
   if (existsSync(absolute)) return;
   const parent = dirname(absolute);
   if (parent !== absolute) makeFolders(parent);
-  mkdirSync(absolute);
+  try {
+    mkdirSync(absolute);
+  } catch (e) {
+    // Another process (a second engine, a test beside it) made it since existsSync: it is there.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
