@@ -84,6 +84,7 @@ export function alertViewsOf(
         escalation: c.escalation,
         calendarVersion: stamp.calendarVersion,
         policyVersion: stamp.policyVersion,
+        provisional: tl.provisional ? true : undefined,
         details: cardDetails(c, s, tl),
       }) as CaseAlertView,
   );

@@ -30,6 +30,7 @@ import {
   explainCard,
   initialCaseState,
   nextChangeOf,
+  turnsProvisionalAt,
   parseInstant,
   stateAsOf,
   tryParseInstant,
@@ -55,7 +56,7 @@ import { recordFacts } from './caseFacts.js';
 import { changedDays, spanTouches } from './calendarChange.js';
 import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
-import { DueTimer } from './dueTimer.js';
+import { DueTimer, earliest } from './dueTimer.js';
 import { cardsShownAt } from '../domain/withdrawnCards.js';
 import { type OpenCaseWrite, WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 import { OpenCaseCounts } from './openCounts.js';
@@ -547,7 +548,10 @@ export class CaseProjection {
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     const next = alertViewsOf(entry.caseId, s, tl, now, stamp);
     this.setAlerts(entry, next, Math.max(eventAt, now), calendar, s, tl);
-    this.due.schedule(entry, nextChangeOf(tl, now));
+    // An alert says `provisional` as of this evaluation: a case still open turns provisional with the clock
+    // (its span ends today), so it is evaluated again that day and its alerts raised again saying so.
+    const running = { provisional: tl.provisional, running: next.length > 0 && s.completedAt === undefined };
+    this.due.schedule(entry, earliest(nextChangeOf(tl, now), turnsProvisionalAt(calendar, now, running)));
   }
 
   private setAlerts(

@@ -12,6 +12,11 @@ import { DueQueue } from './priorityQueue.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
 /** What the queue keys an entry by: its current due instant, NaN when not queued. */
+/** The earlier of two due instants, either perhaps undefined (none). */
+export function earliest(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 export interface Queued {
   dueAt: number;
 }

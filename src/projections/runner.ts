@@ -12,6 +12,7 @@ import { CaseProjection } from './caseProjection.js';
 import { Checkpoint } from './checkpoint.js';
 import { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { ComplaintProjection } from './complaints/complaintProjection.js';
+import { earliest } from './dueTimer.js';
 import { EventRouter } from './eventRouting.js';
 import { partitionStreamPrefixes, type ProjectionPartition } from './partition.js';
 import type { DirectoryBook } from './directoryEvents.js';
@@ -339,8 +340,4 @@ export function createProjections(options: ProjectionsOptions): Projections {
       };
     },
   };
-}
-
-function earliest(a: EpochMs | undefined, b: EpochMs | undefined): EpochMs | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

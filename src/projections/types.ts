@@ -44,6 +44,12 @@ interface AlertBase {
   readonly startedAt: string;
   readonly calendarVersion: string;
   readonly policyVersion: string;
+  /**
+   * `true` when the clock behind it counts days of a year the calendar only predicts (SPEC §3), as of
+   * the evaluation that published it; absent otherwise (a card of `/cards` says it the same way). A
+   * change of it (a notice published) is a change of the alert: raised again (AlertBoard.update).
+   */
+  readonly provisional?: true;
   /** Why, when there is more to say: e.g. `retroactivePause` (pause ids), or the late event for late-record. */
   readonly details?: Readonly<Record<string, unknown>>;
 }

@@ -23,6 +23,11 @@ const alertCommon = {
   startedAt: instant,
   calendarVersion: str,
   policyVersion: str,
+  provisional: {
+    const: true,
+    description:
+      'The clock behind the alert counts days of a year the calendar only predicts (SPEC §3): a notice may still withdraw or move it; absent otherwise. A publication that changes it raises the alert again (alert-raised, same key)',
+  },
   details: { type: 'object' },
 };
 const alertRequired = ['key', 'subject', 'rule', 'color', 'centerId', 'departmentId', 'startedAt'];

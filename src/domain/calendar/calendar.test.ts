@@ -93,6 +93,28 @@ describe('default calendar (chinese-days data)', () => {
     expect(svc.current().isProvisionalSpan(parseDate('2025-12-01'), parseDate('2025-12-31'))).toBe(false);
   });
 
+  it('provisionalFrom: the first day after a final span that a span reaching it makes provisional (property)', () => {
+    const published = createCalendarService('Asia/Shanghai');
+    const with2027 = createCalendarService('Asia/Shanghai');
+    with2027.publishYear(2027, { holidays: ['2027-01-01'], workdays: [] });
+    const runs = fc.tuple(day, fc.integer({ min: 0, max: 400 }), fc.boolean());
+    fc.assert(
+      fc.property(runs, ([start, length, later]) => {
+        const c = (later ? with2027 : published).current();
+        const today = start + length;
+        fc.pre(!c.isProvisionalSpan(start, today));
+        const p = c.provisionalFrom(today);
+        expect(p).toBeGreaterThan(today);
+        expect(c.isProvisionalSpan(start, p - 1)).toBe(false);
+        expect(c.isProvisionalSpan(start, p)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    // Fixed: with 2027 unpublished, 2026-12-20 (the tail its notice may set); with 2027 published, 2027-12-20.
+    expect(formatDate(published.current().provisionalFrom(parseDate('2026-12-18')))).toBe('2026-12-20');
+    expect(formatDate(with2027.current().provisionalFrom(parseDate('2026-12-18')))).toBe('2027-12-20');
+  });
+
   it('knows the make-up days and holidays of the State Council notices', () => {
     expect(cal.dayKind(parseDate('2024-02-18'))).toBe('makeup');
     expect(cal.dayKind(parseDate('2024-02-12'))).toBe('holiday');

@@ -1,4 +1,11 @@
-export { WorkCalendar, mergeDayRanges, calendarVersion, SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from './work-calendar.js';
+export {
+  WorkCalendar,
+  mergeDayRanges,
+  calendarVersion,
+  SPAN_FIRST_YEAR,
+  SPAN_LAST_YEAR,
+  turnsProvisionalAt,
+} from './work-calendar.js';
 export type { DayRange, DayKind, TimingCalendar, RegionOfCenter, WorkCalendarOptions } from './work-calendar.js';
 export { chineseDaysData } from './data.js';
 export type { CalendarData, RegionalDay, YearDays, YearSource } from './data.js';

@@ -46,12 +46,31 @@ export interface TimingCalendar extends Calendar {
    * December whose next year is unpublished (that year's notice may set them: PROVISIONAL_DECEMBER_FROM).
    */
   isProvisionalSpan(a: EpochDay, b: EpochDay): boolean;
+  /**
+   * The first day after `day` that a span reaching it makes provisional, for a span not provisional
+   * through `day`: when a clock still running (its span ends today) turns provisional with no event.
+   */
+  provisionalFrom(day: EpochDay): EpochDay;
   /** The law's name of a holiday assumed in a predicted year (e.g. 除夕), else undefined. */
   predictedHolidayOf(day: EpochDay): LawHolidayName | undefined;
   /** The calendar of a center's cases: this one plus the regional days of the center's region. */
   forCenter(centerId: string): TimingCalendar;
   /** The region whose regional days this calendar applies (undefined: none). */
   readonly region?: string | undefined;
+}
+
+/**
+ * When a clock still running (its span ends at `now` and grows with it) that is final at `now`
+ * turns provisional with no event (SPEC §3): the start of the first day that makes its span
+ * provisional (December 20 before a year with no notice, or that year's first day). Undefined
+ * when it is provisional already or no longer runs (a case completed, a complaint closed).
+ */
+export function turnsProvisionalAt(
+  cal: TimingCalendar,
+  now: EpochMs,
+  clock: { readonly provisional: boolean; readonly running: boolean },
+): EpochMs | undefined {
+  return clock.provisional || !clock.running ? undefined : cal.startOfDay(cal.provisionalFrom(cal.dayOf(now)));
 }
 
 /** Which region (民族节日 and other regional days) a center belongs to; undefined for none. */
@@ -209,6 +228,15 @@ export class WorkCalendar implements TimingCalendar {
       if (!this.published.has(y + 1) && hi >= tail && lo <= dayFromYmd(y, 12, 31)) return true;
     }
     return false;
+  }
+
+  provisionalFrom(day: EpochDay): EpochDay {
+    const next = day + 1;
+    // A year with no notice after the last published one always exists: the loop ends.
+    for (let y = ymdFromDay(next).year; ; y++) {
+      if (!this.published.has(y)) return Math.max(next, dayFromYmd(y, 1, 1));
+      if (!this.published.has(y + 1)) return Math.max(next, dayFromYmd(y, 12, PROVISIONAL_DECEMBER_FROM));
+    }
   }
 
   /** True when `year` has no notice, so its days are predicted from the law. */

@@ -12,6 +12,7 @@
  * (states, calendar, policy, now): an incremental run and a rebuild agree.
  */
 import type { CalendarService } from '../../domain/calendar/service.js';
+import { turnsProvisionalAt } from '../../domain/calendar/work-calendar.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
 import { complaintStatusOf } from '../../domain/complaints/evolve.js';
 import { COMPLAINT_RULE_COLOR, COMPLAINT_RULE_INDEX, type ComplaintStatus } from '../../domain/complaints/lists.js';
@@ -27,7 +28,7 @@ import type { Directory } from '../../domain/directory.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { AlertBoard } from '../alertBoard.js';
-import { DueTimer } from '../dueTimer.js';
+import { DueTimer, earliest } from '../dueTimer.js';
 import type { Scheduler } from '../scheduler.js';
 import type {
   AlertCount,
@@ -196,7 +197,14 @@ export class ComplaintAlerts {
     this.publish(entry.alerts, next, s, tl, Math.max(eventAt, now), calendar.zone);
     this.countCards(entry, tl, now, s.received.centerId);
     entry.alerts = next.length === 0 ? NONE : next;
-    this.due.schedule(entry, s.closed === undefined ? nextComplaintBoundary(tl, now) : undefined);
+    // An open complaint's clocks run to today: it turns provisional with the clock (an alert says it as of now).
+    const running = { provisional: tl.provisional, running: next.length > 0 };
+    this.due.schedule(
+      entry,
+      s.closed === undefined
+        ? earliest(nextComplaintBoundary(tl, now), turnsProvisionalAt(calendar, now, running))
+        : undefined,
+    );
   }
 
   private publish(
@@ -306,6 +314,7 @@ export function complaintAlertView(
     startedAt: show(c.start),
     calendarVersion: stamp.calendarVersion,
     policyVersion: stamp.policyVersion,
+    ...(tl.provisional ? { provisional: true as const } : {}),
     details,
   };
 }

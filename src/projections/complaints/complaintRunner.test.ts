@@ -90,7 +90,10 @@ describe('complaint alerts are time-driven (the due timer, no new event)', () =>
     expect(rm.activeAlerts({ rule: 'complaint-overdue', centerId: 'c1', departmentId: 'd1' })).toHaveLength(1);
     expect(rm.activeAlerts({ rule: 'overdue' })).toEqual([]);
     expect(rm.activeAlerts({ centerId: 'c2' })).toEqual([]);
-    expect(r.projections.info().nextDueAt).toBeUndefined();
+    // No card is due; the one timer left is the day the open clocks reach days the calendar only predicts
+    // (SPEC §3), when the red card turns provisional.
+    const calendar = r.calendarService.current();
+    expect(r.projections.info().nextDueAt).toBe(calendar.startOfDay(calendar.provisionalFrom(calendar.dayOf(dueAt))));
 
     r.scheduler.advanceTo(at('2025-11-26T09:00:00+08:00'));
     await record(r, answeredC('2025-11-26T09:00:00+08:00'));

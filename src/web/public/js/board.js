@@ -108,7 +108,17 @@ function alertRow(a) {
       },
     },
     el('td', {}, el('span', { class: `badge ${a.color}` }, label(COLORS, a.color))),
-    el('td', {}, label(ALERT_RULES, a.rule), a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null),
+    el(
+      'td',
+      {},
+      label(ALERT_RULES, a.rule),
+      a.pauseId ? el('span', { class: 'muted' }, ` (${a.pauseId})`) : null,
+      // Its clock counts days of a year the calendar only predicts (SPEC §3): a notice may still withdraw or
+      // move it. Beside the rule, shown at every width (the start column is hidden on a phone).
+      a.provisional === true
+        ? el('span', { class: 'muted', dataset: { provisional: 'true' } }, ' 暂定 provisional')
+        : null,
+    ),
     el('td', {}, subjectLink(a)),
     el('td', { class: 'num' }, a.overdueDays > 0 ? fmtNumber(a.overdueDays) : '—'),
     centerCell(a.centerId, 'td', { class: 'hide-narrow' }),
