@@ -79,8 +79,23 @@ describe('the navigation and the pages, role by role', () => {
         // The server's refusal is said once (the calendar said it twice: in its notice and its error line).
         // biome-ignore lint/performance/useDomNodeTextContent: the text shown, not the hidden parts' text
         const shown = await page.locator('main').evaluate((m) => (m as HTMLElement).innerText);
-        if (!may(target.needs))
+        if (!may(target.needs)) {
           expect(shown.split('权限不足 Forbidden').length - 1, `${role} ${target.path}: ${shown}`).toBe(1);
+          // Refused, every page looks like the board: one notice with its button, and nothing behind it
+          // to use (the lists, the directory and the policies showed the refusal as a line above a
+          // still-usable filter form).
+          expect(await page.locator('main #forbidden').count(), `${role} ${target.path}: notices`).toBe(1);
+          expect(await page.locator('#forbidden').isVisible(), `${role} ${target.path}: notice shown`).toBe(true);
+          expect(await page.locator('#forbidden #forbidden-switch').isVisible()).toBe(true);
+          const usable = await page
+            .locator('main :is(form, table, input, select, textarea, button)')
+            .evaluateAll((els) =>
+              els
+                .filter((e) => (e as HTMLElement).offsetParent !== null && !e.closest('#forbidden'))
+                .map((e) => e.outerHTML.slice(0, 80)),
+            );
+          expect(usable, `${role} ${target.path}: usable behind the notice`).toEqual([]);
+        }
         expect(text, `${role} ${target.path}`).not.toMatch(/\{"error"|"code":/);
         expect(await page.locator('dialog[open]').count(), `${role} ${target.path}: asked to sign in again`).toBe(0);
         await page.context().close();

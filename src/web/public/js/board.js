@@ -219,8 +219,7 @@ function showForbidden(message) {
   forbidden = true;
   stopStream?.();
   clearTimeout(kpiTimer);
-  $('conn').hidden = true;
-  $('board').hidden = true;
+  $('conn').hidden = true; // beside the title, which stays
   showForbiddenNotice(message);
 }
 

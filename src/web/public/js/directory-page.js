@@ -4,7 +4,7 @@
 // wrong entry (`centers[1].level`).
 import { apiFetch, apiJson, tokenSession } from './api.js';
 import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
-import { wireHeader } from './nav.js';
+import { showForbiddenNotice, wireHeader } from './nav.js';
 
 const $ = (id) => document.getElementById(id);
 const LEVELS = {
@@ -141,7 +141,10 @@ async function publish(e) {
  */
 async function showUnregistered() {
   // Asked first, so an auditor's page makes no request the server must refuse (two 403s before).
-  const permissions = await tokenSession().then((s) => s.permissions, () => []);
+  const permissions = await tokenSession().then(
+    (s) => s.permissions,
+    () => [],
+  );
   if (!permissions.includes('stats:read')) {
     $('unregistered-section').hidden = true;
     return;
@@ -193,5 +196,6 @@ try {
   render(await apiJson('/directory'));
   await showUnregistered();
 } catch (e) {
-  $('error').textContent = e.message;
+  if (e.status === 403) showForbiddenNotice(e.message);
+  else $('error').textContent = e.message;
 }

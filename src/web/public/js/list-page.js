@@ -2,6 +2,7 @@
 // cursor paging (next / previous / first), the total, and the CSV download.
 import { apiBlob, apiJson } from './api.js';
 import { el, fmtInstant, fmtNumber } from './format.js';
+import { showForbiddenNotice } from './nav.js';
 
 /**
  * The form is reset before it is filled from the address: a page's defaults are its fields' default
@@ -142,7 +143,9 @@ export function listPage(o) {
       $('first').disabled = cursors.length === 0;
     } catch (e) {
       showNoRows();
-      $('error').textContent = e.message;
+      // A role that may not read this list: the page says so behind the notice, as the board does.
+      if (e.status === 403) showForbiddenNotice(e.message);
+      else $('error').textContent = e.message;
     }
   }
 

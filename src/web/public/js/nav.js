@@ -38,11 +38,23 @@ export function wireHeader() {
 }
 
 /**
- * A token whose role may not read this page: show the page's `#forbidden` notice with the server's
- * words and "Use another token" (the board and the report hide their own content around it).
+ * A token whose role may not read this page: the page's content is hidden behind its `#forbidden`
+ * notice, with the server's words and "Use another token". Every page refused this way goes through
+ * here (the board, the report, the calendar, the lists, the directory, the policies): a page without
+ * a notice of its own gets one, first in `main`, naming the page by its navigation link. Only the
+ * page's title stays beside it (an `h1` of `main`, or the toolbar holding it); the refusal is said
+ * once, in the notice (the error line is emptied). Calling it again changes nothing.
  */
 export function showForbiddenNotice(message) {
-  document.getElementById('forbidden').hidden = false;
+  const main = document.getElementById('main');
+  const notice =
+    document.getElementById('forbidden') ??
+    main.insertBefore(genericNotice(), titleOf(main)?.nextSibling ?? main.firstChild);
+  for (const part of main.children) if (part !== notice && part !== titleOf(main)) part.hidden = true;
+  const error = document.getElementById('error');
+  if (error) error.textContent = '';
+  if (!notice.hidden) return;
+  notice.hidden = false;
   document.getElementById('forbidden-detail').textContent = message;
   document.getElementById('forbidden-switch').addEventListener(
     'click',
@@ -52,4 +64,23 @@ export function showForbiddenNotice(message) {
     },
     { once: true },
   );
+}
+
+/** The page's title kept above the notice: `main`'s own h1, or the toolbar it sits in (the board's). */
+const titleOf = (main) => main.querySelector(':scope > h1, :scope > .toolbar');
+
+/** The notice of a page that has none of its own: named after the page's navigation link. */
+function genericNotice() {
+  const name =
+    document.querySelector('header.site nav a[aria-current="page"]')?.textContent?.trim() || '本页 this page';
+  const section = document.createElement('section');
+  section.id = 'forbidden';
+  section.className = 'panel notice';
+  section.hidden = true;
+  section.setAttribute('aria-labelledby', 'forbidden-title');
+  section.innerHTML =
+    '<h2 id="forbidden-title"></h2><p class="muted" id="forbidden-detail"></p>' +
+    '<p><button type="button" id="forbidden-switch">换一个令牌 Use another token</button></p>';
+  section.querySelector('h2').textContent = `此令牌无权查看「${name}」 This token may not open this page`;
+  return section;
 }

@@ -4,7 +4,7 @@
 import { apiJson } from './api.js';
 import { KINDS, LEVELS, REASONS, label } from './labels.js';
 import { el, fmtInstant, loadConfig } from './format.js';
-import { wireHeader } from './nav.js';
+import { showForbiddenNotice, wireHeader } from './nav.js';
 
 const $ = (id) => document.getElementById(id);
 const STATUS = {
@@ -134,5 +134,6 @@ try {
     $('error').textContent = `无法读取的规则事件 Unreadable policy events: ${book.unreadable.join('; ')}`;
   if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
 } catch (e) {
-  $('error').textContent = e.message;
+  if (e.status === 403) showForbiddenNotice(e.message);
+  else $('error').textContent = e.message;
 }

@@ -103,16 +103,9 @@ async function load() {
     $('status').dataset.monthToDate = String(running);
   } catch (e) {
     $('status').textContent = '';
-    if (e.status === 403) showForbidden(e.message);
+    if (e.status === 403) showForbiddenNotice(e.message);
     else showError(`报表加载失败 Could not load the report: ${e.message}`);
   }
-}
-
-/** A token whose role may not read the report: say so, with the way to another token, instead of an empty report. */
-function showForbidden(message) {
-  if (!$('forbidden').hidden) return;
-  for (const section of document.querySelectorAll('main > section:not(#forbidden)')) section.hidden = true;
-  showForbiddenNotice(message);
 }
 
 async function downloadCsv() {
