@@ -44,7 +44,8 @@ describe('the navigation and the pages, role by role', () => {
     async (role) => {
       const may = (needs: string | undefined) =>
         needs !== undefined && (ROLE_PERMISSIONS[role] as readonly string[]).includes(needs);
-      for (const target of NAV) {
+      // Beside the navigation's pages: one complaint opened by its id (the complaints page's detail view).
+      for (const target of [...NAV, { path: '/complaints?id=NR-1', needs: 'case:read' as const }]) {
         const page = await openPage(browser, srv.baseUrl, TOKENS[role]);
         const refusedCalls: string[] = [];
         page.on('response', (r) => {

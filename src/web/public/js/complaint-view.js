@@ -19,6 +19,7 @@ import {
 } from './labels.js';
 import { el, fmtInstant, fmtNumber, instantFromLocalInput, localDate, localDateTimeInput } from './format.js';
 import { centerText, departmentText } from './directory.js';
+import { showForbiddenNotice } from './nav.js';
 import { renderWithdrawnSection } from './withdrawn.js';
 
 const $ = (id) => document.getElementById(id);
@@ -245,6 +246,8 @@ export async function showComplaint(id) {
   try {
     c = await apiJson(`/complaints/${encodeURIComponent(id)}${q.toString() ? `?${q}` : ''}`);
   } catch (e) {
+    // A role that may not read complaints: the page behind the notice, as every refused page.
+    if (e.status === 403) return showForbiddenNotice(e.message);
     $('detail-error').textContent = e.message;
     // No complaint to show: no empty headings and tables of one.
     // With an instant asked for, the replay stays: another instant may find the complaint.
