@@ -23,6 +23,7 @@ describe('the access trail file', () => {
         token: 'abcd1234',
         caseId: 'X-1',
         what: 'case',
+        status: 200,
       });
       trail.record({
         at: '2026-11-30T12:00:01+08:00',
@@ -30,12 +31,33 @@ describe('the access trail file', () => {
         token: 'abcd1235',
         caseId: 'X-1',
         what: 'history',
+        status: 404,
       });
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
     } finally {
       process.umask(previous);
     }
+  });
+
+  it('a restart appends to the trail it finds, never truncates it: each line stays as written', () => {
+    const path = join(dir, 'audit.log');
+    const line = (n: number) =>
+      ({
+        at: `2026-11-30T12:00:0${n}Z`,
+        role: 'auditor',
+        token: 'abcd1234',
+        what: 'case',
+        caseId: `X-${n}`,
+        status: 200,
+      }) as const;
+    fileAccessTrail(path).record(line(1));
+    const first = readFileSync(path, 'utf8');
+    const again = fileAccessTrail(path); // the next start
+    expect(readFileSync(path, 'utf8')).toBe(first);
+    again.record(line(2));
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([line(1), line(2)]);
   });
 
   it('a path that cannot hold it stops the start, naming AUDIT_LOG and the cause', () => {

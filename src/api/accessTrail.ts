@@ -43,6 +43,13 @@ export interface AccessRecord {
   readonly revisions?: readonly [number, number];
   /** `csv` when the answer was CSV (absent: JSON). */
   readonly format?: 'csv';
+  /**
+   * The outcome: the status the read is answered with once recorded — 200, or 404 when the case or
+   * complaint asked for was not there (as known at `asKnownAt`, by `asOf`): the fact of its absence
+   * is all that was disclosed. A read refused before anything is looked up (a 400 naming a
+   * parameter, a 403) leaves no line; one the trail could not record is answered 503 and never sent.
+   */
+  readonly status: 200 | 404;
 }
 
 /** Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures. */

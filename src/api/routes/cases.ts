@@ -136,7 +136,8 @@ function unknownCase(caseId: string, asOf: EpochMs | undefined, knownAt: EpochMs
 /**
  * The access trail of a case or history read, recorded once the answer is computed and before it is
  * sent (a trail that cannot be written refuses the read): what was asked, as sent, and what was
- * disclosed — the instant the answer was evaluated at, a history page's revisions.
+ * disclosed — the instant the answer was evaluated at (none: the case was not found, a 404), a
+ * history page's revisions.
  */
 function trail(
   deps: CaseRouteDeps,
@@ -157,6 +158,7 @@ function trail(
     token: principal.fingerprint,
     caseId,
     what,
+    status: disclosed.answeredAsOf === undefined ? 404 : 200,
     ...(at < 0 ? {} : { query: req.originalUrl.slice(at + 1) }),
     ...(typeof asOf === 'string' ? { asOf } : {}),
     ...(typeof asKnownAt === 'string' ? { asKnownAt } : {}),

@@ -152,6 +152,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       trail(deps, res, {
         what: 'complaint',
         complaintId,
+        status: detail === undefined ? 404 : 200,
         ...(queryText === '' ? {} : { query: queryText }),
         ...(asOf === undefined ? {} : { asOf: String(query['asOf']) }),
         ...(knownAt === undefined ? {} : { asKnownAt: String(query['asKnownAt']) }),
@@ -232,6 +233,7 @@ function trail(
     | {
         what: 'complaint';
         complaintId: string;
+        status: 200 | 404;
         query?: string;
         asOf?: string;
         asKnownAt?: string;
@@ -248,7 +250,8 @@ function trail(
     at: new Date(deps.clock()).toISOString(),
     role: principal.role,
     token: principal.fingerprint,
-    ...entry,
-    ...(entry.what === 'complaint-list' ? { complaintIds: [...new Set(entry.complaintIds)] } : {}),
+    ...(entry.what === 'complaint-list'
+      ? { ...entry, status: 200, complaintIds: [...new Set(entry.complaintIds)] }
+      : entry),
   });
 }

@@ -30,6 +30,7 @@ export function recordListRead(
     role: principal.role,
     token: principal.fingerprint,
     what,
+    status: 200,
     query: at < 0 ? '' : req.originalUrl.slice(at + 1),
     ...(wantsCsv(req) ? { format: 'csv' as const } : {}),
     caseIds: [...new Set(caseIds)],
