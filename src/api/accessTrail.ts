@@ -18,7 +18,7 @@ export interface AccessRecord {
   readonly token: string;
   /** The case read (one case or its history). */
   readonly caseId?: string;
-  /** The cases a list answered with (a page of the case list or the card register). */
+  /** The cases a list answered with (a page of the case list, the card register or the alert board). */
   readonly caseIds?: readonly string[];
   /** The complaint read (`what: 'complaint'`). */
   readonly complaintId?: string;
@@ -31,7 +31,9 @@ export interface AccessRecord {
     | 'card-register'
     | 'withdrawn-cards'
     | 'complaint'
-    | 'complaint-list';
+    | 'complaint-list'
+    | 'alert-board'
+    | 'alert-stream';
   /** The query string, as sent (a list's filters and page; a case read's instants; a history page's limit and after). */
   readonly query?: string;
   /** As sent. */

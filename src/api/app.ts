@@ -145,6 +145,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     {
       readModels: deps.readModels,
       clock: deps.clock,
+      accessTrail,
       sse: {
         ...DEFAULT_SSE_LIMITS,
         maxStreams: options.maxAlertStreams,

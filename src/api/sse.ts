@@ -51,7 +51,8 @@ export interface SseStreams {
    * 503/429 ApiError when a cap is reached, before anything is written).
    * `onClose` runs once when the stream ends for any reason.
    */
-  open(res: Response, owner: string, onClose: () => void): SseStream;
+  /** `admitted`: called once the limits let the stream open, before anything is sent (it may throw to refuse it). */
+  open(res: Response, owner: string, onClose: () => void, admitted?: () => void): SseStream;
   count(): number;
   countOf(owner: string): number;
   /** Ends every stream (shutdown). */
@@ -63,7 +64,7 @@ export function sseStreams(limits: SseLimits): SseStreams {
   const perOwner = new Map<string, number>();
 
   return {
-    open(res, owner, onClose) {
+    open(res, owner, onClose, admitted) {
       if (open.size >= limits.maxStreams) {
         throw new ApiError(
           503,
@@ -79,6 +80,7 @@ export function sseStreams(limits: SseLimits): SseStreams {
           `at most ${limits.maxStreamsPerToken} alert streams may be open at once with one token; close one first`,
         );
       }
+      admitted?.();
       perOwner.set(owner, mine + 1);
       res.status(200).set({
         'Content-Type': 'text/event-stream; charset=utf-8',

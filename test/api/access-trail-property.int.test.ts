@@ -8,6 +8,7 @@
  * nothing for a read refused before anything was disclosed (a 400 naming its parameter).
  */
 import { createHash } from 'node:crypto';
+import { openSse } from '../support/sse.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
@@ -94,6 +95,8 @@ const read: fc.Arbitrary<Read> = fc.oneof(
   fc.boolean().map((csv) => ({ path: '/cards?from=2025-09-01&to=2025-10-01', csv, what: 'card-register' })),
   fc.boolean().map((csv) => ({ path: '/cards/withdrawn?from=2025-09-01&to=2025-10-01', csv, what: 'withdrawn-cards' })),
   fc.boolean().map((csv) => ({ path: '/complaints', csv, what: 'complaint-list' })),
+  // The alert board names the cases it lists as much as /cases does (an admin's read; an auditor may not).
+  fc.constantFrom('/alerts', '/alerts?color=red&limit=1').map((path) => ({ path, csv: false, what: 'alert-board' })),
   fc.constantFrom('Q-1', 'Q-2').map((id) => ({
     path: `/complaints/${id}`,
     csv: false,
@@ -135,7 +138,7 @@ describe('the access trail against the reads sent', () => {
               if (res.status === 400) expect(res.body.error.details[0].field).toMatch(/^(asOf|asKnownAt|nope)$/);
               continue;
             }
-            if (role === 'monitor' && r.what === 'history') {
+            if ((role === 'monitor' && r.what === 'history') || (role === 'auditor' && r.what === 'alert-board')) {
               expect(res.status).toBe(403);
               continue;
             }
@@ -155,6 +158,11 @@ describe('the access trail against the reads sent', () => {
             for (const key of ['asOf', 'asKnownAt']) if (params.has(key)) line[key] = params.get(key);
             if (r.csv) line['format'] = 'csv';
             if (res.status === 200 && r.id !== undefined) line['answeredAsOf'] = res.body.asOf;
+            if (r.what === 'alert-board') {
+              const alerts: { subject: string; caseId?: string; complaintId?: string }[] = res.body.alerts;
+              expect(alerts.length).toBeGreaterThan(0);
+              line['caseIds'] = [...new Set(alerts.flatMap((a) => (a.caseId === undefined ? [] : [a.caseId])))];
+            }
             expected.push(line);
           }
           const lines = srv.accessTrail.entries.slice(before);
@@ -166,5 +174,23 @@ describe('the access trail against the reads sent', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('an admin watching the alert stream leaves a line when it opens (what it asked; the alerts arrive later)', async () => {
+    const before = srv.accessTrail.entries.length;
+    const monitor = await openSse(srv.baseUrl, '/alerts/stream?color=red', TOKENS.monitor);
+    const admin = await openSse(srv.baseUrl, '/alerts/stream?color=red', TOKENS.admin);
+    monitor.close();
+    admin.close();
+    expect(srv.accessTrail.entries.slice(before)).toEqual([
+      {
+        at: new Date(srv.clock.now).toISOString(),
+        role: 'admin',
+        token: fingerprint(TOKENS.admin),
+        what: 'alert-stream',
+        status: 200,
+        query: 'color=red',
+      },
+    ]);
   });
 });

@@ -16,6 +16,8 @@ import {
 import type { EpochMs } from '../../domain/types.js';
 import { badRequest } from '../errors.js';
 import { type SseLimits, sseStreams } from '../sse.js';
+import type { AccessTrail } from '../accessTrail.js';
+import { recordListRead, recordStreamOpened } from './listTrail.js';
 import { enumParam, idParam, queryString, scopeParam, takesParams } from '../validation.js';
 
 export interface AlertRouteDeps {
@@ -23,6 +25,8 @@ export interface AlertRouteDeps {
   readonly sse: SseLimits;
   /** "Now" for the overdue days of each alert's case or complaint (the wall clock when absent). */
   readonly clock?: () => EpochMs;
+  /** An admin's reads of the board and its stream are recorded (none given: not recorded). */
+  readonly accessTrail?: AccessTrail;
 }
 
 export interface AlertStreams {
@@ -35,6 +39,8 @@ export interface AlertStreams {
 export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStreams {
   const router = Router();
   const streams = sseStreams(deps.sse);
+  const trail =
+    deps.accessTrail === undefined ? undefined : { accessTrail: deps.accessTrail, clock: deps.clock ?? Date.now };
   // The board hands every listener the same event object: serialise it once, not once per open stream.
   const serialised = new WeakMap<AlertEvent, string>();
   const json = (event: AlertEvent): string => {
@@ -55,7 +61,18 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
       subjectId.startsWith(COMPLAINT_SUBJECT)
         ? deps.readModels.complaintOverdueDays(subjectId.slice(COMPLAINT_SUBJECT.length), now)
         : (deps.readModels.caseTiming(subjectId, now)?.overdueDays ?? 0);
-    res.json(alertPage(deps.readModels.activeAlerts(filter), overdueDays, page));
+    const answer = alertPage(deps.readModels.activeAlerts(filter), overdueDays, page);
+    // The board names the cases it lists as much as /cases does: an admin's read is recorded (monitors' are not).
+    if (trail !== undefined)
+      recordListRead(
+        trail,
+        req,
+        res,
+        'alert-board',
+        answer.alerts.flatMap((a) => (a.caseId === undefined ? [] : [a.caseId])),
+        answer.alerts.flatMap((a) => (a.complaintId === undefined ? [] : [a.complaintId])),
+      );
+    res.json(answer);
   });
 
   router.get('/alerts/stream', auth.require('alerts:read'), takesParams(...STREAM_PARAMS), (req, res) => {
@@ -66,7 +83,9 @@ export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStr
       return;
     }
     let unsubscribe = (): void => {};
-    const stream = streams.open(res, principalOf(res).fingerprint, () => unsubscribe());
+    // An admin's stream is recorded once the stream limits admit it, before it opens.
+    const admitted = trail === undefined ? undefined : () => recordStreamOpened(trail, req, res);
+    const stream = streams.open(res, principalOf(res).fingerprint, () => unsubscribe(), admitted);
     let seq = 0;
     unsubscribe = deps.readModels.onAlert((event: AlertEvent) => {
       seq += 1;
