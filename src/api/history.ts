@@ -57,6 +57,11 @@ export type HistoryEntry =
       readonly recordedAt: string;
       readonly type: string;
       readonly actor?: string;
+      /**
+       * Recorded later after it occurred than the policy allows: the event a `late-record` card is of
+       * (the domain's rule, folded with the case's policy; the page marks it from here, never recomputes it).
+       */
+      readonly lateRecord?: true;
       readonly event: CaseEvent;
       /** The case right after this event, at its occurredAt. */
       readonly state: StateSummary;
@@ -133,6 +138,7 @@ export async function buildHistoryPage(
         recordedAt: recorded.recordedAt,
         type: recorded.type,
         ...(event.actor === undefined ? {} : { actor: event.actor }),
+        ...(known.state.lateRecords.at(-1)?.revision === revision ? { lateRecord: true as const } : {}),
         event,
         state: summarize(known.state, known.occurredAt, context.policy!, calendar),
       },

@@ -203,6 +203,11 @@ const HistoryEntry = {
       recordedAt: instant,
       type: { enum: EVENT_TYPES },
       actor: str,
+      lateRecord: {
+        const: true,
+        description:
+          "Recorded more than the policy's lateRecordHours after it occurred: the event a late-record card is of (absent: not late)",
+      },
       event: ref('CaseEvent'),
       state: ref('StateSummary'),
     }),

@@ -2,7 +2,8 @@
 // (revision, position, what, occurred, recorded, who recorded it, the case after it) and per
 // card at its instant (started, cleared, or withdrawn by a later write: the register's row); paged, more pages appended on request. A back-dated
 // pause or extension (the engine's `retroactive` flag: 停止计时 or 延期 recorded after the case
-// would have been due without it) and any event recorded a day or more late are marked as such.
+// would have been due without it) and an event recorded late (the engine's `lateRecord` flag: the
+// event a late-record card is of, by the case's policy) are marked as such.
 import { apiJson } from './api.js';
 import { COLORS, EVENT_TYPES, LEVELS, OUTCOMES, REASONS, RULES, STATUS, label } from './labels.js';
 import { el, fmtInstant } from './format.js';
@@ -20,10 +21,15 @@ function stateSummary(state) {
   return parts.join(' · ');
 }
 
-/** How long after it occurred an event was recorded, when it is a day or more. */
+/**
+ * How long after it occurred an event was recorded, when the engine says it was recorded late
+ * (`lateRecord`: it has a late-record card). Not recomputed here: a threshold of its own (a day
+ * or more) marked an event recorded exactly 24 h later, which has no card, and would miss a
+ * policy's other `lateRecordHours`.
+ */
 function recordedLate(entry) {
+  if (entry.lateRecord !== true) return null;
   const delay = Date.parse(entry.recordedAt) - Date.parse(entry.event.occurredAt);
-  if (!(delay >= 24 * HOUR)) return null;
   const text = delay >= 48 * HOUR ? `${Math.floor(delay / (24 * HOUR))} 天 days` : `${Math.floor(delay / HOUR)} 小时 h`;
   return el('span', { class: 'muted' }, ` (迟记 recorded ${text} later)`);
 }
