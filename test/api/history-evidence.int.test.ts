@@ -9,9 +9,21 @@
  * recorded by then, and the case read as known then shows the same cards.
  */
 import { randomUUID } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
+import { openApiDocument } from '../../src/api/openapi.js';
 import { describe, expect, it } from 'vitest';
 import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+
+const DOC_ID = 'https://e-supervision.invalid/openapi.json';
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema({ ...openApiDocument, $id: DOC_ID });
+/** The documented schema of a history page (its `lateRecord` and `card-withdrawn` rows included). */
+const historySchema = ajv.getSchema(
+  `${DOC_ID}#/paths/${encodeURIComponent('~1cases~1{caseId}~1history')}/get/responses/200/content/${encodeURIComponent('application~1json')}/schema`,
+);
 
 const H = 3_600_000;
 const START = Date.parse('2025-09-01T09:00:00+08:00'); // a Monday
@@ -132,6 +144,7 @@ describe('the history as evidence, against the writes sent', () => {
             const history = (await get('/cases/H-1/history?limit=1000')).body;
             const read = (await get('/cases/H-1')).body;
             expect(history.asOf).toBe(read.asOf);
+            expect(historySchema?.(history) ? [] : historySchema?.errors).toEqual([]);
 
             // Every event as sent, in order, with who and both instants.
             const events = history.entries.filter((e: { kind: string }) => e.kind === 'event');
