@@ -44,3 +44,16 @@ describe('asKnownAt after now', () => {
     expect(err.message).toMatch(/^asKnownAt: must not be after now \(2026-11-20T08:00:00\.000\+08:00\)/);
   });
 });
+
+describe('an offset whose "+" arrived as a space (a query string typed by hand)', () => {
+  it('is refused naming the parameter and saying to send "+" as %2B', () => {
+    for (const name of ['asOf', 'asKnownAt']) {
+      // `?asOf=2025-09-01T10:00:00+08:00` sent as is: the query string decodes "+" to a space.
+      const err = refusal(() => instantParam({ [name]: '2025-09-01T10:00:00 08:00' }, name));
+      expect(err.status).toBe(400);
+      expect(err.details).toEqual([{ field: name, message: expect.stringMatching(/"\+".*%2B/) }]);
+    }
+    // Any other malformed instant keeps the plain message.
+    expect(refusal(() => instantParam({ asOf: 'yesterday' }, 'asOf')).message).not.toMatch(/%2B/);
+  });
+});

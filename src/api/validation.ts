@@ -63,6 +63,10 @@ export const refusesIfMatch =
 /** The digits of a fraction after its third (`.1234` → `4`): a finer instant than the millisecond unless all 0. */
 const SUB_MILLISECOND = /\.\d{3}(\d*)/;
 
+/** `…T10:00:00 08:00`: a `+08:00` offset typed into a query string, whose `+` decodes to a space. */
+const PLUS_AS_SPACE = /\d \d{2}:?\d{2}$/;
+const PLUS_HINT = 'its offset\'s "+" arrived as a space: in a query string send "+" as %2B (…T10:00:00%2B08:00)';
+
 /**
  * An optional instant parameter (`?asOf=`, `?asKnownAt=`, `?listedAt=`) as epoch ms: ISO-8601 with
  * offset, a whole number of milliseconds. A finer one is refused, not truncated (session 16: `.1234Z`
@@ -72,7 +76,7 @@ export function instantParam(query: Record<string, unknown>, name: string): Epoc
   const text = queryString(query, name);
   if (text === undefined) return undefined;
   const problem = instantProblem(text);
-  if (problem !== undefined) throw badRequest(name, problem);
+  if (problem !== undefined) throw badRequest(name, PLUS_AS_SPACE.test(text) ? `${problem}; ${PLUS_HINT}` : problem);
   if (/[1-9]/.test(SUB_MILLISECOND.exec(text)?.[1] ?? ''))
     throw badRequest(name, 'must be a whole number of milliseconds (a finer fraction is not truncated)');
   return Date.parse(text);

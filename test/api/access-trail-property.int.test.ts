@@ -108,6 +108,8 @@ const read: fc.Arbitrary<Read> = fc.oneof(
     .constantFrom(
       '/cases/K-1?asOf=yesterday',
       '/cases/K-1?asOf=1999-01-01T00:00:00Z',
+      // Typed by hand: the "+" of the offset arrives as a space.
+      '/cases/K-1?asOf=2025-09-02T10:00:00+08:00',
       '/complaints/Q-1?asKnownAt=2099-01-01T00:00:00Z',
       '/cases/K-1/history?asKnownAt=2025-13-01T00:00:00Z',
       '/cases?nope=1',
