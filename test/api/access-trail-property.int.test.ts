@@ -8,6 +8,7 @@
  * nothing for a read refused before anything was disclosed (a 400 naming its parameter).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { openSse } from '../support/sse.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +195,17 @@ describe('the access trail against the reads sent', () => {
         query: 'color=red',
       },
     ]);
+  });
+
+  // Last: the lines of the tests above, every field and every `what` of them.
+  it('every field and every kind of line written above is documented in docs/api.md', () => {
+    const api = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const section = api.slice(api.indexOf('## Logs and the access trail'), api.indexOf('## Metrics'));
+    const lines = srv.accessTrail.entries;
+    const fields = new Set(lines.flatMap((l) => Object.keys(l)));
+    const whats = new Set(lines.map((l) => l.what));
+    expect(whats.size).toBeGreaterThanOrEqual(8);
+    for (const field of fields) expect(section, field).toMatch(new RegExp(`[{ ,]${field}\\??[,}:]`));
+    for (const what of whats) expect(section, what).toContain(`"${what}"`);
   });
 });
