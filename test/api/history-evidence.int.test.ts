@@ -64,8 +64,10 @@ interface Sent {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const q = (ms: number) => encodeURIComponent(iso(ms));
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies of many shapes
+type Row = Record<string, any>;
 /** A card's identity: its rule and instants, and which event a late-record card is of (two may start together). */
-const cardKey = (c: Record<string, any>) =>
+const cardKey = (c: Row) =>
   `${c.rule}@${Date.parse(c.startedAt)}→${c.clearedAt === undefined ? '' : Date.parse(c.clearedAt)}` +
   (c.rule === 'late-record' ? `#${c.details?.revision ?? c.explain?.revision}` : '');
 const strip = ({ explain: _e, ...c }: Record<string, unknown>) => c;
@@ -149,7 +151,7 @@ describe('the history as evidence, against the writes sent', () => {
             // Every event as sent, in order, with who and both instants.
             const events = history.entries.filter((e: { kind: string }) => e.kind === 'event');
             expect(
-              events.map((e: Record<string, any>) => ({
+              events.map((e: Row) => ({
                 type: e.type,
                 revision: e.revision,
                 eventId: e.event.eventId,
