@@ -56,7 +56,8 @@ import { recordFacts } from './caseFacts.js';
 import { changedDays, spanTouches } from './calendarChange.js';
 import { CaseTable } from './caseTable.js';
 import { policyChangedFor, rowTouchedByCalendar } from './catchUpRows.js';
-import { DueTimer, earliest } from './dueTimer.js';
+import { DueTimer } from './dueTimer.js';
+import { ProvisionalTurn } from './provisionalTurn.js';
 import { cardsShownAt } from '../domain/withdrawnCards.js';
 import { type OpenCaseWrite, WithdrawalLog, type WithdrawnCard } from './withdrawalLog.js';
 import { OpenCaseCounts } from './openCounts.js';
@@ -141,6 +142,8 @@ export class CaseProjection {
   private settleScheduled = false;
   /** The cards writes withdrew (withdrawalLog.ts). */
   private readonly withdrawals: WithdrawalLog;
+  /** When the alerted open cases' clocks turn provisional with no event (provisionalTurn.ts). */
+  private readonly turn: ProvisionalTurn;
   /** The calendar or directory publication being applied (`CaseProjectionOptions.publication`). */
   readonly publication: PublicationWindow;
 
@@ -156,6 +159,7 @@ export class CaseProjection {
       () => this.tick(),
       (entry) => entry.caseId,
     );
+    this.turn = new ProvisionalTurn(options.scheduler, () => this.turnProvisional());
     this.withdrawals = new WithdrawalLog(
       (state, at, calendar) => cardsShownAt(state, at, this.policyFor(state), calendar),
       (caseId) => this.entries.get(caseId)?.state,
@@ -311,6 +315,7 @@ export class CaseProjection {
     this.settle();
     this.entries.cancelCompaction();
     this.due.disarm();
+    this.turn.disarm();
     this.unsubscribeCalendar();
     this.live = false;
     this.board.publishing = false;
@@ -419,7 +424,11 @@ export class CaseProjection {
     return this.openCounts.list();
   }
 
-  /** Earliest queued re-evaluation instant (for tests and status). */
+  /**
+   * Earliest queued re-evaluation instant of a case (for tests and status). Not the provisional turn's
+   * (provisionalTurn.ts): that one is noted by evaluations and never taken back, so it may outlive the
+   * alerts that noted it, and a rebuild at the same instant would not hold it.
+   */
   nextDueAt(): EpochMs | undefined {
     this.settle();
     return this.due.nextDueAt();
@@ -551,7 +560,8 @@ export class CaseProjection {
     // An alert says `provisional` as of this evaluation: a case still open turns provisional with the clock
     // (its span ends today), so it is evaluated again that day and its alerts raised again saying so.
     const running = { provisional: tl.provisional, running: next.length > 0 && s.completedAt === undefined };
-    this.due.schedule(entry, earliest(nextChangeOf(tl, now), turnsProvisionalAt(calendar, now, running)));
+    this.turn.note(turnsProvisionalAt(calendar, now, running));
+    this.due.schedule(entry, nextChangeOf(tl, now));
   }
 
   private setAlerts(
@@ -595,7 +605,18 @@ export class CaseProjection {
   }
 
   private arm(): void {
-    if (this.live) this.due.arm();
+    if (!this.live) return;
+    this.due.arm();
+    this.turn.arm();
+  }
+
+  /** The day running clocks turn provisional: every open case with an alert is evaluated again (its alerts say it). */
+  private turnProvisional(): void {
+    this.settle();
+    const now = this.options.scheduler.clock();
+    for (const entry of this.entries.objects())
+      if ((entry.alerts?.length ?? 0) > 0 && entry.state.completedAt === undefined) this.refresh(entry, now, now);
+    this.arm();
   }
 
   /** A year or regional days changed: re-evaluate every case whose span touches the changed days. */

@@ -54,14 +54,17 @@ describe('time drives alerts', () => {
     ]);
     expect(active[0]!.calendarVersion).toBe(rig.calendarService.current().version);
 
-    // No card is due for this case: the red card stays. The one timer left is the day its open span reaches
-    // days the calendar only predicts, when its alert turns provisional (SPEC §3) and is raised again saying so.
+    // No card is due for this case: the red card stays, and no case boundary is queued. The projection's one
+    // other timer (provisionalTurn.ts) is the day its open span reaches days the calendar only predicts, when
+    // its alert turns provisional (SPEC §3) and is raised again saying so.
     const asOf = parseInstant(ex.asOf);
     rig.scheduler.advanceTo(asOf);
     expect(rig.alerts).toHaveLength(3);
     const calendar = rig.calendarService.current();
     const turns = calendar.startOfDay(calendar.provisionalFrom(calendar.dayOf(asOf)));
-    expect(rig.projections.info().nextDueAt).toBe(turns);
+    expect(rig.projections.info().nextDueAt).toBeUndefined();
+    rig.scheduler.advanceTo(turns - 1);
+    expect(rig.alerts).toHaveLength(3);
     rig.scheduler.advanceTo(turns);
     expect(rig.alerts.slice(3).map((a) => [a.type, a.alert.key, a.alert.provisional, a.at])).toEqual([
       ['alert-raised', 'EX-01/overdue', true, '2024-02-23T00:00:00.000+08:00'],
