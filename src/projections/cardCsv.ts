@@ -8,6 +8,7 @@ import type { ComplaintCardRule } from '../domain/complaints/lists.js';
 import type { CsvValue } from './csv.js';
 import { CARD_SUBJECT_NAMES, cardRuleName, COLOR_NAMES } from './report/labels.js';
 
+/** A card's own fields, as both registers' rows carry them. */
 export interface CardOfRow {
   readonly caseId?: string;
   readonly complaintId?: string;

@@ -25,7 +25,7 @@ import { type ComplaintCard, type ComplaintTimeline, recordedClear } from '../do
 import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { RULE_COLOR, RULES, ruleIndexOf, type CaseEntry } from './caseEntry.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
-import { CARD_HEADERS, cardCells } from './cardCsv.js';
+import { CARD_HEADERS, type CardOfRow, cardCells } from './cardCsv.js';
 import { explainFigures } from './explainFigures.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
@@ -49,13 +49,7 @@ export interface CardRegisterQuery {
 }
 
 /** A row is a case's card (`caseId`, its matter) or a complaint's (`complaintId`, no matter). */
-export interface CardRegisterRow extends Named {
-  readonly caseId?: string;
-  readonly complaintId?: string;
-  readonly rule: CardRule | ComplaintCardRule;
-  readonly color: CardColor;
-  readonly startedAt: string;
-  readonly clearedAt?: string;
+export interface CardRegisterRow extends Named, CardOfRow {
   readonly pauseId?: string;
   readonly escalation?: number;
   /** The escalation's own id (SPEC §2), beside its index. */

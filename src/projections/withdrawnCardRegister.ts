@@ -28,7 +28,7 @@ import { NO_DEPARTMENT } from './complaints/complaintStats.js';
 import { type WithdrawnCardFact, type WithdrawnRowKind, withdrawnRowKind } from './report.js';
 import type { WithdrawnComplaintCard } from './complaints/complaintWithdrawals.js';
 import { PLACE_HEADERS, placeCells, toCsv } from './csv.js';
-import { CARD_HEADERS, cardCells } from './cardCsv.js';
+import { CARD_HEADERS, type CardOfRow, cardCells } from './cardCsv.js';
 import { COMPLAINT_EVENT_TYPE_NAMES, EVENT_TYPE_NAMES, nameIn } from './report/labels.js';
 import { decodeCursor, encodeCursor, PageCollector, scopedOrder } from './keysetPage.js';
 import { type NameLookup, type Named, withNames } from './rowNames.js';
@@ -79,14 +79,8 @@ export type WithdrawnByView =
     };
 
 /** A case's withdrawn card (`caseId`, its matter) or a complaint's (`complaintId`, no matter). */
-export interface WithdrawnCardRow extends Named {
-  readonly caseId?: string;
-  readonly complaintId?: string;
-  readonly rule: CardRule | ComplaintCardRule;
-  readonly color: CardColor;
-  /** As the record held it before it was withdrawn. */
-  readonly startedAt: string;
-  readonly clearedAt?: string;
+/** Its card's fields (`CardOfRow`) as the record held them before it was withdrawn. */
+export interface WithdrawnCardRow extends Named, CardOfRow {
   readonly pauseId?: string;
   readonly escalation?: number;
   readonly escalationId?: string;
