@@ -15,7 +15,7 @@ import {
   directoryCenterLabels,
   noDirectoryCenterLabels,
 } from './centerLabels.js';
-import { CASE_KINDS } from '../domain/lists.js';
+import { CASE_KINDS, RATING_SCORES } from '../domain/lists.js';
 import { routePattern } from './errors.js';
 import { renderInTurns } from './metricsRender.js';
 
@@ -274,8 +274,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 export const OTHER_LABEL = 'other';
 const KIND_LABELS: ReadonlySet<string> = new Set(CASE_KINDS);
 const kindLabel = (kind: string): string => (KIND_LABELS.has(kind) ? kind : OTHER_LABEL);
-const scoreLabel = (score: number): string =>
-  Number.isInteger(score) && score >= 1 && score <= 5 ? String(score) : OTHER_LABEL;
+const SCORE_LABELS: ReadonlySet<number> = new Set(RATING_SCORES);
+const scoreLabel = (score: number): string => (SCORE_LABELS.has(score) ? String(score) : OTHER_LABEL);
 
 /** Removes each counter series whose `center` is not a label value any more; their counts are not moved. */
 async function forgetStaleCenters(
