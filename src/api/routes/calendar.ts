@@ -76,11 +76,11 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
       // record, as `PUT /directory` answers the same directory. A predicted year's law days sent as its
       // notice are recorded: they make the year published.
       const sent = { holidays: decoded.value.holidays.map(parseDate), workdays: decoded.value.workdays.map(parseDate) };
-      const inForce = region !== undefined || deps.calendarService.getYear(year)?.source === 'published';
-      if (inForce && changesNothing(noticeChanges(before, sent))) {
-        const view = deps.calendarService.getYear(year)!;
+      const current = deps.calendarService.getYear(year);
+      const inForce = region !== undefined || current?.source === 'published';
+      if (current !== undefined && inForce && changesNothing(noticeChanges(before, sent))) {
         res.status(200).json({
-          ...view,
+          ...current,
           changes: noticeChanges(before, before),
           unchanged: true,
           ...warningsOf(region, deps.regionsInUse),
