@@ -1,5 +1,6 @@
 // Header behaviour shared by every page: the links the token may open, case lookup and sign-out.
 import { forgetToken, tokenSession } from './api.js';
+import { el } from './format.js';
 
 /**
  * Hide the navigation links whose page needs a permission the token's role lacks (`data-needs`,
@@ -73,14 +74,11 @@ const titleOf = (main) => main.querySelector(':scope > h1, :scope > .toolbar');
 function genericNotice() {
   const name =
     document.querySelector('header.site nav a[aria-current="page"]')?.textContent?.trim() || '本页 this page';
-  const section = document.createElement('section');
-  section.id = 'forbidden';
-  section.className = 'panel notice';
-  section.hidden = true;
-  section.setAttribute('aria-labelledby', 'forbidden-title');
-  section.innerHTML =
-    '<h2 id="forbidden-title"></h2><p class="muted" id="forbidden-detail"></p>' +
-    '<p><button type="button" id="forbidden-switch">换一个令牌 Use another token</button></p>';
-  section.querySelector('h2').textContent = `此令牌无权查看「${name}」 This token may not open this page`;
-  return section;
+  return el(
+    'section',
+    { id: 'forbidden', class: 'panel notice', hidden: true, 'aria-labelledby': 'forbidden-title' },
+    el('h2', { id: 'forbidden-title' }, `此令牌无权查看「${name}」 This token may not open this page`),
+    el('p', { class: 'muted', id: 'forbidden-detail' }),
+    el('p', {}, el('button', { type: 'button', id: 'forbidden-switch' }, '换一个令牌 Use another token')),
+  );
 }
