@@ -14,7 +14,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Role, TokenConfig } from '../config/tokens.js';
 import { bodyRouteOf } from './bodyLimits.js';
 import { ApiError } from './errors.js';
-import { isLoopbackAddress } from './net.js';
+import { isLocalCaller } from './net.js';
 
 export interface Principal {
   readonly role: Role;
@@ -59,7 +59,7 @@ export interface Authenticator {
   identify(token: string): Principal | undefined;
   /** Middleware: 401 without a known token, 403 without the permission. */
   require(permission: Permission): RequestHandler;
-  /** `/metrics`: any known token; none needed from loopback. */
+  /** `/metrics`: any known token; none needed from a caller on this host (`scrapesWithoutToken`). */
   requireForMetrics(): RequestHandler;
   /** Any known token, whatever its role (`GET /session`: what the token may do). */
   requireKnown(): RequestHandler;
@@ -146,7 +146,7 @@ export function createAuthenticator(tokens: readonly TokenConfig[]): Authenticat
     },
     requireForMetrics() {
       return (req, res, next) => {
-        if (bearerToken(req) === undefined && isLoopbackAddress(req.socket.remoteAddress)) {
+        if (scrapesWithoutToken(req)) {
           next();
           return;
         }
@@ -167,6 +167,15 @@ export function principalOf(res: { locals: Record<string, unknown> }): Principal
 /** A recorder limited to some centers may write only cases of those centers. */
 export function mayWriteCenter(principal: Principal, centerId: string): boolean {
   return principal.centers === undefined || principal.centers.includes(centerId);
+}
+
+/**
+ * A `/metrics` scrape that needs no token (SPEC §4): none sent, from a caller on this host — a
+ * loopback peer no proxy forwarded for (net.ts). A forwarded one needs a known token as any remote
+ * caller does, and the rate limit counts it.
+ */
+export function scrapesWithoutToken(req: Request): boolean {
+  return bearerToken(req) === undefined && isLocalCaller(req);
 }
 
 function bearerToken(req: Request): string | undefined {

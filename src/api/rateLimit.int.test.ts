@@ -41,6 +41,11 @@ describe('the request-rate limit', () => {
     expect(statuses).toContain(429);
   });
 
+  it('counts a loopback scrape a proxy forwarded as a caller without a token', async () => {
+    const statuses = await burst('/metrics', { 'x-forwarded-for': '203.0.113.7' });
+    expect(statuses).toContain(429);
+  });
+
   it('never refuses the probes nor a loopback scrape without a token, whatever else the address sends', async () => {
     const [flood, probes, ready, scrape] = await Promise.all([
       burst('/alerts'),

@@ -5,24 +5,20 @@
  * (operations review: anyone reaching the port could send unlimited 401s), so sending a fresh
  * random token each time, or none, does not escape it. The probes (`/healthz`, `/readyz`) and a
  * loopback scrape of `/metrics` without a token are never counted: a flood from the same address
- * must not make a supervisor restart the engine or lose its metrics.
+ * must not make a supervisor restart the engine or lose its metrics. A scrape a proxy forwarded
+ * (net.ts) is a remote caller's and is counted.
  */
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { bearerTokenOf, type Authenticator } from './auth.js';
+import { bearerTokenOf, scrapesWithoutToken, type Authenticator } from './auth.js';
 import { errorBody } from './errors.js';
-import { isLoopbackAddress } from './net.js';
 
 const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 function exempt(req: Request): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (PROBES.has(req.path)) return true;
-  return (
-    req.path === '/metrics' &&
-    bearerTokenOf(req.headers.authorization) === undefined &&
-    isLoopbackAddress(req.socket.remoteAddress)
-  );
+  return req.path === '/metrics' && scrapesWithoutToken(req);
 }
 
 export function perTokenRateLimit(requestsPerSecond: number, auth: Pick<Authenticator, 'identify'>): RequestHandler {

@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROXY_HEADERS } from '../../src/api/net.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { acceptedBody, http, shanghai, startAppServer, TOKENS, type AppServer } from './support/app-server.js';
 
@@ -158,6 +159,20 @@ describe('route × role table (SPEC §4, docs/api.md)', () => {
       const status = await simple('GET', '/metrics')(who);
       expect(status, who).toBe(who === 'bad' ? 401 : 200);
     }
+  });
+
+  it('GET /metrics: a loopback scrape a proxy forwarded needs a known token (401 without one), a plain one does not', async () => {
+    // A reverse proxy on the same host makes every remote caller a loopback peer (session 25).
+    const scrape = (headers: Record<string, string>, token?: string) =>
+      http(srv.url, 'GET', '/metrics', { headers, ...(token === undefined ? {} : { token }) });
+    for (const name of PROXY_HEADERS) {
+      const forwarded = await scrape({ [name]: '203.0.113.7' });
+      expect(forwarded.status, name).toBe(401);
+      expect(forwarded.body, name).toMatchObject({ error: { code: 'unauthorized' } });
+      expect((await scrape({ [name]: '203.0.113.7' }, TOKENS.monitor)).status, name).toBe(200);
+      expect((await scrape({ [name]: '203.0.113.7' }, BAD_TOKEN)).status, name).toBe(401);
+    }
+    expect((await scrape({})).status).toBe(200);
   });
 
   it('open routes answer without a token: /healthz, /readyz, /openapi.json', async () => {

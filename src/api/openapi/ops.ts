@@ -72,7 +72,7 @@ export const opsPaths = {
   },
   '/metrics': {
     get: {
-      summary: 'Prometheus exposition (any token; none needed from loopback)',
+      summary: 'Prometheus exposition (any token; none needed from loopback unless a proxy forwarded the request)',
       security: [{ bearer: [] }, {}],
       responses: {
         '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
