@@ -1,15 +1,32 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fileAccessTrail, leavesTrail } from './accessTrail.js';
 import { ROLE_PERMISSIONS, roleMay } from './auth.js';
+
+/** Set to an errno code to make fchmod fail as it does for a file the process does not own (the tests run as root). */
+const fchmodRefuses = vi.hoisted(() => ({ code: undefined as string | undefined }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const fchmodSync: typeof fs.fchmodSync = (fd, mode) => {
+    if (fchmodRefuses.code !== undefined)
+      throw Object.assign(new Error(`${fchmodRefuses.code}: operation not permitted, fchmod`), {
+        code: fchmodRefuses.code,
+      });
+    fs.fchmodSync(fd, mode);
+  };
+  return { ...fs, fchmodSync };
+});
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'trail-mode-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  fchmodRefuses.code = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the access trail file', () => {
   it('is created mode 600 (in a folder it creates), whatever the umask allows', () => {
@@ -38,6 +55,27 @@ describe('the access trail file', () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  it('an existing trail file readable by others (644) is mode 600 once opened, its lines kept', () => {
+    const path = join(dir, 'audit.log');
+    writeFileSync(path, '{"earlier":"line"}\n');
+    chmodSync(path, 0o644); // left by an operator or an older version
+    fileAccessTrail(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).toBe('{"earlier":"line"}\n');
+  });
+
+  it('an existing trail file the engine may not tighten (not its owner) stops the start, naming the path and its mode', () => {
+    const path = join(dir, 'audit.log');
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    fchmodRefuses.code = 'EPERM';
+    expect(() => fileAccessTrail(path)).toThrow(
+      `AUDIT_LOG: the access trail ${path} is mode 644 and cannot be made 600 (EPERM: the engine's user is not its owner); chown it to that user or chmod 600 it`,
+    );
+    chmodSync(path, 0o600); // an operator's fix: already private, nothing to tighten
+    expect(() => fileAccessTrail(path)).not.toThrow();
   });
 
   it('a restart appends to the trail it finds, never truncates it: each line stays as written', () => {

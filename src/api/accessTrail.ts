@@ -8,6 +8,7 @@ import { ConfigError } from '../config/tokens.js';
 import { dirname } from 'node:path';
 import { makeFolders } from '../store/core/makeFolders.js';
 import { failureBurst, type WriteFailure, writeFailureReason } from '../store/core/failure-burst.js';
+import { PRIVATE_MODE, tightenToPrivate } from '../store/core/privateMode.js';
 import { ApiError } from './errors.js';
 import type { Logger } from './logger.js';
 
@@ -64,19 +65,29 @@ export interface AccessTrail {
 /**
  * The trail in a file, checked at once: its folder is made and the file opened for appending, so
  * a path that cannot hold it (a folder, a file as its parent, a place not writable) stops the
- * start with `name` and the cause, rather than refusing every auditor read later.
+ * start with `name` and the cause, rather than refusing every auditor read later. Who read what is
+ * private: a new file is made mode 600, an existing one tightened to it, or the start stops
+ * naming the path and its mode (privateMode.ts).
  */
 export function fileAccessTrail(path: string, name = 'AUDIT_LOG'): AccessTrail {
+  let fd: number;
   try {
     makeFolders(dirname(path));
-    closeSync(openSync(path, 'a', 0o600));
+    fd = openSync(path, 'a', PRIVATE_MODE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new ConfigError(name, `cannot write the access trail at ${path} (${code})`);
   }
+  try {
+    tightenToPrivate(fd, path);
+  } catch (e) {
+    throw new ConfigError(name, `the access trail ${(e as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
   return {
     record(entry) {
-      appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: PRIVATE_MODE });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { makeFolders } from '../core/makeFolders.js';
+import { PRIVATE_MODE } from '../core/privateMode.js';
 
 /**
  * The event log is evidence: a new database file is created mode 600 before
@@ -10,7 +11,7 @@ import { makeFolders } from '../core/makeFolders.js';
 export function createPrivateFile(path: string): void {
   makeFolders(dirname(resolve(path)));
   try {
-    closeSync(openSync(path, 'wx', 0o600));
+    closeSync(openSync(path, 'wx', PRIVATE_MODE));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
