@@ -94,6 +94,11 @@ export class DueTimer<E extends Queued = CaseEntry> {
     this.timer = undefined;
   }
 
+  /** Pairs held in the queue, stale ones included: what it keeps in memory (for tests). */
+  get size(): number {
+    return this.queue.size;
+  }
+
   /** Earliest queued instant (for tests and status). */
   nextDueAt(): EpochMs | undefined {
     return this.queue.peek();

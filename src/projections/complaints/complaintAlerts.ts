@@ -4,7 +4,8 @@
  * AlertBoard (the facade shows it beside the case board), counts the metrics
  * `supervision_complaints_total` and `supervision_cards_issued_total`, and wakes each open complaint at its next
  * boundary (`nextComplaintBoundary`) with a DueTimer, so time raises and clears
- * complaint alerts with no new event, as it does case alerts.
+ * complaint alerts with no new event, as it does case alerts. The day running clocks
+ * turn provisional is one timer for every complaint, as for the cases (provisionalTurn.ts).
  *
  * Two phases, like the case fold: while catching up an event only folds;
  * `goLive(now)` evaluates every complaint once, then events and the timer
@@ -28,7 +29,8 @@ import type { Directory } from '../../domain/directory.js';
 import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { AlertBoard } from '../alertBoard.js';
-import { DueTimer, earliest } from '../dueTimer.js';
+import { DueTimer } from '../dueTimer.js';
+import { ProvisionalTurn } from '../provisionalTurn.js';
 import type { Scheduler } from '../scheduler.js';
 import type {
   AlertCount,
@@ -65,6 +67,8 @@ export class ComplaintAlerts {
   private readonly board = new AlertBoard();
   private readonly entries = new Map<string, ComplaintEntry>();
   private readonly due: DueTimer<ComplaintEntry>;
+  /** When the alerted open complaints' clocks turn provisional with no event (provisionalTurn.ts). */
+  private readonly turn: ProvisionalTurn;
   private readonly unsubscribeCalendar: () => void;
   private live = false;
 
@@ -74,13 +78,14 @@ export class ComplaintAlerts {
       () => this.tick(),
       (entry) => entry.complaintId,
     );
+    this.turn = new ProvisionalTurn(options.scheduler, () => this.turnProvisional());
     // A republished year moves complaint deadlines too; complaints are few, so every open one is re-evaluated.
     this.unsubscribeCalendar = options.calendarService.onChange((next, previous) => {
       options.complaints.calendarChanged(next, previous);
       if (!this.live) return;
       const now = this.options.scheduler.clock();
       for (const s of this.options.complaints.all()) this.refresh(s.complaintId, now, now);
-      this.due.arm();
+      this.arm();
     });
   }
 
@@ -94,7 +99,7 @@ export class ComplaintAlerts {
     this.countStage(before, after);
     const now = this.options.scheduler.clock();
     this.refresh(id, now, now);
-    this.due.arm();
+    this.arm();
   }
 
   /** A card a write withdrew: counted while live (`supervision_cards_withdrawn_total`), never while catching up. */
@@ -124,11 +129,12 @@ export class ComplaintAlerts {
     for (const s of this.options.complaints.all()) this.refresh(s.complaintId, now, now);
     this.live = true;
     this.board.publishing = true;
-    this.due.arm();
+    this.arm();
   }
 
   stop(): void {
     this.due.disarm();
+    this.turn.disarm();
     this.unsubscribeCalendar();
     this.live = false;
     this.board.publishing = false;
@@ -161,16 +167,37 @@ export class ComplaintAlerts {
     return this.entries.get(complaintId)?.alerts ?? NONE;
   }
 
-  /** Earliest queued re-evaluation instant (for tests and status). */
+  /** Earliest queued re-evaluation instant of a complaint (for tests and status); not the provisional turn's, as the cases'. */
   nextDueAt(): EpochMs | undefined {
     return this.due.nextDueAt();
+  }
+
+  /** Pairs held in the due-queue, stale ones included: what it keeps in memory (for tests). */
+  get queuedCount(): number {
+    return this.due.size;
   }
 
   private tick(): void {
     const now = this.options.scheduler.clock();
     this.due.visitDue(now, (entry, at) => this.refresh(entry.complaintId, now, at));
     this.due.compactIfSparse(this.entries.size);
+    this.arm();
+  }
+
+  /** Live only: the catch-up arms nothing. */
+  private arm(): void {
+    if (!this.live) return;
     this.due.arm();
+    this.turn.arm();
+  }
+
+  /** The day running clocks turn provisional: every open complaint with an alert is evaluated again (its alerts say it). */
+  private turnProvisional(): void {
+    const now = this.options.scheduler.clock();
+    for (const entry of this.entries.values())
+      if (entry.alerts.length > 0 && this.options.complaints.get(entry.complaintId)?.closed === undefined)
+        this.refresh(entry.complaintId, now, now);
+    this.arm();
   }
 
   /**
@@ -198,13 +225,11 @@ export class ComplaintAlerts {
     this.countCards(entry, tl, now, s.received.centerId);
     entry.alerts = next.length === 0 ? NONE : next;
     // An open complaint's clocks run to today: it turns provisional with the clock (an alert says it as of now).
-    const running = { provisional: tl.provisional, running: next.length > 0 };
-    this.due.schedule(
-      entry,
-      s.closed === undefined
-        ? earliest(nextComplaintBoundary(tl, now), turnsProvisionalAt(calendar, now, running))
-        : undefined,
+    const open = s.closed === undefined;
+    this.turn.note(
+      turnsProvisionalAt(calendar, now, { provisional: tl.provisional, running: open && next.length > 0 }),
     );
+    this.due.schedule(entry, open ? nextComplaintBoundary(tl, now) : undefined);
   }
 
   private publish(

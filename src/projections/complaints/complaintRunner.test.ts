@@ -90,10 +90,9 @@ describe('complaint alerts are time-driven (the due timer, no new event)', () =>
     expect(rm.activeAlerts({ rule: 'complaint-overdue', centerId: 'c1', departmentId: 'd1' })).toHaveLength(1);
     expect(rm.activeAlerts({ rule: 'overdue' })).toEqual([]);
     expect(rm.activeAlerts({ centerId: 'c2' })).toEqual([]);
-    // No card is due; the one timer left is the day the open clocks reach days the calendar only predicts
-    // (SPEC §3), when the red card turns provisional.
-    const calendar = r.calendarService.current();
-    expect(r.projections.info().nextDueAt).toBe(calendar.startOfDay(calendar.provisionalFrom(calendar.dayOf(dueAt))));
+    // No card is due: nothing is queued. The day the open clocks reach days the calendar only predicts
+    // (SPEC §3) is the fold's one provisional-turn timer (provisionalTurn.ts), tested below.
+    expect(r.projections.info().nextDueAt).toBeUndefined();
 
     r.scheduler.advanceTo(at('2025-11-26T09:00:00+08:00'));
     await record(r, answeredC('2025-11-26T09:00:00+08:00'));
@@ -101,6 +100,58 @@ describe('complaint alerts are time-driven (the due timer, no new event)', () =>
       ['alert-cleared', 'complaint-overdue', '2025-11-26T09:00:00.000+08:00'],
     ]);
     expect(rm.activeAlerts()).toEqual([]);
+  });
+
+  it('an open complaint with an alert says provisional once the clock reaches the day its days turn predicted', async () => {
+    const r = await rig('2026-12-07T09:00:00+08:00');
+    await record(r, received('2026-12-07T09:00:00+08:00'));
+    const due = r.projections.info().nextDueAt!;
+    r.scheduler.advanceTo(due);
+    expect(r.alerts.map((a) => [a.type, a.alert.rule, a.alert.provisional])).toEqual([
+      ['alert-raised', 'complaint-undecided', undefined],
+    ]);
+    const calendar = r.calendarService.current();
+    const turns = calendar.startOfDay(calendar.provisionalFrom(calendar.dayOf(due)));
+    expect(turns).toBeGreaterThan(due);
+    r.scheduler.advanceTo(turns - 1);
+    expect(r.alerts).toHaveLength(1);
+    r.scheduler.advanceTo(turns);
+    expect(r.alerts.slice(1).map((a) => [a.type, a.alert.key, a.alert.provisional, a.at, a.clock])).toEqual([
+      ['alert-raised', 'complaint-q1/complaint-undecided', true, formatInstant(due, ZONE), turns],
+    ]);
+    expect(r.projections.readModels.activeAlerts()[0]?.provisional).toBe(true);
+  });
+
+  it('the provisional turn is one timer for every open complaint: the due-queue does not grow by one per complaint', () => {
+    // Received 2026-12-07: red at the end of counted day 3, then nothing changes but the provisional turn.
+    const openComplaints = (n: number) => {
+      const scheduler = createManualScheduler(at('2026-12-07T09:00:00+08:00'));
+      const calendarService = createCalendarService(ZONE);
+      const complaints = new ComplaintProjection({
+        calendar: () => calendarService.current(),
+        policyFor: () => DEFAULT_POLICY,
+      });
+      const live = new ComplaintAlerts({ complaints, calendarService, scheduler });
+      for (let i = 0; i < n; i++) {
+        const e = received('2026-12-07T09:00:00+08:00', {}, `Q-${i}`);
+        complaints.apply({ streamId: complaintStreamId(e.complaintId), position: BigInt(i + 1), data: e });
+      }
+      live.goLive(scheduler.clock());
+      scheduler.advanceTo(at('2026-12-15T09:00:00+08:00'));
+      const before = { alerts: live.alertCount, queued: live.queuedCount, timers: scheduler.pendingTimers() };
+      const calendar = calendarService.current();
+      scheduler.advanceTo(calendar.startOfDay(calendar.provisionalFrom(calendar.dayOf(scheduler.clock()))));
+      const turned = live.activeAlerts().filter((a) => a.provisional === true).length;
+      live.stop();
+      return { ...before, turned };
+    };
+    const one = openComplaints(1);
+    const many = openComplaints(40);
+    expect([one.alerts, many.alerts]).toEqual([1, 40]);
+    // Before: one due entry a complaint for the turn (queued 1 and 40).
+    expect(many.queued).toBe(one.queued);
+    expect(many.timers).toBe(one.timers);
+    expect([one.turned, many.turned]).toEqual([1, 40]);
   });
 
   it('undecided: red at the end of counted day 3 after receipt, cleared by the decision; none after closure', async () => {
