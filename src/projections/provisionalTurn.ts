@@ -4,7 +4,8 @@
  * every case evaluated before it, so the case projection keeps one timer for it, not one per case: a
  * per-case due entry months ahead stayed in the due-queue's heap after its case was completed and
  * kept the case's object from becoming a row (the bench's memory per completed case went from 113 to
- * 166 bytes when the live alerts began to say `provisional`, session 24).
+ * 166 bytes when the live alerts began to say `provisional`, session 24). The complaint fold keeps
+ * its own instance for its alerted open complaints (complaintAlerts.ts), not a due entry per complaint.
  */
 import type { EpochMs } from '../domain/types.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
