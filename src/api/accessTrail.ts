@@ -6,6 +6,8 @@
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { ConfigError } from '../config/tokens.js';
 import { dirname } from 'node:path';
+import { formatInstant } from '../domain/time.js';
+import type { EpochMs } from '../domain/types.js';
 import { makeFolders } from '../store/core/makeFolders.js';
 import { failureBurst, type WriteFailure, writeFailureReason } from '../store/core/failure-burst.js';
 import { PRIVATE_MODE, tightenToPrivate } from '../store/core/privateMode.js';
@@ -13,6 +15,10 @@ import { ApiError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export interface AccessRecord {
+  /**
+   * When the read was recorded, as the API states its instants (`trailInstant`): in the deployment
+   * zone with its offset. Lines written before session 25 have UTC (`…Z`); readAccessTrail takes both.
+   */
   readonly at: string;
   readonly role: string;
   /** First 8 hex digits of the token's SHA-256. */
@@ -54,6 +60,12 @@ export interface AccessRecord {
    */
   readonly status: 200 | 404;
 }
+
+/**
+ * A trail line's `at`: the instant in the deployment zone with its offset, the form of every instant
+ * the API answers (`answeredAsOf`, `occurredAt`), so a line and the answer it records read one clock.
+ */
+export const trailInstant = (now: EpochMs, zone: string): string => formatInstant(now, zone);
 
 /** Auditors (SPEC §4) and admins, who may read everything, leave a trail; monitors read the board's figures. */
 export const leavesTrail = (role: string): boolean => role === 'auditor' || role === 'admin';

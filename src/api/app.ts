@@ -145,7 +145,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     {
       readModels: deps.readModels,
       clock: deps.clock,
-      accessTrail,
+      trail: { accessTrail, zone: deps.zone },
       sse: {
         ...DEFAULT_SSE_LIMITS,
         maxStreams: options.maxAlertStreams,
@@ -213,7 +213,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
   app.use(alerts.router);
   const readYourWrites = { store: deps.store, readYourWritesMs: options.readYourWritesMs };
   app.use(statsRoutes({ readModels: deps.readModels, clock: deps.clock, zone: deps.zone, ...readYourWrites }, auth));
-  app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock }, auth));
+  app.use(caseListRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock, zone: deps.zone }, auth));
   app.use(
     complaintReadRoutes(
       {
@@ -229,7 +229,12 @@ export function createApp(deps: AppDeps): SupervisionApp {
       auth,
     ),
   );
-  app.use(cardRoutes({ readModels: deps.readModels, accessTrail, clock: deps.clock, ...readYourWrites }, auth));
+  app.use(
+    cardRoutes(
+      { readModels: deps.readModels, accessTrail, clock: deps.clock, zone: deps.zone, ...readYourWrites },
+      auth,
+    ),
+  );
   app.use(
     calendarRoutes(
       {

@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { openSse } from '../support/sse.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+import { formatInstant } from '../../src/domain/time.js';
+import { accepted, call, startTestServer, TOKENS, ZONE, type TestServer } from './harness.js';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -150,7 +151,7 @@ describe('the access trail against the reads sent', () => {
             const at = r.path.indexOf('?');
             const params = new URLSearchParams(at < 0 ? '' : r.path.slice(at + 1));
             const line: Record<string, unknown> = {
-              at: new Date(srv.clock.now).toISOString(),
+              at: formatInstant(srv.clock.now, ZONE),
               role,
               token: fingerprint(TOKENS[role]),
               what: r.what,
@@ -187,7 +188,7 @@ describe('the access trail against the reads sent', () => {
     admin.close();
     expect(srv.accessTrail.entries.slice(before)).toEqual([
       {
-        at: new Date(srv.clock.now).toISOString(),
+        at: formatInstant(srv.clock.now, ZONE),
         role: 'admin',
         token: fingerprint(TOKENS.admin),
         what: 'alert-stream',
@@ -195,6 +196,18 @@ describe('the access trail against the reads sent', () => {
         query: 'color=red',
       },
     ]);
+  });
+
+  it('a line states its instant as the answer it records does (+08:00, not UTC): at a default read, `at` is its asOf', async () => {
+    srv.clock.advance(1000);
+    for (const path of ['/cases/K-1', '/complaints/Q-1', '/cases/K-1/history']) {
+      const res = await call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor });
+      expect(res.status, res.text).toBe(200);
+      const line = srv.accessTrail.entries.at(-1)!;
+      const asOf: string = res.body.asOf;
+      expect(asOf, path).toMatch(/\+08:00$/);
+      expect({ at: line.at, answeredAsOf: line.answeredAsOf }, path).toEqual({ at: asOf, answeredAsOf: asOf });
+    }
   });
 
   // Last: the lines of the tests above, every field and every `what` of them.

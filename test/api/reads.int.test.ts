@@ -1,6 +1,7 @@
 import { openSse } from '../support/sse.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accepted, call, startTestServer, TOKENS, type TestServer } from './harness.js';
+import { formatInstant } from '../../src/domain/time.js';
+import { accepted, call, startTestServer, TOKENS, ZONE, type TestServer } from './harness.js';
 
 let srv: TestServer;
 beforeEach(async () => {
@@ -108,7 +109,8 @@ describe('GET /cases/{caseId}', () => {
     const entry = srv.accessTrail.entries[0];
     expect(entry?.token).toMatch(/^[0-9a-f]{8}$/);
     expect(JSON.stringify(srv.accessTrail.entries)).not.toContain(TOKENS.auditor);
-    expect(entry?.at).toBe(new Date(srv.clock.now).toISOString());
+    // In the API's form (+08:00), as the answer's instants (session 25; UTC before).
+    expect(entry?.at).toBe(formatInstant(srv.clock.now, ZONE));
   });
 
   it('the trail says what was disclosed: the query as sent, the instant answered, a history page’s revisions, CSV', async () => {

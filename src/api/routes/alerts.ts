@@ -25,8 +25,8 @@ export interface AlertRouteDeps {
   readonly sse: SseLimits;
   /** "Now" for the overdue days of each alert's case or complaint (the wall clock when absent). */
   readonly clock?: () => EpochMs;
-  /** An admin's reads of the board and its stream are recorded (none given: not recorded). */
-  readonly accessTrail?: AccessTrail;
+  /** An admin's reads of the board and its stream are recorded, `at` in the deployment zone (none given: not recorded). */
+  readonly trail?: { readonly accessTrail: AccessTrail; readonly zone: string };
 }
 
 export interface AlertStreams {
@@ -39,8 +39,7 @@ export interface AlertStreams {
 export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStreams {
   const router = Router();
   const streams = sseStreams(deps.sse);
-  const trail =
-    deps.accessTrail === undefined ? undefined : { accessTrail: deps.accessTrail, clock: deps.clock ?? Date.now };
+  const trail = deps.trail === undefined ? undefined : { ...deps.trail, clock: deps.clock ?? Date.now };
   // The board hands every listener the same event object: serialise it once, not once per open stream.
   const serialised = new WeakMap<AlertEvent, string>();
   const json = (event: AlertEvent): string => {

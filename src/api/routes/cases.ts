@@ -7,7 +7,7 @@ import type { EpochMs } from '../../domain/types.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import { principalOf, type Authenticator } from '../auth.js';
-import { type AccessTrail, leavesTrail } from '../accessTrail.js';
+import { type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
 import { defaultAsOf, evaluateCaseKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import {
@@ -153,7 +153,7 @@ function trail(
   const asKnownAt = req.query['asKnownAt'];
   const at = req.originalUrl.indexOf('?');
   deps.accessTrail.record({
-    at: new Date(deps.clock()).toISOString(),
+    at: trailInstant(deps.clock(), deps.calendarService.zone),
     role: principal.role,
     token: principal.fingerprint,
     caseId,

@@ -32,7 +32,7 @@ import { NO_DEPARTMENT } from '../../projections/complaints/complaintStats.js';
 import type { ReadModels } from '../../projections/types.js';
 import { withKnownPositions } from '../../store/core/positions.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
-import { type AccessTrail, leavesTrail } from '../accessTrail.js';
+import { type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
 import { principalOf, roleMay, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
@@ -247,7 +247,7 @@ function trail(
   const principal = principalOf(res);
   if (!leavesTrail(principal.role)) return;
   deps.accessTrail.record({
-    at: new Date(deps.clock()).toISOString(),
+    at: trailInstant(deps.clock(), deps.calendarService.zone),
     role: principal.role,
     token: principal.fingerprint,
     ...(entry.what === 'complaint-list'

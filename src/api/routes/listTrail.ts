@@ -5,13 +5,15 @@
  * an admin's `GET /alerts/stream` when it opens, with the query (its alerts arrive later).
  */
 import type { Request, Response } from 'express';
-import { type AccessRecord, type AccessTrail, leavesTrail } from '../accessTrail.js';
+import { type AccessRecord, type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
 import { principalOf } from '../auth.js';
 import { wantsCsv } from './listParams.js';
 
 export interface ListTrailDeps {
   readonly accessTrail: AccessTrail;
   readonly clock: () => number;
+  /** The deployment zone: a line's `at` is written in it (trailInstant). */
+  readonly zone: string;
 }
 
 /** Records the read before it is answered: when the trail cannot be written the read is refused (503). */
@@ -46,7 +48,7 @@ function recordRead(
   if (!leavesTrail(principal.role)) return;
   const at = req.originalUrl.indexOf('?');
   deps.accessTrail.record({
-    at: new Date(deps.clock()).toISOString(),
+    at: trailInstant(deps.clock(), deps.zone),
     role: principal.role,
     token: principal.fingerprint,
     what,
