@@ -25,6 +25,7 @@ import {
   type Policy,
   type WorkCalendar,
 } from '../domain/index.js';
+import type { EvaluateOptions } from '../domain/evaluate.js';
 import {
   CALENDAR_STREAM_ID,
   applyCalendarPublication,
@@ -189,11 +190,12 @@ export async function evaluateCaseKnownAt(
   deps: CaseSourceDeps,
   caseId: string,
   query: { readonly asOf: EpochMs | undefined; readonly knownAt: EpochMs; readonly now: EpochMs },
+  options: EvaluateOptions = {},
 ): Promise<CaseReadKnownAt | undefined> {
   const known = await readCaseKnownAt(deps, caseId, query.knownAt);
   if (known === undefined) return undefined;
   const asOf = query.asOf ?? defaultAsOf(query.now, known.state.lastOccurredAt);
-  const evaluation = evaluate(known.state, asOf, known.policy, known.calendar);
+  const evaluation = evaluate(known.state, asOf, known.policy, known.calendar, options);
   if (evaluation === null) return undefined;
   const { knownAt } = query;
   const read = (): CaseKnownAtK => ({

@@ -19,6 +19,7 @@
  * A card belongs to the page of the last event at or before its instant.
  */
 import { evaluate, formatInstant, type Card, type CaseEvaluation, type EpochMs } from '../domain/index.js';
+import type { EvaluateOptions } from '../domain/evaluate.js';
 import { calendarFor, defaultAsOf, foldKnownCase, type CaseSourceDeps, type FoldContext } from './caseKnownAt.js';
 import { summarize, type StateSummary } from './historySummary.js';
 import type { CaseEvent } from '../domain/events.js';
@@ -149,7 +150,7 @@ export async function buildHistoryPage(
   if (state?.accepted === undefined || policy === undefined) return undefined;
   const asOf = query.asOf ?? defaultAsOf(query.now, state.lastOccurredAt);
   const firstPage = query.after === undefined;
-  const current = evaluate(state, asOf, policy, calendar, { explain: firstPage, explainAtMost: EXPLAINED_CARDS });
+  const current = evaluate(state, asOf, policy, calendar, firstPage ? CARDS_EXPLAINED : {});
   if (current === null) return undefined;
   const { knownAt } = query;
   const atK = knownState;
@@ -213,6 +214,9 @@ async function withStorePositions(deps: HistoryDeps, rows: Row[]): Promise<void>
  * The card register explains any card (`GET /cards`, by its period).
  */
 export const EXPLAINED_CARDS = 200;
+
+/** A case read's cards explained (`GET /cases/{id}`, a history's `current`): the register's words, within the bound. */
+export const CARDS_EXPLAINED: EvaluateOptions = { explain: true, explainAtMost: EXPLAINED_CARDS };
 
 /** The raised and cleared rows of the cards whose instant lies in [from, to); explanations stay in `current`. */
 function cardRows(cards: readonly Card[], from: EpochMs, to: EpochMs): Row[] {

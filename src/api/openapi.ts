@@ -145,7 +145,11 @@ export const openApiDocument = {
         summary: 'The case evaluated at asOf, as known at asKnownAt (auditor, monitor)',
         parameters: [caseIdParam, asOfParam, asKnownAtParam],
         responses: {
-          '200': { description: 'The evaluation', content: json(ref('CaseEvaluation')) },
+          '200': {
+            description:
+              "The evaluation; each of its first 200 cards carries `explain`, the card register's explanation of it",
+            content: json(ref('CaseEvaluation')),
+          },
           ...errors,
           '404': errorResponse('Unknown case'),
           '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),

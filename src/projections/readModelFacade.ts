@@ -136,7 +136,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
   };
   return {
     getCaseState: (caseId) => projection.getState(caseId),
-    evaluateCase: (caseId, asOf) => projection.evaluateCase(caseId, asOf),
+    evaluateCase: (caseId, asOf, options) => projection.evaluateCase(caseId, asOf, options),
     caseTiming: (caseId, asOf) => projection.caseTiming(caseId, asOf),
     activeAlerts,
     onAlert: (listener, filter) => {

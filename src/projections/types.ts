@@ -6,6 +6,7 @@ import type { ComplaintCardRule, ComplaintStatus } from '../domain/complaints/li
 import type { CenterScope } from '../domain/directory.js';
 import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
+import type { EvaluateOptions } from '../domain/evaluate.js';
 import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
 import type { RecordedEvent } from '../store/port.js';
 import type { CaseListQuery, CaseListResult } from './caseList.js';
@@ -147,8 +148,8 @@ export interface CaseTiming {
 
 export interface ReadModels {
   getCaseState(caseId: string): CaseState | undefined;
-  /** The case evaluated at `asOf` using only events that occurred by then. */
-  evaluateCase(caseId: string, asOf: EpochMs): CaseEvaluation | undefined;
+  /** The case evaluated at `asOf` using only events that occurred by then (`options.explain`: its cards explained). */
+  evaluateCase(caseId: string, asOf: EpochMs, options?: EvaluateOptions): CaseEvaluation | undefined;
   /** Its deadline instant and overdue days at `asOf` (numbers only: what lists sort by). */
   caseTiming(caseId: string, asOf: EpochMs): CaseTiming | undefined;
   /** The alerts in force that `filter` selects, a center's scope read from the directory in force. */

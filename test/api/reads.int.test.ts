@@ -54,6 +54,34 @@ describe('GET /cases/{caseId}', () => {
     expect(later.body.cards.map((c: { rule: string }) => c.rule)).toEqual(['deadline-warning', 'overdue']);
   });
 
+  it('each card says why, in the card register’s words: an overdue case’s red card names its rule, deadline and counted days', async () => {
+    await seedCase();
+    srv.clock.set('2025-09-08T12:00:00+08:00');
+    type Card = { rule: string; explain?: Record<string, unknown> };
+    const red = (cards: Card[]) => cards.find((c) => c.rule === 'overdue');
+    const read = await get('/cases/R-1', TOKENS.auditor);
+    expect(read.status, read.text).toBe(200);
+    expect(read.body.overdueDays).toBe(2);
+    expect(red(read.body.cards)?.explain).toMatchObject({
+      rule: 'red at dueAt (24:00 of deadlineDate) while the case is still open',
+      acceptedDate: '2025-09-01',
+      promisedDays: 3,
+      deadlineDate: '2025-09-04',
+      dueAt: '2025-09-05T00:00:00.000+08:00',
+      usedDays: 5,
+      overdueDays: 2,
+      countedDates: ['2025-09-02', '2025-09-03', '2025-09-04', '2025-09-05', '2025-09-08'],
+      weekendsSkipped: ['2025-09-06', '2025-09-07'],
+    });
+    // One explanation, not a second home for the rule: the register's row and the read as known now say the same.
+    const register = await get('/cards?from=2025-09-01&to=2025-10-01&rule=overdue', TOKENS.auditor);
+    expect(register.body.items).toHaveLength(1);
+    expect(red(read.body.cards)?.explain).toEqual(register.body.items[0].explain);
+    const known = await get(`/cases/R-1?asKnownAt=${encodeURIComponent('2025-09-08T12:00:00+08:00')}`, TOKENS.auditor);
+    expect(red(known.body.cards)?.explain).toEqual(register.body.items[0].explain);
+    expect(read.body.cards.every((c: Card) => typeof c.explain?.['rule'] === 'string')).toBe(true);
+  });
+
   it('answers 404 for an unknown case or one not accepted by asOf, 400 for a bad asOf', async () => {
     await seedCase();
     expect((await get('/cases/nope', TOKENS.monitor)).body.error.code).toBe('case-not-found');

@@ -30,7 +30,11 @@ const Card = closed(['rule', 'color', 'startedAt', 'calendarVersion', 'policyVer
   pauseId: str,
   escalation: { type: 'integer', minimum: 0, description: 'Index into escalations (escalation-unanswered)' },
   escalationId: { type: 'string', description: "The escalation's id (SPEC §2; escalation-unanswered)" },
-  explain: { type: 'object', description: 'Why, in numbers: counted dates, skipped holidays, thresholds (SPEC §3)' },
+  explain: {
+    type: 'object',
+    description:
+      "Why, in numbers: the rule, the deadline or threshold crossed, counted dates, skipped holidays (SPEC §3); the timing core's explanation, as the card register's row (GET /cases/{caseId} and a history's current: the first 200 cards)",
+  },
   details: { type: 'object', description: 'Why it was raised, e.g. retroactivePause, or the late event' },
   calendarVersion: str,
   policyVersion: str,

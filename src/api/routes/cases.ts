@@ -12,6 +12,7 @@ import { defaultAsOf, evaluateCaseKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import {
   buildHistoryPage,
+  CARDS_EXPLAINED,
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
   type HistoryDeps,
@@ -38,7 +39,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     const now = deps.clock();
     const knownAt = knownAtParam(req.query, now, deps.calendarService.zone);
     if (knownAt !== undefined) {
-      const read = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now });
+      const read = await evaluateCaseKnownAt(deps, caseId, { asOf, knownAt, now }, CARDS_EXPLAINED);
       trail(deps, req, res, caseId, 'case', { answeredAsOf: read?.evaluation.asOf });
       if (read === undefined) throw unknownCase(caseId, asOf, knownAt, deps.calendarService.zone);
       res.json({
@@ -50,7 +51,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     }
     await catchUpWithStore(deps);
     const at = asOf ?? defaultAsOf(now, deps.readModels.getCaseState(caseId)?.lastOccurredAt);
-    const evaluation = deps.readModels.evaluateCase(caseId, at);
+    const evaluation = deps.readModels.evaluateCase(caseId, at, CARDS_EXPLAINED);
     trail(deps, req, res, caseId, 'case', { answeredAsOf: evaluation?.asOf });
     if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined, deps.calendarService.zone);
     res.json({ ...evaluation, ...withdrawnOf(deps, caseId, undefined) });
