@@ -42,6 +42,13 @@ describe('mapEsdbError', () => {
     expect(readLate).not.toBeInstanceOf(StoreOutcomeUnknownError);
     expect(mapEsdbError(clientError('access-denied'), 's')).toBeInstanceOf(StoreRefusedError);
     expect(mapEsdbError(clientError('stream-deleted'), 's')).toBeInstanceOf(StoreRefusedError);
+    // Named from the request, else from the client's error (a batch append's refusal has no message).
+    expect(
+      mapEsdbError(clientError('stream-deleted'), 's', { streamId: 'case-A', operation: 'append' }).message,
+    ).toMatch(/stream case-A is deleted \(tombstoned\).*nothing was written$/);
+    expect(mapEsdbError(clientError('stream-deleted', { streamName: 'case-B' }), 's').message).toContain(
+      'stream case-B is deleted',
+    );
     expect(mapEsdbError(clientError('maximum-append-size-exceeded', { maxAppendSize: 1048576 }), 's')).toMatchObject({
       name: 'InvalidAppendError',
       field: 'events',

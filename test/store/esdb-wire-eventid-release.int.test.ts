@@ -13,6 +13,7 @@ import { EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
 import {
   DuplicateEventConflictError,
   StoreOutcomeUnknownError,
+  StoreRefusedError,
   WrongExpectedRevisionError,
 } from '../../src/store/port.js';
 import { collect, event, openWire, settle, streamOf, type Wire } from './esdb-wire/harness.js';
@@ -139,6 +140,47 @@ describe('releasing eventId claims (real client, wire server)', () => {
     // Released from under the event written, it would be written in a second stream here.
     expect(await settle(other.append(streamOf(), [mine]))).toBeInstanceOf(DuplicateEventConflictError);
     expect(claimTypes(wire, mine.eventId)).toEqual(['EventIdClaimed', 'EventIdClaimed']);
+  });
+
+  it('an append to a stream deleted after it was read is refused, naming it, and releases its claims: the eventId is then written in another case', async () => {
+    wire = await openWire();
+    const { store: other, server } = wire;
+    const s = streamOf();
+    await other.append(s, [event()], { expectedRevision: 'no_stream' });
+    // Between this node's read of s and its send (its eventId claimed by then), s is tombstoned.
+    let deleted = false;
+    const node = nodeWith(wire, async (stream) => {
+      if (stream !== s || deleted) return;
+      deleted = true;
+      server.log.tombstone(s);
+    });
+    const mine = event('CaseEscalated');
+    const refused = await settle(node.append(s, [mine], { expectedRevision: 0n }));
+    expect(deleted).toBe(true);
+    expect(refused).toBeInstanceOf(StoreRefusedError);
+    expect((refused as Error).message).toContain(`stream ${s} is deleted`);
+    expect(claimTypes(wire, mine.eventId)).toEqual(['EventIdClaimed', 'EventIdReleased']);
+    expect(server.log.stream(s).map((r) => r.eventId)).not.toContain(mine.eventId);
+    expect(await other.append(streamOf(), [mine], { expectedRevision: 'no_stream' })).toMatchObject({
+      duplicate: false,
+    });
+    expect(claimTypes(wire, mine.eventId)).toEqual(['EventIdClaimed', 'EventIdReleased', 'EventIdClaimed']);
+  });
+
+  it('an append to a stream already deleted is refused at its read, naming it, and claims nothing', async () => {
+    wire = await openWire();
+    const { store, server } = wire;
+    const s = streamOf();
+    await store.append(s, [event()], { expectedRevision: 'no_stream' });
+    server.log.tombstone(s);
+    const mine = event('CaseEscalated');
+    for (const expectedRevision of [0n, 'any'] as const) {
+      const refused = await settle(store.append(s, [mine], { expectedRevision }));
+      expect(refused).toBeInstanceOf(StoreRefusedError);
+      expect((refused as Error).message).toContain(`stream ${s} is deleted`);
+    }
+    expect(claimTypes(wire, mine.eventId)).toEqual([]);
+    expect(await store.append(streamOf(), [mine])).toMatchObject({ duplicate: false });
   });
 
   it('an append whose outcome is unknown releases nothing: the eventId stays its stream’s', async () => {

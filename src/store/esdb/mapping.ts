@@ -186,8 +186,14 @@ export function mapEsdbError(
         storeName,
         `access denied (${message}): check the connection string's credentials and the ACLs`,
       );
-    case 'stream-deleted':
-      return new StoreRefusedError(storeName, `stream deleted (${message})`);
+    case 'stream-deleted': {
+      // A batch append's refusal carries no message: the stream is named from the request, else the error.
+      const stream = context.streamId ?? (e as { streamName?: unknown }).streamName;
+      return new StoreRefusedError(
+        storeName,
+        `stream ${String(stream ?? '(unnamed)')} is deleted (tombstoned): the server refuses its writes and reads for good; nothing was written`,
+      );
+    }
     case 'maximum-append-size-exceeded': {
       const max = (e as { maxAppendSize?: unknown }).maxAppendSize;
       return new InvalidAppendError(

@@ -20,6 +20,11 @@
  *   eventId cache, which a restart loses: after a restart the retry is written again.
  * - `$all` holds system and link events: `$statsCollected`, and with the standard
  *   projections on, `$>` links in `$ce-<category>` and `$et-<type>` after each event.
+ * - A tombstoned (hard-deleted) stream refuses every append, whatever its expected revision,
+ *   before any revision check (the server's commit check: `StreamDeleted` first), and every read
+ *   (RpcExceptions.StreamDeleted). Not modelled: the `$streamDeleted` record the server writes
+ *   in its place (in `$all`), and soft deletes (`deleteStream`, after which a stream may be
+ *   written again): the adapter never deletes, and only a tombstone answers `StreamDeleted`.
  */
 
 export type WireExpected = 'any' | 'no_stream' | 'stream_exists' | bigint;
@@ -49,7 +54,8 @@ export interface ProposedEvent {
 export type AppendDecision =
   | { readonly kind: 'written'; readonly revision: bigint; readonly position: bigint }
   | { readonly kind: 'idempotent'; readonly revision: bigint; readonly position: bigint }
-  | { readonly kind: 'wrong-expected-version'; readonly current: bigint | 'no_stream' };
+  | { readonly kind: 'wrong-expected-version'; readonly current: bigint | 'no_stream' }
+  | { readonly kind: 'stream-deleted' };
 
 /** Fixed part of a record's size, in bytes (the prepare record header of the real log is of this order). */
 const RECORD_HEADER = 96n;
@@ -70,6 +76,8 @@ export class WireLog {
   private readonly streams = new Map<string, number[]>();
   /** The server's in-memory eventId → (stream, revision) cache, used for `any` appends; lost on restart. */
   private eventIdCache = new Map<string, { streamId: string; revision: bigint }>();
+  /** Streams tombstoned (hard-deleted): never written or read again. */
+  private readonly tombstoned = new Set<string>();
   private end = 0n;
   private readonly listeners = new Set<(record: WireRecord) => void>();
 
@@ -120,6 +128,15 @@ export class WireLog {
     return (this.streams.get(streamId) ?? []).map((i) => this.records[i] as WireRecord);
   }
 
+  /** Tombstones the stream (an operator's or another client's hard delete): kept in the log, refused from now on. */
+  tombstone(streamId: string): void {
+    this.tombstoned.add(streamId);
+  }
+
+  isTombstoned(streamId: string): boolean {
+    return this.tombstoned.has(streamId);
+  }
+
   currentRevision(streamId: string): bigint | 'no_stream' {
     const indexes = this.streams.get(streamId);
     return indexes === undefined || indexes.length === 0 ? 'no_stream' : BigInt(indexes.length - 1);
@@ -137,6 +154,7 @@ export class WireLog {
   }
 
   append(streamId: string, expected: WireExpected, events: readonly ProposedEvent[]): AppendDecision {
+    if (this.tombstoned.has(streamId)) return { kind: 'stream-deleted' };
     const current = this.currentRevision(streamId);
     const cur = current === 'no_stream' ? -1n : current;
     const ids = events.map((e) => e.eventId.toLowerCase());

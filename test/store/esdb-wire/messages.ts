@@ -125,6 +125,12 @@ export const invalidPosition = (): WireError =>
 /** RpcExceptions.AccessDenied. */
 export const accessDenied = (): WireError =>
   withException(grpc.status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
+/** RpcExceptions.StreamDeleted: a read of (or a unary append to) a tombstoned stream. */
+export const streamDeleted = (name: string): WireError =>
+  withException(grpc.status.FAILED_PRECONDITION, `Event stream '${name}' is deleted.`, {
+    exception: 'stream-deleted',
+    'stream-name': name,
+  });
 /** A node going away: the client sees UNAVAILABLE. */
 export const unavailable = (details: string): WireError => withException(grpc.status.UNAVAILABLE, details);
 /** RpcExceptions.LeaderInfo: a follower refusing a write that requires the leader. */

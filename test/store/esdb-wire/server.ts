@@ -26,7 +26,11 @@
  * - `deny`: answer AccessDenied (RpcExceptions.AccessDenied / event_store.client.AccessDenied);
  * - `notLeader`: writes answer NotLeader (RpcExceptions.LeaderInfo);
  * - `maxAppendSize`: a batch over it answers MaximumAppendSizeExceeded (1 MiB by default,
- *   as the server's MaxAppendSize; the client's appendToStream-errors.test.ts).
+ *   as the server's MaxAppendSize; the client's appendToStream-errors.test.ts);
+ * - `log.tombstone(stream)`: the stream hard-deleted (by an operator or another client): its reads
+ *   and appends answer StreamDeleted, as RpcExceptions.StreamDeleted on a read or a unary append,
+ *   and on a batch append as a status whose details pack `event_store.client.StreamDeleted`
+ *   (what the client's unpackToCommandError reads).
  */
 import * as grpc from '@grpc/grpc-js';
 import { type ProposedEvent, WireLog, type WireExpected, type WireLogOptions } from './log.js';
@@ -39,6 +43,7 @@ import {
   type ReadOut,
   streamIdentifier,
   streamName,
+  streamDeleted,
   streamNotFoundResponse,
   unavailable,
   type WireError,
@@ -255,6 +260,7 @@ export class WireServer {
     let records: readonly import('./log.js').WireRecord[];
     if (stream !== undefined) {
       const name = streamName(stream.getStreamIdentifier());
+      if (this.log.isTombstoned(name)) return fail(streamDeleted(name));
       const events = this.log.stream(name);
       if (events.length === 0) {
         call.write(streamNotFoundResponse(name));
@@ -339,6 +345,7 @@ export class WireServer {
     const decision = this.log.append(stream, expected, events);
     if (this.appendDelayMs > 0 && stream.startsWith(this.appendDelayPrefix)) await sleep(this.appendDelayMs);
     if (this.dropsAfterCommit(stream)) return cb(unavailable('connection lost after the commit'));
+    if (decision.kind === 'stream-deleted') return cb(streamDeleted(stream));
     const resp = new streamsPb.AppendResp();
     if (decision.kind === 'wrong-expected-version') {
       const wev = new streamsPb.AppendResp.WrongExpectedVersion();
@@ -430,6 +437,11 @@ export class WireServer {
     if (deadline !== undefined && deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6 < Date.now()) {
       // Committed already: the caller only learns that the deadline passed (outcome unknown).
       return error(grpc.status.DEADLINE_EXCEEDED, 'Operation timed out', new sharedPb.Timeout(), 'Timeout');
+    }
+    if (decision.kind === 'stream-deleted') {
+      const detail = new sharedPb.StreamDeleted();
+      detail.setStreamIdentifier(streamIdentifier(stream));
+      return error(grpc.status.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, detail, 'StreamDeleted');
     }
     if (decision.kind === 'wrong-expected-version') {
       const wev = new sharedPb.WrongExpectedVersion();
