@@ -18,7 +18,7 @@ import { createAuthenticator } from './auth.js';
 import { finalErrorHandler, notFoundHandler } from './errors.js';
 import type { Logger } from './logger.js';
 import { requestLog } from './requestLog.js';
-import { methodNotAllowed } from './methodNotAllowed.js';
+import { answersOptions, methodNotAllowed } from './methodNotAllowed.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(answersOptions(() => app.router.stack));
   // The pages and their assets (GET only, no body, no case data) before the rate limit: an office
   // behind one proxy shares one address, and the tokenless limit is for the API.
   if (deps.web !== undefined) app.use(deps.web.router);

@@ -24,7 +24,7 @@ export const MAX_JSON_DEPTH = 32;
 
 export interface BodyRoute {
   readonly method: 'POST' | 'PUT';
-  /** The path as express matches it (case-insensitive, an optional trailing slash). */
+  /** The path as the API routes match it (case-insensitive; no trailing slash: apiRouter.ts). */
   readonly path: RegExp;
   /** Who may send it: the permission its route requires. */
   readonly permission: Permission;
@@ -40,11 +40,11 @@ const ONE_EVENT = {
 const LARGE = { limit: BODY_LIMIT, tooLarge: 'request body is larger than 1 MB' } as const;
 
 export const BODY_ROUTES: readonly BodyRoute[] = [
-  { method: 'POST', path: /^\/cases\/[^/]+\/events\/?$/i, permission: 'events:write', ...ONE_EVENT },
-  { method: 'POST', path: /^\/complaints\/[^/]+\/events\/?$/i, permission: 'events:write', ...ONE_EVENT },
-  { method: 'POST', path: /^\/events\/?$/i, permission: 'events:write', ...LARGE },
-  { method: 'PUT', path: /^\/directory\/?$/i, permission: 'directory:write', ...LARGE },
-  { method: 'PUT', path: /^\/calendar\/[^/]+\/?$/i, permission: 'calendar:write', ...LARGE },
+  { method: 'POST', path: /^\/cases\/[^/]+\/events$/i, permission: 'events:write', ...ONE_EVENT },
+  { method: 'POST', path: /^\/complaints\/[^/]+\/events$/i, permission: 'events:write', ...ONE_EVENT },
+  { method: 'POST', path: /^\/events$/i, permission: 'events:write', ...LARGE },
+  { method: 'PUT', path: /^\/directory$/i, permission: 'directory:write', ...LARGE },
+  { method: 'PUT', path: /^\/calendar\/[^/]+$/i, permission: 'calendar:write', ...LARGE },
 ];
 
 /** The body route a request is for, if any. */

@@ -182,7 +182,10 @@ export const sendError = (res: Parameters<RequestHandler>[1], err: ApiError): vo
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new ApiError(404, 'not-found', `no route ${req.method} ${req.path}`));
+  // The API's paths end without `/` (apiRouter.ts): name the one meant rather than alias it.
+  const trailing = req.path.length > 1 && req.path.endsWith('/');
+  const hint = trailing ? `: API paths take no trailing slash (${req.path.replace(/\/+$/, '') || '/'})` : '';
+  next(new ApiError(404, 'not-found', `no route ${req.method} ${req.path}${hint}`));
 };
 
 /**

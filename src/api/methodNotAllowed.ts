@@ -1,9 +1,10 @@
 /**
- * 405 for a known path asked with a method it does not take (RFC 9110 §15.5.6):
- * the answer names the methods in an `Allow` header, so a client that sent
- * `DELETE /alerts` learns the route exists rather than that it does not. Runs
- * after every route, before the 404 handler; it reads the routes the app
- * registered, so there is no second list of them to keep in step.
+ * The methods a path takes, as the app's routes registered them, so there is no second list of
+ * them to keep in step; two answers name them in an `Allow` header:
+ * - 405 for a known path asked with a method it does not take (RFC 9110 §15.5.6), so a client
+ *   that sent `DELETE /alerts` learns the route exists rather than that it does not. Runs after
+ *   every route, before the 404 handler.
+ * - `OPTIONS` on a known path (RFC 9110 §9.3.7): 204, no body. Runs before every router.
  */
 import type { RequestHandler } from 'express';
 import { ApiError } from './errors.js';
@@ -14,11 +15,16 @@ interface Layer {
   match(path: string): false | { readonly path: string };
 }
 
-/** The methods the registered routes take at `path` (HEAD with GET), sorted; empty when no route matches it. */
+/**
+ * The methods the registered routes take at `path` (HEAD with GET, and OPTIONS on every known path:
+ * `answersOptions` answers it), sorted; empty when no route matches it.
+ */
 export function allowedMethods(stack: readonly Layer[], path: string): string[] {
   const methods = new Set<string>();
   collect(stack, path, methods);
+  if (methods.size === 0) return [];
   if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
   return [...methods].sort();
 }
 
@@ -57,5 +63,22 @@ export function methodNotAllowed(stack: () => readonly unknown[]): RequestHandle
         `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`,
       ),
     );
+  };
+}
+
+/**
+ * `OPTIONS` on a known path: 204 with `Allow`, no body, and no token needed (a 405 needs none
+ * either). Express answered it itself from whichever router matched first, `200 text/plain`
+ * "GET,HEAD", with no `OPTIONS` in it. Mounted before every router, the pages' included; an
+ * unknown path falls through to the 404.
+ */
+export function answersOptions(stack: () => readonly unknown[]): RequestHandler {
+  return (req, res, next) => {
+    const allowed = req.method === 'OPTIONS' ? allowedMethods(stack() as readonly Layer[], req.path) : [];
+    if (allowed.length === 0) {
+      next();
+      return;
+    }
+    res.set('Allow', allowed.join(', ')).status(204).end();
   };
 }

@@ -319,24 +319,47 @@ const EXPECTATIONS: Record<string, string> = {
   String1to2000: 'a string of 1–2000 characters',
 };
 
-/** Turn io-ts errors into one message per field, naming the field path. */
-export function describeErrors(errors: t.Errors): FieldError[] {
+/**
+ * Turn io-ts errors into one message per field, naming the field path: an array's entry by its
+ * index (`holidays[2]`; session 25: it was reported on `holidays`), not the members of an
+ * intersection or union (their numeric keys are dropped). `explain` gives the message for a type
+ * from the value refused (a date's own problem, say), where "must be <type>" says too little.
+ */
+export function describeErrors(
+  errors: t.Errors,
+  explain: Readonly<Record<string, (value: unknown) => string>> = {},
+): FieldError[] {
   const seen = new Map<string, string>();
   for (const error of errors) {
-    const path = error.context
-      .map((c) => c.key)
-      .filter((k) => k !== '' && !/^\d+$/.test(k))
-      .join('.');
-    const field = path === '' ? '(body)' : path;
+    const field = fieldPath(error.context) || '(body)';
     if (seen.has(field)) continue;
     const last = error.context[error.context.length - 1];
     const typeName = last?.type.name ?? 'value';
+    const explained = explain[typeName];
+    if (explained !== undefined) {
+      seen.set(field, explained(error.value));
+      continue;
+    }
     const expected = EXPECTATIONS[typeName] ?? (typeName.includes(' | ') ? `one of ${typeName}` : typeName);
     const got = error.value === undefined ? 'it is missing' : `got ${safeShow(error.value)}`;
     seen.set(field, `must be ${expected}; ${got}`);
   }
   return [...seen].map(([field, message]) => ({ field, message }));
 }
+
+/** `a.b[2]`: the keys of a context, an array's index in brackets, an intersection's or union's member left out. */
+function fieldPath(context: t.Context): string {
+  let path = '';
+  context.forEach((entry, i) => {
+    if (entry.key === '') return;
+    if (!/^\d+$/.test(entry.key)) path += path === '' ? entry.key : `.${entry.key}`;
+    else if (isArrayType(context[i - 1]?.type)) path += `[${entry.key}]`;
+  });
+  return path;
+}
+
+const isArrayType = (type: t.Decoder<unknown, unknown> | undefined): boolean =>
+  type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType;
 
 function safeShow(value: unknown): string {
   try {

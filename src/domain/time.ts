@@ -46,6 +46,22 @@ export function tryParseDate(text: string): EpochDay | undefined {
   return back.month === month && back.day === day ? epochDay : undefined;
 }
 
+/**
+ * What is wrong with a value given as a date `YYYY-MM-DD` (undefined: nothing): its form, or the
+ * day it names, which the calendar does not have (`2027-02-30`: February 2027 has 28 days).
+ */
+export function dateProblem(value: unknown): string | undefined {
+  const shown = JSON.stringify(value)?.slice(0, 40) ?? String(value);
+  const m = typeof value === 'string' ? DATE_RE.exec(value) : null;
+  if (m === null) return `must be a date YYYY-MM-DD; got ${shown}`;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return `${shown} is no date: a month is 01–12`;
+  const days = dayFromYmd(year, month + 1, 1) - dayFromYmd(year, month, 1);
+  if (Number(m[3]) < 1 || Number(m[3]) > days) return `${shown} is no date: ${m[1]}-${m[2]} has ${days} days`;
+  return undefined;
+}
+
 /** Epoch day of a `YYYY-MM-DD` string; throws RangeError naming the input otherwise. */
 export function parseDate(text: string): EpochDay {
   const d = tryParseDate(text);

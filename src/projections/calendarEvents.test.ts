@@ -60,7 +60,7 @@ describe('CalendarYearPublished codec', () => {
       const r = decodeCalendarYearRequest(year, body, at);
       return r.ok ? [] : r.errors.map((e) => e.field);
     };
-    expect(bad({ holidays: ['2026-02-30'], workdays: [] })).toEqual(['holidays']);
+    expect(bad({ holidays: ['2026-02-30'], workdays: [] })).toEqual(['holidays[0]']);
     expect(bad({ holidays: ['2025-11-30'], workdays: [] })).toEqual(['holidays[0]']);
     expect(bad({ holidays: ['2026-01-04'], workdays: ['2026-01-04'] })).toEqual(['workdays[0]']);
     expect(bad({ workdays: [] })).toEqual(['holidays']);

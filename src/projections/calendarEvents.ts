@@ -13,6 +13,7 @@ import {
   SPAN_FIRST_YEAR,
   SPAN_LAST_YEAR,
   checkNotice,
+  dateProblem,
   describeErrors,
   isRegionId,
   parseDate,
@@ -151,10 +152,9 @@ export function decodeCalendarYearRequest(year: unknown, body: unknown, publishe
 export function decodeCalendarYearPublished(input: unknown): CalendarDecodeResult {
   const result = CalendarYearPublished.decode(input);
   if (isLeft(result)) {
-    const errors = describeErrors(result.left).map((e) =>
-      e.message.includes('LocalDate')
-        ? { field: e.field, message: e.message.replace('LocalDate', 'a date YYYY-MM-DD') }
-        : e.message.includes('CalendarYear')
+    const errors = describeErrors(result.left, { LocalDate: (v) => dateProblem(v) ?? 'must be a date YYYY-MM-DD' }).map(
+      (e) =>
+        e.message.includes('CalendarYear')
           ? {
               field: e.field,
               message: e.message.replace('CalendarYear', `a year between ${SPAN_FIRST_YEAR} and ${SPAN_LAST_YEAR}`),

@@ -190,7 +190,13 @@ describe('the day the 2027 notice is published', () => {
     const notice = { holidays: [...predicted.holidays, ...extraHolidays], workdays: makeups };
     const refusals: [string, unknown, string, number, string][] = [
       ['/calendar/2027', { holidays: '2027-01-01', workdays: [] }, TOKENS.admin, 400, 'holidays'],
-      ['/calendar/2027', { holidays: [...notice.holidays, '2027-02-30'], workdays: [] }, TOKENS.admin, 400, 'holidays'],
+      [
+        '/calendar/2027',
+        { holidays: [...notice.holidays, '2027-02-30'], workdays: [] },
+        TOKENS.admin,
+        400,
+        'holidays[17]',
+      ],
       ['/calendar/2027', { holidays: notice.holidays }, TOKENS.admin, 400, 'workdays'],
       ['/calendar/2027', { holidays: ['2027-01-01'], workdays: [] }, TOKENS.admin, 400, 'holidays'],
       [
@@ -216,6 +222,43 @@ describe('the day the 2027 notice is published', () => {
     for await (const _e of srv!.store.readStream('calendar-CN')) recorded++;
     expect(recorded).toBe(0);
     expect((await get('/calendar/2027')).body.status).toBe('predicted');
+  });
+
+  it('a bad date in a list is named by its entry and what is wrong with it (session 25: the field was `holidays`)', async () => {
+    srv = await startTestServer({ now: '2026-12-30T10:00:00+08:00' });
+    const res = await put('/calendar/2027', {
+      holidays: ['2027-01-01', '2027-02-06', '2027-02-30'],
+      workdays: ['2027-13-06', 9],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { field: 'holidays[2]', message: '"2027-02-30" is no date: 2027-02 has 28 days' },
+      { field: 'workdays[0]', message: '"2027-13-06" is no date: a month is 01–12' },
+      { field: 'workdays[1]', message: 'must be a date YYYY-MM-DD; got 9' },
+    ]);
+  });
+
+  it('a notice is published only for 2000–2100 (session 25: 1970–2150), refused naming the year; the span stays readable', async () => {
+    srv = await startTestServer({ now: '2026-12-30T10:00:00+08:00' });
+    for (const year of [1970, 1999, 2101, 2150]) {
+      const law = (await get(`/calendar/${year}`)).body;
+      expect(law.status).toBe('predicted');
+      const res = await put(`/calendar/${year}`, { holidays: law.holidays, workdays: [] });
+      expect([year, res.status, res.body.error.details[0].field]).toEqual([year, 400, 'year']);
+      expect(res.body.error.message).toContain(`${year} is outside the years a notice can be published for, 2000–2100`);
+    }
+    expect((await put('/calendar/2101', { holidays: [], workdays: [] })).body.error.message).toContain(
+      'lunar data that checks a notice',
+    );
+    // The first and last years: 2000's notice lists the 1999 revision's third May day, not predicted.
+    for (const [year, more] of [
+      [2000, ['2000-05-03']],
+      [2100, []],
+    ] as const) {
+      const law = (await get(`/calendar/${year}`)).body;
+      const res = await put(`/calendar/${year}`, { holidays: [...law.holidays, ...more], workdays: [] });
+      expect([year, res.status, res.body.status], JSON.stringify(res.body)).toEqual([year, 200, 'published']);
+    }
   });
 
   it('the same notice published twice records it once: the second answer says nothing changed', async () => {

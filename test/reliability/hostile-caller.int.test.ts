@@ -4,6 +4,7 @@
  * required, input the law cannot mean is 400 naming the field and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../src/api/openapi.js';
 import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { acceptedBody, http, startAppServer, TOKENS, type AppServer } from './support/app-server.js';
 
@@ -15,21 +16,55 @@ afterAll(async () => {
   await srv.close();
 });
 
+/** Every path of the OpenAPI document with its methods, a sample value in each path parameter. */
+const DOCUMENTED: readonly (readonly [string, readonly string[]])[] = Object.entries(openApiDocument.paths).map(
+  ([path, operations]) => [
+    path.replace('{year}', '2025').replace(/\{[A-Za-z]+\}/g, 'X-1'),
+    Object.keys(operations).map((m) => m.toUpperCase()),
+  ],
+);
+
 describe('defect 6: wrong method, wrong scheme', () => {
   it.each([
-    ['DELETE', '/alerts', 'GET, HEAD'],
-    ['POST', '/alerts/stream', 'GET, HEAD'],
-    ['GET', '/events', 'POST'],
-    ['PATCH', '/cases/C-1/events', 'POST'],
-    ['DELETE', '/cases/C-1', 'GET, HEAD'],
-    ['POST', '/calendar/2025', 'GET, HEAD, PUT'],
-    ['PUT', '/healthz', 'GET, HEAD'],
+    ['DELETE', '/alerts', 'GET, HEAD, OPTIONS'],
+    ['POST', '/alerts/stream', 'GET, HEAD, OPTIONS'],
+    ['GET', '/events', 'OPTIONS, POST'],
+    ['PATCH', '/cases/C-1/events', 'OPTIONS, POST'],
+    ['DELETE', '/cases/C-1', 'GET, HEAD, OPTIONS'],
+    ['POST', '/calendar/2025', 'GET, HEAD, OPTIONS, PUT'],
+    ['PUT', '/healthz', 'GET, HEAD, OPTIONS'],
   ])('%s %s answers 405 with Allow: %s', async (method, path, allow) => {
     const res = await http(srv.url, method, path, { token: TOKENS.admin });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
     expect(res.body.error.code).toBe('method-not-allowed');
     expect(res.body.error.message).toContain(allow);
+  });
+
+  it('OPTIONS on every documented path: 204, no body, Allow naming its methods, no token needed (session 25)', async () => {
+    for (const [path, methods] of DOCUMENTED) {
+      const res = await http(srv.url, 'OPTIONS', path);
+      const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].sort().join(', ');
+      expect([path, res.status, res.headers.get('allow'), res.text]).toEqual([path, 204, allow, '']);
+      expect(res.headers.get('content-type')).toBeNull();
+    }
+    const unknown = await http(srv.url, 'OPTIONS', '/nothing-here');
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not-found']);
+  });
+
+  it('a documented path with a trailing slash is 404 naming the path without it, whatever the method (session 25)', async () => {
+    for (const [path, methods] of DOCUMENTED) {
+      // The stream's canonical path holds its answer open; its router is the others' (apiRouter.ts).
+      if (path === '/alerts/stream') continue;
+      for (const method of methods) {
+        const res = await http(srv.url, method, `${path}/`, { token: TOKENS.admin });
+        expect([method, path, res.status, res.body?.error?.code]).toEqual([method, path, 404, 'not-found']);
+        expect(res.body.error.message).toBe(`no route ${method} ${path}/: API paths take no trailing slash (${path})`);
+      }
+      if (!methods.includes('GET')) continue;
+      const canonical = await http(srv.url, 'GET', path, { token: TOKENS.admin });
+      expect([path, canonical.body?.error?.code]).not.toEqual([path, 'not-found']);
+    }
   });
 
   it('an unknown path is still 404, and a right method still reaches its route', async () => {

@@ -82,6 +82,8 @@ describe('the navigation and the pages, role by role', () => {
         const shown = await page.locator('main').evaluate((m) => (m as HTMLElement).innerText);
         if (!may(target.needs)) {
           expect(shown.split('权限不足 Forbidden').length - 1, `${role} ${target.path}: ${shown}`).toBe(1);
+          // No count of a list the role may not read (session 25: the lists' titles still said 共 – 件).
+          expect(shown, `${role} ${target.path}: a count shown`).not.toMatch(/共\s*\S*\s*[件张]/);
           // Refused, every page looks like the board: one notice with its button, and nothing behind it
           // to use (the lists, the directory and the policies showed the refusal as a line above a
           // still-usable filter form).

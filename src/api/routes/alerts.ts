@@ -1,5 +1,6 @@
 /** `GET /alerts` and `GET /alerts/stream` (Server-Sent Events). */
-import { Router, type Request } from 'express';
+import type { Router, Request } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CARD_COLORS } from '../../domain/lists.js';
 import { ALERT_RULES } from '../../projections/alertBoard.js';
 import type { AlertEvent, AlertFilter, ReadModels } from '../../projections/types.js';
@@ -37,7 +38,7 @@ export interface AlertStreams {
 }
 
 export function alertRoutes(deps: AlertRouteDeps, auth: Authenticator): AlertStreams {
-  const router = Router();
+  const router = apiRouter();
   const streams = sseStreams(deps.sse);
   const trail = deps.trail === undefined ? undefined : { ...deps.trail, clock: deps.clock ?? Date.now };
   // The board hands every listener the same event object: serialise it once, not once per open stream.

@@ -7,8 +7,9 @@
  * calendar's `version`, built by `calendarKnownAt` as a case read as known at K builds its
  * calendar, so a version cited in earlier evidence can be read after a correction.
  */
-import { Router } from 'express';
-import { changesNothing, noticeChanges } from '../../domain/calendar/notice.js';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
+import { changesNothing, noticeChanges, unpublishableYear } from '../../domain/calendar/notice.js';
 import { type CalendarService, createCalendarService, type YearView } from '../../domain/calendar/service.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR } from '../../domain/calendar/work-calendar.js';
 import { formatInstant, parseDate } from '../../domain/time.js';
@@ -32,7 +33,7 @@ export interface CalendarRouteDeps {
 }
 
 export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/calendar/:year', auth.require('calendar:read'), takesParams('asKnownAt'), async (req, res) => {
     const year = yearParam(pathParam(req, 'year'));
@@ -50,6 +51,8 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
     requireJson,
     async (req, res) => {
       const year = yearParam(pathParam(req, 'year'));
+      const unpublishable = unpublishableYear(year);
+      if (unpublishable !== undefined) throw badRequest('year', unpublishable);
       const decoded = decodeCalendarYearRequest(String(year), req.body, new Date(deps.clock()).toISOString());
       if (!decoded.ok) {
         throw new ApiError(

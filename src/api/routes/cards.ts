@@ -3,7 +3,8 @@
  * `GET /cards/withdrawn`: the cards of that register a later write withdrew (withdrawalLog.ts).
  */
 import { COMPLAINT_CARD_RULES } from '../../domain/complaints/lists.js';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CARD_COLORS, CARD_RULES, CARD_SUBJECTS } from '../../domain/lists.js';
 import { cardRegisterToCsv } from '../../projections/cardRegister.js';
 import { WITHDRAWN_ROW_KINDS } from '../../projections/report.js';
@@ -36,7 +37,7 @@ export function cardRoutes(
   deps: { readonly readModels: ReadModels } & ListTrailDeps & ReadYourWritesDeps,
   auth: Authenticator,
 ): Router {
-  const router = Router();
+  const router = apiRouter();
   const caughtUp = caughtUpWithStore(deps);
   router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), caughtUp, (req, res) => {
     const csv = wantsCsv(req);

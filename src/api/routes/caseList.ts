@@ -1,5 +1,6 @@
 /** `GET /cases` (SPEC §4): the case list — filters, sort, cursor paging, CSV. */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CARD_COLORS, CARD_RULES, CASE_STATUSES, RATING_CLASSES } from '../../domain/lists.js';
 import { CASE_SORT_VALUES, TIMELINESS } from '../../projections/caseList.js';
 import { REPORT_CATEGORIES } from '../../projections/report/tables.js';
@@ -40,7 +41,7 @@ export const CASE_LIST_PARAMS = [
 ] as const;
 
 export function caseListRoutes(deps: { readonly readModels: ReadModels } & ListTrailDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/cases', auth.require('case:read'), takesParams(...CASE_LIST_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;
     const csv = wantsCsv(req);

@@ -1,5 +1,6 @@
 /** `GET /cases/{caseId}` and `GET /cases/{caseId}/history` (SPEC §3 "What was known", §4). */
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CaseId } from '../../domain/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant } from '../../domain/time.js';
@@ -31,7 +32,7 @@ export interface CaseRouteDeps extends HistoryDeps {
 }
 
 export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/cases/:caseId', auth.require('case:read'), takesParams('asOf', 'asKnownAt'), async (req, res) => {
     const caseId = caseIdParam(req);

@@ -13,7 +13,8 @@
  * trail before it is answered, as case reads do (a trail that cannot be written
  * refuses the read with 503).
  */
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CaseId } from '../../domain/events.js';
 import { COMPLAINT_CARD_RULES, COMPLAINT_FINDINGS, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
 import { complaintStreamId } from '../../domain/complaints/streams.js';
@@ -83,7 +84,7 @@ export interface ComplaintReadDeps extends CaseSourceDeps {
 }
 
 export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/complaints', auth.require('case:read'), takesParams(...COMPLAINT_LIST_PARAMS), (req, res) => {
     const q = req.query as Record<string, unknown>;

@@ -4,7 +4,8 @@
  * result in HTTP. The complaint codes' statuses are mapped here; the codes the
  * case write side shares keep REJECTION_STATUS's.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CaseId } from '../../domain/events.js';
 import { decodeIncomingComplaintEvent } from '../../domain/complaints/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
@@ -25,7 +26,7 @@ export const COMPLAINT_STATUS: Readonly<Record<ComplaintRejectionCode, number>> 
 };
 
 export function complaintWriteRoutes(writeSide: ComplaintWriteSide, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post(
     '/complaints/:complaintId/events',
     auth.require('events:write'),

@@ -4,7 +4,8 @@
  * projections apply it to the directory book, and the answer waits until they
  * have, so a PUT then a GET (or a report) already sees it.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { sameDirectory, validateIncomingDirectory } from '../../domain/directory.js';
 import type { EpochMs } from '../../domain/types.js';
@@ -24,7 +25,7 @@ export interface DirectoryRouteDeps {
 }
 
 export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/directory', auth.require('directory:read'), takesParams(), (_req, res) => {
     res.json(deps.directory.view());

@@ -3,7 +3,8 @@
  * hand the events to the write side (src/write), answer its results in HTTP.
  * The only place a write result becomes a status (REJECTION_STATUS).
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
@@ -15,7 +16,7 @@ import { parseIfMatch, pathParam, refusesIfMatch, requireJson, takesParams } fro
 export const MAX_BATCH = 1000;
 
 export function eventRoutes(writeSide: WriteSide, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.post('/cases/:caseId/events', auth.require('events:write'), takesParams(), requireJson, async (req, res) => {
     const caseId = pathParam(req, 'caseId');

@@ -1,5 +1,6 @@
 /** `GET /healthz`, `GET /readyz`, `GET /metrics`, `GET /openapi.json`. */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import type { GuardedAccessTrail } from '../accessTrail.js';
@@ -19,7 +20,7 @@ export function opsRoutes(
   },
   auth: Authenticator,
 ): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/healthz', takesParams(), (_req, res) => {
     res.json({ status: 'ok' });

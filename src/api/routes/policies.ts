@@ -8,7 +8,8 @@
  * `policyInForce`, asked with the instant and local date of now as the engine asks it for a case
  * accepted now. The stream holds a handful of events, one per version started.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import {
   formatDate,
   formatInstant,
@@ -80,7 +81,7 @@ const NOT_RECORDED_NOTE =
   'the store holds no policy version: every case is evaluated under the configured policy, which is not on record';
 
 export function policyRoutes(deps: PolicyRouteDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/policies', auth.require('policy:read'), takesParams(), async (_req, res) => {
     res.json(await policyBookView(deps));

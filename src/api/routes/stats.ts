@@ -1,5 +1,6 @@
 /** `GET /stats` and `GET /reports/monthly` (SPEC §5). */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from '../apiRouter.js';
 import { currentMonth, monthlyReportToCsv } from '../../projections/report.js';
 import type { ReadModels, StatsGroupBy } from '../../projections/types.js';
 import type { Authenticator } from '../auth.js';
@@ -27,7 +28,7 @@ export interface StatsRouteDeps extends ReadYourWritesDeps {
 }
 
 export function statsRoutes(deps: StatsRouteDeps, auth: Authenticator): Router {
-  const router = Router();
+  const router = apiRouter();
   const caughtUp = caughtUpWithStore(deps);
 
   router.get('/stats', auth.require('stats:read'), takesParams(...STATS_PARAMS), caughtUp, (req, res) => {

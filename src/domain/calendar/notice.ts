@@ -6,7 +6,8 @@
 import type { EpochDay } from '../types.js';
 import type { FieldError } from '../events.js';
 import { formatDate, weekdayOf } from '../time.js';
-import { lawInForce } from './holiday-law.js';
+import { FIRST_YEAR, LAST_YEAR } from '../inputBounds.js';
+import { LUNAR_LAST_YEAR, lawInForce } from './holiday-law.js';
 
 export interface NoticeDays {
   readonly holidays: readonly EpochDay[];
@@ -24,6 +25,26 @@ const isWeekend = (day: EpochDay): boolean => {
   const w = weekdayOf(day);
   return w === 0 || w === 6;
 };
+
+/**
+ * The years a notice may be published for (session 25: any of the span 1970–2150 could be): those
+ * an event may carry (inputBounds.ts). Before 2000 no case is timed, and the law `lawInForce`
+ * models is the 1999 revision on (the five-day week itself began in 1995); after 2100 no case is
+ * timed either, and the package's lunar data ends (LUNAR_LAST_YEAR), so a notice's 春节, 清明, 端午
+ * and 中秋 could not be checked. Reads and stored publications keep the whole span.
+ */
+export const PUBLISHABLE_YEARS = { first: FIRST_YEAR, last: Math.min(LAST_YEAR, LUNAR_LAST_YEAR) } as const;
+
+/** Why no notice may be published for `year`, or undefined when one may. */
+export function unpublishableYear(year: number): string | undefined {
+  const { first, last } = PUBLISHABLE_YEARS;
+  if (year >= first && year <= last) return undefined;
+  return `${year} is outside the years a notice can be published for, ${first}–${last}: no event is dated outside them${
+    year > LUNAR_LAST_YEAR
+      ? `, and the lunar data that checks a notice's lunar holidays ends in ${LUNAR_LAST_YEAR}`
+      : ''
+  }`;
+}
 
 /**
  * A whole national notice: each day listed once, every make-up working day

@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EpochDay } from '../types.js';
 import type { FieldError } from '../events.js';
-import { formatDate, tryParseDate, yearOfDay, ymdFromDay } from '../time.js';
+import { dateProblem, formatDate, tryParseDate, yearOfDay, ymdFromDay } from '../time.js';
 import { chineseDaysData, type CalendarData, type RegionalDay, type YearDays, type YearSource } from './data.js';
 import { SPAN_FIRST_YEAR, SPAN_LAST_YEAR, WorkCalendar, type RegionOfCenter } from './work-calendar.js';
 import { HOLIDAY_LAW, LUNAR_LAST_YEAR, lawFixedHolidays, type LawHolidayName } from './holiday-law.js';
@@ -222,9 +222,10 @@ function parseDateList(field: string, value: unknown, year: number | undefined, 
   const days: EpochDay[] = [];
   value.forEach((item: unknown, i) => {
     const f = `${field}[${i}]`;
-    const day = typeof item === 'string' ? tryParseDate(item) : undefined;
+    const problem = dateProblem(item);
+    const day = problem === undefined ? tryParseDate(item as string) : undefined;
     if (day === undefined) {
-      errors.push({ field: f, message: `must be a valid date YYYY-MM-DD; got ${JSON.stringify(item)}` });
+      errors.push({ field: f, message: problem ?? `must be a date YYYY-MM-DD; got ${JSON.stringify(item)}` });
     } else if (year !== undefined && !inNoticeOf(day, year)) {
       errors.push({ field: f, message: `${String(item)} is not in ${year} (nor in December ${year - 1})` });
     } else if (year === undefined && (yearOfDay(day) < SPAN_FIRST_YEAR || yearOfDay(day) > SPAN_LAST_YEAR)) {

@@ -43,8 +43,9 @@ export function wireHeader() {
  * notice, with the server's words and "Use another token". Every page refused this way goes through
  * here (the board, the report, the calendar, the lists, the directory, the policies): a page without
  * a notice of its own gets one, first in `main`, naming the page by its navigation link. Only the
- * page's title stays beside it (an `h1` of `main`, or the toolbar holding it); the refusal is said
- * once, in the notice (the error line is emptied). Calling it again changes nothing.
+ * page's title stays beside it (an `h1` of `main`, or the toolbar holding it), without a list's
+ * count; the refusal is said once, in the notice (the error line is emptied). Calling it again
+ * changes nothing.
  */
 export function showForbiddenNotice(message) {
   const main = document.getElementById('main');
@@ -52,6 +53,8 @@ export function showForbiddenNotice(message) {
     document.getElementById('forbidden') ??
     main.insertBefore(genericNotice(), titleOf(main)?.nextSibling ?? main.firstChild);
   for (const part of main.children) if (part !== notice && part !== titleOf(main)) part.hidden = true;
+  // A list's count beside its title (共 – 件) read as a list still loading: this role has no list.
+  for (const count of main.querySelectorAll('.list-count')) count.hidden = true;
   const error = document.getElementById('error');
   if (error) error.textContent = '';
   if (!notice.hidden) return;
