@@ -8,6 +8,7 @@
  */
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../domain/lists.js';
 import { CENTER_LEVELS, MAX_CENTERS, MAX_DEPARTMENTS, MAX_NAME_LENGTH } from '../domain/directory.js';
+import { PUBLISHABLE_YEARS } from '../domain/calendar/notice.js';
 import { GROUP_BY } from './routes/stats.js';
 import { ALERT_DEFAULT_LIMIT, ALERT_DEFAULT_SORT, ALERT_MAX_LIMIT, ALERT_SORTS } from './alertPage.js';
 import { ALERT_RULES } from '../projections/alertBoard.js';
@@ -98,7 +99,8 @@ export const openApiDocument = {
     version: '1.0.0',
     description:
       'Event-sourced electronic supervision (电子监察) of government service cases. Roles: recorder (write events), ' +
-      'monitor (alerts, stats, reports, calendar read, policy read, case read, directory read), auditor (case read and history, calendar read, policy read, directory read), admin (everything).',
+      'monitor (alerts, stats, reports, calendar read, policy read, case read, directory read), auditor (case read and history, calendar read, policy read, directory read), admin (everything). ' +
+      'Paths are exact (a trailing slash is 404); OPTIONS on a documented path answers 204 with Allow, no token needed.',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -262,7 +264,16 @@ export const openApiDocument = {
       put: {
         summary:
           "Publish or correct a year's whole notice (admin), including its days in the previous December; every holiday the law fixes must be listed and make-up days are weekends; answers once the projections applied it, with `changes` against the days in force before",
-        parameters: [p('year', 'Four-digit year', { type: 'string', pattern: '^[0-9]{4}$' })],
+        parameters: [
+          p(
+            'year',
+            `Four-digit year, ${PUBLISHABLE_YEARS.first}–${PUBLISHABLE_YEARS.last} (the years whose holiday law and lunar dates can check a notice)`,
+            {
+              type: 'string',
+              pattern: '^[0-9]{4}$',
+            },
+          ),
+        ],
         requestBody: {
           required: true,
           content: json({
