@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { makeFolders } from '../store/core/makeFolders.js';
+import { PRIVATE_MODE } from '../store/core/privateMode.js';
 import type { CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SavedWithdrawal, type SnapshotHeader } from './snapshotFormat.js';
@@ -89,7 +90,10 @@ export async function writeSnapshot(
   makeFolders(dirname(file));
   await removeOrphanedTemps(file);
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fh = await fs.open(tmp, 'w', 0o600);
+  // Always a new file, so mode 600: one of this pid left by an earlier process (a container's
+  // engine is pid 1 at every start) would keep its mode through 'w' and pass it to the snapshot.
+  await fs.rm(tmp, { force: true });
+  const fh = await fs.open(tmp, 'wx', PRIVATE_MODE);
   const hash = createHash('sha256');
   try {
     const encoded = rows === undefined ? undefined : encodeParts(rows);

@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { tightenToPrivate } from '../store/core/privateMode.js';
 import { defaultEscalationId, initialCaseState, intern, type CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { headerProblem, SnapshotError, type SavedWithdrawal, type SnapshotHeader } from './snapshotFormat.js';
@@ -84,7 +85,13 @@ export async function readSnapshotHeader(file: string): Promise<SnapshotHeader |
   return (await readSnapshot(file, true))?.header;
 }
 
-/** Read a snapshot; undefined when the file does not exist; SnapshotError when it is unusable. */
+/**
+ * Read a snapshot; undefined when the file does not exist; SnapshotError when it is unusable.
+ * It holds the cases' states: a file found readable by others (`644` left by an operator's copy
+ * or an older version) is made mode 600 here, since the next write, which replaces it by a file
+ * of mode 600, may come only at the engine's stop; an Error naming the file and its mode when the
+ * engine's user may not (not its owner), which stops the start.
+ */
 export async function readSnapshot(file: string, headerOnly = false): Promise<SnapshotContent | undefined> {
   let fh: fs.FileHandle;
   try {
@@ -94,6 +101,11 @@ export async function readSnapshot(file: string, headerOnly = false): Promise<Sn
     throw error;
   }
   try {
+    try {
+      tightenToPrivate(fh.fd, file);
+    } catch (error) {
+      throw new Error(`projections: the snapshot ${(error as Error).message}`);
+    }
     return await readFrom(new FileBytes(fh), file, headerOnly);
   } finally {
     await fh.close();

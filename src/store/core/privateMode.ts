@@ -1,4 +1,4 @@
-import { fchmodSync, fstatSync } from 'node:fs';
+import { chmodSync, fchmodSync, fstatSync, statSync } from 'node:fs';
 
 /** Owner read and write, no one else: the mode of the files of evidence the engine writes. */
 export const PRIVATE_MODE = 0o600;
@@ -13,10 +13,32 @@ const octal = (mode: number): string => mode.toString(8).padStart(3, '0');
  * the start stops rather than keep writing evidence others may read.
  */
 export function tightenToPrivate(fd: number, path: string): void {
-  const mode = fstatSync(fd).mode & 0o777;
+  tighten(fstatSync(fd).mode & 0o777, path, () => fchmodSync(fd, PRIVATE_MODE));
+}
+
+/**
+ * tightenToPrivate by path, for files SQLite locks: closing any descriptor of a file drops every
+ * POSIX lock this process holds on it, SQLite's included, so a descriptor opened here to fchmod
+ * would unlock another connection of the process (a second store, a read-ahead worker). A file
+ * that does not exist, or is gone before its chmod (a `-wal` its last connection removed), is
+ * left alone: SQLite makes a new one with the database file's mode.
+ */
+export function tightenPathToPrivate(path: string): void {
+  const found = statSync(path, { throwIfNoEntry: false });
+  if (found === undefined) return;
+  tighten(found.mode & 0o777, path, () => {
+    try {
+      chmodSync(path, PRIVATE_MODE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  });
+}
+
+function tighten(mode: number, path: string, chmod: () => void): void {
   if (mode === PRIVATE_MODE) return;
   try {
-    fchmodSync(fd, PRIVATE_MODE);
+    chmod();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new Error(

@@ -2,16 +2,40 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqliteEventStore } from './sqlite-store.js';
+
+/** Set to an errno code to make chmod fail as it does for a file the process does not own (the tests run as root). */
+const chmodRefuses = vi.hoisted(() => ({ code: undefined as string | undefined }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const chmodSync: typeof fs.chmodSync = (path, mode) => {
+    if (chmodRefuses.code !== undefined)
+      throw Object.assign(new Error(`${chmodRefuses.code}: operation not permitted, chmod`), {
+        code: chmodRefuses.code,
+      });
+    fs.chmodSync(path, mode);
+  };
+  return { ...fs, chmodSync };
+});
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sqlite-mode-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  chmodRefuses.code = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
+const filesOf = (path: string): string[] => [path, `${path}-wal`, `${path}-shm`];
+async function drain<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+const anEvent = () => [{ eventId: randomUUID(), type: 'T', data: { a: 1 } }];
 
 describe('the sqlite store file', () => {
   it('is created mode 600, and so are its -wal and -shm files, whatever the umask allows', async () => {
@@ -19,8 +43,8 @@ describe('the sqlite store file', () => {
     try {
       const path = join(dir, 'nested', 'events.db');
       const store = new SqliteEventStore(path);
-      await store.append('case-M-1', [{ eventId: randomUUID(), type: 'T', data: { a: 1 } }]);
-      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      await store.append('case-M-1', anEvent());
+      for (const file of filesOf(path)) {
         expect(existsSync(file), file).toBe(true);
         expect(modeOf(file), file).toBe(0o600);
       }
@@ -29,13 +53,60 @@ describe('the sqlite store file', () => {
       process.umask(previous);
     }
   });
-  it('an existing database keeps its mode (the operator chose it)', async () => {
+
+  it('an existing database readable by others (644) is mode 600 once opened, and so are the -wal and -shm a running engine left, its events kept', async () => {
+    const path = join(dir, 'events.db');
+    const running = new SqliteEventStore(path); // another engine on the file: its -wal and -shm stay
+    await running.append('case-M-1', anEvent());
+    for (const file of filesOf(path)) chmodSync(file, 0o644); // an operator's copy, an older version
+    const store = new SqliteEventStore(path);
+    for (const file of filesOf(path)) expect(modeOf(file), file).toBe(0o600);
+    await store.append('case-M-2', anEvent());
+    expect(await drain(store.readStream('case-M-1'))).toHaveLength(1);
+    expect(await drain(running.readStream('case-M-2'))).toHaveLength(1);
+    await store.close();
+    await running.close();
+  });
+
+  it('a new -wal and -shm beside an existing 644 database are mode 600: the database is tightened before SQLite opens it', async () => {
+    const path = join(dir, 'events.db');
+    writeFileSync(path, ''); // an empty file is a new database
+    chmodSync(path, 0o644);
+    const store = new SqliteEventStore(path);
+    await store.append('case-M-1', anEvent());
+    for (const file of filesOf(path)) expect(modeOf(file), file).toBe(0o600);
+    await store.close();
+  });
+
+  it('an existing database the engine may not tighten (not its owner) is refused at open, naming the file and its mode', async () => {
     const path = join(dir, 'events.db');
     writeFileSync(path, '');
-    chmodSync(path, 0o640);
+    chmodSync(path, 0o644);
+    chmodRefuses.code = 'EPERM';
+    expect(() => new SqliteEventStore(path)).toThrow(
+      `event store sqlite:${path} unavailable: cannot open the database (${path} is mode 644 and cannot be made 600 (EPERM: the engine's user is not its owner); chown it to that user or chmod 600 it)`,
+    );
+    chmodRefuses.code = undefined;
+    chmodSync(path, 0o600); // an operator's fix
+    chmodRefuses.code = 'EPERM'; // nothing left to tighten
     const store = new SqliteEventStore(path);
-    await store.append('case-M-1', [{ eventId: randomUUID(), type: 'T', data: { a: 1 } }]);
-    expect(modeOf(path)).toBe(0o640);
+    await store.close();
+  });
+
+  it('a -wal the engine may not tighten is refused at open, naming it (the database file itself being 600)', async () => {
+    const path = join(dir, 'events.db');
+    const running = new SqliteEventStore(path);
+    await running.append('case-M-1', anEvent());
+    chmodSync(`${path}-wal`, 0o644);
+    chmodRefuses.code = 'EPERM';
+    expect(() => new SqliteEventStore(path)).toThrow(`(${path}-wal is mode 644 and cannot be made 600 (EPERM`);
+    await running.close();
+  });
+
+  it('a :memory: store touches no file', async () => {
+    const store = new SqliteEventStore(':memory:');
+    await store.append('case-M-1', anEvent());
+    expect(existsSync(':memory:')).toBe(false);
     await store.close();
   });
 });

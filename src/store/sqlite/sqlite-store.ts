@@ -52,7 +52,7 @@ import { AllPages } from './allPages.js';
 import { type PrefixFilterForm, validPrefixFilterForm } from './prefixCondition.js';
 import { type AllReadQuery, allReadQuery, PrefixFilteredReads } from './prefixFilter.js';
 import { ReadAhead } from './readAhead.js';
-import { createPrivateFile } from './privateFile.js';
+import { makeDatabaseFilesPrivate } from './privateFile.js';
 import { storedJson } from './storedJson.js';
 import {
   EVENT_COLUMNS,
@@ -154,7 +154,7 @@ export class SqliteEventStore implements EventStore {
     this.prefixFilterForm = validPrefixFilterForm(options.prefixFilterForm ?? 'auto');
     this.faults = new SqliteFaults(this.name, this.clock, options);
     try {
-      if (path !== ':memory:') createPrivateFile(path);
+      if (path !== ':memory:') makeDatabaseFilesPrivate(path);
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
