@@ -9,7 +9,7 @@ import type { RejectionCode } from '../write/results.js';
 import type { Logger } from './logger.js';
 
 /** HTTP status of each code the write side rejects an event with (SPEC §4); the one place they are mapped. */
-export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 422 | 503>> = {
+export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 410 | 422 | 503>> = {
   'forbidden-center': 403,
   'case-not-found': 404,
   'transition-not-allowed': 409,
@@ -22,6 +22,8 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 
   'earlier-event-refused': 409,
   'concurrency-conflict': 409,
   'time-rejected': 422,
+  // Not 503: a permanent refusal of one case (its stream deleted), which a retry will never fix.
+  'case-stream-deleted': 410,
   'store-unavailable': 503,
   'store-corrupt': 503,
   'store-outcome-unknown': 503,

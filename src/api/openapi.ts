@@ -24,6 +24,7 @@ import {
   q,
   ref,
   storeDown,
+  caseStreamDeleted,
   scopeQ,
 } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
@@ -120,6 +121,7 @@ export const openApiDocument = {
           '409': errorResponse('Transition not allowed, or If-Match revision conflict'),
           ...eventBodyTooLarge,
           '422': errorResponse('occurredAt before the case’s last event or more than 5 minutes in the future'),
+          ...caseStreamDeleted,
           ...storeDown,
         },
       },

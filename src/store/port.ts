@@ -247,6 +247,23 @@ export class StoreRefusedError extends StoreUnavailableError {
 }
 
 /**
+ * The server refused because the stream is deleted (tombstoned, e.g. by an operator): that stream's
+ * appends and reads, for good; the store itself is up (the write side refuses that case alone).
+ */
+export class StreamDeletedError extends StoreRefusedError {
+  constructor(
+    storeName: string,
+    /** The deleted stream, when the request or the server named it. */
+    readonly streamId: string | undefined,
+  ) {
+    super(
+      storeName,
+      `stream ${streamId ?? '(unnamed)'} is deleted (tombstoned): the server refuses its writes and reads for good; nothing was written`,
+    );
+  }
+}
+
+/**
  * The stored data is damaged (a page the database cannot read, a record that
  * does not parse): a kind of unavailability (nothing was written), named as
  * such so that nobody mistakes it for a server that will come back.

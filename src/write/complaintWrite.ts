@@ -18,6 +18,7 @@ import { complaintStreamId } from '../domain/complaints/streams.js';
 import type { EpochMs } from '../domain/types.js';
 import {
   DuplicateEventConflictError,
+  StreamDeletedError,
   WrongExpectedRevisionError,
   type EventStore,
   type RecordedEvent,
@@ -34,7 +35,8 @@ export type ComplaintRejectionCode =
   | 'forbidden-center'
   | 'event-id-conflict'
   | 'revision-conflict'
-  | 'concurrency-conflict';
+  | 'concurrency-conflict'
+  | 'complaint-stream-deleted';
 
 export type ComplaintWriteResult =
   | {
@@ -96,12 +98,32 @@ export async function loadComplaint(
 
 export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
   async function append(request: ComplaintWriteRequest): Promise<ComplaintWriteResult[]> {
-    const options = { futureToleranceMinutes: toleranceNow(deps.futureToleranceMinutes), zone: deps.zone };
-    const { complaintId, ifMatch } = request;
-    const mayWrite = request.mayWriteCenter ?? (() => true);
+    const { complaintId } = request;
     const events: WriteEvent[] = request.events.map(
       (e) => ({ ...e, eventId: (e.eventId ?? randomUUID()).toLowerCase() }) as WriteEvent,
     );
+    try {
+      return await decideAndAppend(request, events);
+    } catch (err) {
+      if (!(err instanceof StreamDeletedError)) throw err;
+      // The complaint's stream is gone for good (an operator's tombstone): refused alone, not as a store down.
+      return events.map(({ eventId }) => ({
+        kind: 'rejected',
+        complaintId,
+        eventId,
+        code: 'complaint-stream-deleted',
+        message: `complaint ${complaintId}: its stream ${complaintStreamId(complaintId)} was deleted in the event store (tombstoned) and takes no more events; nothing was written`,
+      }));
+    }
+  }
+
+  async function decideAndAppend(
+    request: ComplaintWriteRequest,
+    events: readonly WriteEvent[],
+  ): Promise<ComplaintWriteResult[]> {
+    const options = { futureToleranceMinutes: toleranceNow(deps.futureToleranceMinutes), zone: deps.zone };
+    const { complaintId, ifMatch } = request;
+    const mayWrite = request.mayWriteCenter ?? (() => true);
     const reject = (e: WriteEvent, code: ComplaintRejectionCode, message: string, details?: unknown) =>
       ({
         kind: 'rejected',

@@ -8,6 +8,7 @@ import {
   StoreOutcomeUnknownError,
   type StoreUnavailableError,
 } from '../store/port.js';
+import { caseStreamId } from '../domain/streams.js';
 import type { CaseGroup, Plan } from './planGroup.js';
 import { rejected, type WriteResult } from './results.js';
 
@@ -76,6 +77,24 @@ export function unavailable(job: Job, cause: StoreUnavailableError): void {
             )),
       cause,
     };
+  }
+  job.done = true;
+}
+
+/**
+ * The case's stream is deleted (tombstoned): nothing of the group was written, nor ever will be.
+ * Every event is refused, as when the store is unavailable but for good and for this case alone.
+ */
+export function streamDeleted(job: Job): void {
+  for (const [index, event] of job.group.events.entries()) {
+    const answer = job.results[index];
+    if (answer?.kind === 'rejected' && answer.code === 'event-id-conflict') continue;
+    job.results[index] = rejected(
+      job.group.caseId,
+      event.eventId,
+      'case-stream-deleted',
+      `case ${job.group.caseId}: its stream ${caseStreamId(job.group.caseId)} was deleted in the event store (tombstoned) and takes no more events; nothing was written`,
+    );
   }
   job.done = true;
 }

@@ -21,6 +21,11 @@ export const WRITE_REJECTION_CODES = [
   'earlier-event-refused',
   /** The case kept changing under every attempt. */
   'concurrency-conflict',
+  /**
+   * The case's stream was deleted in the store (an operator's tombstone on EventStoreDB): it takes
+   * no more events, for good; nothing of the event's case was written, other cases are unaffected.
+   */
+  'case-stream-deleted',
   /** The store could not be reached; nothing of the event's case was written. */
   'store-unavailable',
   /** The store's data is damaged (found corrupt); nothing of the event's case was written. */

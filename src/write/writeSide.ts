@@ -28,6 +28,7 @@ import { caseStreamId } from '../domain/streams.js';
 import {
   DuplicateEventConflictError,
   StoreUnavailableError,
+  StreamDeletedError,
   WrongExpectedRevisionError,
   type AppendOutcome,
   type EventStore,
@@ -35,7 +36,15 @@ import {
 import { loadCase } from './caseStream.js';
 import { appendedPositions, withOriginalPositions } from './originalPositions.js';
 import type { GroupCommitter } from './groupCommit.js';
-import { finish, gaveUp, MAX_CONFLICT_RETRIES, noteStoredEventId, unavailable, type Job } from './job.js';
+import {
+  finish,
+  gaveUp,
+  MAX_CONFLICT_RETRIES,
+  noteStoredEventId,
+  streamDeleted,
+  unavailable,
+  type Job,
+} from './job.js';
 import { planGroup, type Basis, type CaseGroup, type Plan, type WriteEvent } from './planGroup.js';
 import { rejected, type WriteResult } from './results.js';
 import { timeSlice, type TimeSlice } from './timeSlice.js';
@@ -118,7 +127,7 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
         const slice = (deps.timeSlice ?? timeSlice)(); // 200 cases' groups are decided in slices, other requests answered between them
         for (const job of active) {
           await slice.pause();
-          await plan(job, { now, mayWriteCenter, decideOptions, storedSomewhere: job.storedSomewhere });
+          await planUnlessDeleted(job, { now, mayWriteCenter, decideOptions, storedSomewhere: job.storedSomewhere });
           if (job.done) continue;
           if ((job.plan as Plan).pending.length === 0) job.done = true;
           else toWrite.push(job);
@@ -136,6 +145,17 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
       for (const job of jobs) if (!job.done) unavailable(job, err);
     }
     return jobs.map(finish);
+  }
+
+  /** `plan`, but a case whose stream is deleted (its read refused) is refused alone, not the call. */
+  async function planUnlessDeleted(job: Job, ctx: Parameters<typeof planGroup>[2]): Promise<void> {
+    try {
+      await plan(job, ctx);
+    } catch (err) {
+      if (!(err instanceof StreamDeletedError)) throw err;
+      deps.cache.delete(job.group.caseId);
+      streamDeleted(job);
+    }
   }
 
   /** Decides the group on the cache or the new-case guess when that says "append"; on a fresh read otherwise. */
@@ -229,6 +249,8 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
     deps.cache.delete(caseId);
     if (outcome.ok) return retriesLeft ? undefined : gaveUp(job);
     const err = outcome.error;
+    // Before unavailability (it is one, to the port): that case's stream is gone, not the store.
+    if (err instanceof StreamDeletedError) return streamDeleted(job);
     if (err instanceof StoreUnavailableError) throw err;
     if (err instanceof WrongExpectedRevisionError && ifMatch !== undefined) {
       for (const { index, event } of pending) {

@@ -175,12 +175,20 @@ describe('live responses match the OpenAPI schemas', () => {
               promisedDays: 3,
             },
             { type: 'CaseResumed', caseId: 'OPEN-1' },
+            // A row refused with a code of its own (case-not-found): its status is in the row schema's enum.
+            {
+              type: 'CaseEscalated',
+              caseId: 'NOBODY-1',
+              level: 'reminder',
+              by: 'office',
+              occurredAt: '2025-09-01T10:00:00+08:00',
+            },
           ],
         },
       },
       200,
     );
-    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400]);
+    expect(batch.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400, 404]);
   });
 
   it('reads: case, history, alerts, stats, report, calendar, policies, directory, health', async () => {

@@ -23,6 +23,17 @@ export const bodyTooLarge = { '413': errorResponse('Body larger than 1 MB') };
 export const eventBodyTooLarge = {
   '413': errorResponse('Body larger than 64 KB (one event; the largest valid event is about 16 KB)'),
 };
+/** 410: the case's (complaint's) stream was deleted in the store (an operator's tombstone): refused for good. */
+export const caseStreamDeleted = {
+  '410': errorResponse(
+    'case-stream-deleted: the case’s stream was deleted in the event store (tombstoned) and takes no more events; nothing was written. Permanent: do not retry',
+  ),
+};
+export const complaintStreamDeleted = {
+  '410': errorResponse(
+    'complaint-stream-deleted: the complaint’s stream was deleted in the event store (tombstoned) and takes no more events; nothing was written. Permanent: do not retry',
+  ),
+};
 export const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
 
 export const q = (

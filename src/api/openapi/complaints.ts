@@ -16,6 +16,7 @@ import {
   json,
   ref,
   storeDown,
+  complaintStreamDeleted,
 } from './common.js';
 import { complaintReadPaths, complaintReadSchemas } from './complaintReads.js';
 import { schemaOf, type JsonSchema } from './fromCodec.js';
@@ -112,6 +113,7 @@ export const complaintPaths = {
         '409': errorResponse('Order of SPEC §8 not followed, eventId used by another event, or If-Match conflict'),
         ...eventBodyTooLarge,
         '422': errorResponse('occurredAt before the complaint’s last event or more than 5 minutes in the future'),
+        ...complaintStreamDeleted,
         ...storeDown,
       },
     },

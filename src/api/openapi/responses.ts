@@ -17,10 +17,14 @@ import {
   OUTCOMES,
   PAUSE_REASONS,
 } from '../../domain/lists.js';
+import { REJECTION_STATUS } from '../errors.js';
 import { alertSchemas } from './alerts.js';
 import { figureSchemas } from './figures.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, ref, str } from './schemaParts.js';
+
+/** A batch row's statuses: stored (201, 200), invalid (400), or the status of the code it was refused with. */
+const BATCH_ROW_STATUSES = [...new Set([200, 201, 400, ...Object.values(REJECTION_STATUS)])].sort((x, y) => x - y);
 
 const Card = closed(['rule', 'color', 'startedAt', 'calendarVersion', 'policyVersion'], {
   rule: { enum: CARD_RULES },
@@ -277,7 +281,10 @@ export const responseSchemas: Record<string, JsonSchema> = {
       closed(['eventId', 'caseId', 'status'], {
         eventId: { type: ['string', 'null'], description: 'null only on a 400 row sent without a usable eventId' },
         caseId: { type: ['string', 'null'], description: 'null only on a 400 row sent without a usable caseId' },
-        status: { enum: [200, 201, 400, 403, 409, 422, 503], description: '201 appended, 200 duplicate eventId' },
+        status: {
+          enum: BATCH_ROW_STATUSES,
+          description: '201 appended, 200 duplicate eventId, 400 invalid row; else the status of its error code',
+        },
         revision: int,
         position: { type: 'string', description: "The event's own global position (decimal string)" },
         error: errorBody,

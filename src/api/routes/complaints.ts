@@ -23,6 +23,7 @@ export const COMPLAINT_STATUS: Readonly<Record<ComplaintRejectionCode, number>> 
   'event-id-conflict': REJECTION_STATUS['event-id-conflict'],
   'revision-conflict': REJECTION_STATUS['revision-conflict'],
   'concurrency-conflict': REJECTION_STATUS['concurrency-conflict'],
+  'complaint-stream-deleted': REJECTION_STATUS['case-stream-deleted'],
 };
 
 export function complaintWriteRoutes(writeSide: ComplaintWriteSide, auth: Authenticator): Router {

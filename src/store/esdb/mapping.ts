@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
   StoreOutcomeUnknownError,
   StoreRefusedError,
+  StreamDeletedError,
   UNKNOWN_POSITION,
 } from '../port.js';
 import { RESERVED_STREAM_PREFIX, type ValidEvent } from '../core/validate.js';
@@ -148,7 +149,8 @@ export type EsdbOperation = 'append' | 'read' | 'subscribe';
  * - wrong expected version → WrongExpectedRevisionError (the request's own revision check);
  * - no answer within the deadline: for an append the outcome is unknown (the server may
  *   have committed it: StoreOutcomeUnknownError), for reads the store is unavailable;
- * - access denied, stream deleted → StoreRefusedError (permanent: retrying will not help);
+ * - access denied, stream deleted → StoreRefusedError (permanent: retrying will not help), a
+ *   deleted stream as StreamDeletedError naming it (the write side refuses that case alone);
  * - the server's maximum append size (1 MiB by default) → InvalidAppendError on `events`;
  * - an append's call that was sent and lost its answer (unavailable but for a call never started,
  *   cancelled, unknown: a connection dropped after the server committed is one of these) →
@@ -188,11 +190,8 @@ export function mapEsdbError(
       );
     case 'stream-deleted': {
       // A batch append's refusal carries no message: the stream is named from the request, else the error.
-      const stream = context.streamId ?? (e as { streamName?: unknown }).streamName;
-      return new StoreRefusedError(
-        storeName,
-        `stream ${String(stream ?? '(unnamed)')} is deleted (tombstoned): the server refuses its writes and reads for good; nothing was written`,
-      );
+      const named = (e as { streamName?: unknown }).streamName;
+      return new StreamDeletedError(storeName, context.streamId ?? (typeof named === 'string' ? named : undefined));
     }
     case 'maximum-append-size-exceeded': {
       const max = (e as { maxAppendSize?: unknown }).maxAppendSize;
