@@ -13,7 +13,7 @@ import { decodeCaseEvent, type CaseEvent } from '../domain/events.js';
 import { historyArb, OFFSET_ZONES } from '../domain/testing/arbitraries.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
-import { StoreUnavailableError } from '../store/port.js';
+import { StoreOutcomeUnknownError, StoreUnavailableError } from '../store/port.js';
 import { loadCase } from './caseStream.js';
 import { GroupCommitter, MAX_EVENTS_PER_COMMIT } from './groupCommit.js';
 import type { WriteEvent } from './planGroup.js';
@@ -346,5 +346,36 @@ describe('write side, a request over several commits', () => {
     // Nothing wrong was cached: the refused cases are written on the next try.
     const again = await writeSide.appendGroups(groups.slice(perCommit));
     expect(again.flat().every((r) => r.kind === 'appended')).toBe(true);
+  });
+});
+
+describe('write side, one call whose requests the store answers differently (EventStoreDB: each its own append)', () => {
+  it('a request refused as unavailable does not turn the others’ answers: one appended is answered appended, one whose answer was lost outcome-unknown', async () => {
+    const store = new MemoryEventStore({ clock: () => NOW });
+    const appendMany = store.appendMany.bind(store);
+    // As the EventStoreDB adapter answers when requests in flight side by side end differently.
+    store.appendMany = async (requests) => {
+      const [, written, lost] = requests;
+      const outcomes = await appendMany([written as (typeof requests)[number], lost as (typeof requests)[number]]);
+      return [
+        { ok: false, error: new StoreUnavailableError('esdb', 'not leader: nothing written') },
+        outcomes[0] as (typeof outcomes)[number],
+        { ok: false, error: new StoreOutcomeUnknownError('esdb', 'connection dropped after the call was sent') },
+      ];
+    };
+    const writeSide = createWriteSide({
+      store,
+      cache: new CaseWriteCache(),
+      committer: new GroupCommitter(store),
+      clock: () => NOW,
+      futureToleranceMinutes: 5,
+      zone: 'Asia/Shanghai',
+    });
+    const groups = ['V-1', 'V-2', 'V-3'].map((caseId) => ({ caseId, events: [acceptance(caseId)] }));
+    const [refused, written, lost] = await writeSide.appendGroups(groups);
+    expect(refused?.[0]).toMatchObject({ kind: 'rejected', code: 'store-unavailable' });
+    expect(written?.[0]).toMatchObject({ kind: 'appended', caseId: 'V-2', revision: 0 });
+    expect((await loadCase(store, 'V-2')).state.revision).toBe(0);
+    expect(lost?.[0]).toMatchObject({ kind: 'rejected', code: 'store-outcome-unknown' });
   });
 });

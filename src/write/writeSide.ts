@@ -135,10 +135,17 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
         if (toWrite.length === 0) break;
         const outcomes = await appendPlans(toWrite);
         active = [];
+        // Every group answers its own outcome (EventStoreDB appends each on its own: one may be written
+        // while another is refused); only then does a store found unavailable stop the groups to retry.
+        let down: StoreUnavailableError | undefined;
         for (const [k, job] of toWrite.entries()) {
-          await settle(job, outcomes[k] as AppendOutcome);
+          const outcome = outcomes[k] as AppendOutcome;
+          await settle(job, outcome);
+          const error = outcome.ok ? undefined : outcome.error;
+          if (error instanceof StoreUnavailableError && !(error instanceof StreamDeletedError)) down ??= error;
           if (!job.done) active.push(job);
         }
+        if (down !== undefined) throw down;
       }
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
@@ -251,7 +258,7 @@ export function createWriteSide(deps: WriteSideDeps): WriteSide {
     const err = outcome.error;
     // Before unavailability (it is one, to the port): that case's stream is gone, not the store.
     if (err instanceof StreamDeletedError) return streamDeleted(job);
-    if (err instanceof StoreUnavailableError) throw err;
+    if (err instanceof StoreUnavailableError) return unavailable(job, err);
     if (err instanceof WrongExpectedRevisionError && ifMatch !== undefined) {
       for (const { index, event } of pending) {
         job.results[index] = rejected(
