@@ -31,10 +31,10 @@ import {
   applyCalendarPublication,
   decodeCalendarYearPublished,
 } from '../projections/calendarEvents.js';
-import { caseStreamId } from '../domain/streams.js';
 import type { CaseKnownAtK, KnownAt } from '../projections/types.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { timeSlice, type TimeSlice } from '../write/timeSlice.js';
+import { readOwnStream } from './ownStream.js';
 
 /** When a case was accepted: its local date and its instant. */
 export interface CaseAcceptance {
@@ -100,7 +100,7 @@ export async function* foldKnownCase(
 ): AsyncIterable<KnownEvent> {
   const select = deps.policyFor ?? singlePolicy(deps.policy);
   let state = initialCaseState(caseId);
-  for await (const recorded of deps.store.readStream(caseStreamId(caseId))) {
+  for await (const recorded of readOwnStream(deps.store, 'case', caseId)) {
     const recordedAt = tryParseInstant(recorded.recordedAt);
     if (knownAt !== undefined && recordedAt !== undefined && recordedAt > knownAt) return;
     // Case streams only hold events validated by decodeCaseEvent on the way in.

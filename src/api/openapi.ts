@@ -25,6 +25,7 @@ import {
   ref,
   storeDown,
   caseStreamDeleted,
+  caseStreamDeletedRead,
   scopeQ,
 } from './openapi/common.js';
 import { eventSchemas } from './openapi/events.js';
@@ -156,6 +157,7 @@ export const openApiDocument = {
           },
           ...errors,
           '404': errorResponse('Unknown case'),
+          ...caseStreamDeletedRead,
           '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
         },
       },
@@ -168,6 +170,7 @@ export const openApiDocument = {
           '200': { description: 'The history', content: json(ref('CaseHistory')) },
           ...errors,
           '404': errorResponse('Unknown case'),
+          ...caseStreamDeletedRead,
           '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
         },
       },

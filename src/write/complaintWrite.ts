@@ -27,7 +27,7 @@ import type { GroupCommitter } from './groupCommit.js';
 import { MAX_CONFLICT_RETRIES } from './job.js';
 import { sameEvent } from './sameEvent.js';
 import { appendedPositions, withOriginalPositions } from './originalPositions.js';
-import { forbiddenCenter } from './results.js';
+import { forbiddenCenter, NOTHING_WRITTEN_TO_DELETED, streamDeletedMessage } from './results.js';
 import { toleranceNow, type FutureTolerance, type WriteMetrics } from './writeSide.js';
 
 export type ComplaintRejectionCode =
@@ -112,7 +112,7 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
         complaintId,
         eventId,
         code: 'complaint-stream-deleted',
-        message: `complaint ${complaintId}: its stream ${complaintStreamId(complaintId)} was deleted in the event store (tombstoned) and takes no more events; nothing was written`,
+        message: streamDeletedMessage('complaint', complaintId, NOTHING_WRITTEN_TO_DELETED),
       }));
     }
   }

@@ -8,9 +8,8 @@ import {
   StoreOutcomeUnknownError,
   type StoreUnavailableError,
 } from '../store/port.js';
-import { caseStreamId } from '../domain/streams.js';
 import type { CaseGroup, Plan } from './planGroup.js';
-import { rejected, type WriteResult } from './results.js';
+import { NOTHING_WRITTEN_TO_DELETED, rejected, streamDeletedMessage, type WriteResult } from './results.js';
 
 /** Attempts of a group whose case keeps changing under it (optimistic-concurrency conflicts). */
 export const MAX_CONFLICT_RETRIES = 20;
@@ -93,7 +92,7 @@ export function streamDeleted(job: Job): void {
       job.group.caseId,
       event.eventId,
       'case-stream-deleted',
-      `case ${job.group.caseId}: its stream ${caseStreamId(job.group.caseId)} was deleted in the event store (tombstoned) and takes no more events; nothing was written`,
+      streamDeletedMessage('case', job.group.caseId, NOTHING_WRITTEN_TO_DELETED),
     );
   }
   job.done = true;

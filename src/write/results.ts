@@ -3,7 +3,9 @@
  * already stored (the original result), or rejected with a code. It knows
  * nothing of HTTP: the HTTP layer maps each code to a status (src/api/errors.ts).
  */
+import { complaintStreamId } from '../domain/complaints/streams.js';
 import type { DomainErrorCode } from '../domain/decide.js';
+import { caseStreamId } from '../domain/streams.js';
 
 /** Codes the write side adds to the domain's own. */
 export const WRITE_REJECTION_CODES = [
@@ -90,3 +92,16 @@ export function forbiddenCenter(streams: 'cases' | 'complaints', requested: stri
     ? `this token may not write this ${streams === 'cases' ? 'case' : 'complaint'}: it belongs to a center outside the token's centers`
     : `this token may not write ${streams} of center ${requested}`;
 }
+
+/**
+ * The message of `case-stream-deleted` / `complaint-stream-deleted` (the stream an operator deleted on
+ * EventStoreDB): names the case (complaint) and its stream, then what became of the request — an
+ * append's "takes no more events; nothing was written", a read's "its events can no longer be read".
+ */
+export function streamDeletedMessage(of: 'case' | 'complaint', id: string, outcome: string): string {
+  const streamId = of === 'case' ? caseStreamId(id) : complaintStreamId(id);
+  return `${of} ${id}: its stream ${streamId} was deleted in the event store (tombstoned) ${outcome}`;
+}
+
+/** What became of an append to a deleted stream (streamDeletedMessage). */
+export const NOTHING_WRITTEN_TO_DELETED = 'and takes no more events; nothing was written';

@@ -4,7 +4,8 @@
  * (test/store/esdb-wire), which refuses a tombstoned stream's appends and reads as the server does.
  * An append to it is refused for good, for that case alone: 410 `case-stream-deleted` naming the
  * case, nothing written; other cases of the same batch are written and answered as such; the
- * engine stays ready and its store up (one stream gone is not the store down).
+ * engine stays ready and its store up (one stream gone is not the store down). A read of the
+ * case's (complaint's) stream answers the same code (src/api/ownStream.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,5 +133,49 @@ describe('an append to a deleted (tombstoned) stream on EventStoreDB, through th
     expect(res.body.error.code).toBe('complaint-stream-deleted');
     expect(res.body.error.message).toContain(`complaint ${complaintId}`);
     expect(wire.server.log.stream(complaintStreamId(complaintId))).toHaveLength(1);
+  });
+});
+
+describe('a read of a deleted (tombstoned) stream on EventStoreDB, through the API', () => {
+  it('a case’s history and its read as known at K answer 410 case-stream-deleted naming the case', async () => {
+    wire = await openWire();
+    srv = await startAppServer(wire.store);
+    const { url } = srv;
+    const caseId = await acceptedThroughEngine(url);
+    const history = `/cases/${caseId}/history`;
+    expect((await http(url, 'GET', history, { token: TOKENS.auditor })).status).toBe(200);
+    wire.server.log.tombstone(caseStreamId(caseId));
+    const knownAt = encodeURIComponent(new Date().toISOString());
+    for (const path of [history, `/cases/${caseId}?asKnownAt=${knownAt}`]) {
+      const res = await http(url, 'GET', path, { token: TOKENS.auditor });
+      expect(res.status, path).toBe(410);
+      expect(res.body.error.code).toBe('case-stream-deleted');
+      expect(res.body.error.message).toContain(`case ${caseId}: its stream ${caseStreamId(caseId)}`);
+      expect(res.body.error.message).toContain('can no longer be read');
+    }
+    expect((await http(url, 'GET', '/readyz')).status).toBe(200);
+  });
+
+  it('a complaint’s read answers 410 complaint-stream-deleted naming the complaint', async () => {
+    wire = await openWire();
+    srv = await startAppServer(wire.store);
+    const { url } = srv;
+    const complaintId = `Q-${randomUUID().slice(0, 8)}`;
+    const received = {
+      eventId: randomUUID(),
+      type: 'ComplaintReceived',
+      occurredAt: shanghai(-60_000),
+      channel: 'hotline',
+      centerId: 'center-A',
+      subject: '窗口推诿',
+    };
+    const path = `/complaints/${complaintId}`;
+    expect((await http(url, 'POST', `${path}/events`, { token: TOKENS.recorder, body: received })).status).toBe(201);
+    expect((await http(url, 'GET', path, { token: TOKENS.auditor })).status).toBe(200);
+    wire.server.log.tombstone(complaintStreamId(complaintId));
+    const res = await http(url, 'GET', path, { token: TOKENS.auditor });
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('complaint-stream-deleted');
+    expect(res.body.error.message).toContain(`complaint ${complaintId}: its stream ${complaintStreamId(complaintId)}`);
   });
 });

@@ -5,6 +5,8 @@ import { MAX_CURSOR_LENGTH } from '../../projections/keysetPage.js';
 import { IF_MATCH_PATTERN } from '../validation.js';
 import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/listParams.js';
 import { ID_PARAM_MAX_LENGTH } from '../validation.js';
+import { NOTHING_WRITTEN_TO_DELETED } from '../../write/results.js';
+import { UNREADABLE_DELETED } from '../ownStream.js';
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -24,16 +26,16 @@ export const eventBodyTooLarge = {
   '413': errorResponse('Body larger than 64 KB (one event; the largest valid event is about 16 KB)'),
 };
 /** 410: the case's (complaint's) stream was deleted in the store (an operator's tombstone): refused for good. */
-export const caseStreamDeleted = {
+const streamDeleted = (of: 'case' | 'complaint', outcome: string) => ({
   '410': errorResponse(
-    'case-stream-deleted: the case’s stream was deleted in the event store (tombstoned) and takes no more events; nothing was written. Permanent: do not retry',
+    `${of}-stream-deleted: the ${of}’s stream was deleted in the event store (tombstoned) ${outcome}. Permanent: do not retry`,
   ),
-};
-export const complaintStreamDeleted = {
-  '410': errorResponse(
-    'complaint-stream-deleted: the complaint’s stream was deleted in the event store (tombstoned) and takes no more events; nothing was written. Permanent: do not retry',
-  ),
-};
+});
+export const caseStreamDeleted = streamDeleted('case', NOTHING_WRITTEN_TO_DELETED);
+export const complaintStreamDeleted = streamDeleted('complaint', NOTHING_WRITTEN_TO_DELETED);
+/** The same on the reads of the case's (complaint's) own stream (src/api/ownStream.ts). */
+export const caseStreamDeletedRead = streamDeleted('case', UNREADABLE_DELETED);
+export const complaintStreamDeletedRead = streamDeleted('complaint', UNREADABLE_DELETED);
 export const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
 
 export const q = (

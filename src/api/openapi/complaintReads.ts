@@ -15,6 +15,7 @@ import {
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import {
   caseIdSchema,
+  complaintStreamDeletedRead,
   datePairParams,
   errorResponse,
   errors,
@@ -302,6 +303,7 @@ export const complaintReadPaths = {
         '200': { description: 'The complaint', content: json(ref('ComplaintDetail')) },
         ...errors,
         '404': errorResponse('complaint-not-found: no ComplaintReceived by asOf (as known at asKnownAt)'),
+        ...complaintStreamDeletedRead,
         ...trailDown,
       },
     },

@@ -17,7 +17,6 @@ import type { Router, Request, Response } from 'express';
 import { apiRouter } from '../apiRouter.js';
 import { CaseId } from '../../domain/events.js';
 import { COMPLAINT_CARD_RULES, COMPLAINT_FINDINGS, COMPLAINT_STATUSES } from '../../domain/complaints/lists.js';
-import { complaintStreamId } from '../../domain/complaints/streams.js';
 import { CARD_COLORS, CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import { formatInstant, tryParseInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
@@ -37,6 +36,7 @@ import { type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
 import { principalOf, roleMay, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
+import { readOwnStream } from '../ownStream.js';
 import {
   dateParam,
   enumParam,
@@ -192,7 +192,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
  */
 async function recordedBy(store: EventStore, complaintId: string, knownAt: EpochMs | undefined) {
   const out: RecordedEvent[] = [];
-  for await (const e of store.readStream(complaintStreamId(complaintId))) {
+  for await (const e of readOwnStream(store, 'complaint', complaintId)) {
     const recordedAt = tryParseInstant(e.recordedAt);
     if (knownAt !== undefined && recordedAt !== undefined && recordedAt > knownAt) break;
     out.push(e);
