@@ -9,8 +9,9 @@ const octal = (mode: number): string => mode.toString(8).padStart(3, '0');
 /**
  * A file keeps the mode it was created with, so one found at start (left `644` by an operator or
  * an older version) is tightened to PRIVATE_MODE through its open descriptor. When this process
- * may not (EPERM: it is not the file's owner), the error names the path and the mode found, and
- * the start stops rather than keep writing evidence others may read.
+ * may not (EPERM: it is not the file's owner; EROFS: a read-only file system; …), the error names
+ * the path, the mode found and the cause by its code, and the start stops rather than keep
+ * writing evidence others may read.
  */
 export function tightenToPrivate(fd: number, path: string): void {
   tighten(fstatSync(fd).mode & 0o777, path, () => fchmodSync(fd, PRIVATE_MODE));
@@ -40,9 +41,32 @@ function tighten(mode: number, path: string, chmod: () => void): void {
   try {
     chmod();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new Error(
-      `${path} is mode ${octal(mode)} and cannot be made ${octal(PRIVATE_MODE)} (${code}: the engine's user is not its owner); chown it to that user or chmod ${octal(PRIVATE_MODE)} it`,
-    );
+    const { cause, fix } = refusal(e);
+    throw new Error(`${path} is mode ${octal(mode)} and cannot be made ${octal(PRIVATE_MODE)} (${cause}); ${fix}`);
   }
+}
+
+const TO_PRIVATE = `chmod ${octal(PRIVATE_MODE)} it`;
+
+/** The chmod refusals an operator meets, each with its cause and fix; any other is named as it came. */
+const KNOWN_REFUSALS: ReadonlyMap<string, { cause: string; fix: string }> = new Map([
+  ['EPERM', { cause: "EPERM: the engine's user is not its owner", fix: `chown it to that user or ${TO_PRIVATE}` }],
+  [
+    'EROFS',
+    {
+      cause: 'EROFS: it is on a read-only file system',
+      fix: `mount its file system read-write, or ${TO_PRIVATE} before mounting it read-only`,
+    },
+  ],
+]);
+
+/** Why the chmod was refused, by its error code, and what the operator can do. */
+function refusal(e: unknown): { cause: string; fix: string } {
+  const code = (e as NodeJS.ErrnoException).code;
+  const known = code === undefined ? undefined : KNOWN_REFUSALS.get(code);
+  if (known !== undefined) return known;
+  // Node's messages begin with their code ("EIO: i/o error, chmod '…'"); another error is given its code.
+  const message = e instanceof Error ? e.message : String(e);
+  const cause = code === undefined || message.startsWith(`${code}:`) ? message : `${code}: ${message}`;
+  return { cause, fix: TO_PRIVATE };
 }
