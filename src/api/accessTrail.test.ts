@@ -2,29 +2,20 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chmodRefusal } from '../store/core/chmodRefusal.testSupport.js';
 import { fileAccessTrail, leavesTrail } from './accessTrail.js';
 import { ROLE_PERMISSIONS, roleMay } from './auth.js';
 
-/** Set to an errno code to make fchmod fail as it does for a file the process does not own (the tests run as root). */
-const fchmodRefuses = vi.hoisted(() => ({ code: undefined as string | undefined }));
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const fchmodSync: typeof fs.fchmodSync = (fd, mode) => {
-    if (fchmodRefuses.code !== undefined)
-      throw Object.assign(new Error(`${fchmodRefuses.code}: operation not permitted, fchmod`), {
-        code: fchmodRefuses.code,
-      });
-    fs.fchmodSync(fd, mode);
-  };
-  return { ...fs, fchmodSync };
-});
+vi.mock('node:fs', async (original) =>
+  (await import('../store/core/chmodRefusal.testSupport.js')).refusingChmod(await original<typeof import('node:fs')>()),
+);
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'trail-mode-'));
 });
 afterEach(() => {
-  fchmodRefuses.code = undefined;
+  chmodRefusal.reset();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,11 +61,13 @@ describe('the access trail file', () => {
     const path = join(dir, 'audit.log');
     writeFileSync(path, '');
     chmodSync(path, 0o644);
-    fchmodRefuses.code = 'EPERM';
+    chmodRefusal.code = 'EPERM';
     expect(() => fileAccessTrail(path)).toThrow(
       `AUDIT_LOG: the access trail ${path} is mode 644 and cannot be made 600 (EPERM: the engine's user is not its owner); chown it to that user or chmod 600 it`,
     );
+    chmodRefusal.reset();
     chmodSync(path, 0o600); // an operator's fix: already private, nothing to tighten
+    chmodRefusal.code = 'EPERM'; // still refused: nothing left to tighten
     expect(() => fileAccessTrail(path)).not.toThrow();
   });
 

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chmodRefusal } from '../store/core/chmodRefusal.testSupport.js';
 import { createCalendarService, DEFAULT_POLICY } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { createProjections } from './runner.js';
@@ -10,19 +11,9 @@ import { createManualScheduler } from './scheduler.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 import { appendBody, ZONE } from './testSupport.js';
 
-/** Set to an errno code to make fchmod fail as it does for a file the process does not own (the tests run as root). */
-const fchmodRefuses = vi.hoisted(() => ({ code: undefined as string | undefined }));
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const fchmodSync: typeof fs.fchmodSync = (fd, mode) => {
-    if (fchmodRefuses.code !== undefined)
-      throw Object.assign(new Error(`${fchmodRefuses.code}: operation not permitted, fchmod`), {
-        code: fchmodRefuses.code,
-      });
-    fs.fchmodSync(fd, mode);
-  };
-  return { ...fs, fchmodSync };
-});
+vi.mock('node:fs', async (original) =>
+  (await import('../store/core/chmodRefusal.testSupport.js')).refusingChmod(await original<typeof import('node:fs')>()),
+);
 
 let dir: string;
 let file: string;
@@ -31,7 +22,7 @@ beforeEach(() => {
   file = join(dir, 'events.db.snapshot.ndjson');
 });
 afterEach(() => {
-  fchmodRefuses.code = undefined;
+  chmodRefusal.reset();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -102,14 +93,16 @@ describe('the projection snapshot file', () => {
   it('an existing snapshot the engine may not tighten (not its owner) stops the start, naming the file and its mode', async () => {
     await writeSnapshot(file, header as never, []);
     chmodSync(file, 0o644);
-    fchmodRefuses.code = 'EPERM';
+    chmodRefusal.code = 'EPERM';
     const projections = projectionsOver(new MemoryEventStore());
     await expect(projections.start()).rejects.toThrow(
       `projections: the snapshot ${file} is mode 644 and cannot be made 600 (EPERM: the engine's user is not its owner); chown it to that user or chmod 600 it`,
     );
     await projections.stop();
     await expect(readSnapshot(file, true)).rejects.toThrow('is mode 644');
+    chmodRefusal.reset();
     chmodSync(file, 0o600); // an operator's fix: nothing left to tighten
+    chmodRefusal.code = 'EPERM'; // still refused: nothing left to tighten
     await expect(readSnapshot(file, true)).rejects.toThrow('its header is not one of this version'); // read, then refused for its content
   });
 });

@@ -3,28 +3,19 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chmodRefusal } from '../core/chmodRefusal.testSupport.js';
 import { SqliteEventStore } from './sqlite-store.js';
 
-/** Set to an errno code to make chmod fail as it does for a file the process does not own (the tests run as root). */
-const chmodRefuses = vi.hoisted(() => ({ code: undefined as string | undefined }));
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const chmodSync: typeof fs.chmodSync = (path, mode) => {
-    if (chmodRefuses.code !== undefined)
-      throw Object.assign(new Error(`${chmodRefuses.code}: operation not permitted, chmod`), {
-        code: chmodRefuses.code,
-      });
-    fs.chmodSync(path, mode);
-  };
-  return { ...fs, chmodSync };
-});
+vi.mock('node:fs', async (original) =>
+  (await import('../core/chmodRefusal.testSupport.js')).refusingChmod(await original<typeof import('node:fs')>()),
+);
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sqlite-mode-'));
 });
 afterEach(() => {
-  chmodRefuses.code = undefined;
+  chmodRefusal.reset();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -82,13 +73,13 @@ describe('the sqlite store file', () => {
     const path = join(dir, 'events.db');
     writeFileSync(path, '');
     chmodSync(path, 0o644);
-    chmodRefuses.code = 'EPERM';
+    chmodRefusal.code = 'EPERM';
     expect(() => new SqliteEventStore(path)).toThrow(
       `event store sqlite:${path} unavailable: cannot open the database (${path} is mode 644 and cannot be made 600 (EPERM: the engine's user is not its owner); chown it to that user or chmod 600 it)`,
     );
-    chmodRefuses.code = undefined;
+    chmodRefusal.code = undefined;
     chmodSync(path, 0o600); // an operator's fix
-    chmodRefuses.code = 'EPERM'; // nothing left to tighten
+    chmodRefusal.code = 'EPERM'; // nothing left to tighten
     const store = new SqliteEventStore(path);
     await store.close();
   });
@@ -98,7 +89,7 @@ describe('the sqlite store file', () => {
     const running = new SqliteEventStore(path);
     await running.append('case-M-1', anEvent());
     chmodSync(`${path}-wal`, 0o644);
-    chmodRefuses.code = 'EPERM';
+    chmodRefusal.code = 'EPERM';
     expect(() => new SqliteEventStore(path)).toThrow(`(${path}-wal is mode 644 and cannot be made 600 (EPERM`);
     await running.close();
   });
