@@ -235,7 +235,10 @@ export const openApiDocument = {
         summary:
           'Monthly report (monitor): 同比/环比 with growth, the category split, centers ranked, departments, cards, complaints and ratings (SPEC §8, with 同比/环比 and per department), summary; Accept: text/csv gives every section with Chinese headers',
         parameters: [
-          q('month', 'YYYY-MM; default the latest month with data', { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' }),
+          q('month', 'YYYY-MM, 1971-01 or later; default the latest month with data', {
+            type: 'string',
+            pattern: '^[0-9]{4}-[0-9]{2}$',
+          }),
           q('centerId', "This center's report: by default with the centers under it (scope)"),
           scopeQ('subtree'),
         ],

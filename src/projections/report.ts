@@ -184,13 +184,18 @@ export interface MonthlyReport extends MonthlyReportFigures {
 }
 
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
+/** The first year a report is made for (the bound since the first version): its 同比 month is then 1970's. */
+export const FIRST_REPORT_YEAR = 1971;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 export function monthPeriod(month: unknown): { from: string; to: string; year: number; mon: number } {
   const m = typeof month === 'string' ? MONTH_RE.exec(month) : null;
   const year = m ? Number(m[1]) : NaN;
   const mon = m ? Number(m[2]) : NaN;
-  if (!m || mon < 1 || mon > 12 || year < 1971) throw new StatsQueryError('month', 'must be a month YYYY-MM');
+  if (!m || mon < 1 || mon > 12) throw new StatsQueryError('month', 'must be a month YYYY-MM');
+  // Said apart from a malformed month (session 25: 1970-06 was told it was not a month YYYY-MM).
+  if (year < FIRST_REPORT_YEAR)
+    throw new StatsQueryError('month', `must be ${FIRST_REPORT_YEAR}-01 or later (it is compared with a year earlier)`);
   const ny = mon === 12 ? year + 1 : year;
   const nm = mon === 12 ? 1 : mon + 1;
   return { from: `${year}-${pad(mon)}-01`, to: `${ny}-${pad(nm)}-01`, year, mon };

@@ -27,6 +27,9 @@ function growthText(word: '同比' | '环比', value: number | null): string | u
 /** The directory's name, or the id quoted and marked (its digits must not run into a count: “d3”（未登记）1件). */
 const nameOf = (row: { name?: string }, id: string): string => row.name ?? `“${id}”（未登记）`;
 
+/** The subject when no one center heads the table. */
+export const ALL_CENTERS = '各服务中心';
+
 /**
  * Whose month the sentence tells: the center asked for, else the one registered center the whole
  * table hangs below (no parent, or a parent outside the table), else 各服务中心. An unregistered
@@ -39,7 +42,7 @@ export function subjectOf(report: Pick<MonthlyReportFigures, 'filter' | 'centers
   const top = report.centers.filter((c) => c.registered && (c.parentId === undefined || !inTable.has(c.parentId)));
   return top.length === 1 && report.centers.every((c) => c.registered)
     ? nameOf(top[0]!, top[0]!.centerId)
-    : '各服务中心';
+    : ALL_CENTERS;
 }
 
 function inProgressText(departments: readonly MonthlyDepartmentRow[]): string {
@@ -113,9 +116,10 @@ export function monthlySummary(report: MonthlyReportFigures): string {
   clauses.push(
     `在所受理的各类事项中，${split.map((c) => `${CATEGORY_NAMES[c.category]}事项${c.accepted}件`).join('，')}`,
   );
-  // The whole table's month (no center, or a center with those under it): the center and the centers below it.
+  // The whole table's month (no center, or a center with those under it): the center and the centers below it,
+  // when one center heads the table; centers side by side (各服务中心) have no 中心 above them (session 25).
   const wide = report.filter.centerId === undefined || report.filter.scope === 'subtree';
-  const where = wide && report.centers.length > 1 ? '中心及下属各服务中心' : subject;
+  const where = wide && report.centers.length > 1 && subject !== ALL_CENTERS ? '中心及下属各服务中心' : subject;
   return `${clauses.join('；')}。${topCentersText(report.centers) ?? ''}${cardsText(report, where)}${feedbackText(report)}${versionsText(report)}`;
 }
 
