@@ -358,3 +358,78 @@ describe('whose cards the paragraph speaks of when no one center heads the table
     }
   });
 });
+
+/**
+ * Escalations and an extension (SPEC §5 flow: 催办督办, 延期, 回告, 按时回告率), by hand. Case P of D,
+ * promised 10, accepted Thu 9 Oct 2025: its 10th counted day is Wed 22 Oct (10, 11 make-up, 13–17,
+ * 20–22). A reminder on 9 Oct (3 days: 10, 11, 13) answered on 13 Oct 15:00, before its day ends; 5 days'
+ * extension on 20 Oct 10:00 (before the 23 Oct 00:00 due) → 29 Oct; a supervision on Thu 30 Oct
+ * (2 days: 31 Oct, 3 Nov) never answered, the case still open.
+ * Cards: yellow from 20 Oct 00:00 (day ⌈0.8 × 10⌉ = 8) cleared by the extension, yellow again from
+ * 24 Oct 00:00 (day ⌈0.8 × 15⌉ = 12), red overdue from 30 Oct 00:00; red escalation-unanswered 4 Nov.
+ */
+describe('escalations, replies and an extension, by hand', () => {
+  it('October counts them where they happened; the reply missed falls due in November', async () => {
+    const esc = await rigOf(
+      [
+        accepted('P', '2025-10-09T09:00:00+08:00', 'D', 'health', 10),
+        {
+          type: 'CaseEscalated',
+          caseId: 'P',
+          occurredAt: '2025-10-09T14:00:00+08:00',
+          level: 'reminder',
+          by: '效能办',
+        },
+        { type: 'CaseEscalationAnswered', caseId: 'P', occurredAt: '2025-10-13T15:00:00+08:00', escalationId: 'e1' },
+        {
+          type: 'CaseExtended',
+          caseId: 'P',
+          occurredAt: '2025-10-20T10:00:00+08:00',
+          days: 5,
+          approvedBy: '分管领导',
+          reason: '需补充现场核查',
+        },
+        {
+          type: 'CaseEscalated',
+          caseId: 'P',
+          occurredAt: '2025-10-30T10:00:00+08:00',
+          level: 'supervision',
+          by: '效能办',
+        },
+      ],
+      DIRECTORY,
+    );
+    try {
+      const of = (month: string) => esc.projections.readModels.monthlyReport(month) as MonthlyReport;
+      const at = parseInstant('2025-12-15T09:00:00+08:00');
+      expect(esc.projections.readModels.evaluateCase('P', at)?.deadlineDate).toBe('2025-10-29');
+      const oct = of('2025-10');
+      expect(oct.kpis.flow).toMatchObject({
+        escalations: { total: 2, reminder: 1, supervision: 1, referral: 0 },
+        extensions: 1,
+        escalationsAnswered: 1,
+        escalationsDue: 1,
+        answeredOnTime: 1,
+        answeredOnTimeRate: 1,
+        openAtEnd: 1,
+        overdueOpenAtEnd: 1,
+        overdueRate: 1,
+      });
+      expect(oct.cards.byRule).toEqual([
+        { rule: 'deadline-warning', color: 'yellow', count: 2 },
+        { rule: 'overdue', color: 'red', count: 1 },
+      ]);
+      const nov = of('2025-11');
+      expect(nov.kpis.flow).toMatchObject({
+        escalations: { total: 0 },
+        escalationsDue: 1,
+        answeredOnTime: 0,
+        answeredOnTimeRate: 0,
+      });
+      expect(nov.cards.byRule).toEqual([{ rule: 'escalation-unanswered', color: 'red', count: 1 }]);
+      expect(nov.previousMonth.growth.answeredOnTimeRate).toEqual({ unit: 'points', value: -100 });
+    } finally {
+      await esc.projections.stop();
+    }
+  });
+});
