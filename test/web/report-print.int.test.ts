@@ -25,6 +25,8 @@ import {
 } from './harness.js';
 
 const MONTH = '2025-09';
+/** A4 (210 mm) less the print margins (15 mm each side), in CSS pixels: the width a printed page lays out in. */
+const A4_CONTENT = { width: Math.floor((180 / 25.4) * 96), height: 1000 };
 const DIRECTORY = {
   centers: [
     { centerId: 'wuhua', name: '五华区人民政府政务服务中心', level: 'district' },
@@ -231,6 +233,51 @@ describe('monthly report page', () => {
     await screenshot(page, 'report-phone');
     await page.context().close();
   }, 60_000);
+
+  it('prints every table whole on A4: no column runs past its section, where print would cut it off', async () => {
+    // A month of rates as real departments have them (95.24%, not 100%): the widths of the demo's
+    // 2026-11 report, whose department table printed 办件黄牌 cut in half.
+    const month = '2025-06';
+    const cases = Array.from({ length: 21 }, (_, i) => i);
+    await postEvents(
+      server.baseUrl,
+      cases.flatMap((i) => [
+        {
+          type: 'CaseAccepted',
+          caseId: `P-${i}`,
+          occurredAt: '2025-06-03T09:00:00+08:00',
+          centerId: 'wuhua',
+          departmentId: 'market',
+          matterCode: 'M-1',
+          kind: 'promised',
+          promisedDays: 1,
+          channel: 'window',
+          category: 'licensing',
+        },
+        // One of 21 completed two working days late: on time 95.24%, overdue 4.76%.
+        {
+          type: 'CaseCompleted',
+          caseId: `P-${i}`,
+          occurredAt: `2025-06-0${i === 0 ? 6 : 3}T15:00:00+08:00`,
+          outcome: 'approved',
+        },
+      ]),
+    );
+    await server.applied();
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor, A4_CONTENT);
+    await page.emulateMedia({ media: 'print' });
+    await page.goto(`${server.baseUrl}/reports?month=${month}`);
+    await page.locator('#departments tbody tr').filter({ hasText: '95.24%' }).waitFor();
+    // A section clips what runs past it (its overflow is the screen's scrollbar), so a table wider
+    // than its section loses its last columns on paper.
+    const tooWide = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLTableElement>('.report-document table'))
+        .map((table) => ({ id: table.id, width: table.scrollWidth, room: table.closest('section')?.clientWidth ?? 0 }))
+        .filter((t) => t.width > t.room),
+    );
+    expect(tooWide).toEqual([]);
+    await page.context().close();
+  }, 30_000);
 
   it('with no month in the address shows the latest month with data', async () => {
     const page = await openPage(browser, server.baseUrl, TOKENS.monitor);
