@@ -190,6 +190,21 @@ describe('cards', () => {
     });
     expect(rules(e)).not.toContain('overdue'); // the back-dated pause hides it: hence the flag
   });
+
+  it('a pause begun once the case was already due, recorded a second later, is not back-dated', () => {
+    // The demo's live feed paused an overdue case (现场勘查) and the case page called it 补录.
+    const acc = accepted(ID, '2024-11-04T09:00:00+08:00', 2); // due 2024-11-07T00:00
+    const p = paused(ID, '2024-11-08T10:00:00+08:00', 'p1', { reason: 'site-survey' });
+    const s = fold(ID, [acc, p], [at('2024-11-04T09:00:00+08:00'), at('2024-11-08T10:00:01+08:00')]);
+    const e = ev(s, '2024-11-11T12:00:00+08:00');
+    expect(e.pauses[0]?.retroactive).toBeUndefined();
+    expect(e.cards.find((c) => c.rule === 'overdue')?.details).not.toHaveProperty('retroactivePause');
+    // Recorded days later, it is still no back-dating of the deadline: the late-record card says the delay.
+    const late = fold(ID, [acc, p], [at('2024-11-04T09:00:00+08:00'), at('2024-11-11T10:00:00+08:00')]);
+    const l = ev(late, '2024-11-11T12:00:00+08:00');
+    expect(l.pauses[0]?.retroactive).toBeUndefined();
+    expect(l.cards.find((c) => c.rule === 'late-record')?.details).not.toHaveProperty('retroactivePause');
+  });
 });
 
 describe('policy', () => {

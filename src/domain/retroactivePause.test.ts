@@ -8,11 +8,12 @@ import { dayFromYmd, MS_PER_DAY } from './time.js';
 const cal = defaultCalendar('Asia/Shanghai');
 const A = dayFromYmd(2025, 3, 3);
 
-/** The definition: recorded at or after the due instant without this pause (the others merged). */
+/** The definition: begun before, recorded at or after, the due instant without this pause (the others merged). */
 function naive(ranges: readonly DayRange[], pause: PauseState, i: number, total: number): boolean {
   if (pause.recordedAt === undefined || pause.recordedAt <= pause.pausedAt) return false;
   const others = mergeDayRanges(ranges.filter((_, j) => j !== i));
-  return pause.recordedAt >= cal.startOfDay(cal.nthCountedDayAfter(A, total, others) + 1);
+  const due = cal.startOfDay(cal.nthCountedDayAfter(A, total, others) + 1);
+  return pause.pausedAt < due && pause.recordedAt >= due;
 }
 
 const pausesArb = fc.array(

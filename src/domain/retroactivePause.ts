@@ -1,7 +1,8 @@
 /**
- * Which pauses are retroactive (SPEC §3 as docs/timing.md reads it): recorded at or after the
- * instant the case was due without that pause (promised + counted extensions, the other pauses'
- * days). Asked of every late-recorded pause of a timeline, one merge of the other pauses each was
+ * Which pauses are retroactive (SPEC §3 as docs/timing.md reads it): begun before, and recorded at
+ * or after, the instant the case was due without that pause (promised + counted extensions, the
+ * other pauses' days). A pause begun once the case was already due is a pause of an overdue case,
+ * however late it is recorded (a late-record card says that): it reaches back to no day before the due. Asked of every late-recorded pause of a timeline, one merge of the other pauses each was
  * quadratic in the pauses: a case of 999 back-dated pauses took 40–300 ms to evaluate, and a list
  * sorted by deadline evaluates every paused case (a reviewer's probe held the engine 3 s).
  *
@@ -27,17 +28,23 @@ export function retroactivePauses(
   let earliestDue: EpochMs | undefined;
   let latestDue: EpochMs | undefined;
   let own: readonly boolean[] | undefined;
+  const dueWithout = (index: number): EpochMs => {
+    own ??= rangesWithOwnDays(ranges);
+    if (!own[index]) return latestDue!; // its days are the others' too: without it, the due instant is the same
+    const others = mergeDayRanges(ranges.filter((_, j) => j !== index));
+    return cal.startOfDay(cal.nthCountedDayAfter(A, total, others) + 1);
+  };
   return (pause, index) => {
-    const recordedAt = pause.recordedAt;
-    if (recordedAt === undefined || recordedAt <= pause.pausedAt) return false;
+    const { pausedAt, recordedAt } = pause;
+    if (recordedAt === undefined || recordedAt <= pausedAt) return false;
     earliestDue ??= cal.startOfDay(cal.nthWorkdayAfter(A, total) + 1);
     if (recordedAt < earliestDue) return false;
     latestDue ??= cal.startOfDay(cal.nthCountedDayAfter(A, total, merged) + 1);
-    if (recordedAt >= latestDue) return true;
-    own ??= rangesWithOwnDays(ranges);
-    if (!own[index]) return false; // without it the due instant is latestDue, which it was recorded before
-    const others = mergeDayRanges(ranges.filter((_, j) => j !== index));
-    return recordedAt >= cal.startOfDay(cal.nthCountedDayAfter(A, total, others) + 1);
+    // Begun once the case was due (with every pause, the latest it can be): a pause of an overdue case, not back-dated.
+    if (pausedAt >= latestDue) return false;
+    if (recordedAt >= latestDue && pausedAt < earliestDue) return true;
+    const due = dueWithout(index);
+    return pausedAt < due && recordedAt >= due;
   };
 }
 

@@ -54,7 +54,10 @@ const Pause = closed(['pauseId', 'reason', 'pausedAt', 'allowanceDays', 'counted
   allowanceDays: int,
   countedDays: int,
   open: { type: 'boolean' },
-  retroactive: { type: 'boolean', description: 'Recorded after the case would have been due without it (补录)' },
+  retroactive: {
+    type: 'boolean',
+    description: 'Begun before, and recorded at or after, the instant the case would have been due without it (补录)',
+  },
 });
 
 const Escalation = closed(['escalationId', 'level', 'at', 'by', 'respondWithinDays', 'respondBy', 'reply'], {
