@@ -161,7 +161,8 @@ describe('the summary ranks centers of one level that accepted cases', () => {
       row('s2', 'street', 5, 'city'),
       row('s3', 'street', 0, 'city'),
     ]);
-    expect(text).toBe('受理业务量前二名的是：s2中心5件、s1中心3件。');
+    // 两 before a measure word (前两名), as a Chinese reader writes it; the paragraph said 前二名.
+    expect(text).toBe('受理业务量前两名的是：s2中心5件、s1中心3件。');
   });
 
   it('ranks no center against its own parent: a city and its district alone give no ranking', () => {

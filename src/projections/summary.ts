@@ -57,13 +57,13 @@ function inProgressText(departments: readonly MonthlyDepartmentRow[]): string {
   return named.join('，');
 }
 
-/** 受理业务量前二/三名 among the centers of one level; only centers that accepted cases are named. */
+/** 受理业务量前两/三名 among the centers of one level; only centers that accepted cases are named. */
 export function topCentersText(centers: readonly MonthlyCenterRow[]): string | undefined {
   const top = rankedLevel(centers)
     .filter((c) => c.accepted > 0)
     .slice(0, SUMMARY_TOP_CENTERS);
   if (top.length < 2) return undefined;
-  return `受理业务量前${top.length === 3 ? '三' : '二'}名的是：${top.map((c) => `${nameOf(c, c.centerId)}${c.accepted}件`).join('、')}。`;
+  return `受理业务量前${top.length === 3 ? '三' : '两'}名的是：${top.map((c) => `${nameOf(c, c.centerId)}${c.accepted}件`).join('、')}。`;
 }
 
 /** "黄牌N张、红牌N张", a colour with none left out. */
