@@ -44,6 +44,7 @@ import {
   type EvaluateOptions,
   type EventMeta,
   type Policy,
+  type RawCard,
   type Timeline,
   type WorkCalendar,
 } from '../domain/index.js';
@@ -119,6 +120,8 @@ export class CaseProjection {
   private readonly due: DueTimer;
   private readonly openCounts = new OpenCaseCounts();
   private live = false;
+  /** Before go-live: count the cards first seen that started after this instant (`countCardsStartedAfter`). */
+  private countedUntil: EpochMs | undefined;
   private readonly settling: SettlingRing;
   private skipped = 0;
   private readonly unsubscribeCalendar: () => void;
@@ -296,6 +299,15 @@ export class CaseProjection {
       for (const state of states) this.restoreState(state);
       if (stale || !this.entries.compactsRows) this.entries.releaseWhere(() => true);
     };
+  }
+
+  /**
+   * Before go-live: the instant up to which the previous process counted cards (liveUntil.ts). The
+   * evaluations before going live (the catch-up's and go-live's) then count the cards they first
+   * see that started after it: those no process was live to count. Without it they count none.
+   */
+  countCardsStartedAfter(at: EpochMs): void {
+    if (!this.live) this.countedUntil = at;
   }
 
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
@@ -479,7 +491,7 @@ export class CaseProjection {
     if (tl === null || nextChangeOf(tl, now) !== undefined) return;
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     if (alertViewsOf(entry.caseId, s, tl, now, stamp).length > 0) return;
-    recordFacts(entry, s, tl, calendar);
+    recordFacts(entry, s, tl, calendar, this.cardCounter(s.accepted.centerId));
     this.entries.compact(entry, slot);
   }
 
@@ -551,9 +563,7 @@ export class CaseProjection {
       this.due.schedule(entry, undefined);
       return;
     }
-    const metrics = this.live ? this.options.metrics : undefined;
-    const center = s.accepted.centerId;
-    recordFacts(entry, s, tl, calendar, metrics && ((c) => metrics.cardIssued(c.rule, c.color, center)));
+    recordFacts(entry, s, tl, calendar, this.cardCounter(s.accepted.centerId));
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     const next = alertViewsOf(entry.caseId, s, tl, now, stamp);
     this.setAlerts(entry, next, Math.max(eventAt, now), calendar, s, tl);
@@ -574,6 +584,21 @@ export class CaseProjection {
   ): void {
     publishAlertChanges(this.board, entry.alerts ?? EMPTY_ALERTS, next, eventAt, calendar.zone, s, tl);
     entry.alerts = next.length === 0 ? undefined : next;
+  }
+
+  /**
+   * What counts a card an evaluation sees first (`cardIssued`): live, every one; before, only those
+   * started after `countedUntil` (none without it): the others the previous process counted.
+   */
+  private cardCounter(center: string): ((card: RawCard) => void) | undefined {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return undefined;
+    if (this.live) return (c) => metrics.cardIssued(c.rule, c.color, center);
+    const after = this.countedUntil;
+    if (after === undefined) return undefined;
+    return (c) => {
+      if (c.start > after) metrics.cardIssued(c.rule, c.color, center);
+    };
   }
 
   /** The live counters of an event just folded (never during catch-up). */

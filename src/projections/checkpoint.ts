@@ -160,6 +160,11 @@ export class Checkpoint {
     return this.options.file !== undefined;
   }
 
+  /** The store's identity, once `restore` or `verifyStore` has read it. */
+  get storeIdentity(): string | undefined {
+    return this.identity;
+  }
+
   /**
    * Put the snapshot's content in place; returns its checkpoint, or undefined
    * when there is none to use (no file, or one refused: then the projections

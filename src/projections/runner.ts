@@ -14,6 +14,7 @@ import { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { ComplaintProjection } from './complaints/complaintProjection.js';
 import { earliest } from './dueTimer.js';
 import { EventRouter } from './eventRouting.js';
+import { LiveUntil } from './liveUntil.js';
 import { partitionStreamPrefixes, type ProjectionPartition } from './partition.js';
 import type { DirectoryBook } from './directoryEvents.js';
 import type { PolicyBook } from './policyEvents.js';
@@ -43,6 +44,8 @@ export interface ProjectionsOptions {
   readonly checkpointFile?: string;
   /** Timers for time-driven alerts; default: setTimeout on `clock`. */
   readonly scheduler?: Scheduler;
+  /** Record the instant cards were counted up to (liveUntil.ts) this often while live (default 60 s); also at stop. */
+  readonly liveUntilEveryMs?: number;
   /** Write a snapshot after this many live events (default 10,000); also after catch-up and on stop. */
   readonly snapshotEveryEvents?: number;
   /** Operational messages (never with case ids); `warn` for a snapshot refused (damaged, edited, another store's). */
@@ -135,6 +138,15 @@ export function createProjections(options: ProjectionsOptions): Projections {
     ...(directory === undefined ? {} : { directoryVersion: () => router.directoryVersion }),
   });
   const waiters = new PositionWaiters();
+  const liveUntil = new LiveUntil({
+    // Only a process that counts cards records how far it counted: `npm run rebuild` (no sink) leaves the record.
+    snapshotFile: options.metrics === undefined ? undefined : options.checkpointFile,
+    storeIdentity: () => checkpoint.storeIdentity,
+    partition: options.partition,
+    scheduler,
+    log,
+    ...(options.liveUntilEveryMs === undefined ? {} : { everyMs: options.liveUntilEveryMs }),
+  });
 
   let position = -1n;
   let head = -1n;
@@ -180,6 +192,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         projection.goLive(clock());
         complaintAlerts.goLive(clock());
         caughtUp = true;
+        liveUntil.beat(countedUntil);
         resolveCaughtUp?.();
         if (sinceSnapshot > 0) void saveSnapshot();
       },
@@ -194,6 +207,15 @@ export function createProjections(options: ProjectionsOptions): Projections {
     log,
     streamPrefixes,
   );
+
+  /**
+   * The instant cards are counted up to: now, unless a boundary due by now has not been evaluated
+   * yet (a real timer fires a little after its instant): then just before it.
+   */
+  function countedUntil(): EpochMs {
+    const next = earliest(projection.nextDueAt(), complaintAlerts.nextDueAt());
+    return next === undefined ? clock() : Math.min(clock(), next - 1);
+  }
 
   function saveSnapshot(): Promise<void> {
     if (!checkpoint.enabled) return Promise.resolve();
@@ -304,6 +326,11 @@ export function createProjections(options: ProjectionsOptions): Projections {
         position = restored;
         if (position > head) head = position;
       } else router.startDirectoryAt(0); // a rebuild: the directory's publications are replayed in the fold
+      const counted = await liveUntil.read();
+      if (counted !== undefined) {
+        projection.countCardsStartedAfter(counted);
+        complaintAlerts.countCardsStartedAfter(counted);
+      }
       const read = await store.headPosition().catch(() => undefined);
       if (read !== undefined) {
         head = read;
@@ -318,11 +345,15 @@ export function createProjections(options: ProjectionsOptions): Projections {
       await ready;
     },
     async stop() {
+      const first = !stopped;
       stopped = true;
       await loop.stop();
+      // Counted up to here; a second stop counted nothing since the first.
+      const until = first && caughtUp ? countedUntil() : undefined;
       projection.stop();
       complaintAlerts.stop();
       waiters.cancelAll();
+      await liveUntil.stop(until);
       await checkpoint.settled();
       if (caughtUp && sinceSnapshot > 0) await saveSnapshot();
     },

@@ -4,7 +4,7 @@
  * completions on time, late and same-day, ratings of each score, complaints at each stage —, then
  * across restarts from the snapshot and from the store: counters restart from zero (a reset
  * rate() handles) and never count again what the previous process counted; the gauges come back
- * equal. Idempotent re-sends and refused writes count nothing.
+ * equal. Restarted later than it stopped, the cards that started meanwhile are counted once (session 25). Idempotent re-sends and refused writes count nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -380,9 +380,13 @@ describe('metrics against ground truth', () => {
     );
     expect(later).toBeGreaterThan(earlier);
     expect(issued).toBe(later - earlier);
+    cardsAtStop.set(next, later);
     return truth;
   };
+  /** The cards /stats counted once a restarted engine's time had run on (to the instant it was stopped at). */
+  const cardsAtStop = new Map<Running, number>();
 
+  let stoppedWithSnapshot: Running | undefined;
   it('restarted from its snapshot: counters start from zero, gauges come back equal', async () => {
     await stop(r);
     expect(existsSync(snapshot), 'the engine wrote its snapshot on close').toBe(true);
@@ -391,11 +395,24 @@ describe('metrics against ground truth', () => {
     expect(sorted(truth.open)).toEqual(sorted(before.open));
     expect(sorted(truth.alerts)).toEqual(sorted(before.alerts));
     await stop(r);
+    stoppedWithSnapshot = r;
   }, 60_000);
 
   it('restarted from the store alone: the same', async () => {
     r = await start(Date.parse('2025-10-15T10:00:00+08:00'), join(dir, 'snapshot-2.json'));
     await expectRestarted(r, '2025-10-31T10:00:00+08:00');
+    await stop(r);
+  }, 60_000);
+
+  it('restarted later beside its snapshot: the cards that started while it was stopped are counted once (session 25)', async () => {
+    const stopped = cardsAtStop.get(stoppedWithSnapshot!)!; // stopped on 2025-10-15 at 10:00
+    r = await start(Date.parse('2025-10-31T10:00:00+08:00'), snapshot);
+    await settle(r);
+    const b = (await call(r.base, 'GET', '/stats?from=2025-09-01&to=2025-11-01', { token: TOKENS.monitor })).body;
+    const missed = b.flow.cardsTotal + b.complaints.cardsTotal - stopped;
+    expect(missed).toBeGreaterThan(0);
+    const issued = [...samples(await metricsText(r), 'supervision_cards_issued_total', ['rule']).values()];
+    expect(issued.reduce((x, y) => x + y, 0)).toBe(missed);
     await stop(r);
   }, 60_000);
 });

@@ -71,6 +71,8 @@ export class ComplaintAlerts {
   private readonly turn: ProvisionalTurn;
   private readonly unsubscribeCalendar: () => void;
   private live = false;
+  /** Before go-live: count the cards first seen that started after this instant (`countCardsStartedAfter`). */
+  private countedUntil: EpochMs | undefined;
 
   constructor(private readonly options: ComplaintAlertsOptions) {
     this.due = new DueTimer<ComplaintEntry>(
@@ -119,6 +121,14 @@ export class ComplaintAlerts {
   /** An event of another stream was folded: a complaint write still open is over. */
   noteOtherWrite(recordedAt: string): void {
     this.options.complaints.noteOtherWrite(recordedAt);
+  }
+
+  /**
+   * Before go-live: the instant up to which the previous process counted cards (liveUntil.ts);
+   * go-live's evaluation then counts the cards started after it (none without it), as the case fold.
+   */
+  countCardsStartedAfter(at: EpochMs): void {
+    if (!this.live) this.countedUntil = at;
   }
 
   /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */
@@ -251,9 +261,13 @@ export class ComplaintAlerts {
       );
   }
 
-  /** Counts each card started by `now` the first time it is seen, live only (goLive's first pass only notes them). */
+  /**
+   * Counts each card started by `now` the first time it is seen: live, every one; goLive's first
+   * pass only those started after `countedUntil` (none without it), and notes the others.
+   */
   private countCards(entry: ComplaintEntry, tl: ComplaintTimeline, now: EpochMs, centerId: string): void {
-    const metrics = this.live ? this.options.metrics : undefined;
+    const metrics = this.options.metrics;
+    const after = this.live ? Number.NEGATIVE_INFINITY : (this.countedUntil ?? Number.POSITIVE_INFINITY);
     for (const c of tl.cards) {
       if (c.start > now) continue;
       if (c.lateRecord !== undefined) {
@@ -265,7 +279,7 @@ export class ComplaintAlerts {
         if ((entry.cardsSeen & bit) !== 0) continue;
         entry.cardsSeen |= bit;
       }
-      metrics?.cardIssued(c.rule, c.color, centerId);
+      if (c.start > after) metrics?.cardIssued(c.rule, c.color, centerId);
     }
   }
 

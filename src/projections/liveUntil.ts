@@ -1,0 +1,168 @@
+/**
+ * The instant up to which the read model last counted cards (`supervision_cards_issued_total`),
+ * kept beside the snapshot (`<snapshot>.live-until.json`): written when it goes live, every
+ * `everyMs` while live (a heartbeat on the injected scheduler) and at a graceful stop. The next
+ * process's go-live counts the cards that started after it, and by then: the cards that started
+ * while no engine ran (caseProjection.ts, complaintAlerts.ts `countCardsStartedAfter`).
+ *
+ * It names the store identity and the partition, as the snapshot does; a record of another store
+ * or partition, or one that cannot be read, is ignored (warn): then go-live counts no card, as a
+ * first start. A crash loses what was counted since the last heartbeat: the next process counts
+ * those cards again (at most `everyMs` of them).
+ *
+ * Independent of the snapshot: a refused snapshot is rebuilt from the store, and the record still
+ * says what the previous process counted. A process that stops before going live writes nothing,
+ * nor does one without a metrics sink (`npm run rebuild`: the runner gives it no file).
+ */
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { EpochMs } from '../domain/types.js';
+import { makeFolders } from '../store/core/makeFolders.js';
+import { PRIVATE_MODE } from '../store/core/privateMode.js';
+import { snapshotPartition } from './checkpoint.js';
+import type { ProjectionPartition } from './partition.js';
+import type { Scheduler, TimerHandle } from './scheduler.js';
+import { removeOrphanedTemps } from './snapshot.js';
+
+export const LIVE_UNTIL_FORMAT = 'supervision-live-until';
+/** The heartbeat's default period: what a crash may count twice. */
+export const LIVE_UNTIL_EVERY_MS = 60_000;
+
+/** The record's file for a snapshot file. */
+export const liveUntilFile = (snapshotFile: string): string => `${snapshotFile}.live-until.json`;
+
+export interface LiveUntilOptions {
+  /** The snapshot file (none: nothing is read or written). */
+  readonly snapshotFile: string | undefined;
+  /** The store's identity, once read (checkpoint.ts reads it at start). */
+  readonly storeIdentity: () => string | undefined;
+  readonly partition: ProjectionPartition | undefined;
+  readonly scheduler: Scheduler;
+  readonly log: (message: string, level?: 'info' | 'warn') => void;
+  readonly everyMs?: number;
+}
+
+export class LiveUntil {
+  private readonly file: string | undefined;
+  private timer: TimerHandle | undefined;
+  /** The write in progress, and the instant to write after it. */
+  private writing: Promise<void> | undefined;
+  private waiting: EpochMs | undefined;
+
+  constructor(private readonly options: LiveUntilOptions) {
+    this.file = options.snapshotFile === undefined ? undefined : liveUntilFile(options.snapshotFile);
+    const every = options.everyMs ?? LIVE_UNTIL_EVERY_MS;
+    if (!Number.isInteger(every) || every <= 0)
+      throw new RangeError(`live-until heartbeat: everyMs must be a positive integer of milliseconds, got ${every}`);
+  }
+
+  /** The instant recorded for this store and partition; undefined when none is (missing, foreign, unreadable). */
+  async read(): Promise<EpochMs | undefined> {
+    const { file } = this;
+    const identity = this.options.storeIdentity();
+    if (file === undefined || identity === undefined) return undefined;
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return this.ignored(`cannot be read (${(e as Error).message})`);
+    }
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      return this.ignored('is not JSON');
+    }
+    if (typeof record !== 'object' || record === null) return this.ignored('is not a JSON object');
+    const r = record as Record<string, unknown>;
+    if (r['format'] !== LIVE_UNTIL_FORMAT)
+      return this.ignored(`has format ${String(r['format'])}, not ${LIVE_UNTIL_FORMAT}`);
+    if (r['storeIdentity'] !== identity)
+      return this.ignored(`is of store identity ${String(r['storeIdentity'])}, not ${identity}`);
+    const partition = JSON.stringify(snapshotPartition(this.options.partition));
+    if (JSON.stringify(r['partition']) !== partition)
+      return this.ignored(`is of partition ${JSON.stringify(r['partition'])}, this worker folds ${partition}`);
+    const at = typeof r['liveUntil'] === 'string' ? Date.parse(r['liveUntil']) : Number.NaN;
+    if (!Number.isFinite(at)) return this.ignored(`liveUntil ${JSON.stringify(r['liveUntil'])} is not an instant`);
+    return at;
+  }
+
+  /** Live from here: record `instant()` now and every `everyMs` until `stop`. */
+  beat(instant: () => EpochMs): void {
+    if (this.file === undefined || this.timer !== undefined) return;
+    const { scheduler } = this.options;
+    const every = this.options.everyMs ?? LIVE_UNTIL_EVERY_MS;
+    const next = (): void => {
+      void this.write(instant());
+      this.timer = scheduler.setTimer(scheduler.clock() + every, next);
+    };
+    next();
+  }
+
+  /**
+   * A graceful stop: no more heartbeats; record `at` (the instant counted up to) once the write in
+   * progress has ended. Undefined `at` (never live) writes nothing: the last record still holds.
+   */
+  async stop(at: EpochMs | undefined): Promise<void> {
+    if (this.timer !== undefined) this.options.scheduler.clearTimer(this.timer);
+    this.timer = undefined;
+    if (at !== undefined) await this.write(at);
+    await this.writing;
+  }
+
+  /**
+   * One write at a time; an instant asked for while one is being written replaces any still
+   * waiting (only the latest matters). A failure is logged, never thrown (the next beat tries again).
+   */
+  private write(at: EpochMs): Promise<void> {
+    const storeIdentity = this.options.storeIdentity();
+    if (this.file === undefined || storeIdentity === undefined) return this.writing ?? Promise.resolve();
+    this.waiting = at;
+    this.writing ??= this.drain(this.file, storeIdentity);
+    return this.writing;
+  }
+
+  private async drain(file: string, storeIdentity: string): Promise<void> {
+    for (let at = this.waiting; at !== undefined; at = this.waiting) {
+      this.waiting = undefined;
+      const record = {
+        format: LIVE_UNTIL_FORMAT,
+        storeIdentity,
+        partition: snapshotPartition(this.options.partition),
+        liveUntil: new Date(at).toISOString(),
+      };
+      await writeAtomically(file, `${JSON.stringify(record)}\n`).catch((e: unknown) =>
+        this.options.log(`projections: live-until record not written: ${(e as Error).message}`),
+      );
+    }
+    this.writing = undefined;
+  }
+
+  private ignored(why: string): undefined {
+    this.options.log(
+      `projections: live-until record ${this.file} ${why}; ignored: cards that started while no engine ran are not counted`,
+      'warn',
+    );
+    return undefined;
+  }
+}
+
+/** Temp file (mode 600, named by pid as the snapshot's), fsync, rename: a reader sees the old record or the new. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  makeFolders(dirname(file));
+  await removeOrphanedTemps(file);
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  await fs.rm(tmp, { force: true });
+  const fh = await fs.open(tmp, 'wx', PRIVATE_MODE);
+  try {
+    await fh.write(text);
+    await fh.sync();
+  } catch (error) {
+    await fh.close();
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+  await fh.close();
+  await fs.rename(tmp, file);
+}
