@@ -2,7 +2,8 @@
  * A card's explanation as one line of figures in Chinese, for the CSVs a 通报 is written from: each
  * scalar field named as the pages name it (labels.ts EXPLAIN_KEY_NAMES; a complaint card's clock
  * figures as the complaint page names them), instants as `YYYY-MM-DD HH:mm`, coded values by their
- * Chinese names, day lists by their length, a figure without a value (null) left out. The card
+ * Chinese names, day lists by their length, a figure without a value (null) left out, a case never
+ * extended said once (未延期), not as 延期天数 0 beside a count of no extensions. The card
  * register page writes the same line (src/web/public/js/explain-figures.js; src/web/explain-figures.test.ts
  * checks the two agree).
  */
@@ -12,7 +13,9 @@ import {
   COMPLAINT_EVENT_TYPE_NAMES,
   ESCALATION_LEVEL_NAMES,
   EVENT_TYPE_NAMES,
+  EXPLAIN_COUNT_KEY_NAMES,
   EXPLAIN_KEY_NAMES,
+  NOT_EXTENDED_NAME,
   REASON_NAMES,
 } from './report/labels.js';
 
@@ -58,16 +61,24 @@ function valueText(key: string, value: string | number | boolean): string {
   return String(value);
 }
 
+/** A deadline card's explanation of a case never extended (labels.js neverExtended): `extendedDays` is 0. */
+const neverExtended = (explain: object): boolean => {
+  const extensions = (explain as { extensions?: unknown }).extensions;
+  return Array.isArray(extensions) && extensions.length === 0;
+};
+
 /** The explanation's figures on one line, in Chinese (the register page's 说明 column). */
 export function explainFigures(explain: unknown): string {
   if (typeof explain !== 'object' || explain === null) return '';
   const rule = (explain as { rule?: unknown }).rule;
   const names = String(rule ?? '').startsWith('complaint-') ? COMPLAINT_KEY_NAMES : EXPLAIN_KEY_NAMES;
+  const never = neverExtended(explain);
   const parts: string[] = [];
   for (const [key, value] of Object.entries(explain)) {
-    if (SKIP.has(key) || value === null || value === undefined) continue;
+    if (SKIP.has(key) || value === null || value === undefined || (never && key === 'extendedDays')) continue;
     const name = names[key] ?? key;
-    if (Array.isArray(value)) parts.push(`${name} ${value.length}`);
+    if (never && key === 'extensions') parts.push(NOT_EXTENDED_NAME);
+    else if (Array.isArray(value)) parts.push(`${EXPLAIN_COUNT_KEY_NAMES[key] ?? name} ${value.length}`);
     else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       parts.push(`${name} ${valueText(key, value)}`);
   }

@@ -19,9 +19,29 @@ interface Scenario {
   readonly asOf: string;
   readonly events: readonly unknown[];
 }
-const { scenarios } = JSON.parse(readFileSync(new URL('../../test/fixtures/timing.json', import.meta.url), 'utf8')) as {
-  scenarios: Scenario[];
-};
+const fixture = (name: string) =>
+  (
+    JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8')) as {
+      scenarios: Scenario[];
+    }
+  ).scenarios;
+const scenarios = fixture('timing.json');
+
+/** The explanation of each card of `sc` at its asOf; none for a scenario of refused events. */
+function explanations(sc: Scenario): Record<string, unknown>[] {
+  try {
+    const ev = evaluate(
+      fold(sc.caseId, sc.events.map(decode)),
+      parseInstant(sc.asOf),
+      DEFAULT_POLICY,
+      defaultCalendar('Asia/Shanghai'),
+      { explain: true },
+    );
+    return (ev?.cards ?? []).flatMap((c) => (c.explain === undefined ? [] : [c.explain as Record<string, unknown>]));
+  } catch {
+    return [];
+  }
+}
 
 describe('explainFigures (the card register)', () => {
   it("leaves out a figure whose value is null: an instant case's overdue card has no warning day", () => {
@@ -56,6 +76,38 @@ describe('explainFigures (the card register)', () => {
     expect(text).toContain('答复时间'); // a complaint is answered (答复), an escalation replied to (回告)
     expect(text).not.toContain('byDate');
   });
+});
+
+describe("a deadline card's extensions on the register's line (session 25)", () => {
+  // The line read "延期天数 0；延期 0": the days of the extensions, then their number under a name a
+  // reader could not tell from it. Each figure once, named apart; a case never extended says 未延期.
+  const deadlineCards = [...scenarios, ...fixture('timing-edition2.json')]
+    .flatMap(explanations)
+    .filter((e) => Array.isArray(e.extensions));
+  const names = (line: string) => line.split('；').map((part) => part.split(' ')[0] ?? '');
+
+  it.each([
+    ['the page', explainFigures],
+    ['the CSV', server],
+  ] as const)(
+    '%s names each figure once, the number of extensions 延期次数, a case never extended 未延期',
+    (_, line) => {
+      const extended = deadlineCards.filter((e) => (e.extensions as unknown[]).length > 0);
+      const never = deadlineCards.filter((e) => (e.extensions as unknown[]).length === 0);
+      expect(extended.length).toBeGreaterThan(0);
+      expect(never.length).toBeGreaterThan(0);
+      for (const e of deadlineCards) expect(names(line(e)), line(e)).toEqual([...new Set(names(line(e)))]);
+      for (const e of extended) {
+        expect(names(line(e))).toContain('延期天数');
+        expect(line(e)).toContain(`延期次数 ${(e.extensions as unknown[]).length}`);
+        expect(names(line(e))).not.toContain('延期');
+        expect(names(line(e))).not.toContain('未延期');
+      }
+      for (const e of never) {
+        expect(names(line(e)).filter((n) => n.includes('延期'))).toEqual(['未延期']);
+      }
+    },
+  );
 });
 
 describe("the register's CSV writes each card's explanation as the register page does", () => {

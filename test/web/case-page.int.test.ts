@@ -253,6 +253,15 @@ describe('case page', () => {
       .locator('#cards .explain dt', { hasText: 'allowance source' })
       .locator('xpath=following-sibling::dd[1]');
     expect(await source.first().textContent()).toMatch(/规则默认（检测）/);
+    // A deadline card of a case never extended (session 25): one figure, 未延期, where it read
+    // "延期天数 extended days 0" beside "延期 extensions 无 none".
+    const deadline = page.locator('#cards .explain', { has: page.locator('dt', { hasText: 'deadline date' }) });
+    expect(await deadline.count()).toBeGreaterThan(0);
+    for (const explain of await deadline.all()) {
+      const figures = await explain.locator(':scope > dl > dt').allTextContents();
+      expect(figures.filter((k) => k.includes('延期'))).toEqual(['延期 extensions']);
+      expect(await explain.locator(':scope > dl > dt:has-text("延期") + dd').textContent()).toBe('未延期 not extended');
+    }
     await page.context().close();
   });
 

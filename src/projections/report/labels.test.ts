@@ -11,9 +11,11 @@ import {
   COMPLAINT_STATUS_NAMES,
   ESCALATION_LEVEL_NAMES,
   EVENT_TYPE_NAMES,
+  EXPLAIN_COUNT_KEY_NAMES,
   EXPLAIN_KEY_NAMES,
   FINDING_NAMES,
   KIND_NAMES,
+  NOT_EXTENDED_NAME,
   REASON_NAMES,
   RULE_NAMES,
   SATISFACTION_NAMES,
@@ -46,8 +48,13 @@ describe('report labels', () => {
     ['SATISFACTION', SATISFACTION_NAMES],
     ['COMPLAINT_EVENT_TYPES', COMPLAINT_EVENT_TYPE_NAMES],
     ['EXPLAIN_KEYS', EXPLAIN_KEY_NAMES],
+    ['EXPLAIN_COUNT_KEYS', EXPLAIN_COUNT_KEY_NAMES],
     ['COMPLAINT_CLOCK_KEYS', COMPLAINT_CLOCK_KEY_NAMES],
   ] as const)('name every code of %s as the pages do', (name, table) => {
     expect(table).toEqual(chinese(web[name]!));
+  });
+
+  it('say a case never extended as the pages do', () => {
+    expect(NOT_EXTENDED_NAME).toBe((web['NOT_EXTENDED'] as unknown as readonly [string, string])[0]);
   });
 });

@@ -235,6 +235,14 @@ export const EXPLAIN_KEY_NAMES: Readonly<Record<string, string>> = {
   clearedAt: '解除',
 };
 
+/** A list of an explanation written by its length under a name of its own (labels.js EXPLAIN_COUNT_KEYS). */
+export const EXPLAIN_COUNT_KEY_NAMES: Readonly<Record<string, string>> = {
+  extensions: '延期次数',
+};
+
+/** The one figure of a deadline card never extended (labels.js NOT_EXTENDED). */
+export const NOT_EXTENDED_NAME = '未延期';
+
 /** The figures of a complaint's clocks, as the complaint page names them. */
 export const COMPLAINT_CLOCK_KEY_NAMES: Readonly<Record<string, string>> = {
   receivedDate: '收到日',

@@ -2,7 +2,7 @@
 // exact shape: strings become sentences, numbers and instants are formatted,
 // objects become labelled lists.
 import { el, fmtInstant, isIsoInstant } from './format.js';
-import { EXPLAIN_KEYS, explainValueText, label } from './labels.js';
+import { EXPLAIN_KEYS, NOT_EXTENDED, explainValueText, label, neverExtended } from './labels.js';
 
 /** "中文 english" for a key; a key missing from the table shows as itself (src/web/explain-labels.test.ts keeps the table whole). */
 function nameOf(key) {
@@ -39,9 +39,13 @@ function value(v, depth, key, rule, figures) {
 
 function fields(obj, depth, rule, figures = obj) {
   const dl = el('dl');
+  // A case never extended: one figure, 未延期, not 延期天数 0 beside 延期 无.
+  const never = neverExtended(obj);
   for (const [k, v] of Object.entries(obj)) {
     if (['summary', 'text', 'message'].includes(k) && typeof v === 'string') continue;
-    dl.append(el('dt', {}, nameOf(k)), el('dd', {}, value(v, depth, k, rule, figures)));
+    if (never && k === 'extendedDays') continue;
+    const shown = never && k === 'extensions' ? NOT_EXTENDED.join(' ') : value(v, depth, k, rule, figures);
+    dl.append(el('dt', {}, nameOf(k)), el('dd', {}, shown));
   }
   return dl;
 }

@@ -178,6 +178,21 @@ export const COMPLAINT_RULE_TEXT = {
   ],
 };
 
+/**
+ * A list of an explanation written by its length (the card register's one-line figures) under a name of
+ * its own where the key's name says what the list holds, not how many: `extensions` are the 延期 granted,
+ * their number 延期次数 (their days are `extendedDays`, 延期天数).
+ */
+export const EXPLAIN_COUNT_KEYS = {
+  extensions: ['延期次数', 'number of extensions'],
+};
+
+/** The one figure of a deadline card never extended, in place of 延期天数 0 and no 延期 (`neverExtended`). */
+export const NOT_EXTENDED = ['未延期', 'not extended'];
+
+/** A deadline card's explanation of a case never extended: its `extensions` list is empty, so `extendedDays` is 0. */
+export const neverExtended = (explain) => Array.isArray(explain?.extensions) && explain.extensions.length === 0;
+
 /** The figures of a complaint's clocks (GET /complaints/{id} `decide`, `answer`): [中文, english]. */
 export const COMPLAINT_CLOCK_KEYS = {
   receivedDate: ['收到日', 'received date'],
