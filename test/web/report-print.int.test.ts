@@ -276,6 +276,26 @@ describe('monthly report page', () => {
         .filter((t) => t.width > t.room),
     );
     expect(tooWide).toEqual([]);
+    // Session 25: the key figures' header printed the month "2025-" over "06"; a month or date is on one line.
+    const broken = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.report-document thead th'))
+        .flatMap((th) => {
+          const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+          const dates: { head: string; date: string; lines: number }[] = [];
+          for (let node = walker.nextNode(); node !== null; node = walker.nextNode())
+            for (const m of (node.textContent ?? '').matchAll(/\d{4}-\d{2}(-\d{2})?/g)) {
+              const range = document.createRange();
+              range.setStart(node, m.index);
+              range.setEnd(node, m.index + m[0].length);
+              const tops = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+              dates.push({ head: th.textContent ?? '', date: m[0], lines: tops.size });
+            }
+          return dates;
+        })
+        .filter((d) => d.lines !== 1),
+    );
+    expect(await page.locator('#kpis thead th', { hasText: `本月 ${month}` }).count()).toBe(1);
+    expect(broken).toEqual([]);
     await page.context().close();
   }, 30_000);
 

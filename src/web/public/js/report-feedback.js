@@ -3,7 +3,7 @@
 // the substantiated complaints and the satisfaction per department with the
 // directory's names. Figures and growth come from the server; nothing is
 // recomputed here (growth: percent for counts, percentage points for rates).
-import { el, fmtKpi, fmtNumber, fmtRate } from './format.js';
+import { el, fmtKpi, fmtNumber, fmtRate, withWholeDates } from './format.js';
 import { nameCell } from './directory.js';
 import { complaintListLink, countLink, findingListLink, ratingListLink, reportWhere } from './report-links.js';
 import { comparedHead } from './labels.js';
@@ -70,9 +70,9 @@ function comparedRows(section, figures, month, linkOf = () => undefined) {
 }
 
 function headMonths(report, section, prefix) {
-  $(`${prefix}-now`).textContent = `本月 ${report.month}`;
-  $(`${prefix}-month`).textContent = comparedHead(section.previousMonth, 'month');
-  $(`${prefix}-year`).textContent = comparedHead(section.previousYear, 'year');
+  $(`${prefix}-now`).replaceChildren(...withWholeDates(`本月 ${report.month}`));
+  $(`${prefix}-month`).replaceChildren(...withWholeDates(comparedHead(section.previousMonth, 'month')));
+  $(`${prefix}-year`).replaceChildren(...withWholeDates(comparedHead(section.previousYear, 'year')));
 }
 
 /** A department cell; '' is the complaints with no department in charge. */

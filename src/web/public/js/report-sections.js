@@ -4,7 +4,7 @@
 // the worst departments and the month's cards. Growth comes from the server
 // (percent for counts, percentage points for rates); nothing is recomputed here.
 import { ALERT_RULES, COLORS, comparedHead, KPIS, label } from './labels.js';
-import { el, fmtKpi, fmtNumber, fmtRate, ratePercent } from './format.js';
+import { el, fmtKpi, fmtNumber, fmtRate, ratePercent, withWholeDates } from './format.js';
 import { nameCell, withName } from './directory.js';
 import { countLink, reportListLink, reportWhere } from './report-links.js';
 
@@ -62,10 +62,10 @@ const noData = (cols, text = '无数据 No data') =>
 
 export function renderKpis(report) {
   const { kpis, previousMonth: pm, previousYear: py } = report;
-  $('col-now').textContent = `本月 ${report.month}`;
-  $('col-month').textContent = comparedHead(pm, 'month');
-  $('col-year').textContent = comparedHead(py, 'year');
-  $('cards-year').textContent = `${comparedHead(py, 'year')} Year earlier`;
+  $('col-now').replaceChildren(...withWholeDates(`本月 ${report.month}`));
+  $('col-month').replaceChildren(...withWholeDates(comparedHead(pm, 'month')));
+  $('col-year').replaceChildren(...withWholeDates(comparedHead(py, 'year')));
+  $('cards-year').replaceChildren(...withWholeDates(`${comparedHead(py, 'year')} Year earlier`));
   const rows = KPIS.map(([field, part, zhName, enName, kind]) => {
     const a = figure(kpis, part, field);
     const b = figure(py?.kpis, part, field);
