@@ -15,14 +15,11 @@
  * nor does one without a metrics sink (`npm run rebuild`: the runner gives it no file).
  */
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { EpochMs } from '../domain/types.js';
-import { makeFolders } from '../store/core/makeFolders.js';
-import { PRIVATE_MODE } from '../store/core/privateMode.js';
 import { snapshotPartition } from './checkpoint.js';
 import type { ProjectionPartition } from './partition.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
-import { removeOrphanedTemps } from './snapshot.js';
+import { writePrivateFileAtomically } from './privateFileWrite.js';
 
 export const LIVE_UNTIL_FORMAT = 'supervision-live-until';
 /** The heartbeat's default period: what a crash may count twice. */
@@ -132,9 +129,9 @@ export class LiveUntil {
         partition: snapshotPartition(this.options.partition),
         liveUntil: new Date(at).toISOString(),
       };
-      await writeAtomically(file, `${JSON.stringify(record)}\n`).catch((e: unknown) =>
-        this.options.log(`projections: live-until record not written: ${(e as Error).message}`),
-      );
+      await writePrivateFileAtomically(file, (fh) =>
+        fh.write(`${JSON.stringify(record)}\n`).then(() => undefined),
+      ).catch((e: unknown) => this.options.log(`projections: live-until record not written: ${(e as Error).message}`));
     }
     this.writing = undefined;
   }
@@ -146,23 +143,4 @@ export class LiveUntil {
     );
     return undefined;
   }
-}
-
-/** Temp file (mode 600, named by pid as the snapshot's), fsync, rename: a reader sees the old record or the new. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  makeFolders(dirname(file));
-  await removeOrphanedTemps(file);
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  await fs.rm(tmp, { force: true });
-  const fh = await fs.open(tmp, 'wx', PRIVATE_MODE);
-  try {
-    await fh.write(text);
-    await fh.sync();
-  } catch (error) {
-    await fh.close();
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
-  await fh.close();
-  await fs.rename(tmp, file);
 }

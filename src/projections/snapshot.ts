@@ -6,10 +6,7 @@
  * rename) and a slice at a time, so the engine's event loop is never held long.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { makeFolders } from '../store/core/makeFolders.js';
-import { PRIVATE_MODE } from '../store/core/privateMode.js';
+import { writePrivateFileAtomically } from './privateFileWrite.js';
 import type { CaseState } from '../domain/index.js';
 import type { ComplaintState } from '../domain/complaints/evolve.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SavedWithdrawal, type SnapshotHeader } from './snapshotFormat.js';
@@ -44,36 +41,6 @@ export type SnapshotHeaderInput = Omit<
   Partial<Pick<SnapshotHeader, 'partition' | 'policiesSeen' | 'directoryVersion' | 'openWrites'>>;
 
 /**
- * The temporary files of `file` left by processes that died while writing one (SIGKILL, power
- * loss): named by pid, so each crash left one more, as large as a snapshot (270 MB at province
- * scale). A file of a live process (a second engine on the same store) is left alone.
- */
-export async function removeOrphanedTemps(file: string): Promise<void> {
-  // Orphans are left by earlier processes only: one look per file per process is enough.
-  if (tempsChecked.has(file)) return;
-  tempsChecked.add(file);
-  const prefix = `.${basename(file)}.`;
-  const names = await fs.readdir(dirname(file)).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
-    await fs.rm(join(dirname(file), name), { force: true });
-  }
-}
-
-const tempsChecked = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
-  }
-}
-
-/**
  * Write atomically: a reader sees the old snapshot or the new one, never a mix.
  * `rows`: the case table's parts (caseTable.ts `exportParts`), a copy nothing
  * else changes; `states` are then the cases it holds as objects. Without
@@ -87,15 +54,8 @@ export async function writeSnapshot(
   rows?: Parts,
   withdrawn: readonly SavedWithdrawal[] = [],
 ): Promise<void> {
-  makeFolders(dirname(file));
-  await removeOrphanedTemps(file);
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  // Always a new file, so mode 600: one of this pid left by an earlier process (a container's
-  // engine is pid 1 at every start) would keep its mode through 'w' and pass it to the snapshot.
-  await fs.rm(tmp, { force: true });
-  const fh = await fs.open(tmp, 'wx', PRIVATE_MODE);
-  const hash = createHash('sha256');
-  try {
+  await writePrivateFileAtomically(file, async (fh) => {
+    const hash = createHash('sha256');
     const encoded = rows === undefined ? undefined : encodeParts(rows);
     const full: SnapshotHeader = {
       format: SNAPSHOT_FORMAT,
@@ -141,18 +101,5 @@ export async function writeSnapshot(
     hash.update(chunk);
     chunk += `${JSON.stringify({ end: true, cases: states.length, sha256: hash.digest('hex') })}\n`;
     await fh.write(chunk);
-    await fh.sync();
-  } catch (error) {
-    await fh.close();
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
-  await fh.close();
-  await fs.rename(tmp, file);
-  try {
-    const dir = await fs.open(dirname(file), 'r');
-    await dir.sync().finally(() => dir.close());
-  } catch {
-    // Directory fsync is not supported everywhere; the rename itself is atomic.
-  }
+  });
 }
