@@ -307,7 +307,9 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   // A fresh engine on a copy of the database, without any snapshot: a clean rebuild.
   mkdirSync(join(dir, 'fresh'));
   for (const f of readdirSync(join(dir, 'live'))) {
-    if (f.startsWith('events.db') && f !== SNAPSHOT_FILE) copyFileSync(join(dir, 'live', f), join(dir, 'fresh', f));
+    // The database, its -wal and -shm: not the snapshot nor what lies beside it (its live-until record).
+    if (f.startsWith('events.db') && !f.startsWith(SNAPSHOT_FILE))
+      copyFileSync(join(dir, 'live', f), join(dir, 'fresh', f));
   }
   if (readdirSync(join(dir, 'fresh')).some((f) => f.includes('snapshot')))
     problems.push('the fresh copy holds a snapshot');
