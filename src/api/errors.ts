@@ -3,6 +3,7 @@
  * the final error handler that maps known failures to their status codes.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { PERSONAL_FIELDS } from '../domain/inputBounds.js';
 import { StatsQueryError } from '../projections/stats.js';
 import { StoreCorruptError, StoreOutcomeUnknownError, StoreUnavailableError } from '../store/port.js';
 import type { RejectionCode } from '../write/results.js';
@@ -192,8 +193,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 /**
  * Last handler. A 500 is a bug: it is logged with method, route pattern and the
- * error's stack only (never the body, headers or tokens), the request's path values
- * (a case or complaint id) replaced by their names as the route pattern has them.
+ * error's stack only (never the body, headers or tokens), the request's own values
+ * (a case id in its path, a name or comment in its body) replaced by their names
+ * (`withoutRequestValues`).
  */
 export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -206,7 +208,7 @@ export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
       requestId: res.getHeader('X-Request-Id'),
       method: req.method,
       route: routePattern(req),
-      error: withoutPathValues(err instanceof Error ? (err.stack ?? err.message) : String(err), req),
+      error: withoutRequestValues(err instanceof Error ? (err.stack ?? err.message) : String(err), req),
     });
     if (res.headersSent) {
       res.end();
@@ -216,22 +218,45 @@ export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** The body fields whose values a 500's log line names instead: the personal ones, and the ids of cases and complaints. */
+const BODY_FIELDS_LOGGED_BY_NAME: readonly string[] = [...PERSONAL_FIELDS, 'caseId', 'complaintId'];
+
 /**
- * `text` (an error's message and stack) with each value of the request's path parameters, as
- * given or percent-encoded, replaced by `:name`: an error message that names its case (e.g.
- * historySummary.ts's) must not put the case id in the log. The values are read off the path by
- * the route pattern (the routers have restored `req.params` by the time the last handler runs).
- * A value is replaced where it stands alone or after a `-` (`case-<id>`, a stream), not inside a
- * longer id or word; the stack's frames are left whole.
+ * `text` (an error's message and stack) with the request's own values replaced by their names: each
+ * value of the path's parameters, as given or percent-encoded, by `:name` as the route pattern has it
+ * (an error message that names its case, e.g. historySummary.ts's, must not put the case id in the
+ * log); each string of a body field of BODY_FIELDS_LOGGED_BY_NAME (of the body, or of each row of a
+ * batch's `events`) by `<field>` (an error quoting the event it could not store must not put a
+ * rating's comment or a complaint's subject there). The path values are read off the path by the
+ * route pattern (the routers have restored `req.params` by the time the last handler runs). A value
+ * is replaced where it stands alone or after a `-` (`case-<id>`, a stream), not inside a longer id or
+ * word; the stack's frames are left whole.
  */
-export function withoutPathValues(
+export function withoutRequestValues(
   text: string,
-  req: { baseUrl?: string; route?: { path?: unknown }; path?: string },
+  req: { baseUrl?: string; route?: { path?: unknown }; path?: string; body?: unknown },
 ): string {
+  const replacements = [...pathValues(req), ...bodyValues(req.body)]
+    .sort(([a], [b]) => b.length - a.length) // a longer value first: "张三 138…" before "张三"
+    .map(([value, name]): [RegExp, string] => {
+      const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return [new RegExp(`(?<![A-Za-z0-9._%])${escaped}(?![A-Za-z0-9._-])`, 'gu'), name];
+    });
+  if (replacements.length === 0) return text;
+  // The stack's frames are places in the code: only the text between them (the message, which may
+  // run over lines as a free text does) is rewritten.
+  return text
+    .split(/(^\s+at .*$)/m)
+    .map((part, i) => (i % 2 === 1 ? part : replacements.reduce((t, [re, name]) => t.replace(re, name), part)))
+    .join('');
+}
+
+/** Each path parameter's value, as given, decoded and percent-encoded, with its `:name`. */
+function pathValues(req: { baseUrl?: string; route?: { path?: unknown }; path?: string }): [string, string][] {
   const pattern = routePattern(req).split('/');
   const given = (req.path ?? '').split('/');
-  if (pattern.length !== given.length) return text;
-  const replacements: [RegExp, string][] = [];
+  if (pattern.length !== given.length) return [];
+  const values: [string, string][] = [];
   for (const [i, part] of pattern.entries()) {
     const raw = given[i] ?? '';
     if (!part.startsWith(':') || raw === '') continue;
@@ -241,16 +266,26 @@ export function withoutPathValues(
     } catch {
       // a malformed escape: the raw form alone
     }
-    for (const form of new Set([raw, decoded, encodeURIComponent(decoded)])) {
-      const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      replacements.push([new RegExp(`(?<![A-Za-z0-9._%])${escaped}(?![A-Za-z0-9._-])`, 'gu'), part]);
+    for (const form of new Set([raw, decoded, encodeURIComponent(decoded)])) values.push([form, part]);
+  }
+  return values;
+}
+
+/** The strings of the body's BODY_FIELDS_LOGGED_BY_NAME (one event's, or each row's of `{"events": [...]}`), with `<field>`. */
+function bodyValues(body: unknown): [string, string][] {
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const events = isRecord(body) ? body['events'] : undefined;
+  const rows: unknown[] = Array.isArray(events) ? events : [body];
+  const values = new Map<string, string>();
+  for (const row of rows) {
+    if (!isRecord(row)) continue;
+    for (const field of BODY_FIELDS_LOGGED_BY_NAME) {
+      const value = row[field];
+      if (typeof value === 'string' && value !== '' && !values.has(value)) values.set(value, `<${field}>`);
     }
   }
-  // The stack's frames are places in the code: only the other lines (the message) are rewritten.
-  return text
-    .split('\n')
-    .map((line) => (/^\s+at /.test(line) ? line : replacements.reduce((l, [re, name]) => l.replace(re, name), line)))
-    .join('\n');
+  return [...values];
 }
 
 /** The express route pattern of a request (never the raw path: ids stay out of logs and labels). */

@@ -24,7 +24,14 @@ import {
   RATING_CHANNELS,
   RATING_SCORES,
 } from './lists.js';
-import { fieldsOf, incomingEventErrors, isBoundedInstant, MAX_DAYS, unknownFieldErrors } from './inputBounds.js';
+import {
+  fieldsOf,
+  incomingEventErrors,
+  isBoundedInstant,
+  MAX_DAYS,
+  refusedValue,
+  unknownFieldErrors,
+} from './inputBounds.js';
 
 export { EVENT_TYPES, type CaseEventType } from './lists.js';
 
@@ -323,7 +330,8 @@ const EXPECTATIONS: Record<string, string> = {
  * Turn io-ts errors into one message per field, naming the field path: an array's entry by its
  * index (`holidays[2]`; session 25: it was reported on `holidays`), not the members of an
  * intersection or union (their numeric keys are dropped). `explain` gives the message for a type
- * from the value refused (a date's own problem, say), where "must be <type>" says too little.
+ * from the value refused (a date's own problem, say), where "must be <type>" says too little. The
+ * value refused is quoted only as `refusedValue` allows: never a personal field's (session 26).
  */
 export function describeErrors(
   errors: t.Errors,
@@ -341,7 +349,7 @@ export function describeErrors(
       continue;
     }
     const expected = EXPECTATIONS[typeName] ?? (typeName.includes(' | ') ? `one of ${typeName}` : typeName);
-    const got = error.value === undefined ? 'it is missing' : `got ${safeShow(error.value)}`;
+    const got = error.value === undefined ? 'it is missing' : `got ${refusedValue(field, error.value)}`;
     seen.set(field, `must be ${expected}; ${got}`);
   }
   return [...seen].map(([field, message]) => ({ field, message }));
@@ -360,12 +368,3 @@ function fieldPath(context: t.Context): string {
 
 const isArrayType = (type: t.Decoder<unknown, unknown> | undefined): boolean =>
   type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType;
-
-function safeShow(value: unknown): string {
-  try {
-    const s = JSON.stringify(value);
-    return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return typeof value;
-  }
-}

@@ -10,6 +10,8 @@ import {
   LAST_YEAR,
   MAX_DAYS,
   MAX_OFFSET_MINUTES,
+  PERSONAL_FIELDS,
+  refusedValue,
   textProblem,
 } from './inputBounds.js';
 import { CaseAccepted } from './events.js';
@@ -269,5 +271,40 @@ describe('control and bidirectional characters (probe: a NUL, an ESC and U+202E 
     expect(textProblem('a\u0085b', 'free')).toBe('must not hold the control character U+0085');
     expect(textProblem('x\udc00', 'free')).toBe('must not hold a lone surrogate U+DC00 (half of a character)');
     expect(fieldsOfErrors(accepted({ actor: 'a\u202eb', centerId: 'c\u0000' }))).toEqual(['actor', 'centerId']);
+  });
+});
+
+describe('what a refusal says of the value it refuses (security review, session 26)', () => {
+  it('quotes a code of a field that holds no personal data', () => {
+    expect(refusedValue('kind', 'promissed')).toBe('"promissed"');
+    expect(refusedValue('occurredAt', '2025-02-30T10:00:00+08:00')).toBe('"2025-02-30T10:00:00+08:00"');
+    expect(refusedValue('promisedDays', 400)).toBe('400');
+    expect(refusedValue('anonymous', 'yes')).toBe('"yes"');
+  });
+
+  it('never quotes the value of a personal field, whatever its type, nor a text in a code field', () => {
+    for (const field of PERSONAL_FIELDS) {
+      expect(refusedValue(field, '张三 13800138000')).toBe('a string of 14 characters');
+      expect(refusedValue(field, 'Zhang')).toBe('a string of 5 characters');
+      expect(refusedValue(`events[3].${field}`, 13800138000)).toBe('a number');
+      expect(refusedValue(field, ['13800138000'])).toBe('an array of 1');
+    }
+    expect(refusedValue('kind', '张三 13800138000')).toBe('a string of 14 characters');
+    expect(refusedValue('caseId', 'x'.repeat(65))).toBe('a string of 65 characters');
+    expect(refusedValue('channel', { phone: '13800138000' })).toBe('an object');
+  });
+
+  it('a refused event names the field and says what is wrong without the value', () => {
+    const decoded = decodeIncomingComplaintEvent({
+      type: 'ComplaintReceived',
+      complaintId: 'K1',
+      occurredAt: '2025-09-22T10:00:00+08:00',
+      channel: 'hotline',
+      centerId: 'c-1',
+      subject: '张三 13800138000 窗口推诿'.repeat(110),
+    });
+    expect(decoded.ok ? [] : decoded.errors).toEqual([
+      { field: 'subject', message: 'must be a string of 1–2000 characters; got a string of 2090 characters' },
+    ]);
   });
 });

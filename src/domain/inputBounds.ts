@@ -78,6 +78,45 @@ export function unknownFieldErrors(
 
 /** Free texts, which may run over lines; every other string of an event is one line (an id, a name). */
 const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['note', 'reason', 'comment', 'subject']);
+/**
+ * The fields of an event (case or complaint) that may hold personal data: the free texts (a rating's
+ * comment, a complaint's subject, a pause's note, a refusal's reason), where an applicant's name and
+ * phone number end up, and the names of people and of the matter (`actor`, `by`, `approvedBy`,
+ * `matterName`). The one list of them: a refusal never quotes their value (`refusedValue`), and a 500's
+ * log line has their values from the body replaced by their names (errors.ts `withoutRequestValues`).
+ */
+export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
+  ...FREE_TEXT_FIELDS,
+  'actor',
+  'by',
+  'approvedBy',
+  'matterName',
+]);
+/** The strings a refusal quotes: a code's characters (an id, an enum value, a date or instant), at most an id's 64. */
+const QUOTABLE = /^[A-Za-z0-9._:+-]{1,64}$/;
+
+/**
+ * What a refusal says of the value it refuses at `field` (a path: `comment`, `events[2].note`): the
+ * value itself when it is a code — a number, true, false, null, or a string QUOTABLE (ASCII letters,
+ * digits and `._:+-`, at most 64) — of a field not in PERSONAL_FIELDS (`got "aproved"`, `got 400`);
+ * else only its kind and length (`got a string of 2001 characters`, `got a number`, `got an array`).
+ * A refusal can be logged on its way back (a proxy, the client's own log), so it never echoes a name,
+ * a phone number or a free text, nor a text (`张三 …`) sent in a code's place.
+ */
+export function refusedValue(field: string, value: unknown): string {
+  const name = /([^.[\]]+)(?:\[\d+\])*$/.exec(field)?.[1] ?? field;
+  const personal = PERSONAL_FIELDS.has(name);
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    if (value.length === 0) return 'an empty string';
+    if (personal || !QUOTABLE.test(value))
+      return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return personal ? `a ${typeof value}` : String(value);
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
 // The one list of what no text may hold: FORBIDDEN, the union of these.
 /** C0 controls but TAB, LF and CR; DEL; C1 controls. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it looks for
