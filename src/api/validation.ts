@@ -1,7 +1,7 @@
 /** Query and header validation shared by the routes: every failure names the parameter. */
 import type { Request, RequestHandler } from 'express';
 import { CENTER_SCOPES, type CenterScope } from '../domain/directory.js';
-import { instantProblem } from '../domain/inputBounds.js';
+import { instantProblem, shownName } from '../domain/inputBounds.js';
 import { formatInstant } from '../domain/time.js';
 import type { EpochMs } from '../domain/types.js';
 import { ApiError, badRequest } from './errors.js';
@@ -40,7 +40,7 @@ export const takesParams =
     for (const name of Object.keys(req.query as Record<string, unknown>)) {
       if (known.includes(name)) continue;
       throw badRequest(
-        name,
+        shownName(name),
         known.length === 0
           ? 'is not a parameter of this route: it takes none'
           : `is not a parameter of this route; known: ${known.join(', ')}`,

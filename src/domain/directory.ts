@@ -10,7 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { isRegionId } from './calendar/service.js';
 import type { FieldError } from './events.js';
-import { textProblem } from './inputBounds.js';
+import { textProblem, unknownNameErrors } from './inputBounds.js';
 import { CASE_ID_DESCRIPTION } from './lists.js';
 
 /** Center levels, from the top of the hierarchy down. */
@@ -58,9 +58,8 @@ export function validateDirectory(input: unknown): E.Either<readonly FieldError[
   if (!isObject(input))
     return E.left([{ field: '(body)', message: 'expected an object {centers: [...], departments: [...]}' }]);
   const errors: FieldError[] = [];
-  for (const key of Object.keys(input)) {
-    if (!TOP_FIELDS.has(key)) errors.push({ field: key, message: 'is not a field of the directory' });
-  }
+  const unknownTop = Object.keys(input).filter((key) => !TOP_FIELDS.has(key));
+  errors.push(...unknownNameErrors(unknownTop, 'is not a field of the directory'));
   const centersIn = listOf(input, 'centers', MAX_CENTERS, errors);
   const departmentsIn = listOf(input, 'departments', MAX_DEPARTMENTS, errors);
   const centers = centersIn.flatMap((raw, i) => {
@@ -105,9 +104,8 @@ function listOf(input: Record<string, unknown>, key: string, max: number, errors
 }
 
 function unknownFields(raw: Record<string, unknown>, known: ReadonlySet<string>, at: string, errors: FieldError[]) {
-  for (const key of Object.keys(raw)) {
-    if (!known.has(key)) errors.push({ field: `${at}.${key}`, message: 'is not a field of this entry' });
-  }
+  const unknown = Object.keys(raw).filter((key) => !known.has(key));
+  errors.push(...unknownNameErrors(unknown, 'is not a field of this entry', (key) => `${at}.${key}`, at));
 }
 
 /**

@@ -59,21 +59,40 @@ export function fieldsOf(codec: t.Mixed): ReadonlySet<string> {
 const MAX_NAMED = 20;
 const MAX_NAME_LENGTH = 64;
 
-/** One error per field of `input` that `known` does not have, naming it (cut to 64 characters) and the fields there are. */
+/**
+ * A name a caller sent (a body's key, a query parameter), as an answer names it: cut to 64 characters,
+ * so an answer never grows with a key's length and quotes little of what a key may hold.
+ */
+export const shownName = (key: string): string =>
+  key.length > MAX_NAME_LENGTH ? `${key.slice(0, MAX_NAME_LENGTH - 1)}…` : key;
+
+/**
+ * One error per name in `unknown` (the first 20, each cut by `shownName`; the rest counted in one more),
+ * `fieldOf` placing it (`centers[2].x`) — the one way an answer names the fields it does not know.
+ */
+export function unknownNameErrors(
+  unknown: readonly string[],
+  message: string,
+  fieldOf: (shown: string) => string = (shown) => shown,
+  where = '(body)',
+): { field: string; message: string }[] {
+  const errors = unknown.slice(0, MAX_NAMED).map((key) => ({ field: fieldOf(shownName(key)), message }));
+  if (unknown.length > MAX_NAMED) {
+    errors.push({ field: where, message: `${unknown.length - MAX_NAMED} more unknown fields` });
+  }
+  return errors;
+}
+
+/** One error per field of `input` that `known` does not have, naming it and the fields there are. */
 export function unknownFieldErrors(
   input: Readonly<Record<string, unknown>>,
   known: ReadonlySet<string>,
   typeName: string,
 ): { field: string; message: string }[] {
-  const unknown = Object.keys(input).filter((key) => !known.has(key));
-  const errors = unknown.slice(0, MAX_NAMED).map((key) => ({
-    field: key.length > MAX_NAME_LENGTH ? `${key.slice(0, MAX_NAME_LENGTH - 1)}…` : key,
-    message: `unknown field: ${typeName} has no such field (its fields are ${[...known].join(', ')})`,
-  }));
-  if (unknown.length > MAX_NAMED) {
-    errors.push({ field: '(body)', message: `${unknown.length - MAX_NAMED} more unknown fields` });
-  }
-  return errors;
+  return unknownNameErrors(
+    Object.keys(input).filter((key) => !known.has(key)),
+    `unknown field: ${typeName} has no such field (its fields are ${[...known].join(', ')})`,
+  );
 }
 
 /** Free texts, which may run over lines; every other string of an event is one line (an id, a name). */

@@ -4,7 +4,7 @@
  * applies it to the calendar service, so a published or corrected year
  * survives restarts and replays in commit order with the case events.
  */
-import { textProblem } from '../domain/inputBounds.js';
+import { textProblem, unknownNameErrors } from '../domain/inputBounds.js';
 import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -117,10 +117,7 @@ export function decodeCalendarYearRequest(year: unknown, body: unknown, publishe
   if (unknown.length > 0)
     return {
       ok: false,
-      errors: unknown.map((field) => ({
-        field,
-        message: `is not a field of a calendar notice; known: ${NOTICE_FIELDS.join(', ')}`,
-      })),
+      errors: unknownNameErrors(unknown, `is not a field of a calendar notice; known: ${NOTICE_FIELDS.join(', ')}`),
     };
   // A regional notice replaces the region's days of the year: the server's choice, not a field a caller sends.
   const regionalNotice = (body as Record<string, unknown>)['region'] !== undefined ? { replaces: true } : {};

@@ -124,6 +124,32 @@ describe('unknown inputs are refused by name', () => {
     expect([blank.status, blank.body.error.details[0].field]).toEqual([400, 'note']);
   });
 
+  it('an unknown name is quoted cut to 64 characters, and at most 20 of them, wherever it is sent', async () => {
+    // A key is a caller's text like any other: an answer quoting it whole grows with what was sent (session 26).
+    const long = `x${'张'.repeat(5000)}`;
+    const many = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`junk${i}`, i]));
+    const answers = [
+      await call(srv.baseUrl, 'POST', '/events', { token: TOKENS.recorder, body: { events: [], [long]: 1 } }),
+      await call(srv.baseUrl, 'GET', `/cases?${'q'.repeat(4000)}=1`, { token: TOKENS.auditor }),
+      await call(srv.baseUrl, 'PUT', '/calendar/2026', {
+        token: TOKENS.admin,
+        body: { holidays: [], workdays: [], [long]: 1, ...many },
+      }),
+      await call(srv.baseUrl, 'PUT', '/directory', { token: TOKENS.admin, body: { centers: [], [long]: 1, ...many } }),
+      await call(srv.baseUrl, 'PUT', '/directory', {
+        token: TOKENS.admin,
+        body: { centers: [{ centerId: 'c1', name: '一中心', level: 'city', [long]: 1, ...many }], departments: [] },
+      }),
+    ];
+    for (const [i, res] of answers.entries()) {
+      expect(res.status, `answer ${i}`).toBe(400);
+      const fields: string[] = res.body.error.details.map((d: { field: string }) => d.field);
+      expect(fields.length, `answer ${i}: ${fields.length} details`).toBeLessThanOrEqual(21);
+      expect(Math.max(...fields.map((f) => f.length)), `answer ${i}`).toBeLessThanOrEqual(80);
+      expect(JSON.stringify(res.body).length, `answer ${i}`).toBeLessThan(8000);
+    }
+  });
+
   it('no body is read for an unknown caller (401, not a parse error), and a GET takes none', async () => {
     const anonymous = await call(srv.baseUrl, 'POST', '/complaints/C01/events', {
       rawBody: '{bad',

@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import { apiRouter } from '../apiRouter.js';
 import { CaseId, decodeCaseEvent, type FieldError } from '../../domain/events.js';
+import { shownName } from '../../domain/inputBounds.js';
 import { CASE_ID_DESCRIPTION } from '../../domain/lists.js';
 import type { CaseGroup, WriteEvent, WriteResult, WriteSide } from '../../write/index.js';
 import { earlierRefused, rejected, timeSlice, withEventId } from '../../write/index.js';
@@ -142,7 +143,7 @@ function batchOf(body: unknown): unknown[] {
     throw badRequest('events', 'body must be a JSON object {"events": [...]}');
   }
   for (const key of Object.keys(body))
-    if (key !== 'events') throw badRequest(key, 'is not a field of a batch: send {"events": [...]}');
+    if (key !== 'events') throw badRequest(shownName(key), 'is not a field of a batch: send {"events": [...]}');
   const events = (body as Record<string, unknown>)['events'];
   if (!Array.isArray(events)) throw badRequest('events', 'must be an array of case events');
   if (events.length === 0) throw badRequest('events', 'must hold at least one event');
