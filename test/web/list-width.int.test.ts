@@ -127,3 +127,48 @@ describe('the lists at 1280 px', () => {
     30_000,
   );
 });
+
+describe('the card register at 1280 px', () => {
+  it('never breaks a date or a case id across lines, and fits without a sideways scroll', async () => {
+    const page = await openPage(browser, server.baseUrl, TOKENS.monitor, DESKTOP);
+    // The fixture's cards started 9 to 31 days ago: a period of the last 60 days holds them all.
+    const day = (offset: number) => shanghaiIso(offset * DAY).slice(0, 10);
+    await page.goto(`${server.baseUrl}/cards?from=${day(-60)}&to=${day(1)}`);
+    await page.locator('#rows tbody td.explain-figures').first().waitFor();
+    const broken = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#rows tbody td')).flatMap((td) => {
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        const found: { token: string; lines: number }[] = [];
+        for (let node = walker.nextNode(); node !== null; node = walker.nextNode())
+          // A date (2026-11-02) or a case or complaint id (WH-20261102-00001, TS-WH-20261102-001).
+          for (const m of (node.textContent ?? '').matchAll(/\d{4}-\d{2}-\d{2}|[A-Z]+(?:-[A-Z0-9]+)+/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            found.push({
+              token: m[0],
+              lines: new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size,
+            });
+          }
+        return found;
+      }),
+    );
+    // The rows as the review saw them: case ids and many dates in the figures.
+    expect(broken.filter((b) => /^[A-Z]/.test(b.token)).length).toBeGreaterThanOrEqual(12);
+    expect(broken.filter((b) => /^\d/.test(b.token)).length).toBeGreaterThanOrEqual(24);
+    expect(broken.filter((b) => b.lines !== 1)).toEqual([]);
+    const fit = await page.evaluate(() => {
+      const table = document.querySelector<HTMLTableElement>('#rows')!;
+      return {
+        table: table.scrollWidth,
+        room: table.parentElement!.clientWidth,
+        page: document.documentElement.scrollWidth,
+      };
+    });
+    expect(fit.table).toBeLessThanOrEqual(fit.room);
+    expect(fit.page).toBeLessThanOrEqual(DESKTOP.width);
+    expect(await page.locator('#rows thead th:visible').count()).toBe(await page.locator('#rows thead th').count());
+    await screenshot(page, 'card-register-1280');
+    await page.context().close();
+  }, 30_000);
+});

@@ -3,7 +3,7 @@
 // and a later write withdrew, with when and by what. Same filters, total, paging and CSV in both.
 import { ALERT_RULES, CARD_SUBJECTS, COLORS, label, WITHDRAWN_KINDS } from './labels.js';
 import { complaintHref } from './report-links.js';
-import { addDays, el, fmtInstant, loadConfig, localDate } from './format.js';
+import { addDays, el, fmtInstant, loadConfig, localDate, withWholeDates } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
 import { directoryPickers } from './directory.js';
@@ -14,12 +14,12 @@ const PARAMS = ['from', 'to', 'centerId', 'scope', 'departmentId', 'rule', 'colo
 const withdrawnView = new URLSearchParams(location.search).get('view') === 'withdrawn';
 
 const who = (id, name) => (name ? el('span', { title: id }, name) : id);
-const caseLink = (caseId) => el('a', { href: `/cases/${encodeURIComponent(caseId)}` }, caseId);
-/** A case's card or a complaint's (SPEC §8): each links to its own page. */
+const caseLink = (caseId) => el('a', { href: `/cases/${encodeURIComponent(caseId)}`, class: 'case-id' }, caseId);
+/** A case's card or a complaint's (SPEC §8): each links to its own page, its id never broken at a hyphen. */
 const subjectLink = (r) =>
   r.complaintId === undefined
     ? caseLink(r.caseId)
-    : el('a', { href: complaintHref(r.complaintId), title: '效能投诉 complaint' }, r.complaintId);
+    : el('a', { href: complaintHref(r.complaintId), title: '效能投诉 complaint', class: 'case-id' }, r.complaintId);
 
 function row(r) {
   return el(
@@ -41,7 +41,7 @@ function row(r) {
     el('td', { class: 'hide-narrow' }, who(r.centerId, r.centerName)),
     el('td', { class: 'hide-narrow' }, who(r.departmentId, r.departmentName)),
     el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode ?? '—'),
-    el('td', { class: 'explain-figures' }, explainFigures(r.explain)),
+    el('td', { class: 'explain-figures' }, ...withWholeDates(explainFigures(r.explain))),
   );
 }
 

@@ -133,13 +133,14 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 /**
- * `text` as nodes for el() or replaceChildren(), each month or date in it (2026-11, 2026-11-30) in a
- * span.date that never breaks at its hyphens (app.css): a printed header read "2026-" over "11".
+ * `text` as nodes for el() or replaceChildren(), each month, date or date and time in it (2026-11,
+ * 2026-11-30, 2026-11-30 09:00) in a span.date that never breaks inside (app.css): a printed header
+ * read "2026-" over "11", the card register's figures "2025-10-" over "08".
  */
 export function withWholeDates(text) {
   // split() with a capturing group: the dates are the odd parts.
   return String(text)
-    .split(/(\d{4}-\d{2}(?:-\d{2})?)/)
+    .split(/(\d{4}-\d{2}(?:-\d{2}(?: \d{2}:\d{2})?)?)/)
     .map((part, i) => (i % 2 === 1 ? el('span', { class: 'date' }, part) : part))
     .filter((part) => part !== '');
 }
