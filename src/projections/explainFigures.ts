@@ -2,7 +2,7 @@
  * A card's explanation as one line of figures in Chinese, for the CSVs a 通报 is written from: each
  * scalar field named as the pages name it (labels.ts EXPLAIN_KEY_NAMES; a complaint card's clock
  * figures as the complaint page names them), instants as `YYYY-MM-DD HH:mm`, coded values by their
- * Chinese names, day lists by their length, a figure without a value (null) left out, a case never
+ * Chinese names, day lists by their length (an empty one as 无: "地方假日 0" read as a list of 0), a figure without a value (null) left out, a case never
  * extended said once (未延期), not as 延期天数 0 beside a count of no extensions. The card
  * register page writes the same line (src/web/public/js/explain-figures.js; src/web/explain-figures.test.ts
  * checks the two agree).
@@ -13,6 +13,7 @@ import {
   COMPLAINT_EVENT_TYPE_NAMES,
   ESCALATION_LEVEL_NAMES,
   EVENT_TYPE_NAMES,
+  EMPTY_LIST_NAME,
   EXPLAIN_COUNT_KEY_NAMES,
   EXPLAIN_KEY_NAMES,
   NOT_EXTENDED_NAME,
@@ -78,7 +79,8 @@ export function explainFigures(explain: unknown): string {
     if (SKIP.has(key) || value === null || value === undefined || (never && key === 'extendedDays')) continue;
     const name = names[key] ?? key;
     if (never && key === 'extensions') parts.push(NOT_EXTENDED_NAME);
-    else if (Array.isArray(value)) parts.push(`${EXPLAIN_COUNT_KEY_NAMES[key] ?? name} ${value.length}`);
+    else if (Array.isArray(value))
+      parts.push(`${EXPLAIN_COUNT_KEY_NAMES[key] ?? name} ${value.length || EMPTY_LIST_NAME}`);
     else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       parts.push(`${name} ${valueText(key, value)}`);
   }

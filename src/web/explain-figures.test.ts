@@ -10,6 +10,7 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { parseInstant } from '../domain/time.js';
 import { decode, fold } from '../domain/testing/fixtures.js';
 import { explainFigures as server } from '../projections/explainFigures.js';
+import { EXPLAIN_KEY_NAMES } from '../projections/report/labels.js';
 
 const figuresUrl = new URL('./public/js/explain-figures.js', import.meta.url).href;
 const { explainFigures } = (await import(figuresUrl)) as { explainFigures(explain: unknown): string };
@@ -154,5 +155,33 @@ describe("the register's CSV writes each card's explanation as the register page
     };
     expect(server(explain)).toBe('原因 补正；允许天数来源 规则默认（听证）；级别 督办');
     expect(explainFigures(explain)).toBe(server(explain));
+  });
+});
+
+describe("an empty day list on the register's line (session 26)", () => {
+  // The line read "地方假日 0；推定的节假日（该年尚未公布） 0；暂停区间 0", each list by its length: a
+  // reader took "0" for a figure. An empty list reads 无, as the case page writes it; a list with
+  // days still reads as its number.
+  const cards = [...scenarios, ...fixture('timing-edition2.json')].flatMap(explanations);
+  const listNames = (e: Record<string, unknown>, empty: boolean) =>
+    Object.entries(e)
+      .filter(([key, v]) => Array.isArray(v) && (v.length === 0) === empty && key !== 'extensions')
+      .map(([key, v]) => [EXPLAIN_KEY_NAMES[key] ?? key, (v as unknown[]).length] as const);
+
+  it.each([
+    ['the page', explainFigures],
+    ['the CSV', server],
+  ] as const)('%s writes an empty list as 无, a list with days by its number', (_, line) => {
+    const withEmpty = cards.filter((e) => listNames(e, true).length > 0);
+    expect(withEmpty.length).toBeGreaterThan(0);
+    expect(cards.some((e) => Array.isArray(e.regionalDays) && e.regionalDays.length === 0)).toBe(true);
+    for (const e of cards) {
+      const parts = line(e).split('；');
+      for (const [name] of listNames(e, true)) {
+        expect(parts, line(e)).toContain(`${name} 无`);
+        expect(parts, line(e)).not.toContain(`${name} 0`);
+      }
+      for (const [name, length] of listNames(e, false)) expect(parts, line(e)).toContain(`${name} ${length}`);
+    }
   });
 });

@@ -16,6 +16,7 @@ import {
   FINDING_NAMES,
   KIND_NAMES,
   NOT_EXTENDED_NAME,
+  EMPTY_LIST_NAME,
   REASON_NAMES,
   RULE_NAMES,
   SATISFACTION_NAMES,
@@ -56,5 +57,9 @@ describe('report labels', () => {
 
   it('say a case never extended as the pages do', () => {
     expect(NOT_EXTENDED_NAME).toBe((web['NOT_EXTENDED'] as unknown as readonly [string, string])[0]);
+  });
+
+  it('say an empty list as the pages do', () => {
+    expect(EMPTY_LIST_NAME).toBe((web['EMPTY_LIST'] as unknown as readonly [string, string])[0]);
   });
 });

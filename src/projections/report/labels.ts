@@ -243,6 +243,9 @@ export const EXPLAIN_COUNT_KEY_NAMES: Readonly<Record<string, string>> = {
 /** The one figure of a deadline card never extended (labels.js NOT_EXTENDED). */
 export const NOT_EXTENDED_NAME = '未延期';
 
+/** An empty list of an explanation, in place of its length 0 (labels.js EMPTY_LIST). */
+export const EMPTY_LIST_NAME = '无';
+
 /** The figures of a complaint's clocks, as the complaint page names them. */
 export const COMPLAINT_CLOCK_KEY_NAMES: Readonly<Record<string, string>> = {
   receivedDate: '收到日',

@@ -1,12 +1,14 @@
 // A card's explanation as one line of figures for the card register: each scalar field named in
 // Chinese (the case page's labels, EXPLAIN_KEYS), instants in the deployment zone, coded values
-// translated (in Chinese alone), day lists by their length, a figure without a value (null) left out,
+// translated (in Chinese alone), day lists by their length (an empty one as 无, not 0), a figure
+// without a value (null) left out,
 // a case never extended said once (未延期), not as 延期天数 0 beside a count of no extensions.
 // The register's CSV writes the same line (src/projections/explainFigures.ts; src/web/explain-figures.test.ts
 // checks the two agree).
 import { fmtInstant, isIsoInstant } from './format.js';
 import {
   COMPLAINT_CLOCK_KEYS,
+  EMPTY_LIST,
   EXPLAIN_COUNT_KEYS,
   EXPLAIN_KEYS,
   NOT_EXTENDED,
@@ -36,7 +38,8 @@ export function explainFigures(explain) {
   for (const [key, value] of Object.entries(explain)) {
     if (SKIP.has(key) || value === null || (never && key === 'extendedDays')) continue;
     if (never && key === 'extensions') parts.push(NOT_EXTENDED[0]);
-    else if (Array.isArray(value)) parts.push(`${EXPLAIN_COUNT_KEYS[key]?.[0] ?? nameOf(table, key)} ${value.length}`);
+    else if (Array.isArray(value))
+      parts.push(`${EXPLAIN_COUNT_KEYS[key]?.[0] ?? nameOf(table, key)} ${value.length || EMPTY_LIST[0]}`);
     else if (typeof value !== 'object') parts.push(`${nameOf(table, key)} ${text(key, value)}`);
   }
   return parts.join('；');

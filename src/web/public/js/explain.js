@@ -2,7 +2,7 @@
 // exact shape: strings become sentences, numbers and instants are formatted,
 // objects become labelled lists.
 import { el, fmtInstant, isIsoInstant } from './format.js';
-import { EXPLAIN_KEYS, NOT_EXTENDED, explainValueText, label, neverExtended } from './labels.js';
+import { EMPTY_LIST, EXPLAIN_KEYS, NOT_EXTENDED, explainValueText, label, neverExtended } from './labels.js';
 
 /** "中文 english" for a key; a key missing from the table shows as itself (src/web/explain-labels.test.ts keeps the table whole). */
 function nameOf(key) {
@@ -19,7 +19,7 @@ function value(v, depth, key, rule, figures) {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10000) / 10000);
   if (typeof v === 'boolean') return v ? '是 yes' : '否 no';
   if (Array.isArray(v)) {
-    if (v.length === 0) return '无 none';
+    if (v.length === 0) return EMPTY_LIST.join(' ');
     if (v.every((x) => typeof x !== 'object' || x === null)) {
       const text = v.map((x) => value(x, depth, key, rule, figures)).join('、');
       // Long date lists fold away; the count is what one reads first.

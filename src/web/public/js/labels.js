@@ -190,6 +190,9 @@ export const EXPLAIN_COUNT_KEYS = {
 /** The one figure of a deadline card never extended, in place of 延期天数 0 and no 延期 (`neverExtended`). */
 export const NOT_EXTENDED = ['未延期', 'not extended'];
 
+/** An empty list of an explanation (no regional day, no pause): none, not a count of 0 (session 26). */
+export const EMPTY_LIST = ['无', 'none'];
+
 /** A deadline card's explanation of a case never extended: its `extensions` list is empty, so `extendedDays` is 0. */
 export const neverExtended = (explain) => Array.isArray(explain?.extensions) && explain.extensions.length === 0;
 
