@@ -246,6 +246,27 @@ describe('October 2025 figures, worked out by hand', () => {
     expect(district.summary).toMatch(/^2025年8月，五华区政务服务中心未受理事项，也无办结事项。/);
   });
 
+  it('a month with completions and no acceptance: its 办结 are the flow’s, of cases accepted before it (session 26)', () => {
+    // November: nothing accepted; E (accepted 31 Oct 23:59 at the street) completed 1 Nov 00:00, on time.
+    // The paragraph read "共受理各类事项0件，办结0件，在办事项0件，按时办结率为100%": 办结 the cohort's 0
+    // beside the rate of the month's one completion.
+    const nov = report('2025-11', 'D', 'subtree');
+    expect(nov.kpis.cohort).toMatchObject({ accepted: 0, completed: 0, inProgress: 0 });
+    expect(nov.kpis.flow).toMatchObject({ completedInPeriod: 1, onTimeRate: 1 });
+    expect(nov.summary).toMatch(
+      /^2025年11月，五华区政务服务中心未受理事项；本月办结往月受理的事项1件，按时办结率为100%。本月，/,
+    );
+    expect(nov.summary).not.toContain('受理各类事项0件');
+    const street = report('2025-11', 'S', 'center');
+    expect(street.summary).toMatch(
+      /^2025年11月，红云街道为民服务中心未受理事项；本月办结往月受理的事项1件，按时办结率为100%。/,
+    );
+    // The district alone completed nothing in November: as an empty month.
+    expect(report('2025-11', 'D', 'center').summary).toMatch(
+      /^2025年11月，五华区政务服务中心未受理事项，也无办结事项。/,
+    );
+  });
+
   it('the CSV sections carry the JSON figures', () => {
     const lines = rig.projections.readModels.monthlyReportCsv('2025-10').split('\r\n');
     expect(lines).toContain('受理,5,1,增长400%,2,增长150%');

@@ -88,6 +88,17 @@ export function cardsText(report: Pick<MonthlyReportFigures, 'cards' | 'kpis' | 
   return `本月，${where}${caseText}${complaintText}。`;
 }
 
+/**
+ * A month that accepted nothing. Its completions are the flow's (SPEC §5: completedInPeriod, the base of
+ * 按时办结率), all of cases accepted in earlier months; the cohort's 办结 is 0 and reads as none done
+ * ("共受理各类事项0件，办结0件，…，按时办结率为100%" until session 26).
+ */
+function withoutAcceptances(flow: MonthlyReportFigures['kpis']['flow']): string {
+  if (flow.completedInPeriod === 0) return '未受理事项，也无办结事项。';
+  const onTime = flow.onTimeRate === null ? '' : `，按时办结率为${percentText(flow.onTimeRate)}`;
+  return `未受理事项；本月办结往月受理的事项${flow.completedInPeriod}件${onTime}。`;
+}
+
 /** The opening paragraph of the monthly report. */
 export function monthlySummary(report: MonthlyReportFigures): string {
   const [year, mon] = report.month.split('-').map(Number);
@@ -96,8 +107,8 @@ export function monthlySummary(report: MonthlyReportFigures): string {
   // A month still running says which days it covers, never reads as the whole month.
   const through = report.runningThrough === undefined ? undefined : Number(report.runningThrough.slice(8));
   const when = through === undefined ? `${year}年${mon}月` : `${year}年${mon}月1日至${through}日`;
-  if (cohort.accepted === 0 && flow.completedInPeriod === 0) {
-    return `${when}，${subject}未受理事项，也无办结事项。${cardsText(report, subject)}${feedbackText(report)}${versionsText(report)}`;
+  if (cohort.accepted === 0) {
+    return `${when}，${subject}${withoutAcceptances(flow)}${cardsText(report, subject)}${feedbackText(report)}${versionsText(report)}`;
   }
   const head = [
     `${when}，${subject}各窗口共受理各类事项${cohort.accepted}件`,
