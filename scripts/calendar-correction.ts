@@ -10,6 +10,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { createCalendarService, DEFAULT_POLICY } from '../src/domain/index.js';
 import { createProjections } from '../src/projections/runner.js';
 import { createManualScheduler } from '../src/projections/scheduler.js';
+import { databaseFilesOf } from '../src/store/sqlite/databaseFiles.js';
 import { SqliteEventStore } from '../src/store/sqlite/sqlite-store.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from '../src/projections/calendarEvents.js';
 import { PROVINCE_ZONE } from '../src/demo/provinceYear.js';
@@ -50,6 +51,4 @@ const w = p.readModels.withdrawnCards({
 console.log(`calendar correction ${extra}: ${ms.toFixed(0)} ms; withdrawn ${w.total}`);
 await p.stop();
 await store.close();
-rmSync(copy, { force: true });
-rmSync(`${copy}-wal`, { force: true });
-rmSync(`${copy}-shm`, { force: true });
+for (const file of databaseFilesOf(copy)) rmSync(file, { force: true });

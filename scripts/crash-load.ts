@@ -307,7 +307,7 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
   // A fresh engine on a copy of the database, without any snapshot: a clean rebuild.
   mkdirSync(join(dir, 'fresh'));
   for (const f of readdirSync(join(dir, 'live'))) {
-    // The database, its -wal and -shm: not the snapshot nor what lies beside it (its live-until record).
+    // The database and its side files (databaseFiles.ts): not the snapshot nor what lies beside it (its live-until record).
     if (f.startsWith('events.db') && !f.startsWith(SNAPSHOT_FILE))
       copyFileSync(join(dir, 'live', f), join(dir, 'fresh', f));
   }

@@ -240,7 +240,8 @@ function fail(message: string, code = 1): never {
 }
 
 // Anything that stops the start (a store that fails or is corrupt, a policy refused) ends here:
-// one line naming what failed and why, and a non-zero exit a supervisor sees.
+// one line naming what failed and why, and a non-zero exit a supervisor sees: 2 for configuration
+// (a ConfigError names its variable), 1 for the rest, the store's files included (docs/api.md "Exit codes").
 main().catch((e: unknown) => {
   if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 2);
   if (e instanceof PolicyRefusedError) fail(`configuration error: POLICY_FILE: ${e.message}`, 2);

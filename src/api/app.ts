@@ -133,11 +133,12 @@ export function createApp(deps: AppDeps): SupervisionApp {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(answersOptions(() => app.router.stack));
   // The pages and their assets (GET only, no body, no case data) before the rate limit: an office
   // behind one proxy shares one address, and the tokenless limit is for the API.
   if (deps.web !== undefined) app.use(deps.web.router);
   app.use(perTokenRateLimit(options.rateLimitPerSecond, auth));
+  // After the limit: a page load is never an OPTIONS (the pages pass it on), so every OPTIONS is counted.
+  app.use(answersOptions(() => app.router.stack));
   // No body is read from an unknown caller, nor from a role that may not write there, nor taken where none belongs.
   app.use(auth.gateBodies());
   app.use(bodyParser()); // the body routes' JSON, each under its size and depth limits (bodyLimits.ts)

@@ -4,7 +4,8 @@
  * - 405 for a known path asked with a method it does not take (RFC 9110 §15.5.6), so a client
  *   that sent `DELETE /alerts` learns the route exists rather than that it does not. Runs after
  *   every route, before the 404 handler.
- * - `OPTIONS` on a known path (RFC 9110 §9.3.7): 204, no body. Runs before every router.
+ * - `OPTIONS` on a known path (RFC 9110 §9.3.7): 204, no body. Runs after the rate limit, before
+ *   every API router.
  */
 import type { RequestHandler } from 'express';
 import { ApiError } from './errors.js';
@@ -69,8 +70,9 @@ export function methodNotAllowed(stack: () => readonly unknown[]): RequestHandle
 /**
  * `OPTIONS` on a known path: 204 with `Allow`, no body, and no token needed (a 405 needs none
  * either). Express answered it itself from whichever router matched first, `200 text/plain`
- * "GET,HEAD", with no `OPTIONS` in it. Mounted before every router, the pages' included; an
- * unknown path falls through to the 404.
+ * "GET,HEAD", with no `OPTIONS` in it. Mounted after the rate limit (session 26: before it, OPTIONS
+ * could be sent without bound) and before every API router; the pages' router passes OPTIONS on.
+ * An unknown path falls through to the 404.
  */
 export function answersOptions(stack: () => readonly unknown[]): RequestHandler {
   return (req, res, next) => {

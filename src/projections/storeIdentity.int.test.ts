@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../domain/index.js';
+import { databaseFilesOf } from '../store/sqlite/databaseFiles.js';
 import { SqliteEventStore } from '../store/sqlite/sqlite-store.js';
 import type { EventStore } from '../store/port.js';
 import { TOKEN_CONFIG, TOKENS } from '../../test/reliability/support/app-server.js';
@@ -98,7 +99,7 @@ describe('store identity through the engine', () => {
   it('a 0-byte database beside its snapshot stops the start non-zero, naming the store, and nothing is written', async () => {
     const db = join(dir, 'events.db');
     await storeWithSnapshot(db, 'E', 'c1', 4);
-    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+    for (const f of databaseFilesOf(db)) rmSync(f, { force: true });
     closeSync(openSync(db, 'w'));
 
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

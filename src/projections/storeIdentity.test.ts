@@ -12,6 +12,7 @@ import { formatInstant, parseInstant } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { openStore } from '../store/open.js';
 import type { EventStore } from '../store/port.js';
+import { databaseFilesOf } from '../store/sqlite/databaseFiles.js';
 import { StoreHistoryLostError } from './checkpoint.js';
 import { defaultCheckpointFile } from './checkpointPath.js';
 import { appendBody, makeRig, ZONE, type Rig } from './testSupport.js';
@@ -170,7 +171,7 @@ describe('a snapshot is not trusted blindly (issue 12 defect 2)', () => {
 
   it('a 0-byte database beside a snapshot of its history is refused with StoreHistoryLostError naming the store', async () => {
     const { path, file } = await storeWithSnapshot();
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    for (const f of databaseFilesOf(path)) rmSync(f, { force: true });
     closeSync(openSync(path, 'w')); // the database file is there, empty
 
     const empty = await sqlite('events.db');

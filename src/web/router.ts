@@ -55,6 +55,9 @@ export function createWebPages(options: WebRouterOptions): WebPages {
 
 function createWebRouter({ zone }: WebRouterOptions): express.Router {
   const router = express.Router();
+  // OPTIONS is the app's (answersOptions, after the rate limit): leave before a route could match, or
+  // Express would answer it here, before the limit, with a 200 of its own.
+  router.use((req, _res, next) => next(req.method === 'OPTIONS' ? 'router' : undefined));
   for (const page of WEB_PAGES) {
     const body = bodyOf(page);
     router.get(page.path, (req, res, next) => {

@@ -1,6 +1,6 @@
 /** The engine process: generated token on loopback, fail-fast config, graceful shutdown. */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,67 @@ describe('src/main.ts', () => {
       expect.stringMatching(/^e-supervision: configuration error: POLICY_FILE: .* is not valid JSON/),
     ]);
   }, 45_000);
+
+  // Session 26: the exit code says what stopped the start (docs/api.md "Exit codes"): 2 a refusal worded
+  // `configuration error: <VARIABLE>` (a value, or a file a variable names other than the store, as AUDIT_LOG's),
+  // 1 the event store and the files kept beside it (the database, its side files, the snapshot), whatever the
+  // refusal, a file's mode included.
+  it.each([
+    [
+      'the access trail',
+      2,
+      'audit.log',
+      /^e-supervision: configuration error: AUDIT_LOG: the access trail \S+audit\.log is mode 644 and cannot be made 600 \(EPERM/,
+    ],
+    [
+      'the database file',
+      1,
+      'events.db',
+      /^e-supervision: event store sqlite:\S+events\.db unavailable: cannot open the database \(\S+events\.db is mode 644 and cannot be made 600 \(EPERM/,
+    ],
+    [
+      'the rollback journal a crash left',
+      1,
+      'events.db-journal',
+      /^e-supervision: event store sqlite:\S+events\.db unavailable: cannot open the database \(\S+events\.db-journal is mode 644 and cannot be made 600 \(EPERM/,
+    ],
+    [
+      'the snapshot',
+      1,
+      'events.db.snapshot.ndjson',
+      /^e-supervision: projections: the snapshot \S+events\.db\.snapshot\.ndjson is mode 644 and cannot be made 600 \(EPERM/,
+    ],
+  ])(
+    '%s found 644, that the engine may not make 600, exits %i in one line naming it',
+    (_what, code, file, line) => {
+      const dir = mkdtempSync(join(tmpdir(), 'supervision-exit-'));
+      try {
+        const mine = (name: string) => join(dir, name);
+        writeFileSync(mine(file), '');
+        chmodSync(mine(file), 0o644); // as an operator's copy or an older version left it
+        const r = spawnSync(
+          process.execPath,
+          ['--import', 'tsx', '--import', fileURLToPath(new URL('../support/refuseChmod.mjs', import.meta.url)), MAIN],
+          {
+            env: {
+              PATH: process.env['PATH'] ?? '',
+              STORE: `sqlite:${mine('events.db')}`,
+              AUDIT_LOG: mine('audit.log'),
+              DEMO: 'off',
+              PORT: '0',
+            },
+            encoding: 'utf8',
+            timeout: 30_000,
+          },
+        );
+        expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(line)]);
+        expect(r.status).toBe(code);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    45_000,
+  );
 
   it('takes the alert stream caps from ALERT_STREAMS_MAX and ALERT_STREAMS_PER_TOKEN', async () => {
     const port = await freePort();

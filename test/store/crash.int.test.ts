@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { databaseFilesOf } from '../../src/store/sqlite/databaseFiles.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { RecordedEvent } from '../../src/store/port.js';
 
@@ -98,9 +99,7 @@ describe('sqlite store after SIGKILL of the writing process', () => {
       } finally {
         await store.close();
       }
-      rmSync(dbPath, { force: true });
-      rmSync(`${dbPath}-wal`, { force: true });
-      rmSync(`${dbPath}-shm`, { force: true });
+      for (const file of databaseFilesOf(dbPath)) rmSync(file, { force: true });
     }
   });
 });

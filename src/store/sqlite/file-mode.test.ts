@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import Database from 'better-sqlite3';
 import { chmodRefusal } from '../core/chmodRefusal.testSupport.js';
+import { makeDatabaseFilesPrivate } from './privateFile.js';
 import { SqliteEventStore } from './sqlite-store.js';
 
 vi.mock('node:fs', async (original) =>
@@ -20,7 +22,23 @@ afterEach(() => {
 });
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
+/** The files a store in WAL mode keeps while it runs. */
 const filesOf = (path: string): string[] => [path, `${path}-wal`, `${path}-shm`];
+
+/**
+ * What a crash leaves at `path`: a database not (yet) in WAL mode, as at the store's first open,
+ * with the rollback journal of a write that never finished (its `-journal` is hot: a copy holds no
+ * lock), both mode 644 as an older umask or an operator's copy left them.
+ */
+function crashImage(path: string): void {
+  const live = join(dir, 'live');
+  mkdirSync(live);
+  const db = new Database(join(live, 'events.db'));
+  db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('kept'); BEGIN IMMEDIATE; INSERT INTO t VALUES ('torn')");
+  for (const suffix of ['', '-journal']) copyFileSync(join(live, `events.db${suffix}`), `${path}${suffix}`);
+  db.close();
+  for (const suffix of ['', '-journal']) chmodSync(`${path}${suffix}`, 0o644);
+}
 async function drain<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
@@ -92,6 +110,31 @@ describe('the sqlite store file', () => {
     chmodRefusal.code = 'EPERM';
     expect(() => new SqliteEventStore(path)).toThrow(`(${path}-wal is mode 644 and cannot be made 600 (EPERM`);
     await running.close();
+  });
+
+  // Session 26: only the database, -wal and -shm were tightened; a rollback journal a crash left kept its 644.
+  it('a rollback journal a crash left (644) is made 600 with the database, before SQLite reads it', () => {
+    const path = join(dir, 'events.db');
+    crashImage(path);
+    makeDatabaseFilesPrivate(path);
+    for (const file of [path, `${path}-journal`]) expect(modeOf(file), file).toBe(0o600);
+  });
+
+  it('a rollback journal the engine may not tighten is refused at open, naming it (the database file being 600)', async () => {
+    const path = join(dir, 'events.db');
+    crashImage(path);
+    chmodSync(path, 0o600);
+    chmodRefusal.code = 'EPERM';
+    expect(() => new SqliteEventStore(path)).toThrow(`(${path}-journal is mode 644 and cannot be made 600 (EPERM`);
+    chmodRefusal.code = undefined;
+    const store = new SqliteEventStore(path); // its user may: tightened, rolled back, turned to WAL mode
+    expect(modeOf(path)).toBe(0o600);
+    expect(existsSync(`${path}-journal`)).toBe(false);
+    await store.append('case-M-1', anEvent());
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT v FROM t').pluck().all()).toEqual(['kept']); // the unfinished write rolled back
+    db.close();
   });
 
   it('a :memory: store touches no file', async () => {

@@ -2,17 +2,16 @@ import { closeSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { makeFolders } from '../core/makeFolders.js';
 import { PRIVATE_MODE, tightenPathToPrivate } from '../core/privateMode.js';
-
-/** The files SQLite keeps beside a database in WAL mode. */
-const SIDE_FILES = ['-wal', '-shm'] as const;
+import { databaseFilesOf } from './databaseFiles.js';
 
 /**
  * The event log is evidence (case ids, personal data in events): before SQLite opens it, a new
  * database file is created mode 600 (an empty file is a new database), and an existing one, with
- * the `-wal` and `-shm` a running or crashed engine left, is tightened to 600 (`644` left by an
- * operator's copy or an older version), or the open fails naming the file and its mode. SQLite
- * gives a new `-wal` and `-shm` the database file's mode, so the database goes first. The
- * read-ahead worker's read-only connection opens the store's file after this, and changes nothing.
+ * the `-journal`, `-wal` and `-shm` a running or crashed engine left (databaseFiles.ts), is
+ * tightened to 600 (`644` left by an operator's copy or an older version), or the open fails
+ * naming the file and its mode. SQLite gives a new side file the database file's mode, so the
+ * database goes first. The read-ahead worker's read-only connection opens the store's file after
+ * this, and changes nothing.
  */
 export function makeDatabaseFilesPrivate(path: string): void {
   makeFolders(dirname(resolve(path)));
@@ -21,6 +20,5 @@ export function makeDatabaseFilesPrivate(path: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  tightenPathToPrivate(path);
-  for (const side of SIDE_FILES) tightenPathToPrivate(`${path}${side}`);
+  for (const file of databaseFilesOf(path)) tightenPathToPrivate(file);
 }
