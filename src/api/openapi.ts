@@ -102,7 +102,7 @@ export const openApiDocument = {
     description:
       'Event-sourced electronic supervision (电子监察) of government service cases. Roles: recorder (write events), ' +
       'monitor (alerts, stats, reports, calendar read, policy read, case read, directory read), auditor (case read and history, calendar read, policy read, directory read), admin (everything). ' +
-      'Paths are exact (a trailing slash is 404); OPTIONS on a documented path answers 204 with Allow, no token needed.',
+      'Paths are exact (a trailing slash is 404); OPTIONS on a documented path answers 204 with Allow, no token needed (counted by the rate limit like any request).',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],

@@ -5,6 +5,7 @@
  * at start (so a restart from a snapshot has it before any case is evaluated),
  * then the projection runner hands it each new publication in commit order.
  */
+import { shownName } from '../domain/inputBounds.js';
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
@@ -135,7 +136,7 @@ export class DirectoryBook {
 /** Apply one recorded directory event to the book; a reason when it cannot be read. */
 export function applyDirectoryEvent(book: DirectoryBook, recorded: RecordedEvent): string | undefined {
   if (recorded.type !== DIRECTORY_EVENT_TYPE)
-    return `unknown event type ${recorded.type} at revision ${recorded.revision}`;
+    return `unknown event type ${shownName(recorded.type)} at revision ${recorded.revision}`;
   const decoded = decodeDirectoryPublished(recorded.data);
   if (typeof decoded === 'string') return `${DIRECTORY_STREAM_ID} revision ${recorded.revision}: ${decoded}`;
   book.add(recorded.revision, decoded, tryParseInstant(recorded.recordedAt));

@@ -5,6 +5,7 @@
  * The `PolicyBook` holds the versions read back, in publication order; which
  * version a case uses is the domain's rule (`policyInForce`).
  */
+import { shownName } from '../domain/inputBounds.js';
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
@@ -136,7 +137,7 @@ export async function loadPolicies(store: EventStore, book: PolicyBook): Promise
 /** Apply one recorded policy event to the book; a reason when it cannot be read. */
 export function applyPolicyEvent(book: PolicyBook, recorded: RecordedEvent): string | undefined {
   if (recorded.type !== POLICY_EVENT_TYPE)
-    return `unknown event type ${recorded.type} at revision ${recorded.revision}`;
+    return `unknown event type ${shownName(recorded.type)} at revision ${recorded.revision}`;
   const decoded = decodePolicyPublished(recorded.data);
   if (typeof decoded === 'string') return `${POLICY_STREAM_ID} revision ${recorded.revision}: ${decoded}`;
   book.add(recorded.revision, decoded);

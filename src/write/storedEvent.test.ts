@@ -1,3 +1,4 @@
+import { shownName } from '../domain/inputBounds.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CaseEvent, EVENT_TYPES } from '../domain/events.js';
@@ -61,6 +62,11 @@ describe('decodeStoredCaseEvent', () => {
     });
   });
 
+  it("names another writer's unknown type cut to 64 characters: the skip's log line never grows with it", () => {
+    const decoded = decodeStoredCaseEvent(recorded({ type: `Nope${'x'.repeat(5000)}` }));
+    expect(decoded).toEqual({ ok: false, reason: `unknown case event type Nope${'x'.repeat(59)}…` });
+  });
+
   it('leaves recordedAt out of the meta when the store wrote none it can parse', () => {
     const decoded = decodeStoredCaseEvent(recorded({ recordedAt: '' }));
     expect(decoded.ok && decoded.value.meta).toEqual({ revision: 3, occurredAt: Date.parse('2025-09-22T01:30:00Z') });
@@ -74,7 +80,8 @@ describe('decodeStoredCaseEvent', () => {
  */
 function referenceDecode(recorded: RecordedEvent): StoredDecoding {
   if (!recorded.streamId.startsWith(CASE_STREAM_PREFIX)) return { ok: false, reason: 'not a case stream' };
-  if (!REFERENCE_TYPES.has(recorded.type)) return { ok: false, reason: `unknown case event type ${recorded.type}` };
+  if (!REFERENCE_TYPES.has(recorded.type))
+    return { ok: false, reason: `unknown case event type ${shownName(recorded.type)}` };
   const data = recorded.data as Record<string, unknown>;
   const occurredText = data['occurredAt'];
   const occurredAt = typeof occurredText === 'string' ? tryParseInstant(occurredText) : undefined;

@@ -5,6 +5,7 @@
  * check (stream, type, instants), not a second schema validation; `occurredAt`
  * and `recordedAt` are parsed here once and handed to `evolve` in its meta.
  */
+import { shownName } from '../domain/inputBounds.js';
 import { EVENT_TYPES, type CaseEvent } from '../domain/events.js';
 import { tryParseInstant } from '../domain/time.js';
 import type { EpochMs, EventMeta } from '../domain/types.js';
@@ -81,7 +82,7 @@ export function decodeCaseEventParts(
   sink: CaseEventSink,
 ): string | undefined {
   if (!streamId.startsWith(CASE_STREAM_PREFIX)) return 'not a case stream';
-  if (!CASE_EVENT_TYPES.has(type)) return `unknown case event type ${type}`;
+  if (!CASE_EVENT_TYPES.has(type)) return `unknown case event type ${shownName(type)}`;
   const data = body as Record<string, unknown>;
   const occurredText = data['occurredAt'];
   const occurredAt = typeof occurredText === 'string' ? tryParseInstant(occurredText) : undefined;
