@@ -3,7 +3,7 @@
 // and a later write withdrew, with when and by what. Same filters, total, paging and CSV in both.
 import { ALERT_RULES, CARD_SUBJECTS, COLORS, label, WITHDRAWN_KINDS } from './labels.js';
 import { complaintHref } from './report-links.js';
-import { addDays, el, fmtInstant, loadConfig, localDate, withWholeDates } from './format.js';
+import { addDays, el, loadConfig, localDate, withWholeDates } from './format.js';
 import { listPage } from './list-page.js';
 import { wireHeader } from './nav.js';
 import { directoryPickers } from './directory.js';
@@ -30,14 +30,14 @@ function row(r) {
     el(
       'td',
       {},
-      el('time', { datetime: r.startedAt }, fmtInstant(r.startedAt)),
+      timeOf(r.startedAt),
       // The card's clock runs over days of a year the calendar only predicts (SPEC §3; the CSV's 时限为预测).
       r.provisional === true
         ? el('span', { class: 'muted', dataset: { provisional: 'true' } }, ' 暂定 provisional')
         : null,
     ),
     // On a phone: the case, the card, when and why (the columns below are in the CSV and on a wide screen).
-    el('td', { class: 'hide-narrow' }, r.clearedAt ? fmtInstant(r.clearedAt) : '—'),
+    el('td', { class: 'hide-narrow' }, r.clearedAt ? timeOf(r.clearedAt) : '—'),
     el('td', { class: 'hide-narrow' }, who(r.centerId, r.centerName)),
     el('td', { class: 'hide-narrow' }, who(r.departmentId, r.departmentName)),
     el('td', { class: 'hide-narrow' }, r.matterName ?? r.matterCode ?? '—'),
