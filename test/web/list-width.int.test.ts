@@ -141,7 +141,9 @@ describe('the card register at 1280 px', () => {
         const found: { token: string; lines: number }[] = [];
         for (let node = walker.nextNode(); node !== null; node = walker.nextNode())
           // A date (2026-11-02), an instant (2026-11-02 09:30) or a case or complaint id (WH-20261102-00001, TS-WH-20261102-001).
-          for (const m of (node.textContent ?? '').matchAll(/\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?|[A-Z]+(?:-[A-Z0-9]+)+/g)) {
+          for (const m of (node.textContent ?? '').matchAll(
+            /\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?|[A-Z]+(?:-[A-Z0-9]+)+/g,
+          )) {
             const range = document.createRange();
             range.setStart(node, m.index);
             range.setEnd(node, m.index + m[0].length);
