@@ -30,6 +30,42 @@ export const REJECTION_STATUS: Readonly<Record<RejectionCode, 403 | 404 | 409 | 
   'store-outcome-unknown': 503,
 };
 
+/**
+ * What a failure of the event store answers (`toApiError`; the first row its error is an instance of:
+ * a corrupt store, or an outcome lost, is also "unavailable"), by the request's method: a read (GET,
+ * HEAD) is told what it met, not "nothing was written"; `onReads` undefined where a read cannot meet it
+ * (an outcome unknown is an append's). The OpenAPI document's 503s are said from here.
+ */
+export const STORE_FAILURES = [
+  {
+    error: StoreCorruptError,
+    code: 'store-corrupt',
+    onWrites:
+      'the event store is corrupt (damaged data was found and logged); nothing was written; it must be restored from a backup',
+    onReads: 'the event store is corrupt (damaged data was found and logged); it must be restored from a backup',
+  },
+  {
+    error: StoreOutcomeUnknownError,
+    code: 'store-outcome-unknown',
+    onWrites:
+      "the event store's answer was lost (no answer in time, or the connection dropped): the events may have been written; retry with the same eventIds",
+  },
+  {
+    error: StoreUnavailableError,
+    code: 'store-unavailable',
+    onWrites: 'the event store is unavailable; nothing was written',
+    onReads: 'the event store is unavailable; the read was not answered: retry shortly',
+  },
+] as const satisfies readonly {
+  error: abstract new (...args: never[]) => Error;
+  code: RejectionCode;
+  onWrites: string;
+  onReads?: string;
+}[];
+
+/** Whether a request only reads (its store failure is worded as a read's: STORE_FAILURES). */
+export const onlyReads = (method: string): boolean => method === 'GET' || method === 'HEAD';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -119,26 +155,13 @@ function parseFailure(err: object): string {
 }
 
 /** Known failures of the store and of body parsing, as API errors; undefined for anything else. */
-export function toApiError(err: unknown): ApiError | undefined {
+export function toApiError(err: unknown, reading = false): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof StatsQueryError) return badRequest(err.field, err.message.replace(`${err.field}: `, ''));
-  if (err instanceof StoreCorruptError) {
-    // Before the unavailable case (it is one): "unavailable" would suggest waiting for it to come back.
-    return new ApiError(
-      503,
-      'store-corrupt',
-      'the event store is corrupt (damaged data was found and logged); nothing was written; it must be restored from a backup',
-    );
-  }
-  if (err instanceof StoreOutcomeUnknownError) {
-    return new ApiError(
-      503,
-      'store-outcome-unknown',
-      "the event store's answer was lost (no answer in time, or the connection dropped): the events may have been written; retry with the same eventIds",
-    );
-  }
-  if (err instanceof StoreUnavailableError) {
-    return new ApiError(503, 'store-unavailable', 'the event store is unavailable; nothing was written');
+  const failure = STORE_FAILURES.find((f) => err instanceof f.error);
+  if (failure !== undefined) {
+    const message = (reading && 'onReads' in failure ? failure.onReads : undefined) ?? failure.onWrites;
+    return new ApiError(REJECTION_STATUS[failure.code], failure.code, message);
   }
   if (typeof err === 'object' && err !== null && 'type' in err) {
     // body-parser errors (express.json)
@@ -199,7 +222,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
  */
 export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = toApiError(err);
+    const known = toApiError(err, onlyReads(req.method));
     if (known !== undefined) {
       sendError(res, known);
       return;

@@ -27,6 +27,7 @@ import type { CaseState } from '../domain/types.js';
 import type { CaseKnownAtK, KnownAt } from '../projections/types.js';
 import type { WithdrawnCardView } from '../projections/withdrawnCardRegister.js';
 import { knownPositions } from '../store/core/positions.js';
+import { onOwnStream } from './ownStream.js';
 import { type RecordedEvent, UNKNOWN_POSITION } from '../store/port.js';
 import { timeSlice, type TimeSlice } from '../write/timeSlice.js';
 
@@ -145,7 +146,7 @@ export async function buildHistoryPage(
       },
     });
   }
-  await withStorePositions(deps, rows);
+  await withStorePositions(deps, caseId, rows);
   const policy = context.policy;
   if (state?.accepted === undefined || policy === undefined) return undefined;
   const asOf = query.asOf ?? defaultAsOf(query.now, state.lastOccurredAt);
@@ -198,10 +199,10 @@ function withdrawnRows(cards: readonly WithdrawnCardView[], from: EpochMs, to: E
 }
 
 /** The page's events with their positions where the store's stream read could not tell them (EventStoreDB). */
-async function withStorePositions(deps: HistoryDeps, rows: Row[]): Promise<void> {
+async function withStorePositions(deps: HistoryDeps, caseId: string, rows: Row[]): Promise<void> {
   const read = rows.flatMap((r) => (r.recorded === undefined ? [] : [r.recorded]));
   if (!read.some((e) => e.position === UNKNOWN_POSITION)) return;
-  const positions = await knownPositions(deps.store, read);
+  const positions = await onOwnStream('case', caseId, () => knownPositions(deps.store, read));
   rows.forEach((row, i) => {
     const entry = { ...row.entry, position: (positions[i] as bigint).toString() } as HistoryEntry;
     rows[i] = { ...row, entry };

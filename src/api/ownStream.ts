@@ -4,7 +4,8 @@
  * (tombstoned on EventStoreDB) is answered as the write side answers an append to it: 410 with its
  * code, naming the case, not 503 store-unavailable (the store is up; that stream is gone for good).
  * The code is chosen by the stream the route reads, so a deleted calendar stream read beside it stays
- * a store refusal.
+ * a store refusal. A route's later call on the same stream (`onOwnStream`: the positions EventStoreDB's
+ * stream read cannot tell, asked of the server) answers a deletion between the two calls the same way.
  */
 import { complaintStreamId } from '../domain/complaints/streams.js';
 import { caseStreamId } from '../domain/streams.js';
@@ -33,8 +34,22 @@ export async function* readOwnStream(
   try {
     yield* store.readStream(of === 'case' ? caseStreamId(id) : complaintStreamId(id));
   } catch (err) {
-    if (!(err instanceof StreamDeletedError)) throw err;
-    const { code, status } = CODE_AND_STATUS[of];
-    throw new ApiError(status, code, streamDeletedMessage(of, id, UNREADABLE_DELETED));
+    throw goneOr(err, of, id);
   }
+}
+
+/** `call`, a further store call on the case's (complaint's) own stream after `readOwnStream`, its deletion answered as there. */
+export async function onOwnStream<T>(of: 'case' | 'complaint', id: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw goneOr(err, of, id);
+  }
+}
+
+/** The route's 410 for its own stream deleted; any other error as it was. */
+function goneOr(err: unknown, of: 'case' | 'complaint', id: string): unknown {
+  if (!(err instanceof StreamDeletedError)) return err;
+  const { code, status } = CODE_AND_STATUS[of];
+  return new ApiError(status, code, streamDeletedMessage(of, id, UNREADABLE_DELETED));
 }

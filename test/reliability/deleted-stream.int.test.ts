@@ -11,7 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caseStreamId } from '../../src/domain/streams.js';
 import { complaintStreamId } from '../../src/domain/complaints/streams.js';
-import type { EventData } from '../../src/store/port.js';
+import type { EsdbEventStore } from '../../src/store/esdb/esdb-store.js';
+import { openEsdbStore } from '../../src/store/esdb/open-esdb.js';
+import {
+  type EventData,
+  type EventStore,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  UNKNOWN_POSITION,
+} from '../../src/store/port.js';
 import { openWire, type Wire } from '../store/esdb-wire/harness.js';
 import { acceptedBody, http, shanghai, startAppServer, TOKENS, type AppServer } from './support/app-server.js';
 
@@ -177,5 +185,109 @@ describe('a read of a deleted (tombstoned) stream on EventStoreDB, through the A
     expect(res.status).toBe(410);
     expect(res.body.error.code).toBe('complaint-stream-deleted');
     expect(res.body.error.message).toContain(`complaint ${complaintId}: its stream ${complaintStreamId(complaintId)}`);
+  });
+});
+
+/**
+ * The engine's store, but its reads of `streamId` tombstone that stream once read (once armed), and
+ * carry no positions: as an engine whose position cache never saw those events (restored from a
+ * snapshot past them, or forgotten), which asks them of the server — here through another adapter
+ * on the same server, whose cache is empty — after the stream is gone.
+ */
+function deletedAfterItsRead(w: Wire, asker: EsdbEventStore, streamId: string) {
+  let armed = false;
+  let asked = 0;
+  const store = new Proxy(w.store, {
+    get(target, key) {
+      if (key === 'readStream') {
+        return async function* (id: string, options?: ReadStreamOptions) {
+          if (!armed || id !== streamId) return yield* target.readStream(id, options);
+          try {
+            for await (const e of target.readStream(id, options)) yield { ...e, position: UNKNOWN_POSITION };
+          } finally {
+            w.server.log.tombstone(id);
+          }
+        };
+      }
+      if (key === 'positionsOf') {
+        return (id: string, read: readonly RecordedEvent[]) => {
+          asked++;
+          return asker.positionsOf(id, read);
+        };
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: store as EventStore, arm: () => (armed = true), asked: () => asked };
+}
+
+describe('a stream deleted between a route’s read and its positions question, through the API', () => {
+  let asker: EsdbEventStore | undefined;
+  afterEach(async () => {
+    await asker?.close();
+    asker = undefined;
+  });
+
+  it('a case’s history answers 410 case-stream-deleted, as when deleted before the read', async () => {
+    wire = await openWire();
+    asker = await openEsdbStore(wire.server.connectionString, { deadlineMs: 5000 });
+    const caseId = `DEL-${randomUUID().slice(0, 8)}`;
+    const staged = deletedAfterItsRead(wire, asker, caseStreamId(caseId));
+    srv = await startAppServer(staged.store);
+    const { url } = srv;
+    expect(
+      (await http(url, 'POST', `/cases/${caseId}/events`, { token: TOKENS.recorder, body: acceptedBody() })).status,
+    ).toBe(201);
+    staged.arm();
+    const res = await http(url, 'GET', `/cases/${caseId}/history`, { token: TOKENS.auditor });
+    expect(staged.asked()).toBe(1);
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('case-stream-deleted');
+    expect(res.body.error.message).toContain(`case ${caseId}: its stream ${caseStreamId(caseId)}`);
+    expect((await http(url, 'GET', '/readyz')).status).toBe(200);
+  });
+
+  it('a complaint’s read answers 410 complaint-stream-deleted, as when deleted before the read', async () => {
+    wire = await openWire();
+    asker = await openEsdbStore(wire.server.connectionString, { deadlineMs: 5000 });
+    const complaintId = `Q-${randomUUID().slice(0, 8)}`;
+    const staged = deletedAfterItsRead(wire, asker, complaintStreamId(complaintId));
+    srv = await startAppServer(staged.store);
+    const { url } = srv;
+    const received = {
+      eventId: randomUUID(),
+      type: 'ComplaintReceived',
+      occurredAt: shanghai(-60_000),
+      channel: 'hotline',
+      centerId: 'center-A',
+      subject: '窗口推诿',
+    };
+    const path = `/complaints/${complaintId}`;
+    expect((await http(url, 'POST', `${path}/events`, { token: TOKENS.recorder, body: received })).status).toBe(201);
+    staged.arm();
+    const res = await http(url, 'GET', path, { token: TOKENS.auditor });
+    expect(staged.asked()).toBe(1);
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('complaint-stream-deleted');
+    expect(res.body.error.message).toContain(`complaint ${complaintId}: its stream ${complaintStreamId(complaintId)}`);
+  });
+
+  it('a retried append (its read, then its original position asked) answers 410 case-stream-deleted, nothing written', async () => {
+    wire = await openWire();
+    asker = await openEsdbStore(wire.server.connectionString, { deadlineMs: 5000 });
+    const caseId = await acceptedElsewhere(wire);
+    const staged = deletedAfterItsRead(wire, asker, caseStreamId(caseId));
+    srv = await startAppServer(staged.store);
+    const { url } = srv;
+    const row = escalation();
+    const path = `/cases/${caseId}/events`;
+    expect((await http(url, 'POST', path, { token: TOKENS.recorder, body: row })).status).toBe(201);
+    staged.arm();
+    const res = await http(url, 'POST', path, { token: TOKENS.recorder, body: row });
+    expect(staged.asked()).toBe(1); // the deletion was seen at the second call, not at the read
+    expect(res.status).toBe(410);
+    expect(res.body.error.code).toBe('case-stream-deleted');
+    expect(wire.server.log.stream(caseStreamId(caseId))).toHaveLength(2);
   });
 });

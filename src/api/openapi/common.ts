@@ -6,6 +6,7 @@ import { IF_MATCH_PATTERN } from '../validation.js';
 import { CSV_MAX_LIMIT, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/listParams.js';
 import { ID_PARAM_MAX_LENGTH } from '../validation.js';
 import { NOTHING_WRITTEN_TO_DELETED } from '../../write/results.js';
+import { STORE_FAILURES } from '../errors.js';
 import { UNREADABLE_DELETED } from '../ownStream.js';
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -36,7 +37,31 @@ export const complaintStreamDeleted = streamDeleted('complaint', NOTHING_WRITTEN
 /** The same on the reads of the case's (complaint's) own stream (src/api/ownStream.ts). */
 export const caseStreamDeletedRead = streamDeleted('case', UNREADABLE_DELETED);
 export const complaintStreamDeletedRead = streamDeleted('complaint', UNREADABLE_DELETED);
-export const storeDown = { '503': errorResponse('The event store is unavailable; nothing was written') };
+/** One cause of a 503, named by its code as the answer's `error.code`. */
+const cause = (code: string, what: string) => `\`${code}\`: ${what}`;
+/** A 503 with its causes (withStartingAnswers, ops.ts, adds `starting` to every one). */
+export const unavailable = (...causes: readonly string[]) => ({ '503': errorResponse(causes.join('; or ')) });
+/** The store's failures a write (or a read) can meet, by code, as the route answers them (errors.ts STORE_FAILURES). */
+export const storeFailures = (on: 'writes' | 'reads'): string[] =>
+  STORE_FAILURES.flatMap((f) => {
+    const text = on === 'writes' ? f.onWrites : 'onReads' in f ? f.onReads : undefined;
+    return text === undefined ? [] : [cause(f.code, text)];
+  });
+/** The alert streams open in all, at most ALERT_STREAMS_MAX (sse.ts). */
+export const tooManyStreams = cause(
+  'too-many-streams',
+  'too many alert streams open (ALERT_STREAMS_MAX, 100 by default, in all)',
+);
+/** A read that must be recorded on the access trail (accessTrail.ts), refused when the trail cannot be written. */
+export const trailFailure = cause(
+  'access-trail-unavailable',
+  'the access trail cannot be written; a read that must be recorded is refused',
+);
+export const storeDown = unavailable(...storeFailures('writes'));
+/** A read that reads the event store (its streams, or its head to wait for the read models). */
+export const storeReadDown = unavailable(...storeFailures('reads'));
+/** The same, recorded on the access trail. */
+export const storeReadOrTrailDown = unavailable(...storeFailures('reads'), trailFailure);
 
 export const q = (
   name: string,

@@ -27,6 +27,9 @@ import {
   q,
   ref,
   scopeQ,
+  storeReadOrTrailDown,
+  trailFailure,
+  unavailable,
 } from './common.js';
 import {
   COMPLAINT_DECISIONS,
@@ -213,9 +216,6 @@ export const complaintReadSchemas: Record<string, JsonSchema> = {
 
 const complaintIdParam = p('complaintId', CASE_ID_DESCRIPTION, caseIdSchema);
 const id = idFilterSchema;
-const trailDown = {
-  '503': errorResponse('The access trail cannot be written; a read that must be recorded is refused'),
-};
 
 export const complaintReadPaths = {
   '/complaints': {
@@ -274,7 +274,7 @@ export const complaintReadPaths = {
           content: { ...json(ref('ComplaintListPage')), 'text/csv': { schema: { type: 'string' } } },
         },
         ...errors,
-        ...trailDown,
+        ...unavailable(trailFailure),
       },
     },
   },
@@ -304,7 +304,7 @@ export const complaintReadPaths = {
         ...errors,
         '404': errorResponse('complaint-not-found: no ComplaintReceived by asOf (as known at asKnownAt)'),
         ...complaintStreamDeletedRead,
-        ...trailDown,
+        ...storeReadOrTrailDown,
       },
     },
   },

@@ -20,13 +20,17 @@ import {
   pagingParams,
   q,
   scopeQ,
+  storeReadOrTrailDown,
+  trailFailure,
+  unavailable,
 } from './common.js';
 import { date, instant, ref } from './schemaParts.js';
 
 const id = idFilterSchema;
 const paging = pagingParams('opaque; made for one sort');
 
-const listResponses = (schema: string, what: string) => ({
+/** A list read: recorded on the access trail; `readsStore`, it waits for the read models to reach the store's head. */
+const listResponses = (schema: string, what: string, readsStore: boolean) => ({
   '200': {
     description: `${what}; with Accept: text/csv the page as CSV (UTF-8 with BOM, Chinese headers), the next cursor in X-Next-Cursor`,
     headers: { 'X-Next-Cursor': { description: 'CSV only: the cursor of the next page', schema: { type: 'string' } } },
@@ -35,6 +39,7 @@ const listResponses = (schema: string, what: string) => ({
   ...errors,
   '400': errorResponse('A bad or unknown parameter; `details` names it'),
   '403': errorResponse('A recorder token (auditor, monitor or admin may list)'),
+  ...(readsStore ? storeReadOrTrailDown : unavailable(trailFailure)),
 });
 
 /** What withdrew a card, or put it back: the write's events, or the calendar (and directory) versions. */
@@ -156,7 +161,7 @@ export const listPaths = {
         ...paging,
         listedAtParam,
       ],
-      responses: listResponses('CaseListPage', 'One page of cases and the total'),
+      responses: listResponses('CaseListPage', 'One page of cases and the total', false),
     },
   },
   '/cards': {
@@ -178,7 +183,7 @@ export const listPaths = {
         }),
         ...paging,
       ],
-      responses: listResponses('CardRegisterPage', 'One page of cards and the total'),
+      responses: listResponses('CardRegisterPage', 'One page of cards and the total', true),
     },
   },
   '/cards/withdrawn': {
@@ -205,7 +210,7 @@ export const listPaths = {
         ),
         ...paging,
       ],
-      responses: listResponses('WithdrawnCardPage', 'One page of withdrawn cards and the total'),
+      responses: listResponses('WithdrawnCardPage', 'One page of withdrawn cards and the total', true),
     },
   },
 } as const;

@@ -14,7 +14,7 @@ export const startingSchemas = {
   }),
 };
 
-const STARTING = 'the engine is starting, catching up with the store (`starting`, with Retry-After: 5): retry';
+const STARTING = '`starting`: the engine is starting, catching up with the store (with Retry-After: 5): retry';
 
 /**
  * Every operation but the probes answers 503 `starting` while the engine catches up at start
@@ -30,9 +30,7 @@ export function withStartingAnswers<P extends Record<string, Record<string, { re
       const probe = path === '/healthz' || path === '/readyz';
       const own = op.responses['503'] as { description: string; content?: unknown } | undefined;
       const starting =
-        own === undefined
-          ? errorResponse(`The engine is starting: ${STARTING}`)
-          : { ...own, description: `${own.description}; or ${STARTING}` };
+        own === undefined ? errorResponse(STARTING) : { ...own, description: `${own.description}; or ${STARTING}` };
       (out[path] as Record<string, unknown>)[method] = probe
         ? op
         : { ...op, responses: { ...op.responses, '503': starting } };

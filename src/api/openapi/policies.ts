@@ -1,7 +1,7 @@
 /** `GET /policies` and `GET /policies/{version}` in the OpenAPI document (session 16; src/api/routes/policies.ts). */
 import { CASE_KINDS, ESCALATION_LEVELS, PAUSE_REASONS } from '../../domain/lists.js';
 import { MAX_VERSION_LENGTH } from '../routes/policies.js';
-import { errorResponse, errors, json, p } from './common.js';
+import { errorResponse, errors, json, p, storeReadDown } from './common.js';
 import type { JsonSchema } from './fromCodec.js';
 import { closed, date, instant, int, list, ref, str } from './schemaParts.js';
 
@@ -94,7 +94,11 @@ export const policyPaths = {
     get: {
       summary:
         'Every policy version recorded in the store, in order, with its effectiveFrom, publishedAt and rules; which is in force today and which are pending (auditor, monitor)',
-      responses: { '200': { description: 'The versions', content: json(ref('PolicyBook')) }, ...errors },
+      responses: {
+        '200': { description: 'The versions', content: json(ref('PolicyBook')) },
+        ...errors,
+        ...storeReadDown,
+      },
     },
   },
   '/policies/{version}': {
@@ -112,6 +116,7 @@ export const policyPaths = {
         '200': { description: 'The version', content: json(ref('PolicyVersion')) },
         ...errors,
         '404': errorResponse('No such version recorded; the message and details name it and the versions recorded'),
+        ...storeReadDown,
       },
     },
   },

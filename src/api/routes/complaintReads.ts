@@ -36,7 +36,7 @@ import { type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
 import { principalOf, roleMay, type Authenticator } from '../auth.js';
 import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
-import { readOwnStream } from '../ownStream.js';
+import { onOwnStream, readOwnStream } from '../ownStream.js';
 import {
   dateParam,
   enumParam,
@@ -198,7 +198,7 @@ async function recordedBy(store: EventStore, complaintId: string, knownAt: Epoch
     out.push(e);
   }
   // The detail shows each event's position: asked of a store whose stream reads carry none.
-  return withKnownPositions(store, out);
+  return onOwnStream('complaint', complaintId, () => withKnownPositions(store, out));
 }
 
 /** The calendar as published by K and the policy version in force at a receipt as known at K. */
