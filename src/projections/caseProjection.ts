@@ -24,6 +24,7 @@
  * case may become a row during a catch-up is decided by that same evaluation;
  * where cases are kept, the facts, the alerts and the timer live in their own files.
  */
+import { CountedAhead, type CountedBefore, countedCardKey, leftToCount } from './countedAhead.js';
 import {
   evaluate,
   evolve,
@@ -120,8 +121,10 @@ export class CaseProjection {
   private readonly due: DueTimer;
   private readonly openCounts = new OpenCaseCounts();
   private live = false;
-  /** Before go-live: count the cards first seen that started after this instant (`countCardsStartedAfter`). */
-  private countedUntil: EpochMs | undefined;
+  /** Before go-live: what the previous process counted (`countCardsStartedAfter`). */
+  private countedBefore: CountedBefore | undefined;
+  /** Live: the cards counted past the instant the live-until record will hold (countedAhead.ts). */
+  private readonly countedAhead = new CountedAhead();
   private readonly settling: SettlingRing;
   private skipped = 0;
   private readonly unsubscribeCalendar: () => void;
@@ -302,12 +305,18 @@ export class CaseProjection {
   }
 
   /**
-   * Before go-live: the instant up to which the previous process counted cards (liveUntil.ts). The
-   * evaluations before going live (the catch-up's and go-live's) then count the cards they first
-   * see that started after it: those no process was live to count. Without it they count none.
+   * Before go-live: what the previous process counted (liveUntil.ts): the cards started by an instant,
+   * and those it counted ahead of it. The evaluations before going live (the catch-up's and
+   * go-live's) then count the other cards they first see that started after it: those no process
+   * was live to count. Without it they count none.
    */
-  countCardsStartedAfter(at: EpochMs): void {
-    if (!this.live) this.countedUntil = at;
+  countCardsStartedAfter(before: CountedBefore): void {
+    if (!this.live) this.countedBefore = before;
+  }
+
+  /** The cards counted live that start after `until`, the instant the live-until record is about to hold. */
+  cardsCountedAfter(until: EpochMs): string[] {
+    return this.countedAhead.after(until);
   }
 
   /** End of catch-up: evaluate every case at `now`, then publish and count from here on. */
@@ -491,7 +500,7 @@ export class CaseProjection {
     if (tl === null || nextChangeOf(tl, now) !== undefined) return;
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     if (alertViewsOf(entry.caseId, s, tl, now, stamp).length > 0) return;
-    recordFacts(entry, s, tl, calendar, this.cardCounter(s.accepted.centerId));
+    recordFacts(entry, s, tl, calendar, this.cardCounter(s.caseId, s.accepted.centerId));
     this.entries.compact(entry, slot);
   }
 
@@ -563,7 +572,7 @@ export class CaseProjection {
       this.due.schedule(entry, undefined);
       return;
     }
-    recordFacts(entry, s, tl, calendar, this.cardCounter(s.accepted.centerId));
+    recordFacts(entry, s, tl, calendar, this.cardCounter(s.caseId, s.accepted.centerId));
     const stamp = { zone: calendar.zone, calendarVersion: calendar.version, policyVersion: policy.version };
     const next = alertViewsOf(entry.caseId, s, tl, now, stamp);
     this.setAlerts(entry, next, Math.max(eventAt, now), calendar, s, tl);
@@ -587,17 +596,24 @@ export class CaseProjection {
   }
 
   /**
-   * What counts a card an evaluation sees first (`cardIssued`): live, every one; before, only those
-   * started after `countedUntil` (none without it): the others the previous process counted.
+   * What counts a card an evaluation sees first (`cardIssued`): live, every one (noted for the
+   * live-until record); before, only those the previous process did not count (none without its
+   * record: `leftToCount`).
    */
-  private cardCounter(center: string): ((card: RawCard) => void) | undefined {
+  private cardCounter(caseId: string, center: string): ((card: RawCard) => void) | undefined {
     const metrics = this.options.metrics;
     if (metrics === undefined) return undefined;
-    if (this.live) return (c) => metrics.cardIssued(c.rule, c.color, center);
-    const after = this.countedUntil;
-    if (after === undefined) return undefined;
+    if (this.live) {
+      const now = this.options.scheduler.clock();
+      return (c) => {
+        metrics.cardIssued(c.rule, c.color, center);
+        this.countedAhead.note(countedCardKey('case', caseId, c), c.start, now);
+      };
+    }
+    const before = this.countedBefore;
+    if (before === undefined) return undefined;
     return (c) => {
-      if (c.start > after) metrics.cardIssued(c.rule, c.color, center);
+      if (leftToCount(before, 'case', caseId, c)) metrics.cardIssued(c.rule, c.color, center);
     };
   }
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { ComplaintEvent } from '../domain/complaints/events.js';
 import { complaintStreamId } from '../domain/complaints/streams.js';
-import { acceptedC, received } from '../domain/complaints/testing.js';
+import { acceptedC, assignedC, received } from '../domain/complaints/testing.js';
 import { createCalendarService, DEFAULT_POLICY, parseInstant, type CaseEvent } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { PRIVATE_MODE } from '../store/core/privateMode.js';
@@ -166,6 +166,7 @@ describe('cards that start while no engine runs are counted once by the next pro
       [{ ...good, partition: { caseIdPrefixes: ['K'], complaintIdPrefixes: ['K'] } }, 'is of partition'],
       ['{"format":', 'is not JSON'],
       [{ ...good, liveUntil: 'yesterday' }, 'liveUntil "yesterday" is not an instant'],
+      [{ ...good, countedAhead: 'overdue' }, 'countedAhead is not a list of card keys'],
     ] as const) {
       writeFileSync(liveUntilFile(file), typeof record === 'string' ? record : JSON.stringify(record));
       const warnings: string[] = [];
@@ -201,6 +202,71 @@ describe('cards that start while no engine runs are counted once by the next pro
   });
 });
 
+describe('a card counted live ahead of the clock, then a stop before its instant (session 26)', () => {
+  const MINUTE = 60_000;
+  const setUp = () => {
+    dir = mkdtempSync(join(tmpdir(), 'live-until-'));
+    return { store: new MemoryEventStore(), file: join(dir, 'snap.ndjson') };
+  };
+
+  it('a case’s overdue card, counted live from an event recorded ahead of the clock, is not counted again after the restart', async () => {
+    const { store, file } = setUp();
+    const first = await engineAt('2025-09-22T09:00:00+08:00', store, file);
+    await first.rig.append(CASE);
+    const overdue = at(first.rig.projections.readModels.evaluateCase('K-1', at('2025-10-30T00:00:00+08:00'))!.dueAt);
+    first.rig.scheduler.advanceTo(overdue - 2 * MINUTE);
+    // Recorded 3 minutes ahead of the clock (the API takes up to 5): the case is evaluated there, its overdue card counted.
+    const occurredAt = new Date(overdue + MINUTE).toISOString();
+    await first.rig.append({ type: 'CaseEscalated', caseId: 'K-1', level: 'reminder', by: 'office', occurredAt });
+    first.rig.scheduler.advanceTo(overdue - MINUTE);
+    expect(first.cards).toContain('overdue');
+    await stop(first.rig); // before the card's instant
+    expect(JSON.parse(readFileSync(liveUntilFile(file), 'utf8'))).toMatchObject({
+      liveUntil: new Date(overdue - MINUTE).toISOString(),
+      countedAhead: [`case K-1 overdue red ${overdue}`],
+    });
+
+    const restartAt = overdue + 60 * MINUTE;
+    const second = await engineAt(restartAt, store, file);
+    // Each card started by the restart counted once, by one process or the other.
+    expect([...first.cards, ...second.cards].sort()).toEqual(cardsStartedIn(second.rig, 0, restartAt).sort());
+  });
+
+  it('a complaint’s warning, counted live from an event recorded ahead of the clock, is not counted again after the restart', async () => {
+    const opening = [
+      received('2025-11-03T09:00:00+08:00', { departmentId: 'd1' }),
+      acceptedC('2025-11-03T10:00:00+08:00'),
+    ];
+    // The warning's instant, from a probe run on a store of its own.
+    const probe = await makeRig('2025-11-03T09:00:00+08:00');
+    for (const e of opening) await appendComplaint(probe, e);
+    probe.scheduler.advanceTo(at('2025-11-26T09:00:00+08:00'));
+    const raised = probe.alerts.find((e) => e.type === 'alert-raised' && e.alert.rule === 'complaint-answer-warning');
+    const warning = at(raised!.alert.startedAt);
+    await probe.projections.stop();
+
+    const { store, file } = setUp();
+    const first = await engineAt('2025-11-03T09:00:00+08:00', store, file);
+    for (const e of opening) await appendComplaint(first.rig, e);
+    first.rig.scheduler.advanceTo(warning - 2 * MINUTE);
+    await appendComplaint(first.rig, assignedC(new Date(warning + MINUTE).toISOString()));
+    first.rig.scheduler.advanceTo(warning - MINUTE);
+    expect(first.cards).toEqual(['complaint-answer-warning']);
+    await stop(first.rig); // before the card's instant
+
+    const second = await engineAt(warning + 60 * MINUTE, store, file);
+    expect(second.cards).toEqual([]);
+  });
+});
+
+/** Appends a complaint event and waits until the rig has folded it. */
+async function appendComplaint(rig: Rig, e: ComplaintEvent): Promise<void> {
+  const { position } = await rig.store.append(complaintStreamId(e.complaintId), [
+    { eventId: randomUUID(), type: e.type, data: e },
+  ]);
+  expect(await rig.projections.readModels.waitForPosition(position, 2_000)).toBe(true);
+}
+
 describe('cases completed while this worker was down, made rows in its catch-up (a partitioned worker)', () => {
   const DAY = 86_400_000;
   const BASE = at('2025-09-01T09:00:00+08:00');
@@ -218,7 +284,7 @@ describe('cases completed while this worker was down, made rows in its catch-up 
       settlingInCatchUp: 0,
       ...(rowsInCatchUpAbove === undefined ? {} : { rowsInCatchUpAbove }),
     });
-    projection.countCardsStartedAfter(countedUntil);
+    projection.countCardsStartedAfter({ until: countedUntil, ahead: new Set() });
     for (let i = 0; i < 4; i++) {
       const caseId = `L-${i}`;
       const t = BASE + i * DAY;

@@ -3,7 +3,10 @@
  * kept beside the snapshot (`<snapshot>.live-until.json`): written when it goes live, every
  * `everyMs` while live (a heartbeat on the injected scheduler) and at a graceful stop. The next
  * process's go-live counts the cards that started after it, and by then: the cards that started
- * while no engine ran (caseProjection.ts, complaintAlerts.ts `countCardsStartedAfter`).
+ * while no engine ran (caseProjection.ts, complaintAlerts.ts `countCardsStartedAfter`). Beside the
+ * instant, `countedAhead` names the cards counted that start after it (countedAhead.ts: a case or
+ * complaint evaluated at an event recorded ahead of the clock), which the next go-live skips: each
+ * card is counted once across a graceful stop and a start.
  *
  * It names the store identity and the partition, as the snapshot does; a record of another store
  * or partition, or one that cannot be read, is ignored (warn): then go-live counts no card, as a
@@ -17,6 +20,7 @@
 import { promises as fs } from 'node:fs';
 import type { EpochMs } from '../domain/types.js';
 import { snapshotPartition } from './checkpoint.js';
+import type { CountedBefore } from './countedAhead.js';
 import type { ProjectionPartition } from './partition.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 import { writePrivateFileAtomically } from './privateFileWrite.js';
@@ -39,12 +43,18 @@ export interface LiveUntilOptions {
   readonly everyMs?: number;
 }
 
+/** What a process counted: the cards started by `until`, and those after it it counted ahead (their keys). */
+export interface Counted {
+  readonly until: EpochMs;
+  readonly ahead: readonly string[];
+}
+
 export class LiveUntil {
   private readonly file: string | undefined;
   private timer: TimerHandle | undefined;
   /** The write in progress, and the instant to write after it. */
   private writing: Promise<void> | undefined;
-  private waiting: EpochMs | undefined;
+  private waiting: Counted | undefined;
 
   constructor(private readonly options: LiveUntilOptions) {
     this.file = options.snapshotFile === undefined ? undefined : liveUntilFile(options.snapshotFile);
@@ -53,8 +63,8 @@ export class LiveUntil {
       throw new RangeError(`live-until heartbeat: everyMs must be a positive integer of milliseconds, got ${every}`);
   }
 
-  /** The instant recorded for this store and partition; undefined when none is (missing, foreign, unreadable). */
-  async read(): Promise<EpochMs | undefined> {
+  /** What is recorded for this store and partition; undefined when nothing is (missing, foreign, unreadable). */
+  async read(): Promise<CountedBefore | undefined> {
     const { file } = this;
     const identity = this.options.storeIdentity();
     if (file === undefined || identity === undefined) return undefined;
@@ -82,26 +92,30 @@ export class LiveUntil {
       return this.ignored(`is of partition ${JSON.stringify(r['partition'])}, this worker folds ${partition}`);
     const at = typeof r['liveUntil'] === 'string' ? Date.parse(r['liveUntil']) : Number.NaN;
     if (!Number.isFinite(at)) return this.ignored(`liveUntil ${JSON.stringify(r['liveUntil'])} is not an instant`);
-    return at;
+    // A record written before session 26 names none.
+    const ahead = r['countedAhead'] ?? [];
+    if (!Array.isArray(ahead) || !ahead.every((k) => typeof k === 'string'))
+      return this.ignored('countedAhead is not a list of card keys');
+    return { until: at, ahead: new Set(ahead) };
   }
 
-  /** Live from here: record `instant()` now and every `everyMs` until `stop`. */
-  beat(instant: () => EpochMs): void {
+  /** Live from here: record `counted()` now and every `everyMs` until `stop`. */
+  beat(counted: () => Counted): void {
     if (this.file === undefined || this.timer !== undefined) return;
     const { scheduler } = this.options;
     const every = this.options.everyMs ?? LIVE_UNTIL_EVERY_MS;
     const next = (): void => {
-      void this.write(instant());
+      void this.write(counted());
       this.timer = scheduler.setTimer(scheduler.clock() + every, next);
     };
     next();
   }
 
   /**
-   * A graceful stop: no more heartbeats; record `at` (the instant counted up to) once the write in
-   * progress has ended. Undefined `at` (never live) writes nothing: the last record still holds.
+   * A graceful stop: no more heartbeats; record `at` (what was counted) once the write in progress
+   * has ended. Undefined `at` (never live) writes nothing: the last record still holds.
    */
-  async stop(at: EpochMs | undefined): Promise<void> {
+  async stop(at: Counted | undefined): Promise<void> {
     if (this.timer !== undefined) this.options.scheduler.clearTimer(this.timer);
     this.timer = undefined;
     if (at !== undefined) await this.write(at);
@@ -112,7 +126,7 @@ export class LiveUntil {
    * One write at a time; an instant asked for while one is being written replaces any still
    * waiting (only the latest matters). A failure is logged, never thrown (the next beat tries again).
    */
-  private write(at: EpochMs): Promise<void> {
+  private write(at: Counted): Promise<void> {
     const storeIdentity = this.options.storeIdentity();
     if (this.file === undefined || storeIdentity === undefined) return this.writing ?? Promise.resolve();
     this.waiting = at;
@@ -127,7 +141,8 @@ export class LiveUntil {
         format: LIVE_UNTIL_FORMAT,
         storeIdentity,
         partition: snapshotPartition(this.options.partition),
-        liveUntil: new Date(at).toISOString(),
+        liveUntil: new Date(at.until).toISOString(),
+        countedAhead: at.ahead,
       };
       await writePrivateFileAtomically(file, (fh) =>
         fh.write(`${JSON.stringify(record)}\n`).then(() => undefined),

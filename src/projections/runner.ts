@@ -14,7 +14,7 @@ import { ComplaintAlerts } from './complaints/complaintAlerts.js';
 import { ComplaintProjection } from './complaints/complaintProjection.js';
 import { earliest } from './dueTimer.js';
 import { EventRouter } from './eventRouting.js';
-import { LiveUntil } from './liveUntil.js';
+import { type Counted, LiveUntil } from './liveUntil.js';
 import { partitionStreamPrefixes, type ProjectionPartition } from './partition.js';
 import type { DirectoryBook } from './directoryEvents.js';
 import type { PolicyBook } from './policyEvents.js';
@@ -192,7 +192,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
         projection.goLive(clock());
         complaintAlerts.goLive(clock());
         caughtUp = true;
-        liveUntil.beat(countedUntil);
+        liveUntil.beat(counted);
         resolveCaughtUp?.();
         if (sinceSnapshot > 0) void saveSnapshot();
       },
@@ -215,6 +215,12 @@ export function createProjections(options: ProjectionsOptions): Projections {
   function countedUntil(): EpochMs {
     const next = earliest(projection.nextDueAt(), complaintAlerts.nextDueAt());
     return next === undefined ? clock() : Math.min(clock(), next - 1);
+  }
+
+  /** What the live-until record holds: the instant, and the cards counted that start after it (countedAhead.ts). */
+  function counted(): Counted {
+    const until = countedUntil();
+    return { until, ahead: [...projection.cardsCountedAfter(until), ...complaintAlerts.cardsCountedAfter(until)] };
   }
 
   function saveSnapshot(): Promise<void> {
@@ -349,7 +355,7 @@ export function createProjections(options: ProjectionsOptions): Projections {
       stopped = true;
       await loop.stop();
       // Counted up to here; a second stop counted nothing since the first.
-      const until = first && caughtUp ? countedUntil() : undefined;
+      const until = first && caughtUp ? counted() : undefined;
       projection.stop();
       complaintAlerts.stop();
       waiters.cancelAll();

@@ -12,6 +12,7 @@
  * re-evaluate one complaint at a time. What is published is a function of
  * (states, calendar, policy, now): an incremental run and a rebuild agree.
  */
+import { CountedAhead, type CountedBefore, countedCardKey, leftToCount } from '../countedAhead.js';
 import type { CalendarService } from '../../domain/calendar/service.js';
 import { turnsProvisionalAt } from '../../domain/calendar/work-calendar.js';
 import type { ComplaintState } from '../../domain/complaints/evolve.js';
@@ -71,8 +72,10 @@ export class ComplaintAlerts {
   private readonly turn: ProvisionalTurn;
   private readonly unsubscribeCalendar: () => void;
   private live = false;
-  /** Before go-live: count the cards first seen that started after this instant (`countCardsStartedAfter`). */
-  private countedUntil: EpochMs | undefined;
+  /** Before go-live: what the previous process counted (`countCardsStartedAfter`). */
+  private countedBefore: CountedBefore | undefined;
+  /** Live: the cards counted past the instant the live-until record will hold (countedAhead.ts). */
+  private readonly countedAhead = new CountedAhead();
 
   constructor(private readonly options: ComplaintAlertsOptions) {
     this.due = new DueTimer<ComplaintEntry>(
@@ -124,11 +127,16 @@ export class ComplaintAlerts {
   }
 
   /**
-   * Before go-live: the instant up to which the previous process counted cards (liveUntil.ts);
-   * go-live's evaluation then counts the cards started after it (none without it), as the case fold.
+   * Before go-live: what the previous process counted (liveUntil.ts); go-live's evaluation then
+   * counts the cards started after its instant and not counted ahead of it (none without it), as the case fold.
    */
-  countCardsStartedAfter(at: EpochMs): void {
-    if (!this.live) this.countedUntil = at;
+  countCardsStartedAfter(before: CountedBefore): void {
+    if (!this.live) this.countedBefore = before;
+  }
+
+  /** The cards counted live that start after `until`, the instant the live-until record is about to hold. */
+  cardsCountedAfter(until: EpochMs): string[] {
+    return this.countedAhead.after(until);
   }
 
   /** End of catch-up: evaluate every complaint at `now`, then publish from here on. */
@@ -262,12 +270,15 @@ export class ComplaintAlerts {
   }
 
   /**
-   * Counts each card started by `now` the first time it is seen: live, every one; goLive's first
-   * pass only those started after `countedUntil` (none without it), and notes the others.
+   * Counts each card started by `now` the first time it is seen: live, every one (noted for the
+   * live-until record); goLive's first pass only those the previous process did not count
+   * (`leftToCount`; none without its record), and notes the others as seen.
    */
   private countCards(entry: ComplaintEntry, tl: ComplaintTimeline, now: EpochMs, centerId: string): void {
     const metrics = this.options.metrics;
-    const after = this.live ? Number.NEGATIVE_INFINITY : (this.countedUntil ?? Number.POSITIVE_INFINITY);
+    const { live, countedBefore } = this;
+    const clock = this.options.scheduler.clock();
+    const id = entry.complaintId;
     for (const c of tl.cards) {
       if (c.start > now) continue;
       if (c.lateRecord !== undefined) {
@@ -279,7 +290,10 @@ export class ComplaintAlerts {
         if ((entry.cardsSeen & bit) !== 0) continue;
         entry.cardsSeen |= bit;
       }
-      if (c.start > after) metrics?.cardIssued(c.rule, c.color, centerId);
+      if (metrics === undefined) continue;
+      if (live) this.countedAhead.note(countedCardKey('complaint', id, c), c.start, clock);
+      if (live || (countedBefore !== undefined && leftToCount(countedBefore, 'complaint', id, c)))
+        metrics.cardIssued(c.rule, c.color, centerId);
     }
   }
 
