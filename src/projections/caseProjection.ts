@@ -358,6 +358,11 @@ export class CaseProjection {
     this.withdrawals.noteOtherWrite(tryParseInstant(recordedAt), this.calendar);
   }
 
+  /** An append begins (its first event, any stream): a case write still open is over, whatever its recordedAt. */
+  noteAppendStart(): void {
+    this.withdrawals.close(this.calendar);
+  }
+
   /** The cards writes withdrew (SPEC §3: the record keeps every card shown), in the order withdrawn. */
   withdrawnCards(): WithdrawnCard[] {
     this.settle();

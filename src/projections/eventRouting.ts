@@ -68,7 +68,7 @@ export class EventRouter {
   }
 
   route(e: RecordedEvent): void {
-    this.noteWrite(e.streamId, e.recordedAt);
+    this.noteWrite(e.streamId, e.recordedAt, e.appendIndex);
     if (e.streamId.startsWith(CASE_STREAM_PREFIX)) this.routeCaseEvent(e);
     else if (e.streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.apply(e);
     else if (e.streamId.startsWith(CALENDAR_STREAM_PREFIX) && e.type === CALENDAR_EVENT_TYPE) {
@@ -146,7 +146,8 @@ export class EventRouter {
       return;
     }
     // Most rows: no complaint write is open, and the row's recordedAt is not read twice.
-    if (this.complaints?.hasOpenWithdrawalWrite) this.complaints.noteOtherWrite(rows.recordedAt(i));
+    if (rows.appendIndex(i) === 0) this.noteAppendStart();
+    else if (this.complaints?.hasOpenWithdrawalWrite) this.complaints.noteOtherWrite(rows.recordedAt(i));
     const reason = decodeCaseEventParts(
       streamId,
       rows.type(i),
@@ -159,13 +160,25 @@ export class EventRouter {
   }
 
   /**
-   * Each fold's write still open is over once an event of another stream arrives with another
-   * recordedAt (appends are atomic): its withdrawn cards join the register and the live counter
-   * then, not only when that fold's next event comes.
+   * Each fold's write still open is over once another append begins: an event that is its
+   * append's first (`appendIndex` 0: two appends may share a recordedAt millisecond, even to one
+   * case), or, where the store cannot tell (`appendIndex` absent: events stored before it
+   * did), an event of another stream with another recordedAt (appends are atomic). Its withdrawn
+   * cards join the register and the live counter then, not only when that fold's next event comes.
    */
-  private noteWrite(streamId: string, recordedAt: string): void {
+  private noteWrite(streamId: string, recordedAt: string, appendIndex: number | undefined): void {
+    if (appendIndex === 0) {
+      this.noteAppendStart();
+      return;
+    }
     if (!streamId.startsWith(CASE_STREAM_PREFIX)) this.projection.noteOtherWrite(recordedAt);
     if (!streamId.startsWith(COMPLAINT_STREAM_PREFIX)) this.complaints?.noteOtherWrite(recordedAt);
+  }
+
+  /** An append begins: the write each fold has open is over, the event's own fold's too. */
+  private noteAppendStart(): void {
+    this.projection.noteAppendStart();
+    this.complaints?.noteAppendStart();
   }
 
   /**

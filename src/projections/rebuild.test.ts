@@ -6,7 +6,8 @@ import { createCalendarService, formatInstant, parseInstant } from '../domain/in
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
 import { DIRECTORY_STREAM_ID, DirectoryBook, directoryEventData, loadDirectory } from './directoryEvents.js';
 import { caseStreamId } from '../domain/streams.js';
-import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
+import { appendBody, makeRig, ZONE, type Body, type Rig } from './testSupport.js';
+import type { ProjectionMetricsSink } from './types.js';
 import { writeSnapshot } from './snapshot.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -447,3 +448,91 @@ describe('a restart from any snapshot of the live run, and a rebuild, equal the 
     expect(restoredOpen).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Two appends recorded in one millisecond are two writes (session 26): a store's clock may give
+ * two appends, even to one case, the same recordedAt under load. Each planned event is its own
+ * append; events planned at one instant are recorded in one millisecond (a frozen clock), against
+ * the same appends a millisecond apart: the same register of withdrawn cards (but for the instants
+ * of the writes) and the same live counter of withdrawals. A rebuild of the frozen-clock store
+ * gives the live register.
+ */
+describe('appends sharing a millisecond are separate writes, live and rebuilt', () => {
+  /** A register row without the instants of the writes (a millisecond apart in one run). */
+  const rowShape = (c: ReturnType<Rig['projections']['readModels']['withdrawnCards']>['items'][number]) => ({
+    ...c,
+    withdrawnAt: null,
+    reinstatedAt: c.reinstatedAt === undefined ? null : 'reinstated',
+    withdrawnBy: 'events' in c.withdrawnBy ? c.withdrawnBy.events.map((e) => e.type) : c.withdrawnBy,
+    reinstatedBy: undefined,
+    nowStartedAt: undefined,
+    nowClearedAt: undefined,
+  });
+
+  it('for random histories with late records, a frozen clock against one that ticks between appends', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(caseArb, { minLength: 1, maxLength: 4 }),
+        fc.array(complaintArb, { maxLength: 2 }),
+        async (cases, complaints) => {
+          const planned = [...plan(cases as never), ...planComplaints(complaints)].sort(
+            (a, b) => a.recordAt - b.recordAt,
+          );
+          const run = async (tick: boolean) => {
+            const withdrawn: unknown[][] = [];
+            const metrics = new Proxy({} as ProjectionMetricsSink, {
+              get:
+                (_t, name) =>
+                (...a: unknown[]) => {
+                  if (name === 'cardWithdrawn') withdrawn.push(a);
+                },
+            });
+            const rig = await makeRig(BASE, { metrics });
+            rigs.push(rig);
+            for (const p of planned) {
+              const now = rig.scheduler.clock();
+              rig.scheduler.advanceTo(tick && p.recordAt <= now ? now + 1 : Math.max(p.recordAt, now));
+              const r =
+                p.complaint === undefined
+                  ? await appendBody(rig.store, p.body)
+                  : (
+                      await rig.store.append(complaintStreamId(p.complaint.complaintId), [
+                        { eventId: randomUUID(), type: p.complaint.type, data: p.complaint },
+                      ])
+                    ).position;
+              expect(await rig.projections.readModels.waitForPosition(r, 2_000)).toBe(true);
+            }
+            // One more write, an hour later: the last one is over (counted).
+            rig.scheduler.advanceTo(rig.scheduler.clock() + H);
+            await rig.append({ ...CLOSING, occurredAt: formatInstant(rig.scheduler.clock(), ZONE) });
+            const register = rig.projections.readModels.withdrawnCards(EVERY_MONTH);
+            return { rig, register, withdrawn };
+          };
+          const frozen = await run(false);
+          const ticking = await run(true);
+          expect(frozen.register.items.map(rowShape)).toEqual(ticking.register.items.map(rowShape));
+          expect(frozen.withdrawn).toEqual(ticking.withdrawn);
+
+          const rebuilt = await makeRig(frozen.rig.scheduler.clock(), { store: frozen.rig.store });
+          rigs.push(rebuilt);
+          expect(rebuilt.projections.readModels.withdrawnCards(EVERY_MONTH)).toEqual(frozen.register);
+          for (const r of rigs.splice(0)) await r.projections.stop();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+const EVERY_MONTH = { from: '2025-08-01', to: '2026-03-01', limit: 1000 };
+const CLOSING: Body = {
+  type: 'CaseAccepted',
+  caseId: 'CLOSING',
+  occurredAt: '',
+  centerId: 'c2',
+  departmentId: 'd1',
+  matterCode: 'M1',
+  kind: 'instant',
+  promisedDays: 0,
+  channel: 'window',
+};

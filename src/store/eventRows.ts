@@ -2,7 +2,7 @@
  * A page of `$all` as the catch-up reads it (EventStore.readAllRows): the same
  * events as an array of readAllBatches, read by index, so that a store that
  * already holds a page's parts (the sqlite read-ahead: each row parsed to
- * `[stream, type, recordedAt, body]`, the eventIds apart, positions and
+ * `[stream, type, recordedAt, body, appendIndex]`, the eventIds apart, positions and
  * revisions as numbers) hands them to the fold without building a
  * RecordedEvent and two BigInts per event (readAhead.ts "Rows"). `event(i)` is
  * the contract's form of the row, built when asked (events of other streams
@@ -21,6 +21,8 @@ export interface EventRows {
   revision(i: number): number;
   /** The store's ISO-8601 recordedAt, as `event(i).recordedAt`. */
   recordedAt(i: number): string;
+  /** As `event(i).appendIndex`. */
+  appendIndex(i: number): number | undefined;
   position(i: number): bigint;
   /** The row as readAllBatches yields it. */
   event(i: number): RecordedEvent;
@@ -50,6 +52,9 @@ class RecordedEventRows implements EventRows {
   }
   recordedAt(i: number): string {
     return (this.events[i] as RecordedEvent).recordedAt;
+  }
+  appendIndex(i: number): number | undefined {
+    return (this.events[i] as RecordedEvent).appendIndex;
   }
   position(i: number): bigint {
     return (this.events[i] as RecordedEvent).position;

@@ -38,6 +38,13 @@ export interface RecordedEvent {
   readonly position: bigint;
   /** The store's clock when the event was committed, ISO-8601 UTC. */
   readonly recordedAt: string;
+  /**
+   * The event's index in its append (0 for the first): what tells two appends apart, since two
+   * appends may share a recordedAt millisecond. Absent where the store cannot tell (events stored
+   * before session 26 on sqlite, before session 18 on EventStoreDB): readers then take events of
+   * one stream with one recordedAt for one append.
+   */
+  readonly appendIndex?: number;
 }
 
 export interface AppendResult {

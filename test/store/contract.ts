@@ -192,6 +192,43 @@ export function describeEventStoreContract(
       );
 
       it(
+        'each event tells its index in its append, so appends in one millisecond are told apart, however read',
+        withStore(async (store, p) => {
+          // Session 26: the register of withdrawn cards took one stream's events of one recordedAt
+          // for one write; two appends to one case in one millisecond merged into one.
+          clockState.now = Date.parse('2025-09-22T02:15:00.000Z');
+          await store.append(`${p}-1`, events(3));
+          await store.append(`${p}-1`, events(2));
+          await store.appendMany([
+            { streamId: `${p}-2`, events: events(1) },
+            { streamId: `${p}-1`, events: events(2) },
+          ]);
+          const indexes = (read: readonly RecordedEvent[]) =>
+            read.map((e) => `${e.streamId.slice(p.length)}:${e.appendIndex}`);
+          const expected = ['-1:0', '-1:1', '-1:2', '-1:0', '-1:1', '-1:0', '-1:1'];
+          expect(indexes(await collect(store.readStream(`${p}-1`)))).toEqual(expected);
+          const all = await collect(store.readAll({ streamPrefixes: [`${p}-1`] }));
+          expect(indexes(all)).toEqual(expected);
+          const batches = (await collect(store.readAllBatches({ streamPrefixes: [`${p}-1`] }))).flat();
+          expect(indexes(batches)).toEqual(expected);
+          if (store.readAllRows !== undefined) {
+            const rows: string[] = [];
+            for await (const page of store.readAllRows({ streamPrefixes: [`${p}-1`] }))
+              for (let i = 0; i < page.length; i++) {
+                expect(page.appendIndex(i)).toBe(page.event(i).appendIndex);
+                rows.push(`${page.streamId(i).slice(p.length)}:${page.appendIndex(i)}`);
+              }
+            expect(rows).toEqual(expected);
+          }
+          const sub = store.subscribeToAll({ fromPosition: 'start', streamPrefixes: [`${p}-`] });
+          const got = eventsOf(await receive(sub, (msgs) => eventsOf(msgs).length >= 8));
+          await sub.close();
+          expect(indexes(got).filter((x) => x.startsWith('-1:'))).toEqual(expected);
+          expect(indexes(got).filter((x) => x.startsWith('-2:'))).toEqual(['-2:0']);
+        }),
+      );
+
+      it(
         "a stream read's positions are the $all read's, or unknown where the store cannot tell (positionsOf tells)",
         withStore(async (store, p) => {
           await store.append(`${p}-1`, events(3));

@@ -126,6 +126,11 @@ export class ComplaintAlerts {
     this.options.complaints.noteOtherWrite(recordedAt);
   }
 
+  /** An append begins (its first event, any stream): a complaint write still open is over, whatever its recordedAt. */
+  noteAppendStart(): void {
+    if (this.options.complaints.hasOpenWithdrawalWrite) this.options.complaints.closeWithdrawalWrite();
+  }
+
   /**
    * Before go-live: what the previous process counted (liveUntil.ts); go-live's evaluation then
    * counts the cards started after its instant and not counted ahead of it (none without it), as the case fold.

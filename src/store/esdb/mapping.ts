@@ -59,6 +59,15 @@ export function appendIdOf(event: EsdbRecordedEvent | undefined): string | undef
   return typeof id === 'string' ? id : undefined;
 }
 
+/**
+ * An event's index in its append as the port tells it (RecordedEvent.appendIndex): undefined for
+ * an event written before session 18 (neither an index nor an appendId: the adapter cannot tell).
+ */
+export function portAppendIndexOf(event: EsdbRecordedEvent): number | undefined {
+  const index = appendIndexOf(event);
+  return index > 0 || appendIdOf(event) !== undefined ? index : undefined;
+}
+
 /** An event's index in its append (0 for the first, and for events written without one). */
 export function appendIndexOf(event: EsdbRecordedEvent): number {
   const metadata = event.metadata;
@@ -93,6 +102,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** A stored event as the port's RecordedEvent, or undefined for internal (isInternalEvent) and non-JSON-object events. */
 export function fromEsdbEvent(event: EsdbRecordedEvent | undefined): RecordedEvent | undefined {
   if (event === undefined || isInternalEvent(event) || !event.isJson || !isPlainObject(event.data)) return undefined;
+  const appendIndex = portAppendIndexOf(event);
   return {
     streamId: event.streamId,
     eventId: event.id.toLowerCase(),
@@ -101,6 +111,7 @@ export function fromEsdbEvent(event: EsdbRecordedEvent | undefined): RecordedEve
     revision: event.revision,
     position: logPosition(event.position),
     recordedAt: event.created.toISOString(),
+    ...(appendIndex === undefined ? {} : { appendIndex }),
   };
 }
 

@@ -96,7 +96,7 @@ export class MemoryEventStore implements EventStore {
     const target = stream ?? [];
     const positions: bigint[] = [];
     let last: RecordedEvent | undefined;
-    for (const e of batch.events) {
+    for (const [appendIndex, e] of batch.events.entries()) {
       last = Object.freeze({
         streamId: batch.streamId,
         eventId: e.eventId,
@@ -105,6 +105,7 @@ export class MemoryEventStore implements EventStore {
         revision: BigInt(target.length),
         position: BigInt(this.log.length),
         recordedAt,
+        appendIndex,
       });
       target.push(last);
       this.log.push(last);

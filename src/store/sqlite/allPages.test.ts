@@ -15,7 +15,7 @@ const STREAMS = ['a-1', 'b-1', 'a-2', 'c-1'];
 const PREFIXES = ['a-'];
 const matching = (stream: string) => PREFIXES.some((p) => stream.startsWith(p));
 
-const row = (position: bigint, stream: string): EventRow => [position, stream, 0n, `e${position}`, 'T', '{}', ''];
+const row = (position: bigint, stream: string): EventRow => [position, stream, 0n, `e${position}`, 'T', '{}', '', 0n];
 const decode = (r: EventRow): RecordedEvent => ({
   streamId: r[1],
   eventId: r[3],

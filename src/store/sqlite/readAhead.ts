@@ -9,7 +9,7 @@
  * receiving thread as much as reading them, but a flat one-byte string posts as
  * a copy of its bytes. So a page is a few strings (chunks), each the
  * concatenation of whole rows, each row the JSON array `[stream, eventId, type,
- * recordedAt, body]` (built by SQLite: PACKED_COLUMNS), plus two transferred
+ * recordedAt, body, appendIndex]` (built by SQLite: PACKED_COLUMNS), plus two transferred
  * typed arrays: per row its text's length (Int32), its position and revision
  * (Float64: both are below 2^53). One JSON.parse per row gives the strings and
  * the body at once, fresh: a slice of the page would keep the whole page alive
@@ -56,17 +56,17 @@ const WORKER_URL = new URL('./readAhead.worker.mjs', import.meta.url);
  * the body is stored JSON, as is.
  */
 export const PACKED_COLUMNS =
-  "position, revision, '[' || json_quote(stream) || ',' || json_quote(event_id) || ',' || json_quote(type) || ',' || json_quote(recorded_at) || ',' || data || ']'";
+  "position, revision, '[' || json_quote(stream) || ',' || json_quote(event_id) || ',' || json_quote(type) || ',' || json_quote(recorded_at) || ',' || data || ',' || ifnull(append_index, 'null') || ']'";
 
 /**
  * The rows form's columns (readAllRows, the catch-up): the row `[stream, type,
- * recordedAt, body]` without its eventId, which comes as a column of its own
+ * recordedAt, body, appendIndex]` without its eventId, which comes as a column of its own
  * (JSON-quoted) and is parsed only when a row is made an event (events of
  * other streams than cases): a case event's eventId is never read by the fold,
  * and parsing it cost the main thread 38 characters and a string a row.
  */
 export const PACKED_ROW_COLUMNS =
-  "position, revision, '[' || json_quote(stream) || ',' || json_quote(type) || ',' || json_quote(recorded_at) || ',' || data || ']', json_quote(event_id)";
+  "position, revision, '[' || json_quote(stream) || ',' || json_quote(type) || ',' || json_quote(recorded_at) || ',' || data || ',' || ifnull(append_index, 'null') || ']', json_quote(event_id)";
 
 export interface ReadAheadStart {
   readonly path: string;
@@ -127,7 +127,7 @@ export class ReadAhead {
   /** The position of the last row taken (the read's start before any). */
   private lastPosition: number;
   private readonly scannedFrom: bigint | undefined;
-  /** The rows form: rows of four fields, eventIds apart (PACKED_ROW_COLUMNS). */
+  /** The rows form: rows of five fields, eventIds apart (PACKED_ROW_COLUMNS). */
   private readonly rowsForm: boolean;
   /**
    * With `scannedFrom`, once the read came to the log's end with events still
@@ -274,7 +274,7 @@ export class ReadAhead {
 
   /** A packed page as its rows, cut at `remaining`; a row that does not parse is damage, named as the store names it. */
   private decode({ texts, lengths, numbers, ids, idLengths }: PackedPage): EventRows & { events(): RecordedEvent[] } {
-    const width = this.rowsForm ? 4 : 5;
+    const width = this.rowsForm ? 5 : 6;
     const count = Math.min(lengths.length, this.remaining);
     const rows: PackedRow[] = new Array(count);
     let chunk = 0;
@@ -293,7 +293,7 @@ export class ReadAhead {
         fields = undefined;
       }
       offset += length;
-      // Not an array of five (four): the body is not one JSON value (the others are json_quote's).
+      // Not an array of six (five): the body is not one JSON value (the others are json_quote's and the append index).
       if (!Array.isArray(fields) || fields.length !== width)
         throw this.faults.unparsable(BigInt(numbers[2 * i] as number));
       rows[i] = fields as unknown as PackedRow;
@@ -311,8 +311,8 @@ export class ReadAhead {
   }
 }
 
-/** A row as parsed: `[stream, eventId, type, recordedAt, body]` (PACKED_COLUMNS). */
-type PackedRow = readonly [string, string, string, string, Readonly<Record<string, unknown>>];
+/** A row as parsed: `[stream, eventId, type, recordedAt, body, appendIndex]` (PACKED_COLUMNS). */
+type PackedRow = readonly [string, string, string, string, Readonly<Record<string, unknown>>, (number | null)?];
 
 /** A page's rows, each parsed once, with their positions and revisions (Float64, pairs); the one place a row becomes an event. */
 export class PackedRows implements EventRows {
@@ -340,6 +340,9 @@ export class PackedRows implements EventRows {
   recordedAt(i: number): string {
     return (this.rows[i] as PackedRow)[3];
   }
+  appendIndex(i: number): number | undefined {
+    return (this.rows[i] as PackedRow)[5] ?? undefined;
+  }
   position(i: number): bigint {
     return BigInt(this.numbers[2 * i] as number);
   }
@@ -353,6 +356,7 @@ export class PackedRows implements EventRows {
       revision: BigInt(this.numbers[2 * i + 1] as number),
       position: BigInt(this.numbers[2 * i] as number),
       recordedAt: fields[3],
+      ...(typeof fields[5] === 'number' ? { appendIndex: fields[5] } : {}),
     };
   }
   /** The page as readAllBatches yields it. */
@@ -363,8 +367,8 @@ export class PackedRows implements EventRows {
   }
 }
 
-/** A row of the rows form: `[stream, type, recordedAt, body]` (PACKED_ROW_COLUMNS). */
-type RowWithoutId = readonly [string, string, string, Readonly<Record<string, unknown>>];
+/** A row of the rows form: `[stream, type, recordedAt, body, appendIndex]` (PACKED_ROW_COLUMNS). */
+type RowWithoutId = readonly [string, string, string, Readonly<Record<string, unknown>>, (number | null)?];
 
 /** A page of the rows form: its eventIds parsed only for the rows made events. */
 export class PackedRowsWithoutIds implements EventRows {
@@ -398,6 +402,9 @@ export class PackedRowsWithoutIds implements EventRows {
   recordedAt(i: number): string {
     return (this.rows[i] as RowWithoutId)[2];
   }
+  appendIndex(i: number): number | undefined {
+    return (this.rows[i] as RowWithoutId)[4] ?? undefined;
+  }
   position(i: number): bigint {
     return BigInt(this.numbers[2 * i] as number);
   }
@@ -411,6 +418,7 @@ export class PackedRowsWithoutIds implements EventRows {
       revision: BigInt(this.numbers[2 * i + 1] as number),
       position: BigInt(this.numbers[2 * i] as number),
       recordedAt: fields[2],
+      ...(typeof fields[4] === 'number' ? { appendIndex: fields[4] } : {}),
     };
   }
   events(): RecordedEvent[] {

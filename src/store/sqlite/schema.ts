@@ -13,12 +13,23 @@ CREATE TABLE IF NOT EXISTS events (
   type        TEXT    NOT NULL,
   data        TEXT    NOT NULL,
   recorded_at TEXT    NOT NULL,
+  append_index INTEGER,
   CONSTRAINT events_stream_revision UNIQUE (stream, revision),
   CONSTRAINT events_event_id UNIQUE (event_id)
 );
 `;
 
-export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, recorded_at';
+export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, recorded_at, append_index';
+
+/**
+ * The event's index in its append (RecordedEvent.appendIndex), added in session 26: a database
+ * made before gets the column on its first open by this version, NULL for the events it holds
+ * (their appends cannot be told apart: one stream's events of one recordedAt are taken for one).
+ */
+export function addAppendIndexColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(events)').all();
+  if (!columns.some((c) => c.name === 'append_index')) db.exec('ALTER TABLE events ADD COLUMN append_index INTEGER');
+}
 
 /**
  * A row read with `raw()` and `safeIntegers()`, in EVENT_COLUMNS order: the
@@ -27,7 +38,7 @@ export const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, 
 /** The head position (NULL for an empty log): the store's head() and the read-ahead worker's. */
 export const HEAD_SQL = 'SELECT MAX(position) FROM events';
 
-export type EventRow = [bigint, string, bigint, string, string, string, string];
+export type EventRow = [bigint, string, bigint, string, string, string, string, bigint | null];
 
 export type SynchronousMode = 'NORMAL' | 'FULL';
 
