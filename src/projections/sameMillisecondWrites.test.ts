@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseInstant } from '../domain/index.js';
 import type { EventStore } from '../store/port.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
 import { SqliteEventStore } from '../store/sqlite/sqlite-store.js';
-import { makeRig, type Body, type Rig } from './testSupport.js';
+import { ACCEPTED, COMPLETED, LATE, NOVEMBER } from './withdrawnCards.testSupport.js';
+import { makeRig, type Rig } from './testSupport.js';
 import type { ProjectionMetricsSink } from './types.js';
 
 const rigs: Rig[] = [];
@@ -25,28 +25,6 @@ const STORES: Record<string, (clock: () => number) => EventStore> = {
     return new SqliteEventStore(join(dir, 'events.db'), { clock, readAhead: 'always' });
   },
 };
-
-// A 3-day case accepted Monday 2026-11-16 is due at the end of Thursday 11-19: its warning
-// starts 11-19 00:00, its red card 11-20 00:00.
-const ACCEPTED: Body = {
-  type: 'CaseAccepted',
-  caseId: 'W-1',
-  occurredAt: '2026-11-16T09:00:00+08:00',
-  centerId: 'c1',
-  departmentId: 'd1',
-  matterCode: 'M1',
-  kind: 'promised',
-  promisedDays: 3,
-  channel: 'window',
-};
-const COMPLETED: Body = {
-  type: 'CaseCompleted',
-  caseId: 'W-1',
-  occurredAt: '2026-11-19T16:00:00+08:00',
-  outcome: 'approved',
-};
-const LATE = parseInstant('2026-11-23T10:00:00+08:00');
-const NOVEMBER = { from: '2026-11-01', to: '2026-12-01', limit: 50 };
 
 /** A metrics sink keeping the arguments of each `cardIssued` and `cardWithdrawn`. */
 function cardCounters(): { issued: unknown[][]; withdrawn: unknown[][]; sink: ProjectionMetricsSink } {

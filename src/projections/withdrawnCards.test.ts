@@ -8,6 +8,7 @@ import { caseStreamId } from '../domain/streams.js';
 import { complaintStreamId } from '../domain/complaints/streams.js';
 import { calendarEventData, CALENDAR_STREAM_ID, decodeCalendarYearRequest } from './calendarEvents.js';
 import { readSnapshotHeader } from './snapshot.js';
+import { ACCEPTED, COMPLETED, LATE, NOVEMBER } from './withdrawnCards.testSupport.js';
 import { makeRig, ZONE, type Body, type Rig } from './testSupport.js';
 import type { ProjectionMetricsSink } from './types.js';
 
@@ -17,28 +18,6 @@ afterEach(async () => {
   for (const r of rigs.splice(0)) await r.projections.stop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-// A 3-day case accepted Monday 2026-11-16 is due at the end of Thursday 11-19: its warning
-// starts 11-19 00:00, its red card 11-20 00:00.
-const ACCEPTED: Body = {
-  type: 'CaseAccepted',
-  caseId: 'W-1',
-  occurredAt: '2026-11-16T09:00:00+08:00',
-  centerId: 'c1',
-  departmentId: 'd1',
-  matterCode: 'M1',
-  kind: 'promised',
-  promisedDays: 3,
-  channel: 'window',
-};
-const COMPLETED: Body = {
-  type: 'CaseCompleted',
-  caseId: 'W-1',
-  occurredAt: '2026-11-19T16:00:00+08:00',
-  outcome: 'approved',
-};
-const LATE = parseInstant('2026-11-23T10:00:00+08:00');
-const NOVEMBER = { from: '2026-11-01', to: '2026-12-01', limit: 50 };
 
 async function rigAt(start: string | number, extra: Parameters<typeof makeRig>[1] = {}): Promise<Rig> {
   const rig = await makeRig(start, extra);
