@@ -64,6 +64,16 @@ async function acceptedElsewhere(w: Wire): Promise<string> {
   return caseId;
 }
 
+/** A complaint received a minute ago: the complaint whose stream the tests delete. */
+const complaintReceived = () => ({
+  eventId: randomUUID(),
+  type: 'ComplaintReceived',
+  occurredAt: shanghai(-60_000),
+  channel: 'hotline',
+  centerId: 'center-A',
+  subject: '窗口推诿',
+});
+
 describe('an append to a deleted (tombstoned) stream on EventStoreDB, through the API', () => {
   it('a single append answers 410 case-stream-deleted naming the case, sent blind or after a read; the store stays up', async () => {
     wire = await openWire();
@@ -169,14 +179,7 @@ describe('a read of a deleted (tombstoned) stream on EventStoreDB, through the A
     srv = await startAppServer(wire.store);
     const { url } = srv;
     const complaintId = `Q-${randomUUID().slice(0, 8)}`;
-    const received = {
-      eventId: randomUUID(),
-      type: 'ComplaintReceived',
-      occurredAt: shanghai(-60_000),
-      channel: 'hotline',
-      centerId: 'center-A',
-      subject: '窗口推诿',
-    };
+    const received = complaintReceived();
     const path = `/complaints/${complaintId}`;
     expect((await http(url, 'POST', `${path}/events`, { token: TOKENS.recorder, body: received })).status).toBe(201);
     expect((await http(url, 'GET', path, { token: TOKENS.auditor })).status).toBe(200);
@@ -255,14 +258,7 @@ describe('a stream deleted between a route’s read and its positions question, 
     const staged = deletedAfterItsRead(wire, asker, complaintStreamId(complaintId));
     srv = await startAppServer(staged.store);
     const { url } = srv;
-    const received = {
-      eventId: randomUUID(),
-      type: 'ComplaintReceived',
-      occurredAt: shanghai(-60_000),
-      channel: 'hotline',
-      centerId: 'center-A',
-      subject: '窗口推诿',
-    };
+    const received = complaintReceived();
     const path = `/complaints/${complaintId}`;
     expect((await http(url, 'POST', `${path}/events`, { token: TOKENS.recorder, body: received })).status).toBe(201);
     staged.arm();

@@ -5,7 +5,7 @@
  * headers that never wrapped either. Rows as the demo has them: its directory's names, cases overdue,
  * escalated and unanswered, recorded late, complaints unanswered past their limit.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDirectory } from '../../src/demo/directory.js';
 import {
@@ -21,6 +21,17 @@ import {
 } from './harness.js';
 
 const DAY = 24 * 3_600_000;
+
+/** The list table's width, the room its panel gives it, and the page's width. */
+const tableFit = (page: Page) =>
+  page.evaluate(() => {
+    const table = document.querySelector<HTMLTableElement>('#rows')!;
+    return {
+      table: table.scrollWidth,
+      room: table.parentElement!.clientWidth,
+      page: document.documentElement.scrollWidth,
+    };
+  });
 
 let server: WebServer;
 let browser: Browser;
@@ -104,14 +115,7 @@ describe('the lists at 1280 px', () => {
           .locator('#rows tbody td:last-child')
           .evaluateAll((cells) => Math.max(...cells.map((c) => c.querySelectorAll('.badge').length))),
       ).toBeGreaterThanOrEqual(2);
-      const fit = await page.evaluate(() => {
-        const table = document.querySelector<HTMLTableElement>('#rows')!;
-        return {
-          table: table.scrollWidth,
-          room: table.parentElement!.clientWidth,
-          page: document.documentElement.scrollWidth,
-        };
-      });
+      const fit = await tableFit(page);
       expect(fit.table).toBeLessThanOrEqual(fit.room);
       expect(fit.page).toBeLessThanOrEqual(DESKTOP.width);
       // Nothing hidden to make it fit: every header and every badge is shown, inside the table's box.
@@ -159,14 +163,7 @@ describe('the card register at 1280 px', () => {
     expect(broken.filter((b) => /^[A-Z]/.test(b.token)).length).toBeGreaterThanOrEqual(12);
     expect(broken.filter((b) => /^\d/.test(b.token)).length).toBeGreaterThanOrEqual(24);
     expect(broken.filter((b) => b.lines !== 1)).toEqual([]);
-    const fit = await page.evaluate(() => {
-      const table = document.querySelector<HTMLTableElement>('#rows')!;
-      return {
-        table: table.scrollWidth,
-        room: table.parentElement!.clientWidth,
-        page: document.documentElement.scrollWidth,
-      };
-    });
+    const fit = await tableFit(page);
     expect(fit.table).toBeLessThanOrEqual(fit.room);
     expect(fit.page).toBeLessThanOrEqual(DESKTOP.width);
     expect(await page.locator('#rows thead th:visible').count()).toBe(await page.locator('#rows thead th').count());
