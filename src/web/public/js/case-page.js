@@ -21,7 +21,7 @@ import {
   el,
   fmtInstant,
   getZone,
-  instantFromLocalInput,
+  instantFromInputKeeping,
   isoInZone,
   loadConfig,
   localDate,
@@ -36,6 +36,7 @@ import { renderWithdrawnSection, timeOf } from './withdrawn.js';
 
 const $ = (id) => document.getElementById(id);
 const MINUTE = 60_000;
+const SECOND = 1000;
 const caseId = decodeURIComponent(location.pathname.replace(/^\/cases\//, '').replace(/\/$/, ''));
 const enc = encodeURIComponent(caseId);
 
@@ -464,15 +465,12 @@ async function show(asOfIso) {
 function knownAtFromInput() {
   const value = $('asknown-input').value;
   if (value === '') return null;
-  if (knownAt && value === localDateTimeInput(Date.parse(knownAt), { seconds: true })) return knownAt;
-  return instantFromLocalInput(value) ?? undefined;
+  return instantFromInputKeeping(value, knownAt, SECOND) ?? undefined;
 }
 
 /** The "as of" input as an ISO instant: the instant shown, seconds included, when the input still shows its minute. */
 function asOfFromInput() {
-  const value = $('asof-input').value;
-  if (pinned && shownAsOf && value === localDateTimeInput(Date.parse(shownAsOf))) return shownAsOf;
-  return instantFromLocalInput(value);
+  return instantFromInputKeeping($('asof-input').value, pinned ? shownAsOf : null, MINUTE);
 }
 
 function showMs(asOfMs) {

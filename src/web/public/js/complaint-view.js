@@ -17,7 +17,7 @@ import {
   SATISFACTION,
   label,
 } from './labels.js';
-import { el, fmtInstant, fmtNumber, instantFromLocalInput, localDate, localDateTimeInput } from './format.js';
+import { el, fmtInstant, fmtNumber, instantFromInputKeeping, localDate, localDateTimeInput } from './format.js';
 import { centerText, departmentText } from './directory.js';
 import { showForbiddenNotice } from './nav.js';
 import { renderWithdrawnSection } from './withdrawn.js';
@@ -208,13 +208,14 @@ function wireReplay(id, asOf, asKnownAt) {
   $('complaint-asof-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const q = new URLSearchParams({ id });
-    for (const [input, name] of [
-      ['complaint-asof', 'asOf'],
-      ['complaint-asknown', 'asKnownAt'],
+    // Left as the page filled them, the inputs keep the instants asked (the seconds and milliseconds they cut).
+    for (const [input, name, shown, unitMs] of [
+      ['complaint-asof', 'asOf', asOf, 60_000],
+      ['complaint-asknown', 'asKnownAt', asKnownAt, 1000],
     ]) {
       const value = $(input).value;
       if (value === '') continue;
-      const instant = instantFromLocalInput(value);
+      const instant = instantFromInputKeeping(value, shown, unitMs);
       if (instant === null) {
         $('detail-error').textContent = `时间格式有误 Invalid time: ${name}`;
         return;

@@ -69,6 +69,20 @@ export function instantFromLocalInput(value) {
   return Number.isFinite(Date.parse(iso)) ? iso : null;
 }
 
+/**
+ * The instant a datetime-local input asks for: `shown` itself, milliseconds and all, while the input
+ * still holds the instant the page put there (cut to the input's `unitMs`, a second or a minute), else
+ * the input's own instant (null when invalid). Compared as instants, not as texts: Chromium writes a
+ * value whose seconds are :00 without them (an "as known at" of 10:00:00.535 read back as 10:00, and
+ * its last second's events dropped, session 26).
+ */
+export function instantFromInputKeeping(value, shown, unitMs) {
+  const instant = instantFromLocalInput(value);
+  if (instant === null || !shown) return instant;
+  const shownMs = Date.parse(shown);
+  return Date.parse(instant) === Math.floor(shownMs / unitMs) * unitMs ? shown : instant;
+}
+
 /** ISO instant (with the zone offset) of an epoch-ms value; milliseconds only when there are any. */
 export function isoInZone(ms) {
   const p = partsOf(ms);
