@@ -135,18 +135,10 @@ describe('an append to a deleted (tombstoned) stream on EventStoreDB, through th
     srv = await startAppServer(wire.store);
     const { url } = srv;
     const complaintId = `Q-${randomUUID().slice(0, 8)}`;
-    const received = () => ({
-      eventId: randomUUID(),
-      type: 'ComplaintReceived',
-      occurredAt: shanghai(-60_000),
-      channel: 'hotline',
-      centerId: 'center-A',
-      subject: '窗口推诿',
-    });
     const path = `/complaints/${complaintId}/events`;
-    expect((await http(url, 'POST', path, { token: TOKENS.recorder, body: received() })).status).toBe(201);
+    expect((await http(url, 'POST', path, { token: TOKENS.recorder, body: complaintReceived() })).status).toBe(201);
     wire.server.log.tombstone(complaintStreamId(complaintId));
-    const res = await http(url, 'POST', path, { token: TOKENS.recorder, body: received() });
+    const res = await http(url, 'POST', path, { token: TOKENS.recorder, body: complaintReceived() });
     expect(res.status).toBe(410);
     expect(res.body.error.code).toBe('complaint-stream-deleted');
     expect(res.body.error.message).toContain(`complaint ${complaintId}`);
