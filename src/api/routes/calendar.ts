@@ -20,6 +20,7 @@ import type { EventStore } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
 import { calendarKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
+import { oneAtATime } from '../oneAtATime.js';
 import { knownAtParam, pathParam, refusesIfMatch, requireJson, takesParams } from '../validation.js';
 
 export interface CalendarRouteDeps {
@@ -34,6 +35,9 @@ export interface CalendarRouteDeps {
 
 export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Router {
   const router = apiRouter();
+  // One notice at a time: each reads the days in force after the one before it was applied, so the
+  // same notice sent twice at once is recorded once and each answer's `changes` are its own.
+  const inTurn = oneAtATime();
 
   router.get('/calendar/:year', auth.require('calendar:read'), takesParams('asKnownAt'), async (req, res) => {
     const year = yearParam(pathParam(req, 'year'));
@@ -62,47 +66,48 @@ export function calendarRoutes(deps: CalendarRouteDeps, auth: Authenticator): Ro
           decoded.errors,
         );
       }
-      // A notice replaces the year's days (a regional one, its region's): show what that changes.
       const region = decoded.value.region;
-      const daysInForce = () =>
-        region === undefined
-          ? deps.calendarService.noticeDays(year)
-          : deps.calendarService.regionalDaysOf(year, region);
-      const before = daysInForce();
-      if (region !== undefined && decoded.value.holidays.length + decoded.value.workdays.length === 0) {
-        if (before.holidays.length + before.workdays.length === 0)
-          throw new ApiError(400, 'invalid-calendar', `holidays: region ${region} has no day in ${year} to withdraw`, [
-            { field: 'holidays', message: `region ${region} has no day in ${year} to withdraw` },
-          ]);
-      }
-      // The notice in force sent again (a form submitted twice, a PUT retried after a timeout): nothing to
-      // record, as `PUT /directory` answers the same directory. A predicted year's law days sent as its
-      // notice are recorded: they make the year published.
-      const sent = { holidays: decoded.value.holidays.map(parseDate), workdays: decoded.value.workdays.map(parseDate) };
-      const current = deps.calendarService.getYear(year);
-      const inForce = region !== undefined || current?.source === 'published';
-      if (current !== undefined && inForce && changesNothing(noticeChanges(before, sent))) {
-        res.status(200).json({
-          ...current,
-          changes: noticeChanges(before, before),
-          unchanged: true,
-          ...warningsOf(region, deps.regionsInUse),
-        });
-        return;
-      }
-      const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(decoded.value)]);
-      const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
-      if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
-      const view = deps.calendarService.getYear(year);
-      if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
-      const changes = noticeChanges(before, daysInForce());
-      res
-        .status(200)
-        .json({ ...view, changes, ...warningsOf(region, deps.regionsInUse), position: result.position.toString() });
+      const answer = await inTurn(() => publish(deps, year, decoded.value));
+      res.status(200).json({ ...answer, ...warningsOf(region, deps.regionsInUse) });
     },
   );
 
   return router;
+}
+
+type CalendarYearRequest = Extract<ReturnType<typeof decodeCalendarYearRequest>, { ok: true }>['value'];
+
+/**
+ * Records a notice unless it is the one in force. A notice replaces the year's days (a regional
+ * one, its region's): the answer shows what that changed.
+ */
+async function publish(deps: CalendarRouteDeps, year: number, notice: CalendarYearRequest) {
+  const region = notice.region;
+  const daysInForce = () =>
+    region === undefined ? deps.calendarService.noticeDays(year) : deps.calendarService.regionalDaysOf(year, region);
+  const before = daysInForce();
+  if (region !== undefined && notice.holidays.length + notice.workdays.length === 0) {
+    if (before.holidays.length + before.workdays.length === 0)
+      throw new ApiError(400, 'invalid-calendar', `holidays: region ${region} has no day in ${year} to withdraw`, [
+        { field: 'holidays', message: `region ${region} has no day in ${year} to withdraw` },
+      ]);
+  }
+  // The notice in force sent again (a form submitted twice, a PUT retried after a timeout): nothing to
+  // record, as `PUT /directory` answers the same directory. A predicted year's law days sent as its
+  // notice are recorded: they make the year published.
+  const sent = { holidays: notice.holidays.map(parseDate), workdays: notice.workdays.map(parseDate) };
+  const current = deps.calendarService.getYear(year);
+  const inForce = region !== undefined || current?.source === 'published';
+  if (current !== undefined && inForce && changesNothing(noticeChanges(before, sent))) {
+    return { ...current, changes: noticeChanges(before, before), unchanged: true };
+  }
+  const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(notice)]);
+  const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
+  if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
+  const view = deps.calendarService.getYear(year);
+  if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
+  const changes = noticeChanges(before, daysInForce());
+  return { ...view, changes, position: result.position.toString() };
 }
 
 /**
