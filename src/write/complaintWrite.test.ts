@@ -104,6 +104,26 @@ describe('complaint write side', () => {
     expect(ok).toMatchObject({ kind: 'appended', revision: 1 });
   });
 
+  it("refuses a token of another center 403 before comparing eventIds: it learns nothing of the complaint's events", async () => {
+    const { store, side } = setup();
+    await side.append({ complaintId: 'q1', events: [R] });
+    const onlyC2 = (c: string) => c === 'c2';
+    const sameAgain = received(R.occurredAt, { eventId: ID1 });
+    const otherUnderId = received(R.occurredAt, { eventId: ID1, subject: 'another' });
+    // A receipt naming the token's own center: the complaint's center is the stored receipt's all the same.
+    const ownCenter = received(R.occurredAt, { eventId: ID1, centerId: 'c2' });
+    for (const probe of [sameAgain, otherUnderId, ownCenter]) {
+      const [answer] = await side.append({ complaintId: 'q1', events: [probe], mayWriteCenter: onlyC2 });
+      expect(answer).toMatchObject({ kind: 'rejected', code: 'forbidden-center', eventId: ID1 });
+      expect(answer).not.toHaveProperty('details');
+      expect(answer?.kind === 'rejected' && answer.message).not.toMatch(/c1|revision/);
+    }
+    expect((await loadComplaint(store, 'q1')).state.revision).toBe(0);
+    // The complaint's own center's token still gets the original result.
+    const [own] = await side.append({ complaintId: 'q1', events: [sameAgain], mayWriteCenter: (c) => c === 'c1' });
+    expect(own).toMatchObject({ kind: 'duplicate', revision: 0, eventId: ID1 });
+  });
+
   it('concurrent writers of one complaint: one decision wins, the other is refused after a re-read', async () => {
     const { side } = setup();
     await side.append({ complaintId: 'q1', events: [R] });

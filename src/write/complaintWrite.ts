@@ -155,6 +155,17 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
           continue;
         }
         firstIndex.set(event.eventId, index);
+        // The center before the stored eventIds (as the case write side): a token of another center
+        // learns nothing of the complaint's events from a 200 duplicate or a 409 against them.
+        const center = state.received?.centerId ?? (event.type === 'ComplaintReceived' ? event.centerId : undefined);
+        if (center !== undefined && !mayWrite(center)) {
+          results[index] = reject(
+            event,
+            'forbidden-center',
+            forbiddenCenter('complaints', state.received === undefined ? center : undefined),
+          );
+          continue;
+        }
         const stored = byEventId.get(event.eventId);
         if (stored !== undefined) {
           results[index] = sameEvent(event, stored.recorded.data)
@@ -178,15 +189,6 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
             event,
             'event-id-conflict',
             `eventId ${event.eventId} is already used by an event of another stream; nothing was written for this one`,
-          );
-          continue;
-        }
-        const center = state.received?.centerId ?? (event.type === 'ComplaintReceived' ? event.centerId : undefined);
-        if (center !== undefined && !mayWrite(center)) {
-          results[index] = reject(
-            event,
-            'forbidden-center',
-            forbiddenCenter('complaints', state.received === undefined ? center : undefined),
           );
           continue;
         }

@@ -105,7 +105,8 @@ export const complaintPaths = {
       responses: {
         '201': { description: 'Appended', content: json(ref('ComplaintAppendResult')) },
         '200': {
-          description: 'The eventId was already stored: the original result',
+          description:
+            'The eventId was already stored: the original result (a token not of the complaint’s center is answered 403 first)',
           content: json(ref('ComplaintAppendResult')),
         },
         ...errors,
