@@ -9,7 +9,7 @@ import {
   type StoreUnavailableError,
 } from '../store/port.js';
 import type { CaseGroup, Plan } from './planGroup.js';
-import { NOTHING_WRITTEN_TO_DELETED, rejected, streamDeletedMessage, type WriteResult } from './results.js';
+import { isStored, NOTHING_WRITTEN_TO_DELETED, rejected, streamDeletedMessage, type WriteResult } from './results.js';
 
 /** Attempts of a group whose case keeps changing under it (optimistic-concurrency conflicts). */
 export const MAX_CONFLICT_RETRIES = 20;
@@ -47,10 +47,16 @@ export function gaveUp(job: Job): void {
   job.done = true;
 }
 
-/** Nothing of an unfinished group was written: every event not already refused for good is rejected. */
+/**
+ * Nothing of an unfinished group was written: every event not already answered for good is rejected.
+ * Answered for good: an event already stored (a duplicate keeps its original result, true whatever
+ * the store does now) and a different event under a used eventId. Other refusals were decided on a
+ * state that took the group's unwritten events as written, so they are not known to hold.
+ */
 export function unavailable(job: Job, cause: StoreUnavailableError): void {
   for (const [index, event] of job.group.events.entries()) {
     const answer = job.results[index];
+    if (answer !== undefined && isStored(answer)) continue;
     // A different event under a used eventId is refused whatever the rest of the group does.
     if (answer?.kind === 'rejected' && answer.code === 'event-id-conflict') continue;
     job.results[index] = {

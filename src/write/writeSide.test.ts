@@ -349,6 +349,31 @@ describe('write side, a request over several commits', () => {
   });
 });
 
+describe('write side, the store failing the append of a group that resends a stored event', () => {
+  it('answers the stored event as the duplicate it is (200), only the unwritten ones store-unavailable / outcome-unknown', async () => {
+    const causes = [
+      { cause: new StoreUnavailableError('memory', 'gone for a moment'), code: 'store-unavailable' },
+      {
+        cause: new StoreOutcomeUnknownError('memory', 'connection dropped after the call was sent'),
+        code: 'store-outcome-unknown',
+      },
+    ];
+    for (const { cause, code } of causes) {
+      const w = counted();
+      const accepted = acceptance('W');
+      const [[first] = []] = await w.writeSide.appendGroups([{ caseId: 'W', events: [accepted] }]);
+      w.store.appendMany = () => Promise.reject(cause);
+      const fresh = escalation('W');
+      const [results = []] = await w.writeSide.appendGroups([{ caseId: 'W', events: [accepted, fresh, accepted] }]);
+      expect(first?.kind).toBe('appended');
+      expect(results[0]).toEqual({ ...first, kind: 'duplicate' });
+      expect(results[1]).toMatchObject({ kind: 'rejected', eventId: fresh.eventId, code, cause });
+      expect(results[2]).toEqual(results[0]);
+      expect((await loadCase(w.store, 'W')).state.revision).toBe(0);
+    }
+  });
+});
+
 describe('write side, one call whose requests the store answers differently (EventStoreDB: each its own append)', () => {
   it('a request refused as unavailable does not turn the others’ answers: one appended is answered appended, one whose answer was lost outcome-unknown', async () => {
     const store = new MemoryEventStore({ clock: () => NOW });
