@@ -322,16 +322,20 @@ export const openApiDocument = {
       },
       put: {
         summary:
-          'Publish the whole directory (admin), recorded as a DirectoryPublished event on directory-CN; answers once the projections applied it. The same directory again records nothing (`unchanged: true`)',
+          'Publish the whole directory (admin), recorded as a DirectoryPublished event on directory-CN; answers once the projections applied it. The directory in force sent again records nothing and answers 200 `unchanged: true`, whatever version If-Match or `version` names (a retry after a lost answer)',
         parameters: [
-          ifMatchHeader('The directory version the change was made from (0 before any); 409 when another is in force'),
+          ifMatchHeader(
+            'The directory version the change was made from (0 before any); 409 when another is in force and the body differs from it',
+          ),
         ],
         requestBody: { required: true, content: json(ref('Directory')) },
         responses: {
           '200': { description: 'The directory with its new version', content: json(ref('DirectoryView')) },
           ...errors,
           ...bodyTooLarge,
-          '409': errorResponse('If-Match names a version that is not in force'),
+          '409': errorResponse(
+            'If-Match (or `version`) names a version that is not in force, and the body is not the directory in force',
+          ),
           ...storeDown,
         },
       },

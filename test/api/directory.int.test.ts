@@ -107,6 +107,28 @@ describe('GET /directory, PUT /directory', () => {
     ]);
   });
 
+  it('a retry of the write in force answers unchanged whatever version it names; other content with a stale version stays 409', async () => {
+    const r = await start();
+    expect((await put(r, DIRECTORY, TOKENS.admin, { 'If-Match': '0' })).body.version).toBe(1);
+    // The first answer was lost: the retry sends the same body and the same (now stale) version.
+    const retried = await put(r, DIRECTORY, TOKENS.admin, { 'If-Match': '0' });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ version: 1, unchanged: true, ...DIRECTORY });
+    expect(retried.body.position).toBeUndefined();
+    const view = (await call(r.base, 'GET', '/directory', { token: TOKENS.admin })).body;
+    expect((await put(r, { ...view, version: 0 })).body).toMatchObject({ version: 1, unchanged: true });
+    expect((await put(r, DIRECTORY, TOKENS.admin, { 'If-Match': '7' })).body).toMatchObject({
+      version: 1,
+      unchanged: true,
+    });
+    const other = await put(r, { ...DIRECTORY, departments: [] }, TOKENS.admin, { 'If-Match': '0' });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('revision-conflict');
+    const stored: { type: string }[] = [];
+    for await (const e of r.engine.store.readStream('directory-CN')) stored.push(e);
+    expect(stored.map((e) => e.type)).toEqual(['DirectoryPublished']);
+  });
+
   it('only an admin publishes (403 for monitor, auditor, recorder); a recorder may not read it', async () => {
     const r = await start();
     for (const token of [TOKENS.monitor, TOKENS.auditor, TOKENS.recorder]) {

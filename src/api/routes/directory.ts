@@ -42,11 +42,13 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
       throw new ApiError(400, 'invalid-directory', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
     }
     const current = deps.directory.view();
-    if (expected !== undefined && expected !== current.version) throw conflict(expected, current.version);
+    // Before the version check: a retry after a lost answer sends the version it edited, stale once
+    // its own write is in force, and must not be told its write conflicts with itself.
     if (current.version > 0 && sameDirectory(current, checked.right)) {
       res.status(200).json({ ...current, unchanged: true });
       return;
     }
+    if (expected !== undefined && expected !== current.version) throw conflict(expected, current.version);
     const publishedAt = new Date(deps.clock()).toISOString();
     let position: bigint;
     try {
