@@ -27,7 +27,7 @@ import type { GroupCommitter } from './groupCommit.js';
 import { MAX_CONFLICT_RETRIES } from './job.js';
 import { sameEvent } from './sameEvent.js';
 import { appendedPositions, withOriginalPositions } from './originalPositions.js';
-import { forbiddenCenter, NOTHING_WRITTEN_TO_DELETED, streamDeletedMessage } from './results.js';
+import { forbiddenCenter, NOTHING_WRITTEN_TO_DELETED, streamDeletedMessage, usedInAnotherStream } from './results.js';
 import { toleranceNow, type FutureTolerance, type WriteMetrics } from './writeSide.js';
 
 export type ComplaintRejectionCode =
@@ -185,11 +185,7 @@ export function createComplaintWriteSide(deps: ComplaintWriteDeps) {
           continue;
         }
         if (usedElsewhere.has(event.eventId)) {
-          results[index] = reject(
-            event,
-            'event-id-conflict',
-            `eventId ${event.eventId} is already used by an event of another stream; nothing was written for this one`,
-          );
+          results[index] = reject(event, 'event-id-conflict', usedInAnotherStream(event.eventId));
           continue;
         }
         // A complaint with no events answers complaint-not-found to all but ComplaintReceived, If-Match or not.

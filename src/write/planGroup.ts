@@ -18,7 +18,7 @@ import { CaseDraft } from '../domain/evolve.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState, EpochMs } from '../domain/types.js';
 import type { StoredRef } from './caseStream.js';
-import { forbiddenCenter, rejected, type WriteResult } from './results.js';
+import { forbiddenCenter, rejected, usedInAnotherStream, type WriteResult } from './results.js';
 import { sameEvent } from './sameEvent.js';
 
 /** A decoded event with its eventId set (the client's, lower-cased, or a generated one). */
@@ -109,7 +109,7 @@ export function planGroup(group: CaseGroup, basis: Basis, ctx: PlanContext): Pla
         continue;
       }
       if (ctx.storedSomewhere.has(eventId)) {
-        answered.set(index, rejected(caseId, eventId, 'event-id-conflict', usedInAnotherCase(eventId)));
+        answered.set(index, rejected(caseId, eventId, 'event-id-conflict', usedInAnotherStream(eventId)));
         continue;
       }
     }
@@ -176,9 +176,6 @@ function againOrConflict(caseId: string, event: WriteEvent, stored: StoredRef): 
     { revision: stored.revision },
   );
 }
-
-const usedInAnotherCase = (eventId: string): string =>
-  `eventId ${eventId} is already used by an event of another case; nothing was written for this one`;
 
 const usedEarlier = (eventId: string): string =>
   `eventId ${eventId} is used earlier in this request by a different event; nothing was written for this one`;

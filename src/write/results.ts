@@ -105,3 +105,11 @@ export function streamDeletedMessage(of: 'case' | 'complaint', id: string, outco
 
 /** What became of an append to a deleted stream (streamDeletedMessage). */
 export const NOTHING_WRITTEN_TO_DELETED = 'and takes no more events; nothing was written';
+
+/**
+ * The message of `event-id-conflict` for an eventId the store holds in another stream. eventIds are
+ * unique across cases and complaints alike, and the write does not read which stream holds it, so the
+ * case and the complaint write paths say the same.
+ */
+export const usedInAnotherStream = (eventId: string): string =>
+  `eventId ${eventId} is already used by an event of another case or complaint; nothing was written for this one`;

@@ -1,7 +1,7 @@
 /** POST /complaints/{complaintId}/events over HTTP (SPEC §4, §8): statuses, idempotent retry, center scoping. */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, startTestServer, TOKENS, unusedReadModels, type TestServer } from './harness.js';
+import { accepted, call, startTestServer, TOKENS, unusedReadModels, type TestServer } from './harness.js';
 
 let srv: TestServer;
 beforeEach(async () => {
@@ -73,6 +73,30 @@ describe('POST /complaints/{complaintId}/events', () => {
     const other = await post('Q-3', receivedBody({ eventId, subject: '另一件事' }));
     expect([other.status, other.body.error.code]).toEqual([409, 'event-id-conflict']);
     expect(await streamOf('Q-3')).toHaveLength(1);
+  });
+
+  it('an eventId of a case reused by a complaint, and one of a complaint reused by a case: 409 with one message', async () => {
+    const postCase = (id: string, body: unknown) =>
+      call(srv.baseUrl, 'POST', `/cases/${id}/events`, { token: TOKENS.recorder, body });
+    const ofCase = randomUUID();
+    expect((await postCase('K-1', accepted('K-1', '2025-09-22T09:00:00+08:00', { eventId: ofCase }))).status).toBe(201);
+    const intoComplaint = await post('Q-11', receivedBody({ eventId: ofCase }));
+    const ofComplaint = randomUUID();
+    expect((await post('Q-12', receivedBody({ eventId: ofComplaint }))).status).toBe(201);
+    const intoCase = await postCase('K-2', accepted('K-2', '2025-09-22T09:00:00+08:00', { eventId: ofComplaint }));
+    const expected = (eventId: string) =>
+      `eventId ${eventId} is already used by an event of another case or complaint; nothing was written for this one`;
+    expect([intoComplaint.status, intoComplaint.body.error.code, intoComplaint.body.error.message]).toEqual([
+      409,
+      'event-id-conflict',
+      expected(ofCase),
+    ]);
+    expect([intoCase.status, intoCase.body.error.code, intoCase.body.error.message]).toEqual([
+      409,
+      'event-id-conflict',
+      expected(ofComplaint),
+    ]);
+    expect(await streamOf('Q-11')).toHaveLength(0);
   });
 
   it('403 for a recorder of another center and for a monitor; If-Match is honoured', async () => {
