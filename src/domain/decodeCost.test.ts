@@ -36,8 +36,8 @@ describe('decodeCaseEvent with many unknown fields', () => {
     const decoded = decodeCaseEvent(counted);
     expect(decoded.ok).toBe(false);
     const errors = decoded.ok ? [] : decoded.errors;
-    expect(errors.slice(0, 20).map((e) => e.field)).toEqual(Array.from({ length: 20 }, (_, i) => `junk${i}`));
-    expect(errors[20]).toEqual({ field: '(body)', message: '29980 more unknown fields' });
+    expect(errors.map((e) => e.field)).toEqual(['junk0', '(body)']);
+    expect(errors[1]?.message).toMatch(/^29999 more unknown fields: junk1, .*, junk19, and 29980 not named$/);
     expect(counts).toEqual({ listings: 1, unknownValuesRead: 0 }); // before: listed twice
   });
 

@@ -122,14 +122,46 @@ describe('unknown fields', () => {
       expect(fieldsOf(CaseAccepted).has(field)).toBe(true);
   });
 
-  it('thousands of unknown fields are named 20 at a time with a count of the rest (bounded answer)', () => {
+  it('thousands of unknown fields: the first named with the fields there are, 19 more named in one error, the rest counted (bounded answer)', () => {
     const junk = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`junk${i}`, i]));
     const r = decodeCaseEvent(accepted(junk));
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.errors).toHaveLength(21);
-      expect(r.errors.at(-1)).toEqual({ field: '(body)', message: '4980 more unknown fields' });
+      expect(r.errors).toEqual([
+        {
+          field: 'junk0',
+          message: expect.stringMatching(/^unknown field: CaseAccepted has no such field \(its fields/),
+        },
+        {
+          field: '(body)',
+          message: `4999 more unknown fields: ${Array.from({ length: 19 }, (_, i) => `junk${i + 1}`).join(', ')}, and 4980 not named`,
+        },
+      ]);
     }
+  });
+
+  it("law: the type's fields are listed once, however many unknown fields; each of the first 20 is named", () => {
+    const known = fieldsOf(CaseAccepted);
+    const listed = `(its fields are ${[...known].join(', ')})`;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.stringMatching(/^[a-z]{1,8}$/).filter((k) => !known.has(k)),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (keys) => {
+          const r = decodeCaseEvent(accepted(Object.fromEntries(keys.map((k) => [k, 1]))));
+          const errors = r.ok ? [] : r.errors;
+          expect(errors.filter((e) => e.message.includes(listed))).toEqual([
+            { field: keys[0], message: `unknown field: CaseAccepted has no such field ${listed}` },
+          ]);
+          expect(errors).toHaveLength(keys.length === 1 ? 1 : 2);
+          const more = errors[1]?.message ?? '';
+          for (const k of keys.slice(1, 20)) expect(more.split(/: |, /)).toContain(k);
+          if (keys.length > 20) expect(more).toMatch(new RegExp(`, and ${keys.length - 20} not named$`));
+        },
+      ),
+    );
   });
 
   it('an unknown field is reported together with a malformed known one', () => {

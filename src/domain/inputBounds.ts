@@ -55,7 +55,7 @@ export function fieldsOf(codec: t.Mixed): ReadonlySet<string> {
   return fields;
 }
 
-/** At most this many unknown fields are named one by one (a body may carry thousands). */
+/** At most this many unknown fields are named (a body may carry thousands). */
 const MAX_NAMED = 20;
 const MAX_NAME_LENGTH = 64;
 
@@ -67,8 +67,12 @@ export const shownName = (key: string): string =>
   key.length > MAX_NAME_LENGTH ? `${key.slice(0, MAX_NAME_LENGTH - 1)}…` : key;
 
 /**
- * One error per name in `unknown` (the first 20, each cut by `shownName`; the rest counted in one more),
- * `fieldOf` placing it (`centers[2].x`) — the one way an answer names the fields it does not know.
+ * The errors naming the names in `unknown` — the one way an answer names the fields it does not know:
+ * the first alone, with `message` (`fieldOf` placing it: `centers[2].x`), then, when there are more,
+ * one error at `where` naming the next 19 and counting the rest. Names are cut by `shownName`.
+ * Not one error per name: each repeated `message` (an event's lists the type's fields) in the error's
+ * message and its details, and a batch of 1,000 events with 21 unknown fields each was answered in
+ * 10 MB, 57 times the request (session 28).
  */
 export function unknownNameErrors(
   unknown: readonly string[],
@@ -76,14 +80,21 @@ export function unknownNameErrors(
   fieldOf: (shown: string) => string = (shown) => shown,
   where = '(body)',
 ): { field: string; message: string }[] {
-  const errors = unknown.slice(0, MAX_NAMED).map((key) => ({ field: fieldOf(shownName(key)), message }));
-  if (unknown.length > MAX_NAMED) {
-    errors.push({ field: where, message: `${unknown.length - MAX_NAMED} more unknown fields` });
+  const [first, ...more] = unknown;
+  if (first === undefined) return [];
+  const errors = [{ field: fieldOf(shownName(first)), message }];
+  if (more.length > 0) {
+    const named = more.slice(0, MAX_NAMED - 1).map(shownName);
+    const unnamed = more.length - named.length;
+    errors.push({
+      field: where,
+      message: `${more.length} more unknown field${more.length === 1 ? '' : 's'}: ${named.join(', ')}${unnamed > 0 ? `, and ${unnamed} not named` : ''}`,
+    });
   }
   return errors;
 }
 
-/** One error per field of `input` that `known` does not have, naming it and the fields there are. */
+/** The errors naming the fields of `input` that `known` does not have (unknownNameErrors), the first with the fields there are. */
 export function unknownFieldErrors(
   input: Readonly<Record<string, unknown>>,
   known: ReadonlySet<string>,
