@@ -5,23 +5,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CALENDAR_STREAM_ID } from '../../src/projections/calendarEvents.js';
-import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import { networkedStore } from '../support/networkedStore.js';
 import { call, startTestServer, TOKENS, type TestServer } from './harness.js';
-
-/** A store whose appends answer after a round trip, as EventStoreDB's do over the network. */
-function networkedStore(): MemoryEventStore {
-  const store = new MemoryEventStore({ clock: () => Date.parse('2026-11-20T10:00:00+08:00') });
-  const append = store.append.bind(store);
-  store.append = async (...args) => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    return append(...args);
-  };
-  return store;
-}
 
 let srv: TestServer;
 beforeEach(async () => {
-  srv = await startTestServer({ now: '2026-11-20T10:00:00+08:00', store: networkedStore() });
+  srv = await startTestServer({
+    now: '2026-11-20T10:00:00+08:00',
+    store: networkedStore(() => Date.parse('2026-11-20T10:00:00+08:00')),
+  });
 });
 afterEach(async () => {
   await srv.close();

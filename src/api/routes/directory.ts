@@ -7,13 +7,14 @@
 import type { Router } from 'express';
 import { apiRouter } from '../apiRouter.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { sameDirectory, validateIncomingDirectory } from '../../domain/directory.js';
+import { type Directory, sameDirectory, validateIncomingDirectory } from '../../domain/directory.js';
 import type { EpochMs } from '../../domain/types.js';
 import { DIRECTORY_STREAM_ID, directoryEventData, type DirectoryBook } from '../../projections/directoryEvents.js';
 import type { ReadModels } from '../../projections/types.js';
 import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
+import { oneAtATime } from '../oneAtATime.js';
 import { parseIfMatch, requireJson, takesParams } from '../validation.js';
 
 export interface DirectoryRouteDeps {
@@ -26,6 +27,8 @@ export interface DirectoryRouteDeps {
 
 export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): Router {
   const router = apiRouter();
+  // One publication at a time: the same directory sent twice at once finds the first in force.
+  const inTurn = oneAtATime();
 
   router.get('/directory', auth.require('directory:read'), takesParams(), (_req, res) => {
     res.json(deps.directory.view());
@@ -41,32 +44,36 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
       const errors = checked.left;
       throw new ApiError(400, 'invalid-directory', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
     }
-    const current = deps.directory.view();
-    // Before the version check: a retry after a lost answer sends the version it edited, stale once
-    // its own write is in force, and must not be told its write conflicts with itself.
-    if (current.version > 0 && sameDirectory(current, checked.right)) {
-      res.status(200).json({ ...current, unchanged: true });
-      return;
-    }
-    if (expected !== undefined && expected !== current.version) throw conflict(expected, current.version);
-    const publishedAt = new Date(deps.clock()).toISOString();
-    let position: bigint;
-    try {
-      const result = await deps.store.append(DIRECTORY_STREAM_ID, [directoryEventData(checked.right, publishedAt)], {
-        expectedRevision: current.version === 0 ? 'no_stream' : BigInt(current.version - 1),
-      });
-      position = result.position;
-    } catch (e) {
-      // Another publication was recorded since this engine last read the stream.
-      if (e instanceof WrongExpectedRevisionError) throw conflict(expected ?? current.version, undefined);
-      throw e;
-    }
-    const applied = await deps.readModels.waitForPosition(position, deps.applyTimeoutMs);
-    if (!applied) throw notYetApplied('the directory', position);
-    res.status(200).json({ ...deps.directory.view(), position: position.toString() });
+    res.status(200).json(await inTurn(() => publish(deps, checked.right, expected)));
   });
 
   return router;
+}
+
+/** Records the directory unless it is the one in force, against the version the caller edited. */
+async function publish(deps: DirectoryRouteDeps, directory: Directory, expected: number | undefined) {
+  const current = deps.directory.view();
+  // Before the version check: a retry after a lost answer sends the version it edited, stale once
+  // its own write is in force, and must not be told its write conflicts with itself.
+  if (current.version > 0 && sameDirectory(current, directory)) {
+    return { ...current, unchanged: true };
+  }
+  if (expected !== undefined && expected !== current.version) throw conflict(expected, current.version);
+  const publishedAt = new Date(deps.clock()).toISOString();
+  let position: bigint;
+  try {
+    const result = await deps.store.append(DIRECTORY_STREAM_ID, [directoryEventData(directory, publishedAt)], {
+      expectedRevision: current.version === 0 ? 'no_stream' : BigInt(current.version - 1),
+    });
+    position = result.position;
+  } catch (e) {
+    // Another publication was recorded since this engine last read the stream.
+    if (e instanceof WrongExpectedRevisionError) throw conflict(expected ?? current.version, undefined);
+    throw e;
+  }
+  const applied = await deps.readModels.waitForPosition(position, deps.applyTimeoutMs);
+  if (!applied) throw notYetApplied('the directory', position);
+  return { ...deps.directory.view(), position: position.toString() };
 }
 
 /**
