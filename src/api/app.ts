@@ -10,6 +10,7 @@ import type { Policy } from '../domain/policy.js';
 import type { PolicySelector } from './caseKnownAt.js';
 import type { EpochMs } from '../domain/types.js';
 import type { DirectoryBook } from '../projections/directoryEvents.js';
+import { namesOf } from '../projections/rowNames.js';
 import type { ReadModels } from '../projections/types.js';
 import type { EventStore } from '../store/port.js';
 import { perTokenRateLimit } from './rateLimit.js';
@@ -224,7 +225,9 @@ export function createApp(deps: AppDeps): SupervisionApp {
         calendarService: deps.calendarService,
         policy: deps.policy,
         ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
-        ...(deps.directory === undefined ? {} : { regionsKnownAt: regionsKnownAt(deps.directory) }),
+        ...(deps.directory === undefined
+          ? {}
+          : { regionsKnownAt: regionsKnownAt(deps.directory), namesKnownAt: namesKnownAt(deps.directory) }),
         accessTrail,
         clock: deps.clock,
       },
@@ -274,6 +277,9 @@ export function createApp(deps: AppDeps): SupervisionApp {
 /** Regions as the directory recorded by K gave them; before any directory at all, the calendar's own mapping. */
 const regionsKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) =>
   directory.published ? directory.asKnownAt(knownAt).regionOfCenter : undefined;
+
+/** Names as the directory recorded by K gave them (none before any publication, as the read models then). */
+const namesKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) => namesOf(directory.asKnownAt(knownAt));
 
 /** The regions the directory's centers are in now. */
 function regionsInUse(directory: DirectoryBook): () => ReadonlySet<string> {

@@ -219,8 +219,14 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     alertCounts: () => [...projection.alertCounts(), ...sources.complaintAlerts.alertCounts()],
     withdrawnCardCounts: () => countWithdrawnCards(withdrawnCardFacts().filter(isWithdrawnCard)),
     complaintList: (query) => listComplaints(query, complaintSources()),
-    complaintDetail: (complaintId, recorded, asOf, timing) =>
-      complaintDetail(complaintId, recorded, asOf, complaintSources(), timing),
+    complaintDetail: (complaintId, recorded, asOf, timing, known) =>
+      complaintDetail(
+        complaintId,
+        recorded,
+        asOf,
+        known === undefined ? complaintSources() : { ...complaintSources(), names: known },
+        timing,
+      ),
     complaintOverdueDays: (complaintId, at) =>
       sources.complaints.view(complaintId, at)?.timeline.answer?.overdueDays ?? 0,
     complaintLastOccurredAt: (complaintId) => sources.complaints.get(complaintId)?.lastOccurredAt,

@@ -14,6 +14,7 @@ import type { ComplaintDetail } from './complaints/complaintDetail.js';
 import type { ComplaintListQuery, ComplaintListResult } from './complaints/complaintList.js';
 import type { ComplaintTiming } from './complaints/complaintProjection.js';
 import type { MonthlyReport } from './report.js';
+import type { NameLookup } from './rowNames.js';
 import type { StatsResult } from './stats.js';
 import type {
   WithdrawnCardCount,
@@ -172,13 +173,15 @@ export interface ReadModels {
   complaintList(query: ComplaintListQuery): ComplaintListResult;
   /**
    * `GET /complaints/{id}` as of `asOf`, from the complaint's stored events; undefined when not received by then.
-   * `timing`: the calendar and policies as known at K (default: those in force).
+   * `timing`: the calendar and policies as known at K (default: those in force); `names`: the
+   * directory's names as known at K (default: the directory in force).
    */
   complaintDetail(
     complaintId: string,
     recorded: readonly RecordedEvent[],
     asOf: EpochMs,
     timing?: ComplaintTiming,
+    names?: NameLookup,
   ): ComplaintDetail | undefined;
   /** Working days a complaint is past its answer deadline at `at` (0 when not, or unknown). */
   complaintOverdueDays(complaintId: string, at: EpochMs): number;

@@ -43,6 +43,19 @@ const named = {
   centerName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
   departmentName: { type: 'string', description: "The directory's name; absent when the id is not registered" },
 };
+/** One complaint's names: as known at asKnownAt when given. */
+const namedKnownAt = {
+  centerName: {
+    type: 'string',
+    description:
+      "The directory's name (as the directory recorded by asKnownAt named it, when given); absent when the id is not registered",
+  },
+  departmentName: {
+    type: 'string',
+    description:
+      "The directory's name (as the directory recorded by asKnownAt named it, when given); absent when the id is not registered",
+  },
+};
 const onTime = { type: ['boolean', 'null'], description: 'null while the work is pending and not yet due' };
 const days = { type: 'integer', minimum: 0 };
 
@@ -110,7 +123,7 @@ const ComplaintDetail = closed(
     channel: { enum: COMPLAINT_CHANNELS },
     centerId: str,
     departmentId: str,
-    ...named,
+    ...namedKnownAt,
     caseId: str,
     subject: str,
     anonymous: { type: 'boolean' },
@@ -187,6 +200,11 @@ const ComplaintDetail = closed(
       description: 'The clocks use a day of a year the calendar only predicts (SPEC §3): they may still move',
     },
     calendarVersion: str,
+    calendarRegion: {
+      ...str,
+      description:
+        "The region whose regional days timed the clocks (the center's, by the directory in force, or as known at asKnownAt); absent for none",
+    },
     policyVersion: str,
     withdrawnCards: {
       ...list(ref('WithdrawnCard')),

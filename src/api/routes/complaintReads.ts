@@ -29,6 +29,7 @@ import {
 import { recordedComplaintTimeline } from '../../projections/complaints/complaintDetail.js';
 import type { ComplaintTiming } from '../../projections/complaints/complaintProjection.js';
 import { NO_DEPARTMENT } from '../../projections/complaints/complaintStats.js';
+import type { NameLookup } from '../../projections/rowNames.js';
 import type { ReadModels } from '../../projections/types.js';
 import { withKnownPositions } from '../../store/core/positions.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
@@ -79,6 +80,8 @@ export const COMPLAINT_LIST_PARAMS = [
 
 export interface ComplaintReadDeps extends CaseSourceDeps {
   readonly readModels: ReadModels;
+  /** The directory's names as known at K (the directory recorded by then); default: the names in force. */
+  readonly namesKnownAt?: (knownAt: EpochMs) => NameLookup;
   readonly clock: () => EpochMs;
   readonly accessTrail: AccessTrail;
 }
@@ -144,7 +147,8 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       const recorded = await recordedBy(deps.store, complaintId, knownAt);
       const at = asOf ?? defaultAsOf(deps.clock(), lastOccurredAt(recorded));
       const timing = knownAt === undefined ? undefined : await timingKnownAt(deps, knownAt);
-      const detail = deps.readModels.complaintDetail(complaintId, recorded, at, timing);
+      const names = knownAt === undefined ? undefined : deps.namesKnownAt?.(knownAt);
+      const detail = deps.readModels.complaintDetail(complaintId, recorded, at, timing, names);
       // The event-by-event record (with its actors) is a history: only for those who may read a case's.
       const withEvents = roleMay(principalOf(res).role, 'case:history');
       // Once the answer is computed, before it is sent (as a case read): what was asked and what was disclosed.

@@ -101,6 +101,11 @@ export interface ComplaintDetail {
   /** SPEC §3: the clocks use a day of a year the calendar only predicts (they may still move). */
   readonly provisional: boolean;
   readonly calendarVersion: string;
+  /**
+   * The region whose regional days timed the clocks (its center's), absent for none: the calendar
+   * version covers every region, so two answers of one version may differ with nothing else to say why.
+   */
+  readonly calendarRegion?: string;
   readonly policyVersion: string;
 }
 
@@ -192,6 +197,7 @@ export function complaintDetail(
     asOf: show(asOf),
     provisional: tl.provisional,
     calendarVersion: calendar.version,
+    ...opt('calendarRegion', calendar.forCenter(r.centerId).region),
     policyVersion: policy.version,
   };
 }
