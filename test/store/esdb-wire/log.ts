@@ -16,8 +16,11 @@
  *   with an expected revision, a retry is recognised from the log itself (the
  *   events at expected+1.. carry the same ids) and answered with the original
  *   revision and position (since 20.6); a partial match is "corrupted idempotency",
- *   answered WrongExpectedVersion. With `any`, the server only consults an in-memory
- *   eventId cache, which a restart loses: after a restart the retry is written again.
+ *   answered WrongExpectedVersion. With `any` (and `stream_exists`), the server only
+ *   consults an in-memory eventId cache, which a restart loses: after a restart the
+ *   retry is written again; every eventId cached for this stream, in any order, is a
+ *   retry answered at the last eventId's revision (EventStore `IndexWriter.CheckCommit`;
+ *   test/store/esdb-wire-log.test.ts pins each branch).
  * - `$all` holds system and link events: `$statsCollected`, and with the standard
  *   projections on, `$>` links in `$ce-<category>` and `$et-<type>` after each event.
  * - A tombstoned (hard-deleted) stream refuses every append, whatever its expected revision,
@@ -160,13 +163,16 @@ export class WireLog {
     const ids = events.map((e) => e.eventId.toLowerCase());
     if (expected === 'any' || expected === 'stream_exists') {
       if (expected === 'stream_exists' && current === 'no_stream') return { kind: 'wrong-expected-version', current };
-      const first = ids[0] === undefined ? undefined : this.eventIdCache.get(ids[0]);
-      if (first !== undefined && first.streamId === streamId) {
-        const check = this.compareAt(streamId, first.revision, ids);
-        if (check === 'all') return this.idempotent(streamId, first.revision + BigInt(ids.length) - 1n);
-        return { kind: 'wrong-expected-version', current }; // corrupted idempotency
+      // IndexWriter.CheckCommit: each eventId must be cached for this stream, in any order; the
+      // first missing writes the batch, a later one is corrupted idempotency (answered WrongExpectedVersion).
+      let last: bigint | undefined;
+      for (const [i, id] of ids.entries()) {
+        const cached = this.eventIdCache.get(id);
+        if (cached === undefined || cached.streamId !== streamId)
+          return i === 0 ? this.write(streamId, events, cur) : { kind: 'wrong-expected-version', current };
+        last = cached.revision;
       }
-      return this.write(streamId, events, cur);
+      return last === undefined ? this.write(streamId, events, cur) : this.idempotent(streamId, last);
     }
     const exp = expected === 'no_stream' ? -1n : expected;
     if (exp === cur) return this.write(streamId, events, cur);

@@ -351,6 +351,11 @@ export class WireServer {
       const wev = new streamsPb.AppendResp.WrongExpectedVersion();
       if (decision.current === 'no_stream') wev.setCurrentNoStream(new sharedPb.Empty());
       else wev.setCurrentRevision(decision.current.toString());
+      // The expected side too (Streams.Append.cs): the client reports it as the error's expectedVersion.
+      if (typeof expected === 'bigint') wev.setExpectedRevision(expected.toString());
+      else if (expected === 'no_stream') wev.setExpectedNoStream(new sharedPb.Empty());
+      else if (expected === 'stream_exists') wev.setExpectedStreamExists(new sharedPb.Empty());
+      else wev.setExpectedAny(new sharedPb.Empty());
       resp.setWrongExpectedVersion(wev);
     } else {
       const success = new streamsPb.AppendResp.Success();
