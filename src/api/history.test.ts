@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { fraction } from '../domain/testing/fraction.js';
 import { describe, expect, it } from 'vitest';
 import { createCalendarService } from '../domain/calendar/index.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
@@ -26,7 +27,7 @@ describe('buildHistoryPage', () => {
       fc.asyncProperty(
         historyArb(),
         fc.integer({ min: 1, max: 4 }),
-        fc.option(fc.double({ min: 0, max: 1.2, noNaN: true })),
+        fc.option(fraction({ max: 1.2 })),
         async (h, limit, asOfFraction) => {
           const store = await storeWith(h.events, h.last + 3_600_000);
           const deps = { store, calendarService, policy: DEFAULT_POLICY };

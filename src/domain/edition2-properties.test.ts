@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fraction } from './testing/fraction.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { defaultCalendar } from './calendar/index.js';
 import { DEFAULT_POLICY } from './policy.js';
@@ -107,9 +108,9 @@ describe('laws on histories with extensions and replies', () => {
     fc.assert(
       fc.property(
         storyArb,
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fraction(),
         fc.integer({ min: 0, max: 30 * MS_PER_DAY }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fraction(),
         (story, where, later, frac) => {
           const first = story.at[0]!;
           const asOf = first + Math.floor((story.last - first) * where) + later;

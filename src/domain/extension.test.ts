@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fraction } from './testing/fraction.js';
 import { defaultCalendar, mergeDayRanges } from './calendar/index.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { evaluate } from './evaluate.js';
@@ -127,7 +128,7 @@ const caseArb = fc.record({
   promised: fc.integer({ min: 1, max: 30 }),
   d: fc.integer({ min: 1, max: 10 }),
   /** Where before dueAt the extension comes, as a fraction of the time from acceptance. */
-  when: fc.double({ min: 0, max: 0.999, noNaN: true }),
+  when: fraction({ max: 0.999 }),
   pause: fc.option(
     fc.record({ startH: fc.integer({ min: 1, max: 24 * 20 }), lenH: fc.integer({ min: 1, max: 24 * 20 }) }),
   ),

@@ -9,6 +9,7 @@
  * and a restart from a snapshot).
  */
 import fc from 'fast-check';
+import { fraction } from '../domain/testing/fraction.js';
 import { describe, expect, it } from 'vitest';
 import {
   createCalendarService,
@@ -332,7 +333,7 @@ function answers(run: Run): unknown {
 
 const historyArb = fc.record({
   cases: fc.array(caseArb, { minLength: 1, maxLength: 8 }),
-  catchUpShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  catchUpShare: fraction(),
   tailHours: fc.integer({ min: 0, max: 24 * 40 }),
   republishHours: fc.option(fc.integer({ min: 0, max: 24 * 60 }), { freq: 3 }),
 });
@@ -345,26 +346,26 @@ const VERSIONS: readonly Policy[] = [
 
 const catchUpArb = fc.record({
   cases: fc.array(caseArb, { minLength: 2, maxLength: 12 }),
-  catchUpShare: fc.double({ min: 0.3, max: 1, noNaN: true }),
+  catchUpShare: fraction({ min: 0.3 }),
   tailHours: fc.integer({ min: 0, max: 24 * 40 }),
   clockAtEnd: fc.boolean(),
   calendar: fc.option(
     fc.record({
-      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      at: fraction({ maxExcluded: true }),
       day: fc.constantFrom('2025-09-03', '2025-09-12', '2025-09-25', '2025-10-15', '2025-11-04'),
     }),
     { freq: 3 },
   ),
   policies: fc.array(
     fc.record({
-      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      at: fraction({ maxExcluded: true }),
       version: fc.nat(1),
       effectiveFrom: fc.constantFrom('2025-01-01', '2025-09-05', '2025-09-20', '2025-10-10'),
       publishedHours: fc.integer({ min: -24 * 30, max: 24 * 50 }),
     }),
     { maxLength: 2 },
   ),
-  snapshotAt: fc.option(fc.double({ min: 0.3, max: 1, maxExcluded: true, noNaN: true }), { freq: 2 }),
+  snapshotAt: fc.option(fraction({ min: 0.3, maxExcluded: true }), { freq: 2 }),
   settling: fc.constantFrom(0, 0, 1, 3),
 });
 

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { fraction } from '../domain/testing/fraction.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../domain/index.js';
 import { MemoryEventStore } from '../store/memory/memory-store.js';
@@ -100,7 +101,7 @@ describe('restart from a snapshot', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(caseArb, { minLength: 1, maxLength: 6 }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fraction(),
         fc.array(caseArb, { maxLength: 4 }),
         fc.integer({ min: 0, max: 24 * 20 }),
         async (cases, cutAt, otherCases, tailHours) => {

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
+import { fraction } from '../../src/domain/testing/fraction.js';
 import { describe, expect, it } from 'vitest';
 import { createCalendarService } from '../../src/domain/calendar/index.js';
 import { historyArb } from '../../src/domain/testing/arbitraries.js';
@@ -81,8 +82,8 @@ const recordedHistoryArb = fc
       }),
       { maxLength: 2 },
     ),
-    knownAtFraction: fc.double({ min: -0.1, max: 1.1, noNaN: true }),
-    asOfFraction: fc.option(fc.double({ min: 0, max: 1.2, noNaN: true })),
+    knownAtFraction: fraction({ min: -0.1, max: 1.1 }),
+    asOfFraction: fc.option(fraction({ max: 1.2 })),
   })
   .map((g) => {
     const recorded: Recorded[] = [];
