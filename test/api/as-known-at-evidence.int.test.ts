@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCalendarService } from '../../src/domain/calendar/index.js';
 import { historyArb } from '../../src/domain/testing/arbitraries.js';
+import { fraction } from '../../src/domain/testing/fraction.js';
 import { formatDate, formatInstant, MS_PER_DAY, MS_PER_HOUR, yearOfDay } from '../../src/domain/time.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/domain/policy.js';
 import { caseStreamId } from '../../src/domain/streams.js';
@@ -162,8 +163,8 @@ const evidenceArb = fc
       { maxLength: 2 },
     ),
     // Per mille (fc.double leans to its bounds: most runs read before the complaint's receipt).
-    knownAtFraction: fc.integer({ min: -100, max: 1100 }),
-    asOfFraction: fc.integer({ min: 0, max: 1300 }),
+    knownAtFraction: fraction({ min: -0.1, max: 1.1 }),
+    asOfFraction: fraction({ max: 1.3 }),
   })
   .map((g) => {
     const recorded: Recorded[] = [];
@@ -223,8 +224,8 @@ const evidenceArb = fc
     recorded.sort((a, b) => a.recordedAt - b.recordedAt);
     const first = recorded[0]!.recordedAt;
     const span = recorded.at(-1)!.recordedAt - first;
-    const knownAt = Math.min(NOW, Math.round(first + (g.knownAtFraction / 1000) * span));
-    const asOf = Math.round(acceptedAt + (g.asOfFraction / 1000) * (lastOccurred - acceptedAt));
+    const knownAt = Math.min(NOW, Math.round(first + g.knownAtFraction * span));
+    const asOf = Math.round(acceptedAt + g.asOfFraction * (lastOccurred - acceptedAt));
     return { recorded, knownAt, asOf, year: yearOfDay(shanghaiDay(acceptedAt)) };
   });
 
