@@ -260,6 +260,7 @@ export function createApp(deps: AppDeps): SupervisionApp {
       readModels: deps.readModels,
       directory: deps.directory,
       clock: deps.clock,
+      zone: deps.zone,
       applyTimeoutMs: options.calendarApplyTimeoutMs,
     };
     app.use(directoryRoutes(directory, auth));

@@ -317,7 +317,15 @@ export const openApiDocument = {
     },
     '/directory': {
       get: {
-        summary: 'The directory of centers and departments in force (monitor, auditor)',
+        summary:
+          'The directory of centers and departments in force; with asKnownAt, the publication the store had recorded by then, with its version (monitor, auditor)',
+        parameters: [
+          q(
+            'asKnownAt',
+            'ISO-8601 instant with offset, not after now: the directory as published by then, with that version and publishedAt (version 0, no centers or departments, before any) — the one whose names and regions a read as known at that instant used (SPEC §3)',
+            { type: 'string', format: 'date-time' },
+          ),
+        ],
         responses: { '200': { description: 'The directory', content: json(ref('DirectoryView')) }, ...errors },
       },
       put: {
@@ -379,6 +387,10 @@ export const openApiDocument = {
           ...directoryLists,
           position: { type: 'string', description: 'PUT only: the store position of the publication' },
           unchanged: { type: 'boolean', description: 'PUT only: the same directory was already in force' },
+          asKnownAt: {
+            type: 'string',
+            description: "GET with asKnownAt only: the instant asked, in the deployment zone's offset",
+          },
         },
       },
     },

@@ -100,3 +100,38 @@ describe('DirectoryBook: the latest valid publication of directory-CN', () => {
     ]);
   });
 });
+
+describe('DirectoryBook.viewAsKnownAt: the publication recorded by K, with its version', () => {
+  it('equals the view of a book that read only the events the store had recorded by K', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ p: publication, gap: fc.integer({ min: 0, max: 3 }) }), { maxLength: 6 }),
+        fc.integer({ min: -1, max: 20 }),
+        async (pubs, k) => {
+          // Instants 0, 1, 2… minutes after T0, several publications possibly in the same minute.
+          const t0 = Date.parse(publishedAt);
+          let now = t0;
+          const store = new MemoryEventStore({ clock: () => now });
+          for (const { p, gap } of pubs) {
+            now += gap * 60_000;
+            await store.append(DIRECTORY_STREAM_ID, [directoryEventData(directoryOf(p), publishedAt)]);
+          }
+          const book = new DirectoryBook();
+          await loadDirectory(store, book);
+          const knownAt = t0 + k * 60_000;
+          const oracle = new DirectoryBook();
+          for await (const e of store.readStream(DIRECTORY_STREAM_ID)) {
+            if (Date.parse(e.recordedAt) <= knownAt) applyDirectoryEvent(oracle, e);
+          }
+          const seen = book.viewAsKnownAt(knownAt);
+          expect(seen).toEqual(oracle.view());
+          // The same publication the reads as known at K take names and regions from.
+          const { version: _v, publishedAt: _p, ...lists } = seen;
+          expect(lists).toEqual(book.asKnownAt(knownAt).directory);
+          if (knownAt >= now) expect(seen).toEqual(book.view());
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -63,6 +63,14 @@ export type DirectoryListener = (next: DirectoryIndex, previous: DirectoryIndex)
 /** The directory before any publication. */
 export const EMPTY_INDEX = indexDirectory(EMPTY_DIRECTORY);
 
+interface RecordedPublication {
+  readonly revision: bigint;
+  /** When the store recorded it (undefined: unknown, taken as known at any instant). */
+  readonly at: EpochMs | undefined;
+  readonly publishedAt: string;
+  readonly index: DirectoryIndex;
+}
+
 /** The directory in force: the latest publication read from `directory-CN`. */
 export class DirectoryBook {
   private index: DirectoryIndex = EMPTY_INDEX;
@@ -71,11 +79,7 @@ export class DirectoryBook {
   private lastRevision = -1n;
   private readonly listeners = new Set<DirectoryListener>();
   /** Each publication taken in with the instant the store recorded it (for reads "as known at K"). */
-  private readonly recorded: {
-    readonly revision: bigint;
-    readonly at: EpochMs | undefined;
-    readonly index: DirectoryIndex;
-  }[] = [];
+  private readonly recorded: RecordedPublication[] = [];
 
   get current(): DirectoryIndex {
     return this.index;
@@ -99,8 +103,23 @@ export class DirectoryBook {
    * store had recorded by then, empty before any. Publications are few (an admin's), so all are kept.
    */
   asKnownAt(knownAt: EpochMs): DirectoryIndex {
-    let found = EMPTY_INDEX;
-    for (const r of this.recorded) if (r.at === undefined || r.at <= knownAt) found = r.index;
+    return this.recordedBy(knownAt)?.index ?? EMPTY_INDEX;
+  }
+
+  /**
+   * What `GET /directory?asKnownAt=K` answers: the publication `asKnownAt` gives, with its version
+   * and `publishedAt` (version 0, empty, before any), so the directory behind names and regions a
+   * read as known at K showed can be read back.
+   */
+  viewAsKnownAt(knownAt: EpochMs): DirectoryView {
+    const found = this.recordedBy(knownAt);
+    if (found === undefined) return { version: 0, ...EMPTY_INDEX.directory };
+    return { version: Number(found.revision + 1n), publishedAt: found.publishedAt, ...found.index.directory };
+  }
+
+  private recordedBy(knownAt: EpochMs): RecordedPublication | undefined {
+    let found: RecordedPublication | undefined;
+    for (const r of this.recorded) if (r.at === undefined || r.at <= knownAt) found = r;
     return found;
   }
 
@@ -121,7 +140,7 @@ export class DirectoryBook {
     this.publishedAt = publication.publishedAt;
     const previous = this.index;
     this.index = indexDirectory({ centers: publication.centers, departments: publication.departments });
-    this.recorded.push({ revision, at: recordedAt, index: this.index });
+    this.recorded.push({ revision, at: recordedAt, publishedAt: publication.publishedAt, index: this.index });
     for (const listener of [...this.listeners]) listener(this.index, previous);
     return true;
   }

@@ -347,6 +347,10 @@ describe('live responses match the OpenAPI schemas', () => {
         },
         200,
       );
+      const now = encodeURIComponent(formatInstant(live.clock.now, 'Asia/Shanghai'));
+      const known = await check('get', '/directory', `/directory?asKnownAt=${now}`, { token: TOKENS.auditor }, 200);
+      expect(known.body.centers.map((c: { centerId: string }) => c.centerId)).toEqual(['district-wuhua']);
+      await check('get', '/directory', '/directory?asKnownAt=2099-01-01T00:00:00%2B08:00', {}, 400);
     }
   });
 

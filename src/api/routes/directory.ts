@@ -3,11 +3,15 @@
  * directory, recorded as an event (`DirectoryPublished` on `directory-CN`); the
  * projections apply it to the directory book, and the answer waits until they
  * have, so a PUT then a GET (or a report) already sees it.
+ *
+ * `GET ?asKnownAt=K` (session 28): the publication the store had recorded by K, with its version —
+ * the directory whose names and regions a read as known at K used (`DirectoryBook.asKnownAt`).
  */
 import type { Router } from 'express';
 import { apiRouter } from '../apiRouter.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type Directory, sameDirectory, validateIncomingDirectory } from '../../domain/directory.js';
+import { formatInstant } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { DIRECTORY_STREAM_ID, directoryEventData, type DirectoryBook } from '../../projections/directoryEvents.js';
 import type { ReadModels } from '../../projections/types.js';
@@ -15,13 +19,14 @@ import { type EventStore, WrongExpectedRevisionError } from '../../store/port.js
 import type { Authenticator } from '../auth.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
 import { oneAtATime } from '../oneAtATime.js';
-import { parseIfMatch, requireJson, takesParams } from '../validation.js';
+import { knownAtParam, parseIfMatch, requireJson, takesParams } from '../validation.js';
 
 export interface DirectoryRouteDeps {
   readonly store: EventStore;
   readonly readModels: ReadModels;
   readonly directory: DirectoryBook;
   readonly clock: () => EpochMs;
+  readonly zone: string;
   readonly applyTimeoutMs: number;
 }
 
@@ -30,8 +35,13 @@ export function directoryRoutes(deps: DirectoryRouteDeps, auth: Authenticator): 
   // One publication at a time: the same directory sent twice at once finds the first in force.
   const inTurn = oneAtATime();
 
-  router.get('/directory', auth.require('directory:read'), takesParams(), (_req, res) => {
-    res.json(deps.directory.view());
+  router.get('/directory', auth.require('directory:read'), takesParams('asKnownAt'), (req, res) => {
+    const knownAt = knownAtParam(req.query, deps.clock(), deps.zone);
+    if (knownAt === undefined) {
+      res.json(deps.directory.view());
+      return;
+    }
+    res.json({ ...deps.directory.viewAsKnownAt(knownAt), asKnownAt: formatInstant(knownAt, deps.zone) });
   });
 
   router.put('/directory', auth.require('directory:write'), takesParams(), requireJson, async (req, res) => {
