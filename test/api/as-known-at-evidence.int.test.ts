@@ -26,8 +26,9 @@ import { complaintStreamId } from '../../src/domain/complaints/streams.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { DIRECTORY_STREAM_ID, directoryEventData } from '../../src/projections/directoryEvents.js';
 import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
-import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import type { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventData } from '../../src/store/port.js';
+import { knownBy, type Recorded, storeOf } from '../support/recordedHistory.js';
 import { call, startTestServer, TOKENS, ZONE } from './harness.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
@@ -37,12 +38,6 @@ const COMPLAINT = 'Q-1';
 const CENTER = 'c1';
 const DEPARTMENT = 'd1';
 const REGION = 'YB';
-
-interface Recorded {
-  readonly streamId: string;
-  readonly data: EventData;
-  readonly recordedAt: number;
-}
 
 const base = createCalendarService(ZONE);
 
@@ -228,25 +223,6 @@ const evidenceArb = fc
     const asOf = Math.round(acceptedAt + g.asOfFraction * (lastOccurred - acceptedAt));
     return { recorded, knownAt, asOf, year: yearOfDay(shanghaiDay(acceptedAt)) };
   });
-
-/** A memory store holding `events`, each committed at its recordedAt. */
-async function storeOf(events: readonly Recorded[]): Promise<MemoryEventStore> {
-  let clock = 0;
-  const store = new MemoryEventStore({ clock: () => clock });
-  for (const e of events) {
-    clock = e.recordedAt;
-    await store.append(e.streamId, [e.data]);
-  }
-  return store;
-}
-
-/** What was recorded by K, and the first policy version when none was: the store ran under it then. */
-function knownBy(recorded: readonly Recorded[], knownAt: number): Recorded[] {
-  const known = recorded.filter((e) => e.recordedAt <= knownAt);
-  const founding = recorded.find((e) => e.streamId === POLICY_STREAM_ID);
-  if (founding === undefined || known.some((e) => e.streamId === POLICY_STREAM_ID)) return known;
-  return [...known, founding];
-}
 
 type Body = Record<string, unknown>;
 

@@ -22,19 +22,14 @@ import { formatDate, formatInstant, MS_PER_DAY, MS_PER_HOUR, yearOfDay } from '.
 import { DEFAULT_POLICY, parsePolicy } from '../../src/domain/policy.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
-import { MemoryEventStore } from '../../src/store/memory/memory-store.js';
+import type { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import { caseStreamId } from '../../src/domain/streams.js';
 import type { EventData } from '../../src/store/port.js';
+import { knownBy, type Recorded, storeOf } from '../support/recordedHistory.js';
 import { accepted, call, startTestServer, TOKENS, ZONE } from './harness.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
 const CASE = 'P-1';
-
-interface Recorded {
-  readonly streamId: string;
-  readonly data: EventData;
-  readonly recordedAt: number;
-}
 
 const base = createCalendarService(ZONE);
 
@@ -117,25 +112,6 @@ const recordedHistoryArb = fc
       g.asOfFraction === null ? undefined : Math.round(acceptedAt + g.asOfFraction * (g.history.last - acceptedAt));
     return { recorded, knownAt, asOf };
   });
-
-/** A memory store holding `events`, each committed at its recordedAt. */
-async function storeOf(events: readonly Recorded[]): Promise<MemoryEventStore> {
-  let clock = 0;
-  const store = new MemoryEventStore({ clock: () => clock });
-  for (const e of events) {
-    clock = e.recordedAt;
-    await store.append(e.streamId, [e.data]);
-  }
-  return store;
-}
-
-/** What was recorded by K, and the first policy version when none was: the store ran under it then. */
-function knownBy(recorded: readonly Recorded[], knownAt: number): Recorded[] {
-  const known = recorded.filter((e) => e.recordedAt <= knownAt);
-  const founding = recorded.find((e) => e.streamId === POLICY_STREAM_ID);
-  if (founding === undefined || known.some((e) => e.streamId === POLICY_STREAM_ID)) return known;
-  return [...known, founding];
-}
 
 /** A case read with the withdrawn cards of another (the same store read at K), or as it is when either has none. */
 function withWithdrawnOf(read: unknown, atK: unknown): unknown {
