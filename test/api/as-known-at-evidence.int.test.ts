@@ -21,14 +21,13 @@ import { historyArb } from '../../src/domain/testing/arbitraries.js';
 import { fraction } from '../../src/domain/testing/fraction.js';
 import { formatDate, formatInstant, MS_PER_DAY, MS_PER_HOUR, yearOfDay } from '../../src/domain/time.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/domain/policy.js';
-import { caseStreamId } from '../../src/domain/streams.js';
 import { complaintStreamId } from '../../src/domain/complaints/streams.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { DIRECTORY_STREAM_ID, directoryEventData } from '../../src/projections/directoryEvents.js';
 import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
 import type { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventData } from '../../src/store/port.js';
-import { knownBy, type Recorded, storeOf } from '../support/recordedHistory.js';
+import { knownBy, type Recorded, recordedCase, storeOf } from '../support/recordedHistory.js';
 import { call, startTestServer, TOKENS, ZONE } from './harness.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
@@ -162,16 +161,7 @@ const evidenceArb = fc
     asOfFraction: fraction({ max: 1.3 }),
   })
   .map((g) => {
-    const recorded: Recorded[] = [];
-    let last = 0;
-    g.history.events.forEach((event, i) => {
-      last = Math.max(last, g.history.at[i]! + g.delays[i % 20]! * 60_000);
-      recorded.push({
-        streamId: caseStreamId(CASE),
-        data: { eventId: randomUUID(), type: event.type, data: { ...event } },
-        recordedAt: last,
-      });
-    });
+    const recorded: Recorded[] = recordedCase(CASE, g.history, g.delays);
     const acceptedAt = g.history.at[0]!;
     const c = g.complaint;
     let at = acceptedAt + c.receivedH * MS_PER_HOUR;

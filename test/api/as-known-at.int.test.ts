@@ -1,17 +1,3 @@
-/**
- * Laws of `asKnownAt` (SPEC §3 "What was known", issue 12): for random case
- * histories recorded over time (some events recorded days late, calendar
- * corrections published in between),
- *   - asKnownAt = now answers what the plain read answers;
- *   - asKnownAt = K answers what the plain read answers on a store that holds
- *     only what was recorded by K (built from the filtered events), and where
- *     the case's withdrawn cards start what that read answers at K.
- * Policy versions are recorded among them too (a stricter one, effective around
- * the acceptance date), so "the policy versions published by K" is checked as well;
- * before the first, the store ran under the first (docs/timing.md), so that store
- * holds it then.
- */
-import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { fraction } from '../../src/domain/testing/fraction.js';
@@ -23,9 +9,8 @@ import { DEFAULT_POLICY, parsePolicy } from '../../src/domain/policy.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
 import type { MemoryEventStore } from '../../src/store/memory/memory-store.js';
-import { caseStreamId } from '../../src/domain/streams.js';
 import type { EventData } from '../../src/store/port.js';
-import { knownBy, type Recorded, storeOf } from '../support/recordedHistory.js';
+import { knownBy, type Recorded, recordedCase, storeOf } from '../support/recordedHistory.js';
 import { accepted, call, startTestServer, TOKENS, ZONE } from './harness.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
@@ -81,16 +66,7 @@ const recordedHistoryArb = fc
     asOfFraction: fc.option(fraction({ max: 1.2 })),
   })
   .map((g) => {
-    const recorded: Recorded[] = [];
-    let last = 0;
-    g.history.events.forEach((event, i) => {
-      last = Math.max(last, g.history.at[i]! + g.delays[i % 20]! * 60_000);
-      recorded.push({
-        streamId: caseStreamId(CASE),
-        data: { eventId: randomUUID(), type: event.type, data: { ...event } },
-        recordedAt: last,
-      });
-    });
+    const recorded: Recorded[] = recordedCase(CASE, g.history, g.delays);
     const acceptedAt = g.history.at[0]!;
     for (const c of g.corrections) {
       const data = calendarCorrection(acceptedAt, c.offset);
