@@ -6,17 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fraction } from './testing/fraction.js';
+import { expectNextBoundaryLaw } from './testing/nextBoundaryLaw.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { defaultCalendar } from './calendar/index.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { decide } from './decide.js';
-import { evaluate, nextBoundary, stateAsOf } from './evaluate.js';
+import { evaluate, stateAsOf } from './evaluate.js';
 import { evolve, initialCaseState } from './evolve.js';
 import { historyArb } from './testing/arbitraries.js';
 import { accepted, completed, decode, followedUp, rated } from './testing/fixtures.js';
 import { formatInstant, MS_PER_DAY, MS_PER_HOUR } from './time.js';
 import type { CaseEvent } from './events.js';
-import type { CaseEvaluation, CaseState } from './types.js';
+import type { CaseState } from './types.js';
 
 const cal = defaultCalendar('Asia/Shanghai');
 
@@ -67,12 +68,6 @@ const storyArb = fc
     return { events, at, last: Math.max(t, h.last) };
   });
 
-const cardKey = (e: CaseEvaluation | null) =>
-  e === null
-    ? ''
-    : e.cards
-        .map((c) => `${c.rule}|${c.startedAt}|${c.clearedAt ?? ''}|${c.pauseId ?? ''}|${c.escalation ?? ''}`)
-        .join('\n');
 const fold = (events: readonly CaseEvent[]) =>
   events.reduce((s, e, i) => evolve(s, e, { revision: i }), initialCaseState(events[0]!.caseId));
 
@@ -115,16 +110,7 @@ describe('laws on histories with extensions and replies', () => {
           const first = story.at[0]!;
           const asOf = first + Math.floor((story.last - first) * where) + later;
           const s = stateAsOf(fold(story.events), asOf);
-          const b = nextBoundary(s, asOf, DEFAULT_POLICY, cal);
-          const keyAt = (t: number) => cardKey(evaluate(s, t, DEFAULT_POLICY, cal));
-          if (b === null) {
-            expect(keyAt(asOf + 800 * MS_PER_DAY)).toBe(keyAt(asOf));
-            return;
-          }
-          expect(b).toBeGreaterThan(asOf);
-          expect(keyAt(b)).not.toBe(keyAt(b - 1));
-          expect(keyAt(b - 1)).toBe(keyAt(asOf));
-          expect(keyAt(asOf + Math.floor((b - 1 - asOf) * frac))).toBe(keyAt(asOf));
+          expectNextBoundaryLaw(s, asOf, cal, frac);
         },
       ),
       { numRuns: 200 },

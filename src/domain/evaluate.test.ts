@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fraction } from './testing/fraction.js';
+import { expectNextBoundaryLaw } from './testing/nextBoundaryLaw.js';
 import { defaultCalendar } from './calendar/index.js';
 import { DEFAULT_POLICY, parsePolicy } from './policy.js';
 import { evaluate, nextBoundary, stateAsOf } from './evaluate.js';
@@ -21,12 +22,6 @@ const ev = (state: CaseState, asOf: string | number): CaseEvaluation => {
   return r;
 };
 const rules = (e: CaseEvaluation) => e.cards.map((c) => c.rule);
-const cardKey = (e: CaseEvaluation | null) =>
-  e === null
-    ? ''
-    : e.cards
-        .map((c) => `${c.rule}|${c.startedAt}|${c.clearedAt ?? ''}|${c.pauseId ?? ''}|${c.escalation ?? ''}`)
-        .join('\n');
 
 describe('DOMAIN §7 worked cases', () => {
   it('2: limit 1 from Fri 2025-02-07 → make-up Sat 2/8; completed Mon 2/10 is red, 1 day overdue', () => {
@@ -294,16 +289,7 @@ describe('properties', () => {
       fc.property(historyArb(), fc.integer({ min: 0, max: 40 * MS_PER_DAY }), fraction(), (h, later, frac) => {
         const s = fold(ID, h.events);
         const asOf = h.last + later;
-        const b = nextBoundary(s, asOf, DEFAULT_POLICY, cal);
-        const keyAt = (t: number) => cardKey(evaluate(s, t, DEFAULT_POLICY, cal));
-        if (b === null) {
-          expect(keyAt(asOf + 800 * MS_PER_DAY)).toBe(keyAt(asOf));
-          return;
-        }
-        expect(b).toBeGreaterThan(asOf);
-        expect(keyAt(b)).not.toBe(keyAt(b - 1));
-        expect(keyAt(b - 1)).toBe(keyAt(asOf));
-        expect(keyAt(asOf + Math.floor((b - 1 - asOf) * frac))).toBe(keyAt(asOf));
+        expectNextBoundaryLaw(s, asOf, cal, frac);
       }),
       { numRuns: 200 },
     );
