@@ -1,4 +1,5 @@
 /** The `ReadModels` the API consumes, answered from the case and complaint folds (queries only; nothing here changes state). */
+import { namesOf } from './rowNames.js';
 import { type EpochMs, formatInstant } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
 import { listCases } from './caseList.js';
@@ -99,10 +100,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     zone,
     now: clock(),
     directory: names.current.directory,
-    names: {
-      centerName: (id: string) => names.current.center(id)?.name,
-      departmentName: (id: string) => names.current.department(id)?.name,
-    },
+    names: namesOf(names.current),
   });
   const complaintSources = () => ({
     complaints: sources.complaints,
@@ -110,10 +108,7 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     zone,
     now: clock(),
     directory: names.current.directory,
-    names: {
-      centerName: (id: string) => names.current.center(id)?.name,
-      departmentName: (id: string) => names.current.department(id)?.name,
-    },
+    names: namesOf(names.current),
   });
   const activeAlerts = (filter?: AlertFilter): AlertView[] => {
     const { directory } = names.current;
