@@ -69,7 +69,9 @@ type Row = Record<string, any>;
 /** A card's identity: its rule and instants, and which event a late-record card is of (two may start together). */
 const cardKey = (c: Row) =>
   `${c.rule}@${Date.parse(c.startedAt)}→${c.clearedAt === undefined ? '' : Date.parse(c.clearedAt)}` +
-  (c.rule === 'late-record' ? `#${c.details?.revision ?? c.explain?.revision}` : '');
+  (c.rule === 'late-record' ? `#${c.details?.revision ?? c.explain?.revision}` : '') +
+  // Two escalations of one day have cards starting at the same instant: told apart by escalation.
+  (c.rule.startsWith('escalation') ? `#${c.escalation ?? c.explain?.escalationId}` : '');
 
 async function replay(srv: TestServer, promisedDays: number, steps: readonly Step[]): Promise<Sent[]> {
   const get = (path: string, token: string = TOKENS.auditor) => call(srv.baseUrl, 'GET', path, { token });
