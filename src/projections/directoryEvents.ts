@@ -77,6 +77,8 @@ export class DirectoryBook {
   private publishedAt: string | undefined;
   /** Revision of the last `directory-CN` event taken in; -1 before any. */
   private lastRevision = -1n;
+  /** Revision of the last `directory-CN` event read, taken in or unreadable; -1 before any. */
+  private lastSeenRevision = -1n;
   private readonly listeners = new Set<DirectoryListener>();
   /** Each publication taken in with the instant the store recorded it (for reads "as known at K"). */
   private readonly recorded: RecordedPublication[] = [];
@@ -133,9 +135,24 @@ export class DirectoryBook {
     return found;
   }
 
+  /**
+   * The stream revision the next publication is appended after (-1: none yet). Not `version − 1`:
+   * an unreadable event, skipped, still holds its revision, and every append expecting the one
+   * before it would be refused as a conflict, for ever.
+   */
+  get streamRevision(): bigint {
+    return this.lastSeenRevision;
+  }
+
+  /** Note an event of the stream read at `revision`, readable or not. */
+  seen(revision: bigint): void {
+    if (revision > this.lastSeenRevision) this.lastSeenRevision = revision;
+  }
+
   /** Take in the publication at `revision` (recorded at `recordedAt`); false when already taken in (start read + live replay). */
   add(revision: bigint, publication: DirectoryPublishedData, recordedAt?: EpochMs): boolean {
     if (revision <= this.lastRevision) return false;
+    this.seen(revision);
     this.lastRevision = revision;
     this.publishedAt = publication.publishedAt;
     const previous = this.index;
@@ -154,6 +171,7 @@ export class DirectoryBook {
 
 /** Apply one recorded directory event to the book; a reason when it cannot be read. */
 export function applyDirectoryEvent(book: DirectoryBook, recorded: RecordedEvent): string | undefined {
+  book.seen(recorded.revision);
   if (recorded.type !== DIRECTORY_EVENT_TYPE)
     return `unknown event type ${shownName(recorded.type)} at revision ${recorded.revision}`;
   const decoded = decodeDirectoryPublished(recorded.data);

@@ -73,7 +73,7 @@ async function publish(deps: DirectoryRouteDeps, directory: Directory, expected:
   let position: bigint;
   try {
     const result = await deps.store.append(DIRECTORY_STREAM_ID, [directoryEventData(directory, publishedAt)], {
-      expectedRevision: current.version === 0 ? 'no_stream' : BigInt(current.version - 1),
+      expectedRevision: deps.directory.streamRevision < 0n ? 'no_stream' : deps.directory.streamRevision,
     });
     position = result.position;
   } catch (e) {
