@@ -205,7 +205,9 @@ export function createApp(deps: AppDeps): SupervisionApp {
         calendarService: deps.calendarService,
         policy: deps.policy,
         ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
-        ...(deps.directory === undefined ? {} : { regionsKnownAt: regionsKnownAt(deps.directory) }),
+        ...(deps.directory === undefined
+          ? {}
+          : { regionsKnownAt: regionsKnownAt(deps.directory), directoryVersionAt: directoryVersionAt(deps.directory) }),
         clock: deps.clock,
         accessTrail,
         readYourWritesMs: options.readYourWritesMs,
@@ -227,7 +229,11 @@ export function createApp(deps: AppDeps): SupervisionApp {
         ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
         ...(deps.directory === undefined
           ? {}
-          : { regionsKnownAt: regionsKnownAt(deps.directory), namesKnownAt: namesKnownAt(deps.directory) }),
+          : {
+              regionsKnownAt: regionsKnownAt(deps.directory),
+              namesKnownAt: namesKnownAt(deps.directory),
+              directoryVersionAt: directoryVersionAt(deps.directory),
+            }),
         accessTrail,
         clock: deps.clock,
       },
@@ -281,6 +287,10 @@ const regionsKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) =>
 
 /** Names as the directory recorded by K gave them (none before any publication, as the read models then). */
 const namesKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) => namesOf(directory.asKnownAt(knownAt));
+
+/** The version of the directory recorded by K, or of the one in force without K. */
+const directoryVersionAt = (directory: DirectoryBook) => (knownAt: EpochMs | undefined) =>
+  knownAt === undefined ? directory.view().version : directory.viewAsKnownAt(knownAt).version;
 
 /** The regions the directory's centers are in now. */
 function regionsInUse(directory: DirectoryBook): () => ReadonlySet<string> {

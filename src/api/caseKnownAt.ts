@@ -66,6 +66,20 @@ export interface CaseSourceDeps {
   readonly policyFor?: PolicySelector;
   /** Which region each center was in as known at K (the directory then); default: the mapping in force now. */
   readonly regionsKnownAt?: (knownAt: EpochMs) => RegionOfCenter | undefined;
+  /** The directory's version as known at K, or in force now without K; absent: no directory kept. */
+  readonly directoryVersionAt?: (knownAt: EpochMs | undefined) => number;
+}
+
+/**
+ * The `directoryVersion` an answer names (docs/api.md "Versions cited as evidence"): the publication
+ * whose regions (and a complaint's names) it used, read back by `GET /directory?asKnownAt=`.
+ */
+export function directoryVersionOf(
+  deps: CaseSourceDeps,
+  knownAt: EpochMs | undefined,
+): { readonly directoryVersion?: number } {
+  const version = deps.directoryVersionAt?.(knownAt);
+  return version === undefined ? {} : { directoryVersion: version };
 }
 
 /** One stored event of the case with the case's state right after it. */

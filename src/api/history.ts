@@ -20,7 +20,14 @@
  */
 import { evaluate, formatInstant, type Card, type CaseEvaluation, type EpochMs } from '../domain/index.js';
 import type { EvaluateOptions } from '../domain/evaluate.js';
-import { calendarFor, defaultAsOf, foldKnownCase, type CaseSourceDeps, type FoldContext } from './caseKnownAt.js';
+import {
+  calendarFor,
+  defaultAsOf,
+  directoryVersionOf,
+  foldKnownCase,
+  type CaseSourceDeps,
+  type FoldContext,
+} from './caseKnownAt.js';
 import { summarize, type StateSummary } from './historySummary.js';
 import type { CaseEvent } from '../domain/events.js';
 import type { CaseState } from '../domain/types.js';
@@ -78,6 +85,8 @@ export interface HistoryPage {
   readonly asKnownAt?: string;
   readonly calendarVersion: string;
   readonly policyVersion: string;
+  /** The directory whose regions the case was timed by (as known at K when given); absent: none kept. */
+  readonly directoryVersion?: number;
   readonly limit: number;
   readonly entries: readonly HistoryEntry[];
   /** The revision to ask `after` for the next page; null on the last page. */
@@ -180,6 +189,7 @@ export async function buildHistoryPage(
     ...(query.knownAt === undefined ? {} : { asKnownAt: formatInstant(query.knownAt, calendar.zone) }),
     calendarVersion: current.calendarVersion,
     policyVersion: current.policyVersion,
+    ...directoryVersionOf(deps, query.knownAt),
     limit: query.limit,
     entries: rows.map((r) => r.entry),
     next: followingAt !== undefined && lastRow !== undefined ? lastRow.order : null,

@@ -311,6 +311,9 @@ export const openApiDocument = {
           '200': { description: 'The year with its new version', content: json(ref('CalendarYear')) },
           ...errors,
           ...bodyTooLarge,
+          '409': errorResponse(
+            'Another API node recorded a notice after this one read the calendar: nothing recorded; read the year and send again',
+          ),
           ...storeDown,
         },
       },

@@ -250,13 +250,18 @@ describe('asKnownAt as evidence: the answer of a fresh engine over what was reco
     await fc.assert(
       fc.asyncProperty(evidenceArb, async ({ recorded, knownAt, asOf, year }) => {
         const known = `&asKnownAt=${iso(knownAt)}`;
-        const [atK, calendarAtK, policies] = await withServer(await storeOf(recorded), NOW, async (get) => {
-          const answers = await Promise.all(reads(asOf).map((p) => get(`${p}${known}`)));
-          const calendar = await get(`/calendar/${year}?asKnownAt=${iso(knownAt)}`);
-          const versions = answers.flatMap((a) => (typeof a === 'number' ? [] : [String(a['policyVersion'])]));
-          const policyReads = await Promise.all(versions.map((v) => get(`/policies/${encodeURIComponent(v)}`)));
-          return [answers, calendar, policyReads] as const;
-        });
+        const [atK, calendarAtK, policies, directoryAtK] = await withServer(
+          await storeOf(recorded),
+          NOW,
+          async (get) => {
+            const answers = await Promise.all(reads(asOf).map((p) => get(`${p}${known}`)));
+            const calendar = await get(`/calendar/${year}?asKnownAt=${iso(knownAt)}`);
+            const directory = await get(`/directory?asKnownAt=${iso(knownAt)}`);
+            const versions = answers.flatMap((a) => (typeof a === 'number' ? [] : [String(a['policyVersion'])]));
+            const policyReads = await Promise.all(versions.map((v) => get(`/policies/${encodeURIComponent(v)}`)));
+            return [answers, calendar, policyReads, directory] as const;
+          },
+        );
         const fresh = await withServer(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
           Promise.all(reads(asOf).map(get)),
         );
@@ -265,6 +270,7 @@ describe('asKnownAt as evidence: the answer of a fresh engine over what was reco
         for (const answer of atK) {
           if (typeof answer === 'number') continue;
           expect(answer['calendarVersion']).toBe((calendarAtK as Body)['version']);
+          expect(answer['directoryVersion']).toBe((directoryAtK as Body)['version']);
         }
         const knownPolicies = recorded.some((e) => e.streamId === POLICY_STREAM_ID);
         for (const policy of policies) {
@@ -317,6 +323,8 @@ describe('asKnownAt as evidence: a complaint read says what applied as known at 
       expect([then.centerName, then.departmentName]).toEqual(['延边州政务服务中心', '州市场监管局']);
       const now = await read('');
       expect([now.centerName, now.departmentName]).toEqual(['延边州政务服务大厅', '州市场监督管理局']);
+      // Each answer names the publication its names came from, as GET /directory numbers them.
+      expect([then.directoryVersion, now.directoryVersion]).toEqual([1, 2]);
     } finally {
       await srv.close();
     }

@@ -206,6 +206,12 @@ const ComplaintDetail = closed(
         "The region whose regional days timed the clocks (the center's, by the directory in force, or as known at asKnownAt); absent for none",
     },
     policyVersion: str,
+    directoryVersion: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'The directory publication whose regions timed the case (and, on a complaint, whose names it shows): GET /directory?asKnownAt= with the same instant reads it back; 0 before any publication',
+    },
     withdrawnCards: {
       ...list(ref('WithdrawnCard')),
       description:

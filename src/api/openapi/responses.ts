@@ -151,6 +151,11 @@ const evaluationFields = {
     description: "The region whose regional days applied (the center's, by the directory in force); absent for none",
   },
   policyVersion: str,
+  directoryVersion: {
+    ...int,
+    description:
+      'The directory publication whose regions timed the case (and, on a complaint, whose names it shows): GET /directory?asKnownAt= with the same instant reads it back; 0 before any publication',
+  },
   revision: int,
   withdrawnCards: {
     ...list(ref('WithdrawnCard')),
@@ -166,6 +171,7 @@ const optionalEvaluationFields = new Set([
   'category',
   'rating',
   'calendarRegion',
+  'directoryVersion',
 ]);
 const CaseEvaluation = closed(
   Object.keys(evaluationFields).filter((k) => !optionalEvaluationFields.has(k)),
@@ -244,6 +250,11 @@ const CaseHistory = closed(['caseId', 'asOf', 'calendarVersion', 'policyVersion'
   asKnownAt: instant,
   calendarVersion: str,
   policyVersion: str,
+  directoryVersion: {
+    ...int,
+    description:
+      'The directory publication whose regions timed the case (and, on a complaint, whose names it shows): GET /directory?asKnownAt= with the same instant reads it back; 0 before any publication',
+  },
   limit: int,
   entries: list(ref('HistoryEntry')),
   next: { type: ['integer', 'null'], description: 'The revision to pass as after; null on the last page' },

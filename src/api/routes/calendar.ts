@@ -16,7 +16,13 @@ import { formatInstant, parseDate } from '../../domain/time.js';
 import type { EpochMs } from '../../domain/types.js';
 import { CALENDAR_STREAM_ID, calendarEventData, decodeCalendarYearRequest } from '../../projections/calendarEvents.js';
 import type { ReadModels } from '../../projections/types.js';
-import type { EventStore } from '../../store/port.js';
+import {
+  type AppendResult,
+  type EventStore,
+  type RecordedEvent,
+  UNKNOWN_POSITION,
+  WrongExpectedRevisionError,
+} from '../../store/port.js';
 import type { Authenticator } from '../auth.js';
 import { calendarKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest, notYetApplied } from '../errors.js';
@@ -82,6 +88,7 @@ type CalendarYearRequest = Extract<ReturnType<typeof decodeCalendarYearRequest>,
  * one, its region's): the answer shows what that changed.
  */
 async function publish(deps: CalendarRouteDeps, year: number, notice: CalendarYearRequest) {
+  const expectedRevision = await calendarInForceHere(deps);
   const region = notice.region;
   const daysInForce = () =>
     region === undefined ? deps.calendarService.noticeDays(year) : deps.calendarService.regionalDaysOf(year, region);
@@ -101,13 +108,50 @@ async function publish(deps: CalendarRouteDeps, year: number, notice: CalendarYe
   if (current !== undefined && inForce && changesNothing(noticeChanges(before, sent))) {
     return { ...current, changes: noticeChanges(before, before), unchanged: true };
   }
-  const result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(notice)]);
+  let result: AppendResult;
+  try {
+    result = await deps.store.append(CALENDAR_STREAM_ID, [calendarEventData(notice)], { expectedRevision });
+  } catch (e) {
+    if (e instanceof WrongExpectedRevisionError) throw publishedMeanwhile(year);
+    throw e;
+  }
   const applied = await deps.readModels.waitForPosition(result.position, deps.applyTimeoutMs);
   if (!applied) throw notYetApplied(`the publication of ${year}`, result.position);
   const view = deps.calendarService.getYear(year);
   if (view === undefined) throw new Error(`calendar year ${year} missing after publication`);
   const changes = noticeChanges(before, daysInForce());
   return { ...view, changes, position: result.position.toString() };
+}
+
+/**
+ * Wait until this node's calendar holds every notice the store has (another API node may have
+ * recorded one), and answer the revision of the last: the notice is appended expecting it, so a
+ * notice recorded by another node meanwhile refuses this one (409) rather than leaving `changes`
+ * computed against days no longer in force. Notices are few (an administrator's), so the stream is
+ * read whole.
+ */
+async function calendarInForceHere(deps: CalendarRouteDeps): Promise<bigint | 'no_stream'> {
+  let last: RecordedEvent | undefined;
+  for await (const recorded of deps.store.readStream(CALENDAR_STREAM_ID)) last = recorded;
+  if (last === undefined) return 'no_stream';
+  // A stream read on EventStoreDB carries no position: then the store's head, which is past it.
+  const position = last.position === UNKNOWN_POSITION ? await deps.store.headPosition() : last.position;
+  if (!(await deps.readModels.waitForPosition(position, deps.applyTimeoutMs))) {
+    throw new ApiError(
+      503,
+      'projection-timeout',
+      `the calendar notices recorded so far (to position ${position}) are not yet applied on this node; nothing was recorded, send the notice again shortly`,
+    );
+  }
+  return last.revision;
+}
+
+function publishedMeanwhile(year: number): ApiError {
+  return new ApiError(
+    409,
+    'revision-conflict',
+    `another calendar notice was published meanwhile; read GET /calendar/${year} and send the notice again`,
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ReadModels } from '../../projections/types.js';
 import type { EventStore } from '../../store/port.js';
 import { principalOf, type Authenticator } from '../auth.js';
 import { type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
-import { defaultAsOf, evaluateCaseKnownAt } from '../caseKnownAt.js';
+import { defaultAsOf, directoryVersionOf, evaluateCaseKnownAt } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import {
   buildHistoryPage,
@@ -45,6 +45,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
       if (read === undefined) throw unknownCase(caseId, asOf, knownAt, deps.calendarService.zone);
       res.json({
         ...read.evaluation,
+        ...directoryVersionOf(deps, knownAt),
         ...withdrawnOf(deps, caseId, read.atK),
         asKnownAt: formatInstant(knownAt, deps.calendarService.zone),
       });
@@ -55,7 +56,7 @@ export function caseRoutes(deps: CaseRouteDeps, auth: Authenticator): Router {
     const evaluation = deps.readModels.evaluateCase(caseId, at, CARDS_EXPLAINED);
     trail(deps, req, res, caseId, 'case', { answeredAsOf: evaluation?.asOf });
     if (evaluation === undefined) throw unknownCase(caseId, asOf, undefined, deps.calendarService.zone);
-    res.json({ ...evaluation, ...withdrawnOf(deps, caseId, undefined) });
+    res.json({ ...evaluation, ...directoryVersionOf(deps, undefined), ...withdrawnOf(deps, caseId, undefined) });
   });
 
   router.get(

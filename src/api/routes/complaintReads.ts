@@ -35,7 +35,7 @@ import { withKnownPositions } from '../../store/core/positions.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { type AccessTrail, leavesTrail, trailInstant } from '../accessTrail.js';
 import { principalOf, roleMay, type Authenticator } from '../auth.js';
-import { type CaseSourceDeps, calendarFor, defaultAsOf, singlePolicy } from '../caseKnownAt.js';
+import { type CaseSourceDeps, calendarFor, defaultAsOf, directoryVersionOf, singlePolicy } from '../caseKnownAt.js';
 import { ApiError, badRequest } from '../errors.js';
 import { onOwnStream, readOwnStream } from '../ownStream.js';
 import {
@@ -179,6 +179,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
       const { events, ...rest } = detail;
       res.json({
         ...rest,
+        ...directoryVersionOf(deps, knownAt),
         ...(withEvents ? { events } : {}),
         ...(knownAt === undefined ? {} : { asKnownAt: formatInstant(knownAt, deps.calendarService.zone) }),
         ...(withdrawnCards.length === 0 ? {} : { withdrawnCards }),
