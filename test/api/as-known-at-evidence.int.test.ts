@@ -246,47 +246,51 @@ const reads = (asOf: number) => [
 ];
 
 describe('asKnownAt as evidence: the answer of a fresh engine over what was recorded by K', () => {
-  it('case, history and complaint reads; their calendar and policy versions read back as known at K', async () => {
-    await fc.assert(
-      fc.asyncProperty(evidenceArb, async ({ recorded, knownAt, asOf, year }) => {
-        const known = `&asKnownAt=${iso(knownAt)}`;
-        const [atK, calendarAtK, policies, directoryAtK] = await withServer(
-          await storeOf(recorded),
-          NOW,
-          async (get) => {
-            const answers = await Promise.all(reads(asOf).map((p) => get(`${p}${known}`)));
-            const calendar = await get(`/calendar/${year}?asKnownAt=${iso(knownAt)}`);
-            const directory = await get(`/directory?asKnownAt=${iso(knownAt)}`);
-            const versions = answers.flatMap((a) => (typeof a === 'number' ? [] : [String(a['policyVersion'])]));
-            const policyReads = await Promise.all(versions.map((v) => get(`/policies/${encodeURIComponent(v)}`)));
-            return [answers, calendar, policyReads, directory] as const;
-          },
-        );
-        const fresh = await withServer(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
-          Promise.all(reads(asOf).map(get)),
-        );
-        expect(atK.map(withoutKnownAt)).toEqual(fresh);
-        // The versions named are those used, and read back as known at K.
-        for (const answer of atK) {
-          if (typeof answer === 'number') continue;
-          expect(answer['calendarVersion']).toBe((calendarAtK as Body)['version']);
-          expect(answer['directoryVersion']).toBe((directoryAtK as Body)['version']);
-        }
-        const knownPolicies = recorded.some((e) => e.streamId === POLICY_STREAM_ID);
-        for (const policy of policies) {
-          expect(typeof policy).toBe('object');
-          const { recorded: onRecord, publications } = policy as {
-            recorded: boolean;
-            publications: { publishedAt: string; founding?: true }[];
-          };
-          expect(onRecord).toBe(knownPolicies);
-          if (knownPolicies)
-            expect(publications.some((p) => p.founding === true || Date.parse(p.publishedAt) <= knownAt)).toBe(true);
-        }
-      }),
-      { numRuns: Number(process.env.RUNS ?? 40) },
-    );
-  }, Math.max(240_000, Number(process.env.RUNS ?? 40) * 6_000));
+  it(
+    'case, history and complaint reads; their calendar and policy versions read back as known at K',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(evidenceArb, async ({ recorded, knownAt, asOf, year }) => {
+          const known = `&asKnownAt=${iso(knownAt)}`;
+          const [atK, calendarAtK, policies, directoryAtK] = await withServer(
+            await storeOf(recorded),
+            NOW,
+            async (get) => {
+              const answers = await Promise.all(reads(asOf).map((p) => get(`${p}${known}`)));
+              const calendar = await get(`/calendar/${year}?asKnownAt=${iso(knownAt)}`);
+              const directory = await get(`/directory?asKnownAt=${iso(knownAt)}`);
+              const versions = answers.flatMap((a) => (typeof a === 'number' ? [] : [String(a['policyVersion'])]));
+              const policyReads = await Promise.all(versions.map((v) => get(`/policies/${encodeURIComponent(v)}`)));
+              return [answers, calendar, policyReads, directory] as const;
+            },
+          );
+          const fresh = await withServer(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
+            Promise.all(reads(asOf).map(get)),
+          );
+          expect(atK.map(withoutKnownAt)).toEqual(fresh);
+          // The versions named are those used, and read back as known at K.
+          for (const answer of atK) {
+            if (typeof answer === 'number') continue;
+            expect(answer['calendarVersion']).toBe((calendarAtK as Body)['version']);
+            expect(answer['directoryVersion']).toBe((directoryAtK as Body)['version']);
+          }
+          const knownPolicies = recorded.some((e) => e.streamId === POLICY_STREAM_ID);
+          for (const policy of policies) {
+            expect(typeof policy).toBe('object');
+            const { recorded: onRecord, publications } = policy as {
+              recorded: boolean;
+              publications: { publishedAt: string; founding?: true }[];
+            };
+            expect(onRecord).toBe(knownPolicies);
+            if (knownPolicies)
+              expect(publications.some((p) => p.founding === true || Date.parse(p.publishedAt) <= knownAt)).toBe(true);
+          }
+        }),
+        { numRuns: Number(process.env.RUNS ?? 40) },
+      );
+    },
+    Math.max(240_000, Number(process.env.RUNS ?? 40) * 6_000),
+  );
 });
 
 describe('asKnownAt as evidence: a complaint read says what applied as known at K', () => {

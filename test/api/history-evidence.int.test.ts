@@ -134,118 +134,122 @@ async function replay(srv: TestServer, promisedDays: number, steps: readonly Ste
 }
 
 describe('the history as evidence, against the writes sent', () => {
-  it('every event as sent, every card in the four places alike, as known just before each write', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 6 }),
-        fc.array(step, { minLength: 1, maxLength: 8 }),
-        async (promisedDays, steps) => {
-          const srv = await startTestServer({ now: iso(START) });
-          try {
-            const get = (path: string) => call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor });
-            const sent = await replay(srv, promisedDays, steps);
-            const history = (await get('/cases/H-1/history?limit=1000')).body;
-            const read = (await get('/cases/H-1')).body;
-            expect(history.asOf).toBe(read.asOf);
-            expect(historySchema?.(history) ? [] : historySchema?.errors).toEqual([]);
+  it(
+    'every event as sent, every card in the four places alike, as known just before each write',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 6 }),
+          fc.array(step, { minLength: 1, maxLength: 8 }),
+          async (promisedDays, steps) => {
+            const srv = await startTestServer({ now: iso(START) });
+            try {
+              const get = (path: string) => call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor });
+              const sent = await replay(srv, promisedDays, steps);
+              const history = (await get('/cases/H-1/history?limit=1000')).body;
+              const read = (await get('/cases/H-1')).body;
+              expect(history.asOf).toBe(read.asOf);
+              expect(historySchema?.(history) ? [] : historySchema?.errors).toEqual([]);
 
-            // Every event as sent, in order, with who and both instants.
-            const events = history.entries.filter((e: { kind: string }) => e.kind === 'event');
-            expect(
-              events.map((e: Row) => ({
-                type: e.type,
-                revision: e.revision,
-                eventId: e.event.eventId,
-                actor: e.actor,
-                occurredAt: Date.parse(e.at),
-                recordedAt: Date.parse(e.recordedAt),
-              })),
-            ).toEqual(sent.map((s, revision) => ({ ...s, revision })));
+              // Every event as sent, in order, with who and both instants.
+              const events = history.entries.filter((e: { kind: string }) => e.kind === 'event');
+              expect(
+                events.map((e: Row) => ({
+                  type: e.type,
+                  revision: e.revision,
+                  eventId: e.event.eventId,
+                  actor: e.actor,
+                  occurredAt: Date.parse(e.at),
+                  recordedAt: Date.parse(e.recordedAt),
+                })),
+              ).toEqual(sent.map((s, revision) => ({ ...s, revision })));
 
-            // The test's fold: a late-record card for every event recorded more than 24 h after it occurred.
-            const late = sent.filter((s) => s.recordedAt - s.occurredAt > 24 * H);
-            const lateCards = read.cards.filter((c: { rule: string }) => c.rule === 'late-record');
-            expect(lateCards.map((c: { startedAt: string }) => Date.parse(c.startedAt))).toEqual(
-              late.map((s) => s.recordedAt),
-            );
+              // The test's fold: a late-record card for every event recorded more than 24 h after it occurred.
+              const late = sent.filter((s) => s.recordedAt - s.occurredAt > 24 * H);
+              const lateCards = read.cards.filter((c: { rule: string }) => c.rule === 'late-record');
+              expect(lateCards.map((c: { startedAt: string }) => Date.parse(c.startedAt))).toEqual(
+                late.map((s) => s.recordedAt),
+              );
 
-            // The history marks the same events late, as the page shows them (never recomputed there).
-            expect(
-              events.flatMap((e: { lateRecord?: true; revision: number }) => (e.lateRecord ? [e.revision] : [])),
-            ).toEqual(sent.flatMap((s, revision) => (s.recordedAt - s.occurredAt > 24 * H ? [revision] : [])));
+              // The history marks the same events late, as the page shows them (never recomputed there).
+              expect(
+                events.flatMap((e: { lateRecord?: true; revision: number }) => (e.lateRecord ? [e.revision] : [])),
+              ).toEqual(sent.flatMap((s, revision) => (s.recordedAt - s.occurredAt > 24 * H ? [revision] : [])));
 
-            // The case read, the history's current and its rows show the same cards, explained alike (session 25).
-            const cards: string[] = read.cards.map(cardKey).sort();
-            expect(history.current.cards).toEqual(read.cards);
-            const raised = history.entries.filter((e: { kind: string }) => e.kind === 'card-raised');
-            const cleared = history.entries.filter((e: { kind: string }) => e.kind === 'card-cleared');
-            expect(raised.map((e: { card: never }) => cardKey(e.card)).sort()).toEqual(cards);
-            expect(cleared.map((e: { card: never }) => cardKey(e.card)).sort()).toEqual(
-              read.cards
-                .filter((c: { clearedAt?: string }) => c.clearedAt !== undefined)
-                .map(cardKey)
-                .sort(),
-            );
-            // Withdrawn cards: alike in the read, the history's current and its rows, each at a write's instant.
-            const withdrawn = read.withdrawnCards ?? [];
-            expect(history.current.withdrawnCards ?? []).toEqual(withdrawn);
-            expect(
-              history.entries
-                .filter((e: { kind: string }) => e.kind === 'card-withdrawn')
-                .map((e: { card: unknown }) => e.card),
-            ).toEqual(withdrawn);
+              // The case read, the history's current and its rows show the same cards, explained alike (session 25).
+              const cards: string[] = read.cards.map(cardKey).sort();
+              expect(history.current.cards).toEqual(read.cards);
+              const raised = history.entries.filter((e: { kind: string }) => e.kind === 'card-raised');
+              const cleared = history.entries.filter((e: { kind: string }) => e.kind === 'card-cleared');
+              expect(raised.map((e: { card: never }) => cardKey(e.card)).sort()).toEqual(cards);
+              expect(cleared.map((e: { card: never }) => cardKey(e.card)).sort()).toEqual(
+                read.cards
+                  .filter((c: { clearedAt?: string }) => c.clearedAt !== undefined)
+                  .map(cardKey)
+                  .sort(),
+              );
+              // Withdrawn cards: alike in the read, the history's current and its rows, each at a write's instant.
+              const withdrawn = read.withdrawnCards ?? [];
+              expect(history.current.withdrawnCards ?? []).toEqual(withdrawn);
+              expect(
+                history.entries
+                  .filter((e: { kind: string }) => e.kind === 'card-withdrawn')
+                  .map((e: { card: unknown }) => e.card),
+              ).toEqual(withdrawn);
 
-            // Each says when and by what: the events of a write (as sent, at their recording), or a calendar publication.
-            for (const w of withdrawn) {
-              const by = w.withdrawnBy;
-              if ('events' in by) {
-                const ids = by.events.map((e: { eventId: string }) => e.eventId);
-                const write = sent.filter((e) => ids.includes(e.eventId));
-                expect(write.map((e) => e.eventId)).toEqual(ids);
-                expect(write.map((e) => e.recordedAt)).toContain(Date.parse(w.withdrawnAt));
-              } else {
-                expect(by.calendarVersion).not.toBe(by.previousCalendarVersion);
-                expect(Date.parse(w.withdrawnAt)).toBeLessThanOrEqual(srv.clock.now);
-              }
-            }
-
-            // The register's rows of the case: the same cards, explained as the history explains them.
-            const register = (await get('/cards?from=2025-08-01&to=2026-01-01&limit=500')).body;
-            const rows = register.items.filter((r: { caseId?: string }) => r.caseId === 'H-1');
-            expect(rows.map(cardKey).sort()).toEqual(cards);
-            for (const row of rows) {
-              const card = history.current.cards.find((c: never) => cardKey(c) === cardKey(row));
-              expect(row.explain, cardKey(row)).toEqual(card.explain);
-            }
-
-            // As known just before each write and at it: the events recorded by then, the same cards.
-            for (const [i, s] of sent.entries()) {
-              for (const k of [s.recordedAt - 1, s.recordedAt]) {
-                const known = await get(`/cases/H-1/history?limit=1000&asKnownAt=${q(k)}`);
-                const count = sent.filter((e) => e.recordedAt <= k).length;
-                if (count === 0) {
-                  expect(known.status).toBe(404);
-                  continue;
+              // Each says when and by what: the events of a write (as sent, at their recording), or a calendar publication.
+              for (const w of withdrawn) {
+                const by = w.withdrawnBy;
+                if ('events' in by) {
+                  const ids = by.events.map((e: { eventId: string }) => e.eventId);
+                  const write = sent.filter((e) => ids.includes(e.eventId));
+                  expect(write.map((e) => e.eventId)).toEqual(ids);
+                  expect(write.map((e) => e.recordedAt)).toContain(Date.parse(w.withdrawnAt));
+                } else {
+                  expect(by.calendarVersion).not.toBe(by.previousCalendarVersion);
+                  expect(Date.parse(w.withdrawnAt)).toBeLessThanOrEqual(srv.clock.now);
                 }
-                expect(known.status, known.text).toBe(200);
-                const revisions = known.body.entries.filter((e: { kind: string }) => e.kind === 'event');
-                expect(
-                  revisions.map((e: { revision: number }) => e.revision),
-                  `${i} ${iso(k)}`,
-                ).toEqual([...Array(count).keys()]);
-                const caseThen = (await get(`/cases/H-1?asKnownAt=${q(k)}`)).body;
-                expect(known.body.current.cards).toEqual(caseThen.cards);
-                expect(caseThen.cards.filter((c: { rule: string }) => c.rule === 'late-record')).toHaveLength(
-                  late.filter((e) => e.recordedAt <= k).length,
-                );
               }
+
+              // The register's rows of the case: the same cards, explained as the history explains them.
+              const register = (await get('/cards?from=2025-08-01&to=2026-01-01&limit=500')).body;
+              const rows = register.items.filter((r: { caseId?: string }) => r.caseId === 'H-1');
+              expect(rows.map(cardKey).sort()).toEqual(cards);
+              for (const row of rows) {
+                const card = history.current.cards.find((c: never) => cardKey(c) === cardKey(row));
+                expect(row.explain, cardKey(row)).toEqual(card.explain);
+              }
+
+              // As known just before each write and at it: the events recorded by then, the same cards.
+              for (const [i, s] of sent.entries()) {
+                for (const k of [s.recordedAt - 1, s.recordedAt]) {
+                  const known = await get(`/cases/H-1/history?limit=1000&asKnownAt=${q(k)}`);
+                  const count = sent.filter((e) => e.recordedAt <= k).length;
+                  if (count === 0) {
+                    expect(known.status).toBe(404);
+                    continue;
+                  }
+                  expect(known.status, known.text).toBe(200);
+                  const revisions = known.body.entries.filter((e: { kind: string }) => e.kind === 'event');
+                  expect(
+                    revisions.map((e: { revision: number }) => e.revision),
+                    `${i} ${iso(k)}`,
+                  ).toEqual([...Array(count).keys()]);
+                  const caseThen = (await get(`/cases/H-1?asKnownAt=${q(k)}`)).body;
+                  expect(known.body.current.cards).toEqual(caseThen.cards);
+                  expect(caseThen.cards.filter((c: { rule: string }) => c.rule === 'late-record')).toHaveLength(
+                    late.filter((e) => e.recordedAt <= k).length,
+                  );
+                }
+              }
+            } finally {
+              await srv.close();
             }
-          } finally {
-            await srv.close();
-          }
-        },
-      ),
-      { numRuns: Number(process.env.RUNS ?? 20) },
-    );
-  }, Math.max(240_000, Number(process.env.RUNS ?? 20) * 12_000));
+          },
+        ),
+        { numRuns: Number(process.env.RUNS ?? 20) },
+      );
+    },
+    Math.max(240_000, Number(process.env.RUNS ?? 20) * 12_000),
+  );
 });
