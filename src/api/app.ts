@@ -38,6 +38,7 @@ import { policyRoutes } from './routes/policies.js';
 import { statsRoutes } from './routes/stats.js';
 import { DEFAULT_SSE_LIMITS } from './sse.js';
 import { bodyParser } from './bodyLimits.js';
+import { MAX_CARDS_KNOWN_AT_CANDIDATES } from './cardsKnownAt.js';
 
 export { BODY_LIMIT } from './bodyLimits.js';
 
@@ -83,6 +84,8 @@ export interface AppOptions {
   readonly readYourWritesMs: number;
   /** Requests per second allowed per bearer token (429 above it); 0 disables the limit. */
   readonly rateLimitPerSecond: number;
+  /** Cases and complaints `GET /cards?asKnownAt=` may read from their streams (400 above it). */
+  readonly cardsKnownAtMaxCandidates: number;
 }
 
 const DEFAULT_OPTIONS: AppOptions = {
@@ -93,6 +96,7 @@ const DEFAULT_OPTIONS: AppOptions = {
   calendarApplyTimeoutMs: 10_000,
   readYourWritesMs: 2_000,
   rateLimitPerSecond: 500,
+  cardsKnownAtMaxCandidates: MAX_CARDS_KNOWN_AT_CANDIDATES,
 };
 
 export type SupervisionApp = Express & {
@@ -242,7 +246,20 @@ export function createApp(deps: AppDeps): SupervisionApp {
   );
   app.use(
     cardRoutes(
-      { readModels: deps.readModels, accessTrail, clock: deps.clock, zone: deps.zone, ...readYourWrites },
+      {
+        readModels: deps.readModels,
+        accessTrail,
+        clock: deps.clock,
+        zone: deps.zone,
+        ...readYourWrites,
+        calendarService: deps.calendarService,
+        policy: deps.policy,
+        ...(deps.policyFor === undefined ? {} : { policyFor: deps.policyFor }),
+        ...(deps.directory === undefined
+          ? {}
+          : { regionsKnownAt: regionsKnownAt(deps.directory), directoryKnownAt: directoryKnownAt(deps.directory) }),
+        maxCandidates: options.cardsKnownAtMaxCandidates,
+      },
       auth,
     ),
   );
@@ -284,6 +301,9 @@ export function createApp(deps: AppDeps): SupervisionApp {
 /** Regions as the directory recorded by K gave them; before any directory at all, the calendar's own mapping. */
 const regionsKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) =>
   directory.published ? directory.asKnownAt(knownAt).regionOfCenter : undefined;
+
+/** The directory recorded by K: its names, regions and subtrees (empty before any publication). */
+const directoryKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) => directory.asKnownAt(knownAt);
 
 /** Names as the directory recorded by K gave them (none before any publication, as the read models then). */
 const namesKnownAt = (directory: DirectoryBook) => (knownAt: EpochMs) => namesOf(directory.asKnownAt(knownAt));

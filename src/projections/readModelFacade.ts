@@ -2,6 +2,7 @@
 import { namesOf } from './rowNames.js';
 import { type EpochMs, formatInstant } from '../domain/index.js';
 import { listCards } from './cardRegister.js';
+import { cardCandidates, knownCardSources } from './cardRegisterKnownAt.js';
 import { listCases } from './caseList.js';
 import {
   countWithdrawnCards,
@@ -171,6 +172,25 @@ export function readModelFacade(sources: ReadModelSources): ReadModels {
     monthlyReportCsv: (month, filter) => monthlyReportToCsv(report(month, filter)),
     caseList: (query) => listCases(query, listSources()),
     cardRegister: (query) => listCards(query, listSources()),
+    cardCandidates: (period, knownAt, inCenters) => {
+      const now = clock();
+      return cardCandidates(period, knownAt, inCenters, {
+        entries: projection.caseEntries(),
+        withdrawnCases: projection.withdrawnCards(),
+        caseCenterOf: (caseId) => projection.getState(caseId)?.accepted?.centerId,
+        complaintCardStarts: (function* () {
+          for (const s of sources.complaints.all()) {
+            if (s.received === undefined) continue;
+            const starts = sources.complaints.timelineOf(s, now)?.cards.map((c) => c.start) ?? [];
+            yield { complaintId: s.complaintId, centerId: s.received.centerId, starts };
+          }
+        })(),
+        withdrawnComplaints: sources.complaints.withdrawnCards(),
+        complaintCenterOf: (complaintId) => sources.complaints.get(complaintId)?.received?.centerId,
+      });
+    },
+    cardRegisterKnownAt: (query, known) =>
+      listCards(query, knownCardSources(known, zone, sources.complaints.evolveOptions())),
     withdrawnCards: (query) =>
       listWithdrawnCards(query, {
         withdrawn: projection.withdrawnCards(),

@@ -8,6 +8,7 @@ import type { ComplaintTimeline } from '../domain/complaints/timeline.js';
 import type { CardColor, CardRule, CaseEvaluation, CaseState, EpochMs } from '../domain/types.js';
 import type { EvaluateOptions } from '../domain/evaluate.js';
 import type { CardRegisterQuery, CardRegisterResult } from './cardRegister.js';
+import type { CardCandidates, CardRegisterAsKnown } from './cardRegisterKnownAt.js';
 import type { RecordedEvent } from '../store/port.js';
 import type { CaseListQuery, CaseListResult } from './caseList.js';
 import type { ComplaintDetail } from './complaints/complaintDetail.js';
@@ -189,6 +190,17 @@ export interface ReadModels {
   complaintLastOccurredAt(complaintId: string): EpochMs | undefined;
   /** `GET /cards`: the cards started in [from, to), one page. */
   cardRegister(query: CardRegisterQuery): CardRegisterResult;
+  /**
+   * `GET /cards?asKnownAt=K`: the cases and complaints that can have had a card started in the period as
+   * known at K, of the centers `inCenters` takes (cardRegisterKnownAt.ts).
+   */
+  cardCandidates(
+    period: { readonly fromMs: EpochMs; readonly toMs: EpochMs },
+    knownAt: EpochMs,
+    inCenters: (centerId: string | undefined) => boolean,
+  ): CardCandidates;
+  /** `GET /cards?asKnownAt=K`: the register of the candidates as recorded by K, read at K. */
+  cardRegisterKnownAt(query: CardRegisterQuery, known: CardRegisterAsKnown): CardRegisterResult;
   /** `GET /cards/withdrawn`: the cards started in [from, to) that a later write withdrew, one page. */
   withdrawnCards(query: WithdrawnCardQuery): WithdrawnCardResult;
   /**

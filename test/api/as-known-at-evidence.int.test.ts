@@ -462,12 +462,11 @@ describe('asKnownAt as evidence: bad instants are refused naming the parameter, 
     }
   });
 
-  it('is refused by name on the reads that answer only now (registers, lists, board, figures, policy versions)', async () => {
+  it('is refused by name on the reads that answer only now (withdrawn register, lists, board, figures, policy versions)', async () => {
     const srv = await startTestServer({ now: '2026-11-20T10:00:00+08:00' });
     try {
       const k = encodeURIComponent('2026-11-18T10:00:00+08:00');
       const paths = [
-        '/cards?from=2026-11-01&to=2026-12-01',
         '/cards/withdrawn?from=2026-11-01&to=2026-12-01',
         '/cases?',
         '/complaints?',

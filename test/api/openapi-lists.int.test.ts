@@ -51,6 +51,15 @@ describe('OpenAPI of the case list, the card register and the complaint list', (
     expect(cards.body.total).toBeGreaterThan(0);
     const checkCards = validator('CardRegisterPage');
     expect(checkCards(cards.body), JSON.stringify(checkCards.errors)).toBe(true);
+    // As known at an instant: the same page with `asKnownAt`.
+    const known = await call(
+      srv.baseUrl,
+      'GET',
+      `/cards?from=2025-09-01&to=2025-10-01&asKnownAt=${encodeURIComponent('2025-09-30T10:00:00+08:00')}`,
+      { token: TOKENS.monitor },
+    );
+    expect(known.body.total).toBe(cards.body.total);
+    expect(checkCards(known.body), JSON.stringify(checkCards.errors)).toBe(true);
     // The schemas can fail: an unknown field is refused.
     expect(checkCards({ ...cards.body, extra: 1 })).toBe(false);
   });

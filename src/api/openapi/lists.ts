@@ -181,6 +181,11 @@ export const listPaths = {
         q('subject', "Only cases' cards or only complaints' (the monthly report's case figures link with case)", {
           enum: CARD_SUBJECTS,
         }),
+        q(
+          'asKnownAt',
+          "The register as it stood at this instant (SPEC §3 'What was known', not after now): the cards started by it from only the events recorded by it, timed with the calendar and policy versions published by it, the directory recorded by it giving names, regions and the scope subtree; asOf is this instant. A card a later write withdrew is listed, one a later record caused is not. Refused (400) when it would read more than 5,000 cases and complaints from their streams: narrow the period or centerId",
+          instant,
+        ),
         ...paging,
       ],
       responses: listResponses('CardRegisterPage', 'One page of cards and the total', true),
@@ -302,7 +307,11 @@ export const listSchemas = {
       },
     },
   },
-  CardRegisterPage: page('CardRegisterRow', { from: date, to: date }, ['from', 'to']),
+  CardRegisterPage: page(
+    'CardRegisterRow',
+    { from: date, to: date, asKnownAt: { ...instant, description: 'Present when asked with ?asKnownAt=' } },
+    ['from', 'to'],
+  ),
   WithdrawnCardPage: page('WithdrawnCardRow', { from: date, to: date }, ['from', 'to']),
   WithdrawnCardRow: {
     type: 'object',

@@ -14,10 +14,12 @@ import type { Authenticator } from '../auth.js';
 import { caughtUpWithStore, type ReadYourWritesDeps } from '../readYourWrites.js';
 import { type ListTrailDeps, recordListRead } from './listTrail.js';
 import { badRequest } from '../errors.js';
-import { dateParam, enumParam, idParam, listScopeParam, takesParams } from '../validation.js';
+import { dateParam, enumParam, idParam, knownAtParam, listScopeParam, takesParams } from '../validation.js';
+import { type CardsKnownAtDeps, cardRegisterKnownAt } from '../cardsKnownAt.js';
 import { cursorParam, givenOnly, limitParam, sendCsv, wantsCsv } from './listParams.js';
 
-export const CARD_REGISTER_PARAMS = [
+/** The query both registers take. */
+const REGISTER_PARAMS = [
   'from',
   'to',
   'centerId',
@@ -30,20 +32,26 @@ export const CARD_REGISTER_PARAMS = [
   'cursor',
 ] as const;
 
+/** `GET /cards`: and `asKnownAt`, the register as it stood at an instant (cardsKnownAt.ts). */
+export const CARD_REGISTER_PARAMS = [...REGISTER_PARAMS, 'asKnownAt'] as const;
+
 /** `GET /cards/withdrawn`: the register's, and `kind` (a card withdrawn, a changed clearing, a row put back). */
-export const WITHDRAWN_CARD_PARAMS = [...CARD_REGISTER_PARAMS, 'kind'] as const;
+export const WITHDRAWN_CARD_PARAMS = [...REGISTER_PARAMS, 'kind'] as const;
 
 export function cardRoutes(
-  deps: { readonly readModels: ReadModels } & ListTrailDeps & ReadYourWritesDeps,
+  deps: { readonly readModels: ReadModels } & CardsKnownAtDeps & ListTrailDeps & ReadYourWritesDeps,
   auth: Authenticator,
 ): Router {
   const router = apiRouter();
   const caughtUp = caughtUpWithStore(deps);
-  router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), caughtUp, (req, res) => {
+  router.get('/cards', auth.require('case:read'), takesParams(...CARD_REGISTER_PARAMS), caughtUp, async (req, res) => {
     const csv = wantsCsv(req);
-    const query = registerQuery(req.query as Record<string, unknown>, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
+    const q = req.query as Record<string, unknown>;
+    const query = registerQuery(q, [...CARD_RULES, ...COMPLAINT_CARD_RULES], csv);
+    const knownAt = knownAtParam(q, deps.clock(), deps.zone);
     const { from, to } = query;
-    const result = deps.readModels.cardRegister(query);
+    const result =
+      knownAt === undefined ? deps.readModels.cardRegister(query) : await cardRegisterKnownAt(deps, query, knownAt);
     recordListRead(
       deps,
       req,

@@ -195,7 +195,7 @@ export function complaintReadRoutes(deps: ComplaintReadDeps, auth: Authenticator
  * to the first event recorded after K, as the case read takes it (a stream is
  * committed in order, so the prefix is what was known).
  */
-async function recordedBy(store: EventStore, complaintId: string, knownAt: EpochMs | undefined) {
+export async function recordedBy(store: EventStore, complaintId: string, knownAt: EpochMs | undefined) {
   const out: RecordedEvent[] = [];
   for await (const e of readOwnStream(store, 'complaint', complaintId)) {
     const recordedAt = tryParseInstant(e.recordedAt);

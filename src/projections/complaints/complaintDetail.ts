@@ -227,6 +227,18 @@ function complaintFromRecorded(
   return s;
 }
 
+/**
+ * The complaint folded from all its stored events, whatever instant they occurred at, as the complaint
+ * fold holds it (`options`: what the fold keeps): the register as known at K reads it at K.
+ */
+export function recordedComplaintState(
+  complaintId: string,
+  recorded: readonly RecordedEvent[],
+  options: ComplaintEvolveOptions,
+): ComplaintState {
+  return complaintFromRecorded(complaintId, recorded, Number.POSITIVE_INFINITY, options);
+}
+
 /** The complaint's timeline at `at` from its stored events, timed by `timing` (null: not received by then). */
 export function recordedComplaintTimeline(
   complaintId: string,
