@@ -25,10 +25,10 @@ import { complaintStreamId } from '../../src/domain/complaints/streams.js';
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { DIRECTORY_STREAM_ID, directoryEventData } from '../../src/projections/directoryEvents.js';
 import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
-import type { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventData } from '../../src/store/port.js';
 import { knownBy, type Recorded, recordedCase, storeOf } from '../support/recordedHistory.js';
 import { call, startTestServer, TOKENS, ZONE } from './harness.js';
+import { type Body, iso, withAuditorReads, withoutKnownAt } from './auditorReads.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
 const CASE = 'P-1';
@@ -214,31 +214,6 @@ const evidenceArb = fc
     return { recorded, knownAt, asOf, year: yearOfDay(shanghaiDay(acceptedAt)) };
   });
 
-type Body = Record<string, unknown>;
-
-async function withServer<T>(
-  store: MemoryEventStore,
-  now: number,
-  f: (get: (path: string) => Promise<Body | number>) => Promise<T>,
-): Promise<T> {
-  const srv = await startTestServer({ now: new Date(now).toISOString(), store });
-  try {
-    return await f(async (path) => {
-      const res = await call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor });
-      return res.status === 200 ? (res.body as Body) : res.status;
-    });
-  } finally {
-    await srv.close();
-  }
-}
-
-const iso = (ms: number) => encodeURIComponent(formatInstant(ms, 'UTC'));
-const withoutKnownAt = (body: Body | number): Body | number => {
-  if (typeof body === 'number') return body;
-  const { asKnownAt: _known, ...rest } = body;
-  return rest;
-};
-
 const reads = (asOf: number) => [
   `/cases/${CASE}?asOf=${iso(asOf)}`,
   `/cases/${CASE}/history?limit=1000&asOf=${iso(asOf)}`,
@@ -252,7 +227,7 @@ describe('asKnownAt as evidence: the answer of a fresh engine over what was reco
       await fc.assert(
         fc.asyncProperty(evidenceArb, async ({ recorded, knownAt, asOf, year }) => {
           const known = `&asKnownAt=${iso(knownAt)}`;
-          const [atK, calendarAtK, policies, directoryAtK] = await withServer(
+          const [atK, calendarAtK, policies, directoryAtK] = await withAuditorReads(
             await storeOf(recorded),
             NOW,
             async (get) => {
@@ -264,7 +239,7 @@ describe('asKnownAt as evidence: the answer of a fresh engine over what was reco
               return [answers, calendar, policyReads, directory] as const;
             },
           );
-          const fresh = await withServer(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
+          const fresh = await withAuditorReads(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
             Promise.all(reads(asOf).map(get)),
           );
           expect(atK.map(withoutKnownAt)).toEqual(fresh);

@@ -20,10 +20,10 @@ import { formatDate, formatInstant, MS_PER_DAY, MS_PER_HOUR, yearOfDay } from '.
 import { CALENDAR_STREAM_ID, calendarEventData } from '../../src/projections/calendarEvents.js';
 import { DIRECTORY_STREAM_ID, directoryEventData } from '../../src/projections/directoryEvents.js';
 import { POLICY_STREAM_ID, policyEventData } from '../../src/projections/policyEvents.js';
-import type { MemoryEventStore } from '../../src/store/memory/memory-store.js';
 import type { EventData } from '../../src/store/port.js';
 import { knownBy, type Recorded, recordedCase, storeOf } from '../support/recordedHistory.js';
 import { accepted, call, startTestServer, TOKENS, ZONE } from './harness.js';
+import { type Body, iso, withAuditorReads, withoutKnownAt } from './auditorReads.js';
 
 const NOW = Date.parse('2027-06-01T10:00:00+08:00');
 const CENTER = 'c1';
@@ -236,32 +236,6 @@ const registerArb = fc
     return { recorded, knownAt, query };
   });
 
-type Body = Record<string, unknown>;
-
-async function withServer<T>(
-  store: MemoryEventStore,
-  now: number,
-  f: (get: (path: string) => Promise<Body | number>) => Promise<T>,
-  options: Record<string, unknown> = {},
-): Promise<T> {
-  const srv = await startTestServer({ now: new Date(now).toISOString(), store, options });
-  try {
-    return await f(async (path) => {
-      const res = await call(srv.baseUrl, 'GET', path, { token: TOKENS.auditor });
-      return res.status === 200 ? (res.body as Body) : res.status;
-    });
-  } finally {
-    await srv.close();
-  }
-}
-
-const iso = (ms: number) => encodeURIComponent(formatInstant(ms, 'UTC'));
-const withoutKnownAt = (body: Body | number): Body | number => {
-  if (typeof body === 'number') return body;
-  const { asKnownAt: _known, ...rest } = body;
-  return rest;
-};
-
 describe('GET /cards?asKnownAt=K: the register a fresh engine over what was recorded by K answers at K', () => {
   it(
     'equals it, for random recorded histories, corrections, directories and policy versions',
@@ -277,10 +251,10 @@ describe('GET /cards?asKnownAt=K: the register a fresh engine over what was reco
               typeof cursor === 'string' ? await get(`${path}&cursor=${encodeURIComponent(cursor)}`) : undefined;
             return [first, next];
           };
-          const atK = await withServer(await storeOf(recorded), NOW, (get) =>
+          const atK = await withAuditorReads(await storeOf(recorded), NOW, (get) =>
             pages(get, `/cards?${query}&asKnownAt=${iso(knownAt)}`),
           );
-          const fresh = await withServer(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
+          const fresh = await withAuditorReads(await storeOf(knownBy(recorded, knownAt)), knownAt, (get) =>
             pages(get, `/cards?${query}`),
           );
           const first = atK[0]!;
